@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import { AppError, fail, ok, type Result } from '../../../src/core/errors';
+import type { RoleGrant } from '../../../src/core/roles';
+import { parseInput } from '../../../src/core/validation';
+import type { Logger } from '../log';
+import type { Store } from '../store/port';
+
+/** Who called: the openid comes from the platform (WeChat via CloudBase, or the local host), never from the event. */
+export interface Caller {
+  openid: string;
+  roles: RoleGrant[];
+}
+
+export interface FunctionContext {
+  caller: Caller | undefined;
+  store: Store;
+  log: Logger;
+  now(): Date;
+}
+
+export interface CloudFunction {
+  readonly name: string;
+  handle(event: unknown, ctx: FunctionContext): Promise<Result<unknown>>;
+}
+
+/**
+ * Declares a function: the event is parsed with its contract schema (a bad event answers
+ * VALIDATION_FAILED naming the fields and runs nothing), then `run` does the work through services.
+ */
+export function defineFunction<S extends z.ZodType>(
+  name: string,
+  schema: S,
+  run: (event: z.output<S>, ctx: FunctionContext) => Promise<unknown>,
+): CloudFunction {
+  return {
+    name,
+    async handle(event, ctx) {
+      const parsed = parseInput(schema, event);
+      if (!parsed.ok) return parsed;
+      try {
+        return ok(await run(parsed.data, ctx));
+      } catch (error) {
+        if (error instanceof AppError) return fail(error.code, error.message, error.fields);
+        ctx.log.error({ err: error, fn: name }, 'function failed');
+        return fail('INTERNAL', '系统繁忙，请稍后再试');
+      }
+    },
+  };
+}
+
+/** The caller, or an UNAUTHENTICATED failure for actions that need one. */
+export function requireCaller(ctx: FunctionContext): Caller {
+  if (!ctx.caller) throw new AppError('UNAUTHENTICATED', '请在微信中打开并登录后再试');
+  return ctx.caller;
+}

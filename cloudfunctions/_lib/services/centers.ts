@@ -1,0 +1,52 @@
+import { searchCenters } from '../../../src/core/center-search';
+import { toSummary, type Center, type CenterSummary, type CenterWithLinks } from '../../../src/core/centers';
+import { AppError } from '../../../src/core/errors';
+import type { ItemId } from '../../../src/core/items';
+import { counterRoute, resolveJump, type JumpTarget } from '../../../src/core/jump';
+import type { Store } from '../store/port';
+
+/** The catalog changes rarely; search runs on every keystroke, so it reads a copy at most this old. */
+export const CATALOG_CACHE_MS = 60_000;
+const cache = new WeakMap<Store, { at: number; centers: Center[] }>();
+
+async function allCenters(store: Store, now: Date): Promise<Center[]> {
+  const hit = cache.get(store);
+  if (hit && now.getTime() - hit.at < CATALOG_CACHE_MS) return hit.centers;
+  const centers = await store.centers.list();
+  cache.set(store, { at: now.getTime(), centers });
+  return centers;
+}
+
+export async function findCenters(store: Store, query: string, now: Date): Promise<CenterSummary[]> {
+  return searchCenters(await allCenters(store, now), query).map(toSummary);
+}
+
+export async function listCenters(store: Store, now: Date): Promise<CenterSummary[]> {
+  return (await allCenters(store, now)).map(toSummary);
+}
+
+async function mustGet(store: Store, code: string): Promise<Center> {
+  const center = await store.centers.get(code);
+  if (!center) throw new AppError('CENTER_NOT_FOUND', `未找到代码为 ${code} 的住房公积金管理中心`);
+  return center;
+}
+
+export async function getCenter(store: Store, code: string): Promise<CenterWithLinks> {
+  const center = await mustGet(store, code);
+  return { ...center, links: await store.links.listForCenter(code) };
+}
+
+export interface JumpAnswer {
+  target: JumpTarget;
+  center: CenterSummary;
+  /** Always given, so a failed jump still leaves the employee a way forward. */
+  counter: string;
+}
+
+/** Resolves where the employee goes for an item and records the attempt (center, item, time, outcome). */
+export async function jumpToItem(store: Store, code: string, item: ItemId, now: Date): Promise<JumpAnswer> {
+  const center = await mustGet(store, code);
+  const target = resolveJump(center, await store.links.listForCenter(code), item);
+  await store.jumps.record({ centerCode: code, item, outcome: target.kind, at: now });
+  return { target, center: toSummary(center), counter: counterRoute(center) };
+}

@@ -1,0 +1,26 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Store } from '../port';
+import type { SqlDriver } from './driver';
+import { createSqlStore, migrate } from './sql-store';
+
+type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
+
+function driverOver(db: Queryable, root: PGlite): SqlDriver {
+  return {
+    exec: async (text) => void (await db.exec(text)),
+    query: async <R extends object>(text: string, params?: readonly unknown[]) => (await db.query<R>(text, params ? [...params] : undefined)).rows,
+    transaction: (work) => ('rollback' in db ? work(driverOver(db, root)) : root.transaction((tx) => work(driverOver(tx, root)))),
+    close: () => root.close(),
+  };
+}
+
+/**
+ * Opens the embedded store: PGlite in `dataDir` (created on first use, reused after), or in memory
+ * when `dataDir` is undefined. Only the local host and tests use it; deployed functions never bundle it.
+ */
+export async function openPgliteStore(dataDir: string | undefined): Promise<Store> {
+  const db = await PGlite.create(dataDir === undefined ? undefined : { dataDir });
+  const driver = driverOver(db, db);
+  await migrate(driver);
+  return createSqlStore(driver, 'pglite');
+}

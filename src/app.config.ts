@@ -1,0 +1,21 @@
+const isH5 = process.env.TARO_ENV === 'h5';
+
+export default defineAppConfig({
+  pages: [
+    'pages/index/index',
+    'pages/search/index',
+    'pages/directory/index',
+    'pages/center/index',
+    'pages/item/index',
+    'pages/webview/index',
+  ],
+  // the dev sign-in exists only in the H5 build served by the local host
+  subPackages: isH5 ? [{ root: 'packages/dev', pages: ['sign-in/index'] }] : [],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#c8161d',
+    navigationBarTitleText: '全国住房公积金',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f5f6f8',
+  },
+});

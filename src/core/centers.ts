@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ITEM_IDS, type ItemId } from './items';
+
+export const CENTER_CODE_MESSAGE = '中心代码应为 6 位数字';
+export const CenterCodeSchema = z
+  .string({ error: '请提供中心代码' })
+  .regex(/^\d{6}$/, CENTER_CODE_MESSAGE);
+
+/** Service phone as dialled: area code, a hyphen, then the national hotline 12329. */
+export const ServicePhoneSchema = z.string().regex(/^0\d{2,3}-12329$/, '服务电话应为“区号-12329”');
+
+export const CenterSchema = z.object({
+  code: CenterCodeSchema,
+  name: z.string().min(2),
+  province: z.string().min(2),
+  city: z.string().min(2),
+  phone: ServicePhoneSchema,
+  /** Whether the center has joined the national mini-program (its links may be shown). */
+  live: z.boolean(),
+  /** Full pinyin of the city, lower case, no spaces: 扬州市 -> yangzhoushi. */
+  pinyin: z.string().regex(/^[a-z]+$/),
+  /** Pinyin initials of the city: 扬州市 -> yzs. */
+  initials: z.string().regex(/^[a-z]+$/),
+  provincePinyin: z.string().regex(/^[a-z]+$/),
+  provinceInitials: z.string().regex(/^[a-z]+$/),
+});
+export type Center = z.infer<typeof CenterSchema>;
+
+export const ItemIdSchema = z
+  .number({ error: '请选择办理事项' })
+  .int('事项编号应为整数')
+  .refine((n): n is ItemId => (ITEM_IDS as readonly number[]).includes(n), '事项编号应为 1 至 8');
+
+const HTTPS_URL_MAX = 2048;
+
+/** A center's registered channel for one item: an H5 page or another mini-program. */
+export const CenterLinkSchema = z.discriminatedUnion('kind', [
+  z.object({
+    item: ItemIdSchema,
+    kind: z.literal('web'),
+    url: z.string().max(HTTPS_URL_MAX, '链接过长').url('链接格式不正确'),
+    healthy: z.boolean(),
+  }),
+  z.object({
+    item: ItemIdSchema,
+    kind: z.literal('miniprogram'),
+    appId: z.string().regex(/^wx[0-9a-f]{16}$/, '小程序 AppID 格式不正确'),
+    path: z.string().max(512, '页面路径过长'),
+    healthy: z.boolean(),
+  }),
+]);
+export type CenterLink = z.infer<typeof CenterLinkSchema>;
+
+export type CenterWithLinks = Center & { links: CenterLink[] };
+
+/** The directory shows these per center; keeps the list payload small. */
+export type CenterSummary = Pick<Center, 'code' | 'name' | 'province' | 'city' | 'phone' | 'live'>;
+
+export function toSummary(center: Center): CenterSummary {
+  const { code, name, province, city, phone, live } = center;
+  return { code, name, province, city, phone, live };
+}
+
+/** 江苏省 -> 江苏, 广西壮族自治区 -> 广西; used by the directory's index bar. */
+export function provinceShortName(province: string): string {
+  return province.replace(/(壮族|回族|维吾尔)?自治区$|省$|市$/, '');
+}
+
+export const SEARCH_QUERY_MAX = 30;
+
+export const CentersEventSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({
+      action: z.literal('search'),
+      query: z
+        .string({ error: '请输入中心名称、拼音或首字母' })
+        .trim()
+        .min(1, '请输入中心名称、拼音或首字母')
+        .max(SEARCH_QUERY_MAX, `搜索内容不超过 ${SEARCH_QUERY_MAX} 个字`),
+    }),
+    z.object({ action: z.literal('get'), code: CenterCodeSchema }),
+    z.object({ action: z.literal('list') }),
+    z.object({ action: z.literal('jump'), code: CenterCodeSchema, item: ItemIdSchema }),
+  ],
+  { error: '不支持的操作（action 应为 search、get、list 或 jump）' },
+);
+export type CentersEvent = z.infer<typeof CentersEventSchema>;

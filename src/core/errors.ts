@@ -1,0 +1,41 @@
+/**
+ * Every function answers `{ ok: true, data }` or `{ ok: false, code, message, fields? }`.
+ * `code` comes only from ERROR_CODES; `message` is plain Chinese for the person.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'CENTER_NOT_FOUND',
+  'UNKNOWN_ACTION',
+  'UNKNOWN_FUNCTION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Field path (dot-joined) -> what is wrong with it, in Chinese. */
+export type FieldErrors = Record<string, string>;
+
+export type Ok<T> = { ok: true; data: T };
+export type Fail = { ok: false; code: ErrorCode; message: string; fields?: FieldErrors };
+export type Result<T> = Ok<T> | Fail;
+
+export function ok<T>(data: T): Ok<T> {
+  return { ok: true, data };
+}
+
+export function fail(code: ErrorCode, message: string, fields?: FieldErrors): Fail {
+  return fields ? { ok: false, code, message, fields } : { ok: false, code, message };
+}
+
+/** A failure a service raises on purpose; the function runtime turns it into a `Fail`. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldErrors,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

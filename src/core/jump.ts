@@ -1,0 +1,46 @@
+import type { Center, CenterLink } from './centers';
+import type { ItemId } from './items';
+
+export type JumpTarget =
+  | { kind: 'web'; url: string }
+  | { kind: 'miniprogram'; appId: string; path: string }
+  | { kind: 'unavailable'; reason: UnavailableReason; message: string };
+
+export const UNAVAILABLE_REASONS = ['not-live', 'missing', 'insecure', 'unhealthy'] as const;
+export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
+
+const UNAVAILABLE_MESSAGES: Record<UnavailableReason, string> = {
+  'not-live': '该中心尚未接入全国住房公积金小程序，暂不能在线跳转办理。',
+  missing: '该中心尚未登记此事项的线上办理渠道。',
+  insecure: '该中心登记的链接不是安全的 https 链接，已暂停跳转。',
+  unhealthy: '该中心的线上办理渠道暂时无法访问，已暂停跳转。',
+};
+
+/** https only: a plain http page would leak the employee's data on the way. */
+export function isHttpsUrl(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where an employee goes for an item at a center, or why they cannot go there now.
+ * Never yields a dead jump: a missing, non-https or unhealthy link is "unavailable".
+ */
+export function resolveJump(center: Pick<Center, 'live'>, links: readonly CenterLink[], item: ItemId): JumpTarget {
+  const unavailable = (reason: UnavailableReason): JumpTarget => ({ kind: 'unavailable', reason, message: UNAVAILABLE_MESSAGES[reason] });
+  if (!center.live) return unavailable('not-live');
+  const link = links.find((l) => l.item === item);
+  if (!link) return unavailable('missing');
+  if (!link.healthy) return unavailable('unhealthy');
+  if (link.kind === 'miniprogram') return { kind: 'miniprogram', appId: link.appId, path: link.path };
+  if (!isHttpsUrl(link.url)) return unavailable('insecure');
+  return { kind: 'web', url: link.url };
+}
+
+/** What the counter route says when there is no working online channel. */
+export function counterRoute(center: Pick<Center, 'name' | 'phone'>): string {
+  return `请携带本人有效身份证件到${center.name}服务窗口办理，或拨打 ${center.phone} 咨询。`;
+}

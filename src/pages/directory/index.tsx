@@ -1,0 +1,66 @@
+import { ScrollView, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { useMemo, useState } from 'react';
+import { provinceShortName, type CenterSummary } from '../../core/centers';
+import { StateView } from '../../components/state-view';
+import { callFunction } from '../../services/cloud';
+import { useCall } from '../../services/use-call';
+import './index.scss';
+
+interface ProvinceGroup {
+  province: string;
+  anchor: string;
+  centers: CenterSummary[];
+}
+
+/** Groups centers by province in the catalog's order (administrative code order, as official tables are). */
+function groupByProvince(centers: readonly CenterSummary[]): ProvinceGroup[] {
+  const groups = new Map<string, ProvinceGroup>();
+  for (const center of centers) {
+    let group = groups.get(center.province);
+    if (!group) {
+      group = { province: center.province, anchor: `province-${center.code.slice(0, 2)}`, centers: [] };
+      groups.set(center.province, group);
+    }
+    group.centers.push(center);
+  }
+  return [...groups.values()];
+}
+
+/** Every center by province, with an index bar to jump to a province. */
+export default function Directory() {
+  const list = useCall(() => callFunction<{ items: CenterSummary[] }>('centers', { action: 'list' }), []);
+  const groups = useMemo(() => (list.status === 'ready' ? groupByProvince(list.data.items) : []), [list]);
+  const [anchor, setAnchor] = useState('');
+
+  if (list.status === 'loading') return <StateView status='loading' />;
+  if (list.status === 'error') return <StateView status='error' message={list.message} onRetry={list.reload} />;
+  if (groups.length === 0) return <StateView status='empty' message='暂无中心信息' />;
+
+  return (
+    <View className='directory'>
+      <ScrollView className='directory-list' scrollY scrollIntoView={anchor} scrollWithAnimation>
+        {groups.map((g) => (
+          <View key={g.province} id={g.anchor} className='directory-group'>
+            <Text className='section-title directory-province'>{g.province}</Text>
+            <View className='directory-centers'>
+              {g.centers.map((c) => (
+                <View key={c.code} className='directory-center' id={`center-${c.code}`} onClick={() => void Taro.navigateTo({ url: `/pages/center/index?code=${c.code}` })}>
+                  <Text>{c.name}</Text>
+                  <Text className='directory-phone'>{c.phone}</Text>
+                </View>
+              ))}
+            </View>
+          </View>
+        ))}
+      </ScrollView>
+      <View className='index-bar'>
+        {groups.map((g) => (
+          <Text key={g.anchor} className='index-bar-entry' id={`index-${g.anchor}`} onClick={() => setAnchor(g.anchor)}>
+            {provinceShortName(g.province).slice(0, 2)}
+          </Text>
+        ))}
+      </View>
+    </View>
+  );
+}

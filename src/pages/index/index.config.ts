@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '全国住房公积金' });

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { RoleGrant } from '../../src/core/roles';
+
+const openidList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[\w-]{1,64}$/, 'openid 只能含字母、数字、下划线和连字符')));
+
+/** The local host's environment, parsed once at start; a bad value stops it with the variable named. */
+export const LocalEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 应为 postgres:// 连接串').optional(),
+  SUPERVISOR_OPENIDS: openidList.default(['dev-supervisor']),
+  TESTER_OPENIDS: openidList.default(['dev-tester']),
+  /** openid:centerCode pairs, comma separated. */
+  CENTER_STAFF: z
+    .string()
+    .default('dev-staff-321000:321000')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[\w-]{1,64}:\d{6}$/, 'CENTER_STAFF 每项应为 openid:6位中心代码'))),
+  CENTER_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type LocalEnv = z.infer<typeof LocalEnvSchema>;
+
+export function parseLocalEnv(env: NodeJS.ProcessEnv): LocalEnv {
+  const parsed = LocalEnvSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  throw new Error(`环境变量有误：\n${lines.join('\n')}`);
+}
+
+/** Roles the local host grants from its environment, by openid. */
+export function envRoles(env: Pick<LocalEnv, 'SUPERVISOR_OPENIDS' | 'TESTER_OPENIDS' | 'CENTER_STAFF'>): Map<string, RoleGrant[]> {
+  const roles = new Map<string, RoleGrant[]>();
+  const add = (openid: string, grant: RoleGrant) => roles.set(openid, [...(roles.get(openid) ?? []), grant]);
+  for (const openid of env.SUPERVISOR_OPENIDS) add(openid, { role: 'supervisor' });
+  for (const openid of env.TESTER_OPENIDS) add(openid, { role: 'tester' });
+  for (const pair of env.CENTER_STAFF) {
+    const [openid, centerCode] = pair.split(':');
+    add(openid, { role: 'center-staff', centerCode });
+  }
+  return roles;
+}
+
+export const projectRoot = path.resolve(__dirname, '../..');

@@ -1,0 +1,31 @@
+import { ONLINE_ITEM_IDS } from '../../src/core/items';
+import type { Store } from '../../cloudfunctions/_lib/store/port';
+
+/**
+ * Centers whose links did not jump properly in notice 建司局函金〔2021〕30号, annex 1 (39 centers):
+ * the demo marks their links unhealthy so the fallback can be seen on the local host.
+ */
+export const ANNEX_UNHEALTHY = new Set([
+  '150800', '210700', '211100', '211400', '220300', '220600', '231100', '320300', '320800', '320900', '340200', '340300', '340400',
+  '340800', '341100', '341600', '341700', '341800', '360300', '361000', '370600', '410100', '411400', '420100', '421000', '421200',
+  '422800', '429005', '430100', '431100', '431200', '433100', '451000', '451300', '460000', '511000', '520300', '610200', '621200',
+]);
+
+const DEMO_KEY = 'demo.links.origin';
+
+/**
+ * Local host only: every center goes live with a link per fully-online item pointing at the center
+ * simulator's hall, so the whole flow can be tried. Real links come from centers' registrations.
+ */
+export async function seedDemoLinks(store: Store, simOrigin: string): Promise<number> {
+  if ((await store.meta.get(DEMO_KEY)) === simOrigin) return 0; // a second start keeps what is there
+  const centers = await store.centers.list();
+  for (const center of centers) {
+    await store.centers.setLive(center.code, true);
+    for (const item of ONLINE_ITEM_IDS) {
+      await store.links.put(center.code, { item, kind: 'web', url: `${simOrigin}/hall/${center.code}/${item}`, healthy: !ANNEX_UNHEALTHY.has(center.code) });
+    }
+  }
+  await store.meta.set(DEMO_KEY, simOrigin);
+  return centers.length;
+}

@@ -1,0 +1,76 @@
+/**
+ * `npm start`: builds the H5 app if it is missing, opens the embedded database (or DATABASE_URL),
+ * loads the center catalog, starts the center simulator and the local host, and prints the URL.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
+import { createLogger } from '../../cloudfunctions/_lib/log';
+import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
+import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
+import { startCenterSim } from '../center-sim/server';
+import { envRoles, parseLocalEnv, projectRoot } from './config';
+import { seedDemoLinks } from './demo';
+import { FUNCTIONS } from './functions';
+import { createLocalCloud, invoke, type LocalCloudOptions } from './server';
+import { readTimerTriggers, scheduleTimers } from './timers';
+
+async function main() {
+  const env = parseLocalEnv(process.env);
+  const log = createLogger({ level: env.LOG_LEVEL });
+  const h5Dir = path.join(projectRoot, 'dist/h5');
+  if (!existsSync(path.join(h5Dir, 'index.html'))) {
+    console.log('首次运行：正在构建 H5 页面（约 30 秒）…');
+    const built = spawnSync('npx', ['taro', 'build', '--type', 'h5'], { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    if (built.status !== 0) throw new Error('H5 构建失败，见上方输出');
+  }
+
+  const store: Store = env.DATABASE_URL
+    ? await openPostgresStore(env.DATABASE_URL)
+    : await openPgliteStore(path.resolve(projectRoot, env.DATA_DIR));
+  const catalog = await ensureCatalog(store);
+  const centers = await store.centers.list();
+  const byCode = new Map(centers.map((c) => [c.code, c.name]));
+  const sim = await startCenterSim({ port: env.CENTER_SIM_PORT, centerName: (code) => byCode.get(code) });
+  await seedDemoLinks(store, sim.origin);
+
+  const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir };
+  const app = await createLocalCloud(options);
+  const stopTimers = scheduleTimers(readTimerTriggers(path.join(projectRoot, 'cloudbaserc.json')), async (fn, event) => {
+    const result = await invoke(options, fn, event, undefined);
+    if (!result.ok) log.warn({ fn, code: result.code }, 'timer run failed');
+  });
+  const address = await app.listen({ port: env.PORT, host: env.HOST });
+
+  console.log(
+    [
+      '',
+      `全国住房公积金小程序（本地）已启动：${address.replace('127.0.0.1', 'localhost')}`,
+      `  数据：${store.kind === 'pglite' ? path.resolve(projectRoot, env.DATA_DIR) : 'PostgreSQL (DATABASE_URL)'}，中心 ${centers.length} 个${catalog.loaded ? '（已载入目录）' : ''}`,
+      `  中心模拟器：${sim.origin}（自签名证书：跳转页面前请先在浏览器中打开一次并信任）`,
+      '  按 Ctrl-C 停止',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    stopTimers();
+    await app.close();
+    await sim.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

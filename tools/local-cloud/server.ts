@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import Fastify from 'fastify';
+import { fail } from '../../src/core/errors';
+import type { RoleGrant } from '../../src/core/roles';
+import type { CloudFunction, FunctionContext } from '../../cloudfunctions/_lib/runtime/define';
+import type { Logger } from '../../cloudfunctions/_lib/log';
+import type { Store } from '../../cloudfunctions/_lib/store/port';
+
+export interface LocalCloudOptions {
+  store: Store;
+  functions: Readonly<Record<string, CloudFunction>>;
+  /** Roles granted by the local host's environment, merged with those in the store. */
+  envRoles: ReadonlyMap<string, RoleGrant[]>;
+  log: Logger;
+  /** The H5 build to serve at /, when there is one. */
+  h5Dir?: string;
+  now?: () => Date;
+}
+
+const OPENID_PATTERN = /^[\w-]{1,64}$/;
+
+/** Runs a function for a caller as CloudBase would, with this host's store. */
+export async function invoke(options: LocalCloudOptions, name: string, event: unknown, openid: string | undefined) {
+  const fn = options.functions[name];
+  if (!fn) return fail('UNKNOWN_FUNCTION', `没有名为 ${name} 的云函数`);
+  const caller = openid
+    ? { openid, roles: [...(options.envRoles.get(openid) ?? []), ...(await options.store.roles.rolesOf(openid))] }
+    : undefined;
+  const ctx: FunctionContext = { caller, store: options.store, log: options.log, now: options.now ?? (() => new Date()) };
+  return fn.handle(event, ctx);
+}
+
+/**
+ * The local host: the H5 app, the functions at POST /api/<fn> (caller from the x-wx-openid header,
+ * here only), and /healthz. Deployed functions never see that header.
+ */
+export async function createLocalCloud(options: LocalCloudOptions) {
+  const app = Fastify({ loggerInstance: options.log, bodyLimit: 12 * 1024 * 1024 });
+
+  app.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+    if (error.statusCode && error.statusCode < 500) {
+      return reply.code(400).send(fail('VALIDATION_FAILED', '请求格式不正确，应为 JSON 对象', { _: '请求体应为 JSON 对象' }));
+    }
+    options.log.error({ err: error }, 'local host error');
+    return reply.code(500).send(fail('INTERNAL', '系统繁忙，请稍后再试'));
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    await options.store.meta.get('catalog.version'); // answers only when the store does
+    return reply.send({ ok: true, store: options.store.kind });
+  });
+
+  app.post<{ Params: { fn: string } }>('/api/:fn', async (request, reply) => {
+    const header = request.headers['x-wx-openid'];
+    const openid = typeof header === 'string' && OPENID_PATTERN.test(header) ? header : undefined;
+    const result = await invoke(options, request.params.fn, request.body ?? {}, openid);
+    return reply.code(!result.ok && result.code === 'UNKNOWN_FUNCTION' ? 404 : 200).send(result);
+  });
+
+  if (options.h5Dir && existsSync(options.h5Dir)) {
+    await app.register(fastifyStatic, { root: options.h5Dir, prefix: '/' });
+  }
+  return app;
+}
