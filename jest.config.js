@@ -1,8 +1,8 @@
 /**
- * Test layers (see README): node (core, functions, store, tools), pages (Taro H5 components in jsdom),
- * weapp (the WeChat build under miniprogram-simulate), e2e (the H5 build in Chromium).
+ * Test layers (README "Tests"): node (core, functions, store, tools), pages (Taro H5 components in
+ * jsdom), weapp (the WeChat build under miniprogram-simulate), e2e (the H5 build in Chromium).
  */
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2020' } }];
+const { swcTransform, transformIgnorePatterns } = require('./test/support/swc');
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -11,10 +11,18 @@ module.exports = {
       displayName: 'node',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/{core,functions,store,tools}/**/*.test.ts'],
-      transform: { '^.+\\.(t|j)sx?$': swc },
-      transformIgnorePatterns: ['/node_modules/(?!(@electric-sql)/)'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      transform: swcTransform,
+      transformIgnorePatterns,
+      globalSetup: '<rootDir>/test/support/postgres-setup.ts',
+      globalTeardown: '<rootDir>/test/support/postgres-teardown.ts',
+    },
+    require('./test/pages/jest.project'),
+    require('./test/weapp/jest.project'),
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      transform: swcTransform,
     },
   ],
 };

@@ -66,6 +66,11 @@ export function provinceShortName(province: string): string {
   return province.replace(/(壮族|回族|维吾尔)?自治区$|省$|市$/, '');
 }
 
+/** The digits to dial for a service phone: 0514-12329 -> 051412329. */
+export function dialNumber(phone: string): string {
+  return phone.replace(/-/g, '');
+}
+
 export const SEARCH_QUERY_MAX = 30;
 
 export const CentersEventSchema = z.discriminatedUnion(

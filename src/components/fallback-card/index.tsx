@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
+import { dialNumber } from '../../core/centers';
 import './index.scss';
 
 export interface FallbackCardProps {
@@ -15,7 +16,7 @@ export function FallbackCard({ reason, phone, counter }: FallbackCardProps) {
   return (
     <View className='card fallback-card'>
       <Text className='fallback-reason'>{reason}</Text>
-      <View className='fallback-phone' onClick={() => void Taro.makePhoneCall({ phoneNumber: phone.replace('-', '') })}>
+      <View className='fallback-phone' onClick={() => void Taro.makePhoneCall({ phoneNumber: dialNumber(phone) })}>
         <Text>服务热线 </Text>
         <Text className='phone'>{phone}</Text>
       </View>

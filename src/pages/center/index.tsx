@@ -1,7 +1,7 @@
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import { toSummary, type CenterWithLinks } from '../../core/centers';
+import { dialNumber, toSummary, type CenterWithLinks } from '../../core/centers';
 import { ITEMS, MODE_LABELS, type ItemInfo } from '../../core/items';
 import { counterRoute, resolveJump } from '../../core/jump';
 import { StateView } from '../../components/state-view';
@@ -47,7 +47,7 @@ export default function CenterPage() {
         <Text className='center-place'>
           {center.province} {center.city === center.province ? '' : center.city}
         </Text>
-        <View className='center-phone' id='center-phone' onClick={() => void Taro.makePhoneCall({ phoneNumber: center.phone.replace('-', '') })}>
+        <View className='center-phone' id='center-phone' onClick={() => void Taro.makePhoneCall({ phoneNumber: dialNumber(center.phone) })}>
           <Text>服务热线 </Text>
           <Text className='phone'>{center.phone}</Text>
         </View>

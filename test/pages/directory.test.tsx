@@ -1,0 +1,22 @@
+import { render } from '@testing-library/react';
+import Directory from '../../src/pages/directory';
+import { useLocalHost } from './support/local-host';
+import { findElement } from './support/page';
+
+useLocalHost();
+
+describe('directory page', () => {
+  it('lists the centers by province with an index bar entry per province', async () => {
+    const { container } = render(<Directory />);
+    await findElement(container, '.directory-group');
+
+    const provinces = Array.from(container.querySelectorAll('.directory-province'), (el) => el.textContent);
+    expect(provinces).toEqual(expect.arrayContaining(['北京市', '江苏省', '新疆生产建设兵团']));
+    // the catalog's order is administrative-code order
+    expect(provinces[0]).toBe('北京市');
+    expect(container.querySelector('#province-32 #center-321000')?.textContent).toContain('0514-12329');
+
+    expect(container.querySelectorAll('.index-bar .index-bar-entry')).toHaveLength(provinces.length);
+    expect(container.querySelector('#index-province-32')?.textContent).toBe('江苏');
+  });
+});

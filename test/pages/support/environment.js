@@ -1,0 +1,27 @@
+/**
+ * jsdom plus Node's own fetch, so services/cloud.ts reaches the real local host. jsdom has no fetch,
+ * and Taro H5's whatwg-fetch polyfill would go through jsdom's XHR with CORS; Node's fetch does not.
+ * services/cloud.ts asks for the relative `/api/<fn>` (same origin as the H5 page in the real app);
+ * here that origin is the local host a test file started, set by useLocalHost() as API_ORIGIN.
+ */
+const { TestEnvironment } = require('jest-environment-jsdom');
+
+class PagesEnvironment extends TestEnvironment {
+  constructor(config, context) {
+    super(config, context);
+    const global = this.global;
+    global.fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input.url;
+      if (url.startsWith('/')) {
+        if (!global.API_ORIGIN) throw new Error(`fetch ${url}: no local host; call useLocalHost() in the test file`);
+        return fetch(new URL(url, global.API_ORIGIN), init);
+      }
+      return fetch(input, init);
+    };
+    global.Request = Request;
+    global.Response = Response;
+    global.Headers = Headers;
+  }
+}
+
+module.exports = PagesEnvironment;

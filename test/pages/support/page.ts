@@ -1,0 +1,44 @@
+import { Current, getPageInstance } from '@tarojs/runtime';
+import { act, fireEvent, waitFor } from '@testing-library/react';
+
+/** What useRouter() answers: Taro's H5 router sets Current.router when it opens a page. */
+export function openWith(params: Record<string, string>): void {
+  Current.router = { params, path: '', $taroPath: '', onReady: '', onHide: '', onShow: '' };
+}
+
+/**
+ * Fires the page's useDidShow callbacks, as Taro's router does after it shows a page. Rendered outside
+ * a Taro page, the hooks register on the app-level instance ('taro-app', the React plugin's fallback id).
+ */
+export function showPage(): void {
+  const instance = getPageInstance('taro-app') as { componentDidShow?: Array<() => void> } | undefined;
+  act(() => {
+    for (const callback of instance?.componentDidShow ?? []) callback();
+  });
+}
+
+/** Time for the 200 ms search debounce plus a round trip to the local host. */
+export const SERVER_ANSWER_MS = 5_000;
+
+/**
+ * Waits until `selector` matches inside `container` and returns the element. Throws a plain Error
+ * while waiting: a failing expect(element) would pretty-print a Stencil element on every 50 ms poll,
+ * which takes ~600 ms each and starves the event loop (pages then took ~2 s to load).
+ */
+export function findElement<T extends Element = HTMLElement>(container: Element, selector: string, timeout = SERVER_ANSWER_MS): Promise<T> {
+  return waitFor(
+    () => {
+      const element = container.querySelector<T & Element>(selector);
+      if (!element) throw new Error(`nothing matches ${selector}`);
+      return element;
+    },
+    { timeout },
+  );
+}
+
+/** Types into a Taro Input: the H5 component renders a native <input> once Stencil has loaded it. */
+export async function typeInto(container: Element, text: string): Promise<void> {
+  const input = await findElement<HTMLInputElement>(container, 'input');
+  input.value = text;
+  fireEvent.input(input);
+}

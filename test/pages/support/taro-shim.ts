@@ -1,0 +1,18 @@
+/**
+ * `@tarojs/taro` for jest. A real H5 build gets there through Taro's webpack plugins: babel rewrites
+ * `Taro.x` into named imports of @tarojs/taro-h5, and the React plugin's api-loader adds the hooks.
+ * Here one plain object holds both, so `Taro.navigateTo(...)` in src works and a test can spy on it.
+ * The hooks need React handed to them once (else "React.useMemo is not a function").
+ */
+import * as TaroH5 from '@tarojs/taro-h5';
+import * as hooks from '@tarojs/plugin-framework-react/dist/runtime';
+import React from 'react';
+import ReactDOM from 'react-dom';
+
+hooks.createH5NativeComponentConfig(null, React, ReactDOM);
+
+const { default: base, ...apis } = TaroH5 as typeof TaroH5 & { default: object };
+const Taro = { ...base, ...apis, ...hooks };
+
+export const { useDidHide, useDidShow, useLoad, useReady, useRouter, useUnload } = hooks;
+export default Taro;

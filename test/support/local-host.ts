@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface RunningHost {
+  /** http://localhost:<port> */
+  url: string;
+  /** https://localhost:<port> of the center simulator */
+  simOrigin: string;
+  dataDir: string;
+  process: ChildProcess;
+  /** Stops the host (SIGINT, as Ctrl-C) and waits for it to exit; removes the data directory unless kept. */
+  stop(options?: { keepData?: boolean }): Promise<number | null>;
+}
+
+const root = path.resolve(__dirname, '../..');
+
+/**
+ * Starts the real local host (`npm start`'s program) on free ports with a fresh embedded database,
+ * as a child process, and resolves once it prints its URL.
+ */
+export async function startLocalHost(env: Record<string, string> = {}, dataDir = mkdtempSync(path.join(tmpdir(), 'gjj-host-'))): Promise<RunningHost> {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(root, 'tools/local-cloud/main.ts')], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', CENTER_SIM_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const started = await new Promise<{ url: string; simOrigin: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local host did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /已启动：(http:\/\/\S+)/.exec(output)?.[1];
+      const simOrigin = /中心模拟器：(https:\/\/localhost:\d+)/.exec(output)?.[1];
+      if (url && simOrigin) {
+        clearTimeout(timer);
+        resolve({ url, simOrigin });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`local host exited with ${code} before starting:\n${output}`));
+    });
+  });
+  return {
+    ...started,
+    dataDir,
+    process: child,
+    async stop(options = {}) {
+      if (child.exitCode === null) child.kill('SIGINT');
+      const code = await exited;
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}

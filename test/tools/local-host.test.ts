@@ -1,0 +1,64 @@
+import { startLocalHost, type RunningHost } from '../support/local-host';
+
+jest.setTimeout(120_000);
+
+describe('the local host (npm start)', () => {
+  let host: RunningHost;
+  afterEach(async () => {
+    await host?.stop();
+  });
+
+  it('answers /healthz once the store is ready and runs functions at POST /api/<fn>', async () => {
+    host = await startLocalHost();
+    const health = await fetch(`${host.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true, store: 'pglite' });
+
+    const res = await fetch(`${host.url}/api/centers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'get', code: '321000' }) });
+    const body = await res.json();
+    expect(body.ok).toBe(true);
+    expect(body.data.center).toMatchObject({ name: '扬州市住房公积金管理中心', phone: '0514-12329' });
+  });
+
+  it('takes the caller from x-wx-openid and roles from its environment', async () => {
+    host = await startLocalHost({ SUPERVISOR_OPENIDS: 'boss-1', TESTER_OPENIDS: '', CENTER_STAFF: 'staff-9:320100' });
+    const whoami = (openid?: string) =>
+      fetch(`${host.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) },
+        body: JSON.stringify({ action: 'whoami' }),
+      }).then((r) => r.json());
+    expect(await whoami('boss-1')).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
+    expect(await whoami('staff-9')).toEqual({ ok: true, data: { roles: [{ role: 'center-staff', centerCode: '320100' }] } });
+    expect(await whoami('someone')).toEqual({ ok: true, data: { roles: [] } });
+    expect(await whoami()).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+  });
+
+  it('answers an unknown function with 404 and a body that is not JSON with VALIDATION_FAILED', async () => {
+    host = await startLocalHost();
+    const unknown = await fetch(`${host.url}/api/nope`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ ok: false, code: 'UNKNOWN_FUNCTION' });
+    const broken = await fetch(`${host.url}/api/centers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"action":' });
+    expect(await broken.json()).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+  });
+
+  it('stops cleanly on Ctrl-C and a second start reuses the data directory', async () => {
+    host = await startLocalHost();
+    const jump = await fetch(`${host.url}/api/centers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'jump', code: '321000', item: 1 }) });
+    expect((await jump.json()).data.target.kind).toBe('web');
+    const dataDir = host.dataDir;
+    expect(await host.stop({ keepData: true })).toBe(0);
+
+    host = await startLocalHost({}, dataDir);
+    const res = await fetch(`${host.url}/healthz`);
+    expect(res.status).toBe(200);
+    const { openPgliteStore } = await import('../../cloudfunctions/_lib/store/sql/pglite');
+    await host.stop({ keepData: true });
+    // the jump recorded by the first run is still there: same data directory, nothing reloaded over it
+    const store = await openPgliteStore(dataDir);
+    expect(await store.jumps.count({ centerCode: '321000' })).toBe(1);
+    await store.close();
+    host = await startLocalHost({}, dataDir);
+  });
+});
