@@ -1,10 +1,7 @@
-import tcb from '@cloudbase/node-sdk';
 import { z } from 'zod';
 import { ensureCatalog } from '../catalog/load';
 import { createLogger } from '../log';
-import { createCloudbaseStore } from '../store/cloudbase/cloudbase-store';
 import type { Store } from '../store/port';
-import { openPostgresStore } from '../store/sql/pg';
 import type { CloudFunction } from './define';
 
 /** Deployed functions read only these; a bad value stops the function with the field named. */
@@ -13,15 +10,25 @@ const DeployedEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
-let ready: Promise<{ app: ReturnType<typeof tcb.init>; store: Store }> | undefined;
+interface Started {
+  store: Store;
+  /** The WeChat openid CloudBase names for the current invocation ('' when there is none). */
+  openid(): string;
+}
 
-async function start() {
+let ready: Promise<Started> | undefined;
+
+async function start(): Promise<Started> {
   const env = DeployedEnvSchema.parse(process.env);
+  // loaded here, not at the top: the SDK takes ~300 ms to require, and only the chosen store is needed
+  const { default: tcb } = await import('@cloudbase/node-sdk');
   const app = tcb.init({ env: tcb.SYMBOL_CURRENT_ENV });
   // self-hosted provinces keep data in their own PostgreSQL; everyone else uses the CloudBase database
-  const store = env.DATABASE_URL ? await openPostgresStore(env.DATABASE_URL) : createCloudbaseStore(app);
+  const store = env.DATABASE_URL
+    ? await (await import('../store/sql/pg')).openPostgresStore(env.DATABASE_URL)
+    : (await import('../store/cloudbase/cloudbase-store')).createCloudbaseStore(app);
   await ensureCatalog(store);
-  return { app, store };
+  return { store, openid: () => app.auth().getUserInfo().openId };
 }
 
 /**
@@ -35,8 +42,8 @@ export function deployed(fn: CloudFunction) {
       ready = undefined; // let the next invocation try again
       throw error;
     });
-    const { app, store } = await ready;
-    const { openId } = app.auth().getUserInfo();
+    const { store, openid } = await ready;
+    const openId = openid();
     const caller = openId ? { openid: openId, roles: await store.roles.rolesOf(openId) } : undefined;
     return fn.handle(event, { caller, store, log, now: () => new Date() });
   };

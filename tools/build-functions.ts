@@ -1,0 +1,60 @@
+/**
+ * Bundles each cloud function (cloudfunctions/<name>/index.ts) with esbuild into
+ * dist/cloudfunctions/<name>/index.js, with a package.json naming the packages left outside the bundle
+ * (CloudBase installs them: installDependency in cloudbaserc.json).
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const root = path.resolve(__dirname, '..');
+const sourceDir = path.join(root, 'cloudfunctions');
+export const functionsOutDir = path.join(root, 'dist/cloudfunctions');
+
+/** Installed by CloudBase next to the bundle rather than bundled: the SDK and the PostgreSQL driver. */
+const EXTERNAL = ['@cloudbase/node-sdk', 'pg'] as const;
+
+/** Every deployable function: a folder with an index.ts, except the shared _lib. */
+export function functionNames(): string[] {
+  return readdirSync(sourceDir)
+    .filter((name) => !name.startsWith('_') && statSync(path.join(sourceDir, name)).isDirectory())
+    .sort();
+}
+
+export async function buildFunctions(): Promise<{ name: string; bytes: number }[]> {
+  const rootPkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const results = [];
+  for (const name of functionNames()) {
+    const outDir = path.join(functionsOutDir, name);
+    mkdirSync(outDir, { recursive: true });
+    const outfile = path.join(outDir, 'index.js');
+    await build({
+      entryPoints: [path.join(sourceDir, name, 'index.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      sourcemap: 'linked',
+      // pg's optional native binding is never used
+      external: [...EXTERNAL, 'pg-native'],
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+    const dependencies = Object.fromEntries(EXTERNAL.map((dep) => [dep, rootPkg.dependencies[dep]]));
+    writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify({ name, version: '1.0.0', private: true, main: 'index.js', dependencies }, null, 2)}\n`);
+    results.push({ name, bytes: statSync(outfile).size });
+  }
+  return results;
+}
+
+if (require.main === module) {
+  buildFunctions().then(
+    (built) => built.forEach((b) => console.log(`dist/cloudfunctions/${b.name}/index.js  ${(b.bytes / 1024).toFixed(1)} KB`)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
