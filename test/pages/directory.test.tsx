@@ -1,9 +1,7 @@
 import { render } from '@testing-library/react';
 import Directory from '../../src/pages/directory';
-import { useLocalHost } from './support/local-host';
 import { findElement } from './support/page';
 
-useLocalHost();
 
 describe('directory page', () => {
   it('lists the centers by province with an index bar entry per province', async () => {

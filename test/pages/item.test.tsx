@@ -1,10 +1,8 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import ItemPage from '../../src/pages/item';
-import { useLocalHost } from './support/local-host';
 import { findElement, openWith, typeInto } from './support/page';
 
-useLocalHost();
 
 beforeEach(() => Taro.clearStorageSync());
 

@@ -22,6 +22,8 @@ module.exports = {
   testMatch: ['<rootDir>/test/pages/**/*.test.tsx'],
   testEnvironment: '<rootDir>/test/pages/support/environment.js',
   setupFiles: ['<rootDir>/test/pages/support/setup.ts'],
+  globalSetup: '<rootDir>/test/pages/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/pages/support/global-teardown.ts',
   // swiper ships .mjs, which the shared transform does not match
   transform: { ...swcTransform, '^.+\\.mjs$': Object.values(swcTransform)[0] },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],

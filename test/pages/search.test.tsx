@@ -1,9 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import SearchPage from '../../src/pages/search';
-import { useLocalHost } from './support/local-host';
 import { findElement, typeInto } from './support/page';
 
-useLocalHost();
 
 describe('center search', () => {
   it.each(['扬州', 'yz'])('finds 扬州 by "%s" and shows its service phone', async (query) => {

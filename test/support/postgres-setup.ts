@@ -69,7 +69,9 @@ export default async function setup(): Promise<void> {
     detached: false,
   });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  (globalThis as Record<string, unknown>).__GJJ_PG__ = { child, dir };
+  // pg_ctl stops it in teardown: runuser does not pass signals on to the server
+  const stop = run(path.join(bin, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-s']);
+  (globalThis as Record<string, unknown>).__GJJ_PG__ = { child, dir, stop };
   process.env.PG_TEST_URL = url;
   await waitReady(url);
 }

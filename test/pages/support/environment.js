@@ -2,7 +2,7 @@
  * jsdom plus Node's own fetch, so services/cloud.ts reaches the real local host. jsdom has no fetch,
  * and Taro H5's whatwg-fetch polyfill would go through jsdom's XHR with CORS; Node's fetch does not.
  * services/cloud.ts asks for the relative `/api/<fn>` (same origin as the H5 page in the real app);
- * here that origin is the local host a test file started, set by useLocalHost() as API_ORIGIN.
+ * here that origin is the local host the layer's global setup started (PAGES_HOST_URL).
  */
 const { TestEnvironment } = require('jest-environment-jsdom');
 
@@ -13,8 +13,9 @@ class PagesEnvironment extends TestEnvironment {
     global.fetch = (input, init) => {
       const url = typeof input === 'string' ? input : input.url;
       if (url.startsWith('/')) {
-        if (!global.API_ORIGIN) throw new Error(`fetch ${url}: no local host; call useLocalHost() in the test file`);
-        return fetch(new URL(url, global.API_ORIGIN), init);
+        const origin = process.env.PAGES_HOST_URL;
+        if (!origin) throw new Error(`fetch ${url}: no local host; the pages global setup did not run`);
+        return fetch(new URL(url, origin), init);
       }
       return fetch(input, init);
     };
