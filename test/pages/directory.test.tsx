@@ -2,7 +2,6 @@ import { render } from '@testing-library/react';
 import Directory from '../../src/pages/directory';
 import { findElement } from './support/page';
 
-
 describe('directory page', () => {
   it('lists the centers by province with an index bar entry per province', async () => {
     const { container } = render(<Directory />);

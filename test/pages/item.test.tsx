@@ -3,7 +3,6 @@ import Taro from '@tarojs/taro';
 import ItemPage from '../../src/pages/item';
 import { findElement, openWith, typeInto } from './support/page';
 
-
 beforeEach(() => Taro.clearStorageSync());
 
 describe('item page for a relayed item', () => {

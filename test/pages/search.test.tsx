@@ -2,7 +2,6 @@ import { render, screen } from '@testing-library/react';
 import SearchPage from '../../src/pages/search';
 import { findElement, typeInto } from './support/page';
 
-
 describe('center search', () => {
   it.each(['扬州', 'yz'])('finds 扬州 by "%s" and shows its service phone', async (query) => {
     const { container } = render(<SearchPage />);
