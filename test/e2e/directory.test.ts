@@ -69,4 +69,31 @@ describe('an employee finds their center and jumps to its online hall', () => {
     await expect(fallback.innerText()).resolves.toMatch(/暂时无法访问[\s\S]*0516-12329/);
     expect(page.url()).toContain('pages/center/index');
   });
+
+  it('picks the business-locale center on an item page and goes to its hall for that item', async () => {
+    page = await context.newPage();
+    await page.goto(host.url);
+    await current('#item-3').click();
+    const input = current('.center-search-input input');
+    await input.waitFor();
+    await input.fill('yz');
+    await current('#center-321000').click();
+    await expect(current('#item-center').innerText()).resolves.toContain('扬州市住房公积金管理中心');
+    await current('#item-go').click();
+    await page.waitForURL(/pages\/webview\/index/);
+    const frame = page.frameLocator('.taro_page_stationed iframe');
+    await expect(frame.locator('#hall-item').innerText()).resolves.toBe('正常退休提取住房公积金');
+  });
+});
+
+describe('the dev sign-in of the local host', () => {
+  it('switches to a supervisor and the functions see that role', async () => {
+    page = await context.newPage();
+    await page.goto(host.url);
+    await current('#go-sign-in').click();
+    await current('#persona-supervisor').click();
+    await expect(current('#sign-in-roles').innerText()).resolves.toContain('监管人员');
+    await current('#persona-employee').click();
+    await expect(current('#sign-in-roles').innerText()).resolves.toContain('缴存职工');
+  });
 });

@@ -26,13 +26,13 @@ export default function Home() {
 
       <View className='card my-center' id='my-center'>
         {mine ? (
-          <View onClick={() => go(`/pages/center/index?code=${mine.code}`)}>
+          <View className='my-center-body' onClick={() => go(`/pages/center/index?code=${mine.code}`)}>
             <Text className='my-center-label'>我的中心</Text>
             <Text className='my-center-name'>{mine.name}</Text>
             <Text className='phone'>{mine.phone}</Text>
           </View>
         ) : (
-          <View onClick={() => go('/pages/directory/index')}>
+          <View className='my-center-body' onClick={() => go('/pages/directory/index')}>
             <Text className='my-center-label'>我的中心</Text>
             <Text className='my-center-empty'>尚未选择，点此按省份查找并设为我的中心</Text>
           </View>
