@@ -2,7 +2,7 @@
  * Test layers (README "Tests"): node (core, functions, store, tools), pages (Taro H5 components in
  * jsdom), weapp (the WeChat build under miniprogram-simulate), e2e (the H5 build in Chromium).
  */
-const { swcTransform, transformIgnorePatterns } = require('./test/support/swc');
+const { transform, transformIgnorePatterns } = require('./test/support/transform');
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -11,7 +11,7 @@ module.exports = {
       displayName: 'node',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/{core,functions,store,tools}/**/*.test.ts'],
-      transform: swcTransform,
+      transform,
       transformIgnorePatterns,
       globalSetup: '<rootDir>/test/support/postgres-setup.ts',
       globalTeardown: '<rootDir>/test/support/postgres-teardown.ts',
@@ -22,7 +22,8 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      transform: swcTransform,
+      transform,
+      transformIgnorePatterns,
     },
   ],
 };

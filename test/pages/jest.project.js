@@ -3,7 +3,7 @@
  * local host (test/support/local-host.ts). Recipe: shared/STACK.md "Unit tests of Taro React pages (jest)".
  */
 const path = require('node:path');
-const { swcTransform } = require('../support/swc');
+const { swc, transform } = require('../support/transform');
 
 // ESM-only packages under node_modules that jest must transform (Taro's H5 runtime and its small deps)
 const ESM_PACKAGES = [
@@ -25,7 +25,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/pages/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/pages/support/global-teardown.ts',
   // swiper ships .mjs, which the shared transform does not match
-  transform: { ...swcTransform, '^.+\\.mjs$': Object.values(swcTransform)[0] },
+  transform: { ...transform, '^.+\\.mjs$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: {
     '^@tarojs/taro$': '<rootDir>/test/pages/support/taro-shim.ts',

@@ -5,7 +5,7 @@
  * miniprogram-simulate (jest, jsdom)".
  */
 const path = require('node:path');
-const { swcTransform, transformIgnorePatterns } = require('../support/swc');
+const { transform, transformIgnorePatterns } = require('../support/transform');
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -15,6 +15,6 @@ module.exports = {
   rootDir: path.resolve(__dirname, '../..'),
   testMatch: ['<rootDir>/test/weapp/**/*.test.ts'],
   testEnvironment: '<rootDir>/test/weapp/support/environment.js',
-  transform: swcTransform,
+  transform,
   transformIgnorePatterns,
 };
