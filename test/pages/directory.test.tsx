@@ -15,5 +15,8 @@ describe('directory page', () => {
 
     expect(container.querySelectorAll('.index-bar .index-bar-entry')).toHaveLength(provinces.length);
     expect(container.querySelector('#index-province-32')?.textContent).toBe('江苏');
+    expect(container.querySelector('#index-province-66')?.textContent).toBe('兵团');
+    const labels = Array.from(container.querySelectorAll('.index-bar-entry'), (el) => el.textContent);
+    expect(new Set(labels).size).toBe(labels.length);
   });
 });

@@ -55,7 +55,8 @@ export default function CenterPage() {
         <Button
           className='center-mine'
           size='mini'
-          disabled={mine}
+          // Taro H5 renders disabled={false} as the attribute disabled="false", which its CSS greys out
+          disabled={mine || undefined}
           onClick={() => {
             setMyCenter(toSummary(center));
             setMine(true);

@@ -13,6 +13,9 @@ interface ProvinceGroup {
   centers: CenterSummary[];
 }
 
+/** The index bar's label: two characters, as printed in the national tables (兵团 for the Corps). */
+const indexLabel = (province: string) => (province === '新疆生产建设兵团' ? '兵团' : provinceShortName(province).slice(0, 2));
+
 /** Groups centers by province in the catalog's order (administrative code order, as official tables are). */
 function groupByProvince(centers: readonly CenterSummary[]): ProvinceGroup[] {
   const groups = new Map<string, ProvinceGroup>();
@@ -57,7 +60,7 @@ export default function Directory() {
       <View className='index-bar'>
         {groups.map((g) => (
           <Text key={g.anchor} className='index-bar-entry' id={`index-${g.anchor}`} onClick={() => setAnchor(g.anchor)}>
-            {provinceShortName(g.province).slice(0, 2)}
+            {indexLabel(g.province)}
           </Text>
         ))}
       </View>

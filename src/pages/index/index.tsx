@@ -21,7 +21,7 @@ export default function Home() {
         <Text className='home-subtitle'>数据多跑路，群众少跑腿</Text>
       </View>
       <View className='home-search' id='home-search' onClick={() => go('/pages/search/index')}>
-        <Text>🔍 搜索中心：城市名、拼音或首字母</Text>
+        <Text>搜索中心：城市名、拼音或首字母</Text>
       </View>
 
       <View className='card my-center' id='my-center'>

@@ -72,7 +72,7 @@ export default function ItemPage() {
       )}
 
       {center && !choosing && item.mode === 'online' ? (
-        <Button className='primary-button item-go' id='item-go' loading={busy} disabled={busy} onClick={() => void go()}>
+        <Button className='primary-button item-go' id='item-go' loading={busy} disabled={busy || undefined} onClick={() => void go()}>
           前往办理
         </Button>
       ) : null}
