@@ -5,7 +5,7 @@ import { ROLES, type Role, type RoleGrant } from '../../../../src/core/roles';
 import type { JumpCountFilter, Store } from '../port';
 
 /**
- * The store over the CloudBase document database (`STORE=cloudbase`).
+ * The store over the CloudBase document database (deployed functions without DATABASE_URL).
  *
  * Collections and document ids:
  * - `centers`: id = center code; the Center fields (code included, for ordering).

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ageOn, isCalendarDate, shanghaiDate } from './time';
+
+/** Standard document type codes (national platform code table). */
+export const DOC_TYPES = {
+  '01': '居民身份证',
+  '02': '军官证',
+  '03': '护照',
+  '04': '外国人永久居留身份证',
+  '99': '其他证件',
+} as const;
+export type DocType = keyof typeof DOC_TYPES;
+export const DOC_TYPE_CODES = Object.keys(DOC_TYPES) as DocType[];
+
+/** The youngest age at which a person may bind an identity here. */
+export const MIN_AGE = 16;
+
+/** Province-level codes a resident ID may start with (GB/T 2260; 71/81/82 for Taiwan, Hong Kong, Macao residence permits). */
+export const ID_PROVINCE_PREFIXES: ReadonlySet<string> = new Set([
+  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46',
+  '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82',
+]);
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CHARS = '10X98765432';
+
+/** The GB 11643-1999 check character for the first 17 digits. */
+export function idCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
+  return CHECK_CHARS[sum % 11];
+}
+
+/**
+ * Why an 18-character resident ID is not acceptable on `today` (YYYY-MM-DD, China), or undefined when
+ * it is: the format, a real province prefix, a real past birth date, age at least 16, the check character.
+ */
+export function residentIdProblem(id: string, today: string): string | undefined {
+  if (!/^\d{17}[\dX]$/.test(id)) return '居民身份证号码应为 18 位，前 17 位为数字，最后一位为数字或 X';
+  if (!ID_PROVINCE_PREFIXES.has(id.slice(0, 2))) return '居民身份证号码的前两位不是有效的省级行政区划代码';
+  const birth = id.slice(6, 14);
+  // no upper age limit: the standard's own example 440524188001010014 was born in 1880
+  if (!isCalendarDate(birth) || birth < '18000101') return '居民身份证号码中的出生日期不是有效日期';
+  if (`${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6)}` > today) return '居民身份证号码中的出生日期晚于今天';
+  if (ageOn(birth, today) < MIN_AGE) return `年满 ${MIN_AGE} 周岁方可办理`;
+  if (idCheckChar(id.slice(0, 17)) !== id[17]) return '居民身份证号码校验位不正确，请核对后重新输入';
+  return undefined;
+}
+
+const DOC_NUMBER_RULES: Record<Exclude<DocType, '01'>, { pattern: RegExp; message: string }> = {
+  '02': { pattern: /^[\u4e00-\u9fa5A-Z0-9]{4,20}$/, message: '军官证号码应为 4 至 20 位汉字、字母或数字' },
+  '03': { pattern: /^[A-Z0-9]{5,17}$/, message: '护照号码应为 5 至 17 位字母或数字' },
+  '04': { pattern: /^([A-Z]{3}\d{12}|9\d{16}[\dX])$/, message: '永久居留身份证号码应为 3 位字母加 12 位数字，或以 9 开头的 18 位号码' },
+  '99': { pattern: /^[\u4e00-\u9fa5A-Z0-9-]{2,30}$/, message: '证件号码应为 2 至 30 位汉字、字母、数字或连字符' },
+};
+
+/** Why a document number is not acceptable for its type, or undefined. */
+export function docNumberProblem(docType: DocType, docNumber: string, today: string): string | undefined {
+  if (docType === '01') return residentIdProblem(docNumber, today);
+  const rule = DOC_NUMBER_RULES[docType];
+  if (!rule.pattern.test(docNumber)) return rule.message;
+  if (docType === '04' && docNumber.length === 18 && idCheckChar(docNumber.slice(0, 17)) !== docNumber[17]) {
+    return '永久居留身份证号码校验位不正确';
+  }
+  return undefined;
+}
+
+/** Chinese names (with the middle dot of 少数民族 and foreign names: 阿依古丽·买买提) or, for passports, Latin names. */
+const CHINESE_NAME = /^[\u4e00-\u9fa5]{1,20}(·[\u4e00-\u9fa5]{1,20}){0,3}$/;
+const LATIN_NAME = /^[A-Za-z]+([ '.,-][A-Za-z]+)*$/;
+const LATIN_NAME_TYPES: ReadonlySet<DocType> = new Set(['03', '04', '99']);
+
+/** Why a name is not acceptable for a document type, or undefined. */
+export function nameProblem(docType: DocType, name: string): string | undefined {
+  if (name.length < 2 || name.length > 60) return '姓名应为 2 至 60 个字符';
+  if (CHINESE_NAME.test(name)) return undefined;
+  if (LATIN_NAME_TYPES.has(docType) && LATIN_NAME.test(name)) return undefined;
+  return LATIN_NAME_TYPES.has(docType)
+    ? '姓名只能是汉字（可含间隔号·）或证件上的英文姓名'
+    : '请填写证件上的中文姓名（少数民族姓名可含间隔号·）';
+}
+
+/** Middle dots come in several look-alikes; store the one the standard uses. */
+const normalizeName = (name: string) => name.trim().replace(/\s+/g, ' ').replace(/[•・‧∙⋅]/g, '·');
+const normalizeDocNumber = (docNumber: string) => docNumber.replace(/\s/g, '').toUpperCase();
+
+/** The real-name form, checked as of `now` (birth dates and ages are judged on China's calendar). */
+export function realNameSchema(now: Date) {
+  const today = shanghaiDate(now);
+  return z
+    .object({
+      name: z.string({ error: '请填写姓名' }).transform(normalizeName),
+      docType: z.enum(DOC_TYPE_CODES as [DocType, ...DocType[]], { error: '请选择证件类型' }),
+      docNumber: z.string({ error: '请填写证件号码' }).transform(normalizeDocNumber),
+    })
+    .superRefine((form, ctx) => {
+      const badName = nameProblem(form.docType, form.name);
+      if (badName) ctx.addIssue({ code: 'custom', path: ['name'], message: badName });
+      const badNumber = form.docNumber === '' ? '请填写证件号码' : docNumberProblem(form.docType, form.docNumber, today);
+      if (badNumber) ctx.addIssue({ code: 'custom', path: ['docNumber'], message: badNumber });
+    });
+}
+export type RealName = z.output<ReturnType<typeof realNameSchema>>;
+
+/** First and last character only: 1****************X. Never shows the birth date. */
+export function maskDocNumber(docNumber: string): string {
+  if (docNumber.length <= 2) return '*'.repeat(docNumber.length);
+  return `${docNumber[0]}${'*'.repeat(docNumber.length - 2)}${docNumber[docNumber.length - 1]}`;
+}
+
+/** 13812345678 -> 138****5678. */
+export function maskPhone(phone: string): string {
+  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : maskDocNumber(phone);
+}
+
+/** 张三 -> *三, 阿依古丽·买买提 -> *******提: the family name is enough to give a person away. */
+export function maskName(name: string): string {
+  return `${'*'.repeat(Math.max(name.length - 1, 1))}${name.length > 1 ? name[name.length - 1] : ''}`;
+}
