@@ -117,3 +117,16 @@ export function maskPhone(phone: string): string {
 export function maskName(name: string): string {
   return `${'*'.repeat(Math.max(name.length - 1, 1))}${name.length > 1 ? name[name.length - 1] : ''}`;
 }
+
+export const IdentityEventSchema = z.discriminatedUnion(
+  'action',
+  [
+    // the real-name fields are checked by realNameSchema as of the call's own time
+    z.object({ action: z.literal('start'), name: z.unknown(), docType: z.unknown(), docNumber: z.unknown() }),
+    z.object({ action: z.literal('confirm'), verifyId: z.string({ error: '缺少核验编号 verifyId' }).min(1, '缺少核验编号 verifyId').max(256, '核验编号过长') }),
+    z.object({ action: z.literal('status') }),
+    z.object({ action: z.literal('consent'), version: z.string({ error: '缺少授权说明版本' }).min(1, '缺少授权说明版本').max(32, '授权说明版本过长') }),
+    z.object({ action: z.literal('bindPhone'), code: z.string({ error: '缺少手机号授权码' }).min(1, '缺少手机号授权码').max(128, '手机号授权码过长') }),
+  ],
+  { error: '不支持的操作（action 应为 start、confirm、status、consent 或 bindPhone）' },
+);

@@ -27,3 +27,14 @@ export function ageOn(birth: string, onDate: string): number {
   const [y, m, d] = onDate.split('-').map(Number);
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
+
+/** The instant today began in China, and the instant tomorrow begins: a rate limit's day. */
+export function shanghaiDay(at: Date): { start: Date; end: Date } {
+  const start = dayjs(at).tz(TIME_ZONE).startOf('day');
+  return { start: start.toDate(), end: start.add(1, 'day').toDate() };
+}
+
+/** 2026-11-23 00:00 style, for telling people when they may try again. */
+export function formatShanghai(at: Date): string {
+  return dayjs(at).tz(TIME_ZONE).format('YYYY-MM-DD HH:mm');
+}

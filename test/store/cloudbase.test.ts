@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openCloudbaseStore } from '../../cloudfunctions/_lib/store/cloudbase/cloudbase-store';
-import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { nextSeq, openCloudbaseStore } from '../../cloudfunctions/_lib/store/cloudbase/cloudbase-store';
+import type { IdentityRecord, Store, VerificationSession } from '../../cloudfunctions/_lib/store/port';
 import type { Center } from '../../src/core/centers';
 
 /**
@@ -61,6 +61,7 @@ function matches(doc: Obj, query: unknown): boolean {
     if (isObj(cond) && Object.keys(cond).some((k) => k.startsWith('$') && k !== '$date')) {
       return Object.entries(cond).every(([op, operand]) => {
         const x = comparable(operand);
+        if (op === '$ne') return !same(value, x);
         if (typeof value !== typeof x) return false;
         const [a, b] = [value as number | string, x as number | string];
         if (op === '$gte') return a >= b;
@@ -75,11 +76,23 @@ function matches(doc: Obj, query: unknown): boolean {
   });
 }
 
+/** An error reply CloudBase itself would give, as opposed to a request the fake does not support. */
+class FakeReplyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 class FakeCloudbase {
   readonly requests: SentRequest[] = [];
   readonly collections = new Map<string, Map<string, Obj>>();
   /** The next request is answered with this error instead. */
   failNext: { code: string; message: string } | undefined;
+  /** Runs after each request is answered, to change the documents between two requests of one call. */
+  afterAnswer: ((request: SentRequest) => void) | undefined;
   private readonly server = http.createServer((req, res) => this.handle(req, res));
   private seq = 0;
 
@@ -97,6 +110,7 @@ class FakeCloudbase {
     this.requests.length = 0;
     this.collections.clear();
     this.failNext = undefined;
+    this.afterAnswer = undefined;
   }
 
   collection(name: string): Map<string, Obj> {
@@ -138,9 +152,11 @@ class FakeCloudbase {
         try {
           reply = { requestId: `fake-${++this.seq}`, ...this.answer(sent) };
         } catch (e) {
-          reply = { requestId: `fake-${this.seq}`, code: 'FAKE_UNSUPPORTED', message: (e as Error).message };
+          const code = e instanceof FakeReplyError ? e.code : 'FAKE_UNSUPPORTED';
+          reply = { requestId: `fake-${this.seq}`, code, message: (e as Error).message };
         }
       }
+      this.afterAnswer?.(sent);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply));
     });
@@ -180,6 +196,7 @@ class FakeCloudbase {
       case 'database.insertDocument': {
         const added = (r.data as Obj[]).map((d) => {
           const id = typeof d._id === 'string' ? d._id : `auto-${++this.seq}`;
+          if (docs().has(id)) throw new FakeReplyError('DATABASE_DUPLICATE_WRITE', `duplicate _id ${id}`);
           docs().set(id, { ...d, _id: id });
           return id;
         });
@@ -212,6 +229,13 @@ class FakeCloudbase {
         return { data: { updated: same(next, existing) ? 0 : 1 } };
       }
       case 'database.removeDocument': {
+        if (r.body.queryType === 'WHERE') {
+          // remove by query: every match (multi, the SDK's default for where().remove()) or the first
+          const found = [...docs().values()].filter((d) => matches(d, r.query));
+          const gone = r.body.multi === false ? found.slice(0, 1) : found;
+          for (const d of gone) docs().delete(String(d._id));
+          return { data: { deleted: gone.length } };
+        }
         const deleted = docs().delete(idOf()) ? 1 : 0;
         return { data: { deleted } };
       }
@@ -468,5 +492,255 @@ describe('meta', () => {
       [{ _id: 'catalog-version' }, { value: '2026-05' }],
     ]);
     expect(fake.sent('getDocument', 'meta').every((r) => same(r.query, { _id: 'catalog-version' }))).toBe(true);
+  });
+});
+
+describe('identities', () => {
+  const verifiedAt = new Date('2026-04-15T10:00:00+08:00');
+  const expiresAt = new Date('2027-04-15T10:00:00+08:00');
+  const identity = (openid: string, overrides: Partial<IdentityRecord> = {}): IdentityRecord => ({
+    openid,
+    method: 'face',
+    docType: '01',
+    nameSealed: 'k1.name-sealed',
+    docNumberSealed: 'k1.doc-sealed',
+    docLookup: 'lookup-A',
+    phoneSealed: null,
+    verifiedAt,
+    expiresAt,
+    ...overrides,
+  });
+  /** The identity as the identities document stores it (dates as EJSON). */
+  const stored = (r: IdentityRecord): Obj => ({ ...r, verifiedAt: ejsonDate(r.verifiedAt), expiresAt: ejsonDate(r.expiresAt) });
+
+  it('get reads the identities document named by the openid and maps it back with dates as dates', async () => {
+    fake.seed('identities', 'o-1', stored(identity('o-1', { phoneSealed: 'k1.phone-sealed' })));
+    const got = await store.identities.get('o-1');
+    expect(got).toEqual(identity('o-1', { phoneSealed: 'k1.phone-sealed' }));
+    expect(got?.verifiedAt).toBeInstanceOf(Date);
+    const [read] = fake.sent('getDocument', 'identities');
+    expect(read).toMatchObject({ query: { _id: 'o-1' } });
+    expect(read?.body.queryType).toBe('DOC');
+    await expect(store.identities.get('o-unknown')).resolves.toBeUndefined();
+  });
+
+  it('holderOf asks identities for the newest verified holder of the docLookup and answers its openid', async () => {
+    fake.seed('identities', 'o-1', stored(identity('o-1')));
+    fake.seed('identities', 'o-2', stored(identity('o-2', { docLookup: 'lookup-B' })));
+    await expect(store.identities.holderOf('lookup-A')).resolves.toBe('o-1');
+    await expect(store.identities.holderOf('lookup-C')).resolves.toBeUndefined();
+    const [read] = fake.sent('getDocument', 'identities');
+    expect(read).toMatchObject({ query: { docLookup: 'lookup-A' }, order: { verifiedAt: -1 }, projection: { openid: 1 } });
+    expect(read?.body.limit).toBe(1);
+  });
+
+  it('bind with no other holder sets the whole identity document named by the openid and ends nobody', async () => {
+    await expect(store.identities.bind(identity('o-1'))).resolves.toEqual({ endedOpenid: undefined });
+
+    expect(fake.requests.map((r) => r.action)).toEqual(['database.getDocument', 'database.modifyDocument']);
+    const [find] = fake.sent('getDocument', 'identities');
+    expect(find?.query).toEqual({ docLookup: 'lookup-A', openid: { $ne: 'o-1' } });
+    const [write] = fake.sent('modifyDocument', 'identities');
+    expect(write?.query).toEqual({ _id: 'o-1' });
+    expect(write?.body).toMatchObject({ merge: false, upsert: true });
+    expect(write?.data).toEqual(stored(identity('o-1')));
+    await expect(store.identities.get('o-1')).resolves.toEqual(identity('o-1'));
+  });
+
+  it('bind removes the document of the other openid holding the same document and names that openid', async () => {
+    fake.seed('identities', 'o-old', stored(identity('o-old')));
+    fake.seed('identities', 'o-other', stored(identity('o-other', { docLookup: 'lookup-B' })));
+
+    await expect(store.identities.bind(identity('o-new', { method: 'counter' }))).resolves.toEqual({ endedOpenid: 'o-old' });
+
+    expect(fake.requests.map((r) => r.action)).toEqual(['database.getDocument', 'database.removeDocument', 'database.modifyDocument']);
+    const [remove] = fake.sent('removeDocument', 'identities');
+    expect(remove?.query).toEqual({ _id: 'o-old', docLookup: 'lookup-A' });
+    expect(remove?.body.queryType).toBe('WHERE');
+    expect([...fake.collection('identities').keys()].sort()).toEqual(['o-new', 'o-other']);
+    await expect(store.identities.holderOf('lookup-A')).resolves.toBe('o-new');
+    await expect(store.identities.get('o-old')).resolves.toBeUndefined();
+  });
+
+  it('bind of an openid that already holds the document replaces its identity and ends nobody', async () => {
+    fake.seed('identities', 'o-1', stored(identity('o-1', { phoneSealed: 'k1.phone-sealed' })));
+    const renewed = identity('o-1', { method: 'counter', expiresAt: new Date('2028-04-15T10:00:00+08:00') });
+    await expect(store.identities.bind(renewed)).resolves.toEqual({ endedOpenid: undefined });
+    expect(fake.sent('removeDocument')).toHaveLength(0);
+    await expect(store.identities.get('o-1')).resolves.toEqual(renewed);
+  });
+
+  it('bind leaves a holder that re-bound to another document before the removal, and names nobody', async () => {
+    fake.seed('identities', 'o-old', stored(identity('o-old')));
+    fake.afterAnswer = (r) => {
+      // the old holder verifies with another document between the lookup and the removal
+      if (r.action === 'database.getDocument') fake.seed('identities', 'o-old', stored(identity('o-old', { docLookup: 'lookup-B' })));
+    };
+    await expect(store.identities.bind(identity('o-new'))).resolves.toEqual({ endedOpenid: undefined });
+    expect(fake.sent('removeDocument', 'identities')).toHaveLength(1);
+    expect(fake.collection('identities').get('o-old')).toMatchObject({ docLookup: 'lookup-B' });
+  });
+
+  it('setPhone updates only phoneSealed of the identity document, and creates none for an unknown openid', async () => {
+    fake.seed('identities', 'o-1', stored(identity('o-1')));
+    await store.identities.setPhone('o-1', 'k1.phone-sealed');
+    await store.identities.setPhone('o-unknown', 'k1.phone-sealed');
+
+    const writes = fake.sent('modifyDocument', 'identities');
+    expect(writes.map((w) => [w.query, w.data, w.body.merge])).toEqual([
+      [{ _id: 'o-1' }, { $set: { phoneSealed: 'k1.phone-sealed' } }, true],
+      [{ _id: 'o-unknown' }, { $set: { phoneSealed: 'k1.phone-sealed' } }, true],
+    ]);
+    await expect(store.identities.get('o-1')).resolves.toEqual(identity('o-1', { phoneSealed: 'k1.phone-sealed' }));
+    expect(fake.collection('identities').has('o-unknown')).toBe(false);
+  });
+});
+
+describe('verifications', () => {
+  const createdAt = new Date('2026-04-15T10:00:00+08:00');
+  const session = (verifyId: string, overrides: Partial<VerificationSession> = {}): VerificationSession => ({
+    verifyId,
+    outSeqNo: `seq-${verifyId}`,
+    openid: 'o-1',
+    certHash: 'cert-hash',
+    docType: '01',
+    nameSealed: 'k1.name-sealed',
+    docNumberSealed: 'k1.doc-sealed',
+    docLookup: 'lookup-A',
+    createdAt,
+    status: 'pending',
+    ...overrides,
+  });
+
+  it('create adds the session document with the verifyId as its id, and get maps it back', async () => {
+    await store.verifications.create(session('v-1'));
+    const [insert] = fake.sent('insertDocument', 'verifications');
+    expect(insert?.data).toEqual([{ _id: 'v-1', ...session('v-1'), createdAt: ejsonDate(createdAt) }]);
+
+    await expect(store.verifications.get('v-1')).resolves.toEqual(session('v-1'));
+    expect(fake.sent('getDocument', 'verifications')).toMatchObject([{ query: { _id: 'v-1' } }]);
+    await expect(store.verifications.get('v-unknown')).resolves.toBeUndefined();
+  });
+
+  it('create of a verifyId already there is refused and leaves the first session as it was', async () => {
+    await store.verifications.create(session('v-1', { status: 'verified' }));
+    await expect(store.verifications.create(session('v-1'))).rejects.toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' });
+    await expect(store.verifications.get('v-1')).resolves.toMatchObject({ status: 'verified' });
+  });
+
+  it('settle moves a pending session in a single-document transaction, and settling it again answers false', async () => {
+    await store.verifications.create(session('v-1'));
+    fake.requests.length = 0;
+
+    await expect(store.verifications.settle('v-1', 'verified')).resolves.toBe(true);
+    expect(fake.requests.map((r) => r.action)).toEqual([
+      'database.startTransaction',
+      'database.getDocument',
+      'database.modifyDocument',
+      'database.commitTransaction',
+    ]);
+    const transactionId = fake.requests[1]?.body.transactionId;
+    expect(transactionId).toMatch(/^tx-/);
+    expect(fake.requests.slice(2).map((r) => r.body.transactionId)).toEqual([transactionId, transactionId]);
+    expect(fake.sent('getDocument', 'verifications')[0]?.query).toEqual({ _id: 'v-1' });
+    expect(fake.sent('modifyDocument', 'verifications')[0]).toMatchObject({ query: { _id: 'v-1' }, data: { $set: { status: 'verified' } } });
+    fake.requests.length = 0;
+
+    await expect(store.verifications.settle('v-1', 'failed')).resolves.toBe(false);
+    expect(fake.requests.map((r) => r.action)).toEqual(['database.startTransaction', 'database.getDocument', 'database.commitTransaction']);
+    await expect(store.verifications.get('v-1')).resolves.toMatchObject({ status: 'verified' });
+  });
+
+  it('settle of an unknown verifyId answers false and writes nothing', async () => {
+    await expect(store.verifications.settle('v-unknown', 'failed')).resolves.toBe(false);
+    expect(fake.sent('modifyDocument')).toHaveLength(0);
+    expect(fake.collection('verifications').size).toBe(0);
+  });
+});
+
+describe('attempts', () => {
+  const since = new Date('2026-04-15T10:00:00+08:00');
+
+  it('recordFailure adds the subject and the time as a date to attempts', async () => {
+    await store.attempts.recordFailure('openid:o-1', since);
+    expect(fake.sent('insertDocument', 'attempts')[0]?.data).toEqual([{ subject: 'openid:o-1', at: ejsonDate(since) }]);
+  });
+
+  it('failuresSince counts the attempts of the subject at or after since', async () => {
+    const before = new Date(since.getTime() - 1);
+    const after = new Date(since.getTime() + 60_000);
+    await store.attempts.recordFailure('openid:o-1', before);
+    await store.attempts.recordFailure('openid:o-1', since);
+    await store.attempts.recordFailure('openid:o-1', after);
+    await store.attempts.recordFailure('doc:lookup-A', after);
+
+    await expect(store.attempts.failuresSince('openid:o-1', since)).resolves.toBe(2);
+    await expect(store.attempts.failuresSince('openid:o-2', since)).resolves.toBe(0);
+    const [count] = fake.sent('calculateDocument', 'attempts');
+    expect(count?.query).toEqual({ subject: 'openid:o-1', at: { $gte: ejsonDate(since) } });
+  });
+});
+
+describe('consents', () => {
+  const at = new Date('2026-04-15T10:00:00+08:00');
+  const later = new Date('2026-04-16T10:00:00+08:00');
+
+  it('record adds the openid, version, time and a seq to consents', async () => {
+    await store.consents.record({ openid: 'o-1', version: '2026-04', at });
+    const [insert] = fake.sent('insertDocument', 'consents');
+    expect(insert?.data).toEqual([{ openid: 'o-1', version: '2026-04', at: ejsonDate(at), seq: expect.any(String) }]);
+  });
+
+  it('latest asks consents of the openid for one document, newest time then seq first, and maps it back', async () => {
+    await store.consents.record({ openid: 'o-1', version: '2026-05', at: later });
+    await store.consents.record({ openid: 'o-1', version: '2026-04', at });
+    await store.consents.record({ openid: 'o-2', version: '2026-06', at: new Date('2026-04-17T10:00:00+08:00') });
+    fake.requests.length = 0;
+
+    await expect(store.consents.latest('o-1')).resolves.toEqual({ openid: 'o-1', version: '2026-05', at: later });
+    const [read] = fake.sent('getDocument', 'consents');
+    expect(read).toMatchObject({ query: { openid: 'o-1' }, order: { at: -1, seq: -1 } });
+    expect(Object.keys(read?.order as Obj)).toEqual(['at', 'seq']);
+    expect(read?.body.limit).toBe(1);
+    await expect(store.consents.latest('o-3')).resolves.toBeUndefined();
+  });
+
+  it('latest of two consents at the same time is the one recorded later', async () => {
+    await store.consents.record({ openid: 'o-1', version: '2026-04', at });
+    await store.consents.record({ openid: 'o-1', version: '2026-05', at });
+    await expect(store.consents.latest('o-1')).resolves.toMatchObject({ version: '2026-05' });
+  });
+});
+
+describe('audit', () => {
+  const t = (minute: number) => new Date(Date.UTC(2026, 3, 15, 2, minute));
+  const entry = (minute: number, action: string, subject = 'openid:o-1') => ({ at: t(minute), actor: 'o-admin', action, subject, detail: `{"n":${minute}}` });
+
+  it('append adds the entry with its time as a date and a seq to audit', async () => {
+    await store.audit.append(entry(0, 'identity.bind'));
+    const [insert] = fake.sent('insertDocument', 'audit');
+    expect(insert?.data).toEqual([{ ...entry(0, 'identity.bind'), at: ejsonDate(t(0)), seq: expect.any(String) }]);
+  });
+
+  it('listFor pages the entries of the subject by time, then by seq for equal times, oldest first', async () => {
+    await store.audit.append(entry(5, 'identity.unbind'));
+    await store.audit.append(entry(1, 'identity.bind'));
+    await store.audit.append(entry(5, 'phone.set'));
+    await store.audit.append(entry(3, 'identity.bind', 'openid:o-2'));
+    fake.requests.length = 0;
+
+    await expect(store.audit.listFor('openid:o-1')).resolves.toEqual([entry(1, 'identity.bind'), entry(5, 'identity.unbind'), entry(5, 'phone.set')]);
+    const [read] = fake.sent('getDocument', 'audit');
+    expect(read).toMatchObject({ query: { subject: 'openid:o-1' }, order: { at: 1, seq: 1 } });
+    expect(Object.keys(read?.order as Obj)).toEqual(['at', 'seq']);
+    expect(read?.body.limit).toBe(1000);
+    await expect(store.audit.listFor('openid:o-3')).resolves.toEqual([]);
+  });
+
+  it('nextSeq sorts in the order it was made, within one millisecond and when the clock goes back', () => {
+    const now = Date.now();
+    const made = [nextSeq(now), nextSeq(now), nextSeq(now - 1000), nextSeq(now + 1)];
+    expect([...made].sort()).toEqual(made);
+    expect(new Set(made).size).toBe(made.length);
   });
 });

@@ -139,6 +139,54 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     expect(await store.meta.get('k')).toBe('v2');
   });
 
+  it('binds one identity per openid and per document, ending the other holder of a document', async () => {
+    const at = new Date('2026-11-20T02:00:00Z');
+    const identity = (openid: string, docLookup: string) => ({
+      openid, method: 'face' as const, docType: '01' as const, nameSealed: `n-${openid}`, docNumberSealed: `d-${openid}`, docLookup,
+      phoneSealed: null, verifiedAt: at, expiresAt: new Date(at.getTime() + 30 * 86_400_000),
+    });
+    expect(await store.identities.bind(identity('a', 'doc-1'))).toEqual({ endedOpenid: undefined });
+    expect(await store.identities.holderOf('doc-1')).toBe('a');
+    expect(await store.identities.bind(identity('b', 'doc-1'))).toEqual({ endedOpenid: 'a' });
+    expect(await store.identities.get('a')).toBeUndefined();
+    expect(await store.identities.holderOf('doc-1')).toBe('b');
+    // the same openid verifying another document keeps one identity
+    await store.identities.bind(identity('b', 'doc-2'));
+    expect(await store.identities.holderOf('doc-1')).toBeUndefined();
+    await store.identities.setPhone('b', 'sealed-phone');
+    expect(await store.identities.get('b')).toEqual({ ...identity('b', 'doc-2'), phoneSealed: 'sealed-phone' });
+  });
+
+  it('settles a verification session once', async () => {
+    const session = {
+      verifyId: 'v-1', outSeqNo: 'seq-1', openid: 'a', certHash: 'h', docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd',
+      docLookup: 'doc-1', createdAt: new Date('2026-11-20T02:00:00Z'), status: 'pending' as const,
+    };
+    await store.verifications.create(session);
+    expect(await store.verifications.get('v-1')).toEqual(session);
+    expect(await store.verifications.settle('v-1', 'verified')).toBe(true);
+    expect(await store.verifications.settle('v-1', 'failed')).toBe(false);
+    expect(await store.verifications.settle('nope', 'failed')).toBe(false);
+    expect((await store.verifications.get('v-1'))?.status).toBe('verified');
+    await expect(store.verifications.create(session)).rejects.toThrow();
+  });
+
+  it('counts failures since a time, keeps the latest consent and lists audit entries in order', async () => {
+    await store.attempts.recordFailure('openid:a', new Date('2026-11-19T23:00:00Z'));
+    await store.attempts.recordFailure('openid:a', new Date('2026-11-20T01:00:00Z'));
+    await store.attempts.recordFailure('openid:b', new Date('2026-11-20T01:00:00Z'));
+    expect(await store.attempts.failuresSince('openid:a', new Date('2026-11-20T00:00:00Z'))).toBe(1);
+    await store.consents.record({ openid: 'a', version: 'v1', at: new Date('2026-11-01T00:00:00Z') });
+    await store.consents.record({ openid: 'a', version: 'v2', at: new Date('2026-11-02T00:00:00Z') });
+    expect(await store.consents.latest('a')).toEqual({ openid: 'a', version: 'v2', at: new Date('2026-11-02T00:00:00Z') });
+    expect(await store.consents.latest('z')).toBeUndefined();
+    const entry = (action: string, minute: number) => ({ at: new Date(Date.UTC(2026, 10, 20, 2, minute)), actor: 'a', action, subject: 'openid:a', detail: '' });
+    await store.audit.append(entry('first', 1));
+    await store.audit.append(entry('second', 2));
+    await store.audit.append({ ...entry('other', 3), subject: 'openid:b' });
+    expect((await store.audit.listFor('openid:a')).map((e) => e.action)).toEqual(['first', 'second']);
+  });
+
   it('applies migrations once: a second opening finds the data and changes nothing', async () => {
     await store.close();
     store = await adapter.reopen();

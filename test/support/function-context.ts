@@ -1,8 +1,10 @@
 import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { createLogger } from '../../cloudfunctions/_lib/log';
-import type { Caller, FunctionContext } from '../../cloudfunctions/_lib/runtime/define';
+import { generateKeyringEnv, parseKeyring } from '../../cloudfunctions/_lib/crypto/personal-data';
+import type { Caller, FunctionContext, Outside } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
+import { createWechatSimulator } from '../../cloudfunctions/_lib/wechat/simulator';
 
 /** A fresh in-memory embedded store with the center catalog loaded. */
 export async function catalogStore(): Promise<Store> {
@@ -11,7 +13,14 @@ export async function catalogStore(): Promise<Store> {
   return store;
 }
 
-/** What the runtime hands a function: the store, a silent logger, a clock, and the caller if any. */
-export function contextFor(store: Store, caller?: Caller, now: Date = new Date('2026-11-20T10:00:00+08:00')): FunctionContext {
-  return { store, caller, log: createLogger({ level: 'silent' }), now: () => now };
+/** The WeChat simulator (tests choose its outcomes) and a fresh keyring, as the local host would use. */
+export function testOutside(overrides: Partial<Outside> = {}): Outside & { simulator: ReturnType<typeof createWechatSimulator> } {
+  const simulator = createWechatSimulator();
+  const keyring = parseKeyring(generateKeyringEnv());
+  return { wechat: () => simulator, keyring: () => keyring, identityValidDays: 30, simulator, ...overrides };
+}
+
+/** What the runtime hands a function: the store, a silent logger, a clock, the caller if any, the outside world. */
+export function contextFor(store: Store, caller?: Caller, now: Date = new Date('2026-11-20T10:00:00+08:00'), outside: Outside = testOutside()): FunctionContext {
+  return { store, caller, log: createLogger({ level: 'silent' }), now: () => now, outside };
 }

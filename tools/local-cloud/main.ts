@@ -9,10 +9,12 @@ import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
+import { createOutside } from '../../cloudfunctions/_lib/runtime/outside';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { startCenterSim } from '../center-sim/server';
 import { envRoles, parseLocalEnv, projectRoot } from './config';
 import { seedDemoLinks } from './demo';
+import { devKeyringEnv } from './dev-keys';
 import { FUNCTIONS } from './functions';
 import { createLocalCloud, invoke, type LocalCloudOptions } from './server';
 import { readTimerTriggers, scheduleTimers } from './timers';
@@ -27,16 +29,20 @@ async function main() {
     if (built.status !== 0) throw new Error('H5 构建失败，见上方输出');
   }
 
-  const store: Store = env.DATABASE_URL
-    ? await openPostgresStore(env.DATABASE_URL)
-    : await openPgliteStore(path.resolve(projectRoot, env.DATA_DIR));
+  const dataDir = path.resolve(projectRoot, env.DATA_DIR);
+  const store: Store = env.DATABASE_URL ? await openPostgresStore(env.DATABASE_URL) : await openPgliteStore(dataDir);
+  // the local host verifies faces with the WeChat simulator unless told WECHAT_MODE=real
+  const outside = createOutside(
+    { WECHAT_MODE: 'simulator', ...(process.env.PII_KEYS ? {} : devKeyringEnv(dataDir)), ...process.env },
+    { productionBuild: false },
+  );
   const catalog = await ensureCatalog(store);
   const centers = await store.centers.list();
   const byCode = new Map(centers.map((c) => [c.code, c.name]));
   const sim = await startCenterSim({ port: env.CENTER_SIM_PORT, centerName: (code) => byCode.get(code) });
   await seedDemoLinks(store, sim.origin);
 
-  const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir };
+  const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir, outside };
   const app = await createLocalCloud(options);
   const stopTimers = scheduleTimers(readTimerTriggers(path.join(projectRoot, 'cloudbaserc.json')), async (fn, event) => {
     const result = await invoke(options, fn, event, undefined);
@@ -48,7 +54,7 @@ async function main() {
     [
       '',
       `全国住房公积金小程序（本地）已启动：${address.replace('127.0.0.1', 'localhost')}`,
-      `  数据：${store.kind === 'pglite' ? path.resolve(projectRoot, env.DATA_DIR) : 'PostgreSQL (DATABASE_URL)'}，中心 ${centers.length} 个${catalog.loaded ? '（已载入目录）' : ''}`,
+      `  数据：${store.kind === 'pglite' ? dataDir : 'PostgreSQL (DATABASE_URL)'}，中心 ${centers.length} 个${catalog.loaded ? '（已载入目录）' : ''}`,
       `  中心模拟器：${sim.origin}（自签名证书：跳转页面前请先在浏览器中打开一次并信任）`,
       '  按 Ctrl-C 停止',
       '',

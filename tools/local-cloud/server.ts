@@ -3,7 +3,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import { fail } from '../../src/core/errors';
 import type { RoleGrant } from '../../src/core/roles';
-import type { CloudFunction, FunctionContext } from '../../cloudfunctions/_lib/runtime/define';
+import type { CloudFunction, FunctionContext, Outside } from '../../cloudfunctions/_lib/runtime/define';
 import type { Logger } from '../../cloudfunctions/_lib/log';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 
@@ -13,6 +13,7 @@ export interface LocalCloudOptions {
   /** Roles granted by the local host's environment, merged with those in the store. */
   envRoles: ReadonlyMap<string, RoleGrant[]>;
   log: Logger;
+  outside: Outside;
   /** The H5 build to serve at /, when there is one. */
   h5Dir?: string;
   now?: () => Date;
@@ -27,7 +28,7 @@ export async function invoke(options: LocalCloudOptions, name: string, event: un
   const caller = openid
     ? { openid, roles: [...(options.envRoles.get(openid) ?? []), ...(await options.store.roles.rolesOf(openid))] }
     : undefined;
-  const ctx: FunctionContext = { caller, store: options.store, log: options.log, now: options.now ?? (() => new Date()) };
+  const ctx: FunctionContext = { caller, store: options.store, log: options.log, now: options.now ?? (() => new Date()), outside: options.outside };
   return fn.handle(event, ctx);
 }
 

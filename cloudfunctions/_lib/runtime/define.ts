@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import type { RoleGrant } from '../../../src/core/roles';
 import { parseInput } from '../../../src/core/validation';
+import type { Keyring } from '../crypto/personal-data';
 import type { Logger } from '../log';
 import type { Store } from '../store/port';
+import type { WechatApi } from '../wechat';
 
 /** Who called: the openid comes from the platform (WeChat via CloudBase, or the local host), never from the event. */
 export interface Caller {
@@ -11,11 +13,20 @@ export interface Caller {
   roles: RoleGrant[];
 }
 
+/** What the functions need from the outside world besides the store; each is made on first use. */
+export interface Outside {
+  wechat(): WechatApi;
+  keyring(): Keyring;
+  /** How many days a verified identity lasts (IDENTITY_VALID_DAYS, default 30). */
+  identityValidDays: number;
+}
+
 export interface FunctionContext {
   caller: Caller | undefined;
   store: Store;
   log: Logger;
   now(): Date;
+  outside: Outside;
 }
 
 export interface CloudFunction {

@@ -3,6 +3,7 @@ import { ensureCatalog } from '../catalog/load';
 import { createLogger } from '../log';
 import type { Store } from '../store/port';
 import type { CloudFunction } from './define';
+import { createOutside } from './outside';
 
 /** Deployed functions read only these; a bad value stops the function with the field named. */
 const DeployedEnvSchema = z.object({
@@ -37,6 +38,8 @@ async function start(): Promise<Started> {
  */
 export function deployed(fn: CloudFunction) {
   const log = createLogger();
+  // deployed bundles are production builds by definition: the WeChat simulator is refused here
+  const outside = createOutside(process.env, { productionBuild: true });
   return async (event: unknown) => {
     ready ??= start().catch((error: unknown) => {
       ready = undefined; // let the next invocation try again
@@ -45,6 +48,6 @@ export function deployed(fn: CloudFunction) {
     const { store, openid } = await ready;
     const openId = openid();
     const caller = openId ? { openid: openId, roles: await store.roles.rolesOf(openId) } : undefined;
-    return fn.handle(event, { caller, store, log, now: () => new Date() });
+    return fn.handle(event, { caller, store, log, now: () => new Date(), outside });
   };
 }

@@ -1,4 +1,5 @@
 import type { Center, CenterLink } from '../../../src/core/centers';
+import type { DocType } from '../../../src/core/identity';
 import type { ItemId } from '../../../src/core/items';
 import type { JumpTarget } from '../../../src/core/jump';
 import type { RoleGrant } from '../../../src/core/roles';
@@ -55,6 +56,87 @@ export interface MetaRepository {
   set(key: string, value: string): Promise<void>;
 }
 
+/**
+ * A person's verified identity, bound to one openid. Personal fields are sealed
+ * (_lib/crypto/personal-data.ts); `docLookup` is the keyed hash used to find the holder of a document.
+ */
+export interface IdentityRecord {
+  openid: string;
+  method: 'face' | 'counter';
+  docType: DocType;
+  nameSealed: string;
+  docNumberSealed: string;
+  docLookup: string;
+  phoneSealed: string | null;
+  verifiedAt: Date;
+  expiresAt: Date;
+}
+
+export interface IdentityRepository {
+  get(openid: string): Promise<IdentityRecord | undefined>;
+  /** The openid whose identity holds this document now, if any. */
+  holderOf(docLookup: string): Promise<string | undefined>;
+  /**
+   * Makes `record` the identity of its openid, in one step ending any binding of the same document to
+   * another openid; answers which openid lost it.
+   */
+  bind(record: IdentityRecord): Promise<{ endedOpenid: string | undefined }>;
+  setPhone(openid: string, phoneSealed: string): Promise<void>;
+}
+
+/** One face verification in flight: what was sent to WeChat, to be checked again at confirmation. */
+export interface VerificationSession {
+  verifyId: string;
+  outSeqNo: string;
+  openid: string;
+  certHash: string;
+  docType: DocType;
+  nameSealed: string;
+  docNumberSealed: string;
+  docLookup: string;
+  createdAt: Date;
+  status: 'pending' | 'verified' | 'failed';
+}
+
+export interface VerificationRepository {
+  create(session: VerificationSession): Promise<void>;
+  get(verifyId: string): Promise<VerificationSession | undefined>;
+  /** Moves a pending session to its outcome; false when it was already settled (a replay). */
+  settle(verifyId: string, status: 'verified' | 'failed'): Promise<boolean>;
+}
+
+export interface AttemptRepository {
+  /** `subject` names who failed: "openid:<openid>" or "doc:<docLookup>". */
+  recordFailure(subject: string, at: Date): Promise<void>;
+  failuresSince(subject: string, since: Date): Promise<number>;
+}
+
+export interface ConsentRecord {
+  openid: string;
+  version: string;
+  at: Date;
+}
+
+export interface ConsentRepository {
+  record(consent: ConsentRecord): Promise<void>;
+  latest(openid: string): Promise<ConsentRecord | undefined>;
+}
+
+/** Who did what to whom; never personal data in clear. */
+export interface AuditEntry {
+  at: Date;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: string;
+}
+
+export interface AuditRepository {
+  append(entry: AuditEntry): Promise<void>;
+  /** Entries about a subject, oldest first. */
+  listFor(subject: string): Promise<AuditEntry[]>;
+}
+
 export type StoreKind = 'pglite' | 'postgres' | 'cloudbase';
 
 export interface Store {
@@ -64,5 +146,10 @@ export interface Store {
   readonly jumps: JumpRepository;
   readonly roles: RoleRepository;
   readonly meta: MetaRepository;
+  readonly identities: IdentityRepository;
+  readonly verifications: VerificationRepository;
+  readonly attempts: AttemptRepository;
+  readonly consents: ConsentRepository;
+  readonly audit: AuditRepository;
   close(): Promise<void>;
 }

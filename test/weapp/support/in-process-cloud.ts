@@ -1,16 +1,14 @@
 import { ensureCatalog } from '../../../cloudfunctions/_lib/catalog/load';
 import { createLogger } from '../../../cloudfunctions/_lib/log';
-import type { CloudFunction } from '../../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../../cloudfunctions/_lib/store/sql/pglite';
-import { handler as centers } from '../../../cloudfunctions/centers';
-import { handler as session } from '../../../cloudfunctions/session';
+import { testOutside } from '../../support/function-context';
 import type { FunctionName } from '../../../src/services/cloud';
+import { FUNCTIONS } from '../../../tools/local-cloud/functions';
 
 /** The openid every call from the simulated mini-program carries, as CloudBase would name the WeChat user. */
 export const WEAPP_OPENID = 'weapp-test';
 
-const FUNCTIONS: Record<FunctionName, CloudFunction> = { centers, session };
 const isFunctionName = (name: string): name is FunctionName => Object.hasOwn(FUNCTIONS, name);
 
 export interface CallFunctionOptions {
@@ -54,7 +52,7 @@ export async function openInProcessCloud(seed: (store: Store) => Promise<void> =
     if (!isFunctionName(name)) throw { errMsg: `cloud.callFunction:fail -501000 FunctionName parameter could not be found: ${name}` };
     // as deployed(): the openid is the platform's, the roles are the store's
     const caller = { openid: WEAPP_OPENID, roles: await store.roles.rolesOf(WEAPP_OPENID) };
-    const result = await FUNCTIONS[name].handle(data ?? {}, { caller, store, log, now: () => new Date() });
+    const result = await FUNCTIONS[name].handle(data ?? {}, { caller, store, log, now: () => new Date(), outside: testOutside() });
     return { result, errMsg: 'cloud.callFunction:ok' };
   };
 

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import tcb from '@cloudbase/node-sdk';
 import type { Center, CenterLink } from '../../../../src/core/centers';
+import { DOC_TYPES, type DocType } from '../../../../src/core/identity';
 import { isItemId } from '../../../../src/core/items';
 import { ROLES, type Role, type RoleGrant } from '../../../../src/core/roles';
-import type { JumpCountFilter, Store } from '../port';
+import type { AuditEntry, ConsentRecord, IdentityRecord, JumpCountFilter, Store, VerificationSession } from '../port';
 
 /**
  * The store over the CloudBase document database (deployed functions without DATABASE_URL).
@@ -13,6 +15,23 @@ import type { JumpCountFilter, Store } from '../port';
  * - `jumps`:   generated id; centerCode, item, outcome, at (Date).
  * - `roles`:   id = openid; grants: RoleGrant[].
  * - `meta`:    id = key; value.
+ * - `identities`:    id = openid; the IdentityRecord fields (openid included, for the "other holder" query),
+ *                    verifiedAt and expiresAt as dates, phoneSealed string or null.
+ * - `verifications`: id = verifyId; the VerificationSession fields (verifyId included), createdAt as a date.
+ * - `attempts`:      generated id; subject, at (Date).
+ * - `consents`:      generated id; openid, version, at (Date), seq.
+ * - `audit`:         generated id; at (Date), actor, action, subject, detail, seq.
+ *
+ * `seq` (see nextSeq) stands in for SQL's bigserial id, which CloudBase has not: a client-generated string
+ * that sorts by the time of the write, then by a counter within this function instance, then by random bits.
+ * Audit entries are listed by `at`, then `seq`; the latest consent is the one with the greatest `at`, then
+ * `seq`. Within one instance that is append order for equal `at`; across instances, equal `at` is ordered by
+ * the instances' clocks, which is as good as it gets without a central counter.
+ *
+ * What SQL enforces and CloudBase only can with indexes made in the console: identities.docLookup unique
+ * (without it two concurrent binds of one document to two openids can both stand, see identities.bind),
+ * verifications.outSeqNo unique. Queries want indexes on identities.docLookup, attempts (subject, at),
+ * consents (openid, at), audit (subject, at, seq).
  *
  * CloudBase limits this works within: `get()` returns at most 1000 documents (100 unless told), so every
  * listing pages with skip/limit; transactions may only touch single documents by id. Database security
@@ -24,7 +43,18 @@ type Db = ReturnType<CloudbaseApp['database']>;
 type Collection = ReturnType<Db['collection']>;
 type Query = ReturnType<Collection['where']>;
 
-export const COLLECTIONS = { centers: 'centers', links: 'links', jumps: 'jumps', roles: 'roles', meta: 'meta' } as const;
+export const COLLECTIONS = {
+  centers: 'centers',
+  links: 'links',
+  jumps: 'jumps',
+  roles: 'roles',
+  meta: 'meta',
+  identities: 'identities',
+  verifications: 'verifications',
+  attempts: 'attempts',
+  consents: 'consents',
+  audit: 'audit',
+} as const;
 
 /** The most documents one `get()` returns on CloudBase. */
 export const PAGE_SIZE = 1000;
@@ -57,6 +87,11 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
   const jumps = () => db.collection(COLLECTIONS.jumps);
   const roles = () => db.collection(COLLECTIONS.roles);
   const meta = () => db.collection(COLLECTIONS.meta);
+  const identities = () => db.collection(COLLECTIONS.identities);
+  const verifications = () => db.collection(COLLECTIONS.verifications);
+  const attempts = () => db.collection(COLLECTIONS.attempts);
+  const consents = () => db.collection(COLLECTIONS.consents);
+  const audit = () => db.collection(COLLECTIONS.audit);
 
   return {
     kind: 'cloudbase',
@@ -141,6 +176,98 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         await meta().doc(key).set({ value });
       },
     },
+    identities: {
+      async get(openid) {
+        const doc = await getById(identities(), openid);
+        return doc ? toIdentity(doc) : undefined;
+      },
+      async holderOf(docLookup) {
+        // one holder after every completed bind; should two ever stand (see bind), the later verification
+        // is the one bind meant to keep
+        const [doc] = docList(
+          await identities().where({ docLookup }).orderBy('verifiedAt', 'desc').limit(1).field({ openid: true }).get(),
+          COLLECTIONS.identities,
+        );
+        return doc ? str(doc, 'openid', COLLECTIONS.identities) : undefined;
+      },
+      async bind(record) {
+        // Not one transaction as in SQL: CloudBase transactions only address single documents by id, and the
+        // other holder is found by a query. So: find the holders, remove each, then set this openid's document.
+        // - Each removal is conditional on the document still holding this docLookup, so a holder that
+        //   re-bound to another document in between keeps that binding; endedOpenid names only a holder
+        //   whose document was actually removed.
+        // - Between the removal and the set nobody holds the document (holderOf answers undefined); if the
+        //   function dies there, the old binding is ended and the new one never written, and bind rejects
+        //   or never returns, so the caller does not report a binding that is not there.
+        // - Two concurrent binds of one document to two openids can both find no other holder and both set:
+        //   two holders stand until the next bind of that document. A unique index on identities.docLookup
+        //   (console) makes the later set fail with DATABASE_DUPLICATE_WRITE instead.
+        const { openid, docLookup } = record;
+        const holders = await fetchAll(COLLECTIONS.identities, identities().where({ docLookup, openid: _.neq(openid) }), 'openid');
+        let endedOpenid: string | undefined;
+        for (const holder of holders) {
+          const id = str(holder, '_id', COLLECTIONS.identities);
+          const deleted = deletedCount(await identities().where({ _id: id, docLookup }).remove(), COLLECTIONS.identities);
+          if (deleted > 0) endedOpenid ??= str(holder, 'openid', COLLECTIONS.identities);
+        }
+        await identities().doc(openid).set(identityFields(record));
+        return { endedOpenid };
+      },
+      async setPhone(openid, phoneSealed) {
+        // like SQL's UPDATE: an openid without an identity matches nothing and changes nothing
+        await identities().doc(openid).update({ phoneSealed });
+      },
+    },
+    verifications: {
+      async create(session) {
+        // add with the id, not set: like SQL's insert, a second session with the same verifyId is refused
+        // (DATABASE_DUPLICATE_WRITE) instead of resetting a settled one to pending
+        await verifications().add({ _id: session.verifyId, ...verificationFields(session) });
+      },
+      async get(verifyId) {
+        const doc = await getById(verifications(), verifyId);
+        return doc ? toVerification(doc) : undefined;
+      },
+      async settle(verifyId, status) {
+        // compare-and-set in a single-document transaction: of two concurrent settles one meets a write
+        // conflict, runTransaction runs it again, and it then reads the settled status and answers false
+        return runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.verifications).doc(verifyId);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.verifications);
+          if (current?.status !== 'pending') return false;
+          await ref.update({ status });
+          return true;
+        });
+      },
+    },
+    attempts: {
+      async recordFailure(subject, at) {
+        await attempts().add({ subject, at });
+      },
+      async failuresSince(subject, since) {
+        return total(await attempts().where({ subject, at: _.gte(since) }).count(), COLLECTIONS.attempts);
+      },
+    },
+    consents: {
+      async record(consent) {
+        await consents().add({ openid: consent.openid, version: consent.version, at: consent.at, seq: nextSeq() });
+      },
+      async latest(openid) {
+        const [doc] = docList(
+          await consents().where({ openid }).orderBy('at', 'desc').orderBy('seq', 'desc').limit(1).get(),
+          COLLECTIONS.consents,
+        );
+        return doc ? toConsent(doc) : undefined;
+      },
+    },
+    audit: {
+      async append(entry) {
+        await audit().add({ at: entry.at, actor: entry.actor, action: entry.action, subject: entry.subject, detail: entry.detail, seq: nextSeq() });
+      },
+      async listFor(subject) {
+        return (await fetchAll(COLLECTIONS.audit, audit().where({ subject }), ['at', 'seq'])).map(toAuditEntry);
+      },
+    },
     close: async () => {
       // nothing to release: the SDK opens no session, every call is an independent signed HTTPS request
     },
@@ -150,10 +277,14 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
 // ---------------------------------------------------------------------------------------------------------
 // reading documents
 
-/** Every document of a query, PAGE_SIZE at a time, ordered by `orderField` so that pages do not overlap. */
-async function fetchAll(collection: string, query: Collection | Query, orderField: string): Promise<Doc[]> {
+/**
+ * Every document of a query, PAGE_SIZE at a time, ordered by `order` (one field or several, ascending) so
+ * that pages do not overlap: the fields together must be unique.
+ */
+async function fetchAll(collection: string, query: Collection | Query, order: string | readonly string[]): Promise<Doc[]> {
   const all: Doc[] = [];
-  const ordered = query.orderBy(orderField, 'asc');
+  const fields = typeof order === 'string' ? [order] : order;
+  const ordered = fields.reduce<Collection | Query>((q, field) => q.orderBy(field, 'asc'), query);
   for (let offset = 0; ; offset += PAGE_SIZE) {
     const page = docList(await ordered.skip(offset).limit(PAGE_SIZE).get(), collection);
     all.push(...page);
@@ -195,6 +326,14 @@ function total(reply: unknown, collection: string): number {
   return n;
 }
 
+/** The `deleted` of a remove(). */
+function deletedCount(reply: unknown, collection: string): number {
+  const n = isDoc(reply) ? reply.deleted : undefined;
+  if (typeof n === 'number') return n;
+  if (typeof n === 'string' && /^\d+$/.test(n)) return Number(n);
+  throw replyError(reply, collection);
+}
+
 function replyError(reply: unknown, collection: string): Error {
   const code = isDoc(reply) && typeof reply.code === 'string' ? reply.code : 'unexpected reply';
   const message = isDoc(reply) && typeof reply.message === 'string' ? `: ${reply.message}` : '';
@@ -216,6 +355,28 @@ function bool(doc: Doc, key: string, collection: string): boolean {
   if (typeof v !== 'boolean') throw new Error(`CloudBase ${collection}: field ${key} of ${String(doc._id)} is not a boolean`);
   return v;
 }
+
+/** A string, or null when the field is null or missing. */
+function nullableStr(doc: Doc, key: string, collection: string): string | null {
+  return doc[key] === null || doc[key] === undefined ? null : str(doc, key, collection);
+}
+
+/** The SDK decodes stored dates ({ $date }) to Date. */
+function date(doc: Doc, key: string, collection: string): Date {
+  const v = doc[key];
+  if (!(v instanceof Date) || Number.isNaN(v.getTime())) throw new Error(`CloudBase ${collection}: field ${key} of ${String(doc._id)} is not a date`);
+  return v;
+}
+
+/** A string field that must be one of `allowed`. */
+function oneOf<T extends string>(doc: Doc, key: string, collection: string, allowed: readonly T[]): T {
+  const v = str(doc, key, collection);
+  const found = allowed.find((a) => a === v);
+  if (found === undefined) throw new Error(`CloudBase ${collection}: field ${key} of ${String(doc._id)} is ${v}`);
+  return found;
+}
+
+const DOC_TYPE_LIST = Object.keys(DOC_TYPES) as DocType[];
 
 // ---------------------------------------------------------------------------------------------------------
 // documents <-> domain
@@ -299,6 +460,103 @@ function sortGrants(grants: RoleGrant[]): RoleGrant[] {
     const [rb, cb] = key(b);
     return ra < rb ? -1 : ra > rb ? 1 : ca < cb ? -1 : ca > cb ? 1 : 0;
   });
+}
+
+function identityFields(r: IdentityRecord): IdentityRecord {
+  return {
+    openid: r.openid,
+    method: r.method,
+    docType: r.docType,
+    nameSealed: r.nameSealed,
+    docNumberSealed: r.docNumberSealed,
+    docLookup: r.docLookup,
+    phoneSealed: r.phoneSealed,
+    verifiedAt: r.verifiedAt,
+    expiresAt: r.expiresAt,
+  };
+}
+
+function toIdentity(doc: Doc): IdentityRecord {
+  const c = COLLECTIONS.identities;
+  return {
+    openid: str(doc, 'openid', c),
+    method: oneOf(doc, 'method', c, ['face', 'counter'] as const),
+    docType: oneOf(doc, 'docType', c, DOC_TYPE_LIST),
+    nameSealed: str(doc, 'nameSealed', c),
+    docNumberSealed: str(doc, 'docNumberSealed', c),
+    docLookup: str(doc, 'docLookup', c),
+    phoneSealed: nullableStr(doc, 'phoneSealed', c),
+    verifiedAt: date(doc, 'verifiedAt', c),
+    expiresAt: date(doc, 'expiresAt', c),
+  };
+}
+
+function verificationFields(v: VerificationSession): VerificationSession {
+  return {
+    verifyId: v.verifyId,
+    outSeqNo: v.outSeqNo,
+    openid: v.openid,
+    certHash: v.certHash,
+    docType: v.docType,
+    nameSealed: v.nameSealed,
+    docNumberSealed: v.docNumberSealed,
+    docLookup: v.docLookup,
+    createdAt: v.createdAt,
+    status: v.status,
+  };
+}
+
+function toVerification(doc: Doc): VerificationSession {
+  const c = COLLECTIONS.verifications;
+  return {
+    verifyId: str(doc, 'verifyId', c),
+    outSeqNo: str(doc, 'outSeqNo', c),
+    openid: str(doc, 'openid', c),
+    certHash: str(doc, 'certHash', c),
+    docType: oneOf(doc, 'docType', c, DOC_TYPE_LIST),
+    nameSealed: str(doc, 'nameSealed', c),
+    docNumberSealed: str(doc, 'docNumberSealed', c),
+    docLookup: str(doc, 'docLookup', c),
+    createdAt: date(doc, 'createdAt', c),
+    status: oneOf(doc, 'status', c, ['pending', 'verified', 'failed'] as const),
+  };
+}
+
+function toConsent(doc: Doc): ConsentRecord {
+  const c = COLLECTIONS.consents;
+  return { openid: str(doc, 'openid', c), version: str(doc, 'version', c), at: date(doc, 'at', c) };
+}
+
+function toAuditEntry(doc: Doc): AuditEntry {
+  const c = COLLECTIONS.audit;
+  return {
+    at: date(doc, 'at', c),
+    actor: str(doc, 'actor', c),
+    action: str(doc, 'action', c),
+    subject: str(doc, 'subject', c),
+    detail: str(doc, 'detail', c),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// seq: the sortable id of appended documents
+
+let lastSeqMillis = 0;
+let seqCounter = 0;
+
+/**
+ * A string that sorts after every one this instance made before: the write time in ms (base 36, never
+ * going back even if the clock does), a counter within that ms, and random bits that keep two instances
+ * writing in the same ms apart.
+ */
+export function nextSeq(now: number = Date.now()): string {
+  if (now > lastSeqMillis) {
+    lastSeqMillis = now;
+    seqCounter = 0;
+  } else {
+    seqCounter += 1;
+  }
+  return `${lastSeqMillis.toString(36).padStart(9, '0')}-${seqCounter.toString(36).padStart(4, '0')}-${randomBytes(4).toString('hex')}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

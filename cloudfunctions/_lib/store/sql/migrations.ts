@@ -56,4 +56,55 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'identities, verifications, attempts, consents, audit',
+    sql: `
+      create table identities (
+        openid text primary key,
+        method text not null check (method in ('face', 'counter')),
+        doc_type text not null,
+        name_sealed text not null,
+        doc_number_sealed text not null,
+        doc_lookup text not null unique,
+        phone_sealed text,
+        verified_at timestamptz not null,
+        expires_at timestamptz not null
+      );
+      create table verifications (
+        verify_id text primary key,
+        out_seq_no text not null unique,
+        openid text not null,
+        cert_hash text not null,
+        doc_type text not null,
+        name_sealed text not null,
+        doc_number_sealed text not null,
+        doc_lookup text not null,
+        created_at timestamptz not null,
+        status text not null check (status in ('pending', 'verified', 'failed'))
+      );
+      create table attempts (
+        id bigserial primary key,
+        subject text not null,
+        at timestamptz not null
+      );
+      create index attempts_subject_at on attempts (subject, at);
+      create table consents (
+        id bigserial primary key,
+        openid text not null,
+        version text not null,
+        at timestamptz not null
+      );
+      create index consents_openid_at on consents (openid, at);
+      create table audit (
+        id bigserial primary key,
+        at timestamptz not null,
+        actor text not null,
+        action text not null,
+        subject text not null,
+        detail text not null
+      );
+      create index audit_subject on audit (subject, id);
+    `,
+  },
 ];

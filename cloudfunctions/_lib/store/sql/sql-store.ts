@@ -1,7 +1,8 @@
 import type { Center, CenterLink } from '../../../../src/core/centers';
 import type { ItemId } from '../../../../src/core/items';
 import type { RoleGrant } from '../../../../src/core/roles';
-import type { JumpCountFilter, Store, StoreKind } from '../port';
+import type { DocType } from '../../../../src/core/identity';
+import type { AuditEntry, IdentityRecord, JumpCountFilter, Store, StoreKind, VerificationSession } from '../port';
 import type { SqlDriver } from './driver';
 import { MIGRATIONS } from './migrations';
 
@@ -62,6 +63,56 @@ const toLink = (r: LinkRow): CenterLink =>
   r.kind === 'web'
     ? { item: r.item as ItemId, kind: 'web', url: r.url ?? '', healthy: r.healthy }
     : { item: r.item as ItemId, kind: 'miniprogram', appId: r.app_id ?? '', path: r.path ?? '', healthy: r.healthy };
+
+interface IdentityRow {
+  openid: string;
+  method: 'face' | 'counter';
+  doc_type: DocType;
+  name_sealed: string;
+  doc_number_sealed: string;
+  doc_lookup: string;
+  phone_sealed: string | null;
+  verified_at: Date;
+  expires_at: Date;
+}
+
+const toIdentity = (r: IdentityRow): IdentityRecord => ({
+  openid: r.openid,
+  method: r.method,
+  docType: r.doc_type,
+  nameSealed: r.name_sealed,
+  docNumberSealed: r.doc_number_sealed,
+  docLookup: r.doc_lookup,
+  phoneSealed: r.phone_sealed,
+  verifiedAt: new Date(r.verified_at),
+  expiresAt: new Date(r.expires_at),
+});
+
+interface VerificationRow {
+  verify_id: string;
+  out_seq_no: string;
+  openid: string;
+  cert_hash: string;
+  doc_type: DocType;
+  name_sealed: string;
+  doc_number_sealed: string;
+  doc_lookup: string;
+  created_at: Date;
+  status: VerificationSession['status'];
+}
+
+const toVerification = (r: VerificationRow): VerificationSession => ({
+  verifyId: r.verify_id,
+  outSeqNo: r.out_seq_no,
+  openid: r.openid,
+  certHash: r.cert_hash,
+  docType: r.doc_type,
+  nameSealed: r.name_sealed,
+  docNumberSealed: r.doc_number_sealed,
+  docLookup: r.doc_lookup,
+  createdAt: new Date(r.created_at),
+  status: r.status,
+});
 
 const CENTER_COLUMNS = ['code', 'name', 'province', 'city', 'phone', 'live', 'pinyin', 'initials', 'province_pinyin', 'province_initials'] as const;
 
@@ -153,6 +204,79 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
       },
       async set(key, value) {
         await driver.query('insert into meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value', [key, value]);
+      },
+    },
+    identities: {
+      async get(openid) {
+        const [row] = await driver.query<IdentityRow>('select * from identities where openid = $1', [openid]);
+        return row ? toIdentity(row) : undefined;
+      },
+      async holderOf(docLookup) {
+        const [row] = await driver.query<{ openid: string }>('select openid from identities where doc_lookup = $1', [docLookup]);
+        return row?.openid;
+      },
+      bind: (r) =>
+        driver.transaction(async (tx) => {
+          const ended = await tx.query<{ openid: string }>('delete from identities where doc_lookup = $1 and openid <> $2 returning openid', [r.docLookup, r.openid]);
+          await tx.query(
+            `insert into identities (openid, method, doc_type, name_sealed, doc_number_sealed, doc_lookup, phone_sealed, verified_at, expires_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             on conflict (openid) do update set method = excluded.method, doc_type = excluded.doc_type, name_sealed = excluded.name_sealed,
+               doc_number_sealed = excluded.doc_number_sealed, doc_lookup = excluded.doc_lookup, phone_sealed = excluded.phone_sealed,
+               verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
+            [r.openid, r.method, r.docType, r.nameSealed, r.docNumberSealed, r.docLookup, r.phoneSealed, r.verifiedAt, r.expiresAt],
+          );
+          return { endedOpenid: ended[0]?.openid };
+        }),
+      async setPhone(openid, phoneSealed) {
+        await driver.query('update identities set phone_sealed = $2 where openid = $1', [openid, phoneSealed]);
+      },
+    },
+    verifications: {
+      async create(v) {
+        await driver.query(
+          `insert into verifications (verify_id, out_seq_no, openid, cert_hash, doc_type, name_sealed, doc_number_sealed, doc_lookup, created_at, status)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [v.verifyId, v.outSeqNo, v.openid, v.certHash, v.docType, v.nameSealed, v.docNumberSealed, v.docLookup, v.createdAt, v.status],
+        );
+      },
+      async get(verifyId) {
+        const [row] = await driver.query<VerificationRow>('select * from verifications where verify_id = $1', [verifyId]);
+        return row ? toVerification(row) : undefined;
+      },
+      async settle(verifyId, status) {
+        const rows = await driver.query("update verifications set status = $2 where verify_id = $1 and status = 'pending' returning verify_id", [verifyId, status]);
+        return rows.length === 1;
+      },
+    },
+    attempts: {
+      async recordFailure(subject, at) {
+        await driver.query('insert into attempts (subject, at) values ($1, $2)', [subject, at]);
+      },
+      async failuresSince(subject, since) {
+        const [row] = await driver.query<{ n: string | number }>('select count(*) as n from attempts where subject = $1 and at >= $2', [subject, since]);
+        return Number(row?.n ?? 0);
+      },
+    },
+    consents: {
+      async record(c) {
+        await driver.query('insert into consents (openid, version, at) values ($1, $2, $3)', [c.openid, c.version, c.at]);
+      },
+      async latest(openid) {
+        const [row] = await driver.query<{ openid: string; version: string; at: Date }>(
+          'select openid, version, at from consents where openid = $1 order by at desc, id desc limit 1',
+          [openid],
+        );
+        return row ? { openid: row.openid, version: row.version, at: new Date(row.at) } : undefined;
+      },
+    },
+    audit: {
+      async append(e) {
+        await driver.query('insert into audit (at, actor, action, subject, detail) values ($1, $2, $3, $4, $5)', [e.at, e.actor, e.action, e.subject, e.detail]);
+      },
+      async listFor(subject) {
+        const rows = await driver.query<AuditEntry>('select at, actor, action, subject, detail from audit where subject = $1 order by id', [subject]);
+        return rows.map((r) => ({ ...r, at: new Date(r.at) }));
       },
     },
     close: () => driver.close(),

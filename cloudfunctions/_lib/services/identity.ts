@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { CONSENT_VERSION } from '../../../src/core/consent';
+import { AppError } from '../../../src/core/errors';
+import { maskDocNumber, maskName, maskPhone, type DocType, type RealName } from '../../../src/core/identity';
+import { formatShanghai, shanghaiDay } from '../../../src/core/time';
+import { lookupHash, open, seal } from '../crypto/personal-data';
+import type { FunctionContext } from '../runtime/define';
+import type { IdentityRecord } from '../store/port';
+import { certHash, isVerified, WechatApiError, type CertInfo } from '../wechat';
+
+/** WeChat gives a verify_id 3600 s; after that a confirmation is refused whatever WeChat says. */
+export const VERIFY_ID_TTL_MS = 3600 * 1000;
+export const MAX_FAILURES_PER_OPENID = 5;
+export const MAX_FAILURES_PER_DOC = 10;
+
+const FIELD = { name: 'identity.name', docNumber: 'identity.docNumber', phone: 'identity.phone', lookup: 'identity.doc' } as const;
+const WECHAT_DOWN = '微信人脸核身服务暂时不可用，请稍后再试，或选择到中心柜台核验';
+
+type Ctx = Pick<FunctionContext, 'store' | 'outside' | 'log'> & { now: Date };
+
+const docLookupOf = (ctx: Ctx, docType: DocType, docNumber: string) => lookupHash(ctx.outside.keyring(), FIELD.lookup, `${docType}:${docNumber}`);
+
+/** Refuses with the time to retry once a person or a document has used up today's failures. */
+async function assertUnderLimits(ctx: Ctx, openid: string, docLookup: string): Promise<void> {
+  const { start, end } = shanghaiDay(ctx.now);
+  const byPerson = await ctx.store.attempts.failuresSince(`openid:${openid}`, start);
+  const byDoc = await ctx.store.attempts.failuresSince(`doc:${docLookup}`, start);
+  if (byPerson >= MAX_FAILURES_PER_OPENID || byDoc >= MAX_FAILURES_PER_DOC) {
+    throw new AppError('TOO_MANY_ATTEMPTS', `今日核验失败次数已达上限，请于 ${formatShanghai(end)} 后再试，或到中心柜台核验`);
+  }
+}
+
+/** Step 1: asks WeChat for a verify_id for this person and remembers what was asked. */
+export async function startFaceVerification(ctx: Ctx, openid: string, form: RealName): Promise<{ verifyId: string }> {
+  if (form.docType !== '01') {
+    throw new AppError('FACE_UNSUPPORTED', '人脸核身仅支持居民身份证，其他证件请到中心柜台核验', { docType: '人脸核身仅支持居民身份证' });
+  }
+  const docLookup = docLookupOf(ctx, form.docType, form.docNumber);
+  await assertUnderLimits(ctx, openid, docLookup);
+  const cert: CertInfo = { certType: 'IDENTITY_CARD', certName: form.name, certNo: form.docNumber };
+  const outSeqNo = randomBytes(16).toString('hex');
+  let verifyId: string;
+  try {
+    ({ verifyId } = await ctx.outside.wechat().getVerifyId({ outSeqNo, cert, openid }));
+  } catch (error) {
+    if (error instanceof WechatApiError) throw new AppError('WECHAT_UNAVAILABLE', WECHAT_DOWN);
+    throw error;
+  }
+  const keyring = ctx.outside.keyring();
+  await ctx.store.verifications.create({
+    verifyId,
+    outSeqNo,
+    openid,
+    certHash: certHash(cert),
+    docType: form.docType,
+    nameSealed: seal(keyring, FIELD.name, form.name),
+    docNumberSealed: seal(keyring, FIELD.docNumber, form.docNumber),
+    docLookup,
+    createdAt: ctx.now,
+    status: 'pending',
+  });
+  return { verifyId };
+}
+
+export interface IdentityView {
+  status: 'none' | 'verified' | 'expired';
+  method?: IdentityRecord['method'];
+  nameMasked?: string;
+  docType?: DocType;
+  docNumberMasked?: string;
+  phoneMasked?: string;
+  expiresAt?: string;
+}
+
+function viewOf(ctx: Ctx, record: IdentityRecord | undefined): IdentityView {
+  if (!record) return { status: 'none' };
+  const keyring = ctx.outside.keyring();
+  return {
+    status: record.expiresAt > ctx.now ? 'verified' : 'expired',
+    method: record.method,
+    nameMasked: maskName(open(keyring, FIELD.name, record.nameSealed)),
+    docType: record.docType,
+    docNumberMasked: maskDocNumber(open(keyring, FIELD.docNumber, record.docNumberSealed)),
+    ...(record.phoneSealed ? { phoneMasked: maskPhone(open(keyring, FIELD.phone, record.phoneSealed)) } : {}),
+    expiresAt: record.expiresAt.toISOString(),
+  };
+}
+
+/**
+ * Step 2: asks WeChat itself whether the face matched. What the mini-program reports counts for
+ * nothing; only errcode 0 with verify_ret 10000 for the same out_seq_no, openid and cert_hash binds.
+ */
+export async function confirmFaceVerification(ctx: Ctx, openid: string, verifyId: string): Promise<IdentityView> {
+  const session = await ctx.store.verifications.get(verifyId);
+  if (!session || session.openid !== openid) throw new AppError('VERIFICATION_NOT_FOUND', '没有找到这次核验，请重新开始');
+  if (session.status !== 'pending') throw new AppError('VERIFICATION_USED', '这次核验已经处理过，请重新开始');
+  if (ctx.now.getTime() - session.createdAt.getTime() > VERIFY_ID_TTL_MS) {
+    await ctx.store.verifications.settle(verifyId, 'failed');
+    throw new AppError('VERIFICATION_EXPIRED', '核验已超过 1 小时有效期，请重新开始');
+  }
+
+  let answer: Awaited<ReturnType<ReturnType<Ctx['outside']['wechat']>['queryVerifyInfo']>>;
+  try {
+    answer = await ctx.outside.wechat().queryVerifyInfo({ verifyId, outSeqNo: session.outSeqNo, certHash: session.certHash, openid });
+  } catch (error) {
+    // the session stays pending: the person may confirm again once WeChat answers
+    if (error instanceof WechatApiError) throw new AppError('WECHAT_UNAVAILABLE', WECHAT_DOWN);
+    throw error;
+  }
+
+  if (!isVerified(answer)) {
+    if (!(await ctx.store.verifications.settle(verifyId, 'failed'))) throw new AppError('VERIFICATION_USED', '这次核验已经处理过，请重新开始');
+    await ctx.store.attempts.recordFailure(`openid:${openid}`, ctx.now);
+    await ctx.store.attempts.recordFailure(`doc:${session.docLookup}`, ctx.now);
+    ctx.log.info({ openid, errcode: answer.errcode, verifyRet: answer.verifyRet }, 'face verification failed');
+    throw new AppError('VERIFICATION_FAILED', '人脸核身未通过，请确认是本人操作后重试，或到中心柜台核验');
+  }
+  if (!(await ctx.store.verifications.settle(verifyId, 'verified'))) throw new AppError('VERIFICATION_USED', '这次核验已经处理过，请重新开始');
+
+  const record: IdentityRecord = {
+    openid,
+    method: 'face',
+    docType: session.docType,
+    nameSealed: session.nameSealed,
+    docNumberSealed: session.docNumberSealed,
+    docLookup: session.docLookup,
+    phoneSealed: (await ctx.store.identities.get(openid))?.phoneSealed ?? null,
+    verifiedAt: ctx.now,
+    expiresAt: new Date(ctx.now.getTime() + ctx.outside.identityValidDays * 24 * 3600 * 1000),
+  };
+  const { endedOpenid } = await ctx.store.identities.bind(record);
+  await ctx.store.audit.append({ at: ctx.now, actor: openid, action: 'identity.bound', subject: `openid:${openid}`, detail: 'face' });
+  if (endedOpenid) {
+    const detail = `证件改由 ${openid} 经人脸核身绑定`;
+    await ctx.store.audit.append({ at: ctx.now, actor: openid, action: 'identity.binding-ended', subject: `openid:${endedOpenid}`, detail });
+  }
+  return viewOf(ctx, record);
+}
+
+export async function identityStatus(ctx: Ctx, openid: string): Promise<IdentityView> {
+  return viewOf(ctx, await ctx.store.identities.get(openid));
+}
+
+export async function recordConsent(ctx: Ctx, openid: string, version: string): Promise<{ version: string; at: string }> {
+  if (version !== CONSENT_VERSION) throw new AppError('VALIDATION_FAILED', '授权说明已更新，请重新阅读后同意', { version: '不是当前的授权说明版本' });
+  await ctx.store.consents.record({ openid, version, at: ctx.now });
+  return { version, at: ctx.now.toISOString() };
+}
+
+/** The person's identity if it is verified and current; every in-app application starts here. */
+export async function requireVerifiedIdentity(ctx: Ctx, openid: string): Promise<IdentityRecord> {
+  const record = await ctx.store.identities.get(openid);
+  if (!record || record.expiresAt <= ctx.now) throw new AppError('IDENTITY_REQUIRED', record ? '实名核验已过期，请重新核验后办理' : '请先完成实名核验再办理');
+  return record;
+}
+
+/** Exchanges WeChat's phone code server-side and keeps the number sealed. */
+export async function bindPhone(ctx: Ctx, openid: string, code: string): Promise<IdentityView> {
+  await requireVerifiedIdentity(ctx, openid);
+  let phone: string;
+  try {
+    ({ purePhoneNumber: phone } = await ctx.outside.wechat().getPhoneNumber(code));
+  } catch (error) {
+    if (error instanceof WechatApiError) throw new AppError('WECHAT_UNAVAILABLE', '获取手机号失败，请重试');
+    throw error;
+  }
+  await ctx.store.identities.setPhone(openid, seal(ctx.outside.keyring(), FIELD.phone, phone));
+  return identityStatus(ctx, openid);
+}

@@ -1,0 +1,188 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { CONSENT_VERSION } from '../../src/core/consent';
+import { idCheckChar, maskDocNumber } from '../../src/core/identity';
+import { handler } from '../../cloudfunctions/identity';
+import { createLogger } from '../../cloudfunctions/_lib/log';
+import { requireVerifiedIdentity } from '../../cloudfunctions/_lib/services/identity';
+import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
+import { contextFor, testOutside } from '../support/function-context';
+
+/** A fresh valid resident ID per use, so tests share one database without sharing rate limits. */
+let serial = 0;
+function freshId(): string {
+  const first17 = `11010519491231${String(++serial).padStart(3, '0')}`;
+  return first17 + idCheckChar(first17);
+}
+const T0 = new Date('2026-11-20T10:00:00+08:00');
+const later = (ms: number) => new Date(T0.getTime() + ms);
+const caller = (openid: string) => ({ openid, roles: [] });
+let ID: string;
+let form: { name: string; docType: string; docNumber: string };
+let store: Store;
+let outside: ReturnType<typeof testOutside>;
+beforeAll(async () => {
+  store = await openPgliteStore(undefined);
+});
+afterAll(() => store.close());
+/** Each test's people are its own: openids carry the test's tag. */
+let tag = '';
+const who = (openid: string) => `${tag}-${openid}`;
+beforeEach(() => {
+  ID = freshId();
+  tag = `t${serial}`;
+  form = { name: '张三', docType: '01', docNumber: ID };
+  outside = testOutside();
+});
+
+const call = (openid: string, event: unknown, at: Date = T0) => handler.handle(event, contextFor(store, caller(who(openid)), at, outside));
+
+async function verify(openid: string, at: Date = T0) {
+  const started = await call(openid, { action: 'start', ...form }, at);
+  if (!started.ok) throw new Error(started.message);
+  const { verifyId } = started.data as { verifyId: string };
+  return { verifyId, confirmed: await call(openid, { action: 'confirm', verifyId }, at) };
+}
+
+describe('identity verification with WeChat face verification 2.0', () => {
+  it('verifies with start + confirm under the simulator default, showing only the masked number', async () => {
+    const { confirmed } = await verify('o-1');
+    expect(confirmed).toMatchObject({ ok: true, data: { status: 'verified', docNumberMasked: maskDocNumber(ID), nameMasked: '*三', method: 'face' } });
+    expect(maskDocNumber(ID)).toMatch(/^1\*{16}[\dX]$/);
+    expect(await call('o-1', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'verified', docNumberMasked: maskDocNumber(ID) } });
+    expect(JSON.stringify(await call('o-1', { action: 'status' }))).not.toContain(ID);
+  });
+
+  it('ignores whatever the client reports: only WeChat\'s own answer counts', async () => {
+    outside.simulator.setOutcome('fail');
+    const started = await call('o-1', { action: 'start', ...form });
+    const { verifyId } = (started as { data: { verifyId: string } }).data;
+    const claimed = await call('o-1', { action: 'confirm', verifyId, verifyRet: 10000, errcode: 0, success: true });
+    expect(claimed).toMatchObject({ ok: false, code: 'VERIFICATION_FAILED' });
+    expect(await call('o-1', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'none' } });
+  });
+
+  it('refuses a replayed confirmation and binds once', async () => {
+    const { verifyId } = await verify('o-1');
+    expect(await call('o-1', { action: 'confirm', verifyId })).toMatchObject({ ok: false, code: 'VERIFICATION_USED' });
+    expect((await store.audit.listFor(`openid:${who('o-1')}`)).filter((e) => e.action === 'identity.bound')).toHaveLength(1);
+  });
+
+  it('refuses a verify_id older than 3600 s, and one that belongs to someone else', async () => {
+    const started = (await call('o-1', { action: 'start', ...form })) as { data: { verifyId: string } };
+    expect(await call('o-2', { action: 'confirm', verifyId: started.data.verifyId }, later(1000))).toMatchObject({ ok: false, code: 'VERIFICATION_NOT_FOUND' });
+    expect(await call('o-1', { action: 'confirm', verifyId: started.data.verifyId }, later(3601 * 1000))).toMatchObject({ ok: false, code: 'VERIFICATION_EXPIRED' });
+  });
+
+  it('refuses when the stored cert_hash no longer matches what WeChat was given', async () => {
+    const started = (await call('o-1', { action: 'start', ...form })) as { data: { verifyId: string } };
+    const session = (await store.verifications.get(started.data.verifyId))!;
+    // what a tampered record would send: WeChat checks cert_hash against the verify_id it issued
+    const tampered = { ...session, verifyId: `${session.verifyId}-x`, outSeqNo: `${session.outSeqNo}x`, certHash: '0'.repeat(64) };
+    await store.verifications.create(tampered);
+    expect(await call('o-1', { action: 'confirm', verifyId: tampered.verifyId })).toMatchObject({ ok: false, code: 'VERIFICATION_FAILED' });
+  });
+
+  it('keeps the session when WeChat times out, so the person can confirm again', async () => {
+    const started = (await call('o-1', { action: 'start', ...form })) as { data: { verifyId: string } };
+    outside.simulator.setOutcome('timeout');
+    expect(await call('o-1', { action: 'confirm', verifyId: started.data.verifyId })).toMatchObject({ ok: false, code: 'WECHAT_UNAVAILABLE' });
+    outside.simulator.setOutcome('pass');
+    expect(await call('o-1', { action: 'confirm', verifyId: started.data.verifyId })).toMatchObject({ ok: true, data: { status: 'verified' } });
+  });
+
+  it('stops a person after 5 failures a day and says when to retry', async () => {
+    outside.simulator.setOutcome('fail');
+    for (let i = 0; i < 5; i++) await verify('o-1', later(i * 60_000));
+    const refused = await call('o-1', { action: 'start', ...form }, later(10 * 60_000));
+    expect(refused).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS', message: expect.stringContaining('2026-11-21 00:00') });
+    // the next day (China time) counts afresh
+    expect(await call('o-1', { action: 'start', ...form }, new Date('2026-11-21T00:00:01+08:00'))).toMatchObject({ ok: true });
+  });
+
+  it('stops an ID number after 10 failures a day across people', async () => {
+    outside.simulator.setOutcome('fail');
+    for (let i = 0; i < 10; i++) await verify(`o-${i}`, later(i * 60_000));
+    expect(await call('o-new', { action: 'start', ...form }, later(20 * 60_000))).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS' });
+  });
+
+  it('moves an ID bound to another openid after a new face verification, ending and logging the old binding', async () => {
+    await verify('o-old');
+    await verify('o-new', later(60_000));
+    expect(await call('o-old', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'none' } });
+    expect(await call('o-new', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'verified' } });
+    expect(await store.audit.listFor(`openid:${who('o-old')}`)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ action: 'identity.binding-ended', actor: who('o-new') })]),
+    );
+  });
+
+  it('lasts 30 days, then asks to verify again', async () => {
+    await verify('o-1');
+    const ctx = (at: Date) => ({ store, outside, log: createLogger({ level: 'silent' }), now: at });
+    await expect(requireVerifiedIdentity(ctx(later(29 * 86_400_000)), who('o-1'))).resolves.toMatchObject({ openid: who('o-1') });
+    await expect(requireVerifiedIdentity(ctx(later(30 * 86_400_000 + 1)), who('o-1'))).rejects.toMatchObject({ code: 'IDENTITY_REQUIRED' });
+    await expect(requireVerifiedIdentity(ctx(T0), who('o-never'))).rejects.toMatchObject({ code: 'IDENTITY_REQUIRED' });
+    expect(await call('o-1', { action: 'status' }, later(31 * 86_400_000))).toMatchObject({ ok: true, data: { status: 'expired' } });
+  });
+
+  it('refuses a bad real-name form naming the field, and writes nothing', async () => {
+    const wrongCheck = `${ID.slice(0, 17)}${idCheckChar(ID.slice(0, 17)) === '0' ? '1' : '0'}`;
+    expect(await call('o-1', { action: 'start', ...form, docNumber: wrongCheck })).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+      fields: { docNumber: expect.stringContaining('校验位') },
+    });
+    expect(await call('o-1', { action: 'start', name: '', docType: '01', docNumber: ID })).toMatchObject({ ok: false, fields: { name: expect.any(String) } });
+    expect(await call('o-1', { action: 'start', name: 'John Smith', docType: '03', docNumber: 'E12345678' })).toMatchObject({ ok: false, code: 'FACE_UNSUPPORTED' });
+    expect(outside.simulator.issued()).toBe(0);
+  });
+
+  it('needs a signed-in caller', async () => {
+    expect(await handler.handle({ action: 'status' }, contextFor(store, undefined, T0, outside))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+  });
+
+  it('records the consent with its text version and time, refusing an outdated version', async () => {
+    expect(await call('o-1', { action: 'consent', version: CONSENT_VERSION })).toEqual({ ok: true, data: { version: CONSENT_VERSION, at: T0.toISOString() } });
+    expect(await store.consents.latest(who('o-1'))).toEqual({ openid: who('o-1'), version: CONSENT_VERSION, at: T0 });
+    expect(await call('o-1', { action: 'consent', version: '2020-01' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { version: expect.any(String) } });
+  });
+
+  it('exchanges the phone code server-side after verification and shows it masked', async () => {
+    expect(await call('o-1', { action: 'bindPhone', code: 'sim-phone-13812345678' })).toMatchObject({ ok: false, code: 'IDENTITY_REQUIRED' });
+    await verify('o-1');
+    expect(await call('o-1', { action: 'bindPhone', code: 'sim-phone-13812345678' })).toMatchObject({ ok: true, data: { phoneMasked: '138****5678' } });
+    expect(await call('o-1', { action: 'bindPhone', code: 'forged' })).toMatchObject({ ok: false, code: 'WECHAT_UNAVAILABLE' });
+  });
+});
+
+describe('personal data at rest and in logs', () => {
+  it('leaves the plaintext ID and phone nowhere in the data directory or the logs after a verification', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gjj-scan-'));
+    const lines: string[] = [];
+    const log = createLogger({ level: 'trace', destination: new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }) });
+    const diskStore = await openPgliteStore(dir);
+    const ctx = (at: Date) => ({ store: diskStore, caller: caller('o-scan'), log, now: () => at, outside });
+    const started = await handler.handle({ action: 'start', ...form }, ctx(T0));
+    const { verifyId } = (started as { data: { verifyId: string } }).data;
+    log.info({ event: { action: 'start', ...form }, docNumber: ID, phone: '13812345678' }, 'a careless log line');
+    await handler.handle({ action: 'confirm', verifyId }, ctx(T0));
+    await handler.handle({ action: 'bindPhone', code: 'sim-phone-13812345678' }, ctx(T0));
+    await diskStore.close();
+
+    const needles = [ID, '13812345678', Buffer.from(ID, 'utf16le').toString('latin1')];
+    const files: string[] = [];
+    const walk = (d: string) => readdirSync(d).forEach((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : files.push(path.join(d, f))));
+    walk(dir);
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const bytes = readFileSync(file).toString('latin1');
+      for (const needle of needles) expect(bytes.includes(needle) ? file : '').toBe('');
+    }
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) for (const needle of needles) expect(line).not.toContain(needle);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,16 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateKeyringEnv } from '../../cloudfunctions/_lib/crypto/personal-data';
+
+/**
+ * Local host only: the personal-data keys for its own data directory, made on first start and kept
+ * beside the data (readable by the owner only). Deployed functions take PII_KEYS from their environment.
+ */
+export function devKeyringEnv(dataDir: string): { PII_KEYS: string; PII_LOOKUP_KEY: string } {
+  const file = path.join(dataDir, 'dev-keys.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { PII_KEYS: string; PII_LOOKUP_KEY: string };
+  mkdirSync(dataDir, { recursive: true });
+  const keys = generateKeyringEnv('dev1');
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+}
