@@ -10,6 +10,8 @@ export interface RunningHost {
   simOrigin: string;
   dataDir: string;
   process: ChildProcess;
+  /** Everything the host printed so far (for a failing test to show). */
+  output(): string;
   /** Stops the host (SIGINT, as Ctrl-C) and waits for it to exit; removes the data directory unless kept. */
   stop(options?: { keepData?: boolean }): Promise<number | null>;
 }
@@ -50,6 +52,7 @@ export async function startLocalHost(env: Record<string, string> = {}, dataDir =
     ...started,
     dataDir,
     process: child,
+    output: () => output,
     async stop(options = {}) {
       if (child.exitCode === null) child.kill('SIGINT');
       const code = await exited;

@@ -48,7 +48,8 @@ describe('the local host (npm start)', () => {
     const jump = await fetch(`${host.url}/api/centers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'jump', code: '321000', item: 1 }) });
     expect((await jump.json()).data.target.kind).toBe('web');
     const dataDir = host.dataDir;
-    expect(await host.stop({ keepData: true })).toBe(0);
+    const code = await host.stop({ keepData: true });
+    expect({ code, output: host.output() }).toMatchObject({ code: 0 }); // the output tells why, if it did not exit cleanly
 
     host = await startLocalHost({}, dataDir);
     const res = await fetch(`${host.url}/healthz`);

@@ -66,11 +66,16 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    stopTimers();
-    await app.close();
-    await sim.close();
-    await store.close();
-    process.exit(0);
+    try {
+      stopTimers();
+      await app.close();
+      await sim.close();
+      await store.close();
+      process.exit(0);
+    } catch (error) {
+      console.error('停止时出错：', error);
+      process.exit(1);
+    }
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

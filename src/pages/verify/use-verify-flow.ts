@@ -1,0 +1,167 @@
+import { useState } from 'react';
+import { CONSENT_VERSION } from '../../core/consent';
+import type { ErrorCode, FieldErrors } from '../../core/errors';
+import { realNameSchema, type DocType, type RealName } from '../../core/identity';
+import { parseInput } from '../../core/validation';
+import { requestFace } from '../../services/face';
+import { identityCalls, type IdentityView } from './identity-calls';
+
+export const STEPS = ['填写信息', '授权说明', '人脸核身', '完成'] as const;
+export type Step = 'form' | 'consent' | 'face' | 'done';
+export const STEP_INDEX: Record<Step, number> = { form: 0, consent: 1, face: 2, done: 3 };
+
+export interface VerifyForm {
+  name: string;
+  docType: DocType;
+  docNumber: string;
+}
+
+/** What the face step is waiting for, shown while it runs. */
+export type FacePhase = 'starting' | 'face' | 'confirming';
+export const PHASE_MESSAGES: Record<FacePhase, string> = {
+  starting: '正在发起人脸核身…',
+  face: '请按微信提示完成人脸核身…',
+  confirming: '正在向微信确认核验结果…',
+};
+
+export type Outcome =
+  | { kind: 'verified'; view: IdentityView }
+  /** `pendingVerifyId`: WeChat did not answer the confirmation; the same session may be confirmed again. */
+  | { kind: 'failed'; code: ErrorCode | 'FACE_NOT_SUPPORTED'; message: string; pendingVerifyId?: string };
+
+const EMPTY_FORM: VerifyForm = { name: '', docType: '01', docNumber: '' };
+
+/**
+ * The verification steps: the form checked on the client, consent recorded, then start, WeChat's face
+ * step and confirm. Only the confirm answer decides success; what the face step reports is ignored.
+ */
+export function useVerifyFlow() {
+  const [step, setStep] = useState<Step>('form');
+  const [form, setForm] = useState<VerifyForm>(EMPTY_FORM);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  /** The checked form, kept (unshown) for the calls and for 重试. */
+  const [checked, setChecked] = useState<RealName | undefined>(undefined);
+  /** Why the counter route is shown instead of going on: the document type, or consent refused. */
+  const [refused, setRefused] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [consentError, setConsentError] = useState<string | undefined>(undefined);
+  const [phase, setPhase] = useState<FacePhase>('starting');
+  const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
+
+  const edit = (field: keyof VerifyForm, value: string) => {
+    setForm((f) => ({ ...f, [field]: value }));
+    setErrors((e) => {
+      const { [field]: _dropped, _: _general, ...rest } = e;
+      return rest;
+    });
+  };
+
+  /** 下一步: checks the form on the client; nothing is sent until it passes. */
+  const submitForm = () => {
+    const parsed = parseInput(realNameSchema(new Date()), form);
+    if (!parsed.ok) {
+      setErrors(parsed.fields ?? { _: parsed.message });
+      return;
+    }
+    setErrors({});
+    setChecked(parsed.data);
+    setRefused(false);
+    setConsentError(undefined);
+    setStep('consent');
+  };
+
+  const finish = (next: Outcome) => {
+    setOutcome(next);
+    setStep('done');
+  };
+
+  /** start (unless a pending session is being confirmed again), WeChat's face step, then confirm. */
+  const runFace = async (realName: RealName, pendingVerifyId?: string) => {
+    setBusy(true);
+    setStep('face');
+    try {
+      let verifyId = pendingVerifyId;
+      if (!verifyId) {
+        setPhase('starting');
+        const started = await identityCalls.start(realName);
+        if (!started.ok) {
+          if (started.code === 'VALIDATION_FAILED' || started.code === 'FACE_UNSUPPORTED') {
+            // the server's own check of the form: shown under the fields, as the client's are
+            setErrors(started.fields ?? { _: started.message });
+            setStep('form');
+            return;
+          }
+          finish({ kind: 'failed', code: started.code, message: started.message });
+          return;
+        }
+        verifyId = started.data.verifyId;
+        setPhase('face');
+        try {
+          await requestFace(verifyId);
+        } catch (error) {
+          finish({ kind: 'failed', code: 'FACE_NOT_SUPPORTED', message: (error as Error).message });
+          return;
+        }
+      }
+      setPhase('confirming');
+      const confirmed = await identityCalls.confirm(verifyId);
+      if (confirmed.ok && confirmed.data.status === 'verified') {
+        // the full name and number are not needed any more: drop them
+        setForm(EMPTY_FORM);
+        setChecked(undefined);
+        finish({ kind: 'verified', view: confirmed.data });
+      } else if (confirmed.ok) {
+        finish({ kind: 'failed', code: 'VERIFICATION_FAILED', message: '核验未完成，请重试' });
+      } else {
+        const retryable = confirmed.code === 'WECHAT_UNAVAILABLE' || confirmed.code === 'INTERNAL';
+        finish({ kind: 'failed', code: confirmed.code, message: confirmed.message, pendingVerifyId: retryable ? verifyId : undefined });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** 同意并继续: records the consent of this version, then runs the face step. */
+  const agree = async () => {
+    if (!checked) return;
+    setBusy(true);
+    setConsentError(undefined);
+    const consent = await identityCalls.consent(CONSENT_VERSION);
+    setBusy(false);
+    if (!consent.ok) {
+      setConsentError(consent.message);
+      return;
+    }
+    await runFace(checked);
+  };
+
+  const retry = () => {
+    if (!checked || outcome?.kind !== 'failed') return;
+    void runFace(checked, outcome.pendingVerifyId);
+  };
+
+  const backToForm = () => {
+    setOutcome(undefined);
+    setRefused(false);
+    setStep('form');
+  };
+
+  return {
+    step,
+    form,
+    errors,
+    checked,
+    refused,
+    busy,
+    consentError,
+    phase,
+    outcome,
+    edit,
+    submitForm,
+    agree: () => void agree(),
+    refuse: () => setRefused(true),
+    reconsider: () => setRefused(false),
+    retry,
+    backToForm,
+  };
+}
