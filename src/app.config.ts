@@ -8,6 +8,8 @@ export default defineAppConfig({
     'pages/center/index',
     'pages/item/index',
     'pages/webview/index',
+    'pages/verify/index',
+    'pages/mine/index',
   ],
   // the dev sign-in exists only in the H5 build served by the local host
   subPackages: isH5 ? [{ root: 'packages/dev', pages: ['sign-in/index'] }] : [],

@@ -10,7 +10,8 @@ export const DOC_TYPES = {
   '99': '其他证件',
 } as const;
 export type DocType = keyof typeof DOC_TYPES;
-export const DOC_TYPE_CODES = Object.keys(DOC_TYPES) as DocType[];
+/** In code order (Object.keys would put the integer-like '99' first). */
+export const DOC_TYPE_CODES: readonly DocType[] = ['01', '02', '03', '04', '99'];
 
 /** The youngest age at which a person may bind an identity here. */
 export const MIN_AGE = 16;
@@ -130,3 +131,15 @@ export const IdentityEventSchema = z.discriminatedUnion(
   ],
   { error: '不支持的操作（action 应为 start、confirm、status、consent 或 bindPhone）' },
 );
+
+/** What the `identity` function tells a person about their own identity: masked data only. */
+export interface IdentityView {
+  status: 'none' | 'verified' | 'expired';
+  method?: 'face' | 'counter';
+  nameMasked?: string;
+  docType?: DocType;
+  docNumberMasked?: string;
+  phoneMasked?: string;
+  /** ISO instant. */
+  expiresAt?: string;
+}

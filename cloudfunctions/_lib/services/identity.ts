@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CONSENT_VERSION } from '../../../src/core/consent';
 import { AppError } from '../../../src/core/errors';
-import { maskDocNumber, maskName, maskPhone, type DocType, type RealName } from '../../../src/core/identity';
+import { maskDocNumber, maskName, maskPhone, type DocType, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
 import { lookupHash, open, seal } from '../crypto/personal-data';
 import type { FunctionContext } from '../runtime/define';
@@ -60,16 +60,6 @@ export async function startFaceVerification(ctx: Ctx, openid: string, form: Real
     status: 'pending',
   });
   return { verifyId };
-}
-
-export interface IdentityView {
-  status: 'none' | 'verified' | 'expired';
-  method?: IdentityRecord['method'];
-  nameMasked?: string;
-  docType?: DocType;
-  docNumberMasked?: string;
-  phoneMasked?: string;
-  expiresAt?: string;
 }
 
 function viewOf(ctx: Ctx, record: IdentityRecord | undefined): IdentityView {

@@ -50,6 +50,9 @@ export default function Home() {
       </View>
 
       <View className='card home-links'>
+        <View className='home-link' id='go-mine' onClick={() => go('/pages/mine/index')}>
+          <Text>实名核验与我的信息</Text>
+        </View>
         <View className='home-link' id='go-directory' onClick={() => go('/pages/directory/index')}>
           <Text>按省份查找中心</Text>
         </View>

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { CONSENT_VERSION } from '../../core/consent';
 import type { ErrorCode, FieldErrors } from '../../core/errors';
-import { realNameSchema, type DocType, type RealName } from '../../core/identity';
+import { realNameSchema, type DocType, type IdentityView, type RealName } from '../../core/identity';
 import { parseInput } from '../../core/validation';
 import { requestFace } from '../../services/face';
-import { identityCalls, type IdentityView } from './identity-calls';
+import { identityCalls } from '../../services/identity';
 
 export const STEPS = ['填写信息', '授权说明', '人脸核身', '完成'] as const;
 export type Step = 'form' | 'consent' | 'face' | 'done';
@@ -51,8 +51,12 @@ export function useVerifyFlow() {
   const edit = (field: keyof VerifyForm, value: string) => {
     setForm((f) => ({ ...f, [field]: value }));
     setErrors((e) => {
-      const { [field]: _dropped, _: _general, ...rest } = e;
-      return rest;
+      // the name and number rules depend on the document type: its change makes every message stale
+      if (field === 'docType') return {};
+      const next = { ...e };
+      delete next[field];
+      delete next._;
+      return next;
     });
   };
 

@@ -1,21 +1,5 @@
-import type { DocType, RealName } from '../../core/identity';
-import { callFunction } from '../../services/cloud';
-
-/**
- * What the `identity` function answers about the caller: masked data only, never a full name, number
- * or phone. Mirrors IdentityView of cloudfunctions/_lib/services/identity.ts (the client does not import
- * server code).
- */
-export interface IdentityView {
-  status: 'none' | 'verified' | 'expired';
-  method?: 'face' | 'counter';
-  nameMasked?: string;
-  docType?: DocType;
-  docNumberMasked?: string;
-  phoneMasked?: string;
-  /** ISO instant. */
-  expiresAt?: string;
-}
+import type { IdentityView, RealName } from '../core/identity';
+import { callFunction } from './cloud';
 
 /** The typed calls of the `identity` function, for the verify and mine pages. */
 export const identityCalls = {

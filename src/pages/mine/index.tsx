@@ -1,0 +1,177 @@
+import { Button, Input, Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { useRef, useState } from 'react';
+import { DOC_TYPES, type IdentityView } from '../../core/identity';
+import { shanghaiDate } from '../../core/time';
+import { StateView } from '../../components/state-view';
+import { isH5, isWeapp } from '../../services/platform';
+import { useCall } from '../../services/use-call';
+import { identityCalls, METHOD_LABELS } from '../../services/identity';
+import './index.scss';
+
+const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
+
+/** What the local simulator takes for WeChat's phone code: sim-phone-<11 digits>. */
+const DEV_PHONE = /^1\d{10}$/;
+
+/** The phone row: the masked phone, or a way to bind one (WeChat's button; a dev input on the local host). */
+function PhoneRow({ view, onBound }: { view: IdentityView; onBound: (view: IdentityView) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [devPhone, setDevPhone] = useState('');
+
+  const bind = async (code: string) => {
+    setBusy(true);
+    setError(undefined);
+    const result = await identityCalls.bindPhone(code);
+    setBusy(false);
+    if (result.ok) onBound(result.data);
+    else setError(result.message);
+  };
+
+  if (view.phoneMasked) {
+    return (
+      <View className='mine-row'>
+        <Text className='mine-label'>手机号</Text>
+        <Text id='mine-phone'>{view.phoneMasked}</Text>
+      </View>
+    );
+  }
+  return (
+    <View className='mine-phone-bind'>
+      <View className='mine-row'>
+        <Text className='mine-label'>手机号</Text>
+        <Text className='mine-muted'>{view.status === 'verified' ? '未绑定' : '重新核验后可绑定'}</Text>
+      </View>
+      {view.status === 'verified' && isWeapp ? (
+        <Button
+          className='mine-button'
+          id='mine-bind-phone'
+          size='mini'
+          openType='getPhoneNumber'
+          loading={busy}
+          disabled={busy || undefined}
+          onGetPhoneNumber={(e) => {
+            // no code: the person declined, or this WeChat is too old for the code
+            if (e.detail.code) void bind(e.detail.code);
+            else setError('未获得手机号授权，可稍后再绑定');
+          }}
+        >
+          绑定手机号
+        </Button>
+      ) : null}
+      {view.status === 'verified' && isH5 ? (
+        <View className='mine-dev-phone'>
+          <Text className='mine-dev-hint'>本地开发：输入 11 位手机号，模拟微信手机号授权</Text>
+          <Input
+            className='mine-dev-input'
+            id='mine-phone-input'
+            type='number'
+            maxlength={11}
+            value={devPhone}
+            placeholder='11 位手机号'
+            onInput={(e) => setDevPhone(e.detail.value)}
+          />
+          <Button
+            className='mine-button'
+            id='mine-bind-phone'
+            size='mini'
+            loading={busy}
+            disabled={busy || undefined}
+            onClick={() => {
+              if (DEV_PHONE.test(devPhone)) void bind(`sim-phone-${devPhone}`);
+              else setError('请输入以 1 开头的 11 位手机号');
+            }}
+          >
+            绑定手机号
+          </Button>
+        </View>
+      ) : null}
+      {error ? (
+        <Text className='mine-error' id='mine-phone-error'>
+          {error}
+        </Text>
+      ) : null}
+    </View>
+  );
+}
+
+/** 我的: the caller's real-name status, masked, with the way to verify, verify again or bind a phone. */
+export default function MinePage() {
+  const got = useCall(identityCalls.status, []);
+  // the answer of bindPhone replaces the status until the next load
+  const [bound, setBound] = useState<IdentityView | undefined>(undefined);
+  const shown = useRef(false);
+  useDidShow(() => {
+    // the first show is the mount, which useCall already loads; later ones follow a return from 实名核验
+    if (shown.current) {
+      setBound(undefined);
+      got.reload();
+    }
+    shown.current = true;
+  });
+
+  if (got.status === 'loading') return <StateView status='loading' message='正在查询实名核验状态…' />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  const view = bound ?? got.data;
+
+  if (view.status === 'none') {
+    return (
+      <View className='mine-page'>
+        <View className='card mine-card mine-empty'>
+          <Text className='mine-title'>实名核验</Text>
+          <Text className='mine-status mine-status-none' id='mine-status'>
+            未核验
+          </Text>
+          <Text className='mine-muted'>完成实名核验后，可在线办理住房公积金业务。核验结果有效期 30 天。</Text>
+          <Button className='primary-button mine-primary' id='mine-go-verify' onClick={goVerify}>
+            去核验
+          </Button>
+        </View>
+      </View>
+    );
+  }
+
+  const expired = view.status === 'expired';
+  return (
+    <View className='mine-page'>
+      <View className='card mine-card'>
+        <View className='mine-head'>
+          <Text className='mine-title'>实名核验</Text>
+          <Text className={`mine-status ${expired ? 'mine-status-expired' : 'mine-status-verified'}`} id='mine-status'>
+            {expired ? '已过期' : '已核验'}
+          </Text>
+        </View>
+        <View className='mine-row'>
+          <Text className='mine-label'>姓名</Text>
+          <Text id='mine-name'>{view.nameMasked}</Text>
+        </View>
+        <View className='mine-row'>
+          <Text className='mine-label'>{view.docType ? DOC_TYPES[view.docType] : '证件号码'}</Text>
+          <Text id='mine-doc'>{view.docNumberMasked}</Text>
+        </View>
+        {view.method ? (
+          <View className='mine-row'>
+            <Text className='mine-label'>核验方式</Text>
+            <Text id='mine-method'>{METHOD_LABELS[view.method]}</Text>
+          </View>
+        ) : null}
+        {view.expiresAt ? (
+          <View className='mine-row'>
+            <Text className='mine-label'>有效期至</Text>
+            <Text className={expired ? 'mine-expired' : undefined} id='mine-expiry'>
+              {shanghaiDate(new Date(view.expiresAt))}
+              {expired ? '（已过期）' : ''}
+            </Text>
+          </View>
+        ) : null}
+        <PhoneRow view={view} onBound={setBound} />
+      </View>
+      {expired ? (
+        <Button className='primary-button mine-primary' id='mine-reverify' onClick={goVerify}>
+          重新核验
+        </Button>
+      ) : null}
+    </View>
+  );
+}

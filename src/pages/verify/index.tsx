@@ -1,0 +1,198 @@
+import { Button, Input, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { CONSENT_TEXT } from '../../core/consent';
+import { DOC_TYPE_CODES, DOC_TYPES, maskDocNumber, maskName } from '../../core/identity';
+import { shanghaiDate } from '../../core/time';
+import { StateView } from '../../components/state-view';
+import { COUNTER_ROUTE } from '../../services/identity';
+import { PHASE_MESSAGES, STEP_INDEX, STEPS, useVerifyFlow, type Outcome } from './use-verify-flow';
+import './index.scss';
+
+/** Back to 我的 when it opened this page (it reloads on show), else opens it in place of this page. */
+function toMine() {
+  const pages = Taro.getCurrentPages();
+  const previous = pages[pages.length - 2] as { route?: string } | undefined;
+  if (previous?.route?.includes('pages/mine/index')) void Taro.navigateBack();
+  else void Taro.redirectTo({ url: '/pages/mine/index' });
+}
+
+function StepBar({ current }: { current: number }) {
+  return (
+    <View className='verify-steps' id='verify-steps'>
+      {STEPS.map((label, i) => (
+        <View key={label} className={`verify-step${i < current ? ' verify-step-done' : ''}${i === current ? ' verify-step-current' : ''}`}>
+          <Text className='verify-step-dot'>{i + 1}</Text>
+          <Text className='verify-step-label'>{label}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}
+
+/** The way that needs no face: shown for other documents and when consent is refused. */
+function CounterRoute({ reason }: { reason: string }) {
+  return (
+    <View className='card verify-counter' id='verify-counter'>
+      <Text className='verify-counter-reason'>{reason}</Text>
+      <Text className='verify-counter-route'>{COUNTER_ROUTE}</Text>
+    </View>
+  );
+}
+
+const FAILURE_TITLES: Partial<Record<Extract<Outcome, { kind: 'failed' }>['code'], string>> = {
+  VERIFICATION_FAILED: '核验未通过',
+  TOO_MANY_ATTEMPTS: '今日核验次数已用完',
+};
+
+/** Real-name verification: 填写信息 → 授权说明 → 人脸核身 → 完成, with the counter route always offered. */
+export default function VerifyPage() {
+  const flow = useVerifyFlow();
+  const { step, form, errors, busy } = flow;
+  const fieldError = (field: string) => (errors[field] ? <Text className='field-error'>{errors[field]}</Text> : null);
+
+  return (
+    <View className='verify-page'>
+      <StepBar current={STEP_INDEX[step]} />
+
+      {step === 'form' ? (
+        <View className='verify-form'>
+          <View className='card'>
+            <View className='form-field'>
+              <Text className='form-label'>姓名</Text>
+              <Input
+                className='form-input'
+                id='verify-name'
+                type='text'
+                maxlength={60}
+                value={form.name}
+                placeholder='与证件一致的姓名'
+                onInput={(e) => flow.edit('name', e.detail.value)}
+              />
+              {fieldError('name')}
+            </View>
+            <View className='form-field'>
+              <Text className='form-label'>证件类型</Text>
+              <View className='doc-types' id='verify-doc-type'>
+                {DOC_TYPE_CODES.map((code) => (
+                  <View
+                    key={code}
+                    id={`verify-doc-type-${code}`}
+                    className={code === form.docType ? 'doc-type doc-type-selected' : 'doc-type'}
+                    onClick={() => flow.edit('docType', code)}
+                  >
+                    <Text>{DOC_TYPES[code]}</Text>
+                  </View>
+                ))}
+              </View>
+              {fieldError('docType')}
+            </View>
+            <View className='form-field'>
+              <Text className='form-label'>证件号码</Text>
+              <Input
+                className='form-input'
+                id='verify-doc-number'
+                type={form.docType === '01' ? 'idcard' : 'text'}
+                maxlength={30}
+                value={form.docNumber}
+                placeholder={form.docType === '01' ? '18 位居民身份证号码' : '证件上的号码'}
+                onInput={(e) => flow.edit('docNumber', e.detail.value)}
+              />
+              {fieldError('docNumber')}
+            </View>
+            {fieldError('_')}
+          </View>
+
+          {form.docType === '01' ? (
+            <Button className='primary-button verify-button' id='verify-next' onClick={flow.submitForm}>
+              下一步
+            </Button>
+          ) : (
+            <CounterRoute reason={`人脸核身仅支持居民身份证，持${DOC_TYPES[form.docType]}无法在线核验。`} />
+          )}
+        </View>
+      ) : null}
+
+      {step === 'consent' && flow.checked ? (
+        flow.refused ? (
+          <View>
+            <CounterRoute reason='您未同意人脸核身，可改为柜台核验，不影响办理业务。' />
+            <Button className='verify-button' id='verify-reconsider' onClick={flow.reconsider}>
+              返回授权说明
+            </Button>
+          </View>
+        ) : (
+          <View className='verify-consent'>
+            <View className='card consent-card' id='verify-consent'>
+              <Text className='consent-title'>{CONSENT_TEXT.title}</Text>
+              <Text className='consent-label'>用途</Text>
+              <Text className='consent-text'>{CONSENT_TEXT.purpose}</Text>
+              <Text className='consent-label'>保存哪些信息</Text>
+              <Text className='consent-text'>{CONSENT_TEXT.kept}</Text>
+              <Text className='consent-label'>保存多久</Text>
+              <Text className='consent-text'>{CONSENT_TEXT.period}</Text>
+              <Text className='consent-label'>不用人脸也可以</Text>
+              <Text className='consent-text'>{CONSENT_TEXT.alternative}</Text>
+              <Text className='consent-subject'>
+                核验对象：{maskName(flow.checked.name)}　{DOC_TYPES[flow.checked.docType]} {maskDocNumber(flow.checked.docNumber)}
+              </Text>
+            </View>
+            {flow.consentError ? <Text className='verify-error'>{flow.consentError}</Text> : null}
+            <Button className='primary-button verify-button' id='verify-agree' loading={busy} disabled={busy || undefined} onClick={flow.agree}>
+              同意并继续
+            </Button>
+            <Button className='verify-button' id='verify-refuse' disabled={busy || undefined} onClick={flow.refuse}>
+              不同意，去柜台核验
+            </Button>
+            <Text className='verify-link' id='verify-back' onClick={busy ? undefined : flow.backToForm}>
+              返回修改信息
+            </Text>
+          </View>
+        )
+      ) : null}
+
+      {step === 'face' ? <StateView status='loading' message={PHASE_MESSAGES[flow.phase]} /> : null}
+
+      {step === 'done' && flow.outcome?.kind === 'verified' ? (
+        <View>
+          <View className='card verify-result verify-success' id='verify-result'>
+            <Text className='verify-result-title'>核验成功</Text>
+            <View className='verify-row'>
+              <Text className='verify-row-label'>姓名</Text>
+              <Text id='verify-result-name'>{flow.outcome.view.nameMasked}</Text>
+            </View>
+            <View className='verify-row'>
+              <Text className='verify-row-label'>证件号码</Text>
+              <Text id='verify-result-doc'>{flow.outcome.view.docNumberMasked}</Text>
+            </View>
+            {flow.outcome.view.expiresAt ? (
+              <Text className='verify-result-expiry' id='verify-result-expiry'>
+                有效期至 {shanghaiDate(new Date(flow.outcome.view.expiresAt))}
+              </Text>
+            ) : null}
+          </View>
+          <Button className='primary-button verify-button' id='verify-to-mine' onClick={toMine}>
+            返回我的
+          </Button>
+        </View>
+      ) : null}
+
+      {step === 'done' && flow.outcome?.kind === 'failed' ? (
+        <View>
+          <View className='card verify-result verify-failure' id='verify-result'>
+            <Text className='verify-result-title'>{FAILURE_TITLES[flow.outcome.code] ?? '暂时无法完成核验'}</Text>
+            <Text className='verify-failure-message' id='verify-failure-message'>
+              {flow.outcome.message}
+            </Text>
+            <Text className='verify-counter-route'>也可以不用人脸：{COUNTER_ROUTE}</Text>
+          </View>
+          <Button className='primary-button verify-button' id='verify-retry' loading={busy} disabled={busy || undefined} onClick={flow.retry}>
+            重试
+          </Button>
+          <Button className='verify-button' id='verify-edit' disabled={busy || undefined} onClick={flow.backToForm}>
+            修改信息
+          </Button>
+        </View>
+      ) : null}
+    </View>
+  );
+}

@@ -1,0 +1,97 @@
+import { fireEvent, render } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import { idCheckChar } from '../../src/core/identity';
+import MinePage from '../../src/pages/mine';
+import { callFunction } from '../../src/services/cloud';
+import { setDevOpenid } from '../../src/services/dev-identity';
+import { findElement } from './support/page';
+
+function freshId(): string {
+  const first17 = `11010519491231${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+  return first17 + idCheckChar(first17);
+}
+
+/** Verifies the current dev openid through the identity function itself (the simulator passes by default). */
+async function verifyAs(name: string, docNumber: string): Promise<void> {
+  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name, docType: '01', docNumber });
+  if (!started.ok) throw new Error(`start: ${started.message}`);
+  const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
+  if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
+}
+
+/** Renders 我的 and waits for the status answer (a verified card, the 未核验 card or an error). */
+async function openMine(): Promise<HTMLElement> {
+  const { container } = render(<MinePage />);
+  await findElement(container, '#mine-status, .state-error');
+  return container;
+}
+
+/** Each test is a person of its own on the shared local host. */
+beforeEach(() => setDevOpenid(`page-mine-${Date.now()}-${Math.floor(Math.random() * 1e6)}`));
+afterEach(() => jest.restoreAllMocks());
+
+describe('mine page', () => {
+  it('shows 未核验 with a way to verify for a person who never verified', async () => {
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
+    const container = await openMine();
+    expect(container.querySelector('#mine-status')?.textContent).toBe('未核验');
+    expect(container.querySelector('#mine-doc')).toBeNull();
+
+    fireEvent.click(await findElement(container, '#mine-go-verify'));
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/verify/index' });
+  });
+
+  it('shows the masked name and number, the method and the expiry after verification, never the full number', async () => {
+    const id = freshId();
+    await verifyAs('张三', id);
+    const container = await openMine();
+
+    expect(container.querySelector('#mine-status')?.textContent).toBe('已核验');
+    expect(container.querySelector('#mine-name')?.textContent).toBe('*三');
+    expect(container.querySelector('#mine-doc')?.textContent).toBe(`1${'*'.repeat(16)}${id[17]}`);
+    expect(container.querySelector('#mine-method')?.textContent).toBe('人脸核身');
+    expect(container.querySelector('#mine-expiry')?.textContent).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(container.querySelector('#mine-reverify')).toBeNull();
+    expect(container.innerHTML).not.toContain(id);
+    expect(container.querySelector('#mine-bind-phone')).not.toBeNull();
+  });
+
+  it('binds a phone through the local dev input and shows it masked', async () => {
+    await verifyAs('李四', freshId());
+    const container = await openMine();
+
+    const input = await findElement<HTMLInputElement>(container, '#mine-phone-input input');
+    input.value = '13812345678';
+    fireEvent.input(input);
+    fireEvent.click(await findElement(container, '#mine-bind-phone'));
+
+    const phone = await findElement(container, '#mine-phone');
+    expect(phone.textContent).toBe('138****5678');
+    expect(container.innerHTML).not.toContain('13812345678');
+  });
+
+  it('refuses a dev phone that is not 11 digits without calling the function', async () => {
+    await verifyAs('王五', freshId());
+    const container = await openMine();
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+
+    const input = await findElement<HTMLInputElement>(container, '#mine-phone-input input');
+    input.value = '1381234';
+    fireEvent.input(input);
+    fireEvent.click(await findElement(container, '#mine-bind-phone'));
+
+    expect((await findElement(container, '#mine-phone-error')).textContent).toContain('11 位手机号');
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('shows a plain Chinese error with 重试 when the status cannot be loaded, and loads on retry', async () => {
+    const realFetch = globalThis.fetch;
+    jest.spyOn(globalThis, 'fetch').mockRejectedValueOnce(new TypeError('fetch failed')).mockImplementation(realFetch);
+    const container = await openMine();
+
+    const error = await findElement(container, '.state-error');
+    expect(error.textContent).toContain('网络不太顺畅');
+    fireEvent.click(await findElement(container, '.state-retry'));
+    expect((await findElement(container, '#mine-status')).textContent).toBe('未核验');
+  });
+});

@@ -1,0 +1,149 @@
+import { fireEvent, render } from '@testing-library/react';
+import { idCheckChar } from '../../src/core/identity';
+import VerifyPage from '../../src/pages/verify';
+import { setDevOpenid } from '../../src/services/dev-identity';
+import { findElement } from './support/page';
+
+/** A valid resident ID nobody else in this run uses: 1949-12-31, Beijing 西城, a random sequence. */
+function freshId(): string {
+  const first17 = `11010519491231${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+  return first17 + idCheckChar(first17);
+}
+
+/** A wrong check character for a valid first 17 digits. */
+function withWrongCheck(id: string): string {
+  const wrong = '10X98765432'.split('').find((c) => c !== id[17])!;
+  return id.slice(0, 17) + wrong;
+}
+
+async function fill(container: Element, field: 'name' | 'doc-number', text: string): Promise<void> {
+  const input = await findElement<HTMLInputElement>(container, `#verify-${field} input`);
+  input.value = text;
+  fireEvent.input(input);
+}
+
+const click = async (container: Element, selector: string) => fireEvent.click(await findElement(container, selector));
+
+/** Each test is a person of its own on the shared local host. */
+beforeEach(() => setDevOpenid(`page-verify-${Date.now()}-${Math.floor(Math.random() * 1e6)}`));
+afterEach(() => jest.restoreAllMocks());
+
+describe('verify page', () => {
+  it('shows the check-character message under the number field and calls nothing for a bad ID number', async () => {
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    const { container } = render(<VerifyPage />);
+    await fill(container, 'name', '张三');
+    await fill(container, 'doc-number', withWrongCheck(freshId()));
+    await click(container, '#verify-next');
+
+    const error = await findElement(container, '#verify-doc-number + .field-error');
+    expect(error.textContent).toBe('居民身份证号码校验位不正确，请核对后重新输入');
+    expect(container.querySelector('#verify-name + .field-error')).toBeNull();
+    expect(container.querySelector('#verify-consent')).toBeNull();
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('shows the counter route instead of face verification for a passport', async () => {
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    const { container } = render(<VerifyPage />);
+    await click(container, '#verify-doc-type-03');
+
+    const counter = await findElement(container, '#verify-counter');
+    expect(counter.textContent).toContain('人脸核身仅支持居民身份证');
+    expect(counter.textContent).toContain('到任一住房公积金管理中心服务窗口当面核验');
+    expect(container.querySelector('#verify-next')).toBeNull();
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('drops the resident-ID message when another document type is picked', async () => {
+    const { container } = render(<VerifyPage />);
+    await fill(container, 'doc-number', withWrongCheck(freshId()));
+    await click(container, '#verify-next');
+    await findElement(container, '#verify-doc-number + .field-error');
+    await click(container, '#verify-doc-type-02');
+
+    await findElement(container, '#verify-counter');
+    expect(container.querySelector('.field-error')).toBeNull();
+  });
+
+  it('ends on 核验成功 with the masked name and number and never shows the full number', async () => {
+    const id = freshId();
+    const { container } = render(<VerifyPage />);
+    await fill(container, 'name', '张三');
+    await fill(container, 'doc-number', id);
+    await click(container, '#verify-next');
+
+    const consent = await findElement(container, '#verify-consent');
+    expect(consent.textContent).toContain('不获取、不保存任何人脸图像');
+    expect(consent.textContent).toContain('服务窗口');
+    await click(container, '#verify-agree');
+
+    const result = await findElement(container, '.verify-success');
+    expect(result.textContent).toContain('核验成功');
+    expect(container.querySelector('#verify-result-name')?.textContent).toBe('*三');
+    expect(container.querySelector('#verify-result-doc')?.textContent).toMatch(/^1\*{16}[\dX]$/);
+    expect(container.querySelector('#verify-result-expiry')?.textContent).toMatch(/^有效期至 \d{4}-\d{2}-\d{2}$/);
+    expect(container.innerHTML).not.toContain(id);
+    expect(container.innerHTML).not.toContain('19491231');
+    expect(Array.from(container.querySelectorAll('input'), (i) => i.value)).not.toContain(id);
+  });
+
+  it('shows the counter route and sends nothing when consent is refused', async () => {
+    const { container } = render(<VerifyPage />);
+    await fill(container, 'name', '张三');
+    await fill(container, 'doc-number', freshId());
+    await click(container, '#verify-next');
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await click(container, '#verify-refuse');
+
+    const counter = await findElement(container, '#verify-counter');
+    expect(counter.textContent).toContain('到任一住房公积金管理中心服务窗口当面核验');
+    expect(container.querySelector('#verify-agree')).toBeNull();
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('shows the failure with 重试 when confirm says no, although the face step ended, and passes on retry', async () => {
+    const realFetch = globalThis.fetch;
+    let refusedOnce = false;
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
+      if (body.action === 'confirm' && !refusedOnce) {
+        refusedOnce = true;
+        const message = '人脸核身未通过，请确认是本人操作后重试，或到中心柜台核验';
+        return new Response(JSON.stringify({ ok: false, code: 'VERIFICATION_FAILED', message }));
+      }
+      return realFetch(input, init);
+    });
+    const { container } = render(<VerifyPage />);
+    await fill(container, 'name', '张三');
+    await fill(container, 'doc-number', freshId());
+    await click(container, '#verify-next');
+    await click(container, '#verify-agree');
+
+    const failure = await findElement(container, '.verify-failure');
+    expect(failure.textContent).toContain('核验未通过');
+    expect(failure.textContent).toContain('人脸核身未通过');
+    expect(container.textContent).not.toContain('核验成功');
+
+    await click(container, '#verify-retry');
+    const result = await findElement(container, '.verify-success');
+    expect(result.textContent).toContain('核验成功');
+  });
+
+  it('shows the server’s field messages under the fields, as the client’s', async () => {
+    const message = '填写有误：name：姓名与证件不符';
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (_input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
+      if (body.action === 'start') return new Response(JSON.stringify({ ok: false, code: 'VALIDATION_FAILED', message, fields: { name: '姓名与证件不符' } }));
+      return new Response(JSON.stringify({ ok: true, data: { version: 'v', at: new Date().toISOString() } }));
+    });
+    const { container } = render(<VerifyPage />);
+    await fill(container, 'name', '张三');
+    await fill(container, 'doc-number', freshId());
+    await click(container, '#verify-next');
+    await click(container, '#verify-agree');
+
+    const error = await findElement(container, '#verify-name + .field-error');
+    expect(error.textContent).toBe('姓名与证件不符');
+  });
+});
