@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import tcb from '@cloudbase/node-sdk';
 import type { Center, CenterLink } from '../../../../src/core/centers';
-import { DOC_TYPES, type DocType } from '../../../../src/core/identity';
+import { DOC_TYPE_CODES } from '../../../../src/core/identity';
 import { isItemId } from '../../../../src/core/items';
 import { ROLES, type Role, type RoleGrant } from '../../../../src/core/roles';
 import type { AuditEntry, ConsentRecord, IdentityRecord, JumpCountFilter, Store, VerificationSession } from '../port';
@@ -376,7 +376,6 @@ function oneOf<T extends string>(doc: Doc, key: string, collection: string, allo
   return found;
 }
 
-const DOC_TYPE_LIST = Object.keys(DOC_TYPES) as DocType[];
 
 // ---------------------------------------------------------------------------------------------------------
 // documents <-> domain
@@ -481,7 +480,7 @@ function toIdentity(doc: Doc): IdentityRecord {
   return {
     openid: str(doc, 'openid', c),
     method: oneOf(doc, 'method', c, ['face', 'counter'] as const),
-    docType: oneOf(doc, 'docType', c, DOC_TYPE_LIST),
+    docType: oneOf(doc, 'docType', c, DOC_TYPE_CODES),
     nameSealed: str(doc, 'nameSealed', c),
     docNumberSealed: str(doc, 'docNumberSealed', c),
     docLookup: str(doc, 'docLookup', c),
@@ -513,7 +512,7 @@ function toVerification(doc: Doc): VerificationSession {
     outSeqNo: str(doc, 'outSeqNo', c),
     openid: str(doc, 'openid', c),
     certHash: str(doc, 'certHash', c),
-    docType: oneOf(doc, 'docType', c, DOC_TYPE_LIST),
+    docType: oneOf(doc, 'docType', c, DOC_TYPE_CODES),
     nameSealed: str(doc, 'nameSealed', c),
     docNumberSealed: str(doc, 'docNumberSealed', c),
     docLookup: str(doc, 'docLookup', c),
