@@ -3,18 +3,41 @@ import { IdentityEventSchema, realNameSchema } from '../../src/core/identity';
 import { parseInput } from '../../src/core/validation';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
-import { bindPhone, confirmFaceVerification, identityStatus, recordConsent, startFaceVerification } from '../_lib/services/identity';
+import {
+  bindPhone,
+  confirmCounterRequest,
+  confirmFaceVerification,
+  identityStatus,
+  recordConsent,
+  requestCounterVerification,
+  startFaceVerification,
+  viewCounterRequest,
+} from '../_lib/services/identity';
 
-/** Real-name verification: WeChat face verification 2.0, the caller's masked status, consent, phone. */
+/** The real-name form of an event, checked as of now; a bad one fails naming its fields. */
+function realName(event: unknown, now: Date) {
+  const form = parseInput(realNameSchema(now), event);
+  if (!form.ok) throw new AppError(form.code, form.message, form.fields);
+  return form.data;
+}
+
+/**
+ * Real-name verification: WeChat face verification 2.0, or at a center's window confirmed by its staff;
+ * the caller's masked status, consent, phone.
+ */
 export const handler = defineFunction('identity', IdentityEventSchema, async (event, ctx) => {
-  const { openid } = requireCaller(ctx);
+  const caller = requireCaller(ctx);
+  const { openid } = caller;
   const service = { ...ctx, now: ctx.now() };
   switch (event.action) {
-    case 'start': {
-      const form = parseInput(realNameSchema(service.now), event);
-      if (!form.ok) throw new AppError(form.code, form.message, form.fields);
-      return startFaceVerification(service, openid, form.data);
-    }
+    case 'start':
+      return startFaceVerification(service, openid, realName(event, service.now));
+    case 'requestCounter':
+      return requestCounterVerification(service, openid, realName(event, service.now));
+    case 'viewCounter':
+      return viewCounterRequest(service, caller, event.code);
+    case 'confirmCounter':
+      return confirmCounterRequest(service, caller, event.code);
     case 'confirm':
       return confirmFaceVerification(service, openid, event.verifyId);
     case 'status':

@@ -126,10 +126,13 @@ export const IdentityEventSchema = z.discriminatedUnion(
     z.object({ action: z.literal('start'), name: z.unknown(), docType: z.unknown(), docNumber: z.unknown() }),
     z.object({ action: z.literal('confirm'), verifyId: z.string({ error: '缺少核验编号 verifyId' }).min(1, '缺少核验编号 verifyId').max(256, '核验编号过长') }),
     z.object({ action: z.literal('status') }),
+    z.object({ action: z.literal('requestCounter'), name: z.unknown(), docType: z.unknown(), docNumber: z.unknown() }),
+    z.object({ action: z.literal('viewCounter'), code: z.string({ error: '请输入核验码' }).regex(/^[A-Za-z0-9]{8}$/, '核验码为 8 位字母或数字') }),
+    z.object({ action: z.literal('confirmCounter'), code: z.string({ error: '请输入核验码' }).regex(/^[A-Za-z0-9]{8}$/, '核验码为 8 位字母或数字') }),
     z.object({ action: z.literal('consent'), version: z.string({ error: '缺少授权说明版本' }).min(1, '缺少授权说明版本').max(32, '授权说明版本过长') }),
     z.object({ action: z.literal('bindPhone'), code: z.string({ error: '缺少手机号授权码' }).min(1, '缺少手机号授权码').max(128, '手机号授权码过长') }),
   ],
-  { error: '不支持的操作（action 应为 start、confirm、status、consent 或 bindPhone）' },
+  { error: '不支持的操作（action 应为 start、confirm、status、consent、bindPhone、requestCounter、viewCounter 或 confirmCounter）' },
 );
 
 /** What the `identity` function tells a person about their own identity: masked data only. */

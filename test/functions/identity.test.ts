@@ -158,6 +158,50 @@ describe('identity verification with WeChat face verification 2.0', () => {
   });
 });
 
+describe('verification at a center\'s counter, the way without face', () => {
+  const staffCall = (openid: string, centerCode: string, event: unknown) =>
+    handler.handle(event, contextFor(store, { openid: who(openid), roles: [{ role: 'center-staff', centerCode }] }, T0, outside));
+
+  it('gives the person a code; staff see the full document to compare, confirm, and the identity binds as counter', async () => {
+    const requested = await call('o-1', { action: 'requestCounter', name: 'John Smith', docType: '03', docNumber: 'E12345678' });
+    expect(requested).toMatchObject({ ok: true, data: { code: expect.stringMatching(/^[A-HJ-NP-Z2-9]{8}$/) } });
+    const { code } = (requested as { data: { code: string } }).data;
+    expect(await call('o-1', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'none' } });
+
+    expect(await staffCall('s-1', '321000', { action: 'viewCounter', code })).toMatchObject({ ok: true, data: { name: 'John Smith', docType: '03', docNumber: 'E12345678' } });
+    expect(await staffCall('s-1', '321000', { action: 'confirmCounter', code })).toEqual({ ok: true, data: { status: 'confirmed' } });
+    expect(await call('o-1', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'verified', method: 'counter', docNumberMasked: 'E*******8' } });
+    expect(await staffCall('s-1', '321000', { action: 'confirmCounter', code })).toMatchObject({ ok: false, code: 'VERIFICATION_USED' });
+
+    const audit = await store.audit.listFor(`openid:${who('o-1')}`);
+    expect(audit.map((e) => [e.action, e.actor])).toEqual([
+      ['identity.counter-viewed', who('s-1')],
+      ['identity.bound', who('s-1')],
+    ]);
+  });
+
+  it('lets only center staff view or confirm a code, and refuses unknown or expired codes', async () => {
+    const { code } = ((await call('o-1', { action: 'requestCounter', ...form })) as { data: { code: string } }).data;
+    expect(await call('o-2', { action: 'viewCounter', code })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await call('o-2', { action: 'confirmCounter', code })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await staffCall('s-1', '321000', { action: 'viewCounter', code: 'ZZZZZZZZ' })).toMatchObject({ ok: false, code: 'VERIFICATION_NOT_FOUND' });
+    const late = await handler.handle(
+      { action: 'confirmCounter', code },
+      contextFor(store, { openid: who('s-1'), roles: [{ role: 'center-staff', centerCode: '321000' }] }, later(8 * 86_400_000), outside),
+    );
+    expect(late).toMatchObject({ ok: false, code: 'VERIFICATION_NOT_FOUND' });
+    expect(await call('o-1', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'none' } });
+  });
+
+  it('refuses a bad form for a counter request naming the field', async () => {
+    expect(await call('o-1', { action: 'requestCounter', name: '张三', docType: '01', docNumber: '123' })).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+      fields: { docNumber: expect.any(String) },
+    });
+  });
+});
+
 describe('personal data at rest and in logs', () => {
   it('leaves the plaintext ID and phone nowhere in the data directory or the logs after a verification', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gjj-scan-'));

@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nextSeq, openCloudbaseStore } from '../../cloudfunctions/_lib/store/cloudbase/cloudbase-store';
-import type { IdentityRecord, Store, VerificationSession } from '../../cloudfunctions/_lib/store/port';
+import type { CounterRequest, IdentityRecord, Store, VerificationSession } from '../../cloudfunctions/_lib/store/port';
 import type { Center } from '../../src/core/centers';
 
 /**
@@ -655,6 +655,77 @@ describe('verifications', () => {
     await expect(store.verifications.settle('v-unknown', 'failed')).resolves.toBe(false);
     expect(fake.sent('modifyDocument')).toHaveLength(0);
     expect(fake.collection('verifications').size).toBe(0);
+  });
+});
+
+describe('counterRequests', () => {
+  const createdAt = new Date('2026-04-15T10:00:00+08:00');
+  const expiresAt = new Date('2026-04-15T10:30:00+08:00');
+  const request = (code: string, overrides: Partial<CounterRequest> = {}): CounterRequest => ({
+    code,
+    openid: 'o-1',
+    docType: '01',
+    nameSealed: 'k1.name-sealed',
+    docNumberSealed: 'k1.doc-sealed',
+    docLookup: 'lookup-A',
+    createdAt,
+    expiresAt,
+    status: 'pending',
+    confirmedBy: null,
+    centerCode: null,
+    ...overrides,
+  });
+
+  it('create adds the request document with the code as its id, and get maps it back', async () => {
+    await store.counterRequests.create(request('123456'));
+    const [insert] = fake.sent('insertDocument', 'counterRequests');
+    expect(insert?.data).toEqual([{ _id: '123456', ...request('123456'), createdAt: ejsonDate(createdAt), expiresAt: ejsonDate(expiresAt) }]);
+
+    await expect(store.counterRequests.get('123456')).resolves.toEqual(request('123456'));
+    expect(fake.sent('getDocument', 'counterRequests')).toMatchObject([{ query: { _id: '123456' } }]);
+    await expect(store.counterRequests.get('000000')).resolves.toBeUndefined();
+  });
+
+  it('create of a code already there is refused and leaves the first request as it was', async () => {
+    const confirmed = request('123456', { status: 'confirmed', confirmedBy: 'o-staff', centerCode: 'C1' });
+    await store.counterRequests.create(confirmed);
+    await expect(store.counterRequests.create(request('123456'))).rejects.toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' });
+    await expect(store.counterRequests.get('123456')).resolves.toEqual(confirmed);
+  });
+
+  it('confirm moves a pending request in a single-document transaction, and confirming it again answers false', async () => {
+    await store.counterRequests.create(request('123456'));
+    fake.requests.length = 0;
+
+    await expect(store.counterRequests.confirm('123456', 'o-staff', 'C1')).resolves.toBe(true);
+    expect(fake.requests.map((r) => r.action)).toEqual([
+      'database.startTransaction',
+      'database.getDocument',
+      'database.modifyDocument',
+      'database.commitTransaction',
+    ]);
+    const transactionId = fake.requests[1]?.body.transactionId;
+    expect(transactionId).toMatch(/^tx-/);
+    expect(fake.requests.slice(2).map((r) => r.body.transactionId)).toEqual([transactionId, transactionId]);
+    expect(fake.sent('getDocument', 'counterRequests')[0]?.query).toEqual({ _id: '123456' });
+    expect(fake.sent('modifyDocument', 'counterRequests')[0]).toMatchObject({
+      query: { _id: '123456' },
+      data: { $set: { status: 'confirmed', confirmedBy: 'o-staff', centerCode: 'C1' } },
+    });
+    await expect(store.counterRequests.get('123456')).resolves.toEqual(
+      request('123456', { status: 'confirmed', confirmedBy: 'o-staff', centerCode: 'C1' }),
+    );
+    fake.requests.length = 0;
+
+    await expect(store.counterRequests.confirm('123456', 'o-other', 'C2')).resolves.toBe(false);
+    expect(fake.requests.map((r) => r.action)).toEqual(['database.startTransaction', 'database.getDocument', 'database.commitTransaction']);
+    await expect(store.counterRequests.get('123456')).resolves.toMatchObject({ confirmedBy: 'o-staff', centerCode: 'C1' });
+  });
+
+  it('confirm of an unknown code answers false and writes nothing', async () => {
+    await expect(store.counterRequests.confirm('000000', 'o-staff', 'C1')).resolves.toBe(false);
+    expect(fake.sent('modifyDocument')).toHaveLength(0);
+    expect(fake.collection('counterRequests').size).toBe(0);
   });
 });
 

@@ -171,6 +171,21 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     await expect(store.verifications.create(session)).rejects.toThrow();
   });
 
+  it('confirms a counter request once', async () => {
+    const request = {
+      code: 'ABCD2345', openid: 'a', docType: '03' as const, nameSealed: 'n', docNumberSealed: 'd', docLookup: 'doc-9',
+      createdAt: new Date('2026-11-20T02:00:00Z'), expiresAt: new Date('2026-11-27T02:00:00Z'), status: 'pending' as const,
+      confirmedBy: null, centerCode: null,
+    };
+    await store.counterRequests.create(request);
+    expect(await store.counterRequests.get('ABCD2345')).toEqual(request);
+    expect(await store.counterRequests.confirm('ABCD2345', 'staff-1', '321000')).toBe(true);
+    expect(await store.counterRequests.confirm('ABCD2345', 'staff-2', '110000')).toBe(false);
+    expect(await store.counterRequests.get('ABCD2345')).toEqual({ ...request, status: 'confirmed', confirmedBy: 'staff-1', centerCode: '321000' });
+    expect(await store.counterRequests.confirm('NOPE2345', 'staff-1', '321000')).toBe(false);
+    await expect(store.counterRequests.create(request)).rejects.toThrow();
+  });
+
   it('counts failures since a time, keeps the latest consent and lists audit entries in order', async () => {
     await store.attempts.recordFailure('openid:a', new Date('2026-11-19T23:00:00Z'));
     await store.attempts.recordFailure('openid:a', new Date('2026-11-20T01:00:00Z'));

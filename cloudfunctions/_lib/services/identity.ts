@@ -4,14 +4,18 @@ import { AppError } from '../../../src/core/errors';
 import { maskDocNumber, maskName, maskPhone, type DocType, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
 import { lookupHash, open, seal } from '../crypto/personal-data';
-import type { FunctionContext } from '../runtime/define';
-import type { IdentityRecord } from '../store/port';
+import type { Caller, FunctionContext } from '../runtime/define';
+import type { CounterRequest, IdentityRecord } from '../store/port';
 import { certHash, isVerified, WechatApiError, type CertInfo } from '../wechat';
 
 /** WeChat gives a verify_id 3600 s; after that a confirmation is refused whatever WeChat says. */
 export const VERIFY_ID_TTL_MS = 3600 * 1000;
 export const MAX_FAILURES_PER_OPENID = 5;
 export const MAX_FAILURES_PER_DOC = 10;
+/** How long a counter-verification code may be shown at a window. */
+export const COUNTER_CODE_TTL_MS = 7 * 24 * 3600 * 1000;
+/** No 0/O, 1/I: the code is read aloud and typed by staff. */
+const COUNTER_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 const FIELD = { name: 'identity.name', docNumber: 'identity.docNumber', phone: 'identity.phone', lookup: 'identity.doc' } as const;
 const WECHAT_DOWN = '微信人脸核身服务暂时不可用，请稍后再试，或选择到中心柜台核验';
@@ -76,6 +80,18 @@ function viewOf(ctx: Ctx, record: IdentityRecord | undefined): IdentityView {
   };
 }
 
+/** Binds a verified identity to its openid, ending and logging any other binding of the same document. */
+async function bindIdentity(ctx: Ctx, record: IdentityRecord, actor: string): Promise<void> {
+  const { endedOpenid } = await ctx.store.identities.bind(record);
+  await ctx.store.audit.append({ at: ctx.now, actor, action: 'identity.bound', subject: `openid:${record.openid}`, detail: record.method });
+  if (endedOpenid) {
+    const how = record.method === 'face' ? '人脸核身' : '柜台核验';
+    await ctx.store.audit.append({ at: ctx.now, actor, action: 'identity.binding-ended', subject: `openid:${endedOpenid}`, detail: `证件改由 ${record.openid} 经${how}绑定` });
+  }
+}
+
+const validUntil = (ctx: Ctx) => new Date(ctx.now.getTime() + ctx.outside.identityValidDays * 24 * 3600 * 1000);
+
 /**
  * Step 2: asks WeChat itself whether the face matched. What the mini-program reports counts for
  * nothing; only errcode 0 with verify_ret 10000 for the same out_seq_no, openid and cert_hash binds.
@@ -116,15 +132,83 @@ export async function confirmFaceVerification(ctx: Ctx, openid: string, verifyId
     docLookup: session.docLookup,
     phoneSealed: (await ctx.store.identities.get(openid))?.phoneSealed ?? null,
     verifiedAt: ctx.now,
-    expiresAt: new Date(ctx.now.getTime() + ctx.outside.identityValidDays * 24 * 3600 * 1000),
+    expiresAt: validUntil(ctx),
   };
-  const { endedOpenid } = await ctx.store.identities.bind(record);
-  await ctx.store.audit.append({ at: ctx.now, actor: openid, action: 'identity.bound', subject: `openid:${openid}`, detail: 'face' });
-  if (endedOpenid) {
-    const detail = `证件改由 ${openid} 经人脸核身绑定`;
-    await ctx.store.audit.append({ at: ctx.now, actor: openid, action: 'identity.binding-ended', subject: `openid:${endedOpenid}`, detail });
-  }
+  await bindIdentity(ctx, record, openid);
   return viewOf(ctx, record);
+}
+
+/** The non-face route, step 1: the person gets a code to show at any center's window with their document. */
+export async function requestCounterVerification(ctx: Ctx, openid: string, form: RealName): Promise<{ code: string; expiresAt: string }> {
+  const keyring = ctx.outside.keyring();
+  const bytes = randomBytes(8);
+  const code = Array.from(bytes, (b) => COUNTER_ALPHABET[b % COUNTER_ALPHABET.length]).join('');
+  const expiresAt = new Date(ctx.now.getTime() + COUNTER_CODE_TTL_MS);
+  await ctx.store.counterRequests.create({
+    code,
+    openid,
+    docType: form.docType,
+    nameSealed: seal(keyring, FIELD.name, form.name),
+    docNumberSealed: seal(keyring, FIELD.docNumber, form.docNumber),
+    docLookup: docLookupOf(ctx, form.docType, form.docNumber),
+    createdAt: ctx.now,
+    expiresAt,
+    status: 'pending',
+    confirmedBy: null,
+    centerCode: null,
+  });
+  return { code, expiresAt: expiresAt.toISOString() };
+}
+
+function staffCenter(caller: Caller): string {
+  const grant = caller.roles.find((r) => r.role === 'center-staff');
+  if (!grant || grant.role !== 'center-staff') throw new AppError('FORBIDDEN', '仅中心工作人员可以办理柜台核验');
+  return grant.centerCode;
+}
+
+async function pendingRequest(ctx: Ctx, code: string): Promise<CounterRequest> {
+  const request = await ctx.store.counterRequests.get(code.toUpperCase());
+  if (!request || request.expiresAt <= ctx.now) throw new AppError('VERIFICATION_NOT_FOUND', '没有找到这个核验码，或已超过 7 天有效期');
+  if (request.status !== 'pending') throw new AppError('VERIFICATION_USED', '这个核验码已经核验过');
+  return request;
+}
+
+/**
+ * Staff at the window see the full name and number, to compare with the document in hand; each view is
+ * logged against the person it concerns.
+ */
+export async function viewCounterRequest(ctx: Ctx, staff: Caller, code: string) {
+  const centerCode = staffCenter(staff);
+  const request = await pendingRequest(ctx, code);
+  const keyring = ctx.outside.keyring();
+  await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'identity.counter-viewed', subject: `openid:${request.openid}`, detail: centerCode });
+  return {
+    code: request.code,
+    name: open(keyring, FIELD.name, request.nameSealed),
+    docType: request.docType,
+    docNumber: open(keyring, FIELD.docNumber, request.docNumberSealed),
+    createdAt: request.createdAt.toISOString(),
+  };
+}
+
+/** The non-face route, step 2: staff confirm they saw the document; the identity binds as "counter". */
+export async function confirmCounterRequest(ctx: Ctx, staff: Caller, code: string): Promise<{ status: 'confirmed' }> {
+  const centerCode = staffCenter(staff);
+  const request = await pendingRequest(ctx, code);
+  if (!(await ctx.store.counterRequests.confirm(request.code, staff.openid, centerCode))) throw new AppError('VERIFICATION_USED', '这个核验码已经核验过');
+  const record: IdentityRecord = {
+    openid: request.openid,
+    method: 'counter',
+    docType: request.docType,
+    nameSealed: request.nameSealed,
+    docNumberSealed: request.docNumberSealed,
+    docLookup: request.docLookup,
+    phoneSealed: (await ctx.store.identities.get(request.openid))?.phoneSealed ?? null,
+    verifiedAt: ctx.now,
+    expiresAt: validUntil(ctx),
+  };
+  await bindIdentity(ctx, record, staff.openid);
+  return { status: 'confirmed' };
 }
 
 export async function identityStatus(ctx: Ctx, openid: string): Promise<IdentityView> {

@@ -105,6 +105,32 @@ export interface VerificationRepository {
   settle(verifyId: string, status: 'verified' | 'failed'): Promise<boolean>;
 }
 
+/**
+ * A request to verify at a center's window instead of by face: the person shows `code` at the counter,
+ * staff compare the document and confirm. Personal fields sealed as in IdentityRecord.
+ */
+export interface CounterRequest {
+  code: string;
+  openid: string;
+  docType: DocType;
+  nameSealed: string;
+  docNumberSealed: string;
+  docLookup: string;
+  createdAt: Date;
+  expiresAt: Date;
+  status: 'pending' | 'confirmed';
+  /** The staff member and center that confirmed it. */
+  confirmedBy: string | null;
+  centerCode: string | null;
+}
+
+export interface CounterRequestRepository {
+  create(request: CounterRequest): Promise<void>;
+  get(code: string): Promise<CounterRequest | undefined>;
+  /** Marks a pending request confirmed; false when it was not pending (confirmed already). */
+  confirm(code: string, confirmedBy: string, centerCode: string): Promise<boolean>;
+}
+
 export interface AttemptRepository {
   /** `subject` names who failed: "openid:<openid>" or "doc:<docLookup>". */
   recordFailure(subject: string, at: Date): Promise<void>;
@@ -148,6 +174,7 @@ export interface Store {
   readonly meta: MetaRepository;
   readonly identities: IdentityRepository;
   readonly verifications: VerificationRepository;
+  readonly counterRequests: CounterRequestRepository;
   readonly attempts: AttemptRepository;
   readonly consents: ConsentRepository;
   readonly audit: AuditRepository;

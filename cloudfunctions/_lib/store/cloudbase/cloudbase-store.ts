@@ -4,7 +4,7 @@ import type { Center, CenterLink } from '../../../../src/core/centers';
 import { DOC_TYPE_CODES } from '../../../../src/core/identity';
 import { isItemId } from '../../../../src/core/items';
 import { ROLES, type Role, type RoleGrant } from '../../../../src/core/roles';
-import type { AuditEntry, ConsentRecord, IdentityRecord, JumpCountFilter, Store, VerificationSession } from '../port';
+import type { AuditEntry, ConsentRecord, CounterRequest, IdentityRecord, JumpCountFilter, Store, VerificationSession } from '../port';
 
 /**
  * The store over the CloudBase document database (deployed functions without DATABASE_URL).
@@ -18,6 +18,8 @@ import type { AuditEntry, ConsentRecord, IdentityRecord, JumpCountFilter, Store,
  * - `identities`:    id = openid; the IdentityRecord fields (openid included, for the "other holder" query),
  *                    verifiedAt and expiresAt as dates, phoneSealed string or null.
  * - `verifications`: id = verifyId; the VerificationSession fields (verifyId included), createdAt as a date.
+ * - `counterRequests`: id = code; the CounterRequest fields (code included), createdAt and expiresAt as dates,
+ *                    confirmedBy and centerCode string or null.
  * - `attempts`:      generated id; subject, at (Date).
  * - `consents`:      generated id; openid, version, at (Date), seq.
  * - `audit`:         generated id; at (Date), actor, action, subject, detail, seq.
@@ -51,6 +53,7 @@ export const COLLECTIONS = {
   meta: 'meta',
   identities: 'identities',
   verifications: 'verifications',
+  counterRequests: 'counterRequests',
   attempts: 'attempts',
   consents: 'consents',
   audit: 'audit',
@@ -89,6 +92,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
   const meta = () => db.collection(COLLECTIONS.meta);
   const identities = () => db.collection(COLLECTIONS.identities);
   const verifications = () => db.collection(COLLECTIONS.verifications);
+  const counterRequests = () => db.collection(COLLECTIONS.counterRequests);
   const attempts = () => db.collection(COLLECTIONS.attempts);
   const consents = () => db.collection(COLLECTIONS.consents);
   const audit = () => db.collection(COLLECTIONS.audit);
@@ -236,6 +240,28 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           const current = transactionDoc(await ref.get(), COLLECTIONS.verifications);
           if (current?.status !== 'pending') return false;
           await ref.update({ status });
+          return true;
+        });
+      },
+    },
+    counterRequests: {
+      async create(request) {
+        // add with the id, not set: like SQL's insert, a second request with the same code is refused
+        // (DATABASE_DUPLICATE_WRITE) instead of resetting a confirmed one to pending
+        await counterRequests().add({ _id: request.code, ...counterRequestFields(request) });
+      },
+      async get(code) {
+        const doc = await getById(counterRequests(), code);
+        return doc ? toCounterRequest(doc) : undefined;
+      },
+      async confirm(code, confirmedBy, centerCode) {
+        // compare-and-set in a single-document transaction: of two concurrent confirms one meets a write
+        // conflict, runTransaction runs it again, and it then reads the confirmed status and answers false
+        return runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.counterRequests).doc(code);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.counterRequests);
+          if (current?.status !== 'pending') return false;
+          await ref.update({ status: 'confirmed', confirmedBy, centerCode });
           return true;
         });
       },
@@ -518,6 +544,39 @@ function toVerification(doc: Doc): VerificationSession {
     docLookup: str(doc, 'docLookup', c),
     createdAt: date(doc, 'createdAt', c),
     status: oneOf(doc, 'status', c, ['pending', 'verified', 'failed'] as const),
+  };
+}
+
+function counterRequestFields(r: CounterRequest): CounterRequest {
+  return {
+    code: r.code,
+    openid: r.openid,
+    docType: r.docType,
+    nameSealed: r.nameSealed,
+    docNumberSealed: r.docNumberSealed,
+    docLookup: r.docLookup,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    status: r.status,
+    confirmedBy: r.confirmedBy,
+    centerCode: r.centerCode,
+  };
+}
+
+function toCounterRequest(doc: Doc): CounterRequest {
+  const c = COLLECTIONS.counterRequests;
+  return {
+    code: str(doc, 'code', c),
+    openid: str(doc, 'openid', c),
+    docType: oneOf(doc, 'docType', c, DOC_TYPE_CODES),
+    nameSealed: str(doc, 'nameSealed', c),
+    docNumberSealed: str(doc, 'docNumberSealed', c),
+    docLookup: str(doc, 'docLookup', c),
+    createdAt: date(doc, 'createdAt', c),
+    expiresAt: date(doc, 'expiresAt', c),
+    status: oneOf(doc, 'status', c, ['pending', 'confirmed'] as const),
+    confirmedBy: nullableStr(doc, 'confirmedBy', c),
+    centerCode: nullableStr(doc, 'centerCode', c),
   };
 }
 

@@ -107,4 +107,24 @@ export const MIGRATIONS: readonly Migration[] = [
       create index audit_subject on audit (subject, id);
     `,
   },
+  {
+    version: 3,
+    name: 'counter verification requests',
+    sql: `
+      create table counter_requests (
+        code text primary key,
+        openid text not null,
+        doc_type text not null,
+        name_sealed text not null,
+        doc_number_sealed text not null,
+        doc_lookup text not null,
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        status text not null check (status in ('pending', 'confirmed')),
+        confirmed_by text,
+        center_code text
+      );
+      create index counter_requests_openid on counter_requests (openid);
+    `,
+  },
 ];

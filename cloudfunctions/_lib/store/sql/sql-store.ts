@@ -2,7 +2,7 @@ import type { Center, CenterLink } from '../../../../src/core/centers';
 import type { ItemId } from '../../../../src/core/items';
 import type { RoleGrant } from '../../../../src/core/roles';
 import type { DocType } from '../../../../src/core/identity';
-import type { AuditEntry, IdentityRecord, JumpCountFilter, Store, StoreKind, VerificationSession } from '../port';
+import type { AuditEntry, CounterRequest, IdentityRecord, JumpCountFilter, Store, StoreKind, VerificationSession } from '../port';
 import type { SqlDriver } from './driver';
 import { MIGRATIONS } from './migrations';
 
@@ -112,6 +112,34 @@ const toVerification = (r: VerificationRow): VerificationSession => ({
   docLookup: r.doc_lookup,
   createdAt: new Date(r.created_at),
   status: r.status,
+});
+
+interface CounterRow {
+  code: string;
+  openid: string;
+  doc_type: DocType;
+  name_sealed: string;
+  doc_number_sealed: string;
+  doc_lookup: string;
+  created_at: Date;
+  expires_at: Date;
+  status: CounterRequest['status'];
+  confirmed_by: string | null;
+  center_code: string | null;
+}
+
+const toCounter = (r: CounterRow): CounterRequest => ({
+  code: r.code,
+  openid: r.openid,
+  docType: r.doc_type,
+  nameSealed: r.name_sealed,
+  docNumberSealed: r.doc_number_sealed,
+  docLookup: r.doc_lookup,
+  createdAt: new Date(r.created_at),
+  expiresAt: new Date(r.expires_at),
+  status: r.status,
+  confirmedBy: r.confirmed_by,
+  centerCode: r.center_code,
 });
 
 const CENTER_COLUMNS = ['code', 'name', 'province', 'city', 'phone', 'live', 'pinyin', 'initials', 'province_pinyin', 'province_initials'] as const;
@@ -246,6 +274,26 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
       },
       async settle(verifyId, status) {
         const rows = await driver.query("update verifications set status = $2 where verify_id = $1 and status = 'pending' returning verify_id", [verifyId, status]);
+        return rows.length === 1;
+      },
+    },
+    counterRequests: {
+      async create(c) {
+        await driver.query(
+          `insert into counter_requests (code, openid, doc_type, name_sealed, doc_number_sealed, doc_lookup, created_at, expires_at, status, confirmed_by, center_code)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [c.code, c.openid, c.docType, c.nameSealed, c.docNumberSealed, c.docLookup, c.createdAt, c.expiresAt, c.status, c.confirmedBy, c.centerCode],
+        );
+      },
+      async get(code) {
+        const [row] = await driver.query<CounterRow>('select * from counter_requests where code = $1', [code]);
+        return row ? toCounter(row) : undefined;
+      },
+      async confirm(code, confirmedBy, centerCode) {
+        const rows = await driver.query(
+          "update counter_requests set status = 'confirmed', confirmed_by = $2, center_code = $3 where code = $1 and status = 'pending' returning code",
+          [code, confirmedBy, centerCode],
+        );
         return rows.length === 1;
       },
     },
