@@ -11,8 +11,12 @@ export default defineAppConfig({
     'pages/verify/index',
     'pages/mine/index',
   ],
-  // the dev sign-in exists only in the H5 build served by the local host
-  subPackages: isH5 ? [{ root: 'packages/dev', pages: ['sign-in/index'] }] : [],
+  subPackages: [
+    // center staff's pages (柜台核验); the function itself refuses everyone else
+    { root: 'packages/portal', pages: ['counter/index'] },
+    // the dev sign-in exists only in the H5 build served by the local host
+    ...(isH5 ? [{ root: 'packages/dev', pages: ['sign-in/index'] }] : []),
+  ],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#c8161d',

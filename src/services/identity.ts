@@ -1,5 +1,20 @@
-import type { IdentityView, RealName } from '../core/identity';
+import type { DocType, IdentityView, RealName } from '../core/identity';
 import { callFunction } from './cloud';
+
+/** What a person shows at a center's window: the code and until when it may be shown. */
+export interface CounterTicket {
+  code: string;
+  expiresAt: string;
+}
+
+/** What staff see for a code: the FULL name and number, to compare with the document in hand. */
+export interface CounterRequestView {
+  code: string;
+  name: string;
+  docType: DocType;
+  docNumber: string;
+  createdAt: string;
+}
 
 /** The typed calls of the `identity` function, for the verify and mine pages. */
 export const identityCalls = {
@@ -8,6 +23,12 @@ export const identityCalls = {
   start: (form: RealName) => callFunction<{ verifyId: string }>('identity', { action: 'start', ...form }),
   confirm: (verifyId: string) => callFunction<IdentityView>('identity', { action: 'confirm', verifyId }),
   bindPhone: (code: string) => callFunction<IdentityView>('identity', { action: 'bindPhone', code }),
+  /** The counter route, step 1 (the person): any document type. */
+  requestCounter: (form: RealName) => callFunction<CounterTicket>('identity', { action: 'requestCounter', ...form }),
+  /** Center staff only: each view is logged against the person. */
+  viewCounter: (code: string) => callFunction<CounterRequestView>('identity', { action: 'viewCounter', code }),
+  /** Center staff only: they saw the document; the person becomes verified by 柜台核验. */
+  confirmCounter: (code: string) => callFunction<{ status: 'confirmed' }>('identity', { action: 'confirmCounter', code }),
 };
 
 /** Who can verify without face verification, and where: face is never the only way. */

@@ -1,37 +1,16 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { idCheckChar } from '../../src/core/identity';
-import { launchChromium } from '../support/browser';
-import { startLocalHost, type RunningHost } from '../support/local-host';
+import { useChromiumOnLocalHost } from '../support/e2e';
 
 jest.setTimeout(180_000);
 
 /** The H5 build in real Chromium against a fresh local host, whose WeChat simulator passes faces by default. */
-let host: RunningHost;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  if (!existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 is missing: run npm run build:h5');
-  host = await startLocalHost();
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ignoreHTTPSErrors: true });
-  page = await context.newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
-
-/** Taro H5 keeps earlier pages in the DOM; the one on screen is `.taro_page_stationed`. */
-const current = (selector: string) => page.locator(`.taro_page_stationed ${selector}`);
+const e2e = useChromiumOnLocalHost();
+const { current } = e2e;
 
 /** Everything the page shows or holds: its text, its markup and the values of its inputs. */
 async function everythingOnPage(): Promise<string> {
-  const values = await page.locator('input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value).join('\n'));
-  return `${await page.locator('body').innerText()}\n${await page.content()}\n${values}`;
+  const values = await e2e.page.locator('input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value).join('\n'));
+  return `${await e2e.page.locator('body').innerText()}\n${await e2e.page.content()}\n${values}`;
 }
 
 describe('an employee verifies their identity and binds a phone', () => {
@@ -40,7 +19,7 @@ describe('an employee verifies their identity and binds a phone', () => {
   const masked = `1${'*'.repeat(16)}${id[17]}`;
 
   it('walks home -> 我的 -> 去核验 -> consent -> 核验成功 -> back to 我的, then binds 138****5678', async () => {
-    await page.goto(host.url);
+    await e2e.page.goto(e2e.host.url);
     await current('#go-mine').click();
     await expect(current('#mine-status').innerText()).resolves.toBe('未核验');
 
@@ -59,7 +38,7 @@ describe('an employee verifies their identity and binds a phone', () => {
     expect(await everythingOnPage()).not.toContain(id);
 
     await current('#verify-to-mine').click();
-    await page.waitForURL(/pages\/mine\/index/);
+    await e2e.page.waitForURL(/pages\/mine\/index/);
     // 我的 asks again when it is shown: the masked number appears once the new status has come
     await current('#mine-doc').waitFor();
     await expect(current('#mine-status').innerText()).resolves.toBe('已核验');

@@ -84,6 +84,28 @@ describe('mine page', () => {
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 
+  it('shows center staff the 柜台核验 entry, which opens the staff page', async () => {
+    setDevOpenid('dev-staff-321000');
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
+    const container = await openMine();
+
+    const entry = await findElement(container, '#mine-counter');
+    expect(entry.textContent).toContain('柜台核验（中心工作人员）');
+    fireEvent.click(entry);
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/counter/index' });
+  });
+
+  it('shows no 柜台核验 entry to an employee', async () => {
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    const container = await openMine();
+    // the whoami answer has come when its fetch has settled
+    await Promise.all(fetchSpy.mock.results.map((r) => r.value as Promise<unknown>));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(fetchSpy.mock.calls.some(([input]) => String(input).includes('/api/session'))).toBe(true);
+    expect(container.querySelector('#mine-counter')).toBeNull();
+  });
+
   it('shows a plain Chinese error with 重试 when the status cannot be loaded, and loads on retry', async () => {
     const realFetch = globalThis.fetch;
     jest.spyOn(globalThis, 'fetch').mockRejectedValueOnce(new TypeError('fetch failed')).mockImplementation(realFetch);

@@ -130,6 +130,60 @@ describe('verify page', () => {
     expect(result.textContent).toContain('核验成功');
   });
 
+  it('requests a counter code for a passport and shows the 8-character code, its expiry and where to show it, and no longer the number', async () => {
+    const { container } = render(<VerifyPage />);
+    await click(container, '#verify-doc-type-03');
+    await fill(container, 'name', 'John Smith');
+    await fill(container, 'doc-number', 'E98765432');
+    await click(container, '#verify-counter-request');
+
+    const code = await findElement(container, '#verify-counter-code');
+    expect(code.textContent).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
+    expect(container.querySelector('#verify-counter-expiry')?.textContent).toMatch(/^有效期至 \d{4}-\d{2}-\d{2}$/);
+    expect(container.querySelector('#verify-counter-ticket')?.textContent).toContain('任一住房公积金管理中心服务窗口');
+    expect(container.innerHTML).not.toContain('E98765432');
+  });
+
+  it('offers the counter code after consent is refused, sending the checked form', async () => {
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    const { container } = render(<VerifyPage />);
+    await fill(container, 'name', '张三');
+    await fill(container, 'doc-number', freshId());
+    await click(container, '#verify-next');
+    await click(container, '#verify-refuse');
+    await click(container, '#verify-counter-request');
+
+    expect((await findElement(container, '#verify-counter-code')).textContent).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
+    const bodies = fetchSpy.mock.calls.map(([, init]) => JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>);
+    expect(bodies).toEqual([expect.objectContaining({ action: 'requestCounter', name: '张三', docType: '01' })]);
+  });
+
+  it('shows a bad passport number under the number field and sends nothing when a counter code is asked for', async () => {
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    const { container } = render(<VerifyPage />);
+    await click(container, '#verify-doc-type-03');
+    await fill(container, 'name', 'John Smith');
+    await fill(container, 'doc-number', 'E1');
+    await click(container, '#verify-counter-request');
+
+    const error = await findElement(container, '#verify-doc-number + .field-error');
+    expect(error.textContent).toBe('护照号码应为 5 至 17 位字母或数字');
+    expect(container.querySelector('#verify-counter-code')).toBeNull();
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('shows the server’s refusal of a counter code in Chinese beside the button', async () => {
+    jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify({ ok: false, code: 'INTERNAL', message: '服务暂时不可用，请稍后再试' })));
+    const { container } = render(<VerifyPage />);
+    await click(container, '#verify-doc-type-03');
+    await fill(container, 'name', 'John Smith');
+    await fill(container, 'doc-number', 'E98765432');
+    await click(container, '#verify-counter-request');
+
+    expect((await findElement(container, '#verify-counter-error')).textContent).toBe('服务暂时不可用，请稍后再试');
+    expect(container.querySelector('#verify-counter-code')).toBeNull();
+  });
+
   it('shows the server’s field messages under the fields, as the client’s', async () => {
     const message = '填写有误：name：姓名与证件不符';
     jest.spyOn(globalThis, 'fetch').mockImplementation(async (_input, init) => {

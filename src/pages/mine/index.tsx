@@ -2,14 +2,29 @@ import { Button, Input, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { DOC_TYPES, type IdentityView } from '../../core/identity';
+import type { RoleGrant } from '../../core/roles';
 import { shanghaiDate } from '../../core/time';
 import { StateView } from '../../components/state-view';
+import { callFunction } from '../../services/cloud';
 import { isH5, isWeapp } from '../../services/platform';
 import { useCall } from '../../services/use-call';
 import { identityCalls, METHOD_LABELS } from '../../services/identity';
 import './index.scss';
 
 const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
+const goCounter = () => void Taro.navigateTo({ url: '/packages/portal/counter/index' });
+const whoami = () => callFunction<{ roles: RoleGrant[] }>('session', { action: 'whoami' });
+
+/** Center staff only (as `session` says): the way to 柜台核验. The function itself refuses everyone else. */
+function StaffEntry({ staff }: { staff: boolean }) {
+  if (!staff) return null;
+  return (
+    <View className='card mine-card mine-staff' id='mine-counter' onClick={goCounter}>
+      <Text className='mine-title'>柜台核验（中心工作人员）</Text>
+      <Text className='mine-muted'>核对群众出示的核验码与证件，完成柜台实名核验</Text>
+    </View>
+  );
+}
 
 /** What the local simulator takes for WeChat's phone code: sim-phone-<11 digits>. */
 const DEV_PHONE = /^1\d{10}$/;
@@ -99,6 +114,9 @@ function PhoneRow({ view, onBound }: { view: IdentityView; onBound: (view: Ident
 /** 我的: the caller's real-name status, masked, with the way to verify, verify again or bind a phone. */
 export default function MinePage() {
   const got = useCall(identityCalls.status, []);
+  // no answer means no entry: the staff page is a convenience, not a right
+  const roles = useCall(whoami, []);
+  const staff = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'center-staff');
   // the answer of bindPhone replaces the status until the next load
   const [bound, setBound] = useState<IdentityView | undefined>(undefined);
   const shown = useRef(false);
@@ -128,6 +146,7 @@ export default function MinePage() {
             去核验
           </Button>
         </View>
+        <StaffEntry staff={staff} />
       </View>
     );
   }
@@ -172,6 +191,7 @@ export default function MinePage() {
           重新核验
         </Button>
       ) : null}
+      <StaffEntry staff={staff} />
     </View>
   );
 }

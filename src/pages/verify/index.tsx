@@ -29,12 +29,60 @@ function StepBar({ current }: { current: number }) {
   );
 }
 
-/** The way that needs no face: shown for other documents and when consent is refused. */
-function CounterRoute({ reason }: { reason: string }) {
+interface CounterRequestProps {
+  busy: boolean;
+  error?: string;
+  onRequest: () => void;
+}
+
+/** 申请柜台核验码: sends the form for a code to show at a window; its error, if any, beneath. */
+function CounterRequest({ busy, error, onRequest }: CounterRequestProps) {
   return (
-    <View className='card verify-counter' id='verify-counter'>
-      <Text className='verify-counter-reason'>{reason}</Text>
-      <Text className='verify-counter-route'>{COUNTER_ROUTE}</Text>
+    <View className='verify-counter-request'>
+      <Button className='primary-button verify-button' id='verify-counter-request' loading={busy} disabled={busy || undefined} onClick={onRequest}>
+        申请柜台核验码
+      </Button>
+      {error ? (
+        <Text className='verify-error' id='verify-counter-error'>
+          {error}
+        </Text>
+      ) : null}
+    </View>
+  );
+}
+
+/** The way that needs no face: shown for other documents and when consent is refused. */
+function CounterRoute({ reason, ...request }: { reason: string } & CounterRequestProps) {
+  return (
+    <View>
+      <View className='card verify-counter' id='verify-counter'>
+        <Text className='verify-counter-reason'>{reason}</Text>
+        <Text className='verify-counter-route'>{COUNTER_ROUTE}</Text>
+      </View>
+      <CounterRequest {...request} />
+    </View>
+  );
+}
+
+/** The code, large, with until when and where to show it. */
+function CounterTicketCard({ code, expiresAt }: { code: string; expiresAt: string }) {
+  return (
+    <View>
+      <View className='card verify-ticket' id='verify-counter-ticket'>
+        <Text className='verify-ticket-title'>柜台核验码</Text>
+        <Text className='verify-ticket-code' id='verify-counter-code'>
+          {code}
+        </Text>
+        <Text className='verify-ticket-expiry' id='verify-counter-expiry'>
+          有效期至 {shanghaiDate(new Date(expiresAt))}
+        </Text>
+        <Text className='verify-counter-route' id='verify-counter-instruction'>
+          请在有效期内携带本人有效身份证件原件，到任一住房公积金管理中心服务窗口出示此核验码，由工作人员核对证件后为您完成核验。
+        </Text>
+      </View>
+      <Button className='verify-button' id='verify-to-mine' onClick={toMine}>
+        返回我的
+      </Button>
     </View>
   );
 }
@@ -49,6 +97,15 @@ export default function VerifyPage() {
   const flow = useVerifyFlow();
   const { step, form, errors, busy } = flow;
   const fieldError = (field: string) => (errors[field] ? <Text className='field-error'>{errors[field]}</Text> : null);
+  const counterRequest: CounterRequestProps = { busy, error: flow.counterError, onRequest: flow.requestCounter };
+
+  if (flow.counter) {
+    return (
+      <View className='verify-page'>
+        <CounterTicketCard code={flow.counter.code} expiresAt={flow.counter.expiresAt} />
+      </View>
+    );
+  }
 
   return (
     <View className='verify-page'>
@@ -107,7 +164,7 @@ export default function VerifyPage() {
               下一步
             </Button>
           ) : (
-            <CounterRoute reason={`人脸核身仅支持居民身份证，持${DOC_TYPES[form.docType]}无法在线核验。`} />
+            <CounterRoute reason={`人脸核身仅支持居民身份证，持${DOC_TYPES[form.docType]}无法在线核验。`} {...counterRequest} />
           )}
         </View>
       ) : null}
@@ -115,7 +172,7 @@ export default function VerifyPage() {
       {step === 'consent' && flow.checked ? (
         flow.refused ? (
           <View>
-            <CounterRoute reason='您未同意人脸核身，可改为柜台核验，不影响办理业务。' />
+            <CounterRoute reason='您未同意人脸核身，可改为柜台核验，不影响办理业务。' {...counterRequest} />
             <Button className='verify-button' id='verify-reconsider' onClick={flow.reconsider}>
               返回授权说明
             </Button>
@@ -191,6 +248,7 @@ export default function VerifyPage() {
           <Button className='verify-button' id='verify-edit' disabled={busy || undefined} onClick={flow.backToForm}>
             修改信息
           </Button>
+          <CounterRequest {...counterRequest} />
         </View>
       ) : null}
     </View>

@@ -4,7 +4,7 @@ import type { ErrorCode, FieldErrors } from '../../core/errors';
 import { realNameSchema, type DocType, type IdentityView, type RealName } from '../../core/identity';
 import { parseInput } from '../../core/validation';
 import { requestFace } from '../../services/face';
-import { identityCalls } from '../../services/identity';
+import { identityCalls, type CounterTicket } from '../../services/identity';
 
 export const STEPS = ['填写信息', '授权说明', '人脸核身', '完成'] as const;
 export type Step = 'form' | 'consent' | 'face' | 'done';
@@ -47,9 +47,13 @@ export function useVerifyFlow() {
   const [consentError, setConsentError] = useState<string | undefined>(undefined);
   const [phase, setPhase] = useState<FacePhase>('starting');
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
+  /** The counter route: the code to show at a window, once asked for; or why asking failed. */
+  const [counter, setCounter] = useState<CounterTicket | undefined>(undefined);
+  const [counterError, setCounterError] = useState<string | undefined>(undefined);
 
   const edit = (field: keyof VerifyForm, value: string) => {
     setForm((f) => ({ ...f, [field]: value }));
+    setCounterError(undefined);
     setErrors((e) => {
       // the name and number rules depend on the document type: its change makes every message stale
       if (field === 'docType') return {};
@@ -144,6 +148,42 @@ export function useVerifyFlow() {
     void runFace(checked, outcome.pendingVerifyId);
   };
 
+  /**
+   * 申请柜台核验码: the form as it stands (checked here first, then by the server) for a code to show with
+   * the document at any center's window. Problems with the form go back to it, under the fields.
+   */
+  const requestCounter = async () => {
+    const parsed = parseInput(realNameSchema(new Date()), form);
+    if (!parsed.ok) {
+      setErrors(parsed.fields ?? { _: parsed.message });
+      setOutcome(undefined);
+      setRefused(false);
+      setStep('form');
+      return;
+    }
+    setBusy(true);
+    setCounterError(undefined);
+    try {
+      const requested = await identityCalls.requestCounter(parsed.data);
+      if (requested.ok) {
+        // the staff see the full name and number from the code: the page needs them no more
+        setForm(EMPTY_FORM);
+        setChecked(undefined);
+        setErrors({});
+        setCounter(requested.data);
+      } else if (requested.code === 'VALIDATION_FAILED') {
+        setErrors(requested.fields ?? { _: requested.message });
+        setOutcome(undefined);
+        setRefused(false);
+        setStep('form');
+      } else {
+        setCounterError(requested.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const backToForm = () => {
     setOutcome(undefined);
     setRefused(false);
@@ -160,6 +200,8 @@ export function useVerifyFlow() {
     consentError,
     phase,
     outcome,
+    counter,
+    counterError,
     edit,
     submitForm,
     agree: () => void agree(),
@@ -167,5 +209,6 @@ export function useVerifyFlow() {
     reconsider: () => setRefused(false),
     retry,
     backToForm,
+    requestCounter: () => void requestCounter(),
   };
 }
