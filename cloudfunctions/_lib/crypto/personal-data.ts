@@ -65,11 +65,6 @@ export function open(keyring: Keyring, context: string, sealed: string): string 
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
 }
 
-/** Whether a sealed value was made with an older key and should be re-sealed. */
-export function sealedWithOldKey(keyring: Keyring, sealed: string): boolean {
-  return sealed.split('.')[1] !== keyring.currentId;
-}
-
 /** A stable, keyed hash for equality look-ups (same input, same keyring -> same hash). */
 export function lookupHash(keyring: Keyring, context: string, value: string): string {
   return createHmac('sha256', keyring.lookupKey).update(`${context}\u0000${value}`).digest('hex');
