@@ -287,6 +287,19 @@ afterAll(async () => {
 
 beforeEach(() => fake.reset());
 
+/** The requests since the last reset were one single-document transaction: start, read, write, commit, one id. */
+function expectOneDocumentTransaction(): void {
+  expect(fake.requests.map((r) => r.action)).toEqual([
+    'database.startTransaction',
+    'database.getDocument',
+    'database.modifyDocument',
+    'database.commitTransaction',
+  ]);
+  const transactionId = fake.requests[1]?.body.transactionId;
+  expect(transactionId).toMatch(/^tx-/);
+  expect(fake.requests.slice(2).map((r) => r.body.transactionId)).toEqual([transactionId, transactionId]);
+}
+
 describe('the CloudBase store', () => {
   it('is of kind cloudbase and closes without error', async () => {
     expect(store.kind).toBe('cloudbase');
@@ -458,15 +471,7 @@ describe('roles', () => {
 
   it('grant adds to the grants of the openid in a single-document transaction, once per grant', async () => {
     await store.roles.grant('o-1', { role: 'tester' });
-    expect(fake.requests.map((r) => r.action)).toEqual([
-      'database.startTransaction',
-      'database.getDocument',
-      'database.modifyDocument',
-      'database.commitTransaction',
-    ]);
-    const transactionId = fake.requests[1]?.body.transactionId;
-    expect(transactionId).toMatch(/^tx-/);
-    expect(fake.requests.slice(2).map((r) => r.body.transactionId)).toEqual([transactionId, transactionId]);
+    expectOneDocumentTransaction();
     expect(fake.sent('modifyDocument', 'roles')[0]).toMatchObject({ query: { _id: 'o-1' }, data: { grants: [{ role: 'tester' }] } });
 
     await store.roles.grant('o-1', { role: 'center-staff', centerCode: '321000' });
@@ -633,15 +638,7 @@ describe('verifications', () => {
     fake.requests.length = 0;
 
     await expect(store.verifications.settle('v-1', 'verified')).resolves.toBe(true);
-    expect(fake.requests.map((r) => r.action)).toEqual([
-      'database.startTransaction',
-      'database.getDocument',
-      'database.modifyDocument',
-      'database.commitTransaction',
-    ]);
-    const transactionId = fake.requests[1]?.body.transactionId;
-    expect(transactionId).toMatch(/^tx-/);
-    expect(fake.requests.slice(2).map((r) => r.body.transactionId)).toEqual([transactionId, transactionId]);
+    expectOneDocumentTransaction();
     expect(fake.sent('getDocument', 'verifications')[0]?.query).toEqual({ _id: 'v-1' });
     expect(fake.sent('modifyDocument', 'verifications')[0]).toMatchObject({ query: { _id: 'v-1' }, data: { $set: { status: 'verified' } } });
     fake.requests.length = 0;
@@ -698,15 +695,7 @@ describe('counterRequests', () => {
     fake.requests.length = 0;
 
     await expect(store.counterRequests.confirm('123456', 'o-staff', 'C1')).resolves.toBe(true);
-    expect(fake.requests.map((r) => r.action)).toEqual([
-      'database.startTransaction',
-      'database.getDocument',
-      'database.modifyDocument',
-      'database.commitTransaction',
-    ]);
-    const transactionId = fake.requests[1]?.body.transactionId;
-    expect(transactionId).toMatch(/^tx-/);
-    expect(fake.requests.slice(2).map((r) => r.body.transactionId)).toEqual([transactionId, transactionId]);
+    expectOneDocumentTransaction();
     expect(fake.sent('getDocument', 'counterRequests')[0]?.query).toEqual({ _id: '123456' });
     expect(fake.sent('modifyDocument', 'counterRequests')[0]).toMatchObject({
       query: { _id: '123456' },

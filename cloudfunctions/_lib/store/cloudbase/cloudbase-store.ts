@@ -214,7 +214,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           const deleted = deletedCount(await identities().where({ _id: id, docLookup }).remove(), COLLECTIONS.identities);
           if (deleted > 0) endedOpenid ??= str(holder, 'openid', COLLECTIONS.identities);
         }
-        await identities().doc(openid).set(identityFields(record));
+        await identities().doc(openid).set({ ...record });
         return { endedOpenid };
       },
       async setPhone(openid, phoneSealed) {
@@ -226,7 +226,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
       async create(session) {
         // add with the id, not set: like SQL's insert, a second session with the same verifyId is refused
         // (DATABASE_DUPLICATE_WRITE) instead of resetting a settled one to pending
-        await verifications().add({ _id: session.verifyId, ...verificationFields(session) });
+        await verifications().add({ _id: session.verifyId, ...session });
       },
       async get(verifyId) {
         const doc = await getById(verifications(), verifyId);
@@ -248,7 +248,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
       async create(request) {
         // add with the id, not set: like SQL's insert, a second request with the same code is refused
         // (DATABASE_DUPLICATE_WRITE) instead of resetting a confirmed one to pending
-        await counterRequests().add({ _id: request.code, ...counterRequestFields(request) });
+        await counterRequests().add({ _id: request.code, ...request });
       },
       async get(code) {
         const doc = await getById(counterRequests(), code);
@@ -487,47 +487,25 @@ function sortGrants(grants: RoleGrant[]): RoleGrant[] {
   });
 }
 
-function identityFields(r: IdentityRecord): IdentityRecord {
-  return {
-    openid: r.openid,
-    method: r.method,
-    docType: r.docType,
-    nameSealed: r.nameSealed,
-    docNumberSealed: r.docNumberSealed,
-    docLookup: r.docLookup,
-    phoneSealed: r.phoneSealed,
-    verifiedAt: r.verifiedAt,
-    expiresAt: r.expiresAt,
-  };
-}
-
 function toIdentity(doc: Doc): IdentityRecord {
   const c = COLLECTIONS.identities;
   return {
     openid: str(doc, 'openid', c),
     method: oneOf(doc, 'method', c, ['face', 'counter'] as const),
-    docType: oneOf(doc, 'docType', c, DOC_TYPE_CODES),
-    nameSealed: str(doc, 'nameSealed', c),
-    docNumberSealed: str(doc, 'docNumberSealed', c),
-    docLookup: str(doc, 'docLookup', c),
+    ...sealedPerson(doc, c),
     phoneSealed: nullableStr(doc, 'phoneSealed', c),
     verifiedAt: date(doc, 'verifiedAt', c),
     expiresAt: date(doc, 'expiresAt', c),
   };
 }
 
-function verificationFields(v: VerificationSession): VerificationSession {
+/** The sealed identity fields that identities, verification sessions and counter requests all carry. */
+function sealedPerson(doc: Doc, c: string) {
   return {
-    verifyId: v.verifyId,
-    outSeqNo: v.outSeqNo,
-    openid: v.openid,
-    certHash: v.certHash,
-    docType: v.docType,
-    nameSealed: v.nameSealed,
-    docNumberSealed: v.docNumberSealed,
-    docLookup: v.docLookup,
-    createdAt: v.createdAt,
-    status: v.status,
+    docType: oneOf(doc, 'docType', c, DOC_TYPE_CODES),
+    nameSealed: str(doc, 'nameSealed', c),
+    docNumberSealed: str(doc, 'docNumberSealed', c),
+    docLookup: str(doc, 'docLookup', c),
   };
 }
 
@@ -538,28 +516,9 @@ function toVerification(doc: Doc): VerificationSession {
     outSeqNo: str(doc, 'outSeqNo', c),
     openid: str(doc, 'openid', c),
     certHash: str(doc, 'certHash', c),
-    docType: oneOf(doc, 'docType', c, DOC_TYPE_CODES),
-    nameSealed: str(doc, 'nameSealed', c),
-    docNumberSealed: str(doc, 'docNumberSealed', c),
-    docLookup: str(doc, 'docLookup', c),
+    ...sealedPerson(doc, c),
     createdAt: date(doc, 'createdAt', c),
     status: oneOf(doc, 'status', c, ['pending', 'verified', 'failed'] as const),
-  };
-}
-
-function counterRequestFields(r: CounterRequest): CounterRequest {
-  return {
-    code: r.code,
-    openid: r.openid,
-    docType: r.docType,
-    nameSealed: r.nameSealed,
-    docNumberSealed: r.docNumberSealed,
-    docLookup: r.docLookup,
-    createdAt: r.createdAt,
-    expiresAt: r.expiresAt,
-    status: r.status,
-    confirmedBy: r.confirmedBy,
-    centerCode: r.centerCode,
   };
 }
 
@@ -568,10 +527,7 @@ function toCounterRequest(doc: Doc): CounterRequest {
   return {
     code: str(doc, 'code', c),
     openid: str(doc, 'openid', c),
-    docType: oneOf(doc, 'docType', c, DOC_TYPE_CODES),
-    nameSealed: str(doc, 'nameSealed', c),
-    docNumberSealed: str(doc, 'docNumberSealed', c),
-    docLookup: str(doc, 'docLookup', c),
+    ...sealedPerson(doc, c),
     createdAt: date(doc, 'createdAt', c),
     expiresAt: date(doc, 'expiresAt', c),
     status: oneOf(doc, 'status', c, ['pending', 'confirmed'] as const),
