@@ -1,9 +1,10 @@
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { dialNumber, toSummary, type CenterWithLinks } from '../../core/centers';
 import { ITEMS, MODE_LABELS, type ItemInfo } from '../../core/items';
 import { counterRoute, resolveJump } from '../../core/jump';
+import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
 import { FallbackCard } from '../../components/fallback-card';
 import { callFunction } from '../../services/cloud';
@@ -52,11 +53,10 @@ export default function CenterPage() {
           <Text className='phone'>{center.phone}</Text>
         </View>
         {center.live ? null : <Text className='center-not-live'>该中心尚未接入本小程序的在线办理，请电话咨询或到服务窗口办理。</Text>}
-        <Button
+        <ActionButton
           className='center-mine'
           size='mini'
-          // Taro H5 renders disabled={false} as the attribute disabled="false", which its CSS greys out
-          disabled={mine || undefined}
+          disabled={mine}
           onClick={() => {
             setMyCenter(toSummary(center));
             setMine(true);
@@ -64,7 +64,7 @@ export default function CenterPage() {
           }}
         >
           {mine ? '我的中心' : '设为我的中心'}
-        </Button>
+        </ActionButton>
       </View>
 
       {fallback && fallback.target.kind === 'unavailable' ? (

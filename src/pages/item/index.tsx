@@ -1,9 +1,10 @@
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { toSummary, type CenterSummary, type CenterWithLinks } from '../../core/centers';
 import { itemById, MODE_LABELS } from '../../core/items';
 import { counterRoute } from '../../core/jump';
+import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
 import { CenterSearch } from '../../components/center-search';
 import { FallbackCard } from '../../components/fallback-card';
@@ -72,9 +73,9 @@ export default function ItemPage() {
       )}
 
       {center && !choosing && item.mode === 'online' ? (
-        <Button className='primary-button item-go' id='item-go' loading={busy} disabled={busy || undefined} onClick={() => void go()}>
+        <ActionButton className='primary-button item-go' id='item-go' loading={busy} disabled={busy} onClick={() => void go()}>
           前往办理
-        </Button>
+        </ActionButton>
       ) : null}
       {center && !choosing && item.mode !== 'online' ? (
         <FallbackCard reason='本事项由两地中心协同办理，小程序内在线申请即将开放。' phone={center.phone} counter={counterRoute(center)} />

@@ -1,9 +1,10 @@
-import { Button, Input, Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { DOC_TYPES, type IdentityView } from '../../core/identity';
 import type { RoleGrant } from '../../core/roles';
 import { shanghaiDate } from '../../core/time';
+import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
 import { callFunction } from '../../services/cloud';
 import { isH5, isWeapp } from '../../services/platform';
@@ -59,13 +60,13 @@ function PhoneRow({ view, onBound }: { view: IdentityView; onBound: (view: Ident
         <Text className='mine-muted'>{view.status === 'verified' ? '未绑定' : '重新核验后可绑定'}</Text>
       </View>
       {view.status === 'verified' && isWeapp ? (
-        <Button
+        <ActionButton
           className='mine-button'
           id='mine-bind-phone'
           size='mini'
           openType='getPhoneNumber'
           loading={busy}
-          disabled={busy || undefined}
+          disabled={busy}
           onGetPhoneNumber={(e) => {
             // no code: the person declined, or this WeChat is too old for the code
             if (e.detail.code) void bind(e.detail.code);
@@ -73,7 +74,7 @@ function PhoneRow({ view, onBound }: { view: IdentityView; onBound: (view: Ident
           }}
         >
           绑定手机号
-        </Button>
+        </ActionButton>
       ) : null}
       {view.status === 'verified' && isH5 ? (
         <View className='mine-dev-phone'>
@@ -87,19 +88,19 @@ function PhoneRow({ view, onBound }: { view: IdentityView; onBound: (view: Ident
             placeholder='11 位手机号'
             onInput={(e) => setDevPhone(e.detail.value)}
           />
-          <Button
+          <ActionButton
             className='mine-button'
             id='mine-bind-phone'
             size='mini'
             loading={busy}
-            disabled={busy || undefined}
+            disabled={busy}
             onClick={() => {
               if (DEV_PHONE.test(devPhone)) void bind(`sim-phone-${devPhone}`);
               else setError('请输入以 1 开头的 11 位手机号');
             }}
           >
             绑定手机号
-          </Button>
+          </ActionButton>
         </View>
       ) : null}
       {error ? (
@@ -142,9 +143,9 @@ export default function MinePage() {
             未核验
           </Text>
           <Text className='mine-muted'>完成实名核验后，可在线办理住房公积金业务。核验结果有效期 30 天。</Text>
-          <Button className='primary-button mine-primary' id='mine-go-verify' onClick={goVerify}>
+          <ActionButton className='primary-button mine-primary' id='mine-go-verify' onClick={goVerify}>
             去核验
-          </Button>
+          </ActionButton>
         </View>
         <StaffEntry staff={staff} />
       </View>
@@ -187,9 +188,9 @@ export default function MinePage() {
         <PhoneRow view={view} onBound={setBound} />
       </View>
       {expired ? (
-        <Button className='primary-button mine-primary' id='mine-reverify' onClick={goVerify}>
+        <ActionButton className='primary-button mine-primary' id='mine-reverify' onClick={goVerify}>
           重新核验
-        </Button>
+        </ActionButton>
       ) : null}
       <StaffEntry staff={staff} />
     </View>

@@ -1,8 +1,9 @@
-import { Button, Input, Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { CONSENT_TEXT } from '../../core/consent';
 import { DOC_TYPE_CODES, DOC_TYPES, maskDocNumber, maskName } from '../../core/identity';
 import { shanghaiDate } from '../../core/time';
+import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
 import { COUNTER_ROUTE } from '../../services/identity';
 import { PHASE_MESSAGES, STEP_INDEX, STEPS, useVerifyFlow, type Outcome } from './use-verify-flow';
@@ -39,9 +40,9 @@ interface CounterRequestProps {
 function CounterRequest({ busy, error, onRequest }: CounterRequestProps) {
   return (
     <View className='verify-counter-request'>
-      <Button className='primary-button verify-button' id='verify-counter-request' loading={busy} disabled={busy || undefined} onClick={onRequest}>
+      <ActionButton className='primary-button verify-button' id='verify-counter-request' loading={busy} disabled={busy} onClick={onRequest}>
         申请柜台核验码
-      </Button>
+      </ActionButton>
       {error ? (
         <Text className='verify-error' id='verify-counter-error'>
           {error}
@@ -80,9 +81,9 @@ function CounterTicketCard({ code, expiresAt }: { code: string; expiresAt: strin
           请在有效期内携带本人有效身份证件原件，到任一住房公积金管理中心服务窗口出示此核验码，由工作人员核对证件后为您完成核验。
         </Text>
       </View>
-      <Button className='verify-button' id='verify-to-mine' onClick={toMine}>
+      <ActionButton className='verify-button' id='verify-to-mine' onClick={toMine}>
         返回我的
-      </Button>
+      </ActionButton>
     </View>
   );
 }
@@ -160,9 +161,9 @@ export default function VerifyPage() {
           </View>
 
           {form.docType === '01' ? (
-            <Button className='primary-button verify-button' id='verify-next' onClick={flow.submitForm}>
+            <ActionButton className='primary-button verify-button' id='verify-next' onClick={flow.submitForm}>
               下一步
-            </Button>
+            </ActionButton>
           ) : (
             <CounterRoute reason={`人脸核身仅支持居民身份证，持${DOC_TYPES[form.docType]}无法在线核验。`} {...counterRequest} />
           )}
@@ -173,9 +174,9 @@ export default function VerifyPage() {
         flow.refused ? (
           <View>
             <CounterRoute reason='您未同意人脸核身，可改为柜台核验，不影响办理业务。' {...counterRequest} />
-            <Button className='verify-button' id='verify-reconsider' onClick={flow.reconsider}>
+            <ActionButton className='verify-button' id='verify-reconsider' onClick={flow.reconsider}>
               返回授权说明
-            </Button>
+            </ActionButton>
           </View>
         ) : (
           <View className='verify-consent'>
@@ -194,12 +195,12 @@ export default function VerifyPage() {
               </Text>
             </View>
             {flow.consentError ? <Text className='verify-error'>{flow.consentError}</Text> : null}
-            <Button className='primary-button verify-button' id='verify-agree' loading={busy} disabled={busy || undefined} onClick={flow.agree}>
+            <ActionButton className='primary-button verify-button' id='verify-agree' loading={busy} disabled={busy} onClick={flow.agree}>
               同意并继续
-            </Button>
-            <Button className='verify-button' id='verify-refuse' disabled={busy || undefined} onClick={flow.refuse}>
+            </ActionButton>
+            <ActionButton className='verify-button' id='verify-refuse' disabled={busy} onClick={flow.refuse}>
               不同意，去柜台核验
-            </Button>
+            </ActionButton>
             <Text className='verify-link' id='verify-back' onClick={busy ? undefined : flow.backToForm}>
               返回修改信息
             </Text>
@@ -227,9 +228,9 @@ export default function VerifyPage() {
               </Text>
             ) : null}
           </View>
-          <Button className='primary-button verify-button' id='verify-to-mine' onClick={toMine}>
+          <ActionButton className='primary-button verify-button' id='verify-to-mine' onClick={toMine}>
             返回我的
-          </Button>
+          </ActionButton>
         </View>
       ) : null}
 
@@ -242,12 +243,12 @@ export default function VerifyPage() {
             </Text>
             <Text className='verify-counter-route'>也可以不用人脸：{COUNTER_ROUTE}</Text>
           </View>
-          <Button className='primary-button verify-button' id='verify-retry' loading={busy} disabled={busy || undefined} onClick={flow.retry}>
+          <ActionButton className='primary-button verify-button' id='verify-retry' loading={busy} disabled={busy} onClick={flow.retry}>
             重试
-          </Button>
-          <Button className='verify-button' id='verify-edit' disabled={busy || undefined} onClick={flow.backToForm}>
+          </ActionButton>
+          <ActionButton className='verify-button' id='verify-edit' disabled={busy} onClick={flow.backToForm}>
             修改信息
-          </Button>
+          </ActionButton>
           <CounterRequest {...counterRequest} />
         </View>
       ) : null}

@@ -1,6 +1,7 @@
-import { Button, Input, Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import { DOC_TYPES } from '../../../core/identity';
+import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
 import { identityCalls, type CounterRequestView } from '../../../services/identity';
 import './index.scss';
@@ -65,9 +66,9 @@ export default function CounterPage() {
           <Text className='counter-done-title'>核验完成</Text>
           <Text className='counter-muted'>核验码 {stage.request.code} 已确认，对方的实名核验方式为柜台核验。</Text>
         </View>
-        <Button className='counter-button' id='counter-next' onClick={next}>
+        <ActionButton className='counter-button' id='counter-next' onClick={next}>
           核验下一位
-        </Button>
+        </ActionButton>
       </View>
     );
   }
@@ -87,9 +88,9 @@ export default function CounterPage() {
         />
       </View>
       {stage.kind === 'input' ? (
-        <Button className='primary-button counter-button' id='counter-lookup' loading={busy} disabled={busy || undefined} onClick={() => void lookup()}>
+        <ActionButton className='primary-button counter-button' id='counter-lookup' loading={busy} disabled={busy} onClick={() => void lookup()}>
           查询
-        </Button>
+        </ActionButton>
       ) : null}
       {busy && stage.kind === 'input' ? <StateView status='loading' message='正在查询核验码…' /> : null}
       {error ? (
@@ -117,12 +118,12 @@ export default function CounterPage() {
               完整证件信息仅用于与对方出示的证件原件当面核对；本次查看已记录在案，请勿抄录或外传。
             </Text>
           </View>
-          <Button className='primary-button counter-button' id='counter-confirm' loading={busy} disabled={busy || undefined} onClick={() => void confirm()}>
+          <ActionButton className='primary-button counter-button' id='counter-confirm' loading={busy} disabled={busy} onClick={() => void confirm()}>
             已核对证件，确认核验
-          </Button>
-          <Button className='counter-button' id='counter-cancel' disabled={busy || undefined} onClick={next}>
+          </ActionButton>
+          <ActionButton className='counter-button' id='counter-cancel' disabled={busy} onClick={next}>
             不一致，取消
-          </Button>
+          </ActionButton>
         </View>
       ) : null}
     </View>
