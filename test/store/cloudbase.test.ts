@@ -1,7 +1,20 @@
+import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nextSeq, openCloudbaseStore } from '../../cloudfunctions/_lib/store/cloudbase/cloudbase-store';
-import type { CounterRequest, IdentityRecord, Store, VerificationSession } from '../../cloudfunctions/_lib/store/port';
+import type {
+  ApplicationEventRecord,
+  ApplicationRecord,
+  CenterEndpoint,
+  CounterRequest,
+  DeliveryAttempt,
+  DocumentRecord,
+  IdentityRecord,
+  OutboxRecord,
+  Store,
+  Transition,
+  VerificationSession,
+} from '../../cloudfunctions/_lib/store/port';
 import type { Center } from '../../src/core/centers';
 
 /**
@@ -57,6 +70,7 @@ function matches(doc: Obj, query: unknown): boolean {
   if (!isObj(query)) return true;
   return Object.entries(query).every(([key, cond]) => {
     if (key === '$and') return Array.isArray(cond) && cond.every((c) => matches(doc, c));
+    if (key === '$or') return Array.isArray(cond) && cond.some((c) => matches(doc, c));
     const value = comparable(doc[key]);
     if (isObj(cond) && Object.keys(cond).some((k) => k.startsWith('$') && k !== '$date')) {
       return Object.entries(cond).every(([op, operand]) => {
@@ -72,7 +86,10 @@ function matches(doc: Obj, query: unknown): boolean {
         throw new Error(`fake CloudBase: query operator ${op} not supported`);
       });
     }
-    return same(doc[key], cond);
+    // equality on an array field: the array contains the value (or equals it, when the value is an array)
+    const field = doc[key];
+    if (Array.isArray(field) && !Array.isArray(cond)) return field.some((x) => same(x, cond));
+    return same(field, cond);
   });
 }
 
@@ -802,5 +819,654 @@ describe('audit', () => {
     const made = [nextSeq(now), nextSeq(now), nextSeq(now - 1000), nextSeq(now + 1)];
     expect([...made].sort()).toEqual(made);
     expect(new Set(made).size).toBe(made.length);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// applications, outbox, endpoints
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const T0 = new Date('2026-04-15T10:00:00+08:00');
+const minutes = (m: number) => new Date(T0.getTime() + m * 60_000);
+const LETTER_PREFIX = '321000260415';
+
+function application(id: string, overrides: Partial<ApplicationRecord> = {}): ApplicationRecord {
+  return {
+    id,
+    type: 'transfer',
+    openid: 'o-1',
+    requestId: `req-${id}`,
+    status: 'submitted',
+    platformCode: null,
+    responsibleCenter: '321000',
+    centers: [
+      { code: '321000', role: 'transfer-in' },
+      { code: '320100', role: 'transfer-out' },
+    ],
+    inFlightKey: `o-1:transfer:321000:${id}`,
+    letterNumber: null,
+    applicant: { docType: '01', nameSealed: 'k1.name-sealed', docNumberSealed: 'k1.doc-sealed' },
+    payloadSealed: 'k1.payload-sealed',
+    acceptBy: '2026-04-20',
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+function appEvent(applicationId: string, overrides: Partial<ApplicationEventRecord> = {}): ApplicationEventRecord {
+  return {
+    applicationId,
+    at: T0,
+    actor: 'employee',
+    actorId: 'o-1',
+    from: null,
+    to: 'submitted',
+    platformCode: null,
+    centerCode: null,
+    message: '提交申请',
+    ...overrides,
+  };
+}
+
+function outboxRecord(id: string, applicationId: string, overrides: Partial<OutboxRecord> = {}): OutboxRecord {
+  return {
+    id,
+    applicationId,
+    centerCode: '321000',
+    type: 'application.submitted',
+    createdAt: T0,
+    dueAt: T0,
+    attempts: 0,
+    state: 'pending',
+    lastError: null,
+    deliveredAt: null,
+    ...overrides,
+  };
+}
+
+function resultDocument(id: string, applicationId: string, overrides: Partial<DocumentRecord> = {}): DocumentRecord {
+  return {
+    id,
+    applicationId,
+    centerCode: '321000',
+    name: '联系函.pdf',
+    contentType: 'application/pdf',
+    sha256: 'ab'.repeat(32),
+    size: 2048,
+    storageKey: `documents/${applicationId}/${id}`,
+    at: minutes(5),
+    ...overrides,
+  };
+}
+
+/** The center's acceptance of a-1, from submitted, with a result document and the webhook-id cb-1. */
+const accept = (overrides: Partial<Transition> = {}): Transition => ({
+  id: 'a-1',
+  expected: { status: 'submitted', platformCode: null },
+  next: { status: 'accepted', platformCode: '01' },
+  event: appEvent('a-1', { at: minutes(5), actor: 'center', actorId: '321000', from: 'submitted', to: 'accepted', platformCode: '01', centerCode: '321000', message: '联系函复核通过' }),
+  documents: [resultDocument('d-1', 'a-1')],
+  receipt: { centerCode: '321000', webhookId: 'cb-1' },
+  ...overrides,
+});
+
+/** [action, collection, document id] of each request since the last reset, in order. */
+function trace(requests: readonly SentRequest[] = fake.requests): [string, string | null, string | null][] {
+  return requests.map((r) => [
+    r.action.replace(/^database\./, ''),
+    r.collection ?? null,
+    isObj(r.query) && typeof r.query._id === 'string' && r.body.queryType === 'DOC' ? r.query._id : null,
+  ]);
+}
+
+/** The requests since the last reset were one transaction: started first, committed last, all of it under one id. */
+function expectOneTransaction(): void {
+  expect(fake.requests[0]?.action).toBe('database.startTransaction');
+  expect(fake.requests.at(-1)?.action).toBe('database.commitTransaction');
+  const ids = new Set(fake.requests.slice(1).map((r) => r.body.transactionId));
+  expect(ids.size).toBe(1);
+  expect([...ids][0]).toMatch(/^tx-/);
+}
+
+/** The requests since the last reset that write. */
+const writes = () => fake.requests.filter((r) => ['database.modifyDocument', 'database.removeDocument', 'database.insertDocument'].includes(r.action));
+
+/** Every document of every collection, to compare before and after a call that must write nothing (reads make empty ones). */
+const snapshot = () => JSON.stringify([...fake.collections].filter(([, docs]) => docs.size > 0).map(([name, docs]) => [name, [...docs]]));
+
+/** The application as its document stores it (dates as EJSON), before the fields create adds. */
+const storedApplication = (app: ApplicationRecord): Obj => ({ ...app, createdAt: ejsonDate(app.createdAt), updatedAt: ejsonDate(app.updatedAt) });
+
+/** a-1 with one event and the given outbox records, then forget the requests. */
+async function createA1(records: OutboxRecord[] = [outboxRecord('wh-1', 'a-1')]): Promise<void> {
+  await expect(store.applications.create(application('a-1'), [appEvent('a-1')], records, LETTER_PREFIX)).resolves.toMatchObject({ kind: 'created' });
+  fake.requests.length = 0;
+}
+
+describe('applications', () => {
+  it('create writes, in one transaction, the application, its request and in-flight keys, the letter number, events and outbox by id', async () => {
+    const app = application('a-1');
+    const event = appEvent('a-1');
+    const record = outboxRecord('wh-1', 'a-1');
+    await expect(store.applications.create(app, [event], [record], LETTER_PREFIX)).resolves.toEqual({ kind: 'created', letterNumber: '3210002604150001' });
+
+    expectOneTransaction();
+    const requestId = sha256Hex('o-1:req-a-1');
+    const inFlightId = sha256Hex('o-1:transfer:321000:a-1');
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'requests', requestId],
+      ['getDocument', 'inFlight', inFlightId],
+      ['getDocument', 'applications', 'a-1'],
+      ['getDocument', 'outbox', 'wh-1'],
+      ['getDocument', 'sequences', LETTER_PREFIX],
+      ['modifyDocument', 'sequences', LETTER_PREFIX],
+      ['modifyDocument', 'applications', 'a-1'],
+      ['modifyDocument', 'requests', requestId],
+      ['modifyDocument', 'inFlight', inFlightId],
+      ['modifyDocument', 'events', 'a-1:000001'],
+      ['modifyDocument', 'outbox', 'wh-1'],
+      ['commitTransaction', null, null],
+    ]);
+    // every write sets a whole document by id
+    expect(writes().every((w) => w.body.merge === false && w.body.upsert === true)).toBe(true);
+    const data = (collection: string) => fake.sent('modifyDocument', collection)[0]?.data;
+    expect(data('sequences')).toEqual({ value: 1 });
+    expect(data('applications')).toEqual({
+      ...storedApplication(app),
+      letterNumber: '3210002604150001',
+      centerCodes: ['321000', '320100'],
+      eventCount: 1,
+    });
+    expect(data('requests')).toEqual({ applicationId: 'a-1' });
+    expect(data('inFlight')).toEqual({ applicationId: 'a-1' });
+    expect(data('events')).toEqual({ ...event, at: ejsonDate(T0), n: 1 });
+    expect(data('outbox')).toEqual({ ...record, createdAt: ejsonDate(T0), dueAt: ejsonDate(T0), leaseUntil: null });
+
+    const got = await store.applications.get('a-1');
+    expect(got).toEqual({ ...app, letterNumber: '3210002604150001' });
+    expect(got?.createdAt).toBeInstanceOf(Date);
+    expect(fake.sent('getDocument', 'applications').at(-1)).toMatchObject({ query: { _id: 'a-1' } });
+    await expect(store.applications.get('a-unknown')).resolves.toBeUndefined();
+  });
+
+  it('create counts the letter sequence up per prefix, and without a prefix gives no number and reads no sequence', async () => {
+    await store.applications.create(application('a-1'), [], [], LETTER_PREFIX);
+    await expect(store.applications.create(application('a-2'), [], [], LETTER_PREFIX)).resolves.toEqual({ kind: 'created', letterNumber: '3210002604150002' });
+    await expect(store.applications.create(application('a-3'), [], [], '110000260415')).resolves.toEqual({ kind: 'created', letterNumber: '1100002604150001' });
+    expect(fake.collection('sequences').get(LETTER_PREFIX)).toMatchObject({ value: 2 });
+    fake.requests.length = 0;
+
+    await expect(store.applications.create(application('a-4'), [], [], null)).resolves.toEqual({ kind: 'created', letterNumber: null });
+    expect(fake.sent('getDocument', 'sequences')).toHaveLength(0);
+    expect(fake.sent('modifyDocument', 'sequences')).toHaveLength(0);
+    await expect(store.applications.get('a-4')).resolves.toMatchObject({ letterNumber: null });
+  });
+
+  it('create of a repeated (openid, requestId) answers the existing id and writes nothing', async () => {
+    await createA1();
+    const before = snapshot();
+
+    const again = application('a-2', { requestId: 'req-a-1', inFlightKey: 'o-1:transfer:110000' });
+    await expect(store.applications.create(again, [appEvent('a-2')], [outboxRecord('wh-2', 'a-2')], LETTER_PREFIX)).resolves.toEqual({ kind: 'duplicate', id: 'a-1' });
+
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'requests', sha256Hex('o-1:req-a-1')],
+      ['commitTransaction', null, null],
+    ]);
+    expect(writes()).toHaveLength(0);
+    expect(snapshot()).toBe(before);
+  });
+
+  it('create with an in-flight key another application holds answers that application and writes nothing', async () => {
+    await createA1();
+    const before = snapshot();
+
+    const other = application('a-2', { inFlightKey: 'o-1:transfer:321000:a-1' });
+    await expect(store.applications.create(other, [appEvent('a-2')], [], LETTER_PREFIX)).resolves.toEqual({ kind: 'in-flight', id: 'a-1' });
+
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'requests', sha256Hex('o-1:req-a-2')],
+      ['getDocument', 'inFlight', sha256Hex('o-1:transfer:321000:a-1')],
+      ['commitTransaction', null, null],
+    ]);
+    expect(writes()).toHaveLength(0);
+    expect(snapshot()).toBe(before);
+  });
+
+  it('create of an application id already there rejects, aborts the transaction and writes nothing', async () => {
+    await createA1();
+    const before = snapshot();
+    await expect(store.applications.create(application('a-1', { requestId: 'req-other', inFlightKey: 'other' }), [], [], LETTER_PREFIX)).rejects.toThrow(
+      /a-1 conflicts/,
+    );
+    expect(fake.requests.at(-1)?.action).toBe('database.abortTransaction');
+    expect(writes()).toHaveLength(0);
+    expect(snapshot()).toBe(before);
+  });
+
+  it('listByApplicant and listForCenter page the applications of the openid / center, newest first', async () => {
+    await store.applications.create(application('a-1'), [], [], null);
+    await store.applications.create(application('a-2', { createdAt: minutes(1), centers: [{ code: '110000', role: 'transfer-in' }, { code: '320100', role: 'transfer-out' }] }), [], [], null);
+    await store.applications.create(application('a-3', { openid: 'o-2', createdAt: minutes(2), centers: [{ code: '321000', role: 'transfer-in' }, { code: '110000', role: 'transfer-out' }] }), [], [], null);
+    fake.requests.length = 0;
+
+    await expect(store.applications.listByApplicant('o-1')).resolves.toMatchObject([{ id: 'a-2' }, { id: 'a-1' }]);
+    const [byApplicant] = fake.sent('getDocument', 'applications');
+    expect(byApplicant).toMatchObject({ query: { openid: 'o-1' }, order: { createdAt: -1, _id: 1 } });
+    expect(Object.keys(byApplicant?.order as Obj)).toEqual(['createdAt', '_id']);
+    expect(byApplicant?.body.limit).toBe(1000);
+    fake.requests.length = 0;
+
+    const forCenter = await store.applications.listForCenter('321000');
+    expect(forCenter.map((a) => a.id)).toEqual(['a-3', 'a-1']);
+    expect(forCenter[0]).toEqual(application('a-3', { openid: 'o-2', createdAt: minutes(2), centers: [{ code: '321000', role: 'transfer-in' }, { code: '110000', role: 'transfer-out' }] }));
+    const [byCenter] = fake.sent('getDocument', 'applications');
+    expect(byCenter).toMatchObject({ query: { centerCodes: '321000' }, order: { createdAt: -1, _id: 1 } });
+    expect(byCenter?.body.limit).toBe(1000);
+    expect((await store.applications.listForCenter('320100')).map((a) => a.id)).toEqual(['a-2', 'a-1']);
+    await expect(store.applications.listForCenter('999999')).resolves.toEqual([]);
+    await expect(store.applications.listByApplicant('o-unknown')).resolves.toEqual([]);
+  });
+
+  it('transition applies the move, its event, documents and receipt in one transaction; events, documents and hasReceipt read them back', async () => {
+    await createA1();
+    const change = accept();
+    await expect(store.applications.transition(change)).resolves.toBe('applied');
+
+    expectOneTransaction();
+    const receiptId = sha256Hex('321000:cb-1');
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'receipts', receiptId],
+      ['getDocument', 'applications', 'a-1'],
+      ['getDocument', 'documents', 'd-1'],
+      ['modifyDocument', 'applications', 'a-1'],
+      ['modifyDocument', 'events', 'a-1:000002'],
+      ['modifyDocument', 'documents', 'd-1'],
+      ['modifyDocument', 'receipts', receiptId],
+      ['commitTransaction', null, null],
+    ]);
+    const [appUpdate] = fake.sent('modifyDocument', 'applications');
+    expect(appUpdate?.body).toMatchObject({ merge: true, upsert: false });
+    // not final: the in-flight key stays
+    expect(appUpdate?.data).toEqual({ $set: { status: 'accepted', platformCode: '01', updatedAt: ejsonDate(minutes(5)), eventCount: 2 } });
+    expect(fake.sent('modifyDocument', 'receipts')[0]?.data).toEqual({ centerCode: '321000', webhookId: 'cb-1', applicationId: 'a-1', at: ejsonDate(minutes(5)) });
+    fake.requests.length = 0;
+
+    await expect(store.applications.get('a-1')).resolves.toMatchObject({ status: 'accepted', platformCode: '01', updatedAt: minutes(5), inFlightKey: 'o-1:transfer:321000:a-1' });
+    await expect(store.applications.events('a-1')).resolves.toEqual([appEvent('a-1'), change.event]);
+    expect(fake.sent('getDocument', 'events')[0]).toMatchObject({ query: { applicationId: 'a-1' }, order: { n: 1 } });
+    await expect(store.applications.documents('a-1')).resolves.toEqual([resultDocument('d-1', 'a-1')]);
+    const [documentsRead] = fake.sent('getDocument', 'documents');
+    expect(documentsRead).toMatchObject({ query: { applicationId: 'a-1' }, order: { at: 1, _id: 1 } });
+    expect(Object.keys(documentsRead?.order as Obj)).toEqual(['at', '_id']);
+
+    await expect(store.applications.hasReceipt('321000', 'cb-1')).resolves.toBe(true);
+    expect(fake.sent('getDocument', 'receipts').at(-1)).toMatchObject({ query: { _id: receiptId } });
+    await expect(store.applications.hasReceipt('321000', 'cb-2')).resolves.toBe(false);
+    await expect(store.applications.hasReceipt('320100', 'cb-1')).resolves.toBe(false);
+  });
+
+  it('transition to a final status clears the in-flight key and removes its inFlight document, freeing the key', async () => {
+    await createA1();
+    const withdraw: Transition = {
+      id: 'a-1',
+      expected: { status: 'submitted', platformCode: null },
+      next: { status: 'withdrawn', platformCode: null },
+      event: appEvent('a-1', { at: minutes(3), from: 'submitted', to: 'withdrawn', message: '撤销申请' }),
+      outbox: [outboxRecord('wh-2', 'a-1', { type: 'application.withdrawn', createdAt: minutes(3), dueAt: minutes(3) })],
+    };
+    await expect(store.applications.transition(withdraw)).resolves.toBe('applied');
+
+    expectOneTransaction();
+    const inFlightId = sha256Hex('o-1:transfer:321000:a-1');
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'applications', 'a-1'],
+      ['getDocument', 'outbox', 'wh-2'],
+      ['modifyDocument', 'applications', 'a-1'],
+      ['removeDocument', 'inFlight', inFlightId],
+      ['modifyDocument', 'events', 'a-1:000002'],
+      ['modifyDocument', 'outbox', 'wh-2'],
+      ['commitTransaction', null, null],
+    ]);
+    expect(fake.sent('modifyDocument', 'applications')[0]?.data).toEqual({
+      $set: { status: 'withdrawn', platformCode: null, updatedAt: ejsonDate(minutes(3)), eventCount: 2, inFlightKey: null },
+    });
+    expect(fake.collection('inFlight').size).toBe(0);
+    await expect(store.applications.get('a-1')).resolves.toMatchObject({ status: 'withdrawn', inFlightKey: null });
+    await expect(store.outbox.listForApplication('a-1')).resolves.toMatchObject([{ id: 'wh-1' }, { id: 'wh-2', type: 'application.withdrawn' }]);
+
+    // the key is free for a new application
+    const next = application('a-2', { inFlightKey: 'o-1:transfer:321000:a-1' });
+    await expect(store.applications.create(next, [], [], null)).resolves.toEqual({ kind: 'created', letterNumber: null });
+  });
+
+  it('transition with a webhook-id already applied answers duplicate and writes nothing', async () => {
+    await createA1();
+    await store.applications.transition(accept());
+    fake.requests.length = 0;
+    const before = snapshot();
+
+    // the same callback again, even one that would still apply (a later code from the same webhook-id)
+    const repeat = accept({ expected: { status: 'accepted', platformCode: '01' }, next: { status: 'processing', platformCode: '02' } });
+    await expect(store.applications.transition(repeat)).resolves.toBe('duplicate');
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'receipts', sha256Hex('321000:cb-1')],
+      ['commitTransaction', null, null],
+    ]);
+    expect(writes()).toHaveLength(0);
+    expect(snapshot()).toBe(before);
+  });
+
+  it('transition from a state the application is no longer in, or of an unknown application, answers stale and writes nothing', async () => {
+    await createA1();
+    const before = snapshot();
+
+    const late = accept({ expected: { status: 'delivered', platformCode: null } });
+    await expect(store.applications.transition(late)).resolves.toBe('stale');
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'receipts', sha256Hex('321000:cb-1')],
+      ['getDocument', 'applications', 'a-1'],
+      ['commitTransaction', null, null],
+    ]);
+    await expect(store.applications.transition(accept({ expected: { status: 'submitted', platformCode: '01' } }))).resolves.toBe('stale');
+    await expect(store.applications.transition(accept({ id: 'a-unknown' }))).resolves.toBe('stale');
+    expect(writes()).toHaveLength(0);
+    expect(snapshot()).toBe(before);
+    await expect(store.applications.hasReceipt('321000', 'cb-1')).resolves.toBe(false);
+  });
+
+  it('create and transition refuse an outbox record or document id already there, abort and write nothing', async () => {
+    await createA1();
+    await store.applications.transition(accept());
+    fake.requests.length = 0;
+    const before = snapshot();
+
+    const taken = application('a-2', { requestId: 'req-a-2', inFlightKey: 'other' });
+    await expect(store.applications.create(taken, [], [outboxRecord('wh-1', 'a-2')], LETTER_PREFIX)).rejects.toThrow(/outbox: wh-1 conflicts/);
+    const process: Transition = {
+      id: 'a-1',
+      expected: { status: 'accepted', platformCode: '01' },
+      next: { status: 'processing', platformCode: '02' },
+      event: appEvent('a-1', { at: minutes(6), actor: 'center', actorId: '321000', from: 'accepted', to: 'processing', platformCode: '02' }),
+    };
+    await expect(store.applications.transition({ ...process, outbox: [outboxRecord('wh-1', 'a-1')] })).rejects.toThrow(/outbox: wh-1 conflicts/);
+    await expect(store.applications.transition({ ...process, documents: [resultDocument('d-1', 'a-1')] })).rejects.toThrow(/documents: d-1 conflicts/);
+
+    expect(fake.sent('abortTransaction')).toHaveLength(3);
+    expect(writes()).toHaveLength(0);
+    expect(snapshot()).toBe(before);
+  });
+});
+
+describe('outbox', () => {
+  const attempt = (overrides: Partial<DeliveryAttempt> = {}): DeliveryAttempt => ({
+    outboxId: 'wh-1',
+    at: minutes(10),
+    durationMs: 123,
+    httpStatus: 200,
+    error: null,
+    ...overrides,
+  });
+  /** The requests of each transaction since the last reset, by transaction id. */
+  const byTransaction = () => {
+    const groups = new Map<unknown, SentRequest[]>();
+    for (const r of fake.requests) {
+      if (r.body.transactionId === undefined) continue;
+      groups.set(r.body.transactionId, [...(groups.get(r.body.transactionId) ?? []), r]);
+    }
+    return [...groups.values()];
+  };
+
+  it('claimDue queries pending records due by now without a live lease, oldest due first, and leases each in its own transaction', async () => {
+    await createA1([
+      outboxRecord('wh-2', 'a-1', { dueAt: minutes(2) }),
+      outboxRecord('wh-1', 'a-1', { dueAt: minutes(1) }),
+      outboxRecord('wh-later', 'a-1', { dueAt: minutes(30) }),
+      outboxRecord('wh-dead', 'a-1', { state: 'dead' }),
+      outboxRecord('wh-done', 'a-1', { state: 'delivered', deliveredAt: T0 }),
+    ]);
+    const now = minutes(10);
+
+    await expect(store.outbox.claimDue(now, 10, 60_000)).resolves.toEqual([
+      outboxRecord('wh-1', 'a-1', { dueAt: minutes(1) }),
+      outboxRecord('wh-2', 'a-1', { dueAt: minutes(2) }),
+    ]);
+
+    const [query] = fake.requests;
+    expect(query).toMatchObject({ action: 'database.getDocument', collection: 'outbox', order: { dueAt: 1, _id: 1 }, projection: { _id: 1 } });
+    expect(query?.query).toEqual({
+      state: 'pending',
+      dueAt: { $lte: ejsonDate(now) },
+      $or: [{ leaseUntil: { $eq: null } }, { leaseUntil: { $lte: ejsonDate(now) } }],
+    });
+    expect(query?.body.transactionId).toBeUndefined();
+    expect(query?.body.limit).toBe(10);
+    expect(fake.sent('startTransaction')).toHaveLength(2);
+    const leases = byTransaction();
+    expect(leases.map((t) => trace(t)).sort()).toEqual([
+      [['getDocument', 'outbox', 'wh-1'], ['modifyDocument', 'outbox', 'wh-1'], ['commitTransaction', null, null]],
+      [['getDocument', 'outbox', 'wh-2'], ['modifyDocument', 'outbox', 'wh-2'], ['commitTransaction', null, null]],
+    ]);
+    expect(fake.sent('modifyDocument', 'outbox').map((w) => w.data)).toEqual([
+      { $set: { leaseUntil: ejsonDate(minutes(11)) } },
+      { $set: { leaseUntil: ejsonDate(minutes(11)) } },
+    ]);
+    expect(fake.collection('outbox').get('wh-1')).toMatchObject({ leaseUntil: ejsonDate(minutes(11)) });
+
+    // held: nobody else gets them until the lease runs out
+    await expect(store.outbox.claimDue(minutes(10.5), 10, 60_000)).resolves.toEqual([]);
+    await expect(store.outbox.claimDue(minutes(11), 10, 60_000)).resolves.toMatchObject([{ id: 'wh-1' }, { id: 'wh-2' }]);
+  });
+
+  it('claimDue passes over a record another relay leased between the query and the lease, writing nothing to it', async () => {
+    await createA1([outboxRecord('wh-1', 'a-1', { dueAt: minutes(1) }), outboxRecord('wh-2', 'a-1', { dueAt: minutes(2) })]);
+    fake.afterAnswer = (r) => {
+      if (r.action === 'database.getDocument' && r.body.transactionId === undefined) {
+        const doc = fake.collection('outbox').get('wh-1');
+        if (doc) doc.leaseUntil = ejsonDate(minutes(15));
+        fake.afterAnswer = undefined;
+      }
+    };
+
+    await expect(store.outbox.claimDue(minutes(10), 10, 60_000)).resolves.toMatchObject([{ id: 'wh-2' }]);
+    expect(fake.sent('getDocument', 'outbox').filter((r) => r.body.transactionId !== undefined).map((r) => r.query)).toEqual(
+      expect.arrayContaining([{ _id: 'wh-1' }, { _id: 'wh-2' }]),
+    );
+    expect(fake.sent('modifyDocument', 'outbox').map((w) => w.query)).toEqual([{ _id: 'wh-2' }]);
+    expect(fake.collection('outbox').get('wh-1')).toMatchObject({ leaseUntil: ejsonDate(minutes(15)) });
+  });
+
+  it('claimDue takes at most limit records, and a limit of 0 sends nothing', async () => {
+    await createA1([1, 2, 3].map((m) => outboxRecord(`wh-${m}`, 'a-1', { dueAt: minutes(m) })));
+    await expect(store.outbox.claimDue(minutes(10), 2, 60_000)).resolves.toMatchObject([{ id: 'wh-1' }, { id: 'wh-2' }]);
+    expect(fake.requests[0]?.body.limit).toBe(2);
+    fake.requests.length = 0;
+    await expect(store.outbox.claimDue(minutes(10), 0, 60_000)).resolves.toEqual([]);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('markDelivered records the attempt and settles the record in one transaction; attempts lists it', async () => {
+    await createA1();
+    await store.outbox.claimDue(minutes(10), 10, 60_000);
+    fake.requests.length = 0;
+
+    await store.outbox.markDelivered('wh-1', attempt({ durationMs: 123.4 }));
+    expectOneTransaction();
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'outbox', 'wh-1'],
+      ['modifyDocument', 'deliveryAttempts', 'wh-1:000001'],
+      ['modifyDocument', 'outbox', 'wh-1'],
+      ['commitTransaction', null, null],
+    ]);
+    expect(fake.sent('modifyDocument', 'deliveryAttempts')[0]?.data).toEqual({
+      outboxId: 'wh-1',
+      n: 1,
+      at: ejsonDate(minutes(10)),
+      durationMs: 123,
+      httpStatus: 200,
+      error: null,
+    });
+    expect(fake.sent('modifyDocument', 'outbox')[0]?.data).toEqual({
+      $set: { state: 'delivered', attempts: 1, deliveredAt: ejsonDate(minutes(10)), leaseUntil: null, lastError: null },
+    });
+    fake.requests.length = 0;
+
+    await expect(store.outbox.get('wh-1')).resolves.toEqual(outboxRecord('wh-1', 'a-1', { state: 'delivered', attempts: 1, deliveredAt: minutes(10) }));
+    expect(fake.sent('getDocument', 'outbox')[0]).toMatchObject({ query: { _id: 'wh-1' } });
+    await expect(store.outbox.attempts('wh-1')).resolves.toEqual([attempt()]);
+    expect(fake.sent('getDocument', 'deliveryAttempts')[0]).toMatchObject({ query: { outboxId: 'wh-1' }, order: { n: 1 } });
+    await expect(store.outbox.attempts('wh-unknown')).resolves.toEqual([]);
+    await expect(store.outbox.get('wh-unknown')).resolves.toBeUndefined();
+  });
+
+  it('markDelivered with advance moves the application in the same transaction when it still is in the expected state', async () => {
+    await createA1();
+    const delivered: Transition = {
+      id: 'a-1',
+      expected: { status: 'submitted', platformCode: null },
+      next: { status: 'delivered', platformCode: null },
+      event: appEvent('a-1', { at: minutes(10), actor: 'relay', actorId: 'relay', from: 'submitted', to: 'delivered', centerCode: '321000', message: '已送达' }),
+    };
+    await store.outbox.markDelivered('wh-1', attempt(), delivered);
+
+    expectOneTransaction();
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'outbox', 'wh-1'],
+      ['getDocument', 'applications', 'a-1'],
+      ['modifyDocument', 'applications', 'a-1'],
+      ['modifyDocument', 'events', 'a-1:000002'],
+      ['modifyDocument', 'deliveryAttempts', 'wh-1:000001'],
+      ['modifyDocument', 'outbox', 'wh-1'],
+      ['commitTransaction', null, null],
+    ]);
+    await expect(store.applications.get('a-1')).resolves.toMatchObject({ status: 'delivered', updatedAt: minutes(10) });
+    await expect(store.applications.events('a-1')).resolves.toEqual([appEvent('a-1'), delivered.event]);
+    await expect(store.outbox.get('wh-1')).resolves.toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+
+  it('markDelivered with advance settles the record alone when the application moved on first', async () => {
+    await createA1();
+    await store.applications.transition(accept());
+    fake.requests.length = 0;
+    const delivered: Transition = {
+      id: 'a-1',
+      expected: { status: 'submitted', platformCode: null },
+      next: { status: 'delivered', platformCode: null },
+      event: appEvent('a-1', { at: minutes(10), actor: 'relay', actorId: 'relay', from: 'submitted', to: 'delivered' }),
+    };
+    await store.outbox.markDelivered('wh-1', attempt(), delivered);
+
+    expectOneTransaction();
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'outbox', 'wh-1'],
+      ['getDocument', 'applications', 'a-1'],
+      ['modifyDocument', 'deliveryAttempts', 'wh-1:000001'],
+      ['modifyDocument', 'outbox', 'wh-1'],
+      ['commitTransaction', null, null],
+    ]);
+    await expect(store.applications.get('a-1')).resolves.toMatchObject({ status: 'accepted', platformCode: '01' });
+    await expect(store.applications.events('a-1')).resolves.toHaveLength(2);
+    await expect(store.outbox.get('wh-1')).resolves.toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+
+  it('markFailed records the attempt and the retry time; with null it dead-letters the record, which listDead lists', async () => {
+    await createA1([outboxRecord('wh-1', 'a-1'), outboxRecord('wh-0', 'a-1', { createdAt: minutes(-1), state: 'dead' })]);
+    await store.outbox.claimDue(minutes(10), 10, 60_000);
+    fake.requests.length = 0;
+
+    await store.outbox.markFailed('wh-1', attempt({ httpStatus: 503 }), minutes(20));
+    expectOneTransaction();
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'outbox', 'wh-1'],
+      ['modifyDocument', 'deliveryAttempts', 'wh-1:000001'],
+      ['modifyDocument', 'outbox', 'wh-1'],
+      ['commitTransaction', null, null],
+    ]);
+    expect(fake.sent('modifyDocument', 'outbox')[0]?.data).toEqual({
+      $set: { attempts: 1, lastError: 'HTTP 503', leaseUntil: null, state: 'pending', dueAt: ejsonDate(minutes(20)) },
+    });
+    await expect(store.outbox.get('wh-1')).resolves.toEqual(outboxRecord('wh-1', 'a-1', { attempts: 1, lastError: 'HTTP 503', dueAt: minutes(20) }));
+    // the lease is gone: due again at the retry time
+    await expect(store.outbox.claimDue(minutes(20), 10, 60_000)).resolves.toMatchObject([{ id: 'wh-1' }]);
+    fake.requests.length = 0;
+
+    await store.outbox.markFailed('wh-1', attempt({ at: minutes(20), httpStatus: null, error: 'timeout' }), null);
+    expectOneTransaction();
+    expect(trace()).toContainEqual(['modifyDocument', 'deliveryAttempts', 'wh-1:000002']);
+    expect(fake.sent('modifyDocument', 'outbox')[0]?.data).toEqual({ $set: { attempts: 2, lastError: 'timeout', leaseUntil: null, state: 'dead' } });
+    const dead = outboxRecord('wh-1', 'a-1', { attempts: 2, lastError: 'timeout', dueAt: minutes(20), state: 'dead' });
+    await expect(store.outbox.get('wh-1')).resolves.toEqual(dead);
+    await expect(store.outbox.claimDue(minutes(60), 10, 60_000)).resolves.toEqual([]);
+    fake.requests.length = 0;
+
+    await expect(store.outbox.listDead()).resolves.toEqual([outboxRecord('wh-0', 'a-1', { createdAt: minutes(-1), state: 'dead' }), dead]);
+    const [deadRead] = fake.sent('getDocument', 'outbox');
+    expect(deadRead).toMatchObject({ query: { state: 'dead' }, order: { createdAt: 1, _id: 1 } });
+    expect(deadRead?.body.limit).toBe(1000);
+    await expect(store.outbox.attempts('wh-1')).resolves.toEqual([
+      attempt({ httpStatus: 503 }),
+      attempt({ at: minutes(20), httpStatus: null, error: 'timeout' }),
+    ]);
+  });
+
+  it('markDelivered and markFailed of an unknown record reject and write nothing', async () => {
+    await expect(store.outbox.markDelivered('wh-unknown', attempt())).rejects.toThrow(/no record wh-unknown/);
+    await expect(store.outbox.markFailed('wh-unknown', attempt(), null)).rejects.toThrow(/no record wh-unknown/);
+    expect(writes()).toHaveLength(0);
+    expect(fake.sent('abortTransaction')).toHaveLength(2);
+  });
+
+  it('listForApplication pages the records of the application, oldest first', async () => {
+    await createA1([outboxRecord('wh-2', 'a-1', { createdAt: minutes(2) }), outboxRecord('wh-1', 'a-1', { createdAt: minutes(1) })]);
+    await expect(store.outbox.listForApplication('a-1')).resolves.toEqual([
+      outboxRecord('wh-1', 'a-1', { createdAt: minutes(1) }),
+      outboxRecord('wh-2', 'a-1', { createdAt: minutes(2) }),
+    ]);
+    const [read] = fake.sent('getDocument', 'outbox');
+    expect(read).toMatchObject({ query: { applicationId: 'a-1' }, order: { createdAt: 1, _id: 1 } });
+    expect(read?.body.limit).toBe(1000);
+    await expect(store.outbox.listForApplication('a-unknown')).resolves.toEqual([]);
+  });
+});
+
+describe('endpoints', () => {
+  const endpoint = (overrides: Partial<CenterEndpoint> = {}): CenterEndpoint => ({
+    centerCode: '321000',
+    mode: 'api',
+    url: 'https://gjj.yangzhou.gov.cn/hooks/gjj',
+    secretsSealed: ['k1.whsec-new', 'k1.whsec-old'],
+    updatedAt: T0,
+    ...overrides,
+  });
+
+  it('put sets the whole endpoint document named by the center code, and get maps it back', async () => {
+    await store.endpoints.put(endpoint());
+    const [write] = fake.sent('modifyDocument', 'endpoints');
+    expect(write?.query).toEqual({ _id: '321000' });
+    expect(write?.body).toMatchObject({ merge: false, upsert: true });
+    expect(write?.data).toEqual({ ...endpoint(), updatedAt: ejsonDate(T0) });
+
+    await expect(store.endpoints.get('321000')).resolves.toEqual(endpoint());
+    expect(fake.sent('getDocument', 'endpoints')[0]).toMatchObject({ query: { _id: '321000' } });
+    await expect(store.endpoints.get('999999')).resolves.toBeUndefined();
+  });
+
+  it('put replaces the endpoint before it', async () => {
+    await store.endpoints.put(endpoint());
+    await store.endpoints.put(endpoint({ mode: 'manual', url: null, secretsSealed: [], updatedAt: minutes(1) }));
+    await expect(store.endpoints.get('321000')).resolves.toEqual(endpoint({ mode: 'manual', url: null, secretsSealed: [], updatedAt: minutes(1) }));
+    expect(fake.collection('endpoints').size).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import type { ApplicationState, ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications';
 import type { Center, CenterLink } from '../../../src/core/centers';
 import type { DocType } from '../../../src/core/identity';
 import type { ItemId } from '../../../src/core/items';
@@ -163,6 +164,152 @@ export interface AuditRepository {
   listFor(subject: string): Promise<AuditEntry[]>;
 }
 
+/**
+ * An in-app application. The applicant is copied from their verified identity at submission (sealed as in
+ * IdentityRecord); the payload is the type's form as JSON, sealed whole (it holds accounts and a phone).
+ */
+export interface ApplicationRecord extends ApplicationState {
+  id: string;
+  type: ApplicationType;
+  openid: string;
+  /** The client's idempotency key: one application per (openid, requestId). */
+  requestId: string;
+  /** The business-locale center: it receives the delivery and answers. */
+  responsibleCenter: string;
+  centers: { code: string; role: CenterRole }[];
+  /** Unique among applications in flight (one per person per item and center); cleared when final. */
+  inFlightKey: string | null;
+  /** Given at creation from `letterPrefix` and that prefix's next sequence number. */
+  letterNumber: string | null;
+  applicant: { docType: DocType; nameSealed: string; docNumberSealed: string };
+  payloadSealed: string;
+  /** China date by which the responsible center must accept. */
+  acceptBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One line of an application's append-only log: who moved it, when, from which state to which, and why. */
+export interface ApplicationEventRecord {
+  applicationId: string;
+  at: Date;
+  actor: 'employee' | 'relay' | 'center' | 'staff';
+  /** The employee's or staff member's openid, the center code, or "relay". */
+  actorId: string;
+  from: ApplicationStatus | null;
+  to: ApplicationStatus;
+  platformCode: ApplicationState['platformCode'];
+  centerCode: string | null;
+  message: string;
+}
+
+/** A result document a center sent; the bytes live in the file store under `storageKey`. */
+export interface DocumentRecord {
+  id: string;
+  applicationId: string;
+  centerCode: string;
+  name: string;
+  contentType: string;
+  sha256: string;
+  size: number;
+  storageKey: string;
+  at: Date;
+}
+
+export const OUTBOX_TYPES = ['application.submitted', 'application.withdrawn'] as const;
+export type OutboxType = (typeof OUTBOX_TYPES)[number];
+
+/** A delivery owed to a center. `id` is the webhook-id, the same on every retry. */
+export interface OutboxRecord {
+  id: string;
+  applicationId: string;
+  centerCode: string;
+  type: OutboxType;
+  createdAt: Date;
+  dueAt: Date;
+  attempts: number;
+  state: 'pending' | 'delivered' | 'dead';
+  lastError: string | null;
+  deliveredAt: Date | null;
+}
+
+/** One try at a delivery, kept for the center and supervisors to see. */
+export interface DeliveryAttempt {
+  outboxId: string;
+  at: Date;
+  durationMs: number;
+  httpStatus: number | null;
+  error: string | null;
+}
+
+/** A move of an application, applied only if it is still in `expected`, with everything it brings, in one transaction. */
+export interface Transition {
+  id: string;
+  expected: ApplicationState;
+  next: ApplicationState;
+  event: ApplicationEventRecord;
+  outbox?: OutboxRecord[];
+  documents?: DocumentRecord[];
+  /** A center's webhook-id: recorded with the move so a repeated callback is known and changes nothing. */
+  receipt?: { centerCode: string; webhookId: string };
+}
+
+export type TransitionOutcome = 'applied' | 'stale' | 'duplicate';
+
+export type CreateOutcome = { kind: 'created'; letterNumber: string | null } | { kind: 'duplicate'; id: string } | { kind: 'in-flight'; id: string };
+
+export interface ApplicationRepository {
+  /**
+   * Stores a new application with its first events and outbox records in one transaction, giving it the
+   * letter number `letterPrefix` + the prefix's next 4-digit sequence. A repeated (openid, requestId) answers
+   * the existing id; a taken in-flight key answers the application holding it. Either way nothing is written.
+   */
+  create(app: ApplicationRecord, events: ApplicationEventRecord[], outbox: OutboxRecord[], letterPrefix: string | null): Promise<CreateOutcome>;
+  get(id: string): Promise<ApplicationRecord | undefined>;
+  /** The applicant's applications, newest first. */
+  listByApplicant(openid: string): Promise<ApplicationRecord[]>;
+  /** Applications a center takes part in, newest first. */
+  listForCenter(centerCode: string): Promise<ApplicationRecord[]>;
+  /** The log, oldest first. */
+  events(id: string): Promise<ApplicationEventRecord[]>;
+  documents(id: string): Promise<DocumentRecord[]>;
+  /** Whether a center's webhook-id has been applied already. */
+  hasReceipt(centerCode: string, webhookId: string): Promise<boolean>;
+  transition(change: Transition): Promise<TransitionOutcome>;
+}
+
+export interface OutboxRepository {
+  /**
+   * Leases up to `limit` pending records due by `now` for `leaseMs`: two relays never send one record at
+   * the same time, and a record whose relay died is claimed again once its lease runs out.
+   */
+  claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
+  /** Marks a record delivered with its last attempt; `advance` moves the application in the same transaction. */
+  markDelivered(id: string, attempt: DeliveryAttempt, advance?: Transition): Promise<void>;
+  /** Records a failed attempt and when to try again; `retryAt` null dead-letters the record. */
+  markFailed(id: string, attempt: DeliveryAttempt, retryAt: Date | null): Promise<void>;
+  get(id: string): Promise<OutboxRecord | undefined>;
+  listForApplication(applicationId: string): Promise<OutboxRecord[]>;
+  /** Dead letters, oldest first, for supervisors and centers. */
+  listDead(): Promise<OutboxRecord[]>;
+  attempts(outboxId: string): Promise<DeliveryAttempt[]>;
+}
+
+/** Where a center takes its deliveries: an API endpoint with its signing secret (sealed), or its workbench. */
+export interface CenterEndpoint {
+  centerCode: string;
+  mode: 'api' | 'manual';
+  url: string | null;
+  /** whsec_... secrets, sealed; the first signs, all are accepted on callbacks (rotation). */
+  secretsSealed: string[];
+  updatedAt: Date;
+}
+
+export interface EndpointRepository {
+  get(centerCode: string): Promise<CenterEndpoint | undefined>;
+  put(endpoint: CenterEndpoint): Promise<void>;
+}
+
 export type StoreKind = 'pglite' | 'postgres' | 'cloudbase';
 
 export interface Store {
@@ -178,5 +325,8 @@ export interface Store {
   readonly attempts: AttemptRepository;
   readonly consents: ConsentRepository;
   readonly audit: AuditRepository;
+  readonly applications: ApplicationRepository;
+  readonly outbox: OutboxRepository;
+  readonly endpoints: EndpointRepository;
   close(): Promise<void>;
 }

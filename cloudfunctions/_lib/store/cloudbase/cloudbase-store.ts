@@ -1,10 +1,37 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import tcb from '@cloudbase/node-sdk';
+import {
+  APPLICATION_STATUSES,
+  APPLICATION_TYPES,
+  CENTER_ROLES,
+  isFinal,
+  isTransferCode,
+  type ApplicationStatus,
+  type TransferCode,
+} from '../../../../src/core/applications';
 import type { Center, CenterLink } from '../../../../src/core/centers';
 import { DOC_TYPE_CODES } from '../../../../src/core/identity';
 import { isItemId } from '../../../../src/core/items';
 import { ROLES, type Role, type RoleGrant } from '../../../../src/core/roles';
-import type { AuditEntry, ConsentRecord, CounterRequest, IdentityRecord, JumpCountFilter, Store, VerificationSession } from '../port';
+import {
+  OUTBOX_TYPES,
+  type ApplicationEventRecord,
+  type ApplicationRecord,
+  type AuditEntry,
+  type CenterEndpoint,
+  type ConsentRecord,
+  type CounterRequest,
+  type CreateOutcome,
+  type DeliveryAttempt,
+  type DocumentRecord,
+  type IdentityRecord,
+  type JumpCountFilter,
+  type OutboxRecord,
+  type Store,
+  type Transition,
+  type TransitionOutcome,
+  type VerificationSession,
+} from '../port';
 
 /**
  * The store over the CloudBase document database (deployed functions without DATABASE_URL).
@@ -23,6 +50,40 @@ import type { AuditEntry, ConsentRecord, CounterRequest, IdentityRecord, JumpCou
  * - `attempts`:      generated id; subject, at (Date).
  * - `consents`:      generated id; openid, version, at (Date), seq.
  * - `audit`:         generated id; at (Date), actor, action, subject, detail, seq.
+ *
+ * Applications, their outbox and the centers' endpoints (the port's applications, outbox, endpoints):
+ * - `applications`:  id = application id; the ApplicationRecord fields (id included), createdAt and updatedAt
+ *                    as dates, plus `centerCodes` (the codes of `centers`, for the array-contains query of
+ *                    listForCenter) and `eventCount` (how many events it has: the counter naming the next one).
+ * - `requests`:      id = sha256 hex of `${openid}:${requestId}`; applicationId. The (openid, requestId)
+ *                    uniqueness of SQL: create reads and writes it in its transaction.
+ * - `inFlight`:      id = sha256 hex of the in-flight key; applicationId. The in-flight key uniqueness of SQL:
+ *                    written by create, removed by the transition that makes the application final.
+ * - `sequences`:     id = letter prefix; value (the last number given). Read and incremented inside create.
+ * - `events`:        id = `${applicationId}:${n}` with n = 1, 2, ... zero-padded to 6 digits (eventDocId);
+ *                    the ApplicationEventRecord fields, at as a date, `n`. n comes from the application's
+ *                    eventCount, read and bumped in the same transaction, so the log order is the write order.
+ * - `documents`:     id = document id; the DocumentRecord fields (id included), at as a date.
+ * - `outbox`:        id = outbox id (the webhook-id); the OutboxRecord fields (id included), createdAt, dueAt and
+ *                    deliveredAt (or null) as dates, plus `leaseUntil` (a date, or null when nobody holds it).
+ * - `deliveryAttempts`: id = `${outboxId}:${n}` with n = the outbox record's attempts after this one, zero-padded
+ *                    to 6 digits (attemptDocId); outboxId, n, at (Date), durationMs, httpStatus, error.
+ * - `receipts`:      id = sha256 hex of `${centerCode}:${webhookId}`; centerCode, webhookId, applicationId, at.
+ *                    Written with the transition a callback brings, so a repeated callback finds it.
+ * - `endpoints`:     id = center code; the CenterEndpoint fields (centerCode included), updatedAt as a date.
+ *
+ * Every write of applications.create, applications.transition, outbox.markDelivered and outbox.markFailed is
+ * one transaction of single-document operations by id: the documents that decide the answer (requests,
+ * inFlight, the application, receipts, the outbox record) are read first, and the writes that follow include
+ * those same documents, so two concurrent calls meet a write conflict and the SDK runs the loser again
+ * (DATABASE_TRANSACTION_CONFLICT, 3 tries), which then reads the winner's writes and answers duplicate, stale
+ * or in-flight. An answer other than created / applied commits a transaction that wrote nothing.
+ * outbox.claimDue queries the due records, then leases each in its own transaction (see claimDue).
+ *
+ * Indexes these want (console): applications (openid, createdAt desc), applications (centerCodes, createdAt
+ * desc), events (applicationId, n), documents (applicationId, at), outbox (state, dueAt), outbox
+ * (applicationId, createdAt), outbox (state, createdAt), deliveryAttempts (outboxId, n). No unique index is
+ * needed: every uniqueness SQL has is a document id here.
  *
  * `seq` (see nextSeq) stands in for SQL's bigserial id, which CloudBase has not: a client-generated string
  * that sorts by the time of the write, then by a counter within this function instance, then by random bits.
@@ -57,6 +118,16 @@ export const COLLECTIONS = {
   attempts: 'attempts',
   consents: 'consents',
   audit: 'audit',
+  applications: 'applications',
+  requests: 'requests',
+  inFlight: 'inFlight',
+  sequences: 'sequences',
+  events: 'events',
+  documents: 'documents',
+  outbox: 'outbox',
+  deliveryAttempts: 'deliveryAttempts',
+  receipts: 'receipts',
+  endpoints: 'endpoints',
 } as const;
 
 /** The most documents one `get()` returns on CloudBase. */
@@ -69,6 +140,35 @@ type Doc = Record<string, unknown>;
 
 export function linkDocId(centerCode: string, item: number): string {
   return `${centerCode}:${item}`;
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The `requests` document of one (openid, requestId). */
+export function requestDocId(openid: string, requestId: string): string {
+  return sha256Hex(`${openid}:${requestId}`);
+}
+
+/** The `inFlight` document of one in-flight key. */
+export function inFlightDocId(inFlightKey: string): string {
+  return sha256Hex(inFlightKey);
+}
+
+/** The `receipts` document of one center's webhook-id. */
+export function receiptDocId(centerCode: string, webhookId: string): string {
+  return sha256Hex(`${centerCode}:${webhookId}`);
+}
+
+/** The `events` document of an application's n-th event (from 1). */
+export function eventDocId(applicationId: string, n: number): string {
+  return `${applicationId}:${String(n).padStart(6, '0')}`;
+}
+
+/** The `deliveryAttempts` document of an outbox record's n-th attempt (from 1). */
+export function attemptDocId(outboxId: string, n: number): string {
+  return `${outboxId}:${String(n).padStart(6, '0')}`;
 }
 
 export function openCloudbaseStore(options: { env: string; serviceUrl?: string; secretId?: string; secretKey?: string }): Store {
@@ -96,6 +196,13 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
   const attempts = () => db.collection(COLLECTIONS.attempts);
   const consents = () => db.collection(COLLECTIONS.consents);
   const audit = () => db.collection(COLLECTIONS.audit);
+  const applications = () => db.collection(COLLECTIONS.applications);
+  const events = () => db.collection(COLLECTIONS.events);
+  const documents = () => db.collection(COLLECTIONS.documents);
+  const outbox = () => db.collection(COLLECTIONS.outbox);
+  const deliveryAttempts = () => db.collection(COLLECTIONS.deliveryAttempts);
+  const receipts = () => db.collection(COLLECTIONS.receipts);
+  const endpoints = () => db.collection(COLLECTIONS.endpoints);
 
   return {
     kind: 'cloudbase',
@@ -294,6 +401,155 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         return (await fetchAll(COLLECTIONS.audit, audit().where({ subject }), ['at', 'seq'])).map(toAuditEntry);
       },
     },
+    applications: {
+      create: (app, appEvents, records, letterPrefix) =>
+        runTransaction(db, async (tx): Promise<CreateOutcome> => {
+          // reads first: the documents that decide the answer, then the writes (which include them)
+          const requestRef = tx.collection(COLLECTIONS.requests).doc(requestDocId(app.openid, app.requestId));
+          const same = transactionDoc(await requestRef.get(), COLLECTIONS.requests);
+          if (same) return { kind: 'duplicate', id: str(same, 'applicationId', COLLECTIONS.requests) };
+          const inFlightRef = app.inFlightKey === null ? undefined : tx.collection(COLLECTIONS.inFlight).doc(inFlightDocId(app.inFlightKey));
+          if (inFlightRef) {
+            const holder = transactionDoc(await inFlightRef.get(), COLLECTIONS.inFlight);
+            if (holder) return { kind: 'in-flight', id: str(holder, 'applicationId', COLLECTIONS.inFlight) };
+          }
+          // set would overwrite an application or outbox record with the same id: refuse, as SQL's primary keys do
+          const appRef = tx.collection(COLLECTIONS.applications).doc(app.id);
+          if (transactionDoc(await appRef.get(), COLLECTIONS.applications)) {
+            throw new Error(`CloudBase applications: application ${app.id} conflicts with an existing one`);
+          }
+          await refuseExisting(tx, COLLECTIONS.outbox, records.map((r) => r.id));
+          let letterNumber: string | null = null;
+          if (letterPrefix !== null) {
+            const sequenceRef = tx.collection(COLLECTIONS.sequences).doc(letterPrefix);
+            const sequence = transactionDoc(await sequenceRef.get(), COLLECTIONS.sequences);
+            const value = (sequence ? num(sequence, 'value', COLLECTIONS.sequences) : 0) + 1;
+            await sequenceRef.set({ value });
+            letterNumber = `${letterPrefix}${String(value).padStart(4, '0')}`;
+          }
+          await appRef.set(applicationDoc({ ...app, letterNumber }, appEvents.length));
+          await requestRef.set({ applicationId: app.id });
+          if (inFlightRef) await inFlightRef.set({ applicationId: app.id });
+          for (const [i, event] of appEvents.entries()) {
+            await tx.collection(COLLECTIONS.events).doc(eventDocId(app.id, i + 1)).set(eventDoc(event, i + 1));
+          }
+          for (const record of records) await tx.collection(COLLECTIONS.outbox).doc(record.id).set(outboxDoc(record));
+          return { kind: 'created', letterNumber };
+        }),
+      async get(id) {
+        const doc = await getById(applications(), id);
+        return doc ? toApplication(doc) : undefined;
+      },
+      async listByApplicant(openid) {
+        return (await fetchAll(COLLECTIONS.applications, applications().where({ openid }), [{ desc: 'createdAt' }, '_id'])).map(toApplication);
+      },
+      async listForCenter(centerCode) {
+        // equality on an array field matches the documents whose array contains the value
+        const docs = await fetchAll(COLLECTIONS.applications, applications().where({ centerCodes: centerCode }), [{ desc: 'createdAt' }, '_id']);
+        return docs.map(toApplication);
+      },
+      async events(id) {
+        return (await fetchAll(COLLECTIONS.events, events().where({ applicationId: id }), 'n')).map(toEvent);
+      },
+      async documents(id) {
+        return (await fetchAll(COLLECTIONS.documents, documents().where({ applicationId: id }), ['at', '_id'])).map(toDocument);
+      },
+      async hasReceipt(centerCode, webhookId) {
+        return (await getById(receipts(), receiptDocId(centerCode, webhookId))) !== undefined;
+      },
+      transition: (change) =>
+        runTransaction(db, async (tx): Promise<TransitionOutcome> => {
+          const plan = await planTransition(tx, change);
+          if (plan.outcome === 'applied') await plan.write();
+          return plan.outcome;
+        }),
+    },
+    outbox: {
+      async claimDue(now, limit, leaseMs) {
+        // Not SQL's one UPDATE ... FOR UPDATE SKIP LOCKED: a query finds the candidates, then each is leased in
+        // its own single-document transaction that reads it again and leases it only if it is still claimable.
+        // Two relays leasing one record meet a write conflict; the SDK runs the loser again, which then sees
+        // the lease and passes the record over. So a record is never leased twice at once, but a claim can
+        // answer fewer than `limit` records while more are due (those another relay took in between).
+        // At most PAGE_SIZE records per claim.
+        if (limit <= 0) return [];
+        const candidates = docList(
+          await outbox()
+            .where({ state: 'pending', dueAt: _.lte(now), leaseUntil: _.eq(null).or(_.lte(now)) })
+            .orderBy('dueAt', 'asc')
+            .orderBy('_id', 'asc')
+            .limit(Math.min(limit, PAGE_SIZE))
+            .field({ _id: true })
+            .get(),
+          COLLECTIONS.outbox,
+        ).map((doc) => str(doc, '_id', COLLECTIONS.outbox));
+        const leaseUntil = new Date(now.getTime() + leaseMs);
+        const claimed: OutboxRecord[] = [];
+        await forEachLimited(candidates, WRITE_CONCURRENCY, async (id) => {
+          const record = await runTransaction(db, async (tx) => {
+            const ref = tx.collection(COLLECTIONS.outbox).doc(id);
+            const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
+            if (!current || !claimable(current, now)) return undefined;
+            await ref.update({ leaseUntil });
+            return toOutbox(current);
+          });
+          if (record) claimed.push(record);
+        });
+        return claimed.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      },
+      async markDelivered(id, attempt, advance) {
+        await runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.outbox).doc(id);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
+          if (!current) throw new Error(`CloudBase outbox: no record ${id}`);
+          // the application moved on by itself (a callback came first): the delivery is still recorded
+          const plan = advance ? await planTransition(tx, advance) : undefined;
+          if (plan?.outcome === 'applied') await plan.write();
+          const n = num(current, 'attempts', COLLECTIONS.outbox) + 1;
+          await tx.collection(COLLECTIONS.deliveryAttempts).doc(attemptDocId(id, n)).set(attemptDoc(attempt, n));
+          await ref.update({ state: 'delivered', attempts: n, deliveredAt: attempt.at, leaseUntil: null, lastError: null });
+        });
+      },
+      async markFailed(id, attempt, retryAt) {
+        await runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.outbox).doc(id);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
+          if (!current) throw new Error(`CloudBase outbox: no record ${id}`);
+          const n = num(current, 'attempts', COLLECTIONS.outbox) + 1;
+          await tx.collection(COLLECTIONS.deliveryAttempts).doc(attemptDocId(id, n)).set(attemptDoc(attempt, n));
+          await ref.update({
+            attempts: n,
+            lastError: attempt.error ?? `HTTP ${attempt.httpStatus}`,
+            leaseUntil: null,
+            ...(retryAt === null ? { state: 'dead' } : { state: 'pending', dueAt: retryAt }),
+          });
+        });
+      },
+      async get(id) {
+        const doc = await getById(outbox(), id);
+        return doc ? toOutbox(doc) : undefined;
+      },
+      async listForApplication(applicationId) {
+        return (await fetchAll(COLLECTIONS.outbox, outbox().where({ applicationId }), ['createdAt', '_id'])).map(toOutbox);
+      },
+      async listDead() {
+        return (await fetchAll(COLLECTIONS.outbox, outbox().where({ state: 'dead' }), ['createdAt', '_id'])).map(toOutbox);
+      },
+      async attempts(outboxId) {
+        return (await fetchAll(COLLECTIONS.deliveryAttempts, deliveryAttempts().where({ outboxId }), 'n')).map(toAttempt);
+      },
+    },
+    endpoints: {
+      async get(centerCode) {
+        const doc = await getById(endpoints(), centerCode);
+        return doc ? toEndpoint(doc) : undefined;
+      },
+      async put(e) {
+        await endpoints()
+          .doc(e.centerCode)
+          .set({ centerCode: e.centerCode, mode: e.mode, url: e.url, secretsSealed: [...e.secretsSealed], updatedAt: e.updatedAt });
+      },
+    },
     close: async () => {
       // nothing to release: the SDK opens no session, every call is an independent signed HTTPS request
     },
@@ -303,14 +559,20 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
 // ---------------------------------------------------------------------------------------------------------
 // reading documents
 
+/** A field to order by: ascending when named alone, descending as `{ desc: field }`. */
+type OrderKey = string | { desc: string };
+
 /**
- * Every document of a query, PAGE_SIZE at a time, ordered by `order` (one field or several, ascending) so
- * that pages do not overlap: the fields together must be unique.
+ * Every document of a query, PAGE_SIZE at a time, ordered by `order` (one field or several) so that pages
+ * do not overlap: the fields together must be unique.
  */
-async function fetchAll(collection: string, query: Collection | Query, order: string | readonly string[]): Promise<Doc[]> {
+async function fetchAll(collection: string, query: Collection | Query, order: OrderKey | readonly OrderKey[]): Promise<Doc[]> {
   const all: Doc[] = [];
-  const fields = typeof order === 'string' ? [order] : order;
-  const ordered = fields.reduce<Collection | Query>((q, field) => q.orderBy(field, 'asc'), query);
+  const fields: readonly OrderKey[] = typeof order === 'string' || !Array.isArray(order) ? [order as OrderKey] : order;
+  const ordered = fields.reduce<Collection | Query>(
+    (q, field) => (typeof field === 'string' ? q.orderBy(field, 'asc') : q.orderBy(field.desc, 'desc')),
+    query,
+  );
   for (let offset = 0; ; offset += PAGE_SIZE) {
     const page = docList(await ordered.skip(offset).limit(PAGE_SIZE).get(), collection);
     all.push(...page);
@@ -391,6 +653,30 @@ function nullableStr(doc: Doc, key: string, collection: string): string | null {
 function date(doc: Doc, key: string, collection: string): Date {
   const v = doc[key];
   if (!(v instanceof Date) || Number.isNaN(v.getTime())) throw new Error(`CloudBase ${collection}: field ${key} of ${String(doc._id)} is not a date`);
+  return v;
+}
+
+function num(doc: Doc, key: string, collection: string): number {
+  const v = doc[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`CloudBase ${collection}: field ${key} of ${String(doc._id)} is not a number`);
+  return v;
+}
+
+/** A number, or null when the field is null or missing. */
+function nullableNum(doc: Doc, key: string, collection: string): number | null {
+  return doc[key] === null || doc[key] === undefined ? null : num(doc, key, collection);
+}
+
+/** A date, or null when the field is null or missing. */
+function nullableDate(doc: Doc, key: string, collection: string): Date | null {
+  return doc[key] === null || doc[key] === undefined ? null : date(doc, key, collection);
+}
+
+/** A platform code, or null when the field is null or missing. */
+function platformCode(doc: Doc, key: string, collection: string): TransferCode | null {
+  const v = doc[key];
+  if (v === null || v === undefined) return null;
+  if (!isTransferCode(v)) throw new Error(`CloudBase ${collection}: field ${key} of ${String(doc._id)} is not a platform code`);
   return v;
 }
 
@@ -550,6 +836,254 @@ function toAuditEntry(doc: Doc): AuditEntry {
     subject: str(doc, 'subject', c),
     detail: str(doc, 'detail', c),
   };
+}
+
+/** The application document: the record, the codes of its centers, and how many events it has. */
+function applicationDoc(app: ApplicationRecord, eventCount: number): Doc {
+  return {
+    id: app.id,
+    type: app.type,
+    openid: app.openid,
+    requestId: app.requestId,
+    status: app.status,
+    platformCode: app.platformCode,
+    responsibleCenter: app.responsibleCenter,
+    centers: app.centers.map((c) => ({ code: c.code, role: c.role })),
+    centerCodes: app.centers.map((c) => c.code),
+    inFlightKey: app.inFlightKey,
+    letterNumber: app.letterNumber,
+    applicant: { docType: app.applicant.docType, nameSealed: app.applicant.nameSealed, docNumberSealed: app.applicant.docNumberSealed },
+    payloadSealed: app.payloadSealed,
+    acceptBy: app.acceptBy,
+    createdAt: app.createdAt,
+    updatedAt: app.updatedAt,
+    eventCount,
+  };
+}
+
+function toApplication(doc: Doc): ApplicationRecord {
+  const c = COLLECTIONS.applications;
+  const centers = doc.centers;
+  if (!Array.isArray(centers)) throw new Error(`CloudBase ${c}: centers of ${String(doc._id)} is not a list`);
+  const applicant = doc.applicant;
+  if (!isDoc(applicant)) throw new Error(`CloudBase ${c}: applicant of ${String(doc._id)} is not an object`);
+  return {
+    id: str(doc, 'id', c),
+    type: oneOf(doc, 'type', c, APPLICATION_TYPES),
+    openid: str(doc, 'openid', c),
+    requestId: str(doc, 'requestId', c),
+    status: oneOf(doc, 'status', c, APPLICATION_STATUSES),
+    platformCode: platformCode(doc, 'platformCode', c),
+    responsibleCenter: str(doc, 'responsibleCenter', c),
+    centers: centers.map((x) => {
+      if (!isDoc(x)) throw new Error(`CloudBase ${c}: a center of ${String(doc._id)} is not an object`);
+      return { code: str(x, 'code', c), role: oneOf(x, 'role', c, CENTER_ROLES) };
+    }),
+    inFlightKey: nullableStr(doc, 'inFlightKey', c),
+    letterNumber: nullableStr(doc, 'letterNumber', c),
+    applicant: {
+      docType: oneOf(applicant, 'docType', c, DOC_TYPE_CODES),
+      nameSealed: str(applicant, 'nameSealed', c),
+      docNumberSealed: str(applicant, 'docNumberSealed', c),
+    },
+    payloadSealed: str(doc, 'payloadSealed', c),
+    acceptBy: str(doc, 'acceptBy', c),
+    createdAt: date(doc, 'createdAt', c),
+    updatedAt: date(doc, 'updatedAt', c),
+  };
+}
+
+const EVENT_ACTORS = ['employee', 'relay', 'center', 'staff'] as const;
+
+function eventDoc(e: ApplicationEventRecord, n: number): Doc {
+  return {
+    applicationId: e.applicationId,
+    n,
+    at: e.at,
+    actor: e.actor,
+    actorId: e.actorId,
+    from: e.from,
+    to: e.to,
+    platformCode: e.platformCode,
+    centerCode: e.centerCode,
+    message: e.message,
+  };
+}
+
+function toEvent(doc: Doc): ApplicationEventRecord {
+  const c = COLLECTIONS.events;
+  const from: ApplicationStatus | null = doc.from === null || doc.from === undefined ? null : oneOf(doc, 'from', c, APPLICATION_STATUSES);
+  return {
+    applicationId: str(doc, 'applicationId', c),
+    at: date(doc, 'at', c),
+    actor: oneOf(doc, 'actor', c, EVENT_ACTORS),
+    actorId: str(doc, 'actorId', c),
+    from,
+    to: oneOf(doc, 'to', c, APPLICATION_STATUSES),
+    platformCode: platformCode(doc, 'platformCode', c),
+    centerCode: nullableStr(doc, 'centerCode', c),
+    message: str(doc, 'message', c),
+  };
+}
+
+function documentDoc(d: DocumentRecord): Doc {
+  return {
+    id: d.id,
+    applicationId: d.applicationId,
+    centerCode: d.centerCode,
+    name: d.name,
+    contentType: d.contentType,
+    sha256: d.sha256,
+    size: d.size,
+    storageKey: d.storageKey,
+    at: d.at,
+  };
+}
+
+function toDocument(doc: Doc): DocumentRecord {
+  const c = COLLECTIONS.documents;
+  return {
+    id: str(doc, 'id', c),
+    applicationId: str(doc, 'applicationId', c),
+    centerCode: str(doc, 'centerCode', c),
+    name: str(doc, 'name', c),
+    contentType: str(doc, 'contentType', c),
+    sha256: str(doc, 'sha256', c),
+    size: num(doc, 'size', c),
+    storageKey: str(doc, 'storageKey', c),
+    at: date(doc, 'at', c),
+  };
+}
+
+/** A new outbox document: the record, held by nobody. */
+function outboxDoc(o: OutboxRecord): Doc {
+  return {
+    id: o.id,
+    applicationId: o.applicationId,
+    centerCode: o.centerCode,
+    type: o.type,
+    createdAt: o.createdAt,
+    dueAt: o.dueAt,
+    attempts: o.attempts,
+    state: o.state,
+    lastError: o.lastError,
+    deliveredAt: o.deliveredAt,
+    leaseUntil: null,
+  };
+}
+
+function toOutbox(doc: Doc): OutboxRecord {
+  const c = COLLECTIONS.outbox;
+  return {
+    id: str(doc, 'id', c),
+    applicationId: str(doc, 'applicationId', c),
+    centerCode: str(doc, 'centerCode', c),
+    type: oneOf(doc, 'type', c, OUTBOX_TYPES),
+    createdAt: date(doc, 'createdAt', c),
+    dueAt: date(doc, 'dueAt', c),
+    attempts: num(doc, 'attempts', c),
+    state: oneOf(doc, 'state', c, ['pending', 'delivered', 'dead'] as const),
+    lastError: nullableStr(doc, 'lastError', c),
+    deliveredAt: nullableDate(doc, 'deliveredAt', c),
+  };
+}
+
+/** What the claim query asks, checked again on the document read inside the lease transaction. */
+function claimable(doc: Doc, now: Date): boolean {
+  const c = COLLECTIONS.outbox;
+  const leaseUntil = nullableDate(doc, 'leaseUntil', c);
+  return doc.state === 'pending' && date(doc, 'dueAt', c) <= now && (leaseUntil === null || leaseUntil <= now);
+}
+
+function attemptDoc(a: DeliveryAttempt, n: number): Doc {
+  return { outboxId: a.outboxId, n, at: a.at, durationMs: Math.round(a.durationMs), httpStatus: a.httpStatus, error: a.error };
+}
+
+function toAttempt(doc: Doc): DeliveryAttempt {
+  const c = COLLECTIONS.deliveryAttempts;
+  return {
+    outboxId: str(doc, 'outboxId', c),
+    at: date(doc, 'at', c),
+    durationMs: num(doc, 'durationMs', c),
+    httpStatus: nullableNum(doc, 'httpStatus', c),
+    error: nullableStr(doc, 'error', c),
+  };
+}
+
+function toEndpoint(doc: Doc): CenterEndpoint {
+  const c = COLLECTIONS.endpoints;
+  const secrets = doc.secretsSealed;
+  if (!Array.isArray(secrets) || !secrets.every((x): x is string => typeof x === 'string')) {
+    throw new Error(`CloudBase ${c}: secretsSealed of ${String(doc._id)} is not a list of strings`);
+  }
+  return {
+    centerCode: str(doc, 'centerCode', c),
+    mode: oneOf(doc, 'mode', c, ['api', 'manual'] as const),
+    url: nullableStr(doc, 'url', c),
+    secretsSealed: secrets,
+    updatedAt: date(doc, 'updatedAt', c),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// transitions
+
+type TransitionPlan = { outcome: 'duplicate' | 'stale' } | { outcome: 'applied'; write: () => Promise<void> };
+
+/**
+ * The reads of a transition inside `tx`, and, when it applies, the writes that carry it out. Reading
+ * everything before writing anything lets a caller add its own writes (markDelivered) and lets 'duplicate'
+ * and 'stale' commit a transaction that wrote nothing.
+ */
+async function planTransition(tx: Transaction, c: Transition): Promise<TransitionPlan> {
+  const receiptRef = c.receipt ? tx.collection(COLLECTIONS.receipts).doc(receiptDocId(c.receipt.centerCode, c.receipt.webhookId)) : undefined;
+  if (receiptRef && transactionDoc(await receiptRef.get(), COLLECTIONS.receipts)) return { outcome: 'duplicate' };
+  const appRef = tx.collection(COLLECTIONS.applications).doc(c.id);
+  const current = transactionDoc(await appRef.get(), COLLECTIONS.applications);
+  const a = COLLECTIONS.applications;
+  if (!current || oneOf(current, 'status', a, APPLICATION_STATUSES) !== c.expected.status || platformCode(current, 'platformCode', a) !== c.expected.platformCode) {
+    return { outcome: 'stale' };
+  }
+  // set would overwrite an outbox record or document with the same id: refuse, as SQL's primary keys do
+  await refuseExisting(tx, COLLECTIONS.outbox, (c.outbox ?? []).map((o) => o.id));
+  await refuseExisting(tx, COLLECTIONS.documents, (c.documents ?? []).map((d) => d.id));
+  const n = num(current, 'eventCount', a) + 1;
+  const final = isFinal(c.next.status);
+  const heldKey = nullableStr(current, 'inFlightKey', a);
+  return {
+    outcome: 'applied',
+    write: async () => {
+      await appRef.update({
+        status: c.next.status,
+        platformCode: c.next.platformCode,
+        updatedAt: c.event.at,
+        eventCount: n,
+        ...(final ? { inFlightKey: null } : {}),
+      });
+      // the application holds its key exactly as long as the inFlight document names it (both are written
+      // together by create and ended together here), so the document of the held key is this application's
+      if (final && heldKey !== null) await tx.collection(COLLECTIONS.inFlight).doc(inFlightDocId(heldKey)).remove();
+      await tx.collection(COLLECTIONS.events).doc(eventDocId(c.id, n)).set(eventDoc(c.event, n));
+      for (const record of c.outbox ?? []) await tx.collection(COLLECTIONS.outbox).doc(record.id).set(outboxDoc(record));
+      for (const d of c.documents ?? []) await tx.collection(COLLECTIONS.documents).doc(d.id).set(documentDoc(d));
+      if (c.receipt && receiptRef) {
+        await receiptRef.set({ centerCode: c.receipt.centerCode, webhookId: c.receipt.webhookId, applicationId: c.id, at: c.event.at });
+      }
+    },
+  };
+}
+
+/**
+ * Throws (rolling the transaction back) when a document about to be created by `set` exists already: a
+ * unique id taken twice is a caller's bug, and overwriting, say, a delivered outbox record with a pending
+ * one would send it again.
+ */
+async function refuseExisting(tx: Transaction, collection: string, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    if (transactionDoc(await tx.collection(collection).doc(id).get(), collection)) {
+      throw new Error(`CloudBase ${collection}: ${id} conflicts with an existing one`);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

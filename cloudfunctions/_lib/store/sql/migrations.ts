@@ -127,4 +127,95 @@ export const MIGRATIONS: readonly Migration[] = [
       create index counter_requests_openid on counter_requests (openid);
     `,
   },
+  {
+    version: 4,
+    name: 'applications, events, documents, outbox, delivery attempts, callback receipts, endpoints, sequences',
+    sql: `
+      create table applications (
+        id text primary key,
+        type text not null,
+        openid text not null,
+        request_id text not null,
+        status text not null,
+        platform_code text,
+        responsible_center text not null,
+        centers jsonb not null,
+        in_flight_key text unique,
+        letter_number text unique,
+        applicant jsonb not null,
+        payload_sealed text not null,
+        accept_by text not null,
+        created_at timestamptz not null,
+        updated_at timestamptz not null,
+        unique (openid, request_id)
+      );
+      create index applications_openid on applications (openid, created_at desc);
+      create index applications_centers on applications using gin (centers jsonb_path_ops);
+      create table application_events (
+        id bigserial primary key,
+        application_id text not null references applications (id),
+        at timestamptz not null,
+        actor text not null,
+        actor_id text not null,
+        from_status text,
+        to_status text not null,
+        platform_code text,
+        center_code text,
+        message text not null
+      );
+      create index application_events_app on application_events (application_id, id);
+      create table documents (
+        id text primary key,
+        application_id text not null references applications (id),
+        center_code text not null,
+        name text not null,
+        content_type text not null,
+        sha256 text not null,
+        size integer not null,
+        storage_key text not null,
+        at timestamptz not null
+      );
+      create index documents_app on documents (application_id);
+      create table outbox (
+        id text primary key,
+        application_id text not null references applications (id),
+        center_code text not null,
+        type text not null,
+        created_at timestamptz not null,
+        due_at timestamptz not null,
+        attempts integer not null default 0,
+        state text not null check (state in ('pending', 'delivered', 'dead')),
+        last_error text,
+        lease_until timestamptz,
+        delivered_at timestamptz
+      );
+      create index outbox_due on outbox (due_at) where state = 'pending';
+      create table delivery_attempts (
+        id bigserial primary key,
+        outbox_id text not null references outbox (id),
+        at timestamptz not null,
+        duration_ms integer not null,
+        http_status integer,
+        error text
+      );
+      create index delivery_attempts_outbox on delivery_attempts (outbox_id, id);
+      create table callback_receipts (
+        center_code text not null,
+        webhook_id text not null,
+        at timestamptz not null,
+        primary key (center_code, webhook_id)
+      );
+      create table endpoints (
+        center_code text primary key,
+        mode text not null check (mode in ('api', 'manual')),
+        url text,
+        secrets_sealed jsonb not null,
+        updated_at timestamptz not null
+      );
+      create table sequences (
+        key text primary key,
+        value integer not null
+      );
+    `,
+  },
 ];

@@ -1,0 +1,339 @@
+import { isFinal, type ApplicationStatus, type TransferCode } from '../../../../src/core/applications';
+import type {
+  ApplicationEventRecord,
+  ApplicationRecord,
+  ApplicationRepository,
+  CenterEndpoint,
+  DeliveryAttempt,
+  DocumentRecord,
+  EndpointRepository,
+  OutboxRecord,
+  OutboxRepository,
+  Transition,
+  TransitionOutcome,
+} from '../port';
+import type { SqlDriver } from './driver';
+
+interface ApplicationRow {
+  id: string;
+  type: ApplicationRecord['type'];
+  openid: string;
+  request_id: string;
+  status: ApplicationStatus;
+  platform_code: TransferCode | null;
+  responsible_center: string;
+  centers: ApplicationRecord['centers'];
+  in_flight_key: string | null;
+  letter_number: string | null;
+  applicant: ApplicationRecord['applicant'];
+  payload_sealed: string;
+  accept_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toApplication = (r: ApplicationRow): ApplicationRecord => ({
+  id: r.id,
+  type: r.type,
+  openid: r.openid,
+  requestId: r.request_id,
+  status: r.status,
+  platformCode: r.platform_code,
+  responsibleCenter: r.responsible_center,
+  centers: r.centers,
+  inFlightKey: r.in_flight_key,
+  letterNumber: r.letter_number,
+  applicant: r.applicant,
+  payloadSealed: r.payload_sealed,
+  acceptBy: r.accept_by,
+  createdAt: new Date(r.created_at),
+  updatedAt: new Date(r.updated_at),
+});
+
+interface EventRow {
+  application_id: string;
+  at: Date;
+  actor: ApplicationEventRecord['actor'];
+  actor_id: string;
+  from_status: ApplicationStatus | null;
+  to_status: ApplicationStatus;
+  platform_code: TransferCode | null;
+  center_code: string | null;
+  message: string;
+}
+
+const toEvent = (r: EventRow): ApplicationEventRecord => ({
+  applicationId: r.application_id,
+  at: new Date(r.at),
+  actor: r.actor,
+  actorId: r.actor_id,
+  from: r.from_status,
+  to: r.to_status,
+  platformCode: r.platform_code,
+  centerCode: r.center_code,
+  message: r.message,
+});
+
+interface DocumentRow {
+  id: string;
+  application_id: string;
+  center_code: string;
+  name: string;
+  content_type: string;
+  sha256: string;
+  size: number;
+  storage_key: string;
+  at: Date;
+}
+
+const toDocument = (r: DocumentRow): DocumentRecord => ({
+  id: r.id,
+  applicationId: r.application_id,
+  centerCode: r.center_code,
+  name: r.name,
+  contentType: r.content_type,
+  sha256: r.sha256,
+  size: r.size,
+  storageKey: r.storage_key,
+  at: new Date(r.at),
+});
+
+interface OutboxRow {
+  id: string;
+  application_id: string;
+  center_code: string;
+  type: OutboxRecord['type'];
+  created_at: Date;
+  due_at: Date;
+  attempts: number;
+  state: OutboxRecord['state'];
+  last_error: string | null;
+  delivered_at: Date | null;
+}
+
+const toOutbox = (r: OutboxRow): OutboxRecord => ({
+  id: r.id,
+  applicationId: r.application_id,
+  centerCode: r.center_code,
+  type: r.type,
+  createdAt: new Date(r.created_at),
+  dueAt: new Date(r.due_at),
+  attempts: r.attempts,
+  state: r.state,
+  lastError: r.last_error,
+  deliveredAt: r.delivered_at ? new Date(r.delivered_at) : null,
+});
+
+async function insertEvents(tx: SqlDriver, events: readonly ApplicationEventRecord[]) {
+  for (const e of events) {
+    await tx.query(
+      `insert into application_events (application_id, at, actor, actor_id, from_status, to_status, platform_code, center_code, message)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [e.applicationId, e.at, e.actor, e.actorId, e.from, e.to, e.platformCode, e.centerCode, e.message],
+    );
+  }
+}
+
+async function insertOutbox(tx: SqlDriver, records: readonly OutboxRecord[]) {
+  for (const o of records) {
+    await tx.query(
+      `insert into outbox (id, application_id, center_code, type, created_at, due_at, attempts, state, last_error, delivered_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [o.id, o.applicationId, o.centerCode, o.type, o.createdAt, o.dueAt, o.attempts, o.state, o.lastError, o.deliveredAt],
+    );
+  }
+}
+
+async function insertDocuments(tx: SqlDriver, documents: readonly DocumentRecord[]) {
+  for (const d of documents) {
+    await tx.query(
+      `insert into documents (id, application_id, center_code, name, content_type, sha256, size, storage_key, at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [d.id, d.applicationId, d.centerCode, d.name, d.contentType, d.sha256, d.size, d.storageKey, d.at],
+    );
+  }
+}
+
+/** Signals a rollback that is an answer, not an error. */
+class Outcome extends Error {
+  constructor(readonly outcome: TransitionOutcome) {
+    super(outcome);
+  }
+}
+
+/** Applies a transition inside `tx`; throws Outcome to roll back a duplicate or a stale move. */
+async function applyTransition(tx: SqlDriver, c: Transition): Promise<void> {
+  if (c.receipt) {
+    const fresh = await tx.query('insert into callback_receipts (center_code, webhook_id, at) values ($1, $2, $3) on conflict do nothing returning webhook_id', [
+      c.receipt.centerCode,
+      c.receipt.webhookId,
+      c.event.at,
+    ]);
+    if (fresh.length === 0) throw new Outcome('duplicate');
+  }
+  const moved = await tx.query(
+    `update applications set status = $4, platform_code = $5, updated_at = $6,
+       in_flight_key = case when $7::boolean then null else in_flight_key end
+     where id = $1 and status = $2 and platform_code is not distinct from $3 returning id`,
+    [c.id, c.expected.status, c.expected.platformCode, c.next.status, c.next.platformCode, c.event.at, isFinal(c.next.status)],
+  );
+  if (moved.length === 0) throw new Outcome('stale');
+  await insertEvents(tx, [c.event]);
+  await insertOutbox(tx, c.outbox ?? []);
+  await insertDocuments(tx, c.documents ?? []);
+}
+
+async function transitionIn(driver: SqlDriver, c: Transition, also?: (tx: SqlDriver) => Promise<void>): Promise<TransitionOutcome> {
+  try {
+    await driver.transaction(async (tx) => {
+      await applyTransition(tx, c);
+      await also?.(tx);
+    });
+    return 'applied';
+  } catch (error) {
+    if (error instanceof Outcome) return error.outcome;
+    throw error;
+  }
+}
+
+async function recordAttempt(tx: SqlDriver, a: DeliveryAttempt) {
+  await tx.query('insert into delivery_attempts (outbox_id, at, duration_ms, http_status, error) values ($1, $2, $3, $4, $5)', [
+    a.outboxId,
+    a.at,
+    Math.round(a.durationMs),
+    a.httpStatus,
+    a.error,
+  ]);
+}
+
+export function sqlApplications(driver: SqlDriver): ApplicationRepository {
+  return {
+    create: (app, events, outbox, letterPrefix) =>
+      driver.transaction(async (tx) => {
+        const inserted = await tx.query(
+          `insert into applications (id, type, openid, request_id, status, platform_code, responsible_center, centers, in_flight_key,
+             letter_number, applicant, payload_sealed, accept_by, created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11, $12, $13, $14) on conflict do nothing returning id`,
+          [
+            app.id, app.type, app.openid, app.requestId, app.status, app.platformCode, app.responsibleCenter, JSON.stringify(app.centers),
+            app.inFlightKey, JSON.stringify(app.applicant), app.payloadSealed, app.acceptBy, app.createdAt, app.updatedAt,
+          ],
+        );
+        if (inserted.length === 0) {
+          const [same] = await tx.query<{ id: string }>('select id from applications where openid = $1 and request_id = $2', [app.openid, app.requestId]);
+          if (same) return { kind: 'duplicate', id: same.id } as const;
+          const [holder] = await tx.query<{ id: string }>('select id from applications where in_flight_key = $1', [app.inFlightKey]);
+          if (holder) return { kind: 'in-flight', id: holder.id } as const;
+          throw new Error(`application ${app.id} conflicts with an existing one`);
+        }
+        let letterNumber: string | null = null;
+        if (letterPrefix !== null) {
+          const [seq] = await tx.query<{ value: number }>(
+            'insert into sequences (key, value) values ($1, 1) on conflict (key) do update set value = sequences.value + 1 returning value',
+            [letterPrefix],
+          );
+          letterNumber = `${letterPrefix}${String(seq.value).padStart(4, '0')}`;
+          await tx.query('update applications set letter_number = $2 where id = $1', [app.id, letterNumber]);
+        }
+        await insertEvents(tx, events);
+        await insertOutbox(tx, outbox);
+        return { kind: 'created', letterNumber } as const;
+      }),
+    async get(id) {
+      const [row] = await driver.query<ApplicationRow>('select * from applications where id = $1', [id]);
+      return row ? toApplication(row) : undefined;
+    },
+    async listByApplicant(openid) {
+      return (await driver.query<ApplicationRow>('select * from applications where openid = $1 order by created_at desc, id', [openid])).map(toApplication);
+    },
+    async listForCenter(centerCode) {
+      const rows = await driver.query<ApplicationRow>('select * from applications where centers @> $1::jsonb order by created_at desc, id', [
+        JSON.stringify([{ code: centerCode }]),
+      ]);
+      return rows.map(toApplication);
+    },
+    async events(id) {
+      return (await driver.query<EventRow>('select * from application_events where application_id = $1 order by id', [id])).map(toEvent);
+    },
+    async documents(id) {
+      return (await driver.query<DocumentRow>('select * from documents where application_id = $1 order by at, id', [id])).map(toDocument);
+    },
+    async hasReceipt(centerCode, webhookId) {
+      return (await driver.query('select 1 from callback_receipts where center_code = $1 and webhook_id = $2', [centerCode, webhookId])).length > 0;
+    },
+    transition: (change) => transitionIn(driver, change),
+  };
+}
+
+export function sqlOutbox(driver: SqlDriver): OutboxRepository {
+  return {
+    async claimDue(now, limit, leaseMs) {
+      // skip locked: relays in other processes pass over the rows this one is claiming
+      const rows = await driver.query<OutboxRow>(
+        `update outbox set lease_until = $2 where id in (
+           select id from outbox where state = 'pending' and due_at <= $1 and (lease_until is null or lease_until <= $1)
+           order by due_at, id limit $3 for update skip locked)
+         returning *`,
+        [now, new Date(now.getTime() + leaseMs), limit],
+      );
+      return rows.map(toOutbox).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id.localeCompare(b.id));
+    },
+    async markDelivered(id, attempt, advance) {
+      const settle = async (tx: SqlDriver) => {
+        await recordAttempt(tx, attempt);
+        await tx.query("update outbox set state = 'delivered', attempts = attempts + 1, delivered_at = $2, lease_until = null, last_error = null where id = $1", [id, attempt.at]);
+      };
+      if (!advance) return driver.transaction(settle);
+      const outcome = await transitionIn(driver, advance, settle);
+      // the application moved on by itself (a callback came first): the delivery is still recorded
+      if (outcome !== 'applied') await driver.transaction(settle);
+    },
+    async markFailed(id, attempt, retryAt) {
+      await driver.transaction(async (tx) => {
+        await recordAttempt(tx, attempt);
+        await tx.query(
+          `update outbox set attempts = attempts + 1, last_error = $2, lease_until = null,
+             state = case when $3::timestamptz is null then 'dead' else 'pending' end, due_at = coalesce($3::timestamptz, due_at)
+           where id = $1`,
+          [id, attempt.error ?? `HTTP ${attempt.httpStatus}`, retryAt],
+        );
+      });
+    },
+    async get(id) {
+      const [row] = await driver.query<OutboxRow>('select * from outbox where id = $1', [id]);
+      return row ? toOutbox(row) : undefined;
+    },
+    async listForApplication(applicationId) {
+      return (await driver.query<OutboxRow>('select * from outbox where application_id = $1 order by created_at, id', [applicationId])).map(toOutbox);
+    },
+    async listDead() {
+      return (await driver.query<OutboxRow>("select * from outbox where state = 'dead' order by created_at, id")).map(toOutbox);
+    },
+    async attempts(outboxId) {
+      const rows = await driver.query<{ outbox_id: string; at: Date; duration_ms: number; http_status: number | null; error: string | null }>(
+        'select * from delivery_attempts where outbox_id = $1 order by id',
+        [outboxId],
+      );
+      return rows.map((r) => ({ outboxId: r.outbox_id, at: new Date(r.at), durationMs: r.duration_ms, httpStatus: r.http_status, error: r.error }));
+    },
+  };
+}
+
+export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
+  return {
+    async get(centerCode) {
+      const [row] = await driver.query<{ center_code: string; mode: CenterEndpoint['mode']; url: string | null; secrets_sealed: string[]; updated_at: Date }>(
+        'select * from endpoints where center_code = $1',
+        [centerCode],
+      );
+      return row ? { centerCode: row.center_code, mode: row.mode, url: row.url, secretsSealed: row.secrets_sealed, updatedAt: new Date(row.updated_at) } : undefined;
+    },
+    async put(e) {
+      await driver.query(
+        `insert into endpoints (center_code, mode, url, secrets_sealed, updated_at) values ($1, $2, $3, $4, $5)
+         on conflict (center_code) do update set mode = excluded.mode, url = excluded.url, secrets_sealed = excluded.secrets_sealed, updated_at = excluded.updated_at`,
+        [e.centerCode, e.mode, e.url, JSON.stringify(e.secretsSealed), e.updatedAt],
+      );
+    },
+  };
+}

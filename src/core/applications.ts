@@ -1,0 +1,314 @@
+import { z } from 'zod';
+
+
+/**
+ * In-app applications: what the employee asks, which centers take part, the state machine every actor
+ * (employee, relay, center API, center workbench) goes through, and the transfer-continuation platform codes.
+ */
+export const APPLICATION_STATUSES = ['submitted', 'delivered', 'accepted', 'processing', 'completed', 'rejected', 'withdrawn', 'failed'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+export const STATUS_LABELS: Record<ApplicationStatus, string> = {
+  submitted: '已提交',
+  delivered: '已送达中心',
+  accepted: '已受理',
+  processing: '办理中',
+  completed: '已办结',
+  rejected: '不予受理',
+  withdrawn: '已撤销',
+  failed: '办理失败',
+};
+
+/** Statuses after which nothing changes any more. */
+export const FINAL_STATUSES: readonly ApplicationStatus[] = ['completed', 'rejected', 'withdrawn', 'failed'];
+export const isFinal = (status: ApplicationStatus) => FINAL_STATUSES.includes(status);
+
+export const APPLICATION_TYPES = ['transfer'] as const;
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+export const TYPE_LABELS: Record<ApplicationType, string> = { transfer: '异地转移接续' };
+
+/** The part a center plays in an application; the responsible one receives the delivery. */
+export const CENTER_ROLES = ['transfer-in', 'transfer-out'] as const;
+export type CenterRole = (typeof CENTER_ROLES)[number];
+export const CENTER_ROLE_LABELS: Record<CenterRole, string> = { 'transfer-in': '转入地中心', 'transfer-out': '转出地中心' };
+
+/** Working days the transfer-in center has to accept (national operating rules). */
+export const TRANSFER_ACCEPT_WORKING_DAYS = 3;
+
+/** Mainland mobile number. */
+export const PHONE_PATTERN = /^1[3-9]\d{9}$/;
+export const EMPLOYER_MAX = 100;
+export const ACCOUNT_PATTERN = /^[0-9A-Za-z-]{4,32}$/;
+/** The client's idempotency key for one submission. */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+export const APPLICATION_ID_PATTERN = /^[a-z0-9]{8,40}$/;
+
+const centerCode = (label: string) =>
+  z.string({ error: `请选择${label}` }).regex(/^\d{6}$/, `${label}代码应为 6 位数字`);
+const employer = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(2, `请填写${label}全称`)
+    .max(EMPLOYER_MAX, `${label}不超过 ${EMPLOYER_MAX} 个字`);
+const account = (label: string) => z.string({ error: `请填写${label}` }).trim().regex(ACCOUNT_PATTERN, `${label}应为 4 至 32 位数字或字母`);
+
+export const TransferPayloadSchema = z
+  .object({
+    transferOutCenter: centerCode('转出地中心'),
+    transferInCenter: centerCode('转入地中心'),
+    formerEmployer: employer('原单位名称'),
+    formerAccount: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), account('原个人账号').optional()),
+    newEmployer: employer('现单位名称'),
+    newAccount: account('现个人账号'),
+    phone: z.string({ error: '请填写手机号码' }).trim().regex(PHONE_PATTERN, '手机号码应为 11 位中国大陆手机号'),
+  })
+  .refine((p) => p.transferOutCenter !== p.transferInCenter, {
+    path: ['transferInCenter'],
+    message: '转入地中心与转出地中心不能相同',
+  });
+export type TransferPayload = z.infer<typeof TransferPayloadSchema>;
+
+const applicationId = z.string({ error: '缺少申请编号' }).regex(APPLICATION_ID_PATTERN, '申请编号格式不正确');
+
+export const ApplicationsEventSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({
+      action: z.literal('submit'),
+      type: z.literal('transfer', { error: '不支持的申请类型' }),
+      requestId: z.string({ error: '缺少请求编号' }).regex(REQUEST_ID_PATTERN, '请求编号应为 8 至 64 位字母、数字、下划线或连字符'),
+      payload: TransferPayloadSchema,
+    }),
+    z.object({ action: z.literal('list') }),
+    z.object({ action: z.literal('get'), id: applicationId }),
+    z.object({ action: z.literal('withdraw'), id: applicationId }),
+  ],
+  { error: '不支持的操作' },
+);
+export type ApplicationsEvent = z.infer<typeof ApplicationsEventSchema>;
+
+/** The national platform's transfer status codes, what they mean, and where they put the application. */
+export const TRANSFER_CODES = {
+  '01': { name: '联系函复核通过', status: 'accepted' },
+  '02': { name: '联系函确认接收', status: 'processing' },
+  '08': { name: '账户信息复核通过', status: 'processing' },
+  '06': { name: '协商中', status: 'processing' },
+  '13': { name: '转出审核不通过', status: 'processing' },
+  '00': { name: '正常办结', status: 'completed' },
+  '05': { name: '转入撤销办结', status: 'withdrawn' },
+  '20': { name: '协商办结', status: 'completed' },
+  '40': { name: '失败办结', status: 'failed' },
+} as const satisfies Record<string, { name: string; status: ApplicationStatus }>;
+export type TransferCode = keyof typeof TRANSFER_CODES;
+export const TRANSFER_CODE_LIST = Object.keys(TRANSFER_CODES) as TransferCode[];
+export const isTransferCode = (value: unknown): value is TransferCode => typeof value === 'string' && value in TRANSFER_CODES;
+
+/**
+ * Which code may follow which. `null` is "no code yet" (submitted or delivered). A callback may arrive
+ * before the relay has recorded the delivery (the center answered, the relay died before writing it down),
+ * so the first codes are allowed straight from submission too.
+ */
+const TRANSFER_NEXT: Record<TransferCode | 'none', readonly TransferCode[]> = {
+  none: ['01', '05', '40'],
+  '01': ['02', '05', '06', '13', '40'],
+  '02': ['08', '06', '13', '00', '40'],
+  '08': ['06', '13', '00', '40'],
+  '06': ['13', '00', '20', '40'],
+  '13': ['06', '20', '40'],
+  '00': [],
+  '05': [],
+  '20': [],
+  '40': [],
+};
+
+/** Where an application stands: the status every type has, and the transfer platform code when there is one. */
+export interface ApplicationState {
+  status: ApplicationStatus;
+  platformCode: TransferCode | null;
+}
+
+/** Who moves an application. The relay and the employee have one move each; centers have the rest. */
+export type Move =
+  | { by: 'relay'; kind: 'delivered' }
+  | { by: 'employee'; kind: 'withdraw' }
+  | { by: 'center'; kind: 'code'; code: TransferCode }
+  | { by: 'center'; kind: 'reject' };
+
+export type MoveResult = { ok: true; next: ApplicationState } | { ok: false; unchanged: true } | { ok: false; unchanged: false; reason: string };
+
+/** Statuses from which the employee may still withdraw: before the transfer-out center confirms receipt. */
+export const WITHDRAWABLE: readonly ApplicationStatus[] = ['submitted', 'delivered', 'accepted'];
+
+/**
+ * The state machine. Answers the next state, "unchanged" for a move that is already in effect (a repeat),
+ * or why the move is not allowed now.
+ */
+export function applyMove(current: ApplicationState, move: Move): MoveResult {
+  const final = isFinal(current.status);
+  switch (move.kind) {
+    case 'delivered':
+      // only a pending delivery moves the application; a late acknowledgement after a callback changes nothing
+      return current.status === 'submitted' ? { ok: true, next: { ...current, status: 'delivered' } } : { ok: false, unchanged: true };
+    case 'withdraw':
+      if (current.status === 'withdrawn') return { ok: false, unchanged: true };
+      if (!WITHDRAWABLE.includes(current.status)) {
+        return { ok: false, unchanged: false, reason: final ? '申请已办结，不能撤销' : '转出地中心已确认接收，不能再撤销，如需撤销请联系中心' };
+      }
+      return { ok: true, next: { status: 'withdrawn', platformCode: current.platformCode } };
+    case 'reject':
+      if (current.status === 'rejected') return { ok: false, unchanged: true };
+      if (current.status !== 'submitted' && current.status !== 'delivered') return { ok: false, unchanged: false, reason: `申请${STATUS_LABELS[current.status]}，不能再不予受理` };
+      return { ok: true, next: { status: 'rejected', platformCode: current.platformCode } };
+    case 'code': {
+      if (current.platformCode === move.code) return { ok: false, unchanged: true };
+      if (final) return { ok: false, unchanged: false, reason: `申请已${STATUS_LABELS[current.status]}，状态不能再变更` };
+      const allowed = TRANSFER_NEXT[current.platformCode ?? 'none'];
+      if (!allowed.includes(move.code)) {
+        const from = current.platformCode ? `${current.platformCode} ${TRANSFER_CODES[current.platformCode].name}` : STATUS_LABELS[current.status];
+        return { ok: false, unchanged: false, reason: `不能从“${from}”变为“${move.code} ${TRANSFER_CODES[move.code].name}”` };
+      }
+      return { ok: true, next: { status: TRANSFER_CODES[move.code].status, platformCode: move.code } };
+    }
+  }
+}
+
+/** The employee's steps, in order; a finished application ends on one of the last three. */
+export const TRANSFER_STEPS = ['提交', '送达中心', '受理', '转出地确认', '协商中', '办结'] as const;
+export type StepName = (typeof TRANSFER_STEPS)[number] | '失败' | '已撤销' | '不予受理';
+
+/** The step the employee sees for a state. */
+export function stepOf(state: ApplicationState): StepName {
+  switch (state.status) {
+    case 'submitted':
+      return '提交';
+    case 'delivered':
+      return '送达中心';
+    case 'accepted':
+      return '受理';
+    case 'processing':
+      return state.platformCode === '06' || state.platformCode === '13' ? '协商中' : '转出地确认';
+    case 'completed':
+      return '办结';
+    case 'failed':
+      return '失败';
+    case 'withdrawn':
+      return '已撤销';
+    case 'rejected':
+      return '不予受理';
+  }
+}
+
+/** One line of the timeline the employee and the center see. */
+export interface TimelineEntry {
+  at: string;
+  /** employee | relay | center | staff */
+  actor: 'employee' | 'relay' | 'center' | 'staff';
+  step: StepName;
+  status: ApplicationStatus;
+  platformCode: TransferCode | null;
+  centerCode: string | null;
+  message: string;
+}
+
+export interface DocumentView {
+  id: string;
+  name: string;
+  contentType: string;
+  sha256: string;
+  size: number;
+}
+
+/** What `applications.get` answers: nothing personal beyond masks. */
+export interface ApplicationView {
+  id: string;
+  type: ApplicationType;
+  status: ApplicationStatus;
+  platformCode: TransferCode | null;
+  step: StepName;
+  letterNumber: string | null;
+  centers: { code: string; name: string; role: CenterRole; phone: string }[];
+  /** The form as submitted, personal fields masked. */
+  summary: { label: string; value: string }[];
+  events: TimelineEntry[];
+  documents: DocumentView[];
+  /** The date (China) by which the responsible center must accept, and whether it has passed unaccepted. */
+  acceptBy: string;
+  acceptOverdue: boolean;
+  canWithdraw: boolean;
+  createdAt: string;
+}
+
+export interface ApplicationListEntry {
+  id: string;
+  type: ApplicationType;
+  status: ApplicationStatus;
+  step: StepName;
+  letterNumber: string | null;
+  responsibleCenter: { code: string; name: string };
+  acceptOverdue: boolean;
+  createdAt: string;
+}
+
+export const REASON_MAX = 200;
+const reason = (label: string) => z.string({ error: `请填写${label}` }).trim().min(2, `请填写${label}`).max(REASON_MAX, `${label}不超过 ${REASON_MAX} 个字`);
+
+/** What center staff do in the workbench; the same state machine as the center API. */
+export const WorkbenchEventSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({ action: z.literal('list') }),
+    z.object({ action: z.literal('get'), id: applicationId }),
+    z.object({
+      action: z.literal('advance'),
+      id: applicationId,
+      code: z.string({ error: '请选择办理状态' }).refine(isTransferCode, '不是有效的办理状态代码'),
+      message: reason('办理说明').optional(),
+    }),
+    z.object({ action: z.literal('reject'), id: applicationId, reason: reason('不予受理的理由') }),
+    z.object({ action: z.literal('requestMaterial'), id: applicationId, message: reason('需补充的材料') }),
+  ],
+  { error: '不支持的操作' },
+);
+export type WorkbenchEvent = z.infer<typeof WorkbenchEventSchema>;
+
+/** A line of the workbench list: the applicant's name masked even here; the full record is a logged view. */
+export interface WorkbenchEntry extends ApplicationListEntry {
+  role: CenterRole;
+  applicantMasked: string;
+  acceptBy: string;
+}
+
+/** One application as its center's staff see it: everything in full (each view is logged), and what they may do next. */
+export interface WorkbenchView extends ApplicationView {
+  role: CenterRole;
+  applicant: { name: string; docType: string; docNumber: string };
+  form: { label: string; value: string }[];
+  /** Codes the staff may set now (the responsible center only). */
+  nextCodes: TransferCode[];
+  canReject: boolean;
+}
+
+/** Codes that may follow a state, for the workbench's buttons. */
+export function nextCodes(state: ApplicationState): TransferCode[] {
+  return TRANSFER_CODE_LIST.filter((code) => {
+    const r = applyMove(state, { by: 'center', kind: 'code', code });
+    return r.ok;
+  });
+}
+
+/** Supervisors point a center at its endpoint (the portal's registration flow comes with center onboarding). */
+export const AdminEventSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({
+      action: z.literal('setEndpoint'),
+      centerCode: z.string({ error: '请提供中心代码' }).regex(/^\d{6}$/, '中心代码应为 6 位数字'),
+      url: z.string({ error: '请填写接口地址' }).url('接口地址不是有效的网址'),
+      secret: z.string({ error: '请提供签名密钥' }).regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, '签名密钥应为 whsec_ 开头的 base64 串'),
+    }),
+    z.object({ action: z.literal('setManual'), centerCode: z.string({ error: '请提供中心代码' }).regex(/^\d{6}$/, '中心代码应为 6 位数字') }),
+  ],
+  { error: '不支持的操作' },
+);
+export type AdminEvent = z.infer<typeof AdminEventSchema>;
