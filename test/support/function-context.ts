@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
+import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
+import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { generateKeyringEnv, parseKeyring } from '../../cloudfunctions/_lib/crypto/personal-data';
 import type { Caller, FunctionContext, Outside } from '../../cloudfunctions/_lib/runtime/define';
@@ -17,7 +22,21 @@ export async function catalogStore(): Promise<Store> {
 export function testOutside(overrides: Partial<Outside> = {}): Outside & { simulator: ReturnType<typeof createWechatSimulator> } {
   const simulator = createWechatSimulator();
   const keyring = parseKeyring(generateKeyringEnv());
-  return { wechat: () => simulator, keyring: () => keyring, identityValidDays: 30, simulator, ...overrides };
+  const outbound = createOutboundClient();
+  const files = localFileStore(mkdtempSync(path.join(tmpdir(), 'gjj-files-')));
+  return {
+    wechat: () => simulator,
+    keyring: () => keyring,
+    identityValidDays: 30,
+    outbound: () => outbound,
+    files: () => files,
+    nudgeRelay: () => undefined,
+    callbackBase: () => 'http://127.0.0.1:8080',
+    relayLeaseMs: 60_000,
+    statusTemplateId: 'sim-template-status',
+    simulator,
+    ...overrides,
+  };
 }
 
 /** What the runtime hands a function: the store, a silent logger, a clock, the caller if any, the outside world. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateKeyringEnv } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 
 /**
  * Local host only: the personal-data keys for its own data directory, made on first start and kept
@@ -13,4 +14,14 @@ export function devKeyringEnv(dataDir: string): { PII_KEYS: string; PII_LOOKUP_K
   const keys = generateKeyringEnv('dev1');
   writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   return keys;
+}
+
+/** Local host only: the signing secret its center simulator shares with every demo center, made on first start. */
+export function devCenterSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'dev-center-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = newSecret();
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }

@@ -1,8 +1,16 @@
+import { handler as admin } from '../../cloudfunctions/admin';
+import { handler as applications } from '../../cloudfunctions/applications';
 import { handler as centers } from '../../cloudfunctions/centers';
 import type { CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
 import { handler as identity } from '../../cloudfunctions/identity';
+import { handler as relay } from '../../cloudfunctions/relay';
 import { handler as session } from '../../cloudfunctions/session';
+import { handler as workbench } from '../../cloudfunctions/workbench';
 import type { FunctionName } from '../../src/services/cloud';
 
-/** Every deployed function, by name, as the local host runs it (from source, sharing one store). */
-export const FUNCTIONS: Readonly<Record<FunctionName, CloudFunction>> = { centers, identity, session };
+/**
+ * Every deployed function called with an event, by name, as the local host runs it (from source, sharing
+ * one store): those the mini-program calls, and the relay its timer fires. The HTTP-triggered `callbacks`
+ * function has its own route.
+ */
+export const FUNCTIONS: Readonly<Record<FunctionName | 'relay', CloudFunction>> = { centers, identity, session, applications, workbench, admin, relay };

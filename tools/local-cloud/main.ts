@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
+import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
@@ -13,8 +15,9 @@ import { createOutside } from '../../cloudfunctions/_lib/runtime/outside';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { startCenterSim } from '../center-sim/server';
 import { envRoles, parseLocalEnv, projectRoot } from './config';
-import { seedDemoLinks } from './demo';
-import { devKeyringEnv } from './dev-keys';
+import { seedDemoEndpoints, seedDemoLinks } from './demo';
+import { devCenterSecret, devKeyringEnv } from './dev-keys';
+import { coalescingRunner } from './relay-runner';
 import { FUNCTIONS } from './functions';
 import { createLocalCloud, invoke, type LocalCloudOptions } from './server';
 import { readTimerTriggers, scheduleTimers } from './timers';
@@ -31,16 +34,32 @@ async function main() {
 
   const dataDir = path.resolve(projectRoot, env.DATA_DIR);
   const store: Store = env.DATABASE_URL ? await openPostgresStore(env.DATABASE_URL) : await openPgliteStore(dataDir);
-  // the local host verifies faces with the WeChat simulator unless told WECHAT_MODE=real
-  const outside = createOutside(
-    { WECHAT_MODE: 'simulator', ...(process.env.PII_KEYS ? {} : devKeyringEnv(dataDir)), ...process.env },
-    { productionBuild: false },
-  );
   const catalog = await ensureCatalog(store);
   const centers = await store.centers.list();
   const byCode = new Map(centers.map((c) => [c.code, c.name]));
-  const sim = await startCenterSim({ port: env.CENTER_SIM_PORT, centerName: (code) => byCode.get(code) });
+  const centerSecret = devCenterSecret(dataDir);
+  const sim = await startCenterSim({ port: env.CENTER_SIM_PORT, centerName: (code) => byCode.get(code), secretFor: () => centerSecret });
+  const simHost = new URL(sim.origin).host;
+
+  let address = '';
+  const relay = coalescingRunner(
+    () => invoke(options, 'relay', {}, undefined),
+    (error) => log.error({ err: error }, 'relay run failed'),
+  );
+  // the local host verifies faces with the WeChat simulator unless told WECHAT_MODE=real, and lets the
+  // delivery client reach its own center simulator (a loopback address the guard refuses otherwise)
+  const outside = createOutside(
+    { WECHAT_MODE: 'simulator', DEV_ALLOW_ENDPOINTS: simHost, ...(process.env.PII_KEYS ? {} : devKeyringEnv(dataDir)), ...process.env },
+    {
+      productionBuild: false,
+      files: () => localFileStore(path.join(dataDir, 'files')),
+      nudgeRelay: () => relay.nudge(),
+      devCa: sim.tls.cert,
+      callbackBase: () => address,
+    },
+  );
   await seedDemoLinks(store, sim.origin);
+  await seedDemoEndpoints(store, sim, seal(outside.keyring(), SEALED_FIELDS.endpointSecret, centerSecret));
 
   const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir, outside };
   const app = await createLocalCloud(options);
@@ -48,7 +67,8 @@ async function main() {
     const result = await invoke(options, fn, event, undefined);
     if (!result.ok) log.warn({ fn, code: result.code }, 'timer run failed');
   });
-  const address = await app.listen({ port: env.PORT, host: env.HOST });
+  address = await app.listen({ port: env.PORT, host: env.HOST });
+  relay.nudge(); // deliveries left over from the last run
 
   console.log(
     [
@@ -69,6 +89,7 @@ async function main() {
     try {
       stopTimers();
       await app.close();
+      await relay.idle();
       await sim.close();
       await store.close();
       process.exit(0);

@@ -6,6 +6,7 @@ import type { RoleGrant } from '../../src/core/roles';
 import type { CloudFunction, FunctionContext, Outside } from '../../cloudfunctions/_lib/runtime/define';
 import type { Logger } from '../../cloudfunctions/_lib/log';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 
 export interface LocalCloudOptions {
   store: Store;
@@ -21,20 +22,24 @@ export interface LocalCloudOptions {
 
 const OPENID_PATTERN = /^[\w-]{1,64}$/;
 
+/** What a function runs with on this host: its store and outside world, and the caller with their roles. */
+async function contextFor(options: LocalCloudOptions, openid: string | undefined): Promise<FunctionContext> {
+  const caller = openid
+    ? { openid, roles: [...(options.envRoles.get(openid) ?? []), ...(await options.store.roles.rolesOf(openid))] }
+    : undefined;
+  return { caller, store: options.store, log: options.log, now: options.now ?? (() => new Date()), outside: options.outside };
+}
+
 /** Runs a function for a caller as CloudBase would, with this host's store. */
 export async function invoke(options: LocalCloudOptions, name: string, event: unknown, openid: string | undefined) {
   const fn = options.functions[name];
   if (!fn) return fail('UNKNOWN_FUNCTION', `没有名为 ${name} 的云函数`);
-  const caller = openid
-    ? { openid, roles: [...(options.envRoles.get(openid) ?? []), ...(await options.store.roles.rolesOf(openid))] }
-    : undefined;
-  const ctx: FunctionContext = { caller, store: options.store, log: options.log, now: options.now ?? (() => new Date()), outside: options.outside };
-  return fn.handle(event, ctx);
+  return fn.handle(event, await contextFor(options, openid));
 }
 
 /**
  * The local host: the H5 app, the functions at POST /api/<fn> (caller from the x-wx-openid header,
- * here only), and /healthz. Deployed functions never see that header.
+ * here only), centers' callbacks at POST /callbacks/<centerCode>, and /healthz. Deployed functions never see that header.
  */
 export async function createLocalCloud(options: LocalCloudOptions) {
   const app = Fastify({ loggerInstance: options.log, bodyLimit: 12 * 1024 * 1024 });
@@ -57,6 +62,19 @@ export async function createLocalCloud(options: LocalCloudOptions) {
     const openid = typeof header === 'string' && OPENID_PATTERN.test(header) ? header : undefined;
     const result = await invoke(options, request.params.fn, request.body ?? {}, openid);
     return reply.code(!result.ok && result.code === 'UNKNOWN_FUNCTION' ? 404 : 200).send(result);
+  });
+
+  // centers' callbacks, as CloudBase's HTTP access service hands them to the `callbacks` function: the raw
+  // body is kept for the signature check
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    scope.post<{ Params: { centerCode: string } }>('/callbacks/:centerCode', async (request, reply) => {
+      const headers = Object.fromEntries(Object.entries(request.headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const event = { path: request.url.split('?')[0], httpMethod: 'POST', headers, body: typeof request.body === 'string' ? request.body : '', isBase64Encoded: false };
+      const response = await handleCallbackHttp(event, await contextFor(options, undefined));
+      return reply.code(response.statusCode).headers(response.headers).send(response.body);
+    });
   });
 
   if (options.h5Dir && existsSync(options.h5Dir)) {

@@ -7,6 +7,16 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
  * Environment: PII_KEYS = "<id>:<base64 32 bytes>[,<id>:<key>...]" (the first is the one new data is
  * sealed with; keep old ones listed until every record is re-sealed), PII_LOOKUP_KEY = base64 32 bytes.
  */
+/** The context each kind of sealed value is bound to (AES-GCM additional data): a value cannot be opened as another kind. */
+export const SEALED_FIELDS = {
+  name: 'identity.name',
+  docNumber: 'identity.docNumber',
+  phone: 'identity.phone',
+  docLookup: 'identity.doc',
+  applicationPayload: 'application.payload',
+  endpointSecret: 'endpoint.secret',
+} as const;
+
 export interface Keyring {
   currentId: string;
   keys: ReadonlyMap<string, Buffer>;

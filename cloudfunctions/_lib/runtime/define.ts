@@ -3,6 +3,8 @@ import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import type { RoleGrant } from '../../../src/core/roles';
 import { parseInput } from '../../../src/core/validation';
 import type { Keyring } from '../crypto/personal-data';
+import type { OutboundClient } from '../delivery/http';
+import type { FileStore } from '../files/port';
 import type { Logger } from '../log';
 import type { Store } from '../store/port';
 import type { WechatApi } from '../wechat';
@@ -19,6 +21,18 @@ export interface Outside {
   keyring(): Keyring;
   /** How many days a verified identity lasts (IDENTITY_VALID_DAYS, default 30). */
   identityValidDays: number;
+  /** HTTPS to centers, SSRF-guarded (_lib/delivery/http.ts). */
+  outbound(): OutboundClient;
+  /** Result documents' storage. */
+  files(): FileStore;
+  /** Asks the relay to run soon (after a submission or a withdrawal). */
+  nudgeRelay(): void;
+  /** The platform's public origin; centers call back at `${callbackBase()}/callbacks/<centerCode>`. */
+  callbackBase(): string;
+  /** How long a relay holds a claimed delivery before another may take it (longer than one attempt). */
+  relayLeaseMs: number;
+  /** The subscribe-message template for status changes, when configured. */
+  statusTemplateId: string | undefined;
 }
 
 export interface FunctionContext {
@@ -63,4 +77,16 @@ export function defineFunction<S extends z.ZodType>(
 export function requireCaller(ctx: FunctionContext): Caller {
   if (!ctx.caller) throw new AppError('UNAUTHENTICATED', '请在微信中打开并登录后再试');
   return ctx.caller;
+}
+
+/** The center a staff caller acts for, or FORBIDDEN naming what only staff may do. */
+export function requireStaffCenter(caller: Caller, what: string): string {
+  const grant = caller.roles.find((r) => r.role === 'center-staff');
+  if (!grant || grant.role !== 'center-staff') throw new AppError('FORBIDDEN', `仅中心工作人员可以${what}`);
+  return grant.centerCode;
+}
+
+/** A supervisor caller, or FORBIDDEN. */
+export function requireSupervisor(caller: Caller): void {
+  if (!caller.roles.some((r) => r.role === 'supervisor')) throw new AppError('FORBIDDEN', '仅监管人员可以进行此操作');
 }

@@ -1,8 +1,11 @@
+import type tcb from '@cloudbase/node-sdk';
 import { z } from 'zod';
 import { ensureCatalog } from '../catalog/load';
 import { createLogger } from '../log';
 import type { Store } from '../store/port';
-import type { CloudFunction } from './define';
+import { cloudbaseFileStore } from '../files/cloudbase';
+import type { Logger } from '../log';
+import type { CloudFunction, FunctionContext, Outside } from './define';
 import { createOutside } from './outside';
 
 /** Deployed functions read only these; a bad value stops the function with the field named. */
@@ -15,7 +18,10 @@ interface Started {
   store: Store;
   /** The WeChat openid CloudBase names for the current invocation ('' when there is none). */
   openid(): string;
+  app: CloudbaseApp;
 }
+
+type CloudbaseApp = ReturnType<typeof tcb.init>;
 
 let ready: Promise<Started> | undefined;
 
@@ -29,25 +35,52 @@ async function start(): Promise<Started> {
     ? await (await import('../store/sql/pg')).openPostgresStore(env.DATABASE_URL)
     : (await import('../store/cloudbase/cloudbase-store')).createCloudbaseStore(app);
   await ensureCatalog(store);
-  return { store, openid: () => app.auth().getUserInfo().openId };
+  return { store, openid: () => app.auth().getUserInfo().openId, app };
+}
+
+/** Starts the store once per instance (a failed start is tried again on the next invocation). */
+function started(): Promise<Started> {
+  ready ??= start().catch((error: unknown) => {
+    ready = undefined;
+    throw error;
+  });
+  return ready;
 }
 
 /**
- * The CloudBase entry point `index.main` for a function. The caller is the WeChat user CloudBase
- * names in the invocation context; roles come from the store only.
+ * The outside world of a deployed function: documents in CloudBase storage, and the relay nudged by
+ * invoking the `relay` function (not awaited; the one-minute timer is the backstop if the nudge is lost).
  */
-export function deployed(fn: CloudFunction) {
-  const log = createLogger();
+function deployedOutside(log: Logger): Outside {
   // deployed bundles are production builds by definition: the WeChat simulator is refused here
-  const outside = createOutside(process.env, { productionBuild: true });
-  return async (event: unknown) => {
-    ready ??= start().catch((error: unknown) => {
-      ready = undefined; // let the next invocation try again
-      throw error;
-    });
-    const { store, openid } = await ready;
+  return createOutside(process.env, {
+    productionBuild: true,
+    files: () => {
+      const pending = started().then(({ app }) => cloudbaseFileStore(app));
+      return { put: async (...args) => (await pending).put(...args), get: async (key) => (await pending).get(key) };
+    },
+    nudgeRelay: () => {
+      void started()
+        .then(({ app }) => app.callFunction({ name: 'relay', data: { nudge: true } }))
+        .catch((error: unknown) => log.warn({ err: error }, 'relay nudge failed; the timer will deliver'));
+    },
+  });
+}
+
+/** What a deployed invocation runs with: the store, the caller CloudBase names (roles from the store), the outside world. */
+export function deployedContext(): () => Promise<FunctionContext> {
+  const log = createLogger();
+  const outside = deployedOutside(log);
+  return async () => {
+    const { store, openid } = await started();
     const openId = openid();
     const caller = openId ? { openid: openId, roles: await store.roles.rolesOf(openId) } : undefined;
-    return fn.handle(event, { caller, store, log, now: () => new Date(), outside });
+    return { caller, store, log, now: () => new Date(), outside };
   };
+}
+
+/** The CloudBase entry point `index.main` for a function. */
+export function deployed(fn: CloudFunction) {
+  const context = deployedContext();
+  return async (event: unknown) => fn.handle(event, await context());
 }

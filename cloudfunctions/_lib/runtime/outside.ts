@@ -1,26 +1,64 @@
 import { z } from 'zod';
 import { parseKeyring, type Keyring } from '../crypto/personal-data';
-import { openWechat, type WechatApi } from '../wechat';
+import { createOutboundClient, type OutboundClient } from '../delivery/http';
+import type { FileStore } from '../files/port';
+import { openWechat } from '../wechat';
 import type { Outside } from './define';
+
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 const SettingsSchema = z.object({
   IDENTITY_VALID_DAYS: z.coerce.number({ error: 'IDENTITY_VALID_DAYS 应为天数' }).int().min(1).max(365).default(30),
+  PLATFORM_CALLBACK_BASE: z.string().url('PLATFORM_CALLBACK_BASE 应为网址，如 https://gjj.example.cn').default('http://127.0.0.1:8080'),
+  RELAY_LEASE_SECONDS: z.coerce.number({ error: 'RELAY_LEASE_SECONDS 应为秒数' }).int().min(20).max(3600).default(60),
+  SUBSCRIBE_TEMPLATE_STATUS: z.string().min(1).optional(),
+  DEV_ALLOW_ENDPOINTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(HOST_PORT, 'DEV_ALLOW_ENDPOINTS 每项应为 主机:端口'))),
 });
 
-/** The variables read: WECHAT_MODE, WECHAT_APPID, WECHAT_APPSECRET, PII_KEYS, PII_LOOKUP_KEY, IDENTITY_VALID_DAYS. */
+/**
+ * The variables read: WECHAT_MODE, WECHAT_APPID, WECHAT_APPSECRET, PII_KEYS, PII_LOOKUP_KEY, IDENTITY_VALID_DAYS,
+ * PLATFORM_CALLBACK_BASE, RELAY_LEASE_SECONDS, SUBSCRIBE_TEMPLATE_STATUS, DEV_ALLOW_ENDPOINTS.
+ */
 export type OutsideEnv = Readonly<Record<string, string | undefined>>;
 
+export interface OutsideParts {
+  productionBuild: boolean;
+  /** Where result documents go (CloudBase storage when deployed, a folder locally). */
+  files: () => FileStore;
+  /** Asks the relay to run soon; the one-minute timer is the backstop when this is lost. */
+  nudgeRelay: () => void;
+  /** Local host only: the certificate of its own center simulator, trusted for DEV_ALLOW_ENDPOINTS. */
+  devCa?: string;
+  /** Local host only: its own origin, known once it listens (instead of PLATFORM_CALLBACK_BASE). */
+  callbackBase?: () => string;
+}
+
 /**
- * The WeChat API and the personal-data keyring from the environment, each made on first use so a
- * function that needs neither starts without them. A production build refuses the WeChat simulator.
+ * The world outside the store, from the environment, each part made on first use so a function that
+ * needs none starts without them. A production build refuses the WeChat simulator and DEV_ALLOW_ENDPOINTS.
  */
-export function createOutside(env: OutsideEnv, options: { productionBuild: boolean }): Outside {
-  const settings = SettingsSchema.parse({ IDENTITY_VALID_DAYS: env.IDENTITY_VALID_DAYS || undefined });
-  let wechat: WechatApi | undefined;
+export function createOutside(env: OutsideEnv, parts: OutsideParts): Outside {
+  const parsed = SettingsSchema.safeParse(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v])));
+  if (!parsed.success) throw new Error(`环境变量有误：${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const settings = parsed.data;
+  if (parts.productionBuild && (settings.DEV_ALLOW_ENDPOINTS.length > 0 || parts.devCa || parts.callbackBase)) throw new Error('DEV_ALLOW_ENDPOINTS is refused in a production build');
+  let wechat: ReturnType<Outside['wechat']> | undefined;
   let keyring: Keyring | undefined;
+  let outbound: OutboundClient | undefined;
+  let files: FileStore | undefined;
   return {
-    wechat: () => (wechat ??= openWechat(env, options)),
+    wechat: () => (wechat ??= openWechat(env, { productionBuild: parts.productionBuild })),
     keyring: () => (keyring ??= parseKeyring(env)),
+    outbound: () => (outbound ??= createOutboundClient({ allow: new Set(settings.DEV_ALLOW_ENDPOINTS), allowCa: parts.devCa })),
+    files: () => (files ??= parts.files()),
+    nudgeRelay: parts.nudgeRelay,
     identityValidDays: settings.IDENTITY_VALID_DAYS,
+    callbackBase: parts.callbackBase ?? (() => settings.PLATFORM_CALLBACK_BASE.replace(/\/$/, '')),
+    relayLeaseMs: settings.RELAY_LEASE_SECONDS * 1000,
+    statusTemplateId: settings.SUBSCRIBE_TEMPLATE_STATUS,
   };
 }

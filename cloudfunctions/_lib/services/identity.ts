@@ -3,8 +3,8 @@ import { CONSENT_VERSION } from '../../../src/core/consent';
 import { AppError } from '../../../src/core/errors';
 import { maskDocNumber, maskName, maskPhone, type DocType, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
-import { lookupHash, open, seal } from '../crypto/personal-data';
-import type { Caller, FunctionContext } from '../runtime/define';
+import { lookupHash, open, SEALED_FIELDS, seal } from '../crypto/personal-data';
+import { requireStaffCenter, type Caller, type FunctionContext } from '../runtime/define';
 import type { CounterRequest, IdentityRecord } from '../store/port';
 import { certHash, isVerified, WechatApiError, type CertInfo } from '../wechat';
 
@@ -17,12 +17,12 @@ export const COUNTER_CODE_TTL_MS = 7 * 24 * 3600 * 1000;
 /** No 0/O, 1/I: the code is read aloud and typed by staff. */
 const COUNTER_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-const FIELD = { name: 'identity.name', docNumber: 'identity.docNumber', phone: 'identity.phone', lookup: 'identity.doc' } as const;
+const FIELD = SEALED_FIELDS;
 const WECHAT_DOWN = '微信人脸核身服务暂时不可用，请稍后再试，或选择到中心柜台核验';
 
 type Ctx = Pick<FunctionContext, 'store' | 'outside' | 'log'> & { now: Date };
 
-const docLookupOf = (ctx: Ctx, docType: DocType, docNumber: string) => lookupHash(ctx.outside.keyring(), FIELD.lookup, `${docType}:${docNumber}`);
+const docLookupOf = (ctx: Ctx, docType: DocType, docNumber: string) => lookupHash(ctx.outside.keyring(), FIELD.docLookup, `${docType}:${docNumber}`);
 
 /** Refuses with the time to retry once a person or a document has used up today's failures. */
 async function assertUnderLimits(ctx: Ctx, openid: string, docLookup: string): Promise<void> {
@@ -160,11 +160,7 @@ export async function requestCounterVerification(ctx: Ctx, openid: string, form:
   return { code, expiresAt: expiresAt.toISOString() };
 }
 
-function staffCenter(caller: Caller): string {
-  const grant = caller.roles.find((r) => r.role === 'center-staff');
-  if (!grant || grant.role !== 'center-staff') throw new AppError('FORBIDDEN', '仅中心工作人员可以办理柜台核验');
-  return grant.centerCode;
-}
+const staffCenter = (caller: Caller) => requireStaffCenter(caller, '办理柜台核验');
 
 async function pendingRequest(ctx: Ctx, code: string): Promise<CounterRequest> {
   const request = await ctx.store.counterRequests.get(code.toUpperCase());

@@ -19,6 +19,17 @@ export interface WechatApi {
   queryVerifyInfo(input: { verifyId: string; outSeqNo: string; certHash: string; openid: string }): Promise<{ errcode: number; errmsg: string; verifyRet: number | undefined }>;
   /** Exchanges the code from the mini-program's getPhoneNumber button; throws WechatApiError on errcode != 0. */
   getPhoneNumber(code: string): Promise<{ phoneNumber: string; purePhoneNumber: string; countryCode: string }>;
+  /** Sends a subscribe message (subscribeMessage.send) the person agreed to receive; throws WechatApiError on errcode != 0. */
+  sendSubscribeMessage(message: SubscribeMessage): Promise<void>;
+}
+
+/** A subscribe message: `data` maps the template's keys (thing1, time2, ...) to their values. */
+export interface SubscribeMessage {
+  touser: string;
+  templateId: string;
+  /** The mini-program page the message opens, with its query. */
+  page: string;
+  data: Record<string, string>;
 }
 
 /** A timeout, a connection failure or a non-2xx HTTP status. */
@@ -226,6 +237,13 @@ export function createWechatClient(options: WechatClientOptions): WechatApi {
       // a number watermarked for another mini-program is not ours to trust
       if (info.watermark && info.watermark.appid !== options.appId) throw new WechatApiError(ERRCODE_BAD_RESPONSE, `${what}: watermark appid does not match`);
       return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode };
+    },
+
+    async sendSubscribeMessage(message) {
+      const what = 'subscribeMessage.send';
+      const data = Object.fromEntries(Object.entries(message.data).map(([key, value]) => [key, { value }]));
+      const res = validate(ApiRefusal, await call(what, '/cgi-bin/message/subscribe/send', { touser: message.touser, template_id: message.templateId, page: message.page, data }), what);
+      if (res.errcode !== 0) throw new WechatApiError(res.errcode, `${what}: errcode ${res.errcode} ${scrub(res.errmsg, secrets)}`.trim());
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createWechatClient, type WechatApi } from './client';
 
 export { certHash, type CertInfo } from './cert-hash';
-export { ERRCODE_BAD_RESPONSE, ERRCODE_NETWORK, isVerified, VERIFY_RET_OK, WechatApiError, type WechatApi } from './client';
+export { ERRCODE_BAD_RESPONSE, ERRCODE_NETWORK, isVerified, VERIFY_RET_OK, WechatApiError, type SubscribeMessage, type WechatApi } from './client';
 
 export interface WechatEnv {
   /** 'real' (default): WeChat's HTTPS API. 'simulator': the in-memory stand-in, local host and tests only. */
@@ -50,5 +50,6 @@ function lazySimulator(): WechatApi {
     getVerifyId: async (input) => (await sim()).getVerifyId(input),
     queryVerifyInfo: async (input) => (await sim()).queryVerifyInfo(input),
     getPhoneNumber: async (code) => (await sim()).getPhoneNumber(code),
+    sendSubscribeMessage: async (message) => (await sim()).sendSubscribeMessage(message),
   };
 }

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { certHash, type CertInfo } from './cert-hash';
-import { assertOutSeqNo, ERRCODE_INVALID_ARGS, ERRCODE_NETWORK, VERIFY_RET_OK, WechatApiError, type WechatApi } from './client';
+import { assertOutSeqNo, ERRCODE_INVALID_ARGS, ERRCODE_NETWORK, VERIFY_RET_OK, WechatApiError, type SubscribeMessage, type WechatApi } from './client';
 
 export type SimulatedOutcome = 'pass' | 'fail' | 'expired' | 'timeout';
 
@@ -43,6 +43,8 @@ export interface WechatSimulator extends WechatApi {
   setPhone(code: string, phone: string): void;
   /** How many verify_ids getVerifyId has issued. */
   issued(): number;
+  /** Subscribe messages "sent", oldest first: the local sender's record. */
+  sentMessages(): readonly SubscribeMessage[];
 }
 
 interface Issued {
@@ -58,6 +60,7 @@ export function createWechatSimulator(options: { now?: () => number } = {}): Wec
   const usedOutSeqNos = new Set<string>();
   const phones = new Map<string, string>();
   let outcome: SimulatedOutcome = 'pass';
+  const sent: SubscribeMessage[] = [];
 
   const refusal = (errcode: number, errmsg: string) => ({ errcode, errmsg, verifyRet: undefined });
 
@@ -92,6 +95,11 @@ export function createWechatSimulator(options: { now?: () => number } = {}): Wec
       return { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86' };
     },
 
+    async sendSubscribeMessage(message) {
+      if (!message.touser || !message.templateId) throw new WechatApiError(ERRCODE_INVALID_ARGS, 'invalid touser or template_id');
+      sent.push(message);
+    },
+
     setOutcome(next) {
       outcome = next;
     },
@@ -100,6 +108,9 @@ export function createWechatSimulator(options: { now?: () => number } = {}): Wec
     },
     issued() {
       return sessions.size;
+    },
+    sentMessages() {
+      return sent;
     },
   };
 }

@@ -1,0 +1,33 @@
+import { AppError } from '../../../src/core/errors';
+import { seal, SEALED_FIELDS } from '../crypto/personal-data';
+import { urlProblem } from '../delivery/http';
+import { requireSupervisor, type Caller } from '../runtime/define';
+import type { Ctx } from './applications';
+
+async function knownCenter(ctx: Ctx, centerCode: string): Promise<void> {
+  if (!(await ctx.store.centers.get(centerCode))) throw new AppError('CENTER_NOT_FOUND', '没有找到这个中心', { centerCode: '没有找到这个中心' });
+}
+
+/**
+ * A supervisor points a center at its API endpoint with its signing secret (sealed at rest). The address
+ * is checked again at every connection (public addresses only); centers' own registration with review and
+ * the ten-working-day notice come with the center portal.
+ */
+export async function setEndpoint(ctx: Ctx, caller: Caller, centerCode: string, url: string, secret: string): Promise<{ centerCode: string; mode: 'api'; url: string }> {
+  requireSupervisor(caller);
+  await knownCenter(ctx, centerCode);
+  const problem = urlProblem(new URL(url));
+  if (problem) throw new AppError('UNSAFE_URL', `接口地址不可用：${problem}`, { url: problem });
+  await ctx.store.endpoints.put({ centerCode, mode: 'api', url, secretsSealed: [seal(ctx.outside.keyring(), SEALED_FIELDS.endpointSecret, secret)], updatedAt: ctx.now });
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'endpoint.set', subject: `center:${centerCode}`, detail: url });
+  return { centerCode, mode: 'api', url };
+}
+
+/** A supervisor sets a center to work in the portal workbench only (no API). */
+export async function setManual(ctx: Ctx, caller: Caller, centerCode: string): Promise<{ centerCode: string; mode: 'manual' }> {
+  requireSupervisor(caller);
+  await knownCenter(ctx, centerCode);
+  await ctx.store.endpoints.put({ centerCode, mode: 'manual', url: null, secretsSealed: [], updatedAt: ctx.now });
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'endpoint.manual', subject: `center:${centerCode}`, detail: '' });
+  return { centerCode, mode: 'manual' };
+}

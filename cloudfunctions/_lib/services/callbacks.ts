@@ -1,0 +1,85 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { isTransferCode, TRANSFER_CODES } from '../../../src/core/applications';
+import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, type CenterCallback } from '../../../src/core/center-api';
+import { AppError, fail, ok, type Result } from '../../../src/core/errors';
+import { parseInput } from '../../../src/core/validation';
+import { open, SEALED_FIELDS } from '../crypto/personal-data';
+import { verifySigned } from '../delivery/signing';
+import type { DocumentRecord } from '../store/port';
+import { moveApplication, type Ctx } from './applications';
+
+export interface HttpAnswer {
+  statusCode: number;
+  body: Result<{ changed: boolean }>;
+}
+
+const answer = (statusCode: number, body: HttpAnswer['body']): HttpAnswer => ({ statusCode, body });
+
+/** Decodes and checks the documents a center sent; a bad one is named by its index. */
+function decodeDocuments(documents: NonNullable<CenterCallback['data']['documents']>): Buffer[] | HttpAnswer {
+  const decoded: Buffer[] = [];
+  for (const [i, doc] of documents.entries()) {
+    const bytes = Buffer.from(doc.contentBase64, 'base64');
+    const field = `data.documents.${i}`;
+    if (bytes.length === 0 || bytes.length > DOCUMENT_MAX_BYTES) return answer(400, fail('VALIDATION_FAILED', '文件为空或超过 10 MB', { [field]: '文件为空或超过 10 MB' }));
+    if (createHash('sha256').update(bytes).digest('hex') !== doc.sha256) {
+      return answer(400, fail('VALIDATION_FAILED', '文件内容与 sha256 不符', { [`${field}.sha256`]: '文件内容与 sha256 不符' }));
+    }
+    decoded.push(bytes);
+  }
+  return decoded;
+}
+
+/**
+ * A center's signed status callback (POST /callbacks/<centerCode>). Checked in this order, each refusal
+ * changing nothing: the center and its secret (404), the signature and 5-minute timestamp (401), a
+ * webhook-id already applied (200, unchanged), the body (400), the application (404), the move (422).
+ */
+export async function receiveCenterCallback(ctx: Ctx, centerCode: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<HttpAnswer> {
+  const endpoint = /^\d{6}$/.test(centerCode) ? await ctx.store.endpoints.get(centerCode) : undefined;
+  if (!endpoint || endpoint.secretsSealed.length === 0) return answer(404, fail('CENTER_NOT_FOUND', '没有登记这个中心的接口'));
+  const keyring = ctx.outside.keyring();
+  const verified = verifySigned(
+    endpoint.secretsSealed.map((s) => open(keyring, SEALED_FIELDS.endpointSecret, s)),
+    rawBody,
+    headers,
+  );
+  if (!verified.ok) return answer(401, fail('BAD_SIGNATURE', verified.reason));
+  if (await ctx.store.applications.hasReceipt(centerCode, verified.id)) return answer(200, ok({ changed: false }));
+
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    return answer(400, fail('VALIDATION_FAILED', '请求体不是有效的 JSON', { _: '请求体不是有效的 JSON' }));
+  }
+  const parsed = parseInput(CenterCallbackSchema, json);
+  if (!parsed.ok) return answer(400, parsed);
+  const { data } = parsed.data;
+  const app = await ctx.store.applications.get(data.applicationId);
+  if (!app || app.responsibleCenter !== centerCode) return answer(404, fail('APPLICATION_NOT_FOUND', '本中心没有这笔申请'));
+  const code = data.status;
+  if (!isTransferCode(code)) {
+    return answer(400, fail('VALIDATION_FAILED', 'status 应为转移接续平台状态代码', { 'data.status': 'status 应为 01、02、08、06、13、00、05、20、40 之一' }));
+  }
+  const decoded = data.documents ? decodeDocuments(data.documents) : [];
+  if (!Array.isArray(decoded)) return decoded;
+
+  // files first: a failed move leaves an unreferenced file, never a record without its file
+  const documents: DocumentRecord[] = [];
+  for (const [i, doc] of (data.documents ?? []).entries()) {
+    const id = randomBytes(10).toString('hex');
+    const storageKey = await ctx.outside.files().put(`documents/${app.id}/${id}`, decoded[i], doc.contentType);
+    documents.push({ id, applicationId: app.id, centerCode, name: doc.name, contentType: doc.contentType, sha256: doc.sha256, size: decoded[i].length, storageKey, at: ctx.now });
+  }
+  try {
+    const moved = await moveApplication(ctx, app.id, { actor: 'center', actorId: centerCode, centerCode }, { by: 'center', kind: 'code', code }, data.message || `${code} ${TRANSFER_CODES[code].name}`, () => ({
+      documents,
+      receipt: { centerCode, webhookId: verified.id },
+    }));
+    return answer(200, ok({ changed: moved.kind === 'applied' }));
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'ILLEGAL_TRANSITION') return answer(422, fail(error.code, error.message));
+    throw error;
+  }
+}

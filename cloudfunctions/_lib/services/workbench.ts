@@ -1,0 +1,101 @@
+import { applyMove, isFinal, nextCodes, TRANSFER_CODES, type TransferCode, type WorkbenchEntry, type WorkbenchView } from '../../../src/core/applications';
+import { AppError } from '../../../src/core/errors';
+import { maskName } from '../../../src/core/identity';
+import { open, SEALED_FIELDS } from '../crypto/personal-data';
+import { requireStaffCenter, type Caller } from '../runtime/define';
+import type { ApplicationRecord } from '../store/port';
+import { applicationView, centersByCode, formLines, listEntries, moveApplication, type Ctx } from './applications';
+import { notifyApplicant } from './notify';
+
+/**
+ * The center workbench: staff of a center see the applications it takes part in and answer those it
+ * is responsible for, through the same state machine as the center API. For centers without an API this
+ * is the only way; for the others it is where a person can step in.
+ */
+const staffOf = (caller: Caller) => requireStaffCenter(caller, '使用申请工作台');
+
+async function forCenter(ctx: Ctx, centerCode: string, id: string): Promise<ApplicationRecord> {
+  const app = await ctx.store.applications.get(id);
+  if (!app || !app.centers.some((c) => c.code === centerCode)) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这笔申请');
+  return app;
+}
+
+function responsibleOnly(app: ApplicationRecord, centerCode: string): void {
+  if (app.responsibleCenter !== centerCode) throw new AppError('FORBIDDEN', '这笔申请由其他中心办理，本中心只能查看');
+}
+
+export async function workbenchList(ctx: Ctx, staff: Caller): Promise<WorkbenchEntry[]> {
+  const centerCode = staffOf(staff);
+  const apps = await ctx.store.applications.listForCenter(centerCode);
+  const entries = await listEntries(ctx, apps);
+  const keyring = ctx.outside.keyring();
+  return entries.map((entry, i) => ({
+    ...entry,
+    role: apps[i].centers.find((c) => c.code === centerCode)?.role ?? 'transfer-in',
+    applicantMasked: maskName(open(keyring, SEALED_FIELDS.name, apps[i].applicant.nameSealed)),
+    acceptBy: apps[i].acceptBy,
+  }));
+}
+
+/** The full record for the center's staff; each view is written to the audit log against the application. */
+export async function workbenchGet(ctx: Ctx, staff: Caller, id: string): Promise<WorkbenchView> {
+  const centerCode = staffOf(staff);
+  const app = await forCenter(ctx, centerCode, id);
+  await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.viewed', subject: `application:${id}`, detail: centerCode });
+  return workbenchView(ctx, app, centerCode);
+}
+
+async function workbenchView(ctx: Ctx, app: ApplicationRecord, centerCode: string): Promise<WorkbenchView> {
+  const keyring = ctx.outside.keyring();
+  const view = await applicationView(ctx, app);
+  const centers = await centersByCode(ctx, app.centers.map((c) => c.code));
+  const responsible = app.responsibleCenter === centerCode;
+  return {
+    ...view,
+    role: app.centers.find((c) => c.code === centerCode)?.role ?? 'transfer-in',
+    applicant: {
+      name: open(keyring, SEALED_FIELDS.name, app.applicant.nameSealed),
+      docType: app.applicant.docType,
+      docNumber: open(keyring, SEALED_FIELDS.docNumber, app.applicant.docNumberSealed),
+    },
+    form: formLines(ctx, app, centers, false),
+    nextCodes: responsible ? nextCodes(app) : [],
+    canReject: responsible && applyMove(app, { by: 'center', kind: 'reject' }).ok,
+  };
+}
+
+const staffMover = (staff: Caller, centerCode: string) => ({ actor: 'staff' as const, actorId: staff.openid, centerCode });
+
+export async function workbenchAdvance(ctx: Ctx, staff: Caller, id: string, code: TransferCode, message: string | undefined): Promise<WorkbenchView> {
+  const centerCode = staffOf(staff);
+  responsibleOnly(await forCenter(ctx, centerCode, id), centerCode);
+  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'code', code }, message ?? defaultMessage(code));
+  return workbenchView(ctx, moved.app, centerCode);
+}
+
+export async function workbenchReject(ctx: Ctx, staff: Caller, id: string, reason: string): Promise<WorkbenchView> {
+  const centerCode = staffOf(staff);
+  responsibleOnly(await forCenter(ctx, centerCode, id), centerCode);
+  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'reject' }, `不予受理：${reason}`);
+  return workbenchView(ctx, moved.app, centerCode);
+}
+
+/** Asks the employee for more material: a line in the timeline and a message; the status stays. */
+export async function workbenchRequestMaterial(ctx: Ctx, staff: Caller, id: string, message: string): Promise<WorkbenchView> {
+  const centerCode = staffOf(staff);
+  const app = await forCenter(ctx, centerCode, id);
+  responsibleOnly(app, centerCode);
+  if (isFinal(app.status)) throw new AppError('ILLEGAL_TRANSITION', '申请已结束，不能再要求补充材料');
+  const state = { status: app.status, platformCode: app.platformCode };
+  const outcome = await ctx.store.applications.transition({
+    id,
+    expected: state,
+    next: state,
+    event: { applicationId: id, at: ctx.now, ...staffMover(staff, centerCode), from: app.status, to: app.status, platformCode: app.platformCode, message: `请补充材料：${message}` },
+  });
+  if (outcome === 'stale') throw new AppError('ILLEGAL_TRANSITION', '申请状态刚刚发生变化，请刷新后重试');
+  await notifyApplicant(ctx, app, `请补充材料：${message}`);
+  return workbenchView(ctx, app, centerCode);
+}
+
+const defaultMessage = (code: TransferCode) => `${code} ${TRANSFER_CODES[code].name}`;

@@ -1,0 +1,18 @@
+import { AdminEventSchema } from '../../src/core/applications';
+import { defineFunction, requireCaller } from '../_lib/runtime/define';
+import { deployed } from '../_lib/runtime/deployed';
+import { setEndpoint, setManual } from '../_lib/services/admin';
+
+/** Supervisors' actions on centers. */
+export const handler = defineFunction('admin', AdminEventSchema, async (event, ctx) => {
+  const caller = requireCaller(ctx);
+  const service = { ...ctx, now: ctx.now() };
+  switch (event.action) {
+    case 'setEndpoint':
+      return setEndpoint(service, caller, event.centerCode, event.url, event.secret);
+    case 'setManual':
+      return setManual(service, caller, event.centerCode);
+  }
+});
+
+export const main = deployed(handler);

@@ -1,0 +1,22 @@
+import { ApplicationsEventSchema } from '../../src/core/applications';
+import { defineFunction, requireCaller } from '../_lib/runtime/define';
+import { deployed } from '../_lib/runtime/deployed';
+import { getApplication, listApplications, submitTransfer, withdrawApplication } from '../_lib/services/applications';
+
+/** The employee's in-app applications: submit, list, get (masked, with the timeline), withdraw. */
+export const handler = defineFunction('applications', ApplicationsEventSchema, async (event, ctx) => {
+  const { openid } = requireCaller(ctx);
+  const service = { ...ctx, now: ctx.now() };
+  switch (event.action) {
+    case 'submit':
+      return submitTransfer(service, openid, event.requestId, event.payload);
+    case 'list':
+      return listApplications(service, openid);
+    case 'get':
+      return getApplication(service, openid, event.id);
+    case 'withdraw':
+      return withdrawApplication(service, openid, event.id);
+  }
+});
+
+export const main = deployed(handler);
