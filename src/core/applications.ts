@@ -101,7 +101,8 @@ export const TRANSFER_CODES = {
   '40': { name: '失败办结', status: 'failed' },
 } as const satisfies Record<string, { name: string; status: ApplicationStatus }>;
 export type TransferCode = keyof typeof TRANSFER_CODES;
-export const TRANSFER_CODE_LIST = Object.keys(TRANSFER_CODES) as TransferCode[];
+/** In the platform's order (Object.keys would put the integer-like 13, 20, 40 first). */
+export const TRANSFER_CODE_LIST: readonly TransferCode[] = ['01', '02', '08', '06', '13', '00', '05', '20', '40'];
 export const isTransferCode = (value: unknown): value is TransferCode => typeof value === 'string' && value in TRANSFER_CODES;
 
 /**
@@ -162,6 +163,8 @@ export function applyMove(current: ApplicationState, move: Move): MoveResult {
       return { ok: true, next: { status: 'rejected', platformCode: current.platformCode } };
     case 'code': {
       if (current.platformCode === move.code) return { ok: false, unchanged: true };
+      // the center confirming an employee's withdrawal with its own code: already in effect
+      if (current.status === 'withdrawn' && TRANSFER_CODES[move.code].status === 'withdrawn') return { ok: false, unchanged: true };
       if (final) return { ok: false, unchanged: false, reason: `申请已${STATUS_LABELS[current.status]}，状态不能再变更` };
       const allowed = TRANSFER_NEXT[current.platformCode ?? 'none'];
       if (!allowed.includes(move.code)) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Center } from '../../src/core/centers';
-import type { Store } from '../../cloudfunctions/_lib/store/port';
+import type { ApplicationEventRecord, ApplicationRecord, DeliveryAttempt, OutboxRecord, Store } from '../../cloudfunctions/_lib/store/port';
 import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 
@@ -200,6 +200,122 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     await store.audit.append(entry('second', 2));
     await store.audit.append({ ...entry('other', 3), subject: 'openid:b' });
     expect((await store.audit.listFor('openid:a')).map((e) => e.action)).toEqual(['first', 'second']);
+  });
+
+  describe('applications, outbox and receipts', () => {
+    const T = new Date('2026-11-20T02:00:00Z');
+    let n = 0;
+    const application = (overrides: Partial<ApplicationRecord> = {}): ApplicationRecord => {
+      n += 1;
+      return {
+        id: `app${String(n).padStart(6, '0')}`,
+        type: 'transfer',
+        openid: `o-${n}`,
+        requestId: `req-${n}-xxxx`,
+        status: 'submitted',
+        platformCode: null,
+        responsibleCenter: '321000',
+        centers: [{ code: '321000', role: 'transfer-in' }, { code: '110000', role: 'transfer-out' }],
+        inFlightKey: `transfer:o-${n}:110000`,
+        letterNumber: null,
+        applicant: { docType: '01', nameSealed: 'sealed-name', docNumberSealed: 'sealed-doc' },
+        payloadSealed: 'sealed-payload',
+        acceptBy: '2026-11-25',
+        createdAt: T,
+        updatedAt: T,
+        ...overrides,
+      };
+    };
+    const event = (app: ApplicationRecord, to: ApplicationRecord['status'], platformCode: ApplicationRecord['platformCode'] = null): ApplicationEventRecord => ({
+      applicationId: app.id, at: T, actor: 'center', actorId: '321000', from: app.status, to, platformCode, centerCode: '321000', message: to,
+    });
+    const outbox = (app: ApplicationRecord, id = `msg_${app.id}`): OutboxRecord => ({
+      id, applicationId: app.id, centerCode: '321000', type: 'application.submitted', createdAt: T, dueAt: T, attempts: 0, state: 'pending', lastError: null, deliveredAt: null,
+    });
+    const attempt = (outboxId: string, httpStatus: number | null): DeliveryAttempt => ({ outboxId, at: T, durationMs: 12, httpStatus, error: httpStatus === 200 ? null : 'down' });
+
+    it('creates one application per (openid, requestId) and per in-flight key, numbering letters per prefix, even when the requests race', async () => {
+      const first = application();
+      const copies = Array.from({ length: 20 }, () => ({ ...first, id: `${first.id}c${Math.random().toString(36).slice(2, 8)}` }));
+      const outcomes = await Promise.all([first, ...copies].map((a) => store.applications.create(a, [event(a, 'submitted')], [outbox(a)], '321000261120')));
+      const created = outcomes.filter((o) => o.kind === 'created');
+      expect(created).toHaveLength(1);
+      const winner = (await store.applications.listByApplicant(first.openid))[0];
+      expect(outcomes.filter((o) => o.kind === 'duplicate').every((o) => o.kind === 'duplicate' && o.id === winner.id)).toBe(true);
+      const inFlight = application({ openid: first.openid, inFlightKey: first.inFlightKey });
+      expect(await store.applications.create(inFlight, [], [], null)).toEqual({ kind: 'in-flight', id: winner.id });
+      const others = Array.from({ length: 10 }, () => application());
+      const numbers = await Promise.all(others.map(async (a) => (await store.applications.create(a, [], [], '321000261120')).kind === 'created' && (await store.applications.get(a.id))?.letterNumber));
+      expect(new Set([winner.letterNumber, ...numbers]).size).toBe(11);
+      expect((await store.applications.get(others[0].id))?.letterNumber).toMatch(/^321000261120\d{4}$/);
+      expect(await store.applications.listForCenter('110000')).toEqual(expect.arrayContaining([expect.objectContaining({ id: winner.id })]));
+      expect(await store.applications.events(winner.id)).toHaveLength(1);
+    });
+
+    it('moves an application only from the expected state, once per webhook id, and frees the in-flight key when final', async () => {
+      const app = application();
+      await store.applications.create(app, [], [], null);
+      const move = (webhookId: string) => ({
+        id: app.id,
+        expected: { status: app.status, platformCode: null },
+        next: { status: 'accepted' as const, platformCode: '01' as const },
+        event: event(app, 'accepted', '01'),
+        receipt: { centerCode: '321000', webhookId },
+      });
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => store.applications.transition(move('msg_same'))));
+      expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
+      expect(outcomes.filter((o) => o !== 'applied').every((o) => o === 'duplicate')).toBe(true);
+      expect(await store.applications.hasReceipt('321000', 'msg_same')).toBe(true);
+      expect(await store.applications.transition(move('msg_other'))).toBe('stale');
+      expect(await store.applications.hasReceipt('321000', 'msg_other')).toBe(false);
+      const accepted = { ...app, status: 'accepted' as const, platformCode: '01' as const };
+      expect(
+        await store.applications.transition({
+          id: app.id, expected: { status: 'accepted', platformCode: '01' }, next: { status: 'withdrawn', platformCode: '01' }, event: event(accepted, 'withdrawn', '01'),
+          documents: [{ id: 'doc1', applicationId: app.id, centerCode: '321000', name: 'a.pdf', contentType: 'application/pdf', sha256: 'a'.repeat(64), size: 3, storageKey: 'k', at: T }],
+        }),
+      ).toBe('applied');
+      expect(await store.applications.get(app.id)).toMatchObject({ status: 'withdrawn', inFlightKey: null });
+      expect((await store.applications.events(app.id)).map((e) => e.to)).toEqual(['accepted', 'withdrawn']);
+      expect(await store.applications.documents(app.id)).toEqual([expect.objectContaining({ id: 'doc1', sha256: 'a'.repeat(64) })]);
+      expect(await store.applications.create(application({ openid: app.openid, inFlightKey: app.inFlightKey }), [], [], null)).toEqual({ kind: 'created', letterNumber: null });
+    });
+
+    it('leases due deliveries to one claimer at a time, reschedules failures, dead-letters and settles deliveries with the move', async () => {
+      const app = application();
+      const record = outbox(app, `msg_lease_${app.id}`);
+      await store.applications.create(app, [], [record], null);
+      const claims = await Promise.all(Array.from({ length: 5 }, () => store.outbox.claimDue(T, 100, 60_000)));
+      expect(claims.flat().filter((r) => r.id === record.id)).toHaveLength(1);
+      expect((await store.outbox.claimDue(new Date(T.getTime() + 30_000), 100, 60_000)).some((r) => r.id === record.id)).toBe(false);
+      // a relay that died: its lease runs out and the record is claimed again
+      expect((await store.outbox.claimDue(new Date(T.getTime() + 61_000), 100, 60_000)).some((r) => r.id === record.id)).toBe(true);
+      const retryAt = new Date(T.getTime() + 300_000);
+      await store.outbox.markFailed(record.id, attempt(record.id, 500), retryAt);
+      expect(await store.outbox.get(record.id)).toMatchObject({ state: 'pending', attempts: 1, dueAt: retryAt, lastError: 'down' });
+      expect((await store.outbox.claimDue(new Date(retryAt.getTime() - 1), 100, 60_000)).some((r) => r.id === record.id)).toBe(false);
+      await store.outbox.markDelivered(record.id, attempt(record.id, 200), {
+        id: app.id, expected: { status: 'submitted', platformCode: null }, next: { status: 'delivered', platformCode: null }, event: { ...event(app, 'delivered'), actor: 'relay', actorId: 'relay' },
+      });
+      expect(await store.outbox.get(record.id)).toMatchObject({ state: 'delivered', attempts: 2 });
+      expect(await store.applications.get(app.id)).toMatchObject({ status: 'delivered' });
+      expect((await store.outbox.attempts(record.id)).map((a) => a.httpStatus)).toEqual([500, 200]);
+
+      const other = application();
+      const dead = outbox(other, `msg_dead_${other.id}`);
+      await store.applications.create(other, [], [dead], null);
+      await store.outbox.markFailed(dead.id, attempt(dead.id, 410), null);
+      expect(await store.outbox.get(dead.id)).toMatchObject({ state: 'dead' });
+      expect((await store.outbox.listDead()).map((r) => r.id)).toContain(dead.id);
+      expect((await store.outbox.claimDue(new Date(T.getTime() + 86_400_000), 100, 60_000)).some((r) => r.id === dead.id)).toBe(false);
+    });
+
+    it('keeps one endpoint per center', async () => {
+      await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://a.example.cn/x', secretsSealed: ['s1'], updatedAt: T });
+      await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://b.example.cn/x', secretsSealed: ['s2', 's1'], updatedAt: T });
+      expect(await store.endpoints.get('321000')).toEqual({ centerCode: '321000', mode: 'api', url: 'https://b.example.cn/x', secretsSealed: ['s2', 's1'], updatedAt: T });
+      expect(await store.endpoints.get('110000')).toBeUndefined();
+    });
   });
 
   it('applies migrations once: a second opening finds the data and changes nothing', async () => {

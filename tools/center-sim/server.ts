@@ -1,43 +1,103 @@
 import Fastify from 'fastify';
-import { itemById } from '../../src/core/items';
+import { CallbackRunner, DEFAULT_SCRIPTS, type Script } from './callbacks';
+import { registerControl } from './control';
+import { Pending, registerDeliveries, type ReceivedDelivery } from './deliveries';
+import { Faults, type Fault } from './faults';
+import { registerHall, type HallVisit } from './hall';
 import { selfSignedTls, type Tls } from './tls';
 
+export type { Script, ScriptStep, SentCallback } from './callbacks';
+export type { ReceivedDelivery } from './deliveries';
+export type { Fault, FaultMode } from './faults';
+
 /**
- * A reference city-center server on loopback HTTPS. For now it serves each center's online hall
- * (the page a fully-online jump lands on); the center API comes with transfer-continuation.
+ * A reference city-center server on loopback HTTPS: each center's online hall (where a fully-online jump
+ * lands) and the center side of the center interface (docs/center-api.md): it verifies and records the
+ * platform's deliveries, calls back with a script of status codes, and lets tests inject faults.
  */
 export interface CenterSim {
   /** https://localhost:<port> */
   origin: string;
   tls: Tls;
   /** Hall page requests received, newest last: what a test or a person can check. */
-  visits: { centerCode: string; item: number; at: Date }[];
+  visits: HallVisit[];
+  /** Every attempt at a delivery endpoint, oldest first, with the callbacks each accepted one led to. */
+  received: ReceivedDelivery[];
+  /** https://localhost:<port>/centers/<code>/applications */
+  endpointFor(code: string): string;
+  /** Applies to the next delivery attempts (all, or `times` of them) until cleared. */
+  setFault(fault: Fault): void;
+  clearFault(): void;
+  /** What a center does after accepting an application of this type, from now on. */
+  setScript(applicationType: string, script: Script): void;
+  /** Back to the script given at start (or the default), for one type or, without one, for all. */
+  resetScript(applicationType?: string): void;
+  /** Stops the server, pending callbacks and hanging answers. */
   close(): Promise<void>;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export interface CenterSimOptions {
+  port?: number;
+  /** Default 127.0.0.1: the control endpoints have no authentication. */
+  host?: string;
+  centerName?: (code: string) => string | undefined;
+  /** Each center's whsec_ secret; a center without one answers 404 (default: no centers). */
+  secretFor?: (code: string) => string | undefined;
+  /**
+   * Where callbacks go: `${platformOrigin}/callbacks/<code>`. Without it the simulator uses the delivery's
+   * own `callbackUrl`, as a real center would.
+   */
+  platformOrigin?: string;
+  /** Wait before each callback (and before retrying one); default 1000. */
+  callbackDelayMs?: number;
+  /** Retries of a callback the platform did not take (network error, 5xx, 429); default 2. */
+  callbackRetries?: number;
+  /** Per application type; default for transfer: 01, 02, 08, 00. An empty script sends nothing. */
+  script?: Readonly<Record<string, Script>>;
+}
 
-export async function startCenterSim(options: { port?: number; host?: string; centerName?: (code: string) => string | undefined } = {}): Promise<CenterSim> {
+export async function startCenterSim(options: CenterSimOptions = {}): Promise<CenterSim> {
+  const platformOrigin = options.platformOrigin && new URL(options.platformOrigin).origin;
   const tls = await selfSignedTls();
-  const app = Fastify({ https: { key: tls.key, cert: tls.cert } });
-  const visits: CenterSim['visits'] = [];
+  const app = Fastify({ https: { key: tls.key, cert: tls.cert }, forceCloseConnections: true });
+  const visits: HallVisit[] = [];
+  const received: ReceivedDelivery[] = [];
+  const faults = new Faults();
+  const pending = new Pending();
+  const runner = new CallbackRunner({ delayMs: options.callbackDelayMs ?? 1000, retries: options.callbackRetries ?? 2 });
+  const overrides = new Map<string, Script>();
+  const setScript = (type: string, script: Script) => void overrides.set(type, [...script]);
+  const resetScript = (type?: string) => void (type === undefined ? overrides.clear() : overrides.delete(type));
 
-  app.get<{ Params: { code: string; item: string } }>('/hall/:code/:item', async (request, reply) => {
-    const { code } = request.params;
-    const item = itemById(Number(request.params.item));
-    if (!/^\d{6}$/.test(code) || !item) return reply.code(404).type('text/html; charset=utf-8').send('<h1>页面不存在</h1>');
-    visits.push({ centerCode: code, item: item.id, at: new Date() });
-    const center = escapeHtml(options.centerName?.(code) ?? `中心 ${code}`);
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(
-        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${center} 网上服务大厅</title></head>` +
-          `<body><h1 id="hall-center">${center}</h1><h2 id="hall-item">${escapeHtml(item.name)}</h2>` +
-          `<p>这是本地中心模拟器的网上服务大厅页面（模拟），真实中心在此办理业务。</p></body></html>`,
-      );
+  registerHall(app, visits, options.centerName);
+  registerControl(app, { received, faults, setScript, resetScript });
+  await registerDeliveries(app, {
+    received,
+    faults,
+    runner,
+    pending,
+    secretFor: (code) => options.secretFor?.(code),
+    scriptFor: (type) => overrides.get(type) ?? options.script?.[type] ?? DEFAULT_SCRIPTS[type],
+    callbackUrlFor: (code, fromDelivery) =>
+      platformOrigin ? `${platformOrigin}/callbacks/${code}` : typeof fromDelivery === 'string' && /^https?:\/\//.test(fromDelivery) ? fromDelivery : undefined,
   });
 
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
-  const port = new URL(address).port;
-  return { origin: `https://localhost:${port}`, tls, visits, close: () => app.close() };
+  const origin = `https://localhost:${new URL(address).port}`;
+  return {
+    origin,
+    tls,
+    visits,
+    received,
+    endpointFor: (code) => `${origin}/centers/${code}/applications`,
+    setFault: (fault) => faults.set(fault),
+    clearFault: () => faults.clear(),
+    setScript,
+    resetScript,
+    async close() {
+      runner.stopAll();
+      pending.closeAll();
+      await app.close();
+    },
+  };
 }

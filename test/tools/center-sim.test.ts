@@ -1,0 +1,367 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { Agent, request } from 'undici';
+import { SubmittedDataSchema } from '../../tools/center-sim/contract';
+import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
+
+jest.setTimeout(20_000);
+
+const YANGZHOU = '321000';
+const NANJING = '320100';
+const SECRETS: Record<string, string> = {
+  [YANGZHOU]: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', // the STACK.md test vector's secret
+  [NANJING]: `whsec_${randomBytes(32).toString('base64')}`,
+};
+const DOC_NUMBER = '11010519491231002X';
+const MASKED = '1****************X';
+
+/** A tiny platform: verifies every callback with the center's secret and answers as `respond` says. */
+interface PlatformCall {
+  centerCode: string;
+  webhookId: string;
+  verified: boolean;
+  body: { type: string; timestamp: string; data: { applicationId: string; status: string } };
+}
+interface Platform {
+  origin: string;
+  calls: PlatformCall[];
+  respond: (call: PlatformCall) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
+  server: Server;
+}
+
+async function startPlatform(): Promise<Platform> {
+  const platform: Platform = { origin: '', calls: [], respond: () => ({ status: 200, body: { ok: true, data: { changed: true } } }), server: undefined as unknown as Server };
+  platform.server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (raw += chunk));
+    req.on('end', async () => {
+      const centerCode = /^\/callbacks\/(\d{6})$/.exec(req.url ?? '')?.[1] ?? '';
+      let verified = false;
+      try {
+        new Webhook(SECRETS[centerCode]).verify(raw, req.headers as Record<string, string>);
+        verified = true;
+      } catch {
+        // recorded as unverified
+      }
+      const call: PlatformCall = { centerCode, webhookId: String(req.headers['webhook-id']), verified, body: JSON.parse(raw) };
+      platform.calls.push(call);
+      const answer = await platform.respond(call);
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => platform.server.listen(0, '127.0.0.1', resolve));
+  platform.origin = `http://127.0.0.1:${(platform.server.address() as AddressInfo).port}`;
+  return platform;
+}
+
+function submitted(applicationId: string, platformOrigin: string) {
+  return {
+    type: 'application.submitted',
+    timestamp: new Date().toISOString(),
+    data: {
+      applicationId,
+      applicationType: 'transfer',
+      letterNumber: '3210002501150001',
+      role: 'transfer-in',
+      centers: [
+        { code: YANGZHOU, role: 'transfer-in' },
+        { code: NANJING, role: 'transfer-out' },
+      ],
+      applicant: { name: '张三', docType: '01', docNumber: DOC_NUMBER },
+      form: {
+        transferOutCenter: NANJING,
+        transferInCenter: YANGZHOU,
+        formerEmployer: '南京某某科技有限公司',
+        formerAccount: '12345678',
+        newEmployer: '扬州某某制造有限公司',
+        newAccount: '87654321',
+        phone: '13812345678',
+      },
+      submittedAt: new Date().toISOString(),
+      acceptBy: '2025-01-20',
+      callbackUrl: `${platformOrigin}/callbacks/${YANGZHOU}`,
+    },
+  };
+}
+
+const withdrawn = (applicationId: string) => ({
+  type: 'application.withdrawn',
+  timestamp: new Date().toISOString(),
+  data: { applicationId, applicationType: 'transfer', letterNumber: '3210002501150001', withdrawnAt: new Date().toISOString(), reason: '不再需要' },
+});
+
+let counter = 0;
+const newId = () => `msg_test${Date.now()}${counter++}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+describe('the center simulator (center side of the center interface)', () => {
+  let sim: CenterSim;
+  let platform: Platform;
+  let agent: Agent;
+
+  /** POSTs a delivery the way the platform does: Standard Webhooks headers over the sim's own certificate. */
+  async function deliver(code: string, body: unknown, opts: { id?: string; secret?: string; signature?: string; timestamp?: Date; signal?: AbortSignal; raw?: string } = {}) {
+    const raw = opts.raw ?? JSON.stringify(body);
+    const id = opts.id ?? newId();
+    const at = opts.timestamp ?? new Date();
+    const signature = opts.signature ?? new Webhook(opts.secret ?? SECRETS[code] ?? SECRETS[YANGZHOU]).sign(id, at, raw);
+    const res = await request(sim.endpointFor(code), {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature },
+      body: raw,
+      signal: opts.signal,
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : undefined, id };
+  }
+
+  const control = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => {
+    const res = await request(`${sim.origin}${path}`, {
+      method,
+      dispatcher: agent,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    return { status: res.statusCode, text: await res.body.text() };
+  };
+
+  beforeEach(async () => {
+    platform = await startPlatform();
+    sim = await startCenterSim({ secretFor: (code) => SECRETS[code], platformOrigin: platform.origin, callbackDelayMs: 20 });
+    agent = new Agent({ connect: { ca: sim.tls.cert } });
+  });
+
+  afterEach(async () => {
+    await sim.close();
+    await agent.destroy();
+    await new Promise((resolve) => platform.server.close(resolve));
+  });
+
+  it('accepts a signed delivery and calls the platform back with 01, 02, 08, 00 in order, each signed with the center secret', async () => {
+    const body = submitted('app00000001', platform.origin);
+    expect(SubmittedDataSchema.safeParse(body.data).success).toBe(true); // the fixture itself follows the contract
+    const res = await deliver(YANGZHOU, body);
+    expect(res).toMatchObject({ status: 200, body: { received: true } });
+
+    await waitFor(() => platform.calls.length >= 4, 'four callbacks');
+    await sleep(100); // and no more than four
+    expect(platform.calls.map((c) => c.body.data.status)).toEqual(['01', '02', '08', '00']);
+    for (const call of platform.calls) {
+      expect(call).toMatchObject({ centerCode: YANGZHOU, verified: true, body: { type: 'application.status', data: { applicationId: 'app00000001' } } });
+    }
+    expect(new Set(platform.calls.map((c) => c.webhookId)).size).toBe(4);
+    expect(sim.received).toHaveLength(1);
+    expect(sim.received[0]).toMatchObject({ id: res.id, centerCode: YANGZHOU, type: 'application.submitted', applicationId: 'app00000001', verified: true, problems: [], answer: 200 });
+    expect(sim.received[0].callbacks.map((c) => [c.status, c.httpStatus])).toEqual([
+      ['01', 200],
+      ['02', 200],
+      ['08', 200],
+      ['00', 200],
+    ]);
+  });
+
+  it('refuses a bad signature or a stale timestamp with 401 and calls nobody back', async () => {
+    const wrongSecret = await deliver(YANGZHOU, submitted('app00000002', platform.origin), { secret: SECRETS[NANJING] });
+    expect(wrongSecret.status).toBe(401);
+    const forged = await deliver(YANGZHOU, submitted('app00000003', platform.origin), { signature: 'v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' });
+    expect(forged.status).toBe(401);
+    const stale = await deliver(YANGZHOU, submitted('app00000004', platform.origin), { timestamp: new Date(Date.now() - 6 * 60_000) });
+    expect(stale.status).toBe(401);
+
+    await sleep(100);
+    expect(platform.calls).toEqual([]);
+    expect(sim.received.map((d) => [d.verified, d.answer, d.callbacks.length])).toEqual([
+      [false, 401, 0],
+      [false, 401, 0],
+      [false, 401, 0],
+    ]);
+  });
+
+  it('accepts either of two signatures while a secret is rotated', async () => {
+    const body = submitted('app00000005', platform.origin);
+    const raw = JSON.stringify(body);
+    const id = newId();
+    const at = new Date();
+    const oldSig = new Webhook(SECRETS[NANJING]).sign(id, at, raw);
+    const newSig = new Webhook(SECRETS[YANGZHOU]).sign(id, at, raw);
+    const res = await deliver(YANGZHOU, body, { id, timestamp: at, signature: `${oldSig} ${newSig}` });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 404 for a center it has no secret for', async () => {
+    const res = await deliver('999999', submitted('app00000006', platform.origin), { secret: SECRETS[YANGZHOU] });
+    expect(res.status).toBe(404);
+    expect(sim.received[0]).toMatchObject({ centerCode: '999999', verified: false, answer: 404 });
+  });
+
+  it('answers 400 to a correctly signed body that is not a delivery', async () => {
+    const notJson = await deliver(YANGZHOU, undefined, { raw: '{"type":' });
+    expect(notJson.status).toBe(400);
+    const noId = await deliver(YANGZHOU, { type: 'application.submitted', timestamp: new Date().toISOString(), data: {} });
+    expect(noId.status).toBe(400);
+    const unknownType = await deliver(YANGZHOU, { type: 'center.audit', timestamp: new Date().toISOString(), data: {} });
+    expect(unknownType.status).toBe(200); // accepted and ignored, as the contract asks
+    expect(sim.received[1]).toMatchObject({ verified: true, answer: 400, problems: expect.arrayContaining([expect.stringContaining('data.applicationId')]) });
+  });
+
+  it('takes a repeated webhook-id as one delivery (200 again, one script) and another id for the same application as 409', async () => {
+    const body = submitted('app00000007', platform.origin);
+    const first = await deliver(YANGZHOU, body);
+    const again = await deliver(YANGZHOU, body, { id: first.id });
+    expect([first.status, again.status]).toEqual([200, 200]);
+    const other = await deliver(YANGZHOU, body);
+    expect(other.status).toBe(409);
+
+    await waitFor(() => platform.calls.length >= 4, 'four callbacks');
+    await sleep(150);
+    expect(platform.calls.map((c) => c.body.data.status)).toEqual(['01', '02', '08', '00']);
+    expect(sim.received.map((d) => [d.answer, d.duplicate])).toEqual([
+      [200, false],
+      [200, true],
+      [409, true],
+    ]);
+  });
+
+  it('stops an application script when the application is withdrawn', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    platform.respond = async (call) => {
+      if (call.body.data.status === '01') await held; // the withdrawal arrives while 01 is in flight
+      return { status: 200, body: { ok: true, data: { changed: true } } };
+    };
+    expect((await deliver(YANGZHOU, submitted('app00000008', platform.origin))).status).toBe(200);
+    await waitFor(() => platform.calls.length === 1, 'the 01 callback');
+    expect((await deliver(YANGZHOU, withdrawn('app00000008'))).status).toBe(200);
+    release();
+
+    await sleep(150);
+    expect(platform.calls.map((c) => c.body.data.status)).toEqual(['01']);
+  });
+
+  it('retries a callback the platform failed (same webhook-id) and ends the script on a refusal such as 422', async () => {
+    let attempts = 0;
+    platform.respond = (call) => {
+      if (call.body.data.status === '01' && ++attempts === 1) return { status: 503, body: { ok: false } };
+      if (call.body.data.status === '02') return { status: 422, body: { ok: false, code: 'ILLEGAL_TRANSITION', message: 'no' } };
+      return { status: 200, body: { ok: true, data: { changed: true } } };
+    };
+    await deliver(YANGZHOU, submitted('app00000009', platform.origin));
+    await waitFor(() => platform.calls.length >= 3, 'three callback attempts');
+    await sleep(150);
+    expect(platform.calls.map((c) => c.body.data.status)).toEqual(['01', '01', '02']);
+    expect(platform.calls[0].webhookId).toBe(platform.calls[1].webhookId);
+    expect(sim.received[0].callbacks.map((c) => [c.status, c.attempt, c.httpStatus])).toEqual([
+      ['01', 1, 503],
+      ['01', 2, 200],
+      ['02', 1, 422],
+    ]);
+  });
+
+  it('answers each fault mode as specified and starts no script for a faulted attempt', async () => {
+    const cases: [Parameters<CenterSim['setFault']>[0], number, string | undefined][] = [
+      [{ mode: '500' }, 500, undefined],
+      [{ mode: '410' }, 410, undefined],
+      [{ mode: '429', retryAfterSeconds: 7 }, 429, '7'],
+      [{ mode: '503' }, 503, '1'],
+      [{ mode: '503', retryAfterSeconds: null }, 503, undefined],
+    ];
+    for (const [i, [fault, status, retryAfter]] of cases.entries()) {
+      sim.setFault(fault);
+      const res = await deliver(YANGZHOU, submitted(`appfault0${i}`, platform.origin));
+      expect({ mode: fault.mode, status: res.status, retryAfter: res.headers['retry-after'] }).toEqual({ mode: fault.mode, status, retryAfter });
+    }
+    sim.setFault({ mode: 'slow', delayMs: 50 });
+    expect(await deliver(YANGZHOU, submitted('appfaultslow', platform.origin))).toMatchObject({ status: 200, body: { received: true } });
+
+    sim.setFault({ mode: 'hang' });
+    await expect(deliver(YANGZHOU, submitted('appfaulthang', platform.origin), { signal: AbortSignal.timeout(1000) })).rejects.toThrow();
+    sim.clearFault();
+    expect((await deliver(YANGZHOU, submitted('appafterfault', platform.origin))).status).toBe(200);
+
+    await waitFor(() => platform.calls.length >= 8, 'the callbacks of the two accepted deliveries');
+    await sleep(100);
+    expect(new Set(platform.calls.map((c) => c.body.data.applicationId))).toEqual(new Set(['appfaultslow', 'appafterfault']));
+    expect(sim.received.map((d) => [d.fault, d.answer])).toEqual([
+      ['500', 500],
+      ['410', 410],
+      ['429', 429],
+      ['503', 503],
+      ['503', 503],
+      ['slow', 200],
+      ['hang', null],
+      [null, 200],
+    ]);
+  });
+
+  it("consumes a fault's times, one per delivery attempt, then answers normally", async () => {
+    sim.setFault({ mode: '500', times: 2 });
+    const body = submitted('app00000010', platform.origin);
+    const id = newId();
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await deliver(YANGZHOU, body, { id })).status); // a retry keeps its webhook-id
+    expect(statuses).toEqual([500, 500, 200]);
+    expect(() => sim.setFault({ mode: 'teapot' as never })).toThrow('bad fault');
+  });
+
+  it('takes faults and lists deliveries over HTTP under /_control', async () => {
+    expect((await control('POST', '/_control/fault', { mode: '503', times: 1, retryAfterSeconds: 3 })).status).toBe(200);
+    expect(JSON.parse((await control('GET', '/_control/fault')).text)).toEqual({ fault: { fault: { mode: '503', times: 1, retryAfterSeconds: 3 }, left: 1 } });
+    const faulted = await deliver(YANGZHOU, submitted('app00000011', platform.origin));
+    expect([faulted.status, faulted.headers['retry-after']]).toEqual([503, '3']);
+    expect((await deliver(YANGZHOU, submitted('app00000011', platform.origin))).status).toBe(200);
+
+    expect((await control('POST', '/_control/fault', { mode: '500' })).status).toBe(200);
+    expect((await deliver(YANGZHOU, submitted('app00000012', platform.origin))).status).toBe(500);
+    expect((await control('DELETE', '/_control/fault')).status).toBe(200);
+    expect((await deliver(YANGZHOU, submitted('app00000012', platform.origin))).status).toBe(200);
+    expect((await control('POST', '/_control/fault', { mode: 'sometimes' })).status).toBe(400);
+
+    expect((await control('POST', '/_control/script', { type: 'transfer', steps: ['01', { status: '40', message: '模拟失败' }] })).status).toBe(200);
+    await deliver(YANGZHOU, submitted('app00000013', platform.origin));
+    await waitFor(() => platform.calls.filter((c) => c.body.data.applicationId === 'app00000013').length === 2, 'the scripted callbacks');
+
+    await waitFor(() => platform.calls.length >= 10, 'all callbacks');
+    const list = JSON.parse((await control('GET', '/_control/received')).text);
+    expect(list).toHaveLength(5);
+    expect(list[0]).toMatchObject({ centerCode: YANGZHOU, type: 'application.submitted', applicationId: 'app00000011', verified: true, fault: '503', answer: 503, callbacks: [] });
+    expect(list[4].callbacks.map((c: { status: string; httpStatus: number }) => [c.status, c.httpStatus])).toEqual([
+      ['01', 200],
+      ['40', 200],
+    ]);
+    expect(JSON.stringify(list)).not.toContain(DOC_NUMBER);
+  });
+
+  it('lists what it received on /received with the document number masked, never in full', async () => {
+    await deliver(YANGZHOU, submitted('app00000014', platform.origin));
+    await waitFor(() => platform.calls.length >= 4, 'four callbacks');
+    await sleep(50);
+    const res = await request(`${sim.origin}/received`, { dispatcher: agent });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    const html = await res.body.text();
+    expect(html).toContain('app00000014');
+    expect(html).toContain('3210002501150001');
+    expect(html).toContain(MASKED);
+    expect(html).toContain('正常办结');
+    expect(html).not.toContain(DOC_NUMBER);
+    expect(html).not.toContain('张三');
+  });
+
+  it('still serves the hall pages', async () => {
+    const res = await request(`${sim.origin}/hall/${YANGZHOU}/1`, { dispatcher: agent });
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.text()).toContain('hall-center');
+    expect(sim.visits).toMatchObject([{ centerCode: YANGZHOU, item: 1 }]);
+  });
+});

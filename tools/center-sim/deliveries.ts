@@ -1,0 +1,180 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Webhook } from 'standardwebhooks';
+import { maskDocNumber, maskName } from '../../src/core/identity';
+import type { CallbackRunner, Script, SentCallback } from './callbacks';
+import { deliveryProblems } from './contract';
+import { DEFAULT_RETRY_AFTER_SECONDS, DEFAULT_SLOW_MS, type FaultMode, type Faults } from './faults';
+
+/** One attempt the platform made at the delivery endpoint, whatever became of it. */
+export interface ReceivedDelivery {
+  /** The webhook-id header ('' when there was none). */
+  id: string;
+  centerCode: string;
+  /** From the body when it was JSON (even unverified, to help find out why). */
+  type: string | null;
+  applicationId: string | null;
+  letterNumber: string | null;
+  /** Only masked: the simulator never keeps the applicant's full name or number. */
+  applicantMasked: string | null;
+  docNumberMasked: string | null;
+  verified: boolean;
+  /** Where the body departs from docs/center-api.md (the simulator accepts it anyway when it can). */
+  problems: string[];
+  fault: FaultMode | null;
+  /** A webhook-id already accepted (answered 200) or an application already held (answered 409). */
+  duplicate: boolean;
+  /** What the simulator answered; null while it is hanging, or never answered. */
+  answer: number | null;
+  at: string;
+  /** The script's callbacks for this delivery, each attempt with the platform's answer. */
+  callbacks: SentCallback[];
+}
+
+export interface DeliveryContext {
+  received: ReceivedDelivery[];
+  faults: Faults;
+  runner: CallbackRunner;
+  secretFor: (code: string) => string | undefined;
+  /** Where a center's callbacks go, given the delivery's own callbackUrl. */
+  callbackUrlFor: (code: string, fromDelivery: unknown) => string | undefined;
+  scriptFor: (applicationType: string) => Script | undefined;
+  pending: Pending;
+}
+
+/** Slow-fault timers and hanging responses, ended at close so nothing keeps the process alive. */
+export class Pending {
+  private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private readonly hanging = new Set<ServerResponse>();
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = { timer: setTimeout(() => (this.timers.delete(entry), resolve()), ms), resolve };
+      this.timers.add(entry);
+    });
+  }
+
+  hang(reply: FastifyReply): void {
+    reply.hijack();
+    const res = reply.raw;
+    this.hanging.add(res);
+    res.on('close', () => this.hanging.delete(res));
+  }
+
+  closeAll(): void {
+    for (const entry of this.timers) {
+      clearTimeout(entry.timer);
+      entry.resolve();
+    }
+    this.timers.clear();
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+  }
+}
+
+const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(' ') : (value ?? ''));
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/**
+ * POST /centers/:code/applications: the center's endpoint. Faults first (a center that is down answers the
+ * same whatever it is sent), then 404 for a center without a secret, 401 for a bad signature, 200 again for
+ * a webhook-id already accepted, 409 for an application already held under another id, else 200 and the
+ * script starts after the answer. The raw body is kept: the signature is over the exact bytes sent.
+ */
+export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryContext): Promise<void> {
+  const accepted = new Set<string>(); // code/webhook-id
+  const held = new Map<string, ReceivedDelivery>(); // code/applicationId -> the delivery that brought it
+  const withdrawn = new Set<string>(); // code/applicationId
+
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+    scope.post<{ Params: { code: string }; Body: string | undefined }>('/centers/:code/applications', async (request, reply) => {
+      const { code } = request.params;
+      const raw = request.body ?? '';
+      const secret = /^\d{6}$/.test(code) ? ctx.secretFor(code) : undefined;
+      let verified = false;
+      if (secret) {
+        try {
+          const headers = { 'webhook-id': header(request.headers['webhook-id']), 'webhook-timestamp': header(request.headers['webhook-timestamp']), 'webhook-signature': header(request.headers['webhook-signature']) };
+          new Webhook(secret).verify(raw, headers, { jsonParse: false });
+          verified = true;
+        } catch {
+          // unverified: still read below for the record
+        }
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = undefined;
+      }
+      const envelope = (body ?? {}) as { type?: unknown; data?: Record<string, unknown> };
+      const data = typeof envelope.data === 'object' && envelope.data !== null ? envelope.data : {};
+      const applicant = (data.applicant ?? {}) as Record<string, unknown>;
+      const record: ReceivedDelivery = {
+        id: header(request.headers['webhook-id']),
+        centerCode: code,
+        type: str(envelope.type),
+        applicationId: str(data.applicationId),
+        letterNumber: str(data.letterNumber),
+        applicantMasked: str(applicant.name) && maskName(applicant.name as string),
+        docNumberMasked: str(applicant.docNumber) && maskDocNumber(applicant.docNumber as string),
+        verified,
+        problems: body === undefined ? ['body is not JSON'] : deliveryProblems(body),
+        fault: null,
+        duplicate: false,
+        answer: null,
+        at: new Date().toISOString(),
+        callbacks: [],
+      };
+      ctx.received.push(record);
+      const answer = (status: number, payload: object) => {
+        record.answer = status;
+        return reply.code(status).send(payload);
+      };
+
+      const fault = ctx.faults.take();
+      record.fault = fault?.mode ?? null;
+      if (fault?.mode === 'hang') return ctx.pending.hang(reply);
+      if (fault?.mode === 'slow') await ctx.pending.sleep(fault.delayMs ?? DEFAULT_SLOW_MS);
+      if (fault?.mode === '500' || fault?.mode === '410') return answer(Number(fault.mode), { error: `simulated fault ${fault.mode}` });
+      if (fault?.mode === '429' || fault?.mode === '503') {
+        const after = fault.retryAfterSeconds === undefined ? DEFAULT_RETRY_AFTER_SECONDS : fault.retryAfterSeconds;
+        if (after !== null) reply.header('retry-after', String(after));
+        return answer(Number(fault.mode), { error: `simulated fault ${fault.mode}` });
+      }
+
+      if (!secret) return answer(404, { error: 'unknown center' });
+      if (!verified) return answer(401, { error: 'bad signature' });
+      if (typeof envelope.type !== 'string' || (envelope.type.startsWith('application.') && !record.applicationId)) {
+        return answer(400, { error: 'malformed delivery', problems: record.problems });
+      }
+      if (accepted.has(`${code}/${record.id}`)) {
+        record.duplicate = true;
+        return answer(200, { received: true });
+      }
+      const appKey = `${code}/${record.applicationId}`;
+      if (envelope.type === 'application.submitted') {
+        const earlier = held.get(appKey);
+        if (earlier) {
+          record.duplicate = true;
+          return answer(409, { error: 'already have this application', webhookId: earlier.id });
+        }
+        held.set(appKey, record);
+        const script = ctx.scriptFor(str(data.applicationType) ?? '');
+        const url = ctx.callbackUrlFor(code, data.callbackUrl);
+        if (script && url && !withdrawn.has(appKey)) {
+          // runs on timers: the answer goes out now, the platform does not wait for the center's work
+          ctx.runner.start(appKey, { url, secret, applicationId: record.applicationId as string, script, log: record.callbacks });
+        }
+      } else if (envelope.type === 'application.withdrawn') {
+        withdrawn.add(appKey);
+        ctx.runner.stop(appKey);
+      } // other types: accepted and ignored, as the contract asks of centers
+      accepted.add(`${code}/${record.id}`);
+      return answer(200, { received: true });
+    });
+  });
+}

@@ -1,0 +1,46 @@
+import { TRANSFER_STATUS_NAMES } from './contract';
+import type { ReceivedDelivery } from './deliveries';
+
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const TYPE_LABELS: Record<string, string> = { 'application.submitted': '提交申请', 'application.withdrawn': '撤销申请' };
+
+const time = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+const cell = (value: string | null) => `<td>${value === null || value === '' ? '—' : escapeHtml(value)}</td>`;
+
+function answerText(d: ReceivedDelivery): string {
+  const answer = d.answer === null ? (d.fault === 'hang' ? '不应答' : '处理中') : String(d.answer);
+  const notes = [d.fault && `故障 ${d.fault}`, d.duplicate && '重复'].filter(Boolean);
+  return notes.length ? `${answer}（${notes.join('，')}）` : answer;
+}
+
+function callbacksText(d: ReceivedDelivery): string {
+  if (d.callbacks.length === 0) return '<td>—</td>';
+  const items = d.callbacks.map((c) => {
+    const name = TRANSFER_STATUS_NAMES[c.status] ?? '';
+    const code = (c.response as { code?: unknown } | undefined)?.code;
+    const outcome = c.httpStatus === null ? `失败：${c.error ?? '无应答'}` : `${c.httpStatus}${typeof code === 'string' ? ` ${code}` : ''}`;
+    return `<li>${escapeHtml(`${time(c.at)} ${c.status} ${name}${c.attempt > 1 ? `（第 ${c.attempt} 次）` : ''} → ${outcome}`)}</li>`;
+  });
+  return `<td><ul>${items.join('')}</ul></td>`;
+}
+
+/** GET /received: what the simulated centers received, newest first. Personal data only masked. */
+export function receivedPage(received: readonly ReceivedDelivery[]): string {
+  const rows = [...received]
+    .reverse()
+    .map(
+      (d) =>
+        `<tr>${cell(time(d.at))}${cell(d.centerCode)}${cell(d.type ? (TYPE_LABELS[d.type] ?? d.type) : null)}${cell(d.applicationId)}${cell(d.letterNumber)}` +
+        `${cell(d.applicantMasked)}${cell(d.docNumberMasked)}${cell(d.verified ? '通过' : '未通过')}${cell(answerText(d))}` +
+        `${cell(d.problems.length ? d.problems.join('；') : null)}${callbacksText(d)}</tr>`,
+    )
+    .join('');
+  const table = received.length
+    ? `<table border="1" cellpadding="4"><thead><tr><th>时间</th><th>中心</th><th>类型</th><th>申请编号</th><th>联系函编号</th><th>申请人</th><th>证件号码</th><th>签名</th><th>应答</th><th>与接口文档不符</th><th>回调</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p id="empty">尚未收到任何推送。</p>';
+  return (
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>中心模拟器：收到的推送</title></head>` +
+    `<body><h1>中心模拟器：收到的推送</h1><p>共 ${received.length} 次推送（含重试与被拒绝的），最新的在前；每 5 秒刷新。证件号码只显示首尾各一位。</p>${table}</body></html>`
+  );
+}
