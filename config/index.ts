@@ -15,6 +15,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
     defineConstants: {
       // the CloudBase environment the WeChat build calls; empty means the current environment
       CLOUD_ENV: JSON.stringify(process.env.CLOUD_ENV ?? ''),
+      // the subscribe-message template the mini-program asks consent for (the functions send with the same id)
+      STATUS_TEMPLATE_ID: JSON.stringify(process.env.SUBSCRIBE_TEMPLATE_STATUS ?? ''),
     },
     copy: { patterns: [], options: {} },
     framework: 'react',

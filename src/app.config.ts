@@ -10,10 +10,13 @@ export default defineAppConfig({
     'pages/webview/index',
     'pages/verify/index',
     'pages/mine/index',
+    'pages/transfer/index',
+    'pages/applications/index',
+    'pages/application/index',
   ],
   subPackages: [
-    // center staff's pages (柜台核验); the function itself refuses everyone else
-    { root: 'packages/portal', pages: ['counter/index'] },
+    // center staff's pages (柜台核验, 申请工作台); the functions themselves refuse everyone else
+    { root: 'packages/portal', pages: ['counter/index', 'workbench/index', 'workbench-detail/index'] },
     // the dev sign-in exists only in the H5 build served by the local host
     ...(isH5 ? [{ root: 'packages/dev', pages: ['sign-in/index'] }] : []),
   ],

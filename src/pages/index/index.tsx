@@ -50,6 +50,12 @@ export default function Home() {
       </View>
 
       <View className='card home-links'>
+        <View className='home-link' id='go-transfer' onClick={() => go('/pages/transfer/index')}>
+          <Text>异地转移接续（在线申请）</Text>
+        </View>
+        <View className='home-link' id='go-applications' onClick={() => go('/pages/applications/index')}>
+          <Text>我的申请</Text>
+        </View>
         <View className='home-link' id='go-mine' onClick={() => go('/pages/mine/index')}>
           <Text>实名核验与我的信息</Text>
         </View>

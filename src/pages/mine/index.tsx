@@ -14,15 +14,33 @@ import './index.scss';
 
 const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
 const goCounter = () => void Taro.navigateTo({ url: '/packages/portal/counter/index' });
+const goWorkbench = () => void Taro.navigateTo({ url: '/packages/portal/workbench/index' });
+const goApplications = () => void Taro.navigateTo({ url: '/pages/applications/index' });
 const whoami = () => callFunction<{ roles: RoleGrant[] }>('session', { action: 'whoami' });
 
-/** Center staff only (as `session` says): the way to 柜台核验. The function itself refuses everyone else. */
+/** Center staff only (as `session` says): the ways to 柜台核验 and 申请工作台. The functions refuse everyone else. */
 function StaffEntry({ staff }: { staff: boolean }) {
   if (!staff) return null;
   return (
-    <View className='card mine-card mine-staff' id='mine-counter' onClick={goCounter}>
-      <Text className='mine-title'>柜台核验（中心工作人员）</Text>
-      <Text className='mine-muted'>核对群众出示的核验码与证件，完成柜台实名核验</Text>
+    <View>
+      <View className='card mine-card mine-staff' id='mine-counter' onClick={goCounter}>
+        <Text className='mine-title'>柜台核验（中心工作人员）</Text>
+        <Text className='mine-muted'>核对群众出示的核验码与证件，完成柜台实名核验</Text>
+      </View>
+      <View className='card mine-card mine-staff' id='mine-workbench' onClick={goWorkbench}>
+        <Text className='mine-title'>申请工作台（中心工作人员）</Text>
+        <Text className='mine-muted'>受理、办理转至本中心的异地转移接续申请</Text>
+      </View>
+    </View>
+  );
+}
+
+/** Everyone: the applications they made in the app. */
+function ApplicationsEntry() {
+  return (
+    <View className='card mine-card' id='mine-applications' onClick={goApplications}>
+      <Text className='mine-title'>我的申请</Text>
+      <Text className='mine-muted'>查看异地转移接续等申请的办理进度</Text>
     </View>
   );
 }
@@ -147,6 +165,7 @@ export default function MinePage() {
             去核验
           </ActionButton>
         </View>
+        <ApplicationsEntry />
         <StaffEntry staff={staff} />
       </View>
     );
@@ -192,6 +211,7 @@ export default function MinePage() {
           重新核验
         </ActionButton>
       ) : null}
+      <ApplicationsEntry />
       <StaffEntry staff={staff} />
     </View>
   );

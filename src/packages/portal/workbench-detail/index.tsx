@@ -1,0 +1,265 @@
+import { Input, Text, Textarea, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useState } from 'react';
+import {
+  CENTER_ROLE_LABELS,
+  isFinal,
+  REASON_MAX,
+  STATUS_LABELS,
+  TRANSFER_CODES,
+  TYPE_LABELS,
+  WorkbenchEventSchema,
+  type TransferCode,
+  type WorkbenchView,
+} from '../../../core/applications';
+import type { Result } from '../../../core/errors';
+import { DOC_TYPES } from '../../../core/identity';
+import { formatShanghai } from '../../../core/time';
+import { ActionButton } from '../../../components/action-button';
+import { StateView } from '../../../components/state-view';
+import { workbenchCalls } from '../../../services/applications';
+import { useCall } from '../../../services/use-call';
+import './index.scss';
+
+type Form = 'advance' | 'reject' | 'material';
+
+const docTypeLabel = (docType: string) => (docType in DOC_TYPES ? DOC_TYPES[docType as keyof typeof DOC_TYPES] : docType);
+
+/** The first message the contract's own schema gives for an action, or nothing when it would be accepted. */
+function problemOf(event: Record<string, unknown>): string | undefined {
+  const parsed = WorkbenchEventSchema.safeParse(event);
+  return parsed.success ? undefined : parsed.error.issues[0]?.message;
+}
+
+function Rows({ id, rows }: { id: string; rows: { label: string; value: string }[] }) {
+  return (
+    <View className='card workbench-card' id={id}>
+      {rows.map((row) => (
+        <View key={row.label} className='workbench-row'>
+          <Text className='workbench-row-label'>{row.label}</Text>
+          <Text className='workbench-row-value'>{row.value}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}
+
+function Timeline({ view }: { view: WorkbenchView }) {
+  const names = new Map(view.centers.map((c) => [c.code, c.name]));
+  const events = [...view.events].reverse();
+  return (
+    <View className='card workbench-card' id='workbench-timeline'>
+      {events.length === 0 ? <Text className='workbench-muted'>暂无办理记录</Text> : null}
+      {events.map((e, i) => (
+        <View key={`${e.at}-${i}`} className='timeline-entry'>
+          <View className='timeline-head'>
+            <Text className='timeline-step'>
+              {e.step}
+              {e.platformCode ? `（${e.platformCode} ${TRANSFER_CODES[e.platformCode].name}）` : ''}
+            </Text>
+            <Text className='timeline-time'>{formatShanghai(new Date(e.at))}</Text>
+          </View>
+          {e.centerCode ? <Text className='timeline-center'>{names.get(e.centerCode) ?? e.centerCode}</Text> : null}
+          {e.message ? <Text className='timeline-message'>{e.message}</Text> : null}
+        </View>
+      ))}
+    </View>
+  );
+}
+
+/**
+ * One application as its center's staff see it: the full applicant and form (each view is logged by the
+ * function), the timeline, and the moves the state machine allows now.
+ */
+export default function WorkbenchDetailPage() {
+  const { params } = useRouter();
+  const id = params.id ?? '';
+  const got = useCall(() => workbenchCalls.get(id), [id]);
+  // the answer of each action replaces the loaded view
+  const [updated, setUpdated] = useState<WorkbenchView | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Partial<Record<Form, string>>>({});
+  const [advanceMessage, setAdvanceMessage] = useState('');
+  const [reason, setReason] = useState('');
+  const [material, setMaterial] = useState('');
+
+  if (got.status === 'loading') return <StateView status='loading' message='正在加载申请…' />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  const view = updated ?? got.data;
+
+  /** Checks with the contract, confirms a move that cannot be undone, sends, and shows the new state. */
+  const act = async (form: Form, event: Record<string, unknown>, send: () => Promise<Result<WorkbenchView>>, confirm?: { title: string; content: string }) => {
+    const problem = problemOf(event);
+    if (problem) {
+      setErrors({ [form]: problem });
+      return;
+    }
+    if (confirm) {
+      const answer = await Taro.showModal({ ...confirm, confirmText: '确定', cancelText: '取消' });
+      if (!answer.confirm) return;
+    }
+    setBusy(true);
+    setErrors({});
+    const result = await send();
+    setBusy(false);
+    if (!result.ok) {
+      setErrors({ [form]: result.message });
+      return;
+    }
+    setUpdated(result.data);
+    setAdvanceMessage('');
+    setReason('');
+    setMaterial('');
+    void Taro.showToast({ title: '已更新', icon: 'success' });
+  };
+
+  const advance = (code: TransferCode) => {
+    const message = advanceMessage.trim() === '' ? undefined : advanceMessage;
+    const label = `${code} ${TRANSFER_CODES[code].name}`;
+    void act('advance', { action: 'advance', id: view.id, code, message }, () => workbenchCalls.advance(view.id, code, message), {
+      title: '更新办理状态',
+      content: `确定将申请更新为“${label}”？更新后将通知申请人，且不能撤回。`,
+    });
+  };
+  const reject = () =>
+    void act('reject', { action: 'reject', id: view.id, reason }, () => workbenchCalls.reject(view.id, reason), {
+      title: '不予受理',
+      content: '确定不予受理这份申请？申请人将收到您填写的理由，且不能撤回。',
+    });
+  const requestMaterial = () =>
+    void act('material', { action: 'requestMaterial', id: view.id, message: material }, () => workbenchCalls.requestMaterial(view.id, material));
+
+  const errorOf = (form: Form) =>
+    errors[form] ? (
+      <Text className='workbench-error' id={`workbench-${form}-error`}>
+        {errors[form]}
+      </Text>
+    ) : null;
+
+  const final = isFinal(view.status);
+  // only the responsible center may move the application; the function answers which moves it has now
+  const responsible = !final && (view.nextCodes.length > 0 || view.canReject);
+  return (
+    <View className='workbench-detail-page'>
+      <View className='workbench-notice' id='workbench-view-notice'>
+        <Text>本次查看已记录在案。完整个人信息仅用于办理本申请，请勿抄录、截屏或外传。</Text>
+      </View>
+
+      <View className='card workbench-card' id='workbench-status'>
+        <View className='workbench-title-row'>
+          <Text className='workbench-type'>{TYPE_LABELS[view.type]}</Text>
+          <Text className='workbench-status' id='workbench-status-label'>
+            {STATUS_LABELS[view.status]}
+          </Text>
+        </View>
+        <Text className='workbench-muted'>
+          当前环节：{view.step}
+          {view.platformCode ? `（${view.platformCode} ${TRANSFER_CODES[view.platformCode].name}）` : ''}
+        </Text>
+        <Text className='workbench-muted'>本中心为{CENTER_ROLE_LABELS[view.role]}</Text>
+        <Text className='workbench-muted'>联系函编号：{view.letterNumber ?? '未生成'}</Text>
+        <Text className='workbench-muted'>提交时间：{formatShanghai(new Date(view.createdAt))}</Text>
+        <Text className='workbench-muted' id='workbench-accept-by'>
+          受理时限：{view.acceptBy}
+        </Text>
+        {view.acceptOverdue ? (
+          <Text className='workbench-overdue' id='workbench-overdue'>
+            已超过受理时限，请尽快受理或作出不予受理决定
+          </Text>
+        ) : null}
+      </View>
+
+      <Text className='section-title'>申请人</Text>
+      <Rows
+        id='workbench-applicant'
+        rows={[
+          { label: '姓名', value: view.applicant.name },
+          { label: '证件类型', value: docTypeLabel(view.applicant.docType) },
+          { label: '证件号码', value: view.applicant.docNumber },
+        ]}
+      />
+
+      <Text className='section-title'>申请信息</Text>
+      <Rows id='workbench-form' rows={view.form} />
+
+      <Text className='section-title'>办理中心</Text>
+      <Rows id='workbench-centers' rows={view.centers.map((c) => ({ label: CENTER_ROLE_LABELS[c.role], value: `${c.name} ${c.phone}` }))} />
+
+      <Text className='section-title'>办理进度</Text>
+      <Timeline view={view} />
+
+      {view.documents.length > 0 ? (
+        <View>
+          <Text className='section-title'>材料</Text>
+          <Rows id='workbench-documents' rows={view.documents.map((d) => ({ label: d.name, value: `${d.contentType} · ${d.size} 字节` }))} />
+        </View>
+      ) : null}
+
+      {view.nextCodes.length > 0 ? (
+        <View className='card workbench-card' id='workbench-advance'>
+          <Text className='workbench-form-title'>更新办理状态</Text>
+          <Input
+            className='workbench-input'
+            id='workbench-advance-message'
+            type='text'
+            maxlength={REASON_MAX}
+            value={advanceMessage}
+            placeholder='办理说明（选填），将显示给申请人'
+            onInput={(e) => setAdvanceMessage(e.detail.value)}
+          />
+          {/* in code order, as the national platform lists them */}
+          <View className='workbench-codes'>
+            {view.nextCodes.map((code) => (
+              <ActionButton key={code} className='workbench-code' id={`workbench-advance-${code}`} size='mini' disabled={busy} onClick={() => advance(code)}>
+                {`${code} ${TRANSFER_CODES[code].name}`}
+              </ActionButton>
+            ))}
+          </View>
+          {errorOf('advance')}
+        </View>
+      ) : null}
+
+      {view.canReject ? (
+        <View className='card workbench-card' id='workbench-reject-form'>
+          <Text className='workbench-form-title'>不予受理</Text>
+          <Textarea
+            className='workbench-textarea'
+            id='workbench-reject-reason'
+            maxlength={REASON_MAX}
+            value={reason}
+            placeholder='不予受理的理由，将告知申请人'
+            onInput={(e) => setReason(e.detail.value)}
+          />
+          <ActionButton className='workbench-button workbench-reject' id='workbench-reject' disabled={busy} onClick={reject}>
+            不予受理
+          </ActionButton>
+          {errorOf('reject')}
+        </View>
+      ) : null}
+
+      {responsible ? (
+        <View className='card workbench-card' id='workbench-material-form'>
+          <Text className='workbench-form-title'>请申请人补充材料</Text>
+          <Textarea
+            className='workbench-textarea'
+            id='workbench-material-message'
+            maxlength={REASON_MAX}
+            value={material}
+            placeholder='需补充的材料，如：原单位开具的离职证明'
+            onInput={(e) => setMaterial(e.detail.value)}
+          />
+          <ActionButton className='workbench-button' id='workbench-request-material' disabled={busy} onClick={requestMaterial}>
+            发送补充材料通知
+          </ActionButton>
+          {errorOf('material')}
+        </View>
+      ) : null}
+
+      {!final && !responsible ? (
+        <Text className='workbench-muted workbench-waiting' id='workbench-waiting'>
+          当前由另一方中心办理，本中心暂无需更新状态。
+        </Text>
+      ) : null}
+    </View>
+  );
+}

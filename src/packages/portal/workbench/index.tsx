@@ -1,0 +1,64 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { useRef } from 'react';
+import { CENTER_ROLE_LABELS, STATUS_LABELS, TYPE_LABELS, type WorkbenchEntry } from '../../../core/applications';
+import { shanghaiDate } from '../../../core/time';
+import { StateView } from '../../../components/state-view';
+import { workbenchCalls } from '../../../services/applications';
+import { useCall } from '../../../services/use-call';
+import './index.scss';
+
+function Entry({ entry }: { entry: WorkbenchEntry }) {
+  return (
+    <View
+      className={`card workbench-item${entry.acceptOverdue ? ' workbench-item-overdue' : ''}`}
+      id={`workbench-item-${entry.id}`}
+      onClick={() => void Taro.navigateTo({ url: `/packages/portal/workbench-detail/index?id=${encodeURIComponent(entry.id)}` })}
+    >
+      <View className='workbench-head'>
+        <Text className='workbench-applicant'>
+          {entry.applicantMasked} · {TYPE_LABELS[entry.type]}
+        </Text>
+        <Text className={`workbench-status workbench-status-${entry.status}`}>{STATUS_LABELS[entry.status]}</Text>
+      </View>
+      <Text className='workbench-meta'>
+        本中心为{CENTER_ROLE_LABELS[entry.role]} · 当前环节：{entry.step}
+      </Text>
+      <Text className='workbench-meta'>联系函编号：{entry.letterNumber ?? '未生成'}</Text>
+      <Text className='workbench-meta'>
+        提交日期：{shanghaiDate(new Date(entry.createdAt))} · 受理时限：{entry.acceptBy}
+      </Text>
+      {entry.acceptOverdue ? <Text className='workbench-overdue'>已超过受理时限，请尽快受理</Text> : null}
+    </View>
+  );
+}
+
+/**
+ * Center staff: the applications forwarded to their center, overdue ones flagged. Everyone else is refused
+ * by the function itself (FORBIDDEN), whose message this page shows.
+ */
+export default function WorkbenchPage() {
+  const got = useCall(workbenchCalls.list, []);
+  const shown = useRef(false);
+  useDidShow(() => {
+    // the first show is the mount; later ones follow a return from a detail where staff may have acted
+    if (shown.current) got.reload();
+    shown.current = true;
+  });
+
+  if (got.status === 'loading') return <StateView status='loading' message='正在加载本中心的申请…' />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.data.length === 0) return <StateView status='empty' message='本中心暂无待办申请' />;
+
+  const overdue = got.data.filter((e) => e.acceptOverdue).length;
+  return (
+    <View className='workbench-page' id='workbench-list'>
+      <Text className='section-title' id='workbench-summary'>
+        共 {got.data.length} 件{overdue > 0 ? `，其中 ${overdue} 件已超过受理时限` : ''}
+      </Text>
+      {got.data.map((entry) => (
+        <Entry key={entry.id} entry={entry} />
+      ))}
+    </View>
+  );
+}

@@ -1,0 +1,197 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useState } from 'react';
+import {
+  CENTER_ROLE_LABELS,
+  STATUS_LABELS,
+  TRANSFER_ACCEPT_WORKING_DAYS,
+  TRANSFER_STEPS,
+  TYPE_LABELS,
+  type ApplicationView,
+  type StepName,
+} from '../../core/applications';
+import { dialNumber } from '../../core/centers';
+import { formatShanghai } from '../../core/time';
+import { ActionButton } from '../../components/action-button';
+import { StateView } from '../../components/state-view';
+import { applicationCalls } from '../../services/applications';
+import { useCall } from '../../services/use-call';
+import './index.scss';
+
+const MAIN_STEPS: readonly StepName[] = TRANSFER_STEPS;
+
+/**
+ * The steps reached so far: the main path up to the furthest step the timeline or the state shows; an
+ * application that ended off the path (withdrawn, rejected, failed) ends on that step instead.
+ */
+function progressOf(view: ApplicationView): { steps: StepName[]; reached: number } {
+  const furthest = Math.max(0, ...[view.step, ...view.events.map((e) => e.step)].map((s) => MAIN_STEPS.indexOf(s)));
+  if (MAIN_STEPS.includes(view.step)) return { steps: [...MAIN_STEPS], reached: MAIN_STEPS.indexOf(view.step) };
+  return { steps: [...MAIN_STEPS.slice(0, furthest + 1), view.step], reached: furthest + 1 };
+}
+
+function Progress({ view }: { view: ApplicationView }) {
+  const { steps, reached } = progressOf(view);
+  const ended = !MAIN_STEPS.includes(view.step);
+  return (
+    <View className='application-steps' id='application-steps'>
+      {steps.map((step, i) => (
+        <View
+          key={step}
+          className={`application-step${i < reached ? ' application-step-done' : ''}${i === reached ? ' application-step-current' : ''}${
+            ended && i === reached ? ' application-step-ended' : ''
+          }`}
+        >
+          <Text className='application-step-dot'>{i + 1}</Text>
+          <Text className='application-step-label'>{step}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}
+
+/** The centers taking part, each with its role and a service phone that dials on tap. */
+function Centers({ view }: { view: ApplicationView }) {
+  return (
+    <View className='card application-card' id='application-centers'>
+      {view.centers.map((c) => (
+        <View key={c.code} className='application-center' id={`application-center-${c.code}`}>
+          <Text className='application-center-role'>{CENTER_ROLE_LABELS[c.role]}</Text>
+          <Text className='application-center-name'>{c.name}</Text>
+          <View className='application-center-phone' onClick={() => void Taro.makePhoneCall({ phoneNumber: dialNumber(c.phone) })}>
+            <Text>服务热线 </Text>
+            <Text className='phone'>{c.phone}</Text>
+          </View>
+        </View>
+      ))}
+    </View>
+  );
+}
+
+function Timeline({ view }: { view: ApplicationView }) {
+  const names = new Map(view.centers.map((c) => [c.code, c.name]));
+  // newest first: what happened last is what the person came to see
+  const events = [...view.events].reverse();
+  return (
+    <View className='card application-card' id='application-timeline'>
+      {events.length === 0 ? <Text className='application-muted'>暂无办理记录</Text> : null}
+      {events.map((e, i) => (
+        <View key={`${e.at}-${i}`} className='timeline-entry'>
+          <View className='timeline-head'>
+            <Text className='timeline-step'>{e.step}</Text>
+            <Text className='timeline-time'>{formatShanghai(new Date(e.at))}</Text>
+          </View>
+          {e.centerCode ? <Text className='timeline-center'>{names.get(e.centerCode) ?? e.centerCode}</Text> : null}
+          {e.message ? <Text className='timeline-message'>{e.message}</Text> : null}
+        </View>
+      ))}
+    </View>
+  );
+}
+
+function sizeText(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** One application of the caller: where it stands, who handles it, what happened, and withdrawal while allowed. */
+export default function ApplicationPage() {
+  const { params } = useRouter();
+  const id = params.id ?? '';
+  const got = useCall(() => applicationCalls.get(id), [id]);
+  // the answer of withdraw replaces the loaded view
+  const [updated, setUpdated] = useState<ApplicationView | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+
+  if (got.status === 'loading') return <StateView status='loading' message='正在加载申请详情…' />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  const view = updated ?? got.data;
+
+  const withdraw = async () => {
+    const answer = await Taro.showModal({
+      title: '撤销申请',
+      content: '撤销后本次转移接续申请将终止，如需转移需重新提交。确定撤销吗？',
+      confirmText: '确定撤销',
+      cancelText: '再想想',
+    });
+    if (!answer.confirm) return;
+    setBusy(true);
+    setError(undefined);
+    const result = await applicationCalls.withdraw(view.id);
+    setBusy(false);
+    if (result.ok) {
+      setUpdated(result.data);
+      void Taro.showToast({ title: '已撤销', icon: 'success' });
+    } else setError(result.message);
+  };
+
+  return (
+    <View className='application-page'>
+      <View className='card application-card application-head' id='application-status'>
+        <View className='application-title-row'>
+          <Text className='application-type'>{TYPE_LABELS[view.type]}</Text>
+          <Text className={`application-status application-status-${view.status}`} id='application-status-label'>
+            {STATUS_LABELS[view.status]}
+          </Text>
+        </View>
+        <Text className='application-step-now' id='application-step'>
+          当前环节：{view.step}
+        </Text>
+        <Text className='application-muted' id='application-letter'>
+          联系函编号：{view.letterNumber ?? '受理后生成'}
+        </Text>
+        <Text className='application-muted'>提交时间：{formatShanghai(new Date(view.createdAt))}</Text>
+        <Progress view={view} />
+      </View>
+
+      <View className='card application-card' id='application-accept'>
+        <Text id='application-accept-by'>
+          受理时限：转入地中心应在 {view.acceptBy} 前受理（{TRANSFER_ACCEPT_WORKING_DAYS} 个工作日）
+        </Text>
+        {view.acceptOverdue ? (
+          <Text className='application-overdue' id='application-overdue'>
+            已超过受理时限，转入地中心仍未受理。您可以拨打下方中心服务热线催办，或拨打 12329 住房公积金服务热线反映。
+          </Text>
+        ) : null}
+      </View>
+
+      <Text className='section-title'>办理中心</Text>
+      <Centers view={view} />
+
+      <Text className='section-title'>申请信息</Text>
+      <View className='card application-card' id='application-summary'>
+        {view.summary.map((row) => (
+          <View key={row.label} className='application-row'>
+            <Text className='application-row-label'>{row.label}</Text>
+            <Text className='application-row-value'>{row.value}</Text>
+          </View>
+        ))}
+      </View>
+
+      <Text className='section-title'>办理进度</Text>
+      <Timeline view={view} />
+
+      <Text className='section-title'>材料</Text>
+      <View className='card application-card' id='application-documents'>
+        {view.documents.length === 0 ? <Text className='application-muted'>暂无材料</Text> : null}
+        {view.documents.map((d) => (
+          <View key={d.id} className='application-row application-document'>
+            <Text className='application-row-label'>{d.name}</Text>
+            <Text className='application-muted'>{sizeText(d.size)}</Text>
+          </View>
+        ))}
+      </View>
+
+      {error ? (
+        <Text className='application-error' id='application-error'>
+          {error}
+        </Text>
+      ) : null}
+      {view.canWithdraw ? (
+        <ActionButton className='application-button' id='application-withdraw' loading={busy} disabled={busy} onClick={() => void withdraw()}>
+          撤销申请
+        </ActionButton>
+      ) : null}
+    </View>
+  );
+}

@@ -1,0 +1,195 @@
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
+import { relayDue } from '../../cloudfunctions/_lib/delivery/relay';
+import { RETRY_DELAYS_MS } from '../../cloudfunctions/_lib/delivery/schedule';
+import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
+import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
+import type { Outside } from '../../cloudfunctions/_lib/runtime/define';
+import { submitTransfer } from '../../cloudfunctions/_lib/services/applications';
+import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
+import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { verifiedPerson } from '../support/people';
+
+/**
+ * The relay against the center simulator over real loopback HTTPS: signing, the retry schedule, 410,
+ * Retry-After, timeouts, redirects and the address guard.
+ */
+jest.setTimeout(60_000);
+
+const YANGZHOU = '321000';
+const secret = newSecret();
+let store: Store;
+let sim: CenterSim;
+let outside: ReturnType<typeof testOutside>;
+let simHost: string;
+
+beforeAll(async () => {
+  store = await catalogStore();
+  sim = await startCenterSim({ secretFor: () => secret, script: { transfer: [] } });
+  simHost = new URL(sim.origin).host;
+  const outbound = createOutboundClient({ allow: new Set([simHost]), allowCa: sim.tls.cert, timeoutMs: 1_000 });
+  outside = testOutside({ outbound: () => outbound });
+});
+afterAll(async () => {
+  await outside.outbound().close();
+  await sim.close();
+  await store.close();
+});
+afterEach(() => sim.clearFault());
+
+async function pointAt(centerCode: string, url: string, out: Outside = outside) {
+  await store.endpoints.put({ centerCode, mode: 'api', url, secretsSealed: [seal(out.keyring(), SEALED_FIELDS.endpointSecret, secret)], updatedAt: new Date() });
+}
+
+let serial = 0;
+/** A fresh person's submitted transfer to `centerCode`; answers its id. */
+async function submittedTo(centerCode: string, now: Date): Promise<string> {
+  const openid = `relay-${++serial}`;
+  await verifiedPerson(store, outside, openid, now);
+  const ctx = { ...contextFor(store, { openid, roles: [] }, now, outside), now };
+  const { id } = await submitTransfer(ctx, openid, `req-relay-${serial}`, {
+    transferOutCenter: '110000',
+    transferInCenter: centerCode,
+    formerEmployer: '北京某某科技有限公司',
+    newEmployer: '扬州某某制造有限公司',
+    newAccount: '3210098765',
+    phone: '13912345678',
+  });
+  return id;
+}
+
+const relayAt = (now: Date, out: Outside = outside) => relayDue(contextFor(store, undefined, now, out));
+
+describe('the relay', () => {
+  it('delivers a signed submission the simulator verifies, carrying the application id, and moves the application to 送达中心', async () => {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
+    const now = new Date();
+    const id = await submittedTo(YANGZHOU, now);
+    expect(await relayAt(now)).toMatchObject({ delivered: 1 });
+    const received = sim.received.filter((r) => r.applicationId === id);
+    expect(received).toEqual([expect.objectContaining({ verified: true, answer: 200, problems: [], type: 'application.submitted' })]);
+    expect((await store.applications.get(id))?.status).toBe('delivered');
+    const [record] = await store.outbox.listForApplication(id);
+    expect(record).toMatchObject({ state: 'delivered', attempts: 1 });
+    expect(received[0].id).toBe(record.id);
+  });
+
+  it('keeps retrying on the schedule while the endpoint is down, then delivers exactly once with the same webhook-id', async () => {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
+    let now = new Date();
+    const id = await submittedTo(YANGZHOU, now);
+    sim.setFault({ mode: '500', times: 3 });
+    for (let i = 0; i < 3; i++) {
+      expect(await relayAt(now)).toMatchObject({ retrying: 1 });
+      const record = (await store.outbox.listForApplication(id))[0];
+      // the next try waits its turn on the schedule (±10% jitter), and not a moment before
+      const wait = record.dueAt.getTime() - now.getTime();
+      expect(wait).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[i] * 0.9);
+      expect(wait).toBeLessThanOrEqual(RETRY_DELAYS_MS[i] * 1.1);
+      expect(await relayAt(new Date(record.dueAt.getTime() - 1))).toMatchObject({ claimed: 0 });
+      now = record.dueAt;
+    }
+    expect(await relayAt(now)).toMatchObject({ delivered: 1 });
+    expect(await relayAt(new Date(now.getTime() + 86_400_000))).toMatchObject({ claimed: 0 });
+    const [record] = await store.outbox.listForApplication(id);
+    expect((await store.outbox.attempts(record.id)).map((a) => a.httpStatus)).toEqual([500, 500, 500, 200]);
+    const accepted = sim.received.filter((r) => r.applicationId === id && r.answer === 200);
+    expect(accepted).toHaveLength(1);
+    expect(new Set(sim.received.filter((r) => r.applicationId === id).map((r) => r.id))).toEqual(new Set([record.id]));
+  });
+
+  it('dead-letters at once on 410, and after the last retry otherwise', async () => {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
+    const now = new Date();
+    const gone = await submittedTo(YANGZHOU, now);
+    sim.setFault({ mode: '410' });
+    expect(await relayAt(now)).toMatchObject({ dead: 1 });
+    const [record] = await store.outbox.listForApplication(gone);
+    expect(record).toMatchObject({ state: 'dead', attempts: 1 });
+    expect((await store.outbox.listDead()).map((r) => r.id)).toContain(record.id);
+    expect((await store.applications.get(gone))?.status).toBe('submitted');
+
+    sim.setFault({ mode: '500' });
+    const down = await submittedTo(YANGZHOU, now);
+    let at = now;
+    for (let i = 0; i <= RETRY_DELAYS_MS.length; i++) {
+      await relayAt(at);
+      at = (await store.outbox.listForApplication(down))[0].dueAt;
+    }
+    expect((await store.outbox.listForApplication(down))[0]).toMatchObject({ state: 'dead', attempts: RETRY_DELAYS_MS.length + 1 });
+  });
+
+  it('waits as long as a 429 or 503 Retry-After asks', async () => {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
+    const now = new Date();
+    const id = await submittedTo(YANGZHOU, now);
+    sim.setFault({ mode: '429', retryAfterSeconds: 120, times: 1 });
+    await relayAt(now);
+    expect((await store.outbox.listForApplication(id))[0].dueAt.getTime() - now.getTime()).toBe(120_000);
+  });
+
+  it('gives up on an endpoint that does not answer within the timeout and tries again later', async () => {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
+    const now = new Date();
+    const id = await submittedTo(YANGZHOU, now);
+    sim.setFault({ mode: 'hang', times: 1 });
+    expect(await relayAt(now)).toMatchObject({ retrying: 1 });
+    const [record] = await store.outbox.listForApplication(id);
+    expect((await store.outbox.attempts(record.id))[0]).toMatchObject({ httpStatus: null, error: expect.stringContaining('超时') });
+  });
+});
+
+describe('the address guard', () => {
+  let redirector: Server;
+  let redirectUrl: string;
+  beforeAll(async () => {
+    redirector = createServer({ key: sim.tls.key, cert: sim.tls.cert }, (_req, res) => {
+      res.writeHead(307, { location: sim.endpointFor(YANGZHOU) });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    redirectUrl = `https://localhost:${(redirector.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(() => new Promise<void>((resolve) => redirector.close(() => resolve())));
+
+  it('refuses loopback and private addresses, names that resolve to them, and plain http, before sending anything', async () => {
+    const guarded = createOutboundClient({ timeoutMs: 1_000 });
+    const port = new URL(sim.origin).port;
+    const cases: [string, RegExp][] = [
+      [`https://127.0.0.1:${port}/centers/321000/applications`, /不是公网地址/],
+      [`https://localhost:${port}/centers/321000/applications`, /不是公网地址/],
+      [`https://[::1]:${port}/x`, /不是公网地址/],
+      [`https://[::ffff:127.0.0.1]:${port}/x`, /不是公网地址/],
+      ['https://10.1.2.3/x', /不是公网地址/],
+      ['https://169.254.169.254/latest/meta-data', /不是公网地址/],
+      ['https://2130706433/x', /不是公网地址/],
+      ['https://0x7f.1/x', /不是公网地址/],
+      [`http://example.com/x`, /只允许 https/],
+      ['https://user:pw@example.com/x', /用户名或密码/],
+    ];
+    const before = sim.received.length;
+    for (const [url, reason] of cases) {
+      const outcome = await guarded.postJson(url, '{}', {});
+      expect({ url, outcome }).toEqual({ url, outcome: { kind: 'failed', error: expect.stringMatching(reason) } });
+    }
+    expect(sim.received.length).toBe(before);
+    await guarded.close();
+  });
+
+  it('does not follow a redirect: the delivery counts as failed and is retried', async () => {
+    const redirectHost = new URL(redirectUrl).host;
+    const outbound = createOutboundClient({ allow: new Set([redirectHost, simHost]), allowCa: sim.tls.cert });
+    const out = testOutside({ keyring: outside.keyring, outbound: () => outbound });
+    await pointAt(YANGZHOU, redirectUrl, out);
+    const now = new Date();
+    const before = sim.received.length;
+    const id = await submittedTo(YANGZHOU, now);
+    expect(await relayAt(now, out)).toMatchObject({ retrying: 1 });
+    const [record] = await store.outbox.listForApplication(id);
+    expect((await store.outbox.attempts(record.id))[0]).toMatchObject({ httpStatus: 307 });
+    expect(sim.received.length).toBe(before);
+    await out.outbound().close();
+  });
+});

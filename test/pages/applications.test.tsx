@@ -1,0 +1,253 @@
+import { fireEvent, render, waitFor } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications';
+import { idCheckChar } from '../../src/core/identity';
+import ApplicationPage from '../../src/pages/application';
+import ApplicationsPage from '../../src/pages/applications';
+import { callFunction } from '../../src/services/cloud';
+import { setDevOpenid } from '../../src/services/dev-identity';
+import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
+
+/** Resident IDs of this file only (born 1986-04-21, a sequence per person): never bound to another person. */
+let sequence = 0;
+function freshId(): string {
+  sequence += 1;
+  const first17 = `11010519860421${String(sequence).padStart(3, '0')}`;
+  return first17 + idCheckChar(first17);
+}
+
+const PHONE = '13712345678';
+const NEW_ACCOUNT = '321055556666';
+const FORM = { formerEmployer: '北京某某科技有限公司', newEmployer: '扬州某某制造有限公司', newAccount: NEW_ACCOUNT, phone: PHONE };
+
+/** Verifies the current dev openid (the identity simulator passes by default) and submits a transfer 北京 -> 扬州. */
+async function submitTransfer(): Promise<{ id: string; docNumber: string }> {
+  const docNumber = freshId();
+  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name: '张三', docType: '01', docNumber });
+  if (!started.ok) throw new Error(`start: ${started.message}`);
+  const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
+  if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
+  const submitted = await callFunction<{ id: string }>('applications', {
+    action: 'submit',
+    type: 'transfer',
+    requestId: `page-apps-${Date.now()}-${sequence}`,
+    payload: { transferOutCenter: '110000', transferInCenter: '321000', ...FORM },
+  });
+  if (!submitted.ok) throw new Error(`submit: ${submitted.message}`);
+  return { id: submitted.data.id, docNumber };
+}
+
+/** Answers one action of the `applications` function with `data` (after asking the real one), everything else as is. */
+function answerWith<T>(action: string, change: (data: T) => T): void {
+  const realFetch = globalThis.fetch;
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
+    const answer = await realFetch(input, init);
+    if (body.action !== action) return answer;
+    const result = (await answer.json()) as { ok: true; data: T };
+    return new Response(JSON.stringify({ ...result, data: change(result.data) }));
+  });
+}
+
+/** Waits until nothing matches; throws a plain Error meanwhile (see findElement on why not expect). */
+function waitGone(container: Element, selector: string): Promise<void> {
+  return waitFor(
+    () => {
+      if (container.querySelector(selector)) throw new Error(`${selector} is still there`);
+    },
+    { timeout: SERVER_ANSWER_MS },
+  );
+}
+
+async function openList(): Promise<HTMLElement> {
+  const { container } = render(<ApplicationsPage />);
+  await findElement(container, '#applications-list, #applications-empty, .state-error');
+  return container;
+}
+
+async function openDetail(id: string): Promise<HTMLElement> {
+  openWith({ id });
+  const { container } = render(<ApplicationPage />);
+  await findElement(container, '#application-status, .state-error');
+  return container;
+}
+
+const textOf = (container: Element, selector: string) => container.querySelector(selector)?.textContent ?? '';
+
+/**
+ * The centers these tests submit to work in the workbench only: the local host points every center at
+ * the center simulator, whose callbacks would move an application on by themselves while a test looks at it.
+ */
+async function workInWorkbench(...codes: string[]): Promise<void> {
+  for (const centerCode of codes) {
+    const res = await fetch('/api/admin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wx-openid': 'dev-supervisor' },
+      body: JSON.stringify({ action: 'setManual', centerCode }),
+    });
+    const answer = (await res.json()) as { ok: boolean; message?: string };
+    if (!answer.ok) throw new Error(`setManual ${centerCode}: ${answer.message}`);
+  }
+}
+
+beforeAll(() => workInWorkbench('321000', '320100'));
+
+/** Each test is a person of its own on the shared local host. */
+beforeEach(() => setDevOpenid(`page-apps-${Date.now()}-${Math.floor(Math.random() * 1e6)}`));
+afterEach(() => jest.restoreAllMocks());
+
+describe('applications list page', () => {
+  it('says there is no application yet and offers to start a transfer', async () => {
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
+    const container = await openList();
+
+    expect(textOf(container, '#applications-empty')).toContain('您还没有在线提交过申请');
+    fireEvent.click(await findElement(container, '#applications-start'));
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/transfer/index' });
+  });
+
+  it('lists a submitted transfer with its type, step, status, responsible center and date, and opens its detail', async () => {
+    const { id } = await submitTransfer();
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
+    const container = await openList();
+
+    const item = await findElement(container, `#application-item-${id}`);
+    expect(item.textContent).toContain('异地转移接续');
+    expect(item.querySelector('.applications-status')?.textContent).toBe('已送达中心');
+    expect(item.querySelector('.applications-step')?.textContent).toBe('送达中心');
+    expect(item.querySelector('.applications-center')?.textContent).toBe('扬州市住房公积金管理中心');
+    expect(item.querySelector('.applications-date')?.textContent).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(item.querySelector('.applications-overdue')).toBeNull();
+    expect(container.innerHTML).not.toContain(PHONE);
+
+    fireEvent.click(item);
+    expect(navigateTo).toHaveBeenCalledWith({ url: `/pages/application/index?id=${id}` });
+  });
+
+  it('flags an application the center has not accepted in time', async () => {
+    const { id } = await submitTransfer();
+    answerWith<ApplicationListEntry[]>('list', (entries) => entries.map((e) => ({ ...e, acceptOverdue: true, letterNumber: '3210002611230001' })));
+    const container = await openList();
+
+    const item = await findElement(container, `#application-item-${id}`);
+    expect(item.querySelector('.applications-overdue')?.textContent).toContain('超过受理时限');
+    expect(item.querySelector('.applications-letter')?.textContent).toBe('3210002611230001');
+  });
+
+  it('shows a plain Chinese error with 重试 when the list cannot be loaded, and loads on retry', async () => {
+    const realFetch = globalThis.fetch;
+    jest.spyOn(globalThis, 'fetch').mockRejectedValueOnce(new TypeError('fetch failed')).mockImplementation(realFetch);
+    const container = await openList();
+
+    expect(textOf(container, '.state-error')).toContain('网络不太顺畅');
+    fireEvent.click(await findElement(container, '.state-retry'));
+    await findElement(container, '#applications-empty');
+  });
+});
+
+describe('application detail page', () => {
+  it('shows the status, the step on the progress, the acceptance deadline, the centers and the masked summary', async () => {
+    const { id, docNumber } = await submitTransfer();
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#application-status-label')).toBe('已送达中心');
+    expect(textOf(container, '#application-step')).toBe('当前环节：送达中心');
+    const steps = Array.from(container.querySelectorAll('#application-steps .application-step-label'), (s) => s.textContent);
+    expect(steps).toEqual(['提交', '送达中心', '受理', '转出地确认', '协商中', '办结']);
+    expect(container.querySelector('#application-steps .application-step-current .application-step-label')?.textContent).toBe('送达中心');
+    expect(container.querySelectorAll('#application-steps .application-step-done')).toHaveLength(1);
+    expect(textOf(container, '#application-accept-by')).toMatch(/转入地中心应在 \d{4}-\d{2}-\d{2} 前受理（3 个工作日）/);
+    expect(container.querySelector('#application-overdue')).toBeNull();
+
+    expect(textOf(container, '#application-center-321000')).toContain('转入地中心');
+    expect(textOf(container, '#application-center-321000')).toContain('扬州市住房公积金管理中心');
+    expect(textOf(container, '#application-center-110000')).toContain('转出地中心');
+    expect(textOf(container, '#application-center-110000')).toContain('010-12329');
+
+    const summary = textOf(container, '#application-summary');
+    expect(summary).toContain('137****5678');
+    expect(summary).toContain(FORM.newEmployer);
+    expect(container.innerHTML).not.toContain(PHONE);
+    expect(container.innerHTML).not.toContain(NEW_ACCOUNT);
+    expect(container.innerHTML).not.toContain(docNumber);
+    expect(container.innerHTML).not.toContain('张三');
+  });
+
+  it('shows the timeline with China time, step and center', async () => {
+    const { id } = await submitTransfer();
+    const container = await openDetail(id);
+
+    const entries = Array.from(container.querySelectorAll('#application-timeline .timeline-entry'));
+    expect(entries.length).toBeGreaterThanOrEqual(1);
+    const first = entries[entries.length - 1];
+    expect(first.querySelector('.timeline-step')?.textContent).toBe('提交');
+    expect(first.querySelector('.timeline-time')?.textContent).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(first.querySelector('.timeline-center')?.textContent).toBe('扬州市住房公积金管理中心');
+    expect(first.querySelector('.timeline-message')?.textContent).toContain('扬州市住房公积金管理中心');
+  });
+
+  it('calls the center’s service phone on tap', async () => {
+    const { id } = await submitTransfer();
+    const makePhoneCall = jest.spyOn(Taro, 'makePhoneCall').mockResolvedValue({ errMsg: 'makePhoneCall:ok' });
+    const container = await openDetail(id);
+
+    fireEvent.click(await findElement(container, '#application-center-321000 .application-center-phone'));
+    expect(makePhoneCall).toHaveBeenCalledWith({ phoneNumber: '051412329' });
+  });
+
+  it('warns when the acceptance deadline has passed', async () => {
+    const { id } = await submitTransfer();
+    answerWith<ApplicationView>('get', (view) => ({ ...view, acceptOverdue: true }));
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#application-overdue')).toContain('已超过受理时限');
+  });
+
+  it('withdraws after the confirm modal and shows the withdrawn state, which the function keeps', async () => {
+    const { id } = await submitTransfer();
+    const showModal = jest.spyOn(Taro, 'showModal').mockResolvedValue({ confirm: true, cancel: false, errMsg: 'showModal:ok' });
+    jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' });
+    const container = await openDetail(id);
+    fireEvent.click(await findElement(container, '#application-withdraw'));
+
+    await waitGone(container, '#application-withdraw');
+    expect(showModal).toHaveBeenCalledTimes(1);
+    expect(textOf(container, '#application-status-label')).toBe('已撤销');
+    expect(textOf(container, '#application-step')).toBe('当前环节：已撤销');
+    expect(container.querySelector('#application-steps .application-step-ended .application-step-label')?.textContent).toBe('已撤销');
+    expect(textOf(container, '#application-timeline')).toContain('职工撤销申请');
+
+    const stored = await callFunction<ApplicationView>('applications', { action: 'get', id });
+    expect(stored.ok && stored.data.status).toBe('withdrawn');
+  });
+
+  it('sends nothing when the withdrawal is not confirmed', async () => {
+    const { id } = await submitTransfer();
+    jest.spyOn(Taro, 'showModal').mockResolvedValue({ confirm: false, cancel: true, errMsg: 'showModal:ok' });
+    const container = await openDetail(id);
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    fireEvent.click(await findElement(container, '#application-withdraw'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(container.querySelector('#application-withdraw')).not.toBeNull();
+  });
+
+  it('offers no 撤销申请 once the application can no longer be withdrawn', async () => {
+    const { id } = await submitTransfer();
+    answerWith<ApplicationView>('get', (view) => ({ ...view, canWithdraw: false }));
+    const container = await openDetail(id);
+
+    expect(container.querySelector('#application-status')).not.toBeNull();
+    expect(container.querySelector('#application-withdraw')).toBeNull();
+  });
+
+  it('says the application was not found for someone else’s id', async () => {
+    const { id } = await submitTransfer();
+    setDevOpenid(`page-apps-other-${Date.now()}`);
+    const container = await openDetail(id);
+
+    expect(textOf(container, '.state-error')).toContain('没有找到这笔申请');
+    expect(container.querySelector('#application-summary')).toBeNull();
+  });
+});
