@@ -74,7 +74,8 @@ async function deliver(ctx: RelayContext, record: OutboxRecord): Promise<Settled
   }
   const body = deliveryBody(record, app, keyring, ctx.outside.callbackBase());
   const secrets = endpoint.secretsSealed.map((s) => open(keyring, SEALED_FIELDS.endpointSecret, s));
-  const outcome = await ctx.outside.outbound().postJson(endpoint.url, body, signHeaders(secrets, record.id, ctx.now(), body));
+  // the wall clock, not ctx.now(): the center checks webhook-timestamp against its own clock
+  const outcome = await ctx.outside.outbound().postJson(endpoint.url, body, signHeaders(secrets, record.id, new Date(), body));
 
   if (outcome.kind === 'failed') return fail(attempt(null, outcome.error));
   const { status } = outcome;
