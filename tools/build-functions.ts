@@ -11,8 +11,11 @@ const root = path.resolve(__dirname, '..');
 const sourceDir = path.join(root, 'cloudfunctions');
 export const functionsOutDir = path.join(root, 'dist/cloudfunctions');
 
-/** Installed by CloudBase next to the bundle rather than bundled: the SDK and the PostgreSQL driver. */
-const EXTERNAL = ['@cloudbase/node-sdk', 'pg'] as const;
+/**
+ * Installed by CloudBase next to the bundle rather than bundled: the SDK, the PostgreSQL driver and the
+ * HTTP client to centers (undici alone would double every bundle; each is loaded on first use).
+ */
+const EXTERNAL = ['@cloudbase/node-sdk', 'pg', 'undici'] as const;
 
 /** Every deployable function: a folder with an index.ts, except the shared _lib. */
 export function functionNames(): string[] {

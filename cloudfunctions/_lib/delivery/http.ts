@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { rootCertificates } from 'node:tls';
 import ipaddr from 'ipaddr.js';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 
 /**
  * The only way the platform calls out to a center: HTTPS to public addresses, checked at connect time
@@ -63,9 +63,15 @@ function retryAfter(value: string | string[] | undefined): number | undefined {
 export function createOutboundClient(options: { allow?: ReadonlySet<string>; allowCa?: string; timeoutMs?: number } = {}): OutboundClient {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
-  const guarded = new Agent({ ...common, connect: { ...common.connect, lookup: guardedLookup } });
-  // the local host's simulator makes its certificate in the same process, after Node read NODE_EXTRA_CA_CERTS
-  const trusted = new Agent({ ...common, connect: { ...common.connect, ...(options.allowCa ? { ca: [...rootCertificates, options.allowCa] } : {}) } });
+  // undici is loaded on the first delivery, not when a function starts
+  let loaded: Promise<{ request: typeof import('undici').request; guarded: Agent; trusted: Agent }> | undefined;
+  const undici = () =>
+    (loaded ??= import('undici').then(({ Agent, request }) => ({
+      request,
+      guarded: new Agent({ ...common, connect: { ...common.connect, lookup: guardedLookup } }),
+      // the local host's simulator makes its certificate in the same process, after Node read NODE_EXTRA_CA_CERTS
+      trusted: new Agent({ ...common, connect: { ...common.connect, ...(options.allowCa ? { ca: [...rootCertificates, options.allowCa] } : {}) } }),
+    })));
   return {
     async postJson(url, body, headers) {
       let target: URL;
@@ -83,6 +89,7 @@ export function createOutboundClient(options: { allow?: ReadonlySet<string>; all
         const bad = addressProblem(host);
         if (bad) return { kind: 'failed', error: bad };
       }
+      const { request, guarded, trusted } = await undici();
       try {
         const response = await request(target, {
           method: 'POST',
@@ -102,6 +109,8 @@ export function createOutboundClient(options: { allow?: ReadonlySet<string>; all
       }
     },
     async close() {
+      if (!loaded) return;
+      const { guarded, trusted } = await loaded;
       await Promise.all([guarded.close(), trusted.close()]);
     },
   };
