@@ -1,5 +1,6 @@
 import { ensureCatalog } from '../../../cloudfunctions/_lib/catalog/load';
 import { createLogger } from '../../../cloudfunctions/_lib/log';
+import type { Outside } from '../../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../../cloudfunctions/_lib/store/sql/pglite';
 import { testOutside } from '../../support/function-context';
@@ -29,6 +30,8 @@ export interface WxCloud {
 export interface InProcessCloud {
   readonly wxCloud: WxCloud;
   readonly store: Store;
+  /** The outside world every call shares (one keyring, so what one call seals the next can open). */
+  readonly outside: Outside;
   /** Every `callFunction` the app made, in order. */
   readonly calls: ReadonlyArray<{ name: string; data: unknown }>;
   close(): Promise<void>;
@@ -40,10 +43,11 @@ export interface InProcessCloud {
  * `fail` / a rejected promise (errMsg `cloud.callFunction:fail ...`) when there is no such function.
  * Both call styles are supported: callbacks (`success`/`fail`/`complete`) and, without them, a promise.
  */
-export async function openInProcessCloud(seed: (store: Store) => Promise<void> = async () => {}): Promise<InProcessCloud> {
+export async function openInProcessCloud(seed: (store: Store, outside: Outside) => Promise<void> = async () => {}): Promise<InProcessCloud> {
   const store = await openPgliteStore(undefined);
   await ensureCatalog(store);
-  await seed(store);
+  const outside = testOutside();
+  await seed(store, outside);
   const log = createLogger({ level: 'silent' });
   const calls: Array<{ name: string; data: unknown }> = [];
 
@@ -52,7 +56,7 @@ export async function openInProcessCloud(seed: (store: Store) => Promise<void> =
     if (!isFunctionName(name)) throw { errMsg: `cloud.callFunction:fail -501000 FunctionName parameter could not be found: ${name}` };
     // as deployed(): the openid is the platform's, the roles are the store's
     const caller = { openid: WEAPP_OPENID, roles: await store.roles.rolesOf(WEAPP_OPENID) };
-    const result = await FUNCTIONS[name].handle(data ?? {}, { caller, store, log, now: () => new Date(), outside: testOutside() });
+    const result = await FUNCTIONS[name].handle(data ?? {}, { caller, store, log, now: () => new Date(), outside });
     return { result, errMsg: 'cloud.callFunction:ok' };
   };
 
@@ -75,5 +79,5 @@ export async function openInProcessCloud(seed: (store: Store) => Promise<void> =
     },
   };
 
-  return { wxCloud, store, calls, close: () => store.close() };
+  return { wxCloud, store, outside, calls, close: () => store.close() };
 }
