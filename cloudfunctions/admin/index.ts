@@ -1,7 +1,7 @@
 import { AdminEventSchema } from '../../src/core/applications';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
-import { setEndpoint, setManual } from '../_lib/services/admin';
+import { deadLetters, setEndpoint, setManual } from '../_lib/services/admin';
 
 /** Supervisors' actions on centers. */
 export const handler = defineFunction('admin', AdminEventSchema, async (event, ctx) => {
@@ -12,6 +12,8 @@ export const handler = defineFunction('admin', AdminEventSchema, async (event, c
       return setEndpoint(service, caller, event.centerCode, event.url, event.secret);
     case 'setManual':
       return setManual(service, caller, event.centerCode);
+    case 'deadLetters':
+      return deadLetters(service, caller);
   }
 });
 

@@ -311,7 +311,20 @@ export const AdminEventSchema = z.discriminatedUnion(
       secret: z.string({ error: '请提供签名密钥' }).regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, '签名密钥应为 whsec_ 开头的 base64 串'),
     }),
     z.object({ action: z.literal('setManual'), centerCode: z.string({ error: '请提供中心代码' }).regex(/^\d{6}$/, '中心代码应为 6 位数字') }),
+    z.object({ action: z.literal('deadLetters') }),
   ],
   { error: '不支持的操作' },
 );
 export type AdminEvent = z.infer<typeof AdminEventSchema>;
+
+/** A delivery the relay gave up on, for supervisors. */
+export interface DeadLetterView {
+  outboxId: string;
+  applicationId: string;
+  centerCode: string;
+  centerName: string;
+  type: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}

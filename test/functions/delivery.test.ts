@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { handler as admin } from '../../cloudfunctions/admin';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { relayDue } from '../../cloudfunctions/_lib/delivery/relay';
 import { RETRY_DELAYS_MS } from '../../cloudfunctions/_lib/delivery/schedule';
@@ -108,7 +109,9 @@ describe('the relay', () => {
     expect(await relayAt(now)).toMatchObject({ dead: 1 });
     const [record] = await store.outbox.listForApplication(gone);
     expect(record).toMatchObject({ state: 'dead', attempts: 1 });
-    expect((await store.outbox.listDead()).map((r) => r.id)).toContain(record.id);
+    const listed = await admin.handle({ action: 'deadLetters' }, contextFor(store, { openid: 'sup', roles: [{ role: 'supervisor' }] }, now, outside));
+    expect(listed).toMatchObject({ ok: true, data: expect.arrayContaining([expect.objectContaining({ outboxId: record.id, applicationId: gone, centerName: '扬州市住房公积金管理中心', lastError: expect.stringContaining('410') })]) });
+    expect(await admin.handle({ action: 'deadLetters' }, contextFor(store, { openid: 'x', roles: [] }, now, outside))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect((await store.applications.get(gone))?.status).toBe('submitted');
 
     sim.setFault({ mode: '500' });

@@ -2,7 +2,8 @@ import { AppError } from '../../../src/core/errors';
 import { seal, SEALED_FIELDS } from '../crypto/personal-data';
 import { urlProblem } from '../delivery/http';
 import { requireSupervisor, type Caller } from '../runtime/define';
-import type { Ctx } from './applications';
+import type { DeadLetterView } from '../../../src/core/applications';
+import { centersByCode, type Ctx } from './applications';
 
 async function knownCenter(ctx: Ctx, centerCode: string): Promise<void> {
   if (!(await ctx.store.centers.get(centerCode))) throw new AppError('CENTER_NOT_FOUND', '没有找到这个中心', { centerCode: '没有找到这个中心' });
@@ -30,4 +31,21 @@ export async function setManual(ctx: Ctx, caller: Caller, centerCode: string): P
   await ctx.store.endpoints.put({ centerCode, mode: 'manual', url: null, secretsSealed: [], updatedAt: ctx.now });
   await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'endpoint.manual', subject: `center:${centerCode}`, detail: '' });
   return { centerCode, mode: 'manual' };
+}
+
+/** Deliveries the relay gave up on (410, or every retry failed), oldest first: supervisors follow them up with the center. */
+export async function deadLetters(ctx: Ctx, caller: Caller): Promise<DeadLetterView[]> {
+  requireSupervisor(caller);
+  const dead = await ctx.store.outbox.listDead();
+  const centers = await centersByCode(ctx, dead.map((d) => d.centerCode));
+  return dead.map((d) => ({
+    outboxId: d.id,
+    applicationId: d.applicationId,
+    centerCode: d.centerCode,
+    centerName: centers.get(d.centerCode)?.name ?? d.centerCode,
+    type: d.type,
+    attempts: d.attempts,
+    lastError: d.lastError,
+    createdAt: d.createdAt.toISOString(),
+  }));
 }
