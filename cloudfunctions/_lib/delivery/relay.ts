@@ -31,19 +31,24 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
   const run: RelayRun = { claimed: 0, delivered: 0, retrying: 0, dead: 0 };
   const records = await ctx.store.outbox.claimDue(ctx.now(), options.batch ?? RELAY_BATCH, ctx.outside.relayLeaseMs);
   run.claimed = records.length;
+  // one application's deliveries go in order (submitted before withdrawn); different applications in parallel
+  const byApplication = new Map<string, OutboxRecord[]>();
+  for (const record of records) byApplication.set(record.applicationId, [...(byApplication.get(record.applicationId) ?? []), record]);
+  const queues = [...byApplication.values()];
   let next = 0;
   const worker = async () => {
-    while (next < records.length) {
-      const record = records[next++];
-      try {
-        run[await deliver(ctx, record)] += 1;
-      } catch (error) {
-        // the lease runs out and a later run tries again; nothing is lost
-        ctx.log.error({ err: error, outboxId: record.id }, 'delivery failed unexpectedly');
+    while (next < queues.length) {
+      for (const record of queues[next++]) {
+        try {
+          run[await deliver(ctx, record)] += 1;
+        } catch (error) {
+          // the lease runs out and a later run tries again; nothing is lost
+          ctx.log.error({ err: error, outboxId: record.id }, 'delivery failed unexpectedly');
+        }
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? RELAY_CONCURRENCY, records.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? RELAY_CONCURRENCY, queues.length) }, worker));
   return run;
 }
 
