@@ -1,8 +1,9 @@
 import { Text, View } from '@tarojs/components';
-import Taro, { useRouter } from '@tarojs/taro';
-import { useState } from 'react';
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { useCallback, useEffect, useState } from 'react';
 import {
   CENTER_ROLE_LABELS,
+  isFinal,
   STATUS_LABELS,
   TRANSFER_ACCEPT_WORKING_DAYS,
   TRANSFER_STEPS,
@@ -19,6 +20,9 @@ import { useCall } from '../../services/use-call';
 import './index.scss';
 
 const MAIN_STEPS: readonly StepName[] = TRANSFER_STEPS;
+
+/** How often an open detail page asks again while the application is still moving. */
+export const REFRESH_MS = 15_000;
 
 /**
  * The steps reached so far: the main path up to the furthest step the timeline or the state shows; an
@@ -102,6 +106,26 @@ export default function ApplicationPage() {
   const [updated, setUpdated] = useState<ApplicationView | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
+  const current = updated ?? (got.status === 'ready' ? got.data : undefined);
+
+  // the center answers while the page is open: ask again quietly (no loading screen), on return to the
+  // page, on pull-down, and every REFRESH_MS until the application is final
+  const refresh = useCallback(async () => {
+    const result = await applicationCalls.get(id);
+    if (result.ok) setUpdated(result.data);
+  }, [id]);
+  useDidShow(() => {
+    if (current) void refresh();
+  });
+  usePullDownRefresh(() => {
+    void refresh().finally(() => Taro.stopPullDownRefresh());
+  });
+  const moving = current !== undefined && !isFinal(current.status);
+  useEffect(() => {
+    if (!moving) return undefined;
+    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [moving, refresh]);
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载申请详情…' />;
   if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
