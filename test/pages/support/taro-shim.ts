@@ -14,5 +14,5 @@ hooks.createH5NativeComponentConfig(null, React, ReactDOM);
 const { default: base, ...apis } = TaroH5 as typeof TaroH5 & { default: object };
 const Taro = { ...base, ...apis, ...hooks };
 
-export const { useDidHide, useDidShow, useLoad, useReady, useRouter, useUnload } = hooks;
+export const { useDidHide, useDidShow, useLoad, usePullDownRefresh, useReady, useRouter, useUnload } = hooks;
 export default Taro;
