@@ -7,6 +7,7 @@ declare module '@tarojs/plugin-framework-react/dist/runtime' {
   export const useDidHide: typeof Taro.useDidHide;
   export const useDidShow: typeof Taro.useDidShow;
   export const useLoad: typeof Taro.useLoad;
+  export const usePullDownRefresh: typeof Taro.usePullDownRefresh;
   export const useReady: typeof Taro.useReady;
   export const useRouter: typeof Taro.useRouter;
   export const useUnload: typeof Taro.useUnload;
