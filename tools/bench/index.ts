@@ -8,6 +8,8 @@ import path from 'node:path';
 import { searchCenters } from '../../src/core/center-search';
 import { CATALOG } from '../../cloudfunctions/_lib/catalog/load';
 import { buildFunctions, functionsOutDir } from '../build-functions';
+import { benchRelay } from './relay';
+import { benchSubmissions } from './submissions';
 
 const root = path.resolve(__dirname, '../..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -113,6 +115,8 @@ async function benchFunctions() {
 async function main() {
   benchSearch();
   await benchFunctions();
+  await benchSubmissions();
+  await benchRelay();
   benchMainPackage();
 }
 

@@ -1,0 +1,61 @@
+/**
+ * What the host benchmarks share: a fresh in-memory store with the catalog, the local host's outside world
+ * with the WeChat simulator (and the relay never nudged, so nothing competes with what is measured), many
+ * distinct valid resident IDs, and percentiles.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { idCheckChar } from '../../src/core/identity';
+import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
+import { generateKeyringEnv, parseKeyring } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
+import { localFileStore } from '../../cloudfunctions/_lib/files/local';
+import type { Outside } from '../../cloudfunctions/_lib/runtime/define';
+import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
+import { createWechatSimulator } from '../../cloudfunctions/_lib/wechat/simulator';
+
+/** The embedded store in memory (no disk in the figures), with the center catalog loaded. */
+export async function benchStore(): Promise<Store> {
+  const store = await openPgliteStore(undefined);
+  await ensureCatalog(store);
+  return store;
+}
+
+/** As the local host's, with face verification always passing and nudgeRelay a no-op. */
+export function benchOutside(overrides: Partial<Outside> = {}): Outside {
+  const simulator = createWechatSimulator();
+  simulator.setOutcome('pass');
+  const keyring = parseKeyring(generateKeyringEnv('bench'));
+  const outbound = createOutboundClient();
+  const files = localFileStore(mkdtempSync(path.join(tmpdir(), 'gjj-bench-files-')));
+  return {
+    wechat: () => simulator,
+    keyring: () => keyring,
+    identityValidDays: 30,
+    outbound: () => outbound,
+    files: () => files,
+    nudgeRelay: () => undefined,
+    callbackBase: () => 'http://127.0.0.1:9',
+    relayLeaseMs: 60_000,
+    statusTemplateId: undefined,
+    ...overrides,
+  };
+}
+
+const BIRTH_FROM = Date.UTC(1950, 0, 1);
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The n-th of many distinct valid resident IDs (Beijing 110105): 1,000 sequence numbers for each birth
+ * date from 1950-01-01 on, so the first 10 million are all adults.
+ */
+export function residentId(n: number): string {
+  const born = new Date(BIRTH_FROM + Math.floor(n / 1000) * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
+  const first17 = `110105${born}${String(n % 1000).padStart(3, '0')}`;
+  return first17 + idCheckChar(first17);
+}
+
+export const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

@@ -1,0 +1,178 @@
+/**
+ * Relay throughput: 5,000 due deliveries to the center simulator (which verifies each signature and calls
+ * nothing back), sent by relayDue runs until none is left; beside a plain undici POST loop to the same
+ * endpoint, as many at once, with bodies of the same size signed beforehand.
+ */
+import { performance } from 'node:perf_hooks';
+import { rootCertificates } from 'node:tls';
+import { Agent, request } from 'undici';
+import { Webhook } from 'standardwebhooks';
+import { TRANSFER_ACCEPT_WORKING_DAYS } from '../../src/core/applications';
+import { shanghaiDate } from '../../src/core/time';
+import { addWorkingDays } from '../../src/core/working-days';
+import { seal, SEALED_FIELDS, type Keyring } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
+import { deliveryBody } from '../../cloudfunctions/_lib/delivery/messages';
+import { RELAY_BATCH, RELAY_CONCURRENCY, relayDue, type RelayRun } from '../../cloudfunctions/_lib/delivery/relay';
+import { newSecret, newWebhookId } from '../../cloudfunctions/_lib/delivery/signing';
+import { createLogger } from '../../cloudfunctions/_lib/log';
+import type { ApplicationRecord, OutboxRecord, Store } from '../../cloudfunctions/_lib/store/port';
+import { startCenterSim } from '../center-sim/server';
+import { benchOutside, benchStore, fmt, residentId } from './fixtures';
+
+export const RELAY_DELIVERIES = 5_000;
+const TRANSFER_IN = '321000';
+const TRANSFER_OUT = '110000';
+const TARGET_RATIO = 0.5;
+
+const PAYLOAD = {
+  transferOutCenter: TRANSFER_OUT,
+  transferInCenter: TRANSFER_IN,
+  formerEmployer: '北京某某科技有限公司',
+  newEmployer: '扬州某某制造有限公司',
+  newAccount: '3210098765',
+  phone: '13912345678',
+};
+
+/** 20 characters of [a-z0-9], like the service's application ids. */
+const appId = (prefix: string, n: number) => `${prefix}${String(n).padStart(20 - prefix.length, '0')}`;
+
+/** A submitted transfer as submitTransfer stores it (sealed applicant and form), with its one outbox record. */
+function submitted(keyring: Keyring, n: number, now: Date): { app: ApplicationRecord; outbox: OutboxRecord } {
+  const openid = `bench-relay-${n}`;
+  const app: ApplicationRecord = {
+    id: appId('rl', n),
+    type: 'transfer',
+    openid,
+    requestId: `bench-relay-${String(n).padStart(8, '0')}`,
+    status: 'submitted',
+    platformCode: null,
+    responsibleCenter: TRANSFER_IN,
+    centers: [
+      { code: TRANSFER_IN, role: 'transfer-in' },
+      { code: TRANSFER_OUT, role: 'transfer-out' },
+    ],
+    inFlightKey: `transfer:${openid}:${TRANSFER_OUT}`,
+    letterNumber: null,
+    applicant: { docType: '01', nameSealed: seal(keyring, SEALED_FIELDS.name, '张三'), docNumberSealed: seal(keyring, SEALED_FIELDS.docNumber, residentId(n)) },
+    payloadSealed: seal(keyring, SEALED_FIELDS.applicationPayload, JSON.stringify(PAYLOAD)),
+    acceptBy: addWorkingDays(shanghaiDate(now), TRANSFER_ACCEPT_WORKING_DAYS),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const outbox: OutboxRecord = {
+    id: newWebhookId(),
+    applicationId: app.id,
+    centerCode: TRANSFER_IN,
+    type: 'application.submitted',
+    createdAt: now,
+    dueAt: now,
+    attempts: 0,
+    state: 'pending',
+    lastError: null,
+    deliveredAt: null,
+  };
+  return { app, outbox };
+}
+
+async function createDue(store: Store, keyring: Keyring, from: number, count: number): Promise<void> {
+  const now = new Date();
+  const today = shanghaiDate(now);
+  const letterPrefix = `${TRANSFER_IN}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}`;
+  for (let n = from; n < from + count; n++) {
+    const { app, outbox } = submitted(keyring, n, now);
+    const created = await store.applications.create(app, [], [outbox], letterPrefix);
+    if (created.kind !== 'created') throw new Error(`application ${n}: ${created.kind}`);
+  }
+}
+
+/** `count` POSTs, `concurrency` at a time, each body and its signed headers made before the clock starts. */
+async function plainPosts(url: string, agent: Agent, requests: { body: string; headers: Record<string, string> }[], concurrency: number): Promise<number> {
+  let next = 0;
+  let ok = 0;
+  const worker = async () => {
+    while (next < requests.length) {
+      const { body, headers } = requests[next++];
+      const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, dispatcher: agent });
+      await response.body.dump();
+      if (response.statusCode === 200) ok += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return ok;
+}
+
+export async function benchRelay(): Promise<void> {
+  const secret = newSecret();
+  // an empty script: the simulator accepts each delivery and calls nothing back
+  const sim = await startCenterSim({ secretFor: () => secret, script: { transfer: [] } });
+  const simHost = new URL(sim.origin).host;
+  const outbound = createOutboundClient({ allow: new Set([simHost]), allowCa: sim.tls.cert });
+  const outside = benchOutside({ outbound: () => outbound });
+  const keyring = outside.keyring();
+  const store = await benchStore();
+  const url = sim.endpointFor(TRANSFER_IN);
+  await store.endpoints.put({ centerCode: TRANSFER_IN, mode: 'api', url, secretsSealed: [seal(keyring, SEALED_FIELDS.endpointSecret, secret)], updatedAt: new Date() });
+  const ctx = { store, log: createLogger({ level: 'warn' }), now: () => new Date(), outside };
+  const agent = new Agent({ connect: { ca: [...rootCertificates, sim.tls.cert] } });
+
+  try {
+    const setupStarted = performance.now();
+    await createDue(store, keyring, 0, RELAY_BATCH + RELAY_DELIVERIES);
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+    // warm-up, which also opens the connections: one relay run (the first batch) and as many plain POSTs
+    await relayDue(ctx);
+
+    // the baseline's bodies: a real delivery's size, each with its own application id and webhook-id
+    const sample = submitted(keyring, 0, new Date());
+    const template = deliveryBody(sample.outbox, { ...sample.app, letterNumber: `${TRANSFER_IN}2611200001` }, keyring, outside.callbackBase());
+    const signer = new Webhook(secret);
+    const plain = (prefix: string, count: number) =>
+      Array.from({ length: count }, (_, n) => {
+        const body = template.replace(sample.app.id, appId(prefix, n));
+        const id = newWebhookId();
+        const at = new Date();
+        return { body, headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signer.sign(id, at, body) } };
+      });
+    await plainPosts(url, agent, plain('wb', RELAY_BATCH), RELAY_CONCURRENCY);
+    const baseRequests = plain('pb', RELAY_DELIVERIES);
+
+    const baseStarted = performance.now();
+    const baseOk = await plainPosts(url, agent, baseRequests, RELAY_CONCURRENCY);
+    const baseSeconds = (performance.now() - baseStarted) / 1000;
+
+    const total: RelayRun = { claimed: 0, delivered: 0, retrying: 0, dead: 0 };
+    let runs = 0;
+    const relayStarted = performance.now();
+    for (;;) {
+      const run = await relayDue(ctx);
+      if (run.claimed === 0) break;
+      runs += 1;
+      for (const key of Object.keys(total) as (keyof RelayRun)[]) total[key] += run[key];
+    }
+    const relaySeconds = (performance.now() - relayStarted) / 1000;
+
+    const oursRate = total.delivered / relaySeconds;
+    const baseRate = baseOk / baseSeconds;
+    const bodyBytes = Buffer.byteLength(template);
+    console.log(`\nrelay throughput: ${fmt(RELAY_DELIVERIES)} deliveries to the center simulator (batch ${RELAY_BATCH}, ${RELAY_CONCURRENCY} at once; target ≥ ${TARGET_RATIO * 100}% of plain POSTs)`);
+    console.log(
+      `  relayDue        ${fmt(oursRate).padStart(6)} deliveries/s   ${fmt(1000 / oursRate, 2)} ms each, ${relaySeconds.toFixed(2)} s, ${runs} runs, ${fmt(total.delivered)} delivered` +
+        `${total.retrying + total.dead ? `, ${total.retrying} retrying, ${total.dead} dead` : ''}   (${setupSeconds.toFixed(1)} s to store them first)`,
+    );
+    console.log(`  baseline        ${fmt(baseRate).padStart(6)} POSTs/s        ${fmt(1000 / baseRate, 2)} ms each, ${baseSeconds.toFixed(2)} s, ${fmt(baseOk)} answered 200 (undici, ${bodyBytes}-byte bodies signed beforehand)`);
+    console.log(`  ratio ${(oursRate / baseRate).toFixed(2)}   target ≥ ${TARGET_RATIO.toFixed(2)}: ${oursRate / baseRate >= TARGET_RATIO ? 'met' : 'NOT met'}`);
+  } finally {
+    await agent.close();
+    await outbound.close();
+    await sim.close();
+    await store.close();
+  }
+}
+
+if (require.main === module) {
+  benchRelay().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
