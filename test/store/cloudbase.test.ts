@@ -76,6 +76,7 @@ function matches(doc: Obj, query: unknown): boolean {
       return Object.entries(cond).every(([op, operand]) => {
         const x = comparable(operand);
         if (op === '$ne') return !same(value, x);
+        if (op === '$in') return Array.isArray(x) && x.some((y) => same(value, comparable(y)));
         if (typeof value !== typeof x) return false;
         const [a, b] = [value as number | string, x as number | string];
         if (op === '$gte') return a >= b;
@@ -1070,6 +1071,13 @@ describe('applications', () => {
     expect((await store.applications.listForCenter('320100')).map((a) => a.id)).toEqual(['a-2', 'a-1']);
     await expect(store.applications.listForCenter('999999')).resolves.toEqual([]);
     await expect(store.applications.listByApplicant('o-unknown')).resolves.toEqual([]);
+    fake.requests.length = 0;
+
+    const many = await store.applications.getMany(['a-3', 'a-1', 'a-unknown']);
+    expect(many.map((a) => a.id).sort()).toEqual(['a-1', 'a-3']);
+    const [byIds] = fake.sent('getDocument', 'applications');
+    expect(byIds).toMatchObject({ query: { _id: { $in: ['a-3', 'a-1', 'a-unknown'] } } });
+    await expect(store.applications.getMany([])).resolves.toEqual([]);
   });
 
   it('transition applies the move, its event, documents and receipt in one transaction; events, documents and hasReceipt read them back', async () => {
@@ -1293,12 +1301,12 @@ describe('outbox', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('markDelivered records the attempt and settles the record in one transaction; attempts lists it', async () => {
+  it('settling a delivered record records the attempt and settles the record in one transaction; attempts lists it', async () => {
     await createA1();
     await store.outbox.claimDue(minutes(10), 10, 60_000);
     fake.requests.length = 0;
 
-    await store.outbox.markDelivered('wh-1', attempt({ durationMs: 123.4 }));
+    await store.outbox.settle([{ id: 'wh-1', attempt: attempt({ durationMs: 123.4 }), outcome: 'delivered' }]);
     expectOneTransaction();
     expect(trace()).toEqual([
       ['startTransaction', null, null],
@@ -1328,7 +1336,7 @@ describe('outbox', () => {
     await expect(store.outbox.get('wh-unknown')).resolves.toBeUndefined();
   });
 
-  it('markDelivered with advance moves the application in the same transaction when it still is in the expected state', async () => {
+  it('settling a delivered record with advance moves the application in the same transaction when it still is in the expected state', async () => {
     await createA1();
     const delivered: Transition = {
       id: 'a-1',
@@ -1336,7 +1344,7 @@ describe('outbox', () => {
       next: { status: 'delivered', platformCode: null },
       event: appEvent('a-1', { at: minutes(10), actor: 'relay', actorId: 'relay', from: 'submitted', to: 'delivered', centerCode: '321000', message: '已送达' }),
     };
-    await store.outbox.markDelivered('wh-1', attempt(), delivered);
+    await store.outbox.settle([{ id: 'wh-1', attempt: attempt(), outcome: 'delivered', advance: delivered }]);
 
     expectOneTransaction();
     expect(trace()).toEqual([
@@ -1354,7 +1362,7 @@ describe('outbox', () => {
     await expect(store.outbox.get('wh-1')).resolves.toMatchObject({ state: 'delivered', attempts: 1 });
   });
 
-  it('markDelivered with advance settles the record alone when the application moved on first', async () => {
+  it('settling a delivered record with advance settles the record alone when the application moved on first', async () => {
     await createA1();
     await store.applications.transition(accept());
     fake.requests.length = 0;
@@ -1364,7 +1372,7 @@ describe('outbox', () => {
       next: { status: 'delivered', platformCode: null },
       event: appEvent('a-1', { at: minutes(10), actor: 'relay', actorId: 'relay', from: 'submitted', to: 'delivered' }),
     };
-    await store.outbox.markDelivered('wh-1', attempt(), delivered);
+    await store.outbox.settle([{ id: 'wh-1', attempt: attempt(), outcome: 'delivered', advance: delivered }]);
 
     expectOneTransaction();
     expect(trace()).toEqual([
@@ -1380,12 +1388,12 @@ describe('outbox', () => {
     await expect(store.outbox.get('wh-1')).resolves.toMatchObject({ state: 'delivered', attempts: 1 });
   });
 
-  it('markFailed records the attempt and the retry time; with null it dead-letters the record, which listDead lists', async () => {
+  it('settling a failed record records the attempt and the retry time; with null it dead-letters the record, which listDead lists', async () => {
     await createA1([outboxRecord('wh-1', 'a-1'), outboxRecord('wh-0', 'a-1', { createdAt: minutes(-1), state: 'dead' })]);
     await store.outbox.claimDue(minutes(10), 10, 60_000);
     fake.requests.length = 0;
 
-    await store.outbox.markFailed('wh-1', attempt({ httpStatus: 503 }), minutes(20));
+    await store.outbox.settle([{ id: 'wh-1', attempt: attempt({ httpStatus: 503 }), outcome: 'failed', retryAt: minutes(20) }]);
     expectOneTransaction();
     expect(trace()).toEqual([
       ['startTransaction', null, null],
@@ -1402,7 +1410,7 @@ describe('outbox', () => {
     await expect(store.outbox.claimDue(minutes(20), 10, 60_000)).resolves.toMatchObject([{ id: 'wh-1' }]);
     fake.requests.length = 0;
 
-    await store.outbox.markFailed('wh-1', attempt({ at: minutes(20), httpStatus: null, error: 'timeout' }), null);
+    await store.outbox.settle([{ id: 'wh-1', attempt: attempt({ at: minutes(20), httpStatus: null, error: 'timeout' }), outcome: 'failed', retryAt: null }]);
     expectOneTransaction();
     expect(trace()).toContainEqual(['modifyDocument', 'deliveryAttempts', 'wh-1:000002']);
     expect(fake.sent('modifyDocument', 'outbox')[0]?.data).toEqual({ $set: { attempts: 2, lastError: 'timeout', leaseUntil: null, state: 'dead' } });
@@ -1421,9 +1429,9 @@ describe('outbox', () => {
     ]);
   });
 
-  it('markDelivered and markFailed of an unknown record reject and write nothing', async () => {
-    await expect(store.outbox.markDelivered('wh-unknown', attempt())).rejects.toThrow(/no record wh-unknown/);
-    await expect(store.outbox.markFailed('wh-unknown', attempt(), null)).rejects.toThrow(/no record wh-unknown/);
+  it('settling an unknown record reject and write nothing', async () => {
+    await expect(store.outbox.settle([{ id: 'wh-unknown', attempt: attempt(), outcome: 'delivered' }])).rejects.toThrow(/no record wh-unknown/);
+    await expect(store.outbox.settle([{ id: 'wh-unknown', attempt: attempt(), outcome: 'failed', retryAt: null }])).rejects.toThrow(/no record wh-unknown/);
     expect(writes()).toHaveLength(0);
     expect(fake.sent('abortTransaction')).toHaveLength(2);
   });

@@ -291,12 +291,25 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       // a relay that died: its lease runs out and the record is claimed again
       expect((await store.outbox.claimDue(new Date(T.getTime() + 61_000), 100, 60_000)).some((r) => r.id === record.id)).toBe(true);
       const retryAt = new Date(T.getTime() + 300_000);
-      await store.outbox.markFailed(record.id, attempt(record.id, 500), retryAt);
+      await store.outbox.settle([{ id: record.id, attempt: attempt(record.id, 500), outcome: 'failed', retryAt }]);
       expect(await store.outbox.get(record.id)).toMatchObject({ state: 'pending', attempts: 1, dueAt: retryAt, lastError: 'down' });
       expect((await store.outbox.claimDue(new Date(retryAt.getTime() - 1), 100, 60_000)).some((r) => r.id === record.id)).toBe(false);
-      await store.outbox.markDelivered(record.id, attempt(record.id, 200), {
-        id: app.id, expected: { status: 'submitted', platformCode: null }, next: { status: 'delivered', platformCode: null }, event: { ...event(app, 'delivered'), actor: 'relay', actorId: 'relay' },
+      // settled together with another record whose application a callback moved first: that one settles alone
+      const raced = application();
+      const racedRecord = outbox(raced, `msg_raced_${raced.id}`);
+      await store.applications.create(raced, [], [racedRecord], null);
+      await store.applications.transition({ id: raced.id, expected: { status: 'submitted', platformCode: null }, next: { status: 'accepted', platformCode: '01' }, event: event(raced, 'accepted', '01') });
+      const delivered = (a: ApplicationRecord) => ({
+        id: a.id, expected: { status: 'submitted' as const, platformCode: null }, next: { status: 'delivered' as const, platformCode: null }, event: { ...event(a, 'delivered'), actor: 'relay' as const, actorId: 'relay' },
       });
+      await store.outbox.settle([
+        { id: record.id, attempt: attempt(record.id, 200), outcome: 'delivered', advance: delivered(app) },
+        { id: racedRecord.id, attempt: attempt(racedRecord.id, 200), outcome: 'delivered', advance: delivered(raced) },
+      ]);
+      expect(await store.applications.get(raced.id)).toMatchObject({ status: 'accepted', platformCode: '01' });
+      expect((await store.applications.events(raced.id)).map((e) => e.to)).toEqual(['accepted']);
+      expect(await store.outbox.get(racedRecord.id)).toMatchObject({ state: 'delivered', attempts: 1 });
+      expect((await store.applications.getMany([app.id, raced.id, 'nosuchapp'])).map((a) => a.id).sort()).toEqual([app.id, raced.id].sort());
       expect(await store.outbox.get(record.id)).toMatchObject({ state: 'delivered', attempts: 2 });
       expect(await store.applications.get(app.id)).toMatchObject({ status: 'delivered' });
       expect((await store.outbox.attempts(record.id)).map((a) => a.httpStatus)).toEqual([500, 200]);
@@ -304,7 +317,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       const other = application();
       const dead = outbox(other, `msg_dead_${other.id}`);
       await store.applications.create(other, [], [dead], null);
-      await store.outbox.markFailed(dead.id, attempt(dead.id, 410), null);
+      await store.outbox.settle([{ id: dead.id, attempt: attempt(dead.id, 410), outcome: 'failed', retryAt: null }]);
       expect(await store.outbox.get(dead.id)).toMatchObject({ state: 'dead' });
       expect((await store.outbox.listDead()).map((r) => r.id)).toContain(dead.id);
       expect((await store.outbox.claimDue(new Date(T.getTime() + 86_400_000), 100, 60_000)).some((r) => r.id === dead.id)).toBe(false);

@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { idCheckChar } from '../../src/core/identity';
 import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { generateKeyringEnv, parseKeyring } from '../../cloudfunctions/_lib/crypto/personal-data';
@@ -13,12 +14,29 @@ import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Outside } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { createWechatSimulator } from '../../cloudfunctions/_lib/wechat/simulator';
 
-/** The embedded store in memory (no disk in the figures), with the center catalog loaded. */
+/**
+ * The store the local host runs on, with the center catalog loaded: the embedded one in memory (no disk in
+ * the figures), or PostgreSQL in a fresh schema when DATABASE_URL is set (`npm start` takes either).
+ */
 export async function benchStore(): Promise<Store> {
-  const store = await openPgliteStore(undefined);
+  const url = process.env.DATABASE_URL;
+  let store: Store;
+  if (url) {
+    const schema = `bench_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const scoped = new URL(url);
+    scoped.searchParams.set('options', `-c search_path=${schema}`);
+    store = await openPostgresStore(scoped.toString(), 10);
+  } else {
+    store = await openPgliteStore(undefined);
+  }
   await ensureCatalog(store);
   return store;
 }

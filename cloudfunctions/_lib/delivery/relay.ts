@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { applyMove } from '../../../src/core/applications';
 import { open, SEALED_FIELDS } from '../crypto/personal-data';
 import type { FunctionContext } from '../runtime/define';
-import type { ApplicationRecord, DeliveryAttempt, OutboxRecord, Transition } from '../store/port';
+import type { ApplicationRecord, DeliveryAttempt, OutboxRecord, Settlement } from '../store/port';
+import { DELIVERY_TIMEOUT_MS } from './http';
 import { deliveryBody } from './messages';
 import { nextAttemptAt } from './schedule';
 import { signHeaders } from './signing';
@@ -20,43 +21,80 @@ export interface RelayRun {
 export const RELAY_BATCH = 200;
 export const RELAY_CONCURRENCY = 16;
 
-type Settled = 'delivered' | 'retrying' | 'dead';
+/** Where a center takes deliveries and the secrets to sign with, read once per run. */
+interface Target {
+  url: string;
+  secrets: string[];
+}
 
 /**
  * One relay run: claims due outbox records (leased, so concurrent runs never send one record twice at
- * once), signs and POSTs each to its center's endpoint, records every attempt, and reschedules or
- * dead-letters failures. Runs on the one-minute timer and right after a submission.
+ * once), signs and POSTs each to its center's endpoint, then records every attempt in one settlement:
+ * delivered, rescheduled on the backoff schedule, or dead-lettered. A run that dies before settling loses
+ * no record: the leases run out and the next run sends them again under the same webhook-id. Runs on the
+ * one-minute timer and right after a submission.
  */
 export async function relayDue(ctx: RelayContext, options: { batch?: number; concurrency?: number } = {}): Promise<RelayRun> {
-  const run: RelayRun = { claimed: 0, delivered: 0, retrying: 0, dead: 0 };
+  const claimedAt = performance.now();
   const records = await ctx.store.outbox.claimDue(ctx.now(), options.batch ?? RELAY_BATCH, ctx.outside.relayLeaseMs);
-  run.claimed = records.length;
+  const run: RelayRun = { claimed: records.length, delivered: 0, retrying: 0, dead: 0 };
+  if (records.length === 0) return run;
+  // no attempt starts that could outlast the lease; what is left is claimed again when the lease runs out
+  const startBy = claimedAt + ctx.outside.relayLeaseMs - DELIVERY_TIMEOUT_MS;
+
+  const apps = new Map((await ctx.store.applications.getMany([...new Set(records.map((r) => r.applicationId))])).map((a) => [a.id, a]));
+  const targets = new Map<string, Promise<Target | undefined>>();
+  const targetOf = (centerCode: string) => {
+    let target = targets.get(centerCode);
+    if (!target) targets.set(centerCode, (target = loadTarget(ctx, centerCode)));
+    return target;
+  };
+
   // one application's deliveries go in order (submitted before withdrawn); different applications in parallel
   const byApplication = new Map<string, OutboxRecord[]>();
   for (const record of records) byApplication.set(record.applicationId, [...(byApplication.get(record.applicationId) ?? []), record]);
   const queues = [...byApplication.values()];
+  const settlements: Settlement[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < queues.length) {
+    while (next < queues.length && performance.now() < startBy) {
       for (const record of queues[next++]) {
+        const app = apps.get(record.applicationId);
+        if (!app) {
+          ctx.log.error({ outboxId: record.id }, 'outbox record names a missing application');
+          continue;
+        }
         try {
-          run[await deliver(ctx, record)] += 1;
+          settlements.push(await deliver(ctx, record, app, await targetOf(record.centerCode)));
         } catch (error) {
-          // the lease runs out and a later run tries again; nothing is lost
+          // left unsettled: its lease runs out and a later run tries again
           ctx.log.error({ err: error, outboxId: record.id }, 'delivery failed unexpectedly');
         }
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? RELAY_CONCURRENCY, queues.length) }, worker));
+  await ctx.store.outbox.settle(settlements);
+
+  for (const s of settlements) {
+    if (s.outcome === 'delivered') run.delivered += 1;
+    else {
+      run[s.retryAt ? 'retrying' : 'dead'] += 1;
+      ctx.log.warn({ outboxId: s.id, status: s.attempt.httpStatus, error: s.attempt.error, retryAt: s.retryAt }, s.retryAt ? 'delivery will be retried' : 'delivery dead-lettered');
+    }
+  }
   return run;
 }
 
-async function deliver(ctx: RelayContext, record: OutboxRecord): Promise<Settled> {
-  const app = await ctx.store.applications.get(record.applicationId);
-  if (!app) throw new Error(`outbox ${record.id} names a missing application`);
-  const endpoint = await ctx.store.endpoints.get(record.centerCode);
+async function loadTarget(ctx: RelayContext, centerCode: string): Promise<Target | undefined> {
+  const endpoint = await ctx.store.endpoints.get(centerCode);
+  if (!endpoint || endpoint.mode !== 'api' || !endpoint.url || endpoint.secretsSealed.length === 0) return undefined;
   const keyring = ctx.outside.keyring();
+  return { url: endpoint.url, secrets: endpoint.secretsSealed.map((s) => open(keyring, SEALED_FIELDS.endpointSecret, s)) };
+}
+
+/** One attempt at one record, answered as the settlement it calls for. */
+async function deliver(ctx: RelayContext, record: OutboxRecord, app: ApplicationRecord, target: Target | undefined): Promise<Settlement> {
   const attemptAt = ctx.now();
   const started = performance.now();
   const attempt = (httpStatus: number | null, error: string | null): DeliveryAttempt => ({
@@ -66,35 +104,30 @@ async function deliver(ctx: RelayContext, record: OutboxRecord): Promise<Settled
     httpStatus,
     error,
   });
+  const failed = (a: DeliveryAttempt, retryAfterSeconds?: number, final = false): Settlement => ({
+    id: record.id,
+    attempt: a,
+    outcome: 'failed',
+    retryAt: final ? null : nextAttemptAt(record.attempts + 1, ctx.now(), retryAfterSeconds),
+  });
 
-  const fail = async (a: DeliveryAttempt, retryAfterSeconds?: number, final = false): Promise<Settled> => {
-    const retryAt = final ? null : nextAttemptAt(record.attempts + 1, ctx.now(), retryAfterSeconds);
-    await ctx.store.outbox.markFailed(record.id, a, retryAt);
-    ctx.log.warn({ outboxId: record.id, centerCode: record.centerCode, status: a.httpStatus, error: a.error, retryAt }, retryAt ? 'delivery will be retried' : 'delivery dead-lettered');
-    return retryAt ? 'retrying' : 'dead';
-  };
-
-  if (!endpoint || endpoint.mode !== 'api' || !endpoint.url || endpoint.secretsSealed.length === 0) {
-    return fail(attempt(null, '中心尚未登记接收接口'));
-  }
-  const body = deliveryBody(record, app, keyring, ctx.outside.callbackBase());
-  const secrets = endpoint.secretsSealed.map((s) => open(keyring, SEALED_FIELDS.endpointSecret, s));
+  if (!target) return failed(attempt(null, '中心尚未登记接收接口'));
+  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase());
   // the wall clock, not ctx.now(): the center checks webhook-timestamp against its own clock
-  const outcome = await ctx.outside.outbound().postJson(endpoint.url, body, signHeaders(secrets, record.id, new Date(), body));
+  const outcome = await ctx.outside.outbound().postJson(target.url, body, signHeaders(target.secrets, record.id, new Date(), body));
 
-  if (outcome.kind === 'failed') return fail(attempt(null, outcome.error));
+  if (outcome.kind === 'failed') return failed(attempt(null, outcome.error));
   const { status } = outcome;
   if ((status >= 200 && status < 300) || status === 409) {
-    await ctx.store.outbox.markDelivered(record.id, attempt(status, null), record.type === 'application.submitted' ? deliveredMove(app, record, ctx.now()) : undefined);
-    return 'delivered';
+    return { id: record.id, attempt: attempt(status, null), outcome: 'delivered', advance: record.type === 'application.submitted' ? deliveredMove(app, record, ctx.now()) : undefined };
   }
-  if (status === 410) return fail(attempt(status, '中心接口已停用（410）'), undefined, true);
+  if (status === 410) return failed(attempt(status, '中心接口已停用（410）'), undefined, true);
   const retryAfter = status === 429 || status === 503 ? outcome.retryAfterSeconds : undefined;
-  return fail(attempt(status, `中心答复 HTTP ${status}`), retryAfter);
+  return failed(attempt(status, `中心答复 HTTP ${status}`), retryAfter);
 }
 
 /** The application's move to "delivered", when it is still waiting for it. */
-function deliveredMove(app: ApplicationRecord, record: OutboxRecord, at: Date): Transition | undefined {
+function deliveredMove(app: ApplicationRecord, record: OutboxRecord, at: Date): Extract<Settlement, { outcome: 'delivered' }>['advance'] {
   const moved = applyMove(app, { by: 'relay', kind: 'delivered' });
   if (!moved.ok) return undefined;
   return {

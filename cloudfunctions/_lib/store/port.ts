@@ -256,6 +256,11 @@ export interface Transition {
 
 export type TransitionOutcome = 'applied' | 'stale' | 'duplicate';
 
+/** The outcome of one delivery attempt, as the relay settles it. */
+export type Settlement =
+  | { id: string; attempt: DeliveryAttempt; outcome: 'delivered'; advance?: Pick<Transition, 'id' | 'expected' | 'next' | 'event'> }
+  | { id: string; attempt: DeliveryAttempt; outcome: 'failed'; retryAt: Date | null };
+
 export type CreateOutcome = { kind: 'created'; letterNumber: string | null } | { kind: 'duplicate'; id: string } | { kind: 'in-flight'; id: string };
 
 export interface ApplicationRepository {
@@ -266,6 +271,8 @@ export interface ApplicationRepository {
    */
   create(app: ApplicationRecord, events: ApplicationEventRecord[], outbox: OutboxRecord[], letterPrefix: string | null): Promise<CreateOutcome>;
   get(id: string): Promise<ApplicationRecord | undefined>;
+  /** Several applications at once, in no particular order; unknown ids are left out. */
+  getMany(ids: readonly string[]): Promise<ApplicationRecord[]>;
   /** The applicant's applications, newest first. */
   listByApplicant(openid: string): Promise<ApplicationRecord[]>;
   /** Applications a center takes part in, newest first. */
@@ -284,10 +291,12 @@ export interface OutboxRepository {
    * the same time, and a record whose relay died is claimed again once its lease runs out.
    */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
-  /** Marks a record delivered with its last attempt; `advance` moves the application in the same transaction. */
-  markDelivered(id: string, attempt: DeliveryAttempt, advance?: Transition): Promise<void>;
-  /** Records a failed attempt and when to try again; `retryAt` null dead-letters the record. */
-  markFailed(id: string, attempt: DeliveryAttempt, retryAt: Date | null): Promise<void>;
+  /**
+   * Records a relay run's attempts: a delivered record is settled, moving its application by `advance` in the
+   * same transaction while the application is still in `advance.expected` (else the record settles alone);
+   * a failed one is rescheduled to `retryAt`, or dead-lettered when that is null.
+   */
+  settle(results: readonly Settlement[]): Promise<void>;
   get(id: string): Promise<OutboxRecord | undefined>;
   listForApplication(applicationId: string): Promise<OutboxRecord[]>;
   /** Dead letters, oldest first, for supervisors and centers. */

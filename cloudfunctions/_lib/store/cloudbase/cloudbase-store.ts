@@ -23,6 +23,7 @@ import {
   type CounterRequest,
   type CreateOutcome,
   type DeliveryAttempt,
+  type Settlement,
   type DocumentRecord,
   type IdentityRecord,
   type JumpCountFilter,
@@ -203,6 +204,38 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
   const deliveryAttempts = () => db.collection(COLLECTIONS.deliveryAttempts);
   const receipts = () => db.collection(COLLECTIONS.receipts);
   const endpoints = () => db.collection(COLLECTIONS.endpoints);
+
+  /** Settles one delivered record, moving its application by `advance` in the same transaction when it still applies. */
+  async function markDelivered(id: string, attempt: DeliveryAttempt, advance: Extract<Settlement, { outcome: 'delivered' }>['advance']): Promise<void> {
+    await runTransaction(db, async (tx) => {
+      const ref = tx.collection(COLLECTIONS.outbox).doc(id);
+      const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
+      if (!current) throw new Error(`CloudBase outbox: no record ${id}`);
+      // the application moved on by itself (a callback came first): the delivery is still recorded
+      const plan = advance ? await planTransition(tx, advance) : undefined;
+      if (plan?.outcome === 'applied') await plan.write();
+      const n = num(current, 'attempts', COLLECTIONS.outbox) + 1;
+      await tx.collection(COLLECTIONS.deliveryAttempts).doc(attemptDocId(id, n)).set(attemptDoc(attempt, n));
+      await ref.update({ state: 'delivered', attempts: n, deliveredAt: attempt.at, leaseUntil: null, lastError: null });
+    });
+  }
+
+  /** Records one failed attempt and when to try again; null dead-letters the record. */
+  async function markFailed(id: string, attempt: DeliveryAttempt, retryAt: Date | null): Promise<void> {
+    await runTransaction(db, async (tx) => {
+      const ref = tx.collection(COLLECTIONS.outbox).doc(id);
+      const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
+      if (!current) throw new Error(`CloudBase outbox: no record ${id}`);
+      const n = num(current, 'attempts', COLLECTIONS.outbox) + 1;
+      await tx.collection(COLLECTIONS.deliveryAttempts).doc(attemptDocId(id, n)).set(attemptDoc(attempt, n));
+      await ref.update({
+        attempts: n,
+        lastError: attempt.error ?? `HTTP ${attempt.httpStatus}`,
+        leaseUntil: null,
+        ...(retryAt === null ? { state: 'dead' } : { state: 'pending', dueAt: retryAt }),
+      });
+    });
+  }
 
   return {
     kind: 'cloudbase',
@@ -440,6 +473,10 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         const doc = await getById(applications(), id);
         return doc ? toApplication(doc) : undefined;
       },
+      async getMany(ids) {
+        if (ids.length === 0) return [];
+        return (await fetchAll(COLLECTIONS.applications, applications().where({ _id: _.in([...ids]) }), '_id')).map(toApplication);
+      },
       async listByApplicant(openid) {
         return (await fetchAll(COLLECTIONS.applications, applications().where({ openid }), [{ desc: 'createdAt' }, '_id'])).map(toApplication);
       },
@@ -497,33 +534,12 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         });
         return claimed.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       },
-      async markDelivered(id, attempt, advance) {
-        await runTransaction(db, async (tx) => {
-          const ref = tx.collection(COLLECTIONS.outbox).doc(id);
-          const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
-          if (!current) throw new Error(`CloudBase outbox: no record ${id}`);
-          // the application moved on by itself (a callback came first): the delivery is still recorded
-          const plan = advance ? await planTransition(tx, advance) : undefined;
-          if (plan?.outcome === 'applied') await plan.write();
-          const n = num(current, 'attempts', COLLECTIONS.outbox) + 1;
-          await tx.collection(COLLECTIONS.deliveryAttempts).doc(attemptDocId(id, n)).set(attemptDoc(attempt, n));
-          await ref.update({ state: 'delivered', attempts: n, deliveredAt: attempt.at, leaseUntil: null, lastError: null });
-        });
-      },
-      async markFailed(id, attempt, retryAt) {
-        await runTransaction(db, async (tx) => {
-          const ref = tx.collection(COLLECTIONS.outbox).doc(id);
-          const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
-          if (!current) throw new Error(`CloudBase outbox: no record ${id}`);
-          const n = num(current, 'attempts', COLLECTIONS.outbox) + 1;
-          await tx.collection(COLLECTIONS.deliveryAttempts).doc(attemptDocId(id, n)).set(attemptDoc(attempt, n));
-          await ref.update({
-            attempts: n,
-            lastError: attempt.error ?? `HTTP ${attempt.httpStatus}`,
-            leaseUntil: null,
-            ...(retryAt === null ? { state: 'dead' } : { state: 'pending', dueAt: retryAt }),
-          });
-        });
+      async settle(results) {
+        // one transaction per record: CloudBase transactions take single-document operations only
+        for (const r of results) {
+          if (r.outcome === 'delivered') await markDelivered(r.id, r.attempt, r.advance);
+          else await markFailed(r.id, r.attempt, r.retryAt);
+        }
       },
       async get(id) {
         const doc = await getById(outbox(), id);

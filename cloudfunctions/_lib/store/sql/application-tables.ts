@@ -4,7 +4,6 @@ import type {
   ApplicationRecord,
   ApplicationRepository,
   CenterEndpoint,
-  DeliveryAttempt,
   DocumentRecord,
   EndpointRepository,
   OutboxRecord,
@@ -125,13 +124,29 @@ const toOutbox = (r: OutboxRow): OutboxRecord => ({
 });
 
 async function insertEvents(tx: SqlDriver, events: readonly ApplicationEventRecord[]) {
-  for (const e of events) {
-    await tx.query(
-      `insert into application_events (application_id, at, actor, actor_id, from_status, to_status, platform_code, center_code, message)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [e.applicationId, e.at, e.actor, e.actorId, e.from, e.to, e.platformCode, e.centerCode, e.message],
-    );
-  }
+  if (events.length === 0) return;
+  // one statement: a function scan yields the array in order, so ids follow it
+  await tx.query(
+    `insert into application_events (application_id, at, actor, actor_id, from_status, to_status, platform_code, center_code, message)
+     select x.application_id, x.at, x.actor, x.actor_id, x.from_status, x.to_status, x.platform_code, x.center_code, x.message
+     from jsonb_to_recordset($1::jsonb) as x(application_id text, at timestamptz, actor text, actor_id text, from_status text,
+       to_status text, platform_code text, center_code text, message text)`,
+    [
+      JSON.stringify(
+        events.map((e) => ({
+          application_id: e.applicationId,
+          at: e.at,
+          actor: e.actor,
+          actor_id: e.actorId,
+          from_status: e.from,
+          to_status: e.to,
+          platform_code: e.platformCode,
+          center_code: e.centerCode,
+          message: e.message,
+        })),
+      ),
+    ],
+  );
 }
 
 async function insertOutbox(tx: SqlDriver, records: readonly OutboxRecord[]) {
@@ -183,27 +198,16 @@ async function applyTransition(tx: SqlDriver, c: Transition): Promise<void> {
   await insertDocuments(tx, c.documents ?? []);
 }
 
-async function transitionIn(driver: SqlDriver, c: Transition, also?: (tx: SqlDriver) => Promise<void>): Promise<TransitionOutcome> {
+async function transitionIn(driver: SqlDriver, c: Transition): Promise<TransitionOutcome> {
   try {
     await driver.transaction(async (tx) => {
       await applyTransition(tx, c);
-      await also?.(tx);
     });
     return 'applied';
   } catch (error) {
     if (error instanceof Outcome) return error.outcome;
     throw error;
   }
-}
-
-async function recordAttempt(tx: SqlDriver, a: DeliveryAttempt) {
-  await tx.query('insert into delivery_attempts (outbox_id, at, duration_ms, http_status, error) values ($1, $2, $3, $4, $5)', [
-    a.outboxId,
-    a.at,
-    Math.round(a.durationMs),
-    a.httpStatus,
-    a.error,
-  ]);
 }
 
 export function sqlApplications(driver: SqlDriver): ApplicationRepository {
@@ -243,6 +247,10 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
       const [row] = await driver.query<ApplicationRow>('select * from applications where id = $1', [id]);
       return row ? toApplication(row) : undefined;
     },
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      return (await driver.query<ApplicationRow>('select * from applications where id = any($1::text[])', [[...ids]])).map(toApplication);
+    },
     async listByApplicant(openid) {
       return (await driver.query<ApplicationRow>('select * from applications where openid = $1 order by created_at desc, id', [openid])).map(toApplication);
     },
@@ -278,25 +286,59 @@ export function sqlOutbox(driver: SqlDriver): OutboxRepository {
       );
       return rows.map(toOutbox).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id.localeCompare(b.id));
     },
-    async markDelivered(id, attempt, advance) {
-      const settle = async (tx: SqlDriver) => {
-        await recordAttempt(tx, attempt);
-        await tx.query("update outbox set state = 'delivered', attempts = attempts + 1, delivered_at = $2, lease_until = null, last_error = null where id = $1", [id, attempt.at]);
-      };
-      if (!advance) return driver.transaction(settle);
-      const outcome = await transitionIn(driver, advance, settle);
-      // the application moved on by itself (a callback came first): the delivery is still recorded
-      if (outcome !== 'applied') await driver.transaction(settle);
-    },
-    async markFailed(id, attempt, retryAt) {
+    async settle(results) {
+      if (results.length === 0) return;
+      const delivered = results.filter((r) => r.outcome === 'delivered');
+      const failed = results.flatMap((r) => (r.outcome === 'failed' ? [r] : []));
+      const advances = delivered.flatMap((r) => (r.advance ? [r.advance] : []));
+      // a run's worth in a handful of set-based statements, whatever its size
       await driver.transaction(async (tx) => {
-        await recordAttempt(tx, attempt);
         await tx.query(
-          `update outbox set attempts = attempts + 1, last_error = $2, lease_until = null,
-             state = case when $3::timestamptz is null then 'dead' else 'pending' end, due_at = coalesce($3::timestamptz, due_at)
-           where id = $1`,
-          [id, attempt.error ?? `HTTP ${attempt.httpStatus}`, retryAt],
+          `insert into delivery_attempts (outbox_id, at, duration_ms, http_status, error)
+           select x.outbox_id, x.at, x.duration_ms, x.http_status, x.error
+           from jsonb_to_recordset($1::jsonb) as x(outbox_id text, at timestamptz, duration_ms integer, http_status integer, error text)`,
+          [JSON.stringify(results.map((r) => ({ ...r.attempt, outbox_id: r.attempt.outboxId, duration_ms: Math.round(r.attempt.durationMs), http_status: r.attempt.httpStatus })))],
         );
+        if (delivered.length > 0) {
+          await tx.query(
+            `update outbox o set state = 'delivered', attempts = o.attempts + 1, delivered_at = x.at, lease_until = null, last_error = null
+             from jsonb_to_recordset($1::jsonb) as x(id text, at timestamptz) where o.id = x.id`,
+            [JSON.stringify(delivered.map((r) => ({ id: r.id, at: r.attempt.at })))],
+          );
+        }
+        if (failed.length > 0) {
+          await tx.query(
+            `update outbox o set attempts = o.attempts + 1, last_error = x.error, lease_until = null,
+               state = case when x.retry_at is null then 'dead' else 'pending' end, due_at = coalesce(x.retry_at, o.due_at)
+             from jsonb_to_recordset($1::jsonb) as x(id text, error text, retry_at timestamptz) where o.id = x.id`,
+            [JSON.stringify(failed.map((r) => ({ id: r.id, error: r.attempt.error ?? `HTTP ${r.attempt.httpStatus}`, retry_at: r.retryAt })))],
+          );
+        }
+        if (advances.length > 0) {
+          // only applications still where the relay found them move; the others moved on by a callback
+          const moved = await tx.query<{ id: string }>(
+            `update applications a set status = x.next_status, platform_code = x.next_code, updated_at = x.at,
+               in_flight_key = case when x.final then null else a.in_flight_key end
+             from jsonb_to_recordset($1::jsonb) as x(id text, expected_status text, expected_code text, next_status text, next_code text, at timestamptz, final boolean)
+             where a.id = x.id and a.status = x.expected_status and a.platform_code is not distinct from x.expected_code
+             returning a.id`,
+            [
+              JSON.stringify(
+                advances.map((c) => ({
+                  id: c.id,
+                  expected_status: c.expected.status,
+                  expected_code: c.expected.platformCode,
+                  next_status: c.next.status,
+                  next_code: c.next.platformCode,
+                  at: c.event.at,
+                  final: isFinal(c.next.status),
+                })),
+              ),
+            ],
+          );
+          const movedIds = new Set(moved.map((m) => m.id));
+          await insertEvents(tx, advances.filter((c) => movedIds.has(c.id)).map((c) => c.event));
+        }
       });
     },
     async get(id) {
