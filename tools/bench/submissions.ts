@@ -85,9 +85,9 @@ export async function benchSubmissions(): Promise<void> {
   const hostUrl = await listen(host);
   const baselineUrl = await listen(baseline);
 
-  const job = (url: string, offset: number, durationSeconds: number): LoadJob => ({
+  const job = (url: string, offset: number, durationSeconds: number, connections = SUBMIT_CONNECTIONS): LoadJob => ({
     url,
-    connections: SUBMIT_CONNECTIONS,
+    connections,
     durationSeconds,
     persons,
     transferOutCenters,
@@ -100,11 +100,15 @@ export async function benchSubmissions(): Promise<void> {
     let offset = 0;
     offset += (await loadInWorker(job(hostUrl, offset, WARMUP_SECONDS))).used;
     const ours = await loadInWorker(job(hostUrl, offset, SUBMIT_SECONDS));
+    offset += ours.used;
+    // the same requests one at a time: what one submission costs without a queue in front of it
+    const alone = await loadInWorker(job(hostUrl, offset, SUBMIT_SECONDS, 1));
 
     console.log(`\nsubmissions on the local host (autocannon, ${SUBMIT_CONNECTIONS} connections, ${SUBMIT_SECONDS} s after ${WARMUP_SECONDS} s warm-up; target p99 ≤ ${P99_TARGET_MS} ms)`);
     console.log(`  ${fmt(PERSONS)} persons verified by face first (${verifySeconds.toFixed(1)} s); each request a distinct person, transfer-out center and requestId`);
     console.log(line('ours (POST /api/applications)', ours));
     console.log(line('baseline (bare fastify {ok:true})', base));
+    console.log(line('ours, 1 connection (no queue)', alone));
     console.log(
       `  ratio req/s ${(ours.requestsPerSecond / base.requestsPerSecond).toFixed(3)}, p99 ${(ours.p99 / Math.max(base.p99, 1)).toFixed(1)}x` +
         `   target p99 ≤ ${P99_TARGET_MS} ms: ${ours.p99 <= P99_TARGET_MS ? 'met' : 'NOT met'}`,

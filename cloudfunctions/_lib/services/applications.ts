@@ -20,6 +20,7 @@ import { open, seal, SEALED_FIELDS } from '../crypto/personal-data';
 import { newWebhookId } from '../delivery/signing';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationEventRecord, ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType, Transition } from '../store/port';
+import { catalogCenter } from './centers';
 import { requireVerifiedIdentity } from './identity';
 import { notifyApplicant } from './notify';
 
@@ -35,7 +36,7 @@ function newApplicationId(): string {
 const maskAccount = (account: string) => maskDocNumber(account);
 
 async function centerOrFail(ctx: Ctx, code: string, field: string): Promise<Center> {
-  const center = await ctx.store.centers.get(code);
+  const center = await catalogCenter(ctx.store, code, ctx.now);
   if (!center) throw new AppError('CENTER_NOT_FOUND', '没有找到这个中心，请重新选择', { [field]: '没有找到这个中心' });
   return center;
 }
@@ -121,7 +122,7 @@ export const acceptOverdue = (app: ApplicationRecord, now: Date) =>
   (app.status === 'submitted' || app.status === 'delivered') && shanghaiDate(now) > app.acceptBy;
 
 export async function centersByCode(ctx: Ctx, codes: readonly string[]): Promise<Map<string, Center>> {
-  const found = await Promise.all([...new Set(codes)].map((code) => ctx.store.centers.get(code)));
+  const found = await Promise.all([...new Set(codes)].map((code) => catalogCenter(ctx.store, code, ctx.now)));
   return new Map(found.filter((c): c is Center => c !== undefined).map((c) => [c.code, c]));
 }
 

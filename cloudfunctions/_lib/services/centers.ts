@@ -7,14 +7,22 @@ import type { Store } from '../store/port';
 
 /** The catalog changes rarely; search runs on every keystroke, so it reads a copy at most this old. */
 export const CATALOG_CACHE_MS = 60_000;
-const cache = new WeakMap<Store, { at: number; centers: Center[] }>();
+const cache = new WeakMap<Store, { at: number; centers: Center[]; byCode: Map<string, Center> }>();
 
-async function allCenters(store: Store, now: Date): Promise<Center[]> {
+async function cachedCatalog(store: Store, now: Date) {
   const hit = cache.get(store);
-  if (hit && now.getTime() - hit.at < CATALOG_CACHE_MS) return hit.centers;
+  if (hit && now.getTime() - hit.at < CATALOG_CACHE_MS) return hit;
   const centers = await store.centers.list();
-  cache.set(store, { at: now.getTime(), centers });
-  return centers;
+  const fresh = { at: now.getTime(), centers, byCode: new Map(centers.map((c) => [c.code, c])) };
+  cache.set(store, fresh);
+  return fresh;
+}
+
+const allCenters = async (store: Store, now: Date): Promise<Center[]> => (await cachedCatalog(store, now)).centers;
+
+/** A center by code from the cached catalog (names, phones, roles in applications), or undefined. */
+export async function catalogCenter(store: Store, code: string, now: Date): Promise<Center | undefined> {
+  return (await cachedCatalog(store, now)).byCode.get(code);
 }
 
 export async function findCenters(store: Store, query: string, now: Date): Promise<CenterSummary[]> {

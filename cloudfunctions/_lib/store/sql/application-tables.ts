@@ -232,12 +232,14 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
         }
         let letterNumber: string | null = null;
         if (letterPrefix !== null) {
-          const [seq] = await tx.query<{ value: number }>(
-            'insert into sequences (key, value) values ($1, 1) on conflict (key) do update set value = sequences.value + 1 returning value',
-            [letterPrefix],
+          // the prefix's next number, given to the application in the same statement
+          const [numbered] = await tx.query<{ letter_number: string }>(
+            `with seq as (
+               insert into sequences (key, value) values ($2, 1) on conflict (key) do update set value = sequences.value + 1 returning value)
+             update applications set letter_number = $2 || lpad(seq.value::text, greatest(4, length(seq.value::text)), '0') from seq where id = $1 returning letter_number`,
+            [app.id, letterPrefix],
           );
-          letterNumber = `${letterPrefix}${String(seq.value).padStart(4, '0')}`;
-          await tx.query('update applications set letter_number = $2 where id = $1', [app.id, letterNumber]);
+          letterNumber = numbered.letter_number;
         }
         await insertEvents(tx, events);
         await insertOutbox(tx, outbox);
