@@ -15,6 +15,7 @@ import { dialNumber } from '../../core/centers';
 import { formatShanghai } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
+import { Timeline } from '../../components/timeline';
 import { applicationCalls } from '../../services/applications';
 import { useCall } from '../../services/use-call';
 import './index.scss';
@@ -66,27 +67,6 @@ function Centers({ view }: { view: ApplicationView }) {
             <Text>服务热线 </Text>
             <Text className='phone'>{c.phone}</Text>
           </View>
-        </View>
-      ))}
-    </View>
-  );
-}
-
-function Timeline({ view }: { view: ApplicationView }) {
-  const names = new Map(view.centers.map((c) => [c.code, c.name]));
-  // newest first: what happened last is what the person came to see
-  const events = [...view.events].reverse();
-  return (
-    <View className='card application-card' id='application-timeline'>
-      {events.length === 0 ? <Text className='application-muted'>暂无办理记录</Text> : null}
-      {events.map((e, i) => (
-        <View key={`${e.at}-${i}`} className='timeline-entry'>
-          <View className='timeline-head'>
-            <Text className='timeline-step'>{e.step}</Text>
-            <Text className='timeline-time'>{formatShanghai(new Date(e.at))}</Text>
-          </View>
-          {e.centerCode ? <Text className='timeline-center'>{names.get(e.centerCode) ?? e.centerCode}</Text> : null}
-          {e.message ? <Text className='timeline-message'>{e.message}</Text> : null}
         </View>
       ))}
     </View>
@@ -193,7 +173,7 @@ export default function ApplicationPage() {
       </View>
 
       <Text className='section-title'>办理进度</Text>
-      <Timeline view={view} />
+      <Timeline id='application-timeline' events={view.events} centers={view.centers} />
 
       <Text className='section-title'>材料</Text>
       <View className='card application-card' id='application-documents'>

@@ -17,6 +17,7 @@ import { DOC_TYPES } from '../../../core/identity';
 import { formatShanghai } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
+import { Timeline } from '../../../components/timeline';
 import { workbenchCalls } from '../../../services/applications';
 import { useCall } from '../../../services/use-call';
 import './index.scss';
@@ -38,29 +39,6 @@ function Rows({ id, rows }: { id: string; rows: { label: string; value: string }
         <View key={row.label} className='workbench-row'>
           <Text className='workbench-row-label'>{row.label}</Text>
           <Text className='workbench-row-value'>{row.value}</Text>
-        </View>
-      ))}
-    </View>
-  );
-}
-
-function Timeline({ view }: { view: WorkbenchView }) {
-  const names = new Map(view.centers.map((c) => [c.code, c.name]));
-  const events = [...view.events].reverse();
-  return (
-    <View className='card workbench-card' id='workbench-timeline'>
-      {events.length === 0 ? <Text className='workbench-muted'>暂无办理记录</Text> : null}
-      {events.map((e, i) => (
-        <View key={`${e.at}-${i}`} className='timeline-entry'>
-          <View className='timeline-head'>
-            <Text className='timeline-step'>
-              {e.step}
-              {e.platformCode ? `（${e.platformCode} ${TRANSFER_CODES[e.platformCode].name}）` : ''}
-            </Text>
-            <Text className='timeline-time'>{formatShanghai(new Date(e.at))}</Text>
-          </View>
-          {e.centerCode ? <Text className='timeline-center'>{names.get(e.centerCode) ?? e.centerCode}</Text> : null}
-          {e.message ? <Text className='timeline-message'>{e.message}</Text> : null}
         </View>
       ))}
     </View>
@@ -186,7 +164,7 @@ export default function WorkbenchDetailPage() {
       <Rows id='workbench-centers' rows={view.centers.map((c) => ({ label: CENTER_ROLE_LABELS[c.role], value: `${c.name} ${c.phone}` }))} />
 
       <Text className='section-title'>办理进度</Text>
-      <Timeline view={view} />
+      <Timeline id='workbench-timeline' events={view.events} centers={view.centers} showCodes />
 
       {view.documents.length > 0 ? (
         <View>
