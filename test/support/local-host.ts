@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -14,16 +15,31 @@ export interface RunningHost {
   output(): string;
   /** Stops the host (SIGINT, as Ctrl-C) and waits for it to exit; removes the data directory unless kept. */
   stop(options?: { keepData?: boolean }): Promise<number | null>;
+  /** SIGKILL: no clean-up of any kind runs in the host; the data directory stays. Resolves once it is gone. */
+  crash(): Promise<void>;
 }
 
 const root = path.resolve(__dirname, '../..');
 
+/** A TCP port free right now on 127.0.0.1 (for a simulator port that must stay the same across restarts). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * Starts the real local host (`npm start`'s program) on free ports with a fresh embedded database,
- * as a child process, and resolves once it prints its URL.
+ * as ONE child process (`node --import tsx`, not tsx's CLI, which would run it in a grandchild that a
+ * signal to the child never reaches), and resolves once it prints its URL.
  */
 export async function startLocalHost(env: Record<string, string> = {}, dataDir = mkdtempSync(path.join(tmpdir(), 'gjj-host-'))): Promise<RunningHost> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(root, 'tools/local-cloud/main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'tools/local-cloud/main.ts')], {
     cwd: root,
     env: { ...process.env, PORT: '0', CENTER_SIM_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,10 +70,14 @@ export async function startLocalHost(env: Record<string, string> = {}, dataDir =
     process: child,
     output: () => output,
     async stop(options = {}) {
-      if (child.exitCode === null) child.kill('SIGINT');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       const code = await exited;
       if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
       return code;
+    },
+    async crash() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

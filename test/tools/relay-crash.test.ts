@@ -7,7 +7,7 @@ import { Agent, request } from 'undici';
 import { idCheckChar } from '../../src/core/identity';
 import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications';
 import type { ReceivedDelivery } from '../../tools/center-sim/server';
-import { freePort, startKillableHost, type KillableHost } from '../support/killable-host';
+import { freePort, startLocalHost, type RunningHost } from '../support/local-host';
 
 jest.setTimeout(300_000);
 
@@ -42,9 +42,9 @@ async function sim<T>(origin: string, method: 'GET' | 'POST' | 'DELETE', route: 
   if (res.statusCode !== 200) throw new Error(`${method} ${route}: ${res.statusCode} ${text}`);
   return JSON.parse(text) as T;
 }
-const received = (host: KillableHost) => sim<ReceivedDelivery[]>(host.simOrigin, 'GET', '/_control/received');
+const received = (host: RunningHost) => sim<ReceivedDelivery[]>(host.simOrigin, 'GET', '/_control/received');
 
-async function api<T>(host: KillableHost, fn: string, event: unknown, openid?: string): Promise<T> {
+async function api<T>(host: RunningHost, fn: string, event: unknown, openid?: string): Promise<T> {
   const res = await fetch(`${host.url}/api/${fn}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) },
@@ -79,12 +79,12 @@ const residentId = (n: number) => {
   return first17 + idCheckChar(first17);
 };
 
-async function verify(host: KillableHost, openid: string, n: number): Promise<void> {
+async function verify(host: RunningHost, openid: string, n: number): Promise<void> {
   const { verifyId } = await api<{ verifyId: string }>(host, 'identity', { action: 'start', name: `职工${'甲乙丙丁戊己庚'[n]}`, docType: '01', docNumber: residentId(n) }, openid);
   await api(host, 'identity', { action: 'confirm', verifyId }, openid);
 }
 
-const submit = (host: KillableHost, openid: string) =>
+const submit = (host: RunningHost, openid: string) =>
   api<{ id: string }>(host, 'applications', {
     action: 'submit',
     type: 'transfer',
@@ -100,10 +100,10 @@ const submit = (host: KillableHost, openid: string) =>
     },
   }, openid).then((d) => d.id);
 
-const view = (host: KillableHost, openid: string, id: string) => api<ApplicationView>(host, 'applications', { action: 'get', id }, openid);
+const view = (host: RunningHost, openid: string, id: string) => api<ApplicationView>(host, 'applications', { action: 'get', id }, openid);
 
 /** What a center sends the platform: a signed status callback under the given webhook-id. */
-async function callback(host: KillableHost, secret: string, webhookId: string, applicationId: string, status: string) {
+async function callback(host: RunningHost, secret: string, webhookId: string, applicationId: string, status: string) {
   const now = new Date();
   const body = JSON.stringify({ type: 'application.status', timestamp: now.toISOString(), data: { applicationId, status } });
   const res = await fetch(`${host.url}/callbacks/${YANGZHOU}`, {
@@ -124,7 +124,7 @@ const forOne = (list: readonly ReceivedDelivery[], id: string) => list.filter((r
 
 describe('the host killed (SIGKILL) in the middle of relaying, then restarted on the same data', () => {
   let dataDir: string;
-  let host: KillableHost | undefined;
+  let host: RunningHost | undefined;
 
   beforeAll(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'gjj-crash-'));
@@ -137,7 +137,7 @@ describe('the host killed (SIGKILL) in the middle of relaying, then restarted on
 
   it('loses nothing, applies no state change twice, and redelivers under the first webhook-id', async () => {
     const env = { RELAY_LEASE_SECONDS: String(LEASE_SECONDS), CENTER_SIM_PORT: String(await freePort()) };
-    const first = (host = await startKillableHost(dataDir, env));
+    const first = (host = await startLocalHost(env, dataDir));
 
     // A: all the way through before the crash; D: accepted (01) by the center before the crash, which then
     // carries on after it; B1..B3: in flight at a slow center when the host dies; C: committed, not yet sent
@@ -196,7 +196,7 @@ describe('the host killed (SIGKILL) in the middle of relaying, then restarted on
     expect(d01).toEqual([expect.objectContaining({ response: { ok: true, data: { changed: true } } })]);
 
     // restart on the same data directory and simulator port (the seeded endpoints stay valid)
-    const second = (host = await startKillableHost(dataDir, env));
+    const second = (host = await startLocalHost(env, dataDir));
 
     // D: the center carries on. Its 01 sent again under the same webhook-id, once D has moved past 01, changes
     // nothing (the receipt outlived the crash; as a new message it would be an illegal 02 -> 01)
@@ -268,7 +268,7 @@ describe('the host killed (SIGKILL) in the middle of relaying, then restarted on
 
     // the store after a clean stop: one outbox record per application, delivered, whose id is the webhook-id
     // the simulators saw; the attempt cut off by the crash left no dead letter
-    expect(await second.stop()).toBe(0);
+    expect(await second.stop({ keepData: true })).toBe(0);
     host = undefined;
     const { openPgliteStore } = await import('../../cloudfunctions/_lib/store/sql/pglite');
     const store = await openPgliteStore(dataDir);
