@@ -1,7 +1,7 @@
 import { AdminEventSchema } from '../../src/core/applications';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
-import { deadLetters, setEndpoint, setManual } from '../_lib/services/admin';
+import { deadLetters, satisfaction, setEndpoint, setManual } from '../_lib/services/admin';
 
 /** Supervisors' actions on centers. */
 export const handler = defineFunction('admin', AdminEventSchema, async (event, ctx) => {
@@ -14,6 +14,8 @@ export const handler = defineFunction('admin', AdminEventSchema, async (event, c
       return setManual(service, caller, event.centerCode);
     case 'deadLetters':
       return deadLetters(service, caller);
+    case 'satisfaction':
+      return satisfaction(service, caller);
   }
 });
 

@@ -1,9 +1,9 @@
-import { ApplicationsEventSchema } from '../../src/core/applications';
+import { ApplicationsEventSchema, type RatingScore } from '../../src/core/applications';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
-import { getApplication, listApplications, submitTransfer, withdrawApplication } from '../_lib/services/applications';
+import { getApplication, listApplications, rateApplication, submitTransfer, withdrawApplication } from '../_lib/services/applications';
 
-/** The employee's in-app applications: submit, list, get (masked, with the timeline), withdraw. */
+/** The employee's in-app applications: submit, list, get (masked, with the timeline), withdraw, rate. */
 export const handler = defineFunction('applications', ApplicationsEventSchema, async (event, ctx) => {
   const { openid } = requireCaller(ctx);
   const service = { ...ctx, now: ctx.now() };
@@ -16,6 +16,8 @@ export const handler = defineFunction('applications', ApplicationsEventSchema, a
       return getApplication(service, openid, event.id);
     case 'withdraw':
       return withdrawApplication(service, openid, event.id);
+    case 'rate':
+      return rateApplication(service, openid, event.id, event.score as RatingScore, event.comment);
   }
 });
 

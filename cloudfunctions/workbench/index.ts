@@ -1,7 +1,15 @@
 import { WorkbenchEventSchema, type TransferCode } from '../../src/core/applications';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
-import { workbenchAdvance, workbenchGet, workbenchList, workbenchReject, workbenchRequestMaterial } from '../_lib/services/workbench';
+import {
+  workbenchAdvance,
+  workbenchCloseFollowUp,
+  workbenchFollowUps,
+  workbenchGet,
+  workbenchList,
+  workbenchReject,
+  workbenchRequestMaterial,
+} from '../_lib/services/workbench';
 
 /** Center staff answer forwarded applications here (centers without an API work only here). */
 export const handler = defineFunction('workbench', WorkbenchEventSchema, async (event, ctx) => {
@@ -18,6 +26,10 @@ export const handler = defineFunction('workbench', WorkbenchEventSchema, async (
       return workbenchReject(service, staff, event.id, event.reason);
     case 'requestMaterial':
       return workbenchRequestMaterial(service, staff, event.id, event.message);
+    case 'followUps':
+      return workbenchFollowUps(service, staff);
+    case 'closeFollowUp':
+      return workbenchCloseFollowUp(service, staff, event.id, event.note);
   }
 });
 

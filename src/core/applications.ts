@@ -71,6 +71,27 @@ export type TransferPayload = z.infer<typeof TransferPayloadSchema>;
 
 const applicationId = z.string({ error: '缺少申请编号' }).regex(APPLICATION_ID_PATTERN, '申请编号格式不正确');
 
+/** 好差评: five grades, and what a grade this low or lower asks of the person (a reason) and the center (a follow-up). */
+export const RATING_LABELS = { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' } as const;
+export type RatingScore = keyof typeof RATING_LABELS;
+export const RATING_SCORES: readonly RatingScore[] = [5, 4, 3, 2, 1];
+export const FOLLOW_UP_AT_OR_BELOW = 2;
+export const COMMENT_MAX = 200;
+/** Statuses after which a case can be rated: it ended with the center's answer (a withdrawal is the person's own). */
+export const RATABLE: readonly ApplicationStatus[] = ['completed', 'rejected', 'failed'];
+
+const RateEventSchema = z
+  .object({
+    action: z.literal('rate'),
+    id: applicationId,
+    score: z.number({ error: '请选择评价等级' }).int('评价等级应为 1 至 5').min(1, '评价等级应为 1 至 5').max(5, '评价等级应为 1 至 5'),
+    comment: z.string().trim().max(COMMENT_MAX, `评价内容不超过 ${COMMENT_MAX} 个字`).optional(),
+  })
+  .refine((e) => e.score > FOLLOW_UP_AT_OR_BELOW || (e.comment ?? '').length >= 2, {
+    path: ['comment'],
+    message: '评价为不满意时，请写明原因，中心将回访处理',
+  });
+
 export const ApplicationsEventSchema = z.discriminatedUnion(
   'action',
   [
@@ -83,6 +104,7 @@ export const ApplicationsEventSchema = z.discriminatedUnion(
     z.object({ action: z.literal('list') }),
     z.object({ action: z.literal('get'), id: applicationId }),
     z.object({ action: z.literal('withdraw'), id: applicationId }),
+    RateEventSchema,
   ],
   { error: '不支持的操作' },
 );
@@ -239,7 +261,27 @@ export interface ApplicationView {
   acceptBy: string;
   acceptOverdue: boolean;
   canWithdraw: boolean;
+  /** The person's rating once given; `canRate` while the case has ended and is not rated yet. */
+  rating: RatingView | null;
+  canRate: boolean;
   createdAt: string;
+}
+
+export interface RatingView {
+  score: RatingScore;
+  label: string;
+  comment: string | null;
+  at: string;
+}
+
+/** A low rating the center follows up in its workbench. */
+export interface FollowUpView {
+  applicationId: string;
+  type: ApplicationType;
+  letterNumber: string | null;
+  rating: RatingView;
+  status: 'open' | 'closed';
+  note: string | null;
 }
 
 export interface ApplicationListEntry {
@@ -270,6 +312,8 @@ export const WorkbenchEventSchema = z.discriminatedUnion(
     }),
     z.object({ action: z.literal('reject'), id: applicationId, reason: reason('不予受理的理由') }),
     z.object({ action: z.literal('requestMaterial'), id: applicationId, message: reason('需补充的材料') }),
+    z.object({ action: z.literal('followUps') }),
+    z.object({ action: z.literal('closeFollowUp'), id: applicationId, note: reason('回访处理情况') }),
   ],
   { error: '不支持的操作' },
 );
@@ -312,6 +356,7 @@ export const AdminEventSchema = z.discriminatedUnion(
     }),
     z.object({ action: z.literal('setManual'), centerCode: z.string({ error: '请提供中心代码' }).regex(/^\d{6}$/, '中心代码应为 6 位数字') }),
     z.object({ action: z.literal('deadLetters') }),
+    z.object({ action: z.literal('satisfaction') }),
   ],
   { error: '不支持的操作' },
 );
@@ -327,4 +372,14 @@ export interface DeadLetterView {
   attempts: number;
   lastError: string | null;
   createdAt: string;
+}
+
+/** 好差评 per center for the statistics: how many ratings of each grade, and the share of 满意 and 非常满意. */
+export interface SatisfactionView {
+  centerCode: string;
+  centerName: string;
+  count: number;
+  byScore: Record<RatingScore, number>;
+  /** (4 + 5) / count, rounded to a tenth of a percent. */
+  satisfiedPercent: number;
 }

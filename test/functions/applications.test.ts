@@ -211,3 +211,68 @@ describe('admin', () => {
     expect(JSON.stringify(endpoint)).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
   });
 });
+
+describe('好差评', () => {
+  /** A transfer 南京 (workbench only) finished by its staff with `last` (00 completed, 40 failed). */
+  async function finished(openid: string, last: '00' | '40' = '00'): Promise<string> {
+    await verifiedPerson(store, outside, openid, T0);
+    const id = await submitted(openid, payload({ transferInCenter: NANJING, transferOutCenter: SHANGHAI }));
+    const codes = last === '00' ? ['01', '02', '08', '00'] : ['01', '40'];
+    for (const code of codes) {
+      const moved = await bench(staff320100, { action: 'advance', id, code });
+      if (!moved.ok) throw new Error(moved.message);
+    }
+    return id;
+  }
+  const rate = (openid: string, id: string, score: number, comment?: string) => call(me(openid), { action: 'rate', id, score, ...(comment === undefined ? {} : { comment }) });
+
+  beforeAll(async () => {
+    await admin.handle({ action: 'setManual', centerCode: NANJING }, contextFor(store, supervisor, T0, outside));
+  });
+
+  it('takes one rating of a finished case, and only then', async () => {
+    const openid = person();
+    await verifiedPerson(store, outside, openid, T0);
+    const open = await submitted(openid, payload({ transferInCenter: NANJING, transferOutCenter: SHANGHAI }));
+    expect(await get(openid, open)).toMatchObject({ canRate: false, rating: null });
+    expect(await rate(openid, open, 5)).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+
+    const other = person();
+    const id = await finished(other);
+    expect(await get(other, id)).toMatchObject({ canRate: true, rating: null });
+    expect(await rate(other, id, 5, '办得很快')).toMatchObject({ ok: true, data: { canRate: false, rating: { score: 5, label: '非常满意', comment: '办得很快' } } });
+    expect(await rate(other, id, 1, '改主意了，很不满意')).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(await store.ratings.get(id)).toMatchObject({ score: 5, followUp: null });
+    expect(await rate(person(), id, 4)).toMatchObject({ ok: false, code: 'APPLICATION_NOT_FOUND' });
+  });
+
+  it('asks a reason of a low rating, and opens a follow-up the center closes with a note', async () => {
+    const openid = person();
+    const id = await finished(openid, '40');
+    expect(await rate(openid, id, 2)).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { comment: expect.stringContaining('原因') } });
+    expect(await rate(openid, id, 7, '太好了')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { score: expect.any(String) } });
+    expect(await store.ratings.get(id)).toBeUndefined();
+    expect(await rate(openid, id, 1, '办理失败也没人解释原因')).toMatchObject({ ok: true, data: { rating: { score: 1, label: '非常不满意' } } });
+
+    const followUps = await bench(staff320100, { action: 'followUps' });
+    expect(followUps).toMatchObject({ ok: true });
+    expect((followUps as { data: { applicationId: string }[] }).data.find((f) => f.applicationId === id)).toMatchObject({ status: 'open', rating: { score: 1, comment: '办理失败也没人解释原因' } });
+    expect(await bench(staff321000, { action: 'closeFollowUp', id, note: '已电话回访说明' })).toMatchObject({ ok: false, code: 'APPLICATION_NOT_FOUND' });
+    const closed = await bench(staff320100, { action: 'closeFollowUp', id, note: '已电话回访，说明失败原因并协助重新申请' });
+    expect((closed as { data: { applicationId: string }[] }).data.find((f) => f.applicationId === id)).toMatchObject({ status: 'closed', note: '已电话回访，说明失败原因并协助重新申请' });
+    expect(await bench(staff320100, { action: 'closeFollowUp', id, note: '再次回访' })).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+  });
+
+  it('keeps satisfaction per center for supervisors', async () => {
+    for (const score of [5, 4, 2]) {
+      const openid = person();
+      const id = await finished(openid);
+      await rate(openid, id, score, score <= 2 ? '等待时间太长了' : undefined);
+    }
+    const answer = await admin.handle({ action: 'satisfaction' }, contextFor(store, supervisor, T0, outside));
+    const nanjing = (answer as { ok: true; data: { centerCode: string; count: number; byScore: Record<number, number>; satisfiedPercent: number }[] }).data.find((s) => s.centerCode === NANJING);
+    // this describe's ratings of 南京, in order: 5, then 1, then 5, 4, 2
+    expect(nanjing).toEqual({ centerCode: NANJING, centerName: '南京市住房公积金管理中心', count: 5, byScore: { 1: 1, 2: 1, 3: 0, 4: 1, 5: 2 }, satisfiedPercent: 60 });
+    expect(await admin.handle({ action: 'satisfaction' }, contextFor(store, me('x'), T0, outside))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+});

@@ -11,6 +11,7 @@ import type {
   DocumentRecord,
   IdentityRecord,
   OutboxRecord,
+  RatingRecord,
   Store,
   Transition,
   VerificationSession,
@@ -1476,5 +1477,141 @@ describe('endpoints', () => {
     await store.endpoints.put(endpoint({ mode: 'manual', url: null, secretsSealed: [], updatedAt: minutes(1) }));
     await expect(store.endpoints.get('321000')).resolves.toEqual(endpoint({ mode: 'manual', url: null, secretsSealed: [], updatedAt: minutes(1) }));
     expect(fake.collection('endpoints').size).toBe(1);
+  });
+});
+
+describe('ratings', () => {
+  const rating = (applicationId: string, overrides: Partial<RatingRecord> = {}): RatingRecord => ({
+    applicationId,
+    openid: 'o-1',
+    centerCode: '321000',
+    score: 5,
+    comment: null,
+    at: T0,
+    followUp: null,
+    followUpNote: null,
+    followUpBy: null,
+    followUpAt: null,
+    ...overrides,
+  });
+  /** The rating as its document stores it (dates as EJSON). */
+  const storedRating = (r: RatingRecord): Obj => ({ ...r, at: ejsonDate(r.at), followUpAt: r.followUpAt === null ? null : ejsonDate(r.followUpAt) });
+  const low = (applicationId: string, overrides: Partial<RatingRecord> = {}) =>
+    rating(applicationId, { score: 1, comment: '办理太慢', followUp: 'open', ...overrides });
+
+  it('create sets the whole rating document named by the application id in a single-document transaction, and get maps it back', async () => {
+    const r = low('a-1');
+    await expect(store.ratings.create(r)).resolves.toBe(true);
+
+    expectOneDocumentTransaction();
+    const [read] = fake.sent('getDocument', 'ratings');
+    expect(read?.query).toEqual({ _id: 'a-1' });
+    expect(read?.body.queryType).toBe('DOC');
+    const [write] = fake.sent('modifyDocument', 'ratings');
+    expect(write?.query).toEqual({ _id: 'a-1' });
+    expect(write?.body).toMatchObject({ merge: false, upsert: true });
+    expect(write?.data).toEqual(storedRating(r));
+    fake.requests.length = 0;
+
+    const got = await store.ratings.get('a-1');
+    expect(got).toEqual(r);
+    expect(got?.at).toBeInstanceOf(Date);
+    expect(fake.sent('getDocument', 'ratings')[0]).toMatchObject({ query: { _id: 'a-1' } });
+    await expect(store.ratings.get('a-unknown')).resolves.toBeUndefined();
+  });
+
+  it('create of an application rated already answers false, writes nothing and leaves the first rating as it was', async () => {
+    const first = low('a-1', { followUp: 'closed', followUpNote: '已回访', followUpBy: 'o-staff', followUpAt: minutes(30) });
+    await store.ratings.create(first);
+    fake.requests.length = 0;
+
+    await expect(store.ratings.create(rating('a-1', { score: 5, comment: '很好' }))).resolves.toBe(false);
+    expect(fake.requests.map((r) => r.action)).toEqual(['database.startTransaction', 'database.getDocument', 'database.commitTransaction']);
+    expect(writes()).toHaveLength(0);
+    await expect(store.ratings.get('a-1')).resolves.toEqual(first);
+  });
+
+  it('listFollowUps pages the center ratings that have a follow-up, open ones first, newest first within each', async () => {
+    const closed = (id: string, m: number) =>
+      low(id, { at: minutes(m), followUp: 'closed', followUpNote: '已回访', followUpBy: 'o-staff', followUpAt: minutes(m + 60) });
+    const listed = [
+      low('a-5', { at: minutes(5) }),
+      low('a-3', { at: minutes(3) }),
+      low('a-4', { at: minutes(3) }),
+      closed('a-6', 6),
+      closed('a-1', 1),
+    ];
+    for (const r of [...listed].reverse()) await store.ratings.create(r);
+    await store.ratings.create(rating('a-7', { at: minutes(7) }));
+    await store.ratings.create(low('a-8', { centerCode: '320100', at: minutes(8) }));
+    fake.requests.length = 0;
+
+    await expect(store.ratings.listFollowUps('321000')).resolves.toEqual(listed);
+    const [read] = fake.sent('getDocument', 'ratings');
+    expect(read?.query).toEqual({ centerCode: '321000', followUp: { $in: ['open', 'closed'] } });
+    expect(read?.order).toEqual({ at: -1, _id: 1 });
+    expect(Object.keys(read?.order as Obj)).toEqual(['at', '_id']);
+    expect(read?.body.limit).toBe(1000);
+    expect(read?.body.transactionId).toBeUndefined();
+    await expect(store.ratings.listFollowUps('110000')).resolves.toEqual([]);
+  });
+
+  it('closeFollowUp closes an open follow-up in a single-document transaction, and closing it again answers false', async () => {
+    await store.ratings.create(low('a-1'));
+    fake.requests.length = 0;
+
+    await expect(store.ratings.closeFollowUp('a-1', '已电话回访并致歉', 'o-staff', minutes(30))).resolves.toBe(true);
+    expectOneDocumentTransaction();
+    expect(fake.sent('getDocument', 'ratings')[0]?.query).toEqual({ _id: 'a-1' });
+    const [write] = fake.sent('modifyDocument', 'ratings');
+    expect(write?.query).toEqual({ _id: 'a-1' });
+    expect(write?.body.merge).toBe(true);
+    expect(write?.data).toEqual({ $set: { followUp: 'closed', followUpNote: '已电话回访并致歉', followUpBy: 'o-staff', followUpAt: ejsonDate(minutes(30)) } });
+    const closed = low('a-1', { followUp: 'closed', followUpNote: '已电话回访并致歉', followUpBy: 'o-staff', followUpAt: minutes(30) });
+    await expect(store.ratings.get('a-1')).resolves.toEqual(closed);
+    fake.requests.length = 0;
+
+    await expect(store.ratings.closeFollowUp('a-1', '再次回访', 'o-other', minutes(40))).resolves.toBe(false);
+    expect(fake.requests.map((r) => r.action)).toEqual(['database.startTransaction', 'database.getDocument', 'database.commitTransaction']);
+    await expect(store.ratings.get('a-1')).resolves.toEqual(closed);
+  });
+
+  it('closeFollowUp of a rating without a follow-up, or of an unknown application, answers false and writes nothing', async () => {
+    await store.ratings.create(rating('a-1'));
+    fake.requests.length = 0;
+    const before = snapshot();
+
+    await expect(store.ratings.closeFollowUp('a-1', '无需回访', 'o-staff', minutes(30))).resolves.toBe(false);
+    await expect(store.ratings.closeFollowUp('a-unknown', '无需回访', 'o-staff', minutes(30))).resolves.toBe(false);
+    expect(writes()).toHaveLength(0);
+    expect(fake.sent('commitTransaction')).toHaveLength(2);
+    expect(snapshot()).toBe(before);
+    expect(fake.collection('ratings').has('a-unknown')).toBe(false);
+  });
+
+  it('satisfaction pages through every rating, asking only its center and score, and counts per center and score by center code', async () => {
+    await expect(store.ratings.satisfaction()).resolves.toEqual([]);
+    fake.requests.length = 0;
+    // 1,001 ratings: two pages
+    for (let i = 0; i < 1000; i += 1) {
+      const id = `a-${String(i).padStart(4, '0')}`;
+      fake.seed('ratings', id, storedRating(rating(id, { score: ((i % 5) + 1) as RatingRecord['score'] })));
+    }
+    fake.seed('ratings', 'b-1', storedRating(low('b-1', { centerCode: '320100' })));
+
+    await expect(store.ratings.satisfaction()).resolves.toEqual([
+      { centerCode: '320100', count: 1, byScore: { 1: 1, 2: 0, 3: 0, 4: 0, 5: 0 } },
+      { centerCode: '321000', count: 1000, byScore: { 1: 200, 2: 200, 3: 200, 4: 200, 5: 200 } },
+    ]);
+    const pages = fake.sent('getDocument', 'ratings');
+    expect(pages).toHaveLength(2);
+    expect(pages.map((p) => p.body.offset ?? 0)).toEqual([0, 1000]);
+    expect(pages.map((p) => p.body.limit)).toEqual([1000, 1000]);
+    expect(pages.every((p) => same(p.order, { _id: 1 }) && same(p.projection, { centerCode: 1, score: 1 }) && p.query === undefined)).toBe(true);
+  });
+
+  it('satisfaction rejects a stored score outside 1 to 5', async () => {
+    fake.seed('ratings', 'a-1', { ...storedRating(rating('a-1')), score: 6 });
+    await expect(store.ratings.satisfaction()).rejects.toThrow(/ratings: field score of a-1 is 6/);
   });
 });

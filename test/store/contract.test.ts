@@ -323,6 +323,30 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       expect((await store.outbox.claimDue(new Date(T.getTime() + 86_400_000), 100, 60_000)).some((r) => r.id === dead.id)).toBe(false);
     });
 
+    it('keeps one rating per application, lists follow-ups open first, closes one once, and counts per center and score', async () => {
+      const rated = [application(), application(), application()];
+      for (const a of rated) await store.applications.create(a, [], [], null);
+      const rating = (a: ApplicationRecord, score: 1 | 2 | 3 | 4 | 5, at: Date, centerCode = '321000') => ({
+        applicationId: a.id, openid: a.openid, centerCode, score, comment: score <= 2 ? '太慢了' : null, at,
+        followUp: score <= 2 ? ('open' as const) : null, followUpNote: null, followUpBy: null, followUpAt: null,
+      });
+      expect(await store.ratings.create(rating(rated[0], 1, T))).toBe(true);
+      expect(await store.ratings.create(rating(rated[0], 5, T))).toBe(false);
+      expect(await store.ratings.get(rated[0].id)).toMatchObject({ score: 1, comment: '太慢了', followUp: 'open' });
+      await store.ratings.create(rating(rated[1], 2, new Date(T.getTime() + 1000)));
+      await store.ratings.create(rating(rated[2], 5, T, '110000'));
+      expect((await store.ratings.listFollowUps('321000')).map((r) => r.applicationId)).toEqual([rated[1].id, rated[0].id]);
+      expect(await store.ratings.closeFollowUp(rated[1].id, '已回访', 'staff-1', T)).toBe(true);
+      expect(await store.ratings.closeFollowUp(rated[1].id, '又回访', 'staff-1', T)).toBe(false);
+      expect(await store.ratings.closeFollowUp(rated[2].id, '不需要', 'staff-1', T)).toBe(false);
+      expect((await store.ratings.listFollowUps('321000')).map((r) => [r.applicationId, r.followUp])).toEqual([[rated[0].id, 'open'], [rated[1].id, 'closed']]);
+      expect(await store.ratings.get(rated[1].id)).toMatchObject({ followUpNote: '已回访', followUpBy: 'staff-1', followUpAt: T });
+      expect(await store.ratings.satisfaction()).toEqual([
+        { centerCode: '110000', count: 1, byScore: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 } },
+        { centerCode: '321000', count: 2, byScore: { 1: 1, 2: 1, 3: 0, 4: 0, 5: 0 } },
+      ]);
+    });
+
     it('keeps one endpoint per center', async () => {
       await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://a.example.cn/x', secretsSealed: ['s1'], updatedAt: T });
       await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://b.example.cn/x', secretsSealed: ['s2', 's1'], updatedAt: T });

@@ -2,7 +2,7 @@ import { AppError } from '../../../src/core/errors';
 import { seal, SEALED_FIELDS } from '../crypto/personal-data';
 import { urlProblem } from '../delivery/http';
 import { requireSupervisor, type Caller } from '../runtime/define';
-import type { DeadLetterView } from '../../../src/core/applications';
+import type { DeadLetterView, SatisfactionView } from '../../../src/core/applications';
 import { centersByCode, type Ctx } from './applications';
 
 async function knownCenter(ctx: Ctx, centerCode: string): Promise<void> {
@@ -47,5 +47,17 @@ export async function deadLetters(ctx: Ctx, caller: Caller): Promise<DeadLetterV
     attempts: d.attempts,
     lastError: d.lastError,
     createdAt: d.createdAt.toISOString(),
+  }));
+}
+
+/** Satisfaction per rated center, for the supervisors' statistics. */
+export async function satisfaction(ctx: Ctx, caller: Caller): Promise<SatisfactionView[]> {
+  requireSupervisor(caller);
+  const rows = await ctx.store.ratings.satisfaction();
+  const centers = await centersByCode(ctx, rows.map((r) => r.centerCode));
+  return rows.map((r) => ({
+    ...r,
+    centerName: centers.get(r.centerCode)?.name ?? r.centerCode,
+    satisfiedPercent: Math.round(((r.byScore[4] + r.byScore[5]) / r.count) * 1000) / 10,
   }));
 }

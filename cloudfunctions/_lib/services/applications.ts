@@ -2,12 +2,17 @@ import { randomBytes } from 'node:crypto';
 import {
   applyMove,
   isFinal,
+  RATABLE,
+  RATING_LABELS,
+  FOLLOW_UP_AT_OR_BELOW,
   stepOf,
   TRANSFER_ACCEPT_WORKING_DAYS,
   WITHDRAWABLE,
   type ApplicationListEntry,
   type ApplicationView,
   type Move,
+  type RatingScore,
+  type RatingView,
   type TimelineEntry,
   type TransferPayload,
 } from '../../../src/core/applications';
@@ -19,7 +24,7 @@ import { addWorkingDays } from '../../../src/core/working-days';
 import { open, seal, SEALED_FIELDS } from '../crypto/personal-data';
 import { newWebhookId } from '../delivery/signing';
 import type { FunctionContext } from '../runtime/define';
-import type { ApplicationEventRecord, ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType, Transition } from '../store/port';
+import type { ApplicationEventRecord, ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType, RatingRecord, Transition } from '../store/port';
 import { catalogCenter } from './centers';
 import { requireVerifiedIdentity } from './identity';
 import { notifyApplicant } from './notify';
@@ -156,10 +161,11 @@ export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string,
 
 /** What the employee sees of an application: masked personal data, the timeline, the deadline. */
 export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise<ApplicationView> {
-  const [events, documents, centers] = await Promise.all([
+  const [events, documents, centers, rating] = await Promise.all([
     ctx.store.applications.events(app.id),
     ctx.store.applications.documents(app.id),
     centersByCode(ctx, app.centers.map((c) => c.code)),
+    ctx.store.ratings.get(app.id),
   ]);
   const keyring = ctx.outside.keyring();
   return {
@@ -180,9 +186,13 @@ export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise
     acceptBy: app.acceptBy,
     acceptOverdue: acceptOverdue(app, ctx.now),
     canWithdraw: WITHDRAWABLE.includes(app.status),
+    rating: rating ? ratingView(rating) : null,
+    canRate: !rating && RATABLE.includes(app.status),
     createdAt: app.createdAt.toISOString(),
   };
 }
+
+export const ratingView = (r: RatingRecord): RatingView => ({ score: r.score, label: RATING_LABELS[r.score], comment: r.comment, at: r.at.toISOString() });
 
 const documentView = (d: DocumentRecord) => ({ id: d.id, name: d.name, contentType: d.contentType, sha256: d.sha256, size: d.size });
 
@@ -267,4 +277,29 @@ export async function withdrawApplication(ctx: Ctx, openid: string, id: string):
   }));
   if (moved.kind === 'applied' && api) ctx.outside.nudgeRelay();
   return applicationView(ctx, moved.app);
+}
+
+/**
+ * 好差评: the employee rates a case that ended with the center's answer, once. A rating of
+ * FOLLOW_UP_AT_OR_BELOW or less carries a reason (checked by the event schema) and opens a follow-up in the
+ * responsible center's workbench.
+ */
+export async function rateApplication(ctx: Ctx, openid: string, id: string, score: RatingScore, comment: string | undefined): Promise<ApplicationView> {
+  const app = await ownApplication(ctx, openid, id);
+  if (!RATABLE.includes(app.status)) throw new AppError('ILLEGAL_TRANSITION', '申请办结后才能评价');
+  const low = score <= FOLLOW_UP_AT_OR_BELOW;
+  const created = await ctx.store.ratings.create({
+    applicationId: id,
+    openid,
+    centerCode: app.responsibleCenter,
+    score,
+    comment: comment || null,
+    at: ctx.now,
+    followUp: low ? 'open' : null,
+    followUpNote: null,
+    followUpBy: null,
+    followUpAt: null,
+  });
+  if (!created) throw new AppError('ILLEGAL_TRANSITION', '这笔申请已经评价过了');
+  return applicationView(ctx, app);
 }

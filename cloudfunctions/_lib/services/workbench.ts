@@ -1,10 +1,10 @@
-import { applyMove, isFinal, nextCodes, TRANSFER_CODES, type TransferCode, type WorkbenchEntry, type WorkbenchView } from '../../../src/core/applications';
+import { applyMove, isFinal, nextCodes, TRANSFER_CODES, type FollowUpView, type TransferCode, type WorkbenchEntry, type WorkbenchView } from '../../../src/core/applications';
 import { AppError } from '../../../src/core/errors';
 import { maskName } from '../../../src/core/identity';
 import { open, SEALED_FIELDS } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller } from '../runtime/define';
 import type { ApplicationRecord } from '../store/port';
-import { applicationView, centersByCode, formLines, listEntries, moveApplication, type Ctx } from './applications';
+import { applicationView, centersByCode, formLines, listEntries, moveApplication, ratingView, type Ctx } from './applications';
 import { notifyApplicant } from './notify';
 
 /**
@@ -99,3 +99,24 @@ export async function workbenchRequestMaterial(ctx: Ctx, staff: Caller, id: stri
 }
 
 const defaultMessage = (code: TransferCode) => `${code} ${TRANSFER_CODES[code].name}`;
+
+/** Low ratings of this center's cases, open first: the center calls the person back and records what it did. */
+export async function workbenchFollowUps(ctx: Ctx, staff: Caller): Promise<FollowUpView[]> {
+  const centerCode = staffOf(staff);
+  const ratings = await ctx.store.ratings.listFollowUps(centerCode);
+  const apps = new Map((await ctx.store.applications.getMany(ratings.map((r) => r.applicationId))).map((a) => [a.id, a]));
+  return ratings.flatMap((r) => {
+    const app = apps.get(r.applicationId);
+    if (!app || r.followUp === null) return [];
+    return [{ applicationId: r.applicationId, type: app.type, letterNumber: app.letterNumber, rating: ratingView(r), status: r.followUp, note: r.followUpNote }];
+  });
+}
+
+export async function workbenchCloseFollowUp(ctx: Ctx, staff: Caller, id: string, note: string): Promise<FollowUpView[]> {
+  const centerCode = staffOf(staff);
+  const rating = await ctx.store.ratings.get(id);
+  if (!rating || rating.centerCode !== centerCode || rating.followUp === null) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这条待回访的评价');
+  if (!(await ctx.store.ratings.closeFollowUp(id, note, staff.openid, ctx.now))) throw new AppError('ILLEGAL_TRANSITION', '这条评价已经回访过了');
+  await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'rating.follow-up-closed', subject: `application:${id}`, detail: centerCode });
+  return workbenchFollowUps(ctx, staff);
+}

@@ -304,6 +304,39 @@ export interface OutboxRepository {
   attempts(outboxId: string): Promise<DeliveryAttempt[]>;
 }
 
+/** A person's rating of a finished case (好差评); a low one opens a follow-up for the responsible center. */
+export interface RatingRecord {
+  applicationId: string;
+  openid: string;
+  centerCode: string;
+  score: 1 | 2 | 3 | 4 | 5;
+  comment: string | null;
+  at: Date;
+  followUp: 'open' | 'closed' | null;
+  followUpNote: string | null;
+  followUpBy: string | null;
+  followUpAt: Date | null;
+}
+
+/** How satisfied people were with a center: how many ratings of each score. */
+export interface Satisfaction {
+  centerCode: string;
+  count: number;
+  byScore: Record<1 | 2 | 3 | 4 | 5, number>;
+}
+
+export interface RatingRepository {
+  /** Stores a rating; false (and nothing written) when the application was rated already. */
+  create(rating: RatingRecord): Promise<boolean>;
+  get(applicationId: string): Promise<RatingRecord | undefined>;
+  /** The center's ratings that opened a follow-up, open ones first, newest first within each. */
+  listFollowUps(centerCode: string): Promise<RatingRecord[]>;
+  /** Closes an open follow-up with what the center did; false when it was not open. */
+  closeFollowUp(applicationId: string, note: string, by: string, at: Date): Promise<boolean>;
+  /** Ratings per score for each center rated at least once, by center code. */
+  satisfaction(): Promise<Satisfaction[]>;
+}
+
 /** Where a center takes its deliveries: an API endpoint with its signing secret (sealed), or its workbench. */
 export interface CenterEndpoint {
   centerCode: string;
@@ -337,5 +370,6 @@ export interface Store {
   readonly applications: ApplicationRepository;
   readonly outbox: OutboxRepository;
   readonly endpoints: EndpointRepository;
+  readonly ratings: RatingRepository;
   close(): Promise<void>;
 }

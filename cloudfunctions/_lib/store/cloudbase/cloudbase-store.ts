@@ -28,6 +28,8 @@ import {
   type IdentityRecord,
   type JumpCountFilter,
   type OutboxRecord,
+  type RatingRecord,
+  type Satisfaction,
   type Store,
   type Transition,
   type TransitionOutcome,
@@ -73,6 +75,11 @@ import {
  *                    Written with the transition a callback brings, so a repeated callback finds it.
  * - `endpoints`:     id = center code; the CenterEndpoint fields (centerCode included), updatedAt as a date.
  *
+ * Ratings (the port's ratings):
+ * - `ratings`:       id = application id (one rating per application, as SQL's primary key); the RatingRecord
+ *                    fields (applicationId included), at and followUpAt (or null) as dates. create and
+ *                    closeFollowUp are each one single-document transaction on it: read, then write or not.
+ *
  * Every write of applications.create, applications.transition, outbox.markDelivered and outbox.markFailed is
  * one transaction of single-document operations by id: the documents that decide the answer (requests,
  * inFlight, the application, receipts, the outbox record) are read first, and the writes that follow include
@@ -83,8 +90,8 @@ import {
  *
  * Indexes these want (console): applications (openid, createdAt desc), applications (centerCodes, createdAt
  * desc), events (applicationId, n), documents (applicationId, at), outbox (state, dueAt), outbox
- * (applicationId, createdAt), outbox (state, createdAt), deliveryAttempts (outboxId, n). No unique index is
- * needed: every uniqueness SQL has is a document id here.
+ * (applicationId, createdAt), outbox (state, createdAt), deliveryAttempts (outboxId, n), ratings (centerCode,
+ * followUp, at desc). No unique index is needed: every uniqueness SQL has is a document id here.
  *
  * `seq` (see nextSeq) stands in for SQL's bigserial id, which CloudBase has not: a client-generated string
  * that sorts by the time of the write, then by a counter within this function instance, then by random bits.
@@ -129,6 +136,7 @@ export const COLLECTIONS = {
   deliveryAttempts: 'deliveryAttempts',
   receipts: 'receipts',
   endpoints: 'endpoints',
+  ratings: 'ratings',
 } as const;
 
 /** The most documents one `get()` returns on CloudBase. */
@@ -204,6 +212,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
   const deliveryAttempts = () => db.collection(COLLECTIONS.deliveryAttempts);
   const receipts = () => db.collection(COLLECTIONS.receipts);
   const endpoints = () => db.collection(COLLECTIONS.endpoints);
+  const ratings = () => db.collection(COLLECTIONS.ratings);
 
   /** Settles one delivered record, moving its application by `advance` in the same transaction when it still applies. */
   async function markDelivered(id: string, attempt: DeliveryAttempt, advance: Extract<Settlement, { outcome: 'delivered' }>['advance']): Promise<void> {
@@ -564,6 +573,58 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         await endpoints()
           .doc(e.centerCode)
           .set({ centerCode: e.centerCode, mode: e.mode, url: e.url, secretsSealed: [...e.secretsSealed], updatedAt: e.updatedAt });
+      },
+    },
+    ratings: {
+      // SQL's insert ... on conflict do nothing: read the document of the application, set it only when absent.
+      // Two concurrent creates both writing it meet a write conflict; the SDK runs the loser again, which then
+      // reads the winner's rating and answers false
+      create: (rating) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.ratings).doc(rating.applicationId);
+          if (transactionDoc(await ref.get(), COLLECTIONS.ratings)) return false;
+          await ref.set(ratingDoc(rating));
+          return true;
+        }),
+      async get(applicationId) {
+        const doc = await getById(ratings(), applicationId);
+        return doc ? toRating(doc) : undefined;
+      },
+      async listFollowUps(centerCode) {
+        // paged newest first (at desc, then id: unique, so pages do not overlap), then the open ones put first
+        // in memory: a stable sort keeps newest first within each, which is SQL's order by follow_up = 'closed',
+        // at desc, application_id. A center's follow-ups are few enough to hold at once
+        const docs = await fetchAll(
+          COLLECTIONS.ratings,
+          ratings().where({ centerCode, followUp: _.in(['open', 'closed']) }),
+          [{ desc: 'at' }, '_id'],
+        );
+        const open = (r: RatingRecord) => (r.followUp === 'open' ? 0 : 1);
+        return docs.map(toRating).sort((a, b) => open(a) - open(b));
+      },
+      // compare-and-set in a single-document transaction, like verifications.settle: of two concurrent closes
+      // one meets a write conflict, runs again, reads 'closed' and answers false
+      closeFollowUp: (applicationId, note, by, at) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.ratings).doc(applicationId);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.ratings);
+          if (current?.followUp !== 'open') return false;
+          await ref.update({ followUp: 'closed', followUpNote: note, followUpBy: by, followUpAt: at });
+          return true;
+        }),
+      async satisfaction() {
+        // SQL's group by center_code, score: CloudBase counts only one query at a time, so page through every
+        // rating (its center and score only) and count here
+        const docs = await fetchAll(COLLECTIONS.ratings, ratings().field({ centerCode: true, score: true }), '_id');
+        const byCenter = new Map<string, Satisfaction>();
+        for (const doc of docs) {
+          const centerCode = str(doc, 'centerCode', COLLECTIONS.ratings);
+          const entry = byCenter.get(centerCode) ?? { centerCode, count: 0, byScore: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } };
+          entry.byScore[ratingScore(doc)] += 1;
+          entry.count += 1;
+          byCenter.set(centerCode, entry);
+        }
+        return [...byCenter.values()].sort((a, b) => (a.centerCode < b.centerCode ? -1 : a.centerCode > b.centerCode ? 1 : 0));
       },
     },
     close: async () => {
@@ -1038,6 +1099,47 @@ function toEndpoint(doc: Doc): CenterEndpoint {
     url: nullableStr(doc, 'url', c),
     secretsSealed: secrets,
     updatedAt: date(doc, 'updatedAt', c),
+  };
+}
+
+function ratingDoc(r: RatingRecord): Doc {
+  return {
+    applicationId: r.applicationId,
+    openid: r.openid,
+    centerCode: r.centerCode,
+    score: r.score,
+    comment: r.comment,
+    at: r.at,
+    followUp: r.followUp,
+    followUpNote: r.followUpNote,
+    followUpBy: r.followUpBy,
+    followUpAt: r.followUpAt,
+  };
+}
+
+const RATING_SCORES = [1, 2, 3, 4, 5] as const;
+
+/** The score of a rating: 1 to 5, as SQL's check constraint keeps it. */
+function ratingScore(doc: Doc): RatingRecord['score'] {
+  const v = num(doc, 'score', COLLECTIONS.ratings);
+  const found = RATING_SCORES.find((s) => s === v);
+  if (found === undefined) throw new Error(`CloudBase ${COLLECTIONS.ratings}: field score of ${String(doc._id)} is ${v}`);
+  return found;
+}
+
+function toRating(doc: Doc): RatingRecord {
+  const c = COLLECTIONS.ratings;
+  return {
+    applicationId: str(doc, 'applicationId', c),
+    openid: str(doc, 'openid', c),
+    centerCode: str(doc, 'centerCode', c),
+    score: ratingScore(doc),
+    comment: nullableStr(doc, 'comment', c),
+    at: date(doc, 'at', c),
+    followUp: doc.followUp === null || doc.followUp === undefined ? null : oneOf(doc, 'followUp', c, ['open', 'closed'] as const),
+    followUpNote: nullableStr(doc, 'followUpNote', c),
+    followUpBy: nullableStr(doc, 'followUpBy', c),
+    followUpAt: nullableDate(doc, 'followUpAt', c),
   };
 }
 

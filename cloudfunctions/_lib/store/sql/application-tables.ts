@@ -8,6 +8,9 @@ import type {
   EndpointRepository,
   OutboxRecord,
   OutboxRepository,
+  RatingRecord,
+  RatingRepository,
+  Satisfaction,
   Transition,
   TransitionOutcome,
 } from '../port';
@@ -378,6 +381,76 @@ export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
          on conflict (center_code) do update set mode = excluded.mode, url = excluded.url, secrets_sealed = excluded.secrets_sealed, updated_at = excluded.updated_at`,
         [e.centerCode, e.mode, e.url, JSON.stringify(e.secretsSealed), e.updatedAt],
       );
+    },
+  };
+}
+
+interface RatingRow {
+  application_id: string;
+  openid: string;
+  center_code: string;
+  score: RatingRecord['score'];
+  comment: string | null;
+  at: Date;
+  follow_up: RatingRecord['followUp'];
+  follow_up_note: string | null;
+  follow_up_by: string | null;
+  follow_up_at: Date | null;
+}
+
+const toRating = (r: RatingRow): RatingRecord => ({
+  applicationId: r.application_id,
+  openid: r.openid,
+  centerCode: r.center_code,
+  score: Number(r.score) as RatingRecord['score'],
+  comment: r.comment,
+  at: new Date(r.at),
+  followUp: r.follow_up,
+  followUpNote: r.follow_up_note,
+  followUpBy: r.follow_up_by,
+  followUpAt: r.follow_up_at ? new Date(r.follow_up_at) : null,
+});
+
+export function sqlRatings(driver: SqlDriver): RatingRepository {
+  return {
+    async create(r) {
+      const rows = await driver.query(
+        `insert into ratings (application_id, openid, center_code, score, comment, at, follow_up, follow_up_note, follow_up_by, follow_up_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (application_id) do nothing returning application_id`,
+        [r.applicationId, r.openid, r.centerCode, r.score, r.comment, r.at, r.followUp, r.followUpNote, r.followUpBy, r.followUpAt],
+      );
+      return rows.length === 1;
+    },
+    async get(applicationId) {
+      const [row] = await driver.query<RatingRow>('select * from ratings where application_id = $1', [applicationId]);
+      return row ? toRating(row) : undefined;
+    },
+    async listFollowUps(centerCode) {
+      const rows = await driver.query<RatingRow>(
+        "select * from ratings where center_code = $1 and follow_up is not null order by follow_up = 'closed', at desc, application_id",
+        [centerCode],
+      );
+      return rows.map(toRating);
+    },
+    async closeFollowUp(applicationId, note, by, at) {
+      const rows = await driver.query(
+        "update ratings set follow_up = 'closed', follow_up_note = $2, follow_up_by = $3, follow_up_at = $4 where application_id = $1 and follow_up = 'open' returning application_id",
+        [applicationId, note, by, at],
+      );
+      return rows.length === 1;
+    },
+    async satisfaction() {
+      const rows = await driver.query<{ center_code: string; score: number; n: string | number }>(
+        'select center_code, score, count(*) as n from ratings group by center_code, score order by center_code',
+      );
+      const byCenter = new Map<string, Satisfaction>();
+      for (const r of rows) {
+        const entry = byCenter.get(r.center_code) ?? { centerCode: r.center_code, count: 0, byScore: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } };
+        entry.byScore[Number(r.score) as RatingRecord['score']] = Number(r.n);
+        entry.count += Number(r.n);
+        byCenter.set(r.center_code, entry);
+      }
+      return [...byCenter.values()];
     },
   };
 }

@@ -218,4 +218,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'ratings (好差评) and their follow-ups',
+    sql: `
+      create table ratings (
+        application_id text primary key references applications (id),
+        openid text not null,
+        center_code text not null,
+        score smallint not null check (score between 1 and 5),
+        comment text,
+        at timestamptz not null,
+        follow_up text check (follow_up in ('open', 'closed')),
+        follow_up_note text,
+        follow_up_by text,
+        follow_up_at timestamptz
+      );
+      create index ratings_center on ratings (center_code, at);
+    `,
+  },
 ];

@@ -4,7 +4,7 @@ import type { RoleGrant } from '../../../../src/core/roles';
 import type { DocType } from '../../../../src/core/identity';
 import type { AuditEntry, CounterRequest, IdentityRecord, JumpCountFilter, Store, StoreKind, VerificationSession } from '../port';
 import type { SqlDriver } from './driver';
-import { sqlApplications, sqlEndpoints, sqlOutbox } from './application-tables';
+import { sqlApplications, sqlEndpoints, sqlOutbox, sqlRatings } from './application-tables';
 import { MIGRATIONS } from './migrations';
 
 /** Brings the schema up to the newest migration; safe to run from several processes at once. */
@@ -331,6 +331,7 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     applications: sqlApplications(driver),
     outbox: sqlOutbox(driver),
     endpoints: sqlEndpoints(driver),
+    ratings: sqlRatings(driver),
     close: () => driver.close(),
   };
 }
