@@ -1,7 +1,7 @@
 import { ApplicationsEventSchema, type RatingScore } from '../../src/core/applications';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
-import { getApplication, listApplications, rateApplication, submitTransfer, withdrawApplication } from '../_lib/services/applications';
+import { getApplication, getDocument, listApplications, rateApplication, submitApplication, withdrawApplication } from '../_lib/services/applications';
 
 /** The employee's in-app applications: submit, list, get (masked, with the timeline), withdraw, rate. */
 export const handler = defineFunction('applications', ApplicationsEventSchema, async (event, ctx) => {
@@ -9,13 +9,15 @@ export const handler = defineFunction('applications', ApplicationsEventSchema, a
   const service = { ...ctx, now: ctx.now() };
   switch (event.action) {
     case 'submit':
-      return submitTransfer(service, openid, event.requestId, event.payload);
+      return submitApplication(service, openid, event);
     case 'list':
       return listApplications(service, openid);
     case 'get':
       return getApplication(service, openid, event.id);
     case 'withdraw':
       return withdrawApplication(service, openid, event.id);
+    case 'document':
+      return getDocument(service, openid, event.id, event.documentId);
     case 'rate':
       return rateApplication(service, openid, event.id, event.score as RatingScore, event.comment);
   }

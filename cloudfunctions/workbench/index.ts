@@ -9,6 +9,7 @@ import {
   workbenchList,
   workbenchReject,
   workbenchRequestMaterial,
+  workbenchSetStatus,
 } from '../_lib/services/workbench';
 
 /** Center staff answer forwarded applications here (centers without an API work only here). */
@@ -26,6 +27,8 @@ export const handler = defineFunction('workbench', WorkbenchEventSchema, async (
       return workbenchReject(service, staff, event.id, event.reason);
     case 'requestMaterial':
       return workbenchRequestMaterial(service, staff, event.id, event.message);
+    case 'setStatus':
+      return workbenchSetStatus(service, staff, event.id, event.status, event.message, event.document);
     case 'followUps':
       return workbenchFollowUps(service, staff);
     case 'closeFollowUp':

@@ -23,14 +23,30 @@ export const STATUS_LABELS: Record<ApplicationStatus, string> = {
 export const FINAL_STATUSES: readonly ApplicationStatus[] = ['completed', 'rejected', 'withdrawn', 'failed'];
 export const isFinal = (status: ApplicationStatus) => FINAL_STATUSES.includes(status);
 
-export const APPLICATION_TYPES = ['transfer'] as const;
+/** Certificates handled 代收代办: item 8 (贷款全部还清证明) and item 2 (缴存使用证明). */
+export const CERTIFICATE_TYPES = ['certificate-loan-cleared', 'certificate-deposit-use'] as const;
+export type CertificateType = (typeof CERTIFICATE_TYPES)[number];
+export const isCertificateType = (type: ApplicationType): type is CertificateType => (CERTIFICATE_TYPES as readonly string[]).includes(type);
+
+export const APPLICATION_TYPES = ['transfer', ...CERTIFICATE_TYPES] as const;
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
-export const TYPE_LABELS: Record<ApplicationType, string> = { transfer: '异地转移接续' };
+export const TYPE_LABELS: Record<ApplicationType, string> = {
+  transfer: '异地转移接续',
+  'certificate-loan-cleared': '个人住房贷款全部还清证明',
+  'certificate-deposit-use': '贷款职工住房公积金缴存使用证明',
+};
+/** The cross-province item each certificate type is (items.ts). */
+export const CERTIFICATE_ITEMS: Record<CertificateType, 2 | 8> = { 'certificate-loan-cleared': 8, 'certificate-deposit-use': 2 };
 
 /** The part a center plays in an application; the responsible one receives the delivery. */
-export const CENTER_ROLES = ['transfer-in', 'transfer-out'] as const;
+export const CENTER_ROLES = ['transfer-in', 'transfer-out', 'business', 'accepting'] as const;
 export type CenterRole = (typeof CENTER_ROLES)[number];
-export const CENTER_ROLE_LABELS: Record<CenterRole, string> = { 'transfer-in': '转入地中心', 'transfer-out': '转出地中心' };
+export const CENTER_ROLE_LABELS: Record<CenterRole, string> = {
+  'transfer-in': '转入地中心',
+  'transfer-out': '转出地中心',
+  business: '业务属地中心（出具证明）',
+  accepting: '受理地中心',
+};
 
 /** Working days the transfer-in center has to accept (national operating rules). */
 export const TRANSFER_ACCEPT_WORKING_DAYS = 3;
@@ -69,7 +85,21 @@ export const TransferPayloadSchema = z
   });
 export type TransferPayload = z.infer<typeof TransferPayloadSchema>;
 
+/** A certificate: issued by the business-locale center (where the loan or deposit is), accepted where the person is. */
+export const CertificatePayloadSchema = z
+  .object({
+    businessCenter: centerCode('业务属地中心'),
+    acceptingCenter: centerCode('受理地中心'),
+    phone: z.string({ error: '请填写手机号码' }).trim().regex(PHONE_PATTERN, '手机号码应为 11 位中国大陆手机号'),
+  })
+  .refine((p) => p.businessCenter !== p.acceptingCenter, {
+    path: ['acceptingCenter'],
+    message: '受理地中心与业务属地中心相同时，请直接向该中心申请',
+  });
+export type CertificatePayload = z.infer<typeof CertificatePayloadSchema>;
+
 const applicationId = z.string({ error: '缺少申请编号' }).regex(APPLICATION_ID_PATTERN, '申请编号格式不正确');
+const requestId = z.string({ error: '缺少请求编号' }).regex(REQUEST_ID_PATTERN, '请求编号应为 8 至 64 位字母、数字、下划线或连字符');
 
 /** 好差评: five grades, and what a grade this low or lower asks of the person (a reason) and the center (a follow-up). */
 export const RATING_LABELS = { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' } as const;
@@ -95,16 +125,19 @@ const RateEventSchema = z
 export const ApplicationsEventSchema = z.discriminatedUnion(
   'action',
   [
-    z.object({
-      action: z.literal('submit'),
-      type: z.literal('transfer', { error: '不支持的申请类型' }),
-      requestId: z.string({ error: '缺少请求编号' }).regex(REQUEST_ID_PATTERN, '请求编号应为 8 至 64 位字母、数字、下划线或连字符'),
-      payload: TransferPayloadSchema,
-    }),
+    z.discriminatedUnion(
+      'type',
+      [
+        z.object({ action: z.literal('submit'), type: z.literal('transfer'), requestId, payload: TransferPayloadSchema }),
+        z.object({ action: z.literal('submit'), type: z.enum(CERTIFICATE_TYPES), requestId, payload: CertificatePayloadSchema }),
+      ],
+      { error: '不支持的申请类型' },
+    ),
     z.object({ action: z.literal('list') }),
     z.object({ action: z.literal('get'), id: applicationId }),
     z.object({ action: z.literal('withdraw'), id: applicationId }),
     RateEventSchema,
+    z.object({ action: z.literal('document'), id: applicationId, documentId: z.string({ error: '缺少文件编号' }).regex(/^[a-f0-9]{20}$/, '文件编号格式不正确') }),
   ],
   { error: '不支持的操作' },
 );
@@ -156,7 +189,19 @@ export type Move =
   | { by: 'relay'; kind: 'delivered' }
   | { by: 'employee'; kind: 'withdraw' }
   | { by: 'center'; kind: 'code'; code: TransferCode }
+  | { by: 'center'; kind: 'status'; status: CenterStatus }
   | { by: 'center'; kind: 'reject' };
+
+/** What a center reports for types without platform codes (certificates); `rejected` is the reject move. */
+export const CENTER_STATUSES = ['accepted', 'processing', 'completed', 'failed'] as const;
+export type CenterStatus = (typeof CENTER_STATUSES)[number];
+export const isCenterStatus = (value: unknown): value is CenterStatus => typeof value === 'string' && (CENTER_STATUSES as readonly string[]).includes(value);
+const STATUS_NEXT: Partial<Record<ApplicationStatus, readonly CenterStatus[]>> = {
+  submitted: ['accepted', 'failed'],
+  delivered: ['accepted', 'failed'],
+  accepted: ['processing', 'completed', 'failed'],
+  processing: ['completed', 'failed'],
+};
 
 export type MoveResult = { ok: true; next: ApplicationState } | { ok: false; unchanged: true } | { ok: false; unchanged: false; reason: string };
 
@@ -183,6 +228,13 @@ export function applyMove(current: ApplicationState, move: Move): MoveResult {
       if (current.status === 'rejected') return { ok: false, unchanged: true };
       if (current.status !== 'submitted' && current.status !== 'delivered') return { ok: false, unchanged: false, reason: `申请${STATUS_LABELS[current.status]}，不能再不予受理` };
       return { ok: true, next: { status: 'rejected', platformCode: current.platformCode } };
+    case 'status': {
+      if (current.status === move.status) return { ok: false, unchanged: true };
+      if (!(STATUS_NEXT[current.status] ?? []).includes(move.status)) {
+        return { ok: false, unchanged: false, reason: `不能从“${STATUS_LABELS[current.status]}”变为“${STATUS_LABELS[move.status]}”` };
+      }
+      return { ok: true, next: { status: move.status, platformCode: null } };
+    }
     case 'code': {
       if (current.platformCode === move.code) return { ok: false, unchanged: true };
       // the center confirming an employee's withdrawal with its own code: already in effect
@@ -198,12 +250,15 @@ export function applyMove(current: ApplicationState, move: Move): MoveResult {
   }
 }
 
-/** The employee's steps, in order; a finished application ends on one of the last three. */
+/** The employee's steps, in order, per type; a finished application may end off them (失败, 已撤销, 不予受理). */
 export const TRANSFER_STEPS = ['提交', '送达中心', '受理', '转出地确认', '协商中', '办结'] as const;
-export type StepName = (typeof TRANSFER_STEPS)[number] | '失败' | '已撤销' | '不予受理';
+export const CERTIFICATE_STEPS = ['提交', '送达中心', '受理', '出具证明', '办结'] as const;
+export type StepName = (typeof TRANSFER_STEPS)[number] | (typeof CERTIFICATE_STEPS)[number] | '失败' | '已撤销' | '不予受理';
+export const stepsOf = (type: ApplicationType): readonly StepName[] => (type === 'transfer' ? TRANSFER_STEPS : CERTIFICATE_STEPS);
 
-/** The step the employee sees for a state. */
-export function stepOf(state: ApplicationState): StepName {
+/** The step the employee sees for a state of an application of `type`. */
+export function stepOf(type: ApplicationType, state: ApplicationState): StepName {
+  if (type !== 'transfer' && state.status === 'processing') return '出具证明';
   switch (state.status) {
     case 'submitted':
       return '提交';
@@ -312,6 +367,19 @@ export const WorkbenchEventSchema = z.discriminatedUnion(
     }),
     z.object({ action: z.literal('reject'), id: applicationId, reason: reason('不予受理的理由') }),
     z.object({ action: z.literal('requestMaterial'), id: applicationId, message: reason('需补充的材料') }),
+    z.object({
+      action: z.literal('setStatus'),
+      id: applicationId,
+      status: z.enum(CENTER_STATUSES, { error: '请选择办理状态' }),
+      message: reason('办理说明').optional(),
+      /** The certificate, required to complete a certificate application: a PDF as base64. */
+      document: z
+        .object({
+          name: z.string({ error: '缺少文件名' }).trim().min(1, '缺少文件名').max(100, '文件名不超过 100 个字符'),
+          contentBase64: z.string({ error: '缺少文件内容' }).min(1, '缺少文件内容').max(Math.ceil((10 * 1024 * 1024) / 3) * 4, '文件不超过 10 MB'),
+        })
+        .optional(),
+    }),
     z.object({ action: z.literal('followUps') }),
     z.object({ action: z.literal('closeFollowUp'), id: applicationId, note: reason('回访处理情况') }),
   ],
@@ -331,9 +399,23 @@ export interface WorkbenchView extends ApplicationView {
   role: CenterRole;
   applicant: { name: string; docType: string; docNumber: string };
   form: { label: string; value: string }[];
-  /** Codes the staff may set now (the responsible center only). */
+  /** Codes the staff may set now (transfers; the responsible center only). */
   nextCodes: TransferCode[];
+  /** Statuses the staff may set now (certificates; the responsible center only); completing needs the PDF. */
+  nextStatuses: CenterStatus[];
   canReject: boolean;
+}
+
+/** Transfers move by platform codes, every other type by statuses; a move of the other kind is refused. */
+export function moveFitsType(type: ApplicationType, move: Move): boolean {
+  if (move.kind === 'code') return type === 'transfer';
+  if (move.kind === 'status') return type !== 'transfer';
+  return true;
+}
+
+/** Statuses a center may report next for a type without platform codes, for the workbench's buttons. */
+export function nextStatuses(state: ApplicationState): CenterStatus[] {
+  return CENTER_STATUSES.filter((status) => applyMove(state, { by: 'center', kind: 'status', status }).ok);
 }
 
 /** Codes that may follow a state, for the workbench's buttons. */

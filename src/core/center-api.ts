@@ -25,3 +25,10 @@ export const CenterCallbackSchema = z.object({
   }),
 });
 export type CenterCallback = z.infer<typeof CenterCallbackSchema>;
+
+const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
+
+/** Whether bytes are a PDF by their content (the header), whatever the name or declared type says. */
+export function isPdf(bytes: Uint8Array): boolean {
+  return bytes.length > PDF_MAGIC.length && PDF_MAGIC.every((b, i) => bytes[i] === b);
+}

@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
-import { getApplication, submitTransfer } from '../../cloudfunctions/_lib/services/applications';
+import { getApplication, submitApplication } from '../../cloudfunctions/_lib/services/applications';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
@@ -36,14 +36,14 @@ async function application(): Promise<{ id: string; openid: string }> {
   const now = new Date();
   await verifiedPerson(store, outside, openid, now);
   const ctx = { ...contextFor(store, { openid, roles: [] }, now, outside), now };
-  const { id } = await submitTransfer(ctx, openid, `req-cb-${serial}-x`, {
+  const { id } = await submitApplication(ctx, openid, { type: 'transfer', requestId: `req-cb-${serial}-x`, payload: {
     transferOutCenter: '110000',
     transferInCenter: YANGZHOU,
     formerEmployer: '北京某某科技有限公司',
     newEmployer: '扬州某某制造有限公司',
     newAccount: '3210098765',
     phone: '13912345678',
-  });
+  } });
   return { id, openid };
 }
 

@@ -7,7 +7,7 @@ import { RETRY_DELAYS_MS } from '../../cloudfunctions/_lib/delivery/schedule';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
 import type { Outside } from '../../cloudfunctions/_lib/runtime/define';
-import { submitTransfer } from '../../cloudfunctions/_lib/services/applications';
+import { submitApplication } from '../../cloudfunctions/_lib/services/applications';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
@@ -50,14 +50,14 @@ async function submittedTo(centerCode: string, now: Date): Promise<string> {
   const openid = `relay-${++serial}`;
   await verifiedPerson(store, outside, openid, now);
   const ctx = { ...contextFor(store, { openid, roles: [] }, now, outside), now };
-  const { id } = await submitTransfer(ctx, openid, `req-relay-${serial}`, {
+  const { id } = await submitApplication(ctx, openid, { type: 'transfer', requestId: `req-relay-${serial}`, payload: {
     transferOutCenter: '110000',
     transferInCenter: centerCode,
     formerEmployer: '北京某某科技有限公司',
     newEmployer: '扬州某某制造有限公司',
     newAccount: '3210098765',
     phone: '13912345678',
-  });
+  } });
   return id;
 }
 

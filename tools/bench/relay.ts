@@ -125,7 +125,7 @@ export async function benchRelay(): Promise<void> {
 
     // the baseline's bodies: a real delivery's size, each with its own application id and webhook-id
     const sample = submitted(keyring, 0, new Date());
-    const template = deliveryBody(sample.outbox, { ...sample.app, letterNumber: `${TRANSFER_IN}2611200001` }, keyring, outside.callbackBase());
+    const template = deliveryBody(sample.outbox, { ...sample.app, letterNumber: `${TRANSFER_IN}2611200001` }, keyring, outside.callbackBase(), []);
     const signer = new Webhook(secret);
     const plain = (prefix: string, count: number) =>
       Array.from({ length: count }, (_, n) => {

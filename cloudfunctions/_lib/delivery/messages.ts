@@ -1,17 +1,24 @@
-import type { TransferPayload } from '../../../src/core/applications';
+import type { CertificatePayload, TransferPayload } from '../../../src/core/applications';
 import { open, SEALED_FIELDS, type Keyring } from '../crypto/personal-data';
-import type { ApplicationRecord, OutboxRecord } from '../store/port';
+import type { ApplicationRecord, DocumentRecord, OutboxRecord } from '../store/port';
 
 /**
  * The bodies the platform sends centers (docs/center-api.md). Built at send time from the sealed
  * application, so the outbox itself never holds personal data in clear.
  */
-export function deliveryBody(record: OutboxRecord, app: ApplicationRecord, keyring: Keyring, callbackBase: string): string {
+export function deliveryBody(record: OutboxRecord, app: ApplicationRecord, keyring: Keyring, callbackBase: string, documents: readonly DocumentRecord[]): string {
   const common = { applicationId: app.id, applicationType: app.type, letterNumber: app.letterNumber };
+  const at = record.createdAt.toISOString();
   if (record.type === 'application.withdrawn') {
-    return JSON.stringify({ type: record.type, timestamp: record.createdAt.toISOString(), data: { ...common, withdrawnAt: record.createdAt.toISOString(), reason: '职工撤销申请' } });
+    return JSON.stringify({ type: record.type, timestamp: at, data: { ...common, withdrawnAt: at, reason: '职工撤销申请' } });
   }
-  const form = JSON.parse(open(keyring, SEALED_FIELDS.applicationPayload, app.payloadSealed)) as TransferPayload;
+  if (record.type === 'application.completed') {
+    // the accepting center learns the result; the document itself goes only to the person
+    const listed = documents.map((d) => ({ name: d.name, contentType: d.contentType, sha256: d.sha256, size: d.size }));
+    return JSON.stringify({ type: record.type, timestamp: at, data: { applicationId: app.id, applicationType: app.type, completedAt: at, documents: listed } });
+  }
+  // application.submitted to the responsible center, application.copy to a center taking the request on its behalf
+  const form = JSON.parse(open(keyring, SEALED_FIELDS.applicationPayload, app.payloadSealed)) as TransferPayload | CertificatePayload;
   const role = app.centers.find((c) => c.code === record.centerCode)?.role;
   return JSON.stringify({
     type: record.type,

@@ -112,7 +112,8 @@ async function deliver(ctx: RelayContext, record: OutboxRecord, app: Application
   });
 
   if (!target) return failed(attempt(null, '中心尚未登记接收接口'));
-  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase());
+  const documents = record.type === 'application.completed' ? await ctx.store.applications.documents(app.id) : [];
+  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents);
   // the wall clock, not ctx.now(): the center checks webhook-timestamp against its own clock
   const outcome = await ctx.outside.outbound().postJson(target.url, body, signHeaders(target.secrets, record.id, new Date(), body));
 

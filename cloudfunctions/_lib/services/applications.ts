@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   applyMove,
+  moveFitsType,
   isFinal,
   RATABLE,
+  TYPE_LABELS,
   RATING_LABELS,
   FOLLOW_UP_AT_OR_BELOW,
   stepOf,
@@ -10,6 +12,9 @@ import {
   WITHDRAWABLE,
   type ApplicationListEntry,
   type ApplicationView,
+  type ApplicationType,
+  type CertificatePayload,
+  type CertificateType,
   type Move,
   type RatingScore,
   type RatingView,
@@ -55,35 +60,89 @@ async function takesApi(ctx: Ctx, centerCode: string): Promise<boolean> {
   return (await ctx.store.endpoints.get(centerCode))?.mode === 'api';
 }
 
-/**
- * Stores a transfer-continuation application and, in the same transaction, the delivery owed to the
- * transfer-in center (or puts it straight into that center's workbench when the center has no API).
- * A repeated requestId answers the first application's id; a second transfer in flight from the same
- * transfer-out center is refused.
- */
-export async function submitTransfer(ctx: Ctx, openid: string, requestId: string, payload: TransferPayload): Promise<{ id: string }> {
-  const identity = await requireVerifiedIdentity(ctx, openid);
+/** What one type of application brings to a submission; the rest is the same for every type. */
+interface SubmissionPlan {
+  type: ApplicationType;
+  /** The business-locale center: it receives the delivery and answers. */
+  responsible: Center;
+  centers: ApplicationRecord['centers'];
+  /** Centers told by an `application.copy` that the request was taken on their behalf. */
+  informed: string[];
+  inFlightKey: string;
+  inFlight: { message: string; field: string; fieldMessage: string };
+  payload: TransferPayload | CertificatePayload;
+  letterPrefix: string | null;
+  firstMessage: string;
+}
+
+/** The transfer-in center accepts and issues the contact letter (numbered per center and day). */
+async function transferPlan(ctx: Ctx, openid: string, payload: TransferPayload): Promise<SubmissionPlan> {
   await centerOrFail(ctx, payload.transferOutCenter, 'payload.transferOutCenter');
   const transferIn = await centerOrFail(ctx, payload.transferInCenter, 'payload.transferInCenter');
-  const keyring = ctx.outside.keyring();
   const today = shanghaiDate(ctx.now);
-  const app: ApplicationRecord = {
-    id: newApplicationId(),
+  return {
     type: 'transfer',
-    openid,
-    requestId,
-    status: 'submitted',
-    platformCode: null,
-    responsibleCenter: transferIn.code,
+    responsible: transferIn,
     centers: [
       { code: payload.transferInCenter, role: 'transfer-in' },
       { code: payload.transferOutCenter, role: 'transfer-out' },
     ],
+    informed: [],
     inFlightKey: `transfer:${openid}:${payload.transferOutCenter}`,
+    inFlight: { message: '您从该转出地中心转出的申请正在办理中，办结或撤销后才能再次申请', field: 'payload.transferOutCenter', fieldMessage: '已有一笔从该中心转出的申请正在办理' },
+    payload,
+    letterPrefix: `${transferIn.code}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}`,
+    firstMessage: `向${transferIn.name}提交转移接续申请`,
+  };
+}
+
+/** 代收代办: the business-locale center issues the certificate; the accepting center is told and informed of the result. */
+async function certificatePlan(ctx: Ctx, openid: string, type: CertificateType, payload: CertificatePayload): Promise<SubmissionPlan> {
+  const business = await centerOrFail(ctx, payload.businessCenter, 'payload.businessCenter');
+  const accepting = await centerOrFail(ctx, payload.acceptingCenter, 'payload.acceptingCenter');
+  return {
+    type,
+    responsible: business,
+    centers: [
+      { code: business.code, role: 'business' },
+      { code: accepting.code, role: 'accepting' },
+    ],
+    informed: [accepting.code],
+    inFlightKey: `${type}:${openid}:${business.code}`,
+    inFlight: { message: `您向该中心申请的${TYPE_LABELS[type]}正在办理中，办结或撤销后才能再次申请`, field: 'payload.businessCenter', fieldMessage: '已有一笔同类申请正在该中心办理' },
+    payload,
+    letterPrefix: null,
+    firstMessage: `经${accepting.name}代收，向${business.name}申请${TYPE_LABELS[type]}`,
+  };
+}
+
+export type Submission =
+  | { type: 'transfer'; requestId: string; payload: TransferPayload }
+  | { type: CertificateType; requestId: string; payload: CertificatePayload };
+
+/**
+ * Stores an application and, in the same transaction, the deliveries it owes: to the responsible center
+ * (or straight into its workbench when it has no API) and copies to the centers to be informed. A repeated
+ * requestId answers the first application's id; a second one of the same kind in flight is refused.
+ */
+export async function submitApplication(ctx: Ctx, openid: string, submission: Submission): Promise<{ id: string }> {
+  const identity = await requireVerifiedIdentity(ctx, openid);
+  const plan = submission.type === 'transfer' ? await transferPlan(ctx, openid, submission.payload) : await certificatePlan(ctx, openid, submission.type, submission.payload);
+  const keyring = ctx.outside.keyring();
+  const app: ApplicationRecord = {
+    id: newApplicationId(),
+    type: plan.type,
+    openid,
+    requestId: submission.requestId,
+    status: 'submitted',
+    platformCode: null,
+    responsibleCenter: plan.responsible.code,
+    centers: plan.centers,
+    inFlightKey: plan.inFlightKey,
     letterNumber: null,
     applicant: { docType: identity.docType, nameSealed: identity.nameSealed, docNumberSealed: identity.docNumberSealed },
-    payloadSealed: seal(keyring, SEALED_FIELDS.applicationPayload, JSON.stringify(payload)),
-    acceptBy: addWorkingDays(today, TRANSFER_ACCEPT_WORKING_DAYS),
+    payloadSealed: seal(keyring, SEALED_FIELDS.applicationPayload, JSON.stringify(plan.payload)),
+    acceptBy: addWorkingDays(shanghaiDate(ctx.now), TRANSFER_ACCEPT_WORKING_DAYS),
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
@@ -91,29 +150,38 @@ export async function submitTransfer(ctx: Ctx, openid: string, requestId: string
     applicationId: app.id,
     at: ctx.now,
     platformCode: null,
-    centerCode: transferIn.code,
+    centerCode: plan.responsible.code,
     ...e,
   });
-  const events = [event({ actor: 'employee', actorId: openid, from: null, to: 'submitted', message: `向${transferIn.name}提交转移接续申请` })];
-  const api = await takesApi(ctx, transferIn.code);
-  const outbox = api ? [outboxRecord(app, transferIn.code, 'application.submitted', ctx.now)] : [];
+  const events = [event({ actor: 'employee', actorId: openid, from: null, to: 'submitted', message: plan.firstMessage })];
+  const api = await takesApi(ctx, plan.responsible.code);
+  const outbox = api ? [outboxRecord(app, plan.responsible.code, 'application.submitted', ctx.now)] : [];
   if (!api) {
     app.status = 'delivered';
     events.push(event({ actor: 'relay', actorId: 'relay', from: 'submitted', to: 'delivered', message: '申请已送达中心办理工作台' }));
   }
-  const letterPrefix = `${transferIn.code}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}`;
-  const outcome = await ctx.store.applications.create(app, events, outbox, letterPrefix);
+  for (const code of plan.informed) if (await takesApi(ctx, code)) outbox.push(outboxRecord(app, code, 'application.copy', ctx.now));
+  const outcome = await ctx.store.applications.create(app, events, outbox, plan.letterPrefix);
   switch (outcome.kind) {
     case 'duplicate':
       return { id: outcome.id };
     case 'in-flight':
-      throw new AppError('APPLICATION_IN_FLIGHT', '您从该转出地中心转出的申请正在办理中，办结或撤销后才能再次申请', {
-        'payload.transferOutCenter': '已有一笔从该中心转出的申请正在办理',
-      });
+      throw new AppError('APPLICATION_IN_FLIGHT', plan.inFlight.message, { [plan.inFlight.field]: plan.inFlight.fieldMessage });
     case 'created':
-      if (api) ctx.outside.nudgeRelay();
+      if (outbox.length > 0) ctx.outside.nudgeRelay();
       return { id: app.id };
   }
+}
+
+/**
+ * What completing an application owes the centers that took the request on the person's behalf: an
+ * `application.completed` to each that has an API.
+ */
+export async function completionNotices(ctx: Ctx, app: ApplicationRecord): Promise<OutboxRecord[]> {
+  const informed = app.centers.filter((c) => c.role === 'accepting').map((c) => c.code);
+  const notices: OutboxRecord[] = [];
+  for (const code of informed) if (await takesApi(ctx, code)) notices.push(outboxRecord(app, code, 'application.completed', ctx.now));
+  return notices;
 }
 
 /** The caller's own application, or APPLICATION_NOT_FOUND (also for someone else's: no hint it exists). */
@@ -131,11 +199,11 @@ export async function centersByCode(ctx: Ctx, codes: readonly string[]): Promise
   return new Map(found.filter((c): c is Center => c !== undefined).map((c) => [c.code, c]));
 }
 
-export function timelineOf(events: readonly ApplicationEventRecord[]): TimelineEntry[] {
+export function timelineOf(type: ApplicationType, events: readonly ApplicationEventRecord[]): TimelineEntry[] {
   return events.map((e) => ({
     at: e.at.toISOString(),
     actor: e.actor,
-    step: stepOf({ status: e.to, platformCode: e.platformCode }),
+    step: stepOf(type, { status: e.to, platformCode: e.platformCode }),
     status: e.to,
     platformCode: e.platformCode,
     centerCode: e.centerCode,
@@ -145,17 +213,25 @@ export function timelineOf(events: readonly ApplicationEventRecord[]): TimelineE
 
 /** The form as submitted, in full (for the center's staff) or masked (for the employee). */
 export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string, Center>, masked: boolean) {
-  const form = JSON.parse(open(ctx.outside.keyring(), SEALED_FIELDS.applicationPayload, app.payloadSealed)) as TransferPayload;
   const name = (code: string) => centers.get(code)?.name ?? code;
   const show = (value: string, mask: (v: string) => string) => (masked ? mask(value) : value);
+  const opened = JSON.parse(open(ctx.outside.keyring(), SEALED_FIELDS.applicationPayload, app.payloadSealed)) as TransferPayload | CertificatePayload;
+  if ('businessCenter' in opened) {
+    return [
+      { label: '申请事项', value: TYPE_LABELS[app.type] },
+      { label: '业务属地中心', value: name(opened.businessCenter) },
+      { label: '受理地中心', value: name(opened.acceptingCenter) },
+      { label: '手机号码', value: show(opened.phone, maskPhone) },
+    ];
+  }
   return [
-    { label: '转出地中心', value: name(form.transferOutCenter) },
-    { label: '转入地中心', value: name(form.transferInCenter) },
-    { label: '原单位名称', value: form.formerEmployer },
-    { label: '原个人账号', value: form.formerAccount ? show(form.formerAccount, maskAccount) : '未填写' },
-    { label: '现单位名称', value: form.newEmployer },
-    { label: '现个人账号', value: show(form.newAccount, maskAccount) },
-    { label: '手机号码', value: show(form.phone, maskPhone) },
+    { label: '转出地中心', value: name(opened.transferOutCenter) },
+    { label: '转入地中心', value: name(opened.transferInCenter) },
+    { label: '原单位名称', value: opened.formerEmployer },
+    { label: '原个人账号', value: opened.formerAccount ? show(opened.formerAccount, maskAccount) : '未填写' },
+    { label: '现单位名称', value: opened.newEmployer },
+    { label: '现个人账号', value: show(opened.newAccount, maskAccount) },
+    { label: '手机号码', value: show(opened.phone, maskPhone) },
   ];
 }
 
@@ -173,7 +249,7 @@ export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise
     type: app.type,
     status: app.status,
     platformCode: app.platformCode,
-    step: stepOf(app),
+    step: stepOf(app.type, app),
     letterNumber: app.letterNumber,
     centers: app.centers.map((c) => ({ code: c.code, role: c.role, name: centers.get(c.code)?.name ?? c.code, phone: centers.get(c.code)?.phone ?? '12329' })),
     summary: [
@@ -181,7 +257,7 @@ export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise
       { label: '证件号码', value: maskDocNumber(open(keyring, SEALED_FIELDS.docNumber, app.applicant.docNumberSealed)) },
       ...formLines(ctx, app, centers, true),
     ],
-    events: timelineOf(events),
+    events: timelineOf(app.type, events),
     documents: documents.map(documentView),
     acceptBy: app.acceptBy,
     acceptOverdue: acceptOverdue(app, ctx.now),
@@ -202,7 +278,7 @@ export async function listEntries(ctx: Ctx, apps: readonly ApplicationRecord[]):
     id: app.id,
     type: app.type,
     status: app.status,
-    step: stepOf(app),
+    step: stepOf(app.type, app),
     letterNumber: app.letterNumber,
     responsibleCenter: { code: app.responsibleCenter, name: centers.get(app.responsibleCenter)?.name ?? app.responsibleCenter },
     acceptOverdue: acceptOverdue(app, ctx.now),
@@ -246,6 +322,7 @@ export async function moveApplication(
   for (let attempt = 0; attempt < STALE_RETRIES; attempt++) {
     const app = await ctx.store.applications.get(id);
     if (!app) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这笔申请');
+    if (!moveFitsType(app.type, move)) throw new AppError('ILLEGAL_TRANSITION', app.type === 'transfer' ? '转移接续申请以平台状态代码办理' : '这类申请以办理状态办理，没有平台状态代码');
     const result = applyMove(app, move);
     if (!result.ok) {
       if (result.unchanged) return { kind: 'unchanged', app };
@@ -302,4 +379,20 @@ export async function rateApplication(ctx: Ctx, openid: string, id: string, scor
   });
   if (!created) throw new AppError('ILLEGAL_TRANSITION', '这笔申请已经评价过了');
   return applicationView(ctx, app);
+}
+
+/** A result document of the caller's own application, with its content, for opening or saving. */
+export async function getDocument(ctx: Ctx, openid: string, id: string, documentId: string) {
+  await ownApplication(ctx, openid, id);
+  const doc = (await ctx.store.applications.documents(id)).find((d) => d.id === documentId);
+  if (!doc) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份文件');
+  const bytes = await ctx.outside.files().get(doc.storageKey);
+  return { name: doc.name, contentType: doc.contentType, sha256: doc.sha256, contentBase64: bytes.toString('base64') };
+}
+
+/** Puts a result document's bytes in the file store and answers its record (written with the move that brings it). */
+export async function storeDocument(ctx: Ctx, applicationId: string, centerCode: string, name: string, contentType: string, bytes: Buffer): Promise<DocumentRecord> {
+  const id = randomBytes(10).toString('hex');
+  const storageKey = await ctx.outside.files().put(`documents/${applicationId}/${id}`, bytes, contentType);
+  return { id, applicationId, centerCode, name, contentType, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, storageKey, at: ctx.now };
 }

@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { isTransferCode, TRANSFER_CODES } from '../../../src/core/applications';
-import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, type CenterCallback } from '../../../src/core/center-api';
+import { createHash } from 'node:crypto';
+import { isCenterStatus, isCertificateType, isTransferCode, STATUS_LABELS, TRANSFER_CODES, type ApplicationType, type Move } from '../../../src/core/applications';
+import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, isPdf, type CenterCallback } from '../../../src/core/center-api';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import { parseInput } from '../../../src/core/validation';
 import { open, SEALED_FIELDS } from '../crypto/personal-data';
 import { verifySigned } from '../delivery/signing';
 import type { DocumentRecord } from '../store/port';
-import { moveApplication, type Ctx } from './applications';
+import { completionNotices, moveApplication, storeDocument, type Ctx } from './applications';
 
 export interface HttpAnswer {
   statusCode: number;
@@ -14,6 +14,16 @@ export interface HttpAnswer {
 }
 
 const answer = (statusCode: number, body: HttpAnswer['body']): HttpAnswer => ({ statusCode, body });
+
+/** The move a callback's `status` stands for: a platform code for transfers, a status (or rejected) otherwise. */
+function moveOf(type: ApplicationType, status: string): Move | undefined {
+  if (type === 'transfer') return isTransferCode(status) ? { by: 'center', kind: 'code', code: status } : undefined;
+  if (status === 'rejected') return { by: 'center', kind: 'reject' };
+  return isCenterStatus(status) ? { by: 'center', kind: 'status', status } : undefined;
+}
+
+const statusHint = (type: ApplicationType) =>
+  type === 'transfer' ? 'status 应为 01、02、08、06、13、00、05、20、40 之一' : 'status 应为 accepted、processing、completed、failed、rejected 之一';
 
 /** Decodes and checks the documents a center sent; a bad one is named by its index. */
 function decodeDocuments(documents: NonNullable<CenterCallback['data']['documents']>): Buffer[] | HttpAnswer {
@@ -58,25 +68,26 @@ export async function receiveCenterCallback(ctx: Ctx, centerCode: string, rawBod
   const { data } = parsed.data;
   const app = await ctx.store.applications.get(data.applicationId);
   if (!app || app.responsibleCenter !== centerCode) return answer(404, fail('APPLICATION_NOT_FOUND', '本中心没有这笔申请'));
-  const code = data.status;
-  if (!isTransferCode(code)) {
-    return answer(400, fail('VALIDATION_FAILED', 'status 应为转移接续平台状态代码', { 'data.status': 'status 应为 01、02、08、06、13、00、05、20、40 之一' }));
-  }
+  const move = moveOf(app.type, data.status);
+  if (!move) return answer(400, fail('VALIDATION_FAILED', 'status 不是这类申请的办理状态', { 'data.status': statusHint(app.type) }));
   const decoded = data.documents ? decodeDocuments(data.documents) : [];
   if (!Array.isArray(decoded)) return decoded;
+  if (isCertificateType(app.type) && data.status === 'completed' && !(data.documents ?? []).some((d, i) => d.contentType === 'application/pdf' && isPdf(decoded[i]))) {
+    return answer(400, fail('VALIDATION_FAILED', '办结证明类申请须附证明文件（PDF）', { 'data.documents': '办结时须附至少一份 PDF 证明文件' }));
+  }
 
   // files first: a failed move leaves an unreferenced file, never a record without its file
   const documents: DocumentRecord[] = [];
-  for (const [i, doc] of (data.documents ?? []).entries()) {
-    const id = randomBytes(10).toString('hex');
-    const storageKey = await ctx.outside.files().put(`documents/${app.id}/${id}`, decoded[i], doc.contentType);
-    documents.push({ id, applicationId: app.id, centerCode, name: doc.name, contentType: doc.contentType, sha256: doc.sha256, size: decoded[i].length, storageKey, at: ctx.now });
-  }
+  for (const [i, doc] of (data.documents ?? []).entries()) documents.push(await storeDocument(ctx, app.id, centerCode, doc.name, doc.contentType, decoded[i]));
+  const notices = move.kind === 'status' && move.status === 'completed' ? await completionNotices(ctx, app) : [];
+  const message = data.message || (move.kind === 'code' ? `${move.code} ${TRANSFER_CODES[move.code].name}` : move.kind === 'status' ? STATUS_LABELS[move.status] : STATUS_LABELS.rejected);
   try {
-    const moved = await moveApplication(ctx, app.id, { actor: 'center', actorId: centerCode, centerCode }, { by: 'center', kind: 'code', code }, data.message || `${code} ${TRANSFER_CODES[code].name}`, () => ({
+    const moved = await moveApplication(ctx, app.id, { actor: 'center', actorId: centerCode, centerCode }, move, message, () => ({
       documents,
+      outbox: notices,
       receipt: { centerCode, webhookId: verified.id },
     }));
+    if (moved.kind === 'applied' && notices.length > 0) ctx.outside.nudgeRelay();
     return answer(200, ok({ changed: moved.kind === 'applied' }));
   } catch (error) {
     if (error instanceof AppError && error.code === 'ILLEGAL_TRANSITION') return answer(422, fail(error.code, error.message));

@@ -1,10 +1,11 @@
-import { applyMove, isFinal, nextCodes, TRANSFER_CODES, type FollowUpView, type TransferCode, type WorkbenchEntry, type WorkbenchView } from '../../../src/core/applications';
+import { applyMove, isCertificateType, isFinal, nextCodes, nextStatuses, STATUS_LABELS, TRANSFER_CODES, type CenterStatus, type FollowUpView, type TransferCode, type WorkbenchEntry, type WorkbenchView } from '../../../src/core/applications';
 import { AppError } from '../../../src/core/errors';
 import { maskName } from '../../../src/core/identity';
 import { open, SEALED_FIELDS } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller } from '../runtime/define';
-import type { ApplicationRecord } from '../store/port';
-import { applicationView, centersByCode, formLines, listEntries, moveApplication, ratingView, type Ctx } from './applications';
+import { DOCUMENT_MAX_BYTES, isPdf } from '../../../src/core/center-api';
+import type { ApplicationRecord, DocumentRecord } from '../store/port';
+import { applicationView, centersByCode, completionNotices, formLines, listEntries, moveApplication, ratingView, storeDocument, type Ctx } from './applications';
 import { notifyApplicant } from './notify';
 
 /**
@@ -59,7 +60,8 @@ async function workbenchView(ctx: Ctx, app: ApplicationRecord, centerCode: strin
       docNumber: open(keyring, SEALED_FIELDS.docNumber, app.applicant.docNumberSealed),
     },
     form: formLines(ctx, app, centers, false),
-    nextCodes: responsible ? nextCodes(app) : [],
+    nextCodes: responsible && app.type === 'transfer' ? nextCodes(app) : [],
+    nextStatuses: responsible && app.type !== 'transfer' ? nextStatuses(app) : [],
     canReject: responsible && applyMove(app, { by: 'center', kind: 'reject' }).ok,
   };
 }
@@ -99,6 +101,40 @@ export async function workbenchRequestMaterial(ctx: Ctx, staff: Caller, id: stri
 }
 
 const defaultMessage = (code: TransferCode) => `${code} ${TRANSFER_CODES[code].name}`;
+
+/**
+ * Staff report a status for an application without platform codes (certificates). Completing a certificate
+ * takes the certificate itself, a PDF checked by its content, stored with its sha256 in the same move; the
+ * accepting center is then informed.
+ */
+export async function workbenchSetStatus(
+  ctx: Ctx,
+  staff: Caller,
+  id: string,
+  status: CenterStatus,
+  message: string | undefined,
+  document: { name: string; contentBase64: string } | undefined,
+): Promise<WorkbenchView> {
+  const centerCode = staffOf(staff);
+  const app = await forCenter(ctx, centerCode, id);
+  responsibleOnly(app, centerCode);
+  const completing = status === 'completed' && isCertificateType(app.type);
+  const documents: DocumentRecord[] = [];
+  if (completing) {
+    if (!document) throw new AppError('VALIDATION_FAILED', '办结证明类申请请上传证明文件（PDF）', { document: '请上传证明文件（PDF）' });
+    const bytes = Buffer.from(document.contentBase64, 'base64');
+    if (!isPdf(bytes)) throw new AppError('VALIDATION_FAILED', '证明文件应为 PDF 文件', { document: '文件内容不是 PDF' });
+    if (bytes.length > DOCUMENT_MAX_BYTES) throw new AppError('VALIDATION_FAILED', '证明文件不超过 10 MB', { document: '文件超过 10 MB' });
+    documents.push(await storeDocument(ctx, app.id, centerCode, document.name, 'application/pdf', bytes));
+  }
+  const notices = status === 'completed' ? await completionNotices(ctx, app) : [];
+  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'status', status }, message ?? STATUS_LABELS[status], () => ({
+    documents,
+    outbox: notices,
+  }));
+  if (notices.length > 0 && moved.kind === 'applied') ctx.outside.nudgeRelay();
+  return workbenchView(ctx, moved.app, centerCode);
+}
 
 /** Low ratings of this center's cases, open first: the center calls the person back and records what it did. */
 export async function workbenchFollowUps(ctx: Ctx, staff: Caller): Promise<FollowUpView[]> {

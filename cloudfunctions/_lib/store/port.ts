@@ -216,7 +216,7 @@ export interface DocumentRecord {
   at: Date;
 }
 
-export const OUTBOX_TYPES = ['application.submitted', 'application.withdrawn'] as const;
+export const OUTBOX_TYPES = ['application.submitted', 'application.withdrawn', 'application.copy', 'application.completed'] as const;
 export type OutboxType = (typeof OUTBOX_TYPES)[number];
 
 /** A delivery owed to a center. `id` is the webhook-id, the same on every retry. */
