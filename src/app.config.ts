@@ -13,6 +13,7 @@ export default defineAppConfig({
     'pages/transfer/index',
     'pages/applications/index',
     'pages/application/index',
+    'pages/certificate/index',
   ],
   subPackages: [
     // center staff's pages (柜台核验, 申请工作台); the functions themselves refuse everyone else

@@ -1,6 +1,19 @@
 import Taro from '@tarojs/taro';
-import type { ApplicationListEntry, ApplicationView, TransferCode, TransferPayload, WorkbenchEntry, WorkbenchView } from '../core/applications';
+import type {
+  ApplicationListEntry,
+  ApplicationView,
+  CenterStatus,
+  CertificatePayload,
+  CertificateType,
+  FollowUpView,
+  RatingScore,
+  TransferCode,
+  TransferPayload,
+  WorkbenchEntry,
+  WorkbenchView,
+} from '../core/applications';
 import { callFunction } from './cloud';
+import type { DocumentContent } from './documents';
 import { isWeapp } from './platform';
 
 /** The typed calls of the `applications` function, for the employee's transfer, list and detail pages. */
@@ -11,6 +24,17 @@ export const applicationCalls = {
   list: () => callFunction<ApplicationListEntry[]>('applications', { action: 'list' }),
   get: (id: string) => callFunction<ApplicationView>('applications', { action: 'get', id }),
   withdraw: (id: string) => callFunction<ApplicationView>('applications', { action: 'withdraw', id }),
+  /**
+   * 好差评 of an ended case, once. A score at or below FOLLOW_UP_AT_OR_BELOW needs the reason as `comment`
+   * (VALIDATION_FAILED with `fields.comment` otherwise); answers the view with `rating` set.
+   */
+  rate: (id: string, score: RatingScore, comment?: string) =>
+    callFunction<ApplicationView>('applications', comment ? { action: 'rate', id, score, comment } : { action: 'rate', id, score }),
+  /** A certificate (代收代办); a repeated `requestId` answers the id of the application it already made. */
+  submitCertificate: (type: CertificateType, requestId: string, payload: CertificatePayload) =>
+    callFunction<{ id: string }>('applications', { action: 'submit', type, requestId, payload }),
+  /** One result document of the caller's own application, with its content; check it against the view's sha256. */
+  document: (id: string, documentId: string) => callFunction<DocumentContent>('applications', { action: 'document', id, documentId }),
 };
 
 /** The typed calls of the `workbench` function: center staff only, everyone else is refused (FORBIDDEN). */
@@ -22,6 +46,22 @@ export const workbenchCalls = {
     callFunction<WorkbenchView>('workbench', message ? { action: 'advance', id, code, message } : { action: 'advance', id, code }),
   reject: (id: string, reason: string) => callFunction<WorkbenchView>('workbench', { action: 'reject', id, reason }),
   requestMaterial: (id: string, message: string) => callFunction<WorkbenchView>('workbench', { action: 'requestMaterial', id, message }),
+  /** Low ratings of this center's cases, open ones first. */
+  followUps: () => callFunction<FollowUpView[]>('workbench', { action: 'followUps' }),
+  /** Records how the low rating of application `id` was followed up; answers the updated follow-ups. */
+  closeFollowUp: (id: string, note: string) => callFunction<FollowUpView[]>('workbench', { action: 'closeFollowUp', id, note }),
+  /**
+   * The status of a type without platform codes (certificates). Completing a certificate needs `document`,
+   * a PDF (VALIDATION_FAILED with `fields.document` otherwise).
+   */
+  setStatus: (id: string, status: CenterStatus, options: { message?: string; document?: { name: string; contentBase64: string } } = {}) =>
+    callFunction<WorkbenchView>('workbench', {
+      action: 'setStatus',
+      id,
+      status,
+      ...(options.message ? { message: options.message } : {}),
+      ...(options.document ? { document: options.document } : {}),
+    }),
 };
 
 /**

@@ -5,7 +5,7 @@ import { idCheckChar } from '../../src/core/identity';
 import ApplicationPage from '../../src/pages/application';
 import ApplicationsPage from '../../src/pages/applications';
 import { callFunction } from '../../src/services/cloud';
-import { setDevOpenid } from '../../src/services/dev-identity';
+import { devOpenid, setDevOpenid } from '../../src/services/dev-identity';
 import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
 
 /** Resident IDs of this file only (born 1986-04-21, a sequence per person): never bound to another person. */
@@ -92,6 +92,30 @@ async function workInWorkbench(...codes: string[]): Promise<void> {
 
 beforeAll(() => workInWorkbench('321000', '320100'));
 
+/** The staff of 扬州 (the transfer-in center these tests submit to) take an application through to 00 正常办结. */
+async function completeInWorkbench(id: string): Promise<void> {
+  const employee = devOpenid();
+  setDevOpenid('dev-staff-321000');
+  try {
+    for (const code of ['01', '02', '08', '00']) {
+      const moved = await callFunction('workbench', { action: 'advance', id, code });
+      if (!moved.ok) throw new Error(`advance ${code}: ${moved.message}`);
+    }
+  } finally {
+    setDevOpenid(employee);
+  }
+}
+
+/** The bodies the page sent to the functions since `spy` was set. */
+const sentBy = (spy: jest.SpyInstance<Promise<Response>, Parameters<typeof fetch>>) =>
+  spy.mock.calls.map(([, init]) => JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>);
+
+async function typeComment(container: Element, text: string): Promise<void> {
+  const field = await findElement<HTMLTextAreaElement>(container, '#application-rate-comment textarea');
+  field.value = text;
+  fireEvent.input(field);
+}
+
 /** Each test is a person of its own on the shared local host. */
 beforeEach(() => setDevOpenid(`page-apps-${Date.now()}-${Math.floor(Math.random() * 1e6)}`));
 afterEach(() => jest.restoreAllMocks());
@@ -156,7 +180,7 @@ describe('application detail page', () => {
     expect(steps).toEqual(['提交', '送达中心', '受理', '转出地确认', '协商中', '办结']);
     expect(container.querySelector('#application-steps .application-step-current .application-step-label')?.textContent).toBe('送达中心');
     expect(container.querySelectorAll('#application-steps .application-step-done')).toHaveLength(1);
-    expect(textOf(container, '#application-accept-by')).toMatch(/转入地中心应在 \d{4}-\d{2}-\d{2} 前受理（3 个工作日）/);
+    expect(textOf(container, '#application-accept-by')).toMatch(/扬州市住房公积金管理中心应在 \d{4}-\d{2}-\d{2} 前受理（3 个工作日）/);
     expect(container.querySelector('#application-overdue')).toBeNull();
 
     expect(textOf(container, '#application-center-321000')).toContain('转入地中心');
@@ -249,5 +273,111 @@ describe('application detail page', () => {
 
     expect(textOf(container, '.state-error')).toContain('没有找到这笔申请');
     expect(container.querySelector('#application-summary')).toBeNull();
+  });
+});
+
+describe('application detail page: 好差评', () => {
+  it('offers the five grades once the application is completed, and shows the rating given instead, which the function keeps', async () => {
+    const { id } = await submitTransfer();
+    await completeInWorkbench(id);
+    jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' });
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#application-status-label')).toBe('已办结');
+    const choices = Array.from(container.querySelectorAll('#application-rate [id^="application-rate-"]:not(#application-rate-comment):not(#application-rate-submit)'), (c) => [c.id, c.textContent]);
+    expect(choices).toEqual([
+      ['application-rate-5', '非常满意'],
+      ['application-rate-4', '满意'],
+      ['application-rate-3', '基本满意'],
+      ['application-rate-2', '不满意'],
+      ['application-rate-1', '非常不满意'],
+    ]);
+    const placeholder = (await findElement(container, '#application-rate-comment textarea')).getAttribute('placeholder') ?? '';
+    expect(placeholder).toContain('“不满意”或“非常不满意”时请写明原因');
+    expect(placeholder).toContain('中心将回访');
+    expect(container.querySelector('#application-rating')).toBeNull();
+
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    fireEvent.click(await findElement(container, '#application-rate-4'));
+    fireEvent.click(await findElement(container, '#application-rate-submit'));
+    await waitGone(container, '#application-rate');
+
+    expect(sentBy(fetchSpy)).toEqual([{ action: 'rate', id, score: 4 }]);
+    expect(textOf(container, '#application-rating-label')).toBe('满意');
+    expect(container.querySelector('#application-rating-follow-up')).toBeNull();
+    const stored = await callFunction<ApplicationView>('applications', { action: 'get', id });
+    expect(stored.ok && { score: stored.data.rating?.score, canRate: stored.data.canRate }).toEqual({ score: 4, canRate: false });
+  });
+
+  it('refuses 不满意 without a reason on the page and sends nothing', async () => {
+    const { id } = await submitTransfer();
+    await completeInWorkbench(id);
+    const container = await openDetail(id);
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    fireEvent.click(await findElement(container, '#application-rate-2'));
+    fireEvent.click(await findElement(container, '#application-rate-submit'));
+
+    expect(textOf(container, '#application-rate-error')).toBe('评价为不满意时，请写明原因，中心将回访处理');
+    await typeComment(container, ' 差 ');
+    fireEvent.click(await findElement(container, '#application-rate-submit'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(textOf(container, '#application-rate-error')).toBe('评价为不满意时，请写明原因，中心将回访处理');
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(container.querySelector('#application-rating')).toBeNull();
+  });
+
+  it('rates 非常不满意 with the reason and says the center will follow up', async () => {
+    const { id } = await submitTransfer();
+    await completeInWorkbench(id);
+    jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' });
+    const container = await openDetail(id);
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    fireEvent.click(await findElement(container, '#application-rate-1'));
+    await typeComment(container, '办理时间太长，电话一直打不通');
+    fireEvent.click(await findElement(container, '#application-rate-submit'));
+    await waitGone(container, '#application-rate');
+
+    expect(sentBy(fetchSpy)).toEqual([{ action: 'rate', id, score: 1, comment: '办理时间太长，电话一直打不通' }]);
+    expect(textOf(container, '#application-rating-label')).toBe('非常不满意');
+    expect(textOf(container, '#application-rating-comment')).toBe('办理时间太长，电话一直打不通');
+    expect(textOf(container, '#application-rating-follow-up')).toContain('中心将就您反映的问题进行回访');
+  });
+
+  it('shows the function’s refusal when the case was rated meanwhile', async () => {
+    const { id } = await submitTransfer();
+    await completeInWorkbench(id);
+    const container = await openDetail(id);
+    const first = await callFunction('applications', { action: 'rate', id, score: 5 });
+    expect(first.ok).toBe(true);
+    fireEvent.click(await findElement(container, '#application-rate-3'));
+    fireEvent.click(await findElement(container, '#application-rate-submit'));
+
+    const error = await findElement(container, '#application-rate-error');
+    expect(error.textContent).toContain('已经评价过');
+    expect(container.querySelector('#application-rating')).toBeNull();
+  });
+
+  it('shows the reason the function gives for the comment field', async () => {
+    const { id } = await submitTransfer();
+    await completeInWorkbench(id);
+    const container = await openDetail(id);
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async () =>
+      new Response(JSON.stringify({ ok: false, code: 'VALIDATION_FAILED', message: '提交的内容有误', fields: { comment: '评价内容包含不当用语' } })),
+    );
+    fireEvent.click(await findElement(container, '#application-rate-5'));
+    await typeComment(container, '很好');
+    fireEvent.click(await findElement(container, '#application-rate-submit'));
+
+    expect((await findElement(container, '#application-rate-error')).textContent).toBe('评价内容包含不当用语');
+  });
+
+  it('offers no rating while the application is still being handled', async () => {
+    const { id } = await submitTransfer();
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#application-status-label')).toBe('已送达中心');
+    expect(container.querySelector('#application-rate')).toBeNull();
+    expect(container.querySelector('#application-rating')).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { act, fireEvent, render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import type { ApplicationView, WorkbenchEntry } from '../../src/core/applications';
+import type { ApplicationView, FollowUpView, WorkbenchEntry } from '../../src/core/applications';
 import { idCheckChar } from '../../src/core/identity';
 import WorkbenchPage from '../../src/packages/portal/workbench';
 import WorkbenchDetailPage from '../../src/packages/portal/workbench-detail';
@@ -175,12 +175,51 @@ describe('workbench list page', () => {
     expect(textOf(container, '#workbench-summary')).toContain('其中 1 件已超过受理时限');
   });
 
-  it('says so when the center has no application', async () => {
-    jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify({ ok: true, data: [] })));
+  it('says so when the center has no application and no rating to follow up', async () => {
+    // a Response's body is read once: each call (list, followUps) gets its own
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response(JSON.stringify({ ok: true, data: [] })));
     setDevOpenid(STAFF);
     const container = await openList();
 
-    expect(textOf(container, '.state-empty')).toBe('本中心暂无待办申请');
+    expect(textOf(container, '#workbench-list .state-empty')).toBe('本中心暂无待办申请');
+    await findElement(container, '#workbench-follow-ups .state-empty');
+    expect(textOf(container, '#workbench-follow-ups .state-empty')).toBe('暂无需要回访的差评');
+  });
+
+  it('lists a low rating to follow up and closes it with the staff’s note, which the function keeps', async () => {
+    const submitted = await submitTransfer();
+    for (const code of ['01', '02', '08', '00']) {
+      const moved = await callFunction('workbench', { action: 'advance', id: submitted.id, code });
+      if (!moved.ok) throw new Error(`advance ${code}: ${moved.message}`);
+    }
+    setDevOpenid(submitted.employee);
+    const rated = await callFunction('applications', { action: 'rate', id: submitted.id, score: 2, comment: '窗口人员态度差，多跑了两次' });
+    setDevOpenid(STAFF);
+    if (!rated.ok) throw new Error(`rate: ${rated.message}`);
+    const container = await openList();
+
+    const item = await findElement(container, `#follow-up-${submitted.id}`);
+    expect(item.textContent).toContain('不满意');
+    expect(item.textContent).toContain('窗口人员态度差，多跑了两次');
+    expect(item.querySelector('.workbench-status')?.textContent).toBe('待回访');
+    expect(container.innerHTML).not.toContain('王小明');
+
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await press(container, `#follow-up-close-${submitted.id}`);
+    expect(textOf(container, `#follow-up-error-${submitted.id}`)).toBe('请填写回访处理情况');
+    expect(fetchSpy).not.toHaveBeenCalled();
+
+    await typeInto(container, `#follow-up-note-${submitted.id} textarea`, '已电话联系申请人，说明情况并致歉');
+    await press(container, `#follow-up-close-${submitted.id}`);
+    await waitForText(container, `#follow-up-${submitted.id} .workbench-status`, '已回访');
+    const sent = fetchSpy.mock.calls.map(([, init]) => JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>);
+    expect(sent).toEqual([{ action: 'closeFollowUp', id: submitted.id, note: '已电话联系申请人，说明情况并致歉' }]);
+    expect(textOf(container, `#follow-up-${submitted.id}`)).toContain('回访情况：已电话联系申请人，说明情况并致歉');
+    expect(container.querySelector(`#follow-up-note-${submitted.id}`)).toBeNull();
+    expect(container.querySelector(`#follow-up-close-${submitted.id}`)).toBeNull();
+
+    const stored = await callFunction<FollowUpView[]>('workbench', { action: 'followUps' });
+    expect(stored.ok && stored.data.find((f) => f.applicationId === submitted.id)).toMatchObject({ status: 'closed', note: '已电话联系申请人，说明情况并致歉' });
   });
 });
 
@@ -298,5 +337,188 @@ describe('workbench detail page', () => {
     expect(textOf(container, '.state-error .state-message')).toBe('仅中心工作人员可以使用申请工作台');
     expect(container.innerHTML).not.toContain('王小明');
     expect(container.innerHTML).not.toContain(docNumber);
+  });
+});
+
+describe('workbench detail page: certificates (代收代办)', () => {
+  // required here so that this block is the file's one addition
+  const { default: ApplicationPage } = jest.requireActual<typeof import('../../src/pages/application')>('../../src/pages/application');
+  const { createHash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+
+  const PDF = '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n';
+  const PDF_NAME = '贷款全部还清证明.pdf';
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+  /** An employee verifies and asks 扬州 (321000, the business center) for the certificate through 南京 (320100); then the page runs as 扬州's staff. */
+  async function submitCertificate(): Promise<Submitted> {
+    const employee = `page-workbench-cert-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+    const docNumber = freshId();
+    setDevOpenid(employee);
+    const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name: '王小明', docType: '01', docNumber });
+    if (!started.ok) throw new Error(`start: ${started.message}`);
+    const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
+    if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
+    const submitted = await callFunction<{ id: string }>('applications', {
+      action: 'submit',
+      type: 'certificate-loan-cleared',
+      requestId: `page-wb-cert-${Date.now()}-${sequence}`,
+      payload: { businessCenter: '321000', acceptingCenter: '320100', phone: PHONE },
+    });
+    if (!submitted.ok) throw new Error(`submit: ${submitted.message}`);
+    setDevOpenid(STAFF);
+    return { id: submitted.data.id, employee, docNumber };
+  }
+
+  /** What the H5 download does: the object URL's Blob and the `<a download>` clicked. */
+  function catchDownloads(): { blobs: Blob[]; anchors: { download: string; href: string; inPage: boolean }[] } {
+    const caught = { blobs: [] as Blob[], anchors: [] as { download: string; href: string; inPage: boolean }[] };
+    // jsdom has no object URLs
+    Object.defineProperty(URL, 'createObjectURL', {
+      configurable: true,
+      writable: true,
+      value: (blob: Blob) => {
+        caught.blobs.push(blob);
+        return `blob:test/${caught.blobs.length}`;
+      },
+    });
+    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      caught.anchors.push({ download: this.download, href: this.href, inPage: document.body.contains(this) });
+    });
+    return caught;
+  }
+  afterEach(() => {
+    delete (URL as { createObjectURL?: unknown }).createObjectURL;
+  });
+
+  const readText = (blob: Blob) =>
+    new Promise<string>((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.readAsText(blob);
+    });
+
+  async function pickFile(container: Element, file: File): Promise<void> {
+    const input = await findElement<HTMLInputElement>(container, 'input#workbench-document');
+    await act(async () => {
+      fireEvent.change(input, { target: { files: [file] } });
+    });
+  }
+
+  it('offers the business center’s staff the statuses allowed now, not the transfer codes', async () => {
+    const { id } = await submitCertificate();
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#workbench-status')).toContain('本中心为业务属地中心（出具证明）');
+    const buttons = Array.from(container.querySelectorAll('#workbench-set-status .workbench-codes [id^="workbench-status-"]'), (b) => [b.id, b.textContent]);
+    expect(buttons).toEqual([
+      ['workbench-status-accepted', '已受理'],
+      ['workbench-status-failed', '办理失败'],
+    ]);
+    expect(container.querySelector('#workbench-advance')).toBeNull();
+    // the certificate is asked for only once 已办结 is offered
+    expect(container.querySelector('#workbench-document')).toBeNull();
+    expect(container.querySelector('#workbench-reject-form')).not.toBeNull();
+  });
+
+  it('accepts, sets 办理中, completes with the PDF, and the employee’s detail then downloads it checked by its sha256', async () => {
+    const submitted = await submitCertificate();
+    confirmModals();
+    const container = await openDetail(submitted.id);
+
+    await press(container, '#workbench-status-accepted');
+    await waitForText(container, '#workbench-status-label', '已受理');
+    await typeInto(container, '#workbench-status-message input', '已核实贷款结清，正在出具证明');
+    await press(container, '#workbench-status-processing');
+    await waitForText(container, '#workbench-status-label', '办理中');
+    expect(textOf(container, '#workbench-timeline')).toContain('已核实贷款结清，正在出具证明');
+
+    // 已办结 without the certificate: said on the page, nothing sent
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await press(container, '#workbench-status-completed');
+    expect(textOf(container, '#workbench-status-error')).toBe('办结前请先选择出具的证明文件（PDF）');
+    expect(fetchSpy).not.toHaveBeenCalled();
+
+    // a file that is not a PDF is refused before sending
+    await pickFile(container, new File(['这不是 PDF'], '证明.pdf', { type: 'application/pdf' }));
+    await waitForText(container, '#workbench-status-error', '请选择 PDF 格式的证明文件');
+    expect(container.querySelector('#workbench-document-name')).toBeNull();
+
+    await pickFile(container, new File([PDF], PDF_NAME, { type: 'application/pdf' }));
+    await waitForText(container, '#workbench-document-name', `已选择：${PDF_NAME}`);
+    await press(container, '#workbench-status-completed');
+    await waitForText(container, '#workbench-status-label', '已办结');
+    const sent = fetchSpy.mock.calls.map(([, init]) => JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>);
+    expect(sent).toEqual([{ action: 'setStatus', id: submitted.id, status: 'completed', document: { name: PDF_NAME, contentBase64: base64(PDF) } }]);
+    expect(textOf(container, '#workbench-documents')).toContain(PDF_NAME);
+    expect(container.querySelector('#workbench-set-status')).toBeNull();
+
+    const seen = await employeeView(submitted);
+    expect(seen.status).toBe('completed');
+    expect(seen.documents).toEqual([{ id: expect.any(String), name: PDF_NAME, contentType: 'application/pdf', sha256: sha256(PDF), size: PDF.length }]);
+
+    // the employee opens it: fetched, checked, and downloaded through an <a download> in the page
+    setDevOpenid(submitted.employee);
+    const downloads = catchDownloads();
+    openWith({ id: submitted.id });
+    const detail = render(<ApplicationPage />).container;
+    const documentId = seen.documents[0].id;
+    await findElement(detail, `#document-open-${documentId}`);
+    expect(textOf(detail, `#document-${documentId}`)).toContain(PDF_NAME);
+    await press(detail, `#document-open-${documentId}`);
+    await waitFor(
+      () => {
+        if (downloads.anchors.length === 0) throw new Error('no download yet');
+      },
+      { timeout: SERVER_ANSWER_MS },
+    );
+    expect(downloads.anchors).toEqual([{ download: PDF_NAME, href: 'blob:test/1', inPage: true }]);
+    expect(await readText(downloads.blobs[0])).toBe(PDF);
+    expect(downloads.blobs[0].type).toBe('application/pdf');
+    expect(detail.querySelector('#document-error')).toBeNull();
+    expect(Array.from(document.querySelectorAll('a[download]'))).toEqual([]);
+  });
+
+  it('refuses a document whose content does not match the sha256 the application lists, and saves nothing', async () => {
+    const submitted = await submitCertificate();
+    for (const status of ['accepted', 'processing']) {
+      const moved = await callFunction('workbench', { action: 'setStatus', id: submitted.id, status });
+      if (!moved.ok) throw new Error(`setStatus ${status}: ${moved.message}`);
+    }
+    const completed = await callFunction('workbench', { action: 'setStatus', id: submitted.id, status: 'completed', document: { name: PDF_NAME, contentBase64: base64(PDF) } });
+    if (!completed.ok) throw new Error(`complete: ${completed.message}`);
+    const seen = await employeeView(submitted);
+
+    setDevOpenid(submitted.employee);
+    const downloads = catchDownloads();
+    // the content changed on the way
+    answerWith<{ contentBase64: string }>('document', (data) => ({ ...data, contentBase64: base64(PDF.replace('Catalog', 'Catalof')) }));
+    openWith({ id: submitted.id });
+    const detail = render(<ApplicationPage />).container;
+    await press(detail, `#document-open-${seen.documents[0].id}`);
+
+    expect((await findElement(detail, '#document-error')).textContent).toContain('文件校验失败');
+    expect(downloads.blobs).toEqual([]);
+    expect(downloads.anchors).toEqual([]);
+  });
+
+  it('shows the function’s refusal when completing without the certificate', async () => {
+    const submitted = await submitCertificate();
+    const accepted = await callFunction('workbench', { action: 'setStatus', id: submitted.id, status: 'accepted' });
+    if (!accepted.ok) throw new Error(accepted.message);
+    confirmModals();
+    // the page has picked one; the function gets none
+    const realFetch = globalThis.fetch;
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>;
+      return body.action === 'setStatus' ? realFetch(input, { ...init, body: JSON.stringify({ ...body, document: undefined }) }) : realFetch(input, init);
+    });
+    const container = await openDetail(submitted.id);
+    await pickFile(container, new File([PDF], PDF_NAME, { type: 'application/pdf' }));
+    await waitForText(container, '#workbench-document-name', `已选择：${PDF_NAME}`);
+    await press(container, '#workbench-status-completed');
+
+    await waitForText(container, '#workbench-status-error', '办结证明类申请请上传证明文件（PDF）');
+    expect(textOf(container, '#workbench-status-label')).toBe('已受理');
   });
 });

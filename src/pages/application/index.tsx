@@ -6,9 +6,10 @@ import {
   isFinal,
   STATUS_LABELS,
   TRANSFER_ACCEPT_WORKING_DAYS,
-  TRANSFER_STEPS,
   TYPE_LABELS,
+  stepsOf,
   type ApplicationView,
+  type DocumentView,
   type StepName,
 } from '../../core/applications';
 import { dialNumber } from '../../core/centers';
@@ -17,10 +18,10 @@ import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
 import { Timeline } from '../../components/timeline';
 import { applicationCalls } from '../../services/applications';
+import { openReceivedDocument } from '../../services/documents';
 import { useCall } from '../../services/use-call';
+import { RateCard, RatingCard } from './rating';
 import './index.scss';
-
-const MAIN_STEPS: readonly StepName[] = TRANSFER_STEPS;
 
 /** How often an open detail page asks again while the application is still moving. */
 export const REFRESH_MS = 15_000;
@@ -30,14 +31,15 @@ export const REFRESH_MS = 15_000;
  * application that ended off the path (withdrawn, rejected, failed) ends on that step instead.
  */
 function progressOf(view: ApplicationView): { steps: StepName[]; reached: number } {
-  const furthest = Math.max(0, ...[view.step, ...view.events.map((e) => e.step)].map((s) => MAIN_STEPS.indexOf(s)));
-  if (MAIN_STEPS.includes(view.step)) return { steps: [...MAIN_STEPS], reached: MAIN_STEPS.indexOf(view.step) };
-  return { steps: [...MAIN_STEPS.slice(0, furthest + 1), view.step], reached: furthest + 1 };
+  const main = stepsOf(view.type);
+  const furthest = Math.max(0, ...[view.step, ...view.events.map((e) => e.step)].map((s) => main.indexOf(s)));
+  if (main.includes(view.step)) return { steps: [...main], reached: main.indexOf(view.step) };
+  return { steps: [...main.slice(0, furthest + 1), view.step], reached: furthest + 1 };
 }
 
 function Progress({ view }: { view: ApplicationView }) {
   const { steps, reached } = progressOf(view);
-  const ended = !MAIN_STEPS.includes(view.step);
+  const ended = !stepsOf(view.type).includes(view.step);
   return (
     <View className='application-steps' id='application-steps'>
       {steps.map((step, i) => (
@@ -77,7 +79,53 @@ function sizeText(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** One application of the caller: where it stands, who handles it, what happened, and withdrawal while allowed. */
+/** The result documents (a certificate as PDF): each fetched on tap, checked against the listed sha256, then opened or saved. */
+function Documents({ view }: { view: ApplicationView }) {
+  const [opening, setOpening] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const open = async (doc: DocumentView) => {
+    if (opening) return;
+    setOpening(doc.id);
+    setError(undefined);
+    const got = await applicationCalls.document(view.id, doc.id);
+    const opened = got.ok ? await openReceivedDocument(got.data, doc.sha256) : got;
+    setOpening(undefined);
+    if (!opened.ok) setError(opened.message);
+  };
+  return (
+    <View className='card application-card' id='application-documents'>
+      {view.documents.length === 0 ? <Text className='application-muted'>暂无材料</Text> : null}
+      {view.documents.map((d) => (
+        <View key={d.id} className='application-row application-document' id={`document-${d.id}`}>
+          <View className='application-document-info'>
+            <Text className='application-row-label'>{d.name}</Text>
+            <Text className='application-muted'>{sizeText(d.size)}</Text>
+          </View>
+          <ActionButton
+            className='application-document-open'
+            id={`document-open-${d.id}`}
+            size='mini'
+            loading={opening === d.id}
+            disabled={opening !== undefined}
+            onClick={() => void open(d)}
+          >
+            下载查看
+          </ActionButton>
+        </View>
+      ))}
+      {error ? (
+        <Text className='application-error' id='document-error'>
+          {error}
+        </Text>
+      ) : null}
+    </View>
+  );
+}
+
+/**
+ * One application of the caller: where it stands, who handles it, what happened, withdrawal while allowed,
+ * and 好差评 once it has ended.
+ */
 export default function ApplicationPage() {
   const { params } = useRouter();
   const id = params.id ?? '';
@@ -110,11 +158,13 @@ export default function ApplicationPage() {
   if (got.status === 'loading') return <StateView status='loading' message='正在加载申请详情…' />;
   if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
   const view = updated ?? got.data;
+  // the center that receives the application and must accept it comes first
+  const [responsible] = view.centers;
 
   const withdraw = async () => {
     const answer = await Taro.showModal({
       title: '撤销申请',
-      content: '撤销后本次转移接续申请将终止，如需转移需重新提交。确定撤销吗？',
+      content: `撤销后本次${TYPE_LABELS[view.type]}申请将终止，如需办理需重新提交。确定撤销吗？`,
       confirmText: '确定撤销',
       cancelText: '再想想',
     });
@@ -141,20 +191,22 @@ export default function ApplicationPage() {
         <Text className='application-step-now' id='application-step'>
           当前环节：{view.step}
         </Text>
-        <Text className='application-muted' id='application-letter'>
-          联系函编号：{view.letterNumber ?? '受理后生成'}
-        </Text>
+        {view.letterNumber ? (
+          <Text className='application-muted' id='application-letter'>
+            联系函编号：{view.letterNumber}
+          </Text>
+        ) : null}
         <Text className='application-muted'>提交时间：{formatShanghai(new Date(view.createdAt))}</Text>
         <Progress view={view} />
       </View>
 
       <View className='card application-card' id='application-accept'>
         <Text id='application-accept-by'>
-          受理时限：转入地中心应在 {view.acceptBy} 前受理（{TRANSFER_ACCEPT_WORKING_DAYS} 个工作日）
+          受理时限：{responsible.name}应在 {view.acceptBy} 前受理（{TRANSFER_ACCEPT_WORKING_DAYS} 个工作日）
         </Text>
         {view.acceptOverdue ? (
           <Text className='application-overdue' id='application-overdue'>
-            已超过受理时限，转入地中心仍未受理。您可以拨打下方中心服务热线催办，或拨打 12329 住房公积金服务热线反映。
+            已超过受理时限，{responsible.name}仍未受理。您可以拨打下方中心服务热线催办，或拨打 12329 住房公积金服务热线反映。
           </Text>
         ) : null}
       </View>
@@ -176,15 +228,20 @@ export default function ApplicationPage() {
       <Timeline id='application-timeline' events={view.events} centers={view.centers} />
 
       <Text className='section-title'>材料</Text>
-      <View className='card application-card' id='application-documents'>
-        {view.documents.length === 0 ? <Text className='application-muted'>暂无材料</Text> : null}
-        {view.documents.map((d) => (
-          <View key={d.id} className='application-row application-document'>
-            <Text className='application-row-label'>{d.name}</Text>
-            <Text className='application-muted'>{sizeText(d.size)}</Text>
-          </View>
-        ))}
-      </View>
+      <Documents view={view} />
+
+      {view.rating ? (
+        <View>
+          <Text className='section-title'>办理评价</Text>
+          <RatingCard rating={view.rating} />
+        </View>
+      ) : null}
+      {view.canRate && !view.rating ? (
+        <View>
+          <Text className='section-title'>办理评价</Text>
+          <RateCard view={view} onRated={setUpdated} />
+        </View>
+      ) : null}
 
       {error ? (
         <Text className='application-error' id='application-error'>

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components';
-import { useRouter } from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
+import { CERTIFICATE_ITEMS, CERTIFICATE_TYPES } from '../../core/applications';
 import { toSummary, type CenterSummary, type CenterWithLinks } from '../../core/centers';
 import { itemById, MODE_LABELS } from '../../core/items';
 import { counterRoute } from '../../core/jump';
@@ -12,6 +13,9 @@ import { callFunction } from '../../services/cloud';
 import { jumpTo, type JumpAnswer } from '../../services/jump';
 import { myCenter } from '../../services/my-center';
 import './index.scss';
+
+/** The certificate an item applies for in the app (代收代办 items 2 and 8), if any. */
+const certificateOf = (itemId: number) => CERTIFICATE_TYPES.find((type) => CERTIFICATE_ITEMS[type] === itemId);
 
 type Picked = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; center: CenterSummary | undefined };
 
@@ -35,6 +39,7 @@ export default function ItemPage() {
   if (picked.status === 'loading') return <StateView status='loading' />;
   if (picked.status === 'error') return <StateView status='error' message={picked.message} />;
   const center = picked.center;
+  const certificate = certificateOf(item.id);
 
   const go = async () => {
     if (!center) return;
@@ -51,6 +56,19 @@ export default function ItemPage() {
         <Text className={`tag tag-${item.mode}`}>{MODE_LABELS[item.mode]}</Text>
         <Text className='item-guide'>{item.guide}</Text>
       </View>
+
+      {certificate ? (
+        <View className='card item-apply-card' id='item-apply-card'>
+          <Text className='item-apply-text'>在小程序内在线申请：受理地中心代收，业务属地中心出具证明，证明以 PDF 文件送回小程序。</Text>
+          <ActionButton
+            className='primary-button item-apply'
+            id='item-apply'
+            onClick={() => void Taro.navigateTo({ url: `/pages/certificate/index?type=${certificate}` })}
+          >
+            在线申请
+          </ActionButton>
+        </View>
+      ) : null}
 
       <Text className='section-title'>{item.mode === 'online' ? '办理中心（业务属地）' : '受理中心'}</Text>
       {center && !choosing ? (
@@ -78,7 +96,15 @@ export default function ItemPage() {
         </ActionButton>
       ) : null}
       {center && !choosing && item.mode !== 'online' ? (
-        <FallbackCard reason='本事项由两地中心协同办理，小程序内在线申请即将开放。' phone={center.phone} counter={counterRoute(center)} />
+        <FallbackCard
+          reason={
+            certificate
+              ? '本事项由两地中心协同办理。不便在线申请的，可拨打受理中心的服务热线咨询，或前往柜台办理。'
+              : '本事项由两地中心协同办理，小程序内在线申请即将开放。'
+          }
+          phone={center.phone}
+          counter={counterRoute(center)}
+        />
       ) : null}
       {fallback && fallback.target.kind === 'unavailable' ? (
         <FallbackCard reason={fallback.target.message} phone={fallback.center.phone} counter={fallback.counter} />

@@ -3,12 +3,14 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import {
   CENTER_ROLE_LABELS,
+  isCertificateType,
   isFinal,
   REASON_MAX,
   STATUS_LABELS,
   TRANSFER_CODES,
   TYPE_LABELS,
   WorkbenchEventSchema,
+  type CenterStatus,
   type TransferCode,
   type WorkbenchView,
 } from '../../../core/applications';
@@ -19,10 +21,12 @@ import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
 import { Timeline } from '../../../components/timeline';
 import { workbenchCalls } from '../../../services/applications';
+import { chooseChatPdf, readPickedFile, type DocumentOutcome, type PickedDocument } from '../../../services/documents';
+import { isH5 } from '../../../services/platform';
 import { useCall } from '../../../services/use-call';
 import './index.scss';
 
-type Form = 'advance' | 'reject' | 'material';
+type Form = 'advance' | 'status' | 'reject' | 'material';
 
 const docTypeLabel = (docType: string) => (docType in DOC_TYPES ? DOC_TYPES[docType as keyof typeof DOC_TYPES] : docType);
 
@@ -60,6 +64,9 @@ export default function WorkbenchDetailPage() {
   const [advanceMessage, setAdvanceMessage] = useState('');
   const [reason, setReason] = useState('');
   const [material, setMaterial] = useState('');
+  const [statusMessage, setStatusMessage] = useState('');
+  // the certificate to complete with (a PDF), picked before 已办结 is pressed
+  const [certificate, setCertificate] = useState<PickedDocument | undefined>(undefined);
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载申请…' />;
   if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
@@ -88,6 +95,8 @@ export default function WorkbenchDetailPage() {
     setAdvanceMessage('');
     setReason('');
     setMaterial('');
+    setStatusMessage('');
+    setCertificate(undefined);
     void Taro.showToast({ title: '已更新', icon: 'success' });
   };
 
@@ -98,6 +107,29 @@ export default function WorkbenchDetailPage() {
       title: '更新办理状态',
       content: `确定将申请更新为“${label}”？更新后将通知申请人，且不能撤回。`,
     });
+  };
+  const setStatus = (status: CenterStatus) => {
+    const message = statusMessage.trim() === '' ? undefined : statusMessage;
+    // the function refuses a certificate completed without it; say so before asking
+    if (status === 'completed' && isCertificateType(view.type) && !certificate) {
+      setErrors({ status: '办结前请先选择出具的证明文件（PDF）' });
+      return;
+    }
+    const attached = status === 'completed' && certificate ? { name: certificate.name, contentBase64: certificate.contentBase64 } : undefined;
+    void act('status', { action: 'setStatus', id: view.id, status, message, document: attached }, () => workbenchCalls.setStatus(view.id, status, { message, document: attached }), {
+      title: '更新办理状态',
+      content: `确定将申请更新为“${STATUS_LABELS[status]}”？${attached ? `证明文件“${attached.name}”将送达申请人，` : '更新后将通知申请人，'}且不能撤回。`,
+    });
+  };
+  const picked = (outcome: DocumentOutcome<PickedDocument> | undefined) => {
+    if (!outcome) return;
+    if (outcome.ok) {
+      setCertificate(outcome.data);
+      setErrors({});
+    } else {
+      setCertificate(undefined);
+      setErrors({ status: outcome.message });
+    }
   };
   const reject = () =>
     void act('reject', { action: 'reject', id: view.id, reason }, () => workbenchCalls.reject(view.id, reason), {
@@ -116,7 +148,8 @@ export default function WorkbenchDetailPage() {
 
   const final = isFinal(view.status);
   // only the responsible center may move the application; the function answers which moves it has now
-  const responsible = !final && (view.nextCodes.length > 0 || view.canReject);
+  const statuses = isCertificateType(view.type) ? view.nextStatuses : [];
+  const responsible = !final && (view.nextCodes.length > 0 || statuses.length > 0 || view.canReject);
   return (
     <View className='workbench-detail-page'>
       <View className='workbench-notice' id='workbench-view-notice'>
@@ -194,6 +227,55 @@ export default function WorkbenchDetailPage() {
             ))}
           </View>
           {errorOf('advance')}
+        </View>
+      ) : null}
+
+      {statuses.length > 0 ? (
+        <View className='card workbench-card' id='workbench-set-status'>
+          <Text className='workbench-form-title'>更新办理状态</Text>
+          <Input
+            className='workbench-input'
+            id='workbench-status-message'
+            type='text'
+            maxlength={REASON_MAX}
+            value={statusMessage}
+            placeholder='办理说明（选填），将显示给申请人'
+            onInput={(e) => setStatusMessage(e.detail.value)}
+          />
+          {statuses.includes('completed') ? (
+            <View className='workbench-document'>
+              <Text className='workbench-muted'>办结须上传出具的证明文件（PDF，不超过 10 MB），将送达申请人。</Text>
+              {isH5 ? (
+                <input
+                  className='workbench-document-input'
+                  id='workbench-document'
+                  type='file'
+                  accept='application/pdf'
+                  onChange={(e) => {
+                    const file = e.currentTarget.files?.[0];
+                    if (file) void readPickedFile(file).then(picked);
+                  }}
+                />
+              ) : (
+                <ActionButton className='workbench-button' id='workbench-document' size='mini' disabled={busy} onClick={() => void chooseChatPdf().then(picked)}>
+                  从聊天记录选择 PDF
+                </ActionButton>
+              )}
+              {certificate ? (
+                <Text className='workbench-document-name' id='workbench-document-name'>
+                  已选择：{certificate.name}
+                </Text>
+              ) : null}
+            </View>
+          ) : null}
+          <View className='workbench-codes'>
+            {statuses.map((status) => (
+              <ActionButton key={status} className='workbench-code' id={`workbench-status-${status}`} size='mini' disabled={busy} onClick={() => setStatus(status)}>
+                {STATUS_LABELS[status]}
+              </ActionButton>
+            ))}
+          </View>
+          {errorOf('status')}
         </View>
       ) : null}
 

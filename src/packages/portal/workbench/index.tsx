@@ -6,6 +6,7 @@ import { shanghaiDate } from '../../../core/time';
 import { StateView } from '../../../components/state-view';
 import { workbenchCalls } from '../../../services/applications';
 import { useCall } from '../../../services/use-call';
+import { FollowUps } from './follow-ups';
 import './index.scss';
 
 function Entry({ entry }: { entry: WorkbenchEntry }) {
@@ -34,31 +35,47 @@ function Entry({ entry }: { entry: WorkbenchEntry }) {
 }
 
 /**
- * Center staff: the applications forwarded to their center, overdue ones flagged. Everyone else is refused
- * by the function itself (FORBIDDEN), whose message this page shows.
+ * Center staff: the applications forwarded to their center, overdue ones flagged, and the low ratings to
+ * follow up. Everyone else is refused by the function itself (FORBIDDEN), whose message this page shows.
  */
 export default function WorkbenchPage() {
   const got = useCall(workbenchCalls.list, []);
+  const followUps = useCall(workbenchCalls.followUps, []);
   const shown = useRef(false);
   useDidShow(() => {
     // the first show is the mount; later ones follow a return from a detail where staff may have acted
-    if (shown.current) got.reload();
+    if (shown.current) {
+      got.reload();
+      followUps.reload();
+    }
     shown.current = true;
   });
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载本中心的申请…' />;
   if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
-  if (got.data.length === 0) return <StateView status='empty' message='本中心暂无待办申请' />;
 
   const overdue = got.data.filter((e) => e.acceptOverdue).length;
+  const open = followUps.status === 'ready' ? followUps.data.filter((f) => f.status === 'open').length : 0;
   return (
-    <View className='workbench-page' id='workbench-list'>
-      <Text className='section-title' id='workbench-summary'>
-        共 {got.data.length} 件{overdue > 0 ? `，其中 ${overdue} 件已超过受理时限` : ''}
-      </Text>
-      {got.data.map((entry) => (
-        <Entry key={entry.id} entry={entry} />
-      ))}
+    <View className='workbench-page'>
+      <View id='workbench-list'>
+        {got.data.length === 0 ? (
+          <StateView status='empty' message='本中心暂无待办申请' />
+        ) : (
+          <View>
+            <Text className='section-title' id='workbench-summary'>
+              共 {got.data.length} 件{overdue > 0 ? `，其中 ${overdue} 件已超过受理时限` : ''}
+            </Text>
+            {got.data.map((entry) => (
+              <Entry key={entry.id} entry={entry} />
+            ))}
+          </View>
+        )}
+      </View>
+      <View id='workbench-follow-ups'>
+        <Text className='section-title'>差评回访{open > 0 ? `（${open} 件待回访）` : ''}</Text>
+        <FollowUps got={followUps} />
+      </View>
     </View>
   );
 }

@@ -1,0 +1,140 @@
+import Taro from '@tarojs/taro';
+import sha256 from 'fast-sha256';
+import { isPdf } from '../core/center-api';
+import { isWeapp } from './platform';
+
+/**
+ * Result documents (certificates as PDF): reading the one a center's staff pick, and saving or opening the one
+ * an employee receives. The only module that knows how each platform handles files.
+ */
+
+/** What `applications.document` answers. */
+export interface DocumentContent {
+  name: string;
+  contentType: string;
+  sha256: string;
+  contentBase64: string;
+}
+
+/** A PDF picked by center staff, ready for `workbench.setStatus`. */
+export interface PickedDocument {
+  name: string;
+  contentBase64: string;
+  size: number;
+}
+
+export type DocumentOutcome<T> = { ok: true; data: T } | { ok: false; message: string };
+
+/** The limit the workbench function accepts (WorkbenchEventSchema's `document.contentBase64`). */
+export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
+
+
+/** Base64 to bytes on both platforms (WeChat has no atob). */
+export const bytesOf = (contentBase64: string) => new Uint8Array(Taro.base64ToArrayBuffer(contentBase64));
+
+/** Hex SHA-256: Web Crypto where the page has it (H5 on https or localhost), else fast-sha256 (pure JS). */
+export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  // WeChat has no Web Crypto, and browsers hide it on plain http
+  const digest = subtle ? new Uint8Array(await subtle.digest('SHA-256', bytes)) : sha256(bytes);
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A file name safe to write under the user data path and to offer as a download. */
+function safeName(name: string): string {
+  const cleaned = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim() || '证明';
+  return /\.pdf$/i.test(cleaned) ? cleaned : `${cleaned}.pdf`;
+}
+
+/**
+ * Checks a received document against the sha256 the application's view listed, then opens it: WeChat writes
+ * it to the user data path and opens it in its viewer (with the menu to forward or save); H5 downloads it.
+ */
+export async function openReceivedDocument(content: DocumentContent, expectedSha256: string): Promise<DocumentOutcome<void>> {
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = bytesOf(content.contentBase64);
+  } catch {
+    bytes = new Uint8Array(0);
+  }
+  if ((await sha256Hex(bytes)) !== expectedSha256.toLowerCase()) {
+    return { ok: false, message: '文件校验失败，文件可能在传输中损坏，请重试；仍失败请联系出具证明的中心' };
+  }
+  const name = safeName(content.name);
+  try {
+    if (isWeapp) {
+      const filePath = `${Taro.env.USER_DATA_PATH ?? ''}/${name}`;
+      await new Promise<void>((resolve, reject) =>
+        Taro.getFileSystemManager().writeFile({ filePath, data: content.contentBase64, encoding: 'base64', success: () => resolve(), fail: reject }),
+      );
+      await Taro.openDocument({ filePath, fileType: 'pdf', showMenu: true });
+    } else {
+      download(bytes, name, content.contentType || 'application/pdf');
+    }
+    return { ok: true, data: undefined };
+  } catch {
+    return { ok: false, message: '文件已下载但无法打开，请稍后重试' };
+  }
+}
+
+/** H5: a Blob behind an `<a download>` in the page, clicked once and removed. */
+function download(bytes: Uint8Array<ArrayBuffer>, name: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = name;
+  anchor.style.display = 'none';
+  document.body.appendChild(anchor);
+  anchor.click();
+  anchor.remove();
+  // revoking at once can cancel the download in some browsers
+  setTimeout(() => URL.revokeObjectURL?.(url), 30_000);
+}
+
+const UNREADABLE = { ok: false, message: '无法读取所选文件，请重新选择' } as const;
+
+/**
+ * Refuses what the workbench function would refuse anyway, before sending up to 10 MB. Files are read as
+ * base64 directly: Taro H5's arrayBufferToBase64 answers '' for an ArrayBuffer.
+ */
+function checked(name: string, contentBase64: string): DocumentOutcome<PickedDocument> {
+  let bytes: Uint8Array;
+  try {
+    bytes = bytesOf(contentBase64);
+  } catch {
+    return UNREADABLE;
+  }
+  if (!isPdf(bytes)) return { ok: false, message: '请选择 PDF 格式的证明文件' };
+  if (bytes.length > DOCUMENT_MAX_BYTES) return { ok: false, message: '证明文件不超过 10 MB' };
+  return { ok: true, data: { name, contentBase64, size: bytes.length } };
+}
+
+/** H5: reads the file picked in an `<input type="file">`. */
+export function readPickedFile(file: File): Promise<DocumentOutcome<PickedDocument>> {
+  if (file.size > DOCUMENT_MAX_BYTES) return Promise.resolve({ ok: false, message: '证明文件不超过 10 MB' });
+  return new Promise((resolve) => {
+    const reader = new FileReader();
+    // a data URL: "data:<type>;base64,<content>"
+    reader.onload = () => resolve(typeof reader.result === 'string' ? checked(file.name, reader.result.slice(reader.result.indexOf(',') + 1)) : UNREADABLE);
+    reader.onerror = () => resolve(UNREADABLE);
+    reader.readAsDataURL(file);
+  });
+}
+
+/** WeChat: picks a PDF from a chat and reads it; `undefined` when the person cancels. */
+export async function chooseChatPdf(): Promise<DocumentOutcome<PickedDocument> | undefined> {
+  let file: { path: string; name: string };
+  try {
+    const chosen = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: ['pdf'] });
+    file = chosen.tempFiles[0];
+    if (!file) return undefined;
+  } catch {
+    return undefined;
+  }
+  try {
+    const data = Taro.getFileSystemManager().readFileSync(file.path, 'base64');
+    return typeof data === 'string' ? checked(file.name, data) : UNREADABLE;
+  } catch {
+    return UNREADABLE;
+  }
+}
