@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
-import { SubmittedDataSchema } from '../../tools/center-sim/contract';
+import { deliveryProblems, SubmittedDataSchema } from '../../tools/center-sim/contract';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
 
 jest.setTimeout(20_000);
@@ -22,7 +22,11 @@ interface PlatformCall {
   centerCode: string;
   webhookId: string;
   verified: boolean;
-  body: { type: string; timestamp: string; data: { applicationId: string; status: string } };
+  body: {
+    type: string;
+    timestamp: string;
+    data: { applicationId: string; status: string; documents?: { name: string; contentType: string; sha256: string; contentBase64: string }[] };
+  };
 }
 interface Platform {
   origin: string;
@@ -85,6 +89,60 @@ function submitted(applicationId: string, platformOrigin: string) {
       callbackUrl: `${platformOrigin}/callbacks/${YANGZHOU}`,
     },
   };
+}
+
+/** A certificate application (代收代办): Yangzhou issues it (business), Nanjing took the request (accepting). */
+function certificate(type: 'application.submitted' | 'application.copy', applicationId: string, platformOrigin: string) {
+  const role = type === 'application.submitted' ? 'business' : 'accepting';
+  const to = type === 'application.submitted' ? YANGZHOU : NANJING;
+  return {
+    type,
+    timestamp: new Date().toISOString(),
+    data: {
+      applicationId,
+      applicationType: 'certificate-loan-cleared',
+      letterNumber: null,
+      role,
+      centers: [
+        { code: YANGZHOU, role: 'business' },
+        { code: NANJING, role: 'accepting' },
+      ],
+      applicant: { name: '张三', docType: '01', docNumber: DOC_NUMBER },
+      form: { businessCenter: YANGZHOU, acceptingCenter: NANJING, phone: '13812345678' },
+      submittedAt: new Date().toISOString(),
+      acceptBy: '2025-01-20',
+      callbackUrl: `${platformOrigin}/callbacks/${to}`,
+    },
+  };
+}
+
+const completed = (applicationId: string, documents: unknown[]) => ({
+  type: 'application.completed',
+  timestamp: new Date().toISOString(),
+  data: { applicationId, applicationType: 'certificate-loan-cleared', completedAt: new Date().toISOString(), documents },
+});
+
+/** The structure a PDF reader relies on: header, every xref offset at its `n 0 obj`, startxref at `xref`, %%EOF. */
+function pdfStructureProblems(pdf: Buffer): string[] {
+  const text = pdf.toString('latin1');
+  const problems: string[] = [];
+  if (!text.startsWith('%PDF-1.')) problems.push('no header');
+  if (!/%%EOF\n?$/.test(text)) problems.push('no %%EOF at the end');
+  const startxref = Number(/startxref\n(\d+)\n%%EOF/.exec(text)?.[1]);
+  if (text.slice(startxref, startxref + 4) !== 'xref') return [...problems, `startxref ${startxref} does not point at xref`];
+  const [, first, count] = /^xref\n(\d+) (\d+)\n/.exec(text.slice(startxref)) ?? [];
+  const entries = text.slice(startxref).split('\n').slice(2, 2 + Number(count));
+  entries.forEach((entry, i) => {
+    const n = Number(first) + i;
+    if (`${entry}\n`.length !== 20) problems.push(`xref entry ${n} is not 20 bytes`);
+    const [offset, , kind] = entry.split(' ');
+    if (kind === 'n' && !text.startsWith(`${n} 0 obj`, Number(offset))) problems.push(`object ${n} is not at ${Number(offset)}`);
+  });
+  const length = Number(/\/Length (\d+) >>\nstream\n/.exec(text)?.[1]);
+  const stream = /stream\n([\s\S]*?)endstream/.exec(text)?.[1] ?? '';
+  if (stream.length !== length) problems.push(`stream is ${stream.length} bytes, /Length says ${length}`);
+  if (!/trailer\n<< \/Size \d+ \/Root 1 0 R >>/.test(text)) problems.push('no trailer naming the catalog');
+  return problems;
 }
 
 const withdrawn = (applicationId: string) => ({
@@ -356,6 +414,93 @@ describe('the center simulator (center side of the center interface)', () => {
     expect(html).toContain('正常办结');
     expect(html).not.toContain(DOC_NUMBER);
     expect(html).not.toContain('张三');
+  });
+
+  it('runs a certificate application: accepted, processing, then completed with a generated PDF whose sha256 verifies', async () => {
+    const body = certificate('application.submitted', 'appcert0001', platform.origin);
+    expect(SubmittedDataSchema.safeParse(body.data).success).toBe(true);
+    expect(await deliver(YANGZHOU, body)).toMatchObject({ status: 200, body: { received: true } });
+
+    await waitFor(() => platform.calls.length >= 3, 'three callbacks');
+    await sleep(100); // and no more than three
+    expect(platform.calls.map((c) => [c.centerCode, c.verified, c.body.data.status])).toEqual([
+      [YANGZHOU, true, 'accepted'],
+      [YANGZHOU, true, 'processing'],
+      [YANGZHOU, true, 'completed'],
+    ]);
+    expect(platform.calls.slice(0, 2).map((c) => c.body.data.documents)).toEqual([undefined, undefined]);
+    const [doc, ...more] = platform.calls[2].body.data.documents ?? [];
+    expect(more).toEqual([]);
+    expect(doc).toMatchObject({ name: '个人住房贷款全部还清证明.pdf', contentType: 'application/pdf' });
+    const pdf = Buffer.from(doc.contentBase64, 'base64');
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(doc.sha256);
+    expect(pdfStructureProblems(pdf)).toEqual([]);
+    expect(pdf.toString('latin1')).toContain('(Certificate appcert0001) Tj');
+
+    // what a test compares with the file the employee downloads
+    const [record] = sim.received;
+    expect(record).toMatchObject({ type: 'application.submitted', applicationType: 'certificate-loan-cleared', letterNumber: null, verified: true, problems: [], answer: 200 });
+    expect(record.callbacks.map((c) => [c.status, c.httpStatus])).toEqual([
+      ['accepted', 200],
+      ['processing', 200],
+      ['completed', 200],
+    ]);
+    expect(record.callbacks[2].documents).toEqual([{ name: doc.name, contentType: 'application/pdf', sha256: doc.sha256, size: pdf.length }]);
+
+    // a script set over HTTP may ask for the PDF too; the platform's 400 ends the script there
+    expect((await control('POST', '/_control/script', { type: 'certificate-deposit-use', steps: ['accepted', { status: 'completed', generatedPdf: 'yes' }] })).status).toBe(400);
+    expect((await control('POST', '/_control/script', { type: 'certificate-deposit-use', steps: [{ status: 'completed', generatedPdf: true }, 'failed'] })).status).toBe(200);
+    platform.respond = () => ({ status: 400, body: { ok: false, code: 'VALIDATION_FAILED', message: 'no', fields: { 'data.status': 'no' } } });
+    const other = { ...body, data: { ...body.data, applicationId: 'appcert0002', applicationType: 'certificate-deposit-use' } };
+    expect((await deliver(YANGZHOU, other)).status).toBe(200);
+    await waitFor(() => platform.calls.length >= 4, 'the scripted callback');
+    await sleep(100);
+    expect(platform.calls.slice(3).map((c) => [c.body.data.status, c.body.data.documents?.[0].name])).toEqual([['completed', '贷款职工住房公积金缴存使用证明.pdf']]);
+  });
+
+  it("accepts the accepting center's copy and the completion notice without calling anybody back, and lists them", async () => {
+    const copy = await deliver(NANJING, certificate('application.copy', 'appcert0003', platform.origin));
+    expect(copy).toMatchObject({ status: 200, body: { received: true } });
+    const pdf = { name: '个人住房贷款全部还清证明.pdf', contentType: 'application/pdf', sha256: 'a'.repeat(64), size: 812 };
+    expect((await deliver(NANJING, completed('appcert0003', [pdf]))).status).toBe(200);
+    await sleep(150);
+    expect(platform.calls).toEqual([]);
+    expect(sim.received.map((d) => [d.centerCode, d.type, d.applicationType, d.verified, d.answer, d.problems, d.callbacks.length])).toEqual([
+      [NANJING, 'application.copy', 'certificate-loan-cleared', true, 200, [], 0],
+      [NANJING, 'application.completed', 'certificate-loan-cleared', true, 200, [], 0],
+    ]);
+    expect(sim.received[1].documents).toEqual([pdf]);
+
+    const html = await (await request(`${sim.origin}/received`, { dispatcher: agent })).body.text();
+    for (const label of ['代收抄送', '办结通知', '个人住房贷款全部还清证明', pdf.sha256]) expect(html).toContain(label);
+    expect(html).not.toContain(DOC_NUMBER);
+  });
+
+  it('names where a certificate delivery departs from the contract', async () => {
+    const origin = platform.origin;
+    const copy = certificate('application.copy', 'appcert0004', origin);
+    const asSubmitted = certificate('application.submitted', 'appcert0004', origin);
+    expect(deliveryProblems(copy, { centerCode: NANJING })).toEqual([]);
+    expect(deliveryProblems(asSubmitted, { centerCode: YANGZHOU })).toEqual([]);
+    // sent to the wrong center, or with a letter number, or a copy that says it is the business center's
+    expect(deliveryProblems(asSubmitted, { centerCode: NANJING })).toEqual([expect.stringContaining('data.role')]);
+    expect(deliveryProblems({ ...asSubmitted, data: { ...asSubmitted.data, letterNumber: '3210002501150001' } })).toEqual([expect.stringContaining('data.letterNumber')]);
+    expect(deliveryProblems({ ...copy, data: { ...copy.data, role: 'business' } })).toEqual([expect.stringContaining('data.role')]);
+    expect(deliveryProblems({ ...copy, data: { ...copy.data, form: { ...copy.data.form, businessCenter: '110000' } } })).toEqual([expect.stringContaining('data.centers')]);
+    // a completion notice lists at least one PDF, by its metadata
+    const meta = { name: 'a.pdf', contentType: 'application/pdf', sha256: 'b'.repeat(64), size: 10 };
+    expect(deliveryProblems(completed('appcert0004', [meta]))).toEqual([]);
+    expect(deliveryProblems(completed('appcert0004', []))).toEqual([expect.stringContaining('data.documents')]);
+    expect(deliveryProblems(completed('appcert0004', [{ ...meta, contentType: 'image/png' }]))).toEqual([expect.stringContaining('data.documents')]);
+    expect(deliveryProblems(completed('appcert0004', [{ ...meta, size: undefined }]))).toEqual([expect.stringContaining('data.documents.0.size')]);
+    // a certificate withdrawal has no letter number either
+    const w = withdrawn('appcert0004');
+    expect(deliveryProblems({ ...w, data: { ...w.data, applicationType: 'certificate-loan-cleared', letterNumber: null } })).toEqual([]);
+
+    // the simulator still answers 200: it records what is wrong, it does not refuse
+    const res = await deliver(NANJING, asSubmitted);
+    expect(res.status).toBe(200);
+    expect(sim.received[0].problems).toEqual([expect.stringContaining('data.role')]);
   });
 
   it('still serves the hall pages', async () => {

@@ -1,20 +1,30 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
-import type { CallbackDocument, StatusCallback } from './contract';
+import { APPLICATION_TYPE_LABELS, type CallbackDocument, type DocumentMeta, type StatusCallback } from './contract';
+import { certificatePdf } from './pdf';
 
 /** One status a simulated center reports, after `delayMs` (default: the simulator's callbackDelayMs). */
 export interface ScriptStep {
   status: string;
   message?: string;
   documents?: { name: string; contentType: string; content: string | Uint8Array }[];
+  /** Attach the certificate the simulator issues for this application: a one-page PDF (pdf.ts), named after its type. */
+  generatedPdf?: boolean;
   delayMs?: number;
 }
 /** What the center does after accepting an application: a code alone or a step, one after another. */
 export type Script = readonly (string | ScriptStep)[];
 
-/** A transfer that goes through without a hitch. */
-export const DEFAULT_SCRIPTS: Readonly<Record<string, Script>> = { transfer: ['01', '02', '08', '00'] };
+/** A certificate issued without a hitch: accepted, in progress, completed with the PDF. */
+const CERTIFICATE_SCRIPT: Script = ['accepted', 'processing', { status: 'completed', generatedPdf: true }];
+
+/** What each type's center does when nobody said otherwise: a transfer or a certificate that goes through. */
+export const DEFAULT_SCRIPTS: Readonly<Record<string, Script>> = {
+  transfer: ['01', '02', '08', '00'],
+  'certificate-loan-cleared': CERTIFICATE_SCRIPT,
+  'certificate-deposit-use': CERTIFICATE_SCRIPT,
+};
 
 /** One attempt at one callback, as the simulator sent it. */
 export interface SentCallback {
@@ -27,6 +37,8 @@ export interface SentCallback {
   httpStatus: number | null;
   /** The platform's answer when it was JSON. */
   response?: unknown;
+  /** The documents the callback carried, without their content (the same on every attempt). */
+  documents?: DocumentMeta[];
   error?: string;
 }
 
@@ -60,6 +72,9 @@ export interface ScriptRun {
   url: string;
   secret: string;
   applicationId: string;
+  applicationType: string;
+  /** The center calling back (named in a generated certificate). */
+  centerCode: string;
   script: Script;
   /** Where each attempt is recorded. */
   log: SentCallback[];
@@ -106,9 +121,12 @@ export class CallbackRunner {
       const step = typeof entry === 'string' ? { status: entry } : entry;
       if (!(await job.sleep(step.delayMs ?? this.options.delayMs))) return;
       const webhookId = `msg_${randomUUID().replace(/-/g, '')}`;
-      const body = JSON.stringify(callbackBody(run.applicationId, step));
+      const callback = callbackBody(run, step);
+      const body = JSON.stringify(callback);
+      const documents = callback.data.documents?.map(({ name, contentType, sha256, contentBase64 }) => ({ name, contentType, sha256, size: Buffer.from(contentBase64, 'base64').length }));
       for (let attempt = 1; ; attempt++) {
         const sent = await post(job, run, webhookId, step.status, body, attempt);
+        if (documents) sent.documents = documents;
         run.log.push(sent);
         if (job.stopped) return;
         if (sent.httpStatus !== null && sent.httpStatus < 300) break;
@@ -120,15 +138,23 @@ export class CallbackRunner {
   }
 }
 
-function callbackBody(applicationId: string, step: ScriptStep): StatusCallback {
-  const documents: CallbackDocument[] | undefined = step.documents?.map((d) => {
-    const content = Buffer.from(d.content);
-    return { name: d.name, contentType: d.contentType, sha256: createHash('sha256').update(content).digest('hex'), contentBase64: content.toString('base64') };
-  });
+function callbackBody(run: ScriptRun, step: ScriptStep): StatusCallback {
+  const now = new Date();
+  const files = [...(step.documents ?? [])];
+  if (step.generatedPdf) {
+    const label = APPLICATION_TYPE_LABELS[run.applicationType];
+    files.push({ name: label ? `${label}.pdf` : `certificate-${run.applicationId}.pdf`, contentType: 'application/pdf', content: certificatePdf(run.applicationId, run.applicationType, run.centerCode, now) });
+  }
+  const documents: CallbackDocument[] | undefined = files.length
+    ? files.map((d) => {
+        const content = Buffer.from(d.content);
+        return { name: d.name, contentType: d.contentType, sha256: createHash('sha256').update(content).digest('hex'), contentBase64: content.toString('base64') };
+      })
+    : undefined;
   return {
     type: 'application.status',
-    timestamp: new Date().toISOString(),
-    data: { applicationId, status: step.status, ...(step.message ? { message: step.message } : {}), ...(documents ? { documents } : {}) },
+    timestamp: now.toISOString(),
+    data: { applicationId: run.applicationId, status: step.status, ...(step.message ? { message: step.message } : {}), ...(documents ? { documents } : {}) },
   };
 }
 

@@ -10,7 +10,8 @@ export function scriptProblem(value: unknown): string | undefined {
   for (const step of value) {
     if (typeof step === 'string') continue;
     const s = step as Record<string, unknown> | null;
-    if (typeof s !== 'object' || s === null || typeof s.status !== 'string') return 'each step is a status code or { status, message?, delayMs?, documents? }';
+    if (typeof s !== 'object' || s === null || typeof s.status !== 'string') return 'each step is a status code or { status, message?, delayMs?, documents?, generatedPdf? }';
+    if (s.generatedPdf !== undefined && typeof s.generatedPdf !== 'boolean') return 'generatedPdf must be a boolean';
     if (s.message !== undefined && typeof s.message !== 'string') return 'message must be a string';
     if (s.delayMs !== undefined && !(Number.isInteger(s.delayMs) && (s.delayMs as number) >= 0)) return 'delayMs must be a non-negative integer';
     const docs = s.documents;

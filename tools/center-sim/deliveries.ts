@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { maskDocNumber, maskName } from '../../src/core/identity';
 import type { CallbackRunner, Script, SentCallback } from './callbacks';
-import { deliveryProblems } from './contract';
+import { deliveryProblems, type DocumentMeta } from './contract';
 import { DEFAULT_RETRY_AFTER_SECONDS, DEFAULT_SLOW_MS, type FaultMode, type Faults } from './faults';
 
 /** One attempt the platform made at the delivery endpoint, whatever became of it. */
@@ -14,6 +14,8 @@ export interface ReceivedDelivery {
   /** From the body when it was JSON (even unverified, to help find out why). */
   type: string | null;
   applicationId: string | null;
+  /** `transfer`, `certificate-loan-cleared`, ... from the body. */
+  applicationType: string | null;
   letterNumber: string | null;
   /** Only masked: the simulator never keeps the applicant's full name or number. */
   applicantMasked: string | null;
@@ -29,6 +31,8 @@ export interface ReceivedDelivery {
   at: string;
   /** The script's callbacks for this delivery, each attempt with the platform's answer. */
   callbacks: SentCallback[];
+  /** What an `application.completed` says of the certificate (name, type, sha256, size), as sent. */
+  documents?: DocumentMeta[];
 }
 
 export interface DeliveryContext {
@@ -74,6 +78,10 @@ export class Pending {
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(' ') : (value ?? ''));
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
+const documentMeta = (d: unknown): DocumentMeta => {
+  const o = (typeof d === 'object' && d !== null ? d : {}) as Record<string, unknown>;
+  return { name: String(o.name ?? ''), contentType: String(o.contentType ?? ''), sha256: String(o.sha256 ?? ''), size: typeof o.size === 'number' ? o.size : 0 };
+};
 
 /**
  * POST /centers/:code/applications: the center's endpoint. Faults first (a center that is down answers the
@@ -118,16 +126,18 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
         centerCode: code,
         type: str(envelope.type),
         applicationId: str(data.applicationId),
+        applicationType: str(data.applicationType),
         letterNumber: str(data.letterNumber),
         applicantMasked: str(applicant.name) && maskName(applicant.name as string),
         docNumberMasked: str(applicant.docNumber) && maskDocNumber(applicant.docNumber as string),
         verified,
-        problems: body === undefined ? ['body is not JSON'] : deliveryProblems(body),
+        problems: body === undefined ? ['body is not JSON'] : deliveryProblems(body, { centerCode: code }),
         fault: null,
         duplicate: false,
         answer: null,
         at: new Date().toISOString(),
         callbacks: [],
+        ...(envelope.type === 'application.completed' && Array.isArray(data.documents) ? { documents: data.documents.map(documentMeta) } : {}),
       };
       ctx.received.push(record);
       const answer = (status: number, payload: object) => {
@@ -167,12 +177,16 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
         const url = ctx.callbackUrlFor(code, data.callbackUrl);
         if (script && url && !withdrawn.has(appKey)) {
           // runs on timers: the answer goes out now, the platform does not wait for the center's work
-          ctx.runner.start(appKey, { url, secret, applicationId: record.applicationId as string, script, log: record.callbacks });
+          const applicationType = record.applicationType ?? '';
+          ctx.runner.start(appKey, { url, secret, applicationId: record.applicationId as string, applicationType, centerCode: code, script, log: record.callbacks });
         }
       } else if (envelope.type === 'application.withdrawn') {
         withdrawn.add(appKey);
         ctx.runner.stop(appKey);
-      } // other types: accepted and ignored, as the contract asks of centers
+      }
+      // application.copy (the accepting center's copy of a certificate application) and application.completed
+      // (the certificate was issued) are recorded and answered; the accepting center does not call back.
+      // Other types: accepted and ignored, as the contract asks of centers.
       accepted.add(`${code}/${record.id}`);
       return answer(200, { received: true });
     });

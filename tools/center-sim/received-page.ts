@@ -1,9 +1,9 @@
-import { TRANSFER_STATUS_NAMES } from './contract';
+import { APPLICATION_TYPE_LABELS, DELIVERY_TYPE_LABELS, statusName } from './contract';
 import type { ReceivedDelivery } from './deliveries';
 
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const TYPE_LABELS: Record<string, string> = { 'application.submitted': '提交申请', 'application.withdrawn': '撤销申请' };
+const TYPE_LABELS: Record<string, string> = DELIVERY_TYPE_LABELS;
 
 const time = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 const cell = (value: string | null) => `<td>${value === null || value === '' ? '—' : escapeHtml(value)}</td>`;
@@ -17,12 +17,19 @@ function answerText(d: ReceivedDelivery): string {
 function callbacksText(d: ReceivedDelivery): string {
   if (d.callbacks.length === 0) return '<td>—</td>';
   const items = d.callbacks.map((c) => {
-    const name = TRANSFER_STATUS_NAMES[c.status] ?? '';
+    const name = statusName(c.status);
     const code = (c.response as { code?: unknown } | undefined)?.code;
     const outcome = c.httpStatus === null ? `失败：${c.error ?? '无应答'}` : `${c.httpStatus}${typeof code === 'string' ? ` ${code}` : ''}`;
-    return `<li>${escapeHtml(`${time(c.at)} ${c.status} ${name}${c.attempt > 1 ? `（第 ${c.attempt} 次）` : ''} → ${outcome}`)}</li>`;
+    const docs = (c.documents ?? []).map((doc) => `，附 ${doc.name}（${doc.size} 字节，sha256 ${doc.sha256}）`).join('');
+    return `<li>${escapeHtml(`${time(c.at)} ${c.status} ${name}${docs}${c.attempt > 1 ? `（第 ${c.attempt} 次）` : ''} → ${outcome}`)}</li>`;
   });
   return `<td><ul>${items.join('')}</ul></td>`;
+}
+
+/** The certificate an `application.completed` describes (its content never travels to the accepting center). */
+function documentsText(d: ReceivedDelivery): string {
+  if (!d.documents?.length) return '<td>—</td>';
+  return `<td><ul>${d.documents.map((doc) => `<li>${escapeHtml(`${doc.name}（${doc.contentType}，${doc.size} 字节，sha256 ${doc.sha256}）`)}</li>`).join('')}</ul></td>`;
 }
 
 /** GET /received: what the simulated centers received, newest first. Personal data only masked. */
@@ -31,13 +38,14 @@ export function receivedPage(received: readonly ReceivedDelivery[]): string {
     .reverse()
     .map(
       (d) =>
-        `<tr>${cell(time(d.at))}${cell(d.centerCode)}${cell(d.type ? (TYPE_LABELS[d.type] ?? d.type) : null)}${cell(d.applicationId)}${cell(d.letterNumber)}` +
+        `<tr>${cell(time(d.at))}${cell(d.centerCode)}${cell(d.type ? (TYPE_LABELS[d.type] ?? d.type) : null)}` +
+        `${cell(d.applicationType ? (APPLICATION_TYPE_LABELS[d.applicationType] ?? d.applicationType) : null)}${cell(d.applicationId)}${cell(d.letterNumber)}` +
         `${cell(d.applicantMasked)}${cell(d.docNumberMasked)}${cell(d.verified ? '通过' : '未通过')}${cell(answerText(d))}` +
-        `${cell(d.problems.length ? d.problems.join('；') : null)}${callbacksText(d)}</tr>`,
+        `${cell(d.problems.length ? d.problems.join('；') : null)}${callbacksText(d)}${documentsText(d)}</tr>`,
     )
     .join('');
   const table = received.length
-    ? `<table border="1" cellpadding="4"><thead><tr><th>时间</th><th>中心</th><th>类型</th><th>申请编号</th><th>联系函编号</th><th>申请人</th><th>证件号码</th><th>签名</th><th>应答</th><th>与接口文档不符</th><th>回调</th></tr></thead><tbody>${rows}</tbody></table>`
+    ? `<table border="1" cellpadding="4"><thead><tr><th>时间</th><th>中心</th><th>推送</th><th>申请类型</th><th>申请编号</th><th>联系函编号</th><th>申请人</th><th>证件号码</th><th>签名</th><th>应答</th><th>与接口文档不符</th><th>回调</th><th>证明文件</th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p id="empty">尚未收到任何推送。</p>';
   return (
     `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>中心模拟器：收到的推送</title></head>` +

@@ -13,7 +13,8 @@ export type { Fault, FaultMode } from './faults';
 /**
  * A reference city-center server on loopback HTTPS: each center's online hall (where a fully-online jump
  * lands) and the center side of the center interface (docs/center-api.md): it verifies and records the
- * platform's deliveries, calls back with a script of status codes, and lets tests inject faults.
+ * platform's deliveries (the accepting center's copy and completion notice of a certificate too), calls back
+ * with a script of statuses (a generated PDF certificate when asked), and lets tests inject faults.
  */
 export interface CenterSim {
   /** https://localhost:<port> */
@@ -52,7 +53,10 @@ export interface CenterSimOptions {
   callbackDelayMs?: number;
   /** Retries of a callback the platform did not take (network error, 5xx, 429); default 2. */
   callbackRetries?: number;
-  /** Per application type; default for transfer: 01, 02, 08, 00. An empty script sends nothing. */
+  /**
+   * Per application type; default for transfer: 01, 02, 08, 00; for certificates: accepted, processing, completed
+   * with a generated PDF. An empty script sends nothing.
+   */
   script?: Readonly<Record<string, Script>>;
 }
 
