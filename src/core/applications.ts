@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DOCUMENT_MAX_BYTES } from './center-api';
 
 
 /**
@@ -26,7 +27,7 @@ export const isFinal = (status: ApplicationStatus) => FINAL_STATUSES.includes(st
 /** Certificates handled 代收代办: item 8 (贷款全部还清证明) and item 2 (缴存使用证明). */
 export const CERTIFICATE_TYPES = ['certificate-loan-cleared', 'certificate-deposit-use'] as const;
 export type CertificateType = (typeof CERTIFICATE_TYPES)[number];
-export const isCertificateType = (type: ApplicationType): type is CertificateType => (CERTIFICATE_TYPES as readonly string[]).includes(type);
+export const isCertificateType = (value: unknown): value is CertificateType => typeof value === 'string' && (CERTIFICATE_TYPES as readonly string[]).includes(value);
 
 export const APPLICATION_TYPES = ['transfer', ...CERTIFICATE_TYPES] as const;
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
@@ -376,7 +377,7 @@ export const WorkbenchEventSchema = z.discriminatedUnion(
       document: z
         .object({
           name: z.string({ error: '缺少文件名' }).trim().min(1, '缺少文件名').max(100, '文件名不超过 100 个字符'),
-          contentBase64: z.string({ error: '缺少文件内容' }).min(1, '缺少文件内容').max(Math.ceil((10 * 1024 * 1024) / 3) * 4, '文件不超过 10 MB'),
+          contentBase64: z.string({ error: '缺少文件内容' }).min(1, '缺少文件内容').max(Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4, '文件不超过 10 MB'),
         })
         .optional(),
     }),

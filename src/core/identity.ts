@@ -114,6 +114,9 @@ export function maskPhone(phone: string): string {
   return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : maskDocNumber(phone);
 }
 
+/** Account numbers are masked like document numbers: first and last character only. */
+export const maskAccount = (account: string) => maskDocNumber(account);
+
 /** 张三 -> *三, 阿依古丽·买买提 -> *******提: the family name is enough to give a person away. */
 export function maskName(name: string): string {
   return `${'*'.repeat(Math.max(name.length - 1, 1))}${name.length > 1 ? name[name.length - 1] : ''}`;

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import sha256 from 'fast-sha256';
-import { isPdf } from '../core/center-api';
+import { DOCUMENT_MAX_BYTES, isPdf } from '../core/center-api';
 import { isWeapp } from './platform';
 
 /**
@@ -26,7 +26,6 @@ export interface PickedDocument {
 export type DocumentOutcome<T> = { ok: true; data: T } | { ok: false; message: string };
 
 /** The limit the workbench function accepts (WorkbenchEventSchema's `document.contentBase64`). */
-export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 
 
 /** Base64 to bytes on both platforms (WeChat has no atob). */
@@ -40,10 +39,13 @@ export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string>
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** A file name safe to write under the user data path and to offer as a download. */
-function safeName(name: string): string {
+/** The extension each document type a center may send is saved with (CallbackDocumentSchema's types). */
+const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+
+/** A file name safe to write under the user data path and to offer as a download, ending as its type does. */
+function safeName(name: string, extension: string): string {
   const cleaned = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim() || '证明';
-  return /\.pdf$/i.test(cleaned) ? cleaned : `${cleaned}.pdf`;
+  return cleaned.toLowerCase().endsWith(`.${extension}`) ? cleaned : `${cleaned}.${extension}`;
 }
 
 /**
@@ -60,14 +62,17 @@ export async function openReceivedDocument(content: DocumentContent, expectedSha
   if ((await sha256Hex(bytes)) !== expectedSha256.toLowerCase()) {
     return { ok: false, message: '文件校验失败，文件可能在传输中损坏，请重试；仍失败请联系出具证明的中心' };
   }
-  const name = safeName(content.name);
+  const extension = EXTENSIONS[content.contentType] ?? 'pdf';
+  const name = safeName(content.name, extension);
   try {
     if (isWeapp) {
       const filePath = `${Taro.env.USER_DATA_PATH ?? ''}/${name}`;
       await new Promise<void>((resolve, reject) =>
         Taro.getFileSystemManager().writeFile({ filePath, data: content.contentBase64, encoding: 'base64', success: () => resolve(), fail: reject }),
       );
-      await Taro.openDocument({ filePath, fileType: 'pdf', showMenu: true });
+      // a PDF opens in WeChat's document viewer, a scan in its image viewer
+      if (extension === 'pdf') await Taro.openDocument({ filePath, fileType: 'pdf', showMenu: true });
+      else await Taro.previewImage({ urls: [filePath], current: filePath });
     } else {
       download(bytes, name, content.contentType || 'application/pdf');
     }

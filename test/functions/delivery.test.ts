@@ -165,6 +165,7 @@ describe('the address guard', () => {
       [`https://localhost:${port}/centers/321000/applications`, /不是公网地址/],
       [`https://[::1]:${port}/x`, /不是公网地址/],
       [`https://[::ffff:127.0.0.1]:${port}/x`, /不是公网地址/],
+      [`https://[::7f00:1]:${port}/x`, /不是公网地址/],
       ['https://10.1.2.3/x', /不是公网地址/],
       ['https://169.254.169.254/latest/meta-data', /不是公网地址/],
       ['https://2130706433/x', /不是公网地址/],

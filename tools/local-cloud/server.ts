@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
+import { DOCUMENT_MAX_BYTES, DOCUMENTS_MAX } from '../../src/core/center-api';
 import { fail } from '../../src/core/errors';
 import type { RoleGrant } from '../../src/core/roles';
 import type { CloudFunction, FunctionContext, Outside } from '../../cloudfunctions/_lib/runtime/define';
@@ -21,6 +22,10 @@ export interface LocalCloudOptions {
 }
 
 const OPENID_PATTERN = /^[\w-]{1,64}$/;
+/** One document as base64 (a workbench upload), or as many as a callback may carry, plus the JSON around them. */
+const BASE64_DOCUMENT = Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4;
+const FUNCTION_BODY_LIMIT = BASE64_DOCUMENT + 1024 * 1024;
+const CALLBACK_BODY_LIMIT = BASE64_DOCUMENT * DOCUMENTS_MAX + 1024 * 1024;
 
 /** What a function runs with on this host: its store and outside world, and the caller with their roles. */
 async function contextFor(options: LocalCloudOptions, openid: string | undefined): Promise<FunctionContext> {
@@ -42,7 +47,7 @@ export async function invoke(options: LocalCloudOptions, name: string, event: un
  * here only), centers' callbacks at POST /callbacks/<centerCode>, and /healthz. Deployed functions never see that header.
  */
 export async function createLocalCloud(options: LocalCloudOptions) {
-  const app = Fastify({ loggerInstance: options.log, bodyLimit: 12 * 1024 * 1024 });
+  const app = Fastify({ loggerInstance: options.log, bodyLimit: FUNCTION_BODY_LIMIT });
 
   app.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
     if (error.statusCode && error.statusCode < 500) {
@@ -69,7 +74,7 @@ export async function createLocalCloud(options: LocalCloudOptions) {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    scope.post<{ Params: { centerCode: string } }>('/callbacks/:centerCode', async (request, reply) => {
+    scope.post<{ Params: { centerCode: string } }>('/callbacks/:centerCode', { bodyLimit: CALLBACK_BODY_LIMIT }, async (request, reply) => {
       const headers = Object.fromEntries(Object.entries(request.headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
       const event = { path: request.url.split('?')[0], httpMethod: 'POST', headers, body: typeof request.body === 'string' ? request.body : '', isBase64Encoded: false };
       const response = await handleCallbackHttp(event, await contextFor(options, undefined));

@@ -14,7 +14,12 @@ export const DELIVERY_TIMEOUT_MS = 15_000;
 export function addressProblem(address: string): string | undefined {
   if (!ipaddr.isValid(address)) return `${address} 不是有效的 IP 地址`;
   let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    // ::ffff:a.b.c.d (mapped) and the deprecated ::a.b.c.d (compatible) both reach an IPv4 address
+    const compatible = v6.parts.slice(0, 6).every((p) => p === 0) && (v6.parts[6] !== 0 || v6.parts[7] > 1);
+    if (v6.isIPv4MappedAddress() || compatible) parsed = ipaddr.fromByteArray(v6.toByteArray().slice(12));
+  }
   const range = parsed.range();
   return range === 'unicast' ? undefined : `地址 ${address} 不是公网地址（${range}），不允许访问`;
 }

@@ -20,6 +20,9 @@ export interface RelayRun {
 /** How many due deliveries one run claims, and how many it sends at once. */
 export const RELAY_BATCH = 200;
 export const RELAY_CONCURRENCY = 16;
+/** How long one run may send for (its function's timeout in cloudbaserc.json is longer), and how many results it saves at a time. */
+export const RELAY_RUN_MS = 60_000;
+const SETTLE_EVERY = 50;
 
 /** Where a center takes deliveries and the secrets to sign with, read once per run. */
 interface Target {
@@ -29,9 +32,9 @@ interface Target {
 
 /**
  * One relay run: claims due outbox records (leased, so concurrent runs never send one record twice at
- * once), signs and POSTs each to its center's endpoint, then records every attempt in one settlement:
- * delivered, rescheduled on the backoff schedule, or dead-lettered. A run that dies before settling loses
- * no record: the leases run out and the next run sends them again under the same webhook-id. Runs on the
+ * once), signs and POSTs each to its center's endpoint, and records the attempts a few dozen at a time:
+ * delivered, rescheduled on the backoff schedule, or dead-lettered. A run that dies loses no record: the
+ * unsaved ones' leases run out and the next run sends them again under the same webhook-id. Runs on the
  * one-minute timer and right after a submission.
  */
 export async function relayDue(ctx: RelayContext, options: { batch?: number; concurrency?: number } = {}): Promise<RelayRun> {
@@ -39,8 +42,8 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
   const records = await ctx.store.outbox.claimDue(ctx.now(), options.batch ?? RELAY_BATCH, ctx.outside.relayLeaseMs);
   const run: RelayRun = { claimed: records.length, delivered: 0, retrying: 0, dead: 0 };
   if (records.length === 0) return run;
-  // no attempt starts that could outlast the lease; what is left is claimed again when the lease runs out
-  const startBy = claimedAt + ctx.outside.relayLeaseMs - DELIVERY_TIMEOUT_MS;
+  // no attempt starts that could outlast the lease or the run; what is left is claimed again when the lease runs out
+  const startBy = claimedAt + Math.min(ctx.outside.relayLeaseMs, RELAY_RUN_MS) - DELIVERY_TIMEOUT_MS;
 
   const apps = new Map((await ctx.store.applications.getMany([...new Set(records.map((r) => r.applicationId))])).map((a) => [a.id, a]));
   const targets = new Map<string, Promise<Target | undefined>>();
@@ -55,17 +58,28 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
   for (const record of records) byApplication.set(record.applicationId, [...(byApplication.get(record.applicationId) ?? []), record]);
   const queues = [...byApplication.values()];
   const settlements: Settlement[] = [];
+  // results are saved as they come, a few dozen at a time: a run cut short keeps what it recorded
+  let unsaved: Settlement[] = [];
+  const save = async () => {
+    const batch = unsaved;
+    unsaved = [];
+    if (batch.length > 0) await ctx.store.outbox.settle(batch);
+  };
   let next = 0;
   const worker = async () => {
-    while (next < queues.length && performance.now() < startBy) {
+    while (next < queues.length) {
       for (const record of queues[next++]) {
+        if (performance.now() >= startBy) break;
         const app = apps.get(record.applicationId);
         if (!app) {
           ctx.log.error({ outboxId: record.id }, 'outbox record names a missing application');
           continue;
         }
         try {
-          settlements.push(await deliver(ctx, record, app, await targetOf(record.centerCode)));
+          const settled = await deliver(ctx, record, app, await targetOf(record.centerCode));
+          settlements.push(settled);
+          unsaved.push(settled);
+          if (unsaved.length >= SETTLE_EVERY) await save();
         } catch (error) {
           // left unsettled: its lease runs out and a later run tries again
           ctx.log.error({ err: error, outboxId: record.id }, 'delivery failed unexpectedly');
@@ -74,7 +88,7 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? RELAY_CONCURRENCY, queues.length) }, worker));
-  await ctx.store.outbox.settle(settlements);
+  await save();
 
   for (const s of settlements) {
     if (s.outcome === 'delivered') run.delivered += 1;

@@ -9,8 +9,8 @@ const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 const SettingsSchema = z.object({
   IDENTITY_VALID_DAYS: z.coerce.number({ error: 'IDENTITY_VALID_DAYS 应为天数' }).int().min(1).max(365).default(30),
-  PLATFORM_CALLBACK_BASE: z.string().url('PLATFORM_CALLBACK_BASE 应为网址，如 https://gjj.example.cn').default('http://127.0.0.1:8080'),
-  RELAY_LEASE_SECONDS: z.coerce.number({ error: 'RELAY_LEASE_SECONDS 应为秒数' }).int().min(20).max(3600).default(60),
+  PLATFORM_CALLBACK_BASE: z.string().url('PLATFORM_CALLBACK_BASE 应为网址，如 https://gjj.example.cn').optional(),
+  RELAY_LEASE_SECONDS: z.coerce.number({ error: 'RELAY_LEASE_SECONDS 应为秒数' }).int().min(20).max(3600).default(120),
   SUBSCRIBE_TEMPLATE_STATUS: z.string().min(1).optional(),
   DEV_ALLOW_ENDPOINTS: z
     .string()
@@ -46,6 +46,13 @@ export function createOutside(env: OutsideEnv, parts: OutsideParts): Outside {
   if (!parsed.success) throw new Error(`环境变量有误：${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const settings = parsed.data;
   if (parts.productionBuild && (settings.DEV_ALLOW_ENDPOINTS.length > 0 || parts.devCa || parts.callbackBase)) throw new Error('DEV_ALLOW_ENDPOINTS is refused in a production build');
+  const configured = settings.PLATFORM_CALLBACK_BASE?.replace(/\/$/, '');
+  /** Asked only by the relay: centers must call back at the platform's public https address, never at a default. */
+  const callbackBase = () => {
+    if (!parts.productionBuild) return configured ?? 'http://127.0.0.1:8080';
+    if (!configured?.startsWith('https://')) throw new Error("PLATFORM_CALLBACK_BASE must be set to the platform's public https origin");
+    return configured;
+  };
   let wechat: ReturnType<Outside['wechat']> | undefined;
   let keyring: Keyring | undefined;
   let outbound: OutboundClient | undefined;
@@ -57,7 +64,7 @@ export function createOutside(env: OutsideEnv, parts: OutsideParts): Outside {
     files: () => (files ??= parts.files()),
     nudgeRelay: parts.nudgeRelay,
     identityValidDays: settings.IDENTITY_VALID_DAYS,
-    callbackBase: parts.callbackBase ?? (() => settings.PLATFORM_CALLBACK_BASE.replace(/\/$/, '')),
+    callbackBase: parts.callbackBase ?? callbackBase,
     relayLeaseMs: settings.RELAY_LEASE_SECONDS * 1000,
     statusTemplateId: settings.SUBSCRIBE_TEMPLATE_STATUS,
   };

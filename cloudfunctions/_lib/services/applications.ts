@@ -23,7 +23,7 @@ import {
 } from '../../../src/core/applications';
 import type { Center } from '../../../src/core/centers';
 import { AppError } from '../../../src/core/errors';
-import { maskDocNumber, maskName, maskPhone } from '../../../src/core/identity';
+import { maskAccount, maskDocNumber, maskName, maskPhone } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
 import { addWorkingDays } from '../../../src/core/working-days';
 import { open, seal, SEALED_FIELDS } from '../crypto/personal-data';
@@ -42,8 +42,6 @@ function newApplicationId(): string {
   return Array.from(randomBytes(20), (b) => alphabet[b % alphabet.length]).join('');
 }
 
-/** Masks an account number like an ID: first and last character. */
-const maskAccount = (account: string) => maskDocNumber(account);
 
 async function centerOrFail(ctx: Ctx, code: string, field: string): Promise<Center> {
   const center = await catalogCenter(ctx.store, code, ctx.now);
@@ -199,7 +197,7 @@ export async function centersByCode(ctx: Ctx, codes: readonly string[]): Promise
   return new Map(found.filter((c): c is Center => c !== undefined).map((c) => [c.code, c]));
 }
 
-export function timelineOf(type: ApplicationType, events: readonly ApplicationEventRecord[]): TimelineEntry[] {
+function timelineOf(type: ApplicationType, events: readonly ApplicationEventRecord[]): TimelineEntry[] {
   return events.map((e) => ({
     at: e.at.toISOString(),
     actor: e.actor,

@@ -41,12 +41,12 @@ export async function workbenchList(ctx: Ctx, staff: Caller): Promise<WorkbenchE
 /** The full record for the center's staff; each view is written to the audit log against the application. */
 export async function workbenchGet(ctx: Ctx, staff: Caller, id: string): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
-  const app = await forCenter(ctx, centerCode, id);
-  await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.viewed', subject: `application:${id}`, detail: centerCode });
-  return workbenchView(ctx, app, centerCode);
+  return workbenchView(ctx, staff, await forCenter(ctx, centerCode, id), centerCode);
 }
 
-async function workbenchView(ctx: Ctx, app: ApplicationRecord, centerCode: string): Promise<WorkbenchView> {
+/** The full record as staff see it; every answer that carries it is written to the audit log against the application. */
+async function workbenchView(ctx: Ctx, staff: Caller, app: ApplicationRecord, centerCode: string): Promise<WorkbenchView> {
+  await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.viewed', subject: `application:${app.id}`, detail: centerCode });
   const keyring = ctx.outside.keyring();
   const view = await applicationView(ctx, app);
   const centers = await centersByCode(ctx, app.centers.map((c) => c.code));
@@ -72,14 +72,14 @@ export async function workbenchAdvance(ctx: Ctx, staff: Caller, id: string, code
   const centerCode = staffOf(staff);
   responsibleOnly(await forCenter(ctx, centerCode, id), centerCode);
   const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'code', code }, message ?? defaultMessage(code));
-  return workbenchView(ctx, moved.app, centerCode);
+  return workbenchView(ctx, staff, moved.app, centerCode);
 }
 
 export async function workbenchReject(ctx: Ctx, staff: Caller, id: string, reason: string): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
   responsibleOnly(await forCenter(ctx, centerCode, id), centerCode);
   const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'reject' }, `不予受理：${reason}`);
-  return workbenchView(ctx, moved.app, centerCode);
+  return workbenchView(ctx, staff, moved.app, centerCode);
 }
 
 /** Asks the employee for more material: a line in the timeline and a message; the status stays. */
@@ -97,7 +97,7 @@ export async function workbenchRequestMaterial(ctx: Ctx, staff: Caller, id: stri
   });
   if (outcome === 'stale') throw new AppError('ILLEGAL_TRANSITION', '申请状态刚刚发生变化，请刷新后重试');
   await notifyApplicant(ctx, app, `请补充材料：${message}`);
-  return workbenchView(ctx, app, centerCode);
+  return workbenchView(ctx, staff, app, centerCode);
 }
 
 const defaultMessage = (code: TransferCode) => `${code} ${TRANSFER_CODES[code].name}`;
@@ -133,7 +133,7 @@ export async function workbenchSetStatus(
     outbox: notices,
   }));
   if (notices.length > 0 && moved.kind === 'applied') ctx.outside.nudgeRelay();
-  return workbenchView(ctx, moved.app, centerCode);
+  return workbenchView(ctx, staff, moved.app, centerCode);
 }
 
 /** Low ratings of this center's cases, open first: the center calls the person back and records what it did. */

@@ -294,7 +294,8 @@ export interface OutboxRepository {
   /**
    * Records a relay run's attempts: a delivered record is settled, moving its application by `advance` in the
    * same transaction while the application is still in `advance.expected` (else the record settles alone);
-   * a failed one is rescheduled to `retryAt`, or dead-lettered when that is null.
+   * a failed one is rescheduled to `retryAt`, or dead-lettered when that is null. A record no longer pending
+   * (settled by another run that claimed it after this one's lease ran out) keeps the state it has.
    */
   settle(results: readonly Settlement[]): Promise<void>;
   get(id: string): Promise<OutboxRecord | undefined>;

@@ -1,7 +1,7 @@
 import { Input, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
-import { CERTIFICATE_TYPES, CertificatePayloadSchema, TYPE_LABELS, type CertificatePayload, type CertificateType } from '../../core/applications';
+import { CertificatePayloadSchema, isCertificateType, TYPE_LABELS, type CertificatePayload } from '../../core/applications';
 import type { CenterSummary } from '../../core/centers';
 import type { ErrorCode } from '../../core/errors';
 import { maskPhone } from '../../core/identity';
@@ -26,7 +26,6 @@ const CENTERS: Record<CenterField, { label: string; hint: string }> = {
   acceptingCenter: { label: '受理地中心', hint: '您现在所在城市的中心，由它代收申请' },
 };
 
-const isCertificate = (value: string | undefined): value is CertificateType => (CERTIFICATE_TYPES as readonly string[]).includes(value ?? '');
 
 interface Form {
   businessCenter?: CenterSummary;
@@ -79,7 +78,7 @@ function IdentityNotice({ status }: { status: 'none' | 'expired' }) {
  */
 export default function CertificatePage() {
   const { params } = useRouter();
-  const type = isCertificate(params.type) ? params.type : undefined;
+  const type = isCertificateType(params.type) ? params.type : undefined;
   const identity = useCall(identityCalls.status, []);
   const shown = useRef(false);
   useDidShow(() => {

@@ -4,7 +4,7 @@ import { useRef, useState } from 'react';
 import { TRANSFER_ACCEPT_WORKING_DAYS, TransferPayloadSchema, type TransferPayload } from '../../core/applications';
 import type { CenterSummary } from '../../core/centers';
 import type { ErrorCode } from '../../core/errors';
-import { maskDocNumber, maskPhone } from '../../core/identity';
+import { maskAccount, maskPhone } from '../../core/identity';
 import { ActionButton } from '../../components/action-button';
 import { CenterSearch } from '../../components/center-search';
 import { StateView } from '../../components/state-view';
@@ -66,7 +66,6 @@ const EMPTY: Form = { formerEmployer: '', formerAccount: '', newEmployer: '', ne
 type Errors = Partial<Record<Field, string>>;
 
 /** Accounts are masked as the function masks them in the application's summary: first and last character. */
-const maskAccount = maskDocNumber;
 
 /** The form as the schema reads it: centers by code, text as typed (the schema trims). */
 function toInput(form: Form): Record<Field, string | undefined> {

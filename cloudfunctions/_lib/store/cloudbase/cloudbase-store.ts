@@ -6,6 +6,7 @@ import {
   CENTER_ROLES,
   isFinal,
   isTransferCode,
+  RATING_SCORES,
   type ApplicationStatus,
   type TransferCode,
 } from '../../../../src/core/applications';
@@ -220,6 +221,8 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
       const ref = tx.collection(COLLECTIONS.outbox).doc(id);
       const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
       if (!current) throw new Error(`CloudBase outbox: no record ${id}`);
+      // settled already by another run whose lease this one outlived: its result stands
+      if (current.state !== 'pending') return;
       // the application moved on by itself (a callback came first): the delivery is still recorded
       const plan = advance ? await planTransition(tx, advance) : undefined;
       if (plan?.outcome === 'applied') await plan.write();
@@ -235,6 +238,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
       const ref = tx.collection(COLLECTIONS.outbox).doc(id);
       const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
       if (!current) throw new Error(`CloudBase outbox: no record ${id}`);
+      if (current.state !== 'pending') return;
       const n = num(current, 'attempts', COLLECTIONS.outbox) + 1;
       await tx.collection(COLLECTIONS.deliveryAttempts).doc(attemptDocId(id, n)).set(attemptDoc(attempt, n));
       await ref.update({
@@ -1117,7 +1121,6 @@ function ratingDoc(r: RatingRecord): Doc {
   };
 }
 
-const RATING_SCORES = [1, 2, 3, 4, 5] as const;
 
 /** The score of a rating: 1 to 5, as SQL's check constraint keeps it. */
 function ratingScore(doc: Doc): RatingRecord['score'] {

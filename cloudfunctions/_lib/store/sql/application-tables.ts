@@ -307,7 +307,7 @@ export function sqlOutbox(driver: SqlDriver): OutboxRepository {
         if (delivered.length > 0) {
           await tx.query(
             `update outbox o set state = 'delivered', attempts = o.attempts + 1, delivered_at = x.at, lease_until = null, last_error = null
-             from jsonb_to_recordset($1::jsonb) as x(id text, at timestamptz) where o.id = x.id`,
+             from jsonb_to_recordset($1::jsonb) as x(id text, at timestamptz) where o.id = x.id and o.state = 'pending'`,
             [JSON.stringify(delivered.map((r) => ({ id: r.id, at: r.attempt.at })))],
           );
         }
@@ -315,7 +315,7 @@ export function sqlOutbox(driver: SqlDriver): OutboxRepository {
           await tx.query(
             `update outbox o set attempts = o.attempts + 1, last_error = x.error, lease_until = null,
                state = case when x.retry_at is null then 'dead' else 'pending' end, due_at = coalesce(x.retry_at, o.due_at)
-             from jsonb_to_recordset($1::jsonb) as x(id text, error text, retry_at timestamptz) where o.id = x.id`,
+             from jsonb_to_recordset($1::jsonb) as x(id text, error text, retry_at timestamptz) where o.id = x.id and o.state = 'pending'`,
             [JSON.stringify(failed.map((r) => ({ id: r.id, error: r.attempt.error ?? `HTTP ${r.attempt.httpStatus}`, retry_at: r.retryAt })))],
           );
         }
