@@ -8,6 +8,7 @@ import { maskPhone } from '../../core/identity';
 import { ActionButton } from '../../components/action-button';
 import { CenterSearch } from '../../components/center-search';
 import { StateView } from '../../components/state-view';
+import { IdentityNotice } from '../../components/identity-notice';
 import { applicationCalls, newRequestId, requestStatusNotice } from '../../services/applications';
 import { identityCalls } from '../../services/identity';
 import { myCenter } from '../../services/my-center';
@@ -57,19 +58,6 @@ interface Review {
 interface SubmitError {
   code: ErrorCode;
   message: string;
-}
-
-function IdentityNotice({ status }: { status: 'none' | 'expired' }) {
-  return (
-    <View className='card certificate-identity' id='certificate-identity'>
-      <Text className='certificate-identity-text'>
-        {status === 'expired' ? '您的实名核验已过期，请重新核验后再提交申请。' : '您尚未完成实名核验，请先完成实名核验，再申请开具证明。'}
-      </Text>
-      <ActionButton className='primary-button certificate-identity-button' id='certificate-go-verify' size='mini' onClick={goVerify}>
-        去实名核验
-      </ActionButton>
-    </View>
-  );
 }
 
 /**
@@ -155,7 +143,7 @@ export default function CertificatePage() {
     ) : identity.status === 'error' ? (
       <StateView status='error' message={identity.message} onRetry={identity.reload} />
     ) : identity.data.status !== 'verified' ? (
-      <IdentityNotice status={identity.data.status} />
+      <IdentityNotice prefix='certificate' status={identity.data.status} then='申请开具证明' />
     ) : null;
 
   const errorOf = (field: Field) =>

@@ -8,6 +8,7 @@ import { maskAccount, maskPhone } from '../../core/identity';
 import { ActionButton } from '../../components/action-button';
 import { CenterSearch } from '../../components/center-search';
 import { StateView } from '../../components/state-view';
+import { IdentityNotice } from '../../components/identity-notice';
 import { applicationCalls, newRequestId, requestStatusNotice } from '../../services/applications';
 import { identityCalls } from '../../services/identity';
 import { useCall } from '../../services/use-call';
@@ -105,19 +106,6 @@ interface SubmitError {
 }
 
 /** The up-front notice when the person cannot submit yet: the identity check comes first. */
-function IdentityNotice({ status }: { status: 'none' | 'expired' }) {
-  return (
-    <View className='card transfer-identity' id='transfer-identity'>
-      <Text className='transfer-identity-text'>
-        {status === 'expired' ? '您的实名核验已过期，请重新核验后再提交申请。' : '您尚未完成实名核验，请先完成实名核验，再提交转移接续申请。'}
-      </Text>
-      <ActionButton className='primary-button transfer-identity-button' id='transfer-go-verify' size='mini' onClick={goVerify}>
-        去实名核验
-      </ActionButton>
-    </View>
-  );
-}
-
 /** 异地转移接续: fill in the form, check it on a masked review, then submit once. */
 export default function TransferPage() {
   const identity = useCall(identityCalls.status, []);
@@ -189,7 +177,7 @@ export default function TransferPage() {
     ) : identity.status === 'error' ? (
       <StateView status='error' message={identity.message} onRetry={identity.reload} />
     ) : identity.data.status !== 'verified' ? (
-      <IdentityNotice status={identity.data.status} />
+      <IdentityNotice prefix='transfer' status={identity.data.status} then='提交转移接续申请' />
     ) : null;
 
   const errorOf = (field: Field) =>
