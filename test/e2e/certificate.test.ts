@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'undici';
 import { idCheckChar } from '../../src/core/identity';
-import type { ReceivedDelivery } from '../../tools/center-sim/server';
 import { useChromiumOnLocalHost } from '../support/e2e';
+import { closeSimClient, simReceived } from '../support/sim-client';
+import { until } from '../support/until';
 
 jest.setTimeout(240_000);
 
@@ -19,30 +19,10 @@ const { current } = e2e;
 const YANGZHOU = '321000'; // business-locale center: issues the certificate
 const NANJING = '320100'; // accepting center: takes the request on the person's behalf
 
-const insecure = new Agent({ connect: { rejectUnauthorized: false } }); // the simulator's certificate is self-signed
-afterAll(() => insecure.close());
+afterAll(() => closeSimClient());
 
-async function received(): Promise<ReceivedDelivery[]> {
-  const res = await request(`${e2e.host.simOrigin}/_control/received`, { dispatcher: insecure });
-  expect(res.statusCode).toBe(200);
-  return (await res.body.json()) as ReceivedDelivery[];
-}
+const received = () => simReceived(e2e.host.simOrigin);
 
-/** Polls `probe` until it answers something other than undefined. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 const timelineSteps = async () => (await current('#application-timeline .timeline-step').allInnerTexts()).map((s) => s.trim()).reverse();
 

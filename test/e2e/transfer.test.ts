@@ -1,7 +1,7 @@
-import { Agent, request } from 'undici';
 import { idCheckChar } from '../../src/core/identity';
-import type { ReceivedDelivery } from '../../tools/center-sim/server';
 import { useChromiumOnLocalHost } from '../support/e2e';
+import { closeSimClient, simReceived } from '../support/sim-client';
+import { until } from '../support/until';
 
 jest.setTimeout(240_000);
 
@@ -16,30 +16,10 @@ const { current } = e2e;
 const NANJING = '320100'; // transfer-out
 const YANGZHOU = '321000'; // transfer-in: the center the delivery goes to
 
-const insecure = new Agent({ connect: { rejectUnauthorized: false } }); // the simulator's certificate is self-signed
-afterAll(() => insecure.close());
+afterAll(() => closeSimClient());
 
-async function received(): Promise<ReceivedDelivery[]> {
-  const res = await request(`${e2e.host.simOrigin}/_control/received`, { dispatcher: insecure });
-  expect(res.statusCode).toBe(200);
-  return (await res.body.json()) as ReceivedDelivery[];
-}
+const received = () => simReceived(e2e.host.simOrigin);
 
-/** Polls `probe` until it answers something other than undefined. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** The timeline as the page shows it, oldest first (the page lists newest first). */
 const timelineSteps = async () => (await current('#application-timeline .timeline-step').allInnerTexts()).map((s) => s.trim()).reverse();

@@ -8,6 +8,7 @@ import { idCheckChar } from '../../src/core/identity';
 import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications';
 import type { ReceivedDelivery } from '../../tools/center-sim/server';
 import { freePort, startLocalHost, type RunningHost } from '../support/local-host';
+import { until } from '../support/until';
 
 jest.setTimeout(300_000);
 
@@ -55,24 +56,6 @@ async function api<T>(host: RunningHost, fn: string, event: unknown, openid?: st
   return body.data as T;
 }
 
-/** Polls `probe` until it answers something other than undefined. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 250, state?: () => Promise<unknown>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      const now = state ? `\nlast seen: ${JSON.stringify(await state().catch(String))}` : '';
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${now}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 const residentId = (n: number) => {
   const first17 = `32100219800101${String(100 + n).padStart(3, '0')}`; // 扬州, born 1980-01-01

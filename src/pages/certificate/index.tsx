@@ -1,18 +1,17 @@
 import { Input, Text, View } from '@tarojs/components';
-import Taro, { useDidShow, useRouter } from '@tarojs/taro';
-import { useEffect, useRef, useState } from 'react';
-import { CertificatePayloadSchema, isCertificateType, TYPE_LABELS, type CertificatePayload } from '../../core/applications';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useEffect, useState } from 'react';
+import { CertificatePayloadSchema, isCertificateType, TYPE_LABELS, type CertificatePayload, type CertificateType } from '../../core/applications';
 import type { CenterSummary } from '../../core/centers';
-import type { ErrorCode } from '../../core/errors';
 import { maskPhone } from '../../core/identity';
 import { ActionButton } from '../../components/action-button';
 import { CenterSearch } from '../../components/center-search';
 import { StateView } from '../../components/state-view';
 import { IdentityNotice } from '../../components/identity-notice';
-import { applicationCalls, newRequestId, requestStatusNotice } from '../../services/applications';
-import { identityCalls } from '../../services/identity';
+import { SubmitErrorCard } from '../../components/submit-error';
+import { applicationCalls } from '../../services/applications';
 import { myCenter } from '../../services/my-center';
-import { useCall } from '../../services/use-call';
+import { useApplicationForm } from '../../services/use-application-form';
 import './index.scss';
 
 type CenterField = 'businessCenter' | 'acceptingCenter';
@@ -34,31 +33,7 @@ interface Form {
   phone: string;
 }
 
-type Errors = Partial<Record<Field, string>>;
 
-/** Field messages from the schema's issues (or the function's `fields`, keyed `payload.<field>`). */
-function fieldErrors(entries: Iterable<[string, string]>): Errors {
-  const errors: Errors = {};
-  for (const [path, message] of entries) {
-    const key = path.replace(/^payload\./, '');
-    if (isField(key)) errors[key] ??= message;
-  }
-  return errors;
-}
-
-const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
-const goApplications = () => void Taro.redirectTo({ url: '/pages/applications/index' });
-
-interface Review {
-  payload: CertificatePayload;
-  /** Made once when the review opens: a double tap, or a retry after a lost answer, makes one application. */
-  requestId: string;
-}
-
-interface SubmitError {
-  code: ErrorCode;
-  message: string;
-}
 
 /**
  * 代收代办 certificates (items 2 and 8): the accepting center takes the request, the business-locale center
@@ -67,75 +42,36 @@ interface SubmitError {
 export default function CertificatePage() {
   const { params } = useRouter();
   const type = isCertificateType(params.type) ? params.type : undefined;
-  const identity = useCall(identityCalls.status, []);
-  const shown = useRef(false);
-  useDidShow(() => {
-    // the first show is the mount, which useCall already loads; later ones follow a return from 实名核验
-    if (shown.current) identity.reload();
-    shown.current = true;
+  if (!type) return <StateView status='error' message='没有这种证明，请从首页的跨省通办事项进入' />;
+  return <CertificateForm type={type} />;
+}
+
+function CertificateForm({ type }: { type: CertificateType }) {
+  const flow = useApplicationForm({
+    schema: CertificatePayloadSchema,
+    isField,
+    send: (requestId: string, payload: CertificatePayload) => applicationCalls.submitCertificate(type, requestId, payload),
   });
+  const { identity, errors, review, busy, submitError } = flow;
   useEffect(() => {
-    if (type) Taro.setNavigationBarTitle({ title: TYPE_LABELS[type] }).catch(() => undefined);
+    Taro.setNavigationBarTitle({ title: TYPE_LABELS[type] }).catch(() => undefined);
   }, [type]);
 
   // where the person is: their own center, when they chose one on the home page
   const [form, setForm] = useState<Form>(() => ({ acceptingCenter: myCenter(), phone: '' }));
-  const [errors, setErrors] = useState<Errors>({});
   const [picking, setPicking] = useState<CenterField | undefined>(undefined);
-  const [review, setReview] = useState<Review | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [submitError, setSubmitError] = useState<SubmitError | undefined>(undefined);
-  // state updates are not synchronous: a second tap in the same tick must not send again
-  const sending = useRef(false);
 
-  if (!type) return <StateView status='error' message='没有这种证明，请从首页的跨省通办事项进入' />;
   const label = TYPE_LABELS[type];
 
   const edit = <K extends keyof Form>(key: K, value: Form[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
-    setErrors((e) => ({ ...e, [key]: undefined }));
+    flow.clearError(key);
   };
 
   const next = () => {
-    const parsed = CertificatePayloadSchema.safeParse({ businessCenter: form.businessCenter?.code, acceptingCenter: form.acceptingCenter?.code, phone: form.phone });
-    if (!parsed.success) {
-      setErrors(fieldErrors(parsed.error.issues.map((issue) => [issue.path.map(String).join('.'), issue.message])));
-      return;
-    }
-    setErrors({});
-    setPicking(undefined);
-    setSubmitError(undefined);
-    setReview({ payload: parsed.data, requestId: newRequestId() });
+    if (flow.check({ businessCenter: form.businessCenter?.code, acceptingCenter: form.acceptingCenter?.code, phone: form.phone })) setPicking(undefined);
   };
-
-  const backToForm = () => {
-    setReview(undefined);
-    setSubmitError(undefined);
-  };
-
-  const submit = async () => {
-    if (!review || sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setSubmitError(undefined);
-    await requestStatusNotice();
-    const result = await applicationCalls.submitCertificate(type, review.requestId, review.payload);
-    if (result.ok) {
-      // the detail takes this page's place: back from there is not the form again
-      void Taro.redirectTo({ url: `/pages/application/index?id=${encodeURIComponent(result.data.id)}` });
-      return;
-    }
-    sending.current = false;
-    setBusy(false);
-    // a field the person can fix goes back under that field; an application in flight is not fixed by editing
-    const fields = (result.code === 'VALIDATION_FAILED' || result.code === 'CENTER_NOT_FOUND') && result.fields ? fieldErrors(Object.entries(result.fields)) : {};
-    if (Object.keys(fields).length > 0) {
-      setErrors(fields);
-      setReview(undefined);
-      return;
-    }
-    setSubmitError({ code: result.code, message: result.message });
-  };
+  const { backToForm, submit } = flow;
 
   const identityPart =
     identity.status === 'loading' ? (
@@ -183,23 +119,7 @@ export default function CertificatePage() {
           <Text className='certificate-next-text'>2. {business}核实后出具{label}。</Text>
           <Text className='certificate-next-text'>3. 证明以 PDF 文件送回本小程序，可在“我的申请”中查看和保存。</Text>
         </View>
-        {submitError ? (
-          <View className='certificate-error-box'>
-            <Text className='certificate-error' id='certificate-error'>
-              {submitError.message}
-            </Text>
-            {submitError.code === 'IDENTITY_REQUIRED' ? (
-              <ActionButton className='certificate-button' id='certificate-error-verify' onClick={goVerify}>
-                去实名核验
-              </ActionButton>
-            ) : null}
-            {submitError.code === 'APPLICATION_IN_FLIGHT' ? (
-              <ActionButton className='certificate-button' id='certificate-error-applications' onClick={goApplications}>
-                查看我的申请
-              </ActionButton>
-            ) : null}
-          </View>
-        ) : null}
+        {submitError ? <SubmitErrorCard prefix='certificate' error={submitError} /> : null}
         <ActionButton className='primary-button certificate-button' id='certificate-submit' loading={busy} disabled={busy} onClick={() => void submit()}>
           提交申请
         </ActionButton>

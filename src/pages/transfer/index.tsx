@@ -1,17 +1,15 @@
 import { Input, Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
-import { useRef, useState } from 'react';
-import { TRANSFER_ACCEPT_WORKING_DAYS, TransferPayloadSchema, type TransferPayload } from '../../core/applications';
+import { useState } from 'react';
+import { TRANSFER_ACCEPT_WORKING_DAYS, TransferPayloadSchema } from '../../core/applications';
 import type { CenterSummary } from '../../core/centers';
-import type { ErrorCode } from '../../core/errors';
 import { maskAccount, maskPhone } from '../../core/identity';
 import { ActionButton } from '../../components/action-button';
 import { CenterSearch } from '../../components/center-search';
 import { StateView } from '../../components/state-view';
 import { IdentityNotice } from '../../components/identity-notice';
-import { applicationCalls, newRequestId, requestStatusNotice } from '../../services/applications';
-import { identityCalls } from '../../services/identity';
-import { useCall } from '../../services/use-call';
+import { SubmitErrorCard } from '../../components/submit-error';
+import { applicationCalls } from '../../services/applications';
+import { useApplicationForm } from '../../services/use-application-form';
 import './index.scss';
 
 type CenterField = 'transferOutCenter' | 'transferInCenter';
@@ -64,7 +62,6 @@ interface Form {
 }
 const EMPTY: Form = { formerEmployer: '', formerAccount: '', newEmployer: '', newAccount: '', phone: '' };
 
-type Errors = Partial<Record<Field, string>>;
 
 /** Accounts are masked as the function masks them in the application's summary: first and last character. */
 
@@ -81,95 +78,25 @@ function toInput(form: Form): Record<Field, string | undefined> {
   };
 }
 
-/** Field messages from the schema's issues (or the function's `fields`, keyed `payload.<field>`). */
-function fieldErrors(entries: Iterable<[string, string]>): Errors {
-  const errors: Errors = {};
-  for (const [path, message] of entries) {
-    const key = path.replace(/^payload\./, '');
-    if (isField(key)) errors[key] ??= message;
-  }
-  return errors;
-}
-
-const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
-const goApplications = () => void Taro.redirectTo({ url: '/pages/applications/index' });
-
-interface Review {
-  payload: TransferPayload;
-  /** Made once when the review opens: a double tap, or a retry after a lost answer, makes one application. */
-  requestId: string;
-}
-
-interface SubmitError {
-  code: ErrorCode;
-  message: string;
-}
 
 /** The up-front notice when the person cannot submit yet: the identity check comes first. */
 /** 异地转移接续: fill in the form, check it on a masked review, then submit once. */
 export default function TransferPage() {
-  const identity = useCall(identityCalls.status, []);
-  const shown = useRef(false);
-  useDidShow(() => {
-    // the first show is the mount, which useCall already loads; later ones follow a return from 实名核验
-    if (shown.current) identity.reload();
-    shown.current = true;
-  });
+  const flow = useApplicationForm({ schema: TransferPayloadSchema, isField, send: applicationCalls.submit });
+  const { identity, errors, review, busy, submitError } = flow;
 
   const [form, setForm] = useState<Form>(EMPTY);
-  const [errors, setErrors] = useState<Errors>({});
   const [picking, setPicking] = useState<CenterField | undefined>(undefined);
-  const [review, setReview] = useState<Review | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [submitError, setSubmitError] = useState<SubmitError | undefined>(undefined);
-  // state updates are not synchronous: a second tap in the same tick must not send again
-  const sending = useRef(false);
 
   const edit = <K extends keyof Form>(key: K, value: Form[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
-    setErrors((e) => ({ ...e, [key]: undefined }));
+    flow.clearError(key);
   };
 
   const next = () => {
-    const parsed = TransferPayloadSchema.safeParse(toInput(form));
-    if (!parsed.success) {
-      setErrors(fieldErrors(parsed.error.issues.map((issue) => [issue.path.map(String).join('.'), issue.message])));
-      return;
-    }
-    setErrors({});
-    setPicking(undefined);
-    setSubmitError(undefined);
-    setReview({ payload: parsed.data, requestId: newRequestId() });
+    if (flow.check(toInput(form))) setPicking(undefined);
   };
-
-  const backToForm = () => {
-    setReview(undefined);
-    setSubmitError(undefined);
-  };
-
-  const submit = async () => {
-    if (!review || sending.current) return;
-    sending.current = true;
-    setBusy(true);
-    setSubmitError(undefined);
-    await requestStatusNotice();
-    const result = await applicationCalls.submit(review.requestId, review.payload);
-    if (result.ok) {
-      // the detail takes this page's place: back from there is not the form again
-      void Taro.redirectTo({ url: `/pages/application/index?id=${encodeURIComponent(result.data.id)}` });
-      return;
-    }
-    sending.current = false;
-    setBusy(false);
-    // a field the person can fix goes back under that field; an application in flight is not fixed by editing
-    const fields = (result.code === 'VALIDATION_FAILED' || result.code === 'CENTER_NOT_FOUND') && result.fields ? fieldErrors(Object.entries(result.fields)) : {};
-    if (Object.keys(fields).length > 0) {
-      setErrors(fields);
-      setReview(undefined);
-      return;
-    }
-    setSubmitError({ code: result.code, message: result.message });
-  };
+  const { backToForm, submit } = flow;
 
   const identityPart =
     identity.status === 'loading' ? (
@@ -220,23 +147,7 @@ export default function TransferPage() {
           <Text className='transfer-next-text'>2. 受理后，转入地中心向转出地中心发出联系函，转出地中心核对账户后将余额转入新账户。</Text>
           <Text className='transfer-next-text'>3. 办理进度可在“我的申请”中查看；在转出地中心确认接收前，您可以撤销申请。</Text>
         </View>
-        {submitError ? (
-          <View className='transfer-error-box'>
-            <Text className='transfer-error' id='transfer-error'>
-              {submitError.message}
-            </Text>
-            {submitError.code === 'IDENTITY_REQUIRED' ? (
-              <ActionButton className='transfer-button' id='transfer-error-verify' onClick={goVerify}>
-                去实名核验
-              </ActionButton>
-            ) : null}
-            {submitError.code === 'APPLICATION_IN_FLIGHT' ? (
-              <ActionButton className='transfer-button' id='transfer-error-applications' onClick={goApplications}>
-                查看我的申请
-              </ActionButton>
-            ) : null}
-          </View>
-        ) : null}
+        {submitError ? <SubmitErrorCard prefix='transfer' error={submitError} /> : null}
         <ActionButton className='primary-button transfer-button' id='transfer-submit' loading={busy} disabled={busy} onClick={() => void submit()}>
           提交申请
         </ActionButton>
