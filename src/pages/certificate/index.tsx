@@ -73,14 +73,7 @@ function CertificateForm({ type }: { type: CertificateType }) {
   };
   const { backToForm, submit } = flow;
 
-  const identityPart =
-    identity.status === 'loading' ? (
-      <StateView status='loading' message='正在查询实名核验状态…' />
-    ) : identity.status === 'error' ? (
-      <StateView status='error' message={identity.message} onRetry={identity.reload} />
-    ) : identity.data.status !== 'verified' ? (
-      <IdentityNotice prefix='certificate' status={identity.data.status} then='申请开具证明' />
-    ) : null;
+  const identityPart = <IdentityNotice prefix='certificate' identity={identity} then='申请开具证明' />;
 
   const errorOf = (field: Field) =>
     errors[field] ? (

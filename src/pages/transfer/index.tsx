@@ -5,7 +5,6 @@ import type { CenterSummary } from '../../core/centers';
 import { maskAccount, maskPhone } from '../../core/identity';
 import { ActionButton } from '../../components/action-button';
 import { CenterSearch } from '../../components/center-search';
-import { StateView } from '../../components/state-view';
 import { IdentityNotice } from '../../components/identity-notice';
 import { SubmitErrorCard } from '../../components/submit-error';
 import { applicationCalls } from '../../services/applications';
@@ -98,14 +97,7 @@ export default function TransferPage() {
   };
   const { backToForm, submit } = flow;
 
-  const identityPart =
-    identity.status === 'loading' ? (
-      <StateView status='loading' message='正在查询实名核验状态…' />
-    ) : identity.status === 'error' ? (
-      <StateView status='error' message={identity.message} onRetry={identity.reload} />
-    ) : identity.data.status !== 'verified' ? (
-      <IdentityNotice prefix='transfer' status={identity.data.status} then='提交转移接续申请' />
-    ) : null;
+  const identityPart = <IdentityNotice prefix='transfer' identity={identity} then='提交转移接续申请' />;
 
   const errorOf = (field: Field) =>
     errors[field] ? (

@@ -587,7 +587,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         runTransaction(db, async (tx) => {
           const ref = tx.collection(COLLECTIONS.ratings).doc(rating.applicationId);
           if (transactionDoc(await ref.get(), COLLECTIONS.ratings)) return false;
-          await ref.set(ratingDoc(rating));
+          await ref.set({ ...rating });
           return true;
         }),
       async get(applicationId) {
@@ -768,7 +768,6 @@ function oneOf<T extends string>(doc: Doc, key: string, collection: string, allo
   if (found === undefined) throw new Error(`CloudBase ${collection}: field ${key} of ${String(doc._id)} is ${v}`);
   return found;
 }
-
 
 // ---------------------------------------------------------------------------------------------------------
 // documents <-> domain
@@ -1007,20 +1006,6 @@ function toEvent(doc: Doc): ApplicationEventRecord {
   };
 }
 
-function documentDoc(d: DocumentRecord): Doc {
-  return {
-    id: d.id,
-    applicationId: d.applicationId,
-    centerCode: d.centerCode,
-    name: d.name,
-    contentType: d.contentType,
-    sha256: d.sha256,
-    size: d.size,
-    storageKey: d.storageKey,
-    at: d.at,
-  };
-}
-
 function toDocument(doc: Doc): DocumentRecord {
   const c = COLLECTIONS.documents;
   return {
@@ -1106,22 +1091,6 @@ function toEndpoint(doc: Doc): CenterEndpoint {
   };
 }
 
-function ratingDoc(r: RatingRecord): Doc {
-  return {
-    applicationId: r.applicationId,
-    openid: r.openid,
-    centerCode: r.centerCode,
-    score: r.score,
-    comment: r.comment,
-    at: r.at,
-    followUp: r.followUp,
-    followUpNote: r.followUpNote,
-    followUpBy: r.followUpBy,
-    followUpAt: r.followUpAt,
-  };
-}
-
-
 /** The score of a rating: 1 to 5, as SQL's check constraint keeps it. */
 function ratingScore(doc: Doc): RatingRecord['score'] {
   const v = num(doc, 'score', COLLECTIONS.ratings);
@@ -1186,7 +1155,7 @@ async function planTransition(tx: Transaction, c: Transition): Promise<Transitio
       if (final && heldKey !== null) await tx.collection(COLLECTIONS.inFlight).doc(inFlightDocId(heldKey)).remove();
       await tx.collection(COLLECTIONS.events).doc(eventDocId(c.id, n)).set(eventDoc(c.event, n));
       for (const record of c.outbox ?? []) await tx.collection(COLLECTIONS.outbox).doc(record.id).set(outboxDoc(record));
-      for (const d of c.documents ?? []) await tx.collection(COLLECTIONS.documents).doc(d.id).set(documentDoc(d));
+      for (const d of c.documents ?? []) await tx.collection(COLLECTIONS.documents).doc(d.id).set({ ...d });
       if (c.receipt && receiptRef) {
         await receiptRef.set({ centerCode: c.receipt.centerCode, webhookId: c.receipt.webhookId, applicationId: c.id, at: c.event.at });
       }
