@@ -4,7 +4,7 @@ import pino from 'pino';
  * The one logger of the functions and the local host. Personal data never reaches a log line:
  * the listed paths are censored wherever they appear in a logged object.
  */
-const PERSONAL_KEYS = ['docNumber', 'idNumber', 'phone', 'bankAccount', 'certNo', 'cert_no'];
+const PERSONAL_KEYS = ['docNumber', 'idNumber', 'phone', 'bankAccount', 'accountNumber', 'certNo', 'cert_no'];
 export const REDACTED_PATHS = [
   ...PERSONAL_KEYS,
   ...PERSONAL_KEYS.map((key) => `*.${key}`),

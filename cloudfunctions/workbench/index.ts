@@ -3,6 +3,7 @@ import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import {
   workbenchAdvance,
+  workbenchAttachment,
   workbenchCloseFollowUp,
   workbenchFollowUps,
   workbenchGet,
@@ -28,7 +29,9 @@ export const handler = defineFunction('workbench', WorkbenchEventSchema, async (
     case 'requestMaterial':
       return workbenchRequestMaterial(service, staff, event.id, event.message);
     case 'setStatus':
-      return workbenchSetStatus(service, staff, event.id, event.status, event.message, event.document);
+      return workbenchSetStatus(service, staff, event.id, event.status, event.message, event.document, event.payment);
+    case 'attachment':
+      return workbenchAttachment(service, staff, event.id, event.attachmentId);
     case 'followUps':
       return workbenchFollowUps(service, staff);
     case 'closeFollowUp':

@@ -1,18 +1,20 @@
 import { z } from 'zod';
 import { DOCUMENT_MAX_BYTES } from './center-api';
+import { AMOUNT_MAX, decimal2, pastDate, PaymentSchema, type Payment } from './money';
 
 
 /**
  * In-app applications: what the employee asks, which centers take part, the state machine every actor
  * (employee, relay, center API, center workbench) goes through, and the transfer-continuation platform codes.
  */
-export const APPLICATION_STATUSES = ['submitted', 'delivered', 'accepted', 'processing', 'completed', 'rejected', 'withdrawn', 'failed'] as const;
+export const APPLICATION_STATUSES = ['submitted', 'delivered', 'accepted', 'verified', 'processing', 'completed', 'rejected', 'withdrawn', 'failed'] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export const STATUS_LABELS: Record<ApplicationStatus, string> = {
   submitted: '已提交',
   delivered: '已送达中心',
   accepted: '已受理',
+  verified: '购房核验通过',
   processing: '办理中',
   completed: '已办结',
   rejected: '不予受理',
@@ -29,28 +31,34 @@ export const CERTIFICATE_TYPES = ['certificate-loan-cleared', 'certificate-depos
 export type CertificateType = (typeof CERTIFICATE_TYPES)[number];
 export const isCertificateType = (value: unknown): value is CertificateType => typeof value === 'string' && (CERTIFICATE_TYPES as readonly string[]).includes(value);
 
-export const APPLICATION_TYPES = ['transfer', ...CERTIFICATE_TYPES] as const;
+export const APPLICATION_TYPES = ['transfer', ...CERTIFICATE_TYPES, 'purchase-withdrawal', 'service-request'] as const;
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
 export const TYPE_LABELS: Record<ApplicationType, string> = {
   transfer: '异地转移接续',
   'certificate-loan-cleared': '个人住房贷款全部还清证明',
   'certificate-deposit-use': '贷款职工住房公积金缴存使用证明',
+  'purchase-withdrawal': '购房提取住房公积金',
+  'service-request': '跨省通办事项在线申请',
 };
 /** The cross-province item each certificate type is (items.ts). */
 export const CERTIFICATE_ITEMS: Record<CertificateType, 2 | 8> = { 'certificate-loan-cleared': 8, 'certificate-deposit-use': 2 };
 
 /** The part a center plays in an application; the responsible one receives the delivery. */
-export const CENTER_ROLES = ['transfer-in', 'transfer-out', 'business', 'accepting'] as const;
+export const CENTER_ROLES = ['transfer-in', 'transfer-out', 'business', 'accepting', 'purchase', 'deposit'] as const;
 export type CenterRole = (typeof CENTER_ROLES)[number];
 export const CENTER_ROLE_LABELS: Record<CenterRole, string> = {
   'transfer-in': '转入地中心',
   'transfer-out': '转出地中心',
-  business: '业务属地中心（出具证明）',
+  business: '业务属地中心',
   accepting: '受理地中心',
+  purchase: '购房地中心（核验购房）',
+  deposit: '缴存地中心（办理提取）',
 };
 
 /** Working days the transfer-in center has to accept (national operating rules). */
 export const TRANSFER_ACCEPT_WORKING_DAYS = 3;
+/** Working days a purchase withdrawal should take from submission to payment (跨省通办 service standard). */
+export const PURCHASE_TARGET_WORKING_DAYS = 7;
 
 /** Mainland mobile number. */
 export const PHONE_PATTERN = /^1[3-9]\d{9}$/;
@@ -70,6 +78,8 @@ const employer = (label: string) =>
     .max(EMPLOYER_MAX, `${label}不超过 ${EMPLOYER_MAX} 个字`);
 const account = (label: string) => z.string({ error: `请填写${label}` }).trim().regex(ACCOUNT_PATTERN, `${label}应为 4 至 32 位数字或字母`);
 
+const phone = z.string({ error: '请填写手机号码' }).trim().regex(PHONE_PATTERN, '手机号码应为 11 位中国大陆手机号');
+
 export const TransferPayloadSchema = z
   .object({
     transferOutCenter: centerCode('转出地中心'),
@@ -78,7 +88,7 @@ export const TransferPayloadSchema = z
     formerAccount: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), account('原个人账号').optional()),
     newEmployer: employer('现单位名称'),
     newAccount: account('现个人账号'),
-    phone: z.string({ error: '请填写手机号码' }).trim().regex(PHONE_PATTERN, '手机号码应为 11 位中国大陆手机号'),
+    phone,
   })
   .refine((p) => p.transferOutCenter !== p.transferInCenter, {
     path: ['transferInCenter'],
@@ -91,13 +101,100 @@ export const CertificatePayloadSchema = z
   .object({
     businessCenter: centerCode('业务属地中心'),
     acceptingCenter: centerCode('受理地中心'),
-    phone: z.string({ error: '请填写手机号码' }).trim().regex(PHONE_PATTERN, '手机号码应为 11 位中国大陆手机号'),
+    phone,
   })
   .refine((p) => p.businessCenter !== p.acceptingCenter, {
     path: ['acceptingCenter'],
     message: '受理地中心与业务属地中心相同时，请直接向该中心申请',
   });
 export type CertificatePayload = z.infer<typeof CertificatePayloadSchema>;
+
+const text = (label: string, min: number, max: number) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(min, `请填写${label}`)
+    .max(max, `${label}不超过 ${max} 个字`);
+/** What the employee attaches to a purchase withdrawal, and how many of them. */
+export const ATTACHMENT_KINDS = ['contract', 'invoice'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+export const ATTACHMENT_KIND_LABELS: Record<AttachmentKind, string> = { contract: '购房合同', invoice: '购房发票' };
+export const ATTACHMENTS_MAX = 4;
+/**
+ * A file the person uploaded before submitting: `uploads/<24 random characters>` on the local host, the same
+ * path inside a CloudBase fileID when deployed. The random part is the capability: only the uploader knows it.
+ */
+export const UPLOAD_ID_PATTERN = /^(cloud:\/\/[A-Za-z0-9._-]+\/)?uploads\/[a-z0-9]{24}$/;
+export const AREA_MAX = 10_000;
+export const BANK_ACCOUNT_PATTERN = /^\d{12,30}$/;
+
+export const AttachmentRefSchema = z.object({
+  kind: z.enum(ATTACHMENT_KINDS, { error: '附件类别应为购房合同或购房发票' }),
+  fileId: z.string({ error: '附件未上传成功，请重新选择' }).regex(UPLOAD_ID_PATTERN, '附件未上传成功，请重新选择'),
+  name: text('附件文件名', 1, 100),
+});
+export type AttachmentRef = z.infer<typeof AttachmentRefSchema>;
+
+/**
+ * 购房提取 (item 7, 两地联办): the purchase-locale center verifies the purchase, the deposit-locale center
+ * pays into the person's own bank account. The requested amount may not exceed the price.
+ */
+export const PurchaseWithdrawalPayloadSchema = z
+  .object({
+    purchaseCenter: centerCode('购房地中心'),
+    depositCenter: centerCode('缴存地中心'),
+    house: z.object({
+      address: text('房屋坐落地址', 5, 100),
+      contractNumber: z
+        .string({ error: '请填写购房合同编号' })
+        .trim()
+        .regex(/^[\p{L}\p{N}()（）〔〕\[\]-]{4,40}$/u, '购房合同编号应为 4 至 40 位文字、数字或连字符'),
+      purchaseDate: pastDate('购房日期'),
+      price: decimal2('购房总价（元）', AMOUNT_MAX),
+      area: decimal2('建筑面积（平方米）', AREA_MAX),
+      seller: text('售房方名称', 2, 100),
+    }),
+    bank: z.object({
+      accountName: text('收款户名', 2, 50),
+      bankName: text('开户银行', 4, 50),
+      accountNumber: z.string({ error: '请填写银行账号' }).trim().regex(BANK_ACCOUNT_PATTERN, '银行账号应为 12 至 30 位数字'),
+    }),
+    amount: decimal2('申请提取金额（元）', AMOUNT_MAX),
+    phone,
+    attachments: z.array(AttachmentRefSchema, { error: '请上传购房合同和购房发票' }).max(ATTACHMENTS_MAX, `附件最多 ${ATTACHMENTS_MAX} 个`),
+  })
+  .superRefine((p, ctx) => {
+    if (p.purchaseCenter === p.depositCenter) ctx.addIssue({ code: 'custom', path: ['depositCenter'], message: '购房地与缴存地为同一中心时，请直接向该中心申请' });
+    if (p.amount > p.house.price) ctx.addIssue({ code: 'custom', path: ['amount'], message: '申请提取金额不能超过购房总价' });
+    for (const kind of ATTACHMENT_KINDS) {
+      if (!p.attachments.some((a) => a.kind === kind)) ctx.addIssue({ code: 'custom', path: ['attachments'], message: `请上传${ATTACHMENT_KIND_LABELS[kind]}` });
+    }
+  });
+export type PurchaseWithdrawalPayload = z.infer<typeof PurchaseWithdrawalPayloadSchema>;
+
+/** An attachment as kept with the application (sealed at rest), once checked by content. */
+export interface StoredAttachment {
+  id: string;
+  kind: AttachmentKind;
+  name: string;
+  contentType: string;
+  sha256: string;
+  size: number;
+  storageKey: string;
+}
+/** The purchase withdrawal as stored: the uploads replaced by the checked, sealed attachments. */
+export type StoredPurchaseWithdrawal = Omit<PurchaseWithdrawalPayload, 'attachments'> & { attachments: StoredAttachment[] };
+
+/** Items 4-6 where the center takes an in-app request instead of (or before) a full online channel. */
+export const SERVICE_REQUEST_ITEMS = [4, 5, 6] as const;
+export const DESCRIPTION_MAX = 200;
+export const ServiceRequestPayloadSchema = z.object({
+  center: centerCode('办理中心'),
+  item: z.union([z.literal(4), z.literal(5), z.literal(6)], { error: '这项业务不能在线申请' }),
+  phone,
+  description: text('办理事项说明', 2, DESCRIPTION_MAX),
+});
+export type ServiceRequestPayload = z.infer<typeof ServiceRequestPayloadSchema>;
 
 const applicationId = z.string({ error: '缺少申请编号' }).regex(APPLICATION_ID_PATTERN, '申请编号格式不正确');
 const requestId = z.string({ error: '缺少请求编号' }).regex(REQUEST_ID_PATTERN, '请求编号应为 8 至 64 位字母、数字、下划线或连字符');
@@ -131,6 +228,8 @@ export const ApplicationsEventSchema = z.discriminatedUnion(
       [
         z.object({ action: z.literal('submit'), type: z.literal('transfer'), requestId, payload: TransferPayloadSchema }),
         z.object({ action: z.literal('submit'), type: z.enum(CERTIFICATE_TYPES), requestId, payload: CertificatePayloadSchema }),
+        z.object({ action: z.literal('submit'), type: z.literal('purchase-withdrawal'), requestId, payload: PurchaseWithdrawalPayloadSchema }),
+        z.object({ action: z.literal('submit'), type: z.literal('service-request'), requestId, payload: ServiceRequestPayloadSchema }),
       ],
       { error: '不支持的申请类型' },
     ),
@@ -184,25 +283,41 @@ export interface ApplicationState {
   status: ApplicationStatus;
   platformCode: TransferCode | null;
 }
+/** The state with the type it belongs to: each type has its own ways forward. */
+export type TypedState = ApplicationState & { type: ApplicationType };
 
 /** Who moves an application. The relay and the employee have one move each; centers have the rest. */
 export type Move =
   | { by: 'relay'; kind: 'delivered' }
   | { by: 'employee'; kind: 'withdraw' }
   | { by: 'center'; kind: 'code'; code: TransferCode }
-  | { by: 'center'; kind: 'status'; status: CenterStatus }
+  | { by: 'center'; kind: 'status'; status: CenterStatus; payment?: Payment }
   | { by: 'center'; kind: 'reject' };
 
-/** What a center reports for types without platform codes (certificates); `rejected` is the reject move. */
-export const CENTER_STATUSES = ['accepted', 'processing', 'completed', 'failed'] as const;
+/**
+ * What a center reports for types without platform codes; `rejected` is the reject move. `verified` is the
+ * purchase-locale center handing a purchase withdrawal on to the deposit-locale center.
+ */
+export const CENTER_STATUSES = ['accepted', 'verified', 'processing', 'completed', 'failed'] as const;
 export type CenterStatus = (typeof CENTER_STATUSES)[number];
 export const isCenterStatus = (value: unknown): value is CenterStatus => typeof value === 'string' && (CENTER_STATUSES as readonly string[]).includes(value);
-const STATUS_NEXT: Partial<Record<ApplicationStatus, readonly CenterStatus[]>> = {
+type StatusTable = Partial<Record<ApplicationStatus, readonly CenterStatus[]>>;
+/** One center handles it (certificates, service requests). */
+const ONE_CENTER_NEXT: StatusTable = {
   submitted: ['accepted', 'failed'],
   delivered: ['accepted', 'failed'],
   accepted: ['processing', 'completed', 'failed'],
   processing: ['completed', 'failed'],
 };
+/** 两地联办: the purchase-locale center accepts and verifies (or fails it); the deposit-locale center then handles and pays. */
+const JOINT_NEXT: StatusTable = {
+  submitted: ['accepted', 'failed'],
+  delivered: ['accepted', 'failed'],
+  accepted: ['verified', 'failed'],
+  verified: ['processing', 'completed', 'failed'],
+  processing: ['completed', 'failed'],
+};
+const statusNext = (type: ApplicationType): StatusTable => (type === 'purchase-withdrawal' ? JOINT_NEXT : ONE_CENTER_NEXT);
 
 export type MoveResult = { ok: true; next: ApplicationState } | { ok: false; unchanged: true } | { ok: false; unchanged: false; reason: string };
 
@@ -213,7 +328,7 @@ export const WITHDRAWABLE: readonly ApplicationStatus[] = ['submitted', 'deliver
  * The state machine. Answers the next state, "unchanged" for a move that is already in effect (a repeat),
  * or why the move is not allowed now.
  */
-export function applyMove(current: ApplicationState, move: Move): MoveResult {
+export function applyMove(current: TypedState, move: Move): MoveResult {
   const final = isFinal(current.status);
   switch (move.kind) {
     case 'delivered':
@@ -222,7 +337,8 @@ export function applyMove(current: ApplicationState, move: Move): MoveResult {
     case 'withdraw':
       if (current.status === 'withdrawn') return { ok: false, unchanged: true };
       if (!WITHDRAWABLE.includes(current.status)) {
-        return { ok: false, unchanged: false, reason: final ? '申请已办结，不能撤销' : '转出地中心已确认接收，不能再撤销，如需撤销请联系中心' };
+        if (final) return { ok: false, unchanged: false, reason: '申请已办结，不能撤销' };
+        return { ok: false, unchanged: false, reason: current.type === 'transfer' ? '转出地中心已确认接收，不能再撤销，如需撤销请联系中心' : '中心已开始办理，不能再撤销，如需撤销请联系中心' };
       }
       return { ok: true, next: { status: 'withdrawn', platformCode: current.platformCode } };
     case 'reject':
@@ -231,8 +347,12 @@ export function applyMove(current: ApplicationState, move: Move): MoveResult {
       return { ok: true, next: { status: 'rejected', platformCode: current.platformCode } };
     case 'status': {
       if (current.status === move.status) return { ok: false, unchanged: true };
-      if (!(STATUS_NEXT[current.status] ?? []).includes(move.status)) {
+      if (!(statusNext(current.type)[current.status] ?? []).includes(move.status)) {
         return { ok: false, unchanged: false, reason: `不能从“${STATUS_LABELS[current.status]}”变为“${STATUS_LABELS[move.status]}”` };
+      }
+      const paying = current.type === 'purchase-withdrawal' && move.status === 'completed';
+      if (paying !== Boolean(move.payment)) {
+        return { ok: false, unchanged: false, reason: paying ? '办结购房提取须填写实际提取金额和支付日期' : '只有缴存地中心办结购房提取时才填写提取金额' };
       }
       return { ok: true, next: { status: move.status, platformCode: null } };
     }
@@ -254,11 +374,30 @@ export function applyMove(current: ApplicationState, move: Move): MoveResult {
 /** The employee's steps, in order, per type; a finished application may end off them (失败, 已撤销, 不予受理). */
 export const TRANSFER_STEPS = ['提交', '送达中心', '受理', '转出地确认', '协商中', '办结'] as const;
 export const CERTIFICATE_STEPS = ['提交', '送达中心', '受理', '出具证明', '办结'] as const;
-export type StepName = (typeof TRANSFER_STEPS)[number] | (typeof CERTIFICATE_STEPS)[number] | '失败' | '已撤销' | '不予受理';
-export const stepsOf = (type: ApplicationType): readonly StepName[] => (type === 'transfer' ? TRANSFER_STEPS : CERTIFICATE_STEPS);
+export const PURCHASE_STEPS = ['提交', '送达中心', '购房地核验', '缴存地办理', '办结'] as const;
+export const SERVICE_STEPS = ['提交', '送达中心', '受理', '办理中', '办结'] as const;
+export type StepName =
+  | (typeof TRANSFER_STEPS)[number]
+  | (typeof CERTIFICATE_STEPS)[number]
+  | (typeof PURCHASE_STEPS)[number]
+  | (typeof SERVICE_STEPS)[number]
+  | '失败'
+  | '已撤销'
+  | '不予受理';
+export function stepsOf(type: ApplicationType): readonly StepName[] {
+  if (type === 'transfer') return TRANSFER_STEPS;
+  if (type === 'purchase-withdrawal') return PURCHASE_STEPS;
+  if (type === 'service-request') return SERVICE_STEPS;
+  return CERTIFICATE_STEPS;
+}
 
 /** The step the employee sees for a state of an application of `type`. */
 export function stepOf(type: ApplicationType, state: ApplicationState): StepName {
+  if (type === 'purchase-withdrawal') {
+    if (state.status === 'accepted') return '购房地核验';
+    if (state.status === 'verified' || state.status === 'processing') return '缴存地办理';
+  }
+  if (type === 'service-request' && state.status === 'processing') return '办理中';
   if (type !== 'transfer' && state.status === 'processing') return '出具证明';
   switch (state.status) {
     case 'submitted':
@@ -266,6 +405,7 @@ export function stepOf(type: ApplicationType, state: ApplicationState): StepName
     case 'delivered':
       return '送达中心';
     case 'accepted':
+    case 'verified':
       return '受理';
     case 'processing':
       return state.platformCode === '06' || state.platformCode === '13' ? '协商中' : '转出地确认';
@@ -320,6 +460,12 @@ export interface ApplicationView {
   /** The person's rating once given; `canRate` while the case has ended and is not rated yet. */
   rating: RatingView | null;
   canRate: boolean;
+  /** What the deposit-locale center paid (purchase withdrawals), once it has. */
+  payment: Payment | null;
+  /** A completion target (purchase withdrawals: 7 working days), and whether it passed unfinished. */
+  target: { by: string; overdue: boolean } | null;
+  /** The person's own attachments: names and sizes only. */
+  attachments: { kind: AttachmentKind; name: string; contentType: string; size: number }[];
   createdAt: string;
 }
 
@@ -380,7 +526,11 @@ export const WorkbenchEventSchema = z.discriminatedUnion(
           contentBase64: z.string({ error: '缺少文件内容' }).min(1, '缺少文件内容').max(Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4, '文件不超过 10 MB'),
         })
         .optional(),
+      /** What the deposit-locale center paid, required to complete a purchase withdrawal. */
+      payment: PaymentSchema.optional(),
     }),
+    /** An attachment of the application, opened by staff of a center taking part (each opening is logged). */
+    z.object({ action: z.literal('attachment'), id: applicationId, attachmentId: z.string({ error: '缺少附件编号' }).regex(/^[a-f0-9]{20}$/, '附件编号格式不正确') }),
     z.object({ action: z.literal('followUps') }),
     z.object({ action: z.literal('closeFollowUp'), id: applicationId, note: reason('回访处理情况') }),
   ],
@@ -402,8 +552,10 @@ export interface WorkbenchView extends ApplicationView {
   form: { label: string; value: string }[];
   /** Codes the staff may set now (transfers; the responsible center only). */
   nextCodes: TransferCode[];
-  /** Statuses the staff may set now (certificates; the responsible center only); completing needs the PDF. */
+  /** Statuses the staff may set now (types without codes; the responsible center only); completing a certificate needs the PDF, a purchase withdrawal the payment. */
   nextStatuses: CenterStatus[];
+  /** The attachments with their ids, for staff to open. */
+  attachmentFiles: { id: string; kind: AttachmentKind; name: string; contentType: string; size: number; sha256: string }[];
   canReject: boolean;
 }
 
@@ -415,12 +567,12 @@ export function moveFitsType(type: ApplicationType, move: Move): boolean {
 }
 
 /** Statuses a center may report next for a type without platform codes, for the workbench's buttons. */
-export function nextStatuses(state: ApplicationState): CenterStatus[] {
-  return CENTER_STATUSES.filter((status) => applyMove(state, { by: 'center', kind: 'status', status }).ok);
+export function nextStatuses(state: TypedState): CenterStatus[] {
+  return CENTER_STATUSES.filter((status) => (statusNext(state.type)[state.status] ?? []).includes(status));
 }
 
 /** Codes that may follow a state, for the workbench's buttons. */
-export function nextCodes(state: ApplicationState): TransferCode[] {
+export function nextCodes(state: TypedState): TransferCode[] {
   return TRANSFER_CODE_LIST.filter((code) => {
     const r = applyMove(state, { by: 'center', kind: 'code', code });
     return r.ok;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PaymentSchema } from './money';
 
 /**
  * What centers send the platform (docs/center-api.md, docs/openapi.yaml). Checked at the callback
@@ -22,13 +23,43 @@ export const CenterCallbackSchema = z.object({
     status: z.string({ error: '缺少 status' }).min(1, '缺少 status'),
     message: z.string().max(200, 'message 不超过 200 个字').optional(),
     documents: z.array(CallbackDocumentSchema).max(DOCUMENTS_MAX, `一次最多 ${DOCUMENTS_MAX} 个文件`).optional(),
+    /** Purchase withdrawals only, with status `completed`, from the deposit-locale center: what it paid. */
+    payment: PaymentSchema.optional(),
   }),
 });
 export type CenterCallback = z.infer<typeof CenterCallbackSchema>;
 
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
+const JPEG_MAGIC = [0xff, 0xd8, 0xff];
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const startsWith = (bytes: Uint8Array, magic: readonly number[]) => bytes.length > magic.length && magic.every((b, i) => bytes[i] === b);
+/** Whether `marker` occurs within the last `window` bytes (a file cut short in transfer lacks its end marker). */
+const endsWithin = (bytes: Uint8Array, marker: readonly number[], window: number) => {
+  for (let i = bytes.length - marker.length; i >= Math.max(0, bytes.length - window); i--) if (marker.every((b, j) => bytes[i + j] === b)) return true;
+  return false;
+};
 
 /** Whether bytes are a PDF by their content (the header), whatever the name or declared type says. */
 export function isPdf(bytes: Uint8Array): boolean {
-  return bytes.length > PDF_MAGIC.length && PDF_MAGIC.every((b, i) => bytes[i] === b);
+  return startsWith(bytes, PDF_MAGIC);
+}
+
+/** The types an employee may attach (scans or photos of a contract, an invoice). */
+export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+
+/**
+ * What a file is by its content, never its name: a PDF, a JPEG or a PNG whose end marker is there too
+ * (%%EOF, FFD9, IEND), so a file cut short is refused as damaged. Answers why not, in words for the person.
+ * Written here rather than taken from `file-type` (ESM only, and it reads only the header, so it cannot tell a
+ * truncated file) in a dozen lines.
+ */
+export function sniffAttachment(bytes: Uint8Array): { ok: true; contentType: AttachmentType } | { ok: false; problem: string } {
+  if (bytes.length === 0) return { ok: false, problem: '文件是空的' };
+  if (bytes.length > DOCUMENT_MAX_BYTES) return { ok: false, problem: '文件超过 10 MB' };
+  const damaged = { ok: false, problem: '文件已损坏或不完整，请重新拍照或导出' } as const;
+  if (startsWith(bytes, PDF_MAGIC)) return endsWithin(bytes, [0x25, 0x25, 0x45, 0x4f, 0x46], 1024) ? { ok: true, contentType: 'application/pdf' } : damaged;
+  if (startsWith(bytes, JPEG_MAGIC)) return endsWithin(bytes, [0xff, 0xd9], 64) ? { ok: true, contentType: 'image/jpeg' } : damaged;
+  if (startsWith(bytes, PNG_MAGIC)) return endsWithin(bytes, [0x49, 0x45, 0x4e, 0x44], 16) ? { ok: true, contentType: 'image/png' } : damaged;
+  return { ok: false, problem: '文件应为 PDF、JPG 或 PNG（按文件内容判断，而非文件名）' };
 }

@@ -850,6 +850,7 @@ function application(id: string, overrides: Partial<ApplicationRecord> = {}): Ap
     applicant: { docType: '01', nameSealed: 'k1.name-sealed', docNumberSealed: 'k1.doc-sealed' },
     payloadSealed: 'k1.payload-sealed',
     acceptBy: '2026-04-20',
+    payment: null,
     createdAt: T0,
     updatedAt: T0,
     ...overrides,
@@ -938,7 +939,14 @@ const writes = () => fake.requests.filter((r) => ['database.modifyDocument', 'da
 const snapshot = () => JSON.stringify([...fake.collections].filter(([, docs]) => docs.size > 0).map(([name, docs]) => [name, [...docs]]));
 
 /** The application as its document stores it (dates as EJSON), before the fields create adds. */
-const storedApplication = (app: ApplicationRecord): Obj => ({ ...app, createdAt: ejsonDate(app.createdAt), updatedAt: ejsonDate(app.updatedAt) });
+/** As the adapter writes it: dates in EJSON, the payment in two flat fields. */
+const storedApplication = ({ payment, ...app }: ApplicationRecord): Obj => ({
+  ...app,
+  paymentAmount: payment?.amount ?? null,
+  paymentPaidOn: payment?.paidOn ?? null,
+  createdAt: ejsonDate(app.createdAt),
+  updatedAt: ejsonDate(app.updatedAt),
+});
 
 /** a-1 with one event and the given outbox records, then forget the requests. */
 async function createA1(records: OutboxRecord[] = [outboxRecord('wh-1', 'a-1')]): Promise<void> {
@@ -1118,6 +1126,17 @@ describe('applications', () => {
     expect(fake.sent('getDocument', 'receipts').at(-1)).toMatchObject({ query: { _id: receiptId } });
     await expect(store.applications.hasReceipt('321000', 'cb-2')).resolves.toBe(false);
     await expect(store.applications.hasReceipt('320100', 'cb-1')).resolves.toBe(false);
+  });
+
+  it('transition hands the application over and records a payment in the same update, and reads them back', async () => {
+    await createA1();
+    const change = accept({ handOver: '320100', payment: { amount: 88000.5, paidOn: '2026-04-16' }, documents: [], receipt: undefined });
+    await expect(store.applications.transition(change)).resolves.toBe('applied');
+    const [appUpdate] = fake.sent('modifyDocument', 'applications');
+    expect(appUpdate?.data).toEqual({
+      $set: { status: 'accepted', platformCode: '01', updatedAt: ejsonDate(minutes(5)), eventCount: 2, responsibleCenter: '320100', paymentAmount: 88000.5, paymentPaidOn: '2026-04-16' },
+    });
+    await expect(store.applications.get('a-1')).resolves.toMatchObject({ responsibleCenter: '320100', payment: { amount: 88000.5, paidOn: '2026-04-16' } });
   });
 
   it('transition to a final status clears the in-flight key and removes its inFlight document, freeing the key', async () => {

@@ -221,6 +221,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
         applicant: { docType: '01', nameSealed: 'sealed-name', docNumberSealed: 'sealed-doc' },
         payloadSealed: 'sealed-payload',
         acceptBy: '2026-11-25',
+        payment: null,
         createdAt: T,
         updatedAt: T,
         ...overrides,
@@ -279,6 +280,18 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       expect((await store.applications.events(app.id)).map((e) => e.to)).toEqual(['accepted', 'withdrawn']);
       expect(await store.applications.documents(app.id)).toEqual([expect.objectContaining({ id: 'doc1', sha256: 'a'.repeat(64) })]);
       expect(await store.applications.create(application({ openid: app.openid, inFlightKey: app.inFlightKey }), [], [], null)).toEqual({ kind: 'created', letterNumber: null });
+    });
+
+    it('hands an application to another center and records a payment with the move, keeping both when later moves bring neither', async () => {
+      const app = application({ type: 'purchase-withdrawal', centers: [{ code: '321000', role: 'purchase' }, { code: '110000', role: 'deposit' }] });
+      await store.applications.create(app, [], [], null);
+      const step = (from: ApplicationRecord['status'], to: ApplicationRecord['status'], extra: object = {}) =>
+        store.applications.transition({ id: app.id, expected: { status: from, platformCode: null }, next: { status: to, platformCode: null }, event: event({ ...app, status: from }, to), ...extra });
+      expect(await step('submitted', 'verified', { handOver: '110000' })).toBe('applied');
+      expect(await store.applications.get(app.id)).toMatchObject({ responsibleCenter: '110000', payment: null });
+      expect(await step('verified', 'processing')).toBe('applied');
+      expect(await step('processing', 'completed', { payment: { amount: 123456.78, paidOn: '2026-11-20' } })).toBe('applied');
+      expect(await store.applications.get(app.id)).toMatchObject({ status: 'completed', responsibleCenter: '110000', payment: { amount: 123456.78, paidOn: '2026-11-20' } });
     });
 
     it('leases due deliveries to one claimer at a time, reschedules failures, dead-letters and settles deliveries with the move', async () => {

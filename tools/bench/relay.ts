@@ -57,6 +57,7 @@ function submitted(keyring: Keyring, n: number, now: Date): { app: ApplicationRe
     applicant: { docType: '01', nameSealed: seal(keyring, SEALED_FIELDS.name, '张三'), docNumberSealed: seal(keyring, SEALED_FIELDS.docNumber, residentId(n)) },
     payloadSealed: seal(keyring, SEALED_FIELDS.applicationPayload, JSON.stringify(PAYLOAD)),
     acceptBy: addWorkingDays(shanghaiDate(now), TRANSFER_ACCEPT_WORKING_DAYS),
+    payment: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import { DOCUMENT_MAX_BYTES, DOCUMENTS_MAX } from '../../src/core/center-api';
-import { fail } from '../../src/core/errors';
+import { fail, ok } from '../../src/core/errors';
 import type { RoleGrant } from '../../src/core/roles';
 import type { CloudFunction, FunctionContext, Outside } from '../../cloudfunctions/_lib/runtime/define';
 import type { Logger } from '../../cloudfunctions/_lib/log';
@@ -42,9 +43,16 @@ export async function invoke(options: LocalCloudOptions, name: string, event: un
   return fn.handle(event, await contextFor(options, openid));
 }
 
+/** `uploads/` and 24 random characters, as the WeChat build names its cloud-storage uploads (UPLOAD_ID_PATTERN). */
+function newUploadKey(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return `uploads/${Array.from(randomBytes(24), (b) => alphabet[b % alphabet.length]).join('')}`;
+}
+
 /**
  * The local host: the H5 app, the functions at POST /api/<fn> (caller from the x-wx-openid header,
- * here only), centers' callbacks at POST /callbacks/<centerCode>, and /healthz. Deployed functions never see that header.
+ * here only), the employee's uploads at POST /upload (what wx.cloud.uploadFile is when deployed), centers'
+ * callbacks at POST /callbacks/<centerCode>, and /healthz. Deployed functions never see that header.
  */
 export async function createLocalCloud(options: LocalCloudOptions) {
   const app = Fastify({ loggerInstance: options.log, bodyLimit: FUNCTION_BODY_LIMIT });
@@ -67,6 +75,24 @@ export async function createLocalCloud(options: LocalCloudOptions) {
     const openid = typeof header === 'string' && OPENID_PATTERN.test(header) ? header : undefined;
     const result = await invoke(options, request.params.fn, request.body ?? {}, openid);
     return reply.code(!result.ok && result.code === 'UNKNOWN_FUNCTION' ? 404 : 200).send(result);
+  });
+
+  // an employee's file, stored as is: what it is, and whether it is whole, is checked when the application is submitted
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    scope.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+      if (error.statusCode === 413) return reply.code(413).send(fail('VALIDATION_FAILED', '文件超过 10 MB', { file: '文件超过 10 MB' }));
+      return reply.code(400).send(fail('VALIDATION_FAILED', '上传的文件无法读取', { file: '上传的文件无法读取' }));
+    });
+    scope.post('/upload', { bodyLimit: DOCUMENT_MAX_BYTES }, async (request, reply) => {
+      const header = request.headers['x-wx-openid'];
+      if (typeof header !== 'string' || !OPENID_PATTERN.test(header)) return reply.code(401).send(fail('UNAUTHENTICATED', '请先登录'));
+      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      if (bytes.length === 0) return reply.code(400).send(fail('VALIDATION_FAILED', '文件是空的', { file: '文件是空的' }));
+      const fileId = await options.outside.files().put(newUploadKey(), bytes, 'application/octet-stream');
+      return reply.send(ok({ fileId }));
+    });
   });
 
   // centers' callbacks, as CloudBase's HTTP access service hands them to the `callbacks` function: the raw

@@ -1,4 +1,4 @@
-import type { CertificatePayload, TransferPayload } from '../../../src/core/applications';
+import type { StoredPurchaseWithdrawal } from '../../../src/core/applications';
 import { open, SEALED_FIELDS, type Keyring } from '../crypto/personal-data';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord } from '../store/port';
 
@@ -6,7 +6,15 @@ import type { ApplicationRecord, DocumentRecord, OutboxRecord } from '../store/p
  * The bodies the platform sends centers (docs/center-api.md). Built at send time from the sealed
  * application, so the outbox itself never holds personal data in clear.
  */
-export function deliveryBody(record: OutboxRecord, app: ApplicationRecord, keyring: Keyring, callbackBase: string, documents: readonly DocumentRecord[]): string {
+export function deliveryBody(
+  record: OutboxRecord,
+  app: ApplicationRecord,
+  keyring: Keyring,
+  callbackBase: string,
+  documents: readonly DocumentRecord[],
+  /** The opened bytes of a purchase withdrawal's attachments by id, for the centers that verify and pay. */
+  attachments: ReadonlyMap<string, Buffer> = new Map(),
+): string {
   const common = { applicationId: app.id, applicationType: app.type, letterNumber: app.letterNumber };
   const at = record.createdAt.toISOString();
   if (record.type === 'application.withdrawn') {
@@ -18,7 +26,14 @@ export function deliveryBody(record: OutboxRecord, app: ApplicationRecord, keyri
     return JSON.stringify({ type: record.type, timestamp: at, data: { applicationId: app.id, applicationType: app.type, completedAt: at, documents: listed } });
   }
   // application.submitted to the responsible center, application.copy to a center taking the request on its behalf
-  const form = JSON.parse(open(keyring, SEALED_FIELDS.applicationPayload, app.payloadSealed)) as TransferPayload | CertificatePayload;
+  const form = JSON.parse(open(keyring, SEALED_FIELDS.applicationPayload, app.payloadSealed)) as Record<string, unknown>;
+  if (app.type === 'purchase-withdrawal') {
+    const stored = form as unknown as StoredPurchaseWithdrawal;
+    form.attachments = stored.attachments.map(({ id, kind, name, contentType, sha256, size }) => ({
+      id, kind, name, contentType, sha256, size,
+      contentBase64: attachments.get(id)?.toString('base64'),
+    }));
+  }
   const role = app.centers.find((c) => c.code === record.centerCode)?.role;
   return JSON.stringify({
     type: record.type,

@@ -4,6 +4,7 @@ import { open, SEALED_FIELDS } from '../crypto/personal-data';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationRecord, DeliveryAttempt, OutboxRecord, Settlement } from '../store/port';
 import { DELIVERY_TIMEOUT_MS } from './http';
+import { attachmentsOf } from '../services/attachments';
 import { deliveryBody } from './messages';
 import { nextAttemptAt } from './schedule';
 import { signHeaders } from './signing';
@@ -127,7 +128,8 @@ async function deliver(ctx: RelayContext, record: OutboxRecord, app: Application
 
   if (!target) return failed(attempt(null, '中心尚未登记接收接口'));
   const documents = record.type === 'application.completed' ? await ctx.store.applications.documents(app.id) : [];
-  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents);
+  const attachments = record.type === 'application.submitted' && app.type === 'purchase-withdrawal' ? await attachmentsOf(ctx, app) : undefined;
+  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents, attachments);
   // the wall clock, not ctx.now(): the center checks webhook-timestamp against its own clock
   const outcome = await ctx.outside.outbound().postJson(target.url, body, signHeaders(target.secrets, record.id, new Date(), body));
 

@@ -14,5 +14,8 @@ export function cloudbaseFileStore(app: CloudbaseApp): FileStore {
       const { fileContent } = await app.downloadFile({ fileID });
       return fileContent as Buffer;
     },
+    async remove(fileID) {
+      await app.deleteFile({ fileList: [fileID] });
+    },
   };
 }

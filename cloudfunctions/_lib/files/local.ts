@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileStore } from './port';
 
@@ -19,5 +19,6 @@ export function localFileStore(root: string): FileStore {
       return key;
     },
     get: (key) => readFile(resolve(key)),
+    remove: (key) => rm(resolve(key), { force: true }),
   };
 }

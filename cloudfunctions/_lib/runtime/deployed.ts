@@ -57,7 +57,11 @@ function deployedOutside(log: Logger): Outside {
     productionBuild: true,
     files: () => {
       const pending = started().then(({ app }) => cloudbaseFileStore(app));
-      return { put: async (...args) => (await pending).put(...args), get: async (key) => (await pending).get(key) };
+      return {
+        put: async (...args) => (await pending).put(...args),
+        get: async (key) => (await pending).get(key),
+        remove: async (key) => (await pending).remove(key),
+      };
     },
     nudgeRelay: () => {
       void started()

@@ -6,11 +6,19 @@ import {
   RATABLE,
   TYPE_LABELS,
   RATING_LABELS,
+  STATUS_LABELS,
   FOLLOW_UP_AT_OR_BELOW,
   stepOf,
+  ATTACHMENT_KIND_LABELS,
+  PURCHASE_TARGET_WORKING_DAYS,
   TRANSFER_ACCEPT_WORKING_DAYS,
   WITHDRAWABLE,
   type ApplicationListEntry,
+  type AttachmentRef,
+  type CenterStatus,
+  type PurchaseWithdrawalPayload,
+  type ServiceRequestPayload,
+  type StoredPurchaseWithdrawal,
   type ApplicationView,
   type ApplicationType,
   type CertificatePayload,
@@ -22,6 +30,8 @@ import {
   type TransferPayload,
 } from '../../../src/core/applications';
 import type { Center } from '../../../src/core/centers';
+import { itemById } from '../../../src/core/items';
+import { yuanText, type Payment } from '../../../src/core/money';
 import { AppError } from '../../../src/core/errors';
 import { maskAccount, maskDocNumber, maskName, maskPhone } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
@@ -30,6 +40,7 @@ import { open, seal, SEALED_FIELDS } from '../crypto/personal-data';
 import { newWebhookId } from '../delivery/signing';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationEventRecord, ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType, RatingRecord, Transition } from '../store/port';
+import { keepAttachments, openPurchase, removeFiles } from './attachments';
 import { catalogCenter } from './centers';
 import { requireVerifiedIdentity } from './identity';
 import { notifyApplicant } from './notify';
@@ -68,7 +79,9 @@ interface SubmissionPlan {
   informed: string[];
   inFlightKey: string;
   inFlight: { message: string; field: string; fieldMessage: string };
-  payload: TransferPayload | CertificatePayload;
+  payload: TransferPayload | CertificatePayload | PurchaseWithdrawalPayload | ServiceRequestPayload;
+  /** Uploads to check and keep with the application (purchase withdrawals). */
+  attachments: readonly AttachmentRef[];
   letterPrefix: string | null;
   firstMessage: string;
 }
@@ -89,6 +102,7 @@ async function transferPlan(ctx: Ctx, openid: string, payload: TransferPayload):
     inFlightKey: `transfer:${openid}:${payload.transferOutCenter}`,
     inFlight: { message: '您从该转出地中心转出的申请正在办理中，办结或撤销后才能再次申请', field: 'payload.transferOutCenter', fieldMessage: '已有一笔从该中心转出的申请正在办理' },
     payload,
+    attachments: [],
     letterPrefix: `${transferIn.code}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}`,
     firstMessage: `向${transferIn.name}提交转移接续申请`,
   };
@@ -109,14 +123,75 @@ async function certificatePlan(ctx: Ctx, openid: string, type: CertificateType, 
     inFlightKey: `${type}:${openid}:${business.code}`,
     inFlight: { message: `您向该中心申请的${TYPE_LABELS[type]}正在办理中，办结或撤销后才能再次申请`, field: 'payload.businessCenter', fieldMessage: '已有一笔同类申请正在该中心办理' },
     payload,
+    attachments: [],
     letterPrefix: null,
     firstMessage: `经${accepting.name}代收，向${business.name}申请${TYPE_LABELS[type]}`,
   };
 }
 
+/**
+ * 两地联办: the purchase-locale center verifies the purchase first, then hands the application to the
+ * deposit-locale center, which pays. The money goes only to the applicant's own account.
+ */
+async function purchasePlan(ctx: Ctx, openid: string, applicantName: string, payload: PurchaseWithdrawalPayload): Promise<SubmissionPlan> {
+  const purchase = await centerOrFail(ctx, payload.purchaseCenter, 'payload.purchaseCenter');
+  const deposit = await centerOrFail(ctx, payload.depositCenter, 'payload.depositCenter');
+  if (payload.bank.accountName !== applicantName) {
+    throw new AppError('VALIDATION_FAILED', '提取款项只能转入申请人本人的银行账户', { 'payload.bank.accountName': '收款户名应与申请人姓名一致' });
+  }
+  return {
+    type: 'purchase-withdrawal',
+    responsible: purchase,
+    centers: [
+      { code: purchase.code, role: 'purchase' },
+      { code: deposit.code, role: 'deposit' },
+    ],
+    informed: [],
+    inFlightKey: `purchase-withdrawal:${openid}:${deposit.code}`,
+    inFlight: { message: '您在该缴存地中心的购房提取申请正在办理中，办结或撤销后才能再次申请', field: 'payload.depositCenter', fieldMessage: '已有一笔购房提取正在该中心办理' },
+    payload,
+    attachments: payload.attachments,
+    letterPrefix: null,
+    firstMessage: `向${purchase.name}提交购房提取申请，核验后转${deposit.name}办理`,
+  };
+}
+
+/** Items 4-6 at a center that takes them as an in-app request: that one center handles it. */
+async function serviceRequestPlan(ctx: Ctx, openid: string, payload: ServiceRequestPayload): Promise<SubmissionPlan> {
+  const center = await centerOrFail(ctx, payload.center, 'payload.center');
+  const item = itemById(payload.item)!;
+  return {
+    type: 'service-request',
+    responsible: center,
+    centers: [{ code: center.code, role: 'business' }],
+    informed: [],
+    inFlightKey: `service-request:${openid}:${center.code}:${payload.item}`,
+    inFlight: { message: `您向该中心申请的“${item.name}”正在办理中，办结或撤销后才能再次申请`, field: 'payload.center', fieldMessage: '已有一笔同一事项的申请正在该中心办理' },
+    payload,
+    attachments: [],
+    letterPrefix: null,
+    firstMessage: `向${center.name}在线申请${item.name}`,
+  };
+}
+
 export type Submission =
   | { type: 'transfer'; requestId: string; payload: TransferPayload }
-  | { type: CertificateType; requestId: string; payload: CertificatePayload };
+  | { type: CertificateType; requestId: string; payload: CertificatePayload }
+  | { type: 'purchase-withdrawal'; requestId: string; payload: PurchaseWithdrawalPayload }
+  | { type: 'service-request'; requestId: string; payload: ServiceRequestPayload };
+
+async function planOf(ctx: Ctx, openid: string, applicantName: () => string, submission: Submission): Promise<SubmissionPlan> {
+  switch (submission.type) {
+    case 'transfer':
+      return transferPlan(ctx, openid, submission.payload);
+    case 'purchase-withdrawal':
+      return purchasePlan(ctx, openid, applicantName(), submission.payload);
+    case 'service-request':
+      return serviceRequestPlan(ctx, openid, submission.payload);
+    default:
+      return certificatePlan(ctx, openid, submission.type, submission.payload);
+  }
+}
 
 /**
  * Stores an application and, in the same transaction, the deliveries it owes: to the responsible center
@@ -125,8 +200,13 @@ export type Submission =
  */
 export async function submitApplication(ctx: Ctx, openid: string, submission: Submission): Promise<{ id: string }> {
   const identity = await requireVerifiedIdentity(ctx, openid);
-  const plan = submission.type === 'transfer' ? await transferPlan(ctx, openid, submission.payload) : await certificatePlan(ctx, openid, submission.type, submission.payload);
   const keyring = ctx.outside.keyring();
+  const plan = await planOf(ctx, openid, () => open(keyring, SEALED_FIELDS.name, identity.nameSealed), submission);
+  if (plan.attachments.length > 0) {
+    // a repeat of a stored submission: its uploads were taken in already, so answer before reading them
+    const same = (await ctx.store.applications.listByApplicant(openid)).find((a) => a.requestId === submission.requestId);
+    if (same) return { id: same.id };
+  }
   const app: ApplicationRecord = {
     id: newApplicationId(),
     type: plan.type,
@@ -139,11 +219,15 @@ export async function submitApplication(ctx: Ctx, openid: string, submission: Su
     inFlightKey: plan.inFlightKey,
     letterNumber: null,
     applicant: { docType: identity.docType, nameSealed: identity.nameSealed, docNumberSealed: identity.docNumberSealed },
-    payloadSealed: seal(keyring, SEALED_FIELDS.applicationPayload, JSON.stringify(plan.payload)),
+    payloadSealed: '',
     acceptBy: addWorkingDays(shanghaiDate(ctx.now), TRANSFER_ACCEPT_WORKING_DAYS),
+    payment: null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
+  // the attachments are checked and kept first; if the application is then not stored, they go again
+  const kept = plan.attachments.length > 0 ? await keepAttachments(ctx, app.id, plan.attachments) : [];
+  app.payloadSealed = seal(keyring, SEALED_FIELDS.applicationPayload, JSON.stringify(kept.length > 0 ? { ...plan.payload, attachments: kept } : plan.payload));
   const event = (e: Pick<ApplicationEventRecord, 'actor' | 'actorId' | 'from' | 'to' | 'message'>): ApplicationEventRecord => ({
     applicationId: app.id,
     at: ctx.now,
@@ -159,7 +243,15 @@ export async function submitApplication(ctx: Ctx, openid: string, submission: Su
     events.push(event({ actor: 'relay', actorId: 'relay', from: 'submitted', to: 'delivered', message: '申请已送达中心办理工作台' }));
   }
   for (const code of plan.informed) if (await takesApi(ctx, code)) outbox.push(outboxRecord(app, code, 'application.copy', ctx.now));
-  const outcome = await ctx.store.applications.create(app, events, outbox, plan.letterPrefix);
+  let outcome: Awaited<ReturnType<typeof ctx.store.applications.create>>;
+  try {
+    outcome = await ctx.store.applications.create(app, events, outbox, plan.letterPrefix);
+  } catch (error) {
+    await removeFiles(ctx, kept.map((a) => a.storageKey));
+    throw error;
+  }
+  if (outcome.kind !== 'created') await removeFiles(ctx, kept.map((a) => a.storageKey));
+  else await removeFiles(ctx, plan.attachments.map((a) => a.fileId));
   switch (outcome.kind) {
     case 'duplicate':
       return { id: outcome.id };
@@ -213,7 +305,37 @@ function timelineOf(type: ApplicationType, events: readonly ApplicationEventReco
 export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string, Center>, masked: boolean) {
   const name = (code: string) => centers.get(code)?.name ?? code;
   const show = (value: string, mask: (v: string) => string) => (masked ? mask(value) : value);
-  const opened = JSON.parse(open(ctx.outside.keyring(), SEALED_FIELDS.applicationPayload, app.payloadSealed)) as TransferPayload | CertificatePayload;
+  const sealed = open(ctx.outside.keyring(), SEALED_FIELDS.applicationPayload, app.payloadSealed);
+  if (app.type === 'purchase-withdrawal') {
+    const p = JSON.parse(sealed) as StoredPurchaseWithdrawal;
+    return [
+      { label: '申请事项', value: TYPE_LABELS[app.type] },
+      { label: '购房地中心', value: name(p.purchaseCenter) },
+      { label: '缴存地中心', value: name(p.depositCenter) },
+      { label: '房屋坐落', value: p.house.address },
+      { label: '购房合同编号', value: p.house.contractNumber },
+      { label: '购房日期', value: p.house.purchaseDate },
+      { label: '购房总价', value: yuanText(p.house.price) },
+      { label: '建筑面积', value: `${p.house.area} 平方米` },
+      { label: '售房方', value: p.house.seller },
+      { label: '申请提取金额', value: yuanText(p.amount) },
+      { label: '收款户名', value: show(p.bank.accountName, maskName) },
+      { label: '开户银行', value: p.bank.bankName },
+      { label: '银行账号', value: show(p.bank.accountNumber, maskAccount) },
+      { label: '手机号码', value: show(p.phone, maskPhone) },
+      ...p.attachments.map((a) => ({ label: ATTACHMENT_KIND_LABELS[a.kind], value: a.name })),
+    ];
+  }
+  if (app.type === 'service-request') {
+    const p = JSON.parse(sealed) as ServiceRequestPayload;
+    return [
+      { label: '申请事项', value: itemById(p.item)?.name ?? String(p.item) },
+      { label: '办理中心', value: name(p.center) },
+      { label: '办理事项说明', value: p.description },
+      { label: '手机号码', value: show(p.phone, maskPhone) },
+    ];
+  }
+  const opened = JSON.parse(sealed) as TransferPayload | CertificatePayload;
   if ('businessCenter' in opened) {
     return [
       { label: '申请事项', value: TYPE_LABELS[app.type] },
@@ -231,6 +353,15 @@ export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string,
     { label: '现个人账号', value: show(opened.newAccount, maskAccount) },
     { label: '手机号码', value: show(opened.phone, maskPhone) },
   ];
+}
+
+/** The 7-working-day target of a purchase withdrawal: missed while unfinished past it, or finished after it. */
+function targetOf(app: ApplicationRecord, events: readonly ApplicationEventRecord[], now: Date): ApplicationView['target'] {
+  if (app.type !== 'purchase-withdrawal') return null;
+  const by = addWorkingDays(shanghaiDate(app.createdAt), PURCHASE_TARGET_WORKING_DAYS);
+  const done = events.find((e) => e.to === 'completed');
+  if (done) return { by, overdue: shanghaiDate(done.at) > by };
+  return { by, overdue: !isFinal(app.status) && shanghaiDate(now) > by };
 }
 
 /** What the employee sees of an application: masked personal data, the timeline, the deadline. */
@@ -262,6 +393,9 @@ export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise
     canWithdraw: WITHDRAWABLE.includes(app.status),
     rating: rating ? ratingView(rating) : null,
     canRate: !rating && RATABLE.includes(app.status),
+    payment: app.payment,
+    target: targetOf(app, events, ctx.now),
+    attachments: app.type === 'purchase-withdrawal' ? openPurchase(ctx, app).attachments.map(({ kind, name, contentType, size }) => ({ kind, name, contentType, size })) : [],
     createdAt: app.createdAt.toISOString(),
   };
 }
@@ -326,21 +460,61 @@ export async function moveApplication(
       if (result.unchanged) return { kind: 'unchanged', app };
       throw new AppError('ILLEGAL_TRANSITION', result.reason);
     }
+    const payment = move.kind === 'status' ? move.payment : undefined;
+    const handOver = handOverOf(app, result.next.status);
+    const handOverOutbox = handOver && (await takesApi(ctx, handOver)) ? [outboxRecord(app, handOver, 'application.submitted', ctx.now)] : [];
+    const brought = extras(app);
     const outcome = await ctx.store.applications.transition({
       id,
       expected: { status: app.status, platformCode: app.platformCode },
       next: result.next,
       event: { applicationId: id, at: ctx.now, ...mover, from: app.status, to: result.next.status, platformCode: result.next.platformCode, message },
-      ...extras(app),
+      ...brought,
+      outbox: [...(brought.outbox ?? []), ...handOverOutbox],
+      handOver,
+      payment,
     });
     if (outcome === 'duplicate') return { kind: 'duplicate', app };
     if (outcome === 'applied') {
-      const moved = { ...app, ...result.next, updatedAt: ctx.now, inFlightKey: isFinal(result.next.status) ? null : app.inFlightKey };
+      const moved: ApplicationRecord = {
+        ...app,
+        ...result.next,
+        responsibleCenter: handOver ?? app.responsibleCenter,
+        payment: payment ?? app.payment,
+        updatedAt: ctx.now,
+        inFlightKey: isFinal(result.next.status) ? null : app.inFlightKey,
+      };
+      if (handOverOutbox.length > 0) ctx.outside.nudgeRelay();
       if (mover.actor !== 'employee') await notifyApplicant(ctx, moved, message);
       return { kind: 'applied', app: moved };
     }
   }
   throw new Error(`application ${id} kept changing under ${STALE_RETRIES} attempts`);
+}
+
+/** The timeline's line for a status a center reports without words of its own. */
+export function statusMessage(status: CenterStatus, payment: Payment | undefined): string {
+  if (payment) return `缴存地中心已支付 ${yuanText(payment.amount)}（${payment.paidOn}）至本人银行账户`;
+  if (status === 'verified') return '购房核验通过，已转交缴存地中心办理';
+  return STATUS_LABELS[status];
+}
+
+/** The center a purchase withdrawal passes to when the purchase-locale center has verified it. */
+function handOverOf(app: ApplicationRecord, next: ApplicationRecord['status']): string | undefined {
+  if (app.type !== 'purchase-withdrawal' || next !== 'verified') return undefined;
+  return app.centers.find((c) => c.role === 'deposit')?.code;
+}
+
+/**
+ * What is wrong with a payment the deposit-locale center reports, by field: more than the person asked for,
+ * or paid before the application was made. Empty when it is fine.
+ */
+export function paymentProblems(ctx: Ctx, app: ApplicationRecord, payment: Payment): Record<string, string> {
+  const problems: Record<string, string> = {};
+  const requested = openPurchase(ctx, app).amount;
+  if (payment.amount > requested) problems.amount = `实际提取金额不能超过申请提取金额 ${yuanText(requested)}`;
+  if (payment.paidOn < shanghaiDate(app.createdAt)) problems.paidOn = '支付日期不能早于申请日期';
+  return problems;
 }
 
 /** The employee withdraws before the transfer-out center confirms receipt; a center with an API is told. */

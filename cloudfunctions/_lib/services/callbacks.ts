@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { isCenterStatus, isCertificateType, isTransferCode, STATUS_LABELS, TRANSFER_CODES, type ApplicationType, type Move } from '../../../src/core/applications';
+import type { Payment } from '../../../src/core/money';
 import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, isPdf, type CenterCallback } from '../../../src/core/center-api';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import { parseInput } from '../../../src/core/validation';
 import { open, SEALED_FIELDS } from '../crypto/personal-data';
 import { verifySigned } from '../delivery/signing';
 import type { DocumentRecord } from '../store/port';
-import { completionNotices, moveApplication, storeDocument, type Ctx } from './applications';
+import { completionNotices, moveApplication, paymentProblems, statusMessage, storeDocument, type Ctx } from './applications';
 
 export interface HttpAnswer {
   statusCode: number;
@@ -16,14 +17,18 @@ export interface HttpAnswer {
 const answer = (statusCode: number, body: HttpAnswer['body']): HttpAnswer => ({ statusCode, body });
 
 /** The move a callback's `status` stands for: a platform code for transfers, a status (or rejected) otherwise. */
-function moveOf(type: ApplicationType, status: string): Move | undefined {
+function moveOf(type: ApplicationType, status: string, payment: Payment | undefined): Move | undefined {
   if (type === 'transfer') return isTransferCode(status) ? { by: 'center', kind: 'code', code: status } : undefined;
   if (status === 'rejected') return { by: 'center', kind: 'reject' };
-  return isCenterStatus(status) ? { by: 'center', kind: 'status', status } : undefined;
+  if (status === 'verified' && type !== 'purchase-withdrawal') return undefined;
+  return isCenterStatus(status) ? { by: 'center', kind: 'status', status, payment } : undefined;
 }
 
-const statusHint = (type: ApplicationType) =>
-  type === 'transfer' ? 'status 应为 01、02、08、06、13、00、05、20、40 之一' : 'status 应为 accepted、processing、completed、failed、rejected 之一';
+function statusHint(type: ApplicationType): string {
+  if (type === 'transfer') return 'status 应为 01、02、08、06、13、00、05、20、40 之一';
+  if (type === 'purchase-withdrawal') return 'status 应为 accepted、verified、processing、completed、failed、rejected 之一';
+  return 'status 应为 accepted、processing、completed、failed、rejected 之一';
+}
 
 /** Decodes and checks the documents a center sent; a bad one is named by its index. */
 function decodeDocuments(documents: NonNullable<CenterCallback['data']['documents']>): Buffer[] | HttpAnswer {
@@ -68,8 +73,12 @@ export async function receiveCenterCallback(ctx: Ctx, centerCode: string, rawBod
   const { data } = parsed.data;
   const app = await ctx.store.applications.get(data.applicationId);
   if (!app || app.responsibleCenter !== centerCode) return answer(404, fail('APPLICATION_NOT_FOUND', '本中心没有这笔申请'));
-  const move = moveOf(app.type, data.status);
+  const move = moveOf(app.type, data.status, data.payment);
   if (!move) return answer(400, fail('VALIDATION_FAILED', 'status 不是这类申请的办理状态', { 'data.status': statusHint(app.type) }));
+  if (data.payment && app.type === 'purchase-withdrawal') {
+    const problems = Object.entries(paymentProblems(ctx, app, data.payment));
+    if (problems.length > 0) return answer(400, fail('VALIDATION_FAILED', problems[0][1], Object.fromEntries(problems.map(([k, v]) => [`data.payment.${k}`, v]))));
+  }
   const decoded = data.documents ? decodeDocuments(data.documents) : [];
   if (!Array.isArray(decoded)) return decoded;
   if (isCertificateType(app.type) && data.status === 'completed' && !(data.documents ?? []).some((d, i) => d.contentType === 'application/pdf' && isPdf(decoded[i]))) {
@@ -80,7 +89,7 @@ export async function receiveCenterCallback(ctx: Ctx, centerCode: string, rawBod
   const documents: DocumentRecord[] = [];
   for (const [i, doc] of (data.documents ?? []).entries()) documents.push(await storeDocument(ctx, app.id, centerCode, doc.name, doc.contentType, decoded[i]));
   const notices = move.kind === 'status' && move.status === 'completed' ? await completionNotices(ctx, app) : [];
-  const message = data.message || (move.kind === 'code' ? `${move.code} ${TRANSFER_CODES[move.code].name}` : move.kind === 'status' ? STATUS_LABELS[move.status] : STATUS_LABELS.rejected);
+  const message = data.message || (move.kind === 'code' ? `${move.code} ${TRANSFER_CODES[move.code].name}` : move.kind === 'status' ? statusMessage(move.status, move.payment) : STATUS_LABELS.rejected);
   try {
     const moved = await moveApplication(ctx, app.id, { actor: 'center', actorId: centerCode, centerCode }, move, message, () => ({
       documents,

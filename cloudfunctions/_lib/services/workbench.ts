@@ -1,11 +1,25 @@
-import { applyMove, isCertificateType, isFinal, nextCodes, nextStatuses, STATUS_LABELS, TRANSFER_CODES, type CenterStatus, type FollowUpView, type TransferCode, type WorkbenchEntry, type WorkbenchView } from '../../../src/core/applications';
+import {
+  applyMove,
+  isCertificateType,
+  isFinal,
+  nextCodes,
+  nextStatuses,
+  TRANSFER_CODES,
+  type CenterStatus,
+  type FollowUpView,
+  type TransferCode,
+  type WorkbenchEntry,
+  type WorkbenchView,
+} from '../../../src/core/applications';
 import { AppError } from '../../../src/core/errors';
+import type { Payment } from '../../../src/core/money';
 import { maskName } from '../../../src/core/identity';
 import { open, SEALED_FIELDS } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller } from '../runtime/define';
 import { DOCUMENT_MAX_BYTES, isPdf } from '../../../src/core/center-api';
 import type { ApplicationRecord, DocumentRecord } from '../store/port';
-import { applicationView, centersByCode, completionNotices, formLines, listEntries, moveApplication, ratingView, storeDocument, type Ctx } from './applications';
+import { applicationView, centersByCode, completionNotices, formLines, listEntries, moveApplication, paymentProblems, ratingView, statusMessage, storeDocument, type Ctx } from './applications';
+import { attachmentBytes, openPurchase } from './attachments';
 import { notifyApplicant } from './notify';
 
 /**
@@ -63,7 +77,19 @@ async function workbenchView(ctx: Ctx, staff: Caller, app: ApplicationRecord, ce
     nextCodes: responsible && app.type === 'transfer' ? nextCodes(app) : [],
     nextStatuses: responsible && app.type !== 'transfer' ? nextStatuses(app) : [],
     canReject: responsible && applyMove(app, { by: 'center', kind: 'reject' }).ok,
+    attachmentFiles: app.type === 'purchase-withdrawal' ? openPurchase(ctx, app).attachments.map(({ id, kind, name, contentType, size, sha256 }) => ({ id, kind, name, contentType, size, sha256 })) : [],
   };
+}
+
+/** An attachment of an application the center takes part in, for its staff to open; each opening is audited. */
+export async function workbenchAttachment(ctx: Ctx, staff: Caller, id: string, attachmentId: string) {
+  const centerCode = staffOf(staff);
+  const app = await forCenter(ctx, centerCode, id);
+  const attachment = app.type === 'purchase-withdrawal' ? openPurchase(ctx, app).attachments.find((a) => a.id === attachmentId) : undefined;
+  if (!attachment) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份附件');
+  await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.attachment-opened', subject: `application:${app.id}`, detail: `${centerCode}:${attachment.id}` });
+  const bytes = await attachmentBytes(ctx, attachment);
+  return { name: attachment.name, contentType: attachment.contentType, sha256: attachment.sha256, contentBase64: bytes.toString('base64') };
 }
 
 const staffMover = (staff: Caller, centerCode: string) => ({ actor: 'staff' as const, actorId: staff.openid, centerCode });
@@ -103,9 +129,9 @@ export async function workbenchRequestMaterial(ctx: Ctx, staff: Caller, id: stri
 const defaultMessage = (code: TransferCode) => `${code} ${TRANSFER_CODES[code].name}`;
 
 /**
- * Staff report a status for an application without platform codes (certificates). Completing a certificate
- * takes the certificate itself, a PDF checked by its content, stored with its sha256 in the same move; the
- * accepting center is then informed.
+ * Staff report a status for an application without platform codes. Completing a certificate takes the
+ * certificate itself, a PDF checked by its content, stored with its sha256 in the same move; the accepting
+ * center is then informed. Completing a purchase withdrawal takes what the deposit-locale center paid.
  */
 export async function workbenchSetStatus(
   ctx: Ctx,
@@ -114,10 +140,16 @@ export async function workbenchSetStatus(
   status: CenterStatus,
   message: string | undefined,
   document: { name: string; contentBase64: string } | undefined,
+  payment: Payment | undefined,
 ): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, centerCode, id);
   responsibleOnly(app, centerCode);
+  if (payment) {
+    const problems = paymentProblems(ctx, app, payment);
+    const [first] = Object.values(problems);
+    if (first) throw new AppError('VALIDATION_FAILED', first, Object.fromEntries(Object.entries(problems).map(([k, v]) => [`payment.${k}`, v])));
+  }
   const completing = status === 'completed' && isCertificateType(app.type);
   const documents: DocumentRecord[] = [];
   if (completing) {
@@ -128,7 +160,7 @@ export async function workbenchSetStatus(
     documents.push(await storeDocument(ctx, app.id, centerCode, document.name, 'application/pdf', bytes));
   }
   const notices = status === 'completed' ? await completionNotices(ctx, app) : [];
-  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'status', status }, message ?? STATUS_LABELS[status], () => ({
+  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'status', status, payment }, message ?? statusMessage(status, payment), () => ({
     documents,
     outbox: notices,
   }));

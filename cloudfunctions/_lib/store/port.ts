@@ -1,4 +1,5 @@
 import type { ApplicationState, ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications';
+import type { Payment } from '../../../src/core/money';
 import type { Center, CenterLink } from '../../../src/core/centers';
 import type { DocType } from '../../../src/core/identity';
 import type { ItemId } from '../../../src/core/items';
@@ -174,7 +175,10 @@ export interface ApplicationRecord extends ApplicationState {
   openid: string;
   /** The client's idempotency key: one application per (openid, requestId). */
   requestId: string;
-  /** The business-locale center: it receives the delivery and answers. */
+  /**
+   * The center whose turn it is: it receives the delivery and answers. A purchase withdrawal is handed from
+   * the purchase-locale to the deposit-locale center when the purchase is verified (Transition.handOver).
+   */
   responsibleCenter: string;
   centers: { code: string; role: CenterRole }[];
   /** Unique among applications in flight (one per person per item and center); cleared when final. */
@@ -185,6 +189,8 @@ export interface ApplicationRecord extends ApplicationState {
   payloadSealed: string;
   /** China date by which the responsible center must accept. */
   acceptBy: string;
+  /** What the deposit-locale center paid (purchase withdrawals), set by the move that completes it. */
+  payment: Payment | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -250,6 +256,10 @@ export interface Transition {
   event: ApplicationEventRecord;
   outbox?: OutboxRecord[];
   documents?: DocumentRecord[];
+  /** The center the application passes to with this move (it becomes the responsible center). */
+  handOver?: string;
+  /** The payment this move records (only the completion of a purchase withdrawal carries one). */
+  payment?: Payment;
   /** A center's webhook-id: recorded with the move so a repeated callback is known and changes nothing. */
   receipt?: { centerCode: string; webhookId: string };
 }

@@ -935,6 +935,7 @@ function applicationDoc(app: ApplicationRecord, eventCount: number): Doc {
     applicant: { docType: app.applicant.docType, nameSealed: app.applicant.nameSealed, docNumberSealed: app.applicant.docNumberSealed },
     payloadSealed: app.payloadSealed,
     acceptBy: app.acceptBy,
+    ...paymentFields(app.payment),
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
     eventCount,
@@ -968,9 +969,23 @@ function toApplication(doc: Doc): ApplicationRecord {
     },
     payloadSealed: str(doc, 'payloadSealed', c),
     acceptBy: str(doc, 'acceptBy', c),
+    payment: paymentOf(doc, c),
     createdAt: date(doc, 'createdAt', c),
     updatedAt: date(doc, 'updatedAt', c),
   };
+}
+
+/**
+ * The payment of a purchase withdrawal, kept in two top-level fields: an update of a nested object is sent
+ * as dotted paths, which cannot be set inside a field that is null.
+ */
+const paymentFields = (payment: ApplicationRecord['payment']) => ({ paymentAmount: payment?.amount ?? null, paymentPaidOn: payment?.paidOn ?? null });
+
+/** Documents written before there were payments have neither field. */
+function paymentOf(doc: Doc, c: string): ApplicationRecord['payment'] {
+  if (doc.paymentAmount === undefined || doc.paymentAmount === null) return null;
+  if (typeof doc.paymentAmount !== 'number') throw new Error(`CloudBase ${c}: paymentAmount of ${String(doc._id)} is not a number`);
+  return { amount: doc.paymentAmount, paidOn: str(doc, 'paymentPaidOn', c) };
 }
 
 const EVENT_ACTORS = ['employee', 'relay', 'center', 'staff'] as const;
@@ -1149,6 +1164,8 @@ async function planTransition(tx: Transaction, c: Transition): Promise<Transitio
         updatedAt: c.event.at,
         eventCount: n,
         ...(final ? { inFlightKey: null } : {}),
+        ...(c.handOver ? { responsibleCenter: c.handOver } : {}),
+        ...(c.payment ? paymentFields(c.payment) : {}),
       });
       // the application holds its key exactly as long as the inFlight document names it (both are written
       // together by create and ended together here), so the document of the held key is this application's

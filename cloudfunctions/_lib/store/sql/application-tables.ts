@@ -30,6 +30,7 @@ interface ApplicationRow {
   applicant: ApplicationRecord['applicant'];
   payload_sealed: string;
   accept_by: string;
+  payment: ApplicationRecord['payment'];
   created_at: Date;
   updated_at: Date;
 }
@@ -48,6 +49,7 @@ const toApplication = (r: ApplicationRow): ApplicationRecord => ({
   applicant: r.applicant,
   payloadSealed: r.payload_sealed,
   acceptBy: r.accept_by,
+  payment: r.payment,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
 });
@@ -191,9 +193,13 @@ async function applyTransition(tx: SqlDriver, c: Transition): Promise<void> {
   }
   const moved = await tx.query(
     `update applications set status = $4, platform_code = $5, updated_at = $6,
-       in_flight_key = case when $7::boolean then null else in_flight_key end
+       in_flight_key = case when $7::boolean then null else in_flight_key end,
+       responsible_center = coalesce($8, responsible_center), payment = coalesce($9::jsonb, payment)
      where id = $1 and status = $2 and platform_code is not distinct from $3 returning id`,
-    [c.id, c.expected.status, c.expected.platformCode, c.next.status, c.next.platformCode, c.event.at, isFinal(c.next.status)],
+    [
+      c.id, c.expected.status, c.expected.platformCode, c.next.status, c.next.platformCode, c.event.at, isFinal(c.next.status),
+      c.handOver ?? null, c.payment ? JSON.stringify(c.payment) : null,
+    ],
   );
   if (moved.length === 0) throw new Outcome('stale');
   await insertEvents(tx, [c.event]);

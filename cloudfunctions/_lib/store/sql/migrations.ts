@@ -237,4 +237,11 @@ export const MIGRATIONS: readonly Migration[] = [
       create index ratings_center on ratings (center_code, at);
     `,
   },
+  {
+    version: 6,
+    name: 'purchase withdrawals: the payment the deposit-locale center records',
+    sql: `
+      alter table applications add column payment jsonb;
+    `,
+  },
 ];

@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { AttachmentRef, StoredAttachment, StoredPurchaseWithdrawal } from '../../../src/core/applications';
+import { sniffAttachment } from '../../../src/core/center-api';
+import { AppError } from '../../../src/core/errors';
+import { open, openBytes, sealBytes, SEALED_FIELDS } from '../crypto/personal-data';
+import type { ApplicationRecord } from '../store/port';
+import type { Ctx } from './applications';
+
+/**
+ * The employee's attachments (purchase contract, invoice). The person uploads each file first (WeChat:
+ * wx.cloud.uploadFile to `uploads/<random>`; the local host: POST /upload), so a function call never carries
+ * megabytes. At submission each upload is read back, checked by its content (PDF, JPEG or PNG, complete, at
+ * most 10 MB), sealed with the personal-data key and kept with the application; the upload is then removed.
+ */
+
+/** Reads and checks every upload; the first bad one is named by its place in the list, and nothing is kept. */
+async function readUploads(ctx: Ctx, refs: readonly AttachmentRef[]): Promise<{ ref: AttachmentRef; bytes: Buffer; contentType: string }[]> {
+  const files = ctx.outside.files();
+  const read = [];
+  for (const [i, ref] of refs.entries()) {
+    const field = `payload.attachments.${i}`;
+    let bytes: Buffer;
+    try {
+      bytes = await files.get(ref.fileId);
+    } catch {
+      throw new AppError('VALIDATION_FAILED', `附件“${ref.name}”未上传成功，请重新选择`, { [field]: '附件未上传成功，请重新选择' });
+    }
+    const sniffed = sniffAttachment(bytes);
+    if (!sniffed.ok) throw new AppError('VALIDATION_FAILED', `附件“${ref.name}”：${sniffed.problem}`, { [field]: sniffed.problem });
+    read.push({ ref, bytes, contentType: sniffed.contentType });
+  }
+  return read;
+}
+
+/** Checks the uploads, then keeps each sealed under the application; answers what the application records of them. */
+export async function keepAttachments(ctx: Ctx, applicationId: string, refs: readonly AttachmentRef[]): Promise<StoredAttachment[]> {
+  const read = await readUploads(ctx, refs);
+  const keyring = ctx.outside.keyring();
+  const kept: StoredAttachment[] = [];
+  for (const { ref, bytes, contentType } of read) {
+    const id = randomBytes(10).toString('hex');
+    const storageKey = await ctx.outside.files().put(`attachments/${applicationId}/${id}`, sealBytes(keyring, SEALED_FIELDS.attachment, bytes), 'application/octet-stream');
+    kept.push({ id, kind: ref.kind, name: ref.name, contentType, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, storageKey });
+  }
+  return kept;
+}
+
+/** Removes files; a failure is logged, never raised (the application is stored either way). */
+export async function removeFiles(ctx: Ctx, keys: readonly string[]): Promise<void> {
+  const files = ctx.outside.files();
+  for (const key of keys) {
+    try {
+      await files.remove(key);
+    } catch (error) {
+      ctx.log.warn({ err: error, key }, 'could not remove a file');
+    }
+  }
+}
+
+type Opener = Pick<Ctx, 'outside'>;
+
+/** The purchase withdrawal as stored (attachments with their storage keys). */
+export function openPurchase(ctx: Opener, app: ApplicationRecord): StoredPurchaseWithdrawal {
+  return JSON.parse(open(ctx.outside.keyring(), SEALED_FIELDS.applicationPayload, app.payloadSealed)) as StoredPurchaseWithdrawal;
+}
+
+/** One attachment's bytes, opened. */
+export async function attachmentBytes(ctx: Opener, attachment: StoredAttachment): Promise<Buffer> {
+  return openBytes(ctx.outside.keyring(), SEALED_FIELDS.attachment, await ctx.outside.files().get(attachment.storageKey));
+}
+
+/** Every attachment of a purchase withdrawal, opened, by id: what the deliveries to its two centers carry. */
+export async function attachmentsOf(ctx: Opener, app: ApplicationRecord): Promise<Map<string, Buffer>> {
+  const opened = new Map<string, Buffer>();
+  for (const attachment of openPurchase(ctx, app).attachments) opened.set(attachment.id, await attachmentBytes(ctx, attachment));
+  return opened;
+}
