@@ -117,6 +117,9 @@ export function maskPhone(phone: string): string {
 /** Account numbers are masked like document numbers: first and last character only. */
 export const maskAccount = (account: string) => maskDocNumber(account);
 
+/** A bank account as banks show it: the issuer's first four and the last four digits, so the person knows the card. */
+export const maskBankAccount = (account: string) => `${account.slice(0, 4)}${'*'.repeat(Math.max(account.length - 8, 4))}${account.slice(-4)}`;
+
 /** 张三 -> *三, 阿依古丽·买买提 -> *******提: the family name is enough to give a person away. */
 export function maskName(name: string): string {
   return `${'*'.repeat(Math.max(name.length - 1, 1))}${name.length > 1 ? name[name.length - 1] : ''}`;

@@ -33,7 +33,7 @@ import type { Center } from '../../../src/core/centers';
 import { itemById } from '../../../src/core/items';
 import { yuanText, type Payment } from '../../../src/core/money';
 import { AppError } from '../../../src/core/errors';
-import { maskAccount, maskDocNumber, maskName, maskPhone } from '../../../src/core/identity';
+import { maskAccount, maskBankAccount, maskDocNumber, maskName, maskPhone } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
 import { addWorkingDays } from '../../../src/core/working-days';
 import { open, seal, SEALED_FIELDS } from '../crypto/personal-data';
@@ -321,7 +321,7 @@ export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string,
       { label: '申请提取金额', value: yuanText(p.amount) },
       { label: '收款户名', value: show(p.bank.accountName, maskName) },
       { label: '开户银行', value: p.bank.bankName },
-      { label: '银行账号', value: show(p.bank.accountNumber, maskAccount) },
+      { label: '银行账号', value: show(p.bank.accountNumber, maskBankAccount) },
       { label: '手机号码', value: show(p.phone, maskPhone) },
       ...p.attachments.map((a) => ({ label: ATTACHMENT_KIND_LABELS[a.kind], value: a.name })),
     ];

@@ -1,0 +1,237 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import type { ApplicationView, WorkbenchView } from '../../src/core/applications';
+import { DOCUMENT_MAX_BYTES } from '../../src/core/center-api';
+import { shanghaiDate } from '../../src/core/time';
+import { addWorkingDays } from '../../src/core/working-days';
+import { handler as admin } from '../../cloudfunctions/admin';
+import { handler as applications } from '../../cloudfunctions/applications';
+import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
+import { handler as workbench } from '../../cloudfunctions/workbench';
+import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { deliveryBody } from '../../cloudfunctions/_lib/delivery/messages';
+import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
+import { localFileStore } from '../../cloudfunctions/_lib/files/local';
+import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
+import { attachmentsOf } from '../../cloudfunctions/_lib/services/attachments';
+import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { verifiedPerson } from '../support/people';
+
+jest.setTimeout(60_000);
+
+/**
+ * 购房提取 (item 7, 两地联办): the purchase-locale center verifies the purchase, then the application passes to
+ * the deposit-locale center, which pays and alone records the amount. Attachments are uploads read back at
+ * submission, checked by content, sealed at rest, and sent in full only to the two centers.
+ */
+const YANGZHOU = '321000'; // purchase-locale center with an API
+const BEIJING = '110000'; // deposit-locale center with an API
+const SUZHOU = '320500'; // deposit-locale center working in its workbench
+const secret = newSecret();
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(300), Buffer.from([0xff, 0xd9])]);
+const TODAY = shanghaiDate(new Date());
+
+const filesRoot = mkdtempSync(path.join(tmpdir(), 'gjj-pw-files-'));
+const files = localFileStore(filesRoot);
+let store: Store;
+const outside = testOutside({ files: () => files });
+beforeAll(async () => {
+  store = await catalogStore();
+  for (const centerCode of [YANGZHOU, BEIJING]) {
+    await store.endpoints.put({ centerCode, mode: 'api', url: `https://gjj${centerCode}.example.cn/hook`, secretsSealed: [seal(outside.keyring(), SEALED_FIELDS.endpointSecret, secret)], updatedAt: new Date() });
+  }
+  await admin.handle({ action: 'setManual', centerCode: SUZHOU }, contextFor(store, { openid: 'sup', roles: [{ role: 'supervisor' }] }, new Date(), outside));
+});
+afterAll(() => store.close());
+
+let serial = 0;
+const me = (openid: string): Caller => ({ openid, roles: [] });
+const call = (caller: Caller, event: unknown) => applications.handle(event, contextFor(store, caller, new Date(), outside));
+
+/** What the person's phone uploads before submitting: a file under uploads/ with a random name. */
+async function upload(bytes: Buffer): Promise<string> {
+  return files.put(`uploads/${randomBytes(12).toString('hex')}`, bytes, 'application/octet-stream');
+}
+
+async function payload(over: { attachments?: { kind: string; fileId: string; name: string }[]; [key: string]: unknown } = {}) {
+  return {
+    purchaseCenter: YANGZHOU,
+    depositCenter: BEIJING,
+    house: { address: '江苏省扬州市邗江区文昌西路 1 号 2 幢 301 室', contractNumber: 'YZ2026-000123', purchaseDate: '2026-10-08', price: 1_280_000, area: 98.5, seller: '扬州某房地产开发有限公司' },
+    bank: { accountName: '张三', bankName: '中国建设银行扬州分行', accountNumber: '6217001234567890123' },
+    amount: 150_000,
+    phone: '13912345678',
+    attachments: [
+      { kind: 'contract', fileId: await upload(PDF), name: '购房合同.pdf' },
+      { kind: 'invoice', fileId: await upload(JPEG), name: '发票.jpg' },
+    ],
+    ...over,
+  };
+}
+
+async function person(): Promise<string> {
+  const openid = `pw-${++serial}`;
+  await verifiedPerson(store, outside, openid, new Date());
+  return openid;
+}
+
+async function submitted(depositCenter = BEIJING): Promise<{ id: string; openid: string; fileIds: string[] }> {
+  const openid = await person();
+  const p = await payload({ depositCenter });
+  const result = await call(me(openid), { action: 'submit', type: 'purchase-withdrawal', requestId: `req-pw-${serial}`, payload: p });
+  if (!result.ok) throw new Error(`${result.message} ${JSON.stringify(result.fields)}`);
+  return { id: (result.data as { id: string }).id, openid, fileIds: p.attachments.map((a) => a.fileId) };
+}
+const view = async (openid: string, id: string) => ((await call(me(openid), { action: 'get', id })) as { ok: true; data: ApplicationView }).data;
+
+function callback(centerCode: string, data: Record<string, unknown>) {
+  const body = JSON.stringify({ type: 'application.status', data });
+  const id = `msg_pw_${++serial}`;
+  const at = new Date();
+  const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) };
+  return handleCallbackHttp({ path: `/callbacks/${centerCode}`, httpMethod: 'POST', headers, body }, contextFor(store, undefined, new Date(), outside));
+}
+const answered = async (centerCode: string, data: Record<string, unknown>) => {
+  const r = await callback(centerCode, data);
+  return { status: r.statusCode, body: JSON.parse(r.body) as { code?: string; fields?: Record<string, string> } };
+};
+
+/** Every file kept under attachments/ (sealed) in the file store. */
+function keptAttachments(): string[] {
+  const dir = path.join(filesRoot, 'attachments');
+  return existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)) : [];
+}
+
+describe('a purchase withdrawal handled by two centers', () => {
+  it('keeps the attachments sealed, removes the uploads, masks the bank account and sends the files in full to the purchase-locale center', async () => {
+    const { id, openid, fileIds } = await submitted();
+    const data = await view(openid, id);
+    expect(data).toMatchObject({ type: 'purchase-withdrawal', status: 'submitted', step: '提交', payment: null, target: { by: addWorkingDays(TODAY, 7), overdue: false } });
+    expect(data.centers.map((c) => [c.code, c.role])).toEqual([[YANGZHOU, 'purchase'], [BEIJING, 'deposit']]);
+    expect(data.summary).toEqual(expect.arrayContaining([{ label: '银行账号', value: '6217***********0123' }, { label: '收款户名', value: '*三' }, { label: '申请提取金额', value: '150,000.00 元' }]));
+    expect(JSON.stringify(data)).not.toContain('6217001234567890123');
+    expect(data.attachments).toEqual([
+      { kind: 'contract', name: '购房合同.pdf', contentType: 'application/pdf', size: PDF.length },
+      { kind: 'invoice', name: '发票.jpg', contentType: 'image/jpeg', size: JPEG.length },
+    ]);
+    // the uploads are gone; what is kept is sealed, not the file
+    for (const fileId of fileIds) await expect(files.get(fileId)).rejects.toThrow();
+    const kept = keptAttachments().filter((f) => f.includes(id));
+    expect(kept).toHaveLength(2);
+    for (const f of kept) expect(readFileSync(f).includes(Buffer.from('%PDF'))).toBe(false);
+
+    const outbox = await store.outbox.listForApplication(id);
+    expect(outbox.map((o) => [o.centerCode, o.type])).toEqual([[YANGZHOU, 'application.submitted']]);
+    const app = (await store.applications.get(id))!;
+    const body = JSON.parse(deliveryBody(outbox[0], app, outside.keyring(), 'https://platform.example.cn', [], await attachmentsOf({ outside }, app)));
+    expect(body.data).toMatchObject({ role: 'purchase', form: { amount: 150_000, bank: { accountNumber: '6217001234567890123' } } });
+    const sent = body.data.form.attachments as { sha256: string; contentBase64: string; kind: string }[];
+    expect(sent.map((a) => [a.kind, a.sha256])).toEqual([['contract', sha(PDF)], ['invoice', sha(JPEG)]]);
+    expect(sent.map((a) => sha(Buffer.from(a.contentBase64, 'base64')))).toEqual([sha(PDF), sha(JPEG)]);
+  });
+
+  it('passes from the purchase-locale center to the deposit-locale center, which alone records the amount paid', async () => {
+    const { id, openid } = await submitted();
+    expect((await answered(YANGZHOU, { applicationId: id, status: 'accepted' })).status).toBe(200);
+    // the purchase-locale center cannot finish it or set an amount
+    expect(await answered(YANGZHOU, { applicationId: id, status: 'completed', payment: { amount: 150_000, paidOn: TODAY } })).toMatchObject({ status: 422 });
+    expect(await answered(YANGZHOU, { applicationId: id, status: 'verified', payment: { amount: 150_000, paidOn: TODAY } })).toMatchObject({ status: 422 });
+    expect((await answered(YANGZHOU, { applicationId: id, status: 'verified' })).status).toBe(200);
+    expect(await store.applications.get(id)).toMatchObject({ status: 'verified', responsibleCenter: BEIJING, payment: null });
+    expect((await store.outbox.listForApplication(id)).map((o) => [o.centerCode, o.type])).toEqual([
+      [YANGZHOU, 'application.submitted'],
+      [BEIJING, 'application.submitted'],
+    ]);
+    // once handed over, the purchase-locale center no longer answers for it
+    expect(await answered(YANGZHOU, { applicationId: id, status: 'completed', payment: { amount: 150_000, paidOn: TODAY } })).toMatchObject({ status: 404 });
+
+    expect((await answered(BEIJING, { applicationId: id, status: 'processing' })).status).toBe(200);
+    expect(await answered(BEIJING, { applicationId: id, status: 'completed' })).toMatchObject({ status: 422 });
+    expect(await answered(BEIJING, { applicationId: id, status: 'completed', payment: { amount: 150_000.01, paidOn: TODAY } })).toMatchObject({
+      status: 400,
+      body: { fields: { 'data.payment.amount': expect.stringContaining('不能超过申请提取金额') } },
+    });
+    expect(await answered(BEIJING, { applicationId: id, status: 'completed', payment: { amount: 120_000, paidOn: '2099-01-01' } })).toMatchObject({
+      status: 400,
+      body: { fields: { 'data.payment.paidOn': '支付日期不能晚于今天' } },
+    });
+    expect((await store.applications.get(id))?.status).toBe('processing');
+    expect((await answered(BEIJING, { applicationId: id, status: 'completed', payment: { amount: 120_000, paidOn: TODAY } })).status).toBe(200);
+
+    const data = await view(openid, id);
+    expect(data).toMatchObject({ status: 'completed', step: '办结', payment: { amount: 120_000, paidOn: TODAY }, target: { overdue: false }, canRate: true });
+    expect(data.events.map((e) => [e.step, e.centerCode])).toEqual([
+      ['提交', YANGZHOU],
+      ['购房地核验', YANGZHOU],
+      ['缴存地办理', YANGZHOU],
+      ['缴存地办理', BEIJING],
+      ['办结', BEIJING],
+    ]);
+    expect(data.events.at(-1)?.message).toBe(`缴存地中心已支付 120,000.00 元（${TODAY}）至本人银行账户`);
+  });
+
+  it('is paid in the workbench of a deposit-locale center without an API; staff open the attachments, each opening audited', async () => {
+    const { id, openid } = await submitted(SUZHOU);
+    await answered(YANGZHOU, { applicationId: id, status: 'accepted' });
+    await answered(YANGZHOU, { applicationId: id, status: 'verified' });
+    expect((await store.outbox.listForApplication(id)).map((o) => o.centerCode)).toEqual([YANGZHOU]); // no API: the workbench is where it arrives
+    const staff: Caller = { openid: 'staff-320500', roles: [{ role: 'center-staff', centerCode: SUZHOU }] };
+    const bench = (event: unknown) => workbench.handle(event, contextFor(store, staff, new Date(), outside));
+    const got = (await bench({ action: 'get', id })) as { ok: true; data: WorkbenchView };
+    expect(got.data).toMatchObject({ role: 'deposit', nextStatuses: ['processing', 'completed', 'failed'] });
+    expect(got.data.form).toEqual(expect.arrayContaining([{ label: '银行账号', value: '6217001234567890123' }]));
+    const [contract] = got.data.attachmentFiles;
+    const opened = (await bench({ action: 'attachment', id, attachmentId: contract.id })) as { ok: true; data: { contentBase64: string; sha256: string } };
+    expect(sha(Buffer.from(opened.data.contentBase64, 'base64'))).toBe(sha(PDF));
+    expect((await store.audit.listFor(`application:${id}`)).map((e) => e.action)).toContain('application.attachment-opened');
+
+    expect(await bench({ action: 'setStatus', id, status: 'completed' })).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(await bench({ action: 'setStatus', id, status: 'completed', payment: { amount: 200_000, paidOn: TODAY } })).toMatchObject({ ok: false, fields: { 'payment.amount': expect.any(String) } });
+    expect(await bench({ action: 'setStatus', id, status: 'completed', payment: { amount: 150_000, paidOn: TODAY } })).toMatchObject({ ok: true, data: { status: 'completed', payment: { amount: 150_000 } } });
+    expect((await view(openid, id)).payment).toEqual({ amount: 150_000, paidOn: TODAY });
+
+    // the purchase-locale center's staff see it but cannot act on it
+    const purchaseStaff: Caller = { openid: 'staff-321000', roles: [{ role: 'center-staff', centerCode: YANGZHOU }] };
+    expect(await workbench.handle({ action: 'setStatus', id, status: 'failed' }, contextFor(store, purchaseStaff, new Date(), outside))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+
+  it('answers a repeated submission with the first application, though its uploads are gone', async () => {
+    const openid = await person();
+    const p = await payload();
+    const first = await call(me(openid), { action: 'submit', type: 'purchase-withdrawal', requestId: 'req-pw-repeat-1', payload: p });
+    const again = await call(me(openid), { action: 'submit', type: 'purchase-withdrawal', requestId: 'req-pw-repeat-1', payload: p });
+    expect(first).toMatchObject({ ok: true });
+    expect(again).toEqual(first);
+    expect(await store.applications.listByApplicant(openid)).toHaveLength(1);
+  });
+});
+
+describe('bad input to a purchase withdrawal is refused by field and stores nothing', () => {
+  const cases: [string, () => Promise<Record<string, unknown>>, string, RegExp][] = [
+    ['a file that is not a PDF, JPG or PNG', async () => payload({ attachments: [{ kind: 'contract', fileId: await upload(Buffer.from('GIF89a....')), name: '合同.pdf' }, { kind: 'invoice', fileId: await upload(JPEG), name: 'f.jpg' }] }), 'payload.attachments.0', /PDF、JPG 或 PNG/],
+    ['a file over 10 MB', async () => payload({ attachments: [{ kind: 'contract', fileId: await upload(PDF), name: 'a.pdf' }, { kind: 'invoice', fileId: await upload(Buffer.concat([JPEG.subarray(0, 4), Buffer.alloc(DOCUMENT_MAX_BYTES), Buffer.from([0xff, 0xd9])])), name: 'big.jpg' }] }), 'payload.attachments.1', /10 MB/],
+    ['a damaged (cut short) PDF', async () => payload({ attachments: [{ kind: 'contract', fileId: await upload(PDF.subarray(0, 30)), name: 'a.pdf' }, { kind: 'invoice', fileId: await upload(JPEG), name: 'f.jpg' }] }), 'payload.attachments.0', /损坏/],
+    ['an upload that is not there', async () => payload({ attachments: [{ kind: 'contract', fileId: 'uploads/abcdefghijklmnopqrstuvwx', name: 'a.pdf' }, { kind: 'invoice', fileId: await upload(JPEG), name: 'f.jpg' }] }), 'payload.attachments.0', /未上传成功/],
+    ['no invoice', async () => payload({ attachments: [{ kind: 'contract', fileId: await upload(PDF), name: 'a.pdf' }] }), 'payload.attachments', /购房发票/],
+    ['an amount above the price', async () => ({ ...(await payload()), amount: 1_280_000.01 }), 'payload.amount', /不能超过购房总价/],
+    ['a purchase date in the future', async () => { const p = await payload(); return { ...p, house: { ...p.house, purchaseDate: '2099-01-01' } }; }, 'payload.house.purchaseDate', /不能晚于今天/],
+    ['an amount with fractions of a fen', async () => ({ ...(await payload()), amount: 100.005 }), 'payload.amount', /两位小数/],
+    ['someone else’s bank account', async () => { const p = await payload(); return { ...p, bank: { ...p.bank, accountName: '李四' } }; }, 'payload.bank.accountName', /申请人姓名一致/],
+    ['a bank account that is not digits', async () => { const p = await payload(); return { ...p, bank: { ...p.bank, accountNumber: '6217-0012' } }; }, 'payload.bank.accountNumber', /12 至 30 位数字/],
+  ];
+
+  it.each(cases)('%s', async (_name, make, field, message) => {
+    const openid = await person();
+    const before = keptAttachments().length;
+    const result = await call(me(openid), { action: 'submit', type: 'purchase-withdrawal', requestId: `req-bad-${serial}`, payload: await make() });
+    expect(result).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { [field]: expect.stringMatching(message) } });
+    expect(await store.applications.listByApplicant(openid)).toEqual([]);
+    expect(keptAttachments()).toHaveLength(before);
+  });
+});
