@@ -14,6 +14,7 @@ export default defineAppConfig({
     'pages/applications/index',
     'pages/application/index',
     'pages/certificate/index',
+    'pages/purchase/index',
   ],
   subPackages: [
     // center staff's pages (柜台核验, 申请工作台); the functions themselves refuse everyone else

@@ -6,12 +6,14 @@ import type {
   CertificatePayload,
   CertificateType,
   FollowUpView,
+  PurchaseWithdrawalPayload,
   RatingScore,
   TransferCode,
   TransferPayload,
   WorkbenchEntry,
   WorkbenchView,
 } from '../core/applications';
+import type { Payment } from '../core/money';
 import { callFunction } from './cloud';
 import type { DocumentContent } from './documents';
 import { isWeapp } from './platform';
@@ -33,6 +35,9 @@ export const applicationCalls = {
   /** A certificate (代收代办); a repeated `requestId` answers the id of the application it already made. */
   submitCertificate: (type: CertificateType, requestId: string, payload: CertificatePayload) =>
     callFunction<{ id: string }>('applications', { action: 'submit', type, requestId, payload }),
+  /** 购房提取 (两地联办) with its uploaded attachments; a repeated `requestId` answers the id it already made. */
+  submitPurchase: (requestId: string, payload: PurchaseWithdrawalPayload) =>
+    callFunction<{ id: string }>('applications', { action: 'submit', type: 'purchase-withdrawal', requestId, payload }),
   /** One result document of the caller's own application, with its content; check it against the view's sha256. */
   document: (id: string, documentId: string) => callFunction<DocumentContent>('applications', { action: 'document', id, documentId }),
 };
@@ -54,14 +59,17 @@ export const workbenchCalls = {
    * The status of a type without platform codes (certificates). Completing a certificate needs `document`,
    * a PDF (VALIDATION_FAILED with `fields.document` otherwise).
    */
-  setStatus: (id: string, status: CenterStatus, options: { message?: string; document?: { name: string; contentBase64: string } } = {}) =>
+  setStatus: (id: string, status: CenterStatus, options: { message?: string; document?: { name: string; contentBase64: string }; payment?: Payment } = {}) =>
     callFunction<WorkbenchView>('workbench', {
       action: 'setStatus',
       id,
       status,
       ...(options.message ? { message: options.message } : {}),
       ...(options.document ? { document: options.document } : {}),
+      ...(options.payment ? { payment: options.payment } : {}),
     }),
+  /** An attachment of the application (purchase contract, invoice), opened by staff; the function logs each opening. */
+  attachment: (id: string, attachmentId: string) => callFunction<DocumentContent>('workbench', { action: 'attachment', id, attachmentId }),
 };
 
 /**

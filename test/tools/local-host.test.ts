@@ -43,6 +43,21 @@ describe('the local host (npm start)', () => {
     expect(await broken.json()).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
   });
 
+  it('takes an employee’s upload at POST /upload (what wx.cloud.uploadFile is deployed): named uploads/<random>, stored as sent, an empty one refused', async () => {
+    host = await startLocalHost();
+    const upload = (body: Buffer, openid?: string) =>
+      fetch(`${host.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...(openid ? { 'x-wx-openid': openid } : {}) }, body });
+    const bytes = Buffer.from('%PDF-1.4 a contract %%EOF');
+    const res = await upload(bytes, 'someone');
+    const body = (await res.json()) as { ok: true; data: { fileId: string } };
+    expect(body.data.fileId).toMatch(/^uploads\/[a-z0-9]{24}$/);
+    const { readFile } = await import('node:fs/promises');
+    const path = await import('node:path');
+    expect(await readFile(path.join(host.dataDir, 'files', body.data.fileId))).toEqual(bytes);
+    expect(await (await upload(bytes)).json()).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(await (await upload(Buffer.alloc(0), 'someone')).json()).toMatchObject({ ok: false, fields: { file: '文件是空的' } });
+  });
+
   it('stops cleanly on Ctrl-C and a second start reuses the data directory', async () => {
     host = await startLocalHost();
     const jump = await fetch(`${host.url}/api/centers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'jump', code: '321000', item: 1 }) });

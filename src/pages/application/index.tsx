@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import {
   CENTER_ROLE_LABELS,
   isFinal,
+  PURCHASE_TARGET_WORKING_DAYS,
   STATUS_LABELS,
   TRANSFER_ACCEPT_WORKING_DAYS,
   TYPE_LABELS,
@@ -13,6 +14,7 @@ import {
   type StepName,
 } from '../../core/applications';
 import { dialNumber } from '../../core/centers';
+import { yuanText } from '../../core/money';
 import { formatShanghai } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
@@ -209,15 +211,37 @@ export default function ApplicationPage() {
             已超过受理时限，{responsible.name}仍未受理。您可以拨打下方中心服务热线催办，或拨打 12329 住房公积金服务热线反映。
           </Text>
         ) : null}
+        {view.target ? (
+          <Text className='application-target' id='application-target'>
+            办结时限：两地中心应在 {view.target.by} 前办结（{PURCHASE_TARGET_WORKING_DAYS} 个工作日）
+          </Text>
+        ) : null}
+        {view.target?.overdue ? (
+          <Text className='application-overdue' id='application-target-overdue'>
+            {view.status === 'completed' ? '本申请办结晚于时限。' : '已超过办结时限，仍未办结。您可以拨打下方中心服务热线催办，或拨打 12329 住房公积金服务热线反映。'}
+          </Text>
+        ) : null}
       </View>
+
+      {view.payment ? (
+        <View className='card application-card application-payment' id='application-payment'>
+          <Text className='application-payment-title'>提取款项已支付</Text>
+          <Text className='application-payment-amount' id='application-payment-amount'>
+            {yuanText(view.payment.amount)}
+          </Text>
+          <Text className='application-muted' id='application-payment-date'>
+            支付日期：{view.payment.paidOn}，已转入您本人的银行账户（以银行到账为准）
+          </Text>
+        </View>
+      ) : null}
 
       <Text className='section-title'>办理中心</Text>
       <Centers view={view} />
 
       <Text className='section-title'>申请信息</Text>
       <View className='card application-card' id='application-summary'>
-        {view.summary.map((row) => (
-          <View key={row.label} className='application-row'>
+        {view.summary.map((row, i) => (
+          <View key={`${i}-${row.label}`} className='application-row'>
             <Text className='application-row-label'>{row.label}</Text>
             <Text className='application-row-value'>{row.value}</Text>
           </View>

@@ -2,6 +2,7 @@ import { Input, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import {
+  ATTACHMENT_KIND_LABELS,
   CENTER_ROLE_LABELS,
   isCertificateType,
   isFinal,
@@ -16,12 +17,13 @@ import {
 } from '../../../core/applications';
 import type { Result } from '../../../core/errors';
 import { DOC_TYPES } from '../../../core/identity';
-import { formatShanghai } from '../../../core/time';
+import { yuanText } from '../../../core/money';
+import { formatShanghai, shanghaiDate } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
 import { Timeline } from '../../../components/timeline';
 import { workbenchCalls } from '../../../services/applications';
-import { chooseChatPdf, readPickedFile, type DocumentOutcome, type PickedDocument } from '../../../services/documents';
+import { chooseChatPdf, openReceivedDocument, readPickedFile, type DocumentOutcome, type PickedDocument } from '../../../services/documents';
 import { isH5 } from '../../../services/platform';
 import { useCall } from '../../../services/use-call';
 import './index.scss';
@@ -67,6 +69,11 @@ export default function WorkbenchDetailPage() {
   const [statusMessage, setStatusMessage] = useState('');
   // the certificate to complete with (a PDF), picked before 已办结 is pressed
   const [certificate, setCertificate] = useState<PickedDocument | undefined>(undefined);
+  // what the deposit-locale center paid, entered before a purchase withdrawal is completed
+  const [paidAmount, setPaidAmount] = useState('');
+  const [paidOn, setPaidOn] = useState(() => shanghaiDate(new Date()));
+  const [opening, setOpening] = useState<string | undefined>(undefined);
+  const [attachmentError, setAttachmentError] = useState<string | undefined>(undefined);
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载申请…' />;
   if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
@@ -116,10 +123,21 @@ export default function WorkbenchDetailPage() {
       return;
     }
     const attached = status === 'completed' && certificate ? { name: certificate.name, contentBase64: certificate.contentBase64 } : undefined;
-    void act('status', { action: 'setStatus', id: view.id, status, message, document: attached }, () => workbenchCalls.setStatus(view.id, status, { message, document: attached }), {
+    const payment = status === 'completed' && view.type === 'purchase-withdrawal' ? { amount: paidAmount.trim() === '' ? Number.NaN : Number(paidAmount), paidOn: paidOn.trim() } : undefined;
+    const told = attached ? `证明文件“${attached.name}”将送达申请人，` : payment && Number.isFinite(payment.amount) ? `将告知申请人已支付 ${yuanText(payment.amount)}，` : '更新后将通知申请人，';
+    void act('status', { action: 'setStatus', id: view.id, status, message, document: attached, payment }, () => workbenchCalls.setStatus(view.id, status, { message, document: attached, payment }), {
       title: '更新办理状态',
-      content: `确定将申请更新为“${STATUS_LABELS[status]}”？${attached ? `证明文件“${attached.name}”将送达申请人，` : '更新后将通知申请人，'}且不能撤回。`,
+      content: `确定将申请更新为“${STATUS_LABELS[status]}”？${told}且不能撤回。`,
     });
+  };
+  /** Opens an attachment after checking it against the sha256 the view listed; the function logs the opening. */
+  const openAttachment = async (attachmentId: string, sha256: string) => {
+    setOpening(attachmentId);
+    setAttachmentError(undefined);
+    const got = await workbenchCalls.attachment(view.id, attachmentId);
+    const opened = got.ok ? await openReceivedDocument(got.data, sha256) : got;
+    setOpening(undefined);
+    if (!opened.ok) setAttachmentError(opened.message);
   };
   const picked = (outcome: DocumentOutcome<PickedDocument> | undefined) => {
     if (!outcome) return;
@@ -148,7 +166,8 @@ export default function WorkbenchDetailPage() {
 
   const final = isFinal(view.status);
   // only the responsible center may move the application; the function answers which moves it has now
-  const statuses = isCertificateType(view.type) ? view.nextStatuses : [];
+  const statuses = view.type === 'transfer' ? [] : view.nextStatuses;
+  const paying = view.type === 'purchase-withdrawal' && statuses.includes('completed');
   const responsible = !final && (view.nextCodes.length > 0 || statuses.length > 0 || view.canReject);
   return (
     <View className='workbench-detail-page'>
@@ -178,6 +197,16 @@ export default function WorkbenchDetailPage() {
             已超过受理时限，请尽快受理或作出不予受理决定
           </Text>
         ) : null}
+        {view.target ? (
+          <Text className={view.target.overdue ? 'workbench-overdue' : 'workbench-muted'} id='workbench-target'>
+            办结时限：{view.target.by}（7 个工作日）{view.target.overdue ? '，已超时' : ''}
+          </Text>
+        ) : null}
+        {view.payment ? (
+          <Text className='workbench-muted' id='workbench-payment'>
+            已支付：{yuanText(view.payment.amount)}（{view.payment.paidOn}）
+          </Text>
+        ) : null}
       </View>
 
       <Text className='section-title'>申请人</Text>
@@ -198,6 +227,34 @@ export default function WorkbenchDetailPage() {
 
       <Text className='section-title'>办理进度</Text>
       <Timeline id='workbench-timeline' events={view.events} centers={view.centers} showCodes />
+
+      {view.attachmentFiles.length > 0 ? (
+        <View>
+          <Text className='section-title'>申请人上传的材料</Text>
+          <View className='card workbench-card' id='workbench-attachments'>
+            {view.attachmentFiles.map((a) => (
+              <View key={a.id} className='workbench-row'>
+                <Text className='workbench-row-label'>{`${ATTACHMENT_KIND_LABELS[a.kind]} · ${a.name}`}</Text>
+                <ActionButton
+                  className='workbench-button'
+                  id={`workbench-attachment-${a.id}`}
+                  size='mini'
+                  loading={opening === a.id}
+                  disabled={opening !== undefined}
+                  onClick={() => void openAttachment(a.id, a.sha256)}
+                >
+                  查看
+                </ActionButton>
+              </View>
+            ))}
+            {attachmentError ? (
+              <Text className='workbench-error' id='workbench-attachment-error'>
+                {attachmentError}
+              </Text>
+            ) : null}
+          </View>
+        </View>
+      ) : null}
 
       {view.documents.length > 0 ? (
         <View>
@@ -242,7 +299,28 @@ export default function WorkbenchDetailPage() {
             placeholder='办理说明（选填），将显示给申请人'
             onInput={(e) => setStatusMessage(e.detail.value)}
           />
-          {statuses.includes('completed') ? (
+          {paying ? (
+            <View className='workbench-document' id='workbench-payment-form'>
+              <Text className='workbench-muted'>办结须填写实际提取金额（不超过申请金额）和支付日期，将告知申请人。</Text>
+              <Input
+                className='workbench-input'
+                id='workbench-payment-amount'
+                type='digit'
+                value={paidAmount}
+                placeholder='实际提取金额（元）'
+                onInput={(e) => setPaidAmount(e.detail.value)}
+              />
+              <Input
+                className='workbench-input'
+                id='workbench-payment-date'
+                type='text'
+                value={paidOn}
+                placeholder='支付日期，如 2026-11-20'
+                onInput={(e) => setPaidOn(e.detail.value)}
+              />
+            </View>
+          ) : null}
+          {statuses.includes('completed') && isCertificateType(view.type) ? (
             <View className='workbench-document'>
               <Text className='workbench-muted'>办结须上传出具的证明文件（PDF，不超过 10 MB），将送达申请人。</Text>
               {isH5 ? (

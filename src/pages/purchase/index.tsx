@@ -1,0 +1,304 @@
+import { Input, Text, View } from '@tarojs/components';
+import { useState } from 'react';
+import {
+  ATTACHMENT_KIND_LABELS,
+  ATTACHMENT_KINDS,
+  ATTACHMENTS_MAX,
+  PURCHASE_TARGET_WORKING_DAYS,
+  PurchaseWithdrawalPayloadSchema,
+  type AttachmentKind,
+  type PurchaseWithdrawalPayload,
+} from '../../core/applications';
+import type { CenterSummary } from '../../core/centers';
+import { maskBankAccount, maskName, maskPhone } from '../../core/identity';
+import { yuanText } from '../../core/money';
+import { ActionButton } from '../../components/action-button';
+import { CenterSearch } from '../../components/center-search';
+import { IdentityNotice } from '../../components/identity-notice';
+import { SubmitErrorCard } from '../../components/submit-error';
+import { applicationCalls } from '../../services/applications';
+import { myCenter } from '../../services/my-center';
+import { isH5 } from '../../services/platform';
+import { chooseAttachment, uploadAttachment, type PickedFile, type Uploaded } from '../../services/uploads';
+import { useApplicationForm } from '../../services/use-application-form';
+import './index.scss';
+
+type CenterField = 'purchaseCenter' | 'depositCenter';
+type TextField =
+  | 'house.address'
+  | 'house.contractNumber'
+  | 'house.purchaseDate'
+  | 'house.price'
+  | 'house.area'
+  | 'house.seller'
+  | 'bank.accountName'
+  | 'bank.bankName'
+  | 'bank.accountNumber'
+  | 'amount'
+  | 'phone';
+type Field = CenterField | TextField | 'attachments' | `attachments.${number}`;
+
+const CENTERS: Record<CenterField, { slug: string; label: string; hint: string }> = {
+  purchaseCenter: { slug: 'purchase-center', label: '购房地中心', hint: '所购住房所在城市的中心，由它核验购房信息' },
+  depositCenter: { slug: 'deposit-center', label: '缴存地中心', hint: '您缴存住房公积金的中心，由它办理提取并支付' },
+};
+
+/** The text fields in form order: element id `#purchase-<slug>`, its message `#purchase-<slug>-error`. */
+const TEXT_FIELDS: { field: TextField; slug: string; label: string; placeholder: string; type?: 'digit' | 'number'; section: 'house' | 'bank' | 'amount' }[] = [
+  { field: 'house.address', slug: 'address', label: '房屋坐落', placeholder: '省市区、街道门牌、楼栋房号', section: 'house' },
+  { field: 'house.contractNumber', slug: 'contract-number', label: '购房合同编号', placeholder: '网签或备案合同编号', section: 'house' },
+  { field: 'house.purchaseDate', slug: 'purchase-date', label: '购房日期', placeholder: '合同签订日期，如 2026-10-08', section: 'house' },
+  { field: 'house.price', slug: 'price', label: '购房总价（元）', placeholder: '合同总价', type: 'digit', section: 'house' },
+  { field: 'house.area', slug: 'area', label: '建筑面积（平方米）', placeholder: '如 98.5', type: 'digit', section: 'house' },
+  { field: 'house.seller', slug: 'seller', label: '售房方', placeholder: '开发企业或卖方姓名', section: 'house' },
+  { field: 'bank.accountName', slug: 'account-name', label: '收款户名', placeholder: '须为申请人本人', section: 'bank' },
+  { field: 'bank.bankName', slug: 'bank-name', label: '开户银行', placeholder: '如 中国建设银行扬州分行', section: 'bank' },
+  { field: 'bank.accountNumber', slug: 'account-number', label: '银行账号', placeholder: '本人银行卡或账户号码', type: 'number', section: 'bank' },
+  { field: 'amount', slug: 'amount', label: '申请提取金额（元）', placeholder: '不超过购房总价，以缴存地中心核定为准', type: 'digit', section: 'amount' },
+  { field: 'phone', slug: 'phone', label: '手机号码', placeholder: '11 位手机号，中心办理时联系您', type: 'number', section: 'amount' },
+];
+
+const isField = (key: string): key is Field => key in CENTERS || TEXT_FIELDS.some((f) => f.field === key) || /^attachments(\.\d+)?$/.test(key);
+
+interface Attached extends Uploaded {
+  kind: AttachmentKind;
+}
+
+/** "" stays missing (the schema then says 请填写…); anything else is read as a number. */
+const numberOrMissing = (text: string) => (text.trim() === '' ? undefined : Number(text.trim()));
+
+/**
+ * 购房提取 (item 7, 两地联办): the purchase-locale center verifies the purchase, the deposit-locale center pays
+ * into the person's own bank account. House, bank account, amount, attachments uploaded as they are picked;
+ * a masked review, then one submission.
+ */
+export default function PurchasePage() {
+  const flow = useApplicationForm({
+    schema: PurchaseWithdrawalPayloadSchema,
+    isField,
+    send: (requestId: string, payload: PurchaseWithdrawalPayload) => applicationCalls.submitPurchase(requestId, payload),
+  });
+  const { identity, errors, review, busy, submitError } = flow;
+  const [centers, setCenters] = useState<Partial<Record<CenterField, CenterSummary>>>(() => ({ purchaseCenter: myCenter() }));
+  const [texts, setTexts] = useState<Record<TextField, string>>(() => Object.fromEntries(TEXT_FIELDS.map((f) => [f.field, ''])) as Record<TextField, string>);
+  const [attached, setAttached] = useState<Attached[]>([]);
+  const [uploading, setUploading] = useState<AttachmentKind | undefined>(undefined);
+  const [uploadErrors, setUploadErrors] = useState<Partial<Record<AttachmentKind, string>>>({});
+  const [picking, setPicking] = useState<CenterField | undefined>(undefined);
+
+  const edit = (field: TextField, value: string) => {
+    setTexts((t) => ({ ...t, [field]: value }));
+    flow.clearError(field);
+  };
+
+  const attach = async (kind: AttachmentKind, picked: PickedFile | undefined) => {
+    if (!picked) return;
+    if (attached.length >= ATTACHMENTS_MAX) {
+      setUploadErrors((e) => ({ ...e, [kind]: `附件最多 ${ATTACHMENTS_MAX} 个` }));
+      return;
+    }
+    setUploading(kind);
+    setUploadErrors((e) => ({ ...e, [kind]: undefined }));
+    const result = await uploadAttachment(picked);
+    setUploading(undefined);
+    if (!result.ok) {
+      setUploadErrors((e) => ({ ...e, [kind]: result.message }));
+      return;
+    }
+    setAttached((list) => [...list, { ...result.data, kind }]);
+    flow.clearError('attachments');
+  };
+  const detach = (fileId: string) => setAttached((list) => list.filter((a) => a.fileId !== fileId));
+
+  const payloadInput = () => ({
+    purchaseCenter: centers.purchaseCenter?.code,
+    depositCenter: centers.depositCenter?.code,
+    house: {
+      address: texts['house.address'],
+      contractNumber: texts['house.contractNumber'],
+      purchaseDate: texts['house.purchaseDate'].trim(),
+      price: numberOrMissing(texts['house.price']),
+      area: numberOrMissing(texts['house.area']),
+      seller: texts['house.seller'],
+    },
+    bank: { accountName: texts['bank.accountName'], bankName: texts['bank.bankName'], accountNumber: texts['bank.accountNumber'].trim() },
+    amount: numberOrMissing(texts.amount),
+    phone: texts.phone,
+    attachments: attached.map(({ kind, fileId, name }) => ({ kind, fileId, name })),
+  });
+
+  const errorOf = (field: Field, slug: string) =>
+    errors[field] ? (
+      <Text className='field-error' id={`purchase-${slug}-error`}>
+        {errors[field]}
+      </Text>
+    ) : null;
+
+  const identityPart = <IdentityNotice prefix='purchase' identity={identity} then='申请购房提取' />;
+
+  if (review) {
+    const p = review.payload;
+    const rows: [string, string, string][] = [
+      ['purchase-center', '购房地中心', centers.purchaseCenter?.name ?? p.purchaseCenter],
+      ['deposit-center', '缴存地中心', centers.depositCenter?.name ?? p.depositCenter],
+      ['address', '房屋坐落', p.house.address],
+      ['contract-number', '购房合同编号', p.house.contractNumber],
+      ['purchase-date', '购房日期', p.house.purchaseDate],
+      ['price', '购房总价', yuanText(p.house.price)],
+      ['area', '建筑面积', `${p.house.area} 平方米`],
+      ['seller', '售房方', p.house.seller],
+      ['account-name', '收款户名', maskName(p.bank.accountName)],
+      ['bank-name', '开户银行', p.bank.bankName],
+      ['account-number', '银行账号', maskBankAccount(p.bank.accountNumber)],
+      ['amount', '申请提取金额', yuanText(p.amount)],
+      ['phone', '手机号码', maskPhone(p.phone)],
+      ...p.attachments.map((a, i): [string, string, string] => [`attachment-${i}`, ATTACHMENT_KIND_LABELS[a.kind], a.name]),
+    ];
+    return (
+      <View className='purchase-page'>
+        {identityPart}
+        <Text className='section-title'>请核对申请信息</Text>
+        <View className='card purchase-review' id='purchase-review'>
+          {rows.map(([slug, label, value]) => (
+            <View key={slug} className='purchase-row'>
+              <Text className='purchase-row-label'>{label}</Text>
+              <Text className='purchase-row-value' id={`purchase-review-${slug}`}>
+                {value}
+              </Text>
+            </View>
+          ))}
+        </View>
+        <View className='card purchase-next-steps' id='purchase-next-steps'>
+          <Text className='purchase-next-title'>提交后会怎样</Text>
+          <Text className='purchase-next-text'>1. {rows[0][2]}核验购房合同、发票等购房信息。</Text>
+          <Text className='purchase-next-text'>2. 核验通过后转{rows[1][2]}，由其按当地政策核定提取金额，转入您本人的银行账户。</Text>
+          <Text className='purchase-next-text'>3. 全程约 {PURCHASE_TARGET_WORKING_DAYS} 个工作日，进度和到账金额可在“我的申请”中查看。</Text>
+        </View>
+        {submitError ? <SubmitErrorCard prefix='purchase' error={submitError} /> : null}
+        <ActionButton className='primary-button purchase-button' id='purchase-submit' loading={busy} disabled={busy} onClick={() => void flow.submit()}>
+          提交申请
+        </ActionButton>
+        <ActionButton className='purchase-button' id='purchase-edit' disabled={busy} onClick={flow.backToForm}>
+          返回修改
+        </ActionButton>
+      </View>
+    );
+  }
+
+  const textField = ({ field, slug, label, placeholder, type }: (typeof TEXT_FIELDS)[number]) => (
+    <View key={field} className='purchase-field'>
+      <Text className='purchase-label'>{label}</Text>
+      <Input className='purchase-input' id={`purchase-${slug}`} type={type ?? 'text'} value={texts[field]} placeholder={placeholder} onInput={(e) => edit(field, e.detail.value)} />
+      {errorOf(field, slug)}
+    </View>
+  );
+  const section = (name: (typeof TEXT_FIELDS)[number]['section']) => TEXT_FIELDS.filter((f) => f.section === name).map(textField);
+
+  return (
+    <View className='purchase-page'>
+      {identityPart}
+      <View className='card purchase-intro' id='purchase-intro'>
+        <Text className='purchase-intro-title'>购房提取住房公积金（两地联办）</Text>
+        <Text className='purchase-intro-text'>
+          在缴存地以外的城市购房，可在这里申请：购房地中心核验购房信息后，缴存地中心办理提取，款项只转入您本人的银行账户，无需两地跑。
+        </Text>
+      </View>
+
+      <Text className='section-title'>办理中心</Text>
+      <View className='card purchase-form'>
+        {(Object.keys(CENTERS) as CenterField[]).map((field) => {
+          const { slug, label, hint } = CENTERS[field];
+          const picked = centers[field];
+          return (
+            <View key={field} className='purchase-field'>
+              <Text className='purchase-label'>{label}</Text>
+              <Text className='purchase-hint'>{hint}</Text>
+              <View className='purchase-center' id={`purchase-${slug}`} onClick={() => setPicking(picking === field ? undefined : field)}>
+                <Text className={picked ? 'purchase-center-name' : 'purchase-center-empty'}>{picked ? picked.name : `请选择${label}`}</Text>
+                <Text className='purchase-center-change'>{picked ? '更换 ›' : '›'}</Text>
+              </View>
+              {picking === field ? (
+                <View className='purchase-center-search' id={`purchase-${slug}-search`}>
+                  <CenterSearch
+                    autoFocus
+                    onPick={(center) => {
+                      setCenters((c) => ({ ...c, [field]: center }));
+                      flow.clearError(field);
+                      setPicking(undefined);
+                    }}
+                  />
+                </View>
+              ) : null}
+              {errorOf(field, slug)}
+            </View>
+          );
+        })}
+      </View>
+
+      <Text className='section-title'>所购住房</Text>
+      <View className='card purchase-form'>{section('house')}</View>
+
+      <Text className='section-title'>收款账户（仅限本人）</Text>
+      <View className='card purchase-form'>{section('bank')}</View>
+
+      <Text className='section-title'>提取金额与联系方式</Text>
+      <View className='card purchase-form'>{section('amount')}</View>
+
+      <Text className='section-title'>上传材料</Text>
+      <View className='card purchase-form' id='purchase-attachments'>
+        <Text className='purchase-hint'>PDF、JPG 或 PNG，每个不超过 10 MB，共不超过 {ATTACHMENTS_MAX} 个；请确保文字清晰完整。</Text>
+        {ATTACHMENT_KINDS.map((kind) => (
+          <View key={kind} className='purchase-field' id={`purchase-attachment-${kind}`}>
+            <Text className='purchase-label'>{ATTACHMENT_KIND_LABELS[kind]}</Text>
+            {attached.map((a, i) =>
+              a.kind === kind ? (
+                <View key={a.fileId} className='purchase-attached'>
+                  <Text className='purchase-attached-name' id={`purchase-attached-${i}`}>
+                    {a.name}（{(a.size / 1024).toFixed(0)} KB）
+                  </Text>
+                  <Text className='purchase-attached-remove' onClick={() => detach(a.fileId)}>
+                    删除
+                  </Text>
+                  {errorOf(`attachments.${i}`, `attachment-${i}`)}
+                </View>
+              ) : null,
+            )}
+            {uploading === kind ? <Text className='purchase-hint'>正在上传…</Text> : null}
+            {isH5 ? (
+              <input
+                className='purchase-file-input'
+                id={`purchase-file-${kind}`}
+                type='file'
+                accept='application/pdf,image/jpeg,image/png'
+                onChange={(e) => {
+                  const file = e.currentTarget.files?.[0];
+                  e.currentTarget.value = '';
+                  if (file) void attach(kind, { file, name: file.name, size: file.size });
+                }}
+              />
+            ) : (
+              <View className='purchase-attach-buttons'>
+                <ActionButton className='purchase-attach' id={`purchase-photo-${kind}`} size='mini' disabled={uploading !== undefined} onClick={() => void chooseAttachment('photo').then((f) => attach(kind, f))}>
+                  拍照或相册
+                </ActionButton>
+                <ActionButton className='purchase-attach' id={`purchase-chat-${kind}`} size='mini' disabled={uploading !== undefined} onClick={() => void chooseAttachment('chat').then((f) => attach(kind, f))}>
+                  从聊天记录选择
+                </ActionButton>
+              </View>
+            )}
+            {uploadErrors[kind] ? (
+              <Text className='field-error' id={`purchase-upload-${kind}-error`}>
+                {uploadErrors[kind]}
+              </Text>
+            ) : null}
+          </View>
+        ))}
+        {errorOf('attachments', 'attachments')}
+      </View>
+
+      <ActionButton className='primary-button purchase-button' id='purchase-next' disabled={uploading !== undefined} onClick={() => flow.check(payloadInput())}>
+        下一步：核对信息
+      </ActionButton>
+    </View>
+  );
+}
