@@ -1,10 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
+import { maskAccount, maskPhone } from '../../src/core/identity';
+import { yuanText } from '../../src/core/money';
+import { shanghaiDate } from '../../src/core/time';
 import { deliveryProblems, SubmittedDataSchema } from '../../tools/center-sim/contract';
+import { simplePdf } from '../../tools/center-sim/pdf';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
+import { closeSimClient, simResetScript, simSetScript } from '../support/sim-client';
 
 jest.setTimeout(20_000);
 
@@ -25,7 +32,13 @@ interface PlatformCall {
   body: {
     type: string;
     timestamp: string;
-    data: { applicationId: string; status: string; documents?: { name: string; contentType: string; sha256: string; contentBase64: string }[] };
+    data: {
+      applicationId: string;
+      status: string;
+      message?: string;
+      documents?: { name: string; contentType: string; sha256: string; contentBase64: string }[];
+      payment?: { amount?: number; paidOn: string };
+    };
   };
 }
 interface Platform {
@@ -112,6 +125,78 @@ function certificate(type: 'application.submitted' | 'application.copy', applica
       submittedAt: new Date().toISOString(),
       acceptBy: '2025-01-20',
       callbackUrl: `${platformOrigin}/callbacks/${to}`,
+    },
+  };
+}
+
+/** A purchase withdrawal (两地联办): 南京 verifies the purchase (purchase), 扬州 holds the deposit and pays (deposit). */
+const PURCHASE = NANJING;
+const DEPOSIT = YANGZHOU;
+const BANK_ACCOUNT = '6217001234567890123';
+const PHONE = '13812345678';
+const REQUESTED = 280_000.5;
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const CONTRACT = simplePdf(['Purchase contract NJ2025-000123']);
+const INVOICE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'); // 1x1 PNG
+const attachment = (id: string, kind: 'contract' | 'invoice', name: string, contentType: string, bytes: Buffer) => ({
+  id,
+  kind,
+  name,
+  contentType,
+  sha256: sha(bytes),
+  size: bytes.length,
+  contentBase64: bytes.toString('base64'),
+});
+
+function purchase(role: 'purchase' | 'deposit', applicationId: string, platformOrigin: string) {
+  return {
+    type: 'application.submitted',
+    timestamp: new Date().toISOString(),
+    data: {
+      applicationId,
+      applicationType: 'purchase-withdrawal',
+      letterNumber: null,
+      role,
+      centers: [
+        { code: PURCHASE, role: 'purchase' },
+        { code: DEPOSIT, role: 'deposit' },
+      ],
+      applicant: { name: '张三', docType: '01', docNumber: DOC_NUMBER },
+      form: {
+        purchaseCenter: PURCHASE,
+        depositCenter: DEPOSIT,
+        house: { address: '南京市鼓楼区某某路 1 号 2 幢 301 室', contractNumber: 'NJ2025-000123', purchaseDate: '2025-01-02', price: 3_000_000, area: 89.5, seller: '南京某某房地产开发有限公司' },
+        bank: { accountName: '张三', bankName: '中国建设银行南京分行', accountNumber: BANK_ACCOUNT },
+        amount: REQUESTED,
+        phone: PHONE,
+        attachments: [
+          attachment('0a1b2c3d4e5f60718293', 'contract', '购房合同.pdf', 'application/pdf', CONTRACT),
+          attachment('a4b5c6d7e8f901234567', 'invoice', '购房发票.png', 'image/png', INVOICE),
+        ],
+      },
+      submittedAt: new Date().toISOString(),
+      acceptBy: '2025-01-20',
+      callbackUrl: `${platformOrigin}/callbacks/${role === 'purchase' ? PURCHASE : DEPOSIT}`,
+    },
+  };
+}
+
+/** Items 4-6 as an in-app request: 扬州 alone handles it. */
+function serviceRequest(applicationId: string, platformOrigin: string) {
+  return {
+    type: 'application.submitted',
+    timestamp: new Date().toISOString(),
+    data: {
+      applicationId,
+      applicationType: 'service-request',
+      letterNumber: null,
+      role: 'business',
+      centers: [{ code: YANGZHOU, role: 'business' }],
+      applicant: { name: '张三', docType: '01', docNumber: DOC_NUMBER },
+      form: { center: YANGZHOU, item: 6, phone: PHONE, description: '申请提前还清住房公积金贷款' },
+      submittedAt: new Date().toISOString(),
+      acceptBy: '2025-01-20',
+      callbackUrl: `${platformOrigin}/callbacks/${YANGZHOU}`,
     },
   };
 }
@@ -205,6 +290,8 @@ describe('the center simulator (center side of the center interface)', () => {
     await agent.destroy();
     await new Promise((resolve) => platform.server.close(resolve));
   });
+
+  afterAll(() => closeSimClient());
 
   it('accepts a signed delivery and calls the platform back with 01, 02, 08, 00 in order, each signed with the center secret', async () => {
     const body = submitted('app00000001', platform.origin);
@@ -501,6 +588,182 @@ describe('the center simulator (center side of the center interface)', () => {
     const res = await deliver(NANJING, asSubmitted);
     expect(res.status).toBe(200);
     expect(sim.received[0].problems).toEqual([expect.stringContaining('data.role')]);
+  });
+
+  it('runs a purchase withdrawal at the purchase-locale center: accepted, then verified, and reports no payment', async () => {
+    const body = purchase('purchase', 'apppurchase01', platform.origin);
+    expect(SubmittedDataSchema.safeParse(body.data).success).toBe(true);
+    expect(await deliver(PURCHASE, body)).toMatchObject({ status: 200, body: { received: true } });
+
+    await waitFor(() => platform.calls.length >= 2, 'two callbacks');
+    await sleep(100); // and no more than two: the deposit-locale center takes it from here
+    expect(platform.calls.map((c) => [c.centerCode, c.verified, c.body.data.status, c.body.data.payment])).toEqual([
+      [PURCHASE, true, 'accepted', undefined],
+      [PURCHASE, true, 'verified', undefined],
+    ]);
+    const [record] = sim.received;
+    expect(record).toMatchObject({ centerCode: PURCHASE, applicationType: 'purchase-withdrawal', role: 'purchase', letterNumber: null, verified: true, problems: [], answer: 200 });
+    // the attachments as described, to compare with what the employee uploaded; never their content
+    expect(record.attachments).toEqual([
+      { id: '0a1b2c3d4e5f60718293', kind: 'contract', name: '购房合同.pdf', contentType: 'application/pdf', sha256: sha(CONTRACT), size: CONTRACT.length },
+      { id: 'a4b5c6d7e8f901234567', kind: 'invoice', name: '购房发票.png', contentType: 'image/png', sha256: sha(INVOICE), size: INVOICE.length },
+    ]);
+    expect(record.callbacks.map((c) => [c.status, c.httpStatus, c.payment])).toEqual([
+      ['accepted', 200, undefined],
+      ['verified', 200, undefined],
+    ]);
+  });
+
+  it('runs it at the deposit-locale center: processing, then completed paying the requested amount today (China)', async () => {
+    const body = purchase('deposit', 'apppurchase02', platform.origin);
+    expect(SubmittedDataSchema.safeParse(body.data).success).toBe(true);
+    expect((await deliver(DEPOSIT, body)).status).toBe(200);
+
+    await waitFor(() => platform.calls.length >= 2, 'two callbacks');
+    await sleep(100);
+    const today = shanghaiDate(new Date());
+    expect(platform.calls.map((c) => [c.centerCode, c.verified, c.body.data.status, c.body.data.payment])).toEqual([
+      [DEPOSIT, true, 'processing', undefined],
+      [DEPOSIT, true, 'completed', { amount: REQUESTED, paidOn: today }],
+    ]);
+    expect(platform.calls[1].body.data.documents).toBeUndefined();
+    expect(sim.received[0]).toMatchObject({ centerCode: DEPOSIT, role: 'deposit', problems: [], requestedAmount: REQUESTED });
+    expect(sim.received[0].callbacks[1]).toMatchObject({ status: 'completed', httpStatus: 200, payment: { amount: REQUESTED, paidOn: today } });
+  });
+
+  it('takes scripts per type and role over HTTP: a purchase center that refuses, a deposit center that pays more than was asked', async () => {
+    await simSetScript(sim.origin, { type: 'purchase-withdrawal', role: 'purchase', steps: [{ status: 'rejected', message: '购房合同与不动产登记信息不符' }] });
+    await simSetScript(sim.origin, { type: 'purchase-withdrawal', role: 'deposit', steps: ['processing', { status: 'completed', payment: { amount: REQUESTED + 0.01 } }] });
+    platform.respond = (call) =>
+      call.body.data.payment && call.body.data.payment.amount! > REQUESTED
+        ? { status: 400, body: { ok: false, code: 'VALIDATION_FAILED', message: '实际提取金额不能超过申请提取金额', fields: { 'data.payment.amount': '超过申请提取金额' } } }
+        : { status: 200, body: { ok: true, data: { changed: true } } };
+    await deliver(PURCHASE, purchase('purchase', 'apppurchase03', platform.origin));
+    await deliver(DEPOSIT, purchase('deposit', 'apppurchase04', platform.origin));
+
+    await waitFor(() => platform.calls.length >= 3, 'three callbacks');
+    await sleep(100);
+    const byApp = (id: string) => platform.calls.filter((c) => c.body.data.applicationId === id).map((c) => [c.body.data.status, c.body.data.message ?? c.body.data.payment]);
+    expect(byApp('apppurchase03')).toEqual([['rejected', '购房合同与不动产登记信息不符']]);
+    expect(byApp('apppurchase04')).toEqual([
+      ['processing', undefined],
+      ['completed', { amount: REQUESTED + 0.01, paidOn: shanghaiDate(new Date()) }],
+    ]);
+    expect(sim.received[1].callbacks.map((c) => [c.status, c.httpStatus])).toEqual([
+      ['processing', 200],
+      ['completed', 400], // a refusal ends the script, it is not retried
+    ]);
+
+    // a script for the type alone serves every role, unless a role has its own; a reset of the type clears both
+    await simResetScript(sim.origin);
+    await simSetScript(sim.origin, { type: 'purchase-withdrawal', steps: ['failed'] });
+    await simSetScript(sim.origin, { type: 'purchase-withdrawal', role: 'deposit', steps: [{ status: 'completed', payment: { paidOn: '2025-01-03' } }] });
+    platform.calls.length = 0;
+    await deliver(PURCHASE, purchase('purchase', 'apppurchase05', platform.origin));
+    await deliver(DEPOSIT, purchase('deposit', 'apppurchase06', platform.origin));
+    await waitFor(() => platform.calls.length >= 2, 'two callbacks');
+    expect(byApp('apppurchase05')).toEqual([['failed', undefined]]);
+    expect(byApp('apppurchase06')).toEqual([['completed', { amount: REQUESTED, paidOn: '2025-01-03' }]]);
+    await simResetScript(sim.origin, 'purchase-withdrawal');
+    platform.calls.length = 0;
+    await deliver(PURCHASE, purchase('purchase', 'apppurchase07', platform.origin));
+    await waitFor(() => platform.calls.length >= 2, 'the default callbacks');
+    expect(byApp('apppurchase07').map(([status]) => status)).toEqual(['accepted', 'verified']);
+
+    // what the control API refuses
+    expect((await control('POST', '/_control/script', { type: 'purchase-withdrawal', role: 'buyer', steps: [] })).status).toBe(400);
+    expect((await control('POST', '/_control/script', { type: 'purchase-withdrawal', role: 'deposit', steps: [{ status: 'completed', payment: { amount: '1' } }] })).status).toBe(400);
+    expect((await control('POST', '/_control/script', { type: 'purchase-withdrawal', role: 'deposit', steps: [{ status: 'completed', payment: 'yes' }] })).status).toBe(400);
+    expect((await control('DELETE', '/_control/script?role=deposit')).status).toBe(400);
+  });
+
+  it('takes a purchase withdrawal whose attachments run to megabytes, past the 1 MiB a web server accepts by default', async () => {
+    const scan = randomBytes(6 * 1024 * 1024); // a phone photo of the contract, say
+    const body = purchase('purchase', 'apppurchase10', platform.origin);
+    body.data.form.attachments[0] = attachment('0a1b2c3d4e5f60718293', 'contract', '购房合同.jpg', 'image/jpeg', scan);
+    expect(await deliver(PURCHASE, body)).toMatchObject({ status: 200, body: { received: true } });
+    expect(sim.received[0]).toMatchObject({ problems: [], answer: 200 });
+    expect(sim.received[0].attachments?.[0]).toMatchObject({ sha256: sha(scan), size: scan.length });
+  });
+
+  it('names where a purchase withdrawal departs from the contract, first of all an attachment that does not match its sha256', async () => {
+    const origin = platform.origin;
+    const body = purchase('purchase', 'apppurchase08', origin);
+    const withForm = (form: object) => ({ ...body, data: { ...body.data, form: { ...body.data.form, ...form } } });
+    const [contract, invoice] = body.data.form.attachments;
+    expect(deliveryProblems(body, { centerCode: PURCHASE })).toEqual([]);
+    expect(deliveryProblems(purchase('deposit', 'apppurchase08', origin), { centerCode: DEPOSIT })).toEqual([]);
+
+    const tampered = { ...contract, sha256: sha(INVOICE) };
+    expect(deliveryProblems(withForm({ attachments: [tampered, invoice] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.0\.sha256: /)]);
+    expect(deliveryProblems(withForm({ attachments: [contract, { ...invoice, size: invoice.size + 1 }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.size: /)]);
+    expect(deliveryProblems(withForm({ attachments: [contract, { ...invoice, contentType: 'application/zip' }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.contentType: /)]);
+    expect(deliveryProblems(withForm({ attachments: [contract, { ...invoice, contentBase64: '***' }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.contentBase64: /)]);
+    expect(deliveryProblems(withForm({ attachments: [contract] }))).toEqual([expect.stringMatching(/^data\.form\.attachments: .*invoice/)]);
+    expect(deliveryProblems(withForm({ amount: 3_000_000.01 }))).toEqual([expect.stringMatching(/^data\.form\.amount: /)]);
+    expect(deliveryProblems(withForm({ bank: { ...body.data.form.bank, accountName: '李四' } }))).toEqual([expect.stringMatching(/^data\.form\.bank\.accountName: /)]);
+    expect(deliveryProblems({ ...body, data: { ...body.data, role: 'business' } })).toEqual([expect.stringMatching(/^data\.role: /)]);
+    // the deposit-locale center's delivery sent to the purchase-locale center
+    expect(deliveryProblems(purchase('deposit', 'apppurchase08', origin), { centerCode: PURCHASE })).toEqual([expect.stringMatching(/^data\.role: /)]);
+    // a purchase withdrawal has no letter number, withdrawn or not
+    const w = withdrawn('apppurchase08');
+    expect(deliveryProblems({ ...w, data: { ...w.data, applicationType: 'purchase-withdrawal', letterNumber: null } })).toEqual([]);
+
+    // the simulator answers 200 all the same, records what is wrong, and keeps the sha256 as sent
+    expect((await deliver(PURCHASE, withForm({ attachments: [tampered, invoice] }))).status).toBe(200);
+    expect(sim.received[0].problems).toEqual([expect.stringMatching(/^data\.form\.attachments\.0\.sha256: /)]);
+    expect(sim.received[0].attachments?.map((a) => a.sha256)).toEqual([sha(INVOICE), sha(INVOICE)]);
+  });
+
+  it('runs a service request: accepted, processing, completed, with no document', async () => {
+    const body = serviceRequest('appservice01', platform.origin);
+    expect(SubmittedDataSchema.safeParse(body.data).success).toBe(true);
+    expect((await deliver(YANGZHOU, body)).status).toBe(200);
+
+    await waitFor(() => platform.calls.length >= 3, 'three callbacks');
+    await sleep(100);
+    expect(platform.calls.map((c) => [c.centerCode, c.verified, c.body.data.status, c.body.data.documents, c.body.data.payment])).toEqual([
+      [YANGZHOU, true, 'accepted', undefined, undefined],
+      [YANGZHOU, true, 'processing', undefined, undefined],
+      [YANGZHOU, true, 'completed', undefined, undefined],
+    ]);
+    expect(sim.received[0]).toMatchObject({ applicationType: 'service-request', role: 'business', letterNumber: null, serviceItem: 6, problems: [], answer: 200 });
+
+    const withForm = (form: object) => ({ ...body, data: { ...body.data, form: { ...body.data.form, ...form } } });
+    expect(deliveryProblems(withForm({ item: 7 }))).toEqual([expect.stringMatching(/^data\.form\.item: /)]);
+    expect(deliveryProblems(withForm({ center: NANJING }))).toEqual([expect.stringMatching(/^data\.centers: /)]);
+    expect(deliveryProblems(withForm({ description: '' }))).toEqual([expect.stringMatching(/^data\.form\.description: /)]);
+    expect(deliveryProblems({ ...body, data: { ...body.data, role: 'accepting' } })).toEqual([expect.stringMatching(/^data\.role: /)]);
+  });
+
+  it('shows a purchase withdrawal on /received with the document number, bank account and phone masked, never in full', async () => {
+    await deliver(DEPOSIT, purchase('deposit', 'apppurchase09', platform.origin));
+    await deliver(YANGZHOU, serviceRequest('appservice02', platform.origin));
+    await waitFor(() => platform.calls.length >= 5, 'the callbacks');
+    await sleep(50);
+    const html = await (await request(`${sim.origin}/received`, { dispatcher: agent })).body.text();
+    for (const shown of ['购房提取住房公积金', '缴存地中心', MASKED, maskAccount(BANK_ACCOUNT), maskPhone(PHONE), yuanText(REQUESTED), '购房发票.png', sha(INVOICE), '支付', '提前还清住房公积金贷款']) {
+      expect(html).toContain(shown);
+    }
+    for (const hidden of [DOC_NUMBER, BANK_ACCOUNT, PHONE, '张三', INVOICE.toString('base64')]) expect(html).not.toContain(hidden);
+    const json = (await control('GET', '/_control/received')).text;
+    for (const hidden of [DOC_NUMBER, BANK_ACCOUNT, PHONE, '张三', 'contentBase64']) expect(json).not.toContain(hidden);
+  });
+
+  it('finds nothing wrong with the deliveries docs/center-api.md shows as examples, each sent to the center its callbackUrl names', () => {
+    const doc = readFileSync(path.join(__dirname, '../../docs/center-api.md'), 'utf8');
+    const deliveries = [...doc.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map((m) => JSON.parse(m[1]) as { type: string; data: { applicationType?: string; callbackUrl?: string } })
+      .filter((body) => body.type.startsWith('application.') && body.type !== 'application.status');
+    expect(new Set(deliveries.map((d) => d.data.applicationType))).toEqual(new Set(['transfer', 'certificate-loan-cleared', 'purchase-withdrawal', 'service-request']));
+    for (const body of deliveries) {
+      const centerCode = /\/callbacks\/(\d{6})$/.exec(body.data.callbackUrl ?? '')?.[1];
+      expect({ type: body.type, applicationType: body.data.applicationType, problems: deliveryProblems(body, centerCode ? { centerCode } : undefined) }).toEqual({
+        type: body.type,
+        applicationType: body.data.applicationType,
+        problems: [],
+      });
+    }
   });
 
   it('still serves the hall pages', async () => {

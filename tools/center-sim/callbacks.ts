@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
-import { APPLICATION_TYPE_LABELS, type CallbackDocument, type DocumentMeta, type StatusCallback } from './contract';
+import { shanghaiDate } from '../../src/core/time';
+import { APPLICATION_TYPE_LABELS, type CallbackDocument, type CallbackPayment, type DocumentMeta, type StatusCallback } from './contract';
 import { certificatePdf } from './pdf';
 
 /** One status a simulated center reports, after `delayMs` (default: the simulator's callbackDelayMs). */
@@ -11,6 +12,12 @@ export interface ScriptStep {
   documents?: { name: string; contentType: string; content: string | Uint8Array }[];
   /** Attach the certificate the simulator issues for this application: a one-page PDF (pdf.ts), named after its type. */
   generatedPdf?: boolean;
+  /**
+   * Report a payment (the deposit-locale center completing a purchase withdrawal). `{}` pays what was asked
+   * (the delivery's `form.amount`) today in China; `amount` or `paidOn` report something else instead, for
+   * tests of the platform's refusals (more than was asked, a date ahead).
+   */
+  payment?: { amount?: number; paidOn?: string };
   delayMs?: number;
 }
 /** What the center does after accepting an application: a code alone or a step, one after another. */
@@ -19,12 +26,34 @@ export type Script = readonly (string | ScriptStep)[];
 /** A certificate issued without a hitch: accepted, in progress, completed with the PDF. */
 const CERTIFICATE_SCRIPT: Script = ['accepted', 'processing', { status: 'completed', generatedPdf: true }];
 
-/** What each type's center does when nobody said otherwise: a transfer or a certificate that goes through. */
+/** Where scripts are kept: by application type, or by `type/role` for one role of a type (`purchase-withdrawal/deposit`). */
+export const scriptKey = (applicationType: string, role?: string | null) => (role ? `${applicationType}/${role}` : applicationType);
+
+/**
+ * What each type's center does when nobody said otherwise: an application that goes through. A purchase
+ * withdrawal has two: the purchase-locale center verifies (the platform then hands it over), the
+ * deposit-locale center pays what was asked.
+ */
 export const DEFAULT_SCRIPTS: Readonly<Record<string, Script>> = {
   transfer: ['01', '02', '08', '00'],
   'certificate-loan-cleared': CERTIFICATE_SCRIPT,
   'certificate-deposit-use': CERTIFICATE_SCRIPT,
+  [scriptKey('purchase-withdrawal', 'purchase')]: ['accepted', 'verified'],
+  [scriptKey('purchase-withdrawal', 'deposit')]: ['processing', { status: 'completed', payment: {} }],
+  'service-request': ['accepted', 'processing', 'completed'],
 };
+
+/**
+ * The script for a delivery: from the first source (most specific first: tests' overrides, the start
+ * options, the defaults) that has one for the type and role, or for the type whatever the role.
+ */
+export function resolveScript(sources: readonly ReadonlyMap<string, Script>[], applicationType: string, role: string | null): Script | undefined {
+  for (const source of sources) {
+    const script = (role ? source.get(scriptKey(applicationType, role)) : undefined) ?? source.get(applicationType);
+    if (script) return script;
+  }
+  return undefined;
+}
 
 /** One attempt at one callback, as the simulator sent it. */
 export interface SentCallback {
@@ -39,6 +68,8 @@ export interface SentCallback {
   response?: unknown;
   /** The documents the callback carried, without their content (the same on every attempt). */
   documents?: DocumentMeta[];
+  /** The payment the callback reported (the same on every attempt). */
+  payment?: CallbackPayment;
   error?: string;
 }
 
@@ -75,6 +106,8 @@ export interface ScriptRun {
   applicationType: string;
   /** The center calling back (named in a generated certificate). */
   centerCode: string;
+  /** The delivery's `form.amount` (purchase withdrawals): what a `payment: {}` step pays. */
+  requestedAmount?: number;
   script: Script;
   /** Where each attempt is recorded. */
   log: SentCallback[];
@@ -124,9 +157,11 @@ export class CallbackRunner {
       const callback = callbackBody(run, step);
       const body = JSON.stringify(callback);
       const documents = callback.data.documents?.map(({ name, contentType, sha256, contentBase64 }) => ({ name, contentType, sha256, size: Buffer.from(contentBase64, 'base64').length }));
+      const { payment } = callback.data;
       for (let attempt = 1; ; attempt++) {
         const sent = await post(job, run, webhookId, step.status, body, attempt);
         if (documents) sent.documents = documents;
+        if (payment) sent.payment = payment;
         run.log.push(sent);
         if (job.stopped) return;
         if (sent.httpStatus !== null && sent.httpStatus < 300) break;
@@ -151,10 +186,18 @@ function callbackBody(run: ScriptRun, step: ScriptStep): StatusCallback {
         return { name: d.name, contentType: d.contentType, sha256: createHash('sha256').update(content).digest('hex'), contentBase64: content.toString('base64') };
       })
     : undefined;
+  const amount = step.payment?.amount ?? run.requestedAmount;
+  const payment: CallbackPayment | undefined = step.payment && { ...(amount === undefined ? {} : { amount }), paidOn: step.payment.paidOn ?? shanghaiDate(now) };
   return {
     type: 'application.status',
     timestamp: now.toISOString(),
-    data: { applicationId: run.applicationId, status: step.status, ...(step.message ? { message: step.message } : {}), ...(documents ? { documents } : {}) },
+    data: {
+      applicationId: run.applicationId,
+      status: step.status,
+      ...(step.message ? { message: step.message } : {}),
+      ...(documents ? { documents } : {}),
+      ...(payment ? { payment } : {}),
+    },
   };
 }
 

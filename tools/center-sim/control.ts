@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Script } from './callbacks';
+import { CENTER_ROLES, isCenterRole } from './contract';
 import type { ReceivedDelivery } from './deliveries';
 import { faultProblem, type Fault, type Faults } from './faults';
 import { receivedPage } from './received-page';
@@ -10,8 +11,12 @@ export function scriptProblem(value: unknown): string | undefined {
   for (const step of value) {
     if (typeof step === 'string') continue;
     const s = step as Record<string, unknown> | null;
-    if (typeof s !== 'object' || s === null || typeof s.status !== 'string') return 'each step is a status code or { status, message?, delayMs?, documents?, generatedPdf? }';
+    if (typeof s !== 'object' || s === null || typeof s.status !== 'string') return 'each step is a status code or { status, message?, delayMs?, documents?, generatedPdf?, payment? }';
     if (s.generatedPdf !== undefined && typeof s.generatedPdf !== 'boolean') return 'generatedPdf must be a boolean';
+    const payment = s.payment as Record<string, unknown> | null | undefined;
+    if (payment !== undefined && (typeof payment !== 'object' || payment === null || Array.isArray(payment))) return 'payment is { amount?, paidOn? }';
+    if (payment?.amount !== undefined && !Number.isFinite(payment.amount)) return 'payment.amount must be a number (yuan)';
+    if (payment?.paidOn !== undefined && typeof payment.paidOn !== 'string') return 'payment.paidOn must be a string (YYYY-MM-DD)';
     if (s.message !== undefined && typeof s.message !== 'string') return 'message must be a string';
     if (s.delayMs !== undefined && !(Number.isInteger(s.delayMs) && (s.delayMs as number) >= 0)) return 'delayMs must be a non-negative integer';
     const docs = s.documents;
@@ -22,12 +27,15 @@ export function scriptProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+const roleProblem = `role must be one of ${CENTER_ROLES.join(', ')}`;
+
 export interface ControlContext {
   received: ReceivedDelivery[];
   faults: Faults;
-  setScript: (applicationType: string, script: Script) => void;
-  /** Back to the script given at start (or the default), for one type or, without one, for all. */
-  resetScript: (applicationType?: string) => void;
+  /** For one role of a type, or for every role of it when no role is given. */
+  setScript: (applicationType: string, script: Script, role?: string) => void;
+  /** Back to the script given at start (or the default): for one role of a type, every role of a type, or everything. */
+  resetScript: (applicationType?: string, role?: string) => void;
 }
 
 /**
@@ -50,15 +58,18 @@ export function registerControl(app: FastifyInstance, ctx: ControlContext): void
     return { ok: true };
   });
 
-  app.post<{ Body: { type?: unknown; steps?: unknown } }>('/_control/script', async (request, reply) => {
-    const { type, steps } = request.body ?? {};
-    const problem = typeof type !== 'string' || type === '' ? 'type must be an application type' : scriptProblem(steps);
+  app.post<{ Body: { type?: unknown; role?: unknown; steps?: unknown } }>('/_control/script', async (request, reply) => {
+    const { type, role, steps } = request.body ?? {};
+    const problem =
+      typeof type !== 'string' || type === '' ? 'type must be an application type' : role !== undefined && !isCenterRole(role) ? roleProblem : scriptProblem(steps);
     if (problem) return reply.code(400).send({ error: problem });
-    ctx.setScript(type as string, steps as Script);
+    ctx.setScript(type as string, steps as Script, role as string | undefined);
     return { ok: true };
   });
-  app.delete<{ Querystring: { type?: string } }>('/_control/script', async (request) => {
-    ctx.resetScript(request.query.type);
+  app.delete<{ Querystring: { type?: string; role?: string } }>('/_control/script', async (request, reply) => {
+    const { type, role } = request.query;
+    if (role !== undefined && (type === undefined || !isCenterRole(role))) return reply.code(400).send({ error: type === undefined ? 'role needs a type' : roleProblem });
+    ctx.resetScript(type, role);
     return { ok: true };
   });
 }

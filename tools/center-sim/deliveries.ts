@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Webhook } from 'standardwebhooks';
-import { maskDocNumber, maskName } from '../../src/core/identity';
+import { maskAccount, maskDocNumber, maskName, maskPhone } from '../../src/core/identity';
 import type { CallbackRunner, Script, SentCallback } from './callbacks';
-import { deliveryProblems, type DocumentMeta } from './contract';
+import { ATTACHMENT_MAX_BYTES, ATTACHMENTS_MAX, deliveryProblems, type AttachmentMeta, type DocumentMeta } from './contract';
 import { DEFAULT_RETRY_AFTER_SECONDS, DEFAULT_SLOW_MS, type FaultMode, type Faults } from './faults';
 
 /** One attempt the platform made at the delivery endpoint, whatever became of it. */
@@ -16,10 +16,19 @@ export interface ReceivedDelivery {
   applicationId: string | null;
   /** `transfer`, `certificate-loan-cleared`, ... from the body. */
   applicationType: string | null;
+  /** The receiving center's part (`purchase`, `deposit`, ...), from the body. */
+  role: string | null;
   letterNumber: string | null;
-  /** Only masked: the simulator never keeps the applicant's full name or number. */
+  /** Only masked: the simulator never keeps the applicant's full name, number, phone or bank account. */
   applicantMasked: string | null;
   docNumberMasked: string | null;
+  phoneMasked: string | null;
+  /** The account a purchase withdrawal is paid into. */
+  bankAccountMasked: string | null;
+  /** What a purchase withdrawal asks for, in yuan (`form.amount`). */
+  requestedAmount: number | null;
+  /** The cross-province item a service request is for (`form.item`). */
+  serviceItem: number | null;
   verified: boolean;
   /** Where the body departs from docs/center-api.md (the simulator accepts it anyway when it can). */
   problems: string[];
@@ -33,6 +42,8 @@ export interface ReceivedDelivery {
   callbacks: SentCallback[];
   /** What an `application.completed` says of the certificate (name, type, sha256, size), as sent. */
   documents?: DocumentMeta[];
+  /** A purchase withdrawal's attachments as described (id, kind, name, type, sha256, size), never their content. */
+  attachments?: AttachmentMeta[];
 }
 
 export interface DeliveryContext {
@@ -42,7 +53,8 @@ export interface DeliveryContext {
   secretFor: (code: string) => string | undefined;
   /** Where a center's callbacks go, given the delivery's own callbackUrl. */
   callbackUrlFor: (code: string, fromDelivery: unknown) => string | undefined;
-  scriptFor: (applicationType: string) => Script | undefined;
+  /** What the center does with an application of this type when it plays this role in it. */
+  scriptFor: (applicationType: string, role: string | null) => Script | undefined;
   pending: Pending;
 }
 
@@ -76,11 +88,21 @@ export class Pending {
   }
 }
 
+/** A purchase withdrawal carries up to four 10 MB attachments as base64: far past Fastify's 1 MiB default. */
+const DELIVERY_BODY_LIMIT = ATTACHMENTS_MAX * Math.ceil(ATTACHMENT_MAX_BYTES / 3) * 4 + 1024 * 1024;
+
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(' ') : (value ?? ''));
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
+const num = (v: unknown) => (typeof v === 'number' ? v : null);
+const obj = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const masked = (v: unknown, mask: (s: string) => string) => (typeof v === 'string' ? mask(v) : null);
 const documentMeta = (d: unknown): DocumentMeta => {
-  const o = (typeof d === 'object' && d !== null ? d : {}) as Record<string, unknown>;
+  const o = obj(d);
   return { name: String(o.name ?? ''), contentType: String(o.contentType ?? ''), sha256: String(o.sha256 ?? ''), size: typeof o.size === 'number' ? o.size : 0 };
+};
+const attachmentMeta = (a: unknown): AttachmentMeta => {
+  const o = obj(a);
+  return { id: String(o.id ?? ''), kind: String(o.kind ?? ''), ...documentMeta(a) };
 };
 
 /**
@@ -98,7 +120,7 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    scope.post<{ Params: { code: string }; Body: string | undefined }>('/centers/:code/applications', async (request, reply) => {
+    scope.post<{ Params: { code: string }; Body: string | undefined }>('/centers/:code/applications', { bodyLimit: DELIVERY_BODY_LIMIT }, async (request, reply) => {
       const { code } = request.params;
       const raw = request.body ?? '';
       const secret = /^\d{6}$/.test(code) ? ctx.secretFor(code) : undefined;
@@ -118,18 +140,24 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
       } catch {
         body = undefined;
       }
-      const envelope = (body ?? {}) as { type?: unknown; data?: Record<string, unknown> };
-      const data = typeof envelope.data === 'object' && envelope.data !== null ? envelope.data : {};
-      const applicant = (data.applicant ?? {}) as Record<string, unknown>;
+      const envelope = obj(body);
+      const data = obj(envelope.data);
+      const applicant = obj(data.applicant);
+      const form = obj(data.form);
       const record: ReceivedDelivery = {
         id: header(request.headers['webhook-id']),
         centerCode: code,
         type: str(envelope.type),
         applicationId: str(data.applicationId),
         applicationType: str(data.applicationType),
+        role: str(data.role),
         letterNumber: str(data.letterNumber),
-        applicantMasked: str(applicant.name) && maskName(applicant.name as string),
-        docNumberMasked: str(applicant.docNumber) && maskDocNumber(applicant.docNumber as string),
+        applicantMasked: masked(applicant.name, maskName),
+        docNumberMasked: masked(applicant.docNumber, maskDocNumber),
+        phoneMasked: masked(form.phone, maskPhone),
+        bankAccountMasked: masked(obj(form.bank).accountNumber, maskAccount),
+        requestedAmount: num(form.amount),
+        serviceItem: num(form.item),
         verified,
         problems: body === undefined ? ['body is not JSON'] : deliveryProblems(body, { centerCode: code }),
         fault: null,
@@ -138,6 +166,7 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
         at: new Date().toISOString(),
         callbacks: [],
         ...(envelope.type === 'application.completed' && Array.isArray(data.documents) ? { documents: data.documents.map(documentMeta) } : {}),
+        ...(Array.isArray(form.attachments) ? { attachments: form.attachments.map(attachmentMeta) } : {}),
       };
       ctx.received.push(record);
       const answer = (status: number, payload: object) => {
@@ -173,12 +202,13 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
           return answer(409, { error: 'already have this application', webhookId: earlier.id });
         }
         held.set(appKey, record);
-        const script = ctx.scriptFor(str(data.applicationType) ?? '');
+        const applicationType = record.applicationType ?? '';
+        const script = ctx.scriptFor(applicationType, record.role);
         const url = ctx.callbackUrlFor(code, data.callbackUrl);
         if (script && url && !withdrawn.has(appKey)) {
           // runs on timers: the answer goes out now, the platform does not wait for the center's work
-          const applicationType = record.applicationType ?? '';
-          ctx.runner.start(appKey, { url, secret, applicationId: record.applicationId as string, applicationType, centerCode: code, script, log: record.callbacks });
+          const requestedAmount = record.requestedAmount ?? undefined;
+          ctx.runner.start(appKey, { url, secret, applicationId: record.applicationId as string, applicationType, centerCode: code, requestedAmount, script, log: record.callbacks });
         }
       } else if (envelope.type === 'application.withdrawn') {
         withdrawn.add(appKey);

@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { CallbackRunner, DEFAULT_SCRIPTS, type Script } from './callbacks';
+import { CallbackRunner, DEFAULT_SCRIPTS, resolveScript, scriptKey, type Script } from './callbacks';
 import { registerControl } from './control';
 import { Pending, registerDeliveries, type ReceivedDelivery } from './deliveries';
 import { Faults, type Fault } from './faults';
@@ -14,7 +14,8 @@ export type { Fault, FaultMode } from './faults';
  * A reference city-center server on loopback HTTPS: each center's online hall (where a fully-online jump
  * lands) and the center side of the center interface (docs/center-api.md): it verifies and records the
  * platform's deliveries (the accepting center's copy and completion notice of a certificate too), calls back
- * with a script of statuses (a generated PDF certificate when asked), and lets tests inject faults.
+ * with a script of statuses chosen by application type and the center's role in it (a generated PDF
+ * certificate or a payment when asked), and lets tests inject faults.
  */
 export interface CenterSim {
   /** https://localhost:<port> */
@@ -29,10 +30,13 @@ export interface CenterSim {
   /** Applies to the next delivery attempts (all, or `times` of them) until cleared. */
   setFault(fault: Fault): void;
   clearFault(): void;
-  /** What a center does after accepting an application of this type, from now on. */
-  setScript(applicationType: string, script: Script): void;
-  /** Back to the script given at start (or the default), for one type or, without one, for all. */
-  resetScript(applicationType?: string): void;
+  /**
+   * What a center does after accepting an application of this type, from now on: when it plays `role` in it
+   * (`purchase`, `deposit`, ...), or whatever its role when none is given.
+   */
+  setScript(applicationType: string, script: Script, role?: string): void;
+  /** Back to the script given at start (or the default): for one role of a type, every role of a type, or, without a type, everything. */
+  resetScript(applicationType?: string, role?: string): void;
   /** Stops the server, pending callbacks and hanging answers. */
   close(): Promise<void>;
 }
@@ -54,8 +58,10 @@ export interface CenterSimOptions {
   /** Retries of a callback the platform did not take (network error, 5xx, 429); default 2. */
   callbackRetries?: number;
   /**
-   * Per application type; default for transfer: 01, 02, 08, 00; for certificates: accepted, processing, completed
-   * with a generated PDF. An empty script sends nothing.
+   * Per application type, or per `type/role` (`purchase-withdrawal/deposit`). Default for transfer: 01, 02, 08,
+   * 00; certificates: accepted, processing, completed with a generated PDF; a purchase withdrawal at the
+   * purchase-locale center: accepted, verified, at the deposit-locale center: processing, completed paying
+   * `form.amount` today; service requests: accepted, processing, completed. An empty script sends nothing.
    */
   script?: Readonly<Record<string, Script>>;
 }
@@ -70,8 +76,13 @@ export async function startCenterSim(options: CenterSimOptions = {}): Promise<Ce
   const pending = new Pending();
   const runner = new CallbackRunner({ delayMs: options.callbackDelayMs ?? 1000, retries: options.callbackRetries ?? 2 });
   const overrides = new Map<string, Script>();
-  const setScript = (type: string, script: Script) => void overrides.set(type, [...script]);
-  const resetScript = (type?: string) => void (type === undefined ? overrides.clear() : overrides.delete(type));
+  const scripts = [overrides, new Map(Object.entries(options.script ?? {})), new Map(Object.entries(DEFAULT_SCRIPTS))];
+  const setScript = (type: string, script: Script, role?: string) => void overrides.set(scriptKey(type, role), [...script]);
+  const resetScript = (type?: string, role?: string) => {
+    // without a role: the type's own script and those of each of its roles (`type/role`)
+    const reset = (key: string) => type === undefined || (role === undefined ? key === type || key.startsWith(`${type}/`) : key === scriptKey(type, role));
+    for (const key of [...overrides.keys()]) if (reset(key)) overrides.delete(key);
+  };
 
   registerHall(app, visits, options.centerName);
   registerControl(app, { received, faults, setScript, resetScript });
@@ -81,7 +92,7 @@ export async function startCenterSim(options: CenterSimOptions = {}): Promise<Ce
     runner,
     pending,
     secretFor: (code) => options.secretFor?.(code),
-    scriptFor: (type) => overrides.get(type) ?? options.script?.[type] ?? DEFAULT_SCRIPTS[type],
+    scriptFor: (type, role) => resolveScript(scripts, type, role),
     callbackUrlFor: (code, fromDelivery) =>
       platformOrigin ? `${platformOrigin}/callbacks/${code}` : typeof fromDelivery === 'string' && /^https?:\/\//.test(fromDelivery) ? fromDelivery : undefined,
   });

@@ -21,18 +21,22 @@ export function deliveryBody(
     return JSON.stringify({ type: record.type, timestamp: at, data: { ...common, withdrawnAt: at, reason: '职工撤销申请' } });
   }
   if (record.type === 'application.completed') {
-    // the accepting center learns the result; the document itself goes only to the person
+    // the other center learns the result: a certificate's description (the file itself goes only to the
+    // person), or what the deposit-locale center paid for a purchase the purchase-locale center verified
     const listed = documents.map((d) => ({ name: d.name, contentType: d.contentType, sha256: d.sha256, size: d.size }));
-    return JSON.stringify({ type: record.type, timestamp: at, data: { applicationId: app.id, applicationType: app.type, completedAt: at, documents: listed } });
+    const paid = app.payment ? { payment: app.payment } : {};
+    return JSON.stringify({ type: record.type, timestamp: at, data: { applicationId: app.id, applicationType: app.type, completedAt: at, documents: listed, ...paid } });
   }
   // application.submitted to the responsible center, application.copy to a center taking the request on its behalf
   const form = JSON.parse(open(keyring, SEALED_FIELDS.applicationPayload, app.payloadSealed)) as Record<string, unknown>;
   if (app.type === 'purchase-withdrawal') {
     const stored = form as unknown as StoredPurchaseWithdrawal;
-    form.attachments = stored.attachments.map(({ id, kind, name, contentType, sha256, size }) => ({
-      id, kind, name, contentType, sha256, size,
-      contentBase64: attachments.get(id)?.toString('base64'),
-    }));
+    form.attachments = stored.attachments.map(({ id, kind, name, contentType, sha256, size }) => {
+      const bytes = attachments.get(id);
+      // never a delivery without its files: the relay leaves the record for a later run instead
+      if (!bytes) throw new Error(`attachment ${id} of application ${app.id} was not loaded`);
+      return { id, kind, name, contentType, sha256, size, contentBase64: bytes.toString('base64') };
+    });
   }
   const role = app.centers.find((c) => c.code === record.centerCode)?.role;
   return JSON.stringify({
