@@ -8,6 +8,7 @@ import path from 'node:path';
 import { searchCenters } from '../../src/core/center-search';
 import { CATALOG } from '../../cloudfunctions/_lib/catalog/load';
 import { buildFunctions, functionsOutDir } from '../build-functions';
+import { benchProbes } from './probes';
 import { benchRelay } from './relay';
 import { benchSubmissions } from './submissions';
 
@@ -117,6 +118,7 @@ async function main() {
   await benchFunctions();
   await benchSubmissions();
   await benchRelay();
+  await benchProbes();
   benchMainPackage();
 }
 

@@ -35,8 +35,13 @@ export class UnsafeAddressError extends Error {
   readonly code = 'UNSAFE_ADDRESS';
 }
 
-/** dns.lookup that refuses when any resolved address is not public. */
-function guardedLookup(hostname: string, options: object, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) {
+/** `host:port` as allow lists name a URL's endpoint (443 when the URL leaves the port out). */
+export function hostPort(url: URL): string {
+  return `${url.hostname}:${url.port || '443'}`;
+}
+
+/** dns.lookup that refuses when any resolved address is not public: the connect-time guard of every outbound agent. */
+export function guardedLookup(hostname: string, options: object, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);
     const bad = addresses.map((a) => addressProblem(a.address)).find(Boolean);
@@ -60,6 +65,57 @@ function retryAfter(value: string | string[] | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
+/** The undici request function and the two agents every outbound caller sends through. */
+export interface OutboundAgents {
+  request: typeof import('undici').request;
+  /** For any address: the public-address guard at connect time, system roots (and NODE_EXTRA_CA_CERTS). */
+  guarded: Agent;
+  /** Only for allow-listed host:port pairs: no address guard, and `allowCa` trusted besides the system roots. */
+  trusted: Agent;
+  close(): Promise<void>;
+}
+
+/** Loads undici (on first use, not when a function starts) and builds the agents, `timeoutMs` for connect, headers and body. */
+export async function outboundAgents(options: { allowCa?: string; timeoutMs: number }): Promise<OutboundAgents> {
+  const { Agent, request } = await import('undici');
+  const { timeoutMs } = options;
+  const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
+  const guarded = new Agent({ ...common, connect: { ...common.connect, lookup: guardedLookup } });
+  // the local host's simulator makes its certificate in the same process, after Node read NODE_EXTRA_CA_CERTS;
+  // one secure context for every connection (a `ca` list would be parsed again for each, ~40 ms)
+  const trusted = new Agent({ ...common, connect: { ...common.connect, ...(options.allowCa ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.allowCa] }) } : {}) } });
+  return {
+    request,
+    guarded,
+    trusted,
+    close: async () => {
+      await Promise.all([guarded.close(), trusted.close()]);
+    },
+  };
+}
+
+/** TLS verification failures a person can act on, by OpenSSL / Node error code. */
+const TLS_PROBLEMS: Readonly<Record<string, string>> = {
+  CERT_HAS_EXPIRED: '证书已过期',
+  CERT_NOT_YET_VALID: '证书尚未生效',
+  DEPTH_ZERO_SELF_SIGNED_CERT: '证书是自签名的，不受信任',
+  SELF_SIGNED_CERT_IN_CHAIN: '证书链中有自签名证书，不受信任',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: '证书的颁发机构不受信任或证书链不完整',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: '证书的颁发机构不受信任或证书链不完整',
+  ERR_TLS_CERT_ALTNAME_INVALID: '证书与域名不符',
+};
+
+/** Why an undici request threw, in words for the person: timeout, refused address, TLS, or the connection error's code. */
+export function outboundFailure(error: unknown, timeoutMs: number): string {
+  const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT') return `超时（${timeoutMs / 1000} 秒未答复）`;
+  const cause = e.cause ?? e;
+  if (cause instanceof UnsafeAddressError || (e as Error) instanceof UnsafeAddressError) return (cause as Error).message;
+  const tls = cause.code ? TLS_PROBLEMS[cause.code] : undefined;
+  if (tls) return `连接失败：${tls}（${cause.code}）`;
+  return `连接失败：${cause.code ?? cause.message ?? String(error)}`;
+}
+
 /**
  * `allow` lists host:port pairs let through without the public-address check: the local host's own
  * center simulator (DEV_ALLOW_ENDPOINTS), refused in a production build by the caller; `allowCa` is a
@@ -67,17 +123,9 @@ function retryAfter(value: string | string[] | undefined): number | undefined {
  */
 export function createOutboundClient(options: { allow?: ReadonlySet<string>; allowCa?: string; timeoutMs?: number } = {}): OutboundClient {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
-  const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
   // undici is loaded on the first delivery, not when a function starts
-  let loaded: Promise<{ request: typeof import('undici').request; guarded: Agent; trusted: Agent }> | undefined;
-  const undici = () =>
-    (loaded ??= import('undici').then(({ Agent, request }) => ({
-      request,
-      guarded: new Agent({ ...common, connect: { ...common.connect, lookup: guardedLookup } }),
-      // the local host's simulator makes its certificate in the same process, after Node read NODE_EXTRA_CA_CERTS;
-      // one secure context for every connection (a `ca` list would be parsed again for each, ~40 ms)
-      trusted: new Agent({ ...common, connect: { ...common.connect, ...(options.allowCa ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.allowCa] }) } : {}) } }),
-    })));
+  let loaded: Promise<OutboundAgents> | undefined;
+  const undici = () => (loaded ??= outboundAgents({ allowCa: options.allowCa, timeoutMs }));
   return {
     async postJson(url, body, headers) {
       let target: URL;
@@ -89,7 +137,7 @@ export function createOutboundClient(options: { allow?: ReadonlySet<string>; all
       const refused = urlProblem(target);
       if (refused) return { kind: 'failed', error: refused };
       const host = target.hostname.replace(/^\[|\]$/g, '');
-      const allowed = options.allow?.has(`${target.hostname}:${target.port || '443'}`) ?? false;
+      const allowed = options.allow?.has(hostPort(target)) ?? false;
       // an IP literal never reaches the lookup hook, so it is checked here
       if (!allowed && ipaddr.isValid(host)) {
         const bad = addressProblem(host);
@@ -107,17 +155,11 @@ export function createOutboundClient(options: { allow?: ReadonlySet<string>; all
         await response.body.dump();
         return { kind: 'answered', status: response.statusCode, retryAfterSeconds: retryAfter(response.headers['retry-after']) };
       } catch (error) {
-        const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-        if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'failed', error: `超时（${timeoutMs / 1000} 秒未答复）` };
-        const cause = e.cause ?? e;
-        if (cause instanceof UnsafeAddressError || (e as Error) instanceof UnsafeAddressError) return { kind: 'failed', error: (cause as Error).message };
-        return { kind: 'failed', error: `连接失败：${cause.code ?? cause.message ?? String(error)}` };
+        return { kind: 'failed', error: outboundFailure(error, timeoutMs) };
       }
     },
     async close() {
-      if (!loaded) return;
-      const { guarded, trusted } = await loaded;
-      await Promise.all([guarded.close(), trusted.close()]);
+      if (loaded) await (await loaded).close();
     },
   };
 }

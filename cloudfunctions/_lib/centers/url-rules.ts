@@ -1,0 +1,60 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
+import { addressProblem, hostPort, urlProblem } from '../delivery/http';
+
+/**
+ * The rules a center's link or delivery endpoint must meet (DOMAIN "Centers", issue 6): https, no user
+ * name or password, port 443, a domain name rather than an IP address, and every address that name
+ * resolves to public. Checked at proposal, at review and at every probe; the agents check the address
+ * again at connect time, since DNS may answer differently later.
+ */
+
+/** Every address a host name resolves to; none (or a throw) when it does not resolve. */
+export type HostLookup = (hostname: string) => Promise<readonly string[]>;
+
+export interface UrlRuleOptions {
+  /** At proposal: a name that does not resolve yet is accepted, since the domain may go live on the effective date. */
+  allowUnresolved?: boolean;
+  /** Name resolution; node:dns lookup with every address unless given (tests give their own names). */
+  lookup?: HostLookup;
+  /**
+   * Local host and tests only, as createOutboundClient's `allow`: host:port pairs exempt from the port,
+   * IP-address and public-address rules, so loopback test servers can be reached. Never set in production.
+   */
+  allow?: ReadonlySet<string>;
+}
+
+/** node:dns lookup (the resolver connections use), every address of the name. */
+const systemLookup: HostLookup = async (hostname) => (await dnsLookup(hostname, { all: true })).map((a) => a.address);
+
+/**
+ * Why `url` may not be registered or called, in Chinese for the person (the `message` of UNSAFE_URL), or
+ * undefined when it may. Judges the URL as WHATWG parsing normalises it, which is also how it is called.
+ */
+export async function urlRefusal(url: string, options: UrlRuleOptions = {}): Promise<string | undefined> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '不是有效的网址';
+  }
+  const basic = urlProblem(parsed);
+  if (basic) return basic;
+  if (options.allow?.has(hostPort(parsed))) return undefined;
+  // an explicit :443 is dropped by the parser, so any port left is another one
+  if (parsed.port) return `只允许默认的 443 端口，不能使用 ${parsed.port} 端口`;
+  const host = parsed.hostname;
+  // the parser has already turned decimal, octal, hex and short IPv4 forms into dotted quads, and IPv6 is bracketed
+  if (host.startsWith('[') || ipaddr.isValid(host)) return `不能直接使用 IP 地址（${host}），请填写域名`;
+
+  let addresses: readonly string[] = [];
+  let failure = '';
+  try {
+    addresses = await (options.lookup ?? systemLookup)(host);
+  } catch (error) {
+    failure = (error as { code?: string }).code ?? '';
+  }
+  if (addresses.length === 0) return options.allowUnresolved ? undefined : `域名 ${host} 无法解析${failure ? `（${failure}）` : ''}，请确认域名已生效`;
+  const problem = addresses.map(addressProblem).find(Boolean);
+  return problem && `域名 ${host} 解析到的${problem}`;
+}
