@@ -15,6 +15,7 @@ export default defineAppConfig({
     'pages/application/index',
     'pages/certificate/index',
     'pages/purchase/index',
+    'pages/service-request/index',
   ],
   subPackages: [
     // center staff's pages (柜台核验, 申请工作台); the functions themselves refuse everyone else

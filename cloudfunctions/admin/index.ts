@@ -1,7 +1,7 @@
 import { AdminEventSchema } from '../../src/core/applications';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
-import { deadLetters, satisfaction, setEndpoint, setManual } from '../_lib/services/admin';
+import { deadLetters, satisfaction, setCounter, setEndpoint, setItemRoute, setManual } from '../_lib/services/admin';
 
 /** Supervisors' actions on centers. */
 export const handler = defineFunction('admin', AdminEventSchema, async (event, ctx) => {
@@ -16,6 +16,10 @@ export const handler = defineFunction('admin', AdminEventSchema, async (event, c
       return deadLetters(service, caller);
     case 'satisfaction':
       return satisfaction(service, caller);
+    case 'setCounter':
+      return setCounter(service, caller, event.centerCode, { address: event.address, hours: event.hours });
+    case 'setItemRoute':
+      return setItemRoute(service, caller, event.centerCode, event.item, event.route);
   }
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DOCUMENT_MAX_BYTES } from './center-api';
+import { CenterCodeSchema, CenterCounterSchema, ITEM_ROUTES } from './centers';
 import { AMOUNT_MAX, decimal2, pastDate, PaymentSchema, type Payment } from './money';
 
 
@@ -49,7 +50,7 @@ export type CenterRole = (typeof CENTER_ROLES)[number];
 export const CENTER_ROLE_LABELS: Record<CenterRole, string> = {
   'transfer-in': '转入地中心',
   'transfer-out': '转出地中心',
-  business: '业务属地中心',
+  business: '业务属地中心（出具证明）',
   accepting: '受理地中心',
   purchase: '购房地中心（核验购房）',
   deposit: '缴存地中心（办理提取）',
@@ -352,7 +353,8 @@ export function applyMove(current: TypedState, move: Move): MoveResult {
       }
       const paying = current.type === 'purchase-withdrawal' && move.status === 'completed';
       if (paying !== Boolean(move.payment)) {
-        return { ok: false, unchanged: false, reason: paying ? '办结购房提取须填写实际提取金额和支付日期' : '只有缴存地中心办结购房提取时才填写提取金额' };
+        if (paying) return { ok: false, unchanged: false, reason: '办结购房提取须填写实际提取金额和支付日期' };
+        return { ok: false, unchanged: false, reason: current.type === 'purchase-withdrawal' ? '只有缴存地中心办结购房提取时才填写提取金额' : '这类申请没有提取金额' };
       }
       return { ok: true, next: { status: move.status, platformCode: null } };
     }
@@ -592,6 +594,15 @@ export const AdminEventSchema = z.discriminatedUnion(
     z.object({ action: z.literal('setManual'), centerCode: z.string({ error: '请提供中心代码' }).regex(/^\d{6}$/, '中心代码应为 6 位数字') }),
     z.object({ action: z.literal('deadLetters') }),
     z.object({ action: z.literal('satisfaction') }),
+    // the center's service hall, shown wherever the counter is the way (until the center portal takes this over)
+    z.object({ action: z.literal('setCounter'), centerCode: CenterCodeSchema, ...CenterCounterSchema.shape }),
+    // the route of an item the center does not yet offer fully online; a registered link gives way to it
+    z.object({
+      action: z.literal('setItemRoute'),
+      centerCode: CenterCodeSchema,
+      item: z.literal(SERVICE_REQUEST_ITEMS, { error: '办理事项应为 4（单位登记开户）、5（缴存信息变更）或 6（提前还清贷款）' }),
+      route: z.enum(ITEM_ROUTES, { error: '办理方式应为 in-app（小程序内在线申请）或 counter（到服务大厅办理）' }),
+    }),
   ],
   { error: '不支持的操作' },
 );

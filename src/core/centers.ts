@@ -33,7 +33,11 @@ export const ItemIdSchema = z
 
 const HTTPS_URL_MAX = 2048;
 
-/** A center's registered channel for one item: an H5 page or another mini-program. */
+/**
+ * What a center supports for one item: its channel (an H5 page or another mini-program, with the health the
+ * checks found), or, while it offers no full online channel, an in-app request its staff take up
+ * (`in-app`) or its service hall only (`counter`). Those two have no link to check.
+ */
 export const CenterLinkSchema = z.discriminatedUnion('kind', [
   z.object({
     item: ItemIdSchema,
@@ -48,10 +52,37 @@ export const CenterLinkSchema = z.discriminatedUnion('kind', [
     path: z.string().max(512, '页面路径过长'),
     healthy: z.boolean(),
   }),
+  z.object({ item: ItemIdSchema, kind: z.literal('in-app') }),
+  z.object({ item: ItemIdSchema, kind: z.literal('counter') }),
 ]);
 export type CenterLink = z.infer<typeof CenterLinkSchema>;
 
-export type CenterWithLinks = Center & { links: CenterLink[] };
+/** The routes a center may declare for an item it does not yet offer fully online. */
+export const ITEM_ROUTES = ['in-app', 'counter'] as const;
+export type ItemRoute = (typeof ITEM_ROUTES)[number];
+
+export const COUNTER_ADDRESS_MAX = 100;
+export const COUNTER_HOURS_MAX = 60;
+
+/** A center's service hall (服务大厅): where its counter is and when it is open, as the center states them. */
+export const CenterCounterSchema = z.object({
+  address: z
+    .string({ error: '请填写服务大厅地址' })
+    .trim()
+    .min(5, '请填写服务大厅的详细地址')
+    .max(COUNTER_ADDRESS_MAX, `服务大厅地址不超过 ${COUNTER_ADDRESS_MAX} 个字`),
+  hours: z
+    .string({ error: '请填写服务大厅办公时间' })
+    .trim()
+    .min(4, '请填写服务大厅办公时间，如“工作日 9:00-17:00”')
+    .max(COUNTER_HOURS_MAX, `服务大厅办公时间不超过 ${COUNTER_HOURS_MAX} 个字`),
+});
+export type CenterCounter = z.infer<typeof CenterCounterSchema>;
+
+/** A center as stored: its catalog record, and its service hall once the center has given it. */
+export type StoredCenter = Center & { counter: CenterCounter | null };
+
+export type CenterWithLinks = StoredCenter & { links: CenterLink[] };
 
 /** The directory shows these per center; keeps the list payload small. */
 export type CenterSummary = Pick<Center, 'code' | 'name' | 'province' | 'city' | 'phone' | 'live'>;

@@ -1,10 +1,19 @@
-import type { Center, CenterLink } from './centers';
+import type { Center, CenterLink, StoredCenter } from './centers';
 import type { ItemId } from './items';
 
 export type JumpTarget =
   | { kind: 'web'; url: string }
   | { kind: 'miniprogram'; appId: string; path: string }
+  | { kind: 'in-app'; message: string }
+  | { kind: 'counter'; message: string }
   | { kind: 'unavailable'; reason: UnavailableReason; message: string };
+
+/** The targets the app opens itself: a page in the web-view, or another mini-program. */
+export type OpenableTarget = Extract<JumpTarget, { kind: 'web' | 'miniprogram' }>;
+
+export function isOpenable(target: JumpTarget): target is OpenableTarget {
+  return target.kind === 'web' || target.kind === 'miniprogram';
+}
 
 export const UNAVAILABLE_REASONS = ['not-live', 'missing', 'insecure', 'unhealthy'] as const;
 export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
@@ -15,6 +24,11 @@ const UNAVAILABLE_MESSAGES: Record<UnavailableReason, string> = {
   insecure: '该中心登记的链接不是安全的 https 链接，已暂停跳转。',
   unhealthy: '该中心的线上办理渠道暂时无法访问，已暂停跳转。',
 };
+
+const ROUTE_MESSAGES = {
+  'in-app': '该中心暂未开通此事项的全程网办，您可以在小程序内在线申请，由中心工作人员联系您办理。',
+  counter: '该中心暂未开通此事项的全程网办，请到中心服务大厅办理。',
+} as const;
 
 /** https only: a plain http page would leak the employee's data on the way. */
 export function isHttpsUrl(url: string): boolean {
@@ -27,20 +41,26 @@ export function isHttpsUrl(url: string): boolean {
 
 /**
  * Where an employee goes for an item at a center, or why they cannot go there now.
- * Never yields a dead jump: a missing, non-https or unhealthy link is "unavailable".
+ * Never yields a dead jump: a missing, non-https or unhealthy link is "unavailable". A center without a
+ * full online channel for the item may route it to an in-app request or to its service hall instead.
  */
 export function resolveJump(center: Pick<Center, 'live'>, links: readonly CenterLink[], item: ItemId): JumpTarget {
   const unavailable = (reason: UnavailableReason): JumpTarget => ({ kind: 'unavailable', reason, message: UNAVAILABLE_MESSAGES[reason] });
   if (!center.live) return unavailable('not-live');
   const link = links.find((l) => l.item === item);
   if (!link) return unavailable('missing');
+  if (link.kind === 'in-app' || link.kind === 'counter') return { kind: link.kind, message: ROUTE_MESSAGES[link.kind] };
   if (!link.healthy) return unavailable('unhealthy');
   if (link.kind === 'miniprogram') return { kind: 'miniprogram', appId: link.appId, path: link.path };
   if (!isHttpsUrl(link.url)) return unavailable('insecure');
   return { kind: 'web', url: link.url };
 }
 
-/** What the counter route says when there is no working online channel. */
-export function counterRoute(center: Pick<Center, 'name' | 'phone'>): string {
-  return `请携带本人有效身份证件到${center.name}服务窗口办理，或拨打 ${center.phone} 咨询。`;
+/**
+ * What the counter route says when there is no working online channel: the service hall's address and
+ * hours when the center has given them, else to ask for them on the service phone.
+ */
+export function counterRoute(center: Pick<StoredCenter, 'name' | 'phone' | 'counter'>): string {
+  if (!center.counter) return `请携带本人有效身份证件到${center.name}服务大厅办理，服务大厅地址和办公时间请拨打 ${center.phone} 咨询。`;
+  return `请携带本人有效身份证件到${center.name}服务大厅办理（地址：${center.counter.address}；办公时间：${center.counter.hours}），或拨打 ${center.phone} 咨询。`;
 }

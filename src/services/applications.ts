@@ -8,6 +8,7 @@ import type {
   FollowUpView,
   PurchaseWithdrawalPayload,
   RatingScore,
+  ServiceRequestPayload,
   TransferCode,
   TransferPayload,
   WorkbenchEntry,
@@ -35,6 +36,9 @@ export const applicationCalls = {
   /** A certificate (代收代办); a repeated `requestId` answers the id of the application it already made. */
   submitCertificate: (type: CertificateType, requestId: string, payload: CertificatePayload) =>
     callFunction<{ id: string }>('applications', { action: 'submit', type, requestId, payload }),
+  /** An in-app request for item 4, 5 or 6 at a center without a full online channel for it; a repeated `requestId` answers the id it already made. */
+  submitServiceRequest: (requestId: string, payload: ServiceRequestPayload) =>
+    callFunction<{ id: string }>('applications', { action: 'submit', type: 'service-request', requestId, payload }),
   /** 购房提取 (两地联办) with its uploaded attachments; a repeated `requestId` answers the id it already made. */
   submitPurchase: (requestId: string, payload: PurchaseWithdrawalPayload) =>
     callFunction<{ id: string }>('applications', { action: 'submit', type: 'purchase-withdrawal', requestId, payload }),

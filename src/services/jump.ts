@@ -2,7 +2,7 @@ import Taro from '@tarojs/taro';
 import type { CenterSummary } from '../core/centers';
 import type { Result } from '../core/errors';
 import type { ItemId } from '../core/items';
-import type { JumpTarget } from '../core/jump';
+import { isOpenable, type JumpTarget } from '../core/jump';
 import { callFunction } from './cloud';
 import { openTarget } from './open-target';
 
@@ -13,8 +13,9 @@ export interface JumpAnswer {
 }
 
 /**
- * Asks the server where to go for an item at a center (it records the jump), then goes there.
- * Returns the answer so the page can show the fallback when there is nowhere to go.
+ * Asks the server where to go for an item at a center (it records the jump), then goes there: the center's
+ * channel, or, for an item the center takes by in-app request or at its service hall, the item page that
+ * offers that route. Returns the answer so the page can show the fallback when there is nowhere to go.
  */
 export async function jumpTo(code: string, item: ItemId): Promise<Result<JumpAnswer>> {
   const result = await callFunction<JumpAnswer>('centers', { action: 'jump', code, item });
@@ -22,6 +23,8 @@ export async function jumpTo(code: string, item: ItemId): Promise<Result<JumpAns
     await Taro.showToast({ title: result.message, icon: 'none' });
     return result;
   }
-  if (result.data.target.kind !== 'unavailable') await openTarget(result.data.target);
+  const { target } = result.data;
+  if (isOpenable(target)) await openTarget(target);
+  else if (target.kind !== 'unavailable') await Taro.navigateTo({ url: `/pages/item/index?item=${item}&code=${code}` });
   return result;
 }

@@ -1,9 +1,9 @@
 import Taro from '@tarojs/taro';
-import type { JumpTarget } from '../core/jump';
+import type { OpenableTarget } from '../core/jump';
 import { isWeapp } from './platform';
 
 /** Opens a resolved jump: an https page in the web-view page, or another mini-program. */
-export async function openTarget(target: Exclude<JumpTarget, { kind: 'unavailable' }>): Promise<void> {
+export async function openTarget(target: OpenableTarget): Promise<void> {
   if (target.kind === 'web') {
     await Taro.navigateTo({ url: `/pages/webview/index?url=${encodeURIComponent(target.url)}` });
     return;

@@ -79,3 +79,34 @@ describe('the centers function', () => {
     expect(await store.jumps.count({})).toBe(before);
   });
 });
+
+describe('a center without a full online channel for an item', () => {
+  const hall = { address: '南京市某区某路 2 号 公积金服务大厅', hours: '工作日 9:00-17:00' };
+  beforeAll(async () => {
+    await store.centers.setLive('320100', true);
+    await store.centers.setCounter('320100', hall);
+    await store.links.put('320100', { item: 5, kind: 'in-app' });
+    await store.links.put('320100', { item: 6, kind: 'counter' });
+  });
+
+  it('gets the center with its service hall and routes, and no hall for a center that gave none', async () => {
+    const result = await call({ action: 'get', code: '320100' });
+    expect(result).toMatchObject({ ok: true, data: { center: { code: '320100', counter: hall, links: [{ item: 5, kind: 'in-app' }, { item: 6, kind: 'counter' }] } } });
+    expect(await call({ action: 'get', code: '321000' })).toMatchObject({ ok: true, data: { center: { counter: null } } });
+  });
+
+  it.each([
+    [5, 'in-app'],
+    [6, 'counter'],
+  ] as const)('answers item %i with its %s route and the counter route with the hall address, and records that outcome', async (item, kind) => {
+    const before = await store.jumps.count({ centerCode: '320100', item });
+    const result = await call({ action: 'jump', code: '320100', item });
+    expect(result).toMatchObject({ ok: true, data: { target: { kind, message: expect.any(String) }, counter: expect.stringContaining(hall.address) } });
+    expect(await store.jumps.count({ centerCode: '320100', item })).toBe(before + 1);
+  });
+
+  it('tells the person to ask the service phone for the address of a center that gave no hall', async () => {
+    const result = await call({ action: 'jump', code: '321000', item: 6 });
+    expect(result).toMatchObject({ ok: true, data: { target: { kind: 'unavailable' }, counter: expect.stringContaining('地址和办公时间请拨打 0514-12329') } });
+  });
+});

@@ -342,7 +342,7 @@ describe('the CloudBase store', () => {
 describe('centers', () => {
   it('get queries the centers collection by the center code as document id and returns the center', async () => {
     fake.seed('centers', '321000', { ...center('321000', { live: true }) });
-    await expect(store.centers.get('321000')).resolves.toEqual(center('321000', { live: true }));
+    await expect(store.centers.get('321000')).resolves.toEqual({ ...center('321000', { live: true }), counter: null });
     const [request] = fake.requests;
     expect(request).toMatchObject({ action: 'database.getDocument', collection: 'centers', query: { _id: '321000' } });
     expect(request?.body.queryType).toBe('DOC');
@@ -375,8 +375,29 @@ describe('centers', () => {
     const { live: _omitted, ...catalogFields } = center('321000', { name: '扬州市住房公积金中心' });
     expect(updateKnown?.data).toEqual({ $set: catalogFields });
 
-    await expect(store.centers.get('321000')).resolves.toEqual(center('321000', { name: '扬州市住房公积金中心', live: true }));
+    await expect(store.centers.get('321000')).resolves.toEqual({ ...center('321000', { name: '扬州市住房公积金中心', live: true }), counter: null });
     await expect(store.centers.get('320100')).resolves.toMatchObject({ name: '南京住房公积金管理中心', live: true });
+  });
+
+  it('setCounter replaces the counter field of the center document whole, and get and list answer it', async () => {
+    const hall = { address: '扬州市文昌西路 1 号', hours: '工作日 9:00-17:00' };
+    fake.seed('centers', '321000', { ...center('321000'), counter: { address: '旧地址 9 号', hours: '周一至周五', note: '旧' } });
+    await store.centers.setCounter('321000', hall);
+    const [write] = fake.sent('modifyDocument', 'centers');
+    expect(write).toMatchObject({ query: { _id: '321000' }, data: { $set: { counter: hall } } });
+    expect(write?.body.merge).toBe(true);
+    expect(fake.collection('centers').get('321000')?.counter).toEqual(hall);
+    await expect(store.centers.get('321000')).resolves.toMatchObject({ code: '321000', counter: hall });
+    await expect(store.centers.list()).resolves.toEqual([{ ...center('321000'), counter: hall }]);
+  });
+
+  it('upsertCatalog keeps the counter of a known center', async () => {
+    const hall = { address: '扬州市文昌西路 1 号', hours: '工作日 9:00-17:00' };
+    fake.seed('centers', '321000', { ...center('321000'), counter: hall });
+    await store.centers.upsertCatalog([center('321000', { name: '扬州市住房公积金中心' })]);
+    const [write] = fake.sent('modifyDocument', 'centers');
+    expect(Object.keys((write?.data as Obj).$set as Obj)).not.toContain('counter');
+    await expect(store.centers.get('321000')).resolves.toMatchObject({ name: '扬州市住房公积金中心', counter: hall });
   });
 
   it('upsertCatalog of nothing sends nothing', async () => {
@@ -433,6 +454,25 @@ describe('links', () => {
     const [read] = fake.sent('getDocument', 'links');
     expect(read).toMatchObject({ query: { centerCode: '321000' }, order: { item: 1 } });
     expect(read?.body.limit).toBe(1000);
+  });
+});
+
+describe('item routes', () => {
+  it('put of an in-app or counter route writes the link document without a channel or health, replacing a web link', async () => {
+    await store.links.put('321000', { item: 5, kind: 'web', url: 'https://gjj.yangzhou.gov.cn/change', healthy: true });
+    await store.links.put('321000', { item: 5, kind: 'in-app' });
+    await store.links.put('321000', { item: 6, kind: 'counter' });
+    const writes = fake.sent('modifyDocument', 'links');
+    expect(writes[1]?.query).toEqual({ _id: '321000:5' });
+    expect(writes[1]?.body).toMatchObject({ merge: false, upsert: true });
+    const stored = fake.collection('links').get('321000:5');
+    expect(stored).toMatchObject({ centerCode: '321000', item: 5, kind: 'in-app' });
+    expect(stored).not.toHaveProperty('url');
+    expect(stored).not.toHaveProperty('healthy');
+    await expect(store.links.listForCenter('321000')).resolves.toEqual([
+      { item: 5, kind: 'in-app' },
+      { item: 6, kind: 'counter' },
+    ]);
   });
 });
 

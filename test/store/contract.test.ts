@@ -89,7 +89,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
   it('inserts catalog centers and lists them ordered by code', async () => {
     await store.centers.upsertCatalog([center('321000'), center('110000'), center('320100')]);
     expect((await store.centers.list()).map((c) => c.code)).toEqual(['110000', '320100', '321000']);
-    expect(await store.centers.get('321000')).toEqual(center('321000'));
+    expect(await store.centers.get('321000')).toEqual({ ...center('321000'), counter: null });
     expect(await store.centers.get('999999')).toBeUndefined();
   });
 
@@ -97,6 +97,35 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     await store.centers.setLive('321000', true);
     await store.centers.upsertCatalog([center('321000', { name: '扬州市住房公积金管理中心', phone: '0514-12329', live: false })]);
     expect(await store.centers.get('321000')).toMatchObject({ name: '扬州市住房公积金管理中心', live: true });
+  });
+
+  it('records a center’s service hall, replacing the one before, and the catalog upsert keeps it', async () => {
+    const hall = { address: '扬州市文昌西路 1 号', hours: '工作日 9:00-17:00' };
+    await store.centers.setCounter('320100', { address: '南京市某路 2 号', hours: '工作日 9:00-12:00' });
+    await store.centers.setCounter('320100', hall);
+    await store.centers.setCounter('999999', hall);
+    expect(await store.centers.get('320100')).toMatchObject({ code: '320100', counter: hall });
+    expect(await store.centers.get('999999')).toBeUndefined();
+    await store.centers.upsertCatalog([center('320100', { name: '南京住房公积金管理中心' })]);
+    expect(await store.centers.get('320100')).toMatchObject({ name: '南京住房公积金管理中心', counter: hall });
+    expect((await store.centers.list()).map((c) => [c.code, c.counter])).toEqual([
+      ['110000', null],
+      ['320100', hall],
+      ['321000', null],
+    ]);
+  });
+
+  it('keeps an item route (in-app request, counter only) as the current link of an item, and a link in its place again', async () => {
+    await store.links.put('320100', { item: 4, kind: 'web', url: 'https://gjj.example.cn/4', healthy: true });
+    await store.links.put('320100', { item: 4, kind: 'in-app' });
+    await store.links.put('320100', { item: 6, kind: 'counter' });
+    await store.links.put('320100', { item: 5, kind: 'counter' });
+    await store.links.put('320100', { item: 5, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/change/index', healthy: false });
+    expect(await store.links.listForCenter('320100')).toEqual([
+      { item: 4, kind: 'in-app' },
+      { item: 5, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/change/index', healthy: false },
+      { item: 6, kind: 'counter' },
+    ]);
   });
 
   it('keeps one current link per center and item, replacing the one before', async () => {
@@ -372,6 +401,8 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     await store.close();
     store = await adapter.reopen();
     expect(await store.centers.get('321000')).toMatchObject({ live: true });
+    expect(await store.centers.get('320100')).toMatchObject({ counter: { address: '扬州市文昌西路 1 号' } });
+    expect(await store.links.listForCenter('320100')).toContainEqual({ item: 4, kind: 'in-app' });
     expect(await store.meta.get('k')).toBe('v2');
   });
 });

@@ -46,7 +46,7 @@ describe('the local host (npm start)', () => {
   it('takes an employee’s upload at POST /upload (what wx.cloud.uploadFile is deployed): named uploads/<random>, stored as sent, an empty one refused', async () => {
     host = await startLocalHost();
     const upload = (body: Buffer, openid?: string) =>
-      fetch(`${host.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...(openid ? { 'x-wx-openid': openid } : {}) }, body });
+      fetch(`${host.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...(openid ? { 'x-wx-openid': openid } : {}) }, body: new Uint8Array(body) });
     const bytes = Buffer.from('%PDF-1.4 a contract %%EOF');
     const res = await upload(bytes, 'someone');
     const body = (await res.json()) as { ok: true; data: { fileId: string } };

@@ -1,4 +1,5 @@
-import { ONLINE_ITEM_IDS } from '../../src/core/items';
+import type { CenterCounter, ItemRoute } from '../../src/core/centers';
+import { ONLINE_ITEM_IDS, type ItemId } from '../../src/core/items';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 
 /**
@@ -28,6 +29,33 @@ export async function seedDemoLinks(store: Store, simOrigin: string): Promise<nu
   }
   await store.meta.set(DEMO_KEY, simOrigin);
   return centers.length;
+}
+
+const DEMO_ROUTES_KEY = 'demo.routes.origin';
+
+/** Demo service halls, marked as such: a center gives its real address through the supervisors (later its portal). */
+const DEMO_COUNTERS: Record<string, CenterCounter> = {
+  '321000': { address: '（演示地址）扬州市某区某路 1 号 公积金服务大厅', hours: '工作日 9:00-12:00，13:30-17:00' },
+  '320100': { address: '（演示地址）南京市某区某路 2 号 公积金服务大厅', hours: '工作日 9:00-17:00' },
+};
+
+/** Demo routes of items 扬州 does not offer fully online: item 5 by in-app request, item 6 at the counter. */
+const DEMO_ROUTES: { centerCode: string; item: ItemId; kind: ItemRoute }[] = [
+  { centerCode: '321000', item: 5, kind: 'in-app' },
+  { centerCode: '321000', item: 6, kind: 'counter' },
+];
+
+/**
+ * Local host only: 扬州 and 南京 get a service hall, and 扬州 routes items 5 and 6 to an in-app request and
+ * its counter, so those routes can be seen. Runs after seedDemoLinks and again whenever that one re-seeds
+ * (the simulator's origin changed), since it puts web links back on those items. Answers whether it seeded.
+ */
+export async function seedDemoRoutes(store: Store, simOrigin: string): Promise<boolean> {
+  if ((await store.meta.get(DEMO_ROUTES_KEY)) === simOrigin) return false;
+  for (const [code, counter] of Object.entries(DEMO_COUNTERS)) await store.centers.setCounter(code, counter);
+  for (const { centerCode, item, kind } of DEMO_ROUTES) await store.links.put(centerCode, { item, kind });
+  await store.meta.set(DEMO_ROUTES_KEY, simOrigin);
+  return true;
 }
 
 const DEMO_ENDPOINTS_KEY = 'demo.endpoints.origin';

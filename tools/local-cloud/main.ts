@@ -15,7 +15,7 @@ import { createOutside } from '../../cloudfunctions/_lib/runtime/outside';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { startCenterSim } from '../center-sim/server';
 import { envRoles, parseLocalEnv, projectRoot } from './config';
-import { seedDemoEndpoints, seedDemoLinks } from './demo';
+import { seedDemoEndpoints, seedDemoLinks, seedDemoRoutes } from './demo';
 import { devCenterSecret, devKeyringEnv } from './dev-keys';
 import { coalescingRunner } from './relay-runner';
 import { FUNCTIONS } from './functions';
@@ -59,6 +59,7 @@ async function main() {
     },
   );
   await seedDemoLinks(store, sim.origin);
+  await seedDemoRoutes(store, sim.origin);
   await seedDemoEndpoints(store, sim, seal(outside.keyring(), SEALED_FIELDS.endpointSecret, centerSecret));
 
   const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir, outside };

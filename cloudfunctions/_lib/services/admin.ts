@@ -2,8 +2,12 @@ import { AppError } from '../../../src/core/errors';
 import { seal, SEALED_FIELDS } from '../crypto/personal-data';
 import { urlProblem } from '../delivery/http';
 import { requireSupervisor, type Caller } from '../runtime/define';
-import type { DeadLetterView, SatisfactionView } from '../../../src/core/applications';
+import type { DeadLetterView, SatisfactionView, SERVICE_REQUEST_ITEMS } from '../../../src/core/applications';
+import type { CenterCounter, ItemRoute } from '../../../src/core/centers';
 import { centersByCode, type Ctx } from './applications';
+
+/** The items a center may route to an in-app request or its service hall. */
+type RoutedItem = (typeof SERVICE_REQUEST_ITEMS)[number];
 
 async function knownCenter(ctx: Ctx, centerCode: string): Promise<void> {
   if (!(await ctx.store.centers.get(centerCode))) throw new AppError('CENTER_NOT_FOUND', '没有找到这个中心', { centerCode: '没有找到这个中心' });
@@ -31,6 +35,30 @@ export async function setManual(ctx: Ctx, caller: Caller, centerCode: string): P
   await ctx.store.endpoints.put({ centerCode, mode: 'manual', url: null, secretsSealed: [], updatedAt: ctx.now });
   await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'endpoint.manual', subject: `center:${centerCode}`, detail: '' });
   return { centerCode, mode: 'manual' };
+}
+
+/**
+ * A supervisor records a center's service hall (服务大厅): its address and opening hours, shown to people
+ * wherever the counter is their way. The center portal takes this over with center onboarding.
+ */
+export async function setCounter(ctx: Ctx, caller: Caller, centerCode: string, counter: CenterCounter): Promise<{ centerCode: string; counter: CenterCounter }> {
+  requireSupervisor(caller);
+  await knownCenter(ctx, centerCode);
+  await ctx.store.centers.setCounter(centerCode, counter);
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'counter.set', subject: `center:${centerCode}`, detail: `${counter.address}；${counter.hours}` });
+  return { centerCode, counter };
+}
+
+/**
+ * A supervisor declares how a center takes an item it does not yet offer fully online: an in-app request
+ * its staff take up, or its service hall only. This replaces the center's link for the item, if any.
+ */
+export async function setItemRoute(ctx: Ctx, caller: Caller, centerCode: string, item: RoutedItem, route: ItemRoute): Promise<{ centerCode: string; item: RoutedItem; route: ItemRoute }> {
+  requireSupervisor(caller);
+  await knownCenter(ctx, centerCode);
+  await ctx.store.links.put(centerCode, { item, kind: route });
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'item-route.set', subject: `center:${centerCode}`, detail: `item ${item}: ${route}` });
+  return { centerCode, item, route };
 }
 
 /** Deliveries the relay gave up on (410, or every retry failed), oldest first: supervisors follow them up with the center. */

@@ -160,6 +160,11 @@ async function purchasePlan(ctx: Ctx, openid: string, applicantName: string, pay
 async function serviceRequestPlan(ctx: Ctx, openid: string, payload: ServiceRequestPayload): Promise<SubmissionPlan> {
   const center = await centerOrFail(ctx, payload.center, 'payload.center');
   const item = itemById(payload.item)!;
+  // only where the center declared it takes this item as an in-app request (admin setItemRoute)
+  const route = (await ctx.store.links.listForCenter(center.code)).find((l) => l.item === payload.item);
+  if (route?.kind !== 'in-app') {
+    throw new AppError('VALIDATION_FAILED', `${center.name}暂不受理“${item.name}”的在线申请，请按事项页面的指引办理`, { 'payload.item': '该中心暂不受理此事项的在线申请' });
+  }
   return {
     type: 'service-request',
     responsible: center,
@@ -264,11 +269,12 @@ export async function submitApplication(ctx: Ctx, openid: string, submission: Su
 }
 
 /**
- * What completing an application owes the centers that took the request on the person's behalf: an
- * `application.completed` to each that has an API.
+ * What completing an application owes the other centers that took part (the accepting center of a
+ * certificate, the purchase-locale center of a purchase withdrawal): an `application.completed` to each
+ * that has an API.
  */
 export async function completionNotices(ctx: Ctx, app: ApplicationRecord): Promise<OutboxRecord[]> {
-  const informed = app.centers.filter((c) => c.role === 'accepting').map((c) => c.code);
+  const informed = app.centers.filter((c) => c.role === 'accepting' || c.role === 'purchase').map((c) => c.code);
   const notices: OutboxRecord[] = [];
   for (const code of informed) if (await takesApi(ctx, code)) notices.push(outboxRecord(app, code, 'application.completed', ctx.now));
   return notices;

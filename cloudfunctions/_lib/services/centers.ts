@@ -1,5 +1,5 @@
 import { searchCenters } from '../../../src/core/center-search';
-import { toSummary, type Center, type CenterSummary, type CenterWithLinks } from '../../../src/core/centers';
+import { toSummary, type Center, type CenterSummary, type CenterWithLinks, type StoredCenter } from '../../../src/core/centers';
 import { AppError } from '../../../src/core/errors';
 import type { ItemId } from '../../../src/core/items';
 import { counterRoute, resolveJump, type JumpTarget } from '../../../src/core/jump';
@@ -33,7 +33,7 @@ export async function listCenters(store: Store, now: Date): Promise<CenterSummar
   return (await allCenters(store, now)).map(toSummary);
 }
 
-async function mustGet(store: Store, code: string): Promise<Center> {
+async function mustGet(store: Store, code: string): Promise<StoredCenter> {
   const center = await store.centers.get(code);
   if (!center) throw new AppError('CENTER_NOT_FOUND', `未找到代码为 ${code} 的住房公积金管理中心`);
   return center;
@@ -47,7 +47,7 @@ export async function getCenter(store: Store, code: string): Promise<CenterWithL
 export interface JumpAnswer {
   target: JumpTarget;
   center: CenterSummary;
-  /** Always given, so a failed jump still leaves the employee a way forward. */
+  /** Always given (with the service hall's address when known), so a failed jump still leaves a way forward. */
   counter: string;
 }
 

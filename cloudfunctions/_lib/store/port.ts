@@ -1,6 +1,6 @@
 import type { ApplicationState, ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications';
 import type { Payment } from '../../../src/core/money';
-import type { Center, CenterLink } from '../../../src/core/centers';
+import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../src/core/centers';
 import type { DocType } from '../../../src/core/identity';
 import type { ItemId } from '../../../src/core/items';
 import type { JumpTarget } from '../../../src/core/jump';
@@ -11,12 +11,17 @@ import type { RoleGrant } from '../../../src/core/roles';
  * cloudbase/ (CloudBase document database). test/store/contract.test.ts runs against each.
  */
 export interface CenterRepository {
-  /** Inserts new centers and refreshes the catalog fields of known ones; never touches `live` of a known center. */
+  /**
+   * Inserts new centers (with no service hall) and refreshes the catalog fields of known ones; never touches
+   * `live` or `counter` of a known center.
+   */
   upsertCatalog(centers: readonly Center[]): Promise<void>;
-  get(code: string): Promise<Center | undefined>;
+  get(code: string): Promise<StoredCenter | undefined>;
   /** Every center, ordered by code. */
-  list(): Promise<Center[]>;
+  list(): Promise<StoredCenter[]>;
   setLive(code: string, live: boolean): Promise<void>;
+  /** Records the center's service hall, replacing the one before; an unknown code changes nothing. */
+  setCounter(code: string, counter: CenterCounter): Promise<void>;
 }
 
 export interface LinkRepository {

@@ -1,26 +1,44 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import { dialNumber } from '../../core/centers';
+import { dialNumber, type CenterCounter } from '../../core/centers';
 import './index.scss';
 
-export interface FallbackCardProps {
+export type FallbackCardProps = {
   /** Why the online channel cannot be used now. */
   reason: string;
   phone: string;
-  /** The counter route, always given. */
-  counter: string;
-}
+} & (
+  | {
+      /** The counter route in one sentence (core/jump counterRoute). */
+      counter: string;
+    }
+  | {
+      /** The center's service hall as the center gave it: its name, address and hours get a line each. */
+      hall: CenterCounter & { centerName: string };
+    }
+);
 
-/** Shown instead of a dead jump: why, the service phone (tap to call) and the counter route. */
-export function FallbackCard({ reason, phone, counter }: FallbackCardProps) {
+/**
+ * Shown instead of a dead jump: why, the service phone (tap to call) and the counter route, or the service
+ * hall's address and hours line by line when the center gave them.
+ */
+export function FallbackCard(props: FallbackCardProps) {
+  const { reason, phone } = props;
   return (
     <View className='card fallback-card'>
       <Text className='fallback-reason'>{reason}</Text>
+      {'hall' in props ? (
+        <View className='fallback-hall'>
+          <Text className='fallback-hall-name'>{props.hall.centerName}服务大厅</Text>
+          <Text className='fallback-address'>地址：{props.hall.address}</Text>
+          <Text className='fallback-hours'>办公时间：{props.hall.hours}</Text>
+        </View>
+      ) : null}
       <View className='fallback-phone' onClick={() => void Taro.makePhoneCall({ phoneNumber: dialNumber(phone) })}>
         <Text>服务热线 </Text>
         <Text className='phone'>{phone}</Text>
       </View>
-      <Text className='fallback-counter'>{counter}</Text>
+      <Text className='fallback-counter'>{'hall' in props ? '请携带本人有效身份证件前往办理。' : props.counter}</Text>
     </View>
   );
 }

@@ -14,10 +14,21 @@ import { useCall } from '../../services/use-call';
 import './index.scss';
 
 function itemStatus(center: CenterWithLinks, item: ItemInfo): { text: string; available: boolean } {
-  if (item.mode !== 'online') return { text: `${MODE_LABELS[item.mode]}，在线申请即将开放`, available: false };
+  // the two-center items are applied for in this app (certificates, purchase withdrawal)
+  if (item.mode !== 'online') return { text: `${MODE_LABELS[item.mode]}，在小程序内申请`, available: true };
   const target = resolveJump(center, center.links, item.id);
-  if (target.kind === 'unavailable') return { text: target.reason === 'missing' ? '暂未开通在线办理' : '暂不能在线跳转', available: false };
-  return { text: target.kind === 'web' ? '在线办理' : '在中心小程序中办理', available: true };
+  switch (target.kind) {
+    case 'unavailable':
+      return { text: target.reason === 'missing' ? '暂未开通在线办理' : '暂不能在线跳转', available: false };
+    case 'in-app':
+      return { text: '在小程序内申请，由中心代办', available: true };
+    case 'counter':
+      return { text: '到服务窗口办理', available: false };
+    case 'web':
+      return { text: '在线办理', available: true };
+    case 'miniprogram':
+      return { text: '在中心小程序中办理', available: true };
+  }
 }
 
 /** One center: name, service phone (tap to call), and its channel for each item. */

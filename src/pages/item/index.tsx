@@ -1,53 +1,104 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { CERTIFICATE_ITEMS, CERTIFICATE_TYPES } from '../../core/applications';
-import { toSummary, type CenterSummary, type CenterWithLinks } from '../../core/centers';
-import { itemById, MODE_LABELS } from '../../core/items';
-import { counterRoute } from '../../core/jump';
+import type { CenterWithLinks } from '../../core/centers';
+import { ok, type Result } from '../../core/errors';
+import { itemById, MODE_LABELS, type ItemInfo } from '../../core/items';
+import { counterRoute, resolveJump } from '../../core/jump';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
 import { CenterSearch } from '../../components/center-search';
 import { FallbackCard } from '../../components/fallback-card';
 import { callFunction } from '../../services/cloud';
-import { jumpTo, type JumpAnswer } from '../../services/jump';
+import { jumpTo } from '../../services/jump';
 import { myCenter } from '../../services/my-center';
+import { useCall } from '../../services/use-call';
 import './index.scss';
 
 /** The certificate an item applies for in the app (代收代办 items 2 and 8), if any. */
 const certificateOf = (itemId: number) => CERTIFICATE_TYPES.find((type) => CERTIFICATE_ITEMS[type] === itemId);
 
-type Picked = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; center: CenterSummary | undefined };
+/** The chosen center with its links and service hall; nothing while no center is chosen. */
+async function loadCenter(code: string | undefined): Promise<Result<CenterWithLinks | undefined>> {
+  if (!code) return ok(undefined);
+  const got = await callFunction<{ center: CenterWithLinks }>('centers', { action: 'get', code });
+  return got.ok ? ok(got.data.center) : got;
+}
 
-/** One item: pick the business-locale center, then go to its channel, or learn the way that works. */
-export default function ItemPage() {
-  const { params } = useRouter();
-  const item = itemById(Number(params.item));
-  const [picked, setPicked] = useState<Picked>(() => (params.code ? { status: 'loading' } : { status: 'ready', center: myCenter() }));
-  const [choosing, setChoosing] = useState(false);
-  const [fallback, setFallback] = useState<JumpAnswer | undefined>(undefined);
+/** What applying in the app means for this item, with the button to its form. */
+function ApplyCard({ id, text, url }: { id: string; text: string; url: string }) {
+  return (
+    <View className='card item-apply-card' id={`${id}-card`}>
+      <Text className='item-apply-text'>{text}</Text>
+      <ActionButton className='primary-button item-apply' id={id} onClick={() => void Taro.navigateTo({ url })}>
+        在线申请
+      </ActionButton>
+    </View>
+  );
+}
+
+/** The way to the center's counter: its service hall line by line when the center gave it, else the counter route. */
+function CounterCard({ reason, center }: { reason: string; center: CenterWithLinks }) {
+  return center.counter ? (
+    <FallbackCard reason={reason} phone={center.phone} hall={{ centerName: center.name, ...center.counter }} />
+  ) : (
+    <FallbackCard reason={reason} phone={center.phone} counter={counterRoute(center)} />
+  );
+}
+
+/** How to do the item at the chosen center: its online channel, an in-app request or its counter; never a dead end. */
+function CenterRoute({ item, center }: { item: ItemInfo; center: CenterWithLinks }) {
+  const [fallback, setFallback] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    if (!params.code) return;
-    void callFunction<{ center: CenterWithLinks }>('centers', { action: 'get', code: params.code }).then((r) =>
-      setPicked(r.ok ? { status: 'ready', center: toSummary(r.data.center) } : { status: 'error', message: r.message }),
-    );
-  }, [params.code]);
+  if (item.mode !== 'online') {
+    return <CounterCard reason='本事项由两地中心协同办理。不便在线申请的，可拨打受理中心的服务热线咨询，或前往柜台办理。' center={center} />;
+  }
+  const route = resolveJump(center, center.links, item.id);
+  if (route.kind === 'in-app') {
+    return <ApplyCard id='item-request' text={route.message} url={`/pages/service-request/index?item=${item.id}&code=${center.code}`} />;
+  }
+  if (route.kind === 'counter') return <CounterCard reason={route.message} center={center} />;
 
-  if (!item) return <StateView status='error' message='没有这个事项，请从首页重新进入' />;
-  if (picked.status === 'loading') return <StateView status='loading' />;
-  if (picked.status === 'error') return <StateView status='error' message={picked.message} />;
-  const center = picked.center;
-  const certificate = certificateOf(item.id);
-
+  // a channel, or none: the jump is asked for (and recorded) on the tap, which answers the fallback if need be
   const go = async () => {
-    if (!center) return;
     setBusy(true);
     const result = await jumpTo(center.code, item.id);
     setBusy(false);
-    setFallback(result.ok && result.data.target.kind === 'unavailable' ? result.data : undefined);
+    setFallback(result.ok && result.data.target.kind === 'unavailable' ? result.data.target.message : undefined);
   };
+  return (
+    <View>
+      <ActionButton className='primary-button item-go' id='item-go' loading={busy} disabled={busy} onClick={() => void go()}>
+        前往办理
+      </ActionButton>
+      {fallback ? <CounterCard reason={fallback} center={center} /> : null}
+    </View>
+  );
+}
+
+/** One item: pick the business-locale center, then go the way that center takes the item. */
+export default function ItemPage() {
+  const { params } = useRouter();
+  const item = itemById(Number(params.item));
+  const [code, setCode] = useState(() => params.code ?? myCenter()?.code);
+  const chosen = useCall(() => loadCenter(code), [code]);
+  const [choosing, setChoosing] = useState(false);
+
+  if (!item) return <StateView status='error' message='没有这个事项，请从首页重新进入' />;
+  const certificate = certificateOf(item.id);
+  const center = chosen.status === 'ready' ? chosen.data : undefined;
+
+  const search = (
+    <CenterSearch
+      placeholder='搜索办理中心：城市名、拼音或首字母'
+      onPick={(c) => {
+        setCode(c.code);
+        setChoosing(false);
+      }}
+    />
+  );
 
   return (
     <View className='item-page'>
@@ -58,19 +109,23 @@ export default function ItemPage() {
       </View>
 
       {certificate ? (
-        <View className='card item-apply-card' id='item-apply-card'>
-          <Text className='item-apply-text'>在小程序内在线申请：受理地中心代收，业务属地中心出具证明，证明以 PDF 文件送回小程序。</Text>
-          <ActionButton
-            className='primary-button item-apply'
-            id='item-apply'
-            onClick={() => void Taro.navigateTo({ url: `/pages/certificate/index?type=${certificate}` })}
-          >
-            在线申请
-          </ActionButton>
-        </View>
+        <ApplyCard
+          id='item-apply'
+          text='在小程序内在线申请：受理地中心代收，业务属地中心出具证明，证明以 PDF 文件送回小程序。'
+          url={`/pages/certificate/index?type=${certificate}`}
+        />
+      ) : null}
+      {item.mode === 'joint' ? (
+        <ApplyCard
+          id='item-apply'
+          text='在小程序内在线申请：购房地中心核验购房信息，缴存地中心办理提取并转入本人银行账户，无需两地跑。'
+          url='/pages/purchase/index'
+        />
       ) : null}
 
       <Text className='section-title'>{item.mode === 'online' ? '办理中心（业务属地）' : '受理中心'}</Text>
+      {chosen.status === 'loading' ? <StateView status='loading' /> : null}
+      {chosen.status === 'error' ? <StateView status='error' message={chosen.message} onRetry={chosen.reload} /> : null}
       {center && !choosing ? (
         <View className='card item-center' id='item-center'>
           <Text className='item-center-name'>{center.name}</Text>
@@ -79,36 +134,9 @@ export default function ItemPage() {
             更换中心
           </Text>
         </View>
-      ) : (
-        <CenterSearch
-          placeholder='搜索办理中心：城市名、拼音或首字母'
-          onPick={(c) => {
-            setPicked({ status: 'ready', center: c });
-            setChoosing(false);
-            setFallback(undefined);
-          }}
-        />
-      )}
-
-      {center && !choosing && item.mode === 'online' ? (
-        <ActionButton className='primary-button item-go' id='item-go' loading={busy} disabled={busy} onClick={() => void go()}>
-          前往办理
-        </ActionButton>
       ) : null}
-      {center && !choosing && item.mode !== 'online' ? (
-        <FallbackCard
-          reason={
-            certificate
-              ? '本事项由两地中心协同办理。不便在线申请的，可拨打受理中心的服务热线咨询，或前往柜台办理。'
-              : '本事项由两地中心协同办理，小程序内在线申请即将开放。'
-          }
-          phone={center.phone}
-          counter={counterRoute(center)}
-        />
-      ) : null}
-      {fallback && fallback.target.kind === 'unavailable' ? (
-        <FallbackCard reason={fallback.target.message} phone={fallback.center.phone} counter={fallback.counter} />
-      ) : null}
+      {chosen.status !== 'loading' && (!center || choosing) ? search : null}
+      {center && !choosing ? <CenterRoute key={center.code} item={item} center={center} /> : null}
     </View>
   );
 }

@@ -10,7 +10,7 @@ import {
   type ApplicationStatus,
   type TransferCode,
 } from '../../../../src/core/applications';
-import type { Center, CenterLink } from '../../../../src/core/centers';
+import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../../src/core/centers';
 import { DOC_TYPE_CODES } from '../../../../src/core/identity';
 import { isItemId } from '../../../../src/core/items';
 import { ROLES, type Role, type RoleGrant } from '../../../../src/core/roles';
@@ -41,8 +41,10 @@ import {
  * The store over the CloudBase document database (deployed functions without DATABASE_URL).
  *
  * Collections and document ids:
- * - `centers`: id = center code; the Center fields (code included, for ordering).
- * - `links`:   id = `${centerCode}:${item}`; centerCode, item, kind, url | appId + path, healthy, updatedAt.
+ * - `centers`: id = center code; the Center fields (code included, for ordering), and `counter`
+ *              ({ address, hours }) once the center's service hall is recorded (missing or null before).
+ * - `links`:   id = `${centerCode}:${item}`; centerCode, item, kind, url | appId + path, healthy, updatedAt;
+ *              a route without a channel (kind in-app or counter) has no url, appId, path or healthy.
  * - `jumps`:   generated id; centerCode, item, outcome, at (Date).
  * - `roles`:   id = openid; grants: RoleGrant[].
  * - `meta`:    id = key; value.
@@ -260,7 +262,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         );
         await forEachLimited(catalog, WRITE_CONCURRENCY, async (center) => {
           if (known.has(center.code)) {
-            // update merges ($set) the catalog fields only: `live` of a known center is the supervisors' call
+            // update merges ($set) the catalog fields only: `live` and `counter` of a known center are not the catalog's
             await centers().doc(center.code).update(catalogFields(center));
           } else {
             await centers().doc(center.code).set({ ...catalogFields(center), live: center.live });
@@ -278,17 +280,20 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         // like SQL's UPDATE: an unknown code matches nothing and changes nothing
         await centers().doc(code).update({ live });
       },
+      async setCounter(code, counter) {
+        // _.set replaces the object whole; a plain object would be flattened to counter.address and counter.hours
+        await centers().doc(code).update({ counter: _.set({ address: counter.address, hours: counter.hours }) });
+      },
     },
     links: {
       async listForCenter(centerCode) {
         return (await fetchAll(COLLECTIONS.links, links().where({ centerCode }), 'item')).map(toLink);
       },
       async put(centerCode, link) {
-        // set replaces the whole document, so a channel that changes kind leaves no stale url/appId behind
-        const channel = link.kind === 'web' ? { url: link.url } : { appId: link.appId, path: link.path };
+        // set replaces the whole document, so a link that changes kind leaves no stale url/appId/healthy behind
         await links()
           .doc(linkDocId(centerCode, link.item))
-          .set({ centerCode, item: link.item, kind: link.kind, ...channel, healthy: link.healthy, updatedAt: new Date() });
+          .set({ centerCode, item: link.item, kind: link.kind, ...channelFields(link), updatedAt: new Date() });
       },
     },
     jumps: {
@@ -787,7 +792,7 @@ function catalogFields(c: Center): Omit<Center, 'live'> {
   };
 }
 
-function toCenter(doc: Doc): Center {
+function toCenter(doc: Doc): StoredCenter {
   const s = (key: keyof Center) => str(doc, key, COLLECTIONS.centers);
   return {
     code: s('code'),
@@ -800,14 +805,36 @@ function toCenter(doc: Doc): Center {
     initials: s('initials'),
     provincePinyin: s('provincePinyin'),
     provinceInitials: s('provinceInitials'),
+    counter: toCounter(doc),
   };
+}
+
+/** The service hall of a center document: null while none is recorded. */
+function toCounter(doc: Doc): CenterCounter | null {
+  const counter = doc.counter;
+  if (counter === null || counter === undefined) return null;
+  if (!isDoc(counter)) throw new Error(`CloudBase centers: counter of ${String(doc._id)} is not an object`);
+  return { address: str(counter, 'address', COLLECTIONS.centers), hours: str(counter, 'hours', COLLECTIONS.centers) };
+}
+
+/** The fields of a link beside its center, item and kind: the channel and its health; none for a route. */
+function channelFields(link: CenterLink): Doc {
+  switch (link.kind) {
+    case 'web':
+      return { url: link.url, healthy: link.healthy };
+    case 'miniprogram':
+      return { appId: link.appId, path: link.path, healthy: link.healthy };
+    default:
+      return {};
+  }
 }
 
 function toLink(doc: Doc): CenterLink {
   const item = doc.item;
   if (!isItemId(item)) throw new Error(`CloudBase links: item of ${String(doc._id)} is not an item id`);
-  const healthy = bool(doc, 'healthy', COLLECTIONS.links);
   const kind = str(doc, 'kind', COLLECTIONS.links);
+  if (kind === 'in-app' || kind === 'counter') return { item, kind };
+  const healthy = bool(doc, 'healthy', COLLECTIONS.links);
   if (kind === 'web') return { item, kind, url: str(doc, 'url', COLLECTIONS.links), healthy };
   if (kind === 'miniprogram') {
     return { item, kind, appId: str(doc, 'appId', COLLECTIONS.links), path: str(doc, 'path', COLLECTIONS.links), healthy };

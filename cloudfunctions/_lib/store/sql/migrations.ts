@@ -244,4 +244,16 @@ export const MIGRATIONS: readonly Migration[] = [
       alter table applications add column payment jsonb;
     `,
   },
+  {
+    version: 7,
+    name: 'service halls of centers; in-app and counter routes of items',
+    sql: `
+      alter table centers add column counter_address text, add column counter_hours text,
+        add constraint centers_counter_whole check ((counter_address is null) = (counter_hours is null));
+      alter table links drop constraint links_kind_check,
+        add constraint links_kind_check check (kind in ('web', 'miniprogram', 'in-app', 'counter')),
+        alter column healthy drop not null,
+        add constraint links_channel_health check ((kind in ('web', 'miniprogram')) = (healthy is not null));
+    `,
+  },
 ];

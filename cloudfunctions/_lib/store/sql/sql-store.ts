@@ -1,4 +1,4 @@
-import type { Center, CenterLink } from '../../../../src/core/centers';
+import type { Center, CenterLink, StoredCenter } from '../../../../src/core/centers';
 import type { ItemId } from '../../../../src/core/items';
 import type { RoleGrant } from '../../../../src/core/roles';
 import type { DocType } from '../../../../src/core/identity';
@@ -36,9 +36,11 @@ interface CenterRow {
   initials: string;
   province_pinyin: string;
   province_initials: string;
+  counter_address: string | null;
+  counter_hours: string | null;
 }
 
-const toCenter = (r: CenterRow): Center => ({
+const toCenter = (r: CenterRow): StoredCenter => ({
   code: r.code,
   name: r.name,
   province: r.province,
@@ -49,21 +51,42 @@ const toCenter = (r: CenterRow): Center => ({
   initials: r.initials,
   provincePinyin: r.province_pinyin,
   provinceInitials: r.province_initials,
+  counter: r.counter_address !== null && r.counter_hours !== null ? { address: r.counter_address, hours: r.counter_hours } : null,
 });
 
 interface LinkRow {
   item: number;
-  kind: 'web' | 'miniprogram';
+  kind: CenterLink['kind'];
   url: string | null;
   app_id: string | null;
   path: string | null;
-  healthy: boolean;
+  /** Null exactly for the routes without a channel (in-app, counter): the table's check says so. */
+  healthy: boolean | null;
 }
 
-const toLink = (r: LinkRow): CenterLink =>
-  r.kind === 'web'
-    ? { item: r.item as ItemId, kind: 'web', url: r.url ?? '', healthy: r.healthy }
-    : { item: r.item as ItemId, kind: 'miniprogram', appId: r.app_id ?? '', path: r.path ?? '', healthy: r.healthy };
+function toLink(r: LinkRow): CenterLink {
+  const item = r.item as ItemId;
+  switch (r.kind) {
+    case 'web':
+      return { item, kind: 'web', url: r.url ?? '', healthy: r.healthy ?? false };
+    case 'miniprogram':
+      return { item, kind: 'miniprogram', appId: r.app_id ?? '', path: r.path ?? '', healthy: r.healthy ?? false };
+    default:
+      return { item, kind: r.kind };
+  }
+}
+
+/** A link's url, app_id, path and healthy columns: all null for a route without a channel. */
+function linkColumns(link: CenterLink): [string | null, string | null, string | null, boolean | null] {
+  switch (link.kind) {
+    case 'web':
+      return [link.url, null, null, link.healthy];
+    case 'miniprogram':
+      return [null, link.appId, link.path, link.healthy];
+    default:
+      return [null, null, null, null];
+  }
+}
 
 interface IdentityRow {
   openid: string;
@@ -173,18 +196,21 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
       async setLive(code, live) {
         await driver.query('update centers set live = $2 where code = $1', [code, live]);
       },
+      async setCounter(code, counter) {
+        await driver.query('update centers set counter_address = $2, counter_hours = $3 where code = $1', [code, counter.address, counter.hours]);
+      },
     },
     links: {
       async listForCenter(centerCode) {
         return (await driver.query<LinkRow>('select * from links where center_code = $1 order by item', [centerCode])).map(toLink);
       },
       async put(centerCode, link) {
-        const [url, appId, path] = link.kind === 'web' ? [link.url, null, null] : [null, link.appId, link.path];
+        const [url, appId, path, healthy] = linkColumns(link);
         await driver.query(
           `insert into links (center_code, item, kind, url, app_id, path, healthy, updated_at) values ($1, $2, $3, $4, $5, $6, $7, now())
            on conflict (center_code, item) do update set kind = excluded.kind, url = excluded.url, app_id = excluded.app_id,
              path = excluded.path, healthy = excluded.healthy, updated_at = now()`,
-          [centerCode, link.item, link.kind, url, appId, path, link.healthy],
+          [centerCode, link.item, link.kind, url, appId, path, healthy],
         );
       },
     },

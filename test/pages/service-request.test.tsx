@@ -1,0 +1,200 @@
+import { fireEvent, render, waitFor } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import { idCheckChar } from '../../src/core/identity';
+import ServiceRequestPage from '../../src/pages/service-request';
+import { callFunction } from '../../src/services/cloud';
+import { setDevOpenid } from '../../src/services/dev-identity';
+import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
+
+/** Resident IDs of this file only (born 1979-03-02, a sequence per person): never bound to another person. */
+let sequence = 0;
+function freshId(): string {
+  sequence += 1;
+  const first17 = `11010519790302${String(sequence).padStart(3, '0')}`;
+  return first17 + idCheckChar(first17);
+}
+
+/** Verifies the current dev openid through the identity function itself (the simulator passes by default). */
+async function verify(): Promise<void> {
+  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name: '王五', docType: '01', docNumber: freshId() });
+  if (!started.ok) throw new Error(`start: ${started.message}`);
+  const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
+  if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
+}
+
+const PHONE = '13612345678';
+const DESCRIPTION = '单位名称已变更，需要同步变更缴存信息';
+
+/** Waits until nothing matches; throws a plain Error meanwhile (see findElement on why not expect). */
+function waitGone(container: Element, selector: string): Promise<void> {
+  return waitFor(
+    () => {
+      if (container.querySelector(selector)) throw new Error(`${selector} is still there`);
+    },
+    { timeout: SERVER_ANSWER_MS },
+  );
+}
+
+const click = async (container: Element, selector: string) => fireEvent.click(await findElement(container, selector));
+const textOf = (container: Element, selector: string) => container.querySelector(selector)?.textContent ?? '';
+
+/** Types into the native field inside a Taro Input or Textarea. */
+async function fill(container: Element, selector: string, text: string): Promise<void> {
+  const field = await findElement<HTMLInputElement | HTMLTextAreaElement>(container, selector);
+  field.value = text;
+  fireEvent.input(field);
+}
+
+/** Renders the page for an item (and center) and waits for the identity answer and the center from the query. */
+async function openRequest(params: Record<string, string>): Promise<HTMLElement> {
+  openWith(params);
+  const { container } = render(<ServiceRequestPage />);
+  await waitGone(container, '.state-loading');
+  if (params.code) await waitFor(() => expect(textOf(container, '#service-request-center')).toContain('住房公积金管理中心'), { timeout: SERVER_ANSWER_MS });
+  return container;
+}
+
+const bodiesOf = (spy: jest.SpyInstance) =>
+  spy.mock.calls.map(([input, init]: [unknown, RequestInit | undefined]) => ({ url: String(input), body: JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown> }));
+
+/**
+ * 扬州 and 南京 answer in their workbench: the local host points every center at the center simulator,
+ * whose callbacks would move an application on by themselves while a test looks at it.
+ */
+beforeAll(async () => {
+  for (const centerCode of ['321000', '320100']) {
+    const res = await fetch('/api/admin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wx-openid': 'dev-supervisor' },
+      body: JSON.stringify({ action: 'setManual', centerCode }),
+    });
+    const answer = (await res.json()) as { ok: boolean; message?: string };
+    if (!answer.ok) throw new Error(`setManual ${centerCode}: ${answer.message}`);
+  }
+});
+
+/** Each test is a person of their own on the shared local host. */
+beforeEach(() => {
+  Taro.clearStorageSync();
+  setDevOpenid(`page-service-request-${Date.now()}-${Math.floor(Math.random() * 1e6)}`);
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('service request page', () => {
+  it('says so for an item that cannot be requested in the app, with no form', () => {
+    openWith({ item: '3', code: '321000' });
+    const { container } = render(<ServiceRequestPage />);
+    expect(textOf(container, '.state-error .state-message')).toContain('不能在小程序内在线申请');
+    expect(container.querySelector('#service-request-form')).toBeNull();
+  });
+
+  it('names the item, takes the center from the item page, and shows each field’s Chinese message, sending nothing', async () => {
+    await verify();
+    const container = await openRequest({ item: '5', code: '321000' });
+    expect(textOf(container, '#service-request-intro')).toContain('住房公积金单位及个人缴存信息变更');
+    expect(textOf(container, '#service-request-center')).toContain('扬州市住房公积金管理中心');
+
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await fill(container, '#service-request-description textarea', '变');
+    await click(container, '#service-request-next');
+    expect((await findElement(container, '#service-request-phone-error')).textContent).toBe('手机号码应为 11 位中国大陆手机号');
+    expect(textOf(container, '#service-request-description-error')).toBe('请填写办理事项说明');
+    expect(container.querySelector('#service-request-center-error')).toBeNull();
+    expect(container.querySelector('#service-request-review')).toBeNull();
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('asks for the center when none came with the page', async () => {
+    await verify();
+    const container = await openRequest({ item: '6' });
+    expect(textOf(container, '#service-request-center')).toContain('请选择办理中心');
+    await click(container, '#service-request-next');
+    expect((await findElement(container, '#service-request-center-error')).textContent).toBe('请选择办理中心');
+  });
+
+  it('tells a person who never verified up front, with a button to 实名核验', async () => {
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
+    const container = await openRequest({ item: '5', code: '321000' });
+    expect((await findElement(container, '#service-request-identity')).textContent).toContain('尚未完成实名核验');
+    await click(container, '#service-request-go-verify');
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/verify/index' });
+  });
+
+  it('reviews the request with the phone masked and what happens next, sending nothing, and goes back with what was typed', async () => {
+    await verify();
+    const container = await openRequest({ item: '5', code: '321000' });
+    await fill(container, '#service-request-phone input', PHONE);
+    await fill(container, '#service-request-description textarea', DESCRIPTION);
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await click(container, '#service-request-next');
+
+    const review = await findElement(container, '#service-request-review');
+    expect(textOf(container, '#service-request-review-item')).toBe('住房公积金单位及个人缴存信息变更');
+    expect(textOf(container, '#service-request-review-center')).toBe('扬州市住房公积金管理中心');
+    expect(textOf(container, '#service-request-review-description')).toBe(DESCRIPTION);
+    expect(textOf(container, '#service-request-review-phone')).toBe('136****5678');
+    expect(review.textContent).not.toContain(PHONE);
+    expect(container.innerHTML).not.toContain(PHONE);
+    expect(textOf(container, '#service-request-next-steps')).toContain('申请送达扬州市住房公积金管理中心');
+    expect(fetchSpy).not.toHaveBeenCalled();
+
+    await click(container, '#service-request-edit');
+    expect((await findElement<HTMLInputElement>(container, '#service-request-phone input')).value).toBe(PHONE);
+    expect((await findElement<HTMLTextAreaElement>(container, '#service-request-description textarea')).value).toBe(DESCRIPTION);
+  });
+
+  it('sends one request to the center picked instead on a double tap, and lands on its detail', async () => {
+    await verify();
+    const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' });
+    const container = await openRequest({ item: '6', code: '321000' });
+    await click(container, '#service-request-center');
+    const search = await findElement(container, '#service-request-center-search');
+    await fill(search, 'input', '南京');
+    await click(search, '#center-320100');
+    await waitGone(container, '#service-request-center-search');
+    expect(textOf(container, '#service-request-center')).toContain('南京市住房公积金管理中心');
+    await fill(container, '#service-request-phone input', PHONE);
+    await fill(container, '#service-request-description textarea', '申请提前还清住房公积金贷款');
+    await click(container, '#service-request-next');
+    const submit = await findElement(container, '#service-request-submit');
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    fireEvent.click(submit);
+    fireEvent.click(submit);
+
+    await waitFor(() => expect(redirectTo).toHaveBeenCalledTimes(1), { timeout: SERVER_ANSWER_MS });
+    const submits = bodiesOf(fetchSpy).filter((c) => c.url.includes('/api/applications') && c.body.action === 'submit');
+    expect(submits).toHaveLength(1);
+    expect(submits[0].body).toEqual({
+      action: 'submit',
+      type: 'service-request',
+      requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/),
+      payload: { center: '320100', item: 6, phone: PHONE, description: '申请提前还清住房公积金贷款' },
+    });
+    const listed = await callFunction<{ id: string; type: string }[]>('applications', { action: 'list' });
+    if (!listed.ok) throw new Error(listed.message);
+    expect(listed.data.map((a) => a.type)).toEqual(['service-request']);
+    expect(redirectTo).toHaveBeenCalledWith({ url: `/pages/application/index?id=${listed.data[0].id}` });
+  });
+
+  it('puts the refusal of a second request in flight on the review, with the way to 我的申请', async () => {
+    await verify();
+    const first = await callFunction('applications', {
+      action: 'submit',
+      type: 'service-request',
+      requestId: `page-svc-${Date.now()}`,
+      payload: { center: '321000', item: 5, phone: PHONE, description: DESCRIPTION },
+    });
+    if (!first.ok) throw new Error(first.message);
+    const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' });
+    const container = await openRequest({ item: '5', code: '321000' });
+    await fill(container, '#service-request-phone input', PHONE);
+    await fill(container, '#service-request-description textarea', DESCRIPTION);
+    await click(container, '#service-request-next');
+    await click(container, '#service-request-submit');
+
+    expect((await findElement(container, '#service-request-error')).textContent).toContain('正在办理中');
+    expect(container.querySelector('#service-request-review')).not.toBeNull();
+    await click(container, '#service-request-error-applications');
+    expect(redirectTo).toHaveBeenCalledWith({ url: '/pages/applications/index' });
+  });
+});
