@@ -45,6 +45,8 @@ async function actAs(role: 'employee' | 'center-staff', label: string): Promise<
   await current('#go-mine').waitFor();
 }
 
+/** Waits until an upload is listed under its kind (the page uploads as soon as a file is picked). */
+const attachedShown = (kind: string, name: string) => current(`#purchase-attachment-${kind} .purchase-attached-name`).filter({ hasText: name }).waitFor();
 const fill = (slug: string, value: string) => current(`#purchase-${slug} input`).fill(value);
 const pickCenter = async (slug: string, query: string, code: string) => {
   await current(`#purchase-${slug}`).click();
@@ -101,8 +103,9 @@ describe('a verified employee applies for 购房提取 (item 7), handled by two 
 
     // a file that is not a scan: uploaded, then refused by its content at submission below
     await current('#purchase-file-contract').setInputFiles(file('合同.pdf', NOT_A_SCAN));
+    await attachedShown('contract', '合同.pdf');
     await current('#purchase-file-invoice').setInputFiles(file('发票.jpg', INVOICE));
-    await expect(current('#purchase-attachment-invoice').innerText()).resolves.toContain('发票.jpg');
+    await attachedShown('invoice', '发票.jpg');
 
     // the form's own checks name the fields: a future date, an amount above the price
     await current('#purchase-next').click();
@@ -122,7 +125,7 @@ describe('a verified employee applies for 购房提取 (item 7), handled by two 
     // replace it with the real contract and submit
     await current('#purchase-attachment-contract .purchase-attached-remove').click();
     await current('#purchase-file-contract').setInputFiles(file('购房合同.pdf', CONTRACT));
-    await expect(current('#purchase-attachment-contract').innerText()).resolves.toContain('购房合同.pdf');
+    await attachedShown('contract', '购房合同.pdf');
     await current('#purchase-next').click();
     await current('#purchase-review').waitFor();
     await current('#purchase-submit').click();

@@ -105,7 +105,8 @@ export default function PurchasePage() {
       setUploadErrors((e) => ({ ...e, [kind]: result.message }));
       return;
     }
-    setAttached((list) => [...list, { ...result.data, kind }]);
+    // contracts before invoices, each in the order picked: the list's order is the payload's (and its field messages')
+    setAttached((list) => [...list, { ...result.data, kind }].sort((a, b) => ATTACHMENT_KINDS.indexOf(a.kind) - ATTACHMENT_KINDS.indexOf(b.kind)));
     flow.clearError('attachments');
   };
   const detach = (fileId: string) => setAttached((list) => list.filter((a) => a.fileId !== fileId));
