@@ -43,11 +43,12 @@ const DEMO_COUNTERS: Record<string, CenterCounter> = {
 const DEMO_ROUTES: { centerCode: string; item: ItemId; kind: ItemRoute }[] = [
   { centerCode: '321000', item: 5, kind: 'in-app' },
   { centerCode: '321000', item: 6, kind: 'counter' },
+  { centerCode: '320100', item: 6, kind: 'in-app' },
 ];
 
 /**
- * Local host only: 扬州 and 南京 get a service hall, and 扬州 routes items 5 and 6 to an in-app request and
- * its counter, so those routes can be seen. Runs after seedDemoLinks and again whenever that one re-seeds
+ * Local host only: 扬州 and 南京 get a service hall, 扬州 routes items 5 and 6 to an in-app request and its
+ * counter, and 南京 takes item 6 in the app, so those routes can be seen. Runs after seedDemoLinks and again whenever that one re-seeds
  * (the simulator's origin changed), since it puts web links back on those items. Answers whether it seeded.
  */
 export async function seedDemoRoutes(store: Store, simOrigin: string): Promise<boolean> {

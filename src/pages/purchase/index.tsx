@@ -1,4 +1,4 @@
-import { Input, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import {
   ATTACHMENT_KIND_LABELS,
@@ -13,9 +13,8 @@ import type { CenterSummary } from '../../core/centers';
 import { maskBankAccount, maskName, maskPhone } from '../../core/identity';
 import { yuanText } from '../../core/money';
 import { ActionButton } from '../../components/action-button';
-import { CenterSearch } from '../../components/center-search';
+import { CenterField, FieldError, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField, type ReviewRow } from '../../components/application-form';
 import { IdentityNotice } from '../../components/identity-notice';
-import { SubmitErrorCard } from '../../components/submit-error';
 import { applicationCalls } from '../../services/applications';
 import { myCenter } from '../../services/my-center';
 import { isH5 } from '../../services/platform';
@@ -23,8 +22,8 @@ import { chooseAttachment, uploadAttachment, type PickedFile, type Uploaded } fr
 import { useApplicationForm } from '../../services/use-application-form';
 import './index.scss';
 
-type CenterField = 'purchaseCenter' | 'depositCenter';
-type TextField =
+type CenterKey = 'purchaseCenter' | 'depositCenter';
+type TextKey =
   | 'house.address'
   | 'house.contractNumber'
   | 'house.purchaseDate'
@@ -36,15 +35,15 @@ type TextField =
   | 'bank.accountNumber'
   | 'amount'
   | 'phone';
-type Field = CenterField | TextField | 'attachments' | `attachments.${number}`;
+type Field = CenterKey | TextKey | 'attachments' | `attachments.${number}`;
 
-const CENTERS: Record<CenterField, { slug: string; label: string; hint: string }> = {
+const CENTERS: Record<CenterKey, { slug: string; label: string; hint: string }> = {
   purchaseCenter: { slug: 'purchase-center', label: '购房地中心', hint: '所购住房所在城市的中心，由它核验购房信息' },
   depositCenter: { slug: 'deposit-center', label: '缴存地中心', hint: '您缴存住房公积金的中心，由它办理提取并支付' },
 };
 
 /** The text fields in form order: element id `#purchase-<slug>`, its message `#purchase-<slug>-error`. */
-const TEXT_FIELDS: { field: TextField; slug: string; label: string; placeholder: string; type?: 'digit' | 'number'; section: 'house' | 'bank' | 'amount' }[] = [
+const TEXT_FIELDS: { field: TextKey; slug: string; label: string; placeholder: string; type?: 'digit' | 'number'; maxlength?: number; section: 'house' | 'bank' | 'amount' }[] = [
   { field: 'house.address', slug: 'address', label: '房屋坐落', placeholder: '省市区、街道门牌、楼栋房号', section: 'house' },
   { field: 'house.contractNumber', slug: 'contract-number', label: '购房合同编号', placeholder: '网签或备案合同编号', section: 'house' },
   { field: 'house.purchaseDate', slug: 'purchase-date', label: '购房日期', placeholder: '合同签订日期，如 2026-10-08', section: 'house' },
@@ -55,7 +54,7 @@ const TEXT_FIELDS: { field: TextField; slug: string; label: string; placeholder:
   { field: 'bank.bankName', slug: 'bank-name', label: '开户银行', placeholder: '如 中国建设银行扬州分行', section: 'bank' },
   { field: 'bank.accountNumber', slug: 'account-number', label: '银行账号', placeholder: '本人银行卡或账户号码', type: 'number', section: 'bank' },
   { field: 'amount', slug: 'amount', label: '申请提取金额（元）', placeholder: '不超过购房总价，以缴存地中心核定为准', type: 'digit', section: 'amount' },
-  { field: 'phone', slug: 'phone', label: '手机号码', placeholder: '11 位手机号，中心办理时联系您', type: 'number', section: 'amount' },
+  { field: 'phone', slug: 'phone', ...PHONE_INPUT, section: 'amount' },
 ];
 
 const isField = (key: string): key is Field => key in CENTERS || TEXT_FIELDS.some((f) => f.field === key) || /^attachments(\.\d+)?$/.test(key);
@@ -78,15 +77,15 @@ export default function PurchasePage() {
     isField,
     send: (requestId: string, payload: PurchaseWithdrawalPayload) => applicationCalls.submitPurchase(requestId, payload),
   });
-  const { identity, errors, review, busy, submitError } = flow;
-  const [centers, setCenters] = useState<Partial<Record<CenterField, CenterSummary>>>(() => ({ purchaseCenter: myCenter() }));
-  const [texts, setTexts] = useState<Record<TextField, string>>(() => Object.fromEntries(TEXT_FIELDS.map((f) => [f.field, ''])) as Record<TextField, string>);
+  const { identity, errors, review } = flow;
+  const [centers, setCenters] = useState<Partial<Record<CenterKey, CenterSummary>>>(() => ({ purchaseCenter: myCenter() }));
+  const [texts, setTexts] = useState<Record<TextKey, string>>(() => Object.fromEntries(TEXT_FIELDS.map((f) => [f.field, ''])) as Record<TextKey, string>);
   const [attached, setAttached] = useState<Attached[]>([]);
   const [uploading, setUploading] = useState<AttachmentKind | undefined>(undefined);
   const [uploadErrors, setUploadErrors] = useState<Partial<Record<AttachmentKind, string>>>({});
-  const [picking, setPicking] = useState<CenterField | undefined>(undefined);
+  const [picking, setPicking] = useState<CenterKey | undefined>(undefined);
 
-  const edit = (field: TextField, value: string) => {
+  const edit = (field: TextKey, value: string) => {
     setTexts((t) => ({ ...t, [field]: value }));
     flow.clearError(field);
   };
@@ -128,129 +127,91 @@ export default function PurchasePage() {
     attachments: attached.map(({ kind, fileId, name }) => ({ kind, fileId, name })),
   });
 
-  const errorOf = (field: Field, slug: string) =>
-    errors[field] ? (
-      <Text className='field-error' id={`purchase-${slug}-error`}>
-        {errors[field]}
-      </Text>
-    ) : null;
-
   const identityPart = <IdentityNotice prefix='purchase' identity={identity} then='申请购房提取' />;
 
   if (review) {
     const p = review.payload;
-    const rows: [string, string, string][] = [
-      ['purchase-center', '购房地中心', centers.purchaseCenter?.name ?? p.purchaseCenter],
-      ['deposit-center', '缴存地中心', centers.depositCenter?.name ?? p.depositCenter],
-      ['address', '房屋坐落', p.house.address],
-      ['contract-number', '购房合同编号', p.house.contractNumber],
-      ['purchase-date', '购房日期', p.house.purchaseDate],
-      ['price', '购房总价', yuanText(p.house.price)],
-      ['area', '建筑面积', `${p.house.area} 平方米`],
-      ['seller', '售房方', p.house.seller],
-      ['account-name', '收款户名', maskName(p.bank.accountName)],
-      ['bank-name', '开户银行', p.bank.bankName],
-      ['account-number', '银行账号', maskBankAccount(p.bank.accountNumber)],
-      ['amount', '申请提取金额', yuanText(p.amount)],
-      ['phone', '手机号码', maskPhone(p.phone)],
-      ...p.attachments.map((a, i): [string, string, string] => [`attachment-${i}`, ATTACHMENT_KIND_LABELS[a.kind], a.name]),
+    const purchaseCenter = centers.purchaseCenter?.name ?? p.purchaseCenter;
+    const depositCenter = centers.depositCenter?.name ?? p.depositCenter;
+    const rows: ReviewRow[] = [
+      { slug: 'purchase-center', label: '购房地中心', value: purchaseCenter },
+      { slug: 'deposit-center', label: '缴存地中心', value: depositCenter },
+      { slug: 'address', label: '房屋坐落', value: p.house.address },
+      { slug: 'contract-number', label: '购房合同编号', value: p.house.contractNumber },
+      { slug: 'purchase-date', label: '购房日期', value: p.house.purchaseDate },
+      { slug: 'price', label: '购房总价', value: yuanText(p.house.price) },
+      { slug: 'area', label: '建筑面积', value: `${p.house.area} 平方米` },
+      { slug: 'seller', label: '售房方', value: p.house.seller },
+      { slug: 'account-name', label: '收款户名', value: maskName(p.bank.accountName) },
+      { slug: 'bank-name', label: '开户银行', value: p.bank.bankName },
+      { slug: 'account-number', label: '银行账号', value: maskBankAccount(p.bank.accountNumber) },
+      { slug: 'amount', label: '申请提取金额', value: yuanText(p.amount) },
+      { slug: 'phone', label: '手机号码', value: maskPhone(p.phone) },
+      ...p.attachments.map((a, i) => ({ slug: `attachment-${i}`, label: ATTACHMENT_KIND_LABELS[a.kind], value: a.name })),
     ];
     return (
-      <View className='purchase-page'>
+      <FormPage>
         {identityPart}
-        <Text className='section-title'>请核对申请信息</Text>
-        <View className='card purchase-review' id='purchase-review'>
-          {rows.map(([slug, label, value]) => (
-            <View key={slug} className='purchase-row'>
-              <Text className='purchase-row-label'>{label}</Text>
-              <Text className='purchase-row-value' id={`purchase-review-${slug}`}>
-                {value}
-              </Text>
-            </View>
-          ))}
-        </View>
-        <View className='card purchase-next-steps' id='purchase-next-steps'>
-          <Text className='purchase-next-title'>提交后会怎样</Text>
-          <Text className='purchase-next-text'>1. {rows[0][2]}核验购房合同、发票等购房信息。</Text>
-          <Text className='purchase-next-text'>2. 核验通过后转{rows[1][2]}，由其按当地政策核定提取金额，转入您本人的银行账户。</Text>
-          <Text className='purchase-next-text'>3. 全程约 {PURCHASE_TARGET_WORKING_DAYS} 个工作日，进度和到账金额可在“我的申请”中查看。</Text>
-        </View>
-        {submitError ? <SubmitErrorCard prefix='purchase' error={submitError} /> : null}
-        <ActionButton className='primary-button purchase-button' id='purchase-submit' loading={busy} disabled={busy} onClick={() => void flow.submit()}>
-          提交申请
-        </ActionButton>
-        <ActionButton className='purchase-button' id='purchase-edit' disabled={busy} onClick={flow.backToForm}>
-          返回修改
-        </ActionButton>
-      </View>
+        <ReviewCard prefix='purchase' rows={rows} />
+        <NextSteps
+          prefix='purchase'
+          steps={[
+            `${purchaseCenter}核验购房合同、发票等购房信息。`,
+            `核验通过后转${depositCenter}，由其按当地政策核定提取金额，转入您本人的银行账户。`,
+            `全程约 ${PURCHASE_TARGET_WORKING_DAYS} 个工作日，进度和到账金额可在“我的申请”中查看。`,
+          ]}
+        />
+        <SubmitButtons prefix='purchase' flow={flow} />
+      </FormPage>
     );
   }
 
-  const textField = ({ field, slug, label, placeholder, type }: (typeof TEXT_FIELDS)[number]) => (
-    <View key={field} className='purchase-field'>
-      <Text className='purchase-label'>{label}</Text>
-      <Input className='purchase-input' id={`purchase-${slug}`} type={type ?? 'text'} value={texts[field]} placeholder={placeholder} onInput={(e) => edit(field, e.detail.value)} />
-      {errorOf(field, slug)}
-    </View>
-  );
-  const section = (name: (typeof TEXT_FIELDS)[number]['section']) => TEXT_FIELDS.filter((f) => f.section === name).map(textField);
+  const section = (name: (typeof TEXT_FIELDS)[number]['section']) =>
+    TEXT_FIELDS.filter((f) => f.section === name).map(({ field, slug, label, placeholder, type, maxlength }) => (
+      <TextField key={field} prefix='purchase' slug={slug} label={label} type={type} maxlength={maxlength} value={texts[field]} placeholder={placeholder} error={errors[field]} onInput={(value) => edit(field, value)} />
+    ));
 
   return (
-    <View className='purchase-page'>
+    <FormPage>
       {identityPart}
-      <View className='card purchase-intro' id='purchase-intro'>
-        <Text className='purchase-intro-title'>购房提取住房公积金（两地联办）</Text>
-        <Text className='purchase-intro-text'>
-          在缴存地以外的城市购房，可在这里申请：购房地中心核验购房信息后，缴存地中心办理提取，款项只转入您本人的银行账户，无需两地跑。
-        </Text>
-      </View>
+      <IntroCard prefix='purchase' title='购房提取住房公积金（两地联办）'>
+        在缴存地以外的城市购房，可在这里申请：购房地中心核验购房信息后，缴存地中心办理提取，款项只转入您本人的银行账户，无需两地跑。
+      </IntroCard>
 
       <Text className='section-title'>办理中心</Text>
-      <View className='card purchase-form'>
-        {(Object.keys(CENTERS) as CenterField[]).map((field) => {
-          const { slug, label, hint } = CENTERS[field];
-          const picked = centers[field];
-          return (
-            <View key={field} className='purchase-field'>
-              <Text className='purchase-label'>{label}</Text>
-              <Text className='purchase-hint'>{hint}</Text>
-              <View className='purchase-center' id={`purchase-${slug}`} onClick={() => setPicking(picking === field ? undefined : field)}>
-                <Text className={picked ? 'purchase-center-name' : 'purchase-center-empty'}>{picked ? picked.name : `请选择${label}`}</Text>
-                <Text className='purchase-center-change'>{picked ? '更换 ›' : '›'}</Text>
-              </View>
-              {picking === field ? (
-                <View className='purchase-center-search' id={`purchase-${slug}-search`}>
-                  <CenterSearch
-                    autoFocus
-                    onPick={(center) => {
-                      setCenters((c) => ({ ...c, [field]: center }));
-                      flow.clearError(field);
-                      setPicking(undefined);
-                    }}
-                  />
-                </View>
-              ) : null}
-              {errorOf(field, slug)}
-            </View>
-          );
-        })}
+      <View className='card'>
+        {(Object.keys(CENTERS) as CenterKey[]).map((field) => (
+          <CenterField
+            key={field}
+            prefix='purchase'
+            {...CENTERS[field]}
+            picked={centers[field]}
+            error={errors[field]}
+            searching={picking === field}
+            onSearchingChange={(open) => setPicking(open ? field : undefined)}
+            onPick={(center) => {
+              setCenters((c) => ({ ...c, [field]: center }));
+              flow.clearError(field);
+            }}
+          />
+        ))}
       </View>
 
       <Text className='section-title'>所购住房</Text>
-      <View className='card purchase-form'>{section('house')}</View>
+      <View className='card'>{section('house')}</View>
 
       <Text className='section-title'>收款账户（仅限本人）</Text>
-      <View className='card purchase-form'>{section('bank')}</View>
+      <View className='card'>{section('bank')}</View>
 
       <Text className='section-title'>提取金额与联系方式</Text>
-      <View className='card purchase-form'>{section('amount')}</View>
+      <View className='card'>{section('amount')}</View>
 
       <Text className='section-title'>上传材料</Text>
-      <View className='card purchase-form' id='purchase-attachments'>
-        <Text className='purchase-hint'>PDF、JPG 或 PNG，每个不超过 10 MB，共不超过 {ATTACHMENTS_MAX} 个；请确保文字清晰完整。</Text>
+      <View className='card' id='purchase-attachments'>
+        <Text className='application-form-hint'>PDF、JPG 或 PNG，每个不超过 10 MB，共不超过 {ATTACHMENTS_MAX} 个；请确保文字清晰完整。</Text>
         {ATTACHMENT_KINDS.map((kind) => (
-          <View key={kind} className='purchase-field' id={`purchase-attachment-${kind}`}>
-            <Text className='purchase-label'>{ATTACHMENT_KIND_LABELS[kind]}</Text>
+          <View key={kind} className='application-form-field' id={`purchase-attachment-${kind}`}>
+            <Text className='application-form-label'>{ATTACHMENT_KIND_LABELS[kind]}</Text>
             {attached.map((a, i) =>
               a.kind === kind ? (
                 <View key={a.fileId} className='purchase-attached'>
@@ -260,11 +221,11 @@ export default function PurchasePage() {
                   <Text className='purchase-attached-remove' onClick={() => detach(a.fileId)}>
                     删除
                   </Text>
-                  {errorOf(`attachments.${i}`, `attachment-${i}`)}
+                  <FieldError id={`purchase-attachment-${i}-error`} message={errors[`attachments.${i}`]} />
                 </View>
               ) : null,
             )}
-            {uploading === kind ? <Text className='purchase-hint'>正在上传…</Text> : null}
+            {uploading === kind ? <Text className='application-form-hint'>正在上传…</Text> : null}
             {isH5 ? (
               <input
                 className='purchase-file-input'
@@ -287,19 +248,13 @@ export default function PurchasePage() {
                 </ActionButton>
               </View>
             )}
-            {uploadErrors[kind] ? (
-              <Text className='field-error' id={`purchase-upload-${kind}-error`}>
-                {uploadErrors[kind]}
-              </Text>
-            ) : null}
+            <FieldError id={`purchase-upload-${kind}-error`} message={uploadErrors[kind]} />
           </View>
         ))}
-        {errorOf('attachments', 'attachments')}
+        <FieldError id='purchase-attachments-error' message={errors.attachments} />
       </View>
 
-      <ActionButton className='primary-button purchase-button' id='purchase-next' disabled={uploading !== undefined} onClick={() => flow.check(payloadInput())}>
-        下一步：核对信息
-      </ActionButton>
-    </View>
+      <NextButton prefix='purchase' disabled={uploading !== undefined} onClick={() => flow.check(payloadInput())} />
+    </FormPage>
   );
 }

@@ -1,15 +1,13 @@
-import { Input, Text, Textarea, View } from '@tarojs/components';
+import { Textarea, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { DESCRIPTION_MAX, SERVICE_REQUEST_ITEMS, ServiceRequestPayloadSchema, type ServiceRequestPayload } from '../../core/applications';
 import { toSummary, type CenterSummary, type CenterWithLinks } from '../../core/centers';
 import { maskPhone } from '../../core/identity';
 import { itemById, type ItemInfo } from '../../core/items';
-import { ActionButton } from '../../components/action-button';
-import { CenterSearch } from '../../components/center-search';
+import { CenterField, FormField, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';
 import { StateView } from '../../components/state-view';
 import { IdentityNotice } from '../../components/identity-notice';
-import { SubmitErrorCard } from '../../components/submit-error';
 import { applicationCalls } from '../../services/applications';
 import { callFunction } from '../../services/cloud';
 import { useApplicationForm } from '../../services/use-application-form';
@@ -48,7 +46,7 @@ function ServiceRequestForm({ item, code }: { item: ItemInfo; code: string | und
     isField,
     send: (requestId: string, payload: ServiceRequestPayload) => applicationCalls.submitServiceRequest(requestId, payload),
   });
-  const { identity, errors, review, busy, submitError, backToForm, submit } = flow;
+  const { identity, errors, review } = flow;
   const [form, setForm] = useState<Form>({ phone: '', description: '' });
   const [picking, setPicking] = useState(false);
 
@@ -71,97 +69,46 @@ function ServiceRequestForm({ item, code }: { item: ItemInfo; code: string | und
 
   const identityPart = <IdentityNotice prefix='service-request' identity={identity} then='提交在线申请' />;
 
-  const errorOf = (field: Field) =>
-    errors[field] ? (
-      <Text className='field-error' id={`service-request-${field}-error`}>
-        {errors[field]}
-      </Text>
-    ) : null;
-
   if (review) {
     const p = review.payload;
     const centerName = form.center?.name ?? p.center;
-    const rows: [string, string, string][] = [
-      ['item', '申请事项', item.name],
-      ['center', '办理中心', centerName],
-      ['description', '办理事项说明', p.description],
-      ['phone', '手机号码', maskPhone(p.phone)],
-    ];
     return (
-      <View className='service-request-page'>
+      <FormPage>
         {identityPart}
-        <Text className='section-title'>请核对申请信息</Text>
-        <View className='card service-request-review' id='service-request-review'>
-          {rows.map(([slug, label, value]) => (
-            <View key={slug} className='service-request-row'>
-              <Text className='service-request-row-label'>{label}</Text>
-              <Text className='service-request-row-value' id={`service-request-review-${slug}`}>
-                {value}
-              </Text>
-            </View>
-          ))}
-        </View>
-        <View className='card service-request-next-steps' id='service-request-next-steps'>
-          <Text className='service-request-next-title'>提交后会怎样</Text>
-          <Text className='service-request-next-text'>1. 申请送达{centerName}。</Text>
-          <Text className='service-request-next-text'>2. 中心工作人员受理后，通过您留下的手机号码联系您办理。</Text>
-          <Text className='service-request-next-text'>3. 办理进度可在“我的申请”中查看。</Text>
-        </View>
-        {submitError ? <SubmitErrorCard prefix='service-request' error={submitError} /> : null}
-        <ActionButton className='primary-button service-request-button' id='service-request-submit' loading={busy} disabled={busy} onClick={() => void submit()}>
-          提交申请
-        </ActionButton>
-        <ActionButton className='service-request-button' id='service-request-edit' disabled={busy} onClick={backToForm}>
-          返回修改
-        </ActionButton>
-      </View>
+        <ReviewCard
+          prefix='service-request'
+          rows={[
+            { slug: 'item', label: '申请事项', value: item.name },
+            { slug: 'center', label: '办理中心', value: centerName },
+            { slug: 'description', label: '办理事项说明', value: p.description },
+            { slug: 'phone', label: '手机号码', value: maskPhone(p.phone) },
+          ]}
+        />
+        <NextSteps prefix='service-request' steps={[`申请送达${centerName}。`, '中心工作人员受理后，通过您留下的手机号码联系您办理。', '办理进度可在“我的申请”中查看。']} />
+        <SubmitButtons prefix='service-request' flow={flow} />
+      </FormPage>
     );
   }
 
   return (
-    <View className='service-request-page'>
+    <FormPage>
       {identityPart}
-      <View className='card service-request-intro' id='service-request-intro'>
-        <Text className='service-request-intro-title'>{item.name}</Text>
-        <Text className='service-request-intro-text'>
-          办理中心暂未开通此事项的全程网办。请在这里说明您要办理的事项，中心工作人员受理后会联系您办理。
-        </Text>
-      </View>
-      <View className='card service-request-form' id='service-request-form'>
-        <View className='service-request-field'>
-          <Text className='service-request-label'>办理中心</Text>
-          <View className='service-request-center' id='service-request-center' onClick={() => setPicking(!picking)}>
-            <Text className={form.center ? 'service-request-center-name' : 'service-request-center-empty'}>{form.center ? form.center.name : '请选择办理中心'}</Text>
-            <Text className='service-request-center-change'>{form.center ? '更换 ›' : '›'}</Text>
-          </View>
-          {picking ? (
-            <View className='service-request-center-search' id='service-request-center-search'>
-              <CenterSearch
-                autoFocus
-                onPick={(center) => {
-                  edit('center', center);
-                  setPicking(false);
-                }}
-              />
-            </View>
-          ) : null}
-          {errorOf('center')}
-        </View>
-        <View className='service-request-field'>
-          <Text className='service-request-label'>手机号码</Text>
-          <Input
-            className='service-request-input'
-            id='service-request-phone'
-            type='number'
-            maxlength={11}
-            value={form.phone}
-            placeholder='11 位手机号，中心办理时联系您'
-            onInput={(e) => edit('phone', e.detail.value)}
-          />
-          {errorOf('phone')}
-        </View>
-        <View className='service-request-field'>
-          <Text className='service-request-label'>办理事项说明</Text>
+      <IntroCard prefix='service-request' title={item.name}>
+        办理中心暂未开通此事项的全程网办。请在这里说明您要办理的事项，中心工作人员受理后会联系您办理。
+      </IntroCard>
+      <View className='card' id='service-request-form'>
+        <CenterField
+          prefix='service-request'
+          slug='center'
+          label='办理中心'
+          picked={form.center}
+          error={errors.center}
+          searching={picking}
+          onSearchingChange={setPicking}
+          onPick={(center) => edit('center', center)}
+        />
+        <TextField prefix='service-request' slug='phone' {...PHONE_INPUT} value={form.phone} error={errors.phone} onInput={(value) => edit('phone', value)} />
+        <FormField prefix='service-request' slug='description' label='办理事项说明' error={errors.description}>
           <Textarea
             className='service-request-description'
             id='service-request-description'
@@ -170,12 +117,9 @@ function ServiceRequestForm({ item, code }: { item: ItemInfo; code: string | und
             placeholder={`请说明您要办理的具体事项，便于中心工作人员联系您办理（2 至 ${DESCRIPTION_MAX} 字）`}
             onInput={(e) => edit('description', e.detail.value)}
           />
-          {errorOf('description')}
-        </View>
+        </FormField>
       </View>
-      <ActionButton className='primary-button service-request-button' id='service-request-next' onClick={next}>
-        下一步：核对信息
-      </ActionButton>
-    </View>
+      <NextButton prefix='service-request' onClick={next} />
+    </FormPage>
   );
 }
