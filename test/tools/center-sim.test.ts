@@ -333,6 +333,23 @@ describe('the center simulator (center side of the center interface)', () => {
     ]);
   });
 
+  it('takes any signature and timestamp, recorded unverified, when told not to check them (POST /_control/signatures)', async () => {
+    expect(await control('POST', '/_control/signatures', { verify: false })).toEqual({ status: 200, text: JSON.stringify({ ok: true, verify: false }) });
+    expect(await control('GET', '/_control/signatures')).toEqual({ status: 200, text: JSON.stringify({ verify: false }) });
+    const wrongSecret = await deliver(YANGZHOU, submitted('app00000021', platform.origin), { secret: SECRETS[NANJING] });
+    const stale = await deliver(YANGZHOU, submitted('app00000022', platform.origin), { timestamp: new Date(Date.now() - 6 * 60_000) });
+    expect([wrongSecret.status, stale.status]).toEqual([200, 200]);
+    await waitFor(() => platform.calls.length >= 8, 'both scripts');
+    expect(sim.received.map((d) => [d.verified, d.answer])).toEqual([
+      [false, 200],
+      [false, 200],
+    ]);
+
+    expect((await control('POST', '/_control/signatures', { verify: 'no' })).status).toBe(400);
+    expect((await control('POST', '/_control/signatures', { verify: true })).status).toBe(200);
+    expect((await deliver(YANGZHOU, submitted('app00000023', platform.origin), { secret: SECRETS[NANJING] })).status).toBe(401);
+  });
+
   it('accepts either of two signatures while a secret is rotated', async () => {
     const body = submitted('app00000005', platform.origin);
     const raw = JSON.stringify(body);

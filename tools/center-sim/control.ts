@@ -36,6 +36,9 @@ export interface ControlContext {
   setScript: (applicationType: string, script: Script, role?: string) => void;
   /** Back to the script given at start (or the default): for one role of a type, every role of a type, or everything. */
   resetScript: (applicationType?: string, role?: string) => void;
+  /** Whether deliveries' signatures are checked (false: any signature is taken). */
+  verifySignatures: () => boolean;
+  setVerifySignatures: (verify: boolean) => void;
 }
 
 /**
@@ -56,6 +59,14 @@ export function registerControl(app: FastifyInstance, ctx: ControlContext): void
   app.delete('/_control/fault', async () => {
     ctx.faults.clear();
     return { ok: true };
+  });
+
+  app.get('/_control/signatures', async () => ({ verify: ctx.verifySignatures() }));
+  app.post<{ Body: { verify?: unknown } }>('/_control/signatures', async (request, reply) => {
+    const verify = request.body?.verify;
+    if (typeof verify !== 'boolean') return reply.code(400).send({ error: 'verify must be a boolean' });
+    ctx.setVerifySignatures(verify);
+    return { ok: true, verify };
   });
 
   app.post<{ Body: { type?: unknown; role?: unknown; steps?: unknown } }>('/_control/script', async (request, reply) => {

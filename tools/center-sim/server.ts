@@ -35,6 +35,8 @@ export interface CenterSim {
    * (`purchase`, `deposit`, ...), or whatever its role when none is given.
    */
   setScript(applicationType: string, script: Script, role?: string): void;
+  /** false: every delivery's signature is taken unchecked (a center that does not verify, for the conformance suite). */
+  setVerifySignatures(verify: boolean): void;
   /** Back to the script given at start (or the default): for one role of a type, every role of a type, or, without a type, everything. */
   resetScript(applicationType?: string, role?: string): void;
   /** Stops the server, pending callbacks and hanging answers. */
@@ -64,6 +66,11 @@ export interface CenterSimOptions {
    * `form.amount` today; service requests: accepted, processing, completed. An empty script sends nothing.
    */
   script?: Readonly<Record<string, Script>>;
+  /**
+   * Default true. false: the endpoint takes any signature and any timestamp (recording `verified: false`), as a
+   * center that does not verify would; the conformance suite must then fail. Also POST /_control/signatures.
+   */
+  verifySignatures?: boolean;
 }
 
 export async function startCenterSim(options: CenterSimOptions = {}): Promise<CenterSim> {
@@ -75,6 +82,8 @@ export async function startCenterSim(options: CenterSimOptions = {}): Promise<Ce
   const faults = new Faults();
   const pending = new Pending();
   const runner = new CallbackRunner({ delayMs: options.callbackDelayMs ?? 1000, retries: options.callbackRetries ?? 2 });
+  const signatures = { verify: options.verifySignatures ?? true };
+  const setVerifySignatures = (verify: boolean) => void (signatures.verify = verify);
   const overrides = new Map<string, Script>();
   const scripts = [overrides, new Map(Object.entries(options.script ?? {})), new Map(Object.entries(DEFAULT_SCRIPTS))];
   const setScript = (type: string, script: Script, role?: string) => void overrides.set(scriptKey(type, role), [...script]);
@@ -85,13 +94,14 @@ export async function startCenterSim(options: CenterSimOptions = {}): Promise<Ce
   };
 
   registerHall(app, visits, options.centerName);
-  registerControl(app, { received, faults, setScript, resetScript });
+  registerControl(app, { received, faults, setScript, resetScript, verifySignatures: () => signatures.verify, setVerifySignatures });
   await registerDeliveries(app, {
     received,
     faults,
     runner,
     pending,
     secretFor: (code) => options.secretFor?.(code),
+    verifySignatures: () => signatures.verify,
     scriptFor: (type, role) => resolveScript(scripts, type, role),
     callbackUrlFor: (code, fromDelivery) =>
       platformOrigin ? `${platformOrigin}/callbacks/${code}` : typeof fromDelivery === 'string' && /^https?:\/\//.test(fromDelivery) ? fromDelivery : undefined,
@@ -109,6 +119,7 @@ export async function startCenterSim(options: CenterSimOptions = {}): Promise<Ce
     clearFault: () => faults.clear(),
     setScript,
     resetScript,
+    setVerifySignatures,
     async close() {
       runner.stopAll();
       pending.closeAll();

@@ -1,0 +1,536 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import {
+  applyMove,
+  centerMove,
+  isFinal,
+  isTransferCode,
+  TRANSFER_ACCEPT_WORKING_DAYS,
+  TRANSFER_CODES,
+  TYPE_LABELS,
+  type ApplicationType,
+  type CenterRole,
+  type CertificatePayload,
+  type ServiceRequestPayload,
+  type StoredAttachment,
+  type StoredPurchaseWithdrawal,
+  type TransferPayload,
+  type TypedState,
+} from '../../../src/core/applications';
+import { CenterCallbackSchema } from '../../../src/core/center-api';
+import { idCheckChar } from '../../../src/core/identity';
+import { shanghaiDate } from '../../../src/core/time';
+import { parseInput } from '../../../src/core/validation';
+import { addWorkingDays } from '../../../src/core/working-days';
+import { generateKeyringEnv, openBytes, parseKeyring, seal, sealBytes, SEALED_FIELDS, type Keyring } from '../crypto/personal-data';
+import type { OutboundClient, PostOutcome } from '../delivery/http';
+import { deliveryBody } from '../delivery/messages';
+import { newSecret, newWebhookId, signHeaders, verifySigned } from '../delivery/signing';
+import type { ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType } from '../store/port';
+
+/**
+ * The center conformance suite (issue 6, docs/center-api.md 第 9 节): signed test deliveries of every kind the
+ * platform sends, built by the platform's own deliveryBody from test applications sealed like stored ones, so
+ * a center is tested against exactly what production sends; a bad signature and a stale timestamp it must
+ * refuse; a repeated delivery it must take as one; and the signed callbacks it must send. The report is in
+ * Chinese, for the center's engineers.
+ */
+export interface ConformanceTarget {
+  centerCode: string;
+  /** The center's delivery endpoint. */
+  url: string;
+  /** The center's whsec_ secret: the suite signs with it and checks the callbacks with it. */
+  secret: string;
+}
+
+/** Where the center's callbacks for the test applications arrive, and how to read them back (verified). */
+export interface CallbackInbox {
+  /** The suite puts `${callbackBase}/callbacks/${centerCode}` in each delivery. */
+  callbackBase: string;
+  received(applicationId: string): Promise<ReceivedCallback[]>;
+}
+
+/** One callback as it arrived (every attempt, repeats included), read by readCallback. */
+export interface ReceivedCallback {
+  webhookId: string;
+  status: string;
+  at: string;
+  signatureValid: boolean;
+  /** Where it departs from the callback contract (the signature's failure included), in Chinese; empty when it conforms. */
+  problems: string[];
+}
+
+export interface ConformanceCheck {
+  id: string;
+  /** What is checked, in Chinese. */
+  name: string;
+  passed: boolean;
+  /** Why it passed or failed, in Chinese. */
+  detail: string;
+}
+
+export interface ConformanceReport {
+  /** True only when every check passed. */
+  passed: boolean;
+  checks: ConformanceCheck[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface ConformanceOptions {
+  /** The platform's delivery client (createOutboundClient). */
+  outbound: OutboundClient;
+  inbox: CallbackInbox;
+  /** How long to wait for the callbacks after the last delivery; CALLBACK_WAIT_MS unless given. */
+  callbackWaitMs?: number;
+  /** The clock deliveries are stamped and signed with; the wall clock unless given. */
+  now?: () => Date;
+}
+
+export const CALLBACK_WAIT_MS = 30_000;
+/** How old the stale delivery's webhook-timestamp is: twice the 5 minutes a receiver tolerates. */
+const STALE_BY_MS = 10 * 60_000;
+const POLL_MS = 200;
+
+/** Test application ids: recognisable in a center's logs, and still the platform's id format. */
+export const CONFORMANCE_ID_PREFIX = 'conformance';
+function testApplicationId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return CONFORMANCE_ID_PREFIX + Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/**
+ * The applicant is obviously fictitious: a 测试 name, a resident ID of the right form (a real region code, a
+ * real birth date, sequence 999, the right check character), a phone number and accounts of test digits.
+ */
+const TEST_NAME = '测试申请人';
+const TEST_DOC_FIRST17 = '11010119900101999';
+export const TEST_DOC_NUMBER = `${TEST_DOC_FIRST17}${idCheckChar(TEST_DOC_FIRST17)}`;
+const TEST_PHONE = '13800000000';
+
+/**
+ * The attachments of the test purchase withdrawal, complete files by their content (sniffAttachment): a one-page
+ * PDF reading "Conformance test attachment / Not a real purchase contract" (made with tools/center-sim/pdf.ts),
+ * and a 1×1 grey baseline JPEG written byte by byte.
+ */
+export const TEST_PDF = Buffer.from(
+  'JVBERi0xLjQKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFszIDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA1OTUgODQyXSAvUmVzb3VyY2VzIDw8IC9Gb250IDw8IC9GMSA0IDAgUiA+PiA+PiAvQ29udGVudHMgNSAwIFIgPj4KZW5kb2JqCjQgMCBvYmoKPDwgL1R5cGUgL0ZvbnQgL1N1YnR5cGUgL1R5cGUxIC9CYXNlRm9udCAvSGVsdmV0aWNhIC9FbmNvZGluZyAvV2luQW5zaUVuY29kaW5nID4+CmVuZG9iago1IDAgb2JqCjw8IC9MZW5ndGggMTAyID4+CnN0cmVhbQpCVAovRjEgMTQgVGYKNzIgNzcwIFRkCihDb25mb3JtYW5jZSB0ZXN0IGF0dGFjaG1lbnQpIFRqCjAgLTI0IFRkIChOb3QgYSByZWFsIHB1cmNoYXNlIGNvbnRyYWN0KSBUagpFVAplbmRzdHJlYW0KZW5kb2JqCnhyZWYKMCA2CjAwMDAwMDAwMDAgNjU1MzUgZiAKMDAwMDAwMDAxNSAwMDAwMCBuIAowMDAwMDAwMDY0IDAwMDAwIG4gCjAwMDAwMDAxMjEgMDAwMDAgbiAKMDAwMDAwMDI0NyAwMDAwMCBuIAowMDAwMDAwMzQ0IDAwMDAwIG4gCnRyYWlsZXIKPDwgL1NpemUgNiAvUm9vdCAxIDAgUiA+PgpzdGFydHhyZWYKNDk2CiUlRU9GCg==',
+  'base64',
+);
+export const TEST_JPEG = Buffer.from([
+  [0xff, 0xd8], // SOI
+  [0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00], // APP0 JFIF 1.1
+  [0xff, 0xdb, 0x00, 0x43, 0x00, ...new Array<number>(64).fill(1)], // one quantisation table, all 1
+  [0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00], // SOF0: 8-bit, 1×1, one component
+  [0xff, 0xc4, 0x00, 0x14, 0x00, 0x01, ...new Array<number>(15).fill(0), 0x00], // DC table: one 1-bit code, category 0
+  [0xff, 0xc4, 0x00, 0x14, 0x10, 0x01, ...new Array<number>(15).fill(0), 0x00], // AC table: one 1-bit code, end of block
+  [0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00], // SOS
+  [0x3f], // DC difference 0, end of block, padded with ones
+  [0xff, 0xd9], // EOI
+].flat());
+
+/**
+ * The other center of a two-center test application: Nanjing, or Yangzhou when Nanjing is the one under test
+ * (the pair docs/center-api.md uses in its examples).
+ */
+const peerOf = (centerCode: string) => (centerCode === '320100' ? '321000' : '320100');
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * One callback as the platform's callback endpoint reads it: the signature and its 5-minute timestamp under
+ * the center's secret, then the callback contract (CenterCallbackSchema, and each document's sha256 against
+ * its content). For an inbox standing in for the platform; `applicationId` is read from the body even when the
+ * signature fails, to tell the center which application the refused callback was about.
+ */
+export function readCallback(
+  secret: string,
+  rawBody: string,
+  headers: Record<string, string | string[] | undefined>,
+  at: Date,
+): { applicationId: string | null; callback: ReceivedCallback } {
+  const signed = verifySigned([secret], rawBody, headers);
+  const problems = signed.ok ? [] : [signed.reason];
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    problems.push('请求体不是有效的 JSON');
+  }
+  const data = (json as { data?: { applicationId?: unknown; status?: unknown } } | null | undefined)?.data;
+  if (json !== undefined) {
+    const parsed = parseInput(CenterCallbackSchema, json);
+    if (!parsed.ok) problems.push(...Object.entries(parsed.fields ?? {}).map(([field, message]) => (field === '_' ? message : `${field}：${message}`)));
+    else {
+      for (const [i, doc] of (parsed.data.data.documents ?? []).entries()) {
+        if (sha256(Buffer.from(doc.contentBase64, 'base64')) !== doc.sha256) problems.push(`data.documents.${i}.sha256：与文件内容不符（应为 base64 解码后字节的 SHA-256）`);
+      }
+    }
+  }
+  const webhookId = headers['webhook-id'];
+  return {
+    applicationId: typeof data?.applicationId === 'string' ? data.applicationId : null,
+    callback: {
+      webhookId: typeof webhookId === 'string' ? webhookId : '',
+      status: typeof data?.status === 'string' ? data.status : '',
+      at: at.toISOString(),
+      signatureValid: signed.ok,
+      problems,
+    },
+  };
+}
+
+/** A test application as the store keeps it (personal data and attachments sealed), with where it goes. */
+interface TestApplication {
+  app: ApplicationRecord;
+  /** The role of the center under test in it. */
+  role: CenterRole;
+  /** Sealed attachment bytes by attachment id, as the file store keeps them. */
+  sealedFiles: Map<string, Buffer>;
+}
+
+/** Builds the suite's test applications, every one for the center under test, sealed with an ephemeral keyring. */
+class TestApplications {
+  readonly keyring: Keyring = parseKeyring(generateKeyringEnv('conf'));
+  private readonly letterSequences = new Set<number>();
+  private readonly peer: string;
+
+  constructor(
+    private readonly centerCode: string,
+    private readonly at: Date,
+  ) {
+    this.peer = peerOf(centerCode);
+  }
+
+  transfer(): TestApplication {
+    const form: TransferPayload = {
+      transferOutCenter: this.peer,
+      transferInCenter: this.centerCode,
+      formerEmployer: '测试原单位（接口联调，非真实单位）',
+      formerAccount: '000000000001',
+      newEmployer: '测试现单位（接口联调，非真实单位）',
+      newAccount: '000000000002',
+      phone: TEST_PHONE,
+    };
+    return this.make('transfer', 'transfer-in', [{ code: this.centerCode, role: 'transfer-in' }, { code: this.peer, role: 'transfer-out' }], form, this.letterNumber());
+  }
+
+  /** A certificate the center under test issues (`business`), or one another center issues and it took in (`accepting`). */
+  certificate(role: 'business' | 'accepting'): TestApplication {
+    const [business, accepting] = role === 'business' ? [this.centerCode, this.peer] : [this.peer, this.centerCode];
+    const form: CertificatePayload = { businessCenter: business, acceptingCenter: accepting, phone: TEST_PHONE };
+    return this.make('certificate-loan-cleared', role, [{ code: business, role: 'business' }, { code: accepting, role: 'accepting' }], form, null);
+  }
+
+  /** A purchase withdrawal at the center under test as the purchase-locale center, with a PDF contract and a JPEG invoice. */
+  purchase(): TestApplication {
+    const files = [
+      { kind: 'contract' as const, name: '测试购房合同.pdf', contentType: 'application/pdf', bytes: TEST_PDF },
+      { kind: 'invoice' as const, name: '测试购房发票.jpg', contentType: 'image/jpeg', bytes: TEST_JPEG },
+    ];
+    const sealedFiles = new Map<string, Buffer>();
+    const attachments: StoredAttachment[] = files.map(({ kind, name, contentType, bytes }) => {
+      const id = randomBytes(10).toString('hex');
+      sealedFiles.set(id, sealBytes(this.keyring, SEALED_FIELDS.attachment, bytes));
+      return { id, kind, name, contentType, sha256: sha256(bytes), size: bytes.length, storageKey: `attachments/conformance/${id}` };
+    });
+    const form: StoredPurchaseWithdrawal = {
+      purchaseCenter: this.centerCode,
+      depositCenter: this.peer,
+      house: {
+        address: '测试市测试区测试路 1 号（接口联调，非真实房屋）',
+        contractNumber: 'TEST-0001',
+        purchaseDate: shanghaiDate(this.at),
+        price: 1_000_000,
+        area: 90,
+        seller: '测试房地产开发有限公司（非真实单位）',
+      },
+      bank: { accountName: TEST_NAME, bankName: '测试银行（非真实银行）', accountNumber: '6200000000000000' },
+      amount: 100_000,
+      phone: TEST_PHONE,
+      attachments,
+    };
+    const test = this.make('purchase-withdrawal', 'purchase', [{ code: this.centerCode, role: 'purchase' }, { code: this.peer, role: 'deposit' }], form, null);
+    return { ...test, sealedFiles };
+  }
+
+  serviceRequest(): TestApplication {
+    const form: ServiceRequestPayload = { center: this.centerCode, item: 6, phone: TEST_PHONE, description: '接口联调测试申请，非真实业务，请勿办理' };
+    return this.make('service-request', 'business', [{ code: this.centerCode, role: 'business' }], form, null);
+  }
+
+  /** The delivery the relay would send for a stored record of `type`, for the center under test. */
+  record(test: TestApplication, type: OutboxType, at: Date): OutboxRecord {
+    return { id: newWebhookId(), applicationId: test.app.id, centerCode: this.centerCode, type, createdAt: at, dueAt: at, attempts: 0, state: 'pending', lastError: null, deliveredAt: null };
+  }
+
+  /** A purchase withdrawal's attachments opened, as the relay opens them for its delivery. */
+  openedFiles(test: TestApplication): Map<string, Buffer> {
+    return new Map([...test.sealedFiles].map(([id, sealed]) => [id, openBytes(this.keyring, SEALED_FIELDS.attachment, sealed)]));
+  }
+
+  /** A transfer's contact letter number: the transfer-in center, today in China, and a sequence number not used in this run. */
+  private letterNumber(): string {
+    let sequence: number;
+    do sequence = randomInt(1, 10_000);
+    while (this.letterSequences.has(sequence));
+    this.letterSequences.add(sequence);
+    const today = shanghaiDate(this.at);
+    return `${this.centerCode}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}${String(sequence).padStart(4, '0')}`;
+  }
+
+  /** `centers` lists the responsible center first. */
+  private make(type: ApplicationType, role: CenterRole, centers: ApplicationRecord['centers'], form: object, letterNumber: string | null): TestApplication {
+    const id = testApplicationId();
+    const app: ApplicationRecord = {
+      id,
+      type,
+      openid: CONFORMANCE_ID_PREFIX,
+      requestId: id,
+      status: 'submitted',
+      platformCode: null,
+      responsibleCenter: centers[0].code,
+      centers,
+      inFlightKey: null,
+      letterNumber,
+      applicant: {
+        docType: '01',
+        nameSealed: seal(this.keyring, SEALED_FIELDS.name, TEST_NAME),
+        docNumberSealed: seal(this.keyring, SEALED_FIELDS.docNumber, TEST_DOC_NUMBER),
+      },
+      payloadSealed: seal(this.keyring, SEALED_FIELDS.applicationPayload, JSON.stringify(form)),
+      acceptBy: addWorkingDays(shanghaiDate(this.at), TRANSFER_ACCEPT_WORKING_DAYS),
+      payment: null,
+      createdAt: this.at,
+      updatedAt: this.at,
+    };
+    return { app, role, sealedFiles: new Map() };
+  }
+}
+
+/** The certificate an `application.completed` describes: the test PDF, as if the business-locale center had issued it. */
+function issuedCertificate(test: TestApplication, issuedBy: string, at: Date): DocumentRecord {
+  return {
+    id: randomBytes(10).toString('hex'),
+    applicationId: test.app.id,
+    centerCode: issuedBy,
+    name: `${TYPE_LABELS[test.app.type]}.pdf`,
+    contentType: 'application/pdf',
+    sha256: sha256(TEST_PDF),
+    size: TEST_PDF.length,
+    storageKey: '',
+    at,
+  };
+}
+
+/** 2xx, or 409 for an application the center already has: what the platform counts as delivered. */
+const isAccepted = (outcome: PostOutcome) => outcome.kind === 'answered' && ((outcome.status >= 200 && outcome.status < 300) || outcome.status === 409);
+const answerText = (outcome: PostOutcome) => (outcome.kind === 'answered' ? `HTTP ${outcome.status}` : `未能送达（${outcome.error}）`);
+
+/** Why a correctly signed delivery was not taken, and what to look at. */
+function refusalHint(outcome: PostOutcome): string {
+  if (outcome.kind === 'failed') return `未能送达：${outcome.error}`;
+  const { status } = outcome;
+  const said = `中心答复 HTTP ${status}，应为 2xx（已有的申请可答 409）`;
+  if (status === 401 || status === 403) return `${said}：签名正确的推送被拒绝，请核对密钥、按原始请求体计算签名、校准服务器时钟（第 3 节）`;
+  if (status >= 300 && status < 400) return `${said}：平台不跟随重定向，请登记最终的接口地址（第 2 节）`;
+  if (status === 400 || status === 422) return `${said}：请对照第 4 节核对字段，不认识的字段和事件类型应忽略并答复 2xx（第 6 节）`;
+  if (status === 404) return `${said}：接口地址不对，或中心不认识推送中的中心代码`;
+  return said;
+}
+
+/** Each callback once: a retry of one callback keeps its webhook-id. */
+function distinct(callbacks: readonly ReceivedCallback[]): ReceivedCallback[] {
+  const seen = new Set<string>();
+  return callbacks.filter((c) => {
+    if (seen.has(c.webhookId)) return false;
+    seen.add(c.webhookId);
+    return true;
+  });
+}
+
+/**
+ * What is wrong with an application's callbacks, in order: unsigned or off the contract, a status this type
+ * does not have, a change the platform's state machine refuses (it would answer 422), and a purchase-locale
+ * center calling back after `verified` (the application is the deposit-locale center's then: 404).
+ */
+function callbackProblems(test: TestApplication, callbacks: readonly ReceivedCallback[]): string[] {
+  const problems: string[] = [];
+  let state: TypedState = { type: test.app.type, status: 'delivered', platformCode: null };
+  for (const c of distinct(callbacks)) {
+    const named = `回调 ${c.status || '（无 status）'}（webhook-id ${c.webhookId || '无'}）`;
+    // refused by the platform (401, 400), so the application stays where it was
+    if (!c.signatureValid) {
+      problems.push(`${named}签名校验未通过：${c.problems.join('；')}`);
+      continue;
+    }
+    if (c.problems.length > 0) {
+      problems.push(`${named}不符合回调约定（第 5.1 节）：${c.problems.join('；')}`);
+      continue;
+    }
+    if (test.role === 'purchase' && state.status === 'verified') {
+      problems.push(`${named}：购房核验通过（verified）后申请已转交缴存地中心，购房地中心不再回调（平台答复 404，第 4.7 节）`);
+      continue;
+    }
+    const move = centerMove(test.app.type, c.status);
+    if (!move) {
+      problems.push(`${named}：不是${TYPE_LABELS[test.app.type]}的状态，应为${test.app.type === 'transfer' ? '第 5.2 节的状态代码' : '第 5.3 节的办理状态'}`);
+      continue;
+    }
+    const moved = applyMove(state, move);
+    if (moved.ok) state = { ...state, ...moved.next };
+    else if (!moved.unchanged) problems.push(`${named}：${moved.reason}（平台答复 422，第 5.2、5.3 节）`);
+  }
+  return problems;
+}
+
+/** A repeat is answered again but done once: statuses reported under more than one webhook-id. */
+function repeatedStatuses(callbacks: readonly ReceivedCallback[]): string[] {
+  const counts = new Map<string, number>();
+  for (const c of distinct(callbacks)) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 1).map(([status, n]) => `${status} 报了 ${n} 次`);
+}
+
+/** 401 or 403: a delivery the center must not take. */
+const refused = (outcome: PostOutcome) => outcome.kind === 'answered' && (outcome.status === 401 || outcome.status === 403);
+
+function refusedDetail(outcome: PostOutcome, whenTaken: string): string {
+  if (outcome.kind === 'failed') return `未能送达（${outcome.error}），无从判断`;
+  if (refused(outcome)) return `答复 HTTP ${outcome.status}，已拒绝`;
+  if (outcome.status >= 200 && outcome.status < 300) return `中心答复 HTTP ${outcome.status}，${whenTaken}`;
+  return `中心答复 HTTP ${outcome.status}，应为 401（或 403）：请先校验签名和时间戳，再处理请求体`;
+}
+
+const statusList = (callbacks: readonly ReceivedCallback[]) => distinct(callbacks).map((c) => c.status || '（无 status）').join('、');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs every check against the center's endpoint; never throws for what the center does, only reports it. */
+export async function runConformance(target: ConformanceTarget, options: ConformanceOptions): Promise<ConformanceReport> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const callbackBase = options.inbox.callbackBase.replace(/\/+$/, '');
+  const callbackUrl = `${callbackBase}/callbacks/${target.centerCode}`;
+  const tests = new TestApplications(target.centerCode, now());
+  const checks: ConformanceCheck[] = [];
+  const check = (id: string, name: string, passed: boolean, detail: string) => void checks.push({ id, name, passed, detail });
+
+  /** The body the relay would build for this record, with the documents and opened attachments it would load. */
+  const bodyOf = (test: TestApplication, record: OutboxRecord, documents: DocumentRecord[] = []) =>
+    deliveryBody(record, test.app, tests.keyring, callbackBase, documents, record.type === 'application.submitted' ? tests.openedFiles(test) : undefined);
+  const post = (body: string, webhookId: string, sign: { secret?: string; at?: Date } = {}) =>
+    options.outbound.postJson(target.url, body, signHeaders([sign.secret ?? target.secret], webhookId, sign.at ?? now(), body));
+  const deliver = async (test: TestApplication, type: OutboxType, documents?: DocumentRecord[]) => {
+    const record = tests.record(test, type, now());
+    return post(bodyOf(test, record, documents), record.id);
+  };
+
+  // (a) every kind of delivery, signed, answered 2xx (409 for an application already held)
+  const submitted: { test: TestApplication; outcome: PostOutcome }[] = [];
+  const submissions: [TestApplication, string][] = [
+    [tests.transfer(), `新申请：${TYPE_LABELS.transfer}（application.submitted，角色 transfer-in）`],
+    [tests.certificate('business'), `新申请：${TYPE_LABELS['certificate-loan-cleared']}（application.submitted，角色 business）`],
+    [tests.purchase(), `新申请：${TYPE_LABELS['purchase-withdrawal']}（application.submitted，角色 purchase，附 PDF 和 JPEG 附件）`],
+    [tests.serviceRequest(), `新申请：${TYPE_LABELS['service-request']}（application.submitted，角色 business）`],
+  ];
+  for (const [test, name] of submissions) {
+    const outcome = await deliver(test, 'application.submitted');
+    submitted.push({ test, outcome });
+    check(`delivery.submitted.${test.app.type}`, `推送${name}`, isAccepted(outcome), isAccepted(outcome) ? `${answerText(outcome)}，申请编号 ${test.app.id}` : refusalHint(outcome));
+  }
+
+  const copied = tests.certificate('accepting');
+  const copy = await deliver(copied, 'application.copy');
+  check('delivery.copy', '推送代收抄送（application.copy，角色 accepting）', isAccepted(copy), isAccepted(copy) ? `${answerText(copy)}，申请编号 ${copied.app.id}` : refusalHint(copy));
+
+  const withdrawnTest = tests.transfer();
+  const beforeWithdrawal = await deliver(withdrawnTest, 'application.submitted');
+  const withdrawal = await deliver(withdrawnTest, 'application.withdrawn');
+  check(
+    'delivery.withdrawn',
+    '推送撤销（application.withdrawn）',
+    isAccepted(withdrawal),
+    isAccepted(withdrawal)
+      ? `${answerText(withdrawal)}，申请编号 ${withdrawnTest.app.id}（其 application.submitted 答复 ${answerText(beforeWithdrawal)}）`
+      : refusalHint(withdrawal),
+  );
+
+  const completion = await deliver(copied, 'application.completed', [issuedCertificate(copied, peerOf(target.centerCode), now())]);
+  check(
+    'delivery.completed',
+    '推送办结通知（application.completed，附证明文件说明）',
+    isAccepted(completion),
+    isAccepted(completion) ? `${answerText(completion)}，申请编号 ${copied.app.id}` : refusalHint(completion),
+  );
+
+  // (b) what must be refused: a signature by another secret, a timestamp older than the 5 minutes tolerated
+  const forged = tests.serviceRequest();
+  const forgedRecord = tests.record(forged, 'application.submitted', now());
+  const badSignature = await post(bodyOf(forged, forgedRecord), forgedRecord.id, { secret: newSecret() });
+  check('refuse.bad-signature', '拒绝签名错误的推送（用另一个密钥签名）', refused(badSignature), refusedDetail(badSignature, '未校验签名：请按第 3.2 节校验 webhook-signature，不符时答复 401'));
+
+  const stale = tests.serviceRequest();
+  const staleRecord = tests.record(stale, 'application.submitted', now());
+  const staleAt = new Date(now().getTime() - STALE_BY_MS);
+  const staleAnswer = await post(bodyOf(stale, staleRecord), staleRecord.id, { at: staleAt });
+  check(
+    'refuse.stale-timestamp',
+    `拒绝时间戳过期的推送（webhook-timestamp 早于当前 ${STALE_BY_MS / 60_000} 分钟，签名正确）`,
+    refused(staleAnswer),
+    refusedDetail(staleAnswer, '未检查时间戳：与本机时间相差超过 5 分钟的推送应答复 401（第 2 节、第 3.2 节）'),
+  );
+
+  // (c) the same delivery twice (same webhook-id and body, signed afresh as a retry is): answered both times, done once
+  const repeated = tests.transfer();
+  const repeatedRecord = tests.record(repeated, 'application.submitted', now());
+  const repeatedBody = bodyOf(repeated, repeatedRecord);
+  const repeatAnswers = [await post(repeatedBody, repeatedRecord.id), await post(repeatedBody, repeatedRecord.id)];
+
+  // (d) the callbacks: waited for until every accepted application has one (and the repeated one has moved on), or the time is up
+  const awaited = [...submitted.filter((s) => isAccepted(s.outcome)).map((s) => s.test), ...(repeatAnswers.every(isAccepted) ? [repeated] : [])];
+  const waitMs = options.callbackWaitMs ?? CALLBACK_WAIT_MS;
+  const callbacks = await waitForCallbacks(options.inbox, awaited, repeated.app.id, waitMs);
+  const of = (test: TestApplication) => callbacks.get(test.app.id) ?? [];
+
+  const repeatCallbacks = of(repeated);
+  const twice = repeatedStatuses(repeatCallbacks);
+  const repeatAnswered = repeatAnswers.map(answerText).join('、');
+  check(
+    'repeat.same-webhook-id',
+    '同一条推送重复送达（webhook-id 与请求体相同）只办理一次',
+    repeatAnswers.every(isAccepted) && repeatCallbacks.length > 0 && twice.length === 0,
+    !repeatAnswers.every(isAccepted)
+      ? `两次推送答复 ${repeatAnswered}，应都为 2xx（或 409）：重复的 webhook-id 应直接答复 2xx，不要重复办理（第 6 节）`
+      : repeatCallbacks.length === 0
+        ? `两次推送答复 ${repeatAnswered}，但 ${waitMs / 1000} 秒内未收到该申请（${repeated.app.id}）的回调，无法确认只办理了一次`
+        : twice.length > 0
+          ? `两次推送答复 ${repeatAnswered}，但回调中 ${twice.join('，')}：重复的推送被当作新申请又办理了一次（第 6 节）`
+          : `两次推送答复 ${repeatAnswered}，回调 ${statusList(repeatCallbacks)} 各一次`,
+  );
+
+  for (const { test, outcome } of submitted) {
+    const got = of(test);
+    const problems = callbackProblems(test, got);
+    const name = `回调：${TYPE_LABELS[test.app.type]}（签名有效、符合回调约定、状态变化合法）`;
+    const id = `callbacks.${test.app.type}`;
+    if (!isAccepted(outcome)) check(id, name, false, `该申请的推送未被接受（${answerText(outcome)}），无从检查回调`);
+    else if (got.length === 0) {
+      check(id, name, false, `${waitMs / 1000} 秒内未收到申请 ${test.app.id} 的回调：收到 application.submitted 后请回调首个状态，回调地址为推送中的 callbackUrl（${callbackUrl}）`);
+    } else check(id, name, problems.length === 0, problems.length === 0 ? `收到回调 ${statusList(got)}，签名有效，符合约定` : problems.join('；'));
+  }
+
+  return { passed: checks.every((c) => c.passed), checks, startedAt, finishedAt: now().toISOString() };
+}
+
+/**
+ * Polls the inbox until every awaited application has a callback and the repeated one (a transfer) has reported
+ * a second status or a final one, so that a second run of the same work would have shown by then; or until `waitMs`.
+ */
+async function waitForCallbacks(inbox: CallbackInbox, awaited: readonly TestApplication[], repeatedId: string, waitMs: number): Promise<Map<string, ReceivedCallback[]>> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const got = new Map(await Promise.all(awaited.map(async (t) => [t.app.id, await inbox.received(t.app.id)] as const)));
+    const repeatedStatuses = new Set((got.get(repeatedId) ?? []).map((c) => c.status));
+    const repeatSettled = !got.has(repeatedId) || repeatedStatuses.size > 1 || [...repeatedStatuses].some((s) => isTransferCode(s) && isFinal(TRANSFER_CODES[s].status));
+    if ((awaited.every((t) => (got.get(t.app.id) ?? []).length > 0) && repeatSettled) || Date.now() >= until) return got;
+    await sleep(Math.min(POLL_MS, Math.max(0, until - Date.now())));
+  }
+}

@@ -1,0 +1,59 @@
+import Fastify from 'fastify';
+import { readCallback, type CallbackInbox, type ReceivedCallback } from '../cloudfunctions/_lib/centers/conformance';
+import { DOCUMENT_MAX_BYTES, DOCUMENTS_MAX } from '../src/core/center-api';
+import { fail, ok } from '../src/core/errors';
+
+/**
+ * The callback inbox of `npm run center:conformance`: stands in for the platform's callback endpoint
+ * (POST /callbacks/<centerCode>) during a run, answering as the platform does (docs/center-api.md 5.4: 401 for a
+ * bad signature or stale timestamp, 400 for a body off the contract, 200 `changed: false` for a repeated
+ * webhook-id, else 200 `changed: true`) and keeping every callback, refused ones too, for the suite to read.
+ */
+export interface InboxServer extends CallbackInbox {
+  /** Where it listens, e.g. http://127.0.0.1:54321. */
+  address: string;
+  close(): Promise<void>;
+}
+
+export interface InboxOptions {
+  /** The center's whsec_ secret, which its callbacks are signed with. */
+  secret: string;
+  /** The one center whose callbacks it takes; any other code answers 404. */
+  centerCode: string;
+  /** Default 127.0.0.1 and a free port. */
+  host?: string;
+  port?: number;
+  /** The public origin the center reaches this inbox at (behind a proxy or tunnel); its own address unless given. */
+  callbackBase?: string;
+}
+
+/** Up to five documents of 10 MB each as base64, and the rest of the body. */
+const CALLBACK_BODY_LIMIT = DOCUMENTS_MAX * Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4 + 1024 * 1024;
+
+export async function startCallbackInbox(options: InboxOptions): Promise<InboxServer> {
+  const byApplication = new Map<string, ReceivedCallback[]>();
+  const applied = new Set<string>(); // webhook-ids taken
+  const app = Fastify({ forceCloseConnections: true });
+  app.removeAllContentTypeParsers();
+  // the signature is over the exact bytes sent
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.post<{ Params: { centerCode: string }; Body: string | undefined }>('/callbacks/:centerCode', { bodyLimit: CALLBACK_BODY_LIMIT }, async (request, reply) => {
+    if (request.params.centerCode !== options.centerCode) return reply.code(404).send(fail('CENTER_NOT_FOUND', `本次联调测试只接收中心 ${options.centerCode} 的回调`));
+    const { applicationId, callback } = readCallback(options.secret, request.body ?? '', request.headers, new Date());
+    if (applicationId) byApplication.set(applicationId, [...(byApplication.get(applicationId) ?? []), callback]);
+    if (!callback.signatureValid) return reply.code(401).send(fail('BAD_SIGNATURE', callback.problems[0]));
+    if (callback.problems.length > 0) return reply.code(400).send(fail('VALIDATION_FAILED', callback.problems.join('；')));
+    const repeat = applied.has(callback.webhookId);
+    applied.add(callback.webhookId);
+    return reply.send(ok({ changed: !repeat }));
+  });
+
+  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  return {
+    address,
+    callbackBase: (options.callbackBase ?? address).replace(/\/+$/, ''),
+    received: async (applicationId) => [...(byApplication.get(applicationId) ?? [])],
+    close: () => app.close(),
+  };
+}
