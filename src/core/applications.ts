@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DOCUMENT_MAX_BYTES } from './center-api';
+import { ChangeIdSchema } from './center-portal';
 import { CenterCodeSchema, CenterCounterSchema, ITEM_ROUTES } from './centers';
 import { AMOUNT_MAX, decimal2, pastDate, PaymentSchema, type Payment } from './money';
 
@@ -561,6 +562,17 @@ export interface WorkbenchView extends ApplicationView {
   canReject: boolean;
 }
 
+/**
+ * The move a center's reported `status` stands for (callback or conformance check): a platform code for
+ * transfers, a status or the reject move otherwise; undefined when the type has no such status.
+ */
+export function centerMove(type: ApplicationType, status: string, payment?: Payment): Move | undefined {
+  if (type === 'transfer') return isTransferCode(status) ? { by: 'center', kind: 'code', code: status } : undefined;
+  if (status === 'rejected') return { by: 'center', kind: 'reject' };
+  if (status === 'verified' && type !== 'purchase-withdrawal') return undefined;
+  return isCenterStatus(status) ? { by: 'center', kind: 'status', status, payment } : undefined;
+}
+
 /** Transfers move by platform codes, every other type by statuses; a move of the other kind is refused. */
 export function moveFitsType(type: ApplicationType, move: Move): boolean {
   if (move.kind === 'code') return type === 'transfer';
@@ -581,7 +593,7 @@ export function nextCodes(state: TypedState): TransferCode[] {
   });
 }
 
-/** Supervisors point a center at its endpoint (the portal's registration flow comes with center onboarding). */
+/** Supervisors' actions on centers: endpoints, service halls and routes, staff invites, review of centers' changes, health. */
 export const AdminEventSchema = z.discriminatedUnion(
   'action',
   [
@@ -603,6 +615,20 @@ export const AdminEventSchema = z.discriminatedUnion(
       item: z.literal(SERVICE_REQUEST_ITEMS, { error: '办理事项应为 4（单位登记开户）、5（缴存信息变更）或 6（提前还清贷款）' }),
       route: z.enum(ITEM_ROUTES, { error: '办理方式应为 in-app（小程序内在线申请）或 counter（到服务大厅办理）' }),
     }),
+    // center onboarding (issue 6): an invite code that makes its first user staff of the center
+    z.object({ action: z.literal('inviteStaff'), centerCode: CenterCodeSchema }),
+    // the work orders of centers' links and endpoints
+    z.object({ action: z.literal('pendingChanges') }),
+    z
+      .object({
+        action: z.literal('reviewChange'),
+        id: ChangeIdSchema,
+        approve: z.boolean({ error: '请选择通过或不通过' }),
+        reason: reason('审核意见').optional(),
+      })
+      .refine((e) => e.approve || e.reason !== undefined, { path: ['reason'], message: '不通过时请写明理由' }),
+    z.object({ action: z.literal('centerHistory'), centerCode: CenterCodeSchema }),
+    z.object({ action: z.literal('linkHealth') }),
   ],
   { error: '不支持的操作' },
 );

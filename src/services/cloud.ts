@@ -3,7 +3,7 @@ import { fail, type Result } from '../core/errors';
 import { devOpenid } from './dev-identity';
 import { isWeapp } from './platform';
 
-export type FunctionName = 'centers' | 'identity' | 'session' | 'applications' | 'workbench' | 'admin';
+export type FunctionName = 'centers' | 'identity' | 'session' | 'applications' | 'workbench' | 'admin' | 'portal';
 
 const NETWORK_MESSAGE = '网络不太顺畅，请检查网络后重试';
 

@@ -6,6 +6,10 @@ import type {
   ApplicationEventRecord,
   ApplicationRecord,
   CenterEndpoint,
+  ChannelHealth,
+  HealthChannel,
+  LinkChange,
+  StaffInvite,
   CounterRequest,
   DeliveryAttempt,
   DocumentRecord,
@@ -16,7 +20,9 @@ import type {
   Transition,
   VerificationSession,
 } from '../../cloudfunctions/_lib/store/port';
+import type { ChangeTarget } from '../../src/core/center-portal';
 import type { Center } from '../../src/core/centers';
+import type { ItemId } from '../../src/core/items';
 
 /**
  * The CloudBase adapter against a local HTTP server that records what @cloudbase/node-sdk sends and answers
@@ -105,9 +111,28 @@ class FakeReplyError extends Error {
   }
 }
 
+/**
+ * What the fake keeps of an open transaction, to answer as CloudBase does when two touch one document: the
+ * version of each document it read, and how to undo its writes. A write to a document changed since the
+ * transaction read it, or written by another open transaction, is a write conflict: the transaction is
+ * rolled back and the write answered DATABASE_TRANSACTION_CONFLICT (the SDK's runTransaction then runs the
+ * callback again in a new transaction). Reads see other transactions' writes before they commit, which is
+ * looser than CloudBase; the conflict on the write still stops the reader from acting on them.
+ */
+interface OpenTransaction {
+  reads: Map<string, number>;
+  undo: (() => void)[];
+}
+
 class FakeCloudbase {
   readonly requests: SentRequest[] = [];
   readonly collections = new Map<string, Map<string, Obj>>();
+  /** Write conflicts answered, for tests that race. */
+  conflicts = 0;
+  private readonly versions = new Map<string, number>();
+  private readonly transactions = new Map<string, OpenTransaction>();
+  /** Documents written by a transaction still open, by the writer's id. */
+  private readonly writers = new Map<string, string>();
   /** The next request is answered with this error instead. */
   failNext: { code: string; message: string } | undefined;
   /** Runs after each request is answered, to change the documents between two requests of one call. */
@@ -130,6 +155,47 @@ class FakeCloudbase {
     this.collections.clear();
     this.failNext = undefined;
     this.afterAnswer = undefined;
+    this.conflicts = 0;
+    this.versions.clear();
+    this.transactions.clear();
+    this.writers.clear();
+  }
+
+  /** Before a write to one document: refuses it when it conflicts, else records how to undo it. */
+  private write(r: SentRequest, collection: string, id: string): void {
+    const key = `${collection}/${id}`;
+    const txId = typeof r.body.transactionId === 'string' ? r.body.transactionId : undefined;
+    const tx = txId === undefined ? undefined : this.transactions.get(txId);
+    if (txId !== undefined && tx) {
+      const read = tx.reads.get(key);
+      const writer = this.writers.get(key);
+      if ((read !== undefined && read !== (this.versions.get(key) ?? 0)) || (writer !== undefined && writer !== txId)) {
+        this.endTransaction(txId, true);
+        this.conflicts += 1;
+        throw new FakeReplyError('DATABASE_TRANSACTION_CONFLICT', `write conflict on ${key}`);
+      }
+      const docs = this.collection(collection);
+      const before = docs.get(id);
+      tx.undo.push(() => (before ? docs.set(id, before) : docs.delete(id)));
+      this.writers.set(key, txId);
+    }
+    this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
+  }
+
+  /** Commits or rolls back a transaction: it no longer holds its documents. */
+  private endTransaction(txId: string, rollback: boolean): void {
+    const tx = this.transactions.get(txId);
+    if (!tx) return;
+    if (rollback) for (const undo of [...tx.undo].reverse()) undo();
+    for (const [key, writer] of [...this.writers]) if (writer === txId) this.writers.delete(key);
+    this.transactions.delete(txId);
+  }
+
+  /** A read of one document inside a transaction: the version it saw. */
+  private read(r: SentRequest, collection: string, id: string): void {
+    const tx = typeof r.body.transactionId === 'string' ? this.transactions.get(r.body.transactionId) : undefined;
+    const key = `${collection}/${id}`;
+    if (tx && !tx.reads.has(key)) tx.reads.set(key, this.versions.get(key) ?? 0);
   }
 
   collection(name: string): Map<string, Obj> {
@@ -189,6 +255,7 @@ class FakeCloudbase {
     };
     switch (r.action) {
       case 'database.getDocument': {
+        if (r.body.queryType === 'DOC') this.read(r, r.collection ?? '', idOf());
         let found = [...docs().values()].filter((d) => matches(d, r.query));
         if (isObj(r.order)) {
           const order = Object.entries(r.order);
@@ -216,34 +283,55 @@ class FakeCloudbase {
         const added = (r.data as Obj[]).map((d) => {
           const id = typeof d._id === 'string' ? d._id : `auto-${++this.seq}`;
           if (docs().has(id)) throw new FakeReplyError('DATABASE_DUPLICATE_WRITE', `duplicate _id ${id}`);
+          this.write(r, r.collection ?? '', id);
           docs().set(id, { ...d, _id: id });
           return id;
         });
         return { data: { insertedIds: added } };
       }
       case 'database.modifyDocument': {
+        const data = r.data as Obj;
+        const update = (existing: Obj): Obj => {
+          const next: Obj = { ...existing };
+          for (const [op, fields] of Object.entries(data)) {
+            if (!isObj(fields)) throw new Error(`update operator ${op} without fields`);
+            for (const [key, value] of Object.entries(fields)) {
+              if (op === '$set') next[key] = value;
+              else if (op === '$addToSet' || op === '$push') {
+                const list = Array.isArray(next[key]) ? [...(next[key] as unknown[])] : [];
+                if (op === '$push' || !list.some((x) => same(x, value))) list.push(value);
+                next[key] = list;
+              } else throw new Error(`update operator ${op} not supported`);
+            }
+          }
+          return next;
+        };
+        if (r.body.queryType === 'WHERE') {
+          // update by query (merge): every match, as where().update() sends it (multi unless told)
+          if (r.body.merge !== true) throw new Error('expected a merging update by query');
+          const found = [...docs().values()].filter((d) => matches(d, r.query));
+          let updated = 0;
+          for (const existing of r.body.multi === false ? found.slice(0, 1) : found) {
+            const next = update(existing);
+            if (same(next, existing)) continue;
+            this.write(r, r.collection ?? '', String(existing._id));
+            docs().set(String(existing._id), next);
+            updated += 1;
+          }
+          return { data: { updated } };
+        }
         const id = idOf();
         const existing = docs().get(id);
-        const data = r.data as Obj;
         if (r.body.merge === false) {
           // set: replace the document, creating it when upsert is on
           if (!existing && r.body.upsert !== true) return { data: { updated: 0 } };
+          this.write(r, r.collection ?? '', id);
           docs().set(id, { ...data, _id: id });
           return { data: existing ? { updated: 1 } : { updated: 0, upsert_id: id } };
         }
         if (!existing) return { data: { updated: 0 } };
-        const next: Obj = { ...existing };
-        for (const [op, fields] of Object.entries(data)) {
-          if (!isObj(fields)) throw new Error(`update operator ${op} without fields`);
-          for (const [key, value] of Object.entries(fields)) {
-            if (op === '$set') next[key] = value;
-            else if (op === '$addToSet' || op === '$push') {
-              const list = Array.isArray(next[key]) ? [...(next[key] as unknown[])] : [];
-              if (op === '$push' || !list.some((x) => same(x, value))) list.push(value);
-              next[key] = list;
-            } else throw new Error(`update operator ${op} not supported`);
-          }
-        }
+        const next = update(existing);
+        this.write(r, r.collection ?? '', id);
         docs().set(id, next);
         return { data: { updated: same(next, existing) ? 0 : 1 } };
       }
@@ -252,16 +340,26 @@ class FakeCloudbase {
           // remove by query: every match (multi, the SDK's default for where().remove()) or the first
           const found = [...docs().values()].filter((d) => matches(d, r.query));
           const gone = r.body.multi === false ? found.slice(0, 1) : found;
-          for (const d of gone) docs().delete(String(d._id));
+          for (const d of gone) {
+            this.write(r, r.collection ?? '', String(d._id));
+            docs().delete(String(d._id));
+          }
           return { data: { deleted: gone.length } };
         }
-        const deleted = docs().delete(idOf()) ? 1 : 0;
-        return { data: { deleted } };
+        const id = idOf();
+        if (!docs().has(id)) return { data: { deleted: 0 } };
+        this.write(r, r.collection ?? '', id);
+        docs().delete(id);
+        return { data: { deleted: 1 } };
       }
-      case 'database.startTransaction':
-        return { transactionId: `tx-${++this.seq}` };
+      case 'database.startTransaction': {
+        const transactionId = `tx-${++this.seq}`;
+        this.transactions.set(transactionId, { reads: new Map(), undo: [] });
+        return { transactionId };
+      }
       case 'database.commitTransaction':
       case 'database.abortTransaction':
+        if (typeof r.body.transactionId === 'string') this.endTransaction(r.body.transactionId, r.action === 'database.abortTransaction');
         return {};
       default:
         throw new Error(`action ${r.action} not supported`);
@@ -1672,5 +1770,335 @@ describe('ratings', () => {
   it('satisfaction rejects a stored score outside 1 to 5', async () => {
     fake.seed('ratings', 'a-1', { ...storedRating(rating('a-1')), score: 6 });
     await expect(store.ratings.satisfaction()).rejects.toThrow(/ratings: field score of a-1 is 6/);
+  });
+});
+
+describe('links and endpoints for the daily check', () => {
+  it('links.listAll pages every link document by id and answers each with its center', async () => {
+    await store.links.put('321000', { item: 3, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/retire/index', healthy: true });
+    await store.links.put('110000', { item: 1, kind: 'web', url: 'https://gjj.example.cn/1', healthy: false });
+    await store.links.put('321000', { item: 5, kind: 'counter' });
+    fake.requests.length = 0;
+    await expect(store.links.listAll()).resolves.toEqual([
+      { centerCode: '110000', link: { item: 1, kind: 'web', url: 'https://gjj.example.cn/1', healthy: false } },
+      { centerCode: '321000', link: { item: 3, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/retire/index', healthy: true } },
+      { centerCode: '321000', link: { item: 5, kind: 'counter' } },
+    ]);
+    expect(fake.sent('getDocument', 'links')).toMatchObject([{ order: { _id: 1 }, body: { limit: 1000 } }]);
+  });
+
+  it('endpoints.list pages every endpoint by center code', async () => {
+    const endpoint = (centerCode: string): CenterEndpoint => ({ centerCode, mode: 'api', url: `https://${centerCode}.example.cn/hooks`, secretsSealed: ['k1.s'], updatedAt: T0 });
+    await store.endpoints.put(endpoint('321000'));
+    await store.endpoints.put(endpoint('110000'));
+    fake.requests.length = 0;
+    await expect(store.endpoints.list()).resolves.toEqual([endpoint('110000'), endpoint('321000')]);
+    expect(fake.sent('getDocument', 'endpoints')).toMatchObject([{ order: { _id: 1 }, body: { limit: 1000 } }]);
+  });
+
+  it('endpoints.rotateSecret keeps the new secret and the one before, in a single-document transaction; a center without an endpoint gets a manual one', async () => {
+    await expect(store.endpoints.rotateSecret('321000', 'k1.s1', T0)).resolves.toBe(1);
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'endpoints', '321000'],
+      ['modifyDocument', 'endpoints', '321000'],
+      ['commitTransaction', null, null],
+    ]);
+    await expect(store.endpoints.get('321000')).resolves.toEqual({ centerCode: '321000', mode: 'manual', url: null, secretsSealed: ['k1.s1'], updatedAt: T0 });
+    await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['k1.s1'], updatedAt: T0 });
+    fake.requests.length = 0;
+
+    await expect(store.endpoints.rotateSecret('321000', 'k1.s2', minutes(1))).resolves.toBe(2);
+    expectOneDocumentTransaction();
+    expect(fake.sent('modifyDocument', 'endpoints')[0]?.data).toEqual({ $set: { secretsSealed: ['k1.s2', 'k1.s1'], updatedAt: ejsonDate(minutes(1)) } });
+    await expect(store.endpoints.rotateSecret('321000', 'k1.s3', minutes(2))).resolves.toBe(2);
+    await expect(store.endpoints.get('321000')).resolves.toEqual({ centerCode: '321000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['k1.s3', 'k1.s2'], updatedAt: minutes(2) });
+  });
+});
+
+describe('staffInvites', () => {
+  const invite = (code: string, overrides: Partial<StaffInvite> = {}): StaffInvite => ({
+    code,
+    centerCode: '321000',
+    createdBy: 'o-sup',
+    createdAt: T0,
+    expiresAt: minutes(7 * 24 * 60),
+    usedBy: null,
+    usedAt: null,
+    ...overrides,
+  });
+  const storedInvite = (i: StaffInvite): Obj => ({ _id: i.code, ...i, createdAt: ejsonDate(i.createdAt), expiresAt: ejsonDate(i.expiresAt), usedAt: i.usedAt && ejsonDate(i.usedAt) });
+
+  it('create adds the invite with the code as its id, refuses a code taken, and get maps it back', async () => {
+    await store.staffInvites.create(invite('ABCD2345'));
+    expect(fake.sent('insertDocument', 'staffInvites')[0]?.data).toEqual([storedInvite(invite('ABCD2345'))]);
+    await expect(store.staffInvites.create(invite('ABCD2345', { centerCode: '110000' }))).rejects.toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' });
+    await expect(store.staffInvites.get('ABCD2345')).resolves.toEqual(invite('ABCD2345'));
+    await expect(store.staffInvites.get('NOPE2345')).resolves.toBeUndefined();
+  });
+
+  it('redeem marks the invite used and grants the role in one transaction over the invite and the person’s roles', async () => {
+    fake.seed('staffInvites', 'ABCD2345', storedInvite(invite('ABCD2345')));
+    fake.seed('roles', 'o-1', { grants: [{ role: 'tester' }] });
+    await expect(store.staffInvites.redeem('ABCD2345', 'o-1', minutes(1))).resolves.toEqual({ kind: 'joined', centerCode: '321000' });
+    expectOneTransaction();
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'staffInvites', 'ABCD2345'],
+      ['getDocument', 'roles', 'o-1'],
+      ['modifyDocument', 'staffInvites', 'ABCD2345'],
+      ['modifyDocument', 'roles', 'o-1'],
+      ['commitTransaction', null, null],
+    ]);
+    expect(fake.sent('modifyDocument', 'staffInvites')[0]?.data).toEqual({ $set: { usedBy: 'o-1', usedAt: ejsonDate(minutes(1)) } });
+    await expect(store.roles.rolesOf('o-1')).resolves.toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester' }]);
+    await expect(store.staffInvites.get('ABCD2345')).resolves.toEqual(invite('ABCD2345', { usedBy: 'o-1', usedAt: minutes(1) }));
+  });
+
+  it('redeem refuses an unknown, used or expired invite, and a person who is staff already, writing nothing', async () => {
+    fake.seed('staffInvites', 'USED2345', storedInvite(invite('USED2345', { usedBy: 'o-0', usedAt: T0 })));
+    fake.seed('staffInvites', 'OLDX2345', storedInvite(invite('OLDX2345')));
+    fake.seed('staffInvites', 'FREE2345', storedInvite(invite('FREE2345')));
+    fake.seed('roles', 'o-staff', { grants: [{ role: 'center-staff', centerCode: '110000' }] });
+    const before = snapshot();
+    await expect(store.staffInvites.redeem('NOPE2345', 'o-1', T0)).resolves.toEqual({ kind: 'unknown' });
+    await expect(store.staffInvites.redeem('USED2345', 'o-1', T0)).resolves.toEqual({ kind: 'used' });
+    await expect(store.staffInvites.redeem('OLDX2345', 'o-1', minutes(7 * 24 * 60))).resolves.toEqual({ kind: 'expired' });
+    await expect(store.staffInvites.redeem('FREE2345', 'o-staff', T0)).resolves.toEqual({ kind: 'already-staff', centerCode: '110000' });
+    expect(writes()).toHaveLength(0);
+    expect(snapshot()).toBe(before);
+  });
+
+  it('of two redemptions of one invite racing, one wins and the other, run again after its write conflict, finds it used', async () => {
+    fake.seed('staffInvites', 'RACE2345', storedInvite(invite('RACE2345')));
+    const outcomes = await Promise.all([store.staffInvites.redeem('RACE2345', 'o-a', T0), store.staffInvites.redeem('RACE2345', 'o-b', T0)]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['joined', 'used']);
+    expect(fake.conflicts).toBeGreaterThan(0);
+    const roles = [...(await store.roles.rolesOf('o-a')), ...(await store.roles.rolesOf('o-b'))];
+    expect(roles).toEqual([{ role: 'center-staff', centerCode: '321000' }]);
+  });
+
+  it('of one person’s two invites redeemed at once, one makes them staff and the other stays unused', async () => {
+    fake.seed('staffInvites', 'ONEA2345', storedInvite(invite('ONEA2345')));
+    fake.seed('staffInvites', 'ONEB2345', storedInvite(invite('ONEB2345', { centerCode: '110000' })));
+    const outcomes = await Promise.all([store.staffInvites.redeem('ONEA2345', 'o-c', T0), store.staffInvites.redeem('ONEB2345', 'o-c', T0)]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['already-staff', 'joined']);
+    await expect(store.roles.rolesOf('o-c')).resolves.toHaveLength(1);
+    const used = [await store.staffInvites.get('ONEA2345'), await store.staffInvites.get('ONEB2345')].filter((i) => i?.usedBy !== null);
+    expect(used).toHaveLength(1);
+  });
+});
+
+describe('linkChanges', () => {
+  const change = (id: string, target: ChangeTarget, overrides: Partial<LinkChange> = {}): LinkChange => ({
+    id,
+    centerCode: '321000',
+    target,
+    effectiveDate: '2026-04-29',
+    status: 'pending',
+    proposedBy: 'o-staff',
+    proposedAt: T0,
+    reviewedBy: null,
+    reviewedAt: null,
+    reason: null,
+    appliedAt: null,
+    previous: null,
+    heldReason: null,
+    heldAt: null,
+    ...overrides,
+  });
+  const web = (item: ItemId, url: string): ChangeTarget => ({ kind: 'link', item, link: { kind: 'web', url } });
+  const dates = (c: LinkChange): Obj => ({
+    proposedAt: ejsonDate(c.proposedAt),
+    reviewedAt: c.reviewedAt && ejsonDate(c.reviewedAt),
+    appliedAt: c.appliedAt && ejsonDate(c.appliedAt),
+    heldAt: c.heldAt && ejsonDate(c.heldAt),
+  });
+  const stored = (c: LinkChange): Obj => ({ _id: c.id, ...c, ...dates(c), targetKey: c.target.kind === 'link' ? `link:${c.target.item}` : 'endpoint' });
+  const approve = { approve: true, by: 'o-sup', at: minutes(1), reason: null };
+
+  it('create adds the work order with its target key, and get, listForCenter and listByStatus map it back in their orders', async () => {
+    const a = change('c-1', web(1, 'https://gjj.example.cn/1'));
+    const b = change('c-2', { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.example.cn/hooks' } }, { proposedAt: minutes(1) });
+    await store.linkChanges.create(a);
+    await store.linkChanges.create(b);
+    expect(fake.sent('insertDocument', 'linkChanges')[0]?.data).toEqual([stored(a)]);
+    await expect(store.linkChanges.get('c-1')).resolves.toEqual(a);
+    await expect(store.linkChanges.get('c-9')).resolves.toBeUndefined();
+    fake.requests.length = 0;
+    await expect(store.linkChanges.listForCenter('321000')).resolves.toEqual([b, a]);
+    expect(fake.sent('getDocument', 'linkChanges')).toMatchObject([{ query: { centerCode: '321000' }, order: { proposedAt: -1, _id: 1 } }]);
+    fake.requests.length = 0;
+    await expect(store.linkChanges.listByStatus('pending')).resolves.toEqual([a, b]);
+    expect(fake.sent('getDocument', 'linkChanges')).toMatchObject([{ query: { status: 'pending' }, order: { proposedAt: 1, _id: 1 } }]);
+  });
+
+  it('review approves in one transaction that names the change waiting for its target, superseding the one before', async () => {
+    const older = change('c-1', web(1, 'https://a.example.cn/1'), { status: 'approved', reviewedBy: 'o-sup', reviewedAt: T0 });
+    fake.seed('linkChanges', 'c-1', stored(older));
+    fake.seed('changeTargets', '321000:link:1', { approvedId: 'c-1' });
+    fake.seed('linkChanges', 'c-2', stored(change('c-2', web(1, 'https://b.example.cn/1'))));
+    await expect(store.linkChanges.review('c-2', approve)).resolves.toEqual({
+      kind: 'reviewed',
+      change: change('c-2', web(1, 'https://b.example.cn/1'), { status: 'approved', reviewedBy: 'o-sup', reviewedAt: minutes(1) }),
+      superseded: ['c-1'],
+    });
+    expectOneTransaction();
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'linkChanges', 'c-2'],
+      ['getDocument', 'changeTargets', '321000:link:1'],
+      ['getDocument', 'linkChanges', 'c-1'],
+      ['modifyDocument', 'linkChanges', 'c-1'],
+      ['modifyDocument', 'changeTargets', '321000:link:1'],
+      ['modifyDocument', 'linkChanges', 'c-2'],
+      ['commitTransaction', null, null],
+    ]);
+    await expect(store.linkChanges.get('c-1')).resolves.toMatchObject({ status: 'superseded' });
+    expect(fake.collection('changeTargets').get('321000:link:1')).toMatchObject({ approvedId: 'c-2' });
+  });
+
+  it('review rejects touching only the change, and a change no longer pending or unknown changes nothing', async () => {
+    fake.seed('linkChanges', 'c-1', stored(change('c-1', web(1, 'https://a.example.cn/1'))));
+    await expect(store.linkChanges.review('c-1', { approve: false, by: 'o-sup', at: minutes(1), reason: '链接打不开' })).resolves.toMatchObject({
+      kind: 'reviewed',
+      change: { status: 'rejected', reason: '链接打不开' },
+      superseded: [],
+    });
+    expectOneDocumentTransaction();
+    expect(fake.sent('modifyDocument', 'linkChanges')[0]?.data).toEqual({ $set: { status: 'rejected', reviewedBy: 'o-sup', reviewedAt: ejsonDate(minutes(1)), reason: '链接打不开' } });
+    fake.requests.length = 0;
+    await expect(store.linkChanges.review('c-1', approve)).resolves.toEqual({ kind: 'not-pending', status: 'rejected' });
+    await expect(store.linkChanges.review('c-9', approve)).resolves.toEqual({ kind: 'unknown' });
+    expect(writes()).toHaveLength(0);
+  });
+
+  it('apply switches the link, frees its target and records what it replaced, in one transaction', async () => {
+    fake.seed('links', '321000:1', { centerCode: '321000', item: 1, kind: 'web', url: 'https://old.example.cn/1', healthy: false, updatedAt: ejsonDate(T0) });
+    const c = change('c-1', web(1, 'https://new.example.cn/1'), { status: 'approved', reviewedBy: 'o-sup', reviewedAt: T0, heldReason: '无法解析', heldAt: T0 });
+    fake.seed('linkChanges', 'c-1', stored(c));
+    fake.seed('changeTargets', '321000:link:1', { approvedId: 'c-1' });
+    const live = { ...c, status: 'live' as const, appliedAt: minutes(5), previous: { kind: 'web' as const, url: 'https://old.example.cn/1' }, heldReason: null, heldAt: null };
+    await expect(store.linkChanges.apply('c-1', minutes(5))).resolves.toEqual(live);
+    expectOneTransaction();
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'linkChanges', 'c-1'],
+      ['getDocument', 'changeTargets', '321000:link:1'],
+      ['getDocument', 'links', '321000:1'],
+      ['modifyDocument', 'links', '321000:1'],
+      ['modifyDocument', 'changeTargets', '321000:link:1'],
+      ['modifyDocument', 'linkChanges', 'c-1'],
+      ['commitTransaction', null, null],
+    ]);
+    expect(fake.sent('modifyDocument', 'links')[0]).toMatchObject({ body: { merge: false }, data: { centerCode: '321000', item: 1, kind: 'web', url: 'https://new.example.cn/1', healthy: true } });
+    expect(fake.sent('modifyDocument', 'linkChanges')[0]?.data).toEqual({
+      $set: { status: 'live', appliedAt: ejsonDate(minutes(5)), previous: { kind: 'web', url: 'https://old.example.cn/1' }, heldReason: null, heldAt: null },
+    });
+    await expect(store.linkChanges.get('c-1')).resolves.toEqual(live);
+    expect(fake.collection('changeTargets').get('321000:link:1')).toMatchObject({ approvedId: null });
+    fake.requests.length = 0;
+    await expect(store.linkChanges.apply('c-1', minutes(6))).resolves.toBeUndefined();
+    expect(writes()).toHaveLength(0);
+  });
+
+  it('of two switches of one change racing, one applies it and the other finds it live', async () => {
+    fake.seed('linkChanges', 'c-1', stored(change('c-1', web(3, 'https://new.example.cn/3'), { status: 'approved' })));
+    fake.seed('changeTargets', '321000:link:3', { approvedId: 'c-1' });
+    const outcomes = await Promise.all([store.linkChanges.apply('c-1', minutes(5)), store.linkChanges.apply('c-1', minutes(5))]);
+    expect(outcomes.filter((o) => o !== undefined)).toHaveLength(1);
+    expect(fake.conflicts).toBeGreaterThan(0);
+    await expect(store.links.listForCenter('321000')).resolves.toEqual([{ item: 3, kind: 'web', url: 'https://new.example.cn/3', healthy: true }]);
+    await expect(store.linkChanges.get('c-1')).resolves.toMatchObject({ status: 'live', previous: null });
+  });
+
+  it('apply switches an endpoint’s mode and address only, keeping its secrets; hold records why a change waits', async () => {
+    fake.seed('endpoints', '321000', { centerCode: '321000', mode: 'manual', url: null, secretsSealed: ['k1.s1'], updatedAt: ejsonDate(T0) });
+    const c = change('c-1', { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.example.cn/hooks' } }, { status: 'approved' });
+    fake.seed('linkChanges', 'c-1', stored(c));
+    await expect(store.linkChanges.hold('c-1', '域名解析到内网地址', minutes(1))).resolves.toBe(true);
+    expectOneDocumentTransaction();
+    await expect(store.linkChanges.get('c-1')).resolves.toMatchObject({ heldReason: '域名解析到内网地址', heldAt: minutes(1) });
+    fake.requests.length = 0;
+    await expect(store.linkChanges.apply('c-1', minutes(5))).resolves.toMatchObject({ status: 'live', previous: { kind: 'manual' } });
+    expect(fake.sent('modifyDocument', 'endpoints')[0]?.data).toEqual({ $set: { mode: 'api', url: 'https://gjj.example.cn/hooks', updatedAt: ejsonDate(minutes(5)) } });
+    await expect(store.endpoints.get('321000')).resolves.toEqual({ centerCode: '321000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['k1.s1'], updatedAt: minutes(5) });
+    await expect(store.linkChanges.hold('c-1', 'x', minutes(6))).resolves.toBe(false);
+  });
+});
+
+describe('health', () => {
+  const finding = (channel: HealthChannel, url: string, healthy: boolean, overrides: Partial<ChannelHealth> = {}): ChannelHealth => ({
+    centerCode: '321000',
+    channel,
+    url,
+    consecutiveFailures: healthy ? 0 : 2,
+    healthy,
+    checkedAt: T0,
+    status: healthy ? 200 : null,
+    title: healthy ? '网上服务大厅' : null,
+    error: healthy ? null : '超时（10 秒未答复）',
+    ...overrides,
+  });
+
+  it('record sets each finding by center and channel and sets the health of a link only while it has the address checked', async () => {
+    fake.seed('links', '321000:1', { centerCode: '321000', item: 1, kind: 'web', url: 'https://gjj.example.cn/1', healthy: true, updatedAt: ejsonDate(T0) });
+    fake.seed('links', '321000:3', { centerCode: '321000', item: 3, kind: 'web', url: 'https://moved.example.cn/3', healthy: true, updatedAt: ejsonDate(T0) });
+    await store.health.record([finding('link:1', 'https://gjj.example.cn/1', false), finding('link:3', 'https://gjj.example.cn/3', false), finding('endpoint', 'https://gjj.example.cn/hooks', true)]);
+    expect(fake.sent('modifyDocument', 'channelHealth').map((w) => [w.query, w.body.merge])).toEqual(
+      expect.arrayContaining([
+        [{ _id: '321000:link:1' }, false],
+        [{ _id: '321000:link:3' }, false],
+        [{ _id: '321000:endpoint' }, false],
+      ]),
+    );
+    const linkUpdates = fake.sent('modifyDocument', 'links');
+    expect(linkUpdates.map((w) => [w.body.queryType, w.query, w.data])).toEqual(
+      expect.arrayContaining([
+        ['WHERE', { _id: '321000:1', kind: 'web', url: 'https://gjj.example.cn/1' }, { $set: { healthy: false } }],
+        ['WHERE', { _id: '321000:3', kind: 'web', url: 'https://gjj.example.cn/3' }, { $set: { healthy: false } }],
+      ]),
+    );
+    expect(linkUpdates).toHaveLength(2);
+    await expect(store.links.listForCenter('321000')).resolves.toEqual([
+      { item: 1, kind: 'web', url: 'https://gjj.example.cn/1', healthy: false },
+      { item: 3, kind: 'web', url: 'https://moved.example.cn/3', healthy: true },
+    ]);
+    await expect(store.health.listForCenter('321000')).resolves.toEqual([
+      finding('endpoint', 'https://gjj.example.cn/hooks', true),
+      finding('link:1', 'https://gjj.example.cn/1', false),
+      finding('link:3', 'https://gjj.example.cn/3', false),
+    ]);
+    fake.requests.length = 0;
+    await expect(store.health.listUnhealthy()).resolves.toEqual([finding('link:1', 'https://gjj.example.cn/1', false), finding('link:3', 'https://gjj.example.cn/3', false)]);
+    expect(fake.sent('getDocument', 'channelHealth')).toMatchObject([{ query: { healthy: false }, order: { _id: 1 } }]);
+    await expect(store.health.list()).resolves.toHaveLength(3);
+  });
+});
+
+describe('conformance runs and callbacks', () => {
+  it('start adds the run, finish sets its report whole, and latest asks for the newest run of the center', async () => {
+    const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt: T0, report: null };
+    await store.conformanceRuns.start(run);
+    expect(fake.sent('insertDocument', 'conformanceRuns')[0]?.data).toEqual([{ _id: 'run-1', ...run, startedAt: ejsonDate(T0) }]);
+    const report = { passed: false, checks: [{ id: 'refuse.bad-signature', name: '拒绝签名错误的推送', passed: false, detail: '中心答复 HTTP 200' }], startedAt: T0.toISOString(), finishedAt: minutes(1).toISOString() };
+    await store.conformanceRuns.finish('run-1', report);
+    expect(fake.sent('modifyDocument', 'conformanceRuns')[0]).toMatchObject({ query: { _id: 'run-1' }, data: { $set: { report } } });
+    fake.requests.length = 0;
+    await expect(store.conformanceRuns.latest('321000')).resolves.toEqual({ ...run, report });
+    expect(fake.sent('getDocument', 'conformanceRuns')).toMatchObject([{ query: { centerCode: '321000' }, order: { startedAt: -1, _id: -1 }, body: { limit: 1 } }]);
+    await expect(store.conformanceRuns.latest('110000')).resolves.toBeUndefined();
+  });
+
+  it('record keeps every callback of a test application with a seq, and listFor answers them in arrival order', async () => {
+    const callback = (webhookId: string, status: string) => ({ webhookId, status, at: T0.toISOString(), signatureValid: true, problems: [] });
+    await store.conformanceCallbacks.record('321000', 'conformanceapp1', callback('w1', '01'));
+    await store.conformanceCallbacks.record('321000', 'conformanceapp1', callback('w1', '01'));
+    await store.conformanceCallbacks.record('321000', 'conformanceapp1', callback('w2', '02'));
+    const [added] = fake.sent('insertDocument', 'conformanceCallbacks');
+    expect(added?.data).toEqual([{ centerCode: '321000', applicationId: 'conformanceapp1', webhookId: 'w1', status: '01', at: ejsonDate(T0), signatureValid: true, problems: [], seq: expect.any(String) }]);
+    fake.requests.length = 0;
+    await expect(store.conformanceCallbacks.listFor('321000', 'conformanceapp1')).resolves.toEqual([callback('w1', '01'), callback('w1', '01'), callback('w2', '02')]);
+    expect(fake.sent('getDocument', 'conformanceCallbacks')).toMatchObject([{ query: { centerCode: '321000', applicationId: 'conformanceapp1' }, order: { seq: 1 } }]);
   });
 });

@@ -3,7 +3,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Center } from '../../src/core/centers';
-import type { ApplicationEventRecord, ApplicationRecord, DeliveryAttempt, OutboxRecord, Store } from '../../cloudfunctions/_lib/store/port';
+import type { ChangeTarget } from '../../src/core/center-portal';
+import type { ItemId } from '../../src/core/items';
+import type {
+  ApplicationEventRecord,
+  ApplicationRecord,
+  ChannelHealth,
+  DeliveryAttempt,
+  HealthChannel,
+  LinkChange,
+  OutboxRecord,
+  StaffInvite,
+  Store,
+} from '../../cloudfunctions/_lib/store/port';
 import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 
@@ -394,6 +406,188 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://b.example.cn/x', secretsSealed: ['s2', 's1'], updatedAt: T });
       expect(await store.endpoints.get('321000')).toEqual({ centerCode: '321000', mode: 'api', url: 'https://b.example.cn/x', secretsSealed: ['s2', 's1'], updatedAt: T });
       expect(await store.endpoints.get('110000')).toBeUndefined();
+    });
+  });
+
+  describe('the center portal: invites, work orders, secrets, health, interface testing', () => {
+    const T = new Date('2026-11-20T02:00:00Z');
+    const later = (ms: number) => new Date(T.getTime() + ms);
+    const invite = (code: string, centerCode = '320100', overrides: Partial<StaffInvite> = {}): StaffInvite => ({
+      code, centerCode, createdBy: 'sup-1', createdAt: T, expiresAt: later(7 * 86_400_000), usedBy: null, usedAt: null, ...overrides,
+    });
+    let n = 0;
+    const change = (target: ChangeTarget, overrides: Partial<LinkChange> = {}): LinkChange => ({
+      id: `chg${String(++n).padStart(20, '0')}`, centerCode: '320100', target, effectiveDate: '2026-12-04', status: 'pending', proposedBy: 'staff-1',
+      proposedAt: later(n * 1000), reviewedBy: null, reviewedAt: null, reason: null, appliedAt: null, previous: null, heldReason: null, heldAt: null, ...overrides,
+    });
+    const web = (item: ItemId, url: string): ChangeTarget => ({ kind: 'link', item, link: { kind: 'web', url } });
+    const approve = { approve: true, by: 'sup-1', at: T, reason: null };
+
+    it('redeems an invite once, within its time, for a person not yet staff, granting the role in the same step', async () => {
+      await store.staffInvites.create(invite('INVITE22'));
+      await expect(store.staffInvites.create(invite('INVITE22', '110000'))).rejects.toThrow();
+      expect(await store.staffInvites.get('INVITE22')).toEqual(invite('INVITE22'));
+      expect(await store.staffInvites.redeem('NOSUCH22', 'p-1', T)).toEqual({ kind: 'unknown' });
+      expect(await store.staffInvites.redeem('INVITE22', 'p-1', T)).toEqual({ kind: 'joined', centerCode: '320100' });
+      expect(await store.staffInvites.get('INVITE22')).toEqual(invite('INVITE22', '320100', { usedBy: 'p-1', usedAt: T }));
+      expect(await store.roles.rolesOf('p-1')).toEqual([{ role: 'center-staff', centerCode: '320100' }]);
+      expect(await store.staffInvites.redeem('INVITE22', 'p-2', T)).toEqual({ kind: 'used' });
+
+      await store.staffInvites.create(invite('EXPIRED2', '110000'));
+      expect(await store.staffInvites.redeem('EXPIRED2', 'p-2', later(7 * 86_400_000))).toEqual({ kind: 'expired' });
+      // one person, one center: refused, and the invite stays for someone else
+      await store.staffInvites.create(invite('SECOND22', '110000'));
+      expect(await store.staffInvites.redeem('SECOND22', 'p-1', T)).toEqual({ kind: 'already-staff', centerCode: '320100' });
+      expect(await store.staffInvites.get('SECOND22')).toMatchObject({ usedBy: null });
+      expect(await store.roles.rolesOf('p-1')).toEqual([{ role: 'center-staff', centerCode: '320100' }]);
+      expect(await store.roles.rolesOf('p-2')).toEqual([]);
+    });
+
+    it('lets one of two racing redemptions of an invite win, and one of a person’s two racing invites', async () => {
+      await store.staffInvites.create(invite('RACEONE2'));
+      const outcomes = await Promise.all(['r-1', 'r-2', 'r-3', 'r-4'].map((openid) => store.staffInvites.redeem('RACEONE2', openid, T)));
+      expect(outcomes.filter((o) => o.kind === 'joined')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.kind === 'used')).toHaveLength(3);
+      const roles = await Promise.all(['r-1', 'r-2', 'r-3', 'r-4'].map((openid) => store.roles.rolesOf(openid)));
+      expect(roles.flat()).toEqual([{ role: 'center-staff', centerCode: '320100' }]);
+
+      await store.staffInvites.create(invite('RACEAAA2', '110000'));
+      await store.staffInvites.create(invite('RACEBBB2', '321000'));
+      const mine = await Promise.all([store.staffInvites.redeem('RACEAAA2', 'r-9', T), store.staffInvites.redeem('RACEBBB2', 'r-9', T)]);
+      expect(mine.map((o) => o.kind).sort()).toEqual(['already-staff', 'joined']);
+      expect(await store.roles.rolesOf('r-9')).toHaveLength(1);
+    });
+
+    it('keeps work orders, reviews a pending one once, and lets one approved change per target wait', async () => {
+      const a = change(web(1, 'https://a.example.cn/1'));
+      const b = change(web(1, 'https://b.example.cn/1'));
+      const other = change(web(3, 'https://c.example.cn/3'));
+      const rejected = change({ kind: 'endpoint', endpoint: { kind: 'manual' } });
+      for (const c of [a, b, other, rejected]) await store.linkChanges.create(c);
+      expect(await store.linkChanges.get(a.id)).toEqual(a);
+      expect((await store.linkChanges.listForCenter('320100')).map((c) => c.id)).toEqual([rejected.id, other.id, b.id, a.id]);
+      expect((await store.linkChanges.listByStatus('pending')).map((c) => c.id)).toEqual([a.id, b.id, other.id, rejected.id]);
+
+      expect(await store.linkChanges.review(a.id, approve)).toEqual({ kind: 'reviewed', change: { ...a, status: 'approved', reviewedBy: 'sup-1', reviewedAt: T }, superseded: [] });
+      expect(await store.linkChanges.review(a.id, { ...approve, approve: false, reason: '再看看' })).toEqual({ kind: 'not-pending', status: 'approved' });
+      expect(await store.linkChanges.review(other.id, approve)).toMatchObject({ kind: 'reviewed', superseded: [] });
+      expect(await store.linkChanges.review(rejected.id, { approve: false, by: 'sup-2', at: T, reason: '地址未备案' })).toMatchObject({
+        kind: 'reviewed',
+        change: { status: 'rejected', reviewedBy: 'sup-2', reason: '地址未备案' },
+      });
+      // the later approval for item 1 supersedes the one waiting; item 3's stays
+      expect(await store.linkChanges.review(b.id, approve)).toMatchObject({ kind: 'reviewed', superseded: [a.id] });
+      expect((await store.linkChanges.listByStatus('approved')).map((c) => c.id)).toEqual([b.id, other.id]);
+      expect((await store.linkChanges.get(a.id))?.status).toBe('superseded');
+      expect(await store.linkChanges.review('chg-none', approve)).toEqual({ kind: 'unknown' });
+    });
+
+    it('approves one of two changes of one target reviewed at once', async () => {
+      const racing = [change(web(5, 'https://x.example.cn/5')), change(web(5, 'https://y.example.cn/5')), change(web(5, 'https://z.example.cn/5'))];
+      for (const c of racing) await store.linkChanges.create(c);
+      await Promise.all(racing.map((c) => store.linkChanges.review(c.id, approve)));
+      const statuses = await Promise.all(racing.map(async (c) => (await store.linkChanges.get(c.id))?.status));
+      expect(statuses.filter((s) => s === 'approved')).toHaveLength(1);
+      expect(statuses.filter((s) => s === 'superseded')).toHaveLength(2);
+    });
+
+    it('switches an approved change once, even when switches race, recording what it replaced', async () => {
+      await store.links.put('110000', { item: 4, kind: 'web', url: 'https://old.example.cn/4', healthy: false });
+      const c = change(web(4, 'https://new.example.cn/4'), { centerCode: '110000' });
+      await store.linkChanges.create(c);
+      expect(await store.linkChanges.apply(c.id, T)).toBeUndefined(); // pending: not yet
+      await store.linkChanges.review(c.id, approve);
+      expect(await store.linkChanges.hold(c.id, '域名无法解析', T)).toBe(true);
+      expect(await store.linkChanges.get(c.id)).toMatchObject({ heldReason: '域名无法解析', heldAt: T });
+      const at = later(60_000);
+      const outcomes = await Promise.all(Array.from({ length: 5 }, () => store.linkChanges.apply(c.id, at)));
+      const applied = outcomes.filter((o) => o !== undefined);
+      expect(applied).toEqual([
+        { ...c, status: 'live', reviewedBy: 'sup-1', reviewedAt: T, appliedAt: at, previous: { kind: 'web', url: 'https://old.example.cn/4' }, heldReason: null, heldAt: null },
+      ]);
+      expect(await store.linkChanges.get(c.id)).toEqual(applied[0]);
+      expect(await store.links.listForCenter('110000')).toContainEqual({ item: 4, kind: 'web', url: 'https://new.example.cn/4', healthy: true });
+      expect(await store.linkChanges.hold(c.id, 'x', T)).toBe(false);
+      // a route before, nothing before
+      await store.links.put('110000', { item: 6, kind: 'counter' });
+      const mini = change({ kind: 'link', item: 6, link: { kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/repay/index' } }, { centerCode: '110000' });
+      const fresh = change(web(5, 'https://first.example.cn/5'), { centerCode: '110000' });
+      for (const x of [mini, fresh]) {
+        await store.linkChanges.create(x);
+        await store.linkChanges.review(x.id, approve);
+      }
+      expect(await store.linkChanges.apply(mini.id, at)).toMatchObject({ previous: { kind: 'counter' } });
+      expect(await store.linkChanges.apply(fresh.id, at)).toMatchObject({ previous: null });
+      expect(await store.links.listForCenter('110000')).toEqual([
+        { item: 4, kind: 'web', url: 'https://new.example.cn/4', healthy: true },
+        { item: 5, kind: 'web', url: 'https://first.example.cn/5', healthy: true },
+        { item: 6, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/repay/index', healthy: true },
+      ]);
+    });
+
+    it('switches an endpoint’s address and mode, keeping its secrets; rotates secrets keeping the one before', async () => {
+      expect(await store.endpoints.rotateSecret('110000', 's1', T)).toBe(1);
+      expect(await store.endpoints.get('110000')).toEqual({ centerCode: '110000', mode: 'manual', url: null, secretsSealed: ['s1'], updatedAt: T });
+      const api = change({ kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.example.cn/hooks' } }, { centerCode: '110000' });
+      await store.linkChanges.create(api);
+      await store.linkChanges.review(api.id, approve);
+      expect(await store.linkChanges.apply(api.id, later(1000))).toMatchObject({ status: 'live', previous: { kind: 'manual' } });
+      expect(await store.endpoints.get('110000')).toEqual({ centerCode: '110000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['s1'], updatedAt: later(1000) });
+      expect(await store.endpoints.rotateSecret('110000', 's2', later(2000))).toBe(2);
+      expect(await store.endpoints.rotateSecret('110000', 's3', later(3000))).toBe(2);
+      expect(await store.endpoints.get('110000')).toEqual({ centerCode: '110000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['s3', 's2'], updatedAt: later(3000) });
+      // a center without an endpoint gets a manual one with no secrets
+      const fresh = change({ kind: 'endpoint', endpoint: { kind: 'manual' } }, { centerCode: '320100' });
+      await store.linkChanges.create(fresh);
+      await store.linkChanges.review(fresh.id, approve);
+      expect(await store.linkChanges.apply(fresh.id, T)).toMatchObject({ previous: null });
+      expect(await store.endpoints.get('320100')).toEqual({ centerCode: '320100', mode: 'manual', url: null, secretsSealed: [], updatedAt: T });
+      expect((await store.endpoints.list()).map((e) => e.centerCode)).toEqual(['110000', '320100', '321000']);
+      expect((await store.links.listAll()).map((l) => [l.centerCode, l.link.item])).toEqual([
+        ['110000', 4], ['110000', 5], ['110000', 6], ['320100', 4], ['320100', 5], ['320100', 6], ['321000', 1], ['321000', 3],
+      ]);
+    });
+
+    it('records the daily findings, and a link’s health only while it still has the address checked', async () => {
+      const finding = (centerCode: string, channel: HealthChannel, url: string, healthy: boolean, consecutiveFailures: number): ChannelHealth => ({
+        centerCode, channel, url, healthy, consecutiveFailures, checkedAt: T, status: healthy ? 200 : 500, title: healthy ? '首页' : null, error: healthy ? null : '答复状态 500',
+      });
+      await store.health.record([
+        finding('110000', 'link:4', 'https://new.example.cn/4', false, 2),
+        finding('110000', 'link:5', 'https://moved.example.cn/5', false, 2),
+        finding('110000', 'endpoint', 'https://gjj.example.cn/hooks', true, 0),
+      ]);
+      expect(await store.links.listForCenter('110000')).toEqual(
+        expect.arrayContaining([
+          { item: 4, kind: 'web', url: 'https://new.example.cn/4', healthy: false },
+          { item: 5, kind: 'web', url: 'https://first.example.cn/5', healthy: true },
+        ]),
+      );
+      expect(await store.health.listUnhealthy()).toEqual([finding('110000', 'link:4', 'https://new.example.cn/4', false, 2), finding('110000', 'link:5', 'https://moved.example.cn/5', false, 2)]);
+      await store.health.record([finding('110000', 'link:4', 'https://new.example.cn/4', true, 0)]);
+      expect(await store.links.listForCenter('110000')).toContainEqual({ item: 4, kind: 'web', url: 'https://new.example.cn/4', healthy: true });
+      expect((await store.health.listForCenter('110000')).map((h) => [h.channel, h.healthy])).toEqual([['endpoint', true], ['link:4', true], ['link:5', false]]);
+      expect((await store.health.list()).map((h) => h.channel)).toEqual(['endpoint', 'link:4', 'link:5']);
+      await store.health.record([]);
+    });
+
+    it('keeps interface-testing runs and the callbacks of test applications in the order they came', async () => {
+      const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null };
+      await store.conformanceRuns.start(run);
+      await store.conformanceRuns.start({ ...run, id: 'run-2', startedAt: later(1000) });
+      expect(await store.conformanceRuns.latest('321000')).toEqual({ ...run, id: 'run-2', startedAt: later(1000) });
+      const report = { passed: true, checks: [{ id: 'delivery.copy', name: '推送代收抄送', passed: true, detail: 'HTTP 200' }], startedAt: T.toISOString(), finishedAt: later(5000).toISOString() };
+      await store.conformanceRuns.finish('run-2', report);
+      expect(await store.conformanceRuns.latest('321000')).toMatchObject({ id: 'run-2', report });
+      expect(await store.conformanceRuns.latest('110000')).toBeUndefined();
+      const callback = (webhookId: string, status: string) => ({ webhookId, status, at: T.toISOString(), signatureValid: true, problems: status === 'bad' ? ['data.status：缺少 status'] : [] });
+      await store.conformanceCallbacks.record('321000', 'conformanceapp1', callback('w1', '01'));
+      await store.conformanceCallbacks.record('321000', 'conformanceapp1', callback('w1', '01'));
+      await store.conformanceCallbacks.record('321000', 'conformanceapp2', callback('w2', 'bad'));
+      await store.conformanceCallbacks.record('321000', 'conformanceapp1', callback('w3', '02'));
+      expect(await store.conformanceCallbacks.listFor('321000', 'conformanceapp1')).toEqual([callback('w1', '01'), callback('w1', '01'), callback('w3', '02')]);
+      expect(await store.conformanceCallbacks.listFor('321000', 'conformanceapp2')).toEqual([callback('w2', 'bad')]);
+      expect(await store.conformanceCallbacks.listFor('110000', 'conformanceapp1')).toEqual([]);
     });
   });
 

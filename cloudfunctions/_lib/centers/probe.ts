@@ -5,7 +5,8 @@ import { urlRefusal, type HostLookup } from './url-rules';
 /**
  * The daily health check of centers' live links and endpoints (issue 6): each URL must still meet the URL
  * rules (resolving now), answer a GET with 2xx or 3xx within 10 s over TLS valid against the system roots,
- * and any redirect must point somewhere the rules allow. Redirects are not followed.
+ * and any redirect must point somewhere the rules allow. Redirects are not followed. An endpoint need only
+ * answer (ProbeTarget.endpoint).
  */
 export const PROBE_TIMEOUT_MS = 10_000;
 export const PROBE_CONCURRENCY = 16;
@@ -20,6 +21,11 @@ const PROBE_HEADERS = { 'user-agent': 'gjj-miniprogram-link-check/1.0', accept: 
 export interface ProbeTarget {
   id: string;
   url: string;
+  /**
+   * A delivery endpoint rather than a page: it takes POSTs only, so a GET is answered 401, 404 or 405. Any
+   * HTTP answer over valid TLS within the timeout counts as up; the URL rules still apply.
+   */
+  endpoint?: boolean;
 }
 
 export interface ProbeResult {
@@ -83,6 +89,10 @@ async function probeOne(target: ProbeTarget, agents: OutboundAgents, options: Pr
     const url = new URL(target.url);
     const response = await agents.request(url, { method: 'GET', headers: PROBE_HEADERS, dispatcher: options.allow?.has(hostPort(url)) ? agents.trusted : agents.guarded, signal });
     const status = response.statusCode;
+    if (target.endpoint) {
+      await response.body.dump();
+      return done({ ok: true, status, title: null, error: null });
+    }
     if (status >= 200 && status < 300) {
       const contentType = String(response.headers['content-type'] ?? '');
       if (!/^\s*(text\/html|application\/xhtml\+xml)/i.test(contentType)) {

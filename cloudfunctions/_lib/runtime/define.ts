@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import type { RoleGrant } from '../../../src/core/roles';
 import { parseInput } from '../../../src/core/validation';
+import type { ProbeOptions } from '../centers/probe';
 import type { Keyring } from '../crypto/personal-data';
 import type { OutboundClient } from '../delivery/http';
 import type { FileStore } from '../files/port';
@@ -33,6 +34,12 @@ export interface Outside {
   relayLeaseMs: number;
   /** The subscribe-message template for status changes, when configured. */
   statusTemplateId: string | undefined;
+  /**
+   * How centers' addresses are checked and probed (URL rules, health checks): the system resolver and no
+   * exemptions unless given. The local host and tests exempt their loopback servers here (allow, allowCa),
+   * as DEV_ALLOW_ENDPOINTS does for deliveries; tests give their own name resolution (lookup).
+   */
+  urlChecks?: Pick<ProbeOptions, 'lookup' | 'allow' | 'allowCa'>;
 }
 
 export interface FunctionContext {

@@ -67,5 +67,7 @@ export function createOutside(env: OutsideEnv, parts: OutsideParts): Outside {
     callbackBase: parts.callbackBase ?? callbackBase,
     relayLeaseMs: settings.RELAY_LEASE_SECONDS * 1000,
     statusTemplateId: settings.SUBSCRIBE_TEMPLATE_STATUS,
+    // the same exemptions as deliveries: the local host's own center simulator, never in a production build
+    urlChecks: { allow: new Set(settings.DEV_ALLOW_ENDPOINTS), allowCa: parts.devCa },
   };
 }

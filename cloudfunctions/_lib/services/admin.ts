@@ -3,8 +3,10 @@ import { seal, SEALED_FIELDS } from '../crypto/personal-data';
 import { urlProblem } from '../delivery/http';
 import { requireSupervisor, type Caller } from '../runtime/define';
 import type { DeadLetterView, SatisfactionView, SERVICE_REQUEST_ITEMS } from '../../../src/core/applications';
+import { CHANGE_STATUS_LABELS, INVITE_VALID_DAYS, type ChangeView, type UnhealthyView } from '../../../src/core/center-portal';
 import type { CenterCounter, ItemRoute } from '../../../src/core/centers';
 import { centersByCode, type Ctx } from './applications';
+import { addressOf, addressRefusal, centerSubject, changeViews, channelLabel, describeValue, healthView, maskedInvite, newInviteCode, targetLabel, targetValue } from './portal';
 
 /** The items a center may route to an in-app request or its service hall. */
 type RoutedItem = (typeof SERVICE_REQUEST_ITEMS)[number];
@@ -88,4 +90,79 @@ export async function satisfaction(ctx: Ctx, caller: Caller): Promise<Satisfacti
     centerName: centers.get(r.centerCode)?.name ?? r.centerCode,
     satisfiedPercent: Math.round(((r.byScore[4] + r.byScore[5]) / r.count) * 1000) / 10,
   }));
+}
+
+/** A supervisor invites staff to a center: a code its first user redeems in the portal, within INVITE_VALID_DAYS days. */
+export async function inviteStaff(ctx: Ctx, caller: Caller, centerCode: string): Promise<{ code: string; centerCode: string; expiresAt: string }> {
+  requireSupervisor(caller);
+  await knownCenter(ctx, centerCode);
+  const code = newInviteCode();
+  const expiresAt = new Date(ctx.now.getTime() + INVITE_VALID_DAYS * 86_400_000);
+  await ctx.store.staffInvites.create({ code, centerCode, createdBy: caller.openid, createdAt: ctx.now, expiresAt, usedBy: null, usedAt: null });
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'staff.invite', subject: centerSubject(centerCode), detail: `邀请码 ${maskedInvite(code)}，有效至 ${expiresAt.toISOString()}` });
+  return { code, centerCode, expiresAt: expiresAt.toISOString() };
+}
+
+/** Centers' work orders waiting for review, oldest first. */
+export async function pendingChanges(ctx: Ctx, caller: Caller): Promise<ChangeView[]> {
+  requireSupervisor(caller);
+  return changeViews(ctx, await ctx.store.linkChanges.listByStatus('pending'));
+}
+
+/**
+ * A supervisor approves or rejects (with a reason) a pending work order. An address must pass the URL rules
+ * again, resolving now, to be approved; a refusal leaves the order pending. Approving supersedes an earlier
+ * approved order for the same link or endpoint that has not gone live.
+ */
+export async function reviewChange(ctx: Ctx, caller: Caller, id: string, approve: boolean, reason: string | undefined): Promise<ChangeView> {
+  requireSupervisor(caller);
+  const change = await ctx.store.linkChanges.get(id);
+  if (!change) throw new AppError('CHANGE_NOT_FOUND', '没有找到这张变更单', { id: '没有找到这张变更单' });
+  const notPending = (status: keyof typeof CHANGE_STATUS_LABELS) => new AppError('CHANGE_NOT_PENDING', `这张变更单${CHANGE_STATUS_LABELS[status]}，不能再审核`, { id: '变更单已审核' });
+  if (change.status !== 'pending') throw notPending(change.status);
+  const address = addressOf(change.target);
+  if (approve && address !== undefined) {
+    const refusal = await addressRefusal(ctx, address, 'review');
+    if (refusal) throw new AppError('UNSAFE_URL', `${targetLabel(change.target)}地址不可用，不能通过：${refusal}`, { id: refusal });
+  }
+  const outcome = await ctx.store.linkChanges.review(id, { approve, by: caller.openid, at: ctx.now, reason: reason ?? null });
+  if (outcome.kind === 'unknown') throw new AppError('CHANGE_NOT_FOUND', '没有找到这张变更单', { id: '没有找到这张变更单' });
+  if (outcome.kind === 'not-pending') throw notPending(outcome.status);
+  const subject = centerSubject(change.centerCode);
+  const what = `${targetLabel(change.target)}：${describeValue(targetValue(change.target))}`;
+  await ctx.store.audit.append({
+    at: ctx.now,
+    actor: caller.openid,
+    action: approve ? 'change.approve' : 'change.reject',
+    subject,
+    detail: `${id} ${what}${reason ? `；${reason}` : ''}`,
+  });
+  for (const older of outcome.superseded) {
+    await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'change.supersede', subject, detail: `${older} 由 ${id} 取代` });
+  }
+  const [view] = await changeViews(ctx, [outcome.change]);
+  return view;
+}
+
+/** A center's work orders, newest first: who proposed and reviewed what, when, and what each replaced. */
+export async function centerHistory(ctx: Ctx, caller: Caller, centerCode: string): Promise<ChangeView[]> {
+  requireSupervisor(caller);
+  await knownCenter(ctx, centerCode);
+  return changeViews(ctx, await ctx.store.linkChanges.listForCenter(centerCode));
+}
+
+/** What the daily run found wrong across centers: unhealthy links and endpoints, and approved changes it could not switch. */
+export async function linkHealth(ctx: Ctx, caller: Caller): Promise<{ unhealthy: UnhealthyView[]; held: ChangeView[] }> {
+  requireSupervisor(caller);
+  const [unhealthy, approved] = await Promise.all([ctx.store.health.listUnhealthy(), ctx.store.linkChanges.listByStatus('approved')]);
+  const centers = await centersByCode(ctx, unhealthy.map((h) => h.centerCode));
+  return {
+    unhealthy: unhealthy.map((h) => ({
+      ...healthView(h),
+      centerCode: h.centerCode,
+      centerName: centers.get(h.centerCode)?.name ?? h.centerCode,
+      channelLabel: channelLabel(h.channel),
+    })),
+    held: await changeViews(ctx, approved.filter((c) => c.heldReason !== null)),
+  };
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { isCenterStatus, isCertificateType, isTransferCode, STATUS_LABELS, TRANSFER_CODES, type ApplicationType, type Move } from '../../../src/core/applications';
-import type { Payment } from '../../../src/core/money';
+import { centerMove, isCertificateType, STATUS_LABELS, TRANSFER_CODES, type ApplicationType } from '../../../src/core/applications';
 import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, isPdf, type CenterCallback } from '../../../src/core/center-api';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import { parseInput } from '../../../src/core/validation';
 import { open, SEALED_FIELDS } from '../crypto/personal-data';
+import { CONFORMANCE_ID_PREFIX, readCallback } from '../centers/conformance';
 import { verifySigned } from '../delivery/signing';
 import type { DocumentRecord } from '../store/port';
 import { completionNotices, moveApplication, paymentProblems, statusMessage, storeDocument, type Ctx } from './applications';
@@ -15,14 +15,6 @@ export interface HttpAnswer {
 }
 
 const answer = (statusCode: number, body: HttpAnswer['body']): HttpAnswer => ({ statusCode, body });
-
-/** The move a callback's `status` stands for: a platform code for transfers, a status (or rejected) otherwise. */
-function moveOf(type: ApplicationType, status: string, payment: Payment | undefined): Move | undefined {
-  if (type === 'transfer') return isTransferCode(status) ? { by: 'center', kind: 'code', code: status } : undefined;
-  if (status === 'rejected') return { by: 'center', kind: 'reject' };
-  if (status === 'verified' && type !== 'purchase-withdrawal') return undefined;
-  return isCenterStatus(status) ? { by: 'center', kind: 'status', status, payment } : undefined;
-}
 
 function statusHint(type: ApplicationType): string {
   if (type === 'transfer') return 'status 应为 01、02、08、06、13、00、05、20、40 之一';
@@ -45,35 +37,66 @@ function decodeDocuments(documents: NonNullable<CenterCallback['data']['document
   return decoded;
 }
 
+/** The application a callback is about, when it is one of the conformance suite's test applications. */
+function conformanceApplicationId(json: unknown): string | undefined {
+  const id = (json as { data?: { applicationId?: unknown } } | null)?.data?.applicationId;
+  return typeof id === 'string' && id.startsWith(CONFORMANCE_ID_PREFIX) ? id : undefined;
+}
+
+/**
+ * A signed callback about a conformance test application: the suite's in-platform inbox. Recorded as it
+ * arrived (read by the suite's own readCallback, with the secret that signed it), answered as a real one
+ * would be (400 for a body off the contract, 200 `changed: false` for a repeated webhook-id, else 200
+ * `changed: true`), and never applied to anything.
+ */
+async function conformanceCallback(
+  ctx: Ctx,
+  centerCode: string,
+  applicationId: string,
+  secrets: readonly string[],
+  rawBody: string,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<HttpAnswer> {
+  const reads = secrets.map((secret) => readCallback(secret, rawBody, headers, ctx.now).callback);
+  const callback = reads.find((c) => c.signatureValid) ?? reads[0];
+  const repeat = (await ctx.store.conformanceCallbacks.listFor(centerCode, applicationId)).some((c) => c.webhookId === callback.webhookId && c.problems.length === 0);
+  await ctx.store.conformanceCallbacks.record(centerCode, applicationId, callback);
+  if (callback.problems.length > 0) return answer(400, fail('VALIDATION_FAILED', callback.problems.join('；')));
+  return answer(200, ok({ changed: !repeat }));
+}
+
 /**
  * A center's signed status callback (POST /callbacks/<centerCode>). Checked in this order, each refusal
  * changing nothing: the center and its secret (404), the signature and 5-minute timestamp (401), a
  * webhook-id already applied (200, unchanged), the body (400), the application (404), the move (422).
+ * A callback about a conformance test application goes to the suite's inbox instead (conformanceCallback).
  */
 export async function receiveCenterCallback(ctx: Ctx, centerCode: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<HttpAnswer> {
   const endpoint = /^\d{6}$/.test(centerCode) ? await ctx.store.endpoints.get(centerCode) : undefined;
   if (!endpoint || endpoint.secretsSealed.length === 0) return answer(404, fail('CENTER_NOT_FOUND', '没有登记这个中心的接口'));
   const keyring = ctx.outside.keyring();
-  const verified = verifySigned(
-    endpoint.secretsSealed.map((s) => open(keyring, SEALED_FIELDS.endpointSecret, s)),
-    rawBody,
-    headers,
-  );
+  const secrets = endpoint.secretsSealed.map((s) => open(keyring, SEALED_FIELDS.endpointSecret, s));
+  const verified = verifySigned(secrets, rawBody, headers);
   if (!verified.ok) return answer(401, fail('BAD_SIGNATURE', verified.reason));
-  if (await ctx.store.applications.hasReceipt(centerCode, verified.id)) return answer(200, ok({ changed: false }));
 
+  // parsed once, here; a body that is not JSON is answered below, after the webhook-id, as before
   let json: unknown;
+  let isJson = true;
   try {
     json = JSON.parse(rawBody);
   } catch {
-    return answer(400, fail('VALIDATION_FAILED', '请求体不是有效的 JSON', { _: '请求体不是有效的 JSON' }));
+    isJson = false;
   }
+  const testId = isJson ? conformanceApplicationId(json) : undefined;
+  if (testId !== undefined) return conformanceCallback(ctx, centerCode, testId, secrets, rawBody, headers);
+  if (await ctx.store.applications.hasReceipt(centerCode, verified.id)) return answer(200, ok({ changed: false }));
+  if (!isJson) return answer(400, fail('VALIDATION_FAILED', '请求体不是有效的 JSON', { _: '请求体不是有效的 JSON' }));
   const parsed = parseInput(CenterCallbackSchema, json);
   if (!parsed.ok) return answer(400, parsed);
   const { data } = parsed.data;
   const app = await ctx.store.applications.get(data.applicationId);
   if (!app || app.responsibleCenter !== centerCode) return answer(404, fail('APPLICATION_NOT_FOUND', '本中心没有这笔申请'));
-  const move = moveOf(app.type, data.status, data.payment);
+  const move = centerMove(app.type, data.status, data.payment);
   if (!move) return answer(400, fail('VALIDATION_FAILED', 'status 不是这类申请的办理状态', { 'data.status': statusHint(app.type) }));
   if (data.payment && app.type === 'purchase-withdrawal') {
     const problems = Object.entries(paymentProblems(ctx, app, data.payment));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CONSENT_VERSION } from '../../../src/core/consent';
+import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
 import { maskDocNumber, maskName, maskPhone, type DocType, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
@@ -15,7 +16,6 @@ export const MAX_FAILURES_PER_DOC = 10;
 /** How long a counter-verification code may be shown at a window. */
 export const COUNTER_CODE_TTL_MS = 7 * 24 * 3600 * 1000;
 /** No 0/O, 1/I: the code is read aloud and typed by staff. */
-const COUNTER_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 const FIELD = SEALED_FIELDS;
 const WECHAT_DOWN = '微信人脸核身服务暂时不可用，请稍后再试，或选择到中心柜台核验';
@@ -141,8 +141,7 @@ export async function confirmFaceVerification(ctx: Ctx, openid: string, verifyId
 /** The non-face route, step 1: the person gets a code to show at any center's window with their document. */
 export async function requestCounterVerification(ctx: Ctx, openid: string, form: RealName): Promise<{ code: string; expiresAt: string }> {
   const keyring = ctx.outside.keyring();
-  const bytes = randomBytes(8);
-  const code = Array.from(bytes, (b) => COUNTER_ALPHABET[b % COUNTER_ALPHABET.length]).join('');
+  const code = handCode(randomBytes(HAND_CODE_LENGTH));
   const expiresAt = new Date(ctx.now.getTime() + COUNTER_CODE_TTL_MS);
   await ctx.store.counterRequests.create({
     code,

@@ -1,10 +1,12 @@
 import type { ApplicationState, ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications';
+import type { ChangeStatus, ChangeTarget, PreviousValue } from '../../../src/core/center-portal';
 import type { Payment } from '../../../src/core/money';
 import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../src/core/centers';
 import type { DocType } from '../../../src/core/identity';
 import type { ItemId } from '../../../src/core/items';
 import type { JumpTarget } from '../../../src/core/jump';
 import type { RoleGrant } from '../../../src/core/roles';
+import type { ConformanceReport, ReceivedCallback } from '../centers/conformance';
 
 /**
  * The storage port: one repository per aggregate. Adapters: sql/ (PGlite or PostgreSQL) and
@@ -29,6 +31,8 @@ export interface LinkRepository {
   listForCenter(centerCode: string): Promise<CenterLink[]>;
   /** Sets the current link of (center, item), replacing the one before. */
   put(centerCode: string, link: CenterLink): Promise<void>;
+  /** Every center's links, by center then item (the daily health check). */
+  listAll(): Promise<{ centerCode: string; link: CenterLink }[]>;
 }
 
 export interface JumpRecord {
@@ -366,6 +370,147 @@ export interface CenterEndpoint {
 export interface EndpointRepository {
   get(centerCode: string): Promise<CenterEndpoint | undefined>;
   put(endpoint: CenterEndpoint): Promise<void>;
+  /** Every center's endpoint, by center (the daily health check). */
+  list(): Promise<CenterEndpoint[]>;
+  /**
+   * Puts a new signing secret first and keeps the one that signed before it, dropping any older (two are
+   * valid during a rotation), in one step; a center without an endpoint gets a manual one holding the secret.
+   * Answers how many secrets are valid now.
+   */
+  rotateSecret(centerCode: string, secretSealed: string, at: Date): Promise<number>;
+}
+
+/** An invite that makes its first user staff of a center (single use, until it expires). */
+export interface StaffInvite {
+  code: string;
+  centerCode: string;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedBy: string | null;
+  usedAt: Date | null;
+}
+
+export type RedeemOutcome =
+  | { kind: 'joined'; centerCode: string }
+  | { kind: 'unknown' }
+  | { kind: 'expired' }
+  | { kind: 'used' }
+  /** The person is staff of a center already (this one or another): one person, one center; the invite stays unused. */
+  | { kind: 'already-staff'; centerCode: string };
+
+export interface StaffInviteRepository {
+  /** Stores a new invite; a code already there is refused (throws) and the first one stays. */
+  create(invite: StaffInvite): Promise<void>;
+  get(code: string): Promise<StaffInvite | undefined>;
+  /**
+   * In one step: refuses an unknown, expired or used invite, or a person who is staff already; else marks
+   * the invite used by `openid` and grants them the center-staff role of its center. Of two concurrent
+   * redemptions of one invite, or of two invites by one person, one wins.
+   */
+  redeem(code: string, openid: string, at: Date): Promise<RedeemOutcome>;
+}
+
+/** A change of a center's link or endpoint as a work order: proposed by staff, reviewed by a supervisor, switched on its date. */
+export interface LinkChange {
+  id: string;
+  centerCode: string;
+  target: ChangeTarget;
+  /** China date (YYYY-MM-DD) from which the change is live. */
+  effectiveDate: string;
+  status: ChangeStatus;
+  proposedBy: string;
+  proposedAt: Date;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
+  /** The supervisor's reason (required to reject). */
+  reason: string | null;
+  /** When it was switched live; `previous` is what it replaced (null: nothing), meaningful once applied. */
+  appliedAt: Date | null;
+  previous: PreviousValue;
+  /** Why the switch was refused on the last try (the address failed the URL rules then), and when. */
+  heldReason: string | null;
+  heldAt: Date | null;
+}
+
+export type ReviewOutcome = { kind: 'reviewed'; change: LinkChange; superseded: string[] } | { kind: 'not-pending'; status: ChangeStatus } | { kind: 'unknown' };
+
+export interface LinkChangeRepository {
+  create(change: LinkChange): Promise<void>;
+  get(id: string): Promise<LinkChange | undefined>;
+  /** The center's work orders, newest proposal first. */
+  listForCenter(centerCode: string): Promise<LinkChange[]>;
+  /** Work orders in one status across centers, oldest proposal first. */
+  listByStatus(status: ChangeStatus): Promise<LinkChange[]>;
+  /**
+   * Moves a pending change to approved or rejected, in one step. Approving supersedes any other approved
+   * change of the same center and target that has not gone live: one approved change per target waits.
+   */
+  review(id: string, decision: { approve: boolean; by: string; at: Date; reason: string | null }): Promise<ReviewOutcome>;
+  /**
+   * Switches an approved change live in one step: the link (healthy) or the endpoint (mode and address;
+   * its secrets stay) is replaced, and the change records what it replaced and when. Answers the change
+   * as switched, or undefined when it is not approved (switched already, superseded): applied once.
+   */
+  apply(id: string, at: Date): Promise<LinkChange | undefined>;
+  /** Records why an approved change was not switched; false when it is no longer approved. */
+  hold(id: string, reason: string, at: Date): Promise<boolean>;
+}
+
+/** `link:<item>` for an item's web link, `endpoint` for the center's API endpoint. */
+export type HealthChannel = `link:${ItemId}` | 'endpoint';
+
+/** The daily check's findings for one link or endpoint of a center, about the address it checked. */
+export interface ChannelHealth {
+  centerCode: string;
+  channel: HealthChannel;
+  url: string;
+  consecutiveFailures: number;
+  healthy: boolean;
+  checkedAt: Date;
+  status: number | null;
+  title: string | null;
+  error: string | null;
+}
+
+export interface HealthRepository {
+  /**
+   * Stores each finding (replacing the one before for its center and channel) and, for a link whose current
+   * address is still the one checked, sets the link's `healthy`: the directory falls back while it is false.
+   */
+  record(findings: readonly ChannelHealth[]): Promise<void>;
+  listForCenter(centerCode: string): Promise<ChannelHealth[]>;
+  /** Findings that are unhealthy now, by center then channel. */
+  listUnhealthy(): Promise<ChannelHealth[]>;
+  /** Every finding, by center then channel (the daily check reads the failures so far). */
+  list(): Promise<ChannelHealth[]>;
+}
+
+/** A center's run of the conformance suite against its endpoint; the report comes when the run ends. */
+export interface ConformanceRun {
+  id: string;
+  centerCode: string;
+  url: string;
+  startedBy: string;
+  startedAt: Date;
+  /** Null while the run goes on (or if it never finished). */
+  report: ConformanceReport | null;
+}
+
+export interface ConformanceRunRepository {
+  start(run: ConformanceRun): Promise<void>;
+  /** Stores the report of a run; an unknown id changes nothing. */
+  finish(id: string, report: ConformanceReport): Promise<void>;
+  /** The center's most recent run. */
+  latest(centerCode: string): Promise<ConformanceRun | undefined>;
+}
+
+/** The platform's own callbacks about conformance test applications: the in-platform inbox of the suite. */
+export interface ConformanceCallbackRepository {
+  /** Keeps every arrival, repeats included. */
+  record(centerCode: string, applicationId: string, callback: ReceivedCallback): Promise<void>;
+  /** The center's callbacks about one test application, in the order they arrived. */
+  listFor(centerCode: string, applicationId: string): Promise<ReceivedCallback[]>;
 }
 
 export type StoreKind = 'pglite' | 'postgres' | 'cloudbase';
@@ -387,5 +532,10 @@ export interface Store {
   readonly outbox: OutboxRepository;
   readonly endpoints: EndpointRepository;
   readonly ratings: RatingRepository;
+  readonly staffInvites: StaffInviteRepository;
+  readonly linkChanges: LinkChangeRepository;
+  readonly health: HealthRepository;
+  readonly conformanceRuns: ConformanceRunRepository;
+  readonly conformanceCallbacks: ConformanceCallbackRepository;
   close(): Promise<void>;
 }

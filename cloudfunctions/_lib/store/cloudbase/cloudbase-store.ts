@@ -10,6 +10,7 @@ import {
   type ApplicationStatus,
   type TransferCode,
 } from '../../../../src/core/applications';
+import { CHANGE_STATUSES, targetKey, type ChangeTarget, type EndpointValue, type LinkValue, type PreviousValue } from '../../../../src/core/center-portal';
 import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../../src/core/centers';
 import { DOC_TYPE_CODES } from '../../../../src/core/identity';
 import { isItemId } from '../../../../src/core/items';
@@ -20,6 +21,13 @@ import {
   type ApplicationRecord,
   type AuditEntry,
   type CenterEndpoint,
+  type ChannelHealth,
+  type ConformanceRun,
+  type HealthChannel,
+  type LinkChange,
+  type RedeemOutcome,
+  type ReviewOutcome,
+  type StaffInvite,
   type ConsentRecord,
   type CounterRequest,
   type CreateOutcome,
@@ -36,6 +44,7 @@ import {
   type TransitionOutcome,
   type VerificationSession,
 } from '../port';
+import type { ConformanceReport, ReceivedCallback } from '../../centers/conformance';
 
 /**
  * The store over the CloudBase document database (deployed functions without DATABASE_URL).
@@ -82,6 +91,25 @@ import {
  * - `ratings`:       id = application id (one rating per application, as SQL's primary key); the RatingRecord
  *                    fields (applicationId included), at and followUpAt (or null) as dates. create and
  *                    closeFollowUp are each one single-document transaction on it: read, then write or not.
+ *
+ * The center portal (the port's staffInvites, linkChanges, health, conformanceRuns, conformanceCallbacks):
+ * - `staffInvites`:  id = invite code; the StaffInvite fields (code included), createdAt, expiresAt and usedAt (or
+ *                    null) as dates. redeem is one transaction over the invite and the person's `roles` document:
+ *                    two redemptions of one invite both write the invite, two by one person both write their
+ *                    roles document, so the loser meets a write conflict and, run again, reads the winner's.
+ * - `linkChanges`:   id = change id; the LinkChange fields (id included), dates as dates, target and previous as
+ *                    objects (previous null for nothing), plus `targetKey` (targetKey of the target).
+ * - `changeTargets`: id = `${centerCode}:${targetKey}`; approvedId (the change approved for it and not yet live,
+ *                    or null). SQL's partial unique index: review and apply read and write it in their
+ *                    transaction, so two reviews, or a review and a switch, of one target meet a write conflict.
+ * - `channelHealth`: id = `${centerCode}:${channel}`; the ChannelHealth fields, checkedAt as a date.
+ * - `conformanceRuns`: id = run id; the ConformanceRun fields (id included), startedAt as a date, report an
+ *                    object or null.
+ * - `conformanceCallbacks`: generated id; centerCode, applicationId, the ReceivedCallback fields with `at` as a
+ *                    date, and `seq` (arrival order).
+ * Indexes these want: linkChanges (centerCode, proposedAt desc), linkChanges (status, proposedAt),
+ * channelHealth (healthy), conformanceRuns (centerCode, startedAt desc), conformanceCallbacks (centerCode,
+ * applicationId, seq).
  *
  * Every write of applications.create, applications.transition, outbox.markDelivered and outbox.markFailed is
  * one transaction of single-document operations by id: the documents that decide the answer (requests,
@@ -140,6 +168,12 @@ export const COLLECTIONS = {
   receipts: 'receipts',
   endpoints: 'endpoints',
   ratings: 'ratings',
+  staffInvites: 'staffInvites',
+  linkChanges: 'linkChanges',
+  changeTargets: 'changeTargets',
+  channelHealth: 'channelHealth',
+  conformanceRuns: 'conformanceRuns',
+  conformanceCallbacks: 'conformanceCallbacks',
 } as const;
 
 /** The most documents one `get()` returns on CloudBase. */
@@ -216,6 +250,11 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
   const receipts = () => db.collection(COLLECTIONS.receipts);
   const endpoints = () => db.collection(COLLECTIONS.endpoints);
   const ratings = () => db.collection(COLLECTIONS.ratings);
+  const staffInvites = () => db.collection(COLLECTIONS.staffInvites);
+  const linkChanges = () => db.collection(COLLECTIONS.linkChanges);
+  const channelHealth = () => db.collection(COLLECTIONS.channelHealth);
+  const conformanceRuns = () => db.collection(COLLECTIONS.conformanceRuns);
+  const conformanceCallbacks = () => db.collection(COLLECTIONS.conformanceCallbacks);
 
   /** Settles one delivered record, moving its application by `advance` in the same transaction when it still applies. */
   async function markDelivered(id: string, attempt: DeliveryAttempt, advance: Extract<Settlement, { outcome: 'delivered' }>['advance']): Promise<void> {
@@ -294,6 +333,10 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         await links()
           .doc(linkDocId(centerCode, link.item))
           .set({ centerCode, item: link.item, kind: link.kind, ...channelFields(link), updatedAt: new Date() });
+      },
+      async listAll() {
+        // the document id is centerCode:item, so by id is by center, then item (items are one digit)
+        return (await fetchAll(COLLECTIONS.links, links(), '_id')).map((doc) => ({ centerCode: str(doc, 'centerCode', COLLECTIONS.links), link: toLink(doc) }));
       },
     },
     jumps: {
@@ -578,11 +621,28 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         const doc = await getById(endpoints(), centerCode);
         return doc ? toEndpoint(doc) : undefined;
       },
+      async list() {
+        return (await fetchAll(COLLECTIONS.endpoints, endpoints(), '_id')).map(toEndpoint);
+      },
       async put(e) {
         await endpoints()
           .doc(e.centerCode)
           .set({ centerCode: e.centerCode, mode: e.mode, url: e.url, secretsSealed: [...e.secretsSealed], updatedAt: e.updatedAt });
       },
+      // read-modify-write of one document by id in a transaction, as roles.grant: a concurrent rotation or
+      // switch of the endpoint meets a write conflict and is run again on what this one wrote
+      rotateSecret: (centerCode, secretSealed, at) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.endpoints).doc(centerCode);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.endpoints);
+          if (!current) {
+            await ref.set({ centerCode, mode: 'manual', url: null, secretsSealed: [secretSealed], updatedAt: at });
+            return 1;
+          }
+          const secretsSealed = [secretSealed, ...toEndpoint(current).secretsSealed.slice(0, 1)];
+          await ref.update({ secretsSealed, updatedAt: at });
+          return secretsSealed.length;
+        }),
     },
     ratings: {
       // SQL's insert ... on conflict do nothing: read the document of the application, set it only when absent.
@@ -634,6 +694,173 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           byCenter.set(centerCode, entry);
         }
         return [...byCenter.values()].sort((a, b) => (a.centerCode < b.centerCode ? -1 : a.centerCode > b.centerCode ? 1 : 0));
+      },
+    },
+    staffInvites: {
+      async create(invite) {
+        // add with the id, not set: like SQL's insert, a second invite with the same code is refused
+        await staffInvites().add({ _id: invite.code, ...invite });
+      },
+      async get(code) {
+        const doc = await getById(staffInvites(), code);
+        return doc ? toInvite(doc) : undefined;
+      },
+      redeem: (code, openid, at) =>
+        runTransaction(db, async (tx): Promise<RedeemOutcome> => {
+          const inviteRef = tx.collection(COLLECTIONS.staffInvites).doc(code);
+          const found = transactionDoc(await inviteRef.get(), COLLECTIONS.staffInvites);
+          if (!found) return { kind: 'unknown' };
+          const invite = toInvite(found);
+          if (invite.usedBy !== null) return { kind: 'used' };
+          if (invite.expiresAt.getTime() <= at.getTime()) return { kind: 'expired' };
+          const rolesRef = tx.collection(COLLECTIONS.roles).doc(openid);
+          const current = transactionDoc(await rolesRef.get(), COLLECTIONS.roles);
+          const grants = current ? toGrants(current) : [];
+          const staff = grants.find((g) => g.role === 'center-staff');
+          if (staff) return { kind: 'already-staff', centerCode: grantCenter(staff) };
+          await inviteRef.update({ usedBy: openid, usedAt: at });
+          await rolesRef.set({ grants: [...grants, normalizeGrant({ role: 'center-staff', centerCode: invite.centerCode })] });
+          return { kind: 'joined', centerCode: invite.centerCode };
+        }),
+    },
+    linkChanges: {
+      async create(change) {
+        await linkChanges().add({ _id: change.id, ...changeDoc(change) });
+      },
+      async get(id) {
+        const doc = await getById(linkChanges(), id);
+        return doc ? toChange(doc) : undefined;
+      },
+      async listForCenter(centerCode) {
+        return (await fetchAll(COLLECTIONS.linkChanges, linkChanges().where({ centerCode }), [{ desc: 'proposedAt' }, '_id'])).map(toChange);
+      },
+      async listByStatus(status) {
+        return (await fetchAll(COLLECTIONS.linkChanges, linkChanges().where({ status }), ['proposedAt', '_id'])).map(toChange);
+      },
+      review: (id, d) =>
+        runTransaction(db, async (tx): Promise<ReviewOutcome> => {
+          const ref = tx.collection(COLLECTIONS.linkChanges).doc(id);
+          const found = transactionDoc(await ref.get(), COLLECTIONS.linkChanges);
+          if (!found) return { kind: 'unknown' };
+          const change = toChange(found);
+          if (change.status !== 'pending') return { kind: 'not-pending', status: change.status };
+          const reviewed = { status: d.approve ? ('approved' as const) : ('rejected' as const), reviewedBy: d.by, reviewedAt: d.at, reason: d.reason };
+          if (!d.approve) {
+            await ref.update(reviewed);
+            return { kind: 'reviewed', change: { ...change, ...reviewed }, superseded: [] };
+          }
+          const targetRef = tx.collection(COLLECTIONS.changeTargets).doc(changeTargetDocId(change));
+          const waiting = approvedIdOf(transactionDoc(await targetRef.get(), COLLECTIONS.changeTargets));
+          const superseded: string[] = [];
+          if (waiting !== null && waiting !== id) {
+            const olderRef = tx.collection(COLLECTIONS.linkChanges).doc(waiting);
+            const older = transactionDoc(await olderRef.get(), COLLECTIONS.linkChanges);
+            if (older?.status === 'approved') {
+              await olderRef.update({ status: 'superseded' });
+              superseded.push(waiting);
+            }
+          }
+          await targetRef.set({ approvedId: id });
+          await ref.update(reviewed);
+          return { kind: 'reviewed', change: { ...change, ...reviewed }, superseded };
+        }),
+      apply: (id, at) =>
+        runTransaction(db, async (tx): Promise<LinkChange | undefined> => {
+          // reads first (the change, its target, what it replaces), then the writes, which include the change:
+          // two switches of one change meet a write conflict, and the one run again reads it live
+          const ref = tx.collection(COLLECTIONS.linkChanges).doc(id);
+          const found = transactionDoc(await ref.get(), COLLECTIONS.linkChanges);
+          if (found?.status !== 'approved') return undefined;
+          const change = toChange(found);
+          const { target, centerCode } = change;
+          const targetRef = tx.collection(COLLECTIONS.changeTargets).doc(changeTargetDocId(change));
+          const waiting = approvedIdOf(transactionDoc(await targetRef.get(), COLLECTIONS.changeTargets));
+          let previous: PreviousValue;
+          let write: () => Promise<unknown>;
+          if (target.kind === 'link') {
+            const linkRef = tx.collection(COLLECTIONS.links).doc(linkDocId(centerCode, target.item));
+            const current = transactionDoc(await linkRef.get(), COLLECTIONS.links);
+            previous = current ? previousOfLink(toLink(current)) : null;
+            const link: CenterLink = { item: target.item, ...target.link, healthy: true };
+            write = () => linkRef.set({ centerCode, item: link.item, kind: link.kind, ...channelFields(link), updatedAt: at });
+          } else {
+            const endpointRef = tx.collection(COLLECTIONS.endpoints).doc(centerCode);
+            const current = transactionDoc(await endpointRef.get(), COLLECTIONS.endpoints);
+            const endpoint = current ? toEndpoint(current) : undefined;
+            previous = !endpoint ? null : endpoint.mode === 'api' && endpoint.url !== null ? { kind: 'api', url: endpoint.url } : { kind: 'manual' };
+            const address = { mode: target.endpoint.kind, url: target.endpoint.kind === 'api' ? target.endpoint.url : null, updatedAt: at };
+            // the secrets stay: they are the center's, rotated in the portal, whatever the address
+            write = () => (endpoint ? endpointRef.update(address) : endpointRef.set({ centerCode, ...address, secretsSealed: [] }));
+          }
+          await write();
+          if (waiting === id) await targetRef.set({ approvedId: null });
+          const applied = { status: 'live' as const, appliedAt: at, previous, heldReason: null, heldAt: null };
+          await ref.update({ ...applied, previous: previous === null ? null : _.set(previous) });
+          return { ...change, ...applied };
+        }),
+      // compare-and-set in a single-document transaction, like verifications.settle
+      hold: (id, reason, at) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.linkChanges).doc(id);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.linkChanges);
+          if (current?.status !== 'approved') return false;
+          await ref.update({ heldReason: reason, heldAt: at });
+          return true;
+        }),
+    },
+    health: {
+      async record(findings) {
+        await forEachLimited(findings, WRITE_CONCURRENCY, async (f) => {
+          await channelHealth().doc(healthDocId(f.centerCode, f.channel)).set({ ...f });
+          // by query, like SQL's UPDATE ... WHERE: a link switched to another address since it was checked keeps its health
+          if (f.channel !== 'endpoint') {
+            await links()
+              .where({ _id: linkDocId(f.centerCode, Number(f.channel.slice('link:'.length))), kind: 'web', url: f.url })
+              .update({ healthy: f.healthy });
+          }
+        });
+      },
+      async listForCenter(centerCode) {
+        return (await fetchAll(COLLECTIONS.channelHealth, channelHealth().where({ centerCode }), '_id')).map(toHealth);
+      },
+      async listUnhealthy() {
+        return (await fetchAll(COLLECTIONS.channelHealth, channelHealth().where({ healthy: false }), '_id')).map(toHealth);
+      },
+      async list() {
+        return (await fetchAll(COLLECTIONS.channelHealth, channelHealth(), '_id')).map(toHealth);
+      },
+    },
+    conformanceRuns: {
+      async start(run) {
+        await conformanceRuns().add({ _id: run.id, ...run });
+      },
+      async finish(id, report) {
+        // _.set replaces the report whole: it is null until now, and dotted paths cannot be set inside null
+        await conformanceRuns().doc(id).update({ report: _.set(report) });
+      },
+      async latest(centerCode) {
+        const [doc] = docList(
+          await conformanceRuns().where({ centerCode }).orderBy('startedAt', 'desc').orderBy('_id', 'desc').limit(1).get(),
+          COLLECTIONS.conformanceRuns,
+        );
+        return doc ? toRun(doc) : undefined;
+      },
+    },
+    conformanceCallbacks: {
+      async record(centerCode, applicationId, c) {
+        await conformanceCallbacks().add({
+          centerCode,
+          applicationId,
+          webhookId: c.webhookId,
+          status: c.status,
+          at: new Date(c.at),
+          signatureValid: c.signatureValid,
+          problems: [...c.problems],
+          seq: nextSeq(),
+        });
+      },
+      async listFor(centerCode, applicationId) {
+        return (await fetchAll(COLLECTIONS.conformanceCallbacks, conformanceCallbacks().where({ centerCode, applicationId }), 'seq')).map(toReceivedCallback);
       },
     },
     close: async () => {
@@ -1154,6 +1381,167 @@ function toRating(doc: Doc): RatingRecord {
     followUpNote: nullableStr(doc, 'followUpNote', c),
     followUpBy: nullableStr(doc, 'followUpBy', c),
     followUpAt: nullableDate(doc, 'followUpAt', c),
+  };
+}
+
+function toInvite(doc: Doc): StaffInvite {
+  const c = COLLECTIONS.staffInvites;
+  return {
+    code: str(doc, 'code', c),
+    centerCode: str(doc, 'centerCode', c),
+    createdBy: str(doc, 'createdBy', c),
+    createdAt: date(doc, 'createdAt', c),
+    expiresAt: date(doc, 'expiresAt', c),
+    usedBy: nullableStr(doc, 'usedBy', c),
+    usedAt: nullableDate(doc, 'usedAt', c),
+  };
+}
+
+/** The `changeTargets` document of a change's target. */
+export function changeTargetDocId(change: Pick<LinkChange, 'centerCode' | 'target'>): string {
+  return `${change.centerCode}:${targetKey(change.target)}`;
+}
+
+/** The change a `changeTargets` document names as approved and waiting, or null. */
+function approvedIdOf(doc: Doc | undefined): string | null {
+  return doc ? nullableStr(doc, 'approvedId', COLLECTIONS.changeTargets) : null;
+}
+
+function changeDoc(change: LinkChange): Doc {
+  return { ...change, targetKey: targetKey(change.target) };
+}
+
+function toLinkValue(v: unknown, c: string, id: unknown): LinkValue {
+  if (!isDoc(v)) throw new Error(`CloudBase ${c}: link of ${String(id)} is not an object`);
+  if (v.kind === 'web') return { kind: 'web', url: str(v, 'url', c) };
+  if (v.kind === 'miniprogram') return { kind: 'miniprogram', appId: str(v, 'appId', c), path: str(v, 'path', c) };
+  throw new Error(`CloudBase ${c}: link kind of ${String(id)} is ${String(v.kind)}`);
+}
+
+function toEndpointValue(v: unknown, c: string, id: unknown): EndpointValue {
+  if (!isDoc(v)) throw new Error(`CloudBase ${c}: endpoint of ${String(id)} is not an object`);
+  if (v.kind === 'api') return { kind: 'api', url: str(v, 'url', c) };
+  if (v.kind === 'manual') return { kind: 'manual' };
+  throw new Error(`CloudBase ${c}: endpoint kind of ${String(id)} is ${String(v.kind)}`);
+}
+
+function toTarget(doc: Doc): ChangeTarget {
+  const c = COLLECTIONS.linkChanges;
+  const t = doc.target;
+  if (!isDoc(t)) throw new Error(`CloudBase ${c}: target of ${String(doc._id)} is not an object`);
+  if (t.kind === 'link') {
+    if (!isItemId(t.item)) throw new Error(`CloudBase ${c}: target item of ${String(doc._id)} is not an item id`);
+    return { kind: 'link', item: t.item, link: toLinkValue(t.link, c, doc._id) };
+  }
+  if (t.kind === 'endpoint') return { kind: 'endpoint', endpoint: toEndpointValue(t.endpoint, c, doc._id) };
+  throw new Error(`CloudBase ${c}: target kind of ${String(doc._id)} is ${String(t.kind)}`);
+}
+
+function toPrevious(doc: Doc): PreviousValue {
+  const c = COLLECTIONS.linkChanges;
+  const v = doc.previous;
+  if (v === null || v === undefined) return null;
+  if (!isDoc(v)) throw new Error(`CloudBase ${c}: previous of ${String(doc._id)} is not an object`);
+  if (v.kind === 'in-app' || v.kind === 'counter') return { kind: v.kind };
+  if (v.kind === 'web' || v.kind === 'miniprogram') return toLinkValue(v, c, doc._id);
+  return toEndpointValue(v, c, doc._id);
+}
+
+/** What an item had before a switch: the link without its health, or the route. */
+function previousOfLink(link: CenterLink): PreviousValue {
+  if (link.kind === 'web') return { kind: 'web', url: link.url };
+  if (link.kind === 'miniprogram') return { kind: 'miniprogram', appId: link.appId, path: link.path };
+  return { kind: link.kind };
+}
+
+function toChange(doc: Doc): LinkChange {
+  const c = COLLECTIONS.linkChanges;
+  return {
+    id: str(doc, 'id', c),
+    centerCode: str(doc, 'centerCode', c),
+    target: toTarget(doc),
+    effectiveDate: str(doc, 'effectiveDate', c),
+    status: oneOf(doc, 'status', c, CHANGE_STATUSES),
+    proposedBy: str(doc, 'proposedBy', c),
+    proposedAt: date(doc, 'proposedAt', c),
+    reviewedBy: nullableStr(doc, 'reviewedBy', c),
+    reviewedAt: nullableDate(doc, 'reviewedAt', c),
+    reason: nullableStr(doc, 'reason', c),
+    appliedAt: nullableDate(doc, 'appliedAt', c),
+    previous: toPrevious(doc),
+    heldReason: nullableStr(doc, 'heldReason', c),
+    heldAt: nullableDate(doc, 'heldAt', c),
+  };
+}
+
+/** The `channelHealth` document of a center's link or endpoint. */
+export function healthDocId(centerCode: string, channel: HealthChannel): string {
+  return `${centerCode}:${channel}`;
+}
+
+function toChannel(doc: Doc): HealthChannel {
+  const v = str(doc, 'channel', COLLECTIONS.channelHealth);
+  if (v === 'endpoint') return v;
+  const item = Number(v.slice('link:'.length));
+  if (v.startsWith('link:') && isItemId(item)) return `link:${item}`;
+  throw new Error(`CloudBase ${COLLECTIONS.channelHealth}: channel of ${String(doc._id)} is ${v}`);
+}
+
+function toHealth(doc: Doc): ChannelHealth {
+  const c = COLLECTIONS.channelHealth;
+  return {
+    centerCode: str(doc, 'centerCode', c),
+    channel: toChannel(doc),
+    url: str(doc, 'url', c),
+    consecutiveFailures: num(doc, 'consecutiveFailures', c),
+    healthy: bool(doc, 'healthy', c),
+    checkedAt: date(doc, 'checkedAt', c),
+    status: nullableNum(doc, 'status', c),
+    title: nullableStr(doc, 'title', c),
+    error: nullableStr(doc, 'error', c),
+  };
+}
+
+function toReport(doc: Doc): ConformanceReport | null {
+  const c = COLLECTIONS.conformanceRuns;
+  const r = doc.report;
+  if (r === null || r === undefined) return null;
+  if (!isDoc(r) || !Array.isArray(r.checks)) throw new Error(`CloudBase ${c}: report of ${String(doc._id)} is not a report`);
+  return {
+    passed: bool(r, 'passed', c),
+    checks: r.checks.map((check) => {
+      if (!isDoc(check)) throw new Error(`CloudBase ${c}: a check of ${String(doc._id)} is not an object`);
+      return { id: str(check, 'id', c), name: str(check, 'name', c), passed: bool(check, 'passed', c), detail: str(check, 'detail', c) };
+    }),
+    startedAt: str(r, 'startedAt', c),
+    finishedAt: str(r, 'finishedAt', c),
+  };
+}
+
+function toRun(doc: Doc): ConformanceRun {
+  const c = COLLECTIONS.conformanceRuns;
+  return {
+    id: str(doc, 'id', c),
+    centerCode: str(doc, 'centerCode', c),
+    url: str(doc, 'url', c),
+    startedBy: str(doc, 'startedBy', c),
+    startedAt: date(doc, 'startedAt', c),
+    report: toReport(doc),
+  };
+}
+
+function toReceivedCallback(doc: Doc): ReceivedCallback {
+  const c = COLLECTIONS.conformanceCallbacks;
+  const problems = doc.problems;
+  if (!Array.isArray(problems) || !problems.every((p): p is string => typeof p === 'string')) {
+    throw new Error(`CloudBase ${c}: problems of ${String(doc._id)} is not a list of strings`);
+  }
+  return {
+    webhookId: str(doc, 'webhookId', c),
+    status: str(doc, 'status', c),
+    at: date(doc, 'at', c).toISOString(),
+    signatureValid: bool(doc, 'signatureValid', c),
+    problems,
   };
 }
 

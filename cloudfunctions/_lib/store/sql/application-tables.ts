@@ -372,14 +372,24 @@ export function sqlOutbox(driver: SqlDriver): OutboxRepository {
   };
 }
 
+interface EndpointRow {
+  center_code: string;
+  mode: CenterEndpoint['mode'];
+  url: string | null;
+  secrets_sealed: string[];
+  updated_at: Date;
+}
+
+const toEndpoint = (r: EndpointRow): CenterEndpoint => ({ centerCode: r.center_code, mode: r.mode, url: r.url, secretsSealed: r.secrets_sealed, updatedAt: new Date(r.updated_at) });
+
 export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
   return {
     async get(centerCode) {
-      const [row] = await driver.query<{ center_code: string; mode: CenterEndpoint['mode']; url: string | null; secrets_sealed: string[]; updated_at: Date }>(
-        'select * from endpoints where center_code = $1',
-        [centerCode],
-      );
-      return row ? { centerCode: row.center_code, mode: row.mode, url: row.url, secretsSealed: row.secrets_sealed, updatedAt: new Date(row.updated_at) } : undefined;
+      const [row] = await driver.query<EndpointRow>('select * from endpoints where center_code = $1', [centerCode]);
+      return row ? toEndpoint(row) : undefined;
+    },
+    async list() {
+      return (await driver.query<EndpointRow>('select * from endpoints order by center_code')).map(toEndpoint);
     },
     async put(e) {
       await driver.query(
@@ -387,6 +397,18 @@ export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
          on conflict (center_code) do update set mode = excluded.mode, url = excluded.url, secrets_sealed = excluded.secrets_sealed, updated_at = excluded.updated_at`,
         [e.centerCode, e.mode, e.url, JSON.stringify(e.secretsSealed), e.updatedAt],
       );
+    },
+    async rotateSecret(centerCode, secretSealed, at) {
+      // one statement: the new secret first, the one that signed before it second, any older one gone
+      const [row] = await driver.query<{ n: number }>(
+        `insert into endpoints (center_code, mode, url, secrets_sealed, updated_at) values ($1, 'manual', null, jsonb_build_array($2::text), $3)
+         on conflict (center_code) do update set updated_at = excluded.updated_at,
+           secrets_sealed = case when jsonb_array_length(endpoints.secrets_sealed) = 0 then excluded.secrets_sealed
+             else jsonb_build_array($2::text, endpoints.secrets_sealed -> 0) end
+         returning jsonb_array_length(secrets_sealed) as n`,
+        [centerCode, secretSealed, at],
+      );
+      return Number(row.n);
     },
   };
 }

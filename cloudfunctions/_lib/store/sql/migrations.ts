@@ -256,4 +256,76 @@ export const MIGRATIONS: readonly Migration[] = [
         add constraint links_channel_health check ((kind in ('web', 'miniprogram')) = (healthy is not null));
     `,
   },
+  {
+    version: 8,
+    name: 'center portal: staff invites, link and endpoint work orders, channel health, conformance runs and callbacks',
+    sql: `
+      create table staff_invites (
+        code text primary key,
+        center_code text not null references centers (code),
+        created_by text not null,
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        used_by text,
+        used_at timestamptz,
+        constraint staff_invites_use_whole check ((used_by is null) = (used_at is null))
+      );
+      -- one person is staff of one center
+      create unique index roles_one_center on roles (openid) where role = 'center-staff';
+      create table link_changes (
+        id text primary key,
+        center_code text not null references centers (code),
+        target_key text not null,
+        target jsonb not null,
+        effective_date text not null,
+        status text not null check (status in ('pending', 'approved', 'rejected', 'live', 'superseded')),
+        proposed_by text not null,
+        proposed_at timestamptz not null,
+        reviewed_by text,
+        reviewed_at timestamptz,
+        reason text,
+        applied_at timestamptz,
+        previous jsonb,
+        held_reason text,
+        held_at timestamptz
+      );
+      create index link_changes_center on link_changes (center_code, proposed_at desc);
+      create index link_changes_status on link_changes (status, proposed_at);
+      -- one approved change per target waits for its date
+      create unique index link_changes_one_approved on link_changes (center_code, target_key) where status = 'approved';
+      create table channel_health (
+        center_code text not null,
+        channel text not null,
+        url text not null,
+        consecutive_failures integer not null,
+        healthy boolean not null,
+        checked_at timestamptz not null,
+        last_status integer,
+        title text,
+        error text,
+        primary key (center_code, channel)
+      );
+      create index channel_health_unhealthy on channel_health (center_code, channel) where not healthy;
+      create table conformance_runs (
+        id text primary key,
+        center_code text not null references centers (code),
+        url text not null,
+        started_by text not null,
+        started_at timestamptz not null,
+        report jsonb
+      );
+      create index conformance_runs_center on conformance_runs (center_code, started_at desc);
+      create table conformance_callbacks (
+        id bigserial primary key,
+        center_code text not null,
+        application_id text not null,
+        webhook_id text not null,
+        status text not null,
+        at timestamptz not null,
+        signature_valid boolean not null,
+        problems jsonb not null
+      );
+      create index conformance_callbacks_app on conformance_callbacks (center_code, application_id, id);
+    `,
+  },
 ];

@@ -1,10 +1,11 @@
-import type { Center, CenterLink, StoredCenter } from '../../../../src/core/centers';
-import type { ItemId } from '../../../../src/core/items';
+import type { Center, StoredCenter } from '../../../../src/core/centers';
 import type { RoleGrant } from '../../../../src/core/roles';
 import type { DocType } from '../../../../src/core/identity';
 import type { AuditEntry, CounterRequest, IdentityRecord, JumpCountFilter, Store, StoreKind, VerificationSession } from '../port';
 import type { SqlDriver } from './driver';
 import { sqlApplications, sqlEndpoints, sqlOutbox, sqlRatings } from './application-tables';
+import { sqlConformanceCallbacks, sqlConformanceRuns, sqlHealth, sqlLinkChanges, sqlStaffInvites } from './center-tables';
+import { putLink, toLink, type LinkRow } from './link-rows';
 import { MIGRATIONS } from './migrations';
 
 /** Brings the schema up to the newest migration; safe to run from several processes at once. */
@@ -53,40 +54,6 @@ const toCenter = (r: CenterRow): StoredCenter => ({
   provinceInitials: r.province_initials,
   counter: r.counter_address !== null && r.counter_hours !== null ? { address: r.counter_address, hours: r.counter_hours } : null,
 });
-
-interface LinkRow {
-  item: number;
-  kind: CenterLink['kind'];
-  url: string | null;
-  app_id: string | null;
-  path: string | null;
-  /** Null exactly for the routes without a channel (in-app, counter): the table's check says so. */
-  healthy: boolean | null;
-}
-
-function toLink(r: LinkRow): CenterLink {
-  const item = r.item as ItemId;
-  switch (r.kind) {
-    case 'web':
-      return { item, kind: 'web', url: r.url ?? '', healthy: r.healthy ?? false };
-    case 'miniprogram':
-      return { item, kind: 'miniprogram', appId: r.app_id ?? '', path: r.path ?? '', healthy: r.healthy ?? false };
-    default:
-      return { item, kind: r.kind };
-  }
-}
-
-/** A link's url, app_id, path and healthy columns: all null for a route without a channel. */
-function linkColumns(link: CenterLink): [string | null, string | null, string | null, boolean | null] {
-  switch (link.kind) {
-    case 'web':
-      return [link.url, null, null, link.healthy];
-    case 'miniprogram':
-      return [null, link.appId, link.path, link.healthy];
-    default:
-      return [null, null, null, null];
-  }
-}
 
 interface IdentityRow {
   openid: string;
@@ -204,14 +171,10 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
       async listForCenter(centerCode) {
         return (await driver.query<LinkRow>('select * from links where center_code = $1 order by item', [centerCode])).map(toLink);
       },
-      async put(centerCode, link) {
-        const [url, appId, path, healthy] = linkColumns(link);
-        await driver.query(
-          `insert into links (center_code, item, kind, url, app_id, path, healthy, updated_at) values ($1, $2, $3, $4, $5, $6, $7, now())
-           on conflict (center_code, item) do update set kind = excluded.kind, url = excluded.url, app_id = excluded.app_id,
-             path = excluded.path, healthy = excluded.healthy, updated_at = now()`,
-          [centerCode, link.item, link.kind, url, appId, path, healthy],
-        );
+      put: (centerCode, link) => putLink(driver, centerCode, link),
+      async listAll() {
+        const rows = await driver.query<LinkRow & { center_code: string }>('select * from links order by center_code, item');
+        return rows.map((r) => ({ centerCode: r.center_code, link: toLink(r) }));
       },
     },
     jumps: {
@@ -358,6 +321,11 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     outbox: sqlOutbox(driver),
     endpoints: sqlEndpoints(driver),
     ratings: sqlRatings(driver),
+    staffInvites: sqlStaffInvites(driver),
+    linkChanges: sqlLinkChanges(driver),
+    health: sqlHealth(driver),
+    conformanceRuns: sqlConformanceRuns(driver),
+    conformanceCallbacks: sqlConformanceCallbacks(driver),
     close: () => driver.close(),
   };
 }

@@ -1,0 +1,422 @@
+import { randomBytes } from 'node:crypto';
+import {
+  CHANGE_NOTICE_WORKING_DAYS,
+  CHANGE_STATUS_LABELS,
+  CONFORMANCE_LABELS,
+  type ChangeTarget,
+  type ChangeView,
+  type ConformanceStatus,
+  type EndpointValue,
+  type HealthView,
+  type LinkValue,
+  type PortalOverview,
+  type PreviousValue,
+} from '../../../src/core/center-portal';
+import type { CenterLink } from '../../../src/core/centers';
+import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
+import { AppError } from '../../../src/core/errors';
+import { isItemId, itemById, ONLINE_ITEM_IDS, type ItemId } from '../../../src/core/items';
+import { shanghaiDate } from '../../../src/core/time';
+import { addWorkingDays } from '../../../src/core/working-days';
+import { runConformance, type ConformanceReport } from '../centers/conformance';
+import { nextHealth, probeLinks, UNHEALTHY_AFTER_FAILURES, type ProbeTarget } from '../centers/probe';
+import { urlRefusal } from '../centers/url-rules';
+import { open, seal, SEALED_FIELDS } from '../crypto/personal-data';
+import { newSecret } from '../delivery/signing';
+import { requireStaffCenter, type Caller } from '../runtime/define';
+import type { ChannelHealth, HealthChannel, LinkChange } from '../store/port';
+import { centersByCode, type Ctx } from './applications';
+
+/**
+ * Centers register their links and delivery endpoint (issue 6): staff propose changes as work orders with an
+ * effective date at least 10 working days ahead, supervisors review them (admin.ts), and the daily run
+ * switches the approved ones on their date and checks the health of everything live.
+ */
+
+/** The audit subject of everything done about a center. */
+export const centerSubject = (centerCode: string) => `center:${centerCode}`;
+/** Who the daily run is in the audit log. */
+export const DAILY_ACTOR = 'centers-daily';
+
+/**
+ * The earliest effective date of a change submitted on `submittedOn` (a China date): 10 working days after
+ * it on the official calendar, make-up working weekends included, the day itself not counted.
+ */
+export function earliestEffectiveDate(submittedOn: string): string {
+  return addWorkingDays(submittedOn, CHANGE_NOTICE_WORKING_DAYS);
+}
+
+/** Refuses a date before the earliest allowed for a change submitted now, naming that date. */
+function checkEffectiveDate(ctx: Ctx, effectiveDate: string): void {
+  const earliest = earliestEffectiveDate(shanghaiDate(ctx.now));
+  if (effectiveDate < earliest) {
+    const message = `生效日期最早为 ${earliest}：变更须提前 ${CHANGE_NOTICE_WORKING_DAYS} 个工作日提交（按国家法定节假日和调休安排计算）`;
+    throw new AppError('EFFECTIVE_DATE_TOO_EARLY', message, { effectiveDate: message });
+  }
+}
+
+/**
+ * Why a center's address may not be registered or used, by the URL rules, or undefined. At proposal a name
+ * that does not resolve yet passes (the domain may go live on the effective date); at review and at the
+ * switch it must resolve, to public addresses only.
+ */
+export function addressRefusal(ctx: Ctx, url: string, stage: 'proposal' | 'review'): Promise<string | undefined> {
+  const checks = ctx.outside.urlChecks;
+  return urlRefusal(url, { allowUnresolved: stage === 'proposal', lookup: checks?.lookup, allow: checks?.allow });
+}
+
+/** The address as it will be called (WHATWG-normalised), or UNSAFE_URL with the reason, naming the field. */
+async function checkedAddress(ctx: Ctx, url: string, label: string, stage: 'proposal' | 'review'): Promise<string> {
+  const refusal = await addressRefusal(ctx, url, stage);
+  if (refusal) throw new AppError('UNSAFE_URL', `${label}不可用：${refusal}`, { url: refusal });
+  return new URL(url).href;
+}
+
+/** The address a change would call, if it is a web link or an API endpoint. */
+export function addressOf(target: ChangeTarget): string | undefined {
+  if (target.kind === 'link') return target.link.kind === 'web' ? target.link.url : undefined;
+  return target.endpoint.kind === 'api' ? target.endpoint.url : undefined;
+}
+
+/** 事项 1 缴存贷款信息查询, or the endpoint. */
+export function targetLabel(target: { kind: 'link'; item: ItemId } | { kind: 'endpoint' }): string {
+  return target.kind === 'link' ? `事项 ${target.item} ${itemById(target.item)?.short ?? ''}` : '接收推送的接口';
+}
+
+/** A channel, route or endpoint in words, for the audit log and the history. */
+export function describeValue(value: PreviousValue): string {
+  if (value === null) return '无';
+  switch (value.kind) {
+    case 'web':
+    case 'api':
+      return value.url;
+    case 'miniprogram':
+      return `小程序 ${value.appId} ${value.path}`;
+    case 'manual':
+      return '在工作台人工办理';
+    case 'in-app':
+      return '小程序内在线申请';
+    case 'counter':
+      return '到服务大厅办理';
+  }
+}
+
+/** What a change puts in place. */
+export const targetValue = (target: ChangeTarget): LinkValue | EndpointValue => (target.kind === 'link' ? target.link : target.endpoint);
+
+/** Work orders as the center and supervisors see them, with their centers' names. */
+export async function changeViews(ctx: Ctx, changes: readonly LinkChange[]): Promise<ChangeView[]> {
+  const centers = await centersByCode(ctx, changes.map((c) => c.centerCode));
+  return changes.map((c) => ({
+    id: c.id,
+    centerCode: c.centerCode,
+    centerName: centers.get(c.centerCode)?.name ?? c.centerCode,
+    target: c.target,
+    targetLabel: targetLabel(c.target),
+    effectiveDate: c.effectiveDate,
+    status: c.status,
+    statusLabel: CHANGE_STATUS_LABELS[c.status],
+    proposedBy: c.proposedBy,
+    proposedAt: c.proposedAt.toISOString(),
+    reviewedBy: c.reviewedBy,
+    reviewedAt: c.reviewedAt?.toISOString() ?? null,
+    reason: c.reason,
+    appliedAt: c.appliedAt?.toISOString() ?? null,
+    previous: c.previous,
+    held: c.heldReason !== null && c.heldAt !== null ? { reason: c.heldReason, at: c.heldAt.toISOString() } : null,
+  }));
+}
+
+export function healthView(h: ChannelHealth): HealthView {
+  return { url: h.url, healthy: h.healthy, consecutiveFailures: h.consecutiveFailures, checkedAt: h.checkedAt.toISOString(), status: h.status, title: h.title, error: h.error };
+}
+
+const linkChannel = (item: ItemId): HealthChannel => `link:${item}`;
+
+/** 事项 1 缴存贷款信息查询 or the endpoint, for a health finding. */
+export function channelLabel(channel: HealthChannel): string {
+  const item = Number(channel.slice('link:'.length));
+  return isItemId(item) ? targetLabel({ kind: 'link', item }) : targetLabel({ kind: 'endpoint' });
+}
+
+/** A fresh invite code, read out and typed by hand. */
+export const newInviteCode = (): string => handCode(randomBytes(HAND_CODE_LENGTH));
+
+/** An invite code as the audit log keeps it: enough to tell two apart, not enough to use one. */
+export const maskedInvite = (code: string) => `${code.slice(0, 2)}${'*'.repeat(code.length - 2)}`;
+
+/** A person joins a center's staff with a supervisor's invite: single use, within its 7 days, one center per person. */
+export async function joinCenter(ctx: Ctx, caller: Caller, code: string): Promise<{ centerCode: string; centerName: string }> {
+  const outcome = await ctx.store.staffInvites.redeem(code, caller.openid, ctx.now);
+  const field = (message: string) => ({ code: message });
+  switch (outcome.kind) {
+    case 'unknown':
+      throw new AppError('INVITE_NOT_FOUND', '邀请码不存在，请核对后重新输入', field('邀请码不存在'));
+    case 'used':
+      throw new AppError('INVITE_USED', '这个邀请码已被使用，请向监管人员重新申请', field('邀请码已被使用'));
+    case 'expired':
+      throw new AppError('INVITE_EXPIRED', '这个邀请码已过期，请向监管人员重新申请', field('邀请码已过期'));
+    case 'already-staff': {
+      const name = (await centersByCode(ctx, [outcome.centerCode])).get(outcome.centerCode)?.name ?? outcome.centerCode;
+      throw new AppError('ALREADY_STAFF', `您已是${name}的工作人员，一人只能为一个中心工作；如需调整，请联系监管人员。邀请码未使用。`, field('您已是中心工作人员'));
+    }
+    case 'joined': {
+      await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'staff.join', subject: centerSubject(outcome.centerCode), detail: `邀请码 ${maskedInvite(code)}` });
+      const name = (await centersByCode(ctx, [outcome.centerCode])).get(outcome.centerCode)?.name ?? outcome.centerCode;
+      return { centerCode: outcome.centerCode, centerName: name };
+    }
+  }
+}
+
+async function proposeChange(ctx: Ctx, caller: Caller, centerCode: string, target: ChangeTarget, effectiveDate: string): Promise<ChangeView> {
+  const change: LinkChange = {
+    id: `chg${randomBytes(10).toString('hex')}`,
+    centerCode,
+    target,
+    effectiveDate,
+    status: 'pending',
+    proposedBy: caller.openid,
+    proposedAt: ctx.now,
+    reviewedBy: null,
+    reviewedAt: null,
+    reason: null,
+    appliedAt: null,
+    previous: null,
+    heldReason: null,
+    heldAt: null,
+  };
+  await ctx.store.linkChanges.create(change);
+  await ctx.store.audit.append({
+    at: ctx.now,
+    actor: caller.openid,
+    action: 'change.propose',
+    subject: centerSubject(centerCode),
+    detail: `${change.id} ${targetLabel(target)}：${describeValue(targetValue(target))}，生效日期 ${effectiveDate}`,
+  });
+  const [view] = await changeViews(ctx, [change]);
+  return view;
+}
+
+/** Staff propose an item's link: an https H5 page (checked by the URL rules, stored as it will be called) or a mini-program page. */
+export async function proposeLink(ctx: Ctx, caller: Caller, item: ItemId, link: LinkValue, effectiveDate: string): Promise<ChangeView> {
+  const centerCode = requireStaffCenter(caller, '登记办理链接');
+  checkEffectiveDate(ctx, effectiveDate);
+  const value: LinkValue = link.kind === 'web' ? { kind: 'web', url: await checkedAddress(ctx, link.url, '链接地址', 'proposal') } : link;
+  return proposeChange(ctx, caller, centerCode, { kind: 'link', item, link: value }, effectiveDate);
+}
+
+/** Staff propose where deliveries go: their API endpoint, or the workbench. Without a date, the earliest allowed. */
+export async function proposeEndpoint(ctx: Ctx, caller: Caller, endpoint: EndpointValue, effectiveDate: string | undefined): Promise<ChangeView> {
+  const centerCode = requireStaffCenter(caller, '登记接口地址');
+  const date = effectiveDate ?? earliestEffectiveDate(shanghaiDate(ctx.now));
+  checkEffectiveDate(ctx, date);
+  const value: EndpointValue = endpoint.kind === 'api' ? { kind: 'api', url: await checkedAddress(ctx, endpoint.url, '接口地址', 'proposal') } : endpoint;
+  return proposeChange(ctx, caller, centerCode, { kind: 'endpoint', endpoint: value }, date);
+}
+
+/**
+ * A new signing secret for the center, shown this once: it signs from now on beside the one before it (both
+ * are valid until the next rotation, which drops the older), so the center can switch without a gap.
+ */
+export async function rotateSecret(ctx: Ctx, caller: Caller): Promise<{ secret: string; valid: number }> {
+  const centerCode = requireStaffCenter(caller, '更换签名密钥');
+  const secret = newSecret();
+  const valid = await ctx.store.endpoints.rotateSecret(centerCode, seal(ctx.outside.keyring(), SEALED_FIELDS.endpointSecret, secret), ctx.now);
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'secret.rotate', subject: centerSubject(centerCode), detail: `有效密钥 ${valid} 个` });
+  return { secret, valid };
+}
+
+function conformanceOf(run: { startedAt: Date; report: ConformanceReport | null } | undefined): PortalOverview['conformance'] {
+  const status: ConformanceStatus = !run ? 'none' : run.report?.passed ? 'passed' : 'started';
+  const at = run?.report?.passed ? run.report.finishedAt : (run?.startedAt.toISOString() ?? null);
+  return { status, label: CONFORMANCE_LABELS[status], at };
+}
+
+/** The staff's own center: its links and endpoint with their health, the secrets' state, its work orders, its interface testing. */
+export async function overview(ctx: Ctx, caller: Caller): Promise<PortalOverview> {
+  const centerCode = requireStaffCenter(caller, '查看本中心的登记情况');
+  const [center, links, endpoint, health, changes, audit, run] = await Promise.all([
+    ctx.store.centers.get(centerCode),
+    ctx.store.links.listForCenter(centerCode),
+    ctx.store.endpoints.get(centerCode),
+    ctx.store.health.listForCenter(centerCode),
+    ctx.store.linkChanges.listForCenter(centerCode),
+    ctx.store.audit.listFor(centerSubject(centerCode)),
+    ctx.store.conformanceRuns.latest(centerCode),
+  ]);
+  if (!center) throw new AppError('CENTER_NOT_FOUND', `未找到代码为 ${centerCode} 的住房公积金管理中心`);
+  const healthOf = (channel: HealthChannel, url: string | null) => {
+    const found = health.find((h) => h.channel === channel && h.url === url);
+    return found ? healthView(found) : null;
+  };
+  const itemLinks = ONLINE_ITEM_IDS.map((item) => {
+    const link = links.find((l) => l.item === item);
+    return {
+      item,
+      itemName: itemById(item)?.name ?? String(item),
+      link: link ? withoutHealth(link) : null,
+      healthy: link && (link.kind === 'web' || link.kind === 'miniprogram') ? link.healthy : null,
+      health: link?.kind === 'web' ? healthOf(linkChannel(item), link.url) : null,
+    };
+  });
+  const rotations = audit.filter((e) => e.action === 'secret.rotate');
+  const mode = endpoint?.mode === 'api' && endpoint.url !== null ? 'api' : endpoint ? 'manual' : 'none';
+  return {
+    center: { code: center.code, name: center.name, phone: center.phone },
+    links: itemLinks,
+    endpoint: { mode, url: mode === 'api' ? (endpoint?.url ?? null) : null, health: mode === 'api' ? healthOf('endpoint', endpoint?.url ?? null) : null },
+    secrets: { valid: endpoint?.secretsSealed.length ?? 0, rotatedAt: rotations.at(-1)?.at.toISOString() ?? null },
+    changes: await changeViews(ctx, changes),
+    earliestEffectiveDate: earliestEffectiveDate(shanghaiDate(ctx.now)),
+    conformance: conformanceOf(run),
+  };
+}
+
+function withoutHealth(link: CenterLink): PortalOverview['links'][number]['link'] {
+  if (link.kind === 'web') return { kind: 'web', url: link.url };
+  if (link.kind === 'miniprogram') return { kind: 'miniprogram', appId: link.appId, path: link.path };
+  return { kind: link.kind };
+}
+
+/**
+ * The address interface testing runs against: the endpoint the center is moving to (its newest pending or
+ * approved API change), so it can test before the switch; else its live API endpoint.
+ */
+async function conformanceAddress(ctx: Ctx, centerCode: string, live: string | null): Promise<string | undefined> {
+  const upcoming = (await ctx.store.linkChanges.listForCenter(centerCode)).find(
+    (c) => (c.status === 'pending' || c.status === 'approved') && c.target.kind === 'endpoint' && c.target.endpoint.kind === 'api',
+  );
+  return (upcoming && addressOf(upcoming.target)) ?? live ?? undefined;
+}
+
+/**
+ * Staff run the conformance suite against their center's endpoint, signed with its current secret; the
+ * center's callbacks come back to the platform's own callback endpoint (callbacks.ts records those of test
+ * applications). The run is recorded when it starts and its report when it ends.
+ */
+export async function runCenterConformance(ctx: Ctx, caller: Caller): Promise<ConformanceReport> {
+  const centerCode = requireStaffCenter(caller, '进行接口测试');
+  const endpoint = await ctx.store.endpoints.get(centerCode);
+  const [current] = endpoint?.secretsSealed ?? [];
+  if (current === undefined) throw new AppError('ENDPOINT_NOT_SET', '请先生成签名密钥并配置到中心的接口，再进行接口测试');
+  const url = await conformanceAddress(ctx, centerCode, endpoint?.mode === 'api' ? endpoint.url : null);
+  if (url === undefined) throw new AppError('ENDPOINT_NOT_SET', '请先登记接收推送的接口地址，再进行接口测试');
+  await checkedAddress(ctx, url, '接口地址', 'review');
+  const run = { id: `run${randomBytes(10).toString('hex')}`, centerCode, url, startedBy: caller.openid, startedAt: ctx.now, report: null };
+  await ctx.store.conformanceRuns.start(run);
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'conformance.run', subject: centerSubject(centerCode), detail: `${run.id} ${url}` });
+  const report = await runConformance(
+    { centerCode, url, secret: open(ctx.outside.keyring(), SEALED_FIELDS.endpointSecret, current) },
+    {
+      outbound: ctx.outside.outbound(),
+      inbox: { callbackBase: ctx.outside.callbackBase(), received: (applicationId) => ctx.store.conformanceCallbacks.listFor(centerCode, applicationId) },
+    },
+  );
+  await ctx.store.conformanceRuns.finish(run.id, report);
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// the daily run
+
+export interface SwitchOutcome {
+  switched: string[];
+  held: { id: string; reason: string }[];
+}
+
+/**
+ * Every approved change whose effective date has come (China) goes live, the link or endpoint replaced and
+ * the change recording what it replaced. An address is checked again first: one the URL rules refuse now is
+ * not switched (the old one stays live) but held with the reason, for supervisors, and tried again next day.
+ */
+export async function switchDueChanges(ctx: Ctx): Promise<SwitchOutcome> {
+  const today = shanghaiDate(ctx.now);
+  const due = (await ctx.store.linkChanges.listByStatus('approved')).filter((c) => c.effectiveDate <= today);
+  const outcome: SwitchOutcome = { switched: [], held: [] };
+  for (const change of due) {
+    const subject = centerSubject(change.centerCode);
+    const address = addressOf(change.target);
+    const refusal = address === undefined ? undefined : await addressRefusal(ctx, address, 'review');
+    if (refusal) {
+      const reason = `${targetLabel(change.target)}地址不可用：${refusal}`;
+      if ((await ctx.store.linkChanges.hold(change.id, reason, ctx.now)) && change.heldReason !== reason) {
+        await ctx.store.audit.append({ at: ctx.now, actor: DAILY_ACTOR, action: 'change.hold', subject, detail: `${change.id} ${reason}` });
+      }
+      outcome.held.push({ id: change.id, reason });
+      continue;
+    }
+    const applied = await ctx.store.linkChanges.apply(change.id, ctx.now);
+    if (!applied) continue; // switched or superseded in the meantime
+    await ctx.store.audit.append({
+      at: ctx.now,
+      actor: DAILY_ACTOR,
+      action: 'change.live',
+      subject,
+      detail: `${change.id} ${targetLabel(change.target)}：${describeValue(applied.previous)} → ${describeValue(targetValue(change.target))}（提交 ${change.proposedBy}，审核 ${change.reviewedBy ?? ''}）`,
+    });
+    outcome.switched.push(change.id);
+  }
+  return outcome;
+}
+
+export interface HealthOutcome {
+  probed: number;
+  unhealthy: number;
+}
+
+/**
+ * Probes every live web link and API endpoint (probeLinks: URL rules, valid TLS, an answer within 10 s; a page
+ * must answer 2xx or 3xx, an endpoint anything), and records each finding: a link failing twice in a row is
+ * unhealthy (the directory falls back), one success heals it. Changes of health go to the audit log.
+ */
+export async function checkHealth(ctx: Ctx): Promise<HealthOutcome> {
+  const [links, endpoints, before] = await Promise.all([ctx.store.links.listAll(), ctx.store.endpoints.list(), ctx.store.health.list()]);
+  const previous = new Map(before.map((h) => [`${h.centerCode}:${h.channel}`, h]));
+  const channels = new Map<string, { centerCode: string; channel: HealthChannel; url: string; healthyNow: boolean }>();
+  const targets: ProbeTarget[] = [];
+  for (const { centerCode, link } of links) {
+    if (link.kind !== 'web') continue;
+    const id = `${centerCode}:${linkChannel(link.item)}`;
+    channels.set(id, { centerCode, channel: linkChannel(link.item), url: link.url, healthyNow: link.healthy });
+    targets.push({ id, url: link.url });
+  }
+  for (const e of endpoints) {
+    if (e.mode !== 'api' || e.url === null) continue;
+    const id = `${e.centerCode}:endpoint`;
+    channels.set(id, { centerCode: e.centerCode, channel: 'endpoint', url: e.url, healthyNow: previous.get(id)?.healthy ?? true });
+    targets.push({ id, url: e.url, endpoint: true });
+  }
+  const checks = ctx.outside.urlChecks;
+  const results = await probeLinks(targets, { lookup: checks?.lookup, allow: checks?.allow, allowCa: checks?.allowCa });
+  const findings: ChannelHealth[] = results.map((r) => {
+    const { centerCode, channel, url, healthyNow } = channels.get(r.id) ?? unknownTarget(r.id);
+    const last = previous.get(r.id);
+    // failures count for the address checked; one marked unhealthy without a finding (seeded) stays so until a success
+    const failuresSoFar = last && last.url === url ? last.consecutiveFailures : healthyNow ? 0 : UNHEALTHY_AFTER_FAILURES;
+    const health = nextHealth({ consecutiveFailures: failuresSoFar }, r);
+    return { centerCode, channel, url, ...health, checkedAt: ctx.now, status: r.status, title: r.title, error: r.error };
+  });
+  await ctx.store.health.record(findings);
+  for (const f of findings) {
+    const was = channels.get(`${f.centerCode}:${f.channel}`)?.healthyNow;
+    if (was === f.healthy) continue;
+    await ctx.store.audit.append({
+      at: ctx.now,
+      actor: DAILY_ACTOR,
+      action: f.healthy ? 'health.recovered' : 'health.unhealthy',
+      subject: centerSubject(f.centerCode),
+      detail: `${channelLabel(f.channel)} ${f.url}${f.error ? `：${f.error}` : ''}`,
+    });
+  }
+  return { probed: findings.length, unhealthy: findings.filter((f) => !f.healthy).length };
+}
+
+function unknownTarget(id: string): never {
+  throw new Error(`probe result for unknown target ${id}`);
+}
+
+/** The daily run: switch what is due, then check the health of what is live. */
+export async function runCentersDaily(ctx: Ctx): Promise<SwitchOutcome & HealthOutcome> {
+  const switched = await switchDueChanges(ctx);
+  return { ...switched, ...(await checkHealth(ctx)) };
+}

@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { HAND_CODE_LENGTH, HAND_CODE_PATTERN } from './codes';
+import { CenterLinkSchema, ItemIdSchema } from './centers';
+import { ONLINE_ITEM_IDS, type ItemId } from './items';
+import { isCalendarDate } from './time';
+
+/**
+ * The center portal (issue 6): centers' staff register the links the directory jumps to and the endpoint
+ * that takes forwarded applications, as work orders a supervisor reviews and a daily timer switches on
+ * their effective date. The effective-date rule itself (10 working days on the official calendar) is
+ * computed on the server (cloudfunctions/_lib/services/portal.ts), so the calendar stays out of the pages.
+ */
+
+/** Working days between submitting a change and the earliest day it may take effect (notice 建司局函金〔2021〕30号). */
+export const CHANGE_NOTICE_WORKING_DAYS = 10;
+
+/** Invite codes are hand codes (codes.ts), valid this long. */
+export const INVITE_VALID_DAYS = 7;
+
+/** Work-order ids: `chg` and 20 characters of [a-z0-9], made by the server. */
+export const CHANGE_ID_PATTERN = /^chg[a-z0-9]{20}$/;
+export const ChangeIdSchema = z.string({ error: '缺少变更单编号' }).regex(CHANGE_ID_PATTERN, '变更单编号格式不正确');
+
+/** A China calendar date, YYYY-MM-DD. */
+export const calendarDate = (label: string) =>
+  z
+    .string({ error: `请选择${label}` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为 YYYY-MM-DD`)
+    .refine((d) => isCalendarDate(d.replace(/-/g, '')), `${label}不是有效日期`);
+
+/** A channel a center registers for an item: an https H5 page, or a page of another mini-program. */
+export type LinkValue = { kind: 'web'; url: string } | { kind: 'miniprogram'; appId: string; path: string };
+/** Where a center takes its deliveries: its API endpoint, or the portal workbench ("manual"). */
+export type EndpointValue = { kind: 'api'; url: string } | { kind: 'manual' };
+/** What a work order changes, and to what. */
+export type ChangeTarget = { kind: 'link'; item: ItemId; link: LinkValue } | { kind: 'endpoint'; endpoint: EndpointValue };
+/** What an item has: a channel, or (while it offers none fully online) an in-app request or its service hall. */
+export type ItemChannel = LinkValue | { kind: 'in-app' } | { kind: 'counter' };
+/** What was live before a change switched; null for nothing. */
+export type PreviousValue = ItemChannel | EndpointValue | null;
+
+/** pending -> approved | rejected; approved -> live (switched on its date) | superseded (a later approval for the same target). */
+export const CHANGE_STATUSES = ['pending', 'approved', 'rejected', 'live', 'superseded'] as const;
+export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
+export const CHANGE_STATUS_LABELS: Record<ChangeStatus, string> = {
+  pending: '待审核',
+  approved: '已通过，待生效',
+  rejected: '未通过',
+  live: '已生效',
+  superseded: '已被后来通过的变更取代',
+};
+
+/** Per target, at most one approved change waits for its date: the key that says which target a change is for. */
+export function targetKey(target: ChangeTarget): string {
+  return target.kind === 'link' ? `link:${target.item}` : 'endpoint';
+}
+
+const { appId: AppIdSchema, path: PagePathSchema } = CenterLinkSchema.options[1].shape;
+/** An address as typed: the URL rules (https, port 443, a public name) are checked by the server, which resolves it. */
+const address = (label: string) =>
+  z
+    .string({ error: `${label}应为文字` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .pipe(CenterLinkSchema.options[0].shape.url);
+
+/** Only the fully online items jump to a center's channel; the others are handled in the app. */
+const onlineItem = ItemIdSchema.refine((n) => ONLINE_ITEM_IDS.includes(n), `只有全程网办事项（${ONLINE_ITEM_IDS.join('、')}）登记跳转链接，其他事项在小程序内办理`);
+
+/** The link a checked proposal names (the refinement saw to it that exactly one kind is complete). */
+function linkOf(e: { url?: string; appId?: string; path?: string }): LinkValue {
+  if (e.url !== undefined) return { kind: 'web', url: e.url };
+  return { kind: 'miniprogram', appId: e.appId ?? '', path: e.path ?? '' };
+}
+
+const ProposeLinkSchema = z
+  .object({
+    action: z.literal('proposeLink'),
+    item: onlineItem,
+    url: address('链接地址').optional(),
+    appId: AppIdSchema.optional(),
+    path: PagePathSchema.optional(),
+    effectiveDate: calendarDate('生效日期'),
+  })
+  .superRefine((e, ctx) => {
+    if (e.url !== undefined && (e.appId !== undefined || e.path !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: '网页链接与小程序只能登记一种' });
+    } else if (e.url === undefined && e.appId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: '请填写 https 链接地址，或小程序 AppID 和页面路径' });
+    } else if (e.url === undefined && !e.path) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: '请填写小程序页面路径' });
+    }
+  })
+  .transform((e) => ({ action: e.action, item: e.item, link: linkOf(e), effectiveDate: e.effectiveDate }));
+
+const endpointOf = (url: string | undefined): EndpointValue => (url !== undefined ? { kind: 'api', url } : { kind: 'manual' });
+
+const ProposeEndpointSchema = z
+  .object({
+    action: z.literal('proposeEndpoint'),
+    url: address('接口地址').optional(),
+    manual: z.literal(true, { error: 'manual 只能为 true（改为在工作台人工办理）' }).optional(),
+    /** Left out: the earliest allowed date. */
+    effectiveDate: calendarDate('生效日期').optional(),
+  })
+  .superRefine((e, ctx) => {
+    if ((e.url === undefined) === (e.manual === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: '请填写接口地址，或选择在工作台人工办理（二选一）' });
+    }
+  })
+  .transform((e) => ({ action: e.action, endpoint: endpointOf(e.url), effectiveDate: e.effectiveDate }));
+
+/** Function `portal`: a signed-in person joins a center with an invite; its staff then act for that center only. */
+export const PortalEventSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({
+      action: z.literal('joinCenter'),
+      code: z
+        .string({ error: '请填写邀请码' })
+        .trim()
+        .toUpperCase()
+        .regex(HAND_CODE_PATTERN, `邀请码应为 ${HAND_CODE_LENGTH} 位字母或数字`),
+    }),
+    z.object({ action: z.literal('overview') }),
+    ProposeLinkSchema,
+    ProposeEndpointSchema,
+    z.object({ action: z.literal('rotateSecret') }),
+    z.object({ action: z.literal('runConformance') }),
+  ],
+  { error: '不支持的操作' },
+);
+export type PortalEvent = z.infer<typeof PortalEventSchema>;
+
+/** One work order as the center and supervisors see it: who, what, when, old -> new. */
+export interface ChangeView {
+  id: string;
+  centerCode: string;
+  centerName: string;
+  target: ChangeTarget;
+  /** 事项 3 退休提取 / 接口地址, for lists. */
+  targetLabel: string;
+  effectiveDate: string;
+  status: ChangeStatus;
+  statusLabel: string;
+  proposedBy: string;
+  proposedAt: string;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reason: string | null;
+  /** When it went live, and what it replaced. */
+  appliedAt: string | null;
+  previous: PreviousValue;
+  /** Why an approved change could not be switched on its date (its address failed the rules then); tried again daily. */
+  held: { reason: string; at: string } | null;
+}
+
+/** The daily check's findings for one link or endpoint. */
+export interface HealthView {
+  url: string;
+  healthy: boolean;
+  consecutiveFailures: number;
+  checkedAt: string;
+  status: number | null;
+  title: string | null;
+  error: string | null;
+}
+
+export const CONFORMANCE_LABELS = { none: '未开始接口测试', started: '已开始接口测试', passed: '已通过' } as const;
+export type ConformanceStatus = keyof typeof CONFORMANCE_LABELS;
+
+/** What `portal.overview` answers: the staff's own center, never a secret. */
+export interface PortalOverview {
+  center: { code: string; name: string; phone: string };
+  /** Each fully online item: its current link or route, and its health when it is a web link. */
+  links: { item: ItemId; itemName: string; link: ItemChannel | null; healthy: boolean | null; health: HealthView | null }[];
+  endpoint: { mode: 'api' | 'manual' | 'none'; url: string | null; health: HealthView | null };
+  /** How many signing secrets are valid now (two during a rotation), and when the last rotation was. */
+  secrets: { valid: number; rotatedAt: string | null };
+  /** Every work order of the center, newest first. */
+  changes: ChangeView[];
+  /** The earliest effective date a change submitted today may state. */
+  earliestEffectiveDate: string;
+  conformance: { status: ConformanceStatus; label: string; at: string | null };
+}
+
+/** A link or endpoint the daily check found unhealthy, for supervisors. */
+export interface UnhealthyView extends HealthView {
+  centerCode: string;
+  centerName: string;
+  /** 事项 1 缴存贷款信息查询 / 接口地址. */
+  channelLabel: string;
+}
