@@ -44,6 +44,31 @@ export function isPdf(bytes: Uint8Array): boolean {
   return startsWith(bytes, PDF_MAGIC);
 }
 
+/**
+ * Whether a JPEG's image data runs to its end-of-image marker. Walks the segments to the first scan (so the
+ * EXIF thumbnail, with its own FFD9 inside APP1, is skipped), then looks for FFD9 in the scan data, where a
+ * real FF byte is always followed by 00 or a restart marker. Whatever a phone appends after the image (motion
+ * photos, vendor trailers) does not matter; a file cut short in the image data does.
+ */
+function jpegComplete(bytes: Uint8Array): boolean {
+  let i = 2;
+  while (i + 4 <= bytes.length) {
+    if (bytes[i] !== 0xff) return false;
+    const marker = bytes[i + 1];
+    if (marker === 0xff) {
+      i += 1; // fill byte
+      continue;
+    }
+    const length = (bytes[i + 2] << 8) | bytes[i + 3];
+    if (marker === 0xda) {
+      for (let j = i + 2 + length; j + 1 < bytes.length; j++) if (bytes[j] === 0xff && bytes[j + 1] === 0xd9) return true;
+      return false;
+    }
+    i += 2 + length;
+  }
+  return false;
+}
+
 /** The types an employee may attach (scans or photos of a contract, an invoice). */
 export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
@@ -59,7 +84,7 @@ export function sniffAttachment(bytes: Uint8Array): { ok: true; contentType: Att
   if (bytes.length > DOCUMENT_MAX_BYTES) return { ok: false, problem: '文件超过 10 MB' };
   const damaged = { ok: false, problem: '文件已损坏或不完整，请重新拍照或导出' } as const;
   if (startsWith(bytes, PDF_MAGIC)) return endsWithin(bytes, [0x25, 0x25, 0x45, 0x4f, 0x46], 1024) ? { ok: true, contentType: 'application/pdf' } : damaged;
-  if (startsWith(bytes, JPEG_MAGIC)) return endsWithin(bytes, [0xff, 0xd9], 64) ? { ok: true, contentType: 'image/jpeg' } : damaged;
+  if (startsWith(bytes, JPEG_MAGIC)) return jpegComplete(bytes) ? { ok: true, contentType: 'image/jpeg' } : damaged;
   if (startsWith(bytes, PNG_MAGIC)) return endsWithin(bytes, [0x49, 0x45, 0x4e, 0x44], 16) ? { ok: true, contentType: 'image/png' } : damaged;
   return { ok: false, problem: '文件应为 PDF、JPG 或 PNG（按文件内容判断，而非文件名）' };
 }

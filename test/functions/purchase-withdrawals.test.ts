@@ -16,6 +16,7 @@ import { deliveryBody } from '../../cloudfunctions/_lib/delivery/messages';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
+import { TEST_JPEG } from '../../cloudfunctions/_lib/centers/conformance';
 import { attachmentsOf } from '../../cloudfunctions/_lib/services/attachments';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
@@ -34,7 +35,8 @@ const SUZHOU = '320500'; // deposit-locale center working in its workbench
 const secret = newSecret();
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(300), Buffer.from([0xff, 0xd9])]);
+// a real JPEG with bytes after its end, as phones append (motion photos): accepted by its image data
+const JPEG = Buffer.concat([TEST_JPEG, randomBytes(300)]);
 const TODAY = shanghaiDate(new Date());
 
 const filesRoot = mkdtempSync(path.join(tmpdir(), 'gjj-pw-files-'));
@@ -130,7 +132,10 @@ describe('a purchase withdrawal handled by two centers', () => {
     expect(outbox.map((o) => [o.centerCode, o.type])).toEqual([[YANGZHOU, 'application.submitted']]);
     const app = (await store.applications.get(id))!;
     const body = JSON.parse(deliveryBody(outbox[0], app, outside.keyring(), 'https://platform.example.cn', [], await attachmentsOf({ outside }, app)));
-    expect(body.data).toMatchObject({ role: 'purchase', form: { amount: 150_000, bank: { accountNumber: '6217001234567890123' } } });
+    // the purchase-locale center verifies the purchase: it gets no bank account
+    expect(body.data).toMatchObject({ role: 'purchase', form: { amount: 150_000 } });
+    expect(body.data.form.bank).toBeUndefined();
+    expect(JSON.stringify(body)).not.toContain('6217001234567890123');
     const sent = body.data.form.attachments as { sha256: string; contentBase64: string; kind: string }[];
     expect(sent.map((a) => [a.kind, a.sha256])).toEqual([['contract', sha(PDF)], ['invoice', sha(JPEG)]]);
     expect(sent.map((a) => sha(Buffer.from(a.contentBase64, 'base64')))).toEqual([sha(PDF), sha(JPEG)]);
@@ -149,10 +154,15 @@ describe('a purchase withdrawal handled by two centers', () => {
       [BEIJING, 'application.submitted'],
     ]);
     // once handed over, the purchase-locale center no longer answers for it
-    expect(await answered(YANGZHOU, { applicationId: id, status: 'completed', payment: { amount: 150_000, paidOn: TODAY } })).toMatchObject({ status: 404 });
+    expect(await answered(YANGZHOU, { applicationId: id, status: 'completed', payment: { amount: 150_000, paidOn: TODAY } })).toMatchObject({ status: 409, body: { code: 'ILLEGAL_TRANSITION' } });
+    // the deposit-locale center's delivery carries the bank account it pays into
+    const handed = (await store.outbox.listForApplication(id)).find((o) => o.centerCode === BEIJING)!;
+    const moved = (await store.applications.get(id))!;
+    const depositBody = JSON.parse(deliveryBody(handed, moved, outside.keyring(), 'https://platform.example.cn', [], await attachmentsOf({ outside }, moved)));
+    expect(depositBody.data).toMatchObject({ role: 'deposit', form: { bank: { accountNumber: '6217001234567890123' } } });
 
     expect((await answered(BEIJING, { applicationId: id, status: 'processing' })).status).toBe(200);
-    expect(await answered(BEIJING, { applicationId: id, status: 'completed' })).toMatchObject({ status: 422 });
+    expect(await answered(BEIJING, { applicationId: id, status: 'completed' })).toMatchObject({ status: 400, body: { fields: { 'data.payment': expect.any(String) } } });
     expect(await answered(BEIJING, { applicationId: id, status: 'completed', payment: { amount: 150_000.01, paidOn: TODAY } })).toMatchObject({
       status: 400,
       body: { fields: { 'data.payment.amount': expect.stringContaining('不能超过申请提取金额') } },
@@ -191,7 +201,7 @@ describe('a purchase withdrawal handled by two centers', () => {
     expect(sha(Buffer.from(opened.data.contentBase64, 'base64'))).toBe(sha(PDF));
     expect((await store.audit.listFor(`application:${id}`)).map((e) => e.action)).toContain('application.attachment-opened');
 
-    expect(await bench({ action: 'setStatus', id, status: 'completed' })).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(await bench({ action: 'setStatus', id, status: 'completed' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { payment: expect.any(String) } });
     expect(await bench({ action: 'setStatus', id, status: 'completed', payment: { amount: 200_000, paidOn: TODAY } })).toMatchObject({ ok: false, fields: { 'payment.amount': expect.any(String) } });
     expect(await bench({ action: 'setStatus', id, status: 'completed', payment: { amount: 150_000, paidOn: TODAY } })).toMatchObject({ ok: true, data: { status: 'completed', payment: { amount: 150_000 } } });
     expect((await view(openid, id)).payment).toEqual({ amount: 150_000, paidOn: TODAY });
@@ -199,6 +209,31 @@ describe('a purchase withdrawal handled by two centers', () => {
     // the purchase-locale center's staff see it but cannot act on it
     const purchaseStaff: Caller = { openid: 'staff-321000', roles: [{ role: 'center-staff', centerCode: YANGZHOU }] };
     expect(await workbench.handle({ action: 'setStatus', id, status: 'failed' }, contextFor(store, purchaseStaff, new Date(), outside))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    // and the bank account only masked: it is the deposit-locale center's to pay into
+    const seen = (await workbench.handle({ action: 'get', id }, contextFor(store, purchaseStaff, new Date(), outside))) as { ok: true; data: WorkbenchView };
+    expect(seen.data.form).toEqual(expect.arrayContaining([{ label: '银行账号', value: '6217***********0123' }]));
+  });
+
+  it('lets the deposit-locale center open the attachments only once the purchase is verified, and keeps a late purchase-center move from landing after the hand-over', async () => {
+    const { id } = await submitted(SUZHOU);
+    const depositStaff: Caller = { openid: 'staff-320500-b', roles: [{ role: 'center-staff', centerCode: SUZHOU }] };
+    const bench = (event: unknown) => workbench.handle(event, contextFor(store, depositStaff, new Date(), outside));
+    const before = (await bench({ action: 'get', id })) as { ok: true; data: WorkbenchView };
+    expect(before.data.attachmentFiles).toEqual([]);
+    await answered(YANGZHOU, { applicationId: id, status: 'accepted' });
+    await answered(YANGZHOU, { applicationId: id, status: 'verified' });
+    const after = (await bench({ action: 'get', id })) as { ok: true; data: WorkbenchView };
+    expect(after.data.attachmentFiles).toHaveLength(2);
+    // a move read before the hand-over and written after it: the store refuses it (the responsible center changed)
+    const verified = (await store.applications.get(id))!;
+    const late = await store.applications.transition({
+      id,
+      expected: { status: verified.status, platformCode: null, responsibleCenter: YANGZHOU },
+      next: { status: 'failed', platformCode: null },
+      event: { applicationId: id, at: new Date(), actor: 'center', actorId: YANGZHOU, from: verified.status, to: 'failed', platformCode: null, centerCode: YANGZHOU, message: '核验不通过' },
+    });
+    expect(late).toBe('stale');
+    expect((await store.applications.get(id))?.status).toBe('verified');
   });
 
   it('answers a repeated submission with the first application, though its uploads are gone', async () => {
@@ -215,7 +250,7 @@ describe('a purchase withdrawal handled by two centers', () => {
 describe('bad input to a purchase withdrawal is refused by field and stores nothing', () => {
   const cases: [string, () => Promise<Record<string, unknown>>, string, RegExp][] = [
     ['a file that is not a PDF, JPG or PNG', async () => payload({ attachments: [{ kind: 'contract', fileId: await upload(Buffer.from('GIF89a....')), name: '合同.pdf' }, { kind: 'invoice', fileId: await upload(JPEG), name: 'f.jpg' }] }), 'payload.attachments.0', /PDF、JPG 或 PNG/],
-    ['a file over 10 MB', async () => payload({ attachments: [{ kind: 'contract', fileId: await upload(PDF), name: 'a.pdf' }, { kind: 'invoice', fileId: await upload(Buffer.concat([JPEG.subarray(0, 4), Buffer.alloc(DOCUMENT_MAX_BYTES), Buffer.from([0xff, 0xd9])])), name: 'big.jpg' }] }), 'payload.attachments.1', /10 MB/],
+    ['a file over 10 MB', async () => payload({ attachments: [{ kind: 'contract', fileId: await upload(PDF), name: 'a.pdf' }, { kind: 'invoice', fileId: await upload(Buffer.concat([TEST_JPEG, Buffer.alloc(DOCUMENT_MAX_BYTES)])), name: 'big.jpg' }] }), 'payload.attachments.1', /10 MB/],
     ['a damaged (cut short) PDF', async () => payload({ attachments: [{ kind: 'contract', fileId: await upload(PDF.subarray(0, 30)), name: 'a.pdf' }, { kind: 'invoice', fileId: await upload(JPEG), name: 'f.jpg' }] }), 'payload.attachments.0', /损坏/],
     ['an upload that is not there', async () => payload({ attachments: [{ kind: 'contract', fileId: 'uploads/abcdefghijklmnopqrstuvwx', name: 'a.pdf' }, { kind: 'invoice', fileId: await upload(JPEG), name: 'f.jpg' }] }), 'payload.attachments.0', /未上传成功/],
     ['no invoice', async () => payload({ attachments: [{ kind: 'contract', fileId: await upload(PDF), name: 'a.pdf' }] }), 'payload.attachments', /购房发票/],

@@ -166,7 +166,8 @@ function purchase(role: 'purchase' | 'deposit', applicationId: string, platformO
         purchaseCenter: PURCHASE,
         depositCenter: DEPOSIT,
         house: { address: '南京市鼓楼区某某路 1 号 2 幢 301 室', contractNumber: 'NJ2025-000123', purchaseDate: '2025-01-02', price: 3_000_000, area: 89.5, seller: '南京某某房地产开发有限公司' },
-        bank: { accountName: '张三', bankName: '中国建设银行南京分行', accountNumber: BANK_ACCOUNT },
+        // the bank account goes only to the center that pays
+        ...(role === 'deposit' ? { bank: { accountName: '张三', bankName: '中国建设银行南京分行', accountNumber: BANK_ACCOUNT } } : {}),
         amount: REQUESTED,
         phone: PHONE,
         attachments: [
@@ -718,7 +719,10 @@ describe('the center simulator (center side of the center interface)', () => {
     expect(deliveryProblems(withForm({ attachments: [contract, { ...invoice, contentBase64: '***' }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.contentBase64: /)]);
     expect(deliveryProblems(withForm({ attachments: [contract] }))).toEqual([expect.stringMatching(/^data\.form\.attachments: .*invoice/)]);
     expect(deliveryProblems(withForm({ amount: 3_000_000.01 }))).toEqual([expect.stringMatching(/^data\.form\.amount: /)]);
-    expect(deliveryProblems(withForm({ bank: { ...body.data.form.bank, accountName: '李四' } }))).toEqual([expect.stringMatching(/^data\.form\.bank\.accountName: /)]);
+    const deposit = purchase('deposit', 'apppurchase10', origin);
+    const bank = { accountName: '李四', bankName: '中国建设银行南京分行', accountNumber: BANK_ACCOUNT };
+    expect(deliveryProblems({ ...deposit, data: { ...deposit.data, form: { ...deposit.data.form, bank } } }, { centerCode: DEPOSIT })).toEqual([expect.stringMatching(/^data\.form\.bank\.accountName: /)]);
+    expect(deliveryProblems(withForm({ bank: { ...bank, accountName: '张三' } }))).toEqual([expect.stringMatching(/^data\.form\.bank: .*不应收到/)]);
     expect(deliveryProblems({ ...body, data: { ...body.data, role: 'business' } })).toEqual([expect.stringMatching(/^data\.role: /)]);
     // the deposit-locale center's delivery sent to the purchase-locale center
     expect(deliveryProblems(purchase('deposit', 'apppurchase08', origin), { centerCode: PURCHASE })).toEqual([expect.stringMatching(/^data\.role: /)]);

@@ -195,7 +195,7 @@ export const PurchaseSubmittedDataSchema = z
       purchaseCenter: centerCode,
       depositCenter: centerCode,
       house: z.object({ address: text, contractNumber: text, purchaseDate: z.iso.date(), price: yuan, area: z.number().positive('应大于 0'), seller: text }),
-      bank: z.object({ accountName: text, bankName: text, accountNumber: z.string().regex(/^\d{12,30}$/, '银行账号应为 12 至 30 位数字') }),
+      bank: z.object({ accountName: text, bankName: text, accountNumber: z.string().regex(/^\d{12,30}$/, '银行账号应为 12 至 30 位数字') }).optional(),
       amount: yuan,
       phone,
       attachments: z
@@ -208,7 +208,10 @@ export const PurchaseSubmittedDataSchema = z
     const { form } = d;
     if (form.purchaseCenter === form.depositCenter) ctx.addIssue({ code: 'custom', path: ['form', 'depositCenter'], message: '缴存地中心应与购房地中心不同' });
     if (form.amount > form.house.price) ctx.addIssue({ code: 'custom', path: ['form', 'amount'], message: '申请提取金额不应超过购房总价' });
-    if (form.bank.accountName !== d.applicant.name) ctx.addIssue({ code: 'custom', path: ['form', 'bank', 'accountName'], message: '收款户名应为申请人本人' });
+    // the bank account goes only to the center that pays
+    if (d.role === 'deposit' && !form.bank) ctx.addIssue({ code: 'custom', path: ['form', 'bank'], message: '缴存地中心的推送应有收款账户' });
+    if (d.role === 'purchase' && form.bank) ctx.addIssue({ code: 'custom', path: ['form', 'bank'], message: '购房地中心不应收到收款账户' });
+    if (form.bank && form.bank.accountName !== d.applicant.name) ctx.addIssue({ code: 'custom', path: ['form', 'bank', 'accountName'], message: '收款户名应为申请人本人' });
     const consistent = d.centers.some((c) => c.role === 'purchase' && c.code === form.purchaseCenter) && d.centers.some((c) => c.role === 'deposit' && c.code === form.depositCenter);
     if (!consistent) ctx.addIssue({ code: 'custom', path: ['centers'], message: 'centers 应与 form 中的购房地中心、缴存地中心一致' });
   });

@@ -29,8 +29,11 @@ export function deliveryBody(
   }
   // application.submitted to the responsible center, application.copy to a center taking the request on its behalf
   const form = JSON.parse(open(keyring, SEALED_FIELDS.applicationPayload, app.payloadSealed)) as Record<string, unknown>;
+  const role = app.centers.find((c) => c.code === record.centerCode)?.role;
   if (app.type === 'purchase-withdrawal') {
     const stored = form as unknown as StoredPurchaseWithdrawal;
+    // the bank account goes only to the deposit-locale center, which pays; the purchase-locale center verifies the purchase
+    if (role !== 'deposit') delete form.bank;
     form.attachments = stored.attachments.map(({ id, kind, name, contentType, sha256, size }) => {
       const bytes = attachments.get(id);
       // never a delivery without its files: the relay leaves the record for a later run instead
@@ -38,7 +41,6 @@ export function deliveryBody(
       return { id, kind, name, contentType, sha256, size, contentBase64: bytes.toString('base64') };
     });
   }
-  const role = app.centers.find((c) => c.code === record.centerCode)?.role;
   return JSON.stringify({
     type: record.type,
     timestamp: app.createdAt.toISOString(),

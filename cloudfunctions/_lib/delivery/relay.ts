@@ -66,25 +66,45 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
     unsaved = [];
     if (batch.length > 0) await ctx.store.outbox.settle(batch);
   };
+  // a delivery with attachments holds up to tens of MB several times over (files, base64, body, signature):
+  // those go one at a time, so a run stays within its function's memory
+  let heavy: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = heavy.then(fn);
+    heavy = run.catch(() => undefined);
+    return run;
+  };
+  const keep = (settled: Settlement) => {
+    settlements.push(settled);
+    unsaved.push(settled);
+  };
   let next = 0;
   const worker = async () => {
     while (next < queues.length) {
-      for (const record of queues[next++]) {
+      for (const outboxRecord of queues[next++]) {
         if (performance.now() >= startBy) break;
-        const app = apps.get(record.applicationId);
+        const app = apps.get(outboxRecord.applicationId);
         if (!app) {
-          ctx.log.error({ outboxId: record.id }, 'outbox record names a missing application');
+          ctx.log.error({ outboxId: outboxRecord.id }, 'outbox record names a missing application');
           continue;
         }
+        const target = await targetOf(outboxRecord.centerCode);
+        const send = () => deliver(ctx, outboxRecord, app, target);
         try {
-          const settled = await deliver(ctx, record, app, await targetOf(record.centerCode));
-          settlements.push(settled);
-          unsaved.push(settled);
-          if (unsaved.length >= SETTLE_EVERY) await save();
+          keep(await (carriesFiles(outboxRecord, app) ? oneAtATime(send) : send()));
         } catch (error) {
-          // left unsettled: its lease runs out and a later run tries again
-          ctx.log.error({ err: error, outboxId: record.id }, 'delivery failed unexpectedly');
+          // the body could not be made (a file unreadable, a key retired): an attempt like any failure, so
+          // the record is retried on the schedule and dead-lettered for supervisors rather than stuck
+          ctx.log.error({ err: error, outboxId: outboxRecord.id }, 'delivery failed unexpectedly');
+          const at = ctx.now();
+          keep({
+            id: outboxRecord.id,
+            attempt: { outboxId: outboxRecord.id, at, durationMs: 0, httpStatus: null, error: '平台未能生成推送内容' },
+            outcome: 'failed',
+            retryAt: nextAttemptAt(outboxRecord.attempts + 1, at),
+          });
         }
+        if (unsaved.length >= SETTLE_EVERY) await save();
       }
     }
   };
@@ -100,6 +120,9 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
   }
   return run;
 }
+
+/** A purchase withdrawal's delivery to a center: it carries the attachments. */
+const carriesFiles = (record: OutboxRecord, app: ApplicationRecord) => record.type === 'application.submitted' && app.type === 'purchase-withdrawal';
 
 async function loadTarget(ctx: RelayContext, centerCode: string): Promise<Target | undefined> {
   const endpoint = await ctx.store.endpoints.get(centerCode);

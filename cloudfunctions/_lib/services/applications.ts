@@ -15,6 +15,7 @@ import {
   WITHDRAWABLE,
   type ApplicationListEntry,
   type AttachmentRef,
+  type CenterRole,
   type CenterStatus,
   type PurchaseWithdrawalPayload,
   type ServiceRequestPayload,
@@ -252,7 +253,9 @@ export async function submitApplication(ctx: Ctx, openid: string, submission: Su
   try {
     outcome = await ctx.store.applications.create(app, events, outbox, plan.letterPrefix);
   } catch (error) {
-    await removeFiles(ctx, kept.map((a) => a.storageKey));
+    // the error may come after the commit (a connection lost on COMMIT): keep the files of a stored application
+    const stored = await ctx.store.applications.get(app.id).then(Boolean, () => true);
+    if (!stored) await removeFiles(ctx, kept.map((a) => a.storageKey));
     throw error;
   }
   if (outcome.kind !== 'created') await removeFiles(ctx, kept.map((a) => a.storageKey));
@@ -308,9 +311,12 @@ function timelineOf(type: ApplicationType, events: readonly ApplicationEventReco
 }
 
 /** The form as submitted, in full (for the center's staff) or masked (for the employee). */
-export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string, Center>, masked: boolean) {
+export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string, Center>, viewer: 'applicant' | CenterRole) {
+  const masked = viewer === 'applicant';
   const name = (code: string) => centers.get(code)?.name ?? code;
   const show = (value: string, mask: (v: string) => string) => (masked ? mask(value) : value);
+  // the bank account in full only to the center that pays into it
+  const showBank = (value: string, mask: (v: string) => string) => (viewer === 'deposit' ? value : mask(value));
   const sealed = open(ctx.outside.keyring(), SEALED_FIELDS.applicationPayload, app.payloadSealed);
   if (app.type === 'purchase-withdrawal') {
     const p = JSON.parse(sealed) as StoredPurchaseWithdrawal;
@@ -325,9 +331,9 @@ export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string,
       { label: '建筑面积', value: `${p.house.area} 平方米` },
       { label: '售房方', value: p.house.seller },
       { label: '申请提取金额', value: yuanText(p.amount) },
-      { label: '收款户名', value: show(p.bank.accountName, maskName) },
+      { label: '收款户名', value: showBank(p.bank.accountName, maskName) },
       { label: '开户银行', value: p.bank.bankName },
-      { label: '银行账号', value: show(p.bank.accountNumber, maskBankAccount) },
+      { label: '银行账号', value: showBank(p.bank.accountNumber, maskBankAccount) },
       { label: '手机号码', value: show(p.phone, maskPhone) },
       ...p.attachments.map((a) => ({ label: ATTACHMENT_KIND_LABELS[a.kind], value: a.name })),
     ];
@@ -390,7 +396,7 @@ export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise
     summary: [
       { label: '申请人', value: maskName(open(keyring, SEALED_FIELDS.name, app.applicant.nameSealed)) },
       { label: '证件号码', value: maskDocNumber(open(keyring, SEALED_FIELDS.docNumber, app.applicant.docNumberSealed)) },
-      ...formLines(ctx, app, centers, true),
+      ...formLines(ctx, app, centers, 'applicant'),
     ],
     events: timelineOf(app.type, events),
     documents: documents.map(documentView),
@@ -441,6 +447,9 @@ export interface Mover {
 
 export type MoveOutcome = { kind: 'applied'; app: ApplicationRecord } | { kind: 'unchanged'; app: ApplicationRecord } | { kind: 'duplicate'; app: ApplicationRecord };
 
+/** Why a center that takes part may not move an application: another center answers for it (now, or since a hand-over). */
+export const NOT_RESPONSIBLE = '这笔申请现由另一中心办理，本中心不能更新状态';
+
 /** Tries a move this many times when another writer got in first. */
 const STALE_RETRIES = 5;
 
@@ -466,13 +475,16 @@ export async function moveApplication(
       if (result.unchanged) return { kind: 'unchanged', app };
       throw new AppError('ILLEGAL_TRANSITION', result.reason);
     }
+    // a center answers only while it is responsible: checked on this read, and again by the store as it writes
+    const centerMove = move.by === 'center';
+    if (centerMove && app.responsibleCenter !== mover.centerCode) throw new AppError('ILLEGAL_TRANSITION', NOT_RESPONSIBLE);
     const payment = move.kind === 'status' ? move.payment : undefined;
     const handOver = handOverOf(app, result.next.status);
     const handOverOutbox = handOver && (await takesApi(ctx, handOver)) ? [outboxRecord(app, handOver, 'application.submitted', ctx.now)] : [];
     const brought = extras(app);
     const outcome = await ctx.store.applications.transition({
       id,
-      expected: { status: app.status, platformCode: app.platformCode },
+      expected: { status: app.status, platformCode: app.platformCode, ...(centerMove ? { responsibleCenter: app.responsibleCenter } : {}) },
       next: result.next,
       event: { applicationId: id, at: ctx.now, ...mover, from: app.status, to: result.next.status, platformCode: result.next.platformCode, message },
       ...brought,

@@ -7,7 +7,7 @@ import { open, SEALED_FIELDS } from '../crypto/personal-data';
 import { CONFORMANCE_ID_PREFIX, readCallback } from '../centers/conformance';
 import { verifySigned } from '../delivery/signing';
 import type { DocumentRecord } from '../store/port';
-import { completionNotices, moveApplication, paymentProblems, statusMessage, storeDocument, type Ctx } from './applications';
+import { completionNotices, NOT_RESPONSIBLE, moveApplication, paymentProblems, statusMessage, storeDocument, type Ctx } from './applications';
 
 export interface HttpAnswer {
   statusCode: number;
@@ -95,9 +95,13 @@ export async function receiveCenterCallback(ctx: Ctx, centerCode: string, rawBod
   if (!parsed.ok) return answer(400, parsed);
   const { data } = parsed.data;
   const app = await ctx.store.applications.get(data.applicationId);
-  if (!app || app.responsibleCenter !== centerCode) return answer(404, fail('APPLICATION_NOT_FOUND', '本中心没有这笔申请'));
+  if (!app || !app.centers.some((c) => c.code === centerCode)) return answer(404, fail('APPLICATION_NOT_FOUND', '本中心没有这笔申请'));
+  if (app.responsibleCenter !== centerCode) return answer(409, fail('ILLEGAL_TRANSITION', NOT_RESPONSIBLE));
   const move = centerMove(app.type, data.status, data.payment);
   if (!move) return answer(400, fail('VALIDATION_FAILED', 'status 不是这类申请的办理状态', { 'data.status': statusHint(app.type) }));
+  if (app.type === 'purchase-withdrawal' && data.status === 'completed' && !data.payment) {
+    return answer(400, fail('VALIDATION_FAILED', '办结购房提取须附实际提取金额和支付日期', { 'data.payment': '办结时须附 payment：amount（元）和 paidOn（YYYY-MM-DD）' }));
+  }
   if (data.payment && app.type === 'purchase-withdrawal') {
     const problems = Object.entries(paymentProblems(ctx, app, data.payment));
     if (problems.length > 0) return answer(400, fail('VALIDATION_FAILED', problems[0][1], Object.fromEntries(problems.map(([k, v]) => [`data.payment.${k}`, v]))));

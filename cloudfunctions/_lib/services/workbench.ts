@@ -46,7 +46,7 @@ export async function workbenchList(ctx: Ctx, staff: Caller): Promise<WorkbenchE
   const keyring = ctx.outside.keyring();
   return entries.map((entry, i) => ({
     ...entry,
-    role: apps[i].centers.find((c) => c.code === centerCode)?.role ?? 'transfer-in',
+    role: roleOf(apps[i], centerCode),
     applicantMasked: maskName(open(keyring, SEALED_FIELDS.name, apps[i].applicant.nameSealed)),
     acceptBy: apps[i].acceptBy,
   }));
@@ -65,27 +65,40 @@ async function workbenchView(ctx: Ctx, staff: Caller, app: ApplicationRecord, ce
   const view = await applicationView(ctx, app);
   const centers = await centersByCode(ctx, app.centers.map((c) => c.code));
   const responsible = app.responsibleCenter === centerCode;
+  const role = roleOf(app, centerCode);
   return {
     ...view,
-    role: app.centers.find((c) => c.code === centerCode)?.role ?? 'transfer-in',
+    role,
     applicant: {
       name: open(keyring, SEALED_FIELDS.name, app.applicant.nameSealed),
       docType: app.applicant.docType,
       docNumber: open(keyring, SEALED_FIELDS.docNumber, app.applicant.docNumberSealed),
     },
-    form: formLines(ctx, app, centers, false),
+    form: formLines(ctx, app, centers, role),
     nextCodes: responsible && app.type === 'transfer' ? nextCodes(app) : [],
     nextStatuses: responsible && app.type !== 'transfer' ? nextStatuses(app) : [],
     canReject: responsible && applyMove(app, { by: 'center', kind: 'reject' }).ok,
-    attachmentFiles: app.type === 'purchase-withdrawal' ? openPurchase(ctx, app).attachments.map(({ id, kind, name, contentType, size, sha256 }) => ({ id, kind, name, contentType, size, sha256 })) : [],
+    attachmentFiles: attachmentsFor(ctx, app, centerCode).map(({ id, kind, name, contentType, size, sha256 }) => ({ id, kind, name, contentType, size, sha256 })),
   };
+}
+
+const roleOf = (app: ApplicationRecord, centerCode: string) => app.centers.find((c) => c.code === centerCode)?.role ?? 'transfer-in';
+
+/**
+ * The attachments a center's staff may open: the purchase-locale center's from the start (it verifies them),
+ * the deposit-locale center's once the application has been handed to it.
+ */
+function attachmentsFor(ctx: Ctx, app: ApplicationRecord, centerCode: string) {
+  if (app.type !== 'purchase-withdrawal') return [];
+  const role = roleOf(app, centerCode);
+  return role === 'purchase' || app.responsibleCenter === centerCode ? openPurchase(ctx, app).attachments : [];
 }
 
 /** An attachment of an application the center takes part in, for its staff to open; each opening is audited. */
 export async function workbenchAttachment(ctx: Ctx, staff: Caller, id: string, attachmentId: string) {
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, centerCode, id);
-  const attachment = app.type === 'purchase-withdrawal' ? openPurchase(ctx, app).attachments.find((a) => a.id === attachmentId) : undefined;
+  const attachment = attachmentsFor(ctx, app, centerCode).find((a) => a.id === attachmentId);
   if (!attachment) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份附件');
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.attachment-opened', subject: `application:${app.id}`, detail: `${centerCode}:${attachment.id}` });
   const bytes = await attachmentBytes(ctx, attachment);
@@ -145,7 +158,10 @@ export async function workbenchSetStatus(
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, centerCode, id);
   responsibleOnly(app, centerCode);
-  if (payment) {
+  if (app.type === 'purchase-withdrawal' && status === 'completed' && !payment) {
+    throw new AppError('VALIDATION_FAILED', '办结购房提取请填写实际提取金额和支付日期', { payment: '请填写实际提取金额和支付日期' });
+  }
+  if (payment && app.type === 'purchase-withdrawal') {
     const problems = paymentProblems(ctx, app, payment);
     const [first] = Object.values(problems);
     if (first) throw new AppError('VALIDATION_FAILED', first, Object.fromEntries(Object.entries(problems).map(([k, v]) => [`payment.${k}`, v])));

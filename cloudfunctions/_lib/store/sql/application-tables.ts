@@ -1,4 +1,5 @@
 import { isFinal, type ApplicationStatus, type TransferCode } from '../../../../src/core/applications';
+import type { EndpointValue } from '../../../../src/core/center-portal';
 import type {
   ApplicationEventRecord,
   ApplicationRecord,
@@ -195,10 +196,11 @@ async function applyTransition(tx: SqlDriver, c: Transition): Promise<void> {
     `update applications set status = $4, platform_code = $5, updated_at = $6,
        in_flight_key = case when $7::boolean then null else in_flight_key end,
        responsible_center = coalesce($8, responsible_center), payment = coalesce($9::jsonb, payment)
-     where id = $1 and status = $2 and platform_code is not distinct from $3 returning id`,
+     where id = $1 and status = $2 and platform_code is not distinct from $3
+       and ($10::text is null or responsible_center = $10) returning id`,
     [
       c.id, c.expected.status, c.expected.platformCode, c.next.status, c.next.platformCode, c.event.at, isFinal(c.next.status),
-      c.handOver ?? null, c.payment ? JSON.stringify(c.payment) : null,
+      c.handOver ?? null, c.payment ? JSON.stringify(c.payment) : null, c.expected.responsibleCenter ?? null,
     ],
   );
   if (moved.length === 0) throw new Outcome('stale');
@@ -382,6 +384,18 @@ interface EndpointRow {
 
 const toEndpoint = (r: EndpointRow): CenterEndpoint => ({ centerCode: r.center_code, mode: r.mode, url: r.url, secretsSealed: r.secrets_sealed, updatedAt: new Date(r.updated_at) });
 
+/**
+ * Points a center's deliveries at its API endpoint or its workbench, keeping its secrets (they are the
+ * center's, rotated in the portal, whatever the address); a center without an endpoint gets one with none.
+ */
+export async function putEndpointAddress(driver: SqlDriver, centerCode: string, endpoint: EndpointValue, at: Date): Promise<void> {
+  await driver.query(
+    `insert into endpoints (center_code, mode, url, secrets_sealed, updated_at) values ($1, $2, $3, '[]'::jsonb, $4)
+     on conflict (center_code) do update set mode = excluded.mode, url = excluded.url, updated_at = excluded.updated_at`,
+    [centerCode, endpoint.kind, endpoint.kind === 'api' ? endpoint.url : null, at],
+  );
+}
+
 export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
   return {
     async get(centerCode) {
@@ -398,6 +412,7 @@ export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
         [e.centerCode, e.mode, e.url, JSON.stringify(e.secretsSealed), e.updatedAt],
       );
     },
+    setAddress: (centerCode, endpoint, at) => putEndpointAddress(driver, centerCode, endpoint, at),
     async rotateSecret(centerCode, secretSealed, at) {
       // one statement: the new secret first, the one that signed before it second, any older one gone
       const [row] = await driver.query<{ n: number }>(
