@@ -18,8 +18,12 @@ export default defineAppConfig({
     'pages/service-request/index',
   ],
   subPackages: [
-    // center staff's pages (柜台核验, 申请工作台); the functions themselves refuse everyone else
-    { root: 'packages/portal', pages: ['counter/index', 'workbench/index', 'workbench-detail/index'] },
+    // centers' pages (加入中心 for anyone signed in; 柜台核验, 申请工作台, 链接与接口登记 for staff; 变更审核 for
+    // supervisors): the functions themselves refuse everyone else
+    {
+      root: 'packages/portal',
+      pages: ['counter/index', 'workbench/index', 'workbench-detail/index', 'join/index', 'links/index', 'review/index'],
+    },
     // the dev sign-in exists only in the H5 build served by the local host
     ...(isH5 ? [{ root: 'packages/dev', pages: ['sign-in/index'] }] : []),
   ],

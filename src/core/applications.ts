@@ -601,7 +601,8 @@ export const AdminEventSchema = z.discriminatedUnion(
       action: z.literal('setEndpoint'),
       centerCode: z.string({ error: '请提供中心代码' }).regex(/^\d{6}$/, '中心代码应为 6 位数字'),
       url: z.string({ error: '请填写接口地址' }).url('接口地址不是有效的网址'),
-      secret: z.string({ error: '请提供签名密钥' }).regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, '签名密钥应为 whsec_ 开头的 base64 串'),
+      // left out: the center's secrets stay; given: it replaces them
+      secret: z.string({ error: '签名密钥应为文字' }).regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, '签名密钥应为 whsec_ 开头的 base64 串').optional(),
     }),
     z.object({ action: z.literal('setManual'), centerCode: z.string({ error: '请提供中心代码' }).regex(/^\d{6}$/, '中心代码应为 6 位数字') }),
     z.object({ action: z.literal('deadLetters') }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HAND_CODE_LENGTH, HAND_CODE_PATTERN } from './codes';
-import { CenterLinkSchema, ItemIdSchema } from './centers';
+import { CenterLinkSchema, ItemIdSchema, type CenterLink } from './centers';
 import { ONLINE_ITEM_IDS, type ItemId } from './items';
 import { isCalendarDate } from './time';
 
@@ -16,6 +16,8 @@ export const CHANGE_NOTICE_WORKING_DAYS = 10;
 
 /** Invite codes are hand codes (codes.ts), valid this long. */
 export const INVITE_VALID_DAYS = 7;
+/** Wrong invite codes (unknown, used or expired) a person may enter per China day before joining is refused until the next. */
+export const INVITE_FAILURES_PER_DAY = 5;
 
 /** Work-order ids: `chg` and 20 characters of [a-z0-9], made by the server. */
 export const CHANGE_ID_PATTERN = /^chg[a-z0-9]{20}$/;
@@ -38,6 +40,13 @@ export type ChangeTarget = { kind: 'link'; item: ItemId; link: LinkValue } | { k
 export type ItemChannel = LinkValue | { kind: 'in-app' } | { kind: 'counter' };
 /** What was live before a change switched; null for nothing. */
 export type PreviousValue = ItemChannel | EndpointValue | null;
+
+/** An item's current link or route without its health: what the center registered, as work orders record it. */
+export function withoutHealth(link: CenterLink): ItemChannel {
+  if (link.kind === 'web') return { kind: 'web', url: link.url };
+  if (link.kind === 'miniprogram') return { kind: 'miniprogram', appId: link.appId, path: link.path };
+  return { kind: link.kind };
+}
 
 /** pending -> approved | rejected; approved -> live (switched on its date) | superseded (a later approval for the same target). */
 export const CHANGE_STATUSES = ['pending', 'approved', 'rejected', 'live', 'superseded'] as const;
@@ -151,8 +160,17 @@ export interface ChangeView {
   /** When it went live, and what it replaced. */
   appliedAt: string | null;
   previous: PreviousValue;
-  /** Why an approved change could not be switched on its date (its address failed the rules then); tried again daily. */
+  /** Why an approved change could not be switched on its date (its address failed the rules then, or the center had no signing secret for its endpoint); tried again daily. */
   held: { reason: string; at: string } | null;
+}
+
+/**
+ * What `portal.proposeEndpoint` answers: the work order and, when it is for an API endpoint of a center that
+ * had no signing secret yet, the first one, generated with it and shown this once (the endpoint signs with it).
+ */
+export interface EndpointProposalAnswer {
+  change: ChangeView;
+  secret?: string;
 }
 
 /** The daily check's findings for one link or endpoint. */

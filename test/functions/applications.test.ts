@@ -200,18 +200,6 @@ describe('the center workbench', () => {
   });
 });
 
-describe('admin', () => {
-  it('lets only supervisors point a center at an https endpoint, with its secret sealed', async () => {
-    const event = { action: 'setEndpoint', centerCode: SHANGHAI, url: 'https://gjj.example.cn/api/applications', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' };
-    expect(await admin.handle(event, contextFor(store, me('nobody'), T0, outside))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await admin.handle({ ...event, url: 'http://gjj.example.cn/x' }, contextFor(store, supervisor, T0, outside))).toMatchObject({ ok: false, code: 'UNSAFE_URL' });
-    expect(await admin.handle(event, contextFor(store, supervisor, T0, outside))).toMatchObject({ ok: true, data: { mode: 'api' } });
-    const endpoint = await store.endpoints.get(SHANGHAI);
-    expect(endpoint).toMatchObject({ mode: 'api', url: event.url });
-    expect(JSON.stringify(endpoint)).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
-  });
-});
-
 describe('好差评', () => {
   /** A transfer 南京 (workbench only) finished by its staff with `last` (00 completed, 40 failed). */
   async function finished(openid: string, last: '00' | '40' = '00'): Promise<string> {

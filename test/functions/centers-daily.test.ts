@@ -7,7 +7,7 @@ import { handler as daily } from '../../cloudfunctions/centers-daily';
 import { handler as portal } from '../../cloudfunctions/portal';
 import type { HostLookup } from '../../cloudfunctions/_lib/centers/url-rules';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
-import { earliestEffectiveDate } from '../../cloudfunctions/_lib/services/portal';
+import { earliestEffectiveDate, runCentersDaily } from '../../cloudfunctions/_lib/services/portal';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
 
@@ -24,6 +24,8 @@ const supervisor: Caller = { openid: 'sup-1', roles: [{ role: 'supervisor' }] };
 
 /** What the stand-in site answers, by path: a status (a GET to the endpoint gets 405), or nothing at all. */
 const answers: Record<string, number | 'hang'> = { '/old': 200, '/new': 200, '/flaky': 500, '/hooks': 405 };
+/** Awaited before the stand-in site answers a path: a test looks at the store mid-run, or makes the site slow. */
+let beforeAnswer: ((path: string) => Promise<void>) | undefined;
 let server: Server;
 let origin: string;
 const names: Record<string, string[]> = { 'gjj.yangzhou.gov.cn': ['36.112.10.20'] };
@@ -41,7 +43,8 @@ beforeAll(async () => {
     algorithm: 'sha256',
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] }],
   });
-  server = createServer({ key: tls.private, cert: tls.cert }, (req, res) => {
+  server = createServer({ key: tls.private, cert: tls.cert }, async (req, res) => {
+    await beforeAnswer?.(req.url ?? '');
     const answer = answers[req.url ?? ''] ?? 404;
     if (answer === 'hang') return;
     res.writeHead(answer, { 'content-type': 'text/html; charset=utf-8' });
@@ -79,7 +82,8 @@ async function staffOf(centerCode: string, openid: string): Promise<Caller> {
 async function approvedChange(staff: Caller, event: Record<string, unknown>): Promise<string> {
   const proposed = await portal.handle(event, contextFor(store, staff, T0, outside));
   if (!proposed.ok) throw new Error(proposed.message);
-  const { id } = proposed.data as { id: string };
+  // an endpoint proposal answers the change beside the secret it may bring
+  const { id } = event.action === 'proposeEndpoint' ? (proposed.data as { change: { id: string } }).change : (proposed.data as { id: string });
   const reviewed = await admin.handle({ action: 'reviewChange', id, approve: true }, contextFor(store, supervisor, T0, outside));
   if (!reviewed.ok) throw new Error(reviewed.message);
   return id;
@@ -208,5 +212,73 @@ describe('the daily health check', () => {
 
   it('runs for its timer only, never for a person', async () => {
     expect(await daily.handle({}, contextFor(store, supervisor, T0, outside))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+});
+
+// after the health checks: its runs on and after the effective date switch what earlier tests left approved
+describe('the daily switch of an API endpoint', () => {
+  it('holds an endpoint whose center has no signing secret, and switches it the day after the center makes one', async () => {
+    const center = '320800';
+    const staff = await staffOf(center, 'staff-unsigned');
+    const effectiveDate = earliestEffectiveDate('2026-11-20');
+    // approved before approval needed a secret
+    const id = 'chg000000000000unsigned';
+    await store.linkChanges.create({
+      id, centerCode: center, target: { kind: 'endpoint', endpoint: { kind: 'api', url: `${origin}/hooks` } }, effectiveDate, status: 'approved',
+      proposedBy: 'staff-unsigned', proposedAt: T0, reviewedBy: 'sup-1', reviewedAt: T0, reason: null, appliedAt: null, previous: null, heldReason: null, heldAt: null,
+    });
+    const onTheDay = tenPastMidnight(effectiveDate);
+    expect(await runDaily(onTheDay)).toMatchObject({ ok: true, data: { held: [{ id, reason: expect.stringContaining('尚未生成签名密钥') }] } });
+    expect(await store.endpoints.get(center)).toBeUndefined();
+    expect(await store.linkChanges.get(id)).toMatchObject({ status: 'approved', heldReason: expect.stringContaining('请中心先在门户生成密钥'), heldAt: onTheDay });
+    const seen = await admin.handle({ action: 'linkHealth' }, contextFor(store, supervisor, onTheDay, outside));
+    expect(seen).toMatchObject({ ok: true, data: { held: expect.arrayContaining([expect.objectContaining({ id, held: { reason: expect.stringContaining('签名密钥'), at: onTheDay.toISOString() } })]) } });
+
+    await portal.handle({ action: 'rotateSecret' }, contextFor(store, staff, onTheDay, outside));
+    const nextDay = new Date(onTheDay.getTime() + DAY);
+    expect(await runDaily(nextDay)).toMatchObject({ ok: true, data: { switched: [id] } });
+    expect(await store.endpoints.get(center)).toMatchObject({ mode: 'api', url: `${origin}/hooks`, secretsSealed: [expect.any(String)] });
+  });
+});
+
+describe('a daily health check with many links', () => {
+  const CENTER = '330100';
+  let own: Store;
+  const day = (n: number) => new Date(T0.getTime() + n * DAY);
+  /** The run as the function makes it, with this test's batch size and time for probes. */
+  const run = (now: Date, options: Parameters<typeof runCentersDaily>[1]) => runCentersDaily({ ...contextFor(own, undefined, now, outside), now }, options);
+  const checked = async () => Object.fromEntries((await own.health.listForCenter(CENTER)).map((h) => [h.channel, h.checkedAt.toISOString()]));
+
+  beforeEach(async () => {
+    // a store of its own: these tests count every live link and endpoint
+    own = await catalogStore();
+    await own.links.put(CENTER, { item: 1, kind: 'web', url: `${origin}/old`, healthy: true });
+    await own.links.put(CENTER, { item: 3, kind: 'web', url: `${origin}/new`, healthy: true });
+    await own.endpoints.put({ centerCode: CENTER, mode: 'api', url: `${origin}/hooks`, secretsSealed: [], updatedAt: T0 });
+  });
+  afterEach(async () => {
+    beforeAnswer = undefined;
+    await own.close();
+  });
+
+  it('records each batch as it ends, so a run that dies keeps what it found', async () => {
+    // links by item, then endpoints: the endpoint is probed in the second batch of two
+    let storedWhenEndpointProbed: number | undefined;
+    beforeAnswer = async (path) => {
+      if (path === '/hooks') storedWhenEndpointProbed = (await own.health.listForCenter(CENTER)).length;
+    };
+    expect(await run(day(1), { batchSize: 2 })).toMatchObject({ probed: 3, unhealthy: 0, deferred: 0 });
+    expect(storedWhenEndpointProbed).toBe(2);
+  });
+
+  it('starts no probe once its time is up, leaving the rest to the next day’s run, which takes them first', async () => {
+    beforeAnswer = (path) => new Promise((resolve) => setTimeout(resolve, path === '/old' ? 1500 : 0));
+    expect(await run(day(1), { batchSize: 1, probeStartBudgetMs: 1000 })).toMatchObject({ probed: 1, deferred: 2 });
+    expect(await checked()).toEqual({ 'link:1': day(1).toISOString() });
+
+    // the next day every probe is slow: the first batch has the two never checked, and the time is up after it
+    beforeAnswer = () => new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await run(day(2), { batchSize: 2, probeStartBudgetMs: 1000 })).toMatchObject({ probed: 2, deferred: 1 });
+    expect(await checked()).toEqual({ 'link:1': day(1).toISOString(), 'link:3': day(2).toISOString(), endpoint: day(2).toISOString() });
   });
 });

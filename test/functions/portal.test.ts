@@ -86,14 +86,14 @@ describe('center staff invites', () => {
       data: { centerCode: WUXI, centerName: '无锡市住房公积金管理中心' },
     });
     expect(await store.roles.rolesOf('p-1')).toEqual([{ role: 'center-staff', centerCode: WUXI }]);
-    expect(await callPortal({ openid: 'p-2', roles: [] }, { action: 'joinCenter', code })).toMatchObject({ ok: false, code: 'INVITE_USED' });
+    expect(await callPortal({ openid: 'p-2', roles: [] }, { action: 'joinCenter', code })).toMatchObject({ ok: false, code: 'INVITE_NOT_FOUND' });
     expect(await store.roles.rolesOf('p-2')).toEqual([]);
 
-    // staff of one center only: another center's invite is refused and stays unused
+    // staff of one center only: another center's invite is refused and stays unused, for someone else
     const other = await invite(NANJING);
     expect(await callPortal(await person('p-1'), { action: 'joinCenter', code: other })).toMatchObject({ ok: false, code: 'ALREADY_STAFF', message: expect.stringContaining('无锡市住房公积金管理中心') });
-    expect(await store.staffInvites.get(other)).toMatchObject({ usedBy: null, usedAt: null });
     expect(await store.roles.rolesOf('p-1')).toEqual([{ role: 'center-staff', centerCode: WUXI }]);
+    expect(await callPortal({ openid: 'p-1b', roles: [] }, { action: 'joinCenter', code: other })).toMatchObject({ ok: true, data: { centerCode: NANJING } });
 
     const audit = await store.audit.listFor(`center:${WUXI}`);
     expect(audit.map((e) => [e.actor, e.action])).toEqual([
@@ -103,13 +103,33 @@ describe('center staff invites', () => {
     expect(audit.map((e) => e.detail).join()).not.toContain(code);
   });
 
-  it('refuses an unknown code, a malformed one and one past its 7 days, changing nothing', async () => {
-    expect(await callPortal({ openid: 'p-3', roles: [] }, { action: 'joinCenter', code: 'ABCDEFGH' })).toMatchObject({ ok: false, code: 'INVITE_NOT_FOUND', fields: { code: '邀请码不存在' } });
+  it('refuses an unknown code, a used one and one past its 7 days alike, and a malformed one, changing nothing', async () => {
+    const refused = { ok: false, code: 'INVITE_NOT_FOUND', message: '邀请码无效或已过期，请向监管部门重新索取', fields: { code: '邀请码无效或已过期' } };
+    expect(await callPortal({ openid: 'p-3', roles: [] }, { action: 'joinCenter', code: 'ABCDEFGH' })).toEqual(refused);
     expect(await callPortal({ openid: 'p-3', roles: [] }, { action: 'joinCenter', code: 'AB10' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { code: expect.stringContaining('8 位') } });
     const code = await invite('320400');
-    expect(await callPortal({ openid: 'p-3', roles: [] }, { action: 'joinCenter', code }, new Date(T0.getTime() + 7 * DAY))).toMatchObject({ ok: false, code: 'INVITE_EXPIRED' });
+    expect(await callPortal({ openid: 'p-3', roles: [] }, { action: 'joinCenter', code }, new Date(T0.getTime() + 7 * DAY))).toEqual(refused);
     expect(await store.roles.rolesOf('p-3')).toEqual([]);
     expect(await callPortal({ openid: 'p-3', roles: [] }, { action: 'joinCenter', code }, new Date(T0.getTime() + 7 * DAY - 60_000))).toMatchObject({ ok: true });
+    expect(await callPortal({ openid: 'p-3b', roles: [] }, { action: 'joinCenter', code })).toEqual(refused);
+  });
+
+  it('refuses a person who entered 5 wrong codes today, even a good one, until China midnight; others are not held up', async () => {
+    const guesser = { openid: 'p-guess', roles: [] };
+    for (const guess of ['ABCDEFGH', 'BCDEFGHJ', 'CDEFGHJK', 'DEFGHJKL', 'EFGHJKLM']) {
+      expect(await callPortal(guesser, { action: 'joinCenter', code: guess })).toMatchObject({ ok: false, code: 'INVITE_NOT_FOUND' });
+    }
+    const code = await invite('320800');
+    expect(await callPortal(guesser, { action: 'joinCenter', code })).toMatchObject({
+      ok: false,
+      code: 'TOO_MANY_ATTEMPTS',
+      message: expect.stringContaining('2026-11-21 00:00'),
+      fields: { code: expect.any(String) },
+    });
+    expect(await store.roles.rolesOf('p-guess')).toEqual([]);
+    expect(await callPortal(guesser, { action: 'joinCenter', code }, new Date('2026-11-21T00:00:00+08:00'))).toMatchObject({ ok: true, data: { centerCode: '320800' } });
+    // the count is the guesser's own
+    expect(await callPortal({ openid: 'p-guess-2', roles: [] }, { action: 'joinCenter', code: await invite('320800') })).toMatchObject({ ok: true });
   });
 
   it('lets only supervisors invite, and only signed-in people join', async () => {
@@ -180,11 +200,29 @@ describe('proposing links and endpoints', () => {
 
   it('files an endpoint change, or manual delivery, on the earliest date when none is given', async () => {
     const staff = await staffOf('321100', 'p-13');
-    expect(await callPortal(staff, { action: 'proposeEndpoint', url: 'https://gjj.yangzhou.gov.cn/hooks/gjj' })).toMatchObject({
-      ok: true,
-      data: { target: { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks/gjj' } }, effectiveDate: earliest(T0), targetLabel: '接收推送的接口' },
-    });
-    expect(await callPortal(staff, { action: 'proposeEndpoint', manual: true })).toMatchObject({ ok: true, data: { target: { kind: 'endpoint', endpoint: { kind: 'manual' } } } });
+    const api = data<{ change: unknown; secret?: string }>(await callPortal(staff, { action: 'proposeEndpoint', url: 'https://gjj.yangzhou.gov.cn/hooks/gjj' }));
+    expect(api.change).toMatchObject({ target: { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks/gjj' } }, effectiveDate: earliest(T0), targetLabel: '接收推送的接口' });
+    expect(await callPortal(staff, { action: 'proposeEndpoint', manual: true })).toEqual({ ok: true, data: { change: expect.objectContaining({ target: { kind: 'endpoint', endpoint: { kind: 'manual' } } }) } });
+  });
+
+  it('gives a center without a secret its first one with its first API endpoint, shown this once', async () => {
+    const center = '321200';
+    const staff = await staffOf(center, 'p-14');
+    // the workbench needs no secret
+    expect(data<object>(await callPortal(staff, { action: 'proposeEndpoint', manual: true }))).not.toHaveProperty('secret');
+    expect(await store.endpoints.get(center)).toBeUndefined();
+
+    const first = data<{ change: { id: string }; secret?: string }>(await callPortal(staff, { action: 'proposeEndpoint', url: 'https://gjj.yangzhou.gov.cn/hooks/a' }));
+    expect(first.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{24,}$/);
+    expect(await store.endpoints.get(center)).toMatchObject({ mode: 'manual', url: null, secretsSealed: [expect.any(String)] });
+    expect(await callPortal(staff, { action: 'overview' })).toMatchObject({ ok: true, data: { secrets: { valid: 1, rotatedAt: T0.toISOString() } } });
+    expect((await store.audit.listFor(`center:${center}`)).filter((e) => e.action === 'secret.rotate')).toEqual([expect.objectContaining({ actor: 'p-14' })]);
+    // so the change can be approved at once
+    expect(await callAdmin(supervisor, { action: 'reviewChange', id: first.change.id, approve: true })).toMatchObject({ ok: true, data: { status: 'approved' } });
+
+    // with a secret already, none is made or shown
+    expect(data<object>(await callPortal(staff, { action: 'proposeEndpoint', url: 'https://gjj.yangzhou.gov.cn/hooks/b' }))).not.toHaveProperty('secret');
+    expect((await store.endpoints.get(center))?.secretsSealed).toHaveLength(1);
   });
 });
 
@@ -257,6 +295,25 @@ describe('review of work orders', () => {
     expect(await callAdmin(supervisor, { action: 'reviewChange', id: later.id, approve: true })).toMatchObject({ ok: true });
     expect((await store.linkChanges.get(soon.id))?.status).toBe('superseded');
     expect((await store.audit.listFor('center:350100')).map((e) => e.action)).toContain('change.supersede');
+  });
+
+  it('approves an API endpoint only once its center has a signing secret', async () => {
+    const center = '350200';
+    const staff = await staffOf(center, 'p-22');
+    // an order filed before proposals came with a secret
+    const id = 'chg00000000000000legacy';
+    await store.linkChanges.create({
+      id, centerCode: center, target: { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks' } }, effectiveDate: earliest(T0), status: 'pending',
+      proposedBy: 'p-22', proposedAt: T0, reviewedBy: null, reviewedAt: null, reason: null, appliedAt: null, previous: null, heldReason: null, heldAt: null,
+    });
+    expect(await callAdmin(supervisor, { action: 'reviewChange', id, approve: true })).toMatchObject({
+      ok: false,
+      code: 'SECRET_NOT_SET',
+      message: expect.stringContaining('尚未生成签名密钥，请中心先在门户生成密钥'),
+    });
+    expect((await store.linkChanges.get(id))?.status).toBe('pending');
+    data(await callPortal(staff, { action: 'rotateSecret' }));
+    expect(await callAdmin(supervisor, { action: 'reviewChange', id, approve: true })).toMatchObject({ ok: true, data: { status: 'approved' } });
   });
 });
 

@@ -4,7 +4,8 @@ import { idCheckChar } from '../../src/core/identity';
 import MinePage from '../../src/pages/mine';
 import { callFunction } from '../../src/services/cloud';
 import { setDevOpenid } from '../../src/services/dev-identity';
-import { findElement } from './support/page';
+import { adminCalls, portalCalls } from '../../src/services/portal';
+import { findElement, showPage } from './support/page';
 
 function freshId(): string {
   const first17 = `11010519491231${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
@@ -104,6 +105,64 @@ describe('mine page', () => {
 
     expect(fetchSpy.mock.calls.some(([input]) => String(input).includes('/api/session'))).toBe(true);
     expect(container.querySelector('#mine-counter')).toBeNull();
+  });
+
+  it('shows center staff the 链接与接口登记 entry beside 申请工作台, which opens the links page, and nothing to join', async () => {
+    setDevOpenid('dev-staff-321000');
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
+    const container = await openMine();
+
+    const entry = await findElement(container, '#mine-links');
+    expect(entry.textContent).toContain('链接与接口登记（中心工作人员）');
+    expect(entry.previousElementSibling?.id).toBe('mine-workbench');
+    fireEvent.click(entry);
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/links/index' });
+    expect(container.querySelector('#mine-join')).toBeNull();
+    expect(container.querySelector('#mine-review')).toBeNull();
+  });
+
+  it('shows supervisors the 变更审核 entry, which opens the review page', async () => {
+    setDevOpenid('dev-supervisor');
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
+    const container = await openMine();
+
+    const entry = await findElement(container, '#mine-review');
+    expect(entry.textContent).toContain('变更审核（监管人员）');
+    fireEvent.click(entry);
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/review/index' });
+    expect(container.querySelector('#mine-links')).toBeNull();
+  });
+
+  it('offers a signed-in employee 加入中心（邀请码）, which opens the join page, and no staff or supervisor entry', async () => {
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
+    const container = await openMine();
+
+    const entry = await findElement(container, '#mine-join');
+    expect(entry.textContent).toContain('加入中心（邀请码）');
+    fireEvent.click(entry);
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/join/index' });
+    expect(container.querySelector('#mine-links')).toBeNull();
+    expect(container.querySelector('#mine-review')).toBeNull();
+  });
+
+  it('shows the staff entries in place of 加入中心 when shown again after joining a center', async () => {
+    const person = `page-mine-joiner-${Date.now()}`;
+    setDevOpenid(person);
+    const container = await openMine();
+    // the router's show after the mount, as Taro's router fires it
+    showPage();
+    await findElement(container, '#mine-join');
+
+    setDevOpenid('dev-supervisor');
+    const invited = await adminCalls.inviteStaff('320100');
+    if (!invited.ok) throw new Error(invited.message);
+    setDevOpenid(person);
+    const joined = await portalCalls.joinCenter(invited.data.code);
+    if (!joined.ok) throw new Error(joined.message);
+    showPage();
+
+    await findElement(container, '#mine-links');
+    expect(container.querySelector('#mine-join')).toBeNull();
   });
 
   it('shows a plain Chinese error with 重试 when the status cannot be loaded, and loads on retry', async () => {

@@ -1,12 +1,27 @@
 import { AppError } from '../../../src/core/errors';
 import { seal, SEALED_FIELDS } from '../crypto/personal-data';
-import { urlProblem } from '../delivery/http';
 import { requireSupervisor, type Caller } from '../runtime/define';
 import type { DeadLetterView, SatisfactionView, SERVICE_REQUEST_ITEMS } from '../../../src/core/applications';
 import { CHANGE_STATUS_LABELS, INVITE_VALID_DAYS, type ChangeView, type UnhealthyView } from '../../../src/core/center-portal';
 import type { CenterCounter, ItemRoute } from '../../../src/core/centers';
 import { centersByCode, type Ctx } from './applications';
-import { addressOf, addressRefusal, centerSubject, changeViews, channelLabel, describeValue, healthView, maskedInvite, newInviteCode, targetLabel, targetValue } from './portal';
+import {
+  addressOf,
+  addressRefusal,
+  centerSubject,
+  changeViews,
+  channelLabel,
+  checkedAddress,
+  describeValue,
+  healthView,
+  lacksSecret,
+  maskedInvite,
+  newInviteCode,
+  SECRET_MISSING,
+  targetLabel,
+  targetValue,
+  unsignedEndpoint,
+} from './portal';
 
 /** The items a center may route to an in-app request or its service hall. */
 type RoutedItem = (typeof SERVICE_REQUEST_ITEMS)[number];
@@ -16,25 +31,31 @@ async function knownCenter(ctx: Ctx, centerCode: string): Promise<void> {
 }
 
 /**
- * A supervisor points a center at its API endpoint with its signing secret (sealed at rest). The address
- * is checked again at every connection (public addresses only); centers' own registration with review and
- * the ten-working-day notice come with the center portal.
+ * A supervisor points a center at its API endpoint at once, outside the work orders. The address must pass
+ * the URL rules, resolving now (the local host's DEV_ALLOW_ENDPOINTS exempts its simulator, as for
+ * proposals), and is stored as it will be called. A secret given replaces the center's secrets (sealed at
+ * rest); without one the center's own stay, and it must have one: deliveries are signed.
  */
-export async function setEndpoint(ctx: Ctx, caller: Caller, centerCode: string, url: string, secret: string): Promise<{ centerCode: string; mode: 'api'; url: string }> {
+export async function setEndpoint(ctx: Ctx, caller: Caller, centerCode: string, url: string, secret: string | undefined): Promise<{ centerCode: string; mode: 'api'; url: string }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
-  const problem = urlProblem(new URL(url));
-  if (problem) throw new AppError('UNSAFE_URL', `接口地址不可用：${problem}`, { url: problem });
-  await ctx.store.endpoints.put({ centerCode, mode: 'api', url, secretsSealed: [seal(ctx.outside.keyring(), SEALED_FIELDS.endpointSecret, secret)], updatedAt: ctx.now });
-  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'endpoint.set', subject: `center:${centerCode}`, detail: url });
-  return { centerCode, mode: 'api', url };
+  const address = await checkedAddress(ctx, url, '接口地址', 'review');
+  if (secret !== undefined) {
+    await ctx.store.endpoints.put({ centerCode, mode: 'api', url: address, secretsSealed: [seal(ctx.outside.keyring(), SEALED_FIELDS.endpointSecret, secret)], updatedAt: ctx.now });
+  } else if (await lacksSecret(ctx, centerCode)) {
+    throw new AppError('SECRET_NOT_SET', `${SECRET_MISSING}，或在此提供签名密钥`, { secret: '中心尚无签名密钥，请提供' });
+  } else {
+    await ctx.store.endpoints.setAddress(centerCode, { kind: 'api', url: address }, ctx.now);
+  }
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'endpoint.set', subject: `center:${centerCode}`, detail: `${address}${secret !== undefined ? '（更换签名密钥）' : ''}` });
+  return { centerCode, mode: 'api', url: address };
 }
 
-/** A supervisor sets a center to work in the portal workbench only (no API). */
+/** A supervisor sets a center to work in the portal workbench only (no API); its secrets stay, for when it returns to its API. */
 export async function setManual(ctx: Ctx, caller: Caller, centerCode: string): Promise<{ centerCode: string; mode: 'manual' }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
-  await ctx.store.endpoints.put({ centerCode, mode: 'manual', url: null, secretsSealed: [], updatedAt: ctx.now });
+  await ctx.store.endpoints.setAddress(centerCode, { kind: 'manual' }, ctx.now);
   await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'endpoint.manual', subject: `center:${centerCode}`, detail: '' });
   return { centerCode, mode: 'manual' };
 }
@@ -111,8 +132,9 @@ export async function pendingChanges(ctx: Ctx, caller: Caller): Promise<ChangeVi
 
 /**
  * A supervisor approves or rejects (with a reason) a pending work order. An address must pass the URL rules
- * again, resolving now, to be approved; a refusal leaves the order pending. Approving supersedes an earlier
- * approved order for the same link or endpoint that has not gone live.
+ * again, resolving now, and an API endpoint needs a signing secret of the center, to be approved; a refusal
+ * leaves the order pending. Approving supersedes an earlier approved order for the same link or endpoint
+ * that has not gone live.
  */
 export async function reviewChange(ctx: Ctx, caller: Caller, id: string, approve: boolean, reason: string | undefined): Promise<ChangeView> {
   requireSupervisor(caller);
@@ -124,6 +146,9 @@ export async function reviewChange(ctx: Ctx, caller: Caller, id: string, approve
   if (approve && address !== undefined) {
     const refusal = await addressRefusal(ctx, address, 'review');
     if (refusal) throw new AppError('UNSAFE_URL', `${targetLabel(change.target)}地址不可用，不能通过：${refusal}`, { id: refusal });
+  }
+  if (approve && (await unsignedEndpoint(ctx, change))) {
+    throw new AppError('SECRET_NOT_SET', `${targetLabel(change.target)}不能通过：${SECRET_MISSING}`, { id: SECRET_MISSING });
   }
   const outcome = await ctx.store.linkChanges.review(id, { approve, by: caller.openid, at: ctx.now, reason: reason ?? null });
   if (outcome.kind === 'unknown') throw new AppError('CHANGE_NOT_FOUND', '没有找到这张变更单', { id: '没有找到这张变更单' });

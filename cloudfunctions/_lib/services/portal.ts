@@ -3,20 +3,22 @@ import {
   CHANGE_NOTICE_WORKING_DAYS,
   CHANGE_STATUS_LABELS,
   CONFORMANCE_LABELS,
+  INVITE_FAILURES_PER_DAY,
+  withoutHealth,
   type ChangeTarget,
   type ChangeView,
   type ConformanceStatus,
+  type EndpointProposalAnswer,
   type EndpointValue,
   type HealthView,
   type LinkValue,
   type PortalOverview,
   type PreviousValue,
 } from '../../../src/core/center-portal';
-import type { CenterLink } from '../../../src/core/centers';
 import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
 import { isItemId, itemById, ONLINE_ITEM_IDS, type ItemId } from '../../../src/core/items';
-import { shanghaiDate } from '../../../src/core/time';
+import { formatShanghai, shanghaiDate, shanghaiDay } from '../../../src/core/time';
 import { addWorkingDays } from '../../../src/core/working-days';
 import { runConformance, type ConformanceReport } from '../centers/conformance';
 import { nextHealth, probeLinks, UNHEALTHY_AFTER_FAILURES, type ProbeTarget } from '../centers/probe';
@@ -66,7 +68,7 @@ export function addressRefusal(ctx: Ctx, url: string, stage: 'proposal' | 'revie
 }
 
 /** The address as it will be called (WHATWG-normalised), or UNSAFE_URL with the reason, naming the field. */
-async function checkedAddress(ctx: Ctx, url: string, label: string, stage: 'proposal' | 'review'): Promise<string> {
+export async function checkedAddress(ctx: Ctx, url: string, label: string, stage: 'proposal' | 'review'): Promise<string> {
   const refusal = await addressRefusal(ctx, url, stage);
   if (refusal) throw new AppError('UNSAFE_URL', `${label}不可用：${refusal}`, { url: refusal });
   return new URL(url).href;
@@ -145,17 +147,25 @@ export const newInviteCode = (): string => handCode(randomBytes(HAND_CODE_LENGTH
 /** An invite code as the audit log keeps it: enough to tell two apart, not enough to use one. */
 export const maskedInvite = (code: string) => `${code.slice(0, 2)}${'*'.repeat(code.length - 2)}`;
 
-/** A person joins a center's staff with a supervisor's invite: single use, within its 7 days, one center per person. */
+/**
+ * A person joins a center's staff with a supervisor's invite: single use, within its 7 days, one center per
+ * person. Unknown, used and expired codes are answered alike and counted: after INVITE_FAILURES_PER_DAY of them
+ * in a China day, joining is refused until the next, so codes cannot be guessed.
+ */
 export async function joinCenter(ctx: Ctx, caller: Caller, code: string): Promise<{ centerCode: string; centerName: string }> {
+  const attempts = `invite:${caller.openid}`;
+  const { start, end } = shanghaiDay(ctx.now);
+  if ((await ctx.store.attempts.failuresSince(attempts, start)) >= INVITE_FAILURES_PER_DAY) {
+    throw new AppError('TOO_MANY_ATTEMPTS', `今日邀请码输入错误已达 ${INVITE_FAILURES_PER_DAY} 次，请于 ${formatShanghai(end)} 后再试`, { code: '邀请码输入错误次数过多' });
+  }
   const outcome = await ctx.store.staffInvites.redeem(code, caller.openid, ctx.now);
   const field = (message: string) => ({ code: message });
   switch (outcome.kind) {
     case 'unknown':
-      throw new AppError('INVITE_NOT_FOUND', '邀请码不存在，请核对后重新输入', field('邀请码不存在'));
     case 'used':
-      throw new AppError('INVITE_USED', '这个邀请码已被使用，请向监管人员重新申请', field('邀请码已被使用'));
     case 'expired':
-      throw new AppError('INVITE_EXPIRED', '这个邀请码已过期，请向监管人员重新申请', field('邀请码已过期'));
+      await ctx.store.attempts.recordFailure(attempts, ctx.now);
+      throw new AppError('INVITE_NOT_FOUND', '邀请码无效或已过期，请向监管部门重新索取', field('邀请码无效或已过期'));
     case 'already-staff': {
       const name = (await centersByCode(ctx, [outcome.centerCode])).get(outcome.centerCode)?.name ?? outcome.centerCode;
       throw new AppError('ALREADY_STAFF', `您已是${name}的工作人员，一人只能为一个中心工作；如需调整，请联系监管人员。邀请码未使用。`, field('您已是中心工作人员'));
@@ -205,13 +215,27 @@ export async function proposeLink(ctx: Ctx, caller: Caller, item: ItemId, link: 
   return proposeChange(ctx, caller, centerCode, { kind: 'link', item, link: value }, effectiveDate);
 }
 
-/** Staff propose where deliveries go: their API endpoint, or the workbench. Without a date, the earliest allowed. */
-export async function proposeEndpoint(ctx: Ctx, caller: Caller, endpoint: EndpointValue, effectiveDate: string | undefined): Promise<ChangeView> {
+/**
+ * Staff propose where deliveries go: their API endpoint, or the workbench. Without a date, the earliest allowed.
+ * An API endpoint needs a signing secret to go live: a center without one gets its first with the proposal,
+ * answered this once beside the work order.
+ */
+export async function proposeEndpoint(ctx: Ctx, caller: Caller, endpoint: EndpointValue, effectiveDate: string | undefined): Promise<EndpointProposalAnswer> {
   const centerCode = requireStaffCenter(caller, '登记接口地址');
   const date = effectiveDate ?? earliestEffectiveDate(shanghaiDate(ctx.now));
   checkEffectiveDate(ctx, date);
   const value: EndpointValue = endpoint.kind === 'api' ? { kind: 'api', url: await checkedAddress(ctx, endpoint.url, '接口地址', 'proposal') } : endpoint;
-  return proposeChange(ctx, caller, centerCode, { kind: 'endpoint', endpoint: value }, date);
+  const change = await proposeChange(ctx, caller, centerCode, { kind: 'endpoint', endpoint: value }, date);
+  if (value.kind === 'manual' || !(await lacksSecret(ctx, centerCode))) return { change };
+  return { change, secret: (await issueSecret(ctx, caller, centerCode)).secret };
+}
+
+/** A new signing secret put first for the center (the one before it stays valid), logged; the secret in clear, to be shown once. */
+async function issueSecret(ctx: Ctx, caller: Caller, centerCode: string): Promise<{ secret: string; valid: number }> {
+  const secret = newSecret();
+  const valid = await ctx.store.endpoints.rotateSecret(centerCode, seal(ctx.outside.keyring(), SEALED_FIELDS.endpointSecret, secret), ctx.now);
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'secret.rotate', subject: centerSubject(centerCode), detail: `有效密钥 ${valid} 个` });
+  return { secret, valid };
 }
 
 /**
@@ -219,11 +243,20 @@ export async function proposeEndpoint(ctx: Ctx, caller: Caller, endpoint: Endpoi
  * are valid until the next rotation, which drops the older), so the center can switch without a gap.
  */
 export async function rotateSecret(ctx: Ctx, caller: Caller): Promise<{ secret: string; valid: number }> {
-  const centerCode = requireStaffCenter(caller, '更换签名密钥');
-  const secret = newSecret();
-  const valid = await ctx.store.endpoints.rotateSecret(centerCode, seal(ctx.outside.keyring(), SEALED_FIELDS.endpointSecret, secret), ctx.now);
-  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'secret.rotate', subject: centerSubject(centerCode), detail: `有效密钥 ${valid} 个` });
-  return { secret, valid };
+  return issueSecret(ctx, caller, requireStaffCenter(caller, '更换签名密钥'));
+}
+
+/** Why an API endpoint may not go live: deliveries would go out unsigned, and fail, until the center has a secret. */
+export const SECRET_MISSING = '尚未生成签名密钥，请中心先在门户生成密钥';
+
+/** Whether the center has no signing secret (an API endpoint of it may not go live). */
+export async function lacksSecret(ctx: Ctx, centerCode: string): Promise<boolean> {
+  return !(await ctx.store.endpoints.get(centerCode))?.secretsSealed.length;
+}
+
+/** Whether a change would put live an API endpoint its center has no secret to sign deliveries for. */
+export async function unsignedEndpoint(ctx: Ctx, change: LinkChange): Promise<boolean> {
+  return change.target.kind === 'endpoint' && change.target.endpoint.kind === 'api' && (await lacksSecret(ctx, change.centerCode));
 }
 
 function conformanceOf(run: { startedAt: Date; report: ConformanceReport | null } | undefined): PortalOverview['conformance'] {
@@ -272,12 +305,6 @@ export async function overview(ctx: Ctx, caller: Caller): Promise<PortalOverview
   };
 }
 
-function withoutHealth(link: CenterLink): PortalOverview['links'][number]['link'] {
-  if (link.kind === 'web') return { kind: 'web', url: link.url };
-  if (link.kind === 'miniprogram') return { kind: 'miniprogram', appId: link.appId, path: link.path };
-  return { kind: link.kind };
-}
-
 /**
  * The address interface testing runs against: the endpoint the center is moving to (its newest pending or
  * approved API change), so it can test before the switch; else its live API endpoint.
@@ -324,10 +351,19 @@ export interface SwitchOutcome {
   held: { id: string; reason: string }[];
 }
 
+/** Why a due change may not be switched now, or undefined: its address fails the URL rules, or it is an API endpoint of a center without a signing secret. */
+async function switchRefusal(ctx: Ctx, change: LinkChange): Promise<string | undefined> {
+  const address = addressOf(change.target);
+  const refusal = address === undefined ? undefined : await addressRefusal(ctx, address, 'review');
+  if (refusal) return `${targetLabel(change.target)}地址不可用：${refusal}`;
+  return (await unsignedEndpoint(ctx, change)) ? `${targetLabel(change.target)}暂不能启用：${SECRET_MISSING}` : undefined;
+}
+
 /**
  * Every approved change whose effective date has come (China) goes live, the link or endpoint replaced and
- * the change recording what it replaced. An address is checked again first: one the URL rules refuse now is
- * not switched (the old one stays live) but held with the reason, for supervisors, and tried again next day.
+ * the change recording what it replaced. An address is checked again first, and an API endpoint needs a
+ * signing secret of the center: a change failing either is not switched (the old one stays live) but held
+ * with the reason, for supervisors, and tried again next day.
  */
 export async function switchDueChanges(ctx: Ctx): Promise<SwitchOutcome> {
   const today = shanghaiDate(ctx.now);
@@ -335,10 +371,8 @@ export async function switchDueChanges(ctx: Ctx): Promise<SwitchOutcome> {
   const outcome: SwitchOutcome = { switched: [], held: [] };
   for (const change of due) {
     const subject = centerSubject(change.centerCode);
-    const address = addressOf(change.target);
-    const refusal = address === undefined ? undefined : await addressRefusal(ctx, address, 'review');
-    if (refusal) {
-      const reason = `${targetLabel(change.target)}地址不可用：${refusal}`;
+    const reason = await switchRefusal(ctx, change);
+    if (reason) {
       if ((await ctx.store.linkChanges.hold(change.id, reason, ctx.now)) && change.heldReason !== reason) {
         await ctx.store.audit.append({ at: ctx.now, actor: DAILY_ACTOR, action: 'change.hold', subject, detail: `${change.id} ${reason}` });
       }
@@ -362,14 +396,33 @@ export async function switchDueChanges(ctx: Ctx): Promise<SwitchOutcome> {
 export interface HealthOutcome {
   probed: number;
   unhealthy: number;
+  /** Live links and endpoints left for the next day's run, which starts with them, when this one ran out of time. */
+  deferred: number;
+}
+
+/** Findings recorded together as probes end, so a run that dies keeps what it found. */
+export const HEALTH_BATCH_SIZE = 50;
+/**
+ * No batch of probes starts once the run is this old: a batch of 50, 16 at a time, ends within 4 probe
+ * timeouts (40 s), so the run ends cleanly within the function's 900 s.
+ */
+export const PROBE_START_BUDGET_MS = 780_000;
+
+export interface DailyOptions {
+  /** HEALTH_BATCH_SIZE unless given. */
+  batchSize?: number;
+  /** PROBE_START_BUDGET_MS unless given, counted from the start of the run. */
+  probeStartBudgetMs?: number;
 }
 
 /**
  * Probes every live web link and API endpoint (probeLinks: URL rules, valid TLS, an answer within 10 s; a page
  * must answer 2xx or 3xx, an endpoint anything), and records each finding: a link failing twice in a row is
- * unhealthy (the directory falls back), one success heals it. Changes of health go to the audit log.
+ * unhealthy (the directory falls back), one success heals it. Changes of health go to the audit log. Those
+ * checked longest ago go first, `batchSize` at a time, each batch recorded as it ends; no batch starts after
+ * `probeUntil` (a performance.now() instant), the rest waiting for the next day's run.
  */
-export async function checkHealth(ctx: Ctx): Promise<HealthOutcome> {
+async function checkHealth(ctx: Ctx, probeUntil: number, batchSize: number): Promise<HealthOutcome> {
   const [links, endpoints, before] = await Promise.all([ctx.store.links.listAll(), ctx.store.endpoints.list(), ctx.store.health.list()]);
   const previous = new Map(before.map((h) => [`${h.centerCode}:${h.channel}`, h]));
   const channels = new Map<string, { centerCode: string; channel: HealthChannel; url: string; healthyNow: boolean }>();
@@ -386,37 +439,50 @@ export async function checkHealth(ctx: Ctx): Promise<HealthOutcome> {
     channels.set(id, { centerCode: e.centerCode, channel: 'endpoint', url: e.url, healthyNow: previous.get(id)?.healthy ?? true });
     targets.push({ id, url: e.url, endpoint: true });
   }
+  // never checked first, then the longest ago: what a run cut short left out goes first the next day
+  const lastChecked = (t: ProbeTarget) => previous.get(t.id)?.checkedAt.getTime() ?? -Infinity;
+  targets.sort((a, b) => lastChecked(a) - lastChecked(b));
   const checks = ctx.outside.urlChecks;
-  const results = await probeLinks(targets, { lookup: checks?.lookup, allow: checks?.allow, allowCa: checks?.allowCa });
-  const findings: ChannelHealth[] = results.map((r) => {
-    const { centerCode, channel, url, healthyNow } = channels.get(r.id) ?? unknownTarget(r.id);
-    const last = previous.get(r.id);
-    // failures count for the address checked; one marked unhealthy without a finding (seeded) stays so until a success
-    const failuresSoFar = last && last.url === url ? last.consecutiveFailures : healthyNow ? 0 : UNHEALTHY_AFTER_FAILURES;
-    const health = nextHealth({ consecutiveFailures: failuresSoFar }, r);
-    return { centerCode, channel, url, ...health, checkedAt: ctx.now, status: r.status, title: r.title, error: r.error };
-  });
-  await ctx.store.health.record(findings);
-  for (const f of findings) {
-    const was = channels.get(`${f.centerCode}:${f.channel}`)?.healthyNow;
-    if (was === f.healthy) continue;
-    await ctx.store.audit.append({
-      at: ctx.now,
-      actor: DAILY_ACTOR,
-      action: f.healthy ? 'health.recovered' : 'health.unhealthy',
-      subject: centerSubject(f.centerCode),
-      detail: `${channelLabel(f.channel)} ${f.url}${f.error ? `：${f.error}` : ''}`,
+  const outcome: HealthOutcome = { probed: 0, unhealthy: 0, deferred: 0 };
+  for (let from = 0; from < targets.length; from += batchSize) {
+    if (performance.now() >= probeUntil) {
+      outcome.deferred = targets.length - from;
+      break;
+    }
+    const results = await probeLinks(targets.slice(from, from + batchSize), { lookup: checks?.lookup, allow: checks?.allow, allowCa: checks?.allowCa });
+    const findings: ChannelHealth[] = results.map((r) => {
+      const { centerCode, channel, url, healthyNow } = channels.get(r.id) ?? unknownTarget(r.id);
+      const last = previous.get(r.id);
+      // failures count for the address checked; one marked unhealthy without a finding (seeded) stays so until a success
+      const failuresSoFar = last && last.url === url ? last.consecutiveFailures : healthyNow ? 0 : UNHEALTHY_AFTER_FAILURES;
+      const health = nextHealth({ consecutiveFailures: failuresSoFar }, r);
+      return { centerCode, channel, url, ...health, checkedAt: ctx.now, status: r.status, title: r.title, error: r.error };
     });
+    await ctx.store.health.record(findings);
+    for (const f of findings) {
+      const was = channels.get(`${f.centerCode}:${f.channel}`)?.healthyNow;
+      if (was === f.healthy) continue;
+      await ctx.store.audit.append({
+        at: ctx.now,
+        actor: DAILY_ACTOR,
+        action: f.healthy ? 'health.recovered' : 'health.unhealthy',
+        subject: centerSubject(f.centerCode),
+        detail: `${channelLabel(f.channel)} ${f.url}${f.error ? `：${f.error}` : ''}`,
+      });
+    }
+    outcome.probed += findings.length;
+    outcome.unhealthy += findings.filter((f) => !f.healthy).length;
   }
-  return { probed: findings.length, unhealthy: findings.filter((f) => !f.healthy).length };
+  return outcome;
 }
 
 function unknownTarget(id: string): never {
   throw new Error(`probe result for unknown target ${id}`);
 }
 
-/** The daily run: switch what is due, then check the health of what is live. */
-export async function runCentersDaily(ctx: Ctx): Promise<SwitchOutcome & HealthOutcome> {
+/** The daily run: switch what is due, then check the health of what is live, as far as its time allows. */
+export async function runCentersDaily(ctx: Ctx, options: DailyOptions = {}): Promise<SwitchOutcome & HealthOutcome> {
+  const probeUntil = performance.now() + (options.probeStartBudgetMs ?? PROBE_START_BUDGET_MS);
   const switched = await switchDueChanges(ctx);
-  return { ...switched, ...(await checkHealth(ctx)) };
+  return { ...switched, ...(await checkHealth(ctx, probeUntil, options.batchSize ?? HEALTH_BATCH_SIZE)) };
 }

@@ -1,5 +1,5 @@
 import type { ApplicationState, ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications';
-import type { ChangeStatus, ChangeTarget, PreviousValue } from '../../../src/core/center-portal';
+import type { ChangeStatus, ChangeTarget, EndpointValue, PreviousValue } from '../../../src/core/center-portal';
 import type { Payment } from '../../../src/core/money';
 import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../src/core/centers';
 import type { DocType } from '../../../src/core/identity';
@@ -143,7 +143,7 @@ export interface CounterRequestRepository {
 }
 
 export interface AttemptRepository {
-  /** `subject` names who failed: "openid:<openid>" or "doc:<docLookup>". */
+  /** `subject` names who failed: "openid:<openid>" or "doc:<docLookup>" (identity checks), "invite:<openid>" (invite codes). */
   recordFailure(subject: string, at: Date): Promise<void>;
   failuresSince(subject: string, since: Date): Promise<number>;
 }
@@ -260,7 +260,8 @@ export interface DeliveryAttempt {
 /** A move of an application, applied only if it is still in `expected`, with everything it brings, in one transaction. */
 export interface Transition {
   id: string;
-  expected: ApplicationState;
+  /** The state to move from; with `responsibleCenter`, also only while that center still answers for it. */
+  expected: ApplicationState & { responsibleCenter?: string };
   next: ApplicationState;
   event: ApplicationEventRecord;
   outbox?: OutboxRecord[];
@@ -370,6 +371,11 @@ export interface CenterEndpoint {
 export interface EndpointRepository {
   get(centerCode: string): Promise<CenterEndpoint | undefined>;
   put(endpoint: CenterEndpoint): Promise<void>;
+  /**
+   * Points the center's deliveries at its API endpoint or its workbench, in one step keeping its secrets;
+   * a center without an endpoint gets one with none.
+   */
+  setAddress(centerCode: string, endpoint: EndpointValue, at: Date): Promise<void>;
   /** Every center's endpoint, by center (the daily health check). */
   list(): Promise<CenterEndpoint[]>;
   /**
@@ -402,7 +408,6 @@ export type RedeemOutcome =
 export interface StaffInviteRepository {
   /** Stores a new invite; a code already there is refused (throws) and the first one stays. */
   create(invite: StaffInvite): Promise<void>;
-  get(code: string): Promise<StaffInvite | undefined>;
   /**
    * In one step: refuses an unknown, expired or used invite, or a person who is staff already; else marks
    * the invite used by `openid` and grants them the center-staff role of its center. Of two concurrent
@@ -428,7 +433,7 @@ export interface LinkChange {
   /** When it was switched live; `previous` is what it replaced (null: nothing), meaningful once applied. */
   appliedAt: Date | null;
   previous: PreviousValue;
-  /** Why the switch was refused on the last try (the address failed the URL rules then), and when. */
+  /** Why the switch was refused on the last try (the address failed the URL rules then, or an API endpoint's center had no secret), and when. */
   heldReason: string | null;
   heldAt: Date | null;
 }

@@ -15,10 +15,13 @@ import './index.scss';
 const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
 const goCounter = () => void Taro.navigateTo({ url: '/packages/portal/counter/index' });
 const goWorkbench = () => void Taro.navigateTo({ url: '/packages/portal/workbench/index' });
+const goLinks = () => void Taro.navigateTo({ url: '/packages/portal/links/index' });
+const goJoin = () => void Taro.navigateTo({ url: '/packages/portal/join/index' });
+const goReview = () => void Taro.navigateTo({ url: '/packages/portal/review/index' });
 const goApplications = () => void Taro.navigateTo({ url: '/pages/applications/index' });
 const whoami = () => callFunction<{ roles: RoleGrant[] }>('session', { action: 'whoami' });
 
-/** Center staff only (as `session` says): the ways to 柜台核验 and 申请工作台. The functions refuse everyone else. */
+/** Center staff only (as `session` says): the ways to 柜台核验, 申请工作台 and 链接与接口登记. The functions refuse everyone else. */
 function StaffEntry({ staff }: { staff: boolean }) {
   if (!staff) return null;
   return (
@@ -31,6 +34,32 @@ function StaffEntry({ staff }: { staff: boolean }) {
         <Text className='mine-title'>申请工作台（中心工作人员）</Text>
         <Text className='mine-muted'>受理、办理转至本中心的异地转移接续申请</Text>
       </View>
+      <View className='card mine-card mine-staff' id='mine-links' onClick={goLinks}>
+        <Text className='mine-title'>链接与接口登记（中心工作人员）</Text>
+        <Text className='mine-muted'>登记办理链接和接收推送的接口，更换签名密钥，进行接口测试</Text>
+      </View>
+    </View>
+  );
+}
+
+/** Signed in and not yet serving a center: the way to join one with a supervisor's invite code. */
+function JoinEntry({ show }: { show: boolean }) {
+  if (!show) return null;
+  return (
+    <View className='card mine-card mine-staff' id='mine-join' onClick={goJoin}>
+      <Text className='mine-title'>加入中心（邀请码）</Text>
+      <Text className='mine-muted'>住房公积金管理中心的工作人员，输入监管人员提供的邀请码加入本中心</Text>
+    </View>
+  );
+}
+
+/** Supervisors only: the way to review centers' link and endpoint changes and invite their staff. */
+function SupervisorEntry({ supervisor }: { supervisor: boolean }) {
+  if (!supervisor) return null;
+  return (
+    <View className='card mine-card mine-staff' id='mine-review' onClick={goReview}>
+      <Text className='mine-title'>变更审核（监管人员）</Text>
+      <Text className='mine-muted'>审核中心的链接与接口变更，查看异常链接，邀请中心工作人员</Text>
     </View>
   );
 }
@@ -136,14 +165,19 @@ export default function MinePage() {
   // no answer means no entry: the staff page is a convenience, not a right
   const roles = useCall(whoami, []);
   const staff = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'center-staff');
+  const supervisor = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'supervisor');
+  // whoami answers only the signed in; one person serves one center, so staff have nothing to join
+  const canJoin = roles.status === 'ready' && !staff;
   // the answer of bindPhone replaces the status until the next load
   const [bound, setBound] = useState<IdentityView | undefined>(undefined);
   const shown = useRef(false);
   useDidShow(() => {
     // the first show is the mount, which useCall already loads; later ones follow a return from 实名核验
+    // or from 加入中心, after which the person's entries change
     if (shown.current) {
       setBound(undefined);
       got.reload();
+      roles.reload();
     }
     shown.current = true;
   });
@@ -167,6 +201,8 @@ export default function MinePage() {
         </View>
         <ApplicationsEntry />
         <StaffEntry staff={staff} />
+        <SupervisorEntry supervisor={supervisor} />
+        <JoinEntry show={canJoin} />
       </View>
     );
   }
@@ -213,6 +249,8 @@ export default function MinePage() {
       ) : null}
       <ApplicationsEntry />
       <StaffEntry staff={staff} />
+      <SupervisorEntry supervisor={supervisor} />
+      <JoinEntry show={canJoin} />
     </View>
   );
 }

@@ -10,7 +10,7 @@ import {
   type ApplicationStatus,
   type TransferCode,
 } from '../../../../src/core/applications';
-import { CHANGE_STATUSES, targetKey, type ChangeTarget, type EndpointValue, type LinkValue, type PreviousValue } from '../../../../src/core/center-portal';
+import { CHANGE_STATUSES, targetKey, withoutHealth, type ChangeTarget, type EndpointValue, type LinkValue, type PreviousValue } from '../../../../src/core/center-portal';
 import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../../src/core/centers';
 import { DOC_TYPE_CODES } from '../../../../src/core/identity';
 import { isItemId } from '../../../../src/core/items';
@@ -629,6 +629,12 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           .doc(e.centerCode)
           .set({ centerCode: e.centerCode, mode: e.mode, url: e.url, secretsSealed: [...e.secretsSealed], updatedAt: e.updatedAt });
       },
+      // read-modify-write of one document by id in a transaction, as rotateSecret
+      setAddress: (centerCode, endpoint, at) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.endpoints).doc(centerCode);
+          await writeEndpointAddress(ref, transactionDoc(await ref.get(), COLLECTIONS.endpoints), centerCode, endpoint, at);
+        }),
       // read-modify-write of one document by id in a transaction, as roles.grant: a concurrent rotation or
       // switch of the endpoint meets a write conflict and is run again on what this one wrote
       rotateSecret: (centerCode, secretSealed, at) =>
@@ -700,10 +706,6 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
       async create(invite) {
         // add with the id, not set: like SQL's insert, a second invite with the same code is refused
         await staffInvites().add({ _id: invite.code, ...invite });
-      },
-      async get(code) {
-        const doc = await getById(staffInvites(), code);
-        return doc ? toInvite(doc) : undefined;
       },
       redeem: (code, openid, at) =>
         runTransaction(db, async (tx): Promise<RedeemOutcome> => {
@@ -780,7 +782,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           if (target.kind === 'link') {
             const linkRef = tx.collection(COLLECTIONS.links).doc(linkDocId(centerCode, target.item));
             const current = transactionDoc(await linkRef.get(), COLLECTIONS.links);
-            previous = current ? previousOfLink(toLink(current)) : null;
+            previous = current ? withoutHealth(toLink(current)) : null;
             const link: CenterLink = { item: target.item, ...target.link, healthy: true };
             write = () => linkRef.set({ centerCode, item: link.item, kind: link.kind, ...channelFields(link), updatedAt: at });
           } else {
@@ -788,9 +790,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
             const current = transactionDoc(await endpointRef.get(), COLLECTIONS.endpoints);
             const endpoint = current ? toEndpoint(current) : undefined;
             previous = !endpoint ? null : endpoint.mode === 'api' && endpoint.url !== null ? { kind: 'api', url: endpoint.url } : { kind: 'manual' };
-            const address = { mode: target.endpoint.kind, url: target.endpoint.kind === 'api' ? target.endpoint.url : null, updatedAt: at };
-            // the secrets stay: they are the center's, rotated in the portal, whatever the address
-            write = () => (endpoint ? endpointRef.update(address) : endpointRef.set({ centerCode, ...address, secretsSealed: [] }));
+            write = () => writeEndpointAddress(endpointRef, current, centerCode, target.endpoint, at);
           }
           await write();
           if (waiting === id) await targetRef.set({ approvedId: null });
@@ -1345,6 +1345,16 @@ function toAttempt(doc: Doc): DeliveryAttempt {
   };
 }
 
+/**
+ * Points a center's endpoint document, read in the same transaction (`current`), at its API endpoint or its
+ * workbench, keeping its secrets (they are the center's, rotated in the portal, whatever the address); a
+ * center without an endpoint gets one with none.
+ */
+function writeEndpointAddress(ref: ReturnType<Collection['doc']>, current: Doc | undefined, centerCode: string, endpoint: EndpointValue, at: Date): Promise<unknown> {
+  const address = { mode: endpoint.kind, url: endpoint.kind === 'api' ? endpoint.url : null, updatedAt: at };
+  return current ? ref.update(address) : ref.set({ centerCode, ...address, secretsSealed: [] });
+}
+
 function toEndpoint(doc: Doc): CenterEndpoint {
   const c = COLLECTIONS.endpoints;
   const secrets = doc.secretsSealed;
@@ -1445,13 +1455,6 @@ function toPrevious(doc: Doc): PreviousValue {
   if (v.kind === 'in-app' || v.kind === 'counter') return { kind: v.kind };
   if (v.kind === 'web' || v.kind === 'miniprogram') return toLinkValue(v, c, doc._id);
   return toEndpointValue(v, c, doc._id);
-}
-
-/** What an item had before a switch: the link without its health, or the route. */
-function previousOfLink(link: CenterLink): PreviousValue {
-  if (link.kind === 'web') return { kind: 'web', url: link.url };
-  if (link.kind === 'miniprogram') return { kind: 'miniprogram', appId: link.appId, path: link.path };
-  return { kind: link.kind };
 }
 
 function toChange(doc: Doc): LinkChange {
@@ -1561,7 +1564,12 @@ async function planTransition(tx: Transaction, c: Transition): Promise<Transitio
   const appRef = tx.collection(COLLECTIONS.applications).doc(c.id);
   const current = transactionDoc(await appRef.get(), COLLECTIONS.applications);
   const a = COLLECTIONS.applications;
-  if (!current || oneOf(current, 'status', a, APPLICATION_STATUSES) !== c.expected.status || platformCode(current, 'platformCode', a) !== c.expected.platformCode) {
+  if (
+    !current ||
+    oneOf(current, 'status', a, APPLICATION_STATUSES) !== c.expected.status ||
+    platformCode(current, 'platformCode', a) !== c.expected.platformCode ||
+    (c.expected.responsibleCenter !== undefined && str(current, 'responsibleCenter', a) !== c.expected.responsibleCenter)
+  ) {
     return { outcome: 'stale' };
   }
   // set would overwrite an outbox record or document with the same id: refuse, as SQL's primary keys do

@@ -1,4 +1,4 @@
-import { targetKey, type ChangeStatus, type ChangeTarget, type PreviousValue } from '../../../../src/core/center-portal';
+import { targetKey, withoutHealth, type ChangeStatus, type ChangeTarget, type PreviousValue } from '../../../../src/core/center-portal';
 import type { ConformanceReport, ReceivedCallback } from '../../centers/conformance';
 import type {
   ChannelHealth,
@@ -8,33 +8,20 @@ import type {
   HealthRepository,
   LinkChange,
   LinkChangeRepository,
-  StaffInvite,
   StaffInviteRepository,
 } from '../port';
+import { putEndpointAddress } from './application-tables';
 import type { SqlDriver } from './driver';
 import { putLink, toLink, type LinkRow } from './link-rows';
 
 /** The center portal's tables (migration 8): staff invites, work orders, channel health, conformance runs. */
 
+/** What redeeming reads of an invite. */
 interface InviteRow {
-  code: string;
   center_code: string;
-  created_by: string;
-  created_at: Date;
   expires_at: Date;
   used_by: string | null;
-  used_at: Date | null;
 }
-
-const toInvite = (r: InviteRow): StaffInvite => ({
-  code: r.code,
-  centerCode: r.center_code,
-  createdBy: r.created_by,
-  createdAt: new Date(r.created_at),
-  expiresAt: new Date(r.expires_at),
-  usedBy: r.used_by,
-  usedAt: r.used_at ? new Date(r.used_at) : null,
-});
 
 export function sqlStaffInvites(driver: SqlDriver): StaffInviteRepository {
   return {
@@ -44,16 +31,12 @@ export function sqlStaffInvites(driver: SqlDriver): StaffInviteRepository {
         [i.code, i.centerCode, i.createdBy, i.createdAt, i.expiresAt, i.usedBy, i.usedAt],
       );
     },
-    async get(code) {
-      const [row] = await driver.query<InviteRow>('select * from staff_invites where code = $1', [code]);
-      return row ? toInvite(row) : undefined;
-    },
     redeem: (code, openid, at) =>
       driver.transaction(async (tx) => {
         // one redemption per person at a time, so two invites cannot make them staff of two centers
         // (the partial unique index on roles stands behind this); the invite row is locked against a second user
         await tx.query("select pg_advisory_xact_lock(hashtext('staff:' || $1))", [openid]);
-        const [invite] = await tx.query<InviteRow>('select * from staff_invites where code = $1 for update', [code]);
+        const [invite] = await tx.query<InviteRow>('select center_code, expires_at, used_by from staff_invites where code = $1 for update', [code]);
         if (!invite) return { kind: 'unknown' } as const;
         if (invite.used_by !== null) return { kind: 'used' } as const;
         if (new Date(invite.expires_at).getTime() <= at.getTime()) return { kind: 'expired' } as const;
@@ -99,15 +82,6 @@ const toChange = (r: ChangeRow): LinkChange => ({
   heldReason: r.held_reason,
   heldAt: r.held_at ? new Date(r.held_at) : null,
 });
-
-/** What an item had before a switch: the link without its health, or the route. */
-function previousLink(row: LinkRow | undefined): PreviousValue {
-  if (!row) return null;
-  const link = toLink(row);
-  if (link.kind === 'web') return { kind: 'web', url: link.url };
-  if (link.kind === 'miniprogram') return { kind: 'miniprogram', appId: link.appId, path: link.path };
-  return { kind: link.kind };
-}
 
 /**
  * The change `id`, read after taking its target's lock: every review and switch of one center's target runs
@@ -174,18 +148,12 @@ export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
         let previous: PreviousValue;
         if (target.kind === 'link') {
           const [current] = await tx.query<LinkRow>('select * from links where center_code = $1 and item = $2 for update', [row.center_code, target.item]);
-          previous = previousLink(current);
+          previous = current ? withoutHealth(toLink(current)) : null;
           await putLink(tx, row.center_code, { item: target.item, ...target.link, healthy: true });
         } else {
           const [current] = await tx.query<{ mode: 'api' | 'manual'; url: string | null }>('select mode, url from endpoints where center_code = $1 for update', [row.center_code]);
           previous = !current ? null : current.mode === 'api' && current.url !== null ? { kind: 'api', url: current.url } : { kind: 'manual' };
-          const { endpoint } = target;
-          // the secrets stay: they are the center's, rotated in the portal, whatever the address
-          await tx.query(
-            `insert into endpoints (center_code, mode, url, secrets_sealed, updated_at) values ($1, $2, $3, '[]'::jsonb, $4)
-             on conflict (center_code) do update set mode = excluded.mode, url = excluded.url, updated_at = excluded.updated_at`,
-            [row.center_code, endpoint.kind, endpoint.kind === 'api' ? endpoint.url : null, at],
-          );
+          await putEndpointAddress(tx, row.center_code, target.endpoint, at);
         }
         const [applied] = await tx.query<ChangeRow>(
           "update link_changes set status = 'live', applied_at = $2, previous = $3, held_reason = null, held_at = null where id = $1 returning *",

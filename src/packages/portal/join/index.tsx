@@ -1,0 +1,78 @@
+import { Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { useState } from 'react';
+import { INVITE_VALID_DAYS, PortalEventSchema } from '../../../core/center-portal';
+import { HAND_CODE_LENGTH } from '../../../core/codes';
+import { parseInput } from '../../../core/validation';
+import { ActionButton } from '../../../components/action-button';
+import { TextField } from '../../../components/application-form';
+import { messageFor, portalCalls } from '../../../services/portal';
+import './index.scss';
+
+const goLinks = () => void Taro.redirectTo({ url: '/packages/portal/links/index' });
+
+/**
+ * Anyone signed in: redeem a supervisor's invite code (typed by hand) and become staff of its center. The
+ * function says why a code is refused (unknown, used, expired, or the person already serves a center).
+ */
+export default function JoinPage() {
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [joined, setJoined] = useState<{ centerCode: string; centerName: string } | undefined>(undefined);
+
+  const join = async () => {
+    const checked = parseInput(PortalEventSchema, { action: 'joinCenter', code });
+    if (!checked.ok) {
+      setError(messageFor(checked, 'code') ?? checked.message);
+      return;
+    }
+    setBusy(true);
+    const result = await portalCalls.joinCenter(code);
+    setBusy(false);
+    if (result.ok) setJoined(result.data);
+    else setError(messageFor(result, 'code') ?? result.message);
+  };
+
+  if (joined) {
+    return (
+      <View className='join-page'>
+        <View className='card join-card' id='join-done'>
+          <Text className='join-done-title'>已加入</Text>
+          <Text id='join-center'>
+            您现在是{joined.centerName}（{joined.centerCode}）的工作人员。
+          </Text>
+          <Text className='join-muted'>可以为本中心登记办理链接和接收推送的接口，并在申请工作台办理转至本中心的申请。</Text>
+        </View>
+        <ActionButton className='primary-button join-button' id='join-go-links' onClick={goLinks}>
+          去登记链接与接口
+        </ActionButton>
+      </View>
+    );
+  }
+
+  return (
+    <View className='join-page'>
+      <View className='card join-card'>
+        <Text className='join-title'>加入住房公积金管理中心</Text>
+        <Text className='join-muted'>请输入监管人员提供的 {HAND_CODE_LENGTH} 位邀请码。邀请码只能使用一次，有效期 {INVITE_VALID_DAYS} 天；每人只能为一个中心工作。</Text>
+        <TextField
+          prefix='join'
+          slug='code'
+          label='邀请码'
+          value={code}
+          placeholder={`${HAND_CODE_LENGTH} 位字母或数字`}
+          maxlength={HAND_CODE_LENGTH}
+          error={error}
+          onInput={(value) => {
+            setCode(value.trim().toUpperCase());
+            setError(undefined);
+          }}
+        />
+      </View>
+      <ActionButton className='primary-button join-button' id='join-submit' loading={busy} disabled={busy} onClick={() => void join()}>
+        加入中心
+      </ActionButton>
+    </View>
+  );
+}

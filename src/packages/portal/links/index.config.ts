@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '链接与接口登记' });

@@ -1,0 +1,70 @@
+import { Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { useState } from 'react';
+import { AdminEventSchema } from '../../../core/applications';
+import { INVITE_VALID_DAYS } from '../../../core/center-portal';
+import { formatShanghai } from '../../../core/time';
+import { parseInput } from '../../../core/validation';
+import { ActionButton } from '../../../components/action-button';
+import { TextField } from '../../../components/application-form';
+import { adminCalls, messageFor } from '../../../services/portal';
+
+/** A supervisor invites staff to a center by its code: a single-use code to hand over, valid INVITE_VALID_DAYS days. */
+export function InviteStaff() {
+  const [centerCode, setCenterCode] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [invite, setInvite] = useState<{ code: string; centerCode: string; expiresAt: string } | undefined>(undefined);
+
+  const create = async () => {
+    const checked = parseInput(AdminEventSchema, { action: 'inviteStaff', centerCode });
+    if (!checked.ok) {
+      setError(messageFor(checked, 'centerCode') ?? checked.message);
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    setInvite(undefined);
+    const result = await adminCalls.inviteStaff(centerCode);
+    setBusy(false);
+    if (result.ok) setInvite(result.data);
+    else setError(messageFor(result, 'centerCode') ?? result.message);
+  };
+
+  return (
+    <View className='card review-card' id='review-invite'>
+      <Text className='review-muted'>邀请码只能使用一次，{INVITE_VALID_DAYS} 天内有效；对方在“我的 - 加入中心”输入后即成为该中心的工作人员。</Text>
+      <TextField
+        prefix='review'
+        slug='invite-center'
+        label='中心代码'
+        value={centerCode}
+        placeholder='6 位中心代码，如 320100'
+        type='number'
+        maxlength={6}
+        error={error}
+        onInput={(value) => {
+          setCenterCode(value.trim());
+          setError(undefined);
+        }}
+      />
+      <ActionButton className='primary-button review-button' id='review-invite-submit' loading={busy} disabled={busy} onClick={() => void create()}>
+        生成邀请码
+      </ActionButton>
+      {invite ? (
+        <View className='review-invite-result' id='review-invite-result'>
+          <Text className='review-muted'>中心 {invite.centerCode} 的邀请码</Text>
+          <Text className='review-invite-code' id='review-invite-code' userSelect>
+            {invite.code}
+          </Text>
+          <Text className='review-muted' id='review-invite-expiry'>
+            有效至 {formatShanghai(new Date(invite.expiresAt))}，只能使用一次
+          </Text>
+          <ActionButton className='review-button' id='review-invite-copy' size='mini' onClick={() => void Taro.setClipboardData({ data: invite.code })}>
+            复制邀请码
+          </ActionButton>
+        </View>
+      ) : null}
+    </View>
+  );
+}

@@ -1,0 +1,87 @@
+import type { ChangeTarget, ChangeView, EndpointProposalAnswer, EndpointValue, LinkValue, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
+import type { Fail } from '../core/errors';
+import type { ItemId } from '../core/items';
+// a type only, erased from the bundle: the answer of `portal.runConformance` is declared beside the suite
+import type { ConformanceReport } from '../../cloudfunctions/_lib/centers/conformance';
+import { callFunction } from './cloud';
+
+export type { ConformanceReport };
+
+/** An item's channel as proposed: an https H5 page, or a page of another mini-program. */
+export type LinkProposal = { item: ItemId; effectiveDate: string } & ({ url: string } | { appId: string; path: string });
+/** Where deliveries go: the center's API endpoint, or the workbench (`manual`); without a date, the earliest allowed. */
+export type EndpointProposal = { effectiveDate?: string } & ({ url: string } | { manual: true });
+
+/**
+ * The typed calls of the `portal` function. `joinCenter` is for anyone signed in; the others are for the
+ * center's own staff (FORBIDDEN otherwise). A refused address answers UNSAFE_URL, a date before the
+ * earliest allowed EFFECTIVE_DATE_TOO_EARLY, each with the reason in `message`.
+ */
+export const portalCalls = {
+  /**
+   * Redeems a supervisor's invite: the caller becomes staff of its center. INVITE_NOT_FOUND for an unknown,
+   * used or expired code, TOO_MANY_ATTEMPTS after too many of them in a day, ALREADY_STAFF.
+   */
+  joinCenter: (code: string) => callFunction<{ centerCode: string; centerName: string }>('portal', { action: 'joinCenter', code }),
+  overview: () => callFunction<PortalOverview>('portal', { action: 'overview' }),
+  proposeLink: (proposal: LinkProposal) => callFunction<ChangeView>('portal', { action: 'proposeLink', ...proposal }),
+  /** For an API endpoint of a center without a signing secret, the answer carries its first one, to be shown this once. */
+  proposeEndpoint: (proposal: EndpointProposal) => callFunction<EndpointProposalAnswer>('portal', { action: 'proposeEndpoint', ...proposal }),
+  /** A new signing secret, answered this once; the one before stays valid until the next rotation. */
+  rotateSecret: () => callFunction<{ secret: string; valid: number }>('portal', { action: 'rotateSecret' }),
+  /** Runs the conformance suite against the center's endpoint (may take a minute); ENDPOINT_NOT_SET without one. */
+  runConformance: () => callFunction<ConformanceReport>('portal', { action: 'runConformance' }),
+};
+
+/** The typed calls of the `admin` function the review page uses: supervisors only (FORBIDDEN otherwise). */
+export const adminCalls = {
+  /** A single-use invite code for the center's staff, valid until `expiresAt`. */
+  inviteStaff: (centerCode: string) => callFunction<{ code: string; centerCode: string; expiresAt: string }>('admin', { action: 'inviteStaff', centerCode }),
+  /** Centers' work orders waiting for review, oldest first. */
+  pendingChanges: () => callFunction<ChangeView[]>('admin', { action: 'pendingChanges' }),
+  /** Approving checks the address again (UNSAFE_URL leaves the order pending); rejecting needs a reason. */
+  reviewChange: (id: string, approve: boolean, reason?: string) =>
+    callFunction<ChangeView>('admin', reason ? { action: 'reviewChange', id, approve, reason } : { action: 'reviewChange', id, approve }),
+  /** Unhealthy links and endpoints found by the daily run, and approved changes it could not switch. */
+  linkHealth: () => callFunction<{ unhealthy: UnhealthyView[]; held: ChangeView[] }>('admin', { action: 'linkHealth' }),
+};
+
+/**
+ * What to show under a form field after a failure: the field's own message when the input was malformed,
+ * else the function's whole message (UNSAFE_URL and EFFECTIVE_DATE_TOO_EARLY say why in full there);
+ * undefined when the failure is not about that field.
+ */
+export function messageFor(failure: Fail, field: string): string | undefined {
+  const own = failure.fields?.[field];
+  if (own === undefined) return undefined;
+  return failure.code === 'VALIDATION_FAILED' ? own : failure.message;
+}
+
+/** A channel, route or endpoint in words, as the work orders' history on the server words them. */
+export function describeValue(value: PreviousValue): string {
+  if (value === null) return '未登记';
+  switch (value.kind) {
+    case 'web':
+    case 'api':
+      return value.url;
+    case 'miniprogram':
+      return `小程序 ${value.appId} ${value.path}`;
+    case 'manual':
+      return '在工作台人工办理';
+    case 'in-app':
+      return '小程序内在线申请';
+    case 'counter':
+      return '到服务大厅办理';
+  }
+}
+
+/** What a work order puts in place. */
+export const targetValue = (target: ChangeTarget): LinkValue | EndpointValue => (target.kind === 'link' ? target.link : target.endpoint);
+
+/** What an overview says is live for a work order's target now: the value an open order would replace. */
+export function currentValue(overview: PortalOverview, target: ChangeTarget): PreviousValue {
+  if (target.kind === 'link') return overview.links.find((l) => l.item === target.item)?.link ?? null;
+  const { mode, url } = overview.endpoint;
+  if (mode === 'api' && url !== null) return { kind: 'api', url };
+  return mode === 'manual' ? { kind: 'manual' } : null;
+}

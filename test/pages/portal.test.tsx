@@ -1,0 +1,521 @@
+import { act, fireEvent, render, waitFor } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import type { ChangeView, HealthView, PortalOverview, UnhealthyView } from '../../src/core/center-portal';
+import JoinPage from '../../src/packages/portal/join';
+import LinksPage from '../../src/packages/portal/links';
+import ReviewPage from '../../src/packages/portal/review';
+import { setDevOpenid } from '../../src/services/dev-identity';
+import { adminCalls, portalCalls, type ConformanceReport } from '../../src/services/portal';
+import { useLocalHost } from './support/local-host';
+import { findElement, SERVER_ANSWER_MS } from './support/page';
+
+const SUPERVISOR = 'dev-supervisor';
+const NANJING = '320100';
+const host = useLocalHost();
+
+const freshOpenid = (tag: string) => `page-portal-${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+
+/** A supervisor's invite code for the center, asked of the admin function itself. */
+async function inviteCode(centerCode: string): Promise<string> {
+  setDevOpenid(SUPERVISOR);
+  const invited = await adminCalls.inviteStaff(centerCode);
+  if (!invited.ok) throw new Error(`inviteStaff: ${invited.message}`);
+  return invited.data.code;
+}
+
+/** A person of their own who joined the center's staff through the portal function; the pages then run as them. */
+async function newStaff(centerCode: string, tag: string): Promise<string> {
+  const code = await inviteCode(centerCode);
+  const openid = freshOpenid(tag);
+  setDevOpenid(openid);
+  const joined = await portalCalls.joinCenter(code);
+  if (!joined.ok) throw new Error(`joinCenter: ${joined.message}`);
+  return openid;
+}
+
+/** The overview as the portal function answers it to the current person. */
+async function overviewNow(): Promise<PortalOverview> {
+  const got = await portalCalls.overview();
+  if (!got.ok) throw new Error(`overview: ${got.message}`);
+  return got.data;
+}
+
+/** The one work order this person proposed with the given status, or undefined. */
+async function proposedBy(openid: string, status: ChangeView['status']): Promise<ChangeView[]> {
+  return (await overviewNow()).changes.filter((c) => c.proposedBy === openid && c.status === status);
+}
+
+async function openLinks(): Promise<HTMLElement> {
+  const { container } = render(<LinksPage />);
+  await findElement(container, '#links-center, .state-error');
+  return container;
+}
+
+async function openReview(): Promise<HTMLElement> {
+  const { container } = render(<ReviewPage />);
+  await findElement(container, '#review-pending, .state-error');
+  return container;
+}
+
+async function typeInto(container: Element, selector: string, text: string): Promise<void> {
+  const field = await findElement<HTMLInputElement | HTMLTextAreaElement>(container, selector);
+  field.value = text;
+  fireEvent.input(field);
+}
+
+const textOf = (container: Element, selector: string) => container.querySelector(selector)?.textContent ?? '';
+const click = async (container: Element, selector: string) => fireEvent.click(await findElement(container, selector));
+
+/** Taps a button whose handler may await a modal first: lets that settle inside act, as the page's updates follow it. */
+async function press(container: Element, selector: string): Promise<void> {
+  const button = await findElement(container, selector);
+  await act(async () => {
+    fireEvent.click(button);
+  });
+}
+
+/** Waits until `selector`'s text passes `check`; throws a plain Error meanwhile (see findElement on why not expect). */
+function waitForText(container: Element, selector: string, check: string | RegExp, timeout = SERVER_ANSWER_MS): Promise<string> {
+  return waitFor(
+    () => {
+      const now = textOf(container, selector);
+      const passes = typeof check === 'string' ? now.includes(check) : check.test(now);
+      if (!passes) throw new Error(`${selector} says “${now}”, not “${String(check)}”`);
+      return now;
+    },
+    { timeout },
+  );
+}
+
+/** Answers one action of a function with changed data (after asking the real one). */
+function answerWith<T>(action: string, change: (data: T) => T): void {
+  const realFetch = globalThis.fetch;
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
+    const answer = await realFetch(input, init);
+    if (body.action !== action) return answer;
+    const result = (await answer.json()) as { ok: true; data: T };
+    return new Response(JSON.stringify({ ...result, data: change(result.data) }));
+  });
+}
+
+const sentBodies = (fetchSpy: jest.SpyInstance) => fetchSpy.mock.calls.map(([, init]) => JSON.parse(String((init as RequestInit | undefined)?.body ?? '{}')) as Record<string, unknown>);
+const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const confirmModals = () => jest.spyOn(Taro, 'showModal').mockResolvedValue({ confirm: true, cancel: false, errMsg: 'showModal:ok' });
+
+beforeEach(() => jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' }));
+afterEach(() => jest.restoreAllMocks());
+
+describe('center portal, from invite to an approved link', () => {
+  it('invites, joins 320100, refuses an unsafe link and a too early date, and shows the approved change as 已通过，待生效', async () => {
+    const { simOrigin } = host();
+    confirmModals();
+
+    // a supervisor invites staff for 320100 on the review page
+    setDevOpenid(SUPERVISOR);
+    const review = render(<ReviewPage />);
+    await typeInto(review.container, '#review-invite-center input', NANJING);
+    await press(review.container, '#review-invite-submit');
+    const code = await waitForText(review.container, '#review-invite-code', /^[A-HJ-NP-Z2-9]{8}$/);
+    expect(textOf(review.container, '#review-invite-result')).toContain(`中心 ${NANJING} 的邀请码`);
+    expect(textOf(review.container, '#review-invite-expiry')).toMatch(/^有效至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}，只能使用一次$/);
+    review.unmount();
+
+    // a fresh person joins with the code typed by hand (lower case)
+    const staff = freshOpenid('flow');
+    setDevOpenid(staff);
+    const join = render(<JoinPage />);
+    await typeInto(join.container, '#join-code input', code.toLowerCase());
+    await press(join.container, '#join-submit');
+    await waitForText(join.container, '#join-center', `南京市住房公积金管理中心（${NANJING}）`);
+    join.unmount();
+
+    // the links page shows 320100's overview, the form pre-filled with the earliest date
+    const { earliestEffectiveDate: earliest } = await overviewNow();
+    let links = await openLinks();
+    expect(textOf(links, '#links-center')).toContain('南京市住房公积金管理中心');
+    expect(textOf(links, '#links-center')).toContain(NANJING);
+    expect(textOf(links, '#links-item-1-value')).toBe(`${simOrigin}/hall/${NANJING}/1`);
+    expect(textOf(links, '#links-propose')).toContain(`最早可于 ${earliest} 生效（提交后第 10 个工作日）`);
+    expect((await findElement<HTMLInputElement>(links, '#links-date input')).value).toBe(earliest);
+
+    // an IP address is refused with the server's reason under the URL field, and nothing is pending
+    await typeInto(links, '#links-url input', 'https://127.0.0.1/x');
+    await press(links, '#links-submit');
+    await waitForText(links, '#links-url-error', '链接地址不可用：不能直接使用 IP 地址（127.0.0.1），请填写域名');
+    expect(await proposedBy(staff, 'pending')).toEqual([]);
+
+    // a valid link with a date before the earliest: the reason under the date field
+    const url = `${simOrigin}/hall/${NANJING}/1?v=${Date.now()}`;
+    await typeInto(links, '#links-url input', url);
+    await typeInto(links, '#links-date input', dayBefore(earliest));
+    await press(links, '#links-submit');
+    await waitForText(links, '#links-date-error', `生效日期最早为 ${earliest}`);
+    expect(links.querySelector('#links-url-error')).toBeNull();
+    expect(await proposedBy(staff, 'pending')).toEqual([]);
+
+    // with the earliest date it is made, and listed as 待审核
+    await typeInto(links, '#links-date input', earliest);
+    await press(links, '#links-submit');
+    await waitForText(links, '#links-history', url);
+    const [change] = await proposedBy(staff, 'pending');
+    expect(change).toMatchObject({ target: { kind: 'link', item: 1, link: { kind: 'web', url } }, effectiveDate: earliest });
+    await waitForText(links, `#links-change-${change.id}-status`, '待审核');
+    expect(textOf(links, `#links-change-${change.id}-value`)).toBe(`${simOrigin}/hall/${NANJING}/1 → ${url}`);
+    expect(textOf(links, `#links-change-${change.id}`)).toContain(`提交：${staff}`);
+    expect((await findElement<HTMLInputElement>(links, '#links-url input')).value).toBe('');
+
+    // the supervisor approves it on the review page
+    setDevOpenid(SUPERVISOR);
+    const approval = await openReview();
+    const pending = await findElement(approval, `#review-change-${change.id}`);
+    expect(pending.textContent).toContain(`南京市住房公积金管理中心（${NANJING}）`);
+    expect(pending.textContent).toContain('事项 1 缴存贷款信息查询');
+    expect(textOf(approval, `#review-change-${change.id}-value`)).toBe(`变更为：${url}`);
+    expect(pending.textContent).toContain(`生效日期：${earliest}`);
+    expect(pending.textContent).toContain(`提交：${staff}`);
+    await press(approval, `#review-approve-${change.id}`);
+    await waitForText(approval, `#review-change-${change.id}-status`, '已通过，待生效');
+    expect(approval.querySelector(`#review-approve-${change.id}`)).toBeNull();
+
+    // the center sees it approved, waiting for its date, the old link still live
+    setDevOpenid(staff);
+    links = await openLinks();
+    await waitForText(links, `#links-change-${change.id}-status`, '已通过，待生效');
+    expect(textOf(links, `#links-change-${change.id}`)).toContain(`审核：${SUPERVISOR}`);
+    expect(textOf(links, '#links-item-1-value')).toBe(`${simOrigin}/hall/${NANJING}/1`);
+  });
+});
+
+describe('join page', () => {
+  it('refuses a code of the wrong shape under the field without calling the function', async () => {
+    setDevOpenid(freshOpenid('shape'));
+    const { container } = render(<JoinPage />);
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await typeInto(container, '#join-code input', 'abc');
+    await press(container, '#join-submit');
+
+    expect(textOf(container, '#join-code-error')).toBe('邀请码应为 8 位字母或数字');
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('says under the field that a used code is not valid, and that a person already serves a center', async () => {
+    const code = await inviteCode(NANJING);
+    const first = freshOpenid('first');
+    setDevOpenid(first);
+    expect((await portalCalls.joinCenter(code)).ok).toBe(true);
+
+    setDevOpenid(freshOpenid('second'));
+    let page = render(<JoinPage />);
+    await typeInto(page.container, '#join-code input', code);
+    await press(page.container, '#join-submit');
+    await waitForText(page.container, '#join-code-error', '邀请码无效或已过期，请向监管部门重新索取');
+    expect(page.container.querySelector('#join-done')).toBeNull();
+    page.unmount();
+
+    const another = await inviteCode('321000');
+    setDevOpenid(first);
+    page = render(<JoinPage />);
+    await typeInto(page.container, '#join-code input', another);
+    await press(page.container, '#join-submit');
+    await waitForText(page.container, '#join-code-error', '您已是南京市住房公积金管理中心的工作人员，一人只能为一个中心工作');
+  });
+
+  it('opens the links page from the joined card', async () => {
+    const code = await inviteCode(NANJING);
+    setDevOpenid(freshOpenid('go'));
+    const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' });
+    const { container } = render(<JoinPage />);
+    await typeInto(container, '#join-code input', code);
+    await press(container, '#join-submit');
+    await click(container, '#join-go-links');
+
+    expect(redirectTo).toHaveBeenCalledWith({ url: '/packages/portal/links/index' });
+  });
+});
+
+describe('links page', () => {
+  it('shows the FORBIDDEN message to a person who is not center staff', async () => {
+    setDevOpenid(freshOpenid('outsider'));
+    const container = await openLinks();
+
+    expect(textOf(container, '.state-error .state-message')).toBe('仅中心工作人员可以查看本中心的登记情况');
+    expect(container.querySelector('#links-propose')).toBeNull();
+  });
+
+  it('shows each item’s health as the daily check found it: 健康 / 异常, when, the page title and the error', async () => {
+    await newStaff(NANJING, 'health');
+    const finding = (url: string, healthy: boolean): HealthView => ({
+      url,
+      healthy,
+      consecutiveFailures: healthy ? 0 : 2,
+      checkedAt: '2025-03-03T16:10:00.000Z',
+      status: healthy ? 200 : null,
+      title: healthy ? '南京公积金网上服务大厅' : null,
+      error: healthy ? null : 'TLS 证书已过期',
+    });
+    answerWith<PortalOverview>('overview', (o) => ({
+      ...o,
+      links: o.links.map((l) => (l.link?.kind === 'web' ? { ...l, healthy: l.item !== 3, health: finding(l.link.url, l.item !== 3) } : l)),
+      endpoint: { ...o.endpoint, mode: 'api', url: 'https://gjj.example.cn/api', health: finding('https://gjj.example.cn/api', false) },
+    }));
+    const container = await openLinks();
+
+    expect(textOf(container, '#links-item-1-health-tag')).toBe('健康');
+    expect(textOf(container, '#links-item-1-health')).toContain('最近检查：2025-03-04 00:10');
+    expect(textOf(container, '#links-item-1-health')).toContain('页面标题：南京公积金网上服务大厅');
+    expect(textOf(container, '#links-item-3-health-tag')).toBe('异常');
+    expect(textOf(container, '#links-item-3-health')).toContain('错误：TLS 证书已过期');
+    expect(textOf(container, '#links-item-3-health')).toContain('已连续 2 次检查失败');
+    // 南京 takes item 6 in the app: no link, nothing to check
+    expect(textOf(container, '#links-item-6-value')).toBe('小程序内在线申请');
+    expect(container.querySelector('#links-item-6-health')).toBeNull();
+    expect(textOf(container, '#links-endpoint-url')).toBe('https://gjj.example.cn/api');
+    expect(textOf(container, '#links-endpoint-health-tag')).toBe('异常');
+  });
+
+  it('proposes a mini-program page after saying what is missing, and a switch to manual delivery', async () => {
+    const staff = await newStaff(NANJING, 'mp');
+    const container = await openLinks();
+    await click(container, '#links-target-3');
+    await click(container, '#links-kind-miniprogram');
+    expect(container.querySelector('#links-url')).toBeNull();
+
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await typeInto(container, '#links-appid input', 'wx123');
+    await press(container, '#links-submit');
+    expect(textOf(container, '#links-appid-error')).toBe('小程序 AppID 格式不正确');
+    await typeInto(container, '#links-appid input', 'wx0123456789abcdef');
+    await press(container, '#links-submit');
+    expect(textOf(container, '#links-path-error')).toBe('请填写小程序页面路径');
+    expect(fetchSpy).not.toHaveBeenCalled();
+
+    await typeInto(container, '#links-path input', 'pages/retire/index');
+    await press(container, '#links-submit');
+    await waitForText(container, '#links-history', '→ 小程序 wx0123456789abcdef pages/retire/index');
+
+    await click(container, '#links-target-endpoint');
+    await click(container, '#links-kind-manual');
+    await press(container, '#links-submit');
+    await waitForText(container, '#links-history', '→ 在工作台人工办理');
+
+    const { earliestEffectiveDate } = await overviewNow();
+    const proposals = sentBodies(fetchSpy).filter((b) => b.action !== 'overview');
+    expect(proposals).toEqual([
+      { action: 'proposeLink', item: 3, appId: 'wx0123456789abcdef', path: 'pages/retire/index', effectiveDate: earliestEffectiveDate },
+      { action: 'proposeEndpoint', manual: true, effectiveDate: earliestEffectiveDate },
+    ]);
+    const [endpoint, miniprogram] = await proposedBy(staff, 'pending');
+    expect(textOf(container, `#links-change-${endpoint.id}`)).toContain('接收推送的接口');
+    expect(textOf(container, `#links-change-${endpoint.id}-status`)).toBe('待审核');
+    expect(textOf(container, `#links-change-${miniprogram.id}-value`)).toContain('→ 小程序 wx0123456789abcdef pages/retire/index');
+  });
+
+  it('shows the first signing secret the function makes with an API endpoint proposal, once', async () => {
+    const { simOrigin } = host();
+    await newStaff(NANJING, 'first-secret');
+    const first = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    answerWith<{ change: ChangeView; secret?: string }>('proposeEndpoint', (answer) => ({ ...answer, secret: first }));
+    const container = await openLinks();
+    await click(container, '#links-target-endpoint');
+    await typeInto(container, '#links-url input', `${simOrigin}/centers/${NANJING}/applications`);
+    await press(container, '#links-submit');
+
+    await waitForText(container, '#links-new-secret-value', first);
+    expect(textOf(container, '#links-propose-secret')).toContain('已同时为本中心生成第一个签名密钥');
+    await waitForText(container, '#links-history', `→ ${simOrigin}/centers/${NANJING}/applications`);
+  });
+
+  it('shows a rotated secret once, with a way to copy it and the notice that the old one stays valid', async () => {
+    await newStaff(NANJING, 'secret');
+    const showModal = jest.spyOn(Taro, 'showModal').mockResolvedValueOnce({ confirm: false, cancel: true, errMsg: 'showModal:ok' });
+    const setClipboardData = jest.spyOn(Taro, 'setClipboardData').mockResolvedValue({ data: '', errMsg: 'setClipboardData:ok' });
+    let container = await openLinks();
+
+    // not confirmed: nothing sent
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await press(container, '#links-rotate');
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(container.querySelector('#links-new-secret')).toBeNull();
+
+    showModal.mockResolvedValue({ confirm: true, cancel: false, errMsg: 'showModal:ok' });
+    await press(container, '#links-rotate');
+    const secret = await waitForText(container, '#links-new-secret-value', /^whsec_[A-Za-z0-9+/=]{24,}$/);
+    expect(showModal.mock.calls[1][0]).toMatchObject({ content: expect.stringContaining('新密钥只显示这一次') });
+    expect(textOf(container, '#links-secret-notice')).toContain('旧密钥在下次更换前仍然有效');
+    await waitForText(container, '#links-secret-status', '最近更换：');
+    const { secrets } = await overviewNow();
+    expect(textOf(container, '#links-secret-status')).toContain(`有效密钥 ${secrets.valid} 个，最近更换：`);
+
+    await click(container, '#links-copy-secret');
+    expect(setClipboardData).toHaveBeenCalledWith({ data: secret });
+
+    // opened again: the secret is gone for good
+    document.body.innerHTML = '';
+    container = await openLinks();
+    await findElement(container, '#links-secret');
+    expect(container.querySelector('#links-new-secret')).toBeNull();
+    expect(container.innerHTML).not.toContain(secret);
+  });
+
+  it('runs interface testing against the center’s endpoint and shows each check passed with its detail, then 已通过 with the date', async () => {
+    // 杭州 keeps the local host's demo endpoint and secret, which its center simulator answers to
+    await newStaff('330100', 'conformance');
+    const container = await openLinks();
+    expect(textOf(container, '#links-conformance-status')).toBe('未开始接口测试');
+
+    await press(container, '#links-run-conformance');
+    await waitForText(container, '#links-conformance-result', /^全部 \d+ 项通过$/, 90_000);
+    const checks = Array.from(container.querySelectorAll('.links-check'));
+    expect(checks.length).toBeGreaterThan(5);
+    for (const check of checks) {
+      expect(check.querySelector('.links-check-mark')?.textContent).toBe('✓');
+      expect(check.querySelector('.links-check-detail')?.textContent).not.toBe('');
+    }
+    const { conformance } = await overviewNow();
+    expect(conformance.status).toBe('passed');
+    await waitForText(container, '#links-conformance-status', /^已通过（\d{4}-\d{2}-\d{2}）$/);
+  }, 120_000);
+
+  it('marks each failed check ✗ with why', async () => {
+    await newStaff(NANJING, 'failed-check');
+    const report: ConformanceReport = {
+      passed: false,
+      startedAt: '2025-03-04T02:00:00.000Z',
+      finishedAt: '2025-03-04T02:00:40.000Z',
+      checks: [
+        { id: 'delivery.copy', name: '推送代收抄送', passed: true, detail: '中心答复 HTTP 200' },
+        { id: 'refuse.bad-signature', name: '拒绝签名错误的推送', passed: false, detail: '未校验签名：不符时答复 401' },
+      ],
+    };
+    const realFetch = globalThis.fetch;
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
+      if (body.action === 'runConformance') return new Response(JSON.stringify({ ok: true, data: report }));
+      return realFetch(input, init);
+    });
+    const container = await openLinks();
+    await press(container, '#links-run-conformance');
+
+    await waitForText(container, '#links-conformance-result', '1 项未通过（共 2 项）');
+    expect(textOf(container, '#links-check-0')).toBe('✓ 推送代收抄送中心答复 HTTP 200');
+    expect(textOf(container, '#links-check-1 .links-check-mark')).toBe('✗');
+    expect(textOf(container, '#links-check-1')).toContain('未校验签名：不符时答复 401');
+  });
+
+  it('says what is missing when the center has no API endpoint to test', async () => {
+    const staff = await newStaff('330200', 'no-endpoint');
+    // a supervisor sets 宁波 to work in the workbench only
+    const manual = await fetch('/api/admin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-wx-openid': SUPERVISOR },
+      body: JSON.stringify({ action: 'setManual', centerCode: '330200' }),
+    });
+    expect(((await manual.json()) as { ok: boolean }).ok).toBe(true);
+    setDevOpenid(staff);
+    const container = await openLinks();
+    expect(textOf(container, '#links-endpoint')).toContain('在工作台人工办理');
+    await press(container, '#links-run-conformance');
+
+    await waitForText(container, '#links-conformance-error', '请先登记接收推送的接口地址，再进行接口测试');
+    expect(container.querySelector('#links-conformance-report')).toBeNull();
+  });
+});
+
+describe('review page', () => {
+  it('shows the FORBIDDEN message to a person who is not a supervisor', async () => {
+    setDevOpenid('dev-staff-321000');
+    const container = await openReview();
+
+    expect(textOf(container, '.state-error .state-message')).toBe('仅监管人员可以进行此操作');
+    expect(container.querySelector('#review-invite')).toBeNull();
+  });
+
+  it('asks for a reason before rejecting, rejects after confirmation, and the center sees why', async () => {
+    const { simOrigin } = host();
+    const staff = await newStaff(NANJING, 'reject');
+    const { earliestEffectiveDate } = await overviewNow();
+    const proposed = await portalCalls.proposeLink({ item: 4, url: `${simOrigin}/hall/${NANJING}/4?v=${Date.now()}`, effectiveDate: earliestEffectiveDate });
+    if (!proposed.ok) throw new Error(proposed.message);
+    const id = proposed.data.id;
+
+    setDevOpenid(SUPERVISOR);
+    const showModal = confirmModals();
+    const container = await openReview();
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await press(container, `#review-reject-${id}`);
+    expect(textOf(container, `#review-error-${id}`)).toBe('不通过时请写明理由');
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(showModal).not.toHaveBeenCalled();
+
+    await typeInto(container, `#review-reason-${id} textarea`, '链接指向测试环境，请改为正式地址');
+    await press(container, `#review-reject-${id}`);
+    await waitForText(container, `#review-change-${id}-status`, '未通过');
+    expect(showModal.mock.calls[0][0]).toMatchObject({ title: '不通过变更' });
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'reviewChange', id, approve: false, reason: '链接指向测试环境，请改为正式地址' }]);
+
+    setDevOpenid(staff);
+    const links = await openLinks();
+    await waitForText(links, `#links-change-${id}-status`, '未通过');
+    expect(textOf(links, `#links-change-${id}-reason`)).toBe('未通过理由：链接指向测试环境，请改为正式地址');
+  });
+
+  it('lists unhealthy links and endpoints and the approved changes the daily run could not switch', async () => {
+    const unhealthy: UnhealthyView = {
+      url: 'https://gjj.example.cn/query',
+      healthy: false,
+      consecutiveFailures: 3,
+      checkedAt: '2025-03-03T16:10:00.000Z',
+      status: 500,
+      title: null,
+      error: 'HTTP 500',
+      centerCode: '320300',
+      centerName: '徐州市住房公积金管理中心',
+      channelLabel: '事项 1 缴存贷款信息查询',
+    };
+    const held: ChangeView = {
+      id: 'chg0123456789abcdefghij',
+      centerCode: NANJING,
+      centerName: '南京市住房公积金管理中心',
+      target: { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://api.gjj.example.cn/push' } },
+      targetLabel: '接收推送的接口',
+      effectiveDate: '2025-03-03',
+      status: 'approved',
+      statusLabel: '已通过，待生效',
+      proposedBy: 'someone',
+      proposedAt: '2025-02-14T02:00:00.000Z',
+      reviewedBy: SUPERVISOR,
+      reviewedAt: '2025-02-15T02:00:00.000Z',
+      reason: null,
+      appliedAt: null,
+      previous: null,
+      held: { reason: '接收推送的接口地址不可用：域名 api.gjj.example.cn 无法解析', at: '2025-03-03T16:10:00.000Z' },
+    };
+    setDevOpenid(SUPERVISOR);
+    answerWith<{ unhealthy: UnhealthyView[]; held: ChangeView[] }>('linkHealth', () => ({ unhealthy: [unhealthy], held: [held] }));
+    const container = await openReview();
+
+    const finding = await findElement(container, '#review-unhealthy-0');
+    expect(finding.textContent).toContain('徐州市住房公积金管理中心');
+    expect(finding.textContent).toContain('事项 1 缴存贷款信息查询');
+    expect(finding.textContent).toContain('https://gjj.example.cn/query');
+    expect(finding.textContent).toContain('最近检查：2025-03-04 00:10 · 已连续 3 次失败');
+    expect(finding.textContent).toContain('错误：HTTP 500');
+    const heldCard = await findElement(container, `#review-held-${held.id}`);
+    expect(heldCard.textContent).toContain('变更为：https://api.gjj.example.cn/push');
+    expect(heldCard.textContent).toContain('未能切换：接收推送的接口地址不可用：域名 api.gjj.example.cn 无法解析');
+  });
+
+  it('refuses an invite for a center code that does not exist, under the field', async () => {
+    setDevOpenid(SUPERVISOR);
+    const container = await openReview();
+    await typeInto(container, '#review-invite-center input', '12345');
+    await press(container, '#review-invite-submit');
+    expect(textOf(container, '#review-invite-center-error')).toBe('中心代码应为 6 位数字');
+
+    await typeInto(container, '#review-invite-center input', '999999');
+    await press(container, '#review-invite-submit');
+    await waitForText(container, '#review-invite-center-error', '没有找到这个中心');
+    expect(container.querySelector('#review-invite-code')).toBeNull();
+  });
+});
