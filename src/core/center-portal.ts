@@ -209,3 +209,24 @@ export interface UnhealthyView extends HealthView {
   /** 事项 1 缴存贷款信息查询 / 接口地址. */
   channelLabel: string;
 }
+
+/** A channel, route or endpoint in words, for the history, the audit log and the pages. */
+export function describeValue(value: PreviousValue): string {
+  if (value === null) return '未登记';
+  switch (value.kind) {
+    case 'web':
+    case 'api':
+      return value.url;
+    case 'miniprogram':
+      return `小程序 ${value.appId} ${value.path}`;
+    case 'manual':
+      return '在工作台人工办理';
+    case 'in-app':
+      return '小程序内在线申请';
+    case 'counter':
+      return '到服务大厅办理';
+  }
+}
+
+/** What a work order puts in place. */
+export const targetValue = (target: ChangeTarget): LinkValue | EndpointValue => (target.kind === 'link' ? target.link : target.endpoint);

@@ -1,4 +1,4 @@
-import type { ChangeTarget, ChangeView, EndpointProposalAnswer, EndpointValue, LinkValue, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
+import type { ChangeTarget, ChangeView, EndpointProposalAnswer, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
 import type { Fail } from '../core/errors';
 import type { ItemId } from '../core/items';
 // a type only, erased from the bundle: the answer of `portal.runConformance` is declared beside the suite
@@ -56,27 +56,6 @@ export function messageFor(failure: Fail, field: string): string | undefined {
   if (own === undefined) return undefined;
   return failure.code === 'VALIDATION_FAILED' ? own : failure.message;
 }
-
-/** A channel, route or endpoint in words, as the work orders' history on the server words them. */
-export function describeValue(value: PreviousValue): string {
-  if (value === null) return '未登记';
-  switch (value.kind) {
-    case 'web':
-    case 'api':
-      return value.url;
-    case 'miniprogram':
-      return `小程序 ${value.appId} ${value.path}`;
-    case 'manual':
-      return '在工作台人工办理';
-    case 'in-app':
-      return '小程序内在线申请';
-    case 'counter':
-      return '到服务大厅办理';
-  }
-}
-
-/** What a work order puts in place. */
-export const targetValue = (target: ChangeTarget): LinkValue | EndpointValue => (target.kind === 'link' ? target.link : target.endpoint);
 
 /** What an overview says is live for a work order's target now: the value an open order would replace. */
 export function currentValue(overview: PortalOverview, target: ChangeTarget): PreviousValue {

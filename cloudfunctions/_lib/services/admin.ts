@@ -12,16 +12,15 @@ import {
   changeViews,
   channelLabel,
   checkedAddress,
-  describeValue,
   healthView,
   lacksSecret,
   maskedInvite,
   newInviteCode,
   SECRET_MISSING,
   targetLabel,
-  targetValue,
   unsignedEndpoint,
 } from './portal';
+import { describeValue, targetValue } from '../../../src/core/center-portal';
 
 /** The items a center may route to an in-app request or its service hall. */
 type RoutedItem = (typeof SERVICE_REQUEST_ITEMS)[number];

@@ -13,7 +13,8 @@ import {
   type HealthView,
   type LinkValue,
   type PortalOverview,
-  type PreviousValue,
+  describeValue,
+  targetValue,
 } from '../../../src/core/center-portal';
 import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
@@ -84,27 +85,6 @@ export function addressOf(target: ChangeTarget): string | undefined {
 export function targetLabel(target: { kind: 'link'; item: ItemId } | { kind: 'endpoint' }): string {
   return target.kind === 'link' ? `事项 ${target.item} ${itemById(target.item)?.short ?? ''}` : '接收推送的接口';
 }
-
-/** A channel, route or endpoint in words, for the audit log and the history. */
-export function describeValue(value: PreviousValue): string {
-  if (value === null) return '无';
-  switch (value.kind) {
-    case 'web':
-    case 'api':
-      return value.url;
-    case 'miniprogram':
-      return `小程序 ${value.appId} ${value.path}`;
-    case 'manual':
-      return '在工作台人工办理';
-    case 'in-app':
-      return '小程序内在线申请';
-    case 'counter':
-      return '到服务大厅办理';
-  }
-}
-
-/** What a change puts in place. */
-export const targetValue = (target: ChangeTarget): LinkValue | EndpointValue => (target.kind === 'link' ? target.link : target.endpoint);
 
 /** Work orders as the center and supervisors see them, with their centers' names. */
 export async function changeViews(ctx: Ctx, changes: readonly LinkChange[]): Promise<ChangeView[]> {

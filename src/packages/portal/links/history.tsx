@@ -1,8 +1,8 @@
 import { Text, View } from '@tarojs/components';
-import type { ChangeView, PortalOverview } from '../../../core/center-portal';
+import { describeValue, targetValue, type ChangeView, type PortalOverview } from '../../../core/center-portal';
 import { formatShanghai } from '../../../core/time';
 import { StateView } from '../../../components/state-view';
-import { currentValue, describeValue, targetValue } from '../../../services/portal';
+import { currentValue } from '../../../services/portal';
 
 /**
  * Old -> new: what a live order replaced, or for an open one what is live now; an order that was rejected or

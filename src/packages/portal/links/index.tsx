@@ -1,8 +1,8 @@
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import type { PortalOverview } from '../../../core/center-portal';
+import { describeValue, type PortalOverview } from '../../../core/center-portal';
 import { StateView } from '../../../components/state-view';
-import { describeValue, portalCalls } from '../../../services/portal';
+import { portalCalls } from '../../../services/portal';
 import { useCall } from '../../../services/use-call';
 import { ConformanceCard } from './conformance-card';
 import { HealthLines } from './health-lines';

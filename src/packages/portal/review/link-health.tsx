@@ -1,8 +1,7 @@
 import { Text, View } from '@tarojs/components';
-import type { ChangeView, UnhealthyView } from '../../../core/center-portal';
+import { describeValue, targetValue, type ChangeView, type UnhealthyView } from '../../../core/center-portal';
 import { formatShanghai } from '../../../core/time';
 import { StateView } from '../../../components/state-view';
-import { describeValue, targetValue } from '../../../services/portal';
 
 /**
  * What the daily run found wrong across centers: links and endpoints failing their checks (the directory

@@ -2,12 +2,12 @@ import { Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { AdminEventSchema, REASON_MAX } from '../../../core/applications';
-import type { ChangeView } from '../../../core/center-portal';
+import { describeValue, targetValue, type ChangeView } from '../../../core/center-portal';
 import { formatShanghai } from '../../../core/time';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
-import { adminCalls, describeValue, messageFor, targetValue } from '../../../services/portal';
+import { adminCalls, messageFor } from '../../../services/portal';
 
 /** What the supervisor is asked before a decision that cannot be undone. */
 function confirmation(change: ChangeView, approve: boolean): { title: string; content: string } {
