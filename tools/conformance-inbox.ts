@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
-import { readCallback, type CallbackInbox, type ReceivedCallback } from '../cloudfunctions/_lib/centers/conformance';
+import type { CallbackInbox } from '../cloudfunctions/_lib/centers/conformance';
+import { readCallback, type ReceivedCallback } from '../cloudfunctions/_lib/centers/conformance-callbacks';
 import { DOCUMENT_MAX_BYTES, DOCUMENTS_MAX } from '../src/core/center-api';
 import { fail, ok } from '../src/core/errors';
 

@@ -16,16 +16,15 @@ import {
   type TransferPayload,
   type TypedState,
 } from '../../../src/core/applications';
-import { CenterCallbackSchema } from '../../../src/core/center-api';
 import { idCheckChar } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
-import { parseInput } from '../../../src/core/validation';
 import { addWorkingDays } from '../../../src/core/working-days';
 import { generateKeyringEnv, openBytes, parseKeyring, seal, sealBytes, SEALED_FIELDS, type Keyring } from '../crypto/personal-data';
 import type { OutboundClient, PostOutcome } from '../delivery/http';
 import { deliveryBody } from '../delivery/messages';
-import { newSecret, newWebhookId, signHeaders, verifySigned } from '../delivery/signing';
+import { newSecret, newWebhookId, signHeaders } from '../delivery/signing';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType } from '../store/port';
+import { CONFORMANCE_ID_PREFIX, type ReceivedCallback } from './conformance-callbacks';
 
 /**
  * The center conformance suite (issue 6, docs/center-api.md 第 9 节): signed test deliveries of every kind the
@@ -49,15 +48,6 @@ export interface CallbackInbox {
   received(applicationId: string): Promise<ReceivedCallback[]>;
 }
 
-/** One callback as it arrived (every attempt, repeats included), read by readCallback. */
-export interface ReceivedCallback {
-  webhookId: string;
-  status: string;
-  at: string;
-  signatureValid: boolean;
-  /** Where it departs from the callback contract (the signature's failure included), in Chinese; empty when it conforms. */
-  problems: string[];
-}
 
 export interface ConformanceCheck {
   id: string;
@@ -91,8 +81,6 @@ export const CALLBACK_WAIT_MS = 30_000;
 const STALE_BY_MS = 10 * 60_000;
 const POLL_MS = 200;
 
-/** Test application ids: recognisable in a center's logs, and still the platform's id format. */
-export const CONFORMANCE_ID_PREFIX = 'conformance';
 function testApplicationId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return CONFORMANCE_ID_PREFIX + Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
@@ -136,48 +124,6 @@ const peerOf = (centerCode: string) => (centerCode === '320100' ? '321000' : '32
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/**
- * One callback as the platform's callback endpoint reads it: the signature and its 5-minute timestamp under
- * the center's secret, then the callback contract (CenterCallbackSchema, and each document's sha256 against
- * its content). For an inbox standing in for the platform; `applicationId` is read from the body even when the
- * signature fails, to tell the center which application the refused callback was about.
- */
-export function readCallback(
-  secret: string,
-  rawBody: string,
-  headers: Record<string, string | string[] | undefined>,
-  at: Date,
-): { applicationId: string | null; callback: ReceivedCallback } {
-  const signed = verifySigned([secret], rawBody, headers);
-  const problems = signed.ok ? [] : [signed.reason];
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody);
-  } catch {
-    problems.push('请求体不是有效的 JSON');
-  }
-  const data = (json as { data?: { applicationId?: unknown; status?: unknown } } | null | undefined)?.data;
-  if (json !== undefined) {
-    const parsed = parseInput(CenterCallbackSchema, json);
-    if (!parsed.ok) problems.push(...Object.entries(parsed.fields ?? {}).map(([field, message]) => (field === '_' ? message : `${field}：${message}`)));
-    else {
-      for (const [i, doc] of (parsed.data.data.documents ?? []).entries()) {
-        if (sha256(Buffer.from(doc.contentBase64, 'base64')) !== doc.sha256) problems.push(`data.documents.${i}.sha256：与文件内容不符（应为 base64 解码后字节的 SHA-256）`);
-      }
-    }
-  }
-  const webhookId = headers['webhook-id'];
-  return {
-    applicationId: typeof data?.applicationId === 'string' ? data.applicationId : null,
-    callback: {
-      webhookId: typeof webhookId === 'string' ? webhookId : '',
-      status: typeof data?.status === 'string' ? data.status : '',
-      at: at.toISOString(),
-      signatureValid: signed.ok,
-      problems,
-    },
-  };
-}
 
 /** A test application as the store keeps it (personal data and attachments sealed), with where it goes. */
 interface TestApplication {

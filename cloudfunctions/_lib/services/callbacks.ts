@@ -4,7 +4,7 @@ import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, isPdf, type CenterCallback } 
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import { parseInput } from '../../../src/core/validation';
 import { open, SEALED_FIELDS } from '../crypto/personal-data';
-import { CONFORMANCE_ID_PREFIX, readCallback } from '../centers/conformance';
+import { CONFORMANCE_ID_PREFIX, readCallback } from '../centers/conformance-callbacks';
 import { verifySigned } from '../delivery/signing';
 import type { DocumentRecord } from '../store/port';
 import { completionNotices, NOT_RESPONSIBLE, moveApplication, paymentProblems, statusMessage, storeDocument, type Ctx } from './applications';

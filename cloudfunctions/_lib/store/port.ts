@@ -6,7 +6,8 @@ import type { DocType } from '../../../src/core/identity';
 import type { ItemId } from '../../../src/core/items';
 import type { JumpTarget } from '../../../src/core/jump';
 import type { RoleGrant } from '../../../src/core/roles';
-import type { ConformanceReport, ReceivedCallback } from '../centers/conformance';
+import type { ConformanceReport } from '../centers/conformance';
+import type { ReceivedCallback } from '../centers/conformance-callbacks';
 
 /**
  * The storage port: one repository per aggregate. Adapters: sql/ (PGlite or PostgreSQL) and

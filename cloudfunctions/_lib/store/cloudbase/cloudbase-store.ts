@@ -44,7 +44,8 @@ import {
   type TransitionOutcome,
   type VerificationSession,
 } from '../port';
-import type { ConformanceReport, ReceivedCallback } from '../../centers/conformance';
+import type { ConformanceReport } from '../../centers/conformance';
+import type { ReceivedCallback } from '../../centers/conformance-callbacks';
 
 /**
  * The store over the CloudBase document database (deployed functions without DATABASE_URL).

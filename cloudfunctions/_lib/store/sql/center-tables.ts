@@ -1,5 +1,6 @@
 import { targetKey, withoutHealth, type ChangeStatus, type ChangeTarget, type PreviousValue } from '../../../../src/core/center-portal';
-import type { ConformanceReport, ReceivedCallback } from '../../centers/conformance';
+import type { ConformanceReport } from '../../centers/conformance';
+import type { ReceivedCallback } from '../../centers/conformance-callbacks';
 import type {
   ChannelHealth,
   ConformanceCallbackRepository,

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { CenterCallbackSchema } from '../../../src/core/center-api';
+import { parseInput } from '../../../src/core/validation';
+import { verifySigned } from '../delivery/signing';
+
+/**
+ * What the platform's callback endpoint needs of the conformance suite (conformance.ts), kept apart so the
+ * `callbacks` function does not load the suite: test applications' ids, and how one callback is read.
+ */
+/** Test application ids: recognisable in a center's logs, and still the platform's id format. */
+export const CONFORMANCE_ID_PREFIX = 'conformance';
+
+/** One callback as it arrived (every attempt, repeats included), read by readCallback. */
+export interface ReceivedCallback {
+  webhookId: string;
+  status: string;
+  at: string;
+  signatureValid: boolean;
+  /** Where it departs from the callback contract (the signature's failure included), in Chinese; empty when it conforms. */
+  problems: string[];
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * One callback as the platform's callback endpoint reads it: the signature and its 5-minute timestamp under
+ * the center's secret, then the callback contract (CenterCallbackSchema, and each document's sha256 against
+ * its content). For an inbox standing in for the platform; `applicationId` is read from the body even when the
+ * signature fails, to tell the center which application the refused callback was about.
+ */
+export function readCallback(
+  secret: string,
+  rawBody: string,
+  headers: Record<string, string | string[] | undefined>,
+  at: Date,
+): { applicationId: string | null; callback: ReceivedCallback } {
+  const signed = verifySigned([secret], rawBody, headers);
+  const problems = signed.ok ? [] : [signed.reason];
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    problems.push('请求体不是有效的 JSON');
+  }
+  const data = (json as { data?: { applicationId?: unknown; status?: unknown } } | null | undefined)?.data;
+  if (json !== undefined) {
+    const parsed = parseInput(CenterCallbackSchema, json);
+    if (!parsed.ok) problems.push(...Object.entries(parsed.fields ?? {}).map(([field, message]) => (field === '_' ? message : `${field}：${message}`)));
+    else {
+      for (const [i, doc] of (parsed.data.data.documents ?? []).entries()) {
+        if (sha256(Buffer.from(doc.contentBase64, 'base64')) !== doc.sha256) problems.push(`data.documents.${i}.sha256：与文件内容不符（应为 base64 解码后字节的 SHA-256）`);
+      }
+    }
+  }
+  const webhookId = headers['webhook-id'];
+  return {
+    applicationId: typeof data?.applicationId === 'string' ? data.applicationId : null,
+    callback: {
+      webhookId: typeof webhookId === 'string' ? webhookId : '',
+      status: typeof data?.status === 'string' ? data.status : '',
+      at: at.toISOString(),
+      signatureValid: signed.ok,
+      problems,
+    },
+  };
+}
