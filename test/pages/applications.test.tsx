@@ -1,20 +1,15 @@
-import { fireEvent, render, waitFor } from '@testing-library/react';
+import { fireEvent, render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications';
-import { idCheckChar } from '../../src/core/identity';
 import ApplicationPage from '../../src/pages/application';
 import ApplicationsPage from '../../src/pages/applications';
 import { callFunction } from '../../src/services/cloud';
 import { devOpenid, setDevOpenid } from '../../src/services/dev-identity';
-import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
+import { answerWith, personPerTest, residentIds, sentBodies, verifyIdentity } from './support/calls';
+import { fill, textOf, waitGone } from './support/interact';
+import { findElement, openWith } from './support/page';
 
-/** Resident IDs of this file only (born 1986-04-21, a sequence per person): never bound to another person. */
-let sequence = 0;
-function freshId(): string {
-  sequence += 1;
-  const first17 = `11010519860421${String(sequence).padStart(3, '0')}`;
-  return first17 + idCheckChar(first17);
-}
+const residents = residentIds('applications');
 
 const PHONE = '13712345678';
 const NEW_ACCOUNT = '321055556666';
@@ -22,41 +17,16 @@ const FORM = { formerEmployer: '北京某某科技有限公司', newEmployer: '�
 
 /** Verifies the current dev openid (the identity simulator passes by default) and submits a transfer 北京 -> 扬州. */
 async function submitTransfer(): Promise<{ id: string; docNumber: string }> {
-  const docNumber = freshId();
-  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name: '张三', docType: '01', docNumber });
-  if (!started.ok) throw new Error(`start: ${started.message}`);
-  const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
-  if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
+  const docNumber = residents.next();
+  await verifyIdentity('张三', docNumber);
   const submitted = await callFunction<{ id: string }>('applications', {
     action: 'submit',
     type: 'transfer',
-    requestId: `page-apps-${Date.now()}-${sequence}`,
+    requestId: `page-apps-${Date.now()}-${residents.issued}`,
     payload: { transferOutCenter: '110000', transferInCenter: '321000', ...FORM },
   });
   if (!submitted.ok) throw new Error(`submit: ${submitted.message}`);
   return { id: submitted.data.id, docNumber };
-}
-
-/** Answers one action of the `applications` function with `data` (after asking the real one), everything else as is. */
-function answerWith<T>(action: string, change: (data: T) => T): void {
-  const realFetch = globalThis.fetch;
-  jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
-    const answer = await realFetch(input, init);
-    if (body.action !== action) return answer;
-    const result = (await answer.json()) as { ok: true; data: T };
-    return new Response(JSON.stringify({ ...result, data: change(result.data) }));
-  });
-}
-
-/** Waits until nothing matches; throws a plain Error meanwhile (see findElement on why not expect). */
-function waitGone(container: Element, selector: string): Promise<void> {
-  return waitFor(
-    () => {
-      if (container.querySelector(selector)) throw new Error(`${selector} is still there`);
-    },
-    { timeout: SERVER_ANSWER_MS },
-  );
 }
 
 async function openList(): Promise<HTMLElement> {
@@ -72,26 +42,6 @@ async function openDetail(id: string): Promise<HTMLElement> {
   return container;
 }
 
-const textOf = (container: Element, selector: string) => container.querySelector(selector)?.textContent ?? '';
-
-/**
- * The centers these tests submit to work in the workbench only: the local host points every center at
- * the center simulator, whose callbacks would move an application on by themselves while a test looks at it.
- */
-async function workInWorkbench(...codes: string[]): Promise<void> {
-  for (const centerCode of codes) {
-    const res = await fetch('/api/admin', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-wx-openid': 'dev-supervisor' },
-      body: JSON.stringify({ action: 'setManual', centerCode }),
-    });
-    const answer = (await res.json()) as { ok: boolean; message?: string };
-    if (!answer.ok) throw new Error(`setManual ${centerCode}: ${answer.message}`);
-  }
-}
-
-beforeAll(() => workInWorkbench('321000', '320100'));
-
 /** The staff of 扬州 (the transfer-in center these tests submit to) take an application through to 00 正常办结. */
 async function completeInWorkbench(id: string): Promise<void> {
   const employee = devOpenid();
@@ -106,19 +56,8 @@ async function completeInWorkbench(id: string): Promise<void> {
   }
 }
 
-/** The bodies the page sent to the functions since `spy` was set. */
-const sentBy = (spy: jest.SpyInstance<Promise<Response>, Parameters<typeof fetch>>) =>
-  spy.mock.calls.map(([, init]) => JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>);
-
-async function typeComment(container: Element, text: string): Promise<void> {
-  const field = await findElement<HTMLTextAreaElement>(container, '#application-rate-comment textarea');
-  field.value = text;
-  fireEvent.input(field);
-}
-
-/** Each test is a person of its own on the shared local host. */
-beforeEach(() => setDevOpenid(`page-apps-${Date.now()}-${Math.floor(Math.random() * 1e6)}`));
-afterEach(() => jest.restoreAllMocks());
+/** Each test is a person of its own on the shared local host; 扬州 and 南京 work in the workbench. */
+personPerTest('page-apps', { workbench: ['321000', '320100'] });
 
 describe('applications list page', () => {
   it('says there is no application yet and offers to start a transfer', async () => {
@@ -302,7 +241,7 @@ describe('application detail page: 好差评', () => {
     fireEvent.click(await findElement(container, '#application-rate-submit'));
     await waitGone(container, '#application-rate');
 
-    expect(sentBy(fetchSpy)).toEqual([{ action: 'rate', id, score: 4 }]);
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'rate', id, score: 4 }]);
     expect(textOf(container, '#application-rating-label')).toBe('满意');
     expect(container.querySelector('#application-rating-follow-up')).toBeNull();
     const stored = await callFunction<ApplicationView>('applications', { action: 'get', id });
@@ -318,7 +257,7 @@ describe('application detail page: 好差评', () => {
     fireEvent.click(await findElement(container, '#application-rate-submit'));
 
     expect(textOf(container, '#application-rate-error')).toBe('评价为不满意时，请写明原因，中心将回访处理');
-    await typeComment(container, ' 差 ');
+    await fill(container, '#application-rate-comment textarea', ' 差 ');
     fireEvent.click(await findElement(container, '#application-rate-submit'));
     await new Promise((resolve) => setTimeout(resolve, 100));
 
@@ -334,11 +273,11 @@ describe('application detail page: 好差评', () => {
     const container = await openDetail(id);
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
     fireEvent.click(await findElement(container, '#application-rate-1'));
-    await typeComment(container, '办理时间太长，电话一直打不通');
+    await fill(container, '#application-rate-comment textarea', '办理时间太长，电话一直打不通');
     fireEvent.click(await findElement(container, '#application-rate-submit'));
     await waitGone(container, '#application-rate');
 
-    expect(sentBy(fetchSpy)).toEqual([{ action: 'rate', id, score: 1, comment: '办理时间太长，电话一直打不通' }]);
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'rate', id, score: 1, comment: '办理时间太长，电话一直打不通' }]);
     expect(textOf(container, '#application-rating-label')).toBe('非常不满意');
     expect(textOf(container, '#application-rating-comment')).toBe('办理时间太长，电话一直打不通');
     expect(textOf(container, '#application-rating-follow-up')).toContain('中心将就您反映的问题进行回访');
@@ -366,7 +305,7 @@ describe('application detail page: 好差评', () => {
       new Response(JSON.stringify({ ok: false, code: 'VALIDATION_FAILED', message: '提交的内容有误', fields: { comment: '评价内容包含不当用语' } })),
     );
     fireEvent.click(await findElement(container, '#application-rate-5'));
-    await typeComment(container, '很好');
+    await fill(container, '#application-rate-comment textarea', '很好');
     fireEvent.click(await findElement(container, '#application-rate-submit'));
 
     expect((await findElement(container, '#application-rate-error')).textContent).toBe('评价内容包含不当用语');

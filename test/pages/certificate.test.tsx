@@ -1,62 +1,19 @@
-import { fireEvent, render, waitFor } from '@testing-library/react';
+import { fireEvent, render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { CERTIFICATE_STEPS } from '../../src/core/applications';
-import { idCheckChar } from '../../src/core/identity';
 import ApplicationPage from '../../src/pages/application';
 import CertificatePage from '../../src/pages/certificate';
 import ItemPage from '../../src/pages/item';
 import { callFunction } from '../../src/services/cloud';
-import { setDevOpenid } from '../../src/services/dev-identity';
-import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
+import { personPerTest, residentIds, verifyIdentity } from './support/calls';
+import { click, doubleTapSubmit, fill, pickCenter, textOf, waitGone } from './support/interact';
+import { findElement, openWith } from './support/page';
 
-/** Resident IDs of this file only (born 1989-08-15, a sequence per person): never bound to another person. */
-let sequence = 0;
-function freshId(): string {
-  sequence += 1;
-  const first17 = `11010519890815${String(sequence).padStart(3, '0')}`;
-  return first17 + idCheckChar(first17);
-}
-
-/** Verifies the current dev openid through the identity function itself (the simulator passes by default). */
-async function verify(): Promise<void> {
-  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name: '李四', docType: '01', docNumber: freshId() });
-  if (!started.ok) throw new Error(`start: ${started.message}`);
-  const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
-  if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
-}
+const residents = residentIds('certificate');
+const verify = () => verifyIdentity('李四', residents.next());
 
 const PHONE = '13912345678';
 const TYPE = 'certificate-loan-cleared';
-
-/** Waits until nothing matches; throws a plain Error meanwhile (see findElement on why not expect). */
-function waitGone(container: Element, selector: string): Promise<void> {
-  return waitFor(
-    () => {
-      if (container.querySelector(selector)) throw new Error(`${selector} is still there`);
-    },
-    { timeout: SERVER_ANSWER_MS },
-  );
-}
-
-const click = async (container: Element, selector: string) => fireEvent.click(await findElement(container, selector));
-const textOf = (container: Element, selector: string) => container.querySelector(selector)?.textContent ?? '';
-
-async function fillPhone(container: Element, text: string): Promise<void> {
-  const input = await findElement<HTMLInputElement>(container, '#certificate-phone input');
-  input.value = text;
-  fireEvent.input(input);
-}
-
-/** Opens the center picker of a field, searches and taps the result. */
-async function pickCenter(container: Element, slug: 'business-center' | 'accepting-center', query: string, code: string): Promise<void> {
-  await click(container, `#certificate-${slug}`);
-  const search = await findElement(container, `#certificate-${slug}-search`);
-  const input = await findElement<HTMLInputElement>(search, 'input');
-  input.value = query;
-  fireEvent.input(input);
-  await click(search, `#center-${code}`);
-  await waitGone(container, `#certificate-${slug}-search`);
-}
 
 /** Renders the page for `type` and waits for the identity answer (the notice, or nothing for a verified person). */
 async function openCertificate(type: string = TYPE): Promise<HTMLElement> {
@@ -68,38 +25,13 @@ async function openCertificate(type: string = TYPE): Promise<HTMLElement> {
 
 /** 扬州 (where the loan is) issues, 南京 (where the person is) accepts, unless told otherwise. */
 async function fillForm(container: Element, accepting = { query: '南京', code: '320100' }): Promise<void> {
-  await pickCenter(container, 'business-center', '扬州', '321000');
-  await pickCenter(container, 'accepting-center', accepting.query, accepting.code);
-  await fillPhone(container, PHONE);
+  await pickCenter(container, '#certificate-business-center', '扬州', '321000');
+  await pickCenter(container, '#certificate-accepting-center', accepting.query, accepting.code);
+  await fill(container, '#certificate-phone input', PHONE);
 }
 
-const bodiesOf = (spy: jest.SpyInstance) =>
-  spy.mock.calls.map(([input, init]: [unknown, RequestInit | undefined]) => ({ url: String(input), body: JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown> }));
-
-/**
- * The business center works in the workbench only: the local host points every center at the center
- * simulator, whose callbacks would move an application on by themselves while a test looks at it.
- */
-async function workInWorkbench(...codes: string[]): Promise<void> {
-  for (const centerCode of codes) {
-    const res = await fetch('/api/admin', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-wx-openid': 'dev-supervisor' },
-      body: JSON.stringify({ action: 'setManual', centerCode }),
-    });
-    const answer = (await res.json()) as { ok: boolean; message?: string };
-    if (!answer.ok) throw new Error(`setManual ${centerCode}: ${answer.message}`);
-  }
-}
-
-beforeAll(() => workInWorkbench('321000', '320100'));
-
-/** Each test is a person of their own on the shared local host, with no center of their own stored. */
-beforeEach(() => {
-  Taro.clearStorageSync();
-  setDevOpenid(`page-certificate-${Date.now()}-${Math.floor(Math.random() * 1e6)}`);
-});
-afterEach(() => jest.restoreAllMocks());
+/** Each test is a person of their own on the shared local host, with no center of their own stored; 扬州 and 南京 work in the workbench. */
+personPerTest('page-certificate', { clearStorage: true, workbench: ['321000', '320100'] });
 
 describe('certificate page', () => {
   it('titles the page with the certificate asked for and explains 代收代办', async () => {
@@ -195,13 +127,8 @@ describe('certificate page', () => {
     const container = await openCertificate();
     await fillForm(container);
     await click(container, '#certificate-next');
-    const submit = await findElement(container, '#certificate-submit');
-    const fetchSpy = jest.spyOn(globalThis, 'fetch');
-    fireEvent.click(submit);
-    fireEvent.click(submit);
 
-    await waitFor(() => expect(redirectTo).toHaveBeenCalledTimes(1), { timeout: SERVER_ANSWER_MS });
-    const submits = bodiesOf(fetchSpy).filter((c) => c.url.includes('/api/applications') && c.body.action === 'submit');
+    const submits = await doubleTapSubmit(container, '#certificate-submit', redirectTo);
     expect(submits).toHaveLength(1);
     expect(submits[0].body).toEqual({
       action: 'submit',

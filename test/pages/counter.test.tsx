@@ -1,18 +1,14 @@
-import { fireEvent, render } from '@testing-library/react';
-import { idCheckChar } from '../../src/core/identity';
+import { render } from '@testing-library/react';
 import CounterPage from '../../src/packages/portal/counter';
 import { setDevOpenid } from '../../src/services/dev-identity';
+import { residentIds, uniqueOpenid } from './support/calls';
+import { click, fill } from './support/interact';
 import { findElement } from './support/page';
 
 const STAFF = 'dev-staff-321000';
 const CODE = /^[A-HJ-NP-Z2-9]{8}$/;
 
-const unique = (prefix: string) => `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-
-function freshId(): string {
-  const first17 = `11010519491231${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
-  return first17 + idCheckChar(first17);
-}
+const residents = residentIds('counter');
 
 /** Calls the local host's identity function as `openid` (not the page's dev openid). */
 async function identityAs<T>(openid: string, data: Record<string, unknown>): Promise<{ ok: boolean; data?: T; code?: string; message?: string }> {
@@ -32,23 +28,15 @@ async function requestCode(employee: string, name: string, docType: string, docN
   return answer.data.code;
 }
 
-async function typeCode(container: Element, code: string): Promise<void> {
-  const input = await findElement<HTMLInputElement>(container, '#counter-code input');
-  input.value = code;
-  fireEvent.input(input);
-}
-
-const click = async (container: Element, selector: string) => fireEvent.click(await findElement(container, selector));
-
 afterEach(() => jest.restoreAllMocks());
 
 describe('counter staff page', () => {
   it('shows center staff the full name, document type and number with the logging notice, then confirms and the person is verified by 柜台核验', async () => {
-    const employee = unique('page-counter-employee');
+    const employee = uniqueOpenid('page-counter-employee');
     const code = await requestCode(employee, 'John Smith', '03', 'E12345678');
     setDevOpenid(STAFF);
     const { container } = render(<CounterPage />);
-    await typeCode(container, code.toLowerCase());
+    await fill(container, '#counter-code input', code.toLowerCase());
     await click(container, '#counter-lookup');
 
     const request = await findElement(container, '#counter-request');
@@ -65,12 +53,12 @@ describe('counter staff page', () => {
   });
 
   it('says the code was already used when it is looked up again after confirmation', async () => {
-    const employee = unique('page-counter-employee');
-    const code = await requestCode(employee, '张三', '01', freshId());
+    const employee = uniqueOpenid('page-counter-employee');
+    const code = await requestCode(employee, '张三', '01', residents.next());
     expect((await identityAs(STAFF, { action: 'confirmCounter', code })).ok).toBe(true);
     setDevOpenid(STAFF);
     const { container } = render(<CounterPage />);
-    await typeCode(container, code);
+    await fill(container, '#counter-code input', code);
     await click(container, '#counter-lookup');
 
     expect((await findElement(container, '#counter-error')).textContent).toBe('这个核验码已经核验过');
@@ -78,11 +66,11 @@ describe('counter staff page', () => {
   });
 
   it('shows the FORBIDDEN message and no personal data to a caller who is not center staff', async () => {
-    const employee = unique('page-counter-employee');
-    const code = await requestCode(employee, '李四', '01', freshId());
-    setDevOpenid(unique('page-counter-outsider'));
+    const employee = uniqueOpenid('page-counter-employee');
+    const code = await requestCode(employee, '李四', '01', residents.next());
+    setDevOpenid(uniqueOpenid('page-counter-outsider'));
     const { container } = render(<CounterPage />);
-    await typeCode(container, code);
+    await fill(container, '#counter-code input', code);
     await click(container, '#counter-lookup');
 
     expect((await findElement(container, '#counter-error')).textContent).toBe('仅中心工作人员可以办理柜台核验');
@@ -94,7 +82,7 @@ describe('counter staff page', () => {
     setDevOpenid(STAFF);
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
     const { container } = render(<CounterPage />);
-    await typeCode(container, 'ABC');
+    await fill(container, '#counter-code input', 'ABC');
     await click(container, '#counter-lookup');
 
     expect((await findElement(container, '#counter-error')).textContent).toContain('8 位');

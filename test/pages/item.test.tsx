@@ -2,21 +2,12 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import CenterPage from '../../src/pages/center';
 import ItemPage from '../../src/pages/item';
-import { findElement, openWith, SERVER_ANSWER_MS, typeInto } from './support/page';
+import { asSupervisor } from './support/calls';
+import { fill } from './support/interact';
+import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
 
 /** The demo service hall of 扬州 (tools/local-cloud/demo.ts), which also routes item 5 in-app and item 6 to its counter. */
 const YANGZHOU_HALL = { address: '（演示地址）扬州市某区某路 1 号 公积金服务大厅', hours: '工作日 9:00-12:00，13:30-17:00' };
-
-/** A supervisor's call to the admin function of the local host. */
-async function asSupervisor(event: Record<string, unknown>): Promise<void> {
-  const res = await fetch('/api/admin', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-wx-openid': 'dev-supervisor' },
-    body: JSON.stringify(event),
-  });
-  const answer = (await res.json()) as { ok: boolean; message?: string };
-  if (!answer.ok) throw new Error(`admin ${String(event.action)}: ${answer.message}`);
-}
 
 /** Renders the item page for an item at a center and waits until the center has loaded. */
 async function openItem(item: string, code: string): Promise<HTMLElement> {
@@ -37,7 +28,7 @@ describe('item page for a relayed item', () => {
     expect(screen.getByText('在所在地中心提交申请，由缴存地中心出具证明后送回。')).toBeTruthy();
     expect(container.querySelector('.fallback-card')).toBeNull();
 
-    await typeInto(container, '扬州');
+    await fill(container, 'input', '扬州');
     fireEvent.click(await findElement(container, '#center-321000'));
 
     const card = await findElement(container, '.fallback-card');

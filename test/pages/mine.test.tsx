@@ -1,24 +1,13 @@
 import { fireEvent, render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { idCheckChar } from '../../src/core/identity';
 import MinePage from '../../src/pages/mine';
-import { callFunction } from '../../src/services/cloud';
 import { setDevOpenid } from '../../src/services/dev-identity';
 import { adminCalls, portalCalls } from '../../src/services/portal';
+import { personPerTest, residentIds, verifyIdentity } from './support/calls';
+import { fill } from './support/interact';
 import { findElement, showPage } from './support/page';
 
-function freshId(): string {
-  const first17 = `11010519491231${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
-  return first17 + idCheckChar(first17);
-}
-
-/** Verifies the current dev openid through the identity function itself (the simulator passes by default). */
-async function verifyAs(name: string, docNumber: string): Promise<void> {
-  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name, docType: '01', docNumber });
-  if (!started.ok) throw new Error(`start: ${started.message}`);
-  const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
-  if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
-}
+const residents = residentIds('mine');
 
 /** Renders 我的 and waits for the status answer (a verified card, the 未核验 card or an error). */
 async function openMine(): Promise<HTMLElement> {
@@ -28,8 +17,7 @@ async function openMine(): Promise<HTMLElement> {
 }
 
 /** Each test is a person of its own on the shared local host. */
-beforeEach(() => setDevOpenid(`page-mine-${Date.now()}-${Math.floor(Math.random() * 1e6)}`));
-afterEach(() => jest.restoreAllMocks());
+personPerTest('page-mine');
 
 describe('mine page', () => {
   it('shows 未核验 with a way to verify for a person who never verified', async () => {
@@ -43,8 +31,8 @@ describe('mine page', () => {
   });
 
   it('shows the masked name and number, the method and the expiry after verification, never the full number', async () => {
-    const id = freshId();
-    await verifyAs('张三', id);
+    const id = residents.next();
+    await verifyIdentity('张三', id);
     const container = await openMine();
 
     expect(container.querySelector('#mine-status')?.textContent).toBe('已核验');
@@ -58,12 +46,10 @@ describe('mine page', () => {
   });
 
   it('binds a phone through the local dev input and shows it masked', async () => {
-    await verifyAs('李四', freshId());
+    await verifyIdentity('李四', residents.next());
     const container = await openMine();
 
-    const input = await findElement<HTMLInputElement>(container, '#mine-phone-input input');
-    input.value = '13812345678';
-    fireEvent.input(input);
+    await fill(container, '#mine-phone-input input', '13812345678');
     fireEvent.click(await findElement(container, '#mine-bind-phone'));
 
     const phone = await findElement(container, '#mine-phone');
@@ -72,13 +58,11 @@ describe('mine page', () => {
   });
 
   it('refuses a dev phone that is not 11 digits without calling the function', async () => {
-    await verifyAs('王五', freshId());
+    await verifyIdentity('王五', residents.next());
     const container = await openMine();
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
 
-    const input = await findElement<HTMLInputElement>(container, '#mine-phone-input input');
-    input.value = '1381234';
-    fireEvent.input(input);
+    await fill(container, '#mine-phone-input input', '1381234');
     fireEvent.click(await findElement(container, '#mine-bind-phone'));
 
     expect((await findElement(container, '#mine-phone-error')).textContent).toContain('11 位手机号');

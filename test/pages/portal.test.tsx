@@ -1,4 +1,4 @@
-import { act, fireEvent, render, waitFor } from '@testing-library/react';
+import { render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ChangeView, HealthView, PortalOverview, UnhealthyView } from '../../src/core/center-portal';
 import JoinPage from '../../src/packages/portal/join';
@@ -7,13 +7,15 @@ import ReviewPage from '../../src/packages/portal/review';
 import { setDevOpenid } from '../../src/services/dev-identity';
 import { adminCalls, portalCalls, type ConformanceReport } from '../../src/services/portal';
 import { useLocalHost } from './support/local-host';
-import { findElement, SERVER_ANSWER_MS } from './support/page';
+import { answerWith, sentBodies, uniqueOpenid } from './support/calls';
+import { click, confirmModals, fill, press, textOf, waitForText } from './support/interact';
+import { findElement } from './support/page';
 
 const SUPERVISOR = 'dev-supervisor';
 const NANJING = '320100';
 const host = useLocalHost();
 
-const freshOpenid = (tag: string) => `page-portal-${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+const freshOpenid = (tag: string) => uniqueOpenid(`page-portal-${tag}`);
 
 /** A supervisor's invite code for the center, asked of the admin function itself. */
 async function inviteCode(centerCode: string): Promise<string> {
@@ -57,51 +59,7 @@ async function openReview(): Promise<HTMLElement> {
   return container;
 }
 
-async function typeInto(container: Element, selector: string, text: string): Promise<void> {
-  const field = await findElement<HTMLInputElement | HTMLTextAreaElement>(container, selector);
-  field.value = text;
-  fireEvent.input(field);
-}
-
-const textOf = (container: Element, selector: string) => container.querySelector(selector)?.textContent ?? '';
-const click = async (container: Element, selector: string) => fireEvent.click(await findElement(container, selector));
-
-/** Taps a button whose handler may await a modal first: lets that settle inside act, as the page's updates follow it. */
-async function press(container: Element, selector: string): Promise<void> {
-  const button = await findElement(container, selector);
-  await act(async () => {
-    fireEvent.click(button);
-  });
-}
-
-/** Waits until `selector`'s text passes `check`; throws a plain Error meanwhile (see findElement on why not expect). */
-function waitForText(container: Element, selector: string, check: string | RegExp, timeout = SERVER_ANSWER_MS): Promise<string> {
-  return waitFor(
-    () => {
-      const now = textOf(container, selector);
-      const passes = typeof check === 'string' ? now.includes(check) : check.test(now);
-      if (!passes) throw new Error(`${selector} says “${now}”, not “${String(check)}”`);
-      return now;
-    },
-    { timeout },
-  );
-}
-
-/** Answers one action of a function with changed data (after asking the real one). */
-function answerWith<T>(action: string, change: (data: T) => T): void {
-  const realFetch = globalThis.fetch;
-  jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
-    const answer = await realFetch(input, init);
-    if (body.action !== action) return answer;
-    const result = (await answer.json()) as { ok: true; data: T };
-    return new Response(JSON.stringify({ ...result, data: change(result.data) }));
-  });
-}
-
-const sentBodies = (fetchSpy: jest.SpyInstance) => fetchSpy.mock.calls.map(([, init]) => JSON.parse(String((init as RequestInit | undefined)?.body ?? '{}')) as Record<string, unknown>);
 const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-const confirmModals = () => jest.spyOn(Taro, 'showModal').mockResolvedValue({ confirm: true, cancel: false, errMsg: 'showModal:ok' });
 
 beforeEach(() => jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' }));
 afterEach(() => jest.restoreAllMocks());
@@ -114,7 +72,7 @@ describe('center portal, from invite to an approved link', () => {
     // a supervisor invites staff for 320100 on the review page
     setDevOpenid(SUPERVISOR);
     const review = render(<ReviewPage />);
-    await typeInto(review.container, '#review-invite-center input', NANJING);
+    await fill(review.container, '#review-invite-center input', NANJING);
     await press(review.container, '#review-invite-submit');
     const code = await waitForText(review.container, '#review-invite-code', /^[A-HJ-NP-Z2-9]{8}$/);
     expect(textOf(review.container, '#review-invite-result')).toContain(`中心 ${NANJING} 的邀请码`);
@@ -125,7 +83,7 @@ describe('center portal, from invite to an approved link', () => {
     const staff = freshOpenid('flow');
     setDevOpenid(staff);
     const join = render(<JoinPage />);
-    await typeInto(join.container, '#join-code input', code.toLowerCase());
+    await fill(join.container, '#join-code input', code.toLowerCase());
     await press(join.container, '#join-submit');
     await waitForText(join.container, '#join-center', `南京市住房公积金管理中心（${NANJING}）`);
     join.unmount();
@@ -140,22 +98,22 @@ describe('center portal, from invite to an approved link', () => {
     expect((await findElement<HTMLInputElement>(links, '#links-date input')).value).toBe(earliest);
 
     // an IP address is refused with the server's reason under the URL field, and nothing is pending
-    await typeInto(links, '#links-url input', 'https://127.0.0.1/x');
+    await fill(links, '#links-url input', 'https://127.0.0.1/x');
     await press(links, '#links-submit');
     await waitForText(links, '#links-url-error', '链接地址不可用：不能直接使用 IP 地址（127.0.0.1），请填写域名');
     expect(await proposedBy(staff, 'pending')).toEqual([]);
 
     // a valid link with a date before the earliest: the reason under the date field
     const url = `${simOrigin}/hall/${NANJING}/1?v=${Date.now()}`;
-    await typeInto(links, '#links-url input', url);
-    await typeInto(links, '#links-date input', dayBefore(earliest));
+    await fill(links, '#links-url input', url);
+    await fill(links, '#links-date input', dayBefore(earliest));
     await press(links, '#links-submit');
     await waitForText(links, '#links-date-error', `生效日期最早为 ${earliest}`);
     expect(links.querySelector('#links-url-error')).toBeNull();
     expect(await proposedBy(staff, 'pending')).toEqual([]);
 
     // with the earliest date it is made, and listed as 待审核
-    await typeInto(links, '#links-date input', earliest);
+    await fill(links, '#links-date input', earliest);
     await press(links, '#links-submit');
     await waitForText(links, '#links-history', url);
     const [change] = await proposedBy(staff, 'pending');
@@ -192,7 +150,7 @@ describe('join page', () => {
     setDevOpenid(freshOpenid('shape'));
     const { container } = render(<JoinPage />);
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
-    await typeInto(container, '#join-code input', 'abc');
+    await fill(container, '#join-code input', 'abc');
     await press(container, '#join-submit');
 
     expect(textOf(container, '#join-code-error')).toBe('邀请码应为 8 位字母或数字');
@@ -207,7 +165,7 @@ describe('join page', () => {
 
     setDevOpenid(freshOpenid('second'));
     let page = render(<JoinPage />);
-    await typeInto(page.container, '#join-code input', code);
+    await fill(page.container, '#join-code input', code);
     await press(page.container, '#join-submit');
     await waitForText(page.container, '#join-code-error', '邀请码无效或已过期，请向监管部门重新索取');
     expect(page.container.querySelector('#join-done')).toBeNull();
@@ -216,7 +174,7 @@ describe('join page', () => {
     const another = await inviteCode('321000');
     setDevOpenid(first);
     page = render(<JoinPage />);
-    await typeInto(page.container, '#join-code input', another);
+    await fill(page.container, '#join-code input', another);
     await press(page.container, '#join-submit');
     await waitForText(page.container, '#join-code-error', '您已是南京市住房公积金管理中心的工作人员，一人只能为一个中心工作');
   });
@@ -226,7 +184,7 @@ describe('join page', () => {
     setDevOpenid(freshOpenid('go'));
     const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' });
     const { container } = render(<JoinPage />);
-    await typeInto(container, '#join-code input', code);
+    await fill(container, '#join-code input', code);
     await press(container, '#join-submit');
     await click(container, '#join-go-links');
 
@@ -282,15 +240,15 @@ describe('links page', () => {
     expect(container.querySelector('#links-url')).toBeNull();
 
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
-    await typeInto(container, '#links-appid input', 'wx123');
+    await fill(container, '#links-appid input', 'wx123');
     await press(container, '#links-submit');
     expect(textOf(container, '#links-appid-error')).toBe('小程序 AppID 格式不正确');
-    await typeInto(container, '#links-appid input', 'wx0123456789abcdef');
+    await fill(container, '#links-appid input', 'wx0123456789abcdef');
     await press(container, '#links-submit');
     expect(textOf(container, '#links-path-error')).toBe('请填写小程序页面路径');
     expect(fetchSpy).not.toHaveBeenCalled();
 
-    await typeInto(container, '#links-path input', 'pages/retire/index');
+    await fill(container, '#links-path input', 'pages/retire/index');
     await press(container, '#links-submit');
     await waitForText(container, '#links-history', '→ 小程序 wx0123456789abcdef pages/retire/index');
 
@@ -318,7 +276,7 @@ describe('links page', () => {
     answerWith<{ change: ChangeView; secret?: string }>('proposeEndpoint', (answer) => ({ ...answer, secret: first }));
     const container = await openLinks();
     await click(container, '#links-target-endpoint');
-    await typeInto(container, '#links-url input', `${simOrigin}/centers/${NANJING}/applications`);
+    await fill(container, '#links-url input', `${simOrigin}/centers/${NANJING}/applications`);
     await press(container, '#links-submit');
 
     await waitForText(container, '#links-new-secret-value', first);
@@ -448,7 +406,7 @@ describe('review page', () => {
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(showModal).not.toHaveBeenCalled();
 
-    await typeInto(container, `#review-reason-${id} textarea`, '链接指向测试环境，请改为正式地址');
+    await fill(container, `#review-reason-${id} textarea`, '链接指向测试环境，请改为正式地址');
     await press(container, `#review-reject-${id}`);
     await waitForText(container, `#review-change-${id}-status`, '未通过');
     expect(showModal.mock.calls[0][0]).toMatchObject({ title: '不通过变更' });
@@ -509,11 +467,11 @@ describe('review page', () => {
   it('refuses an invite for a center code that does not exist, under the field', async () => {
     setDevOpenid(SUPERVISOR);
     const container = await openReview();
-    await typeInto(container, '#review-invite-center input', '12345');
+    await fill(container, '#review-invite-center input', '12345');
     await press(container, '#review-invite-submit');
     expect(textOf(container, '#review-invite-center-error')).toBe('中心代码应为 6 位数字');
 
-    await typeInto(container, '#review-invite-center input', '999999');
+    await fill(container, '#review-invite-center input', '999999');
     await press(container, '#review-invite-submit');
     await waitForText(container, '#review-invite-center-error', '没有找到这个中心');
     expect(container.querySelector('#review-invite-code')).toBeNull();

@@ -1,49 +1,16 @@
-import { fireEvent, render, waitFor } from '@testing-library/react';
+import { render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { idCheckChar } from '../../src/core/identity';
 import ServiceRequestPage from '../../src/pages/service-request';
 import { callFunction } from '../../src/services/cloud';
-import { setDevOpenid } from '../../src/services/dev-identity';
+import { personPerTest, residentIds, verifyIdentity } from './support/calls';
+import { click, doubleTapSubmit, fill, pickCenter, textOf, waitGone } from './support/interact';
 import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
 
-/** Resident IDs of this file only (born 1979-03-02, a sequence per person): never bound to another person. */
-let sequence = 0;
-function freshId(): string {
-  sequence += 1;
-  const first17 = `11010519790302${String(sequence).padStart(3, '0')}`;
-  return first17 + idCheckChar(first17);
-}
-
-/** Verifies the current dev openid through the identity function itself (the simulator passes by default). */
-async function verify(): Promise<void> {
-  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name: '王五', docType: '01', docNumber: freshId() });
-  if (!started.ok) throw new Error(`start: ${started.message}`);
-  const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
-  if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
-}
+const residents = residentIds('service-request');
+const verify = () => verifyIdentity('王五', residents.next());
 
 const PHONE = '13612345678';
 const DESCRIPTION = '单位名称已变更，需要同步变更缴存信息';
-
-/** Waits until nothing matches; throws a plain Error meanwhile (see findElement on why not expect). */
-function waitGone(container: Element, selector: string): Promise<void> {
-  return waitFor(
-    () => {
-      if (container.querySelector(selector)) throw new Error(`${selector} is still there`);
-    },
-    { timeout: SERVER_ANSWER_MS },
-  );
-}
-
-const click = async (container: Element, selector: string) => fireEvent.click(await findElement(container, selector));
-const textOf = (container: Element, selector: string) => container.querySelector(selector)?.textContent ?? '';
-
-/** Types into the native field inside a Taro Input or Textarea. */
-async function fill(container: Element, selector: string, text: string): Promise<void> {
-  const field = await findElement<HTMLInputElement | HTMLTextAreaElement>(container, selector);
-  field.value = text;
-  fireEvent.input(field);
-}
 
 /** Renders the page for an item (and center) and waits for the identity answer and the center from the query. */
 async function openRequest(params: Record<string, string>): Promise<HTMLElement> {
@@ -54,31 +21,8 @@ async function openRequest(params: Record<string, string>): Promise<HTMLElement>
   return container;
 }
 
-const bodiesOf = (spy: jest.SpyInstance) =>
-  spy.mock.calls.map(([input, init]: [unknown, RequestInit | undefined]) => ({ url: String(input), body: JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown> }));
-
-/**
- * 扬州 and 南京 answer in their workbench: the local host points every center at the center simulator,
- * whose callbacks would move an application on by themselves while a test looks at it.
- */
-beforeAll(async () => {
-  for (const centerCode of ['321000', '320100']) {
-    const res = await fetch('/api/admin', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-wx-openid': 'dev-supervisor' },
-      body: JSON.stringify({ action: 'setManual', centerCode }),
-    });
-    const answer = (await res.json()) as { ok: boolean; message?: string };
-    if (!answer.ok) throw new Error(`setManual ${centerCode}: ${answer.message}`);
-  }
-});
-
-/** Each test is a person of their own on the shared local host. */
-beforeEach(() => {
-  Taro.clearStorageSync();
-  setDevOpenid(`page-service-request-${Date.now()}-${Math.floor(Math.random() * 1e6)}`);
-});
-afterEach(() => jest.restoreAllMocks());
+/** Each test is a person of their own on the shared local host; 扬州 and 南京 answer in their workbench. */
+personPerTest('page-service-request', { clearStorage: true, workbench: ['321000', '320100'] });
 
 describe('service request page', () => {
   it('says so for an item that cannot be requested in the app, with no form', () => {
@@ -147,22 +91,13 @@ describe('service request page', () => {
     await verify();
     const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' });
     const container = await openRequest({ item: '6', code: '321000' });
-    await click(container, '#service-request-center');
-    const search = await findElement(container, '#service-request-center-search');
-    await fill(search, 'input', '南京');
-    await click(search, '#center-320100');
-    await waitGone(container, '#service-request-center-search');
+    await pickCenter(container, '#service-request-center', '南京', '320100');
     expect(textOf(container, '#service-request-center')).toContain('南京市住房公积金管理中心');
     await fill(container, '#service-request-phone input', PHONE);
     await fill(container, '#service-request-description textarea', '申请提前还清住房公积金贷款');
     await click(container, '#service-request-next');
-    const submit = await findElement(container, '#service-request-submit');
-    const fetchSpy = jest.spyOn(globalThis, 'fetch');
-    fireEvent.click(submit);
-    fireEvent.click(submit);
 
-    await waitFor(() => expect(redirectTo).toHaveBeenCalledTimes(1), { timeout: SERVER_ANSWER_MS });
-    const submits = bodiesOf(fetchSpy).filter((c) => c.url.includes('/api/applications') && c.body.action === 'submit');
+    const submits = await doubleTapSubmit(container, '#service-request-submit', redirectTo);
     expect(submits).toHaveLength(1);
     expect(submits[0].body).toEqual({
       action: 'submit',

@@ -1,26 +1,13 @@
-import { fireEvent, render, waitFor } from '@testing-library/react';
+import { render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { idCheckChar } from '../../src/core/identity';
 import TransferPage from '../../src/pages/transfer';
 import { callFunction } from '../../src/services/cloud';
-import { setDevOpenid } from '../../src/services/dev-identity';
+import { bodiesOf, personPerTest, residentIds, verifyIdentity } from './support/calls';
+import { click, doubleTapSubmit, fill, pickCenter, waitGone } from './support/interact';
 import { findElement, SERVER_ANSWER_MS } from './support/page';
 
-/** Resident IDs of this file only (born 1985-03-12, a sequence per person): never bound to another person. */
-let sequence = 0;
-function freshId(): string {
-  sequence += 1;
-  const first17 = `11010519850312${String(sequence).padStart(3, '0')}`;
-  return first17 + idCheckChar(first17);
-}
-
-/** Verifies the current dev openid through the identity function itself (the simulator passes by default). */
-async function verify(): Promise<void> {
-  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name: '张三', docType: '01', docNumber: freshId() });
-  if (!started.ok) throw new Error(`start: ${started.message}`);
-  const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
-  if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
-}
+const residents = residentIds('transfer');
+const verify = () => verifyIdentity('张三', residents.next());
 
 const PHONE = '13912345678';
 const FORM = {
@@ -30,35 +17,6 @@ const FORM = {
   newAccount: '321098765432',
   phone: PHONE,
 };
-
-/** Waits until nothing matches; throws a plain Error meanwhile (see findElement on why not expect). */
-function waitGone(container: Element, selector: string): Promise<void> {
-  return waitFor(
-    () => {
-      if (container.querySelector(selector)) throw new Error(`${selector} is still there`);
-    },
-    { timeout: SERVER_ANSWER_MS },
-  );
-}
-
-const click = async (container: Element, selector: string) => fireEvent.click(await findElement(container, selector));
-
-async function fill(container: Element, slug: string, text: string): Promise<void> {
-  const input = await findElement<HTMLInputElement>(container, `#transfer-${slug} input`);
-  input.value = text;
-  fireEvent.input(input);
-}
-
-/** Opens the center picker of a field, searches and taps the result. */
-async function pickCenter(container: Element, slug: 'out-center' | 'in-center', query: string, code: string): Promise<void> {
-  await click(container, `#transfer-${slug}`);
-  const search = await findElement(container, `#transfer-${slug}-search`);
-  const input = await findElement<HTMLInputElement>(search, 'input');
-  input.value = query;
-  fireEvent.input(input);
-  await click(search, `#center-${code}`);
-  await waitGone(container, `#transfer-${slug}-search`);
-}
 
 /** Renders the page and waits for the identity answer (the notice, or nothing for a verified person). */
 async function openTransfer(): Promise<HTMLElement> {
@@ -70,17 +28,14 @@ async function openTransfer(): Promise<HTMLElement> {
 
 /** Fills the whole form: 北京 -> 扬州 unless told otherwise. */
 async function fillForm(container: Element, from = { query: '北京', code: '110000' }): Promise<void> {
-  await pickCenter(container, 'out-center', from.query, from.code);
-  await pickCenter(container, 'in-center', '扬州', '321000');
-  await fill(container, 'former-employer', FORM.formerEmployer);
-  await fill(container, 'former-account', FORM.formerAccount);
-  await fill(container, 'new-employer', FORM.newEmployer);
-  await fill(container, 'new-account', FORM.newAccount);
-  await fill(container, 'phone', FORM.phone);
+  await pickCenter(container, '#transfer-out-center', from.query, from.code);
+  await pickCenter(container, '#transfer-in-center', '扬州', '321000');
+  await fill(container, '#transfer-former-employer input', FORM.formerEmployer);
+  await fill(container, '#transfer-former-account input', FORM.formerAccount);
+  await fill(container, '#transfer-new-employer input', FORM.newEmployer);
+  await fill(container, '#transfer-new-account input', FORM.newAccount);
+  await fill(container, '#transfer-phone input', FORM.phone);
 }
-
-const bodiesOf = (spy: jest.SpyInstance) =>
-  spy.mock.calls.map(([input, init]: [unknown, RequestInit | undefined]) => ({ url: String(input), body: JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown> }));
 
 /** Lets every call through and keeps what the functions answered. */
 function recordAnswers(): { code: string; message: string }[] {
@@ -94,27 +49,8 @@ function recordAnswers(): { code: string; message: string }[] {
   return answers;
 }
 
-/**
- * The centers these tests submit to work in the workbench only: the local host points every center at
- * the center simulator, whose callbacks would move an application on by themselves while a test looks at it.
- */
-async function workInWorkbench(...codes: string[]): Promise<void> {
-  for (const centerCode of codes) {
-    const res = await fetch('/api/admin', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-wx-openid': 'dev-supervisor' },
-      body: JSON.stringify({ action: 'setManual', centerCode }),
-    });
-    const answer = (await res.json()) as { ok: boolean; message?: string };
-    if (!answer.ok) throw new Error(`setManual ${centerCode}: ${answer.message}`);
-  }
-}
-
-beforeAll(() => workInWorkbench('321000', '320100'));
-
-/** Each test is a person of its own on the shared local host. */
-beforeEach(() => setDevOpenid(`page-transfer-${Date.now()}-${Math.floor(Math.random() * 1e6)}`));
-afterEach(() => jest.restoreAllMocks());
+/** Each test is a person of its own on the shared local host; 扬州 and 南京 work in the workbench. */
+personPerTest('page-transfer', { workbench: ['321000', '320100'] });
 
 describe('transfer page', () => {
   it('shows each field’s Chinese message under it and sends nothing for an empty form', async () => {
@@ -138,12 +74,12 @@ describe('transfer page', () => {
     await verify();
     const container = await openTransfer();
     await fillForm(container, { query: '扬州', code: '321000' });
-    await fill(container, 'phone', '1391234');
+    await fill(container, '#transfer-phone input', '1391234');
     await click(container, '#transfer-next');
 
     expect((await findElement(container, '#transfer-in-center-error')).textContent).toBe('转入地中心与转出地中心不能相同');
     expect(container.querySelector('#transfer-phone-error')?.textContent).toBe('手机号码应为 11 位中国大陆手机号');
-    await fill(container, 'phone', PHONE);
+    await fill(container, '#transfer-phone input', PHONE);
     expect(container.querySelector('#transfer-phone-error')).toBeNull();
     expect(container.querySelector('#transfer-review')).toBeNull();
   });
@@ -196,13 +132,8 @@ describe('transfer page', () => {
     const container = await openTransfer();
     await fillForm(container);
     await click(container, '#transfer-next');
-    const submit = await findElement(container, '#transfer-submit');
-    const fetchSpy = jest.spyOn(globalThis, 'fetch');
-    fireEvent.click(submit);
-    fireEvent.click(submit);
 
-    await waitFor(() => expect(redirectTo).toHaveBeenCalledTimes(1), { timeout: SERVER_ANSWER_MS });
-    const submits = bodiesOf(fetchSpy).filter((c) => c.url.includes('/api/applications') && c.body.action === 'submit');
+    const submits = await doubleTapSubmit(container, '#transfer-submit', redirectTo);
     expect(submits).toHaveLength(1);
     expect(submits[0].body).toMatchObject({
       type: 'transfer',

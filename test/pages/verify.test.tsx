@@ -1,14 +1,11 @@
-import { fireEvent, render } from '@testing-library/react';
-import { idCheckChar } from '../../src/core/identity';
+import { render } from '@testing-library/react';
 import VerifyPage from '../../src/pages/verify';
-import { setDevOpenid } from '../../src/services/dev-identity';
+import { personPerTest, residentIds, sentBodies } from './support/calls';
+import { click, fill } from './support/interact';
 import { findElement } from './support/page';
 
-/** A valid resident ID nobody else in this run uses: 1949-12-31, Beijing 西城, a random sequence. */
-function freshId(): string {
-  const first17 = `11010519491231${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
-  return first17 + idCheckChar(first17);
-}
+/** Valid resident IDs nobody else in this run uses: Beijing 西城, born 1949-12-31. */
+const residents = residentIds('verify');
 
 /** A wrong check character for a valid first 17 digits. */
 function withWrongCheck(id: string): string {
@@ -16,24 +13,15 @@ function withWrongCheck(id: string): string {
   return id.slice(0, 17) + wrong;
 }
 
-async function fill(container: Element, field: 'name' | 'doc-number', text: string): Promise<void> {
-  const input = await findElement<HTMLInputElement>(container, `#verify-${field} input`);
-  input.value = text;
-  fireEvent.input(input);
-}
-
-const click = async (container: Element, selector: string) => fireEvent.click(await findElement(container, selector));
-
 /** Each test is a person of its own on the shared local host. */
-beforeEach(() => setDevOpenid(`page-verify-${Date.now()}-${Math.floor(Math.random() * 1e6)}`));
-afterEach(() => jest.restoreAllMocks());
+personPerTest('page-verify');
 
 describe('verify page', () => {
   it('shows the check-character message under the number field and calls nothing for a bad ID number', async () => {
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
     const { container } = render(<VerifyPage />);
-    await fill(container, 'name', '张三');
-    await fill(container, 'doc-number', withWrongCheck(freshId()));
+    await fill(container, '#verify-name input', '张三');
+    await fill(container, '#verify-doc-number input', withWrongCheck(residents.next()));
     await click(container, '#verify-next');
 
     const error = await findElement(container, '#verify-doc-number + .field-error');
@@ -57,7 +45,7 @@ describe('verify page', () => {
 
   it('drops the resident-ID message when another document type is picked', async () => {
     const { container } = render(<VerifyPage />);
-    await fill(container, 'doc-number', withWrongCheck(freshId()));
+    await fill(container, '#verify-doc-number input', withWrongCheck(residents.next()));
     await click(container, '#verify-next');
     await findElement(container, '#verify-doc-number + .field-error');
     await click(container, '#verify-doc-type-02');
@@ -67,10 +55,10 @@ describe('verify page', () => {
   });
 
   it('ends on 核验成功 with the masked name and number and never shows the full number', async () => {
-    const id = freshId();
+    const id = residents.next();
     const { container } = render(<VerifyPage />);
-    await fill(container, 'name', '张三');
-    await fill(container, 'doc-number', id);
+    await fill(container, '#verify-name input', '张三');
+    await fill(container, '#verify-doc-number input', id);
     await click(container, '#verify-next');
 
     const consent = await findElement(container, '#verify-consent');
@@ -90,8 +78,8 @@ describe('verify page', () => {
 
   it('shows the counter route and sends nothing when consent is refused', async () => {
     const { container } = render(<VerifyPage />);
-    await fill(container, 'name', '张三');
-    await fill(container, 'doc-number', freshId());
+    await fill(container, '#verify-name input', '张三');
+    await fill(container, '#verify-doc-number input', residents.next());
     await click(container, '#verify-next');
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
     await click(container, '#verify-refuse');
@@ -115,8 +103,8 @@ describe('verify page', () => {
       return realFetch(input, init);
     });
     const { container } = render(<VerifyPage />);
-    await fill(container, 'name', '张三');
-    await fill(container, 'doc-number', freshId());
+    await fill(container, '#verify-name input', '张三');
+    await fill(container, '#verify-doc-number input', residents.next());
     await click(container, '#verify-next');
     await click(container, '#verify-agree');
 
@@ -133,8 +121,8 @@ describe('verify page', () => {
   it('requests a counter code for a passport and shows the 8-character code, its expiry and where to show it, and no longer the number', async () => {
     const { container } = render(<VerifyPage />);
     await click(container, '#verify-doc-type-03');
-    await fill(container, 'name', 'John Smith');
-    await fill(container, 'doc-number', 'E98765432');
+    await fill(container, '#verify-name input', 'John Smith');
+    await fill(container, '#verify-doc-number input', 'E98765432');
     await click(container, '#verify-counter-request');
 
     const code = await findElement(container, '#verify-counter-code');
@@ -147,23 +135,22 @@ describe('verify page', () => {
   it('offers the counter code after consent is refused, sending the checked form', async () => {
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
     const { container } = render(<VerifyPage />);
-    await fill(container, 'name', '张三');
-    await fill(container, 'doc-number', freshId());
+    await fill(container, '#verify-name input', '张三');
+    await fill(container, '#verify-doc-number input', residents.next());
     await click(container, '#verify-next');
     await click(container, '#verify-refuse');
     await click(container, '#verify-counter-request');
 
     expect((await findElement(container, '#verify-counter-code')).textContent).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
-    const bodies = fetchSpy.mock.calls.map(([, init]) => JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>);
-    expect(bodies).toEqual([expect.objectContaining({ action: 'requestCounter', name: '张三', docType: '01' })]);
+    expect(sentBodies(fetchSpy)).toEqual([expect.objectContaining({ action: 'requestCounter', name: '张三', docType: '01' })]);
   });
 
   it('shows a bad passport number under the number field and sends nothing when a counter code is asked for', async () => {
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
     const { container } = render(<VerifyPage />);
     await click(container, '#verify-doc-type-03');
-    await fill(container, 'name', 'John Smith');
-    await fill(container, 'doc-number', 'E1');
+    await fill(container, '#verify-name input', 'John Smith');
+    await fill(container, '#verify-doc-number input', 'E1');
     await click(container, '#verify-counter-request');
 
     const error = await findElement(container, '#verify-doc-number + .field-error');
@@ -176,8 +163,8 @@ describe('verify page', () => {
     jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify({ ok: false, code: 'INTERNAL', message: '服务暂时不可用，请稍后再试' })));
     const { container } = render(<VerifyPage />);
     await click(container, '#verify-doc-type-03');
-    await fill(container, 'name', 'John Smith');
-    await fill(container, 'doc-number', 'E98765432');
+    await fill(container, '#verify-name input', 'John Smith');
+    await fill(container, '#verify-doc-number input', 'E98765432');
     await click(container, '#verify-counter-request');
 
     expect((await findElement(container, '#verify-counter-error')).textContent).toBe('服务暂时不可用，请稍后再试');
@@ -192,8 +179,8 @@ describe('verify page', () => {
       return new Response(JSON.stringify({ ok: true, data: { version: 'v', at: new Date().toISOString() } }));
     });
     const { container } = render(<VerifyPage />);
-    await fill(container, 'name', '张三');
-    await fill(container, 'doc-number', freshId());
+    await fill(container, '#verify-name input', '张三');
+    await fill(container, '#verify-doc-number input', residents.next());
     await click(container, '#verify-next');
     await click(container, '#verify-agree');
 

@@ -1,22 +1,17 @@
 import { act, fireEvent, render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ApplicationView, FollowUpView, WorkbenchEntry } from '../../src/core/applications';
-import { idCheckChar } from '../../src/core/identity';
 import WorkbenchPage from '../../src/packages/portal/workbench';
 import WorkbenchDetailPage from '../../src/packages/portal/workbench-detail';
 import { callFunction } from '../../src/services/cloud';
 import { setDevOpenid } from '../../src/services/dev-identity';
+import { answerWith, residentIds, sentBodies, uniqueOpenid, verifyIdentity, workInWorkbench } from './support/calls';
+import { click, confirmModals, exactly, fill, press, textOf, waitForText } from './support/interact';
 import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
 
 const STAFF = 'dev-staff-321000';
 
-/** Resident IDs of this file only (born 1987-05-30, a sequence per person): never bound to another person. */
-let sequence = 0;
-function freshId(): string {
-  sequence += 1;
-  const first17 = `11010519870530${String(sequence).padStart(3, '0')}`;
-  return first17 + idCheckChar(first17);
-}
+const residents = residentIds('workbench');
 
 const PHONE = '13612345678';
 const NEW_ACCOUNT = '321077778888';
@@ -29,17 +24,14 @@ interface Submitted {
 
 /** An employee of their own verifies and submits a transfer; the page then runs as the staff of 扬州 (321000). */
 async function submitTransfer(route = { from: '110000', to: '321000' }): Promise<Submitted> {
-  const employee = `page-workbench-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-  const docNumber = freshId();
+  const employee = uniqueOpenid('page-workbench');
+  const docNumber = residents.next();
   setDevOpenid(employee);
-  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name: '王小明', docType: '01', docNumber });
-  if (!started.ok) throw new Error(`start: ${started.message}`);
-  const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
-  if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
+  await verifyIdentity('王小明', docNumber);
   const submitted = await callFunction<{ id: string }>('applications', {
     action: 'submit',
     type: 'transfer',
-    requestId: `page-wb-${Date.now()}-${sequence}`,
+    requestId: `page-wb-${Date.now()}-${residents.issued}`,
     payload: {
       transferOutCenter: route.from,
       transferInCenter: route.to,
@@ -63,18 +55,6 @@ async function employeeView(submitted: Submitted): Promise<ApplicationView> {
   return got.data;
 }
 
-/** Answers one action of the `workbench` function with changed data (after asking the real one). */
-function answerWith<T>(action: string, change: (data: T) => T): void {
-  const realFetch = globalThis.fetch;
-  jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
-    const answer = await realFetch(input, init);
-    if (body.action !== action) return answer;
-    const result = (await answer.json()) as { ok: true; data: T };
-    return new Response(JSON.stringify({ ...result, data: change(result.data) }));
-  });
-}
-
 async function openList(): Promise<HTMLElement> {
   const { container } = render(<WorkbenchPage />);
   await findElement(container, '#workbench-list, .state-empty, .state-error');
@@ -88,53 +68,7 @@ async function openDetail(id: string): Promise<HTMLElement> {
   return container;
 }
 
-async function typeInto(container: Element, selector: string, text: string): Promise<void> {
-  const field = await findElement<HTMLInputElement | HTMLTextAreaElement>(container, selector);
-  field.value = text;
-  fireEvent.input(field);
-}
-
-const textOf = (container: Element, selector: string) => container.querySelector(selector)?.textContent ?? '';
-const click = async (container: Element, selector: string) => fireEvent.click(await findElement(container, selector));
-
-/** Taps a button whose handler awaits a modal first: lets that settle inside act, as the page's updates follow it. */
-async function press(container: Element, selector: string): Promise<void> {
-  const button = await findElement(container, selector);
-  await act(async () => {
-    fireEvent.click(button);
-  });
-}
-
-/** Waits until `selector`'s text is `text`; throws a plain Error meanwhile (see findElement on why not expect). */
-function waitForText(container: Element, selector: string, text: string): Promise<void> {
-  return waitFor(
-    () => {
-      const now = textOf(container, selector);
-      if (now !== text) throw new Error(`${selector} says “${now}”, not “${text}”`);
-    },
-    { timeout: SERVER_ANSWER_MS },
-  );
-}
-
-/**
- * The centers these tests submit to work in the workbench only: the local host points every center at
- * the center simulator, whose callbacks would move an application on by themselves while a test looks at it.
- */
-async function workInWorkbench(...codes: string[]): Promise<void> {
-  for (const centerCode of codes) {
-    const res = await fetch('/api/admin', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-wx-openid': 'dev-supervisor' },
-      body: JSON.stringify({ action: 'setManual', centerCode }),
-    });
-    const answer = (await res.json()) as { ok: boolean; message?: string };
-    if (!answer.ok) throw new Error(`setManual ${centerCode}: ${answer.message}`);
-  }
-}
-
 beforeAll(() => workInWorkbench('321000', '320100'));
-
-const confirmModals = () => jest.spyOn(Taro, 'showModal').mockResolvedValue({ confirm: true, cancel: false, errMsg: 'showModal:ok' });
 
 beforeEach(() => jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' }));
 afterEach(() => jest.restoreAllMocks());
@@ -209,11 +143,10 @@ describe('workbench list page', () => {
     expect(textOf(container, `#follow-up-error-${submitted.id}`)).toBe('请填写回访处理情况');
     expect(fetchSpy).not.toHaveBeenCalled();
 
-    await typeInto(container, `#follow-up-note-${submitted.id} textarea`, '已电话联系申请人，说明情况并致歉');
+    await fill(container, `#follow-up-note-${submitted.id} textarea`, '已电话联系申请人，说明情况并致歉');
     await press(container, `#follow-up-close-${submitted.id}`);
-    await waitForText(container, `#follow-up-${submitted.id} .workbench-status`, '已回访');
-    const sent = fetchSpy.mock.calls.map(([, init]) => JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>);
-    expect(sent).toEqual([{ action: 'closeFollowUp', id: submitted.id, note: '已电话联系申请人，说明情况并致歉' }]);
+    await waitForText(container, `#follow-up-${submitted.id} .workbench-status`, exactly('已回访'));
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'closeFollowUp', id: submitted.id, note: '已电话联系申请人，说明情况并致歉' }]);
     expect(textOf(container, `#follow-up-${submitted.id}`)).toContain('回访情况：已电话联系申请人，说明情况并致歉');
     expect(container.querySelector(`#follow-up-note-${submitted.id}`)).toBeNull();
     expect(container.querySelector(`#follow-up-close-${submitted.id}`)).toBeNull();
@@ -250,13 +183,12 @@ describe('workbench detail page', () => {
     const showModal = confirmModals();
     const container = await openDetail(submitted.id);
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
-    await typeInto(container, '#workbench-advance-message input', '联系函已复核，待转出地确认');
+    await fill(container, '#workbench-advance-message input', '联系函已复核，待转出地确认');
     await press(container, '#workbench-advance-01');
 
-    await waitForText(container, '#workbench-status-label', '已受理');
+    await waitForText(container, '#workbench-status-label', exactly('已受理'));
     expect(showModal.mock.calls[0][0]).toMatchObject({ content: expect.stringContaining('01 联系函复核通过') });
-    const sent = fetchSpy.mock.calls.map(([, init]) => JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>);
-    expect(sent).toEqual([{ action: 'advance', id: submitted.id, code: '01', message: '联系函已复核，待转出地确认' }]);
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'advance', id: submitted.id, code: '01', message: '联系函已复核，待转出地确认' }]);
     expect(container.querySelector('#workbench-advance-01')).toBeNull();
     expect(container.querySelector('#workbench-advance-02')?.textContent).toBe('02 联系函确认接收');
     expect(textOf(container, '#workbench-timeline')).toContain('联系函已复核，待转出地确认');
@@ -288,9 +220,9 @@ describe('workbench detail page', () => {
     expect(textOf(container, '#workbench-reject-error')).toBe('请填写不予受理的理由');
     expect(fetchSpy).not.toHaveBeenCalled();
 
-    await typeInto(container, '#workbench-reject-reason textarea', '现单位尚未在本中心开户缴存');
+    await fill(container, '#workbench-reject-reason textarea', '现单位尚未在本中心开户缴存');
     await press(container, '#workbench-reject');
-    await waitForText(container, '#workbench-status-label', '不予受理');
+    await waitForText(container, '#workbench-status-label', exactly('不予受理'));
     expect(container.querySelector('#workbench-reject-form')).toBeNull();
     expect(container.querySelector('#workbench-advance')).toBeNull();
     expect(container.querySelector('#workbench-material-form')).toBeNull();
@@ -304,15 +236,10 @@ describe('workbench detail page', () => {
     const submitted = await submitTransfer();
     const container = await openDetail(submitted.id);
     expect(textOf(container, '#workbench-status-label')).toBe('已送达中心');
-    await typeInto(container, '#workbench-material-message textarea', '原单位开具的离职证明');
+    await fill(container, '#workbench-material-message textarea', '原单位开具的离职证明');
     await click(container, '#workbench-request-material');
 
-    await waitFor(
-      () => {
-        if (!textOf(container, '#workbench-timeline').includes('原单位开具的离职证明')) throw new Error('no material line yet');
-      },
-      { timeout: SERVER_ANSWER_MS },
-    );
+    await waitForText(container, '#workbench-timeline', '原单位开具的离职证明');
     expect(textOf(container, '#workbench-status-label')).toBe('已送达中心');
     const seen = await employeeView(submitted);
     expect(seen.events.map((e) => e.message).join('')).toContain('请补充材料：原单位开具的离职证明');
@@ -352,17 +279,14 @@ describe('workbench detail page: certificates (代收代办)', () => {
 
   /** An employee verifies and asks 扬州 (321000, the business center) for the certificate through 南京 (320100); then the page runs as 扬州's staff. */
   async function submitCertificate(): Promise<Submitted> {
-    const employee = `page-workbench-cert-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-    const docNumber = freshId();
+    const employee = uniqueOpenid('page-workbench-cert');
+    const docNumber = residents.next();
     setDevOpenid(employee);
-    const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name: '王小明', docType: '01', docNumber });
-    if (!started.ok) throw new Error(`start: ${started.message}`);
-    const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
-    if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
+    await verifyIdentity('王小明', docNumber);
     const submitted = await callFunction<{ id: string }>('applications', {
       action: 'submit',
       type: 'certificate-loan-cleared',
-      requestId: `page-wb-cert-${Date.now()}-${sequence}`,
+      requestId: `page-wb-cert-${Date.now()}-${residents.issued}`,
       payload: { businessCenter: '321000', acceptingCenter: '320100', phone: PHONE },
     });
     if (!submitted.ok) throw new Error(`submit: ${submitted.message}`);
@@ -427,10 +351,10 @@ describe('workbench detail page: certificates (代收代办)', () => {
     const container = await openDetail(submitted.id);
 
     await press(container, '#workbench-status-accepted');
-    await waitForText(container, '#workbench-status-label', '已受理');
-    await typeInto(container, '#workbench-status-message input', '已核实贷款结清，正在出具证明');
+    await waitForText(container, '#workbench-status-label', exactly('已受理'));
+    await fill(container, '#workbench-status-message input', '已核实贷款结清，正在出具证明');
     await press(container, '#workbench-status-processing');
-    await waitForText(container, '#workbench-status-label', '办理中');
+    await waitForText(container, '#workbench-status-label', exactly('办理中'));
     expect(textOf(container, '#workbench-timeline')).toContain('已核实贷款结清，正在出具证明');
 
     // 已办结 without the certificate: said on the page, nothing sent
@@ -441,15 +365,14 @@ describe('workbench detail page: certificates (代收代办)', () => {
 
     // a file that is not a PDF is refused before sending
     await pickFile(container, new File(['这不是 PDF'], '证明.pdf', { type: 'application/pdf' }));
-    await waitForText(container, '#workbench-status-error', '请选择 PDF 格式的证明文件');
+    await waitForText(container, '#workbench-status-error', exactly('请选择 PDF 格式的证明文件'));
     expect(container.querySelector('#workbench-document-name')).toBeNull();
 
     await pickFile(container, new File([PDF], PDF_NAME, { type: 'application/pdf' }));
-    await waitForText(container, '#workbench-document-name', `已选择：${PDF_NAME}`);
+    await waitForText(container, '#workbench-document-name', exactly(`已选择：${PDF_NAME}`));
     await press(container, '#workbench-status-completed');
-    await waitForText(container, '#workbench-status-label', '已办结');
-    const sent = fetchSpy.mock.calls.map(([, init]) => JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>);
-    expect(sent).toEqual([{ action: 'setStatus', id: submitted.id, status: 'completed', document: { name: PDF_NAME, contentBase64: base64(PDF) } }]);
+    await waitForText(container, '#workbench-status-label', exactly('已办结'));
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'setStatus', id: submitted.id, status: 'completed', document: { name: PDF_NAME, contentBase64: base64(PDF) } }]);
     expect(textOf(container, '#workbench-documents')).toContain(PDF_NAME);
     expect(container.querySelector('#workbench-set-status')).toBeNull();
 
@@ -515,10 +438,10 @@ describe('workbench detail page: certificates (代收代办)', () => {
     });
     const container = await openDetail(submitted.id);
     await pickFile(container, new File([PDF], PDF_NAME, { type: 'application/pdf' }));
-    await waitForText(container, '#workbench-document-name', `已选择：${PDF_NAME}`);
+    await waitForText(container, '#workbench-document-name', exactly(`已选择：${PDF_NAME}`));
     await press(container, '#workbench-status-completed');
 
-    await waitForText(container, '#workbench-status-error', '办结证明类申请请上传证明文件（PDF）');
+    await waitForText(container, '#workbench-status-error', exactly('办结证明类申请请上传证明文件（PDF）'));
     expect(textOf(container, '#workbench-status-label')).toBe('已受理');
   });
 });

@@ -1,5 +1,5 @@
 import { Current, getPageInstance } from '@tarojs/runtime';
-import { act, fireEvent, waitFor } from '@testing-library/react';
+import { act, waitFor } from '@testing-library/react';
 
 /** What useRouter() answers: Taro's H5 router sets Current.router when it opens a page. */
 export function openWith(params: Record<string, string>): void {
@@ -34,11 +34,4 @@ export function findElement<T extends Element = HTMLElement>(container: Element,
     },
     { timeout },
   );
-}
-
-/** Types into a Taro Input: the H5 component renders a native <input> once Stencil has loaded it. */
-export async function typeInto(container: Element, text: string): Promise<void> {
-  const input = await findElement<HTMLInputElement>(container, 'input');
-  input.value = text;
-  fireEvent.input(input);
 }
