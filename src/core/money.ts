@@ -9,11 +9,11 @@ export const AMOUNT_MAX = 100_000_000;
 const wholeFen = (v: number) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6;
 
 /** A positive number of at most `max` with at most two decimals: "12.5" is fine, "12.345" is not. */
-export const decimal2 = (label: string, max: number, unit = '') =>
+export const decimal2 = (label: string, max: number) =>
   z
     .number({ error: `请填写${label}` })
     .positive(`${label}应大于 0`)
-    .max(max, `${label}不超过 ${max.toLocaleString('en-US')}${unit}`)
+    .max(max, `${label}不超过 ${max.toLocaleString('en-US')}`)
     .refine(wholeFen, `${label}最多保留两位小数`);
 
 /** A past or present China calendar date, YYYY-MM-DD; "today" is taken when the value is checked. */

@@ -6,6 +6,7 @@ import {
   CENTER_ROLE_LABELS,
   isCertificateType,
   isFinal,
+  PURCHASE_TARGET_WORKING_DAYS,
   REASON_MAX,
   STATUS_LABELS,
   TRANSFER_CODES,
@@ -199,7 +200,7 @@ export default function WorkbenchDetailPage() {
         ) : null}
         {view.target ? (
           <Text className={view.target.overdue ? 'workbench-overdue' : 'workbench-muted'} id='workbench-target'>
-            办结时限：{view.target.by}（7 个工作日）{view.target.overdue ? '，已超时' : ''}
+            办结时限：{view.target.by}（{PURCHASE_TARGET_WORKING_DAYS} 个工作日）{view.target.overdue ? '，已超时' : ''}
           </Text>
         ) : null}
         {view.payment ? (
