@@ -10,7 +10,7 @@ module.exports = {
     {
       displayName: 'node',
       testEnvironment: 'node',
-      testMatch: ['<rootDir>/test/{core,functions,store,tools}/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/{core,functions,store,tools,security}/**/*.test.ts'],
       transform,
       transformIgnorePatterns,
       globalSetup: '<rootDir>/test/support/postgres-setup.ts',

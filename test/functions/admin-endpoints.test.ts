@@ -4,7 +4,7 @@ import path from 'node:path';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as portal } from '../../cloudfunctions/portal';
 import type { HostLookup } from '../../cloudfunctions/_lib/centers/url-rules';
-import { generateKeyringEnv, open, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { generateKeyringEnv, open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Caller, Outside } from '../../cloudfunctions/_lib/runtime/define';
 import { createOutside } from '../../cloudfunctions/_lib/runtime/outside';
@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 const callAdmin = (caller: Caller, event: unknown, out: Outside = outside) => admin.handle(event, contextFor(store, caller, T0, out));
-const secretsOf = async (centerCode: string) => ((await store.endpoints.get(centerCode))?.secretsSealed ?? []).map((s) => open(outside.keyring(), SEALED_FIELDS.endpointSecret, s));
+const secretsOf = async (centerCode: string) => ((await store.endpoints.get(centerCode))?.secretsSealed ?? []).map((s) => open(outside.keyring(), sealedAs.endpointSecret(centerCode), s));
 
 describe('admin.setEndpoint', () => {
   it('lets only supervisors point a center at an endpoint passing the URL rules, resolving now, with its secret sealed', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
-import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { getApplication, submitApplication } from '../../cloudfunctions/_lib/services/applications';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
@@ -24,7 +24,7 @@ beforeAll(async () => {
     centerCode: YANGZHOU,
     mode: 'api',
     url: 'https://gjj.example.cn/hook',
-    secretsSealed: [secret, oldSecret].map((s) => seal(outside.keyring(), SEALED_FIELDS.endpointSecret, s)),
+    secretsSealed: [secret, oldSecret].map((s) => seal(outside.keyring(), sealedAs.endpointSecret(YANGZHOU), s)),
     updatedAt: new Date(),
   });
 });

@@ -5,7 +5,7 @@ import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { handler as workbench } from '../../cloudfunctions/workbench';
-import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   store = await catalogStore();
   outside = testOutside();
   for (const centerCode of [YANGZHOU, BEIJING]) {
-    await store.endpoints.put({ centerCode, mode: 'api', url: `https://gjj${centerCode}.example.cn/hook`, secretsSealed: [seal(outside.keyring(), SEALED_FIELDS.endpointSecret, secret)], updatedAt: new Date() });
+    await store.endpoints.put({ centerCode, mode: 'api', url: `https://gjj${centerCode}.example.cn/hook`, secretsSealed: [seal(outside.keyring(), sealedAs.endpointSecret(centerCode), secret)], updatedAt: new Date() });
   }
   await admin.handle({ action: 'setManual', centerCode: SUZHOU }, contextFor(store, { openid: 'sup', roles: [{ role: 'supervisor' }] }, new Date(), outside));
 });

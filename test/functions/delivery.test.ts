@@ -5,7 +5,7 @@ import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { relayDue } from '../../cloudfunctions/_lib/delivery/relay';
 import { RETRY_DELAYS_MS } from '../../cloudfunctions/_lib/delivery/schedule';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
-import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import type { Outside } from '../../cloudfunctions/_lib/runtime/define';
 import { submitApplication } from '../../cloudfunctions/_lib/services/applications';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
@@ -41,7 +41,7 @@ afterAll(async () => {
 afterEach(() => sim.clearFault());
 
 async function pointAt(centerCode: string, url: string, out: Outside = outside) {
-  await store.endpoints.put({ centerCode, mode: 'api', url, secretsSealed: [seal(out.keyring(), SEALED_FIELDS.endpointSecret, secret)], updatedAt: new Date() });
+  await store.endpoints.put({ centerCode, mode: 'api', url, secretsSealed: [seal(out.keyring(), sealedAs.endpointSecret(centerCode), secret)], updatedAt: new Date() });
 }
 
 let serial = 0;

@@ -11,7 +11,7 @@ import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { handler as workbench } from '../../cloudfunctions/workbench';
-import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { deliveryBody } from '../../cloudfunctions/_lib/delivery/messages';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
@@ -46,7 +46,7 @@ const outside = testOutside({ files: () => files });
 beforeAll(async () => {
   store = await catalogStore();
   for (const centerCode of [YANGZHOU, BEIJING]) {
-    await store.endpoints.put({ centerCode, mode: 'api', url: `https://gjj${centerCode}.example.cn/hook`, secretsSealed: [seal(outside.keyring(), SEALED_FIELDS.endpointSecret, secret)], updatedAt: new Date() });
+    await store.endpoints.put({ centerCode, mode: 'api', url: `https://gjj${centerCode}.example.cn/hook`, secretsSealed: [seal(outside.keyring(), sealedAs.endpointSecret(centerCode), secret)], updatedAt: new Date() });
   }
   await admin.handle({ action: 'setManual', centerCode: SUZHOU }, contextFor(store, { openid: 'sup', roles: [{ role: 'supervisor' }] }, new Date(), outside));
 });

@@ -1,41 +1,41 @@
-import { generateKeyringEnv, lookupHash, open, parseKeyring, seal } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { generateKeyringEnv, lookupHash, open, parseKeyring, seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 
 const ID = '11010519491231002X';
 
 describe('personal data at rest', () => {
   it('seals with AES-256-GCM so the plaintext appears nowhere in the stored value, and opens it again', () => {
     const keyring = parseKeyring(generateKeyringEnv());
-    const sealed = seal(keyring, 'identity.docNumber', ID);
+    const sealed = seal(keyring, sealedAs.docNumber('o1'), ID);
     expect(sealed).not.toContain(ID);
     expect(Buffer.from(sealed.split('.')[4], 'base64url').toString('latin1')).not.toContain(ID);
-    expect(open(keyring, 'identity.docNumber', sealed)).toBe(ID);
-    expect(seal(keyring, 'identity.docNumber', ID)).not.toBe(sealed); // a fresh IV each time
+    expect(open(keyring, sealedAs.docNumber('o1'), sealed)).toBe(ID);
+    expect(seal(keyring, sealedAs.docNumber('o1'), ID)).not.toBe(sealed); // a fresh IV each time
   });
 
   it('refuses a tampered value or one moved to another field', () => {
     const keyring = parseKeyring(generateKeyringEnv());
-    const sealed = seal(keyring, 'identity.docNumber', ID);
+    const sealed = seal(keyring, sealedAs.docNumber('o1'), ID);
     const parts = sealed.split('.');
     const body = Buffer.from(parts[4], 'base64url');
     body[0] ^= 1;
     parts[4] = body.toString('base64url');
-    expect(() => open(keyring, 'identity.docNumber', parts.join('.'))).toThrow();
-    expect(() => open(keyring, 'identity.phone', sealed)).toThrow();
+    expect(() => open(keyring, sealedAs.docNumber('o1'), parts.join('.'))).toThrow();
+    expect(() => open(keyring, sealedAs.phone('o1'), sealed)).toThrow();
   });
 
   it('rotates keys: values sealed with the old key still open, new ones use the new key', () => {
     const old = generateKeyringEnv('k1');
     const before = parseKeyring(old);
-    const sealedOld = seal(before, 'identity.phone', '13812345678');
+    const sealedOld = seal(before, sealedAs.phone('o1'), '13812345678');
     const next = generateKeyringEnv('k2');
     const after = parseKeyring({ PII_KEYS: `${next.PII_KEYS},${old.PII_KEYS}`, PII_LOOKUP_KEY: old.PII_LOOKUP_KEY });
-    expect(open(after, 'identity.phone', sealedOld)).toBe('13812345678');
+    expect(open(after, sealedAs.phone('o1'), sealedOld)).toBe('13812345678');
     expect(sealedOld.split('.')[1]).toBe('k1');
-    const sealedNew = seal(after, 'identity.phone', '13812345678');
+    const sealedNew = seal(after, sealedAs.phone('o1'), '13812345678');
     expect(sealedNew.split('.')[1]).toBe('k2');
     // once k1 is dropped from the keyring, what it sealed no longer opens: re-seal before removing a key
     const withoutOld = parseKeyring({ PII_KEYS: next.PII_KEYS, PII_LOOKUP_KEY: old.PII_LOOKUP_KEY });
-    expect(() => open(withoutOld, 'identity.phone', sealedOld)).toThrow('k1');
+    expect(() => open(withoutOld, sealedAs.phone('o1'), sealedOld)).toThrow('k1');
   });
 
   it('gives a stable lookup hash per key and value, different across keyrings and fields', () => {

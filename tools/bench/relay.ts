@@ -10,7 +10,7 @@ import { Webhook } from 'standardwebhooks';
 import { TRANSFER_ACCEPT_WORKING_DAYS } from '../../src/core/applications';
 import { shanghaiDate } from '../../src/core/time';
 import { addWorkingDays } from '../../src/core/working-days';
-import { seal, SEALED_FIELDS, type Keyring } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { seal, sealedAs, type Keyring } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { deliveryBody } from '../../cloudfunctions/_lib/delivery/messages';
 import { RELAY_BATCH, RELAY_CONCURRENCY, relayDue, type RelayRun } from '../../cloudfunctions/_lib/delivery/relay';
@@ -40,8 +40,9 @@ const appId = (prefix: string, n: number) => `${prefix}${String(n).padStart(20 -
 /** A submitted transfer as submitTransfer stores it (sealed applicant and form), with its one outbox record. */
 function submitted(keyring: Keyring, n: number, now: Date): { app: ApplicationRecord; outbox: OutboxRecord } {
   const openid = `bench-relay-${n}`;
+  const id = appId('rl', n);
   const app: ApplicationRecord = {
-    id: appId('rl', n),
+    id,
     type: 'transfer',
     openid,
     requestId: `bench-relay-${String(n).padStart(8, '0')}`,
@@ -54,8 +55,8 @@ function submitted(keyring: Keyring, n: number, now: Date): { app: ApplicationRe
     ],
     inFlightKey: `transfer:${openid}:${TRANSFER_OUT}`,
     letterNumber: null,
-    applicant: { docType: '01', nameSealed: seal(keyring, SEALED_FIELDS.name, '张三'), docNumberSealed: seal(keyring, SEALED_FIELDS.docNumber, residentId(n)) },
-    payloadSealed: seal(keyring, SEALED_FIELDS.applicationPayload, JSON.stringify(PAYLOAD)),
+    applicant: { docType: '01', nameSealed: seal(keyring, sealedAs.name(openid), '张三'), docNumberSealed: seal(keyring, sealedAs.docNumber(openid), residentId(n)) },
+    payloadSealed: seal(keyring, sealedAs.payload(id), JSON.stringify(PAYLOAD)),
     acceptBy: addWorkingDays(shanghaiDate(now), TRANSFER_ACCEPT_WORKING_DAYS),
     payment: null,
     createdAt: now,
@@ -113,7 +114,7 @@ export async function benchRelay(): Promise<void> {
   const keyring = outside.keyring();
   const store = await benchStore();
   const url = sim.endpointFor(TRANSFER_IN);
-  await store.endpoints.put({ centerCode: TRANSFER_IN, mode: 'api', url, secretsSealed: [seal(keyring, SEALED_FIELDS.endpointSecret, secret)], updatedAt: new Date() });
+  await store.endpoints.put({ centerCode: TRANSFER_IN, mode: 'api', url, secretsSealed: [seal(keyring, sealedAs.endpointSecret(TRANSFER_IN), secret)], updatedAt: new Date() });
   const ctx = { store, log: createLogger({ level: 'warn' }), now: () => new Date(), outside };
   const agent = new Agent({ connect: { ca: [...rootCertificates, sim.tls.cert] } });
 

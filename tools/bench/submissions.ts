@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { FUNCTIONS } from '../local-cloud/functions';
@@ -68,7 +68,7 @@ export async function benchSubmissions(): Promise<void> {
     centerCode: TRANSFER_IN,
     mode: 'api',
     url: `https://127.0.0.1:9/centers/${TRANSFER_IN}/applications`,
-    secretsSealed: [seal(outside.keyring(), SEALED_FIELDS.endpointSecret, newSecret())],
+    secretsSealed: [seal(outside.keyring(), sealedAs.endpointSecret(TRANSFER_IN), newSecret())],
     updatedAt: new Date(),
   });
   const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: new Map(), log: createLogger({ level: 'warn' }), outside };

@@ -65,12 +65,12 @@ const DEMO_ENDPOINTS_KEY = 'demo.endpoints.origin';
  * Local host only: every center takes deliveries at the center simulator, signed with the one demo
  * secret. Re-pointed when the simulator's origin changes (it takes a free port in tests).
  */
-export async function seedDemoEndpoints(store: Store, sim: { origin: string; endpointFor(code: string): string }, sealedSecret: string): Promise<number> {
+export async function seedDemoEndpoints(store: Store, sim: { origin: string; endpointFor(code: string): string }, sealSecret: (centerCode: string) => string): Promise<number> {
   if ((await store.meta.get(DEMO_ENDPOINTS_KEY)) === sim.origin) return 0;
   const centers = await store.centers.list();
   const now = new Date();
   for (const center of centers) {
-    await store.endpoints.put({ centerCode: center.code, mode: 'api', url: sim.endpointFor(center.code), secretsSealed: [sealedSecret], updatedAt: now });
+    await store.endpoints.put({ centerCode: center.code, mode: 'api', url: sim.endpointFor(center.code), secretsSealed: [sealSecret(center.code)], updatedAt: now });
   }
   await store.meta.set(DEMO_ENDPOINTS_KEY, sim.origin);
   return centers.length;

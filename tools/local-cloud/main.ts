@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
-import { seal, SEALED_FIELDS } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
@@ -60,7 +60,7 @@ async function main() {
   );
   await seedDemoLinks(store, sim.origin);
   await seedDemoRoutes(store, sim.origin);
-  await seedDemoEndpoints(store, sim, seal(outside.keyring(), SEALED_FIELDS.endpointSecret, centerSecret));
+  await seedDemoEndpoints(store, sim, (code) => seal(outside.keyring(), sealedAs.endpointSecret(code), centerSecret));
 
   const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir, outside };
   const app = await createLocalCloud(options);

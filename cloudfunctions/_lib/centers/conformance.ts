@@ -19,7 +19,7 @@ import {
 import { idCheckChar } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
 import { addWorkingDays } from '../../../src/core/working-days';
-import { generateKeyringEnv, openBytes, parseKeyring, seal, sealBytes, SEALED_FIELDS, type Keyring } from '../crypto/personal-data';
+import { generateKeyringEnv, openBytes, parseKeyring, seal, sealBytes, sealedAs, type Keyring } from '../crypto/personal-data';
 import type { OutboundClient, PostOutcome } from '../delivery/http';
 import { deliveryBody } from '../delivery/messages';
 import { newSecret, newWebhookId, signHeaders } from '../delivery/signing';
@@ -176,7 +176,7 @@ class TestApplications {
     const sealedFiles = new Map<string, Buffer>();
     const attachments: StoredAttachment[] = files.map(({ kind, name, contentType, bytes }) => {
       const id = randomBytes(10).toString('hex');
-      sealedFiles.set(id, sealBytes(this.keyring, SEALED_FIELDS.attachment, bytes));
+      sealedFiles.set(id, sealBytes(this.keyring, sealedAs.attachment(CONFORMANCE_ID_PREFIX, id), bytes));
       return { id, kind, name, contentType, sha256: sha256(bytes), size: bytes.length, storageKey: `attachments/conformance/${id}` };
     });
     const form: StoredPurchaseWithdrawal = {
@@ -211,7 +211,7 @@ class TestApplications {
 
   /** A purchase withdrawal's attachments opened, as the relay opens them for its delivery. */
   openedFiles(test: TestApplication): Map<string, Buffer> {
-    return new Map([...test.sealedFiles].map(([id, sealed]) => [id, openBytes(this.keyring, SEALED_FIELDS.attachment, sealed)]));
+    return new Map([...test.sealedFiles].map(([id, sealed]) => [id, openBytes(this.keyring, sealedAs.attachment(CONFORMANCE_ID_PREFIX, id), sealed)]));
   }
 
   /** A transfer's contact letter number: the transfer-in center, today in China, and a sequence number not used in this run. */
@@ -240,10 +240,10 @@ class TestApplications {
       letterNumber,
       applicant: {
         docType: '01',
-        nameSealed: seal(this.keyring, SEALED_FIELDS.name, TEST_NAME),
-        docNumberSealed: seal(this.keyring, SEALED_FIELDS.docNumber, TEST_DOC_NUMBER),
+        nameSealed: seal(this.keyring, sealedAs.name(CONFORMANCE_ID_PREFIX), TEST_NAME),
+        docNumberSealed: seal(this.keyring, sealedAs.docNumber(CONFORMANCE_ID_PREFIX), TEST_DOC_NUMBER),
       },
-      payloadSealed: seal(this.keyring, SEALED_FIELDS.applicationPayload, JSON.stringify(form)),
+      payloadSealed: seal(this.keyring, sealedAs.payload(id), JSON.stringify(form)),
       acceptBy: addWorkingDays(shanghaiDate(this.at), TRANSFER_ACCEPT_WORKING_DAYS),
       payment: null,
       createdAt: this.at,

@@ -7,7 +7,10 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
  * Environment: PII_KEYS = "<id>:<base64 32 bytes>[,<id>:<key>...]" (the first is the one new data is
  * sealed with; keep old ones listed until every record is re-sealed), PII_LOOKUP_KEY = base64 32 bytes.
  */
-/** The context each kind of sealed value is bound to (AES-GCM additional data): a value cannot be opened as another kind. */
+/**
+ * The kinds of sealed value. Each value is bound (AES-GCM additional data) to its kind AND to the record it
+ * belongs to, so a value copied into another field or into another person's record does not open.
+ */
 export const SEALED_FIELDS = {
   name: 'identity.name',
   docNumber: 'identity.docNumber',
@@ -19,6 +22,52 @@ export const SEALED_FIELDS = {
   endpointSecret: 'endpoint.secret',
 } as const;
 
+export type SealedField = (typeof SEALED_FIELDS)[keyof typeof SEALED_FIELDS];
+
+/**
+ * What a sealed value belongs to: its field and its record (the owner's openid for identity fields, the
+ * application id for a payload, `<applicationId>/<fileId>` for a file, the center code for a secret).
+ */
+export interface Binding {
+  field: SealedField;
+  record: string;
+}
+
+/** The binding of each kind of value, so every call site names the record it seals for. */
+export const sealedAs = {
+  name: (openid: string): Binding => ({ field: SEALED_FIELDS.name, record: openid }),
+  docNumber: (openid: string): Binding => ({ field: SEALED_FIELDS.docNumber, record: openid }),
+  phone: (openid: string): Binding => ({ field: SEALED_FIELDS.phone, record: openid }),
+  payload: (applicationId: string): Binding => ({ field: SEALED_FIELDS.applicationPayload, record: applicationId }),
+  attachment: (applicationId: string, fileId: string): Binding => ({ field: SEALED_FIELDS.attachment, record: `${applicationId}/${fileId}` }),
+  endpointSecret: (centerCode: string): Binding => ({ field: SEALED_FIELDS.endpointSecret, record: centerCode }),
+};
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+function additionalData({ field, record }: Binding): Buffer {
+  if (!record) throw new Error(`加密数据 ${field} 缺少所属记录`);
+  return Buffer.from(`${field}\u0000${record}`, 'utf8');
+}
+
+function decipherOf(key: Buffer, binding: Binding, iv: Buffer, tag: Buffer) {
+  // Node accepts 4- to 16-byte tags and any IV length unless told: a cut tag would be far easier to forge
+  if (iv.length !== IV_BYTES) throw new Error('加密数据的 IV 长度不正确');
+  if (tag.length !== TAG_BYTES) throw new Error('加密数据的认证标签长度不正确');
+  const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  decipher.setAAD(additionalData(binding));
+  decipher.setAuthTag(tag);
+  return decipher;
+}
+
+function cipherOf(keyring: Keyring, binding: Binding) {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', keyring.keys.get(keyring.currentId)!, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(additionalData(binding));
+  return { iv, cipher };
+}
+
 export interface Keyring {
   currentId: string;
   keys: ReadonlyMap<string, Buffer>;
@@ -26,7 +75,7 @@ export interface Keyring {
 }
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
-const VERSION = 'v1';
+const VERSION = 'v2';
 
 function decodeKey(name: string, base64: string): Buffer {
   const key = Buffer.from(base64, 'base64');
@@ -54,54 +103,44 @@ export function generateKeyringEnv(id = 'k1'): { PII_KEYS: string; PII_LOOKUP_KE
   return { PII_KEYS: `${id}:${randomBytes(32).toString('base64')}`, PII_LOOKUP_KEY: randomBytes(32).toString('base64') };
 }
 
-/**
- * Seals `plaintext` for the field named by `context` (e.g. "identity.docNumber"): the context is
- * authenticated, so a value copied into another field does not open.
- */
-export function seal(keyring: Keyring, context: string, plaintext: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyring.keys.get(keyring.currentId)!, iv);
-  cipher.setAAD(Buffer.from(context));
+/** Seals `plaintext` for its field and record (see Binding). */
+export function seal(keyring: Keyring, binding: Binding, plaintext: string): string {
+  const { iv, cipher } = cipherOf(keyring, binding);
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return [VERSION, keyring.currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
 }
 
-export function open(keyring: Keyring, context: string, sealed: string): string {
+export function open(keyring: Keyring, binding: Binding, sealed: string): string {
   const [version, keyId, iv, tag, body] = sealed.split('.');
   if (version !== VERSION || !keyId || iv === undefined || tag === undefined || body === undefined) throw new Error('加密数据格式不正确');
   const key = keyring.keys.get(keyId);
   if (!key) throw new Error(`加密数据使用的密钥 ${keyId} 不在 PII_KEYS 中`);
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(context));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  const decipher = decipherOf(key, binding, Buffer.from(iv, 'base64url'), Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
 }
 
-const BYTES_MAGIC = Buffer.from('PDv1');
+const BYTES_MAGIC = Buffer.from('PDv2');
 
 /**
- * Seals a file's bytes: "PDv1", the key id's length and the key id, the 12-byte iv, the 16-byte tag, then the
+ * Seals a file's bytes: "PDv2", the key id's length and the key id, the 12-byte iv, the 16-byte tag, then the
  * ciphertext. Binary, so a 10 MB scan costs 10 MB at rest, not the 18 MB of a sealed string.
  */
-export function sealBytes(keyring: Keyring, context: string, plain: Buffer): Buffer {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyring.keys.get(keyring.currentId)!, iv);
-  cipher.setAAD(Buffer.from(context));
+export function sealBytes(keyring: Keyring, binding: Binding, plain: Buffer): Buffer {
+  const { iv, cipher } = cipherOf(keyring, binding);
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);
   const keyId = Buffer.from(keyring.currentId);
   return Buffer.concat([BYTES_MAGIC, Buffer.from([keyId.length]), keyId, iv, cipher.getAuthTag(), body]);
 }
 
-export function openBytes(keyring: Keyring, context: string, sealed: Buffer): Buffer {
+export function openBytes(keyring: Keyring, binding: Binding, sealed: Buffer): Buffer {
   if (sealed.length < 5 || !sealed.subarray(0, 4).equals(BYTES_MAGIC)) throw new Error('加密文件格式不正确');
   const idEnd = 5 + sealed[4];
   const keyId = sealed.subarray(5, idEnd).toString();
   const key = keyring.keys.get(keyId);
   if (!key) throw new Error(`加密文件使用的密钥 ${keyId} 不在 PII_KEYS 中`);
-  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(idEnd, idEnd + 12));
-  decipher.setAAD(Buffer.from(context));
-  decipher.setAuthTag(sealed.subarray(idEnd + 12, idEnd + 28));
-  return Buffer.concat([decipher.update(sealed.subarray(idEnd + 28)), decipher.final()]);
+  if (sealed.length < idEnd + IV_BYTES + TAG_BYTES) throw new Error('加密文件格式不正确');
+  const decipher = decipherOf(key, binding, sealed.subarray(idEnd, idEnd + IV_BYTES), sealed.subarray(idEnd + IV_BYTES, idEnd + IV_BYTES + TAG_BYTES));
+  return Buffer.concat([decipher.update(sealed.subarray(idEnd + IV_BYTES + TAG_BYTES)), decipher.final()]);
 }
 
 /** A stable, keyed hash for equality look-ups (same input, same keyring -> same hash). */

@@ -1,5 +1,5 @@
 import type { StoredPurchaseWithdrawal } from '../../../src/core/applications';
-import { open, SEALED_FIELDS, type Keyring } from '../crypto/personal-data';
+import { open, sealedAs, type Keyring } from '../crypto/personal-data';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord } from '../store/port';
 
 /**
@@ -28,7 +28,7 @@ export function deliveryBody(
     return JSON.stringify({ type: record.type, timestamp: at, data: { applicationId: app.id, applicationType: app.type, completedAt: at, documents: listed, ...paid } });
   }
   // application.submitted to the responsible center, application.copy to a center taking the request on its behalf
-  const form = JSON.parse(open(keyring, SEALED_FIELDS.applicationPayload, app.payloadSealed)) as Record<string, unknown>;
+  const form = JSON.parse(open(keyring, sealedAs.payload(app.id), app.payloadSealed)) as Record<string, unknown>;
   const role = app.centers.find((c) => c.code === record.centerCode)?.role;
   if (app.type === 'purchase-withdrawal') {
     const stored = form as unknown as StoredPurchaseWithdrawal;
@@ -49,9 +49,9 @@ export function deliveryBody(
       role,
       centers: app.centers,
       applicant: {
-        name: open(keyring, SEALED_FIELDS.name, app.applicant.nameSealed),
+        name: open(keyring, sealedAs.name(app.openid), app.applicant.nameSealed),
         docType: app.applicant.docType,
-        docNumber: open(keyring, SEALED_FIELDS.docNumber, app.applicant.docNumberSealed),
+        docNumber: open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed),
       },
       form,
       submittedAt: app.createdAt.toISOString(),

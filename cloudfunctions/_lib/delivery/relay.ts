@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { applyMove } from '../../../src/core/applications';
-import { open, SEALED_FIELDS } from '../crypto/personal-data';
+import { open, sealedAs } from '../crypto/personal-data';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationRecord, DeliveryAttempt, OutboxRecord, Settlement } from '../store/port';
 import { DELIVERY_TIMEOUT_MS } from './http';
@@ -128,7 +128,7 @@ async function loadTarget(ctx: RelayContext, centerCode: string): Promise<Target
   const endpoint = await ctx.store.endpoints.get(centerCode);
   if (!endpoint || endpoint.mode !== 'api' || !endpoint.url || endpoint.secretsSealed.length === 0) return undefined;
   const keyring = ctx.outside.keyring();
-  return { url: endpoint.url, secrets: endpoint.secretsSealed.map((s) => open(keyring, SEALED_FIELDS.endpointSecret, s)) };
+  return { url: endpoint.url, secrets: endpoint.secretsSealed.map((s) => open(keyring, sealedAs.endpointSecret(centerCode), s)) };
 }
 
 /** One attempt at one record, answered as the settlement it calls for. */

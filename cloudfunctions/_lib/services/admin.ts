@@ -1,5 +1,5 @@
 import { AppError } from '../../../src/core/errors';
-import { seal, SEALED_FIELDS } from '../crypto/personal-data';
+import { seal, sealedAs } from '../crypto/personal-data';
 import { requireSupervisor, type Caller } from '../runtime/define';
 import type { DeadLetterView, SatisfactionView, SERVICE_REQUEST_ITEMS } from '../../../src/core/applications';
 import { CHANGE_STATUS_LABELS, INVITE_VALID_DAYS, type ChangeView, type UnhealthyView } from '../../../src/core/center-portal';
@@ -40,7 +40,7 @@ export async function setEndpoint(ctx: Ctx, caller: Caller, centerCode: string, 
   await knownCenter(ctx, centerCode);
   const address = await checkedAddress(ctx, url, '接口地址', 'review');
   if (secret !== undefined) {
-    await ctx.store.endpoints.put({ centerCode, mode: 'api', url: address, secretsSealed: [seal(ctx.outside.keyring(), SEALED_FIELDS.endpointSecret, secret)], updatedAt: ctx.now });
+    await ctx.store.endpoints.put({ centerCode, mode: 'api', url: address, secretsSealed: [seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret)], updatedAt: ctx.now });
   } else if (await lacksSecret(ctx, centerCode)) {
     throw new AppError('SECRET_NOT_SET', `${SECRET_MISSING}，或在此提供签名密钥`, { secret: '中心尚无签名密钥，请提供' });
   } else {

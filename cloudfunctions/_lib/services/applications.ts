@@ -37,7 +37,7 @@ import { AppError } from '../../../src/core/errors';
 import { maskAccount, maskBankAccount, maskDocNumber, maskName, maskPhone } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
 import { addWorkingDays } from '../../../src/core/working-days';
-import { open, seal, SEALED_FIELDS } from '../crypto/personal-data';
+import { open, seal, sealedAs } from '../crypto/personal-data';
 import { newWebhookId } from '../delivery/signing';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationEventRecord, ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType, RatingRecord, Transition } from '../store/port';
@@ -207,7 +207,7 @@ async function planOf(ctx: Ctx, openid: string, applicantName: () => string, sub
 export async function submitApplication(ctx: Ctx, openid: string, submission: Submission): Promise<{ id: string }> {
   const identity = await requireVerifiedIdentity(ctx, openid);
   const keyring = ctx.outside.keyring();
-  const plan = await planOf(ctx, openid, () => open(keyring, SEALED_FIELDS.name, identity.nameSealed), submission);
+  const plan = await planOf(ctx, openid, () => open(keyring, sealedAs.name(openid), identity.nameSealed), submission);
   if (plan.attachments.length > 0) {
     // a repeat of a stored submission: its uploads were taken in already, so answer before reading them
     const same = (await ctx.store.applications.listByApplicant(openid)).find((a) => a.requestId === submission.requestId);
@@ -233,7 +233,7 @@ export async function submitApplication(ctx: Ctx, openid: string, submission: Su
   };
   // the attachments are checked and kept first; if the application is then not stored, they go again
   const kept = plan.attachments.length > 0 ? await keepAttachments(ctx, app.id, plan.attachments) : [];
-  app.payloadSealed = seal(keyring, SEALED_FIELDS.applicationPayload, JSON.stringify(kept.length > 0 ? { ...plan.payload, attachments: kept } : plan.payload));
+  app.payloadSealed = seal(keyring, sealedAs.payload(app.id), JSON.stringify(kept.length > 0 ? { ...plan.payload, attachments: kept } : plan.payload));
   const event = (e: Pick<ApplicationEventRecord, 'actor' | 'actorId' | 'from' | 'to' | 'message'>): ApplicationEventRecord => ({
     applicationId: app.id,
     at: ctx.now,
@@ -317,7 +317,7 @@ export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string,
   const show = (value: string, mask: (v: string) => string) => (masked ? mask(value) : value);
   // the bank account in full only to the center that pays into it
   const showBank = (value: string, mask: (v: string) => string) => (viewer === 'deposit' ? value : mask(value));
-  const sealed = open(ctx.outside.keyring(), SEALED_FIELDS.applicationPayload, app.payloadSealed);
+  const sealed = open(ctx.outside.keyring(), sealedAs.payload(app.id), app.payloadSealed);
   if (app.type === 'purchase-withdrawal') {
     const p = JSON.parse(sealed) as StoredPurchaseWithdrawal;
     return [
@@ -394,8 +394,8 @@ export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise
     letterNumber: app.letterNumber,
     centers: app.centers.map((c) => ({ code: c.code, role: c.role, name: centers.get(c.code)?.name ?? c.code, phone: centers.get(c.code)?.phone ?? '12329' })),
     summary: [
-      { label: '申请人', value: maskName(open(keyring, SEALED_FIELDS.name, app.applicant.nameSealed)) },
-      { label: '证件号码', value: maskDocNumber(open(keyring, SEALED_FIELDS.docNumber, app.applicant.docNumberSealed)) },
+      { label: '申请人', value: maskName(open(keyring, sealedAs.name(app.openid), app.applicant.nameSealed)) },
+      { label: '证件号码', value: maskDocNumber(open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed)) },
       ...formLines(ctx, app, centers, 'applicant'),
     ],
     events: timelineOf(app.type, events),

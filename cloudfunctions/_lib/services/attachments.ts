@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AttachmentRef, StoredAttachment, StoredPurchaseWithdrawal } from '../../../src/core/applications';
 import { sniffAttachment } from '../../../src/core/center-api';
 import { AppError } from '../../../src/core/errors';
-import { open, openBytes, sealBytes, SEALED_FIELDS } from '../crypto/personal-data';
+import { open, openBytes, sealBytes, sealedAs } from '../crypto/personal-data';
 import type { ApplicationRecord } from '../store/port';
 import type { Ctx } from './applications';
 
@@ -39,7 +39,7 @@ export async function keepAttachments(ctx: Ctx, applicationId: string, refs: rea
   const kept: StoredAttachment[] = [];
   for (const { ref, bytes, contentType } of read) {
     const id = randomBytes(10).toString('hex');
-    const storageKey = await ctx.outside.files().put(`attachments/${applicationId}/${id}`, sealBytes(keyring, SEALED_FIELDS.attachment, bytes), 'application/octet-stream');
+    const storageKey = await ctx.outside.files().put(`attachments/${applicationId}/${id}`, sealBytes(keyring, sealedAs.attachment(applicationId, id), bytes), 'application/octet-stream');
     kept.push({ id, kind: ref.kind, name: ref.name, contentType, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, storageKey });
   }
   return kept;
@@ -61,17 +61,17 @@ type Opener = Pick<Ctx, 'outside'>;
 
 /** The purchase withdrawal as stored (attachments with their storage keys). */
 export function openPurchase(ctx: Opener, app: ApplicationRecord): StoredPurchaseWithdrawal {
-  return JSON.parse(open(ctx.outside.keyring(), SEALED_FIELDS.applicationPayload, app.payloadSealed)) as StoredPurchaseWithdrawal;
+  return JSON.parse(open(ctx.outside.keyring(), sealedAs.payload(app.id), app.payloadSealed)) as StoredPurchaseWithdrawal;
 }
 
 /** One attachment's bytes, opened. */
-export async function attachmentBytes(ctx: Opener, attachment: StoredAttachment): Promise<Buffer> {
-  return openBytes(ctx.outside.keyring(), SEALED_FIELDS.attachment, await ctx.outside.files().get(attachment.storageKey));
+export async function attachmentBytes(ctx: Opener, applicationId: string, attachment: StoredAttachment): Promise<Buffer> {
+  return openBytes(ctx.outside.keyring(), sealedAs.attachment(applicationId, attachment.id), await ctx.outside.files().get(attachment.storageKey));
 }
 
 /** Every attachment of a purchase withdrawal, opened, by id: what the deliveries to its two centers carry. */
 export async function attachmentsOf(ctx: Opener, app: ApplicationRecord): Promise<Map<string, Buffer>> {
   const opened = new Map<string, Buffer>();
-  for (const attachment of openPurchase(ctx, app).attachments) opened.set(attachment.id, await attachmentBytes(ctx, attachment));
+  for (const attachment of openPurchase(ctx, app).attachments) opened.set(attachment.id, await attachmentBytes(ctx, app.id, attachment));
   return opened;
 }

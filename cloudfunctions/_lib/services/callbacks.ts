@@ -3,7 +3,7 @@ import { centerMove, isCertificateType, STATUS_LABELS, TRANSFER_CODES, type Appl
 import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, isPdf, type CenterCallback } from '../../../src/core/center-api';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import { parseInput } from '../../../src/core/validation';
-import { open, SEALED_FIELDS } from '../crypto/personal-data';
+import { open, sealedAs } from '../crypto/personal-data';
 import { CONFORMANCE_ID_PREFIX, readCallback } from '../centers/conformance-callbacks';
 import { verifySigned } from '../delivery/signing';
 import type { DocumentRecord } from '../store/port';
@@ -75,7 +75,7 @@ export async function receiveCenterCallback(ctx: Ctx, centerCode: string, rawBod
   const endpoint = /^\d{6}$/.test(centerCode) ? await ctx.store.endpoints.get(centerCode) : undefined;
   if (!endpoint || endpoint.secretsSealed.length === 0) return answer(404, fail('CENTER_NOT_FOUND', '没有登记这个中心的接口'));
   const keyring = ctx.outside.keyring();
-  const secrets = endpoint.secretsSealed.map((s) => open(keyring, SEALED_FIELDS.endpointSecret, s));
+  const secrets = endpoint.secretsSealed.map((s) => open(keyring, sealedAs.endpointSecret(centerCode), s));
   const verified = verifySigned(secrets, rawBody, headers);
   if (!verified.ok) return answer(401, fail('BAD_SIGNATURE', verified.reason));
 

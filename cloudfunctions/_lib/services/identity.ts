@@ -4,7 +4,7 @@ import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
 import { maskDocNumber, maskName, maskPhone, type DocType, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
-import { lookupHash, open, SEALED_FIELDS, seal } from '../crypto/personal-data';
+import { lookupHash, open, seal, SEALED_FIELDS, sealedAs } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type FunctionContext } from '../runtime/define';
 import type { CounterRequest, IdentityRecord } from '../store/port';
 import { certHash, isVerified, WechatApiError, type CertInfo } from '../wechat';
@@ -57,8 +57,8 @@ export async function startFaceVerification(ctx: Ctx, openid: string, form: Real
     openid,
     certHash: certHash(cert),
     docType: form.docType,
-    nameSealed: seal(keyring, FIELD.name, form.name),
-    docNumberSealed: seal(keyring, FIELD.docNumber, form.docNumber),
+    nameSealed: seal(keyring, sealedAs.name(openid), form.name),
+    docNumberSealed: seal(keyring, sealedAs.docNumber(openid), form.docNumber),
     docLookup,
     createdAt: ctx.now,
     status: 'pending',
@@ -72,10 +72,10 @@ function viewOf(ctx: Ctx, record: IdentityRecord | undefined): IdentityView {
   return {
     status: record.expiresAt > ctx.now ? 'verified' : 'expired',
     method: record.method,
-    nameMasked: maskName(open(keyring, FIELD.name, record.nameSealed)),
+    nameMasked: maskName(open(keyring, sealedAs.name(record.openid), record.nameSealed)),
     docType: record.docType,
-    docNumberMasked: maskDocNumber(open(keyring, FIELD.docNumber, record.docNumberSealed)),
-    ...(record.phoneSealed ? { phoneMasked: maskPhone(open(keyring, FIELD.phone, record.phoneSealed)) } : {}),
+    docNumberMasked: maskDocNumber(open(keyring, sealedAs.docNumber(record.openid), record.docNumberSealed)),
+    ...(record.phoneSealed ? { phoneMasked: maskPhone(open(keyring, sealedAs.phone(record.openid), record.phoneSealed)) } : {}),
     expiresAt: record.expiresAt.toISOString(),
   };
 }
@@ -147,8 +147,8 @@ export async function requestCounterVerification(ctx: Ctx, openid: string, form:
     code,
     openid,
     docType: form.docType,
-    nameSealed: seal(keyring, FIELD.name, form.name),
-    docNumberSealed: seal(keyring, FIELD.docNumber, form.docNumber),
+    nameSealed: seal(keyring, sealedAs.name(openid), form.name),
+    docNumberSealed: seal(keyring, sealedAs.docNumber(openid), form.docNumber),
     docLookup: docLookupOf(ctx, form.docType, form.docNumber),
     createdAt: ctx.now,
     expiresAt,
@@ -179,9 +179,9 @@ export async function viewCounterRequest(ctx: Ctx, staff: Caller, code: string) 
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'identity.counter-viewed', subject: `openid:${request.openid}`, detail: centerCode });
   return {
     code: request.code,
-    name: open(keyring, FIELD.name, request.nameSealed),
+    name: open(keyring, sealedAs.name(request.openid), request.nameSealed),
     docType: request.docType,
-    docNumber: open(keyring, FIELD.docNumber, request.docNumberSealed),
+    docNumber: open(keyring, sealedAs.docNumber(request.openid), request.docNumberSealed),
     createdAt: request.createdAt.toISOString(),
   };
 }
@@ -233,6 +233,6 @@ export async function bindPhone(ctx: Ctx, openid: string, code: string): Promise
     if (error instanceof WechatApiError) throw new AppError('WECHAT_UNAVAILABLE', '获取手机号失败，请重试');
     throw error;
   }
-  await ctx.store.identities.setPhone(openid, seal(ctx.outside.keyring(), FIELD.phone, phone));
+  await ctx.store.identities.setPhone(openid, seal(ctx.outside.keyring(), sealedAs.phone(openid), phone));
   return identityStatus(ctx, openid);
 }

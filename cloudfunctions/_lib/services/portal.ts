@@ -24,7 +24,7 @@ import { addWorkingDays } from '../../../src/core/working-days';
 import { runConformance, type ConformanceReport } from '../centers/conformance';
 import { nextHealth, probeLinks, UNHEALTHY_AFTER_FAILURES, type ProbeTarget } from '../centers/probe';
 import { urlRefusal } from '../centers/url-rules';
-import { open, seal, SEALED_FIELDS } from '../crypto/personal-data';
+import { open, seal, sealedAs } from '../crypto/personal-data';
 import { newSecret } from '../delivery/signing';
 import { requireStaffCenter, type Caller } from '../runtime/define';
 import type { ChannelHealth, HealthChannel, LinkChange } from '../store/port';
@@ -213,7 +213,7 @@ export async function proposeEndpoint(ctx: Ctx, caller: Caller, endpoint: Endpoi
 /** A new signing secret put first for the center (the one before it stays valid), logged; the secret in clear, to be shown once. */
 async function issueSecret(ctx: Ctx, caller: Caller, centerCode: string): Promise<{ secret: string; valid: number }> {
   const secret = newSecret();
-  const valid = await ctx.store.endpoints.rotateSecret(centerCode, seal(ctx.outside.keyring(), SEALED_FIELDS.endpointSecret, secret), ctx.now);
+  const valid = await ctx.store.endpoints.rotateSecret(centerCode, seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret), ctx.now);
   await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'secret.rotate', subject: centerSubject(centerCode), detail: `有效密钥 ${valid} 个` });
   return { secret, valid };
 }
@@ -313,7 +313,7 @@ export async function runCenterConformance(ctx: Ctx, caller: Caller): Promise<Co
   await ctx.store.conformanceRuns.start(run);
   await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'conformance.run', subject: centerSubject(centerCode), detail: `${run.id} ${url}` });
   const report = await runConformance(
-    { centerCode, url, secret: open(ctx.outside.keyring(), SEALED_FIELDS.endpointSecret, current) },
+    { centerCode, url, secret: open(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), current) },
     {
       outbound: ctx.outside.outbound(),
       inbox: { callbackBase: ctx.outside.callbackBase(), received: (applicationId) => ctx.store.conformanceCallbacks.listFor(centerCode, applicationId) },

@@ -14,7 +14,7 @@ import {
 import { AppError } from '../../../src/core/errors';
 import type { Payment } from '../../../src/core/money';
 import { maskName } from '../../../src/core/identity';
-import { open, SEALED_FIELDS } from '../crypto/personal-data';
+import { open, sealedAs } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller } from '../runtime/define';
 import { DOCUMENT_MAX_BYTES, isPdf } from '../../../src/core/center-api';
 import type { ApplicationRecord, DocumentRecord } from '../store/port';
@@ -47,7 +47,7 @@ export async function workbenchList(ctx: Ctx, staff: Caller): Promise<WorkbenchE
   return entries.map((entry, i) => ({
     ...entry,
     role: roleOf(apps[i], centerCode),
-    applicantMasked: maskName(open(keyring, SEALED_FIELDS.name, apps[i].applicant.nameSealed)),
+    applicantMasked: maskName(open(keyring, sealedAs.name(apps[i].openid), apps[i].applicant.nameSealed)),
     acceptBy: apps[i].acceptBy,
   }));
 }
@@ -70,9 +70,9 @@ async function workbenchView(ctx: Ctx, staff: Caller, app: ApplicationRecord, ce
     ...view,
     role,
     applicant: {
-      name: open(keyring, SEALED_FIELDS.name, app.applicant.nameSealed),
+      name: open(keyring, sealedAs.name(app.openid), app.applicant.nameSealed),
       docType: app.applicant.docType,
-      docNumber: open(keyring, SEALED_FIELDS.docNumber, app.applicant.docNumberSealed),
+      docNumber: open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed),
     },
     form: formLines(ctx, app, centers, role),
     nextCodes: responsible && app.type === 'transfer' ? nextCodes(app) : [],
@@ -101,7 +101,7 @@ export async function workbenchAttachment(ctx: Ctx, staff: Caller, id: string, a
   const attachment = attachmentsFor(ctx, app, centerCode).find((a) => a.id === attachmentId);
   if (!attachment) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份附件');
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.attachment-opened', subject: `application:${app.id}`, detail: `${centerCode}:${attachment.id}` });
-  const bytes = await attachmentBytes(ctx, attachment);
+  const bytes = await attachmentBytes(ctx, app.id, attachment);
   return { name: attachment.name, contentType: attachment.contentType, sha256: attachment.sha256, contentBase64: bytes.toString('base64') };
 }
 
