@@ -41,7 +41,7 @@ export async function startCallbackInbox(options: InboxOptions): Promise<InboxSe
 
   app.post<{ Params: { centerCode: string }; Body: string | undefined }>('/callbacks/:centerCode', { bodyLimit: CALLBACK_BODY_LIMIT }, async (request, reply) => {
     if (request.params.centerCode !== options.centerCode) return reply.code(404).send(fail('CENTER_NOT_FOUND', `本次联调测试只接收中心 ${options.centerCode} 的回调`));
-    const { applicationId, callback } = readCallback(options.secret, request.body ?? '', request.headers, new Date());
+    const { applicationId, callback } = await readCallback(options.secret, request.body ?? '', request.headers, new Date());
     if (applicationId) byApplication.set(applicationId, [...(byApplication.get(applicationId) ?? []), callback]);
     if (!callback.signatureValid) return reply.code(401).send(fail('BAD_SIGNATURE', callback.problems[0]));
     if (callback.problems.length > 0) return reply.code(400).send(fail('VALIDATION_FAILED', callback.problems.join('；')));

@@ -14,8 +14,10 @@ import {
   setItemRoute,
   setManual,
 } from '../_lib/services/admin';
+import { grantRole, listRoles, revokeRole } from '../_lib/services/roles';
+import { grantOf } from '../../src/core/roles';
 
-/** Supervisors' actions on centers. */
+/** Supervisors' actions on centers, and on people's roles. */
 export const handler = defineFunction('admin', AdminEventSchema, async (event, ctx) => {
   const caller = requireCaller(ctx);
   const service = { ...ctx, now: ctx.now() };
@@ -42,6 +44,12 @@ export const handler = defineFunction('admin', AdminEventSchema, async (event, c
       return centerHistory(service, caller, event.centerCode);
     case 'linkHealth':
       return linkHealth(service, caller);
+    case 'roles':
+      return listRoles(service, caller);
+    case 'revokeRole':
+      return revokeRole(service, caller, event.openid, grantOf(event));
+    case 'grantRole':
+      return grantRole(service, caller, event.openid, grantOf(event), event.displayName);
   }
 });
 

@@ -42,5 +42,5 @@ export async function handleCallbackHttp(event: unknown, ctx: FunctionContext): 
   }
 }
 
-const context = deployedContext();
-export const main = async (event: unknown) => handleCallbackHttp(event, await context());
+/** The CloudBase entry point; the context is built per invocation (nothing at import). */
+export const main = async (event: unknown, context?: unknown) => handleCallbackHttp(event, await deployedContext(event, context));

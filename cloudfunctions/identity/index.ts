@@ -31,13 +31,13 @@ export const handler = defineFunction('identity', IdentityEventSchema, async (ev
   const service = { ...ctx, now: ctx.now() };
   switch (event.action) {
     case 'start':
-      return startFaceVerification(service, openid, realName(event, service.now));
+      return startFaceVerification(service, openid, realName(event, service.now), event.consentVersion);
     case 'requestCounter':
-      return requestCounterVerification(service, openid, realName(event, service.now));
+      return requestCounterVerification(service, caller, realName(event, service.now), event.consentVersion);
     case 'viewCounter':
       return viewCounterRequest(service, caller, event.code);
     case 'confirmCounter':
-      return confirmCounterRequest(service, caller, event.code);
+      return confirmCounterRequest(service, caller, event.code, event.docNumber);
     case 'confirm':
       return confirmFaceVerification(service, openid, event.verifyId);
     case 'status':

@@ -3,6 +3,8 @@ import { DOCUMENT_MAX_BYTES } from './center-api';
 import { ChangeIdSchema } from './center-portal';
 import { CenterCodeSchema, CenterCounterSchema, ITEM_ROUTES } from './centers';
 import { AMOUNT_MAX, decimal2, pastDate, PaymentSchema, type Payment } from './money';
+import { DisplayNameSchema, roleTargetIssue, roleTargetShape } from './roles';
+import { textField } from './validation';
 
 
 /**
@@ -73,9 +75,7 @@ export const APPLICATION_ID_PATTERN = /^[a-z0-9]{8,40}$/;
 const centerCode = (label: string) =>
   z.string({ error: `请选择${label}` }).regex(/^\d{6}$/, `${label}代码应为 6 位数字`);
 const employer = (label: string) =>
-  z
-    .string({ error: `请填写${label}` })
-    .trim()
+  textField(label)
     .min(2, `请填写${label}全称`)
     .max(EMPLOYER_MAX, `${label}不超过 ${EMPLOYER_MAX} 个字`);
 const account = (label: string) => z.string({ error: `请填写${label}` }).trim().regex(ACCOUNT_PATTERN, `${label}应为 4 至 32 位数字或字母`);
@@ -112,9 +112,7 @@ export const CertificatePayloadSchema = z
 export type CertificatePayload = z.infer<typeof CertificatePayloadSchema>;
 
 const text = (label: string, min: number, max: number) =>
-  z
-    .string({ error: `请填写${label}` })
-    .trim()
+  textField(label)
     .min(min, `请填写${label}`)
     .max(max, `${label}不超过 ${max} 个字`);
 /** What the employee attaches to a purchase withdrawal, and how many of them. */
@@ -194,7 +192,7 @@ export const ServiceRequestPayloadSchema = z.object({
   center: centerCode('办理中心'),
   item: z.union([z.literal(4), z.literal(5), z.literal(6)], { error: '这项业务不能在线申请' }),
   phone,
-  description: text('办理事项说明', 2, DESCRIPTION_MAX),
+  description: textField('办理事项说明', { multiline: true }).min(2, '请填写办理事项说明').max(DESCRIPTION_MAX, `办理事项说明不超过 ${DESCRIPTION_MAX} 个字`),
 });
 export type ServiceRequestPayload = z.infer<typeof ServiceRequestPayloadSchema>;
 
@@ -215,7 +213,7 @@ const RateEventSchema = z
     action: z.literal('rate'),
     id: applicationId,
     score: z.number({ error: '请选择评价等级' }).int('评价等级应为 1 至 5').min(1, '评价等级应为 1 至 5').max(5, '评价等级应为 1 至 5'),
-    comment: z.string().trim().max(COMMENT_MAX, `评价内容不超过 ${COMMENT_MAX} 个字`).optional(),
+    comment: textField('评价内容', { missing: '评价内容应为文字', multiline: true }).max(COMMENT_MAX, `评价内容不超过 ${COMMENT_MAX} 个字`).optional(),
   })
   .refine((e) => e.score > FOLLOW_UP_AT_OR_BELOW || (e.comment ?? '').length >= 2, {
     path: ['comment'],
@@ -501,7 +499,7 @@ export interface ApplicationListEntry {
 }
 
 export const REASON_MAX = 200;
-const reason = (label: string) => z.string({ error: `请填写${label}` }).trim().min(2, `请填写${label}`).max(REASON_MAX, `${label}不超过 ${REASON_MAX} 个字`);
+const reason = (label: string) => textField(label, { multiline: true }).min(2, `请填写${label}`).max(REASON_MAX, `${label}不超过 ${REASON_MAX} 个字`);
 
 /** What center staff do in the workbench; the same state machine as the center API. */
 export const WorkbenchEventSchema = z.discriminatedUnion(
@@ -525,8 +523,8 @@ export const WorkbenchEventSchema = z.discriminatedUnion(
       /** The certificate, required to complete a certificate application: a PDF as base64. */
       document: z
         .object({
-          name: z.string({ error: '缺少文件名' }).trim().min(1, '缺少文件名').max(100, '文件名不超过 100 个字符'),
-          contentBase64: z.string({ error: '缺少文件内容' }).min(1, '缺少文件内容').max(Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4, '文件不超过 10 MB'),
+          name: textField('文件名', { missing: '缺少文件名' }).min(1, '缺少文件名').max(100, '文件名不超过 100 个字符'),
+          contentBase64: textField('文件内容', { missing: '缺少文件内容', trim: false }).min(1, '缺少文件内容').max(Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4, '文件不超过 10 MB'),
         })
         .optional(),
       /** What the deposit-locale center paid, required to complete a purchase withdrawal. */
@@ -600,7 +598,7 @@ export const AdminEventSchema = z.discriminatedUnion(
     z.object({
       action: z.literal('setEndpoint'),
       centerCode: z.string({ error: '请提供中心代码' }).regex(/^\d{6}$/, '中心代码应为 6 位数字'),
-      url: z.string({ error: '请填写接口地址' }).url('接口地址不是有效的网址'),
+      url: textField('接口地址').url('接口地址不是有效的网址'),
       // left out: the center's secrets stay; given: it replaces them
       secret: z.string({ error: '签名密钥应为文字' }).regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, '签名密钥应为 whsec_ 开头的 base64 串').optional(),
     }),
@@ -630,6 +628,16 @@ export const AdminEventSchema = z.discriminatedUnion(
       .refine((e) => e.approve || e.reason !== undefined, { path: ['reason'], message: '不通过时请写明理由' }),
     z.object({ action: z.literal('centerHistory'), centerCode: CenterCodeSchema }),
     z.object({ action: z.literal('linkHealth') }),
+    // roles (issue 11): supervisors list, revoke and grant again staff, testers and supervisors, each audited
+    z.object({ action: z.literal('roles') }),
+    z.object({ action: z.literal('revokeRole'), ...roleTargetShape }).superRefine((e, ctx) => {
+      const issue = roleTargetIssue(e);
+      if (issue) ctx.addIssue({ code: 'custom', ...issue });
+    }),
+    z.object({ action: z.literal('grantRole'), ...roleTargetShape, displayName: DisplayNameSchema.optional() }).superRefine((e, ctx) => {
+      const issue = roleTargetIssue(e);
+      if (issue) ctx.addIssue({ code: 'custom', ...issue });
+    }),
   ],
   { error: '不支持的操作' },
 );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PaymentSchema } from './money';
+import { textField } from './validation';
 
 /**
  * What centers send the platform (docs/center-api.md, docs/openapi.yaml). Checked at the callback
@@ -21,7 +22,7 @@ export const CenterCallbackSchema = z.object({
   data: z.object({
     applicationId: z.string({ error: '缺少 applicationId' }).regex(/^[a-z0-9]{8,40}$/, 'applicationId 格式不正确'),
     status: z.string({ error: '缺少 status' }).min(1, '缺少 status'),
-    message: z.string().max(200, 'message 不超过 200 个字').optional(),
+    message: textField('message', { missing: 'message 应为文字', multiline: true }).max(200, 'message 不超过 200 个字').optional(),
     documents: z.array(CallbackDocumentSchema).max(DOCUMENTS_MAX, `一次最多 ${DOCUMENTS_MAX} 个文件`).optional(),
     /** Purchase withdrawals only, with status `completed`, from the deposit-locale center: what it paid. */
     payment: PaymentSchema.optional(),
@@ -77,7 +78,8 @@ export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
  * What a file is by its content, never its name: a PDF, a JPEG or a PNG whose end marker is there too
  * (%%EOF, FFD9, IEND), so a file cut short is refused as damaged. Answers why not, in words for the person.
  * Written here rather than taken from `file-type` (ESM only, and it reads only the header, so it cannot tell a
- * truncated file) in a dozen lines.
+ * truncated file) in a dozen lines. Only a first look, cheap enough for the pages: a header and an end marker are
+ * easy to forge (`%PDF-`, HTML, `%%EOF`), so the functions then parse every file (cloudfunctions/_lib/files/inspect.ts).
  */
 export function sniffAttachment(bytes: Uint8Array): { ok: true; contentType: AttachmentType } | { ok: false; problem: string } {
   if (bytes.length === 0) return { ok: false, problem: '文件是空的' };

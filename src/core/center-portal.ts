@@ -3,6 +3,7 @@ import { HAND_CODE_LENGTH, HAND_CODE_PATTERN } from './codes';
 import { CenterLinkSchema, ItemIdSchema, type CenterLink } from './centers';
 import { ONLINE_ITEM_IDS, type ItemId } from './items';
 import { isCalendarDate } from './time';
+import { textField } from './validation';
 
 /**
  * The center portal (issue 6): centers' staff register the links the directory jumps to and the endpoint
@@ -16,8 +17,16 @@ export const CHANGE_NOTICE_WORKING_DAYS = 10;
 
 /** Invite codes are hand codes (codes.ts), valid this long. */
 export const INVITE_VALID_DAYS = 7;
-/** Wrong invite codes (unknown, used or expired) a person may enter per China day before joining is refused until the next. */
+/** Invite codes a person may try per China day (a wrong one, unknown, used or expired, counts) before joining is refused until the next. */
 export const INVITE_FAILURES_PER_DAY = 5;
+
+/** Interface-testing runs a center may start per China day. */
+export const CONFORMANCE_RUNS_PER_DAY = 10;
+/**
+ * The longest a run can take: the portal function's timeout (cloudbaserc.json, 120 s). A run started longer ago
+ * and never finished died with its function, and no longer holds the center's one run at a time.
+ */
+export const CONFORMANCE_RUN_MAX_MS = 120_000;
 
 /** Work-order ids: `chg` and 20 characters of [a-z0-9], made by the server. */
 export const CHANGE_ID_PATTERN = /^chg[a-z0-9]{20}$/;
@@ -67,9 +76,7 @@ export function targetKey(target: ChangeTarget): string {
 const { appId: AppIdSchema, path: PagePathSchema } = CenterLinkSchema.options[1].shape;
 /** An address as typed: the URL rules (https, port 443, a public name) are checked by the server, which resolves it. */
 const address = (label: string) =>
-  z
-    .string({ error: `${label}应为文字` })
-    .trim()
+  textField(label, { missing: `${label}应为文字` })
     .min(1, `请填写${label}`)
     .pipe(CenterLinkSchema.options[0].shape.url);
 
@@ -152,6 +159,10 @@ export interface ChangeView {
   effectiveDate: string;
   status: ChangeStatus;
   statusLabel: string;
+  /**
+   * Who proposed and who reviewed: openids for supervisors; for center staff never another person's openid,
+   * but 本人, the person's display name, or their role (监管人员).
+   */
   proposedBy: string;
   proposedAt: string;
   reviewedBy: string | null;

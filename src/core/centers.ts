@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ITEM_IDS, type ItemId } from './items';
+import { isPlainText, textField, unsafeTextMessage } from './validation';
 
 export const CENTER_CODE_MESSAGE = '中心代码应为 6 位数字';
 export const CenterCodeSchema = z
@@ -42,14 +43,14 @@ export const CenterLinkSchema = z.discriminatedUnion('kind', [
   z.object({
     item: ItemIdSchema,
     kind: z.literal('web'),
-    url: z.string().max(HTTPS_URL_MAX, '链接过长').url('链接格式不正确'),
+    url: z.string().refine((s) => isPlainText(s), unsafeTextMessage('链接')).max(HTTPS_URL_MAX, '链接过长').url('链接格式不正确'),
     healthy: z.boolean(),
   }),
   z.object({
     item: ItemIdSchema,
     kind: z.literal('miniprogram'),
     appId: z.string().regex(/^wx[0-9a-f]{16}$/, '小程序 AppID 格式不正确'),
-    path: z.string().max(512, '页面路径过长'),
+    path: z.string().refine((s) => isPlainText(s), unsafeTextMessage('页面路径')).max(512, '页面路径过长'),
     healthy: z.boolean(),
   }),
   z.object({ item: ItemIdSchema, kind: z.literal('in-app') }),
@@ -66,14 +67,10 @@ export const COUNTER_HOURS_MAX = 60;
 
 /** A center's service hall (服务大厅): where its counter is and when it is open, as the center states them. */
 export const CenterCounterSchema = z.object({
-  address: z
-    .string({ error: '请填写服务大厅地址' })
-    .trim()
+  address: textField('服务大厅地址')
     .min(5, '请填写服务大厅的详细地址')
     .max(COUNTER_ADDRESS_MAX, `服务大厅地址不超过 ${COUNTER_ADDRESS_MAX} 个字`),
-  hours: z
-    .string({ error: '请填写服务大厅办公时间' })
-    .trim()
+  hours: textField('服务大厅办公时间')
     .min(4, '请填写服务大厅办公时间，如“工作日 9:00-17:00”')
     .max(COUNTER_HOURS_MAX, `服务大厅办公时间不超过 ${COUNTER_HOURS_MAX} 个字`),
 });
@@ -109,9 +106,7 @@ export const CentersEventSchema = z.discriminatedUnion(
   [
     z.object({
       action: z.literal('search'),
-      query: z
-        .string({ error: '请输入中心名称、拼音或首字母' })
-        .trim()
+      query: textField('搜索内容', { missing: '请输入中心名称、拼音或首字母' })
         .min(1, '请输入中心名称、拼音或首字母')
         .max(SEARCH_QUERY_MAX, `搜索内容不超过 ${SEARCH_QUERY_MAX} 个字`),
     }),

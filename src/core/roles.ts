@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import { CenterCodeSchema } from './centers';
+import { textField } from './validation';
+
 /** What a signed-in WeChat user may do besides acting as an employee. */
 export const ROLES = ['supervisor', 'tester', 'center-staff'] as const;
 export type Role = (typeof ROLES)[number];
@@ -12,3 +16,55 @@ export const ROLE_LABELS: Record<Role | 'employee', string> = {
   tester: '内部测试人员',
   'center-staff': '中心工作人员',
 };
+
+/** How a person is named to others who may not see their openid: a display name given with a role, at most this long. */
+export const DISPLAY_NAME_MAX = 20;
+
+/** An openid as the platform gives it (WeChat openids are 28 characters of [A-Za-z0-9_-]). */
+export const OpenidSchema = textField('openid', { missing: '请填写 openid' }).regex(/^[\w-]{1,64}$/, 'openid 应为 1 到 64 位字母、数字、下划线或连字符');
+
+const RoleSchema = z.enum(ROLES, { error: '角色应为 supervisor（监管人员）、tester（内部测试人员）或 center-staff（中心工作人员）' });
+
+/** Who and which role an admin grant or revocation is about; a center for staff, none for the others. */
+export const roleTargetShape = {
+  openid: OpenidSchema,
+  role: RoleSchema,
+  centerCode: CenterCodeSchema.optional(),
+};
+
+/** A role of staff names their center; the others name none. */
+export function roleTargetIssue(e: { role: Role; centerCode?: string }): { path: ['centerCode']; message: string } | undefined {
+  if (e.role === 'center-staff' && e.centerCode === undefined) return { path: ['centerCode'], message: '中心工作人员须指明中心代码' };
+  if (e.role !== 'center-staff' && e.centerCode !== undefined) return { path: ['centerCode'], message: `${ROLE_LABELS[e.role]}不属于某个中心，请勿填写中心代码` };
+  return undefined;
+}
+
+export const DisplayNameSchema = textField('显示名称', { missing: '显示名称应为文字' })
+  .min(1, '请填写显示名称')
+  .max(DISPLAY_NAME_MAX, `显示名称不超过 ${DISPLAY_NAME_MAX} 个字`)
+  // a name shown to others: besides what no text takes (textField), no invisible format character at all (zero-width ones)
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), '显示名称含有不可见字符');
+
+/** The grant a checked role target names. */
+export function grantOf(e: { role: Role; centerCode?: string }): RoleGrant {
+  return e.role === 'center-staff' ? { role: 'center-staff', centerCode: e.centerCode ?? '' } : { role: e.role };
+}
+
+/** One role of one person, as supervisors list them (`admin roles`): revoked ones stay listed, to be granted again. */
+export interface RoleView {
+  openid: string;
+  role: Role;
+  roleLabel: string;
+  centerCode: string | null;
+  centerName: string | null;
+  displayName: string | null;
+  grantedAt: string;
+  /** The supervisor's openid, `invite` for staff who joined with an invite, or `local-env` (seeded by the local host). */
+  grantedBy: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  active: boolean;
+}
+
+/** How center staff see themselves in the portal's answers (others: a display name or a role, never an openid). */
+export const SELF_LABEL = '本人';

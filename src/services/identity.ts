@@ -7,28 +7,39 @@ export interface CounterTicket {
   expiresAt: string;
 }
 
-/** What staff see for a code: the FULL name and number, to compare with the document in hand. */
+/**
+ * What staff see for a code: the full name and the masked number; they type the number from the document in
+ * hand to confirm. A code whose document is bound to another WeChat account needs two staff members.
+ */
 export interface CounterRequestView {
   code: string;
   name: string;
   docType: DocType;
-  docNumber: string;
+  docNumberMasked: string;
   createdAt: string;
+  status: 'pending' | 'awaiting-second';
+  movesBinding: boolean;
+  confirmedByYou: boolean;
 }
 
 /** The typed calls of the `identity` function, for the verify and mine pages. */
 export const identityCalls = {
   status: () => callFunction<IdentityView>('identity', { action: 'status' }),
   consent: (version: string) => callFunction<{ version: string; at: string }>('identity', { action: 'consent', version }),
-  start: (form: RealName) => callFunction<{ verifyId: string }>('identity', { action: 'start', ...form }),
+  /** `consentVersion`: the consent text version the person agreed to (the server refuses any other). */
+  start: (form: RealName, consentVersion: string) => callFunction<{ verifyId: string }>('identity', { action: 'start', ...form, consentVersion }),
   confirm: (verifyId: string) => callFunction<IdentityView>('identity', { action: 'confirm', verifyId }),
   bindPhone: (code: string) => callFunction<IdentityView>('identity', { action: 'bindPhone', code }),
   /** The counter route, step 1 (the person): any document type. */
-  requestCounter: (form: RealName) => callFunction<CounterTicket>('identity', { action: 'requestCounter', ...form }),
+  requestCounter: (form: RealName, consentVersion: string) => callFunction<CounterTicket>('identity', { action: 'requestCounter', ...form, consentVersion }),
   /** Center staff only: each view is logged against the person. */
   viewCounter: (code: string) => callFunction<CounterRequestView>('identity', { action: 'viewCounter', code }),
-  /** Center staff only: they saw the document; the person becomes verified by 柜台核验. */
-  confirmCounter: (code: string) => callFunction<{ status: 'confirmed' }>('identity', { action: 'confirmCounter', code }),
+  /**
+   * Center staff only: the number typed from the document in hand; the person becomes verified by 柜台核验, or
+   * the code awaits a second staff member when the document is bound to another account.
+   */
+  confirmCounter: (code: string, docNumber: string) =>
+    callFunction<{ status: 'confirmed' | 'awaiting-second' }>('identity', { action: 'confirmCounter', code, docNumber }),
 };
 
 /** Who can verify without face verification, and where: face is never the only way. */

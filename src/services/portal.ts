@@ -1,6 +1,7 @@
 import type { ChangeTarget, ChangeView, EndpointProposalAnswer, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
 import type { Fail } from '../core/errors';
 import type { ItemId } from '../core/items';
+import type { Role, RoleView } from '../core/roles';
 // a type only, erased from the bundle: the answer of `portal.runConformance` is declared beside the suite
 import type { ConformanceReport } from '../../cloudfunctions/_lib/centers/conformance';
 import { callFunction } from './cloud';
@@ -33,7 +34,7 @@ export const portalCalls = {
   runConformance: () => callFunction<ConformanceReport>('portal', { action: 'runConformance' }),
 };
 
-/** The typed calls of the `admin` function the review page uses: supervisors only (FORBIDDEN otherwise). */
+/** The typed calls of the `admin` function the review and roles pages use: supervisors only (FORBIDDEN otherwise). */
 export const adminCalls = {
   /** A single-use invite code for the center's staff, valid until `expiresAt`. */
   inviteStaff: (centerCode: string) => callFunction<{ code: string; centerCode: string; expiresAt: string }>('admin', { action: 'inviteStaff', centerCode }),
@@ -44,7 +45,16 @@ export const adminCalls = {
     callFunction<ChangeView>('admin', reason ? { action: 'reviewChange', id, approve, reason } : { action: 'reviewChange', id, approve }),
   /** Unhealthy links and endpoints found by the daily run, and approved changes it could not switch. */
   linkHealth: () => callFunction<{ unhealthy: UnhealthyView[]; held: ChangeView[] }>('admin', { action: 'linkHealth' }),
+  /** Every role ever granted, in force first, revoked ones after. */
+  roles: () => callFunction<RoleView[]>('admin', { action: 'roles' }),
+  /** Revokes a role in force: it stops working on the person's next call. FORBIDDEN for one's own supervisor role; ROLE_NOT_FOUND. */
+  revokeRole: (target: RoleTarget) => callFunction<RoleView>('admin', { action: 'revokeRole', ...target }),
+  /** Grants a role, or a revoked one again; ALREADY_STAFF when the person serves another center. */
+  grantRole: (target: RoleTarget & { displayName?: string }) => callFunction<RoleView>('admin', { action: 'grantRole', ...target }),
 };
+
+/** Whose role, which, and for staff the center. */
+export type RoleTarget = { openid: string; role: Role; centerCode?: string };
 
 /**
  * What to show under a form field after a failure: the field's own message when the input was malformed,

@@ -21,7 +21,7 @@ describe('an employee with a passport is verified at a center’s counter', () =
   const passport = `E${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
   const masked = maskDocNumber(passport);
 
-  it('requests a code, staff of 扬州 confirm it on the staff page, and 我的 then shows 柜台核验 with the masked number', async () => {
+  it('requests a code, staff of 扬州 type the number from the passport and confirm it, and 我的 then shows 柜台核验 with the masked number', async () => {
     await actAs('employee', '缴存职工');
     await current('#go-mine').click();
     await expect(current('#mine-status').innerText()).resolves.toBe('未核验');
@@ -42,9 +42,11 @@ describe('an employee with a passport is verified at a center’s counter', () =
     await e2e.page.waitForURL(/packages\/portal\/counter\/index/);
     await current('#counter-code input').fill(code);
     await current('#counter-lookup').click();
-    await expect(current('#counter-doc').innerText()).resolves.toBe(passport);
+    // the number is shown masked: staff type it from the passport in hand
+    await expect(current('#counter-doc').innerText()).resolves.toBe(masked);
     await expect(current('#counter-doc-type').innerText()).resolves.toBe('护照');
     await expect(current('#counter-notice').innerText()).resolves.toContain('已记录');
+    await current('#counter-doc-number input').fill(passport);
     await current('#counter-confirm').click();
     await expect(current('#counter-done').innerText()).resolves.toContain('核验完成');
 

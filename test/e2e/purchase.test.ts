@@ -6,6 +6,7 @@ import { idCheckChar } from '../../src/core/identity';
 import { shanghaiDate } from '../../src/core/time';
 import { TEST_JPEG } from '../../cloudfunctions/_lib/centers/conformance';
 import { useChromiumOnLocalHost } from '../support/e2e';
+import { pdfOf } from '../support/files';
 import { closeSimClient, simReceived } from '../support/sim-client';
 import { until } from '../support/until';
 
@@ -27,7 +28,7 @@ afterAll(() => closeSimClient());
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const dir = mkdtempSync(path.join(tmpdir(), 'gjj-purchase-'));
-const CONTRACT = Buffer.from(`%PDF-1.4\n% contract ${randomBytes(8).toString('hex')}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+const CONTRACT = pdfOf(`Purchase contract ${randomBytes(8).toString('hex')}`);
 // a real JPEG with bytes after its end, as phones append: unique per run
 const INVOICE = Buffer.concat([TEST_JPEG, randomBytes(2048)]);
 const NOT_A_SCAN = Buffer.from('GIF89a this is not a contract');

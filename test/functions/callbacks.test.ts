@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
-import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { openBytes, seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { getApplication, submitApplication } from '../../cloudfunctions/_lib/services/applications';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { pdfOf } from '../support/files';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
 
@@ -123,7 +124,7 @@ describe('center callbacks', () => {
 
   it('stores the documents a center sends with their sha256, and refuses one whose content does not match', async () => {
     const { id, openid } = await application();
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+    const pdf = pdfOf('Contact letter');
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     const doc = { name: '联系函.pdf', contentType: 'application/pdf', sha256, contentBase64: pdf.toString('base64') };
     expect(answerOf(await callback({ applicationId: id, status: '01', documents: [{ ...doc, sha256: 'f'.repeat(64) }] }))).toMatchObject({
@@ -134,7 +135,9 @@ describe('center callbacks', () => {
     expect(answerOf(await callback({ applicationId: id, status: '01', documents: [doc] })).status).toBe(200);
     const [stored] = await store.applications.documents(id);
     expect(stored).toMatchObject({ name: '联系函.pdf', sha256, size: pdf.length });
-    expect(createHash('sha256').update(await outside.files().get(stored.storageKey)).digest('hex')).toBe(sha256);
+    // sealed at rest, opened only for the application's own record
+    const opened = openBytes(outside.keyring(), sealedAs.document(id, stored.id), await outside.files().get(stored.storageKey));
+    expect(createHash('sha256').update(opened).digest('hex')).toBe(sha256);
     const view = await getApplication({ ...contextFor(store, undefined, new Date(), outside), now: new Date() }, openid, id);
     expect(view.documents).toEqual([expect.objectContaining({ name: '联系函.pdf', sha256 })]);
   });

@@ -62,7 +62,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const runDaily = (now: Date) => daily.handle({ Type: 'Timer', TriggerName: 'centers-daily-after-midnight', Time: now.toISOString() }, contextFor(store, undefined, now, outside));
+const runDaily = (now: Date) => daily.handle({ Type: 'Timer', TriggerName: 'centers-daily-after-midnight', Time: now.toISOString() }, contextFor(store, undefined, now, outside, 'timer'));
 const jump = async (code: string, item: number, now: Date) => {
   const result = await centers.handle({ action: 'jump', code, item }, contextFor(store, undefined, now, outside));
   if (!result.ok) throw new Error(result.message);

@@ -71,7 +71,7 @@ describe('the centers function', () => {
     [{ action: 'jump', code: '321000', item: 0 }, 'item'],
     [{ action: 'jump', code: '321000' }, 'item'],
     [{ action: 'drop' }, 'action'],
-    ['not an object', '_'],
+    ['not an object', 'action'],
   ])('refuses the malformed event %j naming %s, and writes nothing', async (event, field) => {
     const before = await store.jumps.count({});
     const result = await call(event);

@@ -10,6 +10,7 @@ import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { pdfOf } from '../support/files';
 import { verifiedPerson } from '../support/people';
 
 jest.setTimeout(30_000);
@@ -22,7 +23,7 @@ const YANGZHOU = '321000'; // business-locale center with an API
 const SUZHOU = '320500'; // business-locale center working in its workbench
 const BEIJING = '110000'; // accepting center with an API
 const secret = newSecret();
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const PDF = pdfOf('Certificate of loan cleared');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 let store: Store;

@@ -1,12 +1,23 @@
 import pg from 'pg';
 
 /**
- * The CloudBase entry point as deployed (index.main), on the self-hosted PostgreSQL store: the caller
- * comes from the CloudBase context (WX_OPENID), roles from the store only.
+ * The CloudBase entry point as deployed (index.main(event, context)), on the self-hosted PostgreSQL store: the
+ * caller comes from each invocation's CloudBase context (WX_OPENID in `context.environment`), roles from the
+ * store only; nothing is built or read at import.
  */
 const base = process.env.PG_TEST_URL!;
 const schema = `deployed_${process.pid}_${Date.now()}`;
 const saved = { ...process.env };
+/** A context as SCF hands it: the platform's variables for this invocation in `environment`, a JSON string. */
+const invocation = (environment: Record<string, string>) => ({
+  request_id: 'req-1',
+  function_name: 'fn',
+  function_version: '$LATEST',
+  namespace: 'env-test',
+  memory_limit_in_mb: 256,
+  time_limit_in_ms: 10_000,
+  environment: JSON.stringify({ TCB_ENV: 'env-test', TRIGGER_SRC: 'tcb', ...environment }),
+});
 
 beforeAll(async () => {
   const admin = new pg.Client({ connectionString: base });
@@ -16,8 +27,7 @@ beforeAll(async () => {
   const url = new URL(base);
   url.searchParams.set('options', `-c search_path=${schema}`);
   process.env.DATABASE_URL = url.toString();
-  process.env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID';
-  process.env.WX_APPID = 'wx0123456789abcdef';
+  process.env.LOG_LEVEL = 'fatal';
 });
 
 afterAll(async () => {
@@ -29,25 +39,82 @@ afterAll(async () => {
 });
 
 describe('a deployed function', () => {
-  it('loads the catalog on first call and answers the centers contract', async () => {
-    process.env.WX_OPENID = 'o-employee';
-    const { main } = await import('../../cloudfunctions/centers');
-    expect(await main({ action: 'get', code: '321000' })).toMatchObject({ ok: true, data: { center: { name: '扬州市住房公积金管理中心', phone: '0514-12329' } } });
-    expect(await main({ action: 'get', code: '000000' })).toMatchObject({ ok: false, code: 'CENTER_NOT_FOUND' });
+  it('builds nothing and reads no variable at import: a bad setting stops the first invocation, not the import', async () => {
+    const read = new Set<string>();
+    const watched = ['WX_OPENID', 'DATABASE_URL', 'LOG_LEVEL', 'PII_KEYS', 'INTERNAL_NUDGE_SECRET', 'RELAY_LEASE_SECONDS', 'PLATFORM_CALLBACK_BASE', 'WECHAT_MODE', 'IDENTITY_VALID_DAYS'];
+    const real = process.env;
+    process.env = new Proxy({ ...real, RELAY_LEASE_SECONDS: 'soon' }, {
+      get: (target, key) => (typeof key === 'string' && watched.includes(key) && read.add(key), Reflect.get(target, key)),
+      ownKeys: (target) => (read.add('*every variable*'), Reflect.ownKeys(target)),
+    });
+    try {
+      await jest.isolateModulesAsync(async () => {
+        for (const fn of ['relay', 'centers-daily', 'applications', 'session', 'callbacks', 'portal']) {
+          const mod = (await import(`../../cloudfunctions/${fn}`)) as { main: unknown };
+          expect(typeof mod.main).toBe('function');
+        }
+      });
+      expect([...read]).toEqual([]);
+    } finally {
+      process.env = real;
+    }
   });
 
-  it('takes the caller from the CloudBase context and roles from the store, never from the event', async () => {
+  it('nudges the relay with INTERNAL_NUDGE_SECRET, and sends no nudge without it', async () => {
+    const calls: unknown[] = [];
+    const nudgeOnce = async (secret: string | undefined) => {
+      calls.length = 0;
+      if (secret === undefined) delete process.env.INTERNAL_NUDGE_SECRET;
+      else process.env.INTERNAL_NUDGE_SECRET = secret;
+      await jest.isolateModulesAsync(async () => {
+        jest.doMock('@cloudbase/node-sdk', () => ({ __esModule: true, default: { SYMBOL_CURRENT_ENV: Symbol('current'), init: () => ({ callFunction: async (call: unknown) => calls.push(call) }) } }));
+        const { deployedContext } = await import('../../cloudfunctions/_lib/runtime/deployed');
+        (await deployedContext({}, invocation({ WX_OPENID: 'o-employee' }))).outside.nudgeRelay();
+        await new Promise((r) => setTimeout(r, 50));
+      });
+    };
+    try {
+      await nudgeOnce('deployed-test-nudge-secret-0123456789abcdef');
+      expect(calls).toEqual([{ name: 'relay', data: { nudge: 'deployed-test-nudge-secret-0123456789abcdef' } }]);
+      await nudgeOnce(undefined);
+      expect(calls).toEqual([]);
+    } finally {
+      delete process.env.INTERNAL_NUDGE_SECRET;
+    }
+  });
+
+  it('loads the catalog on first call and answers the centers contract', async () => {
+    const { main } = await import('../../cloudfunctions/centers');
+    const ctx = invocation({ WX_OPENID: 'o-employee' });
+    expect(await main({ action: 'get', code: '321000' }, ctx)).toMatchObject({ ok: true, data: { center: { name: '扬州市住房公积金管理中心', phone: '0514-12329' } } });
+    expect(await main({ action: 'get', code: '000000' }, ctx)).toMatchObject({ ok: false, code: 'CENTER_NOT_FOUND' });
+  });
+
+  it('takes the caller from the invocation context and roles from the store, never from the event or process.env', async () => {
     const { main } = await import('../../cloudfunctions/session');
     const { openPostgresStore } = await import('../../cloudfunctions/_lib/store/sql/pg');
     const store = await openPostgresStore(process.env.DATABASE_URL!);
     await store.roles.grant('o-boss', { role: 'supervisor' });
     await store.close();
 
+    expect(await main({ action: 'whoami' }, invocation({ WX_OPENID: 'o-boss' }))).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
+    // the older SCF form, `environ` as KEY=value pairs
+    expect(await main({ action: 'whoami' }, { environ: 'WX_OPENID=o-boss;WX_APPID=wx0123456789abcdef' })).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
+    expect(await main({ action: 'whoami', openid: 'o-boss', roles: [{ role: 'supervisor' }] }, invocation({ WX_OPENID: 'o-employee' }))).toEqual({ ok: true, data: { roles: [] } });
     process.env.WX_OPENID = 'o-boss';
-    expect(await main({ action: 'whoami' })).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
-    process.env.WX_OPENID = 'o-employee';
-    expect(await main({ action: 'whoami', openid: 'o-boss', roles: [{ role: 'supervisor' }] })).toEqual({ ok: true, data: { roles: [] } });
-    process.env.WX_OPENID = '';
-    expect(await main({ action: 'whoami' })).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    try {
+      expect(await main({ action: 'whoami' }, invocation({}))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+      expect(await main({ action: 'whoami' })).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    } finally {
+      delete process.env.WX_OPENID;
+    }
+  });
+
+  it('gives two interleaved invocations their own callers: the first still waits on the store while the second runs', async () => {
+    const { main } = await import('../../cloudfunctions/session');
+    const first = main({ action: 'whoami' }, invocation({ WX_OPENID: 'o-boss' }));
+    const second = main({ action: 'whoami' }, invocation({ WX_OPENID: 'o-other' }));
+    expect(await second).toEqual({ ok: true, data: { roles: [] } });
+    expect(await first).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
   });
 });

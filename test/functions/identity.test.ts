@@ -6,7 +6,8 @@ import { CONSENT_VERSION } from '../../src/core/consent';
 import { idCheckChar, maskDocNumber } from '../../src/core/identity';
 import { handler } from '../../cloudfunctions/identity';
 import { createLogger } from '../../cloudfunctions/_lib/log';
-import { requireVerifiedIdentity } from '../../cloudfunctions/_lib/services/identity';
+import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { MAX_FAILURES_PER_DOC, requireVerifiedIdentity } from '../../cloudfunctions/_lib/services/identity';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { contextFor, testOutside } from '../support/function-context';
@@ -39,9 +40,14 @@ beforeEach(() => {
 });
 
 const call = (openid: string, event: unknown, at: Date = T0) => handler.handle(event, contextFor(store, caller(who(openid)), at, outside));
+/** The person agrees to the current consent text, as the verify page does before sending the form. */
+const consent = (openid: string, at: Date = T0) => call(openid, { action: 'consent', version: CONSENT_VERSION }, at);
+/** The start event as the verify page sends it. */
+const start = () => ({ action: 'start', ...form, consentVersion: CONSENT_VERSION });
 
 async function verify(openid: string, at: Date = T0) {
-  const started = await call(openid, { action: 'start', ...form }, at);
+  await consent(openid, at);
+  const started = await call(openid, start(), at);
   if (!started.ok) throw new Error(started.message);
   const { verifyId } = started.data as { verifyId: string };
   return { verifyId, confirmed: await call(openid, { action: 'confirm', verifyId }, at) };
@@ -58,36 +64,42 @@ describe('identity verification with WeChat face verification 2.0', () => {
 
   it('ignores whatever the client reports: only WeChat\'s own answer counts', async () => {
     outside.simulator.setOutcome('fail');
-    const started = await call('o-1', { action: 'start', ...form });
+    await consent('o-1');
+    const started = await call('o-1', start());
     const { verifyId } = (started as { data: { verifyId: string } }).data;
     const claimed = await call('o-1', { action: 'confirm', verifyId, verifyRet: 10000, errcode: 0, success: true });
     expect(claimed).toMatchObject({ ok: false, code: 'VERIFICATION_FAILED' });
     expect(await call('o-1', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'none' } });
   });
 
-  it('refuses a replayed confirmation and binds once', async () => {
+  it('refuses a replayed confirmation and binds once: the session is gone once used', async () => {
     const { verifyId } = await verify('o-1');
-    expect(await call('o-1', { action: 'confirm', verifyId })).toMatchObject({ ok: false, code: 'VERIFICATION_USED' });
+    expect(await store.verifications.get(verifyId)).toBeUndefined();
+    expect(await call('o-1', { action: 'confirm', verifyId })).toMatchObject({ ok: false, code: 'VERIFICATION_NOT_FOUND' });
     expect((await store.audit.listFor(`openid:${who('o-1')}`)).filter((e) => e.action === 'identity.bound')).toHaveLength(1);
   });
 
-  it('refuses a verify_id older than 3600 s, and one that belongs to someone else', async () => {
-    const started = (await call('o-1', { action: 'start', ...form })) as { data: { verifyId: string } };
+  it('refuses a verify_id older than 3600 s, deleting it, and one that belongs to someone else', async () => {
+    await consent('o-1');
+    const started = (await call('o-1', start())) as { data: { verifyId: string } };
     expect(await call('o-2', { action: 'confirm', verifyId: started.data.verifyId }, later(1000))).toMatchObject({ ok: false, code: 'VERIFICATION_NOT_FOUND' });
     expect(await call('o-1', { action: 'confirm', verifyId: started.data.verifyId }, later(3601 * 1000))).toMatchObject({ ok: false, code: 'VERIFICATION_EXPIRED' });
+    expect(await store.verifications.get(started.data.verifyId)).toBeUndefined();
   });
 
-  it('refuses when the stored cert_hash no longer matches what WeChat was given', async () => {
-    const started = (await call('o-1', { action: 'start', ...form })) as { data: { verifyId: string } };
+  it('refuses when the sealed name no longer matches what WeChat was given: the cert_hash is computed from it at confirmation', async () => {
+    await consent('o-1');
+    const started = (await call('o-1', start())) as { data: { verifyId: string } };
     const session = (await store.verifications.get(started.data.verifyId))!;
-    // what a tampered record would send: WeChat checks cert_hash against the verify_id it issued
-    const tampered = { ...session, verifyId: `${session.verifyId}-x`, outSeqNo: `${session.outSeqNo}x`, certHash: '0'.repeat(64) };
-    await store.verifications.create(tampered);
-    expect(await call('o-1', { action: 'confirm', verifyId: tampered.verifyId })).toMatchObject({ ok: false, code: 'VERIFICATION_FAILED' });
+    // a tampered record: another name sealed in its place; WeChat checks cert_hash against the verify_id it issued
+    await store.verifications.remove(session.verifyId);
+    await store.verifications.create({ ...session, nameSealed: seal(outside.keyring(), sealedAs.name(who('o-1')), '李四') });
+    expect(await call('o-1', { action: 'confirm', verifyId: session.verifyId })).toMatchObject({ ok: false, code: 'VERIFICATION_FAILED' });
   });
 
   it('keeps the session when WeChat times out, so the person can confirm again', async () => {
-    const started = (await call('o-1', { action: 'start', ...form })) as { data: { verifyId: string } };
+    await consent('o-1');
+    const started = (await call('o-1', start())) as { data: { verifyId: string } };
     outside.simulator.setOutcome('timeout');
     expect(await call('o-1', { action: 'confirm', verifyId: started.data.verifyId })).toMatchObject({ ok: false, code: 'WECHAT_UNAVAILABLE' });
     outside.simulator.setOutcome('pass');
@@ -96,17 +108,22 @@ describe('identity verification with WeChat face verification 2.0', () => {
 
   it('stops a person after 5 failures a day and says when to retry', async () => {
     outside.simulator.setOutcome('fail');
-    for (let i = 0; i < 5; i++) await verify('o-1', later(i * 60_000));
-    const refused = await call('o-1', { action: 'start', ...form }, later(10 * 60_000));
+    // five different documents: the person's own limit, not the documents', is what stops them
+    for (let i = 0; i < 5; i++) {
+      form = { ...form, docNumber: freshId() };
+      await verify('o-1', later(i * 60_000));
+    }
+    const refused = await call('o-1', start(), later(10 * 60_000));
     expect(refused).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS', message: expect.stringContaining('2026-11-21 00:00') });
     // the next day (China time) counts afresh
-    expect(await call('o-1', { action: 'start', ...form }, new Date('2026-11-21T00:00:01+08:00'))).toMatchObject({ ok: true });
+    expect(await call('o-1', start(), new Date('2026-11-21T00:00:01+08:00'))).toMatchObject({ ok: true });
   });
 
-  it('stops an ID number after 10 failures a day across people', async () => {
+  it(`stops an ID number after ${MAX_FAILURES_PER_DOC} failures a day across people`, async () => {
     outside.simulator.setOutcome('fail');
-    for (let i = 0; i < 10; i++) await verify(`o-${i}`, later(i * 60_000));
-    expect(await call('o-new', { action: 'start', ...form }, later(20 * 60_000))).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS' });
+    for (let i = 0; i < MAX_FAILURES_PER_DOC; i++) await verify(`o-${i}`, later(i * 60_000));
+    await consent('o-new');
+    expect(await call('o-new', start(), later(20 * 60_000))).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS' });
   });
 
   it('moves an ID bound to another openid after a new face verification, ending and logging the old binding', async () => {
@@ -130,13 +147,14 @@ describe('identity verification with WeChat face verification 2.0', () => {
 
   it('refuses a bad real-name form naming the field, and writes nothing', async () => {
     const wrongCheck = `${ID.slice(0, 17)}${idCheckChar(ID.slice(0, 17)) === '0' ? '1' : '0'}`;
-    expect(await call('o-1', { action: 'start', ...form, docNumber: wrongCheck })).toMatchObject({
+    await consent('o-1');
+    expect(await call('o-1', { ...start(), docNumber: wrongCheck })).toMatchObject({
       ok: false,
       code: 'VALIDATION_FAILED',
       fields: { docNumber: expect.stringContaining('校验位') },
     });
-    expect(await call('o-1', { action: 'start', name: '', docType: '01', docNumber: ID })).toMatchObject({ ok: false, fields: { name: expect.any(String) } });
-    expect(await call('o-1', { action: 'start', name: 'John Smith', docType: '03', docNumber: 'E12345678' })).toMatchObject({ ok: false, code: 'FACE_UNSUPPORTED' });
+    expect(await call('o-1', { ...start(), name: '' })).toMatchObject({ ok: false, fields: { name: expect.any(String) } });
+    expect(await call('o-1', { ...start(), name: 'John Smith', docType: '03', docNumber: 'E12345678' })).toMatchObject({ ok: false, code: 'FACE_UNSUPPORTED' });
     expect(outside.simulator.issued()).toBe(0);
   });
 
@@ -161,32 +179,45 @@ describe('identity verification with WeChat face verification 2.0', () => {
 describe('verification at a center\'s counter, the way without face', () => {
   const staffCall = (openid: string, centerCode: string, event: unknown) =>
     handler.handle(event, contextFor(store, { openid: who(openid), roles: [{ role: 'center-staff', centerCode }] }, T0, outside));
+  const requestCounter = async (openid: string, fields: Record<string, string>) => {
+    await consent(openid);
+    return call(openid, { action: 'requestCounter', ...fields, consentVersion: CONSENT_VERSION });
+  };
 
-  it('gives the person a code; staff see the full document to compare, confirm, and the identity binds as counter', async () => {
-    const requested = await call('o-1', { action: 'requestCounter', name: 'John Smith', docType: '03', docNumber: 'E12345678' });
+  it('gives the person a code; staff see the name and the masked number, type the number from the document, and the identity binds as counter', async () => {
+    const requested = await requestCounter('o-1', { name: 'John Smith', docType: '03', docNumber: 'E12345678' });
     expect(requested).toMatchObject({ ok: true, data: { code: expect.stringMatching(/^[A-HJ-NP-Z2-9]{8}$/) } });
     const { code } = (requested as { data: { code: string } }).data;
     expect(await call('o-1', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'none' } });
 
-    expect(await staffCall('s-1', '321000', { action: 'viewCounter', code })).toMatchObject({ ok: true, data: { name: 'John Smith', docType: '03', docNumber: 'E12345678' } });
-    expect(await staffCall('s-1', '321000', { action: 'confirmCounter', code })).toEqual({ ok: true, data: { status: 'confirmed' } });
+    const viewed = await staffCall('s-1', '321000', { action: 'viewCounter', code });
+    expect(viewed).toMatchObject({ ok: true, data: { name: 'John Smith', docType: '03', docNumberMasked: 'E*******8', status: 'pending', movesBinding: false } });
+    expect(JSON.stringify(viewed)).not.toContain('E12345678');
+    expect(await staffCall('s-1', '321000', { action: 'confirmCounter', code, docNumber: 'E12345670' })).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+      fields: { docNumber: expect.stringContaining('不一致') },
+    });
+    expect(await call('o-1', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'none' } });
+    expect(await staffCall('s-1', '321000', { action: 'confirmCounter', code, docNumber: 'e 1234 5678' })).toEqual({ ok: true, data: { status: 'confirmed' } });
     expect(await call('o-1', { action: 'status' })).toMatchObject({ ok: true, data: { status: 'verified', method: 'counter', docNumberMasked: 'E*******8' } });
-    expect(await staffCall('s-1', '321000', { action: 'confirmCounter', code })).toMatchObject({ ok: false, code: 'VERIFICATION_USED' });
+    expect(await staffCall('s-1', '321000', { action: 'confirmCounter', code, docNumber: 'E12345678' })).toMatchObject({ ok: false, code: 'VERIFICATION_USED' });
 
     const audit = await store.audit.listFor(`openid:${who('o-1')}`);
     expect(audit.map((e) => [e.action, e.actor])).toEqual([
       ['identity.counter-viewed', who('s-1')],
+      ['identity.counter-mismatch', who('s-1')],
       ['identity.bound', who('s-1')],
     ]);
   });
 
   it('lets only center staff view or confirm a code, and refuses unknown or expired codes', async () => {
-    const { code } = ((await call('o-1', { action: 'requestCounter', ...form })) as { data: { code: string } }).data;
+    const { code } = ((await requestCounter('o-1', form)) as { data: { code: string } }).data;
     expect(await call('o-2', { action: 'viewCounter', code })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await call('o-2', { action: 'confirmCounter', code })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await call('o-2', { action: 'confirmCounter', code, docNumber: ID })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await staffCall('s-1', '321000', { action: 'viewCounter', code: 'ZZZZZZZZ' })).toMatchObject({ ok: false, code: 'VERIFICATION_NOT_FOUND' });
     const late = await handler.handle(
-      { action: 'confirmCounter', code },
+      { action: 'confirmCounter', code, docNumber: ID },
       contextFor(store, { openid: who('s-1'), roles: [{ role: 'center-staff', centerCode: '321000' }] }, later(8 * 86_400_000), outside),
     );
     expect(late).toMatchObject({ ok: false, code: 'VERIFICATION_NOT_FOUND' });
@@ -194,7 +225,7 @@ describe('verification at a center\'s counter, the way without face', () => {
   });
 
   it('refuses a bad form for a counter request naming the field', async () => {
-    expect(await call('o-1', { action: 'requestCounter', name: '张三', docType: '01', docNumber: '123' })).toMatchObject({
+    expect(await requestCounter('o-1', { name: '张三', docType: '01', docNumber: '123' })).toMatchObject({
       ok: false,
       code: 'VALIDATION_FAILED',
       fields: { docNumber: expect.any(String) },
@@ -208,8 +239,9 @@ describe('personal data at rest and in logs', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'trace', destination: new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }) });
     const diskStore = await openPgliteStore(dir);
-    const ctx = (at: Date) => ({ store: diskStore, caller: caller('o-scan'), log, now: () => at, outside });
-    const started = await handler.handle({ action: 'start', ...form }, ctx(T0));
+    const ctx = (at: Date) => ({ store: diskStore, caller: caller('o-scan'), trigger: 'call' as const, log, now: () => at, outside });
+    await handler.handle({ action: 'consent', version: CONSENT_VERSION }, ctx(T0));
+    const started = await handler.handle({ action: 'start', ...form, consentVersion: CONSENT_VERSION }, ctx(T0));
     const { verifyId } = (started as { data: { verifyId: string } }).data;
     log.info({ event: { action: 'start', ...form }, docNumber: ID, phone: '13812345678' }, 'a careless log line');
     await handler.handle({ action: 'confirm', verifyId }, ctx(T0));

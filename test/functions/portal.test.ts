@@ -153,7 +153,8 @@ describe('proposing links and endpoints', () => {
         target: { kind: 'link', item: 1, link: { kind: 'web', url: 'https://gjj.yangzhou.gov.cn/query' } },
         status: 'pending',
         statusLabel: '待审核',
-        proposedBy: 'p-10',
+        // staff are shown people, never openids: themselves as 本人
+        proposedBy: '本人',
         effectiveDate,
       },
     });

@@ -19,6 +19,7 @@ import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { TEST_JPEG } from '../../cloudfunctions/_lib/centers/conformance';
 import { attachmentsOf } from '../../cloudfunctions/_lib/services/attachments';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { pdfOf } from '../support/files';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
 
@@ -34,7 +35,7 @@ const BEIJING = '110000'; // deposit-locale center with an API
 const SUZHOU = '320500'; // deposit-locale center working in its workbench
 const secret = newSecret();
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const PDF = pdfOf('Purchase contract');
 // a real JPEG with bytes after its end, as phones append (motion photos): accepted by its image data
 const JPEG = Buffer.concat([TEST_JPEG, randomBytes(300)]);
 const TODAY = shanghaiDate(new Date());

@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import MinePage from '../../src/pages/mine';
 import { setDevOpenid } from '../../src/services/dev-identity';
 import { adminCalls, portalCalls } from '../../src/services/portal';
-import { personPerTest, residentIds, verifyIdentity } from './support/calls';
+import { personPerTest, residentIds, uniqueOpenid, verifyIdentity } from './support/calls';
 import { fill } from './support/interact';
 import { findElement, showPage } from './support/page';
 
@@ -43,6 +43,30 @@ describe('mine page', () => {
     expect(container.querySelector('#mine-reverify')).toBeNull();
     expect(container.innerHTML).not.toContain(id);
     expect(container.querySelector('#mine-bind-phone')).not.toBeNull();
+  });
+
+  it('tells a person whose document was bound to another WeChat account when and how, above 未核验', async () => {
+    const id = residents.next();
+    const holder = uniqueOpenid('page-mine-holder');
+    setDevOpenid(holder);
+    await verifyIdentity('张三', id);
+    setDevOpenid(uniqueOpenid('page-mine-newcomer'));
+    await verifyIdentity('张三', id);
+    setDevOpenid(holder);
+    const container = await openMine();
+
+    expect(container.querySelector('#mine-status')?.textContent).toBe('未核验');
+    const notices = await findElement(container, '#mine-notices');
+    expect(notices.textContent).toContain('账号提醒');
+    expect(notices.textContent).toMatch(/您的证件已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 经人脸核身绑定到另一个微信账号/);
+    expect(container.innerHTML).not.toContain(id);
+  });
+
+  it('shows no notice to a person whose binding nobody took', async () => {
+    await verifyIdentity('赵六', residents.next());
+    const container = await openMine();
+    expect(container.querySelector('#mine-status')?.textContent).toBe('已核验');
+    expect(container.querySelector('#mine-notices')).toBeNull();
   });
 
   it('binds a phone through the local dev input and shows it masked', async () => {
@@ -103,9 +127,10 @@ describe('mine page', () => {
     expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/links/index' });
     expect(container.querySelector('#mine-join')).toBeNull();
     expect(container.querySelector('#mine-review')).toBeNull();
+    expect(container.querySelector('#mine-roles')).toBeNull();
   });
 
-  it('shows supervisors the 变更审核 entry, which opens the review page', async () => {
+  it('shows supervisors the 变更审核 and 角色管理 entries, which open the review and roles pages', async () => {
     setDevOpenid('dev-supervisor');
     const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
     const container = await openMine();
@@ -114,6 +139,10 @@ describe('mine page', () => {
     expect(entry.textContent).toContain('变更审核（监管人员）');
     fireEvent.click(entry);
     expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/review/index' });
+    const roles = await findElement(container, '#mine-roles');
+    expect(roles.textContent).toContain('角色管理（监管人员）');
+    fireEvent.click(roles);
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/roles/index' });
     expect(container.querySelector('#mine-links')).toBeNull();
   });
 

@@ -4,6 +4,7 @@ import type { ChangeView, HealthView, PortalOverview, UnhealthyView } from '../.
 import JoinPage from '../../src/packages/portal/join';
 import LinksPage from '../../src/packages/portal/links';
 import ReviewPage from '../../src/packages/portal/review';
+import RolesPage from '../../src/packages/portal/roles';
 import { setDevOpenid } from '../../src/services/dev-identity';
 import { adminCalls, portalCalls, type ConformanceReport } from '../../src/services/portal';
 import { useLocalHost } from './support/local-host';
@@ -42,9 +43,10 @@ async function overviewNow(): Promise<PortalOverview> {
   return got.data;
 }
 
-/** The one work order this person proposed with the given status, or undefined. */
+/** The work orders the current person (staff) proposed with the given status: the portal names them 本人, never by openid. */
 async function proposedBy(openid: string, status: ChangeView['status']): Promise<ChangeView[]> {
-  return (await overviewNow()).changes.filter((c) => c.proposedBy === openid && c.status === status);
+  setDevOpenid(openid);
+  return (await overviewNow()).changes.filter((c) => c.proposedBy === '本人' && c.status === status);
 }
 
 async function openLinks(): Promise<HTMLElement> {
@@ -120,7 +122,9 @@ describe('center portal, from invite to an approved link', () => {
     expect(change).toMatchObject({ target: { kind: 'link', item: 1, link: { kind: 'web', url } }, effectiveDate: earliest });
     await waitForText(links, `#links-change-${change.id}-status`, '待审核');
     expect(textOf(links, `#links-change-${change.id}-value`)).toBe(`${simOrigin}/hall/${NANJING}/1 → ${url}`);
-    expect(textOf(links, `#links-change-${change.id}`)).toContain(`提交：${staff}`);
+    // the center sees people, never openids: its own staff member as 本人
+    expect(textOf(links, `#links-change-${change.id}`)).toContain('提交：本人');
+    expect(textOf(links, `#links-change-${change.id}`)).not.toContain(staff);
     expect((await findElement<HTMLInputElement>(links, '#links-url input')).value).toBe('');
 
     // the supervisor approves it on the review page
@@ -140,7 +144,9 @@ describe('center portal, from invite to an approved link', () => {
     setDevOpenid(staff);
     links = await openLinks();
     await waitForText(links, `#links-change-${change.id}-status`, '已通过，待生效');
-    expect(textOf(links, `#links-change-${change.id}`)).toContain(`审核：${SUPERVISOR}`);
+    // the reviewing supervisor by role, never by openid
+    expect(textOf(links, `#links-change-${change.id}`)).toContain('审核：监管人员');
+    expect(textOf(links, `#links-change-${change.id}`)).not.toContain(SUPERVISOR);
     expect(textOf(links, '#links-item-1-value')).toBe(`${simOrigin}/hall/${NANJING}/1`);
   });
 });
@@ -475,5 +481,83 @@ describe('review page', () => {
     await press(container, '#review-invite-submit');
     await waitForText(container, '#review-invite-center-error', '没有找到这个中心');
     expect(container.querySelector('#review-invite-code')).toBeNull();
+  });
+});
+
+describe('roles page', () => {
+  async function openRoles(): Promise<HTMLElement> {
+    const { container } = render(<RolesPage />);
+    await findElement(container, '#roles-active, .state-error');
+    return container;
+  }
+
+  it('shows the FORBIDDEN message to a person who is not a supervisor', async () => {
+    setDevOpenid('dev-staff-321000');
+    const container = await openRoles();
+    expect(textOf(container, '.state-error .state-message')).toBe('仅监管人员可以进行此操作');
+    expect(container.querySelector('#roles-grant')).toBeNull();
+  });
+
+  it('revokes a staff member’s role after confirmation, who loses the portal at once, and grants it again', async () => {
+    confirmModals();
+    const staff = await newStaff('320400', 'revoked');
+    const key = `${staff}-center-staff-320400`;
+    setDevOpenid(SUPERVISOR);
+    let container = await openRoles();
+    const card = await findElement(container, `#roles-active #roles-${key}`);
+    expect(card.textContent).toContain('中心工作人员 · 常州市住房公积金管理中心（320400）');
+    expect(card.textContent).toContain(`openid：${staff}`);
+    expect(card.textContent).toContain(`授予：邀请码（${SUPERVISOR} 邀请）`);
+
+    await press(container, `#roles-${key}-revoke`);
+    await waitForText(container, `#roles-${key}-state`, '已撤销');
+    expect(textOf(container, `#roles-${key}-revoked`)).toMatch(new RegExp(`^撤销：${SUPERVISOR} · \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}$`));
+    expect(textOf(container, `#roles-${key}-secret-hint`)).toContain('更换签名密钥两次');
+    // the very next call of the person is refused
+    setDevOpenid(staff);
+    expect(await portalCalls.overview()).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+
+    setDevOpenid(SUPERVISOR);
+    container.remove();
+    container = await openRoles();
+    await findElement(container, `#roles-revoked #roles-${key}`);
+    await press(container, `#roles-${key}-grant`);
+    await waitForText(container, `#roles-${key}-state`, '在任');
+    setDevOpenid(staff);
+    expect(await portalCalls.overview()).toMatchObject({ ok: true, data: { center: { code: '320400' } } });
+  });
+
+  it('refuses to revoke the supervisor’s own role, saying why on the card', async () => {
+    confirmModals();
+    setDevOpenid(SUPERVISOR);
+    const container = await openRoles();
+    const key = `${SUPERVISOR}-supervisor-all`;
+    await press(container, `#roles-${key}-revoke`);
+    await waitForText(container, `#roles-${key}-error`, '不能撤销自己的监管人员角色：请由另一位监管人员操作，以免无人能够管理角色');
+    expect(textOf(container, `#roles-${key}-state`)).toBe('在任');
+  });
+
+  it('grants a role by openid with a display name, naming the field of a bad openid or a missing center', async () => {
+    setDevOpenid(SUPERVISOR);
+    const container = await openRoles();
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await fill(container, '#roles-openid input', 'not an openid!');
+    await press(container, '#roles-grant-submit');
+    expect(textOf(container, '#roles-openid-error')).toBe('openid 应为 1 到 64 位字母、数字、下划线或连字符');
+    await fill(container, '#roles-openid input', freshOpenid('tester'));
+    await press(container, '#roles-grant-submit');
+    expect(textOf(container, '#roles-center-error')).toBe('中心工作人员须指明中心代码');
+    expect(sentBodies(fetchSpy)).toEqual([]);
+
+    const tester = freshOpenid('tester');
+    await fill(container, '#roles-openid input', tester);
+    await click(container, '#roles-role-tester');
+    expect(container.querySelector('#roles-center')).toBeNull();
+    await fill(container, '#roles-name input', '李测试');
+    await press(container, '#roles-grant-submit');
+    const card = await findElement(container, `#roles-active #roles-${tester}-tester-all`);
+    expect(card.textContent).toContain('李测试');
+    expect(card.textContent).toContain('内部测试人员');
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'grantRole', openid: tester, role: 'tester', displayName: '李测试' }]);
   });
 });

@@ -1,4 +1,5 @@
 import { render } from '@testing-library/react';
+import { CONSENT_VERSION } from '../../src/core/consent';
 import VerifyPage from '../../src/pages/verify';
 import { personPerTest, residentIds, sentBodies } from './support/calls';
 import { click, fill } from './support/interact';
@@ -142,7 +143,32 @@ describe('verify page', () => {
     await click(container, '#verify-counter-request');
 
     expect((await findElement(container, '#verify-counter-code')).textContent).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
-    expect(sentBodies(fetchSpy)).toEqual([expect.objectContaining({ action: 'requestCounter', name: '张三', docType: '01' })]);
+    // asking for a code records the consent of this version first, and the form names it
+    expect(sentBodies(fetchSpy)).toEqual([
+      { action: 'consent', version: CONSENT_VERSION },
+      expect.objectContaining({ action: 'requestCounter', name: '张三', docType: '01', consentVersion: CONSENT_VERSION }),
+    ]);
+    expect(container.querySelector('#verify-counter-consent')).toBeNull();
+  });
+
+  it('says beside the counter button that asking for a code keeps the name and number without face', async () => {
+    const { container } = render(<VerifyPage />);
+    await click(container, '#verify-doc-type-03');
+    expect((await findElement(container, '#verify-counter-consent')).textContent).toContain('不进行人脸比对');
+  });
+
+  it('sends the consent text version with the form when starting face verification, after recording that consent', async () => {
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    const { container } = render(<VerifyPage />);
+    await fill(container, '#verify-name input', '张三');
+    await fill(container, '#verify-doc-number input', residents.next());
+    await click(container, '#verify-next');
+    await click(container, '#verify-agree');
+    await findElement(container, '.verify-success');
+
+    const bodies = sentBodies(fetchSpy).filter((b) => b.action) as { action: string }[];
+    expect(bodies.map((b) => b.action)).toEqual(['consent', 'start', 'confirm']);
+    expect(bodies[1]).toMatchObject({ consentVersion: CONSENT_VERSION });
   });
 
   it('shows a bad passport number under the number field and sends nothing when a counter code is asked for', async () => {

@@ -272,7 +272,9 @@ describe('workbench detail page: certificates (代收代办)', () => {
   const { default: ApplicationPage } = jest.requireActual<typeof import('../../src/pages/application')>('../../src/pages/application');
   const { createHash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
 
-  const PDF = '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n';
+  const { textPdf } = jest.requireActual<typeof import('../support/files')>('../support/files');
+  // a real PDF (the workbench function parses it), as text the page's File and the download compare with
+  const PDF = textPdf('Certificate of loan cleared');
   const PDF_NAME = '贷款全部还清证明.pdf';
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
   const base64 = (text: string) => Buffer.from(text).toString('base64');

@@ -640,6 +640,87 @@ describe('roles', () => {
   });
 });
 
+describe('roles revoked and granted again (issue 11)', () => {
+  const T = new Date('2026-11-20T02:00:00Z');
+  const later = (ms: number) => new Date(T.getTime() + ms);
+
+  it('revoke ends a role in force in one single-document transaction and keeps it listed with who and when', async () => {
+    await store.roles.grant('o-r', { role: 'center-staff', centerCode: '321000' }, { at: T, by: 'sup-1', displayName: '王小明' });
+    await store.roles.grant('o-r', { role: 'tester' }, { at: T, by: 'sup-1' });
+    const sentBefore = fake.requests.length;
+    await expect(store.roles.revoke('o-r', { role: 'center-staff', centerCode: '321000' }, later(1000), 'sup-2')).resolves.toBe(true);
+    expect(fake.requests.slice(sentBefore).map((r) => r.action)).toEqual([
+      'database.startTransaction',
+      'database.getDocument',
+      'database.modifyDocument',
+      'database.commitTransaction',
+    ]);
+    await expect(store.roles.revoke('o-r', { role: 'center-staff', centerCode: '321000' }, later(2000), 'sup-2')).resolves.toBe(false);
+    await expect(store.roles.revoke('o-nobody', { role: 'tester' }, later(2000), 'sup-2')).resolves.toBe(false);
+    await expect(store.roles.rolesOf('o-r')).resolves.toEqual([{ role: 'tester' }]);
+    await expect(store.roles.recordsOf('o-r')).resolves.toEqual([
+      { openid: 'o-r', grant: { role: 'center-staff', centerCode: '321000' }, displayName: '王小明', grantedAt: T, grantedBy: 'sup-1', revokedAt: later(1000), revokedBy: 'sup-2' },
+      { openid: 'o-r', grant: { role: 'tester' }, displayName: null, grantedAt: T, grantedBy: 'sup-1', revokedAt: null, revokedBy: null },
+    ]);
+    await expect(store.roles.list()).resolves.toHaveLength(2);
+    // one center at a time; the revoked one may be granted again
+    await expect(store.roles.grant('o-r', { role: 'center-staff', centerCode: '110000' }, { at: later(3000), by: 'sup-1' })).resolves.toEqual({ kind: 'granted' });
+    await expect(store.roles.grant('o-r', { role: 'center-staff', centerCode: '321000' }, { at: later(4000), by: 'sup-1' })).resolves.toEqual({ kind: 'staff-elsewhere', centerCode: '110000' });
+    await store.roles.revoke('o-r', { role: 'center-staff', centerCode: '110000' }, later(5000), 'sup-1');
+    await expect(store.roles.grant('o-r', { role: 'center-staff', centerCode: '321000' }, { at: later(6000), by: 'sup-3' })).resolves.toEqual({ kind: 'granted' });
+    await expect(store.roles.rolesOf('o-r')).resolves.toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester' }]);
+  });
+
+  it('reads a roles document written before records were kept: its grants are in force, granted at an unknown time', async () => {
+    fake.seed('roles', 'o-old', { grants: [{ role: 'supervisor' }] });
+    await expect(store.roles.recordsOf('o-old')).resolves.toEqual([
+      { openid: 'o-old', grant: { role: 'supervisor' }, displayName: null, grantedAt: new Date(0), grantedBy: '', revokedAt: null, revokedBy: null },
+    ]);
+    await expect(store.roles.revoke('o-old', { role: 'supervisor' }, T, 'sup-1')).resolves.toBe(true);
+    await expect(store.roles.rolesOf('o-old')).resolves.toEqual([]);
+  });
+
+  it('redeem lets a revoked staff member join again, recording the inviting supervisor', async () => {
+    const invite = (code: string) => ({ code, centerCode: '321000', createdBy: 'sup-9', createdAt: T, expiresAt: later(86_400_000), usedBy: null, usedAt: null });
+    await store.staffInvites.create(invite('REJN2345'));
+    await store.staffInvites.create(invite('REJN6789'));
+    await expect(store.staffInvites.redeem('REJN2345', 'o-back', later(1))).resolves.toEqual({ kind: 'joined', centerCode: '321000' });
+    await store.roles.revoke('o-back', { role: 'center-staff', centerCode: '321000' }, later(2), 'sup-1');
+    await expect(store.staffInvites.redeem('REJN6789', 'o-back', later(3))).resolves.toEqual({ kind: 'joined', centerCode: '321000' });
+    await expect(store.roles.recordsOf('o-back')).resolves.toEqual([
+      { openid: 'o-back', grant: { role: 'center-staff', centerCode: '321000' }, displayName: null, grantedAt: later(3), grantedBy: 'invite:sup-9', revokedAt: null, revokedBy: null },
+    ]);
+  });
+
+  it('seed grants a role only to a person who never held it: a revoked one stays revoked', async () => {
+    await expect(store.roles.seed('o-s', { role: 'supervisor' }, T, 'local-env')).resolves.toBe(true);
+    await expect(store.roles.seed('o-s', { role: 'supervisor' }, T, 'local-env')).resolves.toBe(false);
+    await store.roles.revoke('o-s', { role: 'supervisor' }, later(1), 'sup-1');
+    await expect(store.roles.seed('o-s', { role: 'supervisor' }, later(2), 'local-env')).resolves.toBe(false);
+    await expect(store.roles.rolesOf('o-s')).resolves.toEqual([]);
+  });
+});
+
+describe('attempts checked and recorded in one step (issue 11)', () => {
+  const since = new Date('2026-11-19T16:00:00Z');
+  const at = new Date('2026-11-20T02:00:00Z');
+
+  it('lets exactly `limit` of 20 parallel attempts through: one counter document per subject and window, in a transaction with the attempt', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.attempts.recordIfUnder('invite:race', since, 5, at)));
+    expect(outcomes.filter(Boolean)).toHaveLength(5);
+    expect(fake.conflicts).toBeGreaterThan(0);
+    await expect(store.attempts.failuresSince('invite:race', since)).resolves.toBe(5);
+    expect([...fake.collection('attemptCounters').values()]).toMatchObject([{ subject: 'invite:race', count: 5 }]);
+  });
+
+  it('counts the window’s failures recorded before its first check; another window starts afresh', async () => {
+    await store.attempts.recordFailure('invite:mixed', at);
+    await expect(store.attempts.recordIfUnder('invite:mixed', since, 2, at)).resolves.toBe(true);
+    await expect(store.attempts.recordIfUnder('invite:mixed', since, 2, at)).resolves.toBe(false);
+    await expect(store.attempts.recordIfUnder('invite:mixed', new Date('2026-11-20T16:00:00Z'), 2, at)).resolves.toBe(true);
+  });
+});
+
 describe('meta', () => {
   it('set and get round-trip a value through the meta document named by the key', async () => {
     await expect(store.meta.get('catalog-version')).resolves.toBeUndefined();
@@ -764,13 +845,11 @@ describe('verifications', () => {
     verifyId,
     outSeqNo: `seq-${verifyId}`,
     openid: 'o-1',
-    certHash: 'cert-hash',
     docType: '01',
     nameSealed: 'k1.name-sealed',
     docNumberSealed: 'k1.doc-sealed',
     docLookup: 'lookup-A',
     createdAt,
-    status: 'pending',
     ...overrides,
   });
 
@@ -785,30 +864,33 @@ describe('verifications', () => {
   });
 
   it('create of a verifyId already there is refused and leaves the first session as it was', async () => {
-    await store.verifications.create(session('v-1', { status: 'verified' }));
+    await store.verifications.create(session('v-1', { outSeqNo: 'first' }));
     await expect(store.verifications.create(session('v-1'))).rejects.toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' });
-    await expect(store.verifications.get('v-1')).resolves.toMatchObject({ status: 'verified' });
+    await expect(store.verifications.get('v-1')).resolves.toMatchObject({ outSeqNo: 'first' });
   });
 
-  it('settle moves a pending session in a single-document transaction, and settling it again answers false', async () => {
+  it('keeps no cert_hash and no status: the document holds only sealed fields and the keyed look-up', async () => {
+    await store.verifications.create(session('v-1'));
+    const stored = fake.collection('verifications').get('v-1');
+    expect(Object.keys(stored ?? {}).sort()).toEqual(['_id', 'createdAt', 'docLookup', 'docNumberSealed', 'docType', 'nameSealed', 'openid', 'outSeqNo', 'verifyId']);
+  });
+
+  it('remove deletes the session by id once, answering false when it was gone already', async () => {
     await store.verifications.create(session('v-1'));
     fake.requests.length = 0;
-
-    await expect(store.verifications.settle('v-1', 'verified')).resolves.toBe(true);
-    expectOneDocumentTransaction();
-    expect(fake.sent('getDocument', 'verifications')[0]?.query).toEqual({ _id: 'v-1' });
-    expect(fake.sent('modifyDocument', 'verifications')[0]).toMatchObject({ query: { _id: 'v-1' }, data: { $set: { status: 'verified' } } });
-    fake.requests.length = 0;
-
-    await expect(store.verifications.settle('v-1', 'failed')).resolves.toBe(false);
-    expect(fake.requests.map((r) => r.action)).toEqual(['database.startTransaction', 'database.getDocument', 'database.commitTransaction']);
-    await expect(store.verifications.get('v-1')).resolves.toMatchObject({ status: 'verified' });
+    await expect(store.verifications.remove('v-1')).resolves.toBe(true);
+    const [removal] = fake.sent('removeDocument', 'verifications');
+    expect(removal?.query).toEqual({ _id: 'v-1' });
+    await expect(store.verifications.remove('v-1')).resolves.toBe(false);
+    await expect(store.verifications.get('v-1')).resolves.toBeUndefined();
   });
 
-  it('settle of an unknown verifyId answers false and writes nothing', async () => {
-    await expect(store.verifications.settle('v-unknown', 'failed')).resolves.toBe(false);
-    expect(fake.sent('modifyDocument')).toHaveLength(0);
-    expect(fake.collection('verifications').size).toBe(0);
+  it('removeOlderThan deletes every session created before the cutoff, old documents with a certHash included', async () => {
+    await store.verifications.create(session('v-new', { createdAt: new Date(createdAt.getTime() + 3_600_000) }));
+    fake.seed('verifications', 'v-old', { verifyId: 'v-old', certHash: 'unkeyed', status: 'verified', createdAt: { $date: { $numberLong: String(createdAt.getTime() - 1) } } });
+    await expect(store.verifications.removeOlderThan(createdAt)).resolves.toBe(1);
+    expect(fake.sent('removeDocument', 'verifications')[0]?.query).toEqual({ createdAt: { $lt: ejsonDate(createdAt) } });
+    expect([...fake.collection('verifications').keys()]).toEqual(['v-new']);
   });
 });
 
@@ -827,6 +909,7 @@ describe('counterRequests', () => {
     status: 'pending',
     confirmedBy: null,
     centerCode: null,
+    secondConfirmedBy: null,
     ...overrides,
   });
 
@@ -866,6 +949,30 @@ describe('counterRequests', () => {
     await expect(store.counterRequests.confirm('123456', 'o-other', 'C2')).resolves.toBe(false);
     expect(fake.requests.map((r) => r.action)).toEqual(['database.startTransaction', 'database.getDocument', 'database.commitTransaction']);
     await expect(store.counterRequests.get('123456')).resolves.toMatchObject({ confirmedBy: 'o-staff', centerCode: 'C1' });
+  });
+
+  it('confirm can leave a request awaiting a second staff member, whom confirmSecond needs to be someone else', async () => {
+    await store.counterRequests.create(request('123456'));
+    await expect(store.counterRequests.confirm('123456', 'o-staff', 'C1', 'awaiting-second')).resolves.toBe(true);
+    await expect(store.counterRequests.get('123456')).resolves.toEqual(request('123456', { status: 'awaiting-second', confirmedBy: 'o-staff', centerCode: 'C1' }));
+    await expect(store.counterRequests.confirm('123456', 'o-other', 'C1')).resolves.toBe(false);
+    fake.requests.length = 0;
+    await expect(store.counterRequests.confirmSecond('123456', 'o-staff')).resolves.toBe(false);
+    expect(fake.sent('modifyDocument')).toHaveLength(0);
+    fake.requests.length = 0;
+    await expect(store.counterRequests.confirmSecond('123456', 'o-second')).resolves.toBe(true);
+    expectOneDocumentTransaction();
+    expect(fake.sent('modifyDocument', 'counterRequests')[0]).toMatchObject({ query: { _id: '123456' }, data: { $set: { status: 'confirmed', secondConfirmedBy: 'o-second' } } });
+    await expect(store.counterRequests.confirmSecond('123456', 'o-third')).resolves.toBe(false);
+    await expect(store.counterRequests.get('123456')).resolves.toEqual(
+      request('123456', { status: 'confirmed', confirmedBy: 'o-staff', centerCode: 'C1', secondConfirmedBy: 'o-second' }),
+    );
+  });
+
+  it('reads a request stored before two-staff confirmations (no secondConfirmedBy) as confirmed by one', async () => {
+    const { secondConfirmedBy: _none, ...old } = request('OLD00001', { status: 'confirmed', confirmedBy: 'o-staff', centerCode: 'C1' });
+    fake.seed('counterRequests', 'OLD00001', { _id: 'OLD00001', ...old, createdAt: ejsonDate(createdAt), expiresAt: ejsonDate(expiresAt) });
+    await expect(store.counterRequests.get('OLD00001')).resolves.toMatchObject({ status: 'confirmed', secondConfirmedBy: null });
   });
 
   it('confirm of an unknown code answers false and writes nothing', async () => {
@@ -2088,6 +2195,26 @@ describe('health', () => {
 });
 
 describe('conformance runs and callbacks', () => {
+  it('startIfFree starts one run of several racing for a center, holds the center while it runs, and caps the day', async () => {
+    const run = (id: string, at: Date, centerCode = '321000') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null });
+    const limits = (now: Date) => ({ busySince: new Date(now.getTime() - 120_000), daySince: new Date('2026-11-19T16:00:00Z'), dailyCap: 2 });
+    const t = new Date('2026-11-20T02:00:00Z');
+    const at = (ms: number) => new Date(t.getTime() + ms);
+    const racing = await Promise.all(Array.from({ length: 5 }, (_, i) => store.conformanceRuns.startIfFree(run(`race-${i}`, t), limits(t))));
+    expect(racing.filter((o) => o.kind === 'started')).toHaveLength(1);
+    expect(racing.filter((o) => o.kind === 'running')).toHaveLength(4);
+    expect([...fake.collection('conformanceRuns').keys()]).toHaveLength(1);
+    await expect(store.conformanceRuns.startIfFree(run('other', t, '110000'), limits(t))).resolves.toEqual({ kind: 'started' });
+    const [first] = [...fake.collection('conformanceRuns').keys()];
+    await store.conformanceRuns.finish(first ?? '', { passed: false, checks: [], startedAt: t.toISOString(), finishedAt: t.toISOString() });
+    await expect(store.conformanceRuns.startIfFree(run('second', at(1000)), limits(at(1000)))).resolves.toEqual({ kind: 'started' });
+    await expect(store.conformanceRuns.startIfFree(run('third', at(60_000)), limits(at(60_000)))).resolves.toMatchObject({ kind: 'running', run: { id: 'second' } });
+    // never finished: after its maximum duration it no longer holds the center, but the day's cap does
+    await expect(store.conformanceRuns.startIfFree(run('third', at(130_000)), limits(at(130_000)))).resolves.toEqual({ kind: 'daily-cap', count: 2 });
+    const tomorrow = new Date('2026-11-20T16:00:00Z');
+    await expect(store.conformanceRuns.startIfFree(run('fourth', tomorrow), { ...limits(tomorrow), daySince: tomorrow })).resolves.toEqual({ kind: 'started' });
+  });
+
   it('start adds the run, finish sets its report whole, and latest asks for the newest run of the center', async () => {
     const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt: T0, report: null };
     await store.conformanceRuns.start(run);

@@ -173,6 +173,81 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     expect(await store.roles.rolesOf('nobody')).toEqual([]);
   });
 
+  describe('roles revoked and granted again (issue 11)', () => {
+    const T = new Date('2026-11-20T02:00:00Z');
+    const later = (ms: number) => new Date(T.getTime() + ms);
+
+    it('revokes a role so it stops counting at once, keeps it listed with who and when, and grants it again', async () => {
+      expect(await store.roles.grant('rv-1', { role: 'center-staff', centerCode: '321000' }, { at: T, by: 'sup-1', displayName: '王小明' })).toEqual({ kind: 'granted' });
+      expect(await store.roles.grant('rv-1', { role: 'tester' }, { at: T, by: 'sup-1' })).toEqual({ kind: 'granted' });
+      expect(await store.roles.grant('rv-1', { role: 'tester' }, { at: later(1), by: 'sup-2' })).toEqual({ kind: 'held' });
+      expect(await store.roles.revoke('rv-1', { role: 'center-staff', centerCode: '321000' }, later(1000), 'sup-2')).toBe(true);
+      expect(await store.roles.revoke('rv-1', { role: 'center-staff', centerCode: '321000' }, later(2000), 'sup-2')).toBe(false);
+      expect(await store.roles.revoke('rv-1', { role: 'supervisor' }, later(2000), 'sup-2')).toBe(false);
+      expect(await store.roles.rolesOf('rv-1')).toEqual([{ role: 'tester' }]);
+      expect(await store.roles.recordsOf('rv-1')).toEqual([
+        { openid: 'rv-1', grant: { role: 'center-staff', centerCode: '321000' }, displayName: '王小明', grantedAt: T, grantedBy: 'sup-1', revokedAt: later(1000), revokedBy: 'sup-2' },
+        { openid: 'rv-1', grant: { role: 'tester' }, displayName: null, grantedAt: T, grantedBy: 'sup-1', revokedAt: null, revokedBy: null },
+      ]);
+      expect((await store.roles.list()).filter((r) => r.openid === 'rv-1')).toHaveLength(2);
+      // revoked staff may serve another center; the old one is granted again only once that ends
+      expect(await store.roles.grant('rv-1', { role: 'center-staff', centerCode: '110000' }, { at: later(3000), by: 'sup-1' })).toEqual({ kind: 'granted' });
+      expect(await store.roles.grant('rv-1', { role: 'center-staff', centerCode: '321000' }, { at: later(4000), by: 'sup-1' })).toEqual({ kind: 'staff-elsewhere', centerCode: '110000' });
+      expect(await store.roles.revoke('rv-1', { role: 'center-staff', centerCode: '110000' }, later(5000), 'sup-1')).toBe(true);
+      expect(await store.roles.grant('rv-1', { role: 'center-staff', centerCode: '321000' }, { at: later(6000), by: 'sup-3' })).toEqual({ kind: 'granted' });
+      expect(await store.roles.rolesOf('rv-1')).toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester' }]);
+      expect((await store.roles.recordsOf('rv-1'))[1]).toEqual({
+        openid: 'rv-1', grant: { role: 'center-staff', centerCode: '321000' }, displayName: '王小明', grantedAt: later(6000), grantedBy: 'sup-3', revokedAt: null, revokedBy: null,
+      });
+    });
+
+    it('lets a revoked staff member join again with a new invite, recording the inviting supervisor', async () => {
+      await store.staffInvites.create({ code: 'REJOIN12', centerCode: '321000', createdBy: 'sup-9', createdAt: T, expiresAt: later(86_400_000), usedBy: null, usedAt: null });
+      await store.staffInvites.create({ code: 'REJOIN34', centerCode: '321000', createdBy: 'sup-9', createdAt: T, expiresAt: later(86_400_000), usedBy: null, usedAt: null });
+      expect(await store.staffInvites.redeem('REJOIN12', 'rv-4', later(1))).toEqual({ kind: 'joined', centerCode: '321000' });
+      expect(await store.roles.revoke('rv-4', { role: 'center-staff', centerCode: '321000' }, later(2), 'sup-1')).toBe(true);
+      expect(await store.staffInvites.redeem('REJOIN34', 'rv-4', later(3))).toEqual({ kind: 'joined', centerCode: '321000' });
+      expect(await store.roles.recordsOf('rv-4')).toEqual([
+        { openid: 'rv-4', grant: { role: 'center-staff', centerCode: '321000' }, displayName: null, grantedAt: later(3), grantedBy: 'invite:sup-9', revokedAt: null, revokedBy: null },
+      ]);
+    });
+
+    it('seeds a role only for a person who never held it: a revoked one stays revoked', async () => {
+      expect(await store.roles.seed('rv-2', { role: 'supervisor' }, T, 'local-env')).toBe(true);
+      expect(await store.roles.seed('rv-2', { role: 'supervisor' }, T, 'local-env')).toBe(false);
+      expect(await store.roles.revoke('rv-2', { role: 'supervisor' }, later(1), 'sup-1')).toBe(true);
+      expect(await store.roles.seed('rv-2', { role: 'supervisor' }, later(2), 'local-env')).toBe(false);
+      expect(await store.roles.rolesOf('rv-2')).toEqual([]);
+      await store.roles.grant('rv-3', { role: 'center-staff', centerCode: '321000' });
+      expect(await store.roles.seed('rv-3', { role: 'center-staff', centerCode: '110000' }, T, 'local-env')).toBe(false);
+      expect(await store.roles.rolesOf('rv-3')).toEqual([{ role: 'center-staff', centerCode: '321000' }]);
+    });
+  });
+
+  describe('attempts checked and recorded in one step (issue 11)', () => {
+    const since = new Date('2026-11-19T16:00:00Z');
+    const at = new Date('2026-11-20T02:00:00Z');
+
+    it('lets exactly `limit` of 20 parallel attempts through, from several connections, and counts only since the window', async () => {
+      // several stores are several pools (several processes, as function instances are); PGlite has one connection
+      const others = adapter.name === 'postgres' ? await Promise.all([adapter.reopen(), adapter.reopen(), adapter.reopen()]) : [];
+      try {
+        const stores = [store, ...others];
+        const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % stores.length].attempts.recordIfUnder('invite:race', since, 5, at)));
+        expect(outcomes.filter(Boolean)).toHaveLength(5);
+        expect(await store.attempts.failuresSince('invite:race', since)).toBe(5);
+      } finally {
+        await Promise.all(others.map((s) => s.close()));
+      }
+      // the window's earlier failures count, a later window starts afresh, other subjects are their own
+      await store.attempts.recordFailure('invite:mixed', at);
+      expect(await store.attempts.recordIfUnder('invite:mixed', since, 2, at)).toBe(true);
+      expect(await store.attempts.recordIfUnder('invite:mixed', since, 2, at)).toBe(false);
+      expect(await store.attempts.recordIfUnder('invite:mixed', new Date('2026-11-20T16:00:00Z'), 2, new Date('2026-11-20T17:00:00Z'))).toBe(true);
+      expect(await store.attempts.recordIfUnder('invite:other', since, 2, at)).toBe(true);
+    });
+  });
+
   it('keeps meta values and overwrites them', async () => {
     expect(await store.meta.get('k')).toBeUndefined();
     await store.meta.set('k', 'v1');
@@ -198,33 +273,49 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     expect(await store.identities.get('b')).toEqual({ ...identity('b', 'doc-2'), phoneSealed: 'sealed-phone' });
   });
 
-  it('settles a verification session once', async () => {
-    const session = {
-      verifyId: 'v-1', outSeqNo: 'seq-1', openid: 'a', certHash: 'h', docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd',
-      docLookup: 'doc-1', createdAt: new Date('2026-11-20T02:00:00Z'), status: 'pending' as const,
-    };
-    await store.verifications.create(session);
-    expect(await store.verifications.get('v-1')).toEqual(session);
-    expect(await store.verifications.settle('v-1', 'verified')).toBe(true);
-    expect(await store.verifications.settle('v-1', 'failed')).toBe(false);
-    expect(await store.verifications.settle('nope', 'failed')).toBe(false);
-    expect((await store.verifications.get('v-1'))?.status).toBe('verified');
-    await expect(store.verifications.create(session)).rejects.toThrow();
+  it('deletes a verification session once, and every session older than a cutoff', async () => {
+    const session = (verifyId: string, createdAt: string) => ({
+      verifyId, outSeqNo: `seq-${verifyId}`, openid: 'a', docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd',
+      docLookup: 'doc-1', createdAt: new Date(createdAt),
+    });
+    await store.verifications.create(session('v-1', '2026-11-20T02:00:00Z'));
+    expect(await store.verifications.get('v-1')).toEqual(session('v-1', '2026-11-20T02:00:00Z'));
+    await expect(store.verifications.create(session('v-1', '2026-11-20T02:00:00Z'))).rejects.toThrow();
+    const removals = await Promise.all([store.verifications.remove('v-1'), store.verifications.remove('v-1')]);
+    expect(removals.sort()).toEqual([false, true]);
+    expect(await store.verifications.get('v-1')).toBeUndefined();
+    expect(await store.verifications.remove('nope')).toBe(false);
+
+    await store.verifications.create(session('v-old', '2026-11-20T01:00:00Z'));
+    await store.verifications.create(session('v-new', '2026-11-20T02:30:00Z'));
+    expect(await store.verifications.removeOlderThan(new Date('2026-11-20T02:00:00Z'))).toBe(1);
+    expect(await store.verifications.get('v-old')).toBeUndefined();
+    expect(await store.verifications.get('v-new')).toBeDefined();
   });
 
-  it('confirms a counter request once', async () => {
-    const request = {
-      code: 'ABCD2345', openid: 'a', docType: '03' as const, nameSealed: 'n', docNumberSealed: 'd', docLookup: 'doc-9',
+  it('confirms a counter request once, or in two steps by two different staff members', async () => {
+    const request = (code: string) => ({
+      code, openid: 'a', docType: '03' as const, nameSealed: 'n', docNumberSealed: 'd', docLookup: 'doc-9',
       createdAt: new Date('2026-11-20T02:00:00Z'), expiresAt: new Date('2026-11-27T02:00:00Z'), status: 'pending' as const,
-      confirmedBy: null, centerCode: null,
-    };
-    await store.counterRequests.create(request);
-    expect(await store.counterRequests.get('ABCD2345')).toEqual(request);
+      confirmedBy: null, centerCode: null, secondConfirmedBy: null,
+    });
+    await store.counterRequests.create(request('ABCD2345'));
+    expect(await store.counterRequests.get('ABCD2345')).toEqual(request('ABCD2345'));
+    expect(await store.counterRequests.confirmSecond('ABCD2345', 'staff-2')).toBe(false);
     expect(await store.counterRequests.confirm('ABCD2345', 'staff-1', '321000')).toBe(true);
     expect(await store.counterRequests.confirm('ABCD2345', 'staff-2', '110000')).toBe(false);
-    expect(await store.counterRequests.get('ABCD2345')).toEqual({ ...request, status: 'confirmed', confirmedBy: 'staff-1', centerCode: '321000' });
+    expect(await store.counterRequests.get('ABCD2345')).toEqual({ ...request('ABCD2345'), status: 'confirmed', confirmedBy: 'staff-1', centerCode: '321000' });
     expect(await store.counterRequests.confirm('NOPE2345', 'staff-1', '321000')).toBe(false);
-    await expect(store.counterRequests.create(request)).rejects.toThrow();
+    await expect(store.counterRequests.create(request('ABCD2345'))).rejects.toThrow();
+
+    await store.counterRequests.create(request('TWOSTEP2'));
+    expect(await store.counterRequests.confirm('TWOSTEP2', 'staff-1', '321000', 'awaiting-second')).toBe(true);
+    expect(await store.counterRequests.get('TWOSTEP2')).toMatchObject({ status: 'awaiting-second', confirmedBy: 'staff-1', centerCode: '321000', secondConfirmedBy: null });
+    expect(await store.counterRequests.confirm('TWOSTEP2', 'staff-2', '321000')).toBe(false);
+    expect(await store.counterRequests.confirmSecond('TWOSTEP2', 'staff-1')).toBe(false);
+    const seconds = await Promise.all([store.counterRequests.confirmSecond('TWOSTEP2', 'staff-2'), store.counterRequests.confirmSecond('TWOSTEP2', 'staff-3')]);
+    expect(seconds.filter(Boolean)).toHaveLength(1);
+    expect(await store.counterRequests.get('TWOSTEP2')).toMatchObject({ status: 'confirmed', confirmedBy: 'staff-1', secondConfirmedBy: seconds[0] ? 'staff-2' : 'staff-3' });
   });
 
   it('counts failures since a time, keeps the latest consent and lists audit entries in order', async () => {
@@ -578,6 +669,35 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       expect((await store.health.listForCenter('110000')).map((h) => [h.channel, h.healthy])).toEqual([['endpoint', true], ['link:4', true], ['link:5', false]]);
       expect((await store.health.list()).map((h) => h.channel)).toEqual(['endpoint', 'link:4', 'link:5']);
       await store.health.record([]);
+    });
+
+    it('starts one interface-testing run at a time per center, one racing start of several, and no more than the daily cap', async () => {
+      const run = (id: string, at: Date, centerCode = '320500') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null });
+      const limits = (now: Date) => ({ busySince: new Date(now.getTime() - 120_000), daySince: new Date('2026-11-19T16:00:00Z'), dailyCap: 3 });
+      await store.centers.upsertCatalog([center('320500'), center('320600')]);
+      const others = adapter.name === 'postgres' ? await Promise.all([adapter.reopen(), adapter.reopen()]) : [];
+      try {
+        const stores = [store, ...others];
+        const racing = await Promise.all(Array.from({ length: 6 }, (_, i) => stores[i % stores.length].conformanceRuns.startIfFree(run(`race-${i}`, T), limits(T))));
+        expect(racing.filter((o) => o.kind === 'started')).toHaveLength(1);
+        expect(racing.filter((o) => o.kind === 'running')).toHaveLength(5);
+      } finally {
+        await Promise.all(others.map((s) => s.close()));
+      }
+      const report = { passed: false, checks: [], startedAt: T.toISOString(), finishedAt: later(5000).toISOString() };
+      const first = (await store.conformanceRuns.latest('320500'))?.id ?? '';
+      // another center is not held up
+      expect(await store.conformanceRuns.startIfFree(run('other-1', T, '320600'), limits(T))).toEqual({ kind: 'started' });
+      await store.conformanceRuns.finish(first, report);
+      expect(await store.conformanceRuns.startIfFree(run('second', later(6000)), limits(later(6000)))).toEqual({ kind: 'started' });
+      // never finished: holds the center until its maximum duration has passed
+      expect(await store.conformanceRuns.startIfFree(run('third', later(60_000)), limits(later(60_000)))).toMatchObject({ kind: 'running', run: { id: 'second' } });
+      expect(await store.conformanceRuns.startIfFree(run('third', later(127_000)), limits(later(127_000)))).toEqual({ kind: 'started' });
+      await store.conformanceRuns.finish('third', report);
+      expect(await store.conformanceRuns.startIfFree(run('fourth', later(130_000)), limits(later(130_000)))).toEqual({ kind: 'daily-cap', count: 3 });
+      // the next China day counts afresh
+      const tomorrow = new Date('2026-11-20T16:00:00Z');
+      expect(await store.conformanceRuns.startIfFree(run('fourth', tomorrow), { ...limits(tomorrow), daySince: tomorrow })).toEqual({ kind: 'started' });
     });
 
     it('keeps interface-testing runs and the callbacks of test applications in the order they came', async () => {

@@ -6,7 +6,7 @@ import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { generateKeyringEnv, parseKeyring } from '../../cloudfunctions/_lib/crypto/personal-data';
-import type { Caller, FunctionContext, Outside } from '../../cloudfunctions/_lib/runtime/define';
+import type { Caller, FunctionContext, Outside, Trigger } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { createWechatSimulator } from '../../cloudfunctions/_lib/wechat/simulator';
@@ -39,7 +39,16 @@ export function testOutside(overrides: Partial<Outside> = {}): Outside & { simul
   };
 }
 
-/** What the runtime hands a function: the store, a silent logger, a clock, the caller if any, the outside world. */
-export function contextFor(store: Store, caller?: Caller, now: Date = new Date('2026-11-20T10:00:00+08:00'), outside: Outside = testOutside()): FunctionContext {
-  return { store, caller, log: createLogger({ level: 'silent' }), now: () => now, outside };
+/**
+ * What the runtime hands a function: the store, a silent logger, a clock, the caller if any, the outside world,
+ * and how it was started (a call unless a test fires it as a timer or an internal nudge).
+ */
+export function contextFor(
+  store: Store,
+  caller?: Caller,
+  now: Date = new Date('2026-11-20T10:00:00+08:00'),
+  outside: Outside = testOutside(),
+  trigger: Trigger = 'call',
+): FunctionContext {
+  return { store, caller, trigger, log: createLogger({ level: 'silent' }), now: () => now, outside };
 }

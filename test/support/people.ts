@@ -1,3 +1,4 @@
+import { CONSENT_VERSION } from '../../src/core/consent';
 import { idCheckChar } from '../../src/core/identity';
 import { handler as identity } from '../../cloudfunctions/identity';
 import type { Outside } from '../../cloudfunctions/_lib/runtime/define';
@@ -16,7 +17,9 @@ export function freshResidentId(): string {
 export async function verifiedPerson(store: Store, outside: Outside, openid: string, now: Date, name = '张三'): Promise<string> {
   const docNumber = freshResidentId();
   const ctx = contextFor(store, { openid, roles: [] }, now, outside);
-  const started = await identity.handle({ action: 'start', name, docType: '01', docNumber }, ctx);
+  const consented = await identity.handle({ action: 'consent', version: CONSENT_VERSION }, ctx);
+  if (!consented.ok) throw new Error(consented.message);
+  const started = await identity.handle({ action: 'start', name, docType: '01', docNumber, consentVersion: CONSENT_VERSION }, ctx);
   if (!started.ok) throw new Error(started.message);
   const confirmed = await identity.handle({ action: 'confirm', verifyId: (started.data as { verifyId: string }).verifyId }, ctx);
   if (!confirmed.ok) throw new Error(confirmed.message);

@@ -10,6 +10,7 @@ import { yuanText } from '../../src/core/money';
 import { shanghaiDate } from '../../src/core/time';
 import { deliveryProblems, SubmittedDataSchema } from '../../tools/center-sim/contract';
 import { simplePdf } from '../../tools/center-sim/pdf';
+import { inspectFile } from '../../cloudfunctions/_lib/files/inspect';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
 import { closeSimClient, simResetScript, simSetScript } from '../support/sim-client';
 
@@ -540,6 +541,7 @@ describe('the center simulator (center side of the center interface)', () => {
     const pdf = Buffer.from(doc.contentBase64, 'base64');
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(doc.sha256);
     expect(pdfStructureProblems(pdf)).toEqual([]);
+    expect(await inspectFile(pdf)).toEqual({ ok: true, contentType: 'application/pdf' }); // opens in a PDF parser, with its page
     expect(pdf.toString('latin1')).toContain('(Certificate appcert0001) Tj');
 
     // what a test compares with the file the employee downloads

@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
 import { APPLICATION_ID_PATTERN } from '../../src/core/applications';
 import { sniffAttachment } from '../../src/core/center-api';
+import { inspectFile } from '../../cloudfunctions/_lib/files/inspect';
 import { residentIdProblem } from '../../src/core/identity';
 import { shanghaiDate } from '../../src/core/time';
 import { runConformance, TEST_DOC_NUMBER, TEST_JPEG, TEST_PDF, type ConformanceReport } from '../../cloudfunctions/_lib/centers/conformance';
@@ -115,6 +116,9 @@ describe('the center conformance suite', () => {
     expect(taken[0]).toMatchObject({ applicantMasked: '****人', letterNumber: expect.stringMatching(new RegExp(`^${CENTER}\\d{10}$`)) });
     expect(sniffAttachment(TEST_PDF)).toEqual({ ok: true, contentType: 'application/pdf' });
     expect(sniffAttachment(TEST_JPEG)).toEqual({ ok: true, contentType: 'image/jpeg' });
+    // and real files: the PDF opens with a page, the JPEG decodes, as the platform checks every document
+    expect(await inspectFile(TEST_PDF)).toEqual({ ok: true, contentType: 'application/pdf' });
+    expect(await inspectFile(TEST_JPEG)).toEqual({ ok: true, contentType: 'image/jpeg' });
     expect(taken[2].attachments).toEqual([
       expect.objectContaining({ kind: 'contract', contentType: 'application/pdf', sha256: sha256(TEST_PDF), size: TEST_PDF.length }),
       expect.objectContaining({ kind: 'invoice', contentType: 'image/jpeg', sha256: sha256(TEST_JPEG), size: TEST_JPEG.length }),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
+import { CONSENT_VERSION } from '../../src/core/consent';
 import { idCheckChar } from '../../src/core/identity';
 import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications';
 import type { ReceivedDelivery } from '../../tools/center-sim/server';
@@ -28,6 +29,7 @@ jest.setTimeout(300_000);
 const YANGZHOU = '321000'; // transfer-in: the responsible center, which gets the delivery
 const NANJING = '320100'; // transfer-out
 const LEASE_SECONDS = 20; // the shortest lease the relay accepts
+const NUDGE_SECRET = 'crash-test-nudge-secret-0123456789abcdef';
 const SLOW_MS = 12_000; // the center's answer comes after the kill (and before the relay's 15 s timeout)
 const FLOW = ['01', '02', '08', '00'];
 
@@ -63,7 +65,13 @@ const residentId = (n: number) => {
 };
 
 async function verify(host: RunningHost, openid: string, n: number): Promise<void> {
-  const { verifyId } = await api<{ verifyId: string }>(host, 'identity', { action: 'start', name: `职工${'甲乙丙丁戊己庚'[n]}`, docType: '01', docNumber: residentId(n) }, openid);
+  await api(host, 'identity', { action: 'consent', version: CONSENT_VERSION }, openid);
+  const { verifyId } = await api<{ verifyId: string }>(
+    host,
+    'identity',
+    { action: 'start', name: `职工${'甲乙丙丁戊己庚'[n]}`, docType: '01', docNumber: residentId(n), consentVersion: CONSENT_VERSION },
+    openid,
+  );
   await api(host, 'identity', { action: 'confirm', verifyId }, openid);
 }
 
@@ -119,7 +127,7 @@ describe('the host killed (SIGKILL) in the middle of relaying, then restarted on
   });
 
   it('loses nothing, applies no state change twice, and redelivers under the first webhook-id', async () => {
-    const env = { RELAY_LEASE_SECONDS: String(LEASE_SECONDS), CENTER_SIM_PORT: String(await freePort()) };
+    const env = { RELAY_LEASE_SECONDS: String(LEASE_SECONDS), CENTER_SIM_PORT: String(await freePort()), INTERNAL_NUDGE_SECRET: NUDGE_SECRET };
     const first = (host = await startLocalHost(env, dataDir));
 
     // A: all the way through before the crash; D: accepted (01) by the center before the crash, which then
@@ -144,8 +152,8 @@ describe('the host killed (SIGKILL) in the middle of relaying, then restarted on
     await until('B1 at the center', async () => (forOne(await received(first), idOf('crash-b1')).length > 0 ? true : undefined));
     ids.set('crash-b2', await submit(first, 'crash-b2'));
     ids.set('crash-b3', await submit(first, 'crash-b3'));
-    // the nudges for B2, B3 wait for the running relay; a forced run (as the timer makes) takes them now
-    const forced = fetch(`${first.url}/api/relay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+    // the nudges for B2, B3 wait for the running relay; a forced run (an internal nudge with the secret) takes them now
+    const forced = fetch(`${first.url}/api/relay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nudge: NUDGE_SECRET }) }).catch(() => undefined);
     await until('B2, B3 at the center', async () => {
       const list = await received(first);
       return forOne(list, idOf('crash-b2')).length > 0 && forOne(list, idOf('crash-b3')).length > 0 ? true : undefined;
@@ -193,12 +201,12 @@ describe('the host killed (SIGKILL) in the middle of relaying, then restarted on
     expect(await callback(second, secret, dIds['00'], d, '00')).toEqual(changed(true));
     expect(await callback(second, secret, dIds['00'], d, '00')).toEqual(changed(false));
 
-    // relay runs as the timer makes them (no caller), until the leases of the cut-off attempts run out
+    // relay runs as an internal nudge makes them (the secret, no caller), until the leases of the cut-off attempts run out
     const all = [...ids.entries()];
     const views = await until(
       'every application completed after the restart',
       async () => {
-        await api(second, 'relay', {});
+        await api(second, 'relay', { nudge: NUDGE_SECRET });
         const now = await Promise.all(all.map(([openid, id]) => view(second, openid, id)));
         return now.every((v) => v.status === 'completed') ? now : undefined;
       },

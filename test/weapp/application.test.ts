@@ -19,7 +19,7 @@ beforeAll(async () => {
         requestId: 'weapp-request-1',
         payload: { transferOutCenter: '110000', transferInCenter: '321000', formerEmployer: '北京某某科技有限公司', newEmployer: '扬州某某制造有限公司', newAccount: '3210098765', phone: '13912345678' },
       },
-      { caller: { openid: WEAPP_OPENID, roles: [] }, store, log: createLogger({ level: 'silent' }), now: () => new Date(), outside },
+      { caller: { openid: WEAPP_OPENID, roles: [] }, trigger: 'call', store, log: createLogger({ level: 'silent' }), now: () => new Date(), outside },
     );
     if (!submitted.ok) throw new Error(submitted.message);
     id = (submitted.data as { id: string }).id;

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { CONSENT_VERSION } from '../../src/core/consent';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { createLogger } from '../../cloudfunctions/_lib/log';
@@ -43,7 +44,9 @@ async function verifyPersons(options: LocalCloudOptions, count: number): Promise
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const started = await invoke(options, 'identity', { action: 'start', name: '张三', docType: '01', docNumber: residentId(i) }, openids[i]);
+      const consented = await invoke(options, 'identity', { action: 'consent', version: CONSENT_VERSION }, openids[i]);
+      if (!consented.ok) throw new Error(`identity consent: ${consented.message}`);
+      const started = await invoke(options, 'identity', { action: 'start', name: '张三', docType: '01', docNumber: residentId(i), consentVersion: CONSENT_VERSION }, openids[i]);
       if (!started.ok) throw new Error(`identity start: ${started.message}`);
       const confirmed = await invoke(options, 'identity', { action: 'confirm', verifyId: (started.data as { verifyId: string }).verifyId }, openids[i]);
       if (!confirmed.ok) throw new Error(`identity confirm: ${confirmed.message}`);

@@ -24,6 +24,8 @@ export const LocalEnvSchema = z.object({
     .pipe(z.array(z.string().regex(/^[\w-]{1,64}:\d{6}$/, 'CENTER_STAFF 每项应为 openid:6位中心代码'))),
   CENTER_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The secret an internal relay nudge proves itself with at POST /api/relay, as deployed; unset, only this host's own runner and timer run it. */
+  INTERNAL_NUDGE_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'INTERNAL_NUDGE_SECRET 应至少 32 个字符（随机生成）').optional()),
 });
 export type LocalEnv = z.infer<typeof LocalEnvSchema>;
 

@@ -10,7 +10,7 @@ import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 export function devKeyringEnv(dataDir: string): { PII_KEYS: string; PII_LOOKUP_KEY: string } {
   const file = path.join(dataDir, 'dev-keys.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { PII_KEYS: string; PII_LOOKUP_KEY: string };
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const keys = generateKeyringEnv('dev1');
   writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   return keys;
@@ -20,7 +20,7 @@ export function devKeyringEnv(dataDir: string): { PII_KEYS: string; PII_LOOKUP_K
 export function devCenterSecret(dataDir: string): string {
   const file = path.join(dataDir, 'dev-center-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = newSecret();
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;

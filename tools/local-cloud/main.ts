@@ -16,6 +16,7 @@ import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { startCenterSim } from '../center-sim/server';
 import { envRoles, parseLocalEnv, projectRoot } from './config';
 import { seedDemoEndpoints, seedDemoLinks, seedDemoRoutes } from './demo';
+import { secureDataDir } from './data-dir';
 import { devCenterSecret, devKeyringEnv } from './dev-keys';
 import { coalescingRunner } from './relay-runner';
 import { FUNCTIONS } from './functions';
@@ -33,7 +34,13 @@ async function main() {
   }
 
   const dataDir = path.resolve(projectRoot, env.DATA_DIR);
+  // the database, the keys and every file are the owner's alone: what this process makes, and what is there already
+  process.umask(0o077);
+  secureDataDir(dataDir);
   const store: Store = env.DATABASE_URL ? await openPostgresStore(env.DATABASE_URL) : await openPgliteStore(dataDir);
+  // PGlite's own file system writes what it creates as 0666 whatever the umask: taken back once it has made them
+  // (the directory itself stays 0700, so none of it is reachable by another user meanwhile)
+  if (store.kind === 'pglite') secureDataDir(dataDir);
   const catalog = await ensureCatalog(store);
   const centers = await store.centers.list();
   const byCode = new Map(centers.map((c) => [c.code, c.name]));
@@ -43,7 +50,7 @@ async function main() {
 
   let address = '';
   const relay = coalescingRunner(
-    () => invoke(options, 'relay', {}, undefined),
+    () => invoke(options, 'relay', {}, undefined, 'internal'),
     (error) => log.error({ err: error }, 'relay run failed'),
   );
   // the local host verifies faces with the WeChat simulator unless told WECHAT_MODE=real, and lets the
@@ -62,10 +69,10 @@ async function main() {
   await seedDemoRoutes(store, sim.origin);
   await seedDemoEndpoints(store, sim, (code) => seal(outside.keyring(), sealedAs.endpointSecret(code), centerSecret));
 
-  const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir, outside };
+  const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir, outside, nudgeSecret: env.INTERNAL_NUDGE_SECRET };
   const app = await createLocalCloud(options);
   const stopTimers = scheduleTimers(readTimerTriggers(path.join(projectRoot, 'cloudbaserc.json')), async (fn, event) => {
-    const result = await invoke(options, fn, event, undefined);
+    const result = await invoke(options, fn, event, undefined, 'timer');
     if (!result.ok) log.warn({ fn, code: result.code }, 'timer run failed');
   });
   address = await app.listen({ port: env.PORT, host: env.HOST });

@@ -1,24 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { DOCUMENT_MAX_BYTES, DOCUMENTS_MAX } from '../../src/core/center-api';
 import { fail, ok } from '../../src/core/errors';
 import type { RoleGrant } from '../../src/core/roles';
-import type { CloudFunction, FunctionContext, Outside } from '../../cloudfunctions/_lib/runtime/define';
+import type { CloudFunction, FunctionContext, Outside, Trigger } from '../../cloudfunctions/_lib/runtime/define';
 import type { Logger } from '../../cloudfunctions/_lib/log';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
+import { signedHeadersProblem } from '../../cloudfunctions/_lib/delivery/signing';
+import { provesNudge } from '../../cloudfunctions/_lib/runtime/nudge';
 
 export interface LocalCloudOptions {
   store: Store;
   functions: Readonly<Record<string, CloudFunction>>;
-  /** Roles granted by the local host's environment, merged with those in the store. */
+  /**
+   * Roles granted by the local host's environment (SUPERVISOR_OPENIDS, TESTER_OPENIDS, CENTER_STAFF), seeded
+   * into the store at start so supervisors can revoke them like any other: a role revoked since is not granted
+   * again on the next start. Callers' roles come from the store only, read on every call.
+   */
   envRoles: ReadonlyMap<string, RoleGrant[]>;
   log: Logger;
   outside: Outside;
   /** The H5 build to serve at /, when there is one. */
   h5Dir?: string;
+  /** INTERNAL_NUDGE_SECRET: an event `{ nudge: <it> }` at POST /api/<fn> runs as an internal nudge, as deployed. */
+  nudgeSecret?: string;
   now?: () => Date;
 }
 
@@ -27,20 +35,39 @@ const OPENID_PATTERN = /^[\w-]{1,64}$/;
 const BASE64_DOCUMENT = Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4;
 const FUNCTION_BODY_LIMIT = BASE64_DOCUMENT + 1024 * 1024;
 const CALLBACK_BODY_LIMIT = BASE64_DOCUMENT * DOCUMENTS_MAX + 1024 * 1024;
+/** What a refused callback may still send after its answer (discarded, never kept) before its connection is cut. */
+const LINGER_BYTES = 8 * 1024 * 1024;
 
-/** What a function runs with on this host: its store and outside world, and the caller with their roles. */
-async function contextFor(options: LocalCloudOptions, openid: string | undefined): Promise<FunctionContext> {
-  const caller = openid
-    ? { openid, roles: [...(options.envRoles.get(openid) ?? []), ...(await options.store.roles.rolesOf(openid))] }
-    : undefined;
-  return { caller, store: options.store, log: options.log, now: options.now ?? (() => new Date()), outside: options.outside };
+/** Who the store names as the granter of the roles the local host seeds from its environment. */
+export const LOCAL_ENV_GRANTER = 'local-env';
+
+/** Puts the environment's roles into the store, each unless the person ever held it (a revoked one stays revoked). */
+export async function seedEnvRoles(store: Store, envRoles: ReadonlyMap<string, RoleGrant[]>, at: Date): Promise<void> {
+  for (const [openid, grants] of envRoles) {
+    for (const grant of grants) await store.roles.seed(openid, grant, at, LOCAL_ENV_GRANTER);
+  }
 }
 
-/** Runs a function for a caller as CloudBase would, with this host's store. */
-export async function invoke(options: LocalCloudOptions, name: string, event: unknown, openid: string | undefined) {
-  const fn = options.functions[name];
+/** What a function runs with on this host: its store and outside world, the caller with their roles, how it was started. */
+async function contextFor(options: LocalCloudOptions, openid: string | undefined, trigger: Trigger): Promise<FunctionContext> {
+  const caller = openid ? { openid, roles: await options.store.roles.rolesOf(openid) } : undefined;
+  return { caller, trigger, store: options.store, log: options.log, now: options.now ?? (() => new Date()), outside: options.outside };
+}
+
+/** The function of that name: an own property only (`__proto__`, `constructor` and the like are no function). */
+function functionNamed(options: LocalCloudOptions, name: string): CloudFunction | undefined {
+  return Object.hasOwn(options.functions, name) ? options.functions[name] : undefined;
+}
+
+/**
+ * Runs a function for a caller as CloudBase would, with this host's store. `trigger` is this host's own
+ * marker of how it was started: its timer scheduler passes 'timer', its relay runner 'internal'; HTTP callers
+ * always run as 'call' (nothing in a request sets it).
+ */
+export async function invoke(options: LocalCloudOptions, name: string, event: unknown, openid: string | undefined, trigger: Trigger = 'call') {
+  const fn = functionNamed(options, name);
   if (!fn) return fail('UNKNOWN_FUNCTION', `没有名为 ${name} 的云函数`);
-  return fn.handle(event, await contextFor(options, openid));
+  return fn.handle(event, await contextFor(options, openid, trigger));
 }
 
 /** `uploads/` and 24 random characters, as the WeChat build names its cloud-storage uploads (UPLOAD_ID_PATTERN). */
@@ -55,6 +82,7 @@ function newUploadKey(): string {
  * callbacks at POST /callbacks/<centerCode>, and /healthz. Deployed functions never see that header.
  */
 export async function createLocalCloud(options: LocalCloudOptions) {
+  await seedEnvRoles(options.store, options.envRoles, (options.now ?? (() => new Date()))());
   const app = Fastify({ loggerInstance: options.log, bodyLimit: FUNCTION_BODY_LIMIT });
 
   app.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
@@ -73,7 +101,9 @@ export async function createLocalCloud(options: LocalCloudOptions) {
   app.post<{ Params: { fn: string } }>('/api/:fn', async (request, reply) => {
     const header = request.headers['x-wx-openid'];
     const openid = typeof header === 'string' && OPENID_PATTERN.test(header) ? header : undefined;
-    const result = await invoke(options, request.params.fn, request.body ?? {}, openid);
+    const event: unknown = request.body ?? {};
+    // a request runs as a call; only the nudge secret (as deployed) makes it internal, never a timer
+    const result = await invoke(options, request.params.fn, event, openid, provesNudge(event, options.nudgeSecret) ? 'internal' : 'call');
     return reply.code(!result.ok && result.code === 'UNKNOWN_FUNCTION' ? 404 : 200).send(result);
   });
 
@@ -96,14 +126,33 @@ export async function createLocalCloud(options: LocalCloudOptions) {
   });
 
   // centers' callbacks, as CloudBase's HTTP access service hands them to the `callbacks` function: the raw
-  // body is kept for the signature check
+  // body is kept for the signature check. Before a byte of the body is read, the center must have an endpoint
+  // (404) and the request well-formed signature headers with a fresh timestamp (401): an unsigned upload of tens
+  // of MB is answered at once and never read or kept.
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    scope.post<{ Params: { centerCode: string } }>('/callbacks/:centerCode', { bodyLimit: CALLBACK_BODY_LIMIT }, async (request, reply) => {
+    const beforeBody = async (request: FastifyRequest<{ Params: { centerCode: string } }>, reply: FastifyReply) => {
+      const { centerCode } = request.params;
+      const endpoint = /^\d{6}$/.test(centerCode) ? await options.store.endpoints.get(centerCode) : undefined;
+      // answered before the body is read; what the client still sends after the answer is discarded (so it
+      // reads the answer rather than a reset), and past LINGER_BYTES the connection is cut
+      const refuse = (code: number, body: unknown) => {
+        let discarded = 0;
+        request.raw.on('data', (chunk: Buffer) => {
+          discarded += chunk.length;
+          if (discarded > LINGER_BYTES) request.raw.socket.destroy();
+        });
+        return reply.code(code).send(body);
+      };
+      if (!endpoint || endpoint.secretsSealed.length === 0) return refuse(404, fail('CENTER_NOT_FOUND', '没有登记这个中心的接口'));
+      const problem = signedHeadersProblem(request.headers, (options.now ?? (() => new Date()))());
+      if (problem) return refuse(401, fail('BAD_SIGNATURE', problem));
+    };
+    scope.post<{ Params: { centerCode: string } }>('/callbacks/:centerCode', { bodyLimit: CALLBACK_BODY_LIMIT, onRequest: beforeBody }, async (request, reply) => {
       const headers = Object.fromEntries(Object.entries(request.headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
       const event = { path: request.url.split('?')[0], httpMethod: 'POST', headers, body: typeof request.body === 'string' ? request.body : '', isBase64Encoded: false };
-      const response = await handleCallbackHttp(event, await contextFor(options, undefined));
+      const response = await handleCallbackHttp(event, await contextFor(options, undefined, 'call'));
       return reply.code(response.statusCode).headers(response.headers).send(response.body);
     });
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CenterCallbackSchema } from '../../../src/core/center-api';
 import { parseInput } from '../../../src/core/validation';
 import { verifySigned } from '../delivery/signing';
+import { inspectFile } from '../files/inspect';
 
 /**
  * What the platform's callback endpoint needs of the conformance suite (conformance.ts), kept apart so the
@@ -25,15 +26,16 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 /**
  * One callback as the platform's callback endpoint reads it: the signature and its 5-minute timestamp under
  * the center's secret, then the callback contract (CenterCallbackSchema, and each document's sha256 against
- * its content). For an inbox standing in for the platform; `applicationId` is read from the body even when the
- * signature fails, to tell the center which application the refused callback was about.
+ * its content, and its content parsed as the platform parses it: inspectFile). For an inbox standing in for the
+ * platform; `applicationId` is read from the body even when the signature fails, to tell the center which
+ * application the refused callback was about.
  */
-export function readCallback(
+export async function readCallback(
   secret: string,
   rawBody: string,
   headers: Record<string, string | string[] | undefined>,
   at: Date,
-): { applicationId: string | null; callback: ReceivedCallback } {
+): Promise<{ applicationId: string | null; callback: ReceivedCallback }> {
   const signed = verifySigned([secret], rawBody, headers);
   const problems = signed.ok ? [] : [signed.reason];
   let json: unknown;
@@ -48,7 +50,11 @@ export function readCallback(
     if (!parsed.ok) problems.push(...Object.entries(parsed.fields ?? {}).map(([field, message]) => (field === '_' ? message : `${field}：${message}`)));
     else {
       for (const [i, doc] of (parsed.data.data.documents ?? []).entries()) {
-        if (sha256(Buffer.from(doc.contentBase64, 'base64')) !== doc.sha256) problems.push(`data.documents.${i}.sha256：与文件内容不符（应为 base64 解码后字节的 SHA-256）`);
+        const bytes = Buffer.from(doc.contentBase64, 'base64');
+        if (sha256(bytes) !== doc.sha256) problems.push(`data.documents.${i}.sha256：与文件内容不符（应为 base64 解码后字节的 SHA-256）`);
+        const inspected = await inspectFile(bytes);
+        if (!inspected.ok) problems.push(`data.documents.${i}：${inspected.problem}`);
+        else if (inspected.contentType !== doc.contentType) problems.push(`data.documents.${i}.contentType：文件内容是 ${inspected.contentType}，与声明的 ${doc.contentType} 不符`);
       }
     }
   }

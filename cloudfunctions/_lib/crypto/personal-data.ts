@@ -19,6 +19,8 @@ export const SEALED_FIELDS = {
   applicationPayload: 'application.payload',
   /** The bytes of a file the employee attached (a contract, an invoice: they carry names and ID numbers). */
   attachment: 'application.attachment',
+  /** The bytes of a result document a center issued (a certificate: it names the person and their accounts). */
+  document: 'application.document',
   endpointSecret: 'endpoint.secret',
 } as const;
 
@@ -40,6 +42,7 @@ export const sealedAs = {
   phone: (openid: string): Binding => ({ field: SEALED_FIELDS.phone, record: openid }),
   payload: (applicationId: string): Binding => ({ field: SEALED_FIELDS.applicationPayload, record: applicationId }),
   attachment: (applicationId: string, fileId: string): Binding => ({ field: SEALED_FIELDS.attachment, record: `${applicationId}/${fileId}` }),
+  document: (applicationId: string, documentId: string): Binding => ({ field: SEALED_FIELDS.document, record: `${applicationId}/${documentId}` }),
   endpointSecret: (centerCode: string): Binding => ({ field: SEALED_FIELDS.endpointSecret, record: centerCode }),
 };
 

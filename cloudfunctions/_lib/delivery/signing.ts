@@ -58,3 +58,30 @@ export function verifySigned(secrets: readonly string[], body: string, headers: 
   }
   return { ok: false, reason };
 }
+
+/** Standard Webhooks' tolerance, as the library applies it: a timestamp more than 5 minutes from now is refused. */
+export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
+/** One HMAC-SHA256 signature: `v1,` and 32 bytes in base64. */
+const V1_SIGNATURE = /^v1,[A-Za-z0-9+/]{43}=$/;
+
+/**
+ * What is wrong with a signed request's headers alone, so a request that cannot verify is refused before its
+ * body is read: the three headers present and well formed (a printable webhook-id, a whole-second timestamp,
+ * at least one v1 signature of the right length), the timestamp within 5 minutes of now. Undefined when they
+ * may verify; verifySigned still decides on the body. Refuses nothing verifySigned would accept.
+ */
+export function signedHeadersProblem(headers: Record<string, string | string[] | undefined>, now: Date): string | undefined {
+  const pick = (name: keyof SignedHeaders) => {
+    const v = headers[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const id = pick('webhook-id');
+  const timestamp = pick('webhook-timestamp');
+  const signature = pick('webhook-signature');
+  if (!id || !timestamp || !signature) return '缺少 webhook-id、webhook-timestamp 或 webhook-signature 请求头';
+  if (!/^[\x21-\x7e]{1,256}$/.test(id)) return 'webhook-id 格式不正确';
+  if (!/^\d{1,12}$/.test(timestamp)) return 'webhook-timestamp 应为以秒计的 Unix 时间戳';
+  if (Math.abs(Math.floor(now.getTime() / 1000) - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) return '时间戳与当前时间相差超过 5 分钟';
+  if (signature.length > 1024 || !signature.split(' ').some((part) => V1_SIGNATURE.test(part))) return 'webhook-signature 应为 v1,<base64 签名>';
+  return undefined;
+}

@@ -42,8 +42,16 @@ export interface Outside {
   urlChecks?: Pick<ProbeOptions, 'lookup' | 'allow' | 'allowCa'>;
 }
 
+/**
+ * How an invocation started, as the platform says (never the event): `timer` a timer trigger (CloudBase's
+ * TRIGGER_SRC in the invocation context; the local host's scheduler), `internal` another function's nudge
+ * that proved itself with INTERNAL_NUDGE_SECRET (or the local host's own in-process runner), `call` anything else.
+ */
+export type Trigger = 'timer' | 'call' | 'internal';
+
 export interface FunctionContext {
   caller: Caller | undefined;
+  trigger: Trigger;
   store: Store;
   log: Logger;
   now(): Date;
@@ -52,6 +60,8 @@ export interface FunctionContext {
 
 export interface CloudFunction {
   readonly name: string;
+  /** The contract its events are parsed with (tests enumerate its actions from it). */
+  readonly schema: z.ZodType;
   handle(event: unknown, ctx: FunctionContext): Promise<Result<unknown>>;
 }
 
@@ -66,6 +76,7 @@ export function defineFunction<S extends z.ZodType>(
 ): CloudFunction {
   return {
     name,
+    schema,
     async handle(event, ctx) {
       const parsed = parseInput(schema, event);
       if (!parsed.ok) return parsed;
@@ -91,6 +102,11 @@ export function requireStaffCenter(caller: Caller, what: string): string {
   const grant = caller.roles.find((r) => r.role === 'center-staff');
   if (!grant || grant.role !== 'center-staff') throw new AppError('FORBIDDEN', `仅中心工作人员可以${what}`);
   return grant.centerCode;
+}
+
+/** For functions that only timers and the platform itself run (relay, centers-daily): FORBIDDEN for any call. */
+export function requireTimerOrInternal(ctx: FunctionContext, who: string): void {
+  if (ctx.trigger !== 'timer' && ctx.trigger !== 'internal') throw new AppError('FORBIDDEN', `这个云函数只由${who}调用`);
 }
 
 /** A supervisor caller, or FORBIDDEN. */

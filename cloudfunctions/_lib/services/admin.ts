@@ -126,7 +126,7 @@ export async function inviteStaff(ctx: Ctx, caller: Caller, centerCode: string):
 /** Centers' work orders waiting for review, oldest first. */
 export async function pendingChanges(ctx: Ctx, caller: Caller): Promise<ChangeView[]> {
   requireSupervisor(caller);
-  return changeViews(ctx, await ctx.store.linkChanges.listByStatus('pending'));
+  return changeViews(ctx, await ctx.store.linkChanges.listByStatus('pending'), 'supervisor');
 }
 
 /**
@@ -164,7 +164,7 @@ export async function reviewChange(ctx: Ctx, caller: Caller, id: string, approve
   for (const older of outcome.superseded) {
     await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'change.supersede', subject, detail: `${older} 由 ${id} 取代` });
   }
-  const [view] = await changeViews(ctx, [outcome.change]);
+  const [view] = await changeViews(ctx, [outcome.change], 'supervisor');
   return view;
 }
 
@@ -172,7 +172,7 @@ export async function reviewChange(ctx: Ctx, caller: Caller, id: string, approve
 export async function centerHistory(ctx: Ctx, caller: Caller, centerCode: string): Promise<ChangeView[]> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
-  return changeViews(ctx, await ctx.store.linkChanges.listForCenter(centerCode));
+  return changeViews(ctx, await ctx.store.linkChanges.listForCenter(centerCode), 'supervisor');
 }
 
 /** What the daily run found wrong across centers: unhealthy links and endpoints, and approved changes it could not switch. */
@@ -187,6 +187,6 @@ export async function linkHealth(ctx: Ctx, caller: Caller): Promise<{ unhealthy:
       centerName: centers.get(h.centerCode)?.name ?? h.centerCode,
       channelLabel: channelLabel(h.channel),
     })),
-    held: await changeViews(ctx, approved.filter((c) => c.heldReason !== null)),
+    held: await changeViews(ctx, approved.filter((c) => c.heldReason !== null), 'supervisor'),
   };
 }

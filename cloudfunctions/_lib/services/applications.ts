@@ -30,14 +30,16 @@ import {
   type TimelineEntry,
   type TransferPayload,
 } from '../../../src/core/applications';
+import { sniffAttachment, type AttachmentType } from '../../../src/core/center-api';
 import type { Center } from '../../../src/core/centers';
 import { itemById } from '../../../src/core/items';
 import { yuanText, type Payment } from '../../../src/core/money';
 import { AppError } from '../../../src/core/errors';
 import { maskAccount, maskBankAccount, maskDocNumber, maskName, maskPhone } from '../../../src/core/identity';
+import { safeFileName } from '../../../src/core/files';
 import { shanghaiDate } from '../../../src/core/time';
 import { addWorkingDays } from '../../../src/core/working-days';
-import { open, seal, sealedAs } from '../crypto/personal-data';
+import { open, openBytes, seal, sealBytes, sealedAs } from '../crypto/personal-data';
 import { newWebhookId } from '../delivery/signing';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationEventRecord, ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType, RatingRecord, Transition } from '../store/port';
@@ -571,18 +573,59 @@ export async function rateApplication(ctx: Ctx, openid: string, id: string, scor
   return applicationView(ctx, app);
 }
 
-/** A result document of the caller's own application, with its content, for opening or saving. */
+/**
+ * A result document of the caller's own application, opened, for saving as a download: its type is what its
+ * content is (never what was declared), its name a safe base name ending as that type does.
+ */
 export async function getDocument(ctx: Ctx, openid: string, id: string, documentId: string) {
   await ownApplication(ctx, openid, id);
   const doc = (await ctx.store.applications.documents(id)).find((d) => d.id === documentId);
   if (!doc) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份文件');
-  const bytes = await ctx.outside.files().get(doc.storageKey);
-  return { name: doc.name, contentType: doc.contentType, sha256: doc.sha256, contentBase64: bytes.toString('base64') };
+  const bytes = openBytes(ctx.outside.keyring(), sealedAs.document(id, doc.id), await ctx.outside.files().get(doc.storageKey));
+  const detected = sniffAttachment(bytes);
+  // every document was parsed before it was kept: one that no longer reads as one is not handed out
+  if (!detected.ok) throw new Error(`document ${doc.id} of application ${id} is no longer a PDF, JPEG or PNG`);
+  return { name: safeFileName(doc.name, detected.contentType, '证明'), contentType: detected.contentType, sha256: doc.sha256, contentBase64: bytes.toString('base64') };
 }
 
-/** Puts a result document's bytes in the file store and answers its record (written with the move that brings it). */
-export async function storeDocument(ctx: Ctx, applicationId: string, centerCode: string, name: string, contentType: string, bytes: Buffer): Promise<DocumentRecord> {
+/**
+ * Seals a result document's bytes into the file store and answers its record, to be written with the move
+ * that brings it. `contentType` is the type its content was found to be (inspectFile), and names its extension.
+ */
+export async function storeDocument(ctx: Ctx, applicationId: string, centerCode: string, name: string, contentType: AttachmentType, bytes: Buffer): Promise<DocumentRecord> {
   const id = randomBytes(10).toString('hex');
-  const storageKey = await ctx.outside.files().put(`documents/${applicationId}/${id}`, bytes, contentType);
-  return { id, applicationId, centerCode, name, contentType, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, storageKey, at: ctx.now };
+  const sealed = sealBytes(ctx.outside.keyring(), sealedAs.document(applicationId, id), bytes);
+  const storageKey = await ctx.outside.files().put(`documents/${applicationId}/${id}`, sealed, 'application/octet-stream');
+  const safeName = safeFileName(name, contentType, '证明');
+  return { id, applicationId, centerCode, name: safeName, contentType, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, storageKey, at: ctx.now };
+}
+
+/**
+ * Removes the files of documents written for a move that did not record them (refused, unchanged, a repeated
+ * callback, or an error): a file is kept only with its record. When the records cannot be read, the files stay
+ * (an error after the commit may have recorded them) and a warning is logged.
+ */
+export async function discardUnrecorded(ctx: Ctx, applicationId: string, written: readonly DocumentRecord[]): Promise<void> {
+  if (written.length === 0) return;
+  let recorded: Set<string>;
+  try {
+    recorded = new Set((await ctx.store.applications.documents(applicationId)).map((d) => d.id));
+  } catch (error) {
+    ctx.log.warn({ err: error, applicationId }, 'could not tell which documents were recorded; their files stay');
+    return;
+  }
+  await removeFiles(ctx, written.filter((d) => !recorded.has(d.id)).map((d) => d.storageKey));
+}
+
+/**
+ * Whether a move would go through on the application as read, checked as moveApplication checks it, before
+ * anything that comes with it (a document) is written: raises ILLEGAL_TRANSITION for a refused move, answers
+ * false for one that would change nothing.
+ */
+export function moveWouldApply(app: ApplicationRecord, move: Move): boolean {
+  if (!moveFitsType(app.type, move)) throw new AppError('ILLEGAL_TRANSITION', app.type === 'transfer' ? '转移接续申请以平台状态代码办理' : '这类申请以办理状态办理，没有平台状态代码');
+  const result = applyMove(app, move);
+  if (result.ok) return true;
+  if (result.unchanged) return false;
+  throw new AppError('ILLEGAL_TRANSITION', result.reason);
 }

@@ -1,20 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AttachmentRef, StoredAttachment, StoredPurchaseWithdrawal } from '../../../src/core/applications';
-import { sniffAttachment } from '../../../src/core/center-api';
+import { ATTACHMENT_KIND_LABELS, type AttachmentRef, type StoredAttachment, type StoredPurchaseWithdrawal } from '../../../src/core/applications';
+import type { AttachmentType } from '../../../src/core/center-api';
+import { safeFileName } from '../../../src/core/files';
 import { AppError } from '../../../src/core/errors';
 import { open, openBytes, sealBytes, sealedAs } from '../crypto/personal-data';
+import { inspectFile } from '../files/inspect';
 import type { ApplicationRecord } from '../store/port';
 import type { Ctx } from './applications';
 
 /**
  * The employee's attachments (purchase contract, invoice). The person uploads each file first (WeChat:
  * wx.cloud.uploadFile to `uploads/<random>`; the local host: POST /upload), so a function call never carries
- * megabytes. At submission each upload is read back, checked by its content (PDF, JPEG or PNG, complete, at
- * most 10 MB), sealed with the personal-data key and kept with the application; the upload is then removed.
+ * megabytes. At submission each upload is read back, checked by parsing it (a PDF that opens with pages, a JPEG
+ * or PNG that decodes, at most 10 MB; inspectFile), named by a safe base name ending as its content does, sealed
+ * with the personal-data key and kept with the application; the upload is then removed.
  */
 
 /** Reads and checks every upload; the first bad one is named by its place in the list, and nothing is kept. */
-async function readUploads(ctx: Ctx, refs: readonly AttachmentRef[]): Promise<{ ref: AttachmentRef; bytes: Buffer; contentType: string }[]> {
+async function readUploads(ctx: Ctx, refs: readonly AttachmentRef[]): Promise<{ ref: AttachmentRef; bytes: Buffer; contentType: AttachmentType }[]> {
   const files = ctx.outside.files();
   const read = [];
   for (const [i, ref] of refs.entries()) {
@@ -25,9 +28,9 @@ async function readUploads(ctx: Ctx, refs: readonly AttachmentRef[]): Promise<{ 
     } catch {
       throw new AppError('VALIDATION_FAILED', `附件“${ref.name}”未上传成功，请重新选择`, { [field]: '附件未上传成功，请重新选择' });
     }
-    const sniffed = sniffAttachment(bytes);
-    if (!sniffed.ok) throw new AppError('VALIDATION_FAILED', `附件“${ref.name}”：${sniffed.problem}`, { [field]: sniffed.problem });
-    read.push({ ref, bytes, contentType: sniffed.contentType });
+    const inspected = await inspectFile(bytes);
+    if (!inspected.ok) throw new AppError('VALIDATION_FAILED', `附件“${ref.name}”：${inspected.problem}`, { [field]: inspected.problem });
+    read.push({ ref, bytes, contentType: inspected.contentType });
   }
   return read;
 }
@@ -40,7 +43,8 @@ export async function keepAttachments(ctx: Ctx, applicationId: string, refs: rea
   for (const { ref, bytes, contentType } of read) {
     const id = randomBytes(10).toString('hex');
     const storageKey = await ctx.outside.files().put(`attachments/${applicationId}/${id}`, sealBytes(keyring, sealedAs.attachment(applicationId, id), bytes), 'application/octet-stream');
-    kept.push({ id, kind: ref.kind, name: ref.name, contentType, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, storageKey });
+    const name = safeFileName(ref.name, contentType, ATTACHMENT_KIND_LABELS[ref.kind]);
+    kept.push({ id, kind: ref.kind, name, contentType, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, storageKey });
   }
   return kept;
 }

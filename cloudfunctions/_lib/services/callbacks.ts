@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { centerMove, isCertificateType, STATUS_LABELS, TRANSFER_CODES, type ApplicationType } from '../../../src/core/applications';
-import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, isPdf, type CenterCallback } from '../../../src/core/center-api';
+import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, type AttachmentType, type CenterCallback } from '../../../src/core/center-api';
+import { TYPE_NAME_OF } from '../../../src/core/files';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import { parseInput } from '../../../src/core/validation';
 import { open, sealedAs } from '../crypto/personal-data';
 import { CONFORMANCE_ID_PREFIX, readCallback } from '../centers/conformance-callbacks';
 import { verifySigned } from '../delivery/signing';
+import { inspectFile } from '../files/inspect';
 import type { DocumentRecord } from '../store/port';
-import { completionNotices, NOT_RESPONSIBLE, moveApplication, paymentProblems, statusMessage, storeDocument, type Ctx } from './applications';
+import { completionNotices, discardUnrecorded, NOT_RESPONSIBLE, moveApplication, moveWouldApply, paymentProblems, statusMessage, storeDocument, type Ctx } from './applications';
 
 export interface HttpAnswer {
   statusCode: number;
@@ -22,9 +24,20 @@ function statusHint(type: ApplicationType): string {
   return 'status 应为 accepted、processing、completed、failed、rejected 之一';
 }
 
-/** Decodes and checks the documents a center sent; a bad one is named by its index. */
-function decodeDocuments(documents: NonNullable<CenterCallback['data']['documents']>): Buffer[] | HttpAnswer {
-  const decoded: Buffer[] = [];
+/** A document a center sent, decoded and checked: its bytes and the type its content was found to be. */
+interface CheckedDocument {
+  name: string;
+  contentType: AttachmentType;
+  bytes: Buffer;
+}
+
+/**
+ * Decodes and checks the documents a center sent, each by parsing it (inspectFile): a bad one is named by its
+ * index, and one whose content is not the type it declares (an SVG sent as image/png) is refused naming its
+ * contentType. Nothing is written here.
+ */
+async function checkDocuments(documents: NonNullable<CenterCallback['data']['documents']>): Promise<CheckedDocument[] | HttpAnswer> {
+  const checked: CheckedDocument[] = [];
   for (const [i, doc] of documents.entries()) {
     const bytes = Buffer.from(doc.contentBase64, 'base64');
     const field = `data.documents.${i}`;
@@ -32,9 +45,15 @@ function decodeDocuments(documents: NonNullable<CenterCallback['data']['document
     if (createHash('sha256').update(bytes).digest('hex') !== doc.sha256) {
       return answer(400, fail('VALIDATION_FAILED', '文件内容与 sha256 不符', { [`${field}.sha256`]: '文件内容与 sha256 不符' }));
     }
-    decoded.push(bytes);
+    const inspected = await inspectFile(bytes);
+    if (!inspected.ok) return answer(400, fail('VALIDATION_FAILED', `文件“${doc.name}”：${inspected.problem}`, { [field]: inspected.problem }));
+    if (inspected.contentType !== doc.contentType) {
+      const problem = `文件内容是 ${TYPE_NAME_OF[inspected.contentType]}，与 contentType ${doc.contentType} 不符`;
+      return answer(400, fail('VALIDATION_FAILED', problem, { [`${field}.contentType`]: problem }));
+    }
+    checked.push({ name: doc.name, contentType: inspected.contentType, bytes });
   }
-  return decoded;
+  return checked;
 }
 
 /** The application a callback is about, when it is one of the conformance suite's test applications. */
@@ -57,7 +76,7 @@ async function conformanceCallback(
   rawBody: string,
   headers: Record<string, string | string[] | undefined>,
 ): Promise<HttpAnswer> {
-  const reads = secrets.map((secret) => readCallback(secret, rawBody, headers, ctx.now).callback);
+  const reads = await Promise.all(secrets.map(async (secret) => (await readCallback(secret, rawBody, headers, ctx.now)).callback));
   const callback = reads.find((c) => c.signatureValid) ?? reads[0];
   const repeat = (await ctx.store.conformanceCallbacks.listFor(centerCode, applicationId)).some((c) => c.webhookId === callback.webhookId && c.problems.length === 0);
   await ctx.store.conformanceCallbacks.record(centerCode, applicationId, callback);
@@ -106,26 +125,30 @@ export async function receiveCenterCallback(ctx: Ctx, centerCode: string, rawBod
     const problems = Object.entries(paymentProblems(ctx, app, data.payment));
     if (problems.length > 0) return answer(400, fail('VALIDATION_FAILED', problems[0][1], Object.fromEntries(problems.map(([k, v]) => [`data.payment.${k}`, v]))));
   }
-  const decoded = data.documents ? decodeDocuments(data.documents) : [];
-  if (!Array.isArray(decoded)) return decoded;
-  if (isCertificateType(app.type) && data.status === 'completed' && !(data.documents ?? []).some((d, i) => d.contentType === 'application/pdf' && isPdf(decoded[i]))) {
+  const checked = data.documents ? await checkDocuments(data.documents) : [];
+  if (!Array.isArray(checked)) return checked;
+  if (isCertificateType(app.type) && data.status === 'completed' && !checked.some((d) => d.contentType === 'application/pdf')) {
     return answer(400, fail('VALIDATION_FAILED', '办结证明类申请须附证明文件（PDF）', { 'data.documents': '办结时须附至少一份 PDF 证明文件' }));
   }
 
-  // files first: a failed move leaves an unreferenced file, never a record without its file
+  // checked first, written after: a move that is refused or changes nothing leaves no file behind
   const documents: DocumentRecord[] = [];
-  for (const [i, doc] of (data.documents ?? []).entries()) documents.push(await storeDocument(ctx, app.id, centerCode, doc.name, doc.contentType, decoded[i]));
-  const notices = move.kind === 'status' && move.status === 'completed' ? await completionNotices(ctx, app) : [];
-  const message = data.message || (move.kind === 'code' ? `${move.code} ${TRANSFER_CODES[move.code].name}` : move.kind === 'status' ? statusMessage(move.status, move.payment) : STATUS_LABELS.rejected);
   try {
+    if (!moveWouldApply(app, move)) return answer(200, ok({ changed: false }));
+    for (const doc of checked) documents.push(await storeDocument(ctx, app.id, centerCode, doc.name, doc.contentType, doc.bytes));
+    const notices = move.kind === 'status' && move.status === 'completed' ? await completionNotices(ctx, app) : [];
+    const message = data.message || (move.kind === 'code' ? `${move.code} ${TRANSFER_CODES[move.code].name}` : move.kind === 'status' ? statusMessage(move.status, move.payment) : STATUS_LABELS.rejected);
     const moved = await moveApplication(ctx, app.id, { actor: 'center', actorId: centerCode, centerCode }, move, message, () => ({
       documents,
       outbox: notices,
       receipt: { centerCode, webhookId: verified.id },
     }));
+    // the move may have been made by another writer in between (unchanged, or this webhook-id taken twice)
+    if (moved.kind !== 'applied') await discardUnrecorded(ctx, app.id, documents);
     if (moved.kind === 'applied' && notices.length > 0) ctx.outside.nudgeRelay();
     return answer(200, ok({ changed: moved.kind === 'applied' }));
   } catch (error) {
+    await discardUnrecorded(ctx, app.id, documents);
     if (error instanceof AppError && error.code === 'ILLEGAL_TRANSITION') return answer(422, fail(error.code, error.message));
     throw error;
   }

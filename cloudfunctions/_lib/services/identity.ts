@@ -1,28 +1,42 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CONSENT_VERSION } from '../../../src/core/consent';
 import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
 import { maskDocNumber, maskName, maskPhone, type DocType, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
-import { lookupHash, open, seal, SEALED_FIELDS, sealedAs } from '../crypto/personal-data';
+import { lookupHash, open, seal, SEALED_FIELDS, sealedAs, type Keyring } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type FunctionContext } from '../runtime/define';
 import type { CounterRequest, IdentityRecord } from '../store/port';
 import { certHash, isVerified, WechatApiError, type CertInfo } from '../wechat';
+import { notifyBindingMoved } from './notify';
 
-/** WeChat gives a verify_id 3600 s; after that a confirmation is refused whatever WeChat says. */
+/** WeChat gives a verify_id 3600 s; after that a confirmation is refused whatever WeChat says, and the session is deleted. */
 export const VERIFY_ID_TTL_MS = 3600 * 1000;
+/** Face verifications a person may start a day, and that may be started for one ID number (by anyone). */
+export const MAX_STARTS_PER_OPENID = 10;
+export const MAX_STARTS_PER_DOC = 5;
+/** Counter codes a person may ask for a day, and that may be asked for one ID number. */
+export const MAX_COUNTER_REQUESTS_PER_OPENID = 5;
+export const MAX_COUNTER_REQUESTS_PER_DOC = 3;
+/** Failed verifications a day (face not matched, or an ID number typed at the counter that does not match). */
 export const MAX_FAILURES_PER_OPENID = 5;
-export const MAX_FAILURES_PER_DOC = 10;
+export const MAX_FAILURES_PER_DOC = 3;
+/** ID numbers a staff member may type wrong at the counter a day. */
+export const MAX_MISMATCHES_PER_STAFF = 5;
+/** How long a person is shown a notice about their binding on 我的. */
+export const NOTICE_DAYS = 30;
 /** How long a counter-verification code may be shown at a window. */
 export const COUNTER_CODE_TTL_MS = 7 * 24 * 3600 * 1000;
-/** No 0/O, 1/I: the code is read aloud and typed by staff. */
 
 const FIELD = SEALED_FIELDS;
 const WECHAT_DOWN = '微信人脸核身服务暂时不可用，请稍后再试，或选择到中心柜台核验';
+const NOTICE_ACTION = 'identity.notice';
 
 type Ctx = Pick<FunctionContext, 'store' | 'outside' | 'log'> & { now: Date };
 
-const docLookupOf = (ctx: Ctx, docType: DocType, docNumber: string) => lookupHash(ctx.outside.keyring(), FIELD.docLookup, `${docType}:${docNumber}`);
+/** The keyed look-up of a document ("is it bound elsewhere"); the only derivative of an ID number kept. */
+export const documentLookup = (keyring: Keyring, docType: DocType, docNumber: string) => lookupHash(keyring, FIELD.docLookup, `${docType}:${docNumber}`);
+const docLookupOf = (ctx: Ctx, docType: DocType, docNumber: string) => documentLookup(ctx.outside.keyring(), docType, docNumber);
 
 /** Refuses with the time to retry once a person or a document has used up today's failures. */
 async function assertUnderLimits(ctx: Ctx, openid: string, docLookup: string): Promise<void> {
@@ -34,13 +48,55 @@ async function assertUnderLimits(ctx: Ctx, openid: string, docLookup: string): P
   }
 }
 
-/** Step 1: asks WeChat for a verify_id for this person and remembers what was asked. */
-export async function startFaceVerification(ctx: Ctx, openid: string, form: RealName): Promise<{ verifyId: string }> {
+/**
+ * Takes one of today's slots for each subject in turn, each checked and recorded in one step (so parallel
+ * calls cannot pass the last slot), or refuses with the time to retry. A call refused by a later subject has
+ * used an earlier one's slot: every attempt counts, refused or not.
+ */
+async function takeSlots(ctx: Ctx, limits: { subject: string; limit: number }[], what: string): Promise<void> {
+  const { start, end } = shanghaiDay(ctx.now);
+  for (const { subject, limit } of limits) {
+    if (!(await ctx.store.attempts.recordIfUnder(subject, start, limit, ctx.now))) {
+      throw new AppError('TOO_MANY_ATTEMPTS', `今日${what}次数已达上限，请于 ${formatShanghai(end)} 后再试`);
+    }
+  }
+}
+
+/**
+ * An ID number is taken only from a person who agreed to the current consent text: the version the page
+ * showed (sent with the form) and the one the person's latest recorded consent names.
+ */
+async function requireConsent(ctx: Ctx, openid: string, consentVersion: string): Promise<void> {
+  if (consentVersion !== CONSENT_VERSION) {
+    throw new AppError('CONSENT_REQUIRED', '授权说明已更新，请重新阅读并同意后再提交', { consentVersion: '不是当前的授权说明版本' });
+  }
+  if ((await ctx.store.consents.latest(openid))?.version !== CONSENT_VERSION) {
+    throw new AppError('CONSENT_REQUIRED', '请先阅读并同意授权说明，再提交姓名和证件号码', { consentVersion: '尚未同意当前的授权说明' });
+  }
+}
+
+/** Sessions live an hour at most: every start and confirmation deletes the older ones (the daily timer too). */
+export async function removeStaleVerifications(ctx: Pick<Ctx, 'store' | 'now'>): Promise<number> {
+  return ctx.store.verifications.removeOlderThan(new Date(ctx.now.getTime() - VERIFY_ID_TTL_MS));
+}
+
+/** Step 1: asks WeChat for a verify_id for this person and remembers what was asked (sealed). */
+export async function startFaceVerification(ctx: Ctx, openid: string, form: RealName, consentVersion: string): Promise<{ verifyId: string }> {
   if (form.docType !== '01') {
     throw new AppError('FACE_UNSUPPORTED', '人脸核身仅支持居民身份证，其他证件请到中心柜台核验', { docType: '人脸核身仅支持居民身份证' });
   }
+  await requireConsent(ctx, openid, consentVersion);
   const docLookup = docLookupOf(ctx, form.docType, form.docNumber);
   await assertUnderLimits(ctx, openid, docLookup);
+  await takeSlots(
+    ctx,
+    [
+      { subject: `start:openid:${openid}`, limit: MAX_STARTS_PER_OPENID },
+      { subject: `start:doc:${docLookup}`, limit: MAX_STARTS_PER_DOC },
+    ],
+    '发起人脸核身的',
+  );
+  await removeStaleVerifications(ctx);
   const cert: CertInfo = { certType: 'IDENTITY_CARD', certName: form.name, certNo: form.docNumber };
   const outSeqNo = randomBytes(16).toString('hex');
   let verifyId: string;
@@ -55,13 +111,11 @@ export async function startFaceVerification(ctx: Ctx, openid: string, form: Real
     verifyId,
     outSeqNo,
     openid,
-    certHash: certHash(cert),
     docType: form.docType,
     nameSealed: seal(keyring, sealedAs.name(openid), form.name),
     docNumberSealed: seal(keyring, sealedAs.docNumber(openid), form.docNumber),
     docLookup,
     createdAt: ctx.now,
-    status: 'pending',
   });
   return { verifyId };
 }
@@ -80,14 +134,26 @@ function viewOf(ctx: Ctx, record: IdentityRecord | undefined): IdentityView {
   };
 }
 
-/** Binds a verified identity to its openid, ending and logging any other binding of the same document. */
-async function bindIdentity(ctx: Ctx, record: IdentityRecord, actor: string): Promise<void> {
+/** Where a binding was made, for the notice to the person who lost it. */
+type BoundAt = { method: 'face' } | { method: 'counter'; centerCode: string };
+
+/**
+ * Binds a verified identity to its openid, ending and logging any other binding of the same document; the
+ * person who lost it is told (a notice on 我的 and a subscribe message) when and where.
+ */
+async function bindIdentity(ctx: Ctx, record: IdentityRecord, actor: string, where: BoundAt): Promise<void> {
   const { endedOpenid } = await ctx.store.identities.bind(record);
   await ctx.store.audit.append({ at: ctx.now, actor, action: 'identity.bound', subject: `openid:${record.openid}`, detail: record.method });
-  if (endedOpenid) {
-    const how = record.method === 'face' ? '人脸核身' : '柜台核验';
-    await ctx.store.audit.append({ at: ctx.now, actor, action: 'identity.binding-ended', subject: `openid:${endedOpenid}`, detail: `证件改由 ${record.openid} 经${how}绑定` });
-  }
+  if (!endedOpenid) return;
+  const how = record.method === 'face' ? '人脸核身' : '柜台核验';
+  await ctx.store.audit.append({ at: ctx.now, actor, action: 'identity.binding-ended', subject: `openid:${endedOpenid}`, detail: `证件改由 ${record.openid} 经${how}绑定` });
+  const place = where.method === 'counter' ? ((await ctx.store.centers.get(where.centerCode))?.name ?? `${where.centerCode} 中心`) : '人脸核身';
+  const text =
+    where.method === 'counter'
+      ? `您的证件已于 ${formatShanghai(ctx.now)} 在${place}柜台核验后绑定到另一个微信账号，本账号的实名核验已解除。如非本人办理，请尽快联系该中心或拨打 12329。`
+      : `您的证件已于 ${formatShanghai(ctx.now)} 经人脸核身绑定到另一个微信账号，本账号的实名核验已解除。如非本人办理，请拨打 12329 反映。`;
+  await ctx.store.audit.append({ at: ctx.now, actor, action: NOTICE_ACTION, subject: `openid:${endedOpenid}`, detail: text });
+  await notifyBindingMoved(ctx, endedOpenid, ctx.now, place);
 }
 
 const validUntil = (ctx: Ctx) => new Date(ctx.now.getTime() + ctx.outside.identityValidDays * 24 * 3600 * 1000);
@@ -95,33 +161,41 @@ const validUntil = (ctx: Ctx) => new Date(ctx.now.getTime() + ctx.outside.identi
 /**
  * Step 2: asks WeChat itself whether the face matched. What the mini-program reports counts for
  * nothing; only errcode 0 with verify_ret 10000 for the same out_seq_no, openid and cert_hash binds.
+ * The cert_hash is computed here from the sealed name and number; the session is deleted once used.
  */
 export async function confirmFaceVerification(ctx: Ctx, openid: string, verifyId: string): Promise<IdentityView> {
   const session = await ctx.store.verifications.get(verifyId);
   if (!session || session.openid !== openid) throw new AppError('VERIFICATION_NOT_FOUND', '没有找到这次核验，请重新开始');
-  if (session.status !== 'pending') throw new AppError('VERIFICATION_USED', '这次核验已经处理过，请重新开始');
   if (ctx.now.getTime() - session.createdAt.getTime() > VERIFY_ID_TTL_MS) {
-    await ctx.store.verifications.settle(verifyId, 'failed');
+    await ctx.store.verifications.remove(verifyId);
     throw new AppError('VERIFICATION_EXPIRED', '核验已超过 1 小时有效期，请重新开始');
   }
+  await removeStaleVerifications(ctx);
 
+  const keyring = ctx.outside.keyring();
+  const cert: CertInfo = {
+    certType: 'IDENTITY_CARD',
+    certName: open(keyring, sealedAs.name(openid), session.nameSealed),
+    certNo: open(keyring, sealedAs.docNumber(openid), session.docNumberSealed),
+  };
   let answer: Awaited<ReturnType<ReturnType<Ctx['outside']['wechat']>['queryVerifyInfo']>>;
   try {
-    answer = await ctx.outside.wechat().queryVerifyInfo({ verifyId, outSeqNo: session.outSeqNo, certHash: session.certHash, openid });
+    answer = await ctx.outside.wechat().queryVerifyInfo({ verifyId, outSeqNo: session.outSeqNo, certHash: certHash(cert), openid });
   } catch (error) {
-    // the session stays pending: the person may confirm again once WeChat answers
+    // the session stays: the person may confirm again once WeChat answers (within the hour)
     if (error instanceof WechatApiError) throw new AppError('WECHAT_UNAVAILABLE', WECHAT_DOWN);
     throw error;
   }
 
+  const used = () => new AppError('VERIFICATION_USED', '这次核验已经处理过，请重新开始');
   if (!isVerified(answer)) {
-    if (!(await ctx.store.verifications.settle(verifyId, 'failed'))) throw new AppError('VERIFICATION_USED', '这次核验已经处理过，请重新开始');
+    if (!(await ctx.store.verifications.remove(verifyId))) throw used();
     await ctx.store.attempts.recordFailure(`openid:${openid}`, ctx.now);
     await ctx.store.attempts.recordFailure(`doc:${session.docLookup}`, ctx.now);
     ctx.log.info({ openid, errcode: answer.errcode, verifyRet: answer.verifyRet }, 'face verification failed');
     throw new AppError('VERIFICATION_FAILED', '人脸核身未通过，请确认是本人操作后重试，或到中心柜台核验');
   }
-  if (!(await ctx.store.verifications.settle(verifyId, 'verified'))) throw new AppError('VERIFICATION_USED', '这次核验已经处理过，请重新开始');
+  if (!(await ctx.store.verifications.remove(verifyId))) throw used();
 
   const record: IdentityRecord = {
     openid,
@@ -134,13 +208,31 @@ export async function confirmFaceVerification(ctx: Ctx, openid: string, verifyId
     verifiedAt: ctx.now,
     expiresAt: validUntil(ctx),
   };
-  await bindIdentity(ctx, record, openid);
+  await bindIdentity(ctx, record, openid, { method: 'face' });
   return viewOf(ctx, record);
 }
 
-/** The non-face route, step 1: the person gets a code to show at any center's window with their document. */
-export async function requestCounterVerification(ctx: Ctx, openid: string, form: RealName): Promise<{ code: string; expiresAt: string }> {
+const ROLE_HOLDERS_USE_FACE = '中心工作人员、内部测试人员和监管人员请使用人脸核身完成实名核验，不能使用柜台核验码';
+
+/**
+ * The non-face route, step 1: the person gets a code to show at any center's window with their document.
+ * Nobody holding a role may ask (staff could otherwise confirm codes for each other).
+ */
+export async function requestCounterVerification(ctx: Ctx, caller: Caller, form: RealName, consentVersion: string): Promise<{ code: string; expiresAt: string }> {
+  const { openid } = caller;
+  await requireConsent(ctx, openid, consentVersion);
+  if (caller.roles.length > 0 || (await ctx.store.roles.rolesOf(openid)).length > 0) throw new AppError('FORBIDDEN', ROLE_HOLDERS_USE_FACE);
   const keyring = ctx.outside.keyring();
+  const docLookup = docLookupOf(ctx, form.docType, form.docNumber);
+  await assertUnderLimits(ctx, openid, docLookup);
+  await takeSlots(
+    ctx,
+    [
+      { subject: `counter:openid:${openid}`, limit: MAX_COUNTER_REQUESTS_PER_OPENID },
+      { subject: `counter:doc:${docLookup}`, limit: MAX_COUNTER_REQUESTS_PER_DOC },
+    ],
+    '申请柜台核验码的',
+  );
   const code = handCode(randomBytes(HAND_CODE_LENGTH));
   const expiresAt = new Date(ctx.now.getTime() + COUNTER_CODE_TTL_MS);
   await ctx.store.counterRequests.create({
@@ -149,48 +241,117 @@ export async function requestCounterVerification(ctx: Ctx, openid: string, form:
     docType: form.docType,
     nameSealed: seal(keyring, sealedAs.name(openid), form.name),
     docNumberSealed: seal(keyring, sealedAs.docNumber(openid), form.docNumber),
-    docLookup: docLookupOf(ctx, form.docType, form.docNumber),
+    docLookup,
     createdAt: ctx.now,
     expiresAt,
     status: 'pending',
     confirmedBy: null,
     centerCode: null,
+    secondConfirmedBy: null,
   });
   return { code, expiresAt: expiresAt.toISOString() };
 }
 
 const staffCenter = (caller: Caller) => requireStaffCenter(caller, '办理柜台核验');
 
-async function pendingRequest(ctx: Ctx, code: string): Promise<CounterRequest> {
+/**
+ * A code still open at the window, that this staff member may handle: not their own request, not one made by
+ * anyone holding a role (read from the store), and, once a first staff member confirmed it, only at that
+ * member's center.
+ */
+async function openRequest(ctx: Ctx, staff: Caller, centerCode: string, code: string): Promise<CounterRequest> {
   const request = await ctx.store.counterRequests.get(code.toUpperCase());
   if (!request || request.expiresAt <= ctx.now) throw new AppError('VERIFICATION_NOT_FOUND', '没有找到这个核验码，或已超过 7 天有效期');
-  if (request.status !== 'pending') throw new AppError('VERIFICATION_USED', '这个核验码已经核验过');
+  if (request.status === 'confirmed') throw new AppError('VERIFICATION_USED', '这个核验码已经核验过');
+  if (request.openid === staff.openid) throw new AppError('FORBIDDEN', '不能核验本人申请的核验码，请由其他工作人员为您办理');
+  if ((await ctx.store.roles.rolesOf(request.openid)).length > 0) {
+    throw new AppError('FORBIDDEN', '这个核验码由中心工作人员、内部测试人员或监管人员申请，不能在柜台核验，请其使用人脸核身');
+  }
+  if (request.status === 'awaiting-second' && request.centerCode !== centerCode) {
+    throw new AppError('FORBIDDEN', '这个核验码已由其他中心的工作人员确认，须由该中心另一位工作人员再次确认');
+  }
   return request;
 }
 
+/** Whether binding this request would take the document from another openid. */
+async function movesBinding(ctx: Ctx, request: CounterRequest): Promise<boolean> {
+  const holder = await ctx.store.identities.holderOf(request.docLookup);
+  return holder !== undefined && holder !== request.openid;
+}
+
+/** What staff see for a code: the full name, the number masked (they type it from the document). */
+export interface CounterRequestView {
+  code: string;
+  name: string;
+  docType: DocType;
+  docNumberMasked: string;
+  createdAt: string;
+  status: 'pending' | 'awaiting-second';
+  /** The document is bound to another WeChat account: a second staff member of the same center must confirm too. */
+  movesBinding: boolean;
+  /** This staff member gave the first confirmation: another one must give the second. */
+  confirmedByYou: boolean;
+}
+
 /**
- * Staff at the window see the full name and number, to compare with the document in hand; each view is
- * logged against the person it concerns.
+ * Staff at the window see the full name and the masked number, to compare with the document in hand; each
+ * view is logged against the person it concerns.
  */
-export async function viewCounterRequest(ctx: Ctx, staff: Caller, code: string) {
+export async function viewCounterRequest(ctx: Ctx, staff: Caller, code: string): Promise<CounterRequestView> {
   const centerCode = staffCenter(staff);
-  const request = await pendingRequest(ctx, code);
+  const request = await openRequest(ctx, staff, centerCode, code);
   const keyring = ctx.outside.keyring();
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'identity.counter-viewed', subject: `openid:${request.openid}`, detail: centerCode });
   return {
     code: request.code,
     name: open(keyring, sealedAs.name(request.openid), request.nameSealed),
     docType: request.docType,
-    docNumber: open(keyring, sealedAs.docNumber(request.openid), request.docNumberSealed),
+    docNumberMasked: maskDocNumber(open(keyring, sealedAs.docNumber(request.openid), request.docNumberSealed)),
     createdAt: request.createdAt.toISOString(),
+    status: request.status === 'awaiting-second' ? 'awaiting-second' : 'pending',
+    movesBinding: request.status === 'awaiting-second' || (await movesBinding(ctx, request)),
+    confirmedByYou: request.status === 'awaiting-second' && request.confirmedBy === staff.openid,
   };
 }
 
-/** The non-face route, step 2: staff confirm they saw the document; the identity binds as "counter". */
-export async function confirmCounterRequest(ctx: Ctx, staff: Caller, code: string): Promise<{ status: 'confirmed' }> {
+/**
+ * The non-face route, step 2: staff type the number from the document in hand; it must match the request.
+ * The identity then binds as "counter", unless it would take the document from another WeChat account: then
+ * a second, different staff member of the same center must confirm too, and the account that loses it is told.
+ */
+export async function confirmCounterRequest(ctx: Ctx, staff: Caller, code: string, typedDocNumber: string): Promise<{ status: 'confirmed' | 'awaiting-second' }> {
   const centerCode = staffCenter(staff);
-  const request = await pendingRequest(ctx, code);
-  if (!(await ctx.store.counterRequests.confirm(request.code, staff.openid, centerCode))) throw new AppError('VERIFICATION_USED', '这个核验码已经核验过');
+  const request = await openRequest(ctx, staff, centerCode, code);
+  const used = () => new AppError('VERIFICATION_USED', '这个核验码已经核验过');
+  if (request.status === 'awaiting-second' && request.confirmedBy === staff.openid) {
+    throw new AppError('FORBIDDEN', '您已确认过这个核验码，须由本中心另一位工作人员再次核对证件并确认');
+  }
+
+  const { start, end } = shanghaiDay(ctx.now);
+  const refusedUntil = `今日核对不符次数已达上限，请于 ${formatShanghai(end)} 后再试`;
+  if ((await ctx.store.attempts.failuresSince(`staff:${staff.openid}`, start)) >= MAX_MISMATCHES_PER_STAFF) throw new AppError('TOO_MANY_ATTEMPTS', refusedUntil);
+  if ((await ctx.store.attempts.failuresSince(`doc:${request.docLookup}`, start)) >= MAX_FAILURES_PER_DOC) {
+    throw new AppError('TOO_MANY_ATTEMPTS', `这个证件今日核验失败次数已达上限，请于 ${formatShanghai(end)} 后再试`);
+  }
+  const keyring = ctx.outside.keyring();
+  const onFile = open(keyring, sealedAs.docNumber(request.openid), request.docNumberSealed);
+  if (!sameText(typedDocNumber, onFile)) {
+    await ctx.store.attempts.recordFailure(`staff:${staff.openid}`, ctx.now);
+    await ctx.store.attempts.recordFailure(`doc:${request.docLookup}`, ctx.now);
+    await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'identity.counter-mismatch', subject: `openid:${request.openid}`, detail: centerCode });
+    throw new AppError('VALIDATION_FAILED', '输入的证件号码与核验码登记的不一致，请核对证件原件后重新输入', { docNumber: '与核验码登记的证件号码不一致' });
+  }
+
+  if (request.status === 'pending' && (await movesBinding(ctx, request))) {
+    if (!(await ctx.store.counterRequests.confirm(request.code, staff.openid, centerCode, 'awaiting-second'))) throw used();
+    await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'identity.counter-first-confirmed', subject: `openid:${request.openid}`, detail: centerCode });
+    return { status: 'awaiting-second' };
+  }
+  const confirmed =
+    request.status === 'pending'
+      ? await ctx.store.counterRequests.confirm(request.code, staff.openid, centerCode)
+      : await ctx.store.counterRequests.confirmSecond(request.code, staff.openid);
+  if (!confirmed) throw used();
   const record: IdentityRecord = {
     openid: request.openid,
     method: 'counter',
@@ -202,12 +363,26 @@ export async function confirmCounterRequest(ctx: Ctx, staff: Caller, code: strin
     verifiedAt: ctx.now,
     expiresAt: validUntil(ctx),
   };
-  await bindIdentity(ctx, record, staff.openid);
+  await bindIdentity(ctx, record, staff.openid, { method: 'counter', centerCode });
   return { status: 'confirmed' };
 }
 
+/** Compares two numbers in constant time (a typed number is not to be probed by timing). */
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The person's masked identity, with the notices about their binding of the last NOTICE_DAYS days (newest first). */
 export async function identityStatus(ctx: Ctx, openid: string): Promise<IdentityView> {
-  return viewOf(ctx, await ctx.store.identities.get(openid));
+  const view = viewOf(ctx, await ctx.store.identities.get(openid));
+  const since = ctx.now.getTime() - NOTICE_DAYS * 24 * 3600 * 1000;
+  const notices = (await ctx.store.audit.listFor(`openid:${openid}`))
+    .filter((e) => e.action === NOTICE_ACTION && e.at.getTime() >= since)
+    .reverse()
+    .map((e) => ({ at: e.at.toISOString(), text: e.detail }));
+  return notices.length > 0 ? { ...view, notices } : view;
 }
 
 export async function recordConsent(ctx: Ctx, openid: string, version: string): Promise<{ version: string; at: string }> {

@@ -30,3 +30,23 @@ export async function notifyApplicant(ctx: Pick<FunctionContext, 'outside' | 'lo
     ctx.log.warn({ err: error, applicationId: app.id }, 'status notification not sent');
   }
 }
+
+/**
+ * Tells a person their document was bound to another WeChat account (their own binding ended), by the same
+ * template (thing1 what, phrase2 outcome, time3 when, thing4 where: the center, or 人脸核身), opening 我的
+ * where the notice stays.
+ */
+export async function notifyBindingMoved(ctx: Pick<FunctionContext, 'outside' | 'log'>, openid: string, at: Date, where: string): Promise<void> {
+  const templateId = ctx.outside.statusTemplateId;
+  if (!templateId) return;
+  try {
+    await ctx.outside.wechat().sendSubscribeMessage({
+      touser: openid,
+      templateId,
+      page: 'pages/mine/index',
+      data: { thing1: '证件已绑定到其他微信账号', phrase2: '已解除', time3: formatShanghai(at), thing4: where.slice(0, THING_MAX) },
+    });
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'binding notice not sent');
+  }
+}

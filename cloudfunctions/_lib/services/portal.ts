@@ -3,6 +3,8 @@ import {
   CHANGE_NOTICE_WORKING_DAYS,
   CHANGE_STATUS_LABELS,
   CONFORMANCE_LABELS,
+  CONFORMANCE_RUN_MAX_MS,
+  CONFORMANCE_RUNS_PER_DAY,
   INVITE_FAILURES_PER_DAY,
   withoutHealth,
   type ChangeTarget,
@@ -28,7 +30,10 @@ import { open, seal, sealedAs } from '../crypto/personal-data';
 import { newSecret } from '../delivery/signing';
 import { requireStaffCenter, type Caller } from '../runtime/define';
 import type { ChannelHealth, HealthChannel, LinkChange } from '../store/port';
+import { ROLE_LABELS } from '../../../src/core/roles';
 import { centersByCode, type Ctx } from './applications';
+import { removeStaleVerifications } from './identity';
+import { peopleLabels } from './roles';
 
 /**
  * Centers register their links and delivery endpoint (issue 6): staff propose changes as work orders with an
@@ -86,9 +91,14 @@ export function targetLabel(target: { kind: 'link'; item: ItemId } | { kind: 'en
   return target.kind === 'link' ? `事项 ${target.item} ${itemById(target.item)?.short ?? ''}` : '接收推送的接口';
 }
 
-/** Work orders as the center and supervisors see them, with their centers' names. */
-export async function changeViews(ctx: Ctx, changes: readonly LinkChange[]): Promise<ChangeView[]> {
+/**
+ * Work orders as the center and supervisors see them, with their centers' names. Supervisors see who proposed
+ * and reviewed by openid; center staff (`viewer`) see 本人, a display name or a role instead (peopleLabels).
+ */
+export async function changeViews(ctx: Ctx, changes: readonly LinkChange[], viewer: Caller | 'supervisor'): Promise<ChangeView[]> {
   const centers = await centersByCode(ctx, changes.map((c) => c.centerCode));
+  const people = viewer === 'supervisor' ? undefined : await peopleLabels(ctx, viewer, changes.flatMap((c) => (c.reviewedBy === null ? [c.proposedBy] : [c.proposedBy, c.reviewedBy])));
+  const who = (openid: string, actedAs: 'center-staff' | 'supervisor') => (people ? (people.get(openid) ?? ROLE_LABELS[actedAs]) : openid);
   return changes.map((c) => ({
     id: c.id,
     centerCode: c.centerCode,
@@ -98,9 +108,9 @@ export async function changeViews(ctx: Ctx, changes: readonly LinkChange[]): Pro
     effectiveDate: c.effectiveDate,
     status: c.status,
     statusLabel: CHANGE_STATUS_LABELS[c.status],
-    proposedBy: c.proposedBy,
+    proposedBy: who(c.proposedBy, 'center-staff'),
     proposedAt: c.proposedAt.toISOString(),
-    reviewedBy: c.reviewedBy,
+    reviewedBy: c.reviewedBy === null ? null : who(c.reviewedBy, 'supervisor'),
     reviewedAt: c.reviewedAt?.toISOString() ?? null,
     reason: c.reason,
     appliedAt: c.appliedAt?.toISOString() ?? null,
@@ -129,14 +139,15 @@ export const maskedInvite = (code: string) => `${code.slice(0, 2)}${'*'.repeat(c
 
 /**
  * A person joins a center's staff with a supervisor's invite: single use, within its 7 days, one center per
- * person. Unknown, used and expired codes are answered alike and counted: after INVITE_FAILURES_PER_DAY of them
- * in a China day, joining is refused until the next, so codes cannot be guessed.
+ * person. Unknown, used and expired codes are answered alike; every try is counted: after INVITE_FAILURES_PER_DAY
+ * of them in a China day, joining is refused until the next, so codes cannot be guessed.
  */
 export async function joinCenter(ctx: Ctx, caller: Caller, code: string): Promise<{ centerCode: string; centerName: string }> {
-  const attempts = `invite:${caller.openid}`;
   const { start, end } = shanghaiDay(ctx.now);
-  if ((await ctx.store.attempts.failuresSince(attempts, start)) >= INVITE_FAILURES_PER_DAY) {
-    throw new AppError('TOO_MANY_ATTEMPTS', `今日邀请码输入错误已达 ${INVITE_FAILURES_PER_DAY} 次，请于 ${formatShanghai(end)} 后再试`, { code: '邀请码输入错误次数过多' });
+  // the try is counted before the code is looked at, in one step with the check: parallel guesses cannot all
+  // pass a check made before any of them was recorded
+  if (!(await ctx.store.attempts.recordIfUnder(`invite:${caller.openid}`, start, INVITE_FAILURES_PER_DAY, ctx.now))) {
+    throw new AppError('TOO_MANY_ATTEMPTS', `今日已输入邀请码 ${INVITE_FAILURES_PER_DAY} 次，已达上限，请于 ${formatShanghai(end)} 后再试`, { code: '邀请码输入次数过多' });
   }
   const outcome = await ctx.store.staffInvites.redeem(code, caller.openid, ctx.now);
   const field = (message: string) => ({ code: message });
@@ -144,7 +155,6 @@ export async function joinCenter(ctx: Ctx, caller: Caller, code: string): Promis
     case 'unknown':
     case 'used':
     case 'expired':
-      await ctx.store.attempts.recordFailure(attempts, ctx.now);
       throw new AppError('INVITE_NOT_FOUND', '邀请码无效或已过期，请向监管部门重新索取', field('邀请码无效或已过期'));
     case 'already-staff': {
       const name = (await centersByCode(ctx, [outcome.centerCode])).get(outcome.centerCode)?.name ?? outcome.centerCode;
@@ -183,7 +193,7 @@ async function proposeChange(ctx: Ctx, caller: Caller, centerCode: string, targe
     subject: centerSubject(centerCode),
     detail: `${change.id} ${targetLabel(target)}：${describeValue(targetValue(target))}，生效日期 ${effectiveDate}`,
   });
-  const [view] = await changeViews(ctx, [change]);
+  const [view] = await changeViews(ctx, [change], caller);
   return view;
 }
 
@@ -279,7 +289,7 @@ export async function overview(ctx: Ctx, caller: Caller): Promise<PortalOverview
     links: itemLinks,
     endpoint: { mode, url: mode === 'api' ? (endpoint?.url ?? null) : null, health: mode === 'api' ? healthOf('endpoint', endpoint?.url ?? null) : null },
     secrets: { valid: endpoint?.secretsSealed.length ?? 0, rotatedAt: rotations.at(-1)?.at.toISOString() ?? null },
-    changes: await changeViews(ctx, changes),
+    changes: await changeViews(ctx, changes, caller),
     earliestEffectiveDate: earliestEffectiveDate(shanghaiDate(ctx.now)),
     conformance: conformanceOf(run),
   };
@@ -299,7 +309,9 @@ async function conformanceAddress(ctx: Ctx, centerCode: string, live: string | n
 /**
  * Staff run the conformance suite against their center's endpoint, signed with its current secret; the
  * center's callbacks come back to the platform's own callback endpoint (callbacks.ts records those of test
- * applications). The run is recorded when it starts and its report when it ends.
+ * applications). The run is recorded when it starts and its report when it ends. One run at a time per center
+ * (a run not finished within CONFORMANCE_RUN_MAX_MS died with its function) and CONFORMANCE_RUNS_PER_DAY a China
+ * day: the suite sends requests to an address staff chose, possibly not yet reviewed.
  */
 export async function runCenterConformance(ctx: Ctx, caller: Caller): Promise<ConformanceReport> {
   const centerCode = requireStaffCenter(caller, '进行接口测试');
@@ -310,7 +322,18 @@ export async function runCenterConformance(ctx: Ctx, caller: Caller): Promise<Co
   if (url === undefined) throw new AppError('ENDPOINT_NOT_SET', '请先登记接收推送的接口地址，再进行接口测试');
   await checkedAddress(ctx, url, '接口地址', 'review');
   const run = { id: `run${randomBytes(10).toString('hex')}`, centerCode, url, startedBy: caller.openid, startedAt: ctx.now, report: null };
-  await ctx.store.conformanceRuns.start(run);
+  const day = shanghaiDay(ctx.now);
+  const started = await ctx.store.conformanceRuns.startIfFree(run, {
+    busySince: new Date(ctx.now.getTime() - CONFORMANCE_RUN_MAX_MS),
+    daySince: day.start,
+    dailyCap: CONFORMANCE_RUNS_PER_DAY,
+  });
+  if (started.kind === 'running') {
+    throw new AppError('CONFORMANCE_RUNNING', `本中心的接口测试正在进行（${formatShanghai(started.run.startedAt)} 开始），请等它结束后再试`);
+  }
+  if (started.kind === 'daily-cap') {
+    throw new AppError('TOO_MANY_ATTEMPTS', `本中心今日已进行 ${started.count} 次接口测试，达到每日 ${CONFORMANCE_RUNS_PER_DAY} 次的上限，请于 ${formatShanghai(day.end)} 后再试`);
+  }
   await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'conformance.run', subject: centerSubject(centerCode), detail: `${run.id} ${url}` });
   const report = await runConformance(
     { centerCode, url, secret: open(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), current) },
@@ -464,5 +487,6 @@ function unknownTarget(id: string): never {
 export async function runCentersDaily(ctx: Ctx, options: DailyOptions = {}): Promise<SwitchOutcome & HealthOutcome> {
   const probeUntil = performance.now() + (options.probeStartBudgetMs ?? PROBE_START_BUDGET_MS);
   const switched = await switchDueChanges(ctx);
+  await removeStaleVerifications(ctx);
   return { ...switched, ...(await checkHealth(ctx, probeUntil, options.batchSize ?? HEALTH_BATCH_SIZE)) };
 }

@@ -6,6 +6,7 @@ import {
   nextStatuses,
   TRANSFER_CODES,
   type CenterStatus,
+  type Move,
   type FollowUpView,
   type TransferCode,
   type WorkbenchEntry,
@@ -17,9 +18,25 @@ import { maskName } from '../../../src/core/identity';
 import { open, sealedAs } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller } from '../runtime/define';
 import { DOCUMENT_MAX_BYTES, isPdf } from '../../../src/core/center-api';
+import { inspectFile } from '../files/inspect';
 import type { ApplicationRecord, DocumentRecord } from '../store/port';
-import { applicationView, centersByCode, completionNotices, formLines, listEntries, moveApplication, paymentProblems, ratingView, statusMessage, storeDocument, type Ctx } from './applications';
+import {
+  applicationView,
+  centersByCode,
+  completionNotices,
+  discardUnrecorded,
+  formLines,
+  listEntries,
+  moveApplication,
+  moveWouldApply,
+  paymentProblems,
+  ratingView,
+  statusMessage,
+  storeDocument,
+  type Ctx,
+} from './applications';
 import { attachmentBytes, openPurchase } from './attachments';
+import { documentLookup } from './identity';
 import { notifyApplicant } from './notify';
 
 /**
@@ -29,10 +46,25 @@ import { notifyApplicant } from './notify';
  */
 const staffOf = (caller: Caller) => requireStaffCenter(caller, '使用申请工作台');
 
-async function forCenter(ctx: Ctx, centerCode: string, id: string): Promise<ApplicationRecord> {
+async function forCenter(ctx: Ctx, staff: Caller, centerCode: string, id: string): Promise<ApplicationRecord> {
   const app = await ctx.store.applications.get(id);
   if (!app || !app.centers.some((c) => c.code === centerCode)) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这笔申请');
+  if ((await ownApplications(ctx, staff))(app)) throw new AppError('FORBIDDEN', '不能办理本人的申请，请交由本中心其他工作人员办理');
   return app;
+}
+
+/**
+ * Which applications are the staff member's own: made from their openid, or for the document of their own
+ * verified identity (by its keyed look-up, so another WeChat account of theirs is caught too).
+ */
+async function ownApplications(ctx: Ctx, staff: Caller): Promise<(app: ApplicationRecord) => boolean> {
+  const identity = await ctx.store.identities.get(staff.openid);
+  const keyring = ctx.outside.keyring();
+  return (app) =>
+    app.openid === staff.openid ||
+    (identity !== undefined &&
+      app.applicant.docType === identity.docType &&
+      documentLookup(keyring, app.applicant.docType, open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed)) === identity.docLookup);
 }
 
 function responsibleOnly(app: ApplicationRecord, centerCode: string): void {
@@ -41,7 +73,9 @@ function responsibleOnly(app: ApplicationRecord, centerCode: string): void {
 
 export async function workbenchList(ctx: Ctx, staff: Caller): Promise<WorkbenchEntry[]> {
   const centerCode = staffOf(staff);
-  const apps = await ctx.store.applications.listForCenter(centerCode);
+  // staff never handle their own applications: they are not listed
+  const own = await ownApplications(ctx, staff);
+  const apps = (await ctx.store.applications.listForCenter(centerCode)).filter((app) => !own(app));
   const entries = await listEntries(ctx, apps);
   const keyring = ctx.outside.keyring();
   return entries.map((entry, i) => ({
@@ -55,7 +89,7 @@ export async function workbenchList(ctx: Ctx, staff: Caller): Promise<WorkbenchE
 /** The full record for the center's staff; each view is written to the audit log against the application. */
 export async function workbenchGet(ctx: Ctx, staff: Caller, id: string): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
-  return workbenchView(ctx, staff, await forCenter(ctx, centerCode, id), centerCode);
+  return workbenchView(ctx, staff, await forCenter(ctx, staff, centerCode, id), centerCode);
 }
 
 /** The full record as staff see it; every answer that carries it is written to the audit log against the application. */
@@ -97,7 +131,7 @@ function attachmentsFor(ctx: Ctx, app: ApplicationRecord, centerCode: string) {
 /** An attachment of an application the center takes part in, for its staff to open; each opening is audited. */
 export async function workbenchAttachment(ctx: Ctx, staff: Caller, id: string, attachmentId: string) {
   const centerCode = staffOf(staff);
-  const app = await forCenter(ctx, centerCode, id);
+  const app = await forCenter(ctx, staff, centerCode, id);
   const attachment = attachmentsFor(ctx, app, centerCode).find((a) => a.id === attachmentId);
   if (!attachment) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份附件');
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.attachment-opened', subject: `application:${app.id}`, detail: `${centerCode}:${attachment.id}` });
@@ -109,14 +143,14 @@ const staffMover = (staff: Caller, centerCode: string) => ({ actor: 'staff' as c
 
 export async function workbenchAdvance(ctx: Ctx, staff: Caller, id: string, code: TransferCode, message: string | undefined): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
-  responsibleOnly(await forCenter(ctx, centerCode, id), centerCode);
+  responsibleOnly(await forCenter(ctx, staff, centerCode, id), centerCode);
   const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'code', code }, message ?? defaultMessage(code));
   return workbenchView(ctx, staff, moved.app, centerCode);
 }
 
 export async function workbenchReject(ctx: Ctx, staff: Caller, id: string, reason: string): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
-  responsibleOnly(await forCenter(ctx, centerCode, id), centerCode);
+  responsibleOnly(await forCenter(ctx, staff, centerCode, id), centerCode);
   const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'reject' }, `不予受理：${reason}`);
   return workbenchView(ctx, staff, moved.app, centerCode);
 }
@@ -124,7 +158,7 @@ export async function workbenchReject(ctx: Ctx, staff: Caller, id: string, reaso
 /** Asks the employee for more material: a line in the timeline and a message; the status stays. */
 export async function workbenchRequestMaterial(ctx: Ctx, staff: Caller, id: string, message: string): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
-  const app = await forCenter(ctx, centerCode, id);
+  const app = await forCenter(ctx, staff, centerCode, id);
   responsibleOnly(app, centerCode);
   if (isFinal(app.status)) throw new AppError('ILLEGAL_TRANSITION', '申请已结束，不能再要求补充材料');
   const state = { status: app.status, platformCode: app.platformCode };
@@ -156,7 +190,7 @@ export async function workbenchSetStatus(
   payment: Payment | undefined,
 ): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
-  const app = await forCenter(ctx, centerCode, id);
+  const app = await forCenter(ctx, staff, centerCode, id);
   responsibleOnly(app, centerCode);
   if (app.type === 'purchase-withdrawal' && status === 'completed' && !payment) {
     throw new AppError('VALIDATION_FAILED', '办结购房提取请填写实际提取金额和支付日期', { payment: '请填写实际提取金额和支付日期' });
@@ -167,21 +201,35 @@ export async function workbenchSetStatus(
     if (first) throw new AppError('VALIDATION_FAILED', first, Object.fromEntries(Object.entries(problems).map(([k, v]) => [`payment.${k}`, v])));
   }
   const completing = status === 'completed' && isCertificateType(app.type);
+  const certificate = completing ? await checkedCertificate(document) : undefined;
+  const move: Move = { by: 'center', kind: 'status', status, payment };
+  // checked first, written after: a move that is refused or changes nothing leaves no file behind
   const documents: DocumentRecord[] = [];
-  if (completing) {
-    if (!document) throw new AppError('VALIDATION_FAILED', '办结证明类申请请上传证明文件（PDF）', { document: '请上传证明文件（PDF）' });
-    const bytes = Buffer.from(document.contentBase64, 'base64');
-    if (!isPdf(bytes)) throw new AppError('VALIDATION_FAILED', '证明文件应为 PDF 文件', { document: '文件内容不是 PDF' });
-    if (bytes.length > DOCUMENT_MAX_BYTES) throw new AppError('VALIDATION_FAILED', '证明文件不超过 10 MB', { document: '文件超过 10 MB' });
-    documents.push(await storeDocument(ctx, app.id, centerCode, document.name, 'application/pdf', bytes));
+  try {
+    if (certificate && moveWouldApply(app, move)) documents.push(await storeDocument(ctx, app.id, centerCode, certificate.name, 'application/pdf', certificate.bytes));
+    const notices = status === 'completed' ? await completionNotices(ctx, app) : [];
+    const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), move, message ?? statusMessage(status, payment), () => ({
+      documents,
+      outbox: notices,
+    }));
+    if (moved.kind !== 'applied') await discardUnrecorded(ctx, app.id, documents);
+    if (notices.length > 0 && moved.kind === 'applied') ctx.outside.nudgeRelay();
+    return workbenchView(ctx, staff, moved.app, centerCode);
+  } catch (error) {
+    await discardUnrecorded(ctx, app.id, documents);
+    throw error;
   }
-  const notices = status === 'completed' ? await completionNotices(ctx, app) : [];
-  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'status', status, payment }, message ?? statusMessage(status, payment), () => ({
-    documents,
-    outbox: notices,
-  }));
-  if (notices.length > 0 && moved.kind === 'applied') ctx.outside.nudgeRelay();
-  return workbenchView(ctx, staff, moved.app, centerCode);
+}
+
+/** The certificate staff upload to complete a certificate application: a PDF that opens and has pages. */
+async function checkedCertificate(document: { name: string; contentBase64: string } | undefined): Promise<{ name: string; bytes: Buffer }> {
+  if (!document) throw new AppError('VALIDATION_FAILED', '办结证明类申请请上传证明文件（PDF）', { document: '请上传证明文件（PDF）' });
+  const bytes = Buffer.from(document.contentBase64, 'base64');
+  if (!isPdf(bytes)) throw new AppError('VALIDATION_FAILED', '证明文件应为 PDF 文件', { document: '文件内容不是 PDF' });
+  if (bytes.length > DOCUMENT_MAX_BYTES) throw new AppError('VALIDATION_FAILED', '证明文件不超过 10 MB', { document: '文件超过 10 MB' });
+  const inspected = await inspectFile(bytes);
+  if (!inspected.ok) throw new AppError('VALIDATION_FAILED', `证明文件：${inspected.problem}`, { document: inspected.problem });
+  return { name: document.name, bytes };
 }
 
 /** Low ratings of this center's cases, open first: the center calls the person back and records what it did. */
@@ -189,9 +237,11 @@ export async function workbenchFollowUps(ctx: Ctx, staff: Caller): Promise<Follo
   const centerCode = staffOf(staff);
   const ratings = await ctx.store.ratings.listFollowUps(centerCode);
   const apps = new Map((await ctx.store.applications.getMany(ratings.map((r) => r.applicationId))).map((a) => [a.id, a]));
+  const own = await ownApplications(ctx, staff);
   return ratings.flatMap((r) => {
     const app = apps.get(r.applicationId);
-    if (!app || r.followUp === null) return [];
+    // staff do not call themselves back about their own case
+    if (!app || r.followUp === null || own(app)) return [];
     return [{ applicationId: r.applicationId, type: app.type, letterNumber: app.letterNumber, rating: ratingView(r), status: r.followUp, note: r.followUpNote }];
   });
 }
@@ -200,6 +250,7 @@ export async function workbenchCloseFollowUp(ctx: Ctx, staff: Caller, id: string
   const centerCode = staffOf(staff);
   const rating = await ctx.store.ratings.get(id);
   if (!rating || rating.centerCode !== centerCode || rating.followUp === null) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这条待回访的评价');
+  await forCenter(ctx, staff, centerCode, id);
   if (!(await ctx.store.ratings.closeFollowUp(id, note, staff.openid, ctx.now))) throw new AppError('ILLEGAL_TRANSITION', '这条评价已经回访过了');
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'rating.follow-up-closed', subject: `application:${id}`, detail: centerCode });
   return workbenchFollowUps(ctx, staff);

@@ -58,9 +58,48 @@ export interface JumpRepository {
   count(filter: JumpCountFilter): Promise<number>;
 }
 
+/** One role of one person with its history: who granted it when, and whether (and by whom) it was revoked. */
+export interface RoleRecord {
+  openid: string;
+  grant: RoleGrant;
+  /** How the person is shown to others who may not see openids (staff); null: by their role. */
+  displayName: string | null;
+  grantedAt: Date;
+  grantedBy: string;
+  revokedAt: Date | null;
+  revokedBy: string | null;
+}
+
+/** Who granted a role, when, and (optionally) the person's display name. */
+export interface GrantBy {
+  at: Date;
+  by: string;
+  displayName?: string;
+}
+
+export type GrantOutcome =
+  | { kind: 'granted' }
+  /** Held and not revoked already: nothing changes (a display name given replaces the one before). */
+  | { kind: 'held' }
+  /** The person is staff of another center now: one person, one center. */
+  | { kind: 'staff-elsewhere'; centerCode: string };
+
 export interface RoleRepository {
+  /** The person's roles in force (never revoked ones), by role then center: read on every invocation. */
   rolesOf(openid: string): Promise<RoleGrant[]>;
-  grant(openid: string, grant: RoleGrant): Promise<void>;
+  /** Grants a role, or grants a revoked one again (clearing its revocation); `by` defaults to now and "system". */
+  grant(openid: string, grant: RoleGrant, by?: GrantBy): Promise<GrantOutcome>;
+  /**
+   * Grants a role only if the person never held it (the local host's roles from its environment): a role
+   * revoked since stays revoked. Answers whether it was written.
+   */
+  seed(openid: string, grant: RoleGrant, at: Date, by: string): Promise<boolean>;
+  /** Revokes a role in force, in one step; false when the person does not hold it (never, or revoked already). */
+  revoke(openid: string, grant: RoleGrant, at: Date, by: string): Promise<boolean>;
+  /** Every role ever granted, revoked ones included, by openid then role then center. */
+  list(): Promise<RoleRecord[]>;
+  /** One person's roles ever granted, revoked ones included. */
+  recordsOf(openid: string): Promise<RoleRecord[]>;
 }
 
 export interface MetaRepository {
@@ -96,30 +135,36 @@ export interface IdentityRepository {
   setPhone(openid: string, phoneSealed: string): Promise<void>;
 }
 
-/** One face verification in flight: what was sent to WeChat, to be checked again at confirmation. */
+/**
+ * One face verification in flight: what was sent to WeChat, to be checked again at confirmation. It lives
+ * until it is used (verified or failed) or an hour has passed; no hash of the name or number is kept (WeChat's
+ * cert_hash is computed again from the sealed fields when confirming).
+ */
 export interface VerificationSession {
   verifyId: string;
   outSeqNo: string;
   openid: string;
-  certHash: string;
   docType: DocType;
   nameSealed: string;
   docNumberSealed: string;
   docLookup: string;
   createdAt: Date;
-  status: 'pending' | 'verified' | 'failed';
 }
 
 export interface VerificationRepository {
   create(session: VerificationSession): Promise<void>;
   get(verifyId: string): Promise<VerificationSession | undefined>;
-  /** Moves a pending session to its outcome; false when it was already settled (a replay). */
-  settle(verifyId: string, status: 'verified' | 'failed'): Promise<boolean>;
+  /** Deletes a session once used; false when it was gone already (a replay, or a concurrent confirmation won). */
+  remove(verifyId: string): Promise<boolean>;
+  /** Deletes every session created before `cutoff` (the hourly life of a verify_id); answers how many. */
+  removeOlderThan(cutoff: Date): Promise<number>;
 }
 
 /**
  * A request to verify at a center's window instead of by face: the person shows `code` at the counter,
- * staff compare the document and confirm. Personal fields sealed as in IdentityRecord.
+ * staff compare the document and confirm. Personal fields sealed as in IdentityRecord. A confirmation that
+ * moves the document from another openid takes two staff members of one center: the first leaves it
+ * 'awaiting-second', a second one confirms it.
  */
 export interface CounterRequest {
   code: string;
@@ -130,23 +175,37 @@ export interface CounterRequest {
   docLookup: string;
   createdAt: Date;
   expiresAt: Date;
-  status: 'pending' | 'confirmed';
-  /** The staff member and center that confirmed it. */
+  status: 'pending' | 'awaiting-second' | 'confirmed';
+  /** The staff member and center that confirmed it (first, when two were needed). */
   confirmedBy: string | null;
   centerCode: string | null;
+  /** The second staff member, when two were needed. */
+  secondConfirmedBy: string | null;
 }
 
 export interface CounterRequestRepository {
   create(request: CounterRequest): Promise<void>;
   get(code: string): Promise<CounterRequest | undefined>;
-  /** Marks a pending request confirmed; false when it was not pending (confirmed already). */
-  confirm(code: string, confirmedBy: string, centerCode: string): Promise<boolean>;
+  /**
+   * Marks a pending request `next` ('confirmed', or 'awaiting-second' when a second staff member must confirm),
+   * by `confirmedBy` of `centerCode`; false when it was not pending.
+   */
+  confirm(code: string, confirmedBy: string, centerCode: string, next?: 'confirmed' | 'awaiting-second'): Promise<boolean>;
+  /** Confirms a request awaiting a second staff member, by someone other than the first; false otherwise. */
+  confirmSecond(code: string, secondBy: string): Promise<boolean>;
 }
 
 export interface AttemptRepository {
   /** `subject` names who failed: "openid:<openid>" or "doc:<docLookup>" (identity checks), "invite:<openid>" (invite codes). */
   recordFailure(subject: string, at: Date): Promise<void>;
   failuresSince(subject: string, since: Date): Promise<number>;
+  /**
+   * Checks and records in one step: records an attempt at `at` and answers true while fewer than `limit` are
+   * recorded for `subject` since `since`, else records nothing and answers false. Concurrent calls (several
+   * connections or function instances) never let more than `limit` through. `since` should be a fixed window
+   * start (a China day's start), the same for every call in that window.
+   */
+  recordIfUnder(subject: string, since: Date, limit: number, at: Date): Promise<boolean>;
 }
 
 export interface ConsentRecord {
@@ -503,8 +562,24 @@ export interface ConformanceRun {
   report: ConformanceReport | null;
 }
 
+/** Why a run may not start: one at a time per center, and so many a day. */
+export interface RunLimits {
+  /** A run started before this and never finished is taken as dead (its function timed out). */
+  busySince: Date;
+  /** The start of the day the cap counts in. */
+  daySince: Date;
+  dailyCap: number;
+}
+
+export type RunStartOutcome = { kind: 'started' } | { kind: 'running'; run: ConformanceRun } | { kind: 'daily-cap'; count: number };
+
 export interface ConformanceRunRepository {
   start(run: ConformanceRun): Promise<void>;
+  /**
+   * Records the start of a run in one step unless the center has a run started since `busySince` that has
+   * not finished, or `dailyCap` runs started since `daySince`: two racing starts never both pass.
+   */
+  startIfFree(run: ConformanceRun, limits: RunLimits): Promise<RunStartOutcome>;
   /** Stores the report of a run; an unknown id changes nothing. */
   finish(id: string, report: ConformanceReport): Promise<void>;
   /** The center's most recent run. */

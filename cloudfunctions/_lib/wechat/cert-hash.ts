@@ -19,6 +19,8 @@ const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64
  * (UTF-8), joined as `cert_type=<b64>&cert_name=<b64>&cert_no=<b64>`, SHA-256, lower-case hex.
  * The fields are hashed exactly as sent to getVerifyId (no trimming or normalisation), so the hash
  * matches what WeChat computes from the stored cert_info.
+ * It is an UNKEYED hash of a name and an ID number (a number was recovered from it in 0.6 s): never store or
+ * log it; compute it when confirming, from the sealed name and number opened for that call.
  */
 export function certHash(cert: CertInfo): string {
   const joined = `cert_type=${b64(cert.certType)}&cert_name=${b64(cert.certName)}&cert_no=${b64(cert.certNo)}`;

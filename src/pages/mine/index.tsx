@@ -18,6 +18,7 @@ const goWorkbench = () => void Taro.navigateTo({ url: '/packages/portal/workbenc
 const goLinks = () => void Taro.navigateTo({ url: '/packages/portal/links/index' });
 const goJoin = () => void Taro.navigateTo({ url: '/packages/portal/join/index' });
 const goReview = () => void Taro.navigateTo({ url: '/packages/portal/review/index' });
+const goRoles = () => void Taro.navigateTo({ url: '/packages/portal/roles/index' });
 const goApplications = () => void Taro.navigateTo({ url: '/pages/applications/index' });
 const whoami = () => callFunction<{ roles: RoleGrant[] }>('session', { action: 'whoami' });
 
@@ -53,13 +54,19 @@ function JoinEntry({ show }: { show: boolean }) {
   );
 }
 
-/** Supervisors only: the way to review centers' link and endpoint changes and invite their staff. */
+/** Supervisors only: the ways to review centers' link and endpoint changes and invite their staff, and to manage roles. */
 function SupervisorEntry({ supervisor }: { supervisor: boolean }) {
   if (!supervisor) return null;
   return (
-    <View className='card mine-card mine-staff' id='mine-review' onClick={goReview}>
-      <Text className='mine-title'>变更审核（监管人员）</Text>
-      <Text className='mine-muted'>审核中心的链接与接口变更，查看异常链接，邀请中心工作人员</Text>
+    <View>
+      <View className='card mine-card mine-staff' id='mine-review' onClick={goReview}>
+        <Text className='mine-title'>变更审核（监管人员）</Text>
+        <Text className='mine-muted'>审核中心的链接与接口变更，查看异常链接，邀请中心工作人员</Text>
+      </View>
+      <View className='card mine-card mine-staff' id='mine-roles' onClick={goRoles}>
+        <Text className='mine-title'>角色管理（监管人员）</Text>
+        <Text className='mine-muted'>查看、撤销和重新授予中心工作人员、内部测试人员和监管人员的角色</Text>
+      </View>
     </View>
   );
 }
@@ -159,6 +166,21 @@ function PhoneRow({ view, onBound }: { view: IdentityView; onBound: (view: Ident
   );
 }
 
+/** What happened to the person's binding (their document bound to another account): shown until it is old. */
+function BindingNotices({ view }: { view: IdentityView }) {
+  if (!view.notices?.length) return null;
+  return (
+    <View className='card mine-card mine-notices' id='mine-notices'>
+      <Text className='mine-notice-title'>账号提醒</Text>
+      {view.notices.map((notice) => (
+        <Text className='mine-notice' key={notice.at}>
+          {notice.text}
+        </Text>
+      ))}
+    </View>
+  );
+}
+
 /** 我的: the caller's real-name status, masked, with the way to verify, verify again or bind a phone. */
 export default function MinePage() {
   const got = useCall(identityCalls.status, []);
@@ -189,6 +211,7 @@ export default function MinePage() {
   if (view.status === 'none') {
     return (
       <View className='mine-page'>
+        <BindingNotices view={view} />
         <View className='card mine-card mine-empty'>
           <Text className='mine-title'>实名核验</Text>
           <Text className='mine-status mine-status-none' id='mine-status'>
@@ -210,6 +233,7 @@ export default function MinePage() {
   const expired = view.status === 'expired';
   return (
     <View className='mine-page'>
+      <BindingNotices view={view} />
       <View className='card mine-card'>
         <View className='mine-head'>
           <Text className='mine-title'>实名核验</Text>

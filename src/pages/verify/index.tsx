@@ -43,6 +43,9 @@ function CounterRequest({ busy, error, onRequest }: CounterRequestProps) {
       <ActionButton className='primary-button verify-button' id='verify-counter-request' loading={busy} disabled={busy} onClick={onRequest}>
         申请柜台核验码
       </ActionButton>
+      <Text className='verify-counter-consent' id='verify-counter-consent'>
+        申请核验码即表示您同意按授权说明加密保存您的姓名和证件号码，供中心工作人员当面核对，不进行人脸比对。
+      </Text>
       {error ? (
         <Text className='verify-error' id='verify-counter-error'>
           {error}

@@ -91,7 +91,7 @@ export function useVerifyFlow() {
       let verifyId = pendingVerifyId;
       if (!verifyId) {
         setPhase('starting');
-        const started = await identityCalls.start(realName);
+        const started = await identityCalls.start(realName, CONSENT_VERSION);
         if (!started.ok) {
           if (started.code === 'VALIDATION_FAILED' || started.code === 'FACE_UNSUPPORTED') {
             // the server's own check of the form: shown under the fields, as the client's are
@@ -150,7 +150,8 @@ export function useVerifyFlow() {
 
   /**
    * 申请柜台核验码: the form as it stands (checked here first, then by the server) for a code to show with
-   * the document at any center's window. Problems with the form go back to it, under the fields.
+   * the document at any center's window; the consent of this version is recorded first (the server takes no ID
+   * number without it). Problems with the form go back to it, under the fields.
    */
   const requestCounter = async () => {
     const parsed = parseInput(realNameSchema(new Date()), form);
@@ -164,9 +165,15 @@ export function useVerifyFlow() {
     setBusy(true);
     setCounterError(undefined);
     try {
-      const requested = await identityCalls.requestCounter(parsed.data);
+      // asking for a code is agreeing to keep the name and number (sealed) as the consent text says, without face
+      const consent = await identityCalls.consent(CONSENT_VERSION);
+      if (!consent.ok) {
+        setCounterError(consent.message);
+        return;
+      }
+      const requested = await identityCalls.requestCounter(parsed.data, CONSENT_VERSION);
       if (requested.ok) {
-        // the staff see the full name and number from the code: the page needs them no more
+        // staff find the name and the number (to check against the document) by the code: the page needs them no more
         setForm(EMPTY_FORM);
         setChecked(undefined);
         setErrors({});

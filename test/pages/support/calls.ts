@@ -3,6 +3,7 @@
  * resident IDs nobody else uses, verification, a supervisor's settings, and the function calls a page made.
  */
 import Taro from '@tarojs/taro';
+import { CONSENT_VERSION } from '../../../src/core/consent';
 import { idCheckChar } from '../../../src/core/identity';
 import { callFunction } from '../../../src/services/cloud';
 import { setDevOpenid } from '../../../src/services/dev-identity';
@@ -52,7 +53,9 @@ export function residentIds(file: keyof typeof BIRTH_DATES): ResidentIds {
 
 /** Verifies the current dev openid through the identity function itself (the simulator passes by default). */
 export async function verifyIdentity(name: string, docNumber: string): Promise<void> {
-  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name, docType: '01', docNumber });
+  const consent = await callFunction('identity', { action: 'consent', version: CONSENT_VERSION });
+  if (!consent.ok) throw new Error(`consent: ${consent.message}`);
+  const started = await callFunction<{ verifyId: string }>('identity', { action: 'start', name, docType: '01', docNumber, consentVersion: CONSENT_VERSION });
   if (!started.ok) throw new Error(`start: ${started.message}`);
   const confirmed = await callFunction('identity', { action: 'confirm', verifyId: started.data.verifyId });
   if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);

@@ -56,7 +56,7 @@ export async function openInProcessCloud(seed: (store: Store, outside: Outside) 
     if (!isFunctionName(name)) throw { errMsg: `cloud.callFunction:fail -501000 FunctionName parameter could not be found: ${name}` };
     // as deployed(): the openid is the platform's, the roles are the store's
     const caller = { openid: WEAPP_OPENID, roles: await store.roles.rolesOf(WEAPP_OPENID) };
-    const result = await FUNCTIONS[name].handle(data ?? {}, { caller, store, log, now: () => new Date(), outside });
+    const result = await FUNCTIONS[name].handle(data ?? {}, { caller, trigger: 'call', store, log, now: () => new Date(), outside });
     return { result, errMsg: 'cloud.callFunction:ok' };
   };
 

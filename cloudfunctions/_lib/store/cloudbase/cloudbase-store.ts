@@ -23,7 +23,10 @@ import {
   type CenterEndpoint,
   type ChannelHealth,
   type ConformanceRun,
+  type GrantOutcome,
   type HealthChannel,
+  type RoleRecord,
+  type RunStartOutcome,
   type LinkChange,
   type RedeemOutcome,
   type ReviewOutcome,
@@ -60,9 +63,11 @@ import type { ReceivedCallback } from '../../centers/conformance-callbacks';
  * - `meta`:    id = key; value.
  * - `identities`:    id = openid; the IdentityRecord fields (openid included, for the "other holder" query),
  *                    verifiedAt and expiresAt as dates, phoneSealed string or null.
- * - `verifications`: id = verifyId; the VerificationSession fields (verifyId included), createdAt as a date.
+ * - `verifications`: id = verifyId; the VerificationSession fields (verifyId included), createdAt as a date;
+ *                    removed once used or an hour old (documents of older versions also carry certHash and
+ *                    status: the first removeOlderThan deletes them).
  * - `counterRequests`: id = code; the CounterRequest fields (code included), createdAt and expiresAt as dates,
- *                    confirmedBy and centerCode string or null.
+ *                    confirmedBy, centerCode and secondConfirmedBy string or null.
  * - `attempts`:      generated id; subject, at (Date).
  * - `consents`:      generated id; openid, version, at (Date), seq.
  * - `audit`:         generated id; at (Date), actor, action, subject, detail, seq.
@@ -175,6 +180,8 @@ export const COLLECTIONS = {
   channelHealth: 'channelHealth',
   conformanceRuns: 'conformanceRuns',
   conformanceCallbacks: 'conformanceCallbacks',
+  attemptCounters: 'attemptCounters',
+  conformanceGates: 'conformanceGates',
 } as const;
 
 /** The most documents one `get()` returns on CloudBase. */
@@ -360,17 +367,56 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         const doc = await getById(roles(), openid);
         return doc ? sortGrants(toGrants(doc)) : [];
       },
-      async grant(openid, grant) {
-        const wanted = normalizeGrant(grant);
-        // read-modify-write of one document by id: what CloudBase transactions allow, and enough to keep
-        // two concurrent grants to the same openid from overwriting each other
-        await runTransaction(db, async (tx) => {
+      grant: (openid, grant, by) =>
+        // read-modify-write of the person's one document by id: what CloudBase transactions allow, and enough to
+        // keep two concurrent grants, revocations or redemptions for one openid from overwriting each other
+        runTransaction(db, async (tx): Promise<GrantOutcome> => {
           const ref = tx.collection(COLLECTIONS.roles).doc(openid);
           const current = transactionDoc(await ref.get(), COLLECTIONS.roles);
-          const grants = current ? toGrants(current) : [];
-          if (grants.some((g) => sameGrant(g, wanted))) return;
-          await ref.set({ grants: [...grants, wanted] });
-        });
+          const person = rolesDoc(openid, current);
+          const wanted = normalizeGrant(grant);
+          const elsewhere = wanted.role === 'center-staff' ? person.grants.find((g) => g.role === 'center-staff' && !sameGrant(g, wanted)) : undefined;
+          if (elsewhere) return { kind: 'staff-elsewhere', centerCode: grantCenter(elsewhere) };
+          const held = person.grants.some((g) => sameGrant(g, wanted));
+          if (held && by?.displayName === undefined) return { kind: 'held' };
+          const before = person.records.find((r) => sameGrant(r.grant, wanted));
+          const record: RoleRecord = held && before
+            ? { ...before, displayName: by?.displayName ?? before.displayName }
+            : { openid, grant: wanted, displayName: by?.displayName ?? before?.displayName ?? null, grantedAt: by?.at ?? new Date(), grantedBy: by?.by ?? 'system', revokedAt: null, revokedBy: null };
+          await ref.set(rolesDocFields(held ? person.grants : [...person.grants, wanted], withRecord(person.records, record)));
+          return held ? { kind: 'held' } : { kind: 'granted' };
+        }),
+      seed: (openid, grant, at, by) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.roles).doc(openid);
+          const person = rolesDoc(openid, transactionDoc(await ref.get(), COLLECTIONS.roles));
+          const wanted = normalizeGrant(grant);
+          // held once, revoked since: stays revoked; staff of another center: one person, one center
+          if (person.records.some((r) => sameGrant(r.grant, wanted)) || person.grants.some((g) => sameGrant(g, wanted))) return false;
+          if (wanted.role === 'center-staff' && person.grants.some((g) => g.role === 'center-staff')) return false;
+          const record: RoleRecord = { openid, grant: wanted, displayName: null, grantedAt: at, grantedBy: by, revokedAt: null, revokedBy: null };
+          await ref.set(rolesDocFields([...person.grants, wanted], withRecord(person.records, record)));
+          return true;
+        }),
+      revoke: (openid, grant, at, by) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.roles).doc(openid);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.roles);
+          if (!current) return false;
+          const person = rolesDoc(openid, current);
+          const wanted = normalizeGrant(grant);
+          if (!person.grants.some((g) => sameGrant(g, wanted))) return false;
+          const before = person.records.find((r) => sameGrant(r.grant, wanted));
+          const record: RoleRecord = { ...(before ?? legacyRecord(openid, wanted)), revokedAt: at, revokedBy: by };
+          await ref.set(rolesDocFields(person.grants.filter((g) => !sameGrant(g, wanted)), withRecord(person.records, record)));
+          return true;
+        }),
+      async list() {
+        return (await fetchAll(COLLECTIONS.roles, roles(), '_id')).flatMap((doc) => rolesDoc(str(doc, '_id', COLLECTIONS.roles), doc).records);
+      },
+      async recordsOf(openid) {
+        const doc = await getById(roles(), openid);
+        return doc ? rolesDoc(openid, doc).records : [];
       },
     },
     meta: {
@@ -434,16 +480,12 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         const doc = await getById(verifications(), verifyId);
         return doc ? toVerification(doc) : undefined;
       },
-      async settle(verifyId, status) {
-        // compare-and-set in a single-document transaction: of two concurrent settles one meets a write
-        // conflict, runTransaction runs it again, and it then reads the settled status and answers false
-        return runTransaction(db, async (tx) => {
-          const ref = tx.collection(COLLECTIONS.verifications).doc(verifyId);
-          const current = transactionDoc(await ref.get(), COLLECTIONS.verifications);
-          if (current?.status !== 'pending') return false;
-          await ref.update({ status });
-          return true;
-        });
+      async remove(verifyId) {
+        // one conditional removal: of two concurrent ones, only one finds the document and deletes it
+        return deletedCount(await verifications().where({ _id: verifyId }).remove(), COLLECTIONS.verifications) > 0;
+      },
+      async removeOlderThan(cutoff) {
+        return deletedCount(await verifications().where({ createdAt: _.lt(cutoff) }).remove(), COLLECTIONS.verifications);
       },
     },
     counterRequests: {
@@ -456,14 +498,24 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         const doc = await getById(counterRequests(), code);
         return doc ? toCounterRequest(doc) : undefined;
       },
-      async confirm(code, confirmedBy, centerCode) {
+      async confirm(code, confirmedBy, centerCode, next = 'confirmed') {
         // compare-and-set in a single-document transaction: of two concurrent confirms one meets a write
         // conflict, runTransaction runs it again, and it then reads the confirmed status and answers false
         return runTransaction(db, async (tx) => {
           const ref = tx.collection(COLLECTIONS.counterRequests).doc(code);
           const current = transactionDoc(await ref.get(), COLLECTIONS.counterRequests);
           if (current?.status !== 'pending') return false;
-          await ref.update({ status: 'confirmed', confirmedBy, centerCode });
+          await ref.update({ status: next, confirmedBy, centerCode });
+          return true;
+        });
+      },
+      async confirmSecond(code, secondBy) {
+        // compare-and-set as confirm: only from awaiting-second, and never by the first staff member
+        return runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.counterRequests).doc(code);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.counterRequests);
+          if (current?.status !== 'awaiting-second' || current.confirmedBy === secondBy) return false;
+          await ref.update({ status: 'confirmed', secondConfirmedBy: secondBy });
           return true;
         });
       },
@@ -475,6 +527,21 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
       async failuresSince(subject, since) {
         return total(await attempts().where({ subject, at: _.gte(since) }).count(), COLLECTIONS.attempts);
       },
+      recordIfUnder: (subject, since, limit, at) =>
+        // a counter document per subject and window, read and written in one transaction with the attempt:
+        // of concurrent calls one writes and the others meet a write conflict and, run again, read its count
+        retryConflicts(() =>
+          runTransaction(db, async (tx) => {
+            const ref = tx.collection(COLLECTIONS.attemptCounters).doc(attemptCounterId(subject, since));
+            const current = transactionDoc(await ref.get(), COLLECTIONS.attemptCounters);
+            // the window's first check counts the attempts recorded before it (recordFailure)
+            const count = current ? num(current, 'count', COLLECTIONS.attemptCounters) : total(await attempts().where({ subject, at: _.gte(since) }).count(), COLLECTIONS.attempts);
+            if (count >= limit) return false;
+            await ref.set({ subject, since, count: count + 1 });
+            await tx.collection(COLLECTIONS.attempts).doc(`${attemptCounterId(subject, since)}:${String(count + 1).padStart(6, '0')}`).set({ subject, at });
+            return true;
+          }),
+        ),
     },
     consents: {
       async record(consent) {
@@ -722,7 +789,11 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           const staff = grants.find((g) => g.role === 'center-staff');
           if (staff) return { kind: 'already-staff', centerCode: grantCenter(staff) };
           await inviteRef.update({ usedBy: openid, usedAt: at });
-          await rolesRef.set({ grants: [...grants, normalizeGrant({ role: 'center-staff', centerCode: invite.centerCode })] });
+          const wanted = normalizeGrant({ role: 'center-staff', centerCode: invite.centerCode });
+          const person = rolesDoc(openid, current);
+          const before = person.records.find((r) => sameGrant(r.grant, wanted));
+          const record: RoleRecord = { openid, grant: wanted, displayName: before?.displayName ?? null, grantedAt: at, grantedBy: `invite:${invite.createdBy}`, revokedAt: null, revokedBy: null };
+          await rolesRef.set(rolesDocFields([...grants, wanted], withRecord(person.records, record)));
           return { kind: 'joined', centerCode: invite.centerCode };
         }),
     },
@@ -835,6 +906,27 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
       async start(run) {
         await conformanceRuns().add({ _id: run.id, ...run });
       },
+      startIfFree: (run, limits) =>
+        // the center's gate document (the run in progress, and the day's count) and the run are written in one
+        // transaction: of two racing starts one meets a write conflict and, run again, reads the other's run
+        retryConflicts(() =>
+          runTransaction(db, async (tx): Promise<RunStartOutcome> => {
+            const gateRef = tx.collection(COLLECTIONS.conformanceGates).doc(run.centerCode);
+            const gate = transactionDoc(await gateRef.get(), COLLECTIONS.conformanceGates);
+            const runningId = gate && typeof gate.runningId === 'string' ? gate.runningId : null;
+            if (runningId !== null) {
+              const open = transactionDoc(await tx.collection(COLLECTIONS.conformanceRuns).doc(runningId).get(), COLLECTIONS.conformanceRuns);
+              const running = open ? toRun(open) : undefined;
+              if (running && running.report === null && running.startedAt.getTime() > limits.busySince.getTime()) return { kind: 'running', run: running };
+            }
+            const sameDay = gate !== undefined && gate.day instanceof Date && gate.day.getTime() === limits.daySince.getTime();
+            const count = sameDay ? num(gate, 'count', COLLECTIONS.conformanceGates) : 0;
+            if (count >= limits.dailyCap) return { kind: 'daily-cap', count };
+            await gateRef.set({ day: limits.daySince, count: count + 1, runningId: run.id });
+            await tx.collection(COLLECTIONS.conformanceRuns).doc(run.id).set({ ...run });
+            return { kind: 'started' };
+          }),
+        ),
       async finish(id, report) {
         // _.set replaces the report whole: it is null until now, and dotted paths cannot be set inside null
         await conformanceRuns().doc(id).update({ report: _.set(report) });
@@ -1098,6 +1190,87 @@ function sameGrant(a: RoleGrant, b: RoleGrant): boolean {
   return a.role === b.role && grantCenter(a) === grantCenter(b);
 }
 
+/** A person's `roles` document: the grants in force, and every role ever granted with who and when. */
+interface RolesDoc {
+  grants: RoleGrant[];
+  records: RoleRecord[];
+}
+
+/** A grant in force with no record (written before records were kept): granted at an unknown time. */
+function legacyRecord(openid: string, grant: RoleGrant): RoleRecord {
+  return { openid, grant, displayName: null, grantedAt: new Date(0), grantedBy: '', revokedAt: null, revokedBy: null };
+}
+
+function rolesDoc(openid: string, doc: Doc | undefined): RolesDoc {
+  if (!doc) return { grants: [], records: [] };
+  const grants = toGrants(doc);
+  const raw = doc.records === undefined ? [] : doc.records;
+  if (!Array.isArray(raw)) throw new Error(`CloudBase roles: records of ${openid} is not a list`);
+  const kept = raw.map((r): RoleRecord => {
+    if (!isDoc(r) || !isRole(r.role)) throw new Error(`CloudBase roles: a record of ${openid} names no known role`);
+    const grant: RoleGrant = r.role === 'center-staff' ? { role: r.role, centerCode: str(r, 'centerCode', COLLECTIONS.roles) } : { role: r.role };
+    const date = (v: unknown) => (v instanceof Date ? v : v === null || v === undefined ? null : new Date(String(v)));
+    return {
+      openid,
+      grant,
+      displayName: typeof r.displayName === 'string' ? r.displayName : null,
+      grantedAt: date(r.grantedAt) ?? new Date(0),
+      grantedBy: typeof r.grantedBy === 'string' ? r.grantedBy : '',
+      revokedAt: date(r.revokedAt),
+      revokedBy: typeof r.revokedBy === 'string' ? r.revokedBy : null,
+    };
+  });
+  const records = [...kept, ...grants.filter((g) => !kept.some((r) => sameGrant(r.grant, g))).map((g) => legacyRecord(openid, g))];
+  return { grants, records: sortRecords(records) };
+}
+
+function sortRecords(records: RoleRecord[]): RoleRecord[] {
+  const sorted = sortGrants(records.map((r) => r.grant));
+  return sorted.map((g) => records.find((r) => sameGrant(r.grant, g)) as RoleRecord);
+}
+
+/** The records with `record` in place of the one for its grant. */
+function withRecord(records: readonly RoleRecord[], record: RoleRecord): RoleRecord[] {
+  return [...records.filter((r) => !sameGrant(r.grant, record.grant)), record];
+}
+
+/** The fields of a `roles` document. */
+function rolesDocFields(grants: readonly RoleGrant[], records: readonly RoleRecord[]): Doc {
+  return {
+    grants: sortGrants([...grants]),
+    records: sortRecords([...records]).map((r) => ({
+      role: r.grant.role,
+      ...(r.grant.role === 'center-staff' ? { centerCode: r.grant.centerCode } : {}),
+      displayName: r.displayName,
+      grantedAt: r.grantedAt,
+      grantedBy: r.grantedBy,
+      revokedAt: r.revokedAt,
+      revokedBy: r.revokedBy,
+    })),
+  };
+}
+
+/** The `attemptCounters` document of a subject's window (recordIfUnder). */
+export function attemptCounterId(subject: string, since: Date): string {
+  return sha256Hex(`${subject}|${since.toISOString()}`);
+}
+
+/**
+ * Runs a transaction again while it loses write conflicts beyond the SDK's own three tries (many callers on one
+ * counter), after a short random wait.
+ */
+async function retryConflicts<T>(work: () => Promise<T>, tries = 30): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = isDoc(error) ? error.code : undefined;
+      if (code !== 'DATABASE_TRANSACTION_CONFLICT' || attempt >= tries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 20 * attempt)));
+    }
+  }
+}
+
 /** By role, then center: the order the SQL adapter returns. */
 function sortGrants(grants: RoleGrant[]): RoleGrant[] {
   const key = (g: RoleGrant) => [g.role, grantCenter(g)] as const;
@@ -1136,10 +1309,8 @@ function toVerification(doc: Doc): VerificationSession {
     verifyId: str(doc, 'verifyId', c),
     outSeqNo: str(doc, 'outSeqNo', c),
     openid: str(doc, 'openid', c),
-    certHash: str(doc, 'certHash', c),
     ...sealedPerson(doc, c),
     createdAt: date(doc, 'createdAt', c),
-    status: oneOf(doc, 'status', c, ['pending', 'verified', 'failed'] as const),
   };
 }
 
@@ -1151,9 +1322,11 @@ function toCounterRequest(doc: Doc): CounterRequest {
     ...sealedPerson(doc, c),
     createdAt: date(doc, 'createdAt', c),
     expiresAt: date(doc, 'expiresAt', c),
-    status: oneOf(doc, 'status', c, ['pending', 'confirmed'] as const),
+    status: oneOf(doc, 'status', c, ['pending', 'awaiting-second', 'confirmed'] as const),
     confirmedBy: nullableStr(doc, 'confirmedBy', c),
     centerCode: nullableStr(doc, 'centerCode', c),
+    // requests made before two-staff confirmations have no such field
+    secondConfirmedBy: doc.secondConfirmedBy === undefined ? null : nullableStr(doc, 'secondConfirmedBy', c),
   };
 }
 

@@ -9,17 +9,20 @@ import type {
   HealthRepository,
   LinkChange,
   LinkChangeRepository,
+  RunStartOutcome,
   StaffInviteRepository,
 } from '../port';
 import { putEndpointAddress } from './application-tables';
 import type { SqlDriver } from './driver';
 import { putLink, toLink, type LinkRow } from './link-rows';
+import { lockPerson } from './role-tables';
 
 /** The center portal's tables (migration 8): staff invites, work orders, channel health, conformance runs. */
 
 /** What redeeming reads of an invite. */
 interface InviteRow {
   center_code: string;
+  created_by: string;
   expires_at: Date;
   used_by: string | null;
 }
@@ -36,15 +39,20 @@ export function sqlStaffInvites(driver: SqlDriver): StaffInviteRepository {
       driver.transaction(async (tx) => {
         // one redemption per person at a time, so two invites cannot make them staff of two centers
         // (the partial unique index on roles stands behind this); the invite row is locked against a second user
-        await tx.query("select pg_advisory_xact_lock(hashtext('staff:' || $1))", [openid]);
-        const [invite] = await tx.query<InviteRow>('select center_code, expires_at, used_by from staff_invites where code = $1 for update', [code]);
+        await lockPerson(tx, openid);
+        const [invite] = await tx.query<InviteRow>('select center_code, created_by, expires_at, used_by from staff_invites where code = $1 for update', [code]);
         if (!invite) return { kind: 'unknown' } as const;
         if (invite.used_by !== null) return { kind: 'used' } as const;
         if (new Date(invite.expires_at).getTime() <= at.getTime()) return { kind: 'expired' } as const;
-        const [staff] = await tx.query<{ center_code: string }>("select center_code from roles where openid = $1 and role = 'center-staff'", [openid]);
+        const [staff] = await tx.query<{ center_code: string }>("select center_code from roles where openid = $1 and role = 'center-staff' and revoked_at is null", [openid]);
         if (staff) return { kind: 'already-staff', centerCode: staff.center_code } as const;
         await tx.query('update staff_invites set used_by = $2, used_at = $3 where code = $1', [code, openid, at]);
-        await tx.query("insert into roles (openid, role, center_code) values ($1, 'center-staff', $2)", [openid, invite.center_code]);
+        // a new invite from a supervisor grants a revoked role of the same center again
+        await tx.query(
+          `insert into roles (openid, role, center_code, granted_at, granted_by) values ($1, 'center-staff', $2, $3, $4)
+           on conflict (openid, role, center_code) do update set granted_at = excluded.granted_at, granted_by = excluded.granted_by, revoked_at = null, revoked_by = null`,
+          [openid, invite.center_code, at, `invite:${invite.created_by}`],
+        );
         return { kind: 'joined', centerCode: invite.center_code } as const;
       }),
   };
@@ -273,6 +281,27 @@ export function sqlConformanceRuns(driver: SqlDriver): ConformanceRunRepository 
         run.report === null ? null : JSON.stringify(run.report),
       ]);
     },
+    startIfFree: (run, limits) =>
+      driver.transaction(async (tx): Promise<RunStartOutcome> => {
+        // one starter per center at a time across connections, held until commit
+        await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`conformance:${run.centerCode}`]);
+        const [open] = await tx.query<RunRow>(
+          'select * from conformance_runs where center_code = $1 and report is null and started_at > $2 order by started_at desc limit 1',
+          [run.centerCode, limits.busySince],
+        );
+        if (open) return { kind: 'running', run: toRun(open) };
+        const [row] = await tx.query<{ n: string | number }>('select count(*) as n from conformance_runs where center_code = $1 and started_at >= $2', [run.centerCode, limits.daySince]);
+        const count = Number(row?.n ?? 0);
+        if (count >= limits.dailyCap) return { kind: 'daily-cap', count };
+        await tx.query('insert into conformance_runs (id, center_code, url, started_by, started_at, report) values ($1, $2, $3, $4, $5, null)', [
+          run.id,
+          run.centerCode,
+          run.url,
+          run.startedBy,
+          run.startedAt,
+        ]);
+        return { kind: 'started' };
+      }),
     async finish(id, report) {
       await driver.query('update conformance_runs set report = $2 where id = $1', [id, JSON.stringify(report)]);
     },

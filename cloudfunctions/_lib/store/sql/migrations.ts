@@ -328,4 +328,32 @@ export const MIGRATIONS: readonly Migration[] = [
       create index conformance_callbacks_app on conformance_callbacks (center_code, application_id, id);
     `,
   },
+  {
+    version: 9,
+    name: 'identity: no unkeyed hash of name and ID, sessions deleted once used, two staff to move a binding at the counter',
+    sql: `
+      -- cert_hash was an unkeyed sha256 of name + ID number: gone, with every session already used
+      delete from verifications where status <> 'pending';
+      alter table verifications drop column cert_hash, drop column status;
+      alter table counter_requests drop constraint counter_requests_status_check,
+        add constraint counter_requests_status_check check (status in ('pending', 'awaiting-second', 'confirmed')),
+        add column second_confirmed_by text;
+    `,
+  },
+  {
+    version: 10,
+    name: 'roles revoked and granted again by supervisors, with who and when; display names',
+    sql: `
+      alter table roles add column display_name text,
+        add column granted_at timestamptz not null default now(),
+        add column granted_by text not null default '',
+        add column revoked_at timestamptz,
+        add column revoked_by text,
+        add constraint roles_revoked_whole check ((revoked_at is null) = (revoked_by is null));
+      -- one person is staff of one center at a time: a revoked role no longer counts
+      drop index roles_one_center;
+      create unique index roles_one_center on roles (openid) where role = 'center-staff' and revoked_at is null;
+      create index conformance_runs_open on conformance_runs (center_code, started_at) where report is null;
+    `,
+  },
 ];

@@ -37,7 +37,11 @@ export function pgDriver(pool: pg.Pool): SqlDriver {
 
 /** Opens the PostgreSQL store at `url` and applies pending migrations. */
 export async function openPostgresStore(url: string, poolSize = 5): Promise<Store> {
-  const driver = pgDriver(new pg.Pool({ connectionString: url, max: poolSize }));
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // an idle connection the server ends (a restart, a failover) is dropped by the pool and the next query
+  // opens another; unlistened, its 'error' event would end the whole function instance
+  pool.on('error', () => undefined);
+  const driver = pgDriver(pool);
   await migrate(driver);
   return createSqlStore(driver, 'postgres');
 }

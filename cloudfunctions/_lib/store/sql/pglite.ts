@@ -19,7 +19,11 @@ function driverOver(db: Queryable, root: PGlite): SqlDriver {
  * when `dataDir` is undefined. Only the local host and tests use it; deployed functions never bundle it.
  */
 export async function openPgliteStore(dataDir: string | undefined): Promise<Store> {
-  const db = await PGlite.create(dataDir === undefined ? undefined : { dataDir });
+  return pgliteStoreOver(await PGlite.create(dataDir === undefined ? undefined : { dataDir }));
+}
+
+/** The embedded store over an open PGlite, migrated (tests that also read the tables themselves). */
+export async function pgliteStoreOver(db: PGlite): Promise<Store> {
   const driver = driverOver(db, db);
   await migrate(driver);
   return createSqlStore(driver, 'pglite');

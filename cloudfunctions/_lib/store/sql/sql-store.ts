@@ -1,11 +1,11 @@
 import type { Center, StoredCenter } from '../../../../src/core/centers';
-import type { RoleGrant } from '../../../../src/core/roles';
 import type { DocType } from '../../../../src/core/identity';
 import type { AuditEntry, CounterRequest, IdentityRecord, JumpCountFilter, Store, StoreKind, VerificationSession } from '../port';
 import type { SqlDriver } from './driver';
 import { sqlApplications, sqlEndpoints, sqlOutbox, sqlRatings } from './application-tables';
 import { sqlConformanceCallbacks, sqlConformanceRuns, sqlHealth, sqlLinkChanges, sqlStaffInvites } from './center-tables';
 import { putLink, toLink, type LinkRow } from './link-rows';
+import { sqlRoles } from './role-tables';
 import { MIGRATIONS } from './migrations';
 
 /** Brings the schema up to the newest migration; safe to run from several processes at once. */
@@ -83,26 +83,22 @@ interface VerificationRow {
   verify_id: string;
   out_seq_no: string;
   openid: string;
-  cert_hash: string;
   doc_type: DocType;
   name_sealed: string;
   doc_number_sealed: string;
   doc_lookup: string;
   created_at: Date;
-  status: VerificationSession['status'];
 }
 
 const toVerification = (r: VerificationRow): VerificationSession => ({
   verifyId: r.verify_id,
   outSeqNo: r.out_seq_no,
   openid: r.openid,
-  certHash: r.cert_hash,
   docType: r.doc_type,
   nameSealed: r.name_sealed,
   docNumberSealed: r.doc_number_sealed,
   docLookup: r.doc_lookup,
   createdAt: new Date(r.created_at),
-  status: r.status,
 });
 
 interface CounterRow {
@@ -117,6 +113,7 @@ interface CounterRow {
   status: CounterRequest['status'];
   confirmed_by: string | null;
   center_code: string | null;
+  second_confirmed_by: string | null;
 }
 
 const toCounter = (r: CounterRow): CounterRequest => ({
@@ -131,6 +128,7 @@ const toCounter = (r: CounterRow): CounterRequest => ({
   status: r.status,
   confirmedBy: r.confirmed_by,
   centerCode: r.center_code,
+  secondConfirmedBy: r.second_confirmed_by,
 });
 
 const CENTER_COLUMNS = ['code', 'name', 'province', 'city', 'phone', 'live', 'pinyin', 'initials', 'province_pinyin', 'province_initials'] as const;
@@ -199,22 +197,7 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
         return Number(row?.n ?? 0);
       },
     },
-    roles: {
-      async rolesOf(openid) {
-        const rows = await driver.query<{ role: RoleGrant['role']; center_code: string }>(
-          'select role, center_code from roles where openid = $1 order by role, center_code',
-          [openid],
-        );
-        return rows.map((r): RoleGrant => (r.role === 'center-staff' ? { role: r.role, centerCode: r.center_code } : { role: r.role }));
-      },
-      async grant(openid, grant) {
-        await driver.query('insert into roles (openid, role, center_code) values ($1, $2, $3) on conflict do nothing', [
-          openid,
-          grant.role,
-          grant.role === 'center-staff' ? grant.centerCode : '',
-        ]);
-      },
-    },
+    roles: sqlRoles(driver),
     meta: {
       async get(key) {
         const [row] = await driver.query<{ value: string }>('select value from meta where key = $1', [key]);
@@ -253,36 +236,47 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     verifications: {
       async create(v) {
         await driver.query(
-          `insert into verifications (verify_id, out_seq_no, openid, cert_hash, doc_type, name_sealed, doc_number_sealed, doc_lookup, created_at, status)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [v.verifyId, v.outSeqNo, v.openid, v.certHash, v.docType, v.nameSealed, v.docNumberSealed, v.docLookup, v.createdAt, v.status],
+          `insert into verifications (verify_id, out_seq_no, openid, doc_type, name_sealed, doc_number_sealed, doc_lookup, created_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [v.verifyId, v.outSeqNo, v.openid, v.docType, v.nameSealed, v.docNumberSealed, v.docLookup, v.createdAt],
         );
       },
       async get(verifyId) {
         const [row] = await driver.query<VerificationRow>('select * from verifications where verify_id = $1', [verifyId]);
         return row ? toVerification(row) : undefined;
       },
-      async settle(verifyId, status) {
-        const rows = await driver.query("update verifications set status = $2 where verify_id = $1 and status = 'pending' returning verify_id", [verifyId, status]);
+      async remove(verifyId) {
+        const rows = await driver.query('delete from verifications where verify_id = $1 returning verify_id', [verifyId]);
         return rows.length === 1;
+      },
+      async removeOlderThan(cutoff) {
+        return (await driver.query('delete from verifications where created_at < $1 returning verify_id', [cutoff])).length;
       },
     },
     counterRequests: {
       async create(c) {
         await driver.query(
-          `insert into counter_requests (code, openid, doc_type, name_sealed, doc_number_sealed, doc_lookup, created_at, expires_at, status, confirmed_by, center_code)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [c.code, c.openid, c.docType, c.nameSealed, c.docNumberSealed, c.docLookup, c.createdAt, c.expiresAt, c.status, c.confirmedBy, c.centerCode],
+          `insert into counter_requests (code, openid, doc_type, name_sealed, doc_number_sealed, doc_lookup, created_at, expires_at, status, confirmed_by, center_code, second_confirmed_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [c.code, c.openid, c.docType, c.nameSealed, c.docNumberSealed, c.docLookup, c.createdAt, c.expiresAt, c.status, c.confirmedBy, c.centerCode, c.secondConfirmedBy],
         );
       },
       async get(code) {
         const [row] = await driver.query<CounterRow>('select * from counter_requests where code = $1', [code]);
         return row ? toCounter(row) : undefined;
       },
-      async confirm(code, confirmedBy, centerCode) {
+      async confirm(code, confirmedBy, centerCode, next = 'confirmed') {
         const rows = await driver.query(
-          "update counter_requests set status = 'confirmed', confirmed_by = $2, center_code = $3 where code = $1 and status = 'pending' returning code",
-          [code, confirmedBy, centerCode],
+          "update counter_requests set status = $4, confirmed_by = $2, center_code = $3 where code = $1 and status = 'pending' returning code",
+          [code, confirmedBy, centerCode, next],
+        );
+        return rows.length === 1;
+      },
+      async confirmSecond(code, secondBy) {
+        const rows = await driver.query(
+          `update counter_requests set status = 'confirmed', second_confirmed_by = $2
+           where code = $1 and status = 'awaiting-second' and confirmed_by <> $2 returning code`,
+          [code, secondBy],
         );
         return rows.length === 1;
       },
@@ -295,6 +289,16 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
         const [row] = await driver.query<{ n: string | number }>('select count(*) as n from attempts where subject = $1 and at >= $2', [subject, since]);
         return Number(row?.n ?? 0);
       },
+      recordIfUnder: (subject, since, limit, at) =>
+        driver.transaction(async (tx) => {
+          // one checker per subject at a time across connections: the lock is held until commit, so the next
+          // one counts this one's attempt (READ COMMITTED reads what committed before each statement)
+          await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`attempts:${subject}`]);
+          const [row] = await tx.query<{ n: string | number }>('select count(*) as n from attempts where subject = $1 and at >= $2', [subject, since]);
+          if (Number(row?.n ?? 0) >= limit) return false;
+          await tx.query('insert into attempts (subject, at) values ($1, $2)', [subject, at]);
+          return true;
+        }),
     },
     consents: {
       async record(c) {

@@ -1,0 +1,103 @@
+import { AppError } from '../../../src/core/errors';
+import { ROLE_LABELS, SELF_LABEL, type RoleGrant, type RoleView } from '../../../src/core/roles';
+import { requireSupervisor, type Caller } from '../runtime/define';
+import type { RoleRecord } from '../store/port';
+import { centersByCode, type Ctx } from './applications';
+
+/**
+ * Roles (issue 11): supervisors list, revoke and grant again the roles of staff, testers and supervisors, each
+ * written to the audit log. Roles are read from the store on every invocation (runtime/deployed.ts, the local
+ * host), so a revoked role stops working on the person's next call: staff lose the portal, the workbench, the
+ * counter and the secret rotation at once.
+ */
+
+/** The audit subject of everything done about a person's roles. */
+export const roleSubject = (openid: string) => `roles:${openid}`;
+
+const grantLabel = (grant: RoleGrant) => `${ROLE_LABELS[grant.role]}${grant.role === 'center-staff' ? ` ${grant.centerCode}` : ''}`;
+
+async function roleViews(ctx: Ctx, records: readonly RoleRecord[]): Promise<RoleView[]> {
+  const codes = records.flatMap((r) => (r.grant.role === 'center-staff' ? [r.grant.centerCode] : []));
+  const centers = await centersByCode(ctx, codes);
+  return records.map((r) => {
+    const centerCode = r.grant.role === 'center-staff' ? r.grant.centerCode : null;
+    return {
+      openid: r.openid,
+      role: r.grant.role,
+      roleLabel: ROLE_LABELS[r.grant.role],
+      centerCode,
+      centerName: centerCode === null ? null : (centers.get(centerCode)?.name ?? centerCode),
+      displayName: r.displayName,
+      grantedAt: r.grantedAt.toISOString(),
+      grantedBy: r.grantedBy,
+      revokedAt: r.revokedAt?.toISOString() ?? null,
+      revokedBy: r.revokedBy,
+      active: r.revokedAt === null,
+    };
+  });
+}
+
+async function viewOf(ctx: Ctx, openid: string, grant: RoleGrant): Promise<RoleView> {
+  const record = (await ctx.store.roles.recordsOf(openid)).find((r) => r.grant.role === grant.role && (grant.role !== 'center-staff' || (r.grant.role === 'center-staff' && r.grant.centerCode === grant.centerCode)));
+  if (!record) throw new AppError('ROLE_NOT_FOUND', '没有找到这个角色');
+  const [view] = await roleViews(ctx, [record]);
+  return view;
+}
+
+/** Every role ever granted, in force first, each with who granted it when and, if revoked, by whom and when. */
+export async function listRoles(ctx: Ctx, caller: Caller): Promise<RoleView[]> {
+  requireSupervisor(caller);
+  const records = await ctx.store.roles.list();
+  const inForce = records.filter((r) => r.revokedAt === null);
+  return roleViews(ctx, [...inForce, ...records.filter((r) => r.revokedAt !== null)]);
+}
+
+/**
+ * A supervisor revokes a person's role; it stops working on their next call. Nobody revokes their own
+ * supervisor role, so the last supervisor can never lock everyone out.
+ */
+export async function revokeRole(ctx: Ctx, caller: Caller, openid: string, grant: RoleGrant): Promise<RoleView> {
+  requireSupervisor(caller);
+  if (grant.role === 'supervisor' && openid === caller.openid) {
+    throw new AppError('FORBIDDEN', '不能撤销自己的监管人员角色：请由另一位监管人员操作，以免无人能够管理角色', { openid: '不能撤销自己的监管人员角色' });
+  }
+  if (!(await ctx.store.roles.revoke(openid, grant, ctx.now, caller.openid))) {
+    throw new AppError('ROLE_NOT_FOUND', `该人员没有${grantLabel(grant)}角色，或已被撤销`, { openid: '该人员没有这个角色，或已被撤销' });
+  }
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'role.revoke', subject: roleSubject(openid), detail: grantLabel(grant) });
+  return viewOf(ctx, openid, grant);
+}
+
+/** A supervisor grants a role, or grants a revoked one again; staff serve one center at a time. */
+export async function grantRole(ctx: Ctx, caller: Caller, openid: string, grant: RoleGrant, displayName: string | undefined): Promise<RoleView> {
+  requireSupervisor(caller);
+  if (grant.role === 'center-staff' && !(await ctx.store.centers.get(grant.centerCode))) {
+    throw new AppError('CENTER_NOT_FOUND', '没有找到这个中心', { centerCode: '没有找到这个中心' });
+  }
+  const outcome = await ctx.store.roles.grant(openid, grant, { at: ctx.now, by: caller.openid, ...(displayName !== undefined ? { displayName } : {}) });
+  if (outcome.kind === 'staff-elsewhere') {
+    const name = (await centersByCode(ctx, [outcome.centerCode])).get(outcome.centerCode)?.name ?? outcome.centerCode;
+    throw new AppError('ALREADY_STAFF', `该人员已是${name}的工作人员，一人只能为一个中心工作；请先撤销其原中心的角色`, { openid: '该人员已是其他中心的工作人员' });
+  }
+  if (outcome.kind === 'granted' || displayName !== undefined) {
+    const detail = `${grantLabel(grant)}${displayName !== undefined ? `，显示名称 ${displayName}` : ''}${outcome.kind === 'held' ? '（已持有，仅更新显示名称）' : ''}`;
+    await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'role.grant', subject: roleSubject(openid), detail });
+  }
+  return viewOf(ctx, openid, grant);
+}
+
+/**
+ * How center staff may see the people in `openids`: 本人 for themselves, else the person's display name when a
+ * supervisor gave one; people without one are left out, for the caller to name by the role they acted in
+ * (监管人员 for a review, 中心工作人员 for a proposal), never by openid.
+ */
+export async function peopleLabels(ctx: Ctx, viewer: Caller, openids: readonly string[]): Promise<Map<string, string>> {
+  const others = [...new Set(openids)].filter((o) => o !== viewer.openid);
+  const labels = new Map<string, string>([[viewer.openid, SELF_LABEL]]);
+  const records = await Promise.all(others.map((openid) => ctx.store.roles.recordsOf(openid)));
+  others.forEach((openid, i) => {
+    const named = records[i].find((r) => r.displayName !== null)?.displayName;
+    if (named) labels.set(openid, named);
+  });
+  return labels;
+}
