@@ -14,10 +14,11 @@ import {
   setItemRoute,
   setManual,
 } from '../_lib/services/admin';
+import { calendarStatus, calendarYear, loadCalendarYear, replaceCalendarYear } from '../_lib/services/calendar-admin';
 import { grantRole, listRoles, revokeRole } from '../_lib/services/roles';
 import { grantOf } from '../../src/core/roles';
 
-/** Supervisors' actions on centers, and on people's roles. */
+/** Supervisors' actions on centers, on people's roles, and on the official calendar. */
 export const handler = defineFunction('admin', AdminEventSchema, async (event, ctx) => {
   const caller = requireCaller(ctx);
   const service = { ...ctx, now: ctx.now() };
@@ -50,6 +51,14 @@ export const handler = defineFunction('admin', AdminEventSchema, async (event, c
       return revokeRole(service, caller, event.openid, grantOf(event));
     case 'grantRole':
       return grantRole(service, caller, event.openid, grantOf(event), event.displayName);
+    case 'calendarStatus':
+      return calendarStatus(service, caller);
+    case 'calendarYear':
+      return calendarYear(service, caller, event.year);
+    case 'loadCalendarYear':
+      return loadCalendarYear(service, caller, event);
+    case 'replaceCalendarYear':
+      return replaceCalendarYear(service, caller, event);
   }
 });
 

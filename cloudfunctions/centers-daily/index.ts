@@ -1,14 +1,18 @@
 import { z } from 'zod';
-import { defineFunction, requireTimerOrInternal } from '../_lib/runtime/define';
+import { defineFunction, requireTimer } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import { runCentersDaily } from '../_lib/services/portal';
 
 /** Fired by its daily timer (the event is CloudBase's timer event; the timer itself is known from ctx.trigger). */
 const DailyEventSchema = z.object({}).loose();
 
-/** Switches centers' approved changes on their effective date, then checks the health of every live link and endpoint. */
+/**
+ * Switches centers' approved changes on their effective date, then checks the health of every live link and
+ * endpoint. Its timer only: nothing nudges it, so a relay nudge (which every function holding
+ * INTERNAL_NUDGE_SECRET could send) starts no link probe.
+ */
 export const handler = defineFunction('centers-daily', DailyEventSchema, async (_event, ctx) => {
-  requireTimerOrInternal(ctx, '定时器');
+  requireTimer(ctx, '定时器');
   return runCentersDaily({ ...ctx, now: ctx.now() });
 });
 

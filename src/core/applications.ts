@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DOCUMENT_MAX_BYTES } from './center-api';
 import { ChangeIdSchema } from './center-portal';
+import { CalendarStatusEventSchema, CalendarYearEventSchema, LoadCalendarYearSchema, ReplaceCalendarYearSchema } from './calendar';
 import { CenterCodeSchema, CenterCounterSchema, ITEM_ROUTES } from './centers';
 import { AMOUNT_MAX, decimal2, pastDate, PaymentSchema, type Payment } from './money';
 import { DisplayNameSchema, roleTargetIssue, roleTargetShape } from './roles';
@@ -424,8 +425,8 @@ export function stepOf(type: ApplicationType, state: ApplicationState): StepName
 /** One line of the timeline the employee and the center see. */
 export interface TimelineEntry {
   at: string;
-  /** employee | relay | center | staff */
-  actor: 'employee' | 'relay' | 'center' | 'staff';
+  /** employee | relay | center | staff | platform (the official calendar moved a time limit) */
+  actor: 'employee' | 'relay' | 'center' | 'staff' | 'platform';
   step: StepName;
   status: ApplicationStatus;
   platformCode: TransferCode | null;
@@ -456,6 +457,8 @@ export interface ApplicationView {
   documents: DocumentView[];
   /** The date (China) by which the responsible center must accept, and whether it has passed unaccepted. */
   acceptBy: string;
+  /** Whether `acceptBy` falls in a year whose State Council arrangement is not loaded: counted on weekends only, shown as 预计. */
+  acceptByProvisional: boolean;
   acceptOverdue: boolean;
   canWithdraw: boolean;
   /** The person's rating once given; `canRate` while the case has ended and is not rated yet. */
@@ -465,6 +468,8 @@ export interface ApplicationView {
   payment: Payment | null;
   /** A completion target (purchase withdrawals: 7 working days), and whether it passed unfinished. */
   target: { by: string; overdue: boolean } | null;
+  /** Whether `target.by` is an estimate (as acceptByProvisional); false without a target. */
+  targetProvisional: boolean;
   /** The person's own attachments: names and sizes only. */
   attachments: { kind: AttachmentKind; name: string; contentType: string; size: number }[];
   createdAt: string;
@@ -544,6 +549,8 @@ export interface WorkbenchEntry extends ApplicationListEntry {
   role: CenterRole;
   applicantMasked: string;
   acceptBy: string;
+  /** As ApplicationView.acceptByProvisional. */
+  acceptByProvisional: boolean;
 }
 
 /** One application as its center's staff see it: everything in full (each view is logged), and what they may do next. */
@@ -638,6 +645,11 @@ export const AdminEventSchema = z.discriminatedUnion(
       const issue = roleTargetIssue(e);
       if (issue) ctx.addIssue({ code: 'custom', ...issue });
     }),
+    // the official calendar (issue 12): each year's State Council arrangement, loaded and replaced by supervisors
+    CalendarStatusEventSchema,
+    CalendarYearEventSchema,
+    LoadCalendarYearSchema,
+    ReplaceCalendarYearSchema,
   ],
   { error: '不支持的操作' },
 );

@@ -204,12 +204,18 @@ export interface PortalOverview {
   /** Each fully online item: its current link or route, and its health when it is a web link. */
   links: { item: ItemId; itemName: string; link: ItemChannel | null; healthy: boolean | null; health: HealthView | null }[];
   endpoint: { mode: 'api' | 'manual' | 'none'; url: string | null; health: HealthView | null };
-  /** How many signing secrets are valid now (two during a rotation), and when the last rotation was. */
-  secrets: { valid: number; rotatedAt: string | null };
+  /**
+   * How many signing secrets are valid now (two during a rotation), when the last rotation was and, when a
+   * staff member who saw the secret the center signs with lost their role, by when to rotate (`rotateBy`) and
+   * what to do (`notice`).
+   */
+  secrets: { valid: number; rotatedAt: string | null; rotateBy: string | null; notice: string | null };
   /** Every work order of the center, newest first. */
   changes: ChangeView[];
   /** The earliest effective date a change submitted today may state. */
   earliestEffectiveDate: string;
+  /** Whether that date falls in a year whose State Council arrangement is not loaded: counted on weekends only, shown as 预计. */
+  earliestProvisional: boolean;
   conformance: { status: ConformanceStatus; label: string; at: string | null };
 }
 

@@ -56,9 +56,21 @@ const DOC_NUMBER_RULES: Record<Exclude<DocType, '01'>, { pattern: RegExp; messag
   '99': { pattern: /^[\u4e00-\u9fa5A-Z0-9-]{2,30}$/, message: '证件号码应为 2 至 30 位汉字、字母、数字或连字符' },
 };
 
+/**
+ * Whether a number is a mainland resident ID whatever the person's age: 18 characters, a real province prefix,
+ * a real birth date and the right check character. Such a number is only taken as type 01: under any other type
+ * it would be a second key for one person (limits, "bound elsewhere", own applications).
+ */
+export function isResidentIdNumber(id: string): boolean {
+  return /^\d{17}[\dX]$/.test(id) && ID_PROVINCE_PREFIXES.has(id.slice(0, 2)) && isCalendarDate(id.slice(6, 14)) && idCheckChar(id.slice(0, 17)) === id[17];
+}
+
+export const RESIDENT_ID_UNDER_OTHER_TYPE = '这是居民身份证号码，请将证件类型选为“居民身份证”';
+
 /** Why a document number is not acceptable for its type, or undefined. */
 export function docNumberProblem(docType: DocType, docNumber: string, today: string): string | undefined {
   if (docType === '01') return residentIdProblem(docNumber, today);
+  if (isResidentIdNumber(docNumber)) return RESIDENT_ID_UNDER_OTHER_TYPE;
   const rule = DOC_NUMBER_RULES[docType];
   if (!rule.pattern.test(docNumber)) return rule.message;
   if (docType === '04' && docNumber.length === 18 && idCheckChar(docNumber.slice(0, 17)) !== docNumber[17]) {
@@ -168,4 +180,21 @@ export interface IdentityNotice {
   /** ISO instant. */
   at: string;
   text: string;
+}
+
+/**
+ * What staff see for a counter code: the full name and the masked number; they type the number from the
+ * document in hand to confirm. A code whose document is bound to another WeChat account needs two staff members.
+ */
+export interface CounterRequestView {
+  code: string;
+  name: string;
+  docType: DocType;
+  docNumberMasked: string;
+  createdAt: string;
+  status: 'pending' | 'awaiting-second';
+  /** The document is bound to another WeChat account: a second staff member of the same center must confirm too. */
+  movesBinding: boolean;
+  /** This staff member gave the first confirmation: another one must give the second. */
+  confirmedByYou: boolean;
 }

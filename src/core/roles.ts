@@ -68,3 +68,9 @@ export interface RoleView {
 
 /** How center staff see themselves in the portal's answers (others: a display name or a role, never an openid). */
 export const SELF_LABEL = '本人';
+
+/**
+ * How long the signing secrets a revoked staff member saw stay valid, for the center to rotate
+ * (cloudfunctions/_lib/services/secrets.ts); then they neither sign deliveries nor verify callbacks.
+ */
+export const SECRET_RETIRE_GRACE_HOURS = 72;

@@ -38,3 +38,40 @@ export function shanghaiDay(at: Date): { start: Date; end: Date } {
 export function formatShanghai(at: Date): string {
   return dayjs(at).tz(TIME_ZONE).format('YYYY-MM-DD HH:mm');
 }
+
+/** A report month, YYYY-MM. */
+const REPORT_MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** The day of the month a report period turns on, and the day its report is due. */
+export const REPORT_PERIOD_DAY = 15;
+export const REPORT_DUE_DAY = 20;
+
+function monthParts(month: string): [number, number] {
+  const m = REPORT_MONTH.exec(month);
+  if (!m) throw new RangeError(`report month should be YYYY-MM: ${month}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The report period named by a month (YYYY-MM): from the 15th of the month before (included) to the 15th of
+ * that month (excluded), China dates; 2027-01 runs from 2026-12-15 to 2027-01-15.
+ */
+export function reportPeriod(month: string): { from: string; to: string } {
+  const [y, m] = monthParts(month);
+  const [py, pm] = m === 1 ? [y - 1, 12] : [y, m - 1];
+  return { from: `${py}-${pad(pm)}-${pad(REPORT_PERIOD_DAY)}`, to: `${y}-${pad(m)}-${pad(REPORT_PERIOD_DAY)}` };
+}
+
+/** The day the report of a period (YYYY-MM) is due: the 20th of that month. */
+export function reportDueDate(month: string): string {
+  const [y, m] = monthParts(month);
+  return `${y}-${pad(m)}-${pad(REPORT_DUE_DAY)}`;
+}
+
+/** The report period (YYYY-MM) a China date (YYYY-MM-DD) falls in: from the 15th on, the next month's. */
+export function periodOf(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  if (d < REPORT_PERIOD_DAY) return `${y}-${pad(m)}`;
+  return m === 12 ? `${y + 1}-01` : `${y}-${pad(m + 1)}`;
+}

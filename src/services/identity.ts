@@ -1,5 +1,7 @@
-import type { DocType, IdentityView, RealName } from '../core/identity';
+import type { CounterRequestView, IdentityView, RealName } from '../core/identity';
 import { callFunction } from './cloud';
+
+export type { CounterRequestView } from '../core/identity';
 
 /** What a person shows at a center's window: the code and until when it may be shown. */
 export interface CounterTicket {
@@ -7,20 +9,6 @@ export interface CounterTicket {
   expiresAt: string;
 }
 
-/**
- * What staff see for a code: the full name and the masked number; they type the number from the document in
- * hand to confirm. A code whose document is bound to another WeChat account needs two staff members.
- */
-export interface CounterRequestView {
-  code: string;
-  name: string;
-  docType: DocType;
-  docNumberMasked: string;
-  createdAt: string;
-  status: 'pending' | 'awaiting-second';
-  movesBinding: boolean;
-  confirmedByYou: boolean;
-}
 
 /** The typed calls of the `identity` function, for the verify and mine pages. */
 export const identityCalls = {

@@ -1,3 +1,4 @@
+import type { CalendarArrangement, CalendarNotice, CalendarReplaceView, CalendarStatusView, CalendarYearView } from '../core/calendar';
 import type { ChangeTarget, ChangeView, EndpointProposalAnswer, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
 import type { Fail } from '../core/errors';
 import type { ItemId } from '../core/items';
@@ -34,7 +35,7 @@ export const portalCalls = {
   runConformance: () => callFunction<ConformanceReport>('portal', { action: 'runConformance' }),
 };
 
-/** The typed calls of the `admin` function the review and roles pages use: supervisors only (FORBIDDEN otherwise). */
+/** The typed calls of the `admin` function the review, roles and calendar pages use: supervisors only (FORBIDDEN otherwise). */
 export const adminCalls = {
   /** A single-use invite code for the center's staff, valid until `expiresAt`. */
   inviteStaff: (centerCode: string) => callFunction<{ code: string; centerCode: string; expiresAt: string }>('admin', { action: 'inviteStaff', centerCode }),
@@ -51,7 +52,18 @@ export const adminCalls = {
   revokeRole: (target: RoleTarget) => callFunction<RoleView>('admin', { action: 'revokeRole', ...target }),
   /** Grants a role, or a revoked one again; ALREADY_STAFF when the person serves another center. */
   grantRole: (target: RoleTarget & { displayName?: string }) => callFunction<RoleView>('admin', { action: 'grantRole', ...target }),
+  /** The years around now with where each one's arrangement comes from, and (from 1 October) the warning that next year is not loaded. */
+  calendarStatus: () => callFunction<CalendarStatusView>('admin', { action: 'calendarStatus' }),
+  /** A year's holidays and make-up working days as in use, where they come from, and both arrangements when they differ. */
+  calendarYear: (year: number) => callFunction<CalendarYearView>('admin', { action: 'calendarYear', year }),
+  /** Loads a year from the State Council's notice; VALIDATION_FAILED naming the field, CALENDAR_YEAR_LOADED for a year loaded before. */
+  loadCalendarYear: (load: CalendarLoad) => callFunction<CalendarYearView>('admin', { action: 'loadCalendarYear', ...load }),
+  /** Replaces a loaded year, with the reason (audited): the year before and after. */
+  replaceCalendarYear: (load: CalendarLoad & { reason: string }) => callFunction<CalendarReplaceView>('admin', { action: 'replaceCalendarYear', ...load }),
 };
+
+/** A year's arrangement as the notice gives it, to load or to replace one loaded before. */
+export type CalendarLoad = { year: number; notice: CalendarNotice } & CalendarArrangement;
 
 /** Whose role, which, and for staff the center. */
 export type RoleTarget = { openid: string; role: Role; centerCode?: string };

@@ -23,6 +23,8 @@ beforeAll(async () => {
   outside = testOutside({ nudgeRelay: () => void (nudges += 1) });
   // 扬州 takes deliveries by API (nothing listens there: these tests look at what is owed, not sent)
   await store.endpoints.put({ centerCode: YANGZHOU, mode: 'api', url: 'https://gjj.example.cn/hook', secretsSealed: [], updatedAt: T0 });
+  // staff use the workbench only with a verified identity of their own
+  for (const staff of ['staff-321000', 'staff-320100', 'staff-110000']) await verifiedPerson(store, outside, staff, T0);
 });
 afterAll(() => store.close());
 

@@ -95,7 +95,7 @@ describe('the daily switch of approved changes', () => {
     await store.centers.setLive(center, true);
     await store.links.put(center, { item: 1, kind: 'web', url: `${origin}/old`, healthy: true });
     const staff = await staffOf(center, 'staff-switch');
-    const effectiveDate = earliestEffectiveDate('2026-11-20');
+    const effectiveDate = (await earliestEffectiveDate({ store }, '2026-11-20')).date;
     const id = await approvedChange(staff, { action: 'proposeLink', item: 1, url: `${origin}/new`, effectiveDate });
 
     const dayBefore = new Date(tenPastMidnight(effectiveDate).getTime() - DAY);
@@ -124,7 +124,7 @@ describe('the daily switch of approved changes', () => {
     const staff = await staffOf(center, 'staff-endpoint');
     await portal.handle({ action: 'rotateSecret' }, contextFor(store, staff, T0, outside));
     await store.links.put(center, { item: 3, kind: 'counter' });
-    const effectiveDate = earliestEffectiveDate('2026-11-20');
+    const effectiveDate = (await earliestEffectiveDate({ store }, '2026-11-20')).date;
     const endpointChange = await approvedChange(staff, { action: 'proposeEndpoint', url: `${origin}/hooks`, effectiveDate });
     const linkChange = await approvedChange(staff, { action: 'proposeLink', item: 3, appId: 'wx0123456789abcdef', path: 'pages/retire/index', effectiveDate });
     const secrets = (await store.endpoints.get(center))?.secretsSealed;
@@ -141,7 +141,7 @@ describe('the daily switch of approved changes', () => {
     await store.centers.setLive(center, true);
     await store.links.put(center, { item: 4, kind: 'web', url: `${origin}/old`, healthy: true });
     const staff = await staffOf(center, 'staff-held');
-    const effectiveDate = earliestEffectiveDate('2026-11-20');
+    const effectiveDate = (await earliestEffectiveDate({ store }, '2026-11-20')).date;
     const id = await approvedChange(staff, { action: 'proposeLink', item: 4, url: 'https://gjj.yangzhou.gov.cn/open', effectiveDate });
     const onTheDay = tenPastMidnight(effectiveDate);
     names['gjj.yangzhou.gov.cn'] = ['10.1.2.3']; // the name now points inside a private network
@@ -220,7 +220,7 @@ describe('the daily switch of an API endpoint', () => {
   it('holds an endpoint whose center has no signing secret, and switches it the day after the center makes one', async () => {
     const center = '320800';
     const staff = await staffOf(center, 'staff-unsigned');
-    const effectiveDate = earliestEffectiveDate('2026-11-20');
+    const effectiveDate = (await earliestEffectiveDate({ store }, '2026-11-20')).date;
     // approved before approval needed a secret
     const id = 'chg000000000000unsigned';
     await store.linkChanges.create({

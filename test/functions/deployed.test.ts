@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { scfContext } from '../support/invocation';
 
 /**
  * The CloudBase entry point as deployed (index.main(event, context)), on the self-hosted PostgreSQL store: the
@@ -8,16 +9,6 @@ import pg from 'pg';
 const base = process.env.PG_TEST_URL!;
 const schema = `deployed_${process.pid}_${Date.now()}`;
 const saved = { ...process.env };
-/** A context as SCF hands it: the platform's variables for this invocation in `environment`, a JSON string. */
-const invocation = (environment: Record<string, string>) => ({
-  request_id: 'req-1',
-  function_name: 'fn',
-  function_version: '$LATEST',
-  namespace: 'env-test',
-  memory_limit_in_mb: 256,
-  time_limit_in_ms: 10_000,
-  environment: JSON.stringify({ TCB_ENV: 'env-test', TRIGGER_SRC: 'tcb', ...environment }),
-});
 
 beforeAll(async () => {
   const admin = new pg.Client({ connectionString: base });
@@ -69,7 +60,7 @@ describe('a deployed function', () => {
       await jest.isolateModulesAsync(async () => {
         jest.doMock('@cloudbase/node-sdk', () => ({ __esModule: true, default: { SYMBOL_CURRENT_ENV: Symbol('current'), init: () => ({ callFunction: async (call: unknown) => calls.push(call) }) } }));
         const { deployedContext } = await import('../../cloudfunctions/_lib/runtime/deployed');
-        (await deployedContext({}, invocation({ WX_OPENID: 'o-employee' }))).outside.nudgeRelay();
+        (await deployedContext({}, scfContext({ WX_OPENID: 'o-employee' }))).outside.nudgeRelay();
         await new Promise((r) => setTimeout(r, 50));
       });
     };
@@ -85,7 +76,7 @@ describe('a deployed function', () => {
 
   it('loads the catalog on first call and answers the centers contract', async () => {
     const { main } = await import('../../cloudfunctions/centers');
-    const ctx = invocation({ WX_OPENID: 'o-employee' });
+    const ctx = scfContext({ WX_OPENID: 'o-employee' });
     expect(await main({ action: 'get', code: '321000' }, ctx)).toMatchObject({ ok: true, data: { center: { name: '扬州市住房公积金管理中心', phone: '0514-12329' } } });
     expect(await main({ action: 'get', code: '000000' }, ctx)).toMatchObject({ ok: false, code: 'CENTER_NOT_FOUND' });
   });
@@ -97,13 +88,13 @@ describe('a deployed function', () => {
     await store.roles.grant('o-boss', { role: 'supervisor' });
     await store.close();
 
-    expect(await main({ action: 'whoami' }, invocation({ WX_OPENID: 'o-boss' }))).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
+    expect(await main({ action: 'whoami' }, scfContext({ WX_OPENID: 'o-boss' }))).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
     // the older SCF form, `environ` as KEY=value pairs
     expect(await main({ action: 'whoami' }, { environ: 'WX_OPENID=o-boss;WX_APPID=wx0123456789abcdef' })).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
-    expect(await main({ action: 'whoami', openid: 'o-boss', roles: [{ role: 'supervisor' }] }, invocation({ WX_OPENID: 'o-employee' }))).toEqual({ ok: true, data: { roles: [] } });
+    expect(await main({ action: 'whoami', openid: 'o-boss', roles: [{ role: 'supervisor' }] }, scfContext({ WX_OPENID: 'o-employee' }))).toEqual({ ok: true, data: { roles: [] } });
     process.env.WX_OPENID = 'o-boss';
     try {
-      expect(await main({ action: 'whoami' }, invocation({}))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+      expect(await main({ action: 'whoami' }, scfContext({}))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
       expect(await main({ action: 'whoami' })).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
     } finally {
       delete process.env.WX_OPENID;
@@ -112,8 +103,8 @@ describe('a deployed function', () => {
 
   it('gives two interleaved invocations their own callers: the first still waits on the store while the second runs', async () => {
     const { main } = await import('../../cloudfunctions/session');
-    const first = main({ action: 'whoami' }, invocation({ WX_OPENID: 'o-boss' }));
-    const second = main({ action: 'whoami' }, invocation({ WX_OPENID: 'o-other' }));
+    const first = main({ action: 'whoami' }, scfContext({ WX_OPENID: 'o-boss' }));
+    const second = main({ action: 'whoami' }, scfContext({ WX_OPENID: 'o-other' }));
     expect(await second).toEqual({ ok: true, data: { roles: [] } });
     expect(await first).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
   });

@@ -179,6 +179,14 @@ describe('identity verification with WeChat face verification 2.0', () => {
 describe('verification at a center\'s counter, the way without face', () => {
   const staffCall = (openid: string, centerCode: string, event: unknown) =>
     handler.handle(event, contextFor(store, { openid: who(openid), roles: [{ role: 'center-staff', centerCode }] }, T0, outside));
+  // staff work at the counter only with a verified identity of their own
+  beforeEach(async () => {
+    const personForm = form;
+    form = { name: '周工', docType: '01', docNumber: freshId() };
+    const { confirmed } = await verify('s-1', later(-3_600_000));
+    if (!confirmed.ok) throw new Error(confirmed.message);
+    form = personForm;
+  });
   const requestCounter = async (openid: string, fields: Record<string, string>) => {
     await consent(openid);
     return call(openid, { action: 'requestCounter', ...fields, consentVersion: CONSENT_VERSION });

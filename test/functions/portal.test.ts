@@ -71,7 +71,7 @@ async function staffOf(centerCode: string, openid: string): Promise<Caller> {
   data(await callPortal({ openid, roles: [] }, { action: 'joinCenter', code: await invite(centerCode) }));
   return person(openid);
 }
-const earliest = (now: Date) => earliestEffectiveDate(now.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }));
+const earliest = async (now: Date) => (await earliestEffectiveDate({ store }, now.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }))).date;
 
 describe('center staff invites', () => {
   it('makes the first user of a supervisor’s invite staff of that center only, once, and logs both', async () => {
@@ -144,7 +144,7 @@ describe('center staff invites', () => {
 describe('proposing links and endpoints', () => {
   it('files a link change for the staff’s own center only, whatever center the event names', async () => {
     const staff = await staffOf('320600', 'p-10');
-    const effectiveDate = earliest(T0);
+    const effectiveDate = (await earliest(T0));
     const result = await callPortal(staff, { action: 'proposeLink', item: 1, url: 'https://GJJ.yangzhou.gov.cn/wx/../query', effectiveDate, centerCode: '320700' });
     expect(result).toMatchObject({
       ok: true,
@@ -176,9 +176,9 @@ describe('proposing links and endpoints', () => {
     const staff = await staffOf(YANGZHOU, `p-11-${url}`.slice(0, 60).replace(/[^\w-]/g, '-'));
     const before = await store.audit.listFor(`center:${YANGZHOU}`);
     const changes = await store.linkChanges.listForCenter(YANGZHOU);
-    const result = await callPortal(staff, { action: 'proposeLink', item: 1, url, effectiveDate: earliest(T0) });
+    const result = await callPortal(staff, { action: 'proposeLink', item: 1, url, effectiveDate: (await earliest(T0)) });
     expect(result).toMatchObject({ ok: false, code: 'UNSAFE_URL', message: expect.stringContaining(why), fields: { url: expect.stringContaining(why) } });
-    const endpoint = await callPortal(staff, { action: 'proposeEndpoint', url, effectiveDate: earliest(T0) });
+    const endpoint = await callPortal(staff, { action: 'proposeEndpoint', url, effectiveDate: (await earliest(T0)) });
     expect(endpoint).toMatchObject({ ok: false, code: 'UNSAFE_URL', message: expect.stringContaining(why) });
     expect(await store.linkChanges.listForCenter(YANGZHOU)).toEqual(changes);
     expect(await store.audit.listFor(`center:${YANGZHOU}`)).toEqual(before);
@@ -186,7 +186,7 @@ describe('proposing links and endpoints', () => {
 
   it('refuses a proposal naming both a page and a mini-program, or an item handled in the app, by field', async () => {
     const staff = await staffOf('320900', 'p-12');
-    const date = earliest(T0);
+    const date = (await earliest(T0));
     expect(await callPortal(staff, { action: 'proposeLink', item: 1, url: 'https://gjj.yangzhou.gov.cn/', appId: 'wx0123456789abcdef', path: 'p', effectiveDate: date })).toMatchObject({
       ok: false,
       code: 'VALIDATION_FAILED',
@@ -202,7 +202,7 @@ describe('proposing links and endpoints', () => {
   it('files an endpoint change, or manual delivery, on the earliest date when none is given', async () => {
     const staff = await staffOf('321100', 'p-13');
     const api = data<{ change: unknown; secret?: string }>(await callPortal(staff, { action: 'proposeEndpoint', url: 'https://gjj.yangzhou.gov.cn/hooks/gjj' }));
-    expect(api.change).toMatchObject({ target: { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks/gjj' } }, effectiveDate: earliest(T0), targetLabel: '接收推送的接口' });
+    expect(api.change).toMatchObject({ target: { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks/gjj' } }, effectiveDate: (await earliest(T0)), targetLabel: '接收推送的接口' });
     expect(await callPortal(staff, { action: 'proposeEndpoint', manual: true })).toEqual({ ok: true, data: { change: expect.objectContaining({ target: { kind: 'endpoint', endpoint: { kind: 'manual' } } }) } });
   });
 
@@ -236,7 +236,7 @@ describe('the ten-working-day rule (official calendar, make-up working days incl
     ['2026-02-13', '2026-03-05', 'before Spring Festival: the make-up Saturdays 02-14 and 02-28 count', '110000'],
     ['2026-02-27', '2026-03-12', 'the day before the make-up Saturday 02-28, which counts', '310000'],
   ])('submitted %s: the earliest effective date is %s (%s)', async (submitted, expected, _why, center) => {
-    expect(earliestEffectiveDate(submitted)).toBe(expected);
+    expect((await earliestEffectiveDate({ store }, submitted)).date).toBe(expected);
     const now = new Date(`${submitted}T10:00:00+08:00`);
     const staff = await staffOf(center, `p-date-${submitted}`);
     const dayBefore = new Date(Date.parse(`${expected}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
@@ -254,7 +254,7 @@ describe('review of work orders', () => {
   it('lists pending changes oldest first; supervisors approve, or reject with a reason; each once, each logged', async () => {
     const center = '340100';
     const staff = await staffOf(center, 'p-20');
-    const date = earliest(T0);
+    const date = (await earliest(T0));
     const first = data<{ id: string }>(await callPortal(staff, { action: 'proposeLink', item: 1, url: 'https://gjj.yangzhou.gov.cn/a', effectiveDate: date }));
     const second = data<{ id: string }>(await callPortal(staff, { action: 'proposeLink', item: 3, url: 'https://gjj.yangzhou.gov.cn/b', effectiveDate: date }, new Date(T0.getTime() + 1000)));
     const pending = async () => data<{ id: string; centerCode: string }[]>(await callAdmin(supervisor, { action: 'pendingChanges' })).filter((c) => c.centerCode === center);
@@ -282,7 +282,7 @@ describe('review of work orders', () => {
 
   it('approves an address only once it resolves to public addresses; a later approval supersedes the one waiting', async () => {
     const staff = await staffOf('350100', 'p-21');
-    const date = earliest(T0);
+    const date = (await earliest(T0));
     const soon = data<{ id: string }>(await callPortal(staff, { action: 'proposeLink', item: 1, url: 'https://new.yangzhou.gov.cn/q', effectiveDate: date }));
     expect(await callAdmin(supervisor, { action: 'reviewChange', id: soon.id, approve: true })).toMatchObject({ ok: false, code: 'UNSAFE_URL', message: expect.stringContaining('无法解析') });
     expect((await store.linkChanges.get(soon.id))?.status).toBe('pending');
@@ -304,7 +304,7 @@ describe('review of work orders', () => {
     // an order filed before proposals came with a secret
     const id = 'chg00000000000000legacy';
     await store.linkChanges.create({
-      id, centerCode: center, target: { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks' } }, effectiveDate: earliest(T0), status: 'pending',
+      id, centerCode: center, target: { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks' } }, effectiveDate: (await earliest(T0)), status: 'pending',
       proposedBy: 'p-22', proposedAt: T0, reviewedBy: null, reviewedAt: null, reason: null, appliedAt: null, previous: null, heldReason: null, heldAt: null,
     });
     expect(await callAdmin(supervisor, { action: 'reviewChange', id, approve: true })).toMatchObject({

@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import type { ApplicationView, WorkbenchView } from '../../src/core/applications';
 import { DOCUMENT_MAX_BYTES } from '../../src/core/center-api';
 import { shanghaiDate } from '../../src/core/time';
-import { addWorkingDays } from '../../src/core/working-days';
+import { calendarOf } from '../../cloudfunctions/_lib/services/calendar';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
@@ -50,6 +50,9 @@ beforeAll(async () => {
     await store.endpoints.put({ centerCode, mode: 'api', url: `https://gjj${centerCode}.example.cn/hook`, secretsSealed: [seal(outside.keyring(), sealedAs.endpointSecret(centerCode), secret)], updatedAt: new Date() });
   }
   await admin.handle({ action: 'setManual', centerCode: SUZHOU }, contextFor(store, { openid: 'sup', roles: [{ role: 'supervisor' }] }, new Date(), outside));
+
+  // staff use the workbench only with a verified identity of their own
+  for (const staff of ['staff-320500', 'staff-321000', 'staff-320500-b']) await verifiedPerson(store, outside, staff, new Date());
 });
 afterAll(() => store.close());
 
@@ -115,7 +118,7 @@ describe('a purchase withdrawal handled by two centers', () => {
   it('keeps the attachments sealed, removes the uploads, masks the bank account and sends the files in full to the purchase-locale center', async () => {
     const { id, openid, fileIds } = await submitted();
     const data = await view(openid, id);
-    expect(data).toMatchObject({ type: 'purchase-withdrawal', status: 'submitted', step: '提交', payment: null, target: { by: addWorkingDays(TODAY, 7), overdue: false } });
+    expect(data).toMatchObject({ type: 'purchase-withdrawal', status: 'submitted', step: '提交', payment: null, target: { by: (await calendarOf(store).addWorkingDays(TODAY, 7)).date, overdue: false }, targetProvisional: false });
     expect(data.centers.map((c) => [c.code, c.role])).toEqual([[YANGZHOU, 'purchase'], [BEIJING, 'deposit']]);
     expect(data.summary).toEqual(expect.arrayContaining([{ label: '银行账号', value: '6217***********0123' }, { label: '收款户名', value: '*三' }, { label: '申请提取金额', value: '150,000.00 元' }]));
     expect(JSON.stringify(data)).not.toContain('6217001234567890123');

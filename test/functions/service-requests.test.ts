@@ -33,6 +33,8 @@ beforeAll(async () => {
   await store.centers.setLive(NANJING, true);
   await store.links.put(NANJING, { item: 5, kind: 'web', url: 'https://gjj.example.cn/320100/5', healthy: true });
   expect(await admin.handle({ action: 'setManual', centerCode: YANGZHOU }, contextFor(store, supervisor, new Date(), outside))).toMatchObject({ ok: true });
+  // staff use the workbench only with a verified identity of their own
+  await verifiedPerson(store, outside, staff.openid, new Date());
 });
 afterAll(() => store.close());
 

@@ -166,6 +166,28 @@ describe('application detail page', () => {
     expect(textOf(container, '#application-overdue')).toContain('已超过受理时限');
   });
 
+  it('marks the acceptance date and the completion target 预计 with what that means, only when the function says they are estimates', async () => {
+    const { id } = await submitTransfer();
+    answerWith<ApplicationView>('get', (view) => ({ ...view, acceptByProvisional: true, target: { by: '2031-01-14', overdue: false }, targetProvisional: true }));
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#application-accept-by')).toMatch(/应在 \d{4}-\d{2}-\d{2}（预计） 前受理（3 个工作日）/);
+    expect(textOf(container, '#application-target')).toContain('两地中心应在 2031-01-14（预计） 前办结');
+    expect(textOf(container, '#application-provisional')).toContain('国务院节假日安排尚未载入，暂只按周六、周日休息推算');
+    // the date itself is one unbreakable piece
+    expect(container.querySelector('#application-accept-by .date-text-date')?.textContent).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('shows no 预计 when the dates are counted on a loaded or known arrangement', async () => {
+    const { id } = await submitTransfer();
+    answerWith<ApplicationView>('get', (view) => ({ ...view, acceptByProvisional: false, target: { by: '2026-12-30', overdue: false }, targetProvisional: false }));
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#application-target')).toContain('两地中心应在 2026-12-30 前办结');
+    expect(textOf(container, '#application-accept')).not.toContain('预计');
+    expect(container.querySelector('#application-provisional')).toBeNull();
+  });
+
   it('withdraws after the confirm modal and shows the withdrawn state, which the function keeps', async () => {
     const { id } = await submitTransfer();
     const showModal = jest.spyOn(Taro, 'showModal').mockResolvedValue({ confirm: true, cancel: false, errMsg: 'showModal:ok' });

@@ -128,6 +128,7 @@ describe('mine page', () => {
     expect(container.querySelector('#mine-join')).toBeNull();
     expect(container.querySelector('#mine-review')).toBeNull();
     expect(container.querySelector('#mine-roles')).toBeNull();
+    expect(container.querySelector('#mine-calendar')).toBeNull();
   });
 
   it('shows supervisors the 变更审核 and 角色管理 entries, which open the review and roles pages', async () => {
@@ -144,6 +145,17 @@ describe('mine page', () => {
     fireEvent.click(roles);
     expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/roles/index' });
     expect(container.querySelector('#mine-links')).toBeNull();
+  });
+
+  it('shows supervisors the 节假日安排 entry, which opens the calendar page', async () => {
+    setDevOpenid('dev-supervisor');
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
+    const container = await openMine();
+
+    const entry = await findElement(container, '#mine-calendar');
+    expect(entry.textContent).toContain('节假日安排（监管人员）');
+    fireEvent.click(entry);
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/calendar/index' });
   });
 
   it('offers a signed-in employee 加入中心（邀请码）, which opens the join page, and no staff or supervisor entry', async () => {

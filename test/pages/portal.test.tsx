@@ -238,6 +238,26 @@ describe('links page', () => {
     expect(textOf(container, '#links-endpoint-health-tag')).toBe('异常');
   });
 
+  it('marks the earliest effective date 预计 with what that means when the function says it is an estimate', async () => {
+    await newStaff(NANJING, 'provisional');
+    answerWith<PortalOverview>('overview', (o) => ({ ...o, earliestEffectiveDate: '2031-01-15', earliestProvisional: true }));
+    const container = await openLinks();
+
+    expect(textOf(container, '#links-propose')).toContain('最早可于 2031-01-15（预计） 生效（提交后第 10 个工作日）');
+    expect(textOf(container, '#links-date-provisional')).toContain('国务院节假日安排尚未载入');
+    expect((await findElement<HTMLInputElement>(container, '#links-date input')).value).toBe('2031-01-15');
+  });
+
+  it('shows no 预计 beside an earliest effective date counted on a known arrangement', async () => {
+    await newStaff(NANJING, 'known');
+    answerWith<PortalOverview>('overview', (o) => ({ ...o, earliestProvisional: false }));
+    const container = await openLinks();
+
+    expect(textOf(container, '#links-propose')).toMatch(/最早可于 \d{4}-\d{2}-\d{2} 生效/);
+    expect(textOf(container, '#links-propose')).not.toContain('预计');
+    expect(container.querySelector('#links-date-provisional')).toBeNull();
+  });
+
   it('proposes a mini-program page after saying what is missing, and a switch to manual delivery', async () => {
     const staff = await newStaff(NANJING, 'mp');
     const container = await openLinks();
@@ -512,7 +532,7 @@ describe('roles page', () => {
     await press(container, `#roles-${key}-revoke`);
     await waitForText(container, `#roles-${key}-state`, '已撤销');
     expect(textOf(container, `#roles-${key}-revoked`)).toMatch(new RegExp(`^撤销：${SUPERVISOR} · \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}$`));
-    expect(textOf(container, `#roles-${key}-secret-hint`)).toContain('更换签名密钥两次');
+    expect(textOf(container, `#roles-${key}-secret-hint`)).toContain('签名密钥将在撤销后 72 小时停用');
     // the very next call of the person is refused
     setDevOpenid(staff);
     expect(await portalCalls.overview()).toMatchObject({ ok: false, code: 'FORBIDDEN' });

@@ -109,6 +109,19 @@ describe('workbench list page', () => {
     expect(textOf(container, '#workbench-summary')).toContain('其中 1 件已超过受理时限');
   });
 
+  it('marks 预计 on the acceptance date of the application whose date is an estimate, and on no other', async () => {
+    const { id } = await submitTransfer();
+    const other = await submitTransfer();
+    answerWith<WorkbenchEntry[]>('list', (entries) => entries.map((e) => ({ ...e, acceptByProvisional: e.id === id })));
+    const container = await openList();
+
+    const item = await findElement(container, `#workbench-item-${id}`);
+    expect(item.textContent).toMatch(/受理时限：\d{4}-\d{2}-\d{2}（预计）/);
+    expect(textOf(container, `#workbench-item-${id}-provisional`)).toContain('该年度国务院节假日安排尚未载入，暂按周末推算');
+    expect(textOf(container, `#workbench-item-${other.id}`)).not.toContain('预计');
+    expect(container.querySelector(`#workbench-item-${other.id}-provisional`)).toBeNull();
+  });
+
   it('says so when the center has no application and no rating to follow up', async () => {
     // a Response's body is read once: each call (list, followUps) gets its own
     jest.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response(JSON.stringify({ ok: true, data: [] })));
@@ -254,6 +267,25 @@ describe('workbench detail page', () => {
     expect(container.querySelector('#workbench-reject-form')).toBeNull();
     expect(container.querySelector('#workbench-material-form')).toBeNull();
     expect(textOf(container, '#workbench-waiting')).toContain('本中心暂无需更新状态');
+  });
+
+  it('marks the acceptance date and the completion target 预计 with what that means, only when they are estimates', async () => {
+    const { id } = await submitTransfer();
+    answerWith<ApplicationView>('get', (view) => ({ ...view, acceptByProvisional: true, target: { by: '2031-01-14', overdue: false }, targetProvisional: true }));
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#workbench-accept-by')).toMatch(/^受理时限：\d{4}-\d{2}-\d{2}（预计）$/);
+    expect(textOf(container, '#workbench-target')).toContain('办结时限：2031-01-14（预计）');
+    expect(textOf(container, '#workbench-provisional')).toContain('暂只按周六、周日休息推算');
+  });
+
+  it('shows no 预计 when the dates are not estimates', async () => {
+    const { id } = await submitTransfer();
+    answerWith<ApplicationView>('get', (view) => ({ ...view, acceptByProvisional: false, targetProvisional: false }));
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#workbench-accept-by')).toMatch(/^受理时限：\d{4}-\d{2}-\d{2}$/);
+    expect(container.querySelector('#workbench-provisional')).toBeNull();
   });
 
   it('shows the FORBIDDEN message and no personal data to a caller who is not center staff', async () => {

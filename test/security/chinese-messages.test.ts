@@ -24,7 +24,7 @@ const APP_ID = 'abcdefgh12345678';
 let store: Store;
 beforeAll(async () => {
   store = await catalogStore();
-});
+}, 30_000);
 afterAll(() => store.close());
 
 const call = (fn: CloudFunction, caller: Caller | undefined, event: unknown) => fn.handle(event, contextFor(store, caller));

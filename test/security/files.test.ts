@@ -80,6 +80,8 @@ beforeAll(async () => {
     await store.endpoints.put({ centerCode, mode: 'api', url: `https://gjj${centerCode}.example.cn/hook`, secretsSealed: [seal(outside.keyring(), sealedAs.endpointSecret(centerCode), secret)], updatedAt: new Date() });
   }
   await admin.handle({ action: 'setManual', centerCode: SUZHOU }, contextFor(store, { openid: 'sup', roles: [{ role: 'supervisor' }] }, new Date(), outside));
+  // staff use the workbench only with a verified identity of their own
+  await verifiedPerson(store, outside, 'staff-files-320500', new Date());
 });
 afterAll(() => store.close());
 

@@ -9,9 +9,16 @@ import { handler as identity } from '../../cloudfunctions/identity';
 import { handler as workbench } from '../../cloudfunctions/workbench';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import {
+  failuresSince,
   MAX_COUNTER_REQUESTS_PER_DOC,
+  MAX_COUNTER_REQUESTS_PER_DOC_PER_OPENID,
   MAX_COUNTER_REQUESTS_PER_OPENID,
+  MAX_FAILURES_PER_DOC,
+  MAX_FAILURES_PER_DOC_PER_OPENID,
+  MAX_MISMATCHES_PER_REQUEST,
+  MAX_MISMATCHES_PER_STAFF,
   MAX_STARTS_PER_DOC,
+  MAX_STARTS_PER_DOC_PER_OPENID,
   MAX_STARTS_PER_OPENID,
 } from '../../cloudfunctions/_lib/services/identity';
 import { runCentersDaily } from '../../cloudfunctions/_lib/services/portal';
@@ -53,9 +60,11 @@ const callerOf = async (openid: string): Promise<Caller> => ({ openid, roles: aw
 const id = async (openid: string, event: Record<string, unknown>, at = T0) => identity.handle(event, contextFor(store, await callerOf(openid), at, outside));
 const bench = async (openid: string, event: Record<string, unknown>, at = T0) => workbench.handle(event, contextFor(store, await callerOf(openid), at, outside));
 
+/** A staff member of `centerCode`, face-verified on their staff account (staff work only with an identity of their own). */
 async function staffOf(centerCode: string, label: string): Promise<string> {
   const openid = person(label);
   await store.roles.grant(openid, { role: 'center-staff', centerCode });
+  await faceVerified(openid, '周工', freshId(), later(-60));
   return openid;
 }
 
@@ -69,9 +78,9 @@ async function faceVerified(openid: string, name: string, docNumber: string, at 
   if (!confirmed.ok) throw new Error(confirmed.message);
 }
 
-async function counterCode(openid: string, name: string, docNumber: string, at = T0): Promise<string> {
+async function counterCode(openid: string, name: string, docNumber: string, at = T0, docType = '01'): Promise<string> {
   await consent(openid, at);
-  const requested = await id(openid, { action: 'requestCounter', name, docType: '01', docNumber, consentVersion: CONSENT_VERSION }, at);
+  const requested = await id(openid, { action: 'requestCounter', name, docType, docNumber, consentVersion: CONSENT_VERSION }, at);
   if (!requested.ok) throw new Error(requested.message);
   return (requested.data as { code: string }).code;
 }
@@ -94,6 +103,7 @@ describe('a center’s staff member cannot take over another person’s identity
     const becameStaff = person('later-staff');
     const code = await counterCode(becameStaff, '王芳', victimId);
     await store.roles.grant(becameStaff, { role: 'center-staff', centerCode: YANGZHOU });
+    await faceVerified(becameStaff, '李四', freshId());
     expect(await id(becameStaff, { action: 'viewCounter', code })).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('本人') });
     expect(await id(becameStaff, { action: 'confirmCounter', code, docNumber: victimId })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     // nor may a colleague confirm a code a role-holder asked for
@@ -101,7 +111,8 @@ describe('a center’s staff member cannot take over another person’s identity
     expect(await id(staff, { action: 'confirmCounter', code, docNumber: victimId })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 
     expect(await status(victim)).toMatchObject({ status: 'verified', method: 'face' });
-    expect(await status(becameStaff)).toMatchObject({ status: 'none' });
+    // their own face verification only: the code they asked for bound nothing
+    expect(await status(becameStaff)).toMatchObject({ status: 'verified', method: 'face', nameMasked: '*四' });
   });
 
   it('shows staff only the masked number and wants the number typed from the document: a wrong one is refused, naming docNumber, and counted', async () => {
@@ -117,7 +128,7 @@ describe('a center’s staff member cannot take over another person’s identity
     expect(await id(staff, { action: 'confirmCounter', code })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { docNumber: expect.any(String) } });
     const wrong = freshId();
     expect(await id(staff, { action: 'confirmCounter', code, docNumber: wrong })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { docNumber: expect.stringContaining('不一致') } });
-    expect(await store.attempts.failuresSince(`staff:${staff}`, later(-60))).toBe(1);
+    expect(await failuresSince(store, `staff:${staff}`, later(-60))).toBe(1);
     expect(await status(employee)).toMatchObject({ status: 'none' });
     expect(await id(staff, { action: 'confirmCounter', code, docNumber })).toMatchObject({ ok: true, data: { status: 'confirmed' } });
     expect(await status(employee)).toMatchObject({ status: 'verified', method: 'counter' });
@@ -321,5 +332,206 @@ describe('no unkeyed derivative of an ID number is kept, and sessions do not out
     await runCentersDaily({ ...contextFor(own, undefined, later(61), outside), now: later(61) });
     expect(await own.verifications.get('v-daily')).toBeUndefined();
     await own.close();
+  });
+});
+
+describe('another document type is no way round the two-staff rule, the per-ID limits or the own-application check', () => {
+  it('refuses a resident ID number under any type but 居民身份证, naming docNumber, and takes nothing', async () => {
+    const victimId = freshId();
+    const accomplice = person('other-type');
+    await consent(accomplice);
+    for (const docType of ['02', '03', '04', '99']) {
+      expect(await id(accomplice, { action: 'requestCounter', name: '王芳', docType, docNumber: victimId, consentVersion: CONSENT_VERSION })).toMatchObject({
+        ok: false,
+        code: 'VALIDATION_FAILED',
+        fields: { docNumber: expect.stringContaining('居民身份证') },
+      });
+    }
+    expect(await store.attempts.failuresSince(`counter:openid:${accomplice}`, later(-600))).toBe(0);
+  });
+
+  it('sends a type-99 request with the number of a person verified under another type to a second staff member, and the person is told', async () => {
+    // a passport holder verified at a counter (passports are not resident IDs, so any type may carry them)
+    const victim = person('passport-holder');
+    const passport = `E${String(++serial).padStart(8, '0')}`;
+    const windowStaff = await staffOf(YANGZHOU, 'passport-window');
+    const own = await counterCode(victim, '王芳', passport, T0, '03');
+    expect(await id(windowStaff, { action: 'confirmCounter', code: own, docNumber: passport })).toEqual({ ok: true, data: { status: 'confirmed' } });
+
+    const accomplice = person('type-99');
+    const code = await counterCode(accomplice, '王芳', passport, later(5), '99');
+    const first = await staffOf(YANGZHOU, 'first-99');
+    const second = await staffOf(YANGZHOU, 'second-99');
+    expect(await id(first, { action: 'viewCounter', code }, later(6))).toMatchObject({ ok: true, data: { movesBinding: true, docType: '99' } });
+    expect(await id(first, { action: 'confirmCounter', code, docNumber: passport }, later(6))).toEqual({ ok: true, data: { status: 'awaiting-second' } });
+    expect(await status(victim, later(6))).toMatchObject({ status: 'verified', docType: '03' });
+    expect(await id(second, { action: 'confirmCounter', code, docNumber: passport }, later(8))).toEqual({ ok: true, data: { status: 'confirmed' } });
+    const told = await status(victim, later(9));
+    expect(told).toMatchObject({ status: 'none', notices: [expect.objectContaining({ text: expect.stringContaining('扬州市住房公积金管理中心柜台核验') })] });
+    expect(outside.simulator.sentMessages().filter((m) => m.touser === victim)).toHaveLength(1);
+  });
+
+  it(`counts counter codes for one number together whatever the type: ${MAX_COUNTER_REQUESTS_PER_DOC_PER_OPENID} a day per person`, async () => {
+    const asker = person('types');
+    const passport = `G${String(++serial).padStart(8, '0')}`;
+    for (const docType of ['03', '99', '02'].slice(0, MAX_COUNTER_REQUESTS_PER_DOC_PER_OPENID)) await counterCode(asker, '张三', passport, T0, docType);
+    expect(await id(asker, { action: 'requestCounter', name: '张三', docType: '99', docNumber: passport.toLowerCase(), consentVersion: CONSENT_VERSION })).toMatchObject({
+      ok: false,
+      code: 'TOO_MANY_ATTEMPTS',
+    });
+  });
+});
+
+describe('a first counter confirmation counts only while its staff member still holds the role', () => {
+  it('takes back the first confirmation of a revoked staff member: the request is pending again and needs two current staff members', async () => {
+    const victim = person('victim-revoked');
+    const victimId = freshId();
+    await faceVerified(victim, '王芳', victimId);
+    const accomplice = person('accomplice-revoked');
+    const code = await counterCode(accomplice, '王芳', victimId, later(5));
+    const leaver = await staffOf(YANGZHOU, 'leaver');
+    const second = await staffOf(YANGZHOU, 'after-leaver');
+    const third = await staffOf(YANGZHOU, 'third');
+
+    expect(await id(leaver, { action: 'confirmCounter', code, docNumber: victimId }, later(6))).toEqual({ ok: true, data: { status: 'awaiting-second' } });
+    expect(await store.roles.revoke(leaver, { role: 'center-staff', centerCode: YANGZHOU }, later(7), 'boss')).toBe(true);
+
+    expect(await id(second, { action: 'viewCounter', code }, later(8))).toMatchObject({ ok: true, data: { status: 'pending', movesBinding: true, confirmedByYou: false } });
+    // the second staff member's confirmation is a first one again: the binding does not move
+    expect(await id(second, { action: 'confirmCounter', code, docNumber: victimId }, later(8))).toEqual({ ok: true, data: { status: 'awaiting-second' } });
+    expect(await status(victim, later(8))).toMatchObject({ status: 'verified', method: 'face' });
+    expect(await status(accomplice, later(8))).toMatchObject({ status: 'none' });
+    expect((await store.audit.listFor(`openid:${accomplice}`)).map((e) => e.action)).toContain('identity.counter-first-withdrawn');
+
+    expect(await id(third, { action: 'confirmCounter', code, docNumber: victimId }, later(9))).toEqual({ ok: true, data: { status: 'confirmed' } });
+    expect(await store.counterRequests.get(code)).toMatchObject({ confirmedBy: second, secondConfirmedBy: third });
+  });
+});
+
+describe('staff work at the counter and in the workbench only with a verified identity of their own', () => {
+  it('refuses an unverified staff account, so an application from their personal account is caught once they verify', async () => {
+    const staff = person('unverified-staff');
+    await store.roles.grant(staff, { role: 'center-staff', centerCode: YANGZHOU });
+    const ownId = freshId();
+    // the staff member's personal account verifies and applies; the staff account never verifies
+    const personal = person('personal');
+    await faceVerified(personal, '孙八', ownId);
+    const submitted = await applications.handle(
+      {
+        action: 'submit',
+        type: 'transfer',
+        requestId: `req-${personal}`,
+        payload: { transferOutCenter: '110000', transferInCenter: YANGZHOU, formerEmployer: '北京某某科技有限公司', newEmployer: '扬州某某制造有限公司', newAccount: '3210098765', phone: '13912345678' },
+      },
+      contextFor(store, await callerOf(personal), T0, outside),
+    );
+    if (!submitted.ok) throw new Error(submitted.message);
+    const appId = (submitted.data as { id: string }).id;
+
+    const refused = { ok: false, code: 'IDENTITY_REQUIRED', message: expect.stringContaining('实名核验') };
+    expect(await bench(staff, { action: 'list' })).toMatchObject(refused);
+    expect(await bench(staff, { action: 'get', id: appId })).toMatchObject(refused);
+    expect(await bench(staff, { action: 'advance', id: appId, code: '01' })).toMatchObject(refused);
+    expect(await bench(staff, { action: 'followUps' })).toMatchObject(refused);
+    const code = await counterCode(person('at-window'), '张三', freshId());
+    expect(await id(staff, { action: 'viewCounter', code })).toMatchObject(refused);
+    expect(await id(staff, { action: 'confirmCounter', code, docNumber: freshId() })).toMatchObject(refused);
+
+    // verified with their own ID, the personal account's application is theirs
+    await faceVerified(staff, '孙八', ownId, later(1));
+    const listed = (await bench(staff, { action: 'list' }, later(2))) as { ok: true; data: WorkbenchEntry[] };
+    expect(listed.ok).toBe(true);
+    expect(listed.data.map((e) => e.id)).not.toContain(appId);
+    expect(await bench(staff, { action: 'get', id: appId }, later(2))).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('本人') });
+  });
+});
+
+describe('failure limits hold when attempts race', () => {
+  it(`compares at most ${MAX_MISMATCHES_PER_REQUEST} wrong numbers for one code, and ${MAX_MISMATCHES_PER_STAFF} a day for one staff member, however many are sent at once`, async () => {
+    const code = await counterCode(person('race-target'), '张三', freshId());
+    const staff = await staffOf(YANGZHOU, 'racer');
+    const guesses = Array.from({ length: 8 }, () => freshId());
+    const answers = await Promise.all(guesses.map((docNumber) => id(staff, { action: 'confirmCounter', code, docNumber })));
+    expect(answers.filter((a) => !a.ok && a.code === 'VALIDATION_FAILED')).toHaveLength(MAX_MISMATCHES_PER_REQUEST);
+    expect(answers.filter((a) => !a.ok && a.code === 'TOO_MANY_ATTEMPTS')).toHaveLength(8 - MAX_MISMATCHES_PER_REQUEST);
+    expect((await store.audit.listFor(`openid:${(await store.counterRequests.get(code))?.openid}`)).filter((e) => e.action === 'identity.counter-mismatch')).toHaveLength(
+      MAX_MISMATCHES_PER_REQUEST,
+    );
+
+    const other = await staffOf(YANGZHOU, 'racer-2');
+    const codes = await Promise.all(Array.from({ length: 8 }, () => counterCode(person('race-many'), '张三', freshId())));
+    const spread = await Promise.all(codes.map((c) => id(other, { action: 'confirmCounter', code: c, docNumber: freshId() })));
+    expect(spread.filter((a) => !a.ok && a.code === 'VALIDATION_FAILED')).toHaveLength(MAX_MISMATCHES_PER_STAFF);
+    expect(await failuresSince(store, `staff:${other}`, later(-60))).toBe(MAX_MISMATCHES_PER_STAFF);
+  });
+
+  it(`counts at most ${MAX_FAILURES_PER_DOC_PER_OPENID} failed face verifications of one person and ID when they are confirmed at once`, async () => {
+    const openid = person('face-race');
+    const docNumber = freshId();
+    await consent(openid);
+    const verifyIds: string[] = [];
+    for (let i = 0; i < MAX_STARTS_PER_DOC_PER_OPENID; i++) {
+      const started = await id(openid, { action: 'start', name: '张三', docType: '01', docNumber, consentVersion: CONSENT_VERSION });
+      verifyIds.push((started as { data: { verifyId: string } }).data.verifyId);
+    }
+    outside.simulator.setOutcome('fail');
+    try {
+      const answers = await Promise.all(verifyIds.map((verifyId) => id(openid, { action: 'confirm', verifyId })));
+      expect(answers.filter((a) => !a.ok && a.code === 'VERIFICATION_FAILED')).toHaveLength(MAX_FAILURES_PER_DOC_PER_OPENID);
+      expect(answers.filter((a) => !a.ok && a.code === 'TOO_MANY_ATTEMPTS')).toHaveLength(MAX_STARTS_PER_DOC_PER_OPENID - MAX_FAILURES_PER_DOC_PER_OPENID);
+    } finally {
+      outside.simulator.setOutcome('pass');
+    }
+  });
+});
+
+describe('knowing an ID number is not enough to lock its owner out for the day', () => {
+  it('lets the owner verify after a stranger failed face verification with their number and staff typed it wrong', async () => {
+    const owner = person('owner');
+    const ownerId = freshId();
+    const stranger = person('stranger');
+    await consent(stranger);
+    outside.simulator.setOutcome('fail');
+    try {
+      for (let i = 0; i < MAX_FAILURES_PER_DOC_PER_OPENID; i++) {
+        const started = (await id(stranger, { action: 'start', name: '王芳', docType: '01', docNumber: ownerId, consentVersion: CONSENT_VERSION })) as { data: { verifyId: string } };
+        expect(await id(stranger, { action: 'confirm', verifyId: started.data.verifyId })).toMatchObject({ ok: false, code: 'VERIFICATION_FAILED' });
+      }
+    } finally {
+      outside.simulator.setOutcome('pass');
+    }
+    expect(await id(stranger, { action: 'start', name: '王芳', docType: '01', docNumber: ownerId, consentVersion: CONSENT_VERSION })).toMatchObject({
+      ok: false,
+      code: 'TOO_MANY_ATTEMPTS',
+    });
+    // a counter code in the owner's name, typed wrong by staff: counted against the staff member and the code
+    const code = await counterCode(person('stranger-2'), '王芳', ownerId);
+    const staff = await staffOf(YANGZHOU, 'typist');
+    for (let i = 0; i < MAX_MISMATCHES_PER_REQUEST; i++) {
+      expect(await id(staff, { action: 'confirmCounter', code, docNumber: freshId() })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    }
+    expect(await id(staff, { action: 'confirmCounter', code, docNumber: ownerId })).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS', message: expect.stringContaining('重新申请') });
+
+    await faceVerified(owner, '王芳', ownerId);
+    expect(await status(owner)).toMatchObject({ status: 'verified', method: 'face' });
+  });
+
+  it(`stops every account once ${MAX_FAILURES_PER_DOC} face verifications of one ID failed across accounts`, async () => {
+    const ownerId = freshId();
+    outside.simulator.setOutcome('fail');
+    try {
+      for (let i = 0; i < MAX_FAILURES_PER_DOC; i++) {
+        const p = person('many');
+        await consent(p);
+        const started = (await id(p, { action: 'start', name: '王芳', docType: '01', docNumber: ownerId, consentVersion: CONSENT_VERSION })) as { ok: boolean; data: { verifyId: string } };
+        expect(started.ok).toBe(true);
+        await id(p, { action: 'confirm', verifyId: started.data.verifyId });
+      }
+    } finally {
+      outside.simulator.setOutcome('pass');
+    }
+    const owner = person('owner-late');
+    await consent(owner);
+    expect(await id(owner, { action: 'start', name: '王芳', docType: '01', docNumber: ownerId, consentVersion: CONSENT_VERSION })).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS' });
   });
 });

@@ -11,16 +11,19 @@ import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { pgliteStoreOver } from '../../cloudfunctions/_lib/store/sql/pglite';
 import type { Fail } from '../../src/core/errors';
 import { FUNCTIONS } from '../../tools/local-cloud/functions';
+import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
+import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { newSecret, newWebhookId, signHeaders } from '../../cloudfunctions/_lib/delivery/signing';
 import { contextFor, testOutside } from '../support/function-context';
 
 /**
  * Issue 11, "Must show": every action of every function, sent arbitrary junk by each kind of caller, is
  * refused with a Chinese message naming the field, and nothing is stored.
  *
- * The functions are the local host's registry (every function called with an event; `callbacks` is HTTP,
- * checks its signature before it reads a body, and has its own tests) and the actions are read from each
- * function's own event schema (its discriminated unions' options), so a new action is covered the day it
- * is added.
+ * The functions are the local host's registry (every function called with an event) and the actions are read
+ * from each function's own event schema (its discriminated unions' options), so a new action is covered the day
+ * it is added. `callbacks` is HTTP-triggered: its handler is sent junk requests, junk headers and bodies, and
+ * junk bodies under a good signature, each answered 4xx with a Chinese message, never 5xx, storing nothing.
  *
  * Who decides first, precisely: every function parses its event with its schema BEFORE it asks who calls
  * (defineFunction), so an event the schema refuses answers VALIDATION_FAILED for every caller, signed in or
@@ -291,6 +294,83 @@ describe.each(FUNCTION_LIST)('the $name function', ({ fn, variants, discriminato
       );
     });
   }
+});
+
+describe('the callbacks function (HTTP: POST /callbacks/<centerCode>)', () => {
+  const YANGZHOU = '321000';
+  const secret = newSecret();
+  const at = new Date('2026-11-20T10:00:00+08:00');
+  beforeAll(async () => {
+    // a center with a secret, so signed junk gets past the signature to the body
+    await store.endpoints.put({ centerCode: YANGZHOU, mode: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks', secretsSealed: [seal(outside.keyring(), sealedAs.endpointSecret(YANGZHOU), secret)], updatedAt: at });
+  });
+
+  /** Sends `event` to the HTTP handler: a 4xx with a Chinese message, never a 5xx, and nothing stored. */
+  async function httpAndCheck(event: unknown): Promise<void> {
+    const before = await snapshot();
+    const answer = await handleCallbackHttp(event, contextFor(store, undefined, at, outside));
+    try {
+      expect(answer.statusCode).toBeGreaterThanOrEqual(400);
+      expect(answer.statusCode).toBeLessThan(500);
+      const body = JSON.parse(answer.body) as Fail;
+      expect(body).toMatchObject({ ok: false });
+      expect(body.message).toMatch(CHINESE);
+      expect(body.message).not.toMatch(ENGLISH);
+      for (const text of Object.values(body.fields ?? {})) expect(text).toMatch(CHINESE);
+    } catch (error) {
+      throw new Error(`${JSON.stringify(event).slice(0, 300)} -> ${answer.statusCode} ${answer.body.slice(0, 300)}: ${(error as Error).message}`);
+    }
+    expect(await snapshot()).toBe(before);
+  }
+
+  const text = fc.oneof(fc.string(), controlText, fc.constant(''));
+  const path = fc.oneof(fc.constant(`/callbacks/${YANGZHOU}`), fc.constant('/callbacks/000000'), text.map((t) => `/callbacks/${t}`), text);
+  const headerValue = fc.oneof(text, fc.string({ unit: 'binary' }), fc.constant('v1,' + 'A'.repeat(43) + '='), fc.integer({ min: 0, max: 2 ** 40 }).map(String));
+  const junkHeaders = fc.record(
+    { 'webhook-id': headerValue, 'webhook-timestamp': headerValue, 'webhook-signature': headerValue, 'content-type': headerValue },
+    { requiredKeys: [] },
+  );
+  // nesting written out as text (JSON.stringify of it would recurse as deep)
+  const deepJson = fc.tuple(fc.integer({ min: 1, max: 100_000 }), fc.boolean()).map(([depth, asArray]) => (asArray ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
+  const junkBody = fc.oneof(text, hugeText, fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), deepJson, fc.constant('{"__proto__":{"ok":true}}'));
+  /** A callback-shaped body whose fields hold junk (the signature is good, the body is not). */
+  const leaf = fc.oneof(controlText, hugeText, fc.constantFrom<unknown>(null, [], {}, true, -1, 1e308), fc.jsonValue({ maxDepth: 2 }), fc.string(), prototypeJunk);
+  const junkDocuments = fc.array(fc.record({ name: leaf, type: leaf, contentBase64: leaf, url: leaf }, { requiredKeys: [] }), { maxLength: 3 });
+  const junkCallback = fc
+    .record(
+      {
+        type: fc.oneof(fc.constant('application.status'), leaf),
+        timestamp: leaf,
+        data: fc.oneof(leaf, fc.record({ applicationId: fc.oneof(fc.constant('abcdefgh12345678'), leaf), status: fc.oneof(fc.constantFrom('00', '01', 'completed'), leaf), message: leaf, documents: fc.oneof(leaf, junkDocuments), payment: leaf }, { requiredKeys: [] })),
+      },
+      { requiredKeys: [] },
+    )
+    .map((v) => JSON.stringify(v));
+
+  it('answers junk that is no HTTP request, or an HTTP request of the wrong kind, 4xx in Chinese, storing nothing', async () => {
+    const shapes = fc.oneof(
+      notAnObject,
+      fc.record({ path: anything, httpMethod: anything, headers: anything, body: anything, isBase64Encoded: anything }, { requiredKeys: [] }),
+      fc.record({ path, httpMethod: fc.oneof(fc.constant('GET'), text), headers: fc.constant({}), body: text }),
+    );
+    await fc.assert(fc.asyncProperty(shapes, httpAndCheck), { numRuns: 40 });
+  });
+
+  it('answers junk headers and bodies without a good signature 4xx in Chinese, storing nothing', async () => {
+    const request = fc.record({ path, headers: junkHeaders, body: junkBody, isBase64Encoded: fc.boolean() }).map((r) => ({ ...r, httpMethod: 'POST' }));
+    await fc.assert(fc.asyncProperty(request, httpAndCheck), { numRuns: 40 });
+  });
+
+  it('answers signed junk bodies (past the signature) 4xx in Chinese, storing nothing', async () => {
+    const body = fc.oneof(junkBody, junkCallback);
+    await fc.assert(
+      fc.asyncProperty(body, fc.boolean(), async (raw, base64) => {
+        const headers = signHeaders([secret], newWebhookId(), new Date(), raw);
+        await httpAndCheck({ path: `/callbacks/${YANGZHOU}`, httpMethod: 'POST', headers, body: base64 ? Buffer.from(raw).toString('base64') : raw, isBase64Encoded: base64 });
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
 
 describe('what the properties rest on', () => {

@@ -159,7 +159,7 @@ describe('what the portal answers staff about people', () => {
     const outside = testOutside({ urlChecks: { lookup } });
     const first = await staffOf(store, '321100', 'lim-staff-openid-1', outside);
     const second = await staffOf(store, '321100', 'lim-staff-openid-2', outside);
-    const effectiveDate = earliestEffectiveDate(shanghaiDate(T0));
+    const effectiveDate = (await earliestEffectiveDate({ store }, shanghaiDate(T0))).date;
     const change = data<ChangeView>(await portal.handle({ action: 'proposeLink', item: 1, url: 'https://api.gjj-limits.gov.cn/q', effectiveDate }, contextFor(store, first, T0, outside)));
     expect(change.proposedBy).toBe('本人');
     data(await admin.handle({ action: 'reviewChange', id: change.id, approve: false, reason: '请改用正式域名' }, contextFor(store, boss, T0, outside)));

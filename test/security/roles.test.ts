@@ -14,17 +14,28 @@ import type { RoleView } from '../../src/core/roles';
 import { envRoles } from '../../tools/local-cloud/config';
 import { FUNCTIONS } from '../../tools/local-cloud/functions';
 import { createLocalCloud } from '../../tools/local-cloud/server';
+import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
+import type { OutboundClient } from '../../cloudfunctions/_lib/delivery/http';
+import { relayDue, SECRETS_RETIRED } from '../../cloudfunctions/_lib/delivery/relay';
+import { newWebhookId, signHeaders, verifySigned } from '../../cloudfunctions/_lib/delivery/signing';
+import { submitApplication } from '../../cloudfunctions/_lib/services/applications';
+import { SECRET_RETIRE_GRACE_HOURS } from '../../cloudfunctions/_lib/services/secrets';
+import { formatShanghai } from '../../src/core/time';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { verifiedPerson } from '../support/people';
 
 /**
  * Attacks on roles (issue 11, point 6): staff who left kept the workbench (full names, ID numbers, bank
  * accounts) and the signing secret, because no role could be revoked; on the local host the environment's
- * roles were merged into every call, out of reach of any revocation.
+ * roles were merged into every call, out of reach of any revocation. After review: a revoked staff member could
+ * still sign callbacks with the secret they had seen, and a revoked supervisor's invites still made staff.
  */
 jest.setTimeout(60_000);
 
 const T0 = new Date('2026-11-20T10:00:00+08:00');
 const SUZHOU = '320500';
+const YANGZHOU = '321000';
+const hoursAfter = (at: Date, hours: number) => new Date(at.getTime() + hours * 3600_000);
 const boss: Caller = { openid: 'sec-boss', roles: [{ role: 'supervisor' }] };
 
 let store: Store;
@@ -46,6 +57,8 @@ async function joinedStaff(openid: string, centerCode: string): Promise<void> {
   if (!invited.ok) throw new Error(invited.message);
   const joined = await portal.handle({ action: 'joinCenter', code: (invited.data as { code: string }).code }, ctx({ openid, roles: [] }));
   if (!joined.ok) throw new Error(joined.message);
+  // staff use the workbench and the counter only with a verified identity of their own
+  await verifiedPerson(store, outside, openid, T0);
 }
 
 describe('a revoked staff member', () => {
@@ -68,8 +81,8 @@ describe('a revoked staff member', () => {
     ] as const) {
       expect(await fn.handle(event, ctx(after))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     }
-    // the endpoint still has only the secret rotated while they served
-    expect((await store.endpoints.get(SUZHOU))?.secretsSealed).toHaveLength(1);
+    // the secret they rotated (and saw in clear) retires after the grace, for the center to rotate in time
+    expect(await store.endpoints.secretHolders(SUZHOU)).toEqual([expect.objectContaining({ shownTo: 'sec-leaver', retiresAt: hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS) })]);
     const audit = await store.audit.listFor('roles:sec-leaver');
     expect(audit).toEqual([expect.objectContaining({ actor: boss.openid, action: 'role.revoke', detail: `中心工作人员 ${SUZHOU}` })]);
   });
@@ -87,6 +100,107 @@ describe('a revoked staff member', () => {
   });
 });
 
+describe('the signing secrets a revoked staff member saw', () => {
+  const center = YANGZHOU;
+  const sent: { body: string; headers: Record<string, string> }[] = [];
+  const capture: OutboundClient = {
+    postJson: async (_url, body, headers) => (sent.push({ body, headers }), { kind: 'answered', status: 200, retryAfterSeconds: undefined }),
+    close: async () => undefined,
+  };
+  /** A center's status callback signed (now, by the wall clock the signature library checks) with `secrets`, received at `at`. */
+  const callback = (secrets: string[], at: Date) => {
+    const body = JSON.stringify({ junk: true });
+    const headers = signHeaders(secrets, newWebhookId(), new Date(), body);
+    return handleCallbackHttp({ path: `/callbacks/${center}`, httpMethod: 'POST', headers, body }, contextFor(store, undefined, at, outside, 'call'));
+  };
+  /** Whether a callback got past the signature: its junk body is then refused as such (400), not as unsigned (401). */
+  const passes = async (secrets: string[], at: Date) => {
+    const answer = await callback(secrets, at);
+    expect([400, 401]).toContain(answer.statusCode);
+    return answer.statusCode === 400;
+  };
+  const rotate = async (openid: string) => {
+    const answer = await portal.handle({ action: 'rotateSecret' }, ctx(await person(openid)));
+    if (!answer.ok) throw new Error(answer.message);
+    return (answer.data as { secret: string }).secret;
+  };
+
+  it('stop verifying callbacks and signing deliveries after the grace; one another staff member rotated is unaffected; the others see by when to rotate', async () => {
+    await joinedStaff('sec-signer-stays', center);
+    await joinedStaff('sec-signer-leaves', center);
+    const kept = await rotate('sec-signer-stays');
+    const seen = await rotate('sec-signer-leaves');
+    await store.endpoints.setAddress(center, { kind: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks' }, T0);
+    expect(await callAdmin(boss, { action: 'revokeRole', openid: 'sec-signer-leaves', role: 'center-staff', centerCode: center })).toMatchObject({ ok: true });
+    const retiresAt = hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS);
+
+    // the staff who stay are told to rotate, and by when; the audit says so too
+    const overview = await portal.handle({ action: 'overview' }, ctx(await person('sec-signer-stays')));
+    expect(overview).toMatchObject({ ok: true, data: { secrets: { valid: 2, rotateBy: retiresAt.toISOString(), notice: expect.stringContaining(`请在 ${formatShanghai(retiresAt)} 前更换签名密钥`) } } });
+    expect(await store.audit.listFor(`center:${center}`)).toContainEqual(expect.objectContaining({ action: 'secret.retire', actor: boss.openid, detail: expect.stringContaining('1 个签名密钥将于') }));
+
+    // within the grace the secret they saw still verifies; after it, only the other one does
+    expect(await passes([seen], hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS - 1))).toBe(true);
+    expect(await passes([seen], retiresAt)).toBe(false);
+    expect(await callback([seen], hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS + 1))).toMatchObject({ statusCode: 401, body: expect.stringContaining('BAD_SIGNATURE') });
+    expect(await passes([kept], hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS + 1))).toBe(true);
+
+    // the relay signs a delivery after the grace with the other secret only
+    await verifiedPerson(store, outside, 'sec-applicant', T0);
+    const applicant = { ...contextFor(store, { openid: 'sec-applicant', roles: [] }, T0, outside), now: T0 };
+    await submitApplication(applicant, 'sec-applicant', {
+      type: 'transfer',
+      requestId: 'req-secret-retired',
+      payload: { transferOutCenter: '110000', transferInCenter: center, formerEmployer: '北京某某科技有限公司', newEmployer: '扬州某某制造有限公司', newAccount: '3210098765', phone: '13912345678' },
+    });
+    const later = hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS + 1);
+    const relayOutside = testOutside({ keyring: outside.keyring, outbound: () => capture });
+    expect(await relayDue({ store, log: createLogger({ level: 'silent' }), now: () => later, outside: relayOutside })).toMatchObject({ delivered: 1 });
+    const [delivery] = sent;
+    expect(delivery.headers['webhook-signature'].split(' ')).toHaveLength(1);
+    expect(verifySigned([kept], delivery.body, delivery.headers)).toMatchObject({ ok: true });
+    expect(verifySigned([seen], delivery.body, delivery.headers)).toMatchObject({ ok: false });
+  });
+
+  it('once every secret of the center retired: callbacks are refused, deliveries wait (each attempt failing with the reason) until the center rotates', async () => {
+    const lone = '320900';
+    await joinedStaff('sec-lone-signer', lone);
+    await joinedStaff('sec-lone-other', lone);
+    const seen = (await portal.handle({ action: 'rotateSecret' }, ctx(await person('sec-lone-signer')))) as { ok: true; data: { secret: string } };
+    await store.endpoints.setAddress(lone, { kind: 'api', url: 'https://gjj.yancheng.gov.cn/hooks' }, T0);
+    await callAdmin(boss, { action: 'revokeRole', openid: 'sec-lone-signer', role: 'center-staff', centerCode: lone });
+    const after = hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS + 1);
+    const answer = await handleCallbackHttp(
+      { path: `/callbacks/${lone}`, httpMethod: 'POST', headers: signHeaders([seen.data.secret], newWebhookId(), new Date(), '{}'), body: '{}' },
+      contextFor(store, undefined, after, outside, 'call'),
+    );
+    expect(answer.statusCode).toBe(401);
+    expect(await portal.handle({ action: 'overview' }, ctx(await person('sec-lone-other'), after))).toMatchObject({
+      ok: true,
+      data: { secrets: { valid: 0, rotateBy: null, notice: expect.stringContaining('签名密钥已全部停用') } },
+    });
+
+    // a delivery due then is not sent: the attempt fails with the reason and is retried; once rotated, it goes
+    await verifiedPerson(store, outside, 'sec-applicant-2', T0);
+    const { id } = await submitApplication({ ...contextFor(store, { openid: 'sec-applicant-2', roles: [] }, T0, outside), now: T0 }, 'sec-applicant-2', {
+      type: 'transfer',
+      requestId: 'req-secret-all-retired',
+      payload: { transferOutCenter: '110000', transferInCenter: lone, formerEmployer: '北京某某科技有限公司', newEmployer: '盐城某某制造有限公司', newAccount: '3209098765', phone: '13912345678' },
+    });
+    const relayOutside = testOutside({ keyring: outside.keyring, outbound: () => capture });
+    sent.length = 0;
+    expect(await relayDue({ store, log: createLogger({ level: 'silent' }), now: () => after, outside: relayOutside })).toMatchObject({ claimed: 1, delivered: 0, retrying: 1 });
+    expect(sent).toEqual([]);
+    const [record] = await store.outbox.listForApplication(id);
+    expect(await store.outbox.attempts(record.id)).toEqual([expect.objectContaining({ httpStatus: null, error: SECRETS_RETIRED })]);
+
+    const fresh = ((await portal.handle({ action: 'rotateSecret' }, ctx(await person('sec-lone-other'), after))) as { ok: true; data: { secret: string } }).data.secret;
+    const retryAt = (await store.outbox.listForApplication(id))[0].dueAt;
+    expect(await relayDue({ store, log: createLogger({ level: 'silent' }), now: () => retryAt, outside: relayOutside })).toMatchObject({ delivered: 1 });
+    expect(verifySigned([fresh], sent[0].body, sent[0].headers)).toMatchObject({ ok: true });
+  });
+});
+
 describe('who may manage roles', () => {
   it('refuses a supervisor revoking their own supervisor role, so nobody locks everyone out', async () => {
     const result = await callAdmin(boss, { action: 'revokeRole', openid: boss.openid, role: 'supervisor' });
@@ -97,6 +211,22 @@ describe('who may manage roles', () => {
       fields: { openid: '不能撤销自己的监管人员角色' },
     });
     expect(await store.roles.rolesOf(boss.openid)).toEqual([{ role: 'supervisor' }]);
+  });
+
+  it('cancels the invites a revoked supervisor made and nobody used, audited; other supervisors’ invites still work', async () => {
+    await callAdmin(boss, { action: 'grantRole', openid: 'sec-boss-inviter', role: 'supervisor' });
+    const inviter = await person('sec-boss-inviter');
+    const made = await admin.handle({ action: 'inviteStaff', centerCode: '321100' }, ctx(inviter));
+    const theirs = (made as { ok: true; data: { code: string } }).data.code;
+    const ours = ((await callAdmin(boss, { action: 'inviteStaff', centerCode: '321100' })) as { ok: true; data: { code: string } }).data.code;
+    expect(await callAdmin(boss, { action: 'revokeRole', openid: 'sec-boss-inviter', role: 'supervisor' })).toMatchObject({ ok: true });
+
+    expect(await portal.handle({ action: 'joinCenter', code: theirs }, ctx({ openid: 'sec-invited', roles: [] }))).toMatchObject({ ok: false, code: 'INVITE_NOT_FOUND' });
+    expect(await store.roles.rolesOf('sec-invited')).toEqual([]);
+    expect(await store.audit.listFor('center:321100')).toContainEqual(
+      expect.objectContaining({ actor: boss.openid, action: 'invite.cancel', detail: `邀请码 ${theirs.slice(0, 2)}${'*'.repeat(theirs.length - 2)} 已作废：创建它的监管人员已被撤销角色` }),
+    );
+    expect(await portal.handle({ action: 'joinCenter', code: ours }, ctx({ openid: 'sec-invited', roles: [] }))).toMatchObject({ ok: true, data: { centerCode: '321100' } });
   });
 
   it('lets one supervisor revoke another, who is refused on their next call', async () => {

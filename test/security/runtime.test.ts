@@ -12,6 +12,7 @@ import { submitApplication } from '../../cloudfunctions/_lib/services/applicatio
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { scfContext } from '../support/invocation';
 import { verifiedPerson } from '../support/people';
 
 /**
@@ -114,6 +115,11 @@ describe('the timer functions refuse anyone but their timer and the platform', (
         expect({ caller: caller?.openid, event, answer }).toMatchObject({ answer: { ok: false, code: 'FORBIDDEN' } });
       }
     }
+    // nothing nudges centers-daily: a nudge that proved itself (every function holding INTERNAL_NUDGE_SECRET
+    // can send one) starts no probe either
+    for (const caller of CALLERS) {
+      expect(await daily.handle({}, contextFor(store, caller, NOW, outside, 'internal'))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    }
     expect(siteHits).toBe(0);
     expect(await store.health.listForCenter(center)).toEqual([]);
 
@@ -133,15 +139,6 @@ describe('deployed: the platform, not the event or process.env, says who called 
   const schema = `runtime_${process.pid}_${Date.now()}`;
   const saved = { ...process.env };
   const NUDGE_SECRET = 'test-nudge-secret-8d2f0c7a5b9e4e21a6f3';
-  const context = (environment: Record<string, string>) => ({
-    request_id: `req-${Math.random().toString(36).slice(2)}`,
-    function_name: 'fn',
-    function_version: '$LATEST',
-    namespace: 'env-test',
-    memory_limit_in_mb: 256,
-    time_limit_in_ms: 90_000,
-    environment: JSON.stringify({ TCB_ENV: 'env-test', SCF_NAMESPACE: 'env-test', TRIGGER_SRC: 'tcb', ...environment }),
-  });
 
   beforeAll(async () => {
     const admin = new pg.Client({ connectionString: base });
@@ -167,7 +164,7 @@ describe('deployed: the platform, not the event or process.env, says who called 
     const { main: dailyMain } = await import('../../cloudfunctions/centers-daily');
     // what process.env might hold in an instance that ran a timer before: it proves nothing for this invocation
     process.env.TRIGGER_SRC = 'timer';
-    const contexts = [undefined, {}, context({}), context({ WX_OPENID: 'o-employee', WX_APPID: 'wx0123456789abcdef', TRIGGER_SRC: 'wx_client' })];
+    const contexts = [undefined, {}, scfContext({}), scfContext({ WX_OPENID: 'o-employee', WX_APPID: 'wx0123456789abcdef', TRIGGER_SRC: 'wx_client' })];
     for (const main of [relayMain, dailyMain]) {
       for (const ctx of contexts) {
         for (const event of [...FORGED_EVENTS, { nudge: `${NUDGE_SECRET}x` }, { nudge: NUDGE_SECRET.slice(0, -1) }, { nudge: '' }]) {
@@ -178,13 +175,20 @@ describe('deployed: the platform, not the event or process.env, says who called 
     delete process.env.TRIGGER_SRC;
   });
 
+  it('centers-daily refuses even a relay nudge carrying the right INTERNAL_NUDGE_SECRET: its timer alone runs it', async () => {
+    const { main } = await import('../../cloudfunctions/centers-daily');
+    for (const ctx of [scfContext({}), scfContext({ WX_OPENID: 'o-employee' })]) {
+      expect(await main({ nudge: NUDGE_SECRET }, ctx)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    }
+  });
+
   it('relay runs for its timer trigger (TRIGGER_SRC=timer in the invocation context) and for a nudge with INTERNAL_NUDGE_SECRET', async () => {
     const { main } = await import('../../cloudfunctions/relay');
-    const timer = context({ TRIGGER_SRC: 'timer' });
+    const timer = scfContext({ TRIGGER_SRC: 'timer' });
     expect(await main({ Type: 'Timer', TriggerName: 'relay-every-minute', Time: new Date().toISOString() }, timer)).toEqual({ ok: true, data: { claimed: 0, delivered: 0, retrying: 0, dead: 0 } });
     // the nudge of a function a person called carries that person's openid along the chain: the secret decides
-    expect(await main({ nudge: NUDGE_SECRET }, context({ WX_OPENID: 'o-employee' }))).toMatchObject({ ok: true, data: { claimed: 0 } });
-    expect(await main({ nudge: NUDGE_SECRET }, context({}))).toMatchObject({ ok: true });
+    expect(await main({ nudge: NUDGE_SECRET }, scfContext({ WX_OPENID: 'o-employee' }))).toMatchObject({ ok: true, data: { claimed: 0 } });
+    expect(await main({ nudge: NUDGE_SECRET }, scfContext({}))).toMatchObject({ ok: true });
   });
 
   it('gives each of two interleaved invocations in one process its own caller, from its own context', async () => {
@@ -197,8 +201,8 @@ describe('deployed: the platform, not the event or process.env, says who called 
     process.env.WX_OPENID = 'o-boss';
     process.env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID';
     try {
-      const boss = context({ WX_OPENID: 'o-boss' });
-      const someone = context({ WX_OPENID: 'o-someone' });
+      const boss = scfContext({ WX_OPENID: 'o-boss' });
+      const someone = scfContext({ WX_OPENID: 'o-someone' });
       // the first is still waiting for its roles when the second starts, and so on, twenty deep
       const runs = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? { who: 'boss', run: main({ action: 'whoami' }, boss) } : { who: 'someone', run: main({ action: 'whoami' }, someone) }));
       const answers = await Promise.all(runs.map(async ({ who, run }) => [who, await run] as const));
@@ -206,7 +210,7 @@ describe('deployed: the platform, not the event or process.env, says who called 
         expect({ who, answer }).toEqual({ who, answer: { ok: true, data: { roles: who === 'boss' ? [{ role: 'supervisor' }] : [] } } });
       }
       // no openid in the context: nobody, whatever process.env or the event says
-      expect(await main({ action: 'whoami', openid: 'o-boss' }, context({}))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+      expect(await main({ action: 'whoami', openid: 'o-boss' }, scfContext({}))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
       expect(await main({ action: 'whoami' })).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
     } finally {
       delete process.env.WX_OPENID;

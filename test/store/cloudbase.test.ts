@@ -3,6 +3,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nextSeq, openCloudbaseStore } from '../../cloudfunctions/_lib/store/cloudbase/cloudbase-store';
 import type {
+  CalendarYearRecord,
   ApplicationEventRecord,
   ApplicationRecord,
   CenterEndpoint,
@@ -969,6 +970,20 @@ describe('counterRequests', () => {
     );
   });
 
+  it('reopen takes back a first confirmation by its own staff member only, in one document transaction', async () => {
+    await store.counterRequests.create(request('654321'));
+    await expect(store.counterRequests.confirm('654321', 'o-staff', 'C1', 'awaiting-second')).resolves.toBe(true);
+    fake.requests.length = 0;
+    await expect(store.counterRequests.reopen('654321', 'o-other')).resolves.toBe(false);
+    expect(fake.sent('modifyDocument')).toHaveLength(0);
+    fake.requests.length = 0;
+    await expect(store.counterRequests.reopen('654321', 'o-staff')).resolves.toBe(true);
+    expectOneDocumentTransaction();
+    expect(fake.sent('modifyDocument', 'counterRequests')[0]).toMatchObject({ query: { _id: '654321' }, data: { $set: { status: 'pending', confirmedBy: null, centerCode: null } } });
+    await expect(store.counterRequests.get('654321')).resolves.toEqual(request('654321'));
+    await expect(store.counterRequests.reopen('654321', 'o-staff')).resolves.toBe(false);
+  });
+
   it('reads a request stored before two-staff confirmations (no secondConfirmedBy) as confirmed by one', async () => {
     const { secondConfirmedBy: _none, ...old } = request('OLD00001', { status: 'confirmed', confirmedBy: 'o-staff', centerCode: 'C1' });
     fake.seed('counterRequests', 'OLD00001', { _id: 'OLD00001', ...old, createdAt: ejsonDate(createdAt), expiresAt: ejsonDate(expiresAt) });
@@ -1332,6 +1347,38 @@ describe('applications', () => {
     const [byIds] = fake.sent('getDocument', 'applications');
     expect(byIds).toMatchObject({ query: { _id: { $in: ['a-3', 'a-1', 'a-unknown'] } } });
     await expect(store.applications.getMany([])).resolves.toEqual([]);
+  });
+
+  it('listOpen pages the applications not final, oldest first (issue 12)', async () => {
+    await createA1();
+    await store.applications.create(application('a-2', { requestId: 'req-a-2', inFlightKey: null, status: 'completed', createdAt: minutes(1) }), [appEvent('a-2')], [], null);
+    fake.requests.length = 0;
+    await expect(store.applications.listOpen()).resolves.toEqual([expect.objectContaining({ id: 'a-1' })]);
+    expect(fake.sent('getDocument', 'applications')).toMatchObject([
+      { query: { status: { $in: ['submitted', 'delivered', 'accepted', 'verified', 'processing'] } }, order: { createdAt: 1, _id: 1 } },
+    ]);
+  });
+
+  it('reschedule sets acceptBy and appends the calendar’s event by id in one transaction, only from the date expected (issue 12)', async () => {
+    await createA1();
+    const line = appEvent('a-1', { actor: 'platform', actorId: 'calendar', from: 'submitted', to: 'submitted', message: '办理时限按国务院节假日安排更新为 2026-04-21（受理）' });
+    await expect(store.applications.reschedule('a-1', { expectedAcceptBy: '2026-04-20', acceptBy: '2026-04-21', event: line })).resolves.toBe(true);
+    expectOneTransaction();
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'applications', 'a-1'],
+      ['modifyDocument', 'applications', 'a-1'],
+      ['modifyDocument', 'events', 'a-1:000002'],
+      ['commitTransaction', null, null],
+    ]);
+    expect(fake.sent('modifyDocument', 'applications')[0]?.data).toEqual({ $set: { acceptBy: '2026-04-21', eventCount: 2 } });
+    await expect(store.applications.get('a-1')).resolves.toMatchObject({ acceptBy: '2026-04-21' });
+    await expect(store.applications.events('a-1')).resolves.toEqual([appEvent('a-1'), line]);
+    // a second run read the old date: it writes nothing
+    const before = snapshot();
+    await expect(store.applications.reschedule('a-1', { expectedAcceptBy: '2026-04-20', acceptBy: '2026-04-21', event: line })).resolves.toBe(false);
+    await expect(store.applications.reschedule('a-unknown', { expectedAcceptBy: '2026-04-20', acceptBy: '2026-04-21', event: line })).resolves.toBe(false);
+    expect(snapshot()).toBe(before);
   });
 
   it('transition applies the move, its event, documents and receipt in one transaction; events, documents and hasReceipt read them back', async () => {
@@ -1894,6 +1941,34 @@ describe('links and endpoints for the daily check', () => {
     expect(fake.sent('getDocument', 'links')).toMatchObject([{ order: { _id: 1 }, body: { limit: 1000 } }]);
   });
 
+  it('endpoints.secretHolders and retireSecrets follow the secrets in the set; each retires once, in a single-document transaction', async () => {
+    await store.endpoints.rotateSecret('321000', 'k1.s1', T0, 'staff-a');
+    await store.endpoints.rotateSecret('321000', 'k1.s2', minutes(1), 'staff-b');
+    await expect(store.endpoints.secretHolders('321000')).resolves.toEqual([
+      { secretSealed: 'k1.s2', shownTo: 'staff-b', retiresAt: null },
+      { secretSealed: 'k1.s1', shownTo: 'staff-a', retiresAt: null },
+    ]);
+    fake.requests.length = 0;
+    await expect(store.endpoints.retireSecrets('321000', ['k1.s1', 'k1.gone'], minutes(60))).resolves.toBe(1);
+    expectOneDocumentTransaction();
+    await expect(store.endpoints.retireSecrets('321000', ['k1.s1'], minutes(90))).resolves.toBe(0);
+    await expect(store.endpoints.secretHolders('321000')).resolves.toEqual([
+      { secretSealed: 'k1.s2', shownTo: 'staff-b', retiresAt: null },
+      { secretSealed: 'k1.s1', shownTo: 'staff-a', retiresAt: minutes(60) },
+    ]);
+    await store.endpoints.rotateSecret('321000', 'k1.s3', minutes(2), 'staff-c');
+    await expect(store.endpoints.secretHolders('321000')).resolves.toEqual([
+      { secretSealed: 'k1.s3', shownTo: 'staff-c', retiresAt: null },
+      { secretSealed: 'k1.s2', shownTo: 'staff-b', retiresAt: null },
+    ]);
+    // a document from before holders were recorded: shown to nobody recorded
+    fake.seed('endpoints', '110000', { centerCode: '110000', mode: 'manual', url: null, secretsSealed: ['k1.old'], updatedAt: ejsonDate(T0) });
+    await expect(store.endpoints.secretHolders('110000')).resolves.toEqual([{ secretSealed: 'k1.old', shownTo: null, retiresAt: null }]);
+    await expect(store.endpoints.retireSecrets('110000', ['k1.old'], minutes(5))).resolves.toBe(1);
+    await expect(store.endpoints.secretHolders('110000')).resolves.toEqual([{ secretSealed: 'k1.old', shownTo: null, retiresAt: minutes(5) }]);
+    await expect(store.endpoints.retireSecrets('440100', ['k1.x'], minutes(5))).resolves.toBe(0);
+  });
+
   it('endpoints.list pages every endpoint by center code', async () => {
     const endpoint = (centerCode: string): CenterEndpoint => ({ centerCode, mode: 'api', url: `https://${centerCode}.example.cn/hooks`, secretsSealed: ['k1.s'], updatedAt: T0 });
     await store.endpoints.put(endpoint('321000'));
@@ -1904,7 +1979,7 @@ describe('links and endpoints for the daily check', () => {
   });
 
   it('endpoints.rotateSecret keeps the new secret and the one before, in a single-document transaction; a center without an endpoint gets a manual one', async () => {
-    await expect(store.endpoints.rotateSecret('321000', 'k1.s1', T0)).resolves.toBe(1);
+    await expect(store.endpoints.rotateSecret('321000', 'k1.s1', T0, 'staff-1')).resolves.toBe(1);
     expect(trace()).toEqual([
       ['startTransaction', null, null],
       ['getDocument', 'endpoints', '321000'],
@@ -1915,10 +1990,12 @@ describe('links and endpoints for the daily check', () => {
     await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['k1.s1'], updatedAt: T0 });
     fake.requests.length = 0;
 
-    await expect(store.endpoints.rotateSecret('321000', 'k1.s2', minutes(1))).resolves.toBe(2);
+    await expect(store.endpoints.rotateSecret('321000', 'k1.s2', minutes(1), 'staff-1')).resolves.toBe(2);
     expectOneDocumentTransaction();
-    expect(fake.sent('modifyDocument', 'endpoints')[0]?.data).toEqual({ $set: { secretsSealed: ['k1.s2', 'k1.s1'], updatedAt: ejsonDate(minutes(1)) } });
-    await expect(store.endpoints.rotateSecret('321000', 'k1.s3', minutes(2))).resolves.toBe(2);
+    expect(fake.sent('modifyDocument', 'endpoints')[0]?.data).toEqual({
+      $set: { secretsSealed: ['k1.s2', 'k1.s1'], secretHolders: [{ secretSealed: 'k1.s2', shownTo: 'staff-1', retiresAt: null }], updatedAt: ejsonDate(minutes(1)) },
+    });
+    await expect(store.endpoints.rotateSecret('321000', 'k1.s3', minutes(2), 'staff-1')).resolves.toBe(2);
     await expect(store.endpoints.get('321000')).resolves.toEqual({ centerCode: '321000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['k1.s3', 'k1.s2'], updatedAt: minutes(2) });
   });
 
@@ -1953,6 +2030,21 @@ describe('staffInvites', () => {
     expect(fake.sent('insertDocument', 'staffInvites')[0]?.data).toEqual([storedInvite(invite('ABCD2345'))]);
     await expect(store.staffInvites.create(invite('ABCD2345', { centerCode: '110000' }))).rejects.toMatchObject({ code: 'DATABASE_DUPLICATE_WRITE' });
     expect(fake.collection('staffInvites').get('ABCD2345')).toEqual(storedInvite(invite('ABCD2345')));
+  });
+
+  it('cancelOpenBy expires the open invites of one creator, each in a transaction that reads it again, leaving used, expired and others’ invites', async () => {
+    const open1 = invite('OPEN2345', { createdBy: 'o-gone' });
+    const open2 = invite('OPEN6789', { createdBy: 'o-gone', centerCode: '110000', createdAt: minutes(1) });
+    const used = invite('USED2345', { createdBy: 'o-gone', usedBy: 'o-1', usedAt: minutes(1) });
+    const expired = invite('PAST2345', { createdBy: 'o-gone', expiresAt: minutes(5) });
+    const others = invite('KEEP2345');
+    for (const i of [open1, open2, used, expired, others]) fake.seed('staffInvites', i.code, storedInvite(i));
+    await expect(store.staffInvites.cancelOpenBy('o-gone', minutes(10))).resolves.toEqual([open1, open2]);
+    expect(fake.sent('modifyDocument', 'staffInvites').map((r) => r.data)).toEqual([{ $set: { expiresAt: ejsonDate(minutes(10)) } }, { $set: { expiresAt: ejsonDate(minutes(10)) } }]);
+    expect(fake.collection('staffInvites').get('OPEN2345')).toEqual(storedInvite({ ...open1, expiresAt: minutes(10) }));
+    expect(fake.collection('staffInvites').get('KEEP2345')).toEqual(storedInvite(others));
+    await expect(store.staffInvites.redeem('OPEN2345', 'o-2', minutes(11))).resolves.toEqual({ kind: 'expired' });
+    await expect(store.staffInvites.cancelOpenBy('o-gone', minutes(20))).resolves.toEqual([]);
   });
 
   it('redeem marks the invite used and grants the role in one transaction over the invite and the person’s roles', async () => {
@@ -2142,6 +2234,48 @@ describe('linkChanges', () => {
     expect(fake.sent('modifyDocument', 'endpoints')[0]?.data).toEqual({ $set: { mode: 'api', url: 'https://gjj.example.cn/hooks', updatedAt: ejsonDate(minutes(5)) } });
     await expect(store.endpoints.get('321000')).resolves.toEqual({ centerCode: '321000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['k1.s1'], updatedAt: minutes(5) });
     await expect(store.linkChanges.hold('c-1', 'x', minutes(6))).resolves.toBe(false);
+  });
+
+  it('reschedule moves the date of a change not live yet in a single-document transaction, only from the date expected (issue 12)', async () => {
+    fake.seed('linkChanges', 'c-1', stored(change('c-1', web(3, 'https://new.example.cn/3'))));
+    fake.seed('linkChanges', 'c-2', stored(change('c-2', web(4, 'https://new.example.cn/4'), { status: 'live' })));
+    await expect(store.linkChanges.reschedule('c-1', '2026-04-29', '2026-05-06')).resolves.toBe(true);
+    expectOneDocumentTransaction();
+    expect(fake.sent('modifyDocument', 'linkChanges')[0]?.data).toEqual({ $set: { effectiveDate: '2026-05-06' } });
+    await expect(store.linkChanges.get('c-1')).resolves.toMatchObject({ effectiveDate: '2026-05-06', status: 'pending' });
+    await expect(store.linkChanges.reschedule('c-1', '2026-04-29', '2026-05-07')).resolves.toBe(false);
+    await expect(store.linkChanges.reschedule('c-2', '2026-04-29', '2026-05-06')).resolves.toBe(false);
+    await expect(store.linkChanges.get('c-2')).resolves.toMatchObject({ effectiveDate: '2026-04-29' });
+  });
+});
+
+describe('calendarYears (issue 12)', () => {
+  const notice = { title: '关于2031年部分节假日安排的通知（测试虚构）', number: '国办发明电〔2030〕99号', date: '2030-11-10' };
+  const year = (y: number, by = 'o-sup'): CalendarYearRecord => ({
+    year: y, notice, holidays: [{ name: '春节', from: `${y}-01-22`, to: `${y}-01-28` }], workdays: [`${y}-01-19`], loadedBy: by, loadedAt: T0,
+  });
+
+  it('create sets the year’s document by id in a single-document transaction, once; get and list map it back', async () => {
+    await expect(store.calendarYears.create(year(2031))).resolves.toBe(true);
+    expectOneDocumentTransaction();
+    expect(fake.sent('modifyDocument', 'calendarYears')[0]?.data).toEqual({ ...year(2031), loadedAt: ejsonDate(T0) });
+    await expect(store.calendarYears.create(year(2031, 'o-other'))).resolves.toBe(false);
+    await expect(store.calendarYears.get(2031)).resolves.toEqual(year(2031));
+    await expect(store.calendarYears.get(2032)).resolves.toBeUndefined();
+    await store.calendarYears.create(year(2030));
+    fake.requests.length = 0;
+    await expect(store.calendarYears.list()).resolves.toEqual([year(2030), year(2031)]);
+    expect(fake.sent('getDocument', 'calendarYears')).toMatchObject([{ order: { year: 1 } }]);
+  });
+
+  it('replace answers the year it replaced, and writes nothing for a year not loaded', async () => {
+    await store.calendarYears.create(year(2031));
+    const replacement = { ...year(2031, 'o-sup-2'), workdays: ['2031-02-08'] };
+    await expect(store.calendarYears.replace(replacement)).resolves.toEqual(year(2031));
+    await expect(store.calendarYears.get(2031)).resolves.toEqual(replacement);
+    const before = snapshot();
+    await expect(store.calendarYears.replace({ ...replacement, year: 2040 })).resolves.toBeUndefined();
+    expect(snapshot()).toBe(before);
   });
 });
 

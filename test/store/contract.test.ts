@@ -318,6 +318,25 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     expect(await store.counterRequests.get('TWOSTEP2')).toMatchObject({ status: 'confirmed', confirmedBy: 'staff-1', secondConfirmedBy: seconds[0] ? 'staff-2' : 'staff-3' });
   });
 
+  it('reopens a request awaiting a second staff member, only for its first confirmer, back to pending', async () => {
+    const request = {
+      code: 'REOPEN23', openid: 'a', docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd', docLookup: 'doc-10',
+      createdAt: new Date('2026-11-20T02:00:00Z'), expiresAt: new Date('2026-11-27T02:00:00Z'), status: 'pending' as const,
+      confirmedBy: null, centerCode: null, secondConfirmedBy: null,
+    };
+    await store.counterRequests.create(request);
+    expect(await store.counterRequests.reopen('REOPEN23', 'staff-1')).toBe(false);
+    expect(await store.counterRequests.confirm('REOPEN23', 'staff-1', '321000', 'awaiting-second')).toBe(true);
+    expect(await store.counterRequests.reopen('REOPEN23', 'staff-2')).toBe(false);
+    expect(await store.counterRequests.reopen('REOPEN23', 'staff-1')).toBe(true);
+    expect(await store.counterRequests.get('REOPEN23')).toEqual(request);
+    expect(await store.counterRequests.reopen('REOPEN23', 'staff-1')).toBe(false);
+    // pending again: a first confirmation may be given anew, and a confirmed request never reopens
+    expect(await store.counterRequests.confirm('REOPEN23', 'staff-2', '321000')).toBe(true);
+    expect(await store.counterRequests.reopen('REOPEN23', 'staff-2')).toBe(false);
+    expect(await store.counterRequests.get('REOPEN23')).toMatchObject({ status: 'confirmed', confirmedBy: 'staff-2' });
+  });
+
   it('counts failures since a time, keeps the latest consent and lists audit entries in order', async () => {
     await store.attempts.recordFailure('openid:a', new Date('2026-11-19T23:00:00Z'));
     await store.attempts.recordFailure('openid:a', new Date('2026-11-20T01:00:00Z'));
@@ -383,6 +402,26 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       expect((await store.applications.get(others[0].id))?.letterNumber).toMatch(/^321000261120\d{4}$/);
       expect(await store.applications.listForCenter('110000')).toEqual(expect.arrayContaining([expect.objectContaining({ id: winner.id })]));
       expect(await store.applications.events(winner.id)).toHaveLength(1);
+    });
+
+    it('lists open applications oldest first, and reschedules a time limit with its timeline line in one step, once (issue 12)', async () => {
+      const older = application({ createdAt: new Date(T.getTime() - 60_000), acceptBy: '2031-01-23' });
+      const open = application({ acceptBy: '2031-01-23' });
+      const done = application({ status: 'completed', inFlightKey: null, acceptBy: '2031-01-23' });
+      for (const a of [older, open, done]) await store.applications.create(a, [event(a, a.status)], [], null);
+      const listed = (await store.applications.listOpen()).map((a) => a.id).filter((id) => [older.id, open.id, done.id].includes(id));
+      expect(listed).toEqual([older.id, open.id]);
+      const line = { ...event(open, 'submitted'), actor: 'platform' as const, actorId: 'calendar', message: '办理时限按国务院节假日安排更新为 2031-01-30（受理）' };
+      const racing = await Promise.all([1, 2, 3].map(() => store.applications.reschedule(open.id, { expectedAcceptBy: '2031-01-23', acceptBy: '2031-01-30', event: line })));
+      expect(racing.filter(Boolean)).toHaveLength(1);
+      expect((await store.applications.get(open.id))?.acceptBy).toBe('2031-01-30');
+      expect((await store.applications.events(open.id)).map((e) => [e.actor, e.message])).toEqual([['center', 'submitted'], ['platform', line.message]]);
+      // a final application, or one whose date moved since it was read, is left alone
+      expect(await store.applications.reschedule(done.id, { expectedAcceptBy: '2031-01-23', acceptBy: '2031-01-30', event: { ...line, applicationId: done.id } })).toBe(false);
+      expect(await store.applications.reschedule(open.id, { expectedAcceptBy: '2031-01-23', acceptBy: '2031-02-03', event: line })).toBe(false);
+      expect((await store.applications.get(done.id))?.acceptBy).toBe('2031-01-23');
+      expect(await store.applications.events(done.id)).toHaveLength(1);
+      expect(await store.applications.events(open.id)).toHaveLength(2);
     });
 
     it('moves an application only from the expected state, once per webhook id, and frees the in-flight key when final', async () => {
@@ -514,6 +553,20 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     const web = (item: ItemId, url: string): ChangeTarget => ({ kind: 'link', item, link: { kind: 'web', url } });
     const approve = { approve: true, by: 'sup-1', at: T, reason: null };
 
+    it('moves the effective date of a change not live yet, only from the date expected (issue 12)', async () => {
+      await store.centers.upsertCatalog([center('320300')]);
+      const pending = change(web(1, 'https://gjj.example.cn/cal-1'), { centerCode: '320300', effectiveDate: '2031-01-31' });
+      const rejected = change(web(2, 'https://gjj.example.cn/cal-2'), { centerCode: '320300', effectiveDate: '2031-01-31', status: 'rejected' });
+      for (const c of [pending, rejected]) await store.linkChanges.create(c);
+      expect(await store.linkChanges.reschedule(pending.id, '2031-01-30', '2031-02-06')).toBe(false);
+      expect(await store.linkChanges.reschedule(pending.id, '2031-01-31', '2031-02-06')).toBe(true);
+      expect(await store.linkChanges.get(pending.id)).toMatchObject({ effectiveDate: '2031-02-06', status: 'pending' });
+      expect(await store.linkChanges.reschedule(rejected.id, '2031-01-31', '2031-02-06')).toBe(false);
+      expect((await store.linkChanges.get(rejected.id))?.effectiveDate).toBe('2031-01-31');
+      // out of the way of the listings by status below
+      await store.linkChanges.review(pending.id, { ...approve, approve: false, reason: '测试完毕' });
+    });
+
     it('redeems an invite once, within its time, for a person not yet staff, granting the role in the same step', async () => {
       await store.staffInvites.create(invite('INVITE22'));
       await expect(store.staffInvites.create(invite('INVITE22', '110000'))).rejects.toThrow();
@@ -616,15 +669,15 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     });
 
     it('switches an endpoint’s address and mode, keeping its secrets; rotates secrets keeping the one before', async () => {
-      expect(await store.endpoints.rotateSecret('110000', 's1', T)).toBe(1);
+      expect(await store.endpoints.rotateSecret('110000', 's1', T, 'staff-a')).toBe(1);
       expect(await store.endpoints.get('110000')).toEqual({ centerCode: '110000', mode: 'manual', url: null, secretsSealed: ['s1'], updatedAt: T });
       const api = change({ kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.example.cn/hooks' } }, { centerCode: '110000' });
       await store.linkChanges.create(api);
       await store.linkChanges.review(api.id, approve);
       expect(await store.linkChanges.apply(api.id, later(1000))).toMatchObject({ status: 'live', previous: { kind: 'manual' } });
       expect(await store.endpoints.get('110000')).toEqual({ centerCode: '110000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['s1'], updatedAt: later(1000) });
-      expect(await store.endpoints.rotateSecret('110000', 's2', later(2000))).toBe(2);
-      expect(await store.endpoints.rotateSecret('110000', 's3', later(3000))).toBe(2);
+      expect(await store.endpoints.rotateSecret('110000', 's2', later(2000), 'staff-b')).toBe(2);
+      expect(await store.endpoints.rotateSecret('110000', 's3', later(3000), 'staff-a')).toBe(2);
       expect(await store.endpoints.get('110000')).toEqual({ centerCode: '110000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['s3', 's2'], updatedAt: later(3000) });
       // a center without an endpoint gets a manual one with no secrets
       const fresh = change({ kind: 'endpoint', endpoint: { kind: 'manual' } }, { centerCode: '320100' });
@@ -636,6 +689,60 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       expect((await store.links.listAll()).map((l) => [l.centerCode, l.link.item])).toEqual([
         ['110000', 4], ['110000', 5], ['110000', 6], ['320100', 4], ['320100', 5], ['320100', 6], ['321000', 1], ['321000', 3],
       ]);
+    });
+
+    it('records who was shown each secret, follows the set through rotations, and retires chosen secrets once, from a date', async () => {
+      expect(await store.endpoints.secretHolders('330200')).toEqual([]);
+      await store.endpoints.rotateSecret('330200', 'h1', T, 'staff-a');
+      await store.endpoints.rotateSecret('330200', 'h2', later(1000), 'staff-b');
+      expect(await store.endpoints.secretHolders('330200')).toEqual([
+        { secretSealed: 'h2', shownTo: 'staff-b', retiresAt: null },
+        { secretSealed: 'h1', shownTo: 'staff-a', retiresAt: null },
+      ]);
+      // only secrets still in the set retire, each once: a second, later date leaves the first
+      expect(await store.endpoints.retireSecrets('330200', ['h1', 'gone'], later(5000))).toBe(1);
+      expect(await store.endpoints.retireSecrets('330200', ['h1'], later(9000))).toBe(0);
+      expect(await store.endpoints.secretHolders('330200')).toEqual([
+        { secretSealed: 'h2', shownTo: 'staff-b', retiresAt: null },
+        { secretSealed: 'h1', shownTo: 'staff-a', retiresAt: later(5000) },
+      ]);
+      // a rotation keeps the holder of the secret it keeps, with its retirement, and drops the rest
+      await store.endpoints.rotateSecret('330200', 'h3', later(2000), 'staff-c');
+      expect(await store.endpoints.secretHolders('330200')).toEqual([
+        { secretSealed: 'h3', shownTo: 'staff-c', retiresAt: null },
+        { secretSealed: 'h2', shownTo: 'staff-b', retiresAt: null },
+      ]);
+      expect(await store.endpoints.retireSecrets('330200', ['h3', 'h2'], later(7000))).toBe(2);
+      await store.endpoints.rotateSecret('330200', 'h4', later(3000), 'staff-d');
+      expect(await store.endpoints.secretHolders('330200')).toEqual([
+        { secretSealed: 'h4', shownTo: 'staff-d', retiresAt: null },
+        { secretSealed: 'h3', shownTo: 'staff-c', retiresAt: later(7000) },
+      ]);
+      // secrets put without holders (before they were recorded): shown to nobody recorded, and they retire too
+      await store.endpoints.put({ centerCode: '330300', mode: 'api', url: 'https://a.example.cn/x', secretsSealed: ['old'], updatedAt: T });
+      expect(await store.endpoints.secretHolders('330300')).toEqual([{ secretSealed: 'old', shownTo: null, retiresAt: null }]);
+      expect(await store.endpoints.retireSecrets('330300', ['old'], later(1))).toBe(1);
+      expect(await store.endpoints.secretHolders('330300')).toEqual([{ secretSealed: 'old', shownTo: null, retiresAt: later(1) }]);
+      expect(await store.endpoints.retireSecrets('330400', ['x'], later(1))).toBe(0);
+      // the endpoint itself is as before
+      expect(await store.endpoints.get('330200')).toEqual({ centerCode: '330200', mode: 'manual', url: null, secretsSealed: ['h4', 'h3'], updatedAt: later(3000) });
+    });
+
+    it('cancels the open invites of one creator (they expire now), leaving used, expired and other creators’ invites', async () => {
+      await store.staffInvites.create(invite('CANCEL01', '320100', { createdBy: 'sup-gone' }));
+      await store.staffInvites.create(invite('CANCEL02', '110000', { createdBy: 'sup-gone', createdAt: later(1) }));
+      await store.staffInvites.create(invite('CANCEL03', '320100', { createdBy: 'sup-gone', expiresAt: T }));
+      await store.staffInvites.create(invite('CANCEL04', '320100', { createdBy: 'sup-gone' }));
+      await store.staffInvites.create(invite('CANCEL05', '320100', { createdBy: 'sup-stays' }));
+      expect(await store.staffInvites.redeem('CANCEL04', 'cx-1', T)).toEqual({ kind: 'joined', centerCode: '320100' });
+      expect(await store.staffInvites.cancelOpenBy('sup-gone', later(10))).toEqual([
+        invite('CANCEL01', '320100', { createdBy: 'sup-gone' }),
+        invite('CANCEL02', '110000', { createdBy: 'sup-gone', createdAt: later(1) }),
+      ]);
+      expect(await store.staffInvites.cancelOpenBy('sup-gone', later(20))).toEqual([]);
+      expect(await store.staffInvites.redeem('CANCEL01', 'cx-2', later(11))).toEqual({ kind: 'expired' });
+      expect(await store.staffInvites.redeem('CANCEL02', 'cx-3', later(11))).toEqual({ kind: 'expired' });
+      expect(await store.staffInvites.redeem('CANCEL05', 'cx-4', later(11))).toEqual({ kind: 'joined', centerCode: '320100' });
     });
 
     it('points an endpoint at an address or the workbench keeping its secrets; a center without one gets one with none', async () => {
@@ -720,6 +827,32 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     });
   });
 
+  describe('the official calendar (issue 12)', () => {
+    const notice = { title: '关于2031年部分节假日安排的通知（测试虚构）', number: '国办发明电〔2030〕99号', date: '2030-11-10' };
+    const year2031 = (by: string, holidays = [{ name: '春节', from: '2031-01-22', to: '2031-01-28' }]) => ({
+      year: 2031, notice, holidays, workdays: ['2031-01-19', '2031-02-08'], loadedBy: by, loadedAt: new Date('2030-11-12T02:00:00Z'),
+    });
+
+    it('loads a year once, even when loads race, and lists loaded years in order', async () => {
+      expect(await store.calendarYears.get(2031)).toBeUndefined();
+      const outcomes = await Promise.all(['sup-1', 'sup-2', 'sup-3'].map((by) => store.calendarYears.create(year2031(by))));
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const stored = await store.calendarYears.get(2031);
+      expect(stored).toEqual(year2031(stored?.loadedBy ?? ''));
+      await store.calendarYears.create({ ...year2031('sup-1'), year: 2030 });
+      expect((await store.calendarYears.list()).map((y) => y.year)).toEqual([2030, 2031]);
+    });
+
+    it('replaces a loaded year answering the one it replaced, and replaces nothing for a year not loaded', async () => {
+      const before = await store.calendarYears.get(2031);
+      const longer = year2031('sup-9', [{ name: '春节', from: '2031-01-22', to: '2031-01-29' }]);
+      expect(await store.calendarYears.replace(longer)).toEqual(before);
+      expect(await store.calendarYears.get(2031)).toEqual(longer);
+      expect(await store.calendarYears.replace({ ...longer, year: 2040 })).toBeUndefined();
+      expect(await store.calendarYears.get(2040)).toBeUndefined();
+    });
+  });
+
   it('applies migrations once: a second opening finds the data and changes nothing', async () => {
     await store.close();
     store = await adapter.reopen();
@@ -727,5 +860,6 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     expect(await store.centers.get('320100')).toMatchObject({ counter: { address: '扬州市文昌西路 1 号' } });
     expect(await store.links.listForCenter('320100')).toContainEqual({ item: 4, kind: 'in-app' });
     expect(await store.meta.get('k')).toBe('v2');
+    expect((await store.calendarYears.get(2031))?.loadedBy).toBe('sup-9');
   });
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from './browser';
-import { startLocalHost, type RunningHost } from './local-host';
+import { startLocalHost, verifyDevStaff, type RunningHost } from './local-host';
 
 export interface E2E {
   readonly host: RunningHost;
@@ -30,6 +30,8 @@ export function useChromiumOnLocalHost(): E2E {
   beforeAll(async () => {
     if (!existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 is missing: run npm run build:h5');
     host = await startLocalHost();
+    // the staff persona works at the counter and in the workbench only with a verified identity of its own
+    await verifyDevStaff(host.url);
     browser = await launchChromium();
     // the center simulator's certificate is self-signed for loopback, made at its start
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, ignoreHTTPSErrors: true });

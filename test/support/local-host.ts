@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CONSENT_VERSION } from '../../src/core/consent';
+import { idCheckChar } from '../../src/core/identity';
 
 export interface RunningHost {
   /** http://localhost:<port> */
@@ -80,4 +82,31 @@ export async function startLocalHost(env: Record<string, string> = {}, dataDir =
       await exited;
     },
   };
+}
+
+/** The resident ID a dev staff persona verifies with on a test host (Beijing 西城, born 1966-07-07, one per persona). */
+export function staffResidentId(index: number): string {
+  const first17 = `11010519660707${String(900 + index).padStart(3, '0')}`;
+  return first17 + idCheckChar(first17);
+}
+
+/**
+ * Verifies `openid` by face on a running host through its own functions (the WeChat simulator passes by
+ * default): staff work at the counter and in the workbench only with a verified identity of their own.
+ */
+export async function verifyOnHost(url: string, openid: string, name: string, docNumber: string): Promise<void> {
+  const ask = async (event: Record<string, unknown>) => {
+    const res = await fetch(`${url}/api/identity`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': openid }, body: JSON.stringify(event) });
+    const answer = (await res.json()) as { ok: boolean; message?: string; data?: { verifyId?: string } };
+    if (!answer.ok) throw new Error(`identity ${String(event.action)} for ${openid}: ${answer.message}`);
+    return answer.data;
+  };
+  await ask({ action: 'consent', version: CONSENT_VERSION });
+  const started = await ask({ action: 'start', name, docType: '01', docNumber, consentVersion: CONSENT_VERSION });
+  await ask({ action: 'confirm', verifyId: started?.verifyId });
+}
+
+/** The dev staff personas of a host started with the default roles, verified as staff must be before they work. */
+export async function verifyDevStaff(url: string): Promise<void> {
+  await verifyOnHost(url, 'dev-staff-321000', '周工', staffResidentId(0));
 }

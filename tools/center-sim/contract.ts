@@ -92,6 +92,8 @@ const delivered = {
   applicant,
   submittedAt: isoDateTime,
   acceptBy: z.iso.date(),
+  /** Present, and true, only when acceptBy is an estimate: its year's State Council arrangement was not loaded (weekends only). */
+  acceptByProvisional: z.literal(true, { error: 'acceptByProvisional 只在 acceptBy 为预计日期时出现，且应为 true' }).optional(),
   callbackUrl: z.url(),
 };
 

@@ -18,10 +18,11 @@ import {
 } from '../../../src/core/applications';
 import { idCheckChar } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
-import { addWorkingDays } from '../../../src/core/working-days';
+import type { WorkingDate } from '../../../src/core/working-days';
 import { generateKeyringEnv, openBytes, parseKeyring, seal, sealBytes, sealedAs, type Keyring } from '../crypto/personal-data';
 import type { OutboundClient, PostOutcome } from '../delivery/http';
 import { deliveryBody } from '../delivery/messages';
+import { packageCalendar, type Calendar } from '../services/calendar';
 import { newSecret, newWebhookId, signHeaders } from '../delivery/signing';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType } from '../store/port';
 import { CONFORMANCE_ID_PREFIX, type ReceivedCallback } from './conformance-callbacks';
@@ -74,6 +75,8 @@ export interface ConformanceOptions {
   callbackWaitMs?: number;
   /** The clock deliveries are stamped and signed with; the wall clock unless given. */
   now?: () => Date;
+  /** The official calendar the test applications' acceptBy is computed on (the platform's); the package's years alone unless given. */
+  calendar?: Pick<Calendar, 'addWorkingDays'>;
 }
 
 export const CALLBACK_WAIT_MS = 30_000;
@@ -143,6 +146,7 @@ class TestApplications {
   constructor(
     private readonly centerCode: string,
     private readonly at: Date,
+    private readonly acceptBy: WorkingDate,
   ) {
     this.peer = peerOf(centerCode);
   }
@@ -244,7 +248,7 @@ class TestApplications {
         docNumberSealed: seal(this.keyring, sealedAs.docNumber(CONFORMANCE_ID_PREFIX), TEST_DOC_NUMBER),
       },
       payloadSealed: seal(this.keyring, sealedAs.payload(id), JSON.stringify(form)),
-      acceptBy: addWorkingDays(shanghaiDate(this.at), TRANSFER_ACCEPT_WORKING_DAYS),
+      acceptBy: this.acceptBy.date,
       payment: null,
       createdAt: this.at,
       updatedAt: this.at,
@@ -355,13 +359,15 @@ export async function runConformance(target: ConformanceTarget, options: Conform
   const startedAt = now().toISOString();
   const callbackBase = options.inbox.callbackBase.replace(/\/+$/, '');
   const callbackUrl = `${callbackBase}/callbacks/${target.centerCode}`;
-  const tests = new TestApplications(target.centerCode, now());
+  const startAt = now();
+  const acceptBy = await (options.calendar ?? packageCalendar()).addWorkingDays(shanghaiDate(startAt), TRANSFER_ACCEPT_WORKING_DAYS);
+  const tests = new TestApplications(target.centerCode, startAt, acceptBy);
   const checks: ConformanceCheck[] = [];
   const check = (id: string, name: string, passed: boolean, detail: string) => void checks.push({ id, name, passed, detail });
 
   /** The body the relay would build for this record, with the documents and opened attachments it would load. */
   const bodyOf = (test: TestApplication, record: OutboxRecord, documents: DocumentRecord[] = []) =>
-    deliveryBody(record, test.app, tests.keyring, callbackBase, documents, record.type === 'application.submitted' ? tests.openedFiles(test) : undefined);
+    deliveryBody(record, test.app, tests.keyring, callbackBase, documents, record.type === 'application.submitted' ? tests.openedFiles(test) : undefined, acceptBy.provisional);
   const post = (body: string, webhookId: string, sign: { secret?: string; at?: Date } = {}) =>
     options.outbound.postJson(target.url, body, signHeaders([sign.secret ?? target.secret], webhookId, sign.at ?? now(), body));
   const deliver = async (test: TestApplication, type: OutboxType, documents?: DocumentRecord[]) => {

@@ -135,13 +135,16 @@ export function sealBytes(keyring: Keyring, binding: Binding, plain: Buffer): Bu
   return Buffer.concat([BYTES_MAGIC, Buffer.from([keyId.length]), keyId, iv, cipher.getAuthTag(), body]);
 }
 
+/** A sealed file shorter than its header (key id, 12-byte IV and 16-byte tag): a cut tag is never read as a shorter one. */
+export const SEALED_FILE_TOO_SHORT = '加密文件不完整：短于密钥编号、IV 和认证标签所需的长度';
+
 export function openBytes(keyring: Keyring, binding: Binding, sealed: Buffer): Buffer {
   if (sealed.length < 5 || !sealed.subarray(0, 4).equals(BYTES_MAGIC)) throw new Error('加密文件格式不正确');
   const idEnd = 5 + sealed[4];
   const keyId = sealed.subarray(5, idEnd).toString();
   const key = keyring.keys.get(keyId);
   if (!key) throw new Error(`加密文件使用的密钥 ${keyId} 不在 PII_KEYS 中`);
-  if (sealed.length < idEnd + IV_BYTES + TAG_BYTES) throw new Error('加密文件格式不正确');
+  if (sealed.length < idEnd + IV_BYTES + TAG_BYTES) throw new Error(SEALED_FILE_TOO_SHORT);
   const decipher = decipherOf(key, binding, sealed.subarray(idEnd, idEnd + IV_BYTES), sealed.subarray(idEnd + IV_BYTES, idEnd + IV_BYTES + TAG_BYTES));
   return Buffer.concat([decipher.update(sealed.subarray(idEnd + IV_BYTES + TAG_BYTES)), decipher.final()]);
 }

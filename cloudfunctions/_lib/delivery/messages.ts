@@ -14,6 +14,8 @@ export function deliveryBody(
   documents: readonly DocumentRecord[],
   /** The opened bytes of a purchase withdrawal's attachments by id, for the centers that verify and pay. */
   attachments: ReadonlyMap<string, Buffer> = new Map(),
+  /** Whether `acceptBy` reaches a year whose State Council arrangement is not loaded (counted on weekends only). */
+  acceptByProvisional = false,
 ): string {
   const common = { applicationId: app.id, applicationType: app.type, letterNumber: app.letterNumber };
   const at = record.createdAt.toISOString();
@@ -56,6 +58,8 @@ export function deliveryBody(
       form,
       submittedAt: app.createdAt.toISOString(),
       acceptBy: app.acceptBy,
+      // only when it is an estimate: a center reads its absence as a date on the official calendar
+      ...(acceptByProvisional ? { acceptByProvisional: true } : {}),
       callbackUrl: `${callbackBase}/callbacks/${record.centerCode}`,
     },
   });

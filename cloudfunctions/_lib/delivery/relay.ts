@@ -1,13 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { applyMove } from '../../../src/core/applications';
-import { open, sealedAs } from '../crypto/personal-data';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationRecord, DeliveryAttempt, OutboxRecord, Settlement } from '../store/port';
 import { DELIVERY_TIMEOUT_MS } from './http';
 import { attachmentsOf } from '../services/attachments';
+import { calendarOf } from '../services/calendar';
+import { shanghaiDate } from '../../../src/core/time';
 import { deliveryBody } from './messages';
 import { nextAttemptAt } from './schedule';
 import { signHeaders } from './signing';
+import { servingSecrets } from '../services/secrets';
 
 type RelayContext = Pick<FunctionContext, 'store' | 'log' | 'now' | 'outside'>;
 
@@ -47,7 +49,7 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
   const startBy = claimedAt + Math.min(ctx.outside.relayLeaseMs, RELAY_RUN_MS) - DELIVERY_TIMEOUT_MS;
 
   const apps = new Map((await ctx.store.applications.getMany([...new Set(records.map((r) => r.applicationId))])).map((a) => [a.id, a]));
-  const targets = new Map<string, Promise<Target | undefined>>();
+  const targets = new Map<string, Promise<Target | string>>();
   const targetOf = (centerCode: string) => {
     let target = targets.get(centerCode);
     if (!target) targets.set(centerCode, (target = loadTarget(ctx, centerCode)));
@@ -124,15 +126,24 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
 /** A purchase withdrawal's delivery to a center: it carries the attachments. */
 const carriesFiles = (record: OutboxRecord, app: ApplicationRecord) => record.type === 'application.submitted' && app.type === 'purchase-withdrawal';
 
-async function loadTarget(ctx: RelayContext, centerCode: string): Promise<Target | undefined> {
+/**
+ * The center's endpoint and the secrets that serve now (a retired one signs nothing, services/secrets.ts); a
+ * center whose secrets all retired gets no delivery: each attempt fails, recorded with why, and is retried on
+ * the backoff schedule until the center rotates (then delivered) or the record is dead-lettered.
+ */
+async function loadTarget(ctx: RelayContext, centerCode: string): Promise<Target | string> {
   const endpoint = await ctx.store.endpoints.get(centerCode);
-  if (!endpoint || endpoint.mode !== 'api' || !endpoint.url || endpoint.secretsSealed.length === 0) return undefined;
-  const keyring = ctx.outside.keyring();
-  return { url: endpoint.url, secrets: endpoint.secretsSealed.map((s) => open(keyring, sealedAs.endpointSecret(centerCode), s)) };
+  if (!endpoint || endpoint.mode !== 'api' || !endpoint.url || endpoint.secretsSealed.length === 0) return NO_ENDPOINT;
+  const secrets = await servingSecrets(ctx.store, ctx.outside.keyring(), endpoint, ctx.now());
+  return secrets.length > 0 ? { url: endpoint.url, secrets } : SECRETS_RETIRED;
 }
 
+const NO_ENDPOINT = '中心尚未登记接收接口';
+/** Why a delivery to a center whose secrets all retired is not sent. */
+export const SECRETS_RETIRED = '中心的签名密钥均已停用（曾看到它的工作人员已被撤销角色），等待中心在门户更换密钥';
+
 /** One attempt at one record, answered as the settlement it calls for. */
-async function deliver(ctx: RelayContext, record: OutboxRecord, app: ApplicationRecord, target: Target | undefined): Promise<Settlement> {
+async function deliver(ctx: RelayContext, record: OutboxRecord, app: ApplicationRecord, target: Target | string): Promise<Settlement> {
   const attemptAt = ctx.now();
   const started = performance.now();
   const attempt = (httpStatus: number | null, error: string | null): DeliveryAttempt => ({
@@ -149,10 +160,11 @@ async function deliver(ctx: RelayContext, record: OutboxRecord, app: Application
     retryAt: final ? null : nextAttemptAt(record.attempts + 1, ctx.now(), retryAfterSeconds),
   });
 
-  if (!target) return failed(attempt(null, '中心尚未登记接收接口'));
+  if (typeof target === 'string') return failed(attempt(null, target));
   const documents = record.type === 'application.completed' ? await ctx.store.applications.documents(app.id) : [];
   const attachments = record.type === 'application.submitted' && app.type === 'purchase-withdrawal' ? await attachmentsOf(ctx, app) : undefined;
-  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents, attachments);
+  const provisional = await calendarOf(ctx.store).provisionalBetween(shanghaiDate(app.createdAt), app.acceptBy);
+  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents, attachments, provisional);
   // the wall clock, not ctx.now(): the center checks webhook-timestamp against its own clock
   const outcome = await ctx.outside.outbound().postJson(target.url, body, signHeaders(target.secrets, record.id, new Date(), body));
 

@@ -33,11 +33,10 @@ export function signHeaders(secrets: readonly string[], id: string, at: Date, bo
 
 export type VerifyResult = { ok: true; id: string } | { ok: false; reason: string };
 
-/**
- * Checks a center's signed request against each of its secrets: the library compares in constant time and
- * refuses timestamps more than 5 minutes away from now.
- */
-export function verifySigned(secrets: readonly string[], body: string, headers: Record<string, string | string[] | undefined>): VerifyResult {
+const MISSING_HEADERS = '缺少 webhook-id、webhook-timestamp 或 webhook-signature 请求头';
+
+/** The three Standard Webhooks headers, each a single non-empty string, or undefined when any is missing or repeated. */
+function signedHeaders(headers: Record<string, string | string[] | undefined>): SignedHeaders | undefined {
   const pick = (name: keyof SignedHeaders) => {
     const v = headers[name];
     return typeof v === 'string' ? v : undefined;
@@ -45,12 +44,23 @@ export function verifySigned(secrets: readonly string[], body: string, headers: 
   const id = pick('webhook-id');
   const timestamp = pick('webhook-timestamp');
   const signature = pick('webhook-signature');
-  if (!id || !timestamp || !signature) return { ok: false, reason: '缺少 webhook-id、webhook-timestamp 或 webhook-signature 请求头' };
+  return id && timestamp && signature ? { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature } : undefined;
+}
+
+/**
+ * Checks a center's signed request against each of its secrets: the library compares in constant time and
+ * refuses timestamps more than 5 minutes away from now.
+ */
+export function verifySigned(secrets: readonly string[], body: string, headers: Record<string, string | string[] | undefined>): VerifyResult {
+  const signed = signedHeaders(headers);
+  if (!signed) return { ok: false, reason: MISSING_HEADERS };
   let reason = '签名无效';
   for (const secret of secrets) {
     try {
-      new Webhook(secret).verify(body, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature });
-      return { ok: true, id };
+      // the body is judged after the signature (a body that is not JSON: 400); by default the library would
+      // parse it here and throw a SyntaxError (a 500) for a well-signed body that is not JSON
+      new Webhook(secret).verify(body, signed, { jsonParse: false });
+      return { ok: true, id: signed['webhook-id'] };
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
       reason = /timestamp/i.test(error.message) ? '时间戳与当前时间相差超过 5 分钟' : '签名无效';
@@ -71,14 +81,9 @@ const V1_SIGNATURE = /^v1,[A-Za-z0-9+/]{43}=$/;
  * may verify; verifySigned still decides on the body. Refuses nothing verifySigned would accept.
  */
 export function signedHeadersProblem(headers: Record<string, string | string[] | undefined>, now: Date): string | undefined {
-  const pick = (name: keyof SignedHeaders) => {
-    const v = headers[name];
-    return typeof v === 'string' ? v : undefined;
-  };
-  const id = pick('webhook-id');
-  const timestamp = pick('webhook-timestamp');
-  const signature = pick('webhook-signature');
-  if (!id || !timestamp || !signature) return '缺少 webhook-id、webhook-timestamp 或 webhook-signature 请求头';
+  const signed = signedHeaders(headers);
+  if (!signed) return MISSING_HEADERS;
+  const { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature } = signed;
   if (!/^[\x21-\x7e]{1,256}$/.test(id)) return 'webhook-id 格式不正确';
   if (!/^\d{1,12}$/.test(timestamp)) return 'webhook-timestamp 应为以秒计的 Unix 时间戳';
   if (Math.abs(Math.floor(now.getTime() / 1000) - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) return '时间戳与当前时间相差超过 5 分钟';

@@ -104,7 +104,12 @@ export function requireStaffCenter(caller: Caller, what: string): string {
   return grant.centerCode;
 }
 
-/** For functions that only timers and the platform itself run (relay, centers-daily): FORBIDDEN for any call. */
+/** For functions that only their timer runs (centers-daily): FORBIDDEN for any call and any nudge. */
+export function requireTimer(ctx: FunctionContext, who: string): void {
+  if (ctx.trigger !== 'timer') throw new AppError('FORBIDDEN', `这个云函数只由${who}调用`);
+}
+
+/** For functions that only their timer and the platform itself run (relay, nudged by the functions that fill the outbox): FORBIDDEN for any call. */
 export function requireTimerOrInternal(ctx: FunctionContext, who: string): void {
   if (ctx.trigger !== 'timer' && ctx.trigger !== 'internal') throw new AppError('FORBIDDEN', `这个云函数只由${who}调用`);
 }

@@ -4,7 +4,8 @@ import { requireSupervisor, type Caller } from '../runtime/define';
 import type { DeadLetterView, SatisfactionView, SERVICE_REQUEST_ITEMS } from '../../../src/core/applications';
 import { CHANGE_STATUS_LABELS, INVITE_VALID_DAYS, type ChangeView, type UnhealthyView } from '../../../src/core/center-portal';
 import type { CenterCounter, ItemRoute } from '../../../src/core/centers';
-import { centersByCode, type Ctx } from './applications';
+import type { Ctx } from './applications';
+import { centersByCode } from './centers';
 import {
   addressOf,
   addressRefusal,

@@ -38,13 +38,13 @@ import { AppError } from '../../../src/core/errors';
 import { maskAccount, maskBankAccount, maskDocNumber, maskName, maskPhone } from '../../../src/core/identity';
 import { safeFileName } from '../../../src/core/files';
 import { shanghaiDate } from '../../../src/core/time';
-import { addWorkingDays } from '../../../src/core/working-days';
 import { open, openBytes, seal, sealBytes, sealedAs } from '../crypto/personal-data';
 import { newWebhookId } from '../delivery/signing';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationEventRecord, ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType, RatingRecord, Transition } from '../store/port';
 import { keepAttachments, openPurchase, removeFiles } from './attachments';
-import { catalogCenter } from './centers';
+import { calendarOf } from './calendar';
+import { catalogCenter, centersByCode } from './centers';
 import { requireVerifiedIdentity } from './identity';
 import { notifyApplicant } from './notify';
 
@@ -228,7 +228,7 @@ export async function submitApplication(ctx: Ctx, openid: string, submission: Su
     letterNumber: null,
     applicant: { docType: identity.docType, nameSealed: identity.nameSealed, docNumberSealed: identity.docNumberSealed },
     payloadSealed: '',
-    acceptBy: addWorkingDays(shanghaiDate(ctx.now), TRANSFER_ACCEPT_WORKING_DAYS),
+    acceptBy: (await calendarOf(ctx.store).addWorkingDays(shanghaiDate(ctx.now), TRANSFER_ACCEPT_WORKING_DAYS)).date,
     payment: null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -295,10 +295,8 @@ export async function ownApplication(ctx: Ctx, openid: string, id: string): Prom
 export const acceptOverdue = (app: ApplicationRecord, now: Date) =>
   (app.status === 'submitted' || app.status === 'delivered') && shanghaiDate(now) > app.acceptBy;
 
-export async function centersByCode(ctx: Ctx, codes: readonly string[]): Promise<Map<string, Center>> {
-  const found = await Promise.all([...new Set(codes)].map((code) => catalogCenter(ctx.store, code, ctx.now)));
-  return new Map(found.filter((c): c is Center => c !== undefined).map((c) => [c.code, c]));
-}
+/** Kept here for the functions that name centers beside applications; it lives in centers.ts (no notify.ts with it). */
+export { centersByCode };
 
 function timelineOf(type: ApplicationType, events: readonly ApplicationEventRecord[]): TimelineEntry[] {
   return events.map((e) => ({
@@ -369,14 +367,21 @@ export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string,
   ];
 }
 
-/** The 7-working-day target of a purchase withdrawal: missed while unfinished past it, or finished after it. */
-function targetOf(app: ApplicationRecord, events: readonly ApplicationEventRecord[], now: Date): ApplicationView['target'] {
-  if (app.type !== 'purchase-withdrawal') return null;
-  const by = addWorkingDays(shanghaiDate(app.createdAt), PURCHASE_TARGET_WORKING_DAYS);
+/**
+ * The 7-working-day target of a purchase withdrawal on the official calendar: missed while unfinished past it,
+ * or finished after it; `provisional` when it reaches a year whose arrangement is not known.
+ */
+export async function targetOf(ctx: Ctx, app: ApplicationRecord, events: readonly ApplicationEventRecord[]): Promise<{ target: ApplicationView['target']; provisional: boolean }> {
+  if (app.type !== 'purchase-withdrawal') return { target: null, provisional: false };
+  const { date: by, provisional } = await calendarOf(ctx.store).addWorkingDays(shanghaiDate(app.createdAt), PURCHASE_TARGET_WORKING_DAYS);
   const done = events.find((e) => e.to === 'completed');
-  if (done) return { by, overdue: shanghaiDate(done.at) > by };
-  return { by, overdue: !isFinal(app.status) && shanghaiDate(now) > by };
+  if (done) return { target: { by, overdue: shanghaiDate(done.at) > by }, provisional };
+  return { target: { by, overdue: !isFinal(app.status) && shanghaiDate(ctx.now) > by }, provisional };
 }
+
+/** Whether an application's stored `acceptBy` is an estimate: a year from its submission to that date is provisional. */
+export const acceptByProvisional = (ctx: Ctx, app: ApplicationRecord): Promise<boolean> =>
+  calendarOf(ctx.store).provisionalBetween(shanghaiDate(app.createdAt), app.acceptBy);
 
 /** What the employee sees of an application: masked personal data, the timeline, the deadline. */
 export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise<ApplicationView> {
@@ -387,6 +392,7 @@ export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise
     ctx.store.ratings.get(app.id),
   ]);
   const keyring = ctx.outside.keyring();
+  const [{ target, provisional: targetProvisional }, acceptByEstimated] = await Promise.all([targetOf(ctx, app, events), acceptByProvisional(ctx, app)]);
   return {
     id: app.id,
     type: app.type,
@@ -403,12 +409,14 @@ export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise
     events: timelineOf(app.type, events),
     documents: documents.map(documentView),
     acceptBy: app.acceptBy,
+    acceptByProvisional: acceptByEstimated,
     acceptOverdue: acceptOverdue(app, ctx.now),
     canWithdraw: WITHDRAWABLE.includes(app.status),
     rating: rating ? ratingView(rating) : null,
     canRate: !rating && RATABLE.includes(app.status),
     payment: app.payment,
-    target: targetOf(app, events, ctx.now),
+    target,
+    targetProvisional,
     attachments: app.type === 'purchase-withdrawal' ? openPurchase(ctx, app).attachments.map(({ kind, name, contentType, size }) => ({ kind, name, contentType, size })) : [],
     createdAt: app.createdAt.toISOString(),
   };

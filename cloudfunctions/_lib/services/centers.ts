@@ -25,6 +25,12 @@ export async function catalogCenter(store: Store, code: string, now: Date): Prom
   return (await cachedCatalog(store, now)).byCode.get(code);
 }
 
+/** The centers of `codes` found in the cached catalog, by code (names for views; unknown codes left out). */
+export async function centersByCode(ctx: { store: Store; now: Date }, codes: readonly string[]): Promise<Map<string, Center>> {
+  const found = await Promise.all([...new Set(codes)].map((code) => catalogCenter(ctx.store, code, ctx.now)));
+  return new Map(found.filter((c): c is Center => c !== undefined).map((c) => [c.code, c]));
+}
+
 export async function findCenters(store: Store, query: string, now: Date): Promise<CenterSummary[]> {
   return searchCenters(await allCenters(store, now), query).map(toSummary);
 }

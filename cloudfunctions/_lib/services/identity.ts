@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CONSENT_VERSION } from '../../../src/core/consent';
 import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
-import { maskDocNumber, maskName, maskPhone, type DocType, type IdentityView, type RealName } from '../../../src/core/identity';
+import { maskDocNumber, maskName, maskPhone, type CounterRequestView, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
 import { lookupHash, open, seal, SEALED_FIELDS, sealedAs, type Keyring } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type FunctionContext } from '../runtime/define';
@@ -12,17 +12,29 @@ import { notifyBindingMoved } from './notify';
 
 /** WeChat gives a verify_id 3600 s; after that a confirmation is refused whatever WeChat says, and the session is deleted. */
 export const VERIFY_ID_TTL_MS = 3600 * 1000;
-/** Face verifications a person may start a day, and that may be started for one ID number (by anyone). */
+/*
+ * The limits, and whom each counts against (China days). An ID number counts by its type-independent look-up
+ * (documentLookup). A person's own attempts count per openid and per (ID, openid) pair; across all accounts
+ * one ID has a separate, higher cap, so a stranger who knows an ID number cannot use up its owner's day (the
+ * owner's own pair stays free until the cross-account cap, which takes several accounts of the stranger's to
+ * reach). An ID number staff type wrong at the counter counts against the staff member and that request, never
+ * against the ID's owner. Every attempt is counted in one step before it is compared (see takeTries).
+ */
+/** Face verifications a person may start a day; for one ID by one person; for one ID across all people. */
 export const MAX_STARTS_PER_OPENID = 10;
-export const MAX_STARTS_PER_DOC = 5;
-/** Counter codes a person may ask for a day, and that may be asked for one ID number. */
+export const MAX_STARTS_PER_DOC_PER_OPENID = 5;
+export const MAX_STARTS_PER_DOC = 20;
+/** Counter codes a person may ask for a day; naming one ID by one person; naming one ID across all people. */
 export const MAX_COUNTER_REQUESTS_PER_OPENID = 5;
-export const MAX_COUNTER_REQUESTS_PER_DOC = 3;
-/** Failed verifications a day (face not matched, or an ID number typed at the counter that does not match). */
+export const MAX_COUNTER_REQUESTS_PER_DOC_PER_OPENID = 3;
+export const MAX_COUNTER_REQUESTS_PER_DOC = 10;
+/** Failed face verifications a day: of a person; of one ID by one person; of one ID across all people. */
 export const MAX_FAILURES_PER_OPENID = 5;
-export const MAX_FAILURES_PER_DOC = 3;
-/** ID numbers a staff member may type wrong at the counter a day. */
+export const MAX_FAILURES_PER_DOC_PER_OPENID = 3;
+export const MAX_FAILURES_PER_DOC = 10;
+/** ID numbers a staff member may type wrong at the counter a day, and that may be typed wrong for one code ever. */
 export const MAX_MISMATCHES_PER_STAFF = 5;
+export const MAX_MISMATCHES_PER_REQUEST = 3;
 /** How long a person is shown a notice about their binding on 我的. */
 export const NOTICE_DAYS = 30;
 /** How long a counter-verification code may be shown at a window. */
@@ -34,17 +46,66 @@ const NOTICE_ACTION = 'identity.notice';
 
 type Ctx = Pick<FunctionContext, 'store' | 'outside' | 'log'> & { now: Date };
 
-/** The keyed look-up of a document ("is it bound elsewhere"); the only derivative of an ID number kept. */
-export const documentLookup = (keyring: Keyring, docType: DocType, docNumber: string) => lookupHash(keyring, FIELD.docLookup, `${docType}:${docNumber}`);
-const docLookupOf = (ctx: Ctx, docType: DocType, docNumber: string) => documentLookup(ctx.outside.keyring(), docType, docNumber);
+/**
+ * The keyed look-up of an ID number ("is it bound elsewhere", the per-ID limits, staff's own applications); the
+ * only derivative of an ID number kept. It is the number alone, whatever the document type (a resident ID is
+ * only taken as type 01: docNumberProblem), so no other type makes a second key for one person. Bindings made
+ * before this derivation (type:number) no longer match: nothing had launched, and they verify again.
+ */
+export const documentLookup = (keyring: Keyring, docNumber: string) => lookupHash(keyring, FIELD.docLookup, docNumber.replace(/\s/g, '').toUpperCase());
+const docLookupOf = (ctx: Ctx, docNumber: string) => documentLookup(ctx.outside.keyring(), docNumber);
 
-/** Refuses with the time to retry once a person or a document has used up today's failures. */
-async function assertUnderLimits(ctx: Ctx, openid: string, docLookup: string): Promise<void> {
+/** Failures of a subject since `since`: its tries less those given back (takeTries). */
+export async function failuresSince(store: Ctx['store'], subject: string, since: Date): Promise<number> {
+  return (await store.attempts.failuresSince(`try:${subject}`, since)) - (await store.attempts.failuresSince(`ok:${subject}`, since));
+}
+
+interface TryLimit {
+  subject: string;
+  limit: number;
+  /** The window's start: a China day's start, or a fixed instant such as a request's creation. */
+  since: Date;
+  refused: () => AppError;
+}
+
+/**
+ * Failure limits that hold under parallel calls: before it is compared, each attempt takes a slot of each
+ * subject in one step (attempts.recordIfUnder on `try:<subject>`) while the subject's tries less its given-back
+ * ones (`ok:<subject>`) are under the limit; an attempt that did not fail gives its slots back (`passed`). The
+ * given-back count read before a slot is taken can only grow, so however many calls race, no subject gets more
+ * than `limit` failed attempts compared.
+ */
+async function takeTries(ctx: Ctx, limits: TryLimit[]): Promise<{ passed: () => Promise<void> }> {
+  const taken: TryLimit[] = [];
+  const giveBack = async () => {
+    for (const { subject } of taken) await ctx.store.attempts.recordFailure(`ok:${subject}`, ctx.now);
+  };
+  for (const entry of limits) {
+    const given = await ctx.store.attempts.failuresSince(`ok:${entry.subject}`, entry.since);
+    if (!(await ctx.store.attempts.recordIfUnder(`try:${entry.subject}`, entry.since, entry.limit + given, ctx.now))) {
+      await giveBack();
+      throw entry.refused();
+    }
+    taken.push(entry);
+  }
+  return { passed: giveBack };
+}
+
+/** A person's face failures count per openid, per (ID, openid) pair, and per ID across all accounts. */
+function faceFailureLimits(ctx: Ctx, openid: string, docLookup: string): TryLimit[] {
   const { start, end } = shanghaiDay(ctx.now);
-  const byPerson = await ctx.store.attempts.failuresSince(`openid:${openid}`, start);
-  const byDoc = await ctx.store.attempts.failuresSince(`doc:${docLookup}`, start);
-  if (byPerson >= MAX_FAILURES_PER_OPENID || byDoc >= MAX_FAILURES_PER_DOC) {
-    throw new AppError('TOO_MANY_ATTEMPTS', `今日核验失败次数已达上限，请于 ${formatShanghai(end)} 后再试，或到中心柜台核验`);
+  const refused = () => new AppError('TOO_MANY_ATTEMPTS', `今日核验失败次数已达上限，请于 ${formatShanghai(end)} 后再试，或到中心柜台核验`);
+  return [
+    { subject: `face:openid:${openid}`, limit: MAX_FAILURES_PER_OPENID, since: start, refused },
+    { subject: `face:doc:${docLookup}:openid:${openid}`, limit: MAX_FAILURES_PER_DOC_PER_OPENID, since: start, refused },
+    { subject: `face:doc:${docLookup}`, limit: MAX_FAILURES_PER_DOC, since: start, refused },
+  ];
+}
+
+/** Refuses a start at once when a face-failure limit is used up (confirming counts each attempt in one step). */
+async function assertUnderLimits(ctx: Ctx, openid: string, docLookup: string): Promise<void> {
+  for (const { subject, limit, since, refused } of faceFailureLimits(ctx, openid, docLookup)) {
+    if ((await failuresSince(ctx.store, subject, since)) >= limit) throw refused();
   }
 }
 
@@ -86,12 +147,13 @@ export async function startFaceVerification(ctx: Ctx, openid: string, form: Real
     throw new AppError('FACE_UNSUPPORTED', '人脸核身仅支持居民身份证，其他证件请到中心柜台核验', { docType: '人脸核身仅支持居民身份证' });
   }
   await requireConsent(ctx, openid, consentVersion);
-  const docLookup = docLookupOf(ctx, form.docType, form.docNumber);
+  const docLookup = docLookupOf(ctx, form.docNumber);
   await assertUnderLimits(ctx, openid, docLookup);
   await takeSlots(
     ctx,
     [
       { subject: `start:openid:${openid}`, limit: MAX_STARTS_PER_OPENID },
+      { subject: `start:doc:${docLookup}:openid:${openid}`, limit: MAX_STARTS_PER_DOC_PER_OPENID },
       { subject: `start:doc:${docLookup}`, limit: MAX_STARTS_PER_DOC },
     ],
     '发起人脸核身的',
@@ -171,6 +233,8 @@ export async function confirmFaceVerification(ctx: Ctx, openid: string, verifyId
     throw new AppError('VERIFICATION_EXPIRED', '核验已超过 1 小时有效期，请重新开始');
   }
   await removeStaleVerifications(ctx);
+  // this attempt counts against the failure limits before WeChat's answer is read
+  const tries = await takeTries(ctx, faceFailureLimits(ctx, openid, session.docLookup));
 
   const keyring = ctx.outside.keyring();
   const cert: CertInfo = {
@@ -183,19 +247,23 @@ export async function confirmFaceVerification(ctx: Ctx, openid: string, verifyId
     answer = await ctx.outside.wechat().queryVerifyInfo({ verifyId, outSeqNo: session.outSeqNo, certHash: certHash(cert), openid });
   } catch (error) {
     // the session stays: the person may confirm again once WeChat answers (within the hour)
+    await tries.passed();
     if (error instanceof WechatApiError) throw new AppError('WECHAT_UNAVAILABLE', WECHAT_DOWN);
     throw error;
   }
 
-  const used = () => new AppError('VERIFICATION_USED', '这次核验已经处理过，请重新开始');
+  const used = async () => {
+    await tries.passed();
+    return new AppError('VERIFICATION_USED', '这次核验已经处理过，请重新开始');
+  };
   if (!isVerified(answer)) {
-    if (!(await ctx.store.verifications.remove(verifyId))) throw used();
-    await ctx.store.attempts.recordFailure(`openid:${openid}`, ctx.now);
-    await ctx.store.attempts.recordFailure(`doc:${session.docLookup}`, ctx.now);
+    if (!(await ctx.store.verifications.remove(verifyId))) throw await used();
+    // the failure stays counted (its slots are not given back)
     ctx.log.info({ openid, errcode: answer.errcode, verifyRet: answer.verifyRet }, 'face verification failed');
     throw new AppError('VERIFICATION_FAILED', '人脸核身未通过，请确认是本人操作后重试，或到中心柜台核验');
   }
-  if (!(await ctx.store.verifications.remove(verifyId))) throw used();
+  if (!(await ctx.store.verifications.remove(verifyId))) throw await used();
+  await tries.passed();
 
   const record: IdentityRecord = {
     openid,
@@ -223,12 +291,13 @@ export async function requestCounterVerification(ctx: Ctx, caller: Caller, form:
   await requireConsent(ctx, openid, consentVersion);
   if (caller.roles.length > 0 || (await ctx.store.roles.rolesOf(openid)).length > 0) throw new AppError('FORBIDDEN', ROLE_HOLDERS_USE_FACE);
   const keyring = ctx.outside.keyring();
-  const docLookup = docLookupOf(ctx, form.docType, form.docNumber);
-  await assertUnderLimits(ctx, openid, docLookup);
+  const docLookup = docLookupOf(ctx, form.docNumber);
+  // failed face verifications do not stop a counter request: the window is where a person goes after them
   await takeSlots(
     ctx,
     [
       { subject: `counter:openid:${openid}`, limit: MAX_COUNTER_REQUESTS_PER_OPENID },
+      { subject: `counter:doc:${docLookup}:openid:${openid}`, limit: MAX_COUNTER_REQUESTS_PER_DOC_PER_OPENID },
       { subject: `counter:doc:${docLookup}`, limit: MAX_COUNTER_REQUESTS_PER_DOC },
     ],
     '申请柜台核验码的',
@@ -252,20 +321,57 @@ export async function requestCounterVerification(ctx: Ctx, caller: Caller, form:
   return { code, expiresAt: expiresAt.toISOString() };
 }
 
+/**
+ * Staff handle the counter and the workbench only under an identity of their own, current and verified (by
+ * face, or at a counter by another staff member), so that their ID's look-up is known: their own applications
+ * and counter requests are caught whichever WeChat account they come from.
+ */
+export async function requireStaffIdentity(ctx: Pick<Ctx, 'store' | 'now'>, staff: Caller, what: string): Promise<IdentityRecord> {
+  const record = await ctx.store.identities.get(staff.openid);
+  if (!record || record.expiresAt <= ctx.now) {
+    throw new AppError(
+      'IDENTITY_REQUIRED',
+      `${record ? '您的实名核验已过期' : '您尚未完成实名核验'}：中心工作人员须先在“我的 → 实名核验”以本人身份完成人脸核身，再${what}`,
+    );
+  }
+  return record;
+}
+
 const staffCenter = (caller: Caller) => requireStaffCenter(caller, '办理柜台核验');
 
+/** Whether `openid` still holds the staff role at `centerCode` (read from the store: a revoked role no longer counts). */
+const isStaffOf = async (ctx: Ctx, openid: string, centerCode: string | null) =>
+  (await ctx.store.roles.rolesOf(openid)).some((r) => r.role === 'center-staff' && r.centerCode === centerCode);
+
 /**
- * A code still open at the window, that this staff member may handle: not their own request, not one made by
- * anyone holding a role (read from the store), and, once a first staff member confirmed it, only at that
- * member's center.
+ * A code still open at the window, that this staff member may handle: not their own request nor one for their
+ * own ID, not one made by anyone holding a role (read from the store), and, once a first staff member
+ * confirmed it, only at that member's center. A first confirmation by someone who no longer holds the staff
+ * role there is taken back: the request is pending again and needs two confirmations anew.
  */
 async function openRequest(ctx: Ctx, staff: Caller, centerCode: string, code: string): Promise<CounterRequest> {
-  const request = await ctx.store.counterRequests.get(code.toUpperCase());
+  const own = await requireStaffIdentity(ctx, staff, '办理柜台核验');
+  let request = await ctx.store.counterRequests.get(code.toUpperCase());
   if (!request || request.expiresAt <= ctx.now) throw new AppError('VERIFICATION_NOT_FOUND', '没有找到这个核验码，或已超过 7 天有效期');
   if (request.status === 'confirmed') throw new AppError('VERIFICATION_USED', '这个核验码已经核验过');
-  if (request.openid === staff.openid) throw new AppError('FORBIDDEN', '不能核验本人申请的核验码，请由其他工作人员为您办理');
+  if (request.openid === staff.openid || request.docLookup === own.docLookup) {
+    throw new AppError('FORBIDDEN', '不能核验本人申请的核验码，请由其他工作人员为您办理');
+  }
   if ((await ctx.store.roles.rolesOf(request.openid)).length > 0) {
     throw new AppError('FORBIDDEN', '这个核验码由中心工作人员、内部测试人员或监管人员申请，不能在柜台核验，请其使用人脸核身');
+  }
+  if (request.status === 'awaiting-second' && request.confirmedBy !== null && !(await isStaffOf(ctx, request.confirmedBy, request.centerCode))) {
+    if (await ctx.store.counterRequests.reopen(request.code, request.confirmedBy)) {
+      await ctx.store.audit.append({
+        at: ctx.now,
+        actor: staff.openid,
+        action: 'identity.counter-first-withdrawn',
+        subject: `openid:${request.openid}`,
+        detail: `${request.centerCode ?? ''}：首次确认人 ${request.confirmedBy} 已不再是该中心工作人员，核验码恢复为待核验`,
+      });
+    }
+    request = await ctx.store.counterRequests.get(request.code);
+    if (!request || request.status === 'confirmed') throw new AppError('VERIFICATION_USED', '这个核验码已经核验过');
   }
   if (request.status === 'awaiting-second' && request.centerCode !== centerCode) {
     throw new AppError('FORBIDDEN', '这个核验码已由其他中心的工作人员确认，须由该中心另一位工作人员再次确认');
@@ -279,19 +385,6 @@ async function movesBinding(ctx: Ctx, request: CounterRequest): Promise<boolean>
   return holder !== undefined && holder !== request.openid;
 }
 
-/** What staff see for a code: the full name, the number masked (they type it from the document). */
-export interface CounterRequestView {
-  code: string;
-  name: string;
-  docType: DocType;
-  docNumberMasked: string;
-  createdAt: string;
-  status: 'pending' | 'awaiting-second';
-  /** The document is bound to another WeChat account: a second staff member of the same center must confirm too. */
-  movesBinding: boolean;
-  /** This staff member gave the first confirmation: another one must give the second. */
-  confirmedByYou: boolean;
-}
 
 /**
  * Staff at the window see the full name and the masked number, to compare with the document in hand; each
@@ -327,20 +420,24 @@ export async function confirmCounterRequest(ctx: Ctx, staff: Caller, code: strin
     throw new AppError('FORBIDDEN', '您已确认过这个核验码，须由本中心另一位工作人员再次核对证件并确认');
   }
 
+  // each typed number counts before it is compared, against the staff member and this request (never the ID's owner)
   const { start, end } = shanghaiDay(ctx.now);
-  const refusedUntil = `今日核对不符次数已达上限，请于 ${formatShanghai(end)} 后再试`;
-  if ((await ctx.store.attempts.failuresSince(`staff:${staff.openid}`, start)) >= MAX_MISMATCHES_PER_STAFF) throw new AppError('TOO_MANY_ATTEMPTS', refusedUntil);
-  if ((await ctx.store.attempts.failuresSince(`doc:${request.docLookup}`, start)) >= MAX_FAILURES_PER_DOC) {
-    throw new AppError('TOO_MANY_ATTEMPTS', `这个证件今日核验失败次数已达上限，请于 ${formatShanghai(end)} 后再试`);
-  }
+  const tries = await takeTries(ctx, [
+    { subject: `staff:${staff.openid}`, limit: MAX_MISMATCHES_PER_STAFF, since: start, refused: () => new AppError('TOO_MANY_ATTEMPTS', `今日核对不符次数已达上限，请于 ${formatShanghai(end)} 后再试`) },
+    {
+      subject: `request:${request.code}`,
+      limit: MAX_MISMATCHES_PER_REQUEST,
+      since: request.createdAt,
+      refused: () => new AppError('TOO_MANY_ATTEMPTS', `这个核验码已核对不符 ${MAX_MISMATCHES_PER_REQUEST} 次，不能再核验，请申请人重新申请核验码`),
+    },
+  ]);
   const keyring = ctx.outside.keyring();
   const onFile = open(keyring, sealedAs.docNumber(request.openid), request.docNumberSealed);
   if (!sameText(typedDocNumber, onFile)) {
-    await ctx.store.attempts.recordFailure(`staff:${staff.openid}`, ctx.now);
-    await ctx.store.attempts.recordFailure(`doc:${request.docLookup}`, ctx.now);
     await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'identity.counter-mismatch', subject: `openid:${request.openid}`, detail: centerCode });
     throw new AppError('VALIDATION_FAILED', '输入的证件号码与核验码登记的不一致，请核对证件原件后重新输入', { docNumber: '与核验码登记的证件号码不一致' });
   }
+  await tries.passed();
 
   if (request.status === 'pending' && (await movesBinding(ctx, request))) {
     if (!(await ctx.store.counterRequests.confirm(request.code, staff.openid, centerCode, 'awaiting-second'))) throw used();

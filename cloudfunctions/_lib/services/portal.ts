@@ -22,16 +22,20 @@ import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
 import { isItemId, itemById, ONLINE_ITEM_IDS, type ItemId } from '../../../src/core/items';
 import { formatShanghai, shanghaiDate, shanghaiDay } from '../../../src/core/time';
-import { addWorkingDays } from '../../../src/core/working-days';
+import type { WorkingDate } from '../../../src/core/working-days';
 import { runConformance, type ConformanceReport } from '../centers/conformance';
 import { nextHealth, probeLinks, UNHEALTHY_AFTER_FAILURES, type ProbeTarget } from '../centers/probe';
 import { urlRefusal } from '../centers/url-rules';
-import { open, seal, sealedAs } from '../crypto/personal-data';
+import { seal, sealedAs } from '../crypto/personal-data';
 import { newSecret } from '../delivery/signing';
 import { requireStaffCenter, type Caller } from '../runtime/define';
 import type { ChannelHealth, HealthChannel, LinkChange } from '../store/port';
 import { ROLE_LABELS } from '../../../src/core/roles';
-import { centersByCode, type Ctx } from './applications';
+import type { Ctx } from './applications';
+import { centersByCode } from './centers';
+import { secretsState, servingSecrets } from './secrets';
+import { centerSubject, maskedInvite } from './audit-names';
+import { calendarOf } from './calendar';
 import { removeStaleVerifications } from './identity';
 import { peopleLabels } from './roles';
 
@@ -41,8 +45,7 @@ import { peopleLabels } from './roles';
  * switches the approved ones on their date and checks the health of everything live.
  */
 
-/** The audit subject of everything done about a center. */
-export const centerSubject = (centerCode: string) => `center:${centerCode}`;
+export { centerSubject, maskedInvite };
 /** Who the daily run is in the audit log. */
 export const DAILY_ACTOR = 'centers-daily';
 
@@ -50,15 +53,16 @@ export const DAILY_ACTOR = 'centers-daily';
  * The earliest effective date of a change submitted on `submittedOn` (a China date): 10 working days after
  * it on the official calendar, make-up working weekends included, the day itself not counted.
  */
-export function earliestEffectiveDate(submittedOn: string): string {
-  return addWorkingDays(submittedOn, CHANGE_NOTICE_WORKING_DAYS);
+export function earliestEffectiveDate(ctx: Pick<Ctx, 'store'>, submittedOn: string): Promise<WorkingDate> {
+  return calendarOf(ctx.store).addWorkingDays(submittedOn, CHANGE_NOTICE_WORKING_DAYS);
 }
 
-/** Refuses a date before the earliest allowed for a change submitted now, naming that date. */
-function checkEffectiveDate(ctx: Ctx, effectiveDate: string): void {
-  const earliest = earliestEffectiveDate(shanghaiDate(ctx.now));
+/** Refuses a date before the earliest allowed for a change submitted now, naming that date (and saying when it is an estimate). */
+async function checkEffectiveDate(ctx: Ctx, effectiveDate: string): Promise<void> {
+  const { date: earliest, provisional } = await earliestEffectiveDate(ctx, shanghaiDate(ctx.now));
   if (effectiveDate < earliest) {
-    const message = `生效日期最早为 ${earliest}：变更须提前 ${CHANGE_NOTICE_WORKING_DAYS} 个工作日提交（按国家法定节假日和调休安排计算）`;
+    const estimate = provisional ? '；该年国务院节假日安排尚未载入，此日期按周末估算' : '';
+    const message = `生效日期最早为 ${earliest}：变更须提前 ${CHANGE_NOTICE_WORKING_DAYS} 个工作日提交（按国家法定节假日和调休安排计算${estimate}）`;
     throw new AppError('EFFECTIVE_DATE_TOO_EARLY', message, { effectiveDate: message });
   }
 }
@@ -134,9 +138,6 @@ export function channelLabel(channel: HealthChannel): string {
 /** A fresh invite code, read out and typed by hand. */
 export const newInviteCode = (): string => handCode(randomBytes(HAND_CODE_LENGTH));
 
-/** An invite code as the audit log keeps it: enough to tell two apart, not enough to use one. */
-export const maskedInvite = (code: string) => `${code.slice(0, 2)}${'*'.repeat(code.length - 2)}`;
-
 /**
  * A person joins a center's staff with a supervisor's invite: single use, within its 7 days, one center per
  * person. Unknown, used and expired codes are answered alike; every try is counted: after INVITE_FAILURES_PER_DAY
@@ -200,7 +201,7 @@ async function proposeChange(ctx: Ctx, caller: Caller, centerCode: string, targe
 /** Staff propose an item's link: an https H5 page (checked by the URL rules, stored as it will be called) or a mini-program page. */
 export async function proposeLink(ctx: Ctx, caller: Caller, item: ItemId, link: LinkValue, effectiveDate: string): Promise<ChangeView> {
   const centerCode = requireStaffCenter(caller, '登记办理链接');
-  checkEffectiveDate(ctx, effectiveDate);
+  await checkEffectiveDate(ctx, effectiveDate);
   const value: LinkValue = link.kind === 'web' ? { kind: 'web', url: await checkedAddress(ctx, link.url, '链接地址', 'proposal') } : link;
   return proposeChange(ctx, caller, centerCode, { kind: 'link', item, link: value }, effectiveDate);
 }
@@ -212,8 +213,8 @@ export async function proposeLink(ctx: Ctx, caller: Caller, item: ItemId, link: 
  */
 export async function proposeEndpoint(ctx: Ctx, caller: Caller, endpoint: EndpointValue, effectiveDate: string | undefined): Promise<EndpointProposalAnswer> {
   const centerCode = requireStaffCenter(caller, '登记接口地址');
-  const date = effectiveDate ?? earliestEffectiveDate(shanghaiDate(ctx.now));
-  checkEffectiveDate(ctx, date);
+  const date = effectiveDate ?? (await earliestEffectiveDate(ctx, shanghaiDate(ctx.now))).date;
+  await checkEffectiveDate(ctx, date);
   const value: EndpointValue = endpoint.kind === 'api' ? { kind: 'api', url: await checkedAddress(ctx, endpoint.url, '接口地址', 'proposal') } : endpoint;
   const change = await proposeChange(ctx, caller, centerCode, { kind: 'endpoint', endpoint: value }, date);
   if (value.kind === 'manual' || !(await lacksSecret(ctx, centerCode))) return { change };
@@ -223,7 +224,8 @@ export async function proposeEndpoint(ctx: Ctx, caller: Caller, endpoint: Endpoi
 /** A new signing secret put first for the center (the one before it stays valid), logged; the secret in clear, to be shown once. */
 async function issueSecret(ctx: Ctx, caller: Caller, centerCode: string): Promise<{ secret: string; valid: number }> {
   const secret = newSecret();
-  const valid = await ctx.store.endpoints.rotateSecret(centerCode, seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret), ctx.now);
+  // who sees it is recorded: should their role be revoked, the secret retires (services/secrets.ts)
+  const valid = await ctx.store.endpoints.rotateSecret(centerCode, seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret), ctx.now, caller.openid);
   await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'secret.rotate', subject: centerSubject(centerCode), detail: `有效密钥 ${valid} 个` });
   return { secret, valid };
 }
@@ -283,14 +285,16 @@ export async function overview(ctx: Ctx, caller: Caller): Promise<PortalOverview
     };
   });
   const rotations = audit.filter((e) => e.action === 'secret.rotate');
+  const earliest = await earliestEffectiveDate(ctx, shanghaiDate(ctx.now));
   const mode = endpoint?.mode === 'api' && endpoint.url !== null ? 'api' : endpoint ? 'manual' : 'none';
   return {
     center: { code: center.code, name: center.name, phone: center.phone },
     links: itemLinks,
     endpoint: { mode, url: mode === 'api' ? (endpoint?.url ?? null) : null, health: mode === 'api' ? healthOf('endpoint', endpoint?.url ?? null) : null },
-    secrets: { valid: endpoint?.secretsSealed.length ?? 0, rotatedAt: rotations.at(-1)?.at.toISOString() ?? null },
+    secrets: { ...(await secretsState(ctx.store, endpoint, ctx.now)), rotatedAt: rotations.at(-1)?.at.toISOString() ?? null },
     changes: await changeViews(ctx, changes, caller),
-    earliestEffectiveDate: earliestEffectiveDate(shanghaiDate(ctx.now)),
+    earliestEffectiveDate: earliest.date,
+    earliestProvisional: earliest.provisional,
     conformance: conformanceOf(run),
   };
 }
@@ -316,7 +320,8 @@ async function conformanceAddress(ctx: Ctx, centerCode: string, live: string | n
 export async function runCenterConformance(ctx: Ctx, caller: Caller): Promise<ConformanceReport> {
   const centerCode = requireStaffCenter(caller, '进行接口测试');
   const endpoint = await ctx.store.endpoints.get(centerCode);
-  const [current] = endpoint?.secretsSealed ?? [];
+  // signed with the secret that signs first now (a retired one signs nothing)
+  const [current] = endpoint ? await servingSecrets(ctx.store, ctx.outside.keyring(), endpoint, ctx.now) : [];
   if (current === undefined) throw new AppError('ENDPOINT_NOT_SET', '请先生成签名密钥并配置到中心的接口，再进行接口测试');
   const url = await conformanceAddress(ctx, centerCode, endpoint?.mode === 'api' ? endpoint.url : null);
   if (url === undefined) throw new AppError('ENDPOINT_NOT_SET', '请先登记接收推送的接口地址，再进行接口测试');
@@ -336,10 +341,11 @@ export async function runCenterConformance(ctx: Ctx, caller: Caller): Promise<Co
   }
   await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'conformance.run', subject: centerSubject(centerCode), detail: `${run.id} ${url}` });
   const report = await runConformance(
-    { centerCode, url, secret: open(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), current) },
+    { centerCode, url, secret: current },
     {
       outbound: ctx.outside.outbound(),
       inbox: { callbackBase: ctx.outside.callbackBase(), received: (applicationId) => ctx.store.conformanceCallbacks.listFor(centerCode, applicationId) },
+      calendar: calendarOf(ctx.store),
     },
   );
   await ctx.store.conformanceRuns.finish(run.id, report);

@@ -2,13 +2,18 @@ import { AppError } from '../../../src/core/errors';
 import { ROLE_LABELS, SELF_LABEL, type RoleGrant, type RoleView } from '../../../src/core/roles';
 import { requireSupervisor, type Caller } from '../runtime/define';
 import type { RoleRecord } from '../store/port';
-import { centersByCode, type Ctx } from './applications';
+import type { Ctx } from './applications';
+import { formatShanghai } from '../../../src/core/time';
+import { centerSubject, maskedInvite } from './audit-names';
+import { centersByCode } from './centers';
+import { retireSecretsSeenBy } from './secrets';
 
 /**
  * Roles (issue 11): supervisors list, revoke and grant again the roles of staff, testers and supervisors, each
  * written to the audit log. Roles are read from the store on every invocation (runtime/deployed.ts, the local
- * host), so a revoked role stops working on the person's next call: staff lose the portal, the workbench, the
- * counter and the secret rotation at once.
+ * host), so a revoked role stops working on the person's next call: staff lose the portal, the workbench and the
+ * counter at once. What they took with them is dealt with here: the signing secrets they were shown retire after
+ * SECRET_RETIRE_GRACE_HOURS (services/secrets.ts), and a supervisor's open staff invites are cancelled.
  */
 
 /** The audit subject of everything done about a person's roles. */
@@ -54,7 +59,9 @@ export async function listRoles(ctx: Ctx, caller: Caller): Promise<RoleView[]> {
 
 /**
  * A supervisor revokes a person's role; it stops working on their next call. Nobody revokes their own
- * supervisor role, so the last supervisor can never lock everyone out.
+ * supervisor role, so the last supervisor can never lock everyone out. Revoked staff: the center's secrets they
+ * saw retire after the grace (the center's other staff see by when to rotate). A revoked supervisor: the invites
+ * they made and nobody used yet are cancelled. Each written to the audit log.
  */
 export async function revokeRole(ctx: Ctx, caller: Caller, openid: string, grant: RoleGrant): Promise<RoleView> {
   requireSupervisor(caller);
@@ -65,7 +72,23 @@ export async function revokeRole(ctx: Ctx, caller: Caller, openid: string, grant
     throw new AppError('ROLE_NOT_FOUND', `该人员没有${grantLabel(grant)}角色，或已被撤销`, { openid: '该人员没有这个角色，或已被撤销' });
   }
   await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'role.revoke', subject: roleSubject(openid), detail: grantLabel(grant) });
+  if (grant.role === 'center-staff') await retireWhatTheySaw(ctx, caller, grant.centerCode, openid);
+  if (grant.role === 'supervisor') await cancelTheirInvites(ctx, caller, openid);
   return viewOf(ctx, openid, grant);
+}
+
+async function retireWhatTheySaw(ctx: Ctx, caller: Caller, centerCode: string, openid: string): Promise<void> {
+  const retiring = await retireSecretsSeenBy(ctx.store, centerCode, openid, ctx.now);
+  if (!retiring) return;
+  const detail = `${retiring.count} 个签名密钥将于 ${formatShanghai(retiring.retiresAt)} 停用：曾看到它的工作人员已被撤销角色，请中心在此之前更换密钥`;
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'secret.retire', subject: centerSubject(centerCode), detail });
+}
+
+async function cancelTheirInvites(ctx: Ctx, caller: Caller, openid: string): Promise<void> {
+  for (const invite of await ctx.store.staffInvites.cancelOpenBy(openid, ctx.now)) {
+    const detail = `邀请码 ${maskedInvite(invite.code)} 已作废：创建它的监管人员已被撤销角色`;
+    await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'invite.cancel', subject: centerSubject(invite.centerCode), detail });
+  }
 }
 
 /** A supervisor grants a role, or grants a revoked one again; staff serve one center at a time. */

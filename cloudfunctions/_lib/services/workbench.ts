@@ -21,6 +21,7 @@ import { DOCUMENT_MAX_BYTES, isPdf } from '../../../src/core/center-api';
 import { inspectFile } from '../files/inspect';
 import type { ApplicationRecord, DocumentRecord } from '../store/port';
 import {
+  acceptByProvisional,
   applicationView,
   centersByCode,
   completionNotices,
@@ -36,7 +37,7 @@ import {
   type Ctx,
 } from './applications';
 import { attachmentBytes, openPurchase } from './attachments';
-import { documentLookup } from './identity';
+import { documentLookup, requireStaffIdentity } from './identity';
 import { notifyApplicant } from './notify';
 
 /**
@@ -47,24 +48,25 @@ import { notifyApplicant } from './notify';
 const staffOf = (caller: Caller) => requireStaffCenter(caller, '使用申请工作台');
 
 async function forCenter(ctx: Ctx, staff: Caller, centerCode: string, id: string): Promise<ApplicationRecord> {
+  const own = await ownApplications(ctx, staff);
   const app = await ctx.store.applications.get(id);
   if (!app || !app.centers.some((c) => c.code === centerCode)) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这笔申请');
-  if ((await ownApplications(ctx, staff))(app)) throw new AppError('FORBIDDEN', '不能办理本人的申请，请交由本中心其他工作人员办理');
+  if (own(app)) throw new AppError('FORBIDDEN', '不能办理本人的申请，请交由本中心其他工作人员办理');
   return app;
 }
 
 /**
- * Which applications are the staff member's own: made from their openid, or for the document of their own
- * verified identity (by its keyed look-up, so another WeChat account of theirs is caught too).
+ * Which applications are the staff member's own: made from their openid, or for the ID number of their own
+ * identity (by its type-independent keyed look-up, so another WeChat account of theirs is caught too, whatever
+ * document type it applied with). Staff use the workbench only with a current verified identity, so that
+ * look-up is always known.
  */
 async function ownApplications(ctx: Ctx, staff: Caller): Promise<(app: ApplicationRecord) => boolean> {
-  const identity = await ctx.store.identities.get(staff.openid);
+  const identity = await requireStaffIdentity(ctx, staff, '使用申请工作台');
   const keyring = ctx.outside.keyring();
   return (app) =>
     app.openid === staff.openid ||
-    (identity !== undefined &&
-      app.applicant.docType === identity.docType &&
-      documentLookup(keyring, app.applicant.docType, open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed)) === identity.docLookup);
+    documentLookup(keyring, open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed)) === identity.docLookup;
 }
 
 function responsibleOnly(app: ApplicationRecord, centerCode: string): void {
@@ -78,11 +80,13 @@ export async function workbenchList(ctx: Ctx, staff: Caller): Promise<WorkbenchE
   const apps = (await ctx.store.applications.listForCenter(centerCode)).filter((app) => !own(app));
   const entries = await listEntries(ctx, apps);
   const keyring = ctx.outside.keyring();
+  const provisional = await Promise.all(apps.map((app) => acceptByProvisional(ctx, app)));
   return entries.map((entry, i) => ({
     ...entry,
     role: roleOf(apps[i], centerCode),
     applicantMasked: maskName(open(keyring, sealedAs.name(apps[i].openid), apps[i].applicant.nameSealed)),
     acceptBy: apps[i].acceptBy,
+    acceptByProvisional: provisional[i],
   }));
 }
 

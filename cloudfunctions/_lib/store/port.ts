@@ -1,4 +1,5 @@
 import type { ApplicationState, ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications';
+import type { CalendarHoliday, CalendarNotice } from '../../../src/core/calendar';
 import type { ChangeStatus, ChangeTarget, EndpointValue, PreviousValue } from '../../../src/core/center-portal';
 import type { Payment } from '../../../src/core/money';
 import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../src/core/centers';
@@ -193,10 +194,18 @@ export interface CounterRequestRepository {
   confirm(code: string, confirmedBy: string, centerCode: string, next?: 'confirmed' | 'awaiting-second'): Promise<boolean>;
   /** Confirms a request awaiting a second staff member, by someone other than the first; false otherwise. */
   confirmSecond(code: string, secondBy: string): Promise<boolean>;
+  /**
+   * Takes back a first confirmation whose staff member no longer holds the role: a request awaiting a second
+   * staff member and first confirmed by `firstBy` becomes pending again (no confirmer, no center); false otherwise.
+   */
+  reopen(code: string, firstBy: string): Promise<boolean>;
 }
 
 export interface AttemptRepository {
-  /** `subject` names who failed: "openid:<openid>" or "doc:<docLookup>" (identity checks), "invite:<openid>" (invite codes). */
+  /**
+   * `subject` names who tried or failed: "try:…"/"ok:…" of identity checks (services/identity.ts takeTries: face per
+   * openid, per (docLookup, openid) and per docLookup; counter mismatches per staff and per request), "invite:<openid>".
+   */
   recordFailure(subject: string, at: Date): Promise<void>;
   failuresSince(subject: string, since: Date): Promise<number>;
   /**
@@ -268,8 +277,8 @@ export interface ApplicationRecord extends ApplicationState {
 export interface ApplicationEventRecord {
   applicationId: string;
   at: Date;
-  actor: 'employee' | 'relay' | 'center' | 'staff';
-  /** The employee's or staff member's openid, the center code, or "relay". */
+  actor: 'employee' | 'relay' | 'center' | 'staff' | 'platform';
+  /** The employee's or staff member's openid, the center code, "relay", or what the platform did ("calendar"). */
   actorId: string;
   from: ApplicationStatus | null;
   to: ApplicationStatus;
@@ -363,6 +372,14 @@ export interface ApplicationRepository {
   /** Whether a center's webhook-id has been applied already. */
   hasReceipt(centerCode: string, webhookId: string): Promise<boolean>;
   transition(change: Transition): Promise<TransitionOutcome>;
+  /** Applications not final yet (their time limits still run), oldest first. */
+  listOpen(): Promise<ApplicationRecord[]>;
+  /**
+   * A new time limit from the official calendar: sets `acceptBy` and appends `event` in one transaction, only
+   * while the application is not final and its `acceptBy` is still `expectedAcceptBy` (else nothing is written
+   * and it answers false). A completion target that is not stored passes the same date twice.
+   */
+  reschedule(id: string, change: { expectedAcceptBy: string; acceptBy: string; event: ApplicationEventRecord }): Promise<boolean>;
 }
 
 export interface OutboxRepository {
@@ -441,9 +458,26 @@ export interface EndpointRepository {
   /**
    * Puts a new signing secret first and keeps the one that signed before it, dropping any older (two are
    * valid during a rotation), in one step; a center without an endpoint gets a manual one holding the secret.
-   * Answers how many secrets are valid now.
+   * Answers how many secrets are valid now. Records that the secret was shown (in clear, once) to `shownTo`.
    */
-  rotateSecret(centerCode: string, secretSealed: string, at: Date): Promise<number>;
+  rotateSecret(centerCode: string, secretSealed: string, at: Date, shownTo: string): Promise<number>;
+  /** Who was shown each secret of the center's current set and when it retires: one entry per secret, in the set's order. */
+  secretHolders(centerCode: string): Promise<SecretHolder[]>;
+  /**
+   * Retires, from `retiresAt`, those of `secretsSealed` still in the center's set and not retiring already (an
+   * earlier date stays), in one step; answers how many now retire.
+   */
+  retireSecrets(centerCode: string, secretsSealed: readonly string[], retiresAt: Date): Promise<number>;
+}
+
+/** Who was shown one of a center's signing secrets (in clear, once, when it was issued) and when it retires. */
+export interface SecretHolder {
+  /** The secret, sealed, as in CenterEndpoint.secretsSealed. */
+  secretSealed: string;
+  /** The staff member it was shown to; null for a secret issued before viewers were recorded. */
+  shownTo: string | null;
+  /** From when it neither signs deliveries nor verifies callbacks (someone who saw it lost their role); null while it serves. */
+  retiresAt: Date | null;
 }
 
 /** An invite that makes its first user staff of a center (single use, until it expires). */
@@ -474,6 +508,11 @@ export interface StaffInviteRepository {
    * redemptions of one invite, or of two invites by one person, one wins.
    */
   redeem(code: string, openid: string, at: Date): Promise<RedeemOutcome>;
+  /**
+   * Cancels every invite `createdBy` made that is still open (unused, unexpired at `at`): each expires at `at`,
+   * so redeeming it is refused as expired. Answers the invites cancelled, as they were.
+   */
+  cancelOpenBy(createdBy: string, at: Date): Promise<StaffInvite[]>;
 }
 
 /** A change of a center's link or endpoint as a work order: proposed by staff, reviewed by a supervisor, switched on its date. */
@@ -520,6 +559,11 @@ export interface LinkChangeRepository {
   apply(id: string, at: Date): Promise<LinkChange | undefined>;
   /** Records why an approved change was not switched; false when it is no longer approved. */
   hold(id: string, reason: string, at: Date): Promise<boolean>;
+  /**
+   * Moves the effective date of a change not live yet (pending or approved) from `expected` to `date`, in one
+   * step; false when it is neither any more or its date is no longer `expected`.
+   */
+  reschedule(id: string, expected: string, date: string): Promise<boolean>;
 }
 
 /** `link:<item>` for an item's web link, `endpoint` for the center's API endpoint. */
@@ -594,6 +638,27 @@ export interface ConformanceCallbackRepository {
   listFor(centerCode: string, applicationId: string): Promise<ReceivedCallback[]>;
 }
 
+/** A year's State Council arrangement as a supervisor loaded it from the notice. */
+export interface CalendarYearRecord {
+  year: number;
+  notice: CalendarNotice;
+  holidays: CalendarHoliday[];
+  /** Make-up working days (Saturdays or Sundays), ascending. */
+  workdays: string[];
+  loadedBy: string;
+  loadedAt: Date;
+}
+
+export interface CalendarYearRepository {
+  get(year: number): Promise<CalendarYearRecord | undefined>;
+  /** Every loaded year, ascending. */
+  list(): Promise<CalendarYearRecord[]>;
+  /** Stores a year not loaded before; false, and nothing written, when it is loaded already (of two racing loads, one wins). */
+  create(record: CalendarYearRecord): Promise<boolean>;
+  /** Replaces a loaded year in one step, answering the arrangement it replaced; undefined, and nothing written, when none was loaded. */
+  replace(record: CalendarYearRecord): Promise<CalendarYearRecord | undefined>;
+}
+
 export type StoreKind = 'pglite' | 'postgres' | 'cloudbase';
 
 export interface Store {
@@ -618,5 +683,6 @@ export interface Store {
   readonly health: HealthRepository;
   readonly conformanceRuns: ConformanceRunRepository;
   readonly conformanceCallbacks: ConformanceCallbackRepository;
+  readonly calendarYears: CalendarYearRepository;
   close(): Promise<void>;
 }

@@ -27,7 +27,7 @@ interface FormFieldProps {
   slug: string;
   label: string;
   /** A line under the label saying which center or value is meant. */
-  hint?: string;
+  hint?: ReactNode;
   error: string | undefined;
 }
 

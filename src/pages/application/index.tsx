@@ -17,6 +17,7 @@ import { dialNumber } from '../../core/centers';
 import { yuanText } from '../../core/money';
 import { formatShanghai } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
+import { DateText, ProvisionalNote } from '../../components/provisional-date';
 import { StateView } from '../../components/state-view';
 import { Timeline } from '../../components/timeline';
 import { applicationCalls } from '../../services/applications';
@@ -204,7 +205,7 @@ export default function ApplicationPage() {
 
       <View className='card application-card' id='application-accept'>
         <Text id='application-accept-by'>
-          受理时限：{responsible.name}应在 {view.acceptBy} 前受理（{TRANSFER_ACCEPT_WORKING_DAYS} 个工作日）
+          受理时限：{responsible.name}应在 <DateText date={view.acceptBy} provisional={view.acceptByProvisional} /> 前受理（{TRANSFER_ACCEPT_WORKING_DAYS} 个工作日）
         </Text>
         {view.acceptOverdue ? (
           <Text className='application-overdue' id='application-overdue'>
@@ -213,7 +214,7 @@ export default function ApplicationPage() {
         ) : null}
         {view.target ? (
           <Text className='application-target' id='application-target'>
-            办结时限：两地中心应在 {view.target.by} 前办结（{PURCHASE_TARGET_WORKING_DAYS} 个工作日）
+            办结时限：两地中心应在 <DateText date={view.target.by} provisional={view.targetProvisional} /> 前办结（{PURCHASE_TARGET_WORKING_DAYS} 个工作日）
           </Text>
         ) : null}
         {view.target?.overdue ? (
@@ -221,6 +222,7 @@ export default function ApplicationPage() {
             {view.status === 'completed' ? '本申请办结晚于时限。' : '已超过办结时限，仍未办结。您可以拨打下方中心服务热线催办，或拨打 12329 住房公积金服务热线反映。'}
           </Text>
         ) : null}
+        {view.acceptByProvisional || (view.target !== null && view.targetProvisional) ? <ProvisionalNote id='application-provisional' /> : null}
       </View>
 
       {view.payment ? (

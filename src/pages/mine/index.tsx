@@ -19,6 +19,7 @@ const goLinks = () => void Taro.navigateTo({ url: '/packages/portal/links/index'
 const goJoin = () => void Taro.navigateTo({ url: '/packages/portal/join/index' });
 const goReview = () => void Taro.navigateTo({ url: '/packages/portal/review/index' });
 const goRoles = () => void Taro.navigateTo({ url: '/packages/portal/roles/index' });
+const goCalendar = () => void Taro.navigateTo({ url: '/packages/portal/calendar/index' });
 const goApplications = () => void Taro.navigateTo({ url: '/pages/applications/index' });
 const whoami = () => callFunction<{ roles: RoleGrant[] }>('session', { action: 'whoami' });
 
@@ -54,7 +55,7 @@ function JoinEntry({ show }: { show: boolean }) {
   );
 }
 
-/** Supervisors only: the ways to review centers' link and endpoint changes and invite their staff, and to manage roles. */
+/** Supervisors only: the ways to review centers' link and endpoint changes and invite their staff, to manage roles, and to keep the official calendar. */
 function SupervisorEntry({ supervisor }: { supervisor: boolean }) {
   if (!supervisor) return null;
   return (
@@ -66,6 +67,10 @@ function SupervisorEntry({ supervisor }: { supervisor: boolean }) {
       <View className='card mine-card mine-staff' id='mine-roles' onClick={goRoles}>
         <Text className='mine-title'>角色管理（监管人员）</Text>
         <Text className='mine-muted'>查看、撤销和重新授予中心工作人员、内部测试人员和监管人员的角色</Text>
+      </View>
+      <View className='card mine-card mine-staff' id='mine-calendar' onClick={goCalendar}>
+        <Text className='mine-title'>节假日安排（监管人员）</Text>
+        <Text className='mine-muted'>查看各年度节假日安排的来源，按国务院通知载入或替换年度安排</Text>
       </View>
     </View>
   );

@@ -4,6 +4,7 @@ import {
   APPLICATION_STATUSES,
   APPLICATION_TYPES,
   CENTER_ROLES,
+  FINAL_STATUSES,
   isFinal,
   isTransferCode,
   RATING_SCORES,
@@ -20,6 +21,7 @@ import {
   type ApplicationEventRecord,
   type ApplicationRecord,
   type AuditEntry,
+  type CalendarYearRecord,
   type CenterEndpoint,
   type ChannelHealth,
   type ConformanceRun,
@@ -47,6 +49,7 @@ import {
   type TransitionOutcome,
   type VerificationSession,
 } from '../port';
+import { holdersOf, keptHolder, withRetired, type KeptHolder } from '../secret-holders';
 import type { ConformanceReport } from '../../centers/conformance';
 import type { ReceivedCallback } from '../../centers/conformance-callbacks';
 
@@ -113,7 +116,10 @@ import type { ReceivedCallback } from '../../centers/conformance-callbacks';
  *                    object or null.
  * - `conformanceCallbacks`: generated id; centerCode, applicationId, the ReceivedCallback fields with `at` as a
  *                    date, and `seq` (arrival order).
- * Indexes these want: linkChanges (centerCode, proposedAt desc), linkChanges (status, proposedAt),
+ * - `calendarYears`: id = the year as text; the CalendarYearRecord fields (year a number), notice an object,
+ *                    holidays and workdays arrays, loadedAt a date. create is set-if-absent and replace a
+ *                    read-then-write, each one single-document transaction.
+ * Indexes these want: applications (status, createdAt) for listOpen, linkChanges (centerCode, proposedAt desc), linkChanges (status, proposedAt),
  * channelHealth (healthy), conformanceRuns (centerCode, startedAt desc), conformanceCallbacks (centerCode,
  * applicationId, seq).
  *
@@ -182,6 +188,7 @@ export const COLLECTIONS = {
   conformanceCallbacks: 'conformanceCallbacks',
   attemptCounters: 'attemptCounters',
   conformanceGates: 'conformanceGates',
+  calendarYears: 'calendarYears',
 } as const;
 
 /** The most documents one `get()` returns on CloudBase. */
@@ -260,6 +267,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
   const ratings = () => db.collection(COLLECTIONS.ratings);
   const staffInvites = () => db.collection(COLLECTIONS.staffInvites);
   const linkChanges = () => db.collection(COLLECTIONS.linkChanges);
+  const calendarYears = () => db.collection(COLLECTIONS.calendarYears);
   const channelHealth = () => db.collection(COLLECTIONS.channelHealth);
   const conformanceRuns = () => db.collection(COLLECTIONS.conformanceRuns);
   const conformanceCallbacks = () => db.collection(COLLECTIONS.conformanceCallbacks);
@@ -519,6 +527,16 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           return true;
         });
       },
+      async reopen(code, firstBy) {
+        // compare-and-set as confirm: only from awaiting-second, and only the first confirmation of `firstBy`
+        return runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.counterRequests).doc(code);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.counterRequests);
+          if (current?.status !== 'awaiting-second' || current.confirmedBy !== firstBy) return false;
+          await ref.update({ status: 'pending', confirmedBy: null, centerCode: null });
+          return true;
+        });
+      },
     },
     attempts: {
       async recordFailure(subject, at) {
@@ -629,6 +647,22 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           if (plan.outcome === 'applied') await plan.write();
           return plan.outcome;
         }),
+      async listOpen() {
+        const open = APPLICATION_STATUSES.filter((status) => !isFinal(status));
+        return (await fetchAll(COLLECTIONS.applications, applications().where({ status: _.in([...open]) }), ['createdAt', '_id'])).map(toApplication);
+      },
+      // like transition: the application document is read and written in the transaction, with the event by id
+      reschedule: (id, change) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.applications).doc(id);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.applications);
+          const a = COLLECTIONS.applications;
+          if (!current || FINAL_STATUSES.includes(oneOf(current, 'status', a, APPLICATION_STATUSES)) || str(current, 'acceptBy', a) !== change.expectedAcceptBy) return false;
+          const n = num(current, 'eventCount', a) + 1;
+          await ref.update({ acceptBy: change.acceptBy, eventCount: n });
+          await tx.collection(COLLECTIONS.events).doc(eventDocId(id, n)).set(eventDoc(change.event, n));
+          return true;
+        }),
     },
     outbox: {
       async claimDue(now, limit, leaseMs) {
@@ -705,17 +739,35 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         }),
       // read-modify-write of one document by id in a transaction, as roles.grant: a concurrent rotation or
       // switch of the endpoint meets a write conflict and is run again on what this one wrote
-      rotateSecret: (centerCode, secretSealed, at) =>
+      rotateSecret: (centerCode, secretSealed, at, shownTo) =>
         runTransaction(db, async (tx) => {
           const ref = tx.collection(COLLECTIONS.endpoints).doc(centerCode);
           const current = transactionDoc(await ref.get(), COLLECTIONS.endpoints);
+          const shown: KeptHolder = { secretSealed, shownTo, retiresAt: null };
           if (!current) {
-            await ref.set({ centerCode, mode: 'manual', url: null, secretsSealed: [secretSealed], updatedAt: at });
+            await ref.set({ centerCode, mode: 'manual', url: null, secretsSealed: [secretSealed], secretHolders: [shown], updatedAt: at });
             return 1;
           }
-          const secretsSealed = [secretSealed, ...toEndpoint(current).secretsSealed.slice(0, 1)];
-          await ref.update({ secretsSealed, updatedAt: at });
+          const kept = toEndpoint(current).secretsSealed.slice(0, 1);
+          const secretsSealed = [secretSealed, ...kept];
+          // _.set replaces the list whole
+          const secretHolders = [shown, ...keptHolders(current).filter((h) => kept.includes(h.secretSealed))];
+          await ref.update({ secretsSealed, secretHolders: _.set(secretHolders), updatedAt: at });
           return secretsSealed.length;
+        }),
+      async secretHolders(centerCode) {
+        const doc = await getById(endpoints(), centerCode);
+        return doc ? holdersOf(toEndpoint(doc).secretsSealed, keptHolders(doc)) : [];
+      },
+      // read-modify-write of one document by id in a transaction, as rotateSecret
+      retireSecrets: (centerCode, secretsSealed, retiresAt) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.endpoints).doc(centerCode);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.endpoints);
+          if (!current) return 0;
+          const { holders, retired } = withRetired(holdersOf(toEndpoint(current).secretsSealed, keptHolders(current)), secretsSealed, retiresAt);
+          if (retired > 0) await ref.update({ secretHolders: _.set(holders.map(keptHolder)) });
+          return retired;
         }),
     },
     ratings: {
@@ -796,6 +848,24 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           await rolesRef.set(rolesDocFields([...grants, wanted], withRecord(person.records, record)));
           return { kind: 'joined', centerCode: invite.centerCode };
         }),
+      // each open invite expired in a transaction of its own that reads it again: a redemption racing it either
+      // committed first (the invite is used, left alone) or meets a write conflict and then the expiry
+      async cancelOpenBy(createdBy, at) {
+        const open = (await fetchAll(COLLECTIONS.staffInvites, staffInvites().where({ createdBy, usedBy: null, expiresAt: _.gt(at) }), ['createdAt', '_id'])).map(toInvite);
+        const cancelled: StaffInvite[] = [];
+        for (const invite of open) {
+          const still = await runTransaction(db, async (tx) => {
+            const ref = tx.collection(COLLECTIONS.staffInvites).doc(invite.code);
+            const found = transactionDoc(await ref.get(), COLLECTIONS.staffInvites);
+            const current = found ? toInvite(found) : undefined;
+            if (!current || current.usedBy !== null || current.expiresAt.getTime() <= at.getTime()) return undefined;
+            await ref.update({ expiresAt: at });
+            return current;
+          });
+          if (still) cancelled.push(still);
+        }
+        return cancelled;
+      },
     },
     linkChanges: {
       async create(change) {
@@ -879,6 +949,14 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           await ref.update({ heldReason: reason, heldAt: at });
           return true;
         }),
+      reschedule: (id, expected, date) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.linkChanges).doc(id);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.linkChanges);
+          if ((current?.status !== 'pending' && current?.status !== 'approved') || current.effectiveDate !== expected) return false;
+          await ref.update({ effectiveDate: date });
+          return true;
+        }),
     },
     health: {
       async record(findings) {
@@ -955,6 +1033,30 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
       async listFor(centerCode, applicationId) {
         return (await fetchAll(COLLECTIONS.conformanceCallbacks, conformanceCallbacks().where({ centerCode, applicationId }), 'seq')).map(toReceivedCallback);
       },
+    },
+    calendarYears: {
+      async get(year) {
+        const doc = await getById(calendarYears(), String(year));
+        return doc ? toCalendarYear(doc) : undefined;
+      },
+      async list() {
+        return (await fetchAll(COLLECTIONS.calendarYears, calendarYears(), 'year')).map(toCalendarYear);
+      },
+      create: (record) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.calendarYears).doc(String(record.year));
+          if (transactionDoc(await ref.get(), COLLECTIONS.calendarYears)) return false;
+          await ref.set(calendarYearDoc(record));
+          return true;
+        }),
+      replace: (record) =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.calendarYears).doc(String(record.year));
+          const before = transactionDoc(await ref.get(), COLLECTIONS.calendarYears);
+          if (!before) return undefined;
+          await ref.set(calendarYearDoc(record));
+          return toCalendarYear(before);
+        }),
     },
     close: async () => {
       // nothing to release: the SDK opens no session, every call is an independent signed HTTPS request
@@ -1416,7 +1518,7 @@ function paymentOf(doc: Doc, c: string): ApplicationRecord['payment'] {
   return { amount: doc.paymentAmount, paidOn: str(doc, 'paymentPaidOn', c) };
 }
 
-const EVENT_ACTORS = ['employee', 'relay', 'center', 'staff'] as const;
+const EVENT_ACTORS = ['employee', 'relay', 'center', 'staff', 'platform'] as const;
 
 function eventDoc(e: ApplicationEventRecord, n: number): Doc {
   return {
@@ -1430,6 +1532,32 @@ function eventDoc(e: ApplicationEventRecord, n: number): Doc {
     platformCode: e.platformCode,
     centerCode: e.centerCode,
     message: e.message,
+  };
+}
+
+function calendarYearDoc(r: CalendarYearRecord): Doc {
+  return { year: r.year, notice: { ...r.notice }, holidays: r.holidays.map((h) => ({ ...h })), workdays: [...r.workdays], loadedBy: r.loadedBy, loadedAt: r.loadedAt };
+}
+
+function toCalendarYear(doc: Doc): CalendarYearRecord {
+  const c = COLLECTIONS.calendarYears;
+  const notice = doc.notice;
+  const holidays = doc.holidays;
+  const workdays = doc.workdays;
+  if (!isDoc(notice) || !Array.isArray(holidays) || !Array.isArray(workdays)) throw new Error(`CloudBase ${c}: ${String(doc._id)} is not a calendar year`);
+  return {
+    year: num(doc, 'year', c),
+    notice: { title: str(notice, 'title', c), number: str(notice, 'number', c), date: str(notice, 'date', c) },
+    holidays: holidays.map((h: unknown) => {
+      if (!isDoc(h)) throw new Error(`CloudBase ${c}: a holiday of ${String(doc._id)} is not an object`);
+      return { name: str(h, 'name', c), from: str(h, 'from', c), to: str(h, 'to', c) };
+    }),
+    workdays: workdays.map((d: unknown) => {
+      if (typeof d !== 'string') throw new Error(`CloudBase ${c}: a workday of ${String(doc._id)} is not text`);
+      return d;
+    }),
+    loadedBy: str(doc, 'loadedBy', c),
+    loadedAt: date(doc, 'loadedAt', c),
   };
 }
 
@@ -1527,6 +1655,17 @@ function toAttempt(doc: Doc): DeliveryAttempt {
 function writeEndpointAddress(ref: ReturnType<Collection['doc']>, current: Doc | undefined, centerCode: string, endpoint: EndpointValue, at: Date): Promise<unknown> {
   const address = { mode: endpoint.kind, url: endpoint.kind === 'api' ? endpoint.url : null, updatedAt: at };
   return current ? ref.update(address) : ref.set({ centerCode, ...address, secretsSealed: [] });
+}
+
+/** The endpoint document's secretHolders (absent before holders were recorded): what secret-holders.ts reads. */
+function keptHolders(doc: Doc): KeptHolder[] {
+  const c = COLLECTIONS.endpoints;
+  const list = doc.secretHolders ?? [];
+  if (!Array.isArray(list)) throw new Error(`CloudBase ${c}: secretHolders of ${String(doc._id)} is not a list`);
+  return list.map((h: unknown) => {
+    if (!isDoc(h)) throw new Error(`CloudBase ${c}: a secret holder of ${String(doc._id)} is not an object`);
+    return { secretSealed: str(h, 'secretSealed', c), shownTo: nullableStr(h, 'shownTo', c), retiresAt: nullableStr(h, 'retiresAt', c) };
+  });
 }
 
 function toEndpoint(doc: Doc): CenterEndpoint {

@@ -1,4 +1,4 @@
-import { isFinal, type ApplicationStatus, type TransferCode } from '../../../../src/core/applications';
+import { FINAL_STATUSES, isFinal, type ApplicationStatus, type TransferCode } from '../../../../src/core/applications';
 import type { EndpointValue } from '../../../../src/core/center-portal';
 import type {
   ApplicationEventRecord,
@@ -15,6 +15,7 @@ import type {
   Transition,
   TransitionOutcome,
 } from '../port';
+import { holdersOf, keptHolder, withRetired, type KeptHolder } from '../secret-holders';
 import type { SqlDriver } from './driver';
 
 interface ApplicationRow {
@@ -283,6 +284,23 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
       return (await driver.query('select 1 from callback_receipts where center_code = $1 and webhook_id = $2', [centerCode, webhookId])).length > 0;
     },
     transition: (change) => transitionIn(driver, change),
+    async listOpen() {
+      // the final statuses written out, as in the partial index applications_open (migration 11)
+      const rows = await driver.query<ApplicationRow>(`select * from applications where status not in (${FINAL_STATUSES.map((f) => `'${f}'`).join(', ')}) order by created_at, id`);
+      return rows.map(toApplication);
+    },
+    reschedule: (id, change) =>
+      driver.transaction(async (tx) => {
+        const moved = await tx.query('update applications set accept_by = $3 where id = $1 and accept_by = $2 and not (status = any($4::text[])) returning id', [
+          id,
+          change.expectedAcceptBy,
+          change.acceptBy,
+          [...FINAL_STATUSES],
+        ]);
+        if (moved.length === 0) return false;
+        await insertEvents(tx, [change.event]);
+        return true;
+      }),
   };
 }
 
@@ -413,19 +431,41 @@ export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
       );
     },
     setAddress: (centerCode, endpoint, at) => putEndpointAddress(driver, centerCode, endpoint, at),
-    async rotateSecret(centerCode, secretSealed, at) {
-      // one statement: the new secret first, the one that signed before it second, any older one gone
+    async rotateSecret(centerCode, secretSealed, at, shownTo) {
+      // one statement: the new secret first, the one that signed before it second, any older one gone; the
+      // holders follow (the new one's, the kept one's); SET reads the row as it was
       const [row] = await driver.query<{ n: number }>(
-        `insert into endpoints (center_code, mode, url, secrets_sealed, updated_at) values ($1, 'manual', null, jsonb_build_array($2::text), $3)
+        `insert into endpoints (center_code, mode, url, secrets_sealed, secret_holders, updated_at)
+         values ($1, 'manual', null, jsonb_build_array($2::text), jsonb_build_array(jsonb_build_object('secretSealed', $2::text, 'shownTo', $4::text, 'retiresAt', null)), $3)
          on conflict (center_code) do update set updated_at = excluded.updated_at,
            secrets_sealed = case when jsonb_array_length(endpoints.secrets_sealed) = 0 then excluded.secrets_sealed
-             else jsonb_build_array($2::text, endpoints.secrets_sealed -> 0) end
+             else jsonb_build_array($2::text, endpoints.secrets_sealed -> 0) end,
+           secret_holders = excluded.secret_holders || coalesce(
+             (select jsonb_agg(h) from jsonb_array_elements(endpoints.secret_holders) h where h ->> 'secretSealed' = endpoints.secrets_sealed ->> 0), '[]'::jsonb)
          returning jsonb_array_length(secrets_sealed) as n`,
-        [centerCode, secretSealed, at],
+        [centerCode, secretSealed, at, shownTo],
       );
       return Number(row.n);
     },
+    async secretHolders(centerCode) {
+      const [row] = await driver.query<HoldersRow>('select secrets_sealed, secret_holders from endpoints where center_code = $1', [centerCode]);
+      return row ? holdersOf(row.secrets_sealed, row.secret_holders) : [];
+    },
+    retireSecrets: (centerCode, secretsSealed, retiresAt) =>
+      driver.transaction(async (tx) => {
+        const [row] = await tx.query<HoldersRow>('select secrets_sealed, secret_holders from endpoints where center_code = $1 for update', [centerCode]);
+        if (!row) return 0;
+        const { holders, retired } = withRetired(holdersOf(row.secrets_sealed, row.secret_holders), secretsSealed, retiresAt);
+        if (retired > 0) await tx.query('update endpoints set secret_holders = $2 where center_code = $1', [centerCode, JSON.stringify(holders.map(keptHolder))]);
+        return retired;
+      }),
   };
+}
+
+/** What the secrets' holders are read from. */
+interface HoldersRow {
+  secrets_sealed: string[];
+  secret_holders: KeptHolder[];
 }
 
 interface RatingRow {

@@ -55,6 +55,18 @@ export function sqlStaffInvites(driver: SqlDriver): StaffInviteRepository {
         );
         return { kind: 'joined', centerCode: invite.center_code } as const;
       }),
+    async cancelOpenBy(createdBy, at) {
+      // one statement: a redemption racing it either ran first (the invite is used, left alone) or meets the expiry
+      const rows = await driver.query<{ code: string; center_code: string; created_at: Date; expires_at: Date }>(
+        `update staff_invites i set expires_at = $2 from staff_invites old
+         where i.code = old.code and i.created_by = $1 and i.used_by is null and i.expires_at > $2
+         returning i.code, i.center_code, i.created_at, old.expires_at`,
+        [createdBy, at],
+      );
+      return rows
+        .map((r) => ({ code: r.code, centerCode: r.center_code, createdBy, createdAt: new Date(r.created_at), expiresAt: new Date(r.expires_at), usedBy: null, usedAt: null }))
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.code < b.code ? -1 : 1));
+    },
   };
 }
 
@@ -172,6 +184,13 @@ export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
       }),
     async hold(id, reason, at) {
       const rows = await driver.query("update link_changes set held_reason = $2, held_at = $3 where id = $1 and status = 'approved' returning id", [id, reason, at]);
+      return rows.length === 1;
+    },
+    async reschedule(id, expected, date) {
+      const rows = await driver.query(
+        "update link_changes set effective_date = $3 where id = $1 and effective_date = $2 and status in ('pending', 'approved') returning id",
+        [id, expected, date],
+      );
       return rows.length === 1;
     },
   };

@@ -356,4 +356,29 @@ export const MIGRATIONS: readonly Migration[] = [
       create index conformance_runs_open on conformance_runs (center_code, started_at) where report is null;
     `,
   },
+  {
+    version: 11,
+    name: 'the official calendar: State Council arrangements loaded by supervisors, one row a year',
+    sql: `
+      create table calendar_years (
+        year integer primary key,
+        notice jsonb not null,
+        holidays jsonb not null,
+        workdays jsonb not null,
+        loaded_by text not null,
+        loaded_at timestamptz not null
+      );
+      -- the calendar recomputes the time limits of applications still open
+      create index applications_open on applications (created_at) where status not in ('completed', 'rejected', 'withdrawn', 'failed');
+    `,
+  },
+  {
+    version: 12,
+    name: 'signing secrets: who was shown each, and when it retires after that person lost their role',
+    sql: `
+      -- [{ secretSealed, shownTo, retiresAt }] for the secrets in secrets_sealed; secrets from before have none (shown to nobody recorded)
+      alter table endpoints add column secret_holders jsonb not null default '[]'::jsonb;
+      create index staff_invites_open on staff_invites (created_by) where used_by is null;
+    `,
+  },
 ];

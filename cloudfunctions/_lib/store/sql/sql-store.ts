@@ -2,6 +2,7 @@ import type { Center, StoredCenter } from '../../../../src/core/centers';
 import type { DocType } from '../../../../src/core/identity';
 import type { AuditEntry, CounterRequest, IdentityRecord, JumpCountFilter, Store, StoreKind, VerificationSession } from '../port';
 import type { SqlDriver } from './driver';
+import { sqlCalendarYears } from './calendar-tables';
 import { sqlApplications, sqlEndpoints, sqlOutbox, sqlRatings } from './application-tables';
 import { sqlConformanceCallbacks, sqlConformanceRuns, sqlHealth, sqlLinkChanges, sqlStaffInvites } from './center-tables';
 import { putLink, toLink, type LinkRow } from './link-rows';
@@ -280,6 +281,14 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
         );
         return rows.length === 1;
       },
+      async reopen(code, firstBy) {
+        const rows = await driver.query(
+          `update counter_requests set status = 'pending', confirmed_by = null, center_code = null
+           where code = $1 and status = 'awaiting-second' and confirmed_by = $2 returning code`,
+          [code, firstBy],
+        );
+        return rows.length === 1;
+      },
     },
     attempts: {
       async recordFailure(subject, at) {
@@ -330,6 +339,7 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     health: sqlHealth(driver),
     conformanceRuns: sqlConformanceRuns(driver),
     conformanceCallbacks: sqlConformanceCallbacks(driver),
+    calendarYears: sqlCalendarYears(driver),
     close: () => driver.close(),
   };
 }

@@ -7,6 +7,7 @@ import type { ItemId } from '../../../core/items';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
+import { DateText, ProvisionalNote } from '../../../components/provisional-date';
 import { messageFor, portalCalls, type EndpointProposal, type LinkProposal } from '../../../services/portal';
 import type { NewSecret } from './secret-card';
 
@@ -152,13 +153,18 @@ export function ProposeForm({ overview, onProposed }: ProposeFormProps) {
         prefix='links'
         slug='date'
         label='生效日期'
-        hint={`最早可于 ${earliest} 生效（提交后第 ${CHANGE_NOTICE_WORKING_DAYS} 个工作日）`}
+        hint={
+          <>
+            最早可于 <DateText date={earliest} provisional={overview.earliestProvisional} /> 生效（提交后第 {CHANGE_NOTICE_WORKING_DAYS} 个工作日）
+          </>
+        }
         value={date}
         placeholder='YYYY-MM-DD'
         maxlength={10}
         error={errors.date}
         onInput={edit('date', setDate)}
       />
+      {overview.earliestProvisional ? <ProvisionalNote id='links-date-provisional' /> : null}
       <ActionButton className='primary-button links-button' id='links-submit' loading={busy} disabled={busy} onClick={() => void submit()}>
         提交审核
       </ActionButton>

@@ -58,6 +58,11 @@ export function SecretCard({ secrets, made, onRotated }: SecretCardProps) {
         {secrets.valid === 0 ? '尚未生成' : `有效密钥 ${secrets.valid} 个`}
         {secrets.rotatedAt ? `，最近更换：${formatShanghai(new Date(secrets.rotatedAt))}` : ''}
       </Text>
+      {secrets.notice ? (
+        <Text className='links-error-text' id='links-secret-retiring'>
+          {secrets.notice}
+        </Text>
+      ) : null}
       <Text className='links-muted'>平台用签名密钥为推送签名，中心用它校验推送、为回调签名。密钥由平台生成，只显示一次。</Text>
       {made ? (
         <View className='links-new-secret' id='links-new-secret'>

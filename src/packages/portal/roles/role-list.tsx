@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import type { RoleView } from '../../../core/roles';
+import { SECRET_RETIRE_GRACE_HOURS, type RoleView } from '../../../core/roles';
 import { formatShanghai } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
@@ -14,6 +14,12 @@ const targetOf = (r: RoleView): RoleTarget => (r.centerCode === null ? { openid:
 
 /** 中心工作人员 · 南京市住房公积金管理中心（320100）, or the role alone. */
 const whatLabel = (r: RoleView) => (r.centerCode === null ? r.roleLabel : `${r.roleLabel} · ${r.centerName ?? r.centerCode}（${r.centerCode}）`);
+
+/** What else a revocation does, said in its confirmation. */
+const REVOKE_EFFECTS: Partial<Record<RoleView['role'], string>> = {
+  'center-staff': `其看到过的签名密钥将在 ${SECRET_RETIRE_GRACE_HOURS} 小时后停用，该中心须在此之前更换密钥。`,
+  supervisor: '其创建且尚未使用的邀请码将作废。',
+};
 
 /** Who granted it: a supervisor's openid, an invite of one, or the local host's environment. */
 function granterLabel(grantedBy: string): string {
@@ -35,7 +41,7 @@ export function RoleList({ roles, onChanged, empty }: { roles: RoleView[]; onCha
     const who = role.displayName ?? role.openid;
     const answer = await Taro.showModal(
       role.active
-        ? { title: '撤销角色', content: `确定撤销${who}的${whatLabel(role)}角色？撤销后其下一次操作即不再具有该角色的权限。`, confirmText: '撤销', cancelText: '取消' }
+        ? { title: '撤销角色', content: `确定撤销${who}的${whatLabel(role)}角色？撤销后其下一次操作即不再具有该角色的权限。${REVOKE_EFFECTS[role.role] ?? ''}`, confirmText: '撤销', cancelText: '取消' }
         : { title: '重新授予', content: `确定重新授予${who}${whatLabel(role)}角色？`, confirmText: '授予', cancelText: '取消' },
     );
     if (!answer.confirm) return;
@@ -75,9 +81,9 @@ export function RoleList({ roles, onChanged, empty }: { roles: RoleView[]; onCha
               </Text>
             ) : null}
             {!r.active && r.role === 'center-staff' ? (
-              // what they saw stays known: a secret shown to them signs until it is rotated out
+              // the secrets shown to them retire after the grace (the center's staff see by when in the portal)
               <Text className='roles-muted' id={`roles-${key}-secret-hint`}>
-                该人员可能知悉本中心的签名密钥：请中心在“链接与接口登记”中更换签名密钥两次，使其知悉的密钥失效。
+                该人员看到过的本中心签名密钥将在撤销后 {SECRET_RETIRE_GRACE_HOURS} 小时停用：请中心在此之前于“链接与接口登记”中更换签名密钥，并配置到中心的接口。
               </Text>
             ) : null}
             <ActionButton

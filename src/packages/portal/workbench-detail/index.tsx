@@ -21,6 +21,7 @@ import { DOC_TYPES } from '../../../core/identity';
 import { yuanText } from '../../../core/money';
 import { formatShanghai, shanghaiDate } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
+import { DateText, ProvisionalNote } from '../../../components/provisional-date';
 import { StateView } from '../../../components/state-view';
 import { Timeline } from '../../../components/timeline';
 import { workbenchCalls } from '../../../services/applications';
@@ -191,7 +192,7 @@ export default function WorkbenchDetailPage() {
         <Text className='workbench-muted'>联系函编号：{view.letterNumber ?? '未生成'}</Text>
         <Text className='workbench-muted'>提交时间：{formatShanghai(new Date(view.createdAt))}</Text>
         <Text className='workbench-muted' id='workbench-accept-by'>
-          受理时限：{view.acceptBy}
+          受理时限：<DateText date={view.acceptBy} provisional={view.acceptByProvisional} />
         </Text>
         {view.acceptOverdue ? (
           <Text className='workbench-overdue' id='workbench-overdue'>
@@ -200,9 +201,10 @@ export default function WorkbenchDetailPage() {
         ) : null}
         {view.target ? (
           <Text className={view.target.overdue ? 'workbench-overdue' : 'workbench-muted'} id='workbench-target'>
-            办结时限：{view.target.by}（{PURCHASE_TARGET_WORKING_DAYS} 个工作日）{view.target.overdue ? '，已超时' : ''}
+            办结时限：<DateText date={view.target.by} provisional={view.targetProvisional} />（{PURCHASE_TARGET_WORKING_DAYS} 个工作日）{view.target.overdue ? '，已超时' : ''}
           </Text>
         ) : null}
+        {view.acceptByProvisional || (view.target !== null && view.targetProvisional) ? <ProvisionalNote id='workbench-provisional' /> : null}
         {view.payment ? (
           <Text className='workbench-muted' id='workbench-payment'>
             已支付：{yuanText(view.payment.amount)}（{view.payment.paidOn}）

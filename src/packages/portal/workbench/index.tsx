@@ -3,6 +3,7 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef } from 'react';
 import { CENTER_ROLE_LABELS, STATUS_LABELS, TYPE_LABELS, type WorkbenchEntry } from '../../../core/applications';
 import { shanghaiDate } from '../../../core/time';
+import { DateText } from '../../../components/provisional-date';
 import { StateView } from '../../../components/state-view';
 import { workbenchCalls } from '../../../services/applications';
 import { useCall } from '../../../services/use-call';
@@ -27,8 +28,9 @@ function Entry({ entry }: { entry: WorkbenchEntry }) {
       </Text>
       <Text className='workbench-meta'>联系函编号：{entry.letterNumber ?? '未生成'}</Text>
       <Text className='workbench-meta'>
-        提交日期：{shanghaiDate(new Date(entry.createdAt))} · 受理时限：{entry.acceptBy}
+        提交日期：{shanghaiDate(new Date(entry.createdAt))} · 受理时限：<DateText date={entry.acceptBy} provisional={entry.acceptByProvisional} />
       </Text>
+      {entry.acceptByProvisional ? <Text className='workbench-meta' id={`workbench-item-${entry.id}-provisional`}>受理时限为预计：该年度国务院节假日安排尚未载入，暂按周末推算</Text> : null}
       {entry.acceptOverdue ? <Text className='workbench-overdue'>已超过受理时限，请尽快受理</Text> : null}
     </View>
   );

@@ -1,0 +1,148 @@
+import packageDays from 'chinese-days/dist/chinese-days.json';
+import { nextDate, type CalendarArrangement, type CalendarYearView } from '../../../src/core/calendar';
+import { addWorkingDays as addWorkingDaysIn, provisionalYear, rangesOf, yearsReached, type WorkingDate, type YearCalendar } from '../../../src/core/working-days';
+import type { CalendarYearRecord, Store } from '../store/port';
+
+/**
+ * The official calendar (issue 12): the one place every working-day computation on the server takes its
+ * years from. A year a supervisor loaded from the State Council's notice comes first; else the chinese-days
+ * package's data where it knows the year; else the year is provisional (weekends only) and every date
+ * computed into it says so. The store is the truth: loaded years are cached for CACHE_MS only, and the
+ * instance that loads or replaces a year forgets it at once.
+ */
+
+/** How long a year read from the store is reused by this instance: a load on another instance shows within this. */
+export const CACHE_MS = 60_000;
+
+interface PackageData {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+}
+
+/** "Spring Festival,春节,4" -> 春节. */
+const chineseName = (entry: string) => entry.split(',')[1] ?? entry;
+
+const byYear = (days: Record<string, string>) => {
+  const years = new Map<number, { date: string; name: string }[]>();
+  for (const [date, entry] of Object.entries(days)) {
+    const year = Number(date.slice(0, 4));
+    years.set(year, [...(years.get(year) ?? []), { date, name: chineseName(entry) }]);
+  }
+  return years;
+};
+
+const data = packageDays as PackageData;
+const packageHolidays = byYear(data.holidays);
+const packageWorkdays = byYear(data.workdays);
+
+/** The years the package carries a notice for: those its holiday data has days in (2004-2026 in 1.5.7). */
+export const PACKAGE_YEARS: readonly number[] = [...packageHolidays.keys()].sort((a, b) => a - b);
+
+/** The package's arrangement of a year, as holiday ranges and make-up days; undefined for a year it does not know. */
+export function packageArrangement(year: number): CalendarArrangement | undefined {
+  const holidays = packageHolidays.get(year);
+  if (!holidays) return undefined;
+  return { holidays: rangesOf(holidays), workdays: (packageWorkdays.get(year) ?? []).map((d) => d.date).sort() };
+}
+
+/** Whether two arrangements close and open the same days (names aside). */
+export function sameDays(a: CalendarArrangement, b: CalendarArrangement): boolean {
+  const days = (x: CalendarArrangement) => {
+    const off = new Set<string>();
+    for (const h of x.holidays) for (let d = h.from; d <= h.to; d = nextDate(d)) off.add(d);
+    return `${[...off].sort().join(',')}|${[...new Set(x.workdays)].sort().join(',')}`;
+  };
+  return days(a) === days(b);
+}
+
+/** A year as the calendar resolved it: the calendar in use, and both sources for supervisors. */
+export interface ResolvedYear {
+  calendar: YearCalendar;
+  loaded: CalendarYearRecord | undefined;
+  package: CalendarArrangement | undefined;
+}
+
+/** The loaded arrangement wins over the package's (a supervisor loaded it from the notice on purpose); a difference is shown. */
+function resolve(year: number, loaded: CalendarYearRecord | undefined): ResolvedYear {
+  const pkg = packageArrangement(year);
+  if (loaded) return { calendar: { year, source: 'loaded', holidays: loaded.holidays, workdays: loaded.workdays }, loaded, package: pkg };
+  if (pkg) return { calendar: { year, source: 'package', ...pkg }, loaded, package: pkg };
+  return { calendar: provisionalYear(year), loaded, package: undefined };
+}
+
+/** What `admin calendarYear` answers for a resolved year. */
+export function yearView(resolved: ResolvedYear): CalendarYearView {
+  const { calendar, loaded } = resolved;
+  const pkg = resolved.package;
+  return {
+    year: calendar.year,
+    source: calendar.source,
+    holidays: calendar.holidays.map((h) => ({ ...h })),
+    workdays: [...calendar.workdays],
+    notice: loaded ? { ...loaded.notice } : null,
+    differs: loaded && pkg && !sameDays(loaded, pkg) ? { package: pkg, loaded: { holidays: loaded.holidays, workdays: loaded.workdays } } : null,
+  };
+}
+
+export class Calendar {
+  private readonly years = new Map<number, { at: number; year: Promise<ResolvedYear> }>();
+
+  constructor(private readonly store: Pick<Store, 'calendarYears'>) {}
+
+  /** A year as it stands: read from the store (or this instance's copy of the last CACHE_MS). */
+  year(year: number): Promise<ResolvedYear> {
+    const cached = this.years.get(year);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.year;
+    const fresh = this.store.calendarYears.get(year).then((loaded) => resolve(year, loaded));
+    this.years.set(year, { at: Date.now(), year: fresh });
+    fresh.catch(() => this.years.delete(year));
+    return fresh;
+  }
+
+  /** Drops this instance's copy of a year (it was loaded or replaced here). */
+  forget(year: number): void {
+    this.years.delete(year);
+  }
+
+  /** Every year `n` working days from `date` may reach, read once. */
+  async lookupFor(date: string, n: number): Promise<(year: number) => YearCalendar> {
+    const years = yearsReached(date, n);
+    const resolved = new Map((await Promise.all(years.map((y) => this.year(y)))).map((r) => [r.calendar.year, r.calendar]));
+    return (year) => {
+      const found = resolved.get(year);
+      if (!found) throw new Error(`calendar year ${year} was not read before use`);
+      return found;
+    };
+  }
+
+  /** The working day `n` working days after `date`, and whether it is an estimate (it reached a provisional year). */
+  async addWorkingDays(date: string, n: number): Promise<WorkingDate> {
+    return addWorkingDaysIn(date, n, await this.lookupFor(date, n));
+  }
+
+  /** Whether any year from `from`'s to `to`'s (YYYY-MM-DD) is provisional: a date computed across them is an estimate. */
+  async provisionalBetween(from: string, to: string): Promise<boolean> {
+    const years: number[] = [];
+    for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y += 1) years.push(y);
+    return (await Promise.all(years.map((y) => this.year(y)))).some((r) => r.calendar.source === 'provisional');
+  }
+}
+
+const calendars = new WeakMap<object, Calendar>();
+
+const noLoadedYears: Pick<Store, 'calendarYears'> = {
+  calendarYears: { get: async () => undefined, list: async () => [], create: async () => false, replace: async () => undefined },
+};
+
+/** The calendar of a tool without a store (the conformance CLI, benchmarks): the package's years, else provisional. */
+export const packageCalendar = (): Calendar => calendarOf(noLoadedYears);
+
+/** The calendar over a store: one per store in this instance, so its cache serves every invocation briefly. */
+export function calendarOf(store: Pick<Store, 'calendarYears'>): Calendar {
+  let calendar = calendars.get(store);
+  if (!calendar) {
+    calendar = new Calendar(store);
+    calendars.set(store, calendar);
+  }
+  return calendar;
+}
