@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CALLBACK_WAIT_MS, runConformance, type ConformanceReport } from '../cloudfunctions/_lib/centers/conformance';
+import { CALLBACK_WAIT_MS, runConformance } from '../cloudfunctions/_lib/centers/conformance';
+import type { ConformanceReport } from '../src/core/center-portal';
 import { createOutboundClient, hostPort } from '../cloudfunctions/_lib/delivery/http';
 import { startCallbackInbox } from './conformance-inbox';
 

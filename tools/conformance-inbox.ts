@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import type { CallbackInbox } from '../cloudfunctions/_lib/centers/conformance';
-import { readCallback, type ReceivedCallback } from '../cloudfunctions/_lib/centers/conformance-callbacks';
+import { readCallback } from '../cloudfunctions/_lib/centers/conformance-callbacks';
+import type { ReceivedCallback } from '../src/core/center-portal';
 import { DOCUMENT_MAX_BYTES, DOCUMENTS_MAX } from '../src/core/center-api';
 import { fail, ok } from '../src/core/errors';
 

@@ -1,6 +1,7 @@
 /**
- * `npm test`: type-checks, builds what the tests drive (the WeChat build, the H5 build, the function
- * bundles), then runs every jest layer, and ends with one line "N passed, N failed".
+ * `npm test`: type-checks, checks the import rule (.dependency-cruiser.js), builds what the tests drive (the
+ * WeChat build, the H5 build, the function bundles), then runs every jest layer, and ends with one line
+ * "N passed, N failed".
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ function step(title: string, command: string, args: string[], env: NodeJS.Proces
 function main(): number {
   const extra = process.argv.slice(2);
   if (step('type check', 'npx', ['tsc', '--noEmit', '-p', '.']) !== 0) return 1;
+  if (step('lint: one import direction (.dependency-cruiser.js)', 'npx', ['depcruise', 'src', 'cloudfunctions', '--config', '.dependency-cruiser.js', '--output-type', 'err']) !== 0) return 1;
   const production = { NODE_ENV: 'production' };
   if (step('build weapp', 'npx', ['taro', 'build', '--type', 'weapp'], production) !== 0) return 1;
   if (step('build h5', 'npx', ['taro', 'build', '--type', 'h5'], production) !== 0) return 1;

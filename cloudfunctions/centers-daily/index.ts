@@ -7,8 +7,9 @@ import { runCentersDaily } from '../_lib/services/portal';
 const DailyEventSchema = z.object({}).loose();
 
 /**
- * Switches centers' approved changes on their effective date, then checks the health of every live link and
- * endpoint. Its timer only: nothing nudges it, so a relay nudge (which every function holding
+ * Brings open time limits in line with the official calendar (recompute: a year loaded, replaced or added by a
+ * chinese-days upgrade; a recompute cut short), switches centers' approved changes on their effective date, then
+ * checks the health of every live link and endpoint. Its timer only: nothing nudges it, so a relay nudge (which every function holding
  * INTERNAL_NUDGE_SECRET could send) starts no link probe.
  */
 export const handler = defineFunction('centers-daily', DailyEventSchema, async (_event, ctx) => {

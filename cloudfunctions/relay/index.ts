@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { relayDue } from '../_lib/delivery/relay';
+import { relayDue } from '../_lib/services/relay';
 import { defineFunction, requireTimerOrInternal } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 

@@ -30,6 +30,9 @@ export const STATUS_LABELS: Record<ApplicationStatus, string> = {
 /** Statuses after which nothing changes any more. */
 export const FINAL_STATUSES: readonly ApplicationStatus[] = ['completed', 'rejected', 'withdrawn', 'failed'];
 export const isFinal = (status: ApplicationStatus) => FINAL_STATUSES.includes(status);
+/** Statuses in which an application awaits the responsible center's acceptance: its acceptance limit runs (and may move) only then. */
+export const AWAITING_ACCEPTANCE_STATUSES: readonly ApplicationStatus[] = ['submitted', 'delivered'];
+export const awaitsAcceptance = (status: ApplicationStatus) => AWAITING_ACCEPTANCE_STATUSES.includes(status);
 
 /** Certificates handled 代收代办: item 8 (贷款全部还清证明) and item 2 (缴存使用证明). */
 export const CERTIFICATE_TYPES = ['certificate-loan-cleared', 'certificate-deposit-use'] as const;

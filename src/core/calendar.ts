@@ -48,7 +48,7 @@ export interface CalendarYearView extends CalendarArrangement {
   differs: null | { package: CalendarArrangement; loaded: CalendarArrangement };
 }
 
-/** What `admin calendarStatus` answers: the years around now and, from 1 October, a warning when next year is not loaded. */
+/** What `admin calendarStatus` answers: the years around now, and a warning while this year or (from 1 October) next year is neither known nor loaded. */
 export interface CalendarStatusView {
   years: { year: number; source: CalendarSource }[];
   warning: string | null;
@@ -66,6 +66,11 @@ export const CALENDAR_LAST_YEAR = 2100;
 /** A notice has at most this many holiday ranges and make-up days (a real one has 7 and about 6). */
 export const CALENDAR_MAX_HOLIDAYS = 20;
 export const CALENDAR_MAX_WORKDAYS = 20;
+/**
+ * The longest holiday range a notice may give, in days (the longest so far, 春节 2026, is 9): a longer one is a
+ * typing mistake that would hold every time limit still for weeks.
+ */
+export const CALENDAR_MAX_HOLIDAY_DAYS = 15;
 
 const isoDate = (label: string) =>
   z
@@ -110,6 +115,7 @@ export function arrangementProblems(year: number, arrangement: CalendarArrangeme
     if (!inYear(h.from)) problems[`holidays.${i}.from`] = `放假起始日期应在 ${year} 年内`;
     if (!inYear(h.to)) problems[`holidays.${i}.to`] = `放假结束日期应在 ${year} 年内`;
     else if (h.to < h.from) problems[`holidays.${i}.to`] = '放假结束日期不能早于起始日期';
+    else if (inYear(h.from) && daysIn(h) > CALENDAR_MAX_HOLIDAY_DAYS) problems[`holidays.${i}.to`] = `一段假期不超过 ${CALENDAR_MAX_HOLIDAY_DAYS} 天：${h.from} 至 ${h.to} 共 ${daysIn(h)} 天，请核对放假结束日期`;
     if (problems[`holidays.${i}.from`] || problems[`holidays.${i}.to`]) return;
     const earlier = arrangement.holidays.findIndex((o, j) => j < i && o.from <= h.to && h.from <= o.to);
     if (earlier >= 0) {
@@ -190,7 +196,7 @@ const utcDay = (date: string): Date => {
 };
 
 /** 星期六 for 2031-01-18: a China calendar date's day of the week. */
-export const weekdayLabel = (date: string): string => WEEKDAYS[utcDay(date).getUTCDay()];
+export const weekdayLabel = (date: string): string => WEEKDAYS[dayOfWeek(date)];
 
 /** How many days a holiday range covers, both ends included. */
 export const daysIn = (holiday: Pick<CalendarHoliday, 'from' | 'to'>): number => Math.round((utcDay(holiday.to).getTime() - utcDay(holiday.from).getTime()) / 86_400_000) + 1;

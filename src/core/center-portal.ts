@@ -247,3 +247,31 @@ export function describeValue(value: PreviousValue): string {
 
 /** What a work order puts in place. */
 export const targetValue = (target: ChangeTarget): LinkValue | EndpointValue => (target.kind === 'link' ? target.link : target.endpoint);
+
+/** The conformance suite's report (cloudfunctions/_lib/centers/conformance.ts), kept by the store and shown in the portal. */
+export interface ConformanceCheck {
+  id: string;
+  /** What is checked, in Chinese. */
+  name: string;
+  passed: boolean;
+  /** Why it passed or failed, in Chinese. */
+  detail: string;
+}
+
+export interface ConformanceReport {
+  /** True only when every check passed. */
+  passed: boolean;
+  checks: ConformanceCheck[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** One callback as it arrived (every attempt, repeats included), read by readCallback. */
+export interface ReceivedCallback {
+  webhookId: string;
+  status: string;
+  at: string;
+  signatureValid: boolean;
+  /** Where it departs from the callback contract (the signature's failure included), in Chinese; empty when it conforms. */
+  problems: string[];
+}

@@ -1,4 +1,4 @@
-import { nextDate, type CalendarArrangement, type CalendarSource } from './calendar';
+import { isWeekend, nextDate, type CalendarArrangement, type CalendarSource } from './calendar';
 
 /**
  * Working days on the official calendar (State Council holiday notices, with their make-up working
@@ -31,20 +31,20 @@ const yearOf = (date: string) => Number(date.slice(0, 4));
 export function isWorkingDayIn(calendar: YearCalendar, date: string): boolean {
   if (calendar.workdays.includes(date)) return true;
   if (calendar.holidays.some((h) => h.from <= date && date <= h.to)) return false;
-  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return day !== 0 && day !== 6;
+  return !isWeekend(date);
 }
 
 /**
- * The working day `n` working days after `date` (the day itself not counted), and whether it is an estimate:
- * true when any day stepped over lies in a provisional year.
+ * `addWorkingDays` over the years at hand: the date, or the first year the count steps into that `lookup` does not
+ * have (undefined for it) — the caller reads that year and counts again.
  */
-export function addWorkingDays(date: string, n: number, lookup: CalendarLookup): WorkingDate {
+export function countWorkingDays(date: string, n: number, lookup: (year: number) => YearCalendar | undefined): WorkingDate | { missing: number } {
   let day = date;
   let provisional = false;
   for (let left = n; left > 0; ) {
     day = nextDate(day);
     const calendar = lookup(yearOf(day));
+    if (!calendar) return { missing: yearOf(day) };
     if (calendar.source === 'provisional') provisional = true;
     if (isWorkingDayIn(calendar, day)) left -= 1;
   }
@@ -52,8 +52,18 @@ export function addWorkingDays(date: string, n: number, lookup: CalendarLookup):
 }
 
 /**
- * The years `addWorkingDays(date, n)` may look at: a notice never closes more than a few weeks in a row, so
- * `n` working days stay within twice `n` plus a month of calendar days.
+ * The working day `n` working days after `date` (the day itself not counted), and whether it is an estimate:
+ * true when any day stepped over lies in a provisional year.
+ */
+export function addWorkingDays(date: string, n: number, lookup: CalendarLookup): WorkingDate {
+  // a CalendarLookup answers every year, so the count never stops for a missing one
+  return countWorkingDays(date, n, lookup) as WorkingDate;
+}
+
+/**
+ * The years `addWorkingDays(date, n)` usually looks at, read together before counting: `n` working days mostly stay
+ * within twice `n` plus a month of calendar days. Holidays back to back can carry a count further; the calendar
+ * service then reads the further years one by one (`countWorkingDays` names them).
  */
 export function yearsReached(date: string, n: number): number[] {
   const last = new Date(`${date}T00:00:00Z`);

@@ -1,10 +1,9 @@
 import type { CalendarArrangement, CalendarNotice, CalendarReplaceView, CalendarStatusView, CalendarYearView } from '../core/calendar';
-import type { ChangeTarget, ChangeView, EndpointProposalAnswer, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
+import type { ChangeTarget, ChangeView, ConformanceReport, EndpointProposalAnswer, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
 import type { Fail } from '../core/errors';
 import type { ItemId } from '../core/items';
 import type { Role, RoleView } from '../core/roles';
 // a type only, erased from the bundle: the answer of `portal.runConformance` is declared beside the suite
-import type { ConformanceReport } from '../../cloudfunctions/_lib/centers/conformance';
 import { callFunction } from './cloud';
 
 export type { ConformanceReport };
@@ -52,18 +51,24 @@ export const adminCalls = {
   revokeRole: (target: RoleTarget) => callFunction<RoleView>('admin', { action: 'revokeRole', ...target }),
   /** Grants a role, or a revoked one again; ALREADY_STAFF when the person serves another center. */
   grantRole: (target: RoleTarget & { displayName?: string }) => callFunction<RoleView>('admin', { action: 'grantRole', ...target }),
-  /** The years around now with where each one's arrangement comes from, and (from 1 October) the warning that next year is not loaded. */
+  /** The years around now with where each one's arrangement comes from, and the warning while this year or (from 1 October) next year is not loaded. */
   calendarStatus: () => callFunction<CalendarStatusView>('admin', { action: 'calendarStatus' }),
   /** A year's holidays and make-up working days as in use, where they come from, and both arrangements when they differ. */
   calendarYear: (year: number) => callFunction<CalendarYearView>('admin', { action: 'calendarYear', year }),
   /** Loads a year from the State Council's notice; VALIDATION_FAILED naming the field, CALENDAR_YEAR_LOADED for a year loaded before. */
-  loadCalendarYear: (load: CalendarLoad) => callFunction<CalendarYearView>('admin', { action: 'loadCalendarYear', ...load }),
+  loadCalendarYear: (load: CalendarLoad) => callFunction<CalendarYearView>('admin', { action: 'loadCalendarYear', ...calendarBody(load) }),
   /** Replaces a loaded year, with the reason (audited): the year before and after. */
-  replaceCalendarYear: (load: CalendarLoad & { reason: string }) => callFunction<CalendarReplaceView>('admin', { action: 'replaceCalendarYear', ...load }),
+  replaceCalendarYear: (load: CalendarLoad & { reason: string }) => callFunction<CalendarReplaceView>('admin', { action: 'replaceCalendarYear', ...calendarBody(load) }),
 };
 
 /** A year's arrangement as the notice gives it, to load or to replace one loaded before. */
 export type CalendarLoad = { year: number; notice: CalendarNotice } & CalendarArrangement;
+
+/** A load as the function takes it: `workdays` left out when the notice has no make-up working day (the function refuses an empty list, like any empty value). */
+export function calendarBody<T extends { workdays: string[] }>(load: T): Omit<T, 'workdays'> & { workdays?: string[] } {
+  const { workdays, ...rest } = load;
+  return workdays.length > 0 ? { ...rest, workdays } : rest;
+}
 
 /** Whose role, which, and for staff the center. */
 export type RoleTarget = { openid: string; role: Role; centerCode?: string };

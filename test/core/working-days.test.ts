@@ -1,6 +1,6 @@
-import { arrangementProblems, LoadCalendarYearSchema, nextDate } from '../../src/core/calendar';
+import { arrangementProblems, CALENDAR_MAX_HOLIDAY_DAYS, isWeekend, LoadCalendarYearSchema, nextDate } from '../../src/core/calendar';
 import { periodOf, reportDueDate, reportPeriod } from '../../src/core/time';
-import { addWorkingDays, isWorkingDayIn, provisionalYear, rangesOf, yearsReached, type CalendarLookup, type YearCalendar } from '../../src/core/working-days';
+import { addWorkingDays, countWorkingDays, isWorkingDayIn, provisionalYear, rangesOf, yearsReached, type CalendarLookup, type YearCalendar } from '../../src/core/working-days';
 
 /**
  * The pure working-day arithmetic (issue 12), given each year's arrangement, and the report period. The years
@@ -62,6 +62,29 @@ describe('adding working days', () => {
     expect(yearsReached('2031-06-01', 10)).toEqual([2031]);
     expect(yearsReached('2031-12-20', 3)).toEqual([2031, 2032]);
   });
+
+  it('names the year a count runs into beyond the years at hand, and counts on once it is given', () => {
+    // three ranges back to back (each within the limit) close 2031 from 11-20 to the end: 3 working days from
+    // 11-19 run past the window yearsReached names into 2032
+    const closed: YearCalendar = {
+      year: 2031,
+      source: 'loaded',
+      holidays: [
+        { name: '甲', from: '2031-11-20', to: '2031-12-04' },
+        { name: '乙', from: '2031-12-05', to: '2031-12-19' },
+        { name: '丙', from: '2031-12-20', to: '2031-12-31' },
+      ],
+      workdays: [],
+    };
+    expect(yearsReached('2031-11-19', 3)).toEqual([2031]);
+    expect(countWorkingDays('2031-11-19', 3, (y) => (y === 2031 ? closed : undefined))).toEqual({ missing: 2032 });
+    expect(countWorkingDays('2031-11-19', 3, (y) => (y === 2031 ? closed : provisionalYear(y)))).toEqual({ date: '2032-01-05', provisional: true });
+  });
+
+  it('takes Saturdays and Sundays as the only days off of a year nobody loaded', () => {
+    expect(['2031-02-01', '2031-02-02', '2031-02-03'].map((d) => isWorkingDayIn(provisionalYear(2031), d))).toEqual([false, false, true]);
+    expect(['2031-02-01', '2031-02-02', '2031-02-03'].map(isWeekend)).toEqual([true, true, false]);
+  });
 });
 
 describe('holiday ranges from day-by-day data', () => {
@@ -98,6 +121,7 @@ describe('checking an arrangement before it is loaded', () => {
     ['a make-up day given twice', Y2031.holidays, ['2031-01-19', '2031-01-19'], 'workdays.1', '重复'],
     ['an empty list of make-up days (left out when there are none)', Y2031.holidays, [], 'workdays', '不填写此项'],
     ['a date that does not exist', [{ name: '春节', from: '2031-02-30', to: '2031-03-01' }], undefined, 'holidays.0.from', '不是有效日期'],
+    [`a range longer than ${CALENDAR_MAX_HOLIDAY_DAYS} days`, [{ name: '长假', from: '2031-11-20', to: '2031-12-31' }], undefined, 'holidays.0.to', `不超过 ${CALENDAR_MAX_HOLIDAY_DAYS} 天`],
   ])('refuses %s, naming the field', (_what, holidays, workdays, field, words) => {
     expect(fields(parse(holidays, workdays))[field]).toContain(words);
   });

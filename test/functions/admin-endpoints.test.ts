@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as portal } from '../../cloudfunctions/portal';
-import type { HostLookup } from '../../cloudfunctions/_lib/centers/url-rules';
+import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
 import { generateKeyringEnv, open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Caller, Outside } from '../../cloudfunctions/_lib/runtime/define';

@@ -5,7 +5,7 @@ import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as centers } from '../../cloudfunctions/centers';
 import { handler as daily } from '../../cloudfunctions/centers-daily';
 import { handler as portal } from '../../cloudfunctions/portal';
-import type { HostLookup } from '../../cloudfunctions/_lib/centers/url-rules';
+import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { earliestEffectiveDate, runCentersDaily } from '../../cloudfunctions/_lib/services/portal';
 import type { Store } from '../../cloudfunctions/_lib/store/port';

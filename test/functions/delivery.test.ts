@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
-import { relayDue } from '../../cloudfunctions/_lib/delivery/relay';
+import { relayDue } from '../../cloudfunctions/_lib/services/relay';
 import { RETRY_DELAYS_MS } from '../../cloudfunctions/_lib/delivery/schedule';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';

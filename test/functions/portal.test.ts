@@ -4,7 +4,7 @@ import { HAND_CODE_PATTERN } from '../../src/core/codes';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { handler as portal } from '../../cloudfunctions/portal';
-import type { HostLookup } from '../../cloudfunctions/_lib/centers/url-rules';
+import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { createOutboundClient, hostPort, type OutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { createLogger } from '../../cloudfunctions/_lib/log';

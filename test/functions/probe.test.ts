@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { nextHealth, probeLinks, type ProbeOptions, type ProbeResult } from '../../cloudfunctions/_lib/centers/probe';
-import type { HostLookup } from '../../cloudfunctions/_lib/centers/url-rules';
+import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
 
 /**
  * The daily health check (issue 6, part 5) against real HTTPS servers on 127.0.0.1: one with a certificate

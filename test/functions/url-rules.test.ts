@@ -1,4 +1,5 @@
-import { urlRefusal, type HostLookup } from '../../cloudfunctions/_lib/centers/url-rules';
+import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
+import { urlRefusal } from '../../cloudfunctions/_lib/centers/url-rules';
 
 /**
  * The URL rules for centers' links and endpoints (issue 6, part 4), with names resolved by a table so no

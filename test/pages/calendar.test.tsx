@@ -1,4 +1,4 @@
-import { render } from '@testing-library/react';
+import { render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { CALENDAR_SOURCE_LABELS, type CalendarArrangement, type CalendarReplaceView, type CalendarStatusView, type CalendarYearView } from '../../src/core/calendar';
 import type { Fail, Ok } from '../../src/core/errors';
@@ -201,6 +201,20 @@ describe('calendar page: loading a year', () => {
     expect(calendarCalls(spy)).toEqual([]);
   });
 
+  it('loads a notice with no make-up working days, leaving the field out, and says where a day of the previous year goes', async () => {
+    const noWorkdays: CalendarYearView = { ...LOADED_2031, workdays: [] };
+    const spy = answerCalendar({}, STATUS, { loadCalendarYear: () => ok(noWorkdays) });
+    const container = await openCalendar();
+    expect(textOf(container, '#calendar-form-previous-year-hint')).toContain('属于上一年度的安排');
+    await fill2031(container);
+    await click(container, '#calendar-form-workday-1-remove');
+    await click(container, '#calendar-form-workday-0-remove');
+    await press(container, '#calendar-form-submit');
+
+    await waitForText(container, '#calendar-year-2031-source', '已按国务院通知载入');
+    expect(calendarCalls(spy)).toEqual([{ action: 'loadCalendarYear', year: 2031, notice: NOTICE_2031, holidays: ARRANGEMENT_2031.holidays }]);
+  });
+
   it('shows the function’s refusals under the fields they name, and one naming no field under the form', async () => {
     answerCalendar({}, STATUS, {
       loadCalendarYear: () => ({
@@ -243,8 +257,8 @@ describe('calendar page: loading a year', () => {
     await waitForText(container, '#calendar-compare-left', '现行安排');
     expect(textOf(container, '#calendar-form .calendar-title')).toBe('替换 2031 年安排');
     expect(textOf(container, '#calendar-form-year')).toBe('年份：2031 年');
-    // the entries stay as typed, beside the year as loaded
-    expect(container.querySelector<HTMLInputElement>('#calendar-form-holiday-1-to input')?.value).toBe('2031-01-29');
+    // the entries stay as typed, beside the year as loaded (the new form's inputs render a moment after its texts)
+    await waitFor(() => expect(container.querySelector<HTMLInputElement>('#calendar-form-holiday-1-to input')?.value).toBe('2031-01-29'));
     expect(textOf(container, '#calendar-compare-left-arrangement-holiday-1')).toBe('春节：2031-01-22 至 2031-01-28，共 7 天');
     expect(textOf(container, '#calendar-compare-right-arrangement-holiday-1')).toBe('春节：2031-01-22 至 2031-01-29，共 8 天');
     expect(container.querySelector('#calendar-form-reason textarea')).not.toBeNull();
@@ -344,6 +358,22 @@ describe('calendar page against the admin function', () => {
     const replaced = await adminCalls.calendarYear(2031);
     expect(replaced.ok && replaced.data.holidays[1]).toEqual({ name: '春节', from: '2031-01-22', to: '2031-01-29' });
     // filling the long form twice, and the function recomputing open time limits on each load, take longer than the default 5 s
+  }, 30_000);
+
+  it('loads a made-up year whose notice has no make-up working day', async () => {
+    const container = await openCalendar();
+    await fill(container, '#calendar-form-year input', '2033');
+    await fill(container, '#calendar-form-title input', '国务院办公厅关于2033年部分节假日安排的通知（测试虚构）');
+    await fill(container, '#calendar-form-number input', '国办发明电〔2032〕99号');
+    await fill(container, '#calendar-form-date input', '2032-11-10');
+    await fill(container, '#calendar-form-holiday-0-name input', '元旦');
+    await fill(container, '#calendar-form-holiday-0-from input', '2033-01-01');
+    await fill(container, '#calendar-form-holiday-0-to input', '2033-01-03');
+    await press(container, '#calendar-form-submit');
+
+    await waitForText(container, '#calendar-year-2033-source', '已按国务院通知载入');
+    const loaded = await adminCalls.calendarYear(2033);
+    expect(loaded.ok && loaded.data).toMatchObject({ year: 2033, source: 'loaded', holidays: [{ name: '元旦', from: '2033-01-01', to: '2033-01-03' }], workdays: [] });
   }, 30_000);
 
   it('shows the FORBIDDEN message to a person who is not a supervisor', async () => {

@@ -1,5 +1,6 @@
-import { fireEvent, render } from '@testing-library/react';
+import { cleanup, fireEvent, render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
+import type { CalendarStatusView } from '../../src/core/calendar';
 import MinePage from '../../src/pages/mine';
 import { setDevOpenid } from '../../src/services/dev-identity';
 import { adminCalls, portalCalls } from '../../src/services/portal';
@@ -15,6 +16,20 @@ async function openMine(): Promise<HTMLElement> {
   await findElement(container, '#mine-status, .state-error');
   return container;
 }
+
+/** The admin function's calendarStatus answered as given (what it says depends on today's date), every other call by the local host. */
+function answerCalendarStatus(status: CalendarStatusView): jest.SpyInstance {
+  const realFetch = globalThis.fetch;
+  return jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
+    if (String(input).includes('/api/admin') && body.action === 'calendarStatus') return new Response(JSON.stringify({ ok: true, data: status }));
+    return realFetch(input, init);
+  });
+}
+
+/** How many times the page asked the admin function for the calendar's status. */
+const calendarStatusCalls = (spy: jest.SpyInstance) =>
+  spy.mock.calls.filter(([input, init]) => String(input).includes('/api/admin') && String((init as RequestInit | undefined)?.body).includes('"calendarStatus"')).length;
 
 /** Each test is a person of its own on the shared local host. */
 personPerTest('page-mine');
@@ -156,6 +171,33 @@ describe('mine page', () => {
     expect(entry.textContent).toContain('节假日安排（监管人员）');
     fireEvent.click(entry);
     expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/calendar/index' });
+  });
+
+  it('shows supervisors the warning that a year is not loaded on the 节假日安排 card, as the function gives it', async () => {
+    setDevOpenid('dev-supervisor');
+    const warning = '2031 年国务院节假日安排尚未载入，2031 年的办理时限目前只按周末估算（标为“预计”）；请按国务院办公厅的通知尽快载入';
+    const spy = answerCalendarStatus({ years: [{ year: 2031, source: 'provisional' }], warning });
+    const container = await openMine();
+
+    const shown = await findElement(container, '#mine-calendar #mine-calendar-warning');
+    expect(shown.textContent).toBe(warning);
+    expect(calendarStatusCalls(spy)).toBe(1);
+  });
+
+  it('shows no warning on the 节假日安排 card when the function gives none, and asks nothing of it for an employee', async () => {
+    setDevOpenid('dev-supervisor');
+    const spy = answerCalendarStatus({ years: [{ year: 2031, source: 'loaded' }], warning: null });
+    const supervisorPage = await openMine();
+    await findElement(supervisorPage, '#mine-calendar');
+    await waitFor(() => expect(calendarStatusCalls(spy)).toBe(1));
+    expect(supervisorPage.querySelector('#mine-calendar-warning')).toBeNull();
+    cleanup();
+
+    setDevOpenid(uniqueOpenid('page-mine-no-calendar'));
+    const employeePage = await openMine();
+    await findElement(employeePage, '#mine-join');
+    expect(calendarStatusCalls(spy)).toBe(1);
+    expect(employeePage.querySelector('#mine-calendar-warning')).toBeNull();
   });
 
   it('offers a signed-in employee 加入中心（邀请码）, which opens the join page, and no staff or supervisor entry', async () => {

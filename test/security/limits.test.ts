@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as portal } from '../../cloudfunctions/portal';
-import type { HostLookup } from '../../cloudfunctions/_lib/centers/url-rules';
+import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
 import type { OutboundClient, PostOutcome } from '../../cloudfunctions/_lib/delivery/http';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { earliestEffectiveDate } from '../../cloudfunctions/_lib/services/portal';

@@ -16,7 +16,7 @@ import { FUNCTIONS } from '../../tools/local-cloud/functions';
 import { createLocalCloud } from '../../tools/local-cloud/server';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import type { OutboundClient } from '../../cloudfunctions/_lib/delivery/http';
-import { relayDue, SECRETS_RETIRED } from '../../cloudfunctions/_lib/delivery/relay';
+import { relayDue, SECRETS_RETIRED } from '../../cloudfunctions/_lib/services/relay';
 import { newWebhookId, signHeaders, verifySigned } from '../../cloudfunctions/_lib/delivery/signing';
 import { submitApplication } from '../../cloudfunctions/_lib/services/applications';
 import { SECRET_RETIRE_GRACE_HOURS } from '../../cloudfunctions/_lib/services/secrets';

@@ -1110,6 +1110,9 @@ function application(id: string, overrides: Partial<ApplicationRecord> = {}): Ap
     applicant: { docType: '01', nameSealed: 'k1.name-sealed', docNumberSealed: 'k1.doc-sealed' },
     payloadSealed: 'k1.payload-sealed',
     acceptBy: '2026-04-20',
+    acceptByProvisional: false,
+    targetBy: null,
+    targetProvisional: false,
     payment: null,
     createdAt: T0,
     updatedAt: T0,
@@ -1359,10 +1362,11 @@ describe('applications', () => {
     ]);
   });
 
-  it('reschedule sets acceptBy and appends the calendar’s event by id in one transaction, only from the date expected (issue 12)', async () => {
+  it('reschedule sets acceptBy with its flag and appends the calendar’s event by id in one transaction, only from the date and flag expected (issue 12)', async () => {
     await createA1();
     const line = appEvent('a-1', { actor: 'platform', actorId: 'calendar', from: 'submitted', to: 'submitted', message: '办理时限按国务院节假日安排更新为 2026-04-21（受理）' });
-    await expect(store.applications.reschedule('a-1', { expectedAcceptBy: '2026-04-20', acceptBy: '2026-04-21', event: line })).resolves.toBe(true);
+    const change = { limit: 'acceptBy', expected: { date: '2026-04-20', provisional: false }, next: { date: '2026-04-21', provisional: false }, event: line } as const;
+    await expect(store.applications.reschedule('a-1', change)).resolves.toBe(true);
     expectOneTransaction();
     expect(trace()).toEqual([
       ['startTransaction', null, null],
@@ -1371,14 +1375,35 @@ describe('applications', () => {
       ['modifyDocument', 'events', 'a-1:000002'],
       ['commitTransaction', null, null],
     ]);
-    expect(fake.sent('modifyDocument', 'applications')[0]?.data).toEqual({ $set: { acceptBy: '2026-04-21', eventCount: 2 } });
+    expect(fake.sent('modifyDocument', 'applications')[0]?.data).toEqual({ $set: { acceptBy: '2026-04-21', acceptByProvisional: false, eventCount: 2 } });
     await expect(store.applications.get('a-1')).resolves.toMatchObject({ acceptBy: '2026-04-21' });
     await expect(store.applications.events('a-1')).resolves.toEqual([appEvent('a-1'), line]);
     // a second run read the old date: it writes nothing
     const before = snapshot();
-    await expect(store.applications.reschedule('a-1', { expectedAcceptBy: '2026-04-20', acceptBy: '2026-04-21', event: line })).resolves.toBe(false);
-    await expect(store.applications.reschedule('a-unknown', { expectedAcceptBy: '2026-04-20', acceptBy: '2026-04-21', event: line })).resolves.toBe(false);
+    await expect(store.applications.reschedule('a-1', change)).resolves.toBe(false);
+    await expect(store.applications.reschedule('a-unknown', change)).resolves.toBe(false);
     expect(snapshot()).toBe(before);
+  });
+
+  it('reschedule leaves an accepted application’s acceptance limit alone, stores a target from none, and writes a flag alone without a line (issue 12)', async () => {
+    const app = application('a-2', { type: 'purchase-withdrawal', status: 'accepted', inFlightKey: null, acceptByProvisional: true });
+    await store.applications.create(app, [appEvent('a-2')], [], null);
+    fake.requests.length = 0;
+    const before = snapshot();
+    const accept = { limit: 'acceptBy', expected: { date: '2026-04-20', provisional: true }, next: { date: '2026-04-21', provisional: false }, event: null } as const;
+    await expect(store.applications.reschedule('a-2', accept)).resolves.toBe(false);
+    expect(snapshot()).toBe(before);
+    const target = { limit: 'target', expected: { date: null, provisional: false }, next: { date: '2026-04-24', provisional: false }, event: null } as const;
+    await expect(store.applications.reschedule('a-2', target)).resolves.toBe(true);
+    expect(fake.sent('modifyDocument', 'applications')[0]?.data).toEqual({ $set: { targetBy: '2026-04-24', targetProvisional: false } });
+    expect(fake.sent('modifyDocument', 'events')).toEqual([]);
+    await expect(store.applications.get('a-2')).resolves.toMatchObject({ acceptBy: '2026-04-20', acceptByProvisional: true, targetBy: '2026-04-24', targetProvisional: false });
+    await expect(store.applications.reschedule('a-2', target)).resolves.toBe(false);
+    // a document from before the flags were stored reads as no estimate and no target
+    const { _id, acceptByProvisional, targetBy, targetProvisional, ...old } = fake.collection('applications').get('a-2') as Record<string, unknown>;
+    expect([_id, acceptByProvisional, targetBy, targetProvisional]).toEqual(['a-2', true, '2026-04-24', false]);
+    fake.seed('applications', 'a-3', { ...old, id: 'a-3' });
+    await expect(store.applications.get('a-3')).resolves.toMatchObject({ acceptByProvisional: false, targetBy: null, targetProvisional: false });
   });
 
   it('transition applies the move, its event, documents and receipt in one transaction; events, documents and hasReceipt read them back', async () => {

@@ -372,6 +372,9 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
         applicant: { docType: '01', nameSealed: 'sealed-name', docNumberSealed: 'sealed-doc' },
         payloadSealed: 'sealed-payload',
         acceptBy: '2026-11-25',
+        acceptByProvisional: false,
+        targetBy: null,
+        targetProvisional: false,
         payment: null,
         createdAt: T,
         updatedAt: T,
@@ -405,23 +408,47 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     });
 
     it('lists open applications oldest first, and reschedules a time limit with its timeline line in one step, once (issue 12)', async () => {
-      const older = application({ createdAt: new Date(T.getTime() - 60_000), acceptBy: '2031-01-23' });
-      const open = application({ acceptBy: '2031-01-23' });
-      const done = application({ status: 'completed', inFlightKey: null, acceptBy: '2031-01-23' });
+      const older = application({ createdAt: new Date(T.getTime() - 60_000), acceptBy: '2031-01-23', acceptByProvisional: true });
+      const open = application({ acceptBy: '2031-01-23', acceptByProvisional: true });
+      const done = application({ status: 'completed', inFlightKey: null, acceptBy: '2031-01-23', acceptByProvisional: true });
       for (const a of [older, open, done]) await store.applications.create(a, [event(a, a.status)], [], null);
       const listed = (await store.applications.listOpen()).map((a) => a.id).filter((id) => [older.id, open.id, done.id].includes(id));
       expect(listed).toEqual([older.id, open.id]);
       const line = { ...event(open, 'submitted'), actor: 'platform' as const, actorId: 'calendar', message: '办理时限按国务院节假日安排更新为 2031-01-30（受理）' };
-      const racing = await Promise.all([1, 2, 3].map(() => store.applications.reschedule(open.id, { expectedAcceptBy: '2031-01-23', acceptBy: '2031-01-30', event: line })));
+      const toOfficial = (event: ApplicationEventRecord | null) =>
+        ({ limit: 'acceptBy', expected: { date: '2031-01-23', provisional: true }, next: { date: '2031-01-30', provisional: false }, event }) as const;
+      const racing = await Promise.all([1, 2, 3].map(() => store.applications.reschedule(open.id, toOfficial(line))));
       expect(racing.filter(Boolean)).toHaveLength(1);
-      expect((await store.applications.get(open.id))?.acceptBy).toBe('2031-01-30');
+      expect(await store.applications.get(open.id)).toMatchObject({ acceptBy: '2031-01-30', acceptByProvisional: false });
       expect((await store.applications.events(open.id)).map((e) => [e.actor, e.message])).toEqual([['center', 'submitted'], ['platform', line.message]]);
-      // a final application, or one whose date moved since it was read, is left alone
-      expect(await store.applications.reschedule(done.id, { expectedAcceptBy: '2031-01-23', acceptBy: '2031-01-30', event: { ...line, applicationId: done.id } })).toBe(false);
-      expect(await store.applications.reschedule(open.id, { expectedAcceptBy: '2031-01-23', acceptBy: '2031-02-03', event: line })).toBe(false);
-      expect((await store.applications.get(done.id))?.acceptBy).toBe('2031-01-23');
+      // a final application, one whose date or flag moved since it was read, is left alone
+      expect(await store.applications.reschedule(done.id, toOfficial({ ...line, applicationId: done.id }))).toBe(false);
+      expect(await store.applications.reschedule(open.id, toOfficial(line))).toBe(false);
+      expect(await store.applications.reschedule(older.id, { ...toOfficial(line), expected: { date: '2031-01-23', provisional: false } })).toBe(false);
+      expect(await store.applications.get(done.id)).toMatchObject({ acceptBy: '2031-01-23', acceptByProvisional: true });
       expect(await store.applications.events(done.id)).toHaveLength(1);
       expect(await store.applications.events(open.id)).toHaveLength(2);
+    });
+
+    it('moves the acceptance limit only while the application awaits acceptance, the target while it is open; a flag alone writes no line (issue 12)', async () => {
+      const accepted = application({ status: 'accepted', acceptBy: '2031-01-23', acceptByProvisional: true });
+      const delivered = application({ status: 'delivered', acceptBy: '2031-01-23', acceptByProvisional: true });
+      const purchase = application({ type: 'purchase-withdrawal', status: 'accepted', targetBy: '2031-01-29', targetProvisional: true });
+      const legacy = application({ type: 'purchase-withdrawal', status: 'accepted' });
+      for (const a of [accepted, delivered, purchase, legacy]) await store.applications.create(a, [event(a, a.status)], [], null);
+      const acceptBy = { limit: 'acceptBy', expected: { date: '2031-01-23', provisional: true }, next: { date: '2031-01-23', provisional: false }, event: null } as const;
+      expect(await store.applications.reschedule(accepted.id, acceptBy)).toBe(false);
+      expect(await store.applications.get(accepted.id)).toMatchObject({ acceptBy: '2031-01-23', acceptByProvisional: true });
+      expect(await store.applications.reschedule(delivered.id, acceptBy)).toBe(true);
+      expect(await store.applications.get(delivered.id)).toMatchObject({ acceptBy: '2031-01-23', acceptByProvisional: false });
+      expect(await store.applications.events(delivered.id)).toHaveLength(1);
+      const target = { limit: 'target', expected: { date: '2031-01-29', provisional: true }, next: { date: '2031-02-05', provisional: false }, event: null } as const;
+      expect(await store.applications.reschedule(purchase.id, target)).toBe(true);
+      expect(await store.applications.reschedule(purchase.id, target)).toBe(false);
+      expect(await store.applications.get(purchase.id)).toMatchObject({ targetBy: '2031-02-05', targetProvisional: false, acceptBy: '2026-11-25' });
+      // a target never stored is expected as null
+      expect(await store.applications.reschedule(legacy.id, { ...target, expected: { date: null, provisional: false } })).toBe(true);
+      expect(await store.applications.get(legacy.id)).toMatchObject({ targetBy: '2031-02-05', targetProvisional: false });
     });
 
     it('moves an application only from the expected state, once per webhook id, and frees the in-flight key when final', async () => {

@@ -2,7 +2,7 @@ import { handler as applications } from '../../cloudfunctions/applications';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { verifiedPerson } from '../support/people';
 import { openInProcessCloud, WEAPP_OPENID, type InProcessCloud } from './support/in-process-cloud';
-import { bootWeapp, textOf, waitForText, type Weapp } from './support/weapp';
+import { bootWeapp, tap, textOf, waitForText, type Weapp } from './support/weapp';
 
 let cloud: InProcessCloud;
 let weapp: Weapp;
@@ -40,8 +40,20 @@ describe('application detail in the WeChat build', () => {
     expect(textOf(page.querySelector('#application-accept-by'))).toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(textOf(page.querySelector('#application-timeline'))).toContain('向扬州市住房公积金管理中心提交转移接续申请');
     expect(textOf(page.querySelector('#application-summary'))).toContain('139****5678');
-    expect(page.querySelector('#application-withdraw')).toBeDefined();
     const text = textOf(page);
     for (const secret of [docNumber, '13912345678', '3210098765']) expect(text).not.toContain(secret);
+  });
+
+  it('withdraws the application when the employee taps 撤销申请 and confirms, and offers it no more', async () => {
+    const page = weapp.open('pages/application/index', { id });
+    await waitForText(page, '撤销申请');
+
+    await tap(page, '#application-withdraw'); // miniprogram-simulate's wx.showModal answers confirm
+    await waitForText(page, /当前环节：\s*已撤销/);
+
+    expect(cloud.calls).toContainEqual({ name: 'applications', data: { action: 'withdraw', id } });
+    expect(textOf(page.querySelector('#application-status-label'))).toContain('已撤销');
+    expect(page.querySelector('#application-withdraw')).toBeFalsy();
+    expect((await cloud.store.applications.get(id))?.status).toBe('withdrawn');
   });
 });

@@ -13,7 +13,7 @@ import { seal, sealedAs, type Keyring } from '../../cloudfunctions/_lib/crypto/p
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { deliveryBody } from '../../cloudfunctions/_lib/delivery/messages';
 import { calendarOf } from '../../cloudfunctions/_lib/services/calendar';
-import { RELAY_BATCH, RELAY_CONCURRENCY, relayDue, type RelayRun } from '../../cloudfunctions/_lib/delivery/relay';
+import { RELAY_BATCH, RELAY_CONCURRENCY, relayDue, type RelayRun } from '../../cloudfunctions/_lib/services/relay';
 import { newSecret, newWebhookId } from '../../cloudfunctions/_lib/delivery/signing';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import type { ApplicationRecord, OutboxRecord, Store } from '../../cloudfunctions/_lib/store/port';
@@ -38,7 +38,7 @@ const PAYLOAD = {
 const appId = (prefix: string, n: number) => `${prefix}${String(n).padStart(20 - prefix.length, '0')}`;
 
 /** A submitted transfer as submitTransfer stores it (sealed applicant and form), with its one outbox record. */
-function submitted(keyring: Keyring, n: number, now: Date, acceptBy: string): { app: ApplicationRecord; outbox: OutboxRecord } {
+function submitted(keyring: Keyring, n: number, now: Date, acceptBy: string, acceptByProvisional: boolean): { app: ApplicationRecord; outbox: OutboxRecord } {
   const openid = `bench-relay-${n}`;
   const id = appId('rl', n);
   const app: ApplicationRecord = {
@@ -58,6 +58,9 @@ function submitted(keyring: Keyring, n: number, now: Date, acceptBy: string): { 
     applicant: { docType: '01', nameSealed: seal(keyring, sealedAs.name(openid), '张三'), docNumberSealed: seal(keyring, sealedAs.docNumber(openid), residentId(n)) },
     payloadSealed: seal(keyring, sealedAs.payload(id), JSON.stringify(PAYLOAD)),
     acceptBy,
+    acceptByProvisional,
+    targetBy: null,
+    targetProvisional: false,
     payment: null,
     createdAt: now,
     updatedAt: now,
@@ -82,9 +85,9 @@ async function createDue(store: Store, keyring: Keyring, from: number, count: nu
   const today = shanghaiDate(now);
   const letterPrefix = `${TRANSFER_IN}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}`;
   // the official calendar, as a submission computes it
-  const { date: acceptBy } = await calendarOf(store).addWorkingDays(today, TRANSFER_ACCEPT_WORKING_DAYS);
+  const { date: acceptBy, provisional } = await calendarOf(store).addWorkingDays(today, TRANSFER_ACCEPT_WORKING_DAYS);
   for (let n = from; n < from + count; n++) {
-    const { app, outbox } = submitted(keyring, n, now, acceptBy);
+    const { app, outbox } = submitted(keyring, n, now, acceptBy, provisional);
     const created = await store.applications.create(app, [], [outbox], letterPrefix);
     if (created.kind !== 'created') throw new Error(`application ${n}: ${created.kind}`);
   }
@@ -128,7 +131,7 @@ export async function benchRelay(): Promise<void> {
     await relayDue(ctx);
 
     // the baseline's bodies: a real delivery's size, each with its own application id and webhook-id
-    const sample = submitted(keyring, 0, new Date(), shanghaiDate(new Date()));
+    const sample = submitted(keyring, 0, new Date(), shanghaiDate(new Date()), false);
     const template = deliveryBody(sample.outbox, { ...sample.app, letterNumber: `${TRANSFER_IN}2611200001` }, keyring, outside.callbackBase(), []);
     const signer = new Webhook(secret);
     const plain = (prefix: string, count: number) =>

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CenterCallbackSchema } from '../../../src/core/center-api';
+import type { ReceivedCallback } from '../../../src/core/center-portal';
 import { parseInput } from '../../../src/core/validation';
 import { verifySigned } from '../delivery/signing';
 import { inspectFile } from '../files/inspect';
@@ -10,16 +11,6 @@ import { inspectFile } from '../files/inspect';
  */
 /** Test application ids: recognisable in a center's logs, and still the platform's id format. */
 export const CONFORMANCE_ID_PREFIX = 'conformance';
-
-/** One callback as it arrived (every attempt, repeats included), read by readCallback. */
-export interface ReceivedCallback {
-  webhookId: string;
-  status: string;
-  at: string;
-  signatureValid: boolean;
-  /** Where it departs from the callback contract (the signature's failure included), in Chinese; empty when it conforms. */
-  problems: string[];
-}
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

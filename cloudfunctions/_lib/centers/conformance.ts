@@ -18,6 +18,7 @@ import {
 } from '../../../src/core/applications';
 import { idCheckChar } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
+import type { ConformanceCheck, ConformanceReport, ReceivedCallback } from '../../../src/core/center-portal';
 import type { WorkingDate } from '../../../src/core/working-days';
 import { generateKeyringEnv, openBytes, parseKeyring, seal, sealBytes, sealedAs, type Keyring } from '../crypto/personal-data';
 import type { OutboundClient, PostOutcome } from '../delivery/http';
@@ -25,7 +26,7 @@ import { deliveryBody } from '../delivery/messages';
 import { packageCalendar, type Calendar } from '../services/calendar';
 import { newSecret, newWebhookId, signHeaders } from '../delivery/signing';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType } from '../store/port';
-import { CONFORMANCE_ID_PREFIX, type ReceivedCallback } from './conformance-callbacks';
+import { CONFORMANCE_ID_PREFIX } from './conformance-callbacks';
 
 /**
  * The center conformance suite (issue 6, docs/center-api.md 第 9 节): signed test deliveries of every kind the
@@ -49,23 +50,6 @@ export interface CallbackInbox {
   received(applicationId: string): Promise<ReceivedCallback[]>;
 }
 
-
-export interface ConformanceCheck {
-  id: string;
-  /** What is checked, in Chinese. */
-  name: string;
-  passed: boolean;
-  /** Why it passed or failed, in Chinese. */
-  detail: string;
-}
-
-export interface ConformanceReport {
-  /** True only when every check passed. */
-  passed: boolean;
-  checks: ConformanceCheck[];
-  startedAt: string;
-  finishedAt: string;
-}
 
 export interface ConformanceOptions {
   /** The platform's delivery client (createOutboundClient). */
@@ -249,6 +233,10 @@ class TestApplications {
       },
       payloadSealed: seal(this.keyring, sealedAs.payload(id), JSON.stringify(form)),
       acceptBy: this.acceptBy.date,
+      acceptByProvisional: this.acceptBy.provisional,
+      // no completion target: the test applications are never stored, only delivered
+      targetBy: null,
+      targetProvisional: false,
       payment: null,
       createdAt: this.at,
       updatedAt: this.at,

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { hostPort, outboundAgents, outboundFailure, type OutboundAgents } from '../delivery/http';
-import { urlRefusal, type HostLookup } from './url-rules';
+import { hostPort, outboundAgents, outboundFailure, type AddressChecks, type OutboundAgents } from '../delivery/http';
+import { urlRefusal } from './url-rules';
 
 /**
  * The daily health check of centers' live links and endpoints (issue 6): each URL must still meet the URL
@@ -42,19 +42,11 @@ export interface ProbeResult {
   ms: number;
 }
 
-export interface ProbeOptions {
+export interface ProbeOptions extends AddressChecks {
   /** Links probed at once; PROBE_CONCURRENCY unless given. */
   concurrency?: number;
   /** The whole check of one link, name resolution included; PROBE_TIMEOUT_MS unless given. */
   timeoutMs?: number;
-  /** Name resolution for the URL rules (see urlRefusal); connections always use the system resolver, guarded. */
-  lookup?: HostLookup;
-  /**
-   * Local host and tests only, as createOutboundClient's: host:port pairs reached without the address
-   * rules, trusting `allowCa` besides the system roots. The caller refuses both in a production build.
-   */
-  allow?: ReadonlySet<string>;
-  allowCa?: string;
 }
 
 /** Probes every target, `concurrency` at a time; the results are in the order of the targets. */

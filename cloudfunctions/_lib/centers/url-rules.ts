@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
-import { addressProblem, hostPort, urlProblem } from '../delivery/http';
+import { addressProblem, hostPort, urlProblem, type HostLookup } from '../delivery/http';
 
 /**
  * The rules a center's link or delivery endpoint must meet (DOMAIN "Centers", issue 6): https, no user
@@ -8,9 +8,6 @@ import { addressProblem, hostPort, urlProblem } from '../delivery/http';
  * resolves to public. Checked at proposal, at review and at every probe; the agents check the address
  * again at connect time, since DNS may answer differently later.
  */
-
-/** Every address a host name resolves to; none (or a throw) when it does not resolve. */
-export type HostLookup = (hostname: string) => Promise<readonly string[]>;
 
 export interface UrlRuleOptions {
   /** At proposal: a name that does not resolve yet is accepted, since the domain may go live on the effective date. */

@@ -51,6 +51,21 @@ export function guardedLookup(hostname: string, options: object, callback: (erro
   });
 }
 
+/** Every address a host name resolves to; none (or a throw) when it does not resolve. */
+export type HostLookup = (hostname: string) => Promise<readonly string[]>;
+
+/** How centers' addresses are checked and probed (the URL rules, health checks), beyond the system resolver. */
+export interface AddressChecks {
+  /** Name resolution for the URL rules (see urlRefusal); connections always use the system resolver, guarded. */
+  lookup?: HostLookup;
+  /**
+   * Local host and tests only, as createOutboundClient's: host:port pairs reached without the address
+   * rules, trusting `allowCa` besides the system roots. The caller refuses both in a production build.
+   */
+  allow?: ReadonlySet<string>;
+  allowCa?: string;
+}
+
 export type PostOutcome = { kind: 'answered'; status: number; retryAfterSeconds: number | undefined } | { kind: 'failed'; error: string };
 
 export interface OutboundClient {

@@ -14,8 +14,8 @@ export function deliveryBody(
   documents: readonly DocumentRecord[],
   /** The opened bytes of a purchase withdrawal's attachments by id, for the centers that verify and pay. */
   attachments: ReadonlyMap<string, Buffer> = new Map(),
-  /** Whether `acceptBy` reaches a year whose State Council arrangement is not loaded (counted on weekends only). */
-  acceptByProvisional = false,
+  /** Whether `acceptBy` is an estimate (counted on weekends only into a year not known): as stored with it. */
+  acceptByProvisional = app.acceptByProvisional,
 ): string {
   const common = { applicationId: app.id, applicationType: app.type, letterNumber: app.letterNumber };
   const at = record.createdAt.toISOString();

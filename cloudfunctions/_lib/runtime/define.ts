@@ -2,9 +2,8 @@ import type { z } from 'zod';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import type { RoleGrant } from '../../../src/core/roles';
 import { parseInput } from '../../../src/core/validation';
-import type { ProbeOptions } from '../centers/probe';
 import type { Keyring } from '../crypto/personal-data';
-import type { OutboundClient } from '../delivery/http';
+import type { AddressChecks, OutboundClient } from '../delivery/http';
 import type { FileStore } from '../files/port';
 import type { Logger } from '../log';
 import type { Store } from '../store/port';
@@ -39,7 +38,7 @@ export interface Outside {
    * exemptions unless given. The local host and tests exempt their loopback servers here (allow, allowCa),
    * as DEV_ALLOW_ENDPOINTS does for deliveries; tests give their own name resolution (lookup).
    */
-  urlChecks?: Pick<ProbeOptions, 'lookup' | 'allow' | 'allowCa'>;
+  urlChecks?: AddressChecks;
 }
 
 /**
@@ -57,6 +56,9 @@ export interface FunctionContext {
   now(): Date;
   outside: Outside;
 }
+
+/** What a service runs with: the function context at the invocation's fixed time (`{ ...ctx, now: ctx.now() }`). */
+export type ServiceContext = Pick<FunctionContext, 'store' | 'outside' | 'log'> & { now: Date };
 
 export interface CloudFunction {
   readonly name: string;

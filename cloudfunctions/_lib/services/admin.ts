@@ -1,10 +1,9 @@
 import { AppError } from '../../../src/core/errors';
 import { seal, sealedAs } from '../crypto/personal-data';
-import { requireSupervisor, type Caller } from '../runtime/define';
+import { requireSupervisor, type Caller, type ServiceContext } from '../runtime/define';
 import type { DeadLetterView, SatisfactionView, SERVICE_REQUEST_ITEMS } from '../../../src/core/applications';
 import { CHANGE_STATUS_LABELS, INVITE_VALID_DAYS, type ChangeView, type UnhealthyView } from '../../../src/core/center-portal';
 import type { CenterCounter, ItemRoute } from '../../../src/core/centers';
-import type { Ctx } from './applications';
 import { centersByCode } from './centers';
 import {
   addressOf,
@@ -26,7 +25,7 @@ import { describeValue, targetValue } from '../../../src/core/center-portal';
 /** The items a center may route to an in-app request or its service hall. */
 type RoutedItem = (typeof SERVICE_REQUEST_ITEMS)[number];
 
-async function knownCenter(ctx: Ctx, centerCode: string): Promise<void> {
+async function knownCenter(ctx: ServiceContext, centerCode: string): Promise<void> {
   if (!(await ctx.store.centers.get(centerCode))) throw new AppError('CENTER_NOT_FOUND', '没有找到这个中心', { centerCode: '没有找到这个中心' });
 }
 
@@ -36,7 +35,7 @@ async function knownCenter(ctx: Ctx, centerCode: string): Promise<void> {
  * proposals), and is stored as it will be called. A secret given replaces the center's secrets (sealed at
  * rest); without one the center's own stay, and it must have one: deliveries are signed.
  */
-export async function setEndpoint(ctx: Ctx, caller: Caller, centerCode: string, url: string, secret: string | undefined): Promise<{ centerCode: string; mode: 'api'; url: string }> {
+export async function setEndpoint(ctx: ServiceContext, caller: Caller, centerCode: string, url: string, secret: string | undefined): Promise<{ centerCode: string; mode: 'api'; url: string }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
   const address = await checkedAddress(ctx, url, '接口地址', 'review');
@@ -52,7 +51,7 @@ export async function setEndpoint(ctx: Ctx, caller: Caller, centerCode: string, 
 }
 
 /** A supervisor sets a center to work in the portal workbench only (no API); its secrets stay, for when it returns to its API. */
-export async function setManual(ctx: Ctx, caller: Caller, centerCode: string): Promise<{ centerCode: string; mode: 'manual' }> {
+export async function setManual(ctx: ServiceContext, caller: Caller, centerCode: string): Promise<{ centerCode: string; mode: 'manual' }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
   await ctx.store.endpoints.setAddress(centerCode, { kind: 'manual' }, ctx.now);
@@ -64,7 +63,7 @@ export async function setManual(ctx: Ctx, caller: Caller, centerCode: string): P
  * A supervisor records a center's service hall (服务大厅): its address and opening hours, shown to people
  * wherever the counter is their way. The center portal takes this over with center onboarding.
  */
-export async function setCounter(ctx: Ctx, caller: Caller, centerCode: string, counter: CenterCounter): Promise<{ centerCode: string; counter: CenterCounter }> {
+export async function setCounter(ctx: ServiceContext, caller: Caller, centerCode: string, counter: CenterCounter): Promise<{ centerCode: string; counter: CenterCounter }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
   await ctx.store.centers.setCounter(centerCode, counter);
@@ -76,7 +75,7 @@ export async function setCounter(ctx: Ctx, caller: Caller, centerCode: string, c
  * A supervisor declares how a center takes an item it does not yet offer fully online: an in-app request
  * its staff take up, or its service hall only. This replaces the center's link for the item, if any.
  */
-export async function setItemRoute(ctx: Ctx, caller: Caller, centerCode: string, item: RoutedItem, route: ItemRoute): Promise<{ centerCode: string; item: RoutedItem; route: ItemRoute }> {
+export async function setItemRoute(ctx: ServiceContext, caller: Caller, centerCode: string, item: RoutedItem, route: ItemRoute): Promise<{ centerCode: string; item: RoutedItem; route: ItemRoute }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
   await ctx.store.links.put(centerCode, { item, kind: route });
@@ -85,7 +84,7 @@ export async function setItemRoute(ctx: Ctx, caller: Caller, centerCode: string,
 }
 
 /** Deliveries the relay gave up on (410, or every retry failed), oldest first: supervisors follow them up with the center. */
-export async function deadLetters(ctx: Ctx, caller: Caller): Promise<DeadLetterView[]> {
+export async function deadLetters(ctx: ServiceContext, caller: Caller): Promise<DeadLetterView[]> {
   requireSupervisor(caller);
   const dead = await ctx.store.outbox.listDead();
   const centers = await centersByCode(ctx, dead.map((d) => d.centerCode));
@@ -102,7 +101,7 @@ export async function deadLetters(ctx: Ctx, caller: Caller): Promise<DeadLetterV
 }
 
 /** Satisfaction per rated center, for the supervisors' statistics. */
-export async function satisfaction(ctx: Ctx, caller: Caller): Promise<SatisfactionView[]> {
+export async function satisfaction(ctx: ServiceContext, caller: Caller): Promise<SatisfactionView[]> {
   requireSupervisor(caller);
   const rows = await ctx.store.ratings.satisfaction();
   const centers = await centersByCode(ctx, rows.map((r) => r.centerCode));
@@ -114,7 +113,7 @@ export async function satisfaction(ctx: Ctx, caller: Caller): Promise<Satisfacti
 }
 
 /** A supervisor invites staff to a center: a code its first user redeems in the portal, within INVITE_VALID_DAYS days. */
-export async function inviteStaff(ctx: Ctx, caller: Caller, centerCode: string): Promise<{ code: string; centerCode: string; expiresAt: string }> {
+export async function inviteStaff(ctx: ServiceContext, caller: Caller, centerCode: string): Promise<{ code: string; centerCode: string; expiresAt: string }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
   const code = newInviteCode();
@@ -125,7 +124,7 @@ export async function inviteStaff(ctx: Ctx, caller: Caller, centerCode: string):
 }
 
 /** Centers' work orders waiting for review, oldest first. */
-export async function pendingChanges(ctx: Ctx, caller: Caller): Promise<ChangeView[]> {
+export async function pendingChanges(ctx: ServiceContext, caller: Caller): Promise<ChangeView[]> {
   requireSupervisor(caller);
   return changeViews(ctx, await ctx.store.linkChanges.listByStatus('pending'), 'supervisor');
 }
@@ -136,7 +135,7 @@ export async function pendingChanges(ctx: Ctx, caller: Caller): Promise<ChangeVi
  * leaves the order pending. Approving supersedes an earlier approved order for the same link or endpoint
  * that has not gone live.
  */
-export async function reviewChange(ctx: Ctx, caller: Caller, id: string, approve: boolean, reason: string | undefined): Promise<ChangeView> {
+export async function reviewChange(ctx: ServiceContext, caller: Caller, id: string, approve: boolean, reason: string | undefined): Promise<ChangeView> {
   requireSupervisor(caller);
   const change = await ctx.store.linkChanges.get(id);
   if (!change) throw new AppError('CHANGE_NOT_FOUND', '没有找到这张变更单', { id: '没有找到这张变更单' });
@@ -170,14 +169,14 @@ export async function reviewChange(ctx: Ctx, caller: Caller, id: string, approve
 }
 
 /** A center's work orders, newest first: who proposed and reviewed what, when, and what each replaced. */
-export async function centerHistory(ctx: Ctx, caller: Caller, centerCode: string): Promise<ChangeView[]> {
+export async function centerHistory(ctx: ServiceContext, caller: Caller, centerCode: string): Promise<ChangeView[]> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
   return changeViews(ctx, await ctx.store.linkChanges.listForCenter(centerCode), 'supervisor');
 }
 
 /** What the daily run found wrong across centers: unhealthy links and endpoints, and approved changes it could not switch. */
-export async function linkHealth(ctx: Ctx, caller: Caller): Promise<{ unhealthy: UnhealthyView[]; held: ChangeView[] }> {
+export async function linkHealth(ctx: ServiceContext, caller: Caller): Promise<{ unhealthy: UnhealthyView[]; held: ChangeView[] }> {
   requireSupervisor(caller);
   const [unhealthy, approved] = await Promise.all([ctx.store.health.listUnhealthy(), ctx.store.linkChanges.listByStatus('approved')]);
   const centers = await centersByCode(ctx, unhealthy.map((h) => h.centerCode));

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   applyMove,
   moveFitsType,
+  awaitsAcceptance,
   isFinal,
   RATABLE,
   TYPE_LABELS,
@@ -40,15 +41,13 @@ import { safeFileName } from '../../../src/core/files';
 import { shanghaiDate } from '../../../src/core/time';
 import { open, openBytes, seal, sealBytes, sealedAs } from '../crypto/personal-data';
 import { newWebhookId } from '../delivery/signing';
-import type { FunctionContext } from '../runtime/define';
+import type { ServiceContext } from '../runtime/define';
 import type { ApplicationEventRecord, ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType, RatingRecord, Transition } from '../store/port';
 import { keepAttachments, openPurchase, removeFiles } from './attachments';
-import { calendarOf } from './calendar';
+import { calendarOf, type Calendar } from './calendar';
 import { catalogCenter, centersByCode } from './centers';
 import { requireVerifiedIdentity } from './identity';
 import { notifyApplicant } from './notify';
-
-export type Ctx = Pick<FunctionContext, 'store' | 'outside' | 'log'> & { now: Date };
 
 /** Application ids: 20 characters of [a-z0-9], unguessable. */
 function newApplicationId(): string {
@@ -57,7 +56,7 @@ function newApplicationId(): string {
 }
 
 
-async function centerOrFail(ctx: Ctx, code: string, field: string): Promise<Center> {
+async function centerOrFail(ctx: ServiceContext, code: string, field: string): Promise<Center> {
   const center = await catalogCenter(ctx.store, code, ctx.now);
   if (!center) throw new AppError('CENTER_NOT_FOUND', '没有找到这个中心，请重新选择', { [field]: '没有找到这个中心' });
   return center;
@@ -68,7 +67,7 @@ function outboxRecord(app: ApplicationRecord, centerCode: string, type: OutboxTy
 }
 
 /** Whether the center takes deliveries by API; otherwise it works in the portal workbench. */
-async function takesApi(ctx: Ctx, centerCode: string): Promise<boolean> {
+async function takesApi(ctx: ServiceContext, centerCode: string): Promise<boolean> {
   return (await ctx.store.endpoints.get(centerCode))?.mode === 'api';
 }
 
@@ -90,7 +89,7 @@ interface SubmissionPlan {
 }
 
 /** The transfer-in center accepts and issues the contact letter (numbered per center and day). */
-async function transferPlan(ctx: Ctx, openid: string, payload: TransferPayload): Promise<SubmissionPlan> {
+async function transferPlan(ctx: ServiceContext, openid: string, payload: TransferPayload): Promise<SubmissionPlan> {
   await centerOrFail(ctx, payload.transferOutCenter, 'payload.transferOutCenter');
   const transferIn = await centerOrFail(ctx, payload.transferInCenter, 'payload.transferInCenter');
   const today = shanghaiDate(ctx.now);
@@ -112,7 +111,7 @@ async function transferPlan(ctx: Ctx, openid: string, payload: TransferPayload):
 }
 
 /** 代收代办: the business-locale center issues the certificate; the accepting center is told and informed of the result. */
-async function certificatePlan(ctx: Ctx, openid: string, type: CertificateType, payload: CertificatePayload): Promise<SubmissionPlan> {
+async function certificatePlan(ctx: ServiceContext, openid: string, type: CertificateType, payload: CertificatePayload): Promise<SubmissionPlan> {
   const business = await centerOrFail(ctx, payload.businessCenter, 'payload.businessCenter');
   const accepting = await centerOrFail(ctx, payload.acceptingCenter, 'payload.acceptingCenter');
   return {
@@ -136,7 +135,7 @@ async function certificatePlan(ctx: Ctx, openid: string, type: CertificateType, 
  * 两地联办: the purchase-locale center verifies the purchase first, then hands the application to the
  * deposit-locale center, which pays. The money goes only to the applicant's own account.
  */
-async function purchasePlan(ctx: Ctx, openid: string, applicantName: string, payload: PurchaseWithdrawalPayload): Promise<SubmissionPlan> {
+async function purchasePlan(ctx: ServiceContext, openid: string, applicantName: string, payload: PurchaseWithdrawalPayload): Promise<SubmissionPlan> {
   const purchase = await centerOrFail(ctx, payload.purchaseCenter, 'payload.purchaseCenter');
   const deposit = await centerOrFail(ctx, payload.depositCenter, 'payload.depositCenter');
   if (payload.bank.accountName !== applicantName) {
@@ -160,7 +159,7 @@ async function purchasePlan(ctx: Ctx, openid: string, applicantName: string, pay
 }
 
 /** Items 4-6 at a center that takes them as an in-app request: that one center handles it. */
-async function serviceRequestPlan(ctx: Ctx, openid: string, payload: ServiceRequestPayload): Promise<SubmissionPlan> {
+async function serviceRequestPlan(ctx: ServiceContext, openid: string, payload: ServiceRequestPayload): Promise<SubmissionPlan> {
   const center = await centerOrFail(ctx, payload.center, 'payload.center');
   const item = itemById(payload.item)!;
   // only where the center declared it takes this item as an in-app request (admin setItemRoute)
@@ -188,7 +187,7 @@ export type Submission =
   | { type: 'purchase-withdrawal'; requestId: string; payload: PurchaseWithdrawalPayload }
   | { type: 'service-request'; requestId: string; payload: ServiceRequestPayload };
 
-async function planOf(ctx: Ctx, openid: string, applicantName: () => string, submission: Submission): Promise<SubmissionPlan> {
+async function planOf(ctx: ServiceContext, openid: string, applicantName: () => string, submission: Submission): Promise<SubmissionPlan> {
   switch (submission.type) {
     case 'transfer':
       return transferPlan(ctx, openid, submission.payload);
@@ -206,7 +205,7 @@ async function planOf(ctx: Ctx, openid: string, applicantName: () => string, sub
  * (or straight into its workbench when it has no API) and copies to the centers to be informed. A repeated
  * requestId answers the first application's id; a second one of the same kind in flight is refused.
  */
-export async function submitApplication(ctx: Ctx, openid: string, submission: Submission): Promise<{ id: string }> {
+export async function submitApplication(ctx: ServiceContext, openid: string, submission: Submission): Promise<{ id: string }> {
   const identity = await requireVerifiedIdentity(ctx, openid);
   const keyring = ctx.outside.keyring();
   const plan = await planOf(ctx, openid, () => open(keyring, sealedAs.name(openid), identity.nameSealed), submission);
@@ -228,7 +227,7 @@ export async function submitApplication(ctx: Ctx, openid: string, submission: Su
     letterNumber: null,
     applicant: { docType: identity.docType, nameSealed: identity.nameSealed, docNumberSealed: identity.docNumberSealed },
     payloadSealed: '',
-    acceptBy: (await calendarOf(ctx.store).addWorkingDays(shanghaiDate(ctx.now), TRANSFER_ACCEPT_WORKING_DAYS)).date,
+    ...(await computedLimits(ctx, plan.type, shanghaiDate(ctx.now))),
     payment: null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -278,7 +277,7 @@ export async function submitApplication(ctx: Ctx, openid: string, submission: Su
  * certificate, the purchase-locale center of a purchase withdrawal): an `application.completed` to each
  * that has an API.
  */
-export async function completionNotices(ctx: Ctx, app: ApplicationRecord): Promise<OutboxRecord[]> {
+export async function completionNotices(ctx: ServiceContext, app: ApplicationRecord): Promise<OutboxRecord[]> {
   const informed = app.centers.filter((c) => c.role === 'accepting' || c.role === 'purchase').map((c) => c.code);
   const notices: OutboxRecord[] = [];
   for (const code of informed) if (await takesApi(ctx, code)) notices.push(outboxRecord(app, code, 'application.completed', ctx.now));
@@ -286,14 +285,13 @@ export async function completionNotices(ctx: Ctx, app: ApplicationRecord): Promi
 }
 
 /** The caller's own application, or APPLICATION_NOT_FOUND (also for someone else's: no hint it exists). */
-export async function ownApplication(ctx: Ctx, openid: string, id: string): Promise<ApplicationRecord> {
+export async function ownApplication(ctx: ServiceContext, openid: string, id: string): Promise<ApplicationRecord> {
   const app = await ctx.store.applications.get(id);
   if (!app || app.openid !== openid) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这笔申请');
   return app;
 }
 
-export const acceptOverdue = (app: ApplicationRecord, now: Date) =>
-  (app.status === 'submitted' || app.status === 'delivered') && shanghaiDate(now) > app.acceptBy;
+export const acceptOverdue = (app: ApplicationRecord, now: Date) => awaitsAcceptance(app.status) && shanghaiDate(now) > app.acceptBy;
 
 /** Kept here for the functions that name centers beside applications; it lives in centers.ts (no notify.ts with it). */
 export { centersByCode };
@@ -311,7 +309,7 @@ function timelineOf(type: ApplicationType, events: readonly ApplicationEventReco
 }
 
 /** The form as submitted, in full (for the center's staff) or masked (for the employee). */
-export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string, Center>, viewer: 'applicant' | CenterRole) {
+export function formLines(ctx: ServiceContext, app: ApplicationRecord, centers: Map<string, Center>, viewer: 'applicant' | CenterRole) {
   const masked = viewer === 'applicant';
   const name = (code: string) => centers.get(code)?.name ?? code;
   const show = (value: string, mask: (v: string) => string) => (masked ? mask(value) : value);
@@ -368,23 +366,39 @@ export function formLines(ctx: Ctx, app: ApplicationRecord, centers: Map<string,
 }
 
 /**
- * The 7-working-day target of a purchase withdrawal on the official calendar: missed while unfinished past it,
- * or finished after it; `provisional` when it reaches a year whose arrangement is not known.
+ * The time limits of an application submitted on `submittedOn` (a China date), each with whether it is an
+ * estimate, as the official calendar gives them now: stored at submission and by the nightly recompute
+ * (calendar-admin.ts), never worked out again for display (one rule: addWorkingDays's provisional flag).
  */
-export async function targetOf(ctx: Ctx, app: ApplicationRecord, events: readonly ApplicationEventRecord[]): Promise<{ target: ApplicationView['target']; provisional: boolean }> {
+export async function computedLimits(
+  ctx: Pick<ServiceContext, 'store'>,
+  type: ApplicationRecord['type'],
+  submittedOn: string,
+  calendar: Calendar = calendarOf(ctx.store),
+): Promise<Pick<ApplicationRecord, 'acceptBy' | 'acceptByProvisional' | 'targetBy' | 'targetProvisional'>> {
+  const accept = await calendar.addWorkingDays(submittedOn, TRANSFER_ACCEPT_WORKING_DAYS);
+  const target = type === 'purchase-withdrawal' ? await calendar.addWorkingDays(submittedOn, PURCHASE_TARGET_WORKING_DAYS) : null;
+  return { acceptBy: accept.date, acceptByProvisional: accept.provisional, targetBy: target?.date ?? null, targetProvisional: target?.provisional ?? false };
+}
+
+/**
+ * The 7-working-day target of a purchase withdrawal as stored (targetBy, targetProvisional): missed while
+ * unfinished past it, or finished after it. A row from before targets were stored (migration 13) that the
+ * nightly recompute has not reached (a final one) has it computed as at submission.
+ */
+export async function targetOf(ctx: ServiceContext, app: ApplicationRecord, events: readonly ApplicationEventRecord[]): Promise<{ target: ApplicationView['target']; provisional: boolean }> {
   if (app.type !== 'purchase-withdrawal') return { target: null, provisional: false };
-  const { date: by, provisional } = await calendarOf(ctx.store).addWorkingDays(shanghaiDate(app.createdAt), PURCHASE_TARGET_WORKING_DAYS);
+  const { date: by, provisional } =
+    app.targetBy !== null
+      ? { date: app.targetBy, provisional: app.targetProvisional }
+      : await calendarOf(ctx.store).addWorkingDays(shanghaiDate(app.createdAt), PURCHASE_TARGET_WORKING_DAYS);
   const done = events.find((e) => e.to === 'completed');
   if (done) return { target: { by, overdue: shanghaiDate(done.at) > by }, provisional };
   return { target: { by, overdue: !isFinal(app.status) && shanghaiDate(ctx.now) > by }, provisional };
 }
 
-/** Whether an application's stored `acceptBy` is an estimate: a year from its submission to that date is provisional. */
-export const acceptByProvisional = (ctx: Ctx, app: ApplicationRecord): Promise<boolean> =>
-  calendarOf(ctx.store).provisionalBetween(shanghaiDate(app.createdAt), app.acceptBy);
-
 /** What the employee sees of an application: masked personal data, the timeline, the deadline. */
-export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise<ApplicationView> {
+export async function applicationView(ctx: ServiceContext, app: ApplicationRecord): Promise<ApplicationView> {
   const [events, documents, centers, rating] = await Promise.all([
     ctx.store.applications.events(app.id),
     ctx.store.applications.documents(app.id),
@@ -392,7 +406,7 @@ export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise
     ctx.store.ratings.get(app.id),
   ]);
   const keyring = ctx.outside.keyring();
-  const [{ target, provisional: targetProvisional }, acceptByEstimated] = await Promise.all([targetOf(ctx, app, events), acceptByProvisional(ctx, app)]);
+  const { target, provisional: targetProvisional } = await targetOf(ctx, app, events);
   return {
     id: app.id,
     type: app.type,
@@ -409,7 +423,7 @@ export async function applicationView(ctx: Ctx, app: ApplicationRecord): Promise
     events: timelineOf(app.type, events),
     documents: documents.map(documentView),
     acceptBy: app.acceptBy,
-    acceptByProvisional: acceptByEstimated,
+    acceptByProvisional: app.acceptByProvisional,
     acceptOverdue: acceptOverdue(app, ctx.now),
     canWithdraw: WITHDRAWABLE.includes(app.status),
     rating: rating ? ratingView(rating) : null,
@@ -426,7 +440,7 @@ export const ratingView = (r: RatingRecord): RatingView => ({ score: r.score, la
 
 const documentView = (d: DocumentRecord) => ({ id: d.id, name: d.name, contentType: d.contentType, sha256: d.sha256, size: d.size });
 
-export async function listEntries(ctx: Ctx, apps: readonly ApplicationRecord[]): Promise<ApplicationListEntry[]> {
+export async function listEntries(ctx: ServiceContext, apps: readonly ApplicationRecord[]): Promise<ApplicationListEntry[]> {
   const centers = await centersByCode(ctx, apps.map((a) => a.responsibleCenter));
   return apps.map((app) => ({
     id: app.id,
@@ -440,11 +454,11 @@ export async function listEntries(ctx: Ctx, apps: readonly ApplicationRecord[]):
   }));
 }
 
-export async function listApplications(ctx: Ctx, openid: string): Promise<ApplicationListEntry[]> {
+export async function listApplications(ctx: ServiceContext, openid: string): Promise<ApplicationListEntry[]> {
   return listEntries(ctx, await ctx.store.applications.listByApplicant(openid));
 }
 
-export async function getApplication(ctx: Ctx, openid: string, id: string): Promise<ApplicationView> {
+export async function getApplication(ctx: ServiceContext, openid: string, id: string): Promise<ApplicationView> {
   return applicationView(ctx, await ownApplication(ctx, openid, id));
 }
 
@@ -469,7 +483,7 @@ const STALE_RETRIES = 5;
  * brings (deliveries owed, documents, the center's webhook-id) part of the same transaction.
  */
 export async function moveApplication(
-  ctx: Ctx,
+  ctx: ServiceContext,
   id: string,
   mover: Mover,
   move: Move,
@@ -537,7 +551,7 @@ function handOverOf(app: ApplicationRecord, next: ApplicationRecord['status']): 
  * What is wrong with a payment the deposit-locale center reports, by field: more than the person asked for,
  * or paid before the application was made. Empty when it is fine.
  */
-export function paymentProblems(ctx: Ctx, app: ApplicationRecord, payment: Payment): Record<string, string> {
+export function paymentProblems(ctx: ServiceContext, app: ApplicationRecord, payment: Payment): Record<string, string> {
   const problems: Record<string, string> = {};
   const requested = openPurchase(ctx, app).amount;
   if (payment.amount > requested) problems.amount = `实际提取金额不能超过申请提取金额 ${yuanText(requested)}`;
@@ -546,7 +560,7 @@ export function paymentProblems(ctx: Ctx, app: ApplicationRecord, payment: Payme
 }
 
 /** The employee withdraws before the transfer-out center confirms receipt; a center with an API is told. */
-export async function withdrawApplication(ctx: Ctx, openid: string, id: string): Promise<ApplicationView> {
+export async function withdrawApplication(ctx: ServiceContext, openid: string, id: string): Promise<ApplicationView> {
   const app = await ownApplication(ctx, openid, id);
   const api = await takesApi(ctx, app.responsibleCenter);
   const moved = await moveApplication(ctx, id, { actor: 'employee', actorId: openid, centerCode: app.responsibleCenter }, { by: 'employee', kind: 'withdraw' }, '职工撤销申请', (current) => ({
@@ -561,7 +575,7 @@ export async function withdrawApplication(ctx: Ctx, openid: string, id: string):
  * FOLLOW_UP_AT_OR_BELOW or less carries a reason (checked by the event schema) and opens a follow-up in the
  * responsible center's workbench.
  */
-export async function rateApplication(ctx: Ctx, openid: string, id: string, score: RatingScore, comment: string | undefined): Promise<ApplicationView> {
+export async function rateApplication(ctx: ServiceContext, openid: string, id: string, score: RatingScore, comment: string | undefined): Promise<ApplicationView> {
   const app = await ownApplication(ctx, openid, id);
   if (!RATABLE.includes(app.status)) throw new AppError('ILLEGAL_TRANSITION', '申请办结后才能评价');
   const low = score <= FOLLOW_UP_AT_OR_BELOW;
@@ -585,7 +599,7 @@ export async function rateApplication(ctx: Ctx, openid: string, id: string, scor
  * A result document of the caller's own application, opened, for saving as a download: its type is what its
  * content is (never what was declared), its name a safe base name ending as that type does.
  */
-export async function getDocument(ctx: Ctx, openid: string, id: string, documentId: string) {
+export async function getDocument(ctx: ServiceContext, openid: string, id: string, documentId: string) {
   await ownApplication(ctx, openid, id);
   const doc = (await ctx.store.applications.documents(id)).find((d) => d.id === documentId);
   if (!doc) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份文件');
@@ -600,7 +614,7 @@ export async function getDocument(ctx: Ctx, openid: string, id: string, document
  * Seals a result document's bytes into the file store and answers its record, to be written with the move
  * that brings it. `contentType` is the type its content was found to be (inspectFile), and names its extension.
  */
-export async function storeDocument(ctx: Ctx, applicationId: string, centerCode: string, name: string, contentType: AttachmentType, bytes: Buffer): Promise<DocumentRecord> {
+export async function storeDocument(ctx: ServiceContext, applicationId: string, centerCode: string, name: string, contentType: AttachmentType, bytes: Buffer): Promise<DocumentRecord> {
   const id = randomBytes(10).toString('hex');
   const sealed = sealBytes(ctx.outside.keyring(), sealedAs.document(applicationId, id), bytes);
   const storageKey = await ctx.outside.files().put(`documents/${applicationId}/${id}`, sealed, 'application/octet-stream');
@@ -613,7 +627,7 @@ export async function storeDocument(ctx: Ctx, applicationId: string, centerCode:
  * callback, or an error): a file is kept only with its record. When the records cannot be read, the files stay
  * (an error after the commit may have recorded them) and a warning is logged.
  */
-export async function discardUnrecorded(ctx: Ctx, applicationId: string, written: readonly DocumentRecord[]): Promise<void> {
+export async function discardUnrecorded(ctx: ServiceContext, applicationId: string, written: readonly DocumentRecord[]): Promise<void> {
   if (written.length === 0) return;
   let recorded: Set<string>;
   try {

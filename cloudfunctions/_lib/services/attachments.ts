@@ -6,7 +6,7 @@ import { AppError } from '../../../src/core/errors';
 import { open, openBytes, sealBytes, sealedAs } from '../crypto/personal-data';
 import { inspectFile } from '../files/inspect';
 import type { ApplicationRecord } from '../store/port';
-import type { Ctx } from './applications';
+import type { ServiceContext } from '../runtime/define';
 
 /**
  * The employee's attachments (purchase contract, invoice). The person uploads each file first (WeChat:
@@ -17,7 +17,7 @@ import type { Ctx } from './applications';
  */
 
 /** Reads and checks every upload; the first bad one is named by its place in the list, and nothing is kept. */
-async function readUploads(ctx: Ctx, refs: readonly AttachmentRef[]): Promise<{ ref: AttachmentRef; bytes: Buffer; contentType: AttachmentType }[]> {
+async function readUploads(ctx: ServiceContext, refs: readonly AttachmentRef[]): Promise<{ ref: AttachmentRef; bytes: Buffer; contentType: AttachmentType }[]> {
   const files = ctx.outside.files();
   const read = [];
   for (const [i, ref] of refs.entries()) {
@@ -36,7 +36,7 @@ async function readUploads(ctx: Ctx, refs: readonly AttachmentRef[]): Promise<{ 
 }
 
 /** Checks the uploads, then keeps each sealed under the application; answers what the application records of them. */
-export async function keepAttachments(ctx: Ctx, applicationId: string, refs: readonly AttachmentRef[]): Promise<StoredAttachment[]> {
+export async function keepAttachments(ctx: ServiceContext, applicationId: string, refs: readonly AttachmentRef[]): Promise<StoredAttachment[]> {
   const read = await readUploads(ctx, refs);
   const keyring = ctx.outside.keyring();
   const kept: StoredAttachment[] = [];
@@ -50,7 +50,7 @@ export async function keepAttachments(ctx: Ctx, applicationId: string, refs: rea
 }
 
 /** Removes files; a failure is logged, never raised (the application is stored either way). */
-export async function removeFiles(ctx: Ctx, keys: readonly string[]): Promise<void> {
+export async function removeFiles(ctx: ServiceContext, keys: readonly string[]): Promise<void> {
   const files = ctx.outside.files();
   for (const key of keys) {
     try {
@@ -61,7 +61,7 @@ export async function removeFiles(ctx: Ctx, keys: readonly string[]): Promise<vo
   }
 }
 
-type Opener = Pick<Ctx, 'outside'>;
+type Opener = Pick<ServiceContext, 'outside'>;
 
 /** The purchase withdrawal as stored (attachments with their storage keys). */
 export function openPurchase(ctx: Opener, app: ApplicationRecord): StoredPurchaseWithdrawal {

@@ -1,6 +1,6 @@
 import packageDays from 'chinese-days/dist/chinese-days.json';
 import { nextDate, type CalendarArrangement, type CalendarYearView } from '../../../src/core/calendar';
-import { addWorkingDays as addWorkingDaysIn, provisionalYear, rangesOf, yearsReached, type WorkingDate, type YearCalendar } from '../../../src/core/working-days';
+import { addWorkingDays as addWorkingDaysIn, countWorkingDays, provisionalYear, rangesOf, yearsReached, type WorkingDate, type YearCalendar } from '../../../src/core/working-days';
 import type { CalendarYearRecord, Store } from '../store/port';
 
 /**
@@ -63,7 +63,7 @@ export interface ResolvedYear {
 }
 
 /** The loaded arrangement wins over the package's (a supervisor loaded it from the notice on purpose); a difference is shown. */
-function resolve(year: number, loaded: CalendarYearRecord | undefined): ResolvedYear {
+export function resolveYear(year: number, loaded: CalendarYearRecord | undefined): ResolvedYear {
   const pkg = packageArrangement(year);
   if (loaded) return { calendar: { year, source: 'loaded', holidays: loaded.holidays, workdays: loaded.workdays }, loaded, package: pkg };
   if (pkg) return { calendar: { year, source: 'package', ...pkg }, loaded, package: pkg };
@@ -93,7 +93,7 @@ export class Calendar {
   year(year: number): Promise<ResolvedYear> {
     const cached = this.years.get(year);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.year;
-    const fresh = this.store.calendarYears.get(year).then((loaded) => resolve(year, loaded));
+    const fresh = this.store.calendarYears.get(year).then((loaded) => resolveYear(year, loaded));
     this.years.set(year, { at: Date.now(), year: fresh });
     fresh.catch(() => this.years.delete(year));
     return fresh;
@@ -104,10 +104,19 @@ export class Calendar {
     this.years.delete(year);
   }
 
-  /** Every year `n` working days from `date` may reach, read once. */
+  /**
+   * Every year counting `n` working days from `date` reaches, read: the usual window together, then each further
+   * year the count runs into (holidays back to back can carry it past the window), until the count completes.
+   */
   async lookupFor(date: string, n: number): Promise<(year: number) => YearCalendar> {
-    const years = yearsReached(date, n);
-    const resolved = new Map((await Promise.all(years.map((y) => this.year(y)))).map((r) => [r.calendar.year, r.calendar]));
+    const resolved = new Map<number, YearCalendar>();
+    const read = async (years: number[]) => {
+      for (const r of await Promise.all(years.map((y) => this.year(y)))) resolved.set(r.calendar.year, r.calendar);
+    };
+    await read(yearsReached(date, n));
+    for (let counted = countWorkingDays(date, n, (y) => resolved.get(y)); 'missing' in counted; counted = countWorkingDays(date, n, (y) => resolved.get(y))) {
+      await read([counted.missing]);
+    }
     return (year) => {
       const found = resolved.get(year);
       if (!found) throw new Error(`calendar year ${year} was not read before use`);
@@ -120,12 +129,6 @@ export class Calendar {
     return addWorkingDaysIn(date, n, await this.lookupFor(date, n));
   }
 
-  /** Whether any year from `from`'s to `to`'s (YYYY-MM-DD) is provisional: a date computed across them is an estimate. */
-  async provisionalBetween(from: string, to: string): Promise<boolean> {
-    const years: number[] = [];
-    for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y += 1) years.push(y);
-    return (await Promise.all(years.map((y) => this.year(y)))).some((r) => r.calendar.source === 'provisional');
-  }
 }
 
 const calendars = new WeakMap<object, Calendar>();
@@ -136,6 +139,12 @@ const noLoadedYears: Pick<Store, 'calendarYears'> = {
 
 /** The calendar of a tool without a store (the conformance CLI, benchmarks): the package's years, else provisional. */
 export const packageCalendar = (): Calendar => calendarOf(noLoadedYears);
+
+/**
+ * A calendar of its own over a store, sharing no instance's copy: what loading, replacing and recomputing read,
+ * so a year loaded on another instance a moment ago is seen (its copies last only as long as it is used).
+ */
+export const freshCalendar = (store: Pick<Store, 'calendarYears'>): Calendar => new Calendar(store);
 
 /** The calendar over a store: one per store in this instance, so its cache serves every invocation briefly. */
 export function calendarOf(store: Pick<Store, 'calendarYears'>): Calendar {

@@ -7,9 +7,10 @@ import { parseInput } from '../../../src/core/validation';
 import { CONFORMANCE_ID_PREFIX, readCallback } from '../centers/conformance-callbacks';
 import { verifySigned } from '../delivery/signing';
 import { inspectFile } from '../files/inspect';
+import type { ServiceContext } from '../runtime/define';
 import type { DocumentRecord } from '../store/port';
 import { servingSecrets } from './secrets';
-import { completionNotices, discardUnrecorded, NOT_RESPONSIBLE, moveApplication, moveWouldApply, paymentProblems, statusMessage, storeDocument, type Ctx } from './applications';
+import { completionNotices, discardUnrecorded, NOT_RESPONSIBLE, moveApplication, moveWouldApply, paymentProblems, statusMessage, storeDocument } from './applications';
 
 export interface HttpAnswer {
   statusCode: number;
@@ -69,7 +70,7 @@ function conformanceApplicationId(json: unknown): string | undefined {
  * `changed: true`), and never applied to anything.
  */
 async function conformanceCallback(
-  ctx: Ctx,
+  ctx: ServiceContext,
   centerCode: string,
   applicationId: string,
   secrets: readonly string[],
@@ -90,7 +91,7 @@ async function conformanceCallback(
  * webhook-id already applied (200, unchanged), the body (400), the application (404), the move (422).
  * A callback about a conformance test application goes to the suite's inbox instead (conformanceCallback).
  */
-export async function receiveCenterCallback(ctx: Ctx, centerCode: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<HttpAnswer> {
+export async function receiveCenterCallback(ctx: ServiceContext, centerCode: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<HttpAnswer> {
   const endpoint = /^\d{6}$/.test(centerCode) ? await ctx.store.endpoints.get(centerCode) : undefined;
   if (!endpoint || endpoint.secretsSealed.length === 0) return answer(404, fail('CENTER_NOT_FOUND', '没有登记这个中心的接口'));
   // a retired secret (someone who saw it lost their role, services/secrets.ts) verifies nothing

@@ -5,7 +5,7 @@ import { AppError } from '../../../src/core/errors';
 import { maskDocNumber, maskName, maskPhone, type CounterRequestView, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
 import { lookupHash, open, seal, SEALED_FIELDS, sealedAs, type Keyring } from '../crypto/personal-data';
-import { requireStaffCenter, type Caller, type FunctionContext } from '../runtime/define';
+import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
 import type { CounterRequest, IdentityRecord } from '../store/port';
 import { certHash, isVerified, WechatApiError, type CertInfo } from '../wechat';
 import { notifyBindingMoved } from './notify';
@@ -44,8 +44,6 @@ const FIELD = SEALED_FIELDS;
 const WECHAT_DOWN = '微信人脸核身服务暂时不可用，请稍后再试，或选择到中心柜台核验';
 const NOTICE_ACTION = 'identity.notice';
 
-type Ctx = Pick<FunctionContext, 'store' | 'outside' | 'log'> & { now: Date };
-
 /**
  * The keyed look-up of an ID number ("is it bound elsewhere", the per-ID limits, staff's own applications); the
  * only derivative of an ID number kept. It is the number alone, whatever the document type (a resident ID is
@@ -53,10 +51,10 @@ type Ctx = Pick<FunctionContext, 'store' | 'outside' | 'log'> & { now: Date };
  * before this derivation (type:number) no longer match: nothing had launched, and they verify again.
  */
 export const documentLookup = (keyring: Keyring, docNumber: string) => lookupHash(keyring, FIELD.docLookup, docNumber.replace(/\s/g, '').toUpperCase());
-const docLookupOf = (ctx: Ctx, docNumber: string) => documentLookup(ctx.outside.keyring(), docNumber);
+const docLookupOf = (ctx: ServiceContext, docNumber: string) => documentLookup(ctx.outside.keyring(), docNumber);
 
 /** Failures of a subject since `since`: its tries less those given back (takeTries). */
-export async function failuresSince(store: Ctx['store'], subject: string, since: Date): Promise<number> {
+export async function failuresSince(store: ServiceContext['store'], subject: string, since: Date): Promise<number> {
   return (await store.attempts.failuresSince(`try:${subject}`, since)) - (await store.attempts.failuresSince(`ok:${subject}`, since));
 }
 
@@ -75,7 +73,7 @@ interface TryLimit {
  * given-back count read before a slot is taken can only grow, so however many calls race, no subject gets more
  * than `limit` failed attempts compared.
  */
-async function takeTries(ctx: Ctx, limits: TryLimit[]): Promise<{ passed: () => Promise<void> }> {
+async function takeTries(ctx: ServiceContext, limits: TryLimit[]): Promise<{ passed: () => Promise<void> }> {
   const taken: TryLimit[] = [];
   const giveBack = async () => {
     for (const { subject } of taken) await ctx.store.attempts.recordFailure(`ok:${subject}`, ctx.now);
@@ -92,7 +90,7 @@ async function takeTries(ctx: Ctx, limits: TryLimit[]): Promise<{ passed: () => 
 }
 
 /** A person's face failures count per openid, per (ID, openid) pair, and per ID across all accounts. */
-function faceFailureLimits(ctx: Ctx, openid: string, docLookup: string): TryLimit[] {
+function faceFailureLimits(ctx: ServiceContext, openid: string, docLookup: string): TryLimit[] {
   const { start, end } = shanghaiDay(ctx.now);
   const refused = () => new AppError('TOO_MANY_ATTEMPTS', `今日核验失败次数已达上限，请于 ${formatShanghai(end)} 后再试，或到中心柜台核验`);
   return [
@@ -103,7 +101,7 @@ function faceFailureLimits(ctx: Ctx, openid: string, docLookup: string): TryLimi
 }
 
 /** Refuses a start at once when a face-failure limit is used up (confirming counts each attempt in one step). */
-async function assertUnderLimits(ctx: Ctx, openid: string, docLookup: string): Promise<void> {
+async function assertUnderLimits(ctx: ServiceContext, openid: string, docLookup: string): Promise<void> {
   for (const { subject, limit, since, refused } of faceFailureLimits(ctx, openid, docLookup)) {
     if ((await failuresSince(ctx.store, subject, since)) >= limit) throw refused();
   }
@@ -114,7 +112,7 @@ async function assertUnderLimits(ctx: Ctx, openid: string, docLookup: string): P
  * calls cannot pass the last slot), or refuses with the time to retry. A call refused by a later subject has
  * used an earlier one's slot: every attempt counts, refused or not.
  */
-async function takeSlots(ctx: Ctx, limits: { subject: string; limit: number }[], what: string): Promise<void> {
+async function takeSlots(ctx: ServiceContext, limits: { subject: string; limit: number }[], what: string): Promise<void> {
   const { start, end } = shanghaiDay(ctx.now);
   for (const { subject, limit } of limits) {
     if (!(await ctx.store.attempts.recordIfUnder(subject, start, limit, ctx.now))) {
@@ -127,7 +125,7 @@ async function takeSlots(ctx: Ctx, limits: { subject: string; limit: number }[],
  * An ID number is taken only from a person who agreed to the current consent text: the version the page
  * showed (sent with the form) and the one the person's latest recorded consent names.
  */
-async function requireConsent(ctx: Ctx, openid: string, consentVersion: string): Promise<void> {
+async function requireConsent(ctx: ServiceContext, openid: string, consentVersion: string): Promise<void> {
   if (consentVersion !== CONSENT_VERSION) {
     throw new AppError('CONSENT_REQUIRED', '授权说明已更新，请重新阅读并同意后再提交', { consentVersion: '不是当前的授权说明版本' });
   }
@@ -137,12 +135,12 @@ async function requireConsent(ctx: Ctx, openid: string, consentVersion: string):
 }
 
 /** Sessions live an hour at most: every start and confirmation deletes the older ones (the daily timer too). */
-export async function removeStaleVerifications(ctx: Pick<Ctx, 'store' | 'now'>): Promise<number> {
+export async function removeStaleVerifications(ctx: Pick<ServiceContext, 'store' | 'now'>): Promise<number> {
   return ctx.store.verifications.removeOlderThan(new Date(ctx.now.getTime() - VERIFY_ID_TTL_MS));
 }
 
 /** Step 1: asks WeChat for a verify_id for this person and remembers what was asked (sealed). */
-export async function startFaceVerification(ctx: Ctx, openid: string, form: RealName, consentVersion: string): Promise<{ verifyId: string }> {
+export async function startFaceVerification(ctx: ServiceContext, openid: string, form: RealName, consentVersion: string): Promise<{ verifyId: string }> {
   if (form.docType !== '01') {
     throw new AppError('FACE_UNSUPPORTED', '人脸核身仅支持居民身份证，其他证件请到中心柜台核验', { docType: '人脸核身仅支持居民身份证' });
   }
@@ -182,7 +180,7 @@ export async function startFaceVerification(ctx: Ctx, openid: string, form: Real
   return { verifyId };
 }
 
-function viewOf(ctx: Ctx, record: IdentityRecord | undefined): IdentityView {
+function viewOf(ctx: ServiceContext, record: IdentityRecord | undefined): IdentityView {
   if (!record) return { status: 'none' };
   const keyring = ctx.outside.keyring();
   return {
@@ -203,7 +201,7 @@ type BoundAt = { method: 'face' } | { method: 'counter'; centerCode: string };
  * Binds a verified identity to its openid, ending and logging any other binding of the same document; the
  * person who lost it is told (a notice on 我的 and a subscribe message) when and where.
  */
-async function bindIdentity(ctx: Ctx, record: IdentityRecord, actor: string, where: BoundAt): Promise<void> {
+async function bindIdentity(ctx: ServiceContext, record: IdentityRecord, actor: string, where: BoundAt): Promise<void> {
   const { endedOpenid } = await ctx.store.identities.bind(record);
   await ctx.store.audit.append({ at: ctx.now, actor, action: 'identity.bound', subject: `openid:${record.openid}`, detail: record.method });
   if (!endedOpenid) return;
@@ -218,14 +216,14 @@ async function bindIdentity(ctx: Ctx, record: IdentityRecord, actor: string, whe
   await notifyBindingMoved(ctx, endedOpenid, ctx.now, place);
 }
 
-const validUntil = (ctx: Ctx) => new Date(ctx.now.getTime() + ctx.outside.identityValidDays * 24 * 3600 * 1000);
+const validUntil = (ctx: ServiceContext) => new Date(ctx.now.getTime() + ctx.outside.identityValidDays * 24 * 3600 * 1000);
 
 /**
  * Step 2: asks WeChat itself whether the face matched. What the mini-program reports counts for
  * nothing; only errcode 0 with verify_ret 10000 for the same out_seq_no, openid and cert_hash binds.
  * The cert_hash is computed here from the sealed name and number; the session is deleted once used.
  */
-export async function confirmFaceVerification(ctx: Ctx, openid: string, verifyId: string): Promise<IdentityView> {
+export async function confirmFaceVerification(ctx: ServiceContext, openid: string, verifyId: string): Promise<IdentityView> {
   const session = await ctx.store.verifications.get(verifyId);
   if (!session || session.openid !== openid) throw new AppError('VERIFICATION_NOT_FOUND', '没有找到这次核验，请重新开始');
   if (ctx.now.getTime() - session.createdAt.getTime() > VERIFY_ID_TTL_MS) {
@@ -242,7 +240,7 @@ export async function confirmFaceVerification(ctx: Ctx, openid: string, verifyId
     certName: open(keyring, sealedAs.name(openid), session.nameSealed),
     certNo: open(keyring, sealedAs.docNumber(openid), session.docNumberSealed),
   };
-  let answer: Awaited<ReturnType<ReturnType<Ctx['outside']['wechat']>['queryVerifyInfo']>>;
+  let answer: Awaited<ReturnType<ReturnType<ServiceContext['outside']['wechat']>['queryVerifyInfo']>>;
   try {
     answer = await ctx.outside.wechat().queryVerifyInfo({ verifyId, outSeqNo: session.outSeqNo, certHash: certHash(cert), openid });
   } catch (error) {
@@ -286,7 +284,7 @@ const ROLE_HOLDERS_USE_FACE = '中心工作人员、内部测试人员和监管�
  * The non-face route, step 1: the person gets a code to show at any center's window with their document.
  * Nobody holding a role may ask (staff could otherwise confirm codes for each other).
  */
-export async function requestCounterVerification(ctx: Ctx, caller: Caller, form: RealName, consentVersion: string): Promise<{ code: string; expiresAt: string }> {
+export async function requestCounterVerification(ctx: ServiceContext, caller: Caller, form: RealName, consentVersion: string): Promise<{ code: string; expiresAt: string }> {
   const { openid } = caller;
   await requireConsent(ctx, openid, consentVersion);
   if (caller.roles.length > 0 || (await ctx.store.roles.rolesOf(openid)).length > 0) throw new AppError('FORBIDDEN', ROLE_HOLDERS_USE_FACE);
@@ -326,7 +324,7 @@ export async function requestCounterVerification(ctx: Ctx, caller: Caller, form:
  * face, or at a counter by another staff member), so that their ID's look-up is known: their own applications
  * and counter requests are caught whichever WeChat account they come from.
  */
-export async function requireStaffIdentity(ctx: Pick<Ctx, 'store' | 'now'>, staff: Caller, what: string): Promise<IdentityRecord> {
+export async function requireStaffIdentity(ctx: Pick<ServiceContext, 'store' | 'now'>, staff: Caller, what: string): Promise<IdentityRecord> {
   const record = await ctx.store.identities.get(staff.openid);
   if (!record || record.expiresAt <= ctx.now) {
     throw new AppError(
@@ -340,7 +338,7 @@ export async function requireStaffIdentity(ctx: Pick<Ctx, 'store' | 'now'>, staf
 const staffCenter = (caller: Caller) => requireStaffCenter(caller, '办理柜台核验');
 
 /** Whether `openid` still holds the staff role at `centerCode` (read from the store: a revoked role no longer counts). */
-const isStaffOf = async (ctx: Ctx, openid: string, centerCode: string | null) =>
+const isStaffOf = async (ctx: ServiceContext, openid: string, centerCode: string | null) =>
   (await ctx.store.roles.rolesOf(openid)).some((r) => r.role === 'center-staff' && r.centerCode === centerCode);
 
 /**
@@ -349,7 +347,7 @@ const isStaffOf = async (ctx: Ctx, openid: string, centerCode: string | null) =>
  * confirmed it, only at that member's center. A first confirmation by someone who no longer holds the staff
  * role there is taken back: the request is pending again and needs two confirmations anew.
  */
-async function openRequest(ctx: Ctx, staff: Caller, centerCode: string, code: string): Promise<CounterRequest> {
+async function openRequest(ctx: ServiceContext, staff: Caller, centerCode: string, code: string): Promise<CounterRequest> {
   const own = await requireStaffIdentity(ctx, staff, '办理柜台核验');
   let request = await ctx.store.counterRequests.get(code.toUpperCase());
   if (!request || request.expiresAt <= ctx.now) throw new AppError('VERIFICATION_NOT_FOUND', '没有找到这个核验码，或已超过 7 天有效期');
@@ -380,7 +378,7 @@ async function openRequest(ctx: Ctx, staff: Caller, centerCode: string, code: st
 }
 
 /** Whether binding this request would take the document from another openid. */
-async function movesBinding(ctx: Ctx, request: CounterRequest): Promise<boolean> {
+async function movesBinding(ctx: ServiceContext, request: CounterRequest): Promise<boolean> {
   const holder = await ctx.store.identities.holderOf(request.docLookup);
   return holder !== undefined && holder !== request.openid;
 }
@@ -390,7 +388,7 @@ async function movesBinding(ctx: Ctx, request: CounterRequest): Promise<boolean>
  * Staff at the window see the full name and the masked number, to compare with the document in hand; each
  * view is logged against the person it concerns.
  */
-export async function viewCounterRequest(ctx: Ctx, staff: Caller, code: string): Promise<CounterRequestView> {
+export async function viewCounterRequest(ctx: ServiceContext, staff: Caller, code: string): Promise<CounterRequestView> {
   const centerCode = staffCenter(staff);
   const request = await openRequest(ctx, staff, centerCode, code);
   const keyring = ctx.outside.keyring();
@@ -412,7 +410,7 @@ export async function viewCounterRequest(ctx: Ctx, staff: Caller, code: string):
  * The identity then binds as "counter", unless it would take the document from another WeChat account: then
  * a second, different staff member of the same center must confirm too, and the account that loses it is told.
  */
-export async function confirmCounterRequest(ctx: Ctx, staff: Caller, code: string, typedDocNumber: string): Promise<{ status: 'confirmed' | 'awaiting-second' }> {
+export async function confirmCounterRequest(ctx: ServiceContext, staff: Caller, code: string, typedDocNumber: string): Promise<{ status: 'confirmed' | 'awaiting-second' }> {
   const centerCode = staffCenter(staff);
   const request = await openRequest(ctx, staff, centerCode, code);
   const used = () => new AppError('VERIFICATION_USED', '这个核验码已经核验过');
@@ -472,7 +470,7 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** The person's masked identity, with the notices about their binding of the last NOTICE_DAYS days (newest first). */
-export async function identityStatus(ctx: Ctx, openid: string): Promise<IdentityView> {
+export async function identityStatus(ctx: ServiceContext, openid: string): Promise<IdentityView> {
   const view = viewOf(ctx, await ctx.store.identities.get(openid));
   const since = ctx.now.getTime() - NOTICE_DAYS * 24 * 3600 * 1000;
   const notices = (await ctx.store.audit.listFor(`openid:${openid}`))
@@ -482,21 +480,21 @@ export async function identityStatus(ctx: Ctx, openid: string): Promise<Identity
   return notices.length > 0 ? { ...view, notices } : view;
 }
 
-export async function recordConsent(ctx: Ctx, openid: string, version: string): Promise<{ version: string; at: string }> {
+export async function recordConsent(ctx: ServiceContext, openid: string, version: string): Promise<{ version: string; at: string }> {
   if (version !== CONSENT_VERSION) throw new AppError('VALIDATION_FAILED', '授权说明已更新，请重新阅读后同意', { version: '不是当前的授权说明版本' });
   await ctx.store.consents.record({ openid, version, at: ctx.now });
   return { version, at: ctx.now.toISOString() };
 }
 
 /** The person's identity if it is verified and current; every in-app application starts here. */
-export async function requireVerifiedIdentity(ctx: Ctx, openid: string): Promise<IdentityRecord> {
+export async function requireVerifiedIdentity(ctx: ServiceContext, openid: string): Promise<IdentityRecord> {
   const record = await ctx.store.identities.get(openid);
   if (!record || record.expiresAt <= ctx.now) throw new AppError('IDENTITY_REQUIRED', record ? '实名核验已过期，请重新核验后办理' : '请先完成实名核验再办理');
   return record;
 }
 
 /** Exchanges WeChat's phone code server-side and keeps the number sealed. */
-export async function bindPhone(ctx: Ctx, openid: string, code: string): Promise<IdentityView> {
+export async function bindPhone(ctx: ServiceContext, openid: string, code: string): Promise<IdentityView> {
   await requireVerifiedIdentity(ctx, openid);
   let phone: string;
   try {

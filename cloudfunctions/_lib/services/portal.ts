@@ -9,6 +9,7 @@ import {
   withoutHealth,
   type ChangeTarget,
   type ChangeView,
+  type ConformanceReport,
   type ConformanceStatus,
   type EndpointProposalAnswer,
   type EndpointValue,
@@ -23,19 +24,19 @@ import { AppError } from '../../../src/core/errors';
 import { isItemId, itemById, ONLINE_ITEM_IDS, type ItemId } from '../../../src/core/items';
 import { formatShanghai, shanghaiDate, shanghaiDay } from '../../../src/core/time';
 import type { WorkingDate } from '../../../src/core/working-days';
-import { runConformance, type ConformanceReport } from '../centers/conformance';
+import { runConformance } from '../centers/conformance';
 import { nextHealth, probeLinks, UNHEALTHY_AFTER_FAILURES, type ProbeTarget } from '../centers/probe';
 import { urlRefusal } from '../centers/url-rules';
 import { seal, sealedAs } from '../crypto/personal-data';
 import { newSecret } from '../delivery/signing';
-import { requireStaffCenter, type Caller } from '../runtime/define';
+import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
 import type { ChannelHealth, HealthChannel, LinkChange } from '../store/port';
 import { ROLE_LABELS } from '../../../src/core/roles';
-import type { Ctx } from './applications';
 import { centersByCode } from './centers';
 import { secretsState, servingSecrets } from './secrets';
 import { centerSubject, maskedInvite } from './audit-names';
 import { calendarOf } from './calendar';
+import { recompute } from './calendar-admin';
 import { removeStaleVerifications } from './identity';
 import { peopleLabels } from './roles';
 
@@ -53,12 +54,12 @@ export const DAILY_ACTOR = 'centers-daily';
  * The earliest effective date of a change submitted on `submittedOn` (a China date): 10 working days after
  * it on the official calendar, make-up working weekends included, the day itself not counted.
  */
-export function earliestEffectiveDate(ctx: Pick<Ctx, 'store'>, submittedOn: string): Promise<WorkingDate> {
+export function earliestEffectiveDate(ctx: Pick<ServiceContext, 'store'>, submittedOn: string): Promise<WorkingDate> {
   return calendarOf(ctx.store).addWorkingDays(submittedOn, CHANGE_NOTICE_WORKING_DAYS);
 }
 
 /** Refuses a date before the earliest allowed for a change submitted now, naming that date (and saying when it is an estimate). */
-async function checkEffectiveDate(ctx: Ctx, effectiveDate: string): Promise<void> {
+async function checkEffectiveDate(ctx: ServiceContext, effectiveDate: string): Promise<void> {
   const { date: earliest, provisional } = await earliestEffectiveDate(ctx, shanghaiDate(ctx.now));
   if (effectiveDate < earliest) {
     const estimate = provisional ? '；该年国务院节假日安排尚未载入，此日期按周末估算' : '';
@@ -72,13 +73,13 @@ async function checkEffectiveDate(ctx: Ctx, effectiveDate: string): Promise<void
  * that does not resolve yet passes (the domain may go live on the effective date); at review and at the
  * switch it must resolve, to public addresses only.
  */
-export function addressRefusal(ctx: Ctx, url: string, stage: 'proposal' | 'review'): Promise<string | undefined> {
+export function addressRefusal(ctx: ServiceContext, url: string, stage: 'proposal' | 'review'): Promise<string | undefined> {
   const checks = ctx.outside.urlChecks;
   return urlRefusal(url, { allowUnresolved: stage === 'proposal', lookup: checks?.lookup, allow: checks?.allow });
 }
 
 /** The address as it will be called (WHATWG-normalised), or UNSAFE_URL with the reason, naming the field. */
-export async function checkedAddress(ctx: Ctx, url: string, label: string, stage: 'proposal' | 'review'): Promise<string> {
+export async function checkedAddress(ctx: ServiceContext, url: string, label: string, stage: 'proposal' | 'review'): Promise<string> {
   const refusal = await addressRefusal(ctx, url, stage);
   if (refusal) throw new AppError('UNSAFE_URL', `${label}不可用：${refusal}`, { url: refusal });
   return new URL(url).href;
@@ -99,7 +100,7 @@ export function targetLabel(target: { kind: 'link'; item: ItemId } | { kind: 'en
  * Work orders as the center and supervisors see them, with their centers' names. Supervisors see who proposed
  * and reviewed by openid; center staff (`viewer`) see 本人, a display name or a role instead (peopleLabels).
  */
-export async function changeViews(ctx: Ctx, changes: readonly LinkChange[], viewer: Caller | 'supervisor'): Promise<ChangeView[]> {
+export async function changeViews(ctx: ServiceContext, changes: readonly LinkChange[], viewer: Caller | 'supervisor'): Promise<ChangeView[]> {
   const centers = await centersByCode(ctx, changes.map((c) => c.centerCode));
   const people = viewer === 'supervisor' ? undefined : await peopleLabels(ctx, viewer, changes.flatMap((c) => (c.reviewedBy === null ? [c.proposedBy] : [c.proposedBy, c.reviewedBy])));
   const who = (openid: string, actedAs: 'center-staff' | 'supervisor') => (people ? (people.get(openid) ?? ROLE_LABELS[actedAs]) : openid);
@@ -143,7 +144,7 @@ export const newInviteCode = (): string => handCode(randomBytes(HAND_CODE_LENGTH
  * person. Unknown, used and expired codes are answered alike; every try is counted: after INVITE_FAILURES_PER_DAY
  * of them in a China day, joining is refused until the next, so codes cannot be guessed.
  */
-export async function joinCenter(ctx: Ctx, caller: Caller, code: string): Promise<{ centerCode: string; centerName: string }> {
+export async function joinCenter(ctx: ServiceContext, caller: Caller, code: string): Promise<{ centerCode: string; centerName: string }> {
   const { start, end } = shanghaiDay(ctx.now);
   // the try is counted before the code is looked at, in one step with the check: parallel guesses cannot all
   // pass a check made before any of them was recorded
@@ -169,7 +170,7 @@ export async function joinCenter(ctx: Ctx, caller: Caller, code: string): Promis
   }
 }
 
-async function proposeChange(ctx: Ctx, caller: Caller, centerCode: string, target: ChangeTarget, effectiveDate: string): Promise<ChangeView> {
+async function proposeChange(ctx: ServiceContext, caller: Caller, centerCode: string, target: ChangeTarget, effectiveDate: string): Promise<ChangeView> {
   const change: LinkChange = {
     id: `chg${randomBytes(10).toString('hex')}`,
     centerCode,
@@ -199,7 +200,7 @@ async function proposeChange(ctx: Ctx, caller: Caller, centerCode: string, targe
 }
 
 /** Staff propose an item's link: an https H5 page (checked by the URL rules, stored as it will be called) or a mini-program page. */
-export async function proposeLink(ctx: Ctx, caller: Caller, item: ItemId, link: LinkValue, effectiveDate: string): Promise<ChangeView> {
+export async function proposeLink(ctx: ServiceContext, caller: Caller, item: ItemId, link: LinkValue, effectiveDate: string): Promise<ChangeView> {
   const centerCode = requireStaffCenter(caller, '登记办理链接');
   await checkEffectiveDate(ctx, effectiveDate);
   const value: LinkValue = link.kind === 'web' ? { kind: 'web', url: await checkedAddress(ctx, link.url, '链接地址', 'proposal') } : link;
@@ -211,7 +212,7 @@ export async function proposeLink(ctx: Ctx, caller: Caller, item: ItemId, link: 
  * An API endpoint needs a signing secret to go live: a center without one gets its first with the proposal,
  * answered this once beside the work order.
  */
-export async function proposeEndpoint(ctx: Ctx, caller: Caller, endpoint: EndpointValue, effectiveDate: string | undefined): Promise<EndpointProposalAnswer> {
+export async function proposeEndpoint(ctx: ServiceContext, caller: Caller, endpoint: EndpointValue, effectiveDate: string | undefined): Promise<EndpointProposalAnswer> {
   const centerCode = requireStaffCenter(caller, '登记接口地址');
   const date = effectiveDate ?? (await earliestEffectiveDate(ctx, shanghaiDate(ctx.now))).date;
   await checkEffectiveDate(ctx, date);
@@ -222,7 +223,7 @@ export async function proposeEndpoint(ctx: Ctx, caller: Caller, endpoint: Endpoi
 }
 
 /** A new signing secret put first for the center (the one before it stays valid), logged; the secret in clear, to be shown once. */
-async function issueSecret(ctx: Ctx, caller: Caller, centerCode: string): Promise<{ secret: string; valid: number }> {
+async function issueSecret(ctx: ServiceContext, caller: Caller, centerCode: string): Promise<{ secret: string; valid: number }> {
   const secret = newSecret();
   // who sees it is recorded: should their role be revoked, the secret retires (services/secrets.ts)
   const valid = await ctx.store.endpoints.rotateSecret(centerCode, seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret), ctx.now, caller.openid);
@@ -234,7 +235,7 @@ async function issueSecret(ctx: Ctx, caller: Caller, centerCode: string): Promis
  * A new signing secret for the center, shown this once: it signs from now on beside the one before it (both
  * are valid until the next rotation, which drops the older), so the center can switch without a gap.
  */
-export async function rotateSecret(ctx: Ctx, caller: Caller): Promise<{ secret: string; valid: number }> {
+export async function rotateSecret(ctx: ServiceContext, caller: Caller): Promise<{ secret: string; valid: number }> {
   return issueSecret(ctx, caller, requireStaffCenter(caller, '更换签名密钥'));
 }
 
@@ -242,12 +243,12 @@ export async function rotateSecret(ctx: Ctx, caller: Caller): Promise<{ secret: 
 export const SECRET_MISSING = '尚未生成签名密钥，请中心先在门户生成密钥';
 
 /** Whether the center has no signing secret (an API endpoint of it may not go live). */
-export async function lacksSecret(ctx: Ctx, centerCode: string): Promise<boolean> {
+export async function lacksSecret(ctx: ServiceContext, centerCode: string): Promise<boolean> {
   return !(await ctx.store.endpoints.get(centerCode))?.secretsSealed.length;
 }
 
 /** Whether a change would put live an API endpoint its center has no secret to sign deliveries for. */
-export async function unsignedEndpoint(ctx: Ctx, change: LinkChange): Promise<boolean> {
+export async function unsignedEndpoint(ctx: ServiceContext, change: LinkChange): Promise<boolean> {
   return change.target.kind === 'endpoint' && change.target.endpoint.kind === 'api' && (await lacksSecret(ctx, change.centerCode));
 }
 
@@ -258,7 +259,7 @@ function conformanceOf(run: { startedAt: Date; report: ConformanceReport | null 
 }
 
 /** The staff's own center: its links and endpoint with their health, the secrets' state, its work orders, its interface testing. */
-export async function overview(ctx: Ctx, caller: Caller): Promise<PortalOverview> {
+export async function overview(ctx: ServiceContext, caller: Caller): Promise<PortalOverview> {
   const centerCode = requireStaffCenter(caller, '查看本中心的登记情况');
   const [center, links, endpoint, health, changes, audit, run] = await Promise.all([
     ctx.store.centers.get(centerCode),
@@ -303,7 +304,7 @@ export async function overview(ctx: Ctx, caller: Caller): Promise<PortalOverview
  * The address interface testing runs against: the endpoint the center is moving to (its newest pending or
  * approved API change), so it can test before the switch; else its live API endpoint.
  */
-async function conformanceAddress(ctx: Ctx, centerCode: string, live: string | null): Promise<string | undefined> {
+async function conformanceAddress(ctx: ServiceContext, centerCode: string, live: string | null): Promise<string | undefined> {
   const upcoming = (await ctx.store.linkChanges.listForCenter(centerCode)).find(
     (c) => (c.status === 'pending' || c.status === 'approved') && c.target.kind === 'endpoint' && c.target.endpoint.kind === 'api',
   );
@@ -317,7 +318,7 @@ async function conformanceAddress(ctx: Ctx, centerCode: string, live: string | n
  * (a run not finished within CONFORMANCE_RUN_MAX_MS died with its function) and CONFORMANCE_RUNS_PER_DAY a China
  * day: the suite sends requests to an address staff chose, possibly not yet reviewed.
  */
-export async function runCenterConformance(ctx: Ctx, caller: Caller): Promise<ConformanceReport> {
+export async function runCenterConformance(ctx: ServiceContext, caller: Caller): Promise<ConformanceReport> {
   const centerCode = requireStaffCenter(caller, '进行接口测试');
   const endpoint = await ctx.store.endpoints.get(centerCode);
   // signed with the secret that signs first now (a retired one signs nothing)
@@ -361,7 +362,7 @@ export interface SwitchOutcome {
 }
 
 /** Why a due change may not be switched now, or undefined: its address fails the URL rules, or it is an API endpoint of a center without a signing secret. */
-async function switchRefusal(ctx: Ctx, change: LinkChange): Promise<string | undefined> {
+async function switchRefusal(ctx: ServiceContext, change: LinkChange): Promise<string | undefined> {
   const address = addressOf(change.target);
   const refusal = address === undefined ? undefined : await addressRefusal(ctx, address, 'review');
   if (refusal) return `${targetLabel(change.target)}地址不可用：${refusal}`;
@@ -374,7 +375,7 @@ async function switchRefusal(ctx: Ctx, change: LinkChange): Promise<string | und
  * signing secret of the center: a change failing either is not switched (the old one stays live) but held
  * with the reason, for supervisors, and tried again next day.
  */
-export async function switchDueChanges(ctx: Ctx): Promise<SwitchOutcome> {
+export async function switchDueChanges(ctx: ServiceContext): Promise<SwitchOutcome> {
   const today = shanghaiDate(ctx.now);
   const due = (await ctx.store.linkChanges.listByStatus('approved')).filter((c) => c.effectiveDate <= today);
   const outcome: SwitchOutcome = { switched: [], held: [] };
@@ -431,7 +432,7 @@ export interface DailyOptions {
  * checked longest ago go first, `batchSize` at a time, each batch recorded as it ends; no batch starts after
  * `probeUntil` (a performance.now() instant), the rest waiting for the next day's run.
  */
-async function checkHealth(ctx: Ctx, probeUntil: number, batchSize: number): Promise<HealthOutcome> {
+async function checkHealth(ctx: ServiceContext, probeUntil: number, batchSize: number): Promise<HealthOutcome> {
   const [links, endpoints, before] = await Promise.all([ctx.store.links.listAll(), ctx.store.endpoints.list(), ctx.store.health.list()]);
   const previous = new Map(before.map((h) => [`${h.centerCode}:${h.channel}`, h]));
   const channels = new Map<string, { centerCode: string; channel: HealthChannel; url: string; healthyNow: boolean }>();
@@ -489,9 +490,22 @@ function unknownTarget(id: string): never {
   throw new Error(`probe result for unknown target ${id}`);
 }
 
-/** The daily run: switch what is due, then check the health of what is live, as far as its time allows. */
-export async function runCentersDaily(ctx: Ctx, options: DailyOptions = {}): Promise<SwitchOutcome & HealthOutcome> {
-  const probeUntil = performance.now() + (options.probeStartBudgetMs ?? PROBE_START_BUDGET_MS);
+/**
+ * The daily run: bring open time limits in line with the official calendar (a year loaded or replaced, one a
+ * chinese-days upgrade added, a recompute cut short: see calendar-admin.ts recompute), so a change's date is
+ * moved before it is switched; switch what is due, then check the health of what is live, as far as its time allows.
+ */
+export async function runCentersDaily(ctx: ServiceContext, options: DailyOptions = {}): Promise<SwitchOutcome & HealthOutcome> {
+  const startedAt = performance.now();
+  const probeUntil = startedAt + (options.probeStartBudgetMs ?? PROBE_START_BUDGET_MS);
+  try {
+    // at most a third of the run, so the switches and the health checks always get theirs; what is left waits a night
+    const { remaining } = await recompute(ctx, startedAt + (options.probeStartBudgetMs ?? PROBE_START_BUDGET_MS) / 3);
+    if (remaining > 0) ctx.log.warn({ remaining }, 'calendar recompute left applications for the next run');
+  } catch (error) {
+    // a failed recompute must not stop the day's switches and health checks; the next run tries again
+    ctx.log.error({ err: error }, 'calendar recompute failed');
+  }
   const switched = await switchDueChanges(ctx);
   await removeStaleVerifications(ctx);
   return { ...switched, ...(await checkHealth(ctx, probeUntil, options.batchSize ?? HEALTH_BATCH_SIZE)) };

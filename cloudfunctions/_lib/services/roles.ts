@@ -1,8 +1,7 @@
 import { AppError } from '../../../src/core/errors';
 import { ROLE_LABELS, SELF_LABEL, type RoleGrant, type RoleView } from '../../../src/core/roles';
-import { requireSupervisor, type Caller } from '../runtime/define';
+import { requireSupervisor, type Caller, type ServiceContext } from '../runtime/define';
 import type { RoleRecord } from '../store/port';
-import type { Ctx } from './applications';
 import { formatShanghai } from '../../../src/core/time';
 import { centerSubject, maskedInvite } from './audit-names';
 import { centersByCode } from './centers';
@@ -21,7 +20,7 @@ export const roleSubject = (openid: string) => `roles:${openid}`;
 
 const grantLabel = (grant: RoleGrant) => `${ROLE_LABELS[grant.role]}${grant.role === 'center-staff' ? ` ${grant.centerCode}` : ''}`;
 
-async function roleViews(ctx: Ctx, records: readonly RoleRecord[]): Promise<RoleView[]> {
+async function roleViews(ctx: ServiceContext, records: readonly RoleRecord[]): Promise<RoleView[]> {
   const codes = records.flatMap((r) => (r.grant.role === 'center-staff' ? [r.grant.centerCode] : []));
   const centers = await centersByCode(ctx, codes);
   return records.map((r) => {
@@ -42,7 +41,7 @@ async function roleViews(ctx: Ctx, records: readonly RoleRecord[]): Promise<Role
   });
 }
 
-async function viewOf(ctx: Ctx, openid: string, grant: RoleGrant): Promise<RoleView> {
+async function viewOf(ctx: ServiceContext, openid: string, grant: RoleGrant): Promise<RoleView> {
   const record = (await ctx.store.roles.recordsOf(openid)).find((r) => r.grant.role === grant.role && (grant.role !== 'center-staff' || (r.grant.role === 'center-staff' && r.grant.centerCode === grant.centerCode)));
   if (!record) throw new AppError('ROLE_NOT_FOUND', '没有找到这个角色');
   const [view] = await roleViews(ctx, [record]);
@@ -50,7 +49,7 @@ async function viewOf(ctx: Ctx, openid: string, grant: RoleGrant): Promise<RoleV
 }
 
 /** Every role ever granted, in force first, each with who granted it when and, if revoked, by whom and when. */
-export async function listRoles(ctx: Ctx, caller: Caller): Promise<RoleView[]> {
+export async function listRoles(ctx: ServiceContext, caller: Caller): Promise<RoleView[]> {
   requireSupervisor(caller);
   const records = await ctx.store.roles.list();
   const inForce = records.filter((r) => r.revokedAt === null);
@@ -63,7 +62,7 @@ export async function listRoles(ctx: Ctx, caller: Caller): Promise<RoleView[]> {
  * saw retire after the grace (the center's other staff see by when to rotate). A revoked supervisor: the invites
  * they made and nobody used yet are cancelled. Each written to the audit log.
  */
-export async function revokeRole(ctx: Ctx, caller: Caller, openid: string, grant: RoleGrant): Promise<RoleView> {
+export async function revokeRole(ctx: ServiceContext, caller: Caller, openid: string, grant: RoleGrant): Promise<RoleView> {
   requireSupervisor(caller);
   if (grant.role === 'supervisor' && openid === caller.openid) {
     throw new AppError('FORBIDDEN', '不能撤销自己的监管人员角色：请由另一位监管人员操作，以免无人能够管理角色', { openid: '不能撤销自己的监管人员角色' });
@@ -77,14 +76,14 @@ export async function revokeRole(ctx: Ctx, caller: Caller, openid: string, grant
   return viewOf(ctx, openid, grant);
 }
 
-async function retireWhatTheySaw(ctx: Ctx, caller: Caller, centerCode: string, openid: string): Promise<void> {
+async function retireWhatTheySaw(ctx: ServiceContext, caller: Caller, centerCode: string, openid: string): Promise<void> {
   const retiring = await retireSecretsSeenBy(ctx.store, centerCode, openid, ctx.now);
   if (!retiring) return;
   const detail = `${retiring.count} 个签名密钥将于 ${formatShanghai(retiring.retiresAt)} 停用：曾看到它的工作人员已被撤销角色，请中心在此之前更换密钥`;
   await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'secret.retire', subject: centerSubject(centerCode), detail });
 }
 
-async function cancelTheirInvites(ctx: Ctx, caller: Caller, openid: string): Promise<void> {
+async function cancelTheirInvites(ctx: ServiceContext, caller: Caller, openid: string): Promise<void> {
   for (const invite of await ctx.store.staffInvites.cancelOpenBy(openid, ctx.now)) {
     const detail = `邀请码 ${maskedInvite(invite.code)} 已作废：创建它的监管人员已被撤销角色`;
     await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'invite.cancel', subject: centerSubject(invite.centerCode), detail });
@@ -92,7 +91,7 @@ async function cancelTheirInvites(ctx: Ctx, caller: Caller, openid: string): Pro
 }
 
 /** A supervisor grants a role, or grants a revoked one again; staff serve one center at a time. */
-export async function grantRole(ctx: Ctx, caller: Caller, openid: string, grant: RoleGrant, displayName: string | undefined): Promise<RoleView> {
+export async function grantRole(ctx: ServiceContext, caller: Caller, openid: string, grant: RoleGrant, displayName: string | undefined): Promise<RoleView> {
   requireSupervisor(caller);
   if (grant.role === 'center-staff' && !(await ctx.store.centers.get(grant.centerCode))) {
     throw new AppError('CENTER_NOT_FOUND', '没有找到这个中心', { centerCode: '没有找到这个中心' });
@@ -114,7 +113,7 @@ export async function grantRole(ctx: Ctx, caller: Caller, openid: string, grant:
  * supervisor gave one; people without one are left out, for the caller to name by the role they acted in
  * (监管人员 for a review, 中心工作人员 for a proposal), never by openid.
  */
-export async function peopleLabels(ctx: Ctx, viewer: Caller, openids: readonly string[]): Promise<Map<string, string>> {
+export async function peopleLabels(ctx: ServiceContext, viewer: Caller, openids: readonly string[]): Promise<Map<string, string>> {
   const others = [...new Set(openids)].filter((o) => o !== viewer.openid);
   const labels = new Map<string, string>([[viewer.openid, SELF_LABEL]]);
   const records = await Promise.all(others.map((openid) => ctx.store.roles.recordsOf(openid)));

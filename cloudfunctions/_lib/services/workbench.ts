@@ -16,12 +16,11 @@ import { AppError } from '../../../src/core/errors';
 import type { Payment } from '../../../src/core/money';
 import { maskName } from '../../../src/core/identity';
 import { open, sealedAs } from '../crypto/personal-data';
-import { requireStaffCenter, type Caller } from '../runtime/define';
+import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
 import { DOCUMENT_MAX_BYTES, isPdf } from '../../../src/core/center-api';
 import { inspectFile } from '../files/inspect';
 import type { ApplicationRecord, DocumentRecord } from '../store/port';
 import {
-  acceptByProvisional,
   applicationView,
   centersByCode,
   completionNotices,
@@ -34,7 +33,6 @@ import {
   ratingView,
   statusMessage,
   storeDocument,
-  type Ctx,
 } from './applications';
 import { attachmentBytes, openPurchase } from './attachments';
 import { documentLookup, requireStaffIdentity } from './identity';
@@ -47,7 +45,7 @@ import { notifyApplicant } from './notify';
  */
 const staffOf = (caller: Caller) => requireStaffCenter(caller, '使用申请工作台');
 
-async function forCenter(ctx: Ctx, staff: Caller, centerCode: string, id: string): Promise<ApplicationRecord> {
+async function forCenter(ctx: ServiceContext, staff: Caller, centerCode: string, id: string): Promise<ApplicationRecord> {
   const own = await ownApplications(ctx, staff);
   const app = await ctx.store.applications.get(id);
   if (!app || !app.centers.some((c) => c.code === centerCode)) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这笔申请');
@@ -61,7 +59,7 @@ async function forCenter(ctx: Ctx, staff: Caller, centerCode: string, id: string
  * document type it applied with). Staff use the workbench only with a current verified identity, so that
  * look-up is always known.
  */
-async function ownApplications(ctx: Ctx, staff: Caller): Promise<(app: ApplicationRecord) => boolean> {
+async function ownApplications(ctx: ServiceContext, staff: Caller): Promise<(app: ApplicationRecord) => boolean> {
   const identity = await requireStaffIdentity(ctx, staff, '使用申请工作台');
   const keyring = ctx.outside.keyring();
   return (app) =>
@@ -73,31 +71,30 @@ function responsibleOnly(app: ApplicationRecord, centerCode: string): void {
   if (app.responsibleCenter !== centerCode) throw new AppError('FORBIDDEN', '这笔申请由其他中心办理，本中心只能查看');
 }
 
-export async function workbenchList(ctx: Ctx, staff: Caller): Promise<WorkbenchEntry[]> {
+export async function workbenchList(ctx: ServiceContext, staff: Caller): Promise<WorkbenchEntry[]> {
   const centerCode = staffOf(staff);
   // staff never handle their own applications: they are not listed
   const own = await ownApplications(ctx, staff);
   const apps = (await ctx.store.applications.listForCenter(centerCode)).filter((app) => !own(app));
   const entries = await listEntries(ctx, apps);
   const keyring = ctx.outside.keyring();
-  const provisional = await Promise.all(apps.map((app) => acceptByProvisional(ctx, app)));
   return entries.map((entry, i) => ({
     ...entry,
     role: roleOf(apps[i], centerCode),
     applicantMasked: maskName(open(keyring, sealedAs.name(apps[i].openid), apps[i].applicant.nameSealed)),
     acceptBy: apps[i].acceptBy,
-    acceptByProvisional: provisional[i],
+    acceptByProvisional: apps[i].acceptByProvisional,
   }));
 }
 
 /** The full record for the center's staff; each view is written to the audit log against the application. */
-export async function workbenchGet(ctx: Ctx, staff: Caller, id: string): Promise<WorkbenchView> {
+export async function workbenchGet(ctx: ServiceContext, staff: Caller, id: string): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
   return workbenchView(ctx, staff, await forCenter(ctx, staff, centerCode, id), centerCode);
 }
 
 /** The full record as staff see it; every answer that carries it is written to the audit log against the application. */
-async function workbenchView(ctx: Ctx, staff: Caller, app: ApplicationRecord, centerCode: string): Promise<WorkbenchView> {
+async function workbenchView(ctx: ServiceContext, staff: Caller, app: ApplicationRecord, centerCode: string): Promise<WorkbenchView> {
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.viewed', subject: `application:${app.id}`, detail: centerCode });
   const keyring = ctx.outside.keyring();
   const view = await applicationView(ctx, app);
@@ -126,14 +123,14 @@ const roleOf = (app: ApplicationRecord, centerCode: string) => app.centers.find(
  * The attachments a center's staff may open: the purchase-locale center's from the start (it verifies them),
  * the deposit-locale center's once the application has been handed to it.
  */
-function attachmentsFor(ctx: Ctx, app: ApplicationRecord, centerCode: string) {
+function attachmentsFor(ctx: ServiceContext, app: ApplicationRecord, centerCode: string) {
   if (app.type !== 'purchase-withdrawal') return [];
   const role = roleOf(app, centerCode);
   return role === 'purchase' || app.responsibleCenter === centerCode ? openPurchase(ctx, app).attachments : [];
 }
 
 /** An attachment of an application the center takes part in, for its staff to open; each opening is audited. */
-export async function workbenchAttachment(ctx: Ctx, staff: Caller, id: string, attachmentId: string) {
+export async function workbenchAttachment(ctx: ServiceContext, staff: Caller, id: string, attachmentId: string) {
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, staff, centerCode, id);
   const attachment = attachmentsFor(ctx, app, centerCode).find((a) => a.id === attachmentId);
@@ -145,14 +142,14 @@ export async function workbenchAttachment(ctx: Ctx, staff: Caller, id: string, a
 
 const staffMover = (staff: Caller, centerCode: string) => ({ actor: 'staff' as const, actorId: staff.openid, centerCode });
 
-export async function workbenchAdvance(ctx: Ctx, staff: Caller, id: string, code: TransferCode, message: string | undefined): Promise<WorkbenchView> {
+export async function workbenchAdvance(ctx: ServiceContext, staff: Caller, id: string, code: TransferCode, message: string | undefined): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
   responsibleOnly(await forCenter(ctx, staff, centerCode, id), centerCode);
   const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'code', code }, message ?? defaultMessage(code));
   return workbenchView(ctx, staff, moved.app, centerCode);
 }
 
-export async function workbenchReject(ctx: Ctx, staff: Caller, id: string, reason: string): Promise<WorkbenchView> {
+export async function workbenchReject(ctx: ServiceContext, staff: Caller, id: string, reason: string): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
   responsibleOnly(await forCenter(ctx, staff, centerCode, id), centerCode);
   const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'reject' }, `不予受理：${reason}`);
@@ -160,7 +157,7 @@ export async function workbenchReject(ctx: Ctx, staff: Caller, id: string, reaso
 }
 
 /** Asks the employee for more material: a line in the timeline and a message; the status stays. */
-export async function workbenchRequestMaterial(ctx: Ctx, staff: Caller, id: string, message: string): Promise<WorkbenchView> {
+export async function workbenchRequestMaterial(ctx: ServiceContext, staff: Caller, id: string, message: string): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, staff, centerCode, id);
   responsibleOnly(app, centerCode);
@@ -185,7 +182,7 @@ const defaultMessage = (code: TransferCode) => `${code} ${TRANSFER_CODES[code].n
  * center is then informed. Completing a purchase withdrawal takes what the deposit-locale center paid.
  */
 export async function workbenchSetStatus(
-  ctx: Ctx,
+  ctx: ServiceContext,
   staff: Caller,
   id: string,
   status: CenterStatus,
@@ -237,7 +234,7 @@ async function checkedCertificate(document: { name: string; contentBase64: strin
 }
 
 /** Low ratings of this center's cases, open first: the center calls the person back and records what it did. */
-export async function workbenchFollowUps(ctx: Ctx, staff: Caller): Promise<FollowUpView[]> {
+export async function workbenchFollowUps(ctx: ServiceContext, staff: Caller): Promise<FollowUpView[]> {
   const centerCode = staffOf(staff);
   const ratings = await ctx.store.ratings.listFollowUps(centerCode);
   const apps = new Map((await ctx.store.applications.getMany(ratings.map((r) => r.applicationId))).map((a) => [a.id, a]));
@@ -250,7 +247,7 @@ export async function workbenchFollowUps(ctx: Ctx, staff: Caller): Promise<Follo
   });
 }
 
-export async function workbenchCloseFollowUp(ctx: Ctx, staff: Caller, id: string, note: string): Promise<FollowUpView[]> {
+export async function workbenchCloseFollowUp(ctx: ServiceContext, staff: Caller, id: string, note: string): Promise<FollowUpView[]> {
   const centerCode = staffOf(staff);
   const rating = await ctx.store.ratings.get(id);
   if (!rating || rating.centerCode !== centerCode || rating.followUp === null) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这条待回访的评价');

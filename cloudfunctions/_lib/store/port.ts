@@ -1,14 +1,12 @@
 import type { ApplicationState, ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications';
 import type { CalendarHoliday, CalendarNotice } from '../../../src/core/calendar';
-import type { ChangeStatus, ChangeTarget, EndpointValue, PreviousValue } from '../../../src/core/center-portal';
+import type { ChangeStatus, ChangeTarget, ConformanceReport, EndpointValue, PreviousValue, ReceivedCallback } from '../../../src/core/center-portal';
 import type { Payment } from '../../../src/core/money';
 import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../src/core/centers';
 import type { DocType } from '../../../src/core/identity';
 import type { ItemId } from '../../../src/core/items';
 import type { JumpTarget } from '../../../src/core/jump';
 import type { RoleGrant } from '../../../src/core/roles';
-import type { ConformanceReport } from '../centers/conformance';
-import type { ReceivedCallback } from '../centers/conformance-callbacks';
 
 /**
  * The storage port: one repository per aggregate. Adapters: sql/ (PGlite or PostgreSQL) and
@@ -267,6 +265,15 @@ export interface ApplicationRecord extends ApplicationState {
   payloadSealed: string;
   /** China date by which the responsible center must accept. */
   acceptBy: string;
+  /**
+   * Whether `acceptBy` is an estimate: computing it stepped into a year whose State Council arrangement was not
+   * known (weekends only). Stored with the date (issue 12): shown as 预计 and sent to centers as it was computed.
+   */
+  acceptByProvisional: boolean;
+  /** The completion target of a purchase withdrawal (PURCHASE_TARGET_WORKING_DAYS after submission); null for other types and rows from before migration 13. */
+  targetBy: string | null;
+  /** Whether `targetBy` is an estimate (as acceptByProvisional); false without a target. */
+  targetProvisional: boolean;
   /** What the deposit-locale center paid (purchase withdrawals), set by the move that completes it. */
   payment: Payment | null;
   createdAt: Date;
@@ -375,11 +382,27 @@ export interface ApplicationRepository {
   /** Applications not final yet (their time limits still run), oldest first. */
   listOpen(): Promise<ApplicationRecord[]>;
   /**
-   * A new time limit from the official calendar: sets `acceptBy` and appends `event` in one transaction, only
-   * while the application is not final and its `acceptBy` is still `expectedAcceptBy` (else nothing is written
-   * and it answers false). A completion target that is not stored passes the same date twice.
+   * A time limit recomputed on the official calendar, in one transaction: sets the date and its provisional flag
+   * of `limit` ('acceptBy': acceptBy + acceptByProvisional; 'target': targetBy + targetProvisional) and appends
+   * `event` when given (a flag-only change writes no line). Only while both are still as `expected` (compare-and-set),
+   * and for 'acceptBy' only while the application awaits acceptance (submitted or delivered), for 'target' only
+   * while it is not final; else nothing is written and it answers false.
    */
-  reschedule(id: string, change: { expectedAcceptBy: string; acceptBy: string; event: ApplicationEventRecord }): Promise<boolean>;
+  reschedule(id: string, change: RescheduleChange): Promise<boolean>;
+}
+
+/** A time limit's date and whether it is an estimate; `date` null only for a target never stored. */
+export interface StoredLimit {
+  date: string | null;
+  provisional: boolean;
+}
+
+/** What ApplicationRepository.reschedule writes. */
+export interface RescheduleChange {
+  limit: 'acceptBy' | 'target';
+  expected: StoredLimit;
+  next: { date: string; provisional: boolean };
+  event: ApplicationEventRecord | null;
 }
 
 export interface OutboxRepository {

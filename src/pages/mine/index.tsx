@@ -1,6 +1,8 @@
 import { Input, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef, useState } from 'react';
+import type { CalendarStatusView } from '../../core/calendar';
+import type { Ok } from '../../core/errors';
 import { DOC_TYPES, type IdentityView } from '../../core/identity';
 import type { RoleGrant } from '../../core/roles';
 import { shanghaiDate } from '../../core/time';
@@ -22,6 +24,9 @@ const goRoles = () => void Taro.navigateTo({ url: '/packages/portal/roles/index'
 const goCalendar = () => void Taro.navigateTo({ url: '/packages/portal/calendar/index' });
 const goApplications = () => void Taro.navigateTo({ url: '/pages/applications/index' });
 const whoami = () => callFunction<{ roles: RoleGrant[] }>('session', { action: 'whoami' });
+// the calendar page's call (adminCalls lives in the portal package's client), asked here for its warning only
+const calendarStatus = () => callFunction<CalendarStatusView>('admin', { action: 'calendarStatus' });
+const noStatus: Ok<CalendarStatusView> = { ok: true, data: { years: [], warning: null } };
 
 /** Center staff only (as `session` says): the ways to 柜台核验, 申请工作台 and 链接与接口登记. The functions refuse everyone else. */
 function StaffEntry({ staff }: { staff: boolean }) {
@@ -55,8 +60,11 @@ function JoinEntry({ show }: { show: boolean }) {
   );
 }
 
-/** Supervisors only: the ways to review centers' link and endpoint changes and invite their staff, to manage roles, and to keep the official calendar. */
-function SupervisorEntry({ supervisor }: { supervisor: boolean }) {
+/**
+ * Supervisors only: the ways to review centers' link and endpoint changes and invite their staff, to manage roles,
+ * and to keep the official calendar, whose card carries the warning that this or next year is not loaded.
+ */
+function SupervisorEntry({ supervisor, calendarWarning }: { supervisor: boolean; calendarWarning: string | null }) {
   if (!supervisor) return null;
   return (
     <View>
@@ -71,6 +79,11 @@ function SupervisorEntry({ supervisor }: { supervisor: boolean }) {
       <View className='card mine-card mine-staff' id='mine-calendar' onClick={goCalendar}>
         <Text className='mine-title'>节假日安排（监管人员）</Text>
         <Text className='mine-muted'>查看各年度节假日安排的来源，按国务院通知载入或替换年度安排</Text>
+        {calendarWarning ? (
+          <Text className='mine-warning' id='mine-calendar-warning'>
+            {calendarWarning}
+          </Text>
+        ) : null}
       </View>
     </View>
   );
@@ -193,6 +206,9 @@ export default function MinePage() {
   const roles = useCall(whoami, []);
   const staff = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'center-staff');
   const supervisor = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'supervisor');
+  // asked of supervisors only (the function refuses everyone else); no answer means no warning, as on no entry
+  const calendar = useCall(() => (supervisor ? calendarStatus() : Promise.resolve(noStatus)), [supervisor]);
+  const calendarWarning = calendar.status === 'ready' ? calendar.data.warning : null;
   // whoami answers only the signed in; one person serves one center, so staff have nothing to join
   const canJoin = roles.status === 'ready' && !staff;
   // the answer of bindPhone replaces the status until the next load
@@ -205,6 +221,7 @@ export default function MinePage() {
       setBound(undefined);
       got.reload();
       roles.reload();
+      calendar.reload();
     }
     shown.current = true;
   });
@@ -229,7 +246,7 @@ export default function MinePage() {
         </View>
         <ApplicationsEntry />
         <StaffEntry staff={staff} />
-        <SupervisorEntry supervisor={supervisor} />
+        <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
         <JoinEntry show={canJoin} />
       </View>
     );
@@ -278,7 +295,7 @@ export default function MinePage() {
       ) : null}
       <ApplicationsEntry />
       <StaffEntry staff={staff} />
-      <SupervisorEntry supervisor={supervisor} />
+      <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
       <JoinEntry show={canJoin} />
     </View>
   );

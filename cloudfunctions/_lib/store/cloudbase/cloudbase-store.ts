@@ -3,15 +3,15 @@ import tcb from '@cloudbase/node-sdk';
 import {
   APPLICATION_STATUSES,
   APPLICATION_TYPES,
+  awaitsAcceptance,
   CENTER_ROLES,
-  FINAL_STATUSES,
   isFinal,
   isTransferCode,
   RATING_SCORES,
   type ApplicationStatus,
   type TransferCode,
 } from '../../../../src/core/applications';
-import { CHANGE_STATUSES, targetKey, withoutHealth, type ChangeTarget, type EndpointValue, type LinkValue, type PreviousValue } from '../../../../src/core/center-portal';
+import { CHANGE_STATUSES, targetKey, withoutHealth, type ChangeTarget, type ConformanceReport, type EndpointValue, type LinkValue, type PreviousValue, type ReceivedCallback } from '../../../../src/core/center-portal';
 import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../../src/core/centers';
 import { DOC_TYPE_CODES } from '../../../../src/core/identity';
 import { isItemId } from '../../../../src/core/items';
@@ -50,8 +50,6 @@ import {
   type VerificationSession,
 } from '../port';
 import { holdersOf, keptHolder, withRetired, type KeptHolder } from '../secret-holders';
-import type { ConformanceReport } from '../../centers/conformance';
-import type { ReceivedCallback } from '../../centers/conformance-callbacks';
 
 /**
  * The store over the CloudBase document database (deployed functions without DATABASE_URL).
@@ -79,6 +77,8 @@ import type { ReceivedCallback } from '../../centers/conformance-callbacks';
  * - `applications`:  id = application id; the ApplicationRecord fields (id included), createdAt and updatedAt
  *                    as dates, plus `centerCodes` (the codes of `centers`, for the array-contains query of
  *                    listForCenter) and `eventCount` (how many events it has: the counter naming the next one).
+ *                    A document from before issue 12's stored flags lacks acceptByProvisional, targetBy and
+ *                    targetProvisional: read as false, null, false until the nightly recompute writes them.
  * - `requests`:      id = sha256 hex of `${openid}:${requestId}`; applicationId. The (openid, requestId)
  *                    uniqueness of SQL: create reads and writes it in its transaction.
  * - `inFlight`:      id = sha256 hex of the in-flight key; applicationId. The in-flight key uniqueness of SQL:
@@ -657,9 +657,21 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           const ref = tx.collection(COLLECTIONS.applications).doc(id);
           const current = transactionDoc(await ref.get(), COLLECTIONS.applications);
           const a = COLLECTIONS.applications;
-          if (!current || FINAL_STATUSES.includes(oneOf(current, 'status', a, APPLICATION_STATUSES)) || str(current, 'acceptBy', a) !== change.expectedAcceptBy) return false;
+          if (!current) return false;
+          const stored = toApplication(current);
+          // the acceptance limit moves only while the application awaits acceptance; the target while it is not final
+          const [date, provisional, open] =
+            change.limit === 'acceptBy'
+              ? [stored.acceptBy, stored.acceptByProvisional, awaitsAcceptance(stored.status)]
+              : [stored.targetBy, stored.targetProvisional, !isFinal(stored.status)];
+          if (!open || date !== change.expected.date || provisional !== change.expected.provisional) return false;
+          const fields = change.limit === 'acceptBy' ? { acceptBy: change.next.date, acceptByProvisional: change.next.provisional } : { targetBy: change.next.date, targetProvisional: change.next.provisional };
+          if (!change.event) {
+            await ref.update(fields);
+            return true;
+          }
           const n = num(current, 'eventCount', a) + 1;
-          await ref.update({ acceptBy: change.acceptBy, eventCount: n });
+          await ref.update({ ...fields, eventCount: n });
           await tx.collection(COLLECTIONS.events).doc(eventDocId(id, n)).set(eventDoc(change.event, n));
           return true;
         }),
@@ -1465,6 +1477,9 @@ function applicationDoc(app: ApplicationRecord, eventCount: number): Doc {
     applicant: { docType: app.applicant.docType, nameSealed: app.applicant.nameSealed, docNumberSealed: app.applicant.docNumberSealed },
     payloadSealed: app.payloadSealed,
     acceptBy: app.acceptBy,
+    acceptByProvisional: app.acceptByProvisional,
+    targetBy: app.targetBy,
+    targetProvisional: app.targetProvisional,
     ...paymentFields(app.payment),
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
@@ -1499,6 +1514,10 @@ function toApplication(doc: Doc): ApplicationRecord {
     },
     payloadSealed: str(doc, 'payloadSealed', c),
     acceptBy: str(doc, 'acceptBy', c),
+    // documents from before these were stored (issue 12) have none: not an estimate, no target, until the nightly recompute sets them
+    acceptByProvisional: doc.acceptByProvisional === undefined ? false : bool(doc, 'acceptByProvisional', c),
+    targetBy: nullableStr(doc, 'targetBy', c),
+    targetProvisional: doc.targetProvisional === undefined ? false : bool(doc, 'targetProvisional', c),
     payment: paymentOf(doc, c),
     createdAt: date(doc, 'createdAt', c),
     updatedAt: date(doc, 'updatedAt', c),

@@ -1,4 +1,4 @@
-import { FINAL_STATUSES, isFinal, type ApplicationStatus, type TransferCode } from '../../../../src/core/applications';
+import { AWAITING_ACCEPTANCE_STATUSES, FINAL_STATUSES, isFinal, type ApplicationStatus, type TransferCode } from '../../../../src/core/applications';
 import type { EndpointValue } from '../../../../src/core/center-portal';
 import type {
   ApplicationEventRecord,
@@ -32,6 +32,9 @@ interface ApplicationRow {
   applicant: ApplicationRecord['applicant'];
   payload_sealed: string;
   accept_by: string;
+  accept_by_provisional: boolean;
+  target_by: string | null;
+  target_provisional: boolean;
   payment: ApplicationRecord['payment'];
   created_at: Date;
   updated_at: Date;
@@ -51,6 +54,9 @@ const toApplication = (r: ApplicationRow): ApplicationRecord => ({
   applicant: r.applicant,
   payloadSealed: r.payload_sealed,
   acceptBy: r.accept_by,
+  acceptByProvisional: r.accept_by_provisional,
+  targetBy: r.target_by,
+  targetProvisional: r.target_provisional,
   payment: r.payment,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
@@ -228,11 +234,12 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
       driver.transaction(async (tx) => {
         const inserted = await tx.query(
           `insert into applications (id, type, openid, request_id, status, platform_code, responsible_center, centers, in_flight_key,
-             letter_number, applicant, payload_sealed, accept_by, created_at, updated_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11, $12, $13, $14) on conflict do nothing returning id`,
+             letter_number, applicant, payload_sealed, accept_by, created_at, updated_at, accept_by_provisional, target_by, target_provisional)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11, $12, $13, $14, $15, $16, $17) on conflict do nothing returning id`,
           [
             app.id, app.type, app.openid, app.requestId, app.status, app.platformCode, app.responsibleCenter, JSON.stringify(app.centers),
             app.inFlightKey, JSON.stringify(app.applicant), app.payloadSealed, app.acceptBy, app.createdAt, app.updatedAt,
+            app.acceptByProvisional, app.targetBy, app.targetProvisional,
           ],
         );
         if (inserted.length === 0) {
@@ -291,14 +298,21 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
     },
     reschedule: (id, change) =>
       driver.transaction(async (tx) => {
-        const moved = await tx.query('update applications set accept_by = $3 where id = $1 and accept_by = $2 and not (status = any($4::text[])) returning id', [
-          id,
-          change.expectedAcceptBy,
-          change.acceptBy,
-          [...FINAL_STATUSES],
-        ]);
+        // the acceptance limit moves only while the application awaits acceptance; the target while it is not final
+        const moved =
+          change.limit === 'acceptBy'
+            ? await tx.query(
+                `update applications set accept_by = $4, accept_by_provisional = $5
+                 where id = $1 and accept_by = $2 and accept_by_provisional = $3 and status = any($6::text[]) returning id`,
+                [id, change.expected.date, change.expected.provisional, change.next.date, change.next.provisional, [...AWAITING_ACCEPTANCE_STATUSES]],
+              )
+            : await tx.query(
+                `update applications set target_by = $4, target_provisional = $5
+                 where id = $1 and target_by is not distinct from $2 and target_provisional = $3 and not (status = any($6::text[])) returning id`,
+                [id, change.expected.date, change.expected.provisional, change.next.date, change.next.provisional, [...FINAL_STATUSES]],
+              );
         if (moved.length === 0) return false;
-        await insertEvents(tx, [change.event]);
+        if (change.event) await insertEvents(tx, [change.event]);
         return true;
       }),
   };

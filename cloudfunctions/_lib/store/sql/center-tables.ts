@@ -1,6 +1,12 @@
-import { targetKey, withoutHealth, type ChangeStatus, type ChangeTarget, type PreviousValue } from '../../../../src/core/center-portal';
-import type { ConformanceReport } from '../../centers/conformance';
-import type { ReceivedCallback } from '../../centers/conformance-callbacks';
+import {
+  targetKey,
+  withoutHealth,
+  type ChangeStatus,
+  type ChangeTarget,
+  type ConformanceReport,
+  type PreviousValue,
+  type ReceivedCallback,
+} from '../../../../src/core/center-portal';
 import type {
   ChannelHealth,
   ConformanceCallbackRepository,

@@ -381,4 +381,14 @@ export const MIGRATIONS: readonly Migration[] = [
       create index staff_invites_open on staff_invites (created_by) where used_by is null;
     `,
   },
+  {
+    version: 13,
+    name: 'time limits stored with whether they are estimates: acceptance limit flag, purchase withdrawal completion target',
+    sql: `
+      -- rows from before: false and no target; the nightly recompute (centers-daily) sets both for open applications
+      alter table applications add column accept_by_provisional boolean not null default false,
+        add column target_by text,
+        add column target_provisional boolean not null default false;
+    `,
+  },
 ];

@@ -13,7 +13,7 @@ import type { Fail } from '../../../core/errors';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { FieldError, TextField } from '../../../components/application-form';
-import { adminCalls, type CalendarLoad } from '../../../services/portal';
+import { adminCalls, calendarBody, type CalendarLoad } from '../../../services/portal';
 import { SideBySide } from './arrangement';
 
 const PREFIX = 'calendar-form';
@@ -108,8 +108,8 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
   const submit = async () => {
     setLoadedBefore(undefined);
     const checked = replacing
-      ? parseInput(ReplaceCalendarYearSchema, { action: 'replaceCalendarYear', ...load, reason: reason.trim() })
-      : parseInput(LoadCalendarYearSchema, { action: 'loadCalendarYear', ...load });
+      ? parseInput(ReplaceCalendarYearSchema, { action: 'replaceCalendarYear', ...calendarBody(load), reason: reason.trim() })
+      : parseInput(LoadCalendarYearSchema, { action: 'loadCalendarYear', ...calendarBody(load) });
     if (!checked.ok || load.year === undefined) {
       setErrors(checked.ok ? { year: '请填写年份' } : errorsOf(checked));
       return;
@@ -162,6 +162,9 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
         {replacing
           ? '替换会记入操作日志。请核对下方现行安排与替换后的安排，并写明替换原因。'
           : '按国务院办公厅关于节假日安排的通知逐项填写；日期格式为 YYYY-MM-DD。载入后，该年度的时限按通知计算。'}
+      </Text>
+      <Text className='calendar-muted' id={`${PREFIX}-previous-year-hint`}>
+        通知中落在上一年的日期（如从上一年 12 月底开始的元旦假期、上一年 12 月的调休上班日）属于上一年度的安排，请在上一年度中填写（已载入的用“替换”补上）。
       </Text>
 
       {replacing ? (

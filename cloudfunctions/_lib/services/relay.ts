@@ -2,14 +2,12 @@ import { performance } from 'node:perf_hooks';
 import { applyMove } from '../../../src/core/applications';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationRecord, DeliveryAttempt, OutboxRecord, Settlement } from '../store/port';
-import { DELIVERY_TIMEOUT_MS } from './http';
-import { attachmentsOf } from '../services/attachments';
-import { calendarOf } from '../services/calendar';
-import { shanghaiDate } from '../../../src/core/time';
-import { deliveryBody } from './messages';
-import { nextAttemptAt } from './schedule';
-import { signHeaders } from './signing';
-import { servingSecrets } from '../services/secrets';
+import { DELIVERY_TIMEOUT_MS } from '../delivery/http';
+import { attachmentsOf } from './attachments';
+import { deliveryBody } from '../delivery/messages';
+import { nextAttemptAt } from '../delivery/schedule';
+import { signHeaders } from '../delivery/signing';
+import { servingSecrets } from './secrets';
 
 type RelayContext = Pick<FunctionContext, 'store' | 'log' | 'now' | 'outside'>;
 
@@ -163,8 +161,7 @@ async function deliver(ctx: RelayContext, record: OutboxRecord, app: Application
   if (typeof target === 'string') return failed(attempt(null, target));
   const documents = record.type === 'application.completed' ? await ctx.store.applications.documents(app.id) : [];
   const attachments = record.type === 'application.submitted' && app.type === 'purchase-withdrawal' ? await attachmentsOf(ctx, app) : undefined;
-  const provisional = await calendarOf(ctx.store).provisionalBetween(shanghaiDate(app.createdAt), app.acceptBy);
-  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents, attachments, provisional);
+  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents, attachments, app.acceptByProvisional);
   // the wall clock, not ctx.now(): the center checks webhook-timestamp against its own clock
   const outcome = await ctx.outside.outbound().postJson(target.url, body, signHeaders(target.secrets, record.id, new Date(), body));
 
