@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
@@ -8,6 +9,7 @@ import { createLogger } from '../../cloudfunctions/_lib/log';
 import { generateKeyringEnv, parseKeyring } from '../../cloudfunctions/_lib/crypto/personal-data';
 import type { Caller, FunctionContext, Outside, Trigger } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { createWechatSimulator } from '../../cloudfunctions/_lib/wechat/simulator';
 
@@ -16,6 +18,37 @@ export async function catalogStore(): Promise<Store> {
   const store = await openPgliteStore(undefined);
   await ensureCatalog(store);
   return store;
+}
+
+/**
+ * The same, on the real PostgreSQL server of the test run (PG_TEST_URL, from the jest global setup) in a schema of
+ * its own, dropped again when the store is closed: for function suites that must hold on both SQL stores.
+ */
+export async function catalogStoreOnPostgres(): Promise<Store> {
+  const base = process.env.PG_TEST_URL;
+  if (!base) throw new Error('PG_TEST_URL is not set: the jest global setup did not run');
+  const schema = `fn_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create schema ${schema}`);
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const store = await openPostgresStore(url.toString());
+  await ensureCatalog(store);
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      await admin(`drop schema ${schema} cascade`);
+    },
+  };
 }
 
 /** The WeChat simulator (tests choose its outcomes) and a fresh keyring, as the local host would use. */
