@@ -20,7 +20,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/core/' },
       to: {
-        pathNot: ['^src/core/', '^node_modules/(zod|dayjs)/'],
+        pathNot: ['^src/core/', '(^|/)node_modules/(zod|dayjs)/'],
       },
     },
     {
@@ -33,7 +33,7 @@ module.exports = {
         pathNot: [
           '^src/core/',
           '^cloudfunctions/_lib/store/',
-          '^node_modules/(pg|pg-[^/]+|@electric-sql/pglite|@cloudbase/node-sdk|zod)/',
+          '(^|/)node_modules/(pg|pg-[^/]+|@electric-sql/pglite|@cloudbase/node-sdk|zod)/',
         ],
       },
     },
