@@ -12,7 +12,6 @@ import {
   stepOf,
   ATTACHMENT_KIND_LABELS,
   PURCHASE_TARGET_WORKING_DAYS,
-  TRANSFER_ACCEPT_WORKING_DAYS,
   WITHDRAWABLE,
   type ApplicationListEntry,
   type AttachmentRef,
@@ -44,7 +43,7 @@ import { newWebhookId } from '../delivery/signing';
 import type { ServiceContext } from '../runtime/define';
 import type { ApplicationEventRecord, ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType, RatingRecord, Transition } from '../store/port';
 import { keepAttachments, openPurchase, removeFiles } from './attachments';
-import { calendarOf, type Calendar } from './calendar';
+import { calendarOf, computedLimits } from './calendar';
 import { catalogCenter, centersByCode } from './centers';
 import { requireVerifiedIdentity } from './identity';
 import { notifyApplicant } from './notify';
@@ -227,7 +226,7 @@ export async function submitApplication(ctx: ServiceContext, openid: string, sub
     letterNumber: null,
     applicant: { docType: identity.docType, nameSealed: identity.nameSealed, docNumberSealed: identity.docNumberSealed },
     payloadSealed: '',
-    ...(await computedLimits(ctx, plan.type, shanghaiDate(ctx.now))),
+    ...(await computedLimits(ctx.store, plan.type, shanghaiDate(ctx.now))),
     payment: null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -363,22 +362,6 @@ export function formLines(ctx: ServiceContext, app: ApplicationRecord, centers: 
     { label: '现个人账号', value: show(opened.newAccount, maskAccount) },
     { label: '手机号码', value: show(opened.phone, maskPhone) },
   ];
-}
-
-/**
- * The time limits of an application submitted on `submittedOn` (a China date), each with whether it is an
- * estimate, as the official calendar gives them now: stored at submission and by the nightly recompute
- * (calendar-admin.ts), never worked out again for display (one rule: addWorkingDays's provisional flag).
- */
-export async function computedLimits(
-  ctx: Pick<ServiceContext, 'store'>,
-  type: ApplicationRecord['type'],
-  submittedOn: string,
-  calendar: Calendar = calendarOf(ctx.store),
-): Promise<Pick<ApplicationRecord, 'acceptBy' | 'acceptByProvisional' | 'targetBy' | 'targetProvisional'>> {
-  const accept = await calendar.addWorkingDays(submittedOn, TRANSFER_ACCEPT_WORKING_DAYS);
-  const target = type === 'purchase-withdrawal' ? await calendar.addWorkingDays(submittedOn, PURCHASE_TARGET_WORKING_DAYS) : null;
-  return { acceptBy: accept.date, acceptByProvisional: accept.provisional, targetBy: target?.date ?? null, targetProvisional: target?.provisional ?? false };
 }
 
 /**

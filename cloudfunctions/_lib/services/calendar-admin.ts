@@ -6,8 +6,7 @@ import { AppError } from '../../../src/core/errors';
 import { shanghaiDate } from '../../../src/core/time';
 import { requireSupervisor, type Caller, type ServiceContext } from '../runtime/define';
 import type { ApplicationEventRecord, ApplicationRecord, CalendarYearRecord, LinkChange } from '../store/port';
-import { computedLimits } from './applications';
-import { calendarOf, freshCalendar, resolveYear, yearView, type Calendar } from './calendar';
+import { calendarOf, computedLimits, freshCalendar, resolveYear, yearView, type Calendar } from './calendar';
 import { centerSubject } from './audit-names';
 
 /**
@@ -148,7 +147,7 @@ export async function recompute(ctx: Pick<ServiceContext, 'store' | 'log' | 'now
 }
 
 async function recomputeApplication(ctx: Pick<ServiceContext, 'store' | 'now'>, calendar: Calendar, app: ApplicationRecord): Promise<boolean> {
-  const next = await computedLimits(ctx, app.type, shanghaiDate(app.createdAt), calendar);
+  const next = await computedLimits(ctx.store, app.type, shanghaiDate(app.createdAt), calendar);
   const line = (date: string, provisional: boolean, which: '受理' | '办结目标'): ApplicationEventRecord => ({
     applicationId: app.id,
     at: ctx.now,

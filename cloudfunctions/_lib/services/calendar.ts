@@ -1,7 +1,8 @@
 import packageDays from 'chinese-days/dist/chinese-days.json';
 import { nextDate, type CalendarArrangement, type CalendarYearView } from '../../../src/core/calendar';
 import { addWorkingDays as addWorkingDaysIn, countWorkingDays, provisionalYear, rangesOf, yearsReached, type WorkingDate, type YearCalendar } from '../../../src/core/working-days';
-import type { CalendarYearRecord, Store } from '../store/port';
+import { PURCHASE_TARGET_WORKING_DAYS, TRANSFER_ACCEPT_WORKING_DAYS } from '../../../src/core/applications';
+import type { ApplicationRecord, CalendarYearRecord, Store } from '../store/port';
 
 /**
  * The official calendar (issue 12): the one place every working-day computation on the server takes its
@@ -154,4 +155,20 @@ export function calendarOf(store: Pick<Store, 'calendarYears'>): Calendar {
     calendars.set(store, calendar);
   }
   return calendar;
+}
+
+/**
+ * The time limits of an application submitted on `submittedOn` (a China date), each with whether it is an
+ * estimate, as the official calendar gives them now: stored at submission and by the nightly recompute
+ * (calendar-admin.ts), never worked out again for display (one rule: addWorkingDays's provisional flag).
+ */
+export async function computedLimits(
+  store: Store,
+  type: ApplicationRecord['type'],
+  submittedOn: string,
+  calendar: Calendar = calendarOf(store),
+): Promise<Pick<ApplicationRecord, 'acceptBy' | 'acceptByProvisional' | 'targetBy' | 'targetProvisional'>> {
+  const accept = await calendar.addWorkingDays(submittedOn, TRANSFER_ACCEPT_WORKING_DAYS);
+  const target = type === 'purchase-withdrawal' ? await calendar.addWorkingDays(submittedOn, PURCHASE_TARGET_WORKING_DAYS) : null;
+  return { acceptBy: accept.date, acceptByProvisional: accept.provisional, targetBy: target?.date ?? null, targetProvisional: target?.provisional ?? false };
 }
