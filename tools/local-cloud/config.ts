@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { RoleGrant } from '../../src/core/roles';
@@ -34,6 +36,35 @@ export function parseLocalEnv(env: NodeJS.ProcessEnv): LocalEnv {
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
   throw new Error(`环境变量有误：\n${lines.join('\n')}`);
+}
+
+/**
+ * The certificates in the file NODE_EXTRA_CA_CERTS names, read once at start, as one PEM text (undefined when
+ * unset): the local host trusts them, besides its simulator's, for the DEV_ALLOW_ENDPOINTS endpoints only.
+ * Node itself only warns when it cannot load the file; here an unreadable file or one without a certificate
+ * stops the start with the variable named.
+ */
+export function extraCaCerts(env: NodeJS.ProcessEnv): string | undefined {
+  const file = env.NODE_EXTRA_CA_CERTS;
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(`NODE_EXTRA_CA_CERTS 指向的文件无法读取（${file}：${code}）/ NODE_EXTRA_CA_CERTS names a file that cannot be read (${file}: ${code})`);
+  }
+  const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const unusable = () => new Error(`NODE_EXTRA_CA_CERTS 指向的文件不含有效的 PEM 证书（${file}）/ NODE_EXTRA_CA_CERTS names a file without a valid PEM certificate (${file})`);
+  if (pems.length === 0) throw unusable();
+  for (const pem of pems) {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      throw unusable();
+    }
+  }
+  return pems.join('\n');
 }
 
 /** Roles the local host grants from its environment, by openid. */

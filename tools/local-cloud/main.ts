@@ -14,7 +14,7 @@ import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import { createOutside } from '../../cloudfunctions/_lib/runtime/outside';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { startCenterSim } from '../center-sim/server';
-import { envRoles, parseLocalEnv, projectRoot } from './config';
+import { envRoles, extraCaCerts, parseLocalEnv, projectRoot } from './config';
 import { seedDemoEndpoints, seedDemoLinks, seedDemoRoutes } from './demo';
 import { secureDataDir } from './data-dir';
 import { devCenterSecret, devKeyringEnv } from './dev-keys';
@@ -26,6 +26,7 @@ import { readTimerTriggers, scheduleTimers } from './timers';
 async function main() {
   const env = parseLocalEnv(process.env);
   const log = createLogger({ level: env.LOG_LEVEL });
+  const extraCa = extraCaCerts(process.env);
   const h5Dir = path.join(projectRoot, 'dist/h5');
   if (!existsSync(path.join(h5Dir, 'index.html'))) {
     console.log('首次运行：正在构建 H5 页面（约 30 秒）…');
@@ -54,14 +55,17 @@ async function main() {
     (error) => log.error({ err: error }, 'relay run failed'),
   );
   // the local host verifies faces with the WeChat simulator unless told WECHAT_MODE=real, and lets the
-  // delivery client reach its own center simulator (a loopback address the guard refuses otherwise)
+  // delivery client reach its own center simulator (a loopback address the guard refuses otherwise) and the
+  // endpoints DEV_ALLOW_ENDPOINTS adds, trusting the simulator's certificate and those in NODE_EXTRA_CA_CERTS
+  // for them (public endpoints keep the system roots)
+  const devAllow = [simHost, ...(process.env.DEV_ALLOW_ENDPOINTS ?? '').split(',')].map((x) => x.trim()).filter(Boolean).join(',');
   const outside = createOutside(
-    { WECHAT_MODE: 'simulator', DEV_ALLOW_ENDPOINTS: simHost, ...(process.env.PII_KEYS ? {} : devKeyringEnv(dataDir)), ...process.env },
+    { WECHAT_MODE: 'simulator', ...(process.env.PII_KEYS ? {} : devKeyringEnv(dataDir)), ...process.env, DEV_ALLOW_ENDPOINTS: devAllow },
     {
       productionBuild: false,
       files: () => localFileStore(path.join(dataDir, 'files')),
       nudgeRelay: () => relay.nudge(),
-      devCa: sim.tls.cert,
+      devCa: [sim.tls.cert, extraCa].filter(Boolean).join('\n'),
       callbackBase: () => address,
     },
   );

@@ -6,7 +6,8 @@ import type { Agent } from 'undici';
 /**
  * The only way the platform calls out to a center: HTTPS to public addresses, checked at connect time
  * (after DNS resolution, so a name that resolves to 127.0.0.1 is refused too), no redirects followed,
- * 15 s for the whole exchange. Extra CAs come from Node's NODE_EXTRA_CA_CERTS.
+ * 15 s for the whole exchange. Public addresses trust the system roots (with Node's NODE_EXTRA_CA_CERTS);
+ * allow-listed dev endpoints trust `allowCa` besides the system roots.
  */
 export const DELIVERY_TIMEOUT_MS = 15_000;
 
@@ -60,7 +61,8 @@ export interface AddressChecks {
   lookup?: HostLookup;
   /**
    * Local host and tests only, as createOutboundClient's: host:port pairs reached without the address
-   * rules, trusting `allowCa` besides the system roots. The caller refuses both in a production build.
+   * rules, trusting `allowCa` (one or more PEM certificates, concatenated) besides the system roots. The
+   * caller refuses both in a production build.
    */
   allow?: ReadonlySet<string>;
   allowCa?: string;
@@ -133,8 +135,8 @@ export function outboundFailure(error: unknown, timeoutMs: number): string {
 
 /**
  * `allow` lists host:port pairs let through without the public-address check: the local host's own
- * center simulator (DEV_ALLOW_ENDPOINTS), refused in a production build by the caller; `allowCa` is a
- * certificate those pairs are also trusted with.
+ * center simulator and the endpoints DEV_ALLOW_ENDPOINTS adds, refused in a production build by the caller;
+ * `allowCa` holds the certificates (PEM, concatenated) those pairs are also trusted with.
  */
 export function createOutboundClient(options: { allow?: ReadonlySet<string>; allowCa?: string; timeoutMs?: number } = {}): OutboundClient {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;

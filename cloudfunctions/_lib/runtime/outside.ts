@@ -31,7 +31,7 @@ export interface OutsideParts {
   files: () => FileStore;
   /** Asks the relay to run soon; the one-minute timer is the backstop when this is lost. */
   nudgeRelay: () => void;
-  /** Local host only: the certificate of its own center simulator, trusted for DEV_ALLOW_ENDPOINTS. */
+  /** Local host only: its simulator's certificate and those of NODE_EXTRA_CA_CERTS (PEM), trusted for DEV_ALLOW_ENDPOINTS only. */
   devCa?: string;
   /** Local host only: its own origin, known once it listens (instead of PLATFORM_CALLBACK_BASE). */
   callbackBase?: () => string;
