@@ -65,12 +65,22 @@ export function isResidentIdNumber(id: string): boolean {
   return /^\d{17}[\dX]$/.test(id) && ID_PROVINCE_PREFIXES.has(id.slice(0, 2)) && isCalendarDate(id.slice(6, 14)) && idCheckChar(id.slice(0, 17)) === id[17];
 }
 
+/** A document number's letters and digits alone (everything but [0-9A-Z] removed, upper-cased): what its lookup key is built from. */
+export const docNumberKeyForm = (docNumber: string) => docNumber.toUpperCase().replace(/[^0-9A-Z]/g, '');
+
+/** Whether a number's letters and digits alone contain a mainland resident ID (e.g. 11010519491231002X- or the ID plus a 汉字). */
+export function containsResidentIdNumber(docNumber: string): boolean {
+  const key = docNumberKeyForm(docNumber);
+  for (let i = 0; i + 18 <= key.length; i++) if (isResidentIdNumber(key.slice(i, i + 18))) return true;
+  return false;
+}
+
 export const RESIDENT_ID_UNDER_OTHER_TYPE = '这是居民身份证号码，请将证件类型选为“居民身份证”';
 
 /** Why a document number is not acceptable for its type, or undefined. */
 export function docNumberProblem(docType: DocType, docNumber: string, today: string): string | undefined {
   if (docType === '01') return residentIdProblem(docNumber, today);
-  if (isResidentIdNumber(docNumber)) return RESIDENT_ID_UNDER_OTHER_TYPE;
+  if (containsResidentIdNumber(docNumber)) return RESIDENT_ID_UNDER_OTHER_TYPE;
   const rule = DOC_NUMBER_RULES[docType];
   if (!rule.pattern.test(docNumber)) return rule.message;
   if (docType === '04' && docNumber.length === 18 && idCheckChar(docNumber.slice(0, 17)) !== docNumber[17]) {

@@ -172,6 +172,30 @@ describe('a center’s staff member cannot take over another person’s identity
   });
 });
 
+describe('one person is never both staff members of the two-staff rule', () => {
+  it('refuses the second confirmation from another staff account the first confirmer moved their identity to by face', async () => {
+    const victim = person('victim-alias');
+    const victimId = freshId();
+    await faceVerified(victim, '王芳', victimId);
+    const accomplice = person('accomplice-alias');
+    const code = await counterCode(accomplice, '王芳', victimId, later(5));
+    const staffId = freshId();
+    const first = person('alias-a');
+    await store.roles.grant(first, { role: 'center-staff', centerCode: YANGZHOU });
+    await faceVerified(first, '周工', staffId, later(-60));
+    const alias = person('alias-b');
+    await store.roles.grant(alias, { role: 'center-staff', centerCode: YANGZHOU });
+
+    expect(await id(first, { action: 'confirmCounter', code, docNumber: victimId }, later(6))).toEqual({ ok: true, data: { status: 'awaiting-second' } });
+    // the same person verifies by face on their second staff account: the identity moves there
+    await faceVerified(alias, '周工', staffId, later(7));
+    expect(await id(alias, { action: 'confirmCounter', code, docNumber: victimId }, later(8))).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('另一位') });
+    expect(await status(victim, later(9))).toMatchObject({ status: 'verified', method: 'face' });
+    expect(await status(accomplice, later(9))).toMatchObject({ status: 'none' });
+    expect(await store.counterRequests.get(code)).toMatchObject({ status: 'awaiting-second', confirmedBy: first, secondConfirmedBy: null });
+  });
+});
+
 describe('staff never handle their own application in the workbench', () => {
   const payload = {
     transferOutCenter: '110000',
@@ -348,6 +372,28 @@ describe('another document type is no way round the two-staff rule, the per-ID l
       });
     }
     expect(await store.attempts.failuresSince(`counter:openid:${accomplice}`, later(-600))).toBe(0);
+  });
+
+  it('refuses a resident ID with marks or a 汉字 added under another type, and keys numbers by their letters and digits alone', async () => {
+    const victimId = freshId();
+    const accomplice = person('padded');
+    await consent(accomplice);
+    for (const [docType, docNumber] of [['99', `${victimId}-`], ['99', `A-${victimId}`], ['02', `${victimId}号`], ['02', `南${victimId}`]]) {
+      expect(await id(accomplice, { action: 'requestCounter', name: '王芳', docType, docNumber, consentVersion: CONSENT_VERSION })).toMatchObject({
+        ok: false,
+        code: 'VALIDATION_FAILED',
+        fields: { docNumber: expect.stringContaining('居民身份证') },
+      });
+    }
+    expect(await store.attempts.failuresSince(`counter:openid:${accomplice}`, later(-600))).toBe(0);
+    // another number with a hyphen added is the same key: a type-99 code for it moves the binding only with two staff
+    const holder = person('hyphen-holder');
+    const passport = `E${String(++serial).padStart(8, '0')}`;
+    const windowStaff = await staffOf(YANGZHOU, 'hyphen-window');
+    const own = await counterCode(holder, '王芳', passport, T0, '03');
+    expect(await id(windowStaff, { action: 'confirmCounter', code: own, docNumber: passport })).toEqual({ ok: true, data: { status: 'confirmed' } });
+    const code = await counterCode(accomplice, '王芳', `${passport.slice(0, 3)}-${passport.slice(3)}`, later(5), '99');
+    expect(await id(windowStaff, { action: 'viewCounter', code }, later(6))).toMatchObject({ ok: true, data: { movesBinding: true } });
   });
 
   it('sends a type-99 request with the number of a person verified under another type to a second staff member, and the person is told', async () => {

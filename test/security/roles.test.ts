@@ -21,6 +21,7 @@ import { newWebhookId, signHeaders, verifySigned } from '../../cloudfunctions/_l
 import { submitApplication } from '../../cloudfunctions/_lib/services/applications';
 import { SECRET_RETIRE_GRACE_HOURS } from '../../cloudfunctions/_lib/services/secrets';
 import { formatShanghai } from '../../src/core/time';
+import { open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
 
@@ -198,6 +199,68 @@ describe('the signing secrets a revoked staff member saw', () => {
     const retryAt = (await store.outbox.listForApplication(id))[0].dueAt;
     expect(await relayDue({ store, log: createLogger({ level: 'silent' }), now: () => retryAt, outside: relayOutside })).toMatchObject({ delivered: 1 });
     expect(verifySigned([fresh], sent[0].body, sent[0].headers)).toMatchObject({ ok: true });
+  });
+});
+
+describe('signing secrets whoever set them, through rotations and repeated revocations', () => {
+  const lookup = async (host: string) => {
+    if (host !== 'gjj.example.cn') throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    return ['36.112.10.20'];
+  };
+  const rotate = async (openid: string, at = T0) => {
+    const answer = await portal.handle({ action: 'rotateSecret' }, ctx(await person(openid), at));
+    if (!answer.ok) throw new Error(answer.message);
+    return (answer.data as { secret: string }).secret;
+  };
+
+  it('records a supervisor who set a secret as its holder: it retires with their revocation, not with a staff member’s who never saw it', async () => {
+    const center = '320200';
+    await callAdmin(boss, { action: 'grantRole', openid: 'sec-boss-setter', role: 'supervisor' });
+    const setter = await person('sec-boss-setter');
+    const withLookup = testOutside({ keyring: outside.keyring, urlChecks: { lookup } });
+    const event = { action: 'setEndpoint', centerCode: center, url: 'https://gjj.example.cn/hooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' };
+    expect(await admin.handle(event, contextFor(store, setter, T0, withLookup))).toMatchObject({ ok: true });
+    expect(await store.endpoints.secretHolders(center)).toEqual([expect.objectContaining({ shownTo: 'sec-boss-setter', retiresAt: null })]);
+
+    await joinedStaff('sec-never-saw', center);
+    expect(await callAdmin(boss, { action: 'revokeRole', openid: 'sec-never-saw', role: 'center-staff', centerCode: center })).toMatchObject({ ok: true });
+    expect(await store.endpoints.secretHolders(center)).toEqual([expect.objectContaining({ retiresAt: null })]);
+
+    expect(await callAdmin(boss, { action: 'revokeRole', openid: 'sec-boss-setter', role: 'supervisor' })).toMatchObject({ ok: true });
+    expect(await store.endpoints.secretHolders(center)).toEqual([expect.objectContaining({ retiresAt: hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS) })]);
+    expect(await store.audit.listFor(`center:${center}`)).toContainEqual(expect.objectContaining({ action: 'secret.retire', detail: expect.stringContaining('设置它的监管人员') }));
+  });
+
+  it('keeps the secret still serving when the newest one retired, and tells the staff to rotate meanwhile', async () => {
+    const center = '320300';
+    await joinedStaff('sec-rotates-first', center);
+    await joinedStaff('sec-rotates-then-leaves', center);
+    const serving = await rotate('sec-rotates-first');
+    await rotate('sec-rotates-then-leaves');
+    expect(await callAdmin(boss, { action: 'revokeRole', openid: 'sec-rotates-then-leaves', role: 'center-staff', centerCode: center })).toMatchObject({ ok: true });
+    const after = hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS + 1);
+
+    // the newest secret retired, the older one still serves: the staff are told to rotate
+    expect(await portal.handle({ action: 'overview' }, ctx(await person('sec-rotates-first'), after))).toMatchObject({
+      ok: true,
+      data: { secrets: { valid: 1, notice: expect.stringContaining('请立即更换签名密钥') } },
+    });
+    const fresh = await rotate('sec-rotates-first', after);
+    const endpoint = await store.endpoints.get(center);
+    const secrets = endpoint!.secretsSealed.map((s) => open(outside.keyring(), sealedAs.endpointSecret(center), s));
+    expect(secrets).toEqual([fresh, serving]);
+  });
+
+  it('finishes retiring the secrets when a revoke is repeated after a failure between revoking and retiring', async () => {
+    const center = '320400';
+    await joinedStaff('sec-half-revoked', center);
+    await rotate('sec-half-revoked');
+    // the role was revoked but the call failed before the secrets retired
+    expect(await store.roles.revoke('sec-half-revoked', { role: 'center-staff', centerCode: center }, T0, boss.openid)).toBe(true);
+    expect(await store.endpoints.secretHolders(center)).toEqual([expect.objectContaining({ retiresAt: null })]);
+
+    expect(await callAdmin(boss, { action: 'revokeRole', openid: 'sec-half-revoked', role: 'center-staff', centerCode: center })).toMatchObject({ ok: true, data: { active: false } });
+    expect(await store.endpoints.secretHolders(center)).toEqual([expect.objectContaining({ retiresAt: hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS) })]);
   });
 });
 

@@ -910,6 +910,7 @@ describe('counterRequests', () => {
     status: 'pending',
     confirmedBy: null,
     centerCode: null,
+    confirmedByLookup: null,
     secondConfirmedBy: null,
     ...overrides,
   });
@@ -968,6 +969,16 @@ describe('counterRequests', () => {
     await expect(store.counterRequests.get('123456')).resolves.toEqual(
       request('123456', { status: 'confirmed', confirmedBy: 'o-staff', centerCode: 'C1', secondConfirmedBy: 'o-second' }),
     );
+  });
+
+  it('confirmSecond refuses a staff account whose identity key is the first confirmer’s', async () => {
+    await store.counterRequests.create(request('777777'));
+    await expect(store.counterRequests.confirm('777777', 'o-staff', 'C1', 'awaiting-second', 'key-1')).resolves.toBe(true);
+    await expect(store.counterRequests.get('777777')).resolves.toMatchObject({ confirmedByLookup: 'key-1' });
+    fake.requests.length = 0;
+    await expect(store.counterRequests.confirmSecond('777777', 'o-alias', 'key-1')).resolves.toBe(false);
+    expect(fake.sent('modifyDocument')).toHaveLength(0);
+    await expect(store.counterRequests.confirmSecond('777777', 'o-second', 'key-2')).resolves.toBe(true);
   });
 
   it('reopen takes back a first confirmation by its own staff member only, in one document transaction', async () => {
@@ -2018,10 +2029,26 @@ describe('links and endpoints for the daily check', () => {
     await expect(store.endpoints.rotateSecret('321000', 'k1.s2', minutes(1), 'staff-1')).resolves.toBe(2);
     expectOneDocumentTransaction();
     expect(fake.sent('modifyDocument', 'endpoints')[0]?.data).toEqual({
-      $set: { secretsSealed: ['k1.s2', 'k1.s1'], secretHolders: [{ secretSealed: 'k1.s2', shownTo: 'staff-1', retiresAt: null }], updatedAt: ejsonDate(minutes(1)) },
+      $set: {
+        secretsSealed: ['k1.s2', 'k1.s1'],
+        secretHolders: [
+          { secretSealed: 'k1.s2', shownTo: 'staff-1', retiresAt: null },
+          { secretSealed: 'k1.s1', shownTo: null, retiresAt: null },
+        ],
+        updatedAt: ejsonDate(minutes(1)),
+      },
     });
     await expect(store.endpoints.rotateSecret('321000', 'k1.s3', minutes(2), 'staff-1')).resolves.toBe(2);
     await expect(store.endpoints.get('321000')).resolves.toEqual({ centerCode: '321000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['k1.s3', 'k1.s2'], updatedAt: minutes(2) });
+    // once the first secret retired, a rotation keeps the one still serving
+    await store.endpoints.retireSecrets('321000', ['k1.s3'], minutes(3));
+    await expect(store.endpoints.rotateSecret('321000', 'k1.s4', minutes(4), 'staff-2')).resolves.toBe(2);
+    await expect(store.endpoints.get('321000')).resolves.toMatchObject({ secretsSealed: ['k1.s4', 'k1.s2'] });
+  });
+
+  it('endpoints.put with who was shown the secrets records them as their holders', async () => {
+    await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['k1.set'], updatedAt: T0 }, 'o-sup');
+    await expect(store.endpoints.secretHolders('321000')).resolves.toEqual([{ secretSealed: 'k1.set', shownTo: 'o-sup', retiresAt: null }]);
   });
 
   it('endpoints.setAddress changes mode and address only, in a single-document transaction; a center without an endpoint gets one with no secrets', async () => {

@@ -297,7 +297,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     const request = (code: string) => ({
       code, openid: 'a', docType: '03' as const, nameSealed: 'n', docNumberSealed: 'd', docLookup: 'doc-9',
       createdAt: new Date('2026-11-20T02:00:00Z'), expiresAt: new Date('2026-11-27T02:00:00Z'), status: 'pending' as const,
-      confirmedBy: null, centerCode: null, secondConfirmedBy: null,
+      confirmedBy: null, centerCode: null, confirmedByLookup: null, secondConfirmedBy: null,
     });
     await store.counterRequests.create(request('ABCD2345'));
     expect(await store.counterRequests.get('ABCD2345')).toEqual(request('ABCD2345'));
@@ -316,17 +316,24 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     const seconds = await Promise.all([store.counterRequests.confirmSecond('TWOSTEP2', 'staff-2'), store.counterRequests.confirmSecond('TWOSTEP2', 'staff-3')]);
     expect(seconds.filter(Boolean)).toHaveLength(1);
     expect(await store.counterRequests.get('TWOSTEP2')).toMatchObject({ status: 'confirmed', confirmedBy: 'staff-1', secondConfirmedBy: seconds[0] ? 'staff-2' : 'staff-3' });
+
+    // the first confirmer's identity key is kept: another staff account with the same key is no second person
+    await store.counterRequests.create(request('SAMEKEY2'));
+    expect(await store.counterRequests.confirm('SAMEKEY2', 'staff-1', '321000', 'awaiting-second', 'key-1')).toBe(true);
+    expect(await store.counterRequests.get('SAMEKEY2')).toMatchObject({ confirmedBy: 'staff-1', confirmedByLookup: 'key-1' });
+    expect(await store.counterRequests.confirmSecond('SAMEKEY2', 'staff-9', 'key-1')).toBe(false);
+    expect(await store.counterRequests.confirmSecond('SAMEKEY2', 'staff-9', 'key-2')).toBe(true);
   });
 
   it('reopens a request awaiting a second staff member, only for its first confirmer, back to pending', async () => {
     const request = {
       code: 'REOPEN23', openid: 'a', docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd', docLookup: 'doc-10',
       createdAt: new Date('2026-11-20T02:00:00Z'), expiresAt: new Date('2026-11-27T02:00:00Z'), status: 'pending' as const,
-      confirmedBy: null, centerCode: null, secondConfirmedBy: null,
+      confirmedBy: null, centerCode: null, confirmedByLookup: null, secondConfirmedBy: null,
     };
     await store.counterRequests.create(request);
     expect(await store.counterRequests.reopen('REOPEN23', 'staff-1')).toBe(false);
-    expect(await store.counterRequests.confirm('REOPEN23', 'staff-1', '321000', 'awaiting-second')).toBe(true);
+    expect(await store.counterRequests.confirm('REOPEN23', 'staff-1', '321000', 'awaiting-second', 'key-1')).toBe(true);
     expect(await store.counterRequests.reopen('REOPEN23', 'staff-2')).toBe(false);
     expect(await store.counterRequests.reopen('REOPEN23', 'staff-1')).toBe(true);
     expect(await store.counterRequests.get('REOPEN23')).toEqual(request);
@@ -753,6 +760,16 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       expect(await store.endpoints.retireSecrets('330400', ['x'], later(1))).toBe(0);
       // the endpoint itself is as before
       expect(await store.endpoints.get('330200')).toEqual({ centerCode: '330200', mode: 'manual', url: null, secretsSealed: ['h4', 'h3'], updatedAt: later(3000) });
+      // a rotation after the first secret retired keeps the one still serving, not the retired first
+      expect(await store.endpoints.retireSecrets('330200', ['h4'], later(4000))).toBe(1);
+      expect(await store.endpoints.rotateSecret('330200', 'h5', later(5000), 'staff-e')).toBe(2);
+      expect(await store.endpoints.secretHolders('330200')).toEqual([
+        { secretSealed: 'h5', shownTo: 'staff-e', retiresAt: null },
+        { secretSealed: 'h3', shownTo: 'staff-c', retiresAt: later(7000) },
+      ]);
+      // a secret put with who was shown it (a supervisor setting it) records them
+      await store.endpoints.put({ centerCode: '330300', mode: 'api', url: 'https://a.example.cn/x', secretsSealed: ['set'], updatedAt: T }, 'boss-1');
+      expect(await store.endpoints.secretHolders('330300')).toEqual([{ secretSealed: 'set', shownTo: 'boss-1', retiresAt: null }]);
     });
 
     it('cancels the open invites of one creator (they expire now), leaving used, expired and other creators’ invites', async () => {

@@ -40,7 +40,9 @@ export async function setEndpoint(ctx: ServiceContext, caller: Caller, centerCod
   await knownCenter(ctx, centerCode);
   const address = await checkedAddress(ctx, url, '接口地址', 'review');
   if (secret !== undefined) {
-    await ctx.store.endpoints.put({ centerCode, mode: 'api', url: address, secretsSealed: [seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret)], updatedAt: ctx.now });
+    // the supervisor knows the secret they set: it is theirs, and retires when they lose the role (services/secrets.ts)
+    const secretsSealed = [seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret)];
+    await ctx.store.endpoints.put({ centerCode, mode: 'api', url: address, secretsSealed, updatedAt: ctx.now }, caller.openid);
   } else if (await lacksSecret(ctx, centerCode)) {
     throw new AppError('SECRET_NOT_SET', `${SECRET_MISSING}，或在此提供签名密钥`, { secret: '中心尚无签名密钥，请提供' });
   } else {

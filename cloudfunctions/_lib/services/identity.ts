@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CONSENT_VERSION } from '../../../src/core/consent';
 import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
-import { maskDocNumber, maskName, maskPhone, type CounterRequestView, type IdentityView, type RealName } from '../../../src/core/identity';
+import { docNumberKeyForm, maskDocNumber, maskName, maskPhone, type CounterRequestView, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
 import { lookupHash, open, seal, SEALED_FIELDS, sealedAs, type Keyring } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
@@ -47,10 +47,11 @@ const NOTICE_ACTION = 'identity.notice';
 /**
  * The keyed look-up of an ID number ("is it bound elsewhere", the per-ID limits, staff's own applications); the
  * only derivative of an ID number kept. It is the number alone, whatever the document type (a resident ID is
- * only taken as type 01: docNumberProblem), so no other type makes a second key for one person. Bindings made
+ * only taken as type 01, nor may another type's letters and digits contain one: docNumberProblem) and it is built
+ * from the letters and digits alone (docNumberKeyForm), so no other type or added mark makes a second key for one person. Bindings made
  * before this derivation (type:number) no longer match: nothing had launched, and they verify again.
  */
-export const documentLookup = (keyring: Keyring, docNumber: string) => lookupHash(keyring, FIELD.docLookup, docNumber.replace(/\s/g, '').toUpperCase());
+export const documentLookup = (keyring: Keyring, docNumber: string) => lookupHash(keyring, FIELD.docLookup, docNumberKeyForm(docNumber));
 const docLookupOf = (ctx: ServiceContext, docNumber: string) => documentLookup(ctx.outside.keyring(), docNumber);
 
 /** Failures of a subject since `since`: its tries less those given back (takeTries). */
@@ -314,6 +315,7 @@ export async function requestCounterVerification(ctx: ServiceContext, caller: Ca
     status: 'pending',
     confirmedBy: null,
     centerCode: null,
+    confirmedByLookup: null,
     secondConfirmedBy: null,
   });
   return { code, expiresAt: expiresAt.toISOString() };
@@ -414,7 +416,9 @@ export async function confirmCounterRequest(ctx: ServiceContext, staff: Caller, 
   const centerCode = staffCenter(staff);
   const request = await openRequest(ctx, staff, centerCode, code);
   const used = () => new AppError('VERIFICATION_USED', '这个核验码已经核验过');
-  if (request.status === 'awaiting-second' && request.confirmedBy === staff.openid) {
+  // the same person on a second staff account (their identity moved there by face) is still the first confirmer
+  const ownLookup = (await requireStaffIdentity(ctx, staff, '办理柜台核验')).docLookup;
+  if (request.status === 'awaiting-second' && (request.confirmedBy === staff.openid || request.confirmedByLookup === ownLookup)) {
     throw new AppError('FORBIDDEN', '您已确认过这个核验码，须由本中心另一位工作人员再次核对证件并确认');
   }
 
@@ -438,14 +442,14 @@ export async function confirmCounterRequest(ctx: ServiceContext, staff: Caller, 
   await tries.passed();
 
   if (request.status === 'pending' && (await movesBinding(ctx, request))) {
-    if (!(await ctx.store.counterRequests.confirm(request.code, staff.openid, centerCode, 'awaiting-second'))) throw used();
+    if (!(await ctx.store.counterRequests.confirm(request.code, staff.openid, centerCode, 'awaiting-second', ownLookup))) throw used();
     await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'identity.counter-first-confirmed', subject: `openid:${request.openid}`, detail: centerCode });
     return { status: 'awaiting-second' };
   }
   const confirmed =
     request.status === 'pending'
-      ? await ctx.store.counterRequests.confirm(request.code, staff.openid, centerCode)
-      : await ctx.store.counterRequests.confirmSecond(request.code, staff.openid);
+      ? await ctx.store.counterRequests.confirm(request.code, staff.openid, centerCode, 'confirmed', ownLookup)
+      : await ctx.store.counterRequests.confirmSecond(request.code, staff.openid, ownLookup);
   if (!confirmed) throw used();
   const record: IdentityRecord = {
     openid: request.openid,

@@ -5,7 +5,7 @@ import type { RoleRecord } from '../store/port';
 import { formatShanghai } from '../../../src/core/time';
 import { centerSubject, maskedInvite } from './audit-names';
 import { centersByCode } from './centers';
-import { retireSecretsSeenBy } from './secrets';
+import { retireSecretsSeenBy, retireSecretsSetBy } from './secrets';
 
 /**
  * Roles (issue 11): supervisors list, revoke and grant again the roles of staff, testers and supervisors, each
@@ -60,20 +60,40 @@ export async function listRoles(ctx: ServiceContext, caller: Caller): Promise<Ro
  * A supervisor revokes a person's role; it stops working on their next call. Nobody revokes their own
  * supervisor role, so the last supervisor can never lock everyone out. Revoked staff: the center's secrets they
  * saw retire after the grace (the center's other staff see by when to rotate). A revoked supervisor: the invites
- * they made and nobody used yet are cancelled. Each written to the audit log.
+ * they made and nobody used yet are cancelled, and the secrets they set retire after the grace. Each written to the
+ * audit log. A revoke repeated after the role was revoked finishes these again (they are idempotent), so a failure
+ * between revoking and retiring is finished by trying again.
  */
 export async function revokeRole(ctx: ServiceContext, caller: Caller, openid: string, grant: RoleGrant): Promise<RoleView> {
   requireSupervisor(caller);
   if (grant.role === 'supervisor' && openid === caller.openid) {
     throw new AppError('FORBIDDEN', '不能撤销自己的监管人员角色：请由另一位监管人员操作，以免无人能够管理角色', { openid: '不能撤销自己的监管人员角色' });
   }
-  if (!(await ctx.store.roles.revoke(openid, grant, ctx.now, caller.openid))) {
-    throw new AppError('ROLE_NOT_FOUND', `该人员没有${grantLabel(grant)}角色，或已被撤销`, { openid: '该人员没有这个角色，或已被撤销' });
+  if (await ctx.store.roles.revoke(openid, grant, ctx.now, caller.openid)) {
+    await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'role.revoke', subject: roleSubject(openid), detail: grantLabel(grant) });
+  } else if (!(await wasRevoked(ctx, openid, grant))) {
+    throw new AppError('ROLE_NOT_FOUND', `该人员没有${grantLabel(grant)}角色`, { openid: '该人员没有这个角色' });
   }
-  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'role.revoke', subject: roleSubject(openid), detail: grantLabel(grant) });
   if (grant.role === 'center-staff') await retireWhatTheySaw(ctx, caller, grant.centerCode, openid);
-  if (grant.role === 'supervisor') await cancelTheirInvites(ctx, caller, openid);
+  if (grant.role === 'supervisor') {
+    await cancelTheirInvites(ctx, caller, openid);
+    await retireWhatTheySet(ctx, caller, openid);
+  }
   return viewOf(ctx, openid, grant);
+}
+
+/** Whether `openid` held `grant` and it is revoked (a repeated revoke then finishes what follows a revocation). */
+async function wasRevoked(ctx: ServiceContext, openid: string, grant: RoleGrant): Promise<boolean> {
+  return (await ctx.store.roles.recordsOf(openid)).some(
+    (r) => r.revokedAt !== null && r.grant.role === grant.role && (grant.role !== 'center-staff' || (r.grant.role === 'center-staff' && r.grant.centerCode === grant.centerCode)),
+  );
+}
+
+async function retireWhatTheySet(ctx: ServiceContext, caller: Caller, openid: string): Promise<void> {
+  for (const retiring of await retireSecretsSetBy(ctx.store, openid, ctx.now)) {
+    const detail = `${retiring.count} 个签名密钥将于 ${formatShanghai(retiring.retiresAt)} 停用：设置它的监管人员已被撤销角色，请中心在此之前更换密钥`;
+    await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'secret.retire', subject: centerSubject(retiring.centerCode), detail });
+  }
 }
 
 async function retireWhatTheySaw(ctx: ServiceContext, caller: Caller, centerCode: string, openid: string): Promise<void> {

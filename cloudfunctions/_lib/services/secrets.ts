@@ -9,8 +9,9 @@ import type { CenterEndpoint, SecretHolder, Store } from '../store/port';
  * callbacks with it for as long as it stays valid. So when that person's role is revoked, the secrets they saw
  * retire after SECRET_RETIRE_GRACE_HOURS, long enough for the center's other staff to rotate and set the new
  * secret on their endpoint: from then on a callback signed only with a retired secret is refused (401) and the
- * relay no longer signs with it. A secret issued before viewers were recorded retires with any revocation of the
- * center's staff (anyone might have seen it).
+ * relay no longer signs with it. A secret a supervisor set (admin setEndpoint) is theirs and retires when their
+ * supervisor role is revoked, not with a revocation of the center's staff, none of whom saw it. Only a secret
+ * with no recorded holder (issued before viewers were recorded) retires with any revocation of the center's staff.
  */
 
 export { SECRET_RETIRE_GRACE_HOURS };
@@ -42,6 +43,22 @@ export async function retireSecretsSeenBy(store: Store, centerCode: string, open
 }
 
 /**
+ * On revoking `openid`'s supervisor role: the secrets they set for any center retire after the grace. Answers
+ * each center whose secrets now retire, with how many and when.
+ */
+export async function retireSecretsSetBy(store: Store, openid: string, now: Date): Promise<{ centerCode: string; count: number; retiresAt: Date }[]> {
+  const retiresAt = new Date(now.getTime() + SECRET_RETIRE_GRACE_HOURS * 3600_000);
+  const retired: { centerCode: string; count: number; retiresAt: Date }[] = [];
+  for (const endpoint of await store.endpoints.list()) {
+    const theirs = (await store.endpoints.secretHolders(endpoint.centerCode)).filter((h) => h.shownTo === openid).map((h) => h.secretSealed);
+    if (theirs.length === 0) continue;
+    const count = await store.endpoints.retireSecrets(endpoint.centerCode, theirs, retiresAt);
+    if (count > 0) retired.push({ centerCode: endpoint.centerCode, count, retiresAt });
+  }
+  return retired;
+}
+
+/**
  * What the portal shows of the secrets: how many serve now and, while one the center signs with first is
  * retiring, by when it must rotate (after a rotation the new secret signs first; the retiring one only verifies
  * callbacks until it retires, and the notice says to move the center's system to the new one).
@@ -54,6 +71,9 @@ export async function secretsState(store: Store, endpoint: CenterEndpoint | unde
   if (first && retiring.includes(first)) {
     const at = first.retiresAt!;
     return { valid, rotateBy: at.toISOString(), notice: `请在 ${formatShanghai(at)} 前更换签名密钥：曾看到当前密钥的工作人员已被撤销角色，届时该密钥停用，回调和推送不再接受它` };
+  }
+  if (first && !serving(first, now) && valid > 0) {
+    return { valid, rotateBy: null, notice: `最近更换的签名密钥已于 ${formatShanghai(first.retiresAt!)} 停用（曾看到它的人员已被撤销角色），目前以较早的密钥签名：请立即更换签名密钥` };
   }
   if (retiring.length > 0) {
     return { valid, rotateBy: null, notice: `较早的签名密钥将于 ${formatShanghai(retiring[0].retiresAt!)} 停用（曾看到它的工作人员已被撤销角色）：请确认中心系统已改用最近更换的密钥` };

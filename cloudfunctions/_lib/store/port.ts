@@ -178,6 +178,11 @@ export interface CounterRequest {
   /** The staff member and center that confirmed it (first, when two were needed). */
   confirmedBy: string | null;
   centerCode: string | null;
+  /**
+   * The identity lookup key of the first confirmer's own identity (docLookup), so the same person on a second
+   * staff account cannot give the second confirmation; null when pending or confirmed before it was kept.
+   */
+  confirmedByLookup: string | null;
   /** The second staff member, when two were needed. */
   secondConfirmedBy: string | null;
 }
@@ -187,14 +192,17 @@ export interface CounterRequestRepository {
   get(code: string): Promise<CounterRequest | undefined>;
   /**
    * Marks a pending request `next` ('confirmed', or 'awaiting-second' when a second staff member must confirm),
-   * by `confirmedBy` of `centerCode`; false when it was not pending.
+   * by `confirmedBy` of `centerCode` whose own identity has the lookup key `confirmerLookup`; false when it was not pending.
    */
-  confirm(code: string, confirmedBy: string, centerCode: string, next?: 'confirmed' | 'awaiting-second'): Promise<boolean>;
-  /** Confirms a request awaiting a second staff member, by someone other than the first; false otherwise. */
-  confirmSecond(code: string, secondBy: string): Promise<boolean>;
+  confirm(code: string, confirmedBy: string, centerCode: string, next?: 'confirmed' | 'awaiting-second', confirmerLookup?: string | null): Promise<boolean>;
+  /**
+   * Confirms a request awaiting a second staff member, by someone other than the first: another openid and, when
+   * both are known, another identity lookup key (`secondLookup`); false otherwise.
+   */
+  confirmSecond(code: string, secondBy: string, secondLookup?: string | null): Promise<boolean>;
   /**
    * Takes back a first confirmation whose staff member no longer holds the role: a request awaiting a second
-   * staff member and first confirmed by `firstBy` becomes pending again (no confirmer, no center); false otherwise.
+   * staff member and first confirmed by `firstBy` becomes pending again (no confirmer, no center, no key); false otherwise.
    */
   reopen(code: string, firstBy: string): Promise<boolean>;
 }
@@ -470,7 +478,8 @@ export interface CenterEndpoint {
 
 export interface EndpointRepository {
   get(centerCode: string): Promise<CenterEndpoint | undefined>;
-  put(endpoint: CenterEndpoint): Promise<void>;
+  /** Stores the endpoint; with `shownTo`, records that person as who was shown every one of its secrets (a supervisor setting one). */
+  put(endpoint: CenterEndpoint, shownTo?: string): Promise<void>;
   /**
    * Points the center's deliveries at its API endpoint or its workbench, in one step keeping its secrets;
    * a center without an endpoint gets one with none.
@@ -479,8 +488,8 @@ export interface EndpointRepository {
   /** Every center's endpoint, by center (the daily health check). */
   list(): Promise<CenterEndpoint[]>;
   /**
-   * Puts a new signing secret first and keeps the one that signed before it, dropping any older (two are
-   * valid during a rotation), in one step; a center without an endpoint gets a manual one holding the secret.
+   * Puts a new signing secret first and keeps the newest of the others that still serves at `at`, dropping the
+   * rest (two are valid during a rotation; a retired one is never kept over a serving one), in one step; a center without an endpoint gets a manual one holding the secret.
    * Answers how many secrets are valid now. Records that the secret was shown (in clear, once) to `shownTo`.
    */
   rotateSecret(centerCode: string, secretSealed: string, at: Date, shownTo: string): Promise<number>;

@@ -27,3 +27,12 @@ export function withRetired(holders: readonly SecretHolder[], wanted: readonly s
   });
   return { holders: next, retired };
 }
+
+/**
+ * A rotation: the new secret first, shown to `shownTo`, then the newest of the old ones that still serves at `at`
+ * (a retired one is dropped even when it signed first: keeping it would drop the one still serving).
+ */
+export function rotatedHolders(holders: readonly SecretHolder[], secretSealed: string, shownTo: string, at: Date): SecretHolder[] {
+  const kept = holders.find((h) => h.secretSealed !== secretSealed && (h.retiresAt === null || h.retiresAt.getTime() > at.getTime()));
+  return [{ secretSealed, shownTo, retiresAt: null }, ...(kept ? [kept] : [])];
+}

@@ -49,7 +49,7 @@ import {
   type TransitionOutcome,
   type VerificationSession,
 } from '../port';
-import { holdersOf, keptHolder, withRetired, type KeptHolder } from '../secret-holders';
+import { holdersOf, keptHolder, rotatedHolders, withRetired, type KeptHolder } from '../secret-holders';
 
 /**
  * The store over the CloudBase document database (deployed functions without DATABASE_URL).
@@ -68,7 +68,7 @@ import { holdersOf, keptHolder, withRetired, type KeptHolder } from '../secret-h
  *                    removed once used or an hour old (documents of older versions also carry certHash and
  *                    status: the first removeOlderThan deletes them).
  * - `counterRequests`: id = code; the CounterRequest fields (code included), createdAt and expiresAt as dates,
- *                    confirmedBy, centerCode and secondConfirmedBy string or null.
+ *                    confirmedBy, centerCode, confirmedByLookup and secondConfirmedBy string or null.
  * - `attempts`:      generated id; subject, at (Date).
  * - `consents`:      generated id; openid, version, at (Date), seq.
  * - `audit`:         generated id; at (Date), actor, action, subject, detail, seq.
@@ -506,23 +506,25 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
         const doc = await getById(counterRequests(), code);
         return doc ? toCounterRequest(doc) : undefined;
       },
-      async confirm(code, confirmedBy, centerCode, next = 'confirmed') {
+      async confirm(code, confirmedBy, centerCode, next = 'confirmed', confirmerLookup = null) {
         // compare-and-set in a single-document transaction: of two concurrent confirms one meets a write
         // conflict, runTransaction runs it again, and it then reads the confirmed status and answers false
         return runTransaction(db, async (tx) => {
           const ref = tx.collection(COLLECTIONS.counterRequests).doc(code);
           const current = transactionDoc(await ref.get(), COLLECTIONS.counterRequests);
           if (current?.status !== 'pending') return false;
-          await ref.update({ status: next, confirmedBy, centerCode });
+          await ref.update({ status: next, confirmedBy, centerCode, confirmedByLookup: confirmerLookup });
           return true;
         });
       },
-      async confirmSecond(code, secondBy) {
-        // compare-and-set as confirm: only from awaiting-second, and never by the first staff member
+      async confirmSecond(code, secondBy, secondLookup = null) {
+        // compare-and-set as confirm: only from awaiting-second, and never by the first staff member (openid or identity key)
         return runTransaction(db, async (tx) => {
           const ref = tx.collection(COLLECTIONS.counterRequests).doc(code);
           const current = transactionDoc(await ref.get(), COLLECTIONS.counterRequests);
           if (current?.status !== 'awaiting-second' || current.confirmedBy === secondBy) return false;
+          const firstLookup = typeof current.confirmedByLookup === 'string' ? current.confirmedByLookup : null;
+          if (firstLookup !== null && secondLookup !== null && firstLookup === secondLookup) return false;
           await ref.update({ status: 'confirmed', secondConfirmedBy: secondBy });
           return true;
         });
@@ -533,7 +535,7 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
           const ref = tx.collection(COLLECTIONS.counterRequests).doc(code);
           const current = transactionDoc(await ref.get(), COLLECTIONS.counterRequests);
           if (current?.status !== 'awaiting-second' || current.confirmedBy !== firstBy) return false;
-          await ref.update({ status: 'pending', confirmedBy: null, centerCode: null });
+          await ref.update({ status: 'pending', confirmedBy: null, centerCode: null, confirmedByLookup: null });
           return true;
         });
       },
@@ -738,10 +740,11 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
       async list() {
         return (await fetchAll(COLLECTIONS.endpoints, endpoints(), '_id')).map(toEndpoint);
       },
-      async put(e) {
+      async put(e, shownTo) {
+        const holders = shownTo === undefined ? {} : { secretHolders: e.secretsSealed.map((secretSealed): KeptHolder => ({ secretSealed, shownTo, retiresAt: null })) };
         await endpoints()
           .doc(e.centerCode)
-          .set({ centerCode: e.centerCode, mode: e.mode, url: e.url, secretsSealed: [...e.secretsSealed], updatedAt: e.updatedAt });
+          .set({ centerCode: e.centerCode, mode: e.mode, url: e.url, secretsSealed: [...e.secretsSealed], ...holders, updatedAt: e.updatedAt });
       },
       // read-modify-write of one document by id in a transaction, as rotateSecret
       setAddress: (centerCode, endpoint, at) =>
@@ -760,11 +763,11 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
             await ref.set({ centerCode, mode: 'manual', url: null, secretsSealed: [secretSealed], secretHolders: [shown], updatedAt: at });
             return 1;
           }
-          const kept = toEndpoint(current).secretsSealed.slice(0, 1);
-          const secretsSealed = [secretSealed, ...kept];
+          // the new secret first, then the newest other one still serving (rotatedHolders)
+          const holders = rotatedHolders(holdersOf(toEndpoint(current).secretsSealed, keptHolders(current)), secretSealed, shownTo, at);
+          const secretsSealed = holders.map((h) => h.secretSealed);
           // _.set replaces the list whole
-          const secretHolders = [shown, ...keptHolders(current).filter((h) => kept.includes(h.secretSealed))];
-          await ref.update({ secretsSealed, secretHolders: _.set(secretHolders), updatedAt: at });
+          await ref.update({ secretsSealed, secretHolders: _.set(holders.map(keptHolder)), updatedAt: at });
           return secretsSealed.length;
         }),
       async secretHolders(centerCode) {
@@ -1439,6 +1442,8 @@ function toCounterRequest(doc: Doc): CounterRequest {
     status: oneOf(doc, 'status', c, ['pending', 'awaiting-second', 'confirmed'] as const),
     confirmedBy: nullableStr(doc, 'confirmedBy', c),
     centerCode: nullableStr(doc, 'centerCode', c),
+    // requests confirmed before the first confirmer's key was kept have no such field
+    confirmedByLookup: doc.confirmedByLookup === undefined ? null : nullableStr(doc, 'confirmedByLookup', c),
     // requests made before two-staff confirmations have no such field
     secondConfirmedBy: doc.secondConfirmedBy === undefined ? null : nullableStr(doc, 'secondConfirmedBy', c),
   };

@@ -15,7 +15,7 @@ import type {
   Transition,
   TransitionOutcome,
 } from '../port';
-import { holdersOf, keptHolder, withRetired, type KeptHolder } from '../secret-holders';
+import { holdersOf, keptHolder, rotatedHolders, withRetired, type KeptHolder } from '../secret-holders';
 import type { SqlDriver } from './driver';
 
 interface ApplicationRow {
@@ -437,30 +437,35 @@ export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
     async list() {
       return (await driver.query<EndpointRow>('select * from endpoints order by center_code')).map(toEndpoint);
     },
-    async put(e) {
+    async put(e, shownTo) {
+      const holders = shownTo === undefined ? null : JSON.stringify(e.secretsSealed.map((secretSealed) => ({ secretSealed, shownTo, retiresAt: null })));
       await driver.query(
-        `insert into endpoints (center_code, mode, url, secrets_sealed, updated_at) values ($1, $2, $3, $4, $5)
-         on conflict (center_code) do update set mode = excluded.mode, url = excluded.url, secrets_sealed = excluded.secrets_sealed, updated_at = excluded.updated_at`,
-        [e.centerCode, e.mode, e.url, JSON.stringify(e.secretsSealed), e.updatedAt],
+        `insert into endpoints (center_code, mode, url, secrets_sealed, updated_at, secret_holders) values ($1, $2, $3, $4, $5, coalesce($6::jsonb, '[]'::jsonb))
+         on conflict (center_code) do update set mode = excluded.mode, url = excluded.url, secrets_sealed = excluded.secrets_sealed, updated_at = excluded.updated_at,
+           secret_holders = coalesce($6::jsonb, endpoints.secret_holders)`,
+        [e.centerCode, e.mode, e.url, JSON.stringify(e.secretsSealed), e.updatedAt, holders],
       );
     },
     setAddress: (centerCode, endpoint, at) => putEndpointAddress(driver, centerCode, endpoint, at),
-    async rotateSecret(centerCode, secretSealed, at, shownTo) {
-      // one statement: the new secret first, the one that signed before it second, any older one gone; the
-      // holders follow (the new one's, the kept one's); SET reads the row as it was
-      const [row] = await driver.query<{ n: number }>(
-        `insert into endpoints (center_code, mode, url, secrets_sealed, secret_holders, updated_at)
-         values ($1, 'manual', null, jsonb_build_array($2::text), jsonb_build_array(jsonb_build_object('secretSealed', $2::text, 'shownTo', $4::text, 'retiresAt', null)), $3)
-         on conflict (center_code) do update set updated_at = excluded.updated_at,
-           secrets_sealed = case when jsonb_array_length(endpoints.secrets_sealed) = 0 then excluded.secrets_sealed
-             else jsonb_build_array($2::text, endpoints.secrets_sealed -> 0) end,
-           secret_holders = excluded.secret_holders || coalesce(
-             (select jsonb_agg(h) from jsonb_array_elements(endpoints.secret_holders) h where h ->> 'secretSealed' = endpoints.secrets_sealed ->> 0), '[]'::jsonb)
-         returning jsonb_array_length(secrets_sealed) as n`,
-        [centerCode, secretSealed, at, shownTo],
-      );
-      return Number(row.n);
-    },
+    rotateSecret: (centerCode, secretSealed, at, shownTo) =>
+      // one transaction on the locked row (a center without one gets a manual endpoint first): the new secret
+      // first, then the newest other one still serving (rotatedHolders), any other gone, the holders following
+      driver.transaction(async (tx) => {
+        await tx.query(
+          `insert into endpoints (center_code, mode, url, secrets_sealed, secret_holders, updated_at) values ($1, 'manual', null, '[]'::jsonb, '[]'::jsonb, $2)
+           on conflict (center_code) do nothing`,
+          [centerCode, at],
+        );
+        const [row] = await tx.query<HoldersRow>('select secrets_sealed, secret_holders from endpoints where center_code = $1 for update', [centerCode]);
+        const holders = rotatedHolders(holdersOf(row.secrets_sealed, row.secret_holders), secretSealed, shownTo, at);
+        await tx.query('update endpoints set secrets_sealed = $2, secret_holders = $3, updated_at = $4 where center_code = $1', [
+          centerCode,
+          JSON.stringify(holders.map((h) => h.secretSealed)),
+          JSON.stringify(holders.map(keptHolder)),
+          at,
+        ]);
+        return holders.length;
+      }),
     async secretHolders(centerCode) {
       const [row] = await driver.query<HoldersRow>('select secrets_sealed, secret_holders from endpoints where center_code = $1', [centerCode]);
       return row ? holdersOf(row.secrets_sealed, row.secret_holders) : [];

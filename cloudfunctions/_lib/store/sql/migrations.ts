@@ -391,4 +391,12 @@ export const MIGRATIONS: readonly Migration[] = [
         add column target_provisional boolean not null default false;
     `,
   },
+  {
+    version: 14,
+    name: 'counter requests keep the first confirmer’s identity lookup key, so one person cannot confirm twice from two staff accounts',
+    sql: `
+      -- requests confirmed before: null (only the openid is compared for them)
+      alter table counter_requests add column confirmed_by_lookup text;
+    `,
+  },
 ];

@@ -114,6 +114,7 @@ interface CounterRow {
   status: CounterRequest['status'];
   confirmed_by: string | null;
   center_code: string | null;
+  confirmed_by_lookup: string | null;
   second_confirmed_by: string | null;
 }
 
@@ -129,6 +130,7 @@ const toCounter = (r: CounterRow): CounterRequest => ({
   status: r.status,
   confirmedBy: r.confirmed_by,
   centerCode: r.center_code,
+  confirmedByLookup: r.confirmed_by_lookup,
   secondConfirmedBy: r.second_confirmed_by,
 });
 
@@ -257,33 +259,34 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     counterRequests: {
       async create(c) {
         await driver.query(
-          `insert into counter_requests (code, openid, doc_type, name_sealed, doc_number_sealed, doc_lookup, created_at, expires_at, status, confirmed_by, center_code, second_confirmed_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [c.code, c.openid, c.docType, c.nameSealed, c.docNumberSealed, c.docLookup, c.createdAt, c.expiresAt, c.status, c.confirmedBy, c.centerCode, c.secondConfirmedBy],
+          `insert into counter_requests (code, openid, doc_type, name_sealed, doc_number_sealed, doc_lookup, created_at, expires_at, status, confirmed_by, center_code, second_confirmed_by, confirmed_by_lookup)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+          [c.code, c.openid, c.docType, c.nameSealed, c.docNumberSealed, c.docLookup, c.createdAt, c.expiresAt, c.status, c.confirmedBy, c.centerCode, c.secondConfirmedBy, c.confirmedByLookup],
         );
       },
       async get(code) {
         const [row] = await driver.query<CounterRow>('select * from counter_requests where code = $1', [code]);
         return row ? toCounter(row) : undefined;
       },
-      async confirm(code, confirmedBy, centerCode, next = 'confirmed') {
+      async confirm(code, confirmedBy, centerCode, next = 'confirmed', confirmerLookup = null) {
         const rows = await driver.query(
-          "update counter_requests set status = $4, confirmed_by = $2, center_code = $3 where code = $1 and status = 'pending' returning code",
-          [code, confirmedBy, centerCode, next],
+          "update counter_requests set status = $4, confirmed_by = $2, center_code = $3, confirmed_by_lookup = $5 where code = $1 and status = 'pending' returning code",
+          [code, confirmedBy, centerCode, next, confirmerLookup],
         );
         return rows.length === 1;
       },
-      async confirmSecond(code, secondBy) {
+      async confirmSecond(code, secondBy, secondLookup = null) {
         const rows = await driver.query(
           `update counter_requests set status = 'confirmed', second_confirmed_by = $2
-           where code = $1 and status = 'awaiting-second' and confirmed_by <> $2 returning code`,
-          [code, secondBy],
+           where code = $1 and status = 'awaiting-second' and confirmed_by <> $2
+             and (confirmed_by_lookup is null or $3::text is null or confirmed_by_lookup <> $3::text) returning code`,
+          [code, secondBy, secondLookup],
         );
         return rows.length === 1;
       },
       async reopen(code, firstBy) {
         const rows = await driver.query(
-          `update counter_requests set status = 'pending', confirmed_by = null, center_code = null
+          `update counter_requests set status = 'pending', confirmed_by = null, center_code = null, confirmed_by_lookup = null
            where code = $1 and status = 'awaiting-second' and confirmed_by = $2 returning code`,
           [code, firstBy],
         );

@@ -161,7 +161,7 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
       <Text className='calendar-muted'>
         {replacing
           ? '替换会记入操作日志。请核对下方现行安排与替换后的安排，并写明替换原因。'
-          : '按国务院办公厅关于节假日安排的通知逐项填写；日期格式为 YYYY-MM-DD。载入后，该年度的时限按通知计算。'}
+          : '按国务院办公厅关于节假日安排的通知逐项填写；日期格式如 2031-10-01。载入后，该年度的时限按通知计算。'}
       </Text>
       <Text className='calendar-muted' id={`${PREFIX}-previous-year-hint`}>
         通知中落在上一年的日期（如从上一年 12 月底开始的元旦假期、上一年 12 月的调休上班日）属于上一年度的安排，请在上一年度中填写（已载入的用“替换”补上）。
@@ -186,7 +186,7 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
       <Text className='calendar-subtitle'>通知</Text>
       <TextField prefix={PREFIX} slug='title' label='通知标题' value={title} placeholder='如 国务院办公厅关于2031年部分节假日安排的通知' maxlength={200} error={errors['notice.title']} onInput={edit(setTitle, 'notice.title', 'notice')} />
       <TextField prefix={PREFIX} slug='number' label='文号' value={number} placeholder='如 国办发明电〔2030〕7号' maxlength={60} error={errors['notice.number']} onInput={edit(setNumber, 'notice.number', 'notice')} />
-      <TextField prefix={PREFIX} slug='date' label='发布日期' value={date} placeholder='YYYY-MM-DD' maxlength={10} error={errors['notice.date']} onInput={edit(setDate, 'notice.date', 'notice')} />
+      <TextField prefix={PREFIX} slug='date' label='发布日期' value={date} placeholder='例如 2031-10-01' maxlength={10} error={errors['notice.date']} onInput={edit(setDate, 'notice.date', 'notice')} />
       <FieldError id={`${PREFIX}-notice-error`} message={errors.notice} />
 
       <Text className='calendar-subtitle'>放假安排</Text>
@@ -199,8 +199,8 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
             </ActionButton>
           </View>
           <TextField prefix={PREFIX} slug={`holiday-${i}-name`} label='节日名称' value={h.name} placeholder='如 春节' maxlength={20} error={errors[`holidays.${i}.name`]} onInput={setHoliday(i, 'name')} />
-          <TextField prefix={PREFIX} slug={`holiday-${i}-from`} label='放假起始日期' value={h.from} placeholder='YYYY-MM-DD' maxlength={10} error={errors[`holidays.${i}.from`]} onInput={setHoliday(i, 'from')} />
-          <TextField prefix={PREFIX} slug={`holiday-${i}-to`} label='放假结束日期（含当天）' value={h.to} placeholder='YYYY-MM-DD' maxlength={10} error={errors[`holidays.${i}.to`]} onInput={setHoliday(i, 'to')} />
+          <TextField prefix={PREFIX} slug={`holiday-${i}-from`} label='放假起始日期' value={h.from} placeholder='例如 2031-10-01' maxlength={10} error={errors[`holidays.${i}.from`]} onInput={setHoliday(i, 'from')} />
+          <TextField prefix={PREFIX} slug={`holiday-${i}-to`} label='放假结束日期（含当天）' value={h.to} placeholder='例如 2031-10-01' maxlength={10} error={errors[`holidays.${i}.to`]} onInput={setHoliday(i, 'to')} />
           <FieldError id={`${PREFIX}-holiday-${i}-error`} message={errors[`holidays.${i}`]} />
         </View>
       ))}
@@ -224,7 +224,7 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
       {workdays.map((w, i) => (
         <View key={w.key} className='calendar-row calendar-row-inline' id={`${PREFIX}-workday-${i}`}>
           <View className='calendar-row-field'>
-            <TextField prefix={PREFIX} slug={`workday-${i}`} label={`第 ${i + 1} 个调休上班日`} value={w.date} placeholder='YYYY-MM-DD' maxlength={10} error={errors[`workdays.${i}`]} onInput={setWorkday(i)} />
+            <TextField prefix={PREFIX} slug={`workday-${i}`} label={`第 ${i + 1} 个调休上班日`} value={w.date} placeholder='例如 2031-10-01' maxlength={10} error={errors[`workdays.${i}`]} onInput={setWorkday(i)} />
           </View>
           <ActionButton className='calendar-row-remove' id={`${PREFIX}-workday-${i}-remove`} size='mini' onClick={() => removeWorkday(i)}>
             删除
