@@ -365,7 +365,7 @@ export function applyMove(current: TypedState, move: Move): MoveResult {
       if (current.platformCode === move.code) return { ok: false, unchanged: true };
       // the center confirming an employee's withdrawal with its own code: already in effect
       if (current.status === 'withdrawn' && TRANSFER_CODES[move.code].status === 'withdrawn') return { ok: false, unchanged: true };
-      if (final) return { ok: false, unchanged: false, reason: `申请已${STATUS_LABELS[current.status]}，状态不能再变更` };
+      if (final) return { ok: false, unchanged: false, reason: `申请状态为“${STATUS_LABELS[current.status]}”，已经结束，不能再变更` };
       const allowed = TRANSFER_NEXT[current.platformCode ?? 'none'];
       if (!allowed.includes(move.code)) {
         const from = current.platformCode ? `${current.platformCode} ${TRANSFER_CODES[current.platformCode].name}` : STATUS_LABELS[current.status];

@@ -175,6 +175,7 @@ describe('the application state machine, every type, state and move', () => {
     ['a code skipping the transfer-out confirmation', 'transfer', '01', 'code:00', '不能从“01 联系函复核通过”变为“00 正常办结”'],
     ['a code back to an earlier one', 'transfer', '08', 'code:02', '不能从“08 账户信息复核通过”变为“02 联系函确认接收”'],
     ['a certificate jumping from submitted to completed', 'certificate-loan-cleared', 'submitted', 'status:completed', '不能从“已提交”变为“已办结”'],
+    ['a code after the transfer has ended', 'transfer', '00', 'code:01', '申请状态为“已办结”，已经结束，不能再变更'],
   ] as const)('gives the reason when refusing %s', (_case, type, state, move, reason) => {
     expect(applyMove({ ...stateOf(state), type }, moveOf(move))).toEqual({ ok: false, unchanged: false, reason });
   });
