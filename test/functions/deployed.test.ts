@@ -1,32 +1,23 @@
-import pg from 'pg';
 import { scfContext } from '../support/invocation';
+import { createPostgresSchema, type PostgresSchema } from '../support/postgres-schema';
 
 /**
  * The CloudBase entry point as deployed (index.main(event, context)), on the self-hosted PostgreSQL store: the
  * caller comes from each invocation's CloudBase context (WX_OPENID in `context.environment`), roles from the
  * store only; nothing is built or read at import.
  */
-const base = process.env.PG_TEST_URL!;
-const schema = `deployed_${process.pid}_${Date.now()}`;
 const saved = { ...process.env };
 
+let schema: PostgresSchema;
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  process.env.DATABASE_URL = url.toString();
+  schema = await createPostgresSchema('deployed');
+  process.env.DATABASE_URL = schema.url;
   process.env.LOG_LEVEL = 'fatal';
 });
 
 afterAll(async () => {
   process.env = saved;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`drop schema ${schema} cascade`);
-  await admin.end();
+  await schema.drop();
 });
 
 describe('a deployed function', () => {

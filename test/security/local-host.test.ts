@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import { connect, type AddressInfo } from 'node:net';
-import { generate } from 'selfsigned';
+import { connect } from 'node:net';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { newSecret, signHeaders } from '../../cloudfunctions/_lib/delivery/signing';
@@ -9,6 +7,7 @@ import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { FUNCTIONS } from '../../tools/local-cloud/functions';
 import { createLocalCloud } from '../../tools/local-cloud/server';
+import { startHallSite, type HallSite } from '../support/hall-site';
 import { catalogStore, testOutside } from '../support/function-context';
 import { startLocalHost, type RunningHost } from '../support/local-host';
 
@@ -87,36 +86,22 @@ describe('the local host in process', () => {
   let store: Store;
   let origin: string;
   let close: () => Promise<void>;
-  let site: Server;
-  let siteHits = 0;
-  let siteOrigin: string;
+  let site: HallSite;
 
   beforeAll(async () => {
     store = await catalogStore();
-    const tls = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keyType: 'ec',
-      algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] }],
-    });
-    site = createServer({ key: tls.private, cert: tls.cert }, (_req, res) => {
-      siteHits += 1;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<title>网上服务大厅</title>');
-    });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    const sitePort = (site.address() as AddressInfo).port;
-    siteOrigin = `https://localhost:${sitePort}`;
-    const outside = testOutside({ urlChecks: { allow: new Set([`localhost:${sitePort}`]), allowCa: tls.cert } });
+    site = await startHallSite('网上服务大厅');
+    const outside = testOutside({ urlChecks: { allow: new Set([site.host]), allowCa: site.cert } });
     await store.endpoints.put({ centerCode: YANGZHOU, mode: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks', secretsSealed: [seal(outside.keyring(), sealedAs.endpointSecret(YANGZHOU), secret)], updatedAt: new Date() });
     await store.centers.setLive('320500', true);
-    await store.links.put('320500', { item: 4, kind: 'web', url: `${siteOrigin}/hall`, healthy: true });
+    await store.links.put('320500', { item: 4, kind: 'web', url: `${site.origin}/hall`, healthy: true });
     const app = await createLocalCloud({ store, functions: FUNCTIONS, envRoles: new Map([['boss', [{ role: 'supervisor' }]]]), log: createLogger({ level: 'silent' }), outside, nudgeSecret: NUDGE_SECRET });
     origin = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('127.0.0.1', 'localhost');
     close = () => app.close();
   });
   afterAll(async () => {
     await close();
-    site.closeAllConnections();
-    await new Promise<void>((resolve) => site.close(() => resolve()));
+    await site.close();
     await store.close();
   });
 
@@ -130,7 +115,7 @@ describe('the local host in process', () => {
   });
 
   it('answers POST /api/relay and /api/centers-daily FORBIDDEN for any caller and any event, and runs nothing (no link probed)', async () => {
-    siteHits = 0;
+    site.resetHits();
     const events = [{}, { Type: 'Timer', TriggerName: 'centers-daily-after-midnight', Time: new Date().toISOString() }, { nudge: true }, { nudge: `${NUDGE_SECRET}0` }];
     for (const fn of ['relay', 'centers-daily']) {
       for (const openid of [undefined, 'someone', 'boss']) {
@@ -139,7 +124,7 @@ describe('the local host in process', () => {
         }
       }
     }
-    expect(siteHits).toBe(0);
+    expect(site.hits()).toBe(0);
     expect(await store.health.listForCenter('320500')).toEqual([]);
     // the deployed nudge's secret is the one way in over HTTP
     expect(await (await post('/api/relay', { nudge: NUDGE_SECRET })).json()).toMatchObject({ ok: true, data: { claimed: 0 } });

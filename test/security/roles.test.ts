@@ -19,7 +19,7 @@ import type { OutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { relayDue, SECRETS_RETIRED } from '../../cloudfunctions/_lib/services/relay';
 import { newWebhookId, signHeaders, verifySigned } from '../../cloudfunctions/_lib/delivery/signing';
 import { submitApplication } from '../../cloudfunctions/_lib/services/applications';
-import { SECRET_RETIRE_GRACE_HOURS } from '../../cloudfunctions/_lib/services/secrets';
+import { SECRET_RETIRE_GRACE_HOURS } from '../../src/core/roles';
 import { formatShanghai } from '../../src/core/time';
 import { open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';

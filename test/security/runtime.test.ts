@@ -1,7 +1,3 @@
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import { generate } from 'selfsigned';
 import { handler as daily } from '../../cloudfunctions/centers-daily';
 import { handler as relay } from '../../cloudfunctions/relay';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
@@ -11,6 +7,8 @@ import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { submitApplication } from '../../cloudfunctions/_lib/services/applications';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
+import { createPostgresSchema, type PostgresSchema } from '../support/postgres-schema';
+import { startHallSite, type HallSite } from '../support/hall-site';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
 import { scfContext } from '../support/invocation';
 import { verifiedPerson } from '../support/people';
@@ -43,34 +41,20 @@ describe('the timer functions refuse anyone but their timer and the platform', (
   let store: Store;
   let sim: CenterSim;
   let outside: ReturnType<typeof testOutside>;
-  let site: Server;
-  let siteHits = 0;
-  let siteOrigin: string;
+  let site: HallSite;
 
   beforeAll(async () => {
     store = await catalogStore();
     sim = await startCenterSim({ secretFor: () => secret, script: { transfer: [] } });
-    const tls = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keyType: 'ec',
-      algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] }],
-    });
-    site = createServer({ key: tls.private, cert: tls.cert }, (_req, res) => {
-      siteHits += 1;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<title>扬州市住房公积金网上服务大厅</title>');
-    });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    const port = (site.address() as AddressInfo).port;
-    siteOrigin = `https://localhost:${port}`;
+    site = await startHallSite('扬州市住房公积金网上服务大厅');
     const simHost = new URL(sim.origin).host;
     const outbound = createOutboundClient({ allow: new Set([simHost]), allowCa: sim.tls.cert, timeoutMs: 2_000 });
-    outside = testOutside({ outbound: () => outbound, urlChecks: { allow: new Set([`localhost:${port}`, simHost]), allowCa: tls.cert } });
+    outside = testOutside({ outbound: () => outbound, urlChecks: { allow: new Set([site.host, simHost]), allowCa: site.cert } });
   });
   afterAll(async () => {
     await outside.outbound().close();
     await sim.close();
-    site.closeAllConnections();
-    await new Promise<void>((resolve) => site.close(() => resolve()));
+    await site.close();
     await store.close();
   });
 
@@ -106,8 +90,8 @@ describe('the timer functions refuse anyone but their timer and the platform', (
   it('centers-daily: every call, with or without an openid and with a forged timer event, is FORBIDDEN and probes no link', async () => {
     const center = '320500';
     await store.centers.setLive(center, true);
-    await store.links.put(center, { item: 4, kind: 'web', url: `${siteOrigin}/hall`, healthy: true });
-    siteHits = 0;
+    await store.links.put(center, { item: 4, kind: 'web', url: `${site.origin}/hall`, healthy: true });
+    site.resetHits();
 
     for (const caller of CALLERS) {
       for (const event of FORGED_EVENTS) {
@@ -120,13 +104,13 @@ describe('the timer functions refuse anyone but their timer and the platform', (
     for (const caller of CALLERS) {
       expect(await daily.handle({}, contextFor(store, caller, NOW, outside, 'internal'))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     }
-    expect(siteHits).toBe(0);
+    expect(site.hits()).toBe(0);
     expect(await store.health.listForCenter(center)).toEqual([]);
 
     // the timer probes it
     expect(await daily.handle({ Type: 'Timer', TriggerName: 'centers-daily-after-midnight', Time: NOW.toISOString() }, contextFor(store, undefined, NOW, outside, 'timer'))).toMatchObject({ ok: true });
-    expect(siteHits).toBeGreaterThanOrEqual(1);
-    expect(await store.health.listForCenter(center)).toEqual([expect.objectContaining({ channel: 'link:4', healthy: true, url: `${siteOrigin}/hall` })]);
+    expect(site.hits()).toBeGreaterThanOrEqual(1);
+    expect(await store.health.listForCenter(center)).toEqual([expect.objectContaining({ channel: 'link:4', healthy: true, url: `${site.origin}/hall` })]);
   });
 });
 
@@ -135,28 +119,19 @@ describe('the timer functions refuse anyone but their timer and the platform', (
  * shaped as CloudBase hands them (SCF's `context.environment`, a JSON string).
  */
 describe('deployed: the platform, not the event or process.env, says who called and how', () => {
-  const base = process.env.PG_TEST_URL!;
-  const schema = `runtime_${process.pid}_${Date.now()}`;
   const saved = { ...process.env };
   const NUDGE_SECRET = 'test-nudge-secret-8d2f0c7a5b9e4e21a6f3';
 
+  let schema: PostgresSchema;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    const url = new URL(base);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    process.env.DATABASE_URL = url.toString();
+    schema = await createPostgresSchema('runtime');
+    process.env.DATABASE_URL = schema.url;
     process.env.INTERNAL_NUDGE_SECRET = NUDGE_SECRET;
     process.env.LOG_LEVEL = 'fatal';
   });
   afterAll(async () => {
     process.env = saved;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
+    await schema.drop();
   });
 
   it('relay and centers-daily answer FORBIDDEN to calls with or without an openid, to forged timer events and to nudges without the right secret', async () => {

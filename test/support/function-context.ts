@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
@@ -12,6 +11,7 @@ import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { createWechatSimulator } from '../../cloudfunctions/_lib/wechat/simulator';
+import { createPostgresSchema } from './postgres-schema';
 
 /** A fresh in-memory embedded store with the center catalog loaded. */
 export async function catalogStore(): Promise<Store> {
@@ -25,28 +25,14 @@ export async function catalogStore(): Promise<Store> {
  * its own, dropped again when the store is closed: for function suites that must hold on both SQL stores.
  */
 export async function catalogStoreOnPostgres(): Promise<Store> {
-  const base = process.env.PG_TEST_URL;
-  if (!base) throw new Error('PG_TEST_URL is not set: the jest global setup did not run');
-  const schema = `fn_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create schema ${schema}`);
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const store = await openPostgresStore(url.toString());
+  const schema = await createPostgresSchema('fn');
+  const store = await openPostgresStore(schema.url);
   await ensureCatalog(store);
   return {
     ...store,
     async close() {
       await store.close();
-      await admin(`drop schema ${schema} cascade`);
+      await schema.drop();
     },
   };
 }

@@ -8,18 +8,17 @@ import { centersByCode } from './centers';
 import {
   addressOf,
   addressRefusal,
-  centerSubject,
   changeViews,
   channelLabel,
   checkedAddress,
   healthView,
   lacksSecret,
-  maskedInvite,
   newInviteCode,
   SECRET_MISSING,
   targetLabel,
   unsignedEndpoint,
 } from './portal';
+import { centerSubject, maskedInvite } from './audit-names';
 import { describeValue, targetValue } from '../../../src/core/center-portal';
 
 /** The items a center may route to an in-app request or its service hall. */

@@ -292,8 +292,6 @@ export async function ownApplication(ctx: ServiceContext, openid: string, id: st
 
 export const acceptOverdue = (app: ApplicationRecord, now: Date) => awaitsAcceptance(app.status) && shanghaiDate(now) > app.acceptBy;
 
-/** Kept here for the functions that name centers beside applications; it lives in centers.ts (no notify.ts with it). */
-export { centersByCode };
 
 function timelineOf(type: ApplicationType, events: readonly ApplicationEventRecord[]): TimelineEntry[] {
   return events.map((e) => ({

@@ -46,7 +46,6 @@ import { peopleLabels } from './roles';
  * switches the approved ones on their date and checks the health of everything live.
  */
 
-export { centerSubject, maskedInvite };
 /** Who the daily run is in the audit log. */
 export const DAILY_ACTOR = 'centers-daily';
 

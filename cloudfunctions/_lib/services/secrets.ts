@@ -14,7 +14,6 @@ import type { CenterEndpoint, SecretHolder, Store } from '../store/port';
  * with no recorded holder (issued before viewers were recorded) retires with any revocation of the center's staff.
  */
 
-export { SECRET_RETIRE_GRACE_HOURS };
 
 /** Whether a secret still signs and verifies at `now`. */
 const serving = (holder: SecretHolder, now: Date) => holder.retiresAt === null || holder.retiresAt.getTime() > now.getTime();

@@ -22,7 +22,6 @@ import { inspectFile } from '../files/inspect';
 import type { ApplicationRecord, DocumentRecord } from '../store/port';
 import {
   applicationView,
-  centersByCode,
   completionNotices,
   discardUnrecorded,
   formLines,
@@ -34,6 +33,7 @@ import {
   statusMessage,
   storeDocument,
 } from './applications';
+import { centersByCode } from './centers';
 import { attachmentBytes, openPurchase } from './attachments';
 import { documentLookup, requireStaffIdentity } from './identity';
 import { notifyApplicant } from './notify';
