@@ -87,7 +87,7 @@ export function RoleList({ roles, onChanged, empty }: { roles: RoleView[]; onCha
               </Text>
             ) : null}
             <ActionButton
-              className={r.active ? 'roles-button' : 'primary-button roles-button'}
+              className={r.active ? 'roles-button roles-button-danger' : 'primary-button roles-button'}
               id={`roles-${key}-${r.active ? 'revoke' : 'grant'}`}
               size='mini'
               loading={busy === key}
