@@ -1,4 +1,4 @@
-import { AdminEventSchema } from '../../src/core/applications';
+import { AdminEventSchema } from '../../src/core/contracts/admin';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import {

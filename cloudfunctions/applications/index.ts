@@ -1,4 +1,5 @@
-import { ApplicationsEventSchema, type RatingScore } from '../../src/core/applications';
+import type { RatingScore } from '../../src/core/applications/status';
+import { ApplicationsEventSchema } from '../../src/core/contracts/applications';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import { getApplication, getDocument, listApplications, rateApplication, submitApplication, withdrawApplication } from '../_lib/services/applications';

@@ -1,4 +1,4 @@
-import { CentersEventSchema } from '../../src/core/centers';
+import { CentersEventSchema } from '../../src/core/contracts/centers';
 import { defineFunction } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import { findCenters, getCenter, jumpToItem, listCenters } from '../_lib/services/centers';

@@ -1,5 +1,6 @@
 import { AppError } from '../../src/core/errors';
-import { IdentityEventSchema, realNameSchema } from '../../src/core/identity';
+import { IdentityEventSchema } from '../../src/core/contracts/identity';
+import { realNameSchema } from '../../src/core/identity';
 import { parseInput } from '../../src/core/validation';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';

@@ -1,4 +1,4 @@
-import { PortalEventSchema } from '../../src/core/center-portal';
+import { PortalEventSchema } from '../../src/core/contracts/portal';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import { joinCenter, overview, proposeEndpoint, proposeLink, rotateSecret, runCenterConformance } from '../_lib/services/portal';

@@ -1,4 +1,5 @@
-import { WorkbenchEventSchema, type TransferCode } from '../../src/core/applications';
+import type { TransferCode } from '../../src/core/applications/state-machine';
+import { WorkbenchEventSchema } from '../../src/core/contracts/workbench';
 import { defineFunction, requireCaller } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { HAND_CODE_LENGTH, HAND_CODE_PATTERN } from './codes';
 import { CenterLinkSchema, ItemIdSchema, type CenterLink } from './centers';
 import { ONLINE_ITEM_IDS, type ItemId } from './items';
 import { isCalendarDate } from './time';
@@ -89,7 +88,7 @@ function linkOf(e: { url?: string; appId?: string; path?: string }): LinkValue {
   return { kind: 'miniprogram', appId: e.appId ?? '', path: e.path ?? '' };
 }
 
-const ProposeLinkSchema = z
+export const ProposeLinkSchema = z
   .object({
     action: z.literal('proposeLink'),
     item: onlineItem,
@@ -111,7 +110,7 @@ const ProposeLinkSchema = z
 
 const endpointOf = (url: string | undefined): EndpointValue => (url !== undefined ? { kind: 'api', url } : { kind: 'manual' });
 
-const ProposeEndpointSchema = z
+export const ProposeEndpointSchema = z
   .object({
     action: z.literal('proposeEndpoint'),
     url: address('接口地址').optional(),
@@ -126,27 +125,6 @@ const ProposeEndpointSchema = z
   })
   .transform((e) => ({ action: e.action, endpoint: endpointOf(e.url), effectiveDate: e.effectiveDate }));
 
-/** Function `portal`: a signed-in person joins a center with an invite; its staff then act for that center only. */
-export const PortalEventSchema = z.discriminatedUnion(
-  'action',
-  [
-    z.object({
-      action: z.literal('joinCenter'),
-      code: z
-        .string({ error: '请填写邀请码' })
-        .trim()
-        .toUpperCase()
-        .regex(HAND_CODE_PATTERN, `邀请码应为 ${HAND_CODE_LENGTH} 位字母或数字`),
-    }),
-    z.object({ action: z.literal('overview') }),
-    ProposeLinkSchema,
-    ProposeEndpointSchema,
-    z.object({ action: z.literal('rotateSecret') }),
-    z.object({ action: z.literal('runConformance') }),
-  ],
-  { error: '不支持的操作' },
-);
-export type PortalEvent = z.infer<typeof PortalEventSchema>;
 
 /** One work order as the center and supervisors see it: who, what, when, old -> new. */
 export interface ChangeView {

@@ -101,19 +101,3 @@ export function dialNumber(phone: string): string {
 
 export const SEARCH_QUERY_MAX = 30;
 
-export const CentersEventSchema = z.discriminatedUnion(
-  'action',
-  [
-    z.object({
-      action: z.literal('search'),
-      query: textField('搜索内容', { missing: '请输入中心名称、拼音或首字母' })
-        .min(1, '请输入中心名称、拼音或首字母')
-        .max(SEARCH_QUERY_MAX, `搜索内容不超过 ${SEARCH_QUERY_MAX} 个字`),
-    }),
-    z.object({ action: z.literal('get'), code: CenterCodeSchema }),
-    z.object({ action: z.literal('list') }),
-    z.object({ action: z.literal('jump'), code: CenterCodeSchema, item: ItemIdSchema }),
-  ],
-  { error: '不支持的操作（action 应为 search、get、list 或 jump）' },
-);
-export type CentersEvent = z.infer<typeof CentersEventSchema>;

@@ -106,7 +106,7 @@ export function nameProblem(docType: DocType, name: string): string | undefined 
 
 /** Middle dots come in several look-alikes; store the one the standard uses. */
 const normalizeName = (name: string) => name.trim().replace(/\s+/g, ' ').replace(/[•・‧∙⋅]/g, '·');
-const normalizeDocNumber = (docNumber: string) => docNumber.replace(/\s/g, '').toUpperCase();
+export const normalizeDocNumber = (docNumber: string) => docNumber.replace(/\s/g, '').toUpperCase();
 
 /** The real-name form, checked as of `now` (birth dates and ages are judged on China's calendar). */
 export function realNameSchema(now: Date) {
@@ -148,28 +148,6 @@ export function maskName(name: string): string {
   return `${'*'.repeat(Math.max(name.length - 1, 1))}${name.length > 1 ? name[name.length - 1] : ''}`;
 }
 
-/** The consent text version the person agreed to, sent with every form that carries an ID number. */
-const consentVersionSchema = textField('授权说明版本', { missing: '请先阅读并同意授权说明' }).min(1, '请先阅读并同意授权说明').max(32, '授权说明版本过长');
-
-export const IdentityEventSchema = z.discriminatedUnion(
-  'action',
-  [
-    // the real-name fields are checked by realNameSchema as of the call's own time
-    z.object({ action: z.literal('start'), name: z.unknown(), docType: z.unknown(), docNumber: z.unknown(), consentVersion: consentVersionSchema }),
-    z.object({ action: z.literal('confirm'), verifyId: textField('核验编号', { missing: '缺少核验编号 verifyId' }).min(1, '缺少核验编号 verifyId').max(256, '核验编号过长') }),
-    z.object({ action: z.literal('status') }),
-    z.object({ action: z.literal('requestCounter'), name: z.unknown(), docType: z.unknown(), docNumber: z.unknown(), consentVersion: consentVersionSchema }),
-    z.object({ action: z.literal('viewCounter'), code: z.string({ error: '请输入核验码' }).regex(/^[A-Za-z0-9]{8}$/, '核验码为 8 位字母或数字') }),
-    z.object({
-      action: z.literal('confirmCounter'),
-      code: z.string({ error: '请输入核验码' }).regex(/^[A-Za-z0-9]{8}$/, '核验码为 8 位字母或数字'),
-      docNumber: textField('证件号码', { missing: '请输入证件原件上的证件号码' }).transform(normalizeDocNumber).pipe(z.string().min(1, '请输入证件原件上的证件号码').max(30, '证件号码不超过 30 位')),
-    }),
-    z.object({ action: z.literal('consent'), version: textField('授权说明版本', { missing: '缺少授权说明版本' }).min(1, '缺少授权说明版本').max(32, '授权说明版本过长') }),
-    z.object({ action: z.literal('bindPhone'), code: textField('手机号授权码', { missing: '缺少手机号授权码' }).min(1, '缺少手机号授权码').max(128, '手机号授权码过长') }),
-  ],
-  { error: '不支持的操作（action 应为 start、confirm、status、consent、bindPhone、requestCounter、viewCounter 或 confirmCounter）' },
-);
 
 /** What the `identity` function tells a person about their own identity: masked data only. */
 export interface IdentityView {

@@ -1,19 +1,8 @@
 import Taro from '@tarojs/taro';
-import type {
-  ApplicationListEntry,
-  ApplicationView,
-  CenterStatus,
-  CertificatePayload,
-  CertificateType,
-  FollowUpView,
-  PurchaseWithdrawalPayload,
-  RatingScore,
-  ServiceRequestPayload,
-  TransferCode,
-  TransferPayload,
-  WorkbenchEntry,
-  WorkbenchView,
-} from '../core/applications';
+import type { CertificatePayload, PurchaseWithdrawalPayload, ServiceRequestPayload, TransferPayload } from '../core/applications/payloads';
+import type { CenterStatus, TransferCode } from '../core/applications/state-machine';
+import type { CertificateType, RatingScore } from '../core/applications/status';
+import type { ApplicationListEntry, ApplicationView, FollowUpView, WorkbenchEntry, WorkbenchView } from '../core/applications/views';
 import type { Payment } from '../core/money';
 import { callFunction } from './cloud';
 import type { DocumentContent } from './documents';

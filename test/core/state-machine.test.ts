@@ -1,22 +1,6 @@
-import {
-  applyMove,
-  APPLICATION_TYPES,
-  CENTER_STATUSES,
-  centerMove,
-  moveFitsType,
-  nextCodes,
-  nextStatuses,
-  stepOf,
-  stepsOf,
-  TRANSFER_CODE_LIST,
-  TRANSFER_CODES,
-  type ApplicationState,
-  type ApplicationStatus,
-  type ApplicationType,
-  type Move,
-  type StepName,
-  type TransferCode,
-} from '../../src/core/applications';
+import { applyMove, CENTER_STATUSES, centerMove, moveFitsType, nextCodes, nextStatuses, TRANSFER_CODE_LIST, TRANSFER_CODES, type ApplicationState, type Move, type TransferCode } from '../../src/core/applications/state-machine';
+import { APPLICATION_TYPES, type ApplicationStatus, type ApplicationType } from '../../src/core/applications/status';
+import { stepOf, stepsOf, type StepName } from '../../src/core/applications/steps';
 import type { Payment } from '../../src/core/money';
 
 /**

@@ -1,4 +1,4 @@
-import { CentersEventSchema } from '../../src/core/centers';
+import { CentersEventSchema } from '../../src/core/contracts/centers';
 import { parseInput } from '../../src/core/validation';
 
 describe('parsing a centers event', () => {

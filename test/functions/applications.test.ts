@@ -1,5 +1,5 @@
 import { maskDocNumber } from '../../src/core/identity';
-import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications';
+import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications/views';
 import { handler as applications } from '../../cloudfunctions/applications';
 import { handler as workbench } from '../../cloudfunctions/workbench';
 import { handler as admin } from '../../cloudfunctions/admin';

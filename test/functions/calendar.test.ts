@@ -1,4 +1,4 @@
-import type { ApplicationView, WorkbenchEntry } from '../../src/core/applications';
+import type { ApplicationView, WorkbenchEntry } from '../../src/core/applications/views';
 import { CALENDAR_MAX_HOLIDAY_DAYS, type CalendarReplaceView, type CalendarStatusView, type CalendarYearView } from '../../src/core/calendar';
 import type { PortalOverview } from '../../src/core/center-portal';
 import { handler as admin } from '../../cloudfunctions/admin';

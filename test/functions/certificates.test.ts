@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { ApplicationView } from '../../src/core/applications';
+import type { ApplicationView } from '../../src/core/applications/views';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import type { ApplicationView, WorkbenchView } from '../../src/core/applications';
+import type { ApplicationView, WorkbenchView } from '../../src/core/applications/views';
 import { DOCUMENT_MAX_BYTES } from '../../src/core/center-api';
 import { shanghaiDate } from '../../src/core/time';
 import { calendarOf } from '../../cloudfunctions/_lib/services/calendar';

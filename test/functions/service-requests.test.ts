@@ -1,4 +1,5 @@
-import { SERVICE_STEPS, type ApplicationView } from '../../src/core/applications';
+import { SERVICE_STEPS } from '../../src/core/applications/steps';
+import type { ApplicationView } from '../../src/core/applications/views';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
 import { handler as centers } from '../../cloudfunctions/centers';

@@ -1,6 +1,6 @@
 import { fireEvent, render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications';
+import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications/views';
 import ApplicationPage from '../../src/pages/application';
 import ApplicationsPage from '../../src/pages/applications';
 import { callFunction } from '../../src/services/cloud';

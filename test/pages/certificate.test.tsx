@@ -1,6 +1,6 @@
 import { fireEvent, render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import { CERTIFICATE_STEPS } from '../../src/core/applications';
+import { CERTIFICATE_STEPS } from '../../src/core/applications/steps';
 import ApplicationPage from '../../src/pages/application';
 import CertificatePage from '../../src/pages/certificate';
 import ItemPage from '../../src/pages/item';

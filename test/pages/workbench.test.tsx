@@ -1,6 +1,6 @@
 import { act, fireEvent, render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import type { ApplicationView, FollowUpView, WorkbenchEntry } from '../../src/core/applications';
+import type { ApplicationView, FollowUpView, WorkbenchEntry } from '../../src/core/applications/views';
 import WorkbenchPage from '../../src/packages/portal/workbench';
 import WorkbenchDetailPage from '../../src/packages/portal/workbench-detail';
 import { callFunction } from '../../src/services/cloud';

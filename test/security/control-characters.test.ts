@@ -8,7 +8,7 @@ import { handler as workbench } from '../../cloudfunctions/workbench';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { defineFunction, type Caller, type CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
-import { WorkbenchEventSchema } from '../../src/core/applications';
+import { WorkbenchEventSchema } from '../../src/core/contracts/workbench';
 import { parseInput } from '../../src/core/validation';
 import { catalogStore, contextFor } from '../support/function-context';
 

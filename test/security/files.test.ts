@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { Webhook } from 'standardwebhooks';
-import type { ApplicationView } from '../../src/core/applications';
+import type { ApplicationView } from '../../src/core/applications/views';
 import { sniffAttachment } from '../../src/core/center-api';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';

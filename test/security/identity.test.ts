@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { WorkbenchEntry } from '../../src/core/applications';
+import type { WorkbenchEntry } from '../../src/core/applications/views';
 import { CONSENT_VERSION } from '../../src/core/consent';
 import { idCheckChar, type IdentityView } from '../../src/core/identity';
 import { handler as applications } from '../../cloudfunctions/applications';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
-import { APPLICATION_ID_PATTERN } from '../../src/core/applications';
+import { APPLICATION_ID_PATTERN } from '../../src/core/applications/payloads';
 import { sniffAttachment } from '../../src/core/center-api';
 import { inspectFile } from '../../cloudfunctions/_lib/files/inspect';
 import { residentIdProblem } from '../../src/core/identity';

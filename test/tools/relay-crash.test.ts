@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
 import { CONSENT_VERSION } from '../../src/core/consent';
 import { idCheckChar } from '../../src/core/identity';
-import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications';
+import type { ApplicationListEntry, ApplicationView } from '../../src/core/applications/views';
 import type { ReceivedDelivery } from '../../tools/center-sim/server';
 import { freePort, startLocalHost, type RunningHost } from '../support/local-host';
 import { until } from '../support/until';

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import { Webhook } from 'standardwebhooks';
-import { TRANSFER_ACCEPT_WORKING_DAYS } from '../../src/core/applications';
+import { TRANSFER_ACCEPT_WORKING_DAYS } from '../../src/core/applications/status';
 import { shanghaiDate } from '../../src/core/time';
 import { seal, sealedAs, type Keyring } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';

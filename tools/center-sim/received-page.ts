@@ -1,4 +1,4 @@
-import { ATTACHMENT_KIND_LABELS } from '../../src/core/applications';
+import { ATTACHMENT_KIND_LABELS } from '../../src/core/applications/payloads';
 import { itemById } from '../../src/core/items';
 import { yuanText } from '../../src/core/money';
 import { APPLICATION_TYPE_LABELS, CENTER_ROLE_LABELS, DELIVERY_TYPE_LABELS, statusName } from './contract';

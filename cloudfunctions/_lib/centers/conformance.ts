@@ -1,21 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import {
-  applyMove,
-  centerMove,
-  isFinal,
-  isTransferCode,
-  TRANSFER_ACCEPT_WORKING_DAYS,
-  TRANSFER_CODES,
-  TYPE_LABELS,
-  type ApplicationType,
-  type CenterRole,
-  type CertificatePayload,
-  type ServiceRequestPayload,
-  type StoredAttachment,
-  type StoredPurchaseWithdrawal,
-  type TransferPayload,
-  type TypedState,
-} from '../../../src/core/applications';
+import type { CertificatePayload, ServiceRequestPayload, StoredAttachment, StoredPurchaseWithdrawal, TransferPayload } from '../../../src/core/applications/payloads';
+import { applyMove, centerMove, isTransferCode, TRANSFER_CODES, type TypedState } from '../../../src/core/applications/state-machine';
+import { isFinal, TRANSFER_ACCEPT_WORKING_DAYS, TYPE_LABELS, type ApplicationType, type CenterRole } from '../../../src/core/applications/status';
 import { idCheckChar } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
 import type { ConformanceCheck, ConformanceReport, ReceivedCallback } from '../../../src/core/center-portal';

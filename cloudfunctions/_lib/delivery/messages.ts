@@ -1,4 +1,4 @@
-import type { StoredPurchaseWithdrawal } from '../../../src/core/applications';
+import type { StoredPurchaseWithdrawal } from '../../../src/core/applications/payloads';
 import { open, sealedAs, type Keyring } from '../crypto/personal-data';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord } from '../store/port';
 

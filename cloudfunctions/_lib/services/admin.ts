@@ -1,7 +1,8 @@
 import { AppError } from '../../../src/core/errors';
 import { seal, sealedAs } from '../crypto/personal-data';
 import { requireSupervisor, type Caller, type ServiceContext } from '../runtime/define';
-import type { DeadLetterView, SatisfactionView, SERVICE_REQUEST_ITEMS } from '../../../src/core/applications';
+import type { SERVICE_REQUEST_ITEMS } from '../../../src/core/applications/payloads';
+import type { DeadLetterView, SatisfactionView } from '../../../src/core/applications/views';
 import { CHANGE_STATUS_LABELS, INVITE_VALID_DAYS, type ChangeView, type UnhealthyView } from '../../../src/core/center-portal';
 import type { CenterCounter, ItemRoute } from '../../../src/core/centers';
 import { centersByCode } from './centers';

@@ -1,35 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  applyMove,
-  moveFitsType,
-  awaitsAcceptance,
-  isFinal,
-  RATABLE,
-  TYPE_LABELS,
-  RATING_LABELS,
-  STATUS_LABELS,
-  FOLLOW_UP_AT_OR_BELOW,
-  stepOf,
-  ATTACHMENT_KIND_LABELS,
-  PURCHASE_TARGET_WORKING_DAYS,
-  WITHDRAWABLE,
-  type ApplicationListEntry,
-  type AttachmentRef,
-  type CenterRole,
-  type CenterStatus,
-  type PurchaseWithdrawalPayload,
-  type ServiceRequestPayload,
-  type StoredPurchaseWithdrawal,
-  type ApplicationView,
-  type ApplicationType,
-  type CertificatePayload,
-  type CertificateType,
-  type Move,
-  type RatingScore,
-  type RatingView,
-  type TimelineEntry,
-  type TransferPayload,
-} from '../../../src/core/applications';
+import { ATTACHMENT_KIND_LABELS, type AttachmentRef, type PurchaseWithdrawalPayload, type ServiceRequestPayload, type StoredPurchaseWithdrawal, type CertificatePayload, type TransferPayload } from '../../../src/core/applications/payloads';
+import { applyMove, moveFitsType, WITHDRAWABLE, type CenterStatus, type Move } from '../../../src/core/applications/state-machine';
+import { awaitsAcceptance, isFinal, RATABLE, TYPE_LABELS, RATING_LABELS, STATUS_LABELS, FOLLOW_UP_AT_OR_BELOW, PURCHASE_TARGET_WORKING_DAYS, type CenterRole, type ApplicationType, type CertificateType, type RatingScore } from '../../../src/core/applications/status';
+import { stepOf } from '../../../src/core/applications/steps';
+import type { ApplicationListEntry, ApplicationView, RatingView, TimelineEntry } from '../../../src/core/applications/views';
 import { sniffAttachment, type AttachmentType } from '../../../src/core/center-api';
 import type { Center } from '../../../src/core/centers';
 import { itemById } from '../../../src/core/items';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ATTACHMENT_KIND_LABELS, type AttachmentRef, type StoredAttachment, type StoredPurchaseWithdrawal } from '../../../src/core/applications';
+import { ATTACHMENT_KIND_LABELS, type AttachmentRef, type StoredAttachment, type StoredPurchaseWithdrawal } from '../../../src/core/applications/payloads';
 import type { AttachmentType } from '../../../src/core/center-api';
 import { safeFileName } from '../../../src/core/files';
 import { AppError } from '../../../src/core/errors';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { awaitsAcceptance } from '../../../src/core/applications';
+import { awaitsAcceptance } from '../../../src/core/applications/status';
 import type { CalendarReplaceView, CalendarStatusView, CalendarYearInput, CalendarYearView } from '../../../src/core/calendar';
 import { CHANGE_NOTICE_WORKING_DAYS } from '../../../src/core/center-portal';
 import { AppError } from '../../../src/core/errors';

@@ -1,7 +1,7 @@
 import packageDays from 'chinese-days/dist/chinese-days.json';
 import { nextDate, type CalendarArrangement, type CalendarYearView } from '../../../src/core/calendar';
 import { addWorkingDays as addWorkingDaysIn, countWorkingDays, provisionalYear, rangesOf, yearsReached, type WorkingDate, type YearCalendar } from '../../../src/core/working-days';
-import { PURCHASE_TARGET_WORKING_DAYS, TRANSFER_ACCEPT_WORKING_DAYS } from '../../../src/core/applications';
+import { PURCHASE_TARGET_WORKING_DAYS, TRANSFER_ACCEPT_WORKING_DAYS } from '../../../src/core/applications/status';
 import type { ApplicationRecord, CalendarYearRecord, Store } from '../store/port';
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { centerMove, isCertificateType, STATUS_LABELS, TRANSFER_CODES, type ApplicationType } from '../../../src/core/applications';
+import { centerMove, TRANSFER_CODES } from '../../../src/core/applications/state-machine';
+import { isCertificateType, STATUS_LABELS, type ApplicationType } from '../../../src/core/applications/status';
 import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, type AttachmentType, type CenterCallback } from '../../../src/core/center-api';
 import { TYPE_NAME_OF } from '../../../src/core/files';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';

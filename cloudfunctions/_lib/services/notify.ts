@@ -1,4 +1,4 @@
-import { STATUS_LABELS, TYPE_LABELS } from '../../../src/core/applications';
+import { STATUS_LABELS, TYPE_LABELS } from '../../../src/core/applications/status';
 import { formatShanghai } from '../../../src/core/time';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationRecord } from '../store/port';

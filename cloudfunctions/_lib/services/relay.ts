@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { applyMove } from '../../../src/core/applications';
+import { applyMove } from '../../../src/core/applications/state-machine';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationRecord, DeliveryAttempt, OutboxRecord, Settlement } from '../store/port';
 import { DELIVERY_TIMEOUT_MS } from '../delivery/http';

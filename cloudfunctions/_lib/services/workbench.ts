@@ -1,17 +1,6 @@
-import {
-  applyMove,
-  isCertificateType,
-  isFinal,
-  nextCodes,
-  nextStatuses,
-  TRANSFER_CODES,
-  type CenterStatus,
-  type Move,
-  type FollowUpView,
-  type TransferCode,
-  type WorkbenchEntry,
-  type WorkbenchView,
-} from '../../../src/core/applications';
+import { applyMove, nextCodes, nextStatuses, TRANSFER_CODES, type CenterStatus, type Move, type TransferCode } from '../../../src/core/applications/state-machine';
+import { isCertificateType, isFinal } from '../../../src/core/applications/status';
+import type { FollowUpView, WorkbenchEntry, WorkbenchView } from '../../../src/core/applications/views';
 import { AppError } from '../../../src/core/errors';
 import type { Payment } from '../../../src/core/money';
 import { maskName } from '../../../src/core/identity';

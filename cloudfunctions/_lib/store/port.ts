@@ -1,4 +1,5 @@
-import type { ApplicationState, ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications';
+import type { ApplicationState } from '../../../src/core/applications/state-machine';
+import type { ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications/status';
 import type { CalendarHoliday, CalendarNotice } from '../../../src/core/calendar';
 import type { ChangeStatus, ChangeTarget, ConformanceReport, EndpointValue, PreviousValue, ReceivedCallback } from '../../../src/core/center-portal';
 import type { Payment } from '../../../src/core/money';

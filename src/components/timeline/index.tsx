@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components';
-import { TRANSFER_CODES, type TimelineEntry } from '../../core/applications';
+import { TRANSFER_CODES } from '../../core/applications/state-machine';
+import type { TimelineEntry } from '../../core/applications/views';
 import { formatShanghai } from '../../core/time';
 import './index.scss';
 

@@ -1,18 +1,9 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useState } from 'react';
-import {
-  CENTER_ROLE_LABELS,
-  isFinal,
-  PURCHASE_TARGET_WORKING_DAYS,
-  STATUS_LABELS,
-  TRANSFER_ACCEPT_WORKING_DAYS,
-  TYPE_LABELS,
-  stepsOf,
-  type ApplicationView,
-  type DocumentView,
-  type StepName,
-} from '../../core/applications';
+import { CENTER_ROLE_LABELS, isFinal, PURCHASE_TARGET_WORKING_DAYS, STATUS_LABELS, TRANSFER_ACCEPT_WORKING_DAYS, TYPE_LABELS } from '../../core/applications/status';
+import { stepsOf, type StepName } from '../../core/applications/steps';
+import type { ApplicationView, DocumentView } from '../../core/applications/views';
 import { dialNumber } from '../../core/centers';
 import { yuanText } from '../../core/money';
 import { formatShanghai } from '../../core/time';

@@ -1,16 +1,9 @@
 import { Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import {
-  ApplicationsEventSchema,
-  COMMENT_MAX,
-  FOLLOW_UP_AT_OR_BELOW,
-  RATING_LABELS,
-  RATING_SCORES,
-  type ApplicationView,
-  type RatingScore,
-  type RatingView,
-} from '../../core/applications';
+import { COMMENT_MAX, FOLLOW_UP_AT_OR_BELOW, RATING_LABELS, RATING_SCORES, type RatingScore } from '../../core/applications/status';
+import type { ApplicationView, RatingView } from '../../core/applications/views';
+import { ApplicationsEventSchema } from '../../core/contracts/applications';
 import { formatShanghai } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { applicationCalls } from '../../services/applications';

@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef } from 'react';
-import { STATUS_LABELS, TYPE_LABELS, type ApplicationListEntry } from '../../core/applications';
+import { STATUS_LABELS, TYPE_LABELS } from '../../core/applications/status';
+import type { ApplicationListEntry } from '../../core/applications/views';
 import { shanghaiDate } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';

@@ -1,7 +1,8 @@
 import { View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
-import { CertificatePayloadSchema, isCertificateType, TYPE_LABELS, type CertificatePayload, type CertificateType } from '../../core/applications';
+import { CertificatePayloadSchema, type CertificatePayload } from '../../core/applications/payloads';
+import { isCertificateType, TYPE_LABELS, type CertificateType } from '../../core/applications/status';
 import type { CenterSummary } from '../../core/centers';
 import { maskPhone } from '../../core/identity';
 import { CenterField, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import { CERTIFICATE_ITEMS, CERTIFICATE_TYPES } from '../../core/applications';
+import { CERTIFICATE_ITEMS, CERTIFICATE_TYPES } from '../../core/applications/status';
 import type { CenterWithLinks } from '../../core/centers';
 import { ok, type Result } from '../../core/errors';
 import { itemById, MODE_LABELS, type ItemInfo } from '../../core/items';

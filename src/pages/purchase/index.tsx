@@ -1,14 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import {
-  ATTACHMENT_KIND_LABELS,
-  ATTACHMENT_KINDS,
-  ATTACHMENTS_MAX,
-  PURCHASE_TARGET_WORKING_DAYS,
-  PurchaseWithdrawalPayloadSchema,
-  type AttachmentKind,
-  type PurchaseWithdrawalPayload,
-} from '../../core/applications';
+import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS, ATTACHMENTS_MAX, PurchaseWithdrawalPayloadSchema, type AttachmentKind, type PurchaseWithdrawalPayload } from '../../core/applications/payloads';
+import { PURCHASE_TARGET_WORKING_DAYS } from '../../core/applications/status';
 import type { CenterSummary } from '../../core/centers';
 import { maskBankAccount, maskName, maskPhone } from '../../core/identity';
 import { yuanText } from '../../core/money';

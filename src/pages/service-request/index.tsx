@@ -1,7 +1,7 @@
 import { Textarea, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
-import { DESCRIPTION_MAX, SERVICE_REQUEST_ITEMS, ServiceRequestPayloadSchema, type ServiceRequestPayload } from '../../core/applications';
+import { DESCRIPTION_MAX, SERVICE_REQUEST_ITEMS, ServiceRequestPayloadSchema, type ServiceRequestPayload } from '../../core/applications/payloads';
 import { toSummary, type CenterSummary, type CenterWithLinks } from '../../core/centers';
 import { maskPhone } from '../../core/identity';
 import { itemById, type ItemInfo } from '../../core/items';

@@ -1,6 +1,7 @@
 import { View } from '@tarojs/components';
 import { useState } from 'react';
-import { TRANSFER_ACCEPT_WORKING_DAYS, TransferPayloadSchema } from '../../core/applications';
+import { TransferPayloadSchema } from '../../core/applications/payloads';
+import { TRANSFER_ACCEPT_WORKING_DAYS } from '../../core/applications/status';
 import type { CenterSummary } from '../../core/centers';
 import { maskAccount, maskPhone } from '../../core/identity';
 import { CenterField, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';

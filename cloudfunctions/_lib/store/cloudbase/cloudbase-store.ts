@@ -1,16 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import tcb from '@cloudbase/node-sdk';
-import {
-  APPLICATION_STATUSES,
-  APPLICATION_TYPES,
-  awaitsAcceptance,
-  CENTER_ROLES,
-  isFinal,
-  isTransferCode,
-  RATING_SCORES,
-  type ApplicationStatus,
-  type TransferCode,
-} from '../../../../src/core/applications';
+import { isTransferCode, type TransferCode } from '../../../../src/core/applications/state-machine';
+import { APPLICATION_STATUSES, APPLICATION_TYPES, awaitsAcceptance, CENTER_ROLES, isFinal, RATING_SCORES, type ApplicationStatus } from '../../../../src/core/applications/status';
 import { CHANGE_STATUSES, targetKey, withoutHealth, type ChangeTarget, type ConformanceReport, type EndpointValue, type LinkValue, type PreviousValue, type ReceivedCallback } from '../../../../src/core/center-portal';
 import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../../src/core/centers';
 import { DOC_TYPE_CODES } from '../../../../src/core/identity';

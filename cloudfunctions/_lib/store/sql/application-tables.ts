@@ -1,4 +1,5 @@
-import { AWAITING_ACCEPTANCE_STATUSES, FINAL_STATUSES, isFinal, type ApplicationStatus, type TransferCode } from '../../../../src/core/applications';
+import type { TransferCode } from '../../../../src/core/applications/state-machine';
+import { AWAITING_ACCEPTANCE_STATUSES, FINAL_STATUSES, isFinal, type ApplicationStatus } from '../../../../src/core/applications/status';
 import type { EndpointValue } from '../../../../src/core/center-portal';
 import type {
   ApplicationEventRecord,

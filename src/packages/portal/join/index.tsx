@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import { INVITE_VALID_DAYS, PortalEventSchema } from '../../../core/center-portal';
+import { INVITE_VALID_DAYS } from '../../../core/center-portal';
+import { PortalEventSchema } from '../../../core/contracts/portal';
 import { HAND_CODE_LENGTH } from '../../../core/codes';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';

@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import { CHANGE_NOTICE_WORKING_DAYS, PortalEventSchema, type ChangeView, type EndpointProposalAnswer, type PortalOverview } from '../../../core/center-portal';
+import { PortalEventSchema } from '../../../core/contracts/portal';
+import { CHANGE_NOTICE_WORKING_DAYS, type ChangeView, type EndpointProposalAnswer, type PortalOverview } from '../../../core/center-portal';
 import type { Fail, Result } from '../../../core/errors';
 import type { ItemId } from '../../../core/items';
 import { parseInput } from '../../../core/validation';

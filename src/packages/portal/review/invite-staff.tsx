@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import { AdminEventSchema } from '../../../core/applications';
+import { AdminEventSchema } from '../../../core/contracts/admin';
 import { INVITE_VALID_DAYS } from '../../../core/center-portal';
 import { formatShanghai } from '../../../core/time';
 import { parseInput } from '../../../core/validation';

@@ -1,7 +1,8 @@
 import { Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import { AdminEventSchema, REASON_MAX } from '../../../core/applications';
+import { AdminEventSchema } from '../../../core/contracts/admin';
+import { REASON_MAX } from '../../../core/contracts/fields';
 import { describeValue, targetValue, type ChangeView } from '../../../core/center-portal';
 import { formatShanghai } from '../../../core/time';
 import { parseInput } from '../../../core/validation';

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import { AdminEventSchema } from '../../../core/applications';
+import { AdminEventSchema } from '../../../core/contracts/admin';
 import { ROLE_LABELS, ROLES, type Role, type RoleView } from '../../../core/roles';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';

@@ -1,21 +1,12 @@
 import { Input, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
-import {
-  ATTACHMENT_KIND_LABELS,
-  CENTER_ROLE_LABELS,
-  isCertificateType,
-  isFinal,
-  PURCHASE_TARGET_WORKING_DAYS,
-  REASON_MAX,
-  STATUS_LABELS,
-  TRANSFER_CODES,
-  TYPE_LABELS,
-  WorkbenchEventSchema,
-  type CenterStatus,
-  type TransferCode,
-  type WorkbenchView,
-} from '../../../core/applications';
+import { ATTACHMENT_KIND_LABELS } from '../../../core/applications/payloads';
+import { TRANSFER_CODES, type CenterStatus, type TransferCode } from '../../../core/applications/state-machine';
+import { CENTER_ROLE_LABELS, isCertificateType, isFinal, PURCHASE_TARGET_WORKING_DAYS, STATUS_LABELS, TYPE_LABELS } from '../../../core/applications/status';
+import type { WorkbenchView } from '../../../core/applications/views';
+import { REASON_MAX } from '../../../core/contracts/fields';
+import { WorkbenchEventSchema } from '../../../core/contracts/workbench';
 import type { Result } from '../../../core/errors';
 import { DOC_TYPES } from '../../../core/identity';
 import { yuanText } from '../../../core/money';

@@ -1,7 +1,10 @@
 import { Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import { REASON_MAX, TYPE_LABELS, WorkbenchEventSchema, type FollowUpView } from '../../../core/applications';
+import { TYPE_LABELS } from '../../../core/applications/status';
+import type { FollowUpView } from '../../../core/applications/views';
+import { REASON_MAX } from '../../../core/contracts/fields';
+import { WorkbenchEventSchema } from '../../../core/contracts/workbench';
 import { formatShanghai } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';

@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef } from 'react';
-import { CENTER_ROLE_LABELS, STATUS_LABELS, TYPE_LABELS, type WorkbenchEntry } from '../../../core/applications';
+import { CENTER_ROLE_LABELS, STATUS_LABELS, TYPE_LABELS } from '../../../core/applications/status';
+import type { WorkbenchEntry } from '../../../core/applications/views';
 import { shanghaiDate } from '../../../core/time';
 import { DateText } from '../../../components/provisional-date';
 import { StateView } from '../../../components/state-view';

@@ -1,0 +1,52 @@
+import type { ApplicationState } from './state-machine';
+import type { ApplicationType } from './status';
+
+/** The employee's steps, in order, per type; a finished application may end off them (失败, 已撤销, 不予受理). */
+export const TRANSFER_STEPS = ['提交', '送达中心', '受理', '转出地确认', '协商中', '办结'] as const;
+export const CERTIFICATE_STEPS = ['提交', '送达中心', '受理', '出具证明', '办结'] as const;
+export const PURCHASE_STEPS = ['提交', '送达中心', '购房地核验', '缴存地办理', '办结'] as const;
+export const SERVICE_STEPS = ['提交', '送达中心', '受理', '办理中', '办结'] as const;
+export type StepName =
+  | (typeof TRANSFER_STEPS)[number]
+  | (typeof CERTIFICATE_STEPS)[number]
+  | (typeof PURCHASE_STEPS)[number]
+  | (typeof SERVICE_STEPS)[number]
+  | '失败'
+  | '已撤销'
+  | '不予受理';
+export function stepsOf(type: ApplicationType): readonly StepName[] {
+  if (type === 'transfer') return TRANSFER_STEPS;
+  if (type === 'purchase-withdrawal') return PURCHASE_STEPS;
+  if (type === 'service-request') return SERVICE_STEPS;
+  return CERTIFICATE_STEPS;
+}
+
+/** The step the employee sees for a state of an application of `type`. */
+export function stepOf(type: ApplicationType, state: ApplicationState): StepName {
+  if (type === 'purchase-withdrawal') {
+    if (state.status === 'accepted') return '购房地核验';
+    if (state.status === 'verified' || state.status === 'processing') return '缴存地办理';
+  }
+  if (type === 'service-request' && state.status === 'processing') return '办理中';
+  if (type !== 'transfer' && state.status === 'processing') return '出具证明';
+  switch (state.status) {
+    case 'submitted':
+      return '提交';
+    case 'delivered':
+      return '送达中心';
+    case 'accepted':
+    case 'verified':
+      return '受理';
+    case 'processing':
+      return state.platformCode === '06' || state.platformCode === '13' ? '协商中' : '转出地确认';
+    case 'completed':
+      return '办结';
+    case 'failed':
+      return '失败';
+    case 'withdrawn':
+      return '已撤销';
+    case 'rejected':
+      return '不予受理';
+  }
+}
+

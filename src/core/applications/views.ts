@@ -1,0 +1,130 @@
+import type { Payment } from '../money';
+import type { AttachmentKind } from './payloads';
+import type { CenterStatus, TransferCode } from './state-machine';
+import type { ApplicationStatus, ApplicationType, CenterRole, RatingScore } from './status';
+import type { StepName } from './steps';
+
+/** What the functions answer about applications: to the employee, to center staff, to supervisors. */
+/** One line of the timeline the employee and the center see. */
+export interface TimelineEntry {
+  at: string;
+  /** employee | relay | center | staff | platform (the official calendar moved a time limit) */
+  actor: 'employee' | 'relay' | 'center' | 'staff' | 'platform';
+  step: StepName;
+  status: ApplicationStatus;
+  platformCode: TransferCode | null;
+  centerCode: string | null;
+  message: string;
+}
+
+export interface DocumentView {
+  id: string;
+  name: string;
+  contentType: string;
+  sha256: string;
+  size: number;
+}
+
+/** What `applications.get` answers: nothing personal beyond masks. */
+export interface ApplicationView {
+  id: string;
+  type: ApplicationType;
+  status: ApplicationStatus;
+  platformCode: TransferCode | null;
+  step: StepName;
+  letterNumber: string | null;
+  centers: { code: string; name: string; role: CenterRole; phone: string }[];
+  /** The form as submitted, personal fields masked. */
+  summary: { label: string; value: string }[];
+  events: TimelineEntry[];
+  documents: DocumentView[];
+  /** The date (China) by which the responsible center must accept, and whether it has passed unaccepted. */
+  acceptBy: string;
+  /** Whether `acceptBy` falls in a year whose State Council arrangement is not loaded: counted on weekends only, shown as 预计. */
+  acceptByProvisional: boolean;
+  acceptOverdue: boolean;
+  canWithdraw: boolean;
+  /** The person's rating once given; `canRate` while the case has ended and is not rated yet. */
+  rating: RatingView | null;
+  canRate: boolean;
+  /** What the deposit-locale center paid (purchase withdrawals), once it has. */
+  payment: Payment | null;
+  /** A completion target (purchase withdrawals: 7 working days), and whether it passed unfinished. */
+  target: { by: string; overdue: boolean } | null;
+  /** Whether `target.by` is an estimate (as acceptByProvisional); false without a target. */
+  targetProvisional: boolean;
+  /** The person's own attachments: names and sizes only. */
+  attachments: { kind: AttachmentKind; name: string; contentType: string; size: number }[];
+  createdAt: string;
+}
+
+export interface RatingView {
+  score: RatingScore;
+  label: string;
+  comment: string | null;
+  at: string;
+}
+
+/** A low rating the center follows up in its workbench. */
+export interface FollowUpView {
+  applicationId: string;
+  type: ApplicationType;
+  letterNumber: string | null;
+  rating: RatingView;
+  status: 'open' | 'closed';
+  note: string | null;
+}
+
+export interface ApplicationListEntry {
+  id: string;
+  type: ApplicationType;
+  status: ApplicationStatus;
+  step: StepName;
+  letterNumber: string | null;
+  responsibleCenter: { code: string; name: string };
+  acceptOverdue: boolean;
+  createdAt: string;
+}
+/** A line of the workbench list: the applicant's name masked even here; the full record is a logged view. */
+export interface WorkbenchEntry extends ApplicationListEntry {
+  role: CenterRole;
+  applicantMasked: string;
+  acceptBy: string;
+  /** As ApplicationView.acceptByProvisional. */
+  acceptByProvisional: boolean;
+}
+
+/** One application as its center's staff see it: everything in full (each view is logged), and what they may do next. */
+export interface WorkbenchView extends ApplicationView {
+  role: CenterRole;
+  applicant: { name: string; docType: string; docNumber: string };
+  form: { label: string; value: string }[];
+  /** Codes the staff may set now (transfers; the responsible center only). */
+  nextCodes: TransferCode[];
+  /** Statuses the staff may set now (types without codes; the responsible center only); completing a certificate needs the PDF, a purchase withdrawal the payment. */
+  nextStatuses: CenterStatus[];
+  /** The attachments with their ids, for staff to open. */
+  attachmentFiles: { id: string; kind: AttachmentKind; name: string; contentType: string; size: number; sha256: string }[];
+  canReject: boolean;
+}
+/** A delivery the relay gave up on, for supervisors. */
+export interface DeadLetterView {
+  outboxId: string;
+  applicationId: string;
+  centerCode: string;
+  centerName: string;
+  type: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}
+
+/** 好差评 per center for the statistics: how many ratings of each grade, and the share of 满意 and 非常满意. */
+export interface SatisfactionView {
+  centerCode: string;
+  centerName: string;
+  count: number;
+  byScore: Record<RatingScore, number>;
+  /** (4 + 5) / count, rounded to a tenth of a percent. */
+  satisfiedPercent: number;
+}

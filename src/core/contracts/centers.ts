@@ -1,0 +1,21 @@
+import * as z from 'zod';
+import { CenterCodeSchema, ItemIdSchema, SEARCH_QUERY_MAX } from '../centers';
+import { textField } from '../validation';
+
+/** The contract of function `centers`: the directory anyone may read, and the jumps to centers' halls. */
+export const CentersEventSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({
+      action: z.literal('search'),
+      query: textField('搜索内容', { missing: '请输入中心名称、拼音或首字母' })
+        .min(1, '请输入中心名称、拼音或首字母')
+        .max(SEARCH_QUERY_MAX, `搜索内容不超过 ${SEARCH_QUERY_MAX} 个字`),
+    }),
+    z.object({ action: z.literal('get'), code: CenterCodeSchema }),
+    z.object({ action: z.literal('list') }),
+    z.object({ action: z.literal('jump'), code: CenterCodeSchema, item: ItemIdSchema }),
+  ],
+  { error: '不支持的操作（action 应为 search、get、list 或 jump）' },
+);
+export type CentersEvent = z.infer<typeof CentersEventSchema>;

@@ -1,0 +1,45 @@
+import * as z from 'zod';
+import { DOCUMENT_MAX_BYTES } from '../center-api';
+import { PaymentSchema } from '../money';
+import { CENTER_STATUSES, isTransferCode } from '../applications/state-machine';
+import { textField } from '../validation';
+import { ApplicationIdSchema as applicationId, reasonField as reason } from './fields';
+
+
+/** What center staff do in the workbench; the same state machine as the center API. */
+export const WorkbenchEventSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({ action: z.literal('list') }),
+    z.object({ action: z.literal('get'), id: applicationId }),
+    z.object({
+      action: z.literal('advance'),
+      id: applicationId,
+      code: z.string({ error: '请选择办理状态' }).refine(isTransferCode, '不是有效的办理状态代码'),
+      message: reason('办理说明').optional(),
+    }),
+    z.object({ action: z.literal('reject'), id: applicationId, reason: reason('不予受理的理由') }),
+    z.object({ action: z.literal('requestMaterial'), id: applicationId, message: reason('需补充的材料') }),
+    z.object({
+      action: z.literal('setStatus'),
+      id: applicationId,
+      status: z.enum(CENTER_STATUSES, { error: '请选择办理状态' }),
+      message: reason('办理说明').optional(),
+      /** The certificate, required to complete a certificate application: a PDF as base64. */
+      document: z
+        .object({
+          name: textField('文件名', { missing: '缺少文件名' }).min(1, '缺少文件名').max(100, '文件名不超过 100 个字符'),
+          contentBase64: textField('文件内容', { missing: '缺少文件内容', trim: false }).min(1, '缺少文件内容').max(Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4, '文件不超过 10 MB'),
+        })
+        .optional(),
+      /** What the deposit-locale center paid, required to complete a purchase withdrawal. */
+      payment: PaymentSchema.optional(),
+    }),
+    /** An attachment of the application, opened by staff of a center taking part (each opening is logged). */
+    z.object({ action: z.literal('attachment'), id: applicationId, attachmentId: z.string({ error: '缺少附件编号' }).regex(/^[a-f0-9]{20}$/, '附件编号格式不正确') }),
+    z.object({ action: z.literal('followUps') }),
+    z.object({ action: z.literal('closeFollowUp'), id: applicationId, note: reason('回访处理情况') }),
+  ],
+  { error: '不支持的操作' },
+);
+export type WorkbenchEvent = z.infer<typeof WorkbenchEventSchema>;
