@@ -18,14 +18,18 @@ import type {
 } from '../../cloudfunctions/_lib/store/port';
 import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
+import { startFakeCloudbase, type FakeCloudbaseSite } from '../support/fake-cloudbase';
 
 /**
- * One contract for every SQL adapter: PGlite (embedded) and a real PostgreSQL server (PG_TEST_URL,
- * provided by test/support/postgres-setup.ts — never skipped). The CloudBase adapter has its own
- * request-level suite in cloudbase.test.ts.
+ * One contract for every adapter: PGlite (embedded), a real PostgreSQL server (PG_TEST_URL, provided by
+ * test/support/postgres-setup.ts — never skipped) and CloudBase (against the fake server of
+ * test/support/fake-cloudbase.ts). What is CloudBase's own (request shapes, transactions, paging) is checked in
+ * cloudbase.test.ts.
  */
 interface Adapter {
   name: string;
+  /** Several stores opened on one database run side by side, as function instances do (PGlite has one connection). */
+  concurrent: boolean;
   open(): Promise<Store>;
   /** Opens the same database again, as a second start or a second process would. */
   reopen(): Promise<Store>;
@@ -36,6 +40,7 @@ function pgliteAdapter(): Adapter {
   const dir = mkdtempSync(path.join(tmpdir(), 'gjj-contract-'));
   return {
     name: 'pglite',
+    concurrent: false,
     open: () => openPgliteStore(dir),
     reopen: () => openPgliteStore(dir),
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
@@ -50,6 +55,7 @@ function postgresAdapter(): Adapter {
   url.searchParams.set('options', `-c search_path=${schema}`);
   return {
     name: 'postgres',
+    concurrent: true,
     async open() {
       const admin = new pg.Client({ connectionString: base });
       await admin.connect();
@@ -67,6 +73,24 @@ function postgresAdapter(): Adapter {
   };
 }
 
+function cloudbaseAdapter(): Adapter {
+  let site: FakeCloudbaseSite | undefined;
+  const opened = () => {
+    if (!site) throw new Error('the fake CloudBase is not started');
+    return site.open();
+  };
+  return {
+    name: 'cloudbase',
+    concurrent: true,
+    async open() {
+      site = await startFakeCloudbase();
+      return site.open();
+    },
+    reopen: async () => opened(),
+    cleanup: async () => site?.stop(),
+  };
+}
+
 const center = (code: string, overrides: Partial<Center> = {}): Center => ({
   code,
   name: `测试${code}住房公积金管理中心`,
@@ -81,7 +105,7 @@ const center = (code: string, overrides: Partial<Center> = {}): Center => ({
   ...overrides,
 });
 
-describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as const)('the %s store', (_name, makeAdapter) => {
+describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloudbase', cloudbaseAdapter]] as const)('the %s store', (_name, makeAdapter) => {
   let adapter: Adapter;
   let store: Store;
 
@@ -229,8 +253,8 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     const at = new Date('2026-11-20T02:00:00Z');
 
     it('lets exactly `limit` of 20 parallel attempts through, from several connections, and counts only since the window', async () => {
-      // several stores are several pools (several processes, as function instances are); PGlite has one connection
-      const others = adapter.name === 'postgres' ? await Promise.all([adapter.reopen(), adapter.reopen(), adapter.reopen()]) : [];
+      // several stores are several instances (pools, function instances); PGlite has one connection
+      const others = adapter.concurrent ? await Promise.all([adapter.reopen(), adapter.reopen(), adapter.reopen()]) : [];
       try {
         const stores = [store, ...others];
         const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % stores.length].attempts.recordIfUnder('invite:race', since, 5, at)));
@@ -307,6 +331,8 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     expect(await store.counterRequests.get('ABCD2345')).toEqual({ ...request('ABCD2345'), status: 'confirmed', confirmedBy: 'staff-1', centerCode: '321000' });
     expect(await store.counterRequests.confirm('NOPE2345', 'staff-1', '321000')).toBe(false);
     await expect(store.counterRequests.create(request('ABCD2345'))).rejects.toThrow();
+    // the refused one left the confirmed request as it was
+    expect(await store.counterRequests.get('ABCD2345')).toMatchObject({ status: 'confirmed', confirmedBy: 'staff-1' });
 
     await store.counterRequests.create(request('TWOSTEP2'));
     expect(await store.counterRequests.confirm('TWOSTEP2', 'staff-1', '321000', 'awaiting-second')).toBe(true);
@@ -352,6 +378,9 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
     await store.consents.record({ openid: 'a', version: 'v1', at: new Date('2026-11-01T00:00:00Z') });
     await store.consents.record({ openid: 'a', version: 'v2', at: new Date('2026-11-02T00:00:00Z') });
     expect(await store.consents.latest('a')).toEqual({ openid: 'a', version: 'v2', at: new Date('2026-11-02T00:00:00Z') });
+    // of two at the same time, the one recorded later
+    await store.consents.record({ openid: 'a', version: 'v3', at: new Date('2026-11-02T00:00:00Z') });
+    expect(await store.consents.latest('a')).toMatchObject({ version: 'v3' });
     expect(await store.consents.latest('z')).toBeUndefined();
     const entry = (action: string, minute: number) => ({ at: new Date(Date.UTC(2026, 10, 20, 2, minute)), actor: 'a', action, subject: 'openid:a', detail: '' });
     await store.audit.append(entry('first', 1));
@@ -570,6 +599,12 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://b.example.cn/x', secretsSealed: ['s2', 's1'], updatedAt: T });
       expect(await store.endpoints.get('321000')).toEqual({ centerCode: '321000', mode: 'api', url: 'https://b.example.cn/x', secretsSealed: ['s2', 's1'], updatedAt: T });
       expect(await store.endpoints.get('110000')).toBeUndefined();
+      // a supervisor setting the secrets is recorded as who was shown them; a later put without anyone keeps the holders
+      await store.endpoints.put({ centerCode: '530100', mode: 'api', url: 'https://c.example.cn/x', secretsSealed: ['s3'], updatedAt: T }, 'sup-1');
+      expect(await store.endpoints.secretHolders('530100')).toEqual([{ secretSealed: 's3', shownTo: 'sup-1', retiresAt: null }]);
+      await store.endpoints.put({ centerCode: '530100', mode: 'manual', url: null, secretsSealed: ['s3'], updatedAt: T });
+      expect(await store.endpoints.get('530100')).toEqual({ centerCode: '530100', mode: 'manual', url: null, secretsSealed: ['s3'], updatedAt: T });
+      expect(await store.endpoints.secretHolders('530100')).toEqual([{ secretSealed: 's3', shownTo: 'sup-1', retiresAt: null }]);
     });
   });
 
@@ -719,7 +754,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       await store.linkChanges.review(fresh.id, approve);
       expect(await store.linkChanges.apply(fresh.id, T)).toMatchObject({ previous: null });
       expect(await store.endpoints.get('320100')).toEqual({ centerCode: '320100', mode: 'manual', url: null, secretsSealed: [], updatedAt: T });
-      expect((await store.endpoints.list()).map((e) => e.centerCode)).toEqual(['110000', '320100', '321000']);
+      expect((await store.endpoints.list()).map((e) => e.centerCode)).toEqual(['110000', '320100', '321000', '530100']);
       expect((await store.links.listAll()).map((l) => [l.centerCode, l.link.item])).toEqual([
         ['110000', 4], ['110000', 5], ['110000', 6], ['320100', 4], ['320100', 5], ['320100', 6], ['321000', 1], ['321000', 3],
       ]);
@@ -826,7 +861,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       const run = (id: string, at: Date, centerCode = '320500') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null });
       const limits = (now: Date) => ({ busySince: new Date(now.getTime() - 120_000), daySince: new Date('2026-11-19T16:00:00Z'), dailyCap: 3 });
       await store.centers.upsertCatalog([center('320500'), center('320600')]);
-      const others = adapter.name === 'postgres' ? await Promise.all([adapter.reopen(), adapter.reopen()]) : [];
+      const others = adapter.concurrent ? await Promise.all([adapter.reopen(), adapter.reopen()]) : [];
       try {
         const stores = [store, ...others];
         const racing = await Promise.all(Array.from({ length: 6 }, (_, i) => stores[i % stores.length].conformanceRuns.startIfFree(run(`race-${i}`, T), limits(T))));
@@ -894,6 +929,287 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter]] as cons
       expect(await store.calendarYears.get(2031)).toEqual(longer);
       expect(await store.calendarYears.replace({ ...longer, year: 2040 })).toBeUndefined();
       expect(await store.calendarYears.get(2040)).toBeUndefined();
+    });
+  });
+
+  describe('monthly statistics (issue 14, annex 2)', () => {
+    // the period 2027-03: from 2027-02-15 00:00 to 2027-03-15 00:00, China time
+    const window = { from: new Date('2027-02-14T16:00:00Z'), to: new Date('2027-03-14T16:00:00Z'), fromDate: '2027-02-15', toDate: '2027-03-15' };
+    const inside = new Date('2027-03-01T02:00:00Z');
+    let n = 0;
+    const app = (type: ApplicationRecord['type'], centers: ApplicationRecord['centers'], overrides: Partial<ApplicationRecord> = {}): ApplicationRecord => {
+      n += 1;
+      return {
+        id: `mon${String(n).padStart(6, '0')}`, type, openid: `mo-${n}`, requestId: `mreq-${n}-xxxx`, status: 'submitted', platformCode: null,
+        responsibleCenter: centers[0].code, centers, inFlightKey: null, letterNumber: null,
+        applicant: { docType: '01', nameSealed: 'sealed-name', docNumberSealed: 'sealed-doc' }, payloadSealed: 'sealed-payload',
+        acceptBy: '2027-03-04', acceptByProvisional: false, targetBy: null, targetProvisional: false, payment: null,
+        createdAt: inside, updatedAt: inside, ...overrides,
+      };
+    };
+    const joint = (overrides: Partial<ApplicationRecord> = {}) =>
+      app('purchase-withdrawal', [{ code: '321000', role: 'purchase' }, { code: '320100', role: 'deposit' }], overrides);
+
+    it('counts jumps that opened a channel per center and item 4-6, from the period’s first instant up to (not including) its end', async () => {
+      const jump = (centerCode: string, item: ItemId, at: Date, outcome: 'web' | 'miniprogram' | 'in-app' | 'unavailable' = 'web') => store.jumps.record({ centerCode, item, outcome, at });
+      await jump('321000', 4, window.from);
+      await jump('321000', 4, inside, 'miniprogram');
+      await jump('321000', 5, new Date(window.to.getTime() - 1000));
+      await jump('321000', 4, window.to);
+      await jump('321000', 4, new Date(window.from.getTime() - 1000));
+      await jump('321000', 6, inside, 'unavailable');
+      await jump('321000', 6, inside, 'in-app');
+      await jump('321000', 3, inside);
+      await jump('320100', 6, inside);
+      const counts = await store.monthly.counts(window);
+      expect(counts.find((c) => c.centerCode === '321000')?.jumps).toEqual({ '4': 2, '5': 1, '6': 0 });
+      expect(counts.find((c) => c.centerCode === '320100')?.jumps).toEqual({ '4': 0, '5': 0, '6': 1 });
+    });
+
+    it('counts a joint case and a certificate for both centers, service requests by item, and payments in whole fen for the deposit center only', async () => {
+      const apps = [
+        joint({ payment: { amount: 1234.29, paidOn: '2027-03-14' } }),
+        joint({ payment: { amount: 0.01, paidOn: '2027-02-15' } }),
+        // submitted before the period, paid in it: its amount counts, the case does not
+        joint({ createdAt: new Date('2027-02-10T02:00:00Z'), payment: { amount: 10000, paidOn: '2027-02-20' } }),
+        // paid on the period's end date: the next period's
+        joint({ payment: { amount: 99, paidOn: '2027-03-15' } }),
+        app('certificate-loan-cleared', [{ code: '110000', role: 'business' }, { code: '321000', role: 'accepting' }]),
+        app('certificate-deposit-use', [{ code: '110000', role: 'business' }, { code: '321000', role: 'accepting' }]),
+        app('service-request', [{ code: '320100', role: 'business' }], { serviceItem: 5 }),
+        app('service-request', [{ code: '320100', role: 'business' }], { serviceItem: 5 }),
+        app('service-request', [{ code: '320100', role: 'business' }], { serviceItem: 6, createdAt: window.to }),
+        app('transfer', [{ code: '321000', role: 'transfer-in' }, { code: '110000', role: 'transfer-out' }]),
+      ];
+      for (const a of apps) {
+        expect((await store.applications.create({ ...a, payment: null }, [], [], null)).kind).toBe('created');
+        // a payment comes with the deposit center's completing move
+        if (a.payment) {
+          const next = { status: 'completed' as const, platformCode: null };
+          const event = { applicationId: a.id, at: inside, actor: 'center' as const, actorId: '320100', from: a.status, to: next.status, platformCode: null, centerCode: '320100', message: '已支付' };
+          expect(await store.applications.transition({ id: a.id, expected: { status: a.status, platformCode: null }, next, event, payment: a.payment })).toBe('applied');
+        }
+      }
+      expect((await store.applications.get(apps[6].id))?.serviceItem).toBe(5);
+      expect((await store.applications.get(apps[0].id))?.serviceItem).toBeUndefined();
+      const counts = await store.monthly.counts(window);
+      const of = (code: string) => counts.find((c) => c.centerCode === code);
+      expect(of('321000')).toMatchObject({ joint: 3, paidFen: 0, certificates: 1, inApp: { '4': 0, '5': 0, '6': 0 } });
+      expect(of('320100')).toMatchObject({ joint: 3, paidFen: 123_429 + 1 + 1_000_000, certificates: 0, inApp: { '4': 0, '5': 2, '6': 0 } });
+      expect(of('110000')).toMatchObject({ joint: 0, paidFen: 0, certificates: 1 });
+      const only = await store.monthly.counts({ ...window, centerCodes: ['320100'] });
+      expect(only.map((c) => c.centerCode)).toEqual(['320100']);
+      expect(only[0]).toEqual(of('320100'));
+    });
+
+    it('counts only the applications the centers handled: a withdrawn, a failed and a refused (不予受理) case count for neither center', async () => {
+      // the period 2027-05, apart from the cases above
+      const may = { from: new Date('2027-04-14T16:00:00Z'), to: new Date('2027-05-14T16:00:00Z'), fromDate: '2027-04-15', toDate: '2027-05-15' };
+      const when = new Date('2027-05-01T02:00:00Z');
+      for (const status of ['processing', 'withdrawn', 'failed', 'rejected'] as const) {
+        const certificate = app('certificate-loan-cleared', [{ code: '110000', role: 'business' }, { code: '321000', role: 'accepting' }], { status, createdAt: when });
+        for (const a of [joint({ status, createdAt: when }), certificate]) expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
+      }
+      const counts = await store.monthly.counts(may);
+      expect(counts.map((c) => [c.centerCode, c.joint, c.certificates])).toEqual([['110000', 0, 1], ['320100', 1, 0], ['321000', 1, 1]]);
+    });
+
+    it('keeps one record of a center’s figures per period, answering the one it replaced', async () => {
+      await store.centers.upsertCatalog([center('321000'), center('110000')]);
+      const figures = { volumes: { '4': 3, '5': 0, '6': 1 }, outside: { jointCount: 2, jointAmountWan: 12.5, certificates: 0 }, windows: 2, zones: 1, training: 30 };
+      const record = { centerCode: '321000', period: '2027-03', figures, enteredBy: 'staff-1', enteredAt: inside };
+      expect(await store.monthly.putFigures(record)).toBeUndefined();
+      const changed = { ...record, figures: { ...figures, windows: 3 }, enteredBy: 'staff-2' };
+      expect(await store.monthly.putFigures(changed)).toEqual(record);
+      await store.monthly.putFigures({ ...record, centerCode: '110000' });
+      await store.monthly.putFigures({ ...record, period: '2027-04' });
+      expect(await store.monthly.figures('2027-03')).toEqual([{ ...record, centerCode: '110000' }, changed]);
+      expect(await store.monthly.figures('2027-03', ['321000'])).toEqual([changed]);
+    });
+
+    it('stores each version of a province’s submission once, even when submissions race, and lists them by province then version', async () => {
+      const totals = { items: { '4': { online: 0, volume: 0 }, '5': { online: 0, volume: 0 }, '6': { online: 0, volume: 0 }, '7': { count: 0, amountWan: 0 }, '8': { count: 0 } }, windows: 0, zones: 0, training: 0 };
+      const submission = (province: string, version: number, by: string) => ({
+        province, period: '2027-03', version, submittedBy: by, submittedAt: inside, sha256: 'a'.repeat(64), fileName: '月度统计.xlsx', reason: version > 1 ? '更正窗口数' : null, rows: [], totals,
+      });
+      const outcomes = await Promise.all(['sup-a', 'sup-b', 'sup-c'].map((by) => store.monthly.submit(submission('320000', 1, by))));
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      expect(await store.monthly.submit(submission('320000', 2, 'sup-a'))).toBe(true);
+      expect(await store.monthly.submit(submission('110000', 1, 'sup-b'))).toBe(true);
+      const listed = await store.monthly.submissions('2027-03');
+      expect(listed.map((s) => [s.province, s.version])).toEqual([['110000', 1], ['320000', 1], ['320000', 2]]);
+      expect(listed[2]).toEqual(submission('320000', 2, 'sup-a'));
+      expect(await store.monthly.submissions('2027-04')).toEqual([]);
+    });
+
+    it('records a reminder of a center for a period once', async () => {
+      const reminded = await Promise.all([1, 2, 3].map(() => store.monthly.remind('321000', '2027-03', inside)));
+      expect(reminded.filter(Boolean)).toHaveLength(1);
+      expect(await store.monthly.remind('321000', '2027-04', inside)).toBe(true);
+    });
+  });
+
+  describe('supervision (issue 14): scoped roles, health and testing as of a date, reasons, liaisons, 三个一百', () => {
+    const T = new Date('2026-11-20T02:00:00Z');
+    const later = (ms: number) => new Date(T.getTime() + ms);
+    const HOUR = 3_600_000;
+
+    it('grants, lists and revokes a provincial supervisor’s role with its province, one province apart from another', async () => {
+      expect(await store.roles.grant('pv-1', { role: 'provincial-supervisor', province: '320000' }, { at: T, by: 'sup-1' })).toEqual({ kind: 'granted' });
+      expect(await store.roles.grant('pv-1', { role: 'provincial-supervisor', province: '330000' }, { at: later(1), by: 'sup-1' })).toEqual({ kind: 'granted' });
+      expect(await store.roles.grant('pv-1', { role: 'provincial-supervisor', province: '320000' }, { at: later(2), by: 'sup-2' })).toEqual({ kind: 'held' });
+      expect(await store.roles.rolesOf('pv-1')).toEqual([
+        { role: 'provincial-supervisor', province: '320000' },
+        { role: 'provincial-supervisor', province: '330000' },
+      ]);
+      expect(await store.roles.revoke('pv-1', { role: 'provincial-supervisor', province: '330000' }, later(3), 'sup-2')).toBe(true);
+      expect(await store.roles.revoke('pv-1', { role: 'provincial-supervisor', province: '330000' }, later(4), 'sup-2')).toBe(false);
+      expect(await store.roles.rolesOf('pv-1')).toEqual([{ role: 'provincial-supervisor', province: '320000' }]);
+      expect(await store.roles.recordsOf('pv-1')).toEqual([
+        { openid: 'pv-1', grant: { role: 'provincial-supervisor', province: '320000' }, displayName: null, grantedAt: T, grantedBy: 'sup-1', revokedAt: null, revokedBy: null },
+        { openid: 'pv-1', grant: { role: 'provincial-supervisor', province: '330000' }, displayName: null, grantedAt: later(1), grantedBy: 'sup-1', revokedAt: later(3), revokedBy: 'sup-2' },
+      ]);
+    });
+
+    it('keeps each change of a link’s health, so its health at an earlier instant is known', async () => {
+      const finding = (healthy: boolean, at: Date, channel: HealthChannel = 'link:4'): ChannelHealth => ({
+        centerCode: '650100', channel, url: 'https://hall.example.cn/4', healthy, consecutiveFailures: healthy ? 0 : 2, checkedAt: at, status: healthy ? 200 : 500, title: null, error: null,
+      });
+      await store.health.record([finding(true, T), finding(true, T, 'endpoint')]);
+      await store.health.record([finding(false, later(24 * HOUR))]);
+      await store.health.record([finding(false, later(48 * HOUR))]);
+      await store.health.record([finding(true, later(72 * HOUR))]);
+      const at = async (when: Date) => (await store.supervision.linkHealthAt(when)).filter((h) => h.centerCode === '650100');
+      expect(await at(T)).toEqual([]);
+      expect(await at(later(HOUR))).toEqual([{ centerCode: '650100', item: 4, healthy: true, checkedAt: T }]);
+      // the second unhealthy finding changed nothing: health at 50 h is the change found at 24 h
+      expect(await at(later(50 * HOUR))).toEqual([{ centerCode: '650100', item: 4, healthy: false, checkedAt: later(24 * HOUR) }]);
+      expect(await at(later(73 * HOUR))).toEqual([{ centerCode: '650100', item: 4, healthy: true, checkedAt: later(72 * HOUR) }]);
+    });
+
+    it('tells which centers had started interface testing before an instant, and which had passed by then', async () => {
+      await store.centers.upsertCatalog([center('650200'), center('650300')]);
+      const report = (passed: boolean, finishedAt: Date) => ({ passed, checks: [], startedAt: T.toISOString(), finishedAt: finishedAt.toISOString() });
+      await store.conformanceRuns.start({ id: 'sv-run-1', centerCode: '650200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null });
+      await store.conformanceRuns.finish('sv-run-1', report(false, later(60_000)));
+      await store.conformanceRuns.start({ id: 'sv-run-2', centerCode: '650200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: later(HOUR), report: null });
+      await store.conformanceRuns.finish('sv-run-2', report(true, later(2 * HOUR)));
+      await store.conformanceRuns.start({ id: 'sv-run-3', centerCode: '650300', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: later(3 * HOUR), report: null });
+      const at = async (when: Date) => (await store.supervision.interfaceTestsAt(when)).filter((t) => t.centerCode.startsWith('650'));
+      expect(await at(T)).toEqual([]);
+      expect(await at(later(90 * 60_000))).toEqual([{ centerCode: '650200', lastRunAt: later(HOUR), passed: false }]);
+      expect(await at(later(4 * HOUR))).toEqual([
+        { centerCode: '650200', lastRunAt: later(HOUR), passed: true },
+        { centerCode: '650300', lastRunAt: later(3 * HOUR), passed: false },
+      ]);
+    });
+
+    it('stores a center’s reason for an item not fully online, replacing the one before', async () => {
+      const reason = { centerCode: '650200', item: 4 as const, reason: '系统升级中', expectedDate: '2027-03-31', givenBy: 'staff-1', givenAt: T };
+      expect(await store.supervision.putOnlineReason(reason)).toBeUndefined();
+      expect(await store.supervision.putOnlineReason({ ...reason, reason: '等待市场监管数据对接', givenAt: later(1) })).toEqual(reason);
+      await store.supervision.putOnlineReason({ ...reason, item: 6, givenAt: later(2) });
+      expect((await store.supervision.onlineReasons()).filter((r) => r.centerCode === '650200')).toEqual([
+        { ...reason, reason: '等待市场监管数据对接', givenAt: later(1) },
+        { ...reason, item: 6, givenAt: later(2) },
+      ]);
+    });
+
+    it('stores a province’s liaison, replacing the one before', async () => {
+      const liaison = { province: '650000', contactSealed: 'sealed-1', position: '住房公积金监管处处长', landline: '0991-2345678', updatedBy: 'pv-1', updatedAt: T };
+      expect(await store.supervision.putLiaison(liaison)).toBeUndefined();
+      expect(await store.supervision.putLiaison({ ...liaison, contactSealed: 'sealed-2', updatedAt: later(1) })).toEqual(liaison);
+      await store.supervision.putLiaison({ ...liaison, province: '640000' });
+      expect((await store.supervision.liaisons()).filter((l) => l.province.startsWith('6'))).toEqual([{ ...liaison, province: '640000' }, { ...liaison, contactSealed: 'sealed-2', updatedAt: later(1) }]);
+    });
+
+    it('adds, lists by province newest first, and removes 三个一百 recommendations', async () => {
+      const rec = (id: string, province: string, at: Date) => ({
+        id, province, kind: 'window' as const, centerCode: '650200', title: '示范窗口', summary: '一窗通办，当场办结。', addedBy: 'pv-1', addedAt: at,
+      });
+      await store.supervision.addRecommendation(rec('rec-a', '650000', T));
+      await store.supervision.addRecommendation(rec('rec-b', '650000', later(1)));
+      await store.supervision.addRecommendation(rec('rec-c', '640000', T));
+      expect((await store.supervision.recommendations(['650000'])).map((r) => r.id)).toEqual(['rec-b', 'rec-a']);
+      expect((await store.supervision.recommendations()).filter((r) => r.province.startsWith('6')).map((r) => r.id)).toEqual(['rec-c', 'rec-b', 'rec-a']);
+      expect(await store.supervision.getRecommendation('rec-a')).toEqual(rec('rec-a', '650000', T));
+      expect(await store.supervision.removeRecommendation('rec-a')).toEqual(rec('rec-a', '650000', T));
+      expect(await store.supervision.removeRecommendation('rec-a')).toBeUndefined();
+      expect(await store.supervision.getRecommendation('rec-a')).toBeUndefined();
+      expect((await store.supervision.recommendations(['650000', '640000'])).map((r) => r.id)).toEqual(['rec-c', 'rec-b']);
+    });
+  });
+
+  describe('the supervisors’ overview (issue 14, dashboards): counted in the database', () => {
+    let n = 0;
+    const app = (type: ApplicationRecord['type'], centerCode: string, overrides: Partial<ApplicationRecord> = {}): ApplicationRecord => {
+      n += 1;
+      const createdAt = new Date('2030-01-02T02:00:00Z');
+      return {
+        id: `dash${String(n).padStart(6, '0')}`, type, openid: `da-${n}`, requestId: `dreq-${n}-xxxx`, status: 'submitted', platformCode: null,
+        responsibleCenter: centerCode, centers: [{ code: centerCode, role: type === 'transfer' ? 'transfer-in' : 'accepting' }, { code: '110000', role: type === 'transfer' ? 'transfer-out' : 'business' }],
+        inFlightKey: null, letterNumber: null, applicant: { docType: '01', nameSealed: 'sealed-name', docNumberSealed: 'sealed-doc' }, payloadSealed: 'sealed-payload',
+        acceptBy: '2030-01-07', acceptByProvisional: false, targetBy: null, targetProvisional: false, payment: null, createdAt, updatedAt: createdAt, ...overrides,
+      };
+    };
+    const moved = async (a: ApplicationRecord, to: 'accepted' | 'completed' | 'rejected', at: Date) => {
+      expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
+      const event = { applicationId: a.id, at, actor: 'center' as const, actorId: a.responsibleCenter, from: a.status, to, platformCode: null, centerCode: a.responsibleCenter, message: '办理' };
+      expect(await store.applications.transition({ id: a.id, expected: { status: a.status, platformCode: null }, next: { status: to, platformCode: null }, event })).toBe('applied');
+    };
+    const mine = <T extends { centerCode: string }>(rows: T[]) => rows.filter((r) => r.centerCode.startsWith('46'));
+
+    it('groups completed transfers completed in the window by center and the China dates submitted and completed', async () => {
+      // submitted 2030-01-02 10:00 China; completed at 18:00 on the 8th and twice after midnight on the 9th, China time (still the 8th in UTC)
+      await moved(app('transfer', '460100'), 'completed', new Date('2030-01-08T10:00:00Z'));
+      await moved(app('transfer', '460100'), 'completed', new Date('2030-01-08T17:00:00Z'));
+      await moved(app('transfer', '460100'), 'completed', new Date('2030-01-08T17:30:00Z'));
+      // submitted at 00:30 on the 2nd China time, the 1st in UTC
+      await moved(app('transfer', '460200', { createdAt: new Date('2030-01-01T16:30:00Z') }), 'completed', new Date('2030-01-05T01:00:00Z'));
+      // completed before the window, refused, still in hand, or not a transfer: none counts
+      await moved(app('transfer', '460200'), 'completed', new Date('2030-01-03T15:59:00Z'));
+      await moved(app('transfer', '460200'), 'rejected', new Date('2030-01-06T02:00:00Z'));
+      await moved(app('transfer', '460200'), 'accepted', new Date('2030-01-06T02:00:00Z'));
+      await moved(app('certificate-loan-cleared', '460200'), 'completed', new Date('2030-01-06T02:00:00Z'));
+      const groups = mine(await store.dashboard.transferTimes(new Date('2030-01-03T16:00:00Z'), new Date('2030-01-10T16:00:00Z')));
+      expect(groups).toEqual([
+        { centerCode: '460100', submittedOn: '2030-01-02', completedOn: '2030-01-08', count: 1 },
+        { centerCode: '460100', submittedOn: '2030-01-02', completedOn: '2030-01-09', count: 2 },
+        { centerCode: '460200', submittedOn: '2030-01-02', completedOn: '2030-01-05', count: 1 },
+      ]);
+    });
+
+    it('counts per responsible center the applications awaiting acceptance whose limit is before today', async () => {
+      const create = async (a: ApplicationRecord) => expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
+      await create(app('certificate-loan-cleared', '460300', { acceptBy: '2030-02-08' }));
+      await create(app('certificate-loan-cleared', '460300', { acceptBy: '2030-02-09', status: 'delivered' }));
+      // on its last day, not yet overdue
+      await create(app('certificate-loan-cleared', '460300', { acceptBy: '2030-02-10' }));
+      await create(app('transfer', '460400', { acceptBy: '2030-02-01' }));
+      // accepted, even late: not awaiting any more
+      await moved(app('certificate-loan-cleared', '460400', { acceptBy: '2030-02-01' }), 'accepted', new Date('2030-02-05T02:00:00Z'));
+      const overdue = (await store.dashboard.overdueAcceptance('2030-02-10')).filter((c) => c.centerCode === '460300' || c.centerCode === '460400');
+      expect(overdue).toEqual([{ centerCode: '460300', count: 2 }, { centerCode: '460400', count: 1 }]);
+    });
+
+    it('counts the open 差评 follow-ups per center; closed ones and ratings without one are not counted', async () => {
+      const rate = async (centerCode: string, followUp: 'open' | 'closed' | null) => {
+        const a = app('certificate-deposit-use', centerCode, { status: 'completed' });
+        expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
+        const score = followUp === null ? 5 : 1;
+        expect(await store.ratings.create({ applicationId: a.id, openid: a.openid, centerCode, score, comment: null, at: a.createdAt, followUp: followUp === null ? null : 'open', followUpNote: null, followUpBy: null, followUpAt: null })).toBe(true);
+        if (followUp === 'closed') expect(await store.ratings.closeFollowUp(a.id, '已回访', 'staff-1', a.createdAt)).toBe(true);
+      };
+      await rate('460500', 'open');
+      await rate('460500', 'open');
+      await rate('460500', 'closed');
+      await rate('460600', 'closed');
+      await rate('460600', null);
+      await rate('460700', 'open');
+      expect((await store.dashboard.openFollowUps()).filter((c) => c.centerCode >= '460500' && c.centerCode < '460800')).toEqual([
+        { centerCode: '460500', count: 2 },
+        { centerCode: '460700', count: 1 },
+      ]);
     });
   });
 

@@ -8,6 +8,7 @@ import type { DocType } from '../../../src/core/identity';
 import type { ItemId } from '../../../src/core/items';
 import type { JumpTarget } from '../../../src/core/jump';
 import type { RoleGrant } from '../../../src/core/roles';
+import type { FullOnlineItem, MonthlyFigures, MonthlyRow, MonthlyTotals, RecommendationKind } from '../../../src/core/supervision';
 
 /**
  * The storage port: one repository per aggregate. Adapters: sql/ (PGlite or PostgreSQL) and
@@ -285,6 +286,11 @@ export interface ApplicationRecord extends ApplicationState {
   targetProvisional: boolean;
   /** What the deposit-locale center paid (purchase withdrawals), set by the move that completes it. */
   payment: Payment | null;
+  /**
+   * The item (4-6) of a service request, kept in clear beside the sealed payload for the monthly figures (migration
+   * 16); absent for other types and for service requests stored before it that were final by then.
+   */
+  serviceItem?: FullOnlineItem;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -692,6 +698,178 @@ export interface CalendarYearRepository {
   replace(record: CalendarYearRecord): Promise<CalendarYearRecord | undefined>;
 }
 
+/** A report period as the database counts it (supervise monthly). */
+export interface MonthlyWindow {
+  /** China midnight of the period's first day (included) and of its end (excluded). */
+  from: Date;
+  to: Date;
+  /** The same as China dates (YYYY-MM-DD): a payment's `paidOn` is a date. */
+  fromDate: string;
+  toDate: string;
+  /** Only these centers; every center when left out. */
+  centerCodes?: readonly string[];
+}
+
+/** What the product recorded for one center in a period, counted in the database (SQL group by; CloudBase aggregate). */
+export interface MonthlyCounts {
+  centerCode: string;
+  /** Jumps that opened the center's own channel (web page or mini-program), per item 4-6, in the period. */
+  jumps: Record<`${FullOnlineItem}`, number>;
+  /** Service requests (in-app requests) for items 4-6 submitted to the center in the period. */
+  inApp: Record<`${FullOnlineItem}`, number>;
+  /** Purchase withdrawals submitted in the period that the center takes part in (purchase or deposit locale). */
+  joint: number;
+  /** What the center paid as the deposit-locale center on purchase withdrawals paid (paidOn) in the period, in fen. */
+  paidFen: number;
+  /** Loan-cleared certificates (item 8) submitted in the period that the center takes part in (business or accepting). */
+  certificates: number;
+}
+
+/** A center's own figures for a period (portal setMonthlyFigures), one record per center and period, replaced on change. */
+export interface MonthlyFiguresRecord {
+  centerCode: string;
+  /** The report month, YYYY-MM. */
+  period: string;
+  figures: MonthlyFigures;
+  enteredBy: string;
+  enteredAt: Date;
+}
+
+/** One version of a province's submitted table: frozen as submitted (rows and totals), with the exported file's hash. */
+export interface MonthlySubmissionRecord {
+  province: string;
+  period: string;
+  /** 1 for the first submission; each correction submitted after is the next. */
+  version: number;
+  submittedBy: string;
+  submittedAt: Date;
+  sha256: string;
+  fileName: string;
+  reason: string | null;
+  rows: MonthlyRow[];
+  totals: MonthlyTotals;
+}
+
+export interface MonthlyRepository {
+  /** The period's recorded figures per center, counted in the database; centers with nothing recorded are left out. By center code. */
+  counts(window: MonthlyWindow): Promise<MonthlyCounts[]>;
+  /** The centers' own figures for a period (only `centerCodes` when given), by center code. */
+  figures(period: string, centerCodes?: readonly string[]): Promise<MonthlyFiguresRecord[]>;
+  /** Stores a center's figures for a period, replacing the ones before, in one step; answers the ones replaced. */
+  putFigures(record: MonthlyFiguresRecord): Promise<MonthlyFiguresRecord | undefined>;
+  /** Every province's submissions of a period, every version, by province then version. */
+  submissions(period: string): Promise<MonthlySubmissionRecord[]>;
+  /** Stores a submission; false, and nothing written, when that version of the province's table exists (of two racing, one wins). */
+  submit(record: MonthlySubmissionRecord): Promise<boolean>;
+  /** Records that a center was reminded to fill a period; false, and nothing written, when it was already. */
+  remind(centerCode: string, period: string, at: Date): Promise<boolean>;
+}
+
+/** A center's word on an item it has not made fully online (portal setOnlineReason): why, and by when. */
+export interface OnlineReasonRecord {
+  centerCode: string;
+  item: FullOnlineItem;
+  reason: string;
+  /** China date, YYYY-MM-DD. */
+  expectedDate: string;
+  givenBy: string;
+  givenAt: Date;
+}
+
+/** A province's liaison (plan 2021-50, annex 1); the name and mobile sealed together (sealedAs.liaisonContact). */
+export interface LiaisonRecord {
+  province: string;
+  /** `{ name, mobile }` as JSON, sealed and bound to the province. */
+  contactSealed: string;
+  position: string;
+  landline: string;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+/** One of a province's 三个一百 recommendations. */
+export interface RecommendationRecord {
+  id: string;
+  province: string;
+  kind: RecommendationKind;
+  centerCode: string;
+  title: string;
+  summary: string;
+  addedBy: string;
+  addedAt: Date;
+}
+
+/** A link's health at an instant, from the daily checks' history. */
+export interface LinkHealthAt {
+  centerCode: string;
+  item: ItemId;
+  healthy: boolean;
+  /** When the check that found this health ran. */
+  checkedAt: Date;
+}
+
+/** A center's interface testing at an instant, from its conformance runs. */
+export interface InterfaceTestAt {
+  centerCode: string;
+  /** Its latest run started before the instant. */
+  lastRunAt: Date;
+  /** A run started before the instant passed, and its report came before it too. */
+  passed: boolean;
+}
+
+/** The supervision tables' own data (migration 15), and the histories progress reads as of a date. */
+export interface SupervisionRepository {
+  /**
+   * Every center's link health as the daily checks found it last before `before`, per center and item with a
+   * finding by then (HealthRepository.record keeps each change of a channel's health), by center then item.
+   */
+  linkHealthAt(before: Date): Promise<LinkHealthAt[]>;
+  /** Every center that had started a conformance run before `before`, by center. */
+  interfaceTestsAt(before: Date): Promise<InterfaceTestAt[]>;
+  /** Every center's reasons, by center then item. */
+  onlineReasons(): Promise<OnlineReasonRecord[]>;
+  /** Stores the center's reason for an item, replacing the one before, in one step; answers the one replaced. */
+  putOnlineReason(record: OnlineReasonRecord): Promise<OnlineReasonRecord | undefined>;
+  /** Every province's liaison, by province. */
+  liaisons(): Promise<LiaisonRecord[]>;
+  /** Stores a province's liaison, replacing the one before, in one step; answers the one replaced. */
+  putLiaison(record: LiaisonRecord): Promise<LiaisonRecord | undefined>;
+  /** The recommendations of the provinces given (all when left out), by province then newest first. */
+  recommendations(provinces?: readonly string[]): Promise<RecommendationRecord[]>;
+  addRecommendation(record: RecommendationRecord): Promise<void>;
+  /** Removes a recommendation in one step, answering it as it was; undefined when there is none with that id. */
+  removeRecommendation(id: string): Promise<RecommendationRecord | undefined>;
+  getRecommendation(id: string): Promise<RecommendationRecord | undefined>;
+}
+
+/** Completed transfers grouped by their transfer-in center, China date submitted and China date completed (办结). */
+export interface TransferTimeGroup {
+  centerCode: string;
+  submittedOn: string;
+  completedOn: string;
+  count: number;
+}
+
+/** A count per center (overdue acceptances, open follow-ups). */
+export interface CenterCount {
+  centerCode: string;
+  count: number;
+}
+
+/** The supervisors' overview figures (issue 14, "Dashboards"), each counted in the database (SQL group by; CloudBase aggregate). */
+export interface DashboardRepository {
+  /**
+   * Transfers completed from `from` (included) to `to` (excluded), grouped by the responsible (transfer-in) center and
+   * the China dates of submission and completion: a completed application never moves again, so its updatedAt is
+   * when it was completed. By center, then dates.
+   */
+  transferTimes(from: Date, to: Date): Promise<TransferTimeGroup[]>;
+  /** Applications still awaiting acceptance (submitted or delivered) whose acceptBy is before `today`, per responsible center, by center. */
+  overdueAcceptance(today: string): Promise<CenterCount[]>;
+  /** Ratings whose follow-up is open, per center, by center. */
+  openFollowUps(): Promise<CenterCount[]>;
+}
+
 export type StoreKind = 'pglite' | 'postgres' | 'cloudbase';
 
 export interface Store {
@@ -717,5 +895,8 @@ export interface Store {
   readonly conformanceRuns: ConformanceRunRepository;
   readonly conformanceCallbacks: ConformanceCallbackRepository;
   readonly calendarYears: CalendarYearRepository;
+  readonly monthly: MonthlyRepository;
+  readonly supervision: SupervisionRepository;
+  readonly dashboard: DashboardRepository;
   close(): Promise<void>;
 }

@@ -1,5 +1,4 @@
-import type { TransferCode } from '../../../../src/core/applications/state-machine';
-import { AWAITING_ACCEPTANCE_STATUSES, FINAL_STATUSES, isFinal, type ApplicationStatus } from '../../../../src/core/applications/status';
+import { AWAITING_ACCEPTANCE_STATUSES, FINAL_STATUSES, isFinal } from '../../../../src/core/applications/status';
 import type { EndpointValue } from '../../../../src/core/center-portal';
 import type {
   ApplicationEventRecord,
@@ -16,126 +15,32 @@ import type {
   Transition,
   TransitionOutcome,
 } from '../port';
-import { holdersOf, keptHolder, rotatedHolders, withRetired, type KeptHolder } from '../secret-holders';
+import {
+  applicationRow,
+  deliveryAttemptRow,
+  documentRow,
+  endpointRow,
+  eventRow,
+  outboxRow,
+  ratedScoreRow,
+  ratingRow,
+  secretHoldersRow,
+} from '../rows/applications';
+import { readRow } from '../rows/read';
+import { holdersOf, keptHolder, rotatedHolders, withRetired } from '../secret-holders';
 import type { SqlDriver } from './driver';
+import { camelCased } from './row-names';
 
-interface ApplicationRow {
-  id: string;
-  type: ApplicationRecord['type'];
-  openid: string;
-  request_id: string;
-  status: ApplicationStatus;
-  platform_code: TransferCode | null;
-  responsible_center: string;
-  centers: ApplicationRecord['centers'];
-  in_flight_key: string | null;
-  letter_number: string | null;
-  applicant: ApplicationRecord['applicant'];
-  payload_sealed: string;
-  accept_by: string;
-  accept_by_provisional: boolean;
-  target_by: string | null;
-  target_provisional: boolean;
-  payment: ApplicationRecord['payment'];
-  created_at: Date;
-  updated_at: Date;
-}
+const toApplication = (row: object): ApplicationRecord => readRow(applicationRow(), 'SQL applications', camelCased(row));
 
-const toApplication = (r: ApplicationRow): ApplicationRecord => ({
-  id: r.id,
-  type: r.type,
-  openid: r.openid,
-  requestId: r.request_id,
-  status: r.status,
-  platformCode: r.platform_code,
-  responsibleCenter: r.responsible_center,
-  centers: r.centers,
-  inFlightKey: r.in_flight_key,
-  letterNumber: r.letter_number,
-  applicant: r.applicant,
-  payloadSealed: r.payload_sealed,
-  acceptBy: r.accept_by,
-  acceptByProvisional: r.accept_by_provisional,
-  targetBy: r.target_by,
-  targetProvisional: r.target_provisional,
-  payment: r.payment,
-  createdAt: new Date(r.created_at),
-  updatedAt: new Date(r.updated_at),
-});
+const toEvent = (row: object): ApplicationEventRecord => {
+  const r = camelCased(row);
+  return readRow(eventRow(), 'SQL application_events', { ...r, from: r.fromStatus, to: r.toStatus });
+};
 
-interface EventRow {
-  application_id: string;
-  at: Date;
-  actor: ApplicationEventRecord['actor'];
-  actor_id: string;
-  from_status: ApplicationStatus | null;
-  to_status: ApplicationStatus;
-  platform_code: TransferCode | null;
-  center_code: string | null;
-  message: string;
-}
+const toDocument = (row: object): DocumentRecord => readRow(documentRow(), 'SQL documents', camelCased(row));
 
-const toEvent = (r: EventRow): ApplicationEventRecord => ({
-  applicationId: r.application_id,
-  at: new Date(r.at),
-  actor: r.actor,
-  actorId: r.actor_id,
-  from: r.from_status,
-  to: r.to_status,
-  platformCode: r.platform_code,
-  centerCode: r.center_code,
-  message: r.message,
-});
-
-interface DocumentRow {
-  id: string;
-  application_id: string;
-  center_code: string;
-  name: string;
-  content_type: string;
-  sha256: string;
-  size: number;
-  storage_key: string;
-  at: Date;
-}
-
-const toDocument = (r: DocumentRow): DocumentRecord => ({
-  id: r.id,
-  applicationId: r.application_id,
-  centerCode: r.center_code,
-  name: r.name,
-  contentType: r.content_type,
-  sha256: r.sha256,
-  size: r.size,
-  storageKey: r.storage_key,
-  at: new Date(r.at),
-});
-
-interface OutboxRow {
-  id: string;
-  application_id: string;
-  center_code: string;
-  type: OutboxRecord['type'];
-  created_at: Date;
-  due_at: Date;
-  attempts: number;
-  state: OutboxRecord['state'];
-  last_error: string | null;
-  delivered_at: Date | null;
-}
-
-const toOutbox = (r: OutboxRow): OutboxRecord => ({
-  id: r.id,
-  applicationId: r.application_id,
-  centerCode: r.center_code,
-  type: r.type,
-  createdAt: new Date(r.created_at),
-  dueAt: new Date(r.due_at),
-  attempts: r.attempts,
-  state: r.state,
-  lastError: r.last_error,
-  deliveredAt: r.delivered_at ? new Date(r.delivered_at) : null,
-});
+const toOutbox = (row: object): OutboxRecord => readRow(outboxRow(), 'SQL outbox', camelCased(row));
 
 async function insertEvents(tx: SqlDriver, events: readonly ApplicationEventRecord[]) {
   if (events.length === 0) return;
@@ -235,12 +140,12 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
       driver.transaction(async (tx) => {
         const inserted = await tx.query(
           `insert into applications (id, type, openid, request_id, status, platform_code, responsible_center, centers, in_flight_key,
-             letter_number, applicant, payload_sealed, accept_by, created_at, updated_at, accept_by_provisional, target_by, target_provisional)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11, $12, $13, $14, $15, $16, $17) on conflict do nothing returning id`,
+             letter_number, applicant, payload_sealed, accept_by, created_at, updated_at, accept_by_provisional, target_by, target_provisional, service_item)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11, $12, $13, $14, $15, $16, $17, $18) on conflict do nothing returning id`,
           [
             app.id, app.type, app.openid, app.requestId, app.status, app.platformCode, app.responsibleCenter, JSON.stringify(app.centers),
             app.inFlightKey, JSON.stringify(app.applicant), app.payloadSealed, app.acceptBy, app.createdAt, app.updatedAt,
-            app.acceptByProvisional, app.targetBy, app.targetProvisional,
+            app.acceptByProvisional, app.targetBy, app.targetProvisional, app.serviceItem ?? null,
           ],
         );
         if (inserted.length === 0) {
@@ -266,27 +171,27 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
         return { kind: 'created', letterNumber } as const;
       }),
     async get(id) {
-      const [row] = await driver.query<ApplicationRow>('select * from applications where id = $1', [id]);
+      const [row] = await driver.query('select * from applications where id = $1', [id]);
       return row ? toApplication(row) : undefined;
     },
     async getMany(ids) {
       if (ids.length === 0) return [];
-      return (await driver.query<ApplicationRow>('select * from applications where id = any($1::text[])', [[...ids]])).map(toApplication);
+      return (await driver.query('select * from applications where id = any($1::text[])', [[...ids]])).map(toApplication);
     },
     async listByApplicant(openid) {
-      return (await driver.query<ApplicationRow>('select * from applications where openid = $1 order by created_at desc, id', [openid])).map(toApplication);
+      return (await driver.query('select * from applications where openid = $1 order by created_at desc, id', [openid])).map(toApplication);
     },
     async listForCenter(centerCode) {
-      const rows = await driver.query<ApplicationRow>('select * from applications where centers @> $1::jsonb order by created_at desc, id', [
+      const rows = await driver.query('select * from applications where centers @> $1::jsonb order by created_at desc, id', [
         JSON.stringify([{ code: centerCode }]),
       ]);
       return rows.map(toApplication);
     },
     async events(id) {
-      return (await driver.query<EventRow>('select * from application_events where application_id = $1 order by id', [id])).map(toEvent);
+      return (await driver.query('select * from application_events where application_id = $1 order by id', [id])).map(toEvent);
     },
     async documents(id) {
-      return (await driver.query<DocumentRow>('select * from documents where application_id = $1 order by at, id', [id])).map(toDocument);
+      return (await driver.query('select * from documents where application_id = $1 order by at, id', [id])).map(toDocument);
     },
     async hasReceipt(centerCode, webhookId) {
       return (await driver.query('select 1 from callback_receipts where center_code = $1 and webhook_id = $2', [centerCode, webhookId])).length > 0;
@@ -294,7 +199,7 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
     transition: (change) => transitionIn(driver, change),
     async listOpen() {
       // the final statuses written out, as in the partial index applications_open (migration 11)
-      const rows = await driver.query<ApplicationRow>(`select * from applications where status not in (${FINAL_STATUSES.map((f) => `'${f}'`).join(', ')}) order by created_at, id`);
+      const rows = await driver.query(`select * from applications where status not in (${FINAL_STATUSES.map((f) => `'${f}'`).join(', ')}) order by created_at, id`);
       return rows.map(toApplication);
     },
     reschedule: (id, change) =>
@@ -323,7 +228,7 @@ export function sqlOutbox(driver: SqlDriver): OutboxRepository {
   return {
     async claimDue(now, limit, leaseMs) {
       // skip locked: relays in other processes pass over the rows this one is claiming
-      const rows = await driver.query<OutboxRow>(
+      const rows = await driver.query(
         `update outbox set lease_until = $2 where id in (
            select id from outbox where state = 'pending' and due_at <= $1 and (lease_until is null or lease_until <= $1)
            order by due_at, id limit $3 for update skip locked)
@@ -388,34 +293,23 @@ export function sqlOutbox(driver: SqlDriver): OutboxRepository {
       });
     },
     async get(id) {
-      const [row] = await driver.query<OutboxRow>('select * from outbox where id = $1', [id]);
+      const [row] = await driver.query('select * from outbox where id = $1', [id]);
       return row ? toOutbox(row) : undefined;
     },
     async listForApplication(applicationId) {
-      return (await driver.query<OutboxRow>('select * from outbox where application_id = $1 order by created_at, id', [applicationId])).map(toOutbox);
+      return (await driver.query('select * from outbox where application_id = $1 order by created_at, id', [applicationId])).map(toOutbox);
     },
     async listDead() {
-      return (await driver.query<OutboxRow>("select * from outbox where state = 'dead' order by created_at, id")).map(toOutbox);
+      return (await driver.query("select * from outbox where state = 'dead' order by created_at, id")).map(toOutbox);
     },
     async attempts(outboxId) {
-      const rows = await driver.query<{ outbox_id: string; at: Date; duration_ms: number; http_status: number | null; error: string | null }>(
-        'select * from delivery_attempts where outbox_id = $1 order by id',
-        [outboxId],
-      );
-      return rows.map((r) => ({ outboxId: r.outbox_id, at: new Date(r.at), durationMs: r.duration_ms, httpStatus: r.http_status, error: r.error }));
+      const rows = await driver.query('select * from delivery_attempts where outbox_id = $1 order by id', [outboxId]);
+      return rows.map((r) => readRow(deliveryAttemptRow(), 'SQL delivery_attempts', camelCased(r)));
     },
   };
 }
 
-interface EndpointRow {
-  center_code: string;
-  mode: CenterEndpoint['mode'];
-  url: string | null;
-  secrets_sealed: string[];
-  updated_at: Date;
-}
-
-const toEndpoint = (r: EndpointRow): CenterEndpoint => ({ centerCode: r.center_code, mode: r.mode, url: r.url, secretsSealed: r.secrets_sealed, updatedAt: new Date(r.updated_at) });
+const toEndpoint = (row: object): CenterEndpoint => readRow(endpointRow(), 'SQL endpoints', camelCased(row));
 
 /**
  * Points a center's deliveries at its API endpoint or its workbench, keeping its secrets (they are the
@@ -432,11 +326,11 @@ export async function putEndpointAddress(driver: SqlDriver, centerCode: string, 
 export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
   return {
     async get(centerCode) {
-      const [row] = await driver.query<EndpointRow>('select * from endpoints where center_code = $1', [centerCode]);
+      const [row] = await driver.query('select * from endpoints where center_code = $1', [centerCode]);
       return row ? toEndpoint(row) : undefined;
     },
     async list() {
-      return (await driver.query<EndpointRow>('select * from endpoints order by center_code')).map(toEndpoint);
+      return (await driver.query('select * from endpoints order by center_code')).map(toEndpoint);
     },
     async put(e, shownTo) {
       const holders = shownTo === undefined ? null : JSON.stringify(e.secretsSealed.map((secretSealed) => ({ secretSealed, shownTo, retiresAt: null })));
@@ -457,8 +351,8 @@ export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
            on conflict (center_code) do nothing`,
           [centerCode, at],
         );
-        const [row] = await tx.query<HoldersRow>('select secrets_sealed, secret_holders from endpoints where center_code = $1 for update', [centerCode]);
-        const holders = rotatedHolders(holdersOf(row.secrets_sealed, row.secret_holders), secretSealed, shownTo, at);
+        const [row] = await tx.query('select secrets_sealed, secret_holders from endpoints where center_code = $1 for update', [centerCode]);
+        const holders = rotatedHolders(holdersIn(row), secretSealed, shownTo, at);
         await tx.query('update endpoints set secrets_sealed = $2, secret_holders = $3, updated_at = $4 where center_code = $1', [
           centerCode,
           JSON.stringify(holders.map((h) => h.secretSealed)),
@@ -468,51 +362,27 @@ export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
         return holders.length;
       }),
     async secretHolders(centerCode) {
-      const [row] = await driver.query<HoldersRow>('select secrets_sealed, secret_holders from endpoints where center_code = $1', [centerCode]);
-      return row ? holdersOf(row.secrets_sealed, row.secret_holders) : [];
+      const [row] = await driver.query('select secrets_sealed, secret_holders from endpoints where center_code = $1', [centerCode]);
+      return row ? holdersIn(row) : [];
     },
     retireSecrets: (centerCode, secretsSealed, retiresAt) =>
       driver.transaction(async (tx) => {
-        const [row] = await tx.query<HoldersRow>('select secrets_sealed, secret_holders from endpoints where center_code = $1 for update', [centerCode]);
+        const [row] = await tx.query('select secrets_sealed, secret_holders from endpoints where center_code = $1 for update', [centerCode]);
         if (!row) return 0;
-        const { holders, retired } = withRetired(holdersOf(row.secrets_sealed, row.secret_holders), secretsSealed, retiresAt);
+        const { holders, retired } = withRetired(holdersIn(row), secretsSealed, retiresAt);
         if (retired > 0) await tx.query('update endpoints set secret_holders = $2 where center_code = $1', [centerCode, JSON.stringify(holders.map(keptHolder))]);
         return retired;
       }),
   };
 }
 
-/** What the secrets' holders are read from. */
-interface HoldersRow {
-  secrets_sealed: string[];
-  secret_holders: KeptHolder[];
-}
+/** An endpoint row's secrets with who was shown each. */
+const holdersIn = (row: object) => {
+  const { secretsSealed, secretHolders } = readRow(secretHoldersRow(), 'SQL endpoints', camelCased(row));
+  return holdersOf(secretsSealed, secretHolders);
+};
 
-interface RatingRow {
-  application_id: string;
-  openid: string;
-  center_code: string;
-  score: RatingRecord['score'];
-  comment: string | null;
-  at: Date;
-  follow_up: RatingRecord['followUp'];
-  follow_up_note: string | null;
-  follow_up_by: string | null;
-  follow_up_at: Date | null;
-}
-
-const toRating = (r: RatingRow): RatingRecord => ({
-  applicationId: r.application_id,
-  openid: r.openid,
-  centerCode: r.center_code,
-  score: Number(r.score) as RatingRecord['score'],
-  comment: r.comment,
-  at: new Date(r.at),
-  followUp: r.follow_up,
-  followUpNote: r.follow_up_note,
-  followUpBy: r.follow_up_by,
-  followUpAt: r.follow_up_at ? new Date(r.follow_up_at) : null,
-});
+const toRating = (row: object): RatingRecord => readRow(ratingRow(), 'SQL ratings', camelCased(row));
 
 export function sqlRatings(driver: SqlDriver): RatingRepository {
   return {
@@ -525,11 +395,11 @@ export function sqlRatings(driver: SqlDriver): RatingRepository {
       return rows.length === 1;
     },
     async get(applicationId) {
-      const [row] = await driver.query<RatingRow>('select * from ratings where application_id = $1', [applicationId]);
+      const [row] = await driver.query('select * from ratings where application_id = $1', [applicationId]);
       return row ? toRating(row) : undefined;
     },
     async listFollowUps(centerCode) {
-      const rows = await driver.query<RatingRow>(
+      const rows = await driver.query(
         "select * from ratings where center_code = $1 and follow_up is not null order by follow_up = 'closed', at desc, application_id",
         [centerCode],
       );
@@ -543,15 +413,14 @@ export function sqlRatings(driver: SqlDriver): RatingRepository {
       return rows.length === 1;
     },
     async satisfaction() {
-      const rows = await driver.query<{ center_code: string; score: number; n: string | number }>(
-        'select center_code, score, count(*) as n from ratings group by center_code, score order by center_code',
-      );
+      const rows = await driver.query<{ n: string | number }>('select center_code, score, count(*) as n from ratings group by center_code, score order by center_code');
       const byCenter = new Map<string, Satisfaction>();
       for (const r of rows) {
-        const entry = byCenter.get(r.center_code) ?? { centerCode: r.center_code, count: 0, byScore: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } };
-        entry.byScore[Number(r.score) as RatingRecord['score']] = Number(r.n);
+        const { centerCode, score } = readRow(ratedScoreRow(), 'SQL ratings', camelCased(r));
+        const entry = byCenter.get(centerCode) ?? { centerCode, count: 0, byScore: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } };
+        entry.byScore[score] = Number(r.n);
         entry.count += Number(r.n);
-        byCenter.set(r.center_code, entry);
+        byCenter.set(centerCode, entry);
       }
       return [...byCenter.values()];
     },

@@ -1,37 +1,23 @@
-import type { CalendarHoliday, CalendarNotice } from '../../../../src/core/calendar';
 import type { CalendarYearRecord, CalendarYearRepository } from '../port';
+import { calendarYearRow } from '../rows/calendar';
+import { readRow } from '../rows/read';
 import type { SqlDriver } from './driver';
+import { camelCased } from './row-names';
 
 /** The official calendar's loaded years (migration 11). */
 
-interface CalendarYearRow {
-  year: number;
-  notice: CalendarNotice;
-  holidays: CalendarHoliday[];
-  workdays: string[];
-  loaded_by: string;
-  loaded_at: Date;
-}
-
-const toCalendarYear = (r: CalendarYearRow): CalendarYearRecord => ({
-  year: Number(r.year),
-  notice: r.notice,
-  holidays: r.holidays,
-  workdays: r.workdays,
-  loadedBy: r.loaded_by,
-  loadedAt: new Date(r.loaded_at),
-});
+const toCalendarYear = (row: object): CalendarYearRecord => readRow(calendarYearRow(), 'SQL calendar_years', camelCased(row));
 
 const rowValues = (r: CalendarYearRecord) => [r.year, JSON.stringify(r.notice), JSON.stringify(r.holidays), JSON.stringify(r.workdays), r.loadedBy, r.loadedAt];
 
 export function sqlCalendarYears(driver: SqlDriver): CalendarYearRepository {
   return {
     async get(year) {
-      const [row] = await driver.query<CalendarYearRow>('select * from calendar_years where year = $1', [year]);
+      const [row] = await driver.query('select * from calendar_years where year = $1', [year]);
       return row ? toCalendarYear(row) : undefined;
     },
     async list() {
-      return (await driver.query<CalendarYearRow>('select * from calendar_years order by year')).map(toCalendarYear);
+      return (await driver.query('select * from calendar_years order by year')).map(toCalendarYear);
     },
     async create(record) {
       const rows = await driver.query(
@@ -43,7 +29,7 @@ export function sqlCalendarYears(driver: SqlDriver): CalendarYearRepository {
     },
     replace: (record) =>
       driver.transaction(async (tx) => {
-        const [before] = await tx.query<CalendarYearRow>('select * from calendar_years where year = $1 for update', [record.year]);
+        const [before] = await tx.query('select * from calendar_years where year = $1 for update', [record.year]);
         if (!before) return undefined;
         await tx.query('update calendar_years set notice = $2::jsonb, holidays = $3::jsonb, workdays = $4::jsonb, loaded_by = $5, loaded_at = $6 where year = $1', rowValues(record));
         return toCalendarYear(before);

@@ -1,12 +1,4 @@
-import {
-  targetKey,
-  withoutHealth,
-  type ChangeStatus,
-  type ChangeTarget,
-  type ConformanceReport,
-  type PreviousValue,
-  type ReceivedCallback,
-} from '../../../../src/core/center-portal';
+import { targetKey, withoutHealth, type PreviousValue } from '../../../../src/core/center-portal';
 import type {
   ChannelHealth,
   ConformanceCallbackRepository,
@@ -16,22 +8,20 @@ import type {
   LinkChange,
   LinkChangeRepository,
   RunStartOutcome,
+  StaffInvite,
   StaffInviteRepository,
 } from '../port';
+import { changeRow, healthRow, inviteRow, receivedCallbackRow, runRow } from '../rows/portal';
+import { readRow } from '../rows/read';
 import { putEndpointAddress } from './application-tables';
 import type { SqlDriver } from './driver';
-import { putLink, toLink, type LinkRow } from './link-rows';
+import { putLink, toLink } from './link-rows';
 import { lockPerson } from './role-tables';
+import { camelCased } from './row-names';
 
 /** The center portal's tables (migration 8): staff invites, work orders, channel health, conformance runs. */
 
-/** What redeeming reads of an invite. */
-interface InviteRow {
-  center_code: string;
-  created_by: string;
-  expires_at: Date;
-  used_by: string | null;
-}
+const toInvite = (row: object): StaffInvite => readRow(inviteRow(), 'SQL staff_invites', camelCased(row));
 
 export function sqlStaffInvites(driver: SqlDriver): StaffInviteRepository {
   return {
@@ -46,69 +36,38 @@ export function sqlStaffInvites(driver: SqlDriver): StaffInviteRepository {
         // one redemption per person at a time, so two invites cannot make them staff of two centers
         // (the partial unique index on roles stands behind this); the invite row is locked against a second user
         await lockPerson(tx, openid);
-        const [invite] = await tx.query<InviteRow>('select center_code, created_by, expires_at, used_by from staff_invites where code = $1 for update', [code]);
-        if (!invite) return { kind: 'unknown' } as const;
-        if (invite.used_by !== null) return { kind: 'used' } as const;
-        if (new Date(invite.expires_at).getTime() <= at.getTime()) return { kind: 'expired' } as const;
-        const [staff] = await tx.query<{ center_code: string }>("select center_code from roles where openid = $1 and role = 'center-staff' and revoked_at is null", [openid]);
-        if (staff) return { kind: 'already-staff', centerCode: staff.center_code } as const;
+        const [row] = await tx.query('select * from staff_invites where code = $1 for update', [code]);
+        if (!row) return { kind: 'unknown' } as const;
+        const invite = toInvite(row);
+        if (invite.usedBy !== null) return { kind: 'used' } as const;
+        if (invite.expiresAt.getTime() <= at.getTime()) return { kind: 'expired' } as const;
+        const [staff] = await tx.query<{ scope: string }>("select scope from roles where openid = $1 and role = 'center-staff' and revoked_at is null", [openid]);
+        if (staff) return { kind: 'already-staff', centerCode: staff.scope } as const;
         await tx.query('update staff_invites set used_by = $2, used_at = $3 where code = $1', [code, openid, at]);
         // a new invite from a supervisor grants a revoked role of the same center again
         await tx.query(
-          `insert into roles (openid, role, center_code, granted_at, granted_by) values ($1, 'center-staff', $2, $3, $4)
-           on conflict (openid, role, center_code) do update set granted_at = excluded.granted_at, granted_by = excluded.granted_by, revoked_at = null, revoked_by = null`,
-          [openid, invite.center_code, at, `invite:${invite.created_by}`],
+          `insert into roles (openid, role, scope, granted_at, granted_by) values ($1, 'center-staff', $2, $3, $4)
+           on conflict (openid, role, scope) do update set granted_at = excluded.granted_at, granted_by = excluded.granted_by, revoked_at = null, revoked_by = null`,
+          [openid, invite.centerCode, at, `invite:${invite.createdBy}`],
         );
-        return { kind: 'joined', centerCode: invite.center_code } as const;
+        return { kind: 'joined', centerCode: invite.centerCode } as const;
       }),
     async cancelOpenBy(createdBy, at) {
       // one statement: a redemption racing it either ran first (the invite is used, left alone) or meets the expiry
-      const rows = await driver.query<{ code: string; center_code: string; created_at: Date; expires_at: Date }>(
+      const rows = await driver.query(
         `update staff_invites i set expires_at = $2 from staff_invites old
          where i.code = old.code and i.created_by = $1 and i.used_by is null and i.expires_at > $2
-         returning i.code, i.center_code, i.created_at, old.expires_at`,
+         returning i.code, i.center_code, i.created_by, i.created_at, old.expires_at, i.used_by, i.used_at`,
         [createdBy, at],
       );
       return rows
-        .map((r) => ({ code: r.code, centerCode: r.center_code, createdBy, createdAt: new Date(r.created_at), expiresAt: new Date(r.expires_at), usedBy: null, usedAt: null }))
+        .map(toInvite)
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.code < b.code ? -1 : 1));
     },
   };
 }
 
-interface ChangeRow {
-  id: string;
-  center_code: string;
-  target: ChangeTarget;
-  effective_date: string;
-  status: ChangeStatus;
-  proposed_by: string;
-  proposed_at: Date;
-  reviewed_by: string | null;
-  reviewed_at: Date | null;
-  reason: string | null;
-  applied_at: Date | null;
-  previous: PreviousValue;
-  held_reason: string | null;
-  held_at: Date | null;
-}
-
-const toChange = (r: ChangeRow): LinkChange => ({
-  id: r.id,
-  centerCode: r.center_code,
-  target: r.target,
-  effectiveDate: r.effective_date,
-  status: r.status,
-  proposedBy: r.proposed_by,
-  proposedAt: new Date(r.proposed_at),
-  reviewedBy: r.reviewed_by,
-  reviewedAt: r.reviewed_at ? new Date(r.reviewed_at) : null,
-  reason: r.reason,
-  appliedAt: r.applied_at ? new Date(r.applied_at) : null,
-  previous: r.previous,
-  heldReason: r.held_reason,
-  heldAt: r.held_at ? new Date(r.held_at) : null,
-});
+const toChange = (row: object): LinkChange => readRow(changeRow(), 'SQL link_changes', camelCased(row));
 
 /**
  * The change `id`, read after taking its target's lock: every review and switch of one center's target runs
@@ -116,12 +75,13 @@ const toChange = (r: ChangeRow): LinkChange => ({
  * row lock (a change's target never changes), so a review superseding a change another run is switching
  * waits for it instead of deadlocking with it.
  */
-async function lockedChange(tx: SqlDriver, id: string): Promise<ChangeRow | undefined> {
-  const [found] = await tx.query<Pick<ChangeRow, 'center_code' | 'target'>>('select center_code, target from link_changes where id = $1', [id]);
+async function lockedChange(tx: SqlDriver, id: string): Promise<LinkChange | undefined> {
+  const [found] = await tx.query('select * from link_changes where id = $1', [id]);
   if (!found) return undefined;
-  await tx.query("select pg_advisory_xact_lock(hashtext('change:' || $1 || ':' || $2))", [found.center_code, targetKey(found.target)]);
-  const [row] = await tx.query<ChangeRow>('select * from link_changes where id = $1 for update', [id]);
-  return row;
+  const { centerCode, target } = toChange(found);
+  await tx.query("select pg_advisory_xact_lock(hashtext('change:' || $1 || ':' || $2))", [centerCode, targetKey(target)]);
+  const [row] = await tx.query('select * from link_changes where id = $1 for update', [id]);
+  return row ? toChange(row) : undefined;
 }
 
 export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
@@ -138,14 +98,14 @@ export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
       );
     },
     async get(id) {
-      const [row] = await driver.query<ChangeRow>('select * from link_changes where id = $1', [id]);
+      const [row] = await driver.query('select * from link_changes where id = $1', [id]);
       return row ? toChange(row) : undefined;
     },
     async listForCenter(centerCode) {
-      return (await driver.query<ChangeRow>('select * from link_changes where center_code = $1 order by proposed_at desc, id', [centerCode])).map(toChange);
+      return (await driver.query('select * from link_changes where center_code = $1 order by proposed_at desc, id', [centerCode])).map(toChange);
     },
     async listByStatus(status) {
-      return (await driver.query<ChangeRow>('select * from link_changes where status = $1 order by proposed_at, id', [status])).map(toChange);
+      return (await driver.query('select * from link_changes where status = $1 order by proposed_at, id', [status])).map(toChange);
     },
     review: (id, d) =>
       driver.transaction(async (tx) => {
@@ -155,10 +115,10 @@ export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
         const superseded = d.approve
           ? await tx.query<{ id: string }>(
               "update link_changes set status = 'superseded' where center_code = $1 and target_key = $2 and status = 'approved' returning id",
-              [row.center_code, targetKey(row.target)],
+              [row.centerCode, targetKey(row.target)],
             )
           : [];
-        const [reviewed] = await tx.query<ChangeRow>('update link_changes set status = $2, reviewed_by = $3, reviewed_at = $4, reason = $5 where id = $1 returning *', [
+        const [reviewed] = await tx.query('update link_changes set status = $2, reviewed_by = $3, reviewed_at = $4, reason = $5 where id = $1 returning *', [
           id,
           d.approve ? 'approved' : 'rejected',
           d.by,
@@ -174,15 +134,15 @@ export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
         const { target } = row;
         let previous: PreviousValue;
         if (target.kind === 'link') {
-          const [current] = await tx.query<LinkRow>('select * from links where center_code = $1 and item = $2 for update', [row.center_code, target.item]);
+          const [current] = await tx.query('select * from links where center_code = $1 and item = $2 for update', [row.centerCode, target.item]);
           previous = current ? withoutHealth(toLink(current)) : null;
-          await putLink(tx, row.center_code, { item: target.item, ...target.link, healthy: true });
+          await putLink(tx, row.centerCode, { item: target.item, ...target.link, healthy: true });
         } else {
-          const [current] = await tx.query<{ mode: 'api' | 'manual'; url: string | null }>('select mode, url from endpoints where center_code = $1 for update', [row.center_code]);
+          const [current] = await tx.query<{ mode: 'api' | 'manual'; url: string | null }>('select mode, url from endpoints where center_code = $1 for update', [row.centerCode]);
           previous = !current ? null : current.mode === 'api' && current.url !== null ? { kind: 'api', url: current.url } : { kind: 'manual' };
-          await putEndpointAddress(tx, row.center_code, target.endpoint, at);
+          await putEndpointAddress(tx, row.centerCode, target.endpoint, at);
         }
-        const [applied] = await tx.query<ChangeRow>(
+        const [applied] = await tx.query(
           "update link_changes set status = 'live', applied_at = $2, previous = $3, held_reason = null, held_at = null where id = $1 returning *",
           [id, at, previous === null ? null : JSON.stringify(previous)],
         );
@@ -202,29 +162,10 @@ export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
   };
 }
 
-interface HealthRow {
-  center_code: string;
-  channel: ChannelHealth['channel'];
-  url: string;
-  consecutive_failures: number;
-  healthy: boolean;
-  checked_at: Date;
-  last_status: number | null;
-  title: string | null;
-  error: string | null;
-}
-
-const toHealth = (r: HealthRow): ChannelHealth => ({
-  centerCode: r.center_code,
-  channel: r.channel,
-  url: r.url,
-  consecutiveFailures: r.consecutive_failures,
-  healthy: r.healthy,
-  checkedAt: new Date(r.checked_at),
-  status: r.last_status,
-  title: r.title,
-  error: r.error,
-});
+const toHealth = (row: object): ChannelHealth => {
+  const r = camelCased(row);
+  return readRow(healthRow(), 'SQL channel_health', { ...r, status: r.lastStatus });
+};
 
 export function sqlHealth(driver: SqlDriver): HealthRepository {
   return {
@@ -246,8 +187,16 @@ export function sqlHealth(driver: SqlDriver): HealthRepository {
       );
       const columns = `center_code text, channel text, item smallint, url text, consecutive_failures integer, healthy boolean, checked_at timestamptz,
         last_status integer, title text, error text`;
-      // a day's findings in two set-based statements, whatever their number
+      // a day's findings in three set-based statements, whatever their number
       await driver.transaction(async (tx) => {
+        // each change of a channel's health is kept (the access progress as of a date), before the finding replaces it
+        await tx.query(
+          `insert into channel_health_log (center_code, channel, healthy, checked_at)
+           select x.center_code, x.channel, x.healthy, x.checked_at from jsonb_to_recordset($1::jsonb) as x(${columns})
+           where not exists (select 1 from channel_health h where h.center_code = x.center_code and h.channel = x.channel and h.healthy = x.healthy)
+           on conflict do nothing`,
+          [rows],
+        );
         await tx.query(
           `insert into channel_health (center_code, channel, url, consecutive_failures, healthy, checked_at, last_status, title, error)
            select x.center_code, x.channel, x.url, x.consecutive_failures, x.healthy, x.checked_at, x.last_status, x.title, x.error
@@ -265,34 +214,18 @@ export function sqlHealth(driver: SqlDriver): HealthRepository {
       });
     },
     async listForCenter(centerCode) {
-      return (await driver.query<HealthRow>('select * from channel_health where center_code = $1 order by channel', [centerCode])).map(toHealth);
+      return (await driver.query('select * from channel_health where center_code = $1 order by channel', [centerCode])).map(toHealth);
     },
     async listUnhealthy() {
-      return (await driver.query<HealthRow>('select * from channel_health where not healthy order by center_code, channel')).map(toHealth);
+      return (await driver.query('select * from channel_health where not healthy order by center_code, channel')).map(toHealth);
     },
     async list() {
-      return (await driver.query<HealthRow>('select * from channel_health order by center_code, channel')).map(toHealth);
+      return (await driver.query('select * from channel_health order by center_code, channel')).map(toHealth);
     },
   };
 }
 
-interface RunRow {
-  id: string;
-  center_code: string;
-  url: string;
-  started_by: string;
-  started_at: Date;
-  report: ConformanceReport | null;
-}
-
-const toRun = (r: RunRow): ConformanceRun => ({
-  id: r.id,
-  centerCode: r.center_code,
-  url: r.url,
-  startedBy: r.started_by,
-  startedAt: new Date(r.started_at),
-  report: r.report,
-});
+const toRun = (row: object): ConformanceRun => readRow(runRow(), 'SQL conformance_runs', camelCased(row));
 
 export function sqlConformanceRuns(driver: SqlDriver): ConformanceRunRepository {
   return {
@@ -310,7 +243,7 @@ export function sqlConformanceRuns(driver: SqlDriver): ConformanceRunRepository 
       driver.transaction(async (tx): Promise<RunStartOutcome> => {
         // one starter per center at a time across connections, held until commit
         await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`conformance:${run.centerCode}`]);
-        const [open] = await tx.query<RunRow>(
+        const [open] = await tx.query(
           'select * from conformance_runs where center_code = $1 and report is null and started_at > $2 order by started_at desc limit 1',
           [run.centerCode, limits.busySince],
         );
@@ -331,18 +264,10 @@ export function sqlConformanceRuns(driver: SqlDriver): ConformanceRunRepository 
       await driver.query('update conformance_runs set report = $2 where id = $1', [id, JSON.stringify(report)]);
     },
     async latest(centerCode) {
-      const [row] = await driver.query<RunRow>('select * from conformance_runs where center_code = $1 order by started_at desc, id desc limit 1', [centerCode]);
+      const [row] = await driver.query('select * from conformance_runs where center_code = $1 order by started_at desc, id desc limit 1', [centerCode]);
       return row ? toRun(row) : undefined;
     },
   };
-}
-
-interface CallbackRow {
-  webhook_id: string;
-  status: string;
-  at: Date;
-  signature_valid: boolean;
-  problems: string[];
 }
 
 export function sqlConformanceCallbacks(driver: SqlDriver): ConformanceCallbackRepository {
@@ -354,11 +279,11 @@ export function sqlConformanceCallbacks(driver: SqlDriver): ConformanceCallbackR
       );
     },
     async listFor(centerCode, applicationId) {
-      const rows = await driver.query<CallbackRow>(
+      const rows = await driver.query(
         'select webhook_id, status, at, signature_valid, problems from conformance_callbacks where center_code = $1 and application_id = $2 order by id',
         [centerCode, applicationId],
       );
-      return rows.map((r): ReceivedCallback => ({ webhookId: r.webhook_id, status: r.status, at: new Date(r.at).toISOString(), signatureValid: r.signature_valid, problems: r.problems }));
+      return rows.map((r) => readRow(receivedCallbackRow(), 'SQL conformance_callbacks', camelCased(r)));
     },
   };
 }

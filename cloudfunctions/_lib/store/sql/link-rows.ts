@@ -1,29 +1,11 @@
 import type { CenterLink } from '../../../../src/core/centers';
-import type { ItemId } from '../../../../src/core/items';
+import { linkRow } from '../rows/catalog';
+import { readRow } from '../rows/read';
 import type { SqlDriver } from './driver';
+import { camelCased } from './row-names';
 
 /** The links table's rows, shared by the centers' store and the work orders that switch links. */
-export interface LinkRow {
-  item: number;
-  kind: CenterLink['kind'];
-  url: string | null;
-  app_id: string | null;
-  path: string | null;
-  /** Null exactly for the routes without a channel (in-app, counter): the table's check says so. */
-  healthy: boolean | null;
-}
-
-export function toLink(r: LinkRow): CenterLink {
-  const item = r.item as ItemId;
-  switch (r.kind) {
-    case 'web':
-      return { item, kind: 'web', url: r.url ?? '', healthy: r.healthy ?? false };
-    case 'miniprogram':
-      return { item, kind: 'miniprogram', appId: r.app_id ?? '', path: r.path ?? '', healthy: r.healthy ?? false };
-    default:
-      return { item, kind: r.kind };
-  }
-}
+export const toLink = (row: object): CenterLink => readRow(linkRow(), 'SQL links', camelCased(row));
 
 /** A link's url, app_id, path and healthy columns: all null for a route without a channel. */
 function linkColumns(link: CenterLink): [string | null, string | null, string | null, boolean | null] {

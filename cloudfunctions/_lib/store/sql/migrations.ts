@@ -399,4 +399,106 @@ export const MIGRATIONS: readonly Migration[] = [
       alter table counter_requests add column confirmed_by_lookup text;
     `,
   },
+  {
+    version: 15,
+    name: 'supervision: role scopes (provincial supervisors), health changes kept, centers’ reasons for items not fully online, liaisons, 三个一百',
+    sql: `
+      -- a role's scope: its center (staff), its province (provincial supervisors), '' for the others
+      alter table roles rename column center_code to scope;
+      -- each change of a channel's health (a first finding included), for the access progress as of a date
+      create table channel_health_log (
+        center_code text not null,
+        channel text not null,
+        healthy boolean not null,
+        checked_at timestamptz not null,
+        primary key (center_code, channel, checked_at)
+      );
+      insert into channel_health_log (center_code, channel, healthy, checked_at) select center_code, channel, healthy, checked_at from channel_health;
+      create table online_reasons (
+        center_code text not null references centers (code),
+        item smallint not null check (item between 4 and 6),
+        reason text not null,
+        expected_date text not null,
+        given_by text not null,
+        given_at timestamptz not null,
+        primary key (center_code, item)
+      );
+      create table liaisons (
+        province text primary key,
+        contact_sealed text not null,
+        position text not null,
+        landline text not null,
+        updated_by text not null,
+        updated_at timestamptz not null
+      );
+      create table recommendations (
+        id text primary key,
+        province text not null,
+        kind text not null check (kind in ('window', 'story', 'director')),
+        center_code text not null references centers (code),
+        title text not null,
+        summary text not null,
+        added_by text not null,
+        added_at timestamptz not null
+      );
+      create index recommendations_province on recommendations (province, added_at desc);
+    `,
+  },
+  {
+    version: 16,
+    name: 'monthly statistics (annex 2): service requests keep their item in clear, centers’ own figures, provinces’ submitted versions, reminders',
+    sql: `
+      -- the item of a service request is sealed in its payload; those still in flight carry it in their in-flight key
+      alter table applications add column service_item smallint check (service_item between 4 and 6);
+      update applications set service_item = split_part(in_flight_key, ':', 4)::smallint
+        where type = 'service-request' and in_flight_key is not null;
+      -- a period's figures are counted over a range of submission (and jump) times
+      create index applications_created on applications (created_at);
+      create index jumps_at on jumps (at);
+      create table monthly_figures (
+        center_code text not null references centers (code),
+        period text not null,
+        figures jsonb not null,
+        entered_by text not null,
+        entered_at timestamptz not null,
+        primary key (center_code, period)
+      );
+      create table monthly_submissions (
+        province text not null,
+        period text not null,
+        version integer not null check (version >= 1),
+        submitted_by text not null,
+        submitted_at timestamptz not null,
+        sha256 text not null,
+        file_name text not null,
+        reason text,
+        rows jsonb not null,
+        totals jsonb not null,
+        primary key (province, period, version)
+      );
+      create table monthly_reminders (
+        center_code text not null,
+        period text not null,
+        at timestamptz not null,
+        primary key (center_code, period)
+      );
+    `,
+  },
+  {
+    version: 17,
+    name: 'supervisors’ overview: indexes for completed transfers, applications awaiting acceptance and open follow-ups',
+    sql: `
+      create index applications_completed_transfers on applications (updated_at) where type = 'transfer' and status = 'completed';
+      create index applications_awaiting_acceptance on applications (accept_by) where status in ('submitted', 'delivered');
+      create index ratings_open_follow_ups on ratings (center_code) where follow_up = 'open';
+    `,
+  },
+  {
+    version: 18,
+    name: 'monthly statistics: purchase withdrawals by the date they were paid',
+    sql: `
+      -- a period's payments are summed over a range of paid dates, whenever the case was submitted
+      create index applications_paid_on on applications ((payment->>'paidOn')) where type = 'purchase-withdrawal';
+    `,
+  },
 ];

@@ -1,13 +1,19 @@
 import type { Center, StoredCenter } from '../../../../src/core/centers';
-import type { DocType } from '../../../../src/core/identity';
-import type { AuditEntry, CounterRequest, IdentityRecord, JumpCountFilter, Store, StoreKind, VerificationSession } from '../port';
+import type { CounterRequest, IdentityRecord, JumpCountFilter, Store, StoreKind, VerificationSession } from '../port';
+import { centerRow } from '../rows/catalog';
+import { auditRow, consentRow, counterRequestRow, identityRow, verificationRow } from '../rows/people';
+import { readRow } from '../rows/read';
 import type { SqlDriver } from './driver';
 import { sqlCalendarYears } from './calendar-tables';
+import { sqlDashboard } from './dashboard-tables';
+import { sqlMonthly } from './monthly-tables';
+import { sqlSupervision } from './supervision-tables';
 import { sqlApplications, sqlEndpoints, sqlOutbox, sqlRatings } from './application-tables';
 import { sqlConformanceCallbacks, sqlConformanceRuns, sqlHealth, sqlLinkChanges, sqlStaffInvites } from './center-tables';
-import { putLink, toLink, type LinkRow } from './link-rows';
+import { putLink, toLink } from './link-rows';
 import { sqlRoles } from './role-tables';
 import { MIGRATIONS } from './migrations';
+import { camelCased } from './row-names';
 
 /** Brings the schema up to the newest migration; safe to run from several processes at once. */
 export async function migrate(driver: SqlDriver): Promise<number[]> {
@@ -27,112 +33,17 @@ export async function migrate(driver: SqlDriver): Promise<number[]> {
   return applied;
 }
 
-interface CenterRow {
-  code: string;
-  name: string;
-  province: string;
-  city: string;
-  phone: string;
-  live: boolean;
-  pinyin: string;
-  initials: string;
-  province_pinyin: string;
-  province_initials: string;
-  counter_address: string | null;
-  counter_hours: string | null;
-}
+const toCenter = (row: object): StoredCenter => {
+  const r = camelCased(row);
+  const counter = r.counterAddress !== null && r.counterHours !== null ? { address: r.counterAddress, hours: r.counterHours } : null;
+  return readRow(centerRow(), 'SQL centers', { ...r, counter });
+};
 
-const toCenter = (r: CenterRow): StoredCenter => ({
-  code: r.code,
-  name: r.name,
-  province: r.province,
-  city: r.city,
-  phone: r.phone,
-  live: r.live,
-  pinyin: r.pinyin,
-  initials: r.initials,
-  provincePinyin: r.province_pinyin,
-  provinceInitials: r.province_initials,
-  counter: r.counter_address !== null && r.counter_hours !== null ? { address: r.counter_address, hours: r.counter_hours } : null,
-});
+const toIdentity = (row: object): IdentityRecord => readRow(identityRow(), 'SQL identities', camelCased(row));
 
-interface IdentityRow {
-  openid: string;
-  method: 'face' | 'counter';
-  doc_type: DocType;
-  name_sealed: string;
-  doc_number_sealed: string;
-  doc_lookup: string;
-  phone_sealed: string | null;
-  verified_at: Date;
-  expires_at: Date;
-}
+const toVerification = (row: object): VerificationSession => readRow(verificationRow(), 'SQL verifications', camelCased(row));
 
-const toIdentity = (r: IdentityRow): IdentityRecord => ({
-  openid: r.openid,
-  method: r.method,
-  docType: r.doc_type,
-  nameSealed: r.name_sealed,
-  docNumberSealed: r.doc_number_sealed,
-  docLookup: r.doc_lookup,
-  phoneSealed: r.phone_sealed,
-  verifiedAt: new Date(r.verified_at),
-  expiresAt: new Date(r.expires_at),
-});
-
-interface VerificationRow {
-  verify_id: string;
-  out_seq_no: string;
-  openid: string;
-  doc_type: DocType;
-  name_sealed: string;
-  doc_number_sealed: string;
-  doc_lookup: string;
-  created_at: Date;
-}
-
-const toVerification = (r: VerificationRow): VerificationSession => ({
-  verifyId: r.verify_id,
-  outSeqNo: r.out_seq_no,
-  openid: r.openid,
-  docType: r.doc_type,
-  nameSealed: r.name_sealed,
-  docNumberSealed: r.doc_number_sealed,
-  docLookup: r.doc_lookup,
-  createdAt: new Date(r.created_at),
-});
-
-interface CounterRow {
-  code: string;
-  openid: string;
-  doc_type: DocType;
-  name_sealed: string;
-  doc_number_sealed: string;
-  doc_lookup: string;
-  created_at: Date;
-  expires_at: Date;
-  status: CounterRequest['status'];
-  confirmed_by: string | null;
-  center_code: string | null;
-  confirmed_by_lookup: string | null;
-  second_confirmed_by: string | null;
-}
-
-const toCounter = (r: CounterRow): CounterRequest => ({
-  code: r.code,
-  openid: r.openid,
-  docType: r.doc_type,
-  nameSealed: r.name_sealed,
-  docNumberSealed: r.doc_number_sealed,
-  docLookup: r.doc_lookup,
-  createdAt: new Date(r.created_at),
-  expiresAt: new Date(r.expires_at),
-  status: r.status,
-  confirmedBy: r.confirmed_by,
-  centerCode: r.center_code,
-  confirmedByLookup: r.confirmed_by_lookup,
-  secondConfirmedBy: r.second_confirmed_by,
-});
+const toCounter = (row: object): CounterRequest => readRow(counterRequestRow(), 'SQL counter_requests', camelCased(row));
 
 const CENTER_COLUMNS = ['code', 'name', 'province', 'city', 'phone', 'live', 'pinyin', 'initials', 'province_pinyin', 'province_initials'] as const;
 
@@ -155,11 +66,11 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
         );
       },
       async get(code) {
-        const [row] = await driver.query<CenterRow>('select * from centers where code = $1', [code]);
+        const [row] = await driver.query('select * from centers where code = $1', [code]);
         return row ? toCenter(row) : undefined;
       },
       async list() {
-        return (await driver.query<CenterRow>('select * from centers order by code')).map(toCenter);
+        return (await driver.query('select * from centers order by code')).map(toCenter);
       },
       async setLive(code, live) {
         await driver.query('update centers set live = $2 where code = $1', [code, live]);
@@ -170,11 +81,11 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     },
     links: {
       async listForCenter(centerCode) {
-        return (await driver.query<LinkRow>('select * from links where center_code = $1 order by item', [centerCode])).map(toLink);
+        return (await driver.query('select * from links where center_code = $1 order by item', [centerCode])).map(toLink);
       },
       put: (centerCode, link) => putLink(driver, centerCode, link),
       async listAll() {
-        const rows = await driver.query<LinkRow & { center_code: string }>('select * from links order by center_code, item');
+        const rows = await driver.query<{ center_code: string }>('select * from links order by center_code, item');
         return rows.map((r) => ({ centerCode: r.center_code, link: toLink(r) }));
       },
     },
@@ -212,7 +123,7 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     },
     identities: {
       async get(openid) {
-        const [row] = await driver.query<IdentityRow>('select * from identities where openid = $1', [openid]);
+        const [row] = await driver.query('select * from identities where openid = $1', [openid]);
         return row ? toIdentity(row) : undefined;
       },
       async holderOf(docLookup) {
@@ -245,7 +156,7 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
         );
       },
       async get(verifyId) {
-        const [row] = await driver.query<VerificationRow>('select * from verifications where verify_id = $1', [verifyId]);
+        const [row] = await driver.query('select * from verifications where verify_id = $1', [verifyId]);
         return row ? toVerification(row) : undefined;
       },
       async remove(verifyId) {
@@ -265,7 +176,7 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
         );
       },
       async get(code) {
-        const [row] = await driver.query<CounterRow>('select * from counter_requests where code = $1', [code]);
+        const [row] = await driver.query('select * from counter_requests where code = $1', [code]);
         return row ? toCounter(row) : undefined;
       },
       async confirm(code, confirmedBy, centerCode, next = 'confirmed', confirmerLookup = null) {
@@ -317,11 +228,8 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
         await driver.query('insert into consents (openid, version, at) values ($1, $2, $3)', [c.openid, c.version, c.at]);
       },
       async latest(openid) {
-        const [row] = await driver.query<{ openid: string; version: string; at: Date }>(
-          'select openid, version, at from consents where openid = $1 order by at desc, id desc limit 1',
-          [openid],
-        );
-        return row ? { openid: row.openid, version: row.version, at: new Date(row.at) } : undefined;
+        const [row] = await driver.query('select openid, version, at from consents where openid = $1 order by at desc, id desc limit 1', [openid]);
+        return row ? readRow(consentRow(), 'SQL consents', row) : undefined;
       },
     },
     audit: {
@@ -329,8 +237,8 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
         await driver.query('insert into audit (at, actor, action, subject, detail) values ($1, $2, $3, $4, $5)', [e.at, e.actor, e.action, e.subject, e.detail]);
       },
       async listFor(subject) {
-        const rows = await driver.query<AuditEntry>('select at, actor, action, subject, detail from audit where subject = $1 order by id', [subject]);
-        return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+        const rows = await driver.query('select at, actor, action, subject, detail from audit where subject = $1 order by id', [subject]);
+        return rows.map((r) => readRow(auditRow(), 'SQL audit', r));
       },
     },
     applications: sqlApplications(driver),
@@ -343,6 +251,9 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     conformanceRuns: sqlConformanceRuns(driver),
     conformanceCallbacks: sqlConformanceCallbacks(driver),
     calendarYears: sqlCalendarYears(driver),
+    monthly: sqlMonthly(driver),
+    supervision: sqlSupervision(driver),
+    dashboard: sqlDashboard(driver),
     close: () => driver.close(),
   };
 }
