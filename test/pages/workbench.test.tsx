@@ -1,11 +1,12 @@
 import { act, fireEvent, render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import type { ApplicationView, FollowUpView, WorkbenchEntry } from '../../src/core/applications/views';
+import type { ApplicationView, FollowUpView, WorkbenchEntry, WorkbenchView } from '../../src/core/applications/views';
 import WorkbenchPage from '../../src/packages/portal/workbench';
 import WorkbenchDetailPage from '../../src/packages/portal/workbench-detail';
 import { callFunction } from '../../src/services/cloud';
 import { setDevOpenid } from '../../src/services/dev-identity';
 import { answerWith, residentIds, sentBodies, uniqueOpenid, verifyIdentity, workInWorkbench } from './support/calls';
+import { catchDownloads, releaseDownloads } from './support/downloads';
 import { click, confirmModals, exactly, fill, press, textOf, waitForText } from './support/interact';
 import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
 
@@ -269,6 +270,15 @@ describe('workbench detail page', () => {
     expect(textOf(container, '#workbench-waiting')).toContain('本中心暂无需更新状态');
   });
 
+  it('offers no material card and says another center handles it when the view says this center does not answer for it', async () => {
+    const { id } = await submitTransfer();
+    answerWith<WorkbenchView>('get', (view) => ({ ...view, responsible: false }));
+    const container = await openDetail(id);
+
+    expect(container.querySelector('#workbench-material-form')).toBeNull();
+    expect(textOf(container, '#workbench-waiting')).toBe('当前由另一方中心办理，本中心暂无需更新状态。');
+  });
+
   it('marks the acceptance date and the completion target 预计 with what that means, only when they are estimates', async () => {
     const { id } = await submitTransfer();
     answerWith<ApplicationView>('get', (view) => ({ ...view, acceptByProvisional: true, target: { by: '2031-01-14', overdue: false }, targetProvisional: true }));
@@ -328,26 +338,7 @@ describe('workbench detail page: certificates (代收代办)', () => {
     return { id: submitted.data.id, employee, docNumber };
   }
 
-  /** What the H5 download does: the object URL's Blob and the `<a download>` clicked. */
-  function catchDownloads(): { blobs: Blob[]; anchors: { download: string; href: string; inPage: boolean }[] } {
-    const caught = { blobs: [] as Blob[], anchors: [] as { download: string; href: string; inPage: boolean }[] };
-    // jsdom has no object URLs
-    Object.defineProperty(URL, 'createObjectURL', {
-      configurable: true,
-      writable: true,
-      value: (blob: Blob) => {
-        caught.blobs.push(blob);
-        return `blob:test/${caught.blobs.length}`;
-      },
-    });
-    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      caught.anchors.push({ download: this.download, href: this.href, inPage: document.body.contains(this) });
-    });
-    return caught;
-  }
-  afterEach(() => {
-    delete (URL as { createObjectURL?: unknown }).createObjectURL;
-  });
+  afterEach(releaseDownloads);
 
   const readText = (blob: Blob) =>
     new Promise<string>((resolve) => {
@@ -457,6 +448,49 @@ describe('workbench detail page: certificates (代收代办)', () => {
     expect((await findElement(detail, '#document-error')).textContent).toContain('文件校验失败');
     expect(downloads.blobs).toEqual([]);
     expect(downloads.anchors).toEqual([]);
+  });
+
+  /** A certificate accepted by 扬州's staff, whose workbench view the test then changes. */
+  async function acceptedCertificate(change: (view: WorkbenchView) => WorkbenchView): Promise<string> {
+    const submitted = await submitCertificate();
+    const accepted = await callFunction('workbench', { action: 'setStatus', id: submitted.id, status: 'accepted' });
+    if (!accepted.ok) throw new Error(accepted.message);
+    answerWith<WorkbenchView>('get', change);
+    return submitted.id;
+  }
+
+  it('asks for what was paid, and no certificate, when the view says completing needs the payment, and sends what was entered', async () => {
+    const id = await acceptedCertificate((view) => ({ ...view, completionNeeds: 'payment' }));
+    const showModal = confirmModals();
+    const container = await openDetail(id);
+
+    expect(container.querySelector('#workbench-certificate-form')).toBeNull();
+    await fill(container, '#workbench-payment-amount input', '1234.5');
+    await fill(container, '#workbench-payment-date input', '2026-11-20');
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    fetchSpy.mockClear();
+    await press(container, '#workbench-status-completed');
+
+    // the function keeps its own rule: this type completes with the certificate
+    await waitForText(container, '#workbench-status-error', exactly('办结证明类申请请上传证明文件（PDF）'));
+    expect(showModal.mock.calls[0][0]).toMatchObject({ content: expect.stringContaining('将告知申请人已支付 1,234.50 元') });
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'setStatus', id, status: 'completed', payment: { amount: 1234.5, paidOn: '2026-11-20' } }]);
+  });
+
+  it('asks for nothing more when the view says completing needs nothing, and sends the status alone', async () => {
+    const id = await acceptedCertificate((view) => ({ ...view, completionNeeds: null }));
+    confirmModals();
+    const container = await openDetail(id);
+
+    expect(container.querySelector('#workbench-status-completed')).not.toBeNull();
+    expect(container.querySelector('#workbench-certificate-form')).toBeNull();
+    expect(container.querySelector('#workbench-payment-form')).toBeNull();
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    fetchSpy.mockClear();
+    await press(container, '#workbench-status-completed');
+
+    await waitForText(container, '#workbench-status-error', exactly('办结证明类申请请上传证明文件（PDF）'));
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'setStatus', id, status: 'completed' }]);
   });
 
   it('shows the function’s refusal when completing without the certificate', async () => {
