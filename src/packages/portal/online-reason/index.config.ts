@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '未全程网办说明' });

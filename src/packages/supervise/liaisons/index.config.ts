@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '省级联络员' });

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '全程网办完成情况' });
