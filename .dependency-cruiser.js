@@ -39,10 +39,10 @@ module.exports = {
     },
     {
       name: 'adapters-import-no-use-case',
-      comment: 'handlers → services → delivery / wechat / crypto / files / runtime: those import no use case (services, centers).',
+      comment: 'handlers → use cases (services, applications, centers, supervision) → delivery / wechat / crypto / files / runtime: those import no use case.',
       severity: 'error',
       from: { path: '^cloudfunctions/_lib/(delivery|wechat|crypto|files|runtime)/' },
-      to: { path: '^cloudfunctions/_lib/(services|centers)/' },
+      to: { path: '^cloudfunctions/_lib/(services|applications|centers|supervision)/' },
     },
     {
       name: 'lib-imports-no-handler',

@@ -18,12 +18,14 @@ export default defineAppConfig({
     'pages/service-request/index',
   ],
   subPackages: [
-    // centers' pages (加入中心 for anyone signed in; 柜台核验, 申请工作台, 链接与接口登记 for staff; 变更审核,
-    // 角色管理 and 节假日安排 for supervisors): the functions themselves refuse everyone else
+    // centers' pages (加入中心 for anyone signed in; 柜台核验, 申请工作台, 链接与接口登记, 月度数据填报 and 未全程网办说明
+    // for staff; 变更审核, 角色管理 and 节假日安排 for supervisors): the functions themselves refuse everyone else
     {
       root: 'packages/portal',
-      pages: ['counter/index', 'workbench/index', 'workbench-detail/index', 'join/index', 'links/index', 'review/index', 'roles/index', 'calendar/index'],
+      pages: ['counter/index', 'workbench/index', 'workbench-detail/index', 'join/index', 'links/index', 'review/index', 'roles/index', 'calendar/index', 'figures/index', 'online-reason/index'],
     },
+    // supervision (national and provincial supervisors): the overview and the official tables
+    { root: 'packages/supervise', pages: ['overview/index', 'progress/index', 'online/index', 'monthly/index', 'liaisons/index', 'recommendations/index'] },
     // the dev sign-in exists only in the H5 build served by the local host
     ...(isH5 ? [{ root: 'packages/dev', pages: ['sign-in/index'] }] : []),
   ],

@@ -14,10 +14,11 @@ export const functionsOutDir = path.join(root, 'dist/cloudfunctions');
 /**
  * Installed by CloudBase next to the bundle rather than bundled: the SDK, the PostgreSQL driver, the
  * HTTP client to centers (undici alone would double every bundle) and the PDF parser that checks documents
- * (pdf-lib, about 420 KB minified: bundled, it would take the functions that check files past 1 MB). Each is
- * loaded on first use; a function's package.json lists only those its bundle imports.
+ * (pdf-lib, about 420 KB minified: bundled, it would take the functions that check files past 1 MB), and the
+ * Excel writer of supervisors' exports (exceljs, about 1.1 MB minified, with the jszip it is zipped again with).
+ * Each is loaded on first use; a function's package.json lists only those its bundle imports.
  */
-const EXTERNAL = ['@cloudbase/node-sdk', 'pg', 'undici', 'pdf-lib'] as const;
+const EXTERNAL = ['@cloudbase/node-sdk', 'pg', 'undici', 'pdf-lib', 'exceljs', 'jszip'] as const;
 
 /** Every deployable function: a folder with an index.ts, except the shared _lib. */
 export function functionNames(): string[] {
@@ -26,11 +27,19 @@ export function functionNames(): string[] {
     .sort();
 }
 
-export async function buildFunctions(): Promise<{ name: string; bytes: number }[]> {
+export interface BuiltFunction {
+  name: string;
+  bytes: number;
+  /** The source files the bundle carries code of (esbuild's metafile, relative to the working directory). */
+  inputs: string[];
+}
+
+/** Builds every function into `outRoot`/<name> (dist/cloudfunctions unless told). */
+export async function buildFunctions(outRoot = functionsOutDir): Promise<BuiltFunction[]> {
   const rootPkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   const results = [];
   for (const name of functionNames()) {
-    const outDir = path.join(functionsOutDir, name);
+    const outDir = path.join(outRoot, name);
     mkdirSync(outDir, { recursive: true });
     const outfile = path.join(outDir, 'index.js');
     const { metafile } = await build({
@@ -51,7 +60,8 @@ export async function buildFunctions(): Promise<{ name: string; bytes: number }[
     const imported = new Set(Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path)));
     const dependencies = Object.fromEntries(EXTERNAL.filter((dep) => imported.has(dep)).map((dep) => [dep, rootPkg.dependencies[dep]]));
     writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify({ name, version: '1.0.0', private: true, main: 'index.js', dependencies }, null, 2)}\n`);
-    results.push({ name, bytes: statSync(outfile).size });
+    const inputs = Object.values(metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([file]) => file));
+    results.push({ name, bytes: statSync(outfile).size, inputs });
   }
   return results;
 }

@@ -1,5 +1,5 @@
 import { AdminEventSchema } from '../../src/core/contracts/admin';
-import { defineFunction, requireCaller } from '../_lib/runtime/define';
+import { defineActions } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import {
   centerHistory,
@@ -19,47 +19,25 @@ import { grantRole, listRoles, revokeRole } from '../_lib/services/roles';
 import { grantOf } from '../../src/core/roles';
 
 /** Supervisors' actions on centers, on people's roles, and on the official calendar. */
-export const handler = defineFunction('admin', AdminEventSchema, async (event, ctx) => {
-  const caller = requireCaller(ctx);
-  const service = { ...ctx, now: ctx.now() };
-  switch (event.action) {
-    case 'setEndpoint':
-      return setEndpoint(service, caller, event.centerCode, event.url, event.secret);
-    case 'setManual':
-      return setManual(service, caller, event.centerCode);
-    case 'deadLetters':
-      return deadLetters(service, caller);
-    case 'satisfaction':
-      return satisfaction(service, caller);
-    case 'setCounter':
-      return setCounter(service, caller, event.centerCode, { address: event.address, hours: event.hours });
-    case 'setItemRoute':
-      return setItemRoute(service, caller, event.centerCode, event.item, event.route);
-    case 'inviteStaff':
-      return inviteStaff(service, caller, event.centerCode);
-    case 'pendingChanges':
-      return pendingChanges(service, caller);
-    case 'reviewChange':
-      return reviewChange(service, caller, event.id, event.approve, event.reason);
-    case 'centerHistory':
-      return centerHistory(service, caller, event.centerCode);
-    case 'linkHealth':
-      return linkHealth(service, caller);
-    case 'roles':
-      return listRoles(service, caller);
-    case 'revokeRole':
-      return revokeRole(service, caller, event.openid, grantOf(event));
-    case 'grantRole':
-      return grantRole(service, caller, event.openid, grantOf(event), event.displayName);
-    case 'calendarStatus':
-      return calendarStatus(service, caller);
-    case 'calendarYear':
-      return calendarYear(service, caller, event.year);
-    case 'loadCalendarYear':
-      return loadCalendarYear(service, caller, event);
-    case 'replaceCalendarYear':
-      return replaceCalendarYear(service, caller, event);
-  }
+export const handler = defineActions('admin', AdminEventSchema, {
+  setEndpoint: (event, ctx) => setEndpoint(ctx, ctx.caller, event.centerCode, event.url, event.secret),
+  setManual: (event, ctx) => setManual(ctx, ctx.caller, event.centerCode),
+  deadLetters: (_event, ctx) => deadLetters(ctx, ctx.caller),
+  satisfaction: (_event, ctx) => satisfaction(ctx, ctx.caller),
+  setCounter: (event, ctx) => setCounter(ctx, ctx.caller, event.centerCode, { address: event.address, hours: event.hours }),
+  setItemRoute: (event, ctx) => setItemRoute(ctx, ctx.caller, event.centerCode, event.item, event.route),
+  inviteStaff: (event, ctx) => inviteStaff(ctx, ctx.caller, event.centerCode),
+  pendingChanges: (_event, ctx) => pendingChanges(ctx, ctx.caller),
+  reviewChange: (event, ctx) => reviewChange(ctx, ctx.caller, event.id, event.approve, event.reason),
+  centerHistory: (event, ctx) => centerHistory(ctx, ctx.caller, event.centerCode),
+  linkHealth: (_event, ctx) => linkHealth(ctx, ctx.caller),
+  roles: (_event, ctx) => listRoles(ctx, ctx.caller),
+  revokeRole: (event, ctx) => revokeRole(ctx, ctx.caller, event.openid, grantOf(event)),
+  grantRole: (event, ctx) => grantRole(ctx, ctx.caller, event.openid, grantOf(event), event.displayName),
+  calendarStatus: (_event, ctx) => calendarStatus(ctx, ctx.caller),
+  calendarYear: (event, ctx) => calendarYear(ctx, ctx.caller, event.year),
+  loadCalendarYear: (event, ctx) => loadCalendarYear(ctx, ctx.caller, event),
+  replaceCalendarYear: (event, ctx) => replaceCalendarYear(ctx, ctx.caller, event),
 });
 
 export const main = deployed(handler);

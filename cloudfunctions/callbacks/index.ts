@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fail } from '../../src/core/errors';
-import type { FunctionContext } from '../_lib/runtime/define';
+import { atCallTime, type FunctionContext } from '../_lib/runtime/define';
 import { deployedContext } from '../_lib/runtime/deployed';
 import { receiveCenterCallback } from '../_lib/services/callbacks';
 
@@ -34,7 +34,7 @@ export async function handleCallbackHttp(event: unknown, ctx: FunctionContext): 
   const raw = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   try {
-    const answer = await receiveCenterCallback({ ...ctx, now: ctx.now() }, centerCode, raw, lower);
+    const answer = await receiveCenterCallback(atCallTime(ctx), centerCode, raw, lower);
     return json(answer.statusCode, answer.body);
   } catch (error) {
     ctx.log.error({ err: error, centerCode }, 'callback failed');

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { defineFunction, requireTimer } from '../_lib/runtime/define';
+import * as z from 'zod';
+import { atCallTime, defineFunction, requireTimer } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import { runCentersDaily } from '../_lib/services/portal';
 
@@ -14,7 +14,7 @@ const DailyEventSchema = z.object({}).loose();
  */
 export const handler = defineFunction('centers-daily', DailyEventSchema, async (_event, ctx) => {
   requireTimer(ctx, '定时器');
-  return runCentersDaily({ ...ctx, now: ctx.now() });
+  return runCentersDaily(atCallTime(ctx));
 });
 
 export const main = deployed(handler);

@@ -1,26 +1,21 @@
-import { PortalEventSchema } from '../../src/core/contracts/portal';
-import { defineFunction, requireCaller } from '../_lib/runtime/define';
+import { portalEventSchema } from '../../src/core/contracts/portal';
+import { defineActions } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import { joinCenter, overview, proposeEndpoint, proposeLink, rotateSecret, runCenterConformance } from '../_lib/services/portal';
+import { monthlyFigures, setMonthlyFigures } from '../_lib/supervision/monthly';
+import { setOnlineReason } from '../_lib/supervision/online-completion';
 
 /** The center portal: a signed-in person joins a center with an invite; its staff register links and the endpoint. */
-export const handler = defineFunction('portal', PortalEventSchema, async (event, ctx) => {
-  const caller = requireCaller(ctx);
-  const service = { ...ctx, now: ctx.now() };
-  switch (event.action) {
-    case 'joinCenter':
-      return joinCenter(service, caller, event.code);
-    case 'overview':
-      return overview(service, caller);
-    case 'proposeLink':
-      return proposeLink(service, caller, event.item, event.link, event.effectiveDate);
-    case 'proposeEndpoint':
-      return proposeEndpoint(service, caller, event.endpoint, event.effectiveDate);
-    case 'rotateSecret':
-      return rotateSecret(service, caller);
-    case 'runConformance':
-      return runCenterConformance(service, caller);
-  }
+export const handler = defineActions('portal', portalEventSchema, {
+  joinCenter: (event, ctx) => joinCenter(ctx, ctx.caller, event.code),
+  overview: (_event, ctx) => overview(ctx, ctx.caller),
+  proposeLink: (event, ctx) => proposeLink(ctx, ctx.caller, event.item, event.link, event.effectiveDate),
+  proposeEndpoint: (event, ctx) => proposeEndpoint(ctx, ctx.caller, event.endpoint, event.effectiveDate),
+  rotateSecret: (_event, ctx) => rotateSecret(ctx, ctx.caller),
+  runConformance: (_event, ctx) => runCenterConformance(ctx, ctx.caller),
+  setOnlineReason: (event, ctx) => setOnlineReason(ctx, ctx.caller, event.item, event.reason, event.expectedDate),
+  monthlyFigures: (event, ctx) => monthlyFigures(ctx, ctx.caller, event.period),
+  setMonthlyFigures: (event, ctx) => setMonthlyFigures(ctx, ctx.caller, event.period, { volumes: event.volumes, outside: event.outside, windows: event.windows, zones: event.zones, training: event.training }, event.reason),
 });
 
 export const main = deployed(handler);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { relayDue } from '../_lib/services/relay';
 import { defineFunction, requireTimerOrInternal } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';

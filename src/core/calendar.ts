@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { textField } from './validation';
 import { isCalendarDate } from './time';
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { PaymentSchema } from './money';
+import * as z from 'zod';
+import { paymentSchema } from './money';
 import { textField } from './validation';
 
 /**
@@ -16,7 +16,8 @@ export const CallbackDocumentSchema = z.object({
   contentBase64: z.string({ error: '缺少文件内容' }).min(1, '缺少文件内容').max(Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4, '文件不超过 10 MB'),
 });
 
-export const CenterCallbackSchema = z.object({
+/** The callback body, checked as of `now` (the call's own time: a payment dated after that day is refused). */
+export const centerCallbackSchema = (now: Date) => z.object({
   type: z.literal('application.status', { error: 'type 应为 application.status' }),
   timestamp: z.string().datetime({ offset: true, error: 'timestamp 应为 ISO-8601 时间' }).optional(),
   data: z.object({
@@ -25,10 +26,10 @@ export const CenterCallbackSchema = z.object({
     message: textField('message', { missing: 'message 应为文字', multiline: true }).max(200, 'message 不超过 200 个字').optional(),
     documents: z.array(CallbackDocumentSchema).max(DOCUMENTS_MAX, `一次最多 ${DOCUMENTS_MAX} 个文件`).optional(),
     /** Purchase withdrawals only, with status `completed`, from the deposit-locale center: what it paid. */
-    payment: PaymentSchema.optional(),
+    payment: paymentSchema(now).optional(),
   }),
 });
-export type CenterCallback = z.infer<typeof CenterCallbackSchema>;
+export type CenterCallback = z.infer<ReturnType<typeof centerCallbackSchema>>;
 
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
 const JPEG_MAGIC = [0xff, 0xd8, 0xff];

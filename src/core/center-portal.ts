@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CenterLinkSchema, ItemIdSchema, type CenterLink } from './centers';
 import { ONLINE_ITEM_IDS, type ItemId } from './items';
+import type { OnlineReasonRow } from './supervision';
 import { isCalendarDate } from './time';
 import { textField } from './validation';
 
@@ -195,6 +196,11 @@ export interface PortalOverview {
   /** Whether that date falls in a year whose State Council arrangement is not loaded: counted on weekends only, shown as 预计. */
   earliestProvisional: boolean;
   conformance: { status: ConformanceStatus; label: string; at: string | null };
+  /**
+   * Each item 4-6 the center has not made fully online (no web page or mini-program registered), with the reason and
+   * expected date it gave (`portal setOnlineReason`; null until given): what supervisors' annex 3 attachment lists.
+   */
+  onlineReasons: OnlineReasonRow[];
 }
 
 /** A link or endpoint the daily check found unhealthy, for supervisors. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ITEM_IDS, type ItemId } from './items';
 import { isPlainText, textField, unsafeTextMessage } from './validation';
 

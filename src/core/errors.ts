@@ -1,3 +1,5 @@
+import * as z from 'zod';
+
 /**
  * Every function answers `{ ok: true, data }` or `{ ok: false, code, message, fields? }`.
  * `code` comes only from ERROR_CODES; `message` is plain Chinese for the person.
@@ -43,6 +45,14 @@ export type FieldErrors = Record<string, string>;
 export type Ok<T> = { ok: true; data: T };
 export type Fail = { ok: false; code: ErrorCode; message: string; fields?: FieldErrors };
 export type Result<T> = Ok<T> | Fail;
+
+/** A `Fail` as it arrives over the wire (an answer not made here is parsed, never taken on trust). */
+export const FailSchema = z.object({
+  ok: z.literal(false),
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  fields: z.record(z.string(), z.string()).optional(),
+});
 
 export function ok<T>(data: T): Ok<T> {
   return { ok: true, data };

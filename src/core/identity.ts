@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ageOn, isCalendarDate, shanghaiDate } from './time';
 import { textField } from './validation';
 
@@ -147,8 +147,6 @@ export const maskBankAccount = (account: string) => `${account.slice(0, 4)}${'*'
 export function maskName(name: string): string {
   return `${'*'.repeat(Math.max(name.length - 1, 1))}${name.length > 1 ? name[name.length - 1] : ''}`;
 }
-
-
 /** What the `identity` function tells a person about their own identity: masked data only. */
 export interface IdentityView {
   status: 'none' | 'verified' | 'expired';

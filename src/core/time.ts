@@ -34,6 +34,11 @@ export function shanghaiDay(at: Date): { start: Date; end: Date } {
   return { start: start.toDate(), end: start.add(1, 'day').toDate() };
 }
 
+/** The instant a China date (YYYY-MM-DD) begins. */
+export function shanghaiMidnight(date: string): Date {
+  return dayjs.tz(date, TIME_ZONE).toDate();
+}
+
 /** 2026-11-23 00:00 style, for telling people when they may try again. */
 export function formatShanghai(at: Date): string {
   return dayjs(at).tz(TIME_ZONE).format('YYYY-MM-DD HH:mm');
@@ -67,6 +72,15 @@ export function reportPeriod(month: string): { from: string; to: string } {
 export function reportDueDate(month: string): string {
   const [y, m] = monthParts(month);
   return `${y}-${pad(m)}-${pad(REPORT_DUE_DAY)}`;
+}
+
+/** The `count` report months (YYYY-MM) ending with `month`, oldest first. */
+export function periodsUpTo(month: string, count: number): string[] {
+  const [year, m] = monthParts(month);
+  return Array.from({ length: count }, (_, i) => {
+    const index = year * 12 + (m - 1) - (count - 1 - i);
+    return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}`;
+  });
 }
 
 /** The report period (YYYY-MM) a China date (YYYY-MM-DD) falls in: from the 15th on, the next month's. */

@@ -61,6 +61,19 @@ export function addWorkingDays(date: string, n: number, lookup: CalendarLookup):
 }
 
 /**
+ * Working days from `from` to `to` on the official calendar: the working days after `from` up to and including
+ * `to` (as addWorkingDays counts, the first day not counted); 0 when `to` is not after `from`.
+ */
+export function workingDaysBetween(from: string, to: string, lookup: CalendarLookup): number {
+  let days = 0;
+  for (let day = from; day < to; ) {
+    day = nextDate(day);
+    if (isWorkingDayIn(lookup(yearOf(day)), day)) days += 1;
+  }
+  return days;
+}
+
+/**
  * The years `addWorkingDays(date, n)` usually looks at, read together before counting: `n` working days mostly stay
  * within twice `n` plus a month of calendar days. Holidays back to back can carry a count further; the calendar
  * service then reads the further years one by one (`countWorkingDays` names them).

@@ -1,11 +1,12 @@
 import Taro from '@tarojs/taro';
-import { fail, type Result } from '../core/errors';
+import { fail, FailSchema, type Result } from '../core/errors';
 import { devOpenid } from './dev-identity';
 import { isWeapp } from './platform';
 
-export type FunctionName = 'centers' | 'identity' | 'session' | 'applications' | 'workbench' | 'admin' | 'portal';
+export type FunctionName = 'centers' | 'identity' | 'session' | 'applications' | 'workbench' | 'admin' | 'portal' | 'supervise';
 
 const NETWORK_MESSAGE = '网络不太顺畅，请检查网络后重试';
+const DOWNLOAD_MESSAGE = '文件下载失败，请稍后重试';
 
 /**
  * The ONE place that calls a cloud function: Taro.cloud.callFunction in WeChat, HTTP to the local
@@ -23,6 +24,24 @@ export async function callFunction<T>(name: FunctionName, data: Record<string, u
       body: JSON.stringify(data),
     });
     return (await res.json()) as Result<T>;
+  } catch {
+    return fail('INTERNAL', NETWORK_MESSAGE);
+  }
+}
+
+/**
+ * H5 only: the bytes behind a download link a function answered (on the local host a path under its own origin,
+ * which checks the caller as the functions do). WeChat downloads with `Taro.downloadFile` instead.
+ */
+export async function fetchDownload(url: string): Promise<Result<Uint8Array<ArrayBuffer>>> {
+  try {
+    const res = await fetch(url, { headers: { 'x-wx-openid': devOpenid() } });
+    // a refusal answers as the functions do, with its reason in `message`
+    if (!res.ok) {
+      const refused = FailSchema.safeParse(await res.json());
+      return refused.success ? refused.data : fail('INTERNAL', DOWNLOAD_MESSAGE);
+    }
+    return { ok: true, data: new Uint8Array(await res.arrayBuffer()) };
   } catch {
     return fail('INTERNAL', NETWORK_MESSAGE);
   }

@@ -11,6 +11,8 @@ export const DEV_PERSONAS = [
   { openid: 'dev-tester', label: '内部测试人员', role: 'tester' },
   { openid: 'dev-staff-321000', label: '中心工作人员（扬州）', role: 'center-staff' },
   { openid: 'dev-supervisor', label: '监管人员（住建部监管司）', role: 'supervisor' },
+  // the local host's PROVINCIAL_SUPERVISORS default
+  { openid: 'dev-province-320000', label: '省级监管人员（江苏省住建厅）', role: 'provincial-supervisor' },
 ] as const;
 
 export function devOpenid(): string {

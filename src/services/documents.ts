@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro';
 import sha256 from 'fast-sha256';
 import { DOCUMENT_MAX_BYTES, isPdf } from '../core/center-api';
+import { fetchDownload } from './cloud';
 import { isWeapp } from './platform';
 
 /**
@@ -25,7 +26,7 @@ export interface PickedDocument {
 
 export type DocumentOutcome<T> = { ok: true; data: T } | { ok: false; message: string };
 
-/** The limit the workbench function accepts (WorkbenchEventSchema's `document.contentBase64`). */
+/** The limit the workbench function accepts (workbenchEventSchema's `document.contentBase64`). */
 
 
 /** Base64 to bytes on both platforms (WeChat has no atob). */
@@ -94,6 +95,44 @@ function download(bytes: Uint8Array<ArrayBuffer>, name: string, type: string): v
   anchor.remove();
   // revoking at once can cancel the download in some browsers
   setTimeout(() => URL.revokeObjectURL?.(url), 30_000);
+}
+
+/** A file a function made and stored (a supervisor's export): its short-lived link and the name to save it under. */
+export interface StoredFile {
+  url: string;
+  name: string;
+}
+
+const OPENABLE_TYPES = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+  csv: 'text/csv; charset=utf-8',
+} as const;
+const isOpenable = (extension: string): extension is keyof typeof OPENABLE_TYPES => extension === 'xlsx' || extension === 'pdf' || extension === 'csv';
+
+/**
+ * Opens a stored file: WeChat downloads it (`downloadFile`) and opens it in its viewer with the menu to forward or
+ * save, or, for a CSV its viewer cannot open, offers to send it to a chat (to open on a computer); H5 fetches it
+ * and downloads it under its name.
+ */
+export async function openStoredFile(file: StoredFile): Promise<DocumentOutcome<void>> {
+  const extension = file.name.slice(file.name.lastIndexOf('.') + 1).toLowerCase();
+  if (!isOpenable(extension)) return { ok: false, message: '该文件类型无法在此打开' };
+  try {
+    if (isWeapp) {
+      const got = await Taro.downloadFile({ url: file.url });
+      if (got.statusCode !== 200) return { ok: false, message: '文件下载失败，请稍后重试' };
+      if (extension === 'csv') await Taro.shareFileMessage({ filePath: got.tempFilePath, fileName: safeName(file.name, extension) });
+      else await Taro.openDocument({ filePath: got.tempFilePath, fileType: extension, showMenu: true });
+      return { ok: true, data: undefined };
+    }
+    const got = await fetchDownload(file.url);
+    if (!got.ok) return { ok: false, message: got.message };
+    download(got.data, safeName(file.name, extension), OPENABLE_TYPES[extension]);
+    return { ok: true, data: undefined };
+  } catch {
+    return { ok: false, message: '文件下载失败，请稍后重试' };
+  }
 }
 
 const UNREADABLE = { ok: false, message: '无法读取所选文件，请重新选择' } as const;

@@ -1,4 +1,5 @@
 import type { CounterRequestView, IdentityView, RealName } from '../core/identity';
+import type { RoleGrant } from '../core/roles';
 import { callFunction } from './cloud';
 
 export type { CounterRequestView } from '../core/identity';
@@ -9,6 +10,9 @@ export interface CounterTicket {
   expiresAt: string;
 }
 
+
+/** The caller's roles in force (`session whoami`): pages show the entries and figures these roles may use. */
+export const whoami = () => callFunction<{ roles: RoleGrant[] }>('session', { action: 'whoami' });
 
 /** The typed calls of the `identity` function, for the verify and mine pages. */
 export const identityCalls = {

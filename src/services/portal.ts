@@ -1,8 +1,10 @@
+import type { DeadLetterView, SatisfactionView } from '../core/applications/views';
 import type { CalendarArrangement, CalendarNotice, CalendarReplaceView, CalendarStatusView, CalendarYearView } from '../core/calendar';
 import type { ChangeTarget, ChangeView, ConformanceReport, EndpointProposalAnswer, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
 import type { Fail } from '../core/errors';
 import type { ItemId } from '../core/items';
 import type { Role, RoleView } from '../core/roles';
+import type { FullOnlineItem, MonthlyFigures, MonthlyFiguresAnswer, SetOnlineReasonAnswer } from '../core/supervision';
 // a type only, erased from the bundle: the answer of `portal.runConformance` is declared beside the suite
 import { callFunction } from './cloud';
 
@@ -32,9 +34,16 @@ export const portalCalls = {
   rotateSecret: () => callFunction<{ secret: string; valid: number }>('portal', { action: 'rotateSecret' }),
   /** Runs the conformance suite against the center's endpoint (may take a minute); ENDPOINT_NOT_SET without one. */
   runConformance: () => callFunction<ConformanceReport>('portal', { action: 'runConformance' }),
+  /** The center's line of annex 2 for a period (YYYY-MM), with the product's own figures, and what it entered. */
+  monthlyFigures: (period: string) => callFunction<MonthlyFiguresAnswer>('portal', { action: 'monthlyFigures', period }),
+  /** What only the center knows of a period; after its province submitted, a correction with the reason. */
+  setMonthlyFigures: (period: string, figures: MonthlyFigures, reason?: string) =>
+    callFunction<MonthlyFiguresAnswer>('portal', { action: 'setMonthlyFigures', period, ...figures, ...(reason === undefined ? {} : { reason }) }),
+  /** Why an item (4-6) is not fully online yet and by when it will be: the line of annex 3's attachment as stored. */
+  setOnlineReason: (item: FullOnlineItem, reason: string, expectedDate: string) => callFunction<SetOnlineReasonAnswer>('portal', { action: 'setOnlineReason', item, reason, expectedDate }),
 };
 
-/** The typed calls of the `admin` function the review, roles and calendar pages use: supervisors only (FORBIDDEN otherwise). */
+/** The typed calls of the `admin` function the review, roles, calendar and supervision overview pages use: supervisors only (FORBIDDEN otherwise). */
 export const adminCalls = {
   /** A single-use invite code for the center's staff, valid until `expiresAt`. */
   inviteStaff: (centerCode: string) => callFunction<{ code: string; centerCode: string; expiresAt: string }>('admin', { action: 'inviteStaff', centerCode }),
@@ -45,6 +54,10 @@ export const adminCalls = {
     callFunction<ChangeView>('admin', reason ? { action: 'reviewChange', id, approve, reason } : { action: 'reviewChange', id, approve }),
   /** Unhealthy links and endpoints found by the daily run, and approved changes it could not switch. */
   linkHealth: () => callFunction<{ unhealthy: UnhealthyView[]; held: ChangeView[] }>('admin', { action: 'linkHealth' }),
+  /** 好差评 per rated center: the count of each grade and the share of 满意 and 非常满意. */
+  satisfaction: () => callFunction<SatisfactionView[]>('admin', { action: 'satisfaction' }),
+  /** Deliveries the relay gave up on. */
+  deadLetters: () => callFunction<DeadLetterView[]>('admin', { action: 'deadLetters' }),
   /** Every role ever granted, in force first, revoked ones after. */
   roles: () => callFunction<RoleView[]>('admin', { action: 'roles' }),
   /** Revokes a role in force: it stops working on the person's next call. FORBIDDEN for one's own supervisor role; ROLE_NOT_FOUND. */
@@ -71,7 +84,7 @@ export function calendarBody<T extends { workdays: string[] }>(load: T): Omit<T,
 }
 
 /** Whose role, which, and for staff the center. */
-export type RoleTarget = { openid: string; role: Role; centerCode?: string };
+export type RoleTarget = { openid: string; role: Role; centerCode?: string; province?: string };
 
 /**
  * What to show under a form field after a failure: the field's own message when the input was malformed,

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { CenterSchema } from '../../src/core/centers';
-import { CATALOG } from '../../cloudfunctions/_lib/catalog/load';
+import { catalogCenters } from '../../cloudfunctions/_lib/catalog/catalog';
 import { buildCatalog, catalogFile, renderCatalog } from '../../tools/catalog/generate';
+
+const CATALOG = catalogCenters();
 
 const byCode = new Map(CATALOG.map((c) => [c.code, c]));
 

@@ -1,5 +1,7 @@
 import { normalizeQuery, searchCenters } from '../../src/core/center-search';
-import { CATALOG } from '../../cloudfunctions/_lib/catalog/load';
+import { catalogCenters } from '../../cloudfunctions/_lib/catalog/catalog';
+
+const CATALOG = catalogCenters();
 
 const names = (query: string) => searchCenters(CATALOG, query).map((c) => c.name);
 

@@ -1,6 +1,16 @@
 import { arrangementProblems, CALENDAR_MAX_HOLIDAY_DAYS, isWeekend, LoadCalendarYearSchema, nextDate } from '../../src/core/calendar';
-import { periodOf, reportDueDate, reportPeriod } from '../../src/core/time';
-import { addWorkingDays, countWorkingDays, isWorkingDayIn, provisionalYear, rangesOf, yearsReached, type CalendarLookup, type YearCalendar } from '../../src/core/working-days';
+import { periodOf, periodsUpTo, reportDueDate, reportPeriod } from '../../src/core/time';
+import {
+  addWorkingDays,
+  countWorkingDays,
+  isWorkingDayIn,
+  provisionalYear,
+  rangesOf,
+  workingDaysBetween,
+  yearsReached,
+  type CalendarLookup,
+  type YearCalendar,
+} from '../../src/core/working-days';
 
 /**
  * The pure working-day arithmetic (issue 12), given each year's arrangement, and the report period. The years
@@ -87,6 +97,25 @@ describe('adding working days', () => {
   });
 });
 
+describe('working days between two dates (transfer time)', () => {
+  it.each([
+    ['2031-01-17', '2031-01-30', 5, 9, 'a Friday to the Thursday after 春节: the make-up Sunday counts, the holiday does not'],
+    ['2031-09-26', '2031-10-08', 4, 8, 'across the make-up Sunday 09-28 and 国庆'],
+    ['2031-06-06', '2031-06-09', 1, 1, 'a Friday to the Monday after: the weekend does not count'],
+    ['2031-06-06', '2031-06-06', 0, 0, 'the same day'],
+    ['2031-06-09', '2031-06-06', 0, 0, 'an end before the start'],
+  ])('%s to %s is %i working days loaded, %i provisional (%s)', (from, to, withNotice, weekendsOnly) => {
+    expect(workingDaysBetween(from, to, loaded2031)).toBe(withNotice);
+    expect(workingDaysBetween(from, to, nothingLoaded)).toBe(weekendsOnly);
+  });
+
+  it('counts back what adding working days counted forward', () => {
+    for (const [from, n] of [['2031-01-17', 7], ['2031-09-26', 7], ['2031-12-29', 3]] as const) {
+      expect(workingDaysBetween(from, addWorkingDays(from, n, loaded2031).date, loaded2031)).toBe(n);
+    }
+  });
+});
+
 describe('holiday ranges from day-by-day data', () => {
   it('joins consecutive days of one name and keeps separate names apart', () => {
     const days = ['2031-01-22', '2031-01-23', '2031-01-24'].map((date) => ({ date, name: '春节' }));
@@ -165,5 +194,10 @@ describe('the report period', () => {
 
   it('refuses a month that is not YYYY-MM', () => {
     expect(() => reportPeriod('2031-13')).toThrow(RangeError);
+  });
+
+  it('lists the periods up to a month, oldest first, across the turn of a year', () => {
+    expect(periodsUpTo('2031-02', 4)).toEqual(['2030-11', '2030-12', '2031-01', '2031-02']);
+    expect(periodsUpTo('2031-02', 1)).toEqual(['2031-02']);
   });
 });

@@ -10,9 +10,11 @@ import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
 import { deliveryBody } from '../../cloudfunctions/_lib/delivery/messages';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
-import { calendarOf, PACKAGE_YEARS } from '../../cloudfunctions/_lib/services/calendar';
+import type { SubscribeMessage } from '../../cloudfunctions/_lib/wechat/client';
+import { calendarOf, packageYears } from '../../cloudfunctions/_lib/services/calendar';
 import { recompute } from '../../cloudfunctions/_lib/services/calendar-admin';
-import { targetOf } from '../../cloudfunctions/_lib/services/applications';
+import { deliveryForm } from '../../cloudfunctions/_lib/applications/deliveries';
+import { targetOf } from '../../cloudfunctions/_lib/applications/views';
 import type { ApplicationRecord, LinkChange, Store } from '../../cloudfunctions/_lib/store/port';
 import { TransferSubmittedDataSchema } from '../../tools/center-sim/contract';
 import { catalogStore, catalogStoreOnPostgres, contextFor, testOutside } from '../support/function-context';
@@ -27,7 +29,7 @@ import packageJson from '../../package.json';
 jest.setTimeout(60_000);
 
 /** The first year the package knows no notice for (2027 with chinese-days 1.5.7): provisional until loaded. */
-const UNKNOWN = Math.max(...PACKAGE_YEARS) + 1;
+const UNKNOWN = Math.max(...packageYears()) + 1;
 
 const YANGZHOU = '321000';
 const BEIJING = '110000';
@@ -154,7 +156,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
       const record = { id: 'msg_x', applicationId: id, centerCode: YANGZHOU, type: 'application.submitted' as const, createdAt: MON, dueAt: MON, attempts: 0, state: 'pending' as const, lastError: null, deliveredAt: null };
       // the flag stored with the date at submission is what the body carries
       expect(app).toMatchObject({ acceptBy: '2031-01-23', acceptByProvisional: true, targetBy: null, targetProvisional: false });
-      const body = JSON.parse(deliveryBody(record, app, outside.keyring(), 'https://platform.example', [])) as { data: Record<string, unknown> };
+      const body = JSON.parse(deliveryBody(record, app, outside.keyring(), 'https://platform.example', [], await deliveryForm({ outside }, record, app))) as { data: Record<string, unknown> };
       expect(body.data).toMatchObject({ acceptBy: '2031-01-23', acceptByProvisional: true });
       expect(TransferSubmittedDataSchema.safeParse(body.data).success).toBe(true);
     });
@@ -163,7 +165,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
       const { id } = await transfer(new Date('2026-11-20T10:00:00+08:00'));
       const app = (await store.applications.get(id)) as ApplicationRecord;
       const record = { id: 'msg_y', applicationId: id, centerCode: YANGZHOU, type: 'application.submitted' as const, createdAt: app.createdAt, dueAt: app.createdAt, attempts: 0, state: 'pending' as const, lastError: null, deliveredAt: null };
-      const body = JSON.parse(deliveryBody(record, app, outside.keyring(), 'https://platform.example', [])) as { data: Record<string, unknown> };
+      const body = JSON.parse(deliveryBody(record, app, outside.keyring(), 'https://platform.example', [], await deliveryForm({ outside }, record, app))) as { data: Record<string, unknown> };
       expect(body.data.acceptBy).toBe('2026-11-25');
       expect(body.data).not.toHaveProperty('acceptByProvisional');
     });
@@ -294,7 +296,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
       daily.handle({ Type: 'Timer', TriggerName: 'centers-daily-after-midnight', Time: night.toISOString() }, contextFor(store, undefined, night, nightOutside, 'timer'));
     const calendarLines = async (id: string) => (await store.applications.events(id)).filter((e) => e.actor === 'platform').map((e) => e.message);
 
-    it('corrects dates and flags stored on a stale copy of the calendar, once, leaves an accepted application alone and sends no message', async () => {
+    it('corrects dates and flags stored on a stale copy of the calendar, once, leaves an accepted application alone and sends the applicants no message', async () => {
       // as an instance still holding 2031 from before the load stored them: weekends-only dates, and one marked official
       const staleDate = await purchaseWithdrawal(MON, { acceptBy: '2031-01-23', acceptByProvisional: false, targetBy: '2031-01-29', targetProvisional: true });
       // the right date, still marked as an estimate
@@ -318,8 +320,10 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
       expect(await runNightly()).toMatchObject({ ok: true });
       expect(await calendarLines(staleDate.id)).toHaveLength(2);
       expect(await calendarLines(staleFlag.id)).toEqual([]);
-      expect(outside.simulator.sentMessages().slice(sentBefore)).toEqual([]);
-      expect(nightOutside.simulator.sentMessages()).toEqual([]);
+      // the timer's other job after the 15th, the month's figures reminder to center staff (issue 14), is not the recompute's
+      const notReminders = (sent: readonly SubscribeMessage[]) => sent.filter((m) => !m.page.startsWith('packages/portal/figures/'));
+      expect(notReminders(outside.simulator.sentMessages().slice(sentBefore))).toEqual([]);
+      expect(notReminders(nightOutside.simulator.sentMessages())).toEqual([]);
     });
 
     it('refuses to run the recompute for anyone but its timer', async () => {
@@ -329,7 +333,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
 
   describe('the years the package knows', () => {
     it('answers 2025 and 2026 from the package, matching the State Council notices', async () => {
-      expect(PACKAGE_YEARS).toEqual(expect.arrayContaining([2025, 2026]));
+      expect(packageYears()).toEqual(expect.arrayContaining([2025, 2026]));
       // the package is pinned to one release: which years it knows changes only with a deliberate upgrade
       expect((packageJson as { dependencies: Record<string, string> }).dependencies['chinese-days']).toMatch(/^\d+\.\d+\.\d+$/);
       const y2026 = data<CalendarYearView>(await callAdmin({ action: 'calendarYear', year: 2026 }));

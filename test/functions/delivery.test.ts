@@ -7,7 +7,7 @@ import { RETRY_DELAYS_MS } from '../../cloudfunctions/_lib/delivery/schedule';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import type { Outside } from '../../cloudfunctions/_lib/runtime/define';
-import { submitApplication } from '../../cloudfunctions/_lib/services/applications';
+import { submitApplication } from '../../cloudfunctions/_lib/applications/submit';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { CONSENT_VERSION } from '../../src/core/consent';
-import { idCheckChar, maskDocNumber } from '../../src/core/identity';
+import { idCheckChar, maskDocNumber, MIN_AGE } from '../../src/core/identity';
 import { handler } from '../../cloudfunctions/identity';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
@@ -156,6 +156,17 @@ describe('identity verification with WeChat face verification 2.0', () => {
     expect(await call('o-1', { ...start(), name: '' })).toMatchObject({ ok: false, fields: { name: expect.any(String) } });
     expect(await call('o-1', { ...start(), name: 'John Smith', docType: '03', docNumber: 'E12345678' })).toMatchObject({ ok: false, code: 'FACE_UNSUPPORTED' });
     expect(outside.simulator.issued()).toBe(0);
+  });
+
+  it('checks the real-name form as of the call’s own time, not the clock of the machine', async () => {
+    // born 2010-11-25: under 16 on T0 (2026-11-20), 16 from 2026-11-25
+    const first17 = `11010520101125${String(++serial).padStart(3, '0')}`;
+    form = { ...form, docNumber: first17 + idCheckChar(first17) };
+    await consent('o-1');
+    expect(await call('o-1', start())).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { docNumber: `年满 ${MIN_AGE} 周岁方可办理` } });
+    const onBirthday = new Date('2026-11-25T10:00:00+08:00');
+    await consent('o-1', onBirthday);
+    expect(await call('o-1', start(), onBirthday)).toMatchObject({ ok: true });
   });
 
   it('needs a signed-in caller', async () => {

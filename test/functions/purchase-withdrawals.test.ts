@@ -17,7 +17,7 @@ import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { TEST_JPEG } from '../../cloudfunctions/_lib/centers/conformance';
-import { attachmentsOf } from '../../cloudfunctions/_lib/services/attachments';
+import { deliveryForm } from '../../cloudfunctions/_lib/applications/deliveries';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { pdfOf } from '../support/files';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
@@ -96,15 +96,16 @@ async function submitted(depositCenter = BEIJING): Promise<{ id: string; openid:
 }
 const view = async (openid: string, id: string) => ((await call(me(openid), { action: 'get', id })) as { ok: true; data: ApplicationView }).data;
 
-function callback(centerCode: string, data: Record<string, unknown>) {
+/** A signed callback from the center, received by the function at `now` (the call's own time). */
+function callback(centerCode: string, data: Record<string, unknown>, now = new Date()) {
   const body = JSON.stringify({ type: 'application.status', data });
   const id = `msg_pw_${++serial}`;
   const at = new Date();
   const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) };
-  return handleCallbackHttp({ path: `/callbacks/${centerCode}`, httpMethod: 'POST', headers, body }, contextFor(store, undefined, new Date(), outside));
+  return handleCallbackHttp({ path: `/callbacks/${centerCode}`, httpMethod: 'POST', headers, body }, contextFor(store, undefined, now, outside));
 }
-const answered = async (centerCode: string, data: Record<string, unknown>) => {
-  const r = await callback(centerCode, data);
+const answered = async (centerCode: string, data: Record<string, unknown>, now?: Date) => {
+  const r = await callback(centerCode, data, now);
   return { status: r.statusCode, body: JSON.parse(r.body) as { code?: string; fields?: Record<string, string> } };
 };
 
@@ -135,7 +136,7 @@ describe('a purchase withdrawal handled by two centers', () => {
     const outbox = await store.outbox.listForApplication(id);
     expect(outbox.map((o) => [o.centerCode, o.type])).toEqual([[YANGZHOU, 'application.submitted']]);
     const app = (await store.applications.get(id))!;
-    const body = JSON.parse(deliveryBody(outbox[0], app, outside.keyring(), 'https://platform.example.cn', [], await attachmentsOf({ outside }, app)));
+    const body = JSON.parse(deliveryBody(outbox[0], app, outside.keyring(), 'https://platform.example.cn', [], await deliveryForm({ outside }, outbox[0], app)));
     // the purchase-locale center verifies the purchase: it gets no bank account
     expect(body.data).toMatchObject({ role: 'purchase', form: { amount: 150_000 } });
     expect(body.data.form.bank).toBeUndefined();
@@ -162,7 +163,7 @@ describe('a purchase withdrawal handled by two centers', () => {
     // the deposit-locale center's delivery carries the bank account it pays into
     const handed = (await store.outbox.listForApplication(id)).find((o) => o.centerCode === BEIJING)!;
     const moved = (await store.applications.get(id))!;
-    const depositBody = JSON.parse(deliveryBody(handed, moved, outside.keyring(), 'https://platform.example.cn', [], await attachmentsOf({ outside }, moved)));
+    const depositBody = JSON.parse(deliveryBody(handed, moved, outside.keyring(), 'https://platform.example.cn', [], await deliveryForm({ outside }, handed, moved)));
     expect(depositBody.data).toMatchObject({ role: 'deposit', form: { bank: { accountNumber: '6217001234567890123' } } });
 
     expect((await answered(BEIJING, { applicationId: id, status: 'processing' })).status).toBe(200);
@@ -188,6 +189,26 @@ describe('a purchase withdrawal handled by two centers', () => {
       ['办结', BEIJING],
     ]);
     expect(data.events.at(-1)?.message).toBe(`缴存地中心已支付 120,000.00 元（${TODAY}）至本人银行账户`);
+  });
+
+  it('judges the purchase date against the day of the call, not the clock of the machine it runs on', async () => {
+    const openid = await person();
+    const callDay = new Date(Date.now() + 2 * 86_400_000);
+    const p = await payload();
+    const event = { action: 'submit', type: 'purchase-withdrawal', requestId: `req-pw-day-${serial}`, payload: { ...p, house: { ...p.house, purchaseDate: shanghaiDate(callDay) } } };
+    expect(await call(me(openid), event)).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { 'payload.house.purchaseDate': '购房日期不能晚于今天' } });
+    expect(await applications.handle(event, contextFor(store, me(openid), callDay, outside))).toMatchObject({ ok: true });
+  });
+
+  it('judges the date a center paid on against the day of the call, not the clock of the machine it runs on', async () => {
+    const { id } = await submitted();
+    expect((await answered(YANGZHOU, { applicationId: id, status: 'accepted' })).status).toBe(200);
+    expect((await answered(YANGZHOU, { applicationId: id, status: 'verified' })).status).toBe(200);
+    const callDay = new Date(Date.now() + 2 * 86_400_000);
+    const payment = { amount: 120_000, paidOn: shanghaiDate(callDay) };
+    expect(await answered(BEIJING, { applicationId: id, status: 'completed', payment })).toMatchObject({ status: 400, body: { fields: { 'data.payment.paidOn': '支付日期不能晚于今天' } } });
+    expect((await answered(BEIJING, { applicationId: id, status: 'completed', payment }, callDay)).status).toBe(200);
+    expect(await store.applications.get(id)).toMatchObject({ status: 'completed', payment });
   });
 
   it('is paid in the workbench of a deposit-locale center without an API; staff open the attachments, each opening audited', async () => {

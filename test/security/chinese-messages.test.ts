@@ -83,8 +83,8 @@ describe('every validation message is plain Chinese and names its field', () => 
   it('speaks Chinese in a page that loads only a form schema, without the functions’ runtime', () => {
     jest.isolateModules(() => {
       // what a page does: import the form's schema from core and check the form with it
-      const { PurchaseWithdrawalPayloadSchema } = jest.requireActual<typeof import('../../src/core/applications/payloads')>('../../src/core/applications/payloads');
-      const parsed = PurchaseWithdrawalPayloadSchema.safeParse({ purchaseCenter: '321000', depositCenter: [], house: [], bank: 'x', amount: '1', phone: true, attachments: {} });
+      const { purchaseWithdrawalPayloadSchema } = jest.requireActual<typeof import('../../src/core/applications/payloads')>('../../src/core/applications/payloads');
+      const parsed = purchaseWithdrawalPayloadSchema(new Date()).safeParse({ purchaseCenter: '321000', depositCenter: [], house: [], bank: 'x', amount: '1', phone: true, attachments: {} });
       expect(parsed.success).toBe(false);
       expect(parsed.error?.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['house', 'bank']));
       for (const issue of parsed.error?.issues ?? []) {

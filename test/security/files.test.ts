@@ -17,8 +17,8 @@ import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { inspectFile } from '../../cloudfunctions/_lib/files/inspect';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
-import { storeDocument } from '../../cloudfunctions/_lib/services/applications';
-import { attachmentsOf } from '../../cloudfunctions/_lib/services/attachments';
+import { storeDocument } from '../../cloudfunctions/_lib/applications/documents';
+import { deliveryForm } from '../../cloudfunctions/_lib/applications/deliveries';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { pdfOf, pngOf } from '../support/files';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
@@ -325,7 +325,7 @@ describe('file names are cleaned before anyone else sees them', () => {
     const id = (result as { data: { id: string } }).data.id;
     const app = (await store.applications.get(id))!;
     const [outbox] = await store.outbox.listForApplication(id);
-    const body = JSON.parse(deliveryBody(outbox, app, outside.keyring(), 'https://platform.example.cn', [], await attachmentsOf({ outside }, app)));
+    const body = JSON.parse(deliveryBody(outbox, app, outside.keyring(), 'https://platform.example.cn', [], await deliveryForm({ outside }, outbox, app)));
     expect(body.data.form.attachments.map((a: { name: string }) => a.name)).toEqual(['合同.pdf', '发票.jpg']);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Caller, CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
@@ -32,8 +32,8 @@ import { contextFor, testOutside } from '../support/function-context';
  * a value no declared field accepts (text with a control character, a 1 MB text, deep nesting, an array or
  * an object, null, NaN or an infinity). The role decides first only where the schema has nothing to refuse:
  * the timer functions (relay, centers-daily) take any object as their timer event and answer a call FORBIDDEN
- * (no caller is a timer); the identity real-name form (name, docType, docNumber; checked after the caller
- * is known, as of the call's own time) answers UNAUTHENTICATED without a caller: the last test shows it.
+ * (no caller is a timer). The identity real-name form (name, docType, docNumber) is part of its contract,
+ * checked as of the call's own time, so it too is refused before the caller is asked: the last test shows it.
  *
  * Unknown fields are STRIPPED, not refused: zod objects drop keys they do not declare, so no service ever
  * sees one, and the platform adds its own (CloudBase puts `userInfo` in a called function's event), which a
@@ -48,8 +48,6 @@ interface Variant {
   fixed: Record<string, unknown>;
   /** Declared fields the event schema checks. */
   fields: string[];
-  /** Declared fields left to a later check (z.unknown()): the identity real-name form. */
-  deferred: string[];
   /** Every field down to the leaves, inside forms and lists too: ['payload', 'house', 'address']; lists as index 0. */
   leaves: string[][];
 }
@@ -87,9 +85,7 @@ function variantsOf(schema: z.ZodType, discriminators: readonly string[] = []): 
     let combos: Record<string, unknown>[] = [{}];
     for (const d of discriminators) combos = combos.flatMap((combo) => valuesOf(shape[d]).map((value) => ({ ...combo, [d]: value })));
     const rest = Object.keys(shape).filter((key) => !discriminators.includes(key));
-    const deferred = rest.filter((key) => shape[key] instanceof z.ZodUnknown);
-    const fields = rest.filter((key) => !deferred.includes(key));
-    return combos.map((fixed) => ({ fixed, fields, deferred, leaves: fields.flatMap((key) => leavesOf(shape[key], [key])) }));
+    return combos.map((fixed) => ({ fixed, fields: rest, leaves: rest.flatMap((key) => leavesOf(shape[key], [key])) }));
   }
   throw new Error(`cannot list the actions of a ${schema.def.type} schema`);
 }
@@ -212,7 +208,7 @@ const RUNS_PER_FUNCTION = 24;
 jest.setTimeout(60_000);
 
 describe.each(FUNCTION_LIST)('the $name function', ({ fn, variants, discriminator }) => {
-  const known = new Set(variants.flatMap((v) => [...Object.keys(v.fixed), ...v.fields, ...v.deferred]));
+  const known = new Set(variants.flatMap((v) => [...Object.keys(v.fixed), ...v.fields]));
   const role = fc.constantFrom(...ROLES);
 
   it('refuses an event that is not an object, naming what it lacks, for every caller', async () => {
@@ -249,7 +245,6 @@ describe.each(FUNCTION_LIST)('the $name function', ({ fn, variants, discriminato
     // every field and every unsafe character, one at a time: a field that lets one through is named here
     it('refuses each unsafe character in each field of each action, down to the forms’ own fields, naming that field', async () => {
       const before = await snapshot();
-      // (the deferred real-name fields are checked once the event schema passes: control-characters.test.ts)
       for (const variant of withFields) {
         for (const leaf of variant.leaves) {
           for (const character of UNSAFE) {
@@ -269,7 +264,7 @@ describe.each(FUNCTION_LIST)('the $name function', ({ fn, variants, discriminato
     it.each(withFields.map((v) => [Object.values(v.fixed).join(' '), v] as const))('refuses junk in the fields of %s, naming each bad field, for every caller', async (_name, variant) => {
       // junk goes into top-level fields and into the fields of forms and lists alike
       const targets = [...new Map([...variant.fields.map((f) => [f]), ...variant.leaves].map((p) => [p.join('.'), p])).values()];
-      const all = [...variant.fields, ...variant.deferred];
+      const all = variant.fields;
       const junkEvent = fc
         .record({
           bad: fc.subarray(targets, { minLength: 1 }),
@@ -391,10 +386,9 @@ describe('what the properties rest on', () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it('lets the caller decide first only where the event schema has nothing to refuse: the identity real-name form', async () => {
+  it('refuses a bad identity real-name form by the contract before asking who calls, naming each field, for every caller', async () => {
     const identity = FUNCTIONS.identity;
     const event = { action: 'start', name: '甲\u0000乙', docType: [], docNumber: { a: 1 }, consentVersion: '1' };
-    await callAndCheck(identity, undefined, event, (answer) => expectRefusal(answer, 'UNAUTHENTICATED', []));
-    await callAndCheck(identity, ROLES[1][1], event, (answer) => expectRefusal(answer, 'VALIDATION_FAILED', ['name', 'docType', 'docNumber']));
+    for (const [, caller] of ROLES) await callAndCheck(identity, caller, event, (answer) => expectRefusal(answer, 'VALIDATION_FAILED', ['name', 'docType', 'docNumber']));
   });
 });

@@ -18,7 +18,7 @@ import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import type { OutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { relayDue, SECRETS_RETIRED } from '../../cloudfunctions/_lib/services/relay';
 import { newWebhookId, signHeaders, verifySigned } from '../../cloudfunctions/_lib/delivery/signing';
-import { submitApplication } from '../../cloudfunctions/_lib/services/applications';
+import { submitApplication } from '../../cloudfunctions/_lib/applications/submit';
 import { SECRET_RETIRE_GRACE_HOURS } from '../../src/core/roles';
 import { formatShanghai } from '../../src/core/time';
 import { open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
@@ -332,7 +332,7 @@ describe('who may manage roles', () => {
 describe('roles from the local host’s environment', () => {
   it('are seeded into the store, can be revoked like any other, and stay revoked after a restart', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gjj-roles-'));
-    const roles = envRoles({ SUPERVISOR_OPENIDS: ['env-boss', 'env-boss-2'], TESTER_OPENIDS: [], CENTER_STAFF: ['env-staff:321000'] });
+    const roles = envRoles({ SUPERVISOR_OPENIDS: ['env-boss', 'env-boss-2'], TESTER_OPENIDS: [], CENTER_STAFF: ['env-staff:321000'], PROVINCIAL_SUPERVISORS: [] });
     const log = createLogger({ level: 'silent' });
     let base = '';
     const ask = async (_host: unknown, openid: string, fn: string, event: unknown) =>

@@ -4,7 +4,7 @@ import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
-import { submitApplication } from '../../cloudfunctions/_lib/services/applications';
+import { submitApplication } from '../../cloudfunctions/_lib/applications/submit';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
 import { createPostgresSchema, type PostgresSchema } from '../support/postgres-schema';

@@ -6,11 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { searchCenters } from '../../src/core/center-search';
-import { CATALOG } from '../../cloudfunctions/_lib/catalog/load';
-import { buildFunctions, functionsOutDir } from '../build-functions';
+import { catalogCenters } from '../../cloudfunctions/_lib/catalog/catalog';
+import { benchBundles } from './bundles';
+import { benchExports } from './exports';
 import { benchProbes } from './probes';
 import { benchRelay } from './relay';
 import { benchSubmissions } from './submissions';
+import { benchSupervision } from './supervision';
 
 const root = path.resolve(__dirname, '../..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -83,42 +85,31 @@ function timePerQuery(queries: readonly string[], rounds: number, run: (q: strin
 
 function benchSearch() {
   // what people type: city names, full pinyin, initials, and every prefix of them
-  const queries = CATALOG.flatMap((c) => [c.city, c.pinyin, c.initials, c.pinyin.slice(0, 2), c.city.slice(0, 1)]);
-  const naive = (q: string) => CATALOG.filter((c) => c.name.includes(q));
-  timePerQuery(queries, 1, (q) => searchCenters(CATALOG, q)); // warm up
+  const catalog = catalogCenters();
+  const queries = catalog.flatMap((c) => [c.city, c.pinyin, c.initials, c.pinyin.slice(0, 2), c.city.slice(0, 1)]);
+  const naive = (q: string) => catalog.filter((c) => c.name.includes(q));
+  timePerQuery(queries, 1, (q) => searchCenters(catalog, q)); // warm up
   timePerQuery(queries, 1, naive);
-  const ours = timePerQuery(queries, 3, (q) => searchCenters(CATALOG, q));
+  const ours = timePerQuery(queries, 3, (q) => searchCenters(catalog, q));
   const base = timePerQuery(queries, 3, naive);
-  console.log(`\ncenter search over ${CATALOG.length} centers, ${ours.length} queries (budget 1 ms median)`);
+  console.log(`\ncenter search over ${catalog.length} centers, ${ours.length} queries (budget 1 ms median)`);
   console.log(`  ours median ${median(ours).toFixed(4)} ms, p99 ${[...ours].sort((a, b) => a - b)[Math.floor(ours.length * 0.99)].toFixed(4)} ms`);
   console.log(`  baseline (name.includes only) median ${median(base).toFixed(4)} ms   ratio ${(median(ours) / median(base)).toFixed(2)}`);
 }
 
-function coldRequireMs(file: string): number {
-  const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
-  const runs = Array.from({ length: 7 }, () => Number(spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout.trim()));
-  return median(runs);
-}
-
-async function benchFunctions() {
-  const built = await buildFunctions();
-  const empty = path.join(root, '.tmp/bench-empty.js');
-  mkdirSync(path.dirname(empty), { recursive: true });
-  writeFileSync(empty, 'module.exports = {};\n');
-  const floor = coldRequireMs(empty);
-  console.log('\nfunction bundles (budget 1 MB and 150 ms cold require each)');
-  for (const { name, bytes } of built) {
-    const ms = coldRequireMs(path.join(functionsOutDir, name, 'index.js'));
-    console.log(`  ${name.padEnd(10)} ${kb(bytes).padStart(10)}   cold require ${ms.toFixed(1)} ms   (empty module ${floor.toFixed(2)} ms, ratio ${(ms / floor).toFixed(0)})`);
-  }
-}
-
 async function main() {
+  // `npm run bench -- --bundles [--baseline <commit>]`: only the function bundles
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--baseline');
+  const baseline = at >= 0 ? args[at + 1] : undefined;
+  if (args.includes('--bundles')) return benchBundles(baseline);
   benchSearch();
-  await benchFunctions();
+  await benchBundles(baseline);
   await benchSubmissions();
   await benchRelay();
   await benchProbes();
+  await benchSupervision();
+  benchExports();
   benchMainPackage();
 }
 

@@ -9,6 +9,7 @@ import { Agent, request } from 'undici';
 import { Webhook } from 'standardwebhooks';
 import { TRANSFER_ACCEPT_WORKING_DAYS } from '../../src/core/applications/status';
 import { shanghaiDate } from '../../src/core/time';
+import { sealPayload } from '../../cloudfunctions/_lib/applications/payload';
 import { seal, sealedAs, type Keyring } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { deliveryBody } from '../../cloudfunctions/_lib/delivery/messages';
@@ -56,7 +57,7 @@ function submitted(keyring: Keyring, n: number, now: Date, acceptBy: string, acc
     inFlightKey: `transfer:${openid}:${TRANSFER_OUT}`,
     letterNumber: null,
     applicant: { docType: '01', nameSealed: seal(keyring, sealedAs.name(openid), '张三'), docNumberSealed: seal(keyring, sealedAs.docNumber(openid), residentId(n)) },
-    payloadSealed: seal(keyring, sealedAs.payload(id), JSON.stringify(PAYLOAD)),
+    payloadSealed: sealPayload(keyring, id, PAYLOAD),
     acceptBy,
     acceptByProvisional,
     targetBy: null,
@@ -132,7 +133,7 @@ export async function benchRelay(): Promise<void> {
 
     // the baseline's bodies: a real delivery's size, each with its own application id and webhook-id
     const sample = submitted(keyring, 0, new Date(), shanghaiDate(new Date()), false);
-    const template = deliveryBody(sample.outbox, { ...sample.app, letterNumber: `${TRANSFER_IN}2611200001` }, keyring, outside.callbackBase(), []);
+    const template = deliveryBody(sample.outbox, { ...sample.app, letterNumber: `${TRANSFER_IN}2611200001` }, keyring, outside.callbackBase(), [], { stored: { type: 'transfer', payload: PAYLOAD } });
     const signer = new Webhook(secret);
     const plain = (prefix: string, count: number) =>
       Array.from({ length: count }, (_, n) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The center interface as the center sees it (docs/center-api.md, docs/openapi.yaml): what the platform

@@ -1,8 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoleGrant } from '../../src/core/roles';
+import { isProvinceCode } from '../../src/core/supervision';
 
 const openidList = z
   .string()
@@ -24,6 +25,19 @@ export const LocalEnvSchema = z.object({
     .default('dev-staff-321000:321000')
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[\w-]{1,64}:\d{6}$/, 'CENTER_STAFF 每项应为 openid:6位中心代码'))),
+  /** openid:provinceCode pairs, comma separated: provincial supervisors (住建厅), who see their own province only. */
+  PROVINCIAL_SUPERVISORS: z
+    .string()
+    .default('dev-province-320000:320000')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[\w-]{1,64}:\d{6}$/, 'PROVINCIAL_SUPERVISORS 每项应为 openid:6位省份代码（如 320000）')
+          .refine((pair) => isProvinceCode(pair.slice(pair.indexOf(':') + 1)), 'PROVINCIAL_SUPERVISORS 中的省份代码不存在'),
+      ),
+    ),
   CENTER_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The secret an internal relay nudge proves itself with at POST /api/relay, as deployed; unset, only this host's own runner and timer run it. */
@@ -68,7 +82,7 @@ export function extraCaCerts(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** Roles the local host grants from its environment, by openid. */
-export function envRoles(env: Pick<LocalEnv, 'SUPERVISOR_OPENIDS' | 'TESTER_OPENIDS' | 'CENTER_STAFF'>): Map<string, RoleGrant[]> {
+export function envRoles(env: Pick<LocalEnv, 'SUPERVISOR_OPENIDS' | 'TESTER_OPENIDS' | 'CENTER_STAFF' | 'PROVINCIAL_SUPERVISORS'>): Map<string, RoleGrant[]> {
   const roles = new Map<string, RoleGrant[]>();
   const add = (openid: string, grant: RoleGrant) => roles.set(openid, [...(roles.get(openid) ?? []), grant]);
   for (const openid of env.SUPERVISOR_OPENIDS) add(openid, { role: 'supervisor' });
@@ -76,6 +90,10 @@ export function envRoles(env: Pick<LocalEnv, 'SUPERVISOR_OPENIDS' | 'TESTER_OPEN
   for (const pair of env.CENTER_STAFF) {
     const [openid, centerCode] = pair.split(':');
     add(openid, { role: 'center-staff', centerCode });
+  }
+  for (const pair of env.PROVINCIAL_SUPERVISORS) {
+    const [openid, province] = pair.split(':');
+    add(openid, { role: 'provincial-supervisor', province });
   }
   return roles;
 }

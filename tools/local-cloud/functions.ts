@@ -7,6 +7,7 @@ import { handler as identity } from '../../cloudfunctions/identity';
 import { handler as portal } from '../../cloudfunctions/portal';
 import { handler as relay } from '../../cloudfunctions/relay';
 import { handler as session } from '../../cloudfunctions/session';
+import { handler as supervise } from '../../cloudfunctions/supervise';
 import { handler as workbench } from '../../cloudfunctions/workbench';
 import type { FunctionName } from '../../src/services/cloud';
 
@@ -23,6 +24,7 @@ export const FUNCTIONS: Readonly<Record<FunctionName | 'relay' | 'centers-daily'
   workbench,
   admin,
   portal,
+  supervise,
   relay,
   'centers-daily': centersDaily,
 };

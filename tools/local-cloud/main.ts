@@ -58,12 +58,13 @@ async function main() {
   // delivery client reach its own center simulator (a loopback address the guard refuses otherwise) and the
   // endpoints DEV_ALLOW_ENDPOINTS adds, trusting the simulator's certificate and those in NODE_EXTRA_CA_CERTS
   // for them (public endpoints keep the system roots)
+  const files = localFileStore(path.join(dataDir, 'files'));
   const devAllow = [simHost, ...(process.env.DEV_ALLOW_ENDPOINTS ?? '').split(',')].map((x) => x.trim()).filter(Boolean).join(',');
   const outside = createOutside(
     { WECHAT_MODE: 'simulator', ...(process.env.PII_KEYS ? {} : devKeyringEnv(dataDir)), ...process.env, DEV_ALLOW_ENDPOINTS: devAllow },
     {
       productionBuild: false,
-      files: () => localFileStore(path.join(dataDir, 'files')),
+      files: () => files,
       nudgeRelay: () => relay.nudge(),
       devCa: [sim.tls.cert, extraCa].filter(Boolean).join('\n'),
       callbackBase: () => address,
@@ -73,7 +74,7 @@ async function main() {
   await seedDemoRoutes(store, sim.origin);
   await seedDemoEndpoints(store, sim, (code) => seal(outside.keyring(), sealedAs.endpointSecret(code), centerSecret));
 
-  const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir, outside, nudgeSecret: env.INTERNAL_NUDGE_SECRET };
+  const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir, outside, downloads: files, nudgeSecret: env.INTERNAL_NUDGE_SECRET };
   const app = await createLocalCloud(options);
   const stopTimers = scheduleTimers(readTimerTriggers(path.join(projectRoot, 'cloudbaserc.json')), async (fn, event) => {
     const result = await invoke(options, fn, event, undefined, 'timer');

@@ -6,6 +6,7 @@ import { DOCUMENT_MAX_BYTES, DOCUMENTS_MAX } from '../../src/core/center-api';
 import { fail, ok } from '../../src/core/errors';
 import type { RoleGrant } from '../../src/core/roles';
 import type { CloudFunction, FunctionContext, Outside, Trigger } from '../../cloudfunctions/_lib/runtime/define';
+import { DOWNLOAD_PATH, type LocalFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Logger } from '../../cloudfunctions/_lib/log';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
@@ -25,6 +26,8 @@ export interface LocalCloudOptions {
   outside: Outside;
   /** The H5 build to serve at /, when there is one. */
   h5Dir?: string;
+  /** The local file store whose links GET /downloads/<token> serves (supervisors' exports), to the person each names. */
+  downloads?: Pick<LocalFileStore, 'download'>;
   /** INTERNAL_NUDGE_SECRET: an event `{ nudge: <it> }` at POST /api/<fn> runs as an internal nudge, as deployed. */
   nudgeSecret?: string;
   now?: () => Date;
@@ -106,6 +109,29 @@ export async function createLocalCloud(options: LocalCloudOptions) {
     const result = await invoke(options, request.params.fn, event, openid, provesNudge(event, options.nudgeSecret) ? 'internal' : 'call');
     return reply.code(!result.ok && result.code === 'UNKNOWN_FUNCTION' ? 404 : 200).send(result);
   });
+
+  // a file a function stored and linked (an export): only to the person the link names, until it expires, as
+  // CloudBase's temporary URL would serve it deployed; the caller is the x-wx-openid header, as for /api
+  const { downloads } = options;
+  if (downloads) {
+    const refusals = {
+      401: fail('UNAUTHENTICATED', '请先登录'),
+      403: fail('FORBIDDEN', '这个下载链接不是给您的，请自行导出'),
+      404: fail('VALIDATION_FAILED', '下载链接无效或文件已不存在，请重新导出', { token: '下载链接无效' }),
+      410: fail('VALIDATION_FAILED', '下载链接已过期，请重新导出', { token: '下载链接已过期' }),
+    };
+    app.get<{ Params: { token: string } }>(`${DOWNLOAD_PATH}:token`, async (request, reply) => {
+      const header = request.headers['x-wx-openid'];
+      const openid = typeof header === 'string' && OPENID_PATTERN.test(header) ? header : undefined;
+      const got = await downloads.download(request.params.token, openid, (options.now ?? (() => new Date()))());
+      if (got.status !== 200) return reply.code(got.status).send(refusals[got.status]);
+      return reply
+        .header('content-type', got.contentType)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(got.name)}`)
+        .header('cache-control', 'no-store')
+        .send(got.bytes);
+    });
+  }
 
   // an employee's file, stored as is: what it is, and whether it is whole, is checked when the application is submitted
   await app.register(async (scope) => {

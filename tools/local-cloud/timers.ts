@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Cron } from 'croner';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const CloudbaseRcSchema = z.object({
   functions: z.array(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CenterCallbackSchema } from '../../../src/core/center-api';
+import { centerCallbackSchema } from '../../../src/core/center-api';
 import type { ReceivedCallback } from '../../../src/core/center-portal';
 import { parseInput } from '../../../src/core/validation';
 import { verifySigned } from '../delivery/signing';
@@ -16,7 +16,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 /**
  * One callback as the platform's callback endpoint reads it: the signature and its 5-minute timestamp under
- * the center's secret, then the callback contract (CenterCallbackSchema, and each document's sha256 against
+ * the center's secret, then the callback contract (centerCallbackSchema, and each document's sha256 against
  * its content, and its content parsed as the platform parses it: inspectFile). For an inbox standing in for the
  * platform; `applicationId` is read from the body even when the signature fails, to tell the center which
  * application the refused callback was about.
@@ -37,7 +37,7 @@ export async function readCallback(
   }
   const data = (json as { data?: { applicationId?: unknown; status?: unknown } } | null | undefined)?.data;
   if (json !== undefined) {
-    const parsed = parseInput(CenterCallbackSchema, json);
+    const parsed = parseInput(centerCallbackSchema(at), json);
     if (!parsed.ok) problems.push(...Object.entries(parsed.fields ?? {}).map(([field, message]) => (field === '_' ? message : `${field}：${message}`)));
     else {
       for (const [i, doc] of (parsed.data.data.documents ?? []).entries()) {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import type { CertificatePayload, ServiceRequestPayload, StoredAttachment, StoredPurchaseWithdrawal, TransferPayload } from '../../../src/core/applications/payloads';
+import type { CertificatePayload, ServiceRequestPayload, StoredAttachment, StoredPayload, StoredPurchaseWithdrawal, TransferPayload } from '../../../src/core/applications/payloads';
 import { applyMove, centerMove, isTransferCode, TRANSFER_CODES, type TypedState } from '../../../src/core/applications/state-machine';
-import { isFinal, TRANSFER_ACCEPT_WORKING_DAYS, TYPE_LABELS, type ApplicationType, type CenterRole } from '../../../src/core/applications/status';
+import { isFinal, TRANSFER_ACCEPT_WORKING_DAYS, TYPE_LABELS, type CenterRole } from '../../../src/core/applications/status';
 import { idCheckChar } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
 import type { ConformanceCheck, ConformanceReport, ReceivedCallback } from '../../../src/core/center-portal';
@@ -10,8 +10,10 @@ import { generateKeyringEnv, openBytes, parseKeyring, seal, sealBytes, sealedAs,
 import type { OutboundClient, PostOutcome } from '../delivery/http';
 import { deliveryBody } from '../delivery/messages';
 import { packageCalendar, type Calendar } from '../services/calendar';
-import { newSecret, newWebhookId, signHeaders } from '../delivery/signing';
+import { newSecret, signHeaders } from '../delivery/signing';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType } from '../store/port';
+import { outboxRecord } from '../applications/deliveries';
+import { openPayload, sealPayload } from '../applications/payload';
 import { CONFORMANCE_ID_PREFIX } from './conformance-callbacks';
 
 /**
@@ -131,14 +133,14 @@ class TestApplications {
       newAccount: '000000000002',
       phone: TEST_PHONE,
     };
-    return this.make('transfer', 'transfer-in', [{ code: this.centerCode, role: 'transfer-in' }, { code: this.peer, role: 'transfer-out' }], form, this.letterNumber());
+    return this.make({ type: 'transfer', payload: form }, 'transfer-in', [{ code: this.centerCode, role: 'transfer-in' }, { code: this.peer, role: 'transfer-out' }], this.letterNumber());
   }
 
   /** A certificate the center under test issues (`business`), or one another center issues and it took in (`accepting`). */
   certificate(role: 'business' | 'accepting'): TestApplication {
     const [business, accepting] = role === 'business' ? [this.centerCode, this.peer] : [this.peer, this.centerCode];
     const form: CertificatePayload = { businessCenter: business, acceptingCenter: accepting, phone: TEST_PHONE };
-    return this.make('certificate-loan-cleared', role, [{ code: business, role: 'business' }, { code: accepting, role: 'accepting' }], form, null);
+    return this.make({ type: 'certificate-loan-cleared', payload: form }, role, [{ code: business, role: 'business' }, { code: accepting, role: 'accepting' }], null);
   }
 
   /** A purchase withdrawal at the center under test as the purchase-locale center, with a PDF contract and a JPEG invoice. */
@@ -169,18 +171,18 @@ class TestApplications {
       phone: TEST_PHONE,
       attachments,
     };
-    const test = this.make('purchase-withdrawal', 'purchase', [{ code: this.centerCode, role: 'purchase' }, { code: this.peer, role: 'deposit' }], form, null);
+    const test = this.make({ type: 'purchase-withdrawal', payload: form }, 'purchase', [{ code: this.centerCode, role: 'purchase' }, { code: this.peer, role: 'deposit' }], null);
     return { ...test, sealedFiles };
   }
 
   serviceRequest(): TestApplication {
     const form: ServiceRequestPayload = { center: this.centerCode, item: 6, phone: TEST_PHONE, description: '接口联调测试申请，非真实业务，请勿办理' };
-    return this.make('service-request', 'business', [{ code: this.centerCode, role: 'business' }], form, null);
+    return this.make({ type: 'service-request', payload: form }, 'business', [{ code: this.centerCode, role: 'business' }], null);
   }
 
   /** The delivery the relay would send for a stored record of `type`, for the center under test. */
   record(test: TestApplication, type: OutboxType, at: Date): OutboxRecord {
-    return { id: newWebhookId(), applicationId: test.app.id, centerCode: this.centerCode, type, createdAt: at, dueAt: at, attempts: 0, state: 'pending', lastError: null, deliveredAt: null };
+    return outboxRecord(test.app, this.centerCode, type, at);
   }
 
   /** A purchase withdrawal's attachments opened, as the relay opens them for its delivery. */
@@ -199,11 +201,11 @@ class TestApplications {
   }
 
   /** `centers` lists the responsible center first. */
-  private make(type: ApplicationType, role: CenterRole, centers: ApplicationRecord['centers'], form: object, letterNumber: string | null): TestApplication {
+  private make(stored: StoredPayload, role: CenterRole, centers: ApplicationRecord['centers'], letterNumber: string | null): TestApplication {
     const id = testApplicationId();
     const app: ApplicationRecord = {
       id,
-      type,
+      type: stored.type,
       openid: CONFORMANCE_ID_PREFIX,
       requestId: id,
       status: 'submitted',
@@ -217,7 +219,7 @@ class TestApplications {
         nameSealed: seal(this.keyring, sealedAs.name(CONFORMANCE_ID_PREFIX), TEST_NAME),
         docNumberSealed: seal(this.keyring, sealedAs.docNumber(CONFORMANCE_ID_PREFIX), TEST_DOC_NUMBER),
       },
-      payloadSealed: seal(this.keyring, sealedAs.payload(id), JSON.stringify(form)),
+      payloadSealed: sealPayload(this.keyring, id, stored.payload),
       acceptBy: this.acceptBy.date,
       acceptByProvisional: this.acceptBy.provisional,
       // no completion target: the test applications are never stored, only delivered
@@ -341,7 +343,7 @@ export async function runConformance(target: ConformanceTarget, options: Conform
 
   /** The body the relay would build for this record, with the documents and opened attachments it would load. */
   const bodyOf = (test: TestApplication, record: OutboxRecord, documents: DocumentRecord[] = []) =>
-    deliveryBody(record, test.app, tests.keyring, callbackBase, documents, record.type === 'application.submitted' ? tests.openedFiles(test) : undefined, acceptBy.provisional);
+    deliveryBody(record, test.app, tests.keyring, callbackBase, documents, { stored: openPayload(tests.keyring, test.app), attachments: tests.openedFiles(test) }, acceptBy.provisional);
   const post = (body: string, webhookId: string, sign: { secret?: string; at?: Date } = {}) =>
     options.outbound.postJson(target.url, body, signHeaders([sign.secret ?? target.secret], webhookId, sign.at ?? now(), body));
   const deliver = async (test: TestApplication, type: OutboxType, documents?: DocumentRecord[]) => {

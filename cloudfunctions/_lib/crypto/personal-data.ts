@@ -22,13 +22,15 @@ export const SEALED_FIELDS = {
   /** The bytes of a result document a center issued (a certificate: it names the person and their accounts). */
   document: 'application.document',
   endpointSecret: 'endpoint.secret',
+  /** A province's liaison's name and mobile (supervision, plan 2021-50 annex 1), as JSON. */
+  liaisonContact: 'liaison.contact',
 } as const;
 
 export type SealedField = (typeof SEALED_FIELDS)[keyof typeof SEALED_FIELDS];
 
 /**
  * What a sealed value belongs to: its field and its record (the owner's openid for identity fields, the
- * application id for a payload, `<applicationId>/<fileId>` for a file, the center code for a secret).
+ * application id for a payload, `<applicationId>/<fileId>` for a file, the center code for a secret, the province for a liaison).
  */
 export interface Binding {
   field: SealedField;
@@ -44,6 +46,7 @@ export const sealedAs = {
   attachment: (applicationId: string, fileId: string): Binding => ({ field: SEALED_FIELDS.attachment, record: `${applicationId}/${fileId}` }),
   document: (applicationId: string, documentId: string): Binding => ({ field: SEALED_FIELDS.document, record: `${applicationId}/${documentId}` }),
   endpointSecret: (centerCode: string): Binding => ({ field: SEALED_FIELDS.endpointSecret, record: centerCode }),
+  liaisonContact: (province: string): Binding => ({ field: SEALED_FIELDS.liaisonContact, record: province }),
 };
 
 const IV_BYTES = 12;

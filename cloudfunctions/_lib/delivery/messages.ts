@@ -1,4 +1,4 @@
-import type { StoredPurchaseWithdrawal } from '../../../src/core/applications/payloads';
+import type { StoredPayload } from '../../../src/core/applications/payloads';
 import { open, sealedAs, type Keyring } from '../crypto/personal-data';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord } from '../store/port';
 
@@ -12,8 +12,11 @@ export function deliveryBody(
   keyring: Keyring,
   callbackBase: string,
   documents: readonly DocumentRecord[],
-  /** The opened bytes of a purchase withdrawal's attachments by id, for the centers that verify and pay. */
-  attachments: ReadonlyMap<string, Buffer> = new Map(),
+  /**
+   * What a submission (or its copy) carries: the application's form as opened (openPayload), and the opened
+   * bytes of a purchase withdrawal's attachments by id, for the centers that verify and pay.
+   */
+  form: { stored: StoredPayload; attachments?: ReadonlyMap<string, Buffer> } | undefined,
   /** Whether `acceptBy` is an estimate (counted on weekends only into a year not known): as stored with it. */
   acceptByProvisional = app.acceptByProvisional,
 ): string {
@@ -30,19 +33,9 @@ export function deliveryBody(
     return JSON.stringify({ type: record.type, timestamp: at, data: { applicationId: app.id, applicationType: app.type, completedAt: at, documents: listed, ...paid } });
   }
   // application.submitted to the responsible center, application.copy to a center taking the request on its behalf
-  const form = JSON.parse(open(keyring, sealedAs.payload(app.id), app.payloadSealed)) as Record<string, unknown>;
+  if (!form) throw new Error(`the form of application ${app.id} was not opened for its ${record.type}`);
   const role = app.centers.find((c) => c.code === record.centerCode)?.role;
-  if (app.type === 'purchase-withdrawal') {
-    const stored = form as unknown as StoredPurchaseWithdrawal;
-    // the bank account goes only to the deposit-locale center, which pays; the purchase-locale center verifies the purchase
-    if (role !== 'deposit') delete form.bank;
-    form.attachments = stored.attachments.map(({ id, kind, name, contentType, sha256, size }) => {
-      const bytes = attachments.get(id);
-      // never a delivery without its files: the relay leaves the record for a later run instead
-      if (!bytes) throw new Error(`attachment ${id} of application ${app.id} was not loaded`);
-      return { id, kind, name, contentType, sha256, size, contentBase64: bytes.toString('base64') };
-    });
-  }
+  const sent = sentForm(form.stored, role, form.attachments ?? new Map(), app.id);
   return JSON.stringify({
     type: record.type,
     timestamp: app.createdAt.toISOString(),
@@ -55,7 +48,7 @@ export function deliveryBody(
         docType: app.applicant.docType,
         docNumber: open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed),
       },
-      form,
+      form: sent,
       submittedAt: app.createdAt.toISOString(),
       acceptBy: app.acceptBy,
       // only when it is an estimate: a center reads its absence as a date on the official calendar
@@ -63,4 +56,20 @@ export function deliveryBody(
       callbackUrl: `${callbackBase}/callbacks/${record.centerCode}`,
     },
   });
+}
+
+/** The form as a center receives it: a purchase withdrawal's attachments with their bytes, its bank account only to the center that pays. */
+function sentForm(stored: StoredPayload, role: string | undefined, attachments: ReadonlyMap<string, Buffer>, applicationId: string): object {
+  if (stored.type !== 'purchase-withdrawal') return stored.payload;
+  const files = stored.payload.attachments.map(({ id, kind, name, contentType, sha256, size }) => {
+    const bytes = attachments.get(id);
+    // never a delivery without its files: the relay leaves the record for a later run instead
+    if (!bytes) throw new Error(`attachment ${id} of application ${applicationId} was not loaded`);
+    return { id, kind, name, contentType, sha256, size, contentBase64: bytes.toString('base64') };
+  });
+  const sent = { ...stored.payload, attachments: files };
+  if (role === 'deposit') return sent;
+  // the bank account goes only to the deposit-locale center, which pays; the purchase-locale center verifies the purchase
+  const { bank: _paidInto, ...withoutBank } = sent;
+  return withoutBank;
 }

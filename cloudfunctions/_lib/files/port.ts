@@ -7,4 +7,18 @@ export interface FileStore {
   get(storedKey: string): Promise<Buffer>;
   /** Removes a file; one already gone is not an error. */
   remove(storedKey: string): Promise<void>;
+  /**
+   * A short-lived address to fetch a stored file at (a supervisor's export) until `grant.expiresAt`: CloudBase's
+   * temporary URL when deployed; on the local host a path under its own origin that serves the file only to
+   * `grant.openid`, under `grant.name`.
+   */
+  link(storedKey: string, grant: DownloadGrant): Promise<string>;
+}
+
+/** Who may fetch a file by its link, until when, and the name and type it is served with. */
+export interface DownloadGrant {
+  openid: string;
+  name: string;
+  contentType: string;
+  expiresAt: Date;
 }

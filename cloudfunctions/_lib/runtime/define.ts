@@ -57,8 +57,13 @@ export interface FunctionContext {
   outside: Outside;
 }
 
-/** What a service runs with: the function context at the invocation's fixed time (`{ ...ctx, now: ctx.now() }`). */
+/** What a service runs with: the function context at the invocation's fixed time (atCallTime). */
 export type ServiceContext = Pick<FunctionContext, 'store' | 'outside' | 'log'> & { now: Date };
+
+/** The function context with `now` read once, when the invocation starts: every service of one call sees the same time. */
+export function atCallTime(ctx: FunctionContext): ServiceContext {
+  return { store: ctx.store, outside: ctx.outside, log: ctx.log, now: ctx.now() };
+}
 
 export interface CloudFunction {
   readonly name: string;
@@ -67,9 +72,21 @@ export interface CloudFunction {
   handle(event: unknown, ctx: FunctionContext): Promise<Result<unknown>>;
 }
 
+/** Runs the work of one invocation: an AppError answers its code, anything else INTERNAL (logged). */
+async function answered(name: string, ctx: FunctionContext, work: () => Promise<unknown>): Promise<Result<unknown>> {
+  try {
+    return ok(await work());
+  } catch (error) {
+    if (error instanceof AppError) return fail(error.code, error.message, error.fields);
+    ctx.log.error({ err: error, fn: name }, 'function failed');
+    return fail('INTERNAL', '系统繁忙，请稍后再试');
+  }
+}
+
 /**
  * Declares a function: the event is parsed with its contract schema (a bad event answers
  * VALIDATION_FAILED naming the fields and runs nothing), then `run` does the work through services.
+ * Functions whose events name an action use defineActions.
  */
 export function defineFunction<S extends z.ZodType>(
   name: string,
@@ -82,15 +99,58 @@ export function defineFunction<S extends z.ZodType>(
     async handle(event, ctx) {
       const parsed = parseInput(schema, event);
       if (!parsed.ok) return parsed;
-      try {
-        return ok(await run(parsed.data, ctx));
-      } catch (error) {
-        if (error instanceof AppError) return fail(error.code, error.message, error.fields);
-        ctx.log.error({ err: error, fn: name }, 'function failed');
-        return fail('INTERNAL', '系统繁忙，请稍后再试');
-      }
+      return answered(name, ctx, () => run(parsed.data, ctx));
     },
   };
+}
+
+/** What an action of a signed-in function runs with: the services' context at the call's time and the caller. */
+export type ActionContext = ServiceContext & { caller: Caller };
+
+type ActionEvent = { action: string };
+/** One service call per action, each given its own event (narrowed by the contract's parse). */
+export type ActionTable<E extends ActionEvent, C> = { [A in E['action']]: (event: E & { action: A }, ctx: C) => Promise<unknown> };
+/** A contract, or one checked as of the invocation's time (a check that depends on today's date). */
+export type Contract<S extends z.ZodType<ActionEvent>> = S | ((now: Date) => S);
+
+function runAction<E extends ActionEvent, A extends E['action'], C>(actions: ActionTable<E, C>, action: A, event: E & { action: A }, ctx: C): Promise<unknown> {
+  return actions[action](event, ctx);
+}
+
+function actionsFunction<S extends z.ZodType<ActionEvent>, C>(
+  name: string,
+  contract: Contract<S>,
+  actions: ActionTable<z.output<S>, C>,
+  contextOf: (service: ServiceContext, ctx: FunctionContext) => C,
+): CloudFunction {
+  const schemaAt = (now: Date): S => (typeof contract === 'function' ? contract(now) : contract);
+  return {
+    name,
+    get schema() {
+      return schemaAt(new Date());
+    },
+    async handle(event, ctx) {
+      const service = atCallTime(ctx);
+      const parsed = parseInput(schemaAt(service.now), event);
+      if (!parsed.ok) return parsed;
+      const data = parsed.data;
+      return answered(name, ctx, () => runAction(actions, data.action, data, contextOf(service, ctx)));
+    },
+  };
+}
+
+/**
+ * Declares a function whose events name an action: its contract (parsed as of the call's own time) and a
+ * table of actions, each calling its service. A bad event answers VALIDATION_FAILED and runs nothing; then
+ * the caller is required (UNAUTHENTICATED without one).
+ */
+export function defineActions<S extends z.ZodType<ActionEvent>>(name: string, contract: Contract<S>, actions: ActionTable<z.output<S>, ActionContext>): CloudFunction {
+  return actionsFunction(name, contract, actions, (service, ctx) => ({ ...service, caller: requireCaller(ctx) }));
+}
+
+/** defineActions for a function anyone may call, signed in or not (the center directory). */
+export function defineOpenActions<S extends z.ZodType<ActionEvent>>(name: string, contract: Contract<S>, actions: ActionTable<z.output<S>, ServiceContext>): CloudFunction {
+  return actionsFunction(name, contract, actions, (service) => service);
 }
 
 /** The caller, or an UNAUTHENTICATED failure for actions that need one. */

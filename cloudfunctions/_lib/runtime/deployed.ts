@@ -1,5 +1,5 @@
 import type tcb from '@cloudbase/node-sdk';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ensureCatalog } from '../catalog/load';
 import { createLogger } from '../log';
 import type { Store } from '../store/port';
@@ -67,6 +67,7 @@ function deployedOutside(log: Logger, nudgeSecret: string | undefined): Outside 
         put: async (...args) => (await pending).put(...args),
         get: async (key) => (await pending).get(key),
         remove: async (key) => (await pending).remove(key),
+        link: async (key, grant) => (await pending).link(key, grant),
       };
     },
     nudgeRelay: () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseKeyring, type Keyring } from '../crypto/personal-data';
 import { createOutboundClient, type OutboundClient } from '../delivery/http';
 import type { FileStore } from '../files/port';
@@ -7,17 +7,19 @@ import type { Outside } from './define';
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
-const SettingsSchema = z.object({
-  IDENTITY_VALID_DAYS: z.coerce.number({ error: 'IDENTITY_VALID_DAYS 应为天数' }).int().min(1).max(365).default(30),
-  PLATFORM_CALLBACK_BASE: z.string().url('PLATFORM_CALLBACK_BASE 应为网址，如 https://gjj.example.cn').optional(),
-  RELAY_LEASE_SECONDS: z.coerce.number({ error: 'RELAY_LEASE_SECONDS 应为秒数' }).int().min(20).max(3600).default(120),
-  SUBSCRIBE_TEMPLATE_STATUS: z.string().min(1).optional(),
-  DEV_ALLOW_ENDPOINTS: z
-    .string()
-    .default('')
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(HOST_PORT, 'DEV_ALLOW_ENDPOINTS 每项应为 主机:端口'))),
-});
+/** Built by createOutside (once per instance, on its first invocation), not when a function loads. */
+const settingsSchema = () =>
+  z.object({
+    IDENTITY_VALID_DAYS: z.coerce.number({ error: 'IDENTITY_VALID_DAYS 应为天数' }).int().min(1).max(365).default(30),
+    PLATFORM_CALLBACK_BASE: z.string().url('PLATFORM_CALLBACK_BASE 应为网址，如 https://gjj.example.cn').optional(),
+    RELAY_LEASE_SECONDS: z.coerce.number({ error: 'RELAY_LEASE_SECONDS 应为秒数' }).int().min(20).max(3600).default(120),
+    SUBSCRIBE_TEMPLATE_STATUS: z.string().min(1).optional(),
+    DEV_ALLOW_ENDPOINTS: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(HOST_PORT, 'DEV_ALLOW_ENDPOINTS 每项应为 主机:端口'))),
+  });
 
 /**
  * The variables read: WECHAT_MODE, WECHAT_APPID, WECHAT_APPSECRET, PII_KEYS, PII_LOOKUP_KEY, IDENTITY_VALID_DAYS,
@@ -42,7 +44,7 @@ export interface OutsideParts {
  * needs none starts without them. A production build refuses the WeChat simulator and DEV_ALLOW_ENDPOINTS.
  */
 export function createOutside(env: OutsideEnv, parts: OutsideParts): Outside {
-  const parsed = SettingsSchema.safeParse(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v])));
+  const parsed = settingsSchema().safeParse(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v])));
   if (!parsed.success) throw new Error(`环境变量有误：${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const settings = parsed.data;
   if (parts.productionBuild && (settings.DEV_ALLOW_ENDPOINTS.length > 0 || parts.devCa || parts.callbackBase)) throw new Error('DEV_ALLOW_ENDPOINTS is refused in a production build');

@@ -1,6 +1,15 @@
 import packageDays from 'chinese-days/dist/chinese-days.json';
 import { nextDate, type CalendarArrangement, type CalendarYearView } from '../../../src/core/calendar';
-import { addWorkingDays as addWorkingDaysIn, countWorkingDays, provisionalYear, rangesOf, yearsReached, type WorkingDate, type YearCalendar } from '../../../src/core/working-days';
+import {
+  addWorkingDays as addWorkingDaysIn,
+  countWorkingDays,
+  provisionalYear,
+  rangesOf,
+  yearsReached,
+  type CalendarLookup,
+  type WorkingDate,
+  type YearCalendar,
+} from '../../../src/core/working-days';
 import { PURCHASE_TARGET_WORKING_DAYS, TRANSFER_ACCEPT_WORKING_DAYS } from '../../../src/core/applications/status';
 import type { ApplicationRecord, CalendarYearRecord, Store } from '../store/port';
 
@@ -27,20 +36,24 @@ const byYear = (days: Record<string, string>) => {
   const years = new Map<number, { date: string; name: string }[]>();
   for (const [date, entry] of Object.entries(days)) {
     const year = Number(date.slice(0, 4));
-    years.set(year, [...(years.get(year) ?? []), { date, name: chineseName(entry) }]);
+    const inYear = years.get(year) ?? [];
+    inYear.push({ date, name: chineseName(entry) });
+    years.set(year, inYear);
   }
   return years;
 };
 
 const data = packageDays as PackageData;
-const packageHolidays = byYear(data.holidays);
-const packageWorkdays = byYear(data.workdays);
+let packageSorted: { holidays: ReturnType<typeof byYear>; workdays: ReturnType<typeof byYear> } | undefined;
+/** The package's days by year, sorted out on first use: not at a function's start, where most invocations never count a day. */
+const packageByYear = () => (packageSorted ??= { holidays: byYear(data.holidays), workdays: byYear(data.workdays) });
 
 /** The years the package carries a notice for: those its holiday data has days in (2004-2026 in 1.5.7). */
-export const PACKAGE_YEARS: readonly number[] = [...packageHolidays.keys()].sort((a, b) => a - b);
+export const packageYears = (): readonly number[] => [...packageByYear().holidays.keys()].sort((a, b) => a - b);
 
 /** The package's arrangement of a year, as holiday ranges and make-up days; undefined for a year it does not know. */
 export function packageArrangement(year: number): CalendarArrangement | undefined {
+  const { holidays: packageHolidays, workdays: packageWorkdays } = packageByYear();
   const holidays = packageHolidays.get(year);
   if (!holidays) return undefined;
   return { holidays: rangesOf(holidays), workdays: (packageWorkdays.get(year) ?? []).map((d) => d.date).sort() };
@@ -128,6 +141,17 @@ export class Calendar {
   /** The working day `n` working days after `date`, and whether it is an estimate (it reached a provisional year). */
   async addWorkingDays(date: string, n: number): Promise<WorkingDate> {
     return addWorkingDaysIn(date, n, await this.lookupFor(date, n));
+  }
+
+  /** The calendar of every year from `from`'s to `to`'s, read together, for counting between dates of that span. */
+  async yearsOf(from: string, to: string): Promise<CalendarLookup> {
+    const years = new Map<number, YearCalendar>();
+    for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y += 1) years.set(y, (await this.year(y)).calendar);
+    return (year) => {
+      const found = years.get(year);
+      if (!found) throw new Error(`calendar year ${year} was not read before use`);
+      return found;
+    };
   }
 
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { centerMove, TRANSFER_CODES } from '../../../src/core/applications/state-machine';
-import { isCertificateType, STATUS_LABELS, type ApplicationType } from '../../../src/core/applications/status';
-import { CenterCallbackSchema, DOCUMENT_MAX_BYTES, type AttachmentType, type CenterCallback } from '../../../src/core/center-api';
+import { centerMove, statusNeed, TRANSFER_CODES } from '../../../src/core/applications/state-machine';
+import { STATUS_LABELS, type ApplicationType } from '../../../src/core/applications/status';
+import { centerCallbackSchema, DOCUMENT_MAX_BYTES, type AttachmentType, type CenterCallback } from '../../../src/core/center-api';
 import { TYPE_NAME_OF } from '../../../src/core/files';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import { parseInput } from '../../../src/core/validation';
@@ -11,7 +11,10 @@ import { inspectFile } from '../files/inspect';
 import type { ServiceContext } from '../runtime/define';
 import type { DocumentRecord } from '../store/port';
 import { servingSecrets } from './secrets';
-import { completionNotices, discardUnrecorded, NOT_RESPONSIBLE, moveApplication, moveWouldApply, paymentProblems, statusMessage, storeDocument } from './applications';
+import { completionNotices } from '../applications/deliveries';
+import { discardUnrecorded, storeDocument } from '../applications/documents';
+import { moveApplication, moveWouldApply, NOT_RESPONSIBLE, paymentProblems, statusMessage } from '../applications/move';
+import { openPayload } from '../applications/payload';
 
 export interface HttpAnswer {
   statusCode: number;
@@ -112,7 +115,7 @@ export async function receiveCenterCallback(ctx: ServiceContext, centerCode: str
   if (testId !== undefined) return conformanceCallback(ctx, centerCode, testId, secrets, rawBody, headers);
   if (await ctx.store.applications.hasReceipt(centerCode, verified.id)) return answer(200, ok({ changed: false }));
   if (!isJson) return answer(400, fail('VALIDATION_FAILED', '请求体不是有效的 JSON', { _: '请求体不是有效的 JSON' }));
-  const parsed = parseInput(CenterCallbackSchema, json);
+  const parsed = parseInput(centerCallbackSchema(ctx.now), json);
   if (!parsed.ok) return answer(400, parsed);
   const { data } = parsed.data;
   const app = await ctx.store.applications.get(data.applicationId);
@@ -120,16 +123,17 @@ export async function receiveCenterCallback(ctx: ServiceContext, centerCode: str
   if (app.responsibleCenter !== centerCode) return answer(409, fail('ILLEGAL_TRANSITION', NOT_RESPONSIBLE));
   const move = centerMove(app.type, data.status, data.payment);
   if (!move) return answer(400, fail('VALIDATION_FAILED', 'status 不是这类申请的办理状态', { 'data.status': statusHint(app.type) }));
-  if (app.type === 'purchase-withdrawal' && data.status === 'completed' && !data.payment) {
+  const need = move.kind === 'status' ? statusNeed(app.type, move.status) : null;
+  if (need === 'payment' && !data.payment) {
     return answer(400, fail('VALIDATION_FAILED', '办结购房提取须附实际提取金额和支付日期', { 'data.payment': '办结时须附 payment：amount（元）和 paidOn（YYYY-MM-DD）' }));
   }
   if (data.payment && app.type === 'purchase-withdrawal') {
-    const problems = Object.entries(paymentProblems(ctx, app, data.payment));
+    const problems = Object.entries(paymentProblems(app, openPayload(ctx.outside.keyring(), app), data.payment));
     if (problems.length > 0) return answer(400, fail('VALIDATION_FAILED', problems[0][1], Object.fromEntries(problems.map(([k, v]) => [`data.payment.${k}`, v]))));
   }
   const checked = data.documents ? await checkDocuments(data.documents) : [];
   if (!Array.isArray(checked)) return checked;
-  if (isCertificateType(app.type) && data.status === 'completed' && !checked.some((d) => d.contentType === 'application/pdf')) {
+  if (need === 'certificate' && !checked.some((d) => d.contentType === 'application/pdf')) {
     return answer(400, fail('VALIDATION_FAILED', '办结证明类申请须附证明文件（PDF）', { 'data.documents': '办结时须附至少一份 PDF 证明文件' }));
   }
 

@@ -2,33 +2,30 @@ import { STATUS_LABELS, TYPE_LABELS } from '../../../src/core/applications/statu
 import { formatShanghai } from '../../../src/core/time';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationRecord } from '../store/port';
+import type { SubscribeMessage } from '../wechat';
 
 /** WeChat's limits on template values: `thing` 20 characters, `phrase` 5. */
 const THING_MAX = 20;
 
 /**
- * Tells the employee their application moved, by the subscribe message they agreed to at submission
- * (SUBSCRIBE_TEMPLATE_STATUS; fields thing1 item, phrase2 status, time3 time, thing4 note). A message
- * that cannot be sent (no subscription left, WeChat down) is logged: the timeline still has the step.
+ * Sends one subscribe message by the status template (SUBSCRIBE_TEMPLATE_STATUS; fields thing1 what, phrase2
+ * state, time3 time, thing4 note), when it is configured. A message that cannot be sent (no subscription left,
+ * WeChat down) is logged as `unsent` with `logged` beside the error: what it tells stays where the person sees it.
  */
-export async function notifyApplicant(ctx: Pick<FunctionContext, 'outside' | 'log'>, app: ApplicationRecord, message: string): Promise<void> {
+async function sendTemplate(ctx: Pick<FunctionContext, 'outside' | 'log'>, message: Omit<SubscribeMessage, 'templateId'>, unsent: string, logged: Record<string, string> = {}): Promise<void> {
   const templateId = ctx.outside.statusTemplateId;
   if (!templateId) return;
   try {
-    await ctx.outside.wechat().sendSubscribeMessage({
-      touser: app.openid,
-      templateId,
-      page: `pages/application/index?id=${app.id}`,
-      data: {
-        thing1: TYPE_LABELS[app.type],
-        phrase2: STATUS_LABELS[app.status],
-        time3: formatShanghai(app.updatedAt),
-        thing4: message.slice(0, THING_MAX),
-      },
-    });
+    await ctx.outside.wechat().sendSubscribeMessage({ ...message, templateId });
   } catch (error) {
-    ctx.log.warn({ err: error, applicationId: app.id }, 'status notification not sent');
+    ctx.log.warn({ err: error, ...logged }, unsent);
   }
+}
+
+/** Tells the employee their application moved, by the subscribe message they agreed to at submission; the timeline still has the step. */
+export async function notifyApplicant(ctx: Pick<FunctionContext, 'outside' | 'log'>, app: ApplicationRecord, message: string): Promise<void> {
+  const data = { thing1: TYPE_LABELS[app.type], phrase2: STATUS_LABELS[app.status], time3: formatShanghai(app.updatedAt), thing4: message.slice(0, THING_MAX) };
+  await sendTemplate(ctx, { touser: app.openid, page: `pages/application/index?id=${app.id}`, data }, 'status notification not sent', { applicationId: app.id });
 }
 
 /**
@@ -37,16 +34,16 @@ export async function notifyApplicant(ctx: Pick<FunctionContext, 'outside' | 'lo
  * where the notice stays.
  */
 export async function notifyBindingMoved(ctx: Pick<FunctionContext, 'outside' | 'log'>, openid: string, at: Date, where: string): Promise<void> {
-  const templateId = ctx.outside.statusTemplateId;
-  if (!templateId) return;
-  try {
-    await ctx.outside.wechat().sendSubscribeMessage({
-      touser: openid,
-      templateId,
-      page: 'pages/mine/index',
-      data: { thing1: '证件已绑定到其他微信账号', phrase2: '已解除', time3: formatShanghai(at), thing4: where.slice(0, THING_MAX) },
-    });
-  } catch (error) {
-    ctx.log.warn({ err: error }, 'binding notice not sent');
-  }
+  const data = { thing1: '证件已绑定到其他微信账号', phrase2: '已解除', time3: formatShanghai(at), thing4: where.slice(0, THING_MAX) };
+  await sendTemplate(ctx, { touser: openid, page: 'pages/mine/index', data }, 'binding notice not sent');
+}
+
+/**
+ * Reminds a center's staff member to fill the monthly figures of a period (from the 16th, once per center and
+ * period), by the same template (thing1 what, phrase2 state, time3 the due date, thing4 where), opening the portal's
+ * monthly figures.
+ */
+export async function notifyMonthlyDue(ctx: Pick<FunctionContext, 'outside' | 'log'>, openid: string, month: string, due: string): Promise<void> {
+  const data = { thing1: `${month} 月度统计数据`, phrase2: '待填报', time3: `${due} 23:59`, thing4: '请在报送截止前填报本中心数据' };
+  await sendTemplate(ctx, { touser: openid, page: 'packages/portal/figures/index', data }, 'monthly reminder not sent');
 }

@@ -39,6 +39,8 @@ import { calendarOf } from './calendar';
 import { recompute } from './calendar-admin';
 import { removeStaleVerifications } from './identity';
 import { peopleLabels } from './roles';
+import { remindMonthly } from '../supervision/monthly';
+import { centerOnlineReasons } from '../supervision/online-completion';
 
 /**
  * Centers register their links and delivery endpoint (issue 6): staff propose changes as work orders with an
@@ -296,6 +298,7 @@ export async function overview(ctx: ServiceContext, caller: Caller): Promise<Por
     earliestEffectiveDate: earliest.date,
     earliestProvisional: earliest.provisional,
     conformance: conformanceOf(run),
+    onlineReasons: await centerOnlineReasons(ctx, center, links),
   };
 }
 
@@ -507,5 +510,12 @@ export async function runCentersDaily(ctx: ServiceContext, options: DailyOptions
   }
   const switched = await switchDueChanges(ctx);
   await removeStaleVerifications(ctx);
+  try {
+    const { reminded } = await remindMonthly(ctx);
+    if (reminded > 0) ctx.log.info({ reminded }, 'centers reminded to fill the monthly figures');
+  } catch (error) {
+    // like the recompute: the switches and health checks still run; the next run reminds whom this one missed
+    ctx.log.error({ err: error }, 'monthly reminders failed');
+  }
   return { ...switched, ...(await checkHealth(ctx, probeUntil, options.batchSize ?? HEALTH_BATCH_SIZE)) };
 }

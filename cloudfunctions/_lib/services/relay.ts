@@ -3,7 +3,7 @@ import { applyMove } from '../../../src/core/applications/state-machine';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationRecord, DeliveryAttempt, OutboxRecord, Settlement } from '../store/port';
 import { DELIVERY_TIMEOUT_MS } from '../delivery/http';
-import { attachmentsOf } from './attachments';
+import { deliveryForm } from '../applications/deliveries';
 import { deliveryBody } from '../delivery/messages';
 import { nextAttemptAt } from '../delivery/schedule';
 import { signHeaders } from '../delivery/signing';
@@ -160,8 +160,7 @@ async function deliver(ctx: RelayContext, record: OutboxRecord, app: Application
 
   if (typeof target === 'string') return failed(attempt(null, target));
   const documents = record.type === 'application.completed' ? await ctx.store.applications.documents(app.id) : [];
-  const attachments = record.type === 'application.submitted' && app.type === 'purchase-withdrawal' ? await attachmentsOf(ctx, app) : undefined;
-  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents, attachments, app.acceptByProvisional);
+  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents, await deliveryForm(ctx, record, app), app.acceptByProvisional);
   // the wall clock, not ctx.now(): the center checks webhook-timestamp against its own clock
   const outcome = await ctx.outside.outbound().postJson(target.url, body, signHeaders(target.secrets, record.id, new Date(), body));
 
@@ -196,3 +195,4 @@ function deliveredMove(app: ApplicationRecord, record: OutboxRecord, at: Date): 
     },
   };
 }
+

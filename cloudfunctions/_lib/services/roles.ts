@@ -1,5 +1,6 @@
 import { AppError } from '../../../src/core/errors';
-import { ROLE_LABELS, SELF_LABEL, type RoleGrant, type RoleView } from '../../../src/core/roles';
+import { ROLE_LABELS, SELF_LABEL, sameGrant, scopeOf, type RoleGrant, type RoleView } from '../../../src/core/roles';
+import { provinceName } from '../../../src/core/supervision';
 import { requireSupervisor, type Caller, type ServiceContext } from '../runtime/define';
 import type { RoleRecord } from '../store/port';
 import { formatShanghai } from '../../../src/core/time';
@@ -18,19 +19,22 @@ import { retireSecretsSeenBy, retireSecretsSetBy } from './secrets';
 /** The audit subject of everything done about a person's roles. */
 export const roleSubject = (openid: string) => `roles:${openid}`;
 
-const grantLabel = (grant: RoleGrant) => `${ROLE_LABELS[grant.role]}${grant.role === 'center-staff' ? ` ${grant.centerCode}` : ''}`;
+const grantLabel = (grant: RoleGrant) => `${ROLE_LABELS[grant.role]}${scopeOf(grant) === '' ? '' : ` ${scopeOf(grant)}`}`;
 
 async function roleViews(ctx: ServiceContext, records: readonly RoleRecord[]): Promise<RoleView[]> {
   const codes = records.flatMap((r) => (r.grant.role === 'center-staff' ? [r.grant.centerCode] : []));
   const centers = await centersByCode(ctx, codes);
   return records.map((r) => {
     const centerCode = r.grant.role === 'center-staff' ? r.grant.centerCode : null;
+    const province = r.grant.role === 'provincial-supervisor' ? r.grant.province : null;
     return {
       openid: r.openid,
       role: r.grant.role,
       roleLabel: ROLE_LABELS[r.grant.role],
       centerCode,
       centerName: centerCode === null ? null : (centers.get(centerCode)?.name ?? centerCode),
+      province,
+      provinceName: province === null ? null : provinceName(province),
       displayName: r.displayName,
       grantedAt: r.grantedAt.toISOString(),
       grantedBy: r.grantedBy,
@@ -42,7 +46,7 @@ async function roleViews(ctx: ServiceContext, records: readonly RoleRecord[]): P
 }
 
 async function viewOf(ctx: ServiceContext, openid: string, grant: RoleGrant): Promise<RoleView> {
-  const record = (await ctx.store.roles.recordsOf(openid)).find((r) => r.grant.role === grant.role && (grant.role !== 'center-staff' || (r.grant.role === 'center-staff' && r.grant.centerCode === grant.centerCode)));
+  const record = (await ctx.store.roles.recordsOf(openid)).find((r) => sameGrant(r.grant, grant));
   if (!record) throw new AppError('ROLE_NOT_FOUND', '没有找到这个角色');
   const [view] = await roleViews(ctx, [record]);
   return view;
@@ -84,9 +88,7 @@ export async function revokeRole(ctx: ServiceContext, caller: Caller, openid: st
 
 /** Whether `openid` held `grant` and it is revoked (a repeated revoke then finishes what follows a revocation). */
 async function wasRevoked(ctx: ServiceContext, openid: string, grant: RoleGrant): Promise<boolean> {
-  return (await ctx.store.roles.recordsOf(openid)).some(
-    (r) => r.revokedAt !== null && r.grant.role === grant.role && (grant.role !== 'center-staff' || (r.grant.role === 'center-staff' && r.grant.centerCode === grant.centerCode)),
-  );
+  return (await ctx.store.roles.recordsOf(openid)).some((r) => r.revokedAt !== null && sameGrant(r.grant, grant));
 }
 
 async function retireWhatTheySet(ctx: ServiceContext, caller: Caller, openid: string): Promise<void> {

@@ -1,5 +1,6 @@
-import { applyMove, nextCodes, nextStatuses, TRANSFER_CODES, type CenterStatus, type Move, type TransferCode } from '../../../src/core/applications/state-machine';
-import { isCertificateType, isFinal } from '../../../src/core/applications/status';
+import { storedAttachments, type StoredAttachment, type StoredPayload } from '../../../src/core/applications/payloads';
+import { applyMove, nextCodes, nextStatuses, statusNeed, TRANSFER_CODES, type CenterStatus, type Move, type TransferCode } from '../../../src/core/applications/state-machine';
+import { isFinal } from '../../../src/core/applications/status';
 import type { FollowUpView, WorkbenchEntry, WorkbenchView } from '../../../src/core/applications/views';
 import { AppError } from '../../../src/core/errors';
 import type { Payment } from '../../../src/core/money';
@@ -9,21 +10,13 @@ import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime
 import { DOCUMENT_MAX_BYTES, isPdf } from '../../../src/core/center-api';
 import { inspectFile } from '../files/inspect';
 import type { ApplicationRecord, DocumentRecord } from '../store/port';
-import {
-  applicationView,
-  completionNotices,
-  discardUnrecorded,
-  formLines,
-  listEntries,
-  moveApplication,
-  moveWouldApply,
-  paymentProblems,
-  ratingView,
-  statusMessage,
-  storeDocument,
-} from './applications';
+import { attachmentBytes } from '../applications/attachments';
+import { completionNotices } from '../applications/deliveries';
+import { discardUnrecorded, storeDocument } from '../applications/documents';
+import { moveApplication, moveWouldApply, paymentProblems, statusMessage } from '../applications/move';
+import { openPayload } from '../applications/payload';
+import { applicationView, formLines, listEntries, ratingView } from '../applications/views';
 import { centersByCode } from './centers';
-import { attachmentBytes, openPurchase } from './attachments';
 import { documentLookup, requireStaffIdentity } from './identity';
 import { notifyApplicant } from './notify';
 
@@ -60,6 +53,9 @@ function responsibleOnly(app: ApplicationRecord, centerCode: string): void {
   if (app.responsibleCenter !== centerCode) throw new AppError('FORBIDDEN', '这笔申请由其他中心办理，本中心只能查看');
 }
 
+/** Whether this center answers for the application now: it is the one responsible and the application has not ended. */
+const answersFor = (app: ApplicationRecord, centerCode: string): boolean => app.responsibleCenter === centerCode && !isFinal(app.status);
+
 export async function workbenchList(ctx: ServiceContext, staff: Caller): Promise<WorkbenchEntry[]> {
   const centerCode = staffOf(staff);
   // staff never handle their own applications: they are not listed
@@ -82,13 +78,17 @@ export async function workbenchGet(ctx: ServiceContext, staff: Caller, id: strin
   return workbenchView(ctx, staff, await forCenter(ctx, staff, centerCode, id), centerCode);
 }
 
-/** The full record as staff see it; every answer that carries it is written to the audit log against the application. */
-async function workbenchView(ctx: ServiceContext, staff: Caller, app: ApplicationRecord, centerCode: string): Promise<WorkbenchView> {
+/**
+ * The full record as staff see it, with its form as already opened when the caller has it (a move never changes
+ * the form); every answer that carries it is written to the audit log against the application.
+ */
+async function workbenchView(ctx: ServiceContext, staff: Caller, app: ApplicationRecord, centerCode: string, stored: StoredPayload = openPayload(ctx.outside.keyring(), app)): Promise<WorkbenchView> {
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.viewed', subject: `application:${app.id}`, detail: centerCode });
   const keyring = ctx.outside.keyring();
-  const view = await applicationView(ctx, app);
+  const view = await applicationView(ctx, app, stored);
   const centers = await centersByCode(ctx, app.centers.map((c) => c.code));
-  const responsible = app.responsibleCenter === centerCode;
+  const responsible = answersFor(app, centerCode);
+  const statuses = responsible && app.type !== 'transfer' ? nextStatuses(app) : [];
   const role = roleOf(app, centerCode);
   return {
     ...view,
@@ -98,11 +98,13 @@ async function workbenchView(ctx: ServiceContext, staff: Caller, app: Applicatio
       docType: app.applicant.docType,
       docNumber: open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed),
     },
-    form: formLines(ctx, app, centers, role),
+    form: formLines(stored, centers, role),
     nextCodes: responsible && app.type === 'transfer' ? nextCodes(app) : [],
-    nextStatuses: responsible && app.type !== 'transfer' ? nextStatuses(app) : [],
+    nextStatuses: statuses,
+    completionNeeds: statuses.includes('completed') ? statusNeed(app.type, 'completed') : null,
+    responsible,
     canReject: responsible && applyMove(app, { by: 'center', kind: 'reject' }).ok,
-    attachmentFiles: attachmentsFor(ctx, app, centerCode).map(({ id, kind, name, contentType, size, sha256 }) => ({ id, kind, name, contentType, size, sha256 })),
+    attachmentFiles: attachmentsFor(stored, app, centerCode).map(({ id, kind, name, contentType, size, sha256 }) => ({ id, kind, name, contentType, size, sha256 })),
   };
 }
 
@@ -112,17 +114,15 @@ const roleOf = (app: ApplicationRecord, centerCode: string) => app.centers.find(
  * The attachments a center's staff may open: the purchase-locale center's from the start (it verifies them),
  * the deposit-locale center's once the application has been handed to it.
  */
-function attachmentsFor(ctx: ServiceContext, app: ApplicationRecord, centerCode: string) {
-  if (app.type !== 'purchase-withdrawal') return [];
-  const role = roleOf(app, centerCode);
-  return role === 'purchase' || app.responsibleCenter === centerCode ? openPurchase(ctx, app).attachments : [];
+function attachmentsFor(stored: StoredPayload, app: ApplicationRecord, centerCode: string): readonly StoredAttachment[] {
+  return roleOf(app, centerCode) === 'purchase' || app.responsibleCenter === centerCode ? storedAttachments(stored) : [];
 }
 
 /** An attachment of an application the center takes part in, for its staff to open; each opening is audited. */
 export async function workbenchAttachment(ctx: ServiceContext, staff: Caller, id: string, attachmentId: string) {
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, staff, centerCode, id);
-  const attachment = attachmentsFor(ctx, app, centerCode).find((a) => a.id === attachmentId);
+  const attachment = attachmentsFor(openPayload(ctx.outside.keyring(), app), app, centerCode).find((a) => a.id === attachmentId);
   if (!attachment) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份附件');
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.attachment-opened', subject: `application:${app.id}`, detail: `${centerCode}:${attachment.id}` });
   const bytes = await attachmentBytes(ctx, app.id, attachment);
@@ -150,7 +150,8 @@ export async function workbenchRequestMaterial(ctx: ServiceContext, staff: Calle
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, staff, centerCode, id);
   responsibleOnly(app, centerCode);
-  if (isFinal(app.status)) throw new AppError('ILLEGAL_TRANSITION', '申请已结束，不能再要求补充材料');
+  // responsible, so not answering for it means it has ended
+  if (!answersFor(app, centerCode)) throw new AppError('ILLEGAL_TRANSITION', '申请已结束，不能再要求补充材料');
   const state = { status: app.status, platformCode: app.platformCode };
   const outcome = await ctx.store.applications.transition({
     id,
@@ -182,16 +183,18 @@ export async function workbenchSetStatus(
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, staff, centerCode, id);
   responsibleOnly(app, centerCode);
-  if (app.type === 'purchase-withdrawal' && status === 'completed' && !payment) {
+  const need = statusNeed(app.type, status);
+  if (need === 'payment' && !payment) {
     throw new AppError('VALIDATION_FAILED', '办结购房提取请填写实际提取金额和支付日期', { payment: '请填写实际提取金额和支付日期' });
   }
+  // opened once: for the payment's checks and for the view answered
+  const stored = openPayload(ctx.outside.keyring(), app);
   if (payment && app.type === 'purchase-withdrawal') {
-    const problems = paymentProblems(ctx, app, payment);
+    const problems = paymentProblems(app, stored, payment);
     const [first] = Object.values(problems);
     if (first) throw new AppError('VALIDATION_FAILED', first, Object.fromEntries(Object.entries(problems).map(([k, v]) => [`payment.${k}`, v])));
   }
-  const completing = status === 'completed' && isCertificateType(app.type);
-  const certificate = completing ? await checkedCertificate(document) : undefined;
+  const certificate = need === 'certificate' ? await checkedCertificate(document) : undefined;
   const move: Move = { by: 'center', kind: 'status', status, payment };
   // checked first, written after: a move that is refused or changes nothing leaves no file behind
   const documents: DocumentRecord[] = [];
@@ -204,7 +207,7 @@ export async function workbenchSetStatus(
     }));
     if (moved.kind !== 'applied') await discardUnrecorded(ctx, app.id, documents);
     if (notices.length > 0 && moved.kind === 'applied') ctx.outside.nudgeRelay();
-    return workbenchView(ctx, staff, moved.app, centerCode);
+    return workbenchView(ctx, staff, moved.app, centerCode, stored);
   } catch (error) {
     await discardUnrecorded(ctx, app.id, documents);
     throw error;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CertInfo } from './cert-hash';
 
 export type { CertInfo } from './cert-hash';
@@ -84,34 +84,36 @@ export interface WechatClientOptions {
 const TOKEN_MARGIN_S = 300;
 const DEFAULT_TIMEOUT_MS = 5000;
 
-// --- response schemas (zod strips unknown keys) ---
-
-const ApiRefusal = z.object({ errcode: z.number().int().refine((c) => c !== 0), errmsg: z.string().default('') });
-
-const TokenResponse = z.union([ApiRefusal, z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() })]);
-
-const VerifyIdResponse = z.union([
-  ApiRefusal,
-  z.object({ errcode: z.literal(0), errmsg: z.string().default(''), verify_id: z.string().min(1), expires_in: z.number().int().positive().default(3600) }),
-]);
-
-const VerifyInfoResponse = z.object({ errcode: z.number().int(), errmsg: z.string().default(''), verify_ret: z.number().int().optional() });
-
-const PhoneResponse = z.union([
-  ApiRefusal,
-  z.object({
-    errcode: z.literal(0),
-    errmsg: z.string().default(''),
-    phone_info: z.object({
-      phoneNumber: z.string().min(1),
-      purePhoneNumber: z.string().min(1),
-      countryCode: z.union([z.string().min(1), z.number().int()]).transform(String),
-      watermark: z.object({ timestamp: z.number(), appid: z.string() }).optional(),
-    }),
-  }),
-]);
-
-const AnyErrcode = z.object({ errcode: z.number().int() });
+/**
+ * WeChat's responses (zod strips unknown keys), built with the client on its first use: most invocations never call
+ * WeChat, and a function's start should not pay for them.
+ */
+function responseSchemas() {
+  const ApiRefusal = z.object({ errcode: z.number().int().refine((c) => c !== 0), errmsg: z.string().default('') });
+  return {
+    ApiRefusal,
+    TokenResponse: z.union([ApiRefusal, z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() })]),
+    VerifyIdResponse: z.union([
+      ApiRefusal,
+      z.object({ errcode: z.literal(0), errmsg: z.string().default(''), verify_id: z.string().min(1), expires_in: z.number().int().positive().default(3600) }),
+    ]),
+    VerifyInfoResponse: z.object({ errcode: z.number().int(), errmsg: z.string().default(''), verify_ret: z.number().int().optional() }),
+    PhoneResponse: z.union([
+      ApiRefusal,
+      z.object({
+        errcode: z.literal(0),
+        errmsg: z.string().default(''),
+        phone_info: z.object({
+          phoneNumber: z.string().min(1),
+          purePhoneNumber: z.string().min(1),
+          countryCode: z.union([z.string().min(1), z.number().int()]).transform(String),
+          watermark: z.object({ timestamp: z.number(), appid: z.string() }).optional(),
+        }),
+      }),
+    ]),
+    AnyErrcode: z.object({ errcode: z.number().int() }),
+  };
+}
 
 /** Replaces each secret occurring in WeChat's errmsg (it may echo request fields) by ***. */
 function scrub(text: string, secrets: readonly string[]): string {
@@ -134,6 +136,7 @@ export function createWechatClient(options: WechatClientOptions): WechatApi {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const now = options.now ?? Date.now;
   const secrets = [options.appSecret];
+  const { ApiRefusal, TokenResponse, VerifyIdResponse, VerifyInfoResponse, PhoneResponse, AnyErrcode } = responseSchemas();
 
   let cached: { token: string; expiresAt: number } | undefined;
   let inflight: Promise<string> | undefined;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { AMOUNT_MAX, decimal2, pastDate } from '../money';
 import { textField } from '../validation';
+import type { CertificateType } from './status';
 
 /** What the employee fills in for each type of application, and the checks on each field. */
 /** Mainland mobile number. */
@@ -74,53 +75,64 @@ export const AttachmentRefSchema = z.object({
 });
 export type AttachmentRef = z.infer<typeof AttachmentRefSchema>;
 
+/** A purchase withdrawal's fields, the purchase date checked against `now`'s day. */
+const purchaseFields = (now: Date) => ({
+  purchaseCenter: centerCode('购房地中心'),
+  depositCenter: centerCode('缴存地中心'),
+  house: z.object({
+    address: text('房屋坐落地址', 5, 100),
+    contractNumber: z
+      .string({ error: '请填写购房合同编号' })
+      .trim()
+      .regex(/^[\p{L}\p{N}()（）〔〕\[\]-]{4,40}$/u, '购房合同编号应为 4 至 40 位文字、数字或连字符'),
+    purchaseDate: pastDate('购房日期', now),
+    price: decimal2('购房总价（元）', AMOUNT_MAX),
+    area: decimal2('建筑面积（平方米）', AREA_MAX),
+    seller: text('售房方名称', 2, 100),
+  }),
+  bank: z.object({
+    accountName: text('收款户名', 2, 50),
+    bankName: text('开户银行', 4, 50),
+    accountNumber: z.string({ error: '请填写银行账号' }).trim().regex(BANK_ACCOUNT_PATTERN, '银行账号应为 12 至 30 位数字'),
+  }),
+  amount: decimal2('申请提取金额（元）', AMOUNT_MAX),
+  phone,
+});
+
+/** The rules across a purchase withdrawal's fields, checked as submitted. */
+function purchaseChecks(p: { purchaseCenter: string; depositCenter: string; amount: number; house: { price: number }; attachments: readonly { kind: AttachmentKind }[] }, ctx: z.RefinementCtx): void {
+  if (p.purchaseCenter === p.depositCenter) ctx.addIssue({ code: 'custom', path: ['depositCenter'], message: '购房地与缴存地为同一中心时，请直接向该中心申请' });
+  if (p.amount > p.house.price) ctx.addIssue({ code: 'custom', path: ['amount'], message: '申请提取金额不能超过购房总价' });
+  for (const kind of ATTACHMENT_KINDS) {
+    if (!p.attachments.some((a) => a.kind === kind)) ctx.addIssue({ code: 'custom', path: ['attachments'], message: `请上传${ATTACHMENT_KIND_LABELS[kind]}` });
+  }
+}
+
 /**
  * 购房提取 (item 7, 两地联办): the purchase-locale center verifies the purchase, the deposit-locale center
- * pays into the person's own bank account. The requested amount may not exceed the price.
+ * pays into the person's own bank account. The requested amount may not exceed the price; the purchase date
+ * may not lie after `now`'s day (the call's own time on a function, the phone's on a page).
  */
-export const PurchaseWithdrawalPayloadSchema = z
-  .object({
-    purchaseCenter: centerCode('购房地中心'),
-    depositCenter: centerCode('缴存地中心'),
-    house: z.object({
-      address: text('房屋坐落地址', 5, 100),
-      contractNumber: z
-        .string({ error: '请填写购房合同编号' })
-        .trim()
-        .regex(/^[\p{L}\p{N}()（）〔〕\[\]-]{4,40}$/u, '购房合同编号应为 4 至 40 位文字、数字或连字符'),
-      purchaseDate: pastDate('购房日期'),
-      price: decimal2('购房总价（元）', AMOUNT_MAX),
-      area: decimal2('建筑面积（平方米）', AREA_MAX),
-      seller: text('售房方名称', 2, 100),
-    }),
-    bank: z.object({
-      accountName: text('收款户名', 2, 50),
-      bankName: text('开户银行', 4, 50),
-      accountNumber: z.string({ error: '请填写银行账号' }).trim().regex(BANK_ACCOUNT_PATTERN, '银行账号应为 12 至 30 位数字'),
-    }),
-    amount: decimal2('申请提取金额（元）', AMOUNT_MAX),
-    phone,
-    attachments: z.array(AttachmentRefSchema, { error: '请上传购房合同和购房发票' }).max(ATTACHMENTS_MAX, `附件最多 ${ATTACHMENTS_MAX} 个`),
-  })
-  .superRefine((p, ctx) => {
-    if (p.purchaseCenter === p.depositCenter) ctx.addIssue({ code: 'custom', path: ['depositCenter'], message: '购房地与缴存地为同一中心时，请直接向该中心申请' });
-    if (p.amount > p.house.price) ctx.addIssue({ code: 'custom', path: ['amount'], message: '申请提取金额不能超过购房总价' });
-    for (const kind of ATTACHMENT_KINDS) {
-      if (!p.attachments.some((a) => a.kind === kind)) ctx.addIssue({ code: 'custom', path: ['attachments'], message: `请上传${ATTACHMENT_KIND_LABELS[kind]}` });
-    }
-  });
-export type PurchaseWithdrawalPayload = z.infer<typeof PurchaseWithdrawalPayloadSchema>;
+export const purchaseWithdrawalPayloadSchema = (now: Date) =>
+  z
+    .object({
+      ...purchaseFields(now),
+      attachments: z.array(AttachmentRefSchema, { error: '请上传购房合同和购房发票' }).max(ATTACHMENTS_MAX, `附件最多 ${ATTACHMENTS_MAX} 个`),
+    })
+    .superRefine(purchaseChecks);
+export type PurchaseWithdrawalPayload = z.infer<ReturnType<typeof purchaseWithdrawalPayloadSchema>>;
 
 /** An attachment as kept with the application (sealed at rest), once checked by content. */
-export interface StoredAttachment {
-  id: string;
-  kind: AttachmentKind;
-  name: string;
-  contentType: string;
-  sha256: string;
-  size: number;
-  storageKey: string;
-}
+export const StoredAttachmentSchema = z.object({
+  id: z.string(),
+  kind: z.enum(ATTACHMENT_KINDS),
+  name: z.string(),
+  contentType: z.string(),
+  sha256: z.string(),
+  size: z.number(),
+  storageKey: z.string(),
+});
+export type StoredAttachment = z.infer<typeof StoredAttachmentSchema>;
 /** The purchase withdrawal as stored: the uploads replaced by the checked, sealed attachments. */
 export type StoredPurchaseWithdrawal = Omit<PurchaseWithdrawalPayload, 'attachments'> & { attachments: StoredAttachment[] };
 
@@ -134,3 +146,49 @@ export const ServiceRequestPayloadSchema = z.object({
   description: textField('办理事项说明', { multiline: true }).min(2, '请填写办理事项说明').max(DESCRIPTION_MAX, `办理事项说明不超过 ${DESCRIPTION_MAX} 个字`),
 });
 export type ServiceRequestPayload = z.infer<typeof ServiceRequestPayloadSchema>;
+
+/**
+ * The forms as stored, read back by their shape only (fields and their types): the rules above check what a
+ * person sends, once, at submission. Re-checking a stored form with them would make an application unopenable
+ * when a rule is tightened later or a clock runs ahead ("purchase date not after today"), so they stay out of
+ * reading. Each `satisfies` keeps a stored shape in step with its submission type. Built on first use, like the
+ * rows' schemas, so loading a function builds none of them.
+ */
+const buildStoredForms = () => ({
+  transfer: z.object({
+    transferOutCenter: z.string(),
+    transferInCenter: z.string(),
+    formerEmployer: z.string(),
+    formerAccount: z.string().optional(),
+    newEmployer: z.string(),
+    newAccount: z.string(),
+    phone: z.string(),
+  }) satisfies z.ZodType<TransferPayload>,
+  certificate: z.object({ businessCenter: z.string(), acceptingCenter: z.string(), phone: z.string() }) satisfies z.ZodType<CertificatePayload>,
+  'purchase-withdrawal': z.object({
+    purchaseCenter: z.string(),
+    depositCenter: z.string(),
+    house: z.object({ address: z.string(), contractNumber: z.string(), purchaseDate: z.string(), price: z.number(), area: z.number(), seller: z.string() }),
+    bank: z.object({ accountName: z.string(), bankName: z.string(), accountNumber: z.string() }),
+    amount: z.number(),
+    phone: z.string(),
+    attachments: z.array(StoredAttachmentSchema),
+  }) satisfies z.ZodType<StoredPurchaseWithdrawal>,
+  'service-request': z.object({ center: z.string(), item: z.literal(SERVICE_REQUEST_ITEMS), phone: z.string(), description: z.string() }) satisfies z.ZodType<ServiceRequestPayload>,
+});
+let storedForms: ReturnType<typeof buildStoredForms> | undefined;
+/** The stored shape of each type's form (what _lib/applications/payload.ts reads a sealed form with). */
+export const storedFormSchemas = () => (storedForms ??= buildStoredForms());
+
+/**
+ * An application's form as sealed with it (_lib/applications/payload.ts), keyed on its type: what the views, the
+ * deliveries and the checks on a payment read, never a cast of the decrypted JSON.
+ */
+export type StoredPayload =
+  | { type: 'transfer'; payload: TransferPayload }
+  | { type: CertificateType; payload: CertificatePayload }
+  | { type: 'purchase-withdrawal'; payload: StoredPurchaseWithdrawal }
+  | { type: 'service-request'; payload: ServiceRequestPayload };
+
+/** The attachments kept with a stored form: a purchase withdrawal's, none for the other types. */
+export const storedAttachments = (stored: StoredPayload): readonly StoredAttachment[] => (stored.type === 'purchase-withdrawal' ? stored.payload.attachments : []);

@@ -1,5 +1,5 @@
 import type { Payment } from '../money';
-import { isFinal, STATUS_LABELS, type ApplicationStatus, type ApplicationType } from './status';
+import { isCertificateType, isFinal, STATUS_LABELS, type ApplicationStatus, type ApplicationType } from './status';
 
 /**
  * The state machine every actor (employee, relay, center API, center workbench) goes through, and the
@@ -112,7 +112,7 @@ export function applyMove(current: TypedState, move: Move): MoveResult {
       if (!(statusNext(current.type)[current.status] ?? []).includes(move.status)) {
         return { ok: false, unchanged: false, reason: `不能从“${STATUS_LABELS[current.status]}”变为“${STATUS_LABELS[move.status]}”` };
       }
-      const paying = current.type === 'purchase-withdrawal' && move.status === 'completed';
+      const paying = statusNeed(current.type, move.status) === 'payment';
       if (paying !== Boolean(move.payment)) {
         if (paying) return { ok: false, unchanged: false, reason: '办结购房提取须填写实际提取金额和支付日期' };
         return { ok: false, unchanged: false, reason: current.type === 'purchase-withdrawal' ? '只有缴存地中心办结购房提取时才填写提取金额' : '这类申请没有提取金额' };
@@ -150,6 +150,17 @@ export function moveFitsType(type: ApplicationType, move: Move): boolean {
   if (move.kind === 'code') return type === 'transfer';
   if (move.kind === 'status') return type !== 'transfer';
   return true;
+}
+
+/**
+ * What a center's move to a status needs besides its note: completing a certificate takes the certificate itself
+ * (a PDF), completing a purchase withdrawal what the deposit-locale center paid; every other move, nothing.
+ */
+export type StatusNeed = 'certificate' | 'payment';
+export function statusNeed(type: ApplicationType, status: CenterStatus): StatusNeed | null {
+  if (status !== 'completed') return null;
+  if (isCertificateType(type)) return 'certificate';
+  return type === 'purchase-withdrawal' ? 'payment' : null;
 }
 
 /** Statuses a center may report next for a type without platform codes, for the workbench's buttons. */

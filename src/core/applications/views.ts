@@ -1,6 +1,7 @@
+import type { DocType } from '../identity';
 import type { Payment } from '../money';
 import type { AttachmentKind } from './payloads';
-import type { CenterStatus, TransferCode } from './state-machine';
+import type { CenterStatus, StatusNeed, TransferCode } from './state-machine';
 import type { ApplicationStatus, ApplicationType, CenterRole, RatingScore } from './status';
 import type { StepName } from './steps';
 
@@ -97,12 +98,16 @@ export interface WorkbenchEntry extends ApplicationListEntry {
 /** One application as its center's staff see it: everything in full (each view is logged), and what they may do next. */
 export interface WorkbenchView extends ApplicationView {
   role: CenterRole;
-  applicant: { name: string; docType: string; docNumber: string };
+  applicant: { name: string; docType: DocType; docNumber: string };
   form: { label: string; value: string }[];
   /** Codes the staff may set now (transfers; the responsible center only). */
   nextCodes: TransferCode[];
-  /** Statuses the staff may set now (types without codes; the responsible center only); completing a certificate needs the PDF, a purchase withdrawal the payment. */
+  /** Statuses the staff may set now (types without codes; the responsible center only). */
   nextStatuses: CenterStatus[];
+  /** What completing needs when it is among `nextStatuses`: the certificate (a PDF) or what was paid; null when it is not offered or needs nothing more. */
+  completionNeeds: StatusNeed | null;
+  /** Whether this center answers for the application now (it may move it and ask the applicant for material): false once it has ended and while the other center does. */
+  responsible: boolean;
   /** The attachments with their ids, for staff to open. */
   attachmentFiles: { id: string; kind: AttachmentKind; name: string; contentType: string; size: number; sha256: string }[];
   canReject: boolean;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { CertificatePayloadSchema, PurchaseWithdrawalPayloadSchema, REQUEST_ID_PATTERN, ServiceRequestPayloadSchema, TransferPayloadSchema } from '../applications/payloads';
-import { CERTIFICATE_TYPES, COMMENT_MAX, FOLLOW_UP_AT_OR_BELOW } from '../applications/status';
+import { CertificatePayloadSchema, purchaseWithdrawalPayloadSchema, REQUEST_ID_PATTERN, ServiceRequestPayloadSchema, TransferPayloadSchema } from '../applications/payloads';
+import { CERTIFICATE_TYPES, COMMENT_MAX, FOLLOW_UP_AT_OR_BELOW, RATING_SCORES } from '../applications/status';
 import { textField } from '../validation';
 import { ApplicationIdSchema as applicationId } from './fields';
 
@@ -10,7 +10,7 @@ const RateEventSchema = z
   .object({
     action: z.literal('rate'),
     id: applicationId,
-    score: z.number({ error: '请选择评价等级' }).int('评价等级应为 1 至 5').min(1, '评价等级应为 1 至 5').max(5, '评价等级应为 1 至 5'),
+    score: z.literal(RATING_SCORES, { error: (issue) => (typeof issue.input === 'number' ? '评价等级应为 1 至 5' : '请选择评价等级') }),
     comment: textField('评价内容', { missing: '评价内容应为文字', multiline: true }).max(COMMENT_MAX, `评价内容不超过 ${COMMENT_MAX} 个字`).optional(),
   })
   .refine((e) => e.score > FOLLOW_UP_AT_OR_BELOW || (e.comment ?? '').length >= 2, {
@@ -18,7 +18,8 @@ const RateEventSchema = z
     message: '评价为不满意时，请写明原因，中心将回访处理',
   });
 
-export const ApplicationsEventSchema = z.discriminatedUnion(
+/** The contract as of the call's own time (`now`): a purchase date after that day is refused. */
+export const applicationsEventSchema = (now: Date) => z.discriminatedUnion(
   'action',
   [
     z.discriminatedUnion(
@@ -26,7 +27,7 @@ export const ApplicationsEventSchema = z.discriminatedUnion(
       [
         z.object({ action: z.literal('submit'), type: z.literal('transfer'), requestId, payload: TransferPayloadSchema }),
         z.object({ action: z.literal('submit'), type: z.enum(CERTIFICATE_TYPES), requestId, payload: CertificatePayloadSchema }),
-        z.object({ action: z.literal('submit'), type: z.literal('purchase-withdrawal'), requestId, payload: PurchaseWithdrawalPayloadSchema }),
+        z.object({ action: z.literal('submit'), type: z.literal('purchase-withdrawal'), requestId, payload: purchaseWithdrawalPayloadSchema(now) }),
         z.object({ action: z.literal('submit'), type: z.literal('service-request'), requestId, payload: ServiceRequestPayloadSchema }),
       ],
       { error: '不支持的申请类型' },
@@ -39,4 +40,4 @@ export const ApplicationsEventSchema = z.discriminatedUnion(
   ],
   { error: '不支持的操作' },
 );
-export type ApplicationsEvent = z.infer<typeof ApplicationsEventSchema>;
+export type ApplicationsEvent = z.infer<ReturnType<typeof applicationsEventSchema>>;

@@ -1,19 +1,25 @@
 import * as z from 'zod';
-import { normalizeDocNumber } from '../identity';
+import { normalizeDocNumber, realNameSchema } from '../identity';
 import { textField } from '../validation';
 
 /** The contract of function `identity`: verifying who the person is (face or counter), consent and the bound phone. */
 /** The consent text version the person agreed to, sent with every form that carries an ID number. */
 const consentVersionSchema = textField('授权说明版本', { missing: '请先阅读并同意授权说明' }).min(1, '请先阅读并同意授权说明').max(32, '授权说明版本过长');
 
-export const IdentityEventSchema = z.discriminatedUnion(
+/** The real-name form (name, document type and number) with its action, checked as of `now`. */
+const realNameEvent = <A extends string>(now: Date, action: A) => realNameSchema(now).safeExtend({ action: z.literal(action), consentVersion: consentVersionSchema });
+
+/**
+ * The contract as of the call's own time (`now`, fixed once per invocation): a resident ID is checked against
+ * that day (a birth date after it is refused).
+ */
+export const identityEventSchema = (now: Date) => z.discriminatedUnion(
   'action',
   [
-    // the real-name fields are checked by realNameSchema as of the call's own time
-    z.object({ action: z.literal('start'), name: z.unknown(), docType: z.unknown(), docNumber: z.unknown(), consentVersion: consentVersionSchema }),
+    realNameEvent(now, 'start'),
     z.object({ action: z.literal('confirm'), verifyId: textField('核验编号', { missing: '缺少核验编号 verifyId' }).min(1, '缺少核验编号 verifyId').max(256, '核验编号过长') }),
     z.object({ action: z.literal('status') }),
-    z.object({ action: z.literal('requestCounter'), name: z.unknown(), docType: z.unknown(), docNumber: z.unknown(), consentVersion: consentVersionSchema }),
+    realNameEvent(now, 'requestCounter'),
     z.object({ action: z.literal('viewCounter'), code: z.string({ error: '请输入核验码' }).regex(/^[A-Za-z0-9]{8}$/, '核验码为 8 位字母或数字') }),
     z.object({
       action: z.literal('confirmCounter'),

@@ -1,9 +1,16 @@
-import { z } from 'zod';
-import { ProposeEndpointSchema, ProposeLinkSchema } from '../center-portal';
+import * as z from 'zod';
+import { calendarDate, ProposeEndpointSchema, ProposeLinkSchema } from '../center-portal';
 import { HAND_CODE_LENGTH, HAND_CODE_PATTERN } from '../codes';
+import { CorrectionReasonSchema, FULL_ONLINE_ITEMS, MonthlyFiguresSchema, ONLINE_REASON_MAX } from '../supervision';
+import { ReportMonthSchema } from './supervise';
+import { shanghaiDate } from '../time';
+import { textField } from '../validation';
 
-/** Function `portal`: a signed-in person joins a center with an invite; its staff then act for that center only. */
-export const PortalEventSchema = z.discriminatedUnion(
+/**
+ * Function `portal`: a signed-in person joins a center with an invite; its staff then act for that center only.
+ * Checked as of `now` (the call's own time): an expected date before that day is refused.
+ */
+export const portalEventSchema = (now: Date) => z.discriminatedUnion(
   'action',
   [
     z.object({
@@ -19,7 +26,19 @@ export const PortalEventSchema = z.discriminatedUnion(
     ProposeEndpointSchema,
     z.object({ action: z.literal('rotateSecret') }),
     z.object({ action: z.literal('runConformance') }),
+    // supervision (issue 14): why an item (4-6) is not fully online yet, and by when it will be (annex 3's attachment)
+    z.object({
+      action: z.literal('setOnlineReason'),
+      item: z.literal(FULL_ONLINE_ITEMS, { error: '事项应为 4（单位登记开户）、5（缴存信息变更）或 6（提前还清贷款）' }),
+      reason: textField('未实现原因', { multiline: true }).min(2, '请填写未实现原因').max(ONLINE_REASON_MAX, `未实现原因不超过 ${ONLINE_REASON_MAX} 个字`),
+      // "today" is the call's own day (`now`)
+      expectedDate: calendarDate('预计完成日期').refine((d) => d >= shanghaiDate(now), '预计完成日期不能早于今天'),
+    }),
+    // monthly statistics (issue 14, annex 2): the center's line of a period, and what only the center knows of it;
+    // after its province submitted the table a change is a correction and names its reason
+    z.object({ action: z.literal('monthlyFigures'), period: ReportMonthSchema }),
+    z.object({ action: z.literal('setMonthlyFigures'), period: ReportMonthSchema, ...MonthlyFiguresSchema.shape, reason: CorrectionReasonSchema.optional() }),
   ],
   { error: '不支持的操作' },
 );
-export type PortalEvent = z.infer<typeof PortalEventSchema>;
+export type PortalEvent = z.infer<ReturnType<typeof portalEventSchema>>;

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { DOCUMENT_MAX_BYTES } from '../center-api';
-import { PaymentSchema } from '../money';
-import { CENTER_STATUSES, isTransferCode } from '../applications/state-machine';
+import { paymentSchema } from '../money';
+import { CENTER_STATUSES, TRANSFER_CODE_LIST } from '../applications/state-machine';
 import { textField } from '../validation';
 import { ApplicationIdSchema as applicationId, reasonField as reason } from './fields';
 
 
-/** What center staff do in the workbench; the same state machine as the center API. */
-export const WorkbenchEventSchema = z.discriminatedUnion(
+/** What center staff do in the workbench; the same state machine as the center API. Checked as of `now` (the call's own time). */
+export const workbenchEventSchema = (now: Date) => z.discriminatedUnion(
   'action',
   [
     z.object({ action: z.literal('list') }),
@@ -15,7 +15,7 @@ export const WorkbenchEventSchema = z.discriminatedUnion(
     z.object({
       action: z.literal('advance'),
       id: applicationId,
-      code: z.string({ error: '请选择办理状态' }).refine(isTransferCode, '不是有效的办理状态代码'),
+      code: z.literal(TRANSFER_CODE_LIST, { error: (issue) => (typeof issue.input === 'string' ? '不是有效的办理状态代码' : '请选择办理状态') }),
       message: reason('办理说明').optional(),
     }),
     z.object({ action: z.literal('reject'), id: applicationId, reason: reason('不予受理的理由') }),
@@ -33,7 +33,7 @@ export const WorkbenchEventSchema = z.discriminatedUnion(
         })
         .optional(),
       /** What the deposit-locale center paid, required to complete a purchase withdrawal. */
-      payment: PaymentSchema.optional(),
+      payment: paymentSchema(now).optional(),
     }),
     /** An attachment of the application, opened by staff of a center taking part (each opening is logged). */
     z.object({ action: z.literal('attachment'), id: applicationId, attachmentId: z.string({ error: '缺少附件编号' }).regex(/^[a-f0-9]{20}$/, '附件编号格式不正确') }),
@@ -42,4 +42,4 @@ export const WorkbenchEventSchema = z.discriminatedUnion(
   ],
   { error: '不支持的操作' },
 );
-export type WorkbenchEvent = z.infer<typeof WorkbenchEventSchema>;
+export type WorkbenchEvent = z.infer<ReturnType<typeof workbenchEventSchema>>;

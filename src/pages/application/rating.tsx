@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { COMMENT_MAX, FOLLOW_UP_AT_OR_BELOW, RATING_LABELS, RATING_SCORES, type RatingScore } from '../../core/applications/status';
 import type { ApplicationView, RatingView } from '../../core/applications/views';
-import { ApplicationsEventSchema } from '../../core/contracts/applications';
+import { applicationsEventSchema } from '../../core/contracts/applications';
 import { formatShanghai } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { applicationCalls } from '../../services/applications';
@@ -15,7 +15,7 @@ const LOW_LABELS = RATING_SCORES.filter((s) => s <= FOLLOW_UP_AT_OR_BELOW)
 
 /** The first message the contract's own schema gives for a rating, or nothing when it would be accepted. */
 function problemOf(id: string, score: RatingScore | undefined, comment: string): string | undefined {
-  const parsed = ApplicationsEventSchema.safeParse({ action: 'rate', id, score, comment: comment === '' ? undefined : comment });
+  const parsed = applicationsEventSchema(new Date()).safeParse({ action: 'rate', id, score, comment: comment === '' ? undefined : comment });
   return parsed.success ? undefined : parsed.error.issues[0]?.message;
 }
 

@@ -4,14 +4,13 @@ import { useRef, useState } from 'react';
 import type { CalendarStatusView } from '../../core/calendar';
 import type { Ok } from '../../core/errors';
 import { DOC_TYPES, type IdentityView } from '../../core/identity';
-import type { RoleGrant } from '../../core/roles';
 import { shanghaiDate } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
 import { callFunction } from '../../services/cloud';
 import { isH5, isWeapp } from '../../services/platform';
 import { useCall } from '../../services/use-call';
-import { identityCalls, METHOD_LABELS } from '../../services/identity';
+import { identityCalls, METHOD_LABELS, whoami } from '../../services/identity';
 import './index.scss';
 
 const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
@@ -22,13 +21,18 @@ const goJoin = () => void Taro.navigateTo({ url: '/packages/portal/join/index' }
 const goReview = () => void Taro.navigateTo({ url: '/packages/portal/review/index' });
 const goRoles = () => void Taro.navigateTo({ url: '/packages/portal/roles/index' });
 const goCalendar = () => void Taro.navigateTo({ url: '/packages/portal/calendar/index' });
+const goFigures = () => void Taro.navigateTo({ url: '/packages/portal/figures/index' });
+const goOnlineReason = () => void Taro.navigateTo({ url: '/packages/portal/online-reason/index' });
+const goSupervise = () => void Taro.navigateTo({ url: '/packages/supervise/overview/index' });
 const goApplications = () => void Taro.navigateTo({ url: '/pages/applications/index' });
-const whoami = () => callFunction<{ roles: RoleGrant[] }>('session', { action: 'whoami' });
 // the calendar page's call (adminCalls lives in the portal package's client), asked here for its warning only
 const calendarStatus = () => callFunction<CalendarStatusView>('admin', { action: 'calendarStatus' });
 const noStatus: Ok<CalendarStatusView> = { ok: true, data: { years: [], warning: null } };
 
-/** Center staff only (as `session` says): the ways to 柜台核验, 申请工作台 and 链接与接口登记. The functions refuse everyone else. */
+/**
+ * Center staff only (as `session` says): the ways to 柜台核验, 申请工作台, 链接与接口登记, 月度数据填报 and 未全程网办说明.
+ * The functions refuse everyone else.
+ */
 function StaffEntry({ staff }: { staff: boolean }) {
   if (!staff) return null;
   return (
@@ -45,6 +49,25 @@ function StaffEntry({ staff }: { staff: boolean }) {
         <Text className='mine-title'>链接与接口登记（中心工作人员）</Text>
         <Text className='mine-muted'>登记办理链接和接收推送的接口，更换签名密钥，进行接口测试</Text>
       </View>
+      <View className='card mine-card mine-staff' id='mine-figures' onClick={goFigures}>
+        <Text className='mine-title'>月度数据填报（中心工作人员）</Text>
+        <Text className='mine-muted'>每月 16 日起填报上月 15 日至本月 14 日的业务量、窗口、专区和培训情况，20 日前完成</Text>
+      </View>
+      <View className='card mine-card mine-staff' id='mine-online-reason' onClick={goOnlineReason}>
+        <Text className='mine-title'>未全程网办说明（中心工作人员）</Text>
+        <Text className='mine-muted'>单位登记开户、缴存信息变更、提前还清贷款尚未全程网办的，说明原因和预计完成日期</Text>
+      </View>
+    </View>
+  );
+}
+
+/** National and provincial supervisors: the way to 监管总览 and the official tables (the function scopes them). */
+function SuperviseEntry({ show }: { show: boolean }) {
+  if (!show) return null;
+  return (
+    <View className='card mine-card mine-staff' id='mine-supervise' onClick={goSupervise}>
+      <Text className='mine-title'>监管总览（监管人员）</Text>
+      <Text className='mine-muted'>各省接入进度、全程网办、月度统计与报送、省级联络员，导出 Excel</Text>
     </View>
   );
 }
@@ -206,6 +229,7 @@ export default function MinePage() {
   const roles = useCall(whoami, []);
   const staff = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'center-staff');
   const supervisor = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'supervisor');
+  const supervises = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'supervisor' || r.role === 'provincial-supervisor');
   // asked of supervisors only (the function refuses everyone else); no answer means no warning, as on no entry
   const calendar = useCall(() => (supervisor ? calendarStatus() : Promise.resolve(noStatus)), [supervisor]);
   const calendarWarning = calendar.status === 'ready' ? calendar.data.warning : null;
@@ -246,6 +270,7 @@ export default function MinePage() {
         </View>
         <ApplicationsEntry />
         <StaffEntry staff={staff} />
+        <SuperviseEntry show={supervises} />
         <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
         <JoinEntry show={canJoin} />
       </View>
@@ -295,6 +320,7 @@ export default function MinePage() {
       ) : null}
       <ApplicationsEntry />
       <StaffEntry staff={staff} />
+      <SuperviseEntry show={supervises} />
       <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
       <JoinEntry show={canJoin} />
     </View>

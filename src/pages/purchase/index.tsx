@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS, ATTACHMENTS_MAX, PurchaseWithdrawalPayloadSchema, type AttachmentKind, type PurchaseWithdrawalPayload } from '../../core/applications/payloads';
+import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS, ATTACHMENTS_MAX, purchaseWithdrawalPayloadSchema, type AttachmentKind, type PurchaseWithdrawalPayload } from '../../core/applications/payloads';
 import { PURCHASE_TARGET_WORKING_DAYS } from '../../core/applications/status';
 import type { CenterSummary } from '../../core/centers';
 import { maskBankAccount, maskName, maskPhone } from '../../core/identity';
@@ -66,7 +66,7 @@ const numberOrMissing = (text: string) => (text.trim() === '' ? undefined : Numb
  */
 export default function PurchasePage() {
   const flow = useApplicationForm({
-    schema: PurchaseWithdrawalPayloadSchema,
+    schema: purchaseWithdrawalPayloadSchema(new Date()),
     isField,
     send: (requestId: string, payload: PurchaseWithdrawalPayload) => applicationCalls.submitPurchase(requestId, payload),
   });

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import { ROLE_LABELS, type RoleGrant } from '../../../core/roles';
+import { ROLE_LABELS, scopeOf, type RoleGrant } from '../../../core/roles';
 import { StateView } from '../../../components/state-view';
 import { callFunction } from '../../../services/cloud';
 import { DEV_PERSONAS, devOpenid, setDevOpenid } from '../../../services/dev-identity';
@@ -39,7 +39,7 @@ export default function SignIn() {
         <View className='card' id='sign-in-roles'>
           <Text>
             当前身份：
-            {check.roles.length === 0 ? ROLE_LABELS.employee : check.roles.map((r) => ROLE_LABELS[r.role] + ('centerCode' in r ? `（${r.centerCode}）` : '')).join('、')}
+            {check.roles.length === 0 ? ROLE_LABELS.employee : check.roles.map((r) => ROLE_LABELS[r.role] + (scopeOf(r) === '' ? '' : `（${scopeOf(r)}）`)).join('、')}
           </Text>
           <View className='sign-in-home' onClick={() => void Taro.reLaunch({ url: '/pages/index/index' })}>
             <Text className='phone'>返回首页</Text>

@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { INVITE_VALID_DAYS } from '../../../core/center-portal';
-import { PortalEventSchema } from '../../../core/contracts/portal';
+import { portalEventSchema } from '../../../core/contracts/portal';
 import { HAND_CODE_LENGTH } from '../../../core/codes';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
@@ -23,7 +23,7 @@ export default function JoinPage() {
   const [joined, setJoined] = useState<{ centerCode: string; centerName: string } | undefined>(undefined);
 
   const join = async () => {
-    const checked = parseInput(PortalEventSchema, { action: 'joinCenter', code });
+    const checked = parseInput(portalEventSchema(new Date()), { action: 'joinCenter', code });
     if (!checked.ok) {
       setError(messageFor(checked, 'code') ?? checked.message);
       return;

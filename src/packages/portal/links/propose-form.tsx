@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
-import { PortalEventSchema } from '../../../core/contracts/portal';
+import { portalEventSchema } from '../../../core/contracts/portal';
 import { CHANGE_NOTICE_WORKING_DAYS, type ChangeView, type EndpointProposalAnswer, type PortalOverview } from '../../../core/center-portal';
 import type { Fail, Result } from '../../../core/errors';
 import type { ItemId } from '../../../core/items';
@@ -87,7 +87,7 @@ export function ProposeForm({ overview, onProposed }: ProposeFormProps) {
 
   const submit = async () => {
     const p = proposal();
-    const checked = parseInput(PortalEventSchema, eventOf(p));
+    const checked = parseInput(portalEventSchema(new Date()), eventOf(p));
     if (!checked.ok) {
       setErrors(errorsOf(checked));
       return;

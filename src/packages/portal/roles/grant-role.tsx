@@ -8,7 +8,7 @@ import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
 import { adminCalls, messageFor } from '../../../services/portal';
 
-const FIELDS = ['openid', 'role', 'centerCode', 'displayName'] as const;
+const FIELDS = ['openid', 'role', 'centerCode', 'province', 'displayName'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** Each field's message after a failure; the whole message under the form when it names no field. */
@@ -21,11 +21,12 @@ function fieldErrors(failure: Parameters<typeof messageFor>[0]): Partial<Record<
   return Object.keys(errors).length > 0 ? errors : { form: failure.message };
 }
 
-/** A supervisor grants a role by the person's openid: a center for staff, and a name others see instead of the openid. */
+/** A supervisor grants a role by the person's openid: a center for staff, a province for provincial supervisors, and a name others see instead of the openid. */
 export function GrantRole({ onGranted }: { onGranted: (view: RoleView) => void }) {
   const [openid, setOpenid] = useState('');
   const [role, setRole] = useState<Role>('center-staff');
   const [centerCode, setCenterCode] = useState('');
+  const [province, setProvince] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [errors, setErrors] = useState<Partial<Record<Field | 'form', string>>>({});
   const [busy, setBusy] = useState(false);
@@ -36,6 +37,7 @@ export function GrantRole({ onGranted }: { onGranted: (view: RoleView) => void }
       role,
       // left out when empty, so the message says a center is needed rather than how one is written
       ...(role === 'center-staff' && centerCode.trim() !== '' ? { centerCode: centerCode.trim() } : {}),
+      ...(role === 'provincial-supervisor' && province.trim() !== '' ? { province: province.trim() } : {}),
       ...(displayName.trim() === '' ? {} : { displayName: displayName.trim() }),
     };
     const checked = parseInput(AdminEventSchema, { action: 'grantRole', ...target });
@@ -71,6 +73,9 @@ export function GrantRole({ onGranted }: { onGranted: (view: RoleView) => void }
       {errors.role ? <Text className='roles-error'>{errors.role}</Text> : null}
       {role === 'center-staff' ? (
         <TextField prefix='roles' slug='center' label='中心代码' value={centerCode} placeholder='6 位中心代码，如 320100' type='number' maxlength={6} error={errors.centerCode} onInput={(v) => setCenterCode(v)} />
+      ) : null}
+      {role === 'provincial-supervisor' ? (
+        <TextField prefix='roles' slug='province' label='省份代码' value={province} placeholder='6 位省份代码，如 320000（江苏）' type='number' maxlength={6} error={errors.province} onInput={(v) => setProvince(v)} />
       ) : null}
       <TextField prefix='roles' slug='name' label='显示名称（选填）' value={displayName} placeholder='如 王小明，中心工作人员看到的是它而不是 openid' maxlength={20} error={errors.displayName} onInput={(v) => setDisplayName(v)} />
       <ActionButton className='primary-button roles-button' id='roles-grant-submit' loading={busy} disabled={busy} onClick={() => void grant()}>

@@ -7,13 +7,21 @@ import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
 import { adminCalls, type RoleTarget } from '../../../services/portal';
 
-/** One role of one person: `openid-role-center`, also the suffix of its element ids. */
-export const roleKey = (r: Pick<RoleView, 'openid' | 'role' | 'centerCode'>) => `${r.openid}-${r.role}-${r.centerCode ?? 'all'}`;
+/** One role of one person: `openid-role-center` (or province), also the suffix of its element ids. */
+export const roleKey = (r: Pick<RoleView, 'openid' | 'role' | 'centerCode' | 'province'>) => `${r.openid}-${r.role}-${r.centerCode ?? r.province ?? 'all'}`;
 
-const targetOf = (r: RoleView): RoleTarget => (r.centerCode === null ? { openid: r.openid, role: r.role } : { openid: r.openid, role: r.role, centerCode: r.centerCode });
+function targetOf(r: RoleView): RoleTarget {
+  if (r.centerCode !== null) return { openid: r.openid, role: r.role, centerCode: r.centerCode };
+  if (r.province !== null) return { openid: r.openid, role: r.role, province: r.province };
+  return { openid: r.openid, role: r.role };
+}
 
-/** 中心工作人员 · 南京市住房公积金管理中心（320100）, or the role alone. */
-const whatLabel = (r: RoleView) => (r.centerCode === null ? r.roleLabel : `${r.roleLabel} · ${r.centerName ?? r.centerCode}（${r.centerCode}）`);
+/** 中心工作人员 · 南京市住房公积金管理中心（320100）, 省级监管人员 · 江苏省（320000）, or the role alone. */
+function whatLabel(r: RoleView): string {
+  if (r.centerCode !== null) return `${r.roleLabel} · ${r.centerName ?? r.centerCode}（${r.centerCode}）`;
+  if (r.province !== null) return `${r.roleLabel} · ${r.provinceName ?? r.province}（${r.province}）`;
+  return r.roleLabel;
+}
 
 /** What else a revocation does, said in its confirmation. */
 const REVOKE_EFFECTS: Partial<Record<RoleView['role'], string>> = {

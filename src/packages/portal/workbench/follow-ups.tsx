@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { TYPE_LABELS } from '../../../core/applications/status';
 import type { FollowUpView } from '../../../core/applications/views';
 import { REASON_MAX } from '../../../core/contracts/fields';
-import { WorkbenchEventSchema } from '../../../core/contracts/workbench';
+import { workbenchEventSchema } from '../../../core/contracts/workbench';
 import { formatShanghai } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
@@ -15,7 +15,7 @@ const FOLLOW_UP_STATUS_LABELS: Record<FollowUpView['status'], string> = { open: 
 
 /** The first message the contract's own schema gives for closing a follow-up, or nothing when it would be accepted. */
 function problemOf(id: string, note: string): string | undefined {
-  const parsed = WorkbenchEventSchema.safeParse({ action: 'closeFollowUp', id, note });
+  const parsed = workbenchEventSchema(new Date()).safeParse({ action: 'closeFollowUp', id, note });
   return parsed.success ? undefined : parsed.error.issues[0]?.message;
 }
 

@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ATTACHMENT_KIND_LABELS, type AttachmentRef, type StoredAttachment, type StoredPurchaseWithdrawal } from '../../../src/core/applications/payloads';
+import { ATTACHMENT_KIND_LABELS, type AttachmentRef, type StoredAttachment } from '../../../src/core/applications/payloads';
 import type { AttachmentType } from '../../../src/core/center-api';
 import { safeFileName } from '../../../src/core/files';
 import { AppError } from '../../../src/core/errors';
-import { open, openBytes, sealBytes, sealedAs } from '../crypto/personal-data';
+import { openBytes, sealBytes, sealedAs } from '../crypto/personal-data';
 import { inspectFile } from '../files/inspect';
-import type { ApplicationRecord } from '../store/port';
 import type { ServiceContext } from '../runtime/define';
 
 /**
@@ -50,7 +49,7 @@ export async function keepAttachments(ctx: ServiceContext, applicationId: string
 }
 
 /** Removes files; a failure is logged, never raised (the application is stored either way). */
-export async function removeFiles(ctx: ServiceContext, keys: readonly string[]): Promise<void> {
+export async function removeFiles(ctx: Pick<ServiceContext, 'outside' | 'log'>, keys: readonly string[]): Promise<void> {
   const files = ctx.outside.files();
   for (const key of keys) {
     try {
@@ -63,19 +62,14 @@ export async function removeFiles(ctx: ServiceContext, keys: readonly string[]):
 
 type Opener = Pick<ServiceContext, 'outside'>;
 
-/** The purchase withdrawal as stored (attachments with their storage keys). */
-export function openPurchase(ctx: Opener, app: ApplicationRecord): StoredPurchaseWithdrawal {
-  return JSON.parse(open(ctx.outside.keyring(), sealedAs.payload(app.id), app.payloadSealed)) as StoredPurchaseWithdrawal;
-}
-
 /** One attachment's bytes, opened. */
 export async function attachmentBytes(ctx: Opener, applicationId: string, attachment: StoredAttachment): Promise<Buffer> {
   return openBytes(ctx.outside.keyring(), sealedAs.attachment(applicationId, attachment.id), await ctx.outside.files().get(attachment.storageKey));
 }
 
-/** Every attachment of a purchase withdrawal, opened, by id: what the deliveries to its two centers carry. */
-export async function attachmentsOf(ctx: Opener, app: ApplicationRecord): Promise<Map<string, Buffer>> {
+/** The attachments kept with an application (storedAttachments of its opened form), opened, by id: what the deliveries to its two centers carry. */
+export async function attachmentsOf(ctx: Opener, applicationId: string, attachments: readonly StoredAttachment[]): Promise<Map<string, Buffer>> {
   const opened = new Map<string, Buffer>();
-  for (const attachment of openPurchase(ctx, app).attachments) opened.set(attachment.id, await attachmentBytes(ctx, app.id, attachment));
+  for (const attachment of attachments) opened.set(attachment.id, await attachmentBytes(ctx, applicationId, attachment));
   return opened;
 }

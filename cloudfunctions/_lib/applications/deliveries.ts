@@ -1,0 +1,40 @@
+import { storedAttachments, type StoredPayload } from '../../../src/core/applications/payloads';
+import type { ServiceContext } from '../runtime/define';
+import { newWebhookId } from '../delivery/signing';
+import type { ApplicationRecord, OutboxRecord, OutboxType } from '../store/port';
+import { attachmentsOf } from './attachments';
+import { openPayload } from './payload';
+
+/** The deliveries an application owes the centers, written in the same transaction as what causes them. */
+
+/** A delivery to `centerCode`, due now. */
+export function outboxRecord(app: ApplicationRecord, centerCode: string, type: OutboxType, at: Date): OutboxRecord {
+  return { id: newWebhookId(), applicationId: app.id, centerCode, type, createdAt: at, dueAt: at, attempts: 0, state: 'pending', lastError: null, deliveredAt: null };
+}
+
+/** Whether the center takes deliveries by API; otherwise it works in the portal workbench. */
+export async function takesApi(ctx: Pick<ServiceContext, 'store'>, centerCode: string): Promise<boolean> {
+  return (await ctx.store.endpoints.get(centerCode))?.mode === 'api';
+}
+
+/**
+ * What completing an application owes the other centers that took part (the accepting center of a
+ * certificate, the purchase-locale center of a purchase withdrawal): an `application.completed` to each
+ * that has an API.
+ */
+export async function completionNotices(ctx: ServiceContext, app: ApplicationRecord): Promise<OutboxRecord[]> {
+  const informed = app.centers.filter((c) => c.role === 'accepting' || c.role === 'purchase').map((c) => c.code);
+  const notices: OutboxRecord[] = [];
+  for (const code of informed) if (await takesApi(ctx, code)) notices.push(outboxRecord(app, code, 'application.completed', ctx.now));
+  return notices;
+}
+
+/**
+ * What a delivery of the application itself (application.submitted, application.copy) carries besides the
+ * record: its form, opened once, and the files kept with it, opened (deliveryBody). Nothing for the others.
+ */
+export async function deliveryForm(ctx: Pick<ServiceContext, 'outside'>, record: OutboxRecord, app: ApplicationRecord): Promise<{ stored: StoredPayload; attachments: Map<string, Buffer> } | undefined> {
+  if (record.type !== 'application.submitted' && record.type !== 'application.copy') return undefined;
+  const stored = openPayload(ctx.outside.keyring(), app);
+  return { stored, attachments: await attachmentsOf(ctx, app.id, storedAttachments(stored)) };
+}

@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import type { AttachmentRef, CertificatePayload, PurchaseWithdrawalPayload, ServiceRequestPayload, StoredAttachment, StoredPayload, TransferPayload } from '../../../src/core/applications/payloads';
+import { TYPE_LABELS, type ApplicationType, type CertificateType } from '../../../src/core/applications/status';
+import type { Center } from '../../../src/core/centers';
+import { AppError } from '../../../src/core/errors';
+import { itemById } from '../../../src/core/items';
+import { shanghaiDate } from '../../../src/core/time';
+import { open, sealedAs } from '../crypto/personal-data';
+import type { ServiceContext } from '../runtime/define';
+import { computedLimits } from '../services/calendar';
+import { catalogCenter } from '../services/centers';
+import { requireVerifiedIdentity } from '../services/identity';
+import type { ApplicationEventRecord, ApplicationRecord } from '../store/port';
+import { keepAttachments, removeFiles } from './attachments';
+import { outboxRecord, takesApi } from './deliveries';
+import { sealPayload } from './payload';
+
+/** Application ids: 20 characters of [a-z0-9], unguessable. */
+function newApplicationId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(20), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+
+async function centerOrFail(ctx: ServiceContext, code: string, field: string): Promise<Center> {
+  const center = await catalogCenter(ctx.store, code, ctx.now);
+  if (!center) throw new AppError('CENTER_NOT_FOUND', '没有找到这个中心，请重新选择', { [field]: '没有找到这个中心' });
+  return center;
+}
+
+/** What one type of application brings to a submission; the rest is the same for every type. */
+interface SubmissionPlan {
+  type: ApplicationType;
+  /** The business-locale center: it receives the delivery and answers. */
+  responsible: Center;
+  centers: ApplicationRecord['centers'];
+  /** Centers told by an `application.copy` that the request was taken on their behalf. */
+  informed: string[];
+  inFlightKey: string;
+  inFlight: { message: string; field: string; fieldMessage: string };
+  /** Uploads to check and keep with the application (purchase withdrawals). */
+  attachments: readonly AttachmentRef[];
+  /** The form as sealed with the application, once the uploads are kept. */
+  stored(kept: StoredAttachment[]): StoredPayload['payload'];
+  letterPrefix: string | null;
+  firstMessage: string;
+}
+
+/** The transfer-in center accepts and issues the contact letter (numbered per center and day). */
+async function transferPlan(ctx: ServiceContext, openid: string, payload: TransferPayload): Promise<SubmissionPlan> {
+  await centerOrFail(ctx, payload.transferOutCenter, 'payload.transferOutCenter');
+  const transferIn = await centerOrFail(ctx, payload.transferInCenter, 'payload.transferInCenter');
+  const today = shanghaiDate(ctx.now);
+  return {
+    type: 'transfer',
+    responsible: transferIn,
+    centers: [
+      { code: payload.transferInCenter, role: 'transfer-in' },
+      { code: payload.transferOutCenter, role: 'transfer-out' },
+    ],
+    informed: [],
+    inFlightKey: `transfer:${openid}:${payload.transferOutCenter}`,
+    inFlight: { message: '您从该转出地中心转出的申请正在办理中，办结或撤销后才能再次申请', field: 'payload.transferOutCenter', fieldMessage: '已有一笔从该中心转出的申请正在办理' },
+    attachments: [],
+    stored: () => payload,
+    letterPrefix: `${transferIn.code}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}`,
+    firstMessage: `向${transferIn.name}提交转移接续申请`,
+  };
+}
+
+/** 代收代办: the business-locale center issues the certificate; the accepting center is told and informed of the result. */
+async function certificatePlan(ctx: ServiceContext, openid: string, type: CertificateType, payload: CertificatePayload): Promise<SubmissionPlan> {
+  const business = await centerOrFail(ctx, payload.businessCenter, 'payload.businessCenter');
+  const accepting = await centerOrFail(ctx, payload.acceptingCenter, 'payload.acceptingCenter');
+  return {
+    type,
+    responsible: business,
+    centers: [
+      { code: business.code, role: 'business' },
+      { code: accepting.code, role: 'accepting' },
+    ],
+    informed: [accepting.code],
+    inFlightKey: `${type}:${openid}:${business.code}`,
+    inFlight: { message: `您向该中心申请的${TYPE_LABELS[type]}正在办理中，办结或撤销后才能再次申请`, field: 'payload.businessCenter', fieldMessage: '已有一笔同类申请正在该中心办理' },
+    attachments: [],
+    stored: () => payload,
+    letterPrefix: null,
+    firstMessage: `经${accepting.name}代收，向${business.name}申请${TYPE_LABELS[type]}`,
+  };
+}
+
+/**
+ * 两地联办: the purchase-locale center verifies the purchase first, then hands the application to the
+ * deposit-locale center, which pays. The money goes only to the applicant's own account.
+ */
+async function purchasePlan(ctx: ServiceContext, openid: string, applicantName: string, payload: PurchaseWithdrawalPayload): Promise<SubmissionPlan> {
+  const purchase = await centerOrFail(ctx, payload.purchaseCenter, 'payload.purchaseCenter');
+  const deposit = await centerOrFail(ctx, payload.depositCenter, 'payload.depositCenter');
+  if (payload.bank.accountName !== applicantName) {
+    throw new AppError('VALIDATION_FAILED', '提取款项只能转入申请人本人的银行账户', { 'payload.bank.accountName': '收款户名应与申请人姓名一致' });
+  }
+  return {
+    type: 'purchase-withdrawal',
+    responsible: purchase,
+    centers: [
+      { code: purchase.code, role: 'purchase' },
+      { code: deposit.code, role: 'deposit' },
+    ],
+    informed: [],
+    inFlightKey: `purchase-withdrawal:${openid}:${deposit.code}`,
+    inFlight: { message: '您在该缴存地中心的购房提取申请正在办理中，办结或撤销后才能再次申请', field: 'payload.depositCenter', fieldMessage: '已有一笔购房提取正在该中心办理' },
+    attachments: payload.attachments,
+    stored: (kept) => ({ ...payload, attachments: kept }),
+    letterPrefix: null,
+    firstMessage: `向${purchase.name}提交购房提取申请，核验后转${deposit.name}办理`,
+  };
+}
+
+/** Items 4-6 at a center that takes them as an in-app request: that one center handles it. */
+async function serviceRequestPlan(ctx: ServiceContext, openid: string, payload: ServiceRequestPayload): Promise<SubmissionPlan> {
+  const center = await centerOrFail(ctx, payload.center, 'payload.center');
+  const item = itemById(payload.item)!;
+  // only where the center declared it takes this item as an in-app request (admin setItemRoute)
+  const route = (await ctx.store.links.listForCenter(center.code)).find((l) => l.item === payload.item);
+  if (route?.kind !== 'in-app') {
+    throw new AppError('VALIDATION_FAILED', `${center.name}暂不受理“${item.name}”的在线申请，请按事项页面的指引办理`, { 'payload.item': '该中心暂不受理此事项的在线申请' });
+  }
+  return {
+    type: 'service-request',
+    responsible: center,
+    centers: [{ code: center.code, role: 'business' }],
+    informed: [],
+    inFlightKey: `service-request:${openid}:${center.code}:${payload.item}`,
+    inFlight: { message: `您向该中心申请的“${item.name}”正在办理中，办结或撤销后才能再次申请`, field: 'payload.center', fieldMessage: '已有一笔同一事项的申请正在该中心办理' },
+    attachments: [],
+    stored: () => payload,
+    letterPrefix: null,
+    firstMessage: `向${center.name}在线申请${item.name}`,
+  };
+}
+
+export type Submission =
+  | { type: 'transfer'; requestId: string; payload: TransferPayload }
+  | { type: CertificateType; requestId: string; payload: CertificatePayload }
+  | { type: 'purchase-withdrawal'; requestId: string; payload: PurchaseWithdrawalPayload }
+  | { type: 'service-request'; requestId: string; payload: ServiceRequestPayload };
+
+async function planOf(ctx: ServiceContext, openid: string, applicantName: () => string, submission: Submission): Promise<SubmissionPlan> {
+  switch (submission.type) {
+    case 'transfer':
+      return transferPlan(ctx, openid, submission.payload);
+    case 'purchase-withdrawal':
+      return purchasePlan(ctx, openid, applicantName(), submission.payload);
+    case 'service-request':
+      return serviceRequestPlan(ctx, openid, submission.payload);
+    default:
+      return certificatePlan(ctx, openid, submission.type, submission.payload);
+  }
+}
+
+/**
+ * Stores an application and, in the same transaction, the deliveries it owes: to the responsible center
+ * (or straight into its workbench when it has no API) and copies to the centers to be informed. A repeated
+ * requestId answers the first application's id; a second one of the same kind in flight is refused.
+ */
+export async function submitApplication(ctx: ServiceContext, openid: string, submission: Submission): Promise<{ id: string }> {
+  const identity = await requireVerifiedIdentity(ctx, openid);
+  const keyring = ctx.outside.keyring();
+  const plan = await planOf(ctx, openid, () => open(keyring, sealedAs.name(openid), identity.nameSealed), submission);
+  if (plan.attachments.length > 0) {
+    // a repeat of a stored submission: its uploads were taken in already, so answer before reading them
+    const same = (await ctx.store.applications.listByApplicant(openid)).find((a) => a.requestId === submission.requestId);
+    if (same) return { id: same.id };
+  }
+  const app: ApplicationRecord = {
+    id: newApplicationId(),
+    type: plan.type,
+    openid,
+    requestId: submission.requestId,
+    status: 'submitted',
+    platformCode: null,
+    responsibleCenter: plan.responsible.code,
+    centers: plan.centers,
+    inFlightKey: plan.inFlightKey,
+    letterNumber: null,
+    applicant: { docType: identity.docType, nameSealed: identity.nameSealed, docNumberSealed: identity.docNumberSealed },
+    payloadSealed: '',
+    ...(await computedLimits(ctx.store, plan.type, shanghaiDate(ctx.now))),
+    payment: null,
+    // the item of a service request stays in clear beside its sealed payload: the monthly figures count by it
+    ...(submission.type === 'service-request' ? { serviceItem: submission.payload.item } : {}),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  // the attachments are checked and kept first; if the application is then not stored, they go again
+  const kept = plan.attachments.length > 0 ? await keepAttachments(ctx, app.id, plan.attachments) : [];
+  app.payloadSealed = sealPayload(keyring, app.id, plan.stored(kept));
+  const event = (e: Pick<ApplicationEventRecord, 'actor' | 'actorId' | 'from' | 'to' | 'message'>): ApplicationEventRecord => ({
+    applicationId: app.id,
+    at: ctx.now,
+    platformCode: null,
+    centerCode: plan.responsible.code,
+    ...e,
+  });
+  const events = [event({ actor: 'employee', actorId: openid, from: null, to: 'submitted', message: plan.firstMessage })];
+  const api = await takesApi(ctx, plan.responsible.code);
+  const outbox = api ? [outboxRecord(app, plan.responsible.code, 'application.submitted', ctx.now)] : [];
+  if (!api) {
+    app.status = 'delivered';
+    events.push(event({ actor: 'relay', actorId: 'relay', from: 'submitted', to: 'delivered', message: '申请已送达中心办理工作台' }));
+  }
+  for (const code of plan.informed) if (await takesApi(ctx, code)) outbox.push(outboxRecord(app, code, 'application.copy', ctx.now));
+  let outcome: Awaited<ReturnType<typeof ctx.store.applications.create>>;
+  try {
+    outcome = await ctx.store.applications.create(app, events, outbox, plan.letterPrefix);
+  } catch (error) {
+    // the error may come after the commit (a connection lost on COMMIT): keep the files of a stored application
+    const stored = await ctx.store.applications.get(app.id).then(Boolean, () => true);
+    if (!stored) await removeFiles(ctx, kept.map((a) => a.storageKey));
+    throw error;
+  }
+  if (outcome.kind !== 'created') await removeFiles(ctx, kept.map((a) => a.storageKey));
+  else await removeFiles(ctx, plan.attachments.map((a) => a.fileId));
+  switch (outcome.kind) {
+    case 'duplicate':
+      return { id: outcome.id };
+    case 'in-flight':
+      throw new AppError('APPLICATION_IN_FLIGHT', plan.inFlight.message, { [plan.inFlight.field]: plan.inFlight.fieldMessage });
+    case 'created':
+      if (outbox.length > 0) ctx.outside.nudgeRelay();
+      return { id: app.id };
+  }
+}
