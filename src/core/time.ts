@@ -68,6 +68,12 @@ export function reportPeriod(month: string): { from: string; to: string } {
   return { from: `${py}-${pad(pm)}-${pad(REPORT_PERIOD_DAY)}`, to: `${y}-${pad(m)}-${pad(REPORT_PERIOD_DAY)}` };
 }
 
+/** How a period is shown, by its days: 2026-12 -> 2026-11-15 至 2026-12-14 (its end, the 15th, opens the next period). */
+export function reportPeriodSpan(month: string): string {
+  const { from, to } = reportPeriod(month);
+  return `${from} 至 ${to.slice(0, 8)}${pad(REPORT_PERIOD_DAY - 1)}`;
+}
+
 /** The day the report of a period (YYYY-MM) is due: the 20th of that month. */
 export function reportDueDate(month: string): string {
   const [y, m] = monthParts(month);

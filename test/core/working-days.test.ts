@@ -1,5 +1,5 @@
 import { arrangementProblems, CALENDAR_MAX_HOLIDAY_DAYS, isWeekend, LoadCalendarYearSchema, nextDate } from '../../src/core/calendar';
-import { periodOf, periodsUpTo, reportDueDate, reportPeriod } from '../../src/core/time';
+import { periodOf, periodsUpTo, reportDueDate, reportPeriod, reportPeriodSpan } from '../../src/core/time';
 import {
   addWorkingDays,
   countWorkingDays,
@@ -190,6 +190,13 @@ describe('the report period', () => {
     expect(period).toBe(month);
     const { from, to } = reportPeriod(period);
     expect(from <= date && date < to).toBe(true);
+  });
+
+  it.each([
+    ['2031-03', '2031-02-15 至 2031-03-14'],
+    ['2031-01', '2030-12-15 至 2031-01-14'],
+  ])('%s is shown by its days, %s (the 15th opens the next period)', (month, shown) => {
+    expect(reportPeriodSpan(month)).toBe(shown);
   });
 
   it('refuses a month that is not YYYY-MM', () => {

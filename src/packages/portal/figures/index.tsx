@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import type { Fail } from '../../../core/errors';
 import { CORRECTION_REASON_MAX, CorrectionReasonSchema, MonthlyFiguresSchema, type MonthlyFigures, type MonthlyFiguresAnswer } from '../../../core/supervision';
-import { periodOf, shanghaiDate } from '../../../core/time';
+import { periodOf, reportPeriodSpan, shanghaiDate } from '../../../core/time';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
@@ -165,7 +165,7 @@ export default function FiguresPage() {
           <View className='card figures-card' id='figures-head'>
             <Text className='figures-title'>{answer.row.centerName}</Text>
             <Text className='figures-muted' id='figures-period'>
-              统计期间 {answer.period.from} 至 {answer.period.to}（不含当日），请于 {answer.due} 前填报
+              统计期间 <Text className='figures-nowrap'>{reportPeriodSpan(answer.month)}</Text>，请于 <Text className='figures-nowrap'>{answer.due}</Text> 前填报
             </Text>
             <Text className={answer.entered ? 'figures-muted' : 'figures-alert'} id='figures-state'>
               {answer.submitted ? '省份已报送本期统计表：修改将作为更正，并注明原因。' : answer.entered ? '已填报，省份报送前可以修改' : '本期尚未填报'}

@@ -7,7 +7,7 @@ import { whoami } from '../../../services/identity';
 import { superviseCalls } from '../../../services/supervise';
 import { useCall } from '../../../services/use-call';
 import { ExportButton } from '../shared/export-button';
-import { periodSpan } from '../shared/periods';
+import { reportPeriodSpan } from '../../../core/time';
 import { ProvinceFilter } from '../shared/province-filter';
 import { TotalsLines } from './figures';
 import { ProvinceCard } from './province-card';
@@ -47,8 +47,13 @@ export default function MonthlyPage() {
         ))}
       </View>
       <Text className='section-title' id='monthly-span'>
-        统计期间 {periodSpan(period)}
-        {got.status === 'ready' ? `，报送截止 ${got.data.due}${got.data.running ? '（进行中）' : ''}` : ''}
+        统计期间 <Text className='supervise-nowrap'>{reportPeriodSpan(period)}</Text>
+        {got.status === 'ready' ? (
+          <>
+            ，报送截止 <Text className='supervise-nowrap'>{got.data.due}</Text>
+            {got.data.running ? '（进行中）' : ''}
+          </>
+        ) : null}
       </Text>
       {got.status === 'loading' ? <StateView status='loading' message='正在统计月度数据…' /> : null}
       {got.status === 'error' ? <StateView status='error' message={got.message} onRetry={got.reload} /> : null}

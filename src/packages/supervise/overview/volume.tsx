@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { itemById } from '../../../core/items';
 import type { TrendPoint } from '../../../core/supervision';
 import { BarChart } from '../shared/bars';
-import { monthLabel, periodSpan } from '../shared/periods';
+import { reportPeriodSpan } from '../../../core/time';
+import { monthLabel } from '../shared/periods';
 import { openTable } from '../shared/navigate';
 
 /** The columns of annex 2 whose figure is a number of cases: items 4-6 by volume, 7 and 8 by count. */
@@ -23,7 +24,7 @@ export function VolumeSection({ trend }: { trend: readonly TrendPoint[] }) {
 
   return (
     <View>
-      <Text className='section-title'>本期办理量（{periodSpan(period)}）</Text>
+      <Text className='section-title'>本期办理量（{reportPeriodSpan(period)}）</Text>
       <View className='card supervise-card' id='overview-volume'>
         {VOLUME_ITEMS.map((i) => (
           <View key={i} className='supervise-row supervise-link' id={`overview-volume-${i}`} onClick={() => openTable('monthly', { period })}>
