@@ -35,7 +35,7 @@ function YearDetail({ view, onReplace, onLoad }: { view: CalendarYearView; onRep
       {view.notice ? <NoticeLines notice={view.notice} /> : null}
       {view.differs ? (
         <View id='calendar-differs'>
-          <Text className='calendar-alert' id='calendar-differs-note'>
+          <Text className='alert' id='calendar-differs-note'>
             注意：载入的安排与程序内置的安排不一致。目前使用的是{view.source === 'loaded' ? '载入的安排' : '程序内置的安排'}。
           </Text>
           <SideBySide

@@ -148,9 +148,9 @@ export default function FiguresPage() {
 
   return (
     <View className='figures-page'>
-      <View className='figures-chips' id='figures-periods'>
+      <View className='chips' id='figures-periods'>
         {[ended, running].map((p) => (
-          <View key={p} className={`figures-chip${p === period ? ' figures-chip-selected' : ''}`} id={`figures-period-${p}`} onClick={() => setPeriod(p)}>
+          <View key={p} className={`chip${p === period ? ' chip-selected' : ''}`} id={`figures-period-${p}`} onClick={() => setPeriod(p)}>
             <Text>
               {p === period ? '已选：' : ''}
               {p === running ? `${p}（本期，进行中）` : `${p}（上期）`}
@@ -165,9 +165,9 @@ export default function FiguresPage() {
           <View className='card figures-card' id='figures-head'>
             <Text className='figures-title'>{answer.row.centerName}</Text>
             <Text className='figures-muted' id='figures-period'>
-              统计期间 <Text className='figures-nowrap'>{reportPeriodSpan(answer.month)}</Text>，请于 <Text className='figures-nowrap'>{answer.due}</Text> 前填报
+              统计期间 <Text className='nowrap'>{reportPeriodSpan(answer.month)}</Text>，请于 <Text className='nowrap'>{answer.due}</Text> 前填报
             </Text>
-            <Text className={answer.entered ? 'figures-muted' : 'figures-alert'} id='figures-state'>
+            <Text className={answer.entered ? 'figures-muted' : 'alert'} id='figures-state'>
               {answer.submitted ? '省份已报送本期统计表：修改将作为更正，并注明原因。' : answer.entered ? '已填报，省份报送前可以修改' : '本期尚未填报'}
             </Text>
           </View>

@@ -51,7 +51,7 @@ function ReasonForm({ item, onSaved }: { item: FullOnlineItem; onSaved: (line: O
 
   return (
     <View id={`${prefix}-form`}>
-      <TextField prefix={prefix} slug='reason' label='未实现全程网办的原因' value={reason} placeholder='如 单位开户需现场核验印章，系统改造中' maxlength={ONLINE_REASON_MAX} error={errors.reason} onInput={setReason} />
+      <TextField prefix={prefix} slug='reason' label='未实现全程网办的原因' value={reason} placeholder='如 业务系统改造中，需与银行接口联调' maxlength={ONLINE_REASON_MAX} error={errors.reason} onInput={setReason} />
       <TextField prefix={prefix} slug='date' label='预计完成日期' value={expectedDate} placeholder='如 2027-03-31' maxlength={10} error={errors.expectedDate} onInput={setExpectedDate} />
       <ActionButton className='primary-button figures-button' id={`${prefix}-save`} loading={busy} disabled={busy} onClick={() => void save()}>
         保存说明
@@ -90,7 +90,7 @@ export default function OnlineReasonPage() {
             <Text className='figures-title'>
               第{item}项 {itemById(item)?.short}
             </Text>
-            <Text className={online ? 'figures-muted' : 'figures-alert'} id={`online-reason-${item}-state`}>
+            <Text className={online ? 'figures-muted' : 'alert'} id={`online-reason-${item}-state`}>
               {online ? '已实现全程网办' : '尚未实现全程网办'}
             </Text>
             {line ? (

@@ -35,9 +35,9 @@ export default function MonthlyPage() {
   return (
     <View className='supervise-page'>
       <ProvinceFilter province={province} onClear={() => setProvince(undefined)} />
-      <View className='supervise-chips' id='monthly-periods'>
+      <View className='chips' id='monthly-periods'>
         {periods.map((p) => (
-          <View key={p} className={`supervise-chip${p === period ? ' supervise-chip-selected' : ''}`} id={`monthly-period-${p}`} onClick={() => setPeriod(p)}>
+          <View key={p} className={`chip${p === period ? ' chip-selected' : ''}`} id={`monthly-period-${p}`} onClick={() => setPeriod(p)}>
             <Text>
               {p === period ? '已选：' : ''}
               {p}
@@ -47,10 +47,10 @@ export default function MonthlyPage() {
         ))}
       </View>
       <Text className='section-title' id='monthly-span'>
-        统计期间 <Text className='supervise-nowrap'>{reportPeriodSpan(period)}</Text>
+        统计期间 <Text className='nowrap'>{reportPeriodSpan(period)}</Text>
         {got.status === 'ready' ? (
           <>
-            ，报送截止 <Text className='supervise-nowrap'>{got.data.due}</Text>
+            ，报送截止 <Text className='nowrap'>{got.data.due}</Text>
             {got.data.running ? '（进行中）' : ''}
           </>
         ) : null}

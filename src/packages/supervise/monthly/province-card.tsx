@@ -104,7 +104,7 @@ export function ProvinceCard({
         ) : null}
       </View>
       <TotalsLines id={`${id}-totals`} totals={province.totals} centers={rows.length} />
-      <Text className={unfilled.length > 0 ? 'supervise-alert' : 'supervise-muted'} id={`${id}-unfilled`}>
+      <Text className={unfilled.length > 0 ? 'alert' : 'supervise-muted'} id={`${id}-unfilled`}>
         {unfilled.length > 0 ? `${unfilled.length} 个中心尚未填报：${unfilled.map((r) => r.centerName).join('、')}` : '各中心均已填报'}
       </Text>
       {submission ? (
@@ -114,7 +114,7 @@ export function ProvinceCard({
       ) : null}
       {province.corrected ? (
         <View id={`${id}-corrections`}>
-          <Text className='supervise-alert' id={`${id}-corrected`}>
+          <Text className='alert' id={`${id}-corrected`}>
             报送后有 {province.corrections.length} 个中心更正了数据（下列为更正后的数字，报送第 {(submission?.version ?? 0) + 1} 版后计入报表），请核对后报送更正版本。
           </Text>
           {province.corrections.map((r) => (

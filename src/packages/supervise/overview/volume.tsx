@@ -38,9 +38,9 @@ export function VolumeSection({ trend }: { trend: readonly TrendPoint[] }) {
       </View>
       <View className='card supervise-card' id='overview-trend'>
         <Text className='supervise-title'>近 {trend.length} 期办理量</Text>
-        <View className='supervise-chips' id='overview-trend-items'>
+        <View className='chips' id='overview-trend-items'>
           {VOLUME_ITEMS.map((i) => (
-            <View key={i} className={`supervise-chip${i === item ? ' supervise-chip-selected' : ''}`} id={`overview-trend-item-${i}`} onClick={() => setItem(i)}>
+            <View key={i} className={`chip${i === item ? ' chip-selected' : ''}`} id={`overview-trend-item-${i}`} onClick={() => setItem(i)}>
               <Text>
                 {i === item ? '已选：' : ''}
                 {itemName(i)}

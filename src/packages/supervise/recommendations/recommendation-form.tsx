@@ -62,9 +62,9 @@ export function RecommendationForm({ province, onSaved }: { province: string; on
   return (
     <View id={`${prefix}-form`}>
       <FormField prefix={prefix} slug='kind' label='类别' error={errors.kind}>
-        <View className='supervise-chips' id={`${prefix}-kind`}>
+        <View className='chips' id={`${prefix}-kind`}>
           {RECOMMENDATION_KINDS.map((k) => (
-            <View key={k} className={`supervise-chip${k === kind ? ' supervise-chip-selected' : ''}`} id={`${prefix}-kind-${k}`} onClick={() => setKind(k)}>
+            <View key={k} className={`chip${k === kind ? ' chip-selected' : ''}`} id={`${prefix}-kind-${k}`} onClick={() => setKind(k)}>
               <Text>{RECOMMENDATION_LABELS[k]}</Text>
             </View>
           ))}
