@@ -3,6 +3,7 @@ import { CenterLinkSchema, ItemIdSchema, type CenterLink } from './centers';
 import { ONLINE_ITEM_IDS, type ItemId } from './items';
 import type { OnlineReasonRow } from './supervision';
 import { isCalendarDate } from './time';
+import { FindingIdSchema } from './trial';
 import { textField } from './validation';
 
 /**
@@ -96,9 +97,16 @@ export const ProposeLinkSchema = z
     url: address('链接地址').optional(),
     appId: AppIdSchema.optional(),
     path: PagePathSchema.optional(),
-    effectiveDate: calendarDate('生效日期'),
+    /** Left out only for a trial correction (the finding named), which goes live when approved. */
+    effectiveDate: calendarDate('生效日期').optional(),
+    /**
+     * The internal trial (issue 15): the open finding of this item's link the change corrects. While the center's
+     * province is not launched, it needs no notice and goes live as soon as a supervisor approves it.
+     */
+    findingId: FindingIdSchema.optional(),
   })
   .superRefine((e, ctx) => {
+    if (e.effectiveDate === undefined && e.findingId === undefined) ctx.addIssue({ code: 'custom', path: ['effectiveDate'], message: '请选择生效日期' });
     if (e.url !== undefined && (e.appId !== undefined || e.path !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: '网页链接与小程序只能登记一种' });
     } else if (e.url === undefined && e.appId === undefined) {
@@ -107,7 +115,7 @@ export const ProposeLinkSchema = z
       ctx.addIssue({ code: 'custom', path: ['path'], message: '请填写小程序页面路径' });
     }
   })
-  .transform((e) => ({ action: e.action, item: e.item, link: linkOf(e), effectiveDate: e.effectiveDate }));
+  .transform((e) => ({ action: e.action, item: e.item, link: linkOf(e), effectiveDate: e.effectiveDate, findingId: e.findingId }));
 
 const endpointOf = (url: string | undefined): EndpointValue => (url !== undefined ? { kind: 'api', url } : { kind: 'manual' });
 
@@ -152,6 +160,11 @@ export interface ChangeView {
   previous: PreviousValue;
   /** Why an approved change could not be switched on its date (its address failed the rules then, or the center had no signing secret for its endpoint); tried again daily. */
   held: { reason: string; at: string } | null;
+  /**
+   * Said by the review only, when it decided otherwise than asked: a trial correction (issue 15) whose province was
+   * launched before the review takes effect on its date, at least 10 working days later, instead of at once.
+   */
+  notice?: string;
 }
 
 /**

@@ -9,12 +9,16 @@ export type Role = (typeof ROLES)[number];
 
 /**
  * A role and its scope: a center for staff, a province (6-digit code) for provincial supervisors (住建厅, who
- * supervise their own province only), none for national supervisors (监管司) and testers.
+ * supervise their own province only) and for testers (who trial the centers of one province), none for national
+ * supervisors (监管司).
  */
 export type RoleGrant =
-  | { role: 'supervisor' | 'tester' }
-  | { role: 'provincial-supervisor'; province: string }
+  | { role: 'supervisor' }
+  | { role: 'provincial-supervisor' | 'tester'; province: string }
   | { role: 'center-staff'; centerCode: string };
+
+/** The roles scoped to a province. */
+export const isProvinceScoped = (role: Role): role is 'provincial-supervisor' | 'tester' => role === 'provincial-supervisor' || role === 'tester';
 
 export const ROLE_LABELS: Record<Role | 'employee', string> = {
   employee: '缴存职工',
@@ -46,8 +50,8 @@ export const roleTargetShape = {
 export function roleTargetIssue(e: { role: Role; centerCode?: string; province?: string }): { path: ['centerCode' | 'province']; message: string } | undefined {
   if (e.role === 'center-staff' && e.centerCode === undefined) return { path: ['centerCode'], message: '中心工作人员须指明中心代码' };
   if (e.role !== 'center-staff' && e.centerCode !== undefined) return { path: ['centerCode'], message: `${ROLE_LABELS[e.role]}不属于某个中心，请勿填写中心代码` };
-  if (e.role === 'provincial-supervisor' && e.province === undefined) return { path: ['province'], message: '省级监管人员须指明省份代码（如 320000 江苏）' };
-  if (e.role !== 'provincial-supervisor' && e.province !== undefined) return { path: ['province'], message: `${ROLE_LABELS[e.role]}不属于某个省份，请勿填写省份代码` };
+  if (isProvinceScoped(e.role) && e.province === undefined) return { path: ['province'], message: `${ROLE_LABELS[e.role]}须指明省份代码（如 320000 江苏）` };
+  if (!isProvinceScoped(e.role) && e.province !== undefined) return { path: ['province'], message: `${ROLE_LABELS[e.role]}不属于某个省份，请勿填写省份代码` };
   return undefined;
 }
 
@@ -60,21 +64,21 @@ export const DisplayNameSchema = textField('显示名称', { missing: '显示名
 /** The grant a checked role target names. */
 export function grantOf(e: { role: Role; centerCode?: string; province?: string }): RoleGrant {
   if (e.role === 'center-staff') return { role: 'center-staff', centerCode: e.centerCode ?? '' };
-  if (e.role === 'provincial-supervisor') return { role: 'provincial-supervisor', province: e.province ?? '' };
+  if (isProvinceScoped(e.role)) return { role: e.role, province: e.province ?? '' };
   return { role: e.role };
 }
 
-/** What a grant is scoped to: its center (staff), its province (provincial supervisors), or '' (no scope). */
+/** What a grant is scoped to: its center (staff), its province (provincial supervisors, testers), or '' (no scope). */
 export function scopeOf(grant: RoleGrant): string {
   if (grant.role === 'center-staff') return grant.centerCode;
-  if (grant.role === 'provincial-supervisor') return grant.province;
+  if (grant.role === 'provincial-supervisor' || grant.role === 'tester') return grant.province;
   return '';
 }
 
 /** The grant of `role` scoped to `scope` (as scopeOf gives it): the inverse of scopeOf, for stored rows. */
 export function grantWithScope(role: Role, scope: string): RoleGrant {
   if (role === 'center-staff') return { role, centerCode: scope };
-  if (role === 'provincial-supervisor') return { role, province: scope };
+  if (isProvinceScoped(role)) return { role, province: scope };
   return { role };
 }
 

@@ -76,11 +76,14 @@ export interface ProgressCenterRow {
   centerName: string;
   /** Joined the mini-program (its links are shown): the center's state now, which has no history. */
   live: boolean;
-  /** Items whose link's latest daily check by the table's date found it not jumping; empty: every checked link jumps. */
+  /** Items whose link's latest daily check (or latest trial tester's check) by the table's date found it not jumping; empty: every checked link jumps. */
   brokenItems: ItemId[];
-  /** From the center's interface-test runs started by the table's date: passed once a run that started by then passed. */
+  /**
+   * From the center's interface-test runs and the trial's test transfer sent by the table's date: passed once a run
+   * that started by then passed, or the center accepted the test transfer in time by then.
+   */
   interfaceTest: InterfaceTestState;
-  /** When its latest run by the table's date started; null: none. */
+  /** When its latest run or test transfer by the table's date started; null: none. */
   lastRunAt: string | null;
 }
 
@@ -474,4 +477,19 @@ export interface DashboardAnswer {
   followUpsOpen: { rows: OpenFollowUpRow[]; total: number };
   /** The last 12 report periods, the running one last. */
   trend: TrendPoint[];
+  /** Scans of the centers' poster codes (issue 15) in the running report period. */
+  posterScans: PosterScans;
+}
+
+/**
+ * How often the centers' poster codes were scanned in a report period (from `from` to `to`, excluded): per province
+ * shown (PROVINCES order) and per center scanned, most first. A signed-in person counts once per center and day.
+ */
+export interface PosterScans {
+  period: string;
+  from: string;
+  to: string;
+  provinces: { province: string; provinceName: string; count: number }[];
+  centers: { centerCode: string; centerName: string; province: string; count: number }[];
+  total: number;
 }

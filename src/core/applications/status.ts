@@ -23,6 +23,8 @@ export const isFinal = (status: ApplicationStatus) => FINAL_STATUSES.includes(st
 /** Statuses in which an application awaits the responsible center's acceptance: its acceptance limit runs (and may move) only then. */
 export const AWAITING_ACCEPTANCE_STATUSES: readonly ApplicationStatus[] = ['submitted', 'delivered'];
 export const awaitsAcceptance = (status: ApplicationStatus) => AWAITING_ACCEPTANCE_STATUSES.includes(status);
+/** Statuses a center moves an application to once it has accepted it (a test case passes when it reaches one in time). */
+export const ACCEPTED_STATUSES: readonly ApplicationStatus[] = ['accepted', 'verified', 'processing', 'completed'];
 
 /** Certificates handled 代收代办: item 8 (贷款全部还清证明) and item 2 (缴存使用证明). */
 export const CERTIFICATE_TYPES = ['certificate-loan-cleared', 'certificate-deposit-use'] as const;

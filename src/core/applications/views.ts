@@ -56,6 +56,8 @@ export interface ApplicationView {
   targetProvisional: boolean;
   /** The person's own attachments: names and sizes only. */
   attachments: { kind: AttachmentKind; name: string; contentType: string; size: number }[];
+  /** A test case a tester sent in the internal trial (synthetic applicant): shown as 测试, never counted, never rated. */
+  test: boolean;
   createdAt: string;
 }
 
@@ -84,6 +86,8 @@ export interface ApplicationListEntry {
   letterNumber: string | null;
   responsibleCenter: { code: string; name: string };
   acceptOverdue: boolean;
+  /** As ApplicationView.test. */
+  test: boolean;
   createdAt: string;
 }
 /** A line of the workbench list: the applicant's name masked even here; the full record is a logged view. */

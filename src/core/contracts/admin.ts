@@ -4,6 +4,8 @@ import { CalendarStatusEventSchema, CalendarYearEventSchema, LoadCalendarYearSch
 import { ChangeIdSchema } from '../center-portal';
 import { CenterCodeSchema, CenterCounterSchema, ITEM_ROUTES } from '../centers';
 import { DisplayNameSchema, roleTargetIssue, roleTargetShape } from '../roles';
+import { ProvinceCodeSchema } from '../supervision';
+import { CATALOG_FIELDS, CATALOG_FIX_ID_PATTERN, FINDING_STATUSES, FindingIdSchema, TESTER_HANDLE_PATTERN, TRIAL_INVITE_DAYS_MAX, TRIAL_INVITE_USES_MAX } from '../trial';
 import { textField } from '../validation';
 import { reasonField as reason } from './fields';
 
@@ -59,6 +61,47 @@ export const AdminEventSchema = z.discriminatedUnion(
     CalendarYearEventSchema,
     LoadCalendarYearSchema,
     ReplaceCalendarYearSchema,
+    // the internal trial (issue 15): invites for testers of a province (national supervisors, or provincial ones for
+    // their own province), the testers, the findings on catalog fields, their reviewed corrections, and the launch
+    z.object({
+      action: z.literal('createTrialInvite'),
+      province: ProvinceCodeSchema,
+      uses: z.number({ error: '请填写可使用人数' }).int('可使用人数应为整数').min(1, '可使用人数至少为 1').max(TRIAL_INVITE_USES_MAX, `可使用人数不超过 ${TRIAL_INVITE_USES_MAX}`),
+      days: z.number({ error: '请填写有效天数' }).int('有效天数应为整数').min(1, '有效天数至少为 1 天').max(TRIAL_INVITE_DAYS_MAX, `有效天数不超过 ${TRIAL_INVITE_DAYS_MAX} 天`),
+      // the WeChat build asks for the mini-program code (wxacode.getUnlimited); H5 draws a QR code of the join page itself
+      image: z.boolean({ error: 'image 应为 true 或 false' }).optional(),
+    }),
+    z.object({ action: z.literal('revokeTrialInvite'), id: z.string({ error: '缺少邀请编号' }).regex(/^inv[a-z0-9]{20}$/, '邀请编号格式不正确') }),
+    z.object({ action: z.literal('trialInvites') }),
+    // testers of the caller's scope, named by an opaque handle (never an openid), and revoked by it
+    z.object({ action: z.literal('testers') }),
+    z.object({ action: z.literal('revokeTester'), tester: z.string({ error: '缺少测试人员编号' }).regex(TESTER_HANDLE_PATTERN, '测试人员编号格式不正确') }),
+    z.object({
+      action: z.literal('trialFindings'),
+      province: ProvinceCodeSchema.optional(),
+      status: z.enum(FINDING_STATUSES, { error: '问题状态应为 open、fixed 或 closed' }).optional(),
+    }),
+    // supervisors mark fixed a finding they own (name, phone) or one of a center without staff in force, with a note
+    z.object({ action: z.literal('resolveFinding'), id: FindingIdSchema, note: reason('处理说明') }),
+    z.object({
+      action: z.literal('proposeCatalogFix'),
+      centerCode: CenterCodeSchema,
+      field: z.enum(CATALOG_FIELDS, { error: '更正项应为 name（中心名称）或 phone（服务电话）' }),
+      value: textField('更正后的内容').min(2, '请填写更正后的内容').max(60, '更正后的内容不超过 60 个字'),
+      findingId: FindingIdSchema.optional(),
+    }),
+    z
+      .object({
+        action: z.literal('reviewCatalogFix'),
+        id: z.string({ error: '缺少更正编号' }).regex(CATALOG_FIX_ID_PATTERN, '更正编号格式不正确'),
+        approve: z.boolean({ error: '请选择通过或不通过' }),
+        reason: reason('审核意见').optional(),
+      })
+      .refine((e) => e.approve || e.reason !== undefined, { path: ['reason'], message: '不通过时请写明理由' }),
+    z.object({ action: z.literal('catalogFixes'), centerCode: CenterCodeSchema.optional() }),
+    z.object({ action: z.literal('launchState') }),
+    // national supervisors only: open or close the whole country (no province) or one province; each switch audited
+    z.object({ action: z.literal('setLaunch'), province: ProvinceCodeSchema.optional(), open: z.boolean({ error: '请选择开放或关闭' }) }),
   ],
   { error: '不支持的操作' },
 );

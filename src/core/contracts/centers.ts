@@ -15,7 +15,9 @@ export const CentersEventSchema = z.discriminatedUnion(
     z.object({ action: z.literal('get'), code: CenterCodeSchema }),
     z.object({ action: z.literal('list') }),
     z.object({ action: z.literal('jump'), code: CenterCodeSchema, item: ItemIdSchema }),
+    // the app was opened from the center's poster code (issue 15): counted per center and day, once per signed-in person without a role
+    z.object({ action: z.literal('scanned'), code: CenterCodeSchema }),
   ],
-  { error: '不支持的操作（action 应为 search、get、list 或 jump）' },
+  { error: '不支持的操作（action 应为 search、get、list、jump 或 scanned）' },
 );
 export type CentersEvent = z.infer<typeof CentersEventSchema>;

@@ -4,7 +4,9 @@ import { HAND_CODE_LENGTH, HAND_CODE_PATTERN } from '../codes';
 import { CorrectionReasonSchema, FULL_ONLINE_ITEMS, MonthlyFiguresSchema, ONLINE_REASON_MAX } from '../supervision';
 import { ReportMonthSchema } from './supervise';
 import { shanghaiDate } from '../time';
+import { FINDING_STATUSES, FindingIdSchema } from '../trial';
 import { textField } from '../validation';
+import { reasonField } from './fields';
 
 /**
  * Function `portal`: a signed-in person joins a center with an invite; its staff then act for that center only.
@@ -38,6 +40,11 @@ export const portalEventSchema = (now: Date) => z.discriminatedUnion(
     // after its province submitted the table a change is a correction and names its reason
     z.object({ action: z.literal('monthlyFigures'), period: ReportMonthSchema }),
     z.object({ action: z.literal('setMonthlyFigures'), period: ReportMonthSchema, ...MonthlyFiguresSchema.shape, reason: CorrectionReasonSchema.optional() }),
+    // the internal trial (issue 15): the findings on the center's links, poster and endpoint (试用问题), marked fixed
+    // with a note for the tester to check again; the center's poster code (WeChat build; H5 draws the page's URL)
+    z.object({ action: z.literal('trialFindings'), status: z.enum(FINDING_STATUSES, { error: '问题状态应为 open、fixed 或 closed' }).optional() }),
+    z.object({ action: z.literal('resolveFinding'), id: FindingIdSchema, note: reasonField('整改说明') }),
+    z.object({ action: z.literal('posterCode') }),
   ],
   { error: '不支持的操作' },
 );
