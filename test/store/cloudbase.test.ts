@@ -12,6 +12,7 @@ import type {
   CounterRequest,
   DeliveryAttempt,
   DocumentRecord,
+  FindingRecord,
   IdentityRecord,
   OutboxRecord,
   RatingRecord,
@@ -276,16 +277,38 @@ describe('roles', () => {
   });
 
   it('grant adds to the grants of the openid in a single-document transaction, once per grant', async () => {
-    await store.roles.grant('o-1', { role: 'tester' });
+    await store.roles.grant('o-1', { role: 'tester', province: '320000' });
     expectOneDocumentTransaction();
-    expect(fake.sent('modifyDocument', 'roles')[0]).toMatchObject({ query: { _id: 'o-1' }, data: { grants: [{ role: 'tester' }] } });
+    expect(fake.sent('modifyDocument', 'roles')[0]).toMatchObject({ query: { _id: 'o-1' }, data: { grants: [{ role: 'tester', province: '320000' }] } });
 
     await store.roles.grant('o-1', { role: 'center-staff', centerCode: '321000' });
-    await store.roles.grant('o-1', { role: 'tester' });
+    await store.roles.grant('o-1', { role: 'tester', province: '320000' });
     expect(fake.sent('modifyDocument', 'roles')).toHaveLength(2);
 
-    await expect(store.roles.rolesOf('o-1')).resolves.toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester' }]);
+    await expect(store.roles.rolesOf('o-1')).resolves.toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester', province: '320000' }]);
     await expect(store.roles.rolesOf('o-2')).resolves.toEqual([]);
+  });
+
+  it('reads a tester grant stored without a province (before issue 15) as absent, reporting it in the log once', async () => {
+    const T = new Date('2026-11-20T02:00:00Z');
+    const warnings: [Record<string, unknown>, string][] = [];
+    const own = site.open((detail, message) => warnings.push([detail, message]));
+    fake.seed('roles', 'o-old-tester', {
+      grants: [{ role: 'tester' }, { role: 'center-staff', centerCode: '321000' }],
+      records: [
+        { role: 'tester', displayName: null, grantedAt: ejsonDate(T), grantedBy: 'sup', revokedAt: null, revokedBy: null },
+        { role: 'center-staff', centerCode: '321000', displayName: null, grantedAt: ejsonDate(T), grantedBy: 'sup', revokedAt: null, revokedBy: null },
+      ],
+    });
+    await expect(own.roles.rolesOf('o-old-tester')).resolves.toEqual([{ role: 'center-staff', centerCode: '321000' }]);
+    expect((await own.roles.recordsOf('o-old-tester')).map((r) => r.grant)).toEqual([{ role: 'center-staff', centerCode: '321000' }]);
+    expect((await own.roles.list()).filter((r) => r.openid === 'o-old-tester').map((r) => r.grant)).toEqual([{ role: 'center-staff', centerCode: '321000' }]);
+    expect(warnings).toEqual([[{ collection: 'roles', documents: 1 }, 'tester grants without a province are ignored: grant these testers again with their province']]);
+    expect(JSON.stringify(warnings)).not.toContain('o-old-tester');
+    // the person's next change of roles keeps what they hold and drops the unscoped grant
+    await own.roles.grant('o-old-tester', { role: 'tester', province: '320000' }, { at: T, by: 'sup' });
+    expect(fake.collection('roles').get('o-old-tester')).toMatchObject({ grants: [{ role: 'center-staff', centerCode: '321000' }, { role: 'tester', province: '320000' }] });
+    fake.collection('roles').delete('o-old-tester');
   });
 });
 
@@ -295,7 +318,7 @@ describe('roles revoked and granted again (issue 11)', () => {
 
   it('revoke ends a role in force in one single-document transaction and keeps it listed with who and when', async () => {
     await store.roles.grant('o-r', { role: 'center-staff', centerCode: '321000' }, { at: T, by: 'sup-1', displayName: '王小明' });
-    await store.roles.grant('o-r', { role: 'tester' }, { at: T, by: 'sup-1' });
+    await store.roles.grant('o-r', { role: 'tester', province: '320000' }, { at: T, by: 'sup-1' });
     const sentBefore = fake.requests.length;
     await expect(store.roles.revoke('o-r', { role: 'center-staff', centerCode: '321000' }, later(1000), 'sup-2')).resolves.toBe(true);
     expect(fake.requests.slice(sentBefore).map((r) => r.action)).toEqual([
@@ -305,11 +328,11 @@ describe('roles revoked and granted again (issue 11)', () => {
       'database.commitTransaction',
     ]);
     await expect(store.roles.revoke('o-r', { role: 'center-staff', centerCode: '321000' }, later(2000), 'sup-2')).resolves.toBe(false);
-    await expect(store.roles.revoke('o-nobody', { role: 'tester' }, later(2000), 'sup-2')).resolves.toBe(false);
-    await expect(store.roles.rolesOf('o-r')).resolves.toEqual([{ role: 'tester' }]);
+    await expect(store.roles.revoke('o-nobody', { role: 'tester', province: '320000' }, later(2000), 'sup-2')).resolves.toBe(false);
+    await expect(store.roles.rolesOf('o-r')).resolves.toEqual([{ role: 'tester', province: '320000' }]);
     await expect(store.roles.recordsOf('o-r')).resolves.toEqual([
       { openid: 'o-r', grant: { role: 'center-staff', centerCode: '321000' }, displayName: '王小明', grantedAt: T, grantedBy: 'sup-1', revokedAt: later(1000), revokedBy: 'sup-2' },
-      { openid: 'o-r', grant: { role: 'tester' }, displayName: null, grantedAt: T, grantedBy: 'sup-1', revokedAt: null, revokedBy: null },
+      { openid: 'o-r', grant: { role: 'tester', province: '320000' }, displayName: null, grantedAt: T, grantedBy: 'sup-1', revokedAt: null, revokedBy: null },
     ]);
     await expect(store.roles.list()).resolves.toHaveLength(2);
     // one center at a time; the revoked one may be granted again
@@ -317,7 +340,7 @@ describe('roles revoked and granted again (issue 11)', () => {
     await expect(store.roles.grant('o-r', { role: 'center-staff', centerCode: '321000' }, { at: later(4000), by: 'sup-1' })).resolves.toEqual({ kind: 'staff-elsewhere', centerCode: '110000' });
     await store.roles.revoke('o-r', { role: 'center-staff', centerCode: '110000' }, later(5000), 'sup-1');
     await expect(store.roles.grant('o-r', { role: 'center-staff', centerCode: '321000' }, { at: later(6000), by: 'sup-3' })).resolves.toEqual({ kind: 'granted' });
-    await expect(store.roles.rolesOf('o-r')).resolves.toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester' }]);
+    await expect(store.roles.rolesOf('o-r')).resolves.toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester', province: '320000' }]);
   });
 
   it('reads a roles document written before records were kept: its grants are in force, granted at an unknown time', async () => {
@@ -735,6 +758,7 @@ function application(id: string, overrides: Partial<ApplicationRecord> = {}): Ap
     targetBy: null,
     targetProvisional: false,
     payment: null,
+    test: false,
     createdAt: T0,
     updatedAt: T0,
     ...overrides,
@@ -981,6 +1005,28 @@ describe('applications', () => {
     expect(fake.sent('getDocument', 'applications')).toMatchObject([
       { query: { status: { $in: ['submitted', 'delivered', 'accepted', 'verified', 'processing'] } }, order: { createdAt: 1, _id: 1 } },
     ]);
+  });
+
+  it('testCases finds the test cases of the centers with one applications query and one events query, each with its first acceptance (issue 15)', async () => {
+    await store.applications.create(application('t-1', { test: true, inFlightKey: null }), [appEvent('t-1')], [], null);
+    await store.applications.create(application('t-2', { test: true, inFlightKey: null, createdAt: minutes(1) }), [appEvent('t-2')], [], null);
+    await createA1();
+    for (const [n, to] of [[5, 'accepted'], [9, 'completed']] as const) {
+      const from = to === 'accepted' ? 'submitted' : 'accepted';
+      const event = appEvent('t-1', { at: minutes(n), actor: 'center', actorId: '321000', from, to, centerCode: '321000', message: to });
+      await expect(store.applications.transition({ id: 't-1', expected: { status: from, platformCode: null }, next: { status: to, platformCode: null }, event })).resolves.toBe('applied');
+    }
+    fake.requests.length = 0;
+    const found = await store.applications.testCases(['321000', '110000']);
+    expect(found.map((t) => [t.application.id, t.application.test, t.acceptedAt])).toEqual([['t-2', true, null], ['t-1', true, minutes(5)]]);
+    expect(fake.sent('getDocument', 'applications')).toMatchObject([{ query: { test: true, centerCodes: { $in: ['321000', '110000'] } }, order: { createdAt: -1, _id: 1 } }]);
+    expect(fake.sent('getDocument', 'events')).toMatchObject([{ query: { applicationId: { $in: ['t-2', 't-1'] }, to: { $in: ['accepted', 'verified', 'processing', 'completed'] } } }]);
+    // a document from before the trial has no `test`: a real case
+    fake.seed('applications', 'old', { ...storedApplication(application('old')), test: undefined, centerCodes: ['321000', '320100'], eventCount: 0 });
+    await expect(store.applications.get('old')).resolves.toMatchObject({ test: false });
+    fake.requests.length = 0;
+    await expect(store.applications.testCases(['999999'])).resolves.toEqual([]);
+    expect(fake.sent('getDocument', 'events')).toHaveLength(0);
   });
 
   it('reschedule sets acceptBy with its flag and appends the calendar’s event by id in one transaction, only from the date and flag expected (issue 12)', async () => {
@@ -1702,7 +1748,7 @@ describe('staffInvites', () => {
 
   it('redeem marks the invite used and grants the role in one transaction over the invite and the person’s roles', async () => {
     fake.seed('staffInvites', 'ABCD2345', storedInvite(invite('ABCD2345')));
-    fake.seed('roles', 'o-1', { grants: [{ role: 'tester' }] });
+    fake.seed('roles', 'o-1', { grants: [{ role: 'tester', province: '320000' }] });
     await expect(store.staffInvites.redeem('ABCD2345', 'o-1', minutes(1))).resolves.toEqual({ kind: 'joined', centerCode: '321000' });
     expectOneTransaction();
     expect(trace()).toEqual([
@@ -1714,7 +1760,7 @@ describe('staffInvites', () => {
       ['commitTransaction', null, null],
     ]);
     expect(fake.sent('modifyDocument', 'staffInvites')[0]?.data).toEqual({ $set: { usedBy: 'o-1', usedAt: ejsonDate(minutes(1)) } });
-    await expect(store.roles.rolesOf('o-1')).resolves.toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester' }]);
+    await expect(store.roles.rolesOf('o-1')).resolves.toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester', province: '320000' }]);
     expect(fake.collection('staffInvites').get('ABCD2345')).toEqual(storedInvite(invite('ABCD2345', { usedBy: 'o-1', usedAt: minutes(1) })));
   });
 
@@ -2064,6 +2110,27 @@ describe('monthly statistics', () => {
       expect.objectContaining({ centerCode: '321000', joint: 1, paidFen: 0, jumps: { '4': 3, '5': 0, '6': 0 } }),
     ]);
   });
+
+  it('leaves test cases out of every count in the pipelines themselves; a document from before them (no `test`) counts (issue 15)', async () => {
+    const joint = (test: boolean | undefined) => ({
+      type: 'purchase-withdrawal',
+      status: 'completed',
+      centers: [{ code: '321000', role: 'purchase' }, { code: '320100', role: 'deposit' }],
+      centerCodes: ['321000', '320100'],
+      createdAt: ejsonDate(new Date('2027-03-01T02:00:00Z')),
+      paymentAmount: test ? 5000 : 1,
+      paymentPaidOn: '2027-03-02',
+      ...(test === undefined ? {} : { test }),
+    });
+    fake.seed('applications', 'old', joint(undefined));
+    fake.seed('applications', 'real', joint(false));
+    fake.seed('applications', 'test', joint(true));
+    fake.requests.length = 0;
+    const counts = await store.monthly.counts({ from: new Date('2027-02-14T16:00:00Z'), to: new Date('2027-03-14T16:00:00Z'), fromDate: '2027-02-15', toDate: '2027-03-15' });
+    expect(counts).toEqual([expect.objectContaining({ centerCode: '320100', joint: 2, paidFen: 200 }), expect.objectContaining({ centerCode: '321000', joint: 2, paidFen: 0 })]);
+    const matches = fake.requests.flatMap((r) => (Array.isArray(r.body.stages) ? r.body.stages.filter((st: { stageKey: string }) => st.stageKey === '$match') : []));
+    expect(matches.filter((m) => JSON.stringify(m).includes('test'))).toHaveLength(2);
+  });
 });
 
 describe('the supervisors’ overview', () => {
@@ -2086,6 +2153,20 @@ describe('the supervisors’ overview', () => {
       ['database.aggregateDocuments', 'ratings'],
     ]);
     expect(JSON.stringify(fake.requests[0]?.body.stages)).toContain('$dateToString');
+  });
+
+  it('leaves test cases out of transfer times and overdue acceptances (issue 15)', async () => {
+    for (const [id, test] of [['real', false], ['test', true]] as const) {
+      fake.seed('applications', `tr-${id}`, {
+        type: 'transfer', status: 'completed', responsibleCenter: '320100', test,
+        createdAt: ejsonDate(new Date('2030-01-01T16:30:00Z')), updatedAt: ejsonDate(new Date('2030-01-08T17:00:00Z')),
+      });
+      fake.seed('applications', `ov-${id}`, { type: 'transfer', status: 'delivered', responsibleCenter: '321000', acceptBy: '2030-01-07', test });
+    }
+    await expect(store.dashboard.transferTimes(new Date('2030-01-03T16:00:00Z'), new Date('2030-01-10T16:00:00Z'))).resolves.toEqual([
+      { centerCode: '320100', submittedOn: '2030-01-02', completedOn: '2030-01-09', count: 1 },
+    ]);
+    await expect(store.dashboard.overdueAcceptance('2030-01-10')).resolves.toEqual([{ centerCode: '321000', count: 1 }]);
   });
 });
 
@@ -2124,5 +2205,177 @@ describe('supervision (issue 14)', () => {
     await store.supervision.putOnlineReason({ centerCode: '321000', item: 4, reason: '建设中', expectedDate: '2027-03-31', givenBy: 'staff-1', givenAt: T });
     expectOneDocumentTransaction();
     expect(fake.collection('onlineReasons').get('321000:4')).toMatchObject({ item: 4, reason: '建设中' });
+  });
+});
+
+describe('the internal trial’s check results (issue 15)', () => {
+  const T = new Date('2031-03-01T02:00:00Z');
+
+  it('adds one trialChecks document per record, named by center, check and a sequence, and reads the latest with one query naming the centers and the instant', async () => {
+    const record = { centerCode: '321000', check: 'link:3' as const, ok: false, note: '页面空白', expected: null, observed: 'load-failed' as const, checkedBy: 'tester-1', checkedAt: T };
+    await store.trialChecks.record(record);
+    await store.trialChecks.record({ ...record, ok: true, note: null, observed: 'loaded', checkedAt: new Date(T.getTime() + 60_000) });
+    const ids = [...fake.collection('trialChecks').keys()];
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect(id).toMatch(/^321000:link:3:[0-9a-z]{9}-[0-9a-z]{4}-[0-9a-f]{8}$/);
+    expect(fake.collection('trialChecks').get(ids[0])).toMatchObject({ centerCode: '321000', check: 'link:3', ok: false, observed: 'load-failed', checkedAt: ejsonDate(T) });
+    expect(fake.sent('getDocument')).toHaveLength(0);
+    await expect(store.trialChecks.latest(['321000'], new Date(T.getTime() + 1))).resolves.toEqual([record]);
+    const reads = fake.sent('getDocument');
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.collection).toBe('trialChecks');
+    expect(reads[0]?.query).toEqual({ centerCode: { $in: ['321000'] }, checkedAt: { $lt: ejsonDate(new Date(T.getTime() + 1)) } });
+  });
+});
+
+describe('the internal trial’s invites and poster scans (issue 15)', () => {
+  const T = new Date('2031-04-01T02:00:00Z');
+  const trialInvite = { id: 'inv00000000000000000001', code: 'TRIALAA2', province: '320000', uses: 2, used: 0, createdBy: 'sup-1', createdAt: T, expiresAt: new Date(T.getTime() + 86_400_000), revokedAt: null };
+
+  it('redeem finds the code with a query, then counts the use and grants the tester role in one transaction over the invite and the person’s roles', async () => {
+    await store.trialInvites.create(trialInvite);
+    const before = fake.requests.length;
+    await expect(store.trialInvites.redeem('TRIALAA2', 'o-t', T)).resolves.toEqual({ kind: 'joined', province: '320000' });
+    const sent = fake.requests.slice(before);
+    expect(trace(sent)).toEqual([
+      ['getDocument', 'trialInvites', null],
+      ['startTransaction', null, null],
+      ['getDocument', 'trialInvites', 'inv00000000000000000001'],
+      ['getDocument', 'roles', 'o-t'],
+      ['modifyDocument', 'trialInvites', 'inv00000000000000000001'],
+      ['modifyDocument', 'roles', 'o-t'],
+      ['commitTransaction', null, null],
+    ]);
+    expect(fake.collection('trialInvites').get('inv00000000000000000001')).toMatchObject({ code: 'TRIALAA2', used: 1 });
+    expect(fake.collection('roles').get('o-t')).toMatchObject({ grants: [{ role: 'tester', province: '320000' }] });
+  });
+
+  it('keeps a signed-in person’s scan of the day as a document named by a hash, never by the openid, and a count per center and day', async () => {
+    await store.centers.upsertCatalog([center('321000')]);
+    await expect(store.scans.record('321000', '2031-04-01', 'o-secret', T)).resolves.toBe(true);
+    await expect(store.scans.record('321000', '2031-04-01', 'o-other', T)).resolves.toBe(true);
+    await expect(store.scans.record('321000', '2031-04-01', 'o-secret', T)).resolves.toBe(false);
+    const marks = [...fake.collection('centerScans').entries()];
+    expect(marks).toHaveLength(2);
+    expect(JSON.stringify(marks)).not.toContain('o-secret');
+    expect(fake.collection('centerScanDays').get('321000:2031-04-01')).toMatchObject({ centerCode: '321000', day: '2031-04-01', count: 2 });
+  });
+});
+
+describe('the internal trial’s findings and catalog fixes (issue 15)', () => {
+  const T = new Date('2031-05-01T02:00:00Z');
+  const finding = (id: string): FindingRecord => ({
+    id,
+    province: '320000',
+    centerCode: '321000',
+    check: 'link:1',
+    owner: 'center',
+    status: 'open',
+    expected: null,
+    seen: '页面打不开',
+    observed: 'load-failed',
+    screenshot: null,
+    openedBy: 'tester-1',
+    openedAt: T,
+    updatedAt: T,
+    history: [{ kind: 'opened', by: 'tester-1', byRole: 'tester', at: T, note: '页面打不开' }],
+  });
+
+  it('opens a finding in one transaction over the check’s activeFindings document and the finding, its history kept with ISO times', async () => {
+    await store.findings.open(finding('fnd00000000000000000101'));
+    expect(trace()).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'activeFindings', '321000:link:1'],
+      ['getDocument', 'findings', 'fnd00000000000000000101'],
+      ['modifyDocument', 'findings', 'fnd00000000000000000101'],
+      ['modifyDocument', 'activeFindings', '321000:link:1'],
+      ['commitTransaction', null, null],
+    ]);
+    expect(fake.collection('activeFindings').get('321000:link:1')).toMatchObject({ findingId: 'fnd00000000000000000101' });
+    expect(fake.collection('findings').get('fnd00000000000000000101')).toMatchObject({
+      centerCode: '321000',
+      check: 'link:1',
+      openedAt: ejsonDate(T),
+      history: [{ kind: 'opened', by: 'tester-1', byRole: 'tester', at: T.toISOString(), note: '页面打不开' }],
+    });
+  });
+
+  it('frees the check for a new finding when one is closed: the activeFindings document goes in the same transaction', async () => {
+    const step = (kind: 'fixed' | 'closed', minutes: number) => ({ kind, by: 'x', byRole: 'center-staff' as const, at: new Date(T.getTime() + minutes * 60_000), note: null });
+    await store.findings.open(finding('fnd00000000000000000101'));
+    await store.findings.move('fnd00000000000000000101', 'open', 'fixed', step('fixed', 1));
+    const before = fake.requests.length;
+    await store.findings.move('fnd00000000000000000101', 'fixed', 'closed', step('closed', 2));
+    expect(trace(fake.requests.slice(before))).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'findings', 'fnd00000000000000000101'],
+      ['modifyDocument', 'findings', 'fnd00000000000000000101'],
+      ['removeDocument', 'activeFindings', '321000:link:1'],
+      ['commitTransaction', null, null],
+    ]);
+    expect(fake.collection('activeFindings').has('321000:link:1')).toBe(false);
+    await expect(store.findings.open(finding('fnd00000000000000000102'))).resolves.toMatchObject({ reused: false });
+  });
+
+  it('applies an approved fix to the center document in the review’s transaction, and upsertCatalog lays it over the catalog', async () => {
+    await store.centers.upsertCatalog([center('321000')]);
+    await store.catalogFixes.add({
+      id: 'cfx00000000000000000101', centerCode: '321000', field: 'phone', from: '0514-12329', to: '0515-12329', findingId: null,
+      status: 'pending', proposedBy: 'sup-1', proposedAt: T, reviewedBy: null, reviewedAt: null, reason: null,
+    });
+    const before = fake.requests.length;
+    await store.catalogFixes.review('cfx00000000000000000101', { status: 'approved', reviewedBy: 'sup-2', reviewedAt: T, reason: null });
+    expect(trace(fake.requests.slice(before))).toEqual([
+      ['startTransaction', null, null],
+      ['getDocument', 'catalogFixes', 'cfx00000000000000000101'],
+      ['modifyDocument', 'catalogFixes', 'cfx00000000000000000101'],
+      ['modifyDocument', 'centers', '321000'],
+      ['commitTransaction', null, null],
+    ]);
+    expect(fake.collection('centers').get('321000')).toMatchObject({ phone: '0515-12329' });
+    await store.centers.upsertCatalog([center('321000')]);
+    expect(fake.collection('centers').get('321000')).toMatchObject({ phone: '0515-12329', name: '扬州市住房公积金管理中心' });
+  });
+
+  it('of twenty testers reporting one check at once, one opens the finding and the others, run again after their write conflicts, add to it', async () => {
+    const ids = Array.from({ length: 20 }, (_, n) => `fnd000000000000000002${String(n).padStart(2, '0')}`);
+    const outcomes = await Promise.all(ids.map((id) => store.findings.open(finding(id))));
+    expect(fake.conflicts).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => !o.reused)).toHaveLength(1);
+    const [kept] = outcomes.filter((o) => !o.reused).map((o) => o.finding.id);
+    expect(new Set(outcomes.map((o) => o.finding.id))).toEqual(new Set([kept]));
+    expect((await store.findings.get(kept))?.history).toHaveLength(20);
+    expect([...fake.collection('findings').keys()]).toEqual([kept]);
+  });
+
+  it('moves a finding whose write loses to other transactions five times in a row (more than the SDK tries), running it again until it is stored once', async () => {
+    await store.findings.open(finding('fnd00000000000000000301'));
+    let conflicts = 5;
+    // each read of the finding in a transaction is followed by another transaction's change: the write conflicts
+    fake.afterAnswer = (r) => {
+      if (conflicts > 0 && r.action === 'database.getDocument' && r.collection === 'findings' && typeof r.body.transactionId === 'string') {
+        conflicts -= 1;
+        fake.failNext = { code: 'DATABASE_TRANSACTION_CONFLICT', message: 'write conflict on findings/fnd00000000000000000301' };
+      }
+    };
+    const fixed = { kind: 'fixed' as const, by: 'x', byRole: 'center-staff' as const, at: new Date(T.getTime() + 60_000), note: '已更正' };
+    await expect(store.findings.move('fnd00000000000000000301', 'open', 'fixed', fixed)).resolves.toMatchObject({ status: 'fixed' });
+    expect(conflicts).toBe(0);
+    expect((await store.findings.get('fnd00000000000000000301'))?.history.map((e) => e.kind)).toEqual(['opened', 'fixed']);
+  });
+
+  it('of twenty catalog fixes of one center approved at once, each, run again after its write conflicts, is applied', async () => {
+    await store.centers.upsertCatalog([center('321000')]);
+    const ids = Array.from({ length: 20 }, (_, n) => `cfx000000000000000003${String(n + 10)}`);
+    for (const [n, id] of ids.entries()) {
+      await store.catalogFixes.add({
+        id, centerCode: '321000', field: 'phone', from: '0514-12329', to: `0514-123${String(n + 10)}`, findingId: null,
+        status: 'pending', proposedBy: 'sup-1', proposedAt: T, reviewedBy: null, reviewedAt: null, reason: null,
+      });
+    }
+    const outcomes = await Promise.all(ids.map((id) => store.catalogFixes.review(id, { status: 'approved', reviewedBy: 'sup-2', reviewedAt: T, reason: null })));
+    expect(fake.conflicts).toBeGreaterThan(0);
+    expect(outcomes.map((o) => o?.status)).toEqual(ids.map(() => 'approved'));
+    expect(outcomes.map((o) => o?.to)).toContain(fake.collection('centers').get('321000')?.phone);
   });
 });

@@ -8,13 +8,18 @@ import type { ItemId } from '../../src/core/items';
 import type {
   ApplicationEventRecord,
   ApplicationRecord,
+  CatalogFixRecord,
   ChannelHealth,
   DeliveryAttempt,
+  FindingEventRecord,
+  FindingRecord,
   HealthChannel,
   LinkChange,
   OutboxRecord,
   StaffInvite,
   Store,
+  TrialCheckRecord,
+  TrialInvite,
 } from '../../cloudfunctions/_lib/store/port';
 import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
@@ -203,15 +208,15 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
 
     it('revokes a role so it stops counting at once, keeps it listed with who and when, and grants it again', async () => {
       expect(await store.roles.grant('rv-1', { role: 'center-staff', centerCode: '321000' }, { at: T, by: 'sup-1', displayName: '王小明' })).toEqual({ kind: 'granted' });
-      expect(await store.roles.grant('rv-1', { role: 'tester' }, { at: T, by: 'sup-1' })).toEqual({ kind: 'granted' });
-      expect(await store.roles.grant('rv-1', { role: 'tester' }, { at: later(1), by: 'sup-2' })).toEqual({ kind: 'held' });
+      expect(await store.roles.grant('rv-1', { role: 'tester', province: '320000' }, { at: T, by: 'sup-1' })).toEqual({ kind: 'granted' });
+      expect(await store.roles.grant('rv-1', { role: 'tester', province: '320000' }, { at: later(1), by: 'sup-2' })).toEqual({ kind: 'held' });
       expect(await store.roles.revoke('rv-1', { role: 'center-staff', centerCode: '321000' }, later(1000), 'sup-2')).toBe(true);
       expect(await store.roles.revoke('rv-1', { role: 'center-staff', centerCode: '321000' }, later(2000), 'sup-2')).toBe(false);
       expect(await store.roles.revoke('rv-1', { role: 'supervisor' }, later(2000), 'sup-2')).toBe(false);
-      expect(await store.roles.rolesOf('rv-1')).toEqual([{ role: 'tester' }]);
+      expect(await store.roles.rolesOf('rv-1')).toEqual([{ role: 'tester', province: '320000' }]);
       expect(await store.roles.recordsOf('rv-1')).toEqual([
         { openid: 'rv-1', grant: { role: 'center-staff', centerCode: '321000' }, displayName: '王小明', grantedAt: T, grantedBy: 'sup-1', revokedAt: later(1000), revokedBy: 'sup-2' },
-        { openid: 'rv-1', grant: { role: 'tester' }, displayName: null, grantedAt: T, grantedBy: 'sup-1', revokedAt: null, revokedBy: null },
+        { openid: 'rv-1', grant: { role: 'tester', province: '320000' }, displayName: null, grantedAt: T, grantedBy: 'sup-1', revokedAt: null, revokedBy: null },
       ]);
       expect((await store.roles.list()).filter((r) => r.openid === 'rv-1')).toHaveLength(2);
       // revoked staff may serve another center; the old one is granted again only once that ends
@@ -219,7 +224,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.roles.grant('rv-1', { role: 'center-staff', centerCode: '321000' }, { at: later(4000), by: 'sup-1' })).toEqual({ kind: 'staff-elsewhere', centerCode: '110000' });
       expect(await store.roles.revoke('rv-1', { role: 'center-staff', centerCode: '110000' }, later(5000), 'sup-1')).toBe(true);
       expect(await store.roles.grant('rv-1', { role: 'center-staff', centerCode: '321000' }, { at: later(6000), by: 'sup-3' })).toEqual({ kind: 'granted' });
-      expect(await store.roles.rolesOf('rv-1')).toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester' }]);
+      expect(await store.roles.rolesOf('rv-1')).toEqual([{ role: 'center-staff', centerCode: '321000' }, { role: 'tester', province: '320000' }]);
       expect((await store.roles.recordsOf('rv-1'))[1]).toEqual({
         openid: 'rv-1', grant: { role: 'center-staff', centerCode: '321000' }, displayName: '王小明', grantedAt: later(6000), grantedBy: 'sup-3', revokedAt: null, revokedBy: null,
       });
@@ -277,6 +282,20 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     await store.meta.set('k', 'v1');
     await store.meta.set('k', 'v2');
     expect(await store.meta.get('k')).toBe('v2');
+  });
+
+  it('sets a meta value only over the value expected (absent included), and lets one of two writers over the same value win', async () => {
+    expect(await store.meta.compareAndSet('cas', 'v0', 'v1')).toBe(false);
+    expect(await store.meta.get('cas')).toBeUndefined();
+    expect(await store.meta.compareAndSet('cas', undefined, 'v1')).toBe(true);
+    expect(await store.meta.compareAndSet('cas', undefined, 'v9')).toBe(false);
+    expect(await store.meta.compareAndSet('cas', 'v0', 'v9')).toBe(false);
+    expect(await store.meta.get('cas')).toBe('v1');
+    expect(await store.meta.compareAndSet('cas', 'v1', 'v2')).toBe(true);
+    expect(await store.meta.get('cas')).toBe('v2');
+    const both = await Promise.all([store.meta.compareAndSet('cas', 'v2', 'a'), store.meta.compareAndSet('cas', 'v2', 'b')]);
+    expect(both.filter(Boolean)).toHaveLength(1);
+    expect(await store.meta.get('cas')).toBe(both[0] ? 'a' : 'b');
   });
 
   it('binds one identity per openid and per document, ending the other holder of a document', async () => {
@@ -412,6 +431,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
         targetBy: null,
         targetProvisional: false,
         payment: null,
+        test: false,
         createdAt: T,
         updatedAt: T,
         ...overrides,
@@ -464,6 +484,29 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.applications.get(done.id)).toMatchObject({ acceptBy: '2031-01-23', acceptByProvisional: true });
       expect(await store.applications.events(done.id)).toHaveLength(1);
       expect(await store.applications.events(open.id)).toHaveLength(2);
+    });
+
+    it('keeps a test case marked as one, and finds the test cases of centers in one read, newest first, each with when it was first accepted (issue 15)', async () => {
+      const at = (minutes: number) => new Date(T.getTime() + minutes * 60_000);
+      const centers = (inCenter: string): ApplicationRecord['centers'] => [{ code: inCenter, role: 'transfer-in' }, { code: '110000', role: 'transfer-out' }];
+      const accepted = application({ test: true, centers: centers('469001'), responsibleCenter: '469001', createdAt: at(1), updatedAt: at(1) });
+      const waiting = application({ test: true, centers: centers('469002'), responsibleCenter: '469002', createdAt: at(2), updatedAt: at(2) });
+      const real = application({ centers: centers('469001'), responsibleCenter: '469001', createdAt: at(3), updatedAt: at(3) });
+      const elsewhere = application({ test: true, centers: centers('469003'), responsibleCenter: '469003', createdAt: at(4), updatedAt: at(4) });
+      for (const a of [accepted, waiting, real, elsewhere]) expect((await store.applications.create(a, [event(a, 'submitted')], [], null)).kind).toBe('created');
+      const move = async (a: ApplicationRecord, from: ApplicationRecord['status'], to: ApplicationRecord['status'], when: Date) =>
+        expect(await store.applications.transition({ id: a.id, expected: { status: from, platformCode: null }, next: { status: to, platformCode: null }, event: { ...event(a, to), from, at: when } })).toBe('applied');
+      await move(accepted, 'submitted', 'accepted', at(10));
+      await move(accepted, 'accepted', 'completed', at(20));
+      await move(real, 'submitted', 'accepted', at(10));
+      expect(await store.applications.get(accepted.id)).toMatchObject({ test: true });
+      expect(await store.applications.get(real.id)).toMatchObject({ test: false });
+      const found = await store.applications.testCases(['469001', '469002']);
+      expect(found.map((t) => [t.application.id, t.acceptedAt])).toEqual([[waiting.id, null], [accepted.id, at(10)]]);
+      expect(found[1].application).toMatchObject({ id: accepted.id, status: 'completed', test: true });
+      // by any center taking part: the other center of a test case finds it too
+      expect((await store.applications.testCases(['110000'])).map((t) => t.application.id)).toEqual(expect.arrayContaining([accepted.id, waiting.id, elsewhere.id]));
+      expect(await store.applications.testCases([])).toEqual([]);
     });
 
     it('moves the acceptance limit only while the application awaits acceptance, the target while it is open; a flag alone writes no line (issue 12)', async () => {
@@ -943,7 +986,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
         id: `mon${String(n).padStart(6, '0')}`, type, openid: `mo-${n}`, requestId: `mreq-${n}-xxxx`, status: 'submitted', platformCode: null,
         responsibleCenter: centers[0].code, centers, inFlightKey: null, letterNumber: null,
         applicant: { docType: '01', nameSealed: 'sealed-name', docNumberSealed: 'sealed-doc' }, payloadSealed: 'sealed-payload',
-        acceptBy: '2027-03-04', acceptByProvisional: false, targetBy: null, targetProvisional: false, payment: null,
+        acceptBy: '2027-03-04', acceptByProvisional: false, targetBy: null, targetProvisional: false, payment: null, test: false,
         createdAt: inside, updatedAt: inside, ...overrides,
       };
     };
@@ -1012,6 +1055,23 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       }
       const counts = await store.monthly.counts(may);
       expect(counts.map((c) => [c.centerCode, c.joint, c.certificates])).toEqual([['110000', 0, 1], ['320100', 1, 0], ['321000', 1, 1]]);
+    });
+
+    it('never counts a test case (issue 15): beside a real joint case and certificate, only the real ones count, and only the real payment', async () => {
+      // the period 2027-07, apart from the cases above
+      const july = { from: new Date('2027-06-14T16:00:00Z'), to: new Date('2027-07-14T16:00:00Z'), fromDate: '2027-06-15', toDate: '2027-07-15' };
+      const when = new Date('2027-07-01T02:00:00Z');
+      const certificate = (test: boolean) => app('certificate-loan-cleared', [{ code: '110000', role: 'business' }, { code: '321000', role: 'accepting' }], { status: 'processing', createdAt: when, test });
+      for (const a of [joint({ createdAt: when }), joint({ createdAt: when, test: true }), certificate(false), certificate(true)]) {
+        expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
+        const payment = { amount: a.test ? 5000 : 100, paidOn: '2027-07-01' };
+        if (a.type === 'purchase-withdrawal') {
+          const event = { applicationId: a.id, at: when, actor: 'center' as const, actorId: '320100', from: a.status, to: 'completed' as const, platformCode: null, centerCode: '320100', message: '已支付' };
+          expect(await store.applications.transition({ id: a.id, expected: { status: a.status, platformCode: null }, next: { status: 'completed', platformCode: null }, event, payment })).toBe('applied');
+        }
+      }
+      const counts = await store.monthly.counts(july);
+      expect(counts.map((c) => [c.centerCode, c.joint, c.certificates, c.paidFen])).toEqual([['110000', 0, 1, 0], ['320100', 1, 0, 10_000], ['321000', 1, 1, 0]]);
     });
 
     it('keeps one record of a center’s figures per period, answering the one it replaced', async () => {
@@ -1149,7 +1209,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
         id: `dash${String(n).padStart(6, '0')}`, type, openid: `da-${n}`, requestId: `dreq-${n}-xxxx`, status: 'submitted', platformCode: null,
         responsibleCenter: centerCode, centers: [{ code: centerCode, role: type === 'transfer' ? 'transfer-in' : 'accepting' }, { code: '110000', role: type === 'transfer' ? 'transfer-out' : 'business' }],
         inFlightKey: null, letterNumber: null, applicant: { docType: '01', nameSealed: 'sealed-name', docNumberSealed: 'sealed-doc' }, payloadSealed: 'sealed-payload',
-        acceptBy: '2030-01-07', acceptByProvisional: false, targetBy: null, targetProvisional: false, payment: null, createdAt, updatedAt: createdAt, ...overrides,
+        acceptBy: '2030-01-07', acceptByProvisional: false, targetBy: null, targetProvisional: false, payment: null, test: false, createdAt, updatedAt: createdAt, ...overrides,
       };
     };
     const moved = async (a: ApplicationRecord, to: 'accepted' | 'completed' | 'rejected', at: Date) => {
@@ -1192,6 +1252,15 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(overdue).toEqual([{ centerCode: '460300', count: 2 }, { centerCode: '460400', count: 1 }]);
     });
 
+    it('never counts a test case (issue 15): a completed test transfer and an overdue test case beside real ones, only the real ones count', async () => {
+      await moved(app('transfer', '460800'), 'completed', new Date('2030-01-08T10:00:00Z'));
+      await moved(app('transfer', '460800', { test: true }), 'completed', new Date('2030-01-08T10:00:00Z'));
+      const groups = (await store.dashboard.transferTimes(new Date('2030-01-03T16:00:00Z'), new Date('2030-01-10T16:00:00Z'))).filter((g) => g.centerCode === '460800');
+      expect(groups).toEqual([{ centerCode: '460800', submittedOn: '2030-01-02', completedOn: '2030-01-08', count: 1 }]);
+      for (const test of [false, true]) expect((await store.applications.create(app('transfer', '460900', { acceptBy: '2030-02-01', test }), [], [], null)).kind).toBe('created');
+      expect((await store.dashboard.overdueAcceptance('2030-02-10')).filter((c) => c.centerCode === '460900')).toEqual([{ centerCode: '460900', count: 1 }]);
+    });
+
     it('counts the open 差评 follow-ups per center; closed ones and ratings without one are not counted', async () => {
       const rate = async (centerCode: string, followUp: 'open' | 'closed' | null) => {
         const a = app('certificate-deposit-use', centerCode, { status: 'completed' });
@@ -1210,6 +1279,267 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
         { centerCode: '460500', count: 2 },
         { centerCode: '460700', count: 1 },
       ]);
+    });
+  });
+
+  describe('the internal trial’s check results (issue 15)', () => {
+    const at = (iso: string) => new Date(iso);
+    const result = (centerCode: string, check: TrialCheckRecord['check'], ok: boolean, checkedAt: string, more: Partial<TrialCheckRecord> = {}): TrialCheckRecord => ({
+      centerCode,
+      check,
+      ok,
+      note: null,
+      expected: null,
+      observed: null,
+      checkedBy: 'tester-1',
+      checkedAt: at(checkedAt),
+      ...more,
+    });
+    const byKey = (records: TrialCheckRecord[]) => [...records].sort((a, b) => `${a.centerCode}:${a.check}`.localeCompare(`${b.centerCode}:${b.check}`));
+
+    beforeAll(async () => {
+      await store.centers.upsertCatalog([center('470100'), center('470200'), center('470300')]);
+    });
+
+    it('keeps every record and answers the latest per center and check of the centers asked for, all fields read back', async () => {
+      const failed = result('470100', 'link:3', false, '2031-03-02T02:00:00Z', { note: '页面空白', expected: '退休提取办理页', observed: 'load-failed', checkedBy: 'tester-2' });
+      await store.trialChecks.record(result('470100', 'name', false, '2031-03-01T02:00:00Z', { expected: '正确的名称' }));
+      await store.trialChecks.record(result('470100', 'name', true, '2031-03-03T02:00:00Z'));
+      await store.trialChecks.record(failed);
+      await store.trialChecks.record(result('470200', 'phone', true, '2031-03-01T02:00:00Z'));
+      await store.trialChecks.record(result('470300', 'poster', true, '2031-03-01T02:00:00Z'));
+      expect(byKey(await store.trialChecks.latest(['470100', '470200']))).toEqual([failed, result('470100', 'name', true, '2031-03-03T02:00:00Z'), result('470200', 'phone', true, '2031-03-01T02:00:00Z')]);
+      expect(await store.trialChecks.latest([])).toEqual([]);
+    });
+
+    it('answers the results as of an earlier instant from the history kept', async () => {
+      expect(byKey(await store.trialChecks.latest(['470100'], at('2031-03-02T00:00:00Z')))).toEqual([result('470100', 'name', false, '2031-03-01T02:00:00Z', { expected: '正确的名称' })]);
+      // the instant itself is not before it
+      expect(byKey(await store.trialChecks.latest(['470100'], at('2031-03-03T02:00:00Z'))).map((r) => [r.check, r.ok])).toEqual([
+        ['link:3', false],
+        ['name', false],
+      ]);
+    });
+
+    it('takes the one recorded last of two recorded at the same instant', async () => {
+      await store.trialChecks.record(result('470200', 'link:1', false, '2031-03-04T02:00:00Z', { note: '打不开' }));
+      await store.trialChecks.record(result('470200', 'link:1', true, '2031-03-04T02:00:00Z'));
+      expect((await store.trialChecks.latest(['470200'])).find((r) => r.check === 'link:1')).toMatchObject({ ok: true, note: null });
+    });
+  });
+
+  describe('the internal trial’s invites for testers and the poster codes’ scans (issue 15)', () => {
+    const T = new Date('2031-04-01T02:00:00Z');
+    const later = (ms: number) => new Date(T.getTime() + ms);
+    const trialInvite = (id: string, code: string, more: Partial<TrialInvite> = {}): TrialInvite => ({
+      id,
+      code,
+      province: '320000',
+      uses: 2,
+      used: 0,
+      createdBy: 'sup-t',
+      createdAt: T,
+      expiresAt: later(86_400_000),
+      revokedAt: null,
+      ...more,
+    });
+
+    beforeAll(async () => {
+      await store.centers.upsertCatalog([center('480100'), center('480200')]);
+    });
+
+    it('stores invites, lists them by province newest first, and refuses a second invite with the same code', async () => {
+      await store.trialInvites.create(trialInvite('inv00000000000000000001', 'TRIALAA2'));
+      await store.trialInvites.create(trialInvite('inv00000000000000000002', 'TRIALBB2', { province: '110000', createdAt: later(1) }));
+      await expect(store.trialInvites.create(trialInvite('inv00000000000000000003', 'TRIALAA2'))).rejects.toThrow();
+      expect(await store.trialInvites.get('inv00000000000000000001')).toEqual(trialInvite('inv00000000000000000001', 'TRIALAA2'));
+      expect(await store.trialInvites.get('inv00000000000000000003')).toBeUndefined();
+      expect((await store.trialInvites.list(['110000'])).map((i) => i.id)).toEqual(['inv00000000000000000002']);
+      expect((await store.trialInvites.list()).map((i) => i.id).filter((id) => id < 'inv00000000000000000003')).toEqual(['inv00000000000000000002', 'inv00000000000000000001']);
+    });
+
+    it('redeems within the uses and the expiry, granting the tester role of the province once per person', async () => {
+      expect(await store.trialInvites.redeem('TRIALAA2', 'tj-1', later(1))).toEqual({ kind: 'joined', province: '320000' });
+      expect(await store.trialInvites.redeem('TRIALAA2', 'tj-1', later(2))).toEqual({ kind: 'already', province: '320000' });
+      expect(await store.roles.rolesOf('tj-1')).toEqual([{ role: 'tester', province: '320000' }]);
+      expect((await store.roles.recordsOf('tj-1'))[0]).toMatchObject({ grantedAt: later(1), grantedBy: 'invite:sup-t' });
+      expect(await store.trialInvites.redeem('TRIALAA2', 'tj-2', later(3))).toEqual({ kind: 'joined', province: '320000' });
+      expect(await store.trialInvites.redeem('TRIALAA2', 'tj-3', later(4))).toEqual({ kind: 'refused' });
+      expect(await store.trialInvites.get('inv00000000000000000001')).toMatchObject({ used: 2 });
+      expect(await store.trialInvites.redeem('NOSUCH22', 'tj-3', later(4))).toEqual({ kind: 'refused' });
+      expect(await store.trialInvites.redeem('TRIALBB2', 'tj-3', later(86_400_001))).toEqual({ kind: 'refused' });
+      expect(await store.roles.rolesOf('tj-3')).toEqual([]);
+    });
+
+    it('refuses a tester in force of one province an invite of another, using nothing of it', async () => {
+      expect(await store.trialInvites.redeem('TRIALBB2', 'tj-1', later(5))).toEqual({ kind: 'elsewhere', province: '320000' });
+      expect(await store.trialInvites.get('inv00000000000000000002')).toMatchObject({ used: 0 });
+      expect(await store.roles.rolesOf('tj-1')).toEqual([{ role: 'tester', province: '320000' }]);
+    });
+
+    it('revokes an invite once, keeping the first time, and refuses it then; a revoked tester is not granted again by an invite', async () => {
+      await store.trialInvites.create(trialInvite('inv00000000000000000004', 'TRIALCC2', { uses: 5 }));
+      expect(await store.trialInvites.revoke('inv00000000000000000004', later(10))).toMatchObject({ revokedAt: later(10) });
+      expect(await store.trialInvites.revoke('inv00000000000000000004', later(20))).toMatchObject({ revokedAt: later(10) });
+      expect(await store.trialInvites.revoke('inv00000000000000000099', later(20))).toBeUndefined();
+      expect(await store.trialInvites.redeem('TRIALCC2', 'tj-4', later(30))).toEqual({ kind: 'refused' });
+      await store.trialInvites.create(trialInvite('inv00000000000000000005', 'TRIALDD2', { uses: 5 }));
+      expect(await store.roles.revoke('tj-2', { role: 'tester', province: '320000' }, later(40), 'sup-t')).toBe(true);
+      expect(await store.trialInvites.redeem('TRIALDD2', 'tj-2', later(50))).toEqual({ kind: 'revoked', province: '320000' });
+      expect(await store.roles.rolesOf('tj-2')).toEqual([]);
+      expect(await store.trialInvites.get('inv00000000000000000005')).toMatchObject({ used: 0 });
+    });
+
+    it('never lets more people join than an invite’s uses when they join at once', async () => {
+      await store.trialInvites.create(trialInvite('inv00000000000000000006', 'TRIALEE2', { uses: 3 }));
+      const people = ['tr-1', 'tr-2', 'tr-3', 'tr-4', 'tr-5', 'tr-6'];
+      const outcomes = await Promise.all(people.map((openid) => store.trialInvites.redeem('TRIALEE2', openid, later(60))));
+      expect(outcomes.filter((o) => o.kind === 'joined')).toHaveLength(3);
+      expect(outcomes.filter((o) => o.kind === 'refused')).toHaveLength(3);
+      expect(await store.trialInvites.get('inv00000000000000000006')).toMatchObject({ used: 3 });
+      const testers = await Promise.all(people.map((openid) => store.roles.rolesOf(openid)));
+      expect(testers.filter((roles) => roles.length > 0)).toHaveLength(3);
+    });
+
+    it('counts scans per center and China day, each signed-in person once a day', async () => {
+      expect(await store.scans.record('480100', '2031-04-01', 'sc-1', T)).toBe(true);
+      expect(await store.scans.record('480100', '2031-04-01', 'sc-1', later(1))).toBe(false);
+      expect(await store.scans.record('480100', '2031-04-01', 'sc-3', later(2))).toBe(true);
+      expect(await store.scans.record('480100', '2031-04-01', 'sc-4', later(3))).toBe(true);
+      expect(await store.scans.record('480100', '2031-04-02', 'sc-1', later(86_400_000))).toBe(true);
+      expect(await store.scans.record('480200', '2031-04-01', 'sc-1', later(4))).toBe(true);
+      expect(await store.scans.countByCenter('2031-04-01', '2031-04-02')).toEqual(new Map([['480100', 3], ['480200', 1]]));
+      expect(await store.scans.countByCenter('2031-04-01', '2031-04-03', ['480100'])).toEqual(new Map([['480100', 4]]));
+      expect(await store.scans.countByCenter('2031-04-03', '2031-05-01')).toEqual(new Map());
+    });
+
+    it('counts one scan per signed-in person when the same scan arrives twice at once', async () => {
+      const both = await Promise.all([store.scans.record('480200', '2031-04-05', 'sc-2', T), store.scans.record('480200', '2031-04-05', 'sc-2', T)]);
+      expect(both.filter(Boolean)).toHaveLength(1);
+      expect(await store.scans.countByCenter('2031-04-05', '2031-04-06')).toEqual(new Map([['480200', 1]]));
+    });
+  });
+
+  describe('the internal trial’s findings and catalog fixes (issue 15)', () => {
+    const T = new Date('2031-05-06T10:00:00+08:00');
+    const later = (ms: number) => new Date(T.getTime() + ms);
+    const opened = (id: string, overrides: Partial<FindingRecord> = {}): FindingRecord => ({
+      id,
+      province: '530000',
+      centerCode: '530100',
+      check: 'link:1',
+      owner: 'center',
+      status: 'open',
+      expected: '事项 1 的办理页面',
+      seen: '页面打不开',
+      observed: 'load-failed',
+      screenshot: { fileId: 'findings/530100/a.png', name: '截图.png' },
+      openedBy: 'tst-1',
+      openedAt: T,
+      updatedAt: T,
+      history: [{ kind: 'opened', by: 'tst-1', byRole: 'tester', at: T, note: '页面打不开' }],
+      ...overrides,
+    });
+    const event = (kind: FindingEventRecord['kind'], at: Date, by = 'stf-1', byRole: FindingEventRecord['byRole'] = 'center-staff'): FindingEventRecord => ({ kind, by, byRole, at, note: `${kind} 说明` });
+
+    beforeAll(async () => {
+      await store.centers.upsertCatalog([center('530100', { name: '昆明住房公积金管理中心', phone: '0871-12329' }), center('530300'), center('540100')]);
+    });
+
+    it('opens a finding, and adds a second observation of the same check to it instead of opening another', async () => {
+      expect(await store.findings.open(opened('fnd00000000000000000001'))).toEqual({ finding: opened('fnd00000000000000000001'), reused: false, replaced: null });
+      const again = await store.findings.open(opened('fnd00000000000000000002', { seen: '仍然打不开', observed: 'fallback', screenshot: null, openedAt: later(60_000), updatedAt: later(60_000), history: [{ kind: 'opened', by: 'tst-2', byRole: 'tester', at: later(60_000), note: '仍然打不开' }] }));
+      expect(again).toMatchObject({ reused: true, replaced: null });
+      expect(again.finding).toMatchObject({ id: 'fnd00000000000000000001', status: 'open', seen: '仍然打不开', observed: 'fallback', screenshot: { fileId: 'findings/530100/a.png', name: '截图.png' }, openedAt: T, updatedAt: later(60_000) });
+      expect(again.finding.history.map((e) => [e.kind, e.by])).toEqual([['opened', 'tst-1'], ['opened', 'tst-2']]);
+      expect(await store.findings.get('fnd00000000000000000002')).toBeUndefined();
+      expect(await store.findings.get('fnd00000000000000000001')).toEqual(again.finding);
+    });
+
+    it('moves a finding only from the status named, keeping each step, and opens a fixed one again as reopened', async () => {
+      expect(await store.findings.move('fnd00000000000000000001', 'fixed', 'closed', event('closed', later(1)))).toBeUndefined();
+      const fixed = await store.findings.move('fnd00000000000000000001', 'open', 'fixed', event('fixed', later(120_000)));
+      expect(fixed).toMatchObject({ status: 'fixed', updatedAt: later(120_000) });
+      expect(await store.findings.move('fnd00000000000000000001', 'open', 'fixed', event('fixed', later(130_000)))).toBeUndefined();
+      const reopened = await store.findings.open(opened('fnd00000000000000000003', { seen: '换了地址还是打不开', updatedAt: later(180_000), history: [{ kind: 'opened', by: 'tst-1', byRole: 'tester', at: later(180_000), note: null }] }));
+      // the same screenshot again replaces nothing
+      expect(reopened).toMatchObject({ reused: true, replaced: null, finding: { id: 'fnd00000000000000000001', status: 'open', seen: '换了地址还是打不开' } });
+      expect(reopened.finding.history.map((e) => e.kind)).toEqual(['opened', 'opened', 'fixed', 'reopened']);
+      expect(reopened.finding.history[3]).toEqual({ kind: 'reopened', by: 'tst-1', byRole: 'tester', at: later(180_000), note: null });
+      // a new screenshot takes the old one's place, and the store says which one it replaced
+      const newShot = { fileId: 'findings/530100/b.png', name: '新截图.png' };
+      const replacing = await store.findings.open(opened('fnd00000000000000000010', { screenshot: newShot, updatedAt: later(190_000), history: [{ kind: 'opened', by: 'tst-2', byRole: 'tester', at: later(190_000), note: null }] }));
+      expect(replacing).toMatchObject({ reused: true, replaced: { fileId: 'findings/530100/a.png', name: '截图.png' }, finding: { id: 'fnd00000000000000000001', screenshot: newShot } });
+    });
+
+    it('opens a new finding of a check once the one before is closed', async () => {
+      await store.findings.move('fnd00000000000000000001', 'open', 'fixed', event('fixed', later(200_000)));
+      expect(await store.findings.move('fnd00000000000000000001', 'fixed', 'closed', event('closed', later(210_000), 'tst-1', 'tester'))).toMatchObject({ status: 'closed' });
+      expect(await store.findings.open(opened('fnd00000000000000000004', { openedAt: later(220_000), updatedAt: later(220_000) }))).toMatchObject({ reused: false, finding: { id: 'fnd00000000000000000004' } });
+    });
+
+    it('lists findings by province, center, owner and status, oldest opened first', async () => {
+      await store.findings.open(opened('fnd00000000000000000005', { check: 'name', owner: 'supervisor', expected: '昆明市住房公积金管理中心', observed: null, screenshot: null, openedAt: later(1000) }));
+      await store.findings.open(opened('fnd00000000000000000006', { province: '540000', centerCode: '540100', check: 'phone', owner: 'supervisor', openedAt: later(2000) }));
+      await store.findings.open(opened('fnd00000000000000000007', { centerCode: '530300', openedAt: later(3000) }));
+      const ids = (found: FindingRecord[]) => found.map((f) => f.id);
+      expect(ids(await store.findings.list({}))).toEqual(['fnd00000000000000000001', 'fnd00000000000000000005', 'fnd00000000000000000006', 'fnd00000000000000000007', 'fnd00000000000000000004']);
+      expect(ids(await store.findings.list({ provinces: ['530000'], statuses: ['open', 'fixed'] }))).toEqual(['fnd00000000000000000005', 'fnd00000000000000000007', 'fnd00000000000000000004']);
+      expect(ids(await store.findings.list({ centerCodes: ['530100'], owner: 'center' }))).toEqual(['fnd00000000000000000001', 'fnd00000000000000000004']);
+      expect(ids(await store.findings.list({ statuses: ['closed'] }))).toEqual(['fnd00000000000000000001']);
+      expect(ids(await store.findings.list({ centerCodes: [] }))).toEqual([]);
+    });
+
+    it('keeps one finding of a check, with every observation, when testers report it at once over two connections', async () => {
+      if (!adapter.concurrent) return;
+      const second = await adapter.reopen();
+      try {
+        const ids = Array.from({ length: 20 }, (_, n) => `fnd000000000000000001${String(n + 10)}`);
+        const all = await Promise.all(
+          ids.map((id, n) => (n % 2 === 0 ? store : second).findings.open(opened(id, { centerCode: '530300', check: 'poster', openedAt: later(4000) }))),
+        );
+        expect(all.filter((b) => !b.reused)).toHaveLength(1);
+        const [kept] = all.filter((b) => !b.reused).map((b) => b.finding.id);
+        expect((await store.findings.get(kept))?.history).toHaveLength(20);
+        expect(await store.findings.list({ centerCodes: ['530300'], statuses: ['open'] })).toHaveLength(2);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('applies an approved catalog fix to the center at once and over every later catalog load; a rejected one changes nothing', async () => {
+      const fix = (id: string, field: CatalogFixRecord['field'], to: string, at: Date): CatalogFixRecord => ({
+        id,
+        centerCode: '530100',
+        field,
+        from: field === 'name' ? '昆明住房公积金管理中心' : '0871-12329',
+        to,
+        findingId: field === 'name' ? 'fnd00000000000000000005' : null,
+        status: 'pending',
+        proposedBy: 'sup-1',
+        proposedAt: at,
+        reviewedBy: null,
+        reviewedAt: null,
+        reason: null,
+      });
+      await store.catalogFixes.add(fix('cfx00000000000000000001', 'name', '昆明市住房公积金管理中心', T));
+      await store.catalogFixes.add(fix('cfx00000000000000000002', 'phone', '0870-12329', later(1000)));
+      await store.catalogFixes.add(fix('cfx00000000000000000003', 'phone', '0871-12329', later(2000)));
+      const reviewed = await store.catalogFixes.review('cfx00000000000000000001', { status: 'approved', reviewedBy: 'sup-2', reviewedAt: later(5000), reason: null });
+      expect(reviewed).toEqual({ ...fix('cfx00000000000000000001', 'name', '昆明市住房公积金管理中心', T), status: 'approved', reviewedBy: 'sup-2', reviewedAt: later(5000) });
+      expect(await store.catalogFixes.review('cfx00000000000000000001', { status: 'rejected', reviewedBy: 'sup-3', reviewedAt: later(6000), reason: '重复' })).toBeUndefined();
+      await store.catalogFixes.review('cfx00000000000000000002', { status: 'rejected', reviewedBy: 'sup-2', reviewedAt: later(7000), reason: '区号有误' });
+      expect(await store.centers.get('530100')).toMatchObject({ name: '昆明市住房公积金管理中心', phone: '0871-12329' });
+      await store.centers.upsertCatalog([center('530100', { name: '昆明住房公积金管理中心', phone: '0871-12329' }), center('530300')]);
+      expect(await store.centers.get('530100')).toMatchObject({ name: '昆明市住房公积金管理中心', phone: '0871-12329' });
+      expect(await store.centers.get('530300')).toMatchObject({ name: '测试530300住房公积金管理中心' });
+      expect((await store.catalogFixes.list('530100')).map((f) => [f.id, f.status])).toEqual([
+        ['cfx00000000000000000003', 'pending'],
+        ['cfx00000000000000000002', 'rejected'],
+        ['cfx00000000000000000001', 'approved'],
+      ]);
+      expect(await store.catalogFixes.list('530300')).toEqual([]);
+      expect(await store.catalogFixes.get('cfx00000000000000000002')).toMatchObject({ reason: '区号有误', reviewedBy: 'sup-2' });
     });
   });
 

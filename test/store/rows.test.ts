@@ -3,6 +3,7 @@ import { linkRow } from '../../cloudfunctions/_lib/store/rows/catalog';
 import { monthlySubmissionRow } from '../../cloudfunctions/_lib/store/rows/monthly';
 import { lazySchema, readRow } from '../../cloudfunctions/_lib/store/rows/read';
 import { linkHealthRow, onlineReasonRow, recommendationRow } from '../../cloudfunctions/_lib/store/rows/supervision';
+import { trialCheckRow } from '../../cloudfunctions/_lib/store/rows/trial-checks';
 import { camelCased } from '../../cloudfunctions/_lib/store/sql/row-names';
 import * as z from 'zod';
 
@@ -27,6 +28,7 @@ const application = {
   targetBy: null,
   targetProvisional: false,
   payment: null,
+  test: false,
   createdAt: at,
   updatedAt: at,
 };
@@ -91,6 +93,13 @@ describe('reading rows back', () => {
     expect(readRow(linkHealthRow(), 'SQL channel_health_log', { ...logged, channel: 'link:4' })).toEqual({ ...logged, item: 4 });
     expect(() => readRow(linkHealthRow(), 'SQL channel_health_log', { ...logged, channel: 'link:9' })).toThrow(/field channel of 330300 is "link:9"/);
     expect(() => readRow(linkHealthRow(), 'CloudBase channelHealthLog', { ...logged, channel: 'endpoint' })).toThrow(/field channel of 330300 is "endpoint"/);
+  });
+
+  it('reads a trial check result, its note, expectation and observation null when missing, and refuses a check kind or observation not known', () => {
+    const result = { centerCode: '320100', check: 'link:3', ok: false, checkedBy: 'tester-1', checkedAt: at };
+    expect(readRow(trialCheckRow(), 'CloudBase trialChecks', result)).toEqual({ ...result, note: null, expected: null, observed: null });
+    expect(() => readRow(trialCheckRow(), 'SQL trial_checks', { ...result, check: 'link:9' })).toThrow(/field check of 320100 is "link:9"/);
+    expect(() => readRow(trialCheckRow(), 'SQL trial_checks', { ...result, observed: 'seen' })).toThrow(/field observed of 320100 is "seen"/);
   });
 
   it('builds a schema on first use only, then keeps it', () => {

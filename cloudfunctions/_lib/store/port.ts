@@ -7,8 +7,9 @@ import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../s
 import type { DocType } from '../../../src/core/identity';
 import type { ItemId } from '../../../src/core/items';
 import type { JumpTarget } from '../../../src/core/jump';
-import type { RoleGrant } from '../../../src/core/roles';
+import type { Role, RoleGrant } from '../../../src/core/roles';
 import type { FullOnlineItem, MonthlyFigures, MonthlyRow, MonthlyTotals, RecommendationKind } from '../../../src/core/supervision';
+import type { CatalogField, CheckKind, FindingEvent, FindingOwner, FindingStatus, LinkObservation } from '../../../src/core/trial';
 
 /**
  * The storage port: one repository per aggregate. Adapters: sql/ (PGlite or PostgreSQL) and
@@ -17,7 +18,8 @@ import type { FullOnlineItem, MonthlyFigures, MonthlyRow, MonthlyTotals, Recomme
 export interface CenterRepository {
   /**
    * Inserts new centers (with no service hall) and refreshes the catalog fields of known ones; never touches
-   * `live` or `counter` of a known center.
+   * `live` or `counter` of a known center. A name or phone with an approved catalog fix (CatalogFixRepository)
+   * keeps its corrected value.
    */
   upsertCatalog(centers: readonly Center[]): Promise<void>;
   get(code: string): Promise<StoredCenter | undefined>;
@@ -106,6 +108,11 @@ export interface RoleRepository {
 export interface MetaRepository {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
+  /**
+   * In one step: sets `key` to `next` when it holds `expected` (absent when undefined); false, changing nothing, when
+   * it holds anything else (another writer came first: read it again and retry).
+   */
+  compareAndSet(key: string, expected: string | undefined, next: string): Promise<boolean>;
 }
 
 /**
@@ -291,8 +298,19 @@ export interface ApplicationRecord extends ApplicationState {
    * 16); absent for other types and for service requests stored before it that were final by then.
    */
   serviceItem?: FullOnlineItem;
+  /**
+   * A test case a tester sent the center in the internal trial (issue 15, migration 21): a synthetic applicant,
+   * `test: true` in every delivery body, never counted in statistics, reports, dashboards or satisfaction.
+   */
+  test: boolean;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A test case with the time of the first event moving it to ACCEPTED_STATUSES (the center accepted it), or null. */
+export interface TestCaseRecord {
+  application: ApplicationRecord;
+  acceptedAt: Date | null;
 }
 
 /** One line of an application's append-only log: who moved it, when, from which state to which, and why. */
@@ -388,6 +406,11 @@ export interface ApplicationRepository {
   listByApplicant(openid: string): Promise<ApplicationRecord[]>;
   /** Applications a center takes part in, newest first. */
   listForCenter(centerCode: string): Promise<ApplicationRecord[]>;
+  /**
+   * The test cases (`test`) any of these centers takes part in, newest first, each with when its responsible
+   * center accepted it: the trial's test states in one batched read, however many centers.
+   */
+  testCases(centerCodes: readonly string[]): Promise<TestCaseRecord[]>;
   /** The log, oldest first. */
   events(id: string): Promise<ApplicationEventRecord[]>;
   documents(id: string): Promise<DocumentRecord[]>;
@@ -554,6 +577,57 @@ export interface StaffInviteRepository {
   cancelOpenBy(createdBy: string, at: Date): Promise<StaffInvite[]>;
 }
 
+/** An invite for testers of a province (issue 15, migration 19): up to `uses` people join with its code until it expires or is revoked. */
+export interface TrialInvite {
+  id: string;
+  code: string;
+  province: string;
+  uses: number;
+  used: number;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export type TrialRedeemOutcome =
+  | { kind: 'joined'; province: string }
+  /** The person is a tester of the invite's province already: nothing changed, no use counted. */
+  | { kind: 'already'; province: string }
+  /** The person's tester role of that province was revoked: an invite does not grant it again (a supervisor may). */
+  | { kind: 'revoked'; province: string }
+  /** The person is a tester in force of another province (`province`, theirs): nothing changed, no use counted. */
+  | { kind: 'elsewhere'; province: string }
+  /** Unknown, expired, revoked or used up: refused alike. */
+  | { kind: 'refused' };
+
+export interface TrialInviteRepository {
+  /** Stores a new invite; a code or id already there is refused (throws). */
+  create(invite: TrialInvite): Promise<void>;
+  get(id: string): Promise<TrialInvite | undefined>;
+  /** The invites of `provinces` (every province when left out), newest first. */
+  list(provinces?: readonly string[]): Promise<TrialInvite[]>;
+  /** Revokes an invite not revoked yet; answers it as it now stands (undefined when unknown). */
+  revoke(id: string, at: Date): Promise<TrialInvite | undefined>;
+  /**
+   * In one step: refuses an unknown, expired, revoked or used-up code; else, unless the person is a tester of its
+   * province already (or was and was revoked) or a tester in force of another province, counts one use and grants them the tester role of its province,
+   * granted by `invite:<createdBy>`. Concurrent redemptions never count more than `uses`.
+   */
+  redeem(code: string, openid: string, at: Date): Promise<TrialRedeemOutcome>;
+}
+
+/** Scans of centers' poster codes (issue 15, migration 19), per center and China day. */
+export interface ScanRepository {
+  /**
+   * Records a signed-in person's scan of `centerCode`'s code on China day `day` (YYYY-MM-DD): once per `openid`, center
+   * and day (a repeat answers false).
+   */
+  record(centerCode: string, day: string, openid: string, at: Date): Promise<boolean>;
+  /** Scans per center from day `from` (included) to `to` (excluded), of `centerCodes` (every center when left out). */
+  countByCenter(from: string, to: string, centerCodes?: readonly string[]): Promise<Map<string, number>>;
+}
+
 /** A change of a center's link or endpoint as a work order: proposed by staff, reviewed by a supervisor, switched on its date. */
 export interface LinkChange {
   id: string;
@@ -574,6 +648,11 @@ export interface LinkChange {
   /** Why the switch was refused on the last try (the address failed the URL rules then, or an API endpoint's center had no secret), and when. */
   heldReason: string | null;
   heldAt: Date | null;
+  /**
+   * A trial correction (issue 15): the open link finding it fixes, while the center's province is not launched;
+   * applied at once when approved instead of on its effective date. Absent for every other change.
+   */
+  trialFindingId?: string;
 }
 
 export type ReviewOutcome = { kind: 'reviewed'; change: LinkChange; superseded: string[] } | { kind: 'not-pending'; status: ChangeStatus } | { kind: 'unknown' };
@@ -842,6 +921,91 @@ export interface SupervisionRepository {
   getRecommendation(id: string): Promise<RecommendationRecord | undefined>;
 }
 
+/** One step of a finding's history as stored: the person (openid, shown by display name or role label) and the role they acted in. */
+export interface FindingEventRecord {
+  kind: FindingEvent['kind'];
+  by: string;
+  byRole: Role;
+  at: Date;
+  note: string | null;
+}
+
+/**
+ * A finding of the internal trial (issue 15, migration 22): a failed check of a center, owned by supervisors (name,
+ * phone) or the center (links, poster, endpoint), open -> fixed -> closed (or open again). At most one finding of a
+ * center's check is not closed. The screenshot's `fileId` is its key in the file store (under findings/).
+ */
+export interface FindingRecord {
+  id: string;
+  province: string;
+  centerCode: string;
+  check: CheckKind;
+  owner: FindingOwner;
+  status: FindingStatus;
+  expected: string | null;
+  seen: string | null;
+  observed: LinkObservation | null;
+  screenshot: { fileId: string; name: string } | null;
+  openedBy: string;
+  openedAt: Date;
+  updatedAt: Date;
+  /** Oldest first; the first is `opened`. */
+  history: FindingEventRecord[];
+}
+
+/** Which findings to list; every field left out matches all. */
+export interface FindingFilter {
+  provinces?: readonly string[];
+  centerCodes?: readonly string[];
+  owner?: FindingOwner;
+  statuses?: readonly FindingStatus[];
+}
+
+export interface FindingRepository {
+  /**
+   * Opens `finding` (status open, its history one `opened` event), or, when the center's check already has a
+   * finding not closed, adds this observation to that one in one step: expected, seen and observed replaced (the
+   * screenshot too when one is given), `finding.history[0]` appended (as `reopened` when it was fixed), open again.
+   * Answers the finding as stored, whether it was one already there, and the screenshot the new one replaced (null
+   * when none was), for the caller to remove from the file store.
+   */
+  open(finding: FindingRecord): Promise<{ finding: FindingRecord; reused: boolean; replaced: FindingRecord['screenshot'] }>;
+  get(id: string): Promise<FindingRecord | undefined>;
+  /** The findings matching `filter`, oldest opened first. */
+  list(filter: FindingFilter): Promise<FindingRecord[]>;
+  /** Moves a finding from status `from` to `to` in one step, appending `event`; undefined (nothing changed) when it is not in `from`. */
+  move(id: string, from: FindingStatus, to: FindingStatus, event: FindingEventRecord): Promise<FindingRecord | undefined>;
+}
+
+/** A correction of a center's catalog name or phone (issue 15, migration 22): proposed, then approved or rejected by another supervisor. */
+export interface CatalogFixRecord {
+  id: string;
+  centerCode: string;
+  field: CatalogField;
+  from: string;
+  to: string;
+  findingId: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  proposedBy: string;
+  proposedAt: Date;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
+  reason: string | null;
+}
+
+export interface CatalogFixRepository {
+  add(fix: CatalogFixRecord): Promise<void>;
+  get(id: string): Promise<CatalogFixRecord | undefined>;
+  /** The fixes of a center (every one when left out), newest proposed first. */
+  list(centerCode?: string): Promise<CatalogFixRecord[]>;
+  /**
+   * Records the review of a pending fix in one step; an approved one is applied to the center's field at once,
+   * and laid over the catalog by every later upsertCatalog (the latest approved fix of a field wins). Undefined
+   * (nothing changed) when the fix is not pending.
+   */
+  review(id: string, review: { status: 'approved' | 'rejected'; reviewedBy: string; reviewedAt: Date; reason: string | null }): Promise<CatalogFixRecord | undefined>;
+}
+
 /** Completed transfers grouped by their transfer-in center, China date submitted and China date completed (办结). */
 export interface TransferTimeGroup {
   centerCode: string;
@@ -870,6 +1034,32 @@ export interface DashboardRepository {
   openFollowUps(): Promise<CenterCount[]>;
 }
 
+/** One result a tester recorded for a check of a center in the internal trial (issue 15, migration 20). */
+export interface TrialCheckRecord {
+  centerCode: string;
+  check: CheckKind;
+  ok: boolean;
+  note: string | null;
+  /** What is right, as the tester wrote it (the correct name or phone, the page that should open). */
+  expected: string | null;
+  /** For a link: what the app saw by itself when the tester tapped it. */
+  observed: LinkObservation | null;
+  /** The tester's openid (shown to others by display name or role label only). */
+  checkedBy: string;
+  checkedAt: Date;
+}
+
+/** The trial's check results: every record kept; what counts is each check's latest. */
+export interface TrialCheckRepository {
+  /** Appends a record (the ones before stay, as history). */
+  record(record: TrialCheckRecord): Promise<void>;
+  /**
+   * Of the centers given, the latest record per center and check (recorded before `before` when given: the
+   * results as of an earlier instant), in no particular order. One read however many centers.
+   */
+  latest(centerCodes: readonly string[], before?: Date): Promise<TrialCheckRecord[]>;
+}
+
 export type StoreKind = 'pglite' | 'postgres' | 'cloudbase';
 
 export interface Store {
@@ -890,6 +1080,8 @@ export interface Store {
   readonly endpoints: EndpointRepository;
   readonly ratings: RatingRepository;
   readonly staffInvites: StaffInviteRepository;
+  readonly trialInvites: TrialInviteRepository;
+  readonly scans: ScanRepository;
   readonly linkChanges: LinkChangeRepository;
   readonly health: HealthRepository;
   readonly conformanceRuns: ConformanceRunRepository;
@@ -898,5 +1090,8 @@ export interface Store {
   readonly monthly: MonthlyRepository;
   readonly supervision: SupervisionRepository;
   readonly dashboard: DashboardRepository;
+  readonly findings: FindingRepository;
+  readonly catalogFixes: CatalogFixRepository;
+  readonly trialChecks: TrialCheckRepository;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { APPLICATION_STATUSES, awaitsAcceptance, isFinal } from '../../../../src/core/applications/status';
+import { ACCEPTED_STATUSES, APPLICATION_STATUSES, awaitsAcceptance, isFinal } from '../../../../src/core/applications/status';
 import {
   type ApplicationEventRecord,
   type ApplicationRecord,
@@ -125,6 +125,18 @@ export function cloudbaseApplications(db: Db): ApplicationRepository {
       // equality on an array field matches the documents whose array contains the value
       const docs = await fetchAll(COLLECTIONS.applications, applications().where({ centerCodes: centerCode }), [{ desc: 'createdAt' }, '_id']);
       return docs.map(toApplication);
+    },
+    async testCases(centerCodes) {
+      if (centerCodes.length === 0) return [];
+      // `in` on an array field matches the documents whose array holds any of the values
+      const docs = await fetchAll(COLLECTIONS.applications, applications().where({ test: true, centerCodes: _.in([...centerCodes]) }), [{ desc: 'createdAt' }, '_id']);
+      const tests = docs.map(toApplication);
+      if (tests.length === 0) return [];
+      // then their moves to an accepted status, all in one query: the first of each is when it was accepted
+      const moves = await fetchAll(COLLECTIONS.events, events().where({ applicationId: _.in(tests.map((t) => t.id)), to: _.in([...ACCEPTED_STATUSES]) }), ['applicationId', 'n']);
+      const acceptedAt = new Map<string, Date>();
+      for (const move of moves.map(toEvent)) if (!acceptedAt.has(move.applicationId)) acceptedAt.set(move.applicationId, move.at);
+      return tests.map((application) => ({ application, acceptedAt: acceptedAt.get(application.id) ?? null }));
     },
     async events(id) {
       return (await fetchAll(COLLECTIONS.events, events().where({ applicationId: id }), 'n')).map(toEvent);
@@ -353,6 +365,7 @@ function applicationDoc(app: ApplicationRecord, eventCount: number): Doc {
     targetProvisional: app.targetProvisional,
     ...paymentFields(app.payment),
     ...(app.serviceItem !== undefined ? { serviceItem: app.serviceItem } : {}),
+    test: app.test,
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
     eventCount,

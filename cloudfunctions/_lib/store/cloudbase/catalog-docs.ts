@@ -2,8 +2,9 @@ import type { Center, StoredCenter } from '../../../../src/core/centers';
 import type { CenterRepository, JumpCountFilter, JumpRepository, LinkRepository, MetaRepository } from '../port';
 import { centerRow } from '../rows/catalog';
 import { readRow } from '../rows/read';
+import { approvedFixes } from './finding-docs';
 import { channelFields, linkDocId, toLink } from './link-docs';
-import { COLLECTIONS, fetchAll, forEachLimited, getById, str, total, WRITE_CONCURRENCY, type Db, type Doc } from './sdk';
+import { COLLECTIONS, fetchAll, forEachLimited, getById, retryConflicts, runTransaction, str, total, transactionDoc, WRITE_CONCURRENCY, type Db, type Doc } from './sdk';
 
 /** The center catalog, its links, the jumps to them and the meta values. */
 
@@ -34,7 +35,10 @@ export function cloudbaseCenters(db: Db): CenterRepository {
       const known = new Set(
         (await fetchAll(COLLECTIONS.centers, centers().field({ _id: true }), '_id')).map((doc) => str(doc, '_id', COLLECTIONS.centers)),
       );
-      await forEachLimited(catalog, WRITE_CONCURRENCY, async (center) => {
+      // the corrections supervisors approved in the trial outlive a regenerated catalog
+      const fixes = await approvedFixes(db);
+      await forEachLimited(catalog, WRITE_CONCURRENCY, async (listed) => {
+        const center = { ...listed, ...fixes.get(listed.code) };
         if (known.has(center.code)) {
           // update merges ($set) the catalog fields only: `live` and `counter` of a known center are not the catalog's
           await centers().doc(center.code).update(catalogFields(center));
@@ -110,5 +114,16 @@ export function cloudbaseMeta(db: Db): MetaRepository {
     async set(key, value) {
       await meta().doc(key).set({ value });
     },
+    compareAndSet: (key, expected, next) =>
+      // a transaction over the one document: a concurrent writer makes one of them conflict, run again to read the winner's value
+      retryConflicts(() =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.meta).doc(key);
+          const found = transactionDoc(await ref.get(), COLLECTIONS.meta);
+          if ((found ? str(found, 'value', COLLECTIONS.meta) : undefined) !== expected) return false;
+          await ref.set({ value: next });
+          return true;
+        }),
+      ),
   };
 }

@@ -20,11 +20,14 @@ import {
   cloudbaseVerifications,
 } from './person-docs';
 import { cloudbaseRatings } from './rating-docs';
-import { cloudbaseRoles } from './role-docs';
+import { cloudbaseRoles, type StoreWarning } from './role-docs';
 import type { CloudbaseApp } from './sdk';
 import { cloudbaseDashboard } from './dashboard-docs';
 import { cloudbaseMonthly } from './monthly-docs';
 import { cloudbaseSupervision } from './supervision';
+import { cloudbaseCatalogFixes, cloudbaseFindings } from './finding-docs';
+import { cloudbaseTrialChecks } from './trial-docs';
+import { cloudbaseScans, cloudbaseTrialInvites } from './trial-invite-docs';
 
 /**
  * The store over the CloudBase document database (deployed functions without DATABASE_URL).
@@ -107,7 +110,7 @@ import { cloudbaseSupervision } from './supervision';
  * outbox.claimDue queries the due records, then leases each in its own transaction (see claimDue).
  *
  * Indexes these want (console): applications (openid, createdAt desc), applications (centerCodes, createdAt
- * desc), events (applicationId, n), documents (applicationId, at), outbox (state, dueAt), outbox
+ * desc), applications (test, centerCodes, createdAt desc) for the trial's test cases, events (applicationId, n), documents (applicationId, at), outbox (state, dueAt), outbox
  * (applicationId, createdAt), outbox (state, createdAt), deliveryAttempts (outboxId, n), ratings (centerCode,
  * followUp, at desc). No unique index is needed: every uniqueness SQL has is a document id here.
  *
@@ -127,26 +130,26 @@ import { cloudbaseSupervision } from './supervision';
  * rules deny client access, so only cloud functions (this adapter) read or write these collections.
  */
 
-export function openCloudbaseStore(options: { env: string; serviceUrl?: string; secretId?: string; secretKey?: string }): Store {
-  const { env, serviceUrl, secretId, secretKey } = options;
+export function openCloudbaseStore(options: { env: string; serviceUrl?: string; secretId?: string; secretKey?: string; warn?: StoreWarning }): Store {
+  const { env, serviceUrl, secretId, secretKey, warn } = options;
   const app = tcb.init({
     env,
     ...(serviceUrl !== undefined ? { serviceUrl } : {}),
     // the SDK rejects a lone secretId or secretKey; without both it signs with the function's own credentials
     ...(secretId !== undefined || secretKey !== undefined ? { secretId, secretKey } : {}),
   });
-  return createCloudbaseStore(app);
+  return createCloudbaseStore(app, warn);
 }
 
-/** The store over one CloudBase app: each aggregate's documents in a file of its own, like sql/. */
-export function createCloudbaseStore(app: CloudbaseApp): Store {
+/** The store over one CloudBase app: each aggregate's documents in a file of its own, like sql/; `warn` reports what it reads as absent. */
+export function createCloudbaseStore(app: CloudbaseApp, warn: StoreWarning = () => undefined): Store {
   const db = app.database();
   return {
     kind: 'cloudbase',
     centers: cloudbaseCenters(db),
     links: cloudbaseLinks(db),
     jumps: cloudbaseJumps(db),
-    roles: cloudbaseRoles(db),
+    roles: cloudbaseRoles(db, warn),
     meta: cloudbaseMeta(db),
     identities: cloudbaseIdentities(db),
     verifications: cloudbaseVerifications(db),
@@ -159,6 +162,8 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
     endpoints: cloudbaseEndpoints(db),
     ratings: cloudbaseRatings(db),
     staffInvites: cloudbaseStaffInvites(db),
+    trialInvites: cloudbaseTrialInvites(db),
+    scans: cloudbaseScans(db),
     linkChanges: cloudbaseLinkChanges(db),
     health: cloudbaseHealth(db),
     conformanceRuns: cloudbaseConformanceRuns(db),
@@ -167,6 +172,9 @@ export function createCloudbaseStore(app: CloudbaseApp): Store {
     supervision: cloudbaseSupervision(db),
     monthly: cloudbaseMonthly(db),
     dashboard: cloudbaseDashboard(db),
+    findings: cloudbaseFindings(db),
+    catalogFixes: cloudbaseCatalogFixes(db),
+    trialChecks: cloudbaseTrialChecks(db),
     close: async () => {
       // nothing to release: the SDK opens no session, every call is an independent signed HTTPS request
     },

@@ -4,7 +4,8 @@ import { COLLECTIONS, isDoc, type Db, type Doc } from './sdk';
 
 /**
  * The supervisors' overview figures (SQL: dashboard-tables.ts), each one aggregate pipeline (match, group) run in
- * the database, never by paging the applications or ratings through the function. They want the indexes
+ * the database, never by paging the applications or ratings through the function; test cases never count (documents
+ * from before them have no `test`: not equal to true). They want the indexes
  * applications (type, status, updatedAt), applications (status, acceptBy) and ratings (followUp).
  */
 
@@ -32,7 +33,7 @@ export function cloudbaseDashboard(db: Db): DashboardRepository {
       const reply = await db
         .collection(c)
         .aggregate()
-        .match({ type: 'transfer', status: 'completed', updatedAt: _.gte(from).and(_.lt(to)) })
+        .match({ type: 'transfer', status: 'completed', updatedAt: _.gte(from).and(_.lt(to)), test: _.neq(true) })
         .group({ _id: { centerCode: '$responsibleCenter', submittedOn: chinaDate('$createdAt'), completedOn: chinaDate('$updatedAt') }, n: { $sum: 1 } })
         .end();
       return groups(reply, c)
@@ -44,7 +45,7 @@ export function cloudbaseDashboard(db: Db): DashboardRepository {
       const reply = await db
         .collection(c)
         .aggregate()
-        .match({ status: _.in(['submitted', 'delivered']), acceptBy: _.lt(today) })
+        .match({ status: _.in(['submitted', 'delivered']), acceptBy: _.lt(today), test: _.neq(true) })
         .group({ _id: { centerCode: '$responsibleCenter' }, n: { $sum: 1 } })
         .end();
       return perCenter(groups(reply, c), c);

@@ -8,7 +8,7 @@ import { COLLECTIONS, fetchAll, isDoc, runTransaction, transactionDoc, type Db, 
 /**
  * The monthly statistics of annex 2 (SQL migration 16):
  * - the counts run in the database as three aggregate pipelines (match the period, unwind the centers taking
- *   part, group; only the applications handled, MONTHLY_COUNTED_STATUSES), never by paging every jump or
+ *   part, group; only the applications handled, MONTHLY_COUNTED_STATUSES, never a test case), never by paging every jump or
  *   application through the function; they want the indexes
  *   jumps (at), applications (createdAt) and applications (type, paymentPaidOn);
  * - `monthlyFigures`: id = `${centerCode}:${period}`; centerCode, period, figures (object), enteredBy, enteredAt (a date);
@@ -67,6 +67,8 @@ export function cloudbaseMonthly(db: Db): MonthlyRepository {
           createdAt: _.gte(w.from).and(_.lt(w.to)),
           type: _.in(['purchase-withdrawal', 'certificate-loan-cleared', 'service-request']),
           status: _.in([...MONTHLY_COUNTED_STATUSES]),
+          // test cases never count (documents from before them have no `test`: not equal to true)
+          test: _.neq(true),
           ...(codes ? { centerCodes: _.in(codes) } : {}),
         })
         .unwind('$centers')
@@ -77,7 +79,7 @@ export function cloudbaseMonthly(db: Db): MonthlyRepository {
       const paid = await db
         .collection(COLLECTIONS.applications)
         .aggregate()
-        .match({ type: 'purchase-withdrawal', paymentPaidOn: _.gte(w.fromDate).and(_.lt(w.toDate)), ...(codes ? { centerCodes: _.in(codes) } : {}) })
+        .match({ type: 'purchase-withdrawal', paymentPaidOn: _.gte(w.fromDate).and(_.lt(w.toDate)), test: _.neq(true), ...(codes ? { centerCodes: _.in(codes) } : {}) })
         .unwind('$centers')
         .match({ 'centers.role': 'deposit', ...(codes ? { 'centers.code': _.in(codes) } : {}) })
         .group({ _id: { centerCode: '$centers.code' }, n: { $sum: 1 }, fen: { $sum: { $trunc: { $add: [{ $multiply: ['$paymentAmount', 100] }, 0.5] } } } })

@@ -4,13 +4,34 @@ import { readRow } from '../rows/read';
 import { roleGrantRow, roleRecordRow } from '../rows/roles';
 import { COLLECTIONS, fetchAll, getById, isDoc, runTransaction, str, transactionDoc, type Db, type Doc } from './sdk';
 
-/** Roles: one `roles` document per person, with the grants in force and every role ever granted. */
+/**
+ * Roles: one `roles` document per person, with the grants in force and every role ever granted. A tester's grant or
+ * record stored before testers were scoped to a province (issue 15: `{ role: 'tester' }` without `province`) is read
+ * as absent, reported once per store in the log; the person's next change of roles drops it.
+ */
 
-export function cloudbaseRoles(db: Db): RoleRepository {
+/** How the store reports something wrong in what it read without failing the call (the functions' logger). */
+export type StoreWarning = (detail: Record<string, unknown>, message: string) => void;
+
+/** A tester's grant or record without a province: written before issue 15, no longer a role anyone holds. */
+const isUnscopedTester = (entry: unknown): boolean => isDoc(entry) && entry.role === 'tester' && typeof entry.province !== 'string';
+
+const hasUnscopedTester = (doc: Doc): boolean =>
+  [doc.grants, doc.records].some((entries) => Array.isArray(entries) && entries.some(isUnscopedTester));
+
+export function cloudbaseRoles(db: Db, warn: StoreWarning): RoleRepository {
   const roles = () => db.collection(COLLECTIONS.roles);
+  let reported = false;
+  const reportUnscoped = (docs: readonly Doc[]) => {
+    const count = reported ? 0 : docs.filter(hasUnscopedTester).length;
+    if (count === 0) return;
+    reported = true;
+    warn({ collection: COLLECTIONS.roles, documents: count }, 'tester grants without a province are ignored: grant these testers again with their province');
+  };
   return {
     async rolesOf(openid) {
       const doc = await getById(roles(), openid);
+      if (doc) reportUnscoped([doc]);
       return doc ? sortGrants(toGrants(doc)) : [];
     },
     grant: (openid, grant, by) =>
@@ -58,10 +79,13 @@ export function cloudbaseRoles(db: Db): RoleRepository {
         return true;
       }),
     async list() {
-      return (await fetchAll(COLLECTIONS.roles, roles(), '_id')).flatMap((doc) => rolesDoc(str(doc, '_id', COLLECTIONS.roles), doc).records);
+      const docs = await fetchAll(COLLECTIONS.roles, roles(), '_id');
+      reportUnscoped(docs);
+      return docs.flatMap((doc) => rolesDoc(str(doc, '_id', COLLECTIONS.roles), doc).records);
     },
     async recordsOf(openid) {
       const doc = await getById(roles(), openid);
+      if (doc) reportUnscoped([doc]);
       return doc ? rolesDoc(openid, doc).records : [];
     },
   };
@@ -70,7 +94,7 @@ export function cloudbaseRoles(db: Db): RoleRepository {
 export function toGrants(doc: Doc): RoleGrant[] {
   const grants = doc.grants ?? [];
   if (!Array.isArray(grants)) throw new Error(`CloudBase roles: grants of ${String(doc._id)} is not a list`);
-  return grants.map((g: unknown) => readRow(roleGrantRow(), 'CloudBase roles', withScope(g, { _id: doc._id })));
+  return grants.filter((g) => !isUnscopedTester(g)).map((g: unknown) => readRow(roleGrantRow(), 'CloudBase roles', withScope(g, { _id: doc._id })));
 }
 
 /**
@@ -79,14 +103,14 @@ export function toGrants(doc: Doc): RoleGrant[] {
  */
 function withScope(entry: unknown, extra: Doc): unknown {
   if (!isDoc(entry)) return entry;
-  const scope = entry.role === 'center-staff' ? entry.centerCode : entry.role === 'provincial-supervisor' ? entry.province : '';
+  const scope = entry.role === 'center-staff' ? entry.centerCode : entry.role === 'provincial-supervisor' || entry.role === 'tester' ? entry.province : '';
   return { ...entry, ...extra, scope };
 }
 
 /** The scope fields a grant's document carries. */
 function scopeFields(grant: RoleGrant): Doc {
   if (grant.role === 'center-staff') return { centerCode: grant.centerCode };
-  if (grant.role === 'provincial-supervisor') return { province: grant.province };
+  if (grant.role === 'provincial-supervisor' || grant.role === 'tester') return { province: grant.province };
   return {};
 }
 
@@ -115,7 +139,7 @@ export function rolesDoc(openid: string, doc: Doc | undefined): RolesDoc {
   const grants = toGrants(doc);
   const raw = doc.records === undefined ? [] : doc.records;
   if (!Array.isArray(raw)) throw new Error(`CloudBase roles: records of ${openid} is not a list`);
-  const kept = raw.map((r: unknown) => readRow(roleRecordRow(), 'CloudBase roles', withScope(r, { openid })));
+  const kept = raw.filter((r) => !isUnscopedTester(r)).map((r: unknown) => readRow(roleRecordRow(), 'CloudBase roles', withScope(r, { openid })));
   const records = [...kept, ...grants.filter((g) => !kept.some((r) => sameGrant(r.grant, g))).map((g) => legacyRecord(openid, g))];
   return { grants, records: sortRecords(records) };
 }

@@ -53,6 +53,16 @@ export const COLLECTIONS = {
   monthlyFigures: 'monthlyFigures',
   monthlySubmissions: 'monthlySubmissions',
   monthlyReminders: 'monthlyReminders',
+  // the internal trial (migration 22 in SQL): findings, the one not closed per center and check, catalog fixes
+  findings: 'findings',
+  activeFindings: 'activeFindings',
+  catalogFixes: 'catalogFixes',
+  // the internal trial (migration 20 in SQL): testers' check results, every record kept
+  trialChecks: 'trialChecks',
+  // the internal trial (migration 19 in SQL): invites for testers, scans of centers' poster codes per person and per day
+  trialInvites: 'trialInvites',
+  centerScans: 'centerScans',
+  centerScanDays: 'centerScanDays',
 } as const;
 
 /** The most documents one `get()` returns on CloudBase. */

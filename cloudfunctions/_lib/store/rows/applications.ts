@@ -45,6 +45,8 @@ export const applicationRow = lazySchema<ApplicationRecord>(() =>
       .literal(FULL_ONLINE_ITEMS)
       .nullish()
       .transform((v) => v ?? undefined),
+    // CloudBase documents from before the trial (issue 15) have none: not a test
+    test: z.boolean().default(false),
     createdAt: storedDate(),
     updatedAt: storedDate(),
   }),

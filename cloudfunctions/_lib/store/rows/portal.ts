@@ -47,6 +47,10 @@ export const changeRow = lazySchema<LinkChange>(() =>
     previous: orNull(z.union([linkValue(), z.object({ kind: z.literal(['in-app', 'counter']) }), endpointValue()])),
     heldReason: orNull(z.string()),
     heldAt: orNull(storedDate()),
+    trialFindingId: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? undefined),
   }),
 );
 

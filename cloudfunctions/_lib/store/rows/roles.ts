@@ -1,14 +1,14 @@
 import * as z from 'zod';
-import { grantWithScope, ROLES, type RoleGrant } from '../../../../src/core/roles';
+import { grantWithScope, isProvinceScoped, ROLES, type RoleGrant } from '../../../../src/core/roles';
 import type { RoleRecord } from '../port';
 import { lazySchema, orNull, storedDate } from './read';
 
 /**
- * A role with its scope as stored: the center for staff, the province for provincial supervisors, '' for the
+ * A role with its scope as stored: the center for staff, the province for provincial supervisors and testers, '' for the
  * others (scopeOf); a scope that does not fit its role is refused.
  */
 const scoped = { role: z.enum(ROLES), scope: z.string() };
-const scopeFits = ({ role, scope }: { role: RoleGrant['role']; scope: string }) => (role === 'center-staff' || role === 'provincial-supervisor') === (scope !== '');
+const scopeFits = ({ role, scope }: { role: RoleGrant['role']; scope: string }) => (role === 'center-staff' || isProvinceScoped(role)) === (scope !== '');
 const misfit = { path: ['scope'], message: 'does not fit the role' };
 
 export const roleGrantRow = lazySchema<RoleGrant>(() =>

@@ -1,4 +1,4 @@
-import { AWAITING_ACCEPTANCE_STATUSES, FINAL_STATUSES, isFinal } from '../../../../src/core/applications/status';
+import { ACCEPTED_STATUSES, AWAITING_ACCEPTANCE_STATUSES, FINAL_STATUSES, isFinal } from '../../../../src/core/applications/status';
 import type { EndpointValue } from '../../../../src/core/center-portal';
 import type {
   ApplicationEventRecord,
@@ -140,12 +140,12 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
       driver.transaction(async (tx) => {
         const inserted = await tx.query(
           `insert into applications (id, type, openid, request_id, status, platform_code, responsible_center, centers, in_flight_key,
-             letter_number, applicant, payload_sealed, accept_by, created_at, updated_at, accept_by_provisional, target_by, target_provisional, service_item)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11, $12, $13, $14, $15, $16, $17, $18) on conflict do nothing returning id`,
+             letter_number, applicant, payload_sealed, accept_by, created_at, updated_at, accept_by_provisional, target_by, target_provisional, service_item, test)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) on conflict do nothing returning id`,
           [
             app.id, app.type, app.openid, app.requestId, app.status, app.platformCode, app.responsibleCenter, JSON.stringify(app.centers),
             app.inFlightKey, JSON.stringify(app.applicant), app.payloadSealed, app.acceptBy, app.createdAt, app.updatedAt,
-            app.acceptByProvisional, app.targetBy, app.targetProvisional, app.serviceItem ?? null,
+            app.acceptByProvisional, app.targetBy, app.targetProvisional, app.serviceItem ?? null, app.test,
           ],
         );
         if (inserted.length === 0) {
@@ -186,6 +186,19 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
         JSON.stringify([{ code: centerCode }]),
       ]);
       return rows.map(toApplication);
+    },
+    async testCases(centerCodes) {
+      if (centerCodes.length === 0) return [];
+      // the few test cases (partial index applications_tests) whose centers include one of the codes, each with
+      // its first move to an accepted status
+      const rows = await driver.query<{ accepted_at: Date | string | null }>(
+        `select a.*, (select min(e.at) from application_events e where e.application_id = a.id and e.to_status = any($2::text[])) as accepted_at
+         from applications a
+         where a.test and exists (select 1 from jsonb_array_elements(a.centers) c where c->>'code' = any($1::text[]))
+         order by a.created_at desc, a.id`,
+        [[...centerCodes], [...ACCEPTED_STATUSES]],
+      );
+      return rows.map(({ accepted_at, ...row }) => ({ application: toApplication(row), acceptedAt: accepted_at === null ? null : new Date(accepted_at) }));
     },
     async events(id) {
       return (await driver.query('select * from application_events where application_id = $1 order by id', [id])).map(toEvent);

@@ -89,11 +89,11 @@ export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
     async create(c) {
       await driver.query(
         `insert into link_changes (id, center_code, target_key, target, effective_date, status, proposed_by, proposed_at, reviewed_by, reviewed_at,
-           reason, applied_at, previous, held_reason, held_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+           reason, applied_at, previous, held_reason, held_at, trial_finding_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
         [
           c.id, c.centerCode, targetKey(c.target), JSON.stringify(c.target), c.effectiveDate, c.status, c.proposedBy, c.proposedAt, c.reviewedBy,
-          c.reviewedAt, c.reason, c.appliedAt, c.previous === null ? null : JSON.stringify(c.previous), c.heldReason, c.heldAt,
+          c.reviewedAt, c.reason, c.appliedAt, c.previous === null ? null : JSON.stringify(c.previous), c.heldReason, c.heldAt, c.trialFindingId ?? null,
         ],
       );
     },

@@ -501,4 +501,103 @@ export const MIGRATIONS: readonly Migration[] = [
       create index applications_paid_on on applications ((payment->>'paidOn')) where type = 'purchase-withdrawal';
     `,
   },
+  {
+    version: 19,
+    name: 'internal trial: testers scoped to a province, invites for testers, scans of centers’ poster codes',
+    sql: `
+      -- testers are now testers of one province; the role did nothing before (issue 15), so unscoped grants go
+      delete from roles where role = 'tester' and scope = '';
+      create table trial_invites (
+        id text primary key,
+        code text not null unique,
+        province text not null,
+        uses integer not null check (uses > 0),
+        used integer not null default 0,
+        created_by text not null,
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        revoked_at timestamptz,
+        constraint trial_invites_uses check (used between 0 and uses)
+      );
+      create index trial_invites_province on trial_invites (province, created_at desc);
+      -- one row per scan: a signed-in person counts once per center and China day, anyone else every time
+      create table center_scans (
+        id bigint generated always as identity primary key,
+        center_code text not null references centers (code),
+        day text not null,
+        openid text,
+        at timestamptz not null
+      );
+      create unique index center_scans_once on center_scans (center_code, day, openid) where openid is not null;
+      create index center_scans_day on center_scans (day, center_code);
+    `,
+  },
+  {
+    version: 20,
+    name: 'internal trial: testers’ check results per center, every record kept, the latest of each check read in one query',
+    sql: `
+      create table trial_checks (
+        id bigint generated always as identity primary key,
+        center_code text not null references centers (code),
+        check_kind text not null,
+        ok boolean not null,
+        note text,
+        expected text,
+        observed text,
+        checked_by text not null,
+        checked_at timestamptz not null
+      );
+      create index trial_checks_latest on trial_checks (center_code, check_kind, checked_at desc, id desc);
+    `,
+  },
+  {
+    version: 21,
+    name: 'internal trial: test applications marked as such (never counted), found per center in one read',
+    sql: `
+      alter table applications add column test boolean not null default false;
+      create index applications_tests on applications (created_at desc) where test;
+    `,
+  },
+  {
+    version: 22,
+    name: 'the internal trial: findings that go back and forth until fixed, and reviewed corrections of the catalog',
+    sql: `
+      create table findings (
+        id text primary key,
+        province text not null,
+        center_code text not null references centers (code),
+        check_kind text not null,
+        owner text not null check (owner in ('supervisor', 'center')),
+        status text not null check (status in ('open', 'fixed', 'closed')),
+        expected text,
+        seen text,
+        observed text,
+        screenshot jsonb,
+        opened_by text not null,
+        opened_at timestamptz not null,
+        updated_at timestamptz not null,
+        history jsonb not null
+      );
+      -- at most one finding of a center's check is not closed: a new observation is added to it
+      create unique index findings_active on findings (center_code, check_kind) where status <> 'closed';
+      create index findings_province on findings (province, opened_at);
+      create table catalog_fixes (
+        id text primary key,
+        center_code text not null references centers (code),
+        field text not null check (field in ('name', 'phone')),
+        from_value text not null,
+        to_value text not null,
+        finding_id text references findings (id),
+        status text not null check (status in ('pending', 'approved', 'rejected')),
+        proposed_by text not null,
+        proposed_at timestamptz not null,
+        reviewed_by text,
+        reviewed_at timestamptz,
+        reason text
+      );
+      create index catalog_fixes_center on catalog_fixes (center_code, proposed_at desc);
+      -- a broken link corrected in the trial: the work order names the finding and goes live when approved
+      alter table link_changes add column trial_finding_id text references findings (id);
+    `,
+  },
 ];

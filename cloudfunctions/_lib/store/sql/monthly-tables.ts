@@ -28,7 +28,7 @@ const jumpCountsSql = (scoped: boolean) => `
    group by center_code, item`;
 
 /**
- * The applications of the annex's types submitted in the period and handled (MONTHLY_COUNTED_STATUSES, `$3`), per
+ * The applications of the annex's types submitted in the period and handled (MONTHLY_COUNTED_STATUSES, `$3`), test cases never, per
  * center taking part (both centers of a joint or accept-here case), type and service item; by the index on
  * created_at. `scoped`: only the centers of `$4`.
  */
@@ -36,11 +36,11 @@ const submittedCountsSql = (scoped: boolean) => `
   select c.value->>'code' as center_code, a.type as kind, coalesce(a.service_item, 0)::integer as item, count(*) as n, 0::bigint as fen
     from applications a cross join lateral jsonb_array_elements(a.centers) c
    where a.created_at >= $1 and a.created_at < $2
-     and a.type in ('purchase-withdrawal', 'certificate-loan-cleared', 'service-request') and a.status = any($3::text[])
+     and a.type in ('purchase-withdrawal', 'certificate-loan-cleared', 'service-request') and a.status = any($3::text[]) and not a.test
 ${scoped ? "     and c.value->>'code' = any($4::text[])\n" : ''}   group by 1, 2, 3`;
 
 /**
- * What each deposit-locale center paid in the period for purchase withdrawals, whenever submitted (amounts in yuan
+ * What each deposit-locale center paid in the period for purchase withdrawals (test cases never), whenever submitted (amounts in yuan
  * with two decimals, summed as whole fen); by the index on payment->>'paidOn' (migration 18). `scoped`: only the
  * centers of `$3`.
  */
@@ -48,7 +48,7 @@ const paidSql = (scoped: boolean) => `
   select c.value->>'code' as center_code, 'paid' as kind, 0 as item, count(*) as n,
          coalesce(sum(round((a.payment->>'amount')::numeric * 100)), 0)::bigint as fen
     from applications a cross join lateral jsonb_array_elements(a.centers) c
-   where a.type = 'purchase-withdrawal' and a.payment->>'paidOn' >= $1 and a.payment->>'paidOn' < $2 and c.value->>'role' = 'deposit'
+   where a.type = 'purchase-withdrawal' and a.payment->>'paidOn' >= $1 and a.payment->>'paidOn' < $2 and c.value->>'role' = 'deposit' and not a.test
 ${scoped ? "     and c.value->>'code' = any($3::text[])\n" : ''}   group by 1`;
 
 const toFigures = (row: object): MonthlyFiguresRecord => readRow(monthlyFiguresRow(), 'SQL monthly_figures', camelCased(row));

@@ -6,10 +6,13 @@ import { readRow } from '../rows/read';
 import type { SqlDriver } from './driver';
 import { sqlCalendarYears } from './calendar-tables';
 import { sqlDashboard } from './dashboard-tables';
+import { APPLY_CATALOG_FIXES, sqlCatalogFixes, sqlFindings } from './finding-tables';
 import { sqlMonthly } from './monthly-tables';
 import { sqlSupervision } from './supervision-tables';
+import { sqlTrialChecks } from './trial-tables';
 import { sqlApplications, sqlEndpoints, sqlOutbox, sqlRatings } from './application-tables';
 import { sqlConformanceCallbacks, sqlConformanceRuns, sqlHealth, sqlLinkChanges, sqlStaffInvites } from './center-tables';
+import { sqlScans, sqlTrialInvites } from './trial-invite-tables';
 import { putLink, toLink } from './link-rows';
 import { sqlRoles } from './role-tables';
 import { MIGRATIONS } from './migrations';
@@ -60,10 +63,11 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
           return `(${CENTER_COLUMNS.map((_, j) => `$${i * CENTER_COLUMNS.length + j + 1}`).join(', ')})`;
         });
         const refreshed = CENTER_COLUMNS.filter((c) => c !== 'code' && c !== 'live').map((c) => `${c} = excluded.${c}`);
-        await driver.query(
-          `insert into centers (${CENTER_COLUMNS.join(', ')}) values ${tuples.join(', ')} on conflict (code) do update set ${refreshed.join(', ')}`,
-          values,
-        );
+        await driver.transaction(async (tx) => {
+          await tx.query(`insert into centers (${CENTER_COLUMNS.join(', ')}) values ${tuples.join(', ')} on conflict (code) do update set ${refreshed.join(', ')}`, values);
+          // the corrections supervisors approved in the trial outlive a regenerated catalog
+          await tx.query(APPLY_CATALOG_FIXES);
+        });
       },
       async get(code) {
         const [row] = await driver.query('select * from centers where code = $1', [code]);
@@ -119,6 +123,13 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
       },
       async set(key, value) {
         await driver.query('insert into meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value', [key, value]);
+      },
+      async compareAndSet(key, expected, next) {
+        const rows =
+          expected === undefined
+            ? await driver.query('insert into meta (key, value) values ($1, $2) on conflict (key) do nothing returning key', [key, next])
+            : await driver.query('update meta set value = $3 where key = $1 and value = $2 returning key', [key, expected, next]);
+        return rows.length === 1;
       },
     },
     identities: {
@@ -246,6 +257,8 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     endpoints: sqlEndpoints(driver),
     ratings: sqlRatings(driver),
     staffInvites: sqlStaffInvites(driver),
+    trialInvites: sqlTrialInvites(driver),
+    scans: sqlScans(driver),
     linkChanges: sqlLinkChanges(driver),
     health: sqlHealth(driver),
     conformanceRuns: sqlConformanceRuns(driver),
@@ -254,6 +267,9 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     monthly: sqlMonthly(driver),
     supervision: sqlSupervision(driver),
     dashboard: sqlDashboard(driver),
+    findings: sqlFindings(driver),
+    catalogFixes: sqlCatalogFixes(driver),
+    trialChecks: sqlTrialChecks(driver),
     close: () => driver.close(),
   };
 }
