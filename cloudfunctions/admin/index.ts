@@ -16,6 +16,10 @@ import {
 } from '../_lib/services/admin';
 import { calendarStatus, calendarYear, loadCalendarYear, replaceCalendarYear } from '../_lib/services/calendar-admin';
 import { grantRole, listRoles, revokeRole } from '../_lib/services/roles';
+import { launchState, setLaunch } from '../_lib/trial/launch';
+import { listCatalogFixes, proposeCatalogFix, reviewCatalogFix } from '../_lib/trial/catalog-fixes';
+import { adminFindings, supervisorResolveFinding } from '../_lib/trial/findings';
+import { createTrialInvite, listTesters, listTrialInvites, revokeTester, revokeTrialInvite } from '../_lib/trial/invites';
 import { grantOf } from '../../src/core/roles';
 
 /** Supervisors' actions on centers, on people's roles, and on the official calendar. */
@@ -38,6 +42,18 @@ export const handler = defineActions('admin', AdminEventSchema, {
   calendarYear: (event, ctx) => calendarYear(ctx, ctx.caller, event.year),
   loadCalendarYear: (event, ctx) => loadCalendarYear(ctx, ctx.caller, event),
   replaceCalendarYear: (event, ctx) => replaceCalendarYear(ctx, ctx.caller, event),
+  launchState: (_event, ctx) => launchState(ctx, ctx.caller),
+  setLaunch: (event, ctx) => setLaunch(ctx, ctx.caller, event.province, event.open),
+  trialFindings: (event, ctx) => adminFindings(ctx, ctx.caller, event.province, event.status),
+  proposeCatalogFix: (event, ctx) => proposeCatalogFix(ctx, ctx.caller, event),
+  reviewCatalogFix: (event, ctx) => reviewCatalogFix(ctx, ctx.caller, event),
+  catalogFixes: (event, ctx) => listCatalogFixes(ctx, ctx.caller, event.centerCode),
+  createTrialInvite: (event, ctx) => createTrialInvite(ctx, ctx.caller, event),
+  revokeTrialInvite: (event, ctx) => revokeTrialInvite(ctx, ctx.caller, event.id),
+  trialInvites: (_event, ctx) => listTrialInvites(ctx, ctx.caller),
+  testers: (_event, ctx) => listTesters(ctx, ctx.caller),
+  revokeTester: (event, ctx) => revokeTester(ctx, ctx.caller, event.tester),
+  resolveFinding: (event, ctx) => supervisorResolveFinding(ctx, ctx.caller, event.id, event.note),
 });
 
 export const main = deployed(handler);

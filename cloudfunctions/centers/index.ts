@@ -1,14 +1,25 @@
 import { CentersEventSchema } from '../../src/core/contracts/centers';
 import { defineOpenActions } from '../_lib/runtime/define';
+import { recordScan } from '../_lib/centers/poster';
 import { deployed } from '../_lib/runtime/deployed';
 import { findCenters, getCenter, jumpToItem, listCenters } from '../_lib/services/centers';
 
-/** Center directory: search, list, one center with its links, and the jump to an item's online channel. */
-export const handler = defineOpenActions('centers', CentersEventSchema, {
-  search: async (event, { store, now }) => ({ items: await findCenters(store, event.query, now) }),
-  list: async (_event, { store, now }) => ({ items: await listCenters(store, now) }),
-  get: async (event, { store }) => ({ center: await getCenter(store, event.code) }),
-  jump: (event, { store, now }) => jumpToItem(store, event.code, event.item, now),
-});
+/**
+ * Center directory: search, list, one center with its links, the jump to an item's online channel, and a scan of a
+ * center's poster code. Before launch
+ * people without a role get NOT_LAUNCHED; in a staged opening they see and open only the centers of open provinces.
+ */
+export const handler = defineOpenActions(
+  'centers',
+  CentersEventSchema,
+  {
+    search: async (event, { store, now, openTo }) => ({ items: (await findCenters(store, event.query, now)).filter((c) => openTo(c.code)) }),
+    list: async (_event, { store, now, openTo }) => ({ items: (await listCenters(store, now)).filter((c) => openTo(c.code)) }),
+    get: async (event, { store }) => ({ center: await getCenter(store, event.code) }),
+    jump: (event, { store, now }) => jumpToItem(store, event.code, event.item, now),
+    scanned: (event, ctx) => recordScan(ctx, event.code, ctx.caller),
+  },
+  { centerOf: (event) => ('code' in event ? event.code : undefined) },
+);
 
 export const main = deployed(handler);

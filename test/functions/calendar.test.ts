@@ -114,6 +114,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
       payloadSealed: seal(keyring, sealedAs.payload(id), '{}'),
       ...limits,
       payment: null,
+      test: false,
       createdAt: at,
       updatedAt: at,
     };

@@ -3,7 +3,7 @@ import { AppError } from '../../src/core/errors';
 import { defineActions, defineOpenActions, type FunctionContext } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
-import { contextFor } from '../support/function-context';
+import { contextFor, launched } from '../support/function-context';
 
 /** defineActions: a handler is its contract and a table of actions → services, run at one fixed time per call. */
 const WhenSchema = z.discriminatedUnion('action', [z.object({ action: z.literal('when') }), z.object({ action: z.literal('echo'), text: z.string({ error: '请填写内容' }) })], {
@@ -12,7 +12,7 @@ const WhenSchema = z.discriminatedUnion('action', [z.object({ action: z.literal(
 
 let store: Store;
 beforeAll(async () => {
-  store = await openPgliteStore(undefined);
+  store = await launched(await openPgliteStore(undefined));
 });
 afterAll(() => store.close());
 

@@ -1,3 +1,4 @@
+import { writeLaunch } from '../../cloudfunctions/_lib/runtime/launch-state';
 import { scfContext } from '../support/invocation';
 import { createPostgresSchema, type PostgresSchema } from '../support/postgres-schema';
 
@@ -7,6 +8,8 @@ import { createPostgresSchema, type PostgresSchema } from '../support/postgres-s
  * store only; nothing is built or read at import.
  */
 const saved = { ...process.env };
+/** whoami's launch once the centers test opened the app to everyone. */
+const OPEN = { open: true, national: true, provinces: [] };
 
 let schema: PostgresSchema;
 beforeAll(async () => {
@@ -31,7 +34,7 @@ describe('a deployed function', () => {
     });
     try {
       await jest.isolateModulesAsync(async () => {
-        for (const fn of ['relay', 'centers-daily', 'applications', 'session', 'callbacks', 'portal']) {
+        for (const fn of ['relay', 'centers-daily', 'applications', 'session', 'callbacks', 'portal', 'trial']) {
           const mod = (await import(`../../cloudfunctions/${fn}`)) as { main: unknown };
           expect(typeof mod.main).toBe('function');
         }
@@ -67,6 +70,11 @@ describe('a deployed function', () => {
 
   it('loads the catalog on first call and answers the centers contract', async () => {
     const { main } = await import('../../cloudfunctions/centers');
+    // after launch: an employee (no role) uses the directory
+    const { openPostgresStore } = await import('../../cloudfunctions/_lib/store/sql/pg');
+    const store = await openPostgresStore(schema.url);
+    await writeLaunch(store, { national: true, provinces: [] });
+    await store.close();
     const ctx = scfContext({ WX_OPENID: 'o-employee' });
     expect(await main({ action: 'get', code: '321000' }, ctx)).toMatchObject({ ok: true, data: { center: { name: '扬州市住房公积金管理中心', phone: '0514-12329' } } });
     expect(await main({ action: 'get', code: '000000' }, ctx)).toMatchObject({ ok: false, code: 'CENTER_NOT_FOUND' });
@@ -79,10 +87,10 @@ describe('a deployed function', () => {
     await store.roles.grant('o-boss', { role: 'supervisor' });
     await store.close();
 
-    expect(await main({ action: 'whoami' }, scfContext({ WX_OPENID: 'o-boss' }))).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
+    expect(await main({ action: 'whoami' }, scfContext({ WX_OPENID: 'o-boss' }))).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }], launch: OPEN } });
     // the older SCF form, `environ` as KEY=value pairs
-    expect(await main({ action: 'whoami' }, { environ: 'WX_OPENID=o-boss;WX_APPID=wx0123456789abcdef' })).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
-    expect(await main({ action: 'whoami', openid: 'o-boss', roles: [{ role: 'supervisor' }] }, scfContext({ WX_OPENID: 'o-employee' }))).toEqual({ ok: true, data: { roles: [] } });
+    expect(await main({ action: 'whoami' }, { environ: 'WX_OPENID=o-boss;WX_APPID=wx0123456789abcdef' })).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }], launch: OPEN } });
+    expect(await main({ action: 'whoami', openid: 'o-boss', roles: [{ role: 'supervisor' }] }, scfContext({ WX_OPENID: 'o-employee' }))).toEqual({ ok: true, data: { roles: [], launch: OPEN } });
     process.env.WX_OPENID = 'o-boss';
     try {
       expect(await main({ action: 'whoami' }, scfContext({}))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
@@ -96,7 +104,7 @@ describe('a deployed function', () => {
     const { main } = await import('../../cloudfunctions/session');
     const first = main({ action: 'whoami' }, scfContext({ WX_OPENID: 'o-boss' }));
     const second = main({ action: 'whoami' }, scfContext({ WX_OPENID: 'o-other' }));
-    expect(await second).toEqual({ ok: true, data: { roles: [] } });
-    expect(await first).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
+    expect(await second).toEqual({ ok: true, data: { roles: [], launch: OPEN } });
+    expect(await first).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }], launch: OPEN } });
   });
 });

@@ -10,7 +10,7 @@ import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { MAX_FAILURES_PER_DOC, requireVerifiedIdentity } from '../../cloudfunctions/_lib/services/identity';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
-import { contextFor, testOutside } from '../support/function-context';
+import { contextFor, launched, testOutside } from '../support/function-context';
 
 /** A fresh valid resident ID per use, so tests share one database without sharing rate limits. */
 let serial = 0;
@@ -26,7 +26,7 @@ let form: { name: string; docType: string; docNumber: string };
 let store: Store;
 let outside: ReturnType<typeof testOutside>;
 beforeAll(async () => {
-  store = await openPgliteStore(undefined);
+  store = await launched(await openPgliteStore(undefined));
 });
 afterAll(() => store.close());
 /** Each test's people are its own: openids carry the test's tag. */
@@ -257,7 +257,7 @@ describe('personal data at rest and in logs', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gjj-scan-'));
     const lines: string[] = [];
     const log = createLogger({ level: 'trace', destination: new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }) });
-    const diskStore = await openPgliteStore(dir);
+    const diskStore = await launched(await openPgliteStore(dir));
     const ctx = (at: Date) => ({ store: diskStore, caller: caller('o-scan'), trigger: 'call' as const, log, now: () => at, outside });
     await handler.handle({ action: 'consent', version: CONSENT_VERSION }, ctx(T0));
     const started = await handler.handle({ action: 'start', ...form, consentVersion: CONSENT_VERSION }, ctx(T0));

@@ -40,7 +40,7 @@ async function application(type: ApplicationRecord['type'], centers: Application
     id: `dashapp${String(n).padStart(4, '0')}`, type, openid: `emp-${n}`, requestId: `request-${n}-xx`, status: 'submitted', platformCode: null,
     responsibleCenter: centers[0].code, centers, inFlightKey: null, letterNumber: null,
     applicant: { docType: '01', nameSealed: 'x', docNumberSealed: 'x' }, payloadSealed: 'x', acceptBy: '2026-12-31', acceptByProvisional: false,
-    targetBy: null, targetProvisional: false, payment: null, createdAt, updatedAt: createdAt, ...extra,
+    targetBy: null, targetProvisional: false, payment: null, test: false, createdAt, updatedAt: createdAt, ...extra,
   };
   await store.applications.create(app, [], [], null);
   return app;
@@ -137,6 +137,21 @@ describe('supervise dashboard: the overview’s figures from stored data', () =>
     expect(answer.trend[11].items['8']).toBe(4);
     expect(await call(jiangsu, { action: 'dashboard', province: '330000' })).toMatchObject({ ok: false, code: 'FORBIDDEN', fields: { province: '只能选择江苏省' } });
     expect(await call(staff, { action: 'dashboard' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+
+  it('counts the scans of the centers’ poster codes in the running report period, per province and per center, most first', async () => {
+    // the running period 2026-10 runs from 09-15 to 10-15 (excluded)
+    await store.scans.record('320100', '2026-09-14', 'scan-2', at('2026-09-14T12:00:00'));
+    await store.scans.record('320100', '2026-10-01', 'scan-1', at('2026-10-01T12:00:00'));
+    await store.scans.record('320100', '2026-10-02', 'scan-1', at('2026-10-02T12:00:00'));
+    await store.scans.record('321000', '2026-09-15', 'scan-2', at('2026-09-15T00:00:00'));
+    await store.scans.record('330100', '2026-10-12', 'scan-3', at('2026-10-12T09:00:00'));
+    const { posterScans } = await dashboard(national);
+    expect(posterScans).toMatchObject({ period: '2026-10', from: '2026-09-15', to: '2026-10-15', total: 4 });
+    expect(posterScans.centers.map((c) => [c.centerCode, c.count])).toEqual([['320100', 2], ['321000', 1], ['330100', 1]]);
+    expect(posterScans.provinces.filter((p) => p.count > 0).map((p) => [p.province, p.count])).toEqual([['320000', 3], ['330000', 1]]);
+    const own = (await dashboard(jiangsu)).posterScans;
+    expect([own.total, own.provinces.map((p) => p.province), own.centers.map((c) => c.centerCode)]).toEqual([3, ['320000'], ['320100', '321000']]);
   });
 
   it('refuses a province that does not exist, naming the field', async () => {

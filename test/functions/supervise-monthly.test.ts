@@ -58,7 +58,7 @@ async function application(type: ApplicationRecord['type'], centers: Application
     id: `monthlyapp${String(n).padStart(4, '0')}`, type, openid: `emp-${n}`, requestId: `request-${n}-xx`, status: 'submitted', platformCode: null,
     responsibleCenter: centers[0].code, centers, inFlightKey: null, letterNumber: null,
     applicant: { docType: '01', nameSealed: 'x', docNumberSealed: 'x' }, payloadSealed: 'x', acceptBy: '2026-11-20', acceptByProvisional: false,
-    targetBy: null, targetProvisional: false, payment: null, createdAt, updatedAt: createdAt, ...extra,
+    targetBy: null, targetProvisional: false, payment: null, test: false, createdAt, updatedAt: createdAt, ...extra,
   };
   await store.applications.create(app, [], [], null);
   if (payment) {

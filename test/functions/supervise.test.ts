@@ -179,7 +179,7 @@ describe('who sees which province', () => {
 
   it('refuses center staff and people without a supervisor’s role, and asks a caller nobody signed in to sign in', async () => {
     expect(await call(staff('321000'), { action: 'progress' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await call({ openid: 'employee', roles: [{ role: 'tester' }] }, { action: 'onlineCompletion' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await call({ openid: 'employee', roles: [{ role: 'tester', province: '320000' }] }, { action: 'onlineCompletion' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await call(undefined, { action: 'progress' })).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
   });
 

@@ -25,7 +25,7 @@ import { runCentersDaily } from '../../cloudfunctions/_lib/services/portal';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { certHash } from '../../cloudfunctions/_lib/wechat';
-import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { catalogStore, contextFor, launched, testOutside } from '../support/function-context';
 
 jest.setTimeout(60_000);
 
@@ -301,7 +301,7 @@ describe('no ID number is taken without consent to the current text', () => {
 describe('no unkeyed derivative of an ID number is kept, and sessions do not outlive their use', () => {
   it('stores no cert_hash (nor any sha256 of name and number) anywhere in the data directory', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gjj-sec-id-'));
-    const diskStore = await openPgliteStore(dir);
+    const diskStore = await launched(await openPgliteStore(dir));
     const openid = person('disk');
     const docNumber = freshId();
     const ctx = contextFor(diskStore, { openid, roles: [] }, T0, outside);

@@ -14,7 +14,7 @@ import { FUNCTIONS } from '../../tools/local-cloud/functions';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { newSecret, newWebhookId, signHeaders } from '../../cloudfunctions/_lib/delivery/signing';
-import { contextFor, testOutside } from '../support/function-context';
+import { contextFor, launched, testOutside } from '../support/function-context';
 
 /**
  * Issue 11, "Must show": every action of every function, sent arbitrary junk by each kind of caller, is
@@ -161,7 +161,7 @@ const outside = (() => {
 
 beforeAll(async () => {
   db = await PGlite.create();
-  store = await pgliteStoreOver(db);
+  store = await launched(await pgliteStoreOver(db));
   await ensureCatalog(store);
   const listed = await db.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1");
   tables = listed.rows.map((r) => r.name);

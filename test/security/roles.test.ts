@@ -11,7 +11,7 @@ import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import type { RoleView } from '../../src/core/roles';
-import { envRoles } from '../../tools/local-cloud/config';
+import { envRoles, LocalEnvSchema } from '../../tools/local-cloud/config';
 import { FUNCTIONS } from '../../tools/local-cloud/functions';
 import { createLocalCloud } from '../../tools/local-cloud/server';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
@@ -22,7 +22,7 @@ import { submitApplication } from '../../cloudfunctions/_lib/applications/submit
 import { SECRET_RETIRE_GRACE_HOURS } from '../../src/core/roles';
 import { formatShanghai } from '../../src/core/time';
 import { open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
-import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { catalogStore, contextFor, launched, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
 
 /**
@@ -303,7 +303,7 @@ describe('who may manage roles', () => {
 
   it('refuses staff and testers listing, revoking or granting roles, changing nothing', async () => {
     await joinedStaff('sec-staff', '320700');
-    await store.roles.grant('sec-tester', { role: 'tester' });
+    await store.roles.grant('sec-tester', { role: 'tester', province: '320000' });
     for (const caller of [await person('sec-staff'), await person('sec-tester')]) {
       expect(await callAdmin(caller, { action: 'roles' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
       expect(await callAdmin(caller, { action: 'grantRole', openid: caller.openid, role: 'supervisor' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
@@ -324,12 +324,23 @@ describe('who may manage roles', () => {
     );
     expect(await callAdmin(boss, { action: 'revokeRole', openid: 'sec-staff', role: 'center-staff' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { centerCode: '中心工作人员须指明中心代码' } });
     expect(await callAdmin(boss, { action: 'grantRole', openid: 'a b', role: 'tester' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { openid: expect.stringContaining('openid') } });
-    expect(await callAdmin(boss, { action: 'revokeRole', openid: 'sec-nobody', role: 'tester' })).toMatchObject({ ok: false, code: 'ROLE_NOT_FOUND' });
+    expect(await callAdmin(boss, { action: 'revokeRole', openid: 'sec-nobody', role: 'tester', province: '320000' })).toMatchObject({ ok: false, code: 'ROLE_NOT_FOUND' });
     expect(await callAdmin(boss, { action: 'grantRole', openid: 'sec-staff', role: 'center-staff', centerCode: SUZHOU })).toMatchObject({ ok: false, code: 'ALREADY_STAFF' });
   });
 });
 
 describe('roles from the local host’s environment', () => {
+  it('makes each tester of TESTER_OPENIDS a tester of the province named, or of 320000, and refuses a province that does not exist', () => {
+    const env = LocalEnvSchema.parse({ TESTER_OPENIDS: 'env-tester, env-tester-zj:330000' });
+    expect(envRoles({ ...env, SUPERVISOR_OPENIDS: [], CENTER_STAFF: [], PROVINCIAL_SUPERVISORS: [] })).toEqual(
+      new Map([
+        ['env-tester', [{ role: 'tester', province: '320000' }]],
+        ['env-tester-zj', [{ role: 'tester', province: '330000' }]],
+      ]),
+    );
+    expect(LocalEnvSchema.safeParse({ TESTER_OPENIDS: 'env-tester:990000' }).error?.issues.map((i) => i.message)).toEqual(['TESTER_OPENIDS 中的省份代码不存在']);
+  });
+
   it('are seeded into the store, can be revoked like any other, and stay revoked after a restart', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gjj-roles-'));
     const roles = envRoles({ SUPERVISOR_OPENIDS: ['env-boss', 'env-boss-2'], TESTER_OPENIDS: [], CENTER_STAFF: ['env-staff:321000'], PROVINCIAL_SUPERVISORS: [] });
@@ -339,7 +350,8 @@ describe('roles from the local host’s environment', () => {
       (await (await fetch(`${base}/api/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': openid }, body: JSON.stringify(event) })).json()) as { ok: boolean; code?: string };
     let local = await openPgliteStore(dir);
     try {
-      await ensureCatalog(local);
+      // the app is open to everyone (the demo's own start opens it): a revoked person is refused for want of a role
+      await ensureCatalog(await launched(local));
       let host = await createLocalCloud({ store: local, functions: FUNCTIONS, envRoles: roles, log, outside: testOutside() });
       base = await host.listen({ port: 0, host: '127.0.0.1' });
       expect(await ask(host, 'env-staff', 'portal', { action: 'overview' })).toMatchObject({ ok: true });

@@ -182,7 +182,9 @@ describe('deployed: the platform, not the event or process.env, says who called 
       const runs = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? { who: 'boss', run: main({ action: 'whoami' }, boss) } : { who: 'someone', run: main({ action: 'whoami' }, someone) }));
       const answers = await Promise.all(runs.map(async ({ who, run }) => [who, await run] as const));
       for (const [who, answer] of answers) {
-        expect({ who, answer }).toEqual({ who, answer: { ok: true, data: { roles: who === 'boss' ? [{ role: 'supervisor' }] : [] } } });
+        // a fresh store is closed: open to the supervisor only
+        const launch = { open: who === 'boss', national: false, provinces: [] };
+        expect({ who, answer }).toEqual({ who, answer: { ok: true, data: { roles: who === 'boss' ? [{ role: 'supervisor' }] : [], launch } } });
       }
       // no openid in the context: nobody, whatever process.env or the event says
       expect(await main({ action: 'whoami', openid: 'o-boss' }, scfContext({}))).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });

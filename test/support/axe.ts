@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The WCAG 2.2 AA rules axe-core checks. */
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
+export const TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
 
 export interface AxeViolation {
   id: string;

@@ -15,9 +15,10 @@ export interface E2E {
 
 /**
  * For one e2e file: the H5 build in Debian's Chromium against a fresh local host (real server, embedded
- * database, center simulator, WeChat simulator), started before the file's tests and stopped after.
+ * database, center simulator, WeChat simulator), started before the file's tests and stopped after; `env` is
+ * added to the host's environment (LAUNCH=closed: the store closed, as freshly deployed).
  */
-export function useChromiumOnLocalHost(): E2E {
+export function useChromiumOnLocalHost(env: Record<string, string> = {}): E2E {
   let host: RunningHost | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
@@ -29,7 +30,7 @@ export function useChromiumOnLocalHost(): E2E {
 
   beforeAll(async () => {
     if (!existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 is missing: run npm run build:h5');
-    host = await startLocalHost();
+    host = await startLocalHost(env);
     // the staff persona works at the counter and in the workbench only with a verified identity of its own
     await verifyDevStaff(host.url);
     browser = await launchChromium();

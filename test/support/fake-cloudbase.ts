@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openCloudbaseStore } from '../../cloudfunctions/_lib/store/cloudbase/cloudbase-store';
+import type { StoreWarning } from '../../cloudfunctions/_lib/store/cloudbase/role-docs';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 
 /**
@@ -409,7 +410,8 @@ export class FakeCloudbase {
 /** A fake CloudBase server started, and how to open stores on it (each one a function instance of its own). */
 export interface FakeCloudbaseSite {
   fake: FakeCloudbase;
-  open(): Store;
+  /** `warn` receives what the store reports reading as absent. */
+  open(warn?: StoreWarning): Store;
   stop(): Promise<void>;
 }
 
@@ -423,7 +425,7 @@ export async function startFakeCloudbase(): Promise<FakeCloudbaseSite> {
   const serviceUrl = await fake.start();
   return {
     fake,
-    open: () => openCloudbaseStore({ env: 'test-env', serviceUrl, secretId: 'x', secretKey: 'y' }),
+    open: (warn) => openCloudbaseStore({ env: 'test-env', serviceUrl, secretId: 'x', secretKey: 'y', ...(warn ? { warn } : {}) }),
     async stop() {
       await fake.stop();
       if (savedTencentCloud === undefined) delete process.env.TENCENTCLOUD;

@@ -7,17 +7,27 @@ import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { generateKeyringEnv, parseKeyring } from '../../cloudfunctions/_lib/crypto/personal-data';
 import type { Caller, FunctionContext, Outside, Trigger } from '../../cloudfunctions/_lib/runtime/define';
+import { writeLaunch } from '../../cloudfunctions/_lib/runtime/launch-state';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { createWechatSimulator } from '../../cloudfunctions/_lib/wechat/simulator';
 import { createPostgresSchema } from './postgres-schema';
 
-/** A fresh in-memory embedded store with the center catalog loaded. */
+/**
+ * Opens the app to everyone (issue 15: a fresh store is closed to people without a role), as the suites acting as
+ * employees need; test/functions/launch.test.ts closes it again where the gate is what it tests.
+ */
+export async function launched<S extends Pick<Store, 'meta'>>(store: S): Promise<S> {
+  await writeLaunch(store, { national: true, provinces: [] });
+  return store;
+}
+
+/** A fresh in-memory embedded store with the center catalog loaded, open to everyone. */
 export async function catalogStore(): Promise<Store> {
   const store = await openPgliteStore(undefined);
   await ensureCatalog(store);
-  return store;
+  return launched(store);
 }
 
 /**
@@ -26,7 +36,7 @@ export async function catalogStore(): Promise<Store> {
  */
 export async function catalogStoreOnPostgres(): Promise<Store> {
   const schema = await createPostgresSchema('fn');
-  const store = await openPostgresStore(schema.url);
+  const store = await launched(await openPostgresStore(schema.url));
   await ensureCatalog(store);
   return {
     ...store,

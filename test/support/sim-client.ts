@@ -36,5 +36,10 @@ export async function simResetScript(simOrigin: string, type?: string, role?: st
   await control(simOrigin, 'DELETE', `/_control/script${query ? `?${query}` : ''}`);
 }
 
+/** The hall page at `path` (`/hall/321000/1`, its query included) answers 503 while `down`, as a center's broken link (POST /_control/hall). */
+export async function simSetHallDown(simOrigin: string, path: string, down: boolean): Promise<void> {
+  await control(simOrigin, 'POST', '/_control/hall', { path, down });
+}
+
 /** Closes the connections to the simulator (afterAll). */
 export const closeSimClient = () => insecure.close();

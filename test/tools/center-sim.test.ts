@@ -335,6 +335,30 @@ describe('the center simulator (center side of the center interface)', () => {
     ]);
   });
 
+  it('takes a test case (test: true) like any, noting it, and names a `test` that is not true', async () => {
+    const body = submitted('app00000031', platform.origin);
+    expect(await deliver(YANGZHOU, { ...body, data: { ...body.data, letterNumber: 'T3210002501150001', test: true } })).toMatchObject({ status: 200 });
+    await waitFor(() => platform.calls.length >= 4, 'four callbacks');
+    expect(sim.received[0]).toMatchObject({ applicationId: 'app00000031', test: true, problems: [] });
+    expect(await deliver(YANGZHOU, { ...body, data: { ...body.data, applicationId: 'app00000032', test: 'yes' } })).toMatchObject({ status: 200 });
+    expect(sim.received[1]).toMatchObject({ test: false, problems: [expect.stringContaining('test')] });
+  });
+
+  it('takes a center’s deliveries and never calls back while told to leave its cases unanswered (POST /_control/unanswered)', async () => {
+    expect(await control('POST', '/_control/unanswered', { center: YANGZHOU, unanswered: true })).toEqual({ status: 200, text: JSON.stringify({ ok: true, center: YANGZHOU, unanswered: true }) });
+    expect((await control('POST', '/_control/unanswered', { center: 'x', unanswered: true })).status).toBe(400);
+    expect((await control('POST', '/_control/unanswered', { center: YANGZHOU, unanswered: 'yes' })).status).toBe(400);
+    expect(await deliver(YANGZHOU, submitted('app00000033', platform.origin))).toMatchObject({ status: 200, body: { received: true } });
+    await sleep(200);
+    expect(platform.calls).toEqual([]);
+    expect(sim.received[0]).toMatchObject({ applicationId: 'app00000033', answer: 200, callbacks: [] });
+    // answering again from the next case on
+    expect((await control('POST', '/_control/unanswered', { center: YANGZHOU, unanswered: false })).status).toBe(200);
+    expect(await deliver(YANGZHOU, submitted('app00000034', platform.origin))).toMatchObject({ status: 200 });
+    await waitFor(() => platform.calls.length >= 4, 'four callbacks');
+    expect(new Set(platform.calls.map((c) => c.body.data.applicationId))).toEqual(new Set(['app00000034']));
+  });
+
   it('takes any signature and timestamp, recorded unverified, when told not to check them (POST /_control/signatures)', async () => {
     expect(await control('POST', '/_control/signatures', { verify: false })).toEqual({ status: 200, text: JSON.stringify({ ok: true, verify: false }) });
     expect(await control('GET', '/_control/signatures')).toEqual({ status: 200, text: JSON.stringify({ verify: false }) });
@@ -794,5 +818,17 @@ describe('the center simulator (center side of the center interface)', () => {
     expect(res.statusCode).toBe(200);
     expect(await res.body.text()).toContain('hall-center');
     expect(sim.visits).toMatchObject([{ centerCode: YANGZHOU, item: 1 }]);
+  });
+
+  it('answers 503 at a hall address told to fail (POST /_control/hall), the same hall under another query still opening, until told otherwise', async () => {
+    const status = async (route: string) => (await request(`${sim.origin}${route}`, { dispatcher: agent })).statusCode;
+    expect((await control('POST', '/_control/hall', { path: `/hall/${YANGZHOU}/3`, down: true })).status).toBe(200);
+    expect((await control('POST', '/_control/hall', { path: '/centers/321000/applications', down: true })).status).toBe(400);
+    expect((await control('POST', '/_control/hall', { path: `/hall/${YANGZHOU}/3`, down: 'yes' })).status).toBe(400);
+    expect(await status(`/hall/${YANGZHOU}/3`)).toBe(503);
+    expect(await status(`/hall/${YANGZHOU}/3?v=2`)).toBe(200);
+    expect(await status(`/hall/${NANJING}/3`)).toBe(200);
+    expect((await control('POST', '/_control/hall', { path: `/hall/${YANGZHOU}/3`, down: false })).status).toBe(200);
+    expect(await status(`/hall/${YANGZHOU}/3`)).toBe(200);
   });
 });

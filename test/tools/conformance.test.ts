@@ -117,7 +117,7 @@ describe('the center conformance suite', () => {
 
     // an obviously fictitious applicant with a resident ID of the right form, and complete test files
     expect(residentIdProblem(TEST_DOC_NUMBER, shanghaiDate(new Date()))).toBeUndefined();
-    expect(taken[0]).toMatchObject({ applicantMasked: '****人', letterNumber: expect.stringMatching(new RegExp(`^${CENTER}\\d{10}$`)) });
+    expect(taken[0]).toMatchObject({ applicantMasked: '****人', letterNumber: expect.stringMatching(new RegExp(`^T${CENTER}\\d{10}$`)) });
     expect(sniffAttachment(TEST_PDF)).toEqual({ ok: true, contentType: 'application/pdf' });
     expect(sniffAttachment(TEST_JPEG)).toEqual({ ok: true, contentType: 'image/jpeg' });
     // and real files: the PDF opens with a page, the JPEG decodes, as the platform checks every document

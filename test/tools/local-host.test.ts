@@ -2,6 +2,9 @@ import { startLocalHost, type RunningHost } from '../support/local-host';
 
 jest.setTimeout(120_000);
 
+/** whoami's launch on the demo, open to everyone from its first start. */
+const OPEN = { open: true, national: true, provinces: [] };
+
 describe('the local host (npm start)', () => {
   let host: RunningHost;
   afterEach(async () => {
@@ -28,10 +31,21 @@ describe('the local host (npm start)', () => {
         headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) },
         body: JSON.stringify({ action: 'whoami' }),
       }).then((r) => r.json());
-    expect(await whoami('boss-1')).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }] } });
-    expect(await whoami('staff-9')).toEqual({ ok: true, data: { roles: [{ role: 'center-staff', centerCode: '320100' }] } });
-    expect(await whoami('someone')).toEqual({ ok: true, data: { roles: [] } });
+    expect(await whoami('boss-1')).toEqual({ ok: true, data: { roles: [{ role: 'supervisor' }], launch: OPEN } });
+    expect(await whoami('staff-9')).toEqual({ ok: true, data: { roles: [{ role: 'center-staff', centerCode: '320100' }], launch: OPEN } });
+    expect(await whoami('someone')).toEqual({ ok: true, data: { roles: [], launch: OPEN } });
     expect(await whoami()).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+  });
+
+  it('starts closed to people without a role with LAUNCH=closed, as a freshly deployed store is, until a supervisor opens it', async () => {
+    host = await startLocalHost({ LAUNCH: 'closed' });
+    const call = (fn: string, openid: string, event: object) =>
+      fetch(`${host.url}/api/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': openid }, body: JSON.stringify(event) }).then((r) => r.json());
+    expect(await call('session', 'someone', { action: 'whoami' })).toEqual({ ok: true, data: { roles: [], launch: { open: false, national: false, provinces: [] } } });
+    expect(await call('centers', 'someone', { action: 'get', code: '321000' })).toMatchObject({ ok: false, code: 'NOT_LAUNCHED', message: expect.stringContaining('12329') });
+    expect(await call('centers', 'dev-supervisor', { action: 'get', code: '321000' })).toMatchObject({ ok: true });
+    expect(await call('admin', 'dev-supervisor', { action: 'setLaunch', open: true })).toMatchObject({ ok: true, data: { national: true } });
+    expect(await call('centers', 'someone', { action: 'get', code: '321000' })).toMatchObject({ ok: true });
   });
 
   it('answers an unknown function with 404 and a body that is not JSON with VALIDATION_FAILED', async () => {

@@ -63,6 +63,7 @@ function submitted(keyring: Keyring, n: number, now: Date, acceptBy: string, acc
     targetBy: null,
     targetProvisional: false,
     payment: null,
+    test: false,
     createdAt: now,
     updatedAt: now,
   };

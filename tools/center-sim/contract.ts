@@ -86,8 +86,15 @@ const transferRole = z.enum(['transfer-in', 'transfer-out']);
 const certificateRole = z.enum(['business', 'accepting']);
 const purchaseRole = z.enum(['purchase', 'deposit'], { error: '应为 purchase（购房地中心）或 deposit（缴存地中心）' });
 
+/**
+ * Present, and true, only in the deliveries of a test case (the internal trial's test applications, the conformance
+ * suite's): a center routes it to its test system. A real case has no `test`.
+ */
+const testMark = { test: z.literal(true, { error: 'test 只在测试申请中出现，且应为 true' }).optional() };
+
 /** What every delivery of an application (submitted, copy) carries besides its type, role, centers and form. */
 const delivered = {
+  ...testMark,
   applicationId: z.string().min(1),
   applicant,
   submittedAt: isoDateTime,
@@ -97,11 +104,14 @@ const delivered = {
   callbackUrl: z.url(),
 };
 
+/** A test transfer's letter number comes from the platform's test sequence, marked T: never the center's official one (4.9). */
+const testLetterMarked = (d: { letterNumber: string; test?: true }) => d.letterNumber.startsWith('T') === (d.test === true);
+
 export const TransferSubmittedDataSchema = z
   .object({
     ...delivered,
     applicationType: z.literal('transfer'),
-    letterNumber: z.string().regex(/^\d{6}\d{6}\d{4}$/, '联系函编号应为 16 位：转入地中心代码 + YYMMDD + 4 位序号'),
+    letterNumber: z.string().regex(/^T?\d{6}\d{6}\d{4}$/, '联系函编号应为 16 位：转入地中心代码 + YYMMDD + 4 位序号（测试申请前加 T）'),
     role: transferRole,
     centers: z.array(z.object({ code: centerCode, role: transferRole })).min(1),
     form: z.object({
@@ -114,7 +124,8 @@ export const TransferSubmittedDataSchema = z
       phone,
     }),
   })
-  .refine((d) => d.letterNumber.startsWith(d.form.transferInCenter), { path: ['letterNumber'], message: '联系函编号应以转入地中心代码开头' });
+  .refine((d) => d.letterNumber.replace(/^T/, '').startsWith(d.form.transferInCenter), { path: ['letterNumber'], message: '联系函编号应以转入地中心代码开头' })
+  .refine(testLetterMarked, { path: ['letterNumber'], message: '测试申请的联系函编号以 T 开头（测试序号），正式申请的不带 T' });
 
 /**
  * A certificate application: to the business-locale center (`application.submitted`, role `business`) and,
@@ -245,13 +256,15 @@ export const SubmittedDataSchema = z.discriminatedUnion('applicationType', [
 export type SubmittedData = z.infer<typeof SubmittedDataSchema>;
 
 export const TransferWithdrawnDataSchema = z.object({
+  ...testMark,
   applicationId: z.string().min(1),
   applicationType: z.literal('transfer'),
-  letterNumber: z.string().regex(/^\d{16}$/),
+  letterNumber: z.string().regex(/^T?\d{16}$/),
   withdrawnAt: isoDateTime,
   reason: z.string(),
-});
+}).refine(testLetterMarked, { path: ['letterNumber'], message: '测试申请的联系函编号以 T 开头（测试序号），正式申请的不带 T' });
 export const NoLetterWithdrawnDataSchema = z.object({
+  ...testMark,
   applicationId: z.string().min(1),
   applicationType: z.enum(NO_LETTER_TYPES),
   letterNumber: noLetter,
@@ -276,6 +289,7 @@ export type DocumentMeta = z.infer<typeof DocumentMetaSchema>;
  */
 export const CompletedDataSchema = z.discriminatedUnion('applicationType', [
   z.object({
+    ...testMark,
     applicationId: z.string().min(1),
     applicationType: z.enum(CERTIFICATE_TYPES),
     completedAt: isoDateTime,
@@ -285,6 +299,7 @@ export const CompletedDataSchema = z.discriminatedUnion('applicationType', [
       .refine((docs) => docs.some((d) => d.contentType === 'application/pdf'), '应至少有一个 application/pdf'),
   }),
   z.object({
+    ...testMark,
     applicationId: z.string().min(1),
     applicationType: z.literal('purchase-withdrawal'),
     completedAt: isoDateTime,

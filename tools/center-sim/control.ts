@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Script } from './callbacks';
 import { CENTER_ROLES, isCenterRole } from './contract';
 import type { ReceivedDelivery } from './deliveries';
+import { HALL_PATH_PATTERN } from './hall';
 import { faultProblem, type Fault, type Faults } from './faults';
 import { receivedPage } from './received-page';
 
@@ -39,6 +40,8 @@ export interface ControlContext {
   /** Whether deliveries' signatures are checked (false: any signature is taken). */
   verifySignatures: () => boolean;
   setVerifySignatures: (verify: boolean) => void;
+  setUnanswered: (code: string, unanswered: boolean) => void;
+  setHallDown: (path: string, down: boolean) => void;
 }
 
 /**
@@ -67,6 +70,22 @@ export function registerControl(app: FastifyInstance, ctx: ControlContext): void
     if (typeof verify !== 'boolean') return reply.code(400).send({ error: 'verify must be a boolean' });
     ctx.setVerifySignatures(verify);
     return { ok: true, verify };
+  });
+
+  app.post<{ Body: { center?: unknown; unanswered?: unknown } }>('/_control/unanswered', async (request, reply) => {
+    const { center, unanswered } = request.body ?? {};
+    if (typeof center !== 'string' || !/^\d{6}$/.test(center)) return reply.code(400).send({ error: 'center must be a 6-digit center code' });
+    if (typeof unanswered !== 'boolean') return reply.code(400).send({ error: 'unanswered must be a boolean' });
+    ctx.setUnanswered(center, unanswered);
+    return { ok: true, center, unanswered };
+  });
+
+  app.post<{ Body: { path?: unknown; down?: unknown } }>('/_control/hall', async (request, reply) => {
+    const { path, down } = request.body ?? {};
+    if (typeof path !== 'string' || !HALL_PATH_PATTERN.test(path)) return reply.code(400).send({ error: 'path must be a hall address: /hall/<center code>/<item>[?query]' });
+    if (typeof down !== 'boolean') return reply.code(400).send({ error: 'down must be a boolean' });
+    ctx.setHallDown(path, down);
+    return { ok: true, path, down };
   });
 
   app.post<{ Body: { type?: unknown; role?: unknown; steps?: unknown } }>('/_control/script', async (request, reply) => {

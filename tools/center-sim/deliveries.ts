@@ -29,6 +29,8 @@ export interface ReceivedDelivery {
   requestedAmount: number | null;
   /** The cross-province item a service request is for (`form.item`). */
   serviceItem: number | null;
+  /** Whether the body says it is a test case (`data.test` true: the trial's test applications, the conformance suite's). */
+  test: boolean;
   verified: boolean;
   /** Where the body departs from docs/center-api.md (the simulator accepts it anyway when it can). */
   problems: string[];
@@ -57,6 +59,8 @@ export interface DeliveryContext {
   callbackUrlFor: (code: string, fromDelivery: unknown) => string | undefined;
   /** What the center does with an application of this type when it plays this role in it. */
   scriptFor: (applicationType: string, role: string | null) => Script | undefined;
+  /** false: the center takes its deliveries (200) but never calls back, as one that leaves its cases unanswered. */
+  answers: (code: string) => boolean;
   pending: Pending;
 }
 
@@ -162,6 +166,7 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
         bankAccountMasked: masked(obj(form.bank).accountNumber, maskAccount),
         requestedAmount: num(form.amount),
         serviceItem: num(form.item),
+        test: data.test === true,
         verified,
         problems: body === undefined ? ['body is not JSON'] : deliveryProblems(body, { centerCode: code }),
         fault: null,
@@ -209,7 +214,7 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
         const applicationType = record.applicationType ?? '';
         const script = ctx.scriptFor(applicationType, record.role);
         const url = ctx.callbackUrlFor(code, data.callbackUrl);
-        if (script && url && !withdrawn.has(appKey)) {
+        if (script && url && ctx.answers(code) && !withdrawn.has(appKey)) {
           // runs on timers: the answer goes out now, the platform does not wait for the center's work
           const requestedAmount = record.requestedAmount ?? undefined;
           ctx.runner.start(appKey, { url, secret, applicationId: record.applicationId as string, applicationType, centerCode: code, requestedAmount, script, log: record.callbacks });

@@ -35,6 +35,7 @@ function callbacksText(d: ReceivedDelivery): string {
 /** What the application asks, personal data masked; a purchase withdrawal's attachments by their description only. */
 function applicationText(d: ReceivedDelivery): string {
   const lines = [
+    d.test && '测试申请（test: true）',
     d.requestedAmount !== null && `申请提取 ${yuanText(d.requestedAmount)}`,
     d.bankAccountMasked && `收款账号 ${d.bankAccountMasked}`,
     d.serviceItem !== null && `第 ${d.serviceItem} 项 ${itemById(d.serviceItem)?.name ?? ''}`,

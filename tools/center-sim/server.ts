@@ -3,7 +3,7 @@ import { CallbackRunner, DEFAULT_SCRIPTS, resolveScript, scriptKey, type Script 
 import { registerControl } from './control';
 import { Pending, registerDeliveries, type ReceivedDelivery } from './deliveries';
 import { Faults, type Fault } from './faults';
-import { registerHall, type HallVisit } from './hall';
+import { HALL_PATH_PATTERN, registerHall, type HallVisit } from './hall';
 import { selfSignedTls, type Tls } from './tls';
 
 export type { Script, ScriptStep, SentCallback } from './callbacks';
@@ -37,6 +37,16 @@ export interface CenterSim {
   setScript(applicationType: string, script: Script, role?: string): void;
   /** false: every delivery's signature is taken unchecked (a center that does not verify, for the conformance suite). */
   setVerifySignatures(verify: boolean): void;
+  /**
+   * true: the center takes the applications delivered to it from now on (200) and never answers them (no callback),
+   * as a center that does not accept a case in time (the trial's test applications); false: it answers again.
+   */
+  setUnanswered(code: string, unanswered: boolean): void;
+  /**
+   * true: the hall page at `path` (with its query, as requested: `/hall/321000/1`) answers 503 from now on, as a
+   * center's broken link; false: it opens again. Also POST /_control/hall.
+   */
+  setHallDown(path: string, down: boolean): void;
   /** Back to the script given at start (or the default): for one role of a type, every role of a type, or, without a type, everything. */
   resetScript(applicationType?: string, role?: string): void;
   /** Stops the server, pending callbacks and hanging answers. */
@@ -84,6 +94,13 @@ export async function startCenterSim(options: CenterSimOptions = {}): Promise<Ce
   const runner = new CallbackRunner({ delayMs: options.callbackDelayMs ?? 1000, retries: options.callbackRetries ?? 2 });
   const signatures = { verify: options.verifySignatures ?? true };
   const setVerifySignatures = (verify: boolean) => void (signatures.verify = verify);
+  const unanswered = new Set<string>();
+  const setUnanswered = (code: string, on: boolean) => void (on ? unanswered.add(code) : unanswered.delete(code));
+  const hallDown = new Set<string>();
+  const setHallDown = (path: string, down: boolean) => {
+    if (!HALL_PATH_PATTERN.test(path)) throw new Error(`not a hall address: ${path}`);
+    void (down ? hallDown.add(path) : hallDown.delete(path));
+  };
   const overrides = new Map<string, Script>();
   const scripts = [overrides, new Map(Object.entries(options.script ?? {})), new Map(Object.entries(DEFAULT_SCRIPTS))];
   const setScript = (type: string, script: Script, role?: string) => void overrides.set(scriptKey(type, role), [...script]);
@@ -93,8 +110,8 @@ export async function startCenterSim(options: CenterSimOptions = {}): Promise<Ce
     for (const key of [...overrides.keys()]) if (reset(key)) overrides.delete(key);
   };
 
-  registerHall(app, visits, options.centerName);
-  registerControl(app, { received, faults, setScript, resetScript, verifySignatures: () => signatures.verify, setVerifySignatures });
+  registerHall(app, visits, hallDown, options.centerName);
+  registerControl(app, { received, faults, setScript, resetScript, verifySignatures: () => signatures.verify, setVerifySignatures, setUnanswered, setHallDown });
   await registerDeliveries(app, {
     received,
     faults,
@@ -103,6 +120,7 @@ export async function startCenterSim(options: CenterSimOptions = {}): Promise<Ce
     secretFor: (code) => options.secretFor?.(code),
     verifySignatures: () => signatures.verify,
     scriptFor: (type, role) => resolveScript(scripts, type, role),
+    answers: (code) => !unanswered.has(code),
     callbackUrlFor: (code, fromDelivery) =>
       platformOrigin ? `${platformOrigin}/callbacks/${code}` : typeof fromDelivery === 'string' && /^https?:\/\//.test(fromDelivery) ? fromDelivery : undefined,
   });
@@ -120,6 +138,8 @@ export async function startCenterSim(options: CenterSimOptions = {}): Promise<Ce
     setScript,
     resetScript,
     setVerifySignatures,
+    setUnanswered,
+    setHallDown,
     async close() {
       runner.stopAll();
       pending.closeAll();

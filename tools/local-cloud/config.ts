@@ -10,6 +10,9 @@ const openidList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[\w-]{1,64}$/, 'openid 只能含字母、数字、下划线和连字符')));
 
+/** The province of a tester the local host's TESTER_OPENIDS names without one (320000 江苏, where the demo's 扬州 is). */
+export const DEFAULT_TESTER_PROVINCE = '320000';
+
 /** The local host's environment, parsed once at start; a bad value stops it with the variable named. */
 export const LocalEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -18,7 +21,23 @@ export const LocalEnvSchema = z.object({
   // an empty value means unset, so `DATABASE_URL= npm start` uses the embedded database
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 应为 postgres:// 连接串').optional()),
   SUPERVISOR_OPENIDS: openidList.default(['dev-supervisor']),
-  TESTER_OPENIDS: openidList.default(['dev-tester']),
+  /** Testers of one province each: `openid` (a tester of 320000 江苏) or `openid:provinceCode`, comma separated. */
+  TESTER_OPENIDS: z
+    .string()
+    .default('dev-tester')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[\w-]{1,64}(:\d{6})?$/, 'TESTER_OPENIDS 每项应为 openid 或 openid:6位省份代码（如 320000）')
+          .refine((entry) => !entry.includes(':') || isProvinceCode(entry.slice(entry.indexOf(':') + 1)), 'TESTER_OPENIDS 中的省份代码不存在')
+          .transform((entry) => {
+            const [openid, province = DEFAULT_TESTER_PROVINCE] = entry.split(':');
+            return { openid, province };
+          }),
+      ),
+    ),
   /** openid:centerCode pairs, comma separated. */
   CENTER_STAFF: z
     .string()
@@ -39,6 +58,11 @@ export const LocalEnvSchema = z.object({
       ),
     ),
   CENTER_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  /**
+   * The launch state at start (issue 15): unset, the demo opens the whole country on its first start and later starts
+   * keep what supervisors switched; `closed` closes it as a freshly deployed store is, `open` opens it again.
+   */
+  LAUNCH: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['open', 'closed'], { error: 'LAUNCH 应为 open 或 closed' }).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The secret an internal relay nudge proves itself with at POST /api/relay, as deployed; unset, only this host's own runner and timer run it. */
   INTERNAL_NUDGE_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'INTERNAL_NUDGE_SECRET 应至少 32 个字符（随机生成）').optional()),
@@ -86,7 +110,7 @@ export function envRoles(env: Pick<LocalEnv, 'SUPERVISOR_OPENIDS' | 'TESTER_OPEN
   const roles = new Map<string, RoleGrant[]>();
   const add = (openid: string, grant: RoleGrant) => roles.set(openid, [...(roles.get(openid) ?? []), grant]);
   for (const openid of env.SUPERVISOR_OPENIDS) add(openid, { role: 'supervisor' });
-  for (const openid of env.TESTER_OPENIDS) add(openid, { role: 'tester' });
+  for (const { openid, province } of env.TESTER_OPENIDS) add(openid, { role: 'tester', province });
   for (const pair of env.CENTER_STAFF) {
     const [openid, centerCode] = pair.split(':');
     add(openid, { role: 'center-staff', centerCode });

@@ -1,6 +1,8 @@
 import type { CenterCounter, ItemRoute } from '../../src/core/centers';
 import { ONLINE_ITEM_IDS, type ItemId } from '../../src/core/items';
+import { LAUNCH_KEY, writeLaunch } from '../../cloudfunctions/_lib/runtime/launch-state';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { CLOSED } from '../../src/core/trial';
 
 /**
  * Centers whose links did not jump properly in notice 建司局函金〔2021〕30号, annex 1 (39 centers):
@@ -74,4 +76,13 @@ export async function seedDemoEndpoints(store: Store, sim: { origin: string; end
   }
   await store.meta.set(DEMO_ENDPOINTS_KEY, sim.origin);
   return centers.length;
+}
+
+/**
+ * Local host only: the demo is open to everyone (a deployed store starts closed, issue 15) from its first start on;
+ * a later start keeps what supervisors switched. `LAUNCH=closed` closes it at start, `LAUNCH=open` opens it again.
+ */
+export async function seedDemoLaunch(store: Store, launch: 'open' | 'closed' | undefined): Promise<void> {
+  if (launch === 'closed') await writeLaunch(store, CLOSED);
+  else if (launch === 'open' || (await store.meta.get(LAUNCH_KEY)) === undefined) await writeLaunch(store, { national: true, provinces: [] });
 }

@@ -8,6 +8,7 @@ import { handler as portal } from '../../cloudfunctions/portal';
 import { handler as relay } from '../../cloudfunctions/relay';
 import { handler as session } from '../../cloudfunctions/session';
 import { handler as supervise } from '../../cloudfunctions/supervise';
+import { handler as trial } from '../../cloudfunctions/trial';
 import { handler as workbench } from '../../cloudfunctions/workbench';
 import type { FunctionName } from '../../src/services/cloud';
 
@@ -25,6 +26,7 @@ export const FUNCTIONS: Readonly<Record<FunctionName | 'relay' | 'centers-daily'
   admin,
   portal,
   supervise,
+  trial,
   relay,
   'centers-daily': centersDaily,
 };

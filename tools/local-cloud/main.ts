@@ -15,7 +15,7 @@ import { createOutside } from '../../cloudfunctions/_lib/runtime/outside';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { startCenterSim } from '../center-sim/server';
 import { envRoles, extraCaCerts, parseLocalEnv, projectRoot } from './config';
-import { seedDemoEndpoints, seedDemoLinks, seedDemoRoutes } from './demo';
+import { seedDemoEndpoints, seedDemoLaunch, seedDemoLinks, seedDemoRoutes } from './demo';
 import { secureDataDir } from './data-dir';
 import { devCenterSecret, devKeyringEnv } from './dev-keys';
 import { coalescingRunner } from './relay-runner';
@@ -70,6 +70,7 @@ async function main() {
       callbackBase: () => address,
     },
   );
+  await seedDemoLaunch(store, env.LAUNCH);
   await seedDemoLinks(store, sim.origin);
   await seedDemoRoutes(store, sim.origin);
   await seedDemoEndpoints(store, sim, (code) => seal(outside.keyring(), sealedAs.endpointSecret(code), centerSecret));

@@ -20,9 +20,10 @@ export async function takesApi(ctx: Pick<ServiceContext, 'store'>, centerCode: s
 /**
  * What completing an application owes the other centers that took part (the accepting center of a
  * certificate, the purchase-locale center of a purchase withdrawal): an `application.completed` to each
- * that has an API.
+ * that has an API. Nothing for a test case: it involves the center under test only (docs/center-api.md 4.9).
  */
 export async function completionNotices(ctx: ServiceContext, app: ApplicationRecord): Promise<OutboxRecord[]> {
+  if (app.test) return [];
   const informed = app.centers.filter((c) => c.role === 'accepting' || c.role === 'purchase').map((c) => c.code);
   const notices: OutboxRecord[] = [];
   for (const code of informed) if (await takesApi(ctx, code)) notices.push(outboxRecord(app, code, 'application.completed', ctx.now));

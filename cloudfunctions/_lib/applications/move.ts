@@ -61,8 +61,10 @@ export async function moveApplication(
   for (let attempt = 0; attempt < STALE_RETRIES; attempt++) {
     const app = await ctx.store.applications.get(id);
     if (!app) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这笔申请');
-    const next = nextState(app, move);
-    if (!next) return { kind: 'unchanged', app };
+    const reached = nextState(app, move);
+    if (!reached) return { kind: 'unchanged', app };
+    const endsTest = endsTestCase(app, reached.status);
+    const next: ApplicationState = endsTest ? { ...reached, status: 'completed' } : reached;
     // a center answers only while it is responsible: checked on this read, and again by the store as it writes
     const centerMove = move.by === 'center';
     if (centerMove && app.responsibleCenter !== mover.centerCode) throw new AppError('ILLEGAL_TRANSITION', NOT_RESPONSIBLE);
@@ -74,7 +76,7 @@ export async function moveApplication(
       id,
       expected: { status: app.status, platformCode: app.platformCode, ...(centerMove ? { responsibleCenter: app.responsibleCenter } : {}) },
       next,
-      event: { applicationId: id, at: ctx.now, ...mover, from: app.status, to: next.status, platformCode: next.platformCode, message },
+      event: { applicationId: id, at: ctx.now, ...mover, from: app.status, to: next.status, platformCode: next.platformCode, message: endsTest ? testEndMessage(message) : message },
       ...brought,
       outbox: [...(brought.outbox ?? []), ...handOverOutbox],
       handOver,
@@ -104,6 +106,18 @@ export function statusMessage(status: CenterStatus, payment: Payment | undefined
   if (status === 'verified') return '购房核验通过，已转交缴存地中心办理';
   return STATUS_LABELS[status];
 }
+
+/** The log's words when the platform ends a test purchase withdrawal the tested center has verified. */
+const TEST_ENDED = '测试申请：购房地中心已核验，测试结束';
+/** The center's own words stay beside it; the default line of a verification (which speaks of a hand-over) does not. */
+const testEndMessage = (message: string) => (message === statusMessage('verified', undefined) ? TEST_ENDED : `${TEST_ENDED}（中心说明：${message}）`);
+
+/**
+ * A test purchase withdrawal ends where the center under test, the purchase-locale one, has verified it: the platform
+ * completes it in the same move, with no hand-over and no payment, so the other center (a real one) never has it
+ * (docs/center-api.md 4.9).
+ */
+const endsTestCase = (app: ApplicationRecord, next: ApplicationRecord['status']) => app.test && app.type === 'purchase-withdrawal' && next === 'verified';
 
 /** The center a purchase withdrawal passes to when the purchase-locale center has verified it. */
 function handOverOf(app: ApplicationRecord, next: ApplicationRecord['status']): string | undefined {

@@ -5,7 +5,7 @@ import type { Center } from '../../../src/core/centers';
 import { AppError } from '../../../src/core/errors';
 import { itemById } from '../../../src/core/items';
 import { shanghaiDate } from '../../../src/core/time';
-import { open, sealedAs } from '../crypto/personal-data';
+import { open, seal, sealedAs } from '../crypto/personal-data';
 import type { ServiceContext } from '../runtime/define';
 import { computedLimits } from '../services/calendar';
 import { catalogCenter } from '../services/centers';
@@ -14,6 +14,7 @@ import type { ApplicationEventRecord, ApplicationRecord } from '../store/port';
 import { keepAttachments, removeFiles } from './attachments';
 import { outboxRecord, takesApi } from './deliveries';
 import { sealPayload } from './payload';
+import { TEST_DOC_NUMBER, TEST_NAME } from './synthetic';
 
 /** Application ids: 20 characters of [a-z0-9], unguessable. */
 function newApplicationId(): string {
@@ -145,6 +146,20 @@ export type Submission =
   | { type: 'purchase-withdrawal'; requestId: string; payload: PurchaseWithdrawalPayload }
   | { type: 'service-request'; requestId: string; payload: ServiceRequestPayload };
 
+/** The center a submission goes to first (its plan's responsible center): the launch gate opens it per province. */
+export function responsibleCenterOf(submission: Submission): string {
+  switch (submission.type) {
+    case 'transfer':
+      return submission.payload.transferInCenter;
+    case 'purchase-withdrawal':
+      return submission.payload.purchaseCenter;
+    case 'service-request':
+      return submission.payload.center;
+    default:
+      return submission.payload.businessCenter;
+  }
+}
+
 async function planOf(ctx: ServiceContext, openid: string, applicantName: () => string, submission: Submission): Promise<SubmissionPlan> {
   switch (submission.type) {
     case 'transfer':
@@ -158,15 +173,63 @@ async function planOf(ctx: ServiceContext, openid: string, applicantName: () => 
   }
 }
 
+/** Who an application is for: the caller's verified identity, or the synthetic applicant of a tester's test case. */
+type Applicant = { name: () => string; record: ApplicationRecord['applicant'] };
+
+async function verifiedApplicant(ctx: ServiceContext, openid: string): Promise<Applicant> {
+  const identity = await requireVerifiedIdentity(ctx, openid);
+  return {
+    name: () => open(ctx.outside.keyring(), sealedAs.name(openid), identity.nameSealed),
+    record: { docType: identity.docType, nameSealed: identity.nameSealed, docNumberSealed: identity.docNumberSealed },
+  };
+}
+
+/** The synthetic applicant (synthetic.ts), sealed under the tester's openid like a person's own identity. */
+function syntheticApplicant(ctx: ServiceContext, openid: string): Applicant {
+  const keyring = ctx.outside.keyring();
+  return {
+    name: () => TEST_NAME,
+    record: { docType: '01', nameSealed: seal(keyring, sealedAs.name(openid), TEST_NAME), docNumberSealed: seal(keyring, sealedAs.docNumber(openid), TEST_DOC_NUMBER) },
+  };
+}
+
+/**
+ * A test case (the internal trial, issue 15) is in flight once per tester, type and center under test, apart from
+ * the tester's own real applications: a tester may test many centers at once.
+ */
+export const testInFlightKey = (type: ApplicationType, openid: string, centerCode: string) => `test:${type}:${openid}:${centerCode}`;
+
+/**
+ * The mark before a test transfer's letter number: its own sequence (T + transfer-in center + date), so a test never
+ * takes a number of the center's official contact-letter sequence (docs/center-api.md 4.9).
+ */
+const TEST_LETTER_MARK = 'T';
+
+/**
+ * A test case's plan: in flight under testInFlightKey; its log says it is a test. It involves the center under test
+ * only: no copy to the other center (which is in the form, a real center of another province), and a letter number
+ * from the test sequence.
+ */
+const asTestCase = (plan: SubmissionPlan, openid: string): SubmissionPlan => ({
+  ...plan,
+  informed: [],
+  letterPrefix: plan.letterPrefix === null ? null : `${TEST_LETTER_MARK}${plan.letterPrefix}`,
+  firstMessage: `测试申请：${plan.firstMessage}`,
+  inFlightKey: testInFlightKey(plan.type, openid, plan.responsible.code),
+  inFlight: { message: `您向${plan.responsible.name}发送的测试申请正在办理中，中心办结或您撤销后才能再次发送`, field: 'centerCode', fieldMessage: '已有一笔同类测试申请正在该中心办理' },
+});
+
 /**
  * Stores an application and, in the same transaction, the deliveries it owes: to the responsible center
  * (or straight into its workbench when it has no API) and copies to the centers to be informed. A repeated
  * requestId answers the first application's id; a second one of the same kind in flight is refused.
+ * A test case (`test`) is the same, for the synthetic applicant instead of the caller's verified identity.
  */
-export async function submitApplication(ctx: ServiceContext, openid: string, submission: Submission): Promise<{ id: string }> {
-  const identity = await requireVerifiedIdentity(ctx, openid);
+export async function submitApplication(ctx: ServiceContext, openid: string, submission: Submission, options: { test: boolean } = { test: false }): Promise<{ id: string }> {
+  const applicant = options.test ? syntheticApplicant(ctx, openid) : await verifiedApplicant(ctx, openid);
   const keyring = ctx.outside.keyring();
-  const plan = await planOf(ctx, openid, () => open(keyring, sealedAs.name(openid), identity.nameSealed), submission);
+  const planned = await planOf(ctx, openid, applicant.name, submission);
+  const plan = options.test ? asTestCase(planned, openid) : planned;
   if (plan.attachments.length > 0) {
     // a repeat of a stored submission: its uploads were taken in already, so answer before reading them
     const same = (await ctx.store.applications.listByApplicant(openid)).find((a) => a.requestId === submission.requestId);
@@ -183,12 +246,13 @@ export async function submitApplication(ctx: ServiceContext, openid: string, sub
     centers: plan.centers,
     inFlightKey: plan.inFlightKey,
     letterNumber: null,
-    applicant: { docType: identity.docType, nameSealed: identity.nameSealed, docNumberSealed: identity.docNumberSealed },
+    applicant: applicant.record,
     payloadSealed: '',
     ...(await computedLimits(ctx.store, plan.type, shanghaiDate(ctx.now))),
     payment: null,
     // the item of a service request stays in clear beside its sealed payload: the monthly figures count by it
     ...(submission.type === 'service-request' ? { serviceItem: submission.payload.item } : {}),
+    test: options.test,
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };

@@ -149,11 +149,12 @@ export async function applicationView(ctx: ServiceContext, app: ApplicationRecor
     acceptOverdue: acceptOverdue(app, ctx.now),
     canWithdraw: WITHDRAWABLE.includes(app.status),
     rating: rating ? ratingView(rating) : null,
-    canRate: !rating && RATABLE.includes(app.status),
+    canRate: !app.test && !rating && RATABLE.includes(app.status),
     payment: app.payment,
     target,
     targetProvisional,
     attachments: storedAttachments(stored).map(({ kind, name, contentType, size }) => ({ kind, name, contentType, size })),
+    test: app.test,
     createdAt: app.createdAt.toISOString(),
   };
 }
@@ -172,6 +173,7 @@ export async function listEntries(ctx: ServiceContext, apps: readonly Applicatio
     letterNumber: app.letterNumber,
     responsibleCenter: { code: app.responsibleCenter, name: centers.get(app.responsibleCenter)?.name ?? app.responsibleCenter },
     acceptOverdue: acceptOverdue(app, ctx.now),
+    test: app.test,
     createdAt: app.createdAt.toISOString(),
   }));
 }

@@ -1,8 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import type { CertificatePayload, ServiceRequestPayload, StoredAttachment, StoredPayload, StoredPurchaseWithdrawal, TransferPayload } from '../../../src/core/applications/payloads';
+import type { ServiceRequestPayload, StoredAttachment, StoredPayload, StoredPurchaseWithdrawal } from '../../../src/core/applications/payloads';
 import { applyMove, centerMove, isTransferCode, TRANSFER_CODES, type TypedState } from '../../../src/core/applications/state-machine';
 import { isFinal, TRANSFER_ACCEPT_WORKING_DAYS, TYPE_LABELS, type CenterRole } from '../../../src/core/applications/status';
-import { idCheckChar } from '../../../src/core/identity';
 import { shanghaiDate } from '../../../src/core/time';
 import type { ConformanceCheck, ConformanceReport, ReceivedCallback } from '../../../src/core/center-portal';
 import type { WorkingDate } from '../../../src/core/working-days';
@@ -14,6 +13,7 @@ import { newSecret, signHeaders } from '../delivery/signing';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType } from '../store/port';
 import { outboxRecord } from '../applications/deliveries';
 import { openPayload, sealPayload } from '../applications/payload';
+import { TEST_DOC_NUMBER, TEST_JPEG, TEST_NAME, TEST_PDF, TEST_PHONE, testCertificateForm, testPurchaseForm, testTransferForm } from '../applications/synthetic';
 import { CONFORMANCE_ID_PREFIX } from './conformance-callbacks';
 
 /**
@@ -51,6 +51,9 @@ export interface ConformanceOptions {
   calendar?: Pick<Calendar, 'addWorkingDays'>;
 }
 
+/** The synthetic applicant's ID number and attachments, as the suite's tests and tools import them. */
+export { TEST_DOC_NUMBER, TEST_JPEG, TEST_PDF };
+
 export const CALLBACK_WAIT_MS = 30_000;
 /** How old the stale delivery's webhook-timestamp is: twice the 5 minutes a receiver tolerates. */
 const STALE_BY_MS = 10 * 60_000;
@@ -61,35 +64,6 @@ function testApplicationId(): string {
   return CONFORMANCE_ID_PREFIX + Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
 }
 
-/**
- * The applicant is obviously fictitious: a 测试 name, a resident ID of the right form (a real region code, a
- * real birth date, sequence 999, the right check character), a phone number and accounts of test digits.
- */
-const TEST_NAME = '测试申请人';
-const TEST_DOC_FIRST17 = '11010119900101999';
-export const TEST_DOC_NUMBER = `${TEST_DOC_FIRST17}${idCheckChar(TEST_DOC_FIRST17)}`;
-const TEST_PHONE = '13800000000';
-
-/**
- * The attachments of the test purchase withdrawal, complete files by their content (sniffAttachment): a one-page
- * PDF reading "Conformance test attachment / Not a real purchase contract" (made with tools/center-sim/pdf.ts),
- * and a 1×1 grey baseline JPEG written byte by byte.
- */
-export const TEST_PDF = Buffer.from(
-  'JVBERi0xLjQKJeLjz9MKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFszIDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA1OTUgODQyXSAvUmVzb3VyY2VzIDw8IC9Gb250IDw8IC9GMSA0IDAgUiA+PiA+PiAvQ29udGVudHMgNSAwIFIgPj4KZW5kb2JqCjQgMCBvYmoKPDwgL1R5cGUgL0ZvbnQgL1N1YnR5cGUgL1R5cGUxIC9CYXNlRm9udCAvSGVsdmV0aWNhIC9FbmNvZGluZyAvV2luQW5zaUVuY29kaW5nID4+CmVuZG9iago1IDAgb2JqCjw8IC9MZW5ndGggMTAyID4+CnN0cmVhbQpCVAovRjEgMTQgVGYKNzIgNzcwIFRkCihDb25mb3JtYW5jZSB0ZXN0IGF0dGFjaG1lbnQpIFRqCjAgLTI0IFRkIChOb3QgYSByZWFsIHB1cmNoYXNlIGNvbnRyYWN0KSBUagpFVAplbmRzdHJlYW0KZW5kb2JqCnhyZWYKMCA2CjAwMDAwMDAwMDAgNjU1MzUgZiAKMDAwMDAwMDAxNSAwMDAwMCBuIAowMDAwMDAwMDY0IDAwMDAwIG4gCjAwMDAwMDAxMjEgMDAwMDAgbiAKMDAwMDAwMDI0NyAwMDAwMCBuIAowMDAwMDAwMzQ0IDAwMDAwIG4gCnRyYWlsZXIKPDwgL1NpemUgNiAvUm9vdCAxIDAgUiA+PgpzdGFydHhyZWYKNDk2CiUlRU9GCg==',
-  'base64',
-);
-export const TEST_JPEG = Buffer.from([
-  [0xff, 0xd8], // SOI
-  [0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00], // APP0 JFIF 1.1
-  [0xff, 0xdb, 0x00, 0x43, 0x00, ...new Array<number>(64).fill(1)], // one quantisation table, all 1
-  [0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00], // SOF0: 8-bit, 1×1, one component
-  [0xff, 0xc4, 0x00, 0x14, 0x00, 0x01, ...new Array<number>(15).fill(0), 0x00], // DC table: one 1-bit code, category 0
-  [0xff, 0xc4, 0x00, 0x14, 0x10, 0x01, ...new Array<number>(15).fill(0), 0x00], // AC table: one 1-bit code, end of block
-  [0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00], // SOS
-  [0x3f], // DC difference 0, end of block, padded with ones
-  [0xff, 0xd9], // EOI
-].flat());
 
 /**
  * The other center of a two-center test application: Nanjing, or Yangzhou when Nanjing is the one under test
@@ -124,22 +98,14 @@ class TestApplications {
   }
 
   transfer(): TestApplication {
-    const form: TransferPayload = {
-      transferOutCenter: this.peer,
-      transferInCenter: this.centerCode,
-      formerEmployer: '测试原单位（接口联调，非真实单位）',
-      formerAccount: '000000000001',
-      newEmployer: '测试现单位（接口联调，非真实单位）',
-      newAccount: '000000000002',
-      phone: TEST_PHONE,
-    };
+    const form = testTransferForm(this.centerCode, this.peer);
     return this.make({ type: 'transfer', payload: form }, 'transfer-in', [{ code: this.centerCode, role: 'transfer-in' }, { code: this.peer, role: 'transfer-out' }], this.letterNumber());
   }
 
   /** A certificate the center under test issues (`business`), or one another center issues and it took in (`accepting`). */
   certificate(role: 'business' | 'accepting'): TestApplication {
     const [business, accepting] = role === 'business' ? [this.centerCode, this.peer] : [this.peer, this.centerCode];
-    const form: CertificatePayload = { businessCenter: business, acceptingCenter: accepting, phone: TEST_PHONE };
+    const form = testCertificateForm(business, accepting);
     return this.make({ type: 'certificate-loan-cleared', payload: form }, role, [{ code: business, role: 'business' }, { code: accepting, role: 'accepting' }], null);
   }
 
@@ -155,22 +121,7 @@ class TestApplications {
       sealedFiles.set(id, sealBytes(this.keyring, sealedAs.attachment(CONFORMANCE_ID_PREFIX, id), bytes));
       return { id, kind, name, contentType, sha256: sha256(bytes), size: bytes.length, storageKey: `attachments/conformance/${id}` };
     });
-    const form: StoredPurchaseWithdrawal = {
-      purchaseCenter: this.centerCode,
-      depositCenter: this.peer,
-      house: {
-        address: '测试市测试区测试路 1 号（接口联调，非真实房屋）',
-        contractNumber: 'TEST-0001',
-        purchaseDate: shanghaiDate(this.at),
-        price: 1_000_000,
-        area: 90,
-        seller: '测试房地产开发有限公司（非真实单位）',
-      },
-      bank: { accountName: TEST_NAME, bankName: '测试银行（非真实银行）', accountNumber: '6200000000000000' },
-      amount: 100_000,
-      phone: TEST_PHONE,
-      attachments,
-    };
+    const form: StoredPurchaseWithdrawal = { ...testPurchaseForm(this.centerCode, this.peer, shanghaiDate(this.at)), attachments };
     const test = this.make({ type: 'purchase-withdrawal', payload: form }, 'purchase', [{ code: this.centerCode, role: 'purchase' }, { code: this.peer, role: 'deposit' }], null);
     return { ...test, sealedFiles };
   }
@@ -190,14 +141,17 @@ class TestApplications {
     return new Map([...test.sealedFiles].map(([id, sealed]) => [id, openBytes(this.keyring, sealedAs.attachment(CONFORMANCE_ID_PREFIX, id), sealed)]));
   }
 
-  /** A transfer's contact letter number: the transfer-in center, today in China, and a sequence number not used in this run. */
+  /**
+   * A transfer's contact letter number: the transfer-in center, today in China, and a sequence number not used in this
+   * run, marked T like every test case's (docs/center-api.md 4.9): never a number of the center's official sequence.
+   */
   private letterNumber(): string {
     let sequence: number;
     do sequence = randomInt(1, 10_000);
     while (this.letterSequences.has(sequence));
     this.letterSequences.add(sequence);
     const today = shanghaiDate(this.at);
-    return `${this.centerCode}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}${String(sequence).padStart(4, '0')}`;
+    return `T${this.centerCode}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}${String(sequence).padStart(4, '0')}`;
   }
 
   /** `centers` lists the responsible center first. */
@@ -226,6 +180,8 @@ class TestApplications {
       targetBy: null,
       targetProvisional: false,
       payment: null,
+      // every delivery of a test case says so (docs/center-api.md): the center routes it to its test system
+      test: true,
       createdAt: this.at,
       updatedAt: this.at,
     };

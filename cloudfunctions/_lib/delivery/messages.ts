@@ -20,7 +20,10 @@ export function deliveryBody(
   /** Whether `acceptBy` is an estimate (counted on weekends only into a year not known): as stored with it. */
   acceptByProvisional = app.acceptByProvisional,
 ): string {
-  const common = { applicationId: app.id, applicationType: app.type, letterNumber: app.letterNumber };
+  // a test case (the internal trial, issue 15) says so in every body, for the center to route it to its test
+  // system; a real case has no `test` at all
+  const test = app.test ? { test: true } : {};
+  const common = { applicationId: app.id, applicationType: app.type, letterNumber: app.letterNumber, ...test };
   const at = record.createdAt.toISOString();
   if (record.type === 'application.withdrawn') {
     return JSON.stringify({ type: record.type, timestamp: at, data: { ...common, withdrawnAt: at, reason: '职工撤销申请' } });
@@ -30,7 +33,7 @@ export function deliveryBody(
     // person), or what the deposit-locale center paid for a purchase the purchase-locale center verified
     const listed = documents.map((d) => ({ name: d.name, contentType: d.contentType, sha256: d.sha256, size: d.size }));
     const paid = app.payment ? { payment: app.payment } : {};
-    return JSON.stringify({ type: record.type, timestamp: at, data: { applicationId: app.id, applicationType: app.type, completedAt: at, documents: listed, ...paid } });
+    return JSON.stringify({ type: record.type, timestamp: at, data: { applicationId: app.id, applicationType: app.type, ...test, completedAt: at, documents: listed, ...paid } });
   }
   // application.submitted to the responsible center, application.copy to a center taking the request on its behalf
   if (!form) throw new Error(`the form of application ${app.id} was not opened for its ${record.type}`);

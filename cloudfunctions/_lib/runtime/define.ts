@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import type { RoleGrant } from '../../../src/core/roles';
+import { provinceOfCenter } from '../../../src/core/supervision';
+import { isAnyOpen, isOpenFor, NOT_LAUNCHED_MESSAGE, PROVINCE_NOT_LAUNCHED_MESSAGE } from '../../../src/core/trial';
 import { parseInput } from '../../../src/core/validation';
 import type { Keyring } from '../crypto/personal-data';
 import type { AddressChecks, OutboundClient } from '../delivery/http';
@@ -8,6 +10,7 @@ import type { FileStore } from '../files/port';
 import type { Logger } from '../log';
 import type { Store } from '../store/port';
 import type { WechatApi } from '../wechat';
+import { readLaunch } from './launch-state';
 
 /** Who called: the openid comes from the platform (WeChat via CloudBase, or the local host), never from the event. */
 export interface Caller {
@@ -117,11 +120,46 @@ function runAction<E extends ActionEvent, A extends E['action'], C>(actions: Act
   return actions[action](event, ctx);
 }
 
-function actionsFunction<S extends z.ZodType<ActionEvent>, C>(
+/**
+ * How a function's actions meet the launch gate (issue 15, "Closed before launch"). Before launch a person holding no
+ * role is answered NOT_LAUNCHED and nothing runs (nothing is read but the launch state); people with a role pass.
+ * In a staged opening an event that names a center is allowed for the centers of open provinces only, one that
+ * names none as soon as any province is open.
+ */
+export interface LaunchGate<E extends ActionEvent> {
+  /** Actions anyone may call however closed (how people get a role: `trial join`, `portal joinCenter`; `session whoami`). */
+  readonly exempt?: readonly E['action'][];
+  /** The center an event names, if any. */
+  readonly centerOf?: (event: E) => string | undefined;
+}
+
+/** Which centers the caller may use now: every one for people with a role and once the nation is open. */
+export interface Access {
+  openTo(centerCode: string): boolean;
+}
+const EVERYWHERE: Access = { openTo: () => true };
+
+/** The caller's access under the launch state, or NOT_LAUNCHED (the province's message for a center of a closed province in a staged opening). */
+async function launchAccess<E extends ActionEvent>(gate: LaunchGate<E>, event: E, caller: Caller | undefined, store: Store): Promise<Access> {
+  if ((caller && caller.roles.length > 0) || gate.exempt?.includes(event.action)) return EVERYWHERE;
+  const state = await readLaunch(store);
+  if (state.national) return EVERYWHERE;
+  if (!isAnyOpen(state)) throw new AppError('NOT_LAUNCHED', NOT_LAUNCHED_MESSAGE);
+  const centerCode = gate.centerOf?.(event);
+  // `fields` names the refused center: the app tells this refusal from the national one by it, not by the words
+  if (centerCode !== undefined && !isOpenFor(state, provinceOfCenter(centerCode))) {
+    throw new AppError('NOT_LAUNCHED', PROVINCE_NOT_LAUNCHED_MESSAGE, { centerCode: PROVINCE_NOT_LAUNCHED_MESSAGE });
+  }
+  return { openTo: (code) => isOpenFor(state, provinceOfCenter(code)) };
+}
+
+function actionsFunction<S extends z.ZodType<ActionEvent>, W extends Caller | undefined, C>(
   name: string,
   contract: Contract<S>,
   actions: ActionTable<z.output<S>, C>,
-  contextOf: (service: ServiceContext, ctx: FunctionContext) => C,
+  gate: LaunchGate<z.output<S>>,
+  who: (ctx: FunctionContext) => W,
+  contextOf: (service: ServiceContext, caller: W, access: Access) => C,
 ): CloudFunction {
   const schemaAt = (now: Date): S => (typeof contract === 'function' ? contract(now) : contract);
   return {
@@ -134,7 +172,12 @@ function actionsFunction<S extends z.ZodType<ActionEvent>, C>(
       const parsed = parseInput(schemaAt(service.now), event);
       if (!parsed.ok) return parsed;
       const data = parsed.data;
-      return answered(name, ctx, () => runAction(actions, data.action, data, contextOf(service, ctx)));
+      return answered(name, ctx, async () => {
+        // who calls is asked before the gate: a signed-in function answers UNAUTHENTICATED without a caller
+        const caller = who(ctx);
+        const access = await launchAccess(gate, data, caller, service.store);
+        return runAction(actions, data.action, data, contextOf(service, caller, access));
+      });
     },
   };
 }
@@ -142,15 +185,31 @@ function actionsFunction<S extends z.ZodType<ActionEvent>, C>(
 /**
  * Declares a function whose events name an action: its contract (parsed as of the call's own time) and a
  * table of actions, each calling its service. A bad event answers VALIDATION_FAILED and runs nothing; then
- * the caller is required (UNAUTHENTICATED without one).
+ * the caller is required (UNAUTHENTICATED without one), then the launch gate lets them in or answers NOT_LAUNCHED.
  */
-export function defineActions<S extends z.ZodType<ActionEvent>>(name: string, contract: Contract<S>, actions: ActionTable<z.output<S>, ActionContext>): CloudFunction {
-  return actionsFunction(name, contract, actions, (service, ctx) => ({ ...service, caller: requireCaller(ctx) }));
+export function defineActions<S extends z.ZodType<ActionEvent>>(
+  name: string,
+  contract: Contract<S>,
+  actions: ActionTable<z.output<S>, ActionContext>,
+  gate: LaunchGate<z.output<S>> = {},
+): CloudFunction {
+  return actionsFunction(name, contract, actions, gate, requireCaller, (service, caller) => ({ ...service, caller }));
 }
 
+/**
+ * What an action of a function anyone may call runs with: besides the service context, which centers the caller may
+ * use (the directory lists only those), and the caller when signed in (a poster scan counts once per person and day).
+ */
+export type OpenActionContext = ServiceContext & Access & { caller: Caller | undefined };
+
 /** defineActions for a function anyone may call, signed in or not (the center directory). */
-export function defineOpenActions<S extends z.ZodType<ActionEvent>>(name: string, contract: Contract<S>, actions: ActionTable<z.output<S>, ServiceContext>): CloudFunction {
-  return actionsFunction(name, contract, actions, (service) => service);
+export function defineOpenActions<S extends z.ZodType<ActionEvent>>(
+  name: string,
+  contract: Contract<S>,
+  actions: ActionTable<z.output<S>, OpenActionContext>,
+  gate: LaunchGate<z.output<S>> = {},
+): CloudFunction {
+  return actionsFunction(name, contract, actions, gate, (ctx) => ctx.caller, (service, caller, access) => ({ ...service, caller, openTo: access.openTo }));
 }
 
 /** The caller, or an UNAUTHENTICATED failure for actions that need one. */

@@ -37,7 +37,7 @@ async function start(): Promise<Started> {
   // self-hosted provinces keep data in their own PostgreSQL; everyone else uses the CloudBase database
   const store = env.DATABASE_URL
     ? await (await import('../store/sql/pg')).openPostgresStore(env.DATABASE_URL)
-    : (await import('../store/cloudbase/cloudbase-store')).createCloudbaseStore(app);
+    : (await import('../store/cloudbase/cloudbase-store')).createCloudbaseStore(app, (detail, message) => runtimeOnce().log.warn(detail, message));
   await ensureCatalog(store);
   return { store, app };
 }

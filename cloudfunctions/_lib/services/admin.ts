@@ -16,10 +16,13 @@ import {
   lacksSecret,
   newInviteCode,
   SECRET_MISSING,
+  earliestEffectiveDate,
   targetLabel,
   unsignedEndpoint,
 } from './portal';
 import { centerSubject, maskedInvite } from './audit-names';
+import { correctionLive, launchedBeforeReview, launchedFor } from '../trial/link-corrections';
+import { shanghaiDate } from '../../../src/core/time';
 import { describeValue, targetValue } from '../../../src/core/center-portal';
 
 /** The items a center may route to an in-app request or its service hall. */
@@ -151,6 +154,15 @@ export async function reviewChange(ctx: ServiceContext, caller: Caller, id: stri
   if (approve && (await unsignedEndpoint(ctx, change))) {
     throw new AppError('SECRET_NOT_SET', `${targetLabel(change.target)}不能通过：${SECRET_MISSING}`, { id: SECRET_MISSING });
   }
+  // a trial correction (issue 15) whose province was launched after it was proposed follows the normal rule: its
+  // effective date moves, while it is still pending (the daily run never switches it on the date proposed), to at
+  // least 10 working days after the review
+  const afterLaunch = approve && change.trialFindingId !== undefined && (await launchedFor(ctx, change.centerCode));
+  if (afterLaunch) {
+    const { date: earliest } = await earliestEffectiveDate(ctx, shanghaiDate(ctx.now));
+    // changed meanwhile (reviewed, or its date moved by a calendar update): reviewed as it is now
+    if (change.effectiveDate < earliest && !(await ctx.store.linkChanges.reschedule(id, change.effectiveDate, earliest))) return reviewChange(ctx, caller, id, approve, reason);
+  }
   const outcome = await ctx.store.linkChanges.review(id, { approve, by: caller.openid, at: ctx.now, reason: reason ?? null });
   if (outcome.kind === 'unknown') throw new AppError('CHANGE_NOT_FOUND', '没有找到这张变更单', { id: '没有找到这张变更单' });
   if (outcome.kind === 'not-pending') throw notPending(outcome.status);
@@ -166,8 +178,16 @@ export async function reviewChange(ctx: ServiceContext, caller: Caller, id: stri
   for (const older of outcome.superseded) {
     await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'change.supersede', subject, detail: `${older} 由 ${id} 取代` });
   }
-  const [view] = await changeViews(ctx, [outcome.change], 'supervisor');
-  return view;
+  // a trial correction (issue 15) goes live now rather than on its effective date, while its province is not launched
+  const applied = approve && change.trialFindingId !== undefined && !afterLaunch ? await ctx.store.linkChanges.apply(id, ctx.now) : undefined;
+  if (applied?.trialFindingId !== undefined) {
+    await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'change.trial-correction', subject, detail: `${id} ${targetLabel(change.target)}：${describeValue(applied.previous)} → ${describeValue(targetValue(change.target))}（试用期间更正，审核通过即生效）` });
+    await correctionLive(ctx, caller, applied.trialFindingId, what);
+  }
+  const notice = afterLaunch ? launchedBeforeReview(outcome.change.effectiveDate) : undefined;
+  if (notice) await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'change.trial-correction-launched', subject, detail: `${id} ${what}；${notice}` });
+  const [view] = await changeViews(ctx, [applied ?? outcome.change], 'supervisor');
+  return notice ? { ...view, notice } : view;
 }
 
 /** A center's work orders, newest first: who proposed and reviewed what, when, and what each replaced. */

@@ -22,8 +22,12 @@ async function sendTemplate(ctx: Pick<FunctionContext, 'outside' | 'log'>, messa
   }
 }
 
-/** Tells the employee their application moved, by the subscribe message they agreed to at submission; the timeline still has the step. */
+/**
+ * Tells the employee their application moved, by the subscribe message they agreed to at submission; the timeline still has the step.
+ * A test case's applicant is synthetic: no message (the tester follows it on the checklist and 我的申请).
+ */
 export async function notifyApplicant(ctx: Pick<FunctionContext, 'outside' | 'log'>, app: ApplicationRecord, message: string): Promise<void> {
+  if (app.test) return;
   const data = { thing1: TYPE_LABELS[app.type], phrase2: STATUS_LABELS[app.status], time3: formatShanghai(app.updatedAt), thing4: message.slice(0, THING_MAX) };
   await sendTemplate(ctx, { touser: app.openid, page: `pages/application/index?id=${app.id}`, data }, 'status notification not sent', { applicationId: app.id });
 }

@@ -40,7 +40,9 @@ import { recompute } from './calendar-admin';
 import { removeStaleVerifications } from './identity';
 import { peopleLabels } from './roles';
 import { remindMonthly } from '../supervision/monthly';
+import { TRIAL_OVER, trialCorrection } from '../trial/link-corrections';
 import { centerOnlineReasons } from '../supervision/online-completion';
+import { openLateTestFindings, openRefusedTestFindings } from '../trial/test-applications';
 
 /**
  * Centers register their links and delivery endpoint (issue 6): staff propose changes as work orders with an
@@ -171,7 +173,14 @@ export async function joinCenter(ctx: ServiceContext, caller: Caller, code: stri
   }
 }
 
-async function proposeChange(ctx: ServiceContext, caller: Caller, centerCode: string, target: ChangeTarget, effectiveDate: string): Promise<ChangeView> {
+async function proposeChange(
+  ctx: ServiceContext,
+  caller: Caller,
+  centerCode: string,
+  target: ChangeTarget,
+  effectiveDate: string,
+  trialFindingId?: string,
+): Promise<ChangeView> {
   const change: LinkChange = {
     id: `chg${randomBytes(10).toString('hex')}`,
     centerCode,
@@ -187,25 +196,33 @@ async function proposeChange(ctx: ServiceContext, caller: Caller, centerCode: st
     previous: null,
     heldReason: null,
     heldAt: null,
+    ...(trialFindingId === undefined ? {} : { trialFindingId }),
   };
   await ctx.store.linkChanges.create(change);
   await ctx.store.audit.append({
     at: ctx.now,
     actor: caller.openid,
-    action: 'change.propose',
+    action: trialFindingId === undefined ? 'change.propose' : 'change.propose-trial-correction',
     subject: centerSubject(centerCode),
-    detail: `${change.id} ${targetLabel(target)}：${describeValue(targetValue(target))}，生效日期 ${effectiveDate}`,
+    detail: `${change.id} ${targetLabel(target)}：${describeValue(targetValue(target))}，${trialFindingId === undefined ? `生效日期 ${effectiveDate}` : `试用问题 ${trialFindingId} 的更正，审核通过即生效`}`,
   });
   const [view] = await changeViews(ctx, [change], caller);
   return view;
 }
 
-/** Staff propose an item's link: an https H5 page (checked by the URL rules, stored as it will be called) or a mini-program page. */
-export async function proposeLink(ctx: ServiceContext, caller: Caller, item: ItemId, link: LinkValue, effectiveDate: string): Promise<ChangeView> {
+/**
+ * Staff propose an item's link: an https H5 page (checked by the URL rules, stored as it will be called) or a
+ * mini-program page. Naming an open trial finding of that link while the center's province is not launched, it
+ * is a trial correction (trial/link-corrections.ts): no notice, live as soon as a supervisor approves it.
+ */
+export async function proposeLink(ctx: ServiceContext, caller: Caller, item: ItemId, link: LinkValue, effectiveDate: string | undefined, findingId?: string): Promise<ChangeView> {
   const centerCode = requireStaffCenter(caller, '登记办理链接');
-  await checkEffectiveDate(ctx, effectiveDate);
+  const trial = findingId === undefined ? undefined : await trialCorrection(ctx, centerCode, item, findingId);
+  const date = trial ? shanghaiDate(ctx.now) : effectiveDate;
+  if (date === undefined) throw new AppError('VALIDATION_FAILED', TRIAL_OVER, { effectiveDate: TRIAL_OVER });
+  if (!trial) await checkEffectiveDate(ctx, date);
   const value: LinkValue = link.kind === 'web' ? { kind: 'web', url: await checkedAddress(ctx, link.url, '链接地址', 'proposal') } : link;
-  return proposeChange(ctx, caller, centerCode, { kind: 'link', item, link: value }, effectiveDate);
+  return proposeChange(ctx, caller, centerCode, { kind: 'link', item, link: value }, date, trial?.id);
 }
 
 /**
@@ -516,6 +533,15 @@ export async function runCentersDaily(ctx: ServiceContext, options: DailyOptions
   } catch (error) {
     // like the recompute: the switches and health checks still run; the next run reminds whom this one missed
     ctx.log.error({ err: error }, 'monthly reminders failed');
+  }
+  try {
+    const opened = await openLateTestFindings(ctx);
+    if (opened > 0) ctx.log.info({ opened }, 'findings opened for test applications not accepted in time');
+    const refused = await openRefusedTestFindings(ctx);
+    if (refused > 0) ctx.log.info({ refused }, 'findings opened for test applications the centers refused');
+  } catch (error) {
+    // like the reminders: the next run opens what this one missed (each once)
+    ctx.log.error({ err: error }, 'findings of late or refused test applications failed');
   }
   return { ...switched, ...(await checkHealth(ctx, probeUntil, options.batchSize ?? HEALTH_BATCH_SIZE)) };
 }

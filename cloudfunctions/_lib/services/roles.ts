@@ -21,12 +21,13 @@ export const roleSubject = (openid: string) => `roles:${openid}`;
 
 const grantLabel = (grant: RoleGrant) => `${ROLE_LABELS[grant.role]}${scopeOf(grant) === '' ? '' : ` ${scopeOf(grant)}`}`;
 
+/** Roles as national supervisors see them (the roles page). */
 async function roleViews(ctx: ServiceContext, records: readonly RoleRecord[]): Promise<RoleView[]> {
   const codes = records.flatMap((r) => (r.grant.role === 'center-staff' ? [r.grant.centerCode] : []));
   const centers = await centersByCode(ctx, codes);
   return records.map((r) => {
     const centerCode = r.grant.role === 'center-staff' ? r.grant.centerCode : null;
-    const province = r.grant.role === 'provincial-supervisor' ? r.grant.province : null;
+    const province = r.grant.role === 'provincial-supervisor' || r.grant.role === 'tester' ? r.grant.province : null;
     return {
       openid: r.openid,
       role: r.grant.role,
@@ -60,16 +61,22 @@ export async function listRoles(ctx: ServiceContext, caller: Caller): Promise<Ro
   return roleViews(ctx, [...inForce, ...records.filter((r) => r.revokedAt !== null)]);
 }
 
-/**
- * A supervisor revokes a person's role; it stops working on their next call. Nobody revokes their own
- * supervisor role, so the last supervisor can never lock everyone out. Revoked staff: the center's secrets they
- * saw retire after the grace (the center's other staff see by when to rotate). A revoked supervisor: the invites
- * they made and nobody used yet are cancelled, and the secrets they set retire after the grace. Each written to the
- * audit log. A revoke repeated after the role was revoked finishes these again (they are idempotent), so a failure
- * between revoking and retiring is finished by trying again.
- */
+/** A national supervisor revokes a person's role (provincial supervisors revoke their testers with the trial's revokeTester). */
 export async function revokeRole(ctx: ServiceContext, caller: Caller, openid: string, grant: RoleGrant): Promise<RoleView> {
   requireSupervisor(caller);
+  await revokeGrant(ctx, caller, openid, grant);
+  return viewOf(ctx, openid, grant);
+}
+
+/**
+ * Revokes a person's role, the caller's right to having been checked (revokeRole, the trial's revokeTester); it stops
+ * working on their next call. Nobody revokes their own supervisor role, so the last supervisor can never lock everyone out.
+ * Revoked staff: the center's secrets they saw retire after the grace (the center's other staff see by when to
+ * rotate). A revoked supervisor: the invites they made and nobody used yet are cancelled, and the secrets they set
+ * retire after the grace. Each written to the audit log. A revoke repeated after the role was revoked finishes these again (they are idempotent), so a failure
+ * between revoking and retiring is finished by trying again.
+ */
+export async function revokeGrant(ctx: ServiceContext, caller: Caller, openid: string, grant: RoleGrant): Promise<void> {
   if (grant.role === 'supervisor' && openid === caller.openid) {
     throw new AppError('FORBIDDEN', '不能撤销自己的监管人员角色：请由另一位监管人员操作，以免无人能够管理角色', { openid: '不能撤销自己的监管人员角色' });
   }
@@ -83,7 +90,6 @@ export async function revokeRole(ctx: ServiceContext, caller: Caller, openid: st
     await cancelTheirInvites(ctx, caller, openid);
     await retireWhatTheySet(ctx, caller, openid);
   }
-  return viewOf(ctx, openid, grant);
 }
 
 /** Whether `openid` held `grant` and it is revoked (a repeated revoke then finishes what follows a revocation). */

@@ -1,4 +1,4 @@
-import { periodOf, periodsUpTo, shanghaiDate, shanghaiMidnight } from '../../../src/core/time';
+import { periodOf, periodsUpTo, reportPeriod, shanghaiDate, shanghaiMidnight } from '../../../src/core/time';
 import { workingDaysBetween } from '../../../src/core/working-days';
 import {
   NATIONAL_TRANSFER_WORKING_DAYS,
@@ -20,8 +20,8 @@ import { provincesShown } from './scope';
 /**
  * The supervisors' overview figures (issue 14, "Dashboards") in one call: average transfer time in working days per
  * province against the national 6, applications overdue for acceptance and 差评 follow-ups still open per center,
- * and the volume per item of the last 12 report periods. Counted in the database; working days on the official
- * calendar.
+ * the volume per item of the last 12 report periods, and the scans of the centers' poster codes in the running period.
+ * Counted in the database; working days on the official calendar.
  */
 
 /** How many report periods the trend shows, the running one last. */
@@ -80,12 +80,14 @@ export async function dashboard(ctx: ServiceContext, caller: Caller, province: s
   const today = shanghaiDate(ctx.now);
   const since = shanghaiMidnight(today).getTime() - TRANSFER_TIME_DAYS * DAY_MS;
   const months = periodsUpTo(periodOf(today), TREND_PERIODS);
-  const [centers, transfers, overdue, followUps, tables] = await Promise.all([
+  const running = reportPeriod(periodOf(today));
+  const [centers, transfers, overdue, followUps, tables, scans] = await Promise.all([
     ctx.store.centers.list(),
     ctx.store.dashboard.transferTimes(new Date(since), ctx.now),
     ctx.store.dashboard.overdueAcceptance(today),
     ctx.store.dashboard.openFollowUps(),
     Promise.all(months.map((month) => tableOf(ctx, month, provinces, true))),
+    ctx.store.scans.countByCenter(running.from, running.to),
   ]);
   const mine = transfers.filter((g) => shown.has(provinceOfCenter(g.centerCode)));
   const timed = await withWorkingDays(ctx, mine);
@@ -94,6 +96,7 @@ export async function dashboard(ctx: ServiceContext, caller: Caller, province: s
   );
   const names = new Map(centers.map((c) => [c.code, c.name]));
   const open = centerRows(followUps, shown, names);
+  const scanned = centerRows([...scans].map(([centerCode, count]) => ({ centerCode, count })), shown, names);
   return {
     transferWindow: { from: shanghaiDate(new Date(since)), to: today },
     transferTime,
@@ -101,5 +104,12 @@ export async function dashboard(ctx: ServiceContext, caller: Caller, province: s
     overdue: centerRows(overdue, shown, names),
     followUpsOpen: { rows: open, total: open.reduce((n, r) => n + r.count, 0) },
     trend: tables.map((t) => ({ period: t.month, items: trendItems(t.totals) })),
+    posterScans: {
+      period: periodOf(today),
+      ...running,
+      provinces: provinces.map((p) => ({ province: p, provinceName: provinceName(p), count: scanned.filter((r) => r.province === p).reduce((n, r) => n + r.count, 0) })),
+      centers: scanned,
+      total: scanned.reduce((n, r) => n + r.count, 0),
+    },
   };
 }

@@ -12,6 +12,7 @@ import {
 } from '../../../src/core/supervision';
 import { shanghaiDate, shanghaiMidnight } from '../../../src/core/time';
 import type { Caller, ServiceContext } from '../runtime/define';
+import { trialAccessAt, type TestTransferAt } from '../trial/readiness';
 import { provincesShown } from './scope';
 
 /**
@@ -26,23 +27,29 @@ import { provincesShown } from './scope';
  * addresses. The daily checks cannot open a mini-program, so a mini-program link's health is the directory's on
  * either date. Testing counts the runs started by the end of the day: 已开始 once one started, 已通过 once one
  * passed by then.
+ *
+ * The internal trial (issue 15) feeds both columns: a link a tester's latest check by the day's end found not
+ * opening does not jump either, and a test transfer sent to the center by then counts as interface testing
+ * started, passed once the center accepted it in time by then.
  */
 export async function progress(ctx: ServiceContext, caller: Caller, province: string | undefined, asOf: string | undefined): Promise<ProgressAnswer> {
   const provinces = provincesShown(caller, province);
   const today = shanghaiDate(ctx.now);
   const date = asOf ?? today;
   const dayEnd = shanghaiMidnight(nextDate(date));
-  const [centers, links, tests, history] = await Promise.all([
-    ctx.store.centers.list(),
+  const shown = new Set(provinces);
+  const centers = (await ctx.store.centers.list()).filter((c) => shown.has(provinceOfCenter(c.code)));
+  const [links, tests, history, trial] = await Promise.all([
     ctx.store.links.listAll(),
     ctx.store.supervision.interfaceTestsAt(dayEnd),
     date === today ? Promise.resolve(undefined) : ctx.store.supervision.linkHealthAt(dayEnd),
+    trialAccessAt(ctx, centers.map((c) => c.code), dayEnd),
   ]);
-  const broken = brokenLinks(links, history);
+  const broken = brokenLinks(links, history, trial.failedLinks);
   const testsByCenter = new Map(tests.map((t) => [t.centerCode, t]));
   const rows = provinces.map((code): ProgressRow => {
     const own = centers.filter((c) => provinceOfCenter(c.code) === code);
-    const centerRows = own.map((c) => centerRow(c, broken.get(c.code) ?? [], testsByCenter.get(c.code)));
+    const centerRows = own.map((c) => centerRow(c, broken.get(c.code) ?? [], testsByCenter.get(c.code), trial.testTransfers.get(c.code)));
     return {
       province: code,
       provinceName: provinceName(code),
@@ -57,22 +64,35 @@ export async function progress(ctx: ServiceContext, caller: Caller, province: st
   return { asOf: date, rows, totals: totalsOf(rows) };
 }
 
-function centerRow(center: StoredCenter, brokenItems: ItemId[], test: { lastRunAt: Date; passed: boolean } | undefined): ProgressCenterRow {
-  const interfaceTest: InterfaceTestState = test === undefined ? 'not-started' : test.passed ? 'passed' : 'started';
-  return { centerCode: center.code, centerName: center.name, live: center.live, brokenItems, interfaceTest, lastRunAt: test?.lastRunAt.toISOString() ?? null };
+function centerRow(
+  center: StoredCenter,
+  brokenItems: ItemId[],
+  test: { lastRunAt: Date; passed: boolean } | undefined,
+  transfer: TestTransferAt | undefined,
+): ProgressCenterRow {
+  const passed = (test?.passed ?? false) || (transfer?.passed ?? false);
+  const interfaceTest: InterfaceTestState = test === undefined && transfer === undefined ? 'not-started' : passed ? 'passed' : 'started';
+  const starts = [test?.lastRunAt, transfer?.sentAt].filter((d) => d !== undefined).map((d) => d.getTime());
+  const lastRunAt = starts.length === 0 ? null : new Date(Math.max(...starts)).toISOString();
+  return { centerCode: center.code, centerName: center.name, live: center.live, brokenItems, interfaceTest, lastRunAt };
 }
 
 /**
  * Per center, the items whose link (a web page or a mini-program) does not jump: as the directory shows it now, or,
- * given the checks' history up to an earlier day's end, a web link as its latest check then found it.
+ * given the checks' history up to an earlier day's end, a web link as its latest check then found it; and, either
+ * way, a link a tester found not opening (`failedByTesters`: `${centerCode}:${item}`).
  */
-function brokenLinks(links: readonly { centerCode: string; link: CenterLink }[], history: readonly { centerCode: string; item: ItemId; healthy: boolean }[] | undefined): Map<string, ItemId[]> {
+function brokenLinks(
+  links: readonly { centerCode: string; link: CenterLink }[],
+  history: readonly { centerCode: string; item: ItemId; healthy: boolean }[] | undefined,
+  failedByTesters: ReadonlySet<string>,
+): Map<string, ItemId[]> {
   const checked = history && new Map(history.map((h) => [`${h.centerCode}:${h.item}`, h.healthy]));
   const broken = new Map<string, ItemId[]>();
   for (const { centerCode, link } of links) {
     if (link.kind !== 'web' && link.kind !== 'miniprogram') continue;
     const healthy = checked && link.kind === 'web' ? (checked.get(`${centerCode}:${link.item}`) ?? true) : link.healthy;
-    if (!healthy) broken.set(centerCode, [...(broken.get(centerCode) ?? []), link.item]);
+    if (!healthy || failedByTesters.has(`${centerCode}:${link.item}`)) broken.set(centerCode, [...(broken.get(centerCode) ?? []), link.item]);
   }
   return broken;
 }

@@ -21,6 +21,19 @@ export interface WechatApi {
   getPhoneNumber(code: string): Promise<{ phoneNumber: string; purePhoneNumber: string; countryCode: string }>;
   /** Sends a subscribe message (subscribeMessage.send) the person agreed to receive; throws WechatApiError on errcode != 0. */
   sendSubscribeMessage(message: SubscribeMessage): Promise<void>;
+  /**
+   * A mini-program code (wxacode.getUnlimited) opening `page` with `scene` (at most 32 characters): PNG bytes on a
+   * white background. Throws WechatApiError when WeChat answers an errcode instead of an image.
+   */
+  getUnlimitedCode(input: UnlimitedCodeInput): Promise<Uint8Array>;
+}
+
+export interface UnlimitedCodeInput {
+  scene: string;
+  /** A page of the released mini-program, without a leading slash (pages/center/index). */
+  page: string;
+  /** The code's width in pixels, 280 to 1280 (WeChat's default 430). */
+  width?: number;
 }
 
 /** A subscribe message: `data` maps the template's keys (thing1, time2, ...) to their values. */
@@ -78,6 +91,8 @@ export interface WechatClientOptions {
   timeoutMs?: number;
   /** Clock for the token cache. Default Date.now. */
   now?: () => number;
+  /** Which version of the mini-program codes open: 'release' (default), 'trial' or 'develop'. */
+  envVersion?: 'release' | 'trial' | 'develop';
 }
 
 /** Refresh the token this long before WeChat says it expires (capped at half its lifetime). */
@@ -115,6 +130,26 @@ function responseSchemas() {
   };
 }
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
+const startsWith = (bytes: Uint8Array, signature: readonly number[]) => signature.every((b, i) => bytes[i] === b);
+
+/** WeChat's code as PNG: it answers a JPEG unless asked for a transparent one, so a JPEG is decoded and written again as PNG. */
+async function asPng(what: string, image: Uint8Array): Promise<Uint8Array> {
+  if (startsWith(image, PNG_SIGNATURE)) return image;
+  if (!startsWith(image, JPEG_SIGNATURE)) throw new WechatApiError(ERRCODE_BAD_RESPONSE, `${what}: the image is neither PNG nor JPEG`);
+  const [{ decode }, { PNG }] = await Promise.all([import('jpeg-js'), import('pngjs')]);
+  let decoded: { width: number; height: number; data: Uint8Array };
+  try {
+    decoded = decode(image, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false, maxResolutionInMP: 4 });
+  } catch {
+    throw new WechatApiError(ERRCODE_BAD_RESPONSE, `${what}: the JPEG does not decode`);
+  }
+  const png = new PNG({ width: decoded.width, height: decoded.height });
+  png.data = Buffer.from(decoded.data);
+  return new Uint8Array(PNG.sync.write(png));
+}
+
 /** Replaces each secret occurring in WeChat's errmsg (it may echo request fields) by ***. */
 function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
@@ -141,9 +176,9 @@ export function createWechatClient(options: WechatClientOptions): WechatApi {
   let cached: { token: string; expiresAt: number } | undefined;
   let inflight: Promise<string> | undefined;
 
-  /** Sends one request and parses the JSON body; every failure is a WechatApiError. */
+  /** Sends one request and answers its body: JSON parsed, or an image's bytes; every failure is a WechatApiError. */
   async function send(what: string, url: URL, body?: unknown): Promise<unknown> {
-    let text: string;
+    let bytes: Uint8Array;
     try {
       const res = await fetch(url, {
         method: body === undefined ? 'GET' : 'POST',
@@ -151,8 +186,10 @@ export function createWechatClient(options: WechatClientOptions): WechatApi {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      text = await res.text();
+      bytes = new Uint8Array(await res.arrayBuffer());
       if (!res.ok) throw new WechatApiError(ERRCODE_NETWORK, `${what}: HTTP ${res.status}`);
+      // wxacode answers the image itself, or JSON with an errcode
+      if (res.headers.get('content-type')?.startsWith('image/')) return bytes;
     } catch (error) {
       if (error instanceof WechatApiError) throw error;
       const name = error instanceof Error ? error.name : '';
@@ -163,7 +200,7 @@ export function createWechatClient(options: WechatClientOptions): WechatApi {
       throw new WechatApiError(ERRCODE_NETWORK, `${what}: network error (${code})`);
     }
     try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
     } catch {
       throw new WechatApiError(ERRCODE_BAD_RESPONSE, `${what}: response is not JSON`);
     }
@@ -240,6 +277,14 @@ export function createWechatClient(options: WechatClientOptions): WechatApi {
       // a number watermarked for another mini-program is not ours to trust
       if (info.watermark && info.watermark.appid !== options.appId) throw new WechatApiError(ERRCODE_BAD_RESPONSE, `${what}: watermark appid does not match`);
       return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode };
+    },
+
+    async getUnlimitedCode({ scene, page, width }) {
+      const what = 'getwxacodeunlimit';
+      const raw = await call(what, '/wxa/getwxacodeunlimit', { scene, page, check_path: false, env_version: options.envVersion ?? 'release', ...(width !== undefined ? { width } : {}) });
+      if (raw instanceof Uint8Array) return asPng(what, raw);
+      const res = validate(ApiRefusal, raw, what);
+      throw new WechatApiError(res.errcode, `${what}: errcode ${res.errcode} ${scrub(res.errmsg, secrets)}`.trim());
     },
 
     async sendSubscribeMessage(message) {

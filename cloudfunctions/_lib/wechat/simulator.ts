@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { certHash, type CertInfo } from './cert-hash';
-import { assertOutSeqNo, ERRCODE_INVALID_ARGS, ERRCODE_NETWORK, VERIFY_RET_OK, WechatApiError, type SubscribeMessage, type WechatApi } from './client';
+import { assertOutSeqNo, ERRCODE_INVALID_ARGS, ERRCODE_NETWORK, VERIFY_RET_OK, WechatApiError, type SubscribeMessage, type UnlimitedCodeInput, type WechatApi } from './client';
 
 export type SimulatedOutcome = 'pass' | 'fail' | 'expired' | 'timeout';
 
@@ -45,7 +45,15 @@ export interface WechatSimulator extends WechatApi {
   issued(): number;
   /** Subscribe messages "sent", oldest first: the local sender's record. */
   sentMessages(): readonly SubscribeMessage[];
+  /** The mini-program codes asked for, oldest first. */
+  codesMade(): readonly UnlimitedCodeInput[];
 }
+
+/** WeChat's limits on a mini-program code's scene (32 visible characters) and width (280-1280 px, 430 by default). */
+export const CODE_SCENE = /^[!#$&'()*+,/:;=?@\-._~0-9A-Za-z]{1,32}$/;
+const PAGE = /^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/i;
+/** errcode 40169 invalid scene, 41030 invalid page (WeChat's documented codes). */
+export const CODE_ERRCODES = { invalidScene: 40169, invalidPage: 41030 } as const;
 
 interface Issued {
   outSeqNo: string;
@@ -61,6 +69,7 @@ export function createWechatSimulator(options: { now?: () => number } = {}): Wec
   const phones = new Map<string, string>();
   let outcome: SimulatedOutcome = 'pass';
   const sent: SubscribeMessage[] = [];
+  const codes: UnlimitedCodeInput[] = [];
 
   const refusal = (errcode: number, errmsg: string) => ({ errcode, errmsg, verifyRet: undefined });
 
@@ -100,6 +109,16 @@ export function createWechatSimulator(options: { now?: () => number } = {}): Wec
       sent.push(message);
     },
 
+    async getUnlimitedCode(input) {
+      if (!CODE_SCENE.test(input.scene)) throw new WechatApiError(CODE_ERRCODES.invalidScene, 'invalid scene');
+      if (!PAGE.test(input.page)) throw new WechatApiError(CODE_ERRCODES.invalidPage, 'invalid page');
+      codes.push(input);
+      // a real QR code a phone can read: what the mini-program code would open, the page and its scene
+      const { toBuffer } = await import('qrcode');
+      const png = await toBuffer(`${input.page}?scene=${encodeURIComponent(input.scene)}`, { type: 'png', width: input.width ?? 430, margin: 2 });
+      return new Uint8Array(png);
+    },
+
     setOutcome(next) {
       outcome = next;
     },
@@ -111,6 +130,9 @@ export function createWechatSimulator(options: { now?: () => number } = {}): Wec
     },
     sentMessages() {
       return sent;
+    },
+    codesMade() {
+      return codes;
     },
   };
 }

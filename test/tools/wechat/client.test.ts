@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { encode as encodeJpeg } from 'jpeg-js';
+import { PNG } from 'pngjs';
 import type { AddressInfo } from 'node:net';
 import { certHash, type CertInfo } from '../../../cloudfunctions/_lib/wechat/cert-hash';
 import { createWechatClient, WechatApiError, type WechatClientOptions } from '../../../cloudfunctions/_lib/wechat/client';
@@ -15,14 +17,15 @@ interface Seen {
   body: unknown;
 }
 
-/** What a fake endpoint answers: a JSON value, a raw string, or nothing at all ('hang'). */
-type Reply = { json: unknown; delayMs?: number } | { raw: string; status?: number } | 'hang';
+/** What a fake endpoint answers: a JSON value, a raw string, an image, or nothing at all ('hang'). */
+type Reply = { json: unknown; delayMs?: number } | { raw: string; status?: number } | { bytes: Uint8Array; contentType: string } | 'hang';
 type Handler = (seen: Seen, token: string | undefined) => Reply;
 
 const TOKEN_PATH = '/cgi-bin/token';
 const VERIFY_ID_PATH = '/cityservice/face/identify/getverifyid';
 const VERIFY_INFO_PATH = '/cityservice/face/identify/queryverifyinfo';
 const PHONE_PATH = '/wxa/business/getuserphonenumber';
+const CODE_PATH = '/wxa/getwxacodeunlimit';
 
 /** A local stand-in for api.weixin.qq.com that records every request. */
 class FakeWechat {
@@ -79,6 +82,10 @@ class FakeWechat {
       reply = handler ? handler(seen, seen.query.access_token) : { raw: 'not found', status: 404 };
     }
     if (reply === 'hang') return;
+    if ('bytes' in reply) {
+      res.writeHead(200, { 'content-type': reply.contentType }).end(Buffer.from(reply.bytes));
+      return;
+    }
     if ('raw' in reply) {
       res.writeHead(reply.status ?? 200, { 'content-type': 'text/plain' }).end(reply.raw);
       return;
@@ -246,5 +253,45 @@ describe('the WeChat HTTPS client', () => {
       json: { errcode: 0, errmsg: 'ok', phone_info: { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86', watermark: { timestamp: 1, appid: 'wx-other' } } },
     });
     await expect(client().getPhoneNumber('other')).rejects.toBeInstanceOf(WechatApiError);
+  });
+
+  describe('wxacode.getUnlimited', () => {
+    const png = () => {
+      const image = new PNG({ width: 4, height: 4 });
+      image.data.fill(255);
+      return new Uint8Array(PNG.sync.write(image));
+    };
+
+    it('posts scene, page, check_path false and the release version with the token, and answers the PNG WeChat sends', async () => {
+      const sent = png();
+      wx.handlers[CODE_PATH] = () => ({ bytes: sent, contentType: 'image/png' });
+      await expect(client().getUnlimitedCode({ scene: 't=ABCD2345', page: 'packages/trial/join/index', width: 430 })).resolves.toEqual(sent);
+      expect(wx.requests(CODE_PATH)).toEqual([
+        { method: 'POST', path: CODE_PATH, query: { access_token: 'tok-1' }, contentType: 'application/json', body: { scene: 't=ABCD2345', page: 'packages/trial/join/index', check_path: false, env_version: 'release', width: 430 } },
+      ]);
+    });
+
+    it('asks for the version it is told to, and writes a JPEG answer again as a PNG of the same size', async () => {
+      const jpeg = encodeJpeg({ data: Buffer.alloc(16 * 8 * 4, 255), width: 16, height: 8 }, 90).data;
+      wx.handlers[CODE_PATH] = () => ({ bytes: new Uint8Array(jpeg), contentType: 'image/jpeg' });
+      const answer = await client({ envVersion: 'trial' }).getUnlimitedCode({ scene: 'c=321000', page: 'pages/center/index' });
+      const decoded = PNG.sync.read(Buffer.from(answer));
+      expect([decoded.width, decoded.height]).toEqual([16, 8]);
+      expect(wx.requests(CODE_PATH)[0]?.body).toEqual({ scene: 'c=321000', page: 'pages/center/index', check_path: false, env_version: 'trial' });
+    });
+
+    it('throws WechatApiError with the errcode when WeChat answers JSON instead of an image, and retries a stale token once', async () => {
+      let calls = 0;
+      wx.handlers[CODE_PATH] = () => (++calls === 1 ? { json: { errcode: 40001, errmsg: 'invalid credential' } } : { json: { errcode: 41030, errmsg: 'invalid page rid: 1' } });
+      const error = await client().getUnlimitedCode({ scene: 'c=321000', page: 'pages/nope/index' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WechatApiError);
+      expect(error).toMatchObject({ errcode: 41030 });
+      expect(wx.requests(TOKEN_PATH)).toHaveLength(2);
+    });
+
+    it('refuses an image that is neither PNG nor JPEG as a bad response', async () => {
+      wx.handlers[CODE_PATH] = () => ({ bytes: new TextEncoder().encode('GIF89a...'), contentType: 'image/gif' });
+      await expect(client().getUnlimitedCode({ scene: 'c=321000', page: 'pages/center/index' })).rejects.toMatchObject({ name: 'WechatApiError', errcode: -2 });
+    });
   });
 });

@@ -11,6 +11,16 @@ describe('openWechat', () => {
     await expect(api.getPhoneNumber('nonsense')).rejects.toBeInstanceOf(WechatApiError);
   });
 
+  it('makes mini-program codes through the simulator too: a PNG QR code', async () => {
+    const api = openWechat({ WECHAT_MODE: 'simulator' }, { productionBuild: false });
+    const png = await api.getUnlimitedCode({ scene: 'c=321000', page: 'pages/center/index' });
+    expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  });
+
+  it('refuses an unknown WECHAT_CODE_VERSION', () => {
+    expect(() => openWechat({ WECHAT_APPID: 'wx1', WECHAT_APPSECRET: 's', WECHAT_CODE_VERSION: 'beta' }, { productionBuild: false })).toThrow("WECHAT_CODE_VERSION must be 'release', 'trial' or 'develop', not 'beta'");
+  });
+
   it('names WECHAT_APPID when real mode (the default) lacks it', () => {
     expect(() => openWechat({ WECHAT_APPSECRET: 's' }, { productionBuild: true })).toThrow('WECHAT_APPID');
     expect(() => openWechat({ WECHAT_MODE: 'real', WECHAT_APPID: ' ', WECHAT_APPSECRET: 's' }, { productionBuild: false })).toThrow('WECHAT_APPID');

@@ -98,4 +98,20 @@ describe('the WeChat simulator', () => {
       await expect(sim.getPhoneNumber(code)).rejects.toMatchObject({ errcode: 40029, message: 'invalid code' });
     }
   });
+
+  it('makes a real QR code PNG of the page and its scene, recording each code asked for', async () => {
+    const { sim } = setup();
+    const png = await sim.getUnlimitedCode({ scene: 't=ABCD2345', page: 'packages/trial/join/index', width: 300 });
+    const { toBuffer } = await import('qrcode');
+    expect(Buffer.from(png)).toEqual(await toBuffer('packages/trial/join/index?scene=t%3DABCD2345', { type: 'png', width: 300, margin: 2 }));
+    expect(sim.codesMade()).toEqual([{ scene: 't=ABCD2345', page: 'packages/trial/join/index', width: 300 }]);
+  });
+
+  it('refuses a scene longer than 32 characters or with characters WeChat does not take, and a page with a leading slash', async () => {
+    const { sim } = setup();
+    await expect(sim.getUnlimitedCode({ scene: 'x'.repeat(33), page: 'pages/center/index' })).rejects.toMatchObject({ errcode: 40169 });
+    await expect(sim.getUnlimitedCode({ scene: 'c=中心', page: 'pages/center/index' })).rejects.toMatchObject({ errcode: 40169 });
+    await expect(sim.getUnlimitedCode({ scene: 'c=321000', page: '/pages/center/index' })).rejects.toMatchObject({ errcode: 41030 });
+    expect(sim.codesMade()).toEqual([]);
+  });
 });
