@@ -7,6 +7,7 @@ if (isWeapp) {
   Taro.cloud.init({ env: CLOUD_ENV || undefined, traceUser: true });
 }
 
+// scenes of mini-program codes are routed by the page the codes open (pages/center), on every start
 function App({ children }: PropsWithChildren) {
   return children;
 }

@@ -8,7 +8,7 @@ const KEY = 'dev.openid';
 
 export const DEV_PERSONAS = [
   { openid: 'dev-employee', label: '缴存职工（张三）', role: 'employee' },
-  { openid: 'dev-tester', label: '内部测试人员', role: 'tester' },
+  { openid: 'dev-tester', label: '内部测试人员（江苏）', role: 'tester' },
   { openid: 'dev-staff-321000', label: '中心工作人员（扬州）', role: 'center-staff' },
   { openid: 'dev-supervisor', label: '监管人员（住建部监管司）', role: 'supervisor' },
   // the local host's PROVINCIAL_SUPERVISORS default

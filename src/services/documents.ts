@@ -135,6 +135,42 @@ export async function openStoredFile(file: StoredFile): Promise<DocumentOutcome<
   }
 }
 
+/**
+ * Shows a stored image (a trial finding's screenshot) full screen: WeChat previews its short-lived link itself; H5
+ * fetches it as the person (the local host serves it to them alone) and previews the bytes.
+ */
+export async function previewStoredImage(file: StoredFile): Promise<DocumentOutcome<void>> {
+  try {
+    if (isWeapp) {
+      await Taro.previewImage({ urls: [file.url] });
+      return { ok: true, data: undefined };
+    }
+    const got = await fetchDownload(file.url);
+    if (!got.ok) return { ok: false, message: got.message };
+    await Taro.previewImage({ urls: [URL.createObjectURL(new Blob([got.data]))] });
+    return { ok: true, data: undefined };
+  } catch {
+    return { ok: false, message: '截图打开失败，请稍后重试' };
+  }
+}
+
+/** Saves a PNG given as a data URL (a center's poster code): WeChat to the photo album, H5 as a download under `name`. */
+export async function savePng(dataUrl: string, name: string): Promise<DocumentOutcome<void>> {
+  const base64 = dataUrl.slice(dataUrl.indexOf(',') + 1);
+  try {
+    if (isWeapp) {
+      const filePath = `${Taro.env.USER_DATA_PATH ?? ''}/${safeName(name, 'png')}`;
+      await new Promise<void>((resolve, reject) => Taro.getFileSystemManager().writeFile({ filePath, data: base64, encoding: 'base64', success: () => resolve(), fail: reject }));
+      await Taro.saveImageToPhotosAlbum({ filePath });
+    } else {
+      download(bytesOf(base64), safeName(name, 'png'), 'image/png');
+    }
+    return { ok: true, data: undefined };
+  } catch {
+    return { ok: false, message: '图片保存失败，请稍后重试（微信中需允许保存到相册）' };
+  }
+}
+
 const UNREADABLE = { ok: false, message: '无法读取所选文件，请重新选择' } as const;
 
 /**

@@ -1,5 +1,6 @@
 import type { CounterRequestView, IdentityView, RealName } from '../core/identity';
 import type { RoleGrant } from '../core/roles';
+import type { CallerLaunch } from '../core/trial';
 import { callFunction } from './cloud';
 
 export type { CounterRequestView } from '../core/identity';
@@ -11,8 +12,11 @@ export interface CounterTicket {
 }
 
 
-/** The caller's roles in force (`session whoami`): pages show the entries and figures these roles may use. */
-export const whoami = () => callFunction<{ roles: RoleGrant[] }>('session', { action: 'whoami' });
+/**
+ * The caller's roles in force (`session whoami`): pages show the entries and figures these roles may use; and whether
+ * the app is open to them before launch (the home page gives way to 内部试用中 when it is not).
+ */
+export const whoami = () => callFunction<{ roles: RoleGrant[]; launch: CallerLaunch }>('session', { action: 'whoami' });
 
 /** The typed calls of the `identity` function, for the verify and mine pages. */
 export const identityCalls = {

@@ -28,3 +28,6 @@ export async function jumpTo(code: string, item: ItemId): Promise<Result<JumpAns
   else if (target.kind !== 'unavailable') await Taro.navigateTo({ url: `/pages/item/index?item=${item}&code=${code}` });
   return result;
 }
+
+/** Tells the server the app was opened from the center's poster code (counted per center and day); nothing is shown either way. */
+export const reportScan = (code: string) => callFunction<{ counted: boolean }>('centers', { action: 'scanned', code });

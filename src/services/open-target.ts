@@ -1,11 +1,24 @@
 import Taro from '@tarojs/taro';
 import type { OpenableTarget } from '../core/jump';
 import { isWeapp } from './platform';
+import { REPORT_PARAM } from './webview-report';
 
-/** Opens a resolved jump: an https page in the web-view page, or another mini-program. */
-export async function openTarget(target: OpenableTarget): Promise<void> {
+/**
+ * Whether a failed navigateToMiniProgram was the person declining WeChat's confirmation (`fail cancel`): nothing was
+ * tried, so nothing is to be recorded of it.
+ */
+export function declinedOpen(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'errMsg' in error && typeof error.errMsg === 'string' && /fail cancel$/.test(error.errMsg);
+}
+
+/**
+ * Opens a resolved jump: an https page in the web-view page, or another mini-program. `report`: the key under which
+ * the web-view page tells a tester's checklist whether the page loaded (services/webview-report.ts).
+ */
+export async function openTarget(target: OpenableTarget, report?: string): Promise<void> {
   if (target.kind === 'web') {
-    await Taro.navigateTo({ url: `/pages/webview/index?url=${encodeURIComponent(target.url)}` });
+    const reporting = report === undefined ? '' : `&${REPORT_PARAM}=${report}`;
+    await Taro.navigateTo({ url: `/pages/webview/index?url=${encodeURIComponent(target.url)}${reporting}` });
     return;
   }
   if (!isWeapp) {

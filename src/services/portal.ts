@@ -5,13 +5,17 @@ import type { Fail } from '../core/errors';
 import type { ItemId } from '../core/items';
 import type { Role, RoleView } from '../core/roles';
 import type { FullOnlineItem, MonthlyFigures, MonthlyFiguresAnswer, SetOnlineReasonAnswer } from '../core/supervision';
+import type { CatalogField, CatalogFixView, CodeImage, CreatedTrialInvite, FindingStatus, FindingsAnswer, FindingView, LaunchStateAnswer, TesterView, TrialInviteView } from '../core/trial';
 // a type only, erased from the bundle: the answer of `portal.runConformance` is declared beside the suite
 import { callFunction } from './cloud';
 
 export type { ConformanceReport };
 
-/** An item's channel as proposed: an https H5 page, or a page of another mini-program. */
-export type LinkProposal = { item: ItemId; effectiveDate: string } & ({ url: string } | { appId: string; path: string });
+/**
+ * An item's channel as proposed: an https H5 page, or a page of another mini-program; `findingId` names the trial
+ * finding it corrects, which may leave out the date (it then goes live when approved).
+ */
+export type LinkProposal = { item: ItemId; effectiveDate?: string; findingId?: string } & ({ url: string } | { appId: string; path: string });
 /** Where deliveries go: the center's API endpoint, or the workbench (`manual`); without a date, the earliest allowed. */
 export type EndpointProposal = { effectiveDate?: string } & ({ url: string } | { manual: true });
 
@@ -41,6 +45,12 @@ export const portalCalls = {
     callFunction<MonthlyFiguresAnswer>('portal', { action: 'setMonthlyFigures', period, ...figures, ...(reason === undefined ? {} : { reason }) }),
   /** Why an item (4-6) is not fully online yet and by when it will be: the line of annex 3's attachment as stored. */
   setOnlineReason: (item: FullOnlineItem, reason: string, expectedDate: string) => callFunction<SetOnlineReasonAnswer>('portal', { action: 'setOnlineReason', item, reason, expectedDate }),
+  /** 试用问题: the trial's findings on the center's links, poster and endpoint, of one status or all. */
+  trialFindings: (status?: FindingStatus) => callFunction<FindingsAnswer>('portal', { action: 'trialFindings', ...(status ? { status } : {}) }),
+  /** Marks a finding fixed with what was done, for the tester to check again: the finding as it now stands. */
+  resolveFinding: (id: string, note: string) => callFunction<FindingView>('portal', { action: 'resolveFinding', id, note }),
+  /** The center's mini-program code for its halls and website (opens the center's page; WECHAT_UNAVAILABLE when WeChat fails). */
+  posterCode: () => callFunction<CodeImage>('portal', { action: 'posterCode' }),
 };
 
 /** The typed calls of the `admin` function the review, roles, calendar and supervision overview pages use: supervisors only (FORBIDDEN otherwise). */
@@ -72,7 +82,32 @@ export const adminCalls = {
   loadCalendarYear: (load: CalendarLoad) => callFunction<CalendarYearView>('admin', { action: 'loadCalendarYear', ...calendarBody(load) }),
   /** Replaces a loaded year, with the reason (audited): the year before and after. */
   replaceCalendarYear: (load: CalendarLoad & { reason: string }) => callFunction<CalendarReplaceView>('admin', { action: 'replaceCalendarYear', ...calendarBody(load) }),
+  /** The launch state: national, and each province in the caller's scope with its readiness. */
+  launchState: () => callFunction<LaunchStateAnswer>('admin', { action: 'launchState' }),
+  /** National supervisors open or close the whole country (no province) or one province: the state after it. */
+  setLaunch: (open: boolean, province?: string) => callFunction<LaunchStateAnswer>('admin', { action: 'setLaunch', open, ...(province ? { province } : {}) }),
+  /** An invite for testers of a province, its code answered this once; `image` asks for WeChat's mini-program code too. */
+  createTrialInvite: (invite: TrialInviteRequest) => callFunction<CreatedTrialInvite & { image?: CodeImage }>('admin', { action: 'createTrialInvite', ...invite }),
+  revokeTrialInvite: (id: string) => callFunction<TrialInviteView>('admin', { action: 'revokeTrialInvite', id }),
+  /** The trial invites of the caller's scope, newest first. */
+  trialInvites: () => callFunction<TrialInviteView[]>('admin', { action: 'trialInvites' }),
+  /** The testers of the caller's scope, each by an opaque handle (never an openid). */
+  testers: () => callFunction<TesterView[]>('admin', { action: 'testers' }),
+  /** Revokes the tester role in force of the tester with this handle: the tester as it now stands. */
+  revokeTester: (tester: string) => callFunction<TesterView>('admin', { action: 'revokeTester', tester }),
+  /** The trial's findings on catalog fields (name, phone), of a province or every one in scope, of one status or all. */
+  trialFindings: (status?: FindingStatus) => callFunction<FindingsAnswer>('admin', { action: 'trialFindings', ...(status ? { status } : {}) }),
+  /** Marks fixed, with a note, a finding supervisors own or one of a center with no staff in force. */
+  resolveFinding: (id: string, note: string) => callFunction<FindingView>('admin', { action: 'resolveFinding', id, note }),
+  /** Proposes a correction of a center's name or phone, for another supervisor to review. */
+  proposeCatalogFix: (fix: { centerCode: string; field: CatalogField; value: string; findingId?: string }) => callFunction<CatalogFixView>('admin', { action: 'proposeCatalogFix', ...fix }),
+  /** Approving applies it to the catalog; rejecting needs a reason. FORBIDDEN for one's own proposal. */
+  reviewCatalogFix: (id: string, approve: boolean, reason?: string) => callFunction<CatalogFixView>('admin', { action: 'reviewCatalogFix', id, approve, ...(reason ? { reason } : {}) }),
+  catalogFixes: () => callFunction<{ items: CatalogFixView[] }>('admin', { action: 'catalogFixes' }),
 };
+
+/** A trial invite as a supervisor asks for it: the province, how many may join, for how many days. */
+export type TrialInviteRequest = { province: string; uses: number; days: number; image?: boolean };
 
 /** A year's arrangement as the notice gives it, to load or to replace one loaded before. */
 export type CalendarLoad = { year: number; notice: CalendarNotice } & CalendarArrangement;

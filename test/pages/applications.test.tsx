@@ -8,6 +8,7 @@ import { devOpenid, setDevOpenid } from '../../src/services/dev-identity';
 import { answerWith, personPerTest, residentIds, sentBodies, verifyIdentity } from './support/calls';
 import { fill, textOf, waitGone } from './support/interact';
 import { findElement, openWith } from './support/page';
+import { seriousViolationsIn } from './support/axe';
 
 const residents = residentIds('applications');
 
@@ -97,6 +98,19 @@ describe('applications list page', () => {
     expect(item.querySelector('.applications-letter')?.textContent).toBe('3210002611230001');
   });
 
+  it('marks a tester’s test application 测试 in words, and a real one not, passing axe', async () => {
+    const { id } = await submitTransfer();
+    const real = await openList();
+    expect(real.querySelector(`#application-item-${id}-test`)).toBeNull();
+    real.remove();
+    answerWith<ApplicationListEntry[]>('list', (entries) => entries.map((e) => ({ ...e, test: true })));
+    const container = await openList();
+
+    expect(textOf(container, `#application-item-${id}-test`)).toBe('测试');
+    expect(textOf(container, `#application-item-${id}`)).toContain('测试异地转移接续');
+    expect(await seriousViolationsIn(container)).toEqual([]);
+  });
+
   it('shows a plain Chinese error with 重试 when the list cannot be loaded, and loads on retry', async () => {
     const realFetch = globalThis.fetch;
     jest.spyOn(globalThis, 'fetch').mockRejectedValueOnce(new TypeError('fetch failed')).mockImplementation(realFetch);
@@ -164,6 +178,20 @@ describe('application detail page', () => {
     const container = await openDetail(id);
 
     expect(textOf(container, '#application-overdue')).toContain('已超过受理时限');
+  });
+
+  it('marks a test application 测试 on its detail and says what a test case is; a real one has neither', async () => {
+    const { id } = await submitTransfer();
+    const real = await openDetail(id);
+    expect(real.querySelector('#application-test')).toBeNull();
+    expect(real.querySelector('#application-test-note')).toBeNull();
+    real.remove();
+
+    answerWith<ApplicationView>('get', (view) => ({ ...view, test: true }));
+    const container = await openDetail(id);
+    expect(textOf(container, '#application-test')).toBe('测试');
+    expect(textOf(container, '#application-test-note')).toContain('申请人为虚构的测试人员，不计入统计，不参与评价');
+    expect(await seriousViolationsIn(container)).toEqual([]);
   });
 
   it('marks the acceptance date and the completion target 预计 with what that means, only when the function says they are estimates', async () => {

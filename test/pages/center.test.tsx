@@ -2,6 +2,9 @@ import { fireEvent, render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import CenterPage from '../../src/pages/center';
 import { useLocalHost } from './support/local-host';
+import { myCenter } from '../../src/services/my-center';
+import { sentBodies } from './support/calls';
+import { click } from './support/interact';
 import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
 
 const host = useLocalHost();
@@ -50,5 +53,54 @@ describe('center page', () => {
     expect(page).toBe('/pages/webview/index');
     expect(decodeURIComponent(query)).toBe(`${host().simOrigin}/hall/321000/1`);
     expect(container.querySelector('.fallback-card')).toBeNull();
+  });
+
+  describe('opened from a mini-program code (its scene)', () => {
+    beforeEach(() => Taro.clearStorageSync());
+
+    /** Opens the center page as WeChat does for a code: the scene URL-encoded in the page's options. */
+    async function scanned(scene: string): Promise<{ container: HTMLElement; fetchSpy: jest.SpyInstance }> {
+      const fetchSpy = jest.spyOn(globalThis, 'fetch');
+      openWith({ scene });
+      const { container } = render(<CenterPage />);
+      await findElement(container, '#center-name, .state-error');
+      return { container, fetchSpy };
+    }
+
+    it('shows the center of a poster’s scene, counts the scan, and offers 设为我的中心 first', async () => {
+      const { container, fetchSpy } = await scanned('c%3D321000');
+      expect(container.querySelector('#center-name')?.textContent).toBe('扬州市住房公积金管理中心');
+      await waitFor(() => expect(sentBodies(fetchSpy)).toContainEqual({ action: 'scanned', code: '321000' }), { timeout: SERVER_ANSWER_MS });
+      expect(container.querySelector('#center-poster')?.textContent).toContain('您扫描的是扬州市住房公积金管理中心的小程序码');
+      expect(container.querySelector('.center-mine')).toBeNull();
+      await click(container, '#center-poster-mine');
+      await waitFor(() => expect(container.querySelector('#center-poster')).toBeNull());
+      expect(myCenter()?.code).toBe('321000');
+      expect(container.querySelector('.center-mine')?.textContent).toBe('我的中心');
+    });
+
+    it('shows no offer for a center that is already mine, and counts the scan all the same', async () => {
+      await scanned('c%3D321000').then(async ({ container }) => click(container, '#center-poster-mine'));
+      const { container, fetchSpy } = await scanned('c=321000');
+      expect(container.querySelector('#center-poster')).toBeNull();
+      await waitFor(() => expect(sentBodies(fetchSpy)).toContainEqual({ action: 'scanned', code: '321000' }), { timeout: SERVER_ANSWER_MS });
+    });
+
+    it('opens the home page for a malformed scene and the join page for an invite’s, asking nothing and showing no error meanwhile', async () => {
+      for (const [scene, url] of [
+        ['c%3D32100x', '/pages/index/index'],
+        ['t%3DABCD2345', '/packages/trial/join/index?scene=t%3DABCD2345'],
+      ]) {
+        const reLaunch = jest.spyOn(Taro, 'reLaunch').mockResolvedValue({ errMsg: 'reLaunch:ok' });
+        const fetchSpy = jest.spyOn(globalThis, 'fetch');
+        openWith({ scene });
+        const { container, unmount } = render(<CenterPage />);
+        await waitFor(() => expect(reLaunch).toHaveBeenCalledWith({ url }));
+        expect(fetchSpy).not.toHaveBeenCalled();
+        expect(container.querySelector('.state-error')).toBeNull();
+        unmount();
+        jest.restoreAllMocks();
+      }
+    });
   });
 });

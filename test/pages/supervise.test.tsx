@@ -145,6 +145,8 @@ describe('overview', () => {
     expect(textOf(container, '#overview-overdue-count')).toBe(`${overdue} 件，${figures.overdue.length} 个中心`);
     expect(container.querySelectorAll('[id^="overview-overdue-"]:not(#overview-overdue-count)')).toHaveLength(figures.overdue.length);
     expect(textOf(container, '#overview-follow-ups-open')).toBe(`${figures.followUpsOpen.total} 条未办结回访`);
+    expect(textOf(container, '#overview-scans-total')).toBe(`本期 ${figures.posterScans.total} 次`);
+    expect(container.querySelectorAll('[id^="overview-scans-center-"]')).toHaveLength(Math.min(10, figures.posterScans.centers.length));
 
     await click(container, `#overview-transfer-${JIANGSU}`);
     expect(navigate.mock.calls.map(([o]) => o.url)).toEqual([`/packages/supervise/progress/index?province=${JIANGSU}`]);

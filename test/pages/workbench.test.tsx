@@ -9,6 +9,7 @@ import { answerWith, residentIds, sentBodies, uniqueOpenid, verifyIdentity, work
 import { catchDownloads, releaseDownloads } from './support/downloads';
 import { click, confirmModals, exactly, fill, press, textOf, waitForText } from './support/interact';
 import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
+import { seriousViolationsIn } from './support/axe';
 
 const STAFF = 'dev-staff-321000';
 
@@ -108,6 +109,28 @@ describe('workbench list page', () => {
     const item = await findElement(container, `#workbench-item-${id}`);
     expect(item.querySelector('.workbench-overdue')?.textContent).toContain('已超过受理时限');
     expect(textOf(container, '#workbench-summary')).toContain('其中 1 件已超过受理时限');
+  });
+
+  it('marks a test application 测试 in words on the list, and no other, passing axe', async () => {
+    const { id } = await submitTransfer();
+    const other = await submitTransfer();
+    answerWith<WorkbenchEntry[]>('list', (entries) => entries.map((e) => ({ ...e, test: e.id === id })));
+    const list = await openList();
+    expect(textOf(list, `#workbench-item-${id}-test`)).toBe('测试');
+    expect(list.querySelector(`#workbench-item-${other.id}-test`)).toBeNull();
+    expect(await seriousViolationsIn(list)).toEqual([]);
+  });
+
+  it('marks a test application 测试 on its detail with what a test case is, passing axe; a real one has neither', async () => {
+    const { id } = await submitTransfer();
+    const real = await openDetail(id);
+    expect(real.querySelector('#workbench-test, #workbench-test-note')).toBeNull();
+    real.remove();
+    answerWith<WorkbenchView>('get', (view) => ({ ...view, test: true }));
+    const detail = await openDetail(id);
+    expect(textOf(detail, '#workbench-test')).toBe('测试');
+    expect(textOf(detail, '#workbench-test-note')).toContain('中心应按正常流程在受理时限内受理');
+    expect(await seriousViolationsIn(detail)).toEqual([]);
   });
 
   it('marks 预计 on the acceptance date of the application whose date is an estimate, and on no other', async () => {

@@ -9,6 +9,7 @@ import { yuanText } from '../../core/money';
 import { formatShanghai } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { DateText, ProvisionalNote } from '../../components/provisional-date';
+import { TEST_CASE_NOTE, TestTag } from '../../components/test-tag';
 import { StateView } from '../../components/state-view';
 import { Timeline } from '../../components/timeline';
 import { applicationCalls } from '../../services/applications';
@@ -177,11 +178,19 @@ export default function ApplicationPage() {
     <View className='application-page'>
       <View className='card application-card application-head' id='application-status'>
         <View className='application-title-row'>
-          <Text className='application-type'>{TYPE_LABELS[view.type]}</Text>
+          <Text className='application-type'>
+            {view.test ? <TestTag id='application-test' /> : null}
+            {TYPE_LABELS[view.type]}
+          </Text>
           <Text className={`application-status application-status-${view.status}`} id='application-status-label'>
             {STATUS_LABELS[view.status]}
           </Text>
         </View>
+        {view.test ? (
+          <Text className='application-muted' id='application-test-note'>
+            {TEST_CASE_NOTE}
+          </Text>
+        ) : null}
         <Text className='application-step-now' id='application-step'>
           当前环节：{view.step}
         </Text>

@@ -6,6 +6,7 @@ import type { ApplicationListEntry } from '../../core/applications/views';
 import { shanghaiDate } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
+import { TestTag } from '../../components/test-tag';
 import { applicationCalls } from '../../services/applications';
 import { useCall } from '../../services/use-call';
 import './index.scss';
@@ -20,7 +21,10 @@ function Entry({ entry }: { entry: ApplicationListEntry }) {
       onClick={() => void Taro.navigateTo({ url: `/pages/application/index?id=${encodeURIComponent(entry.id)}` })}
     >
       <View className='applications-head'>
-        <Text className='applications-type'>{TYPE_LABELS[entry.type]}</Text>
+        <Text className='applications-type'>
+          {entry.test ? <TestTag id={`application-item-${entry.id}-test`} /> : null}
+          {TYPE_LABELS[entry.type]}
+        </Text>
         <Text className={`applications-status applications-status-${entry.status}`}>{STATUS_LABELS[entry.status]}</Text>
       </View>
       <View className='applications-row'>

@@ -1,14 +1,15 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { dialNumber, toSummary, type CenterWithLinks } from '../../core/centers';
 import { ITEMS, MODE_LABELS, type ItemInfo } from '../../core/items';
 import { counterRoute, resolveJump } from '../../core/jump';
+import { CENTER_PAGE, parseScene, sceneRoute } from '../../core/trial';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
 import { FallbackCard } from '../../components/fallback-card';
 import { callFunction } from '../../services/cloud';
-import { jumpTo, type JumpAnswer } from '../../services/jump';
+import { jumpTo, reportScan, type JumpAnswer } from '../../services/jump';
 import { myCenter, setMyCenter } from '../../services/my-center';
 import { useCall } from '../../services/use-call';
 import './index.scss';
@@ -31,17 +32,43 @@ function itemStatus(center: CenterWithLinks, item: ItemInfo): { text: string; av
   }
 }
 
-/** One center: name, service phone (tap to call), and its channel for each item. */
+/**
+ * One center: name, service phone (tap to call), and its channel for each item. Opened from the center's poster code
+ * (its `scene` c=<center code>), the scan is counted and 设为我的中心 offered first; another scene goes where it
+ * belongs (an invite to the join page, anything else home). This page is the one place scenes are routed: mini-program
+ * codes open it, on a cold start as on a return from the background.
+ */
 export default function CenterPage() {
   const { params } = useRouter();
-  const code = params.code ?? '';
+  const elsewhere = sceneRoute(CENTER_PAGE, params.scene);
+  useEffect(() => {
+    if (elsewhere !== undefined) void Taro.reLaunch({ url: elsewhere });
+  }, [elsewhere]);
+  // on its way elsewhere: nothing to ask, nothing to count, no refusal flashing by
+  if (elsewhere !== undefined) return <StateView status='loading' />;
+  const scene = parseScene(params.scene);
+  const poster = scene?.kind === 'center' ? scene.centerCode : undefined;
+  return <CenterView code={poster ?? params.code ?? ''} poster={poster} />;
+}
+
+/** The center of `code`; `poster`: the center whose poster code opened the page (its scan counted). */
+function CenterView({ code, poster }: { code: string; poster: string | undefined }) {
   const got = useCall(() => callFunction<{ center: CenterWithLinks }>('centers', { action: 'get', code }), [code]);
   const [mine, setMine] = useState(() => myCenter()?.code === code);
   const [fallback, setFallback] = useState<JumpAnswer | undefined>(undefined);
+  useEffect(() => {
+    if (poster !== undefined) void reportScan(poster);
+  }, [poster]);
 
   if (got.status === 'loading') return <StateView status='loading' />;
   if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
   const { center } = got.data;
+
+  const makeMine = () => {
+    setMyCenter(toSummary(center));
+    setMine(true);
+    void Taro.showToast({ title: '已设为我的中心', icon: 'success' });
+  };
 
   const open = async (item: ItemInfo) => {
     if (item.mode !== 'online') {
@@ -64,19 +91,21 @@ export default function CenterPage() {
           <Text className='phone'>{center.phone}</Text>
         </View>
         {center.live ? null : <Text className='center-not-live'>该中心尚未接入本小程序的在线办理，请电话咨询或到服务窗口办理。</Text>}
-        <ActionButton
-          className='center-mine'
-          size='mini'
-          disabled={mine}
-          onClick={() => {
-            setMyCenter(toSummary(center));
-            setMine(true);
-            void Taro.showToast({ title: '已设为我的中心', icon: 'success' });
-          }}
-        >
-          {mine ? '我的中心' : '设为我的中心'}
-        </ActionButton>
+        {poster !== undefined && !mine ? null : (
+          <ActionButton className='center-mine' size='mini' disabled={mine} onClick={makeMine}>
+            {mine ? '我的中心' : '设为我的中心'}
+          </ActionButton>
+        )}
       </View>
+
+      {poster !== undefined && !mine ? (
+        <View className='card center-poster' id='center-poster'>
+          <Text className='center-poster-text'>您扫描的是{center.name}的小程序码。设为我的中心后，打开小程序首页即可看到本中心。</Text>
+          <ActionButton className='primary-button' id='center-poster-mine' onClick={makeMine}>
+            设为我的中心
+          </ActionButton>
+        </View>
+      ) : null}
 
       {fallback && fallback.target.kind === 'unavailable' ? (
         <FallbackCard reason={fallback.target.message} phone={fallback.center.phone} counter={fallback.counter} />

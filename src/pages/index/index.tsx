@@ -1,18 +1,28 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CenterSummary } from '../../core/centers';
 import { ITEMS, MODE_LABELS } from '../../core/items';
+import { CLOSED_PAGE } from '../../services/cloud';
+import { whoami } from '../../services/identity';
 import { myCenter } from '../../services/my-center';
 import { isH5 } from '../../services/platform';
 import './index.scss';
 
 const go = (url: string) => void Taro.navigateTo({ url });
 
-/** Home: search, my center, the eight cross-province items with their handling modes. */
+/**
+ * Home: search, my center, the eight cross-province items with their handling modes. Before launch a person without a
+ * role gets 内部试用中 instead (issue 15).
+ */
 export default function Home() {
   const [mine, setMine] = useState<CenterSummary | undefined>(undefined);
   useDidShow(() => setMine(myCenter()));
+  useEffect(() => {
+    void whoami().then((answer) => {
+      if (answer.ok && !answer.data.launch.open) void Taro.reLaunch({ url: CLOSED_PAGE });
+    });
+  }, []);
 
   return (
     <View className='home'>

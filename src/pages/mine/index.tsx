@@ -4,6 +4,7 @@ import { useRef, useState } from 'react';
 import type { CalendarStatusView } from '../../core/calendar';
 import type { Ok } from '../../core/errors';
 import { DOC_TYPES, type IdentityView } from '../../core/identity';
+import { TRIAL_JOIN_PAGE } from '../../core/trial';
 import { shanghaiDate } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
@@ -23,14 +24,17 @@ const goRoles = () => void Taro.navigateTo({ url: '/packages/portal/roles/index'
 const goCalendar = () => void Taro.navigateTo({ url: '/packages/portal/calendar/index' });
 const goFigures = () => void Taro.navigateTo({ url: '/packages/portal/figures/index' });
 const goOnlineReason = () => void Taro.navigateTo({ url: '/packages/portal/online-reason/index' });
+const goTrialFindings = () => void Taro.navigateTo({ url: '/packages/portal/trial-findings/index' });
 const goSupervise = () => void Taro.navigateTo({ url: '/packages/supervise/overview/index' });
 const goApplications = () => void Taro.navigateTo({ url: '/pages/applications/index' });
+const goTrial = () => void Taro.navigateTo({ url: '/packages/trial/centers/index' });
+const goTrialJoin = () => void Taro.navigateTo({ url: `/${TRIAL_JOIN_PAGE}` });
 // the calendar page's call (adminCalls lives in the portal package's client), asked here for its warning only
 const calendarStatus = () => callFunction<CalendarStatusView>('admin', { action: 'calendarStatus' });
 const noStatus: Ok<CalendarStatusView> = { ok: true, data: { years: [], warning: null } };
 
 /**
- * Center staff only (as `session` says): the ways to 柜台核验, 申请工作台, 链接与接口登记, 月度数据填报 and 未全程网办说明.
+ * Center staff only (as `session` says): the ways to 柜台核验, 申请工作台, 链接与接口登记, 月度数据填报, 未全程网办说明 and 试用问题.
  * The functions refuse everyone else.
  */
 function StaffEntry({ staff }: { staff: boolean }) {
@@ -47,7 +51,7 @@ function StaffEntry({ staff }: { staff: boolean }) {
       </View>
       <View className='card mine-card mine-staff' id='mine-links' onClick={goLinks}>
         <Text className='mine-title'>链接与接口登记（中心工作人员）</Text>
-        <Text className='mine-muted'>登记办理链接和接收推送的接口，更换签名密钥，进行接口测试</Text>
+        <Text className='mine-muted'>登记办理链接和接收推送的接口，更换签名密钥，进行接口测试；获取本中心小程序码</Text>
       </View>
       <View className='card mine-card mine-staff' id='mine-figures' onClick={goFigures}>
         <Text className='mine-title'>月度数据填报（中心工作人员）</Text>
@@ -56,6 +60,10 @@ function StaffEntry({ staff }: { staff: boolean }) {
       <View className='card mine-card mine-staff' id='mine-online-reason' onClick={goOnlineReason}>
         <Text className='mine-title'>未全程网办说明（中心工作人员）</Text>
         <Text className='mine-muted'>单位登记开户、缴存信息变更、提前还清贷款尚未全程网办的，说明原因和预计完成日期</Text>
+      </View>
+      <View className='card mine-card mine-staff' id='mine-trial-findings' onClick={goTrialFindings}>
+        <Text className='mine-title'>试用问题（中心工作人员）</Text>
+        <Text className='mine-muted'>内部测试人员发现的本中心链接、小程序码和接口问题，整改后标记已整改</Text>
       </View>
     </View>
   );
@@ -68,6 +76,30 @@ function SuperviseEntry({ show }: { show: boolean }) {
     <View className='card mine-card mine-staff' id='mine-supervise' onClick={goSupervise}>
       <Text className='mine-title'>监管总览（监管人员）</Text>
       <Text className='mine-muted'>各省接入进度、全程网办、月度统计与报送、省级联络员，导出 Excel</Text>
+    </View>
+  );
+}
+
+/** Testers (of one province): the way to the trial's checklists and findings. */
+function TrialEntry({ show }: { show: boolean }) {
+  if (!show) return null;
+  return (
+    <View className='card mine-card mine-staff' id='mine-trial' onClick={goTrial}>
+      <Text className='mine-title'>内部试用（测试人员）</Text>
+      <Text className='mine-muted'>检查本省各中心的名称、服务电话、小程序码和办理链接，发送测试申请，复核已整改的问题</Text>
+    </View>
+  );
+}
+
+/**
+ * Signed in and not a tester: a small line to 加入内部试用 with an invite code typed by hand (most people never need it,
+ * so it is not a card).
+ */
+function TrialJoinEntry({ show }: { show: boolean }) {
+  if (!show) return null;
+  return (
+    <View className='mine-trial-join' id='mine-trial-join' onClick={goTrialJoin}>
+      <Text>输入内部试用邀请码</Text>
     </View>
   );
 }
@@ -230,11 +262,13 @@ export default function MinePage() {
   const staff = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'center-staff');
   const supervisor = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'supervisor');
   const supervises = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'supervisor' || r.role === 'provincial-supervisor');
+  const tester = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'tester');
   // asked of supervisors only (the function refuses everyone else); no answer means no warning, as on no entry
   const calendar = useCall(() => (supervisor ? calendarStatus() : Promise.resolve(noStatus)), [supervisor]);
   const calendarWarning = calendar.status === 'ready' ? calendar.data.warning : null;
   // whoami answers only the signed in; one person serves one center, so staff have nothing to join
   const canJoin = roles.status === 'ready' && !staff;
+  const canJoinTrial = roles.status === 'ready' && !tester;
   // the answer of bindPhone replaces the status until the next load
   const [bound, setBound] = useState<IdentityView | undefined>(undefined);
   const shown = useRef(false);
@@ -269,10 +303,12 @@ export default function MinePage() {
           </ActionButton>
         </View>
         <ApplicationsEntry />
+        <TrialEntry show={tester} />
         <StaffEntry staff={staff} />
         <SuperviseEntry show={supervises} />
         <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
         <JoinEntry show={canJoin} />
+        <TrialJoinEntry show={canJoinTrial} />
       </View>
     );
   }
@@ -319,10 +355,12 @@ export default function MinePage() {
         </ActionButton>
       ) : null}
       <ApplicationsEntry />
+      <TrialEntry show={tester} />
       <StaffEntry staff={staff} />
       <SuperviseEntry show={supervises} />
       <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
       <JoinEntry show={canJoin} />
+      <TrialJoinEntry show={canJoinTrial} />
     </View>
   );
 }

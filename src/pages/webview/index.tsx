@@ -2,11 +2,16 @@ import { WebView } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { StateView } from '../../components/state-view';
 import { isHttpsUrl } from '../../core/jump';
+import { REPORT_PARAM, reportWebview } from '../../services/webview-report';
 
-/** A center's https service page inside the app (web-view). Anything not https is refused here too. */
+/**
+ * A center's https service page inside the app (web-view). Anything not https is refused here too. Opened from a
+ * tester's checklist, it reports whether the page loaded (services/webview-report.ts); for employees it reports nothing.
+ */
 export default function WebViewPage() {
   const { params } = useRouter();
   const url = params.url ? decodeURIComponent(params.url) : '';
+  const report = params[REPORT_PARAM];
   if (!isHttpsUrl(url)) return <StateView status='error' message='该链接不是安全的 https 链接，无法打开' />;
-  return <WebView src={url} />;
+  return <WebView src={url} onLoad={() => reportWebview(report, 'loaded')} onError={() => reportWebview(report, 'load-failed')} />;
 }

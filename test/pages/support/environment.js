@@ -22,6 +22,8 @@ class PagesEnvironment extends TestEnvironment {
     global.Request = Request;
     global.Response = Response;
     global.Headers = Headers;
+    // browsers have it; jsdom does not (qrcode encodes the poster and invite addresses with it)
+    global.TextEncoder = TextEncoder;
   }
 }
 

@@ -3,7 +3,7 @@ import { createLogger } from '../../../cloudfunctions/_lib/log';
 import type { Outside } from '../../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../../cloudfunctions/_lib/store/sql/pglite';
-import { testOutside } from '../../support/function-context';
+import { launched, testOutside } from '../../support/function-context';
 import type { FunctionName } from '../../../src/services/cloud';
 import { FUNCTIONS } from '../../../tools/local-cloud/functions';
 
@@ -44,7 +44,7 @@ export interface InProcessCloud {
  * Both call styles are supported: callbacks (`success`/`fail`/`complete`) and, without them, a promise.
  */
 export async function openInProcessCloud(seed: (store: Store, outside: Outside) => Promise<void> = async () => {}): Promise<InProcessCloud> {
-  const store = await openPgliteStore(undefined);
+  const store = await launched(await openPgliteStore(undefined));
   await ensureCatalog(store);
   const outside = testOutside();
   await seed(store, outside);

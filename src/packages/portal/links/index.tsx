@@ -1,12 +1,16 @@
 import { Text, View } from '@tarojs/components';
+import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { describeValue, type PortalOverview } from '../../../core/center-portal';
+import { isItemId, type ItemId } from '../../../core/items';
+import { FINDING_ID_PATTERN } from '../../../core/trial';
 import { StateView } from '../../../components/state-view';
 import { portalCalls } from '../../../services/portal';
 import { useCall } from '../../../services/use-call';
 import { ConformanceCard } from './conformance-card';
 import { HealthLines } from './health-lines';
 import { History } from './history';
+import { PosterCard } from './poster-card';
 import { ProposeForm } from './propose-form';
 import { SecretCard, type NewSecret } from './secret-card';
 import './index.scss';
@@ -46,12 +50,19 @@ function Endpoint({ endpoint }: { endpoint: PortalOverview['endpoint'] }) {
   );
 }
 
+/** The trial finding 试用问题 opened this page to correct (?findingId=…&item=…), when both are well formed. */
+function findingOf(params: Partial<Record<string, string>>): { id: string; item: ItemId } | undefined {
+  const item = Number(params.item);
+  return params.findingId && FINDING_ID_PATTERN.test(params.findingId) && isItemId(item) ? { id: params.findingId, item } : undefined;
+}
+
 /**
  * Center staff: their own center's links and endpoint with their health, the signing secrets, interface
  * testing, a form for changes and the work orders. Everyone else is refused by the function (FORBIDDEN).
  */
 export default function LinksPage() {
   const got = useCall(portalCalls.overview, []);
+  const finding = findingOf(useRouter().params);
   // after an action the overview is fetched again in place, so what the cards show (a report, a form) stays
   const [refreshed, setRefreshed] = useState<PortalOverview | undefined>(undefined);
   const refresh = async () => {
@@ -80,6 +91,7 @@ export default function LinksPage() {
 
       <Text className='section-title'>办理链接</Text>
       <ItemLinks links={overview.links} />
+      <PosterCard />
 
       <Text className='section-title'>接口与密钥</Text>
       <Endpoint endpoint={overview.endpoint} />
@@ -87,7 +99,7 @@ export default function LinksPage() {
       <ConformanceCard conformance={overview.conformance} onRun={() => void refresh()} />
 
       <Text className='section-title'>登记变更</Text>
-      <ProposeForm overview={overview} onProposed={changed} />
+      <ProposeForm overview={overview} finding={finding} onProposed={changed} />
 
       <Text className='section-title'>变更记录</Text>
       <View id='links-history'>

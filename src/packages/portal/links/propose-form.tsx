@@ -47,6 +47,8 @@ function Chip({ id, selected, label, onPick }: { id: string; selected: boolean; 
 
 interface ProposeFormProps {
   overview: PortalOverview;
+  /** A trial finding on an item's link this form corrects (opened from 试用问题 with ?findingId=…&item=…): the item is picked and the order names the finding. */
+  finding?: { id: string; item: ItemId };
   /** After a work order is made, so the history shows it; with the center's first signing secret when one was made with it. */
   onProposed: (secret: NewSecret | undefined) => void;
 }
@@ -57,14 +59,15 @@ interface ProposeFormProps {
  * allowed, which the function computes on the official calendar. The function's reasons land under the
  * fields they are about.
  */
-export function ProposeForm({ overview, onProposed }: ProposeFormProps) {
+export function ProposeForm({ overview, finding, onProposed }: ProposeFormProps) {
   const earliest = overview.earliestEffectiveDate;
-  const [target, setTarget] = useState<Target>(overview.links[0]?.item ?? 'endpoint');
+  const [target, setTarget] = useState<Target>(overview.links.find((l) => l.item === finding?.item)?.item ?? overview.links[0]?.item ?? 'endpoint');
   const [kind, setKind] = useState<Kind>('web');
   const [url, setUrl] = useState('');
   const [appId, setAppId] = useState('');
   const [path, setPath] = useState('');
-  const [date, setDate] = useState(earliest);
+  // a trial correction goes live when approved: its date is left empty unless the staff choose one
+  const [date, setDate] = useState(finding ? '' : earliest);
   const [errors, setErrors] = useState<Partial<Record<Slug, string>>>({});
   const [busy, setBusy] = useState(false);
   // the function made the center's first signing secret with an API endpoint: the secret card shows it
@@ -82,7 +85,8 @@ export function ProposeForm({ overview, onProposed }: ProposeFormProps) {
 
   const proposal = (): Proposal => {
     if (target === 'endpoint') return { kind: 'endpoint', proposal: kind === 'manual' ? { manual: true, effectiveDate: date } : { url, effectiveDate: date } };
-    return { kind: 'link', proposal: kind === 'miniprogram' ? { item: target, appId, path, effectiveDate: date } : { item: target, url, effectiveDate: date } };
+    const trial = finding?.item === target ? { findingId: finding.id, ...(date === '' ? {} : { effectiveDate: date }) } : { effectiveDate: date };
+    return { kind: 'link', proposal: kind === 'miniprogram' ? { item: target, appId, path, ...trial } : { item: target, url, ...trial } };
   };
 
   const submit = async () => {
@@ -115,6 +119,11 @@ export function ProposeForm({ overview, onProposed }: ProposeFormProps) {
     <View className='card links-card' id='links-propose'>
       <Text className='links-title'>登记变更</Text>
       <Text className='links-muted'>变更经监管人员审核通过后于生效日期切换，生效前原链接或接口继续使用。</Text>
+      {finding && finding.item === target ? (
+        <Text className='links-notice' id='links-propose-finding'>
+          本次变更用于整改内部试用发现的事项 {finding.item} 链接问题。生效日期可留空：试用期间监管人员审核通过后立即生效。
+        </Text>
+      ) : null}
       <Text className='links-label'>变更对象</Text>
       <View className='links-chips'>
         {overview.links.map((l) => (

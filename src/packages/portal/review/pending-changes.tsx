@@ -86,10 +86,10 @@ export function PendingChanges({ changes }: { changes: ChangeView[] }) {
                   onInput={(e) => setReasons((all) => ({ ...all, [c.id]: e.detail.value }))}
                 />
                 <View className='review-buttons'>
-                  <ActionButton className='primary-button review-button' id={`review-approve-${c.id}`} size='mini' loading={busy === c.id} disabled={busy !== undefined} onClick={() => void review(c, true)}>
+                  <ActionButton className='primary-button review-button' id={`review-approve-${c.id}`} loading={busy === c.id} disabled={busy !== undefined} onClick={() => void review(c, true)}>
                     通过
                   </ActionButton>
-                  <ActionButton className='review-button' id={`review-reject-${c.id}`} size='mini' disabled={busy !== undefined} onClick={() => void review(c, false)}>
+                  <ActionButton className='secondary-button review-button' id={`review-reject-${c.id}`} disabled={busy !== undefined} onClick={() => void review(c, false)}>
                     不通过
                   </ActionButton>
                 </View>

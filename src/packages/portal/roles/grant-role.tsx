@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { AdminEventSchema } from '../../../core/contracts/admin';
-import { ROLE_LABELS, ROLES, type Role, type RoleView } from '../../../core/roles';
+import { isProvinceScoped, ROLE_LABELS, ROLES, type Role, type RoleView } from '../../../core/roles';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
@@ -21,7 +21,7 @@ function fieldErrors(failure: Parameters<typeof messageFor>[0]): Partial<Record<
   return Object.keys(errors).length > 0 ? errors : { form: failure.message };
 }
 
-/** A supervisor grants a role by the person's openid: a center for staff, a province for provincial supervisors, and a name others see instead of the openid. */
+/** A supervisor grants a role by the person's openid: a center for staff, a province for provincial supervisors and testers, and a name others see instead of the openid. */
 export function GrantRole({ onGranted }: { onGranted: (view: RoleView) => void }) {
   const [openid, setOpenid] = useState('');
   const [role, setRole] = useState<Role>('center-staff');
@@ -37,7 +37,7 @@ export function GrantRole({ onGranted }: { onGranted: (view: RoleView) => void }
       role,
       // left out when empty, so the message says a center is needed rather than how one is written
       ...(role === 'center-staff' && centerCode.trim() !== '' ? { centerCode: centerCode.trim() } : {}),
-      ...(role === 'provincial-supervisor' && province.trim() !== '' ? { province: province.trim() } : {}),
+      ...(isProvinceScoped(role) && province.trim() !== '' ? { province: province.trim() } : {}),
       ...(displayName.trim() === '' ? {} : { displayName: displayName.trim() }),
     };
     const checked = parseInput(AdminEventSchema, { action: 'grantRole', ...target });
@@ -74,7 +74,7 @@ export function GrantRole({ onGranted }: { onGranted: (view: RoleView) => void }
       {role === 'center-staff' ? (
         <TextField prefix='roles' slug='center' label='中心代码' value={centerCode} placeholder='6 位中心代码，如 320100' type='number' maxlength={6} error={errors.centerCode} onInput={(v) => setCenterCode(v)} />
       ) : null}
-      {role === 'provincial-supervisor' ? (
+      {isProvinceScoped(role) ? (
         <TextField prefix='roles' slug='province' label='省份代码' value={province} placeholder='6 位省份代码，如 320000（江苏）' type='number' maxlength={6} error={errors.province} onInput={(v) => setProvince(v)} />
       ) : null}
       <TextField prefix='roles' slug='name' label='显示名称（选填）' value={displayName} placeholder='如 王小明，中心工作人员看到的是它而不是 openid' maxlength={20} error={errors.displayName} onInput={(v) => setDisplayName(v)} />

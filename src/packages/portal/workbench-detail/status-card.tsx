@@ -5,17 +5,26 @@ import type { WorkbenchView } from '../../../core/applications/views';
 import { yuanText } from '../../../core/money';
 import { formatShanghai } from '../../../core/time';
 import { DateText, ProvisionalNote } from '../../../components/provisional-date';
+import { TEST_CASE_NOTE, TestTag } from '../../../components/test-tag';
 
 /** Where the application stands for this center: type, status, step, its part, the letter, the time limits and what was paid. */
 export function StatusCard({ view }: { view: WorkbenchView }) {
   return (
     <View className='card workbench-card' id='workbench-status'>
       <View className='workbench-title-row'>
-        <Text className='workbench-type'>{TYPE_LABELS[view.type]}</Text>
+        <Text className='workbench-type'>
+          {view.test ? <TestTag id='workbench-test' /> : null}
+          {TYPE_LABELS[view.type]}
+        </Text>
         <Text className='workbench-status' id='workbench-status-label'>
           {STATUS_LABELS[view.status]}
         </Text>
       </View>
+      {view.test ? (
+        <Text className='workbench-muted' id='workbench-test-note'>
+          {TEST_CASE_NOTE}
+        </Text>
+      ) : null}
       <Text className='workbench-muted'>
         当前环节：{view.step}
         {view.platformCode ? `（${view.platformCode} ${TRANSFER_CODES[view.platformCode].name}）` : ''}

@@ -6,6 +6,7 @@ import type { WorkbenchEntry } from '../../../core/applications/views';
 import { shanghaiDate } from '../../../core/time';
 import { DateText } from '../../../components/provisional-date';
 import { StateView } from '../../../components/state-view';
+import { TestTag } from '../../../components/test-tag';
 import { workbenchCalls } from '../../../services/applications';
 import { useCall } from '../../../services/use-call';
 import { FollowUps } from './follow-ups';
@@ -20,6 +21,7 @@ function Entry({ entry }: { entry: WorkbenchEntry }) {
     >
       <View className='workbench-head'>
         <Text className='workbench-applicant'>
+          {entry.test ? <TestTag id={`workbench-item-${entry.id}-test`} /> : null}
           {entry.applicantMasked} · {TYPE_LABELS[entry.type]}
         </Text>
         <Text className={`workbench-status workbench-status-${entry.status}`}>{STATUS_LABELS[entry.status]}</Text>

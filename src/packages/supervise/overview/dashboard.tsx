@@ -85,3 +85,33 @@ export function FollowUpsOpenCard({ answer }: { answer: DashboardAnswer }) {
     </View>
   );
 }
+
+/** How often the centers' poster codes were scanned this report period: per province shown, and the centers most scanned. */
+export function PosterScansCard({ answer }: { answer: DashboardAnswer }) {
+  const { provinces, centers, total, from, to } = answer.posterScans;
+  return (
+    <View className='card supervise-card' id='overview-scans'>
+      <Text className='supervise-title'>中心小程序码扫码次数</Text>
+      <Text className='supervise-figure' id='overview-scans-total'>
+        本期 {total} 次
+      </Text>
+      <Text className='supervise-muted'>
+        <Text className='nowrap'>{from}</Text> 至 <Text className='nowrap'>{to}</Text>（不含）；同一人同一天扫同一中心只计一次
+      </Text>
+      {provinces.length > 1
+        ? provinces.map((p) => (
+            <View key={p.province} className='supervise-row' id={`overview-scans-${p.province}`}>
+              <Text className='supervise-row-label'>{p.provinceName}</Text>
+              <Text>{p.count} 次</Text>
+            </View>
+          ))
+        : null}
+      {centers.slice(0, 10).map((c) => (
+        <View key={c.centerCode} className='supervise-row' id={`overview-scans-center-${c.centerCode}`}>
+          <Text className='supervise-row-label'>{c.centerName}</Text>
+          <Text>{c.count} 次</Text>
+        </View>
+      ))}
+    </View>
+  );
+}

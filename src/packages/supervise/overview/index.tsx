@@ -8,7 +8,7 @@ import { superviseCalls } from '../../../services/supervise';
 import { useCall } from '../../../services/use-call';
 import { openTable, type TablePage } from '../shared/navigate';
 import { AccessSection } from './access';
-import { FollowUpsOpenCard, OverdueCard, TransferTimeCard } from './dashboard';
+import { FollowUpsOpenCard, OverdueCard, PosterScansCard, TransferTimeCard } from './dashboard';
 import { DeadLettersCard, SatisfactionCard } from './service';
 import { VolumeSection } from './volume';
 import '../shared/supervise.scss';
@@ -74,9 +74,17 @@ export default function OverviewPage() {
           </ActionButton>
         ))}
       </View>
+      <Text className='section-title'>内部试用</Text>
+      <View className='card supervise-card' id='overview-trial'>
+        <Text className='supervise-muted'>邀请测试人员，查看各省上线准备情况和上线开关，处理中心名称、服务电话问题。</Text>
+        <ActionButton className='supervise-button supervise-table-button' id='overview-go-trial' onClick={() => openTable('trial')}>
+          内部试用与上线
+        </ActionButton>
+      </View>
       <Text className='section-title'>服务质量</Text>
       {national ? <SatisfactionCard /> : null}
       {figures.status === 'ready' ? <FollowUpsOpenCard answer={figures.data} /> : null}
+      {figures.status === 'ready' ? <PosterScansCard answer={figures.data} /> : null}
       {national ? <DeadLettersCard /> : null}
     </View>
   );

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '内部试用与上线' });

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '试用问题' });

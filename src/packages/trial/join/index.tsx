@@ -1,0 +1,90 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { useState } from 'react';
+import { HAND_CODE_LENGTH } from '../../../core/codes';
+import { TrialEventSchema } from '../../../core/contracts/trial';
+import { parseScene } from '../../../core/trial';
+import { parseInput } from '../../../core/validation';
+import { ActionButton } from '../../../components/action-button';
+import { TextField } from '../../../components/application-form';
+import { messageFor } from '../../../services/portal';
+import { trialCalls } from '../../../services/trial';
+import '../shared/trial.scss';
+
+const goCenters = () => void Taro.redirectTo({ url: '/packages/trial/centers/index' });
+
+/** The invite code the page was opened with: the mini-program code's `scene` (t=<code>), or a `code` query. */
+function openedWith(params: Partial<Record<string, string>>): string {
+  const scene = parseScene(params.scene);
+  if (scene?.kind === 'invite') return scene.code;
+  return params.code?.trim().toUpperCase().slice(0, HAND_CODE_LENGTH) ?? '';
+}
+
+/**
+ * 加入内部试用: opened by scanning a supervisor's trial invite (its code filled in), or the code typed by hand. Joining
+ * makes the person a tester of the invite's province; it works before launch (the gate lets `trial join` through).
+ */
+export default function TrialJoinPage() {
+  const { params } = useRouter();
+  const [code, setCode] = useState(() => openedWith(params));
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [joined, setJoined] = useState<{ province: string; provinceName: string } | undefined>(undefined);
+
+  const join = async () => {
+    const checked = parseInput(TrialEventSchema, { action: 'join', code });
+    if (!checked.ok) {
+      setError(messageFor(checked, 'code') ?? checked.message);
+      return;
+    }
+    setBusy(true);
+    const result = await trialCalls.join(code);
+    setBusy(false);
+    if (result.ok) setJoined(result.data);
+    else setError(messageFor(result, 'code') ?? result.message);
+  };
+
+  if (joined) {
+    return (
+      <View className='trial-page'>
+        <View className='card trial-card' id='join-done'>
+          <Text className='trial-done-title'>已加入内部试用</Text>
+          <Text className='trial-text' id='join-province'>
+            您现在是{joined.provinceName}（{joined.province}）的内部测试人员。
+          </Text>
+          <Text className='trial-muted'>请逐一检查本省各住房公积金管理中心的名称、服务电话、小程序码、办理链接，并向每个中心发送测试申请。</Text>
+        </View>
+        <ActionButton className='primary-button trial-wide-button' id='join-go-centers' onClick={goCenters}>
+          开始检查
+        </ActionButton>
+      </View>
+    );
+  }
+
+  return (
+    <View className='trial-page'>
+      <View className='card trial-card'>
+        <Text className='trial-title'>加入内部试用</Text>
+        <Text className='trial-muted'>
+          扫描监管人员提供的内部试用小程序码即可加入；也可输入码下方的 {HAND_CODE_LENGTH} 位邀请码。加入后您将检查本省各中心的信息和办理渠道。
+        </Text>
+        <TextField
+          prefix='join'
+          slug='code'
+          label='邀请码'
+          value={code}
+          placeholder={`${HAND_CODE_LENGTH} 位字母或数字`}
+          maxlength={HAND_CODE_LENGTH}
+          error={error}
+          onInput={(value) => {
+            setCode(value.trim().toUpperCase());
+            setError(undefined);
+          }}
+        />
+      </View>
+      <ActionButton className='primary-button trial-wide-button' id='join-submit' loading={busy} disabled={busy} onClick={() => void join()}>
+        加入内部试用
+      </ActionButton>
+    </View>
+  );
+}
