@@ -60,6 +60,36 @@ export async function removeFiles(ctx: Pick<ServiceContext, 'outside' | 'log'>, 
   }
 }
 
+/** The folder the employee's uploads (and testers' screenshots) arrive in, and how long one may wait there to be submitted. */
+export const UPLOADS_FOLDER = 'uploads/';
+export const UPLOAD_KEPT_HOURS = 24;
+
+/**
+ * Removes the uploads written more than UPLOAD_KEPT_HOURS before `now`: a submission (an application's attachment, a
+ * finding's screenshot) copies its upload elsewhere and removes it at once, so what is left after a day was never
+ * submitted, and holds personal data. A failure to remove one is logged and the others are still removed; answers
+ * how many were removed and how many could not be. Where the storage cannot be listed (CloudBase) nothing is done
+ * here: the lifecycle rule on uploads/ removes them.
+ */
+export async function removeStaleUploads(ctx: Pick<ServiceContext, 'outside' | 'log' | 'now'>): Promise<{ removed: number; failed: number }> {
+  const files = ctx.outside.files();
+  if (!files.list) return { removed: 0, failed: 0 };
+  const before = ctx.now.getTime() - UPLOAD_KEPT_HOURS * 3600_000;
+  let removed = 0;
+  let failed = 0;
+  for (const file of await files.list(UPLOADS_FOLDER)) {
+    if (file.writtenAt.getTime() >= before) continue;
+    try {
+      await files.remove(file.storedKey);
+      removed++;
+    } catch (error) {
+      failed++;
+      ctx.log.warn({ err: error }, 'could not remove a stale upload'); // counted, not named
+    }
+  }
+  return { removed, failed };
+}
+
 type Opener = Pick<ServiceContext, 'outside'>;
 
 /** One attachment's bytes, opened. */

@@ -3,7 +3,10 @@ import type { FileStore } from './port';
 
 type CloudbaseApp = ReturnType<typeof tcb.init>;
 
-/** CloudBase cloud storage: the stored key is the fileID (cloud://...) the upload answers. */
+/**
+ * CloudBase cloud storage: the stored key is the fileID (cloud://...) the upload answers. No `list`: the node SDK
+ * cannot list a folder, so uploads never submitted are removed there by the lifecycle rule on uploads/.
+ */
 export function cloudbaseFileStore(app: CloudbaseApp): FileStore {
   return {
     async put(key, bytes) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DownloadGrant, FileStore } from './port';
 
@@ -17,6 +17,9 @@ const EXPIRED_KEPT_MS = 24 * 3600_000;
 
 /** A link's file for its person, or why it is refused: 404 not a link of this store (or the file is gone), 410 expired, 401 nobody signed in, 403 someone else. */
 export type Download = { status: 200; bytes: Buffer; name: string; contentType: string } | { status: 401 | 403 | 404 | 410 };
+
+/** A file or folder that is not there (not `instanceof Error`: errors of node's own modules may come from another realm). */
+const isMissing = (error: unknown) => typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 
 /** The local file store, which also serves its own links. */
 export interface LocalFileStore extends FileStore {
@@ -45,6 +48,25 @@ export function localFileStore(root: string): LocalFileStore {
     },
     get: (key) => readFile(resolve(key)),
     remove: (key) => rm(resolve(key), { force: true }),
+    async list(folder) {
+      let entries;
+      try {
+        entries = await readdir(resolve(folder.replace(/\/+$/, '')), { withFileTypes: true });
+      } catch (error) {
+        if (isMissing(error)) return []; // a folder nothing was ever written to is an empty one
+        throw error;
+      }
+      const listed = [];
+      for (const entry of entries.filter((e) => e.isFile())) {
+        const storedKey = path.posix.join(folder, entry.name);
+        try {
+          listed.push({ storedKey, writtenAt: (await stat(resolve(storedKey))).mtime });
+        } catch (error) {
+          if (!isMissing(error)) throw error; // removed meanwhile (taken by a submission): not listed
+        }
+      }
+      return listed;
+    },
     async link(key, grant) {
       resolve(key);
       const token = randomBytes(TOKEN_BYTES).toString('base64url');

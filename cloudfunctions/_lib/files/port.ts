@@ -13,6 +13,18 @@ export interface FileStore {
    * `grant.openid`, under `grant.name`.
    */
   link(storedKey: string, grant: DownloadGrant): Promise<string>;
+  /**
+   * The files directly in a folder (`uploads/`), each with the time it was written, to sweep what was never taken.
+   * Absent where the storage cannot be listed: the CloudBase node SDK has no listing, so there a lifecycle rule on
+   * `uploads/` removes old uploads (README, "Building for WeChat and deploying").
+   */
+  list?(folder: string): Promise<ListedFile[]>;
+}
+
+/** A file found by `list`: the key to read or remove it with, and when it was written. */
+export interface ListedFile {
+  storedKey: string;
+  writtenAt: Date;
 }
 
 /** Who may fetch a file by its link, until when, and the name and type it is served with. */

@@ -43,6 +43,7 @@ import { remindMonthly } from '../supervision/monthly';
 import { TRIAL_OVER, trialCorrection } from '../trial/link-corrections';
 import { centerOnlineReasons } from '../supervision/online-completion';
 import { openLateTestFindings, openRefusedTestFindings } from '../trial/test-applications';
+import { removeStaleUploads } from '../applications/attachments';
 
 /**
  * Centers register their links and delivery endpoint (issue 6): staff propose changes as work orders with an
@@ -542,6 +543,13 @@ export async function runCentersDaily(ctx: ServiceContext, options: DailyOptions
   } catch (error) {
     // like the reminders: the next run opens what this one missed (each once)
     ctx.log.error({ err: error }, 'findings of late or refused test applications failed');
+  }
+  try {
+    const { removed, failed } = await removeStaleUploads(ctx);
+    if (removed > 0 || failed > 0) ctx.log.info({ removed, failed }, 'uploads never submitted removed');
+  } catch (error) {
+    // the listing failed: the next run sweeps what this one could not
+    ctx.log.error({ err: error }, 'sweep of uploads never submitted failed');
   }
   return { ...switched, ...(await checkHealth(ctx, probeUntil, options.batchSize ?? HEALTH_BATCH_SIZE)) };
 }
