@@ -272,6 +272,68 @@ describe('a purchase withdrawal handled by two centers', () => {
   });
 });
 
+describe('a purchase contract is withdrawn once per person', () => {
+  /** A purchase withdrawal of `openid` for the contract `contractNumber` (at 扬州 unless said), or the refusal. */
+  async function submitFor(openid: string, contractNumber: string) {
+    const p = await payload();
+    return call(me(openid), { action: 'submit', type: 'purchase-withdrawal', requestId: `req-pw-contract-${++serial}`, payload: { ...p, house: { ...p.house, contractNumber } } });
+  }
+  async function idOf(result: Awaited<ReturnType<typeof submitFor>>): Promise<string> {
+    if (!result.ok) throw new Error(`${result.message} ${JSON.stringify(result.fields)}`);
+    return (result.data as { id: string }).id;
+  }
+  /** Verified by the purchase-locale center and paid by the deposit-locale center. */
+  async function paid(id: string) {
+    for (const [center, data] of [
+      [YANGZHOU, { status: 'accepted' }],
+      [YANGZHOU, { status: 'verified' }],
+      [BEIJING, { status: 'processing' }],
+      [BEIJING, { status: 'completed', payment: { amount: 150_000, paidOn: TODAY } }],
+    ] as const) {
+      expect((await answered(center, { applicationId: id, ...data })).status).toBe(200);
+    }
+  }
+
+  it('refuses the same contract again once its first withdrawal was paid, naming the earlier case, and stores nothing', async () => {
+    const openid = await person();
+    const first = await idOf(await submitFor(openid, 'YZ2026-777001'));
+    await paid(first);
+    const before = keptAttachments().length;
+    // typed again with full-width letters and a space: the same contract
+    const again = await submitFor(openid, 'ＹＺ2026-777001 ');
+    expect(again).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+      message: `该购房合同已于 ${TODAY} 申请提取（申请编号 ${first}，已办结），不能重复申请`,
+      fields: { 'payload.house.contractNumber': expect.stringContaining('已申请过提取') },
+    });
+    expect((await store.applications.listByApplicant(openid)).map((a) => a.id)).toEqual([first]);
+    expect(keptAttachments()).toHaveLength(before);
+  });
+
+  it('accepts the same contract again after its first withdrawal was not accepted', async () => {
+    const openid = await person();
+    const first = await idOf(await submitFor(openid, 'YZ2026-777002'));
+    expect((await answered(YANGZHOU, { applicationId: first, status: 'rejected', message: '购房合同未备案' })).status).toBe(200);
+    const again = await idOf(await submitFor(openid, 'YZ2026-777002'));
+    const lookup = (await store.applications.get(first))?.contractLookup;
+    expect(lookup).toEqual(expect.any(String));
+    expect(await store.applications.get(again)).toMatchObject({ status: 'submitted', contractLookup: lookup });
+  });
+
+  it('accepts another person’s withdrawal for the same contract, as co-buyers each withdraw', async () => {
+    const first = await idOf(await submitFor(await person(), 'YZ2026-777003'));
+    await paid(first);
+    expect(await submitFor(await person(), 'YZ2026-777003')).toMatchObject({ ok: true });
+  });
+
+  it('accepts a different contract of the same person once the first was paid', async () => {
+    const openid = await person();
+    await paid(await idOf(await submitFor(openid, 'YZ2026-777004')));
+    expect(await submitFor(openid, 'YZ2026-777005')).toMatchObject({ ok: true });
+  });
+});
+
 describe('bad input to a purchase withdrawal is refused by field and stores nothing', () => {
   const cases: [string, () => Promise<Record<string, unknown>>, string, RegExp][] = [
     ['a file that is not a PDF, JPG or PNG', async () => payload({ attachments: [{ kind: 'contract', fileId: await upload(Buffer.from('GIF89a....')), name: '合同.pdf' }, { kind: 'invoice', fileId: await upload(JPEG), name: 'f.jpg' }] }), 'payload.attachments.0', /PDF、JPG 或 PNG/],

@@ -509,6 +509,17 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.applications.testCases([])).toEqual([]);
     });
 
+    it('keeps a purchase withdrawal’s contract lookup with it, read back by the person’s applications, and none for other types (migration 23)', async () => {
+      const centers: ApplicationRecord['centers'] = [{ code: '321000', role: 'purchase' }, { code: '110000', role: 'deposit' }];
+      const purchase = application({ type: 'purchase-withdrawal', centers, contractLookup: 'a'.repeat(64) });
+      const transfer = application({ openid: purchase.openid });
+      for (const a of [purchase, transfer]) expect((await store.applications.create(a, [event(a, 'submitted')], [], null)).kind).toBe('created');
+      expect(await store.applications.get(purchase.id)).toMatchObject({ contractLookup: 'a'.repeat(64) });
+      const mine = await store.applications.listByApplicant(purchase.openid);
+      expect(mine.find((a) => a.id === purchase.id)?.contractLookup).toBe('a'.repeat(64));
+      expect(mine.find((a) => a.id === transfer.id)?.contractLookup).toBeUndefined();
+    });
+
     it('moves the acceptance limit only while the application awaits acceptance, the target while it is open; a flag alone writes no line (issue 12)', async () => {
       const accepted = application({ status: 'accepted', acceptBy: '2031-01-23', acceptByProvisional: true });
       const delivered = application({ status: 'delivered', acceptBy: '2031-01-23', acceptByProvisional: true });

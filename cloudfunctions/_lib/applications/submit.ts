@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AttachmentRef, CertificatePayload, PurchaseWithdrawalPayload, ServiceRequestPayload, StoredAttachment, StoredPayload, TransferPayload } from '../../../src/core/applications/payloads';
-import { TYPE_LABELS, type ApplicationType, type CertificateType } from '../../../src/core/applications/status';
+import { STATUS_LABELS, TYPE_LABELS, type ApplicationStatus, type ApplicationType, type CertificateType } from '../../../src/core/applications/status';
 import type { Center } from '../../../src/core/centers';
 import { AppError } from '../../../src/core/errors';
 import { itemById } from '../../../src/core/items';
 import { shanghaiDate } from '../../../src/core/time';
-import { open, seal, sealedAs } from '../crypto/personal-data';
+import { lookupHash, open, seal, sealedAs, type Keyring } from '../crypto/personal-data';
 import type { ServiceContext } from '../runtime/define';
 import { computedLimits } from '../services/calendar';
 import { catalogCenter } from '../services/centers';
@@ -39,6 +39,8 @@ interface SubmissionPlan {
   informed: string[];
   inFlightKey: string;
   inFlight: { message: string; field: string; fieldMessage: string };
+  /** A purchase withdrawal's contract lookup (contractLookup), kept with the application; absent otherwise and for test cases. */
+  contractLookup?: string;
   /** Uploads to check and keep with the application (purchase withdrawals). */
   attachments: readonly AttachmentRef[];
   /** The form as sealed with the application, once the uploads are kept. */
@@ -91,6 +93,29 @@ async function certificatePlan(ctx: ServiceContext, openid: string, type: Certif
 }
 
 /**
+ * The keyed lookup of a purchase contract: an HMAC of the purchase center's code and the contract number in one form
+ * (full-width letters, digits and brackets as half-width, letters upper-case, no spaces), so the same contract
+ * typed again is found without keeping its number in clear.
+ */
+const contractLookup = (keyring: Keyring, purchaseCenter: string, contractNumber: string) =>
+  lookupHash(keyring, 'application.purchaseContract', `${purchaseCenter}\u0000${contractNumber.normalize('NFKC').toUpperCase().replace(/\s+/g, '')}`);
+
+/** The statuses of a purchase withdrawal that paid nothing and never will: its contract may be submitted again. */
+const ENDED_UNPAID: readonly ApplicationStatus[] = ['rejected', 'withdrawn', 'failed'];
+
+/**
+ * Refuses a second purchase withdrawal of one contract by the same person, unless the earlier one ended unpaid. Test
+ * cases neither count nor are checked; another person with the same contract (a co-buyer) is not refused.
+ */
+async function refuseRepeatedContract(ctx: ServiceContext, openid: string, lookup: string): Promise<void> {
+  const earlier = (await ctx.store.applications.listByApplicant(openid)).find((a) => !a.test && a.contractLookup === lookup && !ENDED_UNPAID.includes(a.status));
+  if (!earlier) return;
+  throw new AppError('VALIDATION_FAILED', `该购房合同已于 ${shanghaiDate(earlier.createdAt)} 申请提取（申请编号 ${earlier.id}，${STATUS_LABELS[earlier.status]}），不能重复申请`, {
+    'payload.house.contractNumber': '该购房合同已申请过提取',
+  });
+}
+
+/**
  * 两地联办: the purchase-locale center verifies the purchase first, then hands the application to the
  * deposit-locale center, which pays. The money goes only to the applicant's own account.
  */
@@ -110,6 +135,7 @@ async function purchasePlan(ctx: ServiceContext, openid: string, applicantName: 
     informed: [],
     inFlightKey: `purchase-withdrawal:${openid}:${deposit.code}`,
     inFlight: { message: '您在该缴存地中心的购房提取申请正在办理中，办结或撤销后才能再次申请', field: 'payload.depositCenter', fieldMessage: '已有一笔购房提取正在该中心办理' },
+    contractLookup: contractLookup(ctx.outside.keyring(), purchase.code, payload.house.contractNumber),
     attachments: payload.attachments,
     stored: (kept) => ({ ...payload, attachments: kept }),
     letterPrefix: null,
@@ -206,12 +232,14 @@ export const testInFlightKey = (type: ApplicationType, openid: string, centerCod
 const TEST_LETTER_MARK = 'T';
 
 /**
- * A test case's plan: in flight under testInFlightKey; its log says it is a test. It involves the center under test
+ * A test case's plan: in flight under testInFlightKey, with no contract lookup; its log says it is a test. It involves the center under test
  * only: no copy to the other center (which is in the form, a real center of another province), and a letter number
  * from the test sequence.
  */
 const asTestCase = (plan: SubmissionPlan, openid: string): SubmissionPlan => ({
   ...plan,
+  // test cases are left out of the contract lookup: they pay nothing
+  contractLookup: undefined,
   informed: [],
   letterPrefix: plan.letterPrefix === null ? null : `${TEST_LETTER_MARK}${plan.letterPrefix}`,
   firstMessage: `测试申请：${plan.firstMessage}`,
@@ -235,6 +263,7 @@ export async function submitApplication(ctx: ServiceContext, openid: string, sub
     const same = (await ctx.store.applications.listByApplicant(openid)).find((a) => a.requestId === submission.requestId);
     if (same) return { id: same.id };
   }
+  if (plan.contractLookup !== undefined) await refuseRepeatedContract(ctx, openid, plan.contractLookup);
   const app: ApplicationRecord = {
     id: newApplicationId(),
     type: plan.type,
@@ -252,6 +281,7 @@ export async function submitApplication(ctx: ServiceContext, openid: string, sub
     payment: null,
     // the item of a service request stays in clear beside its sealed payload: the monthly figures count by it
     ...(submission.type === 'service-request' ? { serviceItem: submission.payload.item } : {}),
+    ...(plan.contractLookup !== undefined ? { contractLookup: plan.contractLookup } : {}),
     test: options.test,
     createdAt: ctx.now,
     updatedAt: ctx.now,

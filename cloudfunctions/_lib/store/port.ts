@@ -299,6 +299,12 @@ export interface ApplicationRecord extends ApplicationState {
    */
   serviceItem?: FullOnlineItem;
   /**
+   * A purchase withdrawal's keyed lookup of its contract (migration 23): an HMAC of the purchase center's code and
+   * the normalized contract number, so a second withdrawal of one contract by the same person is found; absent for
+   * other types, test cases and rows stored before it.
+   */
+  contractLookup?: string;
+  /**
    * A test case a tester sent the center in the internal trial (issue 15, migration 21): a synthetic applicant,
    * `test: true` in every delivery body, never counted in statistics, reports, dashboards or satisfaction.
    */

@@ -365,6 +365,7 @@ function applicationDoc(app: ApplicationRecord, eventCount: number): Doc {
     targetProvisional: app.targetProvisional,
     ...paymentFields(app.payment),
     ...(app.serviceItem !== undefined ? { serviceItem: app.serviceItem } : {}),
+    ...(app.contractLookup !== undefined ? { contractLookup: app.contractLookup } : {}),
     test: app.test,
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,

@@ -45,6 +45,11 @@ export const applicationRow = lazySchema<ApplicationRecord>(() =>
       .literal(FULL_ONLINE_ITEMS)
       .nullish()
       .transform((v) => v ?? undefined),
+    // a purchase withdrawal's contract lookup (migration 23), absent for other types and older rows
+    contractLookup: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? undefined),
     // CloudBase documents from before the trial (issue 15) have none: not a test
     test: z.boolean().default(false),
     createdAt: storedDate(),

@@ -140,12 +140,12 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
       driver.transaction(async (tx) => {
         const inserted = await tx.query(
           `insert into applications (id, type, openid, request_id, status, platform_code, responsible_center, centers, in_flight_key,
-             letter_number, applicant, payload_sealed, accept_by, created_at, updated_at, accept_by_provisional, target_by, target_provisional, service_item, test)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) on conflict do nothing returning id`,
+             letter_number, applicant, payload_sealed, accept_by, created_at, updated_at, accept_by_provisional, target_by, target_provisional, service_item, test, contract_lookup)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) on conflict do nothing returning id`,
           [
             app.id, app.type, app.openid, app.requestId, app.status, app.platformCode, app.responsibleCenter, JSON.stringify(app.centers),
             app.inFlightKey, JSON.stringify(app.applicant), app.payloadSealed, app.acceptBy, app.createdAt, app.updatedAt,
-            app.acceptByProvisional, app.targetBy, app.targetProvisional, app.serviceItem ?? null, app.test,
+            app.acceptByProvisional, app.targetBy, app.targetProvisional, app.serviceItem ?? null, app.test, app.contractLookup ?? null,
           ],
         );
         if (inserted.length === 0) {

@@ -600,4 +600,13 @@ export const MIGRATIONS: readonly Migration[] = [
       alter table link_changes add column trial_finding_id text references findings (id);
     `,
   },
+  {
+    version: 23,
+    name: 'purchase withdrawals: a keyed lookup of the purchase contract, so one contract is not withdrawn twice by one person',
+    sql: `
+      -- HMAC of the purchase center's code and the normalized contract number (never the number itself)
+      -- read among the person's own applications (by openid, already indexed)
+      alter table applications add column contract_lookup text;
+    `,
+  },
 ];
