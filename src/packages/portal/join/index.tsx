@@ -1,13 +1,13 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import { useState } from 'react';
 import { INVITE_VALID_DAYS } from '../../../core/center-portal';
 import { portalEventSchema } from '../../../core/contracts/portal';
 import { HAND_CODE_LENGTH } from '../../../core/codes';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
-import { messageFor, portalCalls } from '../../../services/portal';
+import { portalCalls } from '../../../services/portal';
+import { useCodeJoin } from '../../../services/use-code-join';
 import './index.scss';
 
 const goLinks = () => void Taro.redirectTo({ url: '/packages/portal/links/index' });
@@ -17,23 +17,7 @@ const goLinks = () => void Taro.redirectTo({ url: '/packages/portal/links/index'
  * function says why a code is refused (unknown, used, expired, or the person already serves a center).
  */
 export default function JoinPage() {
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [joined, setJoined] = useState<{ centerCode: string; centerName: string } | undefined>(undefined);
-
-  const join = async () => {
-    const checked = parseInput(portalEventSchema(new Date()), { action: 'joinCenter', code });
-    if (!checked.ok) {
-      setError(messageFor(checked, 'code') ?? checked.message);
-      return;
-    }
-    setBusy(true);
-    const result = await portalCalls.joinCenter(code);
-    setBusy(false);
-    if (result.ok) setJoined(result.data);
-    else setError(messageFor(result, 'code') ?? result.message);
-  };
+  const { code, type, error, busy, joined, join } = useCodeJoin('', (code) => parseInput(portalEventSchema(new Date()), { action: 'joinCenter', code }), portalCalls.joinCenter);
 
   if (joined) {
     return (
@@ -65,10 +49,7 @@ export default function JoinPage() {
           placeholder={`${HAND_CODE_LENGTH} 位字母或数字`}
           maxlength={HAND_CODE_LENGTH}
           error={error}
-          onInput={(value) => {
-            setCode(value.trim().toUpperCase());
-            setError(undefined);
-          }}
+          onInput={type}
         />
       </View>
       <ActionButton className='primary-button join-button' id='join-submit' loading={busy} disabled={busy} onClick={() => void join()}>

@@ -23,6 +23,7 @@ import {
 } from '../../../core/trial';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
+import { VerdictButtons } from '../shared/verdict-buttons';
 import { FieldError, TextField } from '../../../components/application-form';
 import { FallbackCard } from '../../../components/fallback-card';
 import { declinedOpen, openTarget } from '../../../services/open-target';
@@ -143,14 +144,14 @@ function HandCheck({ view, center, slug, onRecorded }: LineProps & { slug: strin
           拨打 {view.shown} 核对
         </ActionButton>
       ) : null}
-      <View className='trial-buttons'>
-        <ActionButton className='trial-button trial-ok' id={`check-${slug}-ok`} loading={busy && !wrong} disabled={busy} onClick={() => void send(true)}>
-          正确
-        </ActionButton>
-        <ActionButton className='trial-button trial-wrong' id={`check-${slug}-wrong`} disabled={busy} onClick={() => setWrong(true)}>
-          有误
-        </ActionButton>
-      </View>
+      <VerdictButtons
+        yes={{ id: `check-${slug}-ok`, label: '正确' }}
+        no={{ id: `check-${slug}-wrong`, label: '有误' }}
+        busy={busy}
+        asking={wrong}
+        onYes={() => void send(true)}
+        onNo={() => setWrong(true)}
+      />
       {wrong ? (
         <View className='trial-form' id={`check-${slug}-form`}>
           {asksRight ? (
@@ -303,14 +304,14 @@ function LinkCheck({ view, center, slug, onRecorded }: LineProps & { slug: strin
             {opened.observed ? `小程序记录：${LINK_OBSERVATION_LABELS[opened.observed]}` : '小程序未记录到打开结果，请按实际看到的情况选择'}
           </Text>
           <Text className='trial-question'>是否打开了正确的页面？</Text>
-          <View className='trial-buttons'>
-            <ActionButton className='trial-button trial-ok' id={`check-${slug}-yes`} loading={busy && !wrong} disabled={busy} onClick={() => void send(true)}>
-              是
-            </ActionButton>
-            <ActionButton className='trial-button trial-wrong' id={`check-${slug}-no`} disabled={busy} onClick={() => setWrong(true)}>
-              否
-            </ActionButton>
-          </View>
+          <VerdictButtons
+            yes={{ id: `check-${slug}-yes`, label: '是' }}
+            no={{ id: `check-${slug}-no`, label: '否' }}
+            busy={busy}
+            asking={wrong}
+            onYes={() => void send(true)}
+            onNo={() => setWrong(true)}
+          />
           {wrong ? (
             <View>
               <SeenField slug={slug} text={text} onInput={setText} screenshot={screenshot} onScreenshot={setScreenshot} />

@@ -9,6 +9,7 @@ import { ChipRow } from '../../../components/chip-row';
 import { FieldError } from '../../../components/application-form';
 import { FindingDetails } from '../../../components/finding-details';
 import { StateView } from '../../../components/state-view';
+import { VerdictButtons } from '../shared/verdict-buttons';
 import { messageFor } from '../../../services/portal';
 import { trialCalls } from '../../../services/trial';
 import { useCall } from '../../../services/use-call';
@@ -40,14 +41,14 @@ function Recheck({ finding, onDone }: { finding: FindingView; onDone: () => void
   return (
     <View className='trial-form' id={`${prefix}-recheck`}>
       <Text className='trial-question'>中心已整改，请再次检查：</Text>
-      <View className='trial-buttons'>
-        <ActionButton className='trial-button trial-ok' id={`${prefix}-solved`} loading={busy && !still} disabled={busy} onClick={() => void send(true)}>
-          已解决
-        </ActionButton>
-        <ActionButton className='trial-button trial-wrong' id={`${prefix}-still`} disabled={busy} onClick={() => setStill(true)}>
-          仍有问题
-        </ActionButton>
-      </View>
+      <VerdictButtons
+        yes={{ id: `${prefix}-solved`, label: '已解决' }}
+        no={{ id: `${prefix}-still`, label: '仍有问题' }}
+        busy={busy}
+        asking={still}
+        onYes={() => void send(true)}
+        onNo={() => setStill(true)}
+      />
       {still ? (
         <View className='trial-field'>
           <Text className='trial-label' id={`${prefix}-note-label`}>

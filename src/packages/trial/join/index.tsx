@@ -1,14 +1,13 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { useState } from 'react';
 import { HAND_CODE_LENGTH } from '../../../core/codes';
 import { TrialEventSchema } from '../../../core/contracts/trial';
 import { parseScene } from '../../../core/trial';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
-import { messageFor } from '../../../services/portal';
 import { trialCalls } from '../../../services/trial';
+import { useCodeJoin } from '../../../services/use-code-join';
 import '../shared/trial.scss';
 
 const goCenters = () => void Taro.redirectTo({ url: '/packages/trial/centers/index' });
@@ -26,23 +25,7 @@ function openedWith(params: Partial<Record<string, string>>): string {
  */
 export default function TrialJoinPage() {
   const { params } = useRouter();
-  const [code, setCode] = useState(() => openedWith(params));
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [joined, setJoined] = useState<{ province: string; provinceName: string } | undefined>(undefined);
-
-  const join = async () => {
-    const checked = parseInput(TrialEventSchema, { action: 'join', code });
-    if (!checked.ok) {
-      setError(messageFor(checked, 'code') ?? checked.message);
-      return;
-    }
-    setBusy(true);
-    const result = await trialCalls.join(code);
-    setBusy(false);
-    if (result.ok) setJoined(result.data);
-    else setError(messageFor(result, 'code') ?? result.message);
-  };
+  const { code, type, error, busy, joined, join } = useCodeJoin(openedWith(params), (code) => parseInput(TrialEventSchema, { action: 'join', code }), trialCalls.join);
 
   if (joined) {
     return (
@@ -76,10 +59,7 @@ export default function TrialJoinPage() {
           placeholder={`${HAND_CODE_LENGTH} 位字母或数字`}
           maxlength={HAND_CODE_LENGTH}
           error={error}
-          onInput={(value) => {
-            setCode(value.trim().toUpperCase());
-            setError(undefined);
-          }}
+          onInput={type}
         />
       </View>
       <ActionButton className='primary-button trial-wide-button' id='join-submit' loading={busy} disabled={busy} onClick={() => void join()}>
