@@ -2020,16 +2020,13 @@ describe('health', () => {
       finding('link:1', 'https://gjj.example.cn/1', false),
       finding('link:3', 'https://gjj.example.cn/3', false),
     ]);
-    fake.requests.length = 0;
-    await expect(store.health.listUnhealthy()).resolves.toEqual([finding('link:1', 'https://gjj.example.cn/1', false), finding('link:3', 'https://gjj.example.cn/3', false)]);
-    expect(fake.sent('getDocument', 'channelHealth')).toMatchObject([{ query: { healthy: false }, order: { _id: 1 } }]);
     await expect(store.health.list()).resolves.toHaveLength(3);
   });
 });
 
 describe('conformance runs and callbacks', () => {
   it('startIfFree starts one run of several racing for a center, holds the center while it runs, and caps the day', async () => {
-    const run = (id: string, at: Date, centerCode = '321000') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null });
+    const run = (id: string, at: Date, centerCode = '321000') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null, secretsSealed: [], seed: '' });
     const limits = (now: Date) => ({ busySince: new Date(now.getTime() - 120_000), daySince: new Date('2026-11-19T16:00:00Z'), dailyCap: 2 });
     const t = new Date('2026-11-20T02:00:00Z');
     const at = (ms: number) => new Date(t.getTime() + ms);
@@ -2049,7 +2046,7 @@ describe('conformance runs and callbacks', () => {
   });
 
   it('start adds the run, finish sets its report whole, and latest asks for the newest run of the center', async () => {
-    const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt: T0, report: null };
+    const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt: T0, report: null, secretsSealed: ['sealed-1'], seed: 'seed-1' };
     await store.conformanceRuns.start(run);
     expect(fake.sent('insertDocument', 'conformanceRuns')[0]?.data).toEqual([{ _id: 'run-1', ...run, startedAt: ejsonDate(T0) }]);
     const report = { passed: false, checks: [{ id: 'refuse.bad-signature', name: '拒绝签名错误的推送', passed: false, detail: '中心答复 HTTP 200' }], startedAt: T0.toISOString(), finishedAt: minutes(1).toISOString() };
@@ -2059,6 +2056,24 @@ describe('conformance runs and callbacks', () => {
     await expect(store.conformanceRuns.latest('321000')).resolves.toEqual({ ...run, report });
     expect(fake.sent('getDocument', 'conformanceRuns')).toMatchObject([{ query: { centerCode: '321000' }, order: { startedAt: -1, _id: -1 }, body: { limit: 1 } }]);
     await expect(store.conformanceRuns.latest('110000')).resolves.toBeUndefined();
+  });
+
+  it('keeps a background run’s lease on the run document and each step as a document of its own, asked for by run and index', async () => {
+    const run = { id: 'run-bg', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt: T0, report: null, secretsSealed: ['sealed-1'], seed: 'seed-1' };
+    await store.conformanceRuns.start(run);
+    await expect(store.conformanceRuns.lease('run-bg', 'holder-1', T0, minutes(1))).resolves.toBe(true);
+    expect(fake.collection('conformanceRuns').get('run-bg')).toMatchObject({ leaseHolder: 'holder-1', leaseUntil: ejsonDate(minutes(1)) });
+    await expect(store.conformanceRuns.lease('run-bg', 'holder-2', T0, minutes(1))).resolves.toBe(false);
+    const step = { index: 0, checks: [{ id: 'delivery.copy', name: '推送代收抄送', passed: true, detail: 'HTTP 200' }], posts: [{ accepted: true, answer: 'HTTP 200' }], doneAt: T0 };
+    await expect(store.conformanceRuns.recordStep('run-bg', step)).resolves.toBe(true);
+    await expect(store.conformanceRuns.recordStep('run-bg', { ...step, posts: [] })).resolves.toBe(false);
+    expect([...fake.collection('conformanceSteps').keys()]).toEqual(['run-bg:0']);
+    fake.requests.length = 0;
+    await expect(store.conformanceRuns.steps('run-bg')).resolves.toEqual([step]);
+    expect(fake.sent('getDocument', 'conformanceSteps')).toMatchObject([{ query: { runId: 'run-bg' }, order: { index: 1 } }]);
+    // a run from before the background runs reads with no secrets and no seed
+    fake.collection('conformanceRuns').set('run-old', { _id: 'run-old', id: 'run-old', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt: ejsonDate(T0), report: null });
+    await expect(store.conformanceRuns.get('run-old')).resolves.toMatchObject({ id: 'run-old', secretsSealed: [], seed: '' });
   });
 
   it('record keeps every callback of a test application with a seq, and listFor answers them in arrival order', async () => {
@@ -2377,5 +2392,49 @@ describe('the internal trial’s findings and catalog fixes (issue 15)', () => {
     expect(fake.conflicts).toBeGreaterThan(0);
     expect(outcomes.map((o) => o?.status)).toEqual(ids.map(() => 'approved'));
     expect(outcomes.map((o) => o?.to)).toContain(fake.collection('centers').get('321000')?.phone);
+  });
+});
+
+describe('businessDomains (issue 16 point 1)', () => {
+  const file = { name: 'a1b2c3d4.txt', content: '9f8e7d6c5b4a' };
+  const requested = { domain: 'gjj.yangzhou.gov.cn', state: 'requested' as const, verificationFile: file, checkedAt: null, problem: null, updatedAt: T0, updatedBy: 'sup-1' };
+
+  it('put sets the domain’s document by the domain as its id in a single-document transaction; list pages in domain order', async () => {
+    await expect(store.businessDomains.put(requested)).resolves.toBeUndefined();
+    expectOneDocumentTransaction();
+    expect(fake.sent('modifyDocument', 'businessDomains')[0]?.data).toEqual({ ...requested, verificationFile: file, updatedAt: ejsonDate(T0) });
+    expect([...fake.collection('businessDomains').keys()]).toEqual(['gjj.yangzhou.gov.cn']);
+    await store.businessDomains.put({ ...requested, domain: 'a.example.cn', state: 'configured', verificationFile: null });
+    fake.requests.length = 0;
+    await expect(store.businessDomains.list()).resolves.toEqual([{ ...requested, domain: 'a.example.cn', state: 'configured', verificationFile: null }, requested]);
+    expect(fake.sent('getDocument', 'businessDomains')).toMatchObject([{ order: { domain: 1 } }]);
+  });
+
+  it('recordCheck reads and writes the one document in a transaction, and writes nothing once a supervisor changed it', async () => {
+    await store.businessDomains.put(requested);
+    fake.requests.length = 0;
+    const at = new Date(T0.getTime() + 60_000);
+    await expect(store.businessDomains.recordCheck('gjj.yangzhou.gov.cn', T0, { at, problem: null, by: 'centers-daily' })).resolves.toMatchObject({ state: 'file-placed', checkedAt: at, updatedBy: 'centers-daily' });
+    expectOneDocumentTransaction();
+    await expect(store.businessDomains.recordCheck('gjj.yangzhou.gov.cn', T0, { at, problem: null, by: 'centers-daily' })).resolves.toBeUndefined();
+    expect(fake.sent('modifyDocument', 'businessDomains')).toHaveLength(1);
+  });
+});
+
+describe('fetches of deliveries’ attachments by link (issue 16, point 3)', () => {
+  const T = new Date('2031-05-01T02:00:00Z');
+
+  it('adds one attachmentFetches document per fetch, and reads an application’s with one query on its id and the latest with one sorted on the time', async () => {
+    const served = { at: T, applicationId: 'app-f', attachmentId: 'f1', centerCode: '321000', webhookId: 'msg_1', httpStatus: 200, refusal: null };
+    const refused = { ...served, at: new Date(T.getTime() + 1000), httpStatus: 401, refusal: '签名无效' };
+    await store.attachmentFetches.record(served);
+    await store.attachmentFetches.record(refused);
+    const ids = [...fake.collection('attachmentFetches').keys()];
+    expect(ids).toHaveLength(2);
+    expect(fake.collection('attachmentFetches').get(ids[1])).toMatchObject({ applicationId: 'app-f', httpStatus: 401, refusal: '签名无效', at: ejsonDate(refused.at) });
+    expect(fake.sent('getDocument')).toHaveLength(0);
+    await expect(store.attachmentFetches.ofApplication('app-f')).resolves.toEqual([served, refused]);
+    expect(fake.sent('getDocument').map((r) => [r.collection, r.query])).toEqual([['attachmentFetches', { applicationId: 'app-f' }]]);
+    await expect(store.attachmentFetches.recent(1)).resolves.toEqual([refused]);
   });
 });

@@ -8,6 +8,7 @@ import type { ItemId } from '../../src/core/items';
 import type {
   ApplicationEventRecord,
   ApplicationRecord,
+  AttachmentFetchRecord,
   CatalogFixRecord,
   ChannelHealth,
   DeliveryAttempt,
@@ -541,6 +542,44 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.applications.get(legacy.id)).toMatchObject({ targetBy: '2031-02-05', targetProvisional: false });
     });
 
+    it('reads what a call, a submission and a center callback need, each in one go (issue 16, point 9)', async () => {
+      const app = application({ contractLookup: 'lookup-rt' });
+      await store.applications.create(app, [event(app, 'submitted')], [outbox(app)], null);
+      const verifiedAt = new Date('2026-11-19T08:00:00Z');
+      await store.identities.bind({
+        openid: app.openid, method: 'face', docType: '01', nameSealed: 'n-rt', docNumberSealed: 'd-rt', docLookup: 'doc-rt', phoneSealed: null,
+        verifiedAt, expiresAt: new Date(verifiedAt.getTime() + 30 * 86_400_000),
+      });
+      await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://gjj.example.cn/rt', secretsSealed: ['sealed-rt'], updatedAt: T }, 'o-staff-rt');
+      await store.roles.grant(app.openid, { role: 'center-staff', centerCode: '321000' });
+      await store.meta.set('launch-rt', '{"national":true,"provinces":[]}');
+
+      expect(await store.reads.caller(app.openid, 'launch-rt')).toEqual({ roles: await store.roles.rolesOf(app.openid), meta: '{"national":true,"provinces":[]}' });
+      expect(await store.reads.caller('nobody-rt', 'no-such-key')).toEqual({ roles: [], meta: undefined });
+
+      const endpoint = await store.endpoints.get('321000');
+      expect(await store.reads.submission(app.openid, ['321000', '110000'], app.requestId, 'lookup-rt')).toEqual({
+        identity: await store.identities.get(app.openid),
+        endpoints: [endpoint],
+        sameRequest: app.id,
+        sameContract: [await store.applications.get(app.id)],
+      });
+      expect(await store.reads.submission('nobody-rt', ['110000'], 'req-none', undefined)).toEqual({ identity: undefined, endpoints: [], sameRequest: undefined, sameContract: [] });
+
+      const read = await store.reads.callback('321000', 'msg-rt', app.id);
+      expect(read).toMatchObject({ endpoint, holders: await store.endpoints.secretHolders('321000'), receipt: false, application: await store.applications.get(app.id) });
+      expect(await read.endpoints()).toEqual([endpoint]);
+      const moved = await store.applications.transition({
+        id: app.id, expected: { status: 'submitted', platformCode: null }, next: { status: 'accepted', platformCode: '01' }, event: event(app, 'accepted', '01'),
+        receipt: { centerCode: '321000', webhookId: 'msg-rt' },
+      });
+      expect(moved).toBe('applied');
+      expect(await store.reads.callback('321000', 'msg-rt', app.id)).toMatchObject({ receipt: true, application: { status: 'accepted' } });
+      const unknown = await store.reads.callback('999999', 'msg-rt', 'no-such-app');
+      expect(unknown).toMatchObject({ endpoint: undefined, holders: [], receipt: false, application: undefined });
+      expect(await unknown.endpoints()).toEqual([]);
+    });
+
     it('moves an application only from the expected state, once per webhook id, and frees the in-flight key when final', async () => {
       const app = application();
       await store.applications.create(app, [], [], null);
@@ -814,6 +853,36 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       ]);
     });
 
+    it('keeps a supervisor’s immediate change and switches an item’s route and the center’s service hall, recording what each replaced (migration 27)', async () => {
+      await store.centers.upsertCatalog([center('330300')]);
+      await store.links.put('330300', { item: 5, kind: 'web', url: 'https://old.example.cn/5', healthy: false });
+      const route = change({ kind: 'link', item: 5, link: { kind: 'in-app' } }, { centerCode: '330300', proposedBy: 'sup-1', immediate: true });
+      const hall = change({ kind: 'hall', hall: { kind: 'hall', address: '某市某路 1 号 服务大厅', hours: '工作日 9:00-17:00' } }, { centerCode: '330300', proposedBy: 'sup-1', immediate: true });
+      const again = change({ kind: 'hall', hall: { kind: 'hall', address: '某市某路 2 号 服务大厅', hours: '工作日 8:30-17:30' } }, { centerCode: '330300' });
+      for (const c of [route, hall, again]) {
+        await store.linkChanges.create(c);
+        await store.linkChanges.review(c.id, approve);
+      }
+      expect(await store.linkChanges.get(route.id)).toMatchObject({ immediate: true, target: route.target });
+      expect((await store.linkChanges.get(again.id))?.immediate).toBeUndefined();
+      expect(await store.linkChanges.apply(route.id, T)).toMatchObject({ status: 'live', immediate: true, previous: { kind: 'web', url: 'https://old.example.cn/5' } });
+      expect(await store.links.listForCenter('330300')).toEqual([{ item: 5, kind: 'in-app' }]);
+      // the later approval of the hall superseded the first
+      expect(await store.linkChanges.apply(hall.id, T)).toBeUndefined();
+      expect(await store.linkChanges.apply(again.id, T)).toMatchObject({ status: 'live', previous: null });
+      expect((await store.centers.get('330300'))?.counter).toEqual({ address: '某市某路 2 号 服务大厅', hours: '工作日 8:30-17:30' });
+      const third = change({ kind: 'hall', hall: { kind: 'hall', address: '某市某路 3 号 服务大厅', hours: '全天' } }, { centerCode: '330300', proposedBy: 'sup-1', immediate: true });
+      await store.linkChanges.create(third);
+      await store.linkChanges.review(third.id, approve);
+      expect(await store.linkChanges.apply(third.id, later(1000))).toMatchObject({ previous: { kind: 'hall', address: '某市某路 2 号 服务大厅', hours: '工作日 8:30-17:30' } });
+      expect((await store.linkChanges.listForCenter('330300')).map((c) => [c.id, c.status])).toEqual([
+        [third.id, 'live'],
+        [again.id, 'live'],
+        [hall.id, 'superseded'],
+        [route.id, 'live'],
+      ]);
+    });
+
     it('records who was shown each secret, follows the set through rotations, and retires chosen secrets once, from a date', async () => {
       expect(await store.endpoints.secretHolders('330200')).toEqual([]);
       await store.endpoints.rotateSecret('330200', 'h1', T, 'staff-a');
@@ -903,7 +972,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
           { item: 5, kind: 'web', url: 'https://first.example.cn/5', healthy: true },
         ]),
       );
-      expect(await store.health.listUnhealthy()).toEqual([finding('110000', 'link:4', 'https://new.example.cn/4', false, 2), finding('110000', 'link:5', 'https://moved.example.cn/5', false, 2)]);
+      expect((await store.health.list()).filter((h) => !h.healthy)).toEqual([finding('110000', 'link:4', 'https://new.example.cn/4', false, 2), finding('110000', 'link:5', 'https://moved.example.cn/5', false, 2)]);
       await store.health.record([finding('110000', 'link:4', 'https://new.example.cn/4', true, 0)]);
       expect(await store.links.listForCenter('110000')).toContainEqual({ item: 4, kind: 'web', url: 'https://new.example.cn/4', healthy: true });
       expect((await store.health.listForCenter('110000')).map((h) => [h.channel, h.healthy])).toEqual([['endpoint', true], ['link:4', true], ['link:5', false]]);
@@ -912,7 +981,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     });
 
     it('starts one interface-testing run at a time per center, one racing start of several, and no more than the daily cap', async () => {
-      const run = (id: string, at: Date, centerCode = '320500') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null });
+      const run = (id: string, at: Date, centerCode = '320500') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null, secretsSealed: [], seed: '' });
       const limits = (now: Date) => ({ busySince: new Date(now.getTime() - 120_000), daySince: new Date('2026-11-19T16:00:00Z'), dailyCap: 3 });
       await store.centers.upsertCatalog([center('320500'), center('320600')]);
       const others = adapter.concurrent ? await Promise.all([adapter.reopen(), adapter.reopen()]) : [];
@@ -941,7 +1010,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     });
 
     it('keeps interface-testing runs and the callbacks of test applications in the order they came', async () => {
-      const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null };
+      const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null, secretsSealed: ['sealed-1', 'sealed-2'], seed: 'seed-1' };
       await store.conformanceRuns.start(run);
       await store.conformanceRuns.start({ ...run, id: 'run-2', startedAt: later(1000) });
       expect(await store.conformanceRuns.latest('321000')).toEqual({ ...run, id: 'run-2', startedAt: later(1000) });
@@ -957,6 +1026,50 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.conformanceCallbacks.listFor('321000', 'conformanceapp1')).toEqual([callback('w1', '01'), callback('w1', '01'), callback('w3', '02')]);
       expect(await store.conformanceCallbacks.listFor('321000', 'conformanceapp2')).toEqual([callback('w2', 'bad')]);
       expect(await store.conformanceCallbacks.listFor('110000', 'conformanceapp1')).toEqual([]);
+    });
+
+    it('lets one resumer at a time hold a background run, records each of its steps once, and lists the runs not finished', async () => {
+      await store.centers.upsertCatalog([center('320700'), center('320800')]);
+      const run = { id: 'bg-run-1', centerCode: '320700', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null, secretsSealed: ['s1', 's2'], seed: 'seed' };
+      await store.conformanceRuns.start(run);
+      await store.conformanceRuns.start({ ...run, id: 'bg-run-2', centerCode: '320800', startedAt: later(1000) });
+      await store.conformanceRuns.start({ ...run, id: 'bg-run-old', centerCode: '320800', startedAt: later(-3_600_000) });
+      expect(await store.conformanceRuns.get('bg-run-1')).toEqual(run);
+      expect(await store.conformanceRuns.get('bg-run-none')).toBeUndefined();
+      expect((await store.conformanceRuns.unfinished(later(-60_000))).filter((r) => r.id.startsWith('bg-')).map((r) => r.id)).toEqual(['bg-run-1', 'bg-run-2']);
+
+      // racing resumers (on several connections where the adapter has them): one holds the run
+      const others = adapter.concurrent ? await Promise.all([adapter.reopen(), adapter.reopen()]) : [];
+      try {
+        const stores = [store, ...others];
+        const leased = await Promise.all(Array.from({ length: 6 }, (_, i) => stores[i % stores.length].conformanceRuns.lease('bg-run-1', `holder-${i}`, T, later(45_000))));
+        expect(leased.filter(Boolean)).toHaveLength(1);
+        const holder = `holder-${leased.indexOf(true)}`;
+        // its holder renews it; another takes it only once it has run out
+        expect(await store.conformanceRuns.lease('bg-run-1', holder, later(30_000), later(75_000))).toBe(true);
+        expect(await store.conformanceRuns.lease('bg-run-1', 'late', later(60_000), later(105_000))).toBe(false);
+        expect(await store.conformanceRuns.lease('bg-run-1', 'late', later(75_000), later(120_000))).toBe(true);
+        expect(await store.conformanceRuns.lease('bg-run-1', holder, later(80_000), later(125_000))).toBe(false);
+        expect(await store.conformanceRuns.lease('bg-run-none', 'late', T, later(45_000))).toBe(false);
+
+        const step = (index: number, passed: boolean) => ({
+          index,
+          checks: [{ id: `check-${index}`, name: '推送新申请', passed, detail: passed ? 'HTTP 200' : 'HTTP 500' }],
+          posts: [{ accepted: passed, answer: passed ? 'HTTP 200' : 'HTTP 500' }],
+          doneAt: later(index * 1000),
+        });
+        const racing = await Promise.all(stores.map((s) => s.conformanceRuns.recordStep('bg-run-1', step(0, true))));
+        expect(racing.filter(Boolean)).toHaveLength(1);
+        expect(await store.conformanceRuns.recordStep('bg-run-1', step(1, false))).toBe(true);
+        expect(await store.conformanceRuns.recordStep('bg-run-1', step(1, true))).toBe(false);
+        expect(await store.conformanceRuns.recordStep('bg-run-1', { ...step(2, true), checks: [], posts: [] })).toBe(true);
+        expect(await store.conformanceRuns.steps('bg-run-1')).toEqual([step(0, true), step(1, false), { ...step(2, true), checks: [], posts: [] }]);
+        expect(await store.conformanceRuns.steps('bg-run-2')).toEqual([]);
+      } finally {
+        await Promise.all(others.map((s) => s.close()));
+      }
+      await store.conformanceRuns.finish('bg-run-1', { passed: false, checks: [], startedAt: T.toISOString(), finishedAt: later(5000).toISOString() });
+      expect((await store.conformanceRuns.unfinished(later(-60_000))).filter((r) => r.id.startsWith('bg-')).map((r) => r.id)).toEqual(['bg-run-2']);
     });
   });
 
@@ -1161,11 +1274,11 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     it('tells which centers had started interface testing before an instant, and which had passed by then', async () => {
       await store.centers.upsertCatalog([center('650200'), center('650300')]);
       const report = (passed: boolean, finishedAt: Date) => ({ passed, checks: [], startedAt: T.toISOString(), finishedAt: finishedAt.toISOString() });
-      await store.conformanceRuns.start({ id: 'sv-run-1', centerCode: '650200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null });
+      await store.conformanceRuns.start({ id: 'sv-run-1', centerCode: '650200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null, secretsSealed: [], seed: '' });
       await store.conformanceRuns.finish('sv-run-1', report(false, later(60_000)));
-      await store.conformanceRuns.start({ id: 'sv-run-2', centerCode: '650200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: later(HOUR), report: null });
+      await store.conformanceRuns.start({ id: 'sv-run-2', centerCode: '650200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: later(HOUR), report: null, secretsSealed: [], seed: '' });
       await store.conformanceRuns.finish('sv-run-2', report(true, later(2 * HOUR)));
-      await store.conformanceRuns.start({ id: 'sv-run-3', centerCode: '650300', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: later(3 * HOUR), report: null });
+      await store.conformanceRuns.start({ id: 'sv-run-3', centerCode: '650300', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: later(3 * HOUR), report: null, secretsSealed: [], seed: '' });
       const at = async (when: Date) => (await store.supervision.interfaceTestsAt(when)).filter((t) => t.centerCode.startsWith('650'));
       expect(await at(T)).toEqual([]);
       expect(await at(later(90 * 60_000))).toEqual([{ centerCode: '650200', lastRunAt: later(HOUR), passed: false }]);
@@ -1551,6 +1664,74 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       ]);
       expect(await store.catalogFixes.list('530300')).toEqual([]);
       expect(await store.catalogFixes.get('cfx00000000000000000002')).toMatchObject({ reason: '区号有误', reviewedBy: 'sup-2' });
+    });
+  });
+
+  describe('the mini-program’s business domains (issue 16 point 1)', () => {
+    const T = new Date('2026-12-01T10:00:00+08:00');
+    const later = (ms: number) => new Date(T.getTime() + ms);
+    const file = { name: 'a1b2c3d4.txt', content: '9f8e7d6c5b4a' };
+    const requested = (domain: string) => ({ domain, state: 'requested' as const, verificationFile: file, checkedAt: null, problem: null, updatedAt: T, updatedBy: 'sup-1' });
+
+    it('stores a domain’s state with its file, replacing the one before and answering it, listed by domain', async () => {
+      expect(await store.businessDomains.get('gjj.yangzhou.gov.cn')).toBeUndefined();
+      expect(await store.businessDomains.put(requested('gjj.yangzhou.gov.cn'))).toBeUndefined();
+      expect(await store.businessDomains.put({ domain: 'a.example.cn', state: 'configured', verificationFile: null, checkedAt: null, problem: null, updatedAt: T, updatedBy: 'sup-2' })).toBeUndefined();
+      const configured = { ...requested('gjj.yangzhou.gov.cn'), state: 'configured' as const, updatedAt: later(1000), updatedBy: 'sup-2' };
+      expect(await store.businessDomains.put(configured)).toEqual(requested('gjj.yangzhou.gov.cn'));
+      expect(await store.businessDomains.get('gjj.yangzhou.gov.cn')).toEqual(configured);
+      expect((await store.businessDomains.list()).map((d) => [d.domain, d.state])).toEqual([
+        ['a.example.cn', 'configured'],
+        ['gjj.yangzhou.gov.cn', 'configured'],
+      ]);
+    });
+
+    it('records the daily check of a requested domain: a problem keeps it requested, the file found makes it file-placed', async () => {
+      await store.businessDomains.put(requested('gjj.nanjing.gov.cn'));
+      const missing = await store.businessDomains.recordCheck('gjj.nanjing.gov.cn', T, { at: later(5000), problem: '未找到校验文件（答复状态 404）', by: 'centers-daily' });
+      expect(missing).toEqual({ ...requested('gjj.nanjing.gov.cn'), checkedAt: later(5000), problem: '未找到校验文件（答复状态 404）' });
+      expect(await store.businessDomains.get('gjj.nanjing.gov.cn')).toEqual(missing);
+      const placed = await store.businessDomains.recordCheck('gjj.nanjing.gov.cn', T, { at: later(9000), problem: null, by: 'centers-daily' });
+      const expected = { ...requested('gjj.nanjing.gov.cn'), state: 'file-placed', checkedAt: later(9000), problem: null, updatedAt: later(9000), updatedBy: 'centers-daily' };
+      expect(placed).toEqual(expected);
+      expect(await store.businessDomains.get('gjj.nanjing.gov.cn')).toEqual(expected);
+    });
+
+    it('records no check of a domain a supervisor changed since, nor of one not requested or never set', async () => {
+      await store.businessDomains.put(requested('gjj.suzhou.gov.cn'));
+      await store.businessDomains.put({ ...requested('gjj.suzhou.gov.cn'), verificationFile: { name: 'new.txt', content: 'x' }, updatedAt: later(1000) });
+      expect(await store.businessDomains.recordCheck('gjj.suzhou.gov.cn', T, { at: later(2000), problem: null, by: 'centers-daily' })).toBeUndefined();
+      expect(await store.businessDomains.get('gjj.suzhou.gov.cn')).toMatchObject({ state: 'requested', checkedAt: null, verificationFile: { name: 'new.txt' } });
+      expect(await store.businessDomains.recordCheck('a.example.cn', T, { at: later(2000), problem: null, by: 'centers-daily' })).toBeUndefined();
+      expect(await store.businessDomains.get('a.example.cn')).toMatchObject({ state: 'configured', checkedAt: null });
+      expect(await store.businessDomains.recordCheck('never.example.cn', T, { at: later(2000), problem: null, by: 'centers-daily' })).toBeUndefined();
+      expect(await store.businessDomains.get('never.example.cn')).toBeUndefined();
+    });
+  });
+
+  describe('fetches of deliveries’ attachments by link (issue 16, point 3)', () => {
+    const at = (seconds: number) => new Date(Date.UTC(2031, 4, 1, 2, 0, seconds));
+    const fetchOf = (over: Partial<AttachmentFetchRecord>): AttachmentFetchRecord => ({
+      at: at(0),
+      applicationId: 'app-fetch-1',
+      attachmentId: 'f1',
+      centerCode: '321000',
+      webhookId: 'msg_fetch',
+      httpStatus: 200,
+      refusal: null,
+      ...over,
+    });
+
+    it('keeps every fetch, served or refused, and reads an application’s oldest first and the latest of all newest first', async () => {
+      const served = fetchOf({ at: at(3) });
+      const expired = fetchOf({ at: at(1), httpStatus: 410, refusal: '下载链接已过期', webhookId: null });
+      const other = fetchOf({ at: at(2), applicationId: 'app-fetch-2', attachmentId: 'f9', centerCode: '110000', httpStatus: 401, refusal: '签名无效' });
+      const unreadable = fetchOf({ at: at(4), applicationId: null, attachmentId: null, centerCode: null, webhookId: null, httpStatus: 404, refusal: '下载链接无效' });
+      for (const f of [served, expired, other, unreadable]) await store.attachmentFetches.record(f);
+      expect(await store.attachmentFetches.ofApplication('app-fetch-1')).toEqual([expired, served]);
+      expect(await store.attachmentFetches.ofApplication('app-fetch-2')).toEqual([other]);
+      expect(await store.attachmentFetches.ofApplication('app-none')).toEqual([]);
+      expect(await store.attachmentFetches.recent(3)).toEqual([unreadable, served, other]);
     });
   });
 

@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openCloudbaseStore } from '../../cloudfunctions/_lib/store/cloudbase/cloudbase-store';
+import { CLOUDBASE_COLLECTIONS, indexName, type CollectionDeclaration, type CollectionIndex } from '../../cloudfunctions/_lib/store/cloudbase/collections';
 import type { StoreWarning } from '../../cloudfunctions/_lib/store/cloudbase/role-docs';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 
@@ -11,6 +12,11 @@ import type { Store } from '../../cloudfunctions/_lib/store/port';
  * `{ action: 'database.<op>', collectionName, query: '<EJSON>', data: '<EJSON>', ... }` to `serviceUrl?env=..`,
  * answered `{ requestId, data: { list: ['<EJSON document>', ...] | insertedIds | updated | total } }`
  * (or `{ code, message }` on failure). The server keeps the documents in memory, so reads see earlier writes.
+ *
+ * It knows only the collections declared in cloudfunctions/_lib/store/cloudbase/collections.ts (the ones
+ * `npm run cloud:setup` creates): a request to another is answered DATABASE_COLLECTION_NOT_EXIST, a write that
+ * repeats the values of a declared unique index DATABASE_DUPLICATE_WRITE, and a query no declared index covers
+ * (the rule is written at the top of collections.ts) FAKE_NO_INDEX, so a missing index fails the test that needs it.
  */
 
 export type Obj = Record<string, unknown>;
@@ -26,6 +32,9 @@ export interface SentRequest {
   data: unknown;
   order: unknown;
   projection: unknown;
+  /** When the request arrived and when its answer left (performance.now()): round trips are counted from these (test/support/round-trips.ts). */
+  arrivedAt: number;
+  answeredAt: number | undefined;
 }
 
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -122,6 +131,46 @@ function aggregateGroup(docs: readonly Obj[], spec: Obj): Obj[] {
   return [...out.values()];
 }
 
+/**
+ * The fields a query filters on (all), those an index can narrow by (every condition but $ne and $nin), and those it
+ * filters by equality (never in the branches of an $or).
+ */
+function filterFields(query: unknown, into = { all: new Set<string>(), narrow: new Set<string>(), equal: new Set<string>() }, inOr = false) {
+  if (!isObj(query)) return into;
+  for (const [key, cond] of Object.entries(query)) {
+    if (key === '$and' || key === '$or') {
+      if (Array.isArray(cond)) for (const branch of cond) filterFields(branch, into, inOr || key === '$or');
+      continue;
+    }
+    into.all.add(key);
+    const operators = isObj(cond) ? Object.keys(cond).filter((k) => k.startsWith('$') && k !== '$date') : [];
+    if (operators.length === 0 || operators.some((op) => op !== '$ne' && op !== '$nin')) into.narrow.add(key);
+    if (!inOr && operators.every((op) => op === '$eq')) into.equal.add(key);
+  }
+  return into;
+}
+
+/**
+ * The name of the declared index that serves a query (filter and sort fields), '_id' for the index every collection
+ * has, or undefined when none does: the rule written at the top of collections.ts. Of several, the one whose leading
+ * fields the query narrows by the most (a unique one matched exactly before all).
+ */
+export function servingIndex(declaration: CollectionDeclaration, query: unknown, sort: readonly string[]): string | undefined {
+  const { narrow, equal } = filterFields(query);
+  const order = sort.filter((field) => field !== '_id');
+  if (narrow.has('_id') || (narrow.size === 0 && order.length === 0)) return '_id';
+  let best: { index: CollectionIndex; score: number } | undefined;
+  for (const index of declaration.indexes) {
+    const fields = Object.keys(index.fields);
+    const leading = fields.findIndex((field) => !narrow.has(field));
+    let score = leading === -1 ? fields.length : leading;
+    if (index.unique && fields.every((field) => equal.has(field))) score = Number.POSITIVE_INFINITY;
+    else if (!(narrow.size > 0 ? score > 0 : order[0] === fields[0]) || !order.every((field) => fields.includes(field))) continue;
+    if (!best || score > best.score) best = { index, score };
+  }
+  return best && indexName(best.index);
+}
+
 /** An error reply CloudBase itself would give, as opposed to a request the fake does not support. */
 class FakeReplyError extends Error {
   constructor(
@@ -156,10 +205,42 @@ export class FakeCloudbase {
   private readonly writers = new Map<string, string>();
   /** The next request is answered with this error instead. */
   failNext: { code: string; message: string } | undefined;
+  /** How long each answer takes to leave (0: at once); round-trip counts set it so requests sent together overlap. */
+  latencyMs = 0;
   /** Runs after each request is answered, to change the documents between two requests of one call. */
   afterAnswer: ((request: SentRequest) => void) | undefined;
   private readonly server = http.createServer((req, res) => this.handle(req, res));
   private seq = 0;
+
+  /** `declarations`: the collections it knows, with their indexes (collections.ts unless a test takes one away). */
+  constructor(private readonly declarations: Readonly<Record<string, CollectionDeclaration>> = CLOUDBASE_COLLECTIONS) {}
+
+  /** The declaration of a collection; a request to an undeclared one is answered as CloudBase answers a missing collection. */
+  private declared(name: string | undefined): CollectionDeclaration {
+    const declaration = name === undefined || !Object.hasOwn(this.declarations, name) ? undefined : this.declarations[name];
+    if (!declaration) throw new FakeReplyError('DATABASE_COLLECTION_NOT_EXIST', `collection ${String(name)} is not declared in collections.ts`);
+    return declaration;
+  }
+
+  /** Refuses a query (filter and sort) that no declared index covers. */
+  private indexed(collection: string | undefined, query: unknown, order: unknown): void {
+    const sort = isObj(order) ? Object.keys(order) : [];
+    if (servingIndex(this.declared(collection), query, sort) === undefined) {
+      const fields = [...filterFields(query).all];
+      throw new FakeReplyError('FAKE_NO_INDEX', `no index of ${String(collection)} in collections.ts covers the filter (${fields.join(', ')}) sorted by (${sort.join(', ')})`);
+    }
+  }
+
+  /** Before a document is written as `next`: refuses it when another document has the same values of a declared unique index. */
+  private unique(collection: string, id: string, next: Obj): void {
+    for (const index of this.declared(collection).indexes) {
+      if (!index.unique) continue;
+      // a missing field counts as null, as in CloudBase's (MongoDB's) unique indexes
+      const key = (doc: Obj) => JSON.stringify(Object.keys(index.fields).map((field) => valueAt(doc, field) ?? null));
+      const taken = [...this.collection(collection)].find(([otherId, other]) => otherId !== id && key(other) === key(next));
+      if (taken) throw new FakeReplyError('DATABASE_DUPLICATE_WRITE', `unique index ${indexName(index)} of ${collection}: ${key(next)} is taken by ${taken[0]}`);
+    }
+  }
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -226,6 +307,7 @@ export class FakeCloudbase {
   }
 
   seed(name: string, id: string, doc: Obj): void {
+    this.declared(name);
     this.collection(name).set(id, { _id: id, ...doc });
   }
 
@@ -248,6 +330,8 @@ export class FakeCloudbase {
         data: Array.isArray(body.data) ? body.data.map(decodeField) : decodeField(body.data),
         order: decodeField(body.order),
         projection: decodeField(body.projection),
+        arrivedAt: performance.now(),
+        answeredAt: undefined,
       };
       this.requests.push(sent);
       let reply: Obj;
@@ -263,12 +347,19 @@ export class FakeCloudbase {
         }
       }
       this.afterAnswer?.(sent);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(reply));
+      const send = () => {
+        sent.answeredAt = performance.now();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(reply));
+      };
+      // the network's delay, when a test sets one: requests sent at once are then all in flight together
+      if (this.latencyMs > 0) setTimeout(send, this.latencyMs);
+      else send();
     });
   }
 
   private answer(r: SentRequest): Obj {
+    if (r.collection !== undefined) this.declared(r.collection);
     const docs = () => this.collection(r.collection ?? '');
     const idOf = (): string => {
       if (r.body.queryType !== 'DOC' || !isObj(r.query) || typeof r.query._id !== 'string') throw new Error('expected a query by _id');
@@ -277,6 +368,7 @@ export class FakeCloudbase {
     switch (r.action) {
       case 'database.getDocument': {
         if (r.body.queryType === 'DOC') this.read(r, r.collection ?? '', idOf());
+        this.indexed(r.collection, r.query, r.order);
         let found = [...docs().values()].filter((d) => matches(d, r.query));
         if (isObj(r.order)) {
           const order = Object.entries(r.order);
@@ -299,11 +391,13 @@ export class FakeCloudbase {
         return { data: { list: found.map((d) => JSON.stringify(d)) } };
       }
       case 'database.calculateDocument':
+        this.indexed(r.collection, r.query, undefined);
         return { data: { total: [...docs().values()].filter((d) => matches(d, r.query)).length } };
       case 'database.insertDocument': {
         const added = (r.data as Obj[]).map((d) => {
           const id = typeof d._id === 'string' ? d._id : `auto-${++this.seq}`;
           if (docs().has(id)) throw new FakeReplyError('DATABASE_DUPLICATE_WRITE', `duplicate _id ${id}`);
+          this.unique(r.collection ?? '', id, d);
           this.write(r, r.collection ?? '', id);
           docs().set(id, { ...d, _id: id });
           return id;
@@ -330,11 +424,13 @@ export class FakeCloudbase {
         if (r.body.queryType === 'WHERE') {
           // update by query (merge): every match, as where().update() sends it (multi unless told)
           if (r.body.merge !== true) throw new Error('expected a merging update by query');
+          this.indexed(r.collection, r.query, undefined);
           const found = [...docs().values()].filter((d) => matches(d, r.query));
           let updated = 0;
           for (const existing of r.body.multi === false ? found.slice(0, 1) : found) {
             const next = update(existing);
             if (same(next, existing)) continue;
+            this.unique(r.collection ?? '', String(existing._id), next);
             this.write(r, r.collection ?? '', String(existing._id));
             docs().set(String(existing._id), next);
             updated += 1;
@@ -346,12 +442,14 @@ export class FakeCloudbase {
         if (r.body.merge === false) {
           // set: replace the document, creating it when upsert is on
           if (!existing && r.body.upsert !== true) return { data: { updated: 0 } };
+          this.unique(r.collection ?? '', id, data);
           this.write(r, r.collection ?? '', id);
           docs().set(id, { ...data, _id: id });
           return { data: existing ? { updated: 1 } : { updated: 0, upsert_id: id } };
         }
         if (!existing) return { data: { updated: 0 } };
         const next = update(existing);
+        this.unique(r.collection ?? '', id, next);
         this.write(r, r.collection ?? '', id);
         docs().set(id, next);
         return { data: { updated: same(next, existing) ? 0 : 1 } };
@@ -359,6 +457,7 @@ export class FakeCloudbase {
       case 'database.removeDocument': {
         if (r.body.queryType === 'WHERE') {
           // remove by query: every match (multi, the SDK's default for where().remove()) or the first
+          this.indexed(r.collection, r.query, undefined);
           const found = [...docs().values()].filter((d) => matches(d, r.query));
           const gone = r.body.multi === false ? found.slice(0, 1) : found;
           for (const d of gone) {
@@ -377,6 +476,9 @@ export class FakeCloudbase {
         // the stages the adapter sends: $match, $unwind, $group with $sum of 1 or of an arithmetic expression
         let found = [...docs().values()];
         const stages = Array.isArray(r.body.stages) ? r.body.stages : [];
+        // the first $match is the query an index serves; a pipeline without one reads the whole collection
+        const [first] = stages;
+        if (isObj(first) && first.stageKey === '$match') this.indexed(r.collection, decodeField(first.stageValue), undefined);
         for (const stage of stages) {
           if (!isObj(stage)) throw new Error('aggregate stage is not an object');
           const value = decodeField(stage.stageValue);
@@ -415,13 +517,13 @@ export interface FakeCloudbaseSite {
   stop(): Promise<void>;
 }
 
-/** Starts a fake CloudBase; `stop` stops it and restores the environment. */
-export async function startFakeCloudbase(): Promise<FakeCloudbaseSite> {
+/** Starts a fake CloudBase knowing the declared collections (all of collections.ts unless told); `stop` stops it and restores the environment. */
+export async function startFakeCloudbase(declarations: Readonly<Record<string, CollectionDeclaration>> = CLOUDBASE_COLLECTIONS): Promise<FakeCloudbaseSite> {
   const savedTencentCloud = process.env.TENCENTCLOUD;
   // Tells the SDK it runs on Tencent Cloud, so it does not probe metadata.tencentyun.com before every request;
   // serviceUrl still decides where requests go.
   process.env.TENCENTCLOUD = 'true';
-  const fake = new FakeCloudbase();
+  const fake = new FakeCloudbase(declarations);
   const serviceUrl = await fake.start();
   return {
     fake,

@@ -1,7 +1,8 @@
 import type { ApplicationState } from '../../../src/core/applications/state-machine';
 import type { ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications/status';
+import type { BusinessDomainState, VerificationFile } from '../../../src/core/business-domains';
 import type { CalendarHoliday, CalendarNotice } from '../../../src/core/calendar';
-import type { ChangeStatus, ChangeTarget, ConformanceReport, EndpointValue, PreviousValue, ReceivedCallback } from '../../../src/core/center-portal';
+import type { ChangeStatus, ChangeTarget, ConformanceCheck, ConformanceReport, EndpointValue, PreviousValue, ReceivedCallback } from '../../../src/core/center-portal';
 import type { Payment } from '../../../src/core/money';
 import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../src/core/centers';
 import type { DocType } from '../../../src/core/identity';
@@ -659,6 +660,11 @@ export interface LinkChange {
    * applied at once when approved instead of on its effective date. Absent for every other change.
    */
   trialFindingId?: string;
+  /**
+   * Set at once by a supervisor (admin setEndpoint, setManual, setItemRoute, setCounter; migration 27): proposed and
+   * approved by them, applied when made. Absent for centers' proposals.
+   */
+  immediate?: true;
 }
 
 export type ReviewOutcome = { kind: 'reviewed'; change: LinkChange; superseded: string[] } | { kind: 'not-pending'; status: ChangeStatus } | { kind: 'unknown' };
@@ -676,8 +682,8 @@ export interface LinkChangeRepository {
    */
   review(id: string, decision: { approve: boolean; by: string; at: Date; reason: string | null }): Promise<ReviewOutcome>;
   /**
-   * Switches an approved change live in one step: the link (healthy) or the endpoint (mode and address;
-   * its secrets stay) is replaced, and the change records what it replaced and when. Answers the change
+   * Switches an approved change live in one step: the link (healthy; a route has no health), the endpoint (mode and
+   * address; its secrets stay) or the center's service hall is replaced, and the change records what it replaced and when. Answers the change
    * as switched, or undefined when it is not approved (switched already, superseded): applied once.
    */
   apply(id: string, at: Date): Promise<LinkChange | undefined>;
@@ -713,8 +719,6 @@ export interface HealthRepository {
    */
   record(findings: readonly ChannelHealth[]): Promise<void>;
   listForCenter(centerCode: string): Promise<ChannelHealth[]>;
-  /** Findings that are unhealthy now, by center then channel. */
-  listUnhealthy(): Promise<ChannelHealth[]>;
   /** Every finding, by center then channel (the daily check reads the failures so far). */
   list(): Promise<ChannelHealth[]>;
 }
@@ -728,6 +732,21 @@ export interface ConformanceRun {
   startedAt: Date;
   /** Null while the run goes on (or if it never finished). */
   report: ConformanceReport | null;
+  /**
+   * The center's secrets serving when the run started, sealed as its endpoint keeps them: the suite runs once with
+   * each, in turn (issue 16: both during a rotation). Empty for runs from before.
+   */
+  secretsSealed: string[];
+  /** What the run's test applications' ids derive from, so a resumed step rebuilds the same applications. */
+  seed: string;
+}
+
+/** A finished step of a background run: its checks (none until the last step of a pass) and what the center answered to each request it sent. */
+export interface ConformanceStepRecord {
+  index: number;
+  checks: ConformanceCheck[];
+  posts: { accepted: boolean; answer: string }[];
+  doneAt: Date;
 }
 
 /** Why a run may not start: one at a time per center, and so many a day. */
@@ -752,6 +771,18 @@ export interface ConformanceRunRepository {
   finish(id: string, report: ConformanceReport): Promise<void>;
   /** The center's most recent run. */
   latest(centerCode: string): Promise<ConformanceRun | undefined>;
+  get(id: string): Promise<ConformanceRun | undefined>;
+  /** Every run not finished that started after `since`, oldest first: what the relay resumes. */
+  unfinished(since: Date): Promise<ConformanceRun[]>;
+  /**
+   * Takes the run's lease until `until` in one step, or extends it when `holder` holds it already, unless another
+   * holder's lease runs past `now`: answers whether `holder` holds it now. Two resumers never both hold one run.
+   */
+  lease(id: string, holder: string, now: Date, until: Date): Promise<boolean>;
+  /** Records a finished step once: false (nothing changed) when the run has that step already. */
+  recordStep(runId: string, step: ConformanceStepRecord): Promise<boolean>;
+  /** The run's finished steps, by index. */
+  steps(runId: string): Promise<ConformanceStepRecord[]>;
 }
 
 /** The platform's own callbacks about conformance test applications: the in-platform inbox of the suite. */
@@ -1066,6 +1097,104 @@ export interface TrialCheckRepository {
   latest(centerCodes: readonly string[], before?: Date): Promise<TrialCheckRecord[]>;
 }
 
+/**
+ * A domain of the mini-program's business-domain registry as supervisors set it (issue 16 point 1, migration 24). A
+ * domain registered links use but nobody set is `unlisted` and has no record.
+ */
+export interface BusinessDomainRecord {
+  domain: string;
+  state: BusinessDomainState;
+  /** The verification file WeChat issued for it, given when it was requested; null before. */
+  verificationFile: VerificationFile | null;
+  /** The daily check's last look at the file, and what was wrong then (null: found as issued). */
+  checkedAt: Date | null;
+  problem: string | null;
+  updatedAt: Date;
+  /** Who set the state: a supervisor's openid, or the daily check that found the file. */
+  updatedBy: string;
+}
+
+export interface BusinessDomainRepository {
+  get(domain: string): Promise<BusinessDomainRecord | undefined>;
+  /** Every domain set, by domain. */
+  list(): Promise<BusinessDomainRecord[]>;
+  /** Stores a domain's record, replacing the one before, in one step; answers the one replaced. */
+  put(record: BusinessDomainRecord): Promise<BusinessDomainRecord | undefined>;
+  /**
+   * Records the daily check of a requested domain in one step, only while it is still requested as last set at
+   * `setAt` (a supervisor's change in between wins): checkedAt and the problem; with no problem the domain becomes
+   * file-placed, set at `check.at` by `check.by`. Answers the record as written, or undefined when it changed.
+   */
+  recordCheck(domain: string, setAt: Date, check: { at: Date; problem: string | null; by: string }): Promise<BusinessDomainRecord | undefined>;
+}
+
+/**
+ * One request for a delivery's attachment by its link (docs/center-api.md 4.10, migration 25): served or refused,
+ * with why. The link names the application, the attachment and the one center it was sent to; a token that does
+ * not open (altered, or not the platform's) names none of them.
+ */
+export interface AttachmentFetchRecord {
+  at: Date;
+  applicationId: string | null;
+  attachmentId: string | null;
+  /** The center the link was made for (not who asked: a refused request may be anyone's). */
+  centerCode: string | null;
+  /** The request's webhook-id header, when it had one. */
+  webhookId: string | null;
+  /** What was answered: 200 served; 401 unsigned or not signed by the link's center, 404 no such link or file, 410 expired. */
+  httpStatus: number;
+  /** Why it was refused, in words for the center's engineers; null when served. */
+  refusal: string | null;
+}
+
+/** Every fetch of a delivery's attachment, kept: what centers took, and who was refused. */
+export interface AttachmentFetchRepository {
+  record(fetch: AttachmentFetchRecord): Promise<void>;
+  /** An application's fetches, oldest first. */
+  ofApplication(applicationId: string): Promise<AttachmentFetchRecord[]>;
+  /** The latest fetches of all (refusals of tokens that did not open among them), newest first, at most `limit`. */
+  recent(limit: number): Promise<AttachmentFetchRecord[]>;
+}
+
+/**
+ * The reads of the hot paths, each in ONE round trip to the database (issue 16, point 9): one statement in SQL,
+ * requests sent at once on CloudBase. Each answers what the separate repositories would, read together.
+ */
+export interface HotReadRepository {
+  /** The caller's roles in force (RoleRepository.rolesOf) and one meta entry (the launch state): what every signed-in call reads first. */
+  caller(openid: string, metaKey: string): Promise<{ roles: RoleGrant[]; meta: string | undefined }>;
+  /**
+   * What a submission reads before its create: the applicant's identity, the endpoints of `centerCodes` (those
+   * with none left out), the applicant's application of `requestId` if any, and, with `contractLookup`, the
+   * applicant's applications of that purchase contract.
+   */
+  submission(openid: string, centerCodes: readonly string[], requestId: string, contractLookup: string | undefined): Promise<SubmissionReads>;
+  /**
+   * What a center's callback reads before its move: the center's endpoint with who holds its secrets, whether the
+   * webhook-id was applied, and the application named (when it exists) with the endpoints of its centers.
+   */
+  callback(centerCode: string, webhookId: string, applicationId: string | undefined): Promise<CallbackReads>;
+}
+
+export interface SubmissionReads {
+  identity: IdentityRecord | undefined;
+  endpoints: CenterEndpoint[];
+  sameRequest: string | undefined;
+  sameContract: ApplicationRecord[];
+}
+
+export interface CallbackReads {
+  endpoint: CenterEndpoint | undefined;
+  holders: SecretHolder[];
+  receipt: boolean;
+  application: ApplicationRecord | undefined;
+  /**
+   * The endpoints of the application's centers (those with one), for a completion notice or a hand-over: read with
+   * the rest in SQL; on CloudBase, which needs the application first, read when asked (one more round trip then).
+   */
+  endpoints(): Promise<CenterEndpoint[]>;
+}
+
 export type StoreKind = 'pglite' | 'postgres' | 'cloudbase';
 
 export interface Store {
@@ -1099,5 +1228,8 @@ export interface Store {
   readonly findings: FindingRepository;
   readonly catalogFixes: CatalogFixRepository;
   readonly trialChecks: TrialCheckRepository;
+  readonly businessDomains: BusinessDomainRepository;
+  readonly attachmentFetches: AttachmentFetchRepository;
+  readonly reads: HotReadRepository;
   close(): Promise<void>;
 }

@@ -256,11 +256,12 @@ export function cloudbaseOutbox(db: Db): OutboxRepository {
       return claimed.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
     async settle(results) {
-      // one transaction per record: CloudBase transactions take single-document operations only
-      for (const r of results) {
-        if (r.outcome === 'delivered') await markDelivered(r.id, r.attempt, r.advance);
-        else await markFailed(r.id, r.attempt, r.retryAt);
-      }
+      // one transaction per record (CloudBase transactions take single-document operations only), several at once:
+      // records are distinct documents and at most one of a run moves a given application (its delivery), so they
+      // meet only a callback moving that application at the same time, a conflict run again until it reads it
+      await forEachLimited(results, WRITE_CONCURRENCY, (r) =>
+        retryConflicts(() => (r.outcome === 'delivered' ? markDelivered(r.id, r.attempt, r.advance) : markFailed(r.id, r.attempt, r.retryAt))),
+      );
     },
     async get(id) {
       const doc = await getById(outbox(), id);

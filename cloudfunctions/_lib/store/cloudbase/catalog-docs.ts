@@ -23,7 +23,7 @@ function catalogFields(c: Center): Omit<Center, 'live'> {
   };
 }
 
-const toCenter = (doc: Doc): StoredCenter => readRow(centerRow(), 'CloudBase centers', doc);
+export const toCenter = (doc: Doc): StoredCenter => readRow(centerRow(), 'CloudBase centers', doc);
 
 
 export function cloudbaseCenters(db: Db): CenterRepository {

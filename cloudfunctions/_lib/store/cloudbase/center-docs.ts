@@ -1,5 +1,4 @@
-import { targetKey, withoutHealth, type PreviousValue, type ReceivedCallback } from '../../../../src/core/center-portal';
-import type { CenterLink } from '../../../../src/core/centers';
+import { switchedLink, targetKey, withoutHealth, type PreviousValue, type ReceivedCallback } from '../../../../src/core/center-portal';
 import type {
   ChannelHealth,
   ConformanceCallbackRepository,
@@ -16,8 +15,9 @@ import type {
   StaffInvite,
   StaffInviteRepository,
 } from '../port';
-import { changeRow, healthRow, inviteRow, receivedCallbackRow, runRow } from '../rows/portal';
+import { changeRow, healthRow, inviteRow, receivedCallbackRow, runRow, stepRow } from '../rows/portal';
 import { readRow } from '../rows/read';
+import { toCenter } from './catalog-docs';
 import { toEndpoint, writeEndpointAddress } from './endpoint-docs';
 import { channelFields, linkDocId, toLink } from './link-docs';
 import { sameGrant } from '../../../../src/core/roles';
@@ -152,8 +152,15 @@ export function cloudbaseLinkChanges(db: Db): LinkChangeRepository {
           const linkRef = tx.collection(COLLECTIONS.links).doc(linkDocId(centerCode, target.item));
           const current = transactionDoc(await linkRef.get(), COLLECTIONS.links);
           previous = current ? withoutHealth(toLink(current)) : null;
-          const link: CenterLink = { item: target.item, ...target.link, healthy: true };
+          const link = switchedLink(target.item, target.link);
           write = () => linkRef.set({ centerCode, item: link.item, kind: link.kind, ...channelFields(link), updatedAt: at });
+        } else if (target.kind === 'hall') {
+          const centerRef = tx.collection(COLLECTIONS.centers).doc(centerCode);
+          const center = transactionDoc(await centerRef.get(), COLLECTIONS.centers);
+          const counter = center ? toCenter(center).counter : null;
+          previous = counter ? { kind: 'hall', ...counter } : null;
+          // _.set replaces the object whole, as centers.setCounter
+          write = () => centerRef.update({ counter: _.set({ address: target.hall.address, hours: target.hall.hours }) });
         } else {
           const endpointRef = tx.collection(COLLECTIONS.endpoints).doc(centerCode);
           const current = transactionDoc(await endpointRef.get(), COLLECTIONS.endpoints);
@@ -210,9 +217,6 @@ export function cloudbaseHealth(db: Db): HealthRepository {
     async listForCenter(centerCode) {
       return (await fetchAll(COLLECTIONS.channelHealth, channelHealth().where({ centerCode }), '_id')).map(toHealth);
     },
-    async listUnhealthy() {
-      return (await fetchAll(COLLECTIONS.channelHealth, channelHealth().where({ healthy: false }), '_id')).map(toHealth);
-    },
     async list() {
       return (await fetchAll(COLLECTIONS.channelHealth, channelHealth(), '_id')).map(toHealth);
     },
@@ -257,6 +261,41 @@ export function cloudbaseConformanceRuns(db: Db): ConformanceRunRepository {
         COLLECTIONS.conformanceRuns,
       );
       return doc ? toRun(doc) : undefined;
+    },
+    async get(id) {
+      const doc = await getById(conformanceRuns(), id);
+      return doc ? toRun(doc) : undefined;
+    },
+    async unfinished(since) {
+      return (await fetchAll(COLLECTIONS.conformanceRuns, conformanceRuns().where({ report: _.eq(null), startedAt: _.gt(since) }), ['startedAt', '_id'])).map(toRun);
+    },
+    lease: (id, holder, now, until) =>
+      // read again and leased in one single-document transaction: two resumers meet a write conflict, and the
+      // loser, run again, finds the winner's lease
+      retryConflicts(() =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.conformanceRuns).doc(id);
+          const current = transactionDoc(await ref.get(), COLLECTIONS.conformanceRuns);
+          if (!current) return false;
+          const leaseUntil = current.leaseUntil instanceof Date ? current.leaseUntil : null;
+          const free = leaseUntil === null || leaseUntil.getTime() <= now.getTime() || current.leaseHolder === holder;
+          if (!free) return false;
+          await ref.update({ leaseHolder: holder, leaseUntil: until });
+          return true;
+        }),
+      ),
+    recordStep: (runId, step) =>
+      retryConflicts(() =>
+        runTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.conformanceSteps).doc(`${runId}:${step.index}`);
+          if (transactionDoc(await ref.get(), COLLECTIONS.conformanceSteps)) return false;
+          await ref.set({ runId, index: step.index, checks: [...step.checks], posts: [...step.posts], doneAt: step.doneAt });
+          return true;
+        }),
+      ),
+    async steps(runId) {
+      const steps = () => db.collection(COLLECTIONS.conformanceSteps);
+      return (await fetchAll(COLLECTIONS.conformanceSteps, steps().where({ runId }), 'index')).map((doc) => readRow(stepRow(), 'CloudBase conformanceSteps', doc));
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   cloudbaseStaffInvites,
 } from './center-docs';
 import { cloudbaseEndpoints } from './endpoint-docs';
+import { cloudbaseHotReads } from './hot-reads';
 import {
   cloudbaseAttempts,
   cloudbaseAudit,
@@ -27,6 +28,8 @@ import { cloudbaseMonthly } from './monthly-docs';
 import { cloudbaseSupervision } from './supervision';
 import { cloudbaseCatalogFixes, cloudbaseFindings } from './finding-docs';
 import { cloudbaseTrialChecks } from './trial-docs';
+import { cloudbaseBusinessDomains } from './business-domain-docs';
+import { cloudbaseAttachmentFetches } from './attachment-fetch-docs';
 import { cloudbaseScans, cloudbaseTrialInvites } from './trial-invite-docs';
 
 /**
@@ -91,15 +94,21 @@ import { cloudbaseScans, cloudbaseTrialInvites } from './trial-invite-docs';
  *                    transaction, so two reviews, or a review and a switch, of one target meet a write conflict.
  * - `channelHealth`: id = `${centerCode}:${channel}`; the ChannelHealth fields, checkedAt as a date.
  * - `conformanceRuns`: id = run id; the ConformanceRun fields (id included), startedAt as a date, report an
- *                    object or null.
+ *                    object or null, secretsSealed an array, and the lease (leaseHolder, leaseUntil as a date, or
+ *                    null): taken in a single-document transaction that reads the run again first.
+ * - `conformanceSteps`: id = `${runId}:${index}`; runId and the ConformanceStepRecord fields, doneAt as a date.
+ *                    recordStep is set-if-absent in a single-document transaction, so a step is recorded once.
  * - `conformanceCallbacks`: generated id; centerCode, applicationId, the ReceivedCallback fields with `at` as a
  *                    date, and `seq` (arrival order).
  * - `calendarYears`: id = the year as text; the CalendarYearRecord fields (year a number), notice an object,
  *                    holidays and workdays arrays, loadedAt a date. create is set-if-absent and replace a
  *                    read-then-write, each one single-document transaction.
+ * - `businessDomains`: id = the domain; the BusinessDomainRecord fields (domain included, for ordering),
+ *                    verificationFile an object { name, content } or null, checkedAt (or null) and updatedAt dates.
+ *                    put and recordCheck each read, then write, the one document in a transaction.
  * Indexes these want: applications (status, createdAt) for listOpen, linkChanges (centerCode, proposedAt desc), linkChanges (status, proposedAt),
- * channelHealth (healthy), conformanceRuns (centerCode, startedAt desc), conformanceCallbacks (centerCode,
- * applicationId, seq).
+ * channelHealth (healthy), conformanceRuns (centerCode, startedAt desc), conformanceRuns (report, startedAt),
+ * conformanceSteps (runId, index), conformanceCallbacks (centerCode, applicationId, seq).
  *
  * Every write of applications.create, applications.transition, outbox.markDelivered and outbox.markFailed is
  * one transaction of single-document operations by id: the documents that decide the answer (requests,
@@ -175,6 +184,10 @@ export function createCloudbaseStore(app: CloudbaseApp, warn: StoreWarning = () 
     findings: cloudbaseFindings(db),
     catalogFixes: cloudbaseCatalogFixes(db),
     trialChecks: cloudbaseTrialChecks(db),
+    businessDomains: cloudbaseBusinessDomains(db),
+    attachmentFetches: cloudbaseAttachmentFetches(db),
+    // repositories of their own over the same database: the reads send their requests at once
+    reads: cloudbaseHotReads(db, { roles: cloudbaseRoles(db, warn), meta: cloudbaseMeta(db), identities: cloudbaseIdentities(db), applications: cloudbaseApplications(db), endpoints: cloudbaseEndpoints(db) }),
     close: async () => {
       // nothing to release: the SDK opens no session, every call is an independent signed HTTPS request
     },

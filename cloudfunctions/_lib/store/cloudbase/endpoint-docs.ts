@@ -87,7 +87,7 @@ export function writeEndpointAddress(ref: ReturnType<Collection['doc']>, current
 export const toEndpoint = (doc: Doc): CenterEndpoint => readRow(endpointRow(), 'CloudBase endpoints', doc);
 
 /** The endpoint document's secrets with who was shown each. */
-const holdersIn = (doc: Doc) => {
+export const holdersIn = (doc: Doc) => {
   const { secretsSealed, secretHolders: kept } = readRow(secretHoldersRow(), 'CloudBase endpoints', doc);
   return holdersOf(secretsSealed, kept);
 };

@@ -43,6 +43,8 @@ export const COLLECTIONS = {
   conformanceCallbacks: 'conformanceCallbacks',
   attemptCounters: 'attemptCounters',
   conformanceGates: 'conformanceGates',
+  // interface testing as a background run (migration 26 in SQL): each finished step of a run
+  conformanceSteps: 'conformanceSteps',
   calendarYears: 'calendarYears',
   // supervision (migration 15 in SQL): each change of a channel's health, centers' reasons, liaisons, 三个一百
   channelHealthLog: 'channelHealthLog',
@@ -63,6 +65,10 @@ export const COLLECTIONS = {
   trialInvites: 'trialInvites',
   centerScans: 'centerScans',
   centerScanDays: 'centerScanDays',
+  // the mini-program's business domains (migration 24 in SQL): the domains a supervisor set, by the domain
+  businessDomains: 'businessDomains',
+  // attachments by signed link (migration 25 in SQL): every fetch of a delivery's attachment, served or refused
+  attachmentFetches: 'attachmentFetches',
 } as const;
 
 /** The most documents one `get()` returns on CloudBase. */

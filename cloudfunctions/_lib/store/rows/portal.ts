@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { CHANGE_STATUSES, type ReceivedCallback } from '../../../../src/core/center-portal';
 import { isItemId } from '../../../../src/core/items';
-import type { ChannelHealth, ConformanceRun, HealthChannel, LinkChange, StaffInvite } from '../port';
+import type { ChannelHealth, ConformanceRun, ConformanceStepRecord, HealthChannel, LinkChange, StaffInvite } from '../port';
 import { itemId } from './catalog';
 import { lazySchema, orNull, storedDate } from './read';
 
@@ -27,13 +27,17 @@ const linkValue = () =>
 
 const endpointValue = () => z.discriminatedUnion('kind', [z.object({ kind: z.literal('api'), url: z.string() }), z.object({ kind: z.literal('manual') })]);
 
+const routeValue = () => z.object({ kind: z.literal(['in-app', 'counter']) });
+const hallValue = () => z.object({ kind: z.literal('hall'), address: z.string(), hours: z.string() });
+
 export const changeRow = lazySchema<LinkChange>(() =>
   z.object({
     id: z.string(),
     centerCode: z.string(),
     target: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('link'), item: itemId(), link: linkValue() }),
+      z.object({ kind: z.literal('link'), item: itemId(), link: z.union([linkValue(), routeValue()]) }),
       z.object({ kind: z.literal('endpoint'), endpoint: endpointValue() }),
+      z.object({ kind: z.literal('hall'), hall: hallValue() }),
     ]),
     effectiveDate: z.string(),
     status: z.enum(CHANGE_STATUSES),
@@ -43,14 +47,19 @@ export const changeRow = lazySchema<LinkChange>(() =>
     reviewedAt: orNull(storedDate()),
     reason: orNull(z.string()),
     appliedAt: orNull(storedDate()),
-    // what was live before the switch: a link, a route without a channel, an endpoint; null for nothing
-    previous: orNull(z.union([linkValue(), z.object({ kind: z.literal(['in-app', 'counter']) }), endpointValue()])),
+    // what was live before the switch: a link, a route without a channel, an endpoint, a service hall; null for nothing
+    previous: orNull(z.union([linkValue(), routeValue(), endpointValue(), hallValue()])),
     heldReason: orNull(z.string()),
     heldAt: orNull(storedDate()),
     trialFindingId: z
       .string()
       .nullish()
       .transform((v) => v ?? undefined),
+    // false (SQL's default) or left out (CloudBase): a center's proposal
+    immediate: z
+      .boolean()
+      .nullish()
+      .transform((v) => (v ? (true as const) : undefined)),
   }),
 );
 
@@ -86,6 +95,18 @@ export const runRow = lazySchema<ConformanceRun>(() =>
         finishedAt: z.string(),
       }),
     ),
+    // runs from before the background runs (issue 16) have neither
+    secretsSealed: z.array(z.string()).nullish().transform((v) => v ?? []),
+    seed: z.string().nullish().transform((v) => v ?? ''),
+  }),
+);
+
+export const stepRow = lazySchema<ConformanceStepRecord>(() =>
+  z.object({
+    index: z.number().int(),
+    checks: z.array(z.object({ id: z.string(), name: z.string(), passed: z.boolean(), detail: z.string() })),
+    posts: z.array(z.object({ accepted: z.boolean(), answer: z.string() })),
+    doneAt: storedDate(),
   }),
 );
 

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { ACCEPTED_STATUSES, AWAITING_ACCEPTANCE_STATUSES, FINAL_STATUSES, isFinal } from '../../../../src/core/applications/status';
 import type { EndpointValue } from '../../../../src/core/center-portal';
 import type {
@@ -5,6 +6,7 @@ import type {
   ApplicationRecord,
   ApplicationRepository,
   CenterEndpoint,
+  CreateOutcome,
   DocumentRecord,
   EndpointRepository,
   OutboxRecord,
@@ -26,12 +28,12 @@ import {
   ratingRow,
   secretHoldersRow,
 } from '../rows/applications';
-import { readRow } from '../rows/read';
+import { lazySchema, readRow } from '../rows/read';
 import { holdersOf, keptHolder, rotatedHolders, withRetired } from '../secret-holders';
 import type { SqlDriver } from './driver';
 import { camelCased } from './row-names';
 
-const toApplication = (row: object): ApplicationRecord => readRow(applicationRow(), 'SQL applications', camelCased(row));
+export const toApplication = (row: object): ApplicationRecord => readRow(applicationRow(), 'SQL applications', camelCased(row));
 
 const toEvent = (row: object): ApplicationEventRecord => {
   const r = camelCased(row);
@@ -42,134 +44,108 @@ const toDocument = (row: object): DocumentRecord => readRow(documentRow(), 'SQL 
 
 const toOutbox = (row: object): OutboxRecord => readRow(outboxRow(), 'SQL outbox', camelCased(row));
 
+/** What submit_application answers. */
+const createOutcomeRow = lazySchema<CreateOutcome>(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('created'), letterNumber: z.string().nullable() }),
+    z.object({ kind: z.enum(['duplicate', 'in-flight']), id: z.string() }),
+  ]),
+);
+
+/** Events as the statements take them (JSON rows, column names as keys), in order. */
+const eventRows = (events: readonly ApplicationEventRecord[]) =>
+  events.map((e) => ({
+    application_id: e.applicationId,
+    at: e.at,
+    actor: e.actor,
+    actor_id: e.actorId,
+    from_status: e.from,
+    to_status: e.to,
+    platform_code: e.platformCode,
+    center_code: e.centerCode,
+    message: e.message,
+  }));
+
+const outboxRows = (records: readonly OutboxRecord[]) =>
+  records.map((o) => ({
+    id: o.id,
+    application_id: o.applicationId,
+    center_code: o.centerCode,
+    type: o.type,
+    created_at: o.createdAt,
+    due_at: o.dueAt,
+    attempts: o.attempts,
+    state: o.state,
+    last_error: o.lastError,
+    delivered_at: o.deliveredAt,
+  }));
+
+const documentRows = (documents: readonly DocumentRecord[]) =>
+  documents.map((d) => ({
+    id: d.id,
+    application_id: d.applicationId,
+    center_code: d.centerCode,
+    name: d.name,
+    content_type: d.contentType,
+    sha256: d.sha256,
+    size: d.size,
+    storage_key: d.storageKey,
+    at: d.at,
+  }));
+
 async function insertEvents(tx: SqlDriver, events: readonly ApplicationEventRecord[]) {
   if (events.length === 0) return;
-  // one statement: a function scan yields the array in order, so ids follow it
-  await tx.query(
-    `insert into application_events (application_id, at, actor, actor_id, from_status, to_status, platform_code, center_code, message)
-     select x.application_id, x.at, x.actor, x.actor_id, x.from_status, x.to_status, x.platform_code, x.center_code, x.message
-     from jsonb_to_recordset($1::jsonb) as x(application_id text, at timestamptz, actor text, actor_id text, from_status text,
-       to_status text, platform_code text, center_code text, message text)`,
-    [
-      JSON.stringify(
-        events.map((e) => ({
-          application_id: e.applicationId,
-          at: e.at,
-          actor: e.actor,
-          actor_id: e.actorId,
-          from_status: e.from,
-          to_status: e.to,
-          platform_code: e.platformCode,
-          center_code: e.centerCode,
-          message: e.message,
-        })),
-      ),
-    ],
-  );
+  // one statement (migration 29's insert_moves): a function scan yields the array in order, so ids follow it
+  await tx.query('select insert_moves($1::jsonb, null, null)', [JSON.stringify(eventRows(events))]);
 }
 
-async function insertOutbox(tx: SqlDriver, records: readonly OutboxRecord[]) {
-  for (const o of records) {
-    await tx.query(
-      `insert into outbox (id, application_id, center_code, type, created_at, due_at, attempts, state, last_error, delivered_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [o.id, o.applicationId, o.centerCode, o.type, o.createdAt, o.dueAt, o.attempts, o.state, o.lastError, o.deliveredAt],
-    );
-  }
-}
-
-async function insertDocuments(tx: SqlDriver, documents: readonly DocumentRecord[]) {
-  for (const d of documents) {
-    await tx.query(
-      `insert into documents (id, application_id, center_code, name, content_type, sha256, size, storage_key, at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [d.id, d.applicationId, d.centerCode, d.name, d.contentType, d.sha256, d.size, d.storageKey, d.at],
-    );
-  }
-}
-
-/** Signals a rollback that is an answer, not an error. */
-class Outcome extends Error {
-  constructor(readonly outcome: TransitionOutcome) {
-    super(outcome);
-  }
-}
-
-/** Applies a transition inside `tx`; throws Outcome to roll back a duplicate or a stale move. */
-async function applyTransition(tx: SqlDriver, c: Transition): Promise<void> {
-  if (c.receipt) {
-    const fresh = await tx.query('insert into callback_receipts (center_code, webhook_id, at) values ($1, $2, $3) on conflict do nothing returning webhook_id', [
-      c.receipt.centerCode,
-      c.receipt.webhookId,
-      c.event.at,
-    ]);
-    if (fresh.length === 0) throw new Outcome('duplicate');
-  }
-  const moved = await tx.query(
-    `update applications set status = $4, platform_code = $5, updated_at = $6,
-       in_flight_key = case when $7::boolean then null else in_flight_key end,
-       responsible_center = coalesce($8, responsible_center), payment = coalesce($9::jsonb, payment)
-     where id = $1 and status = $2 and platform_code is not distinct from $3
-       and ($10::text is null or responsible_center = $10) returning id`,
-    [
-      c.id, c.expected.status, c.expected.platformCode, c.next.status, c.next.platformCode, c.event.at, isFinal(c.next.status),
-      c.handOver ?? null, c.payment ? JSON.stringify(c.payment) : null, c.expected.responsibleCenter ?? null,
-    ],
-  );
-  if (moved.length === 0) throw new Outcome('stale');
-  await insertEvents(tx, [c.event]);
-  await insertOutbox(tx, c.outbox ?? []);
-  await insertDocuments(tx, c.documents ?? []);
-}
-
+/**
+ * A transition in one statement (migration 29's apply_transition): one round trip, atomic as any statement; a
+ * stale move is undone inside it, receipt included.
+ */
 async function transitionIn(driver: SqlDriver, c: Transition): Promise<TransitionOutcome> {
-  try {
-    await driver.transaction(async (tx) => {
-      await applyTransition(tx, c);
-    });
-    return 'applied';
-  } catch (error) {
-    if (error instanceof Outcome) return error.outcome;
-    throw error;
-  }
+  const [row] = await driver.query<{ outcome: TransitionOutcome }>('select apply_transition($1::jsonb) as outcome', [
+    JSON.stringify({
+      id: c.id,
+      expected_status: c.expected.status,
+      expected_code: c.expected.platformCode,
+      expected_responsible: c.expected.responsibleCenter ?? null,
+      next_status: c.next.status,
+      next_code: c.next.platformCode,
+      at: c.event.at,
+      final: isFinal(c.next.status),
+      hand_over: c.handOver ?? null,
+      payment: c.payment ?? null,
+      receipt_center: c.receipt?.centerCode ?? null,
+      receipt_webhook: c.receipt?.webhookId ?? null,
+      events: eventRows([c.event]),
+      outbox: outboxRows(c.outbox ?? []),
+      documents: documentRows(c.documents ?? []),
+    }),
+  ]);
+  return row.outcome;
 }
 
 export function sqlApplications(driver: SqlDriver): ApplicationRepository {
   return {
-    create: (app, events, outbox, letterPrefix) =>
-      driver.transaction(async (tx) => {
-        const inserted = await tx.query(
-          `insert into applications (id, type, openid, request_id, status, platform_code, responsible_center, centers, in_flight_key,
-             letter_number, applicant, payload_sealed, accept_by, created_at, updated_at, accept_by_provisional, target_by, target_provisional, service_item, test, contract_lookup)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) on conflict do nothing returning id`,
-          [
-            app.id, app.type, app.openid, app.requestId, app.status, app.platformCode, app.responsibleCenter, JSON.stringify(app.centers),
-            app.inFlightKey, JSON.stringify(app.applicant), app.payloadSealed, app.acceptBy, app.createdAt, app.updatedAt,
-            app.acceptByProvisional, app.targetBy, app.targetProvisional, app.serviceItem ?? null, app.test, app.contractLookup ?? null,
-          ],
-        );
-        if (inserted.length === 0) {
-          const [same] = await tx.query<{ id: string }>('select id from applications where openid = $1 and request_id = $2', [app.openid, app.requestId]);
-          if (same) return { kind: 'duplicate', id: same.id } as const;
-          const [holder] = await tx.query<{ id: string }>('select id from applications where in_flight_key = $1', [app.inFlightKey]);
-          if (holder) return { kind: 'in-flight', id: holder.id } as const;
-          throw new Error(`application ${app.id} conflicts with an existing one`);
-        }
-        let letterNumber: string | null = null;
-        if (letterPrefix !== null) {
-          // the prefix's next number, given to the application in the same statement
-          const [numbered] = await tx.query<{ letter_number: string }>(
-            `with seq as (
-               insert into sequences (key, value) values ($2, 1) on conflict (key) do update set value = sequences.value + 1 returning value)
-             update applications set letter_number = $2 || lpad(seq.value::text, greatest(4, length(seq.value::text)), '0') from seq where id = $1 returning letter_number`,
-            [app.id, letterPrefix],
-          );
-          letterNumber = numbered.letter_number;
-        }
-        await insertEvents(tx, events);
-        await insertOutbox(tx, outbox);
-        return { kind: 'created', letterNumber } as const;
-      }),
+    // one statement (migration 29's submit_application): one round trip, atomic as any statement
+    async create(app, events, outbox, letterPrefix) {
+      const [row] = await driver.query<{ outcome: unknown }>('select submit_application($1::jsonb) as outcome', [
+        JSON.stringify({
+          app: {
+            id: app.id, type: app.type, openid: app.openid, request_id: app.requestId, status: app.status, platform_code: app.platformCode,
+            responsible_center: app.responsibleCenter, centers: app.centers, in_flight_key: app.inFlightKey, applicant: app.applicant,
+            payload_sealed: app.payloadSealed, accept_by: app.acceptBy, created_at: app.createdAt, updated_at: app.updatedAt,
+            accept_by_provisional: app.acceptByProvisional, target_by: app.targetBy, target_provisional: app.targetProvisional,
+            service_item: app.serviceItem ?? null, test: app.test, contract_lookup: app.contractLookup ?? null,
+          },
+          letter_prefix: letterPrefix,
+          events: eventRows(events),
+          outbox: outboxRows(outbox),
+        }),
+      ]);
+      return readRow(createOutcomeRow(), 'SQL submit_application', row.outcome);
+    },
     async get(id) {
       const [row] = await driver.query('select * from applications where id = $1', [id]);
       return row ? toApplication(row) : undefined;
@@ -252,58 +228,50 @@ export function sqlOutbox(driver: SqlDriver): OutboxRepository {
     },
     async settle(results) {
       if (results.length === 0) return;
-      const delivered = results.filter((r) => r.outcome === 'delivered');
-      const failed = results.flatMap((r) => (r.outcome === 'failed' ? [r] : []));
-      const advances = delivered.flatMap((r) => (r.advance ? [r.advance] : []));
-      // a run's worth in a handful of set-based statements, whatever its size
-      await driver.transaction(async (tx) => {
-        await tx.query(
-          `insert into delivery_attempts (outbox_id, at, duration_ms, http_status, error)
-           select x.outbox_id, x.at, x.duration_ms, x.http_status, x.error
-           from jsonb_to_recordset($1::jsonb) as x(outbox_id text, at timestamptz, duration_ms integer, http_status integer, error text)`,
-          [JSON.stringify(results.map((r) => ({ ...r.attempt, outbox_id: r.attempt.outboxId, duration_ms: Math.round(r.attempt.durationMs), http_status: r.attempt.httpStatus })))],
-        );
-        if (delivered.length > 0) {
-          await tx.query(
-            `update outbox o set state = 'delivered', attempts = o.attempts + 1, delivered_at = x.at, lease_until = null, last_error = null
-             from jsonb_to_recordset($1::jsonb) as x(id text, at timestamptz) where o.id = x.id and o.state = 'pending'`,
-            [JSON.stringify(delivered.map((r) => ({ id: r.id, at: r.attempt.at })))],
-          );
-        }
-        if (failed.length > 0) {
-          await tx.query(
-            `update outbox o set attempts = o.attempts + 1, last_error = x.error, lease_until = null,
-               state = case when x.retry_at is null then 'dead' else 'pending' end, due_at = coalesce(x.retry_at, o.due_at)
-             from jsonb_to_recordset($1::jsonb) as x(id text, error text, retry_at timestamptz) where o.id = x.id and o.state = 'pending'`,
-            [JSON.stringify(failed.map((r) => ({ id: r.id, error: r.attempt.error ?? `HTTP ${r.attempt.httpStatus}`, retry_at: r.retryAt })))],
-          );
-        }
-        if (advances.length > 0) {
-          // only applications still where the relay found them move; the others moved on by a callback
-          const moved = await tx.query<{ id: string }>(
-            `update applications a set status = x.next_status, platform_code = x.next_code, updated_at = x.at,
-               in_flight_key = case when x.final then null else a.in_flight_key end
-             from jsonb_to_recordset($1::jsonb) as x(id text, expected_status text, expected_code text, next_status text, next_code text, at timestamptz, final boolean)
-             where a.id = x.id and a.status = x.expected_status and a.platform_code is not distinct from x.expected_code
-             returning a.id`,
-            [
-              JSON.stringify(
-                advances.map((c) => ({
-                  id: c.id,
-                  expected_status: c.expected.status,
-                  expected_code: c.expected.platformCode,
-                  next_status: c.next.status,
-                  next_code: c.next.platformCode,
-                  at: c.event.at,
-                  final: isFinal(c.next.status),
-                })),
-              ),
-            ],
-          );
-          const movedIds = new Set(moved.map((m) => m.id));
-          await insertEvents(tx, advances.filter((c) => movedIds.has(c.id)).map((c) => c.event));
-        }
-      });
+      // a run's worth in ONE statement whatever its size (one round trip, atomic as any statement): the attempts,
+      // the records settled or rescheduled, and the applications still where the relay found them moved with their
+      // events (the others moved on by a callback)
+      const advances = results.flatMap((r) => (r.outcome === 'delivered' && r.advance ? [r.advance] : []));
+      await driver.query(
+        `with x as (
+           select * from jsonb_to_recordset($1::jsonb) as x(id text, at timestamptz, duration_ms integer, http_status integer, error text,
+             delivered boolean, retry_at timestamptz)),
+         attempts as (
+           insert into delivery_attempts (outbox_id, at, duration_ms, http_status, error) select id, at, duration_ms, http_status, error from x),
+         settled as (
+           update outbox o set attempts = o.attempts + 1, lease_until = null,
+             state = case when x.delivered then 'delivered' when x.retry_at is null then 'dead' else 'pending' end,
+             delivered_at = case when x.delivered then x.at else o.delivered_at end,
+             last_error = case when x.delivered then null else coalesce(x.error, 'HTTP ' || x.http_status) end,
+             due_at = case when x.delivered then o.due_at else coalesce(x.retry_at, o.due_at) end
+           from x where o.id = x.id and o.state = 'pending'),
+         moved as (
+           update applications a set status = m.next_status, platform_code = m.next_code, updated_at = m.at,
+             in_flight_key = case when m.final then null else a.in_flight_key end
+           from jsonb_to_recordset($2::jsonb) as m(id text, expected_status text, expected_code text, next_status text, next_code text, at timestamptz, final boolean)
+           where a.id = m.id and a.status = m.expected_status and a.platform_code is not distinct from m.expected_code
+           returning a.id)
+         insert into application_events (application_id, at, actor, actor_id, from_status, to_status, platform_code, center_code, message)
+           select e.application_id, e.at, e.actor, e.actor_id, e.from_status, e.to_status, e.platform_code, e.center_code, e.message
+           from jsonb_to_recordset($3::jsonb) as e(application_id text, at timestamptz, actor text, actor_id text, from_status text,
+             to_status text, platform_code text, center_code text, message text)
+           where e.application_id in (select id from moved)`,
+        [
+          JSON.stringify(
+            results.map((r) => ({
+              id: r.id,
+              at: r.attempt.at,
+              duration_ms: Math.round(r.attempt.durationMs),
+              http_status: r.attempt.httpStatus,
+              error: r.attempt.error,
+              delivered: r.outcome === 'delivered',
+              retry_at: r.outcome === 'failed' ? r.retryAt : null,
+            })),
+          ),
+          JSON.stringify(advances.map((c) => ({ id: c.id, expected_status: c.expected.status, expected_code: c.expected.platformCode, next_status: c.next.status, next_code: c.next.platformCode, at: c.event.at, final: isFinal(c.next.status) }))),
+          JSON.stringify(eventRows(advances.map((c) => c.event))),
+        ],
+      );
     },
     async get(id) {
       const [row] = await driver.query('select * from outbox where id = $1', [id]);
@@ -322,7 +290,7 @@ export function sqlOutbox(driver: SqlDriver): OutboxRepository {
   };
 }
 
-const toEndpoint = (row: object): CenterEndpoint => readRow(endpointRow(), 'SQL endpoints', camelCased(row));
+export const toEndpoint = (row: object): CenterEndpoint => readRow(endpointRow(), 'SQL endpoints', camelCased(row));
 
 /**
  * Points a center's deliveries at its API endpoint or its workbench, keeping its secrets (they are the
@@ -390,7 +358,7 @@ export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
 }
 
 /** An endpoint row's secrets with who was shown each. */
-const holdersIn = (row: object) => {
+export const holdersIn = (row: object) => {
   const { secretsSealed, secretHolders } = readRow(secretHoldersRow(), 'SQL endpoints', camelCased(row));
   return holdersOf(secretsSealed, secretHolders);
 };

@@ -1,4 +1,4 @@
-import { targetKey, withoutHealth, type PreviousValue } from '../../../../src/core/center-portal';
+import { switchedLink, targetKey, withoutHealth, type PreviousValue } from '../../../../src/core/center-portal';
 import type {
   ChannelHealth,
   ConformanceCallbackRepository,
@@ -11,7 +11,7 @@ import type {
   StaffInvite,
   StaffInviteRepository,
 } from '../port';
-import { changeRow, healthRow, inviteRow, receivedCallbackRow, runRow } from '../rows/portal';
+import { changeRow, healthRow, inviteRow, receivedCallbackRow, runRow, stepRow } from '../rows/portal';
 import { readRow } from '../rows/read';
 import { putEndpointAddress } from './application-tables';
 import type { SqlDriver } from './driver';
@@ -89,11 +89,12 @@ export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
     async create(c) {
       await driver.query(
         `insert into link_changes (id, center_code, target_key, target, effective_date, status, proposed_by, proposed_at, reviewed_by, reviewed_at,
-           reason, applied_at, previous, held_reason, held_at, trial_finding_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+           reason, applied_at, previous, held_reason, held_at, trial_finding_id, immediate)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
         [
           c.id, c.centerCode, targetKey(c.target), JSON.stringify(c.target), c.effectiveDate, c.status, c.proposedBy, c.proposedAt, c.reviewedBy,
           c.reviewedAt, c.reason, c.appliedAt, c.previous === null ? null : JSON.stringify(c.previous), c.heldReason, c.heldAt, c.trialFindingId ?? null,
+          c.immediate ?? false,
         ],
       );
     },
@@ -136,7 +137,14 @@ export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
         if (target.kind === 'link') {
           const [current] = await tx.query('select * from links where center_code = $1 and item = $2 for update', [row.centerCode, target.item]);
           previous = current ? withoutHealth(toLink(current)) : null;
-          await putLink(tx, row.centerCode, { item: target.item, ...target.link, healthy: true });
+          await putLink(tx, row.centerCode, switchedLink(target.item, target.link));
+        } else if (target.kind === 'hall') {
+          const [current] = await tx.query<{ counter_address: string | null; counter_hours: string | null }>(
+            'select counter_address, counter_hours from centers where code = $1 for update',
+            [row.centerCode],
+          );
+          previous = current && current.counter_address !== null && current.counter_hours !== null ? { kind: 'hall', address: current.counter_address, hours: current.counter_hours } : null;
+          await tx.query('update centers set counter_address = $2, counter_hours = $3 where code = $1', [row.centerCode, target.hall.address, target.hall.hours]);
         } else {
           const [current] = await tx.query<{ mode: 'api' | 'manual'; url: string | null }>('select mode, url from endpoints where center_code = $1 for update', [row.centerCode]);
           previous = !current ? null : current.mode === 'api' && current.url !== null ? { kind: 'api', url: current.url } : { kind: 'manual' };
@@ -216,9 +224,6 @@ export function sqlHealth(driver: SqlDriver): HealthRepository {
     async listForCenter(centerCode) {
       return (await driver.query('select * from channel_health where center_code = $1 order by channel', [centerCode])).map(toHealth);
     },
-    async listUnhealthy() {
-      return (await driver.query('select * from channel_health where not healthy order by center_code, channel')).map(toHealth);
-    },
     async list() {
       return (await driver.query('select * from channel_health order by center_code, channel')).map(toHealth);
     },
@@ -230,13 +235,15 @@ const toRun = (row: object): ConformanceRun => readRow(runRow(), 'SQL conformanc
 export function sqlConformanceRuns(driver: SqlDriver): ConformanceRunRepository {
   return {
     async start(run) {
-      await driver.query('insert into conformance_runs (id, center_code, url, started_by, started_at, report) values ($1, $2, $3, $4, $5, $6)', [
+      await driver.query('insert into conformance_runs (id, center_code, url, started_by, started_at, report, secrets_sealed, seed) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
         run.id,
         run.centerCode,
         run.url,
         run.startedBy,
         run.startedAt,
         run.report === null ? null : JSON.stringify(run.report),
+        JSON.stringify(run.secretsSealed),
+        run.seed,
       ]);
     },
     startIfFree: (run, limits) =>
@@ -251,12 +258,14 @@ export function sqlConformanceRuns(driver: SqlDriver): ConformanceRunRepository 
         const [row] = await tx.query<{ n: string | number }>('select count(*) as n from conformance_runs where center_code = $1 and started_at >= $2', [run.centerCode, limits.daySince]);
         const count = Number(row?.n ?? 0);
         if (count >= limits.dailyCap) return { kind: 'daily-cap', count };
-        await tx.query('insert into conformance_runs (id, center_code, url, started_by, started_at, report) values ($1, $2, $3, $4, $5, null)', [
+        await tx.query('insert into conformance_runs (id, center_code, url, started_by, started_at, report, secrets_sealed, seed) values ($1, $2, $3, $4, $5, null, $6, $7)', [
           run.id,
           run.centerCode,
           run.url,
           run.startedBy,
           run.startedAt,
+          JSON.stringify(run.secretsSealed),
+          run.seed,
         ]);
         return { kind: 'started' };
       }),
@@ -266,6 +275,32 @@ export function sqlConformanceRuns(driver: SqlDriver): ConformanceRunRepository 
     async latest(centerCode) {
       const [row] = await driver.query('select * from conformance_runs where center_code = $1 order by started_at desc, id desc limit 1', [centerCode]);
       return row ? toRun(row) : undefined;
+    },
+    async get(id) {
+      const [row] = await driver.query('select * from conformance_runs where id = $1', [id]);
+      return row ? toRun(row) : undefined;
+    },
+    async unfinished(since) {
+      return (await driver.query('select * from conformance_runs where report is null and started_at > $1 order by started_at, id', [since])).map(toRun);
+    },
+    async lease(id, holder, now, until) {
+      // one conditional update: of two resumers only one finds the lease free (or its own)
+      const rows = await driver.query(
+        'update conformance_runs set lease_holder = $2, lease_until = $4 where id = $1 and (lease_until is null or lease_until <= $3 or lease_holder = $2) returning id',
+        [id, holder, now, until],
+      );
+      return rows.length > 0;
+    },
+    async recordStep(runId, step) {
+      const rows = await driver.query(
+        'insert into conformance_steps (run_id, step, checks, posts, done_at) values ($1, $2, $3, $4, $5) on conflict (run_id, step) do nothing returning step',
+        [runId, step.index, JSON.stringify(step.checks), JSON.stringify(step.posts), step.doneAt],
+      );
+      return rows.length > 0;
+    },
+    async steps(runId) {
+      const rows = await driver.query('select step as index, checks, posts, done_at from conformance_steps where run_id = $1 order by step', [runId]);
+      return rows.map((r) => readRow(stepRow(), 'SQL conformance_steps', camelCased(r)));
     },
   };
 }

@@ -609,4 +609,151 @@ export const MIGRATIONS: readonly Migration[] = [
       alter table applications add column contract_lookup text;
     `,
   },
+  {
+    version: 24,
+    name: 'the mini-program’s business domains: the state of each domain registered links use, its verification file and the daily check',
+    sql: `
+      -- a domain nobody set is unlisted and has no row
+      create table business_domains (
+        domain text primary key,
+        state text not null check (state in ('unlisted', 'requested', 'file-placed', 'configured')),
+        file_name text,
+        file_content text,
+        checked_at timestamptz,
+        problem text,
+        updated_at timestamptz not null,
+        updated_by text not null,
+        check ((file_name is null) = (file_content is null))
+      );
+    `,
+  },
+  {
+    version: 25,
+    name: 'attachments by signed link: every fetch of a delivery’s attachment, served or refused with why',
+    sql: `
+      -- no foreign keys: a refused request may name nothing (a token that does not open), and the record outlives what it names
+      create table attachment_fetches (
+        id bigint generated always as identity primary key,
+        at timestamptz not null,
+        application_id text,
+        attachment_id text,
+        center_code text,
+        webhook_id text,
+        http_status integer not null,
+        refusal text
+      );
+      create index attachment_fetches_application on attachment_fetches (application_id, at);
+      create index attachment_fetches_at on attachment_fetches (at desc);
+    `,
+  },
+  {
+    version: 26,
+    name: 'interface testing as a background run: the secrets it signs with, its lease, each step as it finishes',
+    sql: `
+      alter table conformance_runs add column secrets_sealed jsonb not null default '[]',
+        add column seed text not null default '',
+        add column lease_holder text,
+        add column lease_until timestamptz;
+      -- a step is recorded once: a second resumer's record of the same step changes nothing
+      create table conformance_steps (
+        run_id text not null references conformance_runs (id),
+        step integer not null,
+        checks jsonb not null,
+        posts jsonb not null,
+        done_at timestamptz not null,
+        primary key (run_id, step)
+      );
+      create index conformance_runs_unfinished on conformance_runs (started_at) where report is null;
+    `,
+  },
+  {
+    version: 27,
+    name: 'one history of channel changes: immediate work orders of supervisors (endpoint, manual, item route, service hall)',
+    sql: `
+      -- set at once by a supervisor, proposed and approved by them; false for centers' proposals
+      alter table link_changes add column immediate boolean not null default false;
+    `,
+  },
+  {
+    version: 29,
+    name: 'a submission and a move each one statement: the create and the transition as functions (one round trip each)',
+    sql: `
+      -- the rows as the adapter sends them (JSON, column names as keys); events keep the array's order, so ids follow it
+      create function insert_moves(events jsonb, outbox jsonb, documents jsonb) returns void language sql as $f$
+        insert into application_events (application_id, at, actor, actor_id, from_status, to_status, platform_code, center_code, message)
+          select x.application_id, x.at, x.actor, x.actor_id, x.from_status, x.to_status, x.platform_code, x.center_code, x.message
+          from jsonb_to_recordset(coalesce(events, '[]')) as x(application_id text, at timestamptz, actor text, actor_id text, from_status text,
+            to_status text, platform_code text, center_code text, message text);
+        insert into outbox (id, application_id, center_code, type, created_at, due_at, attempts, state, last_error, delivered_at)
+          select x.id, x.application_id, x.center_code, x.type, x.created_at, x.due_at, x.attempts, x.state, x.last_error, x.delivered_at
+          from jsonb_to_recordset(coalesce(outbox, '[]')) as x(id text, application_id text, center_code text, type text, created_at timestamptz,
+            due_at timestamptz, attempts integer, state text, last_error text, delivered_at timestamptz);
+        insert into documents (id, application_id, center_code, name, content_type, sha256, size, storage_key, at)
+          select x.id, x.application_id, x.center_code, x.name, x.content_type, x.sha256, x.size, x.storage_key, x.at
+          from jsonb_to_recordset(coalesce(documents, '[]')) as x(id text, application_id text, center_code text, name text, content_type text,
+            sha256 text, size integer, storage_key text, at timestamptz);
+      $f$;
+
+      -- ApplicationRepository.create: the application, its letter number, first events and deliveries, or the
+      -- application already holding the requestId (duplicate) or the in-flight key (in-flight), writing nothing
+      create function submit_application(c jsonb) returns jsonb language plpgsql as $f$
+      declare
+        created text;
+        held text;
+        n integer;
+        letter text;
+      begin
+        insert into applications (id, type, openid, request_id, status, platform_code, responsible_center, centers, in_flight_key,
+            letter_number, applicant, payload_sealed, accept_by, created_at, updated_at, accept_by_provisional, target_by, target_provisional,
+            service_item, test, contract_lookup)
+          select r.id, r.type, r.openid, r.request_id, r.status, r.platform_code, r.responsible_center, r.centers, r.in_flight_key,
+            null, r.applicant, r.payload_sealed, r.accept_by, r.created_at, r.updated_at, r.accept_by_provisional, r.target_by, r.target_provisional,
+            r.service_item, r.test, r.contract_lookup
+          from jsonb_populate_record(null::applications, c->'app') as r
+          on conflict do nothing returning id into created;
+        if created is null then
+          select a.id into held from applications a where a.openid = c->'app'->>'openid' and a.request_id = c->'app'->>'request_id';
+          if held is not null then return jsonb_build_object('kind', 'duplicate', 'id', held); end if;
+          select a.id into held from applications a where a.in_flight_key = c->'app'->>'in_flight_key';
+          if held is not null then return jsonb_build_object('kind', 'in-flight', 'id', held); end if;
+          raise exception 'application % conflicts with an existing one', c->'app'->>'id';
+        end if;
+        if c->>'letter_prefix' is not null then
+          insert into sequences (key, value) values (c->>'letter_prefix', 1)
+            on conflict (key) do update set value = sequences.value + 1 returning value into n;
+          letter := (c->>'letter_prefix') || lpad(n::text, greatest(4, length(n::text)), '0');
+          update applications set letter_number = letter where id = created;
+        end if;
+        perform insert_moves(c->'events', c->'outbox', null);
+        return jsonb_build_object('kind', 'created', 'letterNumber', letter);
+      end
+      $f$;
+
+      -- ApplicationRepository.transition: 'duplicate' for a webhook-id applied already, 'stale' when the application
+      -- is no longer as expected (everything undone), else the move with its event, deliveries, documents, receipt
+      create function apply_transition(c jsonb) returns text language plpgsql as $f$
+      declare
+        hit text;
+      begin
+        if c->>'receipt_center' is not null then
+          insert into callback_receipts (center_code, webhook_id, at) values (c->>'receipt_center', c->>'receipt_webhook', (c->>'at')::timestamptz)
+            on conflict do nothing returning webhook_id into hit;
+          if hit is null then return 'duplicate'; end if;
+        end if;
+        update applications set status = c->>'next_status', platform_code = c->>'next_code', updated_at = (c->>'at')::timestamptz,
+            in_flight_key = case when (c->>'final')::boolean then null else in_flight_key end,
+            responsible_center = coalesce(c->>'hand_over', responsible_center), payment = coalesce(nullif(c->'payment', 'null'::jsonb), payment)
+          where id = c->>'id' and status = c->>'expected_status' and platform_code is not distinct from c->>'expected_code'
+            and (c->>'expected_responsible' is null or responsible_center = c->>'expected_responsible')
+          returning id into hit;
+        if hit is null then raise exception 'stale' using errcode = 'GJ409'; end if;
+        perform insert_moves(c->'events', c->'outbox', c->'documents');
+        return 'applied';
+      exception when sqlstate 'GJ409' then
+        -- the receipt written above goes with the rest: a stale move records nothing
+        return 'stale';
+      end
+      $f$;
+    `,
+  },
 ];

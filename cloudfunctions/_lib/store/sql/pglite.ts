@@ -22,9 +22,12 @@ export async function openPgliteStore(dataDir: string | undefined): Promise<Stor
   return pgliteStoreOver(await PGlite.create(dataDir === undefined ? undefined : { dataDir }));
 }
 
+/** The driver over an open PGlite (tests wrap it to count what the store sends). */
+export const pgliteDriver = (db: PGlite): SqlDriver => driverOver(db, db);
+
 /** The embedded store over an open PGlite, migrated (tests that also read the tables themselves). */
 export async function pgliteStoreOver(db: PGlite): Promise<Store> {
-  const driver = driverOver(db, db);
+  const driver = pgliteDriver(db);
   await migrate(driver);
   return createSqlStore(driver, 'pglite');
 }

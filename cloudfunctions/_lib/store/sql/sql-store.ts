@@ -10,11 +10,14 @@ import { APPLY_CATALOG_FIXES, sqlCatalogFixes, sqlFindings } from './finding-tab
 import { sqlMonthly } from './monthly-tables';
 import { sqlSupervision } from './supervision-tables';
 import { sqlTrialChecks } from './trial-tables';
+import { sqlBusinessDomains } from './business-domain-tables';
+import { sqlAttachmentFetches } from './attachment-fetch-tables';
 import { sqlApplications, sqlEndpoints, sqlOutbox, sqlRatings } from './application-tables';
 import { sqlConformanceCallbacks, sqlConformanceRuns, sqlHealth, sqlLinkChanges, sqlStaffInvites } from './center-tables';
 import { sqlScans, sqlTrialInvites } from './trial-invite-tables';
 import { putLink, toLink } from './link-rows';
 import { sqlRoles } from './role-tables';
+import { sqlHotReads } from './hot-reads';
 import { MIGRATIONS } from './migrations';
 import { camelCased } from './row-names';
 
@@ -270,6 +273,9 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     findings: sqlFindings(driver),
     catalogFixes: sqlCatalogFixes(driver),
     trialChecks: sqlTrialChecks(driver),
+    businessDomains: sqlBusinessDomains(driver),
+    attachmentFetches: sqlAttachmentFetches(driver),
+    reads: sqlHotReads(driver),
     close: () => driver.close(),
   };
 }

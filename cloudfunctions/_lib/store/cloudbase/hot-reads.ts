@@ -1,0 +1,49 @@
+import type { CenterEndpoint, HotReadRepository, Store } from '../port';
+import { requestDocId } from './application-docs';
+import { holdersIn, toEndpoint } from './endpoint-docs';
+import { COLLECTIONS, getById, str, type Db } from './sdk';
+
+/**
+ * The hot paths' reads (issue 16, point 9) as requests sent at once: documents read by id (and one query) that do
+ * not depend on each other go out together, so they cost one round trip. The callback's endpoints of the
+ * application's centers need the application first: a second round trip, made only when asked for.
+ */
+export function cloudbaseHotReads(db: Db, repos: Pick<Store, 'roles' | 'meta' | 'identities' | 'applications' | 'endpoints'>): HotReadRepository {
+  const endpointsOf = async (codes: readonly string[]) =>
+    (await Promise.all([...new Set(codes)].map((code) => repos.endpoints.get(code)))).filter((e) => e !== undefined);
+  return {
+    async caller(openid, metaKey) {
+      const [roles, meta] = await Promise.all([repos.roles.rolesOf(openid), repos.meta.get(metaKey)]);
+      return { roles, meta };
+    },
+    async submission(openid, centerCodes, requestId, contractLookup) {
+      const [identity, endpoints, same, mine] = await Promise.all([
+        repos.identities.get(openid),
+        endpointsOf(centerCodes),
+        getById(db.collection(COLLECTIONS.requests), requestDocId(openid, requestId)),
+        contractLookup === undefined ? [] : repos.applications.listByApplicant(openid),
+      ]);
+      return {
+        identity,
+        endpoints,
+        sameRequest: same ? str(same, 'applicationId', COLLECTIONS.requests) : undefined,
+        sameContract: mine.filter((a) => a.contractLookup === contractLookup),
+      };
+    },
+    async callback(centerCode, webhookId, applicationId) {
+      const [endpointDoc, receipt, application] = await Promise.all([
+        getById(db.collection(COLLECTIONS.endpoints), centerCode),
+        repos.applications.hasReceipt(centerCode, webhookId),
+        applicationId === undefined ? undefined : repos.applications.get(applicationId),
+      ]);
+      let centersEndpoints: Promise<CenterEndpoint[]> | undefined;
+      return {
+        endpoint: endpointDoc ? toEndpoint(endpointDoc) : undefined,
+        holders: endpointDoc ? holdersIn(endpointDoc) : [],
+        receipt,
+        application,
+        endpoints: () => (centersEndpoints ??= application ? endpointsOf(application.centers.map((c) => c.code)) : Promise.resolve([])),
+      };
+    },
+  };
+}

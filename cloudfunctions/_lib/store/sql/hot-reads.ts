@@ -1,0 +1,77 @@
+import type { HotReadRepository } from '../port';
+import { identityRow } from '../rows/people';
+import { readRow } from '../rows/read';
+import { roleGrantRow } from '../rows/roles';
+import { holdersIn, toApplication, toEndpoint } from './application-tables';
+import type { SqlDriver } from './driver';
+import { camelCased } from './row-names';
+
+/**
+ * The hot paths' reads, each one statement (issue 16, point 9): the rows of several tables come back as JSON
+ * (to_jsonb) in one row and are read by the same row schemas as a plain select; their timestamps come back as
+ * ISO text and are turned back into dates here.
+ */
+
+const TIMESTAMPS = ['created_at', 'updated_at', 'verified_at', 'expires_at'] as const;
+
+/** A row read as JSON, its timestamp columns as dates again (what a plain select answers). */
+function fromJson(row: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...row };
+  for (const column of TIMESTAMPS) if (typeof out[column] === 'string') out[column] = new Date(out[column]);
+  return out;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const rowsOf = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? value.filter(isRecord).map(fromJson) : []);
+const rowOf = (value: unknown): Record<string, unknown> | undefined => (isRecord(value) ? fromJson(value) : undefined);
+
+export function sqlHotReads(driver: SqlDriver): HotReadRepository {
+  return {
+    async caller(openid, metaKey) {
+      const [row] = await driver.query<{ roles: unknown; meta: string | null }>(
+        `select coalesce((select jsonb_agg(jsonb_build_object('role', role, 'scope', scope) order by role, scope)
+                            from roles where openid = $1 and revoked_at is null), '[]'::jsonb) as roles,
+                (select value from meta where key = $2) as meta`,
+        [openid, metaKey],
+      );
+      return { roles: rowsOf(row.roles).map((r) => readRow(roleGrantRow(), 'SQL roles', r)), meta: row.meta ?? undefined };
+    },
+    async submission(openid, centerCodes, requestId, contractLookup) {
+      const [row] = await driver.query<{ identity: unknown; endpoints: unknown; same_request: string | null; same_contract: unknown }>(
+        `select (select to_jsonb(i) from identities i where openid = $1) as identity,
+                coalesce((select jsonb_agg(to_jsonb(e) order by center_code) from endpoints e where center_code = any($2::text[])), '[]'::jsonb) as endpoints,
+                (select id from applications where openid = $1 and request_id = $3) as same_request,
+                coalesce((select jsonb_agg(to_jsonb(a) order by created_at desc, id) from applications a
+                          where $4::text is not null and openid = $1 and contract_lookup = $4::text), '[]'::jsonb) as same_contract`,
+        [openid, [...centerCodes], requestId, contractLookup ?? null],
+      );
+      const identity = rowOf(row.identity);
+      return {
+        identity: identity ? readRow(identityRow(), 'SQL identities', camelCased(identity)) : undefined,
+        endpoints: rowsOf(row.endpoints).map(toEndpoint),
+        sameRequest: row.same_request ?? undefined,
+        sameContract: rowsOf(row.same_contract).map(toApplication),
+      };
+    },
+    async callback(centerCode, webhookId, applicationId) {
+      const [row] = await driver.query<{ endpoint: unknown; receipt: boolean; application: unknown; endpoints: unknown }>(
+        `select (select to_jsonb(e) from endpoints e where center_code = $1) as endpoint,
+                exists (select 1 from callback_receipts where center_code = $1 and webhook_id = $2) as receipt,
+                (select to_jsonb(a) from applications a where id = $3::text) as application,
+                coalesce((select jsonb_agg(to_jsonb(e) order by center_code) from endpoints e
+                          where center_code in (select c->>'code' from applications a, jsonb_array_elements(a.centers) c where a.id = $3::text)), '[]'::jsonb) as endpoints`,
+        [centerCode, webhookId, applicationId ?? null],
+      );
+      const endpoint = rowOf(row.endpoint);
+      const application = rowOf(row.application);
+      const endpoints = rowsOf(row.endpoints).map(toEndpoint);
+      return {
+        endpoint: endpoint ? toEndpoint(endpoint) : undefined,
+        holders: endpoint ? holdersIn(endpoint) : [],
+        receipt: row.receipt,
+        application: application ? toApplication(application) : undefined,
+        endpoints: async () => endpoints,
+      };
+    },
+  };
+}
