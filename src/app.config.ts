@@ -26,8 +26,8 @@ export default defineAppConfig({
       root: 'packages/portal',
       pages: ['counter/index', 'workbench/index', 'workbench-detail/index', 'join/index', 'links/index', 'review/index', 'roles/index', 'calendar/index', 'figures/index', 'online-reason/index', 'trial-findings/index'],
     },
-    // supervision (national and provincial supervisors): the overview, the official tables, 内部试用与上线
-    { root: 'packages/supervise', pages: ['overview/index', 'progress/index', 'online/index', 'monthly/index', 'liaisons/index', 'recommendations/index', 'trial/index'] },
+    // supervision (national and provincial supervisors): the overview, the official tables, 内部试用与上线, 业务域名
+    { root: 'packages/supervise', pages: ['overview/index', 'progress/index', 'online/index', 'monthly/index', 'liaisons/index', 'recommendations/index', 'trial/index', 'domains/index'] },
     // the internal trial (testers of one province): 加入内部试用 opens from an invite's code before launch
     { root: 'packages/trial', pages: ['join/index', 'centers/index', 'checklist/index', 'findings/index'] },
     // the dev sign-in exists only in the H5 build served by the local host

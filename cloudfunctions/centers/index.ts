@@ -15,7 +15,7 @@ export const handler = defineOpenActions(
   {
     search: async (event, { store, now, openTo }) => ({ items: (await findCenters(store, event.query, now)).filter((c) => openTo(c.code)) }),
     list: async (_event, { store, now, openTo }) => ({ items: (await listCenters(store, now)).filter((c) => openTo(c.code)) }),
-    get: async (event, { store }) => ({ center: await getCenter(store, event.code) }),
+    get: async (event, { store, now }) => ({ center: await getCenter(store, event.code, now) }),
     jump: (event, { store, now }) => jumpToItem(store, event.code, event.item, now),
     scanned: (event, ctx) => recordScan(ctx, event.code, ctx.caller),
   },

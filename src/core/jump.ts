@@ -1,9 +1,13 @@
+import { coveringDomain, domainOf } from './business-domains';
 import type { Center, CenterLink, StoredCenter } from './centers';
 import type { ItemId } from './items';
 
 export type JumpTarget =
   | { kind: 'web'; url: string }
-  | { kind: 'miniprogram'; appId: string; path: string }
+  /** `message`: why the center's own mini-program is offered instead of its web link (its domain is not a business domain). */
+  | { kind: 'miniprogram'; appId: string; path: string; message?: string }
+  /** A web link whose domain is not one of the mini-program's business domains: copied, to open in a browser, never in the web-view. */
+  | { kind: 'copy'; url: string; message: string }
   | { kind: 'in-app'; message: string }
   | { kind: 'counter'; message: string }
   | { kind: 'unavailable'; reason: UnavailableReason; message: string };
@@ -39,12 +43,22 @@ export function isHttpsUrl(url: string): boolean {
   }
 }
 
+/** Why the center's own mini-program is offered instead of its web page (the page's domain is not a business domain). */
+export const OWN_MINIPROGRAM_MESSAGE = '该中心的网上办事大厅暂不能在本小程序内打开，将为您打开该中心自己的微信小程序办理。';
+
+/** What a person is told with a link to copy: the page cannot open here, how to open it, and whom to call. */
+export const copyMessage = (phone: string) =>
+  `该中心的网上办事大厅暂不能在本小程序内打开。请复制下面的链接，粘贴到手机浏览器中打开办理；也可以拨打中心服务电话 ${phone} 咨询。`;
+
 /**
  * Where an employee goes for an item at a center, or why they cannot go there now.
  * Never yields a dead jump: a missing, non-https or unhealthy link is "unavailable". A center without a
  * full online channel for the item may route it to an in-app request or to its service hall instead.
+ * A web page opens in the web-view only on one of the mini-program's `businessDomains` or a subdomain of one (WeChat
+ * shows a blank page elsewhere): otherwise the center's own mini-program is offered when it registered one (a healthy mini-program link
+ * of any item, opened at its home page), else the link to copy and open in a browser, with the center's phone.
  */
-export function resolveJump(center: Pick<Center, 'live'>, links: readonly CenterLink[], item: ItemId): JumpTarget {
+export function resolveJump(center: Pick<Center, 'live' | 'phone'>, links: readonly CenterLink[], item: ItemId, businessDomains: ReadonlySet<string>): JumpTarget {
   const unavailable = (reason: UnavailableReason): JumpTarget => ({ kind: 'unavailable', reason, message: UNAVAILABLE_MESSAGES[reason] });
   if (!center.live) return unavailable('not-live');
   const link = links.find((l) => l.item === item);
@@ -53,7 +67,11 @@ export function resolveJump(center: Pick<Center, 'live'>, links: readonly Center
   if (!link.healthy) return unavailable('unhealthy');
   if (link.kind === 'miniprogram') return { kind: 'miniprogram', appId: link.appId, path: link.path };
   if (!isHttpsUrl(link.url)) return unavailable('insecure');
-  return { kind: 'web', url: link.url };
+  const domain = domainOf(link.url);
+  if (domain !== undefined && coveringDomain(domain, businessDomains) !== undefined) return { kind: 'web', url: link.url };
+  const own = links.find((l): l is Extract<CenterLink, { kind: 'miniprogram' }> => l.kind === 'miniprogram' && l.healthy);
+  if (own) return { kind: 'miniprogram', appId: own.appId, path: '', message: OWN_MINIPROGRAM_MESSAGE };
+  return { kind: 'copy', url: link.url, message: copyMessage(center.phone) };
 }
 
 /**

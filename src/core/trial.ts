@@ -236,8 +236,8 @@ export interface CheckView {
   checkedBy: string | null;
   note: string | null;
   observed: LinkObservation | null;
-  /** For link checks: how the app opens it (web / miniprogram / in-app / counter / unavailable). */
-  target: 'web' | 'miniprogram' | 'in-app' | 'counter' | 'unavailable' | null;
+  /** For link checks: how the app opens it (web / miniprogram / copy: a web page not on a business domain / in-app / counter / unavailable). */
+  target: 'web' | 'miniprogram' | 'copy' | 'in-app' | 'counter' | 'unavailable' | null;
   /** For the test applications: the case, its state and the date by which the center must accept it. */
   test: { applicationId: string; state: TestState; acceptBy: string; acceptedAt: string | null } | null;
   /** The open finding of this check, if any. */

@@ -15,7 +15,8 @@ export interface JumpAnswer {
 /**
  * Asks the server where to go for an item at a center (it records the jump), then goes there: the center's
  * channel, or, for an item the center takes by in-app request or at its service hall, the item page that
- * offers that route. Returns the answer so the page can show the fallback when there is nowhere to go.
+ * offers that route. Returns the answer so the page can show the fallback when there is nowhere to go, or the link
+ * to copy when its domain is not a business domain (never opened in the web-view, where it would be blank).
  */
 export async function jumpTo(code: string, item: ItemId): Promise<Result<JumpAnswer>> {
   const result = await callFunction<JumpAnswer>('centers', { action: 'jump', code, item });
@@ -25,7 +26,7 @@ export async function jumpTo(code: string, item: ItemId): Promise<Result<JumpAns
   }
   const { target } = result.data;
   if (isOpenable(target)) await openTarget(target);
-  else if (target.kind !== 'unavailable') await Taro.navigateTo({ url: `/pages/item/index?item=${item}&code=${code}` });
+  else if (target.kind === 'in-app' || target.kind === 'counter') await Taro.navigateTo({ url: `/pages/item/index?item=${item}&code=${code}` });
   return result;
 }
 

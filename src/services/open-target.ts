@@ -12,18 +12,25 @@ export function declinedOpen(error: unknown): boolean {
 }
 
 /**
- * Opens a resolved jump: an https page in the web-view page, or another mini-program. `report`: the key under which
- * the web-view page tells a tester's checklist whether the page loaded (services/webview-report.ts).
+ * Opens a resolved jump: an https page in the web-view page, or another mini-program; the center's mini-program offered
+ * instead of a web link (its `message` says why) opens only after the person has read that and agreed. `report`: the
+ * key under which the web-view page tells a tester's checklist whether the page loaded (services/webview-report.ts).
+ * Answers whether anything was opened (false: declined, or no other mini-program outside WeChat).
  */
-export async function openTarget(target: OpenableTarget, report?: string): Promise<void> {
+export async function openTarget(target: OpenableTarget, report?: string): Promise<boolean> {
   if (target.kind === 'web') {
     const reporting = report === undefined ? '' : `&${REPORT_PARAM}=${report}`;
     await Taro.navigateTo({ url: `/pages/webview/index?url=${encodeURIComponent(target.url)}${reporting}` });
-    return;
+    return true;
   }
   if (!isWeapp) {
-    await Taro.showModal({ title: '请在微信中打开', content: '该事项在中心的微信小程序中办理，请在微信中使用本小程序。', showCancel: false });
-    return;
+    await Taro.showModal({ title: '请在微信中打开', content: `${target.message ?? ''}该事项在中心的微信小程序中办理，请在微信中使用本小程序。`, showCancel: false });
+    return false;
+  }
+  if (target.message !== undefined) {
+    const answer = await Taro.showModal({ title: '前往中心的小程序', content: target.message, confirmText: '前往', cancelText: '取消' });
+    if (!answer.confirm) return false;
   }
   await Taro.navigateToMiniProgram({ appId: target.appId, path: target.path });
+  return true;
 }

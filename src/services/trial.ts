@@ -1,5 +1,5 @@
 import type { CheckKind, ChecklistAnswer, FindingStatus, FindingsAnswer, FindingView, LinkObservation, OptionalTestType, RecordAnswer, TestApplicationAnswer, TrialCentersAnswer } from '../core/trial';
-import type { CenterWithLinks } from '../core/centers';
+import type { CenterWithDomains } from '../core/business-domains';
 import { ok, type Result } from '../core/errors';
 import { callFunction } from './cloud';
 
@@ -38,7 +38,7 @@ export const trialCalls = {
 /** What the checklist page shows: the center's checklist, and its directory record (its links as employees meet them). */
 export interface ChecklistPageData {
   checklist: ChecklistAnswer;
-  center: CenterWithLinks;
+  center: CenterWithDomains;
 }
 
 /**
@@ -46,7 +46,7 @@ export interface ChecklistPageData {
  * page, as the employee's jump resolves them, without counting a jump (a tester's tap is not an employee's).
  */
 export async function checklistWithCenter(centerCode: string): Promise<Result<ChecklistPageData>> {
-  const [checklist, got] = await Promise.all([trialCalls.checklist(centerCode), callFunction<{ center: CenterWithLinks }>('centers', { action: 'get', code: centerCode })]);
+  const [checklist, got] = await Promise.all([trialCalls.checklist(centerCode), callFunction<{ center: CenterWithDomains }>('centers', { action: 'get', code: centerCode })]);
   if (!checklist.ok) return checklist;
   if (!got.ok) return got;
   return ok({ checklist: checklist.data, center: got.data.center });

@@ -1,5 +1,6 @@
 import { handler } from '../../cloudfunctions/centers';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { configureDomains } from '../support/business-domains';
 import { catalogStore, contextFor } from '../support/function-context';
 
 let store: Store;
@@ -10,6 +11,7 @@ beforeAll(async () => {
   await store.links.put('321000', { item: 3, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/retire/index', healthy: true });
   await store.links.put('321000', { item: 4, kind: 'web', url: 'http://gjj.example.cn/321000/open', healthy: true });
   await store.links.put('321000', { item: 5, kind: 'web', url: 'https://gjj.example.cn/321000/change', healthy: false });
+  await configureDomains(store, 'https://gjj.example.cn/');
 });
 afterAll(() => store.close());
 

@@ -9,6 +9,7 @@ import { createLogger } from '../../cloudfunctions/_lib/log';
 import type { ProgressAnswer } from '../../src/core/supervision';
 import { FINDING_ID_PATTERN, type ChecklistAnswer, type CheckView, type RecordAnswer, type TestApplicationAnswer, type TrialCentersAnswer } from '../../src/core/trial';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { configureDomains } from '../support/business-domains';
 
 /**
  * The testers' checklist (issue 15): every center of the tester's province with its checks (name, phone, poster,
@@ -32,6 +33,7 @@ beforeAll(async () => {
   store = await catalogStore();
   // 南京: a healthy web page, an unhealthy mini-program, an insecure page, an in-app request and the service hall; nothing for items 2, 7 and 8
   await store.links.put('320100', { item: 1, kind: 'web', url: 'https://gjj.nanjing.example.cn/query', healthy: true });
+  await configureDomains(store, 'https://gjj.nanjing.example.cn/query');
   await store.links.put('320100', { item: 3, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/retire/index', healthy: false });
   await store.links.put('320100', { item: 5, kind: 'web', url: 'http://gjj.nanjing.example.cn/change', healthy: true });
   await store.links.put('320100', { item: 4, kind: 'in-app' });

@@ -1,6 +1,6 @@
 import { act, render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import type { CenterWithLinks } from '../../src/core/centers';
+import type { CenterWithDomains } from '../../src/core/business-domains';
 import { ok } from '../../src/core/errors';
 import type { ChecklistAnswer } from '../../src/core/trial';
 import ChecklistPage from '../../src/packages/trial/checklist';
@@ -14,7 +14,7 @@ import { findElement, openWith } from './support/page';
 jest.mock('../../src/services/platform', () => ({ isWeapp: true, isH5: false }));
 
 const YANGZHOU = '321000';
-const CENTER: CenterWithLinks = {
+const CENTER: CenterWithDomains = {
   code: YANGZHOU,
   name: '扬州市住房公积金管理中心',
   province: '江苏省',
@@ -27,6 +27,7 @@ const CENTER: CenterWithLinks = {
   provinceInitials: 'jss',
   counter: null,
   links: [{ item: 2, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/hall/index', healthy: true }],
+  businessDomains: [],
 };
 const CHECKLIST: ChecklistAnswer = {
   centerCode: YANGZHOU,

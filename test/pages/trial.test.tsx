@@ -1,7 +1,7 @@
 import { fireEvent, render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { UPLOAD_ID_PATTERN } from '../../src/core/applications/payloads';
-import type { CenterWithLinks } from '../../src/core/centers';
+import type { CenterWithDomains } from '../../src/core/business-domains';
 import { fail, ok, type Result } from '../../src/core/errors';
 import { isRecordedByHand, type CheckView, type ChecklistAnswer, type FindingView, type TrialCentersAnswer } from '../../src/core/trial';
 import TrialCentersPage from '../../src/packages/trial/centers';
@@ -28,7 +28,7 @@ const YANGZHOU = '321000';
 const SCREENSHOT_ID = 'uploads/abcdefghijklmnopqrstuvwx';
 const FINDING_ID = 'fndbbbbbbbbbbbbbbbbbbb1';
 
-const CENTER: CenterWithLinks = {
+const CENTER: CenterWithDomains = {
   code: YANGZHOU,
   name: '扬州市住房公积金管理中心',
   province: '江苏省',
@@ -46,6 +46,8 @@ const CENTER: CenterWithLinks = {
     { item: 3, kind: 'web', url: 'https://gjj.yangzhou.example.cn/hall/3', healthy: false },
     { item: 4, kind: 'counter' },
   ],
+  // the halls' domain is one of the mini-program's business domains
+  businessDomains: ['gjj.yangzhou.example.cn'],
 };
 
 const line = (check: CheckView['check'], label: string, shown: string, more: Partial<CheckView> = {}): CheckView => ({
@@ -120,7 +122,7 @@ const FIXED = finding('fndaaaaaaaaaaaaaaaaaaa1', 'fixed', {
 type Body = Record<string, unknown>;
 
 /** Answers the `trial` function with `answer`, and `centers get` with CENTER; the rest (uploads too) goes to the local host. */
-const answerTrial = (answer: (event: Body) => Result<unknown>, center: CenterWithLinks = CENTER): FakeCall[] =>
+const answerTrial = (answer: (event: Body) => Result<unknown>, center: CenterWithDomains = CENTER): FakeCall[] =>
   fakeFunctions((fn, event) => (fn === 'trial' ? answer(event) : fn === 'centers' && event.action === 'get' ? ok({ center }) : undefined));
 
 /**
@@ -385,6 +387,26 @@ describe('a center’s checklist', () => {
     await press(container, '#check-link-3-yes');
     await waitForText(container, '#check-link-3-result', '通过');
     expect(eventsOf(calls, 'trial', 'record')).toEqual([{ action: 'record', centerCode: YANGZHOU, check: 'link:3', ok: true, observed: 'fallback' }]);
+  });
+
+  it('offers a link whose domain is not a business domain to copy, as employees meet it, never in the web-view', async () => {
+    const calls = answerTrial((body) => (body.action === 'checklist' ? ok({ ...CHECKLIST, checks: CHECKS.map((c) => (c.check === 'link:1' ? { ...c, target: 'copy' as const } : c)) }) : ok(null)), {
+      ...CENTER,
+      links: CENTER.links.filter((l) => l.kind !== 'miniprogram'),
+      businessDomains: [],
+    });
+    const navigateTo = jest.spyOn(Taro, 'navigateTo');
+    const clipboard = jest.spyOn(Taro, 'setClipboardData').mockResolvedValue({ data: '', errMsg: 'setClipboardData:ok' });
+    const container = await openChecklist();
+    expect(textOf(container, '#check-link-1-target')).toBe('打开方式：复制链接到浏览器打开（域名未配置为业务域名）');
+    await press(container, '#check-link-1-open');
+    expect(textOf(container, '#check-link-1-opened #copy-link-message')).toContain('暂不能在本小程序内打开');
+    expect(textOf(container, '#check-link-1-opened #copy-link-url')).toBe('https://gjj.yangzhou.example.cn/hall/1');
+    expect(textOf(container, '#check-link-1-observed')).toBe('小程序记录：显示了替代办理方式');
+    await press(container, '#check-link-1-opened #copy-link-copy');
+    expect(clipboard).toHaveBeenCalledWith({ data: 'https://gjj.yangzhou.example.cn/hall/1' });
+    expect(navigateTo).not.toHaveBeenCalled();
+    expect(eventsOf(calls, 'trial', 'record')).toEqual([]);
   });
 
   it('says so when the web-view page cannot be opened, and asks nothing of a page that never opened', async () => {

@@ -1,3 +1,4 @@
+import { configureDomains } from '../support/business-domains';
 import { openInProcessCloud, type InProcessCloud } from './support/in-process-cloud';
 import { bootWeapp, tap, textOf, waitForText, type Weapp } from './support/weapp';
 
@@ -9,6 +10,7 @@ let weapp: Weapp;
 beforeAll(async () => {
   cloud = await openInProcessCloud(async (store) => {
     await store.links.put(YANGZHOU, { item: 1, kind: 'web', url: `https://hall.example.cn/${YANGZHOU}/1`, healthy: true });
+    await configureDomains(store, 'https://hall.example.cn/');
     await store.centers.setLive(YANGZHOU, true);
   });
   weapp = bootWeapp(cloud.wxCloud);

@@ -1,8 +1,10 @@
+import { coveringDomain, domainOf, type CenterWithDomains } from '../../../src/core/business-domains';
 import { searchCenters } from '../../../src/core/center-search';
-import { toSummary, type Center, type CenterSummary, type CenterWithLinks, type StoredCenter } from '../../../src/core/centers';
+import { toSummary, type Center, type CenterSummary, type StoredCenter } from '../../../src/core/centers';
 import { AppError } from '../../../src/core/errors';
 import type { ItemId } from '../../../src/core/items';
 import { counterRoute, resolveJump, type JumpTarget } from '../../../src/core/jump';
+import { configuredDomains } from '../centers/business-domains';
 import type { Store } from '../store/port';
 
 /** The catalog changes rarely; search runs on every keystroke, so it reads a copy at most this old. */
@@ -45,9 +47,15 @@ async function mustGet(store: Store, code: string): Promise<StoredCenter> {
   return center;
 }
 
-export async function getCenter(store: Store, code: string): Promise<CenterWithLinks> {
+/** One center with its links, and which of their domains are business domains (the app resolves its jumps with them). */
+export async function getCenter(store: Store, code: string, now: Date): Promise<CenterWithDomains> {
   const center = await mustGet(store, code);
-  return { ...center, links: await store.links.listForCenter(code) };
+  const [links, configured] = await Promise.all([store.links.listForCenter(code), configuredDomains(store, now)]);
+  const domains = links.flatMap((l) => {
+    const covering = l.kind === 'web' ? coveringDomain(domainOf(l.url) ?? '', configured) : undefined;
+    return covering === undefined ? [] : [covering];
+  });
+  return { ...center, links, businessDomains: [...new Set(domains)].sort() };
 }
 
 export interface JumpAnswer {
@@ -60,7 +68,8 @@ export interface JumpAnswer {
 /** Resolves where the employee goes for an item and records the attempt (center, item, time, outcome). */
 export async function jumpToItem(store: Store, code: string, item: ItemId, now: Date): Promise<JumpAnswer> {
   const center = await mustGet(store, code);
-  const target = resolveJump(center, await store.links.listForCenter(code), item);
+  const [links, configured] = await Promise.all([store.links.listForCenter(code), configuredDomains(store, now)]);
+  const target = resolveJump(center, links, item, configured);
   await store.jumps.record({ centerCode: code, item, outcome: target.kind, at: now });
   return { target, center: toSummary(center), counter: counterRoute(center) };
 }

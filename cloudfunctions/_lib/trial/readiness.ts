@@ -1,5 +1,6 @@
 import type { CenterLink, StoredCenter } from '../../../src/core/centers';
 import { counterRoute, resolveJump } from '../../../src/core/jump';
+import { configuredDomains } from '../centers/business-domains';
 import { provinceOfCenter } from '../../../src/core/supervision';
 import {
   OPTIONAL_TEST_TYPES,
@@ -45,6 +46,8 @@ interface TrialFacts {
   tests: Map<string, Map<TestType, TestStateView>>;
   /** The findings not closed (open or fixed) per center. */
   findings: Map<string, { id: string; check: CheckKind; openedAt: Date }[]>;
+  /** The mini-program's configured business domains: a web link elsewhere is not opened in the web-view. */
+  businessDomains: ReadonlySet<string>;
 }
 
 /** One line of a center's checklist before its last record's author is named for the viewer. */
@@ -54,12 +57,13 @@ export type CheckLine = Omit<CheckView, 'checkedBy'> & { record: TrialCheckRecor
 async function trialFacts(ctx: ServiceContext, centers: readonly StoredCenter[]): Promise<TrialFacts> {
   const codes = centers.map((c) => c.code);
   const one = codes.length === 1 ? codes[0] : undefined;
-  const [links, endpoints, records, tests, findings] = await Promise.all([
+  const [links, endpoints, records, tests, findings, businessDomains] = await Promise.all([
     one === undefined ? ctx.store.links.listAll() : ctx.store.links.listForCenter(one).then((own) => own.map((link) => ({ centerCode: one, link }))),
     one === undefined ? ctx.store.endpoints.list() : ctx.store.endpoints.get(one).then((e) => (e ? [e] : [])),
     ctx.store.trialChecks.latest(codes),
     testStates(ctx, codes),
     openFindings(ctx, codes),
+    configuredDomains(ctx.store, ctx.now),
   ]);
   const byCenter = new Map<string, CenterLink[]>();
   for (const { centerCode, link } of links) byCenter.set(centerCode, [...(byCenter.get(centerCode) ?? []), link]);
@@ -71,6 +75,7 @@ async function trialFacts(ctx: ServiceContext, centers: readonly StoredCenter[])
     records: new Map(records.map((r) => [`${r.centerCode}:${r.check}`, r])),
     tests,
     findings: found,
+    businessDomains,
   };
 }
 
@@ -99,7 +104,7 @@ function checkLines(center: StoredCenter, facts: TrialFacts): CheckLine[] {
     byHand('poster', '扫描本中心的小程序码，应打开本中心页面'),
     ...links.map((link) => {
       // how the app will open it once the center is live: testers check a center's links before it joins
-      const target = resolveJump({ live: true }, links, link.item);
+      const target = resolveJump({ live: true, phone: center.phone }, links, link.item, facts.businessDomains);
       return byHand(`link:${link.item}`, shownLink(link, center), target.kind);
     }),
     ...(receives

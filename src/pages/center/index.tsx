@@ -1,12 +1,14 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
-import { dialNumber, toSummary, type CenterWithLinks } from '../../core/centers';
+import type { CenterWithDomains } from '../../core/business-domains';
+import { dialNumber, toSummary } from '../../core/centers';
 import { ITEMS, MODE_LABELS, type ItemInfo } from '../../core/items';
 import { counterRoute, resolveJump } from '../../core/jump';
 import { CENTER_PAGE, parseScene, sceneRoute } from '../../core/trial';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
+import { CopyLinkCard } from '../../components/copy-link-card';
 import { FallbackCard } from '../../components/fallback-card';
 import { callFunction } from '../../services/cloud';
 import { jumpTo, reportScan, type JumpAnswer } from '../../services/jump';
@@ -14,10 +16,10 @@ import { myCenter, setMyCenter } from '../../services/my-center';
 import { useCall } from '../../services/use-call';
 import './index.scss';
 
-function itemStatus(center: CenterWithLinks, item: ItemInfo): { text: string; available: boolean } {
+function itemStatus(center: CenterWithDomains, item: ItemInfo): { text: string; available: boolean } {
   // the two-center items are applied for in this app (certificates, purchase withdrawal)
   if (item.mode !== 'online') return { text: `${MODE_LABELS[item.mode]}，在小程序内申请`, available: true };
-  const target = resolveJump(center, center.links, item.id);
+  const target = resolveJump(center, center.links, item.id, new Set(center.businessDomains));
   switch (target.kind) {
     case 'unavailable':
       return { text: target.reason === 'missing' ? '暂未开通在线办理' : '暂不能在线跳转', available: false };
@@ -29,6 +31,8 @@ function itemStatus(center: CenterWithLinks, item: ItemInfo): { text: string; av
       return { text: '在线办理', available: true };
     case 'miniprogram':
       return { text: '在中心小程序中办理', available: true };
+    case 'copy':
+      return { text: '复制链接到浏览器办理', available: true };
   }
 }
 
@@ -53,9 +57,10 @@ export default function CenterPage() {
 
 /** The center of `code`; `poster`: the center whose poster code opened the page (its scan counted). */
 function CenterView({ code, poster }: { code: string; poster: string | undefined }) {
-  const got = useCall(() => callFunction<{ center: CenterWithLinks }>('centers', { action: 'get', code }), [code]);
+  const got = useCall(() => callFunction<{ center: CenterWithDomains }>('centers', { action: 'get', code }), [code]);
   const [mine, setMine] = useState(() => myCenter()?.code === code);
-  const [fallback, setFallback] = useState<JumpAnswer | undefined>(undefined);
+  // what the last tap answered when it opened nothing: the fallback, or the link to copy (with the item tapped)
+  const [fallback, setFallback] = useState<{ answer: JumpAnswer; item: ItemInfo } | undefined>(undefined);
   useEffect(() => {
     if (poster !== undefined) void reportScan(poster);
   }, [poster]);
@@ -76,7 +81,8 @@ function CenterView({ code, poster }: { code: string; poster: string | undefined
       return;
     }
     const result = await jumpTo(center.code, item.id);
-    setFallback(result.ok && result.data.target.kind === 'unavailable' ? result.data : undefined);
+    const stays = result.ok && (result.data.target.kind === 'unavailable' || result.data.target.kind === 'copy');
+    setFallback(stays ? { answer: result.data, item } : undefined);
   };
 
   return (
@@ -107,8 +113,11 @@ function CenterView({ code, poster }: { code: string; poster: string | undefined
         </View>
       ) : null}
 
-      {fallback && fallback.target.kind === 'unavailable' ? (
-        <FallbackCard reason={fallback.target.message} phone={fallback.center.phone} counter={fallback.counter} />
+      {fallback?.answer.target.kind === 'unavailable' ? (
+        <FallbackCard reason={fallback.answer.target.message} phone={fallback.answer.center.phone} counter={fallback.answer.counter} />
+      ) : null}
+      {fallback?.answer.target.kind === 'copy' ? (
+        <CopyLinkCard itemName={fallback.item.name} centerName={fallback.answer.center.name} url={fallback.answer.target.url} message={fallback.answer.target.message} phone={fallback.answer.center.phone} />
       ) : null}
 
       <Text className='section-title'>跨省通办事项</Text>

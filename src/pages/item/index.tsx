@@ -2,13 +2,14 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { CERTIFICATE_ITEMS, CERTIFICATE_TYPES } from '../../core/applications/status';
-import type { CenterWithLinks } from '../../core/centers';
+import type { CenterWithDomains } from '../../core/business-domains';
 import { ok, type Result } from '../../core/errors';
 import { itemById, MODE_LABELS, type ItemInfo } from '../../core/items';
-import { counterRoute, resolveJump } from '../../core/jump';
+import { counterRoute, resolveJump, type JumpTarget } from '../../core/jump';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
 import { CenterSearch } from '../../components/center-search';
+import { CopyLinkCard } from '../../components/copy-link-card';
 import { FallbackCard } from '../../components/fallback-card';
 import { callFunction } from '../../services/cloud';
 import { jumpTo } from '../../services/jump';
@@ -20,9 +21,9 @@ import './index.scss';
 const certificateOf = (itemId: number) => CERTIFICATE_TYPES.find((type) => CERTIFICATE_ITEMS[type] === itemId);
 
 /** The chosen center with its links and service hall; nothing while no center is chosen. */
-async function loadCenter(code: string | undefined): Promise<Result<CenterWithLinks | undefined>> {
+async function loadCenter(code: string | undefined): Promise<Result<CenterWithDomains | undefined>> {
   if (!code) return ok(undefined);
-  const got = await callFunction<{ center: CenterWithLinks }>('centers', { action: 'get', code });
+  const got = await callFunction<{ center: CenterWithDomains }>('centers', { action: 'get', code });
   return got.ok ? ok(got.data.center) : got;
 }
 
@@ -39,7 +40,7 @@ function ApplyCard({ id, text, url }: { id: string; text: string; url: string })
 }
 
 /** The way to the center's counter: its service hall line by line when the center gave it, else the counter route. */
-function CounterCard({ reason, center }: { reason: string; center: CenterWithLinks }) {
+function CounterCard({ reason, center }: { reason: string; center: CenterWithDomains }) {
   return center.counter ? (
     <FallbackCard reason={reason} phone={center.phone} hall={{ centerName: center.name, ...center.counter }} />
   ) : (
@@ -48,14 +49,15 @@ function CounterCard({ reason, center }: { reason: string; center: CenterWithLin
 }
 
 /** How to do the item at the chosen center: its online channel, an in-app request or its counter; never a dead end. */
-function CenterRoute({ item, center }: { item: ItemInfo; center: CenterWithLinks }) {
-  const [fallback, setFallback] = useState<string | undefined>(undefined);
+function CenterRoute({ item, center }: { item: ItemInfo; center: CenterWithDomains }) {
+  // what the tap answered when it opened nothing: why there is nowhere to go, or the link to copy
+  const [fallback, setFallback] = useState<Extract<JumpTarget, { kind: 'unavailable' | 'copy' }> | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
   if (item.mode !== 'online') {
     return <CounterCard reason='本事项由两地中心协同办理。不便在线申请的，可拨打受理中心的服务热线咨询，或前往柜台办理。' center={center} />;
   }
-  const route = resolveJump(center, center.links, item.id);
+  const route = resolveJump(center, center.links, item.id, new Set(center.businessDomains));
   if (route.kind === 'in-app') {
     return <ApplyCard id='item-request' text={route.message} url={`/pages/service-request/index?item=${item.id}&code=${center.code}`} />;
   }
@@ -66,14 +68,16 @@ function CenterRoute({ item, center }: { item: ItemInfo; center: CenterWithLinks
     setBusy(true);
     const result = await jumpTo(center.code, item.id);
     setBusy(false);
-    setFallback(result.ok && result.data.target.kind === 'unavailable' ? result.data.target.message : undefined);
+    const target = result.ok ? result.data.target : undefined;
+    setFallback(target?.kind === 'unavailable' || target?.kind === 'copy' ? target : undefined);
   };
   return (
     <View>
       <ActionButton className='primary-button item-go' id='item-go' loading={busy} disabled={busy} onClick={() => void go()}>
         前往办理
       </ActionButton>
-      {fallback ? <CounterCard reason={fallback} center={center} /> : null}
+      {fallback?.kind === 'unavailable' ? <CounterCard reason={fallback.message} center={center} /> : null}
+      {fallback?.kind === 'copy' ? <CopyLinkCard itemName={item.name} centerName={center.name} url={fallback.url} message={fallback.message} phone={center.phone} /> : null}
     </View>
   );
 }

@@ -81,6 +81,13 @@ export default function OverviewPage() {
           内部试用与上线
         </ActionButton>
       </View>
+      <Text className='section-title'>业务域名</Text>
+      <View className='card supervise-card' id='overview-domains'>
+        <Text className='supervise-muted'>中心办理网页的域名须配置为本小程序的业务域名（最多 200 个）才能在小程序内打开：查看各域名的状态，申请和配置。</Text>
+        <ActionButton className='supervise-button supervise-table-button' id='overview-go-domains' onClick={() => openTable('domains')}>
+          业务域名
+        </ActionButton>
+      </View>
       <Text className='section-title'>服务质量</Text>
       {national ? <SatisfactionCard /> : null}
       {figures.status === 'ready' ? <FollowUpsOpenCard answer={figures.data} /> : null}

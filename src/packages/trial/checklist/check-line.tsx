@@ -1,10 +1,11 @@
 import { Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useEffect, useRef, useState } from 'react';
-import { dialNumber, type CenterWithLinks } from '../../../core/centers';
+import type { CenterWithDomains } from '../../../core/business-domains';
+import { dialNumber } from '../../../core/centers';
 import { TrialEventSchema } from '../../../core/contracts/trial';
 import type { Fail } from '../../../core/errors';
-import { ITEM_IDS } from '../../../core/items';
+import { ITEM_IDS, itemById } from '../../../core/items';
 import { counterRoute, isOpenable, resolveJump, type JumpTarget } from '../../../core/jump';
 import { formatShanghai } from '../../../core/time';
 import {
@@ -25,6 +26,7 @@ import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { VerdictButtons } from '../shared/verdict-buttons';
 import { FieldError, TextField } from '../../../components/application-form';
+import { CopyLinkCard } from '../../../components/copy-link-card';
 import { FallbackCard } from '../../../components/fallback-card';
 import { declinedOpen, openTarget } from '../../../services/open-target';
 import { isWeapp } from '../../../services/platform';
@@ -56,7 +58,7 @@ const noteOf = (text: string) => (text.trim() === '' ? {} : { note: text.trim() 
 
 interface LineProps {
   view: CheckView;
-  center: CenterWithLinks;
+  center: CenterWithDomains;
   /** What the function said of the last record, if anything. */
   notice: string | undefined;
   onRecorded: (answer: RecordAnswer) => void;
@@ -206,6 +208,7 @@ const WEBVIEW_FAILED_MESSAGE = '未能打开网页页面，请返回上一页后
 const TARGET_LABELS: Record<JumpTarget['kind'], string> = {
   web: '网页（在小程序内打开）',
   miniprogram: '中心的微信小程序',
+  copy: '复制链接到浏览器打开（域名未配置为业务域名）',
   'in-app': '在本小程序内申请',
   counter: '到服务大厅办理',
   unavailable: '暂不能在线跳转',
@@ -239,7 +242,7 @@ function LinkCheck({ view, center, slug, onRecorded }: LineProps & { slug: strin
     setWrong(false);
     setError(undefined);
     // as the employee's jump resolves it once the center is live (testers check a center's links before it joins)
-    const target = resolveJump({ live: true }, center.links, item);
+    const target = resolveJump({ live: true, phone: center.phone }, center.links, item, new Set(center.businessDomains));
     if (!isOpenable(target)) {
       setOpened({ observed: 'fallback', fallback: target });
       return;
@@ -260,9 +263,10 @@ function LinkCheck({ view, center, slug, onRecorded }: LineProps & { slug: strin
       return;
     }
     try {
-      await openTarget(target);
-      // outside WeChat there is no other mini-program to open: nothing was seen
-      setOpened({ observed: isWeapp ? 'opened' : null, fallback: null });
+      const went = await openTarget(target);
+      // outside WeChat there is no other mini-program to open: nothing was seen; in WeChat, declining the message tried nothing
+      if (!isWeapp) setOpened({ observed: null, fallback: null });
+      else setOpened(went ? { observed: 'opened', fallback: null } : undefined);
     } catch (failure) {
       // the tester declined WeChat's confirmation: nothing was tried, nothing to record
       setOpened(declinedOpen(failure) ? undefined : { observed: 'open-failed', fallback: null });
@@ -299,7 +303,11 @@ function LinkCheck({ view, center, slug, onRecorded }: LineProps & { slug: strin
       </ActionButton>
       {opened ? (
         <View className='trial-form' id={`check-${slug}-opened`}>
-          {opened.fallback ? <FallbackCard reason={opened.fallback.message} phone={center.phone} counter={counterRoute(center)} /> : null}
+          {opened.fallback?.kind === 'copy' ? (
+            <CopyLinkCard itemName={itemById(item)?.name ?? view.label} centerName={center.name} url={opened.fallback.url} message={opened.fallback.message} phone={center.phone} />
+          ) : opened.fallback ? (
+            <FallbackCard reason={opened.fallback.message} phone={center.phone} counter={counterRoute(center)} />
+          ) : null}
           <Text className='trial-text' id={`check-${slug}-observed`}>
             {opened.observed ? `小程序记录：${LINK_OBSERVATION_LABELS[opened.observed]}` : '小程序未记录到打开结果，请按实际看到的情况选择'}
           </Text>
