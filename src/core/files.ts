@@ -46,3 +46,21 @@ export function safeFileName(name: string, contentType: AttachmentType, fallback
   if (points.length > room) stem = points.slice(0, room).join('').trimEnd();
   return `${stem}${extension}`;
 }
+
+/** How long a link to a file a function hands out (a certificate, an attachment) may be fetched, in minutes. */
+export const FILE_LINK_MINUTES = 10;
+
+/**
+ * A file handed out by a short-lived link instead of inside a function's answer (WeChat advises keeping call data
+ * small; a certificate is up to 10 MB): what `applications document` and `workbench attachment` answer. The bytes
+ * are fetched from `url` until `expiresAt` (ISO 8601) by the person it was answered to, and checked against
+ * `sha256` (hex) before they are saved or opened.
+ */
+export interface FileLink {
+  name: string;
+  contentType: AttachmentType;
+  sha256: string;
+  size: number;
+  url: string;
+  expiresAt: string;
+}

@@ -3,9 +3,9 @@ import type { CertificatePayload, PurchaseWithdrawalPayload, ServiceRequestPaylo
 import type { CenterStatus, TransferCode } from '../core/applications/state-machine';
 import type { CertificateType, RatingScore } from '../core/applications/status';
 import type { ApplicationListEntry, ApplicationView, FollowUpView, WorkbenchEntry, WorkbenchView } from '../core/applications/views';
+import type { FileLink } from '../core/files';
 import type { Payment } from '../core/money';
 import { callFunction } from './cloud';
-import type { DocumentContent } from './documents';
 import { isWeapp } from './platform';
 
 /** The typed calls of the `applications` function, for the employee's transfer, list and detail pages. */
@@ -31,8 +31,8 @@ export const applicationCalls = {
   /** 购房提取 (两地联办) with its uploaded attachments; a repeated `requestId` answers the id it already made. */
   submitPurchase: (requestId: string, payload: PurchaseWithdrawalPayload) =>
     callFunction<{ id: string }>('applications', { action: 'submit', type: 'purchase-withdrawal', requestId, payload }),
-  /** One result document of the caller's own application, with its content; check it against the view's sha256. */
-  document: (id: string, documentId: string) => callFunction<DocumentContent>('applications', { action: 'document', id, documentId }),
+  /** A link to one result document of the caller's own application (10 minutes, the caller only); check what arrives against the view's sha256. */
+  document: (id: string, documentId: string) => callFunction<FileLink>('applications', { action: 'document', id, documentId }),
 };
 
 /** The typed calls of the `workbench` function: center staff only, everyone else is refused (FORBIDDEN). */
@@ -61,8 +61,8 @@ export const workbenchCalls = {
       ...(options.document ? { document: options.document } : {}),
       ...(options.payment ? { payment: options.payment } : {}),
     }),
-  /** An attachment of the application (purchase contract, invoice), opened by staff; the function logs each opening. */
-  attachment: (id: string, attachmentId: string) => callFunction<DocumentContent>('workbench', { action: 'attachment', id, attachmentId }),
+  /** A link to an attachment of the application (purchase contract, invoice) for staff; the function logs each opening. */
+  attachment: (id: string, attachmentId: string) => callFunction<FileLink>('workbench', { action: 'attachment', id, attachmentId }),
 };
 
 /**

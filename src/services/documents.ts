@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro';
 import sha256 from 'fast-sha256';
 import { DOCUMENT_MAX_BYTES, isPdf } from '../core/center-api';
+import { FILE_LINK_MINUTES, type FileLink } from '../core/files';
 import { fetchDownload } from './cloud';
 import { isWeapp } from './platform';
 
@@ -8,14 +9,6 @@ import { isWeapp } from './platform';
  * Result documents (certificates as PDF): reading the one a center's staff pick, and saving or opening the one
  * an employee receives. The only module that knows how each platform handles files.
  */
-
-/** What `applications.document` answers. */
-export interface DocumentContent {
-  name: string;
-  contentType: string;
-  sha256: string;
-  contentBase64: string;
-}
 
 /** A PDF picked by center staff, ready for `workbench.setStatus`. */
 export interface PickedDocument {
@@ -49,33 +42,50 @@ function safeName(name: string, extension: string): string {
   return cleaned.toLowerCase().endsWith(`.${extension}`) ? cleaned : `${cleaned}.${extension}`;
 }
 
-/**
- * Checks a received document against the sha256 the application's view listed, then opens it: WeChat writes
- * it to the user data path and opens it in its viewer (with the menu to forward or save); H5 downloads it.
- */
-export async function openReceivedDocument(content: DocumentContent, expectedSha256: string): Promise<DocumentOutcome<void>> {
-  let bytes: Uint8Array<ArrayBuffer>;
+const MISMATCH = '文件校验失败：下载到的文件与记录的不一致，可能在传输中损坏，请重试';
+const EXPIRED = `下载链接已过期（${FILE_LINK_MINUTES} 分钟内有效），请重试以获取新的链接`;
+const NOT_DOWNLOADED = '文件下载失败，请检查网络后重试';
+
+/** The bytes behind a file's link, or why they did not arrive: WeChat's downloadFile, or a fetch as the person on H5. */
+async function downloaded(link: FileLink): Promise<DocumentOutcome<Uint8Array<ArrayBuffer>>> {
+  // an ended link is said so, whatever the storage answered (CloudBase: 403; the local host: 410)
+  const failed = () => ({ ok: false as const, message: Date.now() >= Date.parse(link.expiresAt) ? EXPIRED : NOT_DOWNLOADED });
   try {
-    bytes = bytesOf(content.contentBase64);
+    if (isWeapp) {
+      const got = await Taro.downloadFile({ url: link.url });
+      if (got.statusCode !== 200) return failed();
+      const data = Taro.getFileSystemManager().readFileSync(got.tempFilePath);
+      return typeof data === 'string' ? failed() : { ok: true, data: new Uint8Array(data) };
+    }
+    const got = await fetchDownload(link.url);
+    return got.ok ? got : failed();
   } catch {
-    bytes = new Uint8Array(0);
+    return failed();
   }
-  if ((await sha256Hex(bytes)) !== expectedSha256.toLowerCase()) {
-    return { ok: false, message: '文件校验失败，文件可能在传输中损坏，请重试；仍失败请联系出具证明的中心' };
-  }
-  const extension = EXTENSIONS[content.contentType] ?? 'pdf';
-  const name = safeName(content.name, extension);
+}
+
+/**
+ * Fetches a file handed out by link (a certificate, an attachment), checks what arrived against the sha256 the
+ * application's view listed, and only then opens it: WeChat writes it to the user data path and opens it in its
+ * viewer (with the menu to forward or save); H5 downloads it. A mismatch or an ended link is said plainly, and
+ * the page offers to try again (a new call answers a new link).
+ */
+export async function openReceivedDocument(link: FileLink, expectedSha256: string): Promise<DocumentOutcome<void>> {
+  const got = await downloaded(link);
+  if (!got.ok) return got;
+  const bytes = got.data;
+  if ((await sha256Hex(bytes)) !== expectedSha256.toLowerCase()) return { ok: false, message: MISMATCH };
+  const extension = EXTENSIONS[link.contentType] ?? 'pdf';
+  const name = safeName(link.name, extension);
   try {
     if (isWeapp) {
       const filePath = `${Taro.env.USER_DATA_PATH ?? ''}/${name}`;
-      await new Promise<void>((resolve, reject) =>
-        Taro.getFileSystemManager().writeFile({ filePath, data: content.contentBase64, encoding: 'base64', success: () => resolve(), fail: reject }),
-      );
+      await new Promise<void>((resolve, reject) => Taro.getFileSystemManager().writeFile({ filePath, data: bytes.buffer, success: () => resolve(), fail: reject }));
       // a PDF opens in WeChat's document viewer, a scan in its image viewer
       if (extension === 'pdf') await Taro.openDocument({ filePath, fileType: 'pdf', showMenu: true });
       else await Taro.previewImage({ urls: [filePath], current: filePath });
     } else {
-      download(bytes, name, content.contentType || 'application/pdf');
+      download(bytes, name, link.contentType);
     }
     return { ok: true, data: undefined };
   } catch {

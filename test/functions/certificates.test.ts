@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import type { ApplicationView } from '../../src/core/applications/views';
+import type { FileLink } from '../../src/core/files';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { handler as workbench } from '../../cloudfunctions/workbench';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
+import { DOWNLOAD_PATH, localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
@@ -28,9 +33,10 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 let store: Store;
 let outside: ReturnType<typeof testOutside>;
+const files = localFileStore(mkdtempSync(path.join(tmpdir(), 'gjj-cert-files-')));
 beforeAll(async () => {
   store = await catalogStore();
-  outside = testOutside();
+  outside = testOutside({ files: () => files });
   for (const centerCode of [YANGZHOU, BEIJING]) {
     await store.endpoints.put({ centerCode, mode: 'api', url: `https://gjj${centerCode}.example.cn/hook`, secretsSealed: [seal(outside.keyring(), sealedAs.endpointSecret(centerCode), secret)], updatedAt: new Date() });
   }
@@ -87,8 +93,9 @@ describe('a certificate handled 代收代办', () => {
     expect(data).toMatchObject({ status: 'completed', step: '办结', canRate: true, documents: [{ name: '贷款结清证明.pdf', contentType: 'application/pdf', sha256: sha(PDF) }] });
     expect(data.events.map((e) => e.step)).toEqual(['提交', '受理', '出具证明', '办结']);
     const fetched = await call(me(openid), { action: 'document', id, documentId: data.documents[0].id });
-    expect(fetched).toMatchObject({ ok: true, data: { sha256: sha(PDF), contentType: 'application/pdf' } });
-    expect(sha(Buffer.from((fetched as { data: { contentBase64: string } }).data.contentBase64, 'base64'))).toBe(sha(PDF));
+    expect(fetched).toMatchObject({ ok: true, data: { sha256: sha(PDF), contentType: 'application/pdf', size: PDF.length } });
+    const served = await files.download((fetched as { data: FileLink }).data.url.slice(DOWNLOAD_PATH.length), openid, new Date());
+    expect(served.status === 200 && sha(served.bytes)).toBe(sha(PDF));
     expect(await call(me('someone-else'), { action: 'document', id, documentId: data.documents[0].id })).toMatchObject({ ok: false, code: 'APPLICATION_NOT_FOUND' });
     const notices = (await store.outbox.listForApplication(id)).filter((o) => o.type === 'application.completed');
     expect(notices.map((o) => o.centerCode)).toEqual([BEIJING]);

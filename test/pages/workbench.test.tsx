@@ -1,11 +1,12 @@
 import { act, fireEvent, render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ApplicationView, FollowUpView, WorkbenchEntry, WorkbenchView } from '../../src/core/applications/views';
+import type { FileLink } from '../../src/core/files';
 import WorkbenchPage from '../../src/packages/portal/workbench';
 import WorkbenchDetailPage from '../../src/packages/portal/workbench-detail';
 import { callFunction } from '../../src/services/cloud';
 import { setDevOpenid } from '../../src/services/dev-identity';
-import { answerWith, residentIds, sentBodies, uniqueOpenid, verifyIdentity, workInWorkbench } from './support/calls';
+import { answerWith, bodiesOf, residentIds, sentBodies, uniqueOpenid, verifyIdentity, workInWorkbench } from './support/calls';
 import { catchDownloads, releaseDownloads } from './support/downloads';
 import { click, confirmModals, exactly, fill, press, textOf, waitForText } from './support/interact';
 import { findElement, openWith, SERVER_ANSWER_MS } from './support/page';
@@ -450,7 +451,8 @@ describe('workbench detail page: certificates (代收代办)', () => {
     expect(Array.from(document.querySelectorAll('a[download]'))).toEqual([]);
   });
 
-  it('refuses a document whose content does not match the sha256 the application lists, and saves nothing', async () => {
+  /** A certificate completed in 扬州's workbench; answers its application and the employee's view, the page then running as the employee. */
+  async function completedCertificate(): Promise<{ submitted: Submitted; documentId: string }> {
     const submitted = await submitCertificate();
     for (const status of ['accepted', 'processing']) {
       const moved = await callFunction('workbench', { action: 'setStatus', id: submitted.id, status });
@@ -459,17 +461,60 @@ describe('workbench detail page: certificates (代收代办)', () => {
     const completed = await callFunction('workbench', { action: 'setStatus', id: submitted.id, status: 'completed', document: { name: PDF_NAME, contentBase64: base64(PDF) } });
     if (!completed.ok) throw new Error(`complete: ${completed.message}`);
     const seen = await employeeView(submitted);
-
     setDevOpenid(submitted.employee);
+    return { submitted, documentId: seen.documents[0].id };
+  }
+
+  /** Downloads by link answered by `answer` instead of the host; the function calls still reach it, `applications document`'s link changed by `change`. */
+  function downloadsAnswered(answer: () => Response, change: (link: FileLink) => FileLink = (link) => link): jest.SpyInstance {
+    const realFetch = globalThis.fetch;
+    return jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      if (String(input).startsWith('/downloads/')) return answer();
+      const answered = await realFetch(input, init);
+      if ((JSON.parse(String(init?.body ?? '{}')) as { action?: string }).action !== 'document') return answered;
+      const result = (await answered.json()) as { ok: true; data: FileLink };
+      return new Response(JSON.stringify({ ...result, data: change(result.data) }));
+    });
+  }
+
+  it('asks for a link, downloads by it, and refuses what arrives when it does not match the sha256 the application lists, saving nothing', async () => {
+    const { submitted, documentId } = await completedCertificate();
     const downloads = catchDownloads();
     // the content changed on the way
-    answerWith<{ contentBase64: string }>('document', (data) => ({ ...data, contentBase64: base64(PDF.replace('Catalog', 'Catalof')) }));
+    const fetchSpy = downloadsAnswered(() => new Response(PDF.replace('Catalog', 'Catalof'), { status: 200, headers: { 'content-type': 'application/pdf' } }));
     openWith({ id: submitted.id });
     const detail = render(<ApplicationPage />).container;
-    await press(detail, `#document-open-${seen.documents[0].id}`);
+    await press(detail, `#document-open-${documentId}`);
 
-    expect((await findElement(detail, '#document-error')).textContent).toContain('文件校验失败');
+    expect((await findElement(detail, '#document-error')).textContent).toBe('文件校验失败：下载到的文件与记录的不一致，可能在传输中损坏，请重试');
+    expect(bodiesOf(fetchSpy).filter((c) => !c.url.startsWith('/api/'))).toEqual([{ url: expect.stringMatching(/^\/downloads\/[A-Za-z0-9_-]{32}$/), body: {} }]);
     expect(downloads.blobs).toEqual([]);
+    expect(downloads.anchors).toEqual([]);
+
+    // 重新下载: a new link, and this time the file arrives whole
+    fetchSpy.mockRestore();
+    await press(detail, '#document-retry');
+    await waitFor(
+      () => {
+        if (downloads.anchors.length === 0) throw new Error('no download yet');
+      },
+      { timeout: SERVER_ANSWER_MS },
+    );
+    expect(await readText(downloads.blobs[0])).toBe(PDF);
+    expect(detail.querySelector('#document-error')).toBeNull();
+  });
+
+  it('says the link has expired when the host refuses a link past its time, and offers to download again', async () => {
+    const { submitted, documentId } = await completedCertificate();
+    const downloads = catchDownloads();
+    const ended = (link: FileLink) => ({ ...link, expiresAt: new Date(Date.now() - 1000).toISOString() });
+    downloadsAnswered(() => new Response(JSON.stringify({ ok: false, code: 'VALIDATION_FAILED', message: '下载链接已过期' }), { status: 410 }), ended);
+    openWith({ id: submitted.id });
+    const detail = render(<ApplicationPage />).container;
+    await press(detail, `#document-open-${documentId}`);
+
+    expect((await findElement(detail, '#document-error')).textContent).toBe('下载链接已过期（10 分钟内有效），请重试以获取新的链接');
+    expect(textOf(detail, '#document-retry')).toBe('重新下载');
     expect(downloads.anchors).toEqual([]);
   });
 

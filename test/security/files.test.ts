@@ -6,6 +6,7 @@ import jpeg from 'jpeg-js';
 import { Webhook } from 'standardwebhooks';
 import type { ApplicationView } from '../../src/core/applications/views';
 import { sniffAttachment } from '../../src/core/center-api';
+import type { FileLink } from '../../src/core/files';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
@@ -15,7 +16,7 @@ import { openBytes, seal, sealedAs } from '../../cloudfunctions/_lib/crypto/pers
 import { deliveryBody } from '../../cloudfunctions/_lib/delivery/messages';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { inspectFile } from '../../cloudfunctions/_lib/files/inspect';
-import { localFileStore } from '../../cloudfunctions/_lib/files/local';
+import { DOWNLOAD_PATH, localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { storeDocument } from '../../cloudfunctions/_lib/applications/documents';
 import { deliveryForm } from '../../cloudfunctions/_lib/applications/deliveries';
@@ -277,7 +278,10 @@ describe('a certificate is sealed at rest', () => {
 
     const view = ((await call(me(openid), { action: 'get', id })) as { ok: true; data: ApplicationView }).data;
     const served = await call(me(openid), { action: 'document', id, documentId: view.documents[0].id });
-    expect(served).toMatchObject({ ok: true, data: { name: '贷款结清证明.pdf', contentType: 'application/pdf', sha256: sha(pdf), contentBase64: pdf.toString('base64') } });
+    expect(served).toMatchObject({ ok: true, data: { name: '贷款结清证明.pdf', contentType: 'application/pdf', sha256: sha(pdf), size: pdf.length } });
+    // the opened copy behind the link: served as the detected type, to its person only
+    const got = await files.download((served as { data: FileLink }).data.url.slice(DOWNLOAD_PATH.length), openid, new Date());
+    expect(got).toMatchObject({ status: 200, bytes: pdf, name: '贷款结清证明.pdf', contentType: 'application/pdf' });
     expect(await call(me('someone-else'), { action: 'document', id, documentId: view.documents[0].id })).toMatchObject({ ok: false, code: 'APPLICATION_NOT_FOUND' });
 
     for (const entry of readdirSync(filesRoot, { recursive: true, withFileTypes: true })) {
@@ -325,7 +329,7 @@ describe('file names are cleaned before anyone else sees them', () => {
     const id = (result as { data: { id: string } }).data.id;
     const app = (await store.applications.get(id))!;
     const [outbox] = await store.outbox.listForApplication(id);
-    const body = JSON.parse(deliveryBody(outbox, app, outside.keyring(), 'https://platform.example.cn', [], await deliveryForm({ outside }, outbox, app)));
+    const body = JSON.parse(deliveryBody(outbox, app, outside.keyring(), 'https://platform.example.cn', [], deliveryForm({ outside }, outbox, app, new Date())));
     expect(body.data.form.attachments.map((a: { name: string }) => a.name)).toEqual(['合同.pdf', '发票.jpg']);
   });
 

@@ -4,6 +4,7 @@ import type { AttachmentType } from '../../../src/core/center-api';
 import { safeFileName } from '../../../src/core/files';
 import { AppError } from '../../../src/core/errors';
 import { openBytes, sealBytes, sealedAs } from '../crypto/personal-data';
+import { removeWrittenBefore } from '../files/downloads';
 import { inspectFile } from '../files/inspect';
 import type { ServiceContext } from '../runtime/define';
 
@@ -71,23 +72,8 @@ export const UPLOAD_KEPT_HOURS = 24;
  * how many were removed and how many could not be. Where the storage cannot be listed (CloudBase) nothing is done
  * here: the lifecycle rule on uploads/ removes them.
  */
-export async function removeStaleUploads(ctx: Pick<ServiceContext, 'outside' | 'log' | 'now'>): Promise<{ removed: number; failed: number }> {
-  const files = ctx.outside.files();
-  if (!files.list) return { removed: 0, failed: 0 };
-  const before = ctx.now.getTime() - UPLOAD_KEPT_HOURS * 3600_000;
-  let removed = 0;
-  let failed = 0;
-  for (const file of await files.list(UPLOADS_FOLDER)) {
-    if (file.writtenAt.getTime() >= before) continue;
-    try {
-      await files.remove(file.storedKey);
-      removed++;
-    } catch (error) {
-      failed++;
-      ctx.log.warn({ err: error }, 'could not remove a stale upload'); // counted, not named
-    }
-  }
-  return { removed, failed };
+export function removeStaleUploads(ctx: Pick<ServiceContext, 'outside' | 'log' | 'now'>): Promise<{ removed: number; failed: number }> {
+  return removeWrittenBefore(ctx.outside.files(), ctx.log, UPLOADS_FOLDER, new Date(ctx.now.getTime() - UPLOAD_KEPT_HOURS * 3600_000));
 }
 
 type Opener = Pick<ServiceContext, 'outside'>;
@@ -95,11 +81,4 @@ type Opener = Pick<ServiceContext, 'outside'>;
 /** One attachment's bytes, opened. */
 export async function attachmentBytes(ctx: Opener, applicationId: string, attachment: StoredAttachment): Promise<Buffer> {
   return openBytes(ctx.outside.keyring(), sealedAs.attachment(applicationId, attachment.id), await ctx.outside.files().get(attachment.storageKey));
-}
-
-/** The attachments kept with an application (storedAttachments of its opened form), opened, by id: what the deliveries to its two centers carry. */
-export async function attachmentsOf(ctx: Opener, applicationId: string, attachments: readonly StoredAttachment[]): Promise<Map<string, Buffer>> {
-  const opened = new Map<string, Buffer>();
-  for (const attachment of attachments) opened.set(attachment.id, await attachmentBytes(ctx, applicationId, attachment));
-  return opened;
 }

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sniffAttachment, type AttachmentType } from '../../../src/core/center-api';
+import type { AttachmentType } from '../../../src/core/center-api';
 import { AppError } from '../../../src/core/errors';
-import { safeFileName } from '../../../src/core/files';
+import { safeFileName, type FileLink } from '../../../src/core/files';
 import { openBytes, sealBytes, sealedAs } from '../crypto/personal-data';
+import { linkOpenedCopy } from '../files/downloads';
 import type { ServiceContext } from '../runtime/define';
 import type { DocumentRecord } from '../store/port';
 import { removeFiles } from './attachments';
@@ -11,18 +12,16 @@ import { ownApplication } from './views';
 /** Result documents (a certificate a center issues): sealed into the file store with the move that brings them. */
 
 /**
- * A result document of the caller's own application, opened, for saving as a download: its type is what its
- * content is (never what was declared), its name a safe base name ending as that type does.
+ * A result document of the caller's own application, handed out by link: an opened copy the caller alone may fetch
+ * for FILE_LINK_MINUTES (linkOpenedCopy), never its bytes in the answer. Its type is what its content is (never
+ * what was declared), its name a safe base name ending as that type does.
  */
-export async function getDocument(ctx: ServiceContext, openid: string, id: string, documentId: string) {
+export async function getDocument(ctx: ServiceContext, openid: string, id: string, documentId: string): Promise<FileLink> {
   await ownApplication(ctx, openid, id);
   const doc = (await ctx.store.applications.documents(id)).find((d) => d.id === documentId);
   if (!doc) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份文件');
   const bytes = openBytes(ctx.outside.keyring(), sealedAs.document(id, doc.id), await ctx.outside.files().get(doc.storageKey));
-  const detected = sniffAttachment(bytes);
-  // every document was parsed before it was kept: one that no longer reads as one is not handed out
-  if (!detected.ok) throw new Error(`document ${doc.id} of application ${id} is no longer a PDF, JPEG or PNG`);
-  return { name: safeFileName(doc.name, detected.contentType, '证明'), contentType: detected.contentType, sha256: doc.sha256, contentBase64: bytes.toString('base64') };
+  return linkOpenedCopy(ctx, openid, { name: doc.name, sha256: doc.sha256, bytes }, '证明');
 }
 
 /**

@@ -74,18 +74,21 @@ function sizeText(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** The result documents (a certificate as PDF): each fetched on tap, checked against the listed sha256, then opened or saved. */
+/**
+ * The result documents (a certificate as PDF): on tap, a fresh 10-minute link is asked for, the file downloaded by it
+ * and checked against the listed sha256, then opened or saved; a failure is said with 重新下载 to try again.
+ */
 function Documents({ view }: { view: ApplicationView }) {
   const [opening, setOpening] = useState<string | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const [failed, setFailed] = useState<{ doc: DocumentView; message: string } | undefined>(undefined);
   const open = async (doc: DocumentView) => {
     if (opening) return;
     setOpening(doc.id);
-    setError(undefined);
+    setFailed(undefined);
     const got = await applicationCalls.document(view.id, doc.id);
     const opened = got.ok ? await openReceivedDocument(got.data, doc.sha256) : got;
     setOpening(undefined);
-    if (!opened.ok) setError(opened.message);
+    if (!opened.ok) setFailed({ doc, message: opened.message });
   };
   return (
     <View className='card application-card' id='application-documents'>
@@ -108,10 +111,15 @@ function Documents({ view }: { view: ApplicationView }) {
           </ActionButton>
         </View>
       ))}
-      {error ? (
-        <Text className='application-error' id='document-error'>
-          {error}
-        </Text>
+      {failed ? (
+        <View className='application-document-failed'>
+          <Text className='application-error' id='document-error'>
+            {failed.message}
+          </Text>
+          <ActionButton className='application-document-retry' id='document-retry' size='mini' disabled={opening !== undefined} onClick={() => void open(failed.doc)}>
+            重新下载
+          </ActionButton>
+        </View>
       ) : null}
     </View>
   );
