@@ -1,13 +1,16 @@
+import { createHash, randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import type { CallbackInbox } from '../cloudfunctions/_lib/centers/conformance';
-import { readCallback } from '../cloudfunctions/_lib/centers/conformance-callbacks';
+import { CONFORMANCE_ATTACHMENTS, readCallback } from '../cloudfunctions/_lib/centers/conformance-callbacks';
+import { FILE_LINK_DAYS, fileLinkUrl, SHA256_HEADER } from '../cloudfunctions/_lib/delivery/file-links';
+import { verifySigned } from '../cloudfunctions/_lib/delivery/signing';
 import type { ReceivedCallback } from '../src/core/center-portal';
 import { DOCUMENT_MAX_BYTES, DOCUMENTS_MAX } from '../src/core/center-api';
 import { fail, ok } from '../src/core/errors';
 
 /**
  * The callback inbox of `npm run center:conformance`: stands in for the platform's callback endpoint
- * (POST /callbacks/<centerCode>) during a run, answering as the platform does (docs/center-api.md 5.4: 401 for a
+ * (POST /callbacks/<centerCode>) and its attachment downloads (GET /callbacks/files/<token>) during a run, answering as the platform does (docs/center-api.md 5.4: 401 for a
  * bad signature or stale timestamp, 400 for a body off the contract, 200 `changed: false` for a repeated
  * webhook-id, else 200 `changed: true`) and keeping every callback, refused ones too, for the suite to read.
  */
@@ -51,11 +54,35 @@ export async function startCallbackInbox(options: InboxOptions): Promise<InboxSe
     return reply.send(ok({ changed: !repeat }));
   });
 
+  // the test purchase withdrawal's attachments (delivery format 2), each at its own random link, served as the
+  // platform serves a delivery's: to a GET signed with the center's secret over the link's URL
+  const links = new Map<string, { applicationId: string; file: (typeof CONFORMANCE_ATTACHMENTS)[number] }>();
+  const fetched = new Map<string, { attachmentId: string | null; httpStatus: number; refusal: string | null }[]>();
+  let base = '';
+  app.get<{ Params: { token: string } }>('/callbacks/files/:token', async (request, reply) => {
+    const link = links.get(request.params.token);
+    if (!link) return reply.code(404).send(fail('VALIDATION_FAILED', '下载链接无效'));
+    const { applicationId, file } = link;
+    const signed = verifySigned([options.secret], fileLinkUrl(base, request.params.token), request.headers);
+    fetched.set(applicationId, [...(fetched.get(applicationId) ?? []), { attachmentId: file.id, httpStatus: signed.ok ? 200 : 401, refusal: signed.ok ? null : signed.reason }]);
+    if (!signed.ok) return reply.code(401).send(fail('BAD_SIGNATURE', signed.reason));
+    return reply.header('content-type', file.contentType).header(SHA256_HEADER, createHash('sha256').update(file.bytes).digest('hex')).send(file.bytes);
+  });
+
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  base = (options.callbackBase ?? address).replace(/\/+$/, '');
   return {
     address,
-    callbackBase: (options.callbackBase ?? address).replace(/\/+$/, ''),
+    callbackBase: base,
     received: async (applicationId) => [...(byApplication.get(applicationId) ?? [])],
+    fetches: async (applicationId) => [...(fetched.get(applicationId) ?? [])],
+    linkOf(applicationId, attachment) {
+      const file = CONFORMANCE_ATTACHMENTS.find((a) => a.id === attachment.id);
+      if (!file) throw new Error(`not a test attachment: ${attachment.id}`);
+      const token = randomBytes(24).toString('base64url');
+      links.set(token, { applicationId, file });
+      return { url: fileLinkUrl(base, token), expiresAt: new Date(Date.now() + FILE_LINK_DAYS * 86_400_000).toISOString() };
+    },
     close: () => app.close(),
   };
 }

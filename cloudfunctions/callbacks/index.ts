@@ -3,6 +3,8 @@ import { fail } from '../../src/core/errors';
 import { atCallTime, type FunctionContext } from '../_lib/runtime/define';
 import { deployedContext } from '../_lib/runtime/deployed';
 import { receiveCenterCallback } from '../_lib/services/callbacks';
+import { downloadAttachment } from '../_lib/services/attachment-downloads';
+import { fileLinkTokenOf, SHA256_HEADER } from '../_lib/delivery/file-links';
 
 /** The request CloudBase's HTTP access service (云接入) hands an HTTP-triggered function. */
 const HttpEventSchema = z.object({
@@ -17,22 +19,51 @@ export interface HttpResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
+  /** A file's bytes as base64, as the HTTP access service expects a binary answer. */
+  isBase64Encoded?: boolean;
 }
 
 const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
 
+/** A delivery's attachment, served or refused (services/attachment-downloads.ts). */
+async function attachmentHttp(ctx: FunctionContext, token: string, headers: Record<string, string>): Promise<HttpResponse> {
+  const got = await downloadAttachment(atCallTime(ctx), token, headers);
+  if (got.status !== 200) return json(got.status, fail(got.status === 401 ? 'BAD_SIGNATURE' : 'VALIDATION_FAILED', got.reason));
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': got.contentType,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(got.name)}`,
+      [SHA256_HEADER]: got.sha256,
+      'cache-control': 'no-store',
+    },
+    body: got.bytes.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 /**
- * Centers' status callbacks, POST /callbacks/<centerCode> (docs/center-api.md). The raw body is checked
- * against the signature before anything is parsed.
+ * Centers' status callbacks, POST /callbacks/<centerCode>, and the attachments of their deliveries, GET
+ * /callbacks/files/<token> (docs/center-api.md). A callback's raw body is checked against the signature before
+ * anything is parsed.
  */
 export async function handleCallbackHttp(event: unknown, ctx: FunctionContext): Promise<HttpResponse> {
   const request = HttpEventSchema.safeParse(event);
   if (!request.success) return json(400, fail('VALIDATION_FAILED', '不是 HTTP 请求'));
   const { path, httpMethod, headers, body, isBase64Encoded } = request.data;
-  if (httpMethod.toUpperCase() !== 'POST') return json(405, fail('VALIDATION_FAILED', '只接受 POST'));
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const token = fileLinkTokenOf(path);
+  if (token !== undefined && httpMethod.toUpperCase() === 'GET') {
+    try {
+      return await attachmentHttp(ctx, token, lower);
+    } catch (error) {
+      ctx.log.error({ err: error }, 'attachment download failed');
+      return json(500, fail('INTERNAL', '系统繁忙，请稍后重试'));
+    }
+  }
+  if (httpMethod.toUpperCase() !== 'POST') return json(405, fail('VALIDATION_FAILED', '只接受 POST（回调）或 GET（附件下载）'));
   const centerCode = path.replace(/\/+$/, '').split('/').pop() ?? '';
   const raw = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
-  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   try {
     const answer = await receiveCenterCallback(atCallTime(ctx), centerCode, raw, lower);
     return json(answer.statusCode, answer.body);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import type { ApplicationView, WorkbenchView } from '../../src/core/applications/views';
 import { DOCUMENT_MAX_BYTES } from '../../src/core/center-api';
+import type { FileLink } from '../../src/core/files';
 import { shanghaiDate } from '../../src/core/time';
 import { calendarOf } from '../../cloudfunctions/_lib/services/calendar';
 import { handler as admin } from '../../cloudfunctions/admin';
@@ -13,8 +14,9 @@ import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { handler as workbench } from '../../cloudfunctions/workbench';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { deliveryBody } from '../../cloudfunctions/_lib/delivery/messages';
+import { readFileLink } from '../../cloudfunctions/_lib/delivery/file-links';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
-import { localFileStore } from '../../cloudfunctions/_lib/files/local';
+import { DOWNLOAD_PATH, localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { TEST_JPEG } from '../../cloudfunctions/_lib/centers/conformance';
 import { deliveryForm } from '../../cloudfunctions/_lib/applications/deliveries';
@@ -136,14 +138,22 @@ describe('a purchase withdrawal handled by two centers', () => {
     const outbox = await store.outbox.listForApplication(id);
     expect(outbox.map((o) => [o.centerCode, o.type])).toEqual([[YANGZHOU, 'application.submitted']]);
     const app = (await store.applications.get(id))!;
-    const body = JSON.parse(deliveryBody(outbox[0], app, outside.keyring(), 'https://platform.example.cn', [], await deliveryForm({ outside }, outbox[0], app)));
+    const body = JSON.parse(deliveryBody(outbox[0], app, outside.keyring(), 'https://platform.example.cn', [], deliveryForm({ outside }, outbox[0], app, new Date())));
     // the purchase-locale center verifies the purchase: it gets no bank account
     expect(body.data).toMatchObject({ role: 'purchase', form: { amount: 150_000 } });
     expect(body.data.form.bank).toBeUndefined();
     expect(JSON.stringify(body)).not.toContain('6217001234567890123');
-    const sent = body.data.form.attachments as { sha256: string; contentBase64: string; kind: string }[];
+    // format 2: each file by a link for this center alone, lasting 7 days; never its bytes
+    expect(body.formatVersion).toBe(2);
+    const sent = body.data.form.attachments as { id: string; sha256: string; kind: string; url: string; expiresAt: string }[];
     expect(sent.map((a) => [a.kind, a.sha256])).toEqual([['contract', sha(PDF)], ['invoice', sha(JPEG)]]);
-    expect(sent.map((a) => sha(Buffer.from(a.contentBase64, 'base64')))).toEqual([sha(PDF), sha(JPEG)]);
+    expect(JSON.stringify(body)).not.toContain('contentBase64');
+    for (const a of sent) {
+      expect(a.url.startsWith(`${outside.callbackBase()}/callbacks/files/`)).toBe(true);
+      const link = readFileLink(outside.keyring(), a.url.split('/').pop()!);
+      expect(link).toEqual({ applicationId: id, attachmentId: a.id, centerCode: YANGZHOU, expiresAt: new Date(a.expiresAt) });
+      expect(new Date(a.expiresAt).getTime() - Date.now()).toBeGreaterThan(7 * 86_400_000 - 60_000);
+    }
   });
 
   it('passes from the purchase-locale center to the deposit-locale center, which alone records the amount paid', async () => {
@@ -163,7 +173,7 @@ describe('a purchase withdrawal handled by two centers', () => {
     // the deposit-locale center's delivery carries the bank account it pays into
     const handed = (await store.outbox.listForApplication(id)).find((o) => o.centerCode === BEIJING)!;
     const moved = (await store.applications.get(id))!;
-    const depositBody = JSON.parse(deliveryBody(handed, moved, outside.keyring(), 'https://platform.example.cn', [], await deliveryForm({ outside }, handed, moved)));
+    const depositBody = JSON.parse(deliveryBody(handed, moved, outside.keyring(), 'https://platform.example.cn', [], deliveryForm({ outside }, handed, moved, new Date())));
     expect(depositBody.data).toMatchObject({ role: 'deposit', form: { bank: { accountNumber: '6217001234567890123' } } });
 
     expect((await answered(BEIJING, { applicationId: id, status: 'processing' })).status).toBe(200);
@@ -222,8 +232,14 @@ describe('a purchase withdrawal handled by two centers', () => {
     expect(got.data).toMatchObject({ role: 'deposit', nextStatuses: ['processing', 'completed', 'failed'] });
     expect(got.data.form).toEqual(expect.arrayContaining([{ label: '银行账号', value: '6217001234567890123' }]));
     const [contract] = got.data.attachmentFiles;
-    const opened = (await bench({ action: 'attachment', id, attachmentId: contract.id })) as { ok: true; data: { contentBase64: string; sha256: string } };
-    expect(sha(Buffer.from(opened.data.contentBase64, 'base64'))).toBe(sha(PDF));
+    // by link (an opened copy the opening staff member alone may fetch for 10 minutes), never the bytes in the answer
+    const opened = (await bench({ action: 'attachment', id, attachmentId: contract.id })) as { ok: true; data: FileLink };
+    expect(Object.keys(opened.data).sort()).toEqual(['contentType', 'expiresAt', 'name', 'sha256', 'size', 'url']);
+    expect(Buffer.byteLength(JSON.stringify(opened))).toBeLessThan(8 * 1024);
+    const token = opened.data.url.slice(DOWNLOAD_PATH.length);
+    const served = await files.download(token, staff.openid, new Date());
+    expect(served.status === 200 && sha(served.bytes)).toBe(sha(PDF));
+    expect((await files.download(token, openid, new Date())).status).toBe(403);
     expect((await store.audit.listFor(`application:${id}`)).map((e) => e.action)).toContain('application.attachment-opened');
 
     expect(await bench({ action: 'setStatus', id, status: 'completed' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { payment: expect.any(String) } });

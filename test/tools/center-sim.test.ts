@@ -42,16 +42,42 @@ interface PlatformCall {
     };
   };
 }
+/** A center's GET of a linked file, as the tiny platform saw it. */
+interface PlatformFetch {
+  token: string;
+  /** Signed, over the link's URL, by the center the link was made for. */
+  verified: boolean;
+  status: number;
+}
 interface Platform {
   origin: string;
   calls: PlatformCall[];
+  fetches: PlatformFetch[];
+  /** When set, the bytes served for every link instead of the linked file (a file changed on the way). */
+  serveInstead?: Buffer;
   respond: (call: PlatformCall) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
   server: Server;
 }
 
 async function startPlatform(): Promise<Platform> {
-  const platform: Platform = { origin: '', calls: [], respond: () => ({ status: 200, body: { ok: true, data: { changed: true } } }), server: undefined as unknown as Server };
+  const platform: Platform = { origin: '', calls: [], fetches: [], respond: () => ({ status: 200, body: { ok: true, data: { changed: true } } }), server: undefined as unknown as Server };
   platform.server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const token = /^\/callbacks\/files\/([\w-]+)$/.exec(req.url ?? '')?.[1];
+    if (req.method === 'GET' && token) {
+      const linked = LINKED.get(token);
+      let verified = false;
+      try {
+        new Webhook(SECRETS[linked?.centerCode ?? ''] ?? '').verify(`${platform.origin}${req.url}`, req.headers as Record<string, string>, { jsonParse: false });
+        verified = linked !== undefined;
+      } catch {
+        // refused below
+      }
+      const status = !linked ? 404 : verified ? 200 : 401;
+      platform.fetches.push({ token, verified, status });
+      if (status !== 200 || !linked) return void res.writeHead(status).end();
+      const bytes = platform.serveInstead ?? linked.bytes;
+      return void res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-content-sha256': sha(bytes) }).end(bytes);
+    }
     let raw = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (raw += chunk));
@@ -78,6 +104,7 @@ async function startPlatform(): Promise<Platform> {
 function submitted(applicationId: string, platformOrigin: string) {
   return {
     type: 'application.submitted',
+    formatVersion: 2,
     timestamp: new Date().toISOString(),
     data: {
       applicationId,
@@ -111,6 +138,7 @@ function certificate(type: 'application.submitted' | 'application.copy', applica
   const to = type === 'application.submitted' ? YANGZHOU : NANJING;
   return {
     type,
+    formatVersion: 2,
     timestamp: new Date().toISOString(),
     data: {
       applicationId,
@@ -139,19 +167,19 @@ const REQUESTED = 280_000.5;
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const CONTRACT = simplePdf(['Purchase contract NJ2025-000123']);
 const INVOICE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'); // 1x1 PNG
-const attachment = (id: string, kind: 'contract' | 'invoice', name: string, contentType: string, bytes: Buffer) => ({
-  id,
-  kind,
-  name,
-  contentType,
-  sha256: sha(bytes),
-  size: bytes.length,
-  contentBase64: bytes.toString('base64'),
-});
+/** The files the tiny platform serves by link (delivery format 2), each to the one center it was linked for. */
+const LINKED = new Map<string, { bytes: Buffer; centerCode: string }>();
+/** An attachment as format 2 sends it: described, with a link on `origin` for `centerCode`, whose fetch serves `bytes`. */
+const attachment = (origin: string, centerCode: string, id: string, kind: 'contract' | 'invoice', name: string, contentType: string, bytes: Buffer) => {
+  const token = `${centerCode}-${id}-${randomBytes(4).toString('hex')}`;
+  LINKED.set(token, { bytes, centerCode });
+  return { id, kind, name, contentType, sha256: sha(bytes), size: bytes.length, url: `${origin}/callbacks/files/${token}`, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() };
+};
 
 function purchase(role: 'purchase' | 'deposit', applicationId: string, platformOrigin: string) {
   return {
     type: 'application.submitted',
+    formatVersion: 2,
     timestamp: new Date().toISOString(),
     data: {
       applicationId,
@@ -172,8 +200,8 @@ function purchase(role: 'purchase' | 'deposit', applicationId: string, platformO
         amount: REQUESTED,
         phone: PHONE,
         attachments: [
-          attachment('0a1b2c3d4e5f60718293', 'contract', '购房合同.pdf', 'application/pdf', CONTRACT),
-          attachment('a4b5c6d7e8f901234567', 'invoice', '购房发票.png', 'image/png', INVOICE),
+          attachment(platformOrigin, role === 'purchase' ? PURCHASE : DEPOSIT, '0a1b2c3d4e5f60718293', 'contract', '购房合同.pdf', 'application/pdf', CONTRACT),
+          attachment(platformOrigin, role === 'purchase' ? PURCHASE : DEPOSIT, 'a4b5c6d7e8f901234567', 'invoice', '购房发票.png', 'image/png', INVOICE),
         ],
       },
       submittedAt: new Date().toISOString(),
@@ -187,6 +215,7 @@ function purchase(role: 'purchase' | 'deposit', applicationId: string, platformO
 function serviceRequest(applicationId: string, platformOrigin: string) {
   return {
     type: 'application.submitted',
+    formatVersion: 2,
     timestamp: new Date().toISOString(),
     data: {
       applicationId,
@@ -205,6 +234,7 @@ function serviceRequest(applicationId: string, platformOrigin: string) {
 
 const completed = (applicationId: string, documents: unknown[]) => ({
   type: 'application.completed',
+  formatVersion: 2,
   timestamp: new Date().toISOString(),
   data: { applicationId, applicationType: 'certificate-loan-cleared', completedAt: new Date().toISOString(), documents },
 });
@@ -234,6 +264,7 @@ function pdfStructureProblems(pdf: Buffer): string[] {
 
 const withdrawn = (applicationId: string) => ({
   type: 'application.withdrawn',
+  formatVersion: 2,
   timestamp: new Date().toISOString(),
   data: { applicationId, applicationType: 'transfer', letterNumber: '3210002501150001', withdrawnAt: new Date().toISOString(), reason: '不再需要' },
 });
@@ -264,7 +295,7 @@ describe('the center simulator (center side of the center interface)', () => {
     const res = await request(sim.endpointFor(code), {
       method: 'POST',
       dispatcher: agent,
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature },
+      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature, 'webhook-format': '2' },
       body: raw,
       signal: opts.signal,
     });
@@ -396,9 +427,9 @@ describe('the center simulator (center side of the center interface)', () => {
   it('answers 400 to a correctly signed body that is not a delivery', async () => {
     const notJson = await deliver(YANGZHOU, undefined, { raw: '{"type":' });
     expect(notJson.status).toBe(400);
-    const noId = await deliver(YANGZHOU, { type: 'application.submitted', timestamp: new Date().toISOString(), data: {} });
+    const noId = await deliver(YANGZHOU, { type: 'application.submitted', formatVersion: 2, timestamp: new Date().toISOString(), data: {} });
     expect(noId.status).toBe(400);
-    const unknownType = await deliver(YANGZHOU, { type: 'center.audit', timestamp: new Date().toISOString(), data: {} });
+    const unknownType = await deliver(YANGZHOU, { type: 'center.audit', formatVersion: 2, timestamp: new Date().toISOString(), data: {} });
     expect(unknownType.status).toBe(200); // accepted and ignored, as the contract asks
     expect(sim.received[1]).toMatchObject({ verified: true, answer: 400, problems: expect.arrayContaining([expect.stringContaining('data.applicationId')]) });
   });
@@ -721,16 +752,44 @@ describe('the center simulator (center side of the center interface)', () => {
     expect((await control('DELETE', '/_control/script?role=deposit')).status).toBe(400);
   });
 
-  it('takes a purchase withdrawal whose attachments run to megabytes, past the 1 MiB a web server accepts by default', async () => {
+  it('fetches a purchase withdrawal’s attachments by their links, signed with its own secret, megabytes too, and calls back once each sha256 matches', async () => {
     const scan = randomBytes(6 * 1024 * 1024); // a phone photo of the contract, say
     const body = purchase('purchase', 'apppurchase10', platform.origin);
-    body.data.form.attachments[0] = attachment('0a1b2c3d4e5f60718293', 'contract', '购房合同.jpg', 'image/jpeg', scan);
+    body.data.form.attachments[0] = attachment(platform.origin, PURCHASE, '0a1b2c3d4e5f60718293', 'contract', '购房合同.jpg', 'image/jpeg', scan);
     expect(await deliver(PURCHASE, body)).toMatchObject({ status: 200, body: { received: true } });
-    expect(sim.received[0]).toMatchObject({ problems: [], answer: 200 });
-    expect(sim.received[0].attachments?.[0]).toMatchObject({ sha256: sha(scan), size: scan.length });
+    await waitFor(() => platform.calls.length >= 2, 'the callbacks after the files');
+    const [record] = sim.received;
+    expect(record).toMatchObject({ problems: [], answer: 200, format: '2' });
+    expect(record.attachments?.[0]).toMatchObject({ sha256: sha(scan), size: scan.length });
+    expect(record.fetched).toEqual([
+      { id: '0a1b2c3d4e5f60718293', status: 200, matches: true, problem: null },
+      { id: 'a4b5c6d7e8f901234567', status: 200, matches: true, problem: null },
+    ]);
+    // each GET signed by this center over its link's URL
+    expect(platform.fetches.map((f) => [f.verified, f.status])).toEqual([
+      [true, 200],
+      [true, 200],
+    ]);
   });
 
-  it('names where a purchase withdrawal departs from the contract, first of all an attachment that does not match its sha256', async () => {
+  it('does not act on a file whose bytes do not match the sha256 it was sent, nor call back', async () => {
+    platform.serveInstead = Buffer.from('not the contract');
+    try {
+      expect((await deliver(PURCHASE, purchase('purchase', 'apppurchase11', platform.origin))).status).toBe(200);
+      await waitFor(() => sim.received[0]?.fetched !== undefined, 'the fetches');
+      await sleep(200);
+      expect(sim.received[0].fetched?.map((f) => [f.status, f.matches])).toEqual([
+        [200, false],
+        [200, false],
+      ]);
+      expect(sim.received[0].fetched?.[0].problem).toContain('SHA-256');
+      expect(platform.calls).toEqual([]);
+    } finally {
+      delete platform.serveInstead;
+    }
+  });
+
+  it('names where a purchase withdrawal departs from the contract, and finds on fetching an attachment that does not match its sha256', async () => {
     const origin = platform.origin;
     const body = purchase('purchase', 'apppurchase08', origin);
     const withForm = (form: object) => ({ ...body, data: { ...body.data, form: { ...body.data.form, ...form } } });
@@ -738,11 +797,13 @@ describe('the center simulator (center side of the center interface)', () => {
     expect(deliveryProblems(body, { centerCode: PURCHASE })).toEqual([]);
     expect(deliveryProblems(purchase('deposit', 'apppurchase08', origin), { centerCode: DEPOSIT })).toEqual([]);
 
-    const tampered = { ...contract, sha256: sha(INVOICE) };
-    expect(deliveryProblems(withForm({ attachments: [tampered, invoice] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.0\.sha256: /)]);
-    expect(deliveryProblems(withForm({ attachments: [contract, { ...invoice, size: invoice.size + 1 }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.size: /)]);
+    expect(deliveryProblems(withForm({ attachments: [{ ...contract, sha256: 'ABC' }, invoice] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.0\.sha256: /)]);
+    expect(deliveryProblems(withForm({ attachments: [contract, { ...invoice, size: 11 * 1024 * 1024 }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.size: /)]);
+    expect(deliveryProblems(withForm({ attachments: [contract, { ...invoice, expiresAt: 'next week' }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.expiresAt: /)]);
     expect(deliveryProblems(withForm({ attachments: [contract, { ...invoice, contentType: 'application/zip' }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.contentType: /)]);
-    expect(deliveryProblems(withForm({ attachments: [contract, { ...invoice, contentBase64: '***' }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.contentBase64: /)]);
+    expect(deliveryProblems(withForm({ attachments: [contract, { ...invoice, url: 'https://platform.example.cn/elsewhere/x' }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.url: /)]);
+    const { url: _link, ...inline } = invoice;
+    expect(deliveryProblems(withForm({ attachments: [contract, { ...inline, contentBase64: INVOICE.toString('base64') }] }))).toEqual([expect.stringMatching(/^data\.form\.attachments\.1\.url: /)]);
     expect(deliveryProblems(withForm({ attachments: [contract] }))).toEqual([expect.stringMatching(/^data\.form\.attachments: .*invoice/)]);
     expect(deliveryProblems(withForm({ amount: 3_000_000.01 }))).toEqual([expect.stringMatching(/^data\.form\.amount: /)]);
     const deposit = purchase('deposit', 'apppurchase10', origin);
@@ -756,10 +817,14 @@ describe('the center simulator (center side of the center interface)', () => {
     const w = withdrawn('apppurchase08');
     expect(deliveryProblems({ ...w, data: { ...w.data, applicationType: 'purchase-withdrawal', letterNumber: null } })).toEqual([]);
 
-    // the simulator answers 200 all the same, records what is wrong, and keeps the sha256 as sent
+    // a well-formed sha256 that is not the file's: the delivery conforms, the simulator answers 200, keeps the
+    // sha256 as sent, and finds the difference when it fetches the file (then never calls back)
+    const tampered = { ...contract, sha256: sha(INVOICE) };
+    expect(deliveryProblems(withForm({ attachments: [tampered, invoice] }))).toEqual([]);
     expect((await deliver(PURCHASE, withForm({ attachments: [tampered, invoice] }))).status).toBe(200);
-    expect(sim.received[0].problems).toEqual([expect.stringMatching(/^data\.form\.attachments\.0\.sha256: /)]);
+    await waitFor(() => sim.received[0]?.fetched !== undefined, 'the fetches');
     expect(sim.received[0].attachments?.map((a) => a.sha256)).toEqual([sha(INVOICE), sha(INVOICE)]);
+    expect(sim.received[0].fetched?.map((f) => f.matches)).toEqual([false, true]);
   });
 
   it('runs a service request: accepted, processing, completed, with no document', async () => {

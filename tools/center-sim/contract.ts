@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
 
 /**
@@ -157,31 +156,20 @@ export const ATTACHMENT_KINDS = ['contract', 'invoice'] as const;
 export const ATTACHMENTS_MAX = 4;
 export const ATTACHMENT_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
-/** Standard base64 with padding, as Node's and Java's encoders write it. */
-const isBase64 = (s: string) => s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s);
-
-/** An attachment's content and what is said of it: the bytes as base64, their sha256 and size. */
-const AttachmentContentSchema = z.object({
-  sha256,
-  size: z.number().int().positive().max(ATTACHMENT_MAX_BYTES, '附件不超过 10 MB'),
-  contentBase64: z.string().min(1, { message: '缺少附件内容', abort: true }).refine(isBase64, { message: '不是有效的 base64', abort: true }),
-});
-
-/** An attachment travels inline: its bytes as base64, and the sha256 and size of those bytes, which must agree. */
-export const AttachmentSchema = AttachmentContentSchema.extend({
+/**
+ * An attachment in delivery format 2: what it is, its sha256 and size, and the link the center fetches it at (a
+ * GET signed with its own secret) until `expiresAt`. The bytes never travel in the delivery.
+ */
+export const AttachmentSchema = z.object({
   id: z.string().min(1),
   kind: z.enum(ATTACHMENT_KINDS, { error: '应为 contract（购房合同）或 invoice（购房发票）' }),
   name: z.string().min(1),
   contentType: z.enum(ATTACHMENT_CONTENT_TYPES, { error: '应为 application/pdf、image/jpeg 或 image/png' }),
-}).superRefine(
-  (a, ctx) => {
-    const bytes = Buffer.from(a.contentBase64, 'base64');
-    if (bytes.length !== a.size) ctx.addIssue({ code: 'custom', path: ['size'], message: `与内容不符：contentBase64 解码后为 ${bytes.length} 字节` });
-    if (createHash('sha256').update(bytes).digest('hex') !== a.sha256) ctx.addIssue({ code: 'custom', path: ['sha256'], message: '与内容不符：应为 contentBase64 解码后字节的 SHA-256' });
-  },
-  // compared whenever the content and its description are readable, whatever else is wrong with the attachment
-  { when: (payload) => AttachmentContentSchema.safeParse(payload.value).success },
-);
+  sha256,
+  size: z.number().int().positive().max(ATTACHMENT_MAX_BYTES, '附件不超过 10 MB'),
+  url: z.url({ protocol: /^https?$/, error: '应为附件的下载地址' }).refine((u) => new URL(u).pathname.includes('/callbacks/files/'), '下载地址应在平台的 /callbacks/files/ 下'),
+  expiresAt: isoDateTime,
+});
 
 /** An attachment's description, without its content: what the simulator keeps of it. */
 export interface AttachmentMeta {
@@ -312,11 +300,20 @@ export type CompletedData = z.infer<typeof CompletedDataSchema>;
 /** Platform -> center. `type` may in future be something else: a center accepts and ignores what it does not know. */
 export interface Delivery {
   type: string;
+  formatVersion: number;
   timestamp: string;
   data: Record<string, unknown>;
 }
 
-export const EnvelopeSchema = z.object({ type: z.string().min(1), timestamp: isoDateTime, data: z.record(z.string(), z.unknown()) });
+/** The delivery format these schemas describe: 2, attachments by link (also the `webhook-format` header). */
+export const DELIVERY_FORMAT = 2;
+
+export const EnvelopeSchema = z.object({
+  type: z.string().min(1),
+  formatVersion: z.literal(DELIVERY_FORMAT, { error: `formatVersion 应为 ${DELIVERY_FORMAT}（附件以下载链接发送）` }),
+  timestamp: isoDateTime,
+  data: z.record(z.string(), z.unknown()),
+});
 
 export interface CallbackDocument {
   name: string;

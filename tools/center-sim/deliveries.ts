@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { maskAccount, maskDocNumber, maskName, maskPhone } from '../../src/core/identity';
 import type { CallbackRunner, Script, SentCallback } from './callbacks';
-import { ATTACHMENT_MAX_BYTES, ATTACHMENTS_MAX, deliveryProblems, type AttachmentMeta, type DocumentMeta } from './contract';
+import { fetchAttachments, type FetchedAttachment, type LinkedAttachment } from './attachments';
+import { DELIVERY_FORMAT, deliveryProblems, type AttachmentMeta, type DocumentMeta } from './contract';
 import { DEFAULT_RETRY_AFTER_SECONDS, DEFAULT_SLOW_MS, type FaultMode, type Faults } from './faults';
 
 /** One attempt the platform made at the delivery endpoint, whatever became of it. */
@@ -46,6 +47,13 @@ export interface ReceivedDelivery {
   documents?: DocumentMeta[];
   /** A purchase withdrawal's attachments as described (id, kind, name, type, sha256, size), never their content. */
   attachments?: AttachmentMeta[];
+  /** The webhook-format header ('' when there was none): the delivery format the platform says it wrote. */
+  format: string;
+  /**
+   * Format 2: each attachment as the center fetched it by its link, signed, and checked against its sha256 (filled
+   * in after the answer, before the script's callbacks start: a center does not act on files it could not check).
+   */
+  fetched?: FetchedAttachment[];
 }
 
 export interface DeliveryContext {
@@ -94,9 +102,11 @@ export class Pending {
   }
 }
 
-/** A purchase withdrawal carries up to four 10 MB attachments as base64: far past Fastify's 1 MiB default. */
-const DELIVERY_BODY_LIMIT = ATTACHMENTS_MAX * Math.ceil(ATTACHMENT_MAX_BYTES / 3) * 4 + 1024 * 1024;
+/** A delivery in format 2 is a few KB (attachments go by link): Fastify's 1 MiB default is ample. */
+const DELIVERY_BODY_LIMIT = 1024 * 1024;
 
+/** The header naming the delivery format (docs/center-api.md 4.10). */
+const FORMAT_HEADER = 'webhook-format';
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(' ') : (value ?? ''));
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
 const num = (v: unknown) => (typeof v === 'number' ? v : null);
@@ -110,6 +120,9 @@ const attachmentMeta = (a: unknown): AttachmentMeta => {
   const o = obj(a);
   return { id: String(o.id ?? ''), kind: String(o.kind ?? ''), ...documentMeta(a) };
 };
+/** The attachments a delivery links to, as far as they can be fetched (a malformed one is in `problems` already). */
+const linked = (list: unknown[]): LinkedAttachment[] =>
+  list.map(obj).flatMap((o) => (typeof o.url === 'string' && typeof o.sha256 === 'string' && typeof o.size === 'number' ? [{ id: String(o.id ?? ''), url: o.url, sha256: o.sha256, size: o.size }] : []));
 
 /**
  * POST /centers/:code/applications: the center's endpoint. Faults first (a center that is down answers the
@@ -168,7 +181,11 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
         serviceItem: num(form.item),
         test: data.test === true,
         verified,
-        problems: body === undefined ? ['body is not JSON'] : deliveryProblems(body, { centerCode: code }),
+        problems: [
+          ...(body === undefined ? ['body is not JSON'] : deliveryProblems(body, { centerCode: code })),
+          ...(header(request.headers[FORMAT_HEADER]) === String(DELIVERY_FORMAT) ? [] : [`${FORMAT_HEADER} 请求头应为 ${DELIVERY_FORMAT}`]),
+        ],
+        format: header(request.headers[FORMAT_HEADER]),
         fault: null,
         duplicate: false,
         answer: null,
@@ -214,10 +231,23 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
         const applicationType = record.applicationType ?? '';
         const script = ctx.scriptFor(applicationType, record.role);
         const url = ctx.callbackUrlFor(code, data.callbackUrl);
-        if (script && url && ctx.answers(code) && !withdrawn.has(appKey)) {
+        const files = Array.isArray(form.attachments) ? linked(form.attachments) : [];
+        const start = () => {
+          if (!script || !url || !ctx.answers(code) || withdrawn.has(appKey)) return;
           // runs on timers: the answer goes out now, the platform does not wait for the center's work
           const requestedAmount = record.requestedAmount ?? undefined;
           ctx.runner.start(appKey, { url, secret, applicationId: record.applicationId as string, applicationType, centerCode: code, requestedAmount, script, log: record.callbacks });
+        };
+        if (files.length === 0) start();
+        else {
+          // after the answer: each file fetched with the center's signature and checked; the case goes on only
+          // when every one is whole (a real center would retry a failed fetch until the link expires)
+          setImmediate(() => {
+            void fetchAttachments(secret, files).then((fetched) => {
+              record.fetched = fetched;
+              if (fetched.every((f) => f.matches)) start();
+            });
+          });
         }
       } else if (envelope.type === 'application.withdrawn') {
         withdrawn.add(appKey);

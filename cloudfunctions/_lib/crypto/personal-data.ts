@@ -24,6 +24,8 @@ export const SEALED_FIELDS = {
   endpointSecret: 'endpoint.secret',
   /** A province's liaison's name and mobile (supervision, plan 2021-50 annex 1), as JSON. */
   liaisonContact: 'liaison.contact',
+  /** What a delivery's download link names (application, attachment, center, expiry): sealed so it can be neither read nor altered. */
+  attachmentLink: 'delivery.attachmentLink',
 } as const;
 
 export type SealedField = (typeof SEALED_FIELDS)[keyof typeof SEALED_FIELDS];
@@ -47,6 +49,8 @@ export const sealedAs = {
   document: (applicationId: string, documentId: string): Binding => ({ field: SEALED_FIELDS.document, record: `${applicationId}/${documentId}` }),
   endpointSecret: (centerCode: string): Binding => ({ field: SEALED_FIELDS.endpointSecret, record: centerCode }),
   liaisonContact: (province: string): Binding => ({ field: SEALED_FIELDS.liaisonContact, record: province }),
+  /** A link stands alone (its token is all a request carries), so it is bound to its kind only. */
+  attachmentLink: (): Binding => ({ field: SEALED_FIELDS.attachmentLink, record: 'link' }),
 };
 
 const IV_BYTES = 12;

@@ -1,4 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookupAll } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import type { Agent } from 'undici';
 
@@ -40,23 +41,47 @@ export function hostPort(url: URL): string {
   return `${url.hostname}:${url.port || '443'}`;
 }
 
-/** dns.lookup that refuses when any resolved address is not public: the connect-time guard of every outbound agent. */
-export function guardedLookup(hostname: string, options: object, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, []);
-    const bad = addresses.map((a) => addressProblem(a.address)).find(Boolean);
-    if (bad) return callback(new UnsafeAddressError(bad), []);
-    const all = (options as { all?: boolean }).all;
-    return all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family);
-  });
+/**
+ * Local host only (DEV_HOSTS, runtime/outside.ts): host names (lower case) answered from this map instead of DNS, by the
+ * URL rules and the guarded connector alike, since the local host has no public DNS. A production build refuses it.
+ */
+export type HostsMap = ReadonlyMap<string, readonly string[]>;
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * dns.lookup (or the `hosts` map, for a name it has) that refuses when any resolved address is not public: the
+ * connect-time guard of every outbound agent.
+ */
+export function guardedLookup(hosts?: HostsMap) {
+  return (hostname: string, options: object, callback: LookupCallback) => {
+    const settle = (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => {
+      if (error) return callback(error, []);
+      const bad = addresses.map((a) => addressProblem(a.address)).find(Boolean);
+      if (bad) return callback(new UnsafeAddressError(bad), []);
+      const all = (options as { all?: boolean }).all;
+      return all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family);
+    };
+    const mapped = hosts?.get(hostname.toLowerCase());
+    if (mapped) return settle(null, mapped.map((address) => ({ address, family: ipaddr.parse(address).kind() === 'ipv6' ? 6 : 4 })));
+    dnsLookup(hostname, { ...options, all: true }, settle);
+  };
 }
 
 /** Every address a host name resolves to; none (or a throw) when it does not resolve. */
 export type HostLookup = (hostname: string) => Promise<readonly string[]>;
 
+/** node:dns lookup (the resolver connections use), every address of the name. */
+export const systemLookup: HostLookup = async (hostname) => (await dnsLookupAll(hostname, { all: true })).map((a) => a.address);
+
+/** Local host only (DEV_HOSTS): the names `hosts` maps answered from it, as the guarded connector does, others by `fallback`. */
+export function hostsLookup(hosts: HostsMap, fallback: HostLookup = systemLookup): HostLookup {
+  return async (hostname) => hosts.get(hostname.toLowerCase()) ?? fallback(hostname);
+}
+
 /** How centers' addresses are checked and probed (the URL rules, health checks), beyond the system resolver. */
 export interface AddressChecks {
-  /** Name resolution for the URL rules (see urlRefusal); connections always use the system resolver, guarded. */
+  /** Name resolution for the URL rules (see urlRefusal); connections use the system resolver (or `hosts`), guarded. */
   lookup?: HostLookup;
   /**
    * Local host and tests only, as createOutboundClient's: host:port pairs reached without the address
@@ -65,6 +90,8 @@ export interface AddressChecks {
    */
   allow?: ReadonlySet<string>;
   allowCa?: string;
+  /** Local host only: names the connections resolve from a fixed map (the URL rules' `lookup` answers the same). */
+  hosts?: HostsMap;
 }
 
 export type PostOutcome = { kind: 'answered'; status: number; retryAfterSeconds: number | undefined } | { kind: 'failed'; error: string };
@@ -92,13 +119,13 @@ export interface OutboundAgents {
 }
 
 /** Loads undici (on first use, not when a function starts) and builds the agents, `timeoutMs` for connect, headers and body. */
-export async function outboundAgents(options: { allowCa?: string; timeoutMs: number }): Promise<OutboundAgents> {
+export async function outboundAgents(options: { allowCa?: string; hosts?: HostsMap; timeoutMs: number }): Promise<OutboundAgents> {
   const { Agent, request } = await import('undici');
   // node:tls here too (undici loads it anyway): a function that never calls out does not load it at start (~4 ms)
   const { createSecureContext, rootCertificates } = await import('node:tls');
   const { timeoutMs } = options;
   const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
-  const guarded = new Agent({ ...common, connect: { ...common.connect, lookup: guardedLookup } });
+  const guarded = new Agent({ ...common, connect: { ...common.connect, lookup: guardedLookup(options.hosts) } });
   // the local host's simulator makes its certificate in the same process, after Node read NODE_EXTRA_CA_CERTS;
   // one secure context for every connection (a `ca` list would be parsed again for each, ~40 ms)
   const trusted = new Agent({ ...common, connect: { ...common.connect, ...(options.allowCa ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.allowCa] }) } : {}) } });
@@ -139,11 +166,11 @@ export function outboundFailure(error: unknown, timeoutMs: number): string {
  * center simulator and the endpoints DEV_ALLOW_ENDPOINTS adds, refused in a production build by the caller;
  * `allowCa` holds the certificates (PEM, concatenated) those pairs are also trusted with.
  */
-export function createOutboundClient(options: { allow?: ReadonlySet<string>; allowCa?: string; timeoutMs?: number } = {}): OutboundClient {
+export function createOutboundClient(options: { allow?: ReadonlySet<string>; allowCa?: string; hosts?: HostsMap; timeoutMs?: number } = {}): OutboundClient {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   // undici is loaded on the first delivery, not when a function starts
   let loaded: Promise<OutboundAgents> | undefined;
-  const undici = () => (loaded ??= outboundAgents({ allowCa: options.allowCa, timeoutMs }));
+  const undici = () => (loaded ??= outboundAgents({ allowCa: options.allowCa, hosts: options.hosts, timeoutMs }));
   return {
     async postJson(url, body, headers) {
       let target: URL;
