@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { resumeConformanceRuns } from '../_lib/centers/conformance-runs';
 import { relayDue } from '../_lib/services/relay';
 import { defineFunction, requireTimerOrInternal } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
@@ -9,10 +10,14 @@ import { deployed } from '../_lib/runtime/deployed';
  */
 const RelayEventSchema = z.object({}).loose();
 
-/** Sends the deliveries that are due to the centers' endpoints. Nobody calls it as a person: anyone else is FORBIDDEN. */
+/**
+ * Sends the deliveries that are due to the centers' endpoints and, beside them, goes on with the centers' interface
+ * tests (nudged when one starts, resumed by the timer). Nobody calls it as a person: anyone else is FORBIDDEN.
+ */
 export const handler = defineFunction('relay', RelayEventSchema, async (_event, ctx) => {
   requireTimerOrInternal(ctx, '定时器和系统');
-  return relayDue(ctx);
+  const [run, conformance] = await Promise.all([relayDue(ctx), resumeConformanceRuns(ctx)]);
+  return { ...run, conformance };
 });
 
 export const main = deployed(handler);

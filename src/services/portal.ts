@@ -1,6 +1,7 @@
 import type { DeadLetterView, SatisfactionView } from '../core/applications/views';
+import type { BusinessDomainsAnswer, BusinessDomainState, CenterDomainView, VerificationFile } from '../core/business-domains';
 import type { CalendarArrangement, CalendarNotice, CalendarReplaceView, CalendarStatusView, CalendarYearView } from '../core/calendar';
-import type { ChangeTarget, ChangeView, ConformanceReport, EndpointProposalAnswer, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
+import type { ChangeTarget, ChangeView, ConformanceReport, ConformanceRunView, EndpointProposalAnswer, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
 import type { Fail } from '../core/errors';
 import type { ItemId } from '../core/items';
 import type { Role, RoleView } from '../core/roles';
@@ -9,7 +10,7 @@ import type { CatalogField, CatalogFixView, CodeImage, CreatedTrialInvite, Findi
 // a type only, erased from the bundle: the answer of `portal.runConformance` is declared beside the suite
 import { callFunction } from './cloud';
 
-export type { ConformanceReport };
+export type { ConformanceReport, ConformanceRunView };
 
 /**
  * An item's channel as proposed: an https H5 page, or a page of another mini-program; `findingId` names the trial
@@ -36,8 +37,10 @@ export const portalCalls = {
   proposeEndpoint: (proposal: EndpointProposal) => callFunction<EndpointProposalAnswer>('portal', { action: 'proposeEndpoint', ...proposal }),
   /** A new signing secret, answered this once; the one before stays valid until the next rotation. */
   rotateSecret: () => callFunction<{ secret: string; valid: number }>('portal', { action: 'rotateSecret' }),
-  /** Runs the conformance suite against the center's endpoint (may take a minute); ENDPOINT_NOT_SET without one. */
-  runConformance: () => callFunction<ConformanceReport>('portal', { action: 'runConformance' }),
+  /** Starts the conformance suite against the center's endpoint (or answers the run going on) at once; ENDPOINT_NOT_SET without one. */
+  runConformance: () => callFunction<ConformanceRunView>('portal', { action: 'runConformance' }),
+  /** A run's progress step by step, and its report once finished (the page polls it). */
+  conformanceRun: (runId: string) => callFunction<ConformanceRunView>('portal', { action: 'conformanceRun', runId }),
   /** The center's line of annex 2 for a period (YYYY-MM), with the product's own figures, and what it entered. */
   monthlyFigures: (period: string) => callFunction<MonthlyFiguresAnswer>('portal', { action: 'monthlyFigures', period }),
   /** What only the center knows of a period; after its province submitted, a correction with the reason. */
@@ -51,14 +54,18 @@ export const portalCalls = {
   resolveFinding: (id: string, note: string) => callFunction<FindingView>('portal', { action: 'resolveFinding', id, note }),
   /** The center's mini-program code for its halls and website (opens the center's page; WECHAT_UNAVAILABLE when WeChat fails). */
   posterCode: () => callFunction<CodeImage>('portal', { action: 'posterCode' }),
+  /** The domains of the center's own web links, each with its state and, while it is to be placed, the verification file. */
+  businessDomains: () => callFunction<CenterDomainView[]>('portal', { action: 'businessDomains' }),
 };
 
 /** The typed calls of the `admin` function the review, roles, calendar and supervision overview pages use: supervisors only (FORBIDDEN otherwise). */
 export const adminCalls = {
   /** A single-use invite code for the center's staff, valid until `expiresAt`. */
   inviteStaff: (centerCode: string) => callFunction<{ code: string; centerCode: string; expiresAt: string }>('admin', { action: 'inviteStaff', centerCode }),
-  /** Centers' work orders waiting for review, oldest first. */
+  /** Centers' work orders waiting for review, oldest first, each with what is live now (`current`) and a web link's domain. */
   pendingChanges: () => callFunction<ChangeView[]>('admin', { action: 'pendingChanges' }),
+  /** One center's work orders, newest first: proposals and supervisors' immediate changes, old -> new, who and when. */
+  centerHistory: (centerCode: string) => callFunction<ChangeView[]>('admin', { action: 'centerHistory', centerCode }),
   /** Approving checks the address again (UNSAFE_URL leaves the order pending); rejecting needs a reason. */
   reviewChange: (id: string, approve: boolean, reason?: string) =>
     callFunction<ChangeView>('admin', reason ? { action: 'reviewChange', id, approve, reason } : { action: 'reviewChange', id, approve }),
@@ -104,7 +111,14 @@ export const adminCalls = {
   /** Approving applies it to the catalog; rejecting needs a reason. FORBIDDEN for one's own proposal. */
   reviewCatalogFix: (id: string, approve: boolean, reason?: string) => callFunction<CatalogFixView>('admin', { action: 'reviewCatalogFix', id, approve, ...(reason ? { reason } : {}) }),
   catalogFixes: () => callFunction<{ items: CatalogFixView[] }>('admin', { action: 'catalogFixes' }),
+  /** Every domain registered web links use, with its state, against WeChat's limit of 200 business domains. */
+  businessDomains: () => callFunction<BusinessDomainsAnswer>('admin', { action: 'businessDomains' }),
+  /** National supervisors set a domain's state (`requested` with the verification file WeChat issued): the list as it now stands. */
+  setBusinessDomain: (change: BusinessDomainChange) => callFunction<BusinessDomainsAnswer>('admin', { action: 'setBusinessDomain', ...change }),
 };
+
+/** A domain's new state; the verification file WeChat issued goes with `requested`. */
+export type BusinessDomainChange = { domain: string; state: BusinessDomainState; file?: VerificationFile };
 
 /** A trial invite as a supervisor asks for it: the province, how many may join, for how many days. */
 export type TrialInviteRequest = { province: string; uses: number; days: number; image?: boolean };
@@ -135,6 +149,8 @@ export function messageFor(failure: Fail, field: string): string | undefined {
 /** What an overview says is live for a work order's target now: the value an open order would replace. */
 export function currentValue(overview: PortalOverview, target: ChangeTarget): PreviousValue {
   if (target.kind === 'link') return overview.links.find((l) => l.item === target.item)?.link ?? null;
+  // a service hall is set by supervisors at once (live when made), so no open order of it asks what is live now
+  if (target.kind === 'hall') return null;
   const { mode, url } = overview.endpoint;
   if (mode === 'api' && url !== null) return { kind: 'api', url };
   return mode === 'manual' ? { kind: 'manual' } : null;

@@ -160,7 +160,7 @@ describe('deployed: the platform, not the event or process.env, says who called 
   it('relay runs for its timer trigger (TRIGGER_SRC=timer in the invocation context) and for a nudge with INTERNAL_NUDGE_SECRET', async () => {
     const { main } = await import('../../cloudfunctions/relay');
     const timer = scfContext({ TRIGGER_SRC: 'timer' });
-    expect(await main({ Type: 'Timer', TriggerName: 'relay-every-minute', Time: new Date().toISOString() }, timer)).toEqual({ ok: true, data: { claimed: 0, delivered: 0, retrying: 0, dead: 0 } });
+    expect(await main({ Type: 'Timer', TriggerName: 'relay-every-minute', Time: new Date().toISOString() }, timer)).toEqual({ ok: true, data: { claimed: 0, delivered: 0, retrying: 0, dead: 0, conformance: { runs: 0, steps: 0, finished: 0 } } });
     // the nudge of a function a person called carries that person's openid along the chain: the secret decides
     expect(await main({ nudge: NUDGE_SECRET }, scfContext({ WX_OPENID: 'o-employee' }))).toMatchObject({ ok: true, data: { claimed: 0 } });
     expect(await main({ nudge: NUDGE_SECRET }, scfContext({}))).toMatchObject({ ok: true });

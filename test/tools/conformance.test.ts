@@ -38,6 +38,7 @@ const CHECK_IDS = [
   'callbacks.certificate-loan-cleared',
   'callbacks.purchase-withdrawal',
   'callbacks.service-request',
+  'attachments.purchase-withdrawal',
 ];
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -160,8 +161,12 @@ describe('the center conformance suite', () => {
       // each script ends at the first refusal (401), so the repeated application never moves on: the wait runs out
       const report = await run({ inbox: otherInbox, callbackWaitMs: 2000 });
       const failed = report.checks.filter((c) => !c.passed);
-      expect(failed.map((c) => c.id)).toEqual(['callbacks.transfer', 'callbacks.certificate-loan-cleared', 'callbacks.purchase-withdrawal', 'callbacks.service-request']);
-      for (const c of failed) expect(c.detail).toContain('签名校验未通过：签名无效');
+      expect(failed.map((c) => c.id)).toEqual(['callbacks.transfer', 'callbacks.certificate-loan-cleared', 'callbacks.purchase-withdrawal', 'callbacks.service-request', 'attachments.purchase-withdrawal']);
+      for (const c of failed.filter((f) => f.id.startsWith('callbacks.') && f.id !== 'callbacks.purchase-withdrawal')) expect(c.detail).toContain('签名校验未通过：签名无效');
+      // its signed fetches of the attachments were refused, and the check says why
+      expect(failed.at(-1)?.detail).toMatch(/未下载 测试购房合同\.pdf、测试购房发票\.jpg，平台拒绝了：HTTP 401（签名无效）/);
+      // the center cannot even fetch the purchase's attachments (its signature is refused too), so it never calls back
+      expect(failed.find((f) => f.id === 'callbacks.purchase-withdrawal')?.detail).toMatch(/秒内未收到申请 conformance[a-z0-9]+ 的回调/);
     } finally {
       await otherInbox.close();
     }
@@ -185,8 +190,10 @@ describe('the center conformance suite', () => {
     };
     const report = await runConformance(target(), { outbound: careless, inbox, callbackWaitMs: 1000 });
     const failed = report.checks.filter((c) => !c.passed);
-    expect(failed.map((c) => c.id)).toEqual(['repeat.same-webhook-id']);
+    // (it never fetches the purchase's attachments either: that check fails on its own, saying what to do)
+    expect(failed.map((c) => c.id)).toEqual(['repeat.same-webhook-id', 'attachments.purchase-withdrawal']);
     expect(failed[0].detail).toMatch(/两次推送答复 HTTP 200、HTTP 200，但回调中 01 报了 2 次：重复的推送被当作新申请又办理了一次/);
+    expect(failed[1].detail).toMatch(/^未下载 测试购房合同\.pdf、测试购房发票\.jpg：收到推送后请按第 4\.10 节/);
   });
 
   it('takes callbacks as the platform answers them, keeping each one for the suite', async () => {
@@ -240,7 +247,7 @@ describe('the center conformance suite', () => {
       expect(out.code).toBe(1);
       expect(out.stdout).toMatch(/^✗ 拒绝签名错误的推送.*\n {4}.*未校验签名/m);
       expect(out.stdout).toMatch(/^✗ 拒绝时间戳过期的推送.*\n {4}.*未检查时间戳/m);
-      expect(out.stdout).toContain('14 项中有 2 项未通过');
+      expect(out.stdout).toContain('15 项中有 2 项未通过');
     });
 
     it('exits 2 on bad arguments, naming the argument', async () => {

@@ -4,6 +4,7 @@ import type { ReceivedCallback } from '../../../src/core/center-portal';
 import { parseInput } from '../../../src/core/validation';
 import { verifySigned } from '../delivery/signing';
 import { inspectFile } from '../files/inspect';
+import { TEST_JPEG, TEST_PDF } from '../applications/synthetic';
 
 /**
  * What the platform's callback endpoint needs of the conformance suite (conformance.ts), kept apart so the
@@ -11,6 +12,15 @@ import { inspectFile } from '../files/inspect';
  */
 /** Test application ids: recognisable in a center's logs, and still the platform's id format. */
 export const CONFORMANCE_ID_PREFIX = 'conformance';
+
+/**
+ * The test purchase withdrawal's attachments (delivery format 2): synthetic, the same in every run, never stored;
+ * the platform serves them at their links by id (services/attachment-downloads.ts), as the command line's inbox does.
+ */
+export const CONFORMANCE_ATTACHMENTS = [
+  { id: 'conformance-contract', kind: 'contract', name: '测试购房合同.pdf', contentType: 'application/pdf', bytes: TEST_PDF },
+  { id: 'conformance-invoice', kind: 'invoice', name: '测试购房发票.jpg', contentType: 'image/jpeg', bytes: TEST_JPEG },
+] as const;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,20 +1,20 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { ServiceRequestPayload, StoredAttachment, StoredPayload, StoredPurchaseWithdrawal } from '../../../src/core/applications/payloads';
 import { applyMove, centerMove, isTransferCode, TRANSFER_CODES, type TypedState } from '../../../src/core/applications/state-machine';
 import { isFinal, TRANSFER_ACCEPT_WORKING_DAYS, TYPE_LABELS, type CenterRole } from '../../../src/core/applications/status';
 import { shanghaiDate } from '../../../src/core/time';
 import type { ConformanceCheck, ConformanceReport, ReceivedCallback } from '../../../src/core/center-portal';
 import type { WorkingDate } from '../../../src/core/working-days';
-import { generateKeyringEnv, openBytes, parseKeyring, seal, sealBytes, sealedAs, type Keyring } from '../crypto/personal-data';
+import { generateKeyringEnv, parseKeyring, seal, sealedAs, type Keyring } from '../crypto/personal-data';
 import type { OutboundClient, PostOutcome } from '../delivery/http';
-import { deliveryBody } from '../delivery/messages';
+import { deliveryBody, deliveryHeaders } from '../delivery/messages';
 import { packageCalendar, type Calendar } from '../services/calendar';
-import { newSecret, signHeaders } from '../delivery/signing';
+import { newSecret } from '../delivery/signing';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType } from '../store/port';
 import { outboxRecord } from '../applications/deliveries';
 import { openPayload, sealPayload } from '../applications/payload';
 import { TEST_DOC_NUMBER, TEST_JPEG, TEST_NAME, TEST_PDF, TEST_PHONE, testCertificateForm, testPurchaseForm, testTransferForm } from '../applications/synthetic';
-import { CONFORMANCE_ID_PREFIX } from './conformance-callbacks';
+import { CONFORMANCE_ATTACHMENTS, CONFORMANCE_ID_PREFIX } from './conformance-callbacks';
 
 /**
  * The center conformance suite (issue 6, docs/center-api.md 第 9 节): signed test deliveries of every kind the
@@ -36,6 +36,14 @@ export interface CallbackInbox {
   /** The suite puts `${callbackBase}/callbacks/${centerCode}` in each delivery. */
   callbackBase: string;
   received(applicationId: string): Promise<ReceivedCallback[]>;
+  /**
+   * Where the center under test downloads a test application's attachment (delivery format 2): a link made for it
+   * on the origin that serves CONFORMANCE_ATTACHMENTS, signed as the platform's are (the platform's own
+   * /callbacks/files/<token>, or the command line's inbox).
+   */
+  linkOf(applicationId: string, attachment: StoredAttachment): { url: string; expiresAt: string };
+  /** The center's requests for a test application's attachments so far, served (200) or refused with why. */
+  fetches(applicationId: string): Promise<{ attachmentId: string | null; httpStatus: number; refusal: string | null }[]>;
 }
 
 
@@ -59,10 +67,14 @@ export const CALLBACK_WAIT_MS = 30_000;
 const STALE_BY_MS = 10 * 60_000;
 const POLL_MS = 200;
 
-function testApplicationId(): string {
+/** A test application's id from its derived bytes: the prefix and 16 characters of [a-z0-9]. */
+function testApplicationId(bytes: Buffer): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  return CONFORMANCE_ID_PREFIX + Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
+  return CONFORMANCE_ID_PREFIX + Array.from(bytes.subarray(0, 16), (b) => alphabet[b % alphabet.length]).join('');
 }
+
+/** A fresh seed for a run's test applications. */
+export const newConformanceSeed = () => randomBytes(16).toString('hex');
 
 
 /**
@@ -74,61 +86,58 @@ const peerOf = (centerCode: string) => (centerCode === '320100' ? '321000' : '32
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 
-/** A test application as the store keeps it (personal data and attachments sealed), with where it goes. */
+/** A test application as the store keeps it (personal data sealed), with where it goes. */
 interface TestApplication {
   app: ApplicationRecord;
   /** The role of the center under test in it. */
   role: CenterRole;
-  /** Sealed attachment bytes by attachment id, as the file store keeps them. */
-  sealedFiles: Map<string, Buffer>;
 }
 
-/** Builds the suite's test applications, every one for the center under test, sealed with an ephemeral keyring. */
+/** The three transfers of a pass: each its own letter number. */
+const TRANSFER_SLOTS = { submitted: 0, withdrawn: 1, repeat: 2 } as const;
+
+/**
+ * Builds the suite's test applications, every one for the center under test, sealed with an ephemeral keyring.
+ * Ids, letter numbers and attachment ids derive from the seed and each application's part in the suite, so a
+ * step run again (a background run resumed by another invocation) rebuilds the very applications sent before.
+ */
 class TestApplications {
   readonly keyring: Keyring = parseKeyring(generateKeyringEnv('conf'));
-  private readonly letterSequences = new Set<number>();
   private readonly peer: string;
 
   constructor(
     private readonly centerCode: string,
     private readonly at: Date,
     private readonly acceptBy: WorkingDate,
+    private readonly seed: string,
   ) {
     this.peer = peerOf(centerCode);
   }
 
-  transfer(): TestApplication {
+  transfer(part: keyof typeof TRANSFER_SLOTS): TestApplication {
     const form = testTransferForm(this.centerCode, this.peer);
-    return this.make({ type: 'transfer', payload: form }, 'transfer-in', [{ code: this.centerCode, role: 'transfer-in' }, { code: this.peer, role: 'transfer-out' }], this.letterNumber());
+    const centers: ApplicationRecord['centers'] = [{ code: this.centerCode, role: 'transfer-in' }, { code: this.peer, role: 'transfer-out' }];
+    return this.make(`transfer:${part}`, { type: 'transfer', payload: form }, 'transfer-in', centers, this.letterNumber(TRANSFER_SLOTS[part]));
   }
 
   /** A certificate the center under test issues (`business`), or one another center issues and it took in (`accepting`). */
   certificate(role: 'business' | 'accepting'): TestApplication {
     const [business, accepting] = role === 'business' ? [this.centerCode, this.peer] : [this.peer, this.centerCode];
     const form = testCertificateForm(business, accepting);
-    return this.make({ type: 'certificate-loan-cleared', payload: form }, role, [{ code: business, role: 'business' }, { code: accepting, role: 'accepting' }], null);
+    return this.make(`certificate:${role}`, { type: 'certificate-loan-cleared', payload: form }, role, [{ code: business, role: 'business' }, { code: accepting, role: 'accepting' }], null);
   }
 
   /** A purchase withdrawal at the center under test as the purchase-locale center, with a PDF contract and a JPEG invoice. */
   purchase(): TestApplication {
-    const files = [
-      { kind: 'contract' as const, name: '测试购房合同.pdf', contentType: 'application/pdf', bytes: TEST_PDF },
-      { kind: 'invoice' as const, name: '测试购房发票.jpg', contentType: 'image/jpeg', bytes: TEST_JPEG },
-    ];
-    const sealedFiles = new Map<string, Buffer>();
-    const attachments: StoredAttachment[] = files.map(({ kind, name, contentType, bytes }) => {
-      const id = randomBytes(10).toString('hex');
-      sealedFiles.set(id, sealBytes(this.keyring, sealedAs.attachment(CONFORMANCE_ID_PREFIX, id), bytes));
-      return { id, kind, name, contentType, sha256: sha256(bytes), size: bytes.length, storageKey: `attachments/conformance/${id}` };
-    });
+    // the same synthetic files in every run, served at their links by id (never stored)
+    const attachments: StoredAttachment[] = CONFORMANCE_ATTACHMENTS.map(({ id, kind, name, contentType, bytes }) => ({ id, kind, name, contentType, sha256: sha256(bytes), size: bytes.length, storageKey: '' }));
     const form: StoredPurchaseWithdrawal = { ...testPurchaseForm(this.centerCode, this.peer, shanghaiDate(this.at)), attachments };
-    const test = this.make({ type: 'purchase-withdrawal', payload: form }, 'purchase', [{ code: this.centerCode, role: 'purchase' }, { code: this.peer, role: 'deposit' }], null);
-    return { ...test, sealedFiles };
+    return this.make('purchase', { type: 'purchase-withdrawal', payload: form }, 'purchase', [{ code: this.centerCode, role: 'purchase' }, { code: this.peer, role: 'deposit' }], null);
   }
 
-  serviceRequest(): TestApplication {
+  serviceRequest(part: 'submitted' | 'forged' | 'stale'): TestApplication {
     const form: ServiceRequestPayload = { center: this.centerCode, item: 6, phone: TEST_PHONE, description: '接口联调测试申请，非真实业务，请勿办理' };
-    return this.make({ type: 'service-request', payload: form }, 'business', [{ code: this.centerCode, role: 'business' }], null);
+    return this.make(`service-request:${part}`, { type: 'service-request', payload: form }, 'business', [{ code: this.centerCode, role: 'business' }], null);
   }
 
   /** The delivery the relay would send for a stored record of `type`, for the center under test. */
@@ -136,27 +145,24 @@ class TestApplications {
     return outboxRecord(test.app, this.centerCode, type, at);
   }
 
-  /** A purchase withdrawal's attachments opened, as the relay opens them for its delivery. */
-  openedFiles(test: TestApplication): Map<string, Buffer> {
-    return new Map([...test.sealedFiles].map(([id, sealed]) => [id, openBytes(this.keyring, sealedAs.attachment(CONFORMANCE_ID_PREFIX, id), sealed)]));
-  }
-
   /**
-   * A transfer's contact letter number: the transfer-in center, today in China, and a sequence number not used in this
-   * run, marked T like every test case's (docs/center-api.md 4.9): never a number of the center's official sequence.
+   * A transfer's contact letter number: the transfer-in center, today in China, and a sequence number of this run
+   * (one of three apart by `slot`), marked T like every test case's (docs/center-api.md 4.9): never a number of the
+   * center's official sequence.
    */
-  private letterNumber(): string {
-    let sequence: number;
-    do sequence = randomInt(1, 10_000);
-    while (this.letterSequences.has(sequence));
-    this.letterSequences.add(sequence);
+  private letterNumber(slot: number): string {
+    const sequence = 1 + (this.derive('letter').readUInt16BE(0) % 3333) * 3 + slot;
     const today = shanghaiDate(this.at);
     return `T${this.centerCode}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}${String(sequence).padStart(4, '0')}`;
   }
 
-  /** `centers` lists the responsible center first. */
-  private make(stored: StoredPayload, role: CenterRole, centers: ApplicationRecord['centers'], letterNumber: string | null): TestApplication {
-    const id = testApplicationId();
+  private derive(part: string): Buffer {
+    return createHmac('sha256', this.seed).update(part).digest();
+  }
+
+  /** `part` names the application's part in the suite; `centers` lists the responsible center first. */
+  private make(part: string, stored: StoredPayload, role: CenterRole, centers: ApplicationRecord['centers'], letterNumber: string | null): TestApplication {
+    const id = testApplicationId(this.derive(`application:${part}`));
     const app: ApplicationRecord = {
       id,
       type: stored.type,
@@ -185,7 +191,7 @@ class TestApplications {
       createdAt: this.at,
       updatedAt: this.at,
     };
-    return { app, role, sealedFiles: new Map() };
+    return { app, role };
   }
 }
 
@@ -265,6 +271,21 @@ function callbackProblems(test: TestApplication, callbacks: readonly ReceivedCal
   return problems;
 }
 
+/** Whether the center fetched each attachment of the test purchase withdrawal by its link, signed (docs/center-api.md 4.10). */
+async function attachmentsFetched(inbox: CallbackInbox, test: TestApplication, accepted: boolean): Promise<ConformanceCheck> {
+  const id = 'attachments.purchase-withdrawal';
+  const name = '下载附件：购房提取的每个附件用本中心的密钥签名下载（第 4.10 节）';
+  if (!accepted) return { id, name, passed: false, detail: '该申请的推送未被接受，无从检查附件下载' };
+  const fetches = await inbox.fetches(test.app.id);
+  const missing = CONFORMANCE_ATTACHMENTS.filter((a) => !fetches.some((f) => f.attachmentId === a.id && f.httpStatus === 200));
+  const refusals = fetches.filter((f) => f.httpStatus !== 200).map((f) => `HTTP ${f.httpStatus}（${f.refusal ?? '无原因'}）`);
+  if (missing.length === 0) {
+    return { id, name, passed: true, detail: `已下载 ${CONFORMANCE_ATTACHMENTS.map((a) => a.name).join('、')}${refusals.length > 0 ? `，其间被拒绝 ${refusals.length} 次` : ''}` };
+  }
+  const which = `未下载 ${missing.map((a) => a.name).join('、')}`;
+  return { id, name, passed: false, detail: refusals.length > 0 ? `${which}，平台拒绝了：${refusals.join('；')}` : `${which}：收到推送后请按第 4.10 节用本中心的密钥对下载地址签名，下载每个附件并核对 sha256` };
+}
+
 /** A repeat is answered again but done once: statuses reported under more than one webhook-id. */
 function repeatedStatuses(callbacks: readonly ReceivedCallback[]): string[] {
   const counts = new Map<string, number>();
@@ -285,131 +306,236 @@ function refusedDetail(outcome: PostOutcome, whenTaken: string): string {
 const statusList = (callbacks: readonly ReceivedCallback[]) => distinct(callbacks).map((c) => c.status || '（无 status）').join('、');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs every check against the center's endpoint; never throws for what the center does, only reports it. */
-export async function runConformance(target: ConformanceTarget, options: ConformanceOptions): Promise<ConformanceReport> {
-  const now = options.now ?? (() => new Date());
-  const startedAt = now().toISOString();
-  const callbackBase = options.inbox.callbackBase.replace(/\/+$/, '');
-  const callbackUrl = `${callbackBase}/callbacks/${target.centerCode}`;
-  const startAt = now();
-  const acceptBy = await (options.calendar ?? packageCalendar()).addWorkingDays(shanghaiDate(startAt), TRANSFER_ACCEPT_WORKING_DAYS);
-  const tests = new TestApplications(target.centerCode, startAt, acceptBy);
-  const checks: ConformanceCheck[] = [];
-  const check = (id: string, name: string, passed: boolean, detail: string) => void checks.push({ id, name, passed, detail });
+/** What a step of the suite answers: its checks, and what the center answered to each request it sent. */
+export interface StepResult {
+  checks: ConformanceCheck[];
+  posts: { accepted: boolean; answer: string }[];
+}
 
+/** A step done before, as the steps after it read it. */
+export interface DoneStep extends StepResult {
+  doneAt: Date;
+}
+
+/** One pass of the suite: the center's endpoint and the one secret it signs with, and the run's seed and start. */
+export interface SuitePass {
+  target: ConformanceTarget;
+  seed: string;
+  /** When the run started: its test applications are made then. */
+  startedAt: Date;
+}
+
+/** What a step works with: the pass's test applications (rebuilt from the seed), and how to send them. */
+interface StepTools {
+  target: ConformanceTarget;
+  options: ConformanceOptions;
+  tests: TestApplications;
+  now: () => Date;
+  callbackUrl: string;
+  post: (body: string, webhookId: string, sign?: { secret?: string; at?: Date }) => Promise<PostOutcome>;
+  bodyOf: (test: TestApplication, record: OutboxRecord, documents?: DocumentRecord[]) => string;
+  deliver: (test: TestApplication, type: OutboxType, documents?: DocumentRecord[]) => Promise<PostOutcome>;
+}
+
+interface SuiteStep {
+  /** What the step does, in Chinese (the portal shows it while the run goes on). */
+  name: string;
+  run(tools: StepTools, done: readonly DoneStep[]): Promise<StepResult>;
+}
+
+const posted = (outcome: PostOutcome) => ({ accepted: isAccepted(outcome), answer: answerText(outcome) });
+
+/** (a) a kind of delivery, signed, answered 2xx (409 for an application already held). */
+function accepted(id: string, name: string, outcome: PostOutcome, applicationId: string): ConformanceCheck {
+  return { id, name, passed: isAccepted(outcome), detail: isAccepted(outcome) ? `${answerText(outcome)}，申请编号 ${applicationId}` : refusalHint(outcome) };
+}
+
+/** The four new applications whose callbacks the last step checks, in the order they are sent. */
+const SUBMISSIONS: { build: (tests: TestApplications) => TestApplication; name: string }[] = [
+  { build: (tests) => tests.transfer('submitted'), name: `新申请：${TYPE_LABELS.transfer}（application.submitted，角色 transfer-in）` },
+  { build: (tests) => tests.certificate('business'), name: `新申请：${TYPE_LABELS['certificate-loan-cleared']}（application.submitted，角色 business）` },
+  { build: (tests) => tests.purchase(), name: `新申请：${TYPE_LABELS['purchase-withdrawal']}（application.submitted，角色 purchase，附 PDF 和 JPEG 附件）` },
+  { build: (tests) => tests.serviceRequest('submitted'), name: `新申请：${TYPE_LABELS['service-request']}（application.submitted，角色 business）` },
+];
+
+/** The step that sends the same delivery twice; the callbacks step reads its answers. */
+const REPEAT_STEP = SUBMISSIONS.length + 5;
+
+/**
+ * The suite's steps, in order: each sends what it names and is complete on its own, so a background run records
+ * each as it finishes and a resumed run goes on from the next; the last waits for the callbacks and makes the
+ * checks that depend on them.
+ */
+const SUITE_STEPS: SuiteStep[] = [
+  ...SUBMISSIONS.map(({ build, name }): SuiteStep => ({
+    name: `推送${name}`,
+    async run({ tests, deliver }) {
+      const test = build(tests);
+      const outcome = await deliver(test, 'application.submitted');
+      return { checks: [accepted(`delivery.submitted.${test.app.type}`, `推送${name}`, outcome, test.app.id)], posts: [posted(outcome)] };
+    },
+  })),
+  {
+    name: '推送代收抄送（application.copy，角色 accepting）',
+    async run({ tests, deliver }) {
+      const copied = tests.certificate('accepting');
+      const copy = await deliver(copied, 'application.copy');
+      return { checks: [accepted('delivery.copy', '推送代收抄送（application.copy，角色 accepting）', copy, copied.app.id)], posts: [posted(copy)] };
+    },
+  },
+  {
+    name: '推送撤销（application.withdrawn）',
+    async run({ tests, deliver }) {
+      const withdrawnTest = tests.transfer('withdrawn');
+      const beforeWithdrawal = await deliver(withdrawnTest, 'application.submitted');
+      const withdrawal = await deliver(withdrawnTest, 'application.withdrawn');
+      const detail = isAccepted(withdrawal)
+        ? `${answerText(withdrawal)}，申请编号 ${withdrawnTest.app.id}（其 application.submitted 答复 ${answerText(beforeWithdrawal)}）`
+        : refusalHint(withdrawal);
+      return { checks: [{ id: 'delivery.withdrawn', name: '推送撤销（application.withdrawn）', passed: isAccepted(withdrawal), detail }], posts: [posted(beforeWithdrawal), posted(withdrawal)] };
+    },
+  },
+  {
+    name: '推送办结通知（application.completed，附证明文件说明）',
+    async run({ tests, deliver, target, now }) {
+      const copied = tests.certificate('accepting');
+      const completion = await deliver(copied, 'application.completed', [issuedCertificate(copied, peerOf(target.centerCode), now())]);
+      return { checks: [accepted('delivery.completed', '推送办结通知（application.completed，附证明文件说明）', completion, copied.app.id)], posts: [posted(completion)] };
+    },
+  },
+  // (b) what must be refused: a signature by another secret, a timestamp older than the 5 minutes tolerated
+  {
+    name: '拒绝签名错误的推送（用另一个密钥签名）',
+    async run({ tests, now, bodyOf, post }) {
+      const forged = tests.serviceRequest('forged');
+      const record = tests.record(forged, 'application.submitted', now());
+      const badSignature = await post(bodyOf(forged, record), record.id, { secret: newSecret() });
+      const detail = refusedDetail(badSignature, '未校验签名：请按第 3.2 节校验 webhook-signature，不符时答复 401');
+      return { checks: [{ id: 'refuse.bad-signature', name: '拒绝签名错误的推送（用另一个密钥签名）', passed: refused(badSignature), detail }], posts: [posted(badSignature)] };
+    },
+  },
+  {
+    name: `拒绝时间戳过期的推送（webhook-timestamp 早于当前 ${STALE_BY_MS / 60_000} 分钟，签名正确）`,
+    async run({ tests, now, bodyOf, post }) {
+      const stale = tests.serviceRequest('stale');
+      const record = tests.record(stale, 'application.submitted', now());
+      const staleAnswer = await post(bodyOf(stale, record), record.id, { at: new Date(now().getTime() - STALE_BY_MS) });
+      const name = `拒绝时间戳过期的推送（webhook-timestamp 早于当前 ${STALE_BY_MS / 60_000} 分钟，签名正确）`;
+      const detail = refusedDetail(staleAnswer, '未检查时间戳：与本机时间相差超过 5 分钟的推送应答复 401（第 2 节、第 3.2 节）');
+      return { checks: [{ id: 'refuse.stale-timestamp', name, passed: refused(staleAnswer), detail }], posts: [posted(staleAnswer)] };
+    },
+  },
+  // (c) the same delivery twice (same webhook-id and body, signed afresh as a retry is): answered both times; done once is
+  // checked with the callbacks
+  {
+    name: '同一条推送重复送达两次（webhook-id 与请求体相同）',
+    async run({ tests, now, bodyOf, post }) {
+      const repeated = tests.transfer('repeat');
+      const record = tests.record(repeated, 'application.submitted', now());
+      const body = bodyOf(repeated, record);
+      const answers = [await post(body, record.id), await post(body, record.id)];
+      return { checks: [], posts: answers.map(posted) };
+    },
+  },
+  // (d) the callbacks: waited for until every accepted application has one (and the repeated one has moved on), or the time is up
+  {
+    name: '等待并检查中心的回调（重复推送只办理一次，各申请的回调签名有效、状态变化合法）',
+    async run({ tests, options, now, callbackUrl }, done) {
+      const stepOf = (index: number) => {
+        const step = done[index];
+        if (!step) throw new Error(`conformance step ${index} has not run before the callbacks step`);
+        return step;
+      };
+      const submitted = SUBMISSIONS.map(({ build }, index) => ({ test: build(tests), post: stepOf(index).posts[0] }));
+      const repeated = tests.transfer('repeat');
+      const repeat = stepOf(REPEAT_STEP);
+      const repeatAccepted = repeat.posts.length === 2 && repeat.posts.every((p) => p.accepted);
+      const awaited = [...submitted.filter((s) => s.post?.accepted).map((s) => s.test), ...(repeatAccepted ? [repeated] : [])];
+      const waitMs = options.callbackWaitMs ?? CALLBACK_WAIT_MS;
+      // the wait runs from the last delivery: a step resumed by another invocation waits only for what is left of it
+      const left = repeat.doneAt.getTime() + waitMs - now().getTime();
+      const callbacks = await waitForCallbacks(options.inbox, awaited, repeated.app.id, Date.now() + Math.max(0, left));
+      const of = (test: TestApplication) => callbacks.get(test.app.id) ?? [];
+      const checks: ConformanceCheck[] = [];
+      const check = (id: string, name: string, passed: boolean, detail: string) => void checks.push({ id, name, passed, detail });
+
+      const repeatCallbacks = of(repeated);
+      const twice = repeatedStatuses(repeatCallbacks);
+      const repeatAnswered = repeat.posts.map((p) => p.answer).join('、');
+      check(
+        'repeat.same-webhook-id',
+        '同一条推送重复送达（webhook-id 与请求体相同）只办理一次',
+        repeatAccepted && repeatCallbacks.length > 0 && twice.length === 0,
+        !repeatAccepted
+          ? `两次推送答复 ${repeatAnswered}，应都为 2xx（或 409）：重复的 webhook-id 应直接答复 2xx，不要重复办理（第 6 节）`
+          : repeatCallbacks.length === 0
+            ? `两次推送答复 ${repeatAnswered}，但 ${waitMs / 1000} 秒内未收到该申请（${repeated.app.id}）的回调，无法确认只办理了一次`
+            : twice.length > 0
+              ? `两次推送答复 ${repeatAnswered}，但回调中 ${twice.join('，')}：重复的推送被当作新申请又办理了一次（第 6 节）`
+              : `两次推送答复 ${repeatAnswered}，回调 ${statusList(repeatCallbacks)} 各一次`,
+      );
+
+      for (const { test, post } of submitted) {
+        const got = of(test);
+        const problems = callbackProblems(test, got);
+        const name = `回调：${TYPE_LABELS[test.app.type]}（签名有效、符合回调约定、状态变化合法）`;
+        const id = `callbacks.${test.app.type}`;
+        if (!post?.accepted) check(id, name, false, `该申请的推送未被接受（${post?.answer ?? '未发送'}），无从检查回调`);
+        else if (got.length === 0) {
+          check(id, name, false, `${waitMs / 1000} 秒内未收到申请 ${test.app.id} 的回调：收到 application.submitted 后请回调首个状态，回调地址为推送中的 callbackUrl（${callbackUrl}）`);
+        } else check(id, name, problems.length === 0, problems.length === 0 ? `收到回调 ${statusList(got)}，签名有效，符合约定` : problems.join('；'));
+      }
+      const purchase = submitted.find((s) => s.test.app.type === 'purchase-withdrawal');
+      if (purchase) checks.push(await attachmentsFetched(options.inbox, purchase.test, purchase.post?.accepted ?? false));
+      return { checks, posts: [] };
+    },
+  },
+];
+
+/** What each step of a pass does, in order, in Chinese. */
+export const SUITE_STEP_NAMES: readonly string[] = SUITE_STEPS.map((s) => s.name);
+
+/**
+ * Runs step `index` of a pass, after the steps before it (`done`, by index); never throws for what the center does,
+ * only reports it. Its test applications are rebuilt from the pass's seed, so the step is the same whichever
+ * invocation runs it.
+ */
+export async function runSuiteStep(pass: SuitePass, index: number, done: readonly DoneStep[], options: ConformanceOptions): Promise<StepResult> {
+  const step = SUITE_STEPS[index];
+  if (!step) throw new Error(`the conformance suite has no step ${index}`);
+  const { target } = pass;
+  const now = options.now ?? (() => new Date());
+  const callbackBase = options.inbox.callbackBase.replace(/\/+$/, '');
+  const acceptBy = await (options.calendar ?? packageCalendar()).addWorkingDays(shanghaiDate(pass.startedAt), TRANSFER_ACCEPT_WORKING_DAYS);
+  const tests = new TestApplications(target.centerCode, pass.startedAt, acceptBy, pass.seed);
   /** The body the relay would build for this record, with the documents and opened attachments it would load. */
   const bodyOf = (test: TestApplication, record: OutboxRecord, documents: DocumentRecord[] = []) =>
-    deliveryBody(record, test.app, tests.keyring, callbackBase, documents, { stored: openPayload(tests.keyring, test.app), attachments: tests.openedFiles(test) }, acceptBy.provisional);
+    deliveryBody(record, test.app, tests.keyring, callbackBase, documents, { stored: openPayload(tests.keyring, test.app), linkOf: (attachment) => options.inbox.linkOf(test.app.id, attachment) }, acceptBy.provisional);
   const post = (body: string, webhookId: string, sign: { secret?: string; at?: Date } = {}) =>
-    options.outbound.postJson(target.url, body, signHeaders([sign.secret ?? target.secret], webhookId, sign.at ?? now(), body));
+    options.outbound.postJson(target.url, body, deliveryHeaders([sign.secret ?? target.secret], webhookId, sign.at ?? now(), body));
   const deliver = async (test: TestApplication, type: OutboxType, documents?: DocumentRecord[]) => {
     const record = tests.record(test, type, now());
     return post(bodyOf(test, record, documents), record.id);
   };
+  return step.run({ target, options, tests, now, callbackUrl: `${callbackBase}/callbacks/${target.centerCode}`, post, bodyOf, deliver }, done);
+}
 
-  // (a) every kind of delivery, signed, answered 2xx (409 for an application already held)
-  const submitted: { test: TestApplication; outcome: PostOutcome }[] = [];
-  const submissions: [TestApplication, string][] = [
-    [tests.transfer(), `新申请：${TYPE_LABELS.transfer}（application.submitted，角色 transfer-in）`],
-    [tests.certificate('business'), `新申请：${TYPE_LABELS['certificate-loan-cleared']}（application.submitted，角色 business）`],
-    [tests.purchase(), `新申请：${TYPE_LABELS['purchase-withdrawal']}（application.submitted，角色 purchase，附 PDF 和 JPEG 附件）`],
-    [tests.serviceRequest(), `新申请：${TYPE_LABELS['service-request']}（application.submitted，角色 business）`],
-  ];
-  for (const [test, name] of submissions) {
-    const outcome = await deliver(test, 'application.submitted');
-    submitted.push({ test, outcome });
-    check(`delivery.submitted.${test.app.type}`, `推送${name}`, isAccepted(outcome), isAccepted(outcome) ? `${answerText(outcome)}，申请编号 ${test.app.id}` : refusalHint(outcome));
-  }
-
-  const copied = tests.certificate('accepting');
-  const copy = await deliver(copied, 'application.copy');
-  check('delivery.copy', '推送代收抄送（application.copy，角色 accepting）', isAccepted(copy), isAccepted(copy) ? `${answerText(copy)}，申请编号 ${copied.app.id}` : refusalHint(copy));
-
-  const withdrawnTest = tests.transfer();
-  const beforeWithdrawal = await deliver(withdrawnTest, 'application.submitted');
-  const withdrawal = await deliver(withdrawnTest, 'application.withdrawn');
-  check(
-    'delivery.withdrawn',
-    '推送撤销（application.withdrawn）',
-    isAccepted(withdrawal),
-    isAccepted(withdrawal)
-      ? `${answerText(withdrawal)}，申请编号 ${withdrawnTest.app.id}（其 application.submitted 答复 ${answerText(beforeWithdrawal)}）`
-      : refusalHint(withdrawal),
-  );
-
-  const completion = await deliver(copied, 'application.completed', [issuedCertificate(copied, peerOf(target.centerCode), now())]);
-  check(
-    'delivery.completed',
-    '推送办结通知（application.completed，附证明文件说明）',
-    isAccepted(completion),
-    isAccepted(completion) ? `${answerText(completion)}，申请编号 ${copied.app.id}` : refusalHint(completion),
-  );
-
-  // (b) what must be refused: a signature by another secret, a timestamp older than the 5 minutes tolerated
-  const forged = tests.serviceRequest();
-  const forgedRecord = tests.record(forged, 'application.submitted', now());
-  const badSignature = await post(bodyOf(forged, forgedRecord), forgedRecord.id, { secret: newSecret() });
-  check('refuse.bad-signature', '拒绝签名错误的推送（用另一个密钥签名）', refused(badSignature), refusedDetail(badSignature, '未校验签名：请按第 3.2 节校验 webhook-signature，不符时答复 401'));
-
-  const stale = tests.serviceRequest();
-  const staleRecord = tests.record(stale, 'application.submitted', now());
-  const staleAt = new Date(now().getTime() - STALE_BY_MS);
-  const staleAnswer = await post(bodyOf(stale, staleRecord), staleRecord.id, { at: staleAt });
-  check(
-    'refuse.stale-timestamp',
-    `拒绝时间戳过期的推送（webhook-timestamp 早于当前 ${STALE_BY_MS / 60_000} 分钟，签名正确）`,
-    refused(staleAnswer),
-    refusedDetail(staleAnswer, '未检查时间戳：与本机时间相差超过 5 分钟的推送应答复 401（第 2 节、第 3.2 节）'),
-  );
-
-  // (c) the same delivery twice (same webhook-id and body, signed afresh as a retry is): answered both times, done once
-  const repeated = tests.transfer();
-  const repeatedRecord = tests.record(repeated, 'application.submitted', now());
-  const repeatedBody = bodyOf(repeated, repeatedRecord);
-  const repeatAnswers = [await post(repeatedBody, repeatedRecord.id), await post(repeatedBody, repeatedRecord.id)];
-
-  // (d) the callbacks: waited for until every accepted application has one (and the repeated one has moved on), or the time is up
-  const awaited = [...submitted.filter((s) => isAccepted(s.outcome)).map((s) => s.test), ...(repeatAnswers.every(isAccepted) ? [repeated] : [])];
-  const waitMs = options.callbackWaitMs ?? CALLBACK_WAIT_MS;
-  const callbacks = await waitForCallbacks(options.inbox, awaited, repeated.app.id, waitMs);
-  const of = (test: TestApplication) => callbacks.get(test.app.id) ?? [];
-
-  const repeatCallbacks = of(repeated);
-  const twice = repeatedStatuses(repeatCallbacks);
-  const repeatAnswered = repeatAnswers.map(answerText).join('、');
-  check(
-    'repeat.same-webhook-id',
-    '同一条推送重复送达（webhook-id 与请求体相同）只办理一次',
-    repeatAnswers.every(isAccepted) && repeatCallbacks.length > 0 && twice.length === 0,
-    !repeatAnswers.every(isAccepted)
-      ? `两次推送答复 ${repeatAnswered}，应都为 2xx（或 409）：重复的 webhook-id 应直接答复 2xx，不要重复办理（第 6 节）`
-      : repeatCallbacks.length === 0
-        ? `两次推送答复 ${repeatAnswered}，但 ${waitMs / 1000} 秒内未收到该申请（${repeated.app.id}）的回调，无法确认只办理了一次`
-        : twice.length > 0
-          ? `两次推送答复 ${repeatAnswered}，但回调中 ${twice.join('，')}：重复的推送被当作新申请又办理了一次（第 6 节）`
-          : `两次推送答复 ${repeatAnswered}，回调 ${statusList(repeatCallbacks)} 各一次`,
-  );
-
-  for (const { test, outcome } of submitted) {
-    const got = of(test);
-    const problems = callbackProblems(test, got);
-    const name = `回调：${TYPE_LABELS[test.app.type]}（签名有效、符合回调约定、状态变化合法）`;
-    const id = `callbacks.${test.app.type}`;
-    if (!isAccepted(outcome)) check(id, name, false, `该申请的推送未被接受（${answerText(outcome)}），无从检查回调`);
-    else if (got.length === 0) {
-      check(id, name, false, `${waitMs / 1000} 秒内未收到申请 ${test.app.id} 的回调：收到 application.submitted 后请回调首个状态，回调地址为推送中的 callbackUrl（${callbackUrl}）`);
-    } else check(id, name, problems.length === 0, problems.length === 0 ? `收到回调 ${statusList(got)}，签名有效，符合约定` : problems.join('；'));
-  }
-
-  return { passed: checks.every((c) => c.passed), checks, startedAt, finishedAt: now().toISOString() };
+/** Runs every step against the center's endpoint in turn, in this process (the center:conformance tool); never throws for what the center does, only reports it. */
+export async function runConformance(target: ConformanceTarget, options: ConformanceOptions): Promise<ConformanceReport> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const pass: SuitePass = { target, seed: newConformanceSeed(), startedAt };
+  const done: DoneStep[] = [];
+  for (let index = 0; index < SUITE_STEPS.length; index++) done.push({ ...(await runSuiteStep(pass, index, done, options)), doneAt: now() });
+  const checks = done.flatMap((d) => d.checks);
+  return { passed: checks.every((c) => c.passed), checks, startedAt: startedAt.toISOString(), finishedAt: now().toISOString() };
 }
 
 /**
  * Polls the inbox until every awaited application has a callback and the repeated one (a transfer) has reported
- * a second status or a final one, so that a second run of the same work would have shown by then; or until `waitMs`.
+ * a second status or a final one, so that a second run of the same work would have shown by then; or until `until` (ms).
  */
-async function waitForCallbacks(inbox: CallbackInbox, awaited: readonly TestApplication[], repeatedId: string, waitMs: number): Promise<Map<string, ReceivedCallback[]>> {
-  const until = Date.now() + waitMs;
+async function waitForCallbacks(inbox: CallbackInbox, awaited: readonly TestApplication[], repeatedId: string, until: number): Promise<Map<string, ReceivedCallback[]>> {
   for (;;) {
     const got = new Map(await Promise.all(awaited.map(async (t) => [t.app.id, await inbox.received(t.app.id)] as const)));
     const repeatedStatuses = new Set((got.get(repeatedId) ?? []).map((c) => c.status));

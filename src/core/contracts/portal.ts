@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { calendarDate, ProposeEndpointSchema, ProposeLinkSchema } from '../center-portal';
+import { calendarDate, CONFORMANCE_RUN_ID_PATTERN, ProposeEndpointSchema, ProposeLinkSchema } from '../center-portal';
 import { HAND_CODE_LENGTH, HAND_CODE_PATTERN } from '../codes';
 import { CorrectionReasonSchema, FULL_ONLINE_ITEMS, MonthlyFiguresSchema, ONLINE_REASON_MAX } from '../supervision';
 import { ReportMonthSchema } from './supervise';
@@ -27,7 +27,9 @@ export const portalEventSchema = (now: Date) => z.discriminatedUnion(
     ProposeLinkSchema,
     ProposeEndpointSchema,
     z.object({ action: z.literal('rotateSecret') }),
+    // interface testing goes on in the background (issue 16 point 5): started at once, then polled by its id
     z.object({ action: z.literal('runConformance') }),
+    z.object({ action: z.literal('conformanceRun'), runId: z.string({ error: '缺少测试编号' }).regex(CONFORMANCE_RUN_ID_PATTERN, '测试编号格式不正确') }),
     // supervision (issue 14): why an item (4-6) is not fully online yet, and by when it will be (annex 3's attachment)
     z.object({
       action: z.literal('setOnlineReason'),
@@ -45,6 +47,8 @@ export const portalEventSchema = (now: Date) => z.discriminatedUnion(
     z.object({ action: z.literal('trialFindings'), status: z.enum(FINDING_STATUSES, { error: '问题状态应为 open、fixed 或 closed' }).optional() }),
     z.object({ action: z.literal('resolveFinding'), id: FindingIdSchema, note: reasonField('整改说明') }),
     z.object({ action: z.literal('posterCode') }),
+    // the domains of the center's own web links, with the verification file to place where one is asked for (issue 16 point 1)
+    z.object({ action: z.literal('businessDomains') }),
   ],
   { error: '不支持的操作' },
 );

@@ -17,6 +17,14 @@ export function showPage(): void {
   });
 }
 
+/** Fires the page's useDidHide callbacks, as Taro's router does when another page covers it. */
+export function hidePage(): void {
+  const instance = getPageInstance('taro-app') as { componentDidHide?: Array<() => void> } | undefined;
+  act(() => {
+    for (const callback of instance?.componentDidHide ?? []) callback();
+  });
+}
+
 /** Time for the 200 ms search debounce plus a round trip to the local host. */
 export const SERVER_ANSWER_MS = 5_000;
 

@@ -1,13 +1,17 @@
 import { Text, View } from '@tarojs/components';
-import { useState } from 'react';
+import { useDidHide, useDidShow } from '@tarojs/taro';
+import { useEffect, useState } from 'react';
 import type { PortalOverview } from '../../../core/center-portal';
 import { formatShanghai, shanghaiDate } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
-import { portalCalls, type ConformanceReport } from '../../../services/portal';
+import { portalCalls, type ConformanceRunView } from '../../../services/portal';
+
+/** How often the page asks for a run's progress while it goes on and the page is shown. */
+export const CONFORMANCE_POLL_MS = 2_000;
 
 interface ConformanceCardProps {
   conformance: PortalOverview['conformance'];
-  /** After a run, so the overview shows the new status. */
+  /** After a run starts or ends, so the overview shows the new status. */
   onRun: () => void;
 }
 
@@ -18,28 +22,69 @@ function statusText({ status, label, at }: PortalOverview['conformance']): strin
 }
 
 /**
- * Interface testing: the status the overview answers, and a run of the conformance suite against the
- * center's endpoint with each check ✓ or ✗ and why.
+ * Interface testing: the status the overview answers, and runs of the conformance suite against the center's
+ * endpoint. A run goes on in the background: the card starts it, then asks for its progress every 2 s while it
+ * goes on and the page is shown (步骤 x/y, each step's result), and shows each check ✓ or ✗ and why once it ends.
+ * Coming back to the page shows the run going on, or the last one.
  */
 export function ConformanceCard({ conformance, onRun }: ConformanceCardProps) {
-  const [report, setReport] = useState<ConformanceReport | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const [run, setRun] = useState<ConformanceRunView | undefined>(undefined);
+  const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
+  const [shown, setShown] = useState(true);
+  useDidShow(() => setShown(true));
+  useDidHide(() => setShown(false));
 
-  const run = async () => {
-    setBusy(true);
+  // the latest run the overview names (going on, or the last one), when the page opens or it changes
+  const latest = conformance.runId;
+  const held = run?.runId;
+  useEffect(() => {
+    if (latest === null || latest === held) return undefined;
+    let live = true;
+    void portalCalls.conformanceRun(latest).then((result) => {
+      if (live && result.ok) setRun(result.data);
+    });
+    return () => {
+      live = false;
+    };
+  }, [latest, held]);
+
+  const polling = run !== undefined && !run.finished && shown;
+  useEffect(() => {
+    if (!polling || run === undefined) return undefined;
+    let live = true;
+    const timer = setTimeout(() => {
+      void portalCalls.conformanceRun(run.runId).then((result) => {
+        if (!live) return;
+        if (!result.ok) {
+          setError(result.message);
+          return;
+        }
+        setRun(result.data);
+        if (result.data.finished) onRun();
+      });
+    }, CONFORMANCE_POLL_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [polling, run, onRun]);
+
+  const start = async () => {
+    setStarting(true);
     setError(undefined);
-    setReport(undefined);
     const result = await portalCalls.runConformance();
-    setBusy(false);
+    setStarting(false);
     if (!result.ok) {
       setError(result.message);
       return;
     }
-    setReport(result.data);
+    setRun(result.data);
     onRun();
   };
 
+  const going = run !== undefined && !run.finished;
+  const report = run?.report ?? null;
   const failed = report?.checks.filter((c) => !c.passed).length ?? 0;
   return (
     <View className='card links-card' id='links-conformance'>
@@ -50,16 +95,36 @@ export function ConformanceCard({ conformance, onRun }: ConformanceCardProps) {
         </Text>
       </View>
       <Text className='links-muted'>
-        向本中心接口（正在登记的新接口优先）发送各类签名测试推送，检查错误签名和过期时间戳是否被拒绝、重复推送是否只处理一次、回调是否按规范发送。约需 1 分钟。
+        向本中心接口（正在登记的新接口优先）发送各类签名测试推送，检查错误签名和过期时间戳是否被拒绝、重复推送是否只处理一次、回调是否按规范发送；轮换密钥期间，两个有效密钥各测一遍。测试在后台进行，约需 1 分钟，可以离开本页，回来后查看进度和结果。
       </Text>
-      <ActionButton className='links-button' id='links-run-conformance' loading={busy} disabled={busy} onClick={() => void run()}>
-        运行接口测试
+      <ActionButton className='links-button' id='links-run-conformance' loading={starting} disabled={starting || going} onClick={() => void start()}>
+        {going ? '测试进行中' : '运行接口测试'}
       </ActionButton>
-      {busy ? <Text className='links-muted'>正在测试，约需 1 分钟，请不要离开本页…</Text> : null}
       {error ? (
         <Text className='links-error-text' id='links-conformance-error'>
           {error}
         </Text>
+      ) : null}
+      {run ? (
+        <View className='links-report' id='links-conformance-run'>
+          <Text className='links-muted' id='links-conformance-progress'>
+            {`${run.stateLabel}：步骤 ${run.done}/${run.total}（${formatShanghai(new Date(run.startedAt))} 开始，接口 ${run.url}）`}
+          </Text>
+          {report === null
+            ? run.steps.map((s, i) => (
+                <View key={s.name} className={`links-check links-step-${s.state}`} id={`links-step-${i}`}>
+                  <Text className='links-check-name'>
+                    <Text className='links-check-mark'>{s.label}</Text> {s.name}
+                  </Text>
+                  {s.checks.map((c) => (
+                    <Text key={c.id} className='links-check-detail'>
+                      {`${c.passed ? '✓' : '✗'} ${c.detail}`}
+                    </Text>
+                  ))}
+                </View>
+              ))
+            : null}
+        </View>
       ) : null}
       {report ? (
         <View className='links-report' id='links-conformance-report'>
