@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { BusinessDomainState } from './business-domains';
 import { CenterLinkSchema, ItemIdSchema, type CenterLink } from './centers';
 import { ONLINE_ITEM_IDS, type ItemId } from './items';
 import type { OnlineReasonRow } from './supervision';
@@ -24,10 +25,14 @@ export const INVITE_FAILURES_PER_DAY = 5;
 /** Interface-testing runs a center may start per China day. */
 export const CONFORMANCE_RUNS_PER_DAY = 10;
 /**
- * The longest a run can take: the portal function's timeout (cloudbaserc.json, 120 s). A run started longer ago
- * and never finished died with its function, and no longer holds the center's one run at a time.
+ * The longest a run can take: it goes on in the background (the relay's nudge and its one-minute timer resume it
+ * step by step, issue 16), two passes when two secrets are valid, each waiting up to 30 s for callbacks. A run
+ * started longer ago and never finished is abandoned: no longer resumed, nor holding the center's one run at a time.
  */
-export const CONFORMANCE_RUN_MAX_MS = 120_000;
+export const CONFORMANCE_RUN_MAX_MS = 10 * 60_000;
+
+/** Interface-testing run ids: `run` and 20 hex digits, made by the server. */
+export const CONFORMANCE_RUN_ID_PATTERN = /^run[0-9a-f]{20}$/;
 
 /** Work-order ids: `chg` and 20 characters of [a-z0-9], made by the server. */
 export const CHANGE_ID_PATTERN = /^chg[a-z0-9]{20}$/;
@@ -44,18 +49,28 @@ export const calendarDate = (label: string) =>
 export type LinkValue = { kind: 'web'; url: string } | { kind: 'miniprogram'; appId: string; path: string };
 /** Where a center takes its deliveries: its API endpoint, or the portal workbench ("manual"). */
 export type EndpointValue = { kind: 'api'; url: string } | { kind: 'manual' };
-/** What a work order changes, and to what. */
-export type ChangeTarget = { kind: 'link'; item: ItemId; link: LinkValue } | { kind: 'endpoint'; endpoint: EndpointValue };
 /** What an item has: a channel, or (while it offers none fully online) an in-app request or its service hall. */
 export type ItemChannel = LinkValue | { kind: 'in-app' } | { kind: 'counter' };
+/** A center's service hall (服务大厅) as a work order sets it: its address and opening hours. */
+export type HallValue = { kind: 'hall'; address: string; hours: string };
+/**
+ * What a work order changes, and to what. Centers propose links (web or mini-program) and endpoints; supervisors
+ * also set an item's route (in-app request or service hall only) and the service hall at once (immediate orders).
+ */
+export type ChangeTarget = { kind: 'link'; item: ItemId; link: ItemChannel } | { kind: 'endpoint'; endpoint: EndpointValue } | { kind: 'hall'; hall: HallValue };
 /** What was live before a change switched; null for nothing. */
-export type PreviousValue = ItemChannel | EndpointValue | null;
+export type PreviousValue = ItemChannel | EndpointValue | HallValue | null;
 
 /** An item's current link or route without its health: what the center registered, as work orders record it. */
 export function withoutHealth(link: CenterLink): ItemChannel {
   if (link.kind === 'web') return { kind: 'web', url: link.url };
   if (link.kind === 'miniprogram') return { kind: 'miniprogram', appId: link.appId, path: link.path };
   return { kind: link.kind };
+}
+
+/** The link a work order switches an item to: a channel starts healthy, a route has no health. */
+export function switchedLink(item: ItemId, channel: ItemChannel): CenterLink {
+  return channel.kind === 'web' || channel.kind === 'miniprogram' ? { item, ...channel, healthy: true } : { item, kind: channel.kind };
 }
 
 /** pending -> approved | rejected; approved -> live (switched on its date) | superseded (a later approval for the same target). */
@@ -71,7 +86,7 @@ export const CHANGE_STATUS_LABELS: Record<ChangeStatus, string> = {
 
 /** Per target, at most one approved change waits for its date: the key that says which target a change is for. */
 export function targetKey(target: ChangeTarget): string {
-  return target.kind === 'link' ? `link:${target.item}` : 'endpoint';
+  return target.kind === 'link' ? `link:${target.item}` : target.kind;
 }
 
 const { appId: AppIdSchema, path: PagePathSchema } = CenterLinkSchema.options[1].shape;
@@ -147,8 +162,8 @@ export interface ChangeView {
   status: ChangeStatus;
   statusLabel: string;
   /**
-   * Who proposed and who reviewed: openids for supervisors; for center staff never another person's openid,
-   * but 本人, the person's display name, or their role (监管人员).
+   * Who proposed and who decided, never by openid: 本人 for the viewer, else the person's display name with the role
+   * they acted in (张三（监管人员）), or the role alone (中心工作人员) when they have no display name.
    */
   proposedBy: string;
   proposedAt: string;
@@ -158,6 +173,10 @@ export interface ChangeView {
   /** When it went live, and what it replaced. */
   appliedAt: string | null;
   previous: PreviousValue;
+  /** Set at once by a supervisor (admin setEndpoint, setManual, setItemRoute, setCounter): proposed, approved and live together. */
+  immediate: boolean;
+  /** In a supervisor's list of orders to review: what is live now, shown beside what the order proposes. */
+  current?: PreviousValue;
   /** Why an approved change could not be switched on its date (its address failed the rules then, or the center had no signing secret for its endpoint); tried again daily. */
   held: { reason: string; at: string } | null;
   /**
@@ -165,6 +184,8 @@ export interface ChangeView {
    * launched before the review takes effect on its date, at least 10 working days later, instead of at once.
    */
   notice?: string;
+  /** A web link's change waiting for review (`admin pendingChanges`): its domain and that domain's state among the mini-program's business domains. */
+  domain?: { name: string; state: BusinessDomainState };
 }
 
 /**
@@ -208,7 +229,8 @@ export interface PortalOverview {
   earliestEffectiveDate: string;
   /** Whether that date falls in a year whose State Council arrangement is not loaded: counted on weekends only, shown as 预计. */
   earliestProvisional: boolean;
-  conformance: { status: ConformanceStatus; label: string; at: string | null };
+  /** The latest run (`runId`, polled with `portal conformanceRun`): running, or the last one. */
+  conformance: { status: ConformanceStatus; label: string; at: string | null; runId: string | null };
   /**
    * Each item 4-6 the center has not made fully online (no web page or mini-program registered), with the reason and
    * expected date it gave (`portal setOnlineReason`; null until given): what supervisors' annex 3 attachment lists.
@@ -216,12 +238,19 @@ export interface PortalOverview {
   onlineReasons: OnlineReasonRow[];
 }
 
-/** A link or endpoint the daily check found unhealthy, for supervisors. */
-export interface UnhealthyView extends HealthView {
+/**
+ * A link or endpoint unhealthy now, for supervisors. A link is so by its own `healthy`, the flag employees' jumps read
+ * (线上办理渠道暂时无法访问), so the two never disagree; an endpoint by the daily check's finding.
+ */
+export interface UnhealthyView {
   centerCode: string;
   centerName: string;
-  /** 事项 1 缴存贷款信息查询 / 接口地址. */
+  /** 事项 1 缴存贷款信息查询 / 接收推送的接口. */
   channelLabel: string;
+  /** The web link's or endpoint's address, or the mini-program page in words. */
+  url: string;
+  /** The daily check's last finding about this address; null when it was marked unhealthy without one (never checked since). */
+  health: HealthView | null;
 }
 
 /** A channel, route or endpoint in words, for the history, the audit log and the pages. */
@@ -239,11 +268,16 @@ export function describeValue(value: PreviousValue): string {
       return '小程序内在线申请';
     case 'counter':
       return '到服务大厅办理';
+    case 'hall':
+      return `${value.address}（${value.hours}）`;
   }
 }
 
 /** What a work order puts in place. */
-export const targetValue = (target: ChangeTarget): LinkValue | EndpointValue => (target.kind === 'link' ? target.link : target.endpoint);
+export function targetValue(target: ChangeTarget): ItemChannel | EndpointValue | HallValue {
+  if (target.kind === 'link') return target.link;
+  return target.kind === 'endpoint' ? target.endpoint : target.hall;
+}
 
 /** The conformance suite's report (cloudfunctions/_lib/centers/conformance.ts), kept by the store and shown in the portal. */
 export interface ConformanceCheck {
@@ -261,6 +295,38 @@ export interface ConformanceReport {
   checks: ConformanceCheck[];
   startedAt: string;
   finishedAt: string;
+}
+
+/** A step of a background run in words: what it does and, once done, what came of it (its checks). */
+export interface ConformanceStepView {
+  name: string;
+  state: 'waiting' | 'passed' | 'failed';
+  /** 等待中 / 通过 / 未通过. */
+  label: string;
+  checks: ConformanceCheck[];
+}
+
+export const CONFORMANCE_RUN_LABELS = { running: '正在测试', passed: '全部通过', failed: '未全部通过', abandoned: '未完成（已中止）' } as const;
+export type ConformanceRunState = keyof typeof CONFORMANCE_RUN_LABELS;
+
+/**
+ * What `portal runConformance` (at once, the run it started or the one already going) and `portal conformanceRun`
+ * answer: the run's progress, step by step, and its report once finished.
+ */
+export interface ConformanceRunView {
+  runId: string;
+  url: string;
+  startedAt: string;
+  state: ConformanceRunState;
+  stateLabel: string;
+  finished: boolean;
+  /** Steps done of all; 步骤 done/total. */
+  done: number;
+  total: number;
+  /** How many valid secrets the run signs with in turn (two during a rotation). */
+  secrets: number;
+  steps: ConformanceStepView[];
+  report: ConformanceReport | null;
 }
 
 /** One callback as it arrived (every attempt, repeats included), read by readCallback. */

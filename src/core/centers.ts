@@ -34,6 +34,9 @@ export const ItemIdSchema = z
 
 const HTTPS_URL_MAX = 2048;
 
+/** A page of another mini-program as navigateToMiniProgram takes it: segments of letters, digits, _ and -, then an optional query. */
+const PAGE_PATH = /^[\w-]+(\/[\w-]+)*(\?[^\s#]*)?$/;
+
 /**
  * What a center supports for one item: its channel (an H5 page or another mini-program, with the health the
  * checks found), or, while it offers no full online channel, an in-app request its staff take up
@@ -49,8 +52,13 @@ export const CenterLinkSchema = z.discriminatedUnion('kind', [
   z.object({
     item: ItemIdSchema,
     kind: z.literal('miniprogram'),
-    appId: z.string().regex(/^wx[0-9a-f]{16}$/, '小程序 AppID 格式不正确'),
-    path: z.string().refine((s) => isPlainText(s), unsafeTextMessage('页面路径')).max(512, '页面路径过长'),
+    appId: z.string().regex(/^wx[0-9a-f]{16}$/, '小程序 AppID 应为 wx 加 16 位数字或小写字母 a-f（共 18 位），可在该小程序后台“开发管理-开发设置”中查看'),
+    path: z
+      .string()
+      .refine((s) => isPlainText(s), unsafeTextMessage('页面路径'))
+      .max(512, '页面路径过长')
+      // empty is left to the form's own 请填写 (a proposal needs one)
+      .refine((s) => s === '' || PAGE_PATH.test(s), '页面路径应为该小程序内的页面，如 pages/index/index 或 pages/index/index?item=3，不以 / 开头，不含空格和网址'),
     healthy: z.boolean(),
   }),
   z.object({ item: ItemIdSchema, kind: z.literal('in-app') }),

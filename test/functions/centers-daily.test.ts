@@ -9,6 +9,7 @@ import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { earliestEffectiveDate, runCentersDaily } from '../../cloudfunctions/_lib/services/portal';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
+import { configureDomains } from '../support/business-domains';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
 
 /**
@@ -55,6 +56,7 @@ beforeAll(async () => {
   origin = `https://localhost:${port}`;
   outside = testOutside({ urlChecks: { lookup, allow: new Set([`localhost:${port}`]), allowCa: tls.cert } });
   store = await catalogStore();
+  await configureDomains(store, origin);
 });
 afterAll(async () => {
   await store.close();
@@ -110,7 +112,7 @@ describe('the daily switch of approved changes', () => {
     const history = await admin.handle({ action: 'centerHistory', centerCode: center }, contextFor(store, supervisor, onTheDay, outside));
     expect(history).toMatchObject({
       ok: true,
-      data: [{ id, status: 'live', statusLabel: '已生效', proposedBy: 'staff-switch', reviewedBy: 'sup-1', appliedAt: onTheDay.toISOString(), previous: { kind: 'web', url: `${origin}/old` }, target: { link: { url: `${origin}/new` } } }],
+      data: [{ id, status: 'live', statusLabel: '已生效', proposedBy: '中心工作人员', reviewedBy: '本人', appliedAt: onTheDay.toISOString(), previous: { kind: 'web', url: `${origin}/old` }, target: { link: { url: `${origin}/new` } } }],
     });
     const live = (await store.audit.listFor(`center:${center}`)).filter((e) => e.action === 'change.live');
     expect(live).toEqual([expect.objectContaining({ actor: 'centers-daily', detail: expect.stringContaining(`${origin}/old → ${origin}/new`) })]);
@@ -175,7 +177,17 @@ describe('the daily health check', () => {
     const seen = await admin.handle({ action: 'linkHealth' }, contextFor(store, supervisor, day(2), outside));
     expect(seen).toMatchObject({
       ok: true,
-      data: { unhealthy: [expect.objectContaining({ centerCode: center, centerName: '南通市住房公积金管理中心', channelLabel: '事项 1 缴存贷款信息查询', url: `${origin}/flaky`, consecutiveFailures: 2, status: 500, error: expect.stringContaining('500') })] },
+      data: {
+        unhealthy: [
+          {
+            centerCode: center,
+            centerName: '南通市住房公积金管理中心',
+            channelLabel: '事项 1 缴存贷款信息查询',
+            url: `${origin}/flaky`,
+            health: expect.objectContaining({ consecutiveFailures: 2, status: 500, error: expect.stringContaining('500') }),
+          },
+        ],
+      },
     });
     const staff = await staffOf(center, 'staff-health');
     const view = await portal.handle({ action: 'overview' }, contextFor(store, staff, day(2), outside));

@@ -70,7 +70,7 @@ describe('the admin function for centers without a full online channel', () => {
     expect(await store.links.listForCenter(YANGZHOU)).toContainEqual({ item, kind: route });
     const jump = await centers.handle({ action: 'jump', code: YANGZHOU, item }, contextFor(store));
     expect(jump).toMatchObject({ ok: true, data: { target: { kind: route }, counter: expect.stringContaining(HALL.address) } });
-    expect(await store.audit.listFor(`center:${YANGZHOU}`)).toContainEqual(expect.objectContaining({ actor: supervisor.openid, action: 'item-route.set', detail: `item ${item}: ${route}` }));
+    expect(await store.audit.listFor(`center:${YANGZHOU}`)).toContainEqual(expect.objectContaining({ actor: supervisor.openid, action: 'item-route.set', detail: expect.stringMatching(new RegExp(`^chg[a-z0-9]{20} 事项 ${item} .+ → ${route === 'in-app' ? '小程序内在线申请' : '到服务大厅办理'}$`)) }));
   });
 
   it('replaces the item’s registered link with the route: one current way per center and item', async () => {

@@ -1,4 +1,4 @@
-import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
+import { hostsLookup, type HostLookup } from '../../cloudfunctions/_lib/delivery/http';
 import { urlRefusal } from '../../cloudfunctions/_lib/centers/url-rules';
 
 /**
@@ -63,7 +63,7 @@ describe('urlRefusal', () => {
   ];
 
   it.each(refused)('refuses %s and says why', async (url, reason) => {
-    expect(await urlRefusal(url, { lookup, allowUnresolved: true })).toMatch(reason);
+    expect(await urlRefusal(url, { lookup })).toMatch(reason);
   });
 
   it.each(['https://gjj.yangzhou.gov.cn/', 'https://gjj.yangzhou.gov.cn:443/wx/query?item=1#top', 'https://dual.gjj.example.cn/h5', 'https://GJJ.Yangzhou.gov.cn/'])(
@@ -73,14 +73,25 @@ describe('urlRefusal', () => {
     },
   );
 
-  it('accepts a name that does not resolve yet only at proposal, and refuses it otherwise', async () => {
-    expect(await urlRefusal('https://new.gjj.example.cn/', { lookup, allowUnresolved: true })).toBeUndefined();
-    expect(await urlRefusal('https://new.gjj.example.cn/', { lookup })).toBe('域名 new.gjj.example.cn 无法解析（ENOTFOUND），请确认域名已生效');
-    expect(await urlRefusal('https://empty.gjj.example.cn/', { lookup: async () => [] })).toMatch(/无法解析，请确认域名已生效/);
+  it('refuses a name that does not resolve in words a person can act on, and says when DNS could not be asked', async () => {
+    expect(await urlRefusal('https://new.gjj.example.cn/', { lookup })).toBe('域名 new.gjj.example.cn 无法解析，请检查拼写或确认域名已生效');
+    expect(await urlRefusal('https://empty.gjj.example.cn/', { lookup: async () => [] })).toBe('域名 empty.gjj.example.cn 无法解析，请检查拼写或确认域名已生效');
+    const timeout: HostLookup = async () => {
+      throw Object.assign(new Error('queryA ETIMEOUT'), { code: 'ETIMEOUT' });
+    };
+    expect(await urlRefusal('https://gjj.yangzhou.gov.cn/', { lookup: timeout })).toBe('暂时无法解析域名 gjj.yangzhou.gov.cn（ETIMEOUT），请稍后再试');
   });
 
-  it('still refuses a name that resolves to a private address when unresolved names are allowed', async () => {
-    expect(await urlRefusal('https://evil.example/', { lookup, allowUnresolved: true })).toMatch(/不是公网地址/);
+  it('resolves the names a hosts map has from it (the local host, DEV_HOSTS), others as before, and still refuses private addresses', async () => {
+    const hosts = new Map([
+      ['hall.demo.example.cn', ['36.112.10.21']],
+      ['lan.demo.example.cn', ['192.168.1.5']],
+    ]);
+    const mapped = hostsLookup(hosts, lookup);
+    expect(await urlRefusal('https://HALL.demo.example.cn/1', { lookup: mapped })).toBeUndefined();
+    expect(await urlRefusal('https://lan.demo.example.cn/1', { lookup: mapped })).toMatch(/192\.168\.1\.5 不是公网地址/);
+    expect(await urlRefusal('https://gjj.yangzhou.gov.cn/', { lookup: mapped })).toBeUndefined();
+    expect(await urlRefusal('https://new.gjj.example.cn/', { lookup: mapped })).toMatch(/无法解析，请检查拼写/);
   });
 
   it('resolves with the system resolver by default, so localhost is refused', async () => {

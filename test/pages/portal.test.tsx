@@ -1,4 +1,4 @@
-import { render } from '@testing-library/react';
+import { act, render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { ChangeView, HealthView, PortalOverview, UnhealthyView } from '../../src/core/center-portal';
 import JoinPage from '../../src/packages/portal/join';
@@ -6,11 +6,12 @@ import LinksPage from '../../src/packages/portal/links';
 import ReviewPage from '../../src/packages/portal/review';
 import RolesPage from '../../src/packages/portal/roles';
 import { setDevOpenid } from '../../src/services/dev-identity';
-import { adminCalls, portalCalls, type ConformanceReport } from '../../src/services/portal';
+import { callFunction } from '../../src/services/cloud';
+import { adminCalls, portalCalls, type ConformanceReport, type ConformanceRunView } from '../../src/services/portal';
 import { useLocalHost } from './support/local-host';
 import { answerWith, sentBodies, uniqueOpenid } from './support/calls';
 import { click, confirmModals, fill, press, textOf, waitForText } from './support/interact';
-import { findElement, openWith } from './support/page';
+import { findElement, hidePage, openWith, showPage } from './support/page';
 
 const SUPERVISOR = 'dev-supervisor';
 const NANJING = '320100';
@@ -137,12 +138,18 @@ describe('center portal, from invite to an approved link', () => {
     const pending = await findElement(approval, `#review-change-${change.id}`);
     expect(pending.textContent).toContain(`南京市住房公积金管理中心（${NANJING}）`);
     expect(pending.textContent).toContain('事项 1 缴存贷款信息查询');
-    expect(textOf(approval, `#review-change-${change.id}-value`)).toBe(`变更为：${url}`);
+    // old and new side by side
+    expect(textOf(approval, `#review-change-${change.id}-old`)).toBe(`${simOrigin}/hall/${NANJING}/1`);
+    expect(textOf(approval, `#review-change-${change.id}-new`)).toBe(url);
     expect(pending.textContent).toContain(`生效日期：${earliest}`);
-    expect(pending.textContent).toContain(`提交：${staff}`);
+    // the proposer by role (no display name), never by openid
+    expect(textOf(approval, `#review-change-${change.id}-proposed`)).toMatch(/^提交：中心工作人员 · /);
+    expect(pending.textContent).not.toContain(staff);
     await press(approval, `#review-approve-${change.id}`);
-    await waitForText(approval, `#review-change-${change.id}-status`, '已通过，待生效');
-    expect(approval.querySelector(`#review-approve-${change.id}`)).toBeNull();
+    // decided, it leaves 待审核的变更 for the history
+    await waitForText(approval, `#review-decided-${change.id}-status`, '已通过，待生效');
+    expect(approval.querySelector(`#review-change-${change.id}`)).toBeNull();
+    expect(textOf(approval, `#review-decided-${change.id}-reviewed`)).toMatch(/^审核：本人 · /);
 
     // the center sees it approved, waiting for its date, the old link still live
     setDevOpenid(staff);
@@ -272,7 +279,7 @@ describe('links page', () => {
     const fetchSpy = jest.spyOn(globalThis, 'fetch');
     await fill(container, '#links-appid input', 'wx123');
     await press(container, '#links-submit');
-    expect(textOf(container, '#links-appid-error')).toBe('小程序 AppID 格式不正确');
+    expect(textOf(container, '#links-appid-error')).toBe('小程序 AppID 应为 wx 加 16 位数字或小写字母 a-f（共 18 位），可在该小程序后台“开发管理-开发设置”中查看');
     await fill(container, '#links-appid input', 'wx0123456789abcdef');
     await press(container, '#links-submit');
     expect(textOf(container, '#links-path-error')).toBe('请填写小程序页面路径');
@@ -365,6 +372,112 @@ describe('links page', () => {
     await waitForText(container, '#links-conformance-status', /^已通过（\d{4}-\d{2}-\d{2}）$/);
   }, 120_000);
 
+  /** A run as `portal runConformance` and `portal conformanceRun` answer it: two steps, `done` of them done. */
+  function runView({ state, done, report = null }: { state: ConformanceRunView['state']; done: number; report?: ConformanceReport | null }): ConformanceRunView {
+    const labels = { running: '正在测试', passed: '全部通过', failed: '未全部通过', abandoned: '未完成（已中止）' } as const;
+    const names = ['推送新申请：住房公积金转移接续', '推送代收抄送'];
+    return {
+      runId: 'run0123456789abcdef0123',
+      url: 'https://api.example.cn/hooks',
+      startedAt: '2026-11-20T02:00:00.000Z',
+      state,
+      stateLabel: labels[state],
+      finished: state !== 'running',
+      done,
+      total: 2,
+      secrets: 1,
+      steps: names.map((name, i) =>
+        i < done
+          ? { name, state: 'passed', label: '通过', checks: [{ id: `check-${i}`, name, passed: true, detail: '中心答复 HTTP 200' }] }
+          : { name, state: 'waiting', label: '等待中', checks: [] },
+      ),
+      report,
+    };
+  }
+
+  /** Answers the interface-testing actions as given, counting the polls; the rest goes to the local host. */
+  function answerRuns(answers: { runConformance: () => ConformanceRunView; conformanceRun?: (poll: number) => ConformanceRunView }): { polls: () => number } {
+    let polls = 0;
+    const realFetch = globalThis.fetch;
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
+      if (body.action === 'runConformance') return new Response(JSON.stringify({ ok: true, data: answers.runConformance() }));
+      if (body.action === 'conformanceRun' && answers.conformanceRun) {
+        polls += 1;
+        return new Response(JSON.stringify({ ok: true, data: answers.conformanceRun(polls) }));
+      }
+      return realFetch(input, init);
+    });
+    return { polls: () => polls };
+  }
+  const pause = (ms: number) => act(() => new Promise((resolve) => setTimeout(resolve, ms)));
+
+  it('starts a run at once, polls it every 2 seconds with 步骤 x/y and each step’s result, and stops once it has finished', async () => {
+    await newStaff(NANJING, 'polling');
+    const report: ConformanceReport = {
+      passed: true,
+      startedAt: '2026-11-20T02:00:00.000Z',
+      finishedAt: '2026-11-20T02:00:40.000Z',
+      checks: [
+        { id: 'check-0', name: '推送新申请：住房公积金转移接续', passed: true, detail: '中心答复 HTTP 200' },
+        { id: 'check-1', name: '推送代收抄送', passed: true, detail: '中心答复 HTTP 200' },
+      ],
+    };
+    const calls = answerRuns({
+      runConformance: () => runView({ state: 'running', done: 0 }),
+      conformanceRun: (poll) => (poll === 1 ? runView({ state: 'running', done: 1 }) : runView({ state: 'passed', done: 2, report })),
+    });
+    const container = await openLinks();
+    await press(container, '#links-run-conformance');
+
+    await waitForText(container, '#links-conformance-progress', /^正在测试：步骤 0\/2/);
+    expect(textOf(container, '#links-step-1')).toBe('等待中 推送代收抄送');
+    expect(textOf(container, '#links-run-conformance')).toContain('测试进行中');
+    // the first poll two seconds on
+    await waitForText(container, '#links-conformance-progress', /^正在测试：步骤 1\/2/, 3_500);
+    expect(textOf(container, '#links-step-0')).toBe('通过 推送新申请：住房公积金转移接续✓ 中心答复 HTTP 200');
+    await waitForText(container, '#links-conformance-result', '全部 2 项通过', 3_500);
+    expect(textOf(container, '#links-conformance-progress')).toContain('全部通过：步骤 2/2');
+    expect(container.querySelector('#links-step-0')).toBeNull();
+    // finished: no more polls
+    const polled = calls.polls();
+    expect(polled).toBe(2);
+    await pause(2_500);
+    expect(calls.polls()).toBe(polled);
+  }, 30_000);
+
+  it('stops polling while the page is hidden and goes on when it shows again', async () => {
+    await newStaff('320300', 'polling-hidden');
+    const calls = answerRuns({ runConformance: () => runView({ state: 'running', done: 0 }), conformanceRun: () => runView({ state: 'running', done: 1 }) });
+    const container = await openLinks();
+    await press(container, '#links-run-conformance');
+    await waitForText(container, '#links-conformance-progress', /步骤 0\/2/);
+    hidePage();
+    await pause(2_500);
+    expect(calls.polls()).toBe(0);
+    showPage();
+    await waitForText(container, '#links-conformance-progress', /步骤 1\/2/, 3_500);
+    expect(calls.polls()).toBe(1);
+  }, 30_000);
+
+  it('shows the latest run when the page is opened, from the overview’s run', async () => {
+    await newStaff('320400', 'latest-run');
+    // the overview names a run started earlier that never finished: the page shows it at once
+    const realFetch = globalThis.fetch;
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
+      if (body.action === 'conformanceRun') return new Response(JSON.stringify({ ok: true, data: runView({ state: 'abandoned', done: 1 }) }));
+      const answer = await realFetch(input, init);
+      if (body.action !== 'overview') return answer;
+      const read = (await answer.json()) as { ok: true; data: PortalOverview };
+      const conformance = { status: 'started', label: '已开始接口测试', at: '2026-11-20T02:00:00.000Z', runId: 'run0123456789abcdef0123' } as const;
+      return new Response(JSON.stringify({ ok: true, data: { ...read.data, conformance } }));
+    });
+    const container = await openLinks();
+    await waitForText(container, '#links-conformance-progress', /^未完成（已中止）：步骤 1\/2/);
+    expect(textOf(container, '#links-run-conformance')).toContain('运行接口测试');
+  });
+
   it('marks each failed check ✗ with why', async () => {
     await newStaff(NANJING, 'failed-check');
     const report: ConformanceReport = {
@@ -376,16 +489,12 @@ describe('links page', () => {
         { id: 'refuse.bad-signature', name: '拒绝签名错误的推送', passed: false, detail: '未校验签名：不符时答复 401' },
       ],
     };
-    const realFetch = globalThis.fetch;
-    jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-      const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
-      if (body.action === 'runConformance') return new Response(JSON.stringify({ ok: true, data: report }));
-      return realFetch(input, init);
-    });
+    answerRuns({ runConformance: () => runView({ state: 'failed', done: 2, report }) });
     const container = await openLinks();
     await press(container, '#links-run-conformance');
 
     await waitForText(container, '#links-conformance-result', '1 项未通过（共 2 项）');
+    expect(textOf(container, '#links-conformance-progress')).toContain('未全部通过：步骤 2/2');
     expect(textOf(container, '#links-check-0')).toBe('✓ 推送代收抄送中心答复 HTTP 200');
     expect(textOf(container, '#links-check-1 .links-check-mark')).toBe('✗');
     expect(textOf(container, '#links-check-1')).toContain('未校验签名：不符时答复 401');
@@ -438,7 +547,8 @@ describe('review page', () => {
 
     await fill(container, `#review-reason-${id} textarea`, '链接指向测试环境，请改为正式地址');
     await press(container, `#review-reject-${id}`);
-    await waitForText(container, `#review-change-${id}-status`, '未通过');
+    await waitForText(container, `#review-decided-${id}-status`, '未通过');
+    expect(container.querySelector(`#review-change-${id}`)).toBeNull();
     expect(showModal.mock.calls[0][0]).toMatchObject({ title: '不通过变更' });
     expect(sentBodies(fetchSpy)).toEqual([{ action: 'reviewChange', id, approve: false, reason: '链接指向测试环境，请改为正式地址' }]);
 
@@ -448,19 +558,60 @@ describe('review page', () => {
     expect(textOf(links, `#links-change-${id}-reason`)).toBe('未通过理由：链接指向测试环境，请改为正式地址');
   });
 
+  it('shows a pending web link’s business domain with its state, beside what is live now', async () => {
+    const { simOrigin } = host();
+    await newStaff(NANJING, 'domain');
+    const { earliestEffectiveDate } = await overviewNow();
+    const proposed = await portalCalls.proposeLink({ item: 3, url: `${simOrigin}/hall/${NANJING}/3?d=${Date.now()}`, effectiveDate: earliestEffectiveDate });
+    if (!proposed.ok) throw new Error(proposed.message);
+    const { id } = proposed.data;
+    setDevOpenid(SUPERVISOR);
+    answerWith<ChangeView[]>('pendingChanges', (all) => all.map((c) => (c.id === id ? { ...c, domain: { name: 'wsbs.njgjj.example.cn', state: 'file-placed' } } : c)));
+    const container = await openReview();
+    await findElement(container, `#review-change-${id}`);
+    expect(textOf(container, `#review-change-${id}-domain`)).toBe('业务域名：wsbs.njgjj.example.cn（校验文件已放置，待配置）');
+    expect(textOf(container, `#review-change-${id}-old`)).toBe(`${simOrigin}/hall/${NANJING}/3`);
+  });
+
+  it('shows a center’s one history: a supervisor’s immediate change beside the center’s proposals, old and new, by name and role', async () => {
+    const center = '320500';
+    const staff = await newStaff(center, 'history');
+    setDevOpenid(SUPERVISOR);
+    const set = await callFunction('admin', { action: 'setCounter', centerCode: center, address: '苏州市某区某路 3 号 公积金服务大厅', hours: `工作日 9:00-17:00（${Date.now() % 1000}）` });
+    expect(set).toMatchObject({ ok: true });
+    const container = await openReview();
+    // bad input is refused under the field, asking nothing
+    await fill(container, '#review-history-center input', '3205');
+    await press(container, '#review-history-submit');
+    expect(textOf(container, '#review-history-center-error')).toBe('中心代码应为 6 位数字');
+    await fill(container, '#review-history-center input', center);
+    await press(container, '#review-history-submit');
+    const card = await findElement(container, '#review-history [id^="review-history-chg"]');
+    const id = card.id.replace('review-history-', '');
+    expect(textOf(container, `#review-history-${id}-status`)).toBe('已生效');
+    expect(card.textContent).toContain('服务大厅地址和办公时间');
+    expect(textOf(container, `#review-history-${id}-new`)).toContain('苏州市某区某路 3 号 公积金服务大厅');
+    expect(textOf(container, `#review-history-${id}-immediate`)).toBe('监管人员直接修改，即时生效');
+    expect(textOf(container, `#review-history-${id}-proposed`)).toMatch(/^修改：本人 · /);
+
+    // the center sees the same change in its history, the supervisor by role
+    setDevOpenid(staff);
+    const links = await openLinks();
+    await waitForText(links, `#links-change-${id}-immediate`, '监管人员直接修改，即时生效');
+    expect(textOf(links, `#links-change-${id}-proposed`)).toMatch(/^修改：监管人员 · /);
+    expect(textOf(links, `#links-change-${id}`)).not.toContain(SUPERVISOR);
+  });
+
   it('lists unhealthy links and endpoints and the approved changes the daily run could not switch', async () => {
     const unhealthy: UnhealthyView = {
       url: 'https://gjj.example.cn/query',
-      healthy: false,
-      consecutiveFailures: 3,
-      checkedAt: '2025-03-03T16:10:00.000Z',
-      status: 500,
-      title: null,
-      error: 'HTTP 500',
+      health: { url: 'https://gjj.example.cn/query', healthy: false, consecutiveFailures: 3, checkedAt: '2025-03-03T16:10:00.000Z', status: 500, title: null, error: 'HTTP 500' },
       centerCode: '320300',
       centerName: '徐州市住房公积金管理中心',
       channelLabel: '事项 1 缴存贷款信息查询',
     };
+    // marked unhealthy with no finding yet (the demo's 39 centers): listed all the same, saying so
+    const seeded: UnhealthyView = { url: 'https://gjj.example.cn/seeded', health: null, centerCode: '320800', centerName: '淮安市住房公积金管理中心', channelLabel: '事项 3 退休提取' };
     const held: ChangeView = {
       id: 'chg0123456789abcdefghij',
       centerCode: NANJING,
@@ -477,10 +628,12 @@ describe('review page', () => {
       reason: null,
       appliedAt: null,
       previous: null,
+      immediate: false,
       held: { reason: '接收推送的接口地址不可用：域名 api.gjj.example.cn 无法解析', at: '2025-03-03T16:10:00.000Z' },
     };
     setDevOpenid(SUPERVISOR);
-    answerWith<{ unhealthy: UnhealthyView[]; held: ChangeView[] }>('linkHealth', () => ({ unhealthy: [unhealthy], held: [held] }));
+    const more = Array.from({ length: 20 }, (_, i) => ({ ...seeded, channelLabel: `事项 ${(i % 8) + 1}`, centerCode: `3209${String(i).padStart(2, '0')}` }));
+    answerWith<{ unhealthy: UnhealthyView[]; held: ChangeView[] }>('linkHealth', () => ({ unhealthy: [unhealthy, seeded, ...more], held: [held] }));
     const container = await openReview();
 
     const finding = await findElement(container, '#review-unhealthy-0');
@@ -489,6 +642,14 @@ describe('review page', () => {
     expect(finding.textContent).toContain('https://gjj.example.cn/query');
     expect(finding.textContent).toContain('最近检查：2025-03-04 00:10 · 已连续 3 次失败');
     expect(finding.textContent).toContain('错误：HTTP 500');
+    expect(textOf(container, '#review-unhealthy-1')).toContain('https://gjj.example.cn/seeded');
+    expect(textOf(container, '#review-unhealthy-1')).toContain('已标记为无法访问，尚无每日检查的记录');
+    // many at once: the first 20, then all on request
+    expect(textOf(container, '#review-unhealthy-count')).toBe('共 22 项，先显示前 20 项');
+    expect(container.querySelector('#review-unhealthy-20')).toBeNull();
+    await press(container, '#review-unhealthy-all');
+    await findElement(container, '#review-unhealthy-21');
+    expect(textOf(container, '#review-unhealthy-count')).toBe('共 22 项');
     const heldCard = await findElement(container, `#review-held-${held.id}`);
     expect(heldCard.textContent).toContain('变更为：https://api.gjj.example.cn/push');
     expect(heldCard.textContent).toContain('未能切换：接收推送的接口地址不可用：域名 api.gjj.example.cn 无法解析');

@@ -52,7 +52,7 @@ export interface ProbeOptions extends AddressChecks {
 /** Probes every target, `concurrency` at a time; the results are in the order of the targets. */
 export async function probeLinks(targets: readonly ProbeTarget[], options: ProbeOptions = {}): Promise<ProbeResult[]> {
   const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
-  const agents = await outboundAgents({ allowCa: options.allowCa, timeoutMs });
+  const agents = await outboundAgents({ allowCa: options.allowCa, hosts: options.hosts, timeoutMs });
   const results: ProbeResult[] = new Array(targets.length);
   let next = 0;
   const worker = async () => {
@@ -111,7 +111,7 @@ async function probeOne(target: ProbeTarget, agents: OutboundAgents, options: Pr
 }
 
 /** `work`, or the signal's reason when the deadline comes first (a name lookup can take longer than the probe may). */
-function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const abort = () => reject(signal.reason);
     if (signal.aborted) return abort();
@@ -120,17 +120,17 @@ function beforeDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** At most the first TITLE_READ_BYTES of a body; the rest is not downloaded. */
-async function readHead(body: AsyncIterable<Buffer>): Promise<Buffer> {
+/** At most the first `limit` bytes of a body (TITLE_READ_BYTES unless given); the rest is not downloaded. */
+export async function readHead(body: AsyncIterable<Buffer>, limit = TITLE_READ_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   // leaving the loop early destroys the body, which closes that connection
   for await (const chunk of body) {
     chunks.push(chunk);
     size += chunk.length;
-    if (size >= TITLE_READ_BYTES) break;
+    if (size >= limit) break;
   }
-  return Buffer.concat(chunks, size).subarray(0, TITLE_READ_BYTES);
+  return Buffer.concat(chunks, size).subarray(0, limit);
 }
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

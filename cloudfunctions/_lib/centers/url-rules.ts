@@ -1,17 +1,15 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
-import { addressProblem, hostPort, urlProblem, type HostLookup } from '../delivery/http';
+import { addressProblem, hostPort, systemLookup, urlProblem, type HostLookup } from '../delivery/http';
 
 /**
  * The rules a center's link or delivery endpoint must meet (DOMAIN "Centers", issue 6): https, no user
  * name or password, port 443, a domain name rather than an IP address, and every address that name
- * resolves to public. Checked at proposal, at review and at every probe; the agents check the address
- * again at connect time, since DNS may answer differently later.
+ * resolves to public. Checked at proposal (so a misspelt or unregistered name is refused while the person is
+ * there), at review and at every probe; the agents check the address again at connect time, since DNS may answer
+ * differently later.
  */
 
 export interface UrlRuleOptions {
-  /** At proposal: a name that does not resolve yet is accepted, since the domain may go live on the effective date. */
-  allowUnresolved?: boolean;
   /** Name resolution; node:dns lookup with every address unless given (tests give their own names). */
   lookup?: HostLookup;
   /**
@@ -21,8 +19,9 @@ export interface UrlRuleOptions {
   allow?: ReadonlySet<string>;
 }
 
-/** node:dns lookup (the resolver connections use), every address of the name. */
-const systemLookup: HostLookup = async (hostname) => (await dnsLookup(hostname, { all: true })).map((a) => a.address);
+
+/** Resolver failures that mean the name does not exist (or has no address), rather than that DNS could not be asked. */
+const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', '']);
 
 /**
  * Why `url` may not be registered or called, in Chinese for the person (the `message` of UNSAFE_URL), or
@@ -51,7 +50,9 @@ export async function urlRefusal(url: string, options: UrlRuleOptions = {}): Pro
   } catch (error) {
     failure = (error as { code?: string }).code ?? '';
   }
-  if (addresses.length === 0) return options.allowUnresolved ? undefined : `域名 ${host} 无法解析${failure ? `（${failure}）` : ''}，请确认域名已生效`;
+  if (addresses.length === 0) {
+    return NO_SUCH_NAME.has(failure) ? `域名 ${host} 无法解析，请检查拼写或确认域名已生效` : `暂时无法解析域名 ${host}（${failure}），请稍后再试`;
+  }
   const problem = addresses.map(addressProblem).find(Boolean);
   return problem && `域名 ${host} 解析到的${problem}`;
 }

@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import { parseKeyring, type Keyring } from '../crypto/personal-data';
-import { createOutboundClient, type OutboundClient } from '../delivery/http';
+import ipaddr from 'ipaddr.js';
+import { createOutboundClient, hostsLookup, type HostsMap, type OutboundClient } from '../delivery/http';
 import type { FileStore } from '../files/port';
 import { openWechat } from '../wechat';
 import type { Outside } from './define';
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+const HOST_ADDRESS = /^[A-Za-z0-9.-]+=[0-9A-Fa-f.:]+$/;
 
 /** Built by createOutside (once per instance, on its first invocation), not when a function loads. */
 const settingsSchema = () =>
@@ -19,11 +21,27 @@ const settingsSchema = () =>
       .default('')
       .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(HOST_PORT, 'DEV_ALLOW_ENDPOINTS 每项应为 主机:端口'))),
+    DEV_HOSTS: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(HOST_ADDRESS, 'DEV_HOSTS 每项应为 域名=IP 地址，如 gjj.example.cn=36.112.10.20').refine((x) => ipaddr.isValid(x.split('=')[1]), 'DEV_HOSTS 的 IP 地址无效')))
+      .transform(hostsMap),
   });
+
+/** DEV_HOSTS entries `name=address` as a map of lower-case names to their addresses (a name given twice has both). */
+function hostsMap(entries: readonly string[]): HostsMap {
+  const map = new Map<string, string[]>();
+  for (const entry of entries) {
+    const [name, address] = entry.split('=');
+    map.set(name.toLowerCase(), [...(map.get(name.toLowerCase()) ?? []), address]);
+  }
+  return map;
+}
 
 /**
  * The variables read: WECHAT_MODE, WECHAT_APPID, WECHAT_APPSECRET, WECHAT_CODE_VERSION, PII_KEYS, PII_LOOKUP_KEY, IDENTITY_VALID_DAYS,
- * PLATFORM_CALLBACK_BASE, RELAY_LEASE_SECONDS, SUBSCRIBE_TEMPLATE_STATUS, DEV_ALLOW_ENDPOINTS.
+ * PLATFORM_CALLBACK_BASE, RELAY_LEASE_SECONDS, SUBSCRIBE_TEMPLATE_STATUS, DEV_ALLOW_ENDPOINTS, DEV_HOSTS.
  */
 export type OutsideEnv = Readonly<Record<string, string | undefined>>;
 
@@ -48,6 +66,9 @@ export function createOutside(env: OutsideEnv, parts: OutsideParts): Outside {
   if (!parsed.success) throw new Error(`环境变量有误：${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const settings = parsed.data;
   if (parts.productionBuild && (settings.DEV_ALLOW_ENDPOINTS.length > 0 || parts.devCa || parts.callbackBase)) throw new Error('DEV_ALLOW_ENDPOINTS is refused in a production build');
+  if (parts.productionBuild && settings.DEV_HOSTS.size > 0) throw new Error('DEV_HOSTS is refused in a production build');
+  // the local host has no public DNS: the names DEV_HOSTS maps resolve from it, for the URL rules and the connections alike
+  const hosts = settings.DEV_HOSTS.size > 0 ? settings.DEV_HOSTS : undefined;
   const configured = settings.PLATFORM_CALLBACK_BASE?.replace(/\/$/, '');
   /** Asked only by the relay: centers must call back at the platform's public https address, never at a default. */
   const callbackBase = () => {
@@ -62,7 +83,7 @@ export function createOutside(env: OutsideEnv, parts: OutsideParts): Outside {
   return {
     wechat: () => (wechat ??= openWechat(env, { productionBuild: parts.productionBuild })),
     keyring: () => (keyring ??= parseKeyring(env)),
-    outbound: () => (outbound ??= createOutboundClient({ allow: new Set(settings.DEV_ALLOW_ENDPOINTS), allowCa: parts.devCa })),
+    outbound: () => (outbound ??= createOutboundClient({ allow: new Set(settings.DEV_ALLOW_ENDPOINTS), allowCa: parts.devCa, hosts })),
     files: () => (files ??= parts.files()),
     nudgeRelay: parts.nudgeRelay,
     identityValidDays: settings.IDENTITY_VALID_DAYS,
@@ -70,6 +91,6 @@ export function createOutside(env: OutsideEnv, parts: OutsideParts): Outside {
     relayLeaseMs: settings.RELAY_LEASE_SECONDS * 1000,
     statusTemplateId: settings.SUBSCRIBE_TEMPLATE_STATUS,
     // the same exemptions as deliveries: the local host's own center simulator, never in a production build
-    urlChecks: { allow: new Set(settings.DEV_ALLOW_ENDPOINTS), allowCa: parts.devCa },
+    urlChecks: { allow: new Set(settings.DEV_ALLOW_ENDPOINTS), allowCa: parts.devCa, ...(hosts ? { hosts, lookup: hostsLookup(hosts) } : {}) },
   };
 }

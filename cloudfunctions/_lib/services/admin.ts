@@ -1,10 +1,12 @@
 import { AppError } from '../../../src/core/errors';
 import { seal, sealedAs } from '../crypto/personal-data';
 import { requireSupervisor, type Caller, type ServiceContext } from '../runtime/define';
+import type { ChannelHealth, HealthChannel, LinkChange } from '../store/port';
 import type { SERVICE_REQUEST_ITEMS } from '../../../src/core/applications/payloads';
 import type { DeadLetterView, SatisfactionView } from '../../../src/core/applications/views';
-import { CHANGE_STATUS_LABELS, INVITE_VALID_DAYS, type ChangeView, type UnhealthyView } from '../../../src/core/center-portal';
+import { CHANGE_STATUS_LABELS, INVITE_VALID_DAYS, type ChangeTarget, type ChangeView, type UnhealthyView } from '../../../src/core/center-portal';
 import type { CenterCounter, ItemRoute } from '../../../src/core/centers';
+import { withDomains } from '../centers/business-domains';
 import { centersByCode } from './centers';
 import {
   addressOf,
@@ -14,6 +16,9 @@ import {
   checkedAddress,
   healthView,
   lacksSecret,
+  linkChannel,
+  liveValue,
+  newChange,
   newInviteCode,
   SECRET_MISSING,
   earliestEffectiveDate,
@@ -23,7 +28,7 @@ import {
 import { centerSubject, maskedInvite } from './audit-names';
 import { correctionLive, launchedBeforeReview, launchedFor } from '../trial/link-corrections';
 import { shanghaiDate } from '../../../src/core/time';
-import { describeValue, targetValue } from '../../../src/core/center-portal';
+import { describeValue, targetValue, withoutHealth } from '../../../src/core/center-portal';
 
 /** The items a center may route to an in-app request or its service hall. */
 type RoutedItem = (typeof SERVICE_REQUEST_ITEMS)[number];
@@ -33,7 +38,34 @@ async function knownCenter(ctx: ServiceContext, centerCode: string): Promise<voi
 }
 
 /**
- * A supervisor points a center at its API endpoint at once, outside the work orders. The address must pass
+ * A supervisor's change made at once, as a work order in the center's one history (portal and centerHistory): proposed
+ * and approved by them, effective today, switched now with what it replaced, and audited under `action` (old -> new).
+ * Like an approval, it supersedes an approved order of the same target still waiting for its date. `note` says what
+ * went with it (a secret replaced: never the secret itself).
+ */
+async function changeNow(ctx: ServiceContext, caller: Caller, centerCode: string, target: ChangeTarget, action: string, note?: string): Promise<LinkChange> {
+  const change: LinkChange = { ...newChange(ctx, caller, centerCode, target, shanghaiDate(ctx.now)), reason: note ?? null, immediate: true };
+  await ctx.store.linkChanges.create(change);
+  const outcome = await ctx.store.linkChanges.review(change.id, { approve: true, by: caller.openid, at: ctx.now, reason: change.reason });
+  const subject = centerSubject(centerCode);
+  for (const older of outcome.kind === 'reviewed' ? outcome.superseded : []) {
+    await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'change.supersede', subject, detail: `${older} 由 ${change.id} 取代` });
+  }
+  const applied = await ctx.store.linkChanges.apply(change.id, ctx.now);
+  // made and approved just now by this call: only a store failing between the steps leaves it approved, for the daily switch
+  if (!applied) throw new Error(`immediate change ${change.id} was not applied`);
+  await ctx.store.audit.append({
+    at: ctx.now,
+    actor: caller.openid,
+    action,
+    subject,
+    detail: `${change.id} ${targetLabel(target)}：${describeValue(applied.previous)} → ${describeValue(targetValue(target))}${note ? `（${note}）` : ''}`,
+  });
+  return applied;
+}
+
+/**
+ * A supervisor points a center at its API endpoint at once, as an immediate work order. The address must pass
  * the URL rules, resolving now (the local host's DEV_ALLOW_ENDPOINTS exempts its simulator, as for
  * proposals), and is stored as it will be called. A secret given replaces the center's secrets (sealed at
  * rest); without one the center's own stay, and it must have one: deliveries are signed.
@@ -41,50 +73,56 @@ async function knownCenter(ctx: ServiceContext, centerCode: string): Promise<voi
 export async function setEndpoint(ctx: ServiceContext, caller: Caller, centerCode: string, url: string, secret: string | undefined): Promise<{ centerCode: string; mode: 'api'; url: string }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
-  const address = await checkedAddress(ctx, url, '接口地址', 'review');
-  if (secret !== undefined) {
-    // the supervisor knows the secret they set: it is theirs, and retires when they lose the role (services/secrets.ts)
-    const secretsSealed = [seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret)];
-    await ctx.store.endpoints.put({ centerCode, mode: 'api', url: address, secretsSealed, updatedAt: ctx.now }, caller.openid);
-  } else if (await lacksSecret(ctx, centerCode)) {
+  const address = await checkedAddress(ctx, url, '接口地址');
+  if (secret === undefined && (await lacksSecret(ctx, centerCode))) {
     throw new AppError('SECRET_NOT_SET', `${SECRET_MISSING}，或在此提供签名密钥`, { secret: '中心尚无签名密钥，请提供' });
-  } else {
-    await ctx.store.endpoints.setAddress(centerCode, { kind: 'api', url: address }, ctx.now);
   }
-  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'endpoint.set', subject: `center:${centerCode}`, detail: `${address}${secret !== undefined ? '（更换签名密钥）' : ''}` });
+  const target: ChangeTarget = { kind: 'endpoint', endpoint: { kind: 'api', url: address } };
+  if (secret === undefined) {
+    await changeNow(ctx, caller, centerCode, target, 'endpoint.set');
+    return { centerCode, mode: 'api', url: address };
+  }
+  // the supervisor knows the secret they set: it is theirs, and retires when they lose the role (services/secrets.ts)
+  const secretsSealed = [seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret)];
+  const live = await ctx.store.endpoints.get(centerCode);
+  // a center with an endpoint gets the secret first, under the address live now, so the new one never goes live
+  // unsigned; one without any gets it with its first endpoint, which the history then shows replacing nothing
+  if (live) await ctx.store.endpoints.put({ ...live, secretsSealed, updatedAt: ctx.now }, caller.openid);
+  await changeNow(ctx, caller, centerCode, target, 'endpoint.set', SECRET_REPLACED);
+  if (!live) await ctx.store.endpoints.put({ centerCode, mode: 'api', url: address, secretsSealed, updatedAt: ctx.now }, caller.openid);
   return { centerCode, mode: 'api', url: address };
 }
 
-/** A supervisor sets a center to work in the portal workbench only (no API); its secrets stay, for when it returns to its API. */
+/** What the history says of a secret a supervisor set with the endpoint: that it was replaced, never the secret. */
+const SECRET_REPLACED = '同时更换了签名密钥';
+
+/** A supervisor sets a center to work in the portal workbench only (no API) at once, as a work order; its secrets stay, for when it returns to its API. */
 export async function setManual(ctx: ServiceContext, caller: Caller, centerCode: string): Promise<{ centerCode: string; mode: 'manual' }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
-  await ctx.store.endpoints.setAddress(centerCode, { kind: 'manual' }, ctx.now);
-  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'endpoint.manual', subject: `center:${centerCode}`, detail: '' });
+  await changeNow(ctx, caller, centerCode, { kind: 'endpoint', endpoint: { kind: 'manual' } }, 'endpoint.manual');
   return { centerCode, mode: 'manual' };
 }
 
 /**
- * A supervisor records a center's service hall (服务大厅): its address and opening hours, shown to people
- * wherever the counter is their way. The center portal takes this over with center onboarding.
+ * A supervisor records a center's service hall (服务大厅) at once, as a work order: its address and opening hours,
+ * shown to people wherever the counter is their way.
  */
 export async function setCounter(ctx: ServiceContext, caller: Caller, centerCode: string, counter: CenterCounter): Promise<{ centerCode: string; counter: CenterCounter }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
-  await ctx.store.centers.setCounter(centerCode, counter);
-  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'counter.set', subject: `center:${centerCode}`, detail: `${counter.address}；${counter.hours}` });
+  await changeNow(ctx, caller, centerCode, { kind: 'hall', hall: { kind: 'hall', address: counter.address, hours: counter.hours } }, 'counter.set');
   return { centerCode, counter };
 }
 
 /**
- * A supervisor declares how a center takes an item it does not yet offer fully online: an in-app request
- * its staff take up, or its service hall only. This replaces the center's link for the item, if any.
+ * A supervisor declares at once, as a work order, how a center takes an item it does not yet offer fully online: an
+ * in-app request its staff take up, or its service hall only. This replaces the center's link for the item, if any.
  */
 export async function setItemRoute(ctx: ServiceContext, caller: Caller, centerCode: string, item: RoutedItem, route: ItemRoute): Promise<{ centerCode: string; item: RoutedItem; route: ItemRoute }> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
-  await ctx.store.links.put(centerCode, { item, kind: route });
-  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'item-route.set', subject: `center:${centerCode}`, detail: `item ${item}: ${route}` });
+  await changeNow(ctx, caller, centerCode, { kind: 'link', item, link: { kind: route } }, 'item-route.set');
   return { centerCode, item, route };
 }
 
@@ -128,10 +166,12 @@ export async function inviteStaff(ctx: ServiceContext, caller: Caller, centerCod
   return { code, centerCode, expiresAt: expiresAt.toISOString() };
 }
 
-/** Centers' work orders waiting for review, oldest first. */
+/** Centers' work orders waiting for review, oldest first, each with what is live now beside what it proposes. */
 export async function pendingChanges(ctx: ServiceContext, caller: Caller): Promise<ChangeView[]> {
   requireSupervisor(caller);
-  return changeViews(ctx, await ctx.store.linkChanges.listByStatus('pending'), 'supervisor');
+  const pending = await ctx.store.linkChanges.listByStatus('pending');
+  const [views, current] = await Promise.all([changeViews(ctx, pending, caller), Promise.all(pending.map((c) => liveValue(ctx, c.centerCode, c.target)))]);
+  return withDomains(ctx, views.map((view, i) => ({ ...view, current: current[i] })));
 }
 
 /**
@@ -148,7 +188,7 @@ export async function reviewChange(ctx: ServiceContext, caller: Caller, id: stri
   if (change.status !== 'pending') throw notPending(change.status);
   const address = addressOf(change.target);
   if (approve && address !== undefined) {
-    const refusal = await addressRefusal(ctx, address, 'review');
+    const refusal = await addressRefusal(ctx, address);
     if (refusal) throw new AppError('UNSAFE_URL', `${targetLabel(change.target)}地址不可用，不能通过：${refusal}`, { id: refusal });
   }
   if (approve && (await unsignedEndpoint(ctx, change))) {
@@ -186,7 +226,7 @@ export async function reviewChange(ctx: ServiceContext, caller: Caller, id: stri
   }
   const notice = afterLaunch ? launchedBeforeReview(outcome.change.effectiveDate) : undefined;
   if (notice) await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'change.trial-correction-launched', subject, detail: `${id} ${what}；${notice}` });
-  const [view] = await changeViews(ctx, [applied ?? outcome.change], 'supervisor');
+  const [view] = await changeViews(ctx, [applied ?? outcome.change], caller);
   return notice ? { ...view, notice } : view;
 }
 
@@ -194,21 +234,36 @@ export async function reviewChange(ctx: ServiceContext, caller: Caller, id: stri
 export async function centerHistory(ctx: ServiceContext, caller: Caller, centerCode: string): Promise<ChangeView[]> {
   requireSupervisor(caller);
   await knownCenter(ctx, centerCode);
-  return changeViews(ctx, await ctx.store.linkChanges.listForCenter(centerCode), 'supervisor');
+  return changeViews(ctx, await ctx.store.linkChanges.listForCenter(centerCode), caller);
 }
 
-/** What the daily run found wrong across centers: unhealthy links and endpoints, and approved changes it could not switch. */
+/**
+ * What is wrong across centers: the links and endpoints unhealthy now, and approved changes the daily run could not
+ * switch. A link is listed by its own `healthy`, the same record employees' jumps read (resolveJump), with the daily
+ * check's finding about its current address when there is one; an endpoint by its finding.
+ */
 export async function linkHealth(ctx: ServiceContext, caller: Caller): Promise<{ unhealthy: UnhealthyView[]; held: ChangeView[] }> {
   requireSupervisor(caller);
-  const [unhealthy, approved] = await Promise.all([ctx.store.health.listUnhealthy(), ctx.store.linkChanges.listByStatus('approved')]);
-  const centers = await centersByCode(ctx, unhealthy.map((h) => h.centerCode));
+  const [links, findings, approved] = await Promise.all([ctx.store.links.listAll(), ctx.store.health.list(), ctx.store.linkChanges.listByStatus('approved')]);
+  const findingOf = new Map(findings.map((h) => [`${h.centerCode}:${h.channel}`, h]));
+  const down: { centerCode: string; channel: HealthChannel; url: string; finding: ChannelHealth | undefined }[] = [];
+  for (const { centerCode, link } of links) {
+    if ((link.kind !== 'web' && link.kind !== 'miniprogram') || link.healthy) continue;
+    const url = describeValue(withoutHealth(link));
+    const finding = findingOf.get(`${centerCode}:${linkChannel(link.item)}`);
+    down.push({ centerCode, channel: linkChannel(link.item), url, finding: finding?.url === url ? finding : undefined });
+  }
+  for (const finding of findings) if (finding.channel === 'endpoint' && !finding.healthy) down.push({ ...finding, finding });
+  down.sort((a, b) => a.centerCode.localeCompare(b.centerCode) || a.channel.localeCompare(b.channel));
+  const centers = await centersByCode(ctx, down.map((d) => d.centerCode));
   return {
-    unhealthy: unhealthy.map((h) => ({
-      ...healthView(h),
-      centerCode: h.centerCode,
-      centerName: centers.get(h.centerCode)?.name ?? h.centerCode,
-      channelLabel: channelLabel(h.channel),
+    unhealthy: down.map((d) => ({
+      centerCode: d.centerCode,
+      centerName: centers.get(d.centerCode)?.name ?? d.centerCode,
+      channelLabel: channelLabel(d.channel),
+      url: d.url,
+      health: d.finding ? healthView(d.finding) : null,
     })),
-    held: await changeViews(ctx, approved.filter((c) => c.heldReason !== null), 'supervisor'),
+    held: await changeViews(ctx, approved.filter((c) => c.heldReason !== null), caller),
   };
 }

@@ -15,7 +15,11 @@ function valueLine(change: ChangeView, overview: PortalOverview): string {
   return `拟变更为：${proposed}`;
 }
 
-/** The center's work orders, newest first: status, old -> new, who proposed and reviewed when, the reason. */
+/**
+ * The center's one history of changes, newest first: its own work orders and the supervisors' immediate changes
+ * (endpoint, workbench, item routes, service hall), each with its status, old -> new, who (name and role, never an
+ * openid) proposed and decided when, and the reason.
+ */
 export function History({ overview }: { overview: PortalOverview }) {
   if (overview.changes.length === 0) return <StateView status='empty' message='本中心还没有提交过变更' />;
   return (
@@ -31,18 +35,24 @@ export function History({ overview }: { overview: PortalOverview }) {
           <Text className='links-value' id={`links-change-${c.id}-value`}>
             {valueLine(c, overview)}
           </Text>
-          <Text className='links-muted'>生效日期：{c.effectiveDate}</Text>
-          <Text className='links-muted'>
-            提交：{c.proposedBy} · {formatShanghai(new Date(c.proposedAt))}
+          {c.immediate ? (
+            <Text className='links-muted' id={`links-change-${c.id}-immediate`}>
+              监管人员直接修改，即时生效
+            </Text>
+          ) : (
+            <Text className='links-muted'>生效日期：{c.effectiveDate}</Text>
+          )}
+          <Text className='links-muted' id={`links-change-${c.id}-proposed`}>
+            {c.immediate ? '修改' : '提交'}：{c.proposedBy} · {formatShanghai(new Date(c.proposedAt))}
           </Text>
-          {c.reviewedBy && c.reviewedAt ? (
+          {c.reviewedBy && c.reviewedAt && !c.immediate ? (
             <Text className='links-muted'>
               审核：{c.reviewedBy} · {formatShanghai(new Date(c.reviewedAt))}
             </Text>
           ) : null}
           {c.reason ? (
             <Text className={c.status === 'rejected' ? 'links-error-text' : 'links-muted'} id={`links-change-${c.id}-reason`}>
-              {c.status === 'rejected' ? '未通过理由' : '审核意见'}：{c.reason}
+              {c.status === 'rejected' ? '未通过理由' : c.immediate ? '说明' : '审核意见'}：{c.reason}
             </Text>
           ) : null}
           {c.appliedAt ? <Text className='links-muted'>已于 {formatShanghai(new Date(c.appliedAt))} 生效</Text> : null}

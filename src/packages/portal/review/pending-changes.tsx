@@ -3,12 +3,12 @@ import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { AdminEventSchema } from '../../../core/contracts/admin';
 import { REASON_MAX } from '../../../core/contracts/fields';
-import { describeValue, targetValue, type ChangeView } from '../../../core/center-portal';
-import { formatShanghai } from '../../../core/time';
+import type { ChangeView } from '../../../core/center-portal';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
 import { adminCalls, messageFor } from '../../../services/portal';
+import { ChangeLines } from './change-lines';
 
 /** What the supervisor is asked before a decision that cannot be undone. */
 function confirmation(change: ChangeView, approve: boolean): { title: string; content: string } {
@@ -19,12 +19,12 @@ function confirmation(change: ChangeView, approve: boolean): { title: string; co
 }
 
 /**
- * Centers' work orders waiting for review (oldest first): what changes to what, from when, by whom; the
- * supervisor approves, or rejects with a reason, after a confirmation. A reviewed order stays in the list
- * with its new status until the page is opened again.
+ * Centers' work orders waiting for review (oldest first): what is live now beside what it proposes, from when, by
+ * whom; the supervisor approves, or rejects with a reason, after a confirmation. A decided order leaves the list for
+ * the history below (`onDecided`).
  */
-export function PendingChanges({ changes }: { changes: ChangeView[] }) {
-  const [reviewed, setReviewed] = useState<Record<string, ChangeView>>({});
+export function PendingChanges({ changes, onDecided }: { changes: ChangeView[]; onDecided: (change: ChangeView) => void }) {
+  const [decided, setDecided] = useState<ReadonlySet<string>>(new Set());
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | undefined>(undefined);
@@ -47,62 +47,51 @@ export function PendingChanges({ changes }: { changes: ChangeView[] }) {
       setErrors({ [change.id]: result.message });
       return;
     }
-    setReviewed((all) => ({ ...all, [change.id]: result.data }));
+    setDecided((all) => new Set([...all, change.id]));
+    onDecided(result.data);
     void Taro.showToast({ title: approve ? '已通过' : '已退回', icon: 'success' });
   };
 
-  if (changes.length === 0) return <StateView status='empty' message='暂无待审核的变更' />;
+  const open = changes.filter((c) => !decided.has(c.id));
+  if (open.length === 0) return <StateView status='empty' message='暂无待审核的变更' />;
   return (
     <View>
-      {changes.map((pending) => {
-        const c = reviewed[pending.id] ?? pending;
-        return (
-          <View key={c.id} className='card review-card' id={`review-change-${c.id}`}>
-            <View className='review-head'>
-              <Text className='review-title'>
-                {c.centerName}（{c.centerCode}）
-              </Text>
-              <Text className={`review-tag review-status-${c.status}`} id={`review-change-${c.id}-status`}>
-                {c.statusLabel}
-              </Text>
-            </View>
-            <Text className='review-target'>{c.targetLabel}</Text>
-            <Text className='review-value' id={`review-change-${c.id}-value`}>
-              变更为：{describeValue(targetValue(c.target))}
+      {open.map((c) => (
+        <View key={c.id} className='card review-card' id={`review-change-${c.id}`}>
+          <View className='review-head'>
+            <Text className='review-title'>
+              {c.centerName}（{c.centerCode}）
             </Text>
-            <Text className='review-muted'>生效日期：{c.effectiveDate}</Text>
-            <Text className='review-muted'>
-              提交：{c.proposedBy} · {formatShanghai(new Date(c.proposedAt))}
+            <Text className={`review-tag review-status-${c.status}`} id={`review-change-${c.id}-status`}>
+              {c.statusLabel}
             </Text>
-            {c.reason ? <Text className='review-muted'>审核意见：{c.reason}</Text> : null}
-            {c.status === 'pending' ? (
-              <View className='review-form'>
-                <Textarea
-                  className='review-textarea'
-                  id={`review-reason-${c.id}`}
-                  maxlength={REASON_MAX}
-                  value={reasons[c.id] ?? ''}
-                  placeholder='审核意见（不通过时必填，中心可见）'
-                  onInput={(e) => setReasons((all) => ({ ...all, [c.id]: e.detail.value }))}
-                />
-                <View className='review-buttons'>
-                  <ActionButton className='primary-button review-button' id={`review-approve-${c.id}`} loading={busy === c.id} disabled={busy !== undefined} onClick={() => void review(c, true)}>
-                    通过
-                  </ActionButton>
-                  <ActionButton className='secondary-button review-button' id={`review-reject-${c.id}`} disabled={busy !== undefined} onClick={() => void review(c, false)}>
-                    不通过
-                  </ActionButton>
-                </View>
-              </View>
-            ) : null}
-            {errors[c.id] ? (
-              <Text className='review-error' id={`review-error-${c.id}`}>
-                {errors[c.id]}
-              </Text>
-            ) : null}
           </View>
-        );
-      })}
+          <ChangeLines change={c} prefix='review-change' />
+          <View className='review-form'>
+            <Textarea
+              className='review-textarea'
+              id={`review-reason-${c.id}`}
+              maxlength={REASON_MAX}
+              value={reasons[c.id] ?? ''}
+              placeholder='审核意见（不通过时必填，中心可见）'
+              onInput={(e) => setReasons((all) => ({ ...all, [c.id]: e.detail.value }))}
+            />
+            <View className='review-buttons'>
+              <ActionButton className='primary-button review-button' id={`review-approve-${c.id}`} loading={busy === c.id} disabled={busy !== undefined} onClick={() => void review(c, true)}>
+                通过
+              </ActionButton>
+              <ActionButton className='secondary-button review-button' id={`review-reject-${c.id}`} disabled={busy !== undefined} onClick={() => void review(c, false)}>
+                不通过
+              </ActionButton>
+            </View>
+          </View>
+          {errors[c.id] ? (
+            <Text className='review-error' id={`review-error-${c.id}`}>
+              {errors[c.id]}
+            </Text>
+          ) : null}
+        </View>
+      ))}
     </View>
   );
 }

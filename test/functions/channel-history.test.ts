@@ -1,0 +1,233 @@
+import { handler as admin } from '../../cloudfunctions/admin';
+import { handler as centers } from '../../cloudfunctions/centers';
+import { handler as portal } from '../../cloudfunctions/portal';
+import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
+import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
+import { createOutside } from '../../cloudfunctions/_lib/runtime/outside';
+import { earliestEffectiveDate } from '../../cloudfunctions/_lib/services/portal';
+import type { Store } from '../../cloudfunctions/_lib/store/port';
+import type { ChangeView, PortalOverview, UnhealthyView } from '../../src/core/center-portal';
+import { generateKeyringEnv } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { catalogStore, contextFor, testOutside } from '../support/function-context';
+
+/**
+ * One history of channel changes (issue 16, points 6 and 8): supervisors' immediate changes as work orders beside
+ * centers' reviewed ones, checks at proposal in a person's words, old beside new, names and roles instead of
+ * openids, and the supervisors' list of unhealthy links reading what employees' jumps read.
+ */
+jest.setTimeout(60_000);
+
+const T0 = new Date('2026-11-20T10:00:00+08:00');
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const names: Record<string, string[]> = { 'gjj.example.cn': ['36.112.10.20'], 'hall.example.cn': ['36.112.10.21'] };
+const lookup: HostLookup = async (host) => {
+  const found = names[host];
+  if (!found) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+  return found;
+};
+
+let store: Store;
+const outside = testOutside({ urlChecks: { lookup } });
+beforeAll(async () => {
+  store = await catalogStore();
+  // people as supervisors named them (roles store displayName); the second supervisor has no name
+  await store.roles.grant('sup-wang', { role: 'supervisor' }, { at: T0, by: 'root', displayName: '王监管' });
+  await store.roles.grant('sup-anon', { role: 'supervisor' }, { at: T0, by: 'root' });
+});
+afterAll(() => store.close());
+
+const wang: Caller = { openid: 'sup-wang', roles: [{ role: 'supervisor' }] };
+const anon: Caller = { openid: 'sup-anon', roles: [{ role: 'supervisor' }] };
+const call = (fn: typeof admin, caller: Caller, event: unknown, now = T0) => fn.handle(event, contextFor(store, caller, now, outside));
+const data = <T>(result: { ok: boolean; data?: unknown }): T => {
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
+  return result.data as T;
+};
+const history = async (centerCode: string, caller = anon) => data<ChangeView[]>(await call(admin, caller, { action: 'centerHistory', centerCode }));
+
+async function staffOf(centerCode: string, openid: string, displayName?: string): Promise<Caller> {
+  const { code } = data<{ code: string }>(await call(admin, wang, { action: 'inviteStaff', centerCode }));
+  data(await call(portal, { openid, roles: [] }, { action: 'joinCenter', code }));
+  if (displayName) data(await call(admin, wang, { action: 'grantRole', openid, role: 'center-staff', centerCode, displayName }));
+  return { openid, roles: await store.roles.rolesOf(openid) };
+}
+
+describe('supervisors’ immediate changes', () => {
+  it('records setEndpoint, setManual, setItemRoute and setCounter as live work orders in the one history, old -> new, by name and role', async () => {
+    const center = '321000';
+    const staff = await staffOf(center, 'staff-yz', '李四');
+    const minute = (n: number) => new Date(T0.getTime() + n * 60_000);
+    data(await call(admin, wang, { action: 'setEndpoint', centerCode: center, url: 'https://gjj.example.cn/hooks', secret: SECRET }));
+    data(await call(admin, wang, { action: 'setManual', centerCode: center }, minute(1)));
+    data(await call(admin, wang, { action: 'setItemRoute', centerCode: center, item: 5, route: 'in-app' }, minute(2)));
+    data(await call(admin, wang, { action: 'setCounter', centerCode: center, address: '扬州市某区某路 1 号 公积金服务大厅', hours: '工作日 9:00-17:00' }, minute(3)));
+
+    const seen = await history(center);
+    expect(seen.map((c) => [c.targetLabel, c.status, c.immediate, c.proposedBy, c.reviewedBy])).toEqual([
+      ['服务大厅地址和办公时间', 'live', true, '王监管（监管人员）', '王监管（监管人员）'],
+      ['事项 5 缴存信息变更', 'live', true, '王监管（监管人员）', '王监管（监管人员）'],
+      ['接收推送的接口', 'live', true, '王监管（监管人员）', '王监管（监管人员）'],
+      ['接收推送的接口', 'live', true, '王监管（监管人员）', '王监管（监管人员）'],
+    ]);
+    expect(seen.map((c) => [c.previous, c.target])).toEqual([
+      [null, { kind: 'hall', hall: { kind: 'hall', address: '扬州市某区某路 1 号 公积金服务大厅', hours: '工作日 9:00-17:00' } }],
+      [null, { kind: 'link', item: 5, link: { kind: 'in-app' } }],
+      [{ kind: 'api', url: 'https://gjj.example.cn/hooks' }, { kind: 'endpoint', endpoint: { kind: 'manual' } }],
+      [null, { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.example.cn/hooks' } }],
+    ]);
+    // effective now, said once: the secret was replaced, never the secret
+    expect(seen[3]).toMatchObject({ effectiveDate: '2026-11-20', appliedAt: T0.toISOString(), reason: '同时更换了签名密钥' });
+    expect(JSON.stringify(seen)).not.toContain(SECRET.slice(6));
+    expect(JSON.stringify(seen)).not.toContain('sup-wang');
+    expect(JSON.stringify(await store.audit.listFor(`center:${center}`))).not.toContain(SECRET.slice(6));
+    expect(await store.audit.listFor(`center:${center}`)).toContainEqual(
+      expect.objectContaining({ actor: 'sup-wang', action: 'endpoint.manual', detail: `${seen[2].id} 接收推送的接口：https://gjj.example.cn/hooks → 在工作台人工办理` }),
+    );
+
+    // the portal shows the center the same history, the supervisor by name and role
+    const overview = data<PortalOverview>(await call(portal, staff, { action: 'overview' }));
+    expect(overview.changes.map((c) => [c.id, c.immediate, c.proposedBy])).toEqual(seen.map((c) => [c.id, true, '王监管（监管人员）']));
+    expect(await store.centers.get(center)).toMatchObject({ counter: { address: '扬州市某区某路 1 号 公积金服务大厅', hours: '工作日 9:00-17:00' } });
+  });
+
+  it('supersedes a center’s approved change of the same target still waiting for its date, so it never overwrites the supervisor’s', async () => {
+    const center = '320100';
+    const staff = await staffOf(center, 'staff-nj');
+    const date = (await earliestEffectiveDate({ store }, '2026-11-20')).date;
+    data(await call(portal, staff, { action: 'rotateSecret' }));
+    const waiting = data<{ change: ChangeView }>(await call(portal, staff, { action: 'proposeEndpoint', url: 'https://hall.example.cn/hooks', effectiveDate: date })).change;
+    data(await call(admin, anon, { action: 'reviewChange', id: waiting.id, approve: true }));
+    data(await call(admin, wang, { action: 'setManual', centerCode: center }, new Date(T0.getTime() + 60_000)));
+    const seen = await history(center, wang);
+    expect(seen.find((c) => c.id === waiting.id)).toMatchObject({ status: 'superseded', proposedBy: '中心工作人员', reviewedBy: '监管人员' });
+    // the center's secret made its endpoint (manual) first
+    expect(seen[0]).toMatchObject({ immediate: true, status: 'live', proposedBy: '本人', previous: { kind: 'manual' } });
+  });
+
+  it('changes nothing and records nothing when the input or the address is refused', async () => {
+    const center = '320200';
+    for (const event of [
+      { action: 'setEndpoint', centerCode: center, url: 'https://nowhere.example.cn/hooks', secret: SECRET },
+      { action: 'setEndpoint', centerCode: center, url: 'http://gjj.example.cn/hooks', secret: SECRET },
+      { action: 'setEndpoint', centerCode: center, url: 'https://gjj.example.cn/hooks' },
+      { action: 'setCounter', centerCode: center, address: '短', hours: '工作日 9:00-17:00' },
+      { action: 'setItemRoute', centerCode: center, item: 1, route: 'in-app' },
+      { action: 'setManual', centerCode: '999999' },
+    ]) {
+      expect(await call(admin, wang, event)).toMatchObject({ ok: false });
+    }
+    expect(await store.linkChanges.listForCenter(center)).toEqual([]);
+    expect(await store.endpoints.get(center)).toBeUndefined();
+    expect(await store.audit.listFor(`center:${center}`)).toEqual([]);
+  });
+});
+
+describe('proposals checked while the person is there', () => {
+  it('refuses a web link whose name does not resolve, a malformed AppID and a malformed page path, each under its field, storing nothing', async () => {
+    const center = '320300';
+    const staff = await staffOf(center, 'staff-xz');
+    const date = (await earliestEffectiveDate({ store }, '2026-11-20')).date;
+    expect(await call(portal, staff, { action: 'proposeLink', item: 1, url: 'https://gjj.exmaple.cn/q', effectiveDate: date })).toEqual({
+      ok: false,
+      code: 'UNSAFE_URL',
+      message: '链接地址不可用：域名 gjj.exmaple.cn 无法解析，请检查拼写或确认域名已生效',
+      fields: { url: '域名 gjj.exmaple.cn 无法解析，请检查拼写或确认域名已生效' },
+    });
+    expect(await call(portal, staff, { action: 'proposeEndpoint', url: 'https://api.exmaple.cn/hooks', effectiveDate: date })).toMatchObject({
+      ok: false,
+      fields: { url: '域名 api.exmaple.cn 无法解析，请检查拼写或确认域名已生效' },
+    });
+    for (const appId of ['wx123', 'WX0123456789ABCDEF', 'wx0123456789abcdeg', 'gh_0123456789ab']) {
+      expect(await call(portal, staff, { action: 'proposeLink', item: 3, appId, path: 'pages/index/index', effectiveDate: date })).toMatchObject({
+        ok: false,
+        code: 'VALIDATION_FAILED',
+        fields: { appId: expect.stringContaining('小程序 AppID 应为 wx 加 16 位') },
+      });
+    }
+    for (const path of ['/pages/index/index', 'https://gjj.example.cn/x', 'pages/index index', 'pages//index']) {
+      expect(await call(portal, staff, { action: 'proposeLink', item: 3, appId: 'wx0123456789abcdef', path, effectiveDate: date })).toMatchObject({
+        ok: false,
+        fields: { path: expect.stringContaining('页面路径应为该小程序内的页面') },
+      });
+    }
+    expect(await store.linkChanges.listForCenter(center)).toEqual([]);
+    expect(await call(portal, staff, { action: 'proposeLink', item: 3, appId: 'wx0123456789abcdef', path: 'pages/retire/index?item=3', effectiveDate: date })).toMatchObject({ ok: true });
+  });
+});
+
+describe('the review list', () => {
+  it('shows what is live now beside what each order proposes, and the proposer by name and role, never an openid', async () => {
+    const center = '320400';
+    const staff = await staffOf(center, 'staff-cz', '赵六');
+    await store.links.put(center, { item: 1, kind: 'web', url: 'https://gjj.example.cn/old', healthy: true });
+    const date = (await earliestEffectiveDate({ store }, '2026-11-20')).date;
+    const link = data<ChangeView>(await call(portal, staff, { action: 'proposeLink', item: 1, url: 'https://hall.example.cn/new', effectiveDate: date }));
+    const endpoint = data<{ change: ChangeView }>(await call(portal, staff, { action: 'proposeEndpoint', manual: true, effectiveDate: date }, new Date(T0.getTime() + 1000))).change;
+    const pending = data<ChangeView[]>(await call(admin, wang, { action: 'pendingChanges' })).filter((c) => c.centerCode === center);
+    expect(pending.map((c) => [c.id, c.current, c.proposedBy])).toEqual([
+      [link.id, { kind: 'web', url: 'https://gjj.example.cn/old' }, '赵六（中心工作人员）'],
+      [endpoint.id, null, '赵六（中心工作人员）'],
+    ]);
+    expect(JSON.stringify(pending)).not.toContain('staff-cz');
+    // decided, it leaves the list for the history, named by role there when the decider has no name
+    data(await call(admin, anon, { action: 'reviewChange', id: link.id, approve: false, reason: '页面与事项不符' }));
+    expect(data<ChangeView[]>(await call(admin, wang, { action: 'pendingChanges' })).map((c) => c.id)).not.toContain(link.id);
+    expect((await history(center, wang)).find((c) => c.id === link.id)).toMatchObject({ status: 'rejected', reviewedBy: '监管人员', proposedBy: '赵六（中心工作人员）' });
+  });
+});
+
+describe('unhealthy links', () => {
+  it('lists for supervisors every link employees are told is unreachable, with or without a finding of the daily check', async () => {
+    const center = '320500';
+    await store.centers.setLive(center, true);
+    // marked unhealthy without a finding (as the local host's demo seeds the 39 centers of the annex)
+    await store.links.put(center, { item: 1, kind: 'web', url: 'https://gjj.example.cn/sz/1', healthy: false });
+    await store.links.put(center, { item: 2, kind: 'web', url: 'https://gjj.example.cn/sz/2', healthy: true });
+    // and one the daily check found failing
+    await store.links.put(center, { item: 3, kind: 'web', url: 'https://gjj.example.cn/sz/3', healthy: true });
+    const finding = { centerCode: center, channel: 'link:3' as const, url: 'https://gjj.example.cn/sz/3', consecutiveFailures: 2, healthy: false, checkedAt: T0, status: 502, title: null, error: 'HTTP 502' };
+    await store.health.record([finding]);
+
+    for (const item of [1, 3]) {
+      expect(await centers.handle({ action: 'jump', code: center, item }, contextFor(store, undefined, T0, outside))).toMatchObject({
+        ok: true,
+        data: { target: { kind: 'unavailable', reason: 'unhealthy', message: expect.stringContaining('线上办理渠道暂时无法访问') } },
+      });
+    }
+    const { unhealthy } = data<{ unhealthy: UnhealthyView[] }>(await call(admin, wang, { action: 'linkHealth' }));
+    expect(unhealthy.filter((u) => u.centerCode === center)).toEqual([
+      { centerCode: center, centerName: '苏州市住房公积金管理中心', channelLabel: '事项 1 缴存贷款信息查询', url: 'https://gjj.example.cn/sz/1', health: null },
+      {
+        centerCode: center,
+        centerName: '苏州市住房公积金管理中心',
+        channelLabel: '事项 3 退休提取',
+        url: 'https://gjj.example.cn/sz/3',
+        health: { url: finding.url, healthy: false, consecutiveFailures: 2, checkedAt: T0.toISOString(), status: 502, title: null, error: 'HTTP 502' },
+      },
+    ]);
+  });
+});
+
+describe('the local host’s hosts map (DEV_HOSTS)', () => {
+  const parts = { files: () => outside.files(), nudgeRelay: () => undefined };
+  const env = { ...generateKeyringEnv(), DEV_HOSTS: 'hall.demo.gjj.cn=36.112.10.30, HALL.demo.gjj.cn=36.112.10.31' };
+
+  it('resolves its names for the URL rules, so a web link on a demo host can be proposed and approved there', async () => {
+    const local = createOutside(env, { ...parts, productionBuild: false });
+    expect(await local.urlChecks?.lookup?.('hall.demo.gjj.cn')).toEqual(['36.112.10.30', '36.112.10.31']);
+    expect(local.urlChecks?.hosts?.get('hall.demo.gjj.cn')).toEqual(['36.112.10.30', '36.112.10.31']);
+    const center = '320600';
+    const staff = await staffOf(center, 'staff-nt');
+    const date = (await earliestEffectiveDate({ store }, '2026-11-20')).date;
+    const on = (caller: Caller) => contextFor(store, caller, T0, { ...outside, urlChecks: local.urlChecks });
+    const proposed = await portal.handle({ action: 'proposeLink', item: 1, url: 'https://hall.demo.gjj.cn/nt/1', effectiveDate: date }, on(staff));
+    const { id } = data<ChangeView>(proposed);
+    expect(await admin.handle({ action: 'reviewChange', id, approve: true }, on(wang))).toMatchObject({ ok: true, data: { status: 'approved' } });
+  });
+
+  it('is refused in a production build, and refuses an entry that is not name=address', () => {
+    expect(() => createOutside(env, { ...parts, productionBuild: true })).toThrow('DEV_HOSTS is refused in a production build');
+    expect(() => createOutside({ ...env, DEV_HOSTS: 'hall.demo.gjj.cn' }, { ...parts, productionBuild: false })).toThrow('DEV_HOSTS 每项应为 域名=IP 地址');
+    expect(() => createOutside({ ...env, DEV_HOSTS: 'hall.demo.gjj.cn=999.1.1.1' }, { ...parts, productionBuild: false })).toThrow('DEV_HOSTS 的 IP 地址无效');
+  });
+});
