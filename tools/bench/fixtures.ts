@@ -27,14 +27,7 @@ export async function benchStore(): Promise<Store> {
   const url = process.env.DATABASE_URL;
   let store: Store;
   if (url) {
-    const schema = `bench_${process.pid}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    const scoped = new URL(url);
-    scoped.searchParams.set('options', `-c search_path=${schema}`);
-    store = await openPostgresStore(scoped.toString(), 10);
+    store = await openPostgresStore(await freshSchema(url), 10);
   } else {
     store = await openPgliteStore(undefined);
   }
@@ -42,6 +35,18 @@ export async function benchStore(): Promise<Store> {
   // employees are measured after launch (a fresh store is closed to people without a role, issue 15)
   await writeLaunch(store, { national: true, provinces: [] });
   return store;
+}
+
+/** A new schema in the PostgreSQL at `url`: the URL that opens it (another process can open the same one). */
+export async function freshSchema(url: string): Promise<string> {
+  const schema = `bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  return scoped.toString();
 }
 
 /** As the local host's, with face verification always passing and nudgeRelay a no-op. */

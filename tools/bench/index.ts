@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import path from 'node:path';
 import { searchCenters } from '../../src/core/center-search';
 import { catalogCenters } from '../../cloudfunctions/_lib/catalog/catalog';
+import { benchAttachments } from './attachments';
 import { benchBundles } from './bundles';
 import { benchExports } from './exports';
 import { benchProbes } from './probes';
@@ -107,6 +108,7 @@ async function main() {
   await benchBundles(baseline);
   await benchSubmissions();
   await benchRelay();
+  await benchAttachments();
   await benchProbes();
   await benchSupervision();
   benchExports();

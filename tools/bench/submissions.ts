@@ -1,18 +1,27 @@
 /**
  * Submissions per second and their latency on the local host, run in this process (in-memory store, the
  * WeChat simulator, the relay never nudged), loaded by autocannon from a worker thread; beside a bare
- * fastify route answering {ok:true} to the same requests, loaded the same way.
+ * fastify route answering {ok:true} to the same requests, loaded the same way, and beside the store's own create
+ * (ApplicationRepository.create) run directly by as many callers at once: what a submission adds to the one write
+ * it cannot do without (issue 16, point 9: at least half its rate).
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CONSENT_VERSION } from '../../src/core/consent';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
-import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
+import { newSecret, newWebhookId } from '../../cloudfunctions/_lib/delivery/signing';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { FUNCTIONS } from '../local-cloud/functions';
 import { createLocalCloud, invoke, type LocalCloudOptions } from '../local-cloud/server';
 import { benchOutside, benchStore, fmt, residentId } from './fixtures';
+import { performance } from 'node:perf_hooks';
+import { TRANSFER_ACCEPT_WORKING_DAYS } from '../../src/core/applications/status';
+import { shanghaiDate } from '../../src/core/time';
+import { sealPayload } from '../../cloudfunctions/_lib/applications/payload';
+import type { Keyring } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { calendarOf } from '../../cloudfunctions/_lib/services/calendar';
+import type { ApplicationEventRecord, ApplicationRecord, OutboxRecord, Store } from '../../cloudfunctions/_lib/store/port';
 import type { LoadJob, LoadResult } from './load-worker';
 
 export const SUBMIT_CONNECTIONS = 50;
@@ -22,6 +31,59 @@ const WARMUP_SECONDS = 2;
 const PERSONS = 1000;
 const TRANSFER_IN = '321000';
 const P99_TARGET_MS = 50;
+/** Submissions through the host against the store's create run directly: at least this ratio of its rate. */
+const CREATE_TARGET_RATIO = 0.5;
+
+/** Direct creates of one process go on numbering where the last run stopped (each a new person and request). */
+let directSerial = 0;
+
+interface DirectResult {
+  perSecond: number;
+  p99: number;
+  total: number;
+}
+
+/**
+ * The store's create transaction run directly by `connections` callers at once for `seconds`: each a new transfer
+ * (sealed applicant and form, one event, one delivery owed, a letter number of the same center and day), made
+ * before its call is timed.
+ */
+async function directCreates(store: Store, keyring: Keyring, connections: number, seconds: number): Promise<DirectResult> {
+  const now = new Date();
+  const today = shanghaiDate(now);
+  const letterPrefix = `${TRANSFER_IN}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}`;
+  const { date: acceptBy, provisional } = await calendarOf(store).addWorkingDays(today, TRANSFER_ACCEPT_WORKING_DAYS);
+  const latencies: number[] = [];
+  const record = (i: number): { app: ApplicationRecord; event: ApplicationEventRecord; outbox: OutboxRecord } => {
+    const openid = `bench-direct-${i}`;
+    const id = `dc${String(i).padStart(18, '0')}`;
+    const app: ApplicationRecord = {
+      id, type: 'transfer', openid, requestId: `bench-direct-${i}`, status: 'submitted', platformCode: null, responsibleCenter: TRANSFER_IN,
+      centers: [{ code: TRANSFER_IN, role: 'transfer-in' }, { code: '110000', role: 'transfer-out' }], inFlightKey: `transfer:${openid}:110000`, letterNumber: null,
+      applicant: { docType: '01', nameSealed: seal(keyring, sealedAs.name(openid), '张三'), docNumberSealed: seal(keyring, sealedAs.docNumber(openid), residentId(i)) },
+      payloadSealed: sealPayload(keyring, id, { transferOutCenter: '110000', transferInCenter: TRANSFER_IN, formerEmployer: '北京某某科技有限公司', newEmployer: '扬州某某制造有限公司', newAccount: '3210098765', phone: '13912345678' }),
+      acceptBy, acceptByProvisional: provisional, targetBy: null, targetProvisional: false, payment: null, test: false, createdAt: now, updatedAt: now,
+    };
+    const event: ApplicationEventRecord = { applicationId: id, at: now, actor: 'employee', actorId: openid, from: null, to: 'submitted', platformCode: null, centerCode: TRANSFER_IN, message: '提交转移接续申请' };
+    const outbox: OutboxRecord = { id: newWebhookId(), applicationId: id, centerCode: TRANSFER_IN, type: 'application.submitted', createdAt: now, dueAt: now, attempts: 0, state: 'pending', lastError: null, deliveredAt: null };
+    return { app, event, outbox };
+  };
+  const until = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < until) {
+      const { app, event, outbox } = record(directSerial++);
+      const started = performance.now();
+      const outcome = await store.applications.create(app, [event], [outbox], letterPrefix);
+      latencies.push(performance.now() - started);
+      if (outcome.kind !== 'created') throw new Error(`direct create ${app.id}: ${outcome.kind}`);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: latencies.length / elapsed, p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0, total: latencies.length };
+}
 
 /** Runs the load in a worker thread (tsx registered there too), so autocannon has its own event loop. */
 function loadInWorker(job: LoadJob): Promise<LoadResult> {
@@ -106,12 +168,19 @@ export async function benchSubmissions(): Promise<void> {
     offset += ours.used;
     // the same requests one at a time: what one submission costs without a queue in front of it
     const alone = await loadInWorker(job(hostUrl, offset, SUBMIT_SECONDS, 1));
+    await directCreates(store, outside.keyring(), SUBMIT_CONNECTIONS, WARMUP_SECONDS);
+    const direct = await directCreates(store, outside.keyring(), SUBMIT_CONNECTIONS, SUBMIT_SECONDS);
 
     console.log(`\nsubmissions on the local host (autocannon, ${SUBMIT_CONNECTIONS} connections, ${SUBMIT_SECONDS} s after ${WARMUP_SECONDS} s warm-up; target p99 ≤ ${P99_TARGET_MS} ms)`);
     console.log(`  ${fmt(PERSONS)} persons verified by face first (${verifySeconds.toFixed(1)} s); each request a distinct person, transfer-out center and requestId`);
     console.log(line('ours (POST /api/applications)', ours));
     console.log(line('baseline (bare fastify {ok:true})', base));
     console.log(line('ours, 1 connection (no queue)', alone));
+    console.log(
+      `  ${'store create run directly'.padEnd(34)} ${fmt(direct.perSecond).padStart(7)} creates/s                p99 ${fmt(direct.p99).padStart(4)} ms   (${fmt(direct.total)} created, ${SUBMIT_CONNECTIONS} at once)`,
+    );
+    const createRatio = ours.requestsPerSecond / direct.perSecond;
+    console.log(`  ratio to the store's create ${createRatio.toFixed(3)}   target ≥ ${CREATE_TARGET_RATIO}: ${createRatio >= CREATE_TARGET_RATIO ? 'met' : 'NOT met'}`);
     console.log(
       `  ratio req/s ${(ours.requestsPerSecond / base.requestsPerSecond).toFixed(3)}, p99 ${(ours.p99 / Math.max(base.p99, 1)).toFixed(1)}x` +
         `   target p99 ≤ ${P99_TARGET_MS} ms: ${ours.p99 <= P99_TARGET_MS ? 'met' : 'NOT met'}`,

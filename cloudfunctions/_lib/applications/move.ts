@@ -48,7 +48,9 @@ export const moveWouldApply = (app: ApplicationRecord, move: Move): boolean => n
 /**
  * Moves an application through the state machine, once: re-reads and re-checks when another writer
  * moved it first; a refused move raises ILLEGAL_TRANSITION with the reason. `extras` makes what the move
- * brings (deliveries owed, documents, the center's webhook-id) part of the same transaction.
+ * brings (deliveries owed, documents, the center's webhook-id) part of the same transaction. `read`: the
+ * application (and which of its centers take deliveries by API) as the caller read them already (a center's
+ * callback reads them with its endpoint, staff's workbench to check the caller): the first try reads it no more.
  */
 export async function moveApplication(
   ctx: ServiceContext,
@@ -57,9 +59,11 @@ export async function moveApplication(
   move: Move,
   message: string,
   extras: (app: ApplicationRecord) => Pick<Transition, 'outbox' | 'documents' | 'receipt'> = () => ({}),
+  read?: { app: ApplicationRecord; apiCenters?: () => Promise<ReadonlySet<string>> },
 ): Promise<MoveOutcome> {
+  const api = async (code: string) => (read?.apiCenters ? (await read.apiCenters()).has(code) : takesApi(ctx, code));
   for (let attempt = 0; attempt < STALE_RETRIES; attempt++) {
-    const app = await ctx.store.applications.get(id);
+    const app = attempt === 0 && read ? read.app : await ctx.store.applications.get(id);
     if (!app) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这笔申请');
     const reached = nextState(app, move);
     if (!reached) return { kind: 'unchanged', app };
@@ -70,7 +74,7 @@ export async function moveApplication(
     if (centerMove && app.responsibleCenter !== mover.centerCode) throw new AppError('ILLEGAL_TRANSITION', NOT_RESPONSIBLE);
     const payment = move.kind === 'status' ? move.payment : undefined;
     const handOver = handOverOf(app, next.status);
-    const handOverOutbox = handOver && (await takesApi(ctx, handOver)) ? [outboxRecord(app, handOver, 'application.submitted', ctx.now)] : [];
+    const handOverOutbox = handOver && (await api(handOver)) ? [outboxRecord(app, handOver, 'application.submitted', ctx.now)] : [];
     const brought = extras(app);
     const outcome = await ctx.store.applications.transition({
       id,

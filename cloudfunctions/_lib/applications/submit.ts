@@ -9,10 +9,10 @@ import { lookupHash, open, seal, sealedAs, type Keyring } from '../crypto/person
 import type { ServiceContext } from '../runtime/define';
 import { computedLimits } from '../services/calendar';
 import { catalogCenter } from '../services/centers';
-import { requireVerifiedIdentity } from '../services/identity';
-import type { ApplicationEventRecord, ApplicationRecord } from '../store/port';
+import { verifiedOrFail } from '../services/identity';
+import type { ApplicationEventRecord, ApplicationRecord, IdentityRecord } from '../store/port';
 import { keepAttachments, removeFiles } from './attachments';
-import { outboxRecord, takesApi } from './deliveries';
+import { outboxRecord } from './deliveries';
 import { sealPayload } from './payload';
 import { TEST_DOC_NUMBER, TEST_NAME } from './synthetic';
 
@@ -104,11 +104,12 @@ const contractLookup = (keyring: Keyring, purchaseCenter: string, contractNumber
 const ENDED_UNPAID: readonly ApplicationStatus[] = ['rejected', 'withdrawn', 'failed'];
 
 /**
- * Refuses a second purchase withdrawal of one contract by the same person, unless the earlier one ended unpaid. Test
- * cases neither count nor are checked; another person with the same contract (a co-buyer) is not refused.
+ * Refuses a second purchase withdrawal of one contract by the same person (`sameContract`: their applications of
+ * that contract lookup), unless the earlier one ended unpaid. Test cases neither count nor are checked; another
+ * person with the same contract (a co-buyer) is not refused.
  */
-async function refuseRepeatedContract(ctx: ServiceContext, openid: string, lookup: string): Promise<void> {
-  const earlier = (await ctx.store.applications.listByApplicant(openid)).find((a) => !a.test && a.contractLookup === lookup && !ENDED_UNPAID.includes(a.status));
+function refuseRepeatedContract(sameContract: readonly ApplicationRecord[]): void {
+  const earlier = sameContract.find((a) => !a.test && !ENDED_UNPAID.includes(a.status));
   if (!earlier) return;
   throw new AppError('VALIDATION_FAILED', `该购房合同已于 ${shanghaiDate(earlier.createdAt)} 申请提取（申请编号 ${earlier.id}，${STATUS_LABELS[earlier.status]}），不能重复申请`, {
     'payload.house.contractNumber': '该购房合同已申请过提取',
@@ -172,6 +173,20 @@ export type Submission =
   | { type: 'purchase-withdrawal'; requestId: string; payload: PurchaseWithdrawalPayload }
   | { type: 'service-request'; requestId: string; payload: ServiceRequestPayload };
 
+/** Every center a submission's form names: their endpoints are read with the identity, before the plan. */
+function centersNamed(submission: Submission): string[] {
+  switch (submission.type) {
+    case 'transfer':
+      return [submission.payload.transferInCenter, submission.payload.transferOutCenter];
+    case 'purchase-withdrawal':
+      return [submission.payload.purchaseCenter, submission.payload.depositCenter];
+    case 'service-request':
+      return [submission.payload.center];
+    default:
+      return [submission.payload.businessCenter, submission.payload.acceptingCenter];
+  }
+}
+
 /** The center a submission goes to first (its plan's responsible center): the launch gate opens it per province. */
 export function responsibleCenterOf(submission: Submission): string {
   switch (submission.type) {
@@ -202,8 +217,8 @@ async function planOf(ctx: ServiceContext, openid: string, applicantName: () => 
 /** Who an application is for: the caller's verified identity, or the synthetic applicant of a tester's test case. */
 type Applicant = { name: () => string; record: ApplicationRecord['applicant'] };
 
-async function verifiedApplicant(ctx: ServiceContext, openid: string): Promise<Applicant> {
-  const identity = await requireVerifiedIdentity(ctx, openid);
+function verifiedApplicant(ctx: ServiceContext, openid: string, record: IdentityRecord | undefined): Applicant {
+  const identity = verifiedOrFail(record, ctx.now);
   return {
     name: () => open(ctx.outside.keyring(), sealedAs.name(openid), identity.nameSealed),
     record: { docType: identity.docType, nameSealed: identity.nameSealed, docNumberSealed: identity.docNumberSealed },
@@ -254,16 +269,19 @@ const asTestCase = (plan: SubmissionPlan, openid: string): SubmissionPlan => ({
  * A test case (`test`) is the same, for the synthetic applicant instead of the caller's verified identity.
  */
 export async function submitApplication(ctx: ServiceContext, openid: string, submission: Submission, options: { test: boolean } = { test: false }): Promise<{ id: string }> {
-  const applicant = options.test ? syntheticApplicant(ctx, openid) : await verifiedApplicant(ctx, openid);
   const keyring = ctx.outside.keyring();
+  // everything the submission reads, in one round trip (issue 16, point 9); the centers and the calendar are this
+  // instance's copies of the last minute. Test cases are left out of the contract lookup: they pay nothing.
+  const lookup =
+    submission.type === 'purchase-withdrawal' && !options.test ? contractLookup(keyring, submission.payload.purchaseCenter, submission.payload.house.contractNumber) : undefined;
+  const reads = await ctx.store.reads.submission(openid, centersNamed(submission), submission.requestId, lookup);
+  const apiCenters = new Set(reads.endpoints.filter((e) => e.mode === 'api').map((e) => e.centerCode));
+  const applicant = options.test ? syntheticApplicant(ctx, openid) : verifiedApplicant(ctx, openid, reads.identity);
   const planned = await planOf(ctx, openid, applicant.name, submission);
   const plan = options.test ? asTestCase(planned, openid) : planned;
-  if (plan.attachments.length > 0) {
-    // a repeat of a stored submission: its uploads were taken in already, so answer before reading them
-    const same = (await ctx.store.applications.listByApplicant(openid)).find((a) => a.requestId === submission.requestId);
-    if (same) return { id: same.id };
-  }
-  if (plan.contractLookup !== undefined) await refuseRepeatedContract(ctx, openid, plan.contractLookup);
+  // a repeat of a stored submission: its uploads were taken in already, so answer before reading them
+  if (plan.attachments.length > 0 && reads.sameRequest !== undefined) return { id: reads.sameRequest };
+  if (plan.contractLookup !== undefined) refuseRepeatedContract(reads.sameContract);
   const app: ApplicationRecord = {
     id: newApplicationId(),
     type: plan.type,
@@ -297,13 +315,13 @@ export async function submitApplication(ctx: ServiceContext, openid: string, sub
     ...e,
   });
   const events = [event({ actor: 'employee', actorId: openid, from: null, to: 'submitted', message: plan.firstMessage })];
-  const api = await takesApi(ctx, plan.responsible.code);
+  const api = apiCenters.has(plan.responsible.code);
   const outbox = api ? [outboxRecord(app, plan.responsible.code, 'application.submitted', ctx.now)] : [];
   if (!api) {
     app.status = 'delivered';
     events.push(event({ actor: 'relay', actorId: 'relay', from: 'submitted', to: 'delivered', message: '申请已送达中心办理工作台' }));
   }
-  for (const code of plan.informed) if (await takesApi(ctx, code)) outbox.push(outboxRecord(app, code, 'application.copy', ctx.now));
+  for (const code of plan.informed) if (apiCenters.has(code)) outbox.push(outboxRecord(app, code, 'application.copy', ctx.now));
   let outcome: Awaited<ReturnType<typeof ctx.store.applications.create>>;
   try {
     outcome = await ctx.store.applications.create(app, events, outbox, plan.letterPrefix);

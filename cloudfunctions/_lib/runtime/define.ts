@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import type { RoleGrant } from '../../../src/core/roles';
 import { provinceOfCenter } from '../../../src/core/supervision';
-import { isAnyOpen, isOpenFor, NOT_LAUNCHED_MESSAGE, PROVINCE_NOT_LAUNCHED_MESSAGE } from '../../../src/core/trial';
+import { isAnyOpen, isOpenFor, NOT_LAUNCHED_MESSAGE, PROVINCE_NOT_LAUNCHED_MESSAGE, type LaunchState } from '../../../src/core/trial';
 import { parseInput } from '../../../src/core/validation';
 import type { Keyring } from '../crypto/personal-data';
 import type { AddressChecks, OutboundClient } from '../delivery/http';
@@ -53,6 +53,8 @@ export type Trigger = 'timer' | 'call' | 'internal';
 
 export interface FunctionContext {
   caller: Caller | undefined;
+  /** The launch state, when the runtime read it with the caller's roles (readCaller); absent, the launch gate reads it. */
+  launch?: LaunchState;
   trigger: Trigger;
   store: Store;
   log: Logger;
@@ -140,9 +142,9 @@ export interface Access {
 const EVERYWHERE: Access = { openTo: () => true };
 
 /** The caller's access under the launch state, or NOT_LAUNCHED (the province's message for a center of a closed province in a staged opening). */
-async function launchAccess<E extends ActionEvent>(gate: LaunchGate<E>, event: E, caller: Caller | undefined, store: Store): Promise<Access> {
+async function launchAccess<E extends ActionEvent>(gate: LaunchGate<E>, event: E, caller: Caller | undefined, ctx: Pick<FunctionContext, 'store' | 'launch'>): Promise<Access> {
   if ((caller && caller.roles.length > 0) || gate.exempt?.includes(event.action)) return EVERYWHERE;
-  const state = await readLaunch(store);
+  const state = ctx.launch ?? (await readLaunch(ctx.store));
   if (state.national) return EVERYWHERE;
   if (!isAnyOpen(state)) throw new AppError('NOT_LAUNCHED', NOT_LAUNCHED_MESSAGE);
   const centerCode = gate.centerOf?.(event);
@@ -175,7 +177,7 @@ function actionsFunction<S extends z.ZodType<ActionEvent>, W extends Caller | un
       return answered(name, ctx, async () => {
         // who calls is asked before the gate: a signed-in function answers UNAUTHENTICATED without a caller
         const caller = who(ctx);
-        const access = await launchAccess(gate, data, caller, service.store);
+        const access = await launchAccess(gate, data, caller, ctx);
         return runAction(actions, data.action, data, contextOf(service, caller, access));
       });
     },

@@ -7,6 +7,7 @@ import { cloudbaseFileStore } from '../files/cloudbase';
 import type { Logger } from '../log';
 import type { CloudFunction, FunctionContext, Outside, Trigger } from './define';
 import { provesNudge } from './nudge';
+import { readCaller } from './launch-state';
 import { createOutside } from './outside';
 
 /** Deployed functions read only these; a bad value stops the function with the field named. */
@@ -150,8 +151,10 @@ export async function deployedContext(event: unknown, context: unknown): Promise
   const { log, outside, nudgeSecret } = runtimeOnce();
   const { openid, trigger } = invocationOf(event, context, nudgeSecret);
   const { store } = await started();
-  const caller = openid ? { openid, roles: await store.roles.rolesOf(openid) } : undefined;
-  return { caller, trigger, store, log, now: () => new Date(), outside };
+  // the roles and the launch state in one round trip: the gate reads nothing more
+  const read = openid ? await readCaller(store, openid) : undefined;
+  const caller = openid && read ? { openid, roles: read.roles } : undefined;
+  return { caller, launch: read?.launch, trigger, store, log, now: () => new Date(), outside };
 }
 
 /** The CloudBase entry point `index.main(event, context)` for a function; builds nothing until first invoked. */

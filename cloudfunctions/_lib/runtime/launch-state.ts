@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { RoleGrant } from '../../../src/core/roles';
 import { PROVINCES } from '../../../src/core/supervision';
 import { CLOSED, type LaunchState } from '../../../src/core/trial';
 import type { Store } from '../store/port';
@@ -27,6 +28,15 @@ function serialized(state: LaunchState): string {
 /** The stored launch state; absent is closed. */
 export async function readLaunch(store: Pick<Store, 'meta'>): Promise<LaunchState> {
   return parsed(await store.meta.get(LAUNCH_KEY));
+}
+
+/**
+ * The caller's roles in force and the launch state, read together in one round trip (store.reads.caller): what the
+ * runtime reads before every signed-in call, so the gate needs no read of its own.
+ */
+export async function readCaller(store: Pick<Store, 'reads'>, openid: string): Promise<{ roles: RoleGrant[]; launch: LaunchState }> {
+  const { roles, meta } = await store.reads.caller(openid, LAUNCH_KEY);
+  return { roles, launch: parsed(meta) };
 }
 
 /** Stores the launch state, its provinces once each in PROVINCES order. */

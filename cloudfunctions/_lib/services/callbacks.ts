@@ -10,7 +10,7 @@ import { verifySigned } from '../delivery/signing';
 import { inspectFile } from '../files/inspect';
 import type { ServiceContext } from '../runtime/define';
 import type { DocumentRecord } from '../store/port';
-import { servingSecrets } from './secrets';
+import { servingSecretsOf } from './secrets';
 import { completionNotices } from '../applications/deliveries';
 import { discardUnrecorded, storeDocument } from '../applications/documents';
 import { moveApplication, moveWouldApply, NOT_RESPONSIBLE, paymentProblems, statusMessage } from '../applications/move';
@@ -61,10 +61,16 @@ async function checkDocuments(documents: NonNullable<CenterCallback['data']['doc
   return checked;
 }
 
+/** The application a body names (`data.applicationId`), if it names one, before the body is checked. */
+function applicationIdOf(json: unknown): string | undefined {
+  const id = (json as { data?: { applicationId?: unknown } } | null)?.data?.applicationId;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /** The application a callback is about, when it is one of the conformance suite's test applications. */
 function conformanceApplicationId(json: unknown): string | undefined {
-  const id = (json as { data?: { applicationId?: unknown } } | null)?.data?.applicationId;
-  return typeof id === 'string' && id.startsWith(CONFORMANCE_ID_PREFIX) ? id : undefined;
+  const id = applicationIdOf(json);
+  return id !== undefined && id.startsWith(CONFORMANCE_ID_PREFIX) ? id : undefined;
 }
 
 /**
@@ -96,14 +102,9 @@ async function conformanceCallback(
  * A callback about a conformance test application goes to the suite's inbox instead (conformanceCallback).
  */
 export async function receiveCenterCallback(ctx: ServiceContext, centerCode: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<HttpAnswer> {
-  const endpoint = /^\d{6}$/.test(centerCode) ? await ctx.store.endpoints.get(centerCode) : undefined;
-  if (!endpoint || endpoint.secretsSealed.length === 0) return answer(404, fail('CENTER_NOT_FOUND', '没有登记这个中心的接口'));
-  // a retired secret (someone who saw it lost their role, services/secrets.ts) verifies nothing
-  const secrets = await servingSecrets(ctx.store, ctx.outside.keyring(), endpoint, ctx.now);
-  const verified = secrets.length > 0 ? verifySigned(secrets, rawBody, headers) : ({ ok: false, reason: '中心的签名密钥均已停用，请中心在门户更换密钥' } as const);
-  if (!verified.ok) return answer(401, fail('BAD_SIGNATURE', verified.reason));
-
-  // parsed once, here; a body that is not JSON is answered below, after the webhook-id, as before
+  if (!/^\d{6}$/.test(centerCode)) return answer(404, fail('CENTER_NOT_FOUND', '没有登记这个中心的接口'));
+  // parsed once, here, only to name the application read below; nothing of it is acted on before the signature is
+  // checked, and a body that is not JSON is answered after the webhook-id, as before
   let json: unknown;
   let isJson = true;
   try {
@@ -111,14 +112,28 @@ export async function receiveCenterCallback(ctx: ServiceContext, centerCode: str
   } catch {
     isJson = false;
   }
+  // one round trip (issue 16, point 9): the center's endpoint and secrets, the webhook-id's receipt and the application named
+  const webhookId = typeof headers['webhook-id'] === 'string' ? headers['webhook-id'] : '';
+  const reads = await ctx.store.reads.callback(centerCode, webhookId, isJson ? applicationIdOf(json) : undefined);
+  const { endpoint } = reads;
+  if (!endpoint || endpoint.secretsSealed.length === 0) return answer(404, fail('CENTER_NOT_FOUND', '没有登记这个中心的接口'));
+  // a retired secret (someone who saw it lost their role, services/secrets.ts) verifies nothing
+  const secrets = servingSecretsOf(ctx.outside.keyring(), endpoint, reads.holders, ctx.now);
+  const verified = secrets.length > 0 ? verifySigned(secrets, rawBody, headers) : ({ ok: false, reason: '中心的签名密钥均已停用，请中心在门户更换密钥' } as const);
+  if (!verified.ok) return answer(401, fail('BAD_SIGNATURE', verified.reason));
+
   const testId = isJson ? conformanceApplicationId(json) : undefined;
   if (testId !== undefined) return conformanceCallback(ctx, centerCode, testId, secrets, rawBody, headers);
-  if (await ctx.store.applications.hasReceipt(centerCode, verified.id)) return answer(200, ok({ changed: false }));
+  const applied = verified.id === webhookId ? reads.receipt : await ctx.store.applications.hasReceipt(centerCode, verified.id);
+  if (applied) return answer(200, ok({ changed: false }));
   if (!isJson) return answer(400, fail('VALIDATION_FAILED', '请求体不是有效的 JSON', { _: '请求体不是有效的 JSON' }));
   const parsed = parseInput(centerCallbackSchema(ctx.now), json);
   if (!parsed.ok) return answer(400, parsed);
   const { data } = parsed.data;
-  const app = await ctx.store.applications.get(data.applicationId);
+  const app = reads.application?.id === data.applicationId ? reads.application : await ctx.store.applications.get(data.applicationId);
+  // which of its centers take deliveries by API, read with it (a completion notice, a hand-over)
+  const apiCenters = async () => new Set((await reads.endpoints()).filter((e) => e.mode === 'api').map((e) => e.centerCode));
+  const read = app && app === reads.application ? { app, apiCenters } : undefined;
   if (!app || !app.centers.some((c) => c.code === centerCode)) return answer(404, fail('APPLICATION_NOT_FOUND', '本中心没有这笔申请'));
   if (app.responsibleCenter !== centerCode) return answer(409, fail('ILLEGAL_TRANSITION', NOT_RESPONSIBLE));
   const move = centerMove(app.type, data.status, data.payment);
@@ -142,13 +157,13 @@ export async function receiveCenterCallback(ctx: ServiceContext, centerCode: str
   try {
     if (!moveWouldApply(app, move)) return answer(200, ok({ changed: false }));
     for (const doc of checked) documents.push(await storeDocument(ctx, app.id, centerCode, doc.name, doc.contentType, doc.bytes));
-    const notices = move.kind === 'status' && move.status === 'completed' ? await completionNotices(ctx, app) : [];
+    const notices = move.kind === 'status' && move.status === 'completed' ? await completionNotices(ctx, app, read && (await read.apiCenters())) : [];
     const message = data.message || (move.kind === 'code' ? `${move.code} ${TRANSFER_CODES[move.code].name}` : move.kind === 'status' ? statusMessage(move.status, move.payment) : STATUS_LABELS.rejected);
     const moved = await moveApplication(ctx, app.id, { actor: 'center', actorId: centerCode, centerCode }, move, message, () => ({
       documents,
       outbox: notices,
       receipt: { centerCode, webhookId: verified.id },
-    }));
+    }), read);
     // the move may have been made by another writer in between (unchanged, or this webhook-id taken twice)
     if (moved.kind !== 'applied') await discardUnrecorded(ctx, app.id, documents);
     if (moved.kind === 'applied' && notices.length > 0) ctx.outside.nudgeRelay();

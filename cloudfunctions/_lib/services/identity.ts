@@ -492,8 +492,12 @@ export async function recordConsent(ctx: ServiceContext, openid: string, version
 
 /** The person's identity if it is verified and current; every in-app application starts here. */
 export async function requireVerifiedIdentity(ctx: ServiceContext, openid: string): Promise<IdentityRecord> {
-  const record = await ctx.store.identities.get(openid);
-  if (!record || record.expiresAt <= ctx.now) throw new AppError('IDENTITY_REQUIRED', record ? '实名核验已过期，请重新核验后办理' : '请先完成实名核验再办理');
+  return verifiedOrFail(await ctx.store.identities.get(openid), ctx.now);
+}
+
+/** The identity as read, when it is verified and not expired at `now`; else IDENTITY_REQUIRED saying which. */
+export function verifiedOrFail(record: IdentityRecord | undefined, now: Date): IdentityRecord {
+  if (!record || record.expiresAt <= now) throw new AppError('IDENTITY_REQUIRED', record ? '实名核验已过期，请重新核验后办理' : '请先完成实名核验再办理');
   return record;
 }
 

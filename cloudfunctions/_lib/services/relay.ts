@@ -4,9 +4,8 @@ import type { FunctionContext } from '../runtime/define';
 import type { ApplicationRecord, DeliveryAttempt, OutboxRecord, Settlement } from '../store/port';
 import { DELIVERY_TIMEOUT_MS } from '../delivery/http';
 import { deliveryForm } from '../applications/deliveries';
-import { deliveryBody } from '../delivery/messages';
+import { deliveryBody, deliveryHeaders } from '../delivery/messages';
 import { nextAttemptAt } from '../delivery/schedule';
-import { signHeaders } from '../delivery/signing';
 import { servingSecrets } from './secrets';
 
 type RelayContext = Pick<FunctionContext, 'store' | 'log' | 'now' | 'outside'>;
@@ -66,14 +65,6 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
     unsaved = [];
     if (batch.length > 0) await ctx.store.outbox.settle(batch);
   };
-  // a delivery with attachments holds up to tens of MB several times over (files, base64, body, signature):
-  // those go one at a time, so a run stays within its function's memory
-  let heavy: Promise<unknown> = Promise.resolve();
-  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = heavy.then(fn);
-    heavy = run.catch(() => undefined);
-    return run;
-  };
   const keep = (settled: Settlement) => {
     settlements.push(settled);
     unsaved.push(settled);
@@ -89,11 +80,10 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
           continue;
         }
         const target = await targetOf(outboxRecord.centerCode);
-        const send = () => deliver(ctx, outboxRecord, app, target);
         try {
-          keep(await (carriesFiles(outboxRecord, app) ? oneAtATime(send) : send()));
+          keep(await deliver(ctx, outboxRecord, app, target));
         } catch (error) {
-          // the body could not be made (a file unreadable, a key retired): an attempt like any failure, so
+          // the body could not be made (a payload that does not open, a key retired): an attempt like any failure, so
           // the record is retried on the schedule and dead-lettered for supervisors rather than stuck
           ctx.log.error({ err: error, outboxId: outboxRecord.id }, 'delivery failed unexpectedly');
           const at = ctx.now();
@@ -120,9 +110,6 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
   }
   return run;
 }
-
-/** A purchase withdrawal's delivery to a center: it carries the attachments. */
-const carriesFiles = (record: OutboxRecord, app: ApplicationRecord) => record.type === 'application.submitted' && app.type === 'purchase-withdrawal';
 
 /**
  * The center's endpoint and the secrets that serve now (a retired one signs nothing, services/secrets.ts); a
@@ -160,9 +147,10 @@ async function deliver(ctx: RelayContext, record: OutboxRecord, app: Application
 
   if (typeof target === 'string') return failed(attempt(null, target));
   const documents = record.type === 'application.completed' ? await ctx.store.applications.documents(app.id) : [];
-  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents, await deliveryForm(ctx, record, app), app.acceptByProvisional);
+  // attachments go as links for this center (format 2): the relay never reads a file, whatever their size
+  const body = deliveryBody(record, app, ctx.outside.keyring(), ctx.outside.callbackBase(), documents, deliveryForm(ctx, record, app, attemptAt), app.acceptByProvisional);
   // the wall clock, not ctx.now(): the center checks webhook-timestamp against its own clock
-  const outcome = await ctx.outside.outbound().postJson(target.url, body, signHeaders(target.secrets, record.id, new Date(), body));
+  const outcome = await ctx.outside.outbound().postJson(target.url, body, deliveryHeaders(target.secrets, record.id, new Date(), body));
 
   if (outcome.kind === 'failed') return failed(attempt(null, outcome.error));
   const { status } = outcome;

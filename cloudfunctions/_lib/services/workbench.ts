@@ -3,11 +3,13 @@ import { applyMove, nextCodes, nextStatuses, statusNeed, TRANSFER_CODES, type Ce
 import { isFinal } from '../../../src/core/applications/status';
 import type { FollowUpView, WorkbenchEntry, WorkbenchView } from '../../../src/core/applications/views';
 import { AppError } from '../../../src/core/errors';
+import type { FileLink } from '../../../src/core/files';
 import type { Payment } from '../../../src/core/money';
 import { maskName } from '../../../src/core/identity';
 import { open, sealedAs } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
 import { DOCUMENT_MAX_BYTES, isPdf } from '../../../src/core/center-api';
+import { linkOpenedCopy } from '../files/downloads';
 import { inspectFile } from '../files/inspect';
 import type { ApplicationRecord, DocumentRecord } from '../store/port';
 import { attachmentBytes } from '../applications/attachments';
@@ -28,8 +30,8 @@ import { notifyApplicant } from './notify';
 const staffOf = (caller: Caller) => requireStaffCenter(caller, '使用申请工作台');
 
 async function forCenter(ctx: ServiceContext, staff: Caller, centerCode: string, id: string): Promise<ApplicationRecord> {
-  const own = await ownApplications(ctx, staff);
-  const app = await ctx.store.applications.get(id);
+  // independent reads sent together (one round trip on CloudBase)
+  const [own, app] = await Promise.all([ownApplications(ctx, staff), ctx.store.applications.get(id)]);
   if (!app || !app.centers.some((c) => c.code === centerCode)) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这笔申请');
   if (own(app)) throw new AppError('FORBIDDEN', '不能办理本人的申请，请交由本中心其他工作人员办理');
   return app;
@@ -83,9 +85,12 @@ export async function workbenchGet(ctx: ServiceContext, staff: Caller, id: strin
  * the form); every answer that carries it is written to the audit log against the application.
  */
 async function workbenchView(ctx: ServiceContext, staff: Caller, app: ApplicationRecord, centerCode: string, stored: StoredPayload = openPayload(ctx.outside.keyring(), app)): Promise<WorkbenchView> {
-  await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.viewed', subject: `application:${app.id}`, detail: centerCode });
+  // the audit line and the view's reads sent together; no view is answered unless its line is written
+  const [view] = await Promise.all([
+    applicationView(ctx, app, stored),
+    ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.viewed', subject: `application:${app.id}`, detail: centerCode }),
+  ]);
   const keyring = ctx.outside.keyring();
-  const view = await applicationView(ctx, app, stored);
   const centers = await centersByCode(ctx, app.centers.map((c) => c.code));
   const responsible = answersFor(app, centerCode);
   const statuses = responsible && app.type !== 'transfer' ? nextStatuses(app) : [];
@@ -118,30 +123,31 @@ function attachmentsFor(stored: StoredPayload, app: ApplicationRecord, centerCod
   return roleOf(app, centerCode) === 'purchase' || app.responsibleCenter === centerCode ? storedAttachments(stored) : [];
 }
 
-/** An attachment of an application the center takes part in, for its staff to open; each opening is audited. */
-export async function workbenchAttachment(ctx: ServiceContext, staff: Caller, id: string, attachmentId: string) {
+/** An attachment of an application the center takes part in, for its staff to open by link (linkOpenedCopy); each opening is audited. */
+export async function workbenchAttachment(ctx: ServiceContext, staff: Caller, id: string, attachmentId: string): Promise<FileLink> {
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, staff, centerCode, id);
   const attachment = attachmentsFor(openPayload(ctx.outside.keyring(), app), app, centerCode).find((a) => a.id === attachmentId);
   if (!attachment) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份附件');
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.attachment-opened', subject: `application:${app.id}`, detail: `${centerCode}:${attachment.id}` });
-  const bytes = await attachmentBytes(ctx, app.id, attachment);
-  return { name: attachment.name, contentType: attachment.contentType, sha256: attachment.sha256, contentBase64: bytes.toString('base64') };
+  return linkOpenedCopy(ctx, staff.openid, { name: attachment.name, sha256: attachment.sha256, bytes: await attachmentBytes(ctx, app.id, attachment) }, '附件');
 }
 
 const staffMover = (staff: Caller, centerCode: string) => ({ actor: 'staff' as const, actorId: staff.openid, centerCode });
 
 export async function workbenchAdvance(ctx: ServiceContext, staff: Caller, id: string, code: TransferCode, message: string | undefined): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
-  responsibleOnly(await forCenter(ctx, staff, centerCode, id), centerCode);
-  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'code', code }, message ?? defaultMessage(code));
+  const app = await forCenter(ctx, staff, centerCode, id);
+  responsibleOnly(app, centerCode);
+  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'code', code }, message ?? defaultMessage(code), undefined, { app });
   return workbenchView(ctx, staff, moved.app, centerCode);
 }
 
 export async function workbenchReject(ctx: ServiceContext, staff: Caller, id: string, reason: string): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
-  responsibleOnly(await forCenter(ctx, staff, centerCode, id), centerCode);
-  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'reject' }, `不予受理：${reason}`);
+  const app = await forCenter(ctx, staff, centerCode, id);
+  responsibleOnly(app, centerCode);
+  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'reject' }, `不予受理：${reason}`, undefined, { app });
   return workbenchView(ctx, staff, moved.app, centerCode);
 }
 
@@ -204,7 +210,7 @@ export async function workbenchSetStatus(
     const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), move, message ?? statusMessage(status, payment), () => ({
       documents,
       outbox: notices,
-    }));
+    }), { app });
     if (moved.kind !== 'applied') await discardUnrecorded(ctx, app.id, documents);
     if (notices.length > 0 && moved.kind === 'applied') ctx.outside.nudgeRelay();
     return workbenchView(ctx, staff, moved.app, centerCode, stored);
