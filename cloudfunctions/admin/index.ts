@@ -1,4 +1,5 @@
 import { AdminEventSchema } from '../../src/core/contracts/admin';
+import { adminBusinessDomains, setBusinessDomain } from '../_lib/centers/business-domains';
 import { defineActions } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 import {
@@ -54,6 +55,8 @@ export const handler = defineActions('admin', AdminEventSchema, {
   testers: (_event, ctx) => listTesters(ctx, ctx.caller),
   revokeTester: (event, ctx) => revokeTester(ctx, ctx.caller, event.tester),
   resolveFinding: (event, ctx) => supervisorResolveFinding(ctx, ctx.caller, event.id, event.note),
+  businessDomains: (_event, ctx) => adminBusinessDomains(ctx, ctx.caller),
+  setBusinessDomain: (event, ctx) => setBusinessDomain(ctx, ctx.caller, event),
 });
 
 export const main = deployed(handler);

@@ -1,4 +1,6 @@
 import { portalEventSchema } from '../../src/core/contracts/portal';
+import { portalBusinessDomains } from '../_lib/centers/business-domains';
+import { readConformanceRun } from '../_lib/centers/conformance-runs';
 import { posterCode } from '../_lib/centers/poster';
 import { defineActions } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
@@ -18,12 +20,14 @@ export const handler = defineActions('portal', portalEventSchema, {
   proposeEndpoint: (event, ctx) => proposeEndpoint(ctx, ctx.caller, event.endpoint, event.effectiveDate),
   rotateSecret: (_event, ctx) => rotateSecret(ctx, ctx.caller),
   runConformance: (_event, ctx) => runCenterConformance(ctx, ctx.caller),
+  conformanceRun: (event, ctx) => readConformanceRun(ctx, ctx.caller, event.runId),
   setOnlineReason: (event, ctx) => setOnlineReason(ctx, ctx.caller, event.item, event.reason, event.expectedDate),
   monthlyFigures: (event, ctx) => monthlyFigures(ctx, ctx.caller, event.period),
   setMonthlyFigures: (event, ctx) => setMonthlyFigures(ctx, ctx.caller, event.period, { volumes: event.volumes, outside: event.outside, windows: event.windows, zones: event.zones, training: event.training }, event.reason),
   trialFindings: (event, ctx) => portalFindings(ctx, ctx.caller, event.status),
   resolveFinding: (event, ctx) => resolveFinding(ctx, ctx.caller, event.id, event.note),
   posterCode: (_event, ctx) => posterCode(ctx, ctx.caller),
+  businessDomains: (_event, ctx) => portalBusinessDomains(ctx, ctx.caller),
 }, { exempt: ['joinCenter'] });
 
 export const main = deployed(handler);

@@ -157,7 +157,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
       const record = { id: 'msg_x', applicationId: id, centerCode: YANGZHOU, type: 'application.submitted' as const, createdAt: MON, dueAt: MON, attempts: 0, state: 'pending' as const, lastError: null, deliveredAt: null };
       // the flag stored with the date at submission is what the body carries
       expect(app).toMatchObject({ acceptBy: '2031-01-23', acceptByProvisional: true, targetBy: null, targetProvisional: false });
-      const body = JSON.parse(deliveryBody(record, app, outside.keyring(), 'https://platform.example', [], await deliveryForm({ outside }, record, app))) as { data: Record<string, unknown> };
+      const body = JSON.parse(deliveryBody(record, app, outside.keyring(), 'https://platform.example', [], deliveryForm({ outside }, record, app, new Date()))) as { data: Record<string, unknown> };
       expect(body.data).toMatchObject({ acceptBy: '2031-01-23', acceptByProvisional: true });
       expect(TransferSubmittedDataSchema.safeParse(body.data).success).toBe(true);
     });
@@ -166,7 +166,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
       const { id } = await transfer(new Date('2026-11-20T10:00:00+08:00'));
       const app = (await store.applications.get(id)) as ApplicationRecord;
       const record = { id: 'msg_y', applicationId: id, centerCode: YANGZHOU, type: 'application.submitted' as const, createdAt: app.createdAt, dueAt: app.createdAt, attempts: 0, state: 'pending' as const, lastError: null, deliveredAt: null };
-      const body = JSON.parse(deliveryBody(record, app, outside.keyring(), 'https://platform.example', [], await deliveryForm({ outside }, record, app))) as { data: Record<string, unknown> };
+      const body = JSON.parse(deliveryBody(record, app, outside.keyring(), 'https://platform.example', [], deliveryForm({ outside }, record, app, new Date()))) as { data: Record<string, unknown> };
       expect(body.data.acceptBy).toBe('2026-11-25');
       expect(body.data).not.toHaveProperty('acceptByProvisional');
     });

@@ -162,6 +162,8 @@ const EVENTS: { [F in AppFunction]: Examples<Contracts[F]> } = {
     launchState: [{ action: 'launchState' }],
     // closing what is closed: the switch itself is tested below
     setLaunch: [{ action: 'setLaunch', province: '440000', open: false }],
+    businessDomains: [{ action: 'businessDomains' }],
+    setBusinessDomain: [{ action: 'setBusinessDomain', domain: 'gjj.yangzhou.gov.cn', state: 'requested', file: { name: 'a1b2c3d4.txt', content: '9f8e7d6c5b4a' } }],
   },
   portal: {
     joinCenter: [{ action: 'joinCenter', code: 'ABCD2345' }],
@@ -170,12 +172,14 @@ const EVENTS: { [F in AppFunction]: Examples<Contracts[F]> } = {
     proposeEndpoint: [{ action: 'proposeEndpoint', manual: true }],
     rotateSecret: [{ action: 'rotateSecret' }],
     runConformance: [{ action: 'runConformance' }],
+    conformanceRun: [{ action: 'conformanceRun', runId: 'run0123456789abcdef0123' }],
     setOnlineReason: [{ action: 'setOnlineReason', item: 4, reason: '系统改造中', expectedDate: '2026-12-31' }],
     monthlyFigures: [{ action: 'monthlyFigures', period: '2026-11' }],
     setMonthlyFigures: [{ action: 'setMonthlyFigures', period: '2026-11', ...figures }],
     trialFindings: [{ action: 'trialFindings' }],
     resolveFinding: [{ action: 'resolveFinding', id: 'fndabcdefghij0123456789', note: '已更正链接' }],
     posterCode: [{ action: 'posterCode' }],
+    businessDomains: [{ action: 'businessDomains' }],
   },
   supervise: {
     progress: [{ action: 'progress' }],

@@ -54,7 +54,7 @@ let sim: CenterSim;
 let outside: ReturnType<typeof testOutside>;
 let platform: Server;
 
-/** The platform's callbacks function on loopback HTTP, where the simulator calls back. */
+/** The platform's callbacks function on loopback HTTP, where the simulator calls back and fetches a delivery's attachments. */
 async function startPlatform(): Promise<string> {
   platform = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
@@ -62,8 +62,8 @@ async function startPlatform(): Promise<string> {
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', async () => {
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      const answer = await handleCallbackHttp({ path: req.url ?? '', httpMethod: 'POST', headers, body }, contextFor(store, undefined, new Date(), outside));
-      res.writeHead(answer.statusCode, { 'content-type': 'application/json' }).end(answer.body);
+      const answer = await handleCallbackHttp({ path: req.url ?? '', httpMethod: req.method ?? 'POST', headers, body }, contextFor(store, undefined, new Date(), outside));
+      res.writeHead(answer.statusCode, answer.headers).end(answer.isBase64Encoded ? Buffer.from(answer.body, 'base64') : answer.body);
     });
   });
   await new Promise<void>((resolve) => platform.listen(0, '127.0.0.1', resolve));
@@ -72,9 +72,10 @@ async function startPlatform(): Promise<string> {
 
 beforeAll(async () => {
   store = await catalogStore();
-  sim = await startCenterSim({ secretFor: () => secret, platformOrigin: await startPlatform(), callbackDelayMs: 50 });
+  const platformOrigin = await startPlatform();
+  sim = await startCenterSim({ secretFor: () => secret, platformOrigin, callbackDelayMs: 50 });
   const outbound = createOutboundClient({ allow: new Set([new URL(sim.origin).host]), allowCa: sim.tls.cert, timeoutMs: 5_000 });
-  outside = testOutside({ outbound: () => outbound });
+  outside = testOutside({ outbound: () => outbound, callbackBase: () => platformOrigin });
   for (const centerCode of API_CENTERS) {
     const secretsSealed = [seal(outside.keyring(), sealedAs.endpointSecret(centerCode), secret)];
     await store.endpoints.put({ centerCode, mode: 'api', url: sim.endpointFor(centerCode), secretsSealed, updatedAt: new Date() });

@@ -86,3 +86,15 @@ export async function seedDemoLaunch(store: Store, launch: 'open' | 'closed' | u
   if (launch === 'closed') await writeLaunch(store, CLOSED);
   else if (launch === 'open' || (await store.meta.get(LAUNCH_KEY)) === undefined) await writeLaunch(store, { national: true, provinces: [] });
 }
+
+/**
+ * Local host only: the simulator's halls are on a business domain of the mini-program from the first start (issue 16
+ * point 1), so their links open in the web-view as a configured domain's do; a later start keeps what supervisors set.
+ * Answers whether it marked it.
+ */
+export async function seedDemoDomains(store: Store, simOrigin: string): Promise<boolean> {
+  const domain = new URL(simOrigin).hostname;
+  if (await store.businessDomains.get(domain)) return false;
+  await store.businessDomains.put({ domain, state: 'configured', verificationFile: null, checkedAt: null, problem: null, updatedAt: new Date(), updatedBy: 'local-host' });
+  return true;
+}

@@ -15,7 +15,7 @@ import { createOutside } from '../../cloudfunctions/_lib/runtime/outside';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { startCenterSim } from '../center-sim/server';
 import { envRoles, extraCaCerts, parseLocalEnv, projectRoot } from './config';
-import { seedDemoEndpoints, seedDemoLaunch, seedDemoLinks, seedDemoRoutes } from './demo';
+import { seedDemoDomains, seedDemoEndpoints, seedDemoLaunch, seedDemoLinks, seedDemoRoutes } from './demo';
 import { secureDataDir } from './data-dir';
 import { devCenterSecret, devKeyringEnv } from './dev-keys';
 import { coalescingRunner } from './relay-runner';
@@ -73,6 +73,7 @@ async function main() {
   await seedDemoLaunch(store, env.LAUNCH);
   await seedDemoLinks(store, sim.origin);
   await seedDemoRoutes(store, sim.origin);
+  await seedDemoDomains(store, sim.origin);
   await seedDemoEndpoints(store, sim, (code) => seal(outside.keyring(), sealedAs.endpointSecret(code), centerSecret));
 
   const options: LocalCloudOptions = { store, functions: FUNCTIONS, envRoles: envRoles(env), log, h5Dir, outside, downloads: files, nudgeSecret: env.INTERNAL_NUDGE_SECRET };

@@ -12,6 +12,7 @@ import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { signedHeadersProblem } from '../../cloudfunctions/_lib/delivery/signing';
 import { provesNudge } from '../../cloudfunctions/_lib/runtime/nudge';
+import { readCaller } from '../../cloudfunctions/_lib/runtime/launch-state';
 
 export interface LocalCloudOptions {
   store: Store;
@@ -53,8 +54,10 @@ export async function seedEnvRoles(store: Store, envRoles: ReadonlyMap<string, R
 
 /** What a function runs with on this host: its store and outside world, the caller with their roles, how it was started. */
 async function contextFor(options: LocalCloudOptions, openid: string | undefined, trigger: Trigger): Promise<FunctionContext> {
-  const caller = openid ? { openid, roles: await options.store.roles.rolesOf(openid) } : undefined;
-  return { caller, trigger, store: options.store, log: options.log, now: options.now ?? (() => new Date()), outside: options.outside };
+  // the roles and the launch state in one round trip, as deployed (runtime/deployed.ts)
+  const read = openid ? await readCaller(options.store, openid) : undefined;
+  const caller = openid && read ? { openid, roles: read.roles } : undefined;
+  return { caller, launch: read?.launch, trigger, store: options.store, log: options.log, now: options.now ?? (() => new Date()), outside: options.outside };
 }
 
 /** The function of that name: an own property only (`__proto__`, `constructor` and the like are no function). */
@@ -149,6 +152,15 @@ export async function createLocalCloud(options: LocalCloudOptions) {
       const fileId = await options.outside.files().put(newUploadKey(), bytes, 'application/octet-stream');
       return reply.send(ok({ fileId }));
     });
+  });
+
+  // a delivery's attachment, fetched by the center it was sent to (signed GET): the `callbacks` function answers
+  // it as deployed, the file's bytes as base64 (a wildcard: a sealed token is longer than a route parameter may be)
+  app.get('/callbacks/files/*', async (request, reply) => {
+    const headers = Object.fromEntries(Object.entries(request.headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const event = { path: request.url.split('?')[0], httpMethod: 'GET', headers, body: '', isBase64Encoded: false };
+    const response = await handleCallbackHttp(event, await contextFor(options, undefined, 'call'));
+    return reply.code(response.statusCode).headers(response.headers).send(response.isBase64Encoded ? Buffer.from(response.body, 'base64') : response.body);
   });
 
   // centers' callbacks, as CloudBase's HTTP access service hands them to the `callbacks` function: the raw

@@ -3,19 +3,18 @@ import {
   CHANGE_NOTICE_WORKING_DAYS,
   CHANGE_STATUS_LABELS,
   CONFORMANCE_LABELS,
-  CONFORMANCE_RUN_MAX_MS,
-  CONFORMANCE_RUNS_PER_DAY,
   INVITE_FAILURES_PER_DAY,
   withoutHealth,
   type ChangeTarget,
   type ChangeView,
-  type ConformanceReport,
+  type ConformanceRunView,
   type ConformanceStatus,
   type EndpointProposalAnswer,
   type EndpointValue,
   type HealthView,
   type LinkValue,
   type PortalOverview,
+  type PreviousValue,
   describeValue,
   targetValue,
 } from '../../../src/core/center-portal';
@@ -24,26 +23,27 @@ import { AppError } from '../../../src/core/errors';
 import { isItemId, itemById, ONLINE_ITEM_IDS, type ItemId } from '../../../src/core/items';
 import { formatShanghai, shanghaiDate, shanghaiDay } from '../../../src/core/time';
 import type { WorkingDate } from '../../../src/core/working-days';
-import { runConformance } from '../centers/conformance';
+import { checkVerificationFiles } from '../centers/business-domains';
+import { startConformanceRun } from '../centers/conformance-runs';
 import { nextHealth, probeLinks, UNHEALTHY_AFTER_FAILURES, type ProbeTarget } from '../centers/probe';
 import { urlRefusal } from '../centers/url-rules';
 import { seal, sealedAs } from '../crypto/personal-data';
 import { newSecret } from '../delivery/signing';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
-import type { ChannelHealth, HealthChannel, LinkChange } from '../store/port';
-import { ROLE_LABELS } from '../../../src/core/roles';
+import type { ChannelHealth, ConformanceRun, HealthChannel, LinkChange, RoleRecord } from '../store/port';
+import { ROLE_LABELS, SELF_LABEL } from '../../../src/core/roles';
 import { centersByCode } from './centers';
-import { secretsState, servingSecrets } from './secrets';
+import { secretsState, servingSealed } from './secrets';
 import { centerSubject, maskedInvite } from './audit-names';
 import { calendarOf } from './calendar';
 import { recompute } from './calendar-admin';
 import { removeStaleVerifications } from './identity';
-import { peopleLabels } from './roles';
 import { remindMonthly } from '../supervision/monthly';
 import { TRIAL_OVER, trialCorrection } from '../trial/link-corrections';
 import { centerOnlineReasons } from '../supervision/online-completion';
 import { openLateTestFindings, openRefusedTestFindings } from '../trial/test-applications';
 import { removeStaleUploads } from '../applications/attachments';
+import { removeExpiredDownloads } from '../files/downloads';
 
 /**
  * Centers register their links and delivery endpoint (issue 6): staff propose changes as work orders with an
@@ -73,18 +73,17 @@ async function checkEffectiveDate(ctx: ServiceContext, effectiveDate: string): P
 }
 
 /**
- * Why a center's address may not be registered or used, by the URL rules, or undefined. At proposal a name
- * that does not resolve yet passes (the domain may go live on the effective date); at review and at the
- * switch it must resolve, to public addresses only.
+ * Why a center's address may not be registered or used, by the URL rules, or undefined: at proposal, at review and
+ * at the switch alike, it must resolve, to public addresses only (the local host resolves DEV_HOSTS' names itself).
  */
-export function addressRefusal(ctx: ServiceContext, url: string, stage: 'proposal' | 'review'): Promise<string | undefined> {
+export function addressRefusal(ctx: ServiceContext, url: string): Promise<string | undefined> {
   const checks = ctx.outside.urlChecks;
-  return urlRefusal(url, { allowUnresolved: stage === 'proposal', lookup: checks?.lookup, allow: checks?.allow });
+  return urlRefusal(url, { lookup: checks?.lookup, allow: checks?.allow });
 }
 
 /** The address as it will be called (WHATWG-normalised), or UNSAFE_URL with the reason, naming the field. */
-export async function checkedAddress(ctx: ServiceContext, url: string, label: string, stage: 'proposal' | 'review'): Promise<string> {
-  const refusal = await addressRefusal(ctx, url, stage);
+export async function checkedAddress(ctx: ServiceContext, url: string, label: string): Promise<string> {
+  const refusal = await addressRefusal(ctx, url);
   if (refusal) throw new AppError('UNSAFE_URL', `${label}不可用：${refusal}`, { url: refusal });
   return new URL(url).href;
 }
@@ -92,22 +91,50 @@ export async function checkedAddress(ctx: ServiceContext, url: string, label: st
 /** The address a change would call, if it is a web link or an API endpoint. */
 export function addressOf(target: ChangeTarget): string | undefined {
   if (target.kind === 'link') return target.link.kind === 'web' ? target.link.url : undefined;
-  return target.endpoint.kind === 'api' ? target.endpoint.url : undefined;
+  return target.kind === 'endpoint' && target.endpoint.kind === 'api' ? target.endpoint.url : undefined;
 }
 
-/** 事项 1 缴存贷款信息查询, or the endpoint. */
-export function targetLabel(target: { kind: 'link'; item: ItemId } | { kind: 'endpoint' }): string {
-  return target.kind === 'link' ? `事项 ${target.item} ${itemById(target.item)?.short ?? ''}` : '接收推送的接口';
+/** 事项 1 缴存贷款信息查询, the endpoint, or the service hall. */
+export function targetLabel(target: { kind: 'link'; item: ItemId } | { kind: 'endpoint' | 'hall' }): string {
+  if (target.kind === 'link') return `事项 ${target.item} ${itemById(target.item)?.short ?? ''}`;
+  return target.kind === 'endpoint' ? '接收推送的接口' : '服务大厅地址和办公时间';
 }
+
+/** The roles a person acts in: a supervisor reviews (and makes immediate orders), center staff propose. */
+type ActedAs = 'center-staff' | 'supervisor';
 
 /**
- * Work orders as the center and supervisors see them, with their centers' names. Supervisors see who proposed
- * and reviewed by openid; center staff (`viewer`) see 本人, a display name or a role instead (peopleLabels).
+ * How each person appears in work orders to `viewer`, never by openid: 本人 for the viewer; else their display name
+ * with the role they acted in (张三（监管人员）), or the role alone when they have none. A supervisor acting as a
+ * provincial supervisor is named so.
  */
-export async function changeViews(ctx: ServiceContext, changes: readonly LinkChange[], viewer: Caller | 'supervisor'): Promise<ChangeView[]> {
+async function actorLabels(ctx: ServiceContext, viewer: Caller, acts: readonly { openid: string; as: ActedAs }[]): Promise<Map<string, string>> {
+  const key = (a: { openid: string; as: ActedAs }) => `${a.as}:${a.openid}`;
+  const unique = [...new Map(acts.map((a) => [key(a), a])).values()];
+  const others = [...new Set(unique.map((a) => a.openid).filter((o) => o !== viewer.openid))];
+  const records = new Map<string, RoleRecord[]>(await Promise.all(others.map(async (o) => [o, await ctx.store.roles.recordsOf(o)] as const)));
+  const labels = new Map<string, string>();
+  for (const a of unique) {
+    if (a.openid === viewer.openid) {
+      labels.set(key(a), SELF_LABEL);
+      continue;
+    }
+    const mine = records.get(a.openid) ?? [];
+    const acting = mine.find((r) => (a.as === 'supervisor' ? r.grant.role === 'supervisor' || r.grant.role === 'provincial-supervisor' : r.grant.role === a.as));
+    const role = ROLE_LABELS[acting?.grant.role ?? a.as];
+    const name = acting?.displayName ?? mine.find((r) => r.displayName !== null)?.displayName;
+    labels.set(key(a), name ? `${name}（${role}）` : role);
+  }
+  return labels;
+}
+
+/** Work orders as the center and supervisors see them, with their centers' names and people named (actorLabels). */
+export async function changeViews(ctx: ServiceContext, changes: readonly LinkChange[], viewer: Caller): Promise<ChangeView[]> {
   const centers = await centersByCode(ctx, changes.map((c) => c.centerCode));
-  const people = viewer === 'supervisor' ? undefined : await peopleLabels(ctx, viewer, changes.flatMap((c) => (c.reviewedBy === null ? [c.proposedBy] : [c.proposedBy, c.reviewedBy])));
-  const who = (openid: string, actedAs: 'center-staff' | 'supervisor') => (people ? (people.get(openid) ?? ROLE_LABELS[actedAs]) : openid);
+  const proposer = (c: LinkChange) => ({ openid: c.proposedBy, as: c.immediate ? ('supervisor' as const) : ('center-staff' as const) });
+  const decider = (openid: string) => ({ openid, as: 'supervisor' as const });
+  const people = await actorLabels(ctx, viewer, changes.flatMap((c) => (c.reviewedBy === null ? [proposer(c)] : [proposer(c), decider(c.reviewedBy)])));
+  const who = (a: { openid: string; as: ActedAs }) => people.get(`${a.as}:${a.openid}`) ?? ROLE_LABELS[a.as];
   return changes.map((c) => ({
     id: c.id,
     centerCode: c.centerCode,
@@ -117,22 +144,38 @@ export async function changeViews(ctx: ServiceContext, changes: readonly LinkCha
     effectiveDate: c.effectiveDate,
     status: c.status,
     statusLabel: CHANGE_STATUS_LABELS[c.status],
-    proposedBy: who(c.proposedBy, 'center-staff'),
+    proposedBy: who(proposer(c)),
     proposedAt: c.proposedAt.toISOString(),
-    reviewedBy: c.reviewedBy === null ? null : who(c.reviewedBy, 'supervisor'),
+    reviewedBy: c.reviewedBy === null ? null : who(decider(c.reviewedBy)),
     reviewedAt: c.reviewedAt?.toISOString() ?? null,
     reason: c.reason,
     appliedAt: c.appliedAt?.toISOString() ?? null,
     previous: c.previous,
+    immediate: c.immediate === true,
     held: c.heldReason !== null && c.heldAt !== null ? { reason: c.heldReason, at: c.heldAt.toISOString() } : null,
   }));
+}
+
+/** What is live now for a work order's target at its center: the item's link or route, the endpoint, the service hall. */
+export async function liveValue(ctx: ServiceContext, centerCode: string, target: ChangeTarget): Promise<PreviousValue> {
+  if (target.kind === 'link') {
+    const link = (await ctx.store.links.listForCenter(centerCode)).find((l) => l.item === target.item);
+    return link ? withoutHealth(link) : null;
+  }
+  if (target.kind === 'hall') {
+    const counter = (await ctx.store.centers.get(centerCode))?.counter;
+    return counter ? { kind: 'hall', ...counter } : null;
+  }
+  const endpoint = await ctx.store.endpoints.get(centerCode);
+  if (!endpoint) return null;
+  return endpoint.mode === 'api' && endpoint.url !== null ? { kind: 'api', url: endpoint.url } : { kind: 'manual' };
 }
 
 export function healthView(h: ChannelHealth): HealthView {
   return { url: h.url, healthy: h.healthy, consecutiveFailures: h.consecutiveFailures, checkedAt: h.checkedAt.toISOString(), status: h.status, title: h.title, error: h.error };
 }
 
-const linkChannel = (item: ItemId): HealthChannel => `link:${item}`;
+export const linkChannel = (item: ItemId): HealthChannel => `link:${item}`;
 
 /** 事项 1 缴存贷款信息查询 or the endpoint, for a health finding. */
 export function channelLabel(channel: HealthChannel): string {
@@ -174,15 +217,9 @@ export async function joinCenter(ctx: ServiceContext, caller: Caller, code: stri
   }
 }
 
-async function proposeChange(
-  ctx: ServiceContext,
-  caller: Caller,
-  centerCode: string,
-  target: ChangeTarget,
-  effectiveDate: string,
-  trialFindingId?: string,
-): Promise<ChangeView> {
-  const change: LinkChange = {
+/** A new work order of the caller's, pending. */
+export function newChange(ctx: ServiceContext, caller: Caller, centerCode: string, target: ChangeTarget, effectiveDate: string): LinkChange {
+  return {
     id: `chg${randomBytes(10).toString('hex')}`,
     centerCode,
     target,
@@ -197,8 +234,18 @@ async function proposeChange(
     previous: null,
     heldReason: null,
     heldAt: null,
-    ...(trialFindingId === undefined ? {} : { trialFindingId }),
   };
+}
+
+async function proposeChange(
+  ctx: ServiceContext,
+  caller: Caller,
+  centerCode: string,
+  target: ChangeTarget,
+  effectiveDate: string,
+  trialFindingId?: string,
+): Promise<ChangeView> {
+  const change: LinkChange = { ...newChange(ctx, caller, centerCode, target, effectiveDate), ...(trialFindingId === undefined ? {} : { trialFindingId }) };
   await ctx.store.linkChanges.create(change);
   await ctx.store.audit.append({
     at: ctx.now,
@@ -222,7 +269,7 @@ export async function proposeLink(ctx: ServiceContext, caller: Caller, item: Ite
   const date = trial ? shanghaiDate(ctx.now) : effectiveDate;
   if (date === undefined) throw new AppError('VALIDATION_FAILED', TRIAL_OVER, { effectiveDate: TRIAL_OVER });
   if (!trial) await checkEffectiveDate(ctx, date);
-  const value: LinkValue = link.kind === 'web' ? { kind: 'web', url: await checkedAddress(ctx, link.url, '链接地址', 'proposal') } : link;
+  const value: LinkValue = link.kind === 'web' ? { kind: 'web', url: await checkedAddress(ctx, link.url, '链接地址') } : link;
   return proposeChange(ctx, caller, centerCode, { kind: 'link', item, link: value }, date, trial?.id);
 }
 
@@ -235,7 +282,7 @@ export async function proposeEndpoint(ctx: ServiceContext, caller: Caller, endpo
   const centerCode = requireStaffCenter(caller, '登记接口地址');
   const date = effectiveDate ?? (await earliestEffectiveDate(ctx, shanghaiDate(ctx.now))).date;
   await checkEffectiveDate(ctx, date);
-  const value: EndpointValue = endpoint.kind === 'api' ? { kind: 'api', url: await checkedAddress(ctx, endpoint.url, '接口地址', 'proposal') } : endpoint;
+  const value: EndpointValue = endpoint.kind === 'api' ? { kind: 'api', url: await checkedAddress(ctx, endpoint.url, '接口地址') } : endpoint;
   const change = await proposeChange(ctx, caller, centerCode, { kind: 'endpoint', endpoint: value }, date);
   if (value.kind === 'manual' || !(await lacksSecret(ctx, centerCode))) return { change };
   return { change, secret: (await issueSecret(ctx, caller, centerCode)).secret };
@@ -271,10 +318,10 @@ export async function unsignedEndpoint(ctx: ServiceContext, change: LinkChange):
   return change.target.kind === 'endpoint' && change.target.endpoint.kind === 'api' && (await lacksSecret(ctx, change.centerCode));
 }
 
-function conformanceOf(run: { startedAt: Date; report: ConformanceReport | null } | undefined): PortalOverview['conformance'] {
+function conformanceOf(run: ConformanceRun | undefined): PortalOverview['conformance'] {
   const status: ConformanceStatus = !run ? 'none' : run.report?.passed ? 'passed' : 'started';
   const at = run?.report?.passed ? run.report.finishedAt : (run?.startedAt.toISOString() ?? null);
-  return { status, label: CONFORMANCE_LABELS[status], at };
+  return { status, label: CONFORMANCE_LABELS[status], at, runId: run?.id ?? null };
 }
 
 /** The staff's own center: its links and endpoint with their health, the secrets' state, its work orders, its interface testing. */
@@ -332,45 +379,20 @@ async function conformanceAddress(ctx: ServiceContext, centerCode: string, live:
 }
 
 /**
- * Staff run the conformance suite against their center's endpoint, signed with its current secret; the
- * center's callbacks come back to the platform's own callback endpoint (callbacks.ts records those of test
- * applications). The run is recorded when it starts and its report when it ends. One run at a time per center
- * (a run not finished within CONFORMANCE_RUN_MAX_MS died with its function) and CONFORMANCE_RUNS_PER_DAY a China
- * day: the suite sends requests to an address staff chose, possibly not yet reviewed.
+ * Staff start the conformance suite against their center's endpoint, signed with each secret valid now in turn;
+ * it goes on in the background (centers/conformance-runs.ts) and the page polls it. The center's callbacks come
+ * back to the platform's own callback endpoint (callbacks.ts records those of test applications).
  */
-export async function runCenterConformance(ctx: ServiceContext, caller: Caller): Promise<ConformanceReport> {
+export async function runCenterConformance(ctx: ServiceContext, caller: Caller): Promise<ConformanceRunView> {
   const centerCode = requireStaffCenter(caller, '进行接口测试');
   const endpoint = await ctx.store.endpoints.get(centerCode);
-  // signed with the secret that signs first now (a retired one signs nothing)
-  const [current] = endpoint ? await servingSecrets(ctx.store, ctx.outside.keyring(), endpoint, ctx.now) : [];
-  if (current === undefined) throw new AppError('ENDPOINT_NOT_SET', '请先生成签名密钥并配置到中心的接口，再进行接口测试');
+  // signed with every secret that signs or verifies now (a retired one signs nothing), the one that signs first first
+  const secretsSealed = endpoint ? await servingSealed(ctx.store, endpoint, ctx.now) : [];
+  if (secretsSealed.length === 0) throw new AppError('ENDPOINT_NOT_SET', '请先生成签名密钥并配置到中心的接口，再进行接口测试');
   const url = await conformanceAddress(ctx, centerCode, endpoint?.mode === 'api' ? endpoint.url : null);
   if (url === undefined) throw new AppError('ENDPOINT_NOT_SET', '请先登记接收推送的接口地址，再进行接口测试');
-  await checkedAddress(ctx, url, '接口地址', 'review');
-  const run = { id: `run${randomBytes(10).toString('hex')}`, centerCode, url, startedBy: caller.openid, startedAt: ctx.now, report: null };
-  const day = shanghaiDay(ctx.now);
-  const started = await ctx.store.conformanceRuns.startIfFree(run, {
-    busySince: new Date(ctx.now.getTime() - CONFORMANCE_RUN_MAX_MS),
-    daySince: day.start,
-    dailyCap: CONFORMANCE_RUNS_PER_DAY,
-  });
-  if (started.kind === 'running') {
-    throw new AppError('CONFORMANCE_RUNNING', `本中心的接口测试正在进行（${formatShanghai(started.run.startedAt)} 开始），请等它结束后再试`);
-  }
-  if (started.kind === 'daily-cap') {
-    throw new AppError('TOO_MANY_ATTEMPTS', `本中心今日已进行 ${started.count} 次接口测试，达到每日 ${CONFORMANCE_RUNS_PER_DAY} 次的上限，请于 ${formatShanghai(day.end)} 后再试`);
-  }
-  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'conformance.run', subject: centerSubject(centerCode), detail: `${run.id} ${url}` });
-  const report = await runConformance(
-    { centerCode, url, secret: current },
-    {
-      outbound: ctx.outside.outbound(),
-      inbox: { callbackBase: ctx.outside.callbackBase(), received: (applicationId) => ctx.store.conformanceCallbacks.listFor(centerCode, applicationId) },
-      calendar: calendarOf(ctx.store),
-    },
-  );
-  await ctx.store.conformanceRuns.finish(run.id, report);
-  return report;
+  await checkedAddress(ctx, url, '接口地址');
+  return startConformanceRun(ctx, caller, { centerCode, url, secretsSealed });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -384,7 +406,7 @@ export interface SwitchOutcome {
 /** Why a due change may not be switched now, or undefined: its address fails the URL rules, or it is an API endpoint of a center without a signing secret. */
 async function switchRefusal(ctx: ServiceContext, change: LinkChange): Promise<string | undefined> {
   const address = addressOf(change.target);
-  const refusal = address === undefined ? undefined : await addressRefusal(ctx, address, 'review');
+  const refusal = address === undefined ? undefined : await addressRefusal(ctx, address);
   if (refusal) return `${targetLabel(change.target)}地址不可用：${refusal}`;
   return (await unsignedEndpoint(ctx, change)) ? `${targetLabel(change.target)}暂不能启用：${SECRET_MISSING}` : undefined;
 }
@@ -479,7 +501,7 @@ async function checkHealth(ctx: ServiceContext, probeUntil: number, batchSize: n
       outcome.deferred = targets.length - from;
       break;
     }
-    const results = await probeLinks(targets.slice(from, from + batchSize), { lookup: checks?.lookup, allow: checks?.allow, allowCa: checks?.allowCa });
+    const results = await probeLinks(targets.slice(from, from + batchSize), { lookup: checks?.lookup, allow: checks?.allow, allowCa: checks?.allowCa, hosts: checks?.hosts });
     const findings: ChannelHealth[] = results.map((r) => {
       const { centerCode, channel, url, healthyNow } = channels.get(r.id) ?? unknownTarget(r.id);
       const last = previous.get(r.id);
@@ -550,6 +572,20 @@ export async function runCentersDaily(ctx: ServiceContext, options: DailyOptions
   } catch (error) {
     // the listing failed: the next run sweeps what this one could not
     ctx.log.error({ err: error }, 'sweep of uploads never submitted failed');
+  }
+  try {
+    const { removed, failed } = await removeExpiredDownloads(ctx);
+    if (removed > 0 || failed > 0) ctx.log.info({ removed, failed }, 'opened copies of expired download links removed');
+  } catch (error) {
+    // as for the uploads: the next run sweeps what this one could not
+    ctx.log.error({ err: error }, 'sweep of expired downloads failed');
+  }
+  try {
+    const { checked, placed } = await checkVerificationFiles(ctx);
+    if (checked > 0) ctx.log.info({ checked, placed: placed.length }, 'business domains’ verification files checked');
+  } catch (error) {
+    // the switches and health checks still run; the next run checks the files again
+    ctx.log.error({ err: error }, 'check of business domains’ verification files failed');
   }
   return { ...switched, ...(await checkHealth(ctx, probeUntil, options.batchSize ?? HEALTH_BATCH_SIZE)) };
 }

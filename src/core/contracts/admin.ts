@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { SERVICE_REQUEST_ITEMS } from '../applications/payloads';
+import { BUSINESS_DOMAIN_STATES, BusinessDomainSchema, VerificationFileSchema } from '../business-domains';
 import { CalendarStatusEventSchema, CalendarYearEventSchema, LoadCalendarYearSchema, ReplaceCalendarYearSchema } from '../calendar';
 import { ChangeIdSchema } from '../center-portal';
 import { CenterCodeSchema, CenterCounterSchema, ITEM_ROUTES } from '../centers';
@@ -102,6 +103,17 @@ export const AdminEventSchema = z.discriminatedUnion(
     z.object({ action: z.literal('launchState') }),
     // national supervisors only: open or close the whole country (no province) or one province; each switch audited
     z.object({ action: z.literal('setLaunch'), province: ProvinceCodeSchema.optional(), open: z.boolean({ error: '请选择开放或关闭' }) }),
+    // the mini-program's business domains (issue 16 point 1): every domain registered links use, with its state
+    z.object({ action: z.literal('businessDomains') }),
+    // national supervisors: `requested` with the verification file WeChat issued, `configured` once added in WeChat's console
+    z
+      .object({
+        action: z.literal('setBusinessDomain'),
+        domain: BusinessDomainSchema,
+        state: z.enum(BUSINESS_DOMAIN_STATES, { error: '域名状态应为 unlisted、requested、file-placed 或 configured' }),
+        file: VerificationFileSchema.optional(),
+      })
+      .refine((e) => e.state !== 'requested' || e.file !== undefined, { path: ['file'], message: '申请业务域名时请填写微信下发的校验文件' }),
   ],
   { error: '不支持的操作' },
 );

@@ -8,6 +8,7 @@ import { StateView } from '../../../components/state-view';
 import { portalCalls } from '../../../services/portal';
 import { useCall } from '../../../services/use-call';
 import { ConformanceCard } from './conformance-card';
+import { DomainCards } from './domain-card';
 import { HealthLines } from './health-lines';
 import { History } from './history';
 import { PosterCard } from './poster-card';
@@ -92,6 +93,7 @@ export default function LinksPage() {
       <Text className='section-title'>办理链接</Text>
       <ItemLinks links={overview.links} />
       <PosterCard />
+      <DomainCards />
 
       <Text className='section-title'>接口与密钥</Text>
       <Endpoint endpoint={overview.endpoint} />
