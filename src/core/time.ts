@@ -8,8 +8,19 @@ dayjs.extend(timezone);
 /** Every date the product shows or reasons about is a date in China. */
 export const TIME_ZONE = 'Asia/Shanghai';
 
+/**
+ * China has kept UTC+8 all year since its last summer time ended (1991-09-15 02:00, 1991-09-14T17:00Z): an instant
+ * from then on is shifted by 8 hours, not looked up in the time zone database (dayjs's tz builds an Intl formatter
+ * on every call, a few milliseconds each under load, on every submission). Earlier instants are looked up.
+ */
+const FIXED_UTC8_SINCE = Date.UTC(1991, 8, 14, 17);
+const UTC8_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+
 /** The calendar date (YYYY-MM-DD) in China at an instant. */
 export function shanghaiDate(at: Date): string {
+  const t = at.getTime();
+  if (t >= FIXED_UTC8_SINCE) return new Date(t + UTC8_MS).toISOString().slice(0, 10);
   return dayjs(at).tz(TIME_ZONE).format('YYYY-MM-DD');
 }
 
@@ -30,6 +41,9 @@ export function ageOn(birth: string, onDate: string): number {
 
 /** The instant today began in China, and the instant tomorrow begins: a rate limit's day. */
 export function shanghaiDay(at: Date): { start: Date; end: Date } {
+  // a day that began on UTC+8 (1991-09-15 itself began on UTC+9)
+  const fixed = Math.floor((at.getTime() + UTC8_MS) / DAY_MS) * DAY_MS - UTC8_MS;
+  if (fixed >= FIXED_UTC8_SINCE) return { start: new Date(fixed), end: new Date(fixed + DAY_MS) };
   const start = dayjs(at).tz(TIME_ZONE).startOf('day');
   return { start: start.toDate(), end: start.add(1, 'day').toDate() };
 }

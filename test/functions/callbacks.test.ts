@@ -113,6 +113,27 @@ describe('center callbacks', () => {
     expect(await state(id)).toEqual(before);
   });
 
+  it('refuses with 401 an unsigned callback whose body or webhook-id holds a NUL, reading nothing of them before the signature', async () => {
+    const { id } = await application();
+    const before = await state(id);
+    const unsigned = (body: string, headers: Record<string, string> = {}) =>
+      handleCallbackHttp({ path: `/callbacks/${YANGZHOU}`, httpMethod: 'POST', headers, body }, contextFor(store, undefined, new Date(), outside));
+    // \u0000 is a legal JSON escape: anyone can send it; PostgreSQL refuses it in text
+    expect(answerOf(await unsigned('{"data":{"applicationId":"\\u0000"}}'))).toMatchObject({ status: 401, body: { ok: false, code: 'BAD_SIGNATURE' } });
+    expect(answerOf(await unsigned(JSON.stringify({ data: { applicationId: `${id}\u0000` } })))).toMatchObject({ status: 401, body: { ok: false, code: 'BAD_SIGNATURE' } });
+    expect(answerOf(await unsigned(JSON.stringify({ data: { applicationId: id } }), { 'webhook-id': 'msg_a\u0000b' }))).toMatchObject({ status: 401, body: { ok: false, code: 'BAD_SIGNATURE' } });
+    expect(await state(id)).toEqual(before);
+    expect(await store.applications.hasReceipt(YANGZHOU, 'msg_a')).toBe(false);
+  });
+
+  it('refuses with 400 a well-signed callback whose webhook-id is not 1–256 printable characters, changing nothing', async () => {
+    const { id } = await application();
+    const before = await state(id);
+    expect(answerOf(await callback({ applicationId: id, status: '01' }, { id: 'msg_a\u0000b' }))).toMatchObject({ status: 400, body: { ok: false, code: 'VALIDATION_FAILED', fields: { 'webhook-id': expect.any(String) } } });
+    expect(answerOf(await callback({ applicationId: id, status: '01' }, { id: 'msg a' }))).toMatchObject({ status: 400, body: { ok: false, code: 'VALIDATION_FAILED' } });
+    expect(await state(id)).toEqual(before);
+  });
+
   it('answers 422 to a move the state machine refuses, and 400 naming the field to a bad body', async () => {
     const { id } = await application();
     const before = await state(id);

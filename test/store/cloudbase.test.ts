@@ -863,7 +863,7 @@ async function createA1(records: OutboxRecord[] = [outboxRecord('wh-1', 'a-1')])
 }
 
 describe('applications', () => {
-  it('create writes, in one transaction, the application, its request and in-flight keys, the letter number, events and outbox by id', async () => {
+  it('create adds, in one transaction and reading only the letter sequence, the application, its request and in-flight keys, events and outbox by id', async () => {
     const app = application('a-1');
     const event = appEvent('a-1');
     const record = outboxRecord('wh-1', 'a-1');
@@ -872,35 +872,33 @@ describe('applications', () => {
     expectOneTransaction();
     const requestId = sha256Hex('o-1:req-a-1');
     const inFlightId = sha256Hex('o-1:transfer:321000:a-1');
+    // issue 16, point 9: no read of the random ids nor of the keys (an insert is refused when its id is taken)
     expect(trace()).toEqual([
       ['startTransaction', null, null],
-      ['getDocument', 'requests', requestId],
-      ['getDocument', 'inFlight', inFlightId],
-      ['getDocument', 'applications', 'a-1'],
-      ['getDocument', 'outbox', 'wh-1'],
+      ['insertDocument', 'requests', null],
+      ['insertDocument', 'inFlight', null],
       ['getDocument', 'sequences', LETTER_PREFIX],
       ['modifyDocument', 'sequences', LETTER_PREFIX],
-      ['modifyDocument', 'applications', 'a-1'],
-      ['modifyDocument', 'requests', requestId],
-      ['modifyDocument', 'inFlight', inFlightId],
-      ['modifyDocument', 'events', 'a-1:000001'],
-      ['modifyDocument', 'outbox', 'wh-1'],
+      ['insertDocument', 'applications', null],
+      ['insertDocument', 'events', null],
+      ['insertDocument', 'outbox', null],
       ['commitTransaction', null, null],
     ]);
-    // every write sets a whole document by id
-    expect(writes().every((w) => w.body.merge === false && w.body.upsert === true)).toBe(true);
-    const data = (collection: string) => fake.sent('modifyDocument', collection)[0]?.data;
-    expect(data('sequences')).toEqual({ value: 1 });
-    expect(data('applications')).toEqual({
+    // the sequence is set whole by id; every other document is added with its id
+    expect(fake.sent('modifyDocument').every((w) => w.body.merge === false && w.body.upsert === true)).toBe(true);
+    expect(fake.sent('modifyDocument', 'sequences')[0]?.data).toEqual({ value: 1 });
+    const added = (collection: string) => (fake.sent('insertDocument', collection)[0]?.data as Obj[] | undefined)?.[0];
+    expect(added('applications')).toEqual({
       ...storedApplication(app),
+      _id: 'a-1',
       letterNumber: '3210002604150001',
       centerCodes: ['321000', '320100'],
       eventCount: 1,
     });
-    expect(data('requests')).toEqual({ applicationId: 'a-1' });
-    expect(data('inFlight')).toEqual({ applicationId: 'a-1' });
-    expect(data('events')).toEqual({ ...event, at: ejsonDate(T0), n: 1 });
-    expect(data('outbox')).toEqual({ ...record, createdAt: ejsonDate(T0), dueAt: ejsonDate(T0), leaseUntil: null });
+    expect(added('requests')).toEqual({ _id: requestId, applicationId: 'a-1' });
+    expect(added('inFlight')).toEqual({ _id: inFlightId, applicationId: 'a-1' });
+    expect(added('events')).toEqual({ ...event, _id: 'a-1:000001', at: ejsonDate(T0), n: 1 });
+    expect(added('outbox')).toEqual({ ...record, _id: 'wh-1', createdAt: ejsonDate(T0), dueAt: ejsonDate(T0), leaseUntil: null });
 
     const got = await store.applications.get('a-1');
     expect(got).toEqual({ ...app, letterNumber: '3210002604150001' });
@@ -922,7 +920,7 @@ describe('applications', () => {
     await expect(store.applications.get('a-4')).resolves.toMatchObject({ letterNumber: null });
   });
 
-  it('create of a repeated (openid, requestId) answers the existing id and writes nothing', async () => {
+  it('create of a repeated (openid, requestId) answers the existing id, its request document refused and rolled back', async () => {
     await createA1();
     const before = snapshot();
 
@@ -931,14 +929,14 @@ describe('applications', () => {
 
     expect(trace()).toEqual([
       ['startTransaction', null, null],
+      ['insertDocument', 'requests', null],
+      ['abortTransaction', null, null],
       ['getDocument', 'requests', sha256Hex('o-1:req-a-1')],
-      ['commitTransaction', null, null],
     ]);
-    expect(writes()).toHaveLength(0);
     expect(snapshot()).toBe(before);
   });
 
-  it('create with an in-flight key another application holds answers that application and writes nothing', async () => {
+  it('create with an in-flight key another application holds answers that application, rolling back what it added', async () => {
     await createA1();
     const before = snapshot();
 
@@ -947,22 +945,41 @@ describe('applications', () => {
 
     expect(trace()).toEqual([
       ['startTransaction', null, null],
-      ['getDocument', 'requests', sha256Hex('o-1:req-a-2')],
+      ['insertDocument', 'requests', null],
+      ['insertDocument', 'inFlight', null],
+      ['abortTransaction', null, null],
       ['getDocument', 'inFlight', sha256Hex('o-1:transfer:321000:a-1')],
-      ['commitTransaction', null, null],
     ]);
-    expect(writes()).toHaveLength(0);
     expect(snapshot()).toBe(before);
   });
 
-  it('create of an application id already there rejects, aborts the transaction and writes nothing', async () => {
+  it('creates one application of 20 racing copies of one request, and one of 10 racing requests holding one in-flight key', async () => {
+    const copies = Array.from({ length: 20 }, (_, i) => application(`a-copy-${i}`, { requestId: 'req-copy' }));
+    const outcomes = await Promise.all(copies.map((a) => store.applications.create(a, [appEvent(a.id)], [outboxRecord(`wh-copy-${a.id}`, a.id)], LETTER_PREFIX)));
+    const created = copies.filter((_, i) => outcomes[i].kind === 'created');
+    expect(created).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind !== 'created')).toEqual(Array.from({ length: 19 }, () => ({ kind: 'duplicate', id: created[0].id })));
+
+    const rivals = Array.from({ length: 10 }, (_, i) => application(`a-rival-${i}`, { requestId: `req-rival-${i}`, inFlightKey: 'o-1:transfer:110000' }));
+    const raced = await Promise.all(rivals.map((a) => store.applications.create(a, [appEvent(a.id)], [], LETTER_PREFIX)));
+    const holder = rivals.filter((_, i) => raced[i].kind === 'created');
+    expect(holder).toHaveLength(1);
+    expect(raced.filter((o) => o.kind !== 'created')).toEqual(Array.from({ length: 9 }, () => ({ kind: 'in-flight', id: holder[0].id })));
+    // nothing of the refused ones stays: two applications, two request keys, two events, one outbox record, two letter numbers
+    expect([...fake.collection('applications').keys()].sort()).toEqual([created[0].id, holder[0].id].sort());
+    expect(fake.collection('requests').size).toBe(2);
+    expect(fake.collection('events').size).toBe(2);
+    expect([...fake.collection('outbox').keys()]).toEqual([`wh-copy-${created[0].id}`]);
+    expect(fake.collection('sequences').get(LETTER_PREFIX)).toMatchObject({ value: 2 });
+  });
+
+  it('create of an application id already there rejects, aborts the transaction and leaves nothing written', async () => {
     await createA1();
     const before = snapshot();
     await expect(store.applications.create(application('a-1', { requestId: 'req-other', inFlightKey: 'other' }), [], [], LETTER_PREFIX)).rejects.toThrow(
       /a-1 conflicts/,
     );
     expect(fake.requests.at(-1)?.action).toBe('database.abortTransaction');
-    expect(writes()).toHaveLength(0);
     expect(snapshot()).toBe(before);
   });
 
@@ -1082,8 +1099,8 @@ describe('applications', () => {
     const receiptId = sha256Hex('321000:cb-1');
     expect(trace()).toEqual([
       ['startTransaction', null, null],
-      ['getDocument', 'receipts', receiptId],
       ['getDocument', 'applications', 'a-1'],
+      ['getDocument', 'receipts', receiptId],
       ['getDocument', 'documents', 'd-1'],
       ['modifyDocument', 'applications', 'a-1'],
       ['modifyDocument', 'events', 'a-1:000002'],
@@ -1169,6 +1186,7 @@ describe('applications', () => {
     await expect(store.applications.transition(repeat)).resolves.toBe('duplicate');
     expect(trace()).toEqual([
       ['startTransaction', null, null],
+      ['getDocument', 'applications', 'a-1'],
       ['getDocument', 'receipts', sha256Hex('321000:cb-1')],
       ['commitTransaction', null, null],
     ]);
@@ -1184,8 +1202,8 @@ describe('applications', () => {
     await expect(store.applications.transition(late)).resolves.toBe('stale');
     expect(trace()).toEqual([
       ['startTransaction', null, null],
-      ['getDocument', 'receipts', sha256Hex('321000:cb-1')],
       ['getDocument', 'applications', 'a-1'],
+      ['getDocument', 'receipts', sha256Hex('321000:cb-1')],
       ['commitTransaction', null, null],
     ]);
     await expect(store.applications.transition(accept({ expected: { status: 'submitted', platformCode: '01' } }))).resolves.toBe('stale');
@@ -1195,7 +1213,7 @@ describe('applications', () => {
     await expect(store.applications.hasReceipt('321000', 'cb-1')).resolves.toBe(false);
   });
 
-  it('create and transition refuse an outbox record or document id already there, abort and write nothing', async () => {
+  it('create and transition refuse an outbox record or document id already there, abort and leave nothing written', async () => {
     await createA1();
     await store.applications.transition(accept());
     fake.requests.length = 0;
@@ -1213,7 +1231,8 @@ describe('applications', () => {
     await expect(store.applications.transition({ ...process, documents: [resultDocument('d-1', 'a-1')] })).rejects.toThrow(/documents: d-1 conflicts/);
 
     expect(fake.sent('abortTransaction')).toHaveLength(3);
-    expect(writes()).toHaveLength(0);
+    // the create added its keys and application before the outbox record was refused: rolled back
+    expect(fake.sent('modifyDocument', 'applications')).toHaveLength(0);
     expect(snapshot()).toBe(before);
   });
 });
@@ -1698,16 +1717,24 @@ describe('links and endpoints for the daily check', () => {
     await expect(store.endpoints.get('321000')).resolves.toMatchObject({ secretsSealed: ['k1.s4', 'k1.s2'] });
   });
 
-  it('endpoints.setAddress changes mode and address only, in a single-document transaction; a center without an endpoint gets one with no secrets', async () => {
-    await store.endpoints.put({ centerCode: '321000', mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['k1.s2', 'k1.s1'], updatedAt: T0 });
+  it('linkChanges.createApplied writes the order live, its target and the endpoint with its secrets, all inside one transaction', async () => {
+    const change: LinkChange = {
+      id: 'chg-now-1', centerCode: '320100', target: { kind: 'endpoint', endpoint: { kind: 'api', url: 'https://gjj.nanjing.gov.cn/hooks' } }, effectiveDate: '2026-11-20',
+      status: 'pending', proposedBy: 'sup-1', proposedAt: minutes(5), reviewedBy: null, reviewedAt: null, reason: null, appliedAt: null, previous: null,
+      heldReason: null, heldAt: null, immediate: true,
+    };
     fake.requests.length = 0;
-    await store.endpoints.setAddress('321000', { kind: 'manual' }, minutes(1));
-    expectOneDocumentTransaction();
-    expect(fake.sent('modifyDocument', 'endpoints')[0]?.data).toEqual({ $set: { mode: 'manual', url: null, updatedAt: ejsonDate(minutes(1)) } });
-    await expect(store.endpoints.get('321000')).resolves.toEqual({ centerCode: '321000', mode: 'manual', url: null, secretsSealed: ['k1.s2', 'k1.s1'], updatedAt: minutes(1) });
-
-    await store.endpoints.setAddress('110000', { kind: 'api', url: 'https://gjj.beijing.gov.cn/hooks' }, minutes(2));
-    await expect(store.endpoints.get('110000')).resolves.toEqual({ centerCode: '110000', mode: 'api', url: 'https://gjj.beijing.gov.cn/hooks', secretsSealed: [], updatedAt: minutes(2) });
+    await expect(store.linkChanges.createApplied(change, ['k9.s1'])).resolves.toMatchObject({ change: { status: 'live', previous: null, reviewedBy: 'sup-1' }, superseded: [] });
+    const actions = fake.requests.map((r) => r.action);
+    expect(actions[0]).toBe('database.startTransaction');
+    expect(actions.at(-1)).toBe('database.commitTransaction');
+    const transactionId = fake.requests[1]?.body.transactionId;
+    expect(fake.requests.slice(1).every((r) => r.body.transactionId === transactionId)).toBe(true);
+    // one write of the endpoint carries the address and the secret
+    expect(fake.requests.filter((r) => r.collection === 'endpoints' && r.action !== 'database.getDocument')).toHaveLength(1);
+    await expect(store.endpoints.get('320100')).resolves.toEqual({ centerCode: '320100', mode: 'api', url: 'https://gjj.nanjing.gov.cn/hooks', secretsSealed: ['k9.s1'], updatedAt: minutes(5) });
+    await expect(store.endpoints.secretHolders('320100')).resolves.toEqual([{ secretSealed: 'k9.s1', shownTo: 'sup-1', retiresAt: null }]);
+    await expect(store.linkChanges.get('chg-now-1')).resolves.toMatchObject({ status: 'live', appliedAt: minutes(5), immediate: true });
   });
 });
 
@@ -2026,7 +2053,7 @@ describe('health', () => {
 
 describe('conformance runs and callbacks', () => {
   it('startIfFree starts one run of several racing for a center, holds the center while it runs, and caps the day', async () => {
-    const run = (id: string, at: Date, centerCode = '321000') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null, secretsSealed: [], seed: '' });
+    const run = (id: string, at: Date, centerCode = '321000') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null, secretsSealed: [], passes: 0, seed: '' });
     const limits = (now: Date) => ({ busySince: new Date(now.getTime() - 120_000), daySince: new Date('2026-11-19T16:00:00Z'), dailyCap: 2 });
     const t = new Date('2026-11-20T02:00:00Z');
     const at = (ms: number) => new Date(t.getTime() + ms);
@@ -2045,21 +2072,32 @@ describe('conformance runs and callbacks', () => {
     await expect(store.conformanceRuns.startIfFree(run('fourth', tomorrow), { ...limits(tomorrow), daySince: tomorrow })).resolves.toEqual({ kind: 'started' });
   });
 
-  it('start adds the run, finish sets its report whole, and latest asks for the newest run of the center', async () => {
-    const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt: T0, report: null, secretsSealed: ['sealed-1'], seed: 'seed-1' };
+  it('start adds the run, finish sets its report whole and empties its secrets, and latest asks for the newest run of the center', async () => {
+    const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt: T0, report: null, secretsSealed: ['sealed-1'], passes: 1, seed: 'seed-1' };
     await store.conformanceRuns.start(run);
     expect(fake.sent('insertDocument', 'conformanceRuns')[0]?.data).toEqual([{ _id: 'run-1', ...run, startedAt: ejsonDate(T0) }]);
     const report = { passed: false, checks: [{ id: 'refuse.bad-signature', name: '拒绝签名错误的推送', passed: false, detail: '中心答复 HTTP 200' }], startedAt: T0.toISOString(), finishedAt: minutes(1).toISOString() };
     await store.conformanceRuns.finish('run-1', report);
-    expect(fake.sent('modifyDocument', 'conformanceRuns')[0]).toMatchObject({ query: { _id: 'run-1' }, data: { $set: { report } } });
+    expect(fake.sent('modifyDocument', 'conformanceRuns')[0]).toMatchObject({ query: { _id: 'run-1' }, data: { $set: { report, secretsSealed: [] } } });
     fake.requests.length = 0;
-    await expect(store.conformanceRuns.latest('321000')).resolves.toEqual({ ...run, report });
+    await expect(store.conformanceRuns.latest('321000')).resolves.toEqual({ ...run, report, secretsSealed: [] });
     expect(fake.sent('getDocument', 'conformanceRuns')).toMatchObject([{ query: { centerCode: '321000' }, order: { startedAt: -1, _id: -1 }, body: { limit: 1 } }]);
     await expect(store.conformanceRuns.latest('110000')).resolves.toBeUndefined();
   });
 
+  it('forgetSecrets empties the secrets of the unfinished runs started before a time, by one update of the query', async () => {
+    const run = (id: string, startedAt: Date) => ({ id, centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt, report: null, secretsSealed: ['sealed-1'], passes: 1, seed: 'seed-1' });
+    await store.conformanceRuns.start(run('run-abandoned', T0));
+    await store.conformanceRuns.start(run('run-going', minutes(20)));
+    fake.requests.length = 0;
+    await store.conformanceRuns.forgetSecrets(minutes(10));
+    expect(fake.sent('modifyDocument', 'conformanceRuns')).toHaveLength(1);
+    await expect(store.conformanceRuns.get('run-abandoned')).resolves.toMatchObject({ secretsSealed: [], passes: 1 });
+    await expect(store.conformanceRuns.get('run-going')).resolves.toMatchObject({ secretsSealed: ['sealed-1'], passes: 1 });
+  });
+
   it('keeps a background run’s lease on the run document and each step as a document of its own, asked for by run and index', async () => {
-    const run = { id: 'run-bg', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt: T0, report: null, secretsSealed: ['sealed-1'], seed: 'seed-1' };
+    const run = { id: 'run-bg', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'o-staff', startedAt: T0, report: null, secretsSealed: ['sealed-1'], passes: 1, seed: 'seed-1' };
     await store.conformanceRuns.start(run);
     await expect(store.conformanceRuns.lease('run-bg', 'holder-1', T0, minutes(1))).resolves.toBe(true);
     expect(fake.collection('conformanceRuns').get('run-bg')).toMatchObject({ leaseHolder: 'holder-1', leaseUntil: ejsonDate(minutes(1)) });
@@ -2399,10 +2437,12 @@ describe('businessDomains (issue 16 point 1)', () => {
   const file = { name: 'a1b2c3d4.txt', content: '9f8e7d6c5b4a' };
   const requested = { domain: 'gjj.yangzhou.gov.cn', state: 'requested' as const, verificationFile: file, checkedAt: null, problem: null, updatedAt: T0, updatedBy: 'sup-1' };
 
-  it('put sets the domain’s document by the domain as its id in a single-document transaction; list pages in domain order', async () => {
-    await expect(store.businessDomains.put(requested)).resolves.toBeUndefined();
-    expectOneDocumentTransaction();
+  it('put sets the domain’s document by the domain as its id and the configured tally in one transaction; list pages in domain order', async () => {
+    await expect(store.businessDomains.put(requested)).resolves.toEqual({ written: true, replaced: undefined });
+    const transaction = fake.requests.map((r) => r.action).slice(fake.requests.findIndex((r) => r.action === 'database.startTransaction'));
+    expect(transaction).toEqual(['database.startTransaction', 'database.getDocument', 'database.getDocument', 'database.modifyDocument', 'database.modifyDocument', 'database.commitTransaction']);
     expect(fake.sent('modifyDocument', 'businessDomains')[0]?.data).toEqual({ ...requested, verificationFile: file, updatedAt: ejsonDate(T0) });
+    expect(fake.collection('meta').get('business-domains:configured')).toMatchObject({ value: '[]' });
     expect([...fake.collection('businessDomains').keys()]).toEqual(['gjj.yangzhou.gov.cn']);
     await store.businessDomains.put({ ...requested, domain: 'a.example.cn', state: 'configured', verificationFile: null });
     fake.requests.length = 0;
@@ -2419,13 +2459,24 @@ describe('businessDomains (issue 16 point 1)', () => {
     await expect(store.businessDomains.recordCheck('gjj.yangzhou.gov.cn', T0, { at, problem: null, by: 'centers-daily' })).resolves.toBeUndefined();
     expect(fake.sent('modifyDocument', 'businessDomains')).toHaveLength(1);
   });
+
+  it('put counts the configured domains against the limit in its transaction: of two at once at the limit less one, exactly one is written', async () => {
+    await store.businessDomains.put({ ...requested, domain: 'a.example.cn', state: 'configured' });
+    const configure = (domain: string) => store.businessDomains.put({ ...requested, domain, state: 'configured' }, 2);
+    const outcomes = await Promise.all([configure('x.example.cn'), configure('y.example.cn')]);
+    expect(outcomes.filter((o) => o.written)).toHaveLength(1);
+    expect(outcomes.find((o) => !o.written)).toEqual({ written: false, configured: 2 });
+    expect([...fake.collection('businessDomains').values()].filter((d) => d.state === 'configured')).toHaveLength(2);
+    await store.businessDomains.put({ ...requested, domain: 'a.example.cn' }, 2);
+    expect(fake.collection('meta').get('business-domains:configured')).toMatchObject({ value: JSON.stringify([outcomes[0].written ? 'x.example.cn' : 'y.example.cn']) });
+  });
 });
 
 describe('fetches of deliveries’ attachments by link (issue 16, point 3)', () => {
   const T = new Date('2031-05-01T02:00:00Z');
 
-  it('adds one attachmentFetches document per fetch, and reads an application’s with one query on its id and the latest with one sorted on the time', async () => {
-    const served = { at: T, applicationId: 'app-f', attachmentId: 'f1', centerCode: '321000', webhookId: 'msg_1', httpStatus: 200, refusal: null };
+  it('adds one attachmentFetches document per fetch, reads an application’s with one query on its id, counts a link’s refusals with one count and removes old ones with one query', async () => {
+    const served = { at: T, applicationId: 'app-f', attachmentId: 'f1', centerCode: '321000', webhookId: 'msg_1', httpStatus: 206, refusal: null, byteRange: 'bytes 0-9/20' };
     const refused = { ...served, at: new Date(T.getTime() + 1000), httpStatus: 401, refusal: '签名无效' };
     await store.attachmentFetches.record(served);
     await store.attachmentFetches.record(refused);
@@ -2435,6 +2486,13 @@ describe('fetches of deliveries’ attachments by link (issue 16, point 3)', () 
     expect(fake.sent('getDocument')).toHaveLength(0);
     await expect(store.attachmentFetches.ofApplication('app-f')).resolves.toEqual([served, refused]);
     expect(fake.sent('getDocument').map((r) => [r.collection, r.query])).toEqual([['attachmentFetches', { applicationId: 'app-f' }]]);
-    await expect(store.attachmentFetches.recent(1)).resolves.toEqual([refused]);
+    await expect(store.attachmentFetches.refusalsSince({ applicationId: 'app-f', attachmentId: 'f1', centerCode: '321000' }, T)).resolves.toBe(1);
+    await expect(store.attachmentFetches.removeOlderThan(new Date(T.getTime() + 500))).resolves.toBe(1);
+    await expect(store.attachmentFetches.ofApplication('app-f')).resolves.toEqual([refused]);
+  });
+
+  it('reads a document written before the ranges (no byteRange) as having none', async () => {
+    fake.collection('attachmentFetches').set('old-1', { _id: 'old-1', at: ejsonDate(T), applicationId: 'app-old', attachmentId: 'f1', centerCode: '321000', webhookId: null, httpStatus: 200, refusal: null });
+    await expect(store.attachmentFetches.ofApplication('app-old')).resolves.toEqual([{ at: T, applicationId: 'app-old', attachmentId: 'f1', centerCode: '321000', webhookId: null, httpStatus: 200, refusal: null, byteRange: null }]);
   });
 });

@@ -69,6 +69,9 @@ export function verifySigned(secrets: readonly string[], body: string, headers: 
   return { ok: false, reason };
 }
 
+/** A webhook-id of the Standard Webhooks form: 1–256 printable ASCII characters, no space or control character. */
+export const isWebhookId = (value: unknown): value is string => typeof value === 'string' && /^[\x21-\x7e]{1,256}$/.test(value);
+
 /** Standard Webhooks' tolerance, as the library applies it: a timestamp more than 5 minutes from now is refused. */
 export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
 /** One HMAC-SHA256 signature: `v1,` and 32 bytes in base64. */
@@ -84,7 +87,7 @@ export function signedHeadersProblem(headers: Record<string, string | string[] |
   const signed = signedHeaders(headers);
   if (!signed) return MISSING_HEADERS;
   const { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature } = signed;
-  if (!/^[\x21-\x7e]{1,256}$/.test(id)) return 'webhook-id 格式不正确';
+  if (!isWebhookId(id)) return 'webhook-id 格式不正确';
   if (!/^\d{1,12}$/.test(timestamp)) return 'webhook-timestamp 应为以秒计的 Unix 时间戳';
   if (Math.abs(Math.floor(now.getTime() / 1000) - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) return '时间戳与当前时间相差超过 5 分钟';
   if (signature.length > 1024 || !signature.split(' ').some((part) => V1_SIGNATURE.test(part))) return 'webhook-signature 应为 v1,<base64 签名>';

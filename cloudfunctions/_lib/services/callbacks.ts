@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod';
 import { centerMove, statusNeed, TRANSFER_CODES } from '../../../src/core/applications/state-machine';
 import { STATUS_LABELS, type ApplicationType } from '../../../src/core/applications/status';
 import { centerCallbackSchema, DOCUMENT_MAX_BYTES, type AttachmentType, type CenterCallback } from '../../../src/core/center-api';
+import { ApplicationIdSchema } from '../../../src/core/contracts/fields';
 import { TYPE_NAME_OF } from '../../../src/core/files';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import { parseInput } from '../../../src/core/validation';
 import { CONFORMANCE_ID_PREFIX, readCallback } from '../centers/conformance-callbacks';
-import { verifySigned } from '../delivery/signing';
+import { isWebhookId, verifySigned } from '../delivery/signing';
 import { inspectFile } from '../files/inspect';
 import type { ServiceContext } from '../runtime/define';
 import type { DocumentRecord } from '../store/port';
@@ -61,10 +63,13 @@ async function checkDocuments(documents: NonNullable<CenterCallback['data']['doc
   return checked;
 }
 
-/** The application a body names (`data.applicationId`), if it names one, before the body is checked. */
+/** What of a body is read before its signature is checked: `data.applicationId`, when it has an application id's form. */
+const namesApplication = z.object({ data: z.object({ applicationId: ApplicationIdSchema }) });
+
+/** The application a body names, if it names one of an application id's form, before the body is checked. */
 function applicationIdOf(json: unknown): string | undefined {
-  const id = (json as { data?: { applicationId?: unknown } } | null)?.data?.applicationId;
-  return typeof id === 'string' ? id : undefined;
+  const named = namesApplication.safeParse(json);
+  return named.success ? named.data.data.applicationId : undefined;
 }
 
 /** The application a callback is about, when it is one of the conformance suite's test applications. */
@@ -112,8 +117,9 @@ export async function receiveCenterCallback(ctx: ServiceContext, centerCode: str
   } catch {
     isJson = false;
   }
-  // one round trip (issue 16, point 9): the center's endpoint and secrets, the webhook-id's receipt and the application named
-  const webhookId = typeof headers['webhook-id'] === 'string' ? headers['webhook-id'] : '';
+  // one round trip (issue 16, point 9): the center's endpoint and secrets, the webhook-id's receipt and the application named;
+  // nothing unverified of another form reaches the store (PostgreSQL refuses a NUL, CloudBase an odd document id)
+  const webhookId = isWebhookId(headers['webhook-id']) ? headers['webhook-id'] : '';
   const reads = await ctx.store.reads.callback(centerCode, webhookId, isJson ? applicationIdOf(json) : undefined);
   const { endpoint } = reads;
   if (!endpoint || endpoint.secretsSealed.length === 0) return answer(404, fail('CENTER_NOT_FOUND', '没有登记这个中心的接口'));
@@ -121,11 +127,12 @@ export async function receiveCenterCallback(ctx: ServiceContext, centerCode: str
   const secrets = servingSecretsOf(ctx.outside.keyring(), endpoint, reads.holders, ctx.now);
   const verified = secrets.length > 0 ? verifySigned(secrets, rawBody, headers) : ({ ok: false, reason: '中心的签名密钥均已停用，请中心在门户更换密钥' } as const);
   if (!verified.ok) return answer(401, fail('BAD_SIGNATURE', verified.reason));
+  // signed, yet not of the Standard Webhooks form: never read or recorded (the read above was given '')
+  if (verified.id !== webhookId) return answer(400, fail('VALIDATION_FAILED', 'webhook-id 格式不正确', { 'webhook-id': '应为 1–256 个可打印 ASCII 字符' }));
 
   const testId = isJson ? conformanceApplicationId(json) : undefined;
   if (testId !== undefined) return conformanceCallback(ctx, centerCode, testId, secrets, rawBody, headers);
-  const applied = verified.id === webhookId ? reads.receipt : await ctx.store.applications.hasReceipt(centerCode, verified.id);
-  if (applied) return answer(200, ok({ changed: false }));
+  if (reads.receipt) return answer(200, ok({ changed: false }));
   if (!isJson) return answer(400, fail('VALIDATION_FAILED', '请求体不是有效的 JSON', { _: '请求体不是有效的 JSON' }));
   const parsed = parseInput(centerCallbackSchema(ctx.now), json);
   if (!parsed.ok) return answer(400, parsed);

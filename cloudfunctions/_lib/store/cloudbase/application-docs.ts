@@ -21,6 +21,7 @@ import {
   fetchAll,
   forEachLimited,
   getById,
+  isDoc,
   nullableDate,
   nullableStr,
   num,
@@ -72,44 +73,22 @@ export function cloudbaseApplications(db: Db): ApplicationRepository {
   const documents = () => db.collection(COLLECTIONS.documents);
   const receipts = () => db.collection(COLLECTIONS.receipts);
   return {
-    create: (app, appEvents, records, letterPrefix) =>
-      // applications numbered under one letter prefix all write its sequence document: many at once lose more
-      // write conflicts than the SDK's three tries, so they are run again until each reads the others' numbers
-      retryConflicts(() =>
-        runTransaction(db, async (tx): Promise<CreateOutcome> => {
-          // reads first: the documents that decide the answer, then the writes (which include them)
-          const requestRef = tx.collection(COLLECTIONS.requests).doc(requestDocId(app.openid, app.requestId));
-          const same = transactionDoc(await requestRef.get(), COLLECTIONS.requests);
-          if (same) return { kind: 'duplicate', id: str(same, 'applicationId', COLLECTIONS.requests) };
-          const inFlightRef = app.inFlightKey === null ? undefined : tx.collection(COLLECTIONS.inFlight).doc(inFlightDocId(app.inFlightKey));
-          if (inFlightRef) {
-            const holder = transactionDoc(await inFlightRef.get(), COLLECTIONS.inFlight);
-            if (holder) return { kind: 'in-flight', id: str(holder, 'applicationId', COLLECTIONS.inFlight) };
-          }
-          // set would overwrite an application or outbox record with the same id: refuse, as SQL's primary keys do
-          const appRef = tx.collection(COLLECTIONS.applications).doc(app.id);
-          if (transactionDoc(await appRef.get(), COLLECTIONS.applications)) {
-            throw new Error(`CloudBase applications: application ${app.id} conflicts with an existing one`);
-          }
-          await refuseExisting(tx, COLLECTIONS.outbox, records.map((r) => r.id));
-          let letterNumber: string | null = null;
-          if (letterPrefix !== null) {
-            const sequenceRef = tx.collection(COLLECTIONS.sequences).doc(letterPrefix);
-            const sequence = transactionDoc(await sequenceRef.get(), COLLECTIONS.sequences);
-            const value = (sequence ? num(sequence, 'value', COLLECTIONS.sequences) : 0) + 1;
-            await sequenceRef.set({ value });
-            letterNumber = `${letterPrefix}${String(value).padStart(4, '0')}`;
-          }
-          await appRef.set(applicationDoc({ ...app, letterNumber }, appEvents.length));
-          await requestRef.set({ applicationId: app.id });
-          if (inFlightRef) await inFlightRef.set({ applicationId: app.id });
-          for (const [i, event] of appEvents.entries()) {
-            await tx.collection(COLLECTIONS.events).doc(eventDocId(app.id, i + 1)).set(eventDoc(event, i + 1));
-          }
-          for (const record of records) await tx.collection(COLLECTIONS.outbox).doc(record.id).set(outboxDoc(record));
-          return { kind: 'created', letterNumber };
-        }),
-      ),
+    async create(app, appEvents, records, letterPrefix) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          // applications numbered under one letter prefix all write its sequence document: many at once lose more
+          // write conflicts than the SDK's three tries, so they are run again until each reads the others' numbers
+          return await retryConflicts(() => runTransaction(db, (tx) => createIn(tx, app, appEvents, records, letterPrefix)));
+        } catch (error) {
+          if (!(error instanceof KeyTaken)) throw error;
+          // the (openid, requestId) or the in-flight key is another application's: answer it, read after the rollback
+          const holder = await getById(db.collection(error.collection), error.docId);
+          if (holder) return { kind: error.collection === COLLECTIONS.requests ? 'duplicate' : 'in-flight', id: str(holder, 'applicationId', error.collection) };
+          // its holder was rolled back or ended in between: the key is free again
+          if (attempt >= 3) throw new Error(`CloudBase ${error.collection}: ${error.docId} taken and freed again and again`);
+        }
+      }
+    },
     async get(id) {
       const doc = await getById(applications(), id);
       return doc ? toApplication(doc) : undefined;
@@ -288,9 +267,11 @@ type TransitionPlan = { outcome: 'duplicate' | 'stale' } | { outcome: 'applied';
  */
 async function planTransition(tx: Transaction, c: Transition): Promise<TransitionPlan> {
   const receiptRef = c.receipt ? tx.collection(COLLECTIONS.receipts).doc(receiptDocId(c.receipt.centerCode, c.receipt.webhookId)) : undefined;
-  if (receiptRef && transactionDoc(await receiptRef.get(), COLLECTIONS.receipts)) return { outcome: 'duplicate' };
   const appRef = tx.collection(COLLECTIONS.applications).doc(c.id);
   const current = transactionDoc(await appRef.get(), COLLECTIONS.applications);
+  // the receipt is read after the application: one commit writes both, so a reader that finds the application
+  // already moved by this very callback finds its receipt too, and answers 'duplicate' rather than 'stale'
+  if (receiptRef && transactionDoc(await receiptRef.get(), COLLECTIONS.receipts)) return { outcome: 'duplicate' };
   const a = COLLECTIONS.applications;
   if (
     !current ||
@@ -336,6 +317,62 @@ async function planTransition(tx: Transaction, c: Transition): Promise<Transitio
  * unique id taken twice is a caller's bug, and overwriting, say, a delivered outbox record with a pending
  * one would send it again.
  */
+/** A key document (`requests`, `inFlight`) another application holds, found by inserting it: the transaction is rolled back. */
+class KeyTaken extends Error {
+  constructor(
+    readonly collection: typeof COLLECTIONS.requests | typeof COLLECTIONS.inFlight,
+    readonly docId: string,
+  ) {
+    super(`CloudBase ${collection}: ${docId} is taken`);
+  }
+}
+
+const isDuplicateWrite = (error: unknown) => isDoc(error) && error.code === 'DATABASE_DUPLICATE_WRITE';
+
+/**
+ * Inserts a document by id in a transaction (add with its _id, never set): an id already taken is refused, as SQL's
+ * primary keys refuse it, with no read before (issue 16, point 9: every operation of a transaction is a round trip).
+ * `taken` is what a refusal throws instead of the SDK's error.
+ */
+async function insert(tx: Transaction, collection: string, id: string, data: Doc, taken: () => Error): Promise<void> {
+  try {
+    await tx.collection(collection).add({ ...data, _id: id });
+  } catch (error) {
+    throw isDuplicateWrite(error) ? taken() : error;
+  }
+}
+
+const conflicting = (collection: string, id: string) => () => new Error(`CloudBase ${collection}: ${id} conflicts with an existing one`);
+
+/**
+ * The create transaction. Nothing is read to decide the answer: the request's and the in-flight key's documents are
+ * inserted first (one taken throws KeyTaken, and create answers duplicate or in-flight), the random application and
+ * outbox ids are inserted without probing them first, and only the letter sequence is read (its next number).
+ */
+async function createIn(tx: Transaction, app: ApplicationRecord, appEvents: readonly ApplicationEventRecord[], records: readonly OutboxRecord[], letterPrefix: string | null): Promise<CreateOutcome> {
+  const requestId = requestDocId(app.openid, app.requestId);
+  await insert(tx, COLLECTIONS.requests, requestId, { applicationId: app.id }, () => new KeyTaken(COLLECTIONS.requests, requestId));
+  if (app.inFlightKey !== null) {
+    const inFlightId = inFlightDocId(app.inFlightKey);
+    await insert(tx, COLLECTIONS.inFlight, inFlightId, { applicationId: app.id }, () => new KeyTaken(COLLECTIONS.inFlight, inFlightId));
+  }
+  let letterNumber: string | null = null;
+  if (letterPrefix !== null) {
+    const sequenceRef = tx.collection(COLLECTIONS.sequences).doc(letterPrefix);
+    const sequence = transactionDoc(await sequenceRef.get(), COLLECTIONS.sequences);
+    const value = (sequence ? num(sequence, 'value', COLLECTIONS.sequences) : 0) + 1;
+    await sequenceRef.set({ value });
+    letterNumber = `${letterPrefix}${String(value).padStart(4, '0')}`;
+  }
+  await insert(tx, COLLECTIONS.applications, app.id, applicationDoc({ ...app, letterNumber }, appEvents.length), conflicting(COLLECTIONS.applications, app.id));
+  for (const [i, event] of appEvents.entries()) {
+    const id = eventDocId(app.id, i + 1);
+    await insert(tx, COLLECTIONS.events, id, eventDoc(event, i + 1), conflicting(COLLECTIONS.events, id));
+  }
+  for (const record of records) await insert(tx, COLLECTIONS.outbox, record.id, outboxDoc(record), conflicting(COLLECTIONS.outbox, record.id));
+  return { kind: 'created', letterNumber };
+}
+
 async function refuseExisting(tx: Transaction, collection: string, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
     if (transactionDoc(await tx.collection(collection).doc(id).get(), collection)) {
