@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import type { CallbackInbox } from '../cloudfunctions/_lib/centers/conformance';
 import { CONFORMANCE_ATTACHMENTS, readCallback } from '../cloudfunctions/_lib/centers/conformance-callbacks';
-import { FILE_LINK_DAYS, fileLinkUrl, SHA256_HEADER } from '../cloudfunctions/_lib/delivery/file-links';
+import { contentRange, FILE_LINK_DAYS, fileLinkUrl, servedRange, SHA256_HEADER } from '../cloudfunctions/_lib/delivery/file-links';
 import { verifySigned } from '../cloudfunctions/_lib/delivery/signing';
 import type { ReceivedCallback } from '../src/core/center-portal';
 import { DOCUMENT_MAX_BYTES, DOCUMENTS_MAX } from '../src/core/center-api';
@@ -55,18 +55,35 @@ export async function startCallbackInbox(options: InboxOptions): Promise<InboxSe
   });
 
   // the test purchase withdrawal's attachments (delivery format 2), each at its own random link, served as the
-  // platform serves a delivery's: to a GET signed with the center's secret over the link's URL
+  // platform serves a delivery's: to a GET signed with the center's secret over the link's URL, in ranges of at most
+  // 4 MiB (206) or whole up to 4 MiB (200)
   const links = new Map<string, { applicationId: string; file: (typeof CONFORMANCE_ATTACHMENTS)[number] }>();
-  const fetched = new Map<string, { attachmentId: string | null; httpStatus: number; refusal: string | null }[]>();
+  const fetched = new Map<string, Awaited<ReturnType<CallbackInbox['fetches']>>>();
   let base = '';
   app.get<{ Params: { token: string } }>('/callbacks/files/:token', async (request, reply) => {
     const link = links.get(request.params.token);
     if (!link) return reply.code(404).send(fail('VALIDATION_FAILED', '下载链接无效'));
     const { applicationId, file } = link;
     const signed = verifySigned([options.secret], fileLinkUrl(base, request.params.token), request.headers);
-    fetched.set(applicationId, [...(fetched.get(applicationId) ?? []), { attachmentId: file.id, httpStatus: signed.ok ? 200 : 401, refusal: signed.ok ? null : signed.reason }]);
-    if (!signed.ok) return reply.code(401).send(fail('BAD_SIGNATURE', signed.reason));
-    return reply.header('content-type', file.contentType).header(SHA256_HEADER, createHash('sha256').update(file.bytes).digest('hex')).send(file.bytes);
+    const record = (httpStatus: number, refusal: string | null, byteRange: string | null) =>
+      fetched.set(applicationId, [...(fetched.get(applicationId) ?? []), { attachmentId: file.id, httpStatus, refusal, byteRange }]);
+    if (!signed.ok) {
+      record(401, signed.reason, null);
+      return reply.code(401).send(fail('BAD_SIGNATURE', signed.reason));
+    }
+    const range = servedRange(request.headers.range, file.bytes.length);
+    if (range.kind === 'refused') {
+      record(416, range.reason, request.headers.range ?? null);
+      return reply.code(416).header('content-range', `bytes */${file.bytes.length}`).send(fail('VALIDATION_FAILED', range.reason));
+    }
+    reply.header('content-type', file.contentType).header(SHA256_HEADER, createHash('sha256').update(file.bytes).digest('hex')).header('accept-ranges', 'bytes');
+    if (range.kind === 'whole') {
+      record(200, null, null);
+      return reply.send(file.bytes);
+    }
+    const part = contentRange(range.start, range.end, file.bytes.length);
+    record(206, null, part);
+    return reply.code(206).header('content-range', part).send(file.bytes.subarray(range.start, range.end + 1));
   });
 
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });

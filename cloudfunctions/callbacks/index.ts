@@ -3,8 +3,8 @@ import { fail } from '../../src/core/errors';
 import { atCallTime, type FunctionContext } from '../_lib/runtime/define';
 import { deployedContext } from '../_lib/runtime/deployed';
 import { receiveCenterCallback } from '../_lib/services/callbacks';
-import { downloadAttachment } from '../_lib/services/attachment-downloads';
-import { fileLinkTokenOf, SHA256_HEADER } from '../_lib/delivery/file-links';
+import { downloadAttachment, isServed } from '../_lib/services/attachment-downloads';
+import { contentRange, fileLinkTokenOf, SHA256_HEADER } from '../_lib/delivery/file-links';
 
 /** The request CloudBase's HTTP access service (云接入) hands an HTTP-triggered function. */
 const HttpEventSchema = z.object({
@@ -25,16 +25,26 @@ export interface HttpResponse {
 
 const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
 
-/** A delivery's attachment, served or refused (services/attachment-downloads.ts). */
+/**
+ * A delivery's attachment, served or refused (services/attachment-downloads.ts): at most 4 MiB an answer (206 with
+ * its Content-Range, or 200 for a file of at most 4 MiB asked whole), so that the base64 answer stays under what
+ * CloudBase lets an HTTP-triggered function send (about 6 MB).
+ */
 async function attachmentHttp(ctx: FunctionContext, token: string, headers: Record<string, string>): Promise<HttpResponse> {
   const got = await downloadAttachment(atCallTime(ctx), token, headers);
-  if (got.status !== 200) return json(got.status, fail(got.status === 401 ? 'BAD_SIGNATURE' : 'VALIDATION_FAILED', got.reason));
+  if (got.status === 416) {
+    const refused = json(416, fail('VALIDATION_FAILED', got.reason));
+    return { ...refused, headers: { ...refused.headers, 'content-range': `bytes */${got.size}`, 'accept-ranges': 'bytes' } };
+  }
+  if (!isServed(got)) return json(got.status, fail(got.status === 401 ? 'BAD_SIGNATURE' : 'VALIDATION_FAILED', got.reason));
   return {
-    statusCode: 200,
+    statusCode: got.status,
     headers: {
       'content-type': got.contentType,
       'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(got.name)}`,
       [SHA256_HEADER]: got.sha256,
+      'accept-ranges': 'bytes',
+      ...(got.range ? { 'content-range': contentRange(got.range.start, got.range.end, got.range.size) } : {}),
       'cache-control': 'no-store',
     },
     body: got.bytes.toString('base64'),

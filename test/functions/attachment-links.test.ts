@@ -1,17 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { Agent } from 'undici';
 import { handler as applications } from '../../cloudfunctions/applications';
+import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
-import { attachmentLink, FILE_LINK_DAYS } from '../../cloudfunctions/_lib/delivery/file-links';
+import { attachmentLink, FILE_LINK_DAYS, RANGE_MAX_BYTES } from '../../cloudfunctions/_lib/delivery/file-links';
 import { createOutboundClient, hostPort, type OutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import type { FileStore } from '../../cloudfunctions/_lib/files/port';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { relayDue } from '../../cloudfunctions/_lib/services/relay';
+import { ATTACHMENT_FETCH_KEEP_DAYS, REFUSALS_KEPT_PER_HOUR } from '../../cloudfunctions/_lib/services/attachment-downloads';
+import { runCentersDaily } from '../../cloudfunctions/_lib/services/portal';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { TEST_JPEG } from '../../cloudfunctions/_lib/centers/conformance';
 import { fetchAttachment, signedGet } from '../../tools/center-sim/attachments';
 import { startCenterSim, type CenterSim, type ReceivedDelivery } from '../../tools/center-sim/server';
+import { selfSignedTls } from '../../tools/center-sim/tls';
 import { createLocalCloud } from '../../tools/local-cloud/server';
 import { pdfOf } from '../support/files';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
@@ -73,7 +79,7 @@ afterAll(async () => {
 });
 
 let serial = 0;
-async function submittedPurchase(): Promise<string> {
+async function submittedPurchase(contract = PDF): Promise<string> {
   const openid = `link-${++serial}`;
   await verifiedPerson(store, outside, openid, new Date());
   const upload = (bytes: Buffer) => outside.files().put(`uploads/${randomBytes(12).toString('hex')}`, bytes, 'application/octet-stream');
@@ -91,7 +97,7 @@ async function submittedPurchase(): Promise<string> {
         amount: 150_000,
         phone: '13912345678',
         attachments: [
-          { kind: 'contract', fileId: await upload(PDF), name: '购房合同.pdf' },
+          { kind: 'contract', fileId: await upload(contract), name: '购房合同.pdf' },
           { kind: 'invoice', fileId: await upload(TEST_JPEG), name: '发票.jpg' },
         ],
       },
@@ -133,9 +139,14 @@ describe('attachments by signed link (delivery format 2)', () => {
       ['contract', sha(PDF), PDF.length],
       ['invoice', sha(TEST_JPEG), TEST_JPEG.length],
     ]);
-    expect(delivered.fetched).toEqual(attachmentsOf(delivered).map((a) => ({ id: a.id, status: 200, matches: true, problem: null })));
+    // each file under 4 MiB: one range, answered 206 with the whole of it
+    expect(delivered.fetched).toEqual(attachmentsOf(delivered).map((a) => ({ id: a.id, status: 206, matches: true, problem: null, ranges: 1 })));
     const fetches = await store.attachmentFetches.ofApplication(id);
-    expect(fetches).toEqual(attachmentsOf(delivered).map((a) => expect.objectContaining({ applicationId: id, attachmentId: a.id, centerCode: YANGZHOU, httpStatus: 200, refusal: null, webhookId: expect.stringMatching(/^msg_/) })));
+    expect(fetches).toEqual(
+      attachmentsOf(delivered).map((a) =>
+        expect.objectContaining({ applicationId: id, attachmentId: a.id, centerCode: YANGZHOU, httpStatus: 206, refusal: null, byteRange: `bytes 0-${a.size - 1}/${a.size}`, webhookId: expect.stringMatching(/^msg_/) }),
+      ),
+    );
   });
 
   it('refuses an expired link, another center’s signature, an unsigned request and an altered one, and records each with why', async () => {
@@ -159,7 +170,7 @@ describe('attachments by signed link (delivery format 2)', () => {
     const altered = `${base}/callbacks/files/${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`;
     expect((await fetch(altered, { headers: signedGet(yangzhou, altered) })).status).toBe(404);
     // and the right center, signed over its own link, in time: served
-    expect(await fetchAttachment(yangzhou, valid)).toEqual({ id: contract.id, status: 200, matches: true, problem: null });
+    expect(await fetchAttachment(yangzhou, valid)).toEqual({ id: contract.id, status: 206, matches: true, problem: null, ranges: 1 });
 
     const recorded = (await store.attachmentFetches.ofApplication(id)).slice(before);
     expect(recorded.map((f) => [f.centerCode, f.httpStatus])).toEqual([
@@ -167,11 +178,51 @@ describe('attachments by signed link (delivery format 2)', () => {
       [YANGZHOU, 401],
       [YANGZHOU, 401],
       [YANGZHOU, 401],
-      [YANGZHOU, 200],
+      [YANGZHOU, 206],
     ]);
     expect(recorded.map((f) => f.refusal)).toEqual([expect.stringContaining('过期'), expect.stringContaining('签名无效'), expect.stringContaining('webhook-id'), expect.stringContaining('签名无效'), null]);
-    // the altered token names no application: recorded all the same, among the latest
-    expect((await store.attachmentFetches.recent(10)).find((f) => f.applicationId === null)).toMatchObject({ httpStatus: 404, centerCode: null, refusal: expect.stringContaining('链接无效') });
+  });
+
+  it('keeps no record of a request whose token does not open, however many come', async () => {
+    const record = jest.spyOn(store.attachmentFetches, 'record');
+    try {
+      for (let i = 0; i < 20; i++) {
+        const answer = await handleCallbackHttp({ path: `/callbacks/files/junk${randomBytes(16).toString('hex')}`, httpMethod: 'GET', headers: {}, body: '' }, contextFor(store, undefined, new Date(), outside));
+        expect(answer.statusCode).toBe(404);
+      }
+      expect(record).not.toHaveBeenCalled();
+    } finally {
+      record.mockRestore();
+    }
+  });
+
+  it('records at most REFUSALS_KEPT_PER_HOUR refusals of one link an hour, and records again the next hour', async () => {
+    const [, invoice] = attachmentsOf(delivered);
+    // two days ago (the link still valid), so these records sort before the later tests' own
+    const at = new Date(Date.now() - 2 * 86_400_000);
+    const link = attachmentLink(outside.keyring(), base, { applicationId: id, attachmentId: invoice.id, centerCode: YANGZHOU }, at);
+    const unsigned = (when: Date) => handleCallbackHttp({ path: new URL(link.url).pathname, httpMethod: 'GET', headers: {}, body: '' }, contextFor(store, undefined, when, outside));
+    const refusalsAround = async (when: Date) => (await store.attachmentFetches.ofApplication(id)).filter((f) => f.attachmentId === invoice.id && f.httpStatus === 401 && Math.abs(f.at.getTime() - when.getTime()) < 3_600_000).length;
+    for (let i = 0; i < REFUSALS_KEPT_PER_HOUR + 5; i++) expect((await unsigned(new Date(at.getTime() + i * 1000))).statusCode).toBe(401);
+    expect(await refusalsAround(at)).toBe(REFUSALS_KEPT_PER_HOUR);
+    const nextHour = new Date(at.getTime() + 3_700_000);
+    expect((await unsigned(nextHour)).statusCode).toBe(401);
+    expect((await store.attachmentFetches.ofApplication(id)).filter((f) => f.at.getTime() === nextHour.getTime())).toHaveLength(1);
+  });
+
+  it('refuses with 401 a request whose webhook-id holds a control character, and records the refusal without that id', async () => {
+    const [contract] = attachmentsOf(delivered);
+    const link = attachmentLink(outside.keyring(), base, { applicationId: id, attachmentId: contract.id, centerCode: YANGZHOU }, new Date());
+    const before = (await store.attachmentFetches.ofApplication(id)).length;
+    // sent as the HTTP access service hands it over (fetch itself refuses such a header)
+    const answer = await handleCallbackHttp(
+      { path: new URL(link.url).pathname, httpMethod: 'GET', headers: { 'webhook-id': 'msg_a\u0000b' }, body: '' },
+      contextFor(store, undefined, new Date(), outside),
+    );
+    expect(answer.statusCode).toBe(401);
+    expect((await store.attachmentFetches.ofApplication(id)).slice(before)).toEqual([
+      expect.objectContaining({ applicationId: id, attachmentId: contract.id, centerCode: YANGZHOU, httpStatus: 401, webhookId: null, refusal: expect.stringContaining('请求头') }),
+    ]);
   });
 
   it('serves a center that signs with either of its secrets while it rotates', async () => {
@@ -186,7 +237,113 @@ describe('attachments by signed link (delivery format 2)', () => {
       updatedAt: new Date(),
     });
     const link = { ...invoice, ...attachmentLink(outside.keyring(), base, { applicationId: id, attachmentId: invoice.id, centerCode: YANGZHOU }, new Date()) };
-    expect(await fetchAttachment(old, link)).toMatchObject({ status: 200, matches: true });
-    expect(await fetchAttachment(fresh, link)).toMatchObject({ status: 200, matches: true });
+    expect(await fetchAttachment(old, link)).toMatchObject({ status: 206, matches: true });
+    expect(await fetchAttachment(fresh, link)).toMatchObject({ status: 206, matches: true });
+  });
+});
+
+describe('attachments in ranges of at most 4 MiB (what CloudBase lets a function answer)', () => {
+  // a contract of 10 MB (a scanned one), as large as an upload may be
+  const BIG = pdfOf('x'.repeat(10_000_000));
+  let id: string;
+  let delivered: ReceivedDelivery;
+  let front: HttpsServer;
+  let frontOrigin = '';
+  let agent: Agent;
+  beforeAll(async () => {
+    expect(BIG.length).toBeGreaterThan(2 * RANGE_MAX_BYTES);
+    id = await submittedPurchase(BIG);
+    expect(await relayDue(contextFor(store, undefined, new Date(), outside))).toMatchObject({ delivered: 1 });
+    delivered = await fetchedDelivery(id);
+    // the platform's origin over real HTTPS (as CloudBase's HTTP access service answers): a TLS front for the local host
+    const tls = await selfSignedTls();
+    const plainBase = base;
+    front = createHttpsServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+      const headers = Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== 'host'));
+      void fetch(`${plainBase}${req.url ?? ''}`, { headers }).then(async (answer) => {
+        const kept: Record<string, string> = {};
+        for (const h of ['content-type', 'content-range', 'x-content-sha256', 'accept-ranges']) {
+          const value = answer.headers.get(h);
+          if (value !== null) kept[h] = value;
+        }
+        res.writeHead(answer.status, kept);
+        res.end(Buffer.from(await answer.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const address = front.address();
+    frontOrigin = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    agent = new Agent({ connect: { ca: tls.cert } });
+  });
+  afterAll(async () => {
+    await agent.destroy();
+    front.closeAllConnections();
+    await new Promise((resolve) => front.close(resolve));
+  });
+
+  it('lets the simulator fetch a 10 MB attachment in 3 ranges, the reassembled file’s sha256 matching, each range recorded', async () => {
+    const [contract] = attachmentsOf(delivered);
+    expect(contract).toMatchObject({ sha256: sha(BIG), size: BIG.length });
+    expect(delivered.fetched?.[0]).toEqual({ id: contract.id, status: 206, matches: true, problem: null, ranges: 3 });
+    const size = BIG.length;
+    expect((await store.attachmentFetches.ofApplication(id)).filter((f) => f.attachmentId === contract.id).map((f) => [f.httpStatus, f.byteRange])).toEqual([
+      [206, `bytes 0-${RANGE_MAX_BYTES - 1}/${size}`],
+      [206, `bytes ${RANGE_MAX_BYTES}-${2 * RANGE_MAX_BYTES - 1}/${size}`],
+      [206, `bytes ${2 * RANGE_MAX_BYTES}-${size - 1}/${size}`],
+    ]);
+  });
+
+  it('serves the same 10 MB file in 3 ranges over real HTTPS to the simulator’s download, the sha256 matching', async () => {
+    const [contract] = attachmentsOf(delivered);
+    const before = (await store.attachmentFetches.ofApplication(id)).length;
+    // the platform's public origin is the HTTPS one: links are made, and signatures checked, on it
+    const plainBase = base;
+    base = frontOrigin;
+    try {
+      const link = { ...contract, ...attachmentLink(outside.keyring(), frontOrigin, { applicationId: id, attachmentId: contract.id, centerCode: YANGZHOU }, new Date()) };
+      expect(link.url.startsWith('https://')).toBe(true);
+      expect(await fetchAttachment(secrets.get(YANGZHOU)!, link, agent)).toEqual({ id: contract.id, status: 206, matches: true, problem: null, ranges: 3 });
+    } finally {
+      base = plainBase;
+    }
+    expect((await store.attachmentFetches.ofApplication(id)).slice(before).map((f) => f.httpStatus)).toEqual([206, 206, 206]);
+  });
+
+  it('answers each range in under 6 MB, and refuses with 416 a range over 4 MiB or a whole fetch of a file over 4 MiB, recording each', async () => {
+    const [contract] = attachmentsOf(delivered);
+    const link = attachmentLink(outside.keyring(), base, { applicationId: id, attachmentId: contract.id, centerCode: YANGZHOU }, new Date());
+    const get = (range?: string) =>
+      handleCallbackHttp(
+        { path: new URL(link.url).pathname, httpMethod: 'GET', headers: { ...signedGet(secrets.get(YANGZHOU)!, link.url), ...(range ? { range } : {}) }, body: '' },
+        contextFor(store, undefined, new Date(), outside),
+      );
+    const before = (await store.attachmentFetches.ofApplication(id)).length;
+
+    const part = await get(`bytes=0-${RANGE_MAX_BYTES - 1}`);
+    expect(part).toMatchObject({ statusCode: 206, headers: { 'content-range': `bytes 0-${RANGE_MAX_BYTES - 1}/${BIG.length}`, 'x-content-sha256': sha(BIG) } });
+    expect(Buffer.byteLength(JSON.stringify(part))).toBeLessThan(6_000_000);
+
+    const over = await get(`bytes=0-${RANGE_MAX_BYTES}`);
+    expect(over.statusCode).toBe(416);
+    expect(over.headers['content-range']).toBe(`bytes */${BIG.length}`);
+    expect(JSON.parse(over.body)).toMatchObject({ ok: false, message: expect.stringContaining('4 MiB') });
+    const whole = await get();
+    expect(whole.statusCode).toBe(416);
+    expect(JSON.parse(whole.body)).toMatchObject({ message: expect.stringContaining('Range') });
+
+    expect((await store.attachmentFetches.ofApplication(id)).slice(before).map((f) => [f.httpStatus, f.byteRange, f.refusal === null])).toEqual([
+      [206, `bytes 0-${RANGE_MAX_BYTES - 1}/${BIG.length}`, true],
+      [416, `bytes=0-${RANGE_MAX_BYTES}`, false],
+      [416, null, false],
+    ]);
+  });
+
+  it('removes in the daily run the fetch records older than ATTACHMENT_FETCH_KEEP_DAYS and keeps the younger', async () => {
+    const now = new Date();
+    const aged = (days: number) => ({ at: new Date(now.getTime() - days * 86_400_000), applicationId: 'app-aged', attachmentId: 'f1', centerCode: YANGZHOU, webhookId: null, httpStatus: 206, refusal: null, byteRange: null });
+    await store.attachmentFetches.record(aged(ATTACHMENT_FETCH_KEEP_DAYS + 1));
+    await store.attachmentFetches.record(aged(ATTACHMENT_FETCH_KEEP_DAYS - 1));
+    await runCentersDaily({ ...contextFor(store, undefined, now, outside), now }, { probeStartBudgetMs: 0 });
+    expect((await store.attachmentFetches.ofApplication('app-aged')).map((f) => f.at)).toEqual([aged(ATTACHMENT_FETCH_KEEP_DAYS - 1).at]);
   });
 });

@@ -11,6 +11,7 @@ import { shanghaiDate } from '../../src/core/time';
 import { deliveryProblems, SubmittedDataSchema } from '../../tools/center-sim/contract';
 import { simplePdf } from '../../tools/center-sim/pdf';
 import { inspectFile } from '../../cloudfunctions/_lib/files/inspect';
+import { contentRange, RANGE_MAX_BYTES, servedRange } from '../../cloudfunctions/_lib/delivery/file-links';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
 import { closeSimClient, simResetScript, simSetScript } from '../support/sim-client';
 
@@ -48,13 +49,15 @@ interface PlatformFetch {
   /** Signed, over the link's URL, by the center the link was made for. */
   verified: boolean;
   status: number;
+  /** The Range header asked for. */
+  range: string | undefined;
 }
 interface Platform {
   origin: string;
   calls: PlatformCall[];
   fetches: PlatformFetch[];
-  /** When set, the bytes served for every link instead of the linked file (a file changed on the way). */
-  serveInstead?: Buffer;
+  /** When set, the bytes served for every link instead of the linked file's (a file changed on the way), before any range is cut. */
+  serveInstead?: (bytes: Buffer) => Buffer;
   respond: (call: PlatformCall) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
   server: Server;
 }
@@ -72,11 +75,14 @@ async function startPlatform(): Promise<Platform> {
       } catch {
         // refused below
       }
-      const status = !linked ? 404 : verified ? 200 : 401;
-      platform.fetches.push({ token, verified, status });
-      if (status !== 200 || !linked) return void res.writeHead(status).end();
-      const bytes = platform.serveInstead ?? linked.bytes;
-      return void res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-content-sha256': sha(bytes) }).end(bytes);
+      const bytes = linked && (platform.serveInstead?.(linked.bytes) ?? linked.bytes);
+      const range = bytes && servedRange(req.headers.range, bytes.length);
+      const status = !linked ? 404 : !verified ? 401 : range?.kind === 'part' ? 206 : range?.kind === 'whole' ? 200 : 416;
+      platform.fetches.push({ token, verified, status, range: req.headers.range });
+      if (!bytes || !range || range.kind === 'refused') return void res.writeHead(status).end();
+      const headers = { 'content-type': 'application/octet-stream', 'x-content-sha256': sha(bytes) };
+      if (range.kind === 'whole') return void res.writeHead(200, headers).end(bytes);
+      return void res.writeHead(206, { ...headers, 'content-range': contentRange(range.start, range.end, bytes.length) }).end(bytes.subarray(range.start, range.end + 1));
     }
     let raw = '';
     req.setEncoding('utf8');
@@ -762,25 +768,27 @@ describe('the center simulator (center side of the center interface)', () => {
     expect(record).toMatchObject({ problems: [], answer: 200, format: '2' });
     expect(record.attachments?.[0]).toMatchObject({ sha256: sha(scan), size: scan.length });
     expect(record.fetched).toEqual([
-      { id: '0a1b2c3d4e5f60718293', status: 200, matches: true, problem: null },
-      { id: 'a4b5c6d7e8f901234567', status: 200, matches: true, problem: null },
+      { id: '0a1b2c3d4e5f60718293', status: 206, matches: true, problem: null, ranges: 2 },
+      { id: 'a4b5c6d7e8f901234567', status: 206, matches: true, problem: null, ranges: 1 },
     ]);
-    // each GET signed by this center over its link's URL
-    expect(platform.fetches.map((f) => [f.verified, f.status])).toEqual([
-      [true, 200],
-      [true, 200],
+    // each GET signed by this center over its link's URL, in ranges of at most 4 MiB
+    expect(platform.fetches.map((f) => [f.verified, f.status, f.range])).toEqual([
+      [true, 206, `bytes=0-${RANGE_MAX_BYTES - 1}`],
+      [true, 206, `bytes=${RANGE_MAX_BYTES}-${2 * RANGE_MAX_BYTES - 1}`],
+      [true, 206, `bytes=0-${RANGE_MAX_BYTES - 1}`],
     ]);
   });
 
   it('does not act on a file whose bytes do not match the sha256 it was sent, nor call back', async () => {
-    platform.serveInstead = Buffer.from('not the contract');
+    // as many bytes as the file, not its bytes
+    platform.serveInstead = (bytes) => Buffer.alloc(bytes.length, 0x20);
     try {
       expect((await deliver(PURCHASE, purchase('purchase', 'apppurchase11', platform.origin))).status).toBe(200);
       await waitFor(() => sim.received[0]?.fetched !== undefined, 'the fetches');
       await sleep(200);
       expect(sim.received[0].fetched?.map((f) => [f.status, f.matches])).toEqual([
-        [200, false],
-        [200, false],
+        [206, false],
+        [206, false],
       ]);
       expect(sim.received[0].fetched?.[0].problem).toContain('SHA-256');
       expect(platform.calls).toEqual([]);

@@ -69,6 +69,8 @@ export interface DeliveryContext {
   scriptFor: (applicationType: string, role: string | null) => Script | undefined;
   /** false: the center takes its deliveries (200) but never calls back, as one that leaves its cases unanswered. */
   answers: (code: string) => boolean;
+  /** Set: the case goes on at once and the attachments are fetched this many ms later (CenterSimOptions.fetchAfterCallbacksMs). */
+  fetchAfterCallbacksMs: number | undefined;
   pending: Pending;
 }
 
@@ -239,7 +241,14 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
           ctx.runner.start(appKey, { url, secret, applicationId: record.applicationId as string, applicationType, centerCode: code, requestedAmount, script, log: record.callbacks });
         };
         if (files.length === 0) start();
-        else {
+        else if (ctx.fetchAfterCallbacksMs !== undefined) {
+          // a center that calls back at once and downloads from a worker later
+          start();
+          void ctx.pending
+            .sleep(ctx.fetchAfterCallbacksMs)
+            .then(() => fetchAttachments(secret, files))
+            .then((fetched) => void (record.fetched = fetched));
+        } else {
           // after the answer: each file fetched with the center's signature and checked; the case goes on only
           // when every one is whole (a real center would retry a failed fetch until the link expires)
           setImmediate(() => {

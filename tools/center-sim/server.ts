@@ -81,6 +81,12 @@ export interface CenterSimOptions {
    * center that does not verify would; the conformance suite must then fail. Also POST /_control/signatures.
    */
   verifySignatures?: boolean;
+  /**
+   * Unset (the default): a delivery's attachments are fetched first, and its case goes on once every one is whole.
+   * Set: the case goes on at once (its first callback goes out) and the attachments are fetched this many ms later,
+   * as a center that downloads from a worker after calling back.
+   */
+  fetchAfterCallbacksMs?: number;
 }
 
 export async function startCenterSim(options: CenterSimOptions = {}): Promise<CenterSim> {
@@ -121,6 +127,7 @@ export async function startCenterSim(options: CenterSimOptions = {}): Promise<Ce
     verifySignatures: () => signatures.verify,
     scriptFor: (type, role) => resolveScript(scripts, type, role),
     answers: (code) => !unanswered.has(code),
+    fetchAfterCallbacksMs: options.fetchAfterCallbacksMs,
     callbackUrlFor: (code, fromDelivery) =>
       platformOrigin ? `${platformOrigin}/callbacks/${code}` : typeof fromDelivery === 'string' && /^https?:\/\//.test(fromDelivery) ? fromDelivery : undefined,
   });

@@ -73,3 +73,52 @@ export function attachmentLink(keyring: Keyring, callbackBase: string, link: Omi
   const expiresAt = new Date(Math.floor((at.getTime() + FILE_LINK_DAYS * 86_400_000) / 1000) * 1000);
   return { url: fileLinkUrl(callbackBase, fileLinkToken(keyring, { ...link, expiresAt })), expiresAt: expiresAt.toISOString() };
 }
+
+/**
+ * The most one answer carries: 4 MiB, base64-encoded about 5.6 MB, under the roughly 6 MB CloudBase lets an
+ * HTTP-triggered function answer. A larger file is fetched in ranges (`Range: bytes=a-b`, 206); a file of at most
+ * this size may also be fetched whole (200).
+ */
+export const RANGE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** What to serve of a file of `size` bytes for a request's Range header: all of it, one part, or a refusal (416) with why. */
+export type ServedRange = { kind: 'whole' } | { kind: 'part'; start: number; end: number } | { kind: 'refused'; reason: string };
+
+const RANGE = /^bytes=(\d{1,15})-(\d{1,15})$/;
+
+export function servedRange(header: string | string[] | undefined, size: number): ServedRange {
+  if (header === undefined) {
+    return size <= RANGE_MAX_BYTES ? { kind: 'whole' } : { kind: 'refused', reason: `文件有 ${size} 字节，超过 ${RANGE_MAX_BYTES} 字节（4 MiB）：请用 Range: bytes=起点-终点 分段下载，每段不超过 4 MiB` };
+  }
+  const match = typeof header === 'string' ? RANGE.exec(header.trim()) : null;
+  if (!match) return { kind: 'refused', reason: 'Range 请求头应为 bytes=起点-终点（一段，两端都写，从 0 算起）' };
+  const start = Number(match[1]);
+  const end = Number(match[2]);
+  if (end < start) return { kind: 'refused', reason: `Range 的终点 ${end} 小于起点 ${start}` };
+  if (end - start + 1 > RANGE_MAX_BYTES) return { kind: 'refused', reason: `Range 一段最多 ${RANGE_MAX_BYTES} 字节（4 MiB），请求了 ${end - start + 1} 字节` };
+  if (start >= size) return { kind: 'refused', reason: `Range 的起点 ${start} 超出文件（共 ${size} 字节）` };
+  return { kind: 'part', start, end: Math.min(end, size - 1) };
+}
+
+/** The Content-Range of a part served, e.g. `bytes 0-4194303/10485760`. */
+export const contentRange = (start: number, end: number, size: number) => `bytes ${start}-${end}/${size}`;
+
+/** The part a Content-Range names, or undefined when it is not one. */
+export function readContentRange(value: string | null | undefined): { start: number; end: number; size: number } | undefined {
+  const match = value ? /^bytes (\d{1,15})-(\d{1,15})\/(\d{1,15})$/.exec(value) : null;
+  if (!match) return undefined;
+  const [start, end, size] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return start <= end && end < size ? { start, end, size } : undefined;
+}
+
+/** Whether the parts recorded (Content-Ranges, or null for a whole file) cover every byte of a file of `size` bytes. */
+export function coversFile(served: readonly (string | null)[], size: number): boolean {
+  if (served.includes(null)) return true;
+  const parts = served.flatMap((s) => {
+    const part = readContentRange(s);
+    return part && part.size === size ? [part] : [];
+  });
+  let next = 0;
+  for (const part of parts.sort((a, b) => a.start - b.start)) if (part.start <= next) next = Math.max(next, part.end + 1);
+  return next >= size;
+}

@@ -118,12 +118,15 @@ export interface OutboundAgents {
   close(): Promise<void>;
 }
 
-/** Loads undici (on first use, not when a function starts) and builds the agents, `timeoutMs` for connect, headers and body. */
-export async function outboundAgents(options: { allowCa?: string; hosts?: HostsMap; timeoutMs: number }): Promise<OutboundAgents> {
+/**
+ * Loads undici (on first use, not when a function starts) and builds the agents from the caller's address checks
+ * whole (so none forgets the local host's `hosts` map, or `allowCa`), `timeoutMs` for connect, headers and body.
+ */
+export async function outboundAgents(checks: AddressChecks | undefined, timeoutMs: number): Promise<OutboundAgents> {
   const { Agent, request } = await import('undici');
   // node:tls here too (undici loads it anyway): a function that never calls out does not load it at start (~4 ms)
   const { createSecureContext, rootCertificates } = await import('node:tls');
-  const { timeoutMs } = options;
+  const options = checks ?? {};
   const common = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } };
   const guarded = new Agent({ ...common, connect: { ...common.connect, lookup: guardedLookup(options.hosts) } });
   // the local host's simulator makes its certificate in the same process, after Node read NODE_EXTRA_CA_CERTS;
@@ -170,7 +173,7 @@ export function createOutboundClient(options: { allow?: ReadonlySet<string>; all
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   // undici is loaded on the first delivery, not when a function starts
   let loaded: Promise<OutboundAgents> | undefined;
-  const undici = () => (loaded ??= outboundAgents({ allowCa: options.allowCa, hosts: options.hosts, timeoutMs }));
+  const undici = () => (loaded ??= outboundAgents(options, timeoutMs));
   return {
     async postJson(url, body, headers) {
       let target: URL;
