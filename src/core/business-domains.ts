@@ -65,10 +65,21 @@ export function coveringDomain(domain: string, configured: ReadonlySet<string>):
   return undefined;
 }
 
+/**
+ * The configured parent domain that already opens `domain` in the web-view (WeChat opens a business domain's
+ * subdomains), or undefined: such a subdomain needs no state of its own.
+ */
+export function coveringParent(domain: string, configured: ReadonlySet<string>): string | undefined {
+  const labels = domain.split('.');
+  return labels.length > 2 ? coveringDomain(labels.slice(1).join('.'), configured) : undefined;
+}
+
 /** One domain as supervisors see it (`admin businessDomains`). */
 export interface BusinessDomainView {
   domain: string;
   state: BusinessDomainState;
+  /** The configured parent domain that opens this one too: then it is configured through it, and nothing is to be set on it. */
+  coveredBy?: string;
   /** The centers whose registered (live or pending) web links use the domain. */
   centers: { code: string; name: string }[];
   /** How many registered web links use it. */

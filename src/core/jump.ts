@@ -1,11 +1,14 @@
 import { coveringDomain, domainOf } from './business-domains';
 import type { Center, CenterLink, StoredCenter } from './centers';
-import type { ItemId } from './items';
+import { itemById, type ItemId } from './items';
 
 export type JumpTarget =
   | { kind: 'web'; url: string }
-  /** `message`: why the center's own mini-program is offered instead of its web link (its domain is not a business domain). */
-  | { kind: 'miniprogram'; appId: string; path: string; message?: string }
+  /**
+   * `message` and `url`: the center's own mini-program offered instead of its web link (its domain is not a business
+   * domain): why, naming the item to look for there; the web link, to copy instead when the person declines.
+   */
+  | { kind: 'miniprogram'; appId: string; path: string; message?: string; url?: string }
   /** A web link whose domain is not one of the mini-program's business domains: copied, to open in a browser, never in the web-view. */
   | { kind: 'copy'; url: string; message: string }
   | { kind: 'in-app'; message: string }
@@ -43,8 +46,12 @@ export function isHttpsUrl(url: string): boolean {
   }
 }
 
-/** Why the center's own mini-program is offered instead of its web page (the page's domain is not a business domain). */
-export const OWN_MINIPROGRAM_MESSAGE = '该中心的网上办事大厅暂不能在本小程序内打开，将为您打开该中心自己的微信小程序办理。';
+/**
+ * Why the center's own mini-program is offered instead of its web page (the page's domain is not a business domain),
+ * and what to look for there: it opens at its home page, registered perhaps for another item.
+ */
+export const ownMiniprogramMessage = (item: ItemId) =>
+  `该中心的网上办事大厅暂不能在本小程序内打开，将为您打开该中心的微信小程序，请在其中找到“${itemById(item)?.short ?? `事项 ${item}`}”办理。`;
 
 /** What a person is told with a link to copy: the page cannot open here, how to open it, and whom to call. */
 export const copyMessage = (phone: string) =>
@@ -56,7 +63,8 @@ export const copyMessage = (phone: string) =>
  * full online channel for the item may route it to an in-app request or to its service hall instead.
  * A web page opens in the web-view only on one of the mini-program's `businessDomains` or a subdomain of one (WeChat
  * shows a blank page elsewhere): otherwise the center's own mini-program is offered when it registered one (a healthy mini-program link
- * of any item, opened at its home page), else the link to copy and open in a browser, with the center's phone.
+ * of any item, opened at its home page, carrying the web link to copy if the person declines), else the link to copy
+ * and open in a browser, with the center's phone.
  */
 export function resolveJump(center: Pick<Center, 'live' | 'phone'>, links: readonly CenterLink[], item: ItemId, businessDomains: ReadonlySet<string>): JumpTarget {
   const unavailable = (reason: UnavailableReason): JumpTarget => ({ kind: 'unavailable', reason, message: UNAVAILABLE_MESSAGES[reason] });
@@ -70,7 +78,7 @@ export function resolveJump(center: Pick<Center, 'live' | 'phone'>, links: reado
   const domain = domainOf(link.url);
   if (domain !== undefined && coveringDomain(domain, businessDomains) !== undefined) return { kind: 'web', url: link.url };
   const own = links.find((l): l is Extract<CenterLink, { kind: 'miniprogram' }> => l.kind === 'miniprogram' && l.healthy);
-  if (own) return { kind: 'miniprogram', appId: own.appId, path: '', message: OWN_MINIPROGRAM_MESSAGE };
+  if (own) return { kind: 'miniprogram', appId: own.appId, path: '', message: ownMiniprogramMessage(item), url: link.url };
   return { kind: 'copy', url: link.url, message: copyMessage(center.phone) };
 }
 

@@ -61,13 +61,14 @@ describe('resolving a fully-online jump', () => {
       expect(isOpenable(target)).toBe(false);
     });
 
-    it('offers the center’s own mini-program (its home page) when the center registered one for any item, saying why', () => {
+    it('offers the center’s own mini-program (its home page) when the center registered one for any item, saying why and which item to look for, with the link to copy instead', () => {
       const own: CenterLink = { item: 3, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/retire/index', healthy: true };
       expect(resolveJump({ live: true, phone: PHONE }, [web(hall), own], 1, DOMAINS)).toEqual({
         kind: 'miniprogram',
         appId: 'wx0123456789abcdef',
         path: '',
-        message: expect.stringContaining('该中心自己的微信小程序'),
+        message: '该中心的网上办事大厅暂不能在本小程序内打开，将为您打开该中心的微信小程序，请在其中找到“缴存贷款信息查询”办理。',
+        url: hall,
       });
     });
 

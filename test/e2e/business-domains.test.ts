@@ -82,7 +82,8 @@ describe('a hall on a domain that is not a business domain: requested, placed, c
     await domainsPage();
     await expect(current('#domains-count').innerText()).resolves.toMatch(/^已配置 1 \/ 200$/);
     await expect(current(`${CARD}-state`).innerText()).resolves.toBe('已配置为业务域名');
-    await expect(current(`${CARD}-centers`).innerText()).resolves.toContain('扬州市住房公积金管理中心');
+    // every demo center's hall is on the simulator's domain: the card names the first five and counts the rest
+    await expect(current(`${CARD}-centers`).innerText()).resolves.toMatch(/^使用的中心：(.+、){4}.+等 \d+ 个中心（\d+ 个链接）$/);
     await expectAccessible('01-domains');
 
     await current(`${CARD}-remove`).click();

@@ -6,7 +6,7 @@ import { handler as centers } from '../../cloudfunctions/centers';
 import { handler as daily } from '../../cloudfunctions/centers-daily';
 import { handler as portal } from '../../cloudfunctions/portal';
 import { handler as trial } from '../../cloudfunctions/trial';
-import { BUSINESS_DOMAINS_CACHE_MS } from '../../cloudfunctions/_lib/centers/business-domains';
+import { BUSINESS_DOMAINS_CACHE_MS, checkVerificationFiles } from '../../cloudfunctions/_lib/centers/business-domains';
 import type { HostLookup } from '../../cloudfunctions/_lib/delivery/http';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { earliestEffectiveDate } from '../../cloudfunctions/_lib/services/portal';
@@ -156,6 +156,36 @@ describe('admin setBusinessDomain', () => {
   });
 });
 
+describe('what setBusinessDomain refuses or leaves alone', () => {
+  const set = (event: Record<string, unknown>) => admin.handle({ action: 'setBusinessDomain', ...event }, contextFor(store, national, T0, outside));
+
+  it('refuses a public suffix such as gov.cn naming the field, so a hall under it still gives its link to copy', async () => {
+    const refused = await set({ domain: 'gov.cn', state: 'configured' });
+    expect(refused).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { domain: expect.stringContaining('gov.cn 是公共后缀') } });
+    expect(await store.businessDomains.get('gov.cn')).toBeUndefined();
+    expect(await set({ domain: 'com.cn', state: 'requested', file: FILE })).toMatchObject({ ok: false, fields: { domain: expect.stringContaining('公共后缀') } });
+    await store.links.put(YANGZHOU, { item: 5, kind: 'web', url: 'https://gjj.yangzhou.gov.cn/hall', healthy: true });
+    expect(await jump(YANGZHOU, 5)).toMatchObject({ kind: 'copy', url: 'https://gjj.yangzhou.gov.cn/hall' });
+    await store.links.put(YANGZHOU, { item: 5, kind: 'in-app' });
+  });
+
+  it('shows a subdomain a configured parent covers as covered by it, and sets nothing on it: unlisted changes nothing, another state is refused naming the parent', async () => {
+    await store.links.put(NANJING, { item: 3, kind: 'web', url: 'https://wx.gjj.nanjing.example.cn/retire', healthy: true });
+    const listed = await call<BusinessDomainsAnswer>(admin, jiangsu, { action: 'businessDomains' });
+    expect(listed.domains.find((d) => d.domain === 'wx.gjj.nanjing.example.cn')).toMatchObject({ state: 'configured', coveredBy: 'gjj.nanjing.example.cn' });
+    expect(listed.domains.find((d) => d.domain === 'gjj.nanjing.example.cn')?.coveredBy).toBeUndefined();
+    expect(await set({ domain: 'wx.gjj.nanjing.example.cn', state: 'unlisted' })).toMatchObject({ ok: true });
+    expect(await set({ domain: 'new.yzgjj.example.cn', state: 'unlisted' })).toMatchObject({ ok: true });
+    const refused = await set({ domain: 'wx.gjj.nanjing.example.cn', state: 'requested', file: FILE });
+    expect(refused).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', message: expect.stringContaining('已由业务域名 gjj.nanjing.example.cn 覆盖'), fields: { domain: expect.any(String) } });
+    for (const domain of ['wx.gjj.nanjing.example.cn', 'new.yzgjj.example.cn']) {
+      expect(await store.businessDomains.get(domain)).toBeUndefined();
+      expect(await store.audit.listFor(`domain:${domain}`)).toEqual([]);
+    }
+    await store.links.put(NANJING, { item: 3, kind: 'counter' });
+  });
+});
+
 describe('the jump to a web link', () => {
   it('never opens a page on a domain that is not configured: the link is to copy, with why, how and the center’s phone', async () => {
     expect(await jump(YANGZHOU, 1)).toEqual({ kind: 'copy', url: 'https://wsbs.yzgjj.example.cn/query', message: expect.stringContaining('0514-12329') });
@@ -165,7 +195,7 @@ describe('the jump to a web link', () => {
 
   it('offers the center’s own mini-program instead when it registered one, saying why', async () => {
     await store.links.put(YANGZHOU, { item: 5, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/change/index', healthy: true });
-    expect(await jump(YANGZHOU, 3)).toEqual({ kind: 'miniprogram', appId: 'wx0123456789abcdef', path: '', message: expect.stringContaining('不能在本小程序内打开') });
+    expect(await jump(YANGZHOU, 3)).toEqual({ kind: 'miniprogram', appId: 'wx0123456789abcdef', path: '', message: expect.stringContaining('请在其中找到“退休提取”办理'), url: 'https://wsbs.yzgjj.example.cn/retire' });
     await store.links.put(YANGZHOU, { item: 5, kind: 'in-app' });
   });
 
@@ -239,5 +269,14 @@ describe('the daily check of verification files', () => {
     await call(admin, national, { action: 'setBusinessDomain', domain: 'private.example.cn', state: 'requested', file: FILE });
     await runDaily(new Date(T0.getTime() + 5 * 86_400_000));
     expect(await store.businessDomains.get('private.example.cn')).toMatchObject({ state: 'requested', problem: expect.stringContaining('不是公网地址') });
+  });
+
+  it('connects through the local host’s DEV_HOSTS map: a name it sends to a private address is refused at connect time, though the URL rules saw a public one', async () => {
+    names['mapped.example.cn'] = ['36.112.10.30'];
+    await store.links.put(HANGZHOU, { item: 3, kind: 'web', url: 'https://mapped.example.cn/retire', healthy: true });
+    await call(admin, national, { action: 'setBusinessDomain', domain: 'mapped.example.cn', state: 'requested', file: FILE });
+    const mapped = testOutside({ urlChecks: { ...outside.urlChecks, hosts: new Map([['mapped.example.cn', ['10.0.0.9']]]) } });
+    await checkVerificationFiles({ store, outside: mapped, log: contextFor(store).log, now: new Date(T0.getTime() + 6 * 86_400_000) });
+    expect(await store.businessDomains.get('mapped.example.cn')).toMatchObject({ state: 'requested', problem: expect.stringContaining('地址 10.0.0.9 不是公网地址') });
   });
 });

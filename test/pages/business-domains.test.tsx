@@ -165,6 +165,20 @@ describe('业务域名 (supervisors)', () => {
   });
 });
 
+describe('a subdomain a configured parent covers (supervisors)', () => {
+  it('says which business domain covers it and offers no change, while its parent keeps its own', async () => {
+    const parent: BusinessDomainView = { domain: 'gjj.nanjing.example.cn', state: 'configured', centers: [NANJING], links: 1 };
+    const covered: BusinessDomainView = { domain: 'wx.gjj.nanjing.example.cn', state: 'configured', coveredBy: parent.domain, centers: [NANJING], links: 1 };
+    serveSupervisor(NATIONAL, undefined, { limit: 200, configured: 1, domains: [parent, covered] });
+    const container = await openDomains();
+    expect(textOf(container, `${card(covered.domain)}-covered`)).toBe('由业务域名 gjj.nanjing.example.cn 覆盖：微信允许业务域名的子域名在小程序内打开，无需单独设置。');
+    expect(container.querySelector(card(covered.domain))?.querySelector('button')).toBeNull();
+    expect(container.querySelector(`${card(covered.domain)}-remove`)).toBeNull();
+    expect(container.querySelector(`${card(parent.domain)}-remove`)).not.toBeNull();
+    expect(container.querySelector(`${card(parent.domain)}-covered`)).toBeNull();
+  });
+});
+
 describe('the center’s domain cards on its links page', () => {
   const FILE_DOMAIN: CenterDomainView = {
     domain: 'www.gjj.example.gov.cn',
@@ -199,6 +213,27 @@ describe('the center’s domain cards on its links page', () => {
     expect(textOf(container, `${done}-state`)).toBe('已配置为业务域名');
     expect(container.querySelector(`${done}-file`)).toBeNull();
     expect(await seriousViolationsIn(await findElement(container, '#links-domains'))).toEqual([]);
+  });
+
+  it('says how to copy by hand beside the file content when WeChat refuses the clipboard, and raises no unhandled rejection', async () => {
+    setDevOpenid('dev-staff-321000');
+    fakeFunctions((fn, event) => (fn === 'portal' && event.action === 'businessDomains' ? ok([FILE_DOMAIN]) : undefined));
+    jest.spyOn(Taro, 'setClipboardData').mockRejectedValue({ errMsg: 'setClipboardData:fail api scope is not declared in the privacy agreement' });
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const { container } = render(<LinksPage />);
+      const id = '#links-domain-www-gjj-example-gov-cn';
+      await findElement(container, `${id}-file`);
+      expect(textOf(container, id)).toContain('会被引导到中心自己的小程序（如已登记），或复制链接到浏览器中打开');
+      await press(container, `${id}-file-content-copy`);
+      await waitForText(container, `${id}-file-content-copy-failed`, '未能复制，请长按上面的文件内容手动复制。');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(unhandled).not.toHaveBeenCalled();
+      expect(Taro.showToast).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
   });
 });
 

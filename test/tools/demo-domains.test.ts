@@ -14,5 +14,5 @@ describe('the local host’s demo business domain', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 30_000);
 });

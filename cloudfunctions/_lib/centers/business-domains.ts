@@ -1,7 +1,9 @@
+import { getDomain } from 'tldts';
 import {
   BUSINESS_DOMAIN_LIMIT,
   BUSINESS_DOMAIN_STATE_LABELS,
   coveringDomain,
+  coveringParent,
   domainOf,
   type BusinessDomainState,
   type BusinessDomainsAnswer,
@@ -121,9 +123,11 @@ export async function adminBusinessDomains(ctx: ServiceContext, caller: Caller):
       const record = stored.get(domain);
       const links = uses.get(domain) ?? [];
       const codes = [...new Set(links.map((l) => l.centerCode))].sort();
+      const parent = coveringParent(domain, configured);
       return {
         domain,
         state: effectiveState(domain),
+        ...(parent !== undefined ? { coveredBy: parent } : {}),
         centers: codes.map((code) => ({ code, name: names.get(code) ?? code })),
         links: links.length,
         ...(record?.verificationFile ? { verificationFile: record.verificationFile.name } : {}),
@@ -141,10 +145,22 @@ const describeState = (record: BusinessDomainRecord | undefined) =>
 const sameFile = (a: VerificationFile | null, b: VerificationFile | null) => a?.name === b?.name && a?.content === b?.content;
 
 /**
+ * Why `domain` cannot be a business domain of its own, or undefined: a public suffix (gov.cn, com.cn: WeChat gives
+ * none, and marking one configured would open every hall under it in a blank web-view), by the Public Suffix List.
+ * The local host's demo halls are on `localhost`.
+ */
+function publicSuffixRefusal(domain: string): string | undefined {
+  if (domain === 'localhost' || getDomain(domain) !== null) return undefined;
+  return `${domain} 是公共后缀，不能作为业务域名；请填写中心自己的域名，如 gjj.yangzhou.gov.cn`;
+}
+
+/**
  * `admin setBusinessDomain`: a national supervisor records a domain's state. `requested` takes the verification file
  * WeChat issued (the contract requires it) and starts the daily check afresh; `configured` says it was added in
- * WeChat's console, refused while BUSINESS_DOMAIN_LIMIT domains are configured already. Each change is audited,
- * before -> after; setting what is already there changes nothing. Answers the list as the supervisor sees it.
+ * WeChat's console, refused (in the store's write) while BUSINESS_DOMAIN_LIMIT domains are configured already. A public
+ * suffix is refused, and so is a subdomain a configured parent already covers (it needs no state; its stored state
+ * may still be cleared). Each change is audited, before -> after as the write found it; setting what is already there
+ * (or `unlisted` on a domain never set) changes nothing. Answers the list as the supervisor sees it.
  */
 export async function setBusinessDomain(
   ctx: ServiceContext,
@@ -153,16 +169,17 @@ export async function setBusinessDomain(
 ): Promise<BusinessDomainsAnswer> {
   if (!isNationalSupervisor(caller)) throw new AppError('FORBIDDEN', '仅监管司监管人员可以设置小程序的业务域名');
   const { domain, state } = change;
-  const before = await ctx.store.businessDomains.get(domain);
-  if (state === 'configured' && before?.state !== 'configured') {
-    const configured = (await ctx.store.businessDomains.list()).filter((d) => d.state === 'configured').length;
-    if (configured >= BUSINESS_DOMAIN_LIMIT) {
-      const message = `小程序已配置 ${configured} 个业务域名，达到微信的上限 ${BUSINESS_DOMAIN_LIMIT} 个，不能再配置 ${domain}。请先在微信公众平台移除不再使用的业务域名，并在这里把它改为其他状态`;
-      throw new AppError('VALIDATION_FAILED', message, { state: `业务域名已达 ${BUSINESS_DOMAIN_LIMIT} 个上限` });
-    }
+  const suffix = publicSuffixRefusal(domain);
+  if (suffix) throw new AppError('VALIDATION_FAILED', suffix, { domain: suffix });
+  const records = await ctx.store.businessDomains.list();
+  const before = records.find((r) => r.domain === domain);
+  const parent = coveringParent(domain, registry(records).configured);
+  if (parent !== undefined && state !== 'unlisted') {
+    const message = `${domain} 已由业务域名 ${parent} 覆盖，在小程序内可以直接打开，无需单独设置`;
+    throw new AppError('VALIDATION_FAILED', message, { domain: message });
   }
   const verificationFile = change.file ?? before?.verificationFile ?? null;
-  if (before && before.state === state && sameFile(before.verificationFile, verificationFile)) return adminBusinessDomains(ctx, caller);
+  if (stateOf(before) === state && sameFile(before?.verificationFile ?? null, verificationFile)) return adminBusinessDomains(ctx, caller);
   // a new request (or a new file) is checked afresh; otherwise the last check stays as it was
   const fresh = state === 'requested' && (before?.state !== 'requested' || !sameFile(before.verificationFile, verificationFile));
   const after: BusinessDomainRecord = {
@@ -174,9 +191,13 @@ export async function setBusinessDomain(
     updatedAt: ctx.now,
     updatedBy: caller.openid,
   };
-  await ctx.store.businessDomains.put(after);
+  const written = await ctx.store.businessDomains.put(after, BUSINESS_DOMAIN_LIMIT);
+  if (!written.written) {
+    const message = `小程序已配置 ${written.configured} 个业务域名，达到微信的上限 ${BUSINESS_DOMAIN_LIMIT} 个，不能再配置 ${domain}。请先在微信公众平台移除不再使用的业务域名，并在这里把它改为其他状态`;
+    throw new AppError('VALIDATION_FAILED', message, { state: `业务域名已达 ${BUSINESS_DOMAIN_LIMIT} 个上限` });
+  }
   cache.delete(ctx.store);
-  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'business-domain.set', subject: domainSubject(domain), detail: `${describeState(before)} → ${describeState(after)}` });
+  await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'business-domain.set', subject: domainSubject(domain), detail: `${describeState(written.replaced)} → ${describeState(after)}` });
   return adminBusinessDomains(ctx, caller);
 }
 
@@ -248,7 +269,7 @@ export async function checkVerificationFiles(ctx: ServiceContext): Promise<{ che
   const requested = (await ctx.store.businessDomains.list()).flatMap((r) => (r.state === 'requested' && r.verificationFile ? [{ record: r, file: r.verificationFile }] : []));
   if (requested.length === 0) return { checked: 0, placed: [] };
   const uses = await webLinksByDomain(ctx.store, () => true);
-  const agents = await outboundAgents({ allowCa: ctx.outside.urlChecks?.allowCa, timeoutMs: FILE_CHECK_TIMEOUT_MS });
+  const agents = await outboundAgents(ctx.outside.urlChecks, FILE_CHECK_TIMEOUT_MS);
   const placed: string[] = [];
   const queue = requested.values();
   const worker = async () => {

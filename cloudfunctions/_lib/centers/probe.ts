@@ -52,7 +52,7 @@ export interface ProbeOptions extends AddressChecks {
 /** Probes every target, `concurrency` at a time; the results are in the order of the targets. */
 export async function probeLinks(targets: readonly ProbeTarget[], options: ProbeOptions = {}): Promise<ProbeResult[]> {
   const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
-  const agents = await outboundAgents({ allowCa: options.allowCa, hosts: options.hosts, timeoutMs });
+  const agents = await outboundAgents(options, timeoutMs);
   const results: ProbeResult[] = new Array(targets.length);
   let next = 0;
   const worker = async () => {

@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { dialNumber } from '../../core/centers';
+import { copyFailed, copyText } from '../../services/clipboard';
 import { ActionButton } from '../action-button';
 import './index.scss';
 
@@ -20,14 +21,7 @@ export interface CopyLinkCardProps {
  */
 export function CopyLinkCard({ itemName, centerName, url, message, phone }: CopyLinkCardProps) {
   const [copied, setCopied] = useState<boolean | undefined>(undefined);
-  const copy = async () => {
-    try {
-      await Taro.setClipboardData({ data: url });
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  };
+  const copy = async () => setCopied(await copyText(url));
   return (
     <View className='card copy-link-card' id='copy-link'>
       <Text className='copy-link-title' id='copy-link-item'>
@@ -47,7 +41,7 @@ export function CopyLinkCard({ itemName, centerName, url, message, phone }: Copy
       </ActionButton>
       {copied === undefined ? null : (
         <Text className={copied ? 'copy-link-done' : 'alert'} id='copy-link-done'>
-          {copied ? '链接已复制，请打开手机浏览器，粘贴到地址栏中打开。' : '未能复制，请长按上面的链接手动复制。'}
+          {copied ? '链接已复制，请打开手机浏览器，粘贴到地址栏中打开。' : copyFailed('链接')}
         </Text>
       )}
       <ActionButton className='secondary-button copy-link-button' id='copy-link-call' onClick={() => void Taro.makePhoneCall({ phoneNumber: dialNumber(phone) })}>

@@ -1,4 +1,4 @@
-import type { BusinessDomainRecord, BusinessDomainRepository } from '../port';
+import type { BusinessDomainPut, BusinessDomainRecord, BusinessDomainRepository } from '../port';
 import { businessDomainRow } from '../rows/business-domains';
 import { readRow } from '../rows/read';
 import type { SqlDriver } from './driver';
@@ -21,9 +21,15 @@ export function sqlBusinessDomains(driver: SqlDriver): BusinessDomainRepository 
     async list() {
       return (await driver.query('select * from business_domains order by domain')).map(toBusinessDomain);
     },
-    put: (r) =>
-      driver.transaction(async (tx) => {
+    put: (r, configuredLimit) =>
+      driver.transaction(async (tx): Promise<BusinessDomainPut> => {
+        // configuring writers take turns, so each counts the others' configured domains as committed
+        if (r.state === 'configured' && configuredLimit !== undefined) await tx.query("select pg_advisory_xact_lock(hashtext('business-domains:configured'))");
         const [before] = await tx.query('select * from business_domains where domain = $1 for update', [r.domain]);
+        if (r.state === 'configured' && configuredLimit !== undefined && before?.state !== 'configured') {
+          const [{ n }] = await tx.query("select count(*)::int as n from business_domains where state = 'configured' and domain <> $1", [r.domain]);
+          if (Number(n) >= configuredLimit) return { written: false, configured: Number(n) };
+        }
         await tx.query(
           `insert into business_domains (domain, state, file_name, file_content, checked_at, problem, updated_at, updated_by)
            values ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -31,7 +37,7 @@ export function sqlBusinessDomains(driver: SqlDriver): BusinessDomainRepository 
              checked_at = excluded.checked_at, problem = excluded.problem, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
           [r.domain, r.state, r.verificationFile?.name ?? null, r.verificationFile?.content ?? null, r.checkedAt, r.problem, r.updatedAt, r.updatedBy],
         );
-        return before ? toBusinessDomain(before) : undefined;
+        return { written: true, replaced: before ? toBusinessDomain(before) : undefined };
       }),
     async recordCheck(domain, setAt, check) {
       const placed = check.problem === null;

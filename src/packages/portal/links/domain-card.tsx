@@ -1,15 +1,17 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
+import { useState } from 'react';
 import { BUSINESS_DOMAIN_STATE_LABELS, type BusinessDomainState, type CenterDomainView } from '../../../core/business-domains';
 import { itemById } from '../../../core/items';
 import { formatShanghai } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
+import { copyFailed, copyText } from '../../../services/clipboard';
 import { portalCalls } from '../../../services/portal';
 import { useCall } from '../../../services/use-call';
 import './domain-card.scss';
 
-const WHY = '在微信小程序内打开网页需要该域名配置为本小程序的业务域名，微信要求先在域名根目录下放置它下发的校验文件，以证明域名归属。配置完成前，群众点击使用该域名的链接时，只能复制链接到浏览器中打开。';
+const WHY = '在微信小程序内打开网页需要该域名配置为本小程序的业务域名，微信要求先在域名根目录下放置它下发的校验文件，以证明域名归属。配置完成前，群众点击使用该域名的链接时，会被引导到中心自己的小程序（如已登记），或复制链接到浏览器中打开。';
 
 /** What the center has to do, by state. */
 const NEXT: Record<BusinessDomainState, string> = {
@@ -26,19 +28,28 @@ const TAG_CLASSES: Record<BusinessDomainState, string> = {
   configured: 'links-tag links-tag-ok',
 };
 
-const copy = (data: string, what: string) => void Taro.setClipboardData({ data }).then(() => Taro.showToast({ title: `${what}已复制`, icon: 'none' }));
-
-/** A selectable value with its label and a copy button. */
+/** A selectable value with its label and a copy button; when the copy fails, how to copy it by hand. */
 function FileValue({ id, label, value }: { id: string; label: string; value: string }) {
+  const [failed, setFailed] = useState(false);
+  const copy = async () => {
+    const copied = await copyText(value);
+    setFailed(!copied);
+    if (copied) await Taro.showToast({ title: `${label}已复制`, icon: 'none' });
+  };
   return (
     <View className='links-card'>
       <Text className='domain-file-label'>{label}</Text>
       <Text className='domain-file-value' id={id} userSelect>
         {value}
       </Text>
-      <ActionButton className='secondary-button links-button' id={`${id}-copy`} onClick={() => copy(value, label)}>
+      <ActionButton className='secondary-button links-button' id={`${id}-copy`} onClick={() => void copy()}>
         复制{label}
       </ActionButton>
+      {failed ? (
+        <Text className='links-error-text' id={`${id}-copy-failed`}>
+          {copyFailed(label)}
+        </Text>
+      ) : null}
     </View>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { PortalOverview } from '../../../core/center-portal';
 import { formatShanghai } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
+import { copyOrSay } from '../../../services/clipboard';
 import { portalCalls } from '../../../services/portal';
 
 interface SecretCardProps {
@@ -49,7 +50,7 @@ export function SecretCard({ secrets, made, onRotated }: SecretCardProps) {
     onRotated(result.data);
   };
 
-  const copy = () => void Taro.setClipboardData({ data: made?.secret ?? '' });
+  const copy = () => void copyOrSay(made?.secret ?? '', '密钥');
 
   return (
     <View className='card links-card' id='links-secret'>

@@ -1,5 +1,4 @@
 import { Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { AdminEventSchema } from '../../../core/contracts/admin';
 import { INVITE_VALID_DAYS } from '../../../core/center-portal';
@@ -7,6 +6,7 @@ import { formatShanghai } from '../../../core/time';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
+import { copyOrSay } from '../../../services/clipboard';
 import { adminCalls, messageFor } from '../../../services/portal';
 
 /** A supervisor invites staff to a center by its code: a single-use code to hand over, valid INVITE_VALID_DAYS days. */
@@ -60,7 +60,7 @@ export function InviteStaff() {
           <Text className='review-muted' id='review-invite-expiry'>
             有效至 {formatShanghai(new Date(invite.expiresAt))}，只能使用一次
           </Text>
-          <ActionButton className='review-button' id='review-invite-copy' size='mini' onClick={() => void Taro.setClipboardData({ data: invite.code })}>
+          <ActionButton className='review-button' id='review-invite-copy' size='mini' onClick={() => void copyOrSay(invite.code, '邀请码')}>
             复制邀请码
           </ActionButton>
         </View>

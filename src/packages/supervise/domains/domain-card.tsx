@@ -63,8 +63,8 @@ function checkLine(view: BusinessDomainView): string {
 
 /**
  * One domain: its state in words, the centers and links using it, the verification file's name and its last check;
- * for national supervisors the changes its state allows, each after a confirmation, the function's refusal beside
- * the field it names.
+ * for national supervisors the changes its state allows (none on a subdomain a configured parent covers: it says
+ * so), each after a confirmation, the function's refusal beside the field it names.
  */
 export function DomainCard({ view, national, onChanged }: { view: BusinessDomainView; national: boolean; onChanged: (list: BusinessDomainsAnswer) => void }) {
   const id = domainSlug(view.domain);
@@ -123,7 +123,12 @@ export function DomainCard({ view, national, onChanged }: { view: BusinessDomain
           {checked}
         </Text>
       ) : null}
-      {national ? (
+      {view.coveredBy ? (
+        <Text className='supervise-muted' id={`${id}-covered`}>
+          由业务域名 {view.coveredBy} 覆盖：微信允许业务域名的子域名在小程序内打开，无需单独设置。
+        </Text>
+      ) : null}
+      {national && !view.coveredBy ? (
         <View className='domains-actions'>
           {asking ? (
             <View className='domains-form' id={`${id}-form`}>
