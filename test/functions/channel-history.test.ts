@@ -6,9 +6,16 @@ import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { createOutside } from '../../cloudfunctions/_lib/runtime/outside';
 import { earliestEffectiveDate } from '../../cloudfunctions/_lib/services/portal';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
-import type { ChangeView, PortalOverview, UnhealthyView } from '../../src/core/center-portal';
+import type { ChangeTarget, ChangeView, PortalOverview, UnhealthyView } from '../../src/core/center-portal';
 import { generateKeyringEnv } from '../../cloudfunctions/_lib/crypto/personal-data';
-import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { catalogStore, contextFor, launched, testOutside } from '../support/function-context';
+import { countedPgliteStore } from '../support/round-trips';
+import { PGlite } from '@electric-sql/pglite';
+import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
+import type { SqlDriver } from '../../cloudfunctions/_lib/store/sql/driver';
+import { pgliteDriver } from '../../cloudfunctions/_lib/store/sql/pglite';
+import { createSqlStore, migrate } from '../../cloudfunctions/_lib/store/sql/sql-store';
+import { CATALOG_CACHE_MS } from '../../cloudfunctions/_lib/services/centers';
 
 /**
  * One history of channel changes (issue 16, points 6 and 8): supervisors' immediate changes as work orders beside
@@ -122,6 +129,83 @@ describe('supervisors’ immediate changes', () => {
   });
 });
 
+/**
+ * A driver that fails the statement sent right after the first one matching `armed.after` (then disarms): a store
+ * failing between two writes of one step, as a network error on CloudBase would.
+ */
+function faultyDriver(inner: SqlDriver, armed: { after?: RegExp; hit?: boolean }): SqlDriver {
+  const check = (text: string) => {
+    if (armed.hit) {
+      armed.hit = false;
+      armed.after = undefined;
+      throw new Error('injected fault');
+    }
+    if (armed.after?.test(text)) armed.hit = true;
+  };
+  return {
+    exec: async (text) => {
+      check(text);
+      return inner.exec(text);
+    },
+    query: async (text, params) => {
+      check(text);
+      return inner.query(text, params);
+    },
+    transaction: (work) => inner.transaction((tx) => work(faultyDriver(tx, armed))),
+    close: () => inner.close(),
+  };
+}
+
+describe('a supervisor’s immediate change, made in one step', () => {
+  it.each([
+    ['after the order is written', /insert into link_changes/],
+    ['after the secret is written', /insert into endpoints/],
+  ])('changes nothing when the store fails %s: the secret and address stay, no order waits, nothing is audited', async (_when, after) => {
+    const db = await PGlite.create();
+    const driver = pgliteDriver(db);
+    await migrate(driver);
+    const armed: { after?: RegExp; hit?: boolean } = {};
+    const faulty = await launched(createSqlStore(faultyDriver(driver, armed), 'pglite'));
+    await ensureCatalog(faulty);
+    try {
+      const center = '321000';
+      await faulty.endpoints.put({ centerCode: center, mode: 'api', url: 'https://gjj.example.cn/hooks', secretsSealed: ['own-secret'], updatedAt: T0 }, 'staff-own');
+      const endpoint = await faulty.endpoints.get(center);
+      const holders = await faulty.endpoints.secretHolders(center);
+      armed.after = after;
+      const answer = await admin.handle({ action: 'setEndpoint', centerCode: center, url: 'https://hall.example.cn/hooks', secret: SECRET }, contextFor(faulty, wang, T0, outside));
+      expect(answer).toMatchObject({ ok: false });
+      expect(armed.after).toBeUndefined(); // the fault was met
+      expect(await faulty.endpoints.get(center)).toEqual(endpoint);
+      expect(await faulty.endpoints.secretHolders(center)).toEqual(holders);
+      expect(await faulty.linkChanges.listForCenter(center)).toEqual([]);
+      expect(await faulty.audit.listFor(`center:${center}`)).toEqual([]);
+      // and once the store answers again, the same call goes through whole
+      data(await admin.handle({ action: 'setEndpoint', centerCode: center, url: 'https://hall.example.cn/hooks', secret: SECRET }, contextFor(faulty, wang, T0, outside)));
+      expect(await faulty.endpoints.get(center)).toMatchObject({ url: 'https://hall.example.cn/hooks', secretsSealed: [expect.not.stringMatching(/^own-secret$/)] });
+      expect(await faulty.endpoints.secretHolders(center)).toEqual([expect.objectContaining({ shownTo: 'sup-wang' })]);
+      expect((await faulty.linkChanges.listForCenter(center)).map((c) => c.status)).toEqual(['live']);
+      expect((await faulty.audit.listFor(`center:${center}`)).map((e) => e.action)).toEqual(['endpoint.set']);
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  it('lets two supervisors set the same endpoint at once: both orders go live, the second replacing the first, with no error', async () => {
+    const center = '320600';
+    const answers = await Promise.all([
+      call(admin, wang, { action: 'setEndpoint', centerCode: center, url: 'https://gjj.example.cn/nt-1', secret: SECRET }),
+      call(admin, anon, { action: 'setEndpoint', centerCode: center, url: 'https://gjj.example.cn/nt-2', secret: SECRET }),
+    ]);
+    expect(answers).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);
+    const seen = await history(center, wang);
+    expect(seen.map((c) => c.status)).toEqual(['live', 'live']);
+    const live = await store.endpoints.get(center);
+    const [earlier] = seen.filter((c) => c.previous === null);
+    expect(seen.find((c) => c.previous !== null)).toMatchObject({ target: { endpoint: { url: live?.url } }, previous: earlier.target.kind === 'endpoint' ? earlier.target.endpoint : 'none' });
+  });
+});
+
 describe('proposals checked while the person is there', () => {
   it('refuses a web link whose name does not resolve, a malformed AppID and a malformed page path, each under its field, storing nothing', async () => {
     const center = '320300';
@@ -176,6 +260,53 @@ describe('the review list', () => {
   });
 });
 
+describe('people named in work orders', () => {
+  it('names a reviewer holding a provincial grant first as the national supervisor they acted as', async () => {
+    const center = '320700';
+    const staff = await staffOf(center, 'staff-lyg');
+    await store.roles.grant('sup-both', { role: 'provincial-supervisor', province: '320000' }, { at: T0, by: 'root' });
+    await store.roles.grant('sup-both', { role: 'supervisor' }, { at: T0, by: 'root', displayName: '孙监管' });
+    const both: Caller = { openid: 'sup-both', roles: await store.roles.rolesOf('sup-both') };
+    const date = (await earliestEffectiveDate({ store }, '2026-11-20')).date;
+    const link = data<ChangeView>(await call(portal, staff, { action: 'proposeLink', item: 1, url: 'https://hall.example.cn/lyg', effectiveDate: date }));
+    data(await call(admin, both, { action: 'reviewChange', id: link.id, approve: false, reason: '页面与事项不符' }));
+    expect((await history(center, wang)).find((c) => c.id === link.id)).toMatchObject({ reviewedBy: '孙监管（监管人员）', proposedBy: '中心工作人员' });
+  });
+});
+
+describe('the review list’s reads', () => {
+  it('reads the store as many times for 50 pending orders of 20 centers as for 3 (one of each kind)', async () => {
+    const { store: counted, sent } = await countedPgliteStore();
+    try {
+      let n = 0;
+      const order = (centerCode: string, target: ChangeTarget, proposedBy: string) => counted.linkChanges.create({
+        id: `chg${String(++n).padStart(20, '0')}`, centerCode, target, effectiveDate: '2026-12-04', status: 'pending', proposedBy, proposedAt: new Date(T0.getTime() + n),
+        reviewedBy: null, reviewedAt: null, reason: null, appliedAt: null, previous: null, heldReason: null, heldAt: null,
+      });
+      const codes = (await counted.centers.list()).slice(0, 20).map((c) => c.code);
+      const targets: ChangeTarget[] = [
+        { kind: 'link', item: 1, link: { kind: 'web', url: 'https://hall.example.cn/1' } },
+        { kind: 'endpoint', endpoint: { kind: 'manual' } },
+        { kind: 'hall', hall: { kind: 'hall', address: '某市某路 1 号 服务大厅', hours: '工作日 9:00-17:00' } },
+      ];
+      const reads = async (at: Date) => {
+        const start = sent.length;
+        data<ChangeView[]>(await admin.handle({ action: 'pendingChanges' }, contextFor(counted, wang, at, outside)));
+        return sent.length - start;
+      };
+      for (let i = 0; i < 3; i++) await order(codes[i], targets[i], `staff-rt-${i}`);
+      const few = await reads(T0);
+      for (let i = 3; i < 50; i++) await order(codes[i % 20], targets[i % 3], `staff-rt-${i % 20}`);
+      // a cold catalog cache again, as for the first
+      const many = await reads(new Date(T0.getTime() + 2 * CATALOG_CACHE_MS));
+      expect(many).toBe(few);
+      expect(many).toBeLessThanOrEqual(8);
+    } finally {
+      await counted.close();
+    }
+  });
+});
+
 describe('unhealthy links', () => {
   it('lists for supervisors every link employees are told is unreachable, with or without a finding of the daily check', async () => {
     const center = '320500';
@@ -205,6 +336,22 @@ describe('unhealthy links', () => {
         health: { url: finding.url, healthy: false, consecutiveFailures: 2, checkedAt: T0.toISOString(), status: 502, title: null, error: 'HTTP 502' },
       },
     ]);
+  });
+});
+
+describe('unhealthy endpoints', () => {
+  it('lists an endpoint by the daily finding about the address it calls now, and no more once it moved or went to the workbench', async () => {
+    const center = '320800';
+    const listed = async () => data<{ unhealthy: UnhealthyView[] }>(await call(admin, wang, { action: 'linkHealth' })).unhealthy.filter((u) => u.centerCode === center);
+    data(await call(admin, wang, { action: 'setEndpoint', centerCode: center, url: 'https://gjj.example.cn/ha-1', secret: SECRET }));
+    await store.health.record([{ centerCode: center, channel: 'endpoint', url: 'https://gjj.example.cn/ha-1', consecutiveFailures: 3, healthy: false, checkedAt: T0, status: 503, title: null, error: 'HTTP 503' }]);
+    expect(await listed()).toEqual([expect.objectContaining({ channelLabel: '接收推送的接口', url: 'https://gjj.example.cn/ha-1', health: expect.objectContaining({ healthy: false }) })]);
+    data(await call(admin, wang, { action: 'setEndpoint', centerCode: center, url: 'https://gjj.example.cn/ha-2' }, new Date(T0.getTime() + 60_000)));
+    expect(await listed()).toEqual([]);
+    data(await call(admin, wang, { action: 'setEndpoint', centerCode: center, url: 'https://gjj.example.cn/ha-1' }, new Date(T0.getTime() + 120_000)));
+    expect(await listed()).toHaveLength(1);
+    data(await call(admin, wang, { action: 'setManual', centerCode: center }, new Date(T0.getTime() + 180_000)));
+    expect(await listed()).toEqual([]);
   });
 });
 

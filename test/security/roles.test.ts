@@ -53,6 +53,13 @@ const person = async (openid: string): Promise<Caller> => ({ openid, roles: awai
 const ctx = (caller: Caller, now = T0) => contextFor(store, caller, now, outside);
 const callAdmin = (caller: Caller, event: unknown) => admin.handle(event, ctx(caller));
 
+/** Points a center's endpoint (holding the secrets its staff rotated) at its API address, keeping its secrets. */
+async function pointAt(centerCode: string, url: string): Promise<void> {
+  const live = await store.endpoints.get(centerCode);
+  if (!live) throw new Error(`${centerCode} has no endpoint`);
+  await store.endpoints.put({ ...live, mode: 'api', url, updatedAt: T0 });
+}
+
 async function joinedStaff(openid: string, centerCode: string): Promise<void> {
   const invited = await callAdmin(boss, { action: 'inviteStaff', centerCode });
   if (!invited.ok) throw new Error(invited.message);
@@ -131,7 +138,7 @@ describe('the signing secrets a revoked staff member saw', () => {
     await joinedStaff('sec-signer-leaves', center);
     const kept = await rotate('sec-signer-stays');
     const seen = await rotate('sec-signer-leaves');
-    await store.endpoints.setAddress(center, { kind: 'api', url: 'https://gjj.yangzhou.gov.cn/hooks' }, T0);
+    await pointAt(center, 'https://gjj.yangzhou.gov.cn/hooks');
     expect(await callAdmin(boss, { action: 'revokeRole', openid: 'sec-signer-leaves', role: 'center-staff', centerCode: center })).toMatchObject({ ok: true });
     const retiresAt = hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS);
 
@@ -168,7 +175,7 @@ describe('the signing secrets a revoked staff member saw', () => {
     await joinedStaff('sec-lone-signer', lone);
     await joinedStaff('sec-lone-other', lone);
     const seen = (await portal.handle({ action: 'rotateSecret' }, ctx(await person('sec-lone-signer')))) as { ok: true; data: { secret: string } };
-    await store.endpoints.setAddress(lone, { kind: 'api', url: 'https://gjj.yancheng.gov.cn/hooks' }, T0);
+    await pointAt(lone, 'https://gjj.yancheng.gov.cn/hooks');
     await callAdmin(boss, { action: 'revokeRole', openid: 'sec-lone-signer', role: 'center-staff', centerCode: lone });
     const after = hoursAfter(T0, SECRET_RETIRE_GRACE_HOURS + 1);
     const answer = await handleCallbackHttp(

@@ -17,7 +17,7 @@ import {
   healthView,
   lacksSecret,
   linkChannel,
-  liveValue,
+  liveValues,
   newChange,
   newInviteCode,
   SECRET_MISSING,
@@ -39,27 +39,31 @@ async function knownCenter(ctx: ServiceContext, centerCode: string): Promise<voi
 
 /**
  * A supervisor's change made at once, as a work order in the center's one history (portal and centerHistory): proposed
- * and approved by them, effective today, switched now with what it replaced, and audited under `action` (old -> new).
- * Like an approval, it supersedes an approved order of the same target still waiting for its date. `note` says what
- * went with it (a secret replaced: never the secret itself).
+ * and approved by them, effective today, switched now with what it replaced, in one store step (with `secretsSealed`,
+ * an endpoint's secrets replaced in the same write), then audited under `action` (old -> new). Like an approval, it
+ * supersedes an approved order of the same target still waiting for its date. `note` says what went with it (a secret
+ * replaced: never the secret itself).
  */
-async function changeNow(ctx: ServiceContext, caller: Caller, centerCode: string, target: ChangeTarget, action: string, note?: string): Promise<LinkChange> {
-  const change: LinkChange = { ...newChange(ctx, caller, centerCode, target, shanghaiDate(ctx.now)), reason: note ?? null, immediate: true };
-  await ctx.store.linkChanges.create(change);
-  const outcome = await ctx.store.linkChanges.review(change.id, { approve: true, by: caller.openid, at: ctx.now, reason: change.reason });
+async function changeNow(
+  ctx: ServiceContext,
+  caller: Caller,
+  centerCode: string,
+  target: ChangeTarget,
+  action: string,
+  secret?: { sealed: string[]; note: string },
+): Promise<LinkChange> {
+  const change: LinkChange = { ...newChange(ctx, caller, centerCode, target, shanghaiDate(ctx.now)), reason: secret?.note ?? null, immediate: true };
+  const { change: applied, superseded } = await ctx.store.linkChanges.createApplied(change, secret?.sealed);
   const subject = centerSubject(centerCode);
-  for (const older of outcome.kind === 'reviewed' ? outcome.superseded : []) {
+  for (const older of superseded) {
     await ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'change.supersede', subject, detail: `${older} 由 ${change.id} 取代` });
   }
-  const applied = await ctx.store.linkChanges.apply(change.id, ctx.now);
-  // made and approved just now by this call: only a store failing between the steps leaves it approved, for the daily switch
-  if (!applied) throw new Error(`immediate change ${change.id} was not applied`);
   await ctx.store.audit.append({
     at: ctx.now,
     actor: caller.openid,
     action,
     subject,
-    detail: `${change.id} ${targetLabel(target)}：${describeValue(applied.previous)} → ${describeValue(targetValue(target))}${note ? `（${note}）` : ''}`,
+    detail: `${change.id} ${targetLabel(target)}：${describeValue(applied.previous)} → ${describeValue(targetValue(target))}${secret ? `（${secret.note}）` : ''}`,
   });
   return applied;
 }
@@ -68,7 +72,7 @@ async function changeNow(ctx: ServiceContext, caller: Caller, centerCode: string
  * A supervisor points a center at its API endpoint at once, as an immediate work order. The address must pass
  * the URL rules, resolving now (the local host's DEV_ALLOW_ENDPOINTS exempts its simulator, as for
  * proposals), and is stored as it will be called. A secret given replaces the center's secrets (sealed at
- * rest); without one the center's own stay, and it must have one: deliveries are signed.
+ * rest) in the same step as the address; without one the center's own stay, and it must have one: deliveries are signed.
  */
 export async function setEndpoint(ctx: ServiceContext, caller: Caller, centerCode: string, url: string, secret: string | undefined): Promise<{ centerCode: string; mode: 'api'; url: string }> {
   requireSupervisor(caller);
@@ -77,19 +81,9 @@ export async function setEndpoint(ctx: ServiceContext, caller: Caller, centerCod
   if (secret === undefined && (await lacksSecret(ctx, centerCode))) {
     throw new AppError('SECRET_NOT_SET', `${SECRET_MISSING}，或在此提供签名密钥`, { secret: '中心尚无签名密钥，请提供' });
   }
-  const target: ChangeTarget = { kind: 'endpoint', endpoint: { kind: 'api', url: address } };
-  if (secret === undefined) {
-    await changeNow(ctx, caller, centerCode, target, 'endpoint.set');
-    return { centerCode, mode: 'api', url: address };
-  }
   // the supervisor knows the secret they set: it is theirs, and retires when they lose the role (services/secrets.ts)
-  const secretsSealed = [seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret)];
-  const live = await ctx.store.endpoints.get(centerCode);
-  // a center with an endpoint gets the secret first, under the address live now, so the new one never goes live
-  // unsigned; one without any gets it with its first endpoint, which the history then shows replacing nothing
-  if (live) await ctx.store.endpoints.put({ ...live, secretsSealed, updatedAt: ctx.now }, caller.openid);
-  await changeNow(ctx, caller, centerCode, target, 'endpoint.set', SECRET_REPLACED);
-  if (!live) await ctx.store.endpoints.put({ centerCode, mode: 'api', url: address, secretsSealed, updatedAt: ctx.now }, caller.openid);
+  const sealed = secret === undefined ? undefined : { sealed: [seal(ctx.outside.keyring(), sealedAs.endpointSecret(centerCode), secret)], note: SECRET_REPLACED };
+  await changeNow(ctx, caller, centerCode, { kind: 'endpoint', endpoint: { kind: 'api', url: address } }, 'endpoint.set', sealed);
   return { centerCode, mode: 'api', url: address };
 }
 
@@ -170,7 +164,7 @@ export async function inviteStaff(ctx: ServiceContext, caller: Caller, centerCod
 export async function pendingChanges(ctx: ServiceContext, caller: Caller): Promise<ChangeView[]> {
   requireSupervisor(caller);
   const pending = await ctx.store.linkChanges.listByStatus('pending');
-  const [views, current] = await Promise.all([changeViews(ctx, pending, caller), Promise.all(pending.map((c) => liveValue(ctx, c.centerCode, c.target)))]);
+  const [views, current] = await Promise.all([changeViews(ctx, pending, caller), liveValues(ctx, pending)]);
   return withDomains(ctx, views.map((view, i) => ({ ...view, current: current[i] })));
 }
 
@@ -240,11 +234,16 @@ export async function centerHistory(ctx: ServiceContext, caller: Caller, centerC
 /**
  * What is wrong across centers: the links and endpoints unhealthy now, and approved changes the daily run could not
  * switch. A link is listed by its own `healthy`, the same record employees' jumps read (resolveJump), with the daily
- * check's finding about its current address when there is one; an endpoint by its finding.
+ * check's finding about its current address when there is one; an API endpoint by the finding about its current address.
  */
 export async function linkHealth(ctx: ServiceContext, caller: Caller): Promise<{ unhealthy: UnhealthyView[]; held: ChangeView[] }> {
   requireSupervisor(caller);
-  const [links, findings, approved] = await Promise.all([ctx.store.links.listAll(), ctx.store.health.list(), ctx.store.linkChanges.listByStatus('approved')]);
+  const [links, findings, approved, endpoints] = await Promise.all([
+    ctx.store.links.listAll(),
+    ctx.store.health.list(),
+    ctx.store.linkChanges.listByStatus('approved'),
+    ctx.store.endpoints.list(),
+  ]);
   const findingOf = new Map(findings.map((h) => [`${h.centerCode}:${h.channel}`, h]));
   const down: { centerCode: string; channel: HealthChannel; url: string; finding: ChannelHealth | undefined }[] = [];
   for (const { centerCode, link } of links) {
@@ -253,7 +252,11 @@ export async function linkHealth(ctx: ServiceContext, caller: Caller): Promise<{
     const finding = findingOf.get(`${centerCode}:${linkChannel(link.item)}`);
     down.push({ centerCode, channel: linkChannel(link.item), url, finding: finding?.url === url ? finding : undefined });
   }
-  for (const finding of findings) if (finding.channel === 'endpoint' && !finding.healthy) down.push({ ...finding, finding });
+  // an endpoint by the finding about the address it calls now: a replaced address's, or a workbench center's, no longer counts
+  const liveEndpoint = new Map(endpoints.flatMap((e) => (e.mode === 'api' && e.url !== null ? [[e.centerCode, e.url] as const] : [])));
+  for (const finding of findings) {
+    if (finding.channel === 'endpoint' && !finding.healthy && liveEndpoint.get(finding.centerCode) === finding.url) down.push({ ...finding, finding });
+  }
   down.sort((a, b) => a.centerCode.localeCompare(b.centerCode) || a.channel.localeCompare(b.channel));
   const centers = await centersByCode(ctx, down.map((d) => d.centerCode));
   return {

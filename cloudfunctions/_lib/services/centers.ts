@@ -9,15 +9,22 @@ import type { Store } from '../store/port';
 
 /** The catalog changes rarely; search runs on every keystroke, so it reads a copy at most this old. */
 export const CATALOG_CACHE_MS = 60_000;
-const cache = new WeakMap<Store, { at: number; centers: Center[]; byCode: Map<string, Center> }>();
+interface CatalogCopy {
+  centers: Center[];
+  byCode: Map<string, Center>;
+}
+/** The copy being read or read last, as a promise: calls that miss together share one read of the catalog. */
+const cache = new WeakMap<Store, { at: number; copy: Promise<CatalogCopy> }>();
 
-async function cachedCatalog(store: Store, now: Date) {
+function cachedCatalog(store: Store, now: Date): Promise<CatalogCopy> {
   const hit = cache.get(store);
-  if (hit && now.getTime() - hit.at < CATALOG_CACHE_MS) return hit;
-  const centers = await store.centers.list();
-  const fresh = { at: now.getTime(), centers, byCode: new Map(centers.map((c) => [c.code, c])) };
-  cache.set(store, fresh);
-  return fresh;
+  if (hit && now.getTime() - hit.at < CATALOG_CACHE_MS) return hit.copy;
+  const copy = store.centers.list().then((centers) => ({ centers, byCode: new Map(centers.map((c) => [c.code, c])) }));
+  const entry = { at: now.getTime(), copy };
+  cache.set(store, entry);
+  // a failed read is not kept: the next call reads again
+  copy.catch(() => cache.get(store) === entry && cache.delete(store));
+  return copy;
 }
 
 const allCenters = async (store: Store, now: Date): Promise<Center[]> => (await cachedCatalog(store, now)).centers;
@@ -29,8 +36,12 @@ export async function catalogCenter(store: Store, code: string, now: Date): Prom
 
 /** The centers of `codes` found in the cached catalog, by code (names for views; unknown codes left out). */
 export async function centersByCode(ctx: { store: Store; now: Date }, codes: readonly string[]): Promise<Map<string, Center>> {
-  const found = await Promise.all([...new Set(codes)].map((code) => catalogCenter(ctx.store, code, ctx.now)));
-  return new Map(found.filter((c): c is Center => c !== undefined).map((c) => [c.code, c]));
+  // one read of the catalog however many codes (each code's own read would each miss an empty cache)
+  const { byCode } = await cachedCatalog(ctx.store, ctx.now);
+  return new Map([...new Set(codes)].flatMap((code) => {
+    const center = byCode.get(code);
+    return center ? [[code, center] as const] : [];
+  }));
 }
 
 export async function findCenters(store: Store, query: string, now: Date): Promise<CenterSummary[]> {

@@ -30,9 +30,9 @@ import { urlRefusal } from '../centers/url-rules';
 import { seal, sealedAs } from '../crypto/personal-data';
 import { newSecret } from '../delivery/signing';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
-import type { ChannelHealth, ConformanceRun, HealthChannel, LinkChange, RoleRecord } from '../store/port';
-import { ROLE_LABELS, SELF_LABEL } from '../../../src/core/roles';
+import type { ChannelHealth, ConformanceRun, HealthChannel, LinkChange } from '../store/port';
 import { centersByCode } from './centers';
+import { peopleLabels } from './roles';
 import { secretsState, servingSealed } from './secrets';
 import { centerSubject, maskedInvite } from './audit-names';
 import { calendarOf } from './calendar';
@@ -44,6 +44,7 @@ import { centerOnlineReasons } from '../supervision/online-completion';
 import { openLateTestFindings, openRefusedTestFindings } from '../trial/test-applications';
 import { removeStaleUploads } from '../applications/attachments';
 import { removeExpiredDownloads } from '../files/downloads';
+import { removeOldAttachmentFetches } from './attachment-downloads';
 
 /**
  * Centers register their links and delivery endpoint (issue 6): staff propose changes as work orders with an
@@ -100,41 +101,12 @@ export function targetLabel(target: { kind: 'link'; item: ItemId } | { kind: 'en
   return target.kind === 'endpoint' ? '接收推送的接口' : '服务大厅地址和办公时间';
 }
 
-/** The roles a person acts in: a supervisor reviews (and makes immediate orders), center staff propose. */
-type ActedAs = 'center-staff' | 'supervisor';
-
-/**
- * How each person appears in work orders to `viewer`, never by openid: 本人 for the viewer; else their display name
- * with the role they acted in (张三（监管人员）), or the role alone when they have none. A supervisor acting as a
- * provincial supervisor is named so.
- */
-async function actorLabels(ctx: ServiceContext, viewer: Caller, acts: readonly { openid: string; as: ActedAs }[]): Promise<Map<string, string>> {
-  const key = (a: { openid: string; as: ActedAs }) => `${a.as}:${a.openid}`;
-  const unique = [...new Map(acts.map((a) => [key(a), a])).values()];
-  const others = [...new Set(unique.map((a) => a.openid).filter((o) => o !== viewer.openid))];
-  const records = new Map<string, RoleRecord[]>(await Promise.all(others.map(async (o) => [o, await ctx.store.roles.recordsOf(o)] as const)));
-  const labels = new Map<string, string>();
-  for (const a of unique) {
-    if (a.openid === viewer.openid) {
-      labels.set(key(a), SELF_LABEL);
-      continue;
-    }
-    const mine = records.get(a.openid) ?? [];
-    const acting = mine.find((r) => (a.as === 'supervisor' ? r.grant.role === 'supervisor' || r.grant.role === 'provincial-supervisor' : r.grant.role === a.as));
-    const role = ROLE_LABELS[acting?.grant.role ?? a.as];
-    const name = acting?.displayName ?? mine.find((r) => r.displayName !== null)?.displayName;
-    labels.set(key(a), name ? `${name}（${role}）` : role);
-  }
-  return labels;
-}
-
-/** Work orders as the center and supervisors see them, with their centers' names and people named (actorLabels). */
+/** Work orders as the center and supervisors see them, with their centers' names and people named (peopleLabels). */
 export async function changeViews(ctx: ServiceContext, changes: readonly LinkChange[], viewer: Caller): Promise<ChangeView[]> {
-  const centers = await centersByCode(ctx, changes.map((c) => c.centerCode));
-  const proposer = (c: LinkChange) => ({ openid: c.proposedBy, as: c.immediate ? ('supervisor' as const) : ('center-staff' as const) });
-  const decider = (openid: string) => ({ openid, as: 'supervisor' as const });
-  const people = await actorLabels(ctx, viewer, changes.flatMap((c) => (c.reviewedBy === null ? [proposer(c)] : [proposer(c), decider(c.reviewedBy)])));
-  const who = (a: { openid: string; as: ActedAs }) => people.get(`${a.as}:${a.openid}`) ?? ROLE_LABELS[a.as];
+  const [centers, people] = await Promise.all([
+    centersByCode(ctx, changes.map((c) => c.centerCode)),
+    peopleLabels(ctx, viewer, changes.flatMap((c) => (c.reviewedBy === null ? [c.proposedBy] : [c.proposedBy, c.reviewedBy]))),
+  ]);
   return changes.map((c) => ({
     id: c.id,
     centerCode: c.centerCode,
@@ -144,9 +116,10 @@ export async function changeViews(ctx: ServiceContext, changes: readonly LinkCha
     effectiveDate: c.effectiveDate,
     status: c.status,
     statusLabel: CHANGE_STATUS_LABELS[c.status],
-    proposedBy: who(proposer(c)),
+    // a supervisor proposes (and approves) an immediate order; staff propose the others; only supervisors review
+    proposedBy: people.acting(c.proposedBy, c.immediate ? 'supervisor' : 'center-staff'),
     proposedAt: c.proposedAt.toISOString(),
-    reviewedBy: c.reviewedBy === null ? null : who(decider(c.reviewedBy)),
+    reviewedBy: c.reviewedBy === null ? null : people.acting(c.reviewedBy, 'supervisor'),
     reviewedAt: c.reviewedAt?.toISOString() ?? null,
     reason: c.reason,
     appliedAt: c.appliedAt?.toISOString() ?? null,
@@ -156,19 +129,33 @@ export async function changeViews(ctx: ServiceContext, changes: readonly LinkCha
   }));
 }
 
-/** What is live now for a work order's target at its center: the item's link or route, the endpoint, the service hall. */
-export async function liveValue(ctx: ServiceContext, centerCode: string, target: ChangeTarget): Promise<PreviousValue> {
-  if (target.kind === 'link') {
-    const link = (await ctx.store.links.listForCenter(centerCode)).find((l) => l.item === target.item);
-    return link ? withoutHealth(link) : null;
-  }
-  if (target.kind === 'hall') {
-    const counter = (await ctx.store.centers.get(centerCode))?.counter;
-    return counter ? { kind: 'hall', ...counter } : null;
-  }
-  const endpoint = await ctx.store.endpoints.get(centerCode);
-  if (!endpoint) return null;
-  return endpoint.mode === 'api' && endpoint.url !== null ? { kind: 'api', url: endpoint.url } : { kind: 'manual' };
+/**
+ * What is live now for each work order's target at its center (the item's link or route, the endpoint, the service
+ * hall), in their order: one listing read per kind of target among them, however many orders and centers.
+ */
+export async function liveValues(ctx: ServiceContext, changes: readonly LinkChange[]): Promise<PreviousValue[]> {
+  const kinds = new Set(changes.map((c) => c.target.kind));
+  const [links, endpoints, centers] = await Promise.all([
+    kinds.has('link') ? ctx.store.links.listAll() : [],
+    kinds.has('endpoint') ? ctx.store.endpoints.list() : [],
+    kinds.has('hall') ? ctx.store.centers.list() : [],
+  ]);
+  const linkOf = new Map(links.map(({ centerCode, link }) => [`${centerCode}:${link.item}`, link]));
+  const endpointOf = new Map(endpoints.map((e) => [e.centerCode, e]));
+  const counterOf = new Map(centers.map((c) => [c.code, c.counter]));
+  return changes.map(({ centerCode, target }): PreviousValue => {
+    if (target.kind === 'link') {
+      const link = linkOf.get(`${centerCode}:${target.item}`);
+      return link ? withoutHealth(link) : null;
+    }
+    if (target.kind === 'hall') {
+      const counter = counterOf.get(centerCode);
+      return counter ? { kind: 'hall', ...counter } : null;
+    }
+    const endpoint = endpointOf.get(centerCode);
+    if (!endpoint) return null;
+    return endpoint.mode === 'api' && endpoint.url !== null ? { kind: 'api', url: endpoint.url } : { kind: 'manual' };
+  });
 }
 
 export function healthView(h: ChannelHealth): HealthView {
@@ -579,6 +566,13 @@ export async function runCentersDaily(ctx: ServiceContext, options: DailyOptions
   } catch (error) {
     // as for the uploads: the next run sweeps what this one could not
     ctx.log.error({ err: error }, 'sweep of expired downloads failed');
+  }
+  try {
+    const removed = await removeOldAttachmentFetches(ctx);
+    if (removed > 0) ctx.log.info({ removed }, 'attachment fetch records past their keeping removed');
+  } catch (error) {
+    // the next run removes what this one could not
+    ctx.log.error({ err: error }, 'removal of old attachment fetch records failed');
   }
   try {
     const { checked, placed } = await checkVerificationFiles(ctx);

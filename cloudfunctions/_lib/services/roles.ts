@@ -1,5 +1,5 @@
 import { AppError } from '../../../src/core/errors';
-import { ROLE_LABELS, SELF_LABEL, sameGrant, scopeOf, type RoleGrant, type RoleView } from '../../../src/core/roles';
+import { ROLE_LABELS, SELF_LABEL, sameGrant, scopeOf, type Role, type RoleGrant, type RoleView } from '../../../src/core/roles';
 import { provinceName } from '../../../src/core/supervision';
 import { requireSupervisor, type Caller, type ServiceContext } from '../runtime/define';
 import type { RoleRecord } from '../store/port';
@@ -136,18 +136,33 @@ export async function grantRole(ctx: ServiceContext, caller: Caller, openid: str
   return viewOf(ctx, openid, grant);
 }
 
-/**
- * How center staff may see the people in `openids`: 本人 for themselves, else the person's display name when a
- * supervisor gave one; people without one are left out, for the caller to name by the role they acted in
- * (监管人员 for a review, 中心工作人员 for a proposal), never by openid.
- */
-export async function peopleLabels(ctx: ServiceContext, viewer: Caller, openids: readonly string[]): Promise<Map<string, string>> {
+/** How people appear to a viewer who may not see their openids (peopleLabels). */
+export interface PeopleLabels {
+  /**
+   * 本人 for the viewer, else the display name a supervisor gave the person: from their record of role `as` when that
+   * one has a name, else from any of theirs; undefined when they have none, for the caller to name them by what they did
+   * (监管人员 for a review, 中心工作人员 for a proposal), never by openid.
+   */
+  get(openid: string, as?: Role): string | undefined;
+  /** 本人, or the person's name (get) with the role they acted in, 张三（监管人员）, or that role alone. */
+  acting(openid: string, as: Role): string;
+}
+
+/** How `viewer` may see the people in `openids`, their roles read in one step (PeopleLabels). */
+export async function peopleLabels(ctx: ServiceContext, viewer: Caller, openids: readonly string[]): Promise<PeopleLabels> {
   const others = [...new Set(openids)].filter((o) => o !== viewer.openid);
-  const labels = new Map<string, string>([[viewer.openid, SELF_LABEL]]);
-  const records = await Promise.all(others.map((openid) => ctx.store.roles.recordsOf(openid)));
-  others.forEach((openid, i) => {
-    const named = records[i].find((r) => r.displayName !== null)?.displayName;
-    if (named) labels.set(openid, named);
-  });
-  return labels;
+  const records = others.length === 0 ? [] : await ctx.store.roles.recordsOfMany(others);
+  const get = (openid: string, as?: Role): string | undefined => {
+    if (openid === viewer.openid) return SELF_LABEL;
+    const named = records.filter((r) => r.openid === openid && r.displayName !== null);
+    return (named.find((r) => r.grant.role === as) ?? named[0])?.displayName ?? undefined;
+  };
+  return {
+    get,
+    acting(openid, as) {
+      if (openid === viewer.openid) return SELF_LABEL;
+      const name = get(openid, as);
+      return name === undefined ? ROLE_LABELS[as] : `${name}（${ROLE_LABELS[as]}）`;
+    },
+  };
 }

@@ -37,6 +37,7 @@ import {
   WRITE_CONCURRENCY,
   type Db,
   type Doc,
+  type Transaction,
 } from './sdk';
 
 /** The center portal: staff invites, work orders of links and endpoints, channel health, interface testing. */
@@ -88,6 +89,43 @@ export function cloudbaseStaffInvites(db: Db): StaffInviteRepository {
       }
       return cancelled;
     },
+  };
+}
+
+/**
+ * What switching `change` live replaces, read in the transaction, and the write that switches it: the link, the
+ * endpoint (with `secrets`, its secrets replaced in the same write) or the center's service hall.
+ */
+async function switchOf(
+  db: Db,
+  tx: Transaction,
+  change: LinkChange,
+  at: Date,
+  secrets?: { sealed: readonly string[]; shownTo: string },
+): Promise<{ previous: PreviousValue; write: () => Promise<unknown> }> {
+  const { target, centerCode } = change;
+  if (target.kind === 'link') {
+    const linkRef = tx.collection(COLLECTIONS.links).doc(linkDocId(centerCode, target.item));
+    const current = transactionDoc(await linkRef.get(), COLLECTIONS.links);
+    const link = switchedLink(target.item, target.link);
+    return {
+      previous: current ? withoutHealth(toLink(current)) : null,
+      write: () => linkRef.set({ centerCode, item: link.item, kind: link.kind, ...channelFields(link), updatedAt: at }),
+    };
+  }
+  if (target.kind === 'hall') {
+    const centerRef = tx.collection(COLLECTIONS.centers).doc(centerCode);
+    const center = transactionDoc(await centerRef.get(), COLLECTIONS.centers);
+    const counter = center ? toCenter(center).counter : null;
+    // _.set replaces the object whole, as centers.setCounter
+    return { previous: counter ? { kind: 'hall', ...counter } : null, write: () => centerRef.update({ counter: db.command.set({ address: target.hall.address, hours: target.hall.hours }) }) };
+  }
+  const endpointRef = tx.collection(COLLECTIONS.endpoints).doc(centerCode);
+  const current = transactionDoc(await endpointRef.get(), COLLECTIONS.endpoints);
+  const endpoint = current ? toEndpoint(current) : undefined;
+  return {
+    previous: !endpoint ? null : endpoint.mode === 'api' && endpoint.url !== null ? { kind: 'api', url: endpoint.url } : { kind: 'manual' },
+    write: () => writeEndpointAddress(endpointRef, current, centerCode, target.endpoint, at, secrets),
   };
 }
 
@@ -143,36 +181,41 @@ export function cloudbaseLinkChanges(db: Db): LinkChangeRepository {
         const found = transactionDoc(await ref.get(), COLLECTIONS.linkChanges);
         if (found?.status !== 'approved') return undefined;
         const change = toChange(found);
-        const { target, centerCode } = change;
         const targetRef = tx.collection(COLLECTIONS.changeTargets).doc(changeTargetDocId(change));
         const waiting = approvedIdOf(transactionDoc(await targetRef.get(), COLLECTIONS.changeTargets));
-        let previous: PreviousValue;
-        let write: () => Promise<unknown>;
-        if (target.kind === 'link') {
-          const linkRef = tx.collection(COLLECTIONS.links).doc(linkDocId(centerCode, target.item));
-          const current = transactionDoc(await linkRef.get(), COLLECTIONS.links);
-          previous = current ? withoutHealth(toLink(current)) : null;
-          const link = switchedLink(target.item, target.link);
-          write = () => linkRef.set({ centerCode, item: link.item, kind: link.kind, ...channelFields(link), updatedAt: at });
-        } else if (target.kind === 'hall') {
-          const centerRef = tx.collection(COLLECTIONS.centers).doc(centerCode);
-          const center = transactionDoc(await centerRef.get(), COLLECTIONS.centers);
-          const counter = center ? toCenter(center).counter : null;
-          previous = counter ? { kind: 'hall', ...counter } : null;
-          // _.set replaces the object whole, as centers.setCounter
-          write = () => centerRef.update({ counter: _.set({ address: target.hall.address, hours: target.hall.hours }) });
-        } else {
-          const endpointRef = tx.collection(COLLECTIONS.endpoints).doc(centerCode);
-          const current = transactionDoc(await endpointRef.get(), COLLECTIONS.endpoints);
-          const endpoint = current ? toEndpoint(current) : undefined;
-          previous = !endpoint ? null : endpoint.mode === 'api' && endpoint.url !== null ? { kind: 'api', url: endpoint.url } : { kind: 'manual' };
-          write = () => writeEndpointAddress(endpointRef, current, centerCode, target.endpoint, at);
-        }
+        const { previous, write } = await switchOf(db, tx, change, at);
         await write();
         if (waiting === id) await targetRef.set({ approvedId: null });
         const applied = { status: 'live' as const, appliedAt: at, previous, heldReason: null, heldAt: null };
         await ref.update({ ...applied, previous: previous === null ? null : _.set(previous) });
         return { ...change, ...applied };
+      }),
+    createApplied: (change, secretsSealed) =>
+      runTransaction(db, async (tx) => {
+        // reads first (the target's waiting change, what the change replaces), then the writes; the target's document
+        // is always written, so two immediate changes of one target meet a write conflict and run one after the other
+        const targetRef = tx.collection(COLLECTIONS.changeTargets).doc(changeTargetDocId(change));
+        const waiting = approvedIdOf(transactionDoc(await targetRef.get(), COLLECTIONS.changeTargets));
+        const olderRef = waiting === null ? undefined : tx.collection(COLLECTIONS.linkChanges).doc(waiting);
+        const older = olderRef && transactionDoc(await olderRef.get(), COLLECTIONS.linkChanges);
+        const secrets = secretsSealed === undefined ? undefined : { sealed: secretsSealed, shownTo: change.proposedBy };
+        const { previous, write } = await switchOf(db, tx, change, change.proposedAt, secrets);
+        const superseded = olderRef && waiting !== null && older?.status === 'approved' ? [waiting] : [];
+        if (olderRef && superseded.length > 0) await olderRef.update({ status: 'superseded' });
+        await targetRef.set({ approvedId: null });
+        await write();
+        const live: LinkChange = {
+          ...change,
+          status: 'live',
+          reviewedBy: change.proposedBy,
+          reviewedAt: change.proposedAt,
+          appliedAt: change.proposedAt,
+          previous,
+          heldReason: null,
+          heldAt: null,
+        };
+        await tx.collection(COLLECTIONS.linkChanges).doc(change.id).set(changeDoc(live));
+        return { change: live, superseded };
       }),
     // compare-and-set in a single-document transaction, like verifications.settle
     hold: (id, reason, at) =>
@@ -253,7 +296,13 @@ export function cloudbaseConformanceRuns(db: Db): ConformanceRunRepository {
       ),
     async finish(id, report) {
       // _.set replaces the report whole: it is null until now, and dotted paths cannot be set inside null
-      await conformanceRuns().doc(id).update({ report: _.set(report) });
+      await conformanceRuns().doc(id).update({ report: _.set(report), secretsSealed: _.set([]) });
+    },
+    async forgetSecrets(startedBefore) {
+      // finished runs have none left: the unfinished ones past their time, on the index that finds unfinished runs
+      await conformanceRuns()
+        .where({ report: _.eq(null), startedAt: _.lt(startedBefore) })
+        .update({ secretsSealed: _.set([]) });
     },
     async latest(centerCode) {
       const [doc] = docList(

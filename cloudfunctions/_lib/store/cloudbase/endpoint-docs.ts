@@ -32,12 +32,6 @@ export function cloudbaseEndpoints(db: Db): EndpointRepository {
               : [];
         await ref.set({ centerCode: e.centerCode, mode: e.mode, url: e.url, secretsSealed: [...e.secretsSealed], secretHolders, updatedAt: e.updatedAt });
       }),
-    // read-modify-write of one document by id in a transaction, as rotateSecret
-    setAddress: (centerCode, endpoint, at) =>
-      runTransaction(db, async (tx) => {
-        const ref = tx.collection(COLLECTIONS.endpoints).doc(centerCode);
-        await writeEndpointAddress(ref, transactionDoc(await ref.get(), COLLECTIONS.endpoints), centerCode, endpoint, at);
-      }),
     // read-modify-write of one document by id in a transaction, as roles.grant: a concurrent rotation or
     // switch of the endpoint meets a write conflict and is run again on what this one wrote
     rotateSecret: (centerCode, secretSealed, at, shownTo) =>
@@ -76,11 +70,22 @@ export function cloudbaseEndpoints(db: Db): EndpointRepository {
 /**
  * Points a center's endpoint document, read in the same transaction (`current`), at its API endpoint or its
  * workbench, keeping its secrets (they are the center's, rotated in the portal, whatever the address); a
- * center without an endpoint gets one with none.
+ * center without an endpoint gets one with none. With `secrets`, its secrets are replaced by them in the same
+ * write, each recorded as shown to `shownTo`.
  */
-export function writeEndpointAddress(ref: ReturnType<Collection['doc']>, current: Doc | undefined, centerCode: string, endpoint: EndpointValue, at: Date): Promise<unknown> {
+export function writeEndpointAddress(
+  ref: ReturnType<Collection['doc']>,
+  current: Doc | undefined,
+  centerCode: string,
+  endpoint: EndpointValue,
+  at: Date,
+  secrets?: { sealed: readonly string[]; shownTo: string },
+): Promise<unknown> {
   const address = { mode: endpoint.kind, url: endpoint.kind === 'api' ? endpoint.url : null, updatedAt: at };
-  return current ? ref.update(address) : ref.set({ centerCode, ...address, secretsSealed: [] });
+  if (!secrets) return current ? ref.update(address) : ref.set({ centerCode, ...address, secretsSealed: [] });
+  const secretHolders: KeptHolder[] = secrets.sealed.map((secretSealed) => ({ secretSealed, shownTo: secrets.shownTo, retiresAt: null }));
+  // the whole document, as put does with `shownTo`
+  return ref.set({ centerCode, ...address, secretsSealed: [...secrets.sealed], secretHolders });
 }
 
 

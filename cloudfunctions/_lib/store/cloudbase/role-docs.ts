@@ -88,6 +88,12 @@ export function cloudbaseRoles(db: Db, warn: StoreWarning): RoleRepository {
       if (doc) reportUnscoped([doc]);
       return doc ? rolesDoc(openid, doc).records : [];
     },
+    async recordsOfMany(openids) {
+      if (openids.length === 0) return [];
+      const docs = await fetchAll(COLLECTIONS.roles, roles().where({ _id: db.command.in([...new Set(openids)]) }), '_id');
+      reportUnscoped(docs);
+      return docs.flatMap((doc) => rolesDoc(str(doc, '_id', COLLECTIONS.roles), doc).records);
+    },
   };
 }
 

@@ -97,6 +97,7 @@ export const runRow = lazySchema<ConformanceRun>(() =>
     ),
     // runs from before the background runs (issue 16) have neither
     secretsSealed: z.array(z.string()).nullish().transform((v) => v ?? []),
+    passes: z.number().int().nonnegative().nullish().transform((v) => v ?? 0),
     seed: z.string().nullish().transform((v) => v ?? ''),
   }),
 );

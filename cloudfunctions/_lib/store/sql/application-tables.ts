@@ -295,12 +295,30 @@ export const toEndpoint = (row: object): CenterEndpoint => readRow(endpointRow()
 /**
  * Points a center's deliveries at its API endpoint or its workbench, keeping its secrets (they are the
  * center's, rotated in the portal, whatever the address); a center without an endpoint gets one with none.
+ * With `secrets`, its secrets are replaced by them in the same statement, each recorded as shown to `shownTo`.
  */
-export async function putEndpointAddress(driver: SqlDriver, centerCode: string, endpoint: EndpointValue, at: Date): Promise<void> {
+export async function putEndpointAddress(
+  driver: SqlDriver,
+  centerCode: string,
+  endpoint: EndpointValue,
+  at: Date,
+  secrets?: { sealed: readonly string[]; shownTo: string },
+): Promise<void> {
+  const url = endpoint.kind === 'api' ? endpoint.url : null;
+  if (!secrets) {
+    await driver.query(
+      `insert into endpoints (center_code, mode, url, secrets_sealed, updated_at) values ($1, $2, $3, '[]'::jsonb, $4)
+       on conflict (center_code) do update set mode = excluded.mode, url = excluded.url, updated_at = excluded.updated_at`,
+      [centerCode, endpoint.kind, url, at],
+    );
+    return;
+  }
+  const holders = secrets.sealed.map((secretSealed) => ({ secretSealed, shownTo: secrets.shownTo, retiresAt: null }));
   await driver.query(
-    `insert into endpoints (center_code, mode, url, secrets_sealed, updated_at) values ($1, $2, $3, '[]'::jsonb, $4)
-     on conflict (center_code) do update set mode = excluded.mode, url = excluded.url, updated_at = excluded.updated_at`,
-    [centerCode, endpoint.kind, endpoint.kind === 'api' ? endpoint.url : null, at],
+    `insert into endpoints (center_code, mode, url, secrets_sealed, secret_holders, updated_at) values ($1, $2, $3, $4, $5, $6)
+     on conflict (center_code) do update set mode = excluded.mode, url = excluded.url, secrets_sealed = excluded.secrets_sealed,
+       secret_holders = excluded.secret_holders, updated_at = excluded.updated_at`,
+    [centerCode, endpoint.kind, url, JSON.stringify(secrets.sealed), JSON.stringify(holders), at],
   );
 }
 
@@ -322,7 +340,6 @@ export function sqlEndpoints(driver: SqlDriver): EndpointRepository {
         [e.centerCode, e.mode, e.url, JSON.stringify(e.secretsSealed), e.updatedAt, holders],
       );
     },
-    setAddress: (centerCode, endpoint, at) => putEndpointAddress(driver, centerCode, endpoint, at),
     rotateSecret: (centerCode, secretSealed, at, shownTo) =>
       // one transaction on the locked row (a center without one gets a manual endpoint first): the new secret
       // first, then the newest other one still serving (rotatedHolders), any other gone, the holders following

@@ -69,6 +69,11 @@ export function sqlStaffInvites(driver: SqlDriver): StaffInviteRepository {
 
 const toChange = (row: object): LinkChange => readRow(changeRow(), 'SQL link_changes', camelCased(row));
 
+/** Takes the lock of a change's target (its center and link, endpoint or hall) until the transaction ends. */
+async function lockTarget(tx: SqlDriver, change: Pick<LinkChange, 'centerCode' | 'target'>): Promise<void> {
+  await tx.query("select pg_advisory_xact_lock(hashtext('change:' || $1 || ':' || $2))", [change.centerCode, targetKey(change.target)]);
+}
+
 /**
  * The change `id`, read after taking its target's lock: every review and switch of one center's target runs
  * one at a time, so "one approved change per target" is kept, not just checked. The lock comes before any
@@ -78,26 +83,57 @@ const toChange = (row: object): LinkChange => readRow(changeRow(), 'SQL link_cha
 async function lockedChange(tx: SqlDriver, id: string): Promise<LinkChange | undefined> {
   const [found] = await tx.query('select * from link_changes where id = $1', [id]);
   if (!found) return undefined;
-  const { centerCode, target } = toChange(found);
-  await tx.query("select pg_advisory_xact_lock(hashtext('change:' || $1 || ':' || $2))", [centerCode, targetKey(target)]);
+  await lockTarget(tx, toChange(found));
   const [row] = await tx.query('select * from link_changes where id = $1 for update', [id]);
   return row ? toChange(row) : undefined;
 }
 
+async function insertChange(driver: SqlDriver, c: LinkChange): Promise<void> {
+  await driver.query(
+    `insert into link_changes (id, center_code, target_key, target, effective_date, status, proposed_by, proposed_at, reviewed_by, reviewed_at,
+       reason, applied_at, previous, held_reason, held_at, trial_finding_id, immediate)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+    [
+      c.id, c.centerCode, targetKey(c.target), JSON.stringify(c.target), c.effectiveDate, c.status, c.proposedBy, c.proposedAt, c.reviewedBy,
+      c.reviewedAt, c.reason, c.appliedAt, c.previous === null ? null : JSON.stringify(c.previous), c.heldReason, c.heldAt, c.trialFindingId ?? null,
+      c.immediate ?? false,
+    ],
+  );
+}
+
+/**
+ * Switches the approved change `row`, its target locked, live: the link, the endpoint (with `secrets`, its secrets
+ * replaced in the same statement) or the center's service hall, recording what it replaced.
+ */
+async function switchLive(tx: SqlDriver, row: LinkChange, at: Date, secrets?: { sealed: readonly string[]; shownTo: string }): Promise<LinkChange> {
+  const { target } = row;
+  let previous: PreviousValue;
+  if (target.kind === 'link') {
+    const [current] = await tx.query('select * from links where center_code = $1 and item = $2 for update', [row.centerCode, target.item]);
+    previous = current ? withoutHealth(toLink(current)) : null;
+    await putLink(tx, row.centerCode, switchedLink(target.item, target.link));
+  } else if (target.kind === 'hall') {
+    const [current] = await tx.query<{ counter_address: string | null; counter_hours: string | null }>(
+      'select counter_address, counter_hours from centers where code = $1 for update',
+      [row.centerCode],
+    );
+    previous = current && current.counter_address !== null && current.counter_hours !== null ? { kind: 'hall', address: current.counter_address, hours: current.counter_hours } : null;
+    await tx.query('update centers set counter_address = $2, counter_hours = $3 where code = $1', [row.centerCode, target.hall.address, target.hall.hours]);
+  } else {
+    const [current] = await tx.query<{ mode: 'api' | 'manual'; url: string | null }>('select mode, url from endpoints where center_code = $1 for update', [row.centerCode]);
+    previous = !current ? null : current.mode === 'api' && current.url !== null ? { kind: 'api', url: current.url } : { kind: 'manual' };
+    await putEndpointAddress(tx, row.centerCode, target.endpoint, at, secrets);
+  }
+  const [applied] = await tx.query(
+    "update link_changes set status = 'live', applied_at = $2, previous = $3, held_reason = null, held_at = null where id = $1 returning *",
+    [row.id, at, previous === null ? null : JSON.stringify(previous)],
+  );
+  return toChange(applied);
+}
+
 export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
   return {
-    async create(c) {
-      await driver.query(
-        `insert into link_changes (id, center_code, target_key, target, effective_date, status, proposed_by, proposed_at, reviewed_by, reviewed_at,
-           reason, applied_at, previous, held_reason, held_at, trial_finding_id, immediate)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-        [
-          c.id, c.centerCode, targetKey(c.target), JSON.stringify(c.target), c.effectiveDate, c.status, c.proposedBy, c.proposedAt, c.reviewedBy,
-          c.reviewedAt, c.reason, c.appliedAt, c.previous === null ? null : JSON.stringify(c.previous), c.heldReason, c.heldAt, c.trialFindingId ?? null,
-          c.immediate ?? false,
-        ],
-      );
-    },
+    create: (c) => insertChange(driver, c),
     async get(id) {
       const [row] = await driver.query('select * from link_changes where id = $1', [id]);
       return row ? toChange(row) : undefined;
@@ -131,30 +167,20 @@ export function sqlLinkChanges(driver: SqlDriver): LinkChangeRepository {
     apply: (id, at) =>
       driver.transaction(async (tx) => {
         const row = await lockedChange(tx, id);
-        if (row?.status !== 'approved') return undefined;
-        const { target } = row;
-        let previous: PreviousValue;
-        if (target.kind === 'link') {
-          const [current] = await tx.query('select * from links where center_code = $1 and item = $2 for update', [row.centerCode, target.item]);
-          previous = current ? withoutHealth(toLink(current)) : null;
-          await putLink(tx, row.centerCode, switchedLink(target.item, target.link));
-        } else if (target.kind === 'hall') {
-          const [current] = await tx.query<{ counter_address: string | null; counter_hours: string | null }>(
-            'select counter_address, counter_hours from centers where code = $1 for update',
-            [row.centerCode],
-          );
-          previous = current && current.counter_address !== null && current.counter_hours !== null ? { kind: 'hall', address: current.counter_address, hours: current.counter_hours } : null;
-          await tx.query('update centers set counter_address = $2, counter_hours = $3 where code = $1', [row.centerCode, target.hall.address, target.hall.hours]);
-        } else {
-          const [current] = await tx.query<{ mode: 'api' | 'manual'; url: string | null }>('select mode, url from endpoints where center_code = $1 for update', [row.centerCode]);
-          previous = !current ? null : current.mode === 'api' && current.url !== null ? { kind: 'api', url: current.url } : { kind: 'manual' };
-          await putEndpointAddress(tx, row.centerCode, target.endpoint, at);
-        }
-        const [applied] = await tx.query(
-          "update link_changes set status = 'live', applied_at = $2, previous = $3, held_reason = null, held_at = null where id = $1 returning *",
-          [id, at, previous === null ? null : JSON.stringify(previous)],
+        return row?.status === 'approved' ? switchLive(tx, row, at) : undefined;
+      }),
+    createApplied: (c, secretsSealed) =>
+      driver.transaction(async (tx) => {
+        // the target's lock first, as lockedChange takes it: a review or switch of the same target waits for this one
+        await lockTarget(tx, c);
+        const superseded = await tx.query<{ id: string }>(
+          "update link_changes set status = 'superseded' where center_code = $1 and target_key = $2 and status = 'approved' returning id",
+          [c.centerCode, targetKey(c.target)],
         );
-        return toChange(applied);
+        const approved: LinkChange = { ...c, status: 'approved', reviewedBy: c.proposedBy, reviewedAt: c.proposedAt };
+        await insertChange(tx, approved);
+        const secrets = secretsSealed === undefined ? undefined : { sealed: secretsSealed, shownTo: c.proposedBy };
+        return { change: await switchLive(tx, approved, c.proposedAt, secrets), superseded: superseded.map((s) => s.id) };
       }),
     async hold(id, reason, at) {
       const rows = await driver.query("update link_changes set held_reason = $2, held_at = $3 where id = $1 and status = 'approved' returning id", [id, reason, at]);
@@ -235,7 +261,7 @@ const toRun = (row: object): ConformanceRun => readRow(runRow(), 'SQL conformanc
 export function sqlConformanceRuns(driver: SqlDriver): ConformanceRunRepository {
   return {
     async start(run) {
-      await driver.query('insert into conformance_runs (id, center_code, url, started_by, started_at, report, secrets_sealed, seed) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      await driver.query('insert into conformance_runs (id, center_code, url, started_by, started_at, report, secrets_sealed, passes, seed) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
         run.id,
         run.centerCode,
         run.url,
@@ -243,6 +269,7 @@ export function sqlConformanceRuns(driver: SqlDriver): ConformanceRunRepository 
         run.startedAt,
         run.report === null ? null : JSON.stringify(run.report),
         JSON.stringify(run.secretsSealed),
+        run.passes,
         run.seed,
       ]);
     },
@@ -258,19 +285,23 @@ export function sqlConformanceRuns(driver: SqlDriver): ConformanceRunRepository 
         const [row] = await tx.query<{ n: string | number }>('select count(*) as n from conformance_runs where center_code = $1 and started_at >= $2', [run.centerCode, limits.daySince]);
         const count = Number(row?.n ?? 0);
         if (count >= limits.dailyCap) return { kind: 'daily-cap', count };
-        await tx.query('insert into conformance_runs (id, center_code, url, started_by, started_at, report, secrets_sealed, seed) values ($1, $2, $3, $4, $5, null, $6, $7)', [
+        await tx.query('insert into conformance_runs (id, center_code, url, started_by, started_at, report, secrets_sealed, passes, seed) values ($1, $2, $3, $4, $5, null, $6, $7, $8)', [
           run.id,
           run.centerCode,
           run.url,
           run.startedBy,
           run.startedAt,
           JSON.stringify(run.secretsSealed),
+          run.passes,
           run.seed,
         ]);
         return { kind: 'started' };
       }),
     async finish(id, report) {
-      await driver.query('update conformance_runs set report = $2 where id = $1', [id, JSON.stringify(report)]);
+      await driver.query(`update conformance_runs set report = $2, secrets_sealed = '[]' where id = $1`, [id, JSON.stringify(report)]);
+    },
+    async forgetSecrets(startedBefore) {
+      await driver.query(`update conformance_runs set secrets_sealed = '[]' where report is null and started_at < $1 and secrets_sealed <> '[]'`, [startedBefore]);
     },
     async latest(centerCode) {
       const [row] = await driver.query('select * from conformance_runs where center_code = $1 order by started_at desc, id desc limit 1', [centerCode]);

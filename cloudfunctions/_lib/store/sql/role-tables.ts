@@ -69,5 +69,9 @@ export function sqlRoles(driver: SqlDriver): RoleRepository {
     async recordsOf(openid) {
       return (await driver.query('select * from roles where openid = $1 order by role, scope', [openid])).map(toRecord);
     },
+    async recordsOfMany(openids) {
+      if (openids.length === 0) return [];
+      return (await driver.query('select * from roles where openid = any($1::text[]) order by openid, role, scope', [[...new Set(openids)]])).map(toRecord);
+    },
   };
 }

@@ -48,7 +48,8 @@ export function PendingChanges({ changes, onDecided }: { changes: ChangeView[]; 
       return;
     }
     setDecided((all) => new Set([...all, change.id]));
-    onDecided(result.data);
+    // the answer says what was decided; what was live beside it, which the reviewer just saw, goes with it to the history
+    onDecided({ ...result.data, current: change.current });
     void Taro.showToast({ title: approve ? '已通过' : '已退回', icon: 'success' });
   };
 
