@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import type { ConformanceRunView } from '../../src/core/center-portal';
+import { CONFORMANCE_RUN_MAX_MS, type ConformanceRunView } from '../../src/core/center-portal';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as portal } from '../../cloudfunctions/portal';
 import { handler as relay } from '../../cloudfunctions/relay';
@@ -37,6 +37,8 @@ let realOutbound: OutboundClient;
 let posts: { body: string; headers: Record<string, string> }[];
 /** Set by a test: the POST with this number (1-based) never answers, as if the invocation sending it were killed. */
 let hangAt: number | undefined;
+/** Set by a test: called with each POST as it is sent (a slow center, on a clock of the test's). */
+let onPost: (() => void) | undefined;
 let outside: ReturnType<typeof testOutside>;
 let nudges: number;
 let centerSecret: string | undefined;
@@ -52,10 +54,12 @@ beforeEach(async () => {
   realOutbound = createOutboundClient({ allow, allowCa: sim.tls.cert });
   posts = [];
   hangAt = undefined;
+  onPost = undefined;
   nudges = 0;
   const recording: OutboundClient = {
     postJson(url, body, headers): Promise<PostOutcome> {
       posts.push({ body, headers });
+      onPost?.();
       if (posts.length === hangAt) return new Promise<PostOutcome>(() => undefined);
       return realOutbound.postJson(url, body, headers);
     },
@@ -116,6 +120,33 @@ describe('interface testing as a background run', () => {
     expect(view.steps.map((s) => s.label)).toEqual(SUITE_STEP_NAMES.map((_, i) => (i === STEPS - 2 ? '已完成' : '通过')));
     expect(view.steps.at(-1)?.checks.map((c) => c.id)).toEqual(['repeat.same-webhook-id', 'callbacks.transfer', 'callbacks.certificate-loan-cleared', 'callbacks.purchase-withdrawal', 'callbacks.service-request', 'attachments.purchase-withdrawal']);
     expect(posts).toHaveLength(POSTS_PER_PASS);
+    // the finished run keeps no copy of the center's secret
+    expect(await store.conformanceRuns.get(started.runId)).toMatchObject({ secretsSealed: [], passes: 1 });
+  });
+
+  it('forgets the secrets of a run abandoned past its time, and keeps those of a run going on', async () => {
+    const staff = await centerWithEndpoint('330800', 'bg-8');
+    // a day before the other tests' runs, so that their timers never see this one
+    const day = 24 * 3_600_000;
+    const { runId } = data<ConformanceRunView>(await callPortal(staff, { action: 'runConformance' }, at(-day)));
+    await store.conformanceRuns.lease(runId, 'killed', at(-day), at(0));
+    // held by an invocation that never comes back: the timer runs nothing, the secret stays while the run may go on
+    await timer(at(-day + 60_000));
+    expect(await store.conformanceRuns.get(runId)).toMatchObject({ secretsSealed: [expect.any(String)], report: null });
+    await timer(at(-day + CONFORMANCE_RUN_MAX_MS + 60_000));
+    expect(await store.conformanceRuns.get(runId)).toMatchObject({ secretsSealed: [], passes: 1, report: null });
+    expect(await poll(staff, runId, at(-day + CONFORMANCE_RUN_MAX_MS + 60_000))).toMatchObject({ state: 'abandoned', finished: true, total: STEPS });
+  });
+
+  it('reports a run that had no secret to sign with as tested nothing, never as passed', async () => {
+    const staff = await centerWithEndpoint('330900', 'bg-9');
+    // a run started before runs kept their secrets: nothing to sign with, no pass to make
+    await store.conformanceRuns.start({ id: 'run00000000000000000009', centerCode: '330900', url: sim.endpointFor('330900'), startedBy: 'bg-9', startedAt: T0, report: null, secretsSealed: [], passes: 0, seed: '' });
+    expect(await timer(at(1_000))).toMatchObject({ ok: true, data: { conformance: { runs: 1, steps: 0, finished: 1 } } });
+    const view = await poll(staff, 'run00000000000000000009', at(1_000));
+    expect(view).toMatchObject({ state: 'failed', stateLabel: '未全部通过', finished: true, report: { passed: false } });
+    expect(view.report?.checks).toEqual([{ id: 'run.no-secret', name: '签名密钥', passed: false, detail: '这次测试开始时没有记下可用于签名的密钥，未进行任何检查，请重新运行接口测试' }]);
+    expect(posts).toEqual([]);
   });
 
   it('resumes a run whose invocation was killed mid-way from the next step, and finishes it with every step once', async () => {
@@ -140,6 +171,21 @@ describe('interface testing as a background run', () => {
     expect(await poll(staff, runId, at(120_000))).toMatchObject({ state: 'passed', finished: true, done: STEPS, report: { passed: true } });
     // the timer after that finds nothing to do
     expect(await timer(at(180_000))).toMatchObject({ ok: true, data: { conformance: { runs: 0, steps: 0 } } });
+  });
+
+  it('gives the lease up when an invocation stops for its time budget, so the next timer goes on at once', async () => {
+    const staff = await centerWithEndpoint('330700', 'bg-7');
+    const { runId } = data<ConformanceRunView>(await callPortal(staff, { action: 'runConformance' }));
+    // a slow center: each delivery takes 25 s on the invocation's clock, so the timer's invocation at T0 sends two
+    // and stops 50 s on, with no time left for another step of up to 35 s in its 80 s
+    let clock = T0;
+    onPost = () => void (clock = new Date(clock.getTime() + 25_000));
+    const slow = await relay.handle({}, { ...contextFor(store, undefined, T0, outside, 'timer'), now: () => clock });
+    expect(slow).toMatchObject({ ok: true, data: { conformance: { runs: 1, steps: 2, finished: 0 } } });
+    onPost = undefined;
+    // the next timer, a minute after the first, goes on from the third step and finishes
+    expect(await timer(at(60_000))).toMatchObject({ ok: true, data: { conformance: { runs: 1, steps: STEPS - 2, finished: 1 } } });
+    expect((await store.conformanceRuns.steps(runId)).map((s) => s.index)).toEqual(Array.from({ length: STEPS }, (_, i) => i));
   });
 
   it('lets only one of two resumers at once run the steps, so each step runs once', async () => {

@@ -61,8 +61,8 @@ describe('access progress (notice 2021-30, annex 1)', () => {
     await store.health.record([finding('321000', 3, false, D1), finding('320300', 4, false, D1), finding('320300', 3, true, D1)]);
     await store.health.record([finding('321000', 3, true, D3), finding('320300', 4, false, D3)]);
     // 南京 started testing on the 16th and never finished; 无锡 started on the 16th and passed on the 17th
-    await store.conformanceRuns.start({ id: 'run-nanjing', centerCode: '320100', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-320100', startedAt: D1, report: null, secretsSealed: [], seed: '' });
-    await store.conformanceRuns.start({ id: 'run-wuxi', centerCode: '320200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-320200', startedAt: D1, report: null, secretsSealed: [], seed: '' });
+    await store.conformanceRuns.start({ id: 'run-nanjing', centerCode: '320100', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-320100', startedAt: D1, report: null, secretsSealed: [], passes: 0, seed: '' });
+    await store.conformanceRuns.start({ id: 'run-wuxi', centerCode: '320200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-320200', startedAt: D1, report: null, secretsSealed: [], passes: 0, seed: '' });
     await store.conformanceRuns.finish('run-wuxi', { passed: true, checks: [], startedAt: D1.toISOString(), finishedAt: D2.toISOString() });
   });
 

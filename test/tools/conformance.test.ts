@@ -155,6 +155,20 @@ describe('the center conformance suite', () => {
     expect(detail['callbacks.transfer']).toMatch(/回调 02.*不能从“已送达中心”变为“02 联系函确认接收”.*422/);
   });
 
+  it('passes a center that calls back at once and downloads the attachments seconds later, within the wait', async () => {
+    // later than the suite's last step begins waiting (its callbacks have all come by then), well within the wait
+    const worker = await startCenterSim({ secretFor: (code) => (code === CENTER ? SECRET : undefined), callbackDelayMs: 20, fetchAfterCallbacksMs: 6000 });
+    const client = createOutboundClient({ allow: new Set([hostPort(new URL(worker.origin))]), allowCa: worker.tls.cert });
+    try {
+      const report = await runConformance({ centerCode: CENTER, url: worker.endpointFor(CENTER), secret: SECRET }, { outbound: client, inbox, callbackWaitMs: 15_000 });
+      expect(failedChecks(report)).toEqual([]);
+      expect(report.checks.find((c) => c.id === 'attachments.purchase-withdrawal')?.detail).toBe('已下载 测试购房合同.pdf、测试购房发票.jpg');
+    } finally {
+      await client.close();
+      await worker.close();
+    }
+  });
+
   it('fails the callbacks a center signs with another secret', async () => {
     const otherInbox = await startCallbackInbox({ secret: newSecret(), centerCode: CENTER });
     try {

@@ -10,6 +10,7 @@ import type { OutboundClient, PostOutcome } from '../delivery/http';
 import { deliveryBody, deliveryHeaders } from '../delivery/messages';
 import { packageCalendar, type Calendar } from '../services/calendar';
 import { newSecret } from '../delivery/signing';
+import { coversFile } from '../delivery/file-links';
 import type { ApplicationRecord, DocumentRecord, OutboxRecord, OutboxType } from '../store/port';
 import { outboxRecord } from '../applications/deliveries';
 import { openPayload, sealPayload } from '../applications/payload';
@@ -42,8 +43,11 @@ export interface CallbackInbox {
    * /callbacks/files/<token>, or the command line's inbox).
    */
   linkOf(applicationId: string, attachment: StoredAttachment): { url: string; expiresAt: string };
-  /** The center's requests for a test application's attachments so far, served (200) or refused with why. */
-  fetches(applicationId: string): Promise<{ attachmentId: string | null; httpStatus: number; refusal: string | null }[]>;
+  /**
+   * The center's requests for a test application's attachments so far: served whole (200) or in part (206, the
+   * part's Content-Range in `byteRange`), or refused with why.
+   */
+  fetches(applicationId: string): Promise<{ attachmentId: string | null; httpStatus: number; refusal: string | null; byteRange: string | null }[]>;
 }
 
 
@@ -271,14 +275,21 @@ function callbackProblems(test: TestApplication, callbacks: readonly ReceivedCal
   return problems;
 }
 
+/** The test attachments the center has not yet downloaded whole among `fetches`: served 200, or in 206 parts that cover every byte. */
+const notDownloaded = (fetches: Awaited<ReturnType<CallbackInbox['fetches']>>) =>
+  CONFORMANCE_ATTACHMENTS.filter((a) => {
+    const served = fetches.filter((f) => f.attachmentId === a.id && (f.httpStatus === 200 || f.httpStatus === 206));
+    return !coversFile(served.map((f) => (f.httpStatus === 200 ? null : f.byteRange ?? '')), a.bytes.length);
+  });
+
 /** Whether the center fetched each attachment of the test purchase withdrawal by its link, signed (docs/center-api.md 4.10). */
 async function attachmentsFetched(inbox: CallbackInbox, test: TestApplication, accepted: boolean): Promise<ConformanceCheck> {
   const id = 'attachments.purchase-withdrawal';
   const name = '下载附件：购房提取的每个附件用本中心的密钥签名下载（第 4.10 节）';
   if (!accepted) return { id, name, passed: false, detail: '该申请的推送未被接受，无从检查附件下载' };
   const fetches = await inbox.fetches(test.app.id);
-  const missing = CONFORMANCE_ATTACHMENTS.filter((a) => !fetches.some((f) => f.attachmentId === a.id && f.httpStatus === 200));
-  const refusals = fetches.filter((f) => f.httpStatus !== 200).map((f) => `HTTP ${f.httpStatus}（${f.refusal ?? '无原因'}）`);
+  const missing = notDownloaded(fetches);
+  const refusals = fetches.filter((f) => f.httpStatus >= 400).map((f) => `HTTP ${f.httpStatus}（${f.refusal ?? '无原因'}）`);
   if (missing.length === 0) {
     return { id, name, passed: true, detail: `已下载 ${CONFORMANCE_ATTACHMENTS.map((a) => a.name).join('、')}${refusals.length > 0 ? `，其间被拒绝 ${refusals.length} 次` : ''}` };
   }
@@ -451,10 +462,13 @@ const SUITE_STEPS: SuiteStep[] = [
       const repeat = stepOf(REPEAT_STEP);
       const repeatAccepted = repeat.posts.length === 2 && repeat.posts.every((p) => p.accepted);
       const awaited = [...submitted.filter((s) => s.post?.accepted).map((s) => s.test), ...(repeatAccepted ? [repeated] : [])];
+      const purchase = submitted.find((s) => s.test.app.type === 'purchase-withdrawal');
+      // a center may call back first and download afterwards (4.10): the wait covers its downloads too
+      const downloading = purchase?.post?.accepted ? purchase.test.app.id : null;
       const waitMs = options.callbackWaitMs ?? CALLBACK_WAIT_MS;
       // the wait runs from the last delivery: a step resumed by another invocation waits only for what is left of it
       const left = repeat.doneAt.getTime() + waitMs - now().getTime();
-      const callbacks = await waitForCallbacks(options.inbox, awaited, repeated.app.id, Date.now() + Math.max(0, left));
+      const callbacks = await waitForCallbacks(options.inbox, awaited, repeated.app.id, downloading, Date.now() + Math.max(0, left));
       const of = (test: TestApplication) => callbacks.get(test.app.id) ?? [];
       const checks: ConformanceCheck[] = [];
       const check = (id: string, name: string, passed: boolean, detail: string) => void checks.push({ id, name, passed, detail });
@@ -485,7 +499,6 @@ const SUITE_STEPS: SuiteStep[] = [
           check(id, name, false, `${waitMs / 1000} 秒内未收到申请 ${test.app.id} 的回调：收到 application.submitted 后请回调首个状态，回调地址为推送中的 callbackUrl（${callbackUrl}）`);
         } else check(id, name, problems.length === 0, problems.length === 0 ? `收到回调 ${statusList(got)}，签名有效，符合约定` : problems.join('；'));
       }
-      const purchase = submitted.find((s) => s.test.app.type === 'purchase-withdrawal');
       if (purchase) checks.push(await attachmentsFetched(options.inbox, purchase.test, purchase.post?.accepted ?? false));
       return { checks, posts: [] };
     },
@@ -532,15 +545,25 @@ export async function runConformance(target: ConformanceTarget, options: Conform
 }
 
 /**
- * Polls the inbox until every awaited application has a callback and the repeated one (a transfer) has reported
- * a second status or a final one, so that a second run of the same work would have shown by then; or until `until` (ms).
+ * Polls the inbox until every awaited application has a callback, the repeated one (a transfer) has reported a
+ * second status or a final one, so that a second run of the same work would have shown by then, and the
+ * application `downloading` (when not null) has had each of its attachments downloaded; or until `until` (ms).
  */
-async function waitForCallbacks(inbox: CallbackInbox, awaited: readonly TestApplication[], repeatedId: string, until: number): Promise<Map<string, ReceivedCallback[]>> {
+async function waitForCallbacks(
+  inbox: CallbackInbox,
+  awaited: readonly TestApplication[],
+  repeatedId: string,
+  downloading: string | null,
+  until: number,
+): Promise<Map<string, ReceivedCallback[]>> {
   for (;;) {
-    const got = new Map(await Promise.all(awaited.map(async (t) => [t.app.id, await inbox.received(t.app.id)] as const)));
+    const [got, downloaded] = await Promise.all([
+      Promise.all(awaited.map(async (t) => [t.app.id, await inbox.received(t.app.id)] as const)).then((entries) => new Map(entries)),
+      downloading === null ? true : inbox.fetches(downloading).then((fetches) => notDownloaded(fetches).length === 0),
+    ]);
     const repeatedStatuses = new Set((got.get(repeatedId) ?? []).map((c) => c.status));
     const repeatSettled = !got.has(repeatedId) || repeatedStatuses.size > 1 || [...repeatedStatuses].some((s) => isTransferCode(s) && isFinal(TRANSFER_CODES[s].status));
-    if ((awaited.every((t) => (got.get(t.app.id) ?? []).length > 0) && repeatSettled) || Date.now() >= until) return got;
+    if ((awaited.every((t) => (got.get(t.app.id) ?? []).length > 0) && repeatSettled && downloaded) || Date.now() >= until) return got;
     await sleep(Math.min(POLL_MS, Math.max(0, until - Date.now())));
   }
 }

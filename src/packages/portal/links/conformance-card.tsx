@@ -8,6 +8,11 @@ import { portalCalls, type ConformanceRunView } from '../../../services/portal';
 
 /** How often the page asks for a run's progress while it goes on and the page is shown. */
 export const CONFORMANCE_POLL_MS = 2_000;
+/** The longest wait between polls after failed ones (each failure doubles the wait, from CONFORMANCE_POLL_MS). */
+export const CONFORMANCE_RETRY_MAX_MS = 10_000;
+
+/** The wait before the next poll after `failures` failed polls in a row. */
+const pollDelay = (failures: number) => Math.min(CONFORMANCE_POLL_MS * 2 ** failures, CONFORMANCE_RETRY_MAX_MS);
 
 interface ConformanceCardProps {
   conformance: PortalOverview['conformance'];
@@ -25,6 +30,7 @@ function statusText({ status, label, at }: PortalOverview['conformance']): strin
  * Interface testing: the status the overview answers, and runs of the conformance suite against the center's
  * endpoint. A run goes on in the background: the card starts it, then asks for its progress every 2 s while it
  * goes on and the page is shown (步骤 x/y, each step's result), and shows each check ✓ or ✗ and why once it ends.
+ * A failed poll is shown and tried again, waiting longer after each failure (up to 10 s), until the run ends.
  * Coming back to the page shows the run going on, or the last one.
  */
 export function ConformanceCard({ conformance, onRun }: ConformanceCardProps) {
@@ -32,6 +38,8 @@ export function ConformanceCard({ conformance, onRun }: ConformanceCardProps) {
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const [shown, setShown] = useState(true);
+  /** Polls failed in a row: each one schedules the next poll, later. */
+  const [failures, setFailures] = useState(0);
   useDidShow(() => setShown(true));
   useDidHide(() => setShown(false));
 
@@ -53,22 +61,26 @@ export function ConformanceCard({ conformance, onRun }: ConformanceCardProps) {
   useEffect(() => {
     if (!polling || run === undefined) return undefined;
     let live = true;
+    const delay = pollDelay(failures);
     const timer = setTimeout(() => {
       void portalCalls.conformanceRun(run.runId).then((result) => {
         if (!live) return;
         if (!result.ok) {
-          setError(result.message);
+          setError(`查询测试进度失败：${result.message}（${pollDelay(failures + 1) / 1000} 秒后自动再查）`);
+          setFailures(failures + 1);
           return;
         }
+        setError(undefined);
+        setFailures(0);
         setRun(result.data);
         if (result.data.finished) onRun();
       });
-    }, CONFORMANCE_POLL_MS);
+    }, delay);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [polling, run, onRun]);
+  }, [polling, run, onRun, failures]);
 
   const start = async () => {
     setStarting(true);
