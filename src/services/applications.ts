@@ -50,9 +50,9 @@ export const workbenchCalls = {
   closeFollowUp: (id: string, note: string) => callFunction<FollowUpView[]>('workbench', { action: 'closeFollowUp', id, note }),
   /**
    * The status of a type without platform codes (certificates). Completing a certificate needs `document`,
-   * a PDF (VALIDATION_FAILED with `fields.document` otherwise).
+   * a PDF uploaded first (readPickedFile / chooseChatPdf), named by its fileId (VALIDATION_FAILED with `fields.document` otherwise).
    */
-  setStatus: (id: string, status: CenterStatus, options: { message?: string; document?: { name: string; contentBase64: string }; payment?: Payment } = {}) =>
+  setStatus: (id: string, status: CenterStatus, options: { message?: string; document?: { name: string; fileId: string }; payment?: Payment } = {}) =>
     callFunction<WorkbenchView>('workbench', {
       action: 'setStatus',
       id,

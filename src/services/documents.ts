@@ -4,26 +4,20 @@ import { DOCUMENT_MAX_BYTES, isPdf } from '../core/center-api';
 import { FILE_LINK_MINUTES, type FileLink } from '../core/files';
 import { fetchDownload } from './cloud';
 import { isWeapp } from './platform';
+import { uploadAttachment, type PickedFile, type Uploaded } from './uploads';
 
 /**
- * Result documents (certificates as PDF): reading the one a center's staff pick, and saving or opening the one
- * an employee receives. The only module that knows how each platform handles files.
+ * Result documents (certificates as PDF): checking and uploading the one a center's staff pick, and saving or
+ * opening the one an employee receives. The only module that knows how each platform handles files.
  */
 
-/** A PDF picked by center staff, ready for `workbench.setStatus`. */
-export interface PickedDocument {
-  name: string;
-  contentBase64: string;
-  size: number;
-}
+/** A PDF picked by center staff and uploaded (`uploads/`), ready for `workbench.setStatus` by its fileId. */
+export type PickedDocument = Uploaded;
 
 export type DocumentOutcome<T> = { ok: true; data: T } | { ok: false; message: string };
 
-/** The limit the workbench function accepts (workbenchEventSchema's `document.contentBase64`). */
-
-
 /** Base64 to bytes on both platforms (WeChat has no atob). */
-export const bytesOf = (contentBase64: string) => new Uint8Array(Taro.base64ToArrayBuffer(contentBase64));
+const bytesOf = (contentBase64: string) => new Uint8Array(Taro.base64ToArrayBuffer(contentBase64));
 
 /** Hex SHA-256: Web Crypto where the page has it (H5 on https or localhost), else fast-sha256 (pure JS). */
 export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
@@ -182,38 +176,35 @@ export async function savePng(dataUrl: string, name: string): Promise<DocumentOu
 }
 
 const UNREADABLE = { ok: false, message: '无法读取所选文件，请重新选择' } as const;
+/** How much of a picked file is read to tell a PDF (its header) before uploading it. */
+const HEAD_BYTES = 8;
 
 /**
- * Refuses what the workbench function would refuse anyway, before sending up to 10 MB. Files are read as
- * base64 directly: Taro H5's arrayBufferToBase64 answers '' for an ArrayBuffer.
+ * Refuses what the workbench function would refuse anyway (not a PDF, over 10 MB) before uploading up to 10 MB,
+ * then uploads the file as employees' attachments go up; the function reads it back and checks it by parsing.
  */
-function checked(name: string, contentBase64: string): DocumentOutcome<PickedDocument> {
-  let bytes: Uint8Array;
-  try {
-    bytes = bytesOf(contentBase64);
-  } catch {
-    return UNREADABLE;
-  }
-  if (!isPdf(bytes)) return { ok: false, message: '请选择 PDF 格式的证明文件' };
-  if (bytes.length > DOCUMENT_MAX_BYTES) return { ok: false, message: '证明文件不超过 10 MB' };
-  return { ok: true, data: { name, contentBase64, size: bytes.length } };
+async function uploadedPdf(picked: PickedFile, head: Uint8Array): Promise<DocumentOutcome<PickedDocument>> {
+  if (!isPdf(head)) return { ok: false, message: '请选择 PDF 格式的证明文件' };
+  if (picked.size > DOCUMENT_MAX_BYTES) return { ok: false, message: '证明文件不超过 10 MB' };
+  const uploaded = await uploadAttachment(picked);
+  return uploaded.ok ? uploaded : { ok: false, message: uploaded.message };
 }
 
-/** H5: reads the file picked in an `<input type="file">`. */
-export function readPickedFile(file: File): Promise<DocumentOutcome<PickedDocument>> {
-  if (file.size > DOCUMENT_MAX_BYTES) return Promise.resolve({ ok: false, message: '证明文件不超过 10 MB' });
-  return new Promise((resolve) => {
+/** H5: checks and uploads the file picked in an `<input type="file">`. */
+export async function readPickedFile(file: File): Promise<DocumentOutcome<PickedDocument>> {
+  if (file.size > DOCUMENT_MAX_BYTES) return { ok: false, message: '证明文件不超过 10 MB' };
+  const head = await new Promise<Uint8Array | undefined>((resolve) => {
     const reader = new FileReader();
-    // a data URL: "data:<type>;base64,<content>"
-    reader.onload = () => resolve(typeof reader.result === 'string' ? checked(file.name, reader.result.slice(reader.result.indexOf(',') + 1)) : UNREADABLE);
-    reader.onerror = () => resolve(UNREADABLE);
-    reader.readAsDataURL(file);
+    reader.onload = () => resolve(reader.result instanceof ArrayBuffer ? new Uint8Array(reader.result) : undefined);
+    reader.onerror = () => resolve(undefined);
+    reader.readAsArrayBuffer(file.slice(0, HEAD_BYTES));
   });
+  return head ? uploadedPdf({ file, name: file.name, size: file.size }, head) : UNREADABLE;
 }
 
-/** WeChat: picks a PDF from a chat and reads it; `undefined` when the person cancels. */
+/** WeChat: picks a PDF from a chat, checks and uploads it; `undefined` when the person cancels. */
 export async function chooseChatPdf(): Promise<DocumentOutcome<PickedDocument> | undefined> {
-  let file: { path: string; name: string };
+  let file: { path: string; name: string; size: number };
   try {
     const chosen = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: ['pdf'] });
     file = chosen.tempFiles[0];
@@ -221,10 +212,11 @@ export async function chooseChatPdf(): Promise<DocumentOutcome<PickedDocument> |
   } catch {
     return undefined;
   }
+  let head: string | ArrayBuffer;
   try {
-    const data = Taro.getFileSystemManager().readFileSync(file.path, 'base64');
-    return typeof data === 'string' ? checked(file.name, data) : UNREADABLE;
+    head = Taro.getFileSystemManager().readFileSync(file.path, undefined, 0, HEAD_BYTES);
   } catch {
     return UNREADABLE;
   }
+  return typeof head === 'string' ? UNREADABLE : uploadedPdf({ path: file.path, name: file.name, size: file.size }, new Uint8Array(head));
 }

@@ -15,7 +15,7 @@ import { DOWNLOAD_PATH, localFileStore } from '../../cloudfunctions/_lib/files/l
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
-import { pdfOf } from '../support/files';
+import { pdfOf, uploadOf } from '../support/files';
 import { verifiedPerson } from '../support/people';
 
 jest.setTimeout(30_000);
@@ -117,12 +117,34 @@ describe('a certificate handled 代收代办', () => {
     expect(await bench({ action: 'advance', id, code: '01' })).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
     expect(await bench({ action: 'setStatus', id, status: 'accepted' })).toMatchObject({ ok: true, data: { status: 'accepted' } });
     expect(await bench({ action: 'setStatus', id, status: 'completed' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { document: expect.any(String) } });
-    expect(await bench({ action: 'setStatus', id, status: 'completed', document: { name: 'x.pdf', contentBase64: Buffer.from('just text').toString('base64') } })).toMatchObject({
+    // the file travels through storage, never inside the call
+    expect(await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', contentBase64: PDF.toString('base64') } })).toMatchObject({
       ok: false,
-      fields: { document: '文件内容不是 PDF' },
+      code: 'VALIDATION_FAILED',
+      fields: { 'document.fileId': '证明文件未上传成功，请重新选择' },
     });
+    expect(await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', fileId: 'uploads/abcdefghijklmnopqrstuvwx' } })).toMatchObject({
+      ok: false,
+      fields: { 'document.fileId': '证明文件未上传成功，请重新选择' },
+    });
+    const text = await uploadOf(files, Buffer.from('just text'));
+    expect(await bench({ action: 'setStatus', id, status: 'completed', document: { name: 'x.pdf', fileId: text } })).toMatchObject({ ok: false, fields: { document: '文件内容不是 PDF' } });
     expect(await store.applications.documents(id)).toEqual([]);
-    expect(await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', contentBase64: PDF.toString('base64') } })).toMatchObject({ ok: true, data: { status: 'completed' } });
+    const upload = await uploadOf(files, PDF);
+    expect(await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', fileId: upload } })).toMatchObject({ ok: true, data: { status: 'completed' } });
     expect((await view(openid, id)).data.documents).toEqual([expect.objectContaining({ name: '证明.pdf', sha256: sha(PDF) })]);
+    // sealed with the application, the upload removed
+    await expect(files.get(upload)).rejects.toThrow();
+    const [stored] = await store.applications.documents(id);
+    expect((await files.get(stored.storageKey)).includes(PDF.subarray(0, 64))).toBe(false);
+  });
+
+  it('keeps the upload of a certificate whose completion is refused, so staff can try again', async () => {
+    const { id } = await submitted(SUZHOU);
+    const staff: Caller = { openid: 'staff-320500', roles: [{ role: 'center-staff', centerCode: SUZHOU }] };
+    const bench = (event: unknown) => workbench.handle(event, contextFor(store, staff, new Date(), outside));
+    const upload = await uploadOf(files, PDF);
+    expect(await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', fileId: upload } })).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(await files.get(upload)).toEqual(PDF);
   });
 });

@@ -8,16 +8,18 @@ import { FILE_LINK_MINUTES, type FileLink } from '../../src/core/files';
 import type { Fail, Ok } from '../../src/core/errors';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
+import { handler as relay } from '../../cloudfunctions/relay';
 import { handler as workbench } from '../../cloudfunctions/workbench';
-import { DOWNLOADS_FOLDER } from '../../cloudfunctions/_lib/files/downloads';
-import { localFileStore, type LocalFileStore } from '../../cloudfunctions/_lib/files/local';
+import { DOWNLOAD_COPIES_KEY, DOWNLOADS_FOLDER } from '../../cloudfunctions/_lib/files/downloads';
+import type { FileStore } from '../../cloudfunctions/_lib/files/port';
+import { DOWNLOAD_PATH, localFileStore, type LocalFileStore } from '../../cloudfunctions/_lib/files/local';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { runCentersDaily } from '../../cloudfunctions/_lib/services/portal';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { FUNCTIONS } from '../../tools/local-cloud/functions';
 import { createLocalCloud } from '../../tools/local-cloud/server';
-import { pdfOf } from '../support/files';
+import { pdfOf, uploadOf } from '../support/files';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
 
@@ -56,15 +58,15 @@ const downloadsOnDisk = () => {
 };
 
 /** A certificate application of its own employee, completed in 苏州's workbench with PDF; answers its id, employee and document id. */
-async function completedCertificate(): Promise<{ id: string; openid: string; documentId: string }> {
+async function completedCertificate(on = outside): Promise<{ id: string; openid: string; documentId: string }> {
   const openid = `doc-link-${++serial}`;
   await verifiedPerson(store, outside, openid, new Date());
   const submitted = await call(openid, { action: 'submit', type: 'certificate-loan-cleared', requestId: `req-doc-link-${serial}`, payload: { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' } }, new Date());
   if (!submitted.ok) throw new Error(submitted.message);
   const { id } = submitted.data as { id: string };
-  const bench = (event: unknown) => workbench.handle(event, contextFor(store, STAFF, new Date(), outside));
+  const bench = (event: unknown) => workbench.handle(event, contextFor(store, STAFF, new Date(), on));
   for (const status of ['accepted', 'processing']) expect(await bench({ action: 'setStatus', id, status })).toMatchObject({ ok: true });
-  expect(await bench({ action: 'setStatus', id, status: 'completed', document: { name: '贷款结清证明.pdf', contentBase64: PDF.toString('base64') } })).toMatchObject({ ok: true });
+  expect(await bench({ action: 'setStatus', id, status: 'completed', document: { name: '贷款结清证明.pdf', fileId: await uploadOf(on.files(), PDF) } })).toMatchObject({ ok: true });
   const view = (await call(openid, { action: 'get', id })) as Ok<ApplicationView>;
   return { id, openid, documentId: view.data.documents[0].id };
 }
@@ -90,14 +92,48 @@ describe('applications document', () => {
     expect(downloadsOnDisk()).toBe(before);
   });
 
-  it('writes an opened copy for each call under downloads/, not the sealed file, and the sealed one stays where it was', async () => {
+  it('writes one opened copy under downloads/ for calls while it has half its time left, a new one after, and leaves the sealed file as it was', async () => {
     const { id, openid, documentId } = await completedCertificate();
     const before = downloadsOnDisk();
-    await call(openid, { action: 'document', id, documentId });
-    await call(openid, { action: 'document', id, documentId });
+    const first = (await call(openid, { action: 'document', id, documentId })) as Ok<FileLink>;
+    const again = (await call(openid, { action: 'document', id, documentId }, new Date(T0.getTime() + 5 * MINUTE))) as Ok<FileLink>;
+    expect(downloadsOnDisk()).toBe(before + 1);
+    // the same copy, its link ending when the copy does
+    expect(again.data).toMatchObject({ sha256: sha(PDF), size: PDF.length, expiresAt: first.data.expiresAt });
+    expect(await files.download(again.data.url.slice(DOWNLOAD_PATH.length), openid, new Date(T0.getTime() + 5 * MINUTE))).toMatchObject({ status: 200 });
+    // with less than half of its time left, the next call gets a copy of its own
+    const late = (await call(openid, { action: 'document', id, documentId }, new Date(T0.getTime() + 5 * MINUTE + 1000))) as Ok<FileLink>;
     expect(downloadsOnDisk()).toBe(before + 2);
+    expect(late.data.expiresAt).toBe(new Date(T0.getTime() + 15 * MINUTE + 1000).toISOString());
     const [record] = await store.applications.documents(id);
     expect((await files.get(record.storageKey)).includes(Buffer.from('%PDF'))).toBe(false);
+  });
+});
+
+describe('the relay’s one-minute timer and the opened copies', () => {
+  const tick = (on: ReturnType<typeof testOutside>, at: Date) => relay.handle({}, contextFor(store, undefined, at, on, 'timer'));
+
+  it.each([
+    ['a file store that lists (the local host)', (local: LocalFileStore): FileStore => local],
+    ['a file store that cannot list (CloudBase)', (local: LocalFileStore): FileStore => ({ put: local.put, get: local.get, remove: local.remove, link: local.link })],
+  ])('removes a copy once its link has ended, and keeps it before, with %s', async (_what, shapeOf) => {
+    const root = mkdtempSync(path.join(tmpdir(), 'gjj-doc-relay-'));
+    const local = localFileStore(root);
+    const shaped = shapeOf(local);
+    const on = { ...outside, files: () => shaped };
+    const { id, openid, documentId } = await completedCertificate(on);
+    const { data } = (await applications.handle({ action: 'document', id, documentId }, contextFor(store, { openid, roles: [] }, T0, on))) as Ok<FileLink>;
+    const copies = () => (existsSync(path.join(root, DOWNLOADS_FOLDER)) ? readdirSync(path.join(root, DOWNLOADS_FOLDER)).length : 0);
+    expect(copies()).toBe(1);
+
+    expect(await tick(on, new Date(T0.getTime() + FILE_LINK_MINUTES * MINUTE - 1000))).toMatchObject({ ok: true });
+    expect(copies()).toBe(1);
+    expect(await tick(on, new Date(T0.getTime() + 11 * MINUTE))).toMatchObject({ ok: true });
+    expect(copies()).toBe(0);
+    expect(JSON.stringify(await store.meta.get(DOWNLOAD_COPIES_KEY))).not.toContain(data.url);
+    // the sealed certificate stays
+    const [record] = await store.applications.documents(id);
+    expect((await local.get(record.storageKey)).length).toBeGreaterThan(0);
   });
 });
 

@@ -150,6 +150,8 @@ describe('center portal, from invite to an approved link', () => {
     await waitForText(approval, `#review-decided-${change.id}-status`, '已通过，待生效');
     expect(approval.querySelector(`#review-change-${change.id}`)).toBeNull();
     expect(textOf(approval, `#review-decided-${change.id}-reviewed`)).toMatch(/^审核：本人 · /);
+    // with the old value the reviewer saw beside the new
+    expect(textOf(approval, `#review-decided-${change.id}-old`)).toBe(`${simOrigin}/hall/${NANJING}/1`);
 
     // the center sees it approved, waiting for its date, the old link still live
     setDevOpenid(staff);
@@ -395,8 +397,8 @@ describe('links page', () => {
     };
   }
 
-  /** Answers the interface-testing actions as given, counting the polls; the rest goes to the local host. */
-  function answerRuns(answers: { runConformance: () => ConformanceRunView; conformanceRun?: (poll: number) => ConformanceRunView }): { polls: () => number } {
+  /** Answers the interface-testing actions as given (`'network-down'`: the poll never reaches the host), counting the polls; the rest goes to the local host. */
+  function answerRuns(answers: { runConformance: () => ConformanceRunView; conformanceRun?: (poll: number) => ConformanceRunView | 'network-down' }): { polls: () => number } {
     let polls = 0;
     const realFetch = globalThis.fetch;
     jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
@@ -404,7 +406,9 @@ describe('links page', () => {
       if (body.action === 'runConformance') return new Response(JSON.stringify({ ok: true, data: answers.runConformance() }));
       if (body.action === 'conformanceRun' && answers.conformanceRun) {
         polls += 1;
-        return new Response(JSON.stringify({ ok: true, data: answers.conformanceRun(polls) }));
+        const answer = answers.conformanceRun(polls);
+        if (answer === 'network-down') throw new TypeError('Failed to fetch');
+        return new Response(JSON.stringify({ ok: true, data: answer }));
       }
       return realFetch(input, init);
     });
@@ -444,6 +448,30 @@ describe('links page', () => {
     expect(polled).toBe(2);
     await pause(2_500);
     expect(calls.polls()).toBe(polled);
+  }, 30_000);
+
+  it('shows a failed poll, tries again later, and shows the finished run with the run button usable again', async () => {
+    await newStaff('320500', 'polling-failed');
+    const report: ConformanceReport = {
+      passed: true,
+      startedAt: '2026-11-20T02:00:00.000Z',
+      finishedAt: '2026-11-20T02:00:40.000Z',
+      checks: [{ id: 'check-0', name: '推送新申请：住房公积金转移接续', passed: true, detail: '中心答复 HTTP 200' }],
+    };
+    const calls = answerRuns({
+      runConformance: () => runView({ state: 'running', done: 0 }),
+      conformanceRun: (poll) => (poll === 1 ? 'network-down' : runView({ state: 'passed', done: 2, report })),
+    });
+    const container = await openLinks();
+    await press(container, '#links-run-conformance');
+    await waitForText(container, '#links-conformance-error', '查询测试进度失败：网络不太顺畅，请检查网络后重试（4 秒后自动再查）', 3_500);
+    expect(textOf(container, '#links-run-conformance')).toContain('测试进行中');
+    // the next poll waits twice as long, then shows the finished run
+    await waitForText(container, '#links-conformance-result', '全部 1 项通过', 5_000);
+    expect(calls.polls()).toBe(2);
+    expect(container.querySelector('#links-conformance-error')).toBeNull();
+    expect(textOf(container, '#links-run-conformance')).toContain('运行接口测试');
+    expect(container.querySelector('#links-run-conformance')?.hasAttribute('disabled')).toBe(false);
   }, 30_000);
 
   it('stops polling while the page is hidden and goes on when it shows again', async () => {

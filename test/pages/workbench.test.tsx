@@ -5,7 +5,7 @@ import type { FileLink } from '../../src/core/files';
 import WorkbenchPage from '../../src/packages/portal/workbench';
 import WorkbenchDetailPage from '../../src/packages/portal/workbench-detail';
 import { callFunction } from '../../src/services/cloud';
-import { setDevOpenid } from '../../src/services/dev-identity';
+import { devOpenid, setDevOpenid } from '../../src/services/dev-identity';
 import { answerWith, bodiesOf, residentIds, sentBodies, uniqueOpenid, verifyIdentity, workInWorkbench } from './support/calls';
 import { catchDownloads, releaseDownloads } from './support/downloads';
 import { click, confirmModals, exactly, fill, press, textOf, waitForText } from './support/interact';
@@ -343,7 +343,12 @@ describe('workbench detail page: certificates (代收代办)', () => {
   const PDF = textPdf('Certificate of loan cleared');
   const PDF_NAME = '贷款全部还清证明.pdf';
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  /** Uploads the PDF as the current person, as the page does when it is picked; answers its fileId. */
+  async function uploadedPdf(): Promise<string> {
+    const response = await fetch('/upload', { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-wx-openid': devOpenid() }, body: Buffer.from(PDF) });
+    const answer = (await response.json()) as { ok: true; data: { fileId: string } };
+    return answer.data.fileId;
+  }
 
   /** An employee verifies and asks 扬州 (321000, the business center) for the certificate through 南京 (320100); then the page runs as 扬州's staff. */
   async function submitCertificate(): Promise<Submitted> {
@@ -417,11 +422,16 @@ describe('workbench detail page: certificates (代收代办)', () => {
     await waitForText(container, '#workbench-status-error', exactly('请选择 PDF 格式的证明文件'));
     expect(container.querySelector('#workbench-document-name')).toBeNull();
 
+    // a PDF goes up to storage when picked; the call then names the upload, never carries the file
     await pickFile(container, new File([PDF], PDF_NAME, { type: 'application/pdf' }));
     await waitForText(container, '#workbench-document-name', exactly(`已选择：${PDF_NAME}`));
+    expect(fetchSpy.mock.calls.map((call: unknown[]) => String(call[0]))).toEqual(['/upload']);
+    fetchSpy.mockClear();
     await press(container, '#workbench-status-completed');
     await waitForText(container, '#workbench-status-label', exactly('已办结'));
-    expect(sentBodies(fetchSpy)).toEqual([{ action: 'setStatus', id: submitted.id, status: 'completed', document: { name: PDF_NAME, contentBase64: base64(PDF) } }]);
+    const sent = sentBodies(fetchSpy);
+    expect(sent).toEqual([{ action: 'setStatus', id: submitted.id, status: 'completed', document: { name: PDF_NAME, fileId: expect.stringMatching(/^uploads\/[a-z0-9]{24}$/) } }]);
+    expect(JSON.stringify(sent[0]).length).toBeLessThan(8 * 1024);
     expect(textOf(container, '#workbench-documents')).toContain(PDF_NAME);
     expect(container.querySelector('#workbench-set-status')).toBeNull();
 
@@ -458,7 +468,8 @@ describe('workbench detail page: certificates (代收代办)', () => {
       const moved = await callFunction('workbench', { action: 'setStatus', id: submitted.id, status });
       if (!moved.ok) throw new Error(`setStatus ${status}: ${moved.message}`);
     }
-    const completed = await callFunction('workbench', { action: 'setStatus', id: submitted.id, status: 'completed', document: { name: PDF_NAME, contentBase64: base64(PDF) } });
+    const fileId = await uploadedPdf();
+    const completed = await callFunction('workbench', { action: 'setStatus', id: submitted.id, status: 'completed', document: { name: PDF_NAME, fileId } });
     if (!completed.ok) throw new Error(`complete: ${completed.message}`);
     const seen = await employeeView(submitted);
     setDevOpenid(submitted.employee);
@@ -569,7 +580,8 @@ describe('workbench detail page: certificates (代收代办)', () => {
     // the page has picked one; the function gets none
     const realFetch = globalThis.fetch;
     jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-      const body = JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>;
+      if (typeof init?.body !== 'string') return realFetch(input, init);
+      const body = JSON.parse(init.body) as Record<string, unknown>;
       return body.action === 'setStatus' ? realFetch(input, { ...init, body: JSON.stringify({ ...body, document: undefined }) }) : realFetch(input, init);
     });
     const container = await openDetail(submitted.id);

@@ -44,7 +44,7 @@ const FIELDS: [string, CloudFunction, Caller | undefined, (text: string) => obje
   ['a former employer', applications, employee, (t) => ({ action: 'submit', type: 'transfer', requestId: 'req-0000001', payload: { transferOutCenter: '321000', transferInCenter: '320100', formerEmployer: `扬州${t}公司`, newEmployer: '南京公司', newAccount: '12345678', phone: '13800138000' } }), 'payload.formerEmployer'],
   ['a rating comment', applications, employee, (t) => ({ action: 'rate', id: APP_ID, score: 1, comment: `太慢${t}了` }), 'comment'],
   ['a rejection reason', workbench, staff, (t) => ({ action: 'reject', id: APP_ID, reason: `材料${t}不全` }), 'reason'],
-  ['a certificate file name', workbench, staff, (t) => ({ action: 'setStatus', id: APP_ID, status: 'completed', document: { name: `证明${t}.pdf`, contentBase64: 'JVBERi0=' } }), 'document.name'],
+  ['a certificate file name', workbench, staff, (t) => ({ action: 'setStatus', id: APP_ID, status: 'completed', document: { name: `证明${t}.pdf`, fileId: 'uploads/abcdefghijklmnopqrstuvwx' } }), 'document.name'],
   ['a mini-program page path', portal, staff, (t) => ({ action: 'proposeLink', item: 1, appId: 'wx0123456789abcdef', path: `pages/${t}index`, effectiveDate: '2026-12-31' }), 'path'],
   ['an endpoint address', admin, supervisor, (t) => ({ action: 'setEndpoint', centerCode: '321000', url: `https://gjj.example.cn/a${t}b` }), 'url'],
 ];
@@ -69,7 +69,7 @@ describe('text fields refuse control characters, naming the field', () => {
 
   it('lets a line feed through in free text written on several lines, and nowhere else', () => {
     expect(parseInput(workbenchEventSchema(new Date()), { action: 'reject', id: APP_ID, reason: '材料不全：\n1. 缺购房合同' }).ok).toBe(true);
-    expect(parseInput(workbenchEventSchema(new Date()), { action: 'setStatus', id: APP_ID, status: 'completed', document: { name: '证明\n.pdf', contentBase64: 'JVBERi0=' } })).toMatchObject({ ok: false, fields: { 'document.name': expect.stringContaining('文件名含有控制字符') } });
+    expect(parseInput(workbenchEventSchema(new Date()), { action: 'setStatus', id: APP_ID, status: 'completed', document: { name: '证明\n.pdf', fileId: 'uploads/abcdefghijklmnopqrstuvwx' } })).toMatchObject({ ok: false, fields: { 'document.name': expect.stringContaining('文件名含有控制字符') } });
   });
 
   it('keeps white space around a value forgiving: it is trimmed before the check', () => {

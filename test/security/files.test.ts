@@ -21,7 +21,7 @@ import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { storeDocument } from '../../cloudfunctions/_lib/applications/documents';
 import { deliveryForm } from '../../cloudfunctions/_lib/applications/deliveries';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
-import { pdfOf, pngOf } from '../support/files';
+import { pdfOf, pngOf, uploadOf } from '../support/files';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
 import { startLocalHost, type RunningHost } from '../support/local-host';
 import { verifiedPerson } from '../support/people';
@@ -185,7 +185,7 @@ describe('a document is checked by parsing it, not by its first and last bytes',
   it('refuses a fake PDF as the certificate staff upload in the workbench', async () => {
     const { id } = await certificate(SUZHOU);
     expect(await bench({ action: 'setStatus', id, status: 'accepted' })).toMatchObject({ ok: true });
-    const refused = await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', contentBase64: FAKE_PDF.toString('base64') } });
+    const refused = await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', fileId: await uploadOf(files, FAKE_PDF) } });
     expect(refused).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { document: expect.stringContaining('PDF') } });
     expect(documentFiles(id)).toEqual([]);
   });
@@ -245,7 +245,7 @@ describe('a refused move leaves no file behind', () => {
 
   it('writes no file for a workbench completion whose move is refused (the application not yet accepted)', async () => {
     const { id } = await certificate(SUZHOU);
-    const refused = await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', contentBase64: pdfOf('Too early').toString('base64') } });
+    const refused = await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', fileId: await uploadOf(files, pdfOf('Too early')) } });
     expect(refused).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
     expect(documentFiles(id)).toEqual([]);
   });
@@ -253,7 +253,7 @@ describe('a refused move leaves no file behind', () => {
   it('removes the file again when the move fails after it was written', async () => {
     const { id } = await certificate(SUZHOU);
     expect(await bench({ action: 'setStatus', id, status: 'accepted' })).toMatchObject({ ok: true });
-    const failed = await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', contentBase64: pdfOf('Lost').toString('base64') } }, storeWhoseMovesFail());
+    const failed = await bench({ action: 'setStatus', id, status: 'completed', document: { name: '证明.pdf', fileId: await uploadOf(files, pdfOf('Lost')) } }, storeWhoseMovesFail());
     expect(failed).toMatchObject({ ok: false, code: 'INTERNAL' });
     expect(documentFiles(id)).toEqual([]);
     expect((await store.applications.get(id))?.status).toBe('accepted');

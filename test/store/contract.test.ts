@@ -207,6 +207,20 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     const T = new Date('2026-11-20T02:00:00Z');
     const later = (ms: number) => new Date(T.getTime() + ms);
 
+    it('reads the records of several people in one call, revoked ones included, by openid then role then center', async () => {
+      await store.roles.grant('many-2', { role: 'supervisor' }, { at: T, by: 'sup-1', displayName: '赵监管' });
+      await store.roles.grant('many-1', { role: 'tester', province: '320000' }, { at: T, by: 'sup-1' });
+      await store.roles.grant('many-1', { role: 'provincial-supervisor', province: '320000' }, { at: T, by: 'sup-1', displayName: '钱省管' });
+      await store.roles.revoke('many-1', { role: 'tester', province: '320000' }, later(1), 'sup-1');
+      const many = await store.roles.recordsOfMany(['many-2', 'many-1', 'many-none', 'many-1']);
+      expect(many.map((r) => [r.openid, r.grant.role, r.displayName, r.revokedBy])).toEqual([
+        ['many-1', 'provincial-supervisor', '钱省管', null],
+        ['many-1', 'tester', null, 'sup-1'],
+        ['many-2', 'supervisor', '赵监管', null],
+      ]);
+      expect(await store.roles.recordsOfMany([])).toEqual([]);
+    });
+
     it('revokes a role so it stops counting at once, keeps it listed with who and when, and grants it again', async () => {
       expect(await store.roles.grant('rv-1', { role: 'center-staff', centerCode: '321000' }, { at: T, by: 'sup-1', displayName: '王小明' })).toEqual({ kind: 'granted' });
       expect(await store.roles.grant('rv-1', { role: 'tester', province: '320000' }, { at: T, by: 'sup-1' })).toEqual({ kind: 'granted' });
@@ -947,14 +961,39 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.staffInvites.redeem('CANCEL05', 'cx-4', later(11))).toEqual({ kind: 'joined', centerCode: '320100' });
     });
 
-    it('points an endpoint at an address or the workbench keeping its secrets; a center without one gets one with none', async () => {
-      await store.endpoints.put({ centerCode: '330100', mode: 'api', url: 'https://a.example.cn/x', secretsSealed: ['s2', 's1'], updatedAt: T });
-      await store.endpoints.setAddress('330100', { kind: 'manual' }, later(1000));
-      expect(await store.endpoints.get('330100')).toEqual({ centerCode: '330100', mode: 'manual', url: null, secretsSealed: ['s2', 's1'], updatedAt: later(1000) });
-      await store.endpoints.setAddress('330100', { kind: 'api', url: 'https://b.example.cn/x' }, later(2000));
-      expect(await store.endpoints.get('330100')).toEqual({ centerCode: '330100', mode: 'api', url: 'https://b.example.cn/x', secretsSealed: ['s2', 's1'], updatedAt: later(2000) });
-      await store.endpoints.setAddress('440100', { kind: 'api', url: 'https://c.example.cn/x' }, T);
-      expect(await store.endpoints.get('440100')).toEqual({ centerCode: '440100', mode: 'api', url: 'https://c.example.cn/x', secretsSealed: [], updatedAt: T });
+    it('makes a supervisor’s immediate change live in one step: approved by them, superseding the approved one waiting, an endpoint’s address and secrets written together', async () => {
+      await store.centers.upsertCatalog([center('440300')]);
+      const api = (url: string): ChangeTarget => ({ kind: 'endpoint', endpoint: { kind: 'api', url } });
+      // a center without an endpoint gets mode, address and the supervisor's secret in the one write
+      const first = change(api('https://c.example.cn/x'), { centerCode: '440300', proposedBy: 'sup-1', immediate: true });
+      expect(await store.linkChanges.createApplied(first, ['set-1'])).toEqual({
+        change: { ...first, status: 'live', reviewedBy: 'sup-1', reviewedAt: first.proposedAt, appliedAt: first.proposedAt, previous: null },
+        superseded: [],
+      });
+      expect(await store.endpoints.get('440300')).toEqual({ centerCode: '440300', mode: 'api', url: 'https://c.example.cn/x', secretsSealed: ['set-1'], updatedAt: first.proposedAt });
+      expect(await store.endpoints.secretHolders('440300')).toEqual([{ secretSealed: 'set-1', shownTo: 'sup-1', retiresAt: null }]);
+      expect(await store.linkChanges.get(first.id)).toMatchObject({ status: 'live', immediate: true, reviewedBy: 'sup-1' });
+      // an approved change of the same target still waiting for its date is superseded; without secrets the center's stay
+      const waiting = change(api('https://b.example.cn/x'), { centerCode: '440300' });
+      await store.linkChanges.create(waiting);
+      await store.linkChanges.review(waiting.id, approve);
+      const manual = change({ kind: 'endpoint', endpoint: { kind: 'manual' } }, { centerCode: '440300', proposedBy: 'sup-2', immediate: true });
+      expect(await store.linkChanges.createApplied(manual)).toMatchObject({
+        change: { id: manual.id, status: 'live', reviewedBy: 'sup-2', previous: { kind: 'api', url: 'https://c.example.cn/x' } },
+        superseded: [waiting.id],
+      });
+      expect((await store.linkChanges.get(waiting.id))?.status).toBe('superseded');
+      expect(await store.linkChanges.apply(waiting.id, later(99_000))).toBeUndefined();
+      expect(await store.endpoints.get('440300')).toEqual({ centerCode: '440300', mode: 'manual', url: null, secretsSealed: ['set-1'], updatedAt: manual.proposedAt });
+      expect(await store.endpoints.secretHolders('440300')).toEqual([{ secretSealed: 'set-1', shownTo: 'sup-1', retiresAt: null }]);
+      // two at once for one target: both go live, one after the other, the second replacing the first
+      const racing = [change(api('https://r1.example.cn/x'), { centerCode: '440300', proposedBy: 'sup-1', immediate: true }), change(api('https://r2.example.cn/x'), { centerCode: '440300', proposedBy: 'sup-2', immediate: true })];
+      const outcomes = await Promise.all(racing.map((c) => store.linkChanges.createApplied(c)));
+      const earlier = outcomes.find((o) => o.change.previous?.kind === 'manual')?.change;
+      const replacing = outcomes.find((o) => o.change.previous?.kind === 'api')?.change;
+      expect(earlier?.target.kind === 'endpoint' && replacing?.previous).toEqual(earlier?.target.kind === 'endpoint' && earlier.target.endpoint);
+      expect(replacing?.target).toEqual(api((await store.endpoints.get('440300'))?.url ?? ''));
+      expect((await store.linkChanges.listForCenter('440300')).map((c) => c.status).sort()).toEqual(['live', 'live', 'live', 'live', 'superseded']);
     });
 
     it('records the daily findings, and a link’s health only while it still has the address checked', async () => {
@@ -981,7 +1020,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     });
 
     it('starts one interface-testing run at a time per center, one racing start of several, and no more than the daily cap', async () => {
-      const run = (id: string, at: Date, centerCode = '320500') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null, secretsSealed: [], seed: '' });
+      const run = (id: string, at: Date, centerCode = '320500') => ({ id, centerCode, url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: at, report: null, secretsSealed: [], passes: 0, seed: '' });
       const limits = (now: Date) => ({ busySince: new Date(now.getTime() - 120_000), daySince: new Date('2026-11-19T16:00:00Z'), dailyCap: 3 });
       await store.centers.upsertCatalog([center('320500'), center('320600')]);
       const others = adapter.concurrent ? await Promise.all([adapter.reopen(), adapter.reopen()]) : [];
@@ -1010,7 +1049,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     });
 
     it('keeps interface-testing runs and the callbacks of test applications in the order they came', async () => {
-      const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null, secretsSealed: ['sealed-1', 'sealed-2'], seed: 'seed-1' };
+      const run = { id: 'run-1', centerCode: '321000', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null, secretsSealed: ['sealed-1', 'sealed-2'], passes: 2, seed: 'seed-1' };
       await store.conformanceRuns.start(run);
       await store.conformanceRuns.start({ ...run, id: 'run-2', startedAt: later(1000) });
       expect(await store.conformanceRuns.latest('321000')).toEqual({ ...run, id: 'run-2', startedAt: later(1000) });
@@ -1030,7 +1069,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
 
     it('lets one resumer at a time hold a background run, records each of its steps once, and lists the runs not finished', async () => {
       await store.centers.upsertCatalog([center('320700'), center('320800')]);
-      const run = { id: 'bg-run-1', centerCode: '320700', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null, secretsSealed: ['s1', 's2'], seed: 'seed' };
+      const run = { id: 'bg-run-1', centerCode: '320700', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null, secretsSealed: ['s1', 's2'], passes: 2, seed: 'seed' };
       await store.conformanceRuns.start(run);
       await store.conformanceRuns.start({ ...run, id: 'bg-run-2', centerCode: '320800', startedAt: later(1000) });
       await store.conformanceRuns.start({ ...run, id: 'bg-run-old', centerCode: '320800', startedAt: later(-3_600_000) });
@@ -1051,6 +1090,9 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
         expect(await store.conformanceRuns.lease('bg-run-1', 'late', later(75_000), later(120_000))).toBe(true);
         expect(await store.conformanceRuns.lease('bg-run-1', holder, later(80_000), later(125_000))).toBe(false);
         expect(await store.conformanceRuns.lease('bg-run-none', 'late', T, later(45_000))).toBe(false);
+        // a holder gives it up with a lease until now: another takes it at that very time
+        expect(await store.conformanceRuns.lease('bg-run-1', 'late', later(90_000), later(90_000))).toBe(true);
+        expect(await store.conformanceRuns.lease('bg-run-1', 'next', later(90_000), later(135_000))).toBe(true);
 
         const step = (index: number, passed: boolean) => ({
           index,
@@ -1070,6 +1112,12 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       }
       await store.conformanceRuns.finish('bg-run-1', { passed: false, checks: [], startedAt: T.toISOString(), finishedAt: later(5000).toISOString() });
       expect((await store.conformanceRuns.unfinished(later(-60_000))).filter((r) => r.id.startsWith('bg-')).map((r) => r.id)).toEqual(['bg-run-2']);
+      // a finished run keeps its count of passes and no secret
+      expect(await store.conformanceRuns.get('bg-run-1')).toMatchObject({ secretsSealed: [], passes: 2, report: { passed: false } });
+      // the runs started before a time lose theirs; a later one keeps them
+      await store.conformanceRuns.forgetSecrets(later(-60_000));
+      expect(await store.conformanceRuns.get('bg-run-old')).toMatchObject({ secretsSealed: [], passes: 2, report: null });
+      expect(await store.conformanceRuns.get('bg-run-2')).toMatchObject({ secretsSealed: ['s1', 's2'], passes: 2 });
     });
   });
 
@@ -1274,11 +1322,11 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     it('tells which centers had started interface testing before an instant, and which had passed by then', async () => {
       await store.centers.upsertCatalog([center('650200'), center('650300')]);
       const report = (passed: boolean, finishedAt: Date) => ({ passed, checks: [], startedAt: T.toISOString(), finishedAt: finishedAt.toISOString() });
-      await store.conformanceRuns.start({ id: 'sv-run-1', centerCode: '650200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null, secretsSealed: [], seed: '' });
+      await store.conformanceRuns.start({ id: 'sv-run-1', centerCode: '650200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: T, report: null, secretsSealed: [], passes: 0, seed: '' });
       await store.conformanceRuns.finish('sv-run-1', report(false, later(60_000)));
-      await store.conformanceRuns.start({ id: 'sv-run-2', centerCode: '650200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: later(HOUR), report: null, secretsSealed: [], seed: '' });
+      await store.conformanceRuns.start({ id: 'sv-run-2', centerCode: '650200', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: later(HOUR), report: null, secretsSealed: [], passes: 0, seed: '' });
       await store.conformanceRuns.finish('sv-run-2', report(true, later(2 * HOUR)));
-      await store.conformanceRuns.start({ id: 'sv-run-3', centerCode: '650300', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: later(3 * HOUR), report: null, secretsSealed: [], seed: '' });
+      await store.conformanceRuns.start({ id: 'sv-run-3', centerCode: '650300', url: 'https://gjj.example.cn/hooks', startedBy: 'staff-1', startedAt: later(3 * HOUR), report: null, secretsSealed: [], passes: 0, seed: '' });
       const at = async (when: Date) => (await store.supervision.interfaceTestsAt(when)).filter((t) => t.centerCode.startsWith('650'));
       expect(await at(T)).toEqual([]);
       expect(await at(later(90 * 60_000))).toEqual([{ centerCode: '650200', lastRunAt: later(HOUR), passed: false }]);
@@ -1675,10 +1723,10 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
 
     it('stores a domain’s state with its file, replacing the one before and answering it, listed by domain', async () => {
       expect(await store.businessDomains.get('gjj.yangzhou.gov.cn')).toBeUndefined();
-      expect(await store.businessDomains.put(requested('gjj.yangzhou.gov.cn'))).toBeUndefined();
-      expect(await store.businessDomains.put({ domain: 'a.example.cn', state: 'configured', verificationFile: null, checkedAt: null, problem: null, updatedAt: T, updatedBy: 'sup-2' })).toBeUndefined();
+      expect(await store.businessDomains.put(requested('gjj.yangzhou.gov.cn'))).toEqual({ written: true, replaced: undefined });
+      expect(await store.businessDomains.put({ domain: 'a.example.cn', state: 'configured', verificationFile: null, checkedAt: null, problem: null, updatedAt: T, updatedBy: 'sup-2' })).toEqual({ written: true, replaced: undefined });
       const configured = { ...requested('gjj.yangzhou.gov.cn'), state: 'configured' as const, updatedAt: later(1000), updatedBy: 'sup-2' };
-      expect(await store.businessDomains.put(configured)).toEqual(requested('gjj.yangzhou.gov.cn'));
+      expect(await store.businessDomains.put(configured)).toEqual({ written: true, replaced: requested('gjj.yangzhou.gov.cn') });
       expect(await store.businessDomains.get('gjj.yangzhou.gov.cn')).toEqual(configured);
       expect((await store.businessDomains.list()).map((d) => [d.domain, d.state])).toEqual([
         ['a.example.cn', 'configured'],
@@ -1707,6 +1755,20 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.businessDomains.recordCheck('never.example.cn', T, { at: later(2000), problem: null, by: 'centers-daily' })).toBeUndefined();
       expect(await store.businessDomains.get('never.example.cn')).toBeUndefined();
     });
+
+    it('configures a domain only under the limit counted in the write: of two at once at the limit less one, exactly one is written', async () => {
+      // a.example.cn and gjj.yangzhou.gov.cn are configured (above); a limit of 3 leaves one place
+      const configure = (domain: string) => store.businessDomains.put({ ...requested(domain), state: 'configured', updatedAt: later(3000) }, 3);
+      const outcomes = await Promise.all([configure('x.example.cn'), configure('y.example.cn')]);
+      expect(outcomes.filter((o) => o.written)).toHaveLength(1);
+      expect(outcomes.find((o) => !o.written)).toEqual({ written: false, configured: 3 });
+      expect((await store.businessDomains.list()).filter((d) => d.state === 'configured')).toHaveLength(3);
+      // at the limit, a configured domain is still written again, and one set otherwise frees its place
+      expect(await store.businessDomains.put({ ...requested('a.example.cn'), state: 'configured', updatedAt: later(4000) }, 3)).toMatchObject({ written: true });
+      await store.businessDomains.put({ ...requested('a.example.cn'), updatedAt: later(5000) }, 3);
+      expect(await configure('z.example.cn')).toMatchObject({ written: true });
+      expect(await configure(outcomes[0].written ? 'y.example.cn' : 'x.example.cn')).toEqual({ written: false, configured: 3 });
+    });
   });
 
   describe('fetches of deliveries’ attachments by link (issue 16, point 3)', () => {
@@ -1719,19 +1781,39 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       webhookId: 'msg_fetch',
       httpStatus: 200,
       refusal: null,
+      byteRange: null,
       ...over,
     });
 
-    it('keeps every fetch, served or refused, and reads an application’s oldest first and the latest of all newest first', async () => {
-      const served = fetchOf({ at: at(3) });
+    it('keeps every fetch, served or refused, with the part served or the range refused, and reads an application’s oldest first', async () => {
+      const served = fetchOf({ at: at(3), httpStatus: 206, byteRange: 'bytes 0-4194303/10485760' });
       const expired = fetchOf({ at: at(1), httpStatus: 410, refusal: '下载链接已过期', webhookId: null });
       const other = fetchOf({ at: at(2), applicationId: 'app-fetch-2', attachmentId: 'f9', centerCode: '110000', httpStatus: 401, refusal: '签名无效' });
-      const unreadable = fetchOf({ at: at(4), applicationId: null, attachmentId: null, centerCode: null, webhookId: null, httpStatus: 404, refusal: '下载链接无效' });
-      for (const f of [served, expired, other, unreadable]) await store.attachmentFetches.record(f);
-      expect(await store.attachmentFetches.ofApplication('app-fetch-1')).toEqual([expired, served]);
+      const tooLong = fetchOf({ at: at(4), httpStatus: 416, refusal: 'Range 一段最多 4194304 字节', byteRange: 'bytes=0-9999999' });
+      for (const f of [served, expired, other, tooLong]) await store.attachmentFetches.record(f);
+      expect(await store.attachmentFetches.ofApplication('app-fetch-1')).toEqual([expired, served, tooLong]);
       expect(await store.attachmentFetches.ofApplication('app-fetch-2')).toEqual([other]);
       expect(await store.attachmentFetches.ofApplication('app-none')).toEqual([]);
-      expect(await store.attachmentFetches.recent(3)).toEqual([unreadable, served, other]);
+    });
+
+    it('counts one link’s refusals since a time, leaving out what was served, other attachments and other centers', async () => {
+      const link = { applicationId: 'app-fetch-3', attachmentId: 'f1', centerCode: '321000' };
+      const refusal = (seconds: number, over: Partial<AttachmentFetchRecord> = {}) => fetchOf({ ...link, at: at(seconds), httpStatus: 401, refusal: '签名无效', ...over });
+      for (const f of [refusal(1), refusal(2), refusal(3, { httpStatus: 416 }), refusal(4, { httpStatus: 200, refusal: null }), refusal(5, { httpStatus: 206, refusal: null }), refusal(6, { attachmentId: 'f2' }), refusal(7, { centerCode: '110000' })]) {
+        await store.attachmentFetches.record(f);
+      }
+      expect(await store.attachmentFetches.refusalsSince(link, at(0))).toBe(3);
+      expect(await store.attachmentFetches.refusalsSince(link, at(2))).toBe(2);
+      expect(await store.attachmentFetches.refusalsSince({ ...link, applicationId: 'app-none' }, at(0))).toBe(0);
+    });
+
+    it('removes the fetches recorded before a time and keeps the later ones', async () => {
+      const old = fetchOf({ at: new Date(Date.UTC(2031, 0, 1)), applicationId: 'app-fetch-4' });
+      const kept = fetchOf({ at: at(0), applicationId: 'app-fetch-4' });
+      await store.attachmentFetches.record(old);
+      await store.attachmentFetches.record(kept);
+      expect(await store.attachmentFetches.removeOlderThan(new Date(Date.UTC(2031, 1, 1)))).toBeGreaterThanOrEqual(1);
+      expect(await store.attachmentFetches.ofApplication('app-fetch-4')).toEqual([kept]);
     });
   });
 

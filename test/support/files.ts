@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { PNG } from 'pngjs';
+import type { FileStore } from '../../cloudfunctions/_lib/files/port';
 import { simplePdf } from '../../tools/center-sim/pdf';
 
 /**
@@ -6,6 +8,9 @@ import { simplePdf } from '../../tools/center-sim/pdf';
  * a one-page PDF written like the center simulator's certificates, and a small PNG encoded by pngjs. The JPEG
  * is the conformance suite's TEST_JPEG (a 1×1 baseline JPEG written byte by byte).
  */
+
+/** What a device uploads before a call names it: `bytes` under `uploads/` with 24 random characters (UPLOAD_ID_PATTERN); answers its fileId. */
+export const uploadOf = (files: Pick<FileStore, 'put'>, bytes: Buffer) => files.put(`uploads/${randomBytes(12).toString('hex')}`, bytes, 'application/octet-stream');
 
 /** A one-page PDF reading `lines` (different lines, a different file and sha256). */
 export const pdfOf = (...lines: string[]) => simplePdf(lines.length > 0 ? lines : ['Test document']);

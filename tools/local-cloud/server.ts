@@ -154,8 +154,9 @@ export async function createLocalCloud(options: LocalCloudOptions) {
     });
   });
 
-  // a delivery's attachment, fetched by the center it was sent to (signed GET): the `callbacks` function answers
-  // it as deployed, the file's bytes as base64 (a wildcard: a sealed token is longer than a route parameter may be)
+  // a delivery's attachment, fetched by the center it was sent to (signed GET, in ranges of at most 4 MiB, the Range
+  // header passed on): the `callbacks` function answers it as deployed, 206 with the part's bytes as base64 (a
+  // wildcard: a sealed token is longer than a route parameter may be)
   app.get('/callbacks/files/*', async (request, reply) => {
     const headers = Object.fromEntries(Object.entries(request.headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const event = { path: request.url.split('?')[0], httpMethod: 'GET', headers, body: '', isBase64Encoded: false };

@@ -20,8 +20,8 @@ export async function getDocument(ctx: ServiceContext, openid: string, id: strin
   await ownApplication(ctx, openid, id);
   const doc = (await ctx.store.applications.documents(id)).find((d) => d.id === documentId);
   if (!doc) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份文件');
-  const bytes = openBytes(ctx.outside.keyring(), sealedAs.document(id, doc.id), await ctx.outside.files().get(doc.storageKey));
-  return linkOpenedCopy(ctx, openid, { name: doc.name, sha256: doc.sha256, bytes }, '证明');
+  const open = async () => openBytes(ctx.outside.keyring(), sealedAs.document(id, doc.id), await ctx.outside.files().get(doc.storageKey));
+  return linkOpenedCopy(ctx, openid, { storageKey: doc.storageKey, name: doc.name, sha256: doc.sha256, open }, '证明');
 }
 
 /**

@@ -12,7 +12,7 @@ import { DOCUMENT_MAX_BYTES, isPdf } from '../../../src/core/center-api';
 import { linkOpenedCopy } from '../files/downloads';
 import { inspectFile } from '../files/inspect';
 import type { ApplicationRecord, DocumentRecord } from '../store/port';
-import { attachmentBytes } from '../applications/attachments';
+import { attachmentBytes, removeFiles } from '../applications/attachments';
 import { completionNotices } from '../applications/deliveries';
 import { discardUnrecorded, storeDocument } from '../applications/documents';
 import { moveApplication, moveWouldApply, paymentProblems, statusMessage } from '../applications/move';
@@ -130,7 +130,7 @@ export async function workbenchAttachment(ctx: ServiceContext, staff: Caller, id
   const attachment = attachmentsFor(openPayload(ctx.outside.keyring(), app), app, centerCode).find((a) => a.id === attachmentId);
   if (!attachment) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这份附件');
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.attachment-opened', subject: `application:${app.id}`, detail: `${centerCode}:${attachment.id}` });
-  return linkOpenedCopy(ctx, staff.openid, { name: attachment.name, sha256: attachment.sha256, bytes: await attachmentBytes(ctx, app.id, attachment) }, '附件');
+  return linkOpenedCopy(ctx, staff.openid, { storageKey: attachment.storageKey, name: attachment.name, sha256: attachment.sha256, open: () => attachmentBytes(ctx, app.id, attachment) }, '附件');
 }
 
 const staffMover = (staff: Caller, centerCode: string) => ({ actor: 'staff' as const, actorId: staff.openid, centerCode });
@@ -174,8 +174,10 @@ const defaultMessage = (code: TransferCode) => `${code} ${TRANSFER_CODES[code].n
 
 /**
  * Staff report a status for an application without platform codes. Completing a certificate takes the
- * certificate itself, a PDF checked by its content, stored with its sha256 in the same move; the accepting
- * center is then informed. Completing a purchase withdrawal takes what the deposit-locale center paid.
+ * certificate itself, uploaded first (`uploads/`, as employees' attachments): read back, checked by its content
+ * (a PDF that opens, at most 10 MB), sealed and stored with its sha256 in the same move, then the upload is
+ * removed; a refused move leaves the upload for another try (the uploads sweep removes it after a day). The
+ * accepting center is then informed. Completing a purchase withdrawal takes what the deposit-locale center paid.
  */
 export async function workbenchSetStatus(
   ctx: ServiceContext,
@@ -183,7 +185,7 @@ export async function workbenchSetStatus(
   id: string,
   status: CenterStatus,
   message: string | undefined,
-  document: { name: string; contentBase64: string } | undefined,
+  document: { name: string; fileId: string } | undefined,
   payment: Payment | undefined,
 ): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
@@ -200,7 +202,7 @@ export async function workbenchSetStatus(
     const [first] = Object.values(problems);
     if (first) throw new AppError('VALIDATION_FAILED', first, Object.fromEntries(Object.entries(problems).map(([k, v]) => [`payment.${k}`, v])));
   }
-  const certificate = need === 'certificate' ? await checkedCertificate(document) : undefined;
+  const certificate = need === 'certificate' ? await checkedCertificate(ctx, document) : undefined;
   const move: Move = { by: 'center', kind: 'status', status, payment };
   // checked first, written after: a move that is refused or changes nothing leaves no file behind
   const documents: DocumentRecord[] = [];
@@ -212,6 +214,7 @@ export async function workbenchSetStatus(
       outbox: notices,
     }), { app });
     if (moved.kind !== 'applied') await discardUnrecorded(ctx, app.id, documents);
+    else if (certificate) await removeFiles(ctx, [certificate.fileId]);
     if (notices.length > 0 && moved.kind === 'applied') ctx.outside.nudgeRelay();
     return workbenchView(ctx, staff, moved.app, centerCode, stored);
   } catch (error) {
@@ -220,15 +223,20 @@ export async function workbenchSetStatus(
   }
 }
 
-/** The certificate staff upload to complete a certificate application: a PDF that opens and has pages. */
-async function checkedCertificate(document: { name: string; contentBase64: string } | undefined): Promise<{ name: string; bytes: Buffer }> {
+/** The certificate staff uploaded to complete a certificate application: a PDF that opens and has pages. */
+async function checkedCertificate(ctx: ServiceContext, document: { name: string; fileId: string } | undefined): Promise<{ name: string; fileId: string; bytes: Buffer }> {
   if (!document) throw new AppError('VALIDATION_FAILED', '办结证明类申请请上传证明文件（PDF）', { document: '请上传证明文件（PDF）' });
-  const bytes = Buffer.from(document.contentBase64, 'base64');
+  let bytes: Buffer;
+  try {
+    bytes = await ctx.outside.files().get(document.fileId);
+  } catch {
+    throw new AppError('VALIDATION_FAILED', '证明文件未上传成功，请重新选择', { 'document.fileId': '证明文件未上传成功，请重新选择' });
+  }
   if (!isPdf(bytes)) throw new AppError('VALIDATION_FAILED', '证明文件应为 PDF 文件', { document: '文件内容不是 PDF' });
   if (bytes.length > DOCUMENT_MAX_BYTES) throw new AppError('VALIDATION_FAILED', '证明文件不超过 10 MB', { document: '文件超过 10 MB' });
   const inspected = await inspectFile(bytes);
   if (!inspected.ok) throw new AppError('VALIDATION_FAILED', `证明文件：${inspected.problem}`, { document: inspected.problem });
-  return { name: document.name, bytes };
+  return { name: document.name, fileId: document.fileId, bytes };
 }
 
 /** Low ratings of this center's cases, open first: the center calls the person back and records what it did. */

@@ -2,7 +2,7 @@ import type { ApplicationState } from '../../../src/core/applications/state-mach
 import type { ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications/status';
 import type { BusinessDomainState, VerificationFile } from '../../../src/core/business-domains';
 import type { CalendarHoliday, CalendarNotice } from '../../../src/core/calendar';
-import type { ChangeStatus, ChangeTarget, ConformanceCheck, ConformanceReport, EndpointValue, PreviousValue, ReceivedCallback } from '../../../src/core/center-portal';
+import type { ChangeStatus, ChangeTarget, ConformanceCheck, ConformanceReport, PreviousValue, ReceivedCallback } from '../../../src/core/center-portal';
 import type { Payment } from '../../../src/core/money';
 import type { Center, CenterCounter, CenterLink, StoredCenter } from '../../../src/core/centers';
 import type { DocType } from '../../../src/core/identity';
@@ -104,6 +104,8 @@ export interface RoleRepository {
   list(): Promise<RoleRecord[]>;
   /** One person's roles ever granted, revoked ones included. */
   recordsOf(openid: string): Promise<RoleRecord[]>;
+  /** The roles ever granted to any of `openids`, revoked ones included, in one read, by openid then role then center. */
+  recordsOfMany(openids: readonly string[]): Promise<RoleRecord[]>;
 }
 
 export interface MetaRepository {
@@ -517,11 +519,6 @@ export interface EndpointRepository {
   get(centerCode: string): Promise<CenterEndpoint | undefined>;
   /** Stores the endpoint; with `shownTo`, records that person as who was shown every one of its secrets (a supervisor setting one). */
   put(endpoint: CenterEndpoint, shownTo?: string): Promise<void>;
-  /**
-   * Points the center's deliveries at its API endpoint or its workbench, in one step keeping its secrets;
-   * a center without an endpoint gets one with none.
-   */
-  setAddress(centerCode: string, endpoint: EndpointValue, at: Date): Promise<void>;
   /** Every center's endpoint, by center (the daily health check). */
   list(): Promise<CenterEndpoint[]>;
   /**
@@ -687,6 +684,13 @@ export interface LinkChangeRepository {
    * as switched, or undefined when it is not approved (switched already, superseded): applied once.
    */
   apply(id: string, at: Date): Promise<LinkChange | undefined>;
+  /**
+   * A supervisor's immediate change, in one step: `change` (proposed by them) is stored approved by its proposer at
+   * `proposedAt`, supersedes the approved change of its target still waiting, and is switched live as `apply` does;
+   * with `secretsSealed`, an endpoint's secrets are replaced by them in the same write (shown to the proposer). Answers
+   * the change as switched and the ids it superseded; on failure nothing is written.
+   */
+  createApplied(change: LinkChange, secretsSealed?: readonly string[]): Promise<{ change: LinkChange; superseded: string[] }>;
   /** Records why an approved change was not switched; false when it is no longer approved. */
   hold(id: string, reason: string, at: Date): Promise<boolean>;
   /**
@@ -734,9 +738,12 @@ export interface ConformanceRun {
   report: ConformanceReport | null;
   /**
    * The center's secrets serving when the run started, sealed as its endpoint keeps them: the suite runs once with
-   * each, in turn (issue 16: both during a rotation). Empty for runs from before.
+   * each, in turn (issue 16: both during a rotation). Emptied once the run finishes or is abandoned (no needless
+   * copies of credentials); empty for runs from before.
    */
   secretsSealed: string[];
+  /** How many passes the run makes (its secrets when it started): kept once the secrets are gone. 0 for runs from before. */
+  passes: number;
   /** What the run's test applications' ids derive from, so a resumed step rebuilds the same applications. */
   seed: string;
 }
@@ -767,8 +774,10 @@ export interface ConformanceRunRepository {
    * not finished, or `dailyCap` runs started since `daySince`: two racing starts never both pass.
    */
   startIfFree(run: ConformanceRun, limits: RunLimits): Promise<RunStartOutcome>;
-  /** Stores the report of a run; an unknown id changes nothing. */
+  /** Stores the report of a run and empties its secrets, in one write; an unknown id changes nothing. */
   finish(id: string, report: ConformanceReport): Promise<void>;
+  /** Empties the secrets of every run started before `startedBefore` that has any: runs abandoned, no longer resumed. */
+  forgetSecrets(startedBefore: Date): Promise<void>;
   /** The center's most recent run. */
   latest(centerCode: string): Promise<ConformanceRun | undefined>;
   get(id: string): Promise<ConformanceRun | undefined>;
@@ -777,6 +786,7 @@ export interface ConformanceRunRepository {
   /**
    * Takes the run's lease until `until` in one step, or extends it when `holder` holds it already, unless another
    * holder's lease runs past `now`: answers whether `holder` holds it now. Two resumers never both hold one run.
+   * A holder gives the lease up with `until` equal to `now`: another takes it at once.
    */
   lease(id: string, holder: string, now: Date, until: Date): Promise<boolean>;
   /** Records a finished step once: false (nothing changed) when the run has that step already. */
@@ -1114,12 +1124,19 @@ export interface BusinessDomainRecord {
   updatedBy: string;
 }
 
+export type BusinessDomainPut = { written: true; replaced: BusinessDomainRecord | undefined } | { written: false; configured: number };
+
 export interface BusinessDomainRepository {
   get(domain: string): Promise<BusinessDomainRecord | undefined>;
   /** Every domain set, by domain. */
   list(): Promise<BusinessDomainRecord[]>;
-  /** Stores a domain's record, replacing the one before, in one step; answers the one replaced. */
-  put(record: BusinessDomainRecord): Promise<BusinessDomainRecord | undefined>;
+  /**
+   * Stores a domain's record, replacing the one before, in one step; answers the one replaced. With
+   * `configuredLimit`, a record that makes a domain configured is written only while fewer than that many other
+   * domains are configured, counted in the same step (two writers at once never pass the limit); otherwise nothing
+   * is written and the answer says how many are configured.
+   */
+  put(record: BusinessDomainRecord, configuredLimit?: number): Promise<BusinessDomainPut>;
   /**
    * Records the daily check of a requested domain in one step, only while it is still requested as last set at
    * `setAt` (a supervisor's change in between wins): checkedAt and the problem; with no problem the domain becomes
@@ -1141,19 +1158,30 @@ export interface AttachmentFetchRecord {
   centerCode: string | null;
   /** The request's webhook-id header, when it had one. */
   webhookId: string | null;
-  /** What was answered: 200 served; 401 unsigned or not signed by the link's center, 404 no such link or file, 410 expired. */
+  /**
+   * What was answered: 200 the whole file, 206 one part of it; 401 unsigned or not signed by the link's center,
+   * 404 no such file, 410 expired, 416 a range refused (over 4 MiB, malformed, or none for a file over 4 MiB).
+   */
   httpStatus: number;
   /** Why it was refused, in words for the center's engineers; null when served. */
   refusal: string | null;
+  /** The part served (its Content-Range, `bytes a-b/size`) or the Range header refused; null for none (migration 32). */
+  byteRange: string | null;
 }
 
-/** Every fetch of a delivery's attachment, kept: what centers took, and who was refused. */
+/**
+ * The fetches of deliveries' attachments (docs/center-api.md 4.10): what centers took, and why a link's center was
+ * refused. Kept ATTACHMENT_FETCH_KEEP_DAYS (services/attachment-downloads.ts), at most a bounded number of refusals
+ * per link an hour; a token that does not open is logged, not kept.
+ */
 export interface AttachmentFetchRepository {
   record(fetch: AttachmentFetchRecord): Promise<void>;
   /** An application's fetches, oldest first. */
   ofApplication(applicationId: string): Promise<AttachmentFetchRecord[]>;
-  /** The latest fetches of all (refusals of tokens that did not open among them), newest first, at most `limit`. */
-  recent(limit: number): Promise<AttachmentFetchRecord[]>;
+  /** How many requests for one attachment by one link's center were refused (answered 400 or above) at or after `since`. */
+  refusalsSince(link: { applicationId: string; attachmentId: string; centerCode: string }, since: Date): Promise<number>;
+  /** Removes the fetches recorded before `cutoff`; how many. */
+  removeOlderThan(cutoff: Date): Promise<number>;
 }
 
 /**

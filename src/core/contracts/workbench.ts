@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DOCUMENT_MAX_BYTES } from '../center-api';
+import { UPLOAD_ID_PATTERN } from '../applications/payloads';
 import { paymentSchema } from '../money';
 import { CENTER_STATUSES, TRANSFER_CODE_LIST } from '../applications/state-machine';
 import { textField } from '../validation';
@@ -25,11 +25,14 @@ export const workbenchEventSchema = (now: Date) => z.discriminatedUnion(
       id: applicationId,
       status: z.enum(CENTER_STATUSES, { error: '请选择办理状态' }),
       message: reason('办理说明').optional(),
-      /** The certificate, required to complete a certificate application: a PDF as base64. */
+      /**
+       * The certificate, required to complete a certificate application: a PDF the portal uploaded first (under
+       * `uploads/`, as employees' attachments are), so the call never carries the file.
+       */
       document: z
         .object({
           name: textField('文件名', { missing: '缺少文件名' }).min(1, '缺少文件名').max(100, '文件名不超过 100 个字符'),
-          contentBase64: textField('文件内容', { missing: '缺少文件内容', trim: false }).min(1, '缺少文件内容').max(Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4, '文件不超过 10 MB'),
+          fileId: z.string({ error: '证明文件未上传成功，请重新选择' }).regex(UPLOAD_ID_PATTERN, '证明文件未上传成功，请重新选择'),
         })
         .optional(),
       /** What the deposit-locale center paid, required to complete a purchase withdrawal. */

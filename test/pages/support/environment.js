@@ -10,14 +10,23 @@ class PagesEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     const global = this.global;
-    global.fetch = (input, init) => {
+    // a browser's fetch sends a File or Blob body as its bytes; Node's does not know jsdom's Blob, so it is read first
+    const bytesOf = (blob) =>
+      new Promise((resolve, reject) => {
+        const reader = new global.FileReader();
+        reader.onload = () => resolve(Buffer.from(reader.result));
+        reader.onerror = () => reject(reader.error);
+        reader.readAsArrayBuffer(blob);
+      });
+    global.fetch = async (input, init) => {
       const url = typeof input === 'string' ? input : input.url;
+      const sent = init?.body instanceof global.Blob ? { ...init, body: await bytesOf(init.body) } : init;
       if (url.startsWith('/')) {
         const origin = process.env.PAGES_HOST_URL;
         if (!origin) throw new Error(`fetch ${url}: no local host; the pages global setup did not run`);
-        return fetch(new URL(url, origin), init);
+        return fetch(new URL(url, origin), sent);
       }
-      return fetch(input, init);
+      return fetch(input, sent);
     };
     global.Request = Request;
     global.Response = Response;

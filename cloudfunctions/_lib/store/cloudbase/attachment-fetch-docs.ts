@@ -1,15 +1,17 @@
 import type { AttachmentFetchRecord, AttachmentFetchRepository } from '../port';
 import { attachmentFetchRow } from '../rows/attachment-fetches';
 import { readRow } from '../rows/read';
-import { COLLECTIONS, docList, fetchAll, nextSeq, type Db, type Doc } from './sdk';
+import { COLLECTIONS, deletedCount, fetchAll, nextSeq, total, type Db, type Doc } from './sdk';
 
 /**
  * Fetches of deliveries' attachments by their links (SQL migration 25):
  * - `attachmentFetches`: id = nextSeq() (later writes sort after earlier ones); the AttachmentFetchRecord fields,
- *   `at` a date. Indexes: attachmentFetches (applicationId, at), attachmentFetches (at desc).
+ *   `at` a date, `byteRange` missing on documents written before the ranges. Indexes: attachmentFetches
+ *   (applicationId, at), attachmentFetches (at desc).
  */
 export function cloudbaseAttachmentFetches(db: Db): AttachmentFetchRepository {
   const fetches = () => db.collection(COLLECTIONS.attachmentFetches);
+  const _ = db.command;
   return {
     async record(fetch) {
       await fetches().add({ _id: nextSeq(), ...fetch });
@@ -17,9 +19,11 @@ export function cloudbaseAttachmentFetches(db: Db): AttachmentFetchRepository {
     async ofApplication(applicationId) {
       return (await fetchAll(COLLECTIONS.attachmentFetches, fetches().where({ applicationId }), ['at', '_id'])).map(toFetch);
     },
-    async recent(limit) {
-      const reply = await fetches().orderBy('at', 'desc').orderBy('_id', 'desc').limit(limit).get();
-      return docList(reply, COLLECTIONS.attachmentFetches).map(toFetch);
+    async refusalsSince(link, since) {
+      return total(await fetches().where({ ...link, at: _.gte(since), httpStatus: _.gte(400) }).count(), COLLECTIONS.attachmentFetches);
+    },
+    async removeOlderThan(cutoff) {
+      return deletedCount(await fetches().where({ at: _.lt(cutoff) }).remove(), COLLECTIONS.attachmentFetches);
     },
   };
 }

@@ -42,7 +42,7 @@ import { cloudbaseScans, cloudbaseTrialInvites } from './trial-invite-docs';
  *              a route without a channel (kind in-app or counter) has no url, appId, path or healthy.
  * - `jumps`:   generated id; centerCode, item, outcome, at (Date).
  * - `roles`:   id = openid; grants: RoleGrant[].
- * - `meta`:    id = key; value.
+ * - `meta`:    id = key; value. `business-domains:configured` lists the configured business domains (business-domain-docs.ts).
  * - `identities`:    id = openid; the IdentityRecord fields (openid included, for the "other holder" query),
  *                    verifiedAt and expiresAt as dates, phoneSealed string or null.
  * - `verifications`: id = verifyId; the VerificationSession fields (verifyId included), createdAt as a date;
@@ -94,8 +94,8 @@ import { cloudbaseScans, cloudbaseTrialInvites } from './trial-invite-docs';
  *                    transaction, so two reviews, or a review and a switch, of one target meet a write conflict.
  * - `channelHealth`: id = `${centerCode}:${channel}`; the ChannelHealth fields, checkedAt as a date.
  * - `conformanceRuns`: id = run id; the ConformanceRun fields (id included), startedAt as a date, report an
- *                    object or null, secretsSealed an array, and the lease (leaseHolder, leaseUntil as a date, or
- *                    null): taken in a single-document transaction that reads the run again first.
+ *                    object or null, secretsSealed an array (emptied when the run ends), passes a number,
+ *                    and the lease (leaseHolder, leaseUntil as a date, or null): taken in a single-document transaction that reads the run again first.
  * - `conformanceSteps`: id = `${runId}:${index}`; runId and the ConformanceStepRecord fields, doneAt as a date.
  *                    recordStep is set-if-absent in a single-document transaction, so a step is recorded once.
  * - `conformanceCallbacks`: generated id; centerCode, applicationId, the ReceivedCallback fields with `at` as a

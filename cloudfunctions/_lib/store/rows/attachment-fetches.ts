@@ -12,5 +12,7 @@ export const attachmentFetchRow = lazySchema<AttachmentFetchRecord>(() =>
     webhookId: orNull(z.string()),
     httpStatus: z.number().int(),
     refusal: orNull(z.string()),
+    // missing on CloudBase documents written before the ranges
+    byteRange: orNull(z.string()).default(null),
   }),
 );

@@ -4,21 +4,28 @@ import { readRow } from '../rows/read';
 import type { SqlDriver } from './driver';
 import { camelCased } from './row-names';
 
-/** Fetches of deliveries' attachments by their links (migration 25: attachment_fetches). */
+/** Fetches of deliveries' attachments by their links (migration 25: attachment_fetches; 32: byte_range). */
 
-const COLUMNS = 'at, application_id, attachment_id, center_code, webhook_id, http_status, refusal';
+const COLUMNS = 'at, application_id, attachment_id, center_code, webhook_id, http_status, refusal, byte_range';
 const toFetch = (row: object): AttachmentFetchRecord => readRow(attachmentFetchRow(), 'SQL attachment_fetches', camelCased(row));
 
 export function sqlAttachmentFetches(driver: SqlDriver): AttachmentFetchRepository {
   return {
     async record(f) {
-      await driver.query(`insert into attachment_fetches (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7)`, [f.at, f.applicationId, f.attachmentId, f.centerCode, f.webhookId, f.httpStatus, f.refusal]);
+      await driver.query(`insert into attachment_fetches (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8)`, [f.at, f.applicationId, f.attachmentId, f.centerCode, f.webhookId, f.httpStatus, f.refusal, f.byteRange]);
     },
     async ofApplication(applicationId) {
       return (await driver.query(`select ${COLUMNS} from attachment_fetches where application_id = $1 order by at, id`, [applicationId])).map(toFetch);
     },
-    async recent(limit) {
-      return (await driver.query(`select ${COLUMNS} from attachment_fetches order by at desc, id desc limit $1`, [limit])).map(toFetch);
+    async refusalsSince(link, since) {
+      const rows = await driver.query<{ n: string | number }>(
+        `select count(*) as n from attachment_fetches where application_id = $1 and attachment_id = $2 and center_code = $3 and at >= $4 and http_status >= 400`,
+        [link.applicationId, link.attachmentId, link.centerCode, since],
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+    async removeOlderThan(cutoff) {
+      return (await driver.query(`delete from attachment_fetches where at < $1 returning id`, [cutoff])).length;
     },
   };
 }

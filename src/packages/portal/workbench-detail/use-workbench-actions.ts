@@ -90,7 +90,7 @@ export function useWorkbenchActions(loaded: WorkbenchView) {
       setErrors({ status: '办结前请先选择出具的证明文件（PDF）' });
       return;
     }
-    const document = needs === 'certificate' && drafts.certificate ? { name: drafts.certificate.name, contentBase64: drafts.certificate.contentBase64 } : undefined;
+    const document = needs === 'certificate' && drafts.certificate ? { name: drafts.certificate.name, fileId: drafts.certificate.fileId } : undefined;
     const payment = needs === 'payment' ? { amount: drafts.paidAmount.trim() === '' ? Number.NaN : Number(drafts.paidAmount), paidOn: drafts.paidOn.trim() } : undefined;
     const told = document ? `证明文件“${document.name}”将送达申请人，` : payment && Number.isFinite(payment.amount) ? `将告知申请人已支付 ${yuanText(payment.amount)}，` : '更新后将通知申请人，';
     void act('status', { action: 'setStatus', id: view.id, status, message, document, payment }, () => workbenchCalls.setStatus(view.id, status, { message, document, payment }), {
