@@ -1,6 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { seriousViolations } from '../support/axe';
 import { useChromiumOnLocalHost } from '../support/e2e';
 
 jest.setTimeout(240_000);
@@ -14,46 +11,13 @@ jest.setTimeout(240_000);
  * 扬州's hall. Each page is checked with axe-core (WCAG 2.2 AA); E2E_SHOTS=<folder> saves a screenshot of each.
  */
 const e2e = useChromiumOnLocalHost();
-const { current } = e2e;
+const { current, open, until, signIn, shot, expectAccessible } = e2e;
 
 const YANGZHOU = '321000';
 const DOMAIN = 'localhost';
 const CARD = `#domain-${DOMAIN}`;
 const FILE = { name: 'a1b2c3d4e5.txt', content: '7d0f1c9e2b8a4f6e5d3c' };
-const SHOTS = process.env.E2E_SHOTS;
 
-async function shot(name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await e2e.page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** axe on the page on screen, once its transition has settled; then its screenshot when asked for, `focus` scrolled into view. */
-async function expectAccessible(name: string, focus?: string): Promise<void> {
-  await e2e.page.waitForTimeout(400);
-  expect(await seriousViolations(e2e.page)).toEqual([]);
-  if (focus) await current(focus).scrollIntoViewIfNeeded();
-  await shot(name);
-}
-
-/** Waits until the element on screen reads `text` (a state that changes after a tap). */
-async function until(selector: string, text: string): Promise<void> {
-  await current(`${selector}:has-text(${JSON.stringify(text)})`).waitFor();
-}
-
-/** A page load of its own (another hash only moves Taro's router) at `hash` of the app. */
-async function open(hash: string): Promise<void> {
-  await e2e.page.goto('about:blank');
-  await e2e.page.goto(`${e2e.host.url}/#/${hash}`);
-}
-
-/** The dev sign-in -> the persona -> 返回首页. */
-async function signIn(persona: 'employee' | 'supervisor' | 'center-staff', label: string): Promise<void> {
-  await open('packages/dev/sign-in/index');
-  await current(`#persona-${persona}`).click();
-  await expect(current('#sign-in-roles').innerText()).resolves.toContain(label);
-  await current('.sign-in-home').click();
-}
 
 /** 确定 in Taro's modal, after checking what it asks. */
 async function confirm(asks: RegExp): Promise<void> {

@@ -1,7 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { inviteScene, TRIAL_JOIN_PAGE } from '../../src/core/trial';
-import { seriousViolations } from '../support/axe';
 import { useChromiumOnLocalHost } from '../support/e2e';
 import { closeSimClient, simSetHallDown } from '../support/sim-client';
 
@@ -17,7 +14,7 @@ jest.setTimeout(240_000);
  * E2E_SHOTS=<folder> also saves a screenshot of each page there (390x844).
  */
 const e2e = useChromiumOnLocalHost({ LAUNCH: 'closed' });
-const { current } = e2e;
+const { current, open, until, signIn, shot, expectAccessible } = e2e;
 
 const JIANGSU = '320000';
 const YANGZHOU = '321000';
@@ -25,42 +22,9 @@ const BROKEN = `/hall/${YANGZHOU}/1`;
 const CORRECTED = `${BROKEN}?v=2`;
 /** Someone the host knows nothing of: no role until they join by the invite. */
 const NEWCOMER = 'e2e-new-tester';
-const SHOTS = process.env.E2E_SHOTS;
 
 afterAll(() => closeSimClient());
 
-async function shot(name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await e2e.page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** axe on the page on screen, once its transition has settled; then its screenshot when asked for, `focus` scrolled into view. */
-async function expectAccessible(name: string, focus?: string): Promise<void> {
-  await e2e.page.waitForTimeout(400);
-  expect(await seriousViolations(e2e.page)).toEqual([]);
-  if (focus) await current(focus).scrollIntoViewIfNeeded();
-  await shot(name);
-}
-
-/** Waits until the element on screen reads `text` (a state that changes after a tap). */
-async function until(selector: string, text: string): Promise<void> {
-  await current(`${selector}:has-text(${JSON.stringify(text)})`).waitFor();
-}
-
-/** A page load of its own (another hash only moves Taro's router) at `hash` of the app. */
-async function open(hash: string): Promise<void> {
-  await e2e.page.goto('about:blank');
-  await e2e.page.goto(`${e2e.host.url}/#/${hash}`);
-}
-
-/** The dev sign-in (which never sends anyone to 内部试用中) -> the persona -> 返回首页. */
-async function signIn(persona: 'employee' | 'supervisor' | 'center-staff', label: string): Promise<void> {
-  await open('packages/dev/sign-in/index');
-  await current(`#persona-${persona}`).click();
-  await expect(current('#sign-in-roles').innerText()).resolves.toContain(label);
-  await current('.sign-in-home').click();
-}
 
 /** As a persona, on 我的. */
 async function actAs(persona: 'supervisor' | 'center-staff', label: string): Promise<void> {
@@ -176,11 +140,11 @@ describe('the internal trial: an invite, a finding on a broken link fixed and cl
     const card = current('#review-pending .review-card').first();
     await card.waitFor();
     const changeId = ((await card.getAttribute('id')) ?? '').replace(/^review-change-/, '');
-    await expect(current(`#review-change-${changeId}-value`).innerText()).resolves.toContain(CORRECTED);
+    await expect(current(`#review-change-${changeId}-new`).innerText()).resolves.toContain(CORRECTED);
     await expectAccessible('14-review');
     await current(`#review-approve-${changeId}`).click();
     await confirm(/扬州/);
-    await until(`#review-change-${changeId}-status`, '已生效');
+    await until(`#review-decided-${changeId}-status`, '已生效');
     await expectAccessible('15-review-approved');
 
     await actAs('center-staff', `中心工作人员（${YANGZHOU}）`);

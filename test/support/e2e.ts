@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { seriousViolations } from './axe';
 import { launchChromium } from './browser';
 import { startLocalHost, verifyDevStaff, type RunningHost } from './local-host';
 
@@ -11,6 +12,16 @@ export interface E2E {
   newPage(): Promise<Page>;
   /** Taro H5 keeps earlier pages in the DOM; the one on screen is `.taro_page_stationed`. */
   current(selector: string): Locator;
+  /** A page load of its own (another hash only moves Taro's router) at `hash` of the app. */
+  open(hash: string): Promise<void>;
+  /** Waits until the element on screen reads `text` (a state that changes after a tap). */
+  until(selector: string, text: string): Promise<void>;
+  /** The dev sign-in (which never sends anyone to 内部试用中) -> the persona -> 返回首页. */
+  signIn(persona: 'employee' | 'supervisor' | 'center-staff', label: string): Promise<void>;
+  /** With E2E_SHOTS=<folder>, the page on screen saved there as `name`.png (390x844, full page); else nothing. */
+  shot(name: string): Promise<void>;
+  /** axe on the page on screen, once its transition has settled; then its shot, `focus` scrolled into view. */
+  expectAccessible(name: string, focus?: string): Promise<void>;
 }
 
 /**
@@ -44,6 +55,19 @@ export function useChromiumOnLocalHost(env: Record<string, string> = {}): E2E {
     await host?.stop();
   });
 
+  const current = (selector: string) => need(page, 'the page').locator(`.taro_page_stationed ${selector}`);
+  const open = async (hash: string) => {
+    await need(page, 'the page').goto('about:blank');
+    await need(page, 'the page').goto(`${need(host, 'the local host').url}/#/${hash}`);
+  };
+
+  const shot = async (name: string) => {
+    const shots = process.env.E2E_SHOTS;
+    if (!shots) return;
+    mkdirSync(shots, { recursive: true });
+    await need(page, 'the page').screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  };
+
   return {
     get host() {
       return need(host, 'the local host');
@@ -55,6 +79,23 @@ export function useChromiumOnLocalHost(env: Record<string, string> = {}): E2E {
       page = await need(context, 'the browser').newPage();
       return page;
     },
-    current: (selector) => need(page, 'the page').locator(`.taro_page_stationed ${selector}`),
+    current,
+    open,
+    async until(selector, text) {
+      await current(`${selector}:has-text(${JSON.stringify(text)})`).waitFor();
+    },
+    async signIn(persona, label) {
+      await open('packages/dev/sign-in/index');
+      await current(`#persona-${persona}`).click();
+      await expect(current('#sign-in-roles').innerText()).resolves.toContain(label);
+      await current('.sign-in-home').click();
+    },
+    shot,
+    async expectAccessible(name, focus) {
+      await need(page, 'the page').waitForTimeout(400);
+      expect(await seriousViolations(need(page, 'the page'))).toEqual([]);
+      if (focus) await current(focus).scrollIntoViewIfNeeded();
+      await shot(name);
+    },
   };
 }
