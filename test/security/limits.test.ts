@@ -169,9 +169,10 @@ describe('what the portal answers staff about people', () => {
     // a supervisor given a display name is shown by it
     data(await admin.handle({ action: 'grantRole', openid: boss.openid, role: 'supervisor', displayName: '省住建厅 张审核' }, contextFor(store, boss, T0, outside)));
     const named = data<PortalOverview>(await portal.handle({ action: 'overview' }, contextFor(store, first, T0, outside)));
-    expect(named.changes[0]).toMatchObject({ proposedBy: '本人', reviewedBy: '省住建厅 张审核' });
-    // supervisors still see openids, to manage roles
+    expect(named.changes[0]).toMatchObject({ proposedBy: '本人', reviewedBy: '省住建厅 张审核（监管人员）' });
+    // supervisors too see names and roles in a center's history (issue 16 point 8), never openids
     const history = data<ChangeView[]>(await admin.handle({ action: 'centerHistory', centerCode: '321100' }, contextFor(store, boss, T0, outside)));
-    expect(history[0]).toMatchObject({ proposedBy: 'lim-staff-openid-1', reviewedBy: 'lim-boss-openid' });
+    expect(history[0]).toMatchObject({ proposedBy: '中心工作人员', reviewedBy: '本人' });
+    expect(JSON.stringify(history)).not.toMatch(/lim-(boss|staff)-openid/);
   });
 });
