@@ -7,7 +7,7 @@ import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
 import { portalCalls } from '../../../services/portal';
-import { useCodeJoin } from '../../../services/use-code-join';
+import { useFieldCall } from '../../../services/use-field-call';
 import './index.scss';
 
 const goLinks = () => void Taro.redirectTo({ url: '/packages/portal/links/index' });
@@ -17,7 +17,12 @@ const goLinks = () => void Taro.redirectTo({ url: '/packages/portal/links/index'
  * function says why a code is refused (unknown, used, expired, or the person already serves a center).
  */
 export default function JoinPage() {
-  const { code, type, error, busy, joined, join } = useCodeJoin('', (code) => parseInput(portalEventSchema(new Date()), { action: 'joinCenter', code }), portalCalls.joinCenter);
+  const { value: code, type, error, busy, answer: joined, submit: join } = useFieldCall({
+    field: 'code',
+    normalize: (typed) => typed.trim().toUpperCase(),
+    check: (code) => parseInput(portalEventSchema(new Date()), { action: 'joinCenter', code }),
+    send: portalCalls.joinCenter,
+  });
 
   if (joined) {
     return (

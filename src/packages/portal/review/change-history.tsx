@@ -1,12 +1,12 @@
 import { Text, View } from '@tarojs/components';
-import { useState } from 'react';
 import { AdminEventSchema } from '../../../core/contracts/admin';
 import type { ChangeView } from '../../../core/center-portal';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
 import { StateView } from '../../../components/state-view';
-import { adminCalls, messageFor } from '../../../services/portal';
+import { adminCalls } from '../../../services/portal';
+import { useFieldCall } from '../../../services/use-field-call';
 import { ChangeLines } from './change-lines';
 
 function HistoryCard({ change: c, prefix }: { change: ChangeView; prefix: string }) {
@@ -30,24 +30,12 @@ function HistoryCard({ change: c, prefix }: { change: ChangeView; prefix: string
  * centerHistory): centers' proposals and supervisors' immediate changes in one list, old -> new, who and when.
  */
 export function ChangeHistory({ decided }: { decided: ChangeView[] }) {
-  const [centerCode, setCenterCode] = useState('');
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [history, setHistory] = useState<ChangeView[] | undefined>(undefined);
-
-  const look = async () => {
-    const checked = parseInput(AdminEventSchema, { action: 'centerHistory', centerCode });
-    if (!checked.ok) {
-      setError(messageFor(checked, 'centerCode') ?? checked.message);
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const result = await adminCalls.centerHistory(centerCode);
-    setBusy(false);
-    if (result.ok) setHistory(result.data);
-    else setError(messageFor(result, 'centerCode') ?? result.message);
-  };
+  const { value: centerCode, type, error, busy, answer: history, submit: look } = useFieldCall({
+    field: 'centerCode',
+    normalize: (typed) => typed.trim(),
+    check: (centerCode) => parseInput(AdminEventSchema, { action: 'centerHistory', centerCode }),
+    send: adminCalls.centerHistory,
+  });
 
   return (
     <View>
@@ -66,10 +54,7 @@ export function ChangeHistory({ decided }: { decided: ChangeView[] }) {
           type='number'
           maxlength={6}
           error={error}
-          onInput={(value) => {
-            setCenterCode(value.trim());
-            setError(undefined);
-          }}
+          onInput={type}
         />
         <ActionButton className='secondary-button review-button' id='review-history-submit' loading={busy} disabled={busy} onClick={() => void look()}>
           查看变更历史

@@ -1,5 +1,4 @@
 import { Text, View } from '@tarojs/components';
-import { useState } from 'react';
 import { AdminEventSchema } from '../../../core/contracts/admin';
 import { INVITE_VALID_DAYS } from '../../../core/center-portal';
 import { formatShanghai } from '../../../core/time';
@@ -7,29 +6,17 @@ import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
 import { copyOrSay } from '../../../services/clipboard';
-import { adminCalls, messageFor } from '../../../services/portal';
+import { adminCalls } from '../../../services/portal';
+import { useFieldCall } from '../../../services/use-field-call';
 
 /** A supervisor invites staff to a center by its code: a single-use code to hand over, valid INVITE_VALID_DAYS days. */
 export function InviteStaff() {
-  const [centerCode, setCenterCode] = useState('');
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [invite, setInvite] = useState<{ code: string; centerCode: string; expiresAt: string } | undefined>(undefined);
-
-  const create = async () => {
-    const checked = parseInput(AdminEventSchema, { action: 'inviteStaff', centerCode });
-    if (!checked.ok) {
-      setError(messageFor(checked, 'centerCode') ?? checked.message);
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    setInvite(undefined);
-    const result = await adminCalls.inviteStaff(centerCode);
-    setBusy(false);
-    if (result.ok) setInvite(result.data);
-    else setError(messageFor(result, 'centerCode') ?? result.message);
-  };
+  const { value: centerCode, type, error, busy, answer: invite, submit: create } = useFieldCall({
+    field: 'centerCode',
+    normalize: (typed) => typed.trim(),
+    check: (centerCode) => parseInput(AdminEventSchema, { action: 'inviteStaff', centerCode }),
+    send: adminCalls.inviteStaff,
+  });
 
   return (
     <View className='card review-card' id='review-invite'>
@@ -43,10 +30,7 @@ export function InviteStaff() {
         type='number'
         maxlength={6}
         error={error}
-        onInput={(value) => {
-          setCenterCode(value.trim());
-          setError(undefined);
-        }}
+        onInput={type}
       />
       <ActionButton className='primary-button review-button' id='review-invite-submit' loading={busy} disabled={busy} onClick={() => void create()}>
         生成邀请码

@@ -7,7 +7,7 @@ import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
 import { trialCalls } from '../../../services/trial';
-import { useCodeJoin } from '../../../services/use-code-join';
+import { useFieldCall } from '../../../services/use-field-call';
 import '../shared/trial.scss';
 
 const goCenters = () => void Taro.redirectTo({ url: '/packages/trial/centers/index' });
@@ -25,7 +25,13 @@ function openedWith(params: Partial<Record<string, string>>): string {
  */
 export default function TrialJoinPage() {
   const { params } = useRouter();
-  const { code, type, error, busy, joined, join } = useCodeJoin(openedWith(params), (code) => parseInput(TrialEventSchema, { action: 'join', code }), trialCalls.join);
+  const { value: code, type, error, busy, answer: joined, submit: join } = useFieldCall({
+    initial: openedWith(params),
+    field: 'code',
+    normalize: (typed) => typed.trim().toUpperCase(),
+    check: (code) => parseInput(TrialEventSchema, { action: 'join', code }),
+    send: trialCalls.join,
+  });
 
   if (joined) {
     return (
