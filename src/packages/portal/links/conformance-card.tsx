@@ -109,7 +109,7 @@ export function ConformanceCard({ conformance, onRun }: ConformanceCardProps) {
       <Text className='links-muted'>
         向本中心接口（正在登记的新接口优先）发送各类签名测试推送，检查错误签名和过期时间戳是否被拒绝、重复推送是否只处理一次、回调是否按规范发送；轮换密钥期间，两个有效密钥各测一遍。测试在后台进行，约需 1 分钟，可以离开本页，回来后查看进度和结果。
       </Text>
-      <ActionButton className='links-button' id='links-run-conformance' loading={starting} disabled={starting || going} onClick={() => void start()}>
+      <ActionButton className='secondary-button links-button' id='links-run-conformance' loading={starting} disabled={starting || going} onClick={() => void start()}>
         {going ? '测试进行中' : '运行接口测试'}
       </ActionButton>
       {error ? (
