@@ -10,7 +10,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    outputRoot: `dist/${process.env.TARO_ENV}`,
+    // H5_DIR builds the H5 pages elsewhere (one build per engineer or per worktree); the local host serves the same folder
+    outputRoot: process.env.TARO_ENV === 'h5' && process.env.H5_DIR ? process.env.H5_DIR : `dist/${process.env.TARO_ENV}`,
     plugins: [],
     defineConstants: {
       // the CloudBase environment the WeChat build calls; empty means the current environment

@@ -40,7 +40,8 @@ export function useChromiumOnLocalHost(env: Record<string, string> = {}): E2E {
   };
 
   beforeAll(async () => {
-    if (!existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 is missing: run npm run build:h5');
+    const h5Dir = path.resolve(__dirname, '../..', process.env.H5_DIR ?? 'dist/h5');
+    if (!existsSync(path.join(h5Dir, 'index.html'))) throw new Error(`${h5Dir} is missing: run npm run build:h5`);
     host = await startLocalHost(env);
     // the staff persona works at the counter and in the workbench only with a verified identity of its own
     await verifyDevStaff(host.url);

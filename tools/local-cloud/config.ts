@@ -18,6 +18,7 @@ export const LocalEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('.data'),
+  H5_DIR: z.string().default('dist/h5'),
   // an empty value means unset, so `DATABASE_URL= npm start` uses the embedded database
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 应为 postgres:// 连接串').optional()),
   SUPERVISOR_OPENIDS: openidList.default(['dev-supervisor']),

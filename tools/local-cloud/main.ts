@@ -27,7 +27,7 @@ async function main() {
   const env = parseLocalEnv(process.env);
   const log = createLogger({ level: env.LOG_LEVEL });
   const extraCa = extraCaCerts(process.env);
-  const h5Dir = path.join(projectRoot, 'dist/h5');
+  const h5Dir = path.resolve(projectRoot, env.H5_DIR);
   if (!existsSync(path.join(h5Dir, 'index.html'))) {
     console.log('首次运行：正在构建 H5 页面（约 30 秒）…');
     const built = spawnSync('npx', ['taro', 'build', '--type', 'h5'], { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
