@@ -16,6 +16,10 @@ export interface TimelineEntry {
   platformCode: TransferCode | null;
   centerCode: string | null;
   message: string;
+  /** Why the center set this status (a refusal's reason, in plain words), when it said (issue 18 point 2). */
+  reason?: string;
+  /** Whom the person can call about this step (the transfer-out center's contact, say), when the center gave one. */
+  contact?: { name: string; phone: string };
 }
 
 export interface DocumentView {
