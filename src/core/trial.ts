@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CERTIFICATE_TYPES, TYPE_LABELS } from './applications/status';
+import type { FileLink } from './files';
 import { ITEMS, ITEM_IDS, type ItemId } from './items';
 import { shanghaiDate } from './time';
 
@@ -149,10 +150,12 @@ export function sceneRoute(path: string, raw: unknown): string | undefined {
   return `/${page}?scene=${encodeURIComponent(scene.kind === 'center' ? centerScene(scene.centerCode) : inviteScene(scene.code))}`;
 }
 
-/** A mini-program code as a function answers it: a PNG, base64 (wxacode.getUnlimited's image, ~30 KB). */
+/**
+ * A mini-program code as a function answers it: a link to the PNG (wxacode.getUnlimited's image, ~30 KB), fetched
+ * and checked by its sha256 like a certificate, so the answer stays small (issue 16, point 2).
+ */
 export interface CodeImage {
-  contentType: 'image/png';
-  base64: string;
+  image: FileLink;
   /** What it opens: the page and the scene. */
   page: string;
   scene: string;

@@ -58,6 +58,29 @@ async function downloaded(link: FileLink): Promise<DocumentOutcome<Uint8Array<Ar
   }
 }
 
+/** The bytes behind a link once their sha256 is the one expected, or why not. */
+async function checkedDownload(link: FileLink, expectedSha256: string): Promise<DocumentOutcome<Uint8Array<ArrayBuffer>>> {
+  const got = await downloaded(link);
+  if (!got.ok) return got;
+  return (await sha256Hex(got.data)) === expectedSha256.toLowerCase() ? got : { ok: false, message: MISMATCH };
+}
+
+/**
+ * A mini-program code's PNG (a poster, an invite) from its link, checked by its sha256 and written to the user data
+ * path: the file path an `Image` shows and `savePng` saves (WeChat only: H5 draws its own code).
+ */
+export async function savedCodeImage(link: FileLink): Promise<DocumentOutcome<string>> {
+  const got = await checkedDownload(link, link.sha256);
+  if (!got.ok) return got;
+  const filePath = `${Taro.env.USER_DATA_PATH ?? ''}/${safeName(link.name, 'png')}`;
+  try {
+    await new Promise<void>((resolve, reject) => Taro.getFileSystemManager().writeFile({ filePath, data: got.data.buffer, success: () => resolve(), fail: reject }));
+    return { ok: true, data: filePath };
+  } catch {
+    return { ok: false, message: '小程序码保存失败，请稍后重试' };
+  }
+}
+
 /**
  * Fetches a file handed out by link (a certificate, an attachment), checks what arrived against the sha256 the
  * application's view listed, and only then opens it: WeChat writes it to the user data path and opens it in its
@@ -65,10 +88,9 @@ async function downloaded(link: FileLink): Promise<DocumentOutcome<Uint8Array<Ar
  * the page offers to try again (a new call answers a new link).
  */
 export async function openReceivedDocument(link: FileLink, expectedSha256: string): Promise<DocumentOutcome<void>> {
-  const got = await downloaded(link);
+  const got = await checkedDownload(link, expectedSha256);
   if (!got.ok) return got;
   const bytes = got.data;
-  if ((await sha256Hex(bytes)) !== expectedSha256.toLowerCase()) return { ok: false, message: MISMATCH };
   const extension = EXTENSIONS[link.contentType] ?? 'pdf';
   const name = safeName(link.name, extension);
   try {
@@ -158,17 +180,14 @@ export async function previewStoredImage(file: StoredFile): Promise<DocumentOutc
   }
 }
 
-/** Saves a PNG given as a data URL (a center's poster code): WeChat to the photo album, H5 as a download under `name`. */
-export async function savePng(dataUrl: string, name: string): Promise<DocumentOutcome<void>> {
-  const base64 = dataUrl.slice(dataUrl.indexOf(',') + 1);
+/**
+ * Saves a code's PNG (a center's poster code): WeChat saves the file savedCodeImage wrote to the photo album; H5
+ * downloads the data URL it drew under `name`.
+ */
+export async function savePng(src: string, name: string): Promise<DocumentOutcome<void>> {
   try {
-    if (isWeapp) {
-      const filePath = `${Taro.env.USER_DATA_PATH ?? ''}/${safeName(name, 'png')}`;
-      await new Promise<void>((resolve, reject) => Taro.getFileSystemManager().writeFile({ filePath, data: base64, encoding: 'base64', success: () => resolve(), fail: reject }));
-      await Taro.saveImageToPhotosAlbum({ filePath });
-    } else {
-      download(bytesOf(base64), safeName(name, 'png'), 'image/png');
-    }
+    if (isWeapp) await Taro.saveImageToPhotosAlbum({ filePath: src });
+    else download(bytesOf(src.slice(src.indexOf(',') + 1)), safeName(name, 'png'), 'image/png');
     return { ok: true, data: undefined };
   } catch {
     return { ok: false, message: '图片保存失败，请稍后重试（微信中需允许保存到相册）' };

@@ -1,8 +1,13 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PNG } from 'pngjs';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as centers } from '../../cloudfunctions/centers';
 import { handler as portal } from '../../cloudfunctions/portal';
 import { handler as trial } from '../../cloudfunctions/trial';
+import { DOWNLOAD_PATH, localFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import { writeLaunch } from '../../cloudfunctions/_lib/runtime/launch-state';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
@@ -24,7 +29,8 @@ const staff: Caller = { openid: 'ti-staff', roles: [{ role: 'center-staff', cent
 const person = (openid: string): Caller => ({ openid, roles: [] });
 
 let store: Store;
-const outside = testOutside();
+const files = localFileStore(mkdtempSync(path.join(tmpdir(), 'gjj-codes-')));
+const outside = testOutside({ files: () => files });
 beforeAll(async () => {
   store = await catalogStore();
 });
@@ -39,7 +45,13 @@ const data = <T>(result: { ok: boolean; data?: unknown }): T => {
 };
 const invite = async (caller: Caller, province: string, uses = 2, days = 7, now = T0) =>
   data<CreatedTrialInvite>(await callAdmin(caller, { action: 'createTrialInvite', province, uses, days }, now));
-const decodePng = (image: CodeImage) => PNG.sync.read(Buffer.from(image.base64, 'base64'));
+/** The PNG behind a code's link, as its person downloads it, checked against the sha256 the answer names. */
+const decodePng = async (code: CodeImage, openid: string) => {
+  const got = await files.download(code.image.url.slice(DOWNLOAD_PATH.length), openid, T0);
+  if (got.status !== 200) throw new Error(`the code's link answered ${got.status}`);
+  expect(createHash('sha256').update(got.bytes).digest('hex')).toBe(code.image.sha256);
+  return PNG.sync.read(got.bytes);
+};
 
 describe('trial invites', () => {
   it('lets a national supervisor invite testers of any province and a provincial one only of their own, storing nothing on refusal', async () => {
@@ -59,8 +71,10 @@ describe('trial invites', () => {
 
   it('answers WeChat’s mini-program code opening the join page with the code as its scene when asked', async () => {
     const created = data<CreatedTrialInvite & { image: CodeImage }>(await callAdmin(national, { action: 'createTrialInvite', province: '320000', uses: 1, days: 1, image: true }));
-    expect(created.image).toMatchObject({ contentType: 'image/png', page: TRIAL_JOIN_PAGE, scene: `t=${created.code}` });
-    expect(decodePng(created.image).width).toBeGreaterThan(100);
+    expect(created.image).toMatchObject({ image: { contentType: 'image/png', name: '内部试用邀请码.png' }, page: TRIAL_JOIN_PAGE, scene: `t=${created.code}` });
+    // a link, not the image: the answer stays small
+    expect(Buffer.byteLength(JSON.stringify(created))).toBeLessThan(2048);
+    expect((await decodePng(created.image, national.openid)).width).toBeGreaterThan(100);
     expect(outside.simulator.codesMade().at(-1)).toEqual({ scene: `t=${created.code}`, page: TRIAL_JOIN_PAGE });
   });
 
@@ -198,8 +212,11 @@ describe('testers', () => {
 describe('every center’s poster code', () => {
   it('gives staff their center’s mini-program code opening the center page, and nobody else one', async () => {
     const image = data<CodeImage>(await portal.handle({ action: 'posterCode' }, contextFor(store, staff, T0, outside)));
-    expect(image).toMatchObject({ contentType: 'image/png', page: CENTER_PAGE, scene: 'c=321000' });
-    expect(decodePng(image).height).toBeGreaterThan(100);
+    expect(image).toMatchObject({ image: { contentType: 'image/png', name: '本中心小程序码.png' }, page: CENTER_PAGE, scene: 'c=321000' });
+    expect(Buffer.byteLength(JSON.stringify(image))).toBeLessThan(2048);
+    expect((await decodePng(image, staff.openid)).height).toBeGreaterThan(100);
+    // the link is the staff's own
+    expect(await files.download(image.image.url.slice(DOWNLOAD_PATH.length), 'someone-else', T0)).toEqual({ status: 403 });
     expect(await portal.handle({ action: 'posterCode' }, contextFor(store, jiangsu, T0, outside))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
 

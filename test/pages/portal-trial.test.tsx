@@ -216,8 +216,8 @@ describe('the center’s own code, on the 链接与接口登记 page', () => {
   }
 
   it('shows it on H5 as a QR code of the center page with the center’s scene, and saves it as a PNG', async () => {
-    // the simulator's PNG stands for WeChat's code: H5 draws the page's address with the same scene instead
-    const calls = serve({}, undefined, ok({ contentType: 'image/png', base64: 'iVBORw0KGgo=', page: 'pages/center/index', scene: 'c=321000' }));
+    // the link stands for WeChat's code: H5 never fetches it and draws the page's address with the same scene instead
+    const calls = serve({}, undefined, ok({ image: { name: '本中心小程序码.png', contentType: 'image/png', sha256: 'a'.repeat(64), size: 8, url: '/downloads/x', expiresAt: '2026-12-06T08:00:00.000Z' }, page: 'pages/center/index', scene: 'c=321000' }));
     const drawn = jest.spyOn(QRCode, 'toDataURL');
     const caught = catchDownloads();
     const container = await linksPage();

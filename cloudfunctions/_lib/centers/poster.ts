@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '../../../src/core/errors';
 import { shanghaiDate } from '../../../src/core/time';
 import { CENTER_PAGE, centerScene, type CodeImage } from '../../../src/core/trial';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
+import { linkOpenedCopy } from '../files/downloads';
 import { WechatApiError } from '../wechat';
 
 /**
@@ -10,11 +12,15 @@ import { WechatApiError } from '../wechat';
  * and China day for the supervisors' overview.
  */
 
-/** The mini-program code opening `page` with `scene`, as a function answers it; WECHAT_UNAVAILABLE when WeChat fails. */
-export async function miniProgramCode(ctx: ServiceContext, scene: string, page: string): Promise<CodeImage> {
+/**
+ * The mini-program code opening `page` with `scene` for `openid`, as a function answers it: a link to the PNG (an
+ * opened copy under downloads/, as certificates go: reused while it has half its time left for the same image);
+ * WECHAT_UNAVAILABLE when WeChat fails.
+ */
+export async function miniProgramCode(ctx: ServiceContext, openid: string, scene: string, page: string, name: string): Promise<CodeImage> {
+  let png: Buffer;
   try {
-    const png = await ctx.outside.wechat().getUnlimitedCode({ scene, page });
-    return { contentType: 'image/png', base64: Buffer.from(png).toString('base64'), page, scene };
+    png = Buffer.from(await ctx.outside.wechat().getUnlimitedCode({ scene, page }));
   } catch (error) {
     if (error instanceof WechatApiError) {
       ctx.log.warn({ errcode: error.errcode, page }, 'wxacode.getUnlimited failed');
@@ -22,12 +28,16 @@ export async function miniProgramCode(ctx: ServiceContext, scene: string, page: 
     }
     throw error;
   }
+  const sha256 = createHash('sha256').update(png).digest('hex');
+  // the same image for the same person is one copy; a new image (WeChat's may change) a new one
+  const image = await linkOpenedCopy(ctx, openid, { storageKey: `wxacode:${sha256}`, name, sha256, open: async () => png }, name);
+  return { image, page, scene };
 }
 
 /** `portal posterCode`: the staff's center's mini-program code (scene c=<centerCode>, page CENTER_PAGE). */
 export async function posterCode(ctx: ServiceContext, caller: Caller): Promise<CodeImage> {
   const centerCode = requireStaffCenter(caller, '下载本中心的小程序码');
-  return miniProgramCode(ctx, centerScene(centerCode), CENTER_PAGE);
+  return miniProgramCode(ctx, caller.openid, centerScene(centerCode), CENTER_PAGE, '本中心小程序码.png');
 }
 
 /**

@@ -70,7 +70,7 @@ async function views(ctx: ServiceContext, caller: Caller, invites: readonly Tria
 export async function createTrialInvite(ctx: ServiceContext, caller: Caller, e: TrialInviteInput): Promise<CreatedTrialInvite & { image?: CodeImage }> {
   requireProvince(caller, e.province);
   const code = newInviteCode();
-  const image = e.image === true ? await miniProgramCode(ctx, inviteScene(code), TRIAL_JOIN_PAGE) : undefined;
+  const image = e.image === true ? await miniProgramCode(ctx, caller.openid, inviteScene(code), TRIAL_JOIN_PAGE, '内部试用邀请码.png') : undefined;
   const invite: TrialInvite = {
     id: `inv${randomBytes(10).toString('hex')}`,
     code,
