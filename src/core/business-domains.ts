@@ -80,6 +80,11 @@ export interface BusinessDomainView {
   state: BusinessDomainState;
   /** The configured parent domain that opens this one too: then it is configured through it, and nothing is to be set on it. */
   coveredBy?: string;
+  /**
+   * The state a covered domain still has of its own (set before its parent was configured), when it is not
+   * `unlisted`: a configured one still counts against the 200, so a national supervisor can clear it.
+   */
+  ownState?: Exclude<BusinessDomainState, 'unlisted'>;
   /** The centers whose registered (live or pending) web links use the domain. */
   centers: { code: string; name: string }[];
   /** How many registered web links use it. */

@@ -184,6 +184,21 @@ describe('what setBusinessDomain refuses or leaves alone', () => {
     }
     await store.links.put(NANJING, { item: 3, kind: 'counter' });
   });
+
+  it('answers the state a covered subdomain kept from before its parent was configured, and lets it be cleared', async () => {
+    await store.links.put(NANJING, { item: 3, kind: 'web', url: 'https://wx.gjj.nanjing.example.cn/retire', healthy: true });
+    // set while the parent was not configured yet (as a store written before the parent's change)
+    await store.businessDomains.put({ domain: 'wx.gjj.nanjing.example.cn', state: 'configured', verificationFile: null, checkedAt: null, problem: null, updatedAt: T0, updatedBy: 'bd-national' }, 200);
+    const before = await call<BusinessDomainsAnswer>(admin, national, { action: 'businessDomains' });
+    expect(before.domains.find((d) => d.domain === 'wx.gjj.nanjing.example.cn')).toMatchObject({ coveredBy: 'gjj.nanjing.example.cn', ownState: 'configured' });
+    const after = await set({ domain: 'wx.gjj.nanjing.example.cn', state: 'unlisted' });
+    expect(after).toMatchObject({ ok: true });
+    expect(await store.businessDomains.get('wx.gjj.nanjing.example.cn')).toMatchObject({ state: 'unlisted' });
+    const listed = await call<BusinessDomainsAnswer>(admin, national, { action: 'businessDomains' });
+    expect(listed.domains.find((d) => d.domain === 'wx.gjj.nanjing.example.cn')?.ownState).toBeUndefined();
+    expect(listed.configured).toBe(before.configured - 1);
+    await store.links.put(NANJING, { item: 3, kind: 'counter' });
+  });
 });
 
 describe('the jump to a web link', () => {

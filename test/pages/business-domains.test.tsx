@@ -11,7 +11,7 @@ import ItemPage from '../../src/pages/item';
 import { setDevOpenid } from '../../src/services/dev-identity';
 import { seriousViolationsIn } from './support/axe';
 import { eventsOf, fakeFunctions, type FakeCall } from './support/fake-functions';
-import { click, confirmModals, fill, press, textOf, waitForText } from './support/interact';
+import { click, confirmModals, fill, press, textOf, waitForText, waitGone } from './support/interact';
 import { findElement, openWith } from './support/page';
 
 /*
@@ -176,6 +176,19 @@ describe('a subdomain a configured parent covers (supervisors)', () => {
     expect(container.querySelector(`${card(covered.domain)}-remove`)).toBeNull();
     expect(container.querySelector(`${card(parent.domain)}-remove`)).not.toBeNull();
     expect(container.querySelector(`${card(parent.domain)}-covered`)).toBeNull();
+  });
+
+  it('offers to clear the state a covered subdomain kept of its own (it still counts against the 200), after a confirmation', async () => {
+    const parent: BusinessDomainView = { domain: 'gjj.nanjing.example.cn', state: 'configured', centers: [NANJING], links: 1 };
+    const covered: BusinessDomainView = { domain: 'wx.gjj.nanjing.example.cn', state: 'configured', coveredBy: parent.domain, ownState: 'configured', centers: [NANJING], links: 1 };
+    const calls = serveSupervisor(NATIONAL, () => ok({ domain: covered.domain, state: 'configured', coveredBy: parent.domain, centers: [NANJING], links: 1 }), { limit: 200, configured: 2, domains: [parent, covered] });
+    const container = await openDomains();
+    const id = card(covered.domain);
+    expect(textOf(container, `${id}-own-state`)).toBe('此前单独设置的状态“已配置为业务域名”仍保留，并占用一个业务域名名额；请在微信公众平台移除后在此清除。');
+    confirmModals();
+    await press(container, `${id}-remove`);
+    await waitGone(container, `${id}-own-state`);
+    expect(eventsOf(calls, 'admin', 'setBusinessDomain')).toEqual([{ action: 'setBusinessDomain', domain: covered.domain, state: 'unlisted' }]);
   });
 });
 

@@ -128,6 +128,7 @@ export async function adminBusinessDomains(ctx: ServiceContext, caller: Caller):
         domain,
         state: effectiveState(domain),
         ...(parent !== undefined ? { coveredBy: parent } : {}),
+        ...(parent !== undefined && record && record.state !== 'unlisted' ? { ownState: record.state } : {}),
         centers: codes.map((code) => ({ code, name: names.get(code) ?? code })),
         links: links.length,
         ...(record?.verificationFile ? { verificationFile: record.verificationFile.name } : {}),

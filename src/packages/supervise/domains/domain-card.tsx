@@ -128,6 +128,18 @@ export function DomainCard({ view, national, onChanged }: { view: BusinessDomain
           由业务域名 {view.coveredBy} 覆盖：微信允许业务域名的子域名在小程序内打开，无需单独设置。
         </Text>
       ) : null}
+      {view.coveredBy && view.ownState ? (
+        <View className='domains-actions'>
+          <Text className='supervise-muted' id={`${id}-own-state`}>
+            此前单独设置的状态“{BUSINESS_DOMAIN_STATE_LABELS[view.ownState]}”仍保留{view.ownState === 'configured' ? '，并占用一个业务域名名额' : ''}；请在微信公众平台移除后在此清除。
+          </Text>
+          {national ? (
+            <ActionButton className='danger-button supervise-button' id={`${id}-remove`} disabled={busy} onClick={() => void change({ domain: view.domain, state: 'unlisted' })}>
+              清除单独设置
+            </ActionButton>
+          ) : null}
+        </View>
+      ) : null}
       {national && !view.coveredBy ? (
         <View className='domains-actions'>
           {asking ? (
