@@ -9,6 +9,7 @@ import type {
   ApplicationEventRecord,
   ApplicationRecord,
   AttachmentFetchRecord,
+  CertificateCodeRecord,
   CatalogFixRecord,
   ChannelHealth,
   DeliveryAttempt,
@@ -535,6 +536,22 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(mine.find((a) => a.id === transfer.id)?.contractLookup).toBeUndefined();
     });
 
+    it('finds every person’s withdrawals of one contract, oldest first, for the submission and the workbench (migration 38)', async () => {
+      const centers: ApplicationRecord['centers'] = [{ code: '321000', role: 'purchase' }, { code: '110000', role: 'deposit' }];
+      const lookup = 'c'.repeat(64);
+      const minute = (m: number) => new Date(T.getTime() + m * 60_000);
+      const buyer = application({ type: 'purchase-withdrawal', centers, contractLookup: lookup, createdAt: minute(1) });
+      const coBuyer = application({ type: 'purchase-withdrawal', centers, contractLookup: lookup, createdAt: minute(2) });
+      const other = application({ type: 'purchase-withdrawal', centers, contractLookup: 'd'.repeat(64), createdAt: minute(3) });
+      for (const a of [coBuyer, buyer, other]) expect((await store.applications.create(a, [event(a, 'submitted')], [], null)).kind).toBe('created');
+      expect((await store.applications.listByContract(lookup)).map((a) => a.id)).toEqual([buyer.id, coBuyer.id]);
+      expect((await store.reads.submission(coBuyer.openid, [], 'req-none', lookup)).sameContract.map((a) => [a.id, a.openid])).toEqual([
+        [buyer.id, buyer.openid],
+        [coBuyer.id, coBuyer.openid],
+      ]);
+      expect(await store.applications.listByContract('e'.repeat(64))).toEqual([]);
+    });
+
     it('moves the acceptance limit only while the application awaits acceptance, the target while it is open; a flag alone writes no line (issue 12)', async () => {
       const accepted = application({ status: 'accepted', acceptBy: '2031-01-23', acceptByProvisional: true });
       const delivered = application({ status: 'delivered', acceptBy: '2031-01-23', acceptByProvisional: true });
@@ -592,6 +609,59 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       const unknown = await store.reads.callback('999999', 'msg-rt', 'no-such-app');
       expect(unknown).toMatchObject({ endpoint: undefined, holders: [], receipt: false, application: undefined });
       expect(await unknown.endpoints()).toEqual([]);
+    });
+
+    it('keeps the reason and the contact a center gave with a status beside its event, and none on the events without (issue 18 point 2)', async () => {
+      const app = application();
+      await store.applications.create(app, [event(app, 'submitted')], [], null);
+      const contact = { name: '转出业务科 王敏', phone: '025-83512329' };
+      const reason = '原单位未办理封存：请联系原单位办理封存后再审核';
+      expect(await store.applications.transition({ id: app.id, expected: { status: 'submitted', platformCode: null }, next: { status: 'accepted', platformCode: '01' }, event: event(app, 'accepted', '01') })).toBe('applied');
+      const refused = { ...event({ ...app, status: 'accepted' }, 'processing', '13'), reason, contact };
+      expect(await store.applications.transition({ id: app.id, expected: { status: 'accepted', platformCode: '01' }, next: { status: 'processing', platformCode: '13' }, event: refused })).toBe('applied');
+      const events = await store.applications.events(app.id);
+      expect(events.map((e) => [e.platformCode, e.reason, e.contact])).toEqual([
+        [null, undefined, undefined],
+        ['01', undefined, undefined],
+        ['13', reason, contact],
+      ]);
+    });
+
+    it('keeps certificate codes (issue 18 point 1): counts a read once per allowed read, refuses used, expired and revoked ones, and lists every read', async () => {
+      const app = application({ type: 'certificate-loan-cleared' });
+      await store.applications.create(app, [], [], null);
+      const code: CertificateCodeRecord = { id: 'codeAAAAAAAAAAAA', applicationId: app.id, openid: app.openid, documentId: 'doc1', issuedAt: T, expiresAt: new Date(T.getTime() + 3_600_000), readsAllowed: 1, readsUsed: 0, revokedAt: null };
+      await store.certificateCodes.create(code);
+      expect(await store.certificateCodes.get(code.id)).toEqual(code);
+      const reader = (seconds: number, centerCode = '321000') => ({ at: new Date(T.getTime() + seconds * 1000), readerOpenid: 'staff-1', centerCode });
+      // concurrent reads of a one-read code: one valid
+      const outcomes = await Promise.all([reader(1), reader(1), reader(1)].map((r) => store.certificateCodes.read(code.id, r)));
+      expect(outcomes.sort()).toEqual(['used', 'used', 'valid']);
+      expect(await store.certificateCodes.allowAnother(code.id, 2)).toMatchObject({ readsAllowed: 2, readsUsed: 1 });
+      expect(await store.certificateCodes.allowAnother(code.id, 2)).toMatchObject({ readsAllowed: 2 });
+      expect(await store.certificateCodes.read(code.id, reader(2, '110000'))).toBe('valid');
+      expect(await store.certificateCodes.read(code.id, reader(3600))).toBe('expired');
+      expect(await store.certificateCodes.read('codeUNKNOWNxxxxx', reader(4))).toBeUndefined();
+      await store.certificateCodes.recordRead({ codeId: code.id, applicationId: app.id, ...reader(5), outcome: 'altered' });
+
+      const later: CertificateCodeRecord = { ...code, id: 'codeBBBBBBBBBBBB', issuedAt: new Date(T.getTime() + 10_000), readsUsed: 0, readsAllowed: 1 };
+      await store.certificateCodes.create(later);
+      expect((await store.certificateCodes.latest(app.id))?.id).toBe(later.id);
+      expect(await store.certificateCodes.latest('app-none')).toBeUndefined();
+      expect(await store.certificateCodes.revokeAll(app.id, new Date(T.getTime() + 20_000))).toBe(2);
+      expect(await store.certificateCodes.revokeAll(app.id, new Date(T.getTime() + 30_000))).toBe(0);
+      expect(await store.certificateCodes.read(later.id, reader(6))).toBe('revoked');
+      expect(await store.certificateCodes.allowAnother(later.id, 5)).toMatchObject({ readsAllowed: 1, revokedAt: new Date(T.getTime() + 20_000) });
+
+      const reads = await store.certificateCodes.reads(app.id);
+      expect(reads.map((r) => [r.codeId, r.centerCode, r.outcome])).toEqual([
+        ...[['used'], ['used'], ['valid']].map(() => expect.arrayContaining([code.id, '321000'])),
+        [code.id, '110000', 'valid'],
+        [code.id, '321000', 'altered'],
+        [later.id, '321000', 'revoked'],
+        [code.id, '321000', 'expired'],
+      ]);
+      expect(reads.slice(0, 3).map((r) => r.outcome).sort()).toEqual(['used', 'used', 'valid']);
     });
 
     it('moves an application only from the expected state, once per webhook id, and frees the in-flight key when final', async () => {
@@ -1814,6 +1884,82 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       await store.attachmentFetches.record(kept);
       expect(await store.attachmentFetches.removeOlderThan(new Date(Date.UTC(2031, 1, 1)))).toBeGreaterThanOrEqual(1);
       expect(await store.attachmentFetches.ofApplication('app-fetch-4')).toEqual([kept]);
+    });
+  });
+
+  describe('unbinding and account deletion (issue 17, migration 39)', () => {
+    const T = new Date('2031-06-01T02:00:00Z');
+    const DAY = 24 * 3600 * 1000;
+    const person = (openid: string, docLookup: string) => ({
+      openid,
+      method: 'face' as const,
+      docType: '01' as const,
+      nameSealed: 'sealed-name',
+      docNumberSealed: 'sealed-doc',
+      docLookup,
+      phoneSealed: 'sealed-phone',
+      verifiedAt: T,
+      expiresAt: new Date(T.getTime() + 30 * DAY),
+    });
+    const counterRequest = (code: string, openid: string) => ({
+      code, openid, docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd', docLookup: `lk-${code}`, createdAt: T, expiresAt: new Date(T.getTime() + DAY),
+      status: 'pending' as const, confirmedBy: null, centerCode: null, confirmedByLookup: null, secondConfirmedBy: null,
+    });
+
+    it('unbinds: the identity, its verification sessions and counter codes go, another person’s stay', async () => {
+      await store.identities.bind(person('priv-a', 'lk-priv-a'));
+      await store.identities.bind(person('priv-b', 'lk-priv-b'));
+      await store.verifications.create({ verifyId: 'v-priv-a', outSeqNo: 'seq-priv-a', openid: 'priv-a', docType: '01', nameSealed: 'n', docNumberSealed: 'd', docLookup: 'lk-priv-a', createdAt: T });
+      await store.counterRequests.create(counterRequest('PRIVA001', 'priv-a'));
+      expect(await store.privacy.unbind('priv-a')).toBe(true);
+      expect(await store.identities.get('priv-a')).toBeUndefined();
+      expect(await store.identities.holderOf('lk-priv-a')).toBeUndefined();
+      expect(await store.verifications.get('v-priv-a')).toBeUndefined();
+      expect(await store.counterRequests.get('PRIVA001')).toBeUndefined();
+      expect(await store.identities.get('priv-b')).toBeDefined();
+      expect(await store.privacy.unbind('priv-a')).toBe(false);
+    });
+
+    it('keeps one deletion request per person, lists the due ones, and cancels', async () => {
+      const first = { id: 'del-1', openid: 'priv-c', requestedAt: T, dueAt: new Date(T.getTime() + 30 * DAY) };
+      expect(await store.privacy.requestDeletion(first)).toEqual(first);
+      expect(await store.privacy.requestDeletion({ ...first, id: 'del-2', requestedAt: new Date(T.getTime() + DAY) })).toEqual(first);
+      expect(await store.privacy.deletionOf('priv-c')).toEqual(first);
+      expect(await store.privacy.dueDeletions(new Date(T.getTime() + 29 * DAY))).toEqual([]);
+      expect(await store.privacy.dueDeletions(first.dueAt)).toEqual([first]);
+      expect(await store.privacy.cancelDeletion('priv-c')).toBe(true);
+      expect(await store.privacy.cancelDeletion('priv-c')).toBe(false);
+      expect(await store.privacy.deletionOf('priv-c')).toBeUndefined();
+    });
+
+    it('erases: no identity, consent, role or request left, the applications and ratings kept under the tombstone with the applicant sealed again, comments gone', async () => {
+      const openid = 'priv-d';
+      await store.identities.bind(person(openid, 'lk-priv-d'));
+      await store.consents.record({ openid, version: 'v1', at: T });
+      await store.roles.grant(openid, { role: 'tester', province: '320000' });
+      await store.roles.revoke(openid, { role: 'tester', province: '320000' }, T, 'sup');
+      const app = {
+        id: 'app-priv-d', type: 'transfer' as const, openid, requestId: 'req-priv-d', status: 'withdrawn' as const, platformCode: null, responsibleCenter: '321000',
+        centers: [{ code: '321000', role: 'transfer-in' as const }], inFlightKey: null, letterNumber: null,
+        applicant: { docType: '01' as const, nameSealed: 'old-name', docNumberSealed: 'old-doc' }, payloadSealed: 'p', acceptBy: '2031-06-06', acceptByProvisional: false,
+        targetBy: null, targetProvisional: false, payment: null, test: false, createdAt: T, updatedAt: T,
+      };
+      await store.applications.create(app, [{ applicationId: app.id, at: T, actor: 'employee', actorId: openid, from: null, to: 'submitted', platformCode: null, centerCode: null, message: '提交' }], [], null);
+      await store.ratings.create({ applicationId: app.id, openid, centerCode: '321000', score: 1, comment: '很差', at: T, followUp: 'open', followUpNote: null, followUpBy: null, followUpAt: null });
+      const deletion = { id: 'del-d', openid, requestedAt: T, dueAt: T };
+      await store.privacy.requestDeletion(deletion);
+
+      const counts = await store.privacy.erase(deletion, 'erased:del-d', [{ applicationId: app.id, nameSealed: 'new-name', docNumberSealed: 'new-doc' }]);
+      expect(counts).toEqual({ identities: 1, verifications: 0, counterRequests: 0, consents: 1, roles: expect.any(Number), applicationsDetached: 1, ratingComments: 1 });
+      expect(counts.roles).toBeGreaterThanOrEqual(1);
+      expect(await store.identities.get(openid)).toBeUndefined();
+      expect(await store.consents.latest(openid)).toBeUndefined();
+      expect(await store.roles.recordsOf(openid)).toEqual([]);
+      expect(await store.privacy.deletionOf(openid)).toBeUndefined();
+      expect(await store.applications.listByApplicant(openid)).toEqual([]);
+      expect(await store.applications.get(app.id)).toMatchObject({ openid: 'erased:del-d', applicant: { docType: '01', nameSealed: 'new-name', docNumberSealed: 'new-doc' } });
+      expect((await store.applications.events(app.id)).map((e) => e.actorId)).toEqual(['erased:del-d']);
+      expect(await store.ratings.get(app.id)).toMatchObject({ openid: 'erased:del-d', score: 1, comment: null });
     });
   });
 

@@ -75,7 +75,8 @@ function matches(doc: Obj, query: unknown): boolean {
     if (isObj(cond) && Object.keys(cond).some((k) => k.startsWith('$') && k !== '$date')) {
       return Object.entries(cond).every(([op, operand]) => {
         const x = comparable(operand);
-        if (op === '$ne') return !same(value, x);
+        // on an array field: no element equals it
+        if (op === '$ne') return Array.isArray(value) ? !value.some((v) => same(comparable(v), x)) : !same(value, x);
         // on an array field: any of its elements
         if (op === '$in') return Array.isArray(x) && (Array.isArray(value) ? value : [value]).some((v) => x.some((y) => same(v, comparable(y))));
         if (typeof value !== typeof x) return false;
@@ -412,9 +413,16 @@ export class FakeCloudbase {
             if (!isObj(fields)) throw new Error(`update operator ${op} without fields`);
             for (const [key, value] of Object.entries(fields)) {
               if (op === '$set') next[key] = value;
-              else if (op === '$addToSet' || op === '$push') {
+              else if (op === '$inc') next[key] = Number(next[key] ?? 0) + Number(value);
+              else if (op === '$min') {
+                // dates compare by time; a missing field takes the value
+                const current = comparable(next[key]) as number | string | undefined;
+                if (current === undefined || (comparable(value) as number | string) < current) next[key] = value;
+              } else if (op === '$addToSet' || op === '$push') {
                 const list = Array.isArray(next[key]) ? [...(next[key] as unknown[])] : [];
-                if (op === '$push' || !list.some((x) => same(x, value))) list.push(value);
+                // _.push([...]) is sent as { $each: [...] }
+                const values = isObj(value) && Array.isArray(value.$each) ? value.$each : [value];
+                for (const v of values) if (op === '$push' || !list.some((x) => same(x, v))) list.push(v);
                 next[key] = list;
               } else throw new Error(`update operator ${op} not supported`);
             }

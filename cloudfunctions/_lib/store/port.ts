@@ -255,6 +255,55 @@ export interface AuditEntry {
   detail: string;
 }
 
+/**
+ * A request to delete an account (注销账号, PIPL art. 47): carried out by the daily run once `dueAt` has passed (the
+ * 30 days the consent names), unless the person cancels it before. `id` is random: the audit names it, never the openid.
+ */
+export interface AccountDeletion {
+  id: string;
+  openid: string;
+  requestedAt: Date;
+  dueAt: Date;
+}
+
+/** What an erasure removed or detached, counted for the audit (numbers only). */
+export interface ErasedCounts {
+  identities: number;
+  verifications: number;
+  counterRequests: number;
+  consents: number;
+  roles: number;
+  /** Applications kept for the centers, no longer linked to the account (`openid` replaced by the tombstone). */
+  applicationsDetached: number;
+  ratingComments: number;
+}
+
+export interface PrivacyRepository {
+  /** Records a deletion request; answers the one already recorded for this openid if any (a second request changes nothing). */
+  requestDeletion(deletion: AccountDeletion): Promise<AccountDeletion>;
+  deletionOf(openid: string): Promise<AccountDeletion | undefined>;
+  /** Cancels the openid's pending deletion; false when there was none. */
+  cancelDeletion(openid: string): Promise<boolean>;
+  /** Deletion requests due at `now` (dueAt <= now), oldest first. */
+  dueDeletions(now: Date): Promise<AccountDeletion[]>;
+  /** 解除绑定: removes the openid's verified identity (sealed name, number, phone and the ID's lookup), its verification sessions and counter requests; answers whether an identity was removed. */
+  unbind(openid: string): Promise<boolean>;
+  /**
+   * Carries a deletion out: unbinds, removes consents and role records, replaces the openid of the person's
+   * applications, their events and ratings by `tombstone` (the cases stay for the centers), each application's
+   * applicant copy by its copy sealed again for the tombstone (`resealed`, by application id), clears ratings'
+   * comments, and removes the deletion request itself.
+   */
+  erase(deletion: AccountDeletion, tombstone: string, resealed: readonly ResealedApplicant[]): Promise<ErasedCounts>;
+}
+
+/** An application's applicant copy sealed again for the tombstone that replaces the openid (the sealing binds the owner). */
+export interface ResealedApplicant {
+  applicationId: string;
+  nameSealed: string;
+  docNumberSealed: string;
+}
+
 export interface AuditRepository {
   append(entry: AuditEntry): Promise<void>;
   /** Entries about a subject, oldest first. */
@@ -334,6 +383,10 @@ export interface ApplicationEventRecord {
   platformCode: ApplicationState['platformCode'];
   centerCode: string | null;
   message: string;
+  /** Why the center set this status (a refusal's cause), when it said (migration 41). */
+  reason?: string;
+  /** Whom the person can call about this step, when the center gave one: a center's staff, kept in clear (migration 41). */
+  contact?: { name: string; phone: string };
 }
 
 /** A result document a center sent; the bytes live in the file store under `storageKey`. */
@@ -413,6 +466,8 @@ export interface ApplicationRepository {
   getMany(ids: readonly string[]): Promise<ApplicationRecord[]>;
   /** The applicant's applications, newest first. */
   listByApplicant(openid: string): Promise<ApplicationRecord[]>;
+  /** Every person's purchase withdrawals of one contract (ApplicationRecord.contractLookup), oldest first. */
+  listByContract(contractLookup: string): Promise<ApplicationRecord[]>;
   /** Applications a center takes part in, newest first. */
   listForCenter(centerCode: string): Promise<ApplicationRecord[]>;
   /**
@@ -1185,6 +1240,55 @@ export interface AttachmentFetchRepository {
 }
 
 /**
+ * A certificate code a holder showed (issue 18 point 1, migration 40): the signed token carries its id; the rest is
+ * here so a read can be counted, refused when used up, expired or revoked, and listed to the holder.
+ */
+export interface CertificateCodeRecord {
+  /** 16 base64url characters, the token's `c`. */
+  id: string;
+  applicationId: string;
+  openid: string;
+  documentId: string;
+  issuedAt: Date;
+  /** 24:00 China time of the day it was shown. */
+  expiresAt: Date;
+  readsAllowed: number;
+  readsUsed: number;
+  revokedAt: Date | null;
+}
+
+/** One read of a code by a center's staff: valid (the certificate was shown) or why it was refused. */
+export interface CodeReadRecord {
+  codeId: string;
+  applicationId: string;
+  at: Date;
+  readerOpenid: string;
+  centerCode: string;
+  outcome: 'valid' | 'expired' | 'used' | 'revoked' | 'altered';
+}
+
+export interface CertificateCodeRepository {
+  create(code: CertificateCodeRecord): Promise<void>;
+  get(id: string): Promise<CertificateCodeRecord | undefined>;
+  /** The application's latest code, if any. */
+  latest(applicationId: string): Promise<CertificateCodeRecord | undefined>;
+  /**
+   * A center's read, checked and counted in one step: a code not revoked, not expired at `read.at` and with reads
+   * left counts one more ('valid'); else nothing is counted and the reason is answered. The read is recorded either
+   * way. Concurrent reads never count past `readsAllowed`. Undefined for an unknown code (nothing recorded).
+   */
+  read(id: string, read: Pick<CodeReadRecord, 'at' | 'readerOpenid' | 'centerCode'>): Promise<CodeReadRecord['outcome'] | undefined>;
+  /** Records a read refused before the count (an altered token of a real code). */
+  recordRead(read: CodeReadRecord): Promise<void>;
+  /** Revokes every code of the application not revoked yet, at `at`; answers how many. */
+  revokeAll(applicationId: string, at: Date): Promise<number>;
+  /** One more read on a code not revoked, up to `max` allowed; the code as it is after, undefined when unknown. */
+  allowAnother(id: string, max: number): Promise<CertificateCodeRecord | undefined>;
+  /** Every read of the application's codes, oldest first. */
+  reads(applicationId: string): Promise<CodeReadRecord[]>;
+}
+
+/**
  * The reads of the hot paths, each in ONE round trip to the database (issue 16, point 9): one statement in SQL,
  * requests sent at once on CloudBase. Each answers what the separate repositories would, read together.
  */
@@ -1193,8 +1297,8 @@ export interface HotReadRepository {
   caller(openid: string, metaKey: string): Promise<{ roles: RoleGrant[]; meta: string | undefined }>;
   /**
    * What a submission reads before its create: the applicant's identity, the endpoints of `centerCodes` (those
-   * with none left out), the applicant's application of `requestId` if any, and, with `contractLookup`, the
-   * applicant's applications of that purchase contract.
+   * with none left out), the applicant's application of `requestId` if any, and, with `contractLookup`, every
+   * person's applications of that purchase contract (the applicant's own and co-buyers'), oldest first.
    */
   submission(openid: string, centerCodes: readonly string[], requestId: string, contractLookup: string | undefined): Promise<SubmissionReads>;
   /**
@@ -1238,6 +1342,7 @@ export interface Store {
   readonly attempts: AttemptRepository;
   readonly consents: ConsentRepository;
   readonly audit: AuditRepository;
+  readonly privacy: PrivacyRepository;
   readonly applications: ApplicationRepository;
   readonly outbox: OutboxRepository;
   readonly endpoints: EndpointRepository;
@@ -1258,6 +1363,7 @@ export interface Store {
   readonly trialChecks: TrialCheckRepository;
   readonly businessDomains: BusinessDomainRepository;
   readonly attachmentFetches: AttachmentFetchRepository;
+  readonly certificateCodes: CertificateCodeRepository;
   readonly reads: HotReadRepository;
   close(): Promise<void>;
 }

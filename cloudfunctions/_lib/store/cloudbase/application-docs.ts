@@ -5,89 +5,132 @@ import {
   type ApplicationRepository,
   type CreateOutcome,
   type DeliveryAttempt,
-  type DocumentRecord,
   type OutboxRecord,
   type OutboxRepository,
   type Settlement,
   type Transition,
-  type TransitionOutcome,
 } from '../port';
 import { applicationRow, deliveryAttemptRow, documentRow, eventRow, outboxRow } from '../rows/applications';
 import { readRow } from '../rows/read';
-import {
-  COLLECTIONS,
-  date,
-  docList,
-  fetchAll,
-  forEachLimited,
-  getById,
-  isDoc,
-  nullableDate,
-  nullableStr,
-  num,
-  oneOf,
-  PAGE_SIZE,
-  platformCode,
-  retryConflicts,
-  runTransaction,
-  sha256Hex,
-  str,
-  transactionDoc,
-  WRITE_CONCURRENCY,
-  type Db,
-  type Doc,
-  type Transaction,
-} from './sdk';
+import { COLLECTIONS, date, docList, fetchAll, forEachLimited, getById, isDoc, nullableDate, num, oneOf, PAGE_SIZE, platformCode, str, type Db, type Doc } from './sdk';
 
-/** Applications with their events, documents and receipts, and the outbox of their deliveries. */
+/**
+ * Applications on CloudBase, one document each (docs/decisions/017-cloudbase-application-document.md): the record
+ * with its events, receipts, result documents and outbox entries (each with its attempts) inside it, so a
+ * submission is one insert and a move one conditional update, each one request (issue 16, point 9). What SQL keeps
+ * unique by keys, unique indexes keep here (collections.ts): (openid, requestId), `inFlightSlot` (the in-flight key
+ * while the application holds it, else `-<id>`, so every document has a value of its own: CloudBase has no partial
+ * index and a missing field counts as null) and `letterSlot` (the letter number, else `-<id>`).
+ *
+ * Writes that depend on more than the document's own fields (the relay's lease and settlement, a reschedule) read
+ * the document, then write it only while its `rev` is still the one read (compare-and-set); every write bumps `rev`.
+ */
 
-/** The `requests` document of one (openid, requestId). */
-export function requestDocId(openid: string, requestId: string): string {
-  return sha256Hex(`${openid}:${requestId}`);
+const A = COLLECTIONS.applications;
+
+/** `relayAt` of an application with nothing pending: after every due time, so the relay's query passes it over. */
+const NOTHING_DUE = new Date('9999-12-31T00:00:00.000Z');
+
+/** How many single-document writes the relay's lease and settlement keep in flight: a run's 50 at once. */
+const RELAY_WRITES = 50;
+
+/** The value of a unique slot: the key while held, else one no other document has. */
+const slot = (key: string | null, id: string) => key ?? `-${id}`;
+
+/** How a receipt is kept in the application's `receipts`. */
+const receiptKey = (centerCode: string, webhookId: string) => `${centerCode}:${webhookId}`;
+
+/** The `updated` of an update's reply. */
+function updatedCount(reply: unknown): number {
+  const n = isDoc(reply) ? reply.updated : undefined;
+  if (typeof n !== 'number') throw new Error(`CloudBase ${A}: unexpected update reply`);
+  return n;
 }
 
-/** The `inFlight` document of one in-flight key. */
-export function inFlightDocId(inFlightKey: string): string {
-  return sha256Hex(inFlightKey);
-}
+const isDuplicateWrite = (error: unknown) => isDoc(error) && error.code === 'DATABASE_DUPLICATE_WRITE';
 
-/** The `receipts` document of one center's webhook-id. */
-export function receiptDocId(centerCode: string, webhookId: string): string {
-  return sha256Hex(`${centerCode}:${webhookId}`);
-}
+/** A create's insert refused because its letter number is another application's (another instance numbered it). */
+const LETTER_TAKEN = 'letter-taken';
 
-/** The `events` document of an application's n-th event (from 1). */
-export function eventDocId(applicationId: string, n: number): string {
-  return `${applicationId}:${String(n).padStart(6, '0')}`;
-}
-
-/** The `deliveryAttempts` document of an outbox record's n-th attempt (from 1). */
-export function attemptDocId(outboxId: string, n: number): string {
-  return `${outboxId}:${String(n).padStart(6, '0')}`;
+/**
+ * Letter numbers without a counter document: the number is the highest stored under the prefix plus one, and the
+ * unique `letterSlot` refuses a number another instance stored first (then the highest is read again). The highest
+ * is read once per prefix and instance, then kept: a function instance numbers its own submissions with no read.
+ * Creates numbering under one prefix run one after another in an instance (an instance serves one call at a time
+ * on CloudBase anyway), so a refused create (duplicate, in flight) leaves no gap.
+ */
+function letterNumbering(highestStored: (prefix: string) => Promise<number>) {
+  const known = new Map<string, number>();
+  const queues = new Map<string, Promise<unknown>>();
+  return function numbered(prefix: string, insert: (seq: number) => Promise<CreateOutcome | typeof LETTER_TAKEN>): Promise<CreateOutcome> {
+    const run = (queues.get(prefix) ?? Promise.resolve()).then(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const highest = known.get(prefix) ?? (await highestStored(prefix));
+        const outcome = await insert(highest + 1);
+        if (outcome !== LETTER_TAKEN) {
+          if (known.size > 1000) known.clear();
+          known.set(prefix, outcome.kind === 'created' ? highest + 1 : highest);
+          return outcome;
+        }
+        known.set(prefix, await highestStored(prefix));
+        if (attempt >= 20) throw new Error(`CloudBase ${A}: letter numbers under ${prefix} taken again and again`);
+      }
+    });
+    const tail = run.catch(() => undefined);
+    queues.set(prefix, tail);
+    void tail.then(() => queues.get(prefix) === tail && queues.delete(prefix));
+    return run;
+  };
 }
 
 export function cloudbaseApplications(db: Db): ApplicationRepository {
   const _ = db.command;
-  const applications = () => db.collection(COLLECTIONS.applications);
-  const events = () => db.collection(COLLECTIONS.events);
-  const documents = () => db.collection(COLLECTIONS.documents);
-  const receipts = () => db.collection(COLLECTIONS.receipts);
-  return {
-    async create(app, appEvents, records, letterPrefix) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          // applications numbered under one letter prefix all write its sequence document: many at once lose more
-          // write conflicts than the SDK's three tries, so they are run again until each reads the others' numbers
-          return await retryConflicts(() => runTransaction(db, (tx) => createIn(tx, app, appEvents, records, letterPrefix)));
-        } catch (error) {
-          if (!(error instanceof KeyTaken)) throw error;
-          // the (openid, requestId) or the in-flight key is another application's: answer it, read after the rollback
-          const holder = await getById(db.collection(error.collection), error.docId);
-          if (holder) return { kind: error.collection === COLLECTIONS.requests ? 'duplicate' : 'in-flight', id: str(holder, 'applicationId', error.collection) };
-          // its holder was rolled back or ended in between: the key is free again
-          if (attempt >= 3) throw new Error(`CloudBase ${error.collection}: ${error.docId} taken and freed again and again`);
-        }
+  const applications = () => db.collection(A);
+  const firstOf = async (query: ReturnType<ReturnType<typeof applications>['where']>) => docList(await query.limit(1).get(), A)[0];
+  const numbered = letterNumbering(async (prefix) => {
+    const [highest] = docList(await applications().where({ letterPrefix: prefix }).orderBy('letterSeq', 'desc').limit(1).field({ letterSeq: true }).get(), A);
+    return highest ? num(highest, 'letterSeq', A) : 0;
+  });
+  /** Whose key refused an insert: the same request, the in-flight key, the letter number; undefined for none of them (the id). */
+  async function holderOf(app: ApplicationRecord, letterNumber: string | null): Promise<CreateOutcome | typeof LETTER_TAKEN | undefined> {
+    const [same, inFlight, letter] = await Promise.all([
+      firstOf(applications().where({ openid: app.openid, requestId: app.requestId })),
+      app.inFlightKey === null ? undefined : firstOf(applications().where({ inFlightSlot: app.inFlightKey })),
+      letterNumber === null ? undefined : firstOf(applications().where({ letterSlot: letterNumber })),
+    ]);
+    if (same) return { kind: 'duplicate', id: str(same, '_id', A) };
+    if (inFlight) return { kind: 'in-flight', id: str(inFlight, '_id', A) };
+    return letter ? LETTER_TAKEN : undefined;
+  }
+  async function insert(app: ApplicationRecord, events: readonly ApplicationEventRecord[], records: readonly OutboxRecord[], letter: { prefix: string; seq: number } | null) {
+    const letterNumber = letter && `${letter.prefix}${String(letter.seq).padStart(4, '0')}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await applications().add({ _id: app.id, ...applicationDoc({ ...app, letterNumber }, events, records, letter) });
+        return { kind: 'created', letterNumber } as const;
+      } catch (error) {
+        if (!isDuplicateWrite(error)) throw error;
+        const holder = await holderOf(app, letterNumber);
+        if (holder !== undefined) return holder;
+        // none holds a key: the application id is taken, or the key's holder ended in between (then try again)
+        if ((await getById(applications(), app.id)) || attempt >= 3) throw new Error(`CloudBase ${A}: ${app.id} conflicts with an existing one`);
       }
+    }
+  }
+  /** The stored document of `id`, read again until a compare-and-set write of `change` succeeds; false when `change` writes nothing. */
+  async function changeDoc(id: string, change: (doc: Doc) => Doc | undefined): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const doc = await getById(applications(), id);
+      const fields = doc && change(doc);
+      if (!doc || !fields) return false;
+      if (await compareAndSet(db, doc, fields)) return true;
+      if (attempt >= 30) throw new Error(`CloudBase ${A}: ${id} changed again and again`);
+    }
+  }
+  return {
+    create(app, appEvents, records, letterPrefix) {
+      if (letterPrefix === null) return insert(app, appEvents, records, null).then(refusedLetterless);
+      return numbered(letterPrefix, (seq) => insert(app, appEvents, records, { prefix: letterPrefix, seq }));
     },
     async get(id) {
       const doc = await getById(applications(), id);
@@ -95,294 +138,256 @@ export function cloudbaseApplications(db: Db): ApplicationRepository {
     },
     async getMany(ids) {
       if (ids.length === 0) return [];
-      return (await fetchAll(COLLECTIONS.applications, applications().where({ _id: _.in([...ids]) }), '_id')).map(toApplication);
+      return (await fetchAll(A, applications().where({ _id: _.in([...ids]) }), '_id')).map(toApplication);
     },
     async listByApplicant(openid) {
-      return (await fetchAll(COLLECTIONS.applications, applications().where({ openid }), [{ desc: 'createdAt' }, '_id'])).map(toApplication);
+      return (await fetchAll(A, applications().where({ openid }), [{ desc: 'createdAt' }, '_id'])).map(toApplication);
+    },
+    async listByContract(contractLookup) {
+      return (await fetchAll(A, applications().where({ contractLookup }), ['createdAt', '_id'])).map(toApplication);
     },
     async listForCenter(centerCode) {
       // equality on an array field matches the documents whose array contains the value
-      const docs = await fetchAll(COLLECTIONS.applications, applications().where({ centerCodes: centerCode }), [{ desc: 'createdAt' }, '_id']);
-      return docs.map(toApplication);
+      return (await fetchAll(A, applications().where({ centerCodes: centerCode }), [{ desc: 'createdAt' }, '_id'])).map(toApplication);
     },
     async testCases(centerCodes) {
       if (centerCodes.length === 0) return [];
-      // `in` on an array field matches the documents whose array holds any of the values
-      const docs = await fetchAll(COLLECTIONS.applications, applications().where({ test: true, centerCodes: _.in([...centerCodes]) }), [{ desc: 'createdAt' }, '_id']);
-      const tests = docs.map(toApplication);
-      if (tests.length === 0) return [];
-      // then their moves to an accepted status, all in one query: the first of each is when it was accepted
-      const moves = await fetchAll(COLLECTIONS.events, events().where({ applicationId: _.in(tests.map((t) => t.id)), to: _.in([...ACCEPTED_STATUSES]) }), ['applicationId', 'n']);
-      const acceptedAt = new Map<string, Date>();
-      for (const move of moves.map(toEvent)) if (!acceptedAt.has(move.applicationId)) acceptedAt.set(move.applicationId, move.at);
-      return tests.map((application) => ({ application, acceptedAt: acceptedAt.get(application.id) ?? null }));
+      // `in` on an array field matches the documents whose array holds any of the values; their events come with them
+      const docs = await fetchAll(A, applications().where({ test: true, centerCodes: _.in([...centerCodes]) }), [{ desc: 'createdAt' }, '_id']);
+      return docs.map((doc) => ({
+        application: toApplication(doc),
+        acceptedAt: eventsOf(doc).find((e) => ACCEPTED_STATUSES.some((s) => s === e.to))?.at ?? null,
+      }));
     },
     async events(id) {
-      return (await fetchAll(COLLECTIONS.events, events().where({ applicationId: id }), 'n')).map(toEvent);
+      const doc = await getById(applications(), id);
+      return doc ? eventsOf(doc) : [];
     },
     async documents(id) {
-      return (await fetchAll(COLLECTIONS.documents, documents().where({ applicationId: id }), ['at', '_id'])).map(toDocument);
+      const doc = await getById(applications(), id);
+      const docs = doc ? entries(doc, 'documents').map((d) => readRow(documentRow(), `CloudBase ${A} documents`, d)) : [];
+      return docs.sort((a, b) => a.at.getTime() - b.at.getTime() || compare(a.id, b.id));
     },
     async hasReceipt(centerCode, webhookId) {
-      return (await getById(receipts(), receiptDocId(centerCode, webhookId))) !== undefined;
+      return (await firstOf(applications().where({ receipts: receiptKey(centerCode, webhookId) }).field({ _id: true }))) !== undefined;
     },
-    transition: (change) =>
-      runTransaction(db, async (tx): Promise<TransitionOutcome> => {
-        const plan = await planTransition(tx, change);
-        if (plan.outcome === 'applied') await plan.write();
-        return plan.outcome;
-      }),
+    async transition(c) {
+      // one conditional update: it applies only from the expected state and only once per webhook-id
+      const key = c.receipt ? receiptKey(c.receipt.centerCode, c.receipt.webhookId) : undefined;
+      const where = {
+        _id: c.id,
+        status: c.expected.status,
+        platformCode: c.expected.platformCode,
+        ...(c.expected.responsibleCenter !== undefined ? { responsibleCenter: c.expected.responsibleCenter } : {}),
+        // on an array field, $ne matches when no element equals the value
+        ...(key ? { receipts: _.neq(key) } : {}),
+      };
+      const records = (c.outbox ?? []).map(outboxEntry);
+      const firstDue = records.reduce<Date | undefined>((min, r) => (min === undefined || r.dueAt < min ? r.dueAt : min), undefined);
+      const update = {
+        ...moveFields(c),
+        events: _.push([eventDoc(c.event)]),
+        rev: _.inc(1),
+        ...(key ? { receipts: _.push([key]) } : {}),
+        ...(records.length > 0 ? { outbox: _.push(records), outboxIds: _.push(records.map((r) => r.id)) } : {}),
+        ...(firstDue ? { relayAt: _.min(firstDue) } : {}),
+        ...(c.documents && c.documents.length > 0 ? { documents: _.push(c.documents.map((d) => ({ ...d }))) } : {}),
+      };
+      if (updatedCount(await applications().where(where).update(update)) === 1) return 'applied';
+      // nothing moved: the webhook-id was applied already (its first delivery raced this one), or the application
+      // is not in the expected state (or unknown): one read tells them apart
+      if (key && (await firstOf(applications().where({ _id: c.id, receipts: key }).field({ _id: true })))) return 'duplicate';
+      return 'stale';
+    },
     async listOpen() {
       const open = APPLICATION_STATUSES.filter((status) => !isFinal(status));
-      return (await fetchAll(COLLECTIONS.applications, applications().where({ status: _.in([...open]) }), ['createdAt', '_id'])).map(toApplication);
+      return (await fetchAll(A, applications().where({ status: _.in([...open]) }), ['createdAt', '_id'])).map(toApplication);
     },
-    // like transition: the application document is read and written in the transaction, with the event by id
+    // the document read, then written only while unchanged (compare-and-set): the limit and its line together
     reschedule: (id, change) =>
-      runTransaction(db, async (tx) => {
-        const ref = tx.collection(COLLECTIONS.applications).doc(id);
-        const current = transactionDoc(await ref.get(), COLLECTIONS.applications);
-        const a = COLLECTIONS.applications;
-        if (!current) return false;
-        const stored = toApplication(current);
+      changeDoc(id, (doc) => {
+        const stored = toApplication(doc);
         // the acceptance limit moves only while the application awaits acceptance; the target while it is not final
         const [date, provisional, open] =
           change.limit === 'acceptBy'
             ? [stored.acceptBy, stored.acceptByProvisional, awaitsAcceptance(stored.status)]
             : [stored.targetBy, stored.targetProvisional, !isFinal(stored.status)];
-        if (!open || date !== change.expected.date || provisional !== change.expected.provisional) return false;
+        if (!open || date !== change.expected.date || provisional !== change.expected.provisional) return undefined;
         const fields = change.limit === 'acceptBy' ? { acceptBy: change.next.date, acceptByProvisional: change.next.provisional } : { targetBy: change.next.date, targetProvisional: change.next.provisional };
-        if (!change.event) {
-          await ref.update(fields);
-          return true;
-        }
-        const n = num(current, 'eventCount', a) + 1;
-        await ref.update({ ...fields, eventCount: n });
-        await tx.collection(COLLECTIONS.events).doc(eventDocId(id, n)).set(eventDoc(change.event, n));
-        return true;
+        return change.event ? { ...fields, events: [...entries(doc, 'events'), eventDoc(change.event)] } : fields;
       }),
   };
 }
 
+/** A create without a letter number is never refused for one. */
+function refusedLetterless(outcome: CreateOutcome | typeof LETTER_TAKEN): CreateOutcome {
+  if (outcome === LETTER_TAKEN) throw new Error(`CloudBase ${A}: a letter number refused an application without one`);
+  return outcome;
+}
+
+/** The fields a move sets on the application (its state, the hand-over, the payment, the in-flight key freed when final). */
+function moveFields(c: Pick<Transition, 'id' | 'next' | 'event' | 'handOver' | 'payment'>): Doc {
+  return {
+    status: c.next.status,
+    platformCode: c.next.platformCode,
+    updatedAt: c.event.at,
+    // a final application holds its in-flight key no more: the slot takes a value of its own again
+    ...(isFinal(c.next.status) ? { inFlightKey: null, inFlightSlot: slot(null, c.id) } : {}),
+    ...(c.handOver ? { responsibleCenter: c.handOver } : {}),
+    ...(c.payment ? paymentFields(c.payment) : {}),
+  };
+}
+
+/** Writes `fields` (and the next `rev`) to the document only while it is as read: false when another write came first. */
+async function compareAndSet(db: Db, doc: Doc, fields: Doc): Promise<boolean> {
+  const reply = await db
+    .collection(A)
+    .where({ _id: str(doc, '_id', A), rev: num(doc, 'rev', A) })
+    .update({ ...fields, rev: num(doc, 'rev', A) + 1 });
+  return updatedCount(reply) === 1;
+}
+
 export function cloudbaseOutbox(db: Db): OutboxRepository {
   const _ = db.command;
-  const outbox = () => db.collection(COLLECTIONS.outbox);
-  const deliveryAttempts = () => db.collection(COLLECTIONS.deliveryAttempts);
-  /** Settles one delivered record, moving its application by `advance` in the same transaction when it still applies. */
-  async function markDelivered(id: string, attempt: DeliveryAttempt, advance: Extract<Settlement, { outcome: 'delivered' }>['advance']): Promise<void> {
-    await runTransaction(db, async (tx) => {
-      const ref = tx.collection(COLLECTIONS.outbox).doc(id);
-      const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
-      if (!current) throw new Error(`CloudBase outbox: no record ${id}`);
-      // settled already by another run whose lease this one outlived: its result stands
-      if (current.state !== 'pending') return;
-      // the application moved on by itself (a callback came first): the delivery is still recorded
-      const plan = advance ? await planTransition(tx, advance) : undefined;
-      if (plan?.outcome === 'applied') await plan.write();
-      const n = num(current, 'attempts', COLLECTIONS.outbox) + 1;
-      await tx.collection(COLLECTIONS.deliveryAttempts).doc(attemptDocId(id, n)).set(attemptDoc(attempt, n));
-      await ref.update({ state: 'delivered', attempts: n, deliveredAt: attempt.at, leaseUntil: null, lastError: null });
-    });
-  }
-
-  /** Records one failed attempt and when to try again; null dead-letters the record. */
-  async function markFailed(id: string, attempt: DeliveryAttempt, retryAt: Date | null): Promise<void> {
-    await runTransaction(db, async (tx) => {
-      const ref = tx.collection(COLLECTIONS.outbox).doc(id);
-      const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
-      if (!current) throw new Error(`CloudBase outbox: no record ${id}`);
-      if (current.state !== 'pending') return;
-      const n = num(current, 'attempts', COLLECTIONS.outbox) + 1;
-      await tx.collection(COLLECTIONS.deliveryAttempts).doc(attemptDocId(id, n)).set(attemptDoc(attempt, n));
-      await ref.update({
-        attempts: n,
-        lastError: attempt.error ?? `HTTP ${attempt.httpStatus}`,
-        leaseUntil: null,
-        ...(retryAt === null ? { state: 'dead' } : { state: 'pending', dueAt: retryAt }),
-      });
-    });
-  }
+  const applications = () => db.collection(A);
+  /** The application documents holding these outbox records: one query. */
+  const holding = (ids: readonly string[]) => fetchAll(A, applications().where({ outboxIds: _.in([...ids]) }), '_id');
+  const recordOf = async (id: string): Promise<{ doc: Doc; entry: Doc } | undefined> => {
+    const [doc] = await holding([id]);
+    const entry = doc && entries(doc, 'outbox').find((e) => e.id === id);
+    return doc && entry ? { doc, entry } : undefined;
+  };
   return {
     async claimDue(now, limit, leaseMs) {
-      // Not SQL's one UPDATE ... FOR UPDATE SKIP LOCKED: a query finds the candidates, then each is leased in
-      // its own single-document transaction that reads it again and leases it only if it is still claimable.
-      // Two relays leasing one record meet a write conflict; the SDK runs the loser again, which then sees
-      // the lease and passes the record over. So a record is never leased twice at once, but a claim can
-      // answer fewer than `limit` records while more are due (those another relay took in between).
-      // At most PAGE_SIZE records per claim.
+      // Not SQL's one UPDATE ... FOR UPDATE SKIP LOCKED: one query finds the applications with something due (their
+      // `relayAt`), then each is leased by a compare-and-set write of its document, all sent at once. Two relays
+      // leasing one application: one write finds the document changed and passes it over, so a record is never
+      // leased twice at once, but a claim can answer fewer than `limit` records while more are due.
       if (limit <= 0) return [];
-      const candidates = docList(
-        await outbox()
-          .where({ state: 'pending', dueAt: _.lte(now), leaseUntil: _.eq(null).or(_.lte(now)) })
-          .orderBy('dueAt', 'asc')
-          .orderBy('_id', 'asc')
-          .limit(Math.min(limit, PAGE_SIZE))
-          .field({ _id: true })
-          .get(),
-        COLLECTIONS.outbox,
-      ).map((doc) => str(doc, '_id', COLLECTIONS.outbox));
+      const docs = docList(await applications().where({ relayAt: _.lte(now) }).orderBy('relayAt', 'asc').orderBy('_id', 'asc').limit(Math.min(limit, PAGE_SIZE)).get(), A);
       const leaseUntil = new Date(now.getTime() + leaseMs);
+      let room = limit;
+      const leases: { doc: Doc; taken: Doc[]; outbox: Doc[] }[] = [];
+      for (const doc of docs) {
+        const outbox = entries(doc, 'outbox');
+        const taken = outbox.filter((e) => claimable(e, now)).slice(0, room);
+        if (taken.length === 0) continue;
+        room -= taken.length;
+        leases.push({ doc, taken, outbox: outbox.map((e) => (taken.includes(e) ? { ...e, leaseUntil } : e)) });
+        if (room <= 0) break;
+      }
       const claimed: OutboxRecord[] = [];
-      await forEachLimited(candidates, WRITE_CONCURRENCY, async (id) => {
-        const record = await runTransaction(db, async (tx) => {
-          const ref = tx.collection(COLLECTIONS.outbox).doc(id);
-          const current = transactionDoc(await ref.get(), COLLECTIONS.outbox);
-          if (!current || !claimable(current, now)) return undefined;
-          await ref.update({ leaseUntil });
-          return toOutbox(current);
-        });
-        if (record) claimed.push(record);
+      await forEachLimited(leases, RELAY_WRITES, async ({ doc, taken, outbox }) => {
+        if (await compareAndSet(db, doc, { outbox, relayAt: relayAtOf(outbox) })) claimed.push(...taken.map((e) => toOutbox(doc, e)));
       });
-      return claimed.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return claimed.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || compare(a.id, b.id));
     },
     async settle(results) {
-      // one transaction per record (CloudBase transactions take single-document operations only), several at once:
-      // records are distinct documents and at most one of a run moves a given application (its delivery), so they
-      // meet only a callback moving that application at the same time, a conflict run again until it reads it
-      await forEachLimited(results, WRITE_CONCURRENCY, (r) =>
-        retryConflicts(() => (r.outcome === 'delivered' ? markDelivered(r.id, r.attempt, r.advance) : markFailed(r.id, r.attempt, r.retryAt))),
-      );
+      if (results.length === 0) return;
+      // the documents holding the records, in one query; then each document's settlements in one compare-and-set
+      // write, all at once. A document another write changed in between (a callback moving the application) is read
+      // again and settled from what it holds then.
+      const docs = await holding(results.map((r) => r.id));
+      const byDoc = new Map<string, Settlement[]>();
+      for (const r of results) {
+        const doc = docs.find((d) => entries(d, 'outbox').some((e) => e.id === r.id));
+        if (!doc) throw new Error(`CloudBase outbox: no record ${r.id}`);
+        const id = str(doc, '_id', A);
+        byDoc.set(id, [...(byDoc.get(id) ?? []), r]);
+      }
+      await forEachLimited([...byDoc], RELAY_WRITES, async ([id, settlements]) => {
+        let doc = docs.find((d) => d._id === id);
+        for (let attempt = 1; doc; attempt++) {
+          if (await compareAndSet(db, doc, settledFields(doc, settlements))) return;
+          if (attempt >= 30) throw new Error(`CloudBase ${A}: ${id} changed again and again`);
+          doc = await getById(applications(), id);
+        }
+      });
     },
     async get(id) {
-      const doc = await getById(outbox(), id);
-      return doc ? toOutbox(doc) : undefined;
+      const found = await recordOf(id);
+      return found && toOutbox(found.doc, found.entry);
     },
     async listForApplication(applicationId) {
-      return (await fetchAll(COLLECTIONS.outbox, outbox().where({ applicationId }), ['createdAt', '_id'])).map(toOutbox);
+      const doc = await getById(applications(), applicationId);
+      return doc ? entries(doc, 'outbox').map((e) => toOutbox(doc, e)).sort(byCreation) : [];
     },
     async listDead() {
-      return (await fetchAll(COLLECTIONS.outbox, outbox().where({ state: 'dead' }), ['createdAt', '_id'])).map(toOutbox);
+      const docs = await fetchAll(A, applications().where({ outboxDead: true }), ['createdAt', '_id']);
+      return docs.flatMap((doc) => entries(doc, 'outbox').filter((e) => e.state === 'dead').map((e) => toOutbox(doc, e))).sort(byCreation);
     },
     async attempts(outboxId) {
-      return (await fetchAll(COLLECTIONS.deliveryAttempts, deliveryAttempts().where({ outboxId }), 'n')).map(toAttempt);
+      const found = await recordOf(outboxId);
+      return found ? entries(found.entry, 'attemptLog').map((a) => readRow(deliveryAttemptRow(), `CloudBase ${A} attempts`, { ...a, outboxId })) : [];
     },
   };
 }
 
-type TransitionPlan = { outcome: 'duplicate' | 'stale' } | { outcome: 'applied'; write: () => Promise<void> };
-
-/**
- * The reads of a transition inside `tx`, and, when it applies, the writes that carry it out. Reading
- * everything before writing anything lets a caller add its own writes (markDelivered) and lets 'duplicate'
- * and 'stale' commit a transaction that wrote nothing.
- */
-async function planTransition(tx: Transaction, c: Transition): Promise<TransitionPlan> {
-  const receiptRef = c.receipt ? tx.collection(COLLECTIONS.receipts).doc(receiptDocId(c.receipt.centerCode, c.receipt.webhookId)) : undefined;
-  const appRef = tx.collection(COLLECTIONS.applications).doc(c.id);
-  const current = transactionDoc(await appRef.get(), COLLECTIONS.applications);
-  // the receipt is read after the application: one commit writes both, so a reader that finds the application
-  // already moved by this very callback finds its receipt too, and answers 'duplicate' rather than 'stale'
-  if (receiptRef && transactionDoc(await receiptRef.get(), COLLECTIONS.receipts)) return { outcome: 'duplicate' };
-  const a = COLLECTIONS.applications;
-  if (
-    !current ||
-    oneOf(current, 'status', a, APPLICATION_STATUSES) !== c.expected.status ||
-    platformCode(current, 'platformCode', a) !== c.expected.platformCode ||
-    (c.expected.responsibleCenter !== undefined && str(current, 'responsibleCenter', a) !== c.expected.responsibleCenter)
-  ) {
-    return { outcome: 'stale' };
-  }
-  // set would overwrite an outbox record or document with the same id: refuse, as SQL's primary keys do
-  await refuseExisting(tx, COLLECTIONS.outbox, (c.outbox ?? []).map((o) => o.id));
-  await refuseExisting(tx, COLLECTIONS.documents, (c.documents ?? []).map((d) => d.id));
-  const n = num(current, 'eventCount', a) + 1;
-  const final = isFinal(c.next.status);
-  const heldKey = nullableStr(current, 'inFlightKey', a);
-  return {
-    outcome: 'applied',
-    write: async () => {
-      await appRef.update({
-        status: c.next.status,
-        platformCode: c.next.platformCode,
-        updatedAt: c.event.at,
-        eventCount: n,
-        ...(final ? { inFlightKey: null } : {}),
-        ...(c.handOver ? { responsibleCenter: c.handOver } : {}),
-        ...(c.payment ? paymentFields(c.payment) : {}),
-      });
-      // the application holds its key exactly as long as the inFlight document names it (both are written
-      // together by create and ended together here), so the document of the held key is this application's
-      if (final && heldKey !== null) await tx.collection(COLLECTIONS.inFlight).doc(inFlightDocId(heldKey)).remove();
-      await tx.collection(COLLECTIONS.events).doc(eventDocId(c.id, n)).set(eventDoc(c.event, n));
-      for (const record of c.outbox ?? []) await tx.collection(COLLECTIONS.outbox).doc(record.id).set(outboxDoc(record));
-      for (const d of c.documents ?? []) await tx.collection(COLLECTIONS.documents).doc(d.id).set({ ...d });
-      if (c.receipt && receiptRef) {
-        await receiptRef.set({ centerCode: c.receipt.centerCode, webhookId: c.receipt.webhookId, applicationId: c.id, at: c.event.at });
-      }
-    },
-  };
-}
-
-/**
- * Throws (rolling the transaction back) when a document about to be created by `set` exists already: a
- * unique id taken twice is a caller's bug, and overwriting, say, a delivered outbox record with a pending
- * one would send it again.
- */
-/** A key document (`requests`, `inFlight`) another application holds, found by inserting it: the transaction is rolled back. */
-class KeyTaken extends Error {
-  constructor(
-    readonly collection: typeof COLLECTIONS.requests | typeof COLLECTIONS.inFlight,
-    readonly docId: string,
-  ) {
-    super(`CloudBase ${collection}: ${docId} is taken`);
-  }
-}
-
-const isDuplicateWrite = (error: unknown) => isDoc(error) && error.code === 'DATABASE_DUPLICATE_WRITE';
-
-/**
- * Inserts a document by id in a transaction (add with its _id, never set): an id already taken is refused, as SQL's
- * primary keys refuse it, with no read before (issue 16, point 9: every operation of a transaction is a round trip).
- * `taken` is what a refusal throws instead of the SDK's error.
- */
-async function insert(tx: Transaction, collection: string, id: string, data: Doc, taken: () => Error): Promise<void> {
-  try {
-    await tx.collection(collection).add({ ...data, _id: id });
-  } catch (error) {
-    throw isDuplicateWrite(error) ? taken() : error;
-  }
-}
-
-const conflicting = (collection: string, id: string) => () => new Error(`CloudBase ${collection}: ${id} conflicts with an existing one`);
-
-/**
- * The create transaction. Nothing is read to decide the answer: the request's and the in-flight key's documents are
- * inserted first (one taken throws KeyTaken, and create answers duplicate or in-flight), the random application and
- * outbox ids are inserted without probing them first, and only the letter sequence is read (its next number).
- */
-async function createIn(tx: Transaction, app: ApplicationRecord, appEvents: readonly ApplicationEventRecord[], records: readonly OutboxRecord[], letterPrefix: string | null): Promise<CreateOutcome> {
-  const requestId = requestDocId(app.openid, app.requestId);
-  await insert(tx, COLLECTIONS.requests, requestId, { applicationId: app.id }, () => new KeyTaken(COLLECTIONS.requests, requestId));
-  if (app.inFlightKey !== null) {
-    const inFlightId = inFlightDocId(app.inFlightKey);
-    await insert(tx, COLLECTIONS.inFlight, inFlightId, { applicationId: app.id }, () => new KeyTaken(COLLECTIONS.inFlight, inFlightId));
-  }
-  let letterNumber: string | null = null;
-  if (letterPrefix !== null) {
-    const sequenceRef = tx.collection(COLLECTIONS.sequences).doc(letterPrefix);
-    const sequence = transactionDoc(await sequenceRef.get(), COLLECTIONS.sequences);
-    const value = (sequence ? num(sequence, 'value', COLLECTIONS.sequences) : 0) + 1;
-    await sequenceRef.set({ value });
-    letterNumber = `${letterPrefix}${String(value).padStart(4, '0')}`;
-  }
-  await insert(tx, COLLECTIONS.applications, app.id, applicationDoc({ ...app, letterNumber }, appEvents.length), conflicting(COLLECTIONS.applications, app.id));
-  for (const [i, event] of appEvents.entries()) {
-    const id = eventDocId(app.id, i + 1);
-    await insert(tx, COLLECTIONS.events, id, eventDoc(event, i + 1), conflicting(COLLECTIONS.events, id));
-  }
-  for (const record of records) await insert(tx, COLLECTIONS.outbox, record.id, outboxDoc(record), conflicting(COLLECTIONS.outbox, record.id));
-  return { kind: 'created', letterNumber };
-}
-
-async function refuseExisting(tx: Transaction, collection: string, ids: readonly string[]): Promise<void> {
-  for (const id of ids) {
-    if (transactionDoc(await tx.collection(collection).doc(id).get(), collection)) {
-      throw new Error(`CloudBase ${collection}: ${id} conflicts with an existing one`);
+/** What one document's settlements change: each record still pending settled, and the application moved by a delivery's `advance` while it is where that expects. */
+function settledFields(doc: Doc, settlements: readonly Settlement[]): Doc {
+  let outbox = entries(doc, 'outbox');
+  let move: Doc = {};
+  const before = entries(doc, 'events');
+  const events = [...before];
+  let state = { status: oneOf(doc, 'status', A, APPLICATION_STATUSES), platformCode: platformCode(doc, 'platformCode', A) };
+  for (const s of settlements) {
+    const entry = outbox.find((e) => e.id === s.id);
+    // settled already by another run whose lease this one outlived: its result stands
+    if (!entry || entry.state !== 'pending') continue;
+    const attempts = num(entry, 'attempts', A) + 1;
+    const log = [...entries(entry, 'attemptLog'), attemptDoc(s.attempt)];
+    const settled: Doc =
+      s.outcome === 'delivered'
+        ? { ...entry, state: 'delivered', attempts, deliveredAt: s.attempt.at, leaseUntil: null, lastError: null, attemptLog: log }
+        : {
+            ...entry,
+            attempts,
+            lastError: s.attempt.error ?? `HTTP ${s.attempt.httpStatus}`,
+            leaseUntil: null,
+            attemptLog: log,
+            ...(s.retryAt === null ? { state: 'dead' } : { state: 'pending', dueAt: s.retryAt }),
+          };
+    outbox = outbox.map((e) => (e === entry ? settled : e));
+    // the application moved on by itself (a callback came first): the delivery is still recorded
+    const advance = s.outcome === 'delivered' ? s.advance : undefined;
+    if (advance && state.status === advance.expected.status && state.platformCode === advance.expected.platformCode) {
+      move = { ...move, ...moveFields(advance) };
+      events.push(eventDoc(advance.event));
+      state = advance.next;
     }
   }
+  const dead = outbox.some((e) => e.state === 'dead');
+  return { ...move, ...(events.length > before.length ? { events } : {}), outbox, relayAt: relayAtOf(outbox), outboxDead: dead };
 }
 
-/** The application document: the record, the codes of its centers, and how many events it has. */
-function applicationDoc(app: ApplicationRecord, eventCount: number): Doc {
+/** When something of `outbox` can next be claimed: the earliest due time of a pending record (its lease's end while leased). */
+function relayAtOf(outbox: readonly Doc[]): Date {
+  let at = NOTHING_DUE;
+  for (const e of outbox) {
+    if (e.state !== 'pending') continue;
+    const due = date(e, 'dueAt', A);
+    const lease = nullableDate(e, 'leaseUntil', A);
+    const next = lease && lease > due ? lease : due;
+    if (next < at) at = next;
+  }
+  return at;
+}
+
+/** The entries of an embedded list (events, documents, outbox, an outbox entry's attemptLog); none when missing. */
+function entries(doc: Doc, key: string): Doc[] {
+  const list = doc[key];
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list) || !list.every(isDoc)) throw new Error(`CloudBase ${A}: field ${key} of ${String(doc._id)} is not a list of objects`);
+  return list;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const byCreation = (a: OutboxRecord, b: OutboxRecord) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id);
+
+/** The application document: the record, its centers' codes, its unique slots, and what it holds (events, outbox...). */
+function applicationDoc(app: ApplicationRecord, events: readonly ApplicationEventRecord[], records: readonly OutboxRecord[], letter: { prefix: string; seq: number } | null): Doc {
+  const outbox = records.map(outboxEntry);
   return {
     id: app.id,
     type: app.type,
@@ -394,7 +399,10 @@ function applicationDoc(app: ApplicationRecord, eventCount: number): Doc {
     centers: app.centers.map((c) => ({ code: c.code, role: c.role })),
     centerCodes: app.centers.map((c) => c.code),
     inFlightKey: app.inFlightKey,
+    inFlightSlot: slot(app.inFlightKey, app.id),
     letterNumber: app.letterNumber,
+    letterSlot: slot(app.letterNumber, app.id),
+    ...(letter ? { letterPrefix: letter.prefix, letterSeq: letter.seq } : {}),
     applicant: { docType: app.applicant.docType, nameSealed: app.applicant.nameSealed, docNumberSealed: app.applicant.docNumberSealed },
     payloadSealed: app.payloadSealed,
     acceptBy: app.acceptBy,
@@ -407,7 +415,14 @@ function applicationDoc(app: ApplicationRecord, eventCount: number): Doc {
     test: app.test,
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
-    eventCount,
+    events: events.map(eventDoc),
+    receipts: [],
+    documents: [],
+    outbox,
+    outboxIds: outbox.map((e) => e.id),
+    relayAt: relayAtOf(outbox),
+    outboxDead: false,
+    rev: 1,
   };
 }
 
@@ -424,12 +439,9 @@ const toApplication = (doc: Doc): ApplicationRecord =>
  */
 const paymentFields = (payment: ApplicationRecord['payment']) => ({ paymentAmount: payment?.amount ?? null, paymentPaidOn: payment?.paidOn ?? null });
 
-
-
-function eventDoc(e: ApplicationEventRecord, n: number): Doc {
+/** An event as the application's `events` keeps it, in the order of the moves. */
+function eventDoc(e: ApplicationEventRecord): Doc {
   return {
-    applicationId: e.applicationId,
-    n,
     at: e.at,
     actor: e.actor,
     actorId: e.actorId,
@@ -438,18 +450,18 @@ function eventDoc(e: ApplicationEventRecord, n: number): Doc {
     platformCode: e.platformCode,
     centerCode: e.centerCode,
     message: e.message,
+    reason: e.reason ?? null,
+    contact: e.contact ?? null,
   };
 }
 
-const toEvent = (doc: Doc): ApplicationEventRecord => readRow(eventRow(), 'CloudBase events', doc);
+const eventsOf = (doc: Doc): ApplicationEventRecord[] =>
+  entries(doc, 'events').map((e) => readRow(eventRow(), `CloudBase ${A} events`, { ...e, applicationId: doc._id }));
 
-const toDocument = (doc: Doc): DocumentRecord => readRow(documentRow(), 'CloudBase documents', doc);
-
-/** A new outbox document: the record, held by nobody. */
-function outboxDoc(o: OutboxRecord): Doc {
+/** A new outbox entry: the record, held by nobody, with no attempt yet. */
+function outboxEntry(o: OutboxRecord) {
   return {
     id: o.id,
-    applicationId: o.applicationId,
     centerCode: o.centerCode,
     type: o.type,
     createdAt: o.createdAt,
@@ -459,20 +471,24 @@ function outboxDoc(o: OutboxRecord): Doc {
     lastError: o.lastError,
     deliveredAt: o.deliveredAt,
     leaseUntil: null,
+    attemptLog: [],
   };
 }
 
-const toOutbox = (doc: Doc): OutboxRecord => readRow(outboxRow(), 'CloudBase outbox', doc);
+const toOutbox = (doc: Doc, entry: Doc): OutboxRecord => readRow(outboxRow(), `CloudBase ${A} outbox`, { ...entry, applicationId: doc._id });
 
-/** What the claim query asks, checked again on the document read inside the lease transaction. */
-function claimable(doc: Doc, now: Date): boolean {
-  const c = COLLECTIONS.outbox;
-  const leaseUntil = nullableDate(doc, 'leaseUntil', c);
-  return doc.state === 'pending' && date(doc, 'dueAt', c) <= now && (leaseUntil === null || leaseUntil <= now);
+/** What the claim asks of an entry: pending, due, and held by no live lease. */
+function claimable(entry: Doc, now: Date): boolean {
+  const leaseUntil = nullableDate(entry, 'leaseUntil', A);
+  return entry.state === 'pending' && date(entry, 'dueAt', A) <= now && (leaseUntil === null || leaseUntil <= now);
 }
 
-function attemptDoc(a: DeliveryAttempt, n: number): Doc {
-  return { outboxId: a.outboxId, n, at: a.at, durationMs: Math.round(a.durationMs), httpStatus: a.httpStatus, error: a.error };
+function attemptDoc(a: DeliveryAttempt): Doc {
+  return { at: a.at, durationMs: Math.round(a.durationMs), httpStatus: a.httpStatus, error: a.error };
 }
 
-const toAttempt = (doc: Doc): DeliveryAttempt => readRow(deliveryAttemptRow(), 'CloudBase deliveryAttempts', doc);
+/** The application of a person's request, if stored: the (openid, requestId) unique index finds it (the submission's reads). */
+export async function requestHolder(db: Db, openid: string, requestId: string): Promise<string | undefined> {
+  const [doc] = docList(await db.collection(A).where({ openid, requestId }).limit(1).field({ _id: true }).get(), A);
+  return doc ? str(doc, '_id', A) : undefined;
+}

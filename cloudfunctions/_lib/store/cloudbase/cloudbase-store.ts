@@ -21,6 +21,7 @@ import {
   cloudbaseVerifications,
 } from './person-docs';
 import { cloudbaseRatings } from './rating-docs';
+import { cloudbasePrivacy } from './privacy-docs';
 import { cloudbaseRoles, type StoreWarning } from './role-docs';
 import type { CloudbaseApp } from './sdk';
 import { cloudbaseDashboard } from './dashboard-docs';
@@ -30,6 +31,7 @@ import { cloudbaseCatalogFixes, cloudbaseFindings } from './finding-docs';
 import { cloudbaseTrialChecks } from './trial-docs';
 import { cloudbaseBusinessDomains } from './business-domain-docs';
 import { cloudbaseAttachmentFetches } from './attachment-fetch-docs';
+import { cloudbaseCertificateCodes } from './certificate-code-docs';
 import { cloudbaseScans, cloudbaseTrialInvites } from './trial-invite-docs';
 
 /**
@@ -55,26 +57,13 @@ import { cloudbaseScans, cloudbaseTrialInvites } from './trial-invite-docs';
  * - `audit`:         generated id; at (Date), actor, action, subject, detail, seq.
  *
  * Applications, their outbox and the centers' endpoints (the port's applications, outbox, endpoints):
- * - `applications`:  id = application id; the ApplicationRecord fields (id included), createdAt and updatedAt
- *                    as dates, plus `centerCodes` (the codes of `centers`, for the array-contains query of
- *                    listForCenter) and `eventCount` (how many events it has: the counter naming the next one).
- *                    A document from before issue 12's stored flags lacks acceptByProvisional, targetBy and
- *                    targetProvisional: read as false, null, false until the nightly recompute writes them.
- * - `requests`:      id = sha256 hex of `${openid}:${requestId}`; applicationId. The (openid, requestId)
- *                    uniqueness of SQL: create reads and writes it in its transaction.
- * - `inFlight`:      id = sha256 hex of the in-flight key; applicationId. The in-flight key uniqueness of SQL:
- *                    written by create, removed by the transition that makes the application final.
- * - `sequences`:     id = letter prefix; value (the last number given). Read and incremented inside create.
- * - `events`:        id = `${applicationId}:${n}` with n = 1, 2, ... zero-padded to 6 digits (eventDocId);
- *                    the ApplicationEventRecord fields, at as a date, `n`. n comes from the application's
- *                    eventCount, read and bumped in the same transaction, so the log order is the write order.
- * - `documents`:     id = document id; the DocumentRecord fields (id included), at as a date.
- * - `outbox`:        id = outbox id (the webhook-id); the OutboxRecord fields (id included), createdAt, dueAt and
- *                    deliveredAt (or null) as dates, plus `leaseUntil` (a date, or null when nobody holds it).
- * - `deliveryAttempts`: id = `${outboxId}:${n}` with n = the outbox record's attempts after this one, zero-padded
- *                    to 6 digits (attemptDocId); outboxId, n, at (Date), durationMs, httpStatus, error.
- * - `receipts`:      id = sha256 hex of `${centerCode}:${webhookId}`; centerCode, webhookId, applicationId, at.
- *                    Written with the transition a callback brings, so a repeated callback finds it.
+ * - `applications`:  id = application id; one document per application holding what moves with it (decision 017,
+ *                    application-docs.ts): the ApplicationRecord fields (id included), createdAt and updatedAt as
+ *                    dates, `centerCodes` (for listForCenter's array-contains query), the unique slots
+ *                    `inFlightSlot` and `letterSlot` (with `letterPrefix`, `letterSeq`), and `events`, `receipts`,
+ *                    `documents`, `outbox` (each record with its lease and `attemptLog`), `outboxIds`, `relayAt`,
+ *                    `outboxDead` and `rev`. A document from before issue 12's stored flags lacks
+ *                    acceptByProvisional, targetBy and targetProvisional: read as false, null, false.
  * - `endpoints`:     id = center code; the CenterEndpoint fields (centerCode included), updatedAt as a date.
  *
  * Ratings (the port's ratings):
@@ -110,18 +99,10 @@ import { cloudbaseScans, cloudbaseTrialInvites } from './trial-invite-docs';
  * channelHealth (healthy), conformanceRuns (centerCode, startedAt desc), conformanceRuns (report, startedAt),
  * conformanceSteps (runId, index), conformanceCallbacks (centerCode, applicationId, seq).
  *
- * Every write of applications.create, applications.transition, outbox.markDelivered and outbox.markFailed is
- * one transaction of single-document operations by id: the documents that decide the answer (requests,
- * inFlight, the application, receipts, the outbox record) are read first, and the writes that follow include
- * those same documents, so two concurrent calls meet a write conflict and the SDK runs the loser again
- * (DATABASE_TRANSACTION_CONFLICT, 3 tries), which then reads the winner's writes and answers duplicate, stale
- * or in-flight. An answer other than created / applied commits a transaction that wrote nothing.
- * outbox.claimDue queries the due records, then leases each in its own transaction (see claimDue).
+ * applications.create is one insert and applications.transition one conditional update; the relay's lease and
+ * settlement and a reschedule write the document only while its `rev` is the one read (decision 017).
  *
- * Indexes these want (console): applications (openid, createdAt desc), applications (centerCodes, createdAt
- * desc), applications (test, centerCodes, createdAt desc) for the trial's test cases, events (applicationId, n), documents (applicationId, at), outbox (state, dueAt), outbox
- * (applicationId, createdAt), outbox (state, createdAt), deliveryAttempts (outboxId, n), ratings (centerCode,
- * followUp, at desc). No unique index is needed: every uniqueness SQL has is a document id here.
+ * Indexes: collections.ts declares every one (unique ones included) and `npm run cloud:setup` creates them.
  *
  * `seq` (see nextSeq) stands in for SQL's bigserial id, which CloudBase has not: a client-generated string
  * that sorts by the time of the write, then by a counter within this function instance, then by random bits.
@@ -166,6 +147,7 @@ export function createCloudbaseStore(app: CloudbaseApp, warn: StoreWarning = () 
     attempts: cloudbaseAttempts(db),
     consents: cloudbaseConsents(db),
     audit: cloudbaseAudit(db),
+    privacy: cloudbasePrivacy(db),
     applications: cloudbaseApplications(db),
     outbox: cloudbaseOutbox(db),
     endpoints: cloudbaseEndpoints(db),
@@ -186,6 +168,7 @@ export function createCloudbaseStore(app: CloudbaseApp, warn: StoreWarning = () 
     trialChecks: cloudbaseTrialChecks(db),
     businessDomains: cloudbaseBusinessDomains(db),
     attachmentFetches: cloudbaseAttachmentFetches(db),
+    certificateCodes: cloudbaseCertificateCodes(db),
     // repositories of their own over the same database: the reads send their requests at once
     reads: cloudbaseHotReads(db, { roles: cloudbaseRoles(db, warn), meta: cloudbaseMeta(db), identities: cloudbaseIdentities(db), applications: cloudbaseApplications(db), endpoints: cloudbaseEndpoints(db) }),
     close: async () => {

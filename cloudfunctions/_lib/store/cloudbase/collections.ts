@@ -53,15 +53,22 @@ export const CLOUDBASE_COLLECTIONS: Readonly<Record<string, CollectionDeclaratio
   meta: byId,
   // people
   identities: indexed({ fields: { docLookup: 'asc' }, unique: true }),
-  verifications: indexed({ fields: { outSeqNo: 'asc' }, unique: true }, { fields: { createdAt: 'asc' } }),
-  counterRequests: byId,
+  verifications: indexed({ fields: { outSeqNo: 'asc' }, unique: true }, { fields: { createdAt: 'asc' } }, { fields: { openid: 'asc' } }),
+  counterRequests: indexed({ fields: { openid: 'asc' } }),
   attempts: indexed({ fields: { subject: 'asc', at: 'asc' } }),
   attemptCounters: byId,
   consents: indexed({ fields: { openid: 'asc', at: 'desc', seq: 'desc' } }),
   audit: indexed({ fields: { subject: 'asc', at: 'asc', seq: 'asc' } }),
-  // applications, their outbox, the centers' endpoints
+  // applications, one document each with its events, receipts, documents and outbox (decision 017): the unique
+  // indexes keep one application per (openid, requestId), per in-flight key and per letter number
   applications: indexed(
+    { fields: { openid: 'asc', requestId: 'asc' }, unique: true },
+    { fields: { inFlightSlot: 'asc' }, unique: true },
+    { fields: { letterSlot: 'asc' }, unique: true },
+    { fields: { letterPrefix: 'asc', letterSeq: 'desc' } },
     { fields: { openid: 'asc', createdAt: 'desc' } },
+    // purchase withdrawals of one contract, whoever submitted them (a co-buyer's repeat is held for the centers)
+    { fields: { contractLookup: 'asc', createdAt: 'asc' } },
     { fields: { centerCodes: 'asc', createdAt: 'desc' } },
     { fields: { test: 'asc', centerCodes: 'asc', createdAt: 'desc' } },
     { fields: { status: 'asc', createdAt: 'asc' } },
@@ -69,21 +76,14 @@ export const CLOUDBASE_COLLECTIONS: Readonly<Record<string, CollectionDeclaratio
     { fields: { type: 'asc', paymentPaidOn: 'asc' } },
     { fields: { type: 'asc', status: 'asc', updatedAt: 'asc' } },
     { fields: { status: 'asc', acceptBy: 'asc' } },
+    // the relay: what is due (its earliest due time), a record by its id, the dead letters, a callback's receipt
+    { fields: { relayAt: 'asc' } },
+    { fields: { outboxIds: 'asc' } },
+    { fields: { outboxDead: 'asc', createdAt: 'asc' } },
+    { fields: { receipts: 'asc' } },
   ),
-  requests: byId,
-  inFlight: byId,
-  sequences: byId,
-  events: indexed({ fields: { applicationId: 'asc', n: 'asc' } }),
-  documents: indexed({ fields: { applicationId: 'asc', at: 'asc' } }),
-  outbox: indexed(
-    { fields: { state: 'asc', dueAt: 'asc' } },
-    { fields: { applicationId: 'asc', createdAt: 'asc' } },
-    { fields: { state: 'asc', createdAt: 'asc' } },
-  ),
-  deliveryAttempts: indexed({ fields: { outboxId: 'asc', n: 'asc' } }),
-  receipts: byId,
   endpoints: byId,
-  ratings: indexed({ fields: { centerCode: 'asc', followUp: 'asc', at: 'desc' } }, { fields: { followUp: 'asc', centerCode: 'asc' } }),
+  ratings: indexed({ fields: { centerCode: 'asc', followUp: 'asc', at: 'desc' } }, { fields: { followUp: 'asc', centerCode: 'asc' } }, { fields: { openid: 'asc' } }),
   // the center portal
   staffInvites: indexed({ fields: { createdBy: 'asc', createdAt: 'asc' } }),
   linkChanges: indexed({ fields: { centerCode: 'asc', proposedAt: 'desc' } }, { fields: { status: 'asc', proposedAt: 'asc' } }),
@@ -122,6 +122,11 @@ export const CLOUDBASE_COLLECTIONS: Readonly<Record<string, CollectionDeclaratio
   businessDomains: indexed({ fields: { domain: 'asc' } }),
   // every fetch of a delivery's attachment by its link (migration 25 in SQL)
   attachmentFetches: indexed({ fields: { applicationId: 'asc', at: 'asc' } }, { fields: { at: 'desc' } }),
+  // certificate codes (issue 18 point 1, migration 40 in SQL): the holder's latest code, the reads of a case's codes
+  certificateCodes: indexed({ fields: { applicationId: 'asc', issuedAt: 'desc' } }),
+  certificateCodeReads: indexed({ fields: { applicationId: 'asc', at: 'asc' } }),
+  // unbinding and account deletion (migration 39 in SQL): id = openid, the due ones read by the daily run
+  accountDeletions: indexed({ fields: { dueAt: 'asc' } }),
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { CenterEndpoint, HotReadRepository, Store } from '../port';
-import { requestDocId } from './application-docs';
+import { requestHolder } from './application-docs';
 import { holdersIn, toEndpoint } from './endpoint-docs';
-import { COLLECTIONS, getById, str, type Db } from './sdk';
+import { COLLECTIONS, getById, type Db } from './sdk';
 
 /**
  * The hot paths' reads (issue 16, point 9) as requests sent at once: documents read by id (and one query) that do
@@ -17,17 +17,17 @@ export function cloudbaseHotReads(db: Db, repos: Pick<Store, 'roles' | 'meta' | 
       return { roles, meta };
     },
     async submission(openid, centerCodes, requestId, contractLookup) {
-      const [identity, endpoints, same, mine] = await Promise.all([
+      const [identity, endpoints, same, sameContract] = await Promise.all([
         repos.identities.get(openid),
         endpointsOf(centerCodes),
-        getById(db.collection(COLLECTIONS.requests), requestDocId(openid, requestId)),
-        contractLookup === undefined ? [] : repos.applications.listByApplicant(openid),
+        requestHolder(db, openid, requestId),
+        contractLookup === undefined ? [] : repos.applications.listByContract(contractLookup),
       ]);
       return {
         identity,
         endpoints,
-        sameRequest: same ? str(same, 'applicationId', COLLECTIONS.requests) : undefined,
-        sameContract: mine.filter((a) => a.contractLookup === contractLookup),
+        sameRequest: same,
+        sameContract,
       };
     },
     async callback(centerCode, webhookId, applicationId) {

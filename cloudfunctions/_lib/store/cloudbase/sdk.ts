@@ -25,14 +25,6 @@ export const COLLECTIONS = {
   consents: 'consents',
   audit: 'audit',
   applications: 'applications',
-  requests: 'requests',
-  inFlight: 'inFlight',
-  sequences: 'sequences',
-  events: 'events',
-  documents: 'documents',
-  outbox: 'outbox',
-  deliveryAttempts: 'deliveryAttempts',
-  receipts: 'receipts',
   endpoints: 'endpoints',
   ratings: 'ratings',
   staffInvites: 'staffInvites',
@@ -69,6 +61,11 @@ export const COLLECTIONS = {
   businessDomains: 'businessDomains',
   // attachments by signed link (migration 25 in SQL): every fetch of a delivery's attachment, served or refused
   attachmentFetches: 'attachmentFetches',
+  // certificate codes (migration 40 in SQL): the codes holders showed, and every read of them by centers
+  certificateCodes: 'certificateCodes',
+  certificateCodeReads: 'certificateCodeReads',
+  // unbinding and account deletion (migration 39 in SQL): deletion requests the daily run carries out
+  accountDeletions: 'accountDeletions',
 } as const;
 
 /** The most documents one `get()` returns on CloudBase. */

@@ -70,6 +70,15 @@ export const eventRow = lazySchema<ApplicationEventRecord>(() =>
     platformCode: platformCode(),
     centerCode: orNull(z.string()),
     message: z.string(),
+    // events from before migration 41 (and those without) have none
+    reason: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? undefined),
+    contact: z
+      .object({ name: z.string(), phone: z.string() })
+      .nullish()
+      .transform((v) => v ?? undefined),
   }),
 );
 

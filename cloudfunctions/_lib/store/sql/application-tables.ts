@@ -64,6 +64,8 @@ const eventRows = (events: readonly ApplicationEventRecord[]) =>
     platform_code: e.platformCode,
     center_code: e.centerCode,
     message: e.message,
+    reason: e.reason ?? null,
+    contact: e.contact ?? null,
   }));
 
 const outboxRows = (records: readonly OutboxRecord[]) =>
@@ -156,6 +158,9 @@ export function sqlApplications(driver: SqlDriver): ApplicationRepository {
     },
     async listByApplicant(openid) {
       return (await driver.query('select * from applications where openid = $1 order by created_at desc, id', [openid])).map(toApplication);
+    },
+    async listByContract(contractLookup) {
+      return (await driver.query('select * from applications where contract_lookup = $1 order by created_at, id', [contractLookup])).map(toApplication);
     },
     async listForCenter(centerCode) {
       const rows = await driver.query('select * from applications where centers @> $1::jsonb order by created_at desc, id', [

@@ -41,8 +41,8 @@ export function sqlHotReads(driver: SqlDriver): HotReadRepository {
         `select (select to_jsonb(i) from identities i where openid = $1) as identity,
                 coalesce((select jsonb_agg(to_jsonb(e) order by center_code) from endpoints e where center_code = any($2::text[])), '[]'::jsonb) as endpoints,
                 (select id from applications where openid = $1 and request_id = $3) as same_request,
-                coalesce((select jsonb_agg(to_jsonb(a) order by created_at desc, id) from applications a
-                          where $4::text is not null and openid = $1 and contract_lookup = $4::text), '[]'::jsonb) as same_contract`,
+                coalesce((select jsonb_agg(to_jsonb(a) order by created_at, id) from applications a
+                          where $4::text is not null and contract_lookup = $4::text), '[]'::jsonb) as same_contract`,
         [openid, [...centerCodes], requestId, contractLookup ?? null],
       );
       const identity = rowOf(row.identity);

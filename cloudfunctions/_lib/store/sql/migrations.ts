@@ -774,4 +774,77 @@ export const MIGRATIONS: readonly Migration[] = [
       update conformance_runs set secrets_sealed = '[]' where report is not null;
     `,
   },
+  {
+    version: 38,
+    name: 'purchase withdrawals of one contract found whoever submitted them, so a co-buyer’s repeat is held for the centers',
+    sql: `
+      create index applications_contract_lookup on applications (contract_lookup) where contract_lookup is not null;
+    `,
+  },
+  {
+    version: 39,
+    name: 'unbinding and account deletion (issue 17): deletion requests carried out by the daily run; look-ups by openid for the erasure',
+    sql: `
+      create table account_deletions (
+        openid text primary key,
+        id text not null unique,
+        requested_at timestamptz not null,
+        due_at timestamptz not null
+      );
+      create index account_deletions_due on account_deletions (due_at);
+      create index verifications_openid on verifications (openid);
+      create index ratings_openid on ratings (openid);
+    `,
+  },
+  {
+    version: 40,
+    name: 'certificate codes (亮码) the holders showed, and every read of them by centers',
+    sql: `
+      create table certificate_codes (
+        seq bigserial unique,
+        id text primary key,
+        application_id text not null references applications (id),
+        openid text not null,
+        document_id text not null,
+        issued_at timestamptz not null,
+        expires_at timestamptz not null,
+        reads_allowed integer not null,
+        reads_used integer not null default 0,
+        revoked_at timestamptz
+      );
+      create index certificate_codes_application on certificate_codes (application_id, issued_at);
+      create table certificate_code_reads (
+        seq bigserial primary key,
+        code_id text not null references certificate_codes (id),
+        application_id text not null,
+        at timestamptz not null,
+        reader_openid text not null,
+        center_code text not null,
+        outcome text not null
+      );
+      create index certificate_code_reads_application on certificate_code_reads (application_id, at);
+    `,
+  },
+  {
+    version: 41,
+    name: 'a status keeps the reason and the contact the center gave with it (issue 18 point 2)',
+    sql: `
+      alter table application_events add column reason text, add column contact jsonb;
+      -- as in 29, with the two new columns
+      create or replace function insert_moves(events jsonb, outbox jsonb, documents jsonb) returns void language sql as $f$
+        insert into application_events (application_id, at, actor, actor_id, from_status, to_status, platform_code, center_code, message, reason, contact)
+          select x.application_id, x.at, x.actor, x.actor_id, x.from_status, x.to_status, x.platform_code, x.center_code, x.message, x.reason, x.contact
+          from jsonb_to_recordset(coalesce(events, '[]')) as x(application_id text, at timestamptz, actor text, actor_id text, from_status text,
+            to_status text, platform_code text, center_code text, message text, reason text, contact jsonb);
+        insert into outbox (id, application_id, center_code, type, created_at, due_at, attempts, state, last_error, delivered_at)
+          select x.id, x.application_id, x.center_code, x.type, x.created_at, x.due_at, x.attempts, x.state, x.last_error, x.delivered_at
+          from jsonb_to_recordset(coalesce(outbox, '[]')) as x(id text, application_id text, center_code text, type text, created_at timestamptz,
+            due_at timestamptz, attempts integer, state text, last_error text, delivered_at timestamptz);
+        insert into documents (id, application_id, center_code, name, content_type, sha256, size, storage_key, at)
+          select x.id, x.application_id, x.center_code, x.name, x.content_type, x.sha256, x.size, x.storage_key, x.at
+          from jsonb_to_recordset(coalesce(documents, '[]')) as x(id text, application_id text, center_code text, name text, content_type text,
+            sha256 text, size integer, storage_key text, at timestamptz);
+      $f$;
+    `,
+  },
 ];

@@ -12,11 +12,13 @@ import { sqlSupervision } from './supervision-tables';
 import { sqlTrialChecks } from './trial-tables';
 import { sqlBusinessDomains } from './business-domain-tables';
 import { sqlAttachmentFetches } from './attachment-fetch-tables';
+import { sqlCertificateCodes } from './certificate-code-tables';
 import { sqlApplications, sqlEndpoints, sqlOutbox, sqlRatings } from './application-tables';
 import { sqlConformanceCallbacks, sqlConformanceRuns, sqlHealth, sqlLinkChanges, sqlStaffInvites } from './center-tables';
 import { sqlScans, sqlTrialInvites } from './trial-invite-tables';
 import { putLink, toLink } from './link-rows';
 import { sqlRoles } from './role-tables';
+import { sqlPrivacy } from './privacy-tables';
 import { sqlHotReads } from './hot-reads';
 import { MIGRATIONS } from './migrations';
 import { camelCased } from './row-names';
@@ -255,6 +257,7 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
         return rows.map((r) => readRow(auditRow(), 'SQL audit', r));
       },
     },
+    privacy: sqlPrivacy(driver),
     applications: sqlApplications(driver),
     outbox: sqlOutbox(driver),
     endpoints: sqlEndpoints(driver),
@@ -275,6 +278,7 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
     trialChecks: sqlTrialChecks(driver),
     businessDomains: sqlBusinessDomains(driver),
     attachmentFetches: sqlAttachmentFetches(driver),
+    certificateCodes: sqlCertificateCodes(driver),
     reads: sqlHotReads(driver),
     close: () => driver.close(),
   };
