@@ -9,6 +9,9 @@ import { certificatePdf } from './pdf';
 export interface ScriptStep {
   status: string;
   message?: string;
+  /** Why the center set the status (a refusal's cause), and whom the person can call (docs/center-api.md 5.1). */
+  reason?: string;
+  contact?: { name: string; phone: string };
   documents?: { name: string; contentType: string; content: string | Uint8Array }[];
   /** Attach the certificate the simulator issues for this application: a one-page PDF (pdf.ts), named after its type. */
   generatedPdf?: boolean;
@@ -25,6 +28,29 @@ export type Script = readonly (string | ScriptStep)[];
 
 /** A certificate issued without a hitch: accepted, in progress, completed with the PDF. */
 const CERTIFICATE_SCRIPT: Script = ['accepted', 'processing', { status: 'completed', generatedPdf: true }];
+
+/**
+ * The refusals people meet most (the national platform's reasons, DOMAIN.md), in the words a transfer-out center
+ * sends, and the desk the simulator names to call: for tests and the demo (POST /_control/script).
+ */
+export const COMMON_REFUSALS = {
+  notSealed: '原单位未办理封存：原单位尚未为您办理住房公积金账户封存，账户仍在正常缴存，暂不能转出。请联系原单位办理封存后，转出地中心重新审核。',
+  shortHistory: '转入地缴存时间不足：新单位为您缴存住房公积金的时间不满转入地规定的期限，暂不能转入。',
+  loanOutstanding: '有未结清的住房公积金贷款：您在转出地有尚未还清的住房公积金贷款，须还清或办理相关手续后才能转出。',
+  identityMismatch: '姓名或证件号码与原账户不一致：申请中的姓名、证件号码与转出地的个人账户信息不符，请核对后联系转出地中心更正。',
+} as const;
+export const SIM_CONTACT = { name: '转出业务科 王敏', phone: '025-83512329' } as const;
+
+/** A transfer the transfer-out center refuses because the old account is not sealed: 13, then 40, each with the reason and its contact. */
+export const TRANSFER_REFUSED_SCRIPT: Script = [
+  '01',
+  '02',
+  { status: '13', reason: COMMON_REFUSALS.notSealed, contact: SIM_CONTACT },
+  { status: '40', message: '转出地中心审核不通过，转移接续失败办结', reason: COMMON_REFUSALS.notSealed, contact: SIM_CONTACT },
+];
+
+/** A transfer whose former employer's name holds this word is refused by TRANSFER_REFUSED_SCRIPT (to show a refusal in the demo). */
+export const DEMO_REFUSAL_WORD = '未封存';
 
 /** Where scripts are kept: by application type, or by `type/role` for one role of a type (`purchase-withdrawal/deposit`). */
 export const scriptKey = (applicationType: string, role?: string | null) => (role ? `${applicationType}/${role}` : applicationType);
@@ -195,6 +221,8 @@ function callbackBody(run: ScriptRun, step: ScriptStep): StatusCallback {
       applicationId: run.applicationId,
       status: step.status,
       ...(step.message ? { message: step.message } : {}),
+      ...(step.reason ? { reason: step.reason } : {}),
+      ...(step.contact ? { contact: step.contact } : {}),
       ...(documents ? { documents } : {}),
       ...(payment ? { payment } : {}),
     },

@@ -337,7 +337,15 @@ export interface CallbackPayment {
 export interface StatusCallback {
   type: 'application.status';
   timestamp: string;
-  data: { applicationId: string; status: string; message?: string; documents?: CallbackDocument[]; payment?: CallbackPayment };
+  data: {
+    applicationId: string;
+    status: string;
+    message?: string;
+    reason?: string;
+    contact?: { name: string; phone: string };
+    documents?: CallbackDocument[];
+    payment?: CallbackPayment;
+  };
 }
 
 /** The status a callback reports, by its name for a person: a transfer code or a center status. */

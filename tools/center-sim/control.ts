@@ -12,13 +12,16 @@ export function scriptProblem(value: unknown): string | undefined {
   for (const step of value) {
     if (typeof step === 'string') continue;
     const s = step as Record<string, unknown> | null;
-    if (typeof s !== 'object' || s === null || typeof s.status !== 'string') return 'each step is a status code or { status, message?, delayMs?, documents?, generatedPdf?, payment? }';
+    if (typeof s !== 'object' || s === null || typeof s.status !== 'string') return 'each step is a status code or { status, message?, reason?, contact?, delayMs?, documents?, generatedPdf?, payment? }';
     if (s.generatedPdf !== undefined && typeof s.generatedPdf !== 'boolean') return 'generatedPdf must be a boolean';
     const payment = s.payment as Record<string, unknown> | null | undefined;
     if (payment !== undefined && (typeof payment !== 'object' || payment === null || Array.isArray(payment))) return 'payment is { amount?, paidOn? }';
     if (payment?.amount !== undefined && !Number.isFinite(payment.amount)) return 'payment.amount must be a number (yuan)';
     if (payment?.paidOn !== undefined && typeof payment.paidOn !== 'string') return 'payment.paidOn must be a string (YYYY-MM-DD)';
     if (s.message !== undefined && typeof s.message !== 'string') return 'message must be a string';
+    if (s.reason !== undefined && typeof s.reason !== 'string') return 'reason must be a string';
+    const contact = s.contact as Record<string, unknown> | null | undefined;
+    if (contact !== undefined && (typeof contact !== 'object' || contact === null || typeof contact.name !== 'string' || typeof contact.phone !== 'string')) return 'contact is { name, phone }';
     if (s.delayMs !== undefined && !(Number.isInteger(s.delayMs) && (s.delayMs as number) >= 0)) return 'delayMs must be a non-negative integer';
     const docs = s.documents;
     if (docs !== undefined && !(Array.isArray(docs) && docs.every((d) => typeof d?.name === 'string' && typeof d?.contentType === 'string' && typeof d?.content === 'string'))) {

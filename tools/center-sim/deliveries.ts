@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { maskAccount, maskDocNumber, maskName, maskPhone } from '../../src/core/identity';
-import type { CallbackRunner, Script, SentCallback } from './callbacks';
+import { DEMO_REFUSAL_WORD, TRANSFER_REFUSED_SCRIPT, type CallbackRunner, type Script, type SentCallback } from './callbacks';
 import { fetchAttachments, type FetchedAttachment, type LinkedAttachment } from './attachments';
 import { DELIVERY_FORMAT, deliveryProblems, type AttachmentMeta, type DocumentMeta } from './contract';
 import { DEFAULT_RETRY_AFTER_SECONDS, DEFAULT_SLOW_MS, type FaultMode, type Faults } from './faults';
@@ -231,7 +231,9 @@ export async function registerDeliveries(app: FastifyInstance, ctx: DeliveryCont
         }
         held.set(appKey, record);
         const applicationType = record.applicationType ?? '';
-        const script = ctx.scriptFor(applicationType, record.role);
+        // the demo's refusal: a transfer from an employer named with 未封存 is refused as not sealed (docs/center-api.md 8)
+        const refused = applicationType === 'transfer' && typeof form.formerEmployer === 'string' && form.formerEmployer.includes(DEMO_REFUSAL_WORD);
+        const script = refused ? TRANSFER_REFUSED_SCRIPT : ctx.scriptFor(applicationType, record.role);
         const url = ctx.callbackUrlFor(code, data.callbackUrl);
         const files = Array.isArray(form.attachments) ? linked(form.attachments) : [];
         const start = () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { centerCallbackSchema } from '../../../src/core/center-api';
+import { centerCallbackSchema, REFUSAL_STATUSES } from '../../../src/core/center-api';
 import type { ReceivedCallback } from '../../../src/core/center-portal';
 import { parseInput } from '../../../src/core/validation';
 import { verifySigned } from '../delivery/signing';
@@ -50,6 +50,8 @@ export async function readCallback(
     const parsed = parseInput(centerCallbackSchema(at), json);
     if (!parsed.ok) problems.push(...Object.entries(parsed.fields ?? {}).map(([field, message]) => (field === '_' ? message : `${field}：${message}`)));
     else {
+      const { status, reason, message } = parsed.data.data;
+      if (REFUSAL_STATUSES.includes(status) && !reason && !message) problems.push(`data.reason：状态 ${status} 是不通过、失败或不予受理，请在 reason 中写明原因（第 5.1 节）`);
       for (const [i, doc] of (parsed.data.data.documents ?? []).entries()) {
         const bytes = Buffer.from(doc.contentBase64, 'base64');
         if (sha256(bytes) !== doc.sha256) problems.push(`data.documents.${i}.sha256：与文件内容不符（应为 base64 解码后字节的 SHA-256）`);

@@ -1,4 +1,7 @@
-import { STATUS_LABELS, TYPE_LABELS } from '../../../src/core/applications/status';
+import { TRANSFER_CODES } from '../../../src/core/applications/state-machine';
+import { STATUS_LABELS, TYPE_LABELS, type ApplicationStatus } from '../../../src/core/applications/status';
+import { stepOf } from '../../../src/core/applications/steps';
+import { REFUSAL_STATUSES } from '../../../src/core/center-api';
 import { formatShanghai } from '../../../src/core/time';
 import type { FunctionContext } from '../runtime/define';
 import type { ApplicationRecord } from '../store/port';
@@ -6,6 +9,32 @@ import type { SubscribeMessage } from '../wechat';
 
 /** WeChat's limits on template values: `thing` 20 characters, `phrase` 5. */
 const THING_MAX = 20;
+const PHRASE_MAX = 5;
+
+/** `text` within `max` characters (as WeChat counts them), its end replaced by … when cut. */
+function within(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** A status in at most PHRASE_MAX characters (a `phrase` value): STATUS_LABELS where they fit. */
+const STATUS_PHRASES: Record<ApplicationStatus, string> = { ...STATUS_LABELS, verified: '核验通过' };
+
+/**
+ * The status template's values for a move (thing1 the item and the step reached, phrase2 the state, time3 when,
+ * thing4 the note): on a refusal (13, 40, failed, rejected) the note is the center's reason, else its words.
+ */
+export function statusNotice(app: ApplicationRecord, words: { message: string; reason?: string }): Record<'thing1' | 'phrase2' | 'time3' | 'thing4', string> {
+  const step = app.platformCode ? TRANSFER_CODES[app.platformCode].name : stepOf(app.type, app);
+  const refused = REFUSAL_STATUSES.includes(app.platformCode ?? app.status);
+  const note = refused ? `原因：${words.reason ?? words.message}` : words.message;
+  return {
+    thing1: within(`${TYPE_LABELS[app.type]}：${step}`, THING_MAX),
+    phrase2: within(app.platformCode === '13' ? '未通过' : STATUS_PHRASES[app.status], PHRASE_MAX),
+    time3: formatShanghai(app.updatedAt),
+    thing4: within(note, THING_MAX),
+  };
+}
 
 /**
  * Sends one subscribe message by the status template (SUBSCRIBE_TEMPLATE_STATUS; fields thing1 what, phrase2
@@ -26,9 +55,9 @@ async function sendTemplate(ctx: Pick<FunctionContext, 'outside' | 'log'>, messa
  * Tells the employee their application moved, by the subscribe message they agreed to at submission; the timeline still has the step.
  * A test case's applicant is synthetic: no message (the tester follows it on the checklist and 我的申请).
  */
-export async function notifyApplicant(ctx: Pick<FunctionContext, 'outside' | 'log'>, app: ApplicationRecord, message: string): Promise<void> {
+export async function notifyApplicant(ctx: Pick<FunctionContext, 'outside' | 'log'>, app: ApplicationRecord, words: { message: string; reason?: string }): Promise<void> {
   if (app.test) return;
-  const data = { thing1: TYPE_LABELS[app.type], phrase2: STATUS_LABELS[app.status], time3: formatShanghai(app.updatedAt), thing4: message.slice(0, THING_MAX) };
+  const data = statusNotice(app, words);
   await sendTemplate(ctx, { touser: app.openid, page: `pages/application/index?id=${app.id}`, data }, 'status notification not sent', { applicationId: app.id });
 }
 
