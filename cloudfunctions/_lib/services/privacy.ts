@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { STATUS_LABELS, TYPE_LABELS, CENTER_ROLE_LABELS, RATING_LABELS } from '../../../src/core/applications/status';
+import { AppError } from '../../../src/core/errors';
+import { DOC_TYPES } from '../../../src/core/identity';
+import { DELETION_DAYS, type DeletionView } from '../../../src/core/privacy';
+import { formatShanghai } from '../../../src/core/time';
+import { openPayload } from '../applications/payload';
+import { open, seal, sealedAs } from '../crypto/personal-data';
+import { linkMadeFile, type MadeFileLink } from '../files/downloads';
+import type { Caller, ServiceContext } from '../runtime/define';
+import type { AccountDeletion, ApplicationRecord } from '../store/port';
+
+/**
+ * The person's rights over their data (PIPL arts. 45 and 47): 解除绑定 (the identity removed at once), 注销账号
+ * (asked, cancellable for DELETION_DAYS, carried out by the daily run), and a copy of their own data. What is kept
+ * by law and for how long is said in src/core/privacy.ts and docs/security.md.
+ */
+
+const DAY_MS = 24 * 3600 * 1000;
+const inFlight = (apps: readonly ApplicationRecord[]) => apps.filter((a) => a.inFlightKey !== null);
+
+const deletionView = (d: AccountDeletion | undefined): DeletionView => ({
+  pending: d ? { requestedAt: d.requestedAt.toISOString(), dueAt: d.dueAt.toISOString() } : null,
+});
+
+/** 解除绑定: the verified identity (sealed name, number, phone, the ID's lookup), its sessions and counter codes removed at once; cases in progress go on. */
+export async function unbindIdentity(ctx: ServiceContext, openid: string): Promise<{ unbound: true }> {
+  if (!(await ctx.store.privacy.unbind(openid))) throw new AppError('IDENTITY_REQUIRED', '您尚未实名核验，没有可解除的绑定');
+  await ctx.store.audit.append({ at: ctx.now, actor: openid, action: 'identity.unbound', subject: `openid:${openid}`, detail: '本人解除绑定，实名信息已删除' });
+  return { unbound: true };
+}
+
+export async function deletionStatus(ctx: ServiceContext, openid: string): Promise<DeletionView> {
+  return deletionView(await ctx.store.privacy.deletionOf(openid));
+}
+
+/**
+ * 注销账号, step 1: recorded for the daily run DELETION_DAYS later. Refused while a case of the person is in progress
+ * (the center may still need them) and for role holders (their roles are ended by a supervisor first, with what
+ * that ends). The audit names the request by its random id, never the person.
+ */
+export async function requestDeletion(ctx: ServiceContext, caller: Caller): Promise<DeletionView> {
+  if (caller.roles.length > 0) {
+    throw new AppError('FORBIDDEN', '您是中心工作人员、测试人员或监管人员，请先由监管人员撤销您的角色，再注销账号');
+  }
+  const going = inFlight(await ctx.store.applications.listByApplicant(caller.openid));
+  if (going.length > 0) {
+    throw new AppError('APPLICATION_IN_FLIGHT', `您有 ${going.length} 件申请正在办理中，请等申请办结或先撤销申请，再注销账号`);
+  }
+  const held = await ctx.store.privacy.requestDeletion({
+    id: randomBytes(12).toString('hex'),
+    openid: caller.openid,
+    requestedAt: ctx.now,
+    dueAt: new Date(ctx.now.getTime() + DELETION_DAYS * DAY_MS),
+  });
+  if (held.requestedAt.getTime() === ctx.now.getTime()) {
+    await ctx.store.audit.append({ at: ctx.now, actor: 'account-holder', action: 'account.deletion-requested', subject: `deletion:${held.id}`, detail: `${DELETION_DAYS} 天后删除` });
+  }
+  return deletionView(held);
+}
+
+/** 注销账号 cancelled within the period: nothing is deleted. */
+export async function cancelDeletion(ctx: ServiceContext, openid: string): Promise<DeletionView> {
+  const held = await ctx.store.privacy.deletionOf(openid);
+  if (!held || !(await ctx.store.privacy.cancelDeletion(openid))) throw new AppError('VALIDATION_FAILED', '没有正在等待的注销申请');
+  await ctx.store.audit.append({ at: ctx.now, actor: 'account-holder', action: 'account.deletion-cancelled', subject: `deletion:${held.id}`, detail: '等待期内撤销' });
+  return deletionView(undefined);
+}
+
+/**
+ * The daily run's step: each deletion whose period has ended is carried out (the person's data erased, their cases
+ * kept for the centers under a tombstone), audited with counts only; one whose person has a case in progress again
+ * waits for the next run after it ends.
+ */
+export async function carryOutDeletions(ctx: ServiceContext): Promise<{ erased: number; waiting: number }> {
+  let erased = 0;
+  let waiting = 0;
+  for (const deletion of await ctx.store.privacy.dueDeletions(ctx.now)) {
+    const apps = await ctx.store.applications.listByApplicant(deletion.openid);
+    if (inFlight(apps).length > 0) {
+      waiting++;
+      continue;
+    }
+    const tombstone = `erased:${deletion.id}`;
+    const keyring = ctx.outside.keyring();
+    // the applicant copy is sealed for its owner: sealed again for the tombstone, so the centers still open their case
+    const resealed = apps.map((app) => ({
+      applicationId: app.id,
+      nameSealed: seal(keyring, sealedAs.name(tombstone), open(keyring, sealedAs.name(deletion.openid), app.applicant.nameSealed)),
+      docNumberSealed: seal(keyring, sealedAs.docNumber(tombstone), open(keyring, sealedAs.docNumber(deletion.openid), app.applicant.docNumberSealed)),
+    }));
+    const counts = await ctx.store.privacy.erase(deletion, tombstone, resealed);
+    const detail = Object.entries(counts)
+      .map(([what, n]) => `${what}=${n}`)
+      .join(' ');
+    await ctx.store.audit.append({ at: ctx.now, actor: 'timer', action: 'account.deleted', subject: `deletion:${deletion.id}`, detail });
+    erased++;
+  }
+  return { erased, waiting };
+}
+
+/** The person's own data, as a JSON file with Chinese keys (art. 45): their identity unmasked, applications with their forms and logs, ratings. */
+export async function copyOfMyData(ctx: ServiceContext, openid: string): Promise<MadeFileLink> {
+  const keyring = ctx.outside.keyring();
+  const identity = await ctx.store.identities.get(openid);
+  const apps = await ctx.store.applications.listByApplicant(openid);
+  const centerName = async (code: string) => (await ctx.store.centers.get(code))?.name ?? code;
+  const applications = [];
+  const ratings = [];
+  for (const app of apps) {
+    const events = await ctx.store.applications.events(app.id);
+    applications.push({
+      编号: app.id,
+      类型: TYPE_LABELS[app.type],
+      状态: STATUS_LABELS[app.status],
+      提交时间: formatShanghai(app.createdAt),
+      联系函编号: app.letterNumber,
+      办理中心: await Promise.all(app.centers.map(async (c) => ({ 中心: await centerName(c.code), 角色: CENTER_ROLE_LABELS[c.role] }))),
+      申请人: {
+        姓名: open(keyring, sealedAs.name(openid), app.applicant.nameSealed),
+        证件类型: DOC_TYPES[app.applicant.docType],
+        证件号码: open(keyring, sealedAs.docNumber(openid), app.applicant.docNumberSealed),
+      },
+      申请内容: openPayload(keyring, app).payload,
+      办理记录: events.map((e) => ({ 时间: formatShanghai(e.at), 状态: STATUS_LABELS[e.to], 说明: e.message })),
+    });
+    const rating = await ctx.store.ratings.get(app.id);
+    if (rating && rating.openid === openid) {
+      ratings.push({ 申请编号: app.id, 评价: RATING_LABELS[rating.score], 分数: rating.score, 文字: rating.comment, 时间: formatShanghai(rating.at) });
+    }
+  }
+  const data = {
+    说明: '这是您在全国住房公积金小程序中的个人信息副本，含完整的证件号码等敏感信息，请妥善保管。',
+    导出时间: formatShanghai(ctx.now),
+    实名信息: identity
+      ? {
+          姓名: open(keyring, sealedAs.name(openid), identity.nameSealed),
+          证件类型: DOC_TYPES[identity.docType],
+          证件号码: open(keyring, sealedAs.docNumber(openid), identity.docNumberSealed),
+          手机号: identity.phoneSealed ? open(keyring, sealedAs.phone(openid), identity.phoneSealed) : null,
+          核验方式: identity.method === 'face' ? '人脸核身' : '柜台核验',
+          核验时间: formatShanghai(identity.verifiedAt),
+          有效期至: formatShanghai(identity.expiresAt),
+        }
+      : null,
+    申请: applications,
+    评价: ratings,
+  };
+  const link = await linkMadeFile(ctx, openid, '我的公积金小程序数据.json', Buffer.from(`${JSON.stringify(data, null, 2)}\n`, 'utf8'));
+  await ctx.store.audit.append({
+    at: ctx.now,
+    actor: openid,
+    action: 'privacy.data-copy',
+    subject: `openid:${openid}`,
+    detail: `实名信息 ${identity ? 1 : 0}，申请 ${applications.length}，评价 ${ratings.length}`,
+  });
+  return link;
+}

@@ -1,0 +1,23 @@
+import Taro from '@tarojs/taro';
+import type { DeletionView } from '../core/privacy';
+import { callFunction } from './cloud';
+import { saveMadeFile, type MadeFile } from './documents';
+
+/** The typed calls of the person's rights over their account: 解除绑定, 注销账号 and a copy of their data. */
+export const privacyCalls = {
+  unbind: () => callFunction<{ unbound: true }>('identity', { action: 'unbind' }),
+  deletionStatus: () => callFunction<DeletionView>('session', { action: 'deletionStatus' }),
+  requestDeletion: () => callFunction<DeletionView>('session', { action: 'requestDeletion' }),
+  cancelDeletion: () => callFunction<DeletionView>('session', { action: 'cancelDeletion' }),
+  myData: () => callFunction<MadeFile>('session', { action: 'myData' }),
+};
+
+/** Asks for a copy of the person's data and saves it (H5 downloads it; WeChat offers to send the file to a chat). */
+export async function downloadMyData(): Promise<{ ok: true } | { ok: false; message: string }> {
+  const link = await privacyCalls.myData();
+  if (!link.ok) return { ok: false, message: link.message };
+  const saved = await saveMadeFile(link.data);
+  return saved.ok ? { ok: true } : saved;
+}
+
+export const openPage = (url: string) => void Taro.navigateTo({ url });

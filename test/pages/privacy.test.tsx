@@ -1,0 +1,126 @@
+import { render } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import { ACCOUNT_PAGE, DELETION_DAYS, PRIVACY_PAGE } from '../../src/core/privacy';
+import { shanghaiDate } from '../../src/core/time';
+import AccountPage from '../../src/pages/account';
+import MinePage from '../../src/pages/mine';
+import PrivacyPage from '../../src/pages/privacy';
+import VerifyPage from '../../src/pages/verify';
+import JoinPage from '../../src/packages/portal/join';
+import { identityCalls } from '../../src/services/identity';
+import { seriousViolationsIn } from './support/axe';
+import { personPerTest, residentIds, verifyIdentity } from './support/calls';
+import { click, fill, textOf, waitForText } from './support/interact';
+import { findElement, openWith } from './support/page';
+
+/**
+ * Issue 17, privacy promises: the 隐私政策 page says plainly what is collected, why, who receives it, how long it is
+ * kept, the rights and whom to ask, and is a tap away from the consent, from 我的 and from every page's footer;
+ * 隐私与账号 says what 注销账号 deletes and what the law keeps and for how long before it is confirmed, unbinds and
+ * deletes on the local host's functions; 加入中心 is no entry of an employee's but a small line, or the invite's link.
+ */
+const residents = residentIds('privacy');
+personPerTest('page-privacy');
+
+const navigations = () => jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
+
+describe('privacy pages', () => {
+  it('says what is collected, why, that only the handling center receives it, how long it is kept, the rights and the contact, in Chinese', async () => {
+    openWith({}, PRIVACY_PAGE);
+    const { container } = render(<PrivacyPage />);
+    const page = await findElement(container, '#privacy-page');
+    for (const title of ['我们收集哪些信息', '为什么收集', '谁会收到您的信息', '保存多久', '您的权利和行使方式', '联系我们']) expect(page.textContent).toContain(title);
+    expect(page.textContent).toContain('只有办理您申请的住房公积金管理中心');
+    expect(page.textContent).toContain('不获取、不保存人脸图像');
+    expect(page.textContent).toContain(`${DELETION_DAYS} 天内删除`);
+    expect(page.textContent).toContain('12329');
+    expect(page.textContent).not.toMatch(/[A-Za-z]/);
+    expect(await seriousViolationsIn(container)).toEqual([]);
+    // no footer link to itself
+    expect(container.querySelector('#footer-privacy')).toBeNull();
+  });
+
+  it('is linked from the consent before face verification', async () => {
+    const navigateTo = navigations();
+    const { container } = render(<VerifyPage />);
+    await fill(container, '#verify-name input', '张三');
+    await fill(container, '#verify-doc-number input', residents.next());
+    await click(container, '#verify-next');
+    await click(container, '#verify-policy');
+    expect(navigateTo).toHaveBeenCalledWith({ url: PRIVACY_PAGE });
+  });
+
+  it('is linked from 我的 and from the footer of every page, and 我的 opens 隐私与账号', async () => {
+    openWith({}, '/pages/mine/index');
+    const navigateTo = navigations();
+    const { container } = render(<MinePage />);
+    await click(container, '#mine-policy');
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: PRIVACY_PAGE });
+    await click(container, '#mine-account');
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: ACCOUNT_PAGE });
+    await click(container, '#footer-privacy');
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: PRIVACY_PAGE });
+  });
+
+  it('says before deletion what is deleted, what the law keeps and for how long, then deletes after confirming, and cancels within the period', async () => {
+    const { container } = render(<AccountPage />);
+    const card = await findElement(container, '#account-delete');
+    expect(card.textContent).toContain('注销后会删除');
+    expect(card.textContent).toContain('依法保留的信息（保留多久）');
+    expect(card.textContent).toContain('由办理中心按会计档案和住房公积金档案管理规定保存 30 年');
+    expect(card.textContent).toContain('不少于 6 个月');
+    expect(card.textContent).toContain(`${DELETION_DAYS} 天等待期`);
+    expect(card.textContent).toContain('期间可随时撤销注销');
+    expect(await seriousViolationsIn(container)).toEqual([]);
+
+    // nothing is sent before the person confirms on the page
+    await click(container, '#account-delete-start');
+    await findElement(container, '#account-delete-confirm');
+    await click(container, '#account-delete-yes');
+    const due = shanghaiDate(new Date(Date.now() + DELETION_DAYS * 24 * 3600 * 1000));
+    expect(await waitForText(container, '#account-delete-due', new RegExp(`将于 ${due} 后删除`))).toContain('在此之前可以撤销');
+
+    await click(container, '#account-delete-cancel');
+    expect(await waitForText(container, '#account-delete-outcome', /已撤销注销/)).toBeTruthy();
+    await findElement(container, '#account-delete-start');
+  });
+
+  it('refuses deletion while a case is in progress, saying so on the page', async () => {
+    await verifyIdentity('张三', residents.next());
+    const { callFunction } = await import('../../src/services/cloud');
+    const submitted = await callFunction<{ id: string }>('applications', {
+      action: 'submit',
+      type: 'transfer',
+      requestId: `page-privacy-${Date.now()}`,
+      payload: { transferOutCenter: '110000', transferInCenter: '321000', formerEmployer: '北京某某科技有限公司', newEmployer: '扬州某某制造有限公司', newAccount: '3210098765', phone: '13912345678' },
+    });
+    expect(submitted.ok).toBe(true);
+    const { container } = render(<AccountPage />);
+    await click(container, '#account-delete-start');
+    await click(container, '#account-delete-yes');
+    expect(await waitForText(container, '#account-delete-outcome', /1 件申请正在办理中/)).toBeTruthy();
+  });
+
+  it('unbinds the verified identity after confirming: 我的 then shows 未核验', async () => {
+    await verifyIdentity('张三', residents.next());
+    const { container } = render(<AccountPage />);
+    await click(container, '#account-unbind-start');
+    await click(container, '#account-unbind-yes');
+    expect(await waitForText(container, '#account-unbind-outcome', /已解除绑定/)).toBeTruthy();
+    const status = await identityCalls.status();
+    expect(status.ok && status.data.status).toBe('none');
+    await findElement(container, '#account-unbind-none');
+  });
+
+  it('fills the join page from a staff invite link, and offers no 加入中心 card among an employee’s entries', async () => {
+    openWith({ code: 'abcd2345' });
+    const join = render(<JoinPage />);
+    expect((await findElement<HTMLInputElement>(join.container, '#join-code input')).value).toBe('ABCD2345');
+    join.unmount();
+
+    const { container } = render(<MinePage />);
+    await findElement(container, '#mine-join');
+    expect(textOf(container, '#mine-join')).toBe('中心工作人员：输入邀请码加入中心');
+    expect(container.querySelectorAll('.card#mine-join')).toHaveLength(0);
+  });
+});
