@@ -16,6 +16,9 @@ export default defineAppConfig({
     'pages/certificate/index',
     'pages/purchase/index',
     'pages/service-request/index',
+    // 隐私政策 and 隐私与账号 (issue 17): linked from the consent, 我的 and every page's footer, so in the main package
+    'pages/privacy/index',
+    'pages/account/index',
     // before launch, for people without a role (issue 15): in the main package, it opens instead of the home page
     'pages/closed/index',
   ],
@@ -24,12 +27,14 @@ export default defineAppConfig({
     // for staff; 变更审核, 角色管理 and 节假日安排 for supervisors): the functions themselves refuse everyone else
     {
       root: 'packages/portal',
-      pages: ['counter/index', 'workbench/index', 'workbench-detail/index', 'join/index', 'links/index', 'review/index', 'roles/index', 'calendar/index', 'figures/index', 'online-reason/index', 'trial-findings/index'],
+      pages: ['counter/index', 'workbench/index', 'workbench-detail/index', 'join/index', 'links/index', 'review/index', 'roles/index', 'calendar/index', 'figures/index', 'online-reason/index', 'trial-findings/index', 'read-code/index'],
     },
     // supervision (national and provincial supervisors): the overview, the official tables, 内部试用与上线, 业务域名
     { root: 'packages/supervise', pages: ['overview/index', 'progress/index', 'online/index', 'monthly/index', 'liaisons/index', 'recommendations/index', 'trial/index', 'domains/index'] },
     // the internal trial (testers of one province): 加入内部试用 opens from an invite's code before launch
     { root: 'packages/trial', pages: ['join/index', 'centers/index', 'checklist/index', 'findings/index'] },
+    // 亮码 (issue 18 point 1): the certificate code, drawn here (qrcode), kept out of the main package
+    { root: 'packages/code', pages: ['show/index'] },
     // the dev sign-in exists only in the H5 build served by the local host
     ...(isH5 ? [{ root: 'packages/dev', pages: ['sign-in/index'] }] : []),
   ],
@@ -39,5 +44,18 @@ export default defineAppConfig({
     navigationBarTitleText: '全国住房公积金',
     navigationBarTextStyle: 'white',
     backgroundColor: '#f5f6f8',
+  },
+  // 首页 / 我的申请 / 我的, in WeChat and on H5; their pages stay in the main package and are reached with switchTab
+  // (icons drawn by tools/tab-icons/make.ts)
+  tabBar: {
+    color: '#646a73',
+    selectedColor: '#c8161d',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/index/index', text: '首页', iconPath: 'assets/tab/home.png', selectedIconPath: 'assets/tab/home-selected.png' },
+      { pagePath: 'pages/applications/index', text: '我的申请', iconPath: 'assets/tab/applications.png', selectedIconPath: 'assets/tab/applications-selected.png' },
+      { pagePath: 'pages/mine/index', text: '我的', iconPath: 'assets/tab/mine.png', selectedIconPath: 'assets/tab/mine-selected.png' },
+    ],
   },
 });

@@ -1,5 +1,7 @@
 import { applicationsEventSchema } from '../../src/core/contracts/applications';
+import { allowCodeRead, codeReads, revokeCode, showCode } from '../_lib/applications/certificate-code';
 import { getDocument } from '../_lib/applications/documents';
+import { transferFormValues } from '../_lib/applications/form-values';
 import { rateApplication } from '../_lib/applications/rating';
 import { responsibleCenterOf, submitApplication } from '../_lib/applications/submit';
 import { getApplication, listApplications } from '../_lib/applications/views';
@@ -7,7 +9,7 @@ import { withdrawApplication } from '../_lib/applications/withdraw';
 import { defineActions } from '../_lib/runtime/define';
 import { deployed } from '../_lib/runtime/deployed';
 
-/** The employee's in-app applications: submit, list, get (masked, with the timeline), withdraw, rate. */
+/** The employee's in-app applications: submit, list, get (masked, with the timeline), withdraw, rate, and the certificate code (亮码). */
 export const handler = defineActions(
   'applications',
   applicationsEventSchema,
@@ -16,8 +18,13 @@ export const handler = defineActions(
     list: (_event, ctx) => listApplications(ctx, ctx.caller.openid),
     get: (event, ctx) => getApplication(ctx, ctx.caller.openid, event.id),
     withdraw: (event, ctx) => withdrawApplication(ctx, ctx.caller.openid, event.id),
+    formValues: (event, ctx) => transferFormValues(ctx, ctx.caller.openid, event.id),
     document: (event, ctx) => getDocument(ctx, ctx.caller.openid, event.id, event.documentId),
     rate: (event, ctx) => rateApplication(ctx, ctx.caller.openid, event.id, event.score, event.comment),
+    showCode: (event, ctx) => showCode(ctx, ctx.caller.openid, event.id),
+    codeReads: (event, ctx) => codeReads(ctx, ctx.caller.openid, event.id),
+    revokeCode: (event, ctx) => revokeCode(ctx, ctx.caller.openid, event.id),
+    allowCodeRead: (event, ctx) => allowCodeRead(ctx, ctx.caller.openid, event.id),
   },
   // before launch only for the centers of open provinces: a submission by the center it goes to; the others name none
   { centerOf: (event) => (event.action === 'submit' ? responsibleCenterOf(event) : undefined) },

@@ -5,6 +5,10 @@ import { deployedContext } from '../_lib/runtime/deployed';
 import { receiveCenterCallback } from '../_lib/services/callbacks';
 import { downloadAttachment, isServed } from '../_lib/services/attachment-downloads';
 import { contentRange, fileLinkTokenOf, SHA256_HEADER } from '../_lib/delivery/file-links';
+import { publishedKey } from '../_lib/crypto/code-signing';
+
+/** Where the deployed platform publishes the certificate code's public key, under the routed `/callbacks`. */
+export const CODE_KEY_PATH = '/callbacks/code-key';
 
 /** The request CloudBase's HTTP access service (云接入) hands an HTTP-triggered function. */
 const HttpEventSchema = z.object({
@@ -53,8 +57,9 @@ async function attachmentHttp(ctx: FunctionContext, token: string, headers: Reco
 }
 
 /**
- * Centers' status callbacks, POST /callbacks/<centerCode>, and the attachments of their deliveries, GET
- * /callbacks/files/<token> (docs/center-api.md). A callback's raw body is checked against the signature before
+ * Centers' status callbacks, POST /callbacks/<centerCode>, the attachments of their deliveries, GET
+ * /callbacks/files/<token> (docs/center-api.md), and the certificate code's public key, GET /callbacks/code-key
+ * (docs/certificate-code.md). A callback's raw body is checked against the signature before
  * anything is parsed.
  */
 export async function handleCallbackHttp(event: unknown, ctx: FunctionContext): Promise<HttpResponse> {
@@ -62,6 +67,10 @@ export async function handleCallbackHttp(event: unknown, ctx: FunctionContext): 
   if (!request.success) return json(400, fail('VALIDATION_FAILED', '不是 HTTP 请求'));
   const { path, httpMethod, headers, body, isBase64Encoded } = request.data;
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  // the certificate code's public key (issue 18 point 1), for anyone to check codes offline; /.well-known/gjj-code-key on the local host
+  if (path.replace(/\/+$/, '').endsWith(CODE_KEY_PATH) && httpMethod.toUpperCase() === 'GET') {
+    return { ...json(200, publishedKey(ctx.outside.codePublicKey())), headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=3600', 'access-control-allow-origin': '*' } };
+  }
   const token = fileLinkTokenOf(path);
   if (token !== undefined && httpMethod.toUpperCase() === 'GET') {
     try {
@@ -71,7 +80,7 @@ export async function handleCallbackHttp(event: unknown, ctx: FunctionContext): 
       return json(500, fail('INTERNAL', '系统繁忙，请稍后重试'));
     }
   }
-  if (httpMethod.toUpperCase() !== 'POST') return json(405, fail('VALIDATION_FAILED', '只接受 POST（回调）或 GET（附件下载）'));
+  if (httpMethod.toUpperCase() !== 'POST') return json(405, fail('VALIDATION_FAILED', '只接受 POST（回调）或 GET（附件下载、亮码公钥）'));
   const centerCode = path.replace(/\/+$/, '').split('/').pop() ?? '';
   const raw = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
   try {

@@ -1,5 +1,6 @@
 import { CentersEventSchema } from '../../src/core/contracts/centers';
 import { defineOpenActions } from '../_lib/runtime/define';
+import { verifyCode } from '../_lib/applications/certificate-code';
 import { recordScan } from '../_lib/centers/poster';
 import { deployed } from '../_lib/runtime/deployed';
 import { findCenters, getCenter, jumpToItem, listCenters } from '../_lib/services/centers';
@@ -18,8 +19,10 @@ export const handler = defineOpenActions(
     get: async (event, { store, now }) => ({ center: await getCenter(store, event.code, now) }),
     jump: (event, { store, now }) => jumpToItem(store, event.code, event.item, now),
     scanned: (event, ctx) => recordScan(ctx, event.code, ctx.caller),
+    verifyCode: (event, ctx) => verifyCode(ctx, ctx.caller?.openid, event.token),
   },
-  { centerOf: (event) => ('code' in event ? event.code : undefined) },
+  // the public check of a certificate code answers anyone, before launch too: it tells nothing of whose it is
+  { exempt: ['verifyCode'], centerOf: (event) => ('code' in event ? event.code : undefined) },
 );
 
 export const main = deployed(handler);

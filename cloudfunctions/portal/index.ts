@@ -1,4 +1,5 @@
 import { portalEventSchema } from '../../src/core/contracts/portal';
+import { readCode } from '../_lib/applications/certificate-code';
 import { portalBusinessDomains } from '../_lib/centers/business-domains';
 import { readConformanceRun } from '../_lib/centers/conformance-runs';
 import { posterCode } from '../_lib/centers/poster';
@@ -28,6 +29,7 @@ export const handler = defineActions('portal', portalEventSchema, {
   resolveFinding: (event, ctx) => resolveFinding(ctx, ctx.caller, event.id, event.note),
   posterCode: (_event, ctx) => posterCode(ctx, ctx.caller),
   businessDomains: (_event, ctx) => portalBusinessDomains(ctx, ctx.caller),
+  readCode: (event, ctx) => readCode(ctx, ctx.caller, event.token),
 }, { exempt: ['joinCenter'] });
 
 export const main = deployed(handler);

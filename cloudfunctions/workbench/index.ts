@@ -17,10 +17,10 @@ import {
 export const handler = defineActions('workbench', workbenchEventSchema, {
   list: (_event, ctx) => workbenchList(ctx, ctx.caller),
   get: (event, ctx) => workbenchGet(ctx, ctx.caller, event.id),
-  advance: (event, ctx) => workbenchAdvance(ctx, ctx.caller, event.id, event.code, event.message),
+  advance: (event, ctx) => workbenchAdvance(ctx, ctx.caller, event.id, event.code, event.message, { reason: event.reason, contact: event.contact }),
   reject: (event, ctx) => workbenchReject(ctx, ctx.caller, event.id, event.reason),
   requestMaterial: (event, ctx) => workbenchRequestMaterial(ctx, ctx.caller, event.id, event.message),
-  setStatus: (event, ctx) => workbenchSetStatus(ctx, ctx.caller, event.id, event.status, event.message, event.document, event.payment),
+  setStatus: (event, ctx) => workbenchSetStatus(ctx, ctx.caller, event.id, event.status, event.message, event.document, event.payment, { reason: event.reason, contact: event.contact }),
   attachment: (event, ctx) => workbenchAttachment(ctx, ctx.caller, event.id, event.attachmentId),
   followUps: (_event, ctx) => workbenchFollowUps(ctx, ctx.caller),
   closeFollowUp: (event, ctx) => workbenchCloseFollowUp(ctx, ctx.caller, event.id, event.note),

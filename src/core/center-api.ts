@@ -16,6 +16,28 @@ export const CallbackDocumentSchema = z.object({
   contentBase64: z.string({ error: '缺少文件内容' }).min(1, '缺少文件内容').max(Math.ceil(DOCUMENT_MAX_BYTES / 3) * 4, '文件不超过 10 MB'),
 });
 
+/** The longest reason a center gives with a status (issue 18 point 2), as its message. */
+export const STATUS_REASON_MAX = 200;
+/** A contact's phone: 5 to 20 digits and hyphens, starting and ending with a digit (12329, 025-83588888, 13812345678, 0514-87654321-8001). */
+export const CONTACT_PHONE_PATTERN = /^\d[\d-]{3,18}\d$/;
+export const CONTACT_NAME_MAX = 30;
+
+/** Why a center set a status, in plain words for the person (a refusal's cause): as `message`, at most STATUS_REASON_MAX. */
+export const statusReasonField = (label: string) => textField(label, { missing: `${label}应为文字`, multiline: true }).min(2, `${label}至少 2 个字`).max(STATUS_REASON_MAX, `${label}不超过 ${STATUS_REASON_MAX} 个字`);
+
+/**
+ * Whom the person can call about a status: the name of a person or desk of a center (the transfer-out center's, say)
+ * and its phone. Staff of a center, not the applicant: kept and shown in full, as the center's 12329 is.
+ */
+export const StatusContactSchema = z.object({
+  name: textField('联系人', { missing: '联系人应为文字' }).min(1, '请填写联系人').max(CONTACT_NAME_MAX, `联系人不超过 ${CONTACT_NAME_MAX} 个字`),
+  phone: z.string({ error: '联系电话应为文字' }).trim().regex(CONTACT_PHONE_PATTERN, '联系电话应为 5–20 位数字（可含连字符），如 025-83588888'),
+});
+export type StatusContact = z.infer<typeof StatusContactSchema>;
+
+/** The statuses that refuse a person's case (13 转出审核不通过, 40 失败办结, failed, rejected): they should say why. */
+export const REFUSAL_STATUSES: readonly string[] = ['13', '40', 'failed', 'rejected'];
+
 /** The callback body, checked as of `now` (the call's own time: a payment dated after that day is refused). */
 export const centerCallbackSchema = (now: Date) => z.object({
   type: z.literal('application.status', { error: 'type 应为 application.status' }),
@@ -24,6 +46,10 @@ export const centerCallbackSchema = (now: Date) => z.object({
     applicationId: z.string({ error: '缺少 applicationId' }).regex(/^[a-z0-9]{8,40}$/, 'applicationId 格式不正确'),
     status: z.string({ error: '缺少 status' }).min(1, '缺少 status'),
     message: textField('message', { missing: 'message 应为文字', multiline: true }).max(200, 'message 不超过 200 个字').optional(),
+    /** Why the center set this status (a refusal's cause), in plain words for the person. */
+    reason: statusReasonField('reason').optional(),
+    /** Whom the person can call about this status (the transfer-out center's contact, say). */
+    contact: StatusContactSchema.optional(),
     documents: z.array(CallbackDocumentSchema).max(DOCUMENTS_MAX, `一次最多 ${DOCUMENTS_MAX} 个文件`).optional(),
     /** Purchase withdrawals only, with status `completed`, from the deposit-locale center: what it paid. */
     payment: paymentSchema(now).optional(),

@@ -41,6 +41,10 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** Failures that trying again can mend (the network, a service busy for a moment); for the others 重试 would only fail again. */
+const RETRYABLE: readonly ErrorCode[] = ['INTERNAL', 'WECHAT_UNAVAILABLE'];
+export const retryCanHelp = (code: ErrorCode): boolean => RETRYABLE.includes(code);
+
 /** Field path (dot-joined) -> what is wrong with it, in Chinese. */
 export type FieldErrors = Record<string, string>;
 

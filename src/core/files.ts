@@ -64,3 +64,13 @@ export interface FileLink {
   url: string;
   expiresAt: string;
 }
+
+/**
+ * A file's size as people read it: bytes under 1 KB, then KB or MB with one decimal (1 KB = 1024 bytes), so a small
+ * file never reads "0 KB".
+ */
+export function fileSizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} 字节`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ageOn, isCalendarDate, shanghaiDate } from './time';
+import { nameProblem, normalizeName } from './names';
 import { textField } from './validation';
 
 /** Standard document type codes (national platform code table). */
@@ -89,23 +90,9 @@ export function docNumberProblem(docType: DocType, docNumber: string, today: str
   return undefined;
 }
 
-/** Chinese names (with the middle dot of 少数民族 and foreign names: 阿依古丽·买买提) or, for passports, Latin names. */
-const CHINESE_NAME = /^[\u4e00-\u9fa5]{1,20}(·[\u4e00-\u9fa5]{1,20}){0,3}$/;
-const LATIN_NAME = /^[A-Za-z]+([ '.,-][A-Za-z]+)*$/;
+/** Documents whose name may be written in Latin letters (a passport, a permanent residence card, others). */
 const LATIN_NAME_TYPES: ReadonlySet<DocType> = new Set(['03', '04', '99']);
 
-/** Why a name is not acceptable for a document type, or undefined. */
-export function nameProblem(docType: DocType, name: string): string | undefined {
-  if (name.length < 2 || name.length > 60) return '姓名应为 2 至 60 个字符';
-  if (CHINESE_NAME.test(name)) return undefined;
-  if (LATIN_NAME_TYPES.has(docType) && LATIN_NAME.test(name)) return undefined;
-  return LATIN_NAME_TYPES.has(docType)
-    ? '姓名只能是汉字（可含间隔号·）或证件上的英文姓名'
-    : '请填写证件上的中文姓名（少数民族姓名可含间隔号·）';
-}
-
-/** Middle dots come in several look-alikes; store the one the standard uses. */
-const normalizeName = (name: string) => name.trim().replace(/\s+/g, ' ').replace(/[•・‧∙⋅]/g, '·');
 export const normalizeDocNumber = (docNumber: string) => docNumber.replace(/\s/g, '').toUpperCase();
 
 /** The real-name form, checked as of `now` (birth dates and ages are judged on China's calendar). */
@@ -118,7 +105,7 @@ export function realNameSchema(now: Date) {
       docNumber: textField('证件号码').transform(normalizeDocNumber),
     })
     .superRefine((form, ctx) => {
-      const badName = nameProblem(form.docType, form.name);
+      const badName = nameProblem(form.name, '姓名', LATIN_NAME_TYPES.has(form.docType));
       if (badName) ctx.addIssue({ code: 'custom', path: ['name'], message: badName });
       const badNumber = form.docNumber === '' ? '请填写证件号码' : docNumberProblem(form.docType, form.docNumber, today);
       if (badNumber) ctx.addIssue({ code: 'custom', path: ['docNumber'], message: badNumber });
@@ -159,6 +146,15 @@ export interface IdentityView {
   expiresAt?: string;
   /** What happened to the person's binding that they must be told (the status answer only), newest first. */
   notices?: IdentityNotice[];
+}
+
+/**
+ * What the `identity` function's `prefill` answers the person about themselves, for their application forms: the
+ * verified name in full (the account name of a withdrawal must match it) and the bound phone; empty unless verified.
+ */
+export interface FormPrefill {
+  name?: string;
+  phone?: string;
 }
 
 /** A notice shown on 我的: e.g. the person's document was bound to another WeChat account at a counter. */

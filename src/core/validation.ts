@@ -65,6 +65,15 @@ export function isPlainText(value: string, multiline = false): boolean {
   return !(multiline ? UNSAFE_MULTILINE : UNSAFE).test(value);
 }
 
+/**
+ * Whether a text has something but no letter or digit of any script: emoji or symbols only (😀😀, ？？). Such a text
+ * is told so, not "请填写…" as if it were empty.
+ */
+export const isWordless = (value: string) => value.length > 0 && !/[\p{L}\p{N}]/u.test(value);
+
+/** What a person is told about a text of emoji or symbols only, naming the field. */
+export const wordlessMessage = (label: string) => `${label}只有表情或符号，请用文字填写`;
+
 /** What a person is told about such a character, naming the field. */
 export const unsafeTextMessage = (label: string) => `${label}含有控制字符或不可见的格式字符，请删除后重新填写`;
 
@@ -79,12 +88,15 @@ export interface TextFieldOptions {
 
 /**
  * The string every text field of an event or a form is built on: trimmed, then refused with a message
- * naming the field (`label`) when it holds a character no field takes (isPlainText), before its own rules
+ * naming the field (`label`) when it holds a character no field takes (isPlainText) or only emoji and symbols
+ * (isWordless), before its own rules
  * (`.min`, `.max`, `.regex`, `.url` chained on the result) run.
  */
 export function textField(label: string, options: TextFieldOptions = {}): z.ZodString {
   const base = z.string({ error: options.missing ?? `请填写${label}` });
-  return (options.trim === false ? base : base.trim()).refine((value) => isPlainText(value, options.multiline), unsafeTextMessage(label));
+  return (options.trim === false ? base : base.trim())
+    .refine((value) => isPlainText(value, options.multiline), unsafeTextMessage(label))
+    .refine((value) => !isWordless(value), wordlessMessage(label));
 }
 
 /** The discriminator (`action`) of a discriminated union, which names an event that is not even an object. */

@@ -2,7 +2,8 @@ import Taro from '@tarojs/taro';
 import type { CertificatePayload, PurchaseWithdrawalPayload, ServiceRequestPayload, TransferPayload } from '../core/applications/payloads';
 import type { CenterStatus, TransferCode } from '../core/applications/state-machine';
 import type { CertificateType, RatingScore } from '../core/applications/status';
-import type { ApplicationListEntry, ApplicationView, FollowUpView, WorkbenchEntry, WorkbenchView } from '../core/applications/views';
+import type { ApplicationListEntry, ApplicationView, FollowUpView, TransferFormValues, WorkbenchEntry, WorkbenchView } from '../core/applications/views';
+import type { CodeReads, ShownCode } from '../core/certificate-code';
 import type { FileLink } from '../core/files';
 import type { Payment } from '../core/money';
 import { callFunction } from './cloud';
@@ -16,6 +17,8 @@ export const applicationCalls = {
   list: () => callFunction<ApplicationListEntry[]>('applications', { action: 'list' }),
   get: (id: string) => callFunction<ApplicationView>('applications', { action: 'get', id }),
   withdraw: (id: string) => callFunction<ApplicationView>('applications', { action: 'withdraw', id }),
+  /** The form of one's own transfer as filled in, to apply again from it (重新申请 after a refusal). */
+  formValues: (id: string) => callFunction<TransferFormValues>('applications', { action: 'formValues', id }),
   /**
    * 好差评 of an ended case, once. A score at or below FOLLOW_UP_AT_OR_BELOW needs the reason as `comment`
    * (VALIDATION_FAILED with `fields.comment` otherwise); answers the view with `rating` set.
@@ -33,6 +36,11 @@ export const applicationCalls = {
     callFunction<{ id: string }>('applications', { action: 'submit', type: 'purchase-withdrawal', requestId, payload }),
   /** A link to one result document of the caller's own application (10 minutes, the caller only); check what arrives against the view's sha256. */
   document: (id: string, documentId: string) => callFunction<FileLink>('applications', { action: 'document', id, documentId }),
+  /** The certificate code (亮码): IDENTITY_REQUIRED when the identity was checked more than 24 hours ago. */
+  showCode: (id: string) => callFunction<ShownCode>('applications', { action: 'showCode', id }),
+  codeReads: (id: string) => callFunction<CodeReads>('applications', { action: 'codeReads', id }),
+  revokeCode: (id: string) => callFunction<CodeReads>('applications', { action: 'revokeCode', id }),
+  allowCodeRead: (id: string) => callFunction<CodeReads>('applications', { action: 'allowCodeRead', id }),
 };
 
 /** The typed calls of the `workbench` function: center staff only, everyone else is refused (FORBIDDEN). */

@@ -41,7 +41,7 @@ const EXPIRED = `下载链接已过期（${FILE_LINK_MINUTES} 分钟内有效）
 const NOT_DOWNLOADED = '文件下载失败，请检查网络后重试';
 
 /** The bytes behind a file's link, or why they did not arrive: WeChat's downloadFile, or a fetch as the person on H5. */
-async function downloaded(link: FileLink): Promise<DocumentOutcome<Uint8Array<ArrayBuffer>>> {
+async function downloaded(link: Pick<FileLink, 'url' | 'expiresAt'>): Promise<DocumentOutcome<Uint8Array<ArrayBuffer>>> {
   // an ended link is said so, whatever the storage answered (CloudBase: 403; the local host: 410)
   const failed = () => ({ ok: false as const, message: Date.now() >= Date.parse(link.expiresAt) ? EXPIRED : NOT_DOWNLOADED });
   try {
@@ -59,7 +59,7 @@ async function downloaded(link: FileLink): Promise<DocumentOutcome<Uint8Array<Ar
 }
 
 /** The bytes behind a link once their sha256 is the one expected, or why not. */
-async function checkedDownload(link: FileLink, expectedSha256: string): Promise<DocumentOutcome<Uint8Array<ArrayBuffer>>> {
+async function checkedDownload(link: Pick<FileLink, 'url' | 'expiresAt'>, expectedSha256: string): Promise<DocumentOutcome<Uint8Array<ArrayBuffer>>> {
   const got = await downloaded(link);
   if (!got.ok) return got;
   return (await sha256Hex(got.data)) === expectedSha256.toLowerCase() ? got : { ok: false, message: MISMATCH };
@@ -121,6 +121,38 @@ function download(bytes: Uint8Array<ArrayBuffer>, name: string, type: string): v
   anchor.remove();
   // revoking at once can cancel the download in some browsers
   setTimeout(() => URL.revokeObjectURL?.(url), 30_000);
+}
+
+/** A file a function made for the person (a copy of their own data, JSON): its link, checked by its sha256 before saving. */
+export interface MadeFile {
+  name: string;
+  contentType: 'application/json';
+  sha256: string;
+  size: number;
+  url: string;
+  expiresAt: string;
+}
+
+/**
+ * Saves a file made for the person once what arrived matches its sha256: H5 downloads it under its name; WeChat
+ * writes it to the user data path and offers to send it to a chat (its viewer opens no JSON), to keep or open on a computer.
+ */
+export async function saveMadeFile(file: MadeFile): Promise<DocumentOutcome<void>> {
+  const got = await checkedDownload(file, file.sha256);
+  if (!got.ok) return got;
+  const name = safeName(file.name, 'json');
+  try {
+    if (isWeapp) {
+      const filePath = `${Taro.env.USER_DATA_PATH ?? ''}/${name}`;
+      await new Promise<void>((resolve, reject) => Taro.getFileSystemManager().writeFile({ filePath, data: got.data.buffer, success: () => resolve(), fail: reject }));
+      await Taro.shareFileMessage({ filePath, fileName: name });
+    } else {
+      download(got.data, name, file.contentType);
+    }
+    return { ok: true, data: undefined };
+  } catch {
+    return { ok: false, message: '文件已下载但无法保存，请稍后重试' };
+  }
 }
 
 /** A file a function made and stored (a supervisor's export): its short-lived link and the name to save it under. */

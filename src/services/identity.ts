@@ -1,4 +1,4 @@
-import type { CounterRequestView, IdentityView, RealName } from '../core/identity';
+import type { CounterRequestView, FormPrefill, IdentityView, RealName } from '../core/identity';
 import type { RoleGrant } from '../core/roles';
 import type { CallerLaunch } from '../core/trial';
 import { callFunction } from './cloud';
@@ -21,6 +21,8 @@ export const whoami = () => callFunction<{ roles: RoleGrant[]; launch: CallerLau
 /** The typed calls of the `identity` function, for the verify and mine pages. */
 export const identityCalls = {
   status: () => callFunction<IdentityView>('identity', { action: 'status' }),
+  /** The person's own verified name and bound phone in full, which the application forms fill in. */
+  prefill: () => callFunction<FormPrefill>('identity', { action: 'prefill' }),
   consent: (version: string) => callFunction<{ version: string; at: string }>('identity', { action: 'consent', version }),
   /** `consentVersion`: the consent text version the person agreed to (the server refuses any other). */
   start: (form: RealName, consentVersion: string) => callFunction<{ verifyId: string }>('identity', { action: 'start', ...form, consentVersion }),

@@ -4,6 +4,7 @@ import type { Result } from '../core/errors';
 import type { ItemId } from '../core/items';
 import { copyMessage, isOpenable, type JumpTarget } from '../core/jump';
 import { callFunction } from './cloud';
+import { say } from './notice';
 import { openTarget } from './open-target';
 
 export interface JumpAnswer {
@@ -22,7 +23,7 @@ export interface JumpAnswer {
 export async function jumpTo(code: string, item: ItemId): Promise<Result<JumpAnswer>> {
   const result = await callFunction<JumpAnswer>('centers', { action: 'jump', code, item });
   if (!result.ok) {
-    await Taro.showToast({ title: result.message, icon: 'none' });
+    say(result.message);
     return result;
   }
   const { target, center } = result.data;

@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro';
 import type { OpenableTarget } from '../core/jump';
+import { ask } from './notice';
 import { isWeapp } from './platform';
 import { REPORT_PARAM } from './webview-report';
 
@@ -24,12 +25,11 @@ export async function openTarget(target: OpenableTarget, report?: string): Promi
     return true;
   }
   if (!isWeapp) {
-    await Taro.showModal({ title: '请在微信中打开', content: `${target.message ?? ''}该事项在中心的微信小程序中办理，请在微信中使用本小程序。`, showCancel: false });
+    await ask({ title: '请在微信中打开', message: `${target.message ?? ''}该事项在中心的微信小程序中办理，请在微信中使用本小程序。`, confirmText: '知道了' });
     return false;
   }
   if (target.message !== undefined) {
-    const answer = await Taro.showModal({ title: '前往中心的小程序', content: target.message, confirmText: '前往', cancelText: '取消' });
-    if (!answer.confirm) return false;
+    if (!(await ask({ title: '前往中心的小程序', message: target.message, confirmText: '前往', cancelText: '取消' }))) return false;
   }
   await Taro.navigateToMiniProgram({ appId: target.appId, path: target.path });
   return true;

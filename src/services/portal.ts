@@ -2,6 +2,7 @@ import type { DeadLetterView, SatisfactionView } from '../core/applications/view
 import type { BusinessDomainsAnswer, BusinessDomainState, CenterDomainView, VerificationFile } from '../core/business-domains';
 import type { CalendarArrangement, CalendarNotice, CalendarReplaceView, CalendarStatusView, CalendarYearView } from '../core/calendar';
 import type { ChangeTarget, ChangeView, ConformanceReport, ConformanceRunView, EndpointProposalAnswer, PortalOverview, PreviousValue, UnhealthyView } from '../core/center-portal';
+import type { CodeReadResult } from '../core/certificate-code';
 import type { Fail } from '../core/errors';
 import type { ItemId } from '../core/items';
 import type { Role, RoleView } from '../core/roles';
@@ -31,6 +32,8 @@ export const portalCalls = {
    * used or expired code, TOO_MANY_ATTEMPTS after too many of them in a day, ALREADY_STAFF.
    */
   joinCenter: (code: string) => callFunction<{ centerCode: string; centerName: string }>('portal', { action: 'joinCenter', code }),
+  /** A holder's certificate code (扫码核验): the certificate, or the refusal with its reason; TOO_MANY_ATTEMPTS past 60 reads an hour. */
+  readCode: (token: string) => callFunction<CodeReadResult>('portal', { action: 'readCode', token }),
   overview: () => callFunction<PortalOverview>('portal', { action: 'overview' }),
   proposeLink: (proposal: LinkProposal) => callFunction<ChangeView>('portal', { action: 'proposeLink', ...proposal }),
   /** For an API endpoint of a center without a signing secret, the answer carries its first one, to be shown this once. */

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Result } from '../core/errors';
+import type { ErrorCode, Result } from '../core/errors';
 
 export type CallState<T> =
   | { status: 'loading' }
-  | { status: 'error'; message: string }
+  | { status: 'error'; code: ErrorCode; message: string }
   | { status: 'ready'; data: T };
 
 /** Runs a function call when `deps` change and keeps its loading, error and data states for a page. */
@@ -15,7 +15,7 @@ export function useCall<T>(call: () => Promise<Result<T>>, deps: readonly unknow
     setState({ status: 'loading' });
     void call().then((result) => {
       if (!current) return;
-      setState(result.ok ? { status: 'ready', data: result.data } : { status: 'error', message: result.message });
+      setState(result.ok ? { status: 'ready', data: result.data } : { status: 'error', code: result.code, message: result.message });
     });
     return () => {
       current = false;

@@ -95,7 +95,7 @@ describe('the real-name form', () => {
   it.each([
     [{ name: '张三', docType: '01', docNumber: '110105194912310021' }, 'docNumber', '校验位'],
     [{ name: '张三', docType: '05', docNumber: 'X' }, 'docType', '证件类型'],
-    [{ name: '张', docType: '01', docNumber: '11010519491231002X' }, 'name', '2 至 60'],
+    [{ name: '张', docType: '01', docNumber: '11010519491231002X' }, 'name', '姓名至少 2 个字'],
     [{ name: '张三', docType: '01', docNumber: '' }, 'docNumber', '请填写证件号码'],
     [{ name: '张三', docType: '04', docNumber: 'AB123' }, 'docNumber', '永久居留'],
     [{ docType: '01', docNumber: '11010519491231002X' }, 'name', '请填写姓名'],

@@ -185,6 +185,27 @@ describe('identity verification with WeChat face verification 2.0', () => {
     expect(await call('o-1', { action: 'bindPhone', code: 'sim-phone-13812345678' })).toMatchObject({ ok: true, data: { phoneMasked: '138****5678' } });
     expect(await call('o-1', { action: 'bindPhone', code: 'forged' })).toMatchObject({ ok: false, code: 'WECHAT_UNAVAILABLE' });
   });
+
+  it('answers the person’s own verified name and bound phone for their forms, nothing before verification or after it expired', async () => {
+    expect(await call('o-1', { action: 'prefill' })).toEqual({ ok: true, data: {} });
+    await verify('o-1');
+    expect(await call('o-1', { action: 'prefill' })).toEqual({ ok: true, data: { name: '张三' } });
+    await call('o-1', { action: 'bindPhone', code: 'sim-phone-13812345678' });
+    expect(await call('o-1', { action: 'prefill' })).toEqual({ ok: true, data: { name: '张三', phone: '13812345678' } });
+    expect(await call('o-1', { action: 'prefill' }, later(3 * 366 * 24 * 3600 * 1000))).toEqual({ ok: true, data: {} });
+  });
+
+  it.each(['李䶮', '𠮷田花子', '阿依古丽・买买提'])('verifies the rare-character or minority name %s', async (name) => {
+    form = { ...form, name };
+    await verify('o-1');
+    expect(await call('o-1', { action: 'prefill' })).toEqual({ ok: true, data: { name: name.replace('・', '·') } });
+  });
+
+  it('tells a 60-character name and an emoji-only name what is wrong with them', async () => {
+    await consent('o-1');
+    expect(await call('o-1', { ...start(), name: '张'.repeat(60) })).toMatchObject({ ok: false, fields: { name: expect.stringContaining('姓名过长（最多 40 字）') } });
+    expect(await call('o-1', { ...start(), name: '😀😀' })).toMatchObject({ ok: false, fields: { name: '姓名只有表情或符号，请用文字填写' } });
+  });
 });
 
 describe('verification at a center\'s counter, the way without face', () => {

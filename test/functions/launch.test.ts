@@ -69,6 +69,8 @@ const arrangement = {
   holidays: [{ name: '春节', from: '2031-01-22', to: '2031-01-28' }],
   workdays: ['2031-01-19'],
 };
+/** A certificate code's form with a signature nobody made: the public check answers it invalid, staff forged. */
+const CODE_TOKEN = `GJJC1.${Buffer.from('{"k":"00000000"}').toString('base64url')}.${'A'.repeat(86)}`;
 const figures = { volumes: { '4': 1, '5': 2, '6': 3 }, outside: { jointCount: 0, jointAmountWan: 0, certificates: 0 }, windows: 1, zones: 1, training: 2 };
 
 const EVENTS: { [F in AppFunction]: Examples<Contracts[F]> } = {
@@ -78,18 +80,27 @@ const EVENTS: { [F in AppFunction]: Examples<Contracts[F]> } = {
     list: [{ action: 'list' }],
     jump: [{ action: 'jump', code: YANGZHOU, item: 1 }],
     scanned: [{ action: 'scanned', code: YANGZHOU }],
+    verifyCode: [{ action: 'verifyCode', token: CODE_TOKEN }],
   },
   identity: {
     start: [{ action: 'start', ...realName() }],
     confirm: [{ action: 'confirm', verifyId: 'v-launch' }],
     status: [{ action: 'status' }],
+    prefill: [{ action: 'prefill' }],
     requestCounter: [{ action: 'requestCounter', ...realName() }],
     viewCounter: [{ action: 'viewCounter', code: 'ABCD2345' }],
     confirmCounter: [{ action: 'confirmCounter', code: 'ABCD2345', docNumber: freshResidentId() }],
     consent: [{ action: 'consent', version: CONSENT_VERSION }],
     bindPhone: [{ action: 'bindPhone', code: 'sim-phone-13812345678' }],
+    unbind: [{ action: 'unbind' }],
   },
-  session: { whoami: [{ action: 'whoami' }] },
+  session: {
+    whoami: [{ action: 'whoami' }],
+    deletionStatus: [{ action: 'deletionStatus' }],
+    requestDeletion: [{ action: 'requestDeletion' }],
+    cancelDeletion: [{ action: 'cancelDeletion' }],
+    myData: [{ action: 'myData' }],
+  },
   applications: {
     submit: [
       { action: 'submit', type: 'transfer', requestId: 'req-launch-transfer', payload: transfer(YANGZHOU) },
@@ -116,8 +127,13 @@ const EVENTS: { [F in AppFunction]: Examples<Contracts[F]> } = {
     list: [{ action: 'list' }],
     get: [{ action: 'get', id: 'abcdefgh12345678' }],
     withdraw: [{ action: 'withdraw', id: 'abcdefgh12345678' }],
+    formValues: [{ action: 'formValues', id: 'abcdefgh12345678' }],
     rate: [{ action: 'rate', id: 'abcdefgh12345678', score: 5 }],
     document: [{ action: 'document', id: 'abcdefgh12345678', documentId: 'abcdef0123456789abcd' }],
+    showCode: [{ action: 'showCode', id: 'abcdefgh12345678' }],
+    codeReads: [{ action: 'codeReads', id: 'abcdefgh12345678' }],
+    revokeCode: [{ action: 'revokeCode', id: 'abcdefgh12345678' }],
+    allowCodeRead: [{ action: 'allowCodeRead', id: 'abcdefgh12345678' }],
   },
   workbench: {
     list: [{ action: 'list' }],
@@ -180,6 +196,7 @@ const EVENTS: { [F in AppFunction]: Examples<Contracts[F]> } = {
     resolveFinding: [{ action: 'resolveFinding', id: 'fndabcdefghij0123456789', note: '已更正链接' }],
     posterCode: [{ action: 'posterCode' }],
     businessDomains: [{ action: 'businessDomains' }],
+    readCode: [{ action: 'readCode', token: CODE_TOKEN }],
   },
   supervise: {
     progress: [{ action: 'progress' }],
@@ -206,8 +223,22 @@ const EVENTS: { [F in AppFunction]: Examples<Contracts[F]> } = {
   },
 };
 
-/** What anyone may call however closed: how people get a role (and see whether the app is open to them). */
-const EXEMPT = new Set(['session whoami', 'trial join', 'portal joinCenter']);
+/**
+ * What anyone may call however closed: how people get a role (and see whether the app is open to them), and the
+ * person's rights over their data (unbind, account deletion, a copy of their data), which closing never takes away,
+ * and the public check of a certificate code (valid, invalid, expired or used: nothing of whose it is).
+ */
+const EXEMPT = new Set([
+  'session whoami',
+  'trial join',
+  'portal joinCenter',
+  'identity unbind',
+  'session deletionStatus',
+  'session requestDeletion',
+  'session cancelDeletion',
+  'session myData',
+  'centers verifyCode',
+]);
 
 const CALLS = (Object.keys(EVENTS) as AppFunction[]).flatMap((name) =>
   Object.values<readonly { action: string }[]>(EVENTS[name]).flatMap((events) => events.map((event) => ({ name, event, label: `${name} ${event.action}` }))),

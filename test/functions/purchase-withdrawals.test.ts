@@ -125,6 +125,8 @@ describe('a purchase withdrawal handled by two centers', () => {
     expect(data.centers.map((c) => [c.code, c.role])).toEqual([[YANGZHOU, 'purchase'], [BEIJING, 'deposit']]);
     expect(data.summary).toEqual(expect.arrayContaining([{ label: '银行账号', value: '6217***********0123' }, { label: '收款户名', value: '*三' }, { label: '申请提取金额', value: '150,000.00 元' }]));
     expect(JSON.stringify(data)).not.toContain('6217001234567890123');
+    // listed once, under 材料: not again among the form's lines
+    expect(data.summary.map((line) => line.value)).not.toContain('购房合同.pdf');
     expect(data.attachments).toEqual([
       { kind: 'contract', name: '购房合同.pdf', contentType: 'application/pdf', size: PDF.length },
       { kind: 'invoice', name: '发票.jpg', contentType: 'image/jpeg', size: JPEG.length },
@@ -337,10 +339,38 @@ describe('a purchase contract is withdrawn once per person', () => {
     expect(await store.applications.get(again)).toMatchObject({ status: 'submitted', contractLookup: lookup });
   });
 
-  it('accepts another person’s withdrawal for the same contract, as co-buyers each withdraw', async () => {
-    const first = await idOf(await submitFor(await person(), 'YZ2026-777003'));
+  it('takes a co-buyer’s withdrawal of a contract already paid but holds it for both centers, naming each case to the other and telling the person', async () => {
+    const buyer = await person();
+    const first = await idOf(await submitFor(buyer, 'YZ2026-777003'));
     await paid(first);
-    expect(await submitFor(await person(), 'YZ2026-777003')).toMatchObject({ ok: true });
+    const coBuyer = await person();
+    const second = await idOf(await submitFor(coBuyer, 'YZ2026-777003'));
+    await verifiedPerson(store, outside, 'staff-110000', new Date());
+
+    // the person is told, without the other person's case number
+    const seen = await view(coBuyer, second);
+    const told = seen.events.map((e) => e.message).join('\n');
+    expect(told).toContain(`该购房合同已有其他申请（${TODAY} 提交），将由中心核实后办理`);
+    expect(JSON.stringify(seen)).not.toContain(first);
+
+    // both centers see the earlier case named on the new one, and the new one on the earlier
+    for (const [staff, centerCode] of [['staff-321000', YANGZHOU], ['staff-110000', BEIJING]] as const) {
+      const bench = (id: string) => workbench.handle({ action: 'get', id }, contextFor(store, { openid: staff, roles: [{ role: 'center-staff', centerCode }] }, new Date(), outside)) as Promise<{ ok: true; data: WorkbenchView }>;
+      expect((await bench(second)).data.sharedContract).toEqual([{ id: first, status: 'completed', submittedAt: expect.any(String) }]);
+      expect((await bench(first)).data.sharedContract).toEqual([{ id: second, status: 'submitted', submittedAt: expect.any(String) }]);
+    }
+    expect((await view(buyer, first)).events.map((e) => e.message).join('\n')).not.toContain('其他申请');
+  });
+
+  it('holds nothing when the other person’s withdrawal of the contract ended unpaid', async () => {
+    const first = await idOf(await submitFor(await person(), 'YZ2026-777006'));
+    expect((await answered(YANGZHOU, { applicationId: first, status: 'rejected', message: '购房合同未备案' })).status).toBe(200);
+    const coBuyer = await person();
+    const second = await idOf(await submitFor(coBuyer, 'YZ2026-777006'));
+    expect((await view(coBuyer, second)).events.map((e) => e.message).join('\n')).not.toContain('其他申请');
+    const staff: Caller = { openid: 'staff-321000', roles: [{ role: 'center-staff', centerCode: YANGZHOU }] };
+    const got = (await workbench.handle({ action: 'get', id: second }, contextFor(store, staff, new Date(), outside))) as { ok: true; data: WorkbenchView };
+    expect(got.data.sharedContract).toEqual([]);
   });
 
   it('accepts a different contract of the same person once the first was paid', async () => {
@@ -371,5 +401,27 @@ describe('bad input to a purchase withdrawal is refused by field and stores noth
     expect(result).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { [field]: expect.stringMatching(message) } });
     expect(await store.applications.listByApplicant(openid)).toEqual([]);
     expect(keptAttachments()).toHaveLength(before);
+  });
+});
+
+describe('names on a purchase withdrawal, by the one name rule', () => {
+  it.each([
+    ['李䶮', '李䶮'],
+    ['𠮷田花子', '𠮷田花子'],
+    ['阿依古丽·买买提', '阿依古丽・买买提'],
+  ])('takes the account name of a person verified as %s, typed %s', async (verifiedAs, typed) => {
+    const openid = `pw-name-${++serial}`;
+    await verifiedPerson(store, outside, openid, new Date(), verifiedAs);
+    const p = await payload();
+    const result = await call(me(openid), { action: 'submit', type: 'purchase-withdrawal', requestId: `req-pw-name-${serial}`, payload: { ...p, bank: { ...p.bank, accountName: typed } } });
+    expect(result).toMatchObject({ ok: true });
+  });
+
+  it('answers every refusal of the form at once: an unknown center and another person’s account name together', async () => {
+    const openid = await person();
+    const p = await payload();
+    const result = await call(me(openid), { action: 'submit', type: 'purchase-withdrawal', requestId: `req-pw-both-${serial}`, payload: { ...p, depositCenter: '999999', bank: { ...p.bank, accountName: '李四' } } });
+    expect(result).toMatchObject({ ok: false, fields: { 'payload.depositCenter': '没有找到这个中心', 'payload.bank.accountName': '收款户名应与申请人姓名一致' } });
+    expect(await store.applications.listByApplicant(openid)).toEqual([]);
   });
 });

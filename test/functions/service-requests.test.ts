@@ -127,7 +127,7 @@ describe('an in-app service request', () => {
     const { id } = (result as { data: { id: string } }).data;
 
     const seen = await view(openid, id);
-    expect(seen).toMatchObject({ type: 'service-request', status: 'delivered', step: '送达中心', canWithdraw: true });
+    expect(seen).toMatchObject({ type: 'service-request', item: 5, status: 'delivered', step: '送达中心', canWithdraw: true });
     expect(seen.centers.map((c) => [c.code, c.role])).toEqual([[YANGZHOU, 'business']]);
     expect(seen.summary).toEqual([
       { label: '申请人', value: '*三' },

@@ -9,6 +9,7 @@ import { answerWith, personPerTest, residentIds, sentBodies, verifyIdentity } fr
 import { fill, textOf, waitGone } from './support/interact';
 import { findElement, openWith } from './support/page';
 import { seriousViolationsIn } from './support/axe';
+import { pdfOf } from '../support/files';
 
 const residents = residentIds('applications');
 
@@ -77,7 +78,7 @@ describe('applications list page', () => {
 
     const item = await findElement(container, `#application-item-${id}`);
     expect(item.textContent).toContain('异地转移接续');
-    expect(item.querySelector('.applications-status')?.textContent).toBe('已送达中心');
+    expect(item.querySelector('.status-tag')?.textContent).toBe('已送达中心');
     expect(item.querySelector('.applications-step')?.textContent).toBe('送达中心');
     expect(item.querySelector('.applications-center')?.textContent).toBe('扬州市住房公积金管理中心');
     expect(item.querySelector('.applications-date')?.textContent).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -150,7 +151,7 @@ describe('application detail page', () => {
     expect(container.innerHTML).not.toContain('张三');
   });
 
-  it('shows the timeline with China time, step and center', async () => {
+  it('shows the timeline with China time, step and who took it (提交 by the applicant)', async () => {
     const { id } = await submitTransfer();
     const container = await openDetail(id);
 
@@ -159,7 +160,7 @@ describe('application detail page', () => {
     const first = entries[entries.length - 1];
     expect(first.querySelector('.timeline-step')?.textContent).toBe('提交');
     expect(first.querySelector('.timeline-time')?.textContent).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
-    expect(first.querySelector('.timeline-center')?.textContent).toBe('扬州市住房公积金管理中心');
+    expect(first.querySelector('.timeline-center')?.textContent).toBe('申请人');
     expect(first.querySelector('.timeline-message')?.textContent).toContain('扬州市住房公积金管理中心');
   });
 
@@ -368,5 +369,146 @@ describe('application detail page: 好差评', () => {
     expect(textOf(container, '#application-status-label')).toBe('已送达中心');
     expect(container.querySelector('#application-rate')).toBeNull();
     expect(container.querySelector('#application-rating')).toBeNull();
+  });
+});
+
+/** Verifies a new person (张三) and submits an application of `type` for them; answers its id. */
+async function submitAs(type: string, payload: Record<string, unknown>): Promise<string> {
+  await verifyIdentity('张三', residents.next());
+  const submitted = await callFunction<{ id: string }>('applications', { action: 'submit', type, requestId: `page-apps-${Date.now()}-${residents.issued}`, payload });
+  if (!submitted.ok) throw new Error(`submit ${type}: ${submitted.message}`);
+  return submitted.data.id;
+}
+
+/** Uploads a file as the H5 page does (the local host's /upload), answering its fileId. */
+async function upload(bytes: Buffer): Promise<string> {
+  const response = await fetch('/upload', { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-wx-openid': devOpenid() }, body: new Uint8Array(bytes) });
+  const answer = (await response.json()) as { ok: true; data: { fileId: string } };
+  return answer.data.fileId;
+}
+
+const labelsOf = (container: HTMLElement, selector: string) => Array.from(container.querySelectorAll(selector), (s) => s.textContent);
+/** The timeline entry whose message is `words`. */
+const entryWith = (container: HTMLElement, words: string) =>
+  Array.from(container.querySelectorAll('#application-timeline .timeline-entry')).find((e) => e.querySelector('.timeline-message')?.textContent === words);
+
+describe('application detail page: timelines that do not mislead', () => {
+  it('draws only the steps a completed transfer went through (no 协商中), in words, each credited to whoever took it, with no deadline left', async () => {
+    const { id } = await submitTransfer();
+    await completeInWorkbench(id);
+    const container = await openDetail(id);
+
+    expect(labelsOf(container, '#application-steps .application-step-label')).toEqual(['提交', '送达中心', '受理', '转出地确认', '办结']);
+    expect(labelsOf(container, '#application-steps .application-step-done .application-step-label')).not.toContain('协商中');
+
+    const timeline = textOf(container, '#application-timeline');
+    for (const code of ['01 联系函复核通过', '02 联系函确认接收', '08 账户信息复核通过', '00 正常办结']) expect(timeline).not.toContain(code);
+    const submitted = Array.from(container.querySelectorAll('#application-timeline .timeline-entry')).find((e) => e.querySelector('.timeline-step')?.textContent === '提交');
+    expect(submitted?.querySelector('.timeline-center')?.textContent).toBe('申请人');
+    expect(entryWith(container, '转入地中心已受理，联系函已发往转出地中心')?.querySelector('.timeline-center')?.textContent).toBe('转入地中心 扬州市住房公积金管理中心');
+    const confirmed = entryWith(container, '转出地中心已确认接收联系函')?.querySelector('.timeline-center')?.textContent;
+    expect(confirmed).toMatch(/^转出地中心 /);
+    expect(confirmed).not.toContain('扬州');
+    expect(entryWith(container, '已办结，住房公积金已转入转入地个人账户')).toBeDefined();
+
+    expect(container.querySelector('#application-accept-by')).toBeNull();
+    expect(container.textContent).not.toContain('前受理');
+  });
+
+  it('takes the acceptance deadline away once the transfer is withdrawn', async () => {
+    const { id } = await submitTransfer();
+    const open = await openDetail(id);
+    expect(textOf(open, '#application-accept-by')).toContain('前受理');
+    open.remove();
+    const withdrawn = await callFunction('applications', { action: 'withdraw', id });
+    if (!withdrawn.ok) throw new Error(withdrawn.message);
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#application-status-label')).toBe('已撤销');
+    expect(container.querySelector('#application-accept-by')).toBeNull();
+    expect(container.textContent).not.toContain('受理时限');
+    expect(labelsOf(container, '#application-steps .application-step-label')).toEqual(['提交', '送达中心', '已撤销']);
+  });
+
+  it('shows the reason a center gave beside its step, and its contact with a call link that keeps the number whole', async () => {
+    const { id } = await submitTransfer();
+    answerWith<ApplicationView>('get', (view) => ({
+      ...view,
+      events: view.events.map((e, i) => (i === view.events.length - 1 ? { ...e, reason: '原单位尚未为您办理封存，请先办理封存', contact: { name: '李老师', phone: '010-83588888' } } : e)),
+    }));
+    const container = await openDetail(id);
+
+    const newest = await findElement(container, '#application-timeline .timeline-entry');
+    expect(newest.querySelector('.timeline-reason')?.textContent).toBe('原因：原单位尚未为您办理封存，请先办理封存');
+    expect(newest.querySelector('.timeline-contact-name')?.textContent).toBe('联系人：李老师');
+    const call = newest.querySelector('.timeline-contact a.call-button');
+    expect(call?.getAttribute('href')).toBe('tel:01083588888');
+    expect(call?.querySelector('.call-button-phone')?.textContent).toBe('010-83588888');
+    expect(await seriousViolationsIn(container)).toEqual([]);
+  });
+});
+
+describe('labels per type of case', () => {
+  it('titles an item-5 request by its item, names its one center 办理中心 with no 出具证明, and gives it no contact letter', async () => {
+    const id = await submitAs('service-request', { center: '321000', item: 5, phone: PHONE, description: '单位名称已变更，需要同步变更缴存信息' });
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#application-status .application-type')).toBe('住房公积金单位及个人缴存信息变更');
+    expect(container.textContent).not.toContain('跨省通办事项在线申请');
+    expect(textOf(container, '#application-center-321000 .application-center-role')).toBe('办理中心');
+    expect(container.textContent).not.toContain('出具证明');
+    expect(container.querySelector('#application-letter')).toBeNull();
+
+    const list = await openList();
+    const item = await findElement(list, `#application-item-${id}`);
+    expect(item.querySelector('.applications-type')?.textContent).toBe('住房公积金单位及个人缴存信息变更');
+    expect(item.textContent).not.toContain('联系函编号');
+  });
+
+  it('shows a certificate case its two centers’ roles and no contact letter, on the detail and in the list', async () => {
+    const id = await submitAs('certificate-loan-cleared', { businessCenter: '321000', acceptingCenter: '320100', phone: PHONE });
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#application-status .application-type')).toBe('个人住房贷款全部还清证明');
+    expect(textOf(container, '#application-center-321000 .application-center-role')).toBe('业务属地中心（出具证明）');
+    expect(textOf(container, '#application-center-320100 .application-center-role')).toBe('受理地中心');
+    expect(textOf(container, '#application-documents')).toContain('证明出具后可在此下载');
+
+    const list = await openList();
+    const item = await findElement(list, `#application-item-${id}`);
+    expect(item.textContent).not.toContain('联系函编号');
+    expect(item.textContent).not.toContain('受理后生成');
+  });
+
+  it('lists a purchase withdrawal’s uploads under 材料, never 暂无材料, with the two centers’ roles and no contact letter', async () => {
+    const id = await submitAs('purchase-withdrawal', {
+      purchaseCenter: '321000',
+      depositCenter: '110000',
+      house: { address: '江苏省扬州市邗江区文昌西路 1 号 2 幢 301 室', contractNumber: `YZ${Date.now()}`, purchaseDate: '2026-10-08', price: 1_280_000, area: 98.5, seller: '扬州某房地产开发有限公司' },
+      bank: { accountName: '张三', bankName: '中国建设银行扬州分行', accountNumber: '6217001234567890123' },
+      amount: 150_000,
+      phone: PHONE,
+      attachments: [
+        { kind: 'contract', fileId: await upload(pdfOf('Purchase contract')), name: '购房合同.pdf' },
+        { kind: 'invoice', fileId: await upload(pdfOf('Purchase invoice')), name: '购房发票.pdf' },
+      ],
+    });
+    const container = await openDetail(id);
+
+    expect(textOf(container, '#application-status .application-type')).toBe('购房提取住房公积金');
+    const uploads = Array.from(container.querySelectorAll('#application-documents .application-upload'), (row) => [
+      row.querySelector('.application-row-label')?.textContent,
+      row.querySelector('.application-row-value')?.textContent,
+    ]);
+    expect(uploads).toEqual([
+      ['购房合同', expect.stringMatching(/^购房合同\.pdf（[\d.]+ (字节|KB)）$/)],
+      ['购房发票', expect.stringMatching(/^购房发票\.pdf（[\d.]+ (字节|KB)）$/)],
+    ]);
+    expect(textOf(container, '#application-documents')).not.toContain('暂无材料');
+    expect(textOf(container, '#application-summary')).not.toContain('购房合同.pdf');
+    expect(textOf(container, '#application-center-321000 .application-center-role')).toBe('购房地中心（核验购房）');
+    expect(textOf(container, '#application-center-110000 .application-center-role')).toBe('缴存地中心（办理提取）');
+    expect(container.querySelector('#application-letter')).toBeNull();
+    expect(await seriousViolationsIn(container)).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ const DOCUMENT = { id: 'abcdef0123456789abcd', name: '贷款全部还清证明.p
 const VIEW: ApplicationView = {
   id: 'certweapp00000001',
   type: 'certificate-loan-cleared',
+  item: 8,
   status: 'completed',
   platformCode: null,
   step: '办结',
@@ -36,6 +37,7 @@ const VIEW: ApplicationView = {
   canWithdraw: false,
   rating: null,
   canRate: false,
+  followUp: null,
   payment: null,
   target: null,
   targetProvisional: false,

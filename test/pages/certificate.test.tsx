@@ -163,7 +163,7 @@ describe('certificate page', () => {
       payload: { businessCenter: '321000', acceptingCenter: '320100', phone: PHONE },
     });
     if (!first.ok) throw new Error(first.message);
-    const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' });
+    const switchTab = jest.spyOn(Taro, 'switchTab').mockResolvedValue({ errMsg: 'switchTab:ok' });
     const container = await openCertificate();
     await fillForm(container);
     await click(container, '#certificate-next');
@@ -173,7 +173,7 @@ describe('certificate page', () => {
     expect((await findElement(container, '#certificate-error')).textContent).toBe('您向该中心申请的个人住房贷款全部还清证明正在办理中，办结或撤销后才能再次申请');
     expect(container.querySelector('#certificate-review')).not.toBeNull();
     await click(container, '#certificate-error-applications');
-    expect(redirectTo).toHaveBeenCalledWith({ url: '/pages/applications/index' });
+    expect(switchTab).toHaveBeenCalledWith({ url: '/pages/applications/index' });
   });
 });
 

@@ -91,6 +91,16 @@ describe('item page for an item the center does not offer fully online', () => {
     expect(call).toHaveBeenCalledWith({ phoneNumber: '051412329' });
   });
 
+  it('names the item tapped on the fallback card, at the counter and when the channel is down', async () => {
+    const counter = await openItem('6', '321000');
+    expect((await findElement(counter, '.fallback-card .fallback-item')).textContent).toBe('办理事项：提前还清住房公积金贷款');
+    counter.remove();
+
+    const down = await openItem('4', '320300');
+    fireEvent.click(await findElement(down, '#item-go'));
+    expect((await findElement(down, '.fallback-card .fallback-item')).textContent).toBe('办理事项：住房公积金单位登记开户');
+  });
+
   it('still offers 前往办理 for an item the center has a channel for', async () => {
     const container = await openItem('4', '321000');
     expect((await findElement(container, '#item-go')).textContent).toBe('前往办理');

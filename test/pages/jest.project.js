@@ -31,6 +31,7 @@ module.exports = {
     '^@tarojs/taro$': '<rootDir>/test/pages/support/taro-shim.ts',
     '^@tarojs/components$': '@tarojs/components/lib/react',
     '\\.(css|scss|less)$': '<rootDir>/test/pages/support/style-stub.js',
+    '\\.png$': '<rootDir>/test/pages/support/file-stub.js',
   },
   // build-time constants Taro's webpack plugin defines; the H5 runtime reads them as globals
   globals: {

@@ -200,12 +200,17 @@ describe('mine page', () => {
     expect(employeePage.querySelector('#mine-calendar-warning')).toBeNull();
   });
 
-  it('offers a signed-in employee 加入中心（邀请码）, which opens the join page, and no staff or supervisor entry', async () => {
+  it('offers a signed-in employee only a small line at the bottom to join a center by invite code (no card), which opens the join page', async () => {
     const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' });
     const container = await openMine();
 
     const entry = await findElement(container, '#mine-join');
-    expect(entry.textContent).toContain('加入中心（邀请码）');
+    expect(entry.textContent).toBe('中心工作人员：输入邀请码加入中心');
+    expect(entry.classList.contains('card')).toBe(false);
+    expect(container.textContent).not.toContain('加入中心（邀请码）');
+    // below every card of the page, 隐私与账号 included
+    const privacy = await findElement(container, '#mine-privacy');
+    expect(privacy.compareDocumentPosition(entry) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     fireEvent.click(entry);
     expect(navigateTo).toHaveBeenCalledWith({ url: '/packages/portal/join/index' });
     expect(container.querySelector('#mine-links')).toBeNull();

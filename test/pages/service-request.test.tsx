@@ -1,6 +1,7 @@
 import { render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import ServiceRequestPage from '../../src/pages/service-request';
+import { applicationCalls } from '../../src/services/applications';
 import { callFunction } from '../../src/services/cloud';
 import { personPerTest, residentIds, verifyIdentity } from './support/calls';
 import { click, doubleTapSubmit, fill, pickCenter, textOf, waitGone } from './support/interact';
@@ -120,7 +121,7 @@ describe('service request page', () => {
       payload: { center: '321000', item: 5, phone: PHONE, description: DESCRIPTION },
     });
     if (!first.ok) throw new Error(first.message);
-    const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' });
+    const switchTab = jest.spyOn(Taro, 'switchTab').mockResolvedValue({ errMsg: 'switchTab:ok' });
     const container = await openRequest({ item: '5', code: '321000' });
     await fill(container, '#service-request-phone input', PHONE);
     await fill(container, '#service-request-description textarea', DESCRIPTION);
@@ -130,6 +131,48 @@ describe('service request page', () => {
     expect((await findElement(container, '#service-request-error')).textContent).toContain('正在办理中');
     expect(container.querySelector('#service-request-review')).not.toBeNull();
     await click(container, '#service-request-error-applications');
-    expect(redirectTo).toHaveBeenCalledWith({ url: '/pages/applications/index' });
+    expect(switchTab).toHaveBeenCalledWith({ url: '/pages/applications/index' });
+  });
+
+  it('shows every refusal of the function at once, back on the form: beside the fields and in the summary, the first in focus', async () => {
+    await verify();
+    const container = await openRequest({ item: '5', code: '321000' });
+    await fill(container, '#service-request-phone input', PHONE);
+    await fill(container, '#service-request-description textarea', DESCRIPTION);
+    await click(container, '#service-request-next');
+    jest.spyOn(applicationCalls, 'submitServiceRequest').mockResolvedValue({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+      message: '填写有误',
+      fields: { 'payload.phone': '该手机号码无法接收短信', 'payload.description': '办理事项说明含有不能受理的内容' },
+    });
+    await click(container, '#service-request-submit');
+
+    await findElement(container, '#service-request-error-summary');
+    expect(container.querySelector('#service-request-review')).toBeNull();
+    expect(textOf(container, '#service-request-error-summary-phone')).toBe('手机号码：该手机号码无法接收短信');
+    expect(textOf(container, '#service-request-error-summary-description')).toBe('办理事项说明：办理事项说明含有不能受理的内容');
+    expect(textOf(container, '#service-request-phone-error')).toBe('该手机号码无法接收短信');
+    expect(textOf(container, '#service-request-description-error')).toBe('办理事项说明含有不能受理的内容');
+    await waitFor(() => expect(document.activeElement).toBe(container.querySelector('#service-request-phone input')));
+  });
+
+  it('counts a long description and never cuts it, refusing it past the limit with the limit named; an emoji-only one is told so', async () => {
+    await verify();
+    const container = await openRequest({ item: '5', code: '321000' });
+    await fill(container, '#service-request-phone input', PHONE);
+    const long = '单位名称已变更需要同步变更缴存信息'.repeat(14);
+    await fill(container, '#service-request-description textarea', long);
+    const textarea = container.querySelector('#service-request-description textarea') as HTMLTextAreaElement;
+    expect(textarea.value).toBe(long);
+    expect(textarea.maxLength).toBeLessThan(0);
+    expect(textOf(container, '#service-request-description-count')).toBe(`已输入 ${long.length} 字，超出 ${long.length - 200} 字（最多 200 字）`);
+    await click(container, '#service-request-next');
+    expect((await findElement(container, '#service-request-description-error')).textContent).toBe('办理事项说明不超过 200 个字');
+
+    await fill(container, '#service-request-description textarea', '🙏🙏🙏');
+    expect(textOf(container, '#service-request-description-count')).toBe('已输入 3 / 200 字');
+    await click(container, '#service-request-next');
+    expect((await findElement(container, '#service-request-description-error')).textContent).toBe('办理事项说明只有表情或符号，请用文字填写');
   });
 });

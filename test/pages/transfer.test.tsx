@@ -206,7 +206,7 @@ describe('transfer page', () => {
       payload: { transferOutCenter: '110000', transferInCenter: '320100', ...FORM },
     });
     expect(first.ok).toBe(true);
-    const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' });
+    const switchTab = jest.spyOn(Taro, 'switchTab').mockResolvedValue({ errMsg: 'switchTab:ok' });
     const container = await openTransfer();
     await fillForm(container);
     await click(container, '#transfer-next');
@@ -218,7 +218,7 @@ describe('transfer page', () => {
     expect(answer.code).toBe('APPLICATION_IN_FLIGHT');
     expect(error.textContent).toBe(answer.message);
     await click(container, '#transfer-error-applications');
-    expect(redirectTo).toHaveBeenCalledWith({ url: '/pages/applications/index' });
+    expect(switchTab).toHaveBeenCalledWith({ url: '/pages/applications/index' });
   });
 
   it('puts the function’s field messages under the fields and goes back to the form', async () => {

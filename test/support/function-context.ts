@@ -5,6 +5,7 @@ import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import { createLogger } from '../../cloudfunctions/_lib/log';
+import { generateCodeKeyEnv, parseCodeKey, parseCodePublicKey } from '../../cloudfunctions/_lib/crypto/code-signing';
 import { generateKeyringEnv, parseKeyring } from '../../cloudfunctions/_lib/crypto/personal-data';
 import type { Caller, FunctionContext, Outside, Trigger } from '../../cloudfunctions/_lib/runtime/define';
 import { writeLaunch } from '../../cloudfunctions/_lib/runtime/launch-state';
@@ -51,11 +52,16 @@ export async function catalogStoreOnPostgres(): Promise<Store> {
 export function testOutside(overrides: Partial<Outside> = {}): Outside & { simulator: ReturnType<typeof createWechatSimulator> } {
   const simulator = createWechatSimulator();
   const keyring = parseKeyring(generateKeyringEnv());
+  const codeKeyEnv = generateCodeKeyEnv();
+  const codeKey = parseCodeKey(codeKeyEnv);
+  const codePublicKey = parseCodePublicKey(codeKeyEnv);
   const outbound = createOutboundClient();
   const files = localFileStore(mkdtempSync(path.join(tmpdir(), 'gjj-files-')));
   return {
     wechat: () => simulator,
     keyring: () => keyring,
+    codeKey: () => codeKey,
+    codePublicKey: () => codePublicKey,
     identityValidDays: 30,
     outbound: () => outbound,
     files: () => files,

@@ -49,7 +49,8 @@ export async function startLocalHost(env: Record<string, string> = {}, dataDir =
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const started = await new Promise<{ url: string; simOrigin: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local host did not start in 60 s:\n${output}`)), 60_000);
+    // about 20 s on an idle machine; two minutes and more when several builds and browsers share two cores
+    const timer = setTimeout(() => reject(new Error(`local host did not start in 180 s:\n${output}`)), 180_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const url = /已启动：(http:\/\/\S+)/.exec(output)?.[1];

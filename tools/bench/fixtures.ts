@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { idCheckChar } from '../../src/core/identity';
 import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
+import { generateCodeKeyEnv, parseCodeKey, parseCodePublicKey } from '../../cloudfunctions/_lib/crypto/code-signing';
 import { generateKeyringEnv, parseKeyring } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
@@ -54,11 +55,16 @@ export function benchOutside(overrides: Partial<Outside> = {}): Outside {
   const simulator = createWechatSimulator();
   simulator.setOutcome('pass');
   const keyring = parseKeyring(generateKeyringEnv('bench'));
+  const codeKeyEnv = generateCodeKeyEnv();
+  const codeKey = parseCodeKey(codeKeyEnv);
+  const codePublicKey = parseCodePublicKey(codeKeyEnv);
   const outbound = createOutboundClient();
   const files = localFileStore(mkdtempSync(path.join(tmpdir(), 'gjj-bench-files-')));
   return {
     wechat: () => simulator,
     keyring: () => keyring,
+    codeKey: () => codeKey,
+    codePublicKey: () => codePublicKey,
     identityValidDays: 30,
     outbound: () => outbound,
     files: () => files,

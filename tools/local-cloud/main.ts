@@ -17,7 +17,7 @@ import { startCenterSim } from '../center-sim/server';
 import { envRoles, extraCaCerts, parseLocalEnv, projectRoot } from './config';
 import { seedDemoDomains, seedDemoEndpoints, seedDemoLaunch, seedDemoLinks, seedDemoRoutes } from './demo';
 import { secureDataDir } from './data-dir';
-import { devCenterSecret, devKeyringEnv } from './dev-keys';
+import { devCenterSecret, devCodeKeyEnv, devKeyringEnv } from './dev-keys';
 import { coalescingRunner } from './relay-runner';
 import { FUNCTIONS } from './functions';
 import { createLocalCloud, invoke, type LocalCloudOptions } from './server';
@@ -61,7 +61,13 @@ async function main() {
   const files = localFileStore(path.join(dataDir, 'files'));
   const devAllow = [simHost, ...(process.env.DEV_ALLOW_ENDPOINTS ?? '').split(',')].map((x) => x.trim()).filter(Boolean).join(',');
   const outside = createOutside(
-    { WECHAT_MODE: 'simulator', ...(process.env.PII_KEYS ? {} : devKeyringEnv(dataDir)), ...process.env, DEV_ALLOW_ENDPOINTS: devAllow },
+    {
+      WECHAT_MODE: 'simulator',
+      ...(process.env.PII_KEYS ? {} : devKeyringEnv(dataDir)),
+      ...(process.env.CODE_SIGNING_KEY ? {} : devCodeKeyEnv(dataDir)),
+      ...process.env,
+      DEV_ALLOW_ENDPOINTS: devAllow,
+    },
     {
       productionBuild: false,
       files: () => files,

@@ -9,7 +9,7 @@ import type { CloudFunction, FunctionContext, Outside, Trigger } from '../../clo
 import { DOWNLOAD_PATH, type LocalFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Logger } from '../../cloudfunctions/_lib/log';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
-import { handleCallbackHttp } from '../../cloudfunctions/callbacks';
+import { CODE_KEY_PATH, handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { signedHeadersProblem } from '../../cloudfunctions/_lib/delivery/signing';
 import { provesNudge } from '../../cloudfunctions/_lib/runtime/nudge';
 import { readCaller } from '../../cloudfunctions/_lib/runtime/launch-state';
@@ -163,6 +163,15 @@ export async function createLocalCloud(options: LocalCloudOptions) {
     const response = await handleCallbackHttp(event, await contextFor(options, undefined, 'call'));
     return reply.code(response.statusCode).headers(response.headers).send(response.isBase64Encoded ? Buffer.from(response.body, 'base64') : response.body);
   });
+
+  // the certificate code's public key (docs/certificate-code.md): at the well-known path here, and at the path the
+  // deployed `callbacks` function answers it, both by that function
+  for (const route of ['/.well-known/gjj-code-key', CODE_KEY_PATH]) {
+    app.get(route, async (_request, reply) => {
+      const response = await handleCallbackHttp({ path: CODE_KEY_PATH, httpMethod: 'GET', headers: {}, body: '', isBase64Encoded: false }, await contextFor(options, undefined, 'call'));
+      return reply.code(response.statusCode).headers(response.headers).send(response.body);
+    });
+  }
 
   // centers' callbacks, as CloudBase's HTTP access service hands them to the `callbacks` function: the raw
   // body is kept for the signature check. Before a byte of the body is read, the center must have an endpoint

@@ -1,6 +1,7 @@
 import { applyMove, moveFitsType, type ApplicationState, type CenterStatus, type Move } from '../../../src/core/applications/state-machine';
 import type { StoredPayload } from '../../../src/core/applications/payloads';
 import { isFinal, STATUS_LABELS } from '../../../src/core/applications/status';
+import type { StatusContact } from '../../../src/core/center-api';
 import { AppError } from '../../../src/core/errors';
 import { yuanText, type Payment } from '../../../src/core/money';
 import { shanghaiDate } from '../../../src/core/time';
@@ -16,6 +17,13 @@ export interface Mover {
   actor: ApplicationEventRecord['actor'];
   actorId: string;
   centerCode: string | null;
+}
+
+/** What a move says: the timeline's line, and the reason and contact the center gave with the status, when it did. */
+export interface MoveWords {
+  message: string;
+  reason?: string;
+  contact?: StatusContact;
 }
 
 export type MoveOutcome = { kind: 'applied'; app: ApplicationRecord } | { kind: 'unchanged'; app: ApplicationRecord } | { kind: 'duplicate'; app: ApplicationRecord };
@@ -57,11 +65,12 @@ export async function moveApplication(
   id: string,
   mover: Mover,
   move: Move,
-  message: string,
+  words: MoveWords,
   extras: (app: ApplicationRecord) => Pick<Transition, 'outbox' | 'documents' | 'receipt'> = () => ({}),
   read?: { app: ApplicationRecord; apiCenters?: () => Promise<ReadonlySet<string>> },
 ): Promise<MoveOutcome> {
   const api = async (code: string) => (read?.apiCenters ? (await read.apiCenters()).has(code) : takesApi(ctx, code));
+  const { message, reason, contact } = words;
   for (let attempt = 0; attempt < STALE_RETRIES; attempt++) {
     const app = attempt === 0 && read ? read.app : await ctx.store.applications.get(id);
     if (!app) throw new AppError('APPLICATION_NOT_FOUND', '没有找到这笔申请');
@@ -80,7 +89,7 @@ export async function moveApplication(
       id,
       expected: { status: app.status, platformCode: app.platformCode, ...(centerMove ? { responsibleCenter: app.responsibleCenter } : {}) },
       next,
-      event: { applicationId: id, at: ctx.now, ...mover, from: app.status, to: next.status, platformCode: next.platformCode, message: endsTest ? testEndMessage(message) : message },
+      event: { applicationId: id, at: ctx.now, ...mover, from: app.status, to: next.status, platformCode: next.platformCode, message: endsTest ? testEndMessage(message) : message, reason, contact },
       ...brought,
       outbox: [...(brought.outbox ?? []), ...handOverOutbox],
       handOver,
@@ -97,7 +106,7 @@ export async function moveApplication(
         inFlightKey: isFinal(next.status) ? null : app.inFlightKey,
       };
       if (handOverOutbox.length > 0) ctx.outside.nudgeRelay();
-      if (mover.actor !== 'employee') await notifyApplicant(ctx, moved, message);
+      if (mover.actor !== 'employee') await notifyApplicant(ctx, moved, words);
       return { kind: 'applied', app: moved };
     }
   }

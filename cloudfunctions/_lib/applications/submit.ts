@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { AttachmentRef, CertificatePayload, PurchaseWithdrawalPayload, ServiceRequestPayload, StoredAttachment, StoredPayload, TransferPayload } from '../../../src/core/applications/payloads';
+import { ACCOUNT_NAME_MISMATCH, type AttachmentRef, type CertificatePayload, type PurchaseWithdrawalPayload, type ServiceRequestPayload, type StoredAttachment, type StoredPayload, type TransferPayload } from '../../../src/core/applications/payloads';
 import { STATUS_LABELS, TYPE_LABELS, type ApplicationStatus, type ApplicationType, type CertificateType } from '../../../src/core/applications/status';
 import type { Center } from '../../../src/core/centers';
-import { AppError } from '../../../src/core/errors';
+import { AppError, type FieldErrors } from '../../../src/core/errors';
 import { itemById } from '../../../src/core/items';
+import { sameName } from '../../../src/core/names';
 import { shanghaiDate } from '../../../src/core/time';
 import { lookupHash, open, seal, sealedAs, type Keyring } from '../crypto/personal-data';
 import type { ServiceContext } from '../runtime/define';
@@ -104,16 +105,25 @@ const contractLookup = (keyring: Keyring, purchaseCenter: string, contractNumber
 const ENDED_UNPAID: readonly ApplicationStatus[] = ['rejected', 'withdrawn', 'failed'];
 
 /**
- * Refuses a second purchase withdrawal of one contract by the same person (`sameContract`: their applications of
- * that contract lookup), unless the earlier one ended unpaid. Test cases neither count nor are checked; another
- * person with the same contract (a co-buyer) is not refused.
+ * The withdrawals of one contract (`sameContract`: every person's of that contract lookup) that may pay: neither a test
+ * case nor ended unpaid. Another person's (a co-buyer's) are held for the centers to look at, never refused.
  */
-function refuseRepeatedContract(sameContract: readonly ApplicationRecord[]): void {
-  const earlier = sameContract.find((a) => !a.test && !ENDED_UNPAID.includes(a.status));
-  if (!earlier) return;
-  throw new AppError('VALIDATION_FAILED', `该购房合同已于 ${shanghaiDate(earlier.createdAt)} 申请提取（申请编号 ${earlier.id}，${STATUS_LABELS[earlier.status]}），不能重复申请`, {
-    'payload.house.contractNumber': '该购房合同已申请过提取',
-  });
+export const livePurchasesOf = (sameContract: readonly ApplicationRecord[]) => sameContract.filter((a) => !a.test && !ENDED_UNPAID.includes(a.status));
+
+/**
+ * Refuses a second purchase withdrawal of one contract by the same person unless the earlier one ended unpaid, and
+ * answers the other people's live withdrawals of it: the new one is then taken but held for the centers, who see
+ * the earlier cases named in their workbench (workbenchView), and the person is told so in the first event.
+ */
+function checkRepeatedContract(openid: string, sameContract: readonly ApplicationRecord[]): ApplicationRecord[] {
+  const live = livePurchasesOf(sameContract);
+  const earlier = live.find((a) => a.openid === openid);
+  if (earlier) {
+    throw new AppError('VALIDATION_FAILED', `该购房合同已于 ${shanghaiDate(earlier.createdAt)} 申请提取（申请编号 ${earlier.id}，${STATUS_LABELS[earlier.status]}），不能重复申请`, {
+      'payload.house.contractNumber': '该购房合同已申请过提取',
+    });
+  }
+  return live.filter((a) => a.openid !== openid);
 }
 
 /**
@@ -121,11 +131,14 @@ function refuseRepeatedContract(sameContract: readonly ApplicationRecord[]): voi
  * deposit-locale center, which pays. The money goes only to the applicant's own account.
  */
 async function purchasePlan(ctx: ServiceContext, openid: string, applicantName: string, payload: PurchaseWithdrawalPayload): Promise<SubmissionPlan> {
-  const purchase = await centerOrFail(ctx, payload.purchaseCenter, 'payload.purchaseCenter');
-  const deposit = await centerOrFail(ctx, payload.depositCenter, 'payload.depositCenter');
-  if (payload.bank.accountName !== applicantName) {
-    throw new AppError('VALIDATION_FAILED', '提取款项只能转入申请人本人的银行账户', { 'payload.bank.accountName': '收款户名应与申请人姓名一致' });
-  }
+  const [purchase, deposit] = await Promise.all([catalogCenter(ctx.store, payload.purchaseCenter, ctx.now), catalogCenter(ctx.store, payload.depositCenter, ctx.now)]);
+  // every refusal of the form at once, each beside its field: never one per submission
+  const refusals: FieldErrors = {};
+  if (!purchase) refusals['payload.purchaseCenter'] = '没有找到这个中心';
+  if (!deposit) refusals['payload.depositCenter'] = '没有找到这个中心';
+  if (!sameName(payload.bank.accountName, applicantName)) refusals['payload.bank.accountName'] = ACCOUNT_NAME_MISMATCH;
+  if (!purchase || !deposit) throw new AppError('CENTER_NOT_FOUND', '没有找到这个中心，请重新选择', refusals);
+  if (Object.keys(refusals).length > 0) throw new AppError('VALIDATION_FAILED', '提取款项只能转入申请人本人的银行账户', refusals);
   return {
     type: 'purchase-withdrawal',
     responsible: purchase,
@@ -281,7 +294,7 @@ export async function submitApplication(ctx: ServiceContext, openid: string, sub
   const plan = options.test ? asTestCase(planned, openid) : planned;
   // a repeat of a stored submission: its uploads were taken in already, so answer before reading them
   if (plan.attachments.length > 0 && reads.sameRequest !== undefined) return { id: reads.sameRequest };
-  if (plan.contractLookup !== undefined) refuseRepeatedContract(reads.sameContract);
+  const coBuyers = plan.contractLookup !== undefined ? checkRepeatedContract(openid, reads.sameContract) : [];
   const app: ApplicationRecord = {
     id: newApplicationId(),
     type: plan.type,
@@ -314,7 +327,9 @@ export async function submitApplication(ctx: ServiceContext, openid: string, sub
     centerCode: plan.responsible.code,
     ...e,
   });
-  const events = [event({ actor: 'employee', actorId: openid, from: null, to: 'submitted', message: plan.firstMessage })];
+  // another person's withdrawal of the same contract: taken, and held for the centers (the person is told, not whose)
+  const held = coBuyers.length > 0 ? `；该购房合同已有其他申请（${shanghaiDate(coBuyers[0].createdAt)} 提交），将由中心核实后办理` : '';
+  const events = [event({ actor: 'employee', actorId: openid, from: null, to: 'submitted', message: plan.firstMessage + held })];
   const api = apiCenters.has(plan.responsible.code);
   const outbox = api ? [outboxRecord(app, plan.responsible.code, 'application.submitted', ctx.now)] : [];
   if (!api) {

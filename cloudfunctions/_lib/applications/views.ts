@@ -1,7 +1,9 @@
+import { caseItem } from '../../../src/core/applications/labels';
 import { ATTACHMENT_KIND_LABELS, storedAttachments, type StoredPayload } from '../../../src/core/applications/payloads';
 import { WITHDRAWABLE } from '../../../src/core/applications/state-machine';
 import { awaitsAcceptance, isFinal, PURCHASE_TARGET_WORKING_DAYS, RATABLE, RATING_LABELS, TYPE_LABELS, type ApplicationType, type CenterRole } from '../../../src/core/applications/status';
 import { stepOf } from '../../../src/core/applications/steps';
+import { FOLLOW_UP_CALL_BACK_WORKING_DAYS } from '../../../src/core/applications/follow-up-clock';
 import type { ApplicationListEntry, ApplicationView, RatingView, TimelineEntry } from '../../../src/core/applications/views';
 import type { Center } from '../../../src/core/centers';
 import { AppError } from '../../../src/core/errors';
@@ -36,6 +38,8 @@ function timelineOf(type: ApplicationType, events: readonly ApplicationEventReco
     platformCode: e.platformCode,
     centerCode: e.centerCode,
     message: e.message,
+    ...(e.reason ? { reason: e.reason } : {}),
+    ...(e.contact ? { contact: e.contact } : {}),
   }));
 }
 
@@ -64,7 +68,8 @@ export function formLines(stored: StoredPayload, centers: Map<string, Center>, v
         { label: '开户银行', value: p.bank.bankName },
         { label: '银行账号', value: showBank(p.bank.accountNumber, maskBankAccount) },
         { label: '手机号码', value: show(p.phone, maskPhone) },
-        ...p.attachments.map((a) => ({ label: ATTACHMENT_KIND_LABELS[a.kind], value: a.name })),
+        // the applicant finds their uploads under 材料 (ApplicationView.attachments)
+        ...(masked ? [] : p.attachments.map((a) => ({ label: ATTACHMENT_KIND_LABELS[a.kind], value: a.name }))),
       ];
     }
     case 'service-request': {
@@ -132,6 +137,7 @@ export async function applicationView(ctx: ServiceContext, app: ApplicationRecor
   return {
     id: app.id,
     type: app.type,
+    item: caseItem(app.type, stored.type === 'service-request' ? stored.payload.item : undefined),
     status: app.status,
     platformCode: app.platformCode,
     step: stepOf(app.type, app),
@@ -150,6 +156,7 @@ export async function applicationView(ctx: ServiceContext, app: ApplicationRecor
     canWithdraw: WITHDRAWABLE.includes(app.status),
     rating: rating ? ratingView(rating) : null,
     canRate: !app.test && !rating && RATABLE.includes(app.status),
+    followUp: await followUpOf(ctx, rating),
     payment: app.payment,
     target,
     targetProvisional,
@@ -157,6 +164,13 @@ export async function applicationView(ctx: ServiceContext, app: ApplicationRecor
     test: app.test,
     createdAt: app.createdAt.toISOString(),
   };
+}
+
+/** A 差评's follow-up as the person sees it: 待回访 with the day the center calls back by, or 已回访 with what it did. */
+async function followUpOf(ctx: ServiceContext, rating: RatingRecord | undefined): Promise<ApplicationView['followUp']> {
+  if (!rating || rating.followUp === null) return null;
+  const callBack = await calendarOf(ctx.store).addWorkingDays(shanghaiDate(rating.at), FOLLOW_UP_CALL_BACK_WORKING_DAYS);
+  return { status: rating.followUp, callBackBy: callBack.date, note: rating.followUpNote, at: rating.followUpAt?.toISOString() ?? null };
 }
 
 export const ratingView = (r: RatingRecord): RatingView => ({ score: r.score, label: RATING_LABELS[r.score], comment: r.comment, at: r.at.toISOString() });
@@ -168,6 +182,7 @@ export async function listEntries(ctx: ServiceContext, apps: readonly Applicatio
   return apps.map((app) => ({
     id: app.id,
     type: app.type,
+    item: caseItem(app.type, app.serviceItem),
     status: app.status,
     step: stepOf(app.type, app),
     letterNumber: app.letterNumber,

@@ -11,7 +11,7 @@ import { applicationView, ownApplication } from './views';
  */
 export async function withdrawAs(ctx: ServiceContext, app: ApplicationRecord, by: Pick<Mover, 'actor' | 'actorId'>, message: string): Promise<MoveOutcome> {
   const api = await takesApi(ctx, app.responsibleCenter);
-  const moved = await moveApplication(ctx, app.id, { ...by, centerCode: app.responsibleCenter }, { by: 'employee', kind: 'withdraw' }, message, (current) => ({
+  const moved = await moveApplication(ctx, app.id, { ...by, centerCode: app.responsibleCenter }, { by: 'employee', kind: 'withdraw' }, { message }, (current) => ({
     outbox: api ? [outboxRecord(current, current.responsibleCenter, 'application.withdrawn', ctx.now)] : [],
   }));
   if (moved.kind === 'applied' && api) ctx.outside.nudgeRelay();

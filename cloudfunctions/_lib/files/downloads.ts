@@ -45,7 +45,7 @@ const CopySchema = z.object({
   for: z.string(),
   expiresAt: z.iso.datetime(),
   name: z.string(),
-  contentType: z.enum(ATTACHMENT_TYPES),
+  contentType: z.enum([...ATTACHMENT_TYPES, 'application/json']),
   size: z.number(),
 });
 type Copy = z.infer<typeof CopySchema>;
@@ -99,7 +99,7 @@ export async function linkOpenedCopy(ctx: CopyContext, openid: string, file: Sto
   const files = ctx.outside.files();
   const forWhom = copyFor(file.storageKey, openid);
   const live = (await readCopies(ctx)).copies.find((c) => c.for === forWhom && Date.parse(c.expiresAt) - ctx.now.getTime() >= REUSE_LEFT_MS);
-  if (live) {
+  if (live && live.contentType !== 'application/json') {
     const expiresAt = new Date(live.expiresAt);
     const url = await files.link(live.key, { openid, name: live.name, contentType: live.contentType, expiresAt });
     return { name: live.name, contentType: live.contentType, sha256: file.sha256, size: live.size, url, expiresAt: live.expiresAt };
@@ -116,6 +116,31 @@ export async function linkOpenedCopy(ctx: CopyContext, openid: string, file: Sto
   await changeCopies(ctx, (copies) => ({ copies: [...copies, copy], result: undefined }));
   const url = await files.link(key, { openid, name, contentType, expiresAt });
   return { name, contentType, sha256: file.sha256, size: bytes.length, url, expiresAt: copy.expiresAt };
+}
+
+/** A file made for the person on request (their own data, PIPL art. 45) and linked like an opened copy: JSON, never reused. */
+export interface MadeFileLink {
+  name: string;
+  contentType: 'application/json';
+  sha256: string;
+  size: number;
+  url: string;
+  expiresAt: string;
+}
+
+/**
+ * Writes `bytes` (JSON made for `openid`) under `downloads/` and answers the caller's link to it for FILE_LINK_MINUTES,
+ * recorded like an opened copy so the relay's timer removes it when its time has ended. Each call writes a new file:
+ * what it holds is read at the call.
+ */
+export async function linkMadeFile(ctx: CopyContext, openid: string, name: string, bytes: Buffer): Promise<MadeFileLink> {
+  const contentType = 'application/json';
+  const expiresAt = new Date(ctx.now.getTime() + FILE_LINK_MINUTES * 60_000);
+  const key = await ctx.outside.files().put(`${DOWNLOADS_FOLDER}${randomBytes(16).toString('hex')}.json`, bytes, contentType);
+  const copy: Copy = { key, for: randomBytes(16).toString('hex'), expiresAt: expiresAt.toISOString(), name, contentType, size: bytes.length };
+  await changeCopies(ctx, (copies) => ({ copies: [...copies, copy], result: undefined }));
+  const url = await ctx.outside.files().link(key, { openid, name, contentType, expiresAt });
+  return { name, contentType, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, url, expiresAt: copy.expiresAt };
 }
 
 /**

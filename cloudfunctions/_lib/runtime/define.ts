@@ -4,6 +4,7 @@ import type { RoleGrant } from '../../../src/core/roles';
 import { provinceOfCenter } from '../../../src/core/supervision';
 import { isAnyOpen, isOpenFor, NOT_LAUNCHED_MESSAGE, PROVINCE_NOT_LAUNCHED_MESSAGE, type LaunchState } from '../../../src/core/trial';
 import { parseInput } from '../../../src/core/validation';
+import type { CodeKey, CodePublicKey } from '../crypto/code-signing';
 import type { Keyring } from '../crypto/personal-data';
 import type { AddressChecks, OutboundClient } from '../delivery/http';
 import type { FileStore } from '../files/port';
@@ -22,6 +23,10 @@ export interface Caller {
 export interface Outside {
   wechat(): WechatApi;
   keyring(): Keyring;
+  /** The certificate code's Ed25519 private key (CODE_SIGNING_KEY): signs codes (`applications` alone). */
+  codeKey(): CodeKey;
+  /** Its public half (CODE_PUBLIC_KEY): checks codes and is published. */
+  codePublicKey(): CodePublicKey;
   /** How many days a verified identity lasts (IDENTITY_VALID_DAYS, default 30). */
   identityValidDays: number;
   /** HTTPS to centers, SSRF-guarded (_lib/delivery/http.ts). */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseCodeKey, parseCodePublicKey, type CodeKey, type CodePublicKey } from '../crypto/code-signing';
 import { parseKeyring, type Keyring } from '../crypto/personal-data';
 import ipaddr from 'ipaddr.js';
 import { createOutboundClient, hostsLookup, type HostsMap, type OutboundClient } from '../delivery/http';
@@ -40,7 +41,7 @@ function hostsMap(entries: readonly string[]): HostsMap {
 }
 
 /**
- * The variables read: WECHAT_MODE, WECHAT_APPID, WECHAT_APPSECRET, WECHAT_CODE_VERSION, PII_KEYS, PII_LOOKUP_KEY, IDENTITY_VALID_DAYS,
+ * The variables read: WECHAT_MODE, WECHAT_APPID, WECHAT_APPSECRET, WECHAT_CODE_VERSION, PII_KEYS, PII_LOOKUP_KEY, CODE_SIGNING_KEY, CODE_PUBLIC_KEY, IDENTITY_VALID_DAYS,
  * PLATFORM_CALLBACK_BASE, RELAY_LEASE_SECONDS, SUBSCRIBE_TEMPLATE_STATUS, DEV_ALLOW_ENDPOINTS, DEV_HOSTS.
  */
 export type OutsideEnv = Readonly<Record<string, string | undefined>>;
@@ -78,11 +79,15 @@ export function createOutside(env: OutsideEnv, parts: OutsideParts): Outside {
   };
   let wechat: ReturnType<Outside['wechat']> | undefined;
   let keyring: Keyring | undefined;
+  let codeKey: CodeKey | undefined;
+  let codePublicKey: CodePublicKey | undefined;
   let outbound: OutboundClient | undefined;
   let files: FileStore | undefined;
   return {
     wechat: () => (wechat ??= openWechat(env, { productionBuild: parts.productionBuild })),
     keyring: () => (keyring ??= parseKeyring(env)),
+    codeKey: () => (codeKey ??= parseCodeKey(env)),
+    codePublicKey: () => (codePublicKey ??= parseCodePublicKey(env)),
     outbound: () => (outbound ??= createOutboundClient({ allow: new Set(settings.DEV_ALLOW_ENDPOINTS), allowCa: parts.devCa, hosts })),
     files: () => (files ??= parts.files()),
     nudgeRelay: parts.nudgeRelay,

@@ -166,7 +166,7 @@ export async function receiveCenterCallback(ctx: ServiceContext, centerCode: str
     for (const doc of checked) documents.push(await storeDocument(ctx, app.id, centerCode, doc.name, doc.contentType, doc.bytes));
     const notices = move.kind === 'status' && move.status === 'completed' ? await completionNotices(ctx, app, read && (await read.apiCenters())) : [];
     const message = data.message || (move.kind === 'code' ? `${move.code} ${TRANSFER_CODES[move.code].name}` : move.kind === 'status' ? statusMessage(move.status, move.payment) : STATUS_LABELS.rejected);
-    const moved = await moveApplication(ctx, app.id, { actor: 'center', actorId: centerCode, centerCode }, move, message, () => ({
+    const moved = await moveApplication(ctx, app.id, { actor: 'center', actorId: centerCode, centerCode }, move, { message, reason: data.reason, contact: data.contact }, () => ({
       documents,
       outbox: notices,
       receipt: { centerCode, webhookId: verified.id },

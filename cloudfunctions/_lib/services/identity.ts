@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CONSENT_VERSION } from '../../../src/core/consent';
 import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
-import { docNumberKeyForm, maskDocNumber, maskName, maskPhone, type CounterRequestView, type IdentityView, type RealName } from '../../../src/core/identity';
+import { docNumberKeyForm, maskDocNumber, maskName, maskPhone, type CounterRequestView, type FormPrefill, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
 import { lookupHash, open, seal, SEALED_FIELDS, sealedAs, type Keyring } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
@@ -499,6 +499,20 @@ export async function requireVerifiedIdentity(ctx: ServiceContext, openid: strin
 export function verifiedOrFail(record: IdentityRecord | undefined, now: Date): IdentityRecord {
   if (!record || record.expiresAt <= now) throw new AppError('IDENTITY_REQUIRED', record ? '实名核验已过期，请重新核验后办理' : '请先完成实名核验再办理');
   return record;
+}
+
+/**
+ * What an application form fills in for the person (their own data, to themselves only): the verified name, which
+ * the account name of a withdrawal must match, and the bound phone. Nothing before verification or after it expired.
+ */
+export async function formPrefill(ctx: ServiceContext, openid: string): Promise<FormPrefill> {
+  const record = await ctx.store.identities.get(openid);
+  if (!record || record.expiresAt <= ctx.now) return {};
+  const keyring = ctx.outside.keyring();
+  return {
+    name: open(keyring, sealedAs.name(openid), record.nameSealed),
+    ...(record.phoneSealed ? { phone: open(keyring, sealedAs.phone(openid), record.phoneSealed) } : {}),
+  };
 }
 
 /** Exchanges WeChat's phone code server-side and keeps the number sealed. */

@@ -45,6 +45,7 @@ import { openLateTestFindings, openRefusedTestFindings } from '../trial/test-app
 import { removeStaleUploads } from '../applications/attachments';
 import { removeExpiredDownloads } from '../files/downloads';
 import { removeOldAttachmentFetches } from './attachment-downloads';
+import { carryOutDeletions } from './privacy';
 
 /**
  * Centers register their links and delivery endpoint (issue 6): staff propose changes as work orders with an
@@ -573,6 +574,13 @@ export async function runCentersDaily(ctx: ServiceContext, options: DailyOptions
   } catch (error) {
     // the next run removes what this one could not
     ctx.log.error({ err: error }, 'removal of old attachment fetch records failed');
+  }
+  try {
+    const { erased, waiting } = await carryOutDeletions(ctx);
+    if (erased > 0 || waiting > 0) ctx.log.info({ erased, waiting }, 'account deletions carried out after their period');
+  } catch (error) {
+    // a deletion not finished stays recorded: the next run carries it out
+    ctx.log.error({ err: error }, 'account deletions failed');
   }
   try {
     const { checked, placed } = await checkVerificationFiles(ctx);

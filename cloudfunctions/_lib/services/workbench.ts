@@ -1,7 +1,9 @@
 import { storedAttachments, type StoredAttachment, type StoredPayload } from '../../../src/core/applications/payloads';
 import { applyMove, nextCodes, nextStatuses, statusNeed, TRANSFER_CODES, type CenterStatus, type Move, type TransferCode } from '../../../src/core/applications/state-machine';
 import { isFinal } from '../../../src/core/applications/status';
+import { callBackState, FOLLOW_UP_CALL_BACK_WORKING_DAYS, FOLLOW_UP_FIX_WORKING_DAYS } from '../../../src/core/applications/follow-up-clock';
 import type { FollowUpView, WorkbenchEntry, WorkbenchView } from '../../../src/core/applications/views';
+import { shanghaiDate } from '../../../src/core/time';
 import { AppError } from '../../../src/core/errors';
 import type { FileLink } from '../../../src/core/files';
 import type { Payment } from '../../../src/core/money';
@@ -15,9 +17,11 @@ import type { ApplicationRecord, DocumentRecord } from '../store/port';
 import { attachmentBytes, removeFiles } from '../applications/attachments';
 import { completionNotices } from '../applications/deliveries';
 import { discardUnrecorded, storeDocument } from '../applications/documents';
-import { moveApplication, moveWouldApply, paymentProblems, statusMessage } from '../applications/move';
+import { moveApplication, moveWouldApply, paymentProblems, statusMessage, type MoveWords } from '../applications/move';
 import { openPayload } from '../applications/payload';
+import { livePurchasesOf } from '../applications/submit';
 import { applicationView, formLines, listEntries, ratingView } from '../applications/views';
+import { calendarOf } from './calendar';
 import { centersByCode } from './centers';
 import { documentLookup, requireStaffIdentity } from './identity';
 import { notifyApplicant } from './notify';
@@ -86,8 +90,9 @@ export async function workbenchGet(ctx: ServiceContext, staff: Caller, id: strin
  */
 async function workbenchView(ctx: ServiceContext, staff: Caller, app: ApplicationRecord, centerCode: string, stored: StoredPayload = openPayload(ctx.outside.keyring(), app)): Promise<WorkbenchView> {
   // the audit line and the view's reads sent together; no view is answered unless its line is written
-  const [view] = await Promise.all([
+  const [view, sameContract] = await Promise.all([
     applicationView(ctx, app, stored),
+    app.contractLookup === undefined ? [] : ctx.store.applications.listByContract(app.contractLookup),
     ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.viewed', subject: `application:${app.id}`, detail: centerCode }),
   ]);
   const keyring = ctx.outside.keyring();
@@ -110,6 +115,9 @@ async function workbenchView(ctx: ServiceContext, staff: Caller, app: Applicatio
     responsible,
     canReject: responsible && applyMove(app, { by: 'center', kind: 'reject' }).ok,
     attachmentFiles: attachmentsFor(stored, app, centerCode).map(({ id, kind, name, contentType, size, sha256 }) => ({ id, kind, name, contentType, size, sha256 })),
+    sharedContract: livePurchasesOf(sameContract)
+      .filter((a) => a.openid !== app.openid)
+      .map((a) => ({ id: a.id, status: a.status, submittedAt: a.createdAt.toISOString() })),
   };
 }
 
@@ -135,11 +143,14 @@ export async function workbenchAttachment(ctx: ServiceContext, staff: Caller, id
 
 const staffMover = (staff: Caller, centerCode: string) => ({ actor: 'staff' as const, actorId: staff.openid, centerCode });
 
-export async function workbenchAdvance(ctx: ServiceContext, staff: Caller, id: string, code: TransferCode, message: string | undefined): Promise<WorkbenchView> {
+/** What staff give with a status beside their note: the reason (a refusal's cause) and whom the person can call. */
+export type StatusDetail = Omit<MoveWords, 'message'>;
+
+export async function workbenchAdvance(ctx: ServiceContext, staff: Caller, id: string, code: TransferCode, message: string | undefined, detail: StatusDetail = {}): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, staff, centerCode, id);
   responsibleOnly(app, centerCode);
-  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'code', code }, message ?? defaultMessage(code), undefined, { app });
+  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'code', code }, { message: message ?? defaultMessage(code), ...detail }, undefined, { app });
   return workbenchView(ctx, staff, moved.app, centerCode);
 }
 
@@ -147,7 +158,7 @@ export async function workbenchReject(ctx: ServiceContext, staff: Caller, id: st
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, staff, centerCode, id);
   responsibleOnly(app, centerCode);
-  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'reject' }, `不予受理：${reason}`, undefined, { app });
+  const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), { by: 'center', kind: 'reject' }, { message: `不予受理：${reason}`, reason }, undefined, { app });
   return workbenchView(ctx, staff, moved.app, centerCode);
 }
 
@@ -166,7 +177,7 @@ export async function workbenchRequestMaterial(ctx: ServiceContext, staff: Calle
     event: { applicationId: id, at: ctx.now, ...staffMover(staff, centerCode), from: app.status, to: app.status, platformCode: app.platformCode, message: `请补充材料：${message}` },
   });
   if (outcome === 'stale') throw new AppError('ILLEGAL_TRANSITION', '申请状态刚刚发生变化，请刷新后重试');
-  await notifyApplicant(ctx, app, `请补充材料：${message}`);
+  await notifyApplicant(ctx, app, { message: `请补充材料：${message}` });
   return workbenchView(ctx, staff, app, centerCode);
 }
 
@@ -187,6 +198,7 @@ export async function workbenchSetStatus(
   message: string | undefined,
   document: { name: string; fileId: string } | undefined,
   payment: Payment | undefined,
+  detail: StatusDetail = {},
 ): Promise<WorkbenchView> {
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, staff, centerCode, id);
@@ -209,7 +221,7 @@ export async function workbenchSetStatus(
   try {
     if (certificate && moveWouldApply(app, move)) documents.push(await storeDocument(ctx, app.id, centerCode, certificate.name, 'application/pdf', certificate.bytes));
     const notices = status === 'completed' ? await completionNotices(ctx, app) : [];
-    const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), move, message ?? statusMessage(status, payment), () => ({
+    const moved = await moveApplication(ctx, id, staffMover(staff, centerCode), move, { message: message ?? statusMessage(status, payment), ...detail }, () => ({
       documents,
       outbox: notices,
     }), { app });
@@ -239,18 +251,38 @@ async function checkedCertificate(ctx: ServiceContext, document: { name: string;
   return { name: document.name, fileId: document.fileId, bytes };
 }
 
-/** Low ratings of this center's cases, open first: the center calls the person back and records what it did. */
+/**
+ * Low ratings of this center's cases, open first: the center calls the person back and records what it did. Each with
+ * the 差评 clock on the official calendar (call back within FOLLOW_UP_CALL_BACK_WORKING_DAYS, put right within
+ * FOLLOW_UP_FIX_WORKING_DAYS working days of the rating) and where its call-back stands today.
+ */
 export async function workbenchFollowUps(ctx: ServiceContext, staff: Caller): Promise<FollowUpView[]> {
   const centerCode = staffOf(staff);
   const ratings = await ctx.store.ratings.listFollowUps(centerCode);
   const apps = new Map((await ctx.store.applications.getMany(ratings.map((r) => r.applicationId))).map((a) => [a.id, a]));
   const own = await ownApplications(ctx, staff);
-  return ratings.flatMap((r) => {
+  const calendar = calendarOf(ctx.store);
+  const today = shanghaiDate(ctx.now);
+  const views = ratings.map(async (r): Promise<FollowUpView[]> => {
     const app = apps.get(r.applicationId);
     // staff do not call themselves back about their own case
     if (!app || r.followUp === null || own(app)) return [];
-    return [{ applicationId: r.applicationId, type: app.type, letterNumber: app.letterNumber, rating: ratingView(r), status: r.followUp, note: r.followUpNote }];
+    const ratedOn = shanghaiDate(r.at);
+    const [callBack, fix] = await Promise.all([calendar.addWorkingDays(ratedOn, FOLLOW_UP_CALL_BACK_WORKING_DAYS), calendar.addWorkingDays(ratedOn, FOLLOW_UP_FIX_WORKING_DAYS)]);
+    return [{
+      applicationId: r.applicationId,
+      type: app.type,
+      letterNumber: app.letterNumber,
+      rating: ratingView(r),
+      status: r.followUp,
+      note: r.followUpNote,
+      callBackBy: callBack.date,
+      fixBy: fix.date,
+      limitsProvisional: callBack.provisional || fix.provisional,
+      callBack: callBackState(callBack.date, today, r.followUp === 'closed'),
+    }];
   });
+  return (await Promise.all(views)).flat();
 }
 
 export async function workbenchCloseFollowUp(ctx: ServiceContext, staff: Caller, id: string, note: string): Promise<FollowUpView[]> {

@@ -1,7 +1,7 @@
 import { Input, Text, View } from '@tarojs/components';
 import type { PropsWithChildren, ReactNode } from 'react';
 import type { CenterSummary } from '../../core/centers';
-import type { SubmitError } from '../../services/use-application-form';
+import { showField, type SubmitError, type SummaryLine } from '../../services/use-application-form';
 import { ActionButton } from '../action-button';
 import { CenterSearch } from '../center-search';
 import { SubmitErrorCard } from '../submit-error';
@@ -31,29 +31,51 @@ interface FormFieldProps {
   error: string | undefined;
 }
 
-/** A labelled field around any control, with its message `#<prefix>-<slug>-error` under it. */
+/** A labelled field around any control, with its hint `#<prefix>-<slug>-hint` and its message `#<prefix>-<slug>-error` under it. */
 export function FormField({ prefix, slug, label, hint, error, children }: PropsWithChildren<FormFieldProps>) {
   return (
     <View className='application-form-field'>
       <Text className={hint ? 'application-form-label application-form-label-hinted' : 'application-form-label'}>{label}</Text>
-      {hint ? <Text className='application-form-hint'>{hint}</Text> : null}
+      {hint ? (
+        <Text className='application-form-hint' id={`${prefix}-${slug}-hint`}>
+          {hint}
+        </Text>
+      ) : null}
       {children}
       <FieldError id={`${prefix}-${slug}-error`} message={error} />
     </View>
   );
 }
 
+/**
+ * "已输入 n / limit 字" under a long text (`#<prefix>-<slug>-count`), marked past the limit: the text is never cut,
+ * the form's rule refuses it naming the limit. Characters outside the BMP (𠮷) count once.
+ */
+export function CharCounter({ id, value, limit }: { id: string; value: string; limit: number }) {
+  const count = [...value].length;
+  return (
+    <Text className={count > limit ? 'application-form-counter application-form-counter-over' : 'application-form-counter'} id={id}>
+      {count > limit ? `已输入 ${count} 字，超出 ${count - limit} 字（最多 ${limit} 字）` : `已输入 ${count} / ${limit} 字`}
+    </Text>
+  );
+}
+
+/** No limit on what may be typed (Taro's -1): a text past its rule's limit is refused with the limit named, never cut. */
+export const NO_CUT = -1;
+
 interface TextFieldProps extends FormFieldProps {
   value: string;
   placeholder: string;
   type?: 'text' | 'number' | 'digit';
-  /** Taro's own default; passing undefined would lift the limit in H5. */
+  /** What may be typed; never cut by default (NO_CUT). A phone's 11 digits are its form, not a cut. */
   maxlength?: number;
+  /** The rule's limit, shown by a counter under the field. */
+  limit?: number;
   onInput: (value: string) => void;
 }
 
 /** A labelled text input `#<prefix>-<slug>` (the native `<input>` is inside it in H5). */
-export function TextField({ prefix, slug, value, placeholder, type = 'text', maxlength = 140, onInput, ...field }: TextFieldProps) {
+export function TextField({ prefix, slug, value, placeholder, type = 'text', maxlength = NO_CUT, limit, onInput, ...field }: TextFieldProps) {
   return (
     <FormField prefix={prefix} slug={slug} {...field}>
       <Input
@@ -65,7 +87,27 @@ export function TextField({ prefix, slug, value, placeholder, type = 'text', max
         placeholder={placeholder}
         onInput={(e) => onInput(e.detail.value)}
       />
+      {limit ? <CharCounter id={`${prefix}-${slug}-count`} value={value} limit={limit} /> : null}
     </FormField>
+  );
+}
+
+/**
+ * After 下一步 or a refusal of the function: every message of the form at the top (`#<prefix>-error-summary`), each
+ * line naming its field (`#<prefix>-error-summary-<slug>`), a tap bringing that field into view and focus. Nothing
+ * when there is no message.
+ */
+export function ErrorSummary({ prefix, lines }: { prefix: string; lines: readonly SummaryLine[] }) {
+  if (lines.length === 0) return null;
+  return (
+    <View className='card application-form-summary' id={`${prefix}-error-summary`} role='alert'>
+      <Text className='application-form-summary-title'>有 {lines.length} 处需要修改</Text>
+      {lines.map(({ slug, label, message }) => (
+        <Text key={slug} className='application-form-summary-line' id={`${prefix}-error-summary-${slug}`} onClick={() => showField(`${prefix}-${slug}`)}>
+          {label}：{message}
+        </Text>
+      ))}
+    </View>
   );
 }
 
@@ -193,7 +235,7 @@ export function SubmitButtons({ prefix, flow }: { prefix: string; flow: Submissi
       <ActionButton className='primary-button application-form-button' id={`${prefix}-submit`} loading={busy} disabled={busy} onClick={() => void submit()}>
         提交申请
       </ActionButton>
-      <ActionButton className='application-form-button' id={`${prefix}-edit`} disabled={busy} onClick={backToForm}>
+      <ActionButton className='secondary-button application-form-button' id={`${prefix}-edit`} disabled={busy} onClick={backToForm}>
         返回修改
       </ActionButton>
     </>

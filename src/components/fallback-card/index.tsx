@@ -4,6 +4,8 @@ import { dialNumber, type CenterCounter } from '../../core/centers';
 import './index.scss';
 
 export type FallbackCardProps = {
+  /** The item the person tapped (its full name), so the card says which one it is about. */
+  itemName: string;
   /** Why the online channel cannot be used now. */
   reason: string;
   phone: string;
@@ -19,13 +21,14 @@ export type FallbackCardProps = {
 );
 
 /**
- * Shown instead of a dead jump: why, the service phone (tap to call) and the counter route, or the service
+ * Shown instead of a dead jump: the item tapped, why, the service phone (tap to call) and the counter route, or the service
  * hall's address and hours line by line when the center gave them.
  */
 export function FallbackCard(props: FallbackCardProps) {
-  const { reason, phone } = props;
+  const { itemName, reason, phone } = props;
   return (
     <View className='card fallback-card'>
+      <Text className='fallback-item'>办理事项：{itemName}</Text>
       <Text className='fallback-reason'>{reason}</Text>
       {'hall' in props ? (
         <View className='fallback-hall'>

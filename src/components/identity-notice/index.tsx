@@ -23,7 +23,7 @@ const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
  */
 export function IdentityNotice({ prefix, identity, then }: IdentityNoticeProps) {
   if (identity.status === 'loading') return <StateView status='loading' message='正在查询实名核验状态…' />;
-  if (identity.status === 'error') return <StateView status='error' message={identity.message} onRetry={identity.reload} />;
+  if (identity.status === 'error') return <StateView status='error' message={identity.message} code={identity.code} onRetry={identity.reload} />;
   const { status } = identity.data;
   if (status === 'verified') return null;
   return (

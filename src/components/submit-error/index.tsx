@@ -5,7 +5,7 @@ import { ActionButton } from '../action-button';
 import './index.scss';
 
 const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
-const goApplications = () => void Taro.redirectTo({ url: '/pages/applications/index' });
+const goApplications = () => void Taro.switchTab({ url: '/pages/applications/index' });
 
 /**
  * Why an application was not submitted, with the way on where there is one: 实名核验 when the identity is
@@ -19,12 +19,12 @@ export function SubmitErrorCard({ prefix, error }: { prefix: string; error: Subm
         {error.message}
       </Text>
       {error.code === 'IDENTITY_REQUIRED' ? (
-        <ActionButton className='submit-error-button' id={`${prefix}-error-verify`} onClick={goVerify}>
+        <ActionButton className='secondary-button submit-error-button' id={`${prefix}-error-verify`} onClick={goVerify}>
           去实名核验
         </ActionButton>
       ) : null}
       {error.code === 'APPLICATION_IN_FLIGHT' ? (
-        <ActionButton className='submit-error-button' id={`${prefix}-error-applications`} onClick={goApplications}>
+        <ActionButton className='secondary-button submit-error-button' id={`${prefix}-error-applications`} onClick={goApplications}>
           查看我的申请
         </ActionButton>
       ) : null}

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AMOUNT_MAX, decimal2, pastDate } from '../money';
+import { nameField } from '../names';
 import { textField } from '../validation';
 import type { CertificateType } from './status';
 
@@ -75,6 +76,9 @@ export const AttachmentRefSchema = z.object({
 });
 export type AttachmentRef = z.infer<typeof AttachmentRefSchema>;
 
+/** The money goes to the applicant's own account only: the page says so before sending, the function refuses it. */
+export const ACCOUNT_NAME_MISMATCH = '收款户名应与申请人姓名一致';
+
 /** A purchase withdrawal's fields, the purchase date checked against `now`'s day. */
 const purchaseFields = (now: Date) => ({
   purchaseCenter: centerCode('购房地中心'),
@@ -91,7 +95,8 @@ const purchaseFields = (now: Date) => ({
     seller: text('售房方名称', 2, 100),
   }),
   bank: z.object({
-    accountName: text('收款户名', 2, 50),
+    // the applicant's own name (checked against it at submission): the one name rule, Latin letters for a passport's
+    accountName: nameField('收款户名', true),
     bankName: text('开户银行', 4, 50),
     accountNumber: z.string({ error: '请填写银行账号' }).trim().regex(BANK_ACCOUNT_PATTERN, '银行账号应为 12 至 30 位数字'),
   }),

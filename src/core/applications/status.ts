@@ -17,6 +17,9 @@ export const STATUS_LABELS: Record<ApplicationStatus, string> = {
   failed: '办理失败',
 };
 
+/** Statuses that end a case without it being done: drawn as destructive, never like the next step. */
+export const STOPPED_STATUSES: readonly ApplicationStatus[] = ['rejected', 'withdrawn', 'failed'];
+
 /** Statuses after which nothing changes any more. */
 export const FINAL_STATUSES: readonly ApplicationStatus[] = ['completed', 'rejected', 'withdrawn', 'failed'];
 export const isFinal = (status: ApplicationStatus) => FINAL_STATUSES.includes(status);

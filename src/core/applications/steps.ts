@@ -50,3 +50,33 @@ export function stepOf(type: ApplicationType, state: ApplicationState): StepName
   }
 }
 
+
+/** A step as the progress bar draws it: passed, where the case is now (the step it ended on, when it has), or still ahead. */
+export interface ProgressStep {
+  name: StepName;
+  state: 'done' | 'current' | 'pending';
+  /** The step a case ended on off the main path (已撤销, 不予受理, 失败). */
+  ended: boolean;
+}
+
+/**
+ * The progress of a case of `type` now at step `current`, whose timeline reached the steps `reached`: the main path,
+ * each step done only if the case went through it. A step it passed over is left out, never drawn as done (协商中 of
+ * a transfer that went straight to 办结, 出具证明 of a certificate completed at once); 送达中心 counts as passed once a
+ * center has answered (a callback may come before the relay records the delivery). A case that ended off the path ends
+ * on that step, after the last one it reached.
+ */
+export function progressOf(type: ApplicationType, current: StepName, reached: readonly StepName[]): ProgressStep[] {
+  const main = stepsOf(type);
+  const onPath = main.includes(current);
+  const visited = new Set<StepName>(['提交', current, ...reached]);
+  const last = onPath ? main.indexOf(current) : Math.max(0, ...main.map((s, i) => (visited.has(s) ? i : 0)));
+  const passed = (s: StepName, i: number) => visited.has(s) || (s === '送达中心' && i < last);
+  const steps: ProgressStep[] = [];
+  main.forEach((name, i) => {
+    if (i < last && passed(name, i)) steps.push({ name, state: 'done', ended: false });
+    if (i === last) steps.push({ name, state: onPath ? 'current' : 'done', ended: false });
+    if (i > last && onPath) steps.push({ name, state: 'pending', ended: false });
+  });
+  return onPath ? steps : [...steps, { name: current, state: 'current', ended: true }];
+}

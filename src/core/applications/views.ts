@@ -1,4 +1,7 @@
+import type { CenterSummary } from '../centers';
+import type { CallBackState } from './follow-up-clock';
 import type { DocType } from '../identity';
+import type { ItemId } from '../items';
 import type { Payment } from '../money';
 import type { AttachmentKind } from './payloads';
 import type { CenterStatus, StatusNeed, TransferCode } from './state-machine';
@@ -34,6 +37,8 @@ export interface DocumentView {
 export interface ApplicationView {
   id: string;
   type: ApplicationType;
+  /** The cross-province item the case is (labels.ts caseItem): names a service request's title. */
+  item: ItemId | null;
   status: ApplicationStatus;
   platformCode: TransferCode | null;
   step: StepName;
@@ -52,6 +57,8 @@ export interface ApplicationView {
   /** The person's rating once given; `canRate` while the case has ended and is not rated yet. */
   rating: RatingView | null;
   canRate: boolean;
+  /** A 差评's follow-up as the person sees it (issue 18 point 3): 待回访 with the call-back's date, or 已回访 with the center's note. */
+  followUp: { status: 'open' | 'closed'; callBackBy: string; note: string | null; at: string | null } | null;
   /** What the deposit-locale center paid (purchase withdrawals), once it has. */
   payment: Payment | null;
   /** A completion target (purchase withdrawals: 7 working days), and whether it passed unfinished. */
@@ -80,11 +87,19 @@ export interface FollowUpView {
   rating: RatingView;
   status: 'open' | 'closed';
   note: string | null;
+  /** The 差评 clock (core/applications/follow-up-clock.ts): call back by, put right by (working days after the rating). */
+  callBackBy: string;
+  fixBy: string;
+  /** Whether those dates are estimates (a year whose State Council arrangement is not loaded). */
+  limitsProvisional: boolean;
+  callBack: CallBackState;
 }
 
 export interface ApplicationListEntry {
   id: string;
   type: ApplicationType;
+  /** As ApplicationView.item. */
+  item: ItemId | null;
   status: ApplicationStatus;
   step: StepName;
   letterNumber: string | null;
@@ -119,6 +134,11 @@ export interface WorkbenchView extends ApplicationView {
   /** The attachments with their ids, for staff to open. */
   attachmentFiles: { id: string; kind: AttachmentKind; name: string; contentType: string; size: number; sha256: string }[];
   canReject: boolean;
+  /**
+   * Other people's withdrawals of the same purchase contract that may pay (a co-buyer's, earlier or later), shown to
+   * both centers of each so that one contract is never paid twice without a look; empty for other types.
+   */
+  sharedContract: { id: string; status: ApplicationStatus; submittedAt: string }[];
 }
 /** A delivery the relay gave up on, for supervisors. */
 export interface DeadLetterView {
@@ -140,4 +160,18 @@ export interface SatisfactionView {
   byScore: Record<RatingScore, number>;
   /** (4 + 5) / count, rounded to a tenth of a percent. */
   satisfiedPercent: number;
+}
+
+/**
+ * A transfer's form as the person filled it in, for applying again from it (applications.formValues, after a
+ * refusal): their own data in full, to them only; a center no longer in the catalog is left to pick again.
+ */
+export interface TransferFormValues {
+  transferOutCenter?: CenterSummary;
+  transferInCenter?: CenterSummary;
+  formerEmployer: string;
+  formerAccount: string;
+  newEmployer: string;
+  newAccount: string;
+  phone: string;
 }

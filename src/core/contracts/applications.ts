@@ -35,8 +35,15 @@ export const applicationsEventSchema = (now: Date) => z.discriminatedUnion(
     z.object({ action: z.literal('list') }),
     z.object({ action: z.literal('get'), id: applicationId }),
     z.object({ action: z.literal('withdraw'), id: applicationId }),
+    /** The form of one's own transfer, to apply again from it (a refused one). */
+    z.object({ action: z.literal('formValues'), id: applicationId }),
     RateEventSchema,
     z.object({ action: z.literal('document'), id: applicationId, documentId: z.string({ error: '缺少文件编号' }).regex(/^[a-f0-9]{20}$/, '文件编号格式不正确') }),
+    // the certificate code (issue 18 point 1, 亮码): show it, its reads, void it, let it be read once more
+    z.object({ action: z.literal('showCode'), id: applicationId }),
+    z.object({ action: z.literal('codeReads'), id: applicationId }),
+    z.object({ action: z.literal('revokeCode'), id: applicationId }),
+    z.object({ action: z.literal('allowCodeRead'), id: applicationId }),
   ],
   { error: '不支持的操作' },
 );

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CodeTokenSchema } from '../certificate-code';
 import { CenterCodeSchema, ItemIdSchema, SEARCH_QUERY_MAX } from '../centers';
 import { textField } from '../validation';
 
@@ -17,7 +18,9 @@ export const CentersEventSchema = z.discriminatedUnion(
     z.object({ action: z.literal('jump'), code: CenterCodeSchema, item: ItemIdSchema }),
     // the app was opened from the center's poster code (issue 15): counted per center and day, once per signed-in person without a role
     z.object({ action: z.literal('scanned'), code: CenterCodeSchema }),
+    // the public check of a certificate code (issue 18 point 1): valid, invalid, expired or used, never whose
+    z.object({ action: z.literal('verifyCode'), token: CodeTokenSchema }),
   ],
-  { error: '不支持的操作（action 应为 search、get、list、jump 或 scanned）' },
+  { error: '不支持的操作（action 应为 search、get、list、jump、scanned 或 verifyCode）' },
 );
 export type CentersEvent = z.infer<typeof CentersEventSchema>;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { CodeTokenSchema } from '../certificate-code';
 import { calendarDate, CONFORMANCE_RUN_ID_PATTERN, ProposeEndpointSchema, ProposeLinkSchema } from '../center-portal';
-import { HAND_CODE_LENGTH, HAND_CODE_PATTERN } from '../codes';
+import { handCodeSchema } from '../codes';
 import { CorrectionReasonSchema, FULL_ONLINE_ITEMS, MonthlyFiguresSchema, ONLINE_REASON_MAX } from '../supervision';
 import { ReportMonthSchema } from './supervise';
 import { shanghaiDate } from '../time';
@@ -17,11 +18,7 @@ export const portalEventSchema = (now: Date) => z.discriminatedUnion(
   [
     z.object({
       action: z.literal('joinCenter'),
-      code: z
-        .string({ error: '请填写邀请码' })
-        .trim()
-        .toUpperCase()
-        .regex(HAND_CODE_PATTERN, `邀请码应为 ${HAND_CODE_LENGTH} 位字母或数字`),
+      code: handCodeSchema('邀请码'),
     }),
     z.object({ action: z.literal('overview') }),
     ProposeLinkSchema,
@@ -49,6 +46,8 @@ export const portalEventSchema = (now: Date) => z.discriminatedUnion(
     z.object({ action: z.literal('posterCode') }),
     // the domains of the center's own web links, with the verification file to place where one is asked for (issue 16 point 1)
     z.object({ action: z.literal('businessDomains') }),
+    // a holder's certificate code read by the center's staff (issue 18 point 1, 扫码核验): scanned, or typed on H5
+    z.object({ action: z.literal('readCode'), token: CodeTokenSchema }),
   ],
   { error: '不支持的操作' },
 );

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { UPLOAD_ID_PATTERN } from '../applications/payloads';
 import { CenterCodeSchema } from '../centers';
-import { HAND_CODE_LENGTH, HAND_CODE_PATTERN } from '../codes';
+import { handCodeSchema } from '../codes';
 import { CheckKindSchema, FINDING_STATUSES, FINDING_TEXT_MAX, FindingIdSchema, LINK_OBSERVATIONS, OPTIONAL_TEST_TYPES } from '../trial';
 import { textField } from '../validation';
 
@@ -14,11 +14,7 @@ export const ScreenshotRefSchema = z.object({
 });
 
 /** The code of a trial invite, as typed or carried by the QR code's scene (case and spaces forgiven). */
-export const TrialInviteCodeSchema = z
-  .string({ error: '请填写邀请码' })
-  .trim()
-  .toUpperCase()
-  .regex(HAND_CODE_PATTERN, `邀请码应为 ${HAND_CODE_LENGTH} 位字母或数字`);
+export const TrialInviteCodeSchema = handCodeSchema('邀请码');
 
 /**
  * Function `trial` (issue 15): testers of one province join with an invite, check each center of the province

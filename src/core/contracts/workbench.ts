@@ -1,10 +1,14 @@
 import * as z from 'zod';
 import { UPLOAD_ID_PATTERN } from '../applications/payloads';
+import { StatusContactSchema, statusReasonField } from '../center-api';
 import { paymentSchema } from '../money';
 import { CENTER_STATUSES, TRANSFER_CODE_LIST } from '../applications/state-machine';
 import { textField } from '../validation';
 import { ApplicationIdSchema as applicationId, reasonField as reason } from './fields';
 
+
+/** What staff may give with a status, as a center's callback may (docs/center-api.md 5.1): the reason and whom to call. */
+const STATUS_DETAIL = { reason: statusReasonField('原因').optional(), contact: StatusContactSchema.optional() };
 
 /** What center staff do in the workbench; the same state machine as the center API. Checked as of `now` (the call's own time). */
 export const workbenchEventSchema = (now: Date) => z.discriminatedUnion(
@@ -17,6 +21,7 @@ export const workbenchEventSchema = (now: Date) => z.discriminatedUnion(
       id: applicationId,
       code: z.literal(TRANSFER_CODE_LIST, { error: (issue) => (typeof issue.input === 'string' ? '不是有效的办理状态代码' : '请选择办理状态') }),
       message: reason('办理说明').optional(),
+      ...STATUS_DETAIL,
     }),
     z.object({ action: z.literal('reject'), id: applicationId, reason: reason('不予受理的理由') }),
     z.object({ action: z.literal('requestMaterial'), id: applicationId, message: reason('需补充的材料') }),
@@ -25,6 +30,7 @@ export const workbenchEventSchema = (now: Date) => z.discriminatedUnion(
       id: applicationId,
       status: z.enum(CENTER_STATUSES, { error: '请选择办理状态' }),
       message: reason('办理说明').optional(),
+      ...STATUS_DETAIL,
       /**
        * The certificate, required to complete a certificate application: a PDF the portal uploaded first (under
        * `uploads/`, as employees' attachments are), so the call never carries the file.

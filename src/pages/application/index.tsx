@@ -1,56 +1,34 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useState } from 'react';
-import { CENTER_ROLE_LABELS, isFinal, PURCHASE_TARGET_WORKING_DAYS, STATUS_LABELS, TRANSFER_ACCEPT_WORKING_DAYS, TYPE_LABELS } from '../../core/applications/status';
-import { stepsOf, type StepName } from '../../core/applications/steps';
+import { caseTitle, centerRoleLabel, letterNumberText, noMaterialsText } from '../../core/applications/labels';
+import { isFinal } from '../../core/applications/status';
 import type { ApplicationView, DocumentView } from '../../core/applications/views';
 import { dialNumber } from '../../core/centers';
+import { fileSizeText } from '../../core/files';
 import { yuanText } from '../../core/money';
 import { formatShanghai } from '../../core/time';
+import { CodeEntry } from '../../components/code-entry';
 import { ActionButton } from '../../components/action-button';
-import { DateText, ProvisionalNote } from '../../components/provisional-date';
 import { TEST_CASE_NOTE, TestTag } from '../../components/test-tag';
 import { StateView } from '../../components/state-view';
+import { StatusTag } from '../../components/status-tag';
 import { Timeline } from '../../components/timeline';
+import { RefusalCard } from '../../components/refusal-card';
+import { FollowUpCard } from '../../components/follow-up-card';
 import { applicationCalls } from '../../services/applications';
+import { ask, say } from '../../services/notice';
 import { openReceivedDocument } from '../../services/documents';
 import { useCall } from '../../services/use-call';
+import { TimeLimits } from './limits';
+import { Uploads } from './materials';
+import { Progress } from './progress';
 import { RateCard, RatingCard } from './rating';
+import { withPageShell } from '../../components/page-shell';
 import './index.scss';
 
 /** How often an open detail page asks again while the application is still moving. */
 export const REFRESH_MS = 15_000;
-
-/**
- * The steps reached so far: the main path up to the furthest step the timeline or the state shows; an
- * application that ended off the path (withdrawn, rejected, failed) ends on that step instead.
- */
-function progressOf(view: ApplicationView): { steps: StepName[]; reached: number } {
-  const main = stepsOf(view.type);
-  const furthest = Math.max(0, ...[view.step, ...view.events.map((e) => e.step)].map((s) => main.indexOf(s)));
-  if (main.includes(view.step)) return { steps: [...main], reached: main.indexOf(view.step) };
-  return { steps: [...main.slice(0, furthest + 1), view.step], reached: furthest + 1 };
-}
-
-function Progress({ view }: { view: ApplicationView }) {
-  const { steps, reached } = progressOf(view);
-  const ended = !stepsOf(view.type).includes(view.step);
-  return (
-    <View className='application-steps' id='application-steps'>
-      {steps.map((step, i) => (
-        <View
-          key={step}
-          className={`application-step${i < reached ? ' application-step-done' : ''}${i === reached ? ' application-step-current' : ''}${
-            ended && i === reached ? ' application-step-ended' : ''
-          }`}
-        >
-          <Text className='application-step-dot'>{i + 1}</Text>
-          <Text className='application-step-label'>{step}</Text>
-        </View>
-      ))}
-    </View>
-  );
-}
 
 /** The centers taking part, each with its role and a service phone that dials on tap. */
 function Centers({ view }: { view: ApplicationView }) {
@@ -58,7 +36,7 @@ function Centers({ view }: { view: ApplicationView }) {
     <View className='card application-card' id='application-centers'>
       {view.centers.map((c) => (
         <View key={c.code} className='application-center' id={`application-center-${c.code}`}>
-          <Text className='application-center-role'>{CENTER_ROLE_LABELS[c.role]}</Text>
+          <Text className='application-center-role'>{centerRoleLabel(view.type, c.role)}</Text>
           <Text className='application-center-name'>{c.name}</Text>
           <View className='application-center-phone' onClick={() => void Taro.makePhoneCall({ phoneNumber: dialNumber(c.phone) })}>
             <Text>服务热线 </Text>
@@ -68,10 +46,6 @@ function Centers({ view }: { view: ApplicationView }) {
       ))}
     </View>
   );
-}
-
-function sizeText(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /**
@@ -92,12 +66,17 @@ function Documents({ view }: { view: ApplicationView }) {
   };
   return (
     <View className='card application-card' id='application-documents'>
-      {view.documents.length === 0 ? <Text className='application-muted'>暂无材料</Text> : null}
+      <Uploads view={view} />
+      {view.documents.length === 0 && view.attachments.length === 0 ? (
+        <Text className='application-muted' id='application-no-materials'>
+          {noMaterialsText(view.type)}
+        </Text>
+      ) : null}
       {view.documents.map((d) => (
         <View key={d.id} className='application-row application-document' id={`document-${d.id}`}>
           <View className='application-document-info'>
             <Text className='application-row-label'>{d.name}</Text>
-            <Text className='application-muted'>{sizeText(d.size)}</Text>
+            <Text className='application-muted'>{fileSizeText(d.size)}</Text>
           </View>
           <ActionButton
             className='application-document-open'
@@ -116,7 +95,7 @@ function Documents({ view }: { view: ApplicationView }) {
           <Text className='application-error' id='document-error'>
             {failed.message}
           </Text>
-          <ActionButton className='application-document-retry' id='document-retry' size='mini' disabled={opening !== undefined} onClick={() => void open(failed.doc)}>
+          <ActionButton className='secondary-button application-document-retry' id='document-retry' disabled={opening !== undefined} onClick={() => void open(failed.doc)}>
             重新下载
           </ActionButton>
         </View>
@@ -129,7 +108,7 @@ function Documents({ view }: { view: ApplicationView }) {
  * One application of the caller: where it stands, who handles it, what happened, withdrawal while allowed,
  * and 好差评 once it has ended.
  */
-export default function ApplicationPage() {
+function ApplicationPage() {
   const { params } = useRouter();
   const id = params.id ?? '';
   const got = useCall(() => applicationCalls.get(id), [id]);
@@ -159,26 +138,26 @@ export default function ApplicationPage() {
   }, [moving, refresh]);
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载申请详情…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const view = updated ?? got.data;
-  // the center that receives the application and must accept it comes first
-  const [responsible] = view.centers;
+  const title = caseTitle(view);
+  const letter = letterNumberText(view);
 
   const withdraw = async () => {
-    const answer = await Taro.showModal({
+    const confirmed = await ask({
       title: '撤销申请',
-      content: `撤销后本次${TYPE_LABELS[view.type]}申请将终止，如需办理需重新提交。确定撤销吗？`,
+      message: `撤销后本次${title}申请将终止，如需办理需重新提交。确定撤销吗？`,
       confirmText: '确定撤销',
       cancelText: '再想想',
     });
-    if (!answer.confirm) return;
+    if (!confirmed) return;
     setBusy(true);
     setError(undefined);
     const result = await applicationCalls.withdraw(view.id);
     setBusy(false);
     if (result.ok) {
       setUpdated(result.data);
-      void Taro.showToast({ title: '已撤销', icon: 'success' });
+      say('已撤销', { done: true });
     } else setError(result.message);
   };
 
@@ -188,11 +167,9 @@ export default function ApplicationPage() {
         <View className='application-title-row'>
           <Text className='application-type'>
             {view.test ? <TestTag id='application-test' /> : null}
-            {TYPE_LABELS[view.type]}
+            {title}
           </Text>
-          <Text className={`application-status application-status-${view.status}`} id='application-status-label'>
-            {STATUS_LABELS[view.status]}
-          </Text>
+          <StatusTag status={view.status} id='application-status-label' />
         </View>
         {view.test ? (
           <Text className='application-muted' id='application-test-note'>
@@ -202,36 +179,17 @@ export default function ApplicationPage() {
         <Text className='application-step-now' id='application-step'>
           当前环节：{view.step}
         </Text>
-        {view.letterNumber ? (
+        {letter ? (
           <Text className='application-muted' id='application-letter'>
-            联系函编号：{view.letterNumber}
+            联系函编号：{letter}
           </Text>
         ) : null}
         <Text className='application-muted'>提交时间：{formatShanghai(new Date(view.createdAt))}</Text>
         <Progress view={view} />
       </View>
 
-      <View className='card application-card' id='application-accept'>
-        <Text id='application-accept-by'>
-          受理时限：{responsible.name}应在 <DateText date={view.acceptBy} provisional={view.acceptByProvisional} /> 前受理（{TRANSFER_ACCEPT_WORKING_DAYS} 个工作日）
-        </Text>
-        {view.acceptOverdue ? (
-          <Text className='application-overdue' id='application-overdue'>
-            已超过受理时限，{responsible.name}仍未受理。您可以拨打下方中心服务热线催办，或拨打 12329 住房公积金服务热线反映。
-          </Text>
-        ) : null}
-        {view.target ? (
-          <Text className='application-target' id='application-target'>
-            办结时限：两地中心应在 <DateText date={view.target.by} provisional={view.targetProvisional} /> 前办结（{PURCHASE_TARGET_WORKING_DAYS} 个工作日）
-          </Text>
-        ) : null}
-        {view.target?.overdue ? (
-          <Text className='application-overdue' id='application-target-overdue'>
-            {view.status === 'completed' ? '本申请办结晚于时限。' : '已超过办结时限，仍未办结。您可以拨打下方中心服务热线催办，或拨打 12329 住房公积金服务热线反映。'}
-          </Text>
-        ) : null}
-        {view.acceptByProvisional || (view.target !== null && view.targetProvisional) ? <ProvisionalNote id='application-provisional' /> : null}
-      </View>
+      <RefusalCard view={view} />
+      <TimeLimits view={view} />
 
       {view.payment ? (
         <View className='card application-card application-payment' id='application-payment'>
@@ -259,15 +217,17 @@ export default function ApplicationPage() {
       </View>
 
       <Text className='section-title'>办理进度</Text>
-      <Timeline id='application-timeline' events={view.events} centers={view.centers} />
+      <Timeline id='application-timeline' type={view.type} events={view.events} centers={view.centers} />
 
       <Text className='section-title'>材料</Text>
       <Documents view={view} />
+      <CodeEntry view={view} />
 
       {view.rating ? (
         <View>
           <Text className='section-title'>办理评价</Text>
           <RatingCard rating={view.rating} />
+          <FollowUpCard view={view} />
         </View>
       ) : null}
       {view.canRate && !view.rating ? (
@@ -283,10 +243,12 @@ export default function ApplicationPage() {
         </Text>
       ) : null}
       {view.canWithdraw ? (
-        <ActionButton className='application-button' id='application-withdraw' loading={busy} disabled={busy} onClick={() => void withdraw()}>
+        <ActionButton className='danger-button application-button' id='application-withdraw' loading={busy} disabled={busy} onClick={() => void withdraw()}>
           撤销申请
         </ActionButton>
       ) : null}
     </View>
   );
 }
+
+export default withPageShell(ApplicationPage, { title: '申请详情' });

@@ -1,5 +1,4 @@
 import { Text, Textarea, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { COMMENT_MAX, FOLLOW_UP_AT_OR_BELOW, RATING_LABELS, RATING_SCORES, type RatingScore } from '../../core/applications/status';
 import type { ApplicationView, RatingView } from '../../core/applications/views';
@@ -7,6 +6,7 @@ import { applicationsEventSchema } from '../../core/contracts/applications';
 import { formatShanghai } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { applicationCalls } from '../../services/applications';
+import { say } from '../../services/notice';
 
 /** The grades that ask for a reason, in the words the person picks them by (不满意、非常不满意). */
 const LOW_LABELS = RATING_SCORES.filter((s) => s <= FOLLOW_UP_AT_OR_BELOW)
@@ -41,7 +41,7 @@ export function RateCard({ view, onRated }: { view: ApplicationView; onRated: (v
       return;
     }
     onRated(result.data);
-    void Taro.showToast({ title: '感谢您的评价', icon: 'success' });
+    say('感谢您的评价', { done: true });
   };
 
   return (
@@ -75,7 +75,7 @@ export function RateCard({ view, onRated }: { view: ApplicationView; onRated: (v
           {error}
         </Text>
       ) : null}
-      <ActionButton className='application-rate-submit' id='application-rate-submit' loading={busy} disabled={busy} onClick={() => void submit()}>
+      <ActionButton className='primary-button application-rate-submit' id='application-rate-submit' loading={busy} disabled={busy} onClick={() => void submit()}>
         提交评价
       </ActionButton>
     </View>

@@ -1,19 +1,22 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef } from 'react';
-import { STATUS_LABELS, TYPE_LABELS } from '../../core/applications/status';
+import { caseTitle, letterNumberText } from '../../core/applications/labels';
 import type { ApplicationListEntry } from '../../core/applications/views';
 import { shanghaiDate } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
+import { StatusTag } from '../../components/status-tag';
 import { TestTag } from '../../components/test-tag';
 import { applicationCalls } from '../../services/applications';
 import { useCall } from '../../services/use-call';
+import { withPageShell } from '../../components/page-shell';
 import './index.scss';
 
 const goTransfer = () => void Taro.navigateTo({ url: '/pages/transfer/index' });
 
 function Entry({ entry }: { entry: ApplicationListEntry }) {
+  const letter = letterNumberText(entry);
   return (
     <View
       className='card applications-item'
@@ -23,18 +26,20 @@ function Entry({ entry }: { entry: ApplicationListEntry }) {
       <View className='applications-head'>
         <Text className='applications-type'>
           {entry.test ? <TestTag id={`application-item-${entry.id}-test`} /> : null}
-          {TYPE_LABELS[entry.type]}
+          {caseTitle(entry)}
         </Text>
-        <Text className={`applications-status applications-status-${entry.status}`}>{STATUS_LABELS[entry.status]}</Text>
+        <StatusTag status={entry.status} />
       </View>
       <View className='applications-row'>
         <Text className='applications-label'>当前环节</Text>
         <Text className='applications-step'>{entry.step}</Text>
       </View>
-      <View className='applications-row'>
-        <Text className='applications-label'>联系函编号</Text>
-        <Text className='applications-letter'>{entry.letterNumber ?? '受理后生成'}</Text>
-      </View>
+      {letter ? (
+        <View className='applications-row'>
+          <Text className='applications-label'>联系函编号</Text>
+          <Text className='applications-letter'>{letter}</Text>
+        </View>
+      ) : null}
       <View className='applications-row'>
         <Text className='applications-label'>办理中心</Text>
         <Text className='applications-center'>{entry.responsibleCenter.name}</Text>
@@ -49,7 +54,7 @@ function Entry({ entry }: { entry: ApplicationListEntry }) {
 }
 
 /** 我的申请: every application of the caller, newest first as the function answers them. */
-export default function ApplicationsPage() {
+function ApplicationsPage() {
   const got = useCall(applicationCalls.list, []);
   const shown = useRef(false);
   useDidShow(() => {
@@ -59,7 +64,7 @@ export default function ApplicationsPage() {
   });
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载我的申请…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
 
   if (got.data.length === 0) {
     return (
@@ -77,9 +82,11 @@ export default function ApplicationsPage() {
       {got.data.map((entry) => (
         <Entry key={entry.id} entry={entry} />
       ))}
-      <ActionButton className='applications-button' id='applications-start' onClick={goTransfer}>
+      <ActionButton className='secondary-button applications-button' id='applications-start' onClick={goTransfer}>
         新的转移接续申请
       </ActionButton>
     </View>
   );
 }
+
+export default withPageShell(ApplicationsPage, { title: '我的申请', back: false });

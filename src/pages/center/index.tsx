@@ -13,7 +13,9 @@ import { FallbackCard } from '../../components/fallback-card';
 import { callFunction } from '../../services/cloud';
 import { jumpTo, reportScan, type JumpAnswer } from '../../services/jump';
 import { myCenter, setMyCenter } from '../../services/my-center';
+import { say } from '../../services/notice';
 import { useCall } from '../../services/use-call';
+import { withPageShell } from '../../components/page-shell';
 import './index.scss';
 
 function itemStatus(center: CenterWithDomains, item: ItemInfo): { text: string; available: boolean } {
@@ -42,7 +44,7 @@ function itemStatus(center: CenterWithDomains, item: ItemInfo): { text: string; 
  * belongs (an invite to the join page, anything else home). This page is the one place scenes are routed: mini-program
  * codes open it, on a cold start as on a return from the background.
  */
-export default function CenterPage() {
+function CenterPage() {
   const { params } = useRouter();
   const elsewhere = sceneRoute(CENTER_PAGE, params.scene);
   useEffect(() => {
@@ -66,13 +68,13 @@ function CenterView({ code, poster }: { code: string; poster: string | undefined
   }, [poster]);
 
   if (got.status === 'loading') return <StateView status='loading' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const { center } = got.data;
 
   const makeMine = () => {
     setMyCenter(toSummary(center));
     setMine(true);
-    void Taro.showToast({ title: '已设为我的中心', icon: 'success' });
+    say('已设为我的中心', { done: true });
   };
 
   const open = async (item: ItemInfo) => {
@@ -98,7 +100,7 @@ function CenterView({ code, poster }: { code: string; poster: string | undefined
         </View>
         {center.live ? null : <Text className='center-not-live'>该中心尚未接入本小程序的在线办理，请电话咨询或到服务窗口办理。</Text>}
         {poster !== undefined && !mine ? null : (
-          <ActionButton className='center-mine' size='mini' disabled={mine} onClick={makeMine}>
+          <ActionButton className='primary-button center-mine' disabled={mine} onClick={makeMine}>
             {mine ? '我的中心' : '设为我的中心'}
           </ActionButton>
         )}
@@ -114,7 +116,7 @@ function CenterView({ code, poster }: { code: string; poster: string | undefined
       ) : null}
 
       {fallback?.answer.target.kind === 'unavailable' ? (
-        <FallbackCard reason={fallback.answer.target.message} phone={fallback.answer.center.phone} counter={fallback.answer.counter} />
+        <FallbackCard itemName={fallback.item.name} reason={fallback.answer.target.message} phone={fallback.answer.center.phone} counter={fallback.answer.counter} />
       ) : null}
       {fallback?.answer.target.kind === 'copy' ? (
         <CopyLinkCard itemName={fallback.item.name} centerName={fallback.answer.center.name} url={fallback.answer.target.url} message={fallback.answer.target.message} phone={fallback.answer.center.phone} />
@@ -136,3 +138,5 @@ function CenterView({ code, poster }: { code: string; poster: string | undefined
     </View>
   );
 }
+
+export default withPageShell(CenterPage, { title: '中心详情' });

@@ -5,24 +5,30 @@ import { CertificatePayloadSchema, type CertificatePayload } from '../../core/ap
 import { isCertificateType, TYPE_LABELS, type CertificateType } from '../../core/applications/status';
 import type { CenterSummary } from '../../core/centers';
 import { maskPhone } from '../../core/identity';
-import { CenterField, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';
+import { CenterField, ErrorSummary, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';
 import { StateView } from '../../components/state-view';
 import { IdentityNotice } from '../../components/identity-notice';
 import { applicationCalls } from '../../services/applications';
 import { myCenter } from '../../services/my-center';
-import { useApplicationForm } from '../../services/use-application-form';
+import { useApplicationForm, type FormFieldRef } from '../../services/use-application-form';
+import { withPageShell } from '../../components/page-shell';
 
 type CenterKey = 'businessCenter' | 'acceptingCenter';
 type Field = CenterKey | 'phone';
 
 /** Element ids: `#certificate-<slug>` for the field, `#certificate-<slug>-error` for its message. */
 const SLUGS: Record<Field, string> = { businessCenter: 'business-center', acceptingCenter: 'accepting-center', phone: 'phone' };
-const isField = (key: string): key is Field => key in SLUGS;
 
 const CENTERS: Record<CenterKey, { label: string; hint: string }> = {
   businessCenter: { label: '业务属地中心', hint: '贷款或缴存所在城市的中心，由它出具证明' },
   acceptingCenter: { label: '受理地中心', hint: '您现在所在城市的中心，由它代收申请' },
 };
+
+/** Every field in the form's order, for the error summary. */
+const FIELDS: readonly FormFieldRef<Field>[] = [
+  ...(Object.keys(CENTERS) as CenterKey[]).map((field) => ({ field, label: CENTERS[field].label, slug: SLUGS[field] })),
+  { field: 'phone', label: PHONE_INPUT.label, slug: SLUGS.phone },
+];
 
 interface Form {
   businessCenter?: CenterSummary;
@@ -34,7 +40,7 @@ interface Form {
  * 代收代办 certificates (items 2 and 8): the accepting center takes the request, the business-locale center
  * issues the certificate, and it comes back here as a PDF. Form, masked review, then one submission.
  */
-export default function CertificatePage() {
+function CertificatePage() {
   const { params } = useRouter();
   const type = isCertificateType(params.type) ? params.type : undefined;
   if (!type) return <StateView status='error' message='没有这种证明，请从首页的跨省通办事项进入' />;
@@ -42,18 +48,21 @@ export default function CertificatePage() {
 }
 
 function CertificateForm({ type }: { type: CertificateType }) {
+  // where the person is: their own center, when they chose one on the home page
+  const [form, setForm] = useState<Form>(() => ({ acceptingCenter: myCenter(), phone: '' }));
   const flow = useApplicationForm({
+    prefix: 'certificate',
     schema: CertificatePayloadSchema,
-    isField,
+    fields: FIELDS,
     send: (requestId: string, payload: CertificatePayload) => applicationCalls.submitCertificate(type, requestId, payload),
+    // the bound phone, where nothing was typed yet
+    onPrefill: ({ phone }) => setForm((f) => ({ ...f, phone: f.phone || (phone ?? '') })),
   });
   const { identity, errors, review } = flow;
   useEffect(() => {
     Taro.setNavigationBarTitle({ title: TYPE_LABELS[type] }).catch(() => undefined);
   }, [type]);
 
-  // where the person is: their own center, when they chose one on the home page
-  const [form, setForm] = useState<Form>(() => ({ acceptingCenter: myCenter(), phone: '' }));
   const [picking, setPicking] = useState<CenterKey | undefined>(undefined);
 
   const label = TYPE_LABELS[type];
@@ -97,6 +106,7 @@ function CertificateForm({ type }: { type: CertificateType }) {
   return (
     <FormPage>
       {identityPart}
+      <ErrorSummary prefix='certificate' lines={flow.summary} />
       <IntroCard prefix='certificate' title={label}>
         代收代办：您在所在城市的受理地中心提交申请，由贷款或缴存所在的业务属地中心出具证明；证明以 PDF 文件送回这里，无需两地跑。
       </IntroCard>
@@ -120,3 +130,5 @@ function CertificateForm({ type }: { type: CertificateType }) {
     </FormPage>
   );
 }
+
+export default withPageShell(CertificatePage, { title: (params) => (isCertificateType(params.type) ? TYPE_LABELS[params.type] : '证明申请') });

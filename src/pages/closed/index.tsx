@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import { ActionButton } from '../../components/action-button';
 import { NOT_LAUNCHED_MESSAGE, TRIAL_JOIN_PAGE } from '../../core/trial';
 import { isH5 } from '../../services/platform';
+import { withPageShell } from '../../components/page-shell';
 import './index.scss';
 
 /** The national hotline for housing provident fund services. */
@@ -13,7 +14,7 @@ const HOTLINE = '12329';
  * NOT_LAUNCHED. Kind words, the 12329 hotline and the way to type an internal trial invite code; the H5 build of the
  * local host keeps its switch of identity.
  */
-export default function Closed() {
+function Closed() {
   return (
     <View className='closed'>
       <View className='card'>
@@ -37,3 +38,5 @@ export default function Closed() {
     </View>
   );
 }
+
+export default withPageShell(Closed, { title: '内部试用中', back: false });

@@ -5,6 +5,7 @@ import { provinceShortName, type CenterSummary } from '../../core/centers';
 import { StateView } from '../../components/state-view';
 import { callFunction } from '../../services/cloud';
 import { useCall } from '../../services/use-call';
+import { withPageShell } from '../../components/page-shell';
 import './index.scss';
 
 interface ProvinceGroup {
@@ -31,13 +32,13 @@ function groupByProvince(centers: readonly CenterSummary[]): ProvinceGroup[] {
 }
 
 /** Every center by province, with an index bar to jump to a province. */
-export default function Directory() {
+function Directory() {
   const list = useCall(() => callFunction<{ items: CenterSummary[] }>('centers', { action: 'list' }), []);
   const groups = useMemo(() => (list.status === 'ready' ? groupByProvince(list.data.items) : []), [list]);
   const [anchor, setAnchor] = useState('');
 
   if (list.status === 'loading') return <StateView status='loading' />;
-  if (list.status === 'error') return <StateView status='error' message={list.message} onRetry={list.reload} />;
+  if (list.status === 'error') return <StateView status='error' message={list.message} code={list.code} onRetry={list.reload} />;
   if (groups.length === 0) return <StateView status='empty' message='暂无中心信息' />;
 
   return (
@@ -67,3 +68,5 @@ export default function Directory() {
     </View>
   );
 }
+
+export default withPageShell(Directory, { title: '按省份查找' });

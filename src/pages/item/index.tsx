@@ -15,6 +15,7 @@ import { callFunction } from '../../services/cloud';
 import { jumpTo } from '../../services/jump';
 import { myCenter } from '../../services/my-center';
 import { useCall } from '../../services/use-call';
+import { withPageShell } from '../../components/page-shell';
 import './index.scss';
 
 /** The certificate an item applies for in the app (代收代办 items 2 and 8), if any. */
@@ -40,11 +41,11 @@ function ApplyCard({ id, text, url }: { id: string; text: string; url: string })
 }
 
 /** The way to the center's counter: its service hall line by line when the center gave it, else the counter route. */
-function CounterCard({ reason, center }: { reason: string; center: CenterWithDomains }) {
+function CounterCard({ item, reason, center }: { item: ItemInfo; reason: string; center: CenterWithDomains }) {
   return center.counter ? (
-    <FallbackCard reason={reason} phone={center.phone} hall={{ centerName: center.name, ...center.counter }} />
+    <FallbackCard itemName={item.name} reason={reason} phone={center.phone} hall={{ centerName: center.name, ...center.counter }} />
   ) : (
-    <FallbackCard reason={reason} phone={center.phone} counter={counterRoute(center)} />
+    <FallbackCard itemName={item.name} reason={reason} phone={center.phone} counter={counterRoute(center)} />
   );
 }
 
@@ -55,13 +56,13 @@ function CenterRoute({ item, center }: { item: ItemInfo; center: CenterWithDomai
   const [busy, setBusy] = useState(false);
 
   if (item.mode !== 'online') {
-    return <CounterCard reason='本事项由两地中心协同办理。不便在线申请的，可拨打受理中心的服务热线咨询，或前往柜台办理。' center={center} />;
+    return <CounterCard item={item} reason='本事项由两地中心协同办理。不便在线申请的，可拨打受理中心的服务热线咨询，或前往柜台办理。' center={center} />;
   }
   const route = resolveJump(center, center.links, item.id, new Set(center.businessDomains));
   if (route.kind === 'in-app') {
     return <ApplyCard id='item-request' text={route.message} url={`/pages/service-request/index?item=${item.id}&code=${center.code}`} />;
   }
-  if (route.kind === 'counter') return <CounterCard reason={route.message} center={center} />;
+  if (route.kind === 'counter') return <CounterCard item={item} reason={route.message} center={center} />;
 
   // a channel, or none: the jump is asked for (and recorded) on the tap, which answers the fallback if need be
   const go = async () => {
@@ -76,14 +77,14 @@ function CenterRoute({ item, center }: { item: ItemInfo; center: CenterWithDomai
       <ActionButton className='primary-button item-go' id='item-go' loading={busy} disabled={busy} onClick={() => void go()}>
         前往办理
       </ActionButton>
-      {fallback?.kind === 'unavailable' ? <CounterCard reason={fallback.message} center={center} /> : null}
+      {fallback?.kind === 'unavailable' ? <CounterCard item={item} reason={fallback.message} center={center} /> : null}
       {fallback?.kind === 'copy' ? <CopyLinkCard itemName={item.name} centerName={center.name} url={fallback.url} message={fallback.message} phone={center.phone} /> : null}
     </View>
   );
 }
 
 /** One item: pick the business-locale center, then go the way that center takes the item. */
-export default function ItemPage() {
+function ItemPage() {
   const { params } = useRouter();
   const item = itemById(Number(params.item));
   const [code, setCode] = useState(() => params.code ?? myCenter()?.code);
@@ -129,7 +130,7 @@ export default function ItemPage() {
 
       <Text className='section-title'>{item.mode === 'online' ? '办理中心（业务属地）' : '受理中心'}</Text>
       {chosen.status === 'loading' ? <StateView status='loading' /> : null}
-      {chosen.status === 'error' ? <StateView status='error' message={chosen.message} onRetry={chosen.reload} /> : null}
+      {chosen.status === 'error' ? <StateView status='error' message={chosen.message} code={chosen.code} onRetry={chosen.reload} /> : null}
       {center && !choosing ? (
         <View className='card item-center' id='item-center'>
           <Text className='item-center-name'>{center.name}</Text>
@@ -144,3 +145,5 @@ export default function ItemPage() {
     </View>
   );
 }
+
+export default withPageShell(ItemPage, { title: '跨省通办' });

@@ -5,13 +5,17 @@ import type { CalendarStatusView } from '../../core/calendar';
 import type { Ok } from '../../core/errors';
 import { DOC_TYPES, type IdentityView } from '../../core/identity';
 import { TRIAL_JOIN_PAGE } from '../../core/trial';
+import { ACCOUNT_PAGE, PRIVACY_PAGE } from '../../core/privacy';
 import { shanghaiDate } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
+import { ElderSwitch } from '../../components/elder-switch';
 import { StateView } from '../../components/state-view';
 import { callFunction } from '../../services/cloud';
 import { isH5, isWeapp } from '../../services/platform';
 import { useCall } from '../../services/use-call';
+import { openPage } from '../../services/privacy';
 import { identityCalls, METHOD_LABELS, whoami } from '../../services/identity';
+import { withPageShell } from '../../components/page-shell';
 import './index.scss';
 
 const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
@@ -25,8 +29,9 @@ const goCalendar = () => void Taro.navigateTo({ url: '/packages/portal/calendar/
 const goFigures = () => void Taro.navigateTo({ url: '/packages/portal/figures/index' });
 const goOnlineReason = () => void Taro.navigateTo({ url: '/packages/portal/online-reason/index' });
 const goTrialFindings = () => void Taro.navigateTo({ url: '/packages/portal/trial-findings/index' });
+const goReadCode = () => void Taro.navigateTo({ url: '/packages/portal/read-code/index' });
 const goSupervise = () => void Taro.navigateTo({ url: '/packages/supervise/overview/index' });
-const goApplications = () => void Taro.navigateTo({ url: '/pages/applications/index' });
+const goApplications = () => void Taro.switchTab({ url: '/pages/applications/index' });
 const goTrial = () => void Taro.navigateTo({ url: '/packages/trial/centers/index' });
 const goTrialJoin = () => void Taro.navigateTo({ url: `/${TRIAL_JOIN_PAGE}` });
 // the calendar page's call (adminCalls lives in the portal package's client), asked here for its warning only
@@ -60,6 +65,10 @@ function StaffEntry({ staff }: { staff: boolean }) {
       <View className='card mine-card mine-staff' id='mine-online-reason' onClick={goOnlineReason}>
         <Text className='mine-title'>未全程网办说明（中心工作人员）</Text>
         <Text className='mine-muted'>单位登记开户、缴存信息变更、提前还清贷款尚未全程网办的，说明原因和预计完成日期</Text>
+      </View>
+      <View className='card mine-card mine-staff' id='mine-read-code' onClick={goReadCode}>
+        <Text className='mine-title'>扫码核验（中心工作人员）</Text>
+        <Text className='mine-muted'>读取群众出示的证明码，查看平台签发的证明及其真伪</Text>
       </View>
       <View className='card mine-card mine-staff' id='mine-trial-findings' onClick={goTrialFindings}>
         <Text className='mine-title'>试用问题（中心工作人员）</Text>
@@ -104,13 +113,30 @@ function TrialJoinEntry({ show }: { show: boolean }) {
   );
 }
 
-/** Signed in and not yet serving a center: the way to join one with a supervisor's invite code. */
+/**
+ * Signed in and not yet serving a center: a small line at the bottom to join one with a supervisor's invite code. It is
+ * for centers' staff only, so it is no card among the employee's entries (the invite's own link opens the join page).
+ */
 function JoinEntry({ show }: { show: boolean }) {
   if (!show) return null;
   return (
-    <View className='card mine-card mine-staff' id='mine-join' onClick={goJoin}>
-      <Text className='mine-title'>加入中心（邀请码）</Text>
-      <Text className='mine-muted'>住房公积金管理中心的工作人员，输入监管人员提供的邀请码加入本中心</Text>
+    <View className='mine-trial-join' id='mine-join' onClick={goJoin}>
+      <Text>中心工作人员：输入邀请码加入中心</Text>
+    </View>
+  );
+}
+
+/** Everyone: 隐私与账号 (a copy of one's data, 解除绑定, 注销账号) and the 隐私政策. */
+function PrivacyEntry() {
+  return (
+    <View className='card mine-card' id='mine-privacy'>
+      <View className='mine-card' onClick={() => openPage(ACCOUNT_PAGE)} id='mine-account'>
+        <Text className='mine-title'>隐私与账号</Text>
+        <Text className='mine-muted'>下载我的数据、解除绑定、注销账号</Text>
+      </View>
+      <View className='mine-policy-link' id='mine-policy' role='link' onClick={() => openPage(PRIVACY_PAGE)}>
+        隐私政策
+      </View>
     </View>
   );
 }
@@ -255,7 +281,7 @@ function BindingNotices({ view }: { view: IdentityView }) {
 }
 
 /** 我的: the caller's real-name status, masked, with the way to verify, verify again or bind a phone. */
-export default function MinePage() {
+function MinePage() {
   const got = useCall(identityCalls.status, []);
   // no answer means no entry: the staff page is a convenience, not a right
   const roles = useCall(whoami, []);
@@ -285,7 +311,7 @@ export default function MinePage() {
   });
 
   if (got.status === 'loading') return <StateView status='loading' message='正在查询实名核验状态…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const view = bound ?? got.data;
 
   if (view.status === 'none') {
@@ -303,10 +329,12 @@ export default function MinePage() {
           </ActionButton>
         </View>
         <ApplicationsEntry />
+        <ElderSwitch id='mine-elder-switch' />
         <TrialEntry show={tester} />
         <StaffEntry staff={staff} />
         <SuperviseEntry show={supervises} />
         <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
+        <PrivacyEntry />
         <JoinEntry show={canJoin} />
         <TrialJoinEntry show={canJoinTrial} />
       </View>
@@ -355,12 +383,16 @@ export default function MinePage() {
         </ActionButton>
       ) : null}
       <ApplicationsEntry />
+      <ElderSwitch id='mine-elder-switch' />
       <TrialEntry show={tester} />
       <StaffEntry staff={staff} />
       <SuperviseEntry show={supervises} />
       <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
+      <PrivacyEntry />
       <JoinEntry show={canJoin} />
       <TrialJoinEntry show={canJoinTrial} />
     </View>
   );
 }
+
+export default withPageShell(MinePage, { title: '我的', back: false });

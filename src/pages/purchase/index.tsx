@@ -1,18 +1,21 @@
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS, ATTACHMENTS_MAX, purchaseWithdrawalPayloadSchema, type AttachmentKind, type PurchaseWithdrawalPayload } from '../../core/applications/payloads';
+import { ACCOUNT_NAME_MISMATCH, ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS, ATTACHMENTS_MAX, purchaseWithdrawalPayloadSchema, type AttachmentKind, type PurchaseWithdrawalPayload } from '../../core/applications/payloads';
 import { PURCHASE_TARGET_WORKING_DAYS } from '../../core/applications/status';
 import type { CenterSummary } from '../../core/centers';
+import { fileSizeText } from '../../core/files';
 import { maskBankAccount, maskName, maskPhone } from '../../core/identity';
 import { yuanText } from '../../core/money';
+import { sameName } from '../../core/names';
 import { ActionButton } from '../../components/action-button';
-import { CenterField, FieldError, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField, type ReviewRow } from '../../components/application-form';
+import { CenterField, ErrorSummary, FieldError, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField, type ReviewRow } from '../../components/application-form';
 import { IdentityNotice } from '../../components/identity-notice';
 import { applicationCalls } from '../../services/applications';
 import { myCenter } from '../../services/my-center';
 import { isH5 } from '../../services/platform';
 import { chooseAttachment, uploadAttachment, type PickedFile, type Uploaded } from '../../services/uploads';
-import { useApplicationForm } from '../../services/use-application-form';
+import { useApplicationForm, type FormFieldRef } from '../../services/use-application-form';
+import { withPageShell } from '../../components/page-shell';
 import './index.scss';
 
 type CenterKey = 'purchaseCenter' | 'depositCenter';
@@ -36,13 +39,13 @@ const CENTERS: Record<CenterKey, { slug: string; label: string; hint: string }> 
 };
 
 /** The text fields in form order: element id `#purchase-<slug>`, its message `#purchase-<slug>-error`. */
-const TEXT_FIELDS: { field: TextKey; slug: string; label: string; placeholder: string; type?: 'digit' | 'number'; maxlength?: number; section: 'house' | 'bank' | 'amount' }[] = [
-  { field: 'house.address', slug: 'address', label: '房屋坐落', placeholder: '省市区、街道门牌、楼栋房号', section: 'house' },
+const TEXT_FIELDS: { field: TextKey; slug: string; label: string; placeholder: string; type?: 'digit' | 'number'; maxlength?: number; limit?: number; section: 'house' | 'bank' | 'amount' }[] = [
+  { field: 'house.address', slug: 'address', label: '房屋坐落', placeholder: '省市区、街道门牌、楼栋房号', limit: 100, section: 'house' },
   { field: 'house.contractNumber', slug: 'contract-number', label: '购房合同编号', placeholder: '网签或备案合同编号', section: 'house' },
   { field: 'house.purchaseDate', slug: 'purchase-date', label: '购房日期', placeholder: '合同签订日期，如 2026-10-08', section: 'house' },
   { field: 'house.price', slug: 'price', label: '购房总价（元）', placeholder: '合同总价', type: 'digit', section: 'house' },
   { field: 'house.area', slug: 'area', label: '建筑面积（平方米）', placeholder: '如 98.5', type: 'digit', section: 'house' },
-  { field: 'house.seller', slug: 'seller', label: '售房方', placeholder: '开发企业或卖方姓名', section: 'house' },
+  { field: 'house.seller', slug: 'seller', label: '售房方', placeholder: '开发企业或卖方姓名', limit: 100, section: 'house' },
   { field: 'bank.accountName', slug: 'account-name', label: '收款户名', placeholder: '须为申请人本人', section: 'bank' },
   { field: 'bank.bankName', slug: 'bank-name', label: '开户银行', placeholder: '如 中国建设银行扬州分行', section: 'bank' },
   { field: 'bank.accountNumber', slug: 'account-number', label: '银行账号', placeholder: '本人银行卡或账户号码', type: 'number', section: 'bank' },
@@ -50,7 +53,13 @@ const TEXT_FIELDS: { field: TextKey; slug: string; label: string; placeholder: s
   { field: 'phone', slug: 'phone', ...PHONE_INPUT, section: 'amount' },
 ];
 
-const isField = (key: string): key is Field => key in CENTERS || TEXT_FIELDS.some((f) => f.field === key) || /^attachments(\.\d+)?$/.test(key);
+/** Every field a message may be about, in the form's order: the error summary lists them so. */
+const FIELDS: readonly FormFieldRef<Field>[] = [
+  ...(Object.keys(CENTERS) as CenterKey[]).map((field) => ({ field, label: CENTERS[field].label, slug: CENTERS[field].slug })),
+  ...TEXT_FIELDS.map(({ field, label, slug }) => ({ field, label, slug })),
+  { field: 'attachments', label: '上传材料', slug: 'attachments' },
+  ...Array.from({ length: ATTACHMENTS_MAX }, (_, i) => ({ field: `attachments.${i}` as const, label: `第 ${i + 1} 个附件`, slug: `attached-${i}` })),
+];
 
 interface Attached extends Uploaded {
   kind: AttachmentKind;
@@ -64,15 +73,22 @@ const numberOrMissing = (text: string) => (text.trim() === '' ? undefined : Numb
  * into the person's own bank account. House, bank account, amount, attachments uploaded as they are picked;
  * a masked review, then one submission.
  */
-export default function PurchasePage() {
+function PurchasePage() {
+  const [texts, setTexts] = useState<Record<TextKey, string>>(() => Object.fromEntries(TEXT_FIELDS.map((f) => [f.field, ''])) as Record<TextKey, string>);
+  // the verified name the account name must match, filled in with the bound phone where nothing was typed yet
+  const [verifiedName, setVerifiedName] = useState<string | undefined>(undefined);
   const flow = useApplicationForm({
+    prefix: 'purchase',
     schema: purchaseWithdrawalPayloadSchema(new Date()),
-    isField,
+    fields: FIELDS,
     send: (requestId: string, payload: PurchaseWithdrawalPayload) => applicationCalls.submitPurchase(requestId, payload),
+    onPrefill: ({ name, phone }) => {
+      setVerifiedName(name);
+      setTexts((t) => ({ ...t, 'bank.accountName': t['bank.accountName'] || (name ?? ''), phone: t.phone || (phone ?? '') }));
+    },
   });
   const { identity, errors, review } = flow;
   const [centers, setCenters] = useState<Partial<Record<CenterKey, CenterSummary>>>(() => ({ purchaseCenter: myCenter() }));
-  const [texts, setTexts] = useState<Record<TextKey, string>>(() => Object.fromEntries(TEXT_FIELDS.map((f) => [f.field, ''])) as Record<TextKey, string>);
   const [attached, setAttached] = useState<Attached[]>([]);
   const [uploading, setUploading] = useState<AttachmentKind | undefined>(undefined);
   const [uploadErrors, setUploadErrors] = useState<Partial<Record<AttachmentKind, string>>>({});
@@ -159,14 +175,33 @@ export default function PurchasePage() {
     );
   }
 
+  // the money goes to the person's own account: said under the field, and checked before the review
+  const accountNameHint = verifiedName ? `须与实名核验的姓名（${maskName(verifiedName)}）一致` : undefined;
+  const accountNameProblem = (): Partial<Record<Field, string>> =>
+    verifiedName && texts['bank.accountName'].trim() !== '' && !sameName(texts['bank.accountName'], verifiedName) ? { 'bank.accountName': ACCOUNT_NAME_MISMATCH } : {};
+
   const section = (name: (typeof TEXT_FIELDS)[number]['section']) =>
-    TEXT_FIELDS.filter((f) => f.section === name).map(({ field, slug, label, placeholder, type, maxlength }) => (
-      <TextField key={field} prefix='purchase' slug={slug} label={label} type={type} maxlength={maxlength} value={texts[field]} placeholder={placeholder} error={errors[field]} onInput={(value) => edit(field, value)} />
+    TEXT_FIELDS.filter((f) => f.section === name).map(({ field, slug, label, placeholder, type, maxlength, limit }) => (
+      <TextField
+        key={field}
+        prefix='purchase'
+        slug={slug}
+        label={label}
+        hint={field === 'bank.accountName' ? accountNameHint : undefined}
+        type={type}
+        maxlength={maxlength}
+        limit={limit}
+        value={texts[field]}
+        placeholder={placeholder}
+        error={errors[field]}
+        onInput={(value) => edit(field, value)}
+      />
     ));
 
   return (
     <FormPage>
       {identityPart}
+      <ErrorSummary prefix='purchase' lines={flow.summary} />
       <IntroCard prefix='purchase' title='购房提取住房公积金（两地联办）'>
         在缴存地以外的城市购房，可在这里申请：购房地中心核验购房信息后，缴存地中心办理提取，款项只转入您本人的银行账户，无需两地跑。
       </IntroCard>
@@ -209,7 +244,7 @@ export default function PurchasePage() {
               a.kind === kind ? (
                 <View key={a.fileId} className='purchase-attached'>
                   <Text className='purchase-attached-name' id={`purchase-attached-${i}`}>
-                    {a.name}（{(a.size / 1024).toFixed(0)} KB）
+                    {a.name}（{fileSizeText(a.size)}）
                   </Text>
                   <Text className='purchase-attached-remove' onClick={() => detach(a.fileId)}>
                     删除
@@ -220,17 +255,22 @@ export default function PurchasePage() {
             )}
             {uploading === kind ? <Text className='application-form-hint'>正在上传…</Text> : null}
             {isH5 ? (
-              <input
-                className='purchase-file-input'
-                id={`purchase-file-${kind}`}
-                type='file'
-                accept='application/pdf,image/jpeg,image/png'
-                onChange={(e) => {
-                  const file = e.currentTarget.files?.[0];
-                  e.currentTarget.value = '';
-                  if (file) void attach(kind, { file, name: file.name, size: file.size });
-                }}
-              />
+              // the browser's own control reads "Choose File / No file chosen": hidden, its label is the button
+              <label className='purchase-file-pick' htmlFor={`purchase-file-${kind}`} id={`purchase-pick-${kind}`}>
+                选择{ATTACHMENT_KIND_LABELS[kind]}文件
+                <input
+                  className='purchase-file-input'
+                  id={`purchase-file-${kind}`}
+                  type='file'
+                  accept='application/pdf,image/jpeg,image/png'
+                  disabled={uploading !== undefined}
+                  onChange={(e) => {
+                    const file = e.currentTarget.files?.[0];
+                    e.currentTarget.value = '';
+                    if (file) void attach(kind, { file, name: file.name, size: file.size });
+                  }}
+                />
+              </label>
             ) : (
               <View className='purchase-attach-buttons'>
                 <ActionButton className='purchase-attach' id={`purchase-photo-${kind}`} size='mini' disabled={uploading !== undefined} onClick={() => void chooseAttachment('photo').then((f) => attach(kind, f))}>
@@ -247,7 +287,9 @@ export default function PurchasePage() {
         <FieldError id='purchase-attachments-error' message={errors.attachments} />
       </View>
 
-      <NextButton prefix='purchase' disabled={uploading !== undefined} onClick={() => flow.check(payloadInput())} />
+      <NextButton prefix='purchase' disabled={uploading !== undefined} onClick={() => flow.check(payloadInput(), accountNameProblem())} />
     </FormPage>
   );
 }
+
+export default withPageShell(PurchasePage, { title: '购房提取' });

@@ -5,17 +5,22 @@ import { DESCRIPTION_MAX, SERVICE_REQUEST_ITEMS, ServiceRequestPayloadSchema, ty
 import { toSummary, type CenterSummary, type CenterWithLinks } from '../../core/centers';
 import { maskPhone } from '../../core/identity';
 import { itemById, type ItemInfo } from '../../core/items';
-import { CenterField, FormField, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';
+import { CenterField, CharCounter, ErrorSummary, FormField, FormPage, IntroCard, NextButton, NextSteps, NO_CUT, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';
 import { StateView } from '../../components/state-view';
 import { IdentityNotice } from '../../components/identity-notice';
 import { applicationCalls } from '../../services/applications';
 import { callFunction } from '../../services/cloud';
-import { useApplicationForm } from '../../services/use-application-form';
+import { useApplicationForm, type FormFieldRef } from '../../services/use-application-form';
+import { withPageShell } from '../../components/page-shell';
 import './index.scss';
 
 type Field = 'center' | 'phone' | 'description';
-const FIELDS: readonly Field[] = ['center', 'phone', 'description'];
-const isField = (key: string): key is Field => (FIELDS as readonly string[]).includes(key);
+/** Every field in the form's order, for the error summary. */
+const FIELDS: readonly FormFieldRef<Field>[] = [
+  { field: 'center', label: '办理中心', slug: 'center' },
+  { field: 'phone', label: PHONE_INPUT.label, slug: 'phone' },
+  { field: 'description', label: '办理事项说明', slug: 'description' },
+];
 
 interface Form {
   center?: CenterSummary;
@@ -33,7 +38,7 @@ function requestedItem(param: string | undefined): ItemInfo | undefined {
  * An in-app request for item 4, 5 or 6 at a center that does not offer it fully online yet: the person
  * says what they need, the center's staff take it up and contact them. Form, masked review, one submission.
  */
-export default function ServiceRequestPage() {
+function ServiceRequestPage() {
   const { params } = useRouter();
   const item = requestedItem(params.item);
   if (!item) return <StateView status='error' message='这项业务不能在小程序内在线申请，请从首页的跨省通办事项进入' />;
@@ -41,13 +46,16 @@ export default function ServiceRequestPage() {
 }
 
 function ServiceRequestForm({ item, code }: { item: ItemInfo; code: string | undefined }) {
+  const [form, setForm] = useState<Form>({ phone: '', description: '' });
   const flow = useApplicationForm({
+    prefix: 'service-request',
     schema: ServiceRequestPayloadSchema,
-    isField,
+    fields: FIELDS,
     send: (requestId: string, payload: ServiceRequestPayload) => applicationCalls.submitServiceRequest(requestId, payload),
+    // the bound phone, where nothing was typed yet
+    onPrefill: ({ phone }) => setForm((f) => ({ ...f, phone: f.phone || (phone ?? '') })),
   });
   const { identity, errors, review } = flow;
-  const [form, setForm] = useState<Form>({ phone: '', description: '' });
   const [picking, setPicking] = useState(false);
 
   // the center the item page came from; the person may pick another
@@ -93,6 +101,7 @@ function ServiceRequestForm({ item, code }: { item: ItemInfo; code: string | und
   return (
     <FormPage>
       {identityPart}
+      <ErrorSummary prefix='service-request' lines={flow.summary} />
       <IntroCard prefix='service-request' title={item.name}>
         办理中心暂未开通此事项的全程网办。请在这里说明您要办理的事项，中心工作人员受理后会联系您办理。
       </IntroCard>
@@ -112,14 +121,17 @@ function ServiceRequestForm({ item, code }: { item: ItemInfo; code: string | und
           <Textarea
             className='service-request-description'
             id='service-request-description'
-            maxlength={DESCRIPTION_MAX}
+            maxlength={NO_CUT}
             value={form.description}
             placeholder={`请说明您要办理的具体事项，便于中心工作人员联系您办理（2 至 ${DESCRIPTION_MAX} 字）`}
             onInput={(e) => edit('description', e.detail.value)}
           />
+          <CharCounter id='service-request-description-count' value={form.description} limit={DESCRIPTION_MAX} />
         </FormField>
       </View>
       <NextButton prefix='service-request' onClick={next} />
     </FormPage>
   );
 }
+
+export default withPageShell(ServiceRequestPage, { title: '在线申请' });

@@ -1,13 +1,16 @@
 import { View } from '@tarojs/components';
 import { useState } from 'react';
-import { TransferPayloadSchema } from '../../core/applications/payloads';
+import { EMPLOYER_MAX, TransferPayloadSchema } from '../../core/applications/payloads';
 import { TRANSFER_ACCEPT_WORKING_DAYS } from '../../core/applications/status';
 import type { CenterSummary } from '../../core/centers';
 import { maskAccount, maskPhone } from '../../core/identity';
-import { CenterField, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';
+import { CenterField, ErrorSummary, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';
 import { IdentityNotice } from '../../components/identity-notice';
+import { TransferPrecheck } from '../../components/transfer-precheck';
 import { applicationCalls } from '../../services/applications';
-import { useApplicationForm } from '../../services/use-application-form';
+import { useApplicationForm, type FormFieldRef } from '../../services/use-application-form';
+import { usePrefillFromCase } from '../../services/use-prefill-from-case';
+import { withPageShell } from '../../components/page-shell';
 
 type CenterKey = 'transferOutCenter' | 'transferInCenter';
 type TextKey = 'formerEmployer' | 'formerAccount' | 'newEmployer' | 'newAccount' | 'phone';
@@ -23,7 +26,6 @@ const SLUGS: Record<Field, string> = {
   newAccount: 'new-account',
   phone: 'phone',
 };
-const isField = (key: string): key is Field => key in SLUGS;
 
 const CENTERS: Record<CenterKey, { label: string; hint: string }> = {
   transferOutCenter: { label: '转出地中心', hint: '原工作城市，公积金账户现在所在的中心' },
@@ -34,15 +36,23 @@ interface TextInput {
   label: string;
   placeholder: string;
   type: 'text' | 'number';
-  maxlength: number;
+  maxlength?: number;
+  /** The rule's limit, counted under the field. */
+  limit?: number;
 }
 const TEXTS: Record<TextKey, TextInput> = {
-  formerEmployer: { label: '原单位名称', placeholder: '原工作单位的全称', type: 'text', maxlength: 100 },
-  formerAccount: { label: '原个人账号（选填）', placeholder: '原缴存地的个人公积金账号，不清楚可不填', type: 'text', maxlength: 32 },
-  newEmployer: { label: '现单位名称', placeholder: '现工作单位的全称', type: 'text', maxlength: 100 },
-  newAccount: { label: '现个人账号', placeholder: '现缴存地的个人公积金账号', type: 'text', maxlength: 32 },
+  formerEmployer: { label: '原单位名称', placeholder: '原工作单位的全称', type: 'text', limit: EMPLOYER_MAX },
+  formerAccount: { label: '原个人账号（选填）', placeholder: '原缴存地的个人公积金账号，不清楚可不填', type: 'text' },
+  newEmployer: { label: '现单位名称', placeholder: '现工作单位的全称', type: 'text', limit: EMPLOYER_MAX },
+  newAccount: { label: '现个人账号', placeholder: '现缴存地的个人公积金账号', type: 'text' },
   phone: PHONE_INPUT,
 };
+
+/** Every field in the form's order, for the error summary. */
+const FIELDS: readonly FormFieldRef<Field>[] = [
+  ...(Object.keys(CENTERS) as CenterKey[]).map((field) => ({ field, label: CENTERS[field].label, slug: SLUGS[field] })),
+  ...(Object.keys(TEXTS) as TextKey[]).map((field) => ({ field, label: TEXTS[field].label, slug: SLUGS[field] })),
+];
 
 interface Form {
   transferOutCenter?: CenterSummary;
@@ -69,11 +79,19 @@ function toInput(form: Form): Record<Field, string | undefined> {
 }
 
 /** 异地转移接续: fill in the form, check it on a masked review, then submit once. */
-export default function TransferPage() {
-  const flow = useApplicationForm({ schema: TransferPayloadSchema, isField, send: applicationCalls.submit });
-  const { identity, errors, review } = flow;
-
+function TransferPage() {
   const [form, setForm] = useState<Form>(EMPTY);
+  const flow = useApplicationForm({
+    prefix: 'transfer',
+    schema: TransferPayloadSchema,
+    fields: FIELDS,
+    send: applicationCalls.submit,
+    // the bound phone, where nothing was typed yet
+    onPrefill: ({ phone }) => setForm((f) => ({ ...f, phone: f.phone || (phone ?? '') })),
+  });
+  const { identity, errors, review } = flow;
+  usePrefillFromCase((values) => setForm((f) => ({ ...f, ...values })));
+
   const [picking, setPicking] = useState<CenterKey | undefined>(undefined);
 
   const edit = <K extends keyof Form>(key: K, value: Form[K]) => {
@@ -113,6 +131,7 @@ export default function TransferPage() {
             '办理进度可在“我的申请”中查看；在转出地中心确认接收前，您可以撤销申请。',
           ]}
         />
+        <TransferPrecheck />
         <SubmitButtons prefix='transfer' flow={flow} />
       </FormPage>
     );
@@ -121,6 +140,7 @@ export default function TransferPage() {
   return (
     <FormPage>
       {identityPart}
+      <ErrorSummary prefix='transfer' lines={flow.summary} />
       <IntroCard prefix='transfer' title='异地转移接续'>
         换城市工作后，在线申请把原缴存地的住房公积金转入现缴存地，无需两地跑。转入地中心应在 {TRANSFER_ACCEPT_WORKING_DAYS} 个工作日内受理。
       </IntroCard>
@@ -147,3 +167,5 @@ export default function TransferPage() {
     </FormPage>
   );
 }
+
+export default withPageShell(TransferPage, { title: '异地转移接续' });

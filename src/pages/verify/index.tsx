@@ -1,12 +1,15 @@
 import { Input, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { CONSENT_TEXT } from '../../core/consent';
+import { PRIVACY_PAGE } from '../../core/privacy';
 import { DOC_TYPE_CODES, DOC_TYPES, maskDocNumber, maskName } from '../../core/identity';
 import { shanghaiDate } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
+import { NO_CUT } from '../../components/application-form';
 import { StateView } from '../../components/state-view';
 import { COUNTER_ROUTE } from '../../services/identity';
 import { PHASE_MESSAGES, STEP_INDEX, STEPS, useVerifyFlow, type Outcome } from './use-verify-flow';
+import { withPageShell } from '../../components/page-shell';
 import './index.scss';
 
 /** Back to 我的 when it opened this page (it reloads on show), else opens it in place of this page. */
@@ -14,7 +17,7 @@ function toMine() {
   const pages = Taro.getCurrentPages();
   const previous = pages[pages.length - 2] as { route?: string } | undefined;
   if (previous?.route?.includes('pages/mine/index')) void Taro.navigateBack();
-  else void Taro.redirectTo({ url: '/pages/mine/index' });
+  else void Taro.switchTab({ url: '/pages/mine/index' });
 }
 
 function StepBar({ current }: { current: number }) {
@@ -84,7 +87,7 @@ function CounterTicketCard({ code, expiresAt }: { code: string; expiresAt: strin
           请在有效期内携带本人有效身份证件原件，到任一住房公积金管理中心服务窗口出示此核验码，由工作人员核对证件后为您完成核验。
         </Text>
       </View>
-      <ActionButton className='verify-button' id='verify-to-mine' onClick={toMine}>
+      <ActionButton className='secondary-button verify-button' id='verify-to-mine' onClick={toMine}>
         返回我的
       </ActionButton>
     </View>
@@ -97,7 +100,7 @@ const FAILURE_TITLES: Partial<Record<Extract<Outcome, { kind: 'failed' }>['code'
 };
 
 /** Real-name verification: 填写信息 → 授权说明 → 人脸核身 → 完成, with the counter route always offered. */
-export default function VerifyPage() {
+function VerifyPage() {
   const flow = useVerifyFlow();
   const { step, form, errors, busy } = flow;
   const fieldError = (field: string) => (errors[field] ? <Text className='field-error'>{errors[field]}</Text> : null);
@@ -124,7 +127,7 @@ export default function VerifyPage() {
                 className='form-input'
                 id='verify-name'
                 type='text'
-                maxlength={60}
+                maxlength={NO_CUT}
                 value={form.name}
                 placeholder='与证件一致的姓名'
                 onInput={(e) => flow.edit('name', e.detail.value)}
@@ -177,7 +180,7 @@ export default function VerifyPage() {
         flow.refused ? (
           <View>
             <CounterRoute reason='您未同意人脸核身，可改为柜台核验，不影响办理业务。' {...counterRequest} />
-            <ActionButton className='verify-button' id='verify-reconsider' onClick={flow.reconsider}>
+            <ActionButton className='secondary-button verify-button' id='verify-reconsider' onClick={flow.reconsider}>
               返回授权说明
             </ActionButton>
           </View>
@@ -193,6 +196,9 @@ export default function VerifyPage() {
               <Text className='consent-text'>{CONSENT_TEXT.period}</Text>
               <Text className='consent-label'>不用人脸也可以</Text>
               <Text className='consent-text'>{CONSENT_TEXT.alternative}</Text>
+              <View className='consent-policy' id='verify-policy' role='link' onClick={() => void Taro.navigateTo({ url: PRIVACY_PAGE })}>
+                查看隐私政策（收集什么、给谁、保存多久、如何删除）
+              </View>
               <Text className='consent-subject'>
                 核验对象：{maskName(flow.checked.name)}　{DOC_TYPES[flow.checked.docType]} {maskDocNumber(flow.checked.docNumber)}
               </Text>
@@ -201,7 +207,7 @@ export default function VerifyPage() {
             <ActionButton className='primary-button verify-button' id='verify-agree' loading={busy} disabled={busy} onClick={flow.agree}>
               同意并继续
             </ActionButton>
-            <ActionButton className='verify-button' id='verify-refuse' disabled={busy} onClick={flow.refuse}>
+            <ActionButton className='secondary-button verify-button' id='verify-refuse' disabled={busy} onClick={flow.refuse}>
               不同意，去柜台核验
             </ActionButton>
             <Text className='verify-link' id='verify-back' onClick={busy ? undefined : flow.backToForm}>
@@ -249,7 +255,7 @@ export default function VerifyPage() {
           <ActionButton className='primary-button verify-button' id='verify-retry' loading={busy} disabled={busy} onClick={flow.retry}>
             重试
           </ActionButton>
-          <ActionButton className='verify-button' id='verify-edit' disabled={busy} onClick={flow.backToForm}>
+          <ActionButton className='secondary-button verify-button' id='verify-edit' disabled={busy} onClick={flow.backToForm}>
             修改信息
           </ActionButton>
           <CounterRequest {...counterRequest} />
@@ -258,3 +264,5 @@ export default function VerifyPage() {
     </View>
   );
 }
+
+export default withPageShell(VerifyPage, { title: '实名核验' });

@@ -20,6 +20,9 @@ const BIRTH_DATES = {
   certificate: '19890815',
   counter: '19620918',
   mine: '19750611',
+  purchase: '19830714',
+  privacy: '19680205',
+  refusals: '19830719',
   'service-request': '19790302',
   transfer: '19850312',
   // verify.test.tsx checks that this date never shows on the page

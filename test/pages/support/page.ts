@@ -1,9 +1,9 @@
 import { Current, getPageInstance } from '@tarojs/runtime';
 import { act, waitFor } from '@testing-library/react';
 
-/** What useRouter() answers: Taro's H5 router sets Current.router when it opens a page. */
-export function openWith(params: Record<string, string>): void {
-  Current.router = { params, path: '', $taroPath: '', onReady: '', onHide: '', onShow: '' };
+/** What useRouter() answers: Taro's H5 router sets Current.router when it opens a page (`path`: which page). */
+export function openWith(params: Record<string, string>, path = ''): void {
+  Current.router = { params, path, $taroPath: '', onReady: '', onHide: '', onShow: '' };
 }
 
 /**

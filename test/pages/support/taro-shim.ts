@@ -12,7 +12,10 @@ import ReactDOM from 'react-dom';
 hooks.createH5NativeComponentConfig(null, React, ReactDOM);
 
 const { default: base, ...apis } = TaroH5 as typeof TaroH5 & { default: object };
-const Taro = { ...base, ...apis, ...hooks };
+// Taro's router answers getCurrentPages from its page stack, which it sets up only in a real H5 app: none here (a page
+// opened directly); a test that needs a page before it spies on this
+const getCurrentPages = (): ReturnType<typeof TaroH5.getCurrentPages> => [];
+const Taro = { ...base, ...apis, ...hooks, getCurrentPages };
 
 export const { useDidHide, useDidShow, useLoad, usePullDownRefresh, useReady, useRouter, useUnload } = hooks;
 export default Taro;

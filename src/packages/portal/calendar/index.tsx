@@ -65,7 +65,7 @@ function PickedYear({ year, known, onReplace, onLoad }: { year: number; known: C
   const got = useCall(() => adminCalls.calendarYear(year), [year]);
   const view = known ?? (got.status === 'ready' ? got.data : undefined);
   if (view) return <YearDetail view={view} onReplace={() => onReplace(view)} onLoad={onLoad} />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   return <StateView status='loading' message={`正在加载 ${year} 年安排…`} />;
 }
 
@@ -95,7 +95,7 @@ export default function CalendarPage() {
   const [fresh, setFresh] = useState<CalendarStatusView | undefined>(undefined);
 
   if (status.status === 'loading') return <StateView status='loading' message='正在加载节假日安排…' />;
-  if (status.status === 'error') return <StateView status='error' message={status.message} onRetry={status.reload} />;
+  if (status.status === 'error') return <StateView status='error' message={status.message} code={status.code} onRetry={status.reload} />;
 
   const current = fresh ?? status.data;
   const listed = current.years.map((y) => (answered[y.year] ? { year: y.year, source: answered[y.year].source } : y));

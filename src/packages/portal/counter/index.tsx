@@ -1,6 +1,6 @@
 import { Input, Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import { HAND_CODE_PATTERN } from '../../../core/codes';
+import { handCodeSchema } from '../../../core/codes';
 import { DOC_TYPES } from '../../../core/identity';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
@@ -8,6 +8,7 @@ import { identityCalls, type CounterRequestView } from '../../../services/identi
 import './index.scss';
 
 /** What the person's code looks like: 8 characters without 0/O, 1/I. Typed lower case, it is upper-cased. */
+const COUNTER_CODE = handCodeSchema('核验码');
 
 type Stage =
   | { kind: 'input' }
@@ -44,8 +45,9 @@ export default function CounterPage() {
   };
 
   const lookup = async () => {
-    if (!HAND_CODE_PATTERN.test(code)) {
-      setError('核验码为 8 位字母或数字，请核对后重新输入');
+    const checked = COUNTER_CODE.safeParse(code);
+    if (!checked.success) {
+      setError(checked.error.issues[0].message);
       return;
     }
     setBusy(true);

@@ -159,7 +159,7 @@ export default function FiguresPage() {
         ))}
       </View>
       {got.status === 'loading' && !answer ? <StateView status='loading' message='正在加载本中心数据…' /> : null}
-      {got.status === 'error' ? <StateView status='error' message={got.message} onRetry={got.reload} /> : null}
+      {got.status === 'error' ? <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} /> : null}
       {answer ? (
         <View>
           <View className='card figures-card' id='figures-head'>

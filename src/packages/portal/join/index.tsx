@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { INVITE_VALID_DAYS } from '../../../core/center-portal';
 import { portalEventSchema } from '../../../core/contracts/portal';
 import { HAND_CODE_LENGTH } from '../../../core/codes';
@@ -13,11 +13,14 @@ import './index.scss';
 const goLinks = () => void Taro.redirectTo({ url: '/packages/portal/links/index' });
 
 /**
- * Anyone signed in: redeem a supervisor's invite code (typed by hand) and become staff of its center. The
+ * Anyone signed in: redeem a supervisor's invite code (typed by hand, or from the invite's link) and become staff of its center. The
  * function says why a code is refused (unknown, used, expired, or the person already serves a center).
  */
 export default function JoinPage() {
+  // a staff invite's link (…/join/index?code=…) fills the code in: staff reach this page from it, or from the small line on 我的
+  const { params } = useRouter();
   const { value: code, type, error, busy, answer: joined, submit: join } = useFieldCall({
+    initial: (params.code ?? '').trim().toUpperCase().slice(0, HAND_CODE_LENGTH),
     field: 'code',
     normalize: (typed) => typed.trim().toUpperCase(),
     check: (code) => parseInput(portalEventSchema(new Date()), { action: 'joinCenter', code }),

@@ -91,7 +91,7 @@ function DomainCard({ view }: { view: CenterDomainView }) {
 export function DomainCards() {
   const got = useCall(portalCalls.businessDomains, []);
   if (got.status === 'loading') return <StateView status='loading' message='正在加载业务域名…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   if (got.data.length === 0) return null;
   return (
     <View id='links-domains'>

@@ -78,7 +78,7 @@ export default function LinksPage() {
   };
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载本中心的登记情况…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const overview = refreshed ?? got.data;
 
   return (

@@ -73,7 +73,7 @@ export default function OnlineReasonPage() {
   const got = useCall(() => portalCalls.monthlyFigures(periodOf(shanghaiDate(new Date()))), []);
   const [saved, setSaved] = useState<Partial<Record<FullOnlineItem, OnlineReasonRow>>>({});
   if (got.status === 'loading') return <StateView status='loading' message='正在查询本中心事项办理方式…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const { row } = got.data;
 
   return (

@@ -21,7 +21,7 @@ export default function ReviewPage() {
   const [decided, setDecided] = useState<ChangeView[]>([]);
 
   if (pending.status === 'loading') return <StateView status='loading' message='正在加载待审核的变更…' />;
-  if (pending.status === 'error') return <StateView status='error' message={pending.message} onRetry={pending.reload} />;
+  if (pending.status === 'error') return <StateView status='error' message={pending.message} code={pending.code} onRetry={pending.reload} />;
 
   return (
     <View className='review-page'>
@@ -36,7 +36,7 @@ export default function ReviewPage() {
       <Text className='section-title'>异常的链接和接口</Text>
       <View id='review-health'>
         {health.status === 'loading' ? <StateView status='loading' message='正在加载检查结果…' /> : null}
-        {health.status === 'error' ? <StateView status='error' message={health.message} onRetry={health.reload} /> : null}
+        {health.status === 'error' ? <StateView status='error' message={health.message} code={health.code} onRetry={health.reload} /> : null}
         {health.status === 'ready' ? <LinkHealth unhealthy={health.data.unhealthy} held={health.data.held} /> : null}
       </View>
 

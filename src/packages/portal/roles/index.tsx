@@ -20,7 +20,7 @@ export default function RolesPage() {
   const [added, setAdded] = useState<RoleView[]>([]);
 
   if (listed.status === 'loading') return <StateView status='loading' message='正在加载角色…' />;
-  if (listed.status === 'error') return <StateView status='error' message={listed.message} onRetry={listed.reload} />;
+  if (listed.status === 'error') return <StateView status='error' message={listed.message} code={listed.code} onRetry={listed.reload} />;
 
   const known = new Set(listed.data.map(roleKey));
   const roles = [...listed.data, ...added.filter((r) => !known.has(roleKey(r)))].map((r) => changed[roleKey(r)] ?? r);

@@ -107,7 +107,7 @@ export default function TrialFindingsPage() {
     <View className='trial-findings-page'>
       <ChipRow id='trial-findings-status' idOf={(s) => `trial-findings-status-${s}`} choices={FINDING_STATUS_CHOICES} chosen={status} onChoose={setStatus} />
       {got.status === 'loading' ? <StateView status='loading' message='正在加载试用问题…' /> : null}
-      {got.status === 'error' ? <StateView status='error' message={got.message} onRetry={got.reload} /> : null}
+      {got.status === 'error' ? <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} /> : null}
       {got.status === 'ready' && got.data.items.length === 0 ? <StateView status='empty' message={`暂无${FINDING_STATUS_LABELS[status]}的试用问题`} /> : null}
       {/* a finding changed since (a correction approved, a recheck) comes back with more history: shown anew */}
       {got.status === 'ready' ? got.data.items.map((f) => <FindingCard key={`${f.id}-${f.history.length}`} loaded={f} />) : null}

@@ -1,9 +1,13 @@
 import { Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { TRANSFER_CODES } from '../../../core/applications/state-machine';
-import { CENTER_ROLE_LABELS, isFinal, STATUS_LABELS } from '../../../core/applications/status';
+import { centerRoleLabel } from '../../../core/applications/labels';
+import { isFinal, STATUS_LABELS, STOPPED_STATUSES, type ApplicationStatus } from '../../../core/applications/status';
 import type { WorkbenchView } from '../../../core/applications/views';
+import { REFUSAL_STATUSES } from '../../../core/center-api';
+import { fileSizeText } from '../../../core/files';
 import { DOC_TYPES } from '../../../core/identity';
+import { shanghaiDate } from '../../../core/time';
 import { StateView } from '../../../components/state-view';
 import { Timeline } from '../../../components/timeline';
 import { workbenchCalls } from '../../../services/applications';
@@ -16,6 +20,9 @@ import { StatusCard } from './status-card';
 import { useWorkbenchActions, type MoveForm } from './use-workbench-actions';
 import './index.scss';
 
+/** A move that refuses (13 转出审核不通过) or ends the case undone (40 失败办结, 05, 不予受理): a danger button. */
+const stopsCase = (code: string, status: ApplicationStatus) => REFUSAL_STATUSES.includes(code) || STOPPED_STATUSES.includes(status);
+
 /**
  * One application as its center's staff see it: the full applicant and form (each view is logged by the
  * function), the timeline, and the moves the view offers now with what they need.
@@ -25,7 +32,7 @@ export default function WorkbenchDetailPage() {
   const id = params.id ?? '';
   const got = useCall(() => workbenchCalls.get(id), [id]);
   if (got.status === 'loading') return <StateView status='loading' message='正在加载申请…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   return <WorkbenchDetail loaded={got.data} />;
 }
 
@@ -39,6 +46,15 @@ function WorkbenchDetail({ loaded }: { loaded: WorkbenchView }) {
         <Text>本次查看已记录在案。完整个人信息仅用于办理本申请，请勿抄录、截屏或外传。</Text>
       </View>
       <StatusCard view={view} />
+      {view.sharedContract.length > 0 ? (
+        <View className='alert' id='workbench-shared-contract'>
+          <Text>
+            该购房合同另有其他人的提取申请：
+            {view.sharedContract.map((c) => `申请编号 ${c.id}（${shanghaiDate(new Date(c.submittedAt))} 提交，${STATUS_LABELS[c.status]}）`).join('；')}
+            。请购房地和缴存地中心核实是否为共同购房人分别提取、金额有无重复，避免重复支付后再办理。
+          </Text>
+        </View>
+      ) : null}
       <RowsCard
         id='workbench-applicant'
         title='申请人'
@@ -49,13 +65,13 @@ function WorkbenchDetail({ loaded }: { loaded: WorkbenchView }) {
         ]}
       />
       <RowsCard id='workbench-form' title='申请信息' rows={view.form} />
-      <RowsCard id='workbench-centers' title='办理中心' rows={view.centers.map((c) => ({ label: CENTER_ROLE_LABELS[c.role], value: `${c.name} ${c.phone}` }))} />
+      <RowsCard id='workbench-centers' title='办理中心' rows={view.centers.map((c) => ({ label: centerRoleLabel(view.type, c.role), value: `${c.name} ${c.phone}` }))} />
 
       <Text className='section-title'>办理进度</Text>
-      <Timeline id='workbench-timeline' events={view.events} centers={view.centers} showCodes />
+      <Timeline id='workbench-timeline' type={view.type} events={view.events} centers={view.centers} showCodes />
 
       {view.attachmentFiles.length > 0 ? <AttachmentsCard files={view.attachmentFiles} attachment={actions.attachment} onOpen={(a, sha256) => void actions.openAttachment(a, sha256)} /> : null}
-      {view.documents.length > 0 ? <RowsCard id='workbench-documents' title='材料' rows={view.documents.map((d) => ({ label: d.name, value: `${d.contentType} · ${d.size} 字节` }))} /> : null}
+      {view.documents.length > 0 ? <RowsCard id='workbench-documents' title='材料' rows={view.documents.map((d) => ({ label: d.name, value: `${d.contentType} · ${fileSizeText(d.size)}` }))} /> : null}
 
       {view.nextCodes.length > 0 ? (
         <MoveCard
@@ -63,7 +79,7 @@ function WorkbenchDetail({ loaded }: { loaded: WorkbenchView }) {
           title='更新办理状态'
           text={{ id: 'workbench-advance-message', lines: 'one', placeholder: '办理说明（选填），将显示给申请人', value: drafts.advance, onInput: edit('advance') }}
           // in code order, as the national platform lists them
-          moves={{ choices: view.nextCodes.map((code) => ({ id: `workbench-advance-${code}`, label: `${code} ${TRANSFER_CODES[code].name}`, onPress: () => actions.advance(code) })) }}
+          moves={{ choices: view.nextCodes.map((code) => ({ id: `workbench-advance-${code}`, label: `${code} ${TRANSFER_CODES[code].name}`, onPress: () => actions.advance(code), danger: stopsCase(code, TRANSFER_CODES[code].status) })) }}
           busy={busy}
           error={errorOf('advance')}
         />
@@ -74,7 +90,7 @@ function WorkbenchDetail({ loaded }: { loaded: WorkbenchView }) {
           id='workbench-set-status'
           title='更新办理状态'
           text={{ id: 'workbench-status-message', lines: 'one', placeholder: '办理说明（选填），将显示给申请人', value: drafts.status, onInput: edit('status') }}
-          moves={{ choices: view.nextStatuses.map((status) => ({ id: `workbench-status-${status}`, label: STATUS_LABELS[status], onPress: () => actions.setStatus(status) })) }}
+          moves={{ choices: view.nextStatuses.map((status) => ({ id: `workbench-status-${status}`, label: STATUS_LABELS[status], onPress: () => actions.setStatus(status), danger: stopsCase(status, status) })) }}
           busy={busy}
           error={errorOf('status')}
         >
@@ -87,7 +103,7 @@ function WorkbenchDetail({ loaded }: { loaded: WorkbenchView }) {
           id='workbench-reject-form'
           title='不予受理'
           text={{ id: 'workbench-reject-reason', lines: 'several', placeholder: '不予受理的理由，将告知申请人', value: drafts.reject, onInput: edit('reject') }}
-          moves={{ only: { id: 'workbench-reject', label: '不予受理', onPress: actions.reject }, danger: true }}
+          moves={{ only: { id: 'workbench-reject', label: '不予受理', onPress: actions.reject, danger: true } }}
           busy={busy}
           error={errorOf('reject')}
         />

@@ -7,6 +7,8 @@ export interface MoveButton {
   id: string;
   label: string;
   onPress: () => void;
+  /** A move that refuses or ends the case undone: a danger button, never looking like the next step. */
+  danger?: boolean;
 }
 
 interface MoveCardProps {
@@ -14,8 +16,8 @@ interface MoveCardProps {
   title: string;
   /** The staff's text sent with the move: one line (a note), or several (a reason, the material asked for). */
   text: { id: string; lines: 'one' | 'several'; placeholder: string; value: string; onInput: (value: string) => void };
-  /** Several moves to choose from (codes, statuses) as small buttons, or the card's one move as a full-width button. */
-  moves: { choices: MoveButton[] } | { only: MoveButton; danger?: boolean };
+  /** Several moves to choose from (codes, statuses) as a row of buttons, or the card's one move as a full-width button. */
+  moves: { choices: MoveButton[] } | { only: MoveButton };
   busy: boolean;
   error: { id: string; message: string | undefined };
   /** What a move needs besides the text (the certificate, the payment), between the text and the buttons. */
@@ -37,13 +39,13 @@ export function MoveCard({ id, title, text, moves, busy, error, children }: Move
       {'choices' in moves ? (
         <View className='workbench-codes'>
           {moves.choices.map((move) => (
-            <ActionButton key={move.id} className='workbench-code' id={move.id} size='mini' disabled={busy} onClick={move.onPress}>
+            <ActionButton key={move.id} className={`${move.danger ? 'danger-button' : 'secondary-button'} workbench-code`} id={move.id} disabled={busy} onClick={move.onPress}>
               {move.label}
             </ActionButton>
           ))}
         </View>
       ) : (
-        <ActionButton className={moves.danger ? 'workbench-button workbench-reject' : 'workbench-button'} id={moves.only.id} disabled={busy} onClick={moves.only.onPress}>
+        <ActionButton className={moves.only.danger ? 'danger-button workbench-button' : 'primary-button workbench-button'} id={moves.only.id} disabled={busy} onClick={moves.only.onPress}>
           {moves.only.label}
         </ActionButton>
       )}

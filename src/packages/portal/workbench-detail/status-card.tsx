@@ -1,10 +1,12 @@
 import { Text, View } from '@tarojs/components';
 import { TRANSFER_CODES } from '../../../core/applications/state-machine';
-import { CENTER_ROLE_LABELS, PURCHASE_TARGET_WORKING_DAYS, STATUS_LABELS, TYPE_LABELS } from '../../../core/applications/status';
+import { caseTitle, centerRoleLabel } from '../../../core/applications/labels';
+import { PURCHASE_TARGET_WORKING_DAYS } from '../../../core/applications/status';
 import type { WorkbenchView } from '../../../core/applications/views';
 import { yuanText } from '../../../core/money';
 import { formatShanghai } from '../../../core/time';
 import { DateText, ProvisionalNote } from '../../../components/provisional-date';
+import { StatusTag } from '../../../components/status-tag';
 import { TEST_CASE_NOTE, TestTag } from '../../../components/test-tag';
 
 /** Where the application stands for this center: type, status, step, its part, the letter, the time limits and what was paid. */
@@ -14,11 +16,9 @@ export function StatusCard({ view }: { view: WorkbenchView }) {
       <View className='workbench-title-row'>
         <Text className='workbench-type'>
           {view.test ? <TestTag id='workbench-test' /> : null}
-          {TYPE_LABELS[view.type]}
+          {caseTitle(view)}
         </Text>
-        <Text className='workbench-status' id='workbench-status-label'>
-          {STATUS_LABELS[view.status]}
-        </Text>
+        <StatusTag status={view.status} id='workbench-status-label' />
       </View>
       {view.test ? (
         <Text className='workbench-muted' id='workbench-test-note'>
@@ -29,7 +29,7 @@ export function StatusCard({ view }: { view: WorkbenchView }) {
         当前环节：{view.step}
         {view.platformCode ? `（${view.platformCode} ${TRANSFER_CODES[view.platformCode].name}）` : ''}
       </Text>
-      <Text className='workbench-muted'>本中心为{CENTER_ROLE_LABELS[view.role]}</Text>
+      <Text className='workbench-muted'>本中心为{centerRoleLabel(view.type, view.role)}</Text>
       <Text className='workbench-muted'>联系函编号：{view.letterNumber ?? '未生成'}</Text>
       <Text className='workbench-muted'>提交时间：{formatShanghai(new Date(view.createdAt))}</Text>
       <Text className='workbench-muted' id='workbench-accept-by'>

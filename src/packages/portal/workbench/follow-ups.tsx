@@ -2,6 +2,7 @@ import { Text, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { TYPE_LABELS } from '../../../core/applications/status';
+import type { CallBackState } from '../../../core/applications/follow-up-clock';
 import type { FollowUpView } from '../../../core/applications/views';
 import { REASON_MAX } from '../../../core/contracts/fields';
 import { workbenchEventSchema } from '../../../core/contracts/workbench';
@@ -12,6 +13,7 @@ import { workbenchCalls } from '../../../services/applications';
 import type { CallState } from '../../../services/use-call';
 
 const FOLLOW_UP_STATUS_LABELS: Record<FollowUpView['status'], string> = { open: '待回访', closed: '已回访' };
+const CALL_BACK_LABELS: Record<CallBackState, string> = { due: '未到期', 'due-today': '今天到期', overdue: '已逾期', done: '已回访' };
 
 /** The first message the contract's own schema gives for closing a follow-up, or nothing when it would be accepted. */
 function problemOf(id: string, note: string): string | undefined {
@@ -31,7 +33,7 @@ export function FollowUps({ got }: { got: CallState<FollowUpView[]> & { reload: 
   const [busy, setBusy] = useState<string | undefined>(undefined);
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载差评回访…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const followUps = closed && closed.after === got.data ? closed.data : got.data;
 
   const close = async (id: string) => {
@@ -67,6 +69,14 @@ export function FollowUps({ got }: { got: CallState<FollowUpView[]> & { reload: 
           </View>
           <Text className='workbench-meta'>联系函编号：{f.letterNumber ?? '未生成'}</Text>
           <Text className='workbench-meta'>评价时间：{formatShanghai(new Date(f.rating.at))}</Text>
+          <Text className={`workbench-meta workbench-follow-up-clock-${f.callBack}`} id={`follow-up-call-back-${f.applicationId}`}>
+            回访期限：{f.callBackBy}
+            {f.limitsProvisional ? '（预计）' : ''}（{CALL_BACK_LABELS[f.callBack]}）
+          </Text>
+          <Text className='workbench-meta' id={`follow-up-fix-by-${f.applicationId}`}>
+            整改期限：{f.fixBy}
+            {f.limitsProvisional ? '（预计）' : ''}
+          </Text>
           <Text className='workbench-follow-up-comment'>评价内容：{f.rating.comment ?? '（未填写）'}</Text>
           {f.note ? <Text className='workbench-meta workbench-follow-up-note'>回访情况：{f.note}</Text> : null}
           {f.status === 'open' ? (

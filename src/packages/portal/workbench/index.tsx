@@ -1,11 +1,12 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef } from 'react';
-import { CENTER_ROLE_LABELS, STATUS_LABELS, TYPE_LABELS } from '../../../core/applications/status';
+import { caseTitle, centerRoleLabel } from '../../../core/applications/labels';
 import type { WorkbenchEntry } from '../../../core/applications/views';
 import { shanghaiDate } from '../../../core/time';
 import { DateText } from '../../../components/provisional-date';
 import { StateView } from '../../../components/state-view';
+import { StatusTag } from '../../../components/status-tag';
 import { TestTag } from '../../../components/test-tag';
 import { workbenchCalls } from '../../../services/applications';
 import { useCall } from '../../../services/use-call';
@@ -22,12 +23,12 @@ function Entry({ entry }: { entry: WorkbenchEntry }) {
       <View className='workbench-head'>
         <Text className='workbench-applicant'>
           {entry.test ? <TestTag id={`workbench-item-${entry.id}-test`} /> : null}
-          {entry.applicantMasked} · {TYPE_LABELS[entry.type]}
+          {entry.applicantMasked} · {caseTitle(entry)}
         </Text>
-        <Text className={`workbench-status workbench-status-${entry.status}`}>{STATUS_LABELS[entry.status]}</Text>
+        <StatusTag status={entry.status} />
       </View>
       <Text className='workbench-meta'>
-        本中心为{CENTER_ROLE_LABELS[entry.role]} · 当前环节：{entry.step}
+        本中心为{centerRoleLabel(entry.type, entry.role)} · 当前环节：{entry.step}
       </Text>
       <Text className='workbench-meta'>联系函编号：{entry.letterNumber ?? '未生成'}</Text>
       <Text className='workbench-meta'>
@@ -57,7 +58,7 @@ export default function WorkbenchPage() {
   });
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载本中心的申请…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
 
   const overdue = got.data.filter((e) => e.acceptOverdue).length;
   const open = followUps.status === 'ready' ? followUps.data.filter((f) => f.status === 'open').length : 0;

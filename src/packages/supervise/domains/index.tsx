@@ -47,7 +47,7 @@ export default function DomainsPage() {
   // a change answers the whole list, shown in place so each card keeps what it said
   const [fresh, setFresh] = useState<BusinessDomainsAnswer | undefined>(undefined);
   if (got.status === 'loading') return <StateView status='loading' message='正在加载业务域名…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const { national } = got.data;
   const answer = fresh ?? got.data.answer;
 

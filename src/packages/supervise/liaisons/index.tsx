@@ -62,7 +62,7 @@ export default function LiaisonsPage() {
     <View className='supervise-page'>
       <ProvinceFilter province={province} onClear={() => setProvince(undefined)} />
       {got.status === 'loading' ? <StateView status='loading' message='正在加载联络员…' /> : null}
-      {got.status === 'error' ? <StateView status='error' message={got.message} onRetry={got.reload} /> : null}
+      {got.status === 'error' ? <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} /> : null}
       {got.status === 'ready' ? (
         <View id='liaisons-table'>
           <Text className='section-title' id='liaisons-title'>

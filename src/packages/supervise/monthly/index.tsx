@@ -56,7 +56,7 @@ export default function MonthlyPage() {
         ) : null}
       </Text>
       {got.status === 'loading' ? <StateView status='loading' message='正在统计月度数据…' /> : null}
-      {got.status === 'error' ? <StateView status='error' message={got.message} onRetry={got.reload} /> : null}
+      {got.status === 'error' ? <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} /> : null}
       {got.status === 'ready' ? (
         <View id='monthly-table'>
           {got.data.provinces.length > 1 ? (

@@ -73,7 +73,7 @@ export default function OnlinePage() {
     <View className='supervise-page'>
       <ProvinceFilter province={province} onClear={() => setProvince(undefined)} />
       {got.status === 'loading' ? <StateView status='loading' message='正在统计全程网办完成情况…' /> : null}
-      {got.status === 'error' ? <StateView status='error' message={got.message} onRetry={got.reload} /> : null}
+      {got.status === 'error' ? <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} /> : null}
       {got.status === 'ready' ? (
         <View id='online-table'>
           {got.data.rows.map((row) => (

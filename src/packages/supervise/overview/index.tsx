@@ -44,7 +44,7 @@ export default function OverviewPage() {
   const period = periodOf(shanghaiDate(new Date()));
 
   if (access.status === 'loading' || roles.status === 'loading') return <StateView status='loading' message='正在加载监管总览…' />;
-  if (access.status === 'error') return <StateView status='error' message={access.message} onRetry={access.reload} />;
+  if (access.status === 'error') return <StateView status='error' message={access.message} code={access.code} onRetry={access.reload} />;
   const national = roles.status === 'ready' && roles.data.roles.some((r) => r.role === 'supervisor');
   // a provincial supervisor's own province: the function scopes every table to it unasked, so links name none
   const own = national || roles.status !== 'ready' ? undefined : roles.data.roles.flatMap((r) => (r.role === 'provincial-supervisor' ? [r.province] : []))[0];
@@ -57,7 +57,7 @@ export default function OverviewPage() {
       </View>
       <AccessSection progress={access.data.progress} online={access.data.online} />
       {figures.status === 'loading' ? <StateView status='loading' message='正在统计办理量和办理时限…' /> : null}
-      {figures.status === 'error' ? <StateView status='error' message={figures.message} onRetry={figures.reload} /> : null}
+      {figures.status === 'error' ? <StateView status='error' message={figures.message} code={figures.code} onRetry={figures.reload} /> : null}
       {figures.status === 'ready' ? (
         <View>
           <VolumeSection trend={figures.data.trend} />

@@ -13,7 +13,7 @@ export function SatisfactionCard() {
   const got = useCall(adminCalls.satisfaction, []);
   const [open, setOpen] = useState(false);
   if (got.status === 'loading') return <StateView status='loading' message='正在统计好差评…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const rated = got.data.reduce((n, r) => n + r.count, 0);
   const satisfied = got.data.reduce((n, r) => n + r.byScore[4] + r.byScore[5], 0);
   const poor = got.data.reduce((n, r) => n + r.byScore[1] + r.byScore[2], 0);
@@ -47,7 +47,7 @@ export function DeadLettersCard() {
   const got = useCall(adminCalls.deadLetters, []);
   const [open, setOpen] = useState(false);
   if (got.status === 'loading') return <StateView status='loading' message='正在查询投递失败的消息…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   return (
     <View className='card supervise-card' id='overview-dead-letters'>
       <Text className='supervise-title'>投递失败（已停止重试）</Text>

@@ -95,7 +95,7 @@ export default function ProgressPage() {
         </ActionButton>
       </View>
       {got.status === 'loading' ? <StateView status='loading' message='正在统计接入进度…' /> : null}
-      {got.status === 'error' ? <StateView status='error' message={got.message} onRetry={got.reload} /> : null}
+      {got.status === 'error' ? <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} /> : null}
       {got.status === 'ready' ? (
         <View id='progress-table'>
           <Text className='section-title' id='progress-title'>

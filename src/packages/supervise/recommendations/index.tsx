@@ -101,7 +101,7 @@ export default function RecommendationsPage() {
     <View className='supervise-page'>
       <ProvinceFilter province={province} onClear={() => setProvince(undefined)} />
       {got.status === 'loading' || roles.status === 'loading' ? <StateView status='loading' message='正在加载三个一百推荐…' /> : null}
-      {got.status === 'error' ? <StateView status='error' message={got.message} onRetry={got.reload} /> : null}
+      {got.status === 'error' ? <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} /> : null}
       {got.status === 'ready' && roles.status !== 'loading' ? (
         <View id='recommendations-table'>
           <Text className='section-title' id='recommendations-title'>

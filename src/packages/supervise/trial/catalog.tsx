@@ -243,7 +243,7 @@ export function CatalogSection() {
     <View id='trial-catalog'>
       <ChipRow id='trial-findings-status' idOf={(s) => `trial-findings-status-${s}`} choices={FINDING_STATUS_CHOICES} chosen={status} onChoose={setStatus} />
       {findings.status === 'loading' ? <StateView status='loading' message='正在加载问题…' /> : null}
-      {findings.status === 'error' ? <StateView status='error' message={findings.message} onRetry={findings.reload} /> : null}
+      {findings.status === 'error' ? <StateView status='error' message={findings.message} code={findings.code} onRetry={findings.reload} /> : null}
       {findings.status === 'ready' && findings.data.items.length === 0 ? <StateView status='empty' message={`暂无${FINDING_STATUS_LABELS[status]}的试用问题`} /> : null}
       {findings.status === 'ready'
         ? findings.data.items.map((f) => (
@@ -258,7 +258,7 @@ export function CatalogSection() {
         : null}
       <Text className='section-title'>待审核的更正</Text>
       {fixes.status === 'loading' ? <StateView status='loading' message='正在加载更正…' /> : null}
-      {fixes.status === 'error' ? <StateView status='error' message={fixes.message} onRetry={fixes.reload} /> : null}
+      {fixes.status === 'error' ? <StateView status='error' message={fixes.message} code={fixes.code} onRetry={fixes.reload} /> : null}
       {fixes.status === 'ready' && shownFixes.length === 0 ? <StateView status='empty' message='暂无待审核的更正' /> : null}
       {shownFixes.map((fix) => (
         <FixCard key={fix.id} fix={fix} onReviewed={(done) => setReviewed((all) => ({ ...all, [done.id]: done }))} />

@@ -20,8 +20,8 @@ export default function TrialPage() {
   const launch = useCall(adminCalls.launchState, []);
 
   if (roles.status === 'loading' || launch.status === 'loading') return <StateView status='loading' message='正在加载内部试用情况…' />;
-  if (launch.status === 'error') return <StateView status='error' message={launch.message} onRetry={launch.reload} />;
-  if (roles.status === 'error') return <StateView status='error' message={roles.message} onRetry={roles.reload} />;
+  if (launch.status === 'error') return <StateView status='error' message={launch.message} code={launch.code} onRetry={launch.reload} />;
+  if (roles.status === 'error') return <StateView status='error' message={roles.message} code={roles.code} onRetry={roles.reload} />;
   const national = roles.data.roles.some((r) => r.role === 'supervisor');
   // a provincial supervisor's own province: the invites are for it only
   const own = national ? undefined : roles.data.roles.flatMap((r) => (r.role === 'provincial-supervisor' ? [r.province] : []))[0];

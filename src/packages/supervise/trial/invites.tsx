@@ -169,7 +169,7 @@ export function InvitesSection({ provinces, own }: { provinces: readonly string[
       {created ? <CreatedInvite invite={created.invite} image={created.image} /> : null}
       <Text className='section-title'>邀请记录</Text>
       {listed.status === 'loading' ? <StateView status='loading' message='正在加载邀请…' /> : null}
-      {listed.status === 'error' ? <StateView status='error' message={listed.message} onRetry={listed.reload} /> : null}
+      {listed.status === 'error' ? <StateView status='error' message={listed.message} code={listed.code} onRetry={listed.reload} /> : null}
       {listed.status === 'ready' && invites.length === 0 ? <StateView status='empty' message='暂无邀请' /> : null}
       {listError ? (
         <Text className='supervise-error' id='trial-invites-error'>

@@ -34,7 +34,7 @@ export function TestersSection() {
   };
 
   if (listed.status === 'loading') return <StateView status='loading' message='正在加载测试人员…' />;
-  if (listed.status === 'error') return <StateView status='error' message={listed.message} onRetry={listed.reload} />;
+  if (listed.status === 'error') return <StateView status='error' message={listed.message} code={listed.code} onRetry={listed.reload} />;
   if (listed.data.length === 0) return <StateView status='empty' message='暂无测试人员' />;
   // one tester per line, numbered in the order listed: an element id carries neither an openid nor a handle
   const testers = listed.data.map((r, i) => ({ key: `${i + 1}`, role: changed[`${i + 1}`] ?? r }));

@@ -77,7 +77,7 @@ export default function TrialCentersPage() {
   });
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载本省中心…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const { provinceName, centers, readiness } = got.data;
   return (
     <View className='trial-page'>

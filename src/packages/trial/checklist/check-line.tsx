@@ -306,7 +306,7 @@ function LinkCheck({ view, center, slug, onRecorded }: LineProps & { slug: strin
           {opened.fallback?.kind === 'copy' ? (
             <CopyLinkCard itemName={itemById(item)?.name ?? view.label} centerName={center.name} url={opened.fallback.url} message={opened.fallback.message} phone={center.phone} />
           ) : opened.fallback ? (
-            <FallbackCard reason={opened.fallback.message} phone={center.phone} counter={counterRoute(center)} />
+            <FallbackCard itemName={itemById(item)?.name ?? view.label} reason={opened.fallback.message} phone={center.phone} counter={counterRoute(center)} />
           ) : null}
           <Text className='trial-text' id={`check-${slug}-observed`}>
             {opened.observed ? `小程序记录：${LINK_OBSERVATION_LABELS[opened.observed]}` : '小程序未记录到打开结果，请按实际看到的情况选择'}

@@ -43,7 +43,7 @@ export default function ChecklistPage() {
   });
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载检查清单…' />;
-  if (got.status === 'error') return <StateView status='error' message={got.message} onRetry={got.reload} />;
+  if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const { center } = got.data;
   const answer = fresh ?? got.data.checklist;
   const { progress } = answer;

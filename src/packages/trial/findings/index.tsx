@@ -109,7 +109,7 @@ export default function TrialFindingsPage() {
     <View className='trial-page'>
       <ChipRow id='findings-statuses' idOf={(s) => `findings-status-${s}`} choices={choicesOf(items)} chosen={status} onChoose={setChosen} />
       {got.status === 'loading' ? <StateView status='loading' message='正在加载试用问题…' /> : null}
-      {got.status === 'error' ? <StateView status='error' message={got.message} onRetry={got.reload} /> : null}
+      {got.status === 'error' ? <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} /> : null}
       {shown?.length === 0 ? <StateView status='empty' message={`暂无${FINDING_STATUS_LABELS[status]}的问题`} /> : null}
       {shown?.map((f) => <FindingCard key={f.id} finding={f} onChanged={got.reload} />)}
     </View>
