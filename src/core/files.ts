@@ -56,6 +56,16 @@ export const FILE_LINK_MINUTES = 10;
  * are fetched from `url` until `expiresAt` (ISO 8601) by the person it was answered to, and checked against
  * `sha256` (hex) before they are saved or opened.
  */
+/** A file a function made for the person on request (a copy of their own data, PIPL art. 45): its link, JSON, never reused. */
+export interface MadeFileLink {
+  name: string;
+  contentType: 'application/json';
+  sha256: string;
+  size: number;
+  url: string;
+  expiresAt: string;
+}
+
 export interface FileLink {
   name: string;
   contentType: AttachmentType;

@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import sha256 from 'fast-sha256';
 import { DOCUMENT_MAX_BYTES, isPdf } from '../core/center-api';
-import { FILE_LINK_MINUTES, type FileLink } from '../core/files';
+import { FILE_LINK_MINUTES, type FileLink, type MadeFileLink } from '../core/files';
 import { fetchDownload } from './cloud';
 import { isWeapp } from './platform';
 import { uploadAttachment, type PickedFile, type Uploaded } from './uploads';
@@ -123,21 +123,12 @@ function download(bytes: Uint8Array<ArrayBuffer>, name: string, type: string): v
   setTimeout(() => URL.revokeObjectURL?.(url), 30_000);
 }
 
-/** A file a function made for the person (a copy of their own data, JSON): its link, checked by its sha256 before saving. */
-export interface MadeFile {
-  name: string;
-  contentType: 'application/json';
-  sha256: string;
-  size: number;
-  url: string;
-  expiresAt: string;
-}
 
 /**
  * Saves a file made for the person once what arrived matches its sha256: H5 downloads it under its name; WeChat
  * writes it to the user data path and offers to send it to a chat (its viewer opens no JSON), to keep or open on a computer.
  */
-export async function saveMadeFile(file: MadeFile): Promise<DocumentOutcome<void>> {
+export async function saveMadeFile(file: MadeFileLink): Promise<DocumentOutcome<void>> {
   const got = await checkedDownload(file, file.sha256);
   if (!got.ok) return got;
   const name = safeName(file.name, 'json');

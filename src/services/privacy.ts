@@ -1,7 +1,8 @@
 import Taro from '@tarojs/taro';
 import type { DeletionView } from '../core/privacy';
 import { callFunction } from './cloud';
-import { saveMadeFile, type MadeFile } from './documents';
+import type { MadeFileLink } from '../core/files';
+import { saveMadeFile } from './documents';
 
 /** The typed calls of the person's rights over their account: 解除绑定, 注销账号 and a copy of their data. */
 export const privacyCalls = {
@@ -9,7 +10,7 @@ export const privacyCalls = {
   deletionStatus: () => callFunction<DeletionView>('session', { action: 'deletionStatus' }),
   requestDeletion: () => callFunction<DeletionView>('session', { action: 'requestDeletion' }),
   cancelDeletion: () => callFunction<DeletionView>('session', { action: 'cancelDeletion' }),
-  myData: () => callFunction<MadeFile>('session', { action: 'myData' }),
+  myData: () => callFunction<MadeFileLink>('session', { action: 'myData' }),
 };
 
 /** Asks for a copy of the person's data and saves it (H5 downloads it; WeChat offers to send the file to a chat). */

@@ -7,7 +7,8 @@ import { handler as identity } from '../../cloudfunctions/identity';
 import { handler as session } from '../../cloudfunctions/session';
 import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
-import { DOWNLOAD_COPIES_KEY, type MadeFileLink } from '../../cloudfunctions/_lib/files/downloads';
+import { DOWNLOAD_COPIES_KEY } from '../../cloudfunctions/_lib/files/downloads';
+import type { MadeFileLink } from '../../src/core/files';
 import { documentLookup } from '../../cloudfunctions/_lib/services/identity';
 import type { Caller, CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
 import type { AuditEntry, Store } from '../../cloudfunctions/_lib/store/port';
@@ -146,7 +147,7 @@ describe.each(SITES)('on %s', (_name, openSite) => {
       followUp: 'open',
       followUpNote: null,
       followUpBy: null,
-      followUpAt: null,
+      followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null,
     });
     const lookup = documentLookup(keyring, docNumber);
     ok(await call(session, caller, { action: 'requestDeletion' }));

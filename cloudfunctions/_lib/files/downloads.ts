@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { ATTACHMENT_TYPES, sniffAttachment } from '../../../src/core/center-api';
-import { EXTENSION_OF, FILE_LINK_MINUTES, safeFileName, type FileLink } from '../../../src/core/files';
+import { EXTENSION_OF, FILE_LINK_MINUTES, safeFileName, type FileLink, type MadeFileLink } from '../../../src/core/files';
 import type { ServiceContext } from '../runtime/define';
 import type { FileStore } from './port';
 
@@ -118,15 +118,6 @@ export async function linkOpenedCopy(ctx: CopyContext, openid: string, file: Sto
   return { name, contentType, sha256: file.sha256, size: bytes.length, url, expiresAt: copy.expiresAt };
 }
 
-/** A file made for the person on request (their own data, PIPL art. 45) and linked like an opened copy: JSON, never reused. */
-export interface MadeFileLink {
-  name: string;
-  contentType: 'application/json';
-  sha256: string;
-  size: number;
-  url: string;
-  expiresAt: string;
-}
 
 /**
  * Writes `bytes` (JSON made for `openid`) under `downloads/` and answers the caller's link to it for FILE_LINK_MINUTES,

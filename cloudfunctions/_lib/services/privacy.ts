@@ -6,7 +6,8 @@ import { DELETION_DAYS, type DeletionView } from '../../../src/core/privacy';
 import { formatShanghai } from '../../../src/core/time';
 import { openPayload } from '../applications/payload';
 import { open, seal, sealedAs } from '../crypto/personal-data';
-import { linkMadeFile, type MadeFileLink } from '../files/downloads';
+import type { MadeFileLink } from '../../../src/core/files';
+import { linkMadeFile } from '../files/downloads';
 import type { Caller, ServiceContext } from '../runtime/define';
 import type { AccountDeletion, ApplicationRecord } from '../store/port';
 

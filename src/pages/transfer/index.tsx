@@ -2,7 +2,7 @@ import { View } from '@tarojs/components';
 import { useState } from 'react';
 import { EMPLOYER_MAX, TransferPayloadSchema } from '../../core/applications/payloads';
 import { TRANSFER_ACCEPT_WORKING_DAYS } from '../../core/applications/status';
-import type { CenterSummary } from '../../core/centers';
+import type { TransferFormValues } from '../../core/applications/views';
 import { maskAccount, maskPhone } from '../../core/identity';
 import { CenterField, ErrorSummary, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';
 import { IdentityNotice } from '../../components/identity-notice';
@@ -54,15 +54,8 @@ const FIELDS: readonly FormFieldRef<Field>[] = [
   ...(Object.keys(TEXTS) as TextKey[]).map((field) => ({ field, label: TEXTS[field].label, slug: SLUGS[field] })),
 ];
 
-interface Form {
-  transferOutCenter?: CenterSummary;
-  transferInCenter?: CenterSummary;
-  formerEmployer: string;
-  formerAccount: string;
-  newEmployer: string;
-  newAccount: string;
-  phone: string;
-}
+/** The form is what applying again pre-fills from a case (applications formValues). */
+type Form = TransferFormValues;
 const EMPTY: Form = { formerEmployer: '', formerAccount: '', newEmployer: '', newAccount: '', phone: '' };
 
 /** The form as the schema reads it: centers by code, text as typed (the schema trims). */
