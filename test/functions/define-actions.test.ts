@@ -40,6 +40,27 @@ describe('defineActions', () => {
     expect(answer).toEqual({ ok: true, data: [built[0], built[0]] });
   });
 
+  it('builds a contract of the call time once a day in China, and anew when the day changes at midnight there', async () => {
+    const built: string[] = [];
+    // a check of "today" as the contracts make them: an echo of a date after the call's day is refused
+    const fn = defineActions(
+      'probe',
+      (now: Date) => {
+        const today = now.toISOString() < '2026-11-20T16:00:00.000Z' ? '2026-11-20' : '2026-11-21';
+        built.push(today);
+        return z.discriminatedUnion('action', [z.object({ action: z.literal('when') }), z.object({ action: z.literal('echo'), text: z.string().refine((d) => d <= today, '不能晚于今天') })]);
+      },
+      { when: async (_event, ctx) => ctx.now.toISOString(), echo: async (event) => event.text },
+    );
+    const at = (iso: string) => contextFor(store, { openid: 'o-define', roles: [] }, new Date(iso));
+    for (const iso of ['2026-11-20T08:00:00+08:00', '2026-11-20T12:00:00+08:00', '2026-11-20T23:59:59+08:00']) {
+      expect(await fn.handle({ action: 'echo', text: '2026-11-21' }, at(iso))).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    }
+    expect(built).toEqual(['2026-11-20']);
+    expect(await fn.handle({ action: 'echo', text: '2026-11-21' }, at('2026-11-21T00:00:00+08:00'))).toEqual({ ok: true, data: '2026-11-21' });
+    expect(built).toEqual(['2026-11-20', '2026-11-21']);
+  });
+
   it('runs the action the event names with the event as its contract parsed it, and the caller', async () => {
     const fn = defineActions('probe', WhenSchema, { when: async (_event, ctx) => ctx.caller.openid, echo: async (event, ctx) => `${ctx.caller.openid}:${event.text}` });
     expect(await fn.handle({ action: 'echo', text: '你好', extra: 1 }, movingClock().ctx)).toEqual({ ok: true, data: 'o-define:你好' });

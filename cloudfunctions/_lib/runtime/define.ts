@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { AppError, fail, ok, type Result } from '../../../src/core/errors';
 import type { RoleGrant } from '../../../src/core/roles';
 import { provinceOfCenter } from '../../../src/core/supervision';
+import { shanghaiDate } from '../../../src/core/time';
 import { isAnyOpen, isOpenFor, NOT_LAUNCHED_MESSAGE, PROVINCE_NOT_LAUNCHED_MESSAGE, type LaunchState } from '../../../src/core/trial';
 import { parseInput } from '../../../src/core/validation';
 import type { CodeKey, CodePublicKey } from '../crypto/code-signing';
@@ -120,7 +121,11 @@ export type ActionContext = ServiceContext & { caller: Caller };
 type ActionEvent = { action: string };
 /** One service call per action, each given its own event (narrowed by the contract's parse). */
 export type ActionTable<E extends ActionEvent, C> = { [A in E['action']]: (event: E & { action: A }, ctx: C) => Promise<unknown> };
-/** A contract, or one checked as of the invocation's time (a check that depends on today's date). */
+/**
+ * A contract, or one checked as of the invocation's time: a check that depends on today's date in China
+ * (shanghaiDate), never on the time of day, so it is built once a day and kept (building a zod schema costs
+ * more than parsing an event with it).
+ */
 export type Contract<S extends z.ZodType<ActionEvent>> = S | ((now: Date) => S);
 
 function runAction<E extends ActionEvent, A extends E['action'], C>(actions: ActionTable<E, C>, action: A, event: E & { action: A }, ctx: C): Promise<unknown> {
@@ -168,7 +173,13 @@ function actionsFunction<S extends z.ZodType<ActionEvent>, W extends Caller | un
   who: (ctx: FunctionContext) => W,
   contextOf: (service: ServiceContext, caller: W, access: Access) => C,
 ): CloudFunction {
-  const schemaAt = (now: Date): S => (typeof contract === 'function' ? contract(now) : contract);
+  let built: { day: string; schema: S } | undefined;
+  const schemaAt = (now: Date): S => {
+    if (typeof contract !== 'function') return contract;
+    const day = shanghaiDate(now);
+    if (built?.day !== day) built = { day, schema: contract(now) };
+    return built.schema;
+  };
   return {
     name,
     get schema() {
