@@ -2,6 +2,7 @@ import { render, waitFor } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import type { CodeReadResult, CodeReads, ShownCode } from '../../src/core/certificate-code';
 import ShowCodePage from '../../src/packages/code/show';
+import VerifyCodePage from '../../src/packages/code/verify';
 import ReadCodePage from '../../src/packages/portal/read-code';
 import { click, fill, textOf } from './support/interact';
 import { findElement, openWith } from './support/page';
@@ -42,7 +43,7 @@ describe('亮码 (the holder’s code page)', () => {
     functionsAnswer({ showCode: SHOWN, codeReads: READS });
     const { container } = render(<ShowCodePage />);
     const image = await findElement(container, '#code-image');
-    expect(image.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+    expect(image.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     expect(textOf(container, '#code-expiry')).toBe('有效至 2026-12-06 24:00');
     const shows = textOf(container, '#code-shows');
     for (const seen of ['个人住房贷款全部还清证明', '*三', '1****************X', '扬州市住房公积金管理中心', 'a'.repeat(64)]) expect(shows).toContain(seen);
@@ -117,6 +118,41 @@ describe('扫码核验 (center staff, typed on H5)', () => {
     await click(container, '#read-code-submit');
     await findElement(container, '#read-code-token-error');
     expect(textOf(container, '#read-code-token-error')).toBe('请输入或扫描码的内容');
+    expect(asked.actions).toEqual([]);
+  });
+});
+
+describe('验证证明码 (anyone)', () => {
+  it('answers whether a code is genuine and usable, and nothing about whose it is or what it shows', async () => {
+    const asked = functionsAnswer({ verifyCode: { result: 'valid', label: '有效' } });
+    const { container } = render(<VerifyCodePage />);
+    await fill(container, '#verify-code-token input', ` ${TOKEN}\n`);
+    await click(container, '#verify-code-submit');
+    await findElement(container, '#verify-code-result');
+    expect(textOf(container, '#verify-code-label')).toBe('有效');
+    expect(textOf(container, '#verify-code-meaning')).toBe('这是平台签发的证明码，今天内有效，尚未被中心读取。');
+    expect(container.textContent).not.toContain('*三');
+    expect(asked.actions).toEqual(['verifyCode']);
+    const body = JSON.parse(String((globalThis.fetch as jest.Mock).mock.calls[0][1].body)) as { token: string };
+    expect(body.token).toBe(TOKEN);
+  });
+
+  it('says why a code cannot be used', async () => {
+    functionsAnswer({ verifyCode: { result: 'used', label: '已使用' } });
+    const { container } = render(<VerifyCodePage />);
+    await fill(container, '#verify-code-token input', TOKEN);
+    await click(container, '#verify-code-submit');
+    await findElement(container, '#verify-code-result');
+    expect(textOf(container, '#verify-code-label')).toBe('不可使用：已使用');
+    expect(textOf(container, '#verify-code-meaning')).toContain('不能再次使用');
+  });
+
+  it('asks for the code when nothing was typed, sending nothing', async () => {
+    const asked = functionsAnswer({});
+    const { container } = render(<VerifyCodePage />);
+    await click(container, '#verify-code-submit');
+    await findElement(container, '#verify-code-token-error');
+    expect(textOf(container, '#verify-code-token-error')).toBe('请输入或扫描码的内容');
     expect(asked.actions).toEqual([]);
   });
 });
