@@ -34,7 +34,7 @@ export default defineAppConfig({
     // the internal trial (testers of one province): 加入内部试用 opens from an invite's code before launch
     { root: 'packages/trial', pages: ['join/index', 'centers/index', 'checklist/index', 'findings/index'] },
     // 亮码 (issue 18 point 1): the certificate code, drawn here (qrcode), kept out of the main package
-    { root: 'packages/code', pages: ['show/index'] },
+    { root: 'packages/code', pages: ['show/index', 'verify/index'] },
     // the dev sign-in exists only in the H5 build served by the local host
     ...(isH5 ? [{ root: 'packages/dev', pages: ['sign-in/index'] }] : []),
   ],

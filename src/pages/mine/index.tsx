@@ -30,6 +30,7 @@ const goFigures = () => void Taro.navigateTo({ url: '/packages/portal/figures/in
 const goOnlineReason = () => void Taro.navigateTo({ url: '/packages/portal/online-reason/index' });
 const goTrialFindings = () => void Taro.navigateTo({ url: '/packages/portal/trial-findings/index' });
 const goReadCode = () => void Taro.navigateTo({ url: '/packages/portal/read-code/index' });
+const goVerifyCode = () => void Taro.navigateTo({ url: '/packages/code/verify/index' });
 const goSupervise = () => void Taro.navigateTo({ url: '/packages/supervise/overview/index' });
 const goApplications = () => void Taro.switchTab({ url: '/pages/applications/index' });
 const goTrial = () => void Taro.navigateTo({ url: '/packages/trial/centers/index' });
@@ -171,6 +172,16 @@ function SupervisorEntry({ supervisor, calendarWarning }: { supervisor: boolean;
 }
 
 /** Everyone: the applications they made in the app. */
+/** Everyone: 验证证明码, to check a certificate code someone shows (genuine and usable, nothing about them). */
+function VerifyCodeEntry() {
+  return (
+    <View className='card mine-card' id='mine-verify-code' onClick={goVerifyCode}>
+      <Text className='mine-title'>验证证明码</Text>
+      <Text className='mine-muted'>核对他人出示的住房公积金证明码的真伪</Text>
+    </View>
+  );
+}
+
 function ApplicationsEntry() {
   return (
     <View className='card mine-card' id='mine-applications' onClick={goApplications}>
@@ -214,9 +225,8 @@ function PhoneRow({ view, onBound }: { view: IdentityView; onBound: (view: Ident
       </View>
       {view.status === 'verified' && isWeapp ? (
         <ActionButton
-          className='mine-button'
+          className='secondary-button mine-button'
           id='mine-bind-phone'
-          size='mini'
           openType='getPhoneNumber'
           loading={busy}
           disabled={busy}
@@ -242,9 +252,8 @@ function PhoneRow({ view, onBound }: { view: IdentityView; onBound: (view: Ident
             onInput={(e) => setDevPhone(e.detail.value)}
           />
           <ActionButton
-            className='mine-button'
+            className='secondary-button mine-button'
             id='mine-bind-phone'
-            size='mini'
             loading={busy}
             disabled={busy}
             onClick={() => {
@@ -329,6 +338,7 @@ function MinePage() {
           </ActionButton>
         </View>
         <ApplicationsEntry />
+        <VerifyCodeEntry />
         <ElderSwitch id='mine-elder-switch' />
         <TrialEntry show={tester} />
         <StaffEntry staff={staff} />
@@ -383,6 +393,7 @@ function MinePage() {
         </ActionButton>
       ) : null}
       <ApplicationsEntry />
+      <VerifyCodeEntry />
       <ElderSwitch id='mine-elder-switch' />
       <TrialEntry show={tester} />
       <StaffEntry staff={staff} />
