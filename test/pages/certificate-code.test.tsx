@@ -4,6 +4,7 @@ import type { CodeReadResult, CodeReads, ShownCode } from '../../src/core/certif
 import ShowCodePage from '../../src/packages/code/show';
 import VerifyCodePage from '../../src/packages/code/verify';
 import ReadCodePage from '../../src/packages/portal/read-code';
+import { seriousViolationsIn } from './support/axe';
 import { click, fill, textOf } from './support/interact';
 import { findElement, openWith } from './support/page';
 
@@ -132,6 +133,7 @@ describe('验证证明码 (anyone)', () => {
     expect(textOf(container, '#verify-code-label')).toBe('有效');
     expect(textOf(container, '#verify-code-meaning')).toBe('这是平台签发的证明码，今天内有效，尚未被中心读取。');
     expect(container.textContent).not.toContain('*三');
+    expect(await seriousViolationsIn(container)).toEqual([]);
     expect(asked.actions).toEqual(['verifyCode']);
     const body = JSON.parse(String((globalThis.fetch as jest.Mock).mock.calls[0][1].body)) as { token: string };
     expect(body.token).toBe(TOKEN);
