@@ -92,6 +92,8 @@ async function person(): Promise<string> {
 async function submitted(depositCenter = BEIJING): Promise<{ id: string; openid: string; fileIds: string[] }> {
   const openid = await person();
   const p = await payload({ depositCenter });
+  // each person's own contract: people sharing one are held for the centers (the co-buyer's hold below)
+  p.house.contractNumber = `YZ2026-${String(serial).padStart(6, '0')}`;
   const result = await call(me(openid), { action: 'submit', type: 'purchase-withdrawal', requestId: `req-pw-${serial}`, payload: p });
   if (!result.ok) throw new Error(`${result.message} ${JSON.stringify(result.fields)}`);
   return { id: (result.data as { id: string }).id, openid, fileIds: p.attachments.map((a) => a.fileId) };
@@ -362,6 +364,55 @@ describe('a purchase contract is withdrawn once per person', () => {
     expect((await view(buyer, first)).events.map((e) => e.message).join('\n')).not.toContain('其他申请');
   });
 
+  it('refuses to pay a held co-buyer’s withdrawal until staff record 已核实 with a note, audited, and pays it then', async () => {
+    const first = await idOf(await submitFor(await person(), 'YZ2026-777007'));
+    const coBuyer = await person();
+    const second = await idOf(await submitFor(coBuyer, 'YZ2026-777007'));
+    for (const [center, status] of [[YANGZHOU, 'accepted'], [YANGZHOU, 'verified'], [BEIJING, 'processing']] as const) {
+      expect((await answered(center, { applicationId: second, status })).status).toBe(200);
+    }
+    const payment = { amount: 150_000, paidOn: TODAY };
+    // the deposit-locale center's payment waits for the check
+    expect(await answered(BEIJING, { applicationId: second, status: 'completed', payment })).toMatchObject({ status: 409, body: { code: 'ILLEGAL_TRANSITION' } });
+    expect((await store.applications.get(second))?.status).toBe('processing');
+
+    const purchaseStaff: Caller = { openid: 'staff-321000', roles: [{ role: 'center-staff', centerCode: YANGZHOU }] };
+    const bench = (event: unknown) => workbench.handle(event, contextFor(store, purchaseStaff, new Date(), outside)) as Promise<{ ok: true; data: WorkbenchView }>;
+    expect((await bench({ action: 'get', id: second })).data.contractHold).toEqual({ checked: null });
+    // the earlier case is not the held one
+    expect((await bench({ action: 'get', id: first })).data.contractHold).toBeNull();
+    expect(await bench({ action: 'checkContract', id: first, note: '已核对' })).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(await bench({ action: 'checkContract', id: second, note: '' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { note: expect.any(String) } });
+
+    const note = '已电话联系两位购房人，系夫妻共同购房，分别提取各自份额';
+    const checked = await bench({ action: 'checkContract', id: second, note });
+    expect(checked).toMatchObject({ ok: true, data: { contractHold: { checked: { note, centerCode: YANGZHOU, at: expect.any(String) } } } });
+    expect((await store.audit.listFor(`application:${second}`)).filter((e) => e.action === 'application.contract-checked')).toEqual([
+      expect.objectContaining({ actor: 'staff-321000', detail: YANGZHOU }),
+    ]);
+    // nothing of the check reaches the person
+    expect(JSON.stringify(await view(coBuyer, second))).not.toContain(note);
+
+    expect(await answered(BEIJING, { applicationId: second, status: 'completed', payment })).toMatchObject({ status: 200 });
+    expect((await store.applications.get(second))?.payment).toEqual(payment);
+  });
+
+  it('refuses the workbench payment of a held withdrawal until it is checked, at a deposit-locale center without an API', async () => {
+    const p = await payload({ depositCenter: SUZHOU });
+    const submitAt = async (openid: string) =>
+      idOf(await call(me(openid), { action: 'submit', type: 'purchase-withdrawal', requestId: `req-pw-held-${++serial}`, payload: { ...p, house: { ...p.house, contractNumber: 'YZ2026-777008' }, attachments: (await payload()).attachments } }));
+    await submitAt(await person());
+    const held = await submitAt(await person());
+    await answered(YANGZHOU, { applicationId: held, status: 'accepted' });
+    await answered(YANGZHOU, { applicationId: held, status: 'verified' });
+    const staff: Caller = { openid: 'staff-320500', roles: [{ role: 'center-staff', centerCode: SUZHOU }] };
+    const bench = (event: unknown) => workbench.handle(event, contextFor(store, staff, new Date(), outside));
+    const pay = { action: 'setStatus', id: held, status: 'completed', payment: { amount: 150_000, paidOn: TODAY } };
+    expect(await bench(pay)).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION', message: expect.stringContaining('已核实') });
+    expect(await bench({ action: 'checkContract', id: held, note: '合同备案信息核对无误，两位共有人' })).toMatchObject({ ok: true });
+    expect(await bench(pay)).toMatchObject({ ok: true, data: { status: 'completed', contractHold: { checked: { centerCode: SUZHOU } } } });
+  });
+
   it('holds nothing when the other person’s withdrawal of the contract ended unpaid', async () => {
     const first = await idOf(await submitFor(await person(), 'YZ2026-777006'));
     expect((await answered(YANGZHOU, { applicationId: first, status: 'rejected', message: '购房合同未备案' })).status).toBe(200);
@@ -371,6 +422,7 @@ describe('a purchase contract is withdrawn once per person', () => {
     const staff: Caller = { openid: 'staff-321000', roles: [{ role: 'center-staff', centerCode: YANGZHOU }] };
     const got = (await workbench.handle({ action: 'get', id: second }, contextFor(store, staff, new Date(), outside))) as { ok: true; data: WorkbenchView };
     expect(got.data.sharedContract).toEqual([]);
+    expect(got.data.contractHold).toBeNull();
   });
 
   it('accepts a different contract of the same person once the first was paid', async () => {

@@ -44,6 +44,8 @@ afterAll(() => store.close());
 
 const upload = (bytes: Buffer) => outside.files().put(`uploads/${randomBytes(12).toString('hex')}`, bytes, 'application/octet-stream');
 
+/** Each purchase its own contract: one used before by another person is held until staff check it (contract-hold.ts). */
+let contracts = 0;
 async function payloadOf(type: ApplicationType): Promise<Record<string, unknown>> {
   switch (type) {
     case 'transfer':
@@ -55,7 +57,7 @@ async function payloadOf(type: ApplicationType): Promise<Record<string, unknown>
       return {
         purchaseCenter: YANGZHOU,
         depositCenter: BEIJING,
-        house: { address: '江苏省扬州市邗江区文昌西路 1 号 2 幢 301 室', contractNumber: 'YZ2026-000123', purchaseDate: '2026-10-08', price: 1_280_000, area: 98.5, seller: '扬州某房地产开发有限公司' },
+        house: { address: '江苏省扬州市邗江区文昌西路 1 号 2 幢 301 室', contractNumber: `YZ2026-${String(++contracts).padStart(6, '0')}`, purchaseDate: '2026-10-08', price: 1_280_000, area: 98.5, seller: '扬州某房地产开发有限公司' },
         bank: { accountName: '张三', bankName: '中国建设银行扬州分行', accountNumber: '6217001234567890123' },
         amount: 150_000,
         phone: PHONE,

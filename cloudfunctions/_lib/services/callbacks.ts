@@ -16,6 +16,7 @@ import { servingSecretsOf } from './secrets';
 import { completionNotices } from '../applications/deliveries';
 import { discardUnrecorded, storeDocument } from '../applications/documents';
 import { moveApplication, moveWouldApply, NOT_RESPONSIBLE, paymentProblems, statusMessage } from '../applications/move';
+import { awaitsCheck, contractHoldOf, HELD_UNCHECKED } from '../applications/contract-hold';
 import { openPayload } from '../applications/payload';
 
 export interface HttpAnswer {
@@ -150,6 +151,7 @@ export async function receiveCenterCallback(ctx: ServiceContext, centerCode: str
     return answer(400, fail('VALIDATION_FAILED', '办结购房提取须附实际提取金额和支付日期', { 'data.payment': '办结时须附 payment：amount（元）和 paidOn（YYYY-MM-DD）' }));
   }
   if (data.payment && app.type === 'purchase-withdrawal') {
+    if (awaitsCheck(await contractHoldOf(ctx, app))) return answer(409, fail('ILLEGAL_TRANSITION', HELD_UNCHECKED));
     const problems = Object.entries(paymentProblems(app, openPayload(ctx.outside.keyring(), app), data.payment));
     if (problems.length > 0) return answer(400, fail('VALIDATION_FAILED', problems[0][1], Object.fromEntries(problems.map(([k, v]) => [`data.payment.${k}`, v]))));
   }

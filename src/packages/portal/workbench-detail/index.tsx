@@ -55,6 +55,21 @@ function WorkbenchDetail({ loaded }: { loaded: WorkbenchView }) {
           </Text>
         </View>
       ) : null}
+      {view.contractHold?.checked ? (
+        <Text className='workbench-muted' id='workbench-contract-checked'>
+          已核实（{shanghaiDate(new Date(view.contractHold.checked.at))}）：{view.contractHold.checked.note}
+        </Text>
+      ) : null}
+      {view.contractHold && !view.contractHold.checked && !isFinal(view.status) ? (
+        <MoveCard
+          id='workbench-check-form'
+          title='核实后才能支付'
+          text={{ id: 'workbench-check-note', lines: 'several', placeholder: '核实情况，如：已联系两位购房人，系共同购房分别提取', value: drafts.check, onInput: edit('check') }}
+          moves={{ only: { id: 'workbench-check', label: '核实', onPress: actions.checkContract } }}
+          busy={busy}
+          error={errorOf('check')}
+        />
+      ) : null}
       <RowsCard
         id='workbench-applicant'
         title='申请人'

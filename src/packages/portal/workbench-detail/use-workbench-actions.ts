@@ -11,7 +11,7 @@ import { workbenchCalls } from '../../../services/applications';
 import { openReceivedDocument, type DocumentOutcome, type PickedDocument } from '../../../services/documents';
 
 /** The cards that send a move, each with its note and its error. */
-export type MoveForm = 'advance' | 'status' | 'reject' | 'material';
+export type MoveForm = 'advance' | 'status' | 'reject' | 'material' | 'check';
 
 /** What the staff have typed or picked and not sent yet. */
 export interface Drafts {
@@ -19,6 +19,8 @@ export interface Drafts {
   status: string;
   reject: string;
   material: string;
+  /** What staff checked on a held co-buyer's withdrawal (已核实). */
+  check: string;
   /** What the deposit-locale center paid, entered before a purchase withdrawal is completed (kept after a move). */
   paidAmount: string;
   paidOn: string;
@@ -28,7 +30,7 @@ export interface Drafts {
 export type TextDraft = Exclude<keyof Drafts, 'certificate'>;
 
 /** The drafts once a move has gone through; the payment typed stays. */
-const SENT: Pick<Drafts, MoveForm | 'certificate'> = { advance: '', status: '', reject: '', material: '', certificate: undefined };
+const SENT: Pick<Drafts, MoveForm | 'certificate'> = { advance: '', status: '', reject: '', material: '', check: '', certificate: undefined };
 const noteOf = (text: string) => (text.trim() === '' ? undefined : text);
 
 /** The first message the contract's own schema gives for an action, or nothing when it would be accepted. */
@@ -108,6 +110,12 @@ export function useWorkbenchActions(loaded: WorkbenchView) {
   const requestMaterial = () =>
     void act('material', { action: 'requestMaterial', id: view.id, message: drafts.material }, () => workbenchCalls.requestMaterial(view.id, drafts.material));
 
+  const checkContract = () =>
+    void act('check', { action: 'checkContract', id: view.id, note: drafts.check }, () => workbenchCalls.checkContract(view.id, drafts.check), {
+      title: '核实',
+      content: '确定已核实这笔申请与同一合同的其他申请不重复支付？核实记录将留存备查，且不能撤回。',
+    });
+
   /** Keeps the picked certificate, or says why it was refused. */
   const pickCertificate = (outcome: DocumentOutcome<PickedDocument> | undefined) => {
     if (!outcome) return;
@@ -123,5 +131,5 @@ export function useWorkbenchActions(loaded: WorkbenchView) {
     setAttachment(opened.ok ? {} : { error: opened.message });
   };
 
-  return { view, busy, errors, drafts, edit, attachment, advance, setStatus, reject, requestMaterial, pickCertificate, openAttachment };
+  return { view, busy, errors, drafts, edit, attachment, advance, setStatus, reject, requestMaterial, checkContract, pickCertificate, openAttachment };
 }
