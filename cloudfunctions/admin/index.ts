@@ -16,6 +16,7 @@ import {
   setManual,
 } from '../_lib/services/admin';
 import { calendarStatus, calendarYear, loadCalendarYear, replaceCalendarYear } from '../_lib/services/calendar-admin';
+import { setFollowUpPeriods, showFollowUpPeriods } from '../_lib/services/follow-up-periods';
 import { grantRole, listRoles, revokeRole } from '../_lib/services/roles';
 import { launchState, setLaunch } from '../_lib/trial/launch';
 import { listCatalogFixes, proposeCatalogFix, reviewCatalogFix } from '../_lib/trial/catalog-fixes';
@@ -39,6 +40,8 @@ export const handler = defineActions('admin', AdminEventSchema, {
   roles: (_event, ctx) => listRoles(ctx, ctx.caller),
   revokeRole: (event, ctx) => revokeRole(ctx, ctx.caller, event.openid, grantOf(event)),
   grantRole: (event, ctx) => grantRole(ctx, ctx.caller, event.openid, grantOf(event), event.displayName),
+  followUpPeriods: (_event, ctx) => showFollowUpPeriods(ctx, ctx.caller),
+  setFollowUpPeriods: (event, ctx) => setFollowUpPeriods(ctx, ctx.caller, event),
   calendarStatus: (_event, ctx) => calendarStatus(ctx, ctx.caller),
   calendarYear: (event, ctx) => calendarYear(ctx, ctx.caller, event.year),
   loadCalendarYear: (event, ctx) => loadCalendarYear(ctx, ctx.caller, event),

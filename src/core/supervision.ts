@@ -449,7 +449,7 @@ export interface OverdueAcceptanceRow {
   count: number;
 }
 
-/** A center's 差评 follow-ups still open. */
+/** A center's count of 差评: follow-ups not yet fixed, or call-backs overdue. */
 export interface OpenFollowUpRow {
   centerCode: string;
   centerName: string;
@@ -473,8 +473,10 @@ export interface DashboardAnswer {
   national: { target: number; avgWorkingDays: number | null; count: number };
   /** Centers with applications overdue for acceptance, most first. */
   overdue: OverdueAcceptanceRow[];
-  /** Centers with 差评 follow-ups open, most first, and their sum. */
+  /** Centers with open 差评 (follow-ups not yet 已整改), most first, and their sum. */
   followUpsOpen: { rows: OpenFollowUpRow[]; total: number };
+  /** Centers with 差评 whose call-back is overdue today (the 差评 clock on the official calendar), most first, and their sum. */
+  callBacksOverdue: { rows: OpenFollowUpRow[]; total: number };
   /** The last 12 report periods, the running one last. */
   trend: TrendPoint[];
   /** Scans of the centers' poster codes (issue 15) in the running report period. */

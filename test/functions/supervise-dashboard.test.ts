@@ -57,10 +57,13 @@ async function transfer(into: string, submitted: Date, moved?: { to: 'completed'
   });
 }
 
-async function rating(centerCode: string, followUp: 'open' | 'closed') {
+async function rating(centerCode: string, followUp: 'open' | 'fixed') {
   const app = await application('certificate-deposit-use', [{ code: '110000', role: 'business' }, { code: centerCode, role: 'accepting' }], at('2026-06-01T10:00:00'), { responsibleCenter: centerCode });
-  await store.ratings.create({ applicationId: app.id, openid: app.openid, centerCode, score: 1, comment: '太慢', at: at('2026-06-10T10:00:00'), followUp: 'open', followUpNote: null, followUpBy: null, followUpAt: null });
-  if (followUp === 'closed') await store.ratings.closeFollowUp(app.id, '已电话回访并办结', 'staff-x', at('2026-06-11T10:00:00'));
+  await store.ratings.create({ applicationId: app.id, openid: app.openid, centerCode, score: 1, comment: '太慢', at: at('2026-06-10T10:00:00'), followUp: 'open', followUpNote: null, followUpBy: null, followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null });
+  if (followUp === 'fixed') {
+    await store.ratings.closeFollowUp(app.id, '已电话回访', 'staff-x', at('2026-06-11T10:00:00'));
+    await store.ratings.fixFollowUp(app.id, '已整改', 'staff-x', at('2026-06-12T10:00:00'));
+  }
 }
 
 async function seed() {
@@ -86,7 +89,7 @@ async function seed() {
   // 差评 follow-ups: two open and one closed at 南京, one open at 杭州
   await rating('320100', 'open');
   await rating('320100', 'open');
-  await rating('320100', 'closed');
+  await rating('320100', 'fixed');
   await rating('330100', 'open');
 
   // 南京's own figures of period 2026-09 (08-15..09-15): 7 cases of item 4
@@ -113,7 +116,7 @@ describe('supervise dashboard: the overview’s figures from stored data', () =>
     ]);
   });
 
-  it('counts 差评 follow-ups still open per center; a closed one is not open', async () => {
+  it('counts 差评 follow-ups still open per center; a fixed one is not open', async () => {
     const { followUpsOpen } = await dashboard(national);
     expect(followUpsOpen.total).toBe(3);
     expect(followUpsOpen.rows.map((r) => [r.centerCode, r.count])).toEqual([['320100', 2], ['330100', 1]]);

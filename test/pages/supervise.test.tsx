@@ -144,7 +144,9 @@ describe('overview', () => {
     const overdue = figures.overdue.reduce((n, r) => n + r.count, 0);
     expect(textOf(container, '#overview-overdue-count')).toBe(`${overdue} 件，${figures.overdue.length} 个中心`);
     expect(container.querySelectorAll('[id^="overview-overdue-"]:not(#overview-overdue-count)')).toHaveLength(figures.overdue.length);
-    expect(textOf(container, '#overview-follow-ups-open')).toBe(`${figures.followUpsOpen.total} 条未办结回访`);
+    expect(textOf(container, '#overview-follow-ups-open')).toBe(`${figures.followUpsOpen.total} 条差评未整改完成`);
+    expect(textOf(container, '#overview-call-backs-overdue')).toBe(`${figures.callBacksOverdue.total} 条回访已逾期`);
+    expect(container.querySelectorAll('[id^="overview-call-backs-"]:not(#overview-call-backs-overdue)')).toHaveLength(figures.callBacksOverdue.rows.length);
     expect(textOf(container, '#overview-scans-total')).toBe(`本期 ${figures.posterScans.total} 次`);
     expect(container.querySelectorAll('[id^="overview-scans-center-"]')).toHaveLength(Math.min(10, figures.posterScans.centers.length));
 

@@ -13,6 +13,7 @@ import {
 } from '../../../src/core/supervision';
 import type { Caller, ServiceContext } from '../runtime/define';
 import { calendarOf } from '../services/calendar';
+import { overdueCallBackCutoff } from '../services/follow-up-periods';
 import type { CenterCount, TransferTimeGroup } from '../store/port';
 import { tableOf } from './monthly';
 import { provincesShown } from './scope';
@@ -81,11 +82,12 @@ export async function dashboard(ctx: ServiceContext, caller: Caller, province: s
   const since = shanghaiMidnight(today).getTime() - TRANSFER_TIME_DAYS * DAY_MS;
   const months = periodsUpTo(periodOf(today), TREND_PERIODS);
   const running = reportPeriod(periodOf(today));
-  const [centers, transfers, overdue, followUps, tables, scans] = await Promise.all([
+  const [centers, transfers, overdue, followUps, callBacksLate, tables, scans] = await Promise.all([
     ctx.store.centers.list(),
     ctx.store.dashboard.transferTimes(new Date(since), ctx.now),
     ctx.store.dashboard.overdueAcceptance(today),
     ctx.store.dashboard.openFollowUps(),
+    overdueCallBackCutoff(ctx.store, today).then((cutoff) => ctx.store.dashboard.awaitingCallBack(cutoff)),
     Promise.all(months.map((month) => tableOf(ctx, month, provinces, true))),
     ctx.store.scans.countByCenter(running.from, running.to),
   ]);
@@ -96,6 +98,7 @@ export async function dashboard(ctx: ServiceContext, caller: Caller, province: s
   );
   const names = new Map(centers.map((c) => [c.code, c.name]));
   const open = centerRows(followUps, shown, names);
+  const late = centerRows(callBacksLate, shown, names);
   const scanned = centerRows([...scans].map(([centerCode, count]) => ({ centerCode, count })), shown, names);
   return {
     transferWindow: { from: shanghaiDate(new Date(since)), to: today },
@@ -103,6 +106,7 @@ export async function dashboard(ctx: ServiceContext, caller: Caller, province: s
     national: { target: NATIONAL_TRANSFER_WORKING_DAYS, ...average(timed) },
     overdue: centerRows(overdue, shown, names),
     followUpsOpen: { rows: open, total: open.reduce((n, r) => n + r.count, 0) },
+    callBacksOverdue: { rows: late, total: late.reduce((n, r) => n + r.count, 0) },
     trend: tables.map((t) => ({ period: t.month, items: trendItems(t.totals) })),
     posterScans: {
       period: periodOf(today),

@@ -15,3 +15,24 @@ export function callBackState(callBackBy: string, today: string, calledBack: boo
   if (today > callBackBy) return 'overdue';
   return today === callBackBy ? 'due-today' : 'due';
 }
+
+/**
+ * The two periods in force: a local rule may be shorter than the defaults, so a national supervisor sets them (store
+ * meta entry FOLLOW_UP_PERIODS_KEY, read by every function that shows the clock); unset, the defaults.
+ */
+export interface FollowUpPeriods {
+  callBackWorkingDays: number;
+  fixWorkingDays: number;
+}
+export const DEFAULT_FOLLOW_UP_PERIODS: FollowUpPeriods = { callBackWorkingDays: FOLLOW_UP_CALL_BACK_WORKING_DAYS, fixWorkingDays: FOLLOW_UP_FIX_WORKING_DAYS };
+/** The longest periods a supervisor may set (a month of working days); the call-back never after the fix. */
+export const FOLLOW_UP_PERIOD_MAX = 22;
+
+/** Where a follow-up stands: 待回访 (open), 已回访 and 整改中 (closed: called back), 已整改 (fixed, with the center's note). */
+export type FollowUpStatus = 'open' | 'closed' | 'fixed';
+export const FOLLOW_UP_STATUSES = ['open', 'closed', 'fixed'] as const satisfies readonly FollowUpStatus[];
+
+/** The person's rating of the fix, once it is 已整改. */
+export const FIX_SCORES = ['satisfied', 'fair', 'unsatisfied'] as const;
+export type FixScore = (typeof FIX_SCORES)[number];
+export const FIX_SCORE_LABELS: Record<FixScore, string> = { satisfied: '满意', fair: '基本满意', unsatisfied: '不满意' };

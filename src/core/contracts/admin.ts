@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { FOLLOW_UP_PERIOD_MAX } from '../applications/follow-up-clock';
 import { SERVICE_REQUEST_ITEMS } from '../applications/payloads';
 import { BUSINESS_DOMAIN_STATES, BusinessDomainSchema, VerificationFileSchema } from '../business-domains';
 import { CalendarStatusEventSchema, CalendarYearEventSchema, LoadCalendarYearSchema, ReplaceCalendarYearSchema } from '../calendar';
@@ -9,6 +10,15 @@ import { ProvinceCodeSchema } from '../supervision';
 import { CATALOG_FIELDS, CATALOG_FIX_ID_PATTERN, FINDING_STATUSES, FindingIdSchema, TESTER_HANDLE_PATTERN, TRIAL_INVITE_DAYS_MAX, TRIAL_INVITE_USES_MAX } from '../trial';
 import { textField } from '../validation';
 import { reasonField as reason } from './fields';
+
+const period = (field: string) =>
+  z
+    .number({ error: `请填写${field}（工作日）` })
+    .int(`${field}应为整数个工作日`)
+    .min(1, `${field}至少 1 个工作日`)
+    .max(FOLLOW_UP_PERIOD_MAX, `${field}不超过 ${FOLLOW_UP_PERIOD_MAX} 个工作日`);
+/** The 差评 clock's two periods as a supervisor sets them. */
+export const FollowUpPeriodsSchema = z.object({ callBackWorkingDays: period('回访时限'), fixWorkingDays: period('整改时限') });
 
 /** Supervisors' actions on centers: endpoints, service halls and routes, staff invites, review of centers' changes, health. */
 export const AdminEventSchema = z.discriminatedUnion(
@@ -56,6 +66,12 @@ export const AdminEventSchema = z.discriminatedUnion(
     z.object({ action: z.literal('grantRole'), ...roleTargetShape, displayName: DisplayNameSchema.optional() }).superRefine((e, ctx) => {
       const issue = roleTargetIssue(e);
       if (issue) ctx.addIssue({ code: 'custom', ...issue });
+    }),
+    // the 差评 clock's periods (issue 18 point 3), counted on that calendar
+    z.object({ action: z.literal('followUpPeriods') }),
+    z.object({ action: z.literal('setFollowUpPeriods'), ...FollowUpPeriodsSchema.shape }).refine((e) => e.callBackWorkingDays <= e.fixWorkingDays, {
+      path: ['callBackWorkingDays'],
+      message: '回访时限不能长于整改时限',
     }),
     // the official calendar (issue 12): each year's State Council arrangement, loaded and replaced by supervisors
     CalendarStatusEventSchema,

@@ -12,18 +12,25 @@ import { StateView } from '../../../components/state-view';
 import { workbenchCalls } from '../../../services/applications';
 import type { CallState } from '../../../services/use-call';
 
-const FOLLOW_UP_STATUS_LABELS: Record<FollowUpView['status'], string> = { open: '待回访', closed: '已回访' };
+const FOLLOW_UP_STATUS_LABELS: Record<FollowUpView['status'], string> = { open: '待回访', closed: '已回访', fixed: '已整改' };
+/** What the note box records at each step: the call-back (closeFollowUp), then the fix (fixFollowUp). */
+const STEPS = {
+  open: { action: 'closeFollowUp', id: 'follow-up-close', noteId: 'follow-up-note', button: '记录回访', placeholder: '回访情况，如：已电话联系申请人，说明原因并致歉', toast: '已记录回访' },
+  closed: { action: 'fixFollowUp', id: 'follow-up-fix', noteId: 'follow-up-fix-input', button: '整改完成', placeholder: '整改情况，如：已在窗口张贴转出失败常见原因及处理办法', toast: '已登记整改完成' },
+} as const;
+const stepOf = (status: FollowUpView['status']) => (status === 'fixed' ? undefined : STEPS[status]);
 const CALL_BACK_LABELS: Record<CallBackState, string> = { due: '未到期', 'due-today': '今天到期', overdue: '已逾期', done: '已回访' };
 
-/** The first message the contract's own schema gives for closing a follow-up, or nothing when it would be accepted. */
-function problemOf(id: string, note: string): string | undefined {
-  const parsed = workbenchEventSchema(new Date()).safeParse({ action: 'closeFollowUp', id, note });
+/** The first message the contract's own schema gives for a step's note, or nothing when it would be accepted. */
+function problemOf(action: 'closeFollowUp' | 'fixFollowUp', id: string, note: string): string | undefined {
+  const parsed = workbenchEventSchema(new Date()).safeParse({ action, id, note });
   return parsed.success ? undefined : parsed.error.issues[0]?.message;
 }
 
 /**
- * The low ratings of this center's cases (open ones first, as the function orders them): staff call the
- * person back and record how it was handled, which closes the follow-up.
+ * The low ratings of this center's cases (open ones first, as the function orders them): staff call the person back
+ * (the phone masked; 拨打 asks the function for the full number, which audits it, and dials), record the call
+ * (已回访), then record what was put right (整改完成), and see how the person rated the fix.
  */
 export function FollowUps({ got }: { got: CallState<FollowUpView[]> & { reload: () => void } }) {
   // the answer of closeFollowUp replaces what was loaded, until the page loads the list again
@@ -31,21 +38,22 @@ export function FollowUps({ got }: { got: CallState<FollowUpView[]> & { reload: 
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | undefined>(undefined);
+  const [phones, setPhones] = useState<Record<string, string>>({});
 
   if (got.status === 'loading') return <StateView status='loading' message='正在加载差评回访…' />;
   if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const followUps = closed && closed.after === got.data ? closed.data : got.data;
 
-  const close = async (id: string) => {
+  const record = async (id: string, step: (typeof STEPS)[keyof typeof STEPS]) => {
     const note = notes[id] ?? '';
-    const problem = problemOf(id, note);
+    const problem = problemOf(step.action, id, note);
     if (problem) {
       setErrors({ [id]: problem });
       return;
     }
     setBusy(id);
     setErrors({});
-    const result = await workbenchCalls.closeFollowUp(id, note);
+    const result = await (step.action === 'closeFollowUp' ? workbenchCalls.closeFollowUp(id, note) : workbenchCalls.fixFollowUp(id, note));
     setBusy(undefined);
     if (!result.ok) {
       setErrors({ [id]: result.fields?.note ?? result.message });
@@ -53,13 +61,27 @@ export function FollowUps({ got }: { got: CallState<FollowUpView[]> & { reload: 
     }
     setClosed({ after: got.data, data: result.data });
     setNotes((all) => ({ ...all, [id]: '' }));
-    void Taro.showToast({ title: '已记录回访', icon: 'success' });
+    void Taro.showToast({ title: step.toast, icon: 'success' });
+  };
+
+  const dial = async (id: string) => {
+    setBusy(id);
+    const result = await workbenchCalls.followUpPhone(id);
+    setBusy(undefined);
+    if (!result.ok) {
+      setErrors({ [id]: result.message });
+      return;
+    }
+    setPhones((all) => ({ ...all, [id]: result.data.phone }));
+    void Taro.makePhoneCall({ phoneNumber: result.data.phone });
   };
 
   if (followUps.length === 0) return <StateView status='empty' message='暂无需要回访的差评' />;
   return (
     <View>
-      {followUps.map((f) => (
+      {followUps.map((f) => {
+        const step = stepOf(f.status);
+        return (
         <View key={f.applicationId} className={`card workbench-follow-up workbench-follow-up-${f.status}`} id={`follow-up-${f.applicationId}`}>
           <View className='workbench-head'>
             <Text className='workbench-applicant'>
@@ -78,25 +100,49 @@ export function FollowUps({ got }: { got: CallState<FollowUpView[]> & { reload: 
             {f.limitsProvisional ? '（预计）' : ''}
           </Text>
           <Text className='workbench-follow-up-comment'>评价内容：{f.rating.comment ?? '（未填写）'}</Text>
+          <View className='workbench-follow-up-phone'>
+            <Text className='workbench-meta phone' id={`follow-up-phone-${f.applicationId}`}>
+              联系电话：{phones[f.applicationId] ?? f.phoneMasked}
+            </Text>
+            <ActionButton
+              className='secondary-button'
+              id={`follow-up-dial-${f.applicationId}`}
+              ariaLabel={`拨打申请人电话 ${f.phoneMasked}`}
+              disabled={busy !== undefined}
+              onClick={() => void dial(f.applicationId)}
+            >
+              拨打
+            </ActionButton>
+          </View>
           {f.note ? <Text className='workbench-meta workbench-follow-up-note'>回访情况：{f.note}</Text> : null}
-          {f.status === 'open' ? (
+          {f.fixNote ? (
+            <Text className='workbench-meta workbench-follow-up-note' id={`follow-up-fixed-${f.applicationId}`}>
+              整改情况：{f.fixNote}
+            </Text>
+          ) : null}
+          {f.status === 'fixed' ? (
+            <Text className='workbench-meta' id={`follow-up-fix-rating-${f.applicationId}`}>
+              整改评价：{f.fixRating ? f.fixRating.label : '申请人尚未评价'}
+            </Text>
+          ) : null}
+          {step ? (
             <View className='workbench-follow-up-form'>
               <Textarea
                 className='workbench-textarea'
-                id={`follow-up-note-${f.applicationId}`}
+                id={`${step.noteId}-${f.applicationId}`}
                 maxlength={REASON_MAX}
                 value={notes[f.applicationId] ?? ''}
-                placeholder='回访处理情况，如：已电话联系申请人，说明原因并致歉'
+                placeholder={step.placeholder}
                 onInput={(e) => setNotes((all) => ({ ...all, [f.applicationId]: e.detail.value }))}
               />
               <ActionButton
                 className='workbench-button'
-                id={`follow-up-close-${f.applicationId}`}
+                id={`${step.id}-${f.applicationId}`}
                 loading={busy === f.applicationId}
                 disabled={busy !== undefined}
-                onClick={() => void close(f.applicationId)}
+                onClick={() => void record(f.applicationId, step)}
               >
-                记录回访并办结
+                {step.button}
               </ActionButton>
               {errors[f.applicationId] ? (
                 <Text className='workbench-error' id={`follow-up-error-${f.applicationId}`}>
@@ -105,8 +151,14 @@ export function FollowUps({ got }: { got: CallState<FollowUpView[]> & { reload: 
               ) : null}
             </View>
           ) : null}
+          {errors[f.applicationId] && !step ? (
+            <Text className='workbench-error' id={`follow-up-error-${f.applicationId}`}>
+              {errors[f.applicationId]}
+            </Text>
+          ) : null}
         </View>
-      ))}
+        );
+      })}
     </View>
   );
 }

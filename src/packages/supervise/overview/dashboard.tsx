@@ -67,17 +67,28 @@ export function OverdueCard({ answer }: { answer: DashboardAnswer }) {
   );
 }
 
-/** 差评 follow-ups still open: how many, and per center. */
+/** Open 差评 (not yet 已整改) and overdue call-backs: how many, and per center. */
 export function FollowUpsOpenCard({ answer }: { answer: DashboardAnswer }) {
   const { rows, total } = answer.followUpsOpen;
+  const late = answer.callBacksOverdue;
   return (
     <View className='card supervise-card' id='overview-follow-ups'>
       <Text className='supervise-title'>差评待整改</Text>
       <Text className='supervise-figure' id='overview-follow-ups-open'>
-        {total} 条未办结回访
+        {total} 条差评未整改完成
       </Text>
       {rows.map((r) => (
         <View key={r.centerCode} className='supervise-row supervise-link' id={`overview-follow-ups-${r.centerCode}`} onClick={() => openTable('progress', { province: r.province })}>
+          <Text className='supervise-row-label'>{r.centerName}</Text>
+          <Text>{r.count} 条</Text>
+        </View>
+      ))}
+      <Text className='supervise-figure' id='overview-call-backs-overdue'>
+        {late.total} 条回访已逾期
+      </Text>
+      <Text className='supervise-muted'>超过回访时限（按国务院节假日安排计算的工作日）仍未回访</Text>
+      {late.rows.map((r) => (
+        <View key={r.centerCode} className='supervise-row supervise-link' id={`overview-call-backs-${r.centerCode}`} onClick={() => openTable('progress', { province: r.province })}>
           <Text className='supervise-row-label'>{r.centerName}</Text>
           <Text>{r.count} 条</Text>
         </View>
