@@ -2,7 +2,7 @@ import { applicationsEventSchema } from '../../src/core/contracts/applications';
 import { allowCodeRead, codeReads, revokeCode, showCode } from '../_lib/applications/certificate-code';
 import { getDocument } from '../_lib/applications/documents';
 import { transferFormValues } from '../_lib/applications/form-values';
-import { rateApplication } from '../_lib/applications/rating';
+import { rateApplication, rateFix } from '../_lib/applications/rating';
 import { responsibleCenterOf, submitApplication } from '../_lib/applications/submit';
 import { getApplication, listApplications } from '../_lib/applications/views';
 import { withdrawApplication } from '../_lib/applications/withdraw';
@@ -21,6 +21,7 @@ export const handler = defineActions(
     formValues: (event, ctx) => transferFormValues(ctx, ctx.caller.openid, event.id),
     document: (event, ctx) => getDocument(ctx, ctx.caller.openid, event.id, event.documentId),
     rate: (event, ctx) => rateApplication(ctx, ctx.caller.openid, event.id, event.score, event.comment),
+    rateFix: (event, ctx) => rateFix(ctx, ctx.caller.openid, event.id, event.score),
     showCode: (event, ctx) => showCode(ctx, ctx.caller.openid, event.id),
     codeReads: (event, ctx) => codeReads(ctx, ctx.caller.openid, event.id),
     revokeCode: (event, ctx) => revokeCode(ctx, ctx.caller.openid, event.id),

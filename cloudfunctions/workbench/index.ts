@@ -4,7 +4,10 @@ import { deployed } from '../_lib/runtime/deployed';
 import {
   workbenchAdvance,
   workbenchAttachment,
+  workbenchCheckContract,
   workbenchCloseFollowUp,
+  workbenchFixFollowUp,
+  workbenchFollowUpPhone,
   workbenchFollowUps,
   workbenchGet,
   workbenchList,
@@ -24,6 +27,9 @@ export const handler = defineActions('workbench', workbenchEventSchema, {
   attachment: (event, ctx) => workbenchAttachment(ctx, ctx.caller, event.id, event.attachmentId),
   followUps: (_event, ctx) => workbenchFollowUps(ctx, ctx.caller),
   closeFollowUp: (event, ctx) => workbenchCloseFollowUp(ctx, ctx.caller, event.id, event.note),
+  checkContract: (event, ctx) => workbenchCheckContract(ctx, ctx.caller, event.id, event.note),
+  fixFollowUp: (event, ctx) => workbenchFixFollowUp(ctx, ctx.caller, event.id, event.note),
+  followUpPhone: (event, ctx) => workbenchFollowUpPhone(ctx, ctx.caller, event.id),
 });
 
 export const main = deployed(handler);

@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro';
 import type { CertificatePayload, PurchaseWithdrawalPayload, ServiceRequestPayload, TransferPayload } from '../core/applications/payloads';
+import type { FixScore } from '../core/applications/follow-up-clock';
 import type { CenterStatus, TransferCode } from '../core/applications/state-machine';
 import type { CertificateType, RatingScore } from '../core/applications/status';
 import type { ApplicationListEntry, ApplicationView, FollowUpView, TransferFormValues, WorkbenchEntry, WorkbenchView } from '../core/applications/views';
@@ -25,6 +26,8 @@ export const applicationCalls = {
    */
   rate: (id: string, score: RatingScore, comment?: string) =>
     callFunction<ApplicationView>('applications', comment ? { action: 'rate', id, score, comment } : { action: 'rate', id, score }),
+  /** The person's rating of the center's fix of their 差评, once it is 已整改, once; answers the view. */
+  rateFix: (id: string, score: FixScore) => callFunction<ApplicationView>('applications', { action: 'rateFix', id, score }),
   /** A certificate (代收代办); a repeated `requestId` answers the id of the application it already made. */
   submitCertificate: (type: CertificateType, requestId: string, payload: CertificatePayload) =>
     callFunction<{ id: string }>('applications', { action: 'submit', type, requestId, payload }),
@@ -52,10 +55,16 @@ export const workbenchCalls = {
     callFunction<WorkbenchView>('workbench', message ? { action: 'advance', id, code, message } : { action: 'advance', id, code }),
   reject: (id: string, reason: string) => callFunction<WorkbenchView>('workbench', { action: 'reject', id, reason }),
   requestMaterial: (id: string, message: string) => callFunction<WorkbenchView>('workbench', { action: 'requestMaterial', id, message }),
+  /** 已核实 on a co-buyer's withdrawal held for the centers, with what was checked; the function audits it. */
+  checkContract: (id: string, note: string) => callFunction<WorkbenchView>('workbench', { action: 'checkContract', id, note }),
   /** Low ratings of this center's cases, open ones first. */
   followUps: () => callFunction<FollowUpView[]>('workbench', { action: 'followUps' }),
   /** Records how the low rating of application `id` was followed up; answers the updated follow-ups. */
   closeFollowUp: (id: string, note: string) => callFunction<FollowUpView[]>('workbench', { action: 'closeFollowUp', id, note }),
+  /** 整改完成 after the call-back, with what was put right; answers the updated follow-ups. */
+  fixFollowUp: (id: string, note: string) => callFunction<FollowUpView[]>('workbench', { action: 'fixFollowUp', id, note }),
+  /** The person's full phone for the call (拨打), audited by the function. */
+  followUpPhone: (id: string) => callFunction<{ phone: string }>('workbench', { action: 'followUpPhone', id }),
   /**
    * The status of a type without platform codes (certificates). Completing a certificate needs `document`,
    * a PDF uploaded first (readPickedFile / chooseChatPdf), named by its fileId (VALIDATION_FAILED with `fields.document` otherwise).

@@ -8,6 +8,8 @@ import { useEffect, useState } from 'react';
  */
 const KEY = 'elder-mode';
 export const ELDER_CLASS = 'elder-mode';
+/** On H5's body while 长辈版 is on: Taro's tab bar lies outside the pages (src/styles/elder.scss). */
+export const ELDER_TAB_BAR_CLASS = 'elder-tab-bar';
 
 /** Whether 长辈版 is on, as last chosen on this device (标准版 until chosen). */
 export function elderMode(): boolean {

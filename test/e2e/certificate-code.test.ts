@@ -40,6 +40,14 @@ it('the employee shows the code, staff type it in and see the certificate, a sec
   await current('#application-code-open').click();
   await e2e.page.waitForURL(/packages\/code\/show\/index\?id=/);
   await current('#code-image').waitFor();
+  // the QR code is drawn, not a broken image: the browser decoded it to a square of pixels
+  const drawn = await current('#code-image img').evaluate(async (img) => {
+    if (!(img instanceof HTMLImageElement)) return [0, 0];
+    await img.decode().catch(() => undefined);
+    return [img.naturalWidth, img.naturalHeight];
+  });
+  expect(drawn[0]).toBeGreaterThan(0);
+  expect(drawn[1]).toBe(drawn[0]);
   await expect(current('#code-expiry').innerText()).resolves.toMatch(/^有效至 \d{4}-\d{2}-\d{2} 24:00$/);
   const shows = await current('#code-shows').innerText();
   expect(shows).toContain('个人住房贷款全部还清证明');

@@ -9,7 +9,9 @@ import { handler as applications } from '../../cloudfunctions/applications';
 import { handler as centers } from '../../cloudfunctions/centers';
 import { handler as portal } from '../../cloudfunctions/portal';
 import { handler as workbench } from '../../cloudfunctions/workbench';
-import { checkToken, codeKeyId, type PublishedCodeKey } from '../../cloudfunctions/_lib/crypto/code-signing';
+import { checkToken, codeKeyId, generateCodeKeyEnv, type PublishedCodeKey } from '../../cloudfunctions/_lib/crypto/code-signing';
+import { generateKeyringEnv } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { createOutside } from '../../cloudfunctions/_lib/runtime/outside';
 import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
@@ -113,6 +115,14 @@ describe('applications showCode', () => {
     expect(await store.certificateCodes.latest(id)).toBeUndefined();
   });
 
+  it('refuses when the identity verified on the account is not the certificate holder’s, and makes no code', async () => {
+    const { id, openid } = await completedCertificate();
+    await verifiedPerson(store, outside, openid, new Date(T0.getTime() - HOUR / 2), '李四'); // another person's ID bound to the same account
+    const answer = await call(openid, { action: 'showCode', id });
+    expect(answer).toMatchObject({ ok: false, code: 'IDENTITY_REQUIRED', message: expect.stringContaining('证明持有人本人') });
+    expect(await store.certificateCodes.latest(id)).toBeUndefined();
+  });
+
   it('refuses a certificate not completed yet, and someone else’s case', async () => {
     const openid = `code-holder-${++serial}`;
     await verifiedPerson(store, outside, openid, T0);
@@ -163,6 +173,16 @@ describe('portal readCode', () => {
     const { token } = data<ShownCode>(await call(openid, { action: 'showCode', id }));
     const results = await Promise.all(Array.from({ length: 5 }, () => read(token)));
     expect(results.map((r) => data<CodeReadResult>(r).status).filter((s) => s === 'valid')).toHaveLength(1);
+  });
+
+  it('voids the earlier code of the case when a newer one is made, so only the code the holder sees can be read', async () => {
+    const { id, openid } = await completedCertificate();
+    // a code still valid, shown for a document the center has since replaced
+    const earlier = { id: `earlier-${id}`, applicationId: id, openid, documentId: 'replaced-document', issuedAt: T0, expiresAt: new Date('2026-12-07T00:00:00+08:00'), readsAllowed: 1, readsUsed: 0, revokedAt: null };
+    await store.certificateCodes.create(earlier);
+    const shown = data<ShownCode>(await call(openid, { action: 'showCode', id }));
+    expect(data<CodeReadResult>(await read(shown.token)).status).toBe('valid');
+    expect((await store.certificateCodes.get(earlier.id))?.revokedAt).toEqual(T0);
   });
 
   it('refuses a revoked code at once, and the public check answers it invalid', async () => {
@@ -227,6 +247,15 @@ describe('portal readCode', () => {
     for (let i = 0; i < 60; i++) expect(data<CodeReadResult>(await read(`guess-${i}`, at, busy)).status).toBe('refused');
     expect(await read('guess-61', at, busy)).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS', message: expect.stringContaining('15:00') });
     expect(data<CodeReadResult>(await read('guess-next-hour', new Date('2026-12-06T15:00:00+08:00'), busy)).status).toBe('refused');
+  });
+});
+
+describe('the key pair', () => {
+  it('stops at start, naming both variables, when the signing key is not the checking key’s pair', () => {
+    const parts = { productionBuild: false, files: () => files, nudgeRelay: () => undefined };
+    const env = { ...generateKeyringEnv(), CODE_SIGNING_KEY: generateCodeKeyEnv().CODE_SIGNING_KEY, CODE_PUBLIC_KEY: generateCodeKeyEnv().CODE_PUBLIC_KEY };
+    expect(() => createOutside(env, parts)).toThrow(/CODE_SIGNING_KEY.*CODE_PUBLIC_KEY/);
+    expect(() => createOutside({ ...env, ...generateCodeKeyEnv() }, parts)).not.toThrow();
   });
 });
 

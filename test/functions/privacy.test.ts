@@ -10,7 +10,8 @@ import { open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { DOWNLOAD_COPIES_KEY } from '../../cloudfunctions/_lib/files/downloads';
 import type { MadeFileLink } from '../../src/core/files';
 import { documentLookup } from '../../cloudfunctions/_lib/services/identity';
-import type { Caller, CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
+import { carryOutDeletions } from '../../cloudfunctions/_lib/services/privacy';
+import { atCallTime, type Caller, type CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
 import type { AuditEntry, Store } from '../../cloudfunctions/_lib/store/port';
 import { startFakeCloudbase, type FakeCloudbaseSite } from '../support/fake-cloudbase';
 import { catalogStore, contextFor, launched, testOutside } from '../support/function-context';
@@ -186,6 +187,35 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     noPersonalData(entries, caller.openid, docNumber, '赵六');
     // the person signing in again is a stranger to the app
     expect(ok<DeletionView>(await call(session, caller, { action: 'deletionStatus' }, at(DELETION_DAYS + 1)))).toEqual({ pending: null });
+  });
+
+  it('goes on with the other deletions when one fails, counts it, and carries it out by a later run', async () => {
+    const [first, second] = [person(), person()];
+    for (const caller of [first, second]) {
+      await verifiedPerson(site.store, outside, caller.openid, T0);
+      ok(await call(applications, caller, { action: 'withdraw', id: await submitted(caller) }));
+    }
+    ok(await call(session, first, { action: 'requestDeletion' }));
+    ok(await call(session, second, { action: 'requestDeletion' }, new Date(T0.getTime() + 60_000)));
+    // the first person's applicant copy cannot be opened (sealed under a key since retired)
+    const applicationsOf = site.store.applications;
+    const unopenable: Store = {
+      ...site.store,
+      applications: {
+        ...applicationsOf,
+        listByApplicant: async (openid) =>
+          (await applicationsOf.listByApplicant(openid)).map((app) => (openid === first.openid ? { ...app, applicant: { ...app.applicant, nameSealed: 'v1.retired.key' } } : app)),
+      },
+    };
+    const run = await carryOutDeletions(atCallTime(contextFor(unopenable, undefined, at(DELETION_DAYS + 1), outside, 'timer')));
+    expect(run.failed).toBe(1);
+    expect(await site.store.identities.get(second.openid)).toBeUndefined();
+    expect(await site.store.privacy.deletionOf(second.openid)).toBeUndefined();
+    expect(await site.store.identities.get(first.openid)).toBeDefined();
+    expect(await site.store.privacy.deletionOf(first.openid)).toBeDefined();
+
+    ok(await call(centersDaily, undefined, {}, at(DELETION_DAYS + 2), 'timer'));
+    expect(await site.store.identities.get(first.openid)).toBeUndefined();
   });
 
   it('waits with a deletion while a case submitted in the period is in progress, and carries it out the day after it ends', async () => {

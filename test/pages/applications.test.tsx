@@ -334,6 +334,49 @@ describe('application detail page: 好差评', () => {
     expect(textOf(container, '#application-rating-follow-up')).toContain('中心将就您反映的问题进行回访');
   });
 
+  it('follows the 差评 through 待回访, 整改中 (called back) and 已整改 with the center’s notes, and rates the fix once', async () => {
+    const { id } = await submitTransfer();
+    await completeInWorkbench(id);
+    const rated = await callFunction('applications', { action: 'rate', id, score: 1, comment: '办理时间太长，电话一直打不通' });
+    expect(rated.ok).toBe(true);
+    const asStaff = async (event: Record<string, unknown>) => {
+      const employee = devOpenid();
+      setDevOpenid('dev-staff-321000');
+      const answer = await callFunction('workbench', event);
+      setDevOpenid(employee);
+      if (!answer.ok) throw new Error(answer.message);
+    };
+
+    let container = await openDetail(id);
+    expect(textOf(container, '#follow-up-state')).toBe('待回访');
+    expect(textOf(container, '#follow-up-due')).toMatch(/办理中心将在 \d{4}-\d{2}-\d{2} 前与您电话联系/);
+    expect(container.querySelector('#follow-up-rate')).toBeNull();
+
+    await asStaff({ action: 'closeFollowUp', id, note: '已电话联系，说明办理进度并致歉' });
+    container = await openDetail(id);
+    expect(textOf(container, '#follow-up-state')).toBe('整改中');
+    expect(textOf(container, '#follow-up-note')).toBe('已回访：已电话联系，说明办理进度并致歉');
+    expect(textOf(container, '#follow-up-fix-due')).toMatch(/^中心正在整改，将在 \d{4}-\d{2}-\d{2} 前完成。$/);
+    expect(container.querySelector('#follow-up-rate')).toBeNull();
+
+    await asStaff({ action: 'fixFollowUp', id, note: '已开通转移进度短信提醒' });
+    container = await openDetail(id);
+    expect(textOf(container, '#follow-up-state')).toBe('已整改');
+    expect(textOf(container, '#follow-up-fix-note')).toBe('整改情况：已开通转移进度短信提醒');
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    fireEvent.click(await findElement(container, '#follow-up-rate-submit'));
+    expect(textOf(container, '#follow-up-rate-error')).toBe('请选择对整改结果的评价：满意、基本满意或不满意');
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fireEvent.click(await findElement(container, '#follow-up-rate-fair'));
+    fireEvent.click(await findElement(container, '#follow-up-rate-submit'));
+    await waitGone(container, '#follow-up-rate');
+
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'rateFix', id, score: 'fair' }]);
+    expect(textOf(container, '#follow-up-fix-rating')).toBe('您对整改结果的评价：基本满意');
+    const again = await callFunction('applications', { action: 'rateFix', id, score: 'satisfied' });
+    expect(again).toMatchObject({ ok: false, message: '整改结果已经评价过了' });
+  });
+
   it('shows the function’s refusal when the case was rated meanwhile', async () => {
     const { id } = await submitTransfer();
     await completeInWorkbench(id);

@@ -160,7 +160,7 @@ describe('the check before submitting a transfer', () => {
 });
 
 describe('the follow-up of a 差评 on the case', () => {
-  it('shows 待回访 with the day the center calls back by, then 已回访 with the center’s note', async () => {
+  it('shows 待回访 with the day the center calls back by, then, once called back, 整改中 with the center’s note and the day of the fix', async () => {
     const id = await submitTransfer();
     await staffMove(id, [{ code: '01' }, { code: '40', reason: REASON, contact: CONTACT }]);
     const rated = await callFunction('applications', { action: 'rate', id, score: 1, comment: '不通过也没人提前告诉我要封存' });
@@ -177,7 +177,8 @@ describe('the follow-up of a 差评 on the case', () => {
     setDevOpenid(employee);
     if (!closed.ok) throw new Error(closed.message);
     const done = await openDetail(id);
-    expect(textOf(done, '#follow-up-state')).toBe('已回访');
-    expect(textOf(done, '#follow-up-note')).toBe('中心回访情况：已电话回访，说明需先办理封存，并协助重新申请');
+    expect(textOf(done, '#follow-up-state')).toBe('整改中');
+    expect(textOf(done, '#follow-up-note')).toBe('已回访：已电话回访，说明需先办理封存，并协助重新申请');
+    expect(textOf(done, '#follow-up-fix-due')).toMatch(/^中心正在整改，将在 \d{4}-\d{2}-\d{2} 前完成。$/);
   });
 });

@@ -191,6 +191,22 @@ describe('workbench list page', () => {
 
     const stored = await callFunction<FollowUpView[]>('workbench', { action: 'followUps' });
     expect(stored.ok && stored.data.find((f) => f.applicationId === submitted.id)).toMatchObject({ status: 'closed', note: '已电话联系申请人，说明情况并致歉' });
+
+    // the phone masked until 拨打, which asks the function for the full number (audited) and dials it
+    expect(textOf(container, `#follow-up-phone-${submitted.id}`)).toBe('联系电话：136****5678');
+    expect(container.innerHTML).not.toContain(PHONE);
+    const dialled = jest.spyOn(Taro, 'makePhoneCall').mockImplementation(async () => ({ errMsg: 'makePhoneCall:ok' }));
+    await press(container, `#follow-up-dial-${submitted.id}`);
+    await waitForText(container, `#follow-up-phone-${submitted.id}`, exactly(`联系电话：${PHONE}`));
+    expect(dialled).toHaveBeenCalledWith({ phoneNumber: PHONE });
+
+    // then 整改完成 with what was put right
+    await fill(container, `#follow-up-fix-input-${submitted.id} textarea`, '已对窗口人员开展服务规范培训');
+    await press(container, `#follow-up-fix-${submitted.id}`);
+    await waitForText(container, `#follow-up-${submitted.id} .workbench-status`, exactly('已整改'));
+    expect(textOf(container, `#follow-up-fixed-${submitted.id}`)).toBe('整改情况：已对窗口人员开展服务规范培训');
+    expect(textOf(container, `#follow-up-fix-rating-${submitted.id}`)).toBe('整改评价：申请人尚未评价');
+    expect(container.querySelector(`#follow-up-fix-${submitted.id}`)).toBeNull();
   });
 });
 
@@ -301,6 +317,36 @@ describe('workbench detail page', () => {
 
     expect(container.querySelector('#workbench-material-form')).toBeNull();
     expect(textOf(container, '#workbench-waiting')).toBe('当前由另一方中心办理，本中心暂无需更新状态。');
+  });
+
+  it('shows a co-buyer’s hold with a 核实 card that asks for the note, sends it after confirmation, and shows the check once recorded', async () => {
+    const submitted = await submitTransfer();
+    const earlier = { id: 'app0000000001', status: 'completed' as const, submittedAt: '2026-11-02T02:00:00.000Z' };
+    answerWith<WorkbenchView>('get', (view) => ({ ...view, sharedContract: [earlier], contractHold: { checked: null } }));
+    const showModal = confirmModals();
+    const container = await openDetail(submitted.id);
+    expect(textOf(container, '#workbench-shared-contract')).toContain('申请编号 app0000000001');
+    expect(textOf(container, '#workbench-check')).toBe('核实');
+
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    fetchSpy.mockClear();
+    await press(container, '#workbench-check');
+    expect(textOf(container, '#workbench-check-error')).toBe('请填写核实情况');
+    expect(fetchSpy).not.toHaveBeenCalled();
+
+    const note = '已联系两位购房人，系共同购房分别提取';
+    await fill(container, '#workbench-check-note textarea', note);
+    await press(container, '#workbench-check');
+    // a transfer is never held: the function's own refusal is shown beside the card
+    await waitForText(container, '#workbench-check-error', exactly('这笔申请的购房合同没有其他人申请过，无需核实'));
+    expect(showModal.mock.calls[0][0]).toMatchObject({ title: '核实' });
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'checkContract', id: submitted.id, note }]);
+
+    jest.restoreAllMocks();
+    answerWith<WorkbenchView>('get', (view) => ({ ...view, sharedContract: [earlier], contractHold: { checked: { at: '2026-11-20T02:00:00.000Z', note, centerCode: '321000' } } }));
+    const checked = await openDetail(submitted.id);
+    expect(textOf(checked, '#workbench-contract-checked')).toBe(`已核实（2026-11-20）：${note}`);
+    expect(checked.querySelector('#workbench-check-form')).toBeNull();
   });
 
   it('marks the acceptance date and the completion target 预计 with what that means, only when they are estimates', async () => {

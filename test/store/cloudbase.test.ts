@@ -1210,7 +1210,7 @@ describe('ratings', () => {
     followUp: null,
     followUpNote: null,
     followUpBy: null,
-    followUpAt: null,
+    followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null,
     ...overrides,
   });
   /** The rating as its document stores it (dates as EJSON). */
@@ -1267,7 +1267,7 @@ describe('ratings', () => {
 
     await expect(store.ratings.listFollowUps('321000')).resolves.toEqual(listed);
     const [read] = fake.sent('getDocument', 'ratings');
-    expect(read?.query).toEqual({ centerCode: '321000', followUp: { $in: ['open', 'closed'] } });
+    expect(read?.query).toEqual({ centerCode: '321000', followUp: { $in: ['open', 'closed', 'fixed'] } });
     expect(read?.order).toEqual({ at: -1, _id: 1 });
     expect(Object.keys(read?.order as Obj)).toEqual(['at', '_id']);
     expect(read?.body.limit).toBe(1000);
@@ -1293,6 +1293,25 @@ describe('ratings', () => {
     await expect(store.ratings.closeFollowUp('a-1', '再次回访', 'o-other', minutes(40))).resolves.toBe(false);
     expect(fake.requests.map((r) => r.action)).toEqual(['database.startTransaction', 'database.getDocument', 'database.commitTransaction']);
     await expect(store.ratings.get('a-1')).resolves.toEqual(closed);
+  });
+
+  it('fixFollowUp and rateFix each set a called-back follow-up in a single-document transaction, once, in their order', async () => {
+    await store.ratings.create(low('a-1'));
+    await expect(store.ratings.fixFollowUp('a-1', '已整改', 'o-staff', minutes(50))).resolves.toBe(false);
+    await expect(store.ratings.closeFollowUp('a-1', '已电话回访', 'o-staff', minutes(30))).resolves.toBe(true);
+    await expect(store.ratings.rateFix('a-1', 'satisfied', minutes(55))).resolves.toBe(false);
+    fake.requests.length = 0;
+
+    await expect(store.ratings.fixFollowUp('a-1', '已整改', 'o-staff', minutes(60))).resolves.toBe(true);
+    expectOneDocumentTransaction();
+    expect(fake.sent('modifyDocument', 'ratings')[0]?.data).toEqual({ $set: { followUp: 'fixed', fixNote: '已整改', fixedBy: 'o-staff', fixedAt: ejsonDate(minutes(60)) } });
+    fake.requests.length = 0;
+    await expect(store.ratings.rateFix('a-1', 'satisfied', minutes(70))).resolves.toBe(true);
+    expectOneDocumentTransaction();
+    expect(fake.sent('modifyDocument', 'ratings')[0]?.data).toEqual({ $set: { fixScore: 'satisfied', fixRatedAt: ejsonDate(minutes(70)) } });
+    await expect(store.ratings.rateFix('a-1', 'unsatisfied', minutes(80))).resolves.toBe(false);
+    await expect(store.ratings.fixFollowUp('a-1', '再整改', 'o-staff', minutes(90))).resolves.toBe(false);
+    await expect(store.ratings.get('a-1')).resolves.toMatchObject({ followUp: 'fixed', fixNote: '已整改', fixedAt: minutes(60), fixScore: 'satisfied', fixRatedAt: minutes(70) });
   });
 
   it('closeFollowUp of a rating without a follow-up, or of an unknown application, answers false and writes nothing', async () => {
@@ -2217,5 +2236,27 @@ describe('certificate codes (issue 18 point 1)', () => {
     await expect(store.certificateCodes.reads('app-code')).resolves.toHaveLength(2);
     await expect(store.certificateCodes.revokeAll('app-code', T)).resolves.toBe(1);
     expect(fake.collection('certificateCodes').get(code.id)).toMatchObject({ revokedAt: ejsonDate(T) });
+  });
+});
+
+describe('unbinding (review 1, finding 6)', () => {
+  const T = new Date('2031-05-01T02:00:00Z');
+
+  it('removes the identity last, so an unbinding cut off half way is finished by asking again', async () => {
+    fake.collection('identities').set('o-unbind', { _id: 'o-unbind', openid: 'o-unbind' });
+    fake.collection('verifications').set('v-unbind', { _id: 'v-unbind', openid: 'o-unbind' });
+    fake.collection('counterRequests').set('c-unbind', { _id: 'c-unbind', openid: 'o-unbind' });
+    // the counter requests' removal fails once, after the verifications went
+    fake.afterAnswer = (r) => {
+      if (r.action === 'database.removeDocument' && r.collection === 'verifications') fake.failNext = { code: 'DATABASE_REQUEST_FAILED', message: 'request failed' };
+    };
+    await expect(store.privacy.unbind('o-unbind', T)).rejects.toThrow();
+    fake.afterAnswer = undefined;
+    expect(fake.collection('identities').has('o-unbind')).toBe(true);
+
+    await expect(store.privacy.unbind('o-unbind', T)).resolves.toBe(true);
+    expect(fake.collection('identities').has('o-unbind')).toBe(false);
+    expect(fake.collection('counterRequests').has('c-unbind')).toBe(false);
+    expect(fake.collection('verifications').has('v-unbind')).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import type { Center } from '../../src/core/centers';
 import type { ChangeTarget } from '../../src/core/center-portal';
 import type { ItemId } from '../../src/core/items';
 import type {
+  CenterCount,
   ApplicationEventRecord,
   ApplicationRecord,
   AttachmentFetchRecord,
@@ -627,6 +628,16 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       ]);
     });
 
+    it('keeps staff’s 已核实 of a held co-buyer’s withdrawal once per application, the first check standing (issue 17, migration 42)', async () => {
+      const app = application({ type: 'purchase-withdrawal' });
+      await store.applications.create(app, [], [], null);
+      expect(await store.contractChecks.get(app.id)).toBeUndefined();
+      const check = { applicationId: app.id, at: T, staffOpenid: 'staff-1', centerCode: '321000', note: '已联系两位购房人，系共同购房' };
+      expect(await store.contractChecks.record(check)).toEqual(check);
+      expect(await store.contractChecks.record({ ...check, at: new Date(T.getTime() + 1000), staffOpenid: 'staff-2', note: '再次核实' })).toEqual(check);
+      expect(await store.contractChecks.get(app.id)).toEqual(check);
+    });
+
     it('keeps certificate codes (issue 18 point 1): counts a read once per allowed read, refuses used, expired and revoked ones, and lists every read', async () => {
       const app = application({ type: 'certificate-loan-cleared' });
       await store.applications.create(app, [], [], null);
@@ -752,7 +763,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       for (const a of rated) await store.applications.create(a, [], [], null);
       const rating = (a: ApplicationRecord, score: 1 | 2 | 3 | 4 | 5, at: Date, centerCode = '321000') => ({
         applicationId: a.id, openid: a.openid, centerCode, score, comment: score <= 2 ? '太慢了' : null, at,
-        followUp: score <= 2 ? ('open' as const) : null, followUpNote: null, followUpBy: null, followUpAt: null,
+        followUp: score <= 2 ? ('open' as const) : null, followUpNote: null, followUpBy: null, followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null,
       });
       expect(await store.ratings.create(rating(rated[0], 1, T))).toBe(true);
       expect(await store.ratings.create(rating(rated[0], 5, T))).toBe(false);
@@ -765,6 +776,16 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.ratings.closeFollowUp(rated[2].id, '不需要', 'staff-1', T)).toBe(false);
       expect((await store.ratings.listFollowUps('321000')).map((r) => [r.applicationId, r.followUp])).toEqual([[rated[0].id, 'open'], [rated[1].id, 'closed']]);
       expect(await store.ratings.get(rated[1].id)).toMatchObject({ followUpNote: '已回访', followUpBy: 'staff-1', followUpAt: T });
+      // 整改完成 only after the call-back, once; the fix rated only once fixed, once
+      const later = new Date(T.getTime() + 60_000);
+      expect(await store.ratings.fixFollowUp(rated[0].id, '未回访先整改', 'staff-1', later)).toBe(false);
+      expect(await store.ratings.rateFix(rated[1].id, 'fair', later)).toBe(false);
+      expect(await store.ratings.fixFollowUp(rated[1].id, '已整改', 'staff-2', later)).toBe(true);
+      expect(await store.ratings.fixFollowUp(rated[1].id, '再整改', 'staff-2', later)).toBe(false);
+      expect(await store.ratings.rateFix(rated[1].id, 'fair', later)).toBe(true);
+      expect(await store.ratings.rateFix(rated[1].id, 'unsatisfied', later)).toBe(false);
+      expect(await store.ratings.get(rated[1].id)).toMatchObject({ followUp: 'fixed', fixNote: '已整改', fixedBy: 'staff-2', fixedAt: later, fixScore: 'fair', fixRatedAt: later });
+      expect((await store.ratings.listFollowUps('321000')).map((r) => [r.applicationId, r.followUp])).toEqual([[rated[0].id, 'open'], [rated[1].id, 'fixed']]);
       expect(await store.ratings.satisfaction()).toEqual([
         { centerCode: '110000', count: 1, byScore: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 } },
         { centerCode: '321000', count: 2, byScore: { 1: 1, 2: 1, 3: 0, 4: 0, 5: 0 } },
@@ -1503,24 +1524,32 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect((await store.dashboard.overdueAcceptance('2030-02-10')).filter((c) => c.centerCode === '460900')).toEqual([{ centerCode: '460900', count: 1 }]);
     });
 
-    it('counts the open 差评 follow-ups per center; closed ones and ratings without one are not counted', async () => {
-      const rate = async (centerCode: string, followUp: 'open' | 'closed' | null) => {
+    it('counts the open 差评 follow-ups (called back or not) and those awaiting their call-back per center; fixed ones and ratings without one are not counted', async () => {
+      const rate = async (centerCode: string, followUp: 'open' | 'closed' | 'fixed' | null) => {
         const a = app('certificate-deposit-use', centerCode, { status: 'completed' });
         expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
         const score = followUp === null ? 5 : 1;
-        expect(await store.ratings.create({ applicationId: a.id, openid: a.openid, centerCode, score, comment: null, at: a.createdAt, followUp: followUp === null ? null : 'open', followUpNote: null, followUpBy: null, followUpAt: null })).toBe(true);
-        if (followUp === 'closed') expect(await store.ratings.closeFollowUp(a.id, '已回访', 'staff-1', a.createdAt)).toBe(true);
+        expect(await store.ratings.create({ applicationId: a.id, openid: a.openid, centerCode, score, comment: null, at: a.createdAt, followUp: followUp === null ? null : 'open', followUpNote: null, followUpBy: null, followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null })).toBe(true);
+        if (followUp === 'closed' || followUp === 'fixed') expect(await store.ratings.closeFollowUp(a.id, '已回访', 'staff-1', a.createdAt)).toBe(true);
+        if (followUp === 'fixed') expect(await store.ratings.fixFollowUp(a.id, '已整改', 'staff-1', a.createdAt)).toBe(true);
       };
       await rate('460500', 'open');
       await rate('460500', 'open');
-      await rate('460500', 'closed');
-      await rate('460600', 'closed');
+      await rate('460500', 'fixed');
+      await rate('460600', 'fixed');
       await rate('460600', null);
       await rate('460700', 'open');
-      expect((await store.dashboard.openFollowUps()).filter((c) => c.centerCode >= '460500' && c.centerCode < '460800')).toEqual([
+      await rate('460700', 'closed');
+      const mine = (counts: CenterCount[]) => counts.filter((c) => c.centerCode >= '460500' && c.centerCode < '460800');
+      expect(mine(await store.dashboard.openFollowUps())).toEqual([
+        { centerCode: '460500', count: 2 },
+        { centerCode: '460700', count: 2 },
+      ]);
+      expect(mine(await store.dashboard.awaitingCallBack(new Date('2100-01-01T00:00:00Z')))).toEqual([
         { centerCode: '460500', count: 2 },
         { centerCode: '460700', count: 1 },
       ]);
+      expect(mine(await store.dashboard.awaitingCallBack(new Date('2000-01-01T00:00:00Z')))).toEqual([]);
     });
   });
 
@@ -1911,13 +1940,50 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       await store.identities.bind(person('priv-b', 'lk-priv-b'));
       await store.verifications.create({ verifyId: 'v-priv-a', outSeqNo: 'seq-priv-a', openid: 'priv-a', docType: '01', nameSealed: 'n', docNumberSealed: 'd', docLookup: 'lk-priv-a', createdAt: T });
       await store.counterRequests.create(counterRequest('PRIVA001', 'priv-a'));
-      expect(await store.privacy.unbind('priv-a')).toBe(true);
+      expect(await store.privacy.unbind('priv-a', T)).toBe(true);
       expect(await store.identities.get('priv-a')).toBeUndefined();
       expect(await store.identities.holderOf('lk-priv-a')).toBeUndefined();
       expect(await store.verifications.get('v-priv-a')).toBeUndefined();
       expect(await store.counterRequests.get('PRIVA001')).toBeUndefined();
       expect(await store.identities.get('priv-b')).toBeDefined();
-      expect(await store.privacy.unbind('priv-a')).toBe(false);
+      expect(await store.privacy.unbind('priv-a', T)).toBe(false);
+    });
+
+    it('unbinds: the person’s certificate codes are revoked at once, even when only a code is left to revoke', async () => {
+      const openid = 'priv-e';
+      await store.identities.bind(person(openid, 'lk-priv-e'));
+      const app = {
+        id: 'app-priv-e', type: 'certificate-loan-cleared' as const, openid, requestId: 'req-priv-e', status: 'completed' as const, platformCode: null, responsibleCenter: '321000',
+        centers: [{ code: '321000', role: 'business' as const }], inFlightKey: null, letterNumber: null,
+        applicant: { docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd' }, payloadSealed: 'p', acceptBy: '2031-06-06', acceptByProvisional: false,
+        targetBy: null, targetProvisional: false, payment: null, test: false, createdAt: T, updatedAt: T,
+      };
+      await store.applications.create(app, [], [], null);
+      await store.certificateCodes.create({ id: 'code-priv-e', applicationId: app.id, openid, documentId: 'doc-priv-e', issuedAt: T, expiresAt: new Date(T.getTime() + DAY), readsAllowed: 1, readsUsed: 0, revokedAt: null });
+      expect(await store.privacy.unbind(openid, T)).toBe(true);
+      expect(await store.certificateCodes.get('code-priv-e')).toMatchObject({ revokedAt: T });
+    });
+
+    it('erases nothing when the request was cancelled during the run, and detaches only the applications sealed again', async () => {
+      const openid = 'priv-f';
+      await store.identities.bind(person(openid, 'lk-priv-f'));
+      const app = {
+        id: 'app-priv-f', type: 'transfer' as const, openid, requestId: 'req-priv-f', status: 'submitted' as const, platformCode: null, responsibleCenter: '321000',
+        centers: [{ code: '321000', role: 'transfer-in' as const }], inFlightKey: null, letterNumber: null,
+        applicant: { docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd' }, payloadSealed: 'p', acceptBy: '2031-06-06', acceptByProvisional: false,
+        targetBy: null, targetProvisional: false, payment: null, test: false, createdAt: T, updatedAt: T,
+      };
+      await store.applications.create(app, [], [], null);
+      const deletion = { id: 'del-f', openid, requestedAt: T, dueAt: T };
+      await store.privacy.requestDeletion(deletion);
+      await store.privacy.cancelDeletion(openid);
+      expect(await store.privacy.erase(deletion, 'erased:del-f', [], T)).toBeUndefined();
+      expect(await store.identities.get(openid)).toBeDefined();
+
+      // asked again; the application, submitted after the run listed the person's, is not among those sealed again
+      await store.privacy.requestDeletion({ ...deletion, id: 'del-f2' });
+      expect(await store.privacy.erase({ ...deletion, id: 'del-f2' }, 'erased:del-f2', [], T)).toMatchObject({ applicationsDetached: 0 });
+      expect(await store.applications.get(app.id)).toMatchObject({ openid, applicant: { nameSealed: 'n', docNumberSealed: 'd' } });
     });
 
     it('keeps one deletion request per person, lists the due ones, and cancels', async () => {
@@ -1945,13 +2011,16 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
         targetBy: null, targetProvisional: false, payment: null, test: false, createdAt: T, updatedAt: T,
       };
       await store.applications.create(app, [{ applicationId: app.id, at: T, actor: 'employee', actorId: openid, from: null, to: 'submitted', platformCode: null, centerCode: null, message: '提交' }], [], null);
-      await store.ratings.create({ applicationId: app.id, openid, centerCode: '321000', score: 1, comment: '很差', at: T, followUp: 'open', followUpNote: null, followUpBy: null, followUpAt: null });
+      await store.ratings.create({ applicationId: app.id, openid, centerCode: '321000', score: 1, comment: '很差', at: T, followUp: 'open', followUpNote: null, followUpBy: null, followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null });
       const deletion = { id: 'del-d', openid, requestedAt: T, dueAt: T };
       await store.privacy.requestDeletion(deletion);
+      await store.certificateCodes.create({ id: 'code-priv-d', applicationId: app.id, openid, documentId: 'doc-priv-d', issuedAt: T, expiresAt: new Date(T.getTime() + DAY), readsAllowed: 1, readsUsed: 0, revokedAt: null });
 
-      const counts = await store.privacy.erase(deletion, 'erased:del-d', [{ applicationId: app.id, nameSealed: 'new-name', docNumberSealed: 'new-doc' }]);
+      const counts = await store.privacy.erase(deletion, 'erased:del-d', [{ applicationId: app.id, nameSealed: 'new-name', docNumberSealed: 'new-doc' }], T);
+      // the person's codes: unreadable at once, and no longer naming the account
+      expect(await store.certificateCodes.get('code-priv-d')).toMatchObject({ openid: 'erased:del-d', revokedAt: T });
       expect(counts).toEqual({ identities: 1, verifications: 0, counterRequests: 0, consents: 1, roles: expect.any(Number), applicationsDetached: 1, ratingComments: 1 });
-      expect(counts.roles).toBeGreaterThanOrEqual(1);
+      expect(counts?.roles).toBeGreaterThanOrEqual(1);
       expect(await store.identities.get(openid)).toBeUndefined();
       expect(await store.consents.latest(openid)).toBeUndefined();
       expect(await store.roles.recordsOf(openid)).toEqual([]);

@@ -26,7 +26,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const VARIABLES_OF: Record<keyof Outside, { needed: readonly string[]; optional: readonly string[]; called: boolean }> = {
   wechat: { needed: ['WECHAT_APPID', 'WECHAT_APPSECRET'], optional: ['WECHAT_CODE_VERSION'], called: true },
   keyring: { needed: ['PII_KEYS', 'PII_LOOKUP_KEY'], optional: [], called: true },
-  codeKey: { needed: ['CODE_SIGNING_KEY'], optional: [], called: true },
+  codeKey: { needed: ['CODE_SIGNING_KEY', 'CODE_PUBLIC_KEY'], optional: [], called: true },
   codePublicKey: { needed: ['CODE_PUBLIC_KEY'], optional: [], called: true },
   identityValidDays: { needed: [], optional: ['IDENTITY_VALID_DAYS'], called: false },
   outbound: { needed: [], optional: [], called: true },

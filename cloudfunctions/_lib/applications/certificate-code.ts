@@ -23,7 +23,7 @@ import { checkToken, signCode } from '../crypto/code-signing';
 import { open, sealedAs } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
 import { centersByCode } from '../services/centers';
-import { verifiedOrFail } from '../services/identity';
+import { documentLookup, verifiedOrFail } from '../services/identity';
 import type { ApplicationRecord, CertificateCodeRecord, DocumentRecord } from '../store/port';
 import { readOutcome } from '../store/rows/certificate-codes';
 import { ownApplication } from './views';
@@ -74,10 +74,16 @@ export async function showCode(ctx: ServiceContext, openid: string, id: string):
   if (ctx.now.getTime() - identity.verifiedAt.getTime() > CODE_IDENTITY_MAX_AGE_HOURS * HOUR_MS) {
     throw new AppError('IDENTITY_REQUIRED', `亮码前请重新完成实名核验（上次核验在 ${formatShanghai(identity.verifiedAt)}，已超过 ${CODE_IDENTITY_MAX_AGE_HOURS} 小时）：在“我的”中点“实名核验”`);
   }
+  const keyring = ctx.outside.keyring();
+  if (identity.docLookup !== documentLookup(keyring, open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed))) {
+    throw new AppError('IDENTITY_REQUIRED', '亮码须由证明持有人本人核验：当前实名信息与申请人不一致');
+  }
   const doc = await showableDocument(ctx, app);
   const latest = await ctx.store.certificateCodes.latest(app.id);
   let code = latest && latest.documentId === doc.id && readOutcome(latest, ctx.now) === 'valid' ? latest : undefined;
   if (!code) {
+    // a newer code voids the earlier ones: only the code the holder sees can be read
+    await ctx.store.certificateCodes.revokeAll(app.id, ctx.now);
     code = { id: randomBytes(12).toString('base64url'), applicationId: app.id, openid, documentId: doc.id, issuedAt: ctx.now, expiresAt: shanghaiDay(ctx.now).end, readsAllowed: 1, readsUsed: 0, revokedAt: null };
     await ctx.store.certificateCodes.create(code);
     await ctx.store.audit.append({ at: ctx.now, actor: openid, action: 'code.show', subject: codeSubject(app.id), detail: `码 ${code.id}，有效至 ${formatShanghai(code.expiresAt)}` });

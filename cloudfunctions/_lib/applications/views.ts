@@ -3,7 +3,7 @@ import { ATTACHMENT_KIND_LABELS, storedAttachments, type StoredPayload } from '.
 import { WITHDRAWABLE } from '../../../src/core/applications/state-machine';
 import { awaitsAcceptance, isFinal, PURCHASE_TARGET_WORKING_DAYS, RATABLE, RATING_LABELS, TYPE_LABELS, type ApplicationType, type CenterRole } from '../../../src/core/applications/status';
 import { stepOf } from '../../../src/core/applications/steps';
-import { FOLLOW_UP_CALL_BACK_WORKING_DAYS } from '../../../src/core/applications/follow-up-clock';
+import { FIX_SCORE_LABELS } from '../../../src/core/applications/follow-up-clock';
 import type { ApplicationListEntry, ApplicationView, RatingView, TimelineEntry } from '../../../src/core/applications/views';
 import type { Center } from '../../../src/core/centers';
 import { AppError } from '../../../src/core/errors';
@@ -14,6 +14,7 @@ import { shanghaiDate } from '../../../src/core/time';
 import { open, sealedAs } from '../crypto/personal-data';
 import type { ServiceContext } from '../runtime/define';
 import { calendarOf } from '../services/calendar';
+import { followUpDates } from '../services/follow-up-periods';
 import { centersByCode } from '../services/centers';
 import type { ApplicationEventRecord, ApplicationRecord, DocumentRecord, RatingRecord } from '../store/port';
 import { openPayload } from './payload';
@@ -166,11 +167,21 @@ export async function applicationView(ctx: ServiceContext, app: ApplicationRecor
   };
 }
 
-/** A 差评's follow-up as the person sees it: 待回访 with the day the center calls back by, or 已回访 with what it did. */
+/** A 差评's follow-up as the person sees it, with its dates on the official calendar and the periods in force. */
 async function followUpOf(ctx: ServiceContext, rating: RatingRecord | undefined): Promise<ApplicationView['followUp']> {
   if (!rating || rating.followUp === null) return null;
-  const callBack = await calendarOf(ctx.store).addWorkingDays(shanghaiDate(rating.at), FOLLOW_UP_CALL_BACK_WORKING_DAYS);
-  return { status: rating.followUp, callBackBy: callBack.date, note: rating.followUpNote, at: rating.followUpAt?.toISOString() ?? null };
+  const { callBackBy, fixBy } = await followUpDates(ctx.store, rating.at);
+  return {
+    status: rating.followUp,
+    callBackBy,
+    fixBy,
+    note: rating.followUpNote,
+    at: rating.followUpAt?.toISOString() ?? null,
+    fixNote: rating.fixNote,
+    fixedAt: rating.fixedAt?.toISOString() ?? null,
+    fixRating: rating.fixScore && rating.fixRatedAt ? { score: rating.fixScore, label: FIX_SCORE_LABELS[rating.fixScore], at: rating.fixRatedAt.toISOString() } : null,
+    canRateFix: rating.followUp === 'fixed' && rating.fixScore === null,
+  };
 }
 
 export const ratingView = (r: RatingRecord): RatingView => ({ score: r.score, label: RATING_LABELS[r.score], comment: r.comment, at: r.at.toISOString() });

@@ -36,8 +36,11 @@ function rawPublicKey(publicKey: KeyObject): Buffer {
 /** The key id of a public key. */
 export const codeKeyId = (publicKey: KeyObject) => createHash('sha256').update(rawPublicKey(publicKey)).digest('hex').slice(0, 8);
 
-/** CODE_SIGNING_KEY parsed; a missing or wrong key stops the function with the variable named. */
-export function parseCodeKey(env: { CODE_SIGNING_KEY?: string }): CodeKey {
+/**
+ * CODE_SIGNING_KEY parsed; a missing or wrong key stops the function with the variable named, and so does one that is
+ * not the pair of CODE_PUBLIC_KEY (every code it signs would check as forged).
+ */
+export function parseCodeKey(env: { CODE_SIGNING_KEY?: string; CODE_PUBLIC_KEY?: string }): CodeKey {
   if (!env.CODE_SIGNING_KEY) throw new Error('缺少环境变量 CODE_SIGNING_KEY（亮码签名私钥）');
   let privateKey: KeyObject;
   try {
@@ -46,7 +49,11 @@ export function parseCodeKey(env: { CODE_SIGNING_KEY?: string }): CodeKey {
     throw new Error('CODE_SIGNING_KEY 应为 Ed25519 私钥的 PKCS#8 DER（base64）');
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('CODE_SIGNING_KEY 应为 Ed25519 私钥');
-  return { id: codeKeyId(createPublicKey(privateKey)), privateKey };
+  const id = codeKeyId(createPublicKey(privateKey));
+  if (parseCodePublicKey(env).id !== id) {
+    throw new Error('CODE_SIGNING_KEY 与 CODE_PUBLIC_KEY 不是同一对密钥：用它签的码都会被核验为伪造，请按 docs/certificate-code.md 成对配置');
+  }
+  return { id, privateKey };
 }
 
 /** The public key that checks codes: CODE_PUBLIC_KEY parsed (a missing or wrong key stops the function with the variable named). */

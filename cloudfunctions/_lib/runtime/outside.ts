@@ -79,7 +79,8 @@ export function createOutside(env: OutsideEnv, parts: OutsideParts): Outside {
   };
   let wechat: ReturnType<Outside['wechat']> | undefined;
   let keyring: Keyring | undefined;
-  let codeKey: CodeKey | undefined;
+  // checked at start: a signing key that is not the checking key's pair stops the function at once, naming both
+  let codeKey: CodeKey | undefined = env.CODE_SIGNING_KEY ? parseCodeKey(env) : undefined;
   let codePublicKey: CodePublicKey | undefined;
   let outbound: OutboundClient | undefined;
   let files: FileStore | undefined;

@@ -576,8 +576,9 @@ export async function runCentersDaily(ctx: ServiceContext, options: DailyOptions
     ctx.log.error({ err: error }, 'removal of old attachment fetch records failed');
   }
   try {
-    const { erased, waiting } = await carryOutDeletions(ctx);
-    if (erased > 0 || waiting > 0) ctx.log.info({ erased, waiting }, 'account deletions carried out after their period');
+    const { erased, waiting, failed } = await carryOutDeletions(ctx);
+    if (failed > 0) ctx.log.error({ erased, waiting, failed }, 'account deletions failed: tried again by the next run');
+    else if (erased > 0 || waiting > 0) ctx.log.info({ erased, waiting }, 'account deletions carried out after their period');
   } catch (error) {
     // a deletion not finished stays recorded: the next run carries it out
     ctx.log.error({ err: error }, 'account deletions failed');

@@ -26,7 +26,7 @@ const deletionView = (d: AccountDeletion | undefined): DeletionView => ({
 
 /** 解除绑定: the verified identity (sealed name, number, phone, the ID's lookup), its sessions and counter codes removed at once; cases in progress go on. */
 export async function unbindIdentity(ctx: ServiceContext, openid: string): Promise<{ unbound: true }> {
-  if (!(await ctx.store.privacy.unbind(openid))) throw new AppError('IDENTITY_REQUIRED', '您尚未实名核验，没有可解除的绑定');
+  if (!(await ctx.store.privacy.unbind(openid, ctx.now))) throw new AppError('IDENTITY_REQUIRED', '您尚未实名核验，没有可解除的绑定');
   await ctx.store.audit.append({ at: ctx.now, actor: openid, action: 'identity.unbound', subject: `openid:${openid}`, detail: '本人解除绑定，实名信息已删除' });
   return { unbound: true };
 }
@@ -71,33 +71,41 @@ export async function cancelDeletion(ctx: ServiceContext, openid: string): Promi
 /**
  * The daily run's step: each deletion whose period has ended is carried out (the person's data erased, their cases
  * kept for the centers under a tombstone), audited with counts only; one whose person has a case in progress again
- * waits for the next run after it ends.
+ * waits for the next run after it ends. One that fails is logged by its random id alone and stays recorded, so the
+ * next run tries it again, and the others go on.
  */
-export async function carryOutDeletions(ctx: ServiceContext): Promise<{ erased: number; waiting: number }> {
-  let erased = 0;
-  let waiting = 0;
+export async function carryOutDeletions(ctx: ServiceContext): Promise<{ erased: number; waiting: number; cancelled: number; failed: number }> {
+  const counts = { erased: 0, waiting: 0, cancelled: 0, failed: 0 };
   for (const deletion of await ctx.store.privacy.dueDeletions(ctx.now)) {
-    const apps = await ctx.store.applications.listByApplicant(deletion.openid);
-    if (inFlight(apps).length > 0) {
-      waiting++;
-      continue;
+    try {
+      counts[await carryOutDeletion(ctx, deletion)]++;
+    } catch (error) {
+      // the error's own text may quote a stored value: its kind alone is logged
+      ctx.log.error({ deletion: deletion.id, error: error instanceof Error ? error.name : typeof error }, 'an account deletion failed: tried again by the next run');
+      counts.failed++;
     }
-    const tombstone = `erased:${deletion.id}`;
-    const keyring = ctx.outside.keyring();
-    // the applicant copy is sealed for its owner: sealed again for the tombstone, so the centers still open their case
-    const resealed = apps.map((app) => ({
-      applicationId: app.id,
-      nameSealed: seal(keyring, sealedAs.name(tombstone), open(keyring, sealedAs.name(deletion.openid), app.applicant.nameSealed)),
-      docNumberSealed: seal(keyring, sealedAs.docNumber(tombstone), open(keyring, sealedAs.docNumber(deletion.openid), app.applicant.docNumberSealed)),
-    }));
-    const counts = await ctx.store.privacy.erase(deletion, tombstone, resealed);
-    const detail = Object.entries(counts)
-      .map(([what, n]) => `${what}=${n}`)
-      .join(' ');
-    await ctx.store.audit.append({ at: ctx.now, actor: 'timer', action: 'account.deleted', subject: `deletion:${deletion.id}`, detail });
-    erased++;
   }
-  return { erased, waiting };
+  return counts;
+}
+
+async function carryOutDeletion(ctx: ServiceContext, deletion: AccountDeletion): Promise<'erased' | 'waiting' | 'cancelled'> {
+  const apps = await ctx.store.applications.listByApplicant(deletion.openid);
+  if (inFlight(apps).length > 0) return 'waiting';
+  const tombstone = `erased:${deletion.id}`;
+  const keyring = ctx.outside.keyring();
+  // the applicant copy is sealed for its owner: sealed again for the tombstone, so the centers still open their case
+  const resealed = apps.map((app) => ({
+    applicationId: app.id,
+    nameSealed: seal(keyring, sealedAs.name(tombstone), open(keyring, sealedAs.name(deletion.openid), app.applicant.nameSealed)),
+    docNumberSealed: seal(keyring, sealedAs.docNumber(tombstone), open(keyring, sealedAs.docNumber(deletion.openid), app.applicant.docNumberSealed)),
+  }));
+  const counts = await ctx.store.privacy.erase(deletion, tombstone, resealed, ctx.now);
+  if (!counts) return 'cancelled';
+  const detail = Object.entries(counts)
+    .map(([what, n]) => `${what}=${n}`)
+    .join(' ');
+  await ctx.store.audit.append({ at: ctx.now, actor: 'timer', action: 'account.deleted', subject: `deletion:${deletion.id}`, detail });
+  return 'erased';
 }
 
 /** The person's own data, as a JSON file with Chinese keys (art. 45): their identity unmasked, applications with their forms and logs, ratings. */

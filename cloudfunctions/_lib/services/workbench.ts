@@ -1,13 +1,13 @@
 import { storedAttachments, type StoredAttachment, type StoredPayload } from '../../../src/core/applications/payloads';
 import { applyMove, nextCodes, nextStatuses, statusNeed, TRANSFER_CODES, type CenterStatus, type Move, type TransferCode } from '../../../src/core/applications/state-machine';
 import { isFinal } from '../../../src/core/applications/status';
-import { callBackState, FOLLOW_UP_CALL_BACK_WORKING_DAYS, FOLLOW_UP_FIX_WORKING_DAYS } from '../../../src/core/applications/follow-up-clock';
+import { callBackState, FIX_SCORE_LABELS } from '../../../src/core/applications/follow-up-clock';
 import type { FollowUpView, WorkbenchEntry, WorkbenchView } from '../../../src/core/applications/views';
 import { shanghaiDate } from '../../../src/core/time';
 import { AppError } from '../../../src/core/errors';
 import type { FileLink } from '../../../src/core/files';
 import type { Payment } from '../../../src/core/money';
-import { maskName } from '../../../src/core/identity';
+import { maskName, maskPhone } from '../../../src/core/identity';
 import { open, sealedAs } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
 import { DOCUMENT_MAX_BYTES, isPdf } from '../../../src/core/center-api';
@@ -20,8 +20,9 @@ import { discardUnrecorded, storeDocument } from '../applications/documents';
 import { moveApplication, moveWouldApply, paymentProblems, statusMessage, type MoveWords } from '../applications/move';
 import { openPayload } from '../applications/payload';
 import { livePurchasesOf } from '../applications/submit';
+import { awaitsCheck, contractHoldOf, HELD_UNCHECKED } from '../applications/contract-hold';
 import { applicationView, formLines, listEntries, ratingView } from '../applications/views';
-import { calendarOf } from './calendar';
+import { followUpDates } from './follow-up-periods';
 import { centersByCode } from './centers';
 import { documentLookup, requireStaffIdentity } from './identity';
 import { notifyApplicant } from './notify';
@@ -96,7 +97,7 @@ async function workbenchView(ctx: ServiceContext, staff: Caller, app: Applicatio
     ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.viewed', subject: `application:${app.id}`, detail: centerCode }),
   ]);
   const keyring = ctx.outside.keyring();
-  const centers = await centersByCode(ctx, app.centers.map((c) => c.code));
+  const [centers, hold] = await Promise.all([centersByCode(ctx, app.centers.map((c) => c.code)), contractHoldOf(ctx, app, sameContract)]);
   const responsible = answersFor(app, centerCode);
   const statuses = responsible && app.type !== 'transfer' ? nextStatuses(app) : [];
   const role = roleOf(app, centerCode);
@@ -118,7 +119,25 @@ async function workbenchView(ctx: ServiceContext, staff: Caller, app: Applicatio
     sharedContract: livePurchasesOf(sameContract)
       .filter((a) => a.openid !== app.openid)
       .map((a) => ({ id: a.id, status: a.status, submittedAt: a.createdAt.toISOString() })),
+    contractHold: hold.held ? { checked: hold.check ? { at: hold.check.at.toISOString(), note: hold.check.note, centerCode: hold.check.centerCode } : null } : null,
   };
+}
+
+/**
+ * Staff of a center taking part record 已核实 on a held co-buyer's withdrawal, with a note of what they checked
+ * (contract-hold.ts): the deposit-locale center may then pay it. Audited; the first check stands.
+ */
+export async function workbenchCheckContract(ctx: ServiceContext, staff: Caller, id: string, note: string): Promise<WorkbenchView> {
+  const centerCode = staffOf(staff);
+  const app = await forCenter(ctx, staff, centerCode, id);
+  if (isFinal(app.status)) throw new AppError('ILLEGAL_TRANSITION', '申请已结束，无需核实');
+  const hold = await contractHoldOf(ctx, app);
+  if (!hold.held) throw new AppError('ILLEGAL_TRANSITION', '这笔申请的购房合同没有其他人申请过，无需核实');
+  if (!hold.check) {
+    await ctx.store.contractChecks.record({ applicationId: app.id, at: ctx.now, staffOpenid: staff.openid, centerCode, note });
+    await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'application.contract-checked', subject: `application:${app.id}`, detail: centerCode });
+  }
+  return workbenchView(ctx, staff, app, centerCode);
 }
 
 const roleOf = (app: ApplicationRecord, centerCode: string) => app.centers.find((c) => c.code === centerCode)?.role ?? 'transfer-in';
@@ -210,6 +229,7 @@ export async function workbenchSetStatus(
   // opened once: for the payment's checks and for the view answered
   const stored = openPayload(ctx.outside.keyring(), app);
   if (payment && app.type === 'purchase-withdrawal') {
+    if (awaitsCheck(await contractHoldOf(ctx, app))) throw new AppError('ILLEGAL_TRANSITION', HELD_UNCHECKED);
     const problems = paymentProblems(app, stored, payment);
     const [first] = Object.values(problems);
     if (first) throw new AppError('VALIDATION_FAILED', first, Object.fromEntries(Object.entries(problems).map(([k, v]) => [`payment.${k}`, v])));
@@ -252,45 +272,73 @@ async function checkedCertificate(ctx: ServiceContext, document: { name: string;
 }
 
 /**
- * Low ratings of this center's cases, open first: the center calls the person back and records what it did. Each with
- * the 差评 clock on the official calendar (call back within FOLLOW_UP_CALL_BACK_WORKING_DAYS, put right within
- * FOLLOW_UP_FIX_WORKING_DAYS working days of the rating) and where its call-back stands today.
+ * Low ratings of this center's cases, open first: the center calls the person back (已回访), puts the cause right and
+ * records it (整改完成), and sees how the person rated the fix. Each with the 差评 clock on the official calendar and the
+ * periods in force (services/follow-up-periods.ts), where its call-back stands today, and the person's phone masked.
  */
 export async function workbenchFollowUps(ctx: ServiceContext, staff: Caller): Promise<FollowUpView[]> {
   const centerCode = staffOf(staff);
   const ratings = await ctx.store.ratings.listFollowUps(centerCode);
   const apps = new Map((await ctx.store.applications.getMany(ratings.map((r) => r.applicationId))).map((a) => [a.id, a]));
   const own = await ownApplications(ctx, staff);
-  const calendar = calendarOf(ctx.store);
   const today = shanghaiDate(ctx.now);
+  const keyring = ctx.outside.keyring();
   const views = ratings.map(async (r): Promise<FollowUpView[]> => {
     const app = apps.get(r.applicationId);
     // staff do not call themselves back about their own case
     if (!app || r.followUp === null || own(app)) return [];
-    const ratedOn = shanghaiDate(r.at);
-    const [callBack, fix] = await Promise.all([calendar.addWorkingDays(ratedOn, FOLLOW_UP_CALL_BACK_WORKING_DAYS), calendar.addWorkingDays(ratedOn, FOLLOW_UP_FIX_WORKING_DAYS)]);
+    const dates = await followUpDates(ctx.store, r.at);
     return [{
       applicationId: r.applicationId,
       type: app.type,
       letterNumber: app.letterNumber,
       rating: ratingView(r),
       status: r.followUp,
+      phoneMasked: maskPhone(openPayload(keyring, app).payload.phone),
       note: r.followUpNote,
-      callBackBy: callBack.date,
-      fixBy: fix.date,
-      limitsProvisional: callBack.provisional || fix.provisional,
-      callBack: callBackState(callBack.date, today, r.followUp === 'closed'),
+      fixNote: r.fixNote,
+      fixRating: r.fixScore ? { score: r.fixScore, label: FIX_SCORE_LABELS[r.fixScore] } : null,
+      callBackBy: dates.callBackBy,
+      fixBy: dates.fixBy,
+      limitsProvisional: dates.provisional,
+      callBack: callBackState(dates.callBackBy, today, r.followUp !== 'open'),
     }];
   });
   return (await Promise.all(views)).flat();
 }
 
-export async function workbenchCloseFollowUp(ctx: ServiceContext, staff: Caller, id: string, note: string): Promise<FollowUpView[]> {
-  const centerCode = staffOf(staff);
+/** A follow-up of this center's case (not the caller's own), or APPLICATION_NOT_FOUND; answers the application too. */
+async function followUpFor(ctx: ServiceContext, staff: Caller, centerCode: string, id: string): Promise<ApplicationRecord> {
   const rating = await ctx.store.ratings.get(id);
   if (!rating || rating.centerCode !== centerCode || rating.followUp === null) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这条待回访的评价');
-  await forCenter(ctx, staff, centerCode, id);
+  return forCenter(ctx, staff, centerCode, id);
+}
+
+/** 已回访: the center called the person back and records what it learned; the case is then 整改中. */
+export async function workbenchCloseFollowUp(ctx: ServiceContext, staff: Caller, id: string, note: string): Promise<FollowUpView[]> {
+  const centerCode = staffOf(staff);
+  await followUpFor(ctx, staff, centerCode, id);
   if (!(await ctx.store.ratings.closeFollowUp(id, note, staff.openid, ctx.now))) throw new AppError('ILLEGAL_TRANSITION', '这条评价已经回访过了');
   await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'rating.follow-up-closed', subject: `application:${id}`, detail: centerCode });
   return workbenchFollowUps(ctx, staff);
+}
+
+/** 整改完成: after the call-back, the center records what it put right; the person sees it (已整改) and may rate the fix. */
+export async function workbenchFixFollowUp(ctx: ServiceContext, staff: Caller, id: string, note: string): Promise<FollowUpView[]> {
+  const centerCode = staffOf(staff);
+  await followUpFor(ctx, staff, centerCode, id);
+  if (!(await ctx.store.ratings.fixFollowUp(id, note, staff.openid, ctx.now))) {
+    const rating = await ctx.store.ratings.get(id);
+    throw new AppError('ILLEGAL_TRANSITION', rating?.followUp === 'open' ? '请先回访当事人，再登记整改完成' : '这条评价已经登记整改完成');
+  }
+  await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'rating.follow-up-fixed', subject: `application:${id}`, detail: centerCode });
+  return workbenchFollowUps(ctx, staff);
+}
+
+/** 拨打: the person's full phone for a follow-up's call, answered only with its audit line written, like a full record's view. */
+export async function workbenchFollowUpPhone(ctx: ServiceContext, staff: Caller, id: string): Promise<{ phone: string }> {
+  const centerCode = staffOf(staff);
+  const app = await followUpFor(ctx, staff, centerCode, id);
+  await ctx.store.audit.append({ at: ctx.now, actor: staff.openid, action: 'rating.follow-up-phone-viewed', subject: `application:${id}`, detail: centerCode });
+  return { phone: openPayload(ctx.outside.keyring(), app).payload.phone };
 }

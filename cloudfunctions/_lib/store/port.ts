@@ -1,4 +1,5 @@
 import type { ApplicationState } from '../../../src/core/applications/state-machine';
+import type { FixScore, FollowUpStatus } from '../../../src/core/applications/follow-up-clock';
 import type { ApplicationStatus, ApplicationType, CenterRole } from '../../../src/core/applications/status';
 import type { BusinessDomainState, VerificationFile } from '../../../src/core/business-domains';
 import type { CalendarHoliday, CalendarNotice } from '../../../src/core/calendar';
@@ -286,15 +287,40 @@ export interface PrivacyRepository {
   cancelDeletion(openid: string): Promise<boolean>;
   /** Deletion requests due at `now` (dueAt <= now), oldest first. */
   dueDeletions(now: Date): Promise<AccountDeletion[]>;
-  /** 解除绑定: removes the openid's verified identity (sealed name, number, phone and the ID's lookup), its verification sessions and counter requests; answers whether an identity was removed. */
-  unbind(openid: string): Promise<boolean>;
+  /**
+   * 解除绑定: removes the openid's verified identity (sealed name, number, phone and the ID's lookup), its verification
+   * sessions and counter requests, and revokes its certificate codes (at `at`); answers whether anything was removed,
+   * so an unbinding cut off half way is finished by asking again.
+   */
+  unbind(openid: string, at: Date): Promise<boolean>;
   /**
    * Carries a deletion out: unbinds, removes consents and role records, replaces the openid of the person's
    * applications, their events and ratings by `tombstone` (the cases stay for the centers), each application's
    * applicant copy by its copy sealed again for the tombstone (`resealed`, by application id), clears ratings'
-   * comments, and removes the deletion request itself.
+   * comments, revokes the person's certificate codes (at `at`) and gives them the tombstone, and removes the deletion
+   * request itself. Only the applications in `resealed` are detached (one submitted since stays the person's), and
+   * nothing is done (undefined) when the request is no longer there, as when it was cancelled during the run.
    */
-  erase(deletion: AccountDeletion, tombstone: string, resealed: readonly ResealedApplicant[]): Promise<ErasedCounts>;
+  erase(deletion: AccountDeletion, tombstone: string, resealed: readonly ResealedApplicant[], at: Date): Promise<ErasedCounts | undefined>;
+}
+
+/**
+ * A center's staff confirming a held purchase withdrawal (issue 17): its contract was used before by another
+ * person's withdrawal that may pay (a co-buyer's), so the deposit-locale center pays it only once staff have recorded
+ * 已核实 with a note of what they checked.
+ */
+export interface ContractCheck {
+  applicationId: string;
+  at: Date;
+  staffOpenid: string;
+  centerCode: string;
+  note: string;
+}
+
+export interface ContractCheckRepository {
+  /** Records the check; answers the one recorded before for the application if any (the first stands). */
+  record(check: ContractCheck): Promise<ContractCheck>;
+  get(applicationId: string): Promise<ContractCheck | undefined>;
 }
 
 /** An application's applicant copy sealed again for the tombstone that replaces the openid (the sealing binds the owner). */
@@ -535,10 +561,18 @@ export interface RatingRecord {
   score: 1 | 2 | 3 | 4 | 5;
   comment: string | null;
   at: Date;
-  followUp: 'open' | 'closed' | null;
+  /** open (待回访), closed (called back: 已回访, 整改中), fixed (已整改); null for a rating above a 差评. */
+  followUp: FollowUpStatus | null;
   followUpNote: string | null;
   followUpBy: string | null;
   followUpAt: Date | null;
+  /** What the center put right (整改完成), by whom and when; null until fixed. */
+  fixNote: string | null;
+  fixedBy: string | null;
+  fixedAt: Date | null;
+  /** The person's rating of the fix, once, after it is fixed. */
+  fixScore: FixScore | null;
+  fixRatedAt: Date | null;
 }
 
 /** How satisfied people were with a center: how many ratings of each score. */
@@ -556,6 +590,10 @@ export interface RatingRepository {
   listFollowUps(centerCode: string): Promise<RatingRecord[]>;
   /** Closes an open follow-up with what the center did; false when it was not open. */
   closeFollowUp(applicationId: string, note: string, by: string, at: Date): Promise<boolean>;
+  /** Records a called-back (closed) follow-up as fixed with what the center did; false when it was not closed. */
+  fixFollowUp(applicationId: string, note: string, by: string, at: Date): Promise<boolean>;
+  /** Records the person's rating of a fixed follow-up's fix; false when it is not fixed or was rated already. */
+  rateFix(applicationId: string, score: FixScore, at: Date): Promise<boolean>;
   /** Ratings per score for each center rated at least once, by center code. */
   satisfaction(): Promise<Satisfaction[]>;
 }
@@ -1132,8 +1170,10 @@ export interface DashboardRepository {
   transferTimes(from: Date, to: Date): Promise<TransferTimeGroup[]>;
   /** Applications still awaiting acceptance (submitted or delivered) whose acceptBy is before `today`, per responsible center, by center. */
   overdueAcceptance(today: string): Promise<CenterCount[]>;
-  /** Ratings whose follow-up is open, per center, by center. */
+  /** Open 差评: ratings whose follow-up is not fixed yet (open or called back), per center, by center. */
   openFollowUps(): Promise<CenterCount[]>;
+  /** Ratings whose follow-up still awaits its call-back and that were given before `ratedBefore`, per center, by center. */
+  awaitingCallBack(ratedBefore: Date): Promise<CenterCount[]>;
 }
 
 /** One result a tester recorded for a check of a center in the internal trial (issue 15, migration 20). */
@@ -1343,6 +1383,7 @@ export interface Store {
   readonly consents: ConsentRepository;
   readonly audit: AuditRepository;
   readonly privacy: PrivacyRepository;
+  readonly contractChecks: ContractCheckRepository;
   readonly applications: ApplicationRepository;
   readonly outbox: OutboxRepository;
   readonly endpoints: EndpointRepository;

@@ -1,7 +1,7 @@
 import { View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import type { ComponentType, ReactNode } from 'react';
-import { useElderMode } from '../../services/elder-mode';
+import { useEffect, type ComponentType, type ReactNode } from 'react';
+import { ELDER_TAB_BAR_CLASS, useElderMode } from '../../services/elder-mode';
 import { isH5 } from '../../services/platform';
 import { ActionButton } from '../action-button';
 import { PrivacyFooter } from '../privacy-footer';
@@ -40,6 +40,10 @@ function BackButton() {
  */
 export function PageShell({ title, back = true, children }: PageShellProps) {
   const elder = useElderMode();
+  // H5's tab bar is drawn by Taro outside every page: the body says 长辈版 to it (WeChat's own tab bar keeps its size)
+  useEffect(() => {
+    if (isH5) document.body.classList.toggle(ELDER_TAB_BAR_CLASS, elder);
+  }, [elder]);
   return (
     <View className={`page-shell${elder ? ' elder-mode' : ''}`}>
       {isH5 ? (

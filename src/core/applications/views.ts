@@ -1,5 +1,5 @@
 import type { CenterSummary } from '../centers';
-import type { CallBackState } from './follow-up-clock';
+import type { CallBackState, FixScore, FollowUpStatus } from './follow-up-clock';
 import type { DocType } from '../identity';
 import type { ItemId } from '../items';
 import type { Payment } from '../money';
@@ -57,8 +57,8 @@ export interface ApplicationView {
   /** The person's rating once given; `canRate` while the case has ended and is not rated yet. */
   rating: RatingView | null;
   canRate: boolean;
-  /** A 差评's follow-up as the person sees it (issue 18 point 3): 待回访 with the call-back's date, or 已回访 with the center's note. */
-  followUp: { status: 'open' | 'closed'; callBackBy: string; note: string | null; at: string | null } | null;
+  /** A 差评's follow-up as the person sees it (issue 18 point 3). */
+  followUp: PersonFollowUp | null;
   /** What the deposit-locale center paid (purchase withdrawals), once it has. */
   payment: Payment | null;
   /** A completion target (purchase withdrawals: 7 working days), and whether it passed unfinished. */
@@ -79,14 +79,36 @@ export interface RatingView {
   at: string;
 }
 
+/**
+ * A 差评's follow-up on the person's case: 待回访 with the call-back's date; 已回访 and 整改中 with the center's note of the
+ * call and the day it is to be put right by; 已整改 with what the center did; then the person's rating of the fix, once.
+ */
+export interface PersonFollowUp {
+  status: FollowUpStatus;
+  callBackBy: string;
+  fixBy: string;
+  /** What the center recorded of its call-back, and when. */
+  note: string | null;
+  at: string | null;
+  /** What the center put right (整改完成), and when. */
+  fixNote: string | null;
+  fixedAt: string | null;
+  fixRating: { score: FixScore; label: string; at: string } | null;
+  canRateFix: boolean;
+}
+
 /** A low rating the center follows up in its workbench. */
 export interface FollowUpView {
   applicationId: string;
   type: ApplicationType;
   letterNumber: string | null;
   rating: RatingView;
-  status: 'open' | 'closed';
+  status: FollowUpStatus;
+  /** The person's phone as given on the form, masked; the full number only by `workbench followUpPhone` (audited). */
+  phoneMasked: string;
   note: string | null;
+  fixNote: string | null;
+  fixRating: { score: FixScore; label: string } | null;
   /** The 差评 clock (core/applications/follow-up-clock.ts): call back by, put right by (working days after the rating). */
   callBackBy: string;
   fixBy: string;
@@ -139,6 +161,11 @@ export interface WorkbenchView extends ApplicationView {
    * both centers of each so that one contract is never paid twice without a look; empty for other types.
    */
   sharedContract: { id: string; status: ApplicationStatus; submittedAt: string }[];
+  /**
+   * A co-buyer's hold: the contract was used before by another person's withdrawal that may pay, so the
+   * deposit-locale center pays this one only after staff recorded 已核实 (`checked`, with their note); null when not held.
+   */
+  contractHold: { checked: { at: string; note: string; centerCode: string } | null } | null;
 }
 /** A delivery the relay gave up on, for supervisors. */
 export interface DeadLetterView {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CertificatePayloadSchema, purchaseWithdrawalPayloadSchema, REQUEST_ID_PATTERN, ServiceRequestPayloadSchema, TransferPayloadSchema } from '../applications/payloads';
+import { FIX_SCORES } from '../applications/follow-up-clock';
 import { CERTIFICATE_TYPES, COMMENT_MAX, FOLLOW_UP_AT_OR_BELOW, RATING_SCORES } from '../applications/status';
 import { textField } from '../validation';
 import { ApplicationIdSchema as applicationId } from './fields';
@@ -38,6 +39,8 @@ export const applicationsEventSchema = (now: Date) => z.discriminatedUnion(
     /** The form of one's own transfer, to apply again from it (a refused one). */
     z.object({ action: z.literal('formValues'), id: applicationId }),
     RateEventSchema,
+    // the person's rating of the center's fix of their 差评 (issue 18 point 3), once it is 已整改
+    z.object({ action: z.literal('rateFix'), id: applicationId, score: z.enum(FIX_SCORES, { error: '请选择对整改结果的评价：满意、基本满意或不满意' }) }),
     z.object({ action: z.literal('document'), id: applicationId, documentId: z.string({ error: '缺少文件编号' }).regex(/^[a-f0-9]{20}$/, '文件编号格式不正确') }),
     // the certificate code (issue 18 point 1, 亮码): show it, its reads, void it, let it be read once more
     z.object({ action: z.literal('showCode'), id: applicationId }),

@@ -48,6 +48,10 @@ export const workbenchEventSchema = (now: Date) => z.discriminatedUnion(
     z.object({ action: z.literal('attachment'), id: applicationId, attachmentId: z.string({ error: '缺少附件编号' }).regex(/^[a-f0-9]{20}$/, '附件编号格式不正确') }),
     z.object({ action: z.literal('followUps') }),
     z.object({ action: z.literal('closeFollowUp'), id: applicationId, note: reason('回访处理情况') }),
+    /** 已核实 on a co-buyer's withdrawal held for the centers, with what staff checked. */
+    z.object({ action: z.literal('checkContract'), id: applicationId, note: reason('核实情况') }),
+    z.object({ action: z.literal('fixFollowUp'), id: applicationId, note: reason('整改情况') }),
+    z.object({ action: z.literal('followUpPhone'), id: applicationId }),
   ],
   { error: '不支持的操作' },
 );

@@ -227,7 +227,7 @@ function ApplicationPage() {
         <View>
           <Text className='section-title'>办理评价</Text>
           <RatingCard rating={view.rating} />
-          <FollowUpCard view={view} />
+          <FollowUpCard view={view} onUpdated={setUpdated} />
         </View>
       ) : null}
       {view.canRate && !view.rating ? (

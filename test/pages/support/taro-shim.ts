@@ -6,10 +6,15 @@
  */
 import * as TaroH5 from '@tarojs/taro-h5';
 import * as hooks from '@tarojs/plugin-framework-react/dist/runtime';
+import { Current } from '@tarojs/runtime';
 import React from 'react';
 import ReactDOM from 'react-dom';
 
 hooks.createH5NativeComponentConfig(null, React, ReactDOM);
+
+// Taro sets the router (what useRouter answers) when it loads a page, before rendering it: a page rendered here is one
+// opened without a query until the test opens it with one (support/page.ts openWith)
+Current.router = { params: {}, path: '', $taroPath: '', onReady: '', onHide: '', onShow: '' };
 
 const { default: base, ...apis } = TaroH5 as typeof TaroH5 & { default: object };
 // Taro's router answers getCurrentPages from its page stack, which it sets up only in a real H5 app: none here (a page

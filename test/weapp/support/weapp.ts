@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import postcss from 'postcss';
 import type { WxCloud } from './in-process-cloud';
 
 /** The WeChat build under test: `npm run build:weapp` writes it. */
@@ -8,6 +9,8 @@ export const DIST_WEAPP = path.resolve(__dirname, '../../../dist/weapp');
 /** The wx APIs a test observes; each still answers like miniprogram-simulate's own mock. */
 export interface ObservedWx {
   navigateTo: jest.Mock<unknown, [{ url: string }]>;
+  /** The tab bar's pages (首页, 我的申请, 我的) open only with switchTab: navigateTo to them fails in WeChat. */
+  switchTab: jest.Mock<unknown, [{ url: string }]>;
   makePhoneCall: jest.Mock<unknown, [{ phoneNumber: string }]>;
 }
 
@@ -59,6 +62,9 @@ export interface Weapp {
   open(route: string, query?: Record<string, string>): PageHandle;
 }
 
+/** The tag pages are loaded under: miniprogram-simulate prefixes their classes with it (`card` renders as `page--card`). */
+const PAGE_TAG = 'page';
+
 const WAIT_STEP_MS = 20;
 const WAIT_LIMIT_MS = 5_000;
 
@@ -82,9 +88,10 @@ export function bootWeapp(cloud: WxCloud = unusedCloud): Weapp {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const simulate = require('miniprogram-simulate') as Simulate;
   const g = globalThis as unknown as MiniProgramGlobals;
-  const { navigateTo, makePhoneCall } = g.wx as Record<string, (options: unknown) => unknown>;
+  const { navigateTo, switchTab, makePhoneCall } = g.wx as Record<string, (options: unknown) => unknown>;
   const wx: ObservedWx = {
     navigateTo: jest.fn((options: { url: string }) => navigateTo(options)),
+    switchTab: jest.fn((options: { url: string }) => switchTab(options)),
     makePhoneCall: jest.fn((options: { phoneNumber: string }) => makePhoneCall(options)),
   };
   const info = { pixelRatio: 2, windowWidth: 375, windowHeight: 667, screenWidth: 375, screenHeight: 667, platform: 'devtools', SDKVersion: '3.7.0', language: 'zh_CN', version: '8.0.50' };
@@ -141,7 +148,7 @@ export function bootWeapp(cloud: WxCloud = unusedCloud): Weapp {
       current?.detach(); // one page at a time, as after wx.redirectTo: the previous one unloads
       let id = loaded.get(route);
       if (!id) {
-        id = simulate.load(path.join(DIST_WEAPP, route), 'page', { rootPath: DIST_WEAPP });
+        id = simulate.load(path.join(DIST_WEAPP, route), PAGE_TAG, { rootPath: DIST_WEAPP });
         loaded.set(route, id);
       }
       const page = simulate.render(id);
@@ -187,3 +194,42 @@ const unusedCloud: WxCloud = {
   init: () => {},
   callFunction: ({ name }) => Promise.reject({ errMsg: `cloud.callFunction:fail this test file gave no cloud (called ${name})` }),
 };
+
+/** One rule of the build's WXSS: its selectors as written, and its declarations (`!important` kept apart). */
+export interface WxssRule {
+  selectors: string[];
+  declarations: Array<{ prop: string; value: string; important: boolean }>;
+}
+
+/** A WXSS file of the build (`app.wxss`, `pages/index/index.wxss`) with its @imports inlined, as its rules. */
+export function wxssRules(file: string): WxssRule[] {
+  const rules: WxssRule[] = [];
+  const read = (at: string): void => {
+    postcss.parse(readFileSync(at, 'utf8')).each((node) => {
+      if (node.type === 'atrule' && node.name === 'import') read(path.join(path.dirname(at), node.params.replace(/^["']|["']$/g, '')));
+      if (node.type === 'rule') {
+        const declarations: WxssRule['declarations'] = [];
+        node.walkDecls((d) => void declarations.push({ prop: d.prop, value: d.value, important: d.important === true }));
+        rules.push({ selectors: node.selectors, declarations });
+      }
+    });
+  };
+  read(path.join(DIST_WEAPP, file));
+  return rules;
+}
+
+/**
+ * Whether a WXSS selector applies to an element of a rendered page (`page.dom`), as WeChat would match it: miniprogram-simulate renders
+ * `view` as `wx-view` and prefixes the page's classes (`.card` as `.page--card`), so the selector is read the same
+ * way. Selectors jsdom cannot parse (pseudo-elements of WeChat's own) match nothing.
+ */
+export function wxssMatches(element: Element, selector: string): boolean {
+  const asRendered = selector
+    .replace(/\.([-_a-zA-Z][-_a-zA-Z0-9]*)/g, `.${PAGE_TAG}--$1`)
+    .replace(/(^|[\s>+~])([a-z][a-z-]*)/g, '$1wx-$2');
+  try {
+    return element.matches(asRendered);
+  } catch {
+    return false;
+  }
+}

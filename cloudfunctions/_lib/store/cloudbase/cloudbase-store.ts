@@ -22,6 +22,7 @@ import {
 } from './person-docs';
 import { cloudbaseRatings } from './rating-docs';
 import { cloudbasePrivacy } from './privacy-docs';
+import { cloudbaseContractChecks } from './contract-check-docs';
 import { cloudbaseRoles, type StoreWarning } from './role-docs';
 import type { CloudbaseApp } from './sdk';
 import { cloudbaseDashboard } from './dashboard-docs';
@@ -148,6 +149,7 @@ export function createCloudbaseStore(app: CloudbaseApp, warn: StoreWarning = () 
     consents: cloudbaseConsents(db),
     audit: cloudbaseAudit(db),
     privacy: cloudbasePrivacy(db),
+    contractChecks: cloudbaseContractChecks(db),
     applications: cloudbaseApplications(db),
     outbox: cloudbaseOutbox(db),
     endpoints: cloudbaseEndpoints(db),

@@ -122,11 +122,14 @@ export const CLOUDBASE_COLLECTIONS: Readonly<Record<string, CollectionDeclaratio
   businessDomains: indexed({ fields: { domain: 'asc' } }),
   // every fetch of a delivery's attachment by its link (migration 25 in SQL)
   attachmentFetches: indexed({ fields: { applicationId: 'asc', at: 'asc' } }, { fields: { at: 'desc' } }),
-  // certificate codes (issue 18 point 1, migration 40 in SQL): the holder's latest code, the reads of a case's codes
-  certificateCodes: indexed({ fields: { applicationId: 'asc', issuedAt: 'desc' } }),
+  // certificate codes (issue 18 point 1, migration 40 in SQL): the holder's latest code, the reads of a case's codes;
+  // a person's codes, revoked and detached when they unbind or are deleted
+  certificateCodes: indexed({ fields: { applicationId: 'asc', issuedAt: 'desc' } }, { fields: { openid: 'asc' } }),
   certificateCodeReads: indexed({ fields: { applicationId: 'asc', at: 'asc' } }),
   // unbinding and account deletion (migration 39 in SQL): id = openid, the due ones read by the daily run
   accountDeletions: indexed({ fields: { dueAt: 'asc' } }),
+  // staff's 已核实 of a held withdrawal (migration 42 in SQL): id = the application's id
+  contractChecks: byId,
 };
 
 /**

@@ -52,7 +52,12 @@ export function cloudbaseDashboard(db: Db): DashboardRepository {
     },
     async openFollowUps() {
       const c = COLLECTIONS.ratings;
-      const reply = await db.collection(c).aggregate().match({ followUp: 'open' }).group({ _id: { centerCode: '$centerCode' }, n: { $sum: 1 } }).end();
+      const reply = await db.collection(c).aggregate().match({ followUp: _.in(['open', 'closed']) }).group({ _id: { centerCode: '$centerCode' }, n: { $sum: 1 } }).end();
+      return perCenter(groups(reply, c), c);
+    },
+    async awaitingCallBack(ratedBefore) {
+      const c = COLLECTIONS.ratings;
+      const reply = await db.collection(c).aggregate().match({ followUp: 'open', at: _.lt(ratedBefore) }).group({ _id: { centerCode: '$centerCode' }, n: { $sum: 1 } }).end();
       return perCenter(groups(reply, c), c);
     },
   };

@@ -1,3 +1,4 @@
+import { FOLLOW_UP_STATUSES } from '../../../../src/core/applications/follow-up-clock';
 import type { RatingRecord, RatingRepository, Satisfaction } from '../port';
 import { ratedScoreRow, ratingRow } from '../rows/applications';
 import { readRow } from '../rows/read';
@@ -29,7 +30,7 @@ export function cloudbaseRatings(db: Db): RatingRepository {
       // at desc, application_id. A center's follow-ups are few enough to hold at once
       const docs = await fetchAll(
         COLLECTIONS.ratings,
-        ratings().where({ centerCode, followUp: _.in(['open', 'closed']) }),
+        ratings().where({ centerCode, followUp: _.in([...FOLLOW_UP_STATUSES]) }),
         [{ desc: 'at' }, '_id'],
       );
       const open = (r: RatingRecord) => (r.followUp === 'open' ? 0 : 1);
@@ -43,6 +44,23 @@ export function cloudbaseRatings(db: Db): RatingRepository {
         const current = transactionDoc(await ref.get(), COLLECTIONS.ratings);
         if (current?.followUp !== 'open') return false;
         await ref.update({ followUp: 'closed', followUpNote: note, followUpBy: by, followUpAt: at });
+        return true;
+      }),
+    // the same compare-and-set: closed -> fixed, then the fix rated once
+    fixFollowUp: (applicationId, note, by, at) =>
+      runTransaction(db, async (tx) => {
+        const ref = tx.collection(COLLECTIONS.ratings).doc(applicationId);
+        const current = transactionDoc(await ref.get(), COLLECTIONS.ratings);
+        if (current?.followUp !== 'closed') return false;
+        await ref.update({ followUp: 'fixed', fixNote: note, fixedBy: by, fixedAt: at });
+        return true;
+      }),
+    rateFix: (applicationId, score, at) =>
+      runTransaction(db, async (tx) => {
+        const ref = tx.collection(COLLECTIONS.ratings).doc(applicationId);
+        const current = transactionDoc(await ref.get(), COLLECTIONS.ratings);
+        if (current?.followUp !== 'fixed' || (current.fixScore ?? null) !== null) return false;
+        await ref.update({ fixScore: score, fixRatedAt: at });
         return true;
       }),
     async satisfaction() {

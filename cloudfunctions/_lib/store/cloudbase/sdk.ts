@@ -66,6 +66,8 @@ export const COLLECTIONS = {
   certificateCodeReads: 'certificateCodeReads',
   // unbinding and account deletion (migration 39 in SQL): deletion requests the daily run carries out
   accountDeletions: 'accountDeletions',
+  // held co-buyers' withdrawals (migration 42 in SQL): staff's 已核实, by the application
+  contractChecks: 'contractChecks',
 } as const;
 
 /** The most documents one `get()` returns on CloudBase. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { FIX_SCORES, FOLLOW_UP_STATUSES } from '../../../../src/core/applications/follow-up-clock';
 import { isTransferCode, type TransferCode } from '../../../../src/core/applications/state-machine';
 import { APPLICATION_STATUSES, APPLICATION_TYPES, CENTER_ROLES, RATING_SCORES } from '../../../../src/core/applications/status';
 import { DOC_TYPE_CODES } from '../../../../src/core/identity';
@@ -141,10 +142,16 @@ export const ratingRow = lazySchema<RatingRecord>(() =>
     score: ratingScore(),
     comment: orNull(z.string()),
     at: storedDate(),
-    followUp: orNull(z.enum(['open', 'closed'])),
+    followUp: orNull(z.enum(FOLLOW_UP_STATUSES)),
     followUpNote: orNull(z.string()),
     followUpBy: orNull(z.string()),
     followUpAt: orNull(storedDate()),
+    // absent (read as null) on a CloudBase rating stored before them
+    fixNote: orNull(z.string()),
+    fixedBy: orNull(z.string()),
+    fixedAt: orNull(storedDate()),
+    fixScore: orNull(z.enum(FIX_SCORES)),
+    fixRatedAt: orNull(storedDate()),
   }),
 );
 

@@ -391,9 +391,10 @@ export function sqlRatings(driver: SqlDriver): RatingRepository {
   return {
     async create(r) {
       const rows = await driver.query(
-        `insert into ratings (application_id, openid, center_code, score, comment, at, follow_up, follow_up_note, follow_up_by, follow_up_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (application_id) do nothing returning application_id`,
-        [r.applicationId, r.openid, r.centerCode, r.score, r.comment, r.at, r.followUp, r.followUpNote, r.followUpBy, r.followUpAt],
+        `insert into ratings (application_id, openid, center_code, score, comment, at, follow_up, follow_up_note, follow_up_by, follow_up_at,
+           fix_note, fixed_by, fixed_at, fix_score, fix_rated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) on conflict (application_id) do nothing returning application_id`,
+        [r.applicationId, r.openid, r.centerCode, r.score, r.comment, r.at, r.followUp, r.followUpNote, r.followUpBy, r.followUpAt, r.fixNote, r.fixedBy, r.fixedAt, r.fixScore, r.fixRatedAt],
       );
       return rows.length === 1;
     },
@@ -403,7 +404,7 @@ export function sqlRatings(driver: SqlDriver): RatingRepository {
     },
     async listFollowUps(centerCode) {
       const rows = await driver.query(
-        "select * from ratings where center_code = $1 and follow_up is not null order by follow_up = 'closed', at desc, application_id",
+        "select * from ratings where center_code = $1 and follow_up is not null order by follow_up <> 'open', at desc, application_id",
         [centerCode],
       );
       return rows.map(toRating);
@@ -412,6 +413,20 @@ export function sqlRatings(driver: SqlDriver): RatingRepository {
       const rows = await driver.query(
         "update ratings set follow_up = 'closed', follow_up_note = $2, follow_up_by = $3, follow_up_at = $4 where application_id = $1 and follow_up = 'open' returning application_id",
         [applicationId, note, by, at],
+      );
+      return rows.length === 1;
+    },
+    async fixFollowUp(applicationId, note, by, at) {
+      const rows = await driver.query(
+        "update ratings set follow_up = 'fixed', fix_note = $2, fixed_by = $3, fixed_at = $4 where application_id = $1 and follow_up = 'closed' returning application_id",
+        [applicationId, note, by, at],
+      );
+      return rows.length === 1;
+    },
+    async rateFix(applicationId, score, at) {
+      const rows = await driver.query(
+        "update ratings set fix_score = $2, fix_rated_at = $3 where application_id = $1 and follow_up = 'fixed' and fix_score is null returning application_id",
+        [applicationId, score, at],
       );
       return rows.length === 1;
     },

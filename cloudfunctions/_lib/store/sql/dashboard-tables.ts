@@ -41,7 +41,11 @@ export function sqlDashboard(driver: SqlDriver): DashboardRepository {
       return rows.map(toCount);
     },
     async openFollowUps() {
-      const rows = await driver.query<CountRow>("select center_code, count(*) as n from ratings where follow_up = 'open' group by 1 order by 1");
+      const rows = await driver.query<CountRow>("select center_code, count(*) as n from ratings where follow_up in ('open', 'closed') group by 1 order by 1");
+      return rows.map(toCount);
+    },
+    async awaitingCallBack(ratedBefore) {
+      const rows = await driver.query<CountRow>("select center_code, count(*) as n from ratings where follow_up = 'open' and at < $1 group by 1 order by 1", [ratedBefore]);
       return rows.map(toCount);
     },
   };

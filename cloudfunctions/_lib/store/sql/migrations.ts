@@ -847,4 +847,35 @@ export const MIGRATIONS: readonly Migration[] = [
       $f$;
     `,
   },
+  {
+    version: 42,
+    name: 'a co-buyer’s purchase withdrawal held for the centers is paid only after staff recorded 已核实 with a note (issue 17)',
+    sql: `
+      create table contract_checks (
+        application_id text primary key references applications (id),
+        at timestamptz not null,
+        staff_openid text not null,
+        center_code text not null,
+        note text not null
+      );
+    `,
+  },
+  {
+    version: 43,
+    name: 'a 差评 follow-up goes on after the call-back: 整改完成 with the center’s note, then the person’s rating of the fix (issue 18 point 3)',
+    sql: `
+      alter table ratings drop constraint ratings_follow_up_check;
+      alter table ratings add constraint ratings_follow_up_check check (follow_up in ('open', 'closed', 'fixed'));
+      alter table ratings add column fix_note text, add column fixed_by text, add column fixed_at timestamptz,
+        add column fix_score text check (fix_score in ('satisfied', 'fair', 'unsatisfied')), add column fix_rated_at timestamptz;
+      create index ratings_unfixed_follow_ups on ratings (center_code) where follow_up in ('open', 'closed');
+    `,
+  },
+  {
+    version: 44,
+    name: 'a person’s certificate codes found by their openid, to revoke and detach them when they unbind or are deleted (review 1)',
+    sql: `
+      create index certificate_codes_openid on certificate_codes (openid);
+    `,
+  },
 ];

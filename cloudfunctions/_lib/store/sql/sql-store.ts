@@ -19,6 +19,7 @@ import { sqlScans, sqlTrialInvites } from './trial-invite-tables';
 import { putLink, toLink } from './link-rows';
 import { sqlRoles } from './role-tables';
 import { sqlPrivacy } from './privacy-tables';
+import { sqlContractChecks } from './contract-check-tables';
 import { sqlHotReads } from './hot-reads';
 import { MIGRATIONS } from './migrations';
 import { camelCased } from './row-names';
@@ -258,6 +259,7 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
       },
     },
     privacy: sqlPrivacy(driver),
+    contractChecks: sqlContractChecks(driver),
     applications: sqlApplications(driver),
     outbox: sqlOutbox(driver),
     endpoints: sqlEndpoints(driver),
