@@ -47,12 +47,16 @@ export const applicationCalls = {
 };
 
 /** The typed calls of the `workbench` function: center staff only, everyone else is refused (FORBIDDEN). */
+/** What staff may give with a status, as a center's callback may: why, and whom the person can call. */
+type StatusDetail = { reason?: string; contact?: { name: string; phone: string } };
+
 export const workbenchCalls = {
   list: () => callFunction<WorkbenchEntry[]>('workbench', { action: 'list' }),
   /** The full applicant record; the function logs each view. */
   get: (id: string) => callFunction<WorkbenchView>('workbench', { action: 'get', id }),
-  advance: (id: string, code: TransferCode, message?: string) =>
-    callFunction<WorkbenchView>('workbench', message ? { action: 'advance', id, code, message } : { action: 'advance', id, code }),
+  /** A transfer's next code, with the note, and the reason and whom to call the person sees beside the step. */
+  advance: (id: string, code: TransferCode, message?: string, detail: StatusDetail = {}) =>
+    callFunction<WorkbenchView>('workbench', { action: 'advance', id, code, ...(message ? { message } : {}), ...detail }),
   reject: (id: string, reason: string) => callFunction<WorkbenchView>('workbench', { action: 'reject', id, reason }),
   requestMaterial: (id: string, message: string) => callFunction<WorkbenchView>('workbench', { action: 'requestMaterial', id, message }),
   /** 已核实 on a co-buyer's withdrawal held for the centers, with what was checked; the function audits it. */
@@ -69,7 +73,7 @@ export const workbenchCalls = {
    * The status of a type without platform codes (certificates). Completing a certificate needs `document`,
    * a PDF uploaded first (readPickedFile / chooseChatPdf), named by its fileId (VALIDATION_FAILED with `fields.document` otherwise).
    */
-  setStatus: (id: string, status: CenterStatus, options: { message?: string; document?: { name: string; fileId: string }; payment?: Payment } = {}) =>
+  setStatus: (id: string, status: CenterStatus, options: { message?: string; document?: { name: string; fileId: string }; payment?: Payment } & StatusDetail = {}) =>
     callFunction<WorkbenchView>('workbench', {
       action: 'setStatus',
       id,
@@ -77,6 +81,8 @@ export const workbenchCalls = {
       ...(options.message ? { message: options.message } : {}),
       ...(options.document ? { document: options.document } : {}),
       ...(options.payment ? { payment: options.payment } : {}),
+      ...(options.reason ? { reason: options.reason } : {}),
+      ...(options.contact ? { contact: options.contact } : {}),
     }),
   /** A link to an attachment of the application (purchase contract, invoice) for staff; the function logs each opening. */
   attachment: (id: string, attachmentId: string) => callFunction<FileLink>('workbench', { action: 'attachment', id, attachmentId }),

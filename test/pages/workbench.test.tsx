@@ -252,6 +252,33 @@ describe('workbench detail page', () => {
     expect(seen.events.map((e) => e.message)).toContain('联系函已复核，待转出地确认');
   });
 
+  it('sends the reason and whom to call with a refusal, which the employee then sees beside the step', async () => {
+    const submitted = await submitTransfer();
+    confirmModals();
+    const container = await openDetail(submitted.id);
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await fill(container, '#workbench-why-advance-reason textarea', '原单位尚未为您办理封存');
+    await fill(container, '#workbench-why-advance-contact-name input', '转出地归集科');
+    await fill(container, '#workbench-why-advance-contact-phone input', '025-83588888');
+    await press(container, '#workbench-advance-40');
+
+    await waitForText(container, '#workbench-status-label', exactly('办理失败'));
+    expect(sentBodies(fetchSpy)).toEqual([{ action: 'advance', id: submitted.id, code: '40', reason: '原单位尚未为您办理封存', contact: { name: '转出地归集科', phone: '025-83588888' } }]);
+    const seen = await employeeView(submitted);
+    expect(seen.events.at(-1)).toMatchObject({ reason: '原单位尚未为您办理封存', contact: { name: '转出地归集科', phone: '025-83588888' } });
+  });
+
+  it('refuses a contact without its phone before sending anything', async () => {
+    const submitted = await submitTransfer();
+    confirmModals();
+    const container = await openDetail(submitted.id);
+    const fetchSpy = jest.spyOn(globalThis, 'fetch');
+    await fill(container, '#workbench-why-advance-contact-name input', '转出地归集科');
+    await press(container, '#workbench-advance-40');
+    await waitForText(container, '#workbench-advance', /联系电话应为/);
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
   it('sends nothing when the move is not confirmed', async () => {
     const { id } = await submitTransfer();
     jest.spyOn(Taro, 'showModal').mockResolvedValue({ confirm: false, cancel: true, errMsg: 'showModal:ok' });

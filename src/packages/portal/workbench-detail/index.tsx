@@ -17,6 +17,7 @@ import { CompletionNeeds } from './completion-needs';
 import { MoveCard } from './move-card';
 import { RowsCard } from './rows-card';
 import { StatusCard } from './status-card';
+import { StatusDetailFields } from './status-detail';
 import { useWorkbenchActions, type MoveForm } from './use-workbench-actions';
 import './index.scss';
 
@@ -97,7 +98,9 @@ function WorkbenchDetail({ loaded }: { loaded: WorkbenchView }) {
           moves={{ choices: view.nextCodes.map((code) => ({ id: `workbench-advance-${code}`, label: `${code} ${TRANSFER_CODES[code].name}`, onPress: () => actions.advance(code), danger: stopsCase(code, TRANSFER_CODES[code].status) })) }}
           busy={busy}
           error={errorOf('advance')}
-        />
+        >
+          <StatusDetailFields prefix='workbench-why-advance' drafts={drafts} edit={edit} />
+        </MoveCard>
       ) : null}
 
       {view.nextStatuses.length > 0 ? (
@@ -110,6 +113,7 @@ function WorkbenchDetail({ loaded }: { loaded: WorkbenchView }) {
           error={errorOf('status')}
         >
           <CompletionNeeds needs={view.completionNeeds} drafts={drafts} edit={edit} busy={busy} onPicked={actions.pickCertificate} />
+          <StatusDetailFields prefix='workbench-why-status' drafts={drafts} edit={edit} />
         </MoveCard>
       ) : null}
 

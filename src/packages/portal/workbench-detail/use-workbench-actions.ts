@@ -21,6 +21,10 @@ export interface Drafts {
   material: string;
   /** What staff checked on a held co-buyer's withdrawal (已核实). */
   check: string;
+  /** Why, and whom to call, sent with a status (advance or setStatus), as a center's callback may. */
+  reason: string;
+  contactName: string;
+  contactPhone: string;
   /** What the deposit-locale center paid, entered before a purchase withdrawal is completed (kept after a move). */
   paidAmount: string;
   paidOn: string;
@@ -30,8 +34,25 @@ export interface Drafts {
 export type TextDraft = Exclude<keyof Drafts, 'certificate'>;
 
 /** The drafts once a move has gone through; the payment typed stays. */
-const SENT: Pick<Drafts, MoveForm | 'certificate'> = { advance: '', status: '', reject: '', material: '', check: '', certificate: undefined };
+const SENT: Pick<Drafts, MoveForm | 'certificate' | 'reason' | 'contactName' | 'contactPhone'> = {
+  advance: '',
+  status: '',
+  reject: '',
+  material: '',
+  check: '',
+  reason: '',
+  contactName: '',
+  contactPhone: '',
+  certificate: undefined,
+};
 const noteOf = (text: string) => (text.trim() === '' ? undefined : text);
+
+/** The reason and contact typed for a status, each only when something was typed (a half-filled contact is checked by the contract). */
+export function statusDetailOf(drafts: Pick<Drafts, 'reason' | 'contactName' | 'contactPhone'>): { reason?: string; contact?: { name: string; phone: string } } {
+  const reason = noteOf(drafts.reason);
+  const contact = drafts.contactName.trim() || drafts.contactPhone.trim() ? { name: drafts.contactName, phone: drafts.contactPhone } : undefined;
+  return { ...(reason ? { reason } : {}), ...(contact ? { contact } : {}) };
+}
 
 /** The first message the contract's own schema gives for an action, or nothing when it would be accepted. */
 function problemOf(event: Record<string, unknown>): string | undefined {
@@ -78,7 +99,8 @@ export function useWorkbenchActions(loaded: WorkbenchView) {
 
   const advance = (code: TransferCode) => {
     const message = noteOf(drafts.advance);
-    void act('advance', { action: 'advance', id: view.id, code, message }, () => workbenchCalls.advance(view.id, code, message), {
+    const detail = statusDetailOf(drafts);
+    void act('advance', { action: 'advance', id: view.id, code, message, ...detail }, () => workbenchCalls.advance(view.id, code, message, detail), {
       title: '更新办理状态',
       content: `确定将申请更新为“${code} ${TRANSFER_CODES[code].name}”？更新后将通知申请人，且不能撤回。`,
     });
@@ -95,7 +117,8 @@ export function useWorkbenchActions(loaded: WorkbenchView) {
     const document = needs === 'certificate' && drafts.certificate ? { name: drafts.certificate.name, fileId: drafts.certificate.fileId } : undefined;
     const payment = needs === 'payment' ? { amount: drafts.paidAmount.trim() === '' ? Number.NaN : Number(drafts.paidAmount), paidOn: drafts.paidOn.trim() } : undefined;
     const told = document ? `证明文件“${document.name}”将送达申请人，` : payment && Number.isFinite(payment.amount) ? `将告知申请人已支付 ${yuanText(payment.amount)}，` : '更新后将通知申请人，';
-    void act('status', { action: 'setStatus', id: view.id, status, message, document, payment }, () => workbenchCalls.setStatus(view.id, status, { message, document, payment }), {
+    const detail = statusDetailOf(drafts);
+    void act('status', { action: 'setStatus', id: view.id, status, message, document, payment, ...detail }, () => workbenchCalls.setStatus(view.id, status, { message, document, payment, ...detail }), {
       title: '更新办理状态',
       content: `确定将申请更新为“${STATUS_LABELS[status]}”？${told}且不能撤回。`,
     });
