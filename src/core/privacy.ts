@@ -9,7 +9,7 @@ export const DELETION_DAYS = 30;
 /** Where the policy opens (main package: linked from the consent, 我的 and the page footer). */
 export const PRIVACY_PAGE = '/pages/privacy/index';
 /** 隐私与账号: the copy of one's data, 解除绑定 and 注销账号. */
-export const ACCOUNT_PAGE = '/pages/account/index';
+export const ACCOUNT_PAGE = '/packages/account/manage/index';
 
 /** A pending account deletion as the person sees it; null when none is pending. */
 export interface DeletionView {

@@ -2,7 +2,7 @@ import { render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
 import { ACCOUNT_PAGE, DELETION_DAYS, PRIVACY_PAGE } from '../../src/core/privacy';
 import { shanghaiDate } from '../../src/core/time';
-import AccountPage from '../../src/pages/account';
+import AccountPage from '../../src/packages/account/manage';
 import MinePage from '../../src/pages/mine';
 import PrivacyPage from '../../src/pages/privacy';
 import VerifyPage from '../../src/pages/verify';

@@ -1,14 +1,14 @@
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import type { Result } from '../../core/errors';
-import { DELETED_TEXT, DELETION_STEPS, KEPT_TEXT, PRIVACY_PAGE, UNBIND_TEXT, type DeletionView } from '../../core/privacy';
-import { shanghaiDate } from '../../core/time';
-import { ActionButton } from '../../components/action-button';
-import { withPageShell } from '../../components/page-shell';
-import { StateView } from '../../components/state-view';
-import { identityCalls } from '../../services/identity';
-import { downloadMyData, openPage, privacyCalls } from '../../services/privacy';
-import { useCall } from '../../services/use-call';
+import type { Result } from '../../../core/errors';
+import { DELETED_TEXT, DELETION_STEPS, KEPT_TEXT, PRIVACY_PAGE, UNBIND_TEXT, type DeletionView } from '../../../core/privacy';
+import { shanghaiDate } from '../../../core/time';
+import { ActionButton } from '../../../components/action-button';
+import { withPageShell } from '../../../components/page-shell';
+import { StateView } from '../../../components/state-view';
+import { identityCalls } from '../../../services/identity';
+import { downloadMyData, openPage, privacyCalls } from '../../../services/privacy';
+import { useCall } from '../../../services/use-call';
 import './index.scss';
 
 /** One action with its busy state and its outcome in words beside it (no pop-ups: 长辈版 has none). */
