@@ -116,4 +116,10 @@ export const CodeTokenSchema = z
   .string({ error: '请输入或扫描码的内容' })
   .max(CODE_TOKEN_MAX, '码的内容过长，请重新扫描')
   .transform((s) => s.replace(/\s+/g, ''))
-  .pipe(z.string().min(1, '请输入或扫描码的内容'));
+  .pipe(
+    z
+      .string()
+      .min(1, '请输入或扫描码的内容')
+      // a token is GJJC1.<base64url>.<base64url>: anything else (a control character, a Chinese word) is no code
+      .regex(/^[A-Za-z0-9._-]+$/, '码的内容有误：只含字母、数字和“.”“_”“-”，请重新扫描或核对后输入'),
+  );
