@@ -46,9 +46,30 @@ export function showField(id: string): void {
   const element = document.getElementById(id);
   if (!element) return;
   element.scrollIntoView?.({ block: 'center' });
-  const control = element.querySelector<HTMLElement>('input, textarea') ?? element;
-  if (control === element && !element.hasAttribute('tabindex')) element.setAttribute('tabindex', '-1');
-  control.focus({ preventScroll: true });
+  focusInside(element, FOCUS_TRIES);
+}
+
+/** How often focusing waits for a Taro input to draw its own `<input>` (50 ms apart). */
+const FOCUS_TRIES = 10;
+const TARO_FIELDS = 'taro-input-core, taro-textarea-core';
+
+/**
+ * Focuses the field's input, or the field itself when it has none. A Taro input draws its `<input>` a moment after
+ * it is attached, and focusing it before then throws: it is waited for.
+ */
+function focusInside(element: HTMLElement, tries: number): void {
+  const control = element.querySelector<HTMLElement>('input, textarea');
+  if (control) {
+    control.focus({ preventScroll: true });
+    return;
+  }
+  const drawing = element.matches(TARO_FIELDS) || element.querySelector(TARO_FIELDS) !== null;
+  if (drawing) {
+    if (tries > 0) setTimeout(() => focusInside(element, tries - 1), 50);
+    return;
+  }
+  if (!element.hasAttribute('tabindex')) element.setAttribute('tabindex', '-1');
+  element.focus({ preventScroll: true });
 }
 
 /**

@@ -603,7 +603,8 @@ describe('the center simulator (center side of the center interface)', () => {
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(doc.sha256);
     expect(pdfStructureProblems(pdf)).toEqual([]);
     expect(await inspectFile(pdf)).toEqual({ ok: true, contentType: 'application/pdf' }); // opens in a PDF parser, with its page
-    expect(pdf.toString('latin1')).toContain('(Certificate appcert0001) Tj');
+    // in Chinese: its words as UCS-2 big-endian hex (UniGB-UCS2-H), the case's id among them
+    expect(pdf.toString('latin1')).toContain(Buffer.from('appcert0001', 'utf16le').swap16().toString('hex'));
 
     // what a test compares with the file the employee downloads
     const [record] = sim.received;
