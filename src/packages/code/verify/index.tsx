@@ -1,12 +1,11 @@
 import { Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
-import { useState } from 'react';
-import { CodeTokenSchema, type CodeCheck, type CodeCheckResult } from '../../../core/certificate-code';
+import type { CodeCheck, CodeCheckResult } from '../../../core/certificate-code';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
 import { withPageShell } from '../../../components/page-shell';
 import { callFunction } from '../../../services/cloud';
 import { isWeapp } from '../../../services/platform';
+import { useCodeEntry } from '../../../services/use-code-entry';
 // the same subpackage's styles as 亮码 (a subpackage cannot use another's files in WeChat)
 import '../show/index.scss';
 
@@ -24,32 +23,7 @@ const MEANINGS: Record<CodeCheck, string> = {
  * in 扫码核验). Checking reads nothing: the code stays usable for a center.
  */
 function VerifyCodePage() {
-  const [token, setToken] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<CodeCheckResult>();
-  const [error, setError] = useState<string>();
-
-  const check = async (text: string) => {
-    const parsed = CodeTokenSchema.safeParse(text);
-    // the schema's own words (请输入或扫描码的内容, 码的内容过长…) beside the field
-    if (!parsed.success) return setError(parsed.error.issues[0]?.message);
-    setBusy(true);
-    setError(undefined);
-    setResult(undefined);
-    const answer = await callFunction<CodeCheckResult>('centers', { action: 'verifyCode', token: parsed.data });
-    setBusy(false);
-    if (answer.ok) setResult(answer.data);
-    else setError(answer.message);
-  };
-  const scan = async () => {
-    try {
-      const scanned = await Taro.scanCode({ onlyFromCamera: true, scanType: ['qrCode'] });
-      setToken(scanned.result);
-      await check(scanned.result);
-    } catch {
-      setError('没有扫到码，请再试一次');
-    }
-  };
+  const { token, setToken, busy, result, error, submit: check, scan } = useCodeEntry((token) => callFunction<CodeCheckResult>('centers', { action: 'verifyCode', token }));
 
   return (
     <View className='code-page'>

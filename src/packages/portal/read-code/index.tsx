@@ -1,6 +1,4 @@
 import { Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
-import { useState } from 'react';
 import { CODE_REFUSAL_LABELS, type CodeReadResult, type CodeRefusal } from '../../../core/certificate-code';
 import { shanghaiDate } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
@@ -9,6 +7,7 @@ import { CodeCertificate } from '../../../components/code-certificate';
 import { withPageShell } from '../../../components/page-shell';
 import { isWeapp } from '../../../services/platform';
 import { portalCalls } from '../../../services/portal';
+import { useCodeEntry } from '../../../services/use-code-entry';
 import './index.scss';
 
 const REFUSAL_TITLES: Record<CodeRefusal, string> = { forged: '伪造的码', altered: '被改动的码', expired: '已过期', used: '已被读取', revoked: '已作废' };
@@ -41,30 +40,7 @@ function Result({ result }: { result: CodeReadResult }) {
  * the certificate it shows, or why it is refused (forged, altered, expired, used, revoked).
  */
 function ReadCodePage() {
-  const [token, setToken] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<CodeReadResult>();
-  const [error, setError] = useState<string>();
-
-  const read = async (text: string) => {
-    if (!text.trim()) return setError('请输入或扫描码的内容');
-    setBusy(true);
-    setError(undefined);
-    setResult(undefined);
-    const answer = await portalCalls.readCode(text);
-    setBusy(false);
-    if (answer.ok) setResult(answer.data);
-    else setError(answer.message);
-  };
-  const scan = async () => {
-    try {
-      const scanned = await Taro.scanCode({ onlyFromCamera: true, scanType: ['qrCode'] });
-      setToken(scanned.result);
-      await read(scanned.result);
-    } catch {
-      setError('没有扫到码，请再试一次');
-    }
-  };
+  const { token, setToken, busy, result, error, submit: read, scan } = useCodeEntry(portalCalls.readCode);
 
   return (
     <View className='read-code-page'>
