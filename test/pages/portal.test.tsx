@@ -302,7 +302,10 @@ describe('links page', () => {
       { action: 'proposeLink', item: 3, appId: 'wx0123456789abcdef', path: 'pages/retire/index', effectiveDate: earliestEffectiveDate },
       { action: 'proposeEndpoint', manual: true, effectiveDate: earliestEffectiveDate },
     ]);
-    const [endpoint, miniprogram] = await proposedBy(staff, 'pending');
+    // both were made within the same moment, so their order in the list is not what tells them apart
+    const pending = await proposedBy(staff, 'pending');
+    const endpoint = pending.find((c) => c.target.kind === 'endpoint')!;
+    const miniprogram = pending.find((c) => c.target.kind === 'link')!;
     expect(textOf(container, `#links-change-${endpoint.id}`)).toContain('接收推送的接口');
     expect(textOf(container, `#links-change-${endpoint.id}-status`)).toBe('待审核');
     expect(textOf(container, `#links-change-${miniprogram.id}-value`)).toContain('→ 小程序 wx0123456789abcdef pages/retire/index');
