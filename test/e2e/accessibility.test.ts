@@ -26,6 +26,12 @@ function employeePages(): string[] {
   return [...list.matchAll(/'(pages\/[^']+)'/g)].map((m) => m[1]);
 }
 
+/** The pages H5's tab bar is on screen with (首页, 我的申请, 我的), as src/app.config.ts lists them. */
+function tabBarPages(): string[] {
+  const config = readFileSync(path.resolve(__dirname, '../../src/app.config.ts'), 'utf8');
+  return [...config.matchAll(/pagePath:\s*'(pages\/[^']+)'/g)].map((m) => m[1]);
+}
+
 /** The parameters a page needs to show its content (not its "missing parameter" message). */
 const params = (id: string): Record<string, string> => ({
   'pages/center/index': `code=${YANGZHOU}`,
@@ -62,14 +68,15 @@ interface Measured {
 }
 
 /**
- * The page on screen as laid out: every visible text (its computed font size and line height as a multiple of it)
- * and every visible control — buttons, links, inputs, and views that answer a tap (React's onClick on them) — with
- * its bounding box.
+ * The page on screen as laid out, with H5's tab bar (drawn by Taro outside the pages, on screen on 首页, 我的申请 and
+ * 我的): every visible text (its computed font size and line height as a multiple of it) and every visible control —
+ * buttons, links, inputs, and views that answer a tap (React's onClick on them) — with its bounding box.
  */
 async function measure(): Promise<Measured> {
   return e2e.page.evaluate(() => {
-    const root = document.querySelector('.taro_page_stationed');
-    if (!root) return { texts: [], controls: [] };
+    const page = document.querySelector('.taro_page_stationed');
+    if (!page) return { texts: [], controls: [] };
+    const roots = [page, ...Array.from(document.querySelectorAll('.taro-tabbar__tabbar'))];
     const shown = (el: Element) => {
       const box = el.getBoundingClientRect();
       const style = getComputedStyle(el);
@@ -82,19 +89,22 @@ async function measure(): Promise<Measured> {
       return `${el.tagName.toLowerCase()}${id}${cls} "${text}"`;
     };
     const texts: Measured['texts'] = [];
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const parent = node.parentElement;
-      const text = (node.textContent ?? '').trim();
-      if (!parent || text === '' || !shown(parent)) continue;
-      const style = getComputedStyle(parent);
-      const fontSize = parseFloat(style.fontSize);
-      // "normal" is about 1.2 in Chromium's fonts: not the 1.3 asked for
-      const lineHeight = style.lineHeight === 'normal' ? 1.2 : parseFloat(style.lineHeight) / fontSize;
-      texts.push({ text: `${describe(parent)}: ${text.slice(0, 24)}`, fontSize, lineHeight: Math.round(lineHeight * 100) / 100 });
+    for (const root of roots) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        const text = (node.textContent ?? '').trim();
+        if (!parent || text === '' || !shown(parent)) continue;
+        const style = getComputedStyle(parent);
+        const fontSize = parseFloat(style.fontSize);
+        // "normal" is about 1.2 in Chromium's fonts: not the 1.3 asked for
+        const lineHeight = style.lineHeight === 'normal' ? 1.2 : parseFloat(style.lineHeight) / fontSize;
+        texts.push({ text: `${describe(parent)}: ${text.slice(0, 24)}`, fontSize, lineHeight: Math.round(lineHeight * 100) / 100 });
+      }
     }
+    const inRoots = (selector: string) => roots.flatMap((root) => Array.from(root.querySelectorAll(selector)));
     // inputs' own words (what is typed and the placeholder) are text too
-    for (const input of Array.from(root.querySelectorAll('input:not([type=file]):not([type=hidden]), textarea'))) {
+    for (const input of inRoots('input:not([type=file]):not([type=hidden]), textarea')) {
       if (!shown(input)) continue;
       const style = getComputedStyle(input);
       const fontSize = parseFloat(style.fontSize);
@@ -118,7 +128,7 @@ async function measure(): Promise<Measured> {
     };
     const controlSelector = 'taro-button-core, button, a[href], input:not([type=hidden]), textarea, select, [role=button], [role=link], [role=tab], [role=checkbox], [role=radio], [role=switch]';
     const controls: Measured['controls'] = [];
-    for (const el of Array.from(root.querySelectorAll('*'))) {
+    for (const el of inRoots('*')) {
       if (!(el.matches(controlSelector) || tappable(el)) || !shown(el)) continue;
       // a file input is drawn by the control around it
       if (el.matches('input[type=file]')) continue;
@@ -129,10 +139,12 @@ async function measure(): Promise<Measured> {
   });
 }
 
-/** What in the page on screen is below the 长辈版 numbers, one line each. */
-async function elderOffenders(): Promise<string[]> {
+/** What in the page on screen (and its tab bar when it has one) is below the 长辈版 numbers, one line each. */
+async function elderOffenders(withTabBar: boolean): Promise<string[]> {
   const { texts, controls } = await measure();
+  const tabLabels = texts.filter((t) => t.text.includes('.weui-tabbar__label')).length;
   const offenders = [
+    ...(withTabBar && tabLabels !== 3 ? [`标签栏的 3 个标签只量到 ${tabLabels} 个`] : []),
     ...texts.filter((t) => t.fontSize < ELDER.mainText).map((t) => `文字 ${t.fontSize}px < ${ELDER.mainText}: ${t.text}`),
     ...texts.filter((t) => t.lineHeight < ELDER.lineHeight).map((t) => `行高 ${t.lineHeight} < ${ELDER.lineHeight}: ${t.text}`),
     ...controls.filter((c) => c.width < ELDER.target || c.height < ELDER.target).map((c) => `点击区域 ${c.width}x${c.height} < ${ELDER.target}x${ELDER.target}: ${c.what}`),
@@ -176,6 +188,8 @@ describe.each([
     await chooseElder(elder);
     const pages = employeePages();
     expect(pages.length).toBeGreaterThanOrEqual(14);
+    const withTabBar = tabBarPages();
+    expect(withTabBar).toHaveLength(3);
     const problems: Record<string, string[]> = {};
     for (const page of pages) {
       if (!(await show(page, params(applicationId)[page]))) {
@@ -183,7 +197,7 @@ describe.each([
         continue;
       }
       const found = (await seriousViolations(e2e.page)).map((v) => `${v.impact} ${v.id} (${v.help}): ${v.targets.slice(0, 5).join(' | ')}`);
-      if (elder) found.push(...(await elderOffenders()));
+      if (elder) found.push(...(await elderOffenders(withTabBar.includes(page))));
       if (found.length > 0) problems[page] = found;
       await e2e.shot(`accessibility-${elder ? 'elder' : 'standard'}-${page.split('/')[1]}`);
     }

@@ -41,7 +41,8 @@ export function useChromiumOnLocalHost(env: Record<string, string> = {}): E2E {
 
   beforeAll(async () => {
     const h5Dir = path.resolve(__dirname, '../..', process.env.H5_DIR ?? 'dist/h5');
-    if (!existsSync(path.join(h5Dir, 'index.html'))) throw new Error(`${h5Dir} is missing: run npm run build:h5`);
+    // the host the tests start never builds them (parallel builds emptied the folder under each other): npm test builds once
+    if (!existsSync(path.join(h5Dir, 'index.html'))) throw new Error(`${h5Dir}/index.html is missing: build the H5 pages first with H5_DIR=${h5Dir} NODE_ENV=production npx taro build --type h5`);
     host = await startLocalHost(env);
     // the staff persona works at the counter and in the workbench only with a verified identity of its own
     await verifyDevStaff(host.url);

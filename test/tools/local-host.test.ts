@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startLocalHost, type RunningHost } from '../support/local-host';
 
 jest.setTimeout(120_000);
@@ -46,6 +49,19 @@ describe('the local host (npm start)', () => {
     expect(await call('centers', 'dev-supervisor', { action: 'get', code: '321000' })).toMatchObject({ ok: true });
     expect(await call('admin', 'dev-supervisor', { action: 'setLaunch', open: true })).toMatchObject({ ok: true, data: { national: true } });
     expect(await call('centers', 'someone', { action: 'get', code: '321000' })).toMatchObject({ ok: true });
+  });
+
+  it('never builds the H5 pages itself, as only npm start does: without them it serves its functions and names the folder and the build command', async () => {
+    const pages = mkdtempSync(path.join(tmpdir(), 'gjj-no-h5-'));
+    try {
+      host = await startLocalHost({ H5_DIR: pages });
+      expect(host.output()).toContain(`没有 H5 页面（${pages} 中没有 index.html）`);
+      expect(host.output()).toContain(`H5_DIR=${pages} NODE_ENV=production npx taro build --type h5`);
+      expect(readdirSync(pages)).toEqual([]);
+      expect((await fetch(`${host.url}/healthz`)).status).toBe(200);
+    } finally {
+      rmSync(pages, { recursive: true, force: true });
+    }
   });
 
   it('answers an unknown function with 404 and a body that is not JSON with VALIDATION_FAILED', async () => {

@@ -1,6 +1,8 @@
 /**
  * `npm start`: builds the H5 app if it is missing, opens the embedded database (or DATABASE_URL),
  * loads the center catalog, starts the center simulator and the local host, and prints the URL.
+ * Only `npm start` builds (it passes --build-h5): a host the tests start serves H5_DIR as it is, without the pages
+ * when they are missing, so parallel test runs never build, nor empty the folder under each other.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,11 +30,13 @@ async function main() {
   const log = createLogger({ level: env.LOG_LEVEL });
   const extraCa = extraCaCerts(process.env);
   const h5Dir = path.resolve(projectRoot, env.H5_DIR);
-  if (!existsSync(path.join(h5Dir, 'index.html'))) {
+  const pagesBuilt = () => existsSync(path.join(h5Dir, 'index.html'));
+  if (!pagesBuilt() && process.argv.includes('--build-h5')) {
     console.log('首次运行：正在构建 H5 页面（约 30 秒）…');
     const built = spawnSync('npx', ['taro', 'build', '--type', 'h5'], { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
     if (built.status !== 0) throw new Error('H5 构建失败，见上方输出');
   }
+  if (!pagesBuilt()) console.warn(`没有 H5 页面（${h5Dir} 中没有 index.html），本地主机只提供接口。构建：H5_DIR=${h5Dir} NODE_ENV=production npx taro build --type h5（npm start 会自动构建）`);
 
   const dataDir = path.resolve(projectRoot, env.DATA_DIR);
   // the database, the keys and every file are the owner's alone: what this process makes, and what is there already
