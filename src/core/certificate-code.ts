@@ -90,8 +90,8 @@ export interface CodeReadView {
   at: string;
   centerCode: string;
   centerName: string;
-  /** 'valid' for a read that showed the certificate, else why it was refused. */
-  outcome: 'valid' | Exclude<CodeRefusal, 'forged' | 'altered'>;
+  /** 'valid' for a read that showed the certificate, else why it was refused ('altered': a changed copy of this code). */
+  outcome: 'valid' | Exclude<CodeRefusal, 'forged'>;
 }
 
 /** `applications codeReads`: the current code's state (none shown yet: null) and every read of the case's codes, oldest first. */

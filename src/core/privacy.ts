@@ -6,6 +6,12 @@
 /** The days between asking to delete the account and its deletion by the daily run (the consent's 30 days). */
 export const DELETION_DAYS = 30;
 
+/**
+ * The days the records of verification tries are kept (they hold the openid and the ID's lookup key, never the name
+ * or the number): the longest window a limit counts in, a counter code's life; removed at once with 解除绑定 or 注销.
+ */
+export const ATTEMPTS_KEPT_DAYS = 7;
+
 /** Where the policy opens (main package: linked from the consent, 我的 and the page footer). */
 export const PRIVACY_PAGE = '/pages/privacy/index';
 /** 隐私与账号: the copy of one's data, 解除绑定 and 注销账号. */
@@ -82,6 +88,7 @@ export const POLICY_SECTIONS = [
     lines: [
       '实名核验结果有效 30 天，期满需重新核验。',
       '解除绑定后，实名信息立即删除。',
+      `为防止冒用，每次实名核验尝试的记录（微信账号标识和证件号码的加密索引，不含姓名和号码本身）保存 ${ATTEMPTS_KEPT_DAYS} 天后自动删除；解除绑定或注销账号时立即删除。`,
       `注销账号后，个人信息在 ${DELETION_DAYS} 天内删除；已提交给中心的申请属于中心的业务档案，由中心保存 30 年。`,
       '未提交的上传文件 1 天内自动删除；下载链接 10 分钟内有效。',
     ],

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { CONSENT_VERSION } from '../../src/core/consent';
 import type { Fail, Ok } from '../../src/core/errors';
 import { DELETION_DAYS, type DeletionView } from '../../src/core/privacy';
 import { handler as applications } from '../../cloudfunctions/applications';
@@ -9,12 +11,13 @@ import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { DOWNLOAD_COPIES_KEY } from '../../cloudfunctions/_lib/files/downloads';
 import type { MadeFileLink } from '../../src/core/files';
-import { documentLookup } from '../../cloudfunctions/_lib/services/identity';
+import { ATTEMPTS_KEPT_MS, documentLookup } from '../../cloudfunctions/_lib/services/identity';
 import { carryOutDeletions } from '../../cloudfunctions/_lib/services/privacy';
 import { atCallTime, type Caller, type CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
+import { pgliteStoreOver } from '../../cloudfunctions/_lib/store/sql/pglite';
 import type { AuditEntry, Store } from '../../cloudfunctions/_lib/store/port';
 import { startFakeCloudbase, type FakeCloudbaseSite } from '../support/fake-cloudbase';
-import { catalogStore, contextFor, launched, testOutside } from '../support/function-context';
+import { contextFor, launched, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
 
 /**
@@ -42,11 +45,25 @@ const transfer = {
 
 interface Site {
   store: Store;
+  /** The subjects of every recorded attempt (and CloudBase's window counters), read past the store. */
+  attemptSubjects(): Promise<string[]>;
   close(): Promise<void>;
 }
 
 const SITES: [string, () => Promise<Site>][] = [
-  ['PGlite', async () => { const store = await catalogStore(); return { store, close: () => store.close() }; }],
+  [
+    'PGlite',
+    async () => {
+      const db = await PGlite.create();
+      const store = await launched(await pgliteStoreOver(db));
+      await ensureCatalog(store);
+      return {
+        store,
+        attemptSubjects: async () => (await db.query<{ subject: string }>('select subject from attempts')).rows.map((r) => r.subject),
+        close: () => store.close(),
+      };
+    },
+  ],
   [
     'the CloudBase double',
     async () => {
@@ -54,7 +71,8 @@ const SITES: [string, () => Promise<Site>][] = [
       const store = site.open();
       await ensureCatalog(store);
       await launched(store);
-      return { store, close: () => site.stop() };
+      const subjects = (collection: string) => [...site.fake.collection(collection).values()].map((doc) => String(doc.subject));
+      return { store, attemptSubjects: async () => [...subjects('attempts'), ...subjects('attemptCounters')], close: () => site.stop() };
     },
   ],
 ];
@@ -102,6 +120,30 @@ describe.each(SITES)('on %s', (_name, openSite) => {
 
     const again = (await call(identity, caller, { action: 'unbind' })) as Fail;
     expect(again).toMatchObject({ ok: false, code: 'IDENTITY_REQUIRED' });
+  });
+
+  it('unbinds: no recorded attempt names the ID’s lookup or the openid any more, another person’s stay', async () => {
+    const [caller, other] = [person(), person()];
+    const lookup = documentLookup(keyring, await verifiedPerson(site.store, outside, caller.openid, T0));
+    await verifiedPerson(site.store, outside, other.openid, T0);
+    const naming = async (...values: string[]) => (await site.attemptSubjects()).filter((subject) => values.some((v) => subject.includes(v)));
+    expect(await naming(lookup)).not.toEqual([]);
+    expect(await naming(caller.openid)).not.toEqual([]);
+
+    ok(await call(identity, caller, { action: 'unbind' }));
+    expect(await naming(lookup, caller.openid)).toEqual([]);
+    expect(await naming(other.openid)).not.toEqual([]);
+  });
+
+  it('removes by the daily run the attempts no limit counts any more (older than a counter code’s life)', async () => {
+    const caller = person();
+    const verifiedAt = at(40);
+    await verifiedPerson(site.store, outside, caller.openid, verifiedAt);
+    const naming = async () => (await site.attemptSubjects()).filter((subject) => subject.includes(caller.openid));
+    ok(await call(centersDaily, undefined, {}, new Date(verifiedAt.getTime() + ATTEMPTS_KEPT_MS), 'timer'));
+    expect(await naming()).not.toEqual([]);
+    ok(await call(centersDaily, undefined, {}, new Date(verifiedAt.getTime() + ATTEMPTS_KEPT_MS + 1), 'timer'));
+    expect(await naming()).toEqual([]);
   });
 
   it('refuses to delete an account while a case is in progress, and role holders until their role is ended', async () => {
@@ -155,13 +197,17 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     const deletion = await site.store.privacy.deletionOf(caller.openid);
     if (!deletion) throw new Error('no deletion recorded');
 
-    // a day before the period ends: still there
+    // a day before the period ends: still there; a face check started then leaves attempts every window still counts
     ok(await call(centersDaily, undefined, {}, at(DELETION_DAYS - 1), 'timer'));
     expect(await site.store.identities.get(caller.openid)).toBeDefined();
+    ok(await call(identity, caller, { action: 'start', name: '赵六', docType: '01', docNumber, consentVersion: CONSENT_VERSION }, at(DELETION_DAYS - 1)));
+    const naming = async () => (await site.attemptSubjects()).filter((subject) => subject.includes(lookup) || subject.includes(caller.openid));
+    expect(await naming()).not.toEqual([]);
 
     ok(await call(centersDaily, undefined, {}, at(DELETION_DAYS), 'timer'));
     expect(await site.store.identities.get(caller.openid)).toBeUndefined();
     expect(await site.store.identities.holderOf(lookup)).toBeUndefined();
+    expect(await naming()).toEqual([]);
     expect(await site.store.consents.latest(caller.openid)).toBeUndefined();
     expect(await site.store.roles.recordsOf(caller.openid)).toEqual([]);
     expect(await site.store.applications.listByApplicant(caller.openid)).toEqual([]);
@@ -184,6 +230,7 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     expect(entries[1].detail).toContain('identities=1');
     expect(entries[1].detail).toContain('applicationsDetached=1');
     expect(entries[1].detail).toContain('ratingComments=1');
+    expect(entries[1].detail).toMatch(/attempts=[1-9]/);
     noPersonalData(entries, caller.openid, docNumber, '赵六');
     // the person signing in again is a stranger to the app
     expect(ok<DeletionView>(await call(session, caller, { action: 'deletionStatus' }, at(DELETION_DAYS + 1)))).toEqual({ pending: null });

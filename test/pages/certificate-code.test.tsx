@@ -52,15 +52,23 @@ describe('亮码 (the holder’s code page)', () => {
     expect(textOf(container, '#code-token')).toContain(TOKEN);
   });
 
-  it('lists every read with the center and the time, and voids the code after a confirmation', async () => {
+  it('lists every read with the center and the time, a changed copy’s too, and voids the code after a confirmation', async () => {
     openWith({ id: 'abcdefgh12345678' });
-    const reads: CodeReads = { ...READS, current: { ...CURRENT, readsUsed: 1 }, reads: [{ at: '2026-12-06T03:00:00.000Z', centerCode: '321000', centerName: '扬州市住房公积金管理中心', outcome: 'valid' }] };
+    const reads: CodeReads = {
+      ...READS,
+      current: { ...CURRENT, readsUsed: 1 },
+      reads: [
+        { at: '2026-12-06T03:00:00.000Z', centerCode: '321000', centerName: '扬州市住房公积金管理中心', outcome: 'valid' },
+        { at: '2026-12-06T03:05:00.000Z', centerCode: '110000', centerName: '北京住房公积金管理中心', outcome: 'altered' },
+      ],
+    };
     const asked = functionsAnswer({ showCode: SHOWN, codeReads: reads, revokeCode: { ...reads, current: { ...CURRENT, readsUsed: 1, revoked: true } } });
     jest.spyOn(Taro, 'showModal').mockResolvedValue({ confirm: true, cancel: false, errMsg: 'showModal:ok' });
     jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' });
     const { container } = render(<ShowCodePage />);
     await findElement(container, '#code-read-0');
     expect(textOf(container, '#code-read-0')).toBe('扬州市住房公积金管理中心2026-12-06 11:00已读取，对方看到了证明');
+    expect(textOf(container, '#code-read-1')).toBe('北京住房公积金管理中心2026-12-06 11:05被拒绝：对方出示的码被改动过，如有疑问请作废此码');
     expect(textOf(container, '#code-reads-left')).toContain('已读取，不能再被读取');
 
     await click(container, '#code-revoke');

@@ -358,7 +358,7 @@ describe('attempts checked and recorded in one step (issue 11)', () => {
   const at = new Date('2026-11-20T02:00:00Z');
 
   it('lets exactly `limit` of 20 parallel attempts through: one counter document per subject and window, in a transaction with the attempt', async () => {
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.attempts.recordIfUnder('invite:race', since, 5, at)));
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.attempts.recordIfUnder('invite:race', since, 5, at, 'o-race')));
     expect(outcomes.filter(Boolean)).toHaveLength(5);
     expect(fake.conflicts).toBeGreaterThan(0);
     await expect(store.attempts.failuresSince('invite:race', since)).resolves.toBe(5);
@@ -648,18 +648,18 @@ describe('counterRequests', () => {
 describe('attempts', () => {
   const since = new Date('2026-04-15T10:00:00+08:00');
 
-  it('recordFailure adds the subject and the time as a date to attempts', async () => {
-    await store.attempts.recordFailure('openid:o-1', since);
-    expect(fake.sent('insertDocument', 'attempts')[0]?.data).toEqual([{ subject: 'openid:o-1', at: ejsonDate(since) }]);
+  it('recordFailure adds the subject, the time as a date and whose attempt it was to attempts', async () => {
+    await store.attempts.recordFailure('openid:o-1', since, 'o-1');
+    expect(fake.sent('insertDocument', 'attempts')[0]?.data).toEqual([{ subject: 'openid:o-1', at: ejsonDate(since), openid: 'o-1' }]);
   });
 
   it('failuresSince counts the attempts of the subject at or after since', async () => {
     const before = new Date(since.getTime() - 1);
     const after = new Date(since.getTime() + 60_000);
-    await store.attempts.recordFailure('openid:o-1', before);
-    await store.attempts.recordFailure('openid:o-1', since);
-    await store.attempts.recordFailure('openid:o-1', after);
-    await store.attempts.recordFailure('doc:lookup-A', after);
+    await store.attempts.recordFailure('openid:o-1', before, 'o-1');
+    await store.attempts.recordFailure('openid:o-1', since, 'o-1');
+    await store.attempts.recordFailure('openid:o-1', after, 'o-1');
+    await store.attempts.recordFailure('doc:lookup-A', after, 'o-1');
 
     await expect(store.attempts.failuresSince('openid:o-1', since)).resolves.toBe(2);
     await expect(store.attempts.failuresSince('openid:o-2', since)).resolves.toBe(0);
@@ -2258,5 +2258,24 @@ describe('unbinding (review 1, finding 6)', () => {
     expect(fake.collection('identities').has('o-unbind')).toBe(false);
     expect(fake.collection('counterRequests').has('c-unbind')).toBe(false);
     expect(fake.collection('verifications').has('v-unbind')).toBe(false);
+  });
+});
+
+describe('the erasure, not one transaction (review 1, finding 3)', () => {
+  const T = new Date('2031-05-01T02:00:00Z');
+
+  it('leaves a case that came in while it ran to the person, and the request for the next run', async () => {
+    const deletion = { id: 'del-late', openid: 'o-late', requestedAt: T, dueAt: T };
+    await store.privacy.requestDeletion(deletion);
+    fake.collection('identities').set('o-late', { _id: 'o-late', openid: 'o-late' });
+    // submitted as the erasure writes its audit, after the cases were checked
+    fake.afterAnswer = (r) => {
+      if (r.action === 'database.insertDocument' && r.collection === 'audit') fake.collection('applications').set('app-late', { _id: 'app-late', openid: 'o-late', inFlightKey: 'transfer:o-late' });
+    };
+    const erasure = await store.privacy.erase(deletion, 'erased:del-late', [], T, (counts) => ({ at: T, actor: 'timer', action: 'account.deleted', subject: 'deletion:del-late', detail: JSON.stringify(counts) }));
+    fake.afterAnswer = undefined;
+    expect(erasure).toMatchObject({ outcome: 'erased', counts: { identities: 1, applicationsDetached: 0 } });
+    expect(fake.collection('applications').get('app-late')).toMatchObject({ openid: 'o-late' });
+    await expect(store.privacy.deletionOf('o-late')).resolves.toEqual(deletion);
   });
 });

@@ -10,10 +10,12 @@ import type {
   ApplicationEventRecord,
   ApplicationRecord,
   AttachmentFetchRecord,
+  AuditEntry,
   CertificateCodeRecord,
   CatalogFixRecord,
   ChannelHealth,
   DeliveryAttempt,
+  ErasedCounts,
   FindingEventRecord,
   FindingRecord,
   HealthChannel,
@@ -279,18 +281,18 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       const others = adapter.concurrent ? await Promise.all([adapter.reopen(), adapter.reopen(), adapter.reopen()]) : [];
       try {
         const stores = [store, ...others];
-        const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % stores.length].attempts.recordIfUnder('invite:race', since, 5, at)));
+        const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % stores.length].attempts.recordIfUnder('invite:race', since, 5, at, 'race')));
         expect(outcomes.filter(Boolean)).toHaveLength(5);
         expect(await store.attempts.failuresSince('invite:race', since)).toBe(5);
       } finally {
         await Promise.all(others.map((s) => s.close()));
       }
       // the window's earlier failures count, a later window starts afresh, other subjects are their own
-      await store.attempts.recordFailure('invite:mixed', at);
-      expect(await store.attempts.recordIfUnder('invite:mixed', since, 2, at)).toBe(true);
-      expect(await store.attempts.recordIfUnder('invite:mixed', since, 2, at)).toBe(false);
-      expect(await store.attempts.recordIfUnder('invite:mixed', new Date('2026-11-20T16:00:00Z'), 2, new Date('2026-11-20T17:00:00Z'))).toBe(true);
-      expect(await store.attempts.recordIfUnder('invite:other', since, 2, at)).toBe(true);
+      await store.attempts.recordFailure('invite:mixed', at, 'mixed');
+      expect(await store.attempts.recordIfUnder('invite:mixed', since, 2, at, 'mixed')).toBe(true);
+      expect(await store.attempts.recordIfUnder('invite:mixed', since, 2, at, 'mixed')).toBe(false);
+      expect(await store.attempts.recordIfUnder('invite:mixed', new Date('2026-11-20T16:00:00Z'), 2, new Date('2026-11-20T17:00:00Z'), 'mixed')).toBe(true);
+      expect(await store.attempts.recordIfUnder('invite:other', since, 2, at, 'other')).toBe(true);
     });
   });
 
@@ -407,9 +409,9 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
   });
 
   it('counts failures since a time, keeps the latest consent and lists audit entries in order', async () => {
-    await store.attempts.recordFailure('openid:a', new Date('2026-11-19T23:00:00Z'));
-    await store.attempts.recordFailure('openid:a', new Date('2026-11-20T01:00:00Z'));
-    await store.attempts.recordFailure('openid:b', new Date('2026-11-20T01:00:00Z'));
+    await store.attempts.recordFailure('openid:a', new Date('2026-11-19T23:00:00Z'), 'a');
+    await store.attempts.recordFailure('openid:a', new Date('2026-11-20T01:00:00Z'), 'a');
+    await store.attempts.recordFailure('openid:b', new Date('2026-11-20T01:00:00Z'), null);
     expect(await store.attempts.failuresSince('openid:a', new Date('2026-11-20T00:00:00Z'))).toBe(1);
     await store.consents.record({ openid: 'a', version: 'v1', at: new Date('2026-11-01T00:00:00Z') });
     await store.consents.record({ openid: 'a', version: 'v2', at: new Date('2026-11-02T00:00:00Z') });
@@ -655,11 +657,13 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.certificateCodes.read('codeUNKNOWNxxxxx', reader(4))).toBeUndefined();
       await store.certificateCodes.recordRead({ codeId: code.id, applicationId: app.id, ...reader(5), outcome: 'altered' });
 
+      // a later code replaces the used one, revoking it in the same step
       const later: CertificateCodeRecord = { ...code, id: 'codeBBBBBBBBBBBB', issuedAt: new Date(T.getTime() + 10_000), readsUsed: 0, readsAllowed: 1 };
-      await store.certificateCodes.create(later);
+      expect(await store.certificateCodes.create(later, code.id)).toEqual(later);
+      expect(await store.certificateCodes.get(code.id)).toMatchObject({ revokedAt: later.issuedAt });
       expect((await store.certificateCodes.latest(app.id))?.id).toBe(later.id);
       expect(await store.certificateCodes.latest('app-none')).toBeUndefined();
-      expect(await store.certificateCodes.revokeAll(app.id, new Date(T.getTime() + 20_000))).toBe(2);
+      expect(await store.certificateCodes.revokeAll(app.id, new Date(T.getTime() + 20_000))).toBe(1);
       expect(await store.certificateCodes.revokeAll(app.id, new Date(T.getTime() + 30_000))).toBe(0);
       expect(await store.certificateCodes.read(later.id, reader(6))).toBe('revoked');
       expect(await store.certificateCodes.allowAnother(later.id, 5)).toMatchObject({ readsAllowed: 1, revokedAt: new Date(T.getTime() + 20_000) });
@@ -673,6 +677,37 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
         [code.id, '321000', 'expired'],
       ]);
       expect(reads.slice(0, 3).map((r) => r.outcome).sort()).toEqual(['used', 'used', 'valid']);
+    });
+
+    it('keeps one open certificate code a case: of creates at once, one is made and the others are answered it (review 1, finding 10)', async () => {
+      const app = application({ type: 'certificate-loan-cleared' });
+      await store.applications.create(app, [], [], null);
+      const codeAt = (id: string, seconds: number): CertificateCodeRecord => ({
+        id, applicationId: app.id, openid: app.openid, documentId: 'doc1', issuedAt: new Date(T.getTime() + seconds * 1000), expiresAt: new Date(T.getTime() + 3_600_000), readsAllowed: 1, readsUsed: 0, revokedAt: null,
+      });
+      const ids = ['codeOPEN1xxxxxxx', 'codeOPEN2xxxxxxx', 'codeOPEN3xxxxxxx', 'codeOPEN4xxxxxxx', 'codeLATExxxxxxxx'];
+      // of the codes asked for, those stored and not revoked
+      const open = async () => (await Promise.all(ids.map((id) => store.certificateCodes.get(id)))).flatMap((c) => (c?.revokedAt === null ? [c.id] : []));
+      const reader = (seconds: number) => ({ at: new Date(T.getTime() + seconds * 1000), readerOpenid: 'staff-1', centerCode: '321000' });
+
+      // none yet: two at once
+      const [a, b] = await Promise.all([store.certificateCodes.create(codeAt('codeOPEN1xxxxxxx', 1)), store.certificateCodes.create(codeAt('codeOPEN2xxxxxxx', 1))]);
+      expect(b).toEqual(a);
+      expect(await open()).toEqual([a.id]);
+      expect((await Promise.all(['codeOPEN1xxxxxxx', 'codeOPEN2xxxxxxx'].map((id) => store.certificateCodes.read(id, reader(2))))).filter((o) => o === 'valid')).toHaveLength(1);
+      // the one code used up: two at once replace it, with one code
+      const [c, d] = await Promise.all([store.certificateCodes.create(codeAt('codeOPEN3xxxxxxx', 3), a.id), store.certificateCodes.create(codeAt('codeOPEN4xxxxxxx', 3), a.id)]);
+      expect(d).toEqual(c);
+      expect(c.id).not.toBe(a.id);
+      expect(await store.certificateCodes.get(a.id)).toMatchObject({ revokedAt: new Date(T.getTime() + 3000) });
+      expect(await open()).toEqual([c.id]);
+      expect(await store.certificateCodes.latest(app.id)).toEqual(c);
+      // a create that names no code, or an earlier one, is answered the open code
+      expect(await store.certificateCodes.create(codeAt('codeLATExxxxxxxx', 4), a.id)).toEqual(c);
+      expect(await store.certificateCodes.get('codeLATExxxxxxxx')).toBeUndefined();
+      // once it is revoked, a new one is made
+      expect(await store.certificateCodes.revokeAll(app.id, new Date(T.getTime() + 5000))).toBe(1);
+      expect(await store.certificateCodes.create(codeAt('codeNEWxxxxxxxxx', 6), c.id)).toMatchObject({ id: 'codeNEWxxxxxxxxx' });
     });
 
     it('moves an application only from the expected state, once per webhook id, and frees the in-flight key when final', async () => {
@@ -1916,7 +1951,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     });
   });
 
-  describe('unbinding and account deletion (issue 17, migration 39)', () => {
+  describe('unbinding and account deletion (issue 17, migration 39; review 1, findings 3 and 5)', () => {
     const T = new Date('2031-06-01T02:00:00Z');
     const DAY = 24 * 3600 * 1000;
     const person = (openid: string, docLookup: string) => ({
@@ -1934,56 +1969,146 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       code, openid, docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd', docLookup: `lk-${code}`, createdAt: T, expiresAt: new Date(T.getTime() + DAY),
       status: 'pending' as const, confirmedBy: null, centerCode: null, confirmedByLookup: null, secondConfirmedBy: null,
     });
+    const application = (id: string, openid: string, inFlightKey: string | null = null): ApplicationRecord => ({
+      id, type: 'transfer', openid, requestId: `req-${id}`, status: inFlightKey ? 'submitted' : 'withdrawn', platformCode: null, responsibleCenter: '321000',
+      centers: [{ code: '321000', role: 'transfer-in' }], inFlightKey, letterNumber: null,
+      applicant: { docType: '01', nameSealed: 'n', docNumberSealed: 'd' }, payloadSealed: 'p', acceptBy: '2031-06-06', acceptByProvisional: false,
+      targetBy: null, targetProvisional: false, payment: null, test: false, createdAt: T, updatedAt: T,
+    });
+    const audited = (d: { id: string }) => (counts: ErasedCounts): AuditEntry => ({ at: T, actor: 'timer', action: 'account.deleted', subject: `deletion:${d.id}`, detail: JSON.stringify(counts) });
+    const dayStart = new Date('2031-05-31T16:00:00Z');
+    /** Attempts of the person's identity checks as services/identity.ts records them, one per subject. */
+    const tried = async (openid: string, lookup: string) => {
+      for (const subject of [`start:openid:${openid}`, `start:doc:${lookup}:openid:${openid}`, `start:doc:${lookup}`]) {
+        expect(await store.attempts.recordIfUnder(subject, dayStart, 1, T, openid)).toBe(true);
+      }
+      await store.attempts.recordFailure(`ok:face:doc:${lookup}:openid:${openid}`, T, openid);
+    };
+    /** How many attempts of the person's subjects are recorded (tried's subjects). */
+    const attemptsOf = async (openid: string, lookup: string) => {
+      let n = 0;
+      for (const subject of [`start:openid:${openid}`, `start:doc:${lookup}:openid:${openid}`, `start:doc:${lookup}`, `ok:face:doc:${lookup}:openid:${openid}`]) {
+        n += await store.attempts.failuresSince(subject, new Date(0));
+      }
+      return n;
+    };
 
-    it('unbinds: the identity, its verification sessions and counter codes go, another person’s stay', async () => {
+    it('unbinds: the identity, its verification sessions, counter codes and attempts go, another person’s stay', async () => {
       await store.identities.bind(person('priv-a', 'lk-priv-a'));
       await store.identities.bind(person('priv-b', 'lk-priv-b'));
       await store.verifications.create({ verifyId: 'v-priv-a', outSeqNo: 'seq-priv-a', openid: 'priv-a', docType: '01', nameSealed: 'n', docNumberSealed: 'd', docLookup: 'lk-priv-a', createdAt: T });
       await store.counterRequests.create(counterRequest('PRIVA001', 'priv-a'));
+      await tried('priv-a', 'lk-priv-a');
+      await tried('priv-b', 'lk-priv-b');
       expect(await store.privacy.unbind('priv-a', T)).toBe(true);
       expect(await store.identities.get('priv-a')).toBeUndefined();
       expect(await store.identities.holderOf('lk-priv-a')).toBeUndefined();
       expect(await store.verifications.get('v-priv-a')).toBeUndefined();
       expect(await store.counterRequests.get('PRIVA001')).toBeUndefined();
+      expect(await attemptsOf('priv-a', 'lk-priv-a')).toBe(0);
       expect(await store.identities.get('priv-b')).toBeDefined();
+      expect(await attemptsOf('priv-b', 'lk-priv-b')).toBe(4);
+      // the windows the removed attempts were counted in start afresh (CloudBase's counters went with them)
+      expect(await store.attempts.recordIfUnder('start:openid:priv-a', dayStart, 1, T, 'priv-a')).toBe(true);
+      expect(await store.attempts.recordIfUnder('start:openid:priv-b', dayStart, 1, T, 'priv-b')).toBe(false);
       expect(await store.privacy.unbind('priv-a', T)).toBe(false);
+    });
+
+    it('unbinds no attempts of someone never bound, so asking to unbind does not start their limits afresh', async () => {
+      await tried('priv-g', 'lk-priv-g');
+      expect(await store.privacy.unbind('priv-g', T)).toBe(false);
+      expect(await attemptsOf('priv-g', 'lk-priv-g')).toBe(4);
+    });
+
+    it('counts a window another person shares on with their attempts alone once the person who wrote last unbinds', async () => {
+      await store.identities.bind(person('priv-h', 'lk-priv-h'));
+      expect(await store.attempts.recordIfUnder('start:doc:lk-shared', dayStart, 2, T, 'priv-other')).toBe(true);
+      expect(await store.attempts.recordIfUnder('start:doc:lk-shared', dayStart, 2, T, 'priv-h')).toBe(true);
+      expect(await store.privacy.unbind('priv-h', T)).toBe(true);
+      expect(await store.attempts.failuresSince('start:doc:lk-shared', dayStart)).toBe(1);
+      expect(await store.attempts.recordIfUnder('start:doc:lk-shared', dayStart, 2, T, 'priv-other')).toBe(true);
+      expect(await store.attempts.recordIfUnder('start:doc:lk-shared', dayStart, 2, T, 'priv-other')).toBe(false);
+      expect(await store.attempts.failuresSince('start:doc:lk-shared', dayStart)).toBe(2);
+    });
+
+    it('removes the attempts made before a cutoff, and the windows that started before it', async () => {
+      const old = new Date(T.getTime() - 8 * DAY);
+      const oldDay = new Date(dayStart.getTime() - 8 * DAY);
+      expect(await store.attempts.recordIfUnder('prune:window', oldDay, 1, old, 'priv-p')).toBe(true);
+      await store.attempts.recordFailure('prune:failure', old, null);
+      await store.attempts.recordFailure('prune:failure', T, null);
+      expect(await store.attempts.removeOlderThan(new Date(T.getTime() - 7 * DAY))).toBeGreaterThanOrEqual(2);
+      expect(await store.attempts.failuresSince('prune:failure', new Date(0))).toBe(1);
+      expect(await store.attempts.failuresSince('prune:window', new Date(0))).toBe(0);
+      // the old window, were it asked again, counts from the attempts left
+      expect(await store.attempts.recordIfUnder('prune:window', oldDay, 1, old, 'priv-p')).toBe(true);
     });
 
     it('unbinds: the person’s certificate codes are revoked at once, even when only a code is left to revoke', async () => {
       const openid = 'priv-e';
       await store.identities.bind(person(openid, 'lk-priv-e'));
-      const app = {
-        id: 'app-priv-e', type: 'certificate-loan-cleared' as const, openid, requestId: 'req-priv-e', status: 'completed' as const, platformCode: null, responsibleCenter: '321000',
-        centers: [{ code: '321000', role: 'business' as const }], inFlightKey: null, letterNumber: null,
-        applicant: { docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd' }, payloadSealed: 'p', acceptBy: '2031-06-06', acceptByProvisional: false,
-        targetBy: null, targetProvisional: false, payment: null, test: false, createdAt: T, updatedAt: T,
-      };
+      const app = { ...application('app-priv-e', openid), type: 'certificate-loan-cleared' as const, status: 'completed' as const, centers: [{ code: '321000', role: 'business' as const }] };
       await store.applications.create(app, [], [], null);
       await store.certificateCodes.create({ id: 'code-priv-e', applicationId: app.id, openid, documentId: 'doc-priv-e', issuedAt: T, expiresAt: new Date(T.getTime() + DAY), readsAllowed: 1, readsUsed: 0, revokedAt: null });
       expect(await store.privacy.unbind(openid, T)).toBe(true);
       expect(await store.certificateCodes.get('code-priv-e')).toMatchObject({ revokedAt: T });
     });
 
-    it('erases nothing when the request was cancelled during the run, and detaches only the applications sealed again', async () => {
+    it('erases nothing when the request was cancelled between listing and erasing, and writes no audit', async () => {
       const openid = 'priv-f';
       await store.identities.bind(person(openid, 'lk-priv-f'));
-      const app = {
-        id: 'app-priv-f', type: 'transfer' as const, openid, requestId: 'req-priv-f', status: 'submitted' as const, platformCode: null, responsibleCenter: '321000',
-        centers: [{ code: '321000', role: 'transfer-in' as const }], inFlightKey: null, letterNumber: null,
-        applicant: { docType: '01' as const, nameSealed: 'n', docNumberSealed: 'd' }, payloadSealed: 'p', acceptBy: '2031-06-06', acceptByProvisional: false,
-        targetBy: null, targetProvisional: false, payment: null, test: false, createdAt: T, updatedAt: T,
-      };
+      const app = application('app-priv-f', openid);
       await store.applications.create(app, [], [], null);
       const deletion = { id: 'del-f', openid, requestedAt: T, dueAt: T };
       await store.privacy.requestDeletion(deletion);
+      const [due] = (await store.privacy.dueDeletions(T)).filter((d) => d.openid === openid);
       await store.privacy.cancelDeletion(openid);
-      expect(await store.privacy.erase(deletion, 'erased:del-f', [], T)).toBeUndefined();
+      expect(await store.privacy.erase(due, 'erased:del-f', [{ applicationId: app.id, nameSealed: 'x', docNumberSealed: 'y' }], T, audited(due))).toEqual({ outcome: 'cancelled' });
       expect(await store.identities.get(openid)).toBeDefined();
-
-      // asked again; the application, submitted after the run listed the person's, is not among those sealed again
-      await store.privacy.requestDeletion({ ...deletion, id: 'del-f2' });
-      expect(await store.privacy.erase({ ...deletion, id: 'del-f2' }, 'erased:del-f2', [], T)).toMatchObject({ applicationsDetached: 0 });
       expect(await store.applications.get(app.id)).toMatchObject({ openid, applicant: { nameSealed: 'n', docNumberSealed: 'd' } });
+      expect(await store.audit.listFor('deletion:del-f')).toEqual([]);
+    });
+
+    it('erases nothing while a case of the person is not among those sealed again or is in flight: the case stays the person’s, the request waits', async () => {
+      const openid = 'priv-w';
+      await store.identities.bind(person(openid, 'lk-priv-w'));
+      await tried(openid, 'lk-priv-w');
+      const app = application('app-priv-w', openid);
+      await store.applications.create(app, [], [], null);
+      const deletion = { id: 'del-w', openid, requestedAt: T, dueAt: T };
+      await store.privacy.requestDeletion(deletion);
+      // submitted after the run listed the person's cases: not sealed again
+      expect(await store.privacy.erase(deletion, 'erased:del-w', [], T, audited(deletion))).toEqual({ outcome: 'waiting' });
+      expect(await store.applications.get(app.id)).toMatchObject({ openid, applicant: { nameSealed: 'n', docNumberSealed: 'd' } });
+      expect(await store.identities.get(openid)).toBeDefined();
+      expect(await attemptsOf(openid, 'lk-priv-w')).toBe(4);
+      expect(await store.privacy.deletionOf(openid)).toEqual(deletion);
+      expect(await store.audit.listFor('deletion:del-w')).toEqual([]);
+
+      // a second case in flight, though the first was sealed again
+      const going = application('app-priv-w2', openid, 'transfer:priv-w');
+      await store.applications.create(going, [], [], null);
+      const both = [app, going].map((a) => ({ applicationId: a.id, nameSealed: 'x', docNumberSealed: 'y' }));
+      expect(await store.privacy.erase(deletion, 'erased:del-w', both, T, audited(deletion))).toEqual({ outcome: 'waiting' });
+      expect((await store.applications.listByApplicant(openid)).map((a) => a.id).sort()).toEqual([app.id, going.id]);
+      expect(await store.privacy.deletionOf(openid)).toEqual(deletion);
+      await store.privacy.cancelDeletion(openid); // the due list of the next test is its own
+    });
+
+    it('keeps the request when the audit cannot be written, so the next run carries the erasure out and audits it', async () => {
+      const openid = 'priv-u';
+      await store.identities.bind(person(openid, 'lk-priv-u'));
+      const deletion = { id: 'del-u', openid, requestedAt: T, dueAt: T };
+      await store.privacy.requestDeletion(deletion);
+      await expect(
+        store.privacy.erase(deletion, 'erased:del-u', [], T, () => {
+          throw new Error('audit unavailable');
+        }),
+      ).rejects.toThrow('audit unavailable');
+      expect(await store.privacy.deletionOf(openid)).toEqual(deletion);
+      expect(await store.privacy.erase(deletion, 'erased:del-u', [], T, audited(deletion))).toMatchObject({ outcome: 'erased' });
+      expect(await store.audit.listFor('deletion:del-u')).toHaveLength(1);
+      expect(await store.privacy.deletionOf(openid)).toBeUndefined();
     });
 
     it('keeps one deletion request per person, lists the due ones, and cancels', async () => {
@@ -1998,30 +2123,30 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.privacy.deletionOf('priv-c')).toBeUndefined();
     });
 
-    it('erases: no identity, consent, role or request left, the applications and ratings kept under the tombstone with the applicant sealed again, comments gone', async () => {
+    it('erases: no identity, attempt, consent, role or request left, the applications and ratings kept under the tombstone with the applicant sealed again, comments gone, audited with it', async () => {
       const openid = 'priv-d';
       await store.identities.bind(person(openid, 'lk-priv-d'));
+      await tried(openid, 'lk-priv-d');
       await store.consents.record({ openid, version: 'v1', at: T });
       await store.roles.grant(openid, { role: 'tester', province: '320000' });
       await store.roles.revoke(openid, { role: 'tester', province: '320000' }, T, 'sup');
-      const app = {
-        id: 'app-priv-d', type: 'transfer' as const, openid, requestId: 'req-priv-d', status: 'withdrawn' as const, platformCode: null, responsibleCenter: '321000',
-        centers: [{ code: '321000', role: 'transfer-in' as const }], inFlightKey: null, letterNumber: null,
-        applicant: { docType: '01' as const, nameSealed: 'old-name', docNumberSealed: 'old-doc' }, payloadSealed: 'p', acceptBy: '2031-06-06', acceptByProvisional: false,
-        targetBy: null, targetProvisional: false, payment: null, test: false, createdAt: T, updatedAt: T,
-      };
+      const app = { ...application('app-priv-d', openid), applicant: { docType: '01' as const, nameSealed: 'old-name', docNumberSealed: 'old-doc' } };
       await store.applications.create(app, [{ applicationId: app.id, at: T, actor: 'employee', actorId: openid, from: null, to: 'submitted', platformCode: null, centerCode: null, message: '提交' }], [], null);
       await store.ratings.create({ applicationId: app.id, openid, centerCode: '321000', score: 1, comment: '很差', at: T, followUp: 'open', followUpNote: null, followUpBy: null, followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null });
       const deletion = { id: 'del-d', openid, requestedAt: T, dueAt: T };
       await store.privacy.requestDeletion(deletion);
       await store.certificateCodes.create({ id: 'code-priv-d', applicationId: app.id, openid, documentId: 'doc-priv-d', issuedAt: T, expiresAt: new Date(T.getTime() + DAY), readsAllowed: 1, readsUsed: 0, revokedAt: null });
 
-      const counts = await store.privacy.erase(deletion, 'erased:del-d', [{ applicationId: app.id, nameSealed: 'new-name', docNumberSealed: 'new-doc' }], T);
+      const erasure = await store.privacy.erase(deletion, 'erased:del-d', [{ applicationId: app.id, nameSealed: 'new-name', docNumberSealed: 'new-doc' }], T, audited(deletion));
+      if (erasure.outcome !== 'erased') throw new Error(`not erased: ${erasure.outcome}`);
+      const { counts } = erasure;
       // the person's codes: unreadable at once, and no longer naming the account
       expect(await store.certificateCodes.get('code-priv-d')).toMatchObject({ openid: 'erased:del-d', revokedAt: T });
-      expect(counts).toEqual({ identities: 1, verifications: 0, counterRequests: 0, consents: 1, roles: expect.any(Number), applicationsDetached: 1, ratingComments: 1 });
-      expect(counts?.roles).toBeGreaterThanOrEqual(1);
+      expect(counts).toEqual({ identities: 1, verifications: 0, counterRequests: 0, attempts: 4, consents: 1, roles: expect.any(Number), applicationsDetached: 1, ratingComments: 1 });
+      expect(counts.roles).toBeGreaterThanOrEqual(1);
+      expect(await store.audit.listFor('deletion:del-d')).toEqual([audited(deletion)(counts)]);
       expect(await store.identities.get(openid)).toBeUndefined();
+      expect(await attemptsOf(openid, 'lk-priv-d')).toBe(0);
       expect(await store.consents.latest(openid)).toBeUndefined();
       expect(await store.roles.recordsOf(openid)).toEqual([]);
       expect(await store.privacy.deletionOf(openid)).toBeUndefined();

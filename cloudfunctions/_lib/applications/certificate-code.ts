@@ -80,27 +80,33 @@ export async function showCode(ctx: ServiceContext, openid: string, id: string):
   }
   const doc = await showableDocument(ctx, app);
   const latest = await ctx.store.certificateCodes.latest(app.id);
-  let code = latest && latest.documentId === doc.id && readOutcome(latest, ctx.now) === 'valid' ? latest : undefined;
-  if (!code) {
-    // a newer code voids the earlier ones: only the code the holder sees can be read
-    await ctx.store.certificateCodes.revokeAll(app.id, ctx.now);
-    code = { id: randomBytes(12).toString('base64url'), applicationId: app.id, openid, documentId: doc.id, issuedAt: ctx.now, expiresAt: shanghaiDay(ctx.now).end, readsAllowed: 1, readsUsed: 0, revokedAt: null };
-    await ctx.store.certificateCodes.create(code);
-    await ctx.store.audit.append({ at: ctx.now, actor: openid, action: 'code.show', subject: codeSubject(app.id), detail: `码 ${code.id}，有效至 ${formatShanghai(code.expiresAt)}` });
+  if (latest && latest.documentId === doc.id && readOutcome(latest, ctx.now) === 'valid') return shownCode(ctx, app, doc, latest);
+  // a newer code voids the earlier one, and a case has one open code: of two calls at once, the later is answered
+  // the earlier's code, so the holder shows the one code a center can read
+  const fresh: CertificateCodeRecord = { id: randomBytes(12).toString('base64url'), applicationId: app.id, openid, documentId: doc.id, issuedAt: ctx.now, expiresAt: shanghaiDay(ctx.now).end, readsAllowed: 1, readsUsed: 0, revokedAt: null };
+  const code = await ctx.store.certificateCodes.create(fresh, latest?.id);
+  if (code.id !== fresh.id) {
+    // the other call's code, of the document it found (a center may have added one since this call listed them)
+    const shown = (await ctx.store.applications.documents(app.id)).find((d) => d.id === code.documentId);
+    if (!shown) throw new Error(`certificate code ${code.id}: document ${code.documentId} is not on the case`);
+    return shownCode(ctx, app, shown, code);
   }
+  await ctx.store.audit.append({ at: ctx.now, actor: openid, action: 'code.show', subject: codeSubject(app.id), detail: `码 ${code.id}，有效至 ${formatShanghai(code.expiresAt)}` });
+  return shownCode(ctx, app, doc, code);
+}
+
+async function shownCode(ctx: ServiceContext, app: ApplicationRecord, doc: DocumentRecord, code: CertificateCodeRecord): Promise<ShownCode> {
   return { token: tokenOf(ctx, app, doc, code), expiresAt: code.expiresAt.toISOString(), shows: await showsOf(ctx, app, doc), readsAllowed: code.readsAllowed, readsUsed: code.readsUsed };
 }
 
-/** `applications codeReads`: the current code's state and every read (which center, when, and how it ended). */
+/** `applications codeReads`: the current code's state and every read (which center, when, and how it ended), a changed copy's too. */
 export async function codeReads(ctx: ServiceContext, openid: string, id: string): Promise<CodeReads> {
   const app = await ownApplication(ctx, openid, id);
   const [latest, reads] = await Promise.all([ctx.store.certificateCodes.latest(app.id), ctx.store.certificateCodes.reads(app.id)]);
   const centers = await centersByCode(ctx, [...new Set(reads.map((r) => r.centerCode))]);
   return {
     current: latest ? { expiresAt: latest.expiresAt.toISOString(), readsAllowed: latest.readsAllowed, readsUsed: latest.readsUsed, revoked: latest.revokedAt !== null } : null,
-    reads: reads.flatMap((r) =>
-      r.outcome === 'altered' ? [] : [{ at: r.at.toISOString(), centerCode: r.centerCode, centerName: centers.get(r.centerCode)?.name ?? r.centerCode, outcome: r.outcome }],
-    ),
+    reads: reads.map((r) => ({ at: r.at.toISOString(), centerCode: r.centerCode, centerName: centers.get(r.centerCode)?.name ?? r.centerCode, outcome: r.outcome })),
   };
 }
 
@@ -132,11 +138,11 @@ const refused = (reason: CodeRefusal): CodeReadResult => ({ status: 'refused', r
 export async function readCode(ctx: ServiceContext, caller: Caller, token: string): Promise<CodeReadResult> {
   const centerCode = requireStaffCenter(caller, '核验亮码');
   const hour = new Date(Math.floor(ctx.now.getTime() / HOUR_MS) * HOUR_MS);
-  if (!(await ctx.store.attempts.recordIfUnder(`code-read:${caller.openid}`, hour, CODE_READS_PER_STAFF_HOUR, ctx.now))) {
+  if (!(await ctx.store.attempts.recordIfUnder(`code-read:${caller.openid}`, hour, CODE_READS_PER_STAFF_HOUR, ctx.now, caller.openid))) {
     throw new AppError('TOO_MANY_ATTEMPTS', `每位工作人员每小时最多核验 ${CODE_READS_PER_STAFF_HOUR} 次，请在 ${formatShanghai(new Date(hour.getTime() + HOUR_MS))} 后再试`);
   }
   const audit = (detail: string, subject = `code-reader:${caller.openid}`) => ctx.store.audit.append({ at: ctx.now, actor: caller.openid, action: 'code.read', subject, detail: `${centerCode} ${detail}` });
-  const checked = checkToken(token, ctx.outside.codePublicKey().publicKey, ctx.now);
+  const checked = checkToken(token, ctx.outside.codePublicKey().publicKey);
   if (!checked.ok) {
     const named = checked.payload ? await ctx.store.certificateCodes.get(checked.payload.c) : undefined;
     if (!named) {
@@ -169,11 +175,11 @@ export async function readCode(ctx: ServiceContext, caller: Caller, token: strin
 export async function verifyCode(ctx: ServiceContext, openid: string | undefined, token: string): Promise<CodeCheckResult> {
   const hour = new Date(Math.floor(ctx.now.getTime() / HOUR_MS) * HOUR_MS);
   const limit = openid ? CODE_CHECKS_PER_HOUR : CODE_CHECKS_PER_HOUR * 50;
-  if (!(await ctx.store.attempts.recordIfUnder(`code-check:${openid ?? 'anonymous'}`, hour, limit, ctx.now))) {
+  if (!(await ctx.store.attempts.recordIfUnder(`code-check:${openid ?? 'anonymous'}`, hour, limit, ctx.now, openid ?? null))) {
     throw new AppError('TOO_MANY_ATTEMPTS', `核验次数过多，请在 ${formatShanghai(new Date(hour.getTime() + HOUR_MS))} 后再试`);
   }
   const answer = (result: CodeCheck): CodeCheckResult => ({ result, label: CODE_CHECK_LABELS[result] });
-  const checked = checkToken(token, ctx.outside.codePublicKey().publicKey, ctx.now);
+  const checked = checkToken(token, ctx.outside.codePublicKey().publicKey);
   if (!checked.ok) return answer('invalid');
   const code = await ctx.store.certificateCodes.get(checked.payload.c);
   if (!code) return answer('invalid');

@@ -114,18 +114,18 @@ export function readPayload(token: string): CodePayload | undefined {
   }
 }
 
-export type CheckedToken = { ok: true; payload: CodePayload; expired: boolean } | { ok: false; payload: CodePayload | undefined };
+export type CheckedToken = { ok: true; payload: CodePayload } | { ok: false; payload: CodePayload | undefined };
 
 /**
- * The offline check: the signature under `publicKey` (a PEM, or a KeyObject) and the expiry at `now`. Needs nothing
- * but the public key: whether the code was read or revoked since is known only to the platform.
+ * The signature under `publicKey` (a PEM, or a KeyObject): the offline check, with the expiry in `payload.e`. Needs
+ * nothing but the public key; whether the code expired, was read or revoked the platform answers from its record.
  */
-export function checkToken(token: string, publicKey: KeyObject | string, now: Date): CheckedToken {
+export function checkToken(token: string, publicKey: KeyObject | string): CheckedToken {
   const payload = readPayload(token);
   if (!payload) return { ok: false, payload: undefined };
   const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
   const [prefix, body, signature] = token.split('.');
   const signed = Buffer.from(`${prefix}.${body}`);
   if (payload.k !== codeKeyId(key) || !verify(null, signed, key, Buffer.from(signature, 'base64url'))) return { ok: false, payload };
-  return { ok: true, payload, expired: payload.e * 1000 <= now.getTime() };
+  return { ok: true, payload };
 }

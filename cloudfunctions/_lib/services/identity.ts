@@ -4,6 +4,7 @@ import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
 import { docNumberKeyForm, maskDocNumber, maskName, maskPhone, type CounterRequestView, type FormPrefill, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
+import { ATTEMPTS_KEPT_DAYS } from '../../../src/core/privacy';
 import { lookupHash, open, seal, SEALED_FIELDS, sealedAs, type Keyring } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
 import type { CounterRequest, IdentityRecord } from '../store/port';
@@ -72,16 +73,16 @@ interface TryLimit {
  * subject in one step (attempts.recordIfUnder on `try:<subject>`) while the subject's tries less its given-back
  * ones (`ok:<subject>`) are under the limit; an attempt that did not fail gives its slots back (`passed`). The
  * given-back count read before a slot is taken can only grow, so however many calls race, no subject gets more
- * than `limit` failed attempts compared.
+ * than `limit` failed attempts compared. The attempts are `openid`'s, who tries (the person, or staff at the counter).
  */
-async function takeTries(ctx: ServiceContext, limits: TryLimit[]): Promise<{ passed: () => Promise<void> }> {
+async function takeTries(ctx: ServiceContext, openid: string, limits: TryLimit[]): Promise<{ passed: () => Promise<void> }> {
   const taken: TryLimit[] = [];
   const giveBack = async () => {
-    for (const { subject } of taken) await ctx.store.attempts.recordFailure(`ok:${subject}`, ctx.now);
+    for (const { subject } of taken) await ctx.store.attempts.recordFailure(`ok:${subject}`, ctx.now, openid);
   };
   for (const entry of limits) {
     const given = await ctx.store.attempts.failuresSince(`ok:${entry.subject}`, entry.since);
-    if (!(await ctx.store.attempts.recordIfUnder(`try:${entry.subject}`, entry.since, entry.limit + given, ctx.now))) {
+    if (!(await ctx.store.attempts.recordIfUnder(`try:${entry.subject}`, entry.since, entry.limit + given, ctx.now, openid))) {
       await giveBack();
       throw entry.refused();
     }
@@ -113,10 +114,10 @@ async function assertUnderLimits(ctx: ServiceContext, openid: string, docLookup:
  * calls cannot pass the last slot), or refuses with the time to retry. A call refused by a later subject has
  * used an earlier one's slot: every attempt counts, refused or not.
  */
-async function takeSlots(ctx: ServiceContext, limits: { subject: string; limit: number }[], what: string): Promise<void> {
+async function takeSlots(ctx: ServiceContext, openid: string, limits: { subject: string; limit: number }[], what: string): Promise<void> {
   const { start, end } = shanghaiDay(ctx.now);
   for (const { subject, limit } of limits) {
-    if (!(await ctx.store.attempts.recordIfUnder(subject, start, limit, ctx.now))) {
+    if (!(await ctx.store.attempts.recordIfUnder(subject, start, limit, ctx.now, openid))) {
       throw new AppError('TOO_MANY_ATTEMPTS', `今日${what}次数已达上限，请于 ${formatShanghai(end)} 后再试`);
     }
   }
@@ -140,6 +141,17 @@ export async function removeStaleVerifications(ctx: Pick<ServiceContext, 'store'
   return ctx.store.verifications.removeOlderThan(new Date(ctx.now.getTime() - VERIFY_ID_TTL_MS));
 }
 
+/**
+ * How long an attempt is kept, as the privacy policy says (ATTEMPTS_KEPT_DAYS): the longest window any limit counts in,
+ * a counter code's life (its mismatches count since it was made); the others count a China day or an hour.
+ */
+export const ATTEMPTS_KEPT_MS = ATTEMPTS_KEPT_DAYS * 24 * 3600 * 1000;
+
+/** The daily run's removal of attempts no limit counts any more (their subjects name openids and the ID's lookups). */
+export async function removeOldAttempts(ctx: Pick<ServiceContext, 'store' | 'now'>): Promise<number> {
+  return ctx.store.attempts.removeOlderThan(new Date(ctx.now.getTime() - ATTEMPTS_KEPT_MS));
+}
+
 /** Step 1: asks WeChat for a verify_id for this person and remembers what was asked (sealed). */
 export async function startFaceVerification(ctx: ServiceContext, openid: string, form: RealName, consentVersion: string): Promise<{ verifyId: string }> {
   if (form.docType !== '01') {
@@ -150,6 +162,7 @@ export async function startFaceVerification(ctx: ServiceContext, openid: string,
   await assertUnderLimits(ctx, openid, docLookup);
   await takeSlots(
     ctx,
+    openid,
     [
       { subject: `start:openid:${openid}`, limit: MAX_STARTS_PER_OPENID },
       { subject: `start:doc:${docLookup}:openid:${openid}`, limit: MAX_STARTS_PER_DOC_PER_OPENID },
@@ -233,7 +246,7 @@ export async function confirmFaceVerification(ctx: ServiceContext, openid: strin
   }
   await removeStaleVerifications(ctx);
   // this attempt counts against the failure limits before WeChat's answer is read
-  const tries = await takeTries(ctx, faceFailureLimits(ctx, openid, session.docLookup));
+  const tries = await takeTries(ctx, openid, faceFailureLimits(ctx, openid, session.docLookup));
 
   const keyring = ctx.outside.keyring();
   const cert: CertInfo = {
@@ -294,6 +307,7 @@ export async function requestCounterVerification(ctx: ServiceContext, caller: Ca
   // failed face verifications do not stop a counter request: the window is where a person goes after them
   await takeSlots(
     ctx,
+    openid,
     [
       { subject: `counter:openid:${openid}`, limit: MAX_COUNTER_REQUESTS_PER_OPENID },
       { subject: `counter:doc:${docLookup}:openid:${openid}`, limit: MAX_COUNTER_REQUESTS_PER_DOC_PER_OPENID },
@@ -424,7 +438,7 @@ export async function confirmCounterRequest(ctx: ServiceContext, staff: Caller, 
 
   // each typed number counts before it is compared, against the staff member and this request (never the ID's owner)
   const { start, end } = shanghaiDay(ctx.now);
-  const tries = await takeTries(ctx, [
+  const tries = await takeTries(ctx, staff.openid, [
     { subject: `staff:${staff.openid}`, limit: MAX_MISMATCHES_PER_STAFF, since: start, refused: () => new AppError('TOO_MANY_ATTEMPTS', `今日核对不符次数已达上限，请于 ${formatShanghai(end)} 后再试`) },
     {
       subject: `request:${request.code}`,

@@ -37,7 +37,7 @@ import { secretsState, servingSealed } from './secrets';
 import { centerSubject, maskedInvite } from './audit-names';
 import { calendarOf } from './calendar';
 import { recompute } from './calendar-admin';
-import { removeStaleVerifications } from './identity';
+import { removeOldAttempts, removeStaleVerifications } from './identity';
 import { remindMonthly } from '../supervision/monthly';
 import { TRIAL_OVER, trialCorrection } from '../trial/link-corrections';
 import { centerOnlineReasons } from '../supervision/online-completion';
@@ -183,7 +183,7 @@ export async function joinCenter(ctx: ServiceContext, caller: Caller, code: stri
   const { start, end } = shanghaiDay(ctx.now);
   // the try is counted before the code is looked at, in one step with the check: parallel guesses cannot all
   // pass a check made before any of them was recorded
-  if (!(await ctx.store.attempts.recordIfUnder(`invite:${caller.openid}`, start, INVITE_FAILURES_PER_DAY, ctx.now))) {
+  if (!(await ctx.store.attempts.recordIfUnder(`invite:${caller.openid}`, start, INVITE_FAILURES_PER_DAY, ctx.now, caller.openid))) {
     throw new AppError('TOO_MANY_ATTEMPTS', `今日已输入邀请码 ${INVITE_FAILURES_PER_DAY} 次，已达上限，请于 ${formatShanghai(end)} 后再试`, { code: '邀请码输入次数过多' });
   }
   const outcome = await ctx.store.staffInvites.redeem(code, caller.openid, ctx.now);
@@ -538,6 +538,13 @@ export async function runCentersDaily(ctx: ServiceContext, options: DailyOptions
   }
   const switched = await switchDueChanges(ctx);
   await removeStaleVerifications(ctx);
+  try {
+    const removed = await removeOldAttempts(ctx);
+    if (removed > 0) ctx.log.info({ removed }, 'attempts past the longest limit window removed');
+  } catch (error) {
+    // the next run removes what this one could not
+    ctx.log.error({ err: error }, 'removal of old attempts failed');
+  }
   try {
     const { reminded } = await remindMonthly(ctx);
     if (reminded > 0) ctx.log.info({ reminded }, 'centers reminded to fill the monthly figures');

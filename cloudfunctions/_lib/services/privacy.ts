@@ -24,7 +24,7 @@ const deletionView = (d: AccountDeletion | undefined): DeletionView => ({
   pending: d ? { requestedAt: d.requestedAt.toISOString(), dueAt: d.dueAt.toISOString() } : null,
 });
 
-/** 解除绑定: the verified identity (sealed name, number, phone, the ID's lookup), its sessions and counter codes removed at once; cases in progress go on. */
+/** 解除绑定: the verified identity (sealed name, number, phone, the ID's lookup), its sessions, counter codes and recorded attempts removed at once; cases in progress go on. */
 export async function unbindIdentity(ctx: ServiceContext, openid: string): Promise<{ unbound: true }> {
   if (!(await ctx.store.privacy.unbind(openid, ctx.now))) throw new AppError('IDENTITY_REQUIRED', '您尚未实名核验，没有可解除的绑定');
   await ctx.store.audit.append({ at: ctx.now, actor: openid, action: 'identity.unbound', subject: `openid:${openid}`, detail: '本人解除绑定，实名信息已删除' });
@@ -99,13 +99,17 @@ async function carryOutDeletion(ctx: ServiceContext, deletion: AccountDeletion):
     nameSealed: seal(keyring, sealedAs.name(tombstone), open(keyring, sealedAs.name(deletion.openid), app.applicant.nameSealed)),
     docNumberSealed: seal(keyring, sealedAs.docNumber(tombstone), open(keyring, sealedAs.docNumber(deletion.openid), app.applicant.docNumberSealed)),
   }));
-  const counts = await ctx.store.privacy.erase(deletion, tombstone, resealed, ctx.now);
-  if (!counts) return 'cancelled';
-  const detail = Object.entries(counts)
-    .map(([what, n]) => `${what}=${n}`)
-    .join(' ');
-  await ctx.store.audit.append({ at: ctx.now, actor: 'timer', action: 'account.deleted', subject: `deletion:${deletion.id}`, detail });
-  return 'erased';
+  // the store checks again as it writes (the request still there, the cases those sealed again) and audits in the same step
+  const erasure = await ctx.store.privacy.erase(deletion, tombstone, resealed, ctx.now, (counts) => ({
+    at: ctx.now,
+    actor: 'timer',
+    action: 'account.deleted',
+    subject: `deletion:${deletion.id}`,
+    detail: Object.entries(counts)
+      .map(([what, n]) => `${what}=${n}`)
+      .join(' '),
+  }));
+  return erasure.outcome;
 }
 
 /** The person's own data, as a JSON file with Chinese keys (art. 45): their identity unmasked, applications with their forms and logs, ratings. */

@@ -224,8 +224,10 @@ export interface AttemptRepository {
   /**
    * `subject` names who tried or failed: "try:…"/"ok:…" of identity checks (services/identity.ts takeTries: face per
    * openid, per (docLookup, openid) and per docLookup; counter mismatches per staff and per request), "invite:<openid>".
+   * `openid` is whose attempt it was (null for someone not signed in): the privacy repository removes a person's
+   * attempts by it when they unbind or are deleted, subjects naming no openid (per docLookup) included.
    */
-  recordFailure(subject: string, at: Date): Promise<void>;
+  recordFailure(subject: string, at: Date, openid: string | null): Promise<void>;
   failuresSince(subject: string, since: Date): Promise<number>;
   /**
    * Checks and records in one step: records an attempt at `at` and answers true while fewer than `limit` are
@@ -233,7 +235,9 @@ export interface AttemptRepository {
    * connections or function instances) never let more than `limit` through. `since` should be a fixed window
    * start (a China day's start), the same for every call in that window.
    */
-  recordIfUnder(subject: string, since: Date, limit: number, at: Date): Promise<boolean>;
+  recordIfUnder(subject: string, since: Date, limit: number, at: Date, openid: string | null): Promise<boolean>;
+  /** Removes the attempts made before `cutoff` (and windows that started before it); answers how many attempts went. */
+  removeOlderThan(cutoff: Date): Promise<number>;
 }
 
 export interface ConsentRecord {
@@ -272,12 +276,21 @@ export interface ErasedCounts {
   identities: number;
   verifications: number;
   counterRequests: number;
+  /** The person's recorded attempts (identity checks, invite codes, code reads), whose subjects name the ID's lookup and the openid. */
+  attempts: number;
   consents: number;
   roles: number;
   /** Applications kept for the centers, no longer linked to the account (`openid` replaced by the tombstone). */
   applicationsDetached: number;
   ratingComments: number;
 }
+
+/**
+ * What became of a deletion the daily run carried out: erased (and audited in the same step), cancelled (the request
+ * no longer there: nothing erased), or waiting (a case of the person in progress, or one the run did not seal again:
+ * nothing erased, the request kept for the next run).
+ */
+export type Erasure = { outcome: 'erased'; counts: ErasedCounts } | { outcome: 'cancelled' } | { outcome: 'waiting' };
 
 export interface PrivacyRepository {
   /** Records a deletion request; answers the one already recorded for this openid if any (a second request changes nothing). */
@@ -289,19 +302,23 @@ export interface PrivacyRepository {
   dueDeletions(now: Date): Promise<AccountDeletion[]>;
   /**
    * 解除绑定: removes the openid's verified identity (sealed name, number, phone and the ID's lookup), its verification
-   * sessions and counter requests, and revokes its certificate codes (at `at`); answers whether anything was removed,
-   * so an unbinding cut off half way is finished by asking again.
+   * sessions and counter requests, and revokes its certificate codes (at `at`); with an identity to remove, also the
+   * openid's attempts (AttemptRepository: never for someone unbound, whose limits would start afresh). Answers whether
+   * anything was removed, so an unbinding cut off half way is finished by asking again.
    */
   unbind(openid: string, at: Date): Promise<boolean>;
   /**
-   * Carries a deletion out: unbinds, removes consents and role records, replaces the openid of the person's
-   * applications, their events and ratings by `tombstone` (the cases stay for the centers), each application's
-   * applicant copy by its copy sealed again for the tombstone (`resealed`, by application id), clears ratings'
-   * comments, revokes the person's certificate codes (at `at`) and gives them the tombstone, and removes the deletion
-   * request itself. Only the applications in `resealed` are detached (one submitted since stays the person's), and
-   * nothing is done (undefined) when the request is no longer there, as when it was cancelled during the run.
+   * Carries a deletion out, checking again as it writes: the request still there (else cancelled), and the person's
+   * applications exactly those in `resealed`, none in flight (else waiting). Then unbinds, removes the person's
+   * attempts, consents and role records, replaces the openid of the applications, their events and ratings by
+   * `tombstone` (the cases stay for the centers), each application's applicant copy by its copy sealed again for the
+   * tombstone (`resealed`, by application id), clears ratings' comments, revokes the person's certificate codes (at
+   * `at`) and gives them the tombstone, appends the audit entry `audited` makes of the counts, and removes the
+   * request, all in one transaction where the store has them (a case that came in meanwhile undoes it all: waiting).
+   * Where it has not (CloudBase), the audit comes before the request goes, so a run cut off is finished and audited by
+   * the next one, and a case that came in meanwhile stays the person's and keeps the request for the next run.
    */
-  erase(deletion: AccountDeletion, tombstone: string, resealed: readonly ResealedApplicant[], at: Date): Promise<ErasedCounts | undefined>;
+  erase(deletion: AccountDeletion, tombstone: string, resealed: readonly ResealedApplicant[], at: Date, audited: (counts: ErasedCounts) => AuditEntry): Promise<Erasure>;
 }
 
 /**
@@ -1308,7 +1325,14 @@ export interface CodeReadRecord {
 }
 
 export interface CertificateCodeRepository {
-  create(code: CertificateCodeRecord): Promise<void>;
+  /**
+   * Makes `code` the application's one open (not revoked) code, in one step: the open code `replacing` (the latest
+   * the caller saw, used up or expired) is revoked at `code.issuedAt` and `code` created. When the application's
+   * open code is another one (a concurrent call created it since the caller looked), nothing is written and that
+   * code is answered, so both callers show the one code a center can read (migration 46; CloudBase
+   * `certificateCodeSlots`). Answers the application's open code after.
+   */
+  create(code: CertificateCodeRecord, replacing?: string): Promise<CertificateCodeRecord>;
   get(id: string): Promise<CertificateCodeRecord | undefined>;
   /** The application's latest code, if any. */
   latest(applicationId: string): Promise<CertificateCodeRecord | undefined>;

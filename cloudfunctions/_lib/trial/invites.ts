@@ -164,7 +164,7 @@ export async function revokeTester(ctx: ServiceContext, caller: Caller, tester: 
  */
 export async function joinTrial(ctx: ServiceContext, openid: string, code: string): Promise<{ province: string; provinceName: string }> {
   const hour = new Date(Math.floor(ctx.now.getTime() / HOUR_MS) * HOUR_MS);
-  if (!(await ctx.store.attempts.recordIfUnder(`trial-join:${openid}`, hour, TRIAL_JOIN_ATTEMPTS_PER_HOUR, ctx.now))) {
+  if (!(await ctx.store.attempts.recordIfUnder(`trial-join:${openid}`, hour, TRIAL_JOIN_ATTEMPTS_PER_HOUR, ctx.now, openid))) {
     const next = new Date(hour.getTime() + HOUR_MS);
     throw new AppError('TOO_MANY_ATTEMPTS', `一小时内已输入邀请码 ${TRIAL_JOIN_ATTEMPTS_PER_HOUR} 次，已达上限，请于 ${formatShanghai(next)} 后再试`, { code: '邀请码输入次数过多' });
   }

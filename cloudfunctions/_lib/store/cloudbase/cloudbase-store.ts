@@ -53,7 +53,9 @@ import { cloudbaseScans, cloudbaseTrialInvites } from './trial-invite-docs';
  *                    status: the first removeOlderThan deletes them).
  * - `counterRequests`: id = code; the CounterRequest fields (code included), createdAt and expiresAt as dates,
  *                    confirmedBy, centerCode, confirmedByLookup and secondConfirmedBy string or null.
- * - `attempts`:      generated id; subject, at (Date).
+ * - `attempts`:      generated id (or the window's counter id and a seq); subject, at (Date), openid (whose attempt, or
+ *                    null; older documents lack it and go by age).
+ * - `attemptCounters`: id = hash of subject and window start; subject, since (Date), count, openid (the latest writer).
  * - `consents`:      generated id; openid, version, at (Date), seq.
  * - `audit`:         generated id; at (Date), actor, action, subject, detail, seq.
  *

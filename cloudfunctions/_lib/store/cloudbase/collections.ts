@@ -55,8 +55,9 @@ export const CLOUDBASE_COLLECTIONS: Readonly<Record<string, CollectionDeclaratio
   identities: indexed({ fields: { docLookup: 'asc' }, unique: true }),
   verifications: indexed({ fields: { outSeqNo: 'asc' }, unique: true }, { fields: { createdAt: 'asc' } }, { fields: { openid: 'asc' } }),
   counterRequests: indexed({ fields: { openid: 'asc' } }),
-  attempts: indexed({ fields: { subject: 'asc', at: 'asc' } }),
-  attemptCounters: byId,
+  // a person's removed by their openid when they unbind or are deleted, and every one past the longest window daily
+  attempts: indexed({ fields: { subject: 'asc', at: 'asc' } }, { fields: { openid: 'asc' } }, { fields: { at: 'asc' } }),
+  attemptCounters: indexed({ fields: { openid: 'asc' } }, { fields: { since: 'asc' } }),
   consents: indexed({ fields: { openid: 'asc', at: 'desc', seq: 'desc' } }),
   audit: indexed({ fields: { subject: 'asc', at: 'asc', seq: 'asc' } }),
   // applications, one document each with its events, receipts, documents and outbox (decision 017): the unique
@@ -126,6 +127,8 @@ export const CLOUDBASE_COLLECTIONS: Readonly<Record<string, CollectionDeclaratio
   // a person's codes, revoked and detached when they unbind or are deleted
   certificateCodes: indexed({ fields: { applicationId: 'asc', issuedAt: 'desc' } }, { fields: { openid: 'asc' } }),
   certificateCodeReads: indexed({ fields: { applicationId: 'asc', at: 'asc' } }),
+  // id = the application's id: its latest code, written in the transaction that creates a code (one open code a case)
+  certificateCodeSlots: byId,
   // unbinding and account deletion (migration 39 in SQL): id = openid, the due ones read by the daily run
   accountDeletions: indexed({ fields: { dueAt: 'asc' } }),
   // staff's 已核实 of a held withdrawal (migration 42 in SQL): id = the application's id

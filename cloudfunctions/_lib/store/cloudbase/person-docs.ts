@@ -155,27 +155,35 @@ export function cloudbaseAttempts(db: Db): AttemptRepository {
   const _ = db.command;
   const attempts = () => db.collection(COLLECTIONS.attempts);
   return {
-    async recordFailure(subject, at) {
-      await attempts().add({ subject, at });
+    async recordFailure(subject, at, openid) {
+      await attempts().add({ subject, at, openid });
     },
     async failuresSince(subject, since) {
       return total(await attempts().where({ subject, at: _.gte(since) }).count(), COLLECTIONS.attempts);
     },
-    recordIfUnder: (subject, since, limit, at) =>
+    recordIfUnder: (subject, since, limit, at, openid) =>
       // a counter document per subject and window, read and written in one transaction with the attempt:
       // of concurrent calls one writes and the others meet a write conflict and, run again, read its count
       retryConflicts(() =>
         runTransaction(db, async (tx) => {
-          const ref = tx.collection(COLLECTIONS.attemptCounters).doc(attemptCounterId(subject, since));
+          const counterId = attemptCounterId(subject, since);
+          const ref = tx.collection(COLLECTIONS.attemptCounters).doc(counterId);
           const current = transactionDoc(await ref.get(), COLLECTIONS.attemptCounters);
-          // the window's first check counts the attempts recorded before it (recordFailure)
+          // the window's first check counts the attempts recorded before it (recordFailure), as does the first
+          // after its counter was removed with a person's attempts (privacy-docs.ts)
           const count = current ? num(current, 'count', COLLECTIONS.attemptCounters) : total(await attempts().where({ subject, at: _.gte(since) }).count(), COLLECTIONS.attempts);
           if (count >= limit) return false;
-          await ref.set({ subject, since, count: count + 1 });
-          await tx.collection(COLLECTIONS.attempts).doc(`${attemptCounterId(subject, since)}:${String(count + 1).padStart(6, '0')}`).set({ subject, at });
+          // the counter names its latest writer: removed with that person's attempts, and counted again from those left
+          await ref.set({ subject, since, count: count + 1, openid });
+          // an id of its own, not the count: counted again after a removal, the count may be one another attempt has
+          await tx.collection(COLLECTIONS.attempts).doc(`${counterId}:${nextSeq()}`).set({ subject, at, openid });
           return true;
         }),
       ),
+    async removeOlderThan(cutoff) {
+      await db.collection(COLLECTIONS.attemptCounters).where({ since: _.lt(cutoff) }).remove();
+      return deletedCount(await attempts().where({ at: _.lt(cutoff) }).remove(), COLLECTIONS.attempts);
+    },
   };
 }
 

@@ -1,26 +1,35 @@
 import type { AccountDeletion, PrivacyRepository } from '../port';
 import { accountDeletionRow } from '../rows/privacy';
 import { readRow } from '../rows/read';
+import { cloudbaseAudit } from './person-docs';
 import { COLLECTIONS, deletedCount, fetchAll, forEachLimited, getById, isDoc, runTransaction, str, transactionDoc, WRITE_CONCURRENCY, type Db, type Doc } from './sdk';
 
 /**
  * Unbinding and account deletion (SQL migration 39):
  * - `accountDeletions`: id = openid; the AccountDeletion fields, requestedAt and dueAt as dates. Index: dueAt.
- * The erasure is not one transaction as in SQL (CloudBase transactions address single documents by id): each step
- * removes or rewrites what is left, and the request is removed last, so a run that dies half way is finished by the
- * next daily run.
+ * The erasure is not one transaction as in SQL (CloudBase transactions address single documents by id): it checks the
+ * request and the person's cases first, each step removes or rewrites what is left, the audit is appended before the
+ * request is removed, and the request is removed last, so a run that dies half way is finished by the next daily run.
  */
 export function cloudbasePrivacy(db: Db): PrivacyRepository {
   const _ = db.command;
   const deletions = () => db.collection(COLLECTIONS.accountDeletions);
+  const applications = () => db.collection(COLLECTIONS.applications);
   const removeWhere = async (collection: string, where: object) => deletedCount(await db.collection(collection).where(where).remove(), collection);
+  // the window counters it wrote last go too: the next check counts again from the attempts left (person-docs.ts)
+  const removeAttempts = async (openid: string) => {
+    await removeWhere(COLLECTIONS.attemptCounters, { openid });
+    return removeWhere(COLLECTIONS.attempts, { openid });
+  };
   // the identity goes last: an unbinding cut off half way still finds it, and asking again finishes the rest
-  const unbind = async (openid: string, at: Date) => {
+  const unbind = async (openid: string, at: Date, attemptsToo: boolean) => {
     await db.collection(COLLECTIONS.certificateCodes).where({ openid, revokedAt: null }).update({ revokedAt: at });
     const verifications = await removeWhere(COLLECTIONS.verifications, { openid });
     const counterRequests = await removeWhere(COLLECTIONS.counterRequests, { openid });
-    return { identities: await removeWhere(COLLECTIONS.identities, { _id: openid }), verifications, counterRequests };
+    const attempts = attemptsToo ? await removeAttempts(openid) : 0;
+    return { identities: await removeWhere(COLLECTIONS.identities, { _id: openid }), verifications, counterRequests, attempts };
   };
+  const casesOf = (openid: string) => fetchAll(COLLECTIONS.applications, applications().where({ openid }), '_id');
   return {
     requestDeletion: (d) =>
       runTransaction(db, async (tx) => {
@@ -41,14 +50,24 @@ export function cloudbasePrivacy(db: Db): PrivacyRepository {
       return (await fetchAll(COLLECTIONS.accountDeletions, deletions().where({ dueAt: _.lte(now) }), ['dueAt', '_id'])).map(toDeletion);
     },
     async unbind(openid, at) {
-      return Object.values(await unbind(openid, at)).some((n) => n > 0);
+      // the attempts only with an identity: someone never bound cannot start their limits afresh by asking to unbind
+      const bound = (await getById(db.collection(COLLECTIONS.identities), openid)) !== undefined;
+      return Object.values(await unbind(openid, at, bound)).some((n) => n > 0);
     },
-    async erase(deletion, tombstone, resealed, at) {
+    async erase(deletion, tombstone, resealed, at, audited) {
       const { openid } = deletion;
       // cancelled during the run: nothing is erased (the request is removed last, so a run cut off is finished later)
       const held = await getById(deletions(), openid);
-      if (!held || toDeletion(held).id !== deletion.id) return undefined;
-      const unbound = await unbind(openid, at);
+      if (!held || toDeletion(held).id !== deletion.id) return { outcome: 'cancelled' };
+      const sealedFor = new Map(resealed.map((r) => [r.applicationId, r]));
+      // a case in flight, or one the run did not seal again (submitted since it listed them): nothing erased, the request waits
+      const cases = await casesOf(openid);
+      const detach = cases.flatMap((doc) => {
+        const again = sealedFor.get(str(doc, '_id', COLLECTIONS.applications));
+        return again && doc.inFlightKey === null ? [{ doc, again }] : [];
+      });
+      if (detach.length < cases.length) return { outcome: 'waiting' };
+      const unbound = await unbind(openid, at, true);
       await db.collection(COLLECTIONS.certificateCodes).where({ openid }).update({ openid: tombstone });
       const consents = await removeWhere(COLLECTIONS.consents, { openid });
       const roles = await removeWhere(COLLECTIONS.roles, { _id: openid });
@@ -56,27 +75,24 @@ export function cloudbasePrivacy(db: Db): PrivacyRepository {
       await forEachLimited(rated, WRITE_CONCURRENCY, async (doc) => {
         await db.collection(COLLECTIONS.ratings).where({ _id: doc._id, openid }).update({ openid: tombstone, comment: null });
       });
-      const sealedFor = new Map(resealed.map((r) => [r.applicationId, r]));
-      // only the applications sealed again: one submitted since stays the person's
-      const apps = (await fetchAll(COLLECTIONS.applications, db.collection(COLLECTIONS.applications).where({ openid }), '_id')).filter((doc: Doc) => sealedFor.has(str(doc, '_id', COLLECTIONS.applications)));
-      await forEachLimited(apps, WRITE_CONCURRENCY, async (doc) => {
+      await forEachLimited(detach, WRITE_CONCURRENCY, async ({ doc, again }) => {
         const id = str(doc, '_id', COLLECTIONS.applications);
-        const again = sealedFor.get(id);
-        if (!again) return;
         // one document, one update: the owner, the events it acted in (kept inside it, decision 017) and the applicant
         // copy sealed for it change together, while the document is as read (rev): after a move in between, read again
-        for (let current: Doc | undefined = doc; current?.openid === openid; current = await getById(db.collection(COLLECTIONS.applications), id)) {
+        for (let current: Doc | undefined = doc; current?.openid === openid; current = await getById(applications(), id)) {
           const events = Array.isArray(current.events) ? current.events.map((e: unknown) => (isDoc(e) && e.actorId === openid ? { ...e, actorId: tombstone } : e)) : [];
-          const reply = await db
-            .collection(COLLECTIONS.applications)
+          const reply = await applications()
             .where({ _id: id, openid, rev: current.rev })
             .update({ openid: tombstone, events, rev: _.inc(1), applicant: _.set({ docType: applicantDocType(doc), nameSealed: again.nameSealed, docNumberSealed: again.docNumberSealed }) });
           if (isDoc(reply) && reply.updated === 1) break;
         }
       });
-      await removeWhere(COLLECTIONS.accountDeletions, { _id: openid });
       const ratingComments = rated.filter((doc: Doc) => typeof doc.comment === 'string').length;
-      return { ...unbound, consents, roles, applicationsDetached: apps.length, ratingComments };
+      const counts = { ...unbound, consents, roles, applicationsDetached: detach.length, ratingComments };
+      await cloudbaseAudit(db).append(audited(counts));
+      // a case submitted while this ran stays the person's, readable, and the request with it for the next run
+      if ((await casesOf(openid)).length === 0) await removeWhere(COLLECTIONS.accountDeletions, { _id: openid });
+      return { outcome: 'erased', counts };
     },
   };
 }

@@ -64,6 +64,8 @@ export const COLLECTIONS = {
   // certificate codes (migration 40 in SQL): the codes holders showed, and every read of them by centers
   certificateCodes: 'certificateCodes',
   certificateCodeReads: 'certificateCodeReads',
+  // one a case, id = the application's id (migration 46 in SQL): its latest code, so at most one is open
+  certificateCodeSlots: 'certificateCodeSlots',
   // unbinding and account deletion (migration 39 in SQL): deletion requests the daily run carries out
   accountDeletions: 'accountDeletions',
   // held co-buyers' withdrawals (migration 42 in SQL): staff's 已核实, by the application

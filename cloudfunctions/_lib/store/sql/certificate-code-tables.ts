@@ -4,7 +4,7 @@ import { readRow } from '../rows/read';
 import type { SqlDriver } from './driver';
 import { camelCased } from './row-names';
 
-/** Certificate codes and their reads (migration 40: certificate_codes, certificate_code_reads). */
+/** Certificate codes and their reads (migration 40: certificate_codes, certificate_code_reads; migration 46: one open code a case). */
 
 const CODE_COLUMNS = 'id, application_id, openid, document_id, issued_at, expires_at, reads_allowed, reads_used, revoked_at';
 const READ_COLUMNS = 'code_id, application_id, at, reader_openid, center_code, outcome';
@@ -17,11 +17,19 @@ async function insertRead(driver: SqlDriver, r: CodeReadRecord): Promise<void> {
 
 export function sqlCertificateCodes(driver: SqlDriver): CertificateCodeRepository {
   return {
-    async create(c) {
-      await driver.query(`insert into certificate_codes (${CODE_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-        c.id, c.applicationId, c.openid, c.documentId, c.issuedAt, c.expiresAt, c.readsAllowed, c.readsUsed, c.revokedAt,
-      ]);
-    },
+    create: (c, replacing) =>
+      driver.transaction(async (tx) => {
+        // the case's row locked until commit: a concurrent create of the same case waits, then sees this one's code
+        await tx.query('select id from applications where id = $1 for no key update', [c.applicationId]);
+        const [row] = await tx.query(`select ${CODE_COLUMNS} from certificate_codes where application_id = $1 and revoked_at is null`, [c.applicationId]);
+        const open = row ? toCode(row) : undefined;
+        if (open && open.id !== replacing) return open;
+        if (open) await tx.query('update certificate_codes set revoked_at = $2 where id = $1', [open.id, c.issuedAt]);
+        await tx.query(`insert into certificate_codes (${CODE_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+          c.id, c.applicationId, c.openid, c.documentId, c.issuedAt, c.expiresAt, c.readsAllowed, c.readsUsed, c.revokedAt,
+        ]);
+        return c;
+      }),
     async get(id) {
       const [row] = await driver.query(`select ${CODE_COLUMNS} from certificate_codes where id = $1`, [id]);
       return row ? toCode(row) : undefined;

@@ -878,4 +878,27 @@ export const MIGRATIONS: readonly Migration[] = [
       create index certificate_codes_openid on certificate_codes (openid);
     `,
   },
+  {
+    version: 45,
+    name: 'whose attempt each is, so unbinding and deletion remove a person’s with the ID’s lookup they name, and the daily run removes old ones (review 1, finding 5)',
+    sql: `
+      alter table attempts add column openid text;
+      update attempts set openid = coalesce(
+          substring(subject from '(?:^|:)openid:(.+)$'),
+          substring(subject from '^(?:try:|ok:)?(?:staff|invite|code-read|code-check|trial-join):(.+)$'))
+        where subject <> 'code-check:anonymous';
+      create index attempts_openid on attempts (openid);
+      create index attempts_at on attempts (at);
+    `,
+  },
+  {
+    version: 46,
+    name: 'one open certificate code a case: two 亮码 at once can no longer leave two readable codes (review 1, finding 10)',
+    sql: `
+      update certificate_codes c set revoked_at = now()
+        where revoked_at is null
+          and exists (select 1 from certificate_codes n where n.application_id = c.application_id and n.revoked_at is null and n.seq > c.seq);
+      create unique index certificate_codes_one_open on certificate_codes (application_id) where revoked_at is null;
+    `,
+  },
 ];

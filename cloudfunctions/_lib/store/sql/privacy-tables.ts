@@ -1,12 +1,17 @@
-import type { AccountDeletion, PrivacyRepository } from '../port';
+import type { AccountDeletion, AuditEntry, Erasure, PrivacyRepository } from '../port';
 import { accountDeletionRow } from '../rows/privacy';
 import { readRow } from '../rows/read';
 import type { SqlDriver } from './driver';
 import { camelCased } from './row-names';
 
-/** Unbinding and account deletion (migration 39: account_deletions). */
+/** Unbinding and account deletion (migration 39: account_deletions; 45: attempts.openid). */
 
 const toDeletion = (row: object): AccountDeletion => readRow(accountDeletionRow(), 'SQL account_deletions', camelCased(row));
+
+/** Appends an audit entry, in the caller's transaction when given one (an erasure and its audit commit together). */
+export async function appendAudit(driver: SqlDriver, e: AuditEntry): Promise<void> {
+  await driver.query('insert into audit (at, actor, action, subject, detail) values ($1, $2, $3, $4, $5)', [e.at, e.actor, e.action, e.subject, e.detail]);
+}
 
 /** Removes the openid's identity, verification sessions and counter requests, revokes its codes; answers how many of each went. */
 async function unbindIn(tx: SqlDriver, openid: string, at: Date): Promise<{ identities: number; verifications: number; counterRequests: number }> {
@@ -16,6 +21,12 @@ async function unbindIn(tx: SqlDriver, openid: string, at: Date): Promise<{ iden
   const counterRequests = (await tx.query('delete from counter_requests where openid = $1 returning openid', [openid])).length;
   return { identities, verifications, counterRequests };
 }
+
+/** The openid's attempts, whose subjects name it and the ID's lookups it tried. */
+const removeAttempts = async (tx: SqlDriver, openid: string) => (await tx.query('delete from attempts where openid = $1 returning id', [openid])).length;
+
+/** A case of the person came in while erasing (after the cases were locked): everything the erasure did is undone. */
+class CaseSinceListed extends Error {}
 
 export function sqlPrivacy(driver: SqlDriver): PrivacyRepository {
   return {
@@ -40,32 +51,51 @@ export function sqlPrivacy(driver: SqlDriver): PrivacyRepository {
       return (await driver.query('select * from account_deletions where due_at <= $1 order by due_at, id', [now])).map(toDeletion);
     },
     async unbind(openid, at) {
-      return driver.transaction(async (tx) => Object.values(await unbindIn(tx, openid, at)).some((n) => n > 0));
-    },
-    erase: (deletion, tombstone, resealed, at) =>
-      driver.transaction(async (tx) => {
-        const { openid } = deletion;
-        // the request taken first: cancelled during the run, nothing is erased
-        if ((await tx.query('delete from account_deletions where openid = $1 and id = $2 returning id', [openid, deletion.id])).length === 0) return undefined;
-        const ids = resealed.map((r) => r.applicationId);
+      return driver.transaction(async (tx) => {
         const unbound = await unbindIn(tx, openid, at);
-        await tx.query('update certificate_codes set openid = $2 where openid = $1', [openid, tombstone]);
-        const consents = (await tx.query('delete from consents where openid = $1 returning openid', [openid])).length;
-        const roles = (await tx.query('delete from roles where openid = $1 returning openid', [openid])).length;
-        await tx.query('update center_scans set openid = null where openid = $1', [openid]);
-        const ratingComments = (await tx.query('update ratings set comment = null, openid = $2 where openid = $1 and comment is not null returning openid', [openid, tombstone])).length;
-        await tx.query('update ratings set openid = $2 where openid = $1', [openid, tombstone]);
-        await tx.query('update application_events set actor_id = $2 where actor_id = $1 and application_id = any($3::text[])', [openid, tombstone, ids]);
-        for (const r of resealed) {
-          await tx.query("update applications set applicant = applicant || jsonb_build_object('nameSealed', $3::text, 'docNumberSealed', $4::text) where id = $1 and openid = $2", [
-            r.applicationId,
-            openid,
-            r.nameSealed,
-            r.docNumberSealed,
-          ]);
-        }
-        const applicationsDetached = (await tx.query('update applications set openid = $2 where openid = $1 and id = any($3::text[]) returning id', [openid, tombstone, ids])).length;
-        return { ...unbound, consents, roles, applicationsDetached, ratingComments };
-      }),
+        // only with an identity: someone never bound cannot start their limits afresh by asking to unbind
+        if (unbound.identities > 0) await removeAttempts(tx, openid);
+        return Object.values(unbound).some((n) => n > 0);
+      });
+    },
+    async erase(deletion, tombstone, resealed, at, audited) {
+      const { openid } = deletion;
+      const ids = resealed.map((r) => r.applicationId);
+      try {
+        return await driver.transaction(async (tx): Promise<Erasure> => {
+          // the request locked first: a cancel either came before (nothing is erased) or waits and finds it gone
+          if ((await tx.query('select id from account_deletions where openid = $1 and id = $2 for update', [openid, deletion.id])).length === 0) return { outcome: 'cancelled' };
+          // the person's cases as they are now, locked: one in flight, or one the run did not seal again, and it waits
+          const cases = await tx.query<{ id: string; in_flight_key: string | null }>('select id, in_flight_key from applications where openid = $1 for update', [openid]);
+          if (cases.some((c) => c.in_flight_key !== null || !ids.includes(c.id))) return { outcome: 'waiting' };
+          const unbound = await unbindIn(tx, openid, at);
+          const attempts = await removeAttempts(tx, openid);
+          await tx.query('update certificate_codes set openid = $2 where openid = $1', [openid, tombstone]);
+          const consents = (await tx.query('delete from consents where openid = $1 returning openid', [openid])).length;
+          const roles = (await tx.query('delete from roles where openid = $1 returning openid', [openid])).length;
+          await tx.query('update center_scans set openid = null where openid = $1', [openid]);
+          const ratingComments = (await tx.query('update ratings set comment = null, openid = $2 where openid = $1 and comment is not null returning openid', [openid, tombstone])).length;
+          await tx.query('update ratings set openid = $2 where openid = $1', [openid, tombstone]);
+          await tx.query('update application_events set actor_id = $2 where actor_id = $1 and application_id = any($3::text[])', [openid, tombstone, ids]);
+          for (const r of resealed) {
+            await tx.query("update applications set applicant = applicant || jsonb_build_object('nameSealed', $3::text, 'docNumberSealed', $4::text) where id = $1 and openid = $2", [
+              r.applicationId,
+              openid,
+              r.nameSealed,
+              r.docNumberSealed,
+            ]);
+          }
+          const applicationsDetached = (await tx.query('update applications set openid = $2 where openid = $1 and id = any($3::text[]) returning id', [openid, tombstone, ids])).length;
+          if ((await tx.query('select 1 from applications where openid = $1 limit 1', [openid])).length > 0) throw new CaseSinceListed();
+          await tx.query('delete from account_deletions where openid = $1 and id = $2', [openid, deletion.id]);
+          const counts = { ...unbound, attempts, consents, roles, applicationsDetached, ratingComments };
+          await appendAudit(tx, audited(counts));
+          return { outcome: 'erased', counts };
+        });
+      } catch (error) {
+        if (error instanceof CaseSinceListed) return { outcome: 'waiting' };
+        throw error;
+      }
+    },
   };
 }

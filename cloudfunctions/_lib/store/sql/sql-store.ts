@@ -18,7 +18,7 @@ import { sqlConformanceCallbacks, sqlConformanceRuns, sqlHealth, sqlLinkChanges,
 import { sqlScans, sqlTrialInvites } from './trial-invite-tables';
 import { putLink, toLink } from './link-rows';
 import { sqlRoles } from './role-tables';
-import { sqlPrivacy } from './privacy-tables';
+import { appendAudit, sqlPrivacy } from './privacy-tables';
 import { sqlContractChecks } from './contract-check-tables';
 import { sqlHotReads } from './hot-reads';
 import { MIGRATIONS } from './migrations';
@@ -222,23 +222,26 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
       },
     },
     attempts: {
-      async recordFailure(subject, at) {
-        await driver.query('insert into attempts (subject, at) values ($1, $2)', [subject, at]);
+      async recordFailure(subject, at, openid) {
+        await driver.query('insert into attempts (subject, at, openid) values ($1, $2, $3)', [subject, at, openid]);
       },
       async failuresSince(subject, since) {
         const [row] = await driver.query<{ n: string | number }>('select count(*) as n from attempts where subject = $1 and at >= $2', [subject, since]);
         return Number(row?.n ?? 0);
       },
-      recordIfUnder: (subject, since, limit, at) =>
+      recordIfUnder: (subject, since, limit, at, openid) =>
         driver.transaction(async (tx) => {
           // one checker per subject at a time across connections: the lock is held until commit, so the next
           // one counts this one's attempt (READ COMMITTED reads what committed before each statement)
           await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`attempts:${subject}`]);
           const [row] = await tx.query<{ n: string | number }>('select count(*) as n from attempts where subject = $1 and at >= $2', [subject, since]);
           if (Number(row?.n ?? 0) >= limit) return false;
-          await tx.query('insert into attempts (subject, at) values ($1, $2)', [subject, at]);
+          await tx.query('insert into attempts (subject, at, openid) values ($1, $2, $3)', [subject, at, openid]);
           return true;
         }),
+      async removeOlderThan(cutoff) {
+        return (await driver.query('delete from attempts where at < $1 returning id', [cutoff])).length;
+      },
     },
     consents: {
       async record(c) {
@@ -250,9 +253,7 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
       },
     },
     audit: {
-      async append(e) {
-        await driver.query('insert into audit (at, actor, action, subject, detail) values ($1, $2, $3, $4, $5)', [e.at, e.actor, e.action, e.subject, e.detail]);
-      },
+      append: (e) => appendAudit(driver, e),
       async listFor(subject) {
         const rows = await driver.query('select at, actor, action, subject, detail from audit where subject = $1 order by id', [subject]);
         return rows.map((r) => readRow(auditRow(), 'SQL audit', r));

@@ -19,6 +19,7 @@ const OUTCOME_WORDS: Record<CodeReadView['outcome'], string> = {
   used: '被拒绝：码已读取过',
   expired: '被拒绝：码已过期',
   revoked: '被拒绝：码已作废',
+  altered: '被拒绝：对方出示的码被改动过，如有疑问请作废此码',
 };
 
 /** 2026-12-06 24:00: the end of the day the code was shown, as people say it (not 12-07 00:00). */
