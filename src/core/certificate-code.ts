@@ -16,8 +16,6 @@ export const CODE_TOKEN_PATTERN = /^GJJC1\.[A-Za-z0-9_-]{20,600}\.[A-Za-z0-9_-]{
 /** Longest token accepted in an event (a real one is about 300 characters). */
 export const CODE_TOKEN_MAX = 800;
 
-/** How recent the holder's identity check must be to show a code (the official app asks for a face check each time). */
-export const CODE_IDENTITY_MAX_AGE_HOURS = 24;
 /** Reads a holder may allow on one code at most (each 允许再读一次 adds one). */
 export const CODE_READS_MAX = 5;
 /** Reads one staff member may make an hour, valid or not (a guessing or scraping bound). */
@@ -93,6 +91,15 @@ export interface CodeReadView {
   /** 'valid' for a read that showed the certificate, else why it was refused ('altered': a changed copy of this code). */
   outcome: 'valid' | Exclude<CodeRefusal, 'forged'>;
 }
+
+/** A read's outcome in the holder's words (the read history, the copy of their data). */
+export const CODE_READ_LABELS: Record<CodeReadView['outcome'], string> = {
+  valid: '已读取，对方看到了证明',
+  used: '被拒绝：码已读取过',
+  expired: '被拒绝：码已过期',
+  revoked: '被拒绝：码已作废',
+  altered: '被拒绝：对方出示的码被改动过，如有疑问请作废此码',
+};
 
 /** `applications codeReads`: the current code's state (none shown yet: null) and every read of the case's codes, oldest first. */
 export interface CodeReads {

@@ -18,6 +18,15 @@ export const DOC_TYPE_CODES: readonly DocType[] = ['01', '02', '03', '04', '99']
 /** The youngest age at which a person may bind an identity here. */
 export const MIN_AGE = 16;
 
+/**
+ * How recent a person's identity check must be for what hands out their data in full or as proof: showing a certificate
+ * code (the official app asks for a face check each time) and a copy of their own data (services/identity.ts freshIdentityOrFail).
+ */
+export const FRESH_IDENTITY_MAX_AGE_HOURS = 24;
+
+/** 实名核验's page; with `?back=1` it returns to the page that opened it once verified (else to 我的). */
+export const VERIFY_PAGE = '/pages/verify/index';
+
 /** Province-level codes a resident ID may start with (GB/T 2260; 71/81/82 for Taiwan, Hong Kong, Macao residence permits). */
 export const ID_PROVINCE_PREFIXES: ReadonlySet<string> = new Set([
   '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46',

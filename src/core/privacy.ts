@@ -1,3 +1,5 @@
+import { FRESH_IDENTITY_MAX_AGE_HOURS } from './identity';
+
 /**
  * What the app promises about personal data (PIPL arts. 45 and 47), in the words the 隐私政策 page, the account
  * page and the functions share: one text, so the page never says what the functions do not do.
@@ -11,6 +13,9 @@ export const DELETION_DAYS = 30;
  * or the number): the longest window a limit counts in, a counter code's life; removed at once with 解除绑定 or 注销.
  */
 export const ATTEMPTS_KEPT_DAYS = 7;
+
+/** Copies of their data a person may take a day (China days): each is every datum in full, so a few at most. */
+export const DATA_COPIES_PER_DAY = 5;
 
 /** Where the policy opens (main package: linked from the consent, 我的 and the page footer). */
 export const PRIVACY_PAGE = '/pages/privacy/index';
@@ -97,7 +102,7 @@ export const POLICY_SECTIONS = [
     title: '您的权利和行使方式',
     lines: [
       '查看：在“我的”查看实名信息，在“我的申请”查看申请。',
-      '复制：在“我的 → 隐私与账号”下载我的数据，包括完整的实名信息、申请和评价。',
+      `复制：在“我的 → 隐私与账号”下载我的数据，包括完整的实名信息、申请和评价；为确认是您本人，下载前 ${FRESH_IDENTITY_MAX_AGE_HOURS} 小时内须完成过实名核验，每天最多下载 ${DATA_COPIES_PER_DAY} 次。`,
       '更正：实名信息有误的，重新实名核验即可更新。',
       '删除和撤回同意：在“我的 → 隐私与账号”解除绑定或注销账号。',
     ],

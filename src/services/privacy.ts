@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro';
+import type { Fail } from '../core/errors';
 import type { DeletionView } from '../core/privacy';
 import { callFunction } from './cloud';
 import type { MadeFileLink } from '../core/files';
@@ -13,10 +14,13 @@ export const privacyCalls = {
   myData: () => callFunction<MadeFileLink>('session', { action: 'myData' }),
 };
 
-/** Asks for a copy of the person's data and saves it (H5 downloads it; WeChat offers to send the file to a chat). */
-export async function downloadMyData(): Promise<{ ok: true } | { ok: false; message: string }> {
+/**
+ * Asks for a copy of the person's data and saves it (H5 downloads it; WeChat offers to send the file to a chat). A
+ * refusal keeps its code: IDENTITY_REQUIRED when the identity was not checked within 24 hours, TOO_MANY_ATTEMPTS.
+ */
+export async function downloadMyData(): Promise<{ ok: true } | Fail | { ok: false; message: string }> {
   const link = await privacyCalls.myData();
-  if (!link.ok) return { ok: false, message: link.message };
+  if (!link.ok) return link;
   const saved = await saveMadeFile(link.data);
   return saved.ok ? { ok: true } : saved;
 }

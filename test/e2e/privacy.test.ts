@@ -5,8 +5,8 @@ import { useChromiumOnLocalHost } from '../support/e2e';
 jest.setTimeout(240_000);
 
 /**
- * Issue 17, privacy promises, in Chromium on the H5 build against a fresh local host: the 隐私政策 page, 我的's entry,
- * a copy of one's data downloaded, 解除绑定 and 注销账号 (asked, its due date shown, cancelled), each page checked by axe.
+ * Issue 17, privacy promises, in Chromium on the H5 build against a fresh local host: 下载我的数据 leading a person not
+ * yet verified to 实名核验 and back (review 1, finding 8), the 隐私政策 page, 我的's entry, a copy of one's data downloaded, 解除绑定 and 注销账号 (asked, its due date shown, cancelled), each page checked by axe.
  * The deletion carried out after its 30 days is tested on the functions (test/functions/privacy.test.ts).
  */
 const e2e = useChromiumOnLocalHost();
@@ -16,14 +16,22 @@ describe('an employee uses their rights over their data', () => {
   const first17 = `11010519680205${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
   const id = first17 + idCheckChar(first17);
 
-  it('reads the policy, downloads a copy of their data, unbinds, asks to delete the account and cancels', async () => {
-    await e2e.open('pages/verify/index');
+  it('is led to 实名核验 before a copy and back, reads the policy, downloads a copy of their data, unbinds, asks to delete the account and cancels', async () => {
+    await e2e.open('packages/account/manage/index');
+    await expect(current('#account-download-why').innerText()).resolves.toContain('请先完成实名核验，再下载我的数据');
+    await e2e.expectAccessible('privacy-account-verify-first', '#account-data');
+    await current('#account-download-verify').click();
     await current('#verify-name input').fill('张三');
     await current('#verify-doc-number input').fill(id);
     await current('#verify-next').click();
     await current('#verify-policy').waitFor();
     await current('#verify-agree').click();
     await current('.verify-success').waitFor();
+    await e2e.shot('privacy-verified-return');
+    await current('#verify-return').click();
+    // back on 隐私与账号, which asked the identity again: the copy is offered
+    await current('#account-download').waitFor();
+    await e2e.expectAccessible('privacy-account-verified', '#account-data');
 
     await e2e.open('pages/privacy/index');
     await expect(current('#privacy-page').innerText()).resolves.toContain('只有办理您申请的住房公积金管理中心');

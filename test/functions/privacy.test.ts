@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { CONSENT_VERSION } from '../../src/core/consent';
+import type { CodeReadResult, ShownCode } from '../../src/core/certificate-code';
 import type { Fail, Ok } from '../../src/core/errors';
-import { DELETION_DAYS, type DeletionView } from '../../src/core/privacy';
+import { DATA_COPIES_PER_DAY, DELETION_DAYS, type DeletionView } from '../../src/core/privacy';
+import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
+import { handler as portal } from '../../cloudfunctions/portal';
+import { handler as workbench } from '../../cloudfunctions/workbench';
+import { openPayload } from '../../cloudfunctions/_lib/applications/payload';
 import { handler as centersDaily } from '../../cloudfunctions/centers-daily';
 import { handler as identity } from '../../cloudfunctions/identity';
 import { handler as session } from '../../cloudfunctions/session';
@@ -17,6 +22,7 @@ import { atCallTime, type Caller, type CloudFunction } from '../../cloudfunction
 import { pgliteStoreOver } from '../../cloudfunctions/_lib/store/sql/pglite';
 import type { AuditEntry, Store } from '../../cloudfunctions/_lib/store/port';
 import { startFakeCloudbase, type FakeCloudbaseSite } from '../support/fake-cloudbase';
+import { pdfOf, uploadOf } from '../support/files';
 import { contextFor, launched, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
 
@@ -30,6 +36,8 @@ jest.setTimeout(180_000);
 
 const YANGZHOU = '321000';
 const BEIJING = '110000';
+const SUZHOU = '320500'; // works its cases in the workbench (set below)
+const HOUR = 3600 * 1000;
 const T0 = new Date('2026-12-06T10:00:00+08:00');
 const DAY = 24 * 3600 * 1000;
 const at = (days: number) => new Date(T0.getTime() + days * DAY);
@@ -277,7 +285,18 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     expect(await site.store.identities.get(caller.openid)).toBeUndefined();
   });
 
-  it('hands a copy of one’s own data as a download: the identity unmasked, the applications with their forms, the ratings; audited without it', async () => {
+  /** The JSON file behind a copy's link, found by the copy record the relay's timer removes it by: its text. */
+  const fileOf = async (link: MadeFileLink): Promise<string> => {
+    const copies = JSON.parse((await site.store.meta.get(DOWNLOAD_COPIES_KEY)) ?? '[]') as { key: string; size: number; sha256?: string }[];
+    for (const copy of copies.filter((c) => c.size === link.size)) {
+      const bytes = await outside.files().get(copy.key);
+      if (createHash('sha256').update(bytes).digest('hex') === link.sha256) return bytes.toString('utf8');
+    }
+    throw new Error('the copy was not recorded');
+  };
+  const copyActions = async (openid: string) => (await audits(`openid:${openid}`)).filter((e) => e.action === 'privacy.data-copy');
+
+  it('hands a copy of one’s own data as a download: the identity unmasked, the applications with their forms under the labels of the pages, the ratings; audited without it', async () => {
     const caller = person();
     const docNumber = await verifiedPerson(site.store, outside, caller.openid, T0, '钱七');
     const id = await submitted(caller);
@@ -285,21 +304,149 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     expect(link).toMatchObject({ name: '我的公积金小程序数据.json', contentType: 'application/json' });
     expect(Date.parse(link.expiresAt) - T0.getTime()).toBe(10 * 60_000);
 
-    // the file behind the link, found by the copy record the relay's timer removes it by
-    const copies = JSON.parse((await site.store.meta.get(DOWNLOAD_COPIES_KEY)) ?? '[]') as { key: string; size: number }[];
-    const copy = copies.find((c) => c.size === link.size);
-    if (!copy) throw new Error('the copy was not recorded');
-    const bytes = await outside.files().get(copy.key);
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(link.sha256);
-    const data = JSON.parse(bytes.toString('utf8')) as { 实名信息: Record<string, string>; 申请: { 编号: string; 申请人: Record<string, string>; 申请内容: Record<string, string> }[]; 评价: unknown[] };
+    const data = JSON.parse(await fileOf(link)) as { 实名信息: Record<string, string>; 申请: { 编号: string; 申请人: Record<string, string>; 申请内容: Record<string, string> }[]; 评价: unknown[] };
     expect(data.实名信息).toMatchObject({ 姓名: '钱七', 证件号码: docNumber, 证件类型: '居民身份证' });
     expect(data.申请.map((a) => a.编号)).toEqual([id]);
     expect(data.申请[0].申请人.证件号码).toBe(docNumber);
-    expect(data.申请[0].申请内容.newAccount).toBe('3210098765');
+    // the form as the pages label it, in full (the owner's copy): no key of the stored form
+    expect(data.申请[0].申请内容).toEqual({
+      转出地中心: expect.stringContaining('北京'),
+      转入地中心: expect.stringContaining('扬州'),
+      原单位名称: transfer.formerEmployer,
+      原个人账号: transfer.formerAccount,
+      现单位名称: transfer.newEmployer,
+      现个人账号: transfer.newAccount,
+      手机号码: transfer.phone,
+    });
     expect(data.评价).toEqual([]);
 
-    const [entry] = (await audits(`openid:${caller.openid}`)).filter((e) => e.action === 'privacy.data-copy');
-    expect(entry.detail).toBe('实名信息 1，申请 1，评价 0');
+    const [entry] = await copyActions(caller.openid);
+    expect(entry.detail).toBe('授权 1，申请 1，评价 0');
     noPersonalData([entry], docNumber, '钱七');
   });
+
+  it('hands no copy without an identity checked within 24 hours, saying to verify again first: checked 25 hours ago, expired, never verified, unbound', async () => {
+    const refusedFor = async (caller: Caller, why: RegExp, when = T0) => {
+      expect(await call(session, caller, { action: 'myData' }, when)).toMatchObject({ ok: false, code: 'IDENTITY_REQUIRED', message: expect.stringMatching(why) });
+      expect(await copyActions(caller.openid)).toEqual([]);
+    };
+    const stale = person();
+    await verifiedPerson(site.store, outside, stale.openid, new Date(T0.getTime() - 25 * HOUR));
+    await refusedFor(stale, /^下载我的数据前请重新完成实名核验（上次核验在 2026-12-05 09:00，已超过 24 小时）：在“我的”中点“实名核验”$/);
+    // verified again: the copy is handed
+    await verifiedPerson(site.store, outside, stale.openid, T0);
+    ok(await call(session, stale, { action: 'myData' }));
+
+    const expired = person();
+    await verifiedPerson(site.store, outside, expired.openid, T0);
+    await refusedFor(expired, /^下载我的数据前请重新完成实名核验（实名核验已过期）/, at(31));
+
+    await refusedFor(person(), /^下载我的数据前请先完成实名核验，确认是您本人/);
+
+    const unbound = person();
+    await verifiedPerson(site.store, outside, unbound.openid, T0);
+    await submitted(unbound);
+    ok(await call(identity, unbound, { action: 'unbind' }));
+    await refusedFor(unbound, /^下载我的数据前请先完成实名核验/);
+  });
+
+  it(`hands ${DATA_COPIES_PER_DAY} copies a China day at most: the sixth is refused until the next day`, async () => {
+    const caller = person();
+    await verifiedPerson(site.store, outside, caller.openid, T0);
+    for (let n = 0; n < DATA_COPIES_PER_DAY; n++) ok(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + n * 60_000)));
+    expect(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + HOUR))).toMatchObject({
+      ok: false,
+      code: 'TOO_MANY_ATTEMPTS',
+      message: '今日下载数据的次数已达上限，请于 2026-12-07 00:00 后再试',
+    });
+    expect(await copyActions(caller.openid)).toHaveLength(DATA_COPIES_PER_DAY);
+    // another person's copies are theirs to count
+    const other = person();
+    await verifiedPerson(site.store, outside, other.openid, T0);
+    ok(await call(session, other, { action: 'myData' }, new Date(T0.getTime() + HOUR)));
+    // 2026-12-07 00:30 China time, 14 and a half hours after the check
+    ok(await call(session, caller, { action: 'myData' }, new Date('2026-12-07T00:30:00+08:00')));
+  });
+
+  it('puts in the copy the consents, the codes shown and which center read them, each step’s reason and contact, the centers’ files, a 差评’s follow-up and the pending deletion, and no storage key', async () => {
+    const supervisor: Caller = { openid: `privacy-sup-${Date.now()}`, roles: [{ role: 'supervisor' }] };
+    ok(await call(admin, supervisor, { action: 'setManual', centerCode: SUZHOU }));
+    const staff: Caller = { openid: `privacy-staff-320500-${Date.now()}`, roles: [{ role: 'center-staff', centerCode: SUZHOU }] };
+    await verifiedPerson(site.store, outside, staff.openid, new Date(T0.getTime() - HOUR));
+    const bench = (event: unknown) => call(workbench, staff, event);
+    const caller = person();
+    await verifiedPerson(site.store, outside, caller.openid, T0, '孙八');
+    const apply = (type: string, payload: unknown, n: number) => call(applications, caller, { action: 'submit', type, requestId: `req-${caller.openid}-${n}`, payload });
+
+    // a certificate completed with its file, its code shown and read by 苏州
+    const certificate = ok<{ id: string }>(await apply('certificate-loan-cleared', { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' }, 1)).id;
+    ok(await bench({ action: 'setStatus', id: certificate, status: 'accepted', contact: { name: '周老师', phone: '0512-12329' } }));
+    ok(await bench({ action: 'setStatus', id: certificate, status: 'processing' }));
+    ok(await bench({ action: 'setStatus', id: certificate, status: 'completed', document: { name: '贷款结清证明.pdf', fileId: await uploadOf(outside.files(), pdfOf('Loan cleared for the copy')) } }));
+    const { token } = ok<ShownCode>(await call(applications, caller, { action: 'showCode', id: certificate }));
+    expect(ok<CodeReadResult>(await call(portal, staff, { action: 'readCode', token }, new Date(T0.getTime() + 60_000))).status).toBe('valid');
+    // a second one refused with a reason
+    const refused = ok<{ id: string }>(await apply('certificate-loan-cleared', { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' }, 2)).id;
+    ok(await bench({ action: 'reject', id: refused, reason: '贷款尚未结清，请结清后再申请' }));
+    await site.store.ratings.create({
+      applicationId: refused, openid: caller.openid, centerCode: SUZHOU, score: 1, comment: '不说明原因', at: T0,
+      followUp: 'fixed', followUpNote: '已电话说明原因', followUpBy: staff.openid, followUpAt: T0,
+      fixNote: '拒绝时写明原因和电话', fixedBy: staff.openid, fixedAt: T0, fixScore: 'satisfied', fixRatedAt: T0,
+    });
+    // a purchase withdrawal with its uploads, withdrawn
+    const purchase = ok<{ id: string }>(await apply('purchase-withdrawal', {
+      purchaseCenter: YANGZHOU,
+      depositCenter: BEIJING,
+      house: { address: '江苏省扬州市邗江区文昌西路 1 号 2 幢 301 室', contractNumber: `YZ2026-${serial}`, purchaseDate: '2026-10-08', price: 1_280_000, area: 98.5, seller: '扬州某房地产开发有限公司' },
+      bank: { accountName: '孙八', bankName: '中国建设银行扬州分行', accountNumber: '6217001234567890123' },
+      amount: 150_000,
+      phone: '13912345678',
+      attachments: [
+        { kind: 'contract', fileId: await uploadOf(outside.files(), pdfOf('Contract for the copy')), name: '购房合同.pdf' },
+        { kind: 'invoice', fileId: await uploadOf(outside.files(), pdfOf('Invoice for the copy')), name: '购房发票.pdf' },
+      ],
+    }, 3)).id;
+    ok(await call(applications, caller, { action: 'withdraw', id: purchase }));
+    ok(await call(session, caller, { action: 'requestDeletion' }));
+
+    const text = await fileOf(ok<MadeFileLink>(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + 2 * HOUR))));
+    // no internal storage key: of the uploads, of the certificate, of anything
+    const purchaseRecord = await site.store.applications.get(purchase);
+    if (!purchaseRecord) throw new Error('no purchase withdrawal');
+    const stored = openPayload(keyring, purchaseRecord);
+    const keys = [...(stored.type === 'purchase-withdrawal' ? stored.payload.attachments.map((a) => a.storageKey) : []), ...(await site.store.applications.documents(certificate)).map((d) => d.storageKey)];
+    expect(keys).toHaveLength(3);
+    for (const key of [...keys, 'storageKey', 'uploads/', 'fileId']) expect(text).not.toContain(key);
+
+    type Copy = {
+      授权记录: unknown[];
+      申请: { 编号: string; 申请内容: Record<string, string>; 办理记录: Record<string, unknown>[]; 中心出具的文件: unknown[]; 证明码: unknown[]; 证明码读取记录: unknown[] }[];
+      评价: unknown[];
+      注销申请: unknown;
+    };
+    const data = JSON.parse(text) as Copy;
+    const copyOf = (id: string) => {
+      const found = data.申请.find((a) => a.编号 === id);
+      if (!found) throw new Error(`${id} is not in the copy`);
+      return found;
+    };
+    expect(data.授权记录).toEqual([{ 授权说明版本: CONSENT_VERSION, 同意时间: '2026-12-06 10:00' }]);
+    const shown = copyOf(certificate);
+    expect(shown.办理记录).toContainEqual(expect.objectContaining({ 状态: '已受理', 联系人: { 姓名: '周老师', 电话: '0512-12329' } }));
+    expect(shown.中心出具的文件).toEqual([{ 文件名: '贷款结清证明.pdf', 出具中心: expect.stringContaining('苏州'), 时间: expect.any(String) }]);
+    expect(shown.证明码).toEqual([{ 亮码时间: '2026-12-06 10:00', 有效至: '2026-12-07 00:00', 允许读取次数: 1, 已读取次数: 1, 作废时间: null }]);
+    expect(shown.证明码读取记录).toEqual([{ 时间: '2026-12-06 10:01', 读取中心: expect.stringContaining('苏州'), 结果: '已读取，对方看到了证明' }]);
+    expect(copyOf(refused).办理记录).toContainEqual(expect.objectContaining({ 原因: '贷款尚未结清，请结清后再申请', 中心: expect.stringContaining('苏州') }));
+    expect(data.评价).toEqual([
+      {
+        申请编号: refused, 评价: '非常不满意', 分数: 1, 文字: '不说明原因', 时间: '2026-12-06 10:00',
+        差评回访: { 状态: '已整改', 中心回访记录: '已电话说明原因', 回访时间: '2026-12-06 10:00', 整改说明: '拒绝时写明原因和电话', 整改完成时间: '2026-12-06 10:00', 对整改的评价: '满意', 评价整改时间: '2026-12-06 10:00' },
+      },
+    ]);
+    expect(data.注销申请).toEqual({ 申请时间: '2026-12-06 10:00', 删除时间: '2027-01-05 10:00' });
+    // the withdrawal's form in full under its labels, its uploads by name, the bank account whole
+    expect(copyOf(purchase).申请内容).toMatchObject({ 收款户名: '孙八', 银行账号: '6217001234567890123', 购房合同: '购房合同.pdf', 购房发票: '购房发票.pdf', 申请提取金额: expect.stringContaining('150,000') });
+    for (const app of data.申请) for (const label of Object.keys(app.申请内容)) expect(label).not.toMatch(/[A-Za-z]/);
+  });
+
 });

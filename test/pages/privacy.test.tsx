@@ -1,5 +1,6 @@
 import { render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
+import { VERIFY_PAGE } from '../../src/core/identity';
 import { ACCOUNT_PAGE, DELETION_DAYS, PRIVACY_PAGE } from '../../src/core/privacy';
 import { shanghaiDate } from '../../src/core/time';
 import AccountPage from '../../src/packages/account/manage';
@@ -11,7 +12,7 @@ import { identityCalls } from '../../src/services/identity';
 import { seriousViolationsIn } from './support/axe';
 import { personPerTest, residentIds, verifyIdentity } from './support/calls';
 import { click, fill, textOf, waitForText } from './support/interact';
-import { findElement, openWith } from './support/page';
+import { findElement, openWith, showPage } from './support/page';
 
 /**
  * Issue 17, privacy promises: the 隐私政策 page says plainly what is collected, why, who receives it, how long it is
@@ -99,6 +100,57 @@ describe('privacy pages', () => {
     await click(container, '#account-delete-start');
     await click(container, '#account-delete-yes');
     expect(await waitForText(container, '#account-delete-outcome', /1 件申请正在办理中/)).toBeTruthy();
+  });
+
+  it('leads a person with no identity to 实名核验 before a copy of their data, and back to the copy once verified', async () => {
+    openWith({}, ACCOUNT_PAGE);
+    const navigateTo = navigations();
+    const navigateBack = jest.spyOn(Taro, 'navigateBack').mockResolvedValue({ errMsg: 'navigateBack:ok' });
+    const account = render(<AccountPage />);
+    // the router's show after the mount, as Taro's router fires it
+    showPage();
+    expect(await waitForText(account.container, '#account-download-why', /您尚未完成实名核验/)).toContain('请先完成实名核验，再下载我的数据');
+    expect(textOf(account.container, '#account-download-rule')).toBe('为确认是您本人，下载前 24 小时内须完成过实名核验；每天最多下载 5 次。');
+    expect(account.container.querySelector('#account-download')).toBeNull();
+    expect(await seriousViolationsIn(account.container)).toEqual([]);
+    await click(account.container, '#account-download-verify');
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: `${VERIFY_PAGE}?back=1` });
+
+    // 实名核验 opened so returns to the page that sent the person, not to 我的
+    openWith({ back: '1' }, VERIFY_PAGE);
+    const verify = render(<VerifyPage />);
+    await fill(verify.container, '#verify-name input', '张三');
+    await fill(verify.container, '#verify-doc-number input', residents.next());
+    await click(verify.container, '#verify-next');
+    await click(verify.container, '#verify-agree');
+    await findElement(verify.container, '.verify-success');
+    expect(verify.container.querySelector('#verify-to-mine')).toBeNull();
+    await click(verify.container, '#verify-return');
+    expect(navigateBack).toHaveBeenCalled();
+    verify.unmount();
+
+    // shown again: the identity asked again, the copy offered
+    openWith({}, ACCOUNT_PAGE);
+    showPage();
+    await findElement(account.container, '#account-download');
+    expect(account.container.querySelector('#account-download-why')).toBeNull();
+  });
+
+  it('says why a copy is refused for an identity checked more than 24 hours ago, and offers 实名核验 beside it', async () => {
+    await verifyIdentity('张三', residents.next());
+    const stale = '下载我的数据前请重新完成实名核验（上次核验在 2026-12-04 10:00，已超过 24 小时）：在“我的”中点“实名核验”';
+    const realFetch = globalThis.fetch;
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
+      return body.action === 'myData' ? new Response(JSON.stringify({ ok: false, code: 'IDENTITY_REQUIRED', message: stale })) : realFetch(input, init);
+    });
+    const navigateTo = navigations();
+    const { container } = render(<AccountPage />);
+    await click(container, '#account-download');
+    expect(await waitForText(container, '#account-download-outcome', /已超过 24 小时/)).toBe(stale);
+    await click(container, '#account-download-verify');
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: `${VERIFY_PAGE}?back=1` });
+    expect(await seriousViolationsIn(container)).toEqual([]);
   });
 
   it('unbinds the verified identity after confirming: 我的 then shows 未核验', async () => {

@@ -408,7 +408,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     expect(await store.counterRequests.get('REOPEN23')).toMatchObject({ status: 'confirmed', confirmedBy: 'staff-2' });
   });
 
-  it('counts failures since a time, keeps the latest consent and lists audit entries in order', async () => {
+  it('counts failures since a time, keeps the latest consent, lists a person’s consents and audit entries in order', async () => {
     await store.attempts.recordFailure('openid:a', new Date('2026-11-19T23:00:00Z'), 'a');
     await store.attempts.recordFailure('openid:a', new Date('2026-11-20T01:00:00Z'), 'a');
     await store.attempts.recordFailure('openid:b', new Date('2026-11-20T01:00:00Z'), null);
@@ -420,6 +420,13 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     await store.consents.record({ openid: 'a', version: 'v3', at: new Date('2026-11-02T00:00:00Z') });
     expect(await store.consents.latest('a')).toMatchObject({ version: 'v3' });
     expect(await store.consents.latest('z')).toBeUndefined();
+    await store.consents.record({ openid: 'b', version: 'v2', at: new Date('2026-11-01T12:00:00Z') });
+    expect((await store.consents.listOf('a')).map((c) => [c.version, c.at.toISOString()])).toEqual([
+      ['v1', '2026-11-01T00:00:00.000Z'],
+      ['v2', '2026-11-02T00:00:00.000Z'],
+      ['v3', '2026-11-02T00:00:00.000Z'],
+    ]);
+    expect(await store.consents.listOf('z')).toEqual([]);
     const entry = (action: string, minute: number) => ({ at: new Date(Date.UTC(2026, 10, 20, 2, minute)), actor: 'a', action, subject: 'openid:a', detail: '' });
     await store.audit.append(entry('first', 1));
     await store.audit.append(entry('second', 2));
@@ -640,7 +647,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.contractChecks.get(app.id)).toEqual(check);
     });
 
-    it('keeps certificate codes (issue 18 point 1): counts a read once per allowed read, refuses used, expired and revoked ones, and lists every read', async () => {
+    it('keeps certificate codes (issue 18 point 1): counts a read once per allowed read, refuses used, expired and revoked ones, and lists every code and read', async () => {
       const app = application({ type: 'certificate-loan-cleared' });
       await store.applications.create(app, [], [], null);
       const code: CertificateCodeRecord = { id: 'codeAAAAAAAAAAAA', applicationId: app.id, openid: app.openid, documentId: 'doc1', issuedAt: T, expiresAt: new Date(T.getTime() + 3_600_000), readsAllowed: 1, readsUsed: 0, revokedAt: null };
@@ -663,6 +670,8 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.certificateCodes.get(code.id)).toMatchObject({ revokedAt: later.issuedAt });
       expect((await store.certificateCodes.latest(app.id))?.id).toBe(later.id);
       expect(await store.certificateCodes.latest('app-none')).toBeUndefined();
+      expect(await store.certificateCodes.list(app.id)).toEqual([{ ...code, readsAllowed: 2, readsUsed: 2, revokedAt: later.issuedAt }, later]);
+      expect(await store.certificateCodes.list('app-none')).toEqual([]);
       expect(await store.certificateCodes.revokeAll(app.id, new Date(T.getTime() + 20_000))).toBe(1);
       expect(await store.certificateCodes.revokeAll(app.id, new Date(T.getTime() + 30_000))).toBe(0);
       expect(await store.certificateCodes.read(later.id, reader(6))).toBe('revoked');

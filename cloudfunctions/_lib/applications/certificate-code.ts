@@ -4,7 +4,6 @@ import {
   canShowCode,
   CODE_CHECK_LABELS,
   CODE_CHECKS_PER_HOUR,
-  CODE_IDENTITY_MAX_AGE_HOURS,
   CODE_READS_MAX,
   CODE_READS_PER_STAFF_HOUR,
   CODE_REFUSAL_LABELS,
@@ -23,7 +22,7 @@ import { checkToken, signCode } from '../crypto/code-signing';
 import { open, sealedAs } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
 import { centersByCode } from '../services/centers';
-import { documentLookup, verifiedOrFail } from '../services/identity';
+import { documentLookup, freshIdentityOrFail } from '../services/identity';
 import type { ApplicationRecord, CertificateCodeRecord, DocumentRecord } from '../store/port';
 import { readOutcome } from '../store/rows/certificate-codes';
 import { ownApplication } from './views';
@@ -65,15 +64,12 @@ function tokenOf(ctx: ServiceContext, app: ApplicationRecord, doc: DocumentRecor
 }
 
 /**
- * `applications showCode`: the holder's identity must have been checked within CODE_IDENTITY_MAX_AGE_HOURS; the
+ * `applications showCode`: the holder's identity must have been checked within FRESH_IDENTITY_MAX_AGE_HOURS; the
  * current code is shown again while it can still be read, else a new one valid until 24:00 China time today.
  */
 export async function showCode(ctx: ServiceContext, openid: string, id: string): Promise<ShownCode> {
   const app = await ownApplication(ctx, openid, id);
-  const identity = verifiedOrFail(await ctx.store.identities.get(openid), ctx.now);
-  if (ctx.now.getTime() - identity.verifiedAt.getTime() > CODE_IDENTITY_MAX_AGE_HOURS * HOUR_MS) {
-    throw new AppError('IDENTITY_REQUIRED', `亮码前请重新完成实名核验（上次核验在 ${formatShanghai(identity.verifiedAt)}，已超过 ${CODE_IDENTITY_MAX_AGE_HOURS} 小时）：在“我的”中点“实名核验”`);
-  }
+  const identity = freshIdentityOrFail(await ctx.store.identities.get(openid), ctx.now, '亮码');
   const keyring = ctx.outside.keyring();
   if (identity.docLookup !== documentLookup(keyring, open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed))) {
     throw new AppError('IDENTITY_REQUIRED', '亮码须由证明持有人本人核验：当前实名信息与申请人不一致');

@@ -44,13 +44,16 @@ function timelineOf(type: ApplicationType, events: readonly ApplicationEventReco
   }));
 }
 
-/** The form as submitted (opened once by the caller), in full (for the center's staff) or masked (for the employee). */
-export function formLines(stored: StoredPayload, centers: Map<string, Center>, viewer: 'applicant' | CenterRole) {
+/**
+ * The form as submitted (opened once by the caller): in full for the center's staff, masked for the employee on screen,
+ * and all of it, uploads by name, for the owner's copy of their data ('owner': services/privacy.ts copyOfMyData).
+ */
+export function formLines(stored: StoredPayload, centers: Map<string, Center>, viewer: 'applicant' | 'owner' | CenterRole) {
   const masked = viewer === 'applicant';
   const name = (code: string) => centers.get(code)?.name ?? code;
   const show = (value: string, mask: (v: string) => string) => (masked ? mask(value) : value);
-  // the bank account in full only to the center that pays into it
-  const showBank = (value: string, mask: (v: string) => string) => (viewer === 'deposit' ? value : mask(value));
+  // the bank account in full only to the center that pays into it, and to its owner
+  const showBank = (value: string, mask: (v: string) => string) => (viewer === 'deposit' || viewer === 'owner' ? value : mask(value));
   switch (stored.type) {
     case 'purchase-withdrawal': {
       const p = stored.payload;

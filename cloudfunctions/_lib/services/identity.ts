@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CONSENT_VERSION } from '../../../src/core/consent';
 import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
-import { docNumberKeyForm, maskDocNumber, maskName, maskPhone, type CounterRequestView, type FormPrefill, type IdentityView, type RealName } from '../../../src/core/identity';
+import { docNumberKeyForm, FRESH_IDENTITY_MAX_AGE_HOURS, maskDocNumber, maskName, maskPhone, type CounterRequestView, type FormPrefill, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
 import { ATTEMPTS_KEPT_DAYS } from '../../../src/core/privacy';
 import { lookupHash, open, seal, SEALED_FIELDS, sealedAs, type Keyring } from '../crypto/personal-data';
@@ -114,7 +114,7 @@ async function assertUnderLimits(ctx: ServiceContext, openid: string, docLookup:
  * calls cannot pass the last slot), or refuses with the time to retry. A call refused by a later subject has
  * used an earlier one's slot: every attempt counts, refused or not.
  */
-async function takeSlots(ctx: ServiceContext, openid: string, limits: { subject: string; limit: number }[], what: string): Promise<void> {
+export async function takeSlots(ctx: ServiceContext, openid: string, limits: { subject: string; limit: number }[], what: string): Promise<void> {
   const { start, end } = shanghaiDay(ctx.now);
   for (const { subject, limit } of limits) {
     if (!(await ctx.store.attempts.recordIfUnder(subject, start, limit, ctx.now, openid))) {
@@ -512,6 +512,21 @@ export async function requireVerifiedIdentity(ctx: ServiceContext, openid: strin
 /** The identity as read, when it is verified and not expired at `now`; else IDENTITY_REQUIRED saying which. */
 export function verifiedOrFail(record: IdentityRecord | undefined, now: Date): IdentityRecord {
   if (!record || record.expiresAt <= now) throw new AppError('IDENTITY_REQUIRED', record ? '实名核验已过期，请重新核验后办理' : '请先完成实名核验再办理');
+  return record;
+}
+
+/**
+ * The identity when it is current and was checked within FRESH_IDENTITY_MAX_AGE_HOURS of `now`, for what hands out a
+ * person's data in full or as proof (亮码, 下载我的数据): else IDENTITY_REQUIRED saying why and to verify again
+ * before `what`. Someone with no identity (never verified, or unbound) cannot show who holds the phone either.
+ */
+export function freshIdentityOrFail(record: IdentityRecord | undefined, now: Date, what: string): IdentityRecord {
+  const again = '：在“我的”中点“实名核验”';
+  if (!record) throw new AppError('IDENTITY_REQUIRED', `${what}前请先完成实名核验，确认是您本人${again}`);
+  if (record.expiresAt <= now) throw new AppError('IDENTITY_REQUIRED', `${what}前请重新完成实名核验（实名核验已过期）${again}`);
+  if (now.getTime() - record.verifiedAt.getTime() > FRESH_IDENTITY_MAX_AGE_HOURS * 3600_000) {
+    throw new AppError('IDENTITY_REQUIRED', `${what}前请重新完成实名核验（上次核验在 ${formatShanghai(record.verifiedAt)}，已超过 ${FRESH_IDENTITY_MAX_AGE_HOURS} 小时）${again}`);
+  }
   return record;
 }
 

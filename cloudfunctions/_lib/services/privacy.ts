@@ -1,15 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { FIX_SCORE_LABELS, FOLLOW_UP_STATE_LABELS } from '../../../src/core/applications/follow-up-clock';
 import { STATUS_LABELS, TYPE_LABELS, CENTER_ROLE_LABELS, RATING_LABELS } from '../../../src/core/applications/status';
+import { CODE_READ_LABELS } from '../../../src/core/certificate-code';
 import { AppError } from '../../../src/core/errors';
 import { DOC_TYPES } from '../../../src/core/identity';
-import { DELETION_DAYS, type DeletionView } from '../../../src/core/privacy';
+import { DATA_COPIES_PER_DAY, DELETION_DAYS, type DeletionView } from '../../../src/core/privacy';
 import { formatShanghai } from '../../../src/core/time';
 import { openPayload } from '../applications/payload';
+import { formLines } from '../applications/views';
 import { open, seal, sealedAs } from '../crypto/personal-data';
 import type { MadeFileLink } from '../../../src/core/files';
 import { linkMadeFile } from '../files/downloads';
 import type { Caller, ServiceContext } from '../runtime/define';
-import type { AccountDeletion, ApplicationRecord } from '../store/port';
+import type { AccountDeletion, ApplicationRecord, RatingRecord } from '../store/port';
+import { centersByCode } from './centers';
+import { freshIdentityOrFail, takeSlots } from './identity';
 
 /**
  * The person's rights over their data (PIPL arts. 45 and 47): 解除绑定 (the identity removed at once), 注销账号
@@ -112,52 +117,46 @@ async function carryOutDeletion(ctx: ServiceContext, deletion: AccountDeletion):
   return erasure.outcome;
 }
 
-/** The person's own data, as a JSON file with Chinese keys (art. 45): their identity unmasked, applications with their forms and logs, ratings. */
+/**
+ * The person's own data (art. 45) as a JSON file with Chinese keys and no internal storage key: their identity in full,
+ * their consents, each application (its form under the labels the pages use, every step with the center's reason and
+ * contact, the files the centers returned, the certificate codes shown and which center read them when), their ratings
+ * with a 差评's follow-up, and a pending deletion. It is every datum unmasked, so it is handed only to someone whose
+ * identity was checked within FRESH_IDENTITY_MAX_AGE_HOURS (an unlocked phone is not yet its owner; someone never
+ * verified or unbound verifies first as well), DATA_COPIES_PER_DAY times a China day at most.
+ */
 export async function copyOfMyData(ctx: ServiceContext, openid: string): Promise<MadeFileLink> {
+  const identity = freshIdentityOrFail(await ctx.store.identities.get(openid), ctx.now, '下载我的数据');
+  await takeSlots(ctx, openid, [{ subject: `copy:openid:${openid}`, limit: DATA_COPIES_PER_DAY }], '下载数据的');
   const keyring = ctx.outside.keyring();
-  const identity = await ctx.store.identities.get(openid);
-  const apps = await ctx.store.applications.listByApplicant(openid);
-  const centerName = async (code: string) => (await ctx.store.centers.get(code))?.name ?? code;
+  const [apps, consents, deletion] = await Promise.all([
+    ctx.store.applications.listByApplicant(openid),
+    ctx.store.consents.listOf(openid),
+    ctx.store.privacy.deletionOf(openid),
+  ]);
   const applications = [];
   const ratings = [];
   for (const app of apps) {
-    const events = await ctx.store.applications.events(app.id);
-    applications.push({
-      编号: app.id,
-      类型: TYPE_LABELS[app.type],
-      状态: STATUS_LABELS[app.status],
-      提交时间: formatShanghai(app.createdAt),
-      联系函编号: app.letterNumber,
-      办理中心: await Promise.all(app.centers.map(async (c) => ({ 中心: await centerName(c.code), 角色: CENTER_ROLE_LABELS[c.role] }))),
-      申请人: {
-        姓名: open(keyring, sealedAs.name(openid), app.applicant.nameSealed),
-        证件类型: DOC_TYPES[app.applicant.docType],
-        证件号码: open(keyring, sealedAs.docNumber(openid), app.applicant.docNumberSealed),
-      },
-      申请内容: openPayload(keyring, app).payload,
-      办理记录: events.map((e) => ({ 时间: formatShanghai(e.at), 状态: STATUS_LABELS[e.to], 说明: e.message })),
-    });
-    const rating = await ctx.store.ratings.get(app.id);
-    if (rating && rating.openid === openid) {
-      ratings.push({ 申请编号: app.id, 评价: RATING_LABELS[rating.score], 分数: rating.score, 文字: rating.comment, 时间: formatShanghai(rating.at) });
-    }
+    const { copy, rating } = await applicationCopy(ctx, app);
+    applications.push(copy);
+    if (rating && rating.openid === openid) ratings.push(ratingCopy(rating));
   }
   const data = {
-    说明: '这是您在全国住房公积金小程序中的个人信息副本，含完整的证件号码等敏感信息，请妥善保管。',
+    说明: '这是您在全国住房公积金小程序中的个人信息副本，含完整的证件号码、手机号和银行账号等敏感信息，请妥善保管，不要转发给他人。',
     导出时间: formatShanghai(ctx.now),
-    实名信息: identity
-      ? {
-          姓名: open(keyring, sealedAs.name(openid), identity.nameSealed),
-          证件类型: DOC_TYPES[identity.docType],
-          证件号码: open(keyring, sealedAs.docNumber(openid), identity.docNumberSealed),
-          手机号: identity.phoneSealed ? open(keyring, sealedAs.phone(openid), identity.phoneSealed) : null,
-          核验方式: identity.method === 'face' ? '人脸核身' : '柜台核验',
-          核验时间: formatShanghai(identity.verifiedAt),
-          有效期至: formatShanghai(identity.expiresAt),
-        }
-      : null,
+    实名信息: {
+      姓名: open(keyring, sealedAs.name(openid), identity.nameSealed),
+      证件类型: DOC_TYPES[identity.docType],
+      证件号码: open(keyring, sealedAs.docNumber(openid), identity.docNumberSealed),
+      手机号: identity.phoneSealed ? open(keyring, sealedAs.phone(openid), identity.phoneSealed) : null,
+      核验方式: identity.method === 'face' ? '人脸核身' : '柜台核验',
+      核验时间: formatShanghai(identity.verifiedAt),
+      有效期至: formatShanghai(identity.expiresAt),
+    },
+    授权记录: consents.map((c) => ({ 授权说明版本: c.version, 同意时间: formatShanghai(c.at) })),
     申请: applications,
     评价: ratings,
+    注销申请: deletion ? { 申请时间: formatShanghai(deletion.requestedAt), 删除时间: formatShanghai(deletion.dueAt) } : null,
   };
   const link = await linkMadeFile(ctx, openid, '我的公积金小程序数据.json', Buffer.from(`${JSON.stringify(data, null, 2)}\n`, 'utf8'));
   await ctx.store.audit.append({
@@ -165,7 +164,88 @@ export async function copyOfMyData(ctx: ServiceContext, openid: string): Promise
     actor: openid,
     action: 'privacy.data-copy',
     subject: `openid:${openid}`,
-    detail: `实名信息 ${identity ? 1 : 0}，申请 ${applications.length}，评价 ${ratings.length}`,
+    detail: `授权 ${consents.length}，申请 ${applications.length}，评价 ${ratings.length}`,
   });
   return link;
+}
+
+/** One application in the copy: the applicant and the form in full, the steps, the centers' files and the certificate codes. */
+async function applicationCopy(ctx: ServiceContext, app: ApplicationRecord) {
+  const keyring = ctx.outside.keyring();
+  const [events, documents, codes, reads, rating] = await Promise.all([
+    ctx.store.applications.events(app.id),
+    ctx.store.applications.documents(app.id),
+    ctx.store.certificateCodes.list(app.id),
+    ctx.store.certificateCodes.reads(app.id),
+    ctx.store.ratings.get(app.id),
+  ]);
+  const centers = await centersByCode(ctx, [
+    ...app.centers.map((c) => c.code),
+    ...events.flatMap((e) => (e.centerCode ? [e.centerCode] : [])),
+    ...documents.map((d) => d.centerCode),
+    ...reads.map((r) => r.centerCode),
+  ]);
+  const centerName = (code: string) => centers.get(code)?.name ?? code;
+  const copy = {
+    编号: app.id,
+    类型: TYPE_LABELS[app.type],
+    状态: STATUS_LABELS[app.status],
+    提交时间: formatShanghai(app.createdAt),
+    联系函编号: app.letterNumber,
+    办理中心: app.centers.map((c) => ({ 中心: centerName(c.code), 角色: CENTER_ROLE_LABELS[c.role] })),
+    申请人: {
+      姓名: open(keyring, sealedAs.name(app.openid), app.applicant.nameSealed),
+      证件类型: DOC_TYPES[app.applicant.docType],
+      证件号码: open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed),
+    },
+    申请内容: labelled(formLines(openPayload(keyring, app), centers, 'owner')),
+    办理记录: events.map((e) => ({
+      时间: formatShanghai(e.at),
+      状态: STATUS_LABELS[e.to],
+      说明: e.message,
+      ...(e.centerCode ? { 中心: centerName(e.centerCode) } : {}),
+      ...(e.reason ? { 原因: e.reason } : {}),
+      ...(e.contact ? { 联系人: { 姓名: e.contact.name, 电话: e.contact.phone } } : {}),
+    })),
+    中心出具的文件: documents.map((d) => ({ 文件名: d.name, 出具中心: centerName(d.centerCode), 时间: formatShanghai(d.at) })),
+    证明码: codes.map((c) => ({
+      亮码时间: formatShanghai(c.issuedAt),
+      有效至: formatShanghai(c.expiresAt),
+      允许读取次数: c.readsAllowed,
+      已读取次数: c.readsUsed,
+      作废时间: c.revokedAt ? formatShanghai(c.revokedAt) : null,
+    })),
+    证明码读取记录: reads.map((r) => ({ 时间: formatShanghai(r.at), 读取中心: centerName(r.centerCode), 结果: CODE_READ_LABELS[r.outcome] })),
+  };
+  return { copy, rating };
+}
+
+/** The form's lines as one object, label to value (lines under one label, such as two invoices, joined). */
+function labelled(lines: readonly { label: string; value: string }[]): Record<string, string> {
+  const form: Record<string, string> = {};
+  for (const { label, value } of lines) form[label] = label in form ? `${form[label]}；${value}` : value;
+  return form;
+}
+
+/** A rating in the copy, with a 差评's follow-up: where it stands, the center's notes and the person's rating of the fix. */
+function ratingCopy(rating: RatingRecord) {
+  return {
+    申请编号: rating.applicationId,
+    评价: RATING_LABELS[rating.score],
+    分数: rating.score,
+    文字: rating.comment,
+    时间: formatShanghai(rating.at),
+    差评回访:
+      rating.followUp === null
+        ? null
+        : {
+            状态: FOLLOW_UP_STATE_LABELS[rating.followUp],
+            中心回访记录: rating.followUpNote,
+            回访时间: rating.followUpAt ? formatShanghai(rating.followUpAt) : null,
+            整改说明: rating.fixNote,
+            整改完成时间: rating.fixedAt ? formatShanghai(rating.fixedAt) : null,
+            对整改的评价: rating.fixScore ? FIX_SCORE_LABELS[rating.fixScore] : null,
+            评价整改时间: rating.fixRatedAt ? formatShanghai(rating.fixRatedAt) : null,
+          },
+  };
 }

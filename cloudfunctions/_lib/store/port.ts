@@ -223,7 +223,8 @@ export interface CounterRequestRepository {
 export interface AttemptRepository {
   /**
    * `subject` names who tried or failed: "try:…"/"ok:…" of identity checks (services/identity.ts takeTries: face per
-   * openid, per (docLookup, openid) and per docLookup; counter mismatches per staff and per request), "invite:<openid>".
+   * openid, per (docLookup, openid) and per docLookup; counter mismatches per staff and per request), "invite:<openid>",
+   * "copy:openid:<openid>" (services/privacy.ts: copies of one's data a day).
    * `openid` is whose attempt it was (null for someone not signed in): the privacy repository removes a person's
    * attempts by it when they unbind or are deleted, subjects naming no openid (per docLookup) included.
    */
@@ -249,6 +250,8 @@ export interface ConsentRecord {
 export interface ConsentRepository {
   record(consent: ConsentRecord): Promise<void>;
   latest(openid: string): Promise<ConsentRecord | undefined>;
+  /** Every consent the person recorded, oldest first (the copy of their data). */
+  listOf(openid: string): Promise<ConsentRecord[]>;
 }
 
 /** Who did what to whom; never personal data in clear. */
@@ -1336,6 +1339,8 @@ export interface CertificateCodeRepository {
   get(id: string): Promise<CertificateCodeRecord | undefined>;
   /** The application's latest code, if any. */
   latest(applicationId: string): Promise<CertificateCodeRecord | undefined>;
+  /** Every code of the application, oldest first (the copy of the holder's data). */
+  list(applicationId: string): Promise<CertificateCodeRecord[]>;
   /**
    * A center's read, checked and counted in one step: a code not revoked, not expired at `read.at` and with reads
    * left counts one more ('valid'); else nothing is counted and the reason is answered. The read is recorded either

@@ -1,14 +1,12 @@
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import { FIX_SCORE_LABELS, FIX_SCORES, type FixScore, type FollowUpStatus } from '../../core/applications/follow-up-clock';
+import { FIX_SCORE_LABELS, FIX_SCORES, FOLLOW_UP_STATE_LABELS, type FixScore } from '../../core/applications/follow-up-clock';
 import type { ApplicationView } from '../../core/applications/views';
 import { formatShanghai } from '../../core/time';
 import { applicationCalls } from '../../services/applications';
 import { say } from '../../services/notice';
 import { ActionButton } from '../action-button';
 import './index.scss';
-
-const STATE_LABELS: Record<FollowUpStatus, string> = { open: '待回访', closed: '整改中', fixed: '已整改' };
 
 /**
  * Below the person's 差评: what the center is doing about it. 待回访 says by which day the center calls back; after the
@@ -44,7 +42,7 @@ export function FollowUpCard({ view, onUpdated }: { view: ApplicationView; onUpd
       <View className='follow-up-head'>
         <Text className='follow-up-title'>差评回访</Text>
         <Text className={`follow-up-state follow-up-state-${followUp.status}`} id='follow-up-state'>
-          {STATE_LABELS[followUp.status]}
+          {FOLLOW_UP_STATE_LABELS[followUp.status]}
         </Text>
       </View>
       {followUp.status === 'open' ? (

@@ -31,6 +31,8 @@ export const FOLLOW_UP_PERIOD_MAX = 22;
 /** Where a follow-up stands: 待回访 (open), 已回访 and 整改中 (closed: called back), 已整改 (fixed, with the center's note). */
 export type FollowUpStatus = 'open' | 'closed' | 'fixed';
 export const FOLLOW_UP_STATUSES = ['open', 'closed', 'fixed'] as const satisfies readonly FollowUpStatus[];
+/** Where it stands in the person's words (their case's card, the copy of their data). */
+export const FOLLOW_UP_STATE_LABELS: Record<FollowUpStatus, string> = { open: '待回访', closed: '整改中', fixed: '已整改' };
 
 /** The person's rating of the fix, once it is 已整改. */
 export const FIX_SCORES = ['satisfied', 'fair', 'unsatisfied'] as const;

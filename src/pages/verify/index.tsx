@@ -1,5 +1,5 @@
 import { Input, Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { CONSENT_TEXT } from '../../core/consent';
 import { PRIVACY_PAGE } from '../../core/privacy';
 import { DOC_TYPE_CODES, DOC_TYPES, maskDocNumber, maskName } from '../../core/identity';
@@ -102,6 +102,8 @@ const FAILURE_TITLES: Partial<Record<Extract<Outcome, { kind: 'failed' }>['code'
 /** Real-name verification: 填写信息 → 授权说明 → 人脸核身 → 完成, with the counter route always offered. */
 function VerifyPage() {
   const flow = useVerifyFlow();
+  // opened with ?back=1 by a page waiting on a fresh check (下载我的数据): back to it once verified
+  const back = useRouter().params.back === '1';
   const { step, form, errors, busy } = flow;
   const fieldError = (field: string) => (errors[field] ? <Text className='field-error'>{errors[field]}</Text> : null);
   const counterRequest: CounterRequestProps = { busy, error: flow.counterError, onRequest: flow.requestCounter };
@@ -237,9 +239,15 @@ function VerifyPage() {
               </Text>
             ) : null}
           </View>
-          <ActionButton className='primary-button verify-button' id='verify-to-mine' onClick={toMine}>
-            返回我的
-          </ActionButton>
+          {back ? (
+            <ActionButton className='primary-button verify-button' id='verify-return' onClick={() => void Taro.navigateBack()}>
+              返回上一页
+            </ActionButton>
+          ) : (
+            <ActionButton className='primary-button verify-button' id='verify-to-mine' onClick={toMine}>
+              返回我的
+            </ActionButton>
+          )}
         </View>
       ) : null}
 

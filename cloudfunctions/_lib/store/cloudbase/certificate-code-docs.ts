@@ -55,6 +55,9 @@ export function cloudbaseCertificateCodes(db: Db): CertificateCodeRepository {
       const [doc] = docList(await codes().where({ applicationId }).orderBy('issuedAt', 'desc').orderBy('_id', 'desc').limit(1).get(), COLLECTIONS.certificateCodes);
       return doc ? toCode(doc) : undefined;
     },
+    async list(applicationId) {
+      return (await fetchAll(COLLECTIONS.certificateCodes, codes().where({ applicationId }), ['issuedAt', '_id'])).map(toCode);
+    },
     read: (id, read) =>
       retryConflicts(() =>
         runTransaction(db, async (tx) => {

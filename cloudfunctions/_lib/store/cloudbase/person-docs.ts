@@ -200,6 +200,9 @@ export function cloudbaseConsents(db: Db): ConsentRepository {
       );
       return doc ? toConsent(doc) : undefined;
     },
+    async listOf(openid) {
+      return (await fetchAll(COLLECTIONS.consents, consents().where({ openid }), ['at', 'seq'])).map(toConsent);
+    },
   };
 }
 

@@ -38,6 +38,9 @@ export function sqlCertificateCodes(driver: SqlDriver): CertificateCodeRepositor
       const [row] = await driver.query(`select ${CODE_COLUMNS} from certificate_codes where application_id = $1 order by issued_at desc, seq desc limit 1`, [applicationId]);
       return row ? toCode(row) : undefined;
     },
+    async list(applicationId) {
+      return (await driver.query(`select ${CODE_COLUMNS} from certificate_codes where application_id = $1 order by issued_at, seq`, [applicationId])).map(toCode);
+    },
     read: (id, read) =>
       driver.transaction(async (tx) => {
         // the row locked until commit: a concurrent read of the same code counts on this one's

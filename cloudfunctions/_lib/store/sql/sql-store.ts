@@ -251,6 +251,9 @@ export function createSqlStore(driver: SqlDriver, kind: Extract<StoreKind, 'pgli
         const [row] = await driver.query('select openid, version, at from consents where openid = $1 order by at desc, id desc limit 1', [openid]);
         return row ? readRow(consentRow(), 'SQL consents', row) : undefined;
       },
+      async listOf(openid) {
+        return (await driver.query('select openid, version, at from consents where openid = $1 order by at, id', [openid])).map((row) => readRow(consentRow(), 'SQL consents', row));
+      },
     },
     audit: {
       append: (e) => appendAudit(driver, e),

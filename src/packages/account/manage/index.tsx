@@ -1,7 +1,9 @@
 import { Text, View } from '@tarojs/components';
-import { useState } from 'react';
-import type { Result } from '../../../core/errors';
-import { DELETED_TEXT, DELETION_STEPS, KEPT_TEXT, PRIVACY_PAGE, UNBIND_TEXT, type DeletionView } from '../../../core/privacy';
+import { useDidShow } from '@tarojs/taro';
+import { useRef, useState } from 'react';
+import type { ErrorCode, Result } from '../../../core/errors';
+import { FRESH_IDENTITY_MAX_AGE_HOURS, VERIFY_PAGE, type IdentityView } from '../../../core/identity';
+import { DATA_COPIES_PER_DAY, DELETED_TEXT, DELETION_STEPS, KEPT_TEXT, PRIVACY_PAGE, UNBIND_TEXT, type DeletionView } from '../../../core/privacy';
 import { shanghaiDate } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
 import { withPageShell } from '../../../components/page-shell';
@@ -11,22 +13,32 @@ import { downloadMyData, openPage, privacyCalls } from '../../../services/privac
 import { useCall } from '../../../services/use-call';
 import './index.scss';
 
+/** What an action came to, in words; a refusal keeps its code when the function gave one (what to do next depends on it). */
+interface ActionOutcome {
+  ok: boolean;
+  text: string;
+  code?: ErrorCode;
+}
+
 /** One action with its busy state and its outcome in words beside it (no pop-ups: 长辈版 has none). */
 function useAction() {
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
-  const run = async <T,>(work: () => Promise<Result<T> | { ok: true } | { ok: false; message: string }>, done: string, then?: () => void) => {
+  const [outcome, setOutcome] = useState<ActionOutcome | undefined>(undefined);
+  const run = async <T,>(work: () => Promise<Result<T> | { ok: true } | { ok: false; code?: ErrorCode; message: string }>, done: string, then?: () => void) => {
     setBusy(true);
     setOutcome(undefined);
     const result = await work();
     setBusy(false);
-    setOutcome(result.ok ? { ok: true, text: done } : { ok: false, text: result.message });
+    setOutcome(result.ok ? { ok: true, text: done } : { ok: false, text: result.message, code: 'code' in result ? result.code : undefined });
     if (result.ok) then?.();
   };
   return { busy, outcome, run };
 }
 
-function Outcome({ id, outcome }: { id: string; outcome: { ok: boolean; text: string } | undefined }) {
+/** 实名核验, coming back here once it is done (the page asks the identity again when shown). */
+const goVerify = () => openPage(`${VERIFY_PAGE}?back=1`);
+
+function Outcome({ id, outcome }: { id: string; outcome: ActionOutcome | undefined }) {
   if (!outcome) return null;
   return (
     <View className={outcome.ok ? 'account-done' : 'account-error'} id={id} role='status'>
@@ -35,19 +47,43 @@ function Outcome({ id, outcome }: { id: string; outcome: { ok: boolean; text: st
   );
 }
 
-/** 下载我的数据 (PIPL art. 45): the identity in full, the applications and ratings, as a file. */
-function DataCopy() {
+/**
+ * 下载我的数据 (PIPL art. 45): the identity in full, the consents, the applications and ratings, as a file. Only after
+ * an identity check within FRESH_IDENTITY_MAX_AGE_HOURS: without a current identity the card leads to 实名核验 first,
+ * and a refusal for an older check says why beside the way to 实名核验.
+ */
+function DataCopy({ identity }: { identity: IdentityView['status'] }) {
   const action = useAction();
+  const verifyButton = (
+    <ActionButton className='primary-button account-button' id='account-download-verify' onClick={goVerify}>
+      去实名核验
+    </ActionButton>
+  );
   return (
     <View className='card account-card' id='account-data'>
       <View className='account-title' role='heading' aria-level={2}>
         下载我的数据
       </View>
-      <Text className='account-line'>包括您完整的姓名、证件号码和手机号，您提交的申请和办理记录，以及您的评价。文件含敏感信息，请妥善保管，不要转发给他人。</Text>
-      <ActionButton className='secondary-button account-button' id='account-download' loading={action.busy} disabled={action.busy} onClick={() => void action.run(downloadMyData, '已下载我的数据，请妥善保管')}>
-        下载我的数据
-      </ActionButton>
+      <Text className='account-line'>
+        包括您完整的姓名、证件号码和手机号，授权记录，您提交的申请（申请表、办理记录、中心出具的文件、证明码和读取记录）以及您的评价和回访情况。文件含敏感信息，请妥善保管，不要转发给他人。
+      </Text>
+      <Text className='account-line' id='account-download-rule'>
+        为确认是您本人，下载前 {FRESH_IDENTITY_MAX_AGE_HOURS} 小时内须完成过实名核验；每天最多下载 {DATA_COPIES_PER_DAY} 次。
+      </Text>
+      {identity === 'verified' ? (
+        <ActionButton className='secondary-button account-button' id='account-download' loading={action.busy} disabled={action.busy} onClick={() => void action.run(downloadMyData, '已下载我的数据，请妥善保管')}>
+          下载我的数据
+        </ActionButton>
+      ) : (
+        <View id='account-download-first'>
+          <Text className='alert' id='account-download-why'>
+            {identity === 'expired' ? '您的实名核验已过期' : '您尚未完成实名核验'}，请先完成实名核验，再下载我的数据。
+          </Text>
+          {verifyButton}
+        </View>
+      )}
       <Outcome id='account-download-outcome' outcome={action.outcome} />
+      {action.outcome?.code === 'IDENTITY_REQUIRED' ? verifyButton : null}
     </View>
   );
 }
@@ -181,12 +217,21 @@ function AccountPage() {
   const [changed, setChanged] = useState<DeletionView | undefined>(undefined);
   // after 解除绑定 the card says so in place (a reload would replace the page and its message)
   const [unbound, setUnbound] = useState(false);
+  const shown = useRef(false);
+  useDidShow(() => {
+    // the first show is the mount; a later one follows 实名核验 (or another page): the identity is asked again
+    if (shown.current) {
+      setUnbound(false);
+      identity.reload();
+    }
+    shown.current = true;
+  });
   if (identity.status === 'loading' || deletion.status === 'loading') return <StateView status='loading' message='正在查询账号信息…' />;
   if (identity.status === 'error') return <StateView status='error' message={identity.message} code={identity.code} onRetry={identity.reload} />;
   if (deletion.status === 'error') return <StateView status='error' message={deletion.message} code={deletion.code} onRetry={deletion.reload} />;
   return (
     <View className='account-page' id='account-page'>
-      <DataCopy />
+      <DataCopy identity={unbound ? 'none' : identity.data.status} />
       <Unbind verified={identity.data.status !== 'none' && !unbound} onDone={() => setUnbound(true)} />
       <DeleteAccount view={changed ?? deletion.data} onChange={setChanged} />
       <View className='account-policy' id='account-policy' role='link' onClick={() => openPage(PRIVACY_PAGE)}>

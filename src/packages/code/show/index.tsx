@@ -1,8 +1,8 @@
 import { Image, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
-import type { CodeReads, CodeReadView, ShownCode } from '../../../core/certificate-code';
-import { CODE_READS_MAX } from '../../../core/certificate-code';
+import type { CodeReads, ShownCode } from '../../../core/certificate-code';
+import { CODE_READ_LABELS, CODE_READS_MAX } from '../../../core/certificate-code';
 import { formatShanghai, shanghaiDate } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
 import { CodeCertificate } from '../../../components/code-certificate';
@@ -13,14 +13,6 @@ import { codeImage } from '../../../services/code-image';
 import { ask, say } from '../../../services/notice';
 import { useCall } from '../../../services/use-call';
 import './index.scss';
-
-const OUTCOME_WORDS: Record<CodeReadView['outcome'], string> = {
-  valid: '已读取，对方看到了证明',
-  used: '被拒绝：码已读取过',
-  expired: '被拒绝：码已过期',
-  revoked: '被拒绝：码已作废',
-  altered: '被拒绝：对方出示的码被改动过，如有疑问请作废此码',
-};
 
 /** 2026-12-06 24:00: the end of the day the code was shown, as people say it (not 12-07 00:00). */
 const expiryText = (expiresAt: string) => `${shanghaiDate(new Date(new Date(expiresAt).getTime() - 1))} 24:00`;
@@ -33,7 +25,7 @@ function ReadHistory({ reads }: { reads: CodeReads }) {
         <View key={`${r.at}-${i}`} className='code-read' id={`code-read-${i}`}>
           <Text>{r.centerName}</Text>
           <Text className='code-muted'>{formatShanghai(new Date(r.at))}</Text>
-          <Text className={r.outcome === 'valid' ? 'code-muted' : 'code-muted code-refused'}>{OUTCOME_WORDS[r.outcome]}</Text>
+          <Text className={r.outcome === 'valid' ? 'code-muted' : 'code-muted code-refused'}>{CODE_READ_LABELS[r.outcome]}</Text>
         </View>
       ))}
     </View>
