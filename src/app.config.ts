@@ -17,7 +17,6 @@ export default defineAppConfig({
     'pages/purchase/index',
     'pages/service-request/index',
     // 隐私政策 and 隐私与账号 (issue 17): linked from the consent, 我的 and every page's footer, so in the main package
-    'pages/privacy/index',
     // before launch, for people without a role (issue 15): in the main package, it opens instead of the home page
     'pages/closed/index',
   ],
@@ -35,7 +34,7 @@ export default defineAppConfig({
     // 亮码 (issue 18 point 1): the certificate code, drawn here (qrcode), kept out of the main package
     { root: 'packages/code', pages: ['show/index', 'verify/index'] },
     // 隐私与账号 (issue 17): 下载我的数据, 解除绑定, 注销账号, kept out of the main package (its 700 KB budget)
-    { root: 'packages/account', pages: ['manage/index'] },
+    { root: 'packages/account', pages: ['manage/index', 'policy/index'] },
     // the dev sign-in exists only in the H5 build served by the local host
     ...(isH5 ? [{ root: 'packages/dev', pages: ['sign-in/index'] }] : []),
   ],

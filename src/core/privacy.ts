@@ -17,8 +17,8 @@ export const ATTEMPTS_KEPT_DAYS = 7;
 /** Copies of their data a person may take a day (China days): each is every datum in full, so a few at most. */
 export const DATA_COPIES_PER_DAY = 5;
 
-/** Where the policy opens (main package: linked from the consent, 我的 and the page footer). */
-export const PRIVACY_PAGE = '/pages/privacy/index';
+/** Where the policy opens (in the account subpackage, beside 隐私与账号: linked from the consent, 我的 and the page footer). */
+export const PRIVACY_PAGE = '/packages/account/policy/index';
 /** 隐私与账号: the copy of one's data, 解除绑定 and 注销账号. */
 export const ACCOUNT_PAGE = '/packages/account/manage/index';
 

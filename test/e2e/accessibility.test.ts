@@ -8,7 +8,7 @@ import { verifyOnHost } from '../support/local-host';
 jest.setTimeout(600_000);
 
 /**
- * Every employee page (every page of the main package in src/app.config.ts, so a page added later is checked too) in
+ * Every employee page (every page of the main package and of the employee's subpackages in src/app.config.ts, so a page added later is checked too) in
  * Chromium on the local host, in 标准版 and in 长辈版: axe-core's WCAG 2.2 AA rules (wcag2a, wcag2aa, wcag21aa,
  * wcag22aa) find no serious or critical violation; in 长辈版 the computed sizes of every visible text and control meet
  * the MIIT elderly-friendly numbers (shared DOMAIN.md, "Elderly-friendly numbers"). Those are given in pt on the phone;
@@ -19,11 +19,18 @@ const e2e = useChromiumOnLocalHost();
 const ELDER = { mainText: 18, largestText: 30, lineHeight: 1.3, target: 60 };
 const YANGZHOU = '321000';
 
-/** The main package's pages as src/app.config.ts lists them (the employee's; subpackages are staff, testers, supervisors). */
+/** The subpackages that are the employee's too (亮码 and the public 验证证明码; 隐私与账号 and the 隐私政策); the others are staff's, testers' and supervisors'. */
+const EMPLOYEE_SUBPACKAGES = ['packages/code', 'packages/account'];
+
+/** The employee's pages as src/app.config.ts lists them: the main package's, then those of EMPLOYEE_SUBPACKAGES. */
 function employeePages(): string[] {
   const config = readFileSync(path.resolve(__dirname, '../../src/app.config.ts'), 'utf8');
   const list = /pages:\s*\[([\s\S]*?)\]/.exec(config)?.[1] ?? '';
-  return [...list.matchAll(/'(pages\/[^']+)'/g)].map((m) => m[1]);
+  const main = [...list.matchAll(/'(pages\/[^']+)'/g)].map((m) => m[1]);
+  const packaged = [...config.matchAll(/\{\s*root:\s*'([^']+)',\s*pages:\s*\[([^\]]*)\]/g)]
+    .filter(([, root]) => EMPLOYEE_SUBPACKAGES.includes(root))
+    .flatMap(([, root, pages]) => [...pages.matchAll(/'([^']+)'/g)].map((m) => `${root}/${m[1]}`));
+  return [...main, ...packaged];
 }
 
 /** The pages H5's tab bar is on screen with (首页, 我的申请, 我的), as src/app.config.ts lists them. */
@@ -41,6 +48,7 @@ const params = (id: string): Record<string, string> => ({
   'pages/service-request/index': `item=5&code=${YANGZHOU}`,
   // the web-view's fallback: a link that is not https is refused with a message
   'pages/webview/index': `url=${encodeURIComponent('http://example.com/')}`,
+  'packages/code/show/index': `id=${id}`,
 });
 
 /** A transfer of the dev employee (the H5 build's default persona), verified first through the host's functions. */
@@ -187,7 +195,8 @@ describe.each([
   it(`has no serious or critical WCAG 2.2 AA violation${elder ? ' and meets the elderly-friendly sizes' : ''}`, async () => {
     await chooseElder(elder);
     const pages = employeePages();
-    expect(pages.length).toBeGreaterThanOrEqual(14);
+    expect(pages.length).toBeGreaterThanOrEqual(19);
+    for (const root of EMPLOYEE_SUBPACKAGES) expect(pages.some((p) => p.startsWith(`${root}/`))).toBe(true);
     const withTabBar = tabBarPages();
     expect(withTabBar).toHaveLength(3);
     const problems: Record<string, string[]> = {};
@@ -199,7 +208,7 @@ describe.each([
       const found = (await seriousViolations(e2e.page)).map((v) => `${v.impact} ${v.id} (${v.help}): ${v.targets.slice(0, 5).join(' | ')}`);
       if (elder) found.push(...(await elderOffenders(withTabBar.includes(page))));
       if (found.length > 0) problems[page] = found;
-      await e2e.shot(`accessibility-${elder ? 'elder' : 'standard'}-${page.split('/')[1]}`);
+      await e2e.shot(`accessibility-${elder ? 'elder' : 'standard'}-${page.split('/').slice(1, -1).join('-')}`);
     }
     expect(problems).toEqual({});
   });

@@ -33,7 +33,7 @@ describe('an employee uses their rights over their data', () => {
     await current('#account-download').waitFor();
     await e2e.expectAccessible('privacy-account-verified', '#account-data');
 
-    await e2e.open('pages/privacy/index');
+    await e2e.open('packages/account/policy/index');
     await expect(current('#privacy-page').innerText()).resolves.toContain('只有办理您申请的住房公积金管理中心');
     await e2e.expectAccessible('privacy-policy');
 

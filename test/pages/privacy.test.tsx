@@ -5,7 +5,7 @@ import { ACCOUNT_PAGE, DELETION_DAYS, PRIVACY_PAGE } from '../../src/core/privac
 import { shanghaiDate } from '../../src/core/time';
 import AccountPage from '../../src/packages/account/manage';
 import MinePage from '../../src/pages/mine';
-import PrivacyPage from '../../src/pages/privacy';
+import PrivacyPage from '../../src/packages/account/policy';
 import VerifyPage from '../../src/pages/verify';
 import JoinPage from '../../src/packages/portal/join';
 import { identityCalls } from '../../src/services/identity';

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
-import { ACCOUNT_PAGE, POLICY_SECTIONS } from '../../core/privacy';
-import { withPageShell } from '../../components/page-shell';
-import { openPage } from '../../services/privacy';
+import { ACCOUNT_PAGE, POLICY_SECTIONS } from '../../../core/privacy';
+import { withPageShell } from '../../../components/page-shell';
+import { openPage } from '../../../services/privacy';
 import './index.scss';
 
 /** 隐私政策: what is collected, why, who receives it, how long it is kept, the person's rights and whom to ask; in plain words. */
