@@ -1,4 +1,5 @@
-import type { CounterRequestView, FormPrefill, IdentityView, RealName } from '../core/identity';
+import Taro from '@tarojs/taro';
+import { VERIFY_PAGE, type CounterRequestView, type FormPrefill, type IdentityView, type RealName } from '../core/identity';
 import type { RoleGrant } from '../core/roles';
 import type { CallerLaunch } from '../core/trial';
 import { callFunction } from './cloud';
@@ -17,6 +18,9 @@ export interface CounterTicket {
  * the app is open to them before launch (the home page gives way to 内部试用中 when it is not).
  */
 export const whoami = () => callFunction<{ roles: RoleGrant[]; launch: CallerLaunch }>('session', { action: 'whoami' });
+
+/** To 实名核验 from a page that needs it, and back to that page once verified (the verify page's 返回上一页). */
+export const verifyAndReturn = () => void Taro.navigateTo({ url: `${VERIFY_PAGE}?back=1` });
 
 /** The typed calls of the `identity` function, for the verify and mine pages. */
 export const identityCalls = {

@@ -94,7 +94,7 @@ describe('certificate page', () => {
 
     expect((await findElement(container, '#certificate-identity')).textContent).toContain('尚未完成实名核验');
     await click(container, '#certificate-go-verify');
-    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/verify/index' });
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/verify/index?back=1' });
   });
 
   it('reviews the form with the phone masked and says who accepts and who issues, sending nothing', async () => {

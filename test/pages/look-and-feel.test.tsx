@@ -75,6 +75,6 @@ describe('the error screen', () => {
     const { container } = render(<StateView status='error' message='请先完成实名核验' code='IDENTITY_REQUIRED' onRetry={jest.fn()} />);
     expect(container.querySelector('#state-retry')).toBeNull();
     fireEvent.click(container.querySelector('#state-verify')!);
-    expect(verify).toHaveBeenCalledWith({ url: '/pages/verify/index' });
+    expect(verify).toHaveBeenCalledWith({ url: '/pages/verify/index?back=1' });
   });
 });

@@ -62,7 +62,7 @@ describe('service request page', () => {
     const container = await openRequest({ item: '5', code: '321000' });
     expect((await findElement(container, '#service-request-identity')).textContent).toContain('尚未完成实名核验');
     await click(container, '#service-request-go-verify');
-    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/verify/index' });
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/verify/index?back=1' });
   });
 
   it('reviews the request with the phone masked and what happens next, sending nothing, and goes back with what was typed', async () => {

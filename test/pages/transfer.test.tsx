@@ -91,7 +91,7 @@ describe('transfer page', () => {
     const notice = await findElement(container, '#transfer-identity');
     expect(notice.textContent).toContain('尚未完成实名核验');
     await click(container, '#transfer-go-verify');
-    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/verify/index' });
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/verify/index?back=1' });
   });
 
   it('shows no identity notice to a verified person', async () => {
@@ -193,7 +193,7 @@ describe('transfer page', () => {
     expect(answer.code).toBe('IDENTITY_REQUIRED');
     expect(error.textContent).toBe(answer.message);
     await click(container, '#transfer-error-verify');
-    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/verify/index' });
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/verify/index?back=1' });
     expect(redirectTo).not.toHaveBeenCalled();
   });
 

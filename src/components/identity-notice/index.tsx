@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
+import { verifyAndReturn } from '../../services/identity';
 import type { IdentityView } from '../../core/identity';
 import type { CallState } from '../../services/use-call';
 import { StateView } from '../state-view';
@@ -15,8 +15,6 @@ interface IdentityNoticeProps {
   then: string;
 }
 
-const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
-
 /**
  * The top of an application form: the identity status loading or failed, or a notice that the person must
  * verify (again) first, with the way to 实名核验; nothing once verified.
@@ -31,7 +29,7 @@ export function IdentityNotice({ prefix, identity, then }: IdentityNoticeProps) 
       <Text className='identity-notice-text'>
         {status === 'expired' ? '您的实名核验已过期，请重新核验后再提交申请。' : `您尚未完成实名核验，请先完成实名核验，再${then}。`}
       </Text>
-      <ActionButton className='primary-button identity-notice-button' id={`${prefix}-go-verify`} size='mini' onClick={goVerify}>
+      <ActionButton className='primary-button identity-notice-button' id={`${prefix}-go-verify`} size='mini' onClick={verifyAndReturn}>
         去实名核验
       </ActionButton>
     </View>

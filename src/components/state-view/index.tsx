@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components';
-import Taro from '@tarojs/taro';
+import { verifyAndReturn } from '../../services/identity';
 import { retryCanHelp, type ErrorCode } from '../../core/errors';
 import { ActionButton } from '../action-button';
 import { wayOut } from '../page-shell';
@@ -16,8 +16,6 @@ export interface StateViewProps {
 
 const DEFAULTS = { loading: '正在加载…', error: '加载失败，请稍后重试', empty: '暂无内容' } as const;
 
-const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
-
 /** What the person can do about an error: try again, verify first, or leave the page (back, or 首页). */
 function ErrorActions({ code, onRetry }: Pick<StateViewProps, 'code' | 'onRetry'>) {
   const out = wayOut();
@@ -29,7 +27,7 @@ function ErrorActions({ code, onRetry }: Pick<StateViewProps, 'code' | 'onRetry'
   if (code === 'IDENTITY_REQUIRED' || code === 'CONSENT_REQUIRED') {
     return (
       <View className='state-actions'>
-        <ActionButton className='primary-button state-action' id='state-verify' onClick={goVerify}>
+        <ActionButton className='primary-button state-action' id='state-verify' onClick={verifyAndReturn}>
           去实名核验
         </ActionButton>
         {leave(false)}

@@ -1,10 +1,10 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
+import { verifyAndReturn } from '../../services/identity';
 import type { SubmitError } from '../../services/use-application-form';
 import { ActionButton } from '../action-button';
 import './index.scss';
 
-const goVerify = () => void Taro.navigateTo({ url: '/pages/verify/index' });
 const goApplications = () => void Taro.switchTab({ url: '/pages/applications/index' });
 
 /**
@@ -19,7 +19,7 @@ export function SubmitErrorCard({ prefix, error }: { prefix: string; error: Subm
         {error.message}
       </Text>
       {error.code === 'IDENTITY_REQUIRED' ? (
-        <ActionButton className='secondary-button submit-error-button' id={`${prefix}-error-verify`} onClick={goVerify}>
+        <ActionButton className='secondary-button submit-error-button' id={`${prefix}-error-verify`} onClick={verifyAndReturn}>
           去实名核验
         </ActionButton>
       ) : null}

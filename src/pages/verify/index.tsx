@@ -102,7 +102,7 @@ const FAILURE_TITLES: Partial<Record<Extract<Outcome, { kind: 'failed' }>['code'
 /** Real-name verification: 填写信息 → 授权说明 → 人脸核身 → 完成, with the counter route always offered. */
 function VerifyPage() {
   const flow = useVerifyFlow();
-  // opened with ?back=1 by a page waiting on a fresh check (下载我的数据): back to it once verified
+  // opened with ?back=1 by a page that needs a verified identity (a form, an error screen, 下载我的数据): back to it once verified
   const back = useRouter().params.back === '1';
   const { step, form, errors, busy } = flow;
   const fieldError = (field: string) => (errors[field] ? <Text className='field-error'>{errors[field]}</Text> : null);

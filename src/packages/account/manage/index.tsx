@@ -2,13 +2,13 @@ import { Text, View } from '@tarojs/components';
 import { useDidShow } from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import type { ErrorCode, Result } from '../../../core/errors';
-import { FRESH_IDENTITY_MAX_AGE_HOURS, VERIFY_PAGE, type IdentityView } from '../../../core/identity';
+import { FRESH_IDENTITY_MAX_AGE_HOURS, type IdentityView } from '../../../core/identity';
 import { DATA_COPIES_PER_DAY, DELETED_TEXT, DELETION_STEPS, KEPT_TEXT, PRIVACY_PAGE, UNBIND_TEXT, type DeletionView } from '../../../core/privacy';
 import { shanghaiDate } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
 import { withPageShell } from '../../../components/page-shell';
 import { StateView } from '../../../components/state-view';
-import { identityCalls } from '../../../services/identity';
+import { identityCalls, verifyAndReturn } from '../../../services/identity';
 import { downloadMyData, openPage, privacyCalls } from '../../../services/privacy';
 import { useCall } from '../../../services/use-call';
 import './index.scss';
@@ -36,7 +36,6 @@ function useAction() {
 }
 
 /** 实名核验, coming back here once it is done (the page asks the identity again when shown). */
-const goVerify = () => openPage(`${VERIFY_PAGE}?back=1`);
 
 function Outcome({ id, outcome }: { id: string; outcome: ActionOutcome | undefined }) {
   if (!outcome) return null;
@@ -55,7 +54,7 @@ function Outcome({ id, outcome }: { id: string; outcome: ActionOutcome | undefin
 function DataCopy({ identity }: { identity: IdentityView['status'] }) {
   const action = useAction();
   const verifyButton = (
-    <ActionButton className='primary-button account-button' id='account-download-verify' onClick={goVerify}>
+    <ActionButton className='primary-button account-button' id='account-download-verify' onClick={verifyAndReturn}>
       去实名核验
     </ActionButton>
   );
