@@ -24,6 +24,12 @@ export const MIN_AGE = 16;
  */
 export const FRESH_IDENTITY_MAX_AGE_HOURS = 24;
 
+/**
+ * How long a counter-verification code may be shown at a window, in days. Its mismatches count against it since it was
+ * made, the longest window any limit counts in: the attempts are kept as long (privacy.ts ATTEMPTS_KEPT_DAYS).
+ */
+export const COUNTER_CODE_TTL_DAYS = 7;
+
 /** 实名核验's page; with `?back=1` it returns to the page that opened it once verified (else to 我的). */
 export const VERIFY_PAGE = '/pages/verify/index';
 

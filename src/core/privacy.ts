@@ -1,4 +1,4 @@
-import { FRESH_IDENTITY_MAX_AGE_HOURS } from './identity';
+import { COUNTER_CODE_TTL_DAYS, FRESH_IDENTITY_MAX_AGE_HOURS } from './identity';
 
 /**
  * What the app promises about personal data (PIPL arts. 45 and 47), in the words the 隐私政策 page, the account
@@ -10,9 +10,11 @@ export const DELETION_DAYS = 30;
 
 /**
  * The days the records of verification tries are kept (they hold the openid and the ID's lookup key, never the name
- * or the number): the longest window a limit counts in, a counter code's life; removed at once with 解除绑定 or 注销.
+ * or the number): the longest window a limit counts in, a counter code's life, so no limit loses an attempt it still
+ * counts. 解除绑定 or 注销 removes the person's own at once; those against another ID or a counter code stay, naming
+ * no account (store/rows/privacy.ts).
  */
-export const ATTEMPTS_KEPT_DAYS = 7;
+export const ATTEMPTS_KEPT_DAYS = COUNTER_CODE_TTL_DAYS;
 
 /** Copies of their data a person may take a day (China days): each is every datum in full, so a few at most. */
 export const DATA_COPIES_PER_DAY = 5;
@@ -93,7 +95,7 @@ export const POLICY_SECTIONS = [
     lines: [
       '实名核验结果有效 30 天，期满需重新核验。',
       '解除绑定后，实名信息立即删除。',
-      `为防止冒用，每次实名核验尝试的记录（微信账号标识和证件号码的加密索引，不含姓名和号码本身）保存 ${ATTEMPTS_KEPT_DAYS} 天后自动删除；解除绑定或注销账号时立即删除。`,
+      `为防止冒用，每次实名核验尝试的记录（微信账号标识和证件号码的加密索引，不含姓名和号码本身）保存 ${ATTEMPTS_KEPT_DAYS} 天后自动删除。解除绑定或注销账号时，您本人的记录立即删除；针对他人证件或核验码的记录用于保护他人，不再关联您的账号，到期自动删除。`,
       `注销账号后，个人信息在 ${DELETION_DAYS} 天内删除；已提交给中心的申请属于中心的业务档案，由中心保存 30 年。`,
       '未提交的上传文件 1 天内自动删除；下载链接 10 分钟内有效。',
     ],

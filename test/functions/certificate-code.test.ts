@@ -139,6 +139,23 @@ describe('applications showCode', () => {
     expect(await store.certificateCodes.latest(id)).toBeUndefined();
   });
 
+  it('refuses when the holder unbinds while the code is being made, and leaves no code (review 1, finding 5)', async () => {
+    const { id, openid } = await completedCertificate();
+    const { certificateCodes } = store;
+    const create = certificateCodes.create.bind(certificateCodes);
+    // 解除绑定 lands between the identity check and the code's creation
+    const spy = jest.spyOn(certificateCodes, 'create').mockImplementationOnce(async (code, replacing) => {
+      await store.privacy.unbind(openid, T0);
+      return create(code, replacing);
+    });
+    try {
+      expect(await call(openid, { action: 'showCode', id })).toMatchObject({ ok: false, code: 'IDENTITY_REQUIRED', message: expect.stringContaining('重新核验') });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await store.certificateCodes.latest(id)).toBeUndefined();
+  });
+
   it('refuses a certificate not completed yet, and someone else’s case', async () => {
     const openid = `code-holder-${++serial}`;
     await verifiedPerson(store, outside, openid, T0);

@@ -16,7 +16,7 @@ import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { DOWNLOAD_COPIES_KEY } from '../../cloudfunctions/_lib/files/downloads';
 import type { MadeFileLink } from '../../src/core/files';
-import { ATTEMPTS_KEPT_MS, documentLookup } from '../../cloudfunctions/_lib/services/identity';
+import { ATTEMPTS_KEPT_MS, COUNTER_CODE_TTL_MS, documentLookup, MAX_MISMATCHES_PER_REQUEST } from '../../cloudfunctions/_lib/services/identity';
 import { carryOutDeletions } from '../../cloudfunctions/_lib/services/privacy';
 import { atCallTime, type Caller, type CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
 import { pgliteStoreOver } from '../../cloudfunctions/_lib/store/sql/pglite';
@@ -24,7 +24,7 @@ import type { AuditEntry, Store } from '../../cloudfunctions/_lib/store/port';
 import { startFakeCloudbase, type FakeCloudbaseSite } from '../support/fake-cloudbase';
 import { pdfOf, uploadOf } from '../support/files';
 import { contextFor, launched, testOutside } from '../support/function-context';
-import { verifiedPerson } from '../support/people';
+import { freshResidentId, verifiedPerson } from '../support/people';
 
 /**
  * Issue 17, privacy promises (PIPL arts. 45 and 47): 解除绑定 removes the identity at once and leaves cases going;
@@ -55,6 +55,8 @@ interface Site {
   store: Store;
   /** The subjects of every recorded attempt (and CloudBase's window counters), read past the store. */
   attemptSubjects(): Promise<string[]>;
+  /** Whose attempt each recorded attempt (and CloudBase's window counter) is, read past the store. */
+  attemptOpenids(): Promise<(string | null)[]>;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ const SITES: [string, () => Promise<Site>][] = [
       return {
         store,
         attemptSubjects: async () => (await db.query<{ subject: string }>('select subject from attempts')).rows.map((r) => r.subject),
+        attemptOpenids: async () => (await db.query<{ openid: string | null }>('select openid from attempts')).rows.map((r) => r.openid),
         close: () => store.close(),
       };
     },
@@ -80,7 +83,13 @@ const SITES: [string, () => Promise<Site>][] = [
       await ensureCatalog(store);
       await launched(store);
       const subjects = (collection: string) => [...site.fake.collection(collection).values()].map((doc) => String(doc.subject));
-      return { store, attemptSubjects: async () => [...subjects('attempts'), ...subjects('attemptCounters')], close: () => site.stop() };
+      const openids = (collection: string) => [...site.fake.collection(collection).values()].map((doc) => (typeof doc.openid === 'string' ? doc.openid : null));
+      return {
+        store,
+        attemptSubjects: async () => [...subjects('attempts'), ...subjects('attemptCounters')],
+        attemptOpenids: async () => [...openids('attempts'), ...openids('attemptCounters')],
+        close: () => site.stop(),
+      };
     },
   ],
 ];
@@ -141,6 +150,28 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     ok(await call(identity, caller, { action: 'unbind' }));
     expect(await naming(lookup, caller.openid)).toEqual([]);
     expect(await naming(other.openid)).not.toEqual([]);
+  });
+
+  it(`keeps counting a staff member’s wrong numbers on a counter code after they unbind: verified again, the ${MAX_MISMATCHES_PER_REQUEST + 1}th is refused, and no attempt names them meanwhile`, async () => {
+    const asker = person();
+    ok(await call(identity, asker, { action: 'consent', version: CONSENT_VERSION }));
+    const { code } = ok<{ code: string }>(await call(identity, asker, { action: 'requestCounter', name: '王芳', docType: '01', docNumber: freshResidentId(), consentVersion: CONSENT_VERSION }));
+    const staffOpenid = person().openid;
+    await site.store.roles.grant(staffOpenid, { role: 'center-staff', centerCode: YANGZHOU });
+    const staff: Caller = { openid: staffOpenid, roles: await site.store.roles.rolesOf(staffOpenid) };
+    await verifiedPerson(site.store, outside, staffOpenid, T0);
+    for (let i = 0; i < MAX_MISMATCHES_PER_REQUEST; i++) {
+      expect(await call(identity, staff, { action: 'confirmCounter', code, docNumber: freshResidentId() })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    }
+    ok(await call(identity, staff, { action: 'unbind' }));
+    expect(await site.attemptOpenids()).not.toContain(staffOpenid);
+
+    await verifiedPerson(site.store, outside, staffOpenid, T0);
+    expect(await call(identity, staff, { action: 'confirmCounter', code, docNumber: freshResidentId() })).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS' });
+  });
+
+  it('keeps the attempts as long as a counter code lives, the longest window a limit counts in (review 1 of session 9, finding 9)', () => {
+    expect(ATTEMPTS_KEPT_MS).toBeGreaterThanOrEqual(COUNTER_CODE_TTL_MS);
   });
 
   it('removes by the daily run the attempts no limit counts any more (older than a counter code’s life)', async () => {
@@ -348,6 +379,24 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     await submitted(unbound);
     ok(await call(identity, unbound, { action: 'unbind' }));
     await refusedFor(unbound, /^下载我的数据前请先完成实名核验/);
+  });
+
+  it('hands no copy when the identity checked on the account is not the applicant’s (another person verified on the phone): no slot spent, nothing audited, no file', async () => {
+    const caller = person();
+    const docNumber = await verifiedPerson(site.store, outside, caller.openid, T0, '吴十');
+    await submitted(caller);
+    // within 24 hours a second person verifies with their own face and ID on the same account
+    const othersNumber = await verifiedPerson(site.store, outside, caller.openid, new Date(T0.getTime() + HOUR), '郑十一');
+    const copiesBefore = await site.store.meta.get(DOWNLOAD_COPIES_KEY);
+    const refusal = await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + 2 * HOUR));
+    expect(refusal).toMatchObject({ ok: false, code: 'IDENTITY_REQUIRED', message: expect.stringMatching(/^下载我的数据须由本人核验：当前实名信息与您的申请的申请人不一致，请申请人本人重新完成实名核验后再下载$/) });
+    for (const value of [docNumber, othersNumber, '吴十', '郑十一']) expect(JSON.stringify(refusal)).not.toContain(value);
+    expect(await copyActions(caller.openid)).toEqual([]);
+    expect(await site.store.meta.get(DOWNLOAD_COPIES_KEY)).toEqual(copiesBefore);
+    expect((await site.attemptSubjects()).filter((s) => s.startsWith(`copy:openid:${caller.openid}`))).toEqual([]);
+    // the applicant verifies again: their copy is handed
+    await verifiedPerson(site.store, outside, caller.openid, new Date(T0.getTime() + 3 * HOUR), '吴十', docNumber);
+    ok(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + 3 * HOUR)));
   });
 
   it(`hands ${DATA_COPIES_PER_DAY} copies a China day at most: the sixth is refused until the next day`, async () => {

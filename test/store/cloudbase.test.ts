@@ -1,4 +1,6 @@
 import { nextSeq } from '../../cloudfunctions/_lib/store/cloudbase/sdk';
+import { atCallTime } from '../../cloudfunctions/_lib/runtime/define';
+import { cancelDeletion } from '../../cloudfunctions/_lib/services/privacy';
 import type {
   CalendarYearRecord,
   ApplicationEventRecord,
@@ -23,6 +25,7 @@ import type { ChangeTarget } from '../../src/core/center-portal';
 import type { Center } from '../../src/core/centers';
 import type { ItemId } from '../../src/core/items';
 import { ejsonDate, isObj, millis, same, startFakeCloudbase, type FakeCloudbase, type FakeCloudbaseSite, type Obj, type SentRequest } from '../support/fake-cloudbase';
+import { contextFor, testOutside } from '../support/function-context';
 
 /**
  * What is CloudBase's own in the CloudBase adapter, checked on the requests @cloudbase/node-sdk sends to the fake
@@ -665,6 +668,20 @@ describe('attempts', () => {
     await expect(store.attempts.failuresSince('openid:o-2', since)).resolves.toBe(0);
     const [count] = fake.sent('calculateDocument', 'attempts');
     expect(count?.query).toEqual({ subject: 'openid:o-1', at: { $gte: ejsonDate(since) } });
+  });
+
+  it('unbinding removes the attempts naming the person recorded before attempts held an openid, and their window counters (review 1 of session 9, finding 7)', async () => {
+    const at = ejsonDate(since);
+    fake.seed('attempts', 'old-1', { subject: 'start:doc:lookup-V:openid:o-1', at });
+    fake.seed('attempts', 'old-2', { subject: 'try:face:openid:o-1', at });
+    fake.seed('attempts', 'old-other', { subject: 'start:doc:lookup-V', at });
+    fake.seed('attempts', 'old-o-10', { subject: 'start:openid:o-10', at });
+    fake.seed('attemptCounters', 'old-counter', { subject: 'try:face:openid:o-1', since: at, count: 1 });
+    await store.identities.bind({ openid: 'o-1', method: 'face', docType: '01', nameSealed: 'n', docNumberSealed: 'd', docLookup: 'lookup-A', phoneSealed: null, verifiedAt: since, expiresAt: since });
+
+    await expect(store.privacy.unbind('o-1', since)).resolves.toBe(true);
+    expect([...fake.collection('attempts').keys()].sort()).toEqual(['old-o-10', 'old-other']);
+    expect(fake.collection('attemptCounters').size).toBe(0);
   });
 });
 
@@ -2220,9 +2237,27 @@ describe('fetches of deliveries’ attachments by link (issue 16, point 3)', () 
 
 describe('certificate codes (issue 18 point 1)', () => {
   const T = new Date('2031-05-01T02:00:00Z');
+  /** The case's document naming its holder, and the holder's identity (only the fields create reads). */
+  const holder = (applicationId: string, openid: string) => {
+    fake.seed('applications', applicationId, { openid });
+    fake.seed('identities', openid, { openid });
+  };
+
+  it('removes the code it made when the holder’s identity is gone right after, and answers none (review 1, finding 5)', async () => {
+    holder('app-gone', 'o-gone');
+    fake.afterAnswer = (r) => {
+      // an unbinding or erasure removes the identity as the code's transaction commits
+      if (r.action === 'database.commitTransaction') fake.collection('identities').delete('o-gone');
+    };
+    const code = { id: 'codeGONExxxxxxxx', applicationId: 'app-gone', openid: 'o-gone', documentId: 'doc1', issuedAt: T, expiresAt: new Date(T.getTime() + 3_600_000), readsAllowed: 1, readsUsed: 0, revokedAt: null };
+    await expect(store.certificateCodes.create(code)).resolves.toBeUndefined();
+    expect(fake.collection('certificateCodes').get(code.id)).toBeUndefined();
+  });
+
 
   it('keeps a code as one document by its id, counts a read in one transaction with its read document, and finds the latest by the declared index', async () => {
     const code = { id: 'codeCCCCCCCCCCCC', applicationId: 'app-code', openid: 'o-code', documentId: 'doc1', issuedAt: T, expiresAt: new Date(T.getTime() + 3_600_000), readsAllowed: 1, readsUsed: 0, revokedAt: null };
+    holder('app-code', 'o-code');
     await store.certificateCodes.create(code);
     expect(fake.collection('certificateCodes').get(code.id)).toMatchObject({ applicationId: 'app-code', readsAllowed: 1, readsUsed: 0, expiresAt: ejsonDate(code.expiresAt) });
     await expect(store.certificateCodes.read(code.id, { at: new Date(T.getTime() + 1000), readerOpenid: 'staff-1', centerCode: '321000' })).resolves.toBe('valid');
@@ -2243,7 +2278,7 @@ describe('unbinding (review 1, finding 6)', () => {
   const T = new Date('2031-05-01T02:00:00Z');
 
   it('removes the identity last, so an unbinding cut off half way is finished by asking again', async () => {
-    fake.collection('identities').set('o-unbind', { _id: 'o-unbind', openid: 'o-unbind' });
+    fake.collection('identities').set('o-unbind', { _id: 'o-unbind', openid: 'o-unbind', docLookup: 'lookup-unbind' });
     fake.collection('verifications').set('v-unbind', { _id: 'v-unbind', openid: 'o-unbind' });
     fake.collection('counterRequests').set('c-unbind', { _id: 'c-unbind', openid: 'o-unbind' });
     // the counter requests' removal fails once, after the verifications went
@@ -2267,15 +2302,98 @@ describe('the erasure, not one transaction (review 1, finding 3)', () => {
   it('leaves a case that came in while it ran to the person, and the request for the next run', async () => {
     const deletion = { id: 'del-late', openid: 'o-late', requestedAt: T, dueAt: T };
     await store.privacy.requestDeletion(deletion);
-    fake.collection('identities').set('o-late', { _id: 'o-late', openid: 'o-late' });
+    fake.collection('identities').set('o-late', { _id: 'o-late', openid: 'o-late', docLookup: 'lk-late' });
     // submitted as the erasure writes its audit, after the cases were checked
     fake.afterAnswer = (r) => {
-      if (r.action === 'database.insertDocument' && r.collection === 'audit') fake.collection('applications').set('app-late', { _id: 'app-late', openid: 'o-late', inFlightKey: 'transfer:o-late' });
+      if (r.action === 'database.modifyDocument' && r.collection === 'audit') fake.collection('applications').set('app-late', { _id: 'app-late', openid: 'o-late', inFlightKey: 'transfer:o-late' });
     };
     const erasure = await store.privacy.erase(deletion, 'erased:del-late', [], T, (counts) => ({ at: T, actor: 'timer', action: 'account.deleted', subject: 'deletion:del-late', detail: JSON.stringify(counts) }));
     fake.afterAnswer = undefined;
     expect(erasure).toMatchObject({ outcome: 'erased', counts: { identities: 1, applicationsDetached: 0 } });
     expect(fake.collection('applications').get('app-late')).toMatchObject({ openid: 'o-late' });
     await expect(store.privacy.deletionOf('o-late')).resolves.toEqual(deletion);
+  });
+
+  const auditedAs = (id: string) => (counts: object) => ({ at: T, actor: 'timer', action: 'account.deleted', subject: `deletion:${id}`, detail: JSON.stringify(counts) });
+
+  it('answers a cancel asked as the erasure reads the request either by refusing it, the erasure going on, or by cancelling, nothing erased (review 1, finding 3)', async () => {
+    const deletion = { id: 'del-race', openid: 'o-race', requestedAt: T, dueAt: T };
+    await store.privacy.requestDeletion(deletion);
+    fake.collection('identities').set('o-race', { _id: 'o-race', openid: 'o-race', docLookup: 'lk-race' });
+    let cancel: Promise<string> | undefined;
+    fake.afterAnswer = (r) => {
+      if (!cancel && r.action === 'database.getDocument' && r.collection === 'accountDeletions') cancel = store.privacy.cancelDeletion('o-race');
+    };
+    const erasure = await store.privacy.erase(deletion, 'erased:del-race', [], T, auditedAs('del-race'));
+    fake.afterAnswer = undefined;
+    const cancelled = await cancel;
+    if (cancelled === 'cancelled') {
+      expect(erasure).toEqual({ outcome: 'cancelled' });
+      expect(fake.collection('identities').has('o-race')).toBe(true);
+    } else {
+      expect(cancelled).toBe('erasing');
+      expect(erasure).toMatchObject({ outcome: 'erased' });
+      expect(fake.collection('identities').has('o-race')).toBe(false);
+      await expect(store.privacy.deletionOf('o-race')).resolves.toBeUndefined();
+    }
+  });
+
+  it('refuses a cancel asked while the erasure removes the person’s data: the erasure completes', async () => {
+    const deletion = { id: 'del-mid', openid: 'o-mid', requestedAt: T, dueAt: T };
+    await store.privacy.requestDeletion(deletion);
+    fake.collection('identities').set('o-mid', { _id: 'o-mid', openid: 'o-mid', docLookup: 'lk-mid' });
+    let cancel: Promise<string> | undefined;
+    fake.afterAnswer = (r) => {
+      if (!cancel && r.action === 'database.removeDocument' && r.collection === 'verifications') cancel = store.privacy.cancelDeletion('o-mid');
+    };
+    const erasure = await store.privacy.erase(deletion, 'erased:del-mid', [], T, auditedAs('del-mid'));
+    fake.afterAnswer = undefined;
+    await expect(cancel).resolves.toBe('erasing');
+    expect(erasure).toMatchObject({ outcome: 'erased', counts: { identities: 1 } });
+    expect(fake.collection('identities').has('o-mid')).toBe(false);
+    await expect(store.privacy.deletionOf('o-mid')).resolves.toBeUndefined();
+  });
+
+  it('finishes a run cut off between its audit and the request’s removal: a cancel meanwhile is refused, and the next run writes no second audit entry (review 1, finding 8)', async () => {
+    const deletion = { id: 'del-cut', openid: 'o-cut', requestedAt: T, dueAt: T };
+    await store.privacy.requestDeletion(deletion);
+    fake.collection('identities').set('o-cut', { _id: 'o-cut', openid: 'o-cut', docLookup: 'lk-cut' });
+    // the request after the audit's commit fails: the run stops there
+    let audited = false;
+    fake.afterAnswer = (r) => {
+      if (r.action === 'database.modifyDocument' && r.collection === 'audit') audited = true;
+      else if (audited && r.action === 'database.commitTransaction') {
+        fake.failNext = { code: 'DATABASE_REQUEST_FAILED', message: 'request failed' };
+        fake.afterAnswer = undefined;
+      }
+    };
+    await expect(store.privacy.erase(deletion, 'erased:del-cut', [], T, auditedAs('del-cut'))).rejects.toThrow();
+    fake.afterAnswer = undefined;
+    expect(fake.collection('identities').has('o-cut')).toBe(false);
+    // the person is told why 撤销注销 did nothing (隐私与账号 shows the message)
+    await expect(cancelDeletion(atCallTime(contextFor(store, { openid: 'o-cut', roles: [] }, T, testOutside())), 'o-cut')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: '注销正在执行，不能撤销',
+    });
+    await expect(store.privacy.deletionOf('o-cut')).resolves.toEqual(deletion);
+
+    await expect(store.privacy.erase(deletion, 'erased:del-cut', [], T, auditedAs('del-cut'))).resolves.toMatchObject({ outcome: 'erased', counts: { identities: 0 } });
+    await expect(store.privacy.deletionOf('o-cut')).resolves.toBeUndefined();
+    const entries = await store.audit.listFor('deletion:del-cut');
+    expect(entries).toHaveLength(1);
+    expect(JSON.parse(entries[0]?.detail ?? '{}')).toMatchObject({ identities: 1 });
+  });
+
+  it('removes only its own request at the end: another request of the person recorded meanwhile stays', async () => {
+    const deletion = { id: 'del-old', openid: 'o-again', requestedAt: T, dueAt: T };
+    const newer = { id: 'del-new', openid: 'o-again', requestedAt: T, dueAt: new Date(T.getTime() + 30 * 24 * 3600 * 1000) };
+    await store.privacy.requestDeletion(deletion);
+    // as if cancelled and asked again while the run went on
+    fake.afterAnswer = (r) => {
+      if (r.action === 'database.modifyDocument' && r.collection === 'audit') fake.collection('accountDeletions').set('o-again', { _id: 'o-again', ...newer, requestedAt: ejsonDate(newer.requestedAt), dueAt: ejsonDate(newer.dueAt) });
+    };
+    await expect(store.privacy.erase(deletion, 'erased:del-old', [], T, auditedAs('del-old'))).resolves.toMatchObject({ outcome: 'erased' });
+    fake.afterAnswer = undefined;
+    await expect(store.privacy.deletionOf('o-again')).resolves.toEqual(newer);
   });
 });

@@ -470,6 +470,19 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       id, applicationId: app.id, centerCode: '321000', type: 'application.submitted', createdAt: T, dueAt: T, attempts: 0, state: 'pending', lastError: null, deliveredAt: null,
     });
     const attempt = (outboxId: string, httpStatus: number | null): DeliveryAttempt => ({ outboxId, at: T, durationMs: 12, httpStatus, error: httpStatus === 200 ? null : 'down' });
+    /** A certificate case whose holder is bound (a code is made only for the case's bound holder). */
+    const certificateCase = async () => {
+      const app = application({ type: 'certificate-loan-cleared' });
+      await store.applications.create(app, [], [], null);
+      await store.identities.bind({ openid: app.openid, method: 'face', docType: '01', nameSealed: 'n', docNumberSealed: 'd', docLookup: `lk-${app.id}`, phoneSealed: null, verifiedAt: T, expiresAt: new Date(T.getTime() + 30 * 86_400_000) });
+      return app;
+    };
+    /** The case's open code after `create`, which must not refuse. */
+    const made = async (code: CertificateCodeRecord, replacing?: string) => {
+      const open = await store.certificateCodes.create(code, replacing);
+      if (!open) throw new Error(`certificate code ${code.id} refused`);
+      return open;
+    };
 
     it('creates one application per (openid, requestId) and per in-flight key, numbering letters per prefix, even when the requests race', async () => {
       const first = application();
@@ -648,8 +661,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     });
 
     it('keeps certificate codes (issue 18 point 1): counts a read once per allowed read, refuses used, expired and revoked ones, and lists every code and read', async () => {
-      const app = application({ type: 'certificate-loan-cleared' });
-      await store.applications.create(app, [], [], null);
+      const app = await certificateCase();
       const code: CertificateCodeRecord = { id: 'codeAAAAAAAAAAAA', applicationId: app.id, openid: app.openid, documentId: 'doc1', issuedAt: T, expiresAt: new Date(T.getTime() + 3_600_000), readsAllowed: 1, readsUsed: 0, revokedAt: null };
       await store.certificateCodes.create(code);
       expect(await store.certificateCodes.get(code.id)).toEqual(code);
@@ -689,8 +701,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     });
 
     it('keeps one open certificate code a case: of creates at once, one is made and the others are answered it (review 1, finding 10)', async () => {
-      const app = application({ type: 'certificate-loan-cleared' });
-      await store.applications.create(app, [], [], null);
+      const app = await certificateCase();
       const codeAt = (id: string, seconds: number): CertificateCodeRecord => ({
         id, applicationId: app.id, openid: app.openid, documentId: 'doc1', issuedAt: new Date(T.getTime() + seconds * 1000), expiresAt: new Date(T.getTime() + 3_600_000), readsAllowed: 1, readsUsed: 0, revokedAt: null,
       });
@@ -700,23 +711,41 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       const reader = (seconds: number) => ({ at: new Date(T.getTime() + seconds * 1000), readerOpenid: 'staff-1', centerCode: '321000' });
 
       // none yet: two at once
-      const [a, b] = await Promise.all([store.certificateCodes.create(codeAt('codeOPEN1xxxxxxx', 1)), store.certificateCodes.create(codeAt('codeOPEN2xxxxxxx', 1))]);
+      const [a, b] = await Promise.all([made(codeAt('codeOPEN1xxxxxxx', 1)), made(codeAt('codeOPEN2xxxxxxx', 1))]);
       expect(b).toEqual(a);
       expect(await open()).toEqual([a.id]);
       expect((await Promise.all(['codeOPEN1xxxxxxx', 'codeOPEN2xxxxxxx'].map((id) => store.certificateCodes.read(id, reader(2))))).filter((o) => o === 'valid')).toHaveLength(1);
       // the one code used up: two at once replace it, with one code
-      const [c, d] = await Promise.all([store.certificateCodes.create(codeAt('codeOPEN3xxxxxxx', 3), a.id), store.certificateCodes.create(codeAt('codeOPEN4xxxxxxx', 3), a.id)]);
+      const [c, d] = await Promise.all([made(codeAt('codeOPEN3xxxxxxx', 3), a.id), made(codeAt('codeOPEN4xxxxxxx', 3), a.id)]);
       expect(d).toEqual(c);
       expect(c.id).not.toBe(a.id);
       expect(await store.certificateCodes.get(a.id)).toMatchObject({ revokedAt: new Date(T.getTime() + 3000) });
       expect(await open()).toEqual([c.id]);
       expect(await store.certificateCodes.latest(app.id)).toEqual(c);
       // a create that names no code, or an earlier one, is answered the open code
-      expect(await store.certificateCodes.create(codeAt('codeLATExxxxxxxx', 4), a.id)).toEqual(c);
+      expect(await made(codeAt('codeLATExxxxxxxx', 4), a.id)).toEqual(c);
       expect(await store.certificateCodes.get('codeLATExxxxxxxx')).toBeUndefined();
       // once it is revoked, a new one is made
       expect(await store.certificateCodes.revokeAll(app.id, new Date(T.getTime() + 5000))).toBe(1);
-      expect(await store.certificateCodes.create(codeAt('codeNEWxxxxxxxxx', 6), c.id)).toMatchObject({ id: 'codeNEWxxxxxxxxx' });
+      expect(await made(codeAt('codeNEWxxxxxxxxx', 6), c.id)).toMatchObject({ id: 'codeNEWxxxxxxxxx' });
+    });
+
+    it('revokes an open code that can no longer be read, expired or used up, and makes the new one, whichever code the caller saw (review 1, finding 4)', async () => {
+      const app = await certificateCase();
+      const codeAt = (id: string, seconds: number): CertificateCodeRecord => ({
+        id, applicationId: app.id, openid: app.openid, documentId: 'doc1', issuedAt: new Date(T.getTime() + seconds * 1000), expiresAt: new Date(T.getTime() + (seconds + 3600) * 1000), readsAllowed: 1, readsUsed: 0, revokedAt: null,
+      });
+      const expired = await made(codeAt('codeEXPIREDxxxxx', 0));
+      // an hour and more later, naming a code that is not the open one
+      const fresh = codeAt('codeFRESHxxxxxxx', 4000);
+      expect(await store.certificateCodes.create(fresh, 'codeOTHERxxxxxxx')).toEqual(fresh);
+      expect(await store.certificateCodes.get(expired.id)).toMatchObject({ revokedAt: fresh.issuedAt });
+      // the fresh one read once: used up, and replaced the same way
+      expect(await store.certificateCodes.read(fresh.id, { at: new Date(T.getTime() + 4001_000), readerOpenid: 'staff-1', centerCode: '321000' })).toBe('valid');
+      const next = codeAt('codeNEXTxxxxxxxx', 4002);
+      expect(await store.certificateCodes.create(next, expired.id)).toEqual(next);
+      expect(await store.certificateCodes.get(fresh.id)).toMatchObject({ revokedAt: next.issuedAt });
+      expect(await store.certificateCodes.latest(app.id)).toEqual(next);
     });
 
     it('moves an application only from the expected state, once per webhook id, and frees the in-flight key when final', async () => {
@@ -2029,15 +2058,42 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await attemptsOf('priv-g', 'lk-priv-g')).toBe(4);
     });
 
-    it('counts a window another person shares on with their attempts alone once the person who wrote last unbinds', async () => {
+    it('keeps counting, after the person who made them unbinds, their attempts against another ID and on another person’s counter code (review 1 of session 9, finding 2)', async () => {
+      await store.identities.bind(person('priv-x', 'lk-priv-x'));
+      const shared = ['try:face:doc:lk-priv-v', 'try:request:PRIVV001'];
+      for (const subject of shared) {
+        for (let i = 0; i < 3; i++) expect(await store.attempts.recordIfUnder(subject, dayStart, 3, T, 'priv-x')).toBe(true);
+      }
+      expect(await store.attempts.recordIfUnder('try:face:doc:lk-priv-v:openid:priv-x', dayStart, 3, T, 'priv-x')).toBe(true);
+      expect(await store.privacy.unbind('priv-x', T)).toBe(true);
+      // the subject naming the person went; the limits protecting the ID's owner and the code's owner still refuse
+      expect(await store.attempts.failuresSince('try:face:doc:lk-priv-v:openid:priv-x', dayStart)).toBe(0);
+      for (const subject of shared) {
+        expect(await store.attempts.failuresSince(subject, dayStart)).toBe(3);
+        expect(await store.attempts.recordIfUnder(subject, dayStart, 3, T, 'priv-x')).toBe(false);
+      }
+      // bound again and erased: they are no longer the person's, so they stay and count
+      await store.identities.bind(person('priv-x', 'lk-priv-x'));
+      const deletion = { id: 'del-x', openid: 'priv-x', requestedAt: T, dueAt: T };
+      await store.privacy.requestDeletion(deletion);
+      expect(await store.privacy.erase(deletion, 'erased:del-x', [], T, audited(deletion))).toMatchObject({ outcome: 'erased', counts: { attempts: 0 } });
+      for (const subject of shared) expect(await store.attempts.recordIfUnder(subject, dayStart, 3, T, 'priv-y')).toBe(false);
+    });
+
+    it('counts a window on the person’s own ID that another account shares with the other’s attempts alone once the person unbinds, whoever wrote last', async () => {
       await store.identities.bind(person('priv-h', 'lk-priv-h'));
-      expect(await store.attempts.recordIfUnder('start:doc:lk-shared', dayStart, 2, T, 'priv-other')).toBe(true);
-      expect(await store.attempts.recordIfUnder('start:doc:lk-shared', dayStart, 2, T, 'priv-h')).toBe(true);
+      const [personLast, otherLast] = ['start:doc:lk-priv-h', 'counter:doc:lk-priv-h'];
+      expect(await store.attempts.recordIfUnder(personLast, dayStart, 2, T, 'priv-other')).toBe(true);
+      expect(await store.attempts.recordIfUnder(personLast, dayStart, 2, T, 'priv-h')).toBe(true);
+      expect(await store.attempts.recordIfUnder(otherLast, dayStart, 2, T, 'priv-h')).toBe(true);
+      expect(await store.attempts.recordIfUnder(otherLast, dayStart, 2, T, 'priv-other')).toBe(true);
       expect(await store.privacy.unbind('priv-h', T)).toBe(true);
-      expect(await store.attempts.failuresSince('start:doc:lk-shared', dayStart)).toBe(1);
-      expect(await store.attempts.recordIfUnder('start:doc:lk-shared', dayStart, 2, T, 'priv-other')).toBe(true);
-      expect(await store.attempts.recordIfUnder('start:doc:lk-shared', dayStart, 2, T, 'priv-other')).toBe(false);
-      expect(await store.attempts.failuresSince('start:doc:lk-shared', dayStart)).toBe(2);
+      for (const subject of [personLast, otherLast]) {
+        expect(await store.attempts.failuresSince(subject, dayStart)).toBe(1);
+        expect(await store.attempts.recordIfUnder(subject, dayStart, 2, T, 'priv-other')).toBe(true);
+        expect(await store.attempts.recordIfUnder(subject, dayStart, 2, T, 'priv-other')).toBe(false);
+        expect(await store.attempts.failuresSince(subject, dayStart)).toBe(2);
+      }
     });
 
     it('removes the attempts made before a cutoff, and the windows that started before it', async () => {
@@ -2061,6 +2117,54 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       await store.certificateCodes.create({ id: 'code-priv-e', applicationId: app.id, openid, documentId: 'doc-priv-e', issuedAt: T, expiresAt: new Date(T.getTime() + DAY), readsAllowed: 1, readsUsed: 0, revokedAt: null });
       expect(await store.privacy.unbind(openid, T)).toBe(true);
       expect(await store.certificateCodes.get('code-priv-e')).toMatchObject({ revokedAt: T });
+    });
+
+    it('makes no certificate code once the holder unbound, the case erased or given to another, and none names the erased openid (review 1, finding 5)', async () => {
+      const openid = 'priv-g';
+      const code = (id: string, holder = openid): CertificateCodeRecord => ({ id, applicationId: 'app-priv-g', openid: holder, documentId: 'doc-priv-g', issuedAt: T, expiresAt: new Date(T.getTime() + DAY), readsAllowed: 1, readsUsed: 0, revokedAt: null });
+      await store.identities.bind(person(openid, 'lk-priv-g'));
+      await store.applications.create(application('app-priv-g', openid), [], [], null);
+      // another person, bound, is not the case's holder
+      await store.identities.bind(person('priv-g2', 'lk-priv-g2'));
+      expect(await store.certificateCodes.create(code('code-priv-g0', 'priv-g2'))).toBeUndefined();
+      expect(await store.privacy.unbind(openid, T)).toBe(true);
+      expect(await store.certificateCodes.create(code('code-priv-g1'))).toBeUndefined();
+      // bound again, then erased: the case is the tombstone's and the identity gone
+      await store.identities.bind(person(openid, 'lk-priv-g'));
+      const deletion = { id: 'del-g', openid, requestedAt: T, dueAt: T };
+      await store.privacy.requestDeletion(deletion);
+      const erasure = await store.privacy.erase(deletion, 'erased:del-g', [{ applicationId: 'app-priv-g', nameSealed: 'n2', docNumberSealed: 'd2' }], T, audited(deletion));
+      expect(erasure.outcome).toBe('erased');
+      await store.identities.bind(person(openid, 'lk-priv-g'));
+      expect(await store.certificateCodes.create(code('code-priv-g2'))).toBeUndefined();
+      expect(await store.certificateCodes.list('app-priv-g')).toEqual([]);
+    });
+
+    it('leaves no readable code of a create racing an unbinding, and none naming the openid of a create racing an erasure, from another connection (review 1, finding 5)', async () => {
+      const other = adapter.concurrent ? await adapter.reopen() : store;
+      try {
+        for (let round = 0; round < 6; round += 1) {
+          const openid = `priv-r${round}`;
+          const app = application(`app-priv-r${round}`, openid);
+          const code: CertificateCodeRecord = { id: `code-priv-r${round}`, applicationId: app.id, openid, documentId: 'doc-r', issuedAt: T, expiresAt: new Date(T.getTime() + DAY), readsAllowed: 1, readsUsed: 0, revokedAt: null };
+          await store.identities.bind(person(openid, `lk-priv-r${round}`));
+          await store.applications.create(app, [], [], null);
+          await Promise.all([other.certificateCodes.create(code), store.privacy.unbind(openid, T)]);
+          expect((await store.certificateCodes.list(app.id)).filter((c) => c.revokedAt === null)).toEqual([]);
+
+          await store.identities.bind(person(openid, `lk-priv-r${round}`));
+          const deletion = { id: `del-r${round}`, openid, requestedAt: T, dueAt: T };
+          await store.privacy.requestDeletion(deletion);
+          const [erasure] = await Promise.all([
+            store.privacy.erase(deletion, `erased:del-r${round}`, [{ applicationId: app.id, nameSealed: 'n2', docNumberSealed: 'd2' }], T, audited(deletion)),
+            other.certificateCodes.create({ ...code, id: `code-priv-e${round}` }),
+          ]);
+          expect(erasure.outcome).toBe('erased');
+          expect((await store.certificateCodes.list(app.id)).filter((c) => c.openid === openid)).toEqual([]);
+        }
+      } finally {
+        if (other !== store) await other.close();
+      }
     });
 
     it('erases nothing when the request was cancelled between listing and erasing, and writes no audit', async () => {
@@ -2120,6 +2224,30 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.privacy.deletionOf(openid)).toBeUndefined();
     });
 
+    it('cancels nothing while the erasure runs (another connection): the cancel answers that nothing is pending (SQL waits for it) or that it is under way, and the erasure completes', async () => {
+      if (!adapter.concurrent) return;
+      const other = await adapter.reopen();
+      try {
+        const openid = 'priv-r';
+        await store.identities.bind(person(openid, 'lk-priv-r'));
+        const deletion = { id: 'del-r', openid, requestedAt: T, dueAt: T };
+        await store.privacy.requestDeletion(deletion);
+        let cancel: Promise<string> | undefined;
+        // asked once everything is erased but before the run ends
+        const erasure = await store.privacy.erase(deletion, 'erased:del-r', [], T, (counts) => {
+          cancel = other.privacy.cancelDeletion(openid);
+          return audited(deletion)(counts);
+        });
+        expect(erasure).toMatchObject({ outcome: 'erased', counts: { identities: 1 } });
+        expect(['none', 'erasing']).toContain(await cancel);
+        expect(await store.identities.get(openid)).toBeUndefined();
+        expect(await store.privacy.deletionOf(openid)).toBeUndefined();
+        expect(await store.audit.listFor('deletion:del-r')).toHaveLength(1);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('keeps one deletion request per person, lists the due ones, and cancels', async () => {
       const first = { id: 'del-1', openid: 'priv-c', requestedAt: T, dueAt: new Date(T.getTime() + 30 * DAY) };
       expect(await store.privacy.requestDeletion(first)).toEqual(first);
@@ -2127,8 +2255,8 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.privacy.deletionOf('priv-c')).toEqual(first);
       expect(await store.privacy.dueDeletions(new Date(T.getTime() + 29 * DAY))).toEqual([]);
       expect(await store.privacy.dueDeletions(first.dueAt)).toEqual([first]);
-      expect(await store.privacy.cancelDeletion('priv-c')).toBe(true);
-      expect(await store.privacy.cancelDeletion('priv-c')).toBe(false);
+      expect(await store.privacy.cancelDeletion('priv-c')).toBe('cancelled');
+      expect(await store.privacy.cancelDeletion('priv-c')).toBe('none');
       expect(await store.privacy.deletionOf('priv-c')).toBeUndefined();
     });
 

@@ -79,6 +79,8 @@ function matches(doc: Obj, query: unknown): boolean {
         if (op === '$ne') return Array.isArray(value) ? !value.some((v) => same(comparable(v), x)) : !same(value, x);
         // on an array field: any of its elements
         if (op === '$in') return Array.isArray(x) && (Array.isArray(value) ? value : [value]).some((v) => x.some((y) => same(v, comparable(y))));
+        // db.RegExp or a JS RegExp: { pattern, options }
+        if (op === '$regularExpression') return isObj(x) && typeof value === 'string' && new RegExp(String(x.pattern), String(x.options)).test(value);
         if (typeof value !== typeof x) return false;
         const [a, b] = [value as number | string, x as number | string];
         if (op === '$gte') return a >= b;

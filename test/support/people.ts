@@ -13,9 +13,8 @@ export function freshResidentId(): string {
   return first17 + idCheckChar(first17);
 }
 
-/** Verifies `openid` by face through the identity function (WeChat simulator passing); answers the ID used. */
-export async function verifiedPerson(store: Store, outside: Outside, openid: string, now: Date, name = '张三'): Promise<string> {
-  const docNumber = freshResidentId();
+/** Verifies `openid` by face through the identity function (WeChat simulator passing), with a fresh ID unless given; answers the ID used. */
+export async function verifiedPerson(store: Store, outside: Outside, openid: string, now: Date, name = '张三', docNumber = freshResidentId()): Promise<string> {
   const ctx = contextFor(store, { openid, roles: [] }, now, outside);
   const consented = await identity.handle({ action: 'consent', version: CONSENT_VERSION }, ctx);
   if (!consented.ok) throw new Error(consented.message);

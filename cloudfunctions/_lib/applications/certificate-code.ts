@@ -22,7 +22,7 @@ import { checkToken, signCode } from '../crypto/code-signing';
 import { open, sealedAs } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
 import { centersByCode } from '../services/centers';
-import { documentLookup, freshIdentityOrFail } from '../services/identity';
+import { freshIdentityOrFail, holderOrFail } from '../services/identity';
 import type { ApplicationRecord, CertificateCodeRecord, DocumentRecord } from '../store/port';
 import { readOutcome } from '../store/rows/certificate-codes';
 import { ownApplication } from './views';
@@ -70,10 +70,7 @@ function tokenOf(ctx: ServiceContext, app: ApplicationRecord, doc: DocumentRecor
 export async function showCode(ctx: ServiceContext, openid: string, id: string): Promise<ShownCode> {
   const app = await ownApplication(ctx, openid, id);
   const identity = freshIdentityOrFail(await ctx.store.identities.get(openid), ctx.now, '亮码');
-  const keyring = ctx.outside.keyring();
-  if (identity.docLookup !== documentLookup(keyring, open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed))) {
-    throw new AppError('IDENTITY_REQUIRED', '亮码须由证明持有人本人核验：当前实名信息与申请人不一致');
-  }
+  holderOrFail(ctx.outside.keyring(), identity, [app], '亮码须由证明持有人本人核验：当前实名信息与申请人不一致');
   const doc = await showableDocument(ctx, app);
   const latest = await ctx.store.certificateCodes.latest(app.id);
   if (latest && latest.documentId === doc.id && readOutcome(latest, ctx.now) === 'valid') return shownCode(ctx, app, doc, latest);
@@ -81,6 +78,8 @@ export async function showCode(ctx: ServiceContext, openid: string, id: string):
   // the earlier's code, so the holder shows the one code a center can read
   const fresh: CertificateCodeRecord = { id: randomBytes(12).toString('base64url'), applicationId: app.id, openid, documentId: doc.id, issuedAt: ctx.now, expiresAt: shanghaiDay(ctx.now).end, readsAllowed: 1, readsUsed: 0, revokedAt: null };
   const code = await ctx.store.certificateCodes.create(fresh, latest?.id);
+  // unbound or erased since the check above
+  if (!code) throw new AppError('IDENTITY_REQUIRED', '亮码须由证明持有人本人核验：实名信息已解除绑定，请重新核验');
   if (code.id !== fresh.id) {
     // the other call's code, of the document it found (a center may have added one since this call listed them)
     const shown = (await ctx.store.applications.documents(app.id)).find((d) => d.id === code.documentId);

@@ -2,12 +2,12 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CONSENT_VERSION } from '../../../src/core/consent';
 import { handCode, HAND_CODE_LENGTH } from '../../../src/core/codes';
 import { AppError } from '../../../src/core/errors';
-import { docNumberKeyForm, FRESH_IDENTITY_MAX_AGE_HOURS, maskDocNumber, maskName, maskPhone, type CounterRequestView, type FormPrefill, type IdentityView, type RealName } from '../../../src/core/identity';
+import { COUNTER_CODE_TTL_DAYS, docNumberKeyForm, FRESH_IDENTITY_MAX_AGE_HOURS, maskDocNumber, maskName, maskPhone, type CounterRequestView, type FormPrefill, type IdentityView, type RealName } from '../../../src/core/identity';
 import { formatShanghai, shanghaiDay } from '../../../src/core/time';
 import { ATTEMPTS_KEPT_DAYS } from '../../../src/core/privacy';
 import { lookupHash, open, seal, SEALED_FIELDS, sealedAs, type Keyring } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
-import type { CounterRequest, IdentityRecord } from '../store/port';
+import type { ApplicationRecord, CounterRequest, IdentityRecord } from '../store/port';
 import { certHash, isVerified, WechatApiError, type CertInfo } from '../wechat';
 import { notifyBindingMoved } from './notify';
 
@@ -38,8 +38,8 @@ export const MAX_MISMATCHES_PER_STAFF = 5;
 export const MAX_MISMATCHES_PER_REQUEST = 3;
 /** How long a person is shown a notice about their binding on 我的. */
 export const NOTICE_DAYS = 30;
-/** How long a counter-verification code may be shown at a window. */
-export const COUNTER_CODE_TTL_MS = 7 * 24 * 3600 * 1000;
+/** How long a counter-verification code may be shown at a window (src/core/identity.ts). */
+export const COUNTER_CODE_TTL_MS = COUNTER_CODE_TTL_DAYS * 24 * 3600 * 1000;
 
 const FIELD = SEALED_FIELDS;
 const WECHAT_DOWN = '微信人脸核身服务暂时不可用，请稍后再试，或选择到中心柜台核验';
@@ -143,7 +143,7 @@ export async function removeStaleVerifications(ctx: Pick<ServiceContext, 'store'
 
 /**
  * How long an attempt is kept, as the privacy policy says (ATTEMPTS_KEPT_DAYS): the longest window any limit counts in,
- * a counter code's life (its mismatches count since it was made); the others count a China day or an hour.
+ * a counter code's life (its mismatches count since it was made, COUNTER_CODE_TTL_DAYS); the others count a China day or an hour.
  */
 export const ATTEMPTS_KEPT_MS = ATTEMPTS_KEPT_DAYS * 24 * 3600 * 1000;
 
@@ -366,7 +366,7 @@ const isStaffOf = async (ctx: ServiceContext, openid: string, centerCode: string
 async function openRequest(ctx: ServiceContext, staff: Caller, centerCode: string, code: string): Promise<CounterRequest> {
   const own = await requireStaffIdentity(ctx, staff, '办理柜台核验');
   let request = await ctx.store.counterRequests.get(code.toUpperCase());
-  if (!request || request.expiresAt <= ctx.now) throw new AppError('VERIFICATION_NOT_FOUND', '没有找到这个核验码，或已超过 7 天有效期');
+  if (!request || request.expiresAt <= ctx.now) throw new AppError('VERIFICATION_NOT_FOUND', `没有找到这个核验码，或已超过 ${COUNTER_CODE_TTL_DAYS} 天有效期`);
   if (request.status === 'confirmed') throw new AppError('VERIFICATION_USED', '这个核验码已经核验过');
   if (request.openid === staff.openid || request.docLookup === own.docLookup) {
     throw new AppError('FORBIDDEN', '不能核验本人申请的核验码，请由其他工作人员为您办理');
@@ -528,6 +528,20 @@ export function freshIdentityOrFail(record: IdentityRecord | undefined, now: Dat
     throw new AppError('IDENTITY_REQUIRED', `${what}前请重新完成实名核验（上次核验在 ${formatShanghai(record.verifiedAt)}，已超过 ${FRESH_IDENTITY_MAX_AGE_HOURS} 小时）${again}`);
   }
   return record;
+}
+
+/** Whether `app` was made for the ID number of `identity` (by its type-independent look-up), whichever account made it. */
+export function isApplicant(keyring: Keyring, identity: Pick<IdentityRecord, 'docLookup'>, app: ApplicationRecord): boolean {
+  return documentLookup(keyring, open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed)) === identity.docLookup;
+}
+
+/**
+ * For what hands a case's data or proof to whoever holds the phone (亮码, 下载我的数据), after freshIdentityOrFail: the
+ * identity checked must be the applicant of every one of `apps`, else IDENTITY_REQUIRED with `message`. A check proves
+ * who verified on the account last, and another person may have verified with their own face on an unlocked phone.
+ */
+export function holderOrFail(keyring: Keyring, identity: IdentityRecord, apps: readonly ApplicationRecord[], message: string): void {
+  if (apps.some((app) => !isApplicant(keyring, identity, app))) throw new AppError('IDENTITY_REQUIRED', message);
 }
 
 /**

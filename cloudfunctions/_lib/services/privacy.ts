@@ -14,7 +14,7 @@ import { linkMadeFile } from '../files/downloads';
 import type { Caller, ServiceContext } from '../runtime/define';
 import type { AccountDeletion, ApplicationRecord, RatingRecord } from '../store/port';
 import { centersByCode } from './centers';
-import { freshIdentityOrFail, takeSlots } from './identity';
+import { freshIdentityOrFail, holderOrFail, takeSlots } from './identity';
 
 /**
  * The person's rights over their data (PIPL arts. 45 and 47): 解除绑定 (the identity removed at once), 注销账号
@@ -65,10 +65,12 @@ export async function requestDeletion(ctx: ServiceContext, caller: Caller): Prom
   return deletionView(held);
 }
 
-/** 注销账号 cancelled within the period: nothing is deleted. */
+/** 注销账号 cancelled within the period: nothing is deleted. Refused once the daily run has begun carrying it out. */
 export async function cancelDeletion(ctx: ServiceContext, openid: string): Promise<DeletionView> {
   const held = await ctx.store.privacy.deletionOf(openid);
-  if (!held || !(await ctx.store.privacy.cancelDeletion(openid))) throw new AppError('VALIDATION_FAILED', '没有正在等待的注销申请');
+  const cancelled = held ? await ctx.store.privacy.cancelDeletion(openid) : 'none';
+  if (cancelled === 'erasing') throw new AppError('VALIDATION_FAILED', '注销正在执行，不能撤销');
+  if (!held || cancelled === 'none') throw new AppError('VALIDATION_FAILED', '没有正在等待的注销申请');
   await ctx.store.audit.append({ at: ctx.now, actor: 'account-holder', action: 'account.deletion-cancelled', subject: `deletion:${held.id}`, detail: '等待期内撤销' });
   return deletionView(undefined);
 }
@@ -123,17 +125,16 @@ async function carryOutDeletion(ctx: ServiceContext, deletion: AccountDeletion):
  * contact, the files the centers returned, the certificate codes shown and which center read them when), their ratings
  * with a 差评's follow-up, and a pending deletion. It is every datum unmasked, so it is handed only to someone whose
  * identity was checked within FRESH_IDENTITY_MAX_AGE_HOURS (an unlocked phone is not yet its owner; someone never
- * verified or unbound verifies first as well), DATA_COPIES_PER_DAY times a China day at most.
+ * verified or unbound verifies first as well) who is the applicant of each of the person's applications (another
+ * person may have verified on the account: refused before a slot is taken), DATA_COPIES_PER_DAY times a China day at most.
  */
 export async function copyOfMyData(ctx: ServiceContext, openid: string): Promise<MadeFileLink> {
   const identity = freshIdentityOrFail(await ctx.store.identities.get(openid), ctx.now, '下载我的数据');
-  await takeSlots(ctx, openid, [{ subject: `copy:openid:${openid}`, limit: DATA_COPIES_PER_DAY }], '下载数据的');
   const keyring = ctx.outside.keyring();
-  const [apps, consents, deletion] = await Promise.all([
-    ctx.store.applications.listByApplicant(openid),
-    ctx.store.consents.listOf(openid),
-    ctx.store.privacy.deletionOf(openid),
-  ]);
+  const apps = await ctx.store.applications.listByApplicant(openid);
+  holderOrFail(keyring, identity, apps, '下载我的数据须由本人核验：当前实名信息与您的申请的申请人不一致，请申请人本人重新完成实名核验后再下载');
+  await takeSlots(ctx, openid, [{ subject: `copy:openid:${openid}`, limit: DATA_COPIES_PER_DAY }], '下载数据的');
+  const [consents, deletion] = await Promise.all([ctx.store.consents.listOf(openid), ctx.store.privacy.deletionOf(openid)]);
   const applications = [];
   const ratings = [];
   for (const app of apps) {

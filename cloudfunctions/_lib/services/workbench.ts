@@ -24,7 +24,7 @@ import { awaitsCheck, contractHoldOf, HELD_UNCHECKED } from '../applications/con
 import { applicationView, formLines, listEntries, ratingView } from '../applications/views';
 import { followUpDates } from './follow-up-periods';
 import { centersByCode } from './centers';
-import { documentLookup, requireStaffIdentity } from './identity';
+import { isApplicant, requireStaffIdentity } from './identity';
 import { notifyApplicant } from './notify';
 
 /**
@@ -51,9 +51,7 @@ async function forCenter(ctx: ServiceContext, staff: Caller, centerCode: string,
 async function ownApplications(ctx: ServiceContext, staff: Caller): Promise<(app: ApplicationRecord) => boolean> {
   const identity = await requireStaffIdentity(ctx, staff, '使用申请工作台');
   const keyring = ctx.outside.keyring();
-  return (app) =>
-    app.openid === staff.openid ||
-    documentLookup(keyring, open(keyring, sealedAs.docNumber(app.openid), app.applicant.docNumberSealed)) === identity.docLookup;
+  return (app) => app.openid === staff.openid || isApplicant(keyring, identity, app);
 }
 
 function responsibleOnly(app: ApplicationRecord, centerCode: string): void {

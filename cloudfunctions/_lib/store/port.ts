@@ -225,8 +225,9 @@ export interface AttemptRepository {
    * `subject` names who tried or failed: "try:…"/"ok:…" of identity checks (services/identity.ts takeTries: face per
    * openid, per (docLookup, openid) and per docLookup; counter mismatches per staff and per request), "invite:<openid>",
    * "copy:openid:<openid>" (services/privacy.ts: copies of one's data a day).
-   * `openid` is whose attempt it was (null for someone not signed in): the privacy repository removes a person's
-   * attempts by it when they unbind or are deleted, subjects naming no openid (per docLookup) included.
+   * `openid` is whose attempt it was (null for someone not signed in): when they unbind or are deleted, the privacy
+   * repository removes those naming them (rows/privacy.ts) and clears it on the others, which protect someone else
+   * and keep counting.
    */
   recordFailure(subject: string, at: Date, openid: string | null): Promise<void>;
   failuresSince(subject: string, since: Date): Promise<number>;
@@ -279,7 +280,7 @@ export interface ErasedCounts {
   identities: number;
   verifications: number;
   counterRequests: number;
-  /** The person's recorded attempts (identity checks, invite codes, code reads), whose subjects name the ID's lookup and the openid. */
+  /** The person's own recorded attempts removed (identity checks, invite codes, code reads): those naming their openid or their own ID's lookup. */
   attempts: number;
   consents: number;
   roles: number;
@@ -295,18 +296,25 @@ export interface ErasedCounts {
  */
 export type Erasure = { outcome: 'erased'; counts: ErasedCounts } | { outcome: 'cancelled' } | { outcome: 'waiting' };
 
+/** What asking to cancel a deletion did (PrivacyRepository.cancelDeletion). */
+export type DeletionCancel = 'cancelled' | 'none' | 'erasing';
+
 export interface PrivacyRepository {
   /** Records a deletion request; answers the one already recorded for this openid if any (a second request changes nothing). */
   requestDeletion(deletion: AccountDeletion): Promise<AccountDeletion>;
   deletionOf(openid: string): Promise<AccountDeletion | undefined>;
-  /** Cancels the openid's pending deletion; false when there was none. */
-  cancelDeletion(openid: string): Promise<boolean>;
+  /**
+   * Cancels the openid's pending deletion: 'none' when there was none, 'erasing' (nothing changed) once the daily run
+   * has begun carrying it out (CloudBase marks the request first; SQL's cancel waits for the run's transaction instead,
+   * then finds the request gone, or there still when the run erased nothing).
+   */
+  cancelDeletion(openid: string): Promise<DeletionCancel>;
   /** Deletion requests due at `now` (dueAt <= now), oldest first. */
   dueDeletions(now: Date): Promise<AccountDeletion[]>;
   /**
    * 解除绑定: removes the openid's verified identity (sealed name, number, phone and the ID's lookup), its verification
    * sessions and counter requests, and revokes its certificate codes (at `at`); with an identity to remove, also the
-   * openid's attempts (AttemptRepository: never for someone unbound, whose limits would start afresh). Answers whether
+   * openid's own attempts (AttemptRepository: never for someone unbound, whose limits would start afresh). Answers whether
    * anything was removed, so an unbinding cut off half way is finished by asking again.
    */
   unbind(openid: string, at: Date): Promise<boolean>;
@@ -318,8 +326,10 @@ export interface PrivacyRepository {
    * tombstone (`resealed`, by application id), clears ratings' comments, revokes the person's certificate codes (at
    * `at`) and gives them the tombstone, appends the audit entry `audited` makes of the counts, and removes the
    * request, all in one transaction where the store has them (a case that came in meanwhile undoes it all: waiting).
-   * Where it has not (CloudBase), the audit comes before the request goes, so a run cut off is finished and audited by
-   * the next one, and a case that came in meanwhile stays the person's and keeps the request for the next run.
+   * Where it has not (CloudBase), the request is first marked as being erased (a cancel is then refused), the audit
+   * is written once per request and comes before the request goes, and only this request is removed (checked by id), so
+   * a run cut off is finished by the next one without a second audit entry, and a case that came in meanwhile stays the
+   * person's and keeps the request for the next run.
    */
   erase(deletion: AccountDeletion, tombstone: string, resealed: readonly ResealedApplicant[], at: Date, audited: (counts: ErasedCounts) => AuditEntry): Promise<Erasure>;
 }
@@ -1333,9 +1343,11 @@ export interface CertificateCodeRepository {
    * the caller saw, used up or expired) is revoked at `code.issuedAt` and `code` created. When the application's
    * open code is another one (a concurrent call created it since the caller looked), nothing is written and that
    * code is answered, so both callers show the one code a center can read (migration 46; CloudBase
-   * `certificateCodeSlots`). Answers the application's open code after.
+   * `certificateCodeSlots`); an open code that can no longer be read (expired, used up) is revoked like `replacing`.
+   * Answers the application's open code after, or undefined, writing nothing, when the application is no longer
+   * `code.openid`'s or that openid's identity is gone (an unbinding or erasure meanwhile).
    */
-  create(code: CertificateCodeRecord, replacing?: string): Promise<CertificateCodeRecord>;
+  create(code: CertificateCodeRecord, replacing?: string): Promise<CertificateCodeRecord | undefined>;
   get(id: string): Promise<CertificateCodeRecord | undefined>;
   /** The application's latest code, if any. */
   latest(applicationId: string): Promise<CertificateCodeRecord | undefined>;

@@ -27,9 +27,13 @@ export function cloudbaseCertificateCodes(db: Db): CertificateCodeRepository {
   const codes = () => db.collection(COLLECTIONS.certificateCodes);
   const reads = () => db.collection(COLLECTIONS.certificateCodeReads);
   return {
-    create: (code, replacing) =>
-      retryConflicts(() =>
+    async create(code, replacing) {
+      const made = await retryConflicts(() =>
         runTransaction(db, async (tx) => {
+          // the case still the holder's and the holder still bound (not unbound or erased since the caller looked)
+          const app = transactionDoc(await tx.collection(COLLECTIONS.applications).doc(code.applicationId).get(), COLLECTIONS.applications);
+          const identity = transactionDoc(await tx.collection(COLLECTIONS.identities).doc(code.openid).get(), COLLECTIONS.identities);
+          if (!app || app.openid !== code.openid || !identity) return undefined;
           // the case's slot names its latest code: of two creates at once, both write it, so the later conflicts,
           // runs again and finds the earlier one's code open
           const slot = tx.collection(COLLECTIONS.certificateCodeSlots).doc(code.applicationId);
@@ -38,7 +42,7 @@ export function cloudbaseCertificateCodes(db: Db): CertificateCodeRepository {
           const latestId = slotDoc ? str(slotDoc, 'codeId', COLLECTIONS.certificateCodeSlots) : replacing;
           const latest = latestId === undefined ? undefined : await codeIn(tx, latestId);
           if (latest && latest.code.revokedAt === null) {
-            if (latest.code.id !== replacing) return latest.code;
+            if (latest.code.id !== replacing && readOutcome(latest.code, code.issuedAt) === 'valid') return latest.code;
             await latest.ref.update({ revokedAt: code.issuedAt });
           }
           // add with the id, not set: like SQL's insert, a second code with the same id is refused
@@ -46,7 +50,13 @@ export function cloudbaseCertificateCodes(db: Db): CertificateCodeRepository {
           await slot.set({ codeId: code.id });
           return code;
         }),
-      ),
+      );
+      // an unbinding or erasure that removed the identity while the code was made: the code goes (it was never shown,
+      // and so names no erased openid)
+      if (made?.id !== code.id || (await getById(db.collection(COLLECTIONS.identities), code.openid)) !== undefined) return made;
+      await codes().doc(code.id).remove();
+      return undefined;
+    },
     async get(id) {
       const doc = await getById(codes(), id);
       return doc ? toCode(doc) : undefined;

@@ -55,9 +55,9 @@ export const CLOUDBASE_COLLECTIONS: Readonly<Record<string, CollectionDeclaratio
   identities: indexed({ fields: { docLookup: 'asc' }, unique: true }),
   verifications: indexed({ fields: { outSeqNo: 'asc' }, unique: true }, { fields: { createdAt: 'asc' } }, { fields: { openid: 'asc' } }),
   counterRequests: indexed({ fields: { openid: 'asc' } }),
-  // a person's removed by their openid when they unbind or are deleted, and every one past the longest window daily
+  // a person's own removed by subject when they unbind or are deleted (the others' openid cleared), and every one past the longest window daily
   attempts: indexed({ fields: { subject: 'asc', at: 'asc' } }, { fields: { openid: 'asc' } }, { fields: { at: 'asc' } }),
-  attemptCounters: indexed({ fields: { openid: 'asc' } }, { fields: { since: 'asc' } }),
+  attemptCounters: indexed({ fields: { subject: 'asc' } }, { fields: { openid: 'asc' } }, { fields: { since: 'asc' } }),
   consents: indexed({ fields: { openid: 'asc', at: 'desc', seq: 'desc' } }),
   audit: indexed({ fields: { subject: 'asc', at: 'asc', seq: 'asc' } }),
   // applications, one document each with its events, receipts, documents and outbox (decision 017): the unique

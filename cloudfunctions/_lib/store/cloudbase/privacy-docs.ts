@@ -1,40 +1,74 @@
-import type { AccountDeletion, PrivacyRepository } from '../port';
-import { accountDeletionRow } from '../rows/privacy';
+import type { AccountDeletion, AuditEntry, DeletionCancel, PrivacyRepository } from '../port';
+import { accountDeletionRow, ownLookupEnding, ownSubjectEnding } from '../rows/privacy';
 import { readRow } from '../rows/read';
-import { cloudbaseAudit } from './person-docs';
-import { COLLECTIONS, deletedCount, fetchAll, forEachLimited, getById, isDoc, runTransaction, str, transactionDoc, WRITE_CONCURRENCY, type Db, type Doc } from './sdk';
+import { COLLECTIONS, deletedCount, fetchAll, forEachLimited, getById, isDoc, nextSeq, runTransaction, str, transactionDoc, WRITE_CONCURRENCY, type Collection, type Db, type Doc } from './sdk';
 
 /**
  * Unbinding and account deletion (SQL migration 39):
- * - `accountDeletions`: id = openid; the AccountDeletion fields, requestedAt and dueAt as dates. Index: dueAt.
+ * - `accountDeletions`: id = openid; the AccountDeletion fields, requestedAt and dueAt as dates, and `erasingAt` once
+ *   the daily run has begun erasing (a cancel is then refused). Index: dueAt.
  * The erasure is not one transaction as in SQL (CloudBase transactions address single documents by id): it checks the
- * request and the person's cases first, each step removes or rewrites what is left, the audit is appended before the
- * request is removed, and the request is removed last, so a run that dies half way is finished by the next daily run.
+ * person's cases, then marks the request (in a transaction, if it is still the same request), each step removes or
+ * rewrites what is left, the audit entry (`_id` account.deleted:<request id>, written once) comes before the request
+ * is removed, and the request is removed last, only if it is still that one, so a run that dies half way is finished by
+ * the next daily run, which finds the mark, and audited once.
  */
 export function cloudbasePrivacy(db: Db): PrivacyRepository {
   const _ = db.command;
   const deletions = () => db.collection(COLLECTIONS.accountDeletions);
   const applications = () => db.collection(COLLECTIONS.applications);
   const removeWhere = async (collection: string, where: object) => deletedCount(await db.collection(collection).where(where).remove(), collection);
-  // the window counters it wrote last go too: the next check counts again from the attempts left (person-docs.ts)
+  /*
+   * The person's own attempts go (rows/privacy.ts): those naming the openid, by subject, so also those recorded before
+   * attempts held an openid, and those of theirs naming their own ID (read before the identity goes). The window
+   * counters of those subjects go too, counted again from the attempts left (person-docs.ts). The others they
+   * recorded, and the counters they wrote last, protect someone else: they stay, naming no account.
+   */
   const removeAttempts = async (openid: string) => {
-    await removeWhere(COLLECTIONS.attemptCounters, { openid });
-    return removeWhere(COLLECTIONS.attempts, { openid });
+    const identity = await getById(db.collection(COLLECTIONS.identities), openid);
+    const own = [
+      { subject: endingWith(ownSubjectEnding(openid)) },
+      ...(identity ? [{ openid, subject: endingWith(ownLookupEnding(str(identity, 'docLookup', COLLECTIONS.identities))) }] : []),
+    ];
+    let removed = 0;
+    for (const where of own) {
+      const subjects = new Set((await fetchAll(COLLECTIONS.attempts, db.collection(COLLECTIONS.attempts).where(where), '_id')).map((doc) => str(doc, 'subject', COLLECTIONS.attempts)));
+      removed += await removeWhere(COLLECTIONS.attempts, where);
+      if (subjects.size > 0) await removeWhere(COLLECTIONS.attemptCounters, { subject: _.in([...subjects]) });
+    }
+    for (const collection of [COLLECTIONS.attempts, COLLECTIONS.attemptCounters]) await db.collection(collection).where({ openid }).update({ openid: null });
+    return removed;
   };
   // the identity goes last: an unbinding cut off half way still finds it, and asking again finishes the rest
   const unbind = async (openid: string, at: Date, attemptsToo: boolean) => {
-    await db.collection(COLLECTIONS.certificateCodes).where({ openid, revokedAt: null }).update({ revokedAt: at });
+    const revokeCodes = () => db.collection(COLLECTIONS.certificateCodes).where({ openid, revokedAt: null }).update({ revokedAt: at });
+    await revokeCodes();
     const verifications = await removeWhere(COLLECTIONS.verifications, { openid });
     const counterRequests = await removeWhere(COLLECTIONS.counterRequests, { openid });
     const attempts = attemptsToo ? await removeAttempts(openid) : 0;
-    return { identities: await removeWhere(COLLECTIONS.identities, { _id: openid }), verifications, counterRequests, attempts };
+    const identities = await removeWhere(COLLECTIONS.identities, { _id: openid });
+    // again: a code made meanwhile saw the identity still there (one made after finds it gone and removes itself)
+    await revokeCodes();
+    return { identities, verifications, counterRequests, attempts };
   };
   const casesOf = (openid: string) => fetchAll(COLLECTIONS.applications, applications().where({ openid }), '_id');
+  /** The person's request in a transaction: `change` sees it (if there) and may write it. */
+  const withRequest = <T>(openid: string, change: (held: Doc | undefined, ref: ReturnType<Collection['doc']>) => Promise<T>) =>
+    runTransaction(db, async (tx) => {
+      const ref = tx.collection(COLLECTIONS.accountDeletions).doc(openid);
+      return change(transactionDoc(await ref.get(), COLLECTIONS.accountDeletions), ref);
+    });
+  const isThis = (held: Doc | undefined, deletion: AccountDeletion): held is Doc => held !== undefined && toDeletion(held).id === deletion.id;
+  // once per request: a run cut off after writing it, or run again for a case that came in, adds no second entry
+  const auditOnce = (deletion: AccountDeletion, e: AuditEntry) =>
+    runTransaction(db, async (tx) => {
+      const ref = tx.collection(COLLECTIONS.audit).doc(`account.deleted:${deletion.id}`);
+      if (transactionDoc(await ref.get(), COLLECTIONS.audit)) return;
+      await ref.set({ at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail, seq: nextSeq() });
+    });
   return {
     requestDeletion: (d) =>
-      runTransaction(db, async (tx) => {
-        const ref = tx.collection(COLLECTIONS.accountDeletions).doc(d.openid);
-        const held = transactionDoc(await ref.get(), COLLECTIONS.accountDeletions);
+      withRequest(d.openid, async (held, ref) => {
         if (held) return toDeletion(held);
         await ref.set({ ...d });
         return d;
@@ -43,9 +77,14 @@ export function cloudbasePrivacy(db: Db): PrivacyRepository {
       const doc = await getById(deletions(), openid);
       return doc ? toDeletion(doc) : undefined;
     },
-    async cancelDeletion(openid) {
-      return (await removeWhere(COLLECTIONS.accountDeletions, { _id: openid })) > 0;
-    },
+    cancelDeletion: (openid) =>
+      withRequest(openid, async (held, ref): Promise<DeletionCancel> => {
+        if (!held) return 'none';
+        // the daily run has begun erasing: what it removed cannot be given back
+        if (held.erasingAt) return 'erasing';
+        await ref.remove();
+        return 'cancelled';
+      }),
     async dueDeletions(now) {
       return (await fetchAll(COLLECTIONS.accountDeletions, deletions().where({ dueAt: _.lte(now) }), ['dueAt', '_id'])).map(toDeletion);
     },
@@ -56,9 +95,6 @@ export function cloudbasePrivacy(db: Db): PrivacyRepository {
     },
     async erase(deletion, tombstone, resealed, at, audited) {
       const { openid } = deletion;
-      // cancelled during the run: nothing is erased (the request is removed last, so a run cut off is finished later)
-      const held = await getById(deletions(), openid);
-      if (!held || toDeletion(held).id !== deletion.id) return { outcome: 'cancelled' };
       const sealedFor = new Map(resealed.map((r) => [r.applicationId, r]));
       // a case in flight, or one the run did not seal again (submitted since it listed them): nothing erased, the request waits
       const cases = await casesOf(openid);
@@ -67,6 +103,13 @@ export function cloudbasePrivacy(db: Db): PrivacyRepository {
         return again && doc.inFlightKey === null ? [{ doc, again }] : [];
       });
       if (detach.length < cases.length) return { outcome: 'waiting' };
+      // marked as being erased, if not cancelled meanwhile: a cancel from here on is refused (a run cut off left the mark)
+      const claimed = await withRequest(openid, async (held, ref) => {
+        if (!isThis(held, deletion)) return false;
+        if (!held.erasingAt) await ref.update({ erasingAt: at });
+        return true;
+      });
+      if (!claimed) return { outcome: 'cancelled' };
       const unbound = await unbind(openid, at, true);
       await db.collection(COLLECTIONS.certificateCodes).where({ openid }).update({ openid: tombstone });
       const consents = await removeWhere(COLLECTIONS.consents, { openid });
@@ -89,9 +132,14 @@ export function cloudbasePrivacy(db: Db): PrivacyRepository {
       });
       const ratingComments = rated.filter((doc: Doc) => typeof doc.comment === 'string').length;
       const counts = { ...unbound, consents, roles, applicationsDetached: detach.length, ratingComments };
-      await cloudbaseAudit(db).append(audited(counts));
-      // a case submitted while this ran stays the person's, readable, and the request with it for the next run
-      if ((await casesOf(openid)).length === 0) await removeWhere(COLLECTIONS.accountDeletions, { _id: openid });
+      await auditOnce(deletion, audited(counts));
+      // a case submitted while this ran stays the person's, readable, and the request with it for the next run; a
+      // newer request of the person (not this one) stays too
+      if ((await casesOf(openid)).length === 0) {
+        await withRequest(openid, async (held, ref) => {
+          if (isThis(held, deletion)) await ref.remove();
+        });
+      }
       return { outcome: 'erased', counts };
     },
   };
@@ -102,5 +150,8 @@ const applicantDocType = (doc: Doc): string => {
   const applicant = doc.applicant;
   return isDoc(applicant) ? str(applicant, 'docType', COLLECTIONS.applications) : '';
 };
+
+/** A query condition: the text ends with `ending`. */
+const endingWith = (ending: string) => new RegExp(`${ending.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 const toDeletion = (doc: Doc): AccountDeletion => readRow(accountDeletionRow(), `CloudBase ${COLLECTIONS.accountDeletions}`, doc);

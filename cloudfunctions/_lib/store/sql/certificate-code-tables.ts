@@ -19,11 +19,15 @@ export function sqlCertificateCodes(driver: SqlDriver): CertificateCodeRepositor
   return {
     create: (c, replacing) =>
       driver.transaction(async (tx) => {
-        // the case's row locked until commit: a concurrent create of the same case waits, then sees this one's code
-        await tx.query('select id from applications where id = $1 for no key update', [c.applicationId]);
+        // the case's row locked until commit: a concurrent create of the same case waits, then sees this one's code,
+        // and an erasure (which locks the cases) either comes after or is seen here as the case's new owner
+        const [owner] = await tx.query<{ openid: string }>('select openid from applications where id = $1 for no key update', [c.applicationId]);
+        // the holder's identity kept until commit: an unbinding (which deletes it, then revokes the codes) waits and revokes this one
+        const bound = await tx.query('select 1 from identities where openid = $1 for share', [c.openid]);
+        if (owner?.openid !== c.openid || bound.length === 0) return undefined;
         const [row] = await tx.query(`select ${CODE_COLUMNS} from certificate_codes where application_id = $1 and revoked_at is null`, [c.applicationId]);
         const open = row ? toCode(row) : undefined;
-        if (open && open.id !== replacing) return open;
+        if (open && open.id !== replacing && readOutcome(open, c.issuedAt) === 'valid') return open;
         if (open) await tx.query('update certificate_codes set revoked_at = $2 where id = $1', [open.id, c.issuedAt]);
         await tx.query(`insert into certificate_codes (${CODE_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
           c.id, c.applicationId, c.openid, c.documentId, c.issuedAt, c.expiresAt, c.readsAllowed, c.readsUsed, c.revokedAt,

@@ -897,7 +897,7 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       update certificate_codes c set revoked_at = now()
         where revoked_at is null
-          and exists (select 1 from certificate_codes n where n.application_id = c.application_id and n.revoked_at is null and n.seq > c.seq);
+          and exists (select 1 from certificate_codes n where n.application_id = c.application_id and n.revoked_at is null and (n.issued_at, n.seq) > (c.issued_at, c.seq));
       create unique index certificate_codes_one_open on certificate_codes (application_id) where revoked_at is null;
     `,
   },

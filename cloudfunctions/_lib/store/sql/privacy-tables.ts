@@ -1,5 +1,5 @@
 import type { AccountDeletion, AuditEntry, Erasure, PrivacyRepository } from '../port';
-import { accountDeletionRow } from '../rows/privacy';
+import { accountDeletionRow, ownLookupEnding, ownSubjectEnding } from '../rows/privacy';
 import { readRow } from '../rows/read';
 import type { SqlDriver } from './driver';
 import { camelCased } from './row-names';
@@ -15,15 +15,31 @@ export async function appendAudit(driver: SqlDriver, e: AuditEntry): Promise<voi
 
 /** Removes the openid's identity, verification sessions and counter requests, revokes its codes; answers how many of each went. */
 async function unbindIn(tx: SqlDriver, openid: string, at: Date): Promise<{ identities: number; verifications: number; counterRequests: number }> {
-  await tx.query('update certificate_codes set revoked_at = $2 where openid = $1 and revoked_at is null', [openid, at]);
+  // the identity first: a certificate code being created holds it until commit, so the revoke below sees that code
   const identities = (await tx.query('delete from identities where openid = $1 returning openid', [openid])).length;
+  await tx.query('update certificate_codes set revoked_at = $2 where openid = $1 and revoked_at is null', [openid, at]);
   const verifications = (await tx.query('delete from verifications where openid = $1 returning openid', [openid])).length;
   const counterRequests = (await tx.query('delete from counter_requests where openid = $1 returning openid', [openid])).length;
   return { identities, verifications, counterRequests };
 }
 
-/** The openid's attempts, whose subjects name it and the ID's lookups it tried. */
-const removeAttempts = async (tx: SqlDriver, openid: string) => (await tx.query('delete from attempts where openid = $1 returning id', [openid])).length;
+/** The lookup of the openid's own ID, read before unbinding removes it (the attempts naming it are the person's). */
+const ownLookupOf = async (tx: SqlDriver, openid: string) =>
+  (await tx.query<{ doc_lookup: string }>('select doc_lookup from identities where openid = $1 for update', [openid]))[0]?.doc_lookup ?? null;
+
+/**
+ * The openid's own attempts go, those naming it or its own ID's lookup (rows/privacy.ts); the others it recorded
+ * protect someone else and stay, naming no account. Answers how many went.
+ */
+async function removeAttempts(tx: SqlDriver, openid: string, ownLookup: string | null): Promise<number> {
+  const own = await tx.query('delete from attempts where openid = $1 and (right(subject, length($2::text)) = $2::text or right(subject, length($3::text)) = $3::text) returning id', [
+    openid,
+    ownSubjectEnding(openid),
+    ownLookup === null ? null : ownLookupEnding(ownLookup),
+  ]);
+  await tx.query('update attempts set openid = null where openid = $1', [openid]);
+  return own.length;
+}
 
 /** A case of the person came in while erasing (after the cases were locked): everything the erasure did is undone. */
 class CaseSinceListed extends Error {}
@@ -45,16 +61,18 @@ export function sqlPrivacy(driver: SqlDriver): PrivacyRepository {
       return row ? toDeletion(row) : undefined;
     },
     async cancelDeletion(openid) {
-      return (await driver.query('delete from account_deletions where openid = $1 returning openid', [openid])).length > 0;
+      // an erasure holds the request locked until it commits: this waits, then finds it gone (or kept, nothing erased)
+      return (await driver.query('delete from account_deletions where openid = $1 returning openid', [openid])).length > 0 ? 'cancelled' : 'none';
     },
     async dueDeletions(now) {
       return (await driver.query('select * from account_deletions where due_at <= $1 order by due_at, id', [now])).map(toDeletion);
     },
     async unbind(openid, at) {
       return driver.transaction(async (tx) => {
+        const ownLookup = await ownLookupOf(tx, openid);
         const unbound = await unbindIn(tx, openid, at);
         // only with an identity: someone never bound cannot start their limits afresh by asking to unbind
-        if (unbound.identities > 0) await removeAttempts(tx, openid);
+        if (unbound.identities > 0) await removeAttempts(tx, openid, ownLookup);
         return Object.values(unbound).some((n) => n > 0);
       });
     },
@@ -68,8 +86,9 @@ export function sqlPrivacy(driver: SqlDriver): PrivacyRepository {
           // the person's cases as they are now, locked: one in flight, or one the run did not seal again, and it waits
           const cases = await tx.query<{ id: string; in_flight_key: string | null }>('select id, in_flight_key from applications where openid = $1 for update', [openid]);
           if (cases.some((c) => c.in_flight_key !== null || !ids.includes(c.id))) return { outcome: 'waiting' };
+          const ownLookup = await ownLookupOf(tx, openid);
           const unbound = await unbindIn(tx, openid, at);
-          const attempts = await removeAttempts(tx, openid);
+          const attempts = await removeAttempts(tx, openid, ownLookup);
           await tx.query('update certificate_codes set openid = $2 where openid = $1', [openid, tombstone]);
           const consents = (await tx.query('delete from consents where openid = $1 returning openid', [openid])).length;
           const roles = (await tx.query('delete from roles where openid = $1 returning openid', [openid])).length;

@@ -49,7 +49,7 @@ function Outcome({ id, outcome }: { id: string; outcome: ActionOutcome | undefin
 /**
  * 下载我的数据 (PIPL art. 45): the identity in full, the consents, the applications and ratings, as a file. Only after
  * an identity check within FRESH_IDENTITY_MAX_AGE_HOURS: without a current identity the card leads to 实名核验 first,
- * and a refusal for an older check says why beside the way to 实名核验.
+ * and a refusal for an older check, or for someone else's than the applicant's, says why beside the way to 实名核验.
  */
 function DataCopy({ identity }: { identity: IdentityView['status'] }) {
   const action = useAction();
