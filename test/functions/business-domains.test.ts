@@ -15,7 +15,7 @@ import type { BusinessDomainsAnswer, CenterDomainView } from '../../src/core/bus
 import type { ChangeView } from '../../src/core/center-portal';
 import type { ChecklistAnswer } from '../../src/core/trial';
 import { configureDomains } from '../support/business-domains';
-import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { catalogStore, contextFor, dataOf, testOutside } from '../support/function-context';
 
 /**
  * The mini-program's business domains (issue 16 point 1): the registry supervisors keep (admin), what a center is
@@ -77,11 +77,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const call = async <T>(fn: typeof admin, caller: Caller | undefined, event: unknown, now = T0): Promise<T> => {
-  const result = await fn.handle(event, contextFor(store, caller, now, outside));
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-  return result.data as T;
-};
+const call = async <T>(fn: typeof admin, caller: Caller | undefined, event: unknown, now = T0): Promise<T> => dataOf<T>(await fn.handle(event, contextFor(store, caller, now, outside)));
 const jump = async (code: string, item: number, now = T0) => (await call<{ target: unknown }>(centers, undefined, { action: 'jump', code, item }, now)).target;
 const runDaily = (now: Date) => daily.handle({ Type: 'Timer' }, contextFor(store, undefined, now, outside, 'timer'));
 

@@ -3,7 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CodeCheckResult, CodeReadResult, CodeReads, ShownCode } from '../../src/core/certificate-code';
-import type { Fail, Ok } from '../../src/core/errors';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
 import { handler as centers } from '../../cloudfunctions/centers';
@@ -19,7 +18,7 @@ import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { FUNCTIONS } from '../../tools/local-cloud/functions';
 import { createLocalCloud } from '../../tools/local-cloud/server';
 import { pdfOf, uploadOf } from '../support/files';
-import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { catalogStore, contextFor, dataOf, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
 
 /**
@@ -53,20 +52,15 @@ let serial = 0;
 const call = (openid: string, event: unknown, at = T0) => applications.handle(event, contextFor(store, { openid, roles: [] }, at, outside));
 const read = (token: string, at = T0, caller = STAFF) => portal.handle({ action: 'readCode', token }, contextFor(store, caller, at, outside));
 const check = (token: string, at = T0) => centers.handle({ action: 'verifyCode', token }, contextFor(store, undefined, at, outside));
-const data = <T>(answer: unknown): T => {
-  const result = answer as Ok<T> | Fail;
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-  return result.data;
-};
 
 /** A loan-cleared certificate completed in 苏州's workbench with a PDF, its holder verified at `verifiedAt`. */
 async function completedCertificate(verifiedAt = new Date(T0.getTime() - HOUR)): Promise<{ id: string; openid: string }> {
   const openid = `code-holder-${++serial}`;
   await verifiedPerson(store, outside, openid, verifiedAt, '张三');
-  const submitted = data<{ id: string }>(await call(openid, { action: 'submit', type: 'certificate-loan-cleared', requestId: `req-code-${serial}`, payload: { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' } }, verifiedAt));
+  const submitted = dataOf<{ id: string }>(await call(openid, { action: 'submit', type: 'certificate-loan-cleared', requestId: `req-code-${serial}`, payload: { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' } }, verifiedAt));
   const bench = (event: unknown) => workbench.handle(event, contextFor(store, STAFF, new Date(), outside));
-  for (const status of ['accepted', 'processing']) data(await bench({ action: 'setStatus', id: submitted.id, status }));
-  data(await bench({ action: 'setStatus', id: submitted.id, status: 'completed', document: { name: '贷款结清证明.pdf', fileId: await uploadOf(outside.files(), PDF) } }));
+  for (const status of ['accepted', 'processing']) dataOf(await bench({ action: 'setStatus', id: submitted.id, status }));
+  dataOf(await bench({ action: 'setStatus', id: submitted.id, status: 'completed', document: { name: '贷款结清证明.pdf', fileId: await uploadOf(outside.files(), PDF) } }));
   return { id: submitted.id, openid };
 }
 
@@ -81,7 +75,7 @@ function altered(token: string, change: (payload: Record<string, unknown>) => vo
 describe('applications showCode', () => {
   it('answers a signed token valid until 24:00 China time, and exactly what the reader will see, masked', async () => {
     const { id, openid } = await completedCertificate();
-    const shown = data<ShownCode>(await call(openid, { action: 'showCode', id }));
+    const shown = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
 
     expect(shown.token).toMatch(/^GJJC1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{86}$/);
     expect(shown.token.length).toBeLessThan(400); // a QR code of version 15 or below at level M
@@ -95,14 +89,14 @@ describe('applications showCode', () => {
     });
     expect(shown).toMatchObject({ readsAllowed: 1, readsUsed: 0 });
     // shown again while it can be read: the same code
-    expect(data<ShownCode>(await call(openid, { action: 'showCode', id }, new Date(T0.getTime() + HOUR))).token).toBe(shown.token);
+    expect(dataOf<ShownCode>(await call(openid, { action: 'showCode', id }, new Date(T0.getTime() + HOUR))).token).toBe(shown.token);
     expect((await store.audit.listFor(`code:${id}`)).map((e) => e.action)).toEqual(['code.show']);
   });
 
   it('answers two calls at once with one code, the one a center can read, and again when they replace a used code', async () => {
     const { id, openid } = await completedCertificate();
-    const twice = async (at: Date) => (await Promise.all([call(openid, { action: 'showCode', id }, at), call(openid, { action: 'showCode', id }, at)])).map((a) => data<ShownCode>(a).token);
-    const readBoth = async (tokens: string[], at: Date) => (await Promise.all(tokens.map((t) => read(t, at)))).map((r) => data<CodeReadResult>(r).status);
+    const twice = async (at: Date) => (await Promise.all([call(openid, { action: 'showCode', id }, at), call(openid, { action: 'showCode', id }, at)])).map((a) => dataOf<ShownCode>(a).token);
+    const readBoth = async (tokens: string[], at: Date) => (await Promise.all(tokens.map((t) => read(t, at)))).map((r) => dataOf<CodeReadResult>(r).status);
 
     const first = await twice(T0);
     expect(first[1]).toBe(first[0]);
@@ -117,7 +111,7 @@ describe('applications showCode', () => {
 
   it('puts no personal data in the token: only the key, the code, the type, the center, the hash and the expiry', async () => {
     const { id, openid } = await completedCertificate();
-    const { token } = data<ShownCode>(await call(openid, { action: 'showCode', id }));
+    const { token } = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
     const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
     expect(Object.keys(payload).sort()).toEqual(['c', 'e', 'h', 'k', 't', 'z']);
     expect(payload).toMatchObject({ t: 'certificate-loan-cleared', z: SUZHOU, h: sha(PDF), e: new Date('2026-12-07T00:00:00+08:00').getTime() / 1000 });
@@ -159,7 +153,7 @@ describe('applications showCode', () => {
   it('refuses a certificate not completed yet, and someone else’s case', async () => {
     const openid = `code-holder-${++serial}`;
     await verifiedPerson(store, outside, openid, T0);
-    const { id } = data<{ id: string }>(await call(openid, { action: 'submit', type: 'certificate-loan-cleared', requestId: `req-code-${serial}`, payload: { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' } }));
+    const { id } = dataOf<{ id: string }>(await call(openid, { action: 'submit', type: 'certificate-loan-cleared', requestId: `req-code-${serial}`, payload: { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' } }));
     expect(await call(openid, { action: 'showCode', id })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { id: expect.any(String) } });
     const done = await completedCertificate();
     expect(await call(openid, { action: 'showCode', id: done.id })).toMatchObject({ ok: false, code: 'APPLICATION_NOT_FOUND' });
@@ -169,14 +163,14 @@ describe('applications showCode', () => {
 describe('portal readCode', () => {
   it('shows the staff the certificate the holder saw, once; a second read is refused as used; the holder sees the read', async () => {
     const { id, openid } = await completedCertificate();
-    const shown = data<ShownCode>(await call(openid, { action: 'showCode', id }));
+    const shown = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
 
-    const first = data<CodeReadResult>(await read(shown.token, new Date(T0.getTime() + 60_000)));
+    const first = dataOf<CodeReadResult>(await read(shown.token, new Date(T0.getTime() + 60_000)));
     expect(first).toEqual({ status: 'valid', certificate: shown.shows, readAt: new Date(T0.getTime() + 60_000).toISOString(), expiresAt: shown.expiresAt });
-    const second = data<CodeReadResult>(await read(shown.token, new Date(T0.getTime() + 120_000), OTHER_STAFF));
+    const second = dataOf<CodeReadResult>(await read(shown.token, new Date(T0.getTime() + 120_000), OTHER_STAFF));
     expect(second).toEqual({ status: 'refused', reason: 'used', message: expect.stringContaining('只能读取一次') });
 
-    const history = data<CodeReads>(await call(openid, { action: 'codeReads', id }));
+    const history = dataOf<CodeReads>(await call(openid, { action: 'codeReads', id }));
     expect(history.current).toEqual({ expiresAt: shown.expiresAt, readsAllowed: 1, readsUsed: 1, revoked: false });
     expect(history.reads).toEqual([
       { at: new Date(T0.getTime() + 60_000).toISOString(), centerCode: SUZHOU, centerName: expect.stringContaining('苏州'), outcome: 'valid' },
@@ -191,21 +185,21 @@ describe('portal readCode', () => {
 
   it('lets the holder allow one more read, and a new code is shown once the old one is used', async () => {
     const { id, openid } = await completedCertificate();
-    const { token } = data<ShownCode>(await call(openid, { action: 'showCode', id }));
-    expect(data<CodeReadResult>(await read(token)).status).toBe('valid');
-    expect(data<CodeReads>(await call(openid, { action: 'allowCodeRead', id })).current).toMatchObject({ readsAllowed: 2, readsUsed: 1 });
-    expect(data<CodeReadResult>(await read(token)).status).toBe('valid');
-    expect(data<CodeReadResult>(await read(token))).toMatchObject({ status: 'refused', reason: 'used' });
-    const next = data<ShownCode>(await call(openid, { action: 'showCode', id }));
+    const { token } = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
+    expect(dataOf<CodeReadResult>(await read(token)).status).toBe('valid');
+    expect(dataOf<CodeReads>(await call(openid, { action: 'allowCodeRead', id })).current).toMatchObject({ readsAllowed: 2, readsUsed: 1 });
+    expect(dataOf<CodeReadResult>(await read(token)).status).toBe('valid');
+    expect(dataOf<CodeReadResult>(await read(token))).toMatchObject({ status: 'refused', reason: 'used' });
+    const next = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
     expect(next.token).not.toBe(token);
-    expect(data<CodeReadResult>(await read(next.token)).status).toBe('valid');
+    expect(dataOf<CodeReadResult>(await read(next.token)).status).toBe('valid');
   });
 
   it('never counts two concurrent reads of a one-read code as valid', async () => {
     const { id, openid } = await completedCertificate();
-    const { token } = data<ShownCode>(await call(openid, { action: 'showCode', id }));
+    const { token } = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
     const results = await Promise.all(Array.from({ length: 5 }, () => read(token)));
-    expect(results.map((r) => data<CodeReadResult>(r).status).filter((s) => s === 'valid')).toHaveLength(1);
+    expect(results.map((r) => dataOf<CodeReadResult>(r).status).filter((s) => s === 'valid')).toHaveLength(1);
   });
 
   it('voids the earlier code of the case when a newer one is made, so only the code the holder sees can be read', async () => {
@@ -213,38 +207,38 @@ describe('portal readCode', () => {
     // a code still valid, shown for a document the center has since replaced
     const earlier = { id: `earlier-${id}`, applicationId: id, openid, documentId: 'replaced-document', issuedAt: T0, expiresAt: new Date('2026-12-07T00:00:00+08:00'), readsAllowed: 1, readsUsed: 0, revokedAt: null };
     await store.certificateCodes.create(earlier);
-    const shown = data<ShownCode>(await call(openid, { action: 'showCode', id }));
-    expect(data<CodeReadResult>(await read(shown.token)).status).toBe('valid');
+    const shown = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
+    expect(dataOf<CodeReadResult>(await read(shown.token)).status).toBe('valid');
     expect((await store.certificateCodes.get(earlier.id))?.revokedAt).toEqual(T0);
   });
 
   it('refuses a revoked code at once, and the public check answers it invalid', async () => {
     const { id, openid } = await completedCertificate();
-    const { token } = data<ShownCode>(await call(openid, { action: 'showCode', id }));
-    expect(data<CodeReads>(await call(openid, { action: 'revokeCode', id })).current).toMatchObject({ revoked: true });
-    expect(data<CodeReadResult>(await read(token))).toEqual({ status: 'refused', reason: 'revoked', message: expect.stringContaining('作废') });
-    expect(data<CodeCheckResult>(await check(token))).toEqual({ result: 'invalid', label: '无效' });
+    const { token } = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
+    expect(dataOf<CodeReads>(await call(openid, { action: 'revokeCode', id })).current).toMatchObject({ revoked: true });
+    expect(dataOf<CodeReadResult>(await read(token))).toEqual({ status: 'refused', reason: 'revoked', message: expect.stringContaining('作废') });
+    expect(dataOf<CodeCheckResult>(await check(token))).toEqual({ result: 'invalid', label: '无效' });
     expect((await store.audit.listFor(`code:${id}`)).map((e) => e.action)).toContain('code.revoke');
   });
 
   it('ends a code at 24:00 in Shanghai: valid a second before midnight, expired at midnight, and a new one lasts the next day', async () => {
     const lateEvening = new Date('2026-12-06T23:58:00+08:00');
     const { id, openid } = await completedCertificate(new Date(lateEvening.getTime() - HOUR));
-    const shown = data<ShownCode>(await call(openid, { action: 'showCode', id }, lateEvening));
+    const shown = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }, lateEvening));
     expect(shown.expiresAt).toBe('2026-12-06T16:00:00.000Z');
 
-    expect(data<CodeCheckResult>(await check(shown.token, new Date('2026-12-06T23:59:59+08:00'))).result).toBe('valid');
-    expect(data<CodeReadResult>(await read(shown.token, new Date('2026-12-07T00:00:00+08:00')))).toMatchObject({ status: 'refused', reason: 'expired' });
-    expect(data<CodeCheckResult>(await check(shown.token, new Date('2026-12-07T00:00:00+08:00')))).toEqual({ result: 'expired', label: '已过期' });
+    expect(dataOf<CodeCheckResult>(await check(shown.token, new Date('2026-12-06T23:59:59+08:00'))).result).toBe('valid');
+    expect(dataOf<CodeReadResult>(await read(shown.token, new Date('2026-12-07T00:00:00+08:00')))).toMatchObject({ status: 'refused', reason: 'expired' });
+    expect(dataOf<CodeCheckResult>(await check(shown.token, new Date('2026-12-07T00:00:00+08:00')))).toEqual({ result: 'expired', label: '已过期' });
 
-    const next = data<ShownCode>(await call(openid, { action: 'showCode', id }, new Date('2026-12-07T00:00:30+08:00')));
+    const next = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }, new Date('2026-12-07T00:00:30+08:00')));
     expect(next.token).not.toBe(shown.token);
     expect(next.expiresAt).toBe('2026-12-07T16:00:00.000Z');
   });
 
   it('refuses a forged token (another key, or not a token at all) and an altered one, naming which, and records the altered read on the case', async () => {
     const { id, openid } = await completedCertificate();
-    const { token } = data<ShownCode>(await call(openid, { action: 'showCode', id }));
+    const { token } = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
 
     // the same payload signed with a key that is not the platform's
     const { privateKey } = generateKeyPairSync('ed25519');
@@ -253,17 +247,17 @@ describe('portal readCode', () => {
     const longer = altered(token, (p) => (p.e = Number(p.e) + 86_400));
     const forgedCode = altered(token, (p) => (p.c = 'AAAAAAAAAAAAAAAA'));
 
-    expect(data<CodeReadResult>(await read(longer))).toEqual({ status: 'refused', reason: 'altered', message: expect.stringContaining('改动') });
-    expect(data<CodeReadResult>(await read(otherKey))).toMatchObject({ status: 'refused', reason: 'altered' });
-    expect(data<CodeReadResult>(await read(forgedCode))).toEqual({ status: 'refused', reason: 'forged', message: expect.stringContaining('签名不符') });
-    expect(data<CodeReadResult>(await read('not a code at all'))).toMatchObject({ status: 'refused', reason: 'forged' });
-    for (const bad of [longer, otherKey, forgedCode]) expect(data<CodeCheckResult>(await check(bad)).result).toBe('invalid');
+    expect(dataOf<CodeReadResult>(await read(longer))).toEqual({ status: 'refused', reason: 'altered', message: expect.stringContaining('改动') });
+    expect(dataOf<CodeReadResult>(await read(otherKey))).toMatchObject({ status: 'refused', reason: 'altered' });
+    expect(dataOf<CodeReadResult>(await read(forgedCode))).toEqual({ status: 'refused', reason: 'forged', message: expect.stringContaining('签名不符') });
+    expect(dataOf<CodeReadResult>(await read('not a code at all'))).toMatchObject({ status: 'refused', reason: 'forged' });
+    for (const bad of [longer, otherKey, forgedCode]) expect(dataOf<CodeCheckResult>(await check(bad)).result).toBe('invalid');
 
     // the real code is untouched: still readable once
-    expect(data<CodeReadResult>(await read(token)).status).toBe('valid');
+    expect(dataOf<CodeReadResult>(await read(token)).status).toBe('valid');
     expect((await store.certificateCodes.reads(id)).map((r) => r.outcome)).toEqual(['altered', 'altered', 'valid']);
     // the holder's history lists every read, the changed copies' too, with the center that presented them
-    expect(data<CodeReads>(await call(openid, { action: 'codeReads', id })).reads.map((r) => [r.centerCode, r.outcome])).toEqual([
+    expect(dataOf<CodeReads>(await call(openid, { action: 'codeReads', id })).reads.map((r) => [r.centerCode, r.outcome])).toEqual([
       [SUZHOU, 'altered'],
       [SUZHOU, 'altered'],
       [SUZHOU, 'valid'],
@@ -273,17 +267,17 @@ describe('portal readCode', () => {
 
   it('is for center staff only', async () => {
     const { id, openid } = await completedCertificate();
-    const { token } = data<ShownCode>(await call(openid, { action: 'showCode', id }));
+    const { token } = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
     expect(await read(token, T0, { openid: 'someone', roles: [{ role: 'supervisor' }] })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(data<CodeReads>(await call(openid, { action: 'codeReads', id })).reads).toEqual([]);
+    expect(dataOf<CodeReads>(await call(openid, { action: 'codeReads', id })).reads).toEqual([]);
   });
 
   it('limits each staff member to 60 reads an hour, valid or not, and counts again the next hour', async () => {
     const busy: Caller = { openid: 'code-staff-busy', roles: [{ role: 'center-staff', centerCode: SUZHOU }] };
     const at = new Date('2026-12-06T14:05:00+08:00');
-    for (let i = 0; i < 60; i++) expect(data<CodeReadResult>(await read(`guess-${i}`, at, busy)).status).toBe('refused');
+    for (let i = 0; i < 60; i++) expect(dataOf<CodeReadResult>(await read(`guess-${i}`, at, busy)).status).toBe('refused');
     expect(await read('guess-61', at, busy)).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS', message: expect.stringContaining('15:00') });
-    expect(data<CodeReadResult>(await read('guess-next-hour', new Date('2026-12-06T15:00:00+08:00'), busy)).status).toBe('refused');
+    expect(dataOf<CodeReadResult>(await read('guess-next-hour', new Date('2026-12-06T15:00:00+08:00'), busy)).status).toBe('refused');
   });
 });
 
@@ -299,17 +293,17 @@ describe('the key pair', () => {
 describe('the public check and the offline check', () => {
   it('answers valid, used or expired and nothing of whose it is, and counts no read', async () => {
     const { id, openid } = await completedCertificate();
-    const { token } = data<ShownCode>(await call(openid, { action: 'showCode', id }));
-    const valid = data<CodeCheckResult>(await check(token));
+    const { token } = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
+    const valid = dataOf<CodeCheckResult>(await check(token));
     expect(valid).toEqual({ result: 'valid', label: '有效' });
-    expect(data<CodeCheckResult>(await check(token)).result).toBe('valid');
-    expect(data<CodeReadResult>(await read(token)).status).toBe('valid');
-    expect(data<CodeCheckResult>(await check(token))).toEqual({ result: 'used', label: '已使用' });
+    expect(dataOf<CodeCheckResult>(await check(token)).result).toBe('valid');
+    expect(dataOf<CodeReadResult>(await read(token)).status).toBe('valid');
+    expect(dataOf<CodeCheckResult>(await check(token))).toEqual({ result: 'used', label: '已使用' });
   });
 
   it('checks a token with the published public key alone (node:crypto, nothing of the platform)', async () => {
     const { id, openid } = await completedCertificate();
-    const { token } = data<ShownCode>(await call(openid, { action: 'showCode', id }));
+    const { token } = dataOf<ShownCode>(await call(openid, { action: 'showCode', id }));
     const host = await createLocalCloud({ store, functions: FUNCTIONS, envRoles: new Map(), log: createLogger({ level: 'silent' }), outside });
     try {
       const origin = await host.listen({ port: 0, host: '127.0.0.1' });

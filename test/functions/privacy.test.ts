@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { CONSENT_VERSION } from '../../src/core/consent';
 import type { CodeReadResult, ShownCode } from '../../src/core/certificate-code';
-import type { Fail, Ok } from '../../src/core/errors';
+import type { Fail } from '../../src/core/errors';
 import { DATA_COPIES_PER_DAY, DELETION_DAYS, type DeletionView } from '../../src/core/privacy';
 import { handler as admin } from '../../cloudfunctions/admin';
 import { handler as applications } from '../../cloudfunctions/applications';
@@ -23,7 +23,7 @@ import { pgliteStoreOver } from '../../cloudfunctions/_lib/store/sql/pglite';
 import type { AuditEntry, Store } from '../../cloudfunctions/_lib/store/port';
 import { startFakeCloudbase, type FakeCloudbaseSite } from '../support/fake-cloudbase';
 import { pdfOf, uploadOf } from '../support/files';
-import { contextFor, launched, testOutside } from '../support/function-context';
+import { contextFor, dataOf, launched, testOutside } from '../support/function-context';
 import { freshResidentId, verifiedPerson } from '../support/people';
 
 /**
@@ -107,12 +107,8 @@ describe.each(SITES)('on %s', (_name, openSite) => {
   const person = (): Caller => ({ openid: `privacy-${++serial}-${Date.now()}`, roles: [] });
   const call = (fn: CloudFunction, caller: Caller | undefined, event: unknown, when = T0, trigger: 'call' | 'timer' = 'call') =>
     fn.handle(event, contextFor(site.store, caller, when, outside, trigger));
-  const ok = <T>(answer: Awaited<ReturnType<CloudFunction['handle']>>): T => {
-    if (!answer.ok) throw new Error(`${answer.code}: ${answer.message}`);
-    return (answer as Ok<T>).data;
-  };
   const submitted = async (caller: Caller): Promise<string> =>
-    ok<{ id: string }>(await call(applications, caller, { action: 'submit', type: 'transfer', requestId: `req-${caller.openid}`, payload: transfer })).id;
+    dataOf<{ id: string }>(await call(applications, caller, { action: 'submit', type: 'transfer', requestId: `req-${caller.openid}`, payload: transfer })).id;
   /** Every audit entry of the deletion whose id the first entry of `subjects` names. */
   const audits = async (subject: string): Promise<AuditEntry[]> => site.store.audit.listFor(subject);
   const noPersonalData = (entries: readonly AuditEntry[], ...values: string[]) => {
@@ -123,11 +119,11 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     const caller = person();
     const docNumber = await verifiedPerson(site.store, outside, caller.openid, T0, '李䶮');
     const id = await submitted(caller);
-    expect(ok(await call(identity, caller, { action: 'unbind' }))).toEqual({ unbound: true });
+    expect(dataOf(await call(identity, caller, { action: 'unbind' }))).toEqual({ unbound: true });
 
     expect(await site.store.identities.get(caller.openid)).toBeUndefined();
     expect(await site.store.identities.holderOf(documentLookup(keyring, docNumber))).toBeUndefined();
-    expect(ok<{ status: string }>(await call(identity, caller, { action: 'status' })).status).toBe('none');
+    expect(dataOf<{ status: string }>(await call(identity, caller, { action: 'status' })).status).toBe('none');
     // the case stays the person's and the center's: listed, in progress
     expect((await site.store.applications.get(id))?.inFlightKey).not.toBeNull();
     expect((await site.store.applications.listByApplicant(caller.openid)).map((a) => a.id)).toEqual([id]);
@@ -147,15 +143,15 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     expect(await naming(lookup)).not.toEqual([]);
     expect(await naming(caller.openid)).not.toEqual([]);
 
-    ok(await call(identity, caller, { action: 'unbind' }));
+    dataOf(await call(identity, caller, { action: 'unbind' }));
     expect(await naming(lookup, caller.openid)).toEqual([]);
     expect(await naming(other.openid)).not.toEqual([]);
   });
 
   it(`keeps counting a staff member’s wrong numbers on a counter code after they unbind: verified again, the ${MAX_MISMATCHES_PER_REQUEST + 1}th is refused, and no attempt names them meanwhile`, async () => {
     const asker = person();
-    ok(await call(identity, asker, { action: 'consent', version: CONSENT_VERSION }));
-    const { code } = ok<{ code: string }>(await call(identity, asker, { action: 'requestCounter', name: '王芳', docType: '01', docNumber: freshResidentId(), consentVersion: CONSENT_VERSION }));
+    dataOf(await call(identity, asker, { action: 'consent', version: CONSENT_VERSION }));
+    const { code } = dataOf<{ code: string }>(await call(identity, asker, { action: 'requestCounter', name: '王芳', docType: '01', docNumber: freshResidentId(), consentVersion: CONSENT_VERSION }));
     const staffOpenid = person().openid;
     await site.store.roles.grant(staffOpenid, { role: 'center-staff', centerCode: YANGZHOU });
     const staff: Caller = { openid: staffOpenid, roles: await site.store.roles.rolesOf(staffOpenid) };
@@ -163,7 +159,7 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     for (let i = 0; i < MAX_MISMATCHES_PER_REQUEST; i++) {
       expect(await call(identity, staff, { action: 'confirmCounter', code, docNumber: freshResidentId() })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     }
-    ok(await call(identity, staff, { action: 'unbind' }));
+    dataOf(await call(identity, staff, { action: 'unbind' }));
     expect(await site.attemptOpenids()).not.toContain(staffOpenid);
 
     await verifiedPerson(site.store, outside, staffOpenid, T0);
@@ -179,9 +175,9 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     const verifiedAt = at(40);
     await verifiedPerson(site.store, outside, caller.openid, verifiedAt);
     const naming = async () => (await site.attemptSubjects()).filter((subject) => subject.includes(caller.openid));
-    ok(await call(centersDaily, undefined, {}, new Date(verifiedAt.getTime() + ATTEMPTS_KEPT_MS), 'timer'));
+    dataOf(await call(centersDaily, undefined, {}, new Date(verifiedAt.getTime() + ATTEMPTS_KEPT_MS), 'timer'));
     expect(await naming()).not.toEqual([]);
-    ok(await call(centersDaily, undefined, {}, new Date(verifiedAt.getTime() + ATTEMPTS_KEPT_MS + 1), 'timer'));
+    dataOf(await call(centersDaily, undefined, {}, new Date(verifiedAt.getTime() + ATTEMPTS_KEPT_MS + 1), 'timer'));
     expect(await naming()).toEqual([]);
   });
 
@@ -199,14 +195,14 @@ describe.each(SITES)('on %s', (_name, openSite) => {
   it('cancels a deletion within the period: the daily run after the period then deletes nothing', async () => {
     const caller = person();
     const docNumber = await verifiedPerson(site.store, outside, caller.openid, T0, '王五');
-    const asked = ok<DeletionView>(await call(session, caller, { action: 'requestDeletion' }));
+    const asked = dataOf<DeletionView>(await call(session, caller, { action: 'requestDeletion' }));
     expect(asked.pending).toEqual({ requestedAt: T0.toISOString(), dueAt: at(DELETION_DAYS).toISOString() });
     const deletion = await site.store.privacy.deletionOf(caller.openid);
     if (!deletion) throw new Error('no deletion recorded');
 
-    expect(ok<DeletionView>(await call(session, caller, { action: 'cancelDeletion' }, at(3)))).toEqual({ pending: null });
+    expect(dataOf<DeletionView>(await call(session, caller, { action: 'cancelDeletion' }, at(3)))).toEqual({ pending: null });
     expect(await call(session, caller, { action: 'cancelDeletion' }, at(3))).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
-    ok(await call(centersDaily, undefined, {}, at(DELETION_DAYS + 1), 'timer'));
+    dataOf(await call(centersDaily, undefined, {}, at(DELETION_DAYS + 1), 'timer'));
 
     expect(await site.store.identities.get(caller.openid)).toBeDefined();
     const entries = await audits(`deletion:${deletion.id}`);
@@ -218,7 +214,7 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     const caller = person();
     const docNumber = await verifiedPerson(site.store, outside, caller.openid, T0, '赵六');
     const id = await submitted(caller);
-    ok(await call(applications, caller, { action: 'withdraw', id }));
+    dataOf(await call(applications, caller, { action: 'withdraw', id }));
     await site.store.ratings.create({
       applicationId: id,
       openid: caller.openid,
@@ -232,18 +228,18 @@ describe.each(SITES)('on %s', (_name, openSite) => {
       followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null,
     });
     const lookup = documentLookup(keyring, docNumber);
-    ok(await call(session, caller, { action: 'requestDeletion' }));
+    dataOf(await call(session, caller, { action: 'requestDeletion' }));
     const deletion = await site.store.privacy.deletionOf(caller.openid);
     if (!deletion) throw new Error('no deletion recorded');
 
     // a day before the period ends: still there; a face check started then leaves attempts every window still counts
-    ok(await call(centersDaily, undefined, {}, at(DELETION_DAYS - 1), 'timer'));
+    dataOf(await call(centersDaily, undefined, {}, at(DELETION_DAYS - 1), 'timer'));
     expect(await site.store.identities.get(caller.openid)).toBeDefined();
-    ok(await call(identity, caller, { action: 'start', name: '赵六', docType: '01', docNumber, consentVersion: CONSENT_VERSION }, at(DELETION_DAYS - 1)));
+    dataOf(await call(identity, caller, { action: 'start', name: '赵六', docType: '01', docNumber, consentVersion: CONSENT_VERSION }, at(DELETION_DAYS - 1)));
     const naming = async () => (await site.attemptSubjects()).filter((subject) => subject.includes(lookup) || subject.includes(caller.openid));
     expect(await naming()).not.toEqual([]);
 
-    ok(await call(centersDaily, undefined, {}, at(DELETION_DAYS), 'timer'));
+    dataOf(await call(centersDaily, undefined, {}, at(DELETION_DAYS), 'timer'));
     expect(await site.store.identities.get(caller.openid)).toBeUndefined();
     expect(await site.store.identities.holderOf(lookup)).toBeUndefined();
     expect(await naming()).toEqual([]);
@@ -272,17 +268,17 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     expect(entries[1].detail).toMatch(/attempts=[1-9]/);
     noPersonalData(entries, caller.openid, docNumber, '赵六');
     // the person signing in again is a stranger to the app
-    expect(ok<DeletionView>(await call(session, caller, { action: 'deletionStatus' }, at(DELETION_DAYS + 1)))).toEqual({ pending: null });
+    expect(dataOf<DeletionView>(await call(session, caller, { action: 'deletionStatus' }, at(DELETION_DAYS + 1)))).toEqual({ pending: null });
   });
 
   it('goes on with the other deletions when one fails, counts it, and carries it out by a later run', async () => {
     const [first, second] = [person(), person()];
     for (const caller of [first, second]) {
       await verifiedPerson(site.store, outside, caller.openid, T0);
-      ok(await call(applications, caller, { action: 'withdraw', id: await submitted(caller) }));
+      dataOf(await call(applications, caller, { action: 'withdraw', id: await submitted(caller) }));
     }
-    ok(await call(session, first, { action: 'requestDeletion' }));
-    ok(await call(session, second, { action: 'requestDeletion' }, new Date(T0.getTime() + 60_000)));
+    dataOf(await call(session, first, { action: 'requestDeletion' }));
+    dataOf(await call(session, second, { action: 'requestDeletion' }, new Date(T0.getTime() + 60_000)));
     // the first person's applicant copy cannot be opened (sealed under a key since retired)
     const applicationsOf = site.store.applications;
     const unopenable: Store = {
@@ -300,19 +296,19 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     expect(await site.store.identities.get(first.openid)).toBeDefined();
     expect(await site.store.privacy.deletionOf(first.openid)).toBeDefined();
 
-    ok(await call(centersDaily, undefined, {}, at(DELETION_DAYS + 2), 'timer'));
+    dataOf(await call(centersDaily, undefined, {}, at(DELETION_DAYS + 2), 'timer'));
     expect(await site.store.identities.get(first.openid)).toBeUndefined();
   });
 
   it('waits with a deletion while a case submitted in the period is in progress, and carries it out the day after it ends', async () => {
     const caller = person();
     await verifiedPerson(site.store, outside, caller.openid, T0);
-    ok(await call(session, caller, { action: 'requestDeletion' }));
+    dataOf(await call(session, caller, { action: 'requestDeletion' }));
     const id = await submitted(caller);
-    ok(await call(centersDaily, undefined, {}, at(DELETION_DAYS), 'timer'));
+    dataOf(await call(centersDaily, undefined, {}, at(DELETION_DAYS), 'timer'));
     expect(await site.store.identities.get(caller.openid)).toBeDefined();
-    ok(await call(applications, caller, { action: 'withdraw', id }, at(DELETION_DAYS)));
-    ok(await call(centersDaily, undefined, {}, at(DELETION_DAYS + 1), 'timer'));
+    dataOf(await call(applications, caller, { action: 'withdraw', id }, at(DELETION_DAYS)));
+    dataOf(await call(centersDaily, undefined, {}, at(DELETION_DAYS + 1), 'timer'));
     expect(await site.store.identities.get(caller.openid)).toBeUndefined();
   });
 
@@ -331,7 +327,7 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     const caller = person();
     const docNumber = await verifiedPerson(site.store, outside, caller.openid, T0, '钱七');
     const id = await submitted(caller);
-    const link = ok<MadeFileLink>(await call(session, caller, { action: 'myData' }));
+    const link = dataOf<MadeFileLink>(await call(session, caller, { action: 'myData' }));
     expect(link).toMatchObject({ name: '我的公积金小程序数据.json', contentType: 'application/json' });
     expect(Date.parse(link.expiresAt) - T0.getTime()).toBe(10 * 60_000);
 
@@ -366,7 +362,7 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     await refusedFor(stale, /^下载我的数据前请重新完成实名核验（上次核验在 2026-12-05 09:00，已超过 24 小时）：在“我的”中点“实名核验”$/);
     // verified again: the copy is handed
     await verifiedPerson(site.store, outside, stale.openid, T0);
-    ok(await call(session, stale, { action: 'myData' }));
+    dataOf(await call(session, stale, { action: 'myData' }));
 
     const expired = person();
     await verifiedPerson(site.store, outside, expired.openid, T0);
@@ -377,7 +373,7 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     const unbound = person();
     await verifiedPerson(site.store, outside, unbound.openid, T0);
     await submitted(unbound);
-    ok(await call(identity, unbound, { action: 'unbind' }));
+    dataOf(await call(identity, unbound, { action: 'unbind' }));
     await refusedFor(unbound, /^下载我的数据前请先完成实名核验/);
   });
 
@@ -396,13 +392,13 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     expect((await site.attemptSubjects()).filter((s) => s.startsWith(`copy:openid:${caller.openid}`))).toEqual([]);
     // the applicant verifies again: their copy is handed
     await verifiedPerson(site.store, outside, caller.openid, new Date(T0.getTime() + 3 * HOUR), '吴十', docNumber);
-    ok(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + 3 * HOUR)));
+    dataOf(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + 3 * HOUR)));
   });
 
   it(`hands ${DATA_COPIES_PER_DAY} copies a China day at most: the sixth is refused until the next day`, async () => {
     const caller = person();
     await verifiedPerson(site.store, outside, caller.openid, T0);
-    for (let n = 0; n < DATA_COPIES_PER_DAY; n++) ok(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + n * 60_000)));
+    for (let n = 0; n < DATA_COPIES_PER_DAY; n++) dataOf(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + n * 60_000)));
     expect(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + HOUR))).toMatchObject({
       ok: false,
       code: 'TOO_MANY_ATTEMPTS',
@@ -412,14 +408,14 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     // another person's copies are theirs to count
     const other = person();
     await verifiedPerson(site.store, outside, other.openid, T0);
-    ok(await call(session, other, { action: 'myData' }, new Date(T0.getTime() + HOUR)));
+    dataOf(await call(session, other, { action: 'myData' }, new Date(T0.getTime() + HOUR)));
     // 2026-12-07 00:30 China time, 14 and a half hours after the check
-    ok(await call(session, caller, { action: 'myData' }, new Date('2026-12-07T00:30:00+08:00')));
+    dataOf(await call(session, caller, { action: 'myData' }, new Date('2026-12-07T00:30:00+08:00')));
   });
 
   it('puts in the copy the consents, the codes shown and which center read them, each step’s reason and contact, the centers’ files, a 差评’s follow-up and the pending deletion, and no storage key', async () => {
     const supervisor: Caller = { openid: `privacy-sup-${Date.now()}`, roles: [{ role: 'supervisor' }] };
-    ok(await call(admin, supervisor, { action: 'setManual', centerCode: SUZHOU }));
+    dataOf(await call(admin, supervisor, { action: 'setManual', centerCode: SUZHOU }));
     const staff: Caller = { openid: `privacy-staff-320500-${Date.now()}`, roles: [{ role: 'center-staff', centerCode: SUZHOU }] };
     await verifiedPerson(site.store, outside, staff.openid, new Date(T0.getTime() - HOUR));
     const bench = (event: unknown) => call(workbench, staff, event);
@@ -428,22 +424,22 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     const apply = (type: string, payload: unknown, n: number) => call(applications, caller, { action: 'submit', type, requestId: `req-${caller.openid}-${n}`, payload });
 
     // a certificate completed with its file, its code shown and read by 苏州
-    const certificate = ok<{ id: string }>(await apply('certificate-loan-cleared', { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' }, 1)).id;
-    ok(await bench({ action: 'setStatus', id: certificate, status: 'accepted', contact: { name: '周老师', phone: '0512-12329' } }));
-    ok(await bench({ action: 'setStatus', id: certificate, status: 'processing' }));
-    ok(await bench({ action: 'setStatus', id: certificate, status: 'completed', document: { name: '贷款结清证明.pdf', fileId: await uploadOf(outside.files(), pdfOf('Loan cleared for the copy')) } }));
-    const { token } = ok<ShownCode>(await call(applications, caller, { action: 'showCode', id: certificate }));
-    expect(ok<CodeReadResult>(await call(portal, staff, { action: 'readCode', token }, new Date(T0.getTime() + 60_000))).status).toBe('valid');
+    const certificate = dataOf<{ id: string }>(await apply('certificate-loan-cleared', { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' }, 1)).id;
+    dataOf(await bench({ action: 'setStatus', id: certificate, status: 'accepted', contact: { name: '周老师', phone: '0512-12329' } }));
+    dataOf(await bench({ action: 'setStatus', id: certificate, status: 'processing' }));
+    dataOf(await bench({ action: 'setStatus', id: certificate, status: 'completed', document: { name: '贷款结清证明.pdf', fileId: await uploadOf(outside.files(), pdfOf('Loan cleared for the copy')) } }));
+    const { token } = dataOf<ShownCode>(await call(applications, caller, { action: 'showCode', id: certificate }));
+    expect(dataOf<CodeReadResult>(await call(portal, staff, { action: 'readCode', token }, new Date(T0.getTime() + 60_000))).status).toBe('valid');
     // a second one refused with a reason
-    const refused = ok<{ id: string }>(await apply('certificate-loan-cleared', { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' }, 2)).id;
-    ok(await bench({ action: 'reject', id: refused, reason: '贷款尚未结清，请结清后再申请' }));
+    const refused = dataOf<{ id: string }>(await apply('certificate-loan-cleared', { businessCenter: SUZHOU, acceptingCenter: BEIJING, phone: '13912345678' }, 2)).id;
+    dataOf(await bench({ action: 'reject', id: refused, reason: '贷款尚未结清，请结清后再申请' }));
     await site.store.ratings.create({
       applicationId: refused, openid: caller.openid, centerCode: SUZHOU, score: 1, comment: '不说明原因', at: T0,
       followUp: 'fixed', followUpNote: '已电话说明原因', followUpBy: staff.openid, followUpAt: T0,
       fixNote: '拒绝时写明原因和电话', fixedBy: staff.openid, fixedAt: T0, fixScore: 'satisfied', fixRatedAt: T0,
     });
     // a purchase withdrawal with its uploads, withdrawn
-    const purchase = ok<{ id: string }>(await apply('purchase-withdrawal', {
+    const purchase = dataOf<{ id: string }>(await apply('purchase-withdrawal', {
       purchaseCenter: YANGZHOU,
       depositCenter: BEIJING,
       house: { address: '江苏省扬州市邗江区文昌西路 1 号 2 幢 301 室', contractNumber: `YZ2026-${serial}`, purchaseDate: '2026-10-08', price: 1_280_000, area: 98.5, seller: '扬州某房地产开发有限公司' },
@@ -455,10 +451,10 @@ describe.each(SITES)('on %s', (_name, openSite) => {
         { kind: 'invoice', fileId: await uploadOf(outside.files(), pdfOf('Invoice for the copy')), name: '购房发票.pdf' },
       ],
     }, 3)).id;
-    ok(await call(applications, caller, { action: 'withdraw', id: purchase }));
-    ok(await call(session, caller, { action: 'requestDeletion' }));
+    dataOf(await call(applications, caller, { action: 'withdraw', id: purchase }));
+    dataOf(await call(session, caller, { action: 'requestDeletion' }));
 
-    const text = await fileOf(ok<MadeFileLink>(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + 2 * HOUR))));
+    const text = await fileOf(dataOf<MadeFileLink>(await call(session, caller, { action: 'myData' }, new Date(T0.getTime() + 2 * HOUR))));
     // no internal storage key: of the uploads, of the certificate, of anything
     const purchaseRecord = await site.store.applications.get(purchase);
     if (!purchaseRecord) throw new Error('no purchase withdrawal');

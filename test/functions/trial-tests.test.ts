@@ -19,7 +19,7 @@ import type { DashboardAnswer, MonthlyAnswer } from '../../src/core/supervision'
 import type { FindingsAnswer, TestApplicationAnswer } from '../../src/core/trial';
 import { shanghaiDate } from '../../src/core/time';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
-import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { catalogStore, contextFor, dataOf, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
 import { until } from '../support/until';
 
@@ -92,9 +92,7 @@ afterAll(async () => {
 const ctxAt = (caller: Caller | undefined, now: Date) => contextFor(store, caller, now, outside);
 async function send(centerCode: string, now = new Date(), caller = tester, type?: 'certificate-loan-cleared' | 'purchase-withdrawal'): Promise<TestApplicationAnswer> {
   const event = type ? { action: 'testApplication', centerCode, type } : { action: 'testTransfer', centerCode };
-  const result = await trial.handle(event, ctxAt(caller, now));
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-  return result.data as TestApplicationAnswer;
+  return dataOf<TestApplicationAnswer>(await trial.handle(event, ctxAt(caller, now)));
 }
 /** Delivers everything due now (signed with the wall clock the simulator checks). */
 const relay = () => relayDue(ctxAt(undefined, new Date()));

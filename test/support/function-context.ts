@@ -7,6 +7,7 @@ import { localFileStore } from '../../cloudfunctions/_lib/files/local';
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { generateCodeKeyEnv, parseCodeKey, parseCodePublicKey } from '../../cloudfunctions/_lib/crypto/code-signing';
 import { generateKeyringEnv, parseKeyring } from '../../cloudfunctions/_lib/crypto/personal-data';
+import type { Result } from '../../src/core/errors';
 import type { Caller, FunctionContext, Outside, Trigger } from '../../cloudfunctions/_lib/runtime/define';
 import { writeLaunch } from '../../cloudfunctions/_lib/runtime/launch-state';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
@@ -86,4 +87,10 @@ export function contextFor(
   trigger: Trigger = 'call',
 ): FunctionContext {
   return { store, caller, trigger, log: createLogger({ level: 'silent' }), now: () => now, outside };
+}
+
+/** A function's answer's data, or a thrown error with its code and message (a test that expected success then says why not). */
+export function dataOf<T>(answer: Result<unknown>): T {
+  if (!answer.ok) throw new Error(`${answer.code}: ${answer.message}`);
+  return answer.data as T;
 }
