@@ -249,12 +249,12 @@ export function sqlOutbox(driver: SqlDriver): OutboxRepository {
              delivered_at = case when x.delivered then x.at else o.delivered_at end,
              last_error = case when x.delivered then null else coalesce(x.error, 'HTTP ' || x.http_status) end,
              due_at = case when x.delivered then o.due_at else coalesce(x.retry_at, o.due_at) end
-           from x where o.id = x.id and o.state = 'pending'),
+           from x where o.id = any($4::text[]) and o.id = x.id and o.state = 'pending'),
          moved as (
            update applications a set status = m.next_status, platform_code = m.next_code, updated_at = m.at,
              in_flight_key = case when m.final then null else a.in_flight_key end
            from jsonb_to_recordset($2::jsonb) as m(id text, expected_status text, expected_code text, next_status text, next_code text, at timestamptz, final boolean)
-           where a.id = m.id and a.status = m.expected_status and a.platform_code is not distinct from m.expected_code
+           where a.id = any($5::text[]) and a.id = m.id and a.status = m.expected_status and a.platform_code is not distinct from m.expected_code
            returning a.id)
          insert into application_events (application_id, at, actor, actor_id, from_status, to_status, platform_code, center_code, message)
            select e.application_id, e.at, e.actor, e.actor_id, e.from_status, e.to_status, e.platform_code, e.center_code, e.message
@@ -275,6 +275,10 @@ export function sqlOutbox(driver: SqlDriver): OutboxRepository {
           ),
           JSON.stringify(advances.map((c) => ({ id: c.id, expected_status: c.expected.status, expected_code: c.expected.platformCode, next_status: c.next.status, next_code: c.next.platformCode, at: c.event.at, final: isFinal(c.next.status) }))),
           JSON.stringify(eventRows(advances.map((c) => c.event))),
+          // the ids again as arrays: the planner cannot see how few rows jsonb_to_recordset gives, and joined with it
+          // alone it scanned the whole applications table for every settle (14 ms at 3,000 cases, growing with them)
+          results.map((r) => r.id),
+          advances.map((c) => c.id),
         ],
       );
     },

@@ -3,10 +3,43 @@ import type { Store } from '../port';
 import type { SqlDriver } from './driver';
 import { createSqlStore, migrate } from './sql-store';
 
+/** Statement texts given a name, so pg prepares each once per connection; texts beyond the limit run unnamed. */
+const NAMED_LIMIT = 256;
+/** SQLSTATE feature_not_supported: "cached plan must not change result type" after a migration changed a table. */
+const PLAN_CHANGED = '0A000';
+const names = new Map<string, string>();
+let serial = 0;
+
+/**
+ * A text as a query pg prepares once per connection and then only binds and executes (decision 019): the same
+ * name for the same text on every connection of this process.
+ */
+function prepared(text: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  let name = names.get(text);
+  if (name === undefined && names.size < NAMED_LIMIT) names.set(text, (name = `gjj_${++serial}`));
+  return { text, values: params ? [...params] : undefined, ...(name === undefined ? {} : { name }) };
+}
+
+/**
+ * Runs a text as a prepared statement. A statement whose table a migration changed fails once on each connection
+ * that prepared it: the text gets a new name, so it is prepared again, and a call outside a transaction is retried.
+ */
+async function preparedQuery(on: pg.Pool | pg.PoolClient, text: string, params: readonly unknown[] | undefined, retry: boolean): Promise<object[]> {
+  try {
+    return (await on.query(prepared(text, params))).rows;
+  } catch (error) {
+    if ((error as { code?: string }).code !== PLAN_CHANGED) throw error;
+    names.delete(text);
+    if (!retry) throw error;
+    return (await on.query(prepared(text, params))).rows;
+  }
+}
+
 function clientDriver(client: pg.PoolClient): SqlDriver {
   return {
     exec: async (text) => void (await client.query(text)),
-    query: async (text, params) => (await client.query(text, params ? [...params] : undefined)).rows,
+    // inside a transaction a failed statement has aborted it: no retry
+    query: async <R extends object>(text: string, params?: readonly unknown[]) => (await preparedQuery(client, text, params, false)) as R[],
     transaction: (work) => work(clientDriver(client)), // already inside one: no nesting
     close: async () => undefined,
   };
@@ -16,7 +49,7 @@ function clientDriver(client: pg.PoolClient): SqlDriver {
 export function pgDriver(pool: pg.Pool): SqlDriver {
   return {
     exec: async (text) => void (await pool.query(text)),
-    query: async (text, params) => (await pool.query(text, params ? [...params] : undefined)).rows,
+    query: async <R extends object>(text: string, params?: readonly unknown[]) => (await preparedQuery(pool, text, params, true)) as R[],
     async transaction(work) {
       const client = await pool.connect();
       try {
