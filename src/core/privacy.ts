@@ -24,9 +24,12 @@ export const PRIVACY_PAGE = '/packages/account/policy/index';
 /** 隐私与账号: the copy of one's data, 解除绑定 and 注销账号. */
 export const ACCOUNT_PAGE = '/packages/account/manage/index';
 
-/** A pending account deletion as the person sees it; null when none is pending. */
+/**
+ * A pending account deletion as the person sees it; null when none is pending. `erasing`: the daily run has begun
+ * carrying it out (PrivacyRepository.erasing), so it can no longer be cancelled and the page offers no 撤销注销.
+ */
 export interface DeletionView {
-  pending: { requestedAt: string; dueAt: string } | null;
+  pending: { requestedAt: string; dueAt: string; erasing: boolean } | null;
 }
 
 /** What 解除绑定 does, said before the person confirms. */

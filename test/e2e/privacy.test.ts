@@ -75,4 +75,41 @@ describe('an employee uses their rights over their data', () => {
     await e2e.open('pages/mine/index');
     await expect(current('#mine-status').innerText()).resolves.toBe('未核验');
   });
+
+  describe.each([
+    ['standard', false],
+    ['elder', true],
+  ])('with the deletion being carried out (%s)', (mode, elder) => {
+    it('offers 撤销注销 while the deletion waits, and in its place says it is being carried out once the daily run has begun', async () => {
+      await e2e.open('pages/index/index');
+      // 长辈版 on or off as the app keeps it (Taro's storage on H5: localStorage, `{ data }` as JSON)
+      await e2e.page.evaluate((on) => localStorage.setItem('elder-mode', JSON.stringify({ data: on })), elder);
+      await e2e.open('packages/account/manage/index');
+      await current('#account-delete-start').click();
+      await current('#account-delete-yes').click();
+      await current('#account-delete-cancel').waitFor();
+      await e2e.expectAccessible(`privacy-delete-pending-${mode}`, '#account-delete-pending');
+
+      // the local host is SQL, whose erasure no status read ever sees under way: CloudBase's answer once its run has
+      // marked the request, made here from the host's own
+      await e2e.page.route('**/api/session', async (route) => {
+        if ((route.request().postDataJSON() as { action?: string }).action !== 'deletionStatus') return route.continue();
+        const response = await route.fetch();
+        const answer = (await response.json()) as { data: { pending: { erasing: boolean } } };
+        answer.data.pending.erasing = true;
+        return route.fulfill({ response, json: answer });
+      });
+      try {
+        await e2e.open('packages/account/manage/index');
+        await e2e.until('#account-delete-erasing', '正在执行');
+        await expect(current('#account-delete-cancel').count()).resolves.toBe(0);
+        await e2e.expectAccessible(`privacy-delete-erasing-${mode}`, '#account-delete');
+      } finally {
+        await e2e.page.unroute('**/api/session');
+      }
+      await e2e.open('packages/account/manage/index');
+      await current('#account-delete-cancel').click();
+      await e2e.until('#account-delete-outcome', '已撤销注销，账号保持不变');
+    });
+  });
 });

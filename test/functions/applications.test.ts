@@ -69,6 +69,26 @@ describe('submitting a transfer-continuation application', () => {
     expect(await store.applications.listByApplicant(openid)).toEqual([]);
   });
 
+  it('refuses a person whose identity went after the submission read it (unbound meanwhile), storing nothing (review 1 of session 9, finding 6)', async () => {
+    const openid = person();
+    await verifiedPerson(store, outside, openid, T0);
+    // the submission reads the identity, then the person unbinds before the application is stored
+    const unbindingMeanwhile: Store = {
+      ...store,
+      reads: {
+        ...store.reads,
+        async submission(...args) {
+          const read = await store.reads.submission(...args);
+          await store.privacy.unbind(openid, T0);
+          return read;
+        },
+      },
+    };
+    const result = await applications.handle({ action: 'submit', type: 'transfer', requestId: `req-${openid}`, payload: payload() }, contextFor(unbindingMeanwhile, me(openid), T0, outside));
+    expect(result).toMatchObject({ ok: false, code: 'IDENTITY_REQUIRED', message: '请先完成实名核验再办理' });
+    expect(await store.applications.listByApplicant(openid)).toEqual([]);
+  });
+
   it('stores the application with its contact-letter number, deadline, first event and one delivery owed to the transfer-in center', async () => {
     const openid = person();
     const docNumber = await verifiedPerson(store, outside, openid, T0);

@@ -20,6 +20,7 @@ import { TransferSubmittedDataSchema } from '../../tools/center-sim/contract';
 import { catalogStore, catalogStoreOnPostgres, contextFor, testOutside } from '../support/function-context';
 import { verifiedPerson } from '../support/people';
 import packageJson from '../../package.json';
+import { createBound } from '../support/identity-rows';
 
 /**
  * The official calendar beyond the package's years (issue 12). 2031 is a FABRICATED year made up here (no real
@@ -118,7 +119,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
       createdAt: at,
       updatedAt: at,
     };
-    expect(await store.applications.create(app, [{ applicationId: id, at, actor: 'employee', actorId: openid, from: null, to: status, platformCode: null, centerCode: YANGZHOU, message: '提交' }], [], null)).toMatchObject({ kind: 'created' });
+    expect(await createBound(store, app, [{ applicationId: id, at, actor: 'employee', actorId: openid, from: null, to: status, platformCode: null, centerCode: YANGZHOU, message: '提交' }], [], null)).toMatchObject({ kind: 'created' });
     return app;
   }
 

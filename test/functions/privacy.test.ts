@@ -196,7 +196,8 @@ describe.each(SITES)('on %s', (_name, openSite) => {
     const caller = person();
     const docNumber = await verifiedPerson(site.store, outside, caller.openid, T0, '王五');
     const asked = dataOf<DeletionView>(await call(session, caller, { action: 'requestDeletion' }));
-    expect(asked.pending).toEqual({ requestedAt: T0.toISOString(), dueAt: at(DELETION_DAYS).toISOString() });
+    expect(asked.pending).toEqual({ requestedAt: T0.toISOString(), dueAt: at(DELETION_DAYS).toISOString(), erasing: false });
+    expect(dataOf<DeletionView>(await call(session, caller, { action: 'deletionStatus' }))).toEqual(asked);
     const deletion = await site.store.privacy.deletionOf(caller.openid);
     if (!deletion) throw new Error('no deletion recorded');
 

@@ -3,6 +3,7 @@ import type { Caller } from '../../cloudfunctions/_lib/runtime/define';
 import type { ApplicationRecord, Store } from '../../cloudfunctions/_lib/store/port';
 import type { DashboardAnswer } from '../../src/core/supervision';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { createBound } from '../support/identity-rows';
 
 /**
  * The supervisors' overview figures (issue 14, "Dashboards") from stored data, in one `supervise dashboard` call:
@@ -42,7 +43,7 @@ async function application(type: ApplicationRecord['type'], centers: Application
     applicant: { docType: '01', nameSealed: 'x', docNumberSealed: 'x' }, payloadSealed: 'x', acceptBy: '2026-12-31', acceptByProvisional: false,
     targetBy: null, targetProvisional: false, payment: null, test: false, createdAt, updatedAt: createdAt, ...extra,
   };
-  await store.applications.create(app, [], [], null);
+  await createBound(store, app);
   return app;
 }
 

@@ -9,6 +9,7 @@ import { remindMonthly, submissionKey } from '../../cloudfunctions/_lib/supervis
 import type { MonthlyAnswer, MonthlyFigures, MonthlyFiguresAnswer, MonthlyRow } from '../../src/core/supervision';
 import type { ItemId } from '../../src/core/items';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
+import { createBound } from '../support/identity-rows';
 
 /**
  * Monthly statistics (plan 2021-50, annex 2) and their cycle (issue 14): the period from the 15th of last month to
@@ -60,7 +61,7 @@ async function application(type: ApplicationRecord['type'], centers: Application
     applicant: { docType: '01', nameSealed: 'x', docNumberSealed: 'x' }, payloadSealed: 'x', acceptBy: '2026-11-20', acceptByProvisional: false,
     targetBy: null, targetProvisional: false, payment: null, test: false, createdAt, updatedAt: createdAt, ...extra,
   };
-  await store.applications.create(app, [], [], null);
+  await createBound(store, app);
   if (payment) {
     // the deposit center's completing move records what it paid
     const next = { status: 'completed' as const, platformCode: null };

@@ -86,6 +86,42 @@ describe('privacy pages', () => {
     await findElement(container, '#account-delete-start');
   });
 
+  /** The session function's answers as CloudBase gives them once its daily run has marked the request (the local host is SQL). */
+  const whileErasing = (answers: { deletionStatus: () => unknown; cancelDeletion?: unknown }) => {
+    const realFetch = globalThis.fetch;
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { action?: string };
+      if (body.action === 'deletionStatus') return new Response(JSON.stringify({ ok: true, data: answers.deletionStatus() }));
+      if (body.action === 'cancelDeletion' && answers.cancelDeletion) return new Response(JSON.stringify(answers.cancelDeletion));
+      return realFetch(input, init);
+    });
+  };
+  const requested = new Date('2026-11-05T10:00:00+08:00');
+  const pending = (erasing: boolean) => ({ pending: { requestedAt: requested.toISOString(), dueAt: new Date(requested.getTime() + DELETION_DAYS * 24 * 3600 * 1000).toISOString(), erasing } });
+
+  it('offers no 撤销注销 while the deletion is being carried out, and says so in Chinese', async () => {
+    whileErasing({ deletionStatus: () => pending(true) });
+    const { container } = render(<AccountPage />);
+    const said = await waitForText(container, '#account-delete-erasing', /正在执行/);
+    expect(said).toBe('您于 2026-11-05 申请的注销正在执行，系统正在删除您的信息，不能再撤销。');
+    expect(container.querySelector('#account-delete-cancel')).toBeNull();
+    expect(container.querySelector('#account-delete-start')).toBeNull();
+    expect(textOf(container, '#account-delete')).not.toMatch(/[A-Za-z]/);
+    expect(await seriousViolationsIn(container)).toEqual([]);
+  });
+
+  it('shows the deletion under way in place of 撤销注销 when a cancel is refused because it began meanwhile', async () => {
+    let erasing = false;
+    whileErasing({ deletionStatus: () => pending(erasing), cancelDeletion: { ok: false, code: 'VALIDATION_FAILED', message: '注销正在执行，不能撤销' } });
+    const { container } = render(<AccountPage />);
+    await findElement(container, '#account-delete-cancel');
+    erasing = true;
+    await click(container, '#account-delete-cancel');
+    expect(await waitForText(container, '#account-delete-outcome', /不能撤销/)).toBe('注销正在执行，不能撤销');
+    await findElement(container, '#account-delete-erasing');
+    expect(container.querySelector('#account-delete-cancel')).toBeNull();
+  });
+
   it('refuses deletion while a case is in progress, saying so on the page', async () => {
     await verifyIdentity('张三', residents.next());
     const { callFunction } = await import('../../src/services/cloud');

@@ -1,6 +1,7 @@
 import { nextSeq } from '../../cloudfunctions/_lib/store/cloudbase/sdk';
 import { atCallTime } from '../../cloudfunctions/_lib/runtime/define';
 import { cancelDeletion } from '../../cloudfunctions/_lib/services/privacy';
+import { handler as session } from '../../cloudfunctions/session';
 import type {
   CalendarYearRecord,
   ApplicationEventRecord,
@@ -13,6 +14,7 @@ import type {
   CounterRequest,
   DeliveryAttempt,
   DocumentRecord,
+  ErasedCounts,
   FindingRecord,
   IdentityRecord,
   OutboxRecord,
@@ -24,8 +26,9 @@ import type {
 import type { ChangeTarget } from '../../src/core/center-portal';
 import type { Center } from '../../src/core/centers';
 import type { ItemId } from '../../src/core/items';
+import type { DeletionView } from '../../src/core/privacy';
 import { ejsonDate, isObj, millis, same, startFakeCloudbase, type FakeCloudbase, type FakeCloudbaseSite, type Obj, type SentRequest } from '../support/fake-cloudbase';
-import { contextFor, testOutside } from '../support/function-context';
+import { contextFor, dataOf, testOutside } from '../support/function-context';
 
 /**
  * What is CloudBase's own in the CloudBase adapter, checked on the requests @cloudbase/node-sdk sends to the fake
@@ -2314,6 +2317,31 @@ describe('the erasure, not one transaction (review 1, finding 3)', () => {
     await expect(store.privacy.deletionOf('o-late')).resolves.toEqual(deletion);
   });
 
+  it('records in an entry of its own what a later run detached: the case that came in meanwhile, once it ended, and its rating’s comment', async () => {
+    const deletion = { id: 'del-later', openid: 'o-later', requestedAt: T, dueAt: T };
+    const auditEntry = (counts: ErasedCounts) => ({ at: T, actor: 'timer', action: 'account.deleted', subject: 'deletion:del-later', detail: JSON.stringify(counts) });
+    await store.privacy.requestDeletion(deletion);
+    fake.collection('identities').set('o-later', { _id: 'o-later', openid: 'o-later', docLookup: 'lk-later' });
+    const lateCase = { _id: 'app-later', openid: 'o-later', inFlightKey: 'transfer:o-later', rev: 1, events: [{ actorId: 'o-later' }], applicant: { docType: '01', nameSealed: 'n', docNumberSealed: 'd' } };
+    fake.afterAnswer = (r) => {
+      if (r.action === 'database.modifyDocument' && r.collection === 'audit') fake.collection('applications').set('app-later', lateCase);
+    };
+    const first = await store.privacy.erase(deletion, 'erased:del-later', [], T, auditEntry);
+    fake.afterAnswer = undefined;
+    expect(first).toMatchObject({ outcome: 'erased', counts: { identities: 1, applicationsDetached: 0 } });
+    // the case ends and is rated; the next run finds it out of flight and sealed again
+    fake.collection('applications').set('app-later', { ...lateCase, inFlightKey: null });
+    fake.collection('ratings').set('app-later', { _id: 'app-later', applicationId: 'app-later', openid: 'o-later', score: 1, comment: '很差' });
+    const later = await store.privacy.erase(deletion, 'erased:del-later', [{ applicationId: 'app-later', nameSealed: 'n2', docNumberSealed: 'd2' }], T, auditEntry);
+    const detachedOnly = { identities: 0, verifications: 0, counterRequests: 0, attempts: 0, consents: 0, roles: 0, applicationsDetached: 1, ratingComments: 1 };
+    expect(later).toEqual({ outcome: 'erased', counts: detachedOnly });
+    expect(fake.collection('applications').get('app-later')).toMatchObject({ openid: 'erased:del-later', events: [{ actorId: 'erased:del-later' }], applicant: { nameSealed: 'n2' } });
+    expect(fake.collection('ratings').get('app-later')).toMatchObject({ openid: 'erased:del-later', comment: null });
+    await expect(store.privacy.deletionOf('o-later')).resolves.toBeUndefined();
+    const entries = await store.audit.listFor('deletion:del-later');
+    expect(entries.map((e) => JSON.parse(e.detail))).toEqual([{ ...detachedOnly, identities: 1, applicationsDetached: 0, ratingComments: 0 }, detachedOnly]);
+  });
+
   const auditedAs = (id: string) => (counts: object) => ({ at: T, actor: 'timer', action: 'account.deleted', subject: `deletion:${id}`, detail: JSON.stringify(counts) });
 
   it('answers a cancel asked as the erasure reads the request either by refusing it, the erasure going on, or by cancelling, nothing erased (review 1, finding 3)', async () => {
@@ -2354,7 +2382,7 @@ describe('the erasure, not one transaction (review 1, finding 3)', () => {
     await expect(store.privacy.deletionOf('o-mid')).resolves.toBeUndefined();
   });
 
-  it('finishes a run cut off between its audit and the request’s removal: a cancel meanwhile is refused, and the next run writes no second audit entry (review 1, finding 8)', async () => {
+  it('finishes a run cut off between its audit and the request’s removal: meanwhile the status says it is under way and a cancel is refused, and the next run writes no second audit entry (review 1, finding 8)', async () => {
     const deletion = { id: 'del-cut', openid: 'o-cut', requestedAt: T, dueAt: T };
     await store.privacy.requestDeletion(deletion);
     fake.collection('identities').set('o-cut', { _id: 'o-cut', openid: 'o-cut', docLookup: 'lk-cut' });
@@ -2370,8 +2398,10 @@ describe('the erasure, not one transaction (review 1, finding 3)', () => {
     await expect(store.privacy.erase(deletion, 'erased:del-cut', [], T, auditedAs('del-cut'))).rejects.toThrow();
     fake.afterAnswer = undefined;
     expect(fake.collection('identities').has('o-cut')).toBe(false);
-    // the person is told why 撤销注销 did nothing (隐私与账号 shows the message)
-    await expect(cancelDeletion(atCallTime(contextFor(store, { openid: 'o-cut', roles: [] }, T, testOutside())), 'o-cut')).rejects.toMatchObject({
+    // 隐私与账号 is told the deletion is under way and offers no 撤销注销; asked anyway, the person is told why it did nothing
+    const asker = contextFor(store, { openid: 'o-cut', roles: [] }, T, testOutside());
+    expect(dataOf<DeletionView>(await session.handle({ action: 'deletionStatus' }, asker))).toEqual({ pending: { requestedAt: T.toISOString(), dueAt: T.toISOString(), erasing: true } });
+    await expect(cancelDeletion(atCallTime(asker), 'o-cut')).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       message: '注销正在执行，不能撤销',
     });

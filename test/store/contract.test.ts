@@ -29,6 +29,7 @@ import type {
 import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
 import { startFakeCloudbase, type FakeCloudbaseSite } from '../support/fake-cloudbase';
+import { createBound, identityRow } from '../support/identity-rows';
 
 /**
  * One contract for every adapter: PGlite (embedded), a real PostgreSQL server (PG_TEST_URL, provided by
@@ -473,8 +474,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     /** A certificate case whose holder is bound (a code is made only for the case's bound holder). */
     const certificateCase = async () => {
       const app = application({ type: 'certificate-loan-cleared' });
-      await store.applications.create(app, [], [], null);
-      await store.identities.bind({ openid: app.openid, method: 'face', docType: '01', nameSealed: 'n', docNumberSealed: 'd', docLookup: `lk-${app.id}`, phoneSealed: null, verifiedAt: T, expiresAt: new Date(T.getTime() + 30 * 86_400_000) });
+      await createBound(store, app, [], [], null);
       return app;
     };
     /** The case's open code after `create`, which must not refuse. */
@@ -487,15 +487,16 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     it('creates one application per (openid, requestId) and per in-flight key, numbering letters per prefix, even when the requests race', async () => {
       const first = application();
       const copies = Array.from({ length: 20 }, () => ({ ...first, id: `${first.id}c${Math.random().toString(36).slice(2, 8)}` }));
+      await store.identities.bind(identityRow(first.openid));
       const outcomes = await Promise.all([first, ...copies].map((a) => store.applications.create(a, [event(a, 'submitted')], [outbox(a)], '321000261120')));
       const created = outcomes.filter((o) => o.kind === 'created');
       expect(created).toHaveLength(1);
       const winner = (await store.applications.listByApplicant(first.openid))[0];
       expect(outcomes.filter((o) => o.kind === 'duplicate').every((o) => o.kind === 'duplicate' && o.id === winner.id)).toBe(true);
       const inFlight = application({ openid: first.openid, inFlightKey: first.inFlightKey });
-      expect(await store.applications.create(inFlight, [], [], null)).toEqual({ kind: 'in-flight', id: winner.id });
+      expect(await createBound(store, inFlight, [], [], null)).toEqual({ kind: 'in-flight', id: winner.id });
       const others = Array.from({ length: 10 }, () => application());
-      const numbers = await Promise.all(others.map(async (a) => (await store.applications.create(a, [], [], '321000261120')).kind === 'created' && (await store.applications.get(a.id))?.letterNumber));
+      const numbers = await Promise.all(others.map(async (a) => (await createBound(store, a, [], [], '321000261120')).kind === 'created' && (await store.applications.get(a.id))?.letterNumber));
       expect(new Set([winner.letterNumber, ...numbers]).size).toBe(11);
       expect((await store.applications.get(others[0].id))?.letterNumber).toMatch(/^321000261120\d{4}$/);
       expect(await store.applications.listForCenter('110000')).toEqual(expect.arrayContaining([expect.objectContaining({ id: winner.id })]));
@@ -506,7 +507,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       const older = application({ createdAt: new Date(T.getTime() - 60_000), acceptBy: '2031-01-23', acceptByProvisional: true });
       const open = application({ acceptBy: '2031-01-23', acceptByProvisional: true });
       const done = application({ status: 'completed', inFlightKey: null, acceptBy: '2031-01-23', acceptByProvisional: true });
-      for (const a of [older, open, done]) await store.applications.create(a, [event(a, a.status)], [], null);
+      for (const a of [older, open, done]) await createBound(store, a, [event(a, a.status)], [], null);
       const listed = (await store.applications.listOpen()).map((a) => a.id).filter((id) => [older.id, open.id, done.id].includes(id));
       expect(listed).toEqual([older.id, open.id]);
       const line = { ...event(open, 'submitted'), actor: 'platform' as const, actorId: 'calendar', message: '办理时限按国务院节假日安排更新为 2031-01-30（受理）' };
@@ -532,7 +533,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       const waiting = application({ test: true, centers: centers('469002'), responsibleCenter: '469002', createdAt: at(2), updatedAt: at(2) });
       const real = application({ centers: centers('469001'), responsibleCenter: '469001', createdAt: at(3), updatedAt: at(3) });
       const elsewhere = application({ test: true, centers: centers('469003'), responsibleCenter: '469003', createdAt: at(4), updatedAt: at(4) });
-      for (const a of [accepted, waiting, real, elsewhere]) expect((await store.applications.create(a, [event(a, 'submitted')], [], null)).kind).toBe('created');
+      for (const a of [accepted, waiting, real, elsewhere]) expect((await createBound(store, a, [event(a, 'submitted')], [], null)).kind).toBe('created');
       const move = async (a: ApplicationRecord, from: ApplicationRecord['status'], to: ApplicationRecord['status'], when: Date) =>
         expect(await store.applications.transition({ id: a.id, expected: { status: from, platformCode: null }, next: { status: to, platformCode: null }, event: { ...event(a, to), from, at: when } })).toBe('applied');
       await move(accepted, 'submitted', 'accepted', at(10));
@@ -552,7 +553,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       const centers: ApplicationRecord['centers'] = [{ code: '321000', role: 'purchase' }, { code: '110000', role: 'deposit' }];
       const purchase = application({ type: 'purchase-withdrawal', centers, contractLookup: 'a'.repeat(64) });
       const transfer = application({ openid: purchase.openid });
-      for (const a of [purchase, transfer]) expect((await store.applications.create(a, [event(a, 'submitted')], [], null)).kind).toBe('created');
+      for (const a of [purchase, transfer]) expect((await createBound(store, a, [event(a, 'submitted')], [], null)).kind).toBe('created');
       expect(await store.applications.get(purchase.id)).toMatchObject({ contractLookup: 'a'.repeat(64) });
       const mine = await store.applications.listByApplicant(purchase.openid);
       expect(mine.find((a) => a.id === purchase.id)?.contractLookup).toBe('a'.repeat(64));
@@ -566,7 +567,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       const buyer = application({ type: 'purchase-withdrawal', centers, contractLookup: lookup, createdAt: minute(1) });
       const coBuyer = application({ type: 'purchase-withdrawal', centers, contractLookup: lookup, createdAt: minute(2) });
       const other = application({ type: 'purchase-withdrawal', centers, contractLookup: 'd'.repeat(64), createdAt: minute(3) });
-      for (const a of [coBuyer, buyer, other]) expect((await store.applications.create(a, [event(a, 'submitted')], [], null)).kind).toBe('created');
+      for (const a of [coBuyer, buyer, other]) expect((await createBound(store, a, [event(a, 'submitted')], [], null)).kind).toBe('created');
       expect((await store.applications.listByContract(lookup)).map((a) => a.id)).toEqual([buyer.id, coBuyer.id]);
       expect((await store.reads.submission(coBuyer.openid, [], 'req-none', lookup)).sameContract.map((a) => [a.id, a.openid])).toEqual([
         [buyer.id, buyer.openid],
@@ -580,7 +581,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       const delivered = application({ status: 'delivered', acceptBy: '2031-01-23', acceptByProvisional: true });
       const purchase = application({ type: 'purchase-withdrawal', status: 'accepted', targetBy: '2031-01-29', targetProvisional: true });
       const legacy = application({ type: 'purchase-withdrawal', status: 'accepted' });
-      for (const a of [accepted, delivered, purchase, legacy]) await store.applications.create(a, [event(a, a.status)], [], null);
+      for (const a of [accepted, delivered, purchase, legacy]) await createBound(store, a, [event(a, a.status)], [], null);
       const acceptBy = { limit: 'acceptBy', expected: { date: '2031-01-23', provisional: true }, next: { date: '2031-01-23', provisional: false }, event: null } as const;
       expect(await store.applications.reschedule(accepted.id, acceptBy)).toBe(false);
       expect(await store.applications.get(accepted.id)).toMatchObject({ acceptBy: '2031-01-23', acceptByProvisional: true });
@@ -598,7 +599,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
 
     it('reads what a call, a submission and a center callback need, each in one go (issue 16, point 9)', async () => {
       const app = application({ contractLookup: 'lookup-rt' });
-      await store.applications.create(app, [event(app, 'submitted')], [outbox(app)], null);
+      await createBound(store, app, [event(app, 'submitted')], [outbox(app)], null);
       const verifiedAt = new Date('2026-11-19T08:00:00Z');
       await store.identities.bind({
         openid: app.openid, method: 'face', docType: '01', nameSealed: 'n-rt', docNumberSealed: 'd-rt', docLookup: 'doc-rt', phoneSealed: null,
@@ -636,7 +637,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
 
     it('keeps the reason and the contact a center gave with a status beside its event, and none on the events without (issue 18 point 2)', async () => {
       const app = application();
-      await store.applications.create(app, [event(app, 'submitted')], [], null);
+      await createBound(store, app, [event(app, 'submitted')], [], null);
       const contact = { name: '转出业务科 王敏', phone: '025-83512329' };
       const reason = '原单位未办理封存：请联系原单位办理封存后再审核';
       expect(await store.applications.transition({ id: app.id, expected: { status: 'submitted', platformCode: null }, next: { status: 'accepted', platformCode: '01' }, event: event(app, 'accepted', '01') })).toBe('applied');
@@ -652,7 +653,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
 
     it('keeps staff’s 已核实 of a held co-buyer’s withdrawal once per application, the first check standing (issue 17, migration 42)', async () => {
       const app = application({ type: 'purchase-withdrawal' });
-      await store.applications.create(app, [], [], null);
+      await createBound(store, app, [], [], null);
       expect(await store.contractChecks.get(app.id)).toBeUndefined();
       const check = { applicationId: app.id, at: T, staffOpenid: 'staff-1', centerCode: '321000', note: '已联系两位购房人，系共同购房' };
       expect(await store.contractChecks.record(check)).toEqual(check);
@@ -750,7 +751,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
 
     it('moves an application only from the expected state, once per webhook id, and frees the in-flight key when final', async () => {
       const app = application();
-      await store.applications.create(app, [], [], null);
+      await createBound(store, app, [], [], null);
       const move = (webhookId: string) => ({
         id: app.id,
         expected: { status: app.status, platformCode: null },
@@ -774,12 +775,12 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.applications.get(app.id)).toMatchObject({ status: 'withdrawn', inFlightKey: null });
       expect((await store.applications.events(app.id)).map((e) => e.to)).toEqual(['accepted', 'withdrawn']);
       expect(await store.applications.documents(app.id)).toEqual([expect.objectContaining({ id: 'doc1', sha256: 'a'.repeat(64) })]);
-      expect(await store.applications.create(application({ openid: app.openid, inFlightKey: app.inFlightKey }), [], [], null)).toEqual({ kind: 'created', letterNumber: null });
+      expect(await createBound(store, application({ openid: app.openid, inFlightKey: app.inFlightKey }), [], [], null)).toEqual({ kind: 'created', letterNumber: null });
     });
 
     it('hands an application to another center and records a payment with the move, keeping both when later moves bring neither', async () => {
       const app = application({ type: 'purchase-withdrawal', centers: [{ code: '321000', role: 'purchase' }, { code: '110000', role: 'deposit' }] });
-      await store.applications.create(app, [], [], null);
+      await createBound(store, app, [], [], null);
       const step = (from: ApplicationRecord['status'], to: ApplicationRecord['status'], extra: object = {}) =>
         store.applications.transition({ id: app.id, expected: { status: from, platformCode: null }, next: { status: to, platformCode: null }, event: event({ ...app, status: from }, to), ...extra });
       expect(await step('submitted', 'verified', { handOver: '110000' })).toBe('applied');
@@ -792,7 +793,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     it('leases due deliveries to one claimer at a time, reschedules failures, dead-letters and settles deliveries with the move', async () => {
       const app = application();
       const record = outbox(app, `msg_lease_${app.id}`);
-      await store.applications.create(app, [], [record], null);
+      await createBound(store, app, [], [record], null);
       const claims = await Promise.all(Array.from({ length: 5 }, () => store.outbox.claimDue(T, 100, 60_000)));
       expect(claims.flat().filter((r) => r.id === record.id)).toHaveLength(1);
       expect((await store.outbox.claimDue(new Date(T.getTime() + 30_000), 100, 60_000)).some((r) => r.id === record.id)).toBe(false);
@@ -805,7 +806,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       // settled together with another record whose application a callback moved first: that one settles alone
       const raced = application();
       const racedRecord = outbox(raced, `msg_raced_${raced.id}`);
-      await store.applications.create(raced, [], [racedRecord], null);
+      await createBound(store, raced, [], [racedRecord], null);
       await store.applications.transition({ id: raced.id, expected: { status: 'submitted', platformCode: null }, next: { status: 'accepted', platformCode: '01' }, event: event(raced, 'accepted', '01') });
       const delivered = (a: ApplicationRecord) => ({
         id: a.id, expected: { status: 'submitted' as const, platformCode: null }, next: { status: 'delivered' as const, platformCode: null }, event: { ...event(a, 'delivered'), actor: 'relay' as const, actorId: 'relay' },
@@ -824,7 +825,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
 
       const other = application();
       const dead = outbox(other, `msg_dead_${other.id}`);
-      await store.applications.create(other, [], [dead], null);
+      await createBound(store, other, [], [dead], null);
       await store.outbox.settle([{ id: dead.id, attempt: attempt(dead.id, 410), outcome: 'failed', retryAt: null }]);
       expect(await store.outbox.get(dead.id)).toMatchObject({ state: 'dead' });
       expect((await store.outbox.listDead()).map((r) => r.id)).toContain(dead.id);
@@ -833,7 +834,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
 
     it('keeps one rating per application, lists follow-ups open first, closes one once, and counts per center and score', async () => {
       const rated = [application(), application(), application()];
-      for (const a of rated) await store.applications.create(a, [], [], null);
+      for (const a of rated) await createBound(store, a, [], [], null);
       const rating = (a: ApplicationRecord, score: 1 | 2 | 3 | 4 | 5, at: Date, centerCode = '321000') => ({
         applicationId: a.id, openid: a.openid, centerCode, score, comment: score <= 2 ? '太慢了' : null, at,
         followUp: score <= 2 ? ('open' as const) : null, followUpNote: null, followUpBy: null, followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null,
@@ -1361,7 +1362,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
         app('transfer', [{ code: '321000', role: 'transfer-in' }, { code: '110000', role: 'transfer-out' }]),
       ];
       for (const a of apps) {
-        expect((await store.applications.create({ ...a, payment: null }, [], [], null)).kind).toBe('created');
+        expect((await createBound(store, { ...a, payment: null }, [], [], null)).kind).toBe('created');
         // a payment comes with the deposit center's completing move
         if (a.payment) {
           const next = { status: 'completed' as const, platformCode: null };
@@ -1387,7 +1388,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       const when = new Date('2027-05-01T02:00:00Z');
       for (const status of ['processing', 'withdrawn', 'failed', 'rejected'] as const) {
         const certificate = app('certificate-loan-cleared', [{ code: '110000', role: 'business' }, { code: '321000', role: 'accepting' }], { status, createdAt: when });
-        for (const a of [joint({ status, createdAt: when }), certificate]) expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
+        for (const a of [joint({ status, createdAt: when }), certificate]) expect((await createBound(store, a, [], [], null)).kind).toBe('created');
       }
       const counts = await store.monthly.counts(may);
       expect(counts.map((c) => [c.centerCode, c.joint, c.certificates])).toEqual([['110000', 0, 1], ['320100', 1, 0], ['321000', 1, 1]]);
@@ -1399,7 +1400,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       const when = new Date('2027-07-01T02:00:00Z');
       const certificate = (test: boolean) => app('certificate-loan-cleared', [{ code: '110000', role: 'business' }, { code: '321000', role: 'accepting' }], { status: 'processing', createdAt: when, test });
       for (const a of [joint({ createdAt: when }), joint({ createdAt: when, test: true }), certificate(false), certificate(true)]) {
-        expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
+        expect((await createBound(store, a, [], [], null)).kind).toBe('created');
         const payment = { amount: a.test ? 5000 : 100, paidOn: '2027-07-01' };
         if (a.type === 'purchase-withdrawal') {
           const event = { applicationId: a.id, at: when, actor: 'center' as const, actorId: '320100', from: a.status, to: 'completed' as const, platformCode: null, centerCode: '320100', message: '已支付' };
@@ -1549,7 +1550,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       };
     };
     const moved = async (a: ApplicationRecord, to: 'accepted' | 'completed' | 'rejected', at: Date) => {
-      expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
+      expect((await createBound(store, a, [], [], null)).kind).toBe('created');
       const event = { applicationId: a.id, at, actor: 'center' as const, actorId: a.responsibleCenter, from: a.status, to, platformCode: null, centerCode: a.responsibleCenter, message: '办理' };
       expect(await store.applications.transition({ id: a.id, expected: { status: a.status, platformCode: null }, next: { status: to, platformCode: null }, event })).toBe('applied');
     };
@@ -1576,7 +1577,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
     });
 
     it('counts per responsible center the applications awaiting acceptance whose limit is before today', async () => {
-      const create = async (a: ApplicationRecord) => expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
+      const create = async (a: ApplicationRecord) => expect((await createBound(store, a, [], [], null)).kind).toBe('created');
       await create(app('certificate-loan-cleared', '460300', { acceptBy: '2030-02-08' }));
       await create(app('certificate-loan-cleared', '460300', { acceptBy: '2030-02-09', status: 'delivered' }));
       // on its last day, not yet overdue
@@ -1593,14 +1594,14 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       await moved(app('transfer', '460800', { test: true }), 'completed', new Date('2030-01-08T10:00:00Z'));
       const groups = (await store.dashboard.transferTimes(new Date('2030-01-03T16:00:00Z'), new Date('2030-01-10T16:00:00Z'))).filter((g) => g.centerCode === '460800');
       expect(groups).toEqual([{ centerCode: '460800', submittedOn: '2030-01-02', completedOn: '2030-01-08', count: 1 }]);
-      for (const test of [false, true]) expect((await store.applications.create(app('transfer', '460900', { acceptBy: '2030-02-01', test }), [], [], null)).kind).toBe('created');
+      for (const test of [false, true]) expect((await createBound(store, app('transfer', '460900', { acceptBy: '2030-02-01', test }), [], [], null)).kind).toBe('created');
       expect((await store.dashboard.overdueAcceptance('2030-02-10')).filter((c) => c.centerCode === '460900')).toEqual([{ centerCode: '460900', count: 1 }]);
     });
 
     it('counts the open 差评 follow-ups (called back or not) and those awaiting their call-back per center; fixed ones and ratings without one are not counted', async () => {
       const rate = async (centerCode: string, followUp: 'open' | 'closed' | 'fixed' | null) => {
         const a = app('certificate-deposit-use', centerCode, { status: 'completed' });
-        expect((await store.applications.create(a, [], [], null)).kind).toBe('created');
+        expect((await createBound(store, a, [], [], null)).kind).toBe('created');
         const score = followUp === null ? 5 : 1;
         expect(await store.ratings.create({ applicationId: a.id, openid: a.openid, centerCode, score, comment: null, at: a.createdAt, followUp: followUp === null ? null : 'open', followUpNote: null, followUpBy: null, followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null })).toBe(true);
         if (followUp === 'closed' || followUp === 'fixed') expect(await store.ratings.closeFollowUp(a.id, '已回访', 'staff-1', a.createdAt)).toBe(true);
@@ -2248,11 +2249,79 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       }
     });
 
+    it('stores no case of a person without an identity row, writing nothing; a test case needs none (review 1 of session 9, finding 6)', async () => {
+      // CloudBase checks no identity when it stores a case (see ApplicationRepository.create)
+      if (store.kind === 'cloudbase') return;
+      const openid = 'priv-n';
+      const app = application('app-priv-n', openid, 'transfer:priv-n');
+      expect(await store.applications.create(app, [], [], '321000310601')).toEqual({ kind: 'no-identity' });
+      expect(await store.applications.get(app.id)).toBeUndefined();
+      expect(await store.applications.listByApplicant(openid)).toEqual([]);
+      // the letter sequence did not move: the next case numbered under the prefix takes its first number
+      await store.identities.bind(person(openid, 'lk-priv-n'));
+      expect(await store.applications.create(app, [], [], '321000310601')).toEqual({ kind: 'created', letterNumber: '3210003106010001' });
+      const testCase = { ...application('app-priv-n-test', 'priv-n-tester', 'test:transfer:priv-n-tester:321000'), test: true };
+      expect(await store.applications.create(testCase, [], [], null)).toEqual({ kind: 'created', letterNumber: null });
+    });
+
+    it('refuses a case submitted while the erasure writes, from another connection: never erased with a case still on the old openid (review 1 of session 9, finding 6)', async () => {
+      if (store.kind === 'cloudbase') return;
+      const other = adapter.concurrent ? await adapter.reopen() : store;
+      try {
+        const openid = 'priv-s';
+        await store.identities.bind(person(openid, 'lk-priv-s'));
+        const deletion = { id: 'del-s', openid, requestedAt: T, dueAt: T };
+        await store.privacy.requestDeletion(deletion);
+        let submitted: Promise<unknown> | undefined;
+        // sent once the run has listed the cases and erased everything, before it commits
+        const erasure = await store.privacy.erase(deletion, 'erased:del-s', [], T, (counts) => {
+          submitted = other.applications.create(application('app-priv-s', openid, 'transfer:priv-s'), [], [], null);
+          return audited(deletion)(counts);
+        });
+        expect(erasure).toMatchObject({ outcome: 'erased', counts: { identities: 1, applicationsDetached: 0 } });
+        expect(await submitted).toEqual({ kind: 'no-identity' });
+        expect(await store.applications.listByApplicant(openid)).toEqual([]);
+        expect(await store.applications.get('app-priv-s')).toBeUndefined();
+      } finally {
+        if (other !== store) await other.close();
+      }
+    });
+
+    it('counts once across the audit entries what two runs of one erasure at once removed or detached (another connection)', async () => {
+      if (!adapter.concurrent) return;
+      const other = await adapter.reopen();
+      try {
+        const openid = 'priv-two';
+        await store.identities.bind(person(openid, 'lk-priv-two'));
+        await store.consents.record({ openid, version: 'v1', at: T });
+        const app = application('app-priv-two', openid);
+        await store.applications.create(app, [], [], null);
+        await store.ratings.create({ applicationId: app.id, openid, centerCode: '321000', score: 1, comment: '很差', at: T, followUp: 'open', followUpNote: null, followUpBy: null, followUpAt: null, fixNote: null, fixedBy: null, fixedAt: null, fixScore: null, fixRatedAt: null });
+        const deletion = { id: 'del-two', openid, requestedAt: T, dueAt: T };
+        await store.privacy.requestDeletion(deletion);
+        const resealed = [{ applicationId: app.id, nameSealed: 'n2', docNumberSealed: 'd2' }];
+        const runs = await Promise.all([store, other].map((s) => s.privacy.erase(deletion, 'erased:del-two', resealed, T, audited(deletion))));
+        expect(runs.map((r) => r.outcome)).toContain('erased');
+        const sum = (all: readonly object[]) => {
+          const total: Record<string, number> = {};
+          for (const counts of all) for (const [what, n] of Object.entries(counts)) total[what] = (total[what] ?? 0) + Number(n);
+          return total;
+        };
+        const entries = (await store.audit.listFor('deletion:del-two')).map((e): object => JSON.parse(e.detail));
+        expect(sum(entries)).toEqual({ identities: 1, verifications: 0, counterRequests: 0, attempts: 0, consents: 1, roles: 0, applicationsDetached: 1, ratingComments: 1 });
+        expect(sum(runs.flatMap((r) => (r.outcome === 'erased' ? [r.counts] : [])))).toEqual(sum(entries));
+        expect(await store.applications.get(app.id)).toMatchObject({ openid: 'erased:del-two' });
+      } finally {
+        await other.close();
+      }
+    });
+
     it('keeps one deletion request per person, lists the due ones, and cancels', async () => {
       const first = { id: 'del-1', openid: 'priv-c', requestedAt: T, dueAt: new Date(T.getTime() + 30 * DAY) };
       expect(await store.privacy.requestDeletion(first)).toEqual(first);
       expect(await store.privacy.requestDeletion({ ...first, id: 'del-2', requestedAt: new Date(T.getTime() + DAY) })).toEqual(first);
       expect(await store.privacy.deletionOf('priv-c')).toEqual(first);
+      expect(await store.privacy.erasing('priv-c')).toBe(false);
       expect(await store.privacy.dueDeletions(new Date(T.getTime() + 29 * DAY))).toEqual([]);
       expect(await store.privacy.dueDeletions(first.dueAt)).toEqual([first]);
       expect(await store.privacy.cancelDeletion('priv-c')).toBe('cancelled');

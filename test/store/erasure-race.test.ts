@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { ApplicationRecord, Store } from '../../cloudfunctions/_lib/store/port';
 import type { SqlDriver } from '../../cloudfunctions/_lib/store/sql/driver';
+import { sqlApplications } from '../../cloudfunctions/_lib/store/sql/application-tables';
 import { pgDriver } from '../../cloudfunctions/_lib/store/sql/pg';
 import { createSqlStore, migrate } from '../../cloudfunctions/_lib/store/sql/sql-store';
 import { cancelDeletion } from '../../cloudfunctions/_lib/services/privacy';
@@ -11,7 +12,7 @@ import { createPostgresSchema, type PostgresSchema } from '../support/postgres-s
 /**
  * The SQL erasure (one transaction) against what other connections do while it runs, on the test run's PostgreSQL
  * server: the store's statements are watched, and another connection acts right after the erasure has locked the
- * person's cases (review 1 of session 9, findings 3 and 6).
+ * person's cases, or holds a case it is creating while the erasure starts (review 1 of session 9, findings 3 and 6).
  */
 jest.setTimeout(90_000);
 
@@ -47,6 +48,8 @@ const audited = (id: string) => (counts: object) => ({ at: T, actor: 'timer', ac
 
 let schema: PostgresSchema;
 let raw: pg.Pool;
+/** Another connection's driver, for a create held open in a transaction of the test's. */
+let second: SqlDriver;
 let store: Store;
 /** Runs after each statement of `store`'s, while a test sets it. */
 let hook: ((text: string) => Promise<void>) | undefined;
@@ -54,6 +57,7 @@ let hook: ((text: string) => Promise<void>) | undefined;
 beforeAll(async () => {
   schema = await createPostgresSchema('erasure_race');
   raw = new pg.Pool({ connectionString: schema.url, max: 3 });
+  second = pgDriver(new pg.Pool({ connectionString: schema.url, max: 1 }));
   const driver = pgDriver(new pg.Pool({ connectionString: schema.url, max: 3 }));
   await migrate(driver);
   store = createSqlStore(
@@ -64,6 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await store.close();
+  await second.close();
   await raw.end();
   await schema.drop();
 });
@@ -72,18 +77,50 @@ afterEach(() => {
   hook = undefined;
 });
 
-it('erases nothing when a case of the person is committed by another connection after the erasure locked their cases: the request waits (review 1, finding 6)', async () => {
+/** Waits until a statement starting with `start` waits on a lock (in pg_stat_activity). */
+async function untilWaiting(start: string): Promise<void> {
+  for (let waited = 0; ; waited += 20) {
+    const [row] = (await raw.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like $1", [`${start}%`])).rows;
+    if ((row?.n ?? 0) > 0) return;
+    if (waited > 10_000) throw new Error(`no statement ${start}… waited on a lock`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+it('makes the erasure wait for a case being created, from another connection, then erase nothing: the request waits (review 1 of session 9, finding 6)', async () => {
+  const openid = 'race-h';
+  await store.identities.bind(person(openid));
+  const deletion = { id: 'del-race-h', openid, requestedAt: T, dueAt: T };
+  await store.privacy.requestDeletion(deletion);
+  let erasing: Promise<unknown> | undefined;
+  await second.transaction(async (tx) => {
+    // the create has run and holds the identity row; it commits only when this transaction ends
+    expect(await sqlApplications(tx).create({ ...application('app-race-h', openid), status: 'submitted', inFlightKey: `transfer:${openid}` }, [], [], null)).toEqual({
+      kind: 'created',
+      letterNumber: null,
+    });
+    erasing = store.privacy.erase(deletion, 'erased:del-race-h', [], T, audited(deletion.id));
+    await untilWaiting('select doc_lookup from identities');
+  });
+  expect(await erasing).toEqual({ outcome: 'waiting' });
+  expect(await store.identities.get(openid)).toBeDefined();
+  expect((await store.applications.listByApplicant(openid)).map((a) => a.id)).toEqual(['app-race-h']);
+  expect(await store.privacy.deletionOf(openid)).toEqual(deletion);
+  expect(await store.audit.listFor('deletion:del-race-h')).toEqual([]);
+});
+
+it('erases nothing when a test case of the person is committed by another connection after the erasure locked their cases: the request waits', async () => {
   const openid = 'race-a';
   await store.identities.bind(person(openid));
   await store.applications.create(application('app-race-a', openid), [], [], null);
-  await store.applications.create(application('app-race-b', 'race-other'), [], [], null);
   const deletion = { id: 'del-race-a', openid, requestedAt: T, dueAt: T };
   await store.privacy.requestDeletion(deletion);
   hook = async (text) => {
     if (!text.includes(CASES_LOCKED)) return;
     hook = undefined;
-    // committed at once: the row is not one the erasure locked
-    await raw.query('update applications set openid = $1 where id = $2', [openid, 'app-race-b']);
+    // a test case takes no identity row (the tester needs none), so nothing makes it wait: committed at once
+    const testCase = { ...application('app-race-b', openid), test: true, status: 'submitted' as const, inFlightKey: `test:transfer:${openid}:321000` };
+    expect(await sqlApplications(second).create(testCase, [], [], null)).toEqual({ kind: 'created', letterNumber: null });
   };
   const resealed = [{ applicationId: 'app-race-a', nameSealed: 'x', docNumberSealed: 'y' }];
   expect(await store.privacy.erase(deletion, 'erased:del-race-a', resealed, T, audited(deletion.id))).toEqual({ outcome: 'waiting' });
@@ -106,12 +143,7 @@ it('makes a cancel asked during the erasure wait for it, then answer that no del
     const ctx = atCallTime(contextFor(store, { openid, roles: [] }, T, testOutside()));
     cancelled = cancelDeletion(ctx, openid).catch((error: unknown) => error);
     // the cancel's delete waits on the request the erasure holds
-    for (let waited = 0; ; waited += 20) {
-      const [row] = (await raw.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'delete from account_deletions%'")).rows;
-      if ((row?.n ?? 0) > 0) break;
-      if (waited > 10_000) throw new Error('the cancel did not wait for the erasure');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilWaiting('delete from account_deletions');
   };
   expect(await store.privacy.erase(deletion, 'erased:del-race-c', [], T, audited(deletion.id))).toMatchObject({ outcome: 'erased', counts: { identities: 1 } });
   expect(await cancelled).toMatchObject({ code: 'VALIDATION_FAILED', message: '没有正在等待的注销申请' });

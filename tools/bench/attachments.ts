@@ -30,7 +30,7 @@ import { openPostgresStore } from '../../cloudfunctions/_lib/store/sql/pg';
 import startThrowawayPostgres from '../../test/support/postgres-setup';
 import stopThrowawayPostgres from '../../test/support/postgres-teardown';
 import { startCenterSim } from '../center-sim/server';
-import { benchOutside, fmt, freshSchema, residentId } from './fixtures';
+import { benchOutside, bindPerson, fmt, freshSchema, residentId } from './fixtures';
 
 export const ATTACHMENT_DELIVERIES = 1_000;
 const FILES_PER_DELIVERY = 4;
@@ -113,6 +113,7 @@ async function prepare(pgUrl: string, withFiles: boolean, endpoint: string, secr
         updatedAt: now,
       };
       const outbox: OutboxRecord = { id: newWebhookId(), applicationId: id, centerCode: PURCHASE, type: 'application.submitted', createdAt: now, dueAt: now, attempts: 0, state: 'pending', lastError: null, deliveredAt: null };
+      await bindPerson(store, keyring, openid, residentId(n), now);
       const created = await store.applications.create(app, [], [outbox], '');
       if (created.kind !== 'created') throw new Error(`application ${n}: ${created.kind}`);
       // a body as sent: the form with its links (what the relay holds per delivery instead of ~55 MB)

@@ -22,7 +22,7 @@ import { newSecret, newWebhookId } from '../../cloudfunctions/_lib/delivery/sign
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import type { ApplicationRecord, OutboxRecord, Store } from '../../cloudfunctions/_lib/store/port';
 import { startCenterSim } from '../center-sim/server';
-import { benchOutside, benchStore, fmt, residentId } from './fixtures';
+import { benchOutside, benchStore, bindPerson, fmt, residentId } from './fixtures';
 
 export const RELAY_DELIVERIES = 5_000;
 /** The deliveries are measured in this many rounds of relay and baseline in turn. */
@@ -96,6 +96,8 @@ async function createDue(store: Store, keyring: Keyring, from: number, count: nu
   const { date: acceptBy, provisional } = await calendarOf(store).addWorkingDays(today, TRANSFER_ACCEPT_WORKING_DAYS);
   for (let n = from; n < from + count; n++) {
     const { app, outbox } = submitted(keyring, n, now, acceptBy, provisional);
+    // the store takes a person's case only with their identity bound (ApplicationRepository.create)
+    await bindPerson(store, keyring, app.openid, residentId(n), now);
     const created = await store.applications.create(app, [], [outbox], letterPrefix);
     if (created.kind !== 'created') throw new Error(`application ${n}: ${created.kind}`);
   }

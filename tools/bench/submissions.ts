@@ -16,7 +16,7 @@ import { newSecret, newWebhookId } from '../../cloudfunctions/_lib/delivery/sign
 import { createLogger } from '../../cloudfunctions/_lib/log';
 import { FUNCTIONS } from '../local-cloud/functions';
 import { createLocalCloud, invoke, type LocalCloudOptions } from '../local-cloud/server';
-import { benchOutside, benchStore, fmt, residentId } from './fixtures';
+import { benchOutside, benchStore, bindPerson, fmt, residentId } from './fixtures';
 import { performance } from 'node:perf_hooks';
 import { TRANSFER_ACCEPT_WORKING_DAYS } from '../../src/core/applications/status';
 import { shanghaiDate } from '../../src/core/time';
@@ -38,8 +38,21 @@ const P99_TARGET_MS = 50;
 /** Submissions through the host against the store's create run directly: at least this ratio of its rate. */
 const CREATE_TARGET_RATIO = 0.5;
 
-/** Direct creates of one process go on numbering where the last run stopped (each a new person and request). */
+/** Direct creates of one process go on numbering where the last run stopped (each a new request and in-flight key). */
 let directSerial = 0;
+
+/** The direct creates' applicants, bound before the clock starts, as the store's create needs a person's identity row. */
+const DIRECT_PERSONS = 1000;
+const directPerson = (n: number) => `bench-direct-${String(n).padStart(6, '0')}`;
+
+/**
+ * Binds the direct creates' persons: their identity rows, sealed as a verification stores them, each with an ID of its
+ * own (after the verified persons' IDs, so binding one ends no verified person's identity).
+ */
+async function bindDirectPersons(store: Store, keyring: Keyring): Promise<void> {
+  const now = new Date();
+  for (let n = 0; n < DIRECT_PERSONS; n++) await bindPerson(store, keyring, directPerson(n), residentId(PERSONS + n), now);
+}
 
 interface DirectResult {
   perSecond: number;
@@ -49,23 +62,26 @@ interface DirectResult {
 
 /**
  * The store's create transaction run directly by `connections` callers at once for `seconds`: each a new transfer
- * (sealed applicant and form, one event, one delivery owed, a letter number of the same center and day), made
- * before its call is timed.
+ * (sealed applicant and form, one event, one delivery owed, a letter number of the same center and day) of a bound
+ * person (bindDirectPersons), from the next transfer-out center once every person has one in flight, as the
+ * submissions go; made before its call is timed.
  */
-async function directCreates(store: Store, keyring: Keyring, connections: number, seconds: number): Promise<DirectResult> {
+async function directCreates(store: Store, keyring: Keyring, transferOutCenters: readonly string[], connections: number, seconds: number): Promise<DirectResult> {
   const now = new Date();
   const today = shanghaiDate(now);
   const letterPrefix = `${TRANSFER_IN}${today.slice(2, 4)}${today.slice(5, 7)}${today.slice(8, 10)}`;
   const { date: acceptBy, provisional } = await calendarOf(store).addWorkingDays(today, TRANSFER_ACCEPT_WORKING_DAYS);
   const latencies: number[] = [];
   const record = (i: number): { app: ApplicationRecord; event: ApplicationEventRecord; outbox: OutboxRecord } => {
-    const openid = `bench-direct-${i}`;
+    const openid = directPerson(i % DIRECT_PERSONS);
+    const transferOut = transferOutCenters[Math.floor(i / DIRECT_PERSONS)];
+    if (transferOut === undefined) throw new Error(`only ${DIRECT_PERSONS * transferOutCenters.length} distinct direct creates prepared; bind more persons`);
     const id = `dc${String(i).padStart(18, '0')}`;
     const app: ApplicationRecord = {
       id, type: 'transfer', openid, requestId: `bench-direct-${i}`, status: 'submitted', platformCode: null, responsibleCenter: TRANSFER_IN,
-      centers: [{ code: TRANSFER_IN, role: 'transfer-in' }, { code: '110000', role: 'transfer-out' }], inFlightKey: `transfer:${openid}:110000`, letterNumber: null,
-      applicant: { docType: '01', nameSealed: seal(keyring, sealedAs.name(openid), '张三'), docNumberSealed: seal(keyring, sealedAs.docNumber(openid), residentId(i)) },
-      payloadSealed: sealPayload(keyring, id, { transferOutCenter: '110000', transferInCenter: TRANSFER_IN, formerEmployer: '北京某某科技有限公司', newEmployer: '扬州某某制造有限公司', newAccount: '3210098765', phone: '13912345678' }),
+      centers: [{ code: TRANSFER_IN, role: 'transfer-in' }, { code: transferOut, role: 'transfer-out' }], inFlightKey: `transfer:${openid}:${transferOut}`, letterNumber: null,
+      applicant: { docType: '01', nameSealed: seal(keyring, sealedAs.name(openid), '张三'), docNumberSealed: seal(keyring, sealedAs.docNumber(openid), residentId(PERSONS + (i % DIRECT_PERSONS))) },
+      payloadSealed: sealPayload(keyring, id, { transferOutCenter: transferOut, transferInCenter: TRANSFER_IN, formerEmployer: '北京某某科技有限公司', newEmployer: '扬州某某制造有限公司', newAccount: '3210098765', phone: '13912345678' }),
       acceptBy, acceptByProvisional: provisional, targetBy: null, targetProvisional: false, payment: null, test: false, createdAt: now, updatedAt: now,
     };
     const event: ApplicationEventRecord = { applicationId: id, at: now, actor: 'employee', actorId: openid, from: null, to: 'submitted', platformCode: null, centerCode: TRANSFER_IN, message: '提交转移接续申请' };
@@ -147,6 +163,7 @@ export async function benchSubmissions(): Promise<void> {
   const verifySeconds = (performance.now() - verifyStarted) / 1000;
   const centers = (await store.centers.list()).map((c) => c.code).filter((code) => code !== TRANSFER_IN);
   const transferOutCenters = ['110000', ...centers.filter((code) => code !== '110000')];
+  await bindDirectPersons(store, outside.keyring());
 
   const host = await createLocalCloud(options);
   const baseline = Fastify();
@@ -171,12 +188,12 @@ export async function benchSubmissions(): Promise<void> {
     // the same requests one at a time: what one submission costs without a queue in front of it
     const alone = await loadInWorker(job(hostUrl, offset, SUBMIT_SECONDS, 1));
     offset += alone.used;
-    await directCreates(store, outside.keyring(), SUBMIT_CONNECTIONS, WARMUP_SECONDS);
+    await directCreates(store, outside.keyring(), transferOutCenters, SUBMIT_CONNECTIONS, WARMUP_SECONDS);
     const rounds: { ours: LoadResult; direct: DirectResult; load: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const ours = await loadInWorker(job(hostUrl, offset, SUBMIT_SECONDS / 2));
       offset += ours.used;
-      const direct = await directCreates(store, outside.keyring(), SUBMIT_CONNECTIONS, SUBMIT_SECONDS / 2);
+      const direct = await directCreates(store, outside.keyring(), transferOutCenters, SUBMIT_CONNECTIONS, SUBMIT_SECONDS / 2);
       rounds.push({ ours, direct, load: loadavg()[0] });
     }
     const ratios = rounds.map((r) => r.ours.requestsPerSecond / r.direct.perSecond);

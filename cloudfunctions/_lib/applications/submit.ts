@@ -10,7 +10,7 @@ import { lookupHash, open, seal, sealedAs, type Keyring } from '../crypto/person
 import type { ServiceContext } from '../runtime/define';
 import { computedLimits } from '../services/calendar';
 import { catalogCenter } from '../services/centers';
-import { verifiedOrFail } from '../services/identity';
+import { identityMissing, verifiedOrFail } from '../services/identity';
 import type { ApplicationEventRecord, ApplicationRecord, IdentityRecord } from '../store/port';
 import { keepAttachments, removeFiles } from './attachments';
 import { outboxRecord } from './deliveries';
@@ -353,6 +353,9 @@ export async function submitApplication(ctx: ServiceContext, openid: string, sub
       return { id: outcome.id };
     case 'in-flight':
       throw new AppError('APPLICATION_IN_FLIGHT', plan.inFlight.message, { [plan.inFlight.field]: plan.inFlight.fieldMessage });
+    case 'no-identity':
+      // unbound or erased after the identity was read above (the store holds the identity row while it creates)
+      throw identityMissing();
     case 'created':
       if (outbox.length > 0) ctx.outside.nudgeRelay();
       return { id: app.id };

@@ -509,9 +509,13 @@ export async function requireVerifiedIdentity(ctx: ServiceContext, openid: strin
   return verifiedOrFail(await ctx.store.identities.get(openid), ctx.now);
 }
 
+/** The refusal of someone with no identity: never verified, unbound, or gone while they submitted (ApplicationRepository.create). */
+export const identityMissing = () => new AppError('IDENTITY_REQUIRED', '请先完成实名核验再办理');
+
 /** The identity as read, when it is verified and not expired at `now`; else IDENTITY_REQUIRED saying which. */
 export function verifiedOrFail(record: IdentityRecord | undefined, now: Date): IdentityRecord {
-  if (!record || record.expiresAt <= now) throw new AppError('IDENTITY_REQUIRED', record ? '实名核验已过期，请重新核验后办理' : '请先完成实名核验再办理');
+  if (!record) throw identityMissing();
+  if (record.expiresAt <= now) throw new AppError('IDENTITY_REQUIRED', '实名核验已过期，请重新核验后办理');
   return record;
 }
 

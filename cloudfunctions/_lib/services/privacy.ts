@@ -25,8 +25,8 @@ import { freshIdentityOrFail, holderOrFail, takeSlots } from './identity';
 const DAY_MS = 24 * 3600 * 1000;
 const inFlight = (apps: readonly ApplicationRecord[]) => apps.filter((a) => a.inFlightKey !== null);
 
-const deletionView = (d: AccountDeletion | undefined): DeletionView => ({
-  pending: d ? { requestedAt: d.requestedAt.toISOString(), dueAt: d.dueAt.toISOString() } : null,
+const deletionView = (d: AccountDeletion | undefined, erasing: boolean): DeletionView => ({
+  pending: d ? { requestedAt: d.requestedAt.toISOString(), dueAt: d.dueAt.toISOString(), erasing } : null,
 });
 
 /** 解除绑定: the verified identity (sealed name, number, phone, the ID's lookup), its sessions, counter codes and recorded attempts removed at once; cases in progress go on. */
@@ -36,8 +36,10 @@ export async function unbindIdentity(ctx: ServiceContext, openid: string): Promi
   return { unbound: true };
 }
 
+/** The pending deletion, and whether the daily run is carrying it out already (then it can no longer be cancelled). */
 export async function deletionStatus(ctx: ServiceContext, openid: string): Promise<DeletionView> {
-  return deletionView(await ctx.store.privacy.deletionOf(openid));
+  const deletion = await ctx.store.privacy.deletionOf(openid);
+  return deletionView(deletion, deletion !== undefined && (await ctx.store.privacy.erasing(openid)));
 }
 
 /**
@@ -53,8 +55,9 @@ export async function requestDeletion(ctx: ServiceContext, caller: Caller): Prom
   if (going.length > 0) {
     throw new AppError('APPLICATION_IN_FLIGHT', `您有 ${going.length} 件申请正在办理中，请等申请办结或先撤销申请，再注销账号`);
   }
+  const id = randomBytes(12).toString('hex');
   const held = await ctx.store.privacy.requestDeletion({
-    id: randomBytes(12).toString('hex'),
+    id,
     openid: caller.openid,
     requestedAt: ctx.now,
     dueAt: new Date(ctx.now.getTime() + DELETION_DAYS * DAY_MS),
@@ -62,7 +65,8 @@ export async function requestDeletion(ctx: ServiceContext, caller: Caller): Prom
   if (held.requestedAt.getTime() === ctx.now.getTime()) {
     await ctx.store.audit.append({ at: ctx.now, actor: 'account-holder', action: 'account.deletion-requested', subject: `deletion:${held.id}`, detail: `${DELETION_DAYS} 天后删除` });
   }
-  return deletionView(held);
+  // a request recorded before this one may be under way already
+  return deletionView(held, held.id !== id && (await ctx.store.privacy.erasing(caller.openid)));
 }
 
 /** 注销账号 cancelled within the period: nothing is deleted. Refused once the daily run has begun carrying it out. */
@@ -72,7 +76,7 @@ export async function cancelDeletion(ctx: ServiceContext, openid: string): Promi
   if (cancelled === 'erasing') throw new AppError('VALIDATION_FAILED', '注销正在执行，不能撤销');
   if (!held || cancelled === 'none') throw new AppError('VALIDATION_FAILED', '没有正在等待的注销申请');
   await ctx.store.audit.append({ at: ctx.now, actor: 'account-holder', action: 'account.deletion-cancelled', subject: `deletion:${held.id}`, detail: '等待期内撤销' });
-  return deletionView(undefined);
+  return deletionView(undefined, false);
 }
 
 /**

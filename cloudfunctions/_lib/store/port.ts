@@ -309,6 +309,11 @@ export interface PrivacyRepository {
    * then finds the request gone, or there still when the run erased nothing).
    */
   cancelDeletion(openid: string): Promise<DeletionCancel>;
+  /**
+   * Whether the daily run has begun carrying out the openid's deletion, so that a cancel now answers 'erasing'
+   * (CloudBase's mark). Never in SQL: its erasure is one transaction, which a cancel waits for.
+   */
+  erasing(openid: string): Promise<boolean>;
   /** Deletion requests due at `now` (dueAt <= now), oldest first. */
   dueDeletions(now: Date): Promise<AccountDeletion[]>;
   /**
@@ -326,10 +331,13 @@ export interface PrivacyRepository {
    * tombstone (`resealed`, by application id), clears ratings' comments, revokes the person's certificate codes (at
    * `at`) and gives them the tombstone, appends the audit entry `audited` makes of the counts, and removes the
    * request, all in one transaction where the store has them (a case that came in meanwhile undoes it all: waiting).
+   * SQL locks the person's identity row before it lists the cases: a person's case being created holds it (create), so
+   * it is waited for and found, and one created after finds no identity and is refused.
    * Where it has not (CloudBase), the request is first marked as being erased (a cancel is then refused), the audit
-   * is written once per request and comes before the request goes, and only this request is removed (checked by id), so
-   * a run cut off is finished by the next one without a second audit entry, and a case that came in meanwhile stays the
-   * person's and keeps the request for the next run.
+   * comes before the request goes, and only this request is removed (checked by id), so a run cut off is finished by
+   * the next one; a case that came in meanwhile stays the person's and keeps the request for the next run. Each run
+   * that removed or detached something appends its own entry with what it did (counted as written: two runs at once
+   * count nothing twice), and the request's first run always one, so a run that finds nothing left adds none.
    */
   erase(deletion: AccountDeletion, tombstone: string, resealed: readonly ResealedApplicant[], at: Date, audited: (counts: ErasedCounts) => AuditEntry): Promise<Erasure>;
 }
@@ -508,13 +516,16 @@ export type Settlement =
   | { id: string; attempt: DeliveryAttempt; outcome: 'delivered'; advance?: Pick<Transition, 'id' | 'expected' | 'next' | 'event'> }
   | { id: string; attempt: DeliveryAttempt; outcome: 'failed'; retryAt: Date | null };
 
-export type CreateOutcome = { kind: 'created'; letterNumber: string | null } | { kind: 'duplicate'; id: string } | { kind: 'in-flight'; id: string };
+export type CreateOutcome = { kind: 'created'; letterNumber: string | null } | { kind: 'duplicate'; id: string } | { kind: 'in-flight'; id: string } | { kind: 'no-identity' };
 
 export interface ApplicationRepository {
   /**
    * Stores a new application with its first events and outbox records in one transaction, giving it the
    * letter number `letterPrefix` + the prefix's next 4-digit sequence. A repeated (openid, requestId) answers
    * the existing id; a taken in-flight key answers the application holding it. Either way nothing is written.
+   * SQL: a person's application (not `test`) holds the applicant's identity row until it commits, so an erasure
+   * (PrivacyRepository.erase) either waits for it and finds the case, or comes first and the create, finding no
+   * identity row, answers 'no-identity' and writes nothing. CloudBase does not check the identity here.
    */
   create(app: ApplicationRecord, events: ApplicationEventRecord[], outbox: OutboxRecord[], letterPrefix: string | null): Promise<CreateOutcome>;
   get(id: string): Promise<ApplicationRecord | undefined>;

@@ -12,7 +12,7 @@ import {
 } from '../port';
 import { applicationRow, deliveryAttemptRow, documentRow, eventRow, outboxRow } from '../rows/applications';
 import { readRow } from '../rows/read';
-import { COLLECTIONS, date, docList, fetchAll, forEachLimited, getById, isDoc, nullableDate, num, oneOf, PAGE_SIZE, platformCode, str, type Db, type Doc } from './sdk';
+import { COLLECTIONS, date, docList, fetchAll, forEachLimited, getById, isDoc, nullableDate, num, oneOf, PAGE_SIZE, platformCode, str, updatedCount, type Db, type Doc } from './sdk';
 
 /**
  * Applications on CloudBase, one document each (docs/decisions/017-cloudbase-application-document.md): the record
@@ -39,13 +39,6 @@ const slot = (key: string | null, id: string) => key ?? `-${id}`;
 
 /** How a receipt is kept in the application's `receipts`. */
 const receiptKey = (centerCode: string, webhookId: string) => `${centerCode}:${webhookId}`;
-
-/** The `updated` of an update's reply. */
-function updatedCount(reply: unknown): number {
-  const n = isDoc(reply) ? reply.updated : undefined;
-  if (typeof n !== 'number') throw new Error(`CloudBase ${A}: unexpected update reply`);
-  return n;
-}
 
 const isDuplicateWrite = (error: unknown) => isDoc(error) && error.code === 'DATABASE_DUPLICATE_WRITE';
 
@@ -193,7 +186,7 @@ export function cloudbaseApplications(db: Db): ApplicationRepository {
         ...(firstDue ? { relayAt: _.min(firstDue) } : {}),
         ...(c.documents && c.documents.length > 0 ? { documents: _.push(c.documents.map((d) => ({ ...d }))) } : {}),
       };
-      if (updatedCount(await applications().where(where).update(update)) === 1) return 'applied';
+      if (updatedCount(await applications().where(where).update(update), A) === 1) return 'applied';
       // nothing moved: the webhook-id was applied already (its first delivery raced this one), or the application
       // is not in the expected state (or unknown): one read tells them apart
       if (key && (await firstOf(applications().where({ _id: c.id, receipts: key }).field({ _id: true })))) return 'duplicate';
@@ -244,7 +237,7 @@ async function compareAndSet(db: Db, doc: Doc, fields: Doc): Promise<boolean> {
     .collection(A)
     .where({ _id: str(doc, '_id', A), rev: num(doc, 'rev', A) })
     .update({ ...fields, rev: num(doc, 'rev', A) + 1 });
-  return updatedCount(reply) === 1;
+  return updatedCount(reply, A) === 1;
 }
 
 export function cloudbaseOutbox(db: Db): OutboxRepository {

@@ -1,7 +1,7 @@
-import type { AccountDeletion, AuditEntry, DeletionCancel, PrivacyRepository } from '../port';
+import type { AccountDeletion, AuditEntry, DeletionCancel, ErasedCounts, PrivacyRepository } from '../port';
 import { accountDeletionRow, ownLookupEnding, ownSubjectEnding } from '../rows/privacy';
 import { readRow } from '../rows/read';
-import { COLLECTIONS, deletedCount, fetchAll, forEachLimited, getById, isDoc, nextSeq, runTransaction, str, transactionDoc, WRITE_CONCURRENCY, type Collection, type Db, type Doc } from './sdk';
+import { COLLECTIONS, deletedCount, fetchAll, forEachLimited, getById, isDoc, nextSeq, runTransaction, str, transactionDoc, updatedCount, WRITE_CONCURRENCY, type Collection, type Db, type Doc } from './sdk';
 
 /**
  * Unbinding and account deletion (SQL migration 39):
@@ -9,9 +9,10 @@ import { COLLECTIONS, deletedCount, fetchAll, forEachLimited, getById, isDoc, ne
  *   the daily run has begun erasing (a cancel is then refused). Index: dueAt.
  * The erasure is not one transaction as in SQL (CloudBase transactions address single documents by id): it checks the
  * person's cases, then marks the request (in a transaction, if it is still the same request), each step removes or
- * rewrites what is left, the audit entry (`_id` account.deleted:<request id>, written once) comes before the request
- * is removed, and the request is removed last, only if it is still that one, so a run that dies half way is finished by
- * the next daily run, which finds the mark, and audited once.
+ * rewrites what is left, the audit entry comes before the request is removed, and the request is removed last, only if
+ * it is still that one, so a run that dies half way is finished by the next daily run, which finds the mark. A case
+ * that came in while a run erased stays the person's with the request; the run that later detaches it records that
+ * in an entry of its own (auditRun).
  */
 export function cloudbasePrivacy(db: Db): PrivacyRepository {
   const _ = db.command;
@@ -59,12 +60,19 @@ export function cloudbasePrivacy(db: Db): PrivacyRepository {
       return change(transactionDoc(await ref.get(), COLLECTIONS.accountDeletions), ref);
     });
   const isThis = (held: Doc | undefined, deletion: AccountDeletion): held is Doc => held !== undefined && toDeletion(held).id === deletion.id;
-  // once per request: a run cut off after writing it, or run again for a case that came in, adds no second entry
-  const auditOnce = (deletion: AccountDeletion, e: AuditEntry) =>
+  /*
+   * Every run that removed or detached something records what it did, as SQL's audit row in its transaction: the
+   * request's first entry (`_id` account.deleted:<request id>) always, a later run's (a case that came in meanwhile,
+   * detached once it ended) only when it changed something, so a run cut off after its entry and finished by the next
+   * adds none. In a transaction: two runs at once never write the first entry twice.
+   */
+  const auditRun = (deletion: AccountDeletion, counts: ErasedCounts, e: AuditEntry) =>
     runTransaction(db, async (tx) => {
-      const ref = tx.collection(COLLECTIONS.audit).doc(`account.deleted:${deletion.id}`);
-      if (transactionDoc(await ref.get(), COLLECTIONS.audit)) return;
-      await ref.set({ at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail, seq: nextSeq() });
+      const first = `account.deleted:${deletion.id}`;
+      const written = transactionDoc(await tx.collection(COLLECTIONS.audit).doc(first).get(), COLLECTIONS.audit) !== undefined;
+      if (written && Object.values(counts).every((n) => n === 0)) return;
+      const seq = nextSeq();
+      await tx.collection(COLLECTIONS.audit).doc(written ? `${first}:${seq}` : first).set({ at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail, seq });
     });
   return {
     requestDeletion: (d) =>
@@ -85,6 +93,10 @@ export function cloudbasePrivacy(db: Db): PrivacyRepository {
         await ref.remove();
         return 'cancelled';
       }),
+    async erasing(openid) {
+      const doc = await getById(deletions(), openid);
+      return doc !== undefined && Boolean(doc.erasingAt);
+    },
     async dueDeletions(now) {
       return (await fetchAll(COLLECTIONS.accountDeletions, deletions().where({ dueAt: _.lte(now) }), ['dueAt', '_id'])).map(toDeletion);
     },
@@ -114,10 +126,14 @@ export function cloudbasePrivacy(db: Db): PrivacyRepository {
       await db.collection(COLLECTIONS.certificateCodes).where({ openid }).update({ openid: tombstone });
       const consents = await removeWhere(COLLECTIONS.consents, { openid });
       const roles = await removeWhere(COLLECTIONS.roles, { _id: openid });
+      // counted as written, so two runs at once never count a rating or a case twice
+      let ratingComments = 0;
       const rated = await fetchAll(COLLECTIONS.ratings, db.collection(COLLECTIONS.ratings).where({ openid }), '_id');
       await forEachLimited(rated, WRITE_CONCURRENCY, async (doc) => {
-        await db.collection(COLLECTIONS.ratings).where({ _id: doc._id, openid }).update({ openid: tombstone, comment: null });
+        const reply = await db.collection(COLLECTIONS.ratings).where({ _id: doc._id, openid }).update({ openid: tombstone, comment: null });
+        if (updatedCount(reply, COLLECTIONS.ratings) === 1 && typeof doc.comment === 'string') ratingComments++;
       });
+      let applicationsDetached = 0;
       await forEachLimited(detach, WRITE_CONCURRENCY, async ({ doc, again }) => {
         const id = str(doc, '_id', COLLECTIONS.applications);
         // one document, one update: the owner, the events it acted in (kept inside it, decision 017) and the applicant
@@ -127,12 +143,14 @@ export function cloudbasePrivacy(db: Db): PrivacyRepository {
           const reply = await applications()
             .where({ _id: id, openid, rev: current.rev })
             .update({ openid: tombstone, events, rev: _.inc(1), applicant: _.set({ docType: applicantDocType(doc), nameSealed: again.nameSealed, docNumberSealed: again.docNumberSealed }) });
-          if (isDoc(reply) && reply.updated === 1) break;
+          if (updatedCount(reply, COLLECTIONS.applications) === 1) {
+            applicationsDetached++;
+            break;
+          }
         }
       });
-      const ratingComments = rated.filter((doc: Doc) => typeof doc.comment === 'string').length;
-      const counts = { ...unbound, consents, roles, applicationsDetached: detach.length, ratingComments };
-      await auditOnce(deletion, audited(counts));
+      const counts = { ...unbound, consents, roles, applicationsDetached, ratingComments };
+      await auditRun(deletion, counts, audited(counts));
       // a case submitted while this ran stays the person's, readable, and the request with it for the next run; a
       // newer request of the person (not this one) stays too
       if ((await casesOf(openid)).length === 0) {

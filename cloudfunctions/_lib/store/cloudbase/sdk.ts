@@ -147,6 +147,13 @@ export function deletedCount(reply: unknown, collection: string): number {
   throw replyError(reply, collection);
 }
 
+/** The `updated` of an update's reply. */
+export function updatedCount(reply: unknown, collection: string): number {
+  const n = isDoc(reply) ? reply.updated : undefined;
+  if (typeof n !== 'number') throw replyError(reply, collection);
+  return n;
+}
+
 function replyError(reply: unknown, collection: string): Error {
   const code = isDoc(reply) && typeof reply.code === 'string' ? reply.code : 'unexpected reply';
   const message = isDoc(reply) && typeof reply.message === 'string' ? `: ${reply.message}` : '';

@@ -49,6 +49,7 @@ const createOutcomeRow = lazySchema<CreateOutcome>(() =>
   z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('created'), letterNumber: z.string().nullable() }),
     z.object({ kind: z.enum(['duplicate', 'in-flight']), id: z.string() }),
+    z.object({ kind: z.literal('no-identity') }),
   ]),
 );
 
@@ -130,7 +131,8 @@ async function transitionIn(driver: SqlDriver, c: Transition): Promise<Transitio
 
 export function sqlApplications(driver: SqlDriver): ApplicationRepository {
   return {
-    // one statement (migration 29's submit_application): one round trip, atomic as any statement
+    // one statement (migration 47's submit_application): one round trip, atomic as any statement; it holds the
+    // applicant's identity row until it commits, and the erasure (privacy-tables.ts) locks that row first
     async create(app, events, outbox, letterPrefix) {
       const [row] = await driver.query<{ outcome: unknown }>('select submit_application($1::jsonb) as outcome', [
         JSON.stringify({

@@ -19,11 +19,11 @@ export function sqlCertificateCodes(driver: SqlDriver): CertificateCodeRepositor
   return {
     create: (c, replacing) =>
       driver.transaction(async (tx) => {
-        // the case's row locked until commit: a concurrent create of the same case waits, then sees this one's code,
-        // and an erasure (which locks the cases) either comes after or is seen here as the case's new owner
-        const [owner] = await tx.query<{ openid: string }>('select openid from applications where id = $1 for no key update', [c.applicationId]);
-        // the holder's identity kept until commit: an unbinding (which deletes it, then revokes the codes) waits and revokes this one
+        // the holder's identity kept until commit, taken first as the erasure and the unbinding take it (no deadlock):
+        // they (deleting it, then revoking and detaching the codes) wait and find this one, or come first and it is refused
         const bound = await tx.query('select 1 from identities where openid = $1 for share', [c.openid]);
+        // the case's row locked until commit: a concurrent create of the same case waits, then sees this one's code
+        const [owner] = await tx.query<{ openid: string }>('select openid from applications where id = $1 for no key update', [c.applicationId]);
         if (owner?.openid !== c.openid || bound.length === 0) return undefined;
         const [row] = await tx.query(`select ${CODE_COLUMNS} from certificate_codes where application_id = $1 and revoked_at is null`, [c.applicationId]);
         const open = row ? toCode(row) : undefined;

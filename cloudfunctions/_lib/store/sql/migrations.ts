@@ -901,4 +901,49 @@ export const MIGRATIONS: readonly Migration[] = [
       create unique index certificate_codes_one_open on certificate_codes (application_id) where revoked_at is null;
     `,
   },
+  {
+    version: 47,
+    name: 'a submission and an erasure take turns on the person’s identity row: no case is left on an erased account (review 1 of session 9, finding 6)',
+    sql: `
+      -- as in 29, first holding the applicant's identity row (for share) until the statement's transaction ends: an
+      -- erasure or an unbinding (for update) waits for the case, or the case, after waiting, finds no identity and is
+      -- refused, writing nothing. A test case is for the synthetic applicant: its tester needs no identity.
+      create or replace function submit_application(c jsonb) returns jsonb language plpgsql as $f$
+      declare
+        created text;
+        held text;
+        n integer;
+        letter text;
+      begin
+        if not coalesce((c->'app'->>'test')::boolean, false) then
+          perform 1 from identities i where i.openid = c->'app'->>'openid' for share;
+          if not found then return jsonb_build_object('kind', 'no-identity'); end if;
+        end if;
+        insert into applications (id, type, openid, request_id, status, platform_code, responsible_center, centers, in_flight_key,
+            letter_number, applicant, payload_sealed, accept_by, created_at, updated_at, accept_by_provisional, target_by, target_provisional,
+            service_item, test, contract_lookup)
+          select r.id, r.type, r.openid, r.request_id, r.status, r.platform_code, r.responsible_center, r.centers, r.in_flight_key,
+            null, r.applicant, r.payload_sealed, r.accept_by, r.created_at, r.updated_at, r.accept_by_provisional, r.target_by, r.target_provisional,
+            r.service_item, r.test, r.contract_lookup
+          from jsonb_populate_record(null::applications, c->'app') as r
+          on conflict do nothing returning id into created;
+        if created is null then
+          select a.id into held from applications a where a.openid = c->'app'->>'openid' and a.request_id = c->'app'->>'request_id';
+          if held is not null then return jsonb_build_object('kind', 'duplicate', 'id', held); end if;
+          select a.id into held from applications a where a.in_flight_key = c->'app'->>'in_flight_key';
+          if held is not null then return jsonb_build_object('kind', 'in-flight', 'id', held); end if;
+          raise exception 'application % conflicts with an existing one', c->'app'->>'id';
+        end if;
+        if c->>'letter_prefix' is not null then
+          insert into sequences (key, value) values (c->>'letter_prefix', 1)
+            on conflict (key) do update set value = sequences.value + 1 returning value into n;
+          letter := (c->>'letter_prefix') || lpad(n::text, greatest(4, length(n::text)), '0');
+          update applications set letter_number = letter where id = created;
+        end if;
+        perform insert_moves(c->'events', c->'outbox', null);
+        return jsonb_build_object('kind', 'created', 'letterNumber', letter);
+      end
+      $f$;
+    `,
+  },
 ];

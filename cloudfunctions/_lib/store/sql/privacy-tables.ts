@@ -41,7 +41,11 @@ async function removeAttempts(tx: SqlDriver, openid: string, ownLookup: string |
   return own.length;
 }
 
-/** A case of the person came in while erasing (after the cases were locked): everything the erasure did is undone. */
+/**
+ * A case of the person came in while erasing (after the cases were locked): everything the erasure did is undone. Only
+ * a test case can (submit_application holds a person's case's identity row, which the erasure locks before listing the
+ * cases; a test case needs none): one committed before this check is found; one still uncommitted then is not.
+ */
 class CaseSinceListed extends Error {}
 
 export function sqlPrivacy(driver: SqlDriver): PrivacyRepository {
@@ -64,6 +68,8 @@ export function sqlPrivacy(driver: SqlDriver): PrivacyRepository {
       // an erasure holds the request locked until it commits: this waits, then finds it gone (or kept, nothing erased)
       return (await driver.query('delete from account_deletions where openid = $1 returning openid', [openid])).length > 0 ? 'cancelled' : 'none';
     },
+    // never seen under way: the erasure is one transaction, and a cancel meanwhile waits for it
+    erasing: async () => false,
     async dueDeletions(now) {
       return (await driver.query('select * from account_deletions where due_at <= $1 order by due_at, id', [now])).map(toDeletion);
     },
@@ -83,10 +89,12 @@ export function sqlPrivacy(driver: SqlDriver): PrivacyRepository {
         return await driver.transaction(async (tx): Promise<Erasure> => {
           // the request locked first: a cancel either came before (nothing is erased) or waits and finds it gone
           if ((await tx.query('select id from account_deletions where openid = $1 and id = $2 for update', [openid, deletion.id])).length === 0) return { outcome: 'cancelled' };
+          // then the identity: a case being created holds it (migration 47), so the listing below waits for that case
+          // and finds it, and a case created from here on finds no identity once this commits, and is refused
+          const ownLookup = await ownLookupOf(tx, openid);
           // the person's cases as they are now, locked: one in flight, or one the run did not seal again, and it waits
           const cases = await tx.query<{ id: string; in_flight_key: string | null }>('select id, in_flight_key from applications where openid = $1 for update', [openid]);
           if (cases.some((c) => c.in_flight_key !== null || !ids.includes(c.id))) return { outcome: 'waiting' };
-          const ownLookup = await ownLookupOf(tx, openid);
           const unbound = await unbindIn(tx, openid, at);
           const attempts = await removeAttempts(tx, openid, ownLookup);
           await tx.query('update certificate_codes set openid = $2 where openid = $1', [openid, tombstone]);

@@ -129,7 +129,10 @@ function Unbind({ verified, onDone }: { verified: boolean; onDone: () => void })
   );
 }
 
-/** 注销账号: what is deleted, what the law keeps and how long, the 30 days and how to cancel; then the request or its cancellation. */
+/**
+ * 注销账号: what is deleted, what the law keeps and how long, the 30 days and how to cancel; then the request or its
+ * cancellation, which is no longer offered once the daily run is carrying the deletion out (the card says so instead).
+ */
 function DeleteAccount({ view, onChange }: { view: DeletionView; onChange: (view: DeletionView) => void }) {
   const [asking, setAsking] = useState(false);
   const action = useAction();
@@ -147,7 +150,9 @@ function DeleteAccount({ view, onChange }: { view: DeletionView; onChange: (view
     action.run(
       async () => {
         const got = await privacyCalls.cancelDeletion();
-        if (got.ok) onChange(got.data);
+        // refused: the deletion may have got under way meanwhile, so the card shows it as it is now
+        const now = got.ok ? got : await privacyCalls.deletionStatus();
+        if (now.ok) onChange(now.data);
         return got;
       },
       '已撤销注销，账号保持不变',
@@ -157,7 +162,11 @@ function DeleteAccount({ view, onChange }: { view: DeletionView; onChange: (view
       <View className='account-title' role='heading' aria-level={2}>
         注销账号
       </View>
-      {view.pending ? (
+      {view.pending?.erasing ? (
+        <Text className='alert' id='account-delete-erasing'>
+          您于 {shanghaiDate(new Date(view.pending.requestedAt))} 申请的注销正在执行，系统正在删除您的信息，不能再撤销。
+        </Text>
+      ) : view.pending ? (
         <View id='account-delete-pending'>
           <Text className='alert' id='account-delete-due'>
             您已于 {shanghaiDate(new Date(view.pending.requestedAt))} 申请注销，将于 {shanghaiDate(new Date(view.pending.dueAt))} 后删除。在此之前可以撤销。
