@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as z from 'zod';
 import { PGlite } from '@electric-sql/pglite';
 import { CONSENT_VERSION } from '../../src/core/consent';
 import type { CodeReadResult, ShownCode } from '../../src/core/certificate-code';
@@ -17,7 +20,7 @@ import { open, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { DOWNLOAD_COPIES_KEY } from '../../cloudfunctions/_lib/files/downloads';
 import type { MadeFileLink } from '../../src/core/files';
 import { ATTEMPTS_KEPT_MS, COUNTER_CODE_TTL_MS, documentLookup, MAX_MISMATCHES_PER_REQUEST } from '../../cloudfunctions/_lib/services/identity';
-import { carryOutDeletions } from '../../cloudfunctions/_lib/services/privacy';
+import { carryOutDeletions, DAILY_RUN_MS, SUBMISSION_MS } from '../../cloudfunctions/_lib/services/privacy';
 import { atCallTime, type Caller, type CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
 import { pgliteStoreOver } from '../../cloudfunctions/_lib/store/sql/pglite';
 import type { AuditEntry, Store } from '../../cloudfunctions/_lib/store/port';
@@ -93,6 +96,15 @@ const SITES: [string, () => Promise<Site>][] = [
     },
   ],
 ];
+
+it('keeps an erased request on CloudBase at least as long as cloudbaserc.json lets the daily run and a submission last', () => {
+  const config = z
+    .object({ functions: z.array(z.object({ name: z.string(), timeout: z.number() })) })
+    .parse(JSON.parse(readFileSync(path.resolve(__dirname, '../../cloudbaserc.json'), 'utf8')));
+  const timeoutMs = (name: string) => (config.functions.find((f) => f.name === name)?.timeout ?? Infinity) * 1000;
+  expect(timeoutMs('centers-daily')).toBeLessThanOrEqual(DAILY_RUN_MS);
+  expect(timeoutMs('applications')).toBeLessThanOrEqual(SUBMISSION_MS);
+});
 
 describe.each(SITES)('on %s', (_name, openSite) => {
   let site: Site;

@@ -1,6 +1,8 @@
 import { nextSeq } from '../../cloudfunctions/_lib/store/cloudbase/sdk';
 import { atCallTime } from '../../cloudfunctions/_lib/runtime/define';
-import { cancelDeletion } from '../../cloudfunctions/_lib/services/privacy';
+import { cancelDeletion, carryOutDeletions, DAILY_RUN_MS, SUBMISSION_MS } from '../../cloudfunctions/_lib/services/privacy';
+import { open, seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
+import { identityRow } from '../support/identity-rows';
 import { handler as session } from '../../cloudfunctions/session';
 import type {
   CalendarYearRecord,
@@ -2302,7 +2304,7 @@ describe('unbinding (review 1, finding 6)', () => {
 describe('the erasure, not one transaction (review 1, finding 3)', () => {
   const T = new Date('2031-05-01T02:00:00Z');
 
-  it('leaves a case that came in while it ran to the person, and the request for the next run', async () => {
+  it('leaves a case that came in while it ran to the person, and keeps the request as erased for the next run: no longer pending', async () => {
     const deletion = { id: 'del-late', openid: 'o-late', requestedAt: T, dueAt: T };
     await store.privacy.requestDeletion(deletion);
     fake.collection('identities').set('o-late', { _id: 'o-late', openid: 'o-late', docLookup: 'lk-late' });
@@ -2314,7 +2316,8 @@ describe('the erasure, not one transaction (review 1, finding 3)', () => {
     fake.afterAnswer = undefined;
     expect(erasure).toMatchObject({ outcome: 'erased', counts: { identities: 1, applicationsDetached: 0 } });
     expect(fake.collection('applications').get('app-late')).toMatchObject({ openid: 'o-late' });
-    await expect(store.privacy.deletionOf('o-late')).resolves.toEqual(deletion);
+    await expect(store.privacy.deletionOf('o-late')).resolves.toBeUndefined();
+    await expect(store.privacy.dueDeletions(T)).resolves.toEqual([{ ...deletion, erasedAt: T }]);
   });
 
   it('records in an entry of its own what a later run detached: the case that came in meanwhile, once it ended, and its rating’s comment', async () => {
@@ -2332,7 +2335,9 @@ describe('the erasure, not one transaction (review 1, finding 3)', () => {
     // the case ends and is rated; the next run finds it out of flight and sealed again
     fake.collection('applications').set('app-later', { ...lateCase, inFlightKey: null });
     fake.collection('ratings').set('app-later', { _id: 'app-later', applicationId: 'app-later', openid: 'o-later', score: 1, comment: '很差' });
-    const later = await store.privacy.erase(deletion, 'erased:del-later', [{ applicationId: 'app-later', nameSealed: 'n2', docNumberSealed: 'd2' }], T, auditEntry);
+    const [kept] = await store.privacy.dueDeletions(T);
+    expect(kept).toEqual({ ...deletion, erasedAt: T });
+    const later = await store.privacy.erase(kept, 'erased:del-later', [{ applicationId: 'app-later', nameSealed: 'n2', docNumberSealed: 'd2' }], T, auditEntry);
     const detachedOnly = { identities: 0, verifications: 0, counterRequests: 0, attempts: 0, consents: 0, roles: 0, applicationsDetached: 1, ratingComments: 1 };
     expect(later).toEqual({ outcome: 'erased', counts: detachedOnly });
     expect(fake.collection('applications').get('app-later')).toMatchObject({ openid: 'erased:del-later', events: [{ actorId: 'erased:del-later' }], applicant: { nameSealed: 'n2' } });
@@ -2425,5 +2430,75 @@ describe('the erasure, not one transaction (review 1, finding 3)', () => {
     await expect(store.privacy.erase(deletion, 'erased:del-old', [], T, auditedAs('del-old'))).resolves.toMatchObject({ outcome: 'erased' });
     fake.afterAnswer = undefined;
     await expect(store.privacy.deletionOf('o-again')).resolves.toEqual(newer);
+  });
+
+  const DAY = 24 * 3600 * 1000;
+  const outside = testOutside();
+  const keyring = outside.keyring();
+  const dailyRun = (when: Date) => carryOutDeletions(atCallTime(contextFor(store, undefined, when, outside, 'timer')));
+  /** A person's case as a submission that began at `createdAt` stores it: the applicant sealed for the openid, in flight. */
+  const caseOf = (openid: string, id: string, createdAt: Date) =>
+    application(id, {
+      openid,
+      requestId: `req-${id}`,
+      inFlightKey: `${openid}:transfer:321000`,
+      applicant: { docType: '01', nameSealed: seal(keyring, sealedAs.name(openid), '孙八'), docNumberSealed: seal(keyring, sealedAs.docNumber(openid), '110101199003070011') },
+      createdAt,
+      updatedAt: createdAt,
+    });
+
+  it('detaches, by a later run with an audit entry of its own, a case whose submission read the identity before the erasure removed it and stored it after; the request, pending for no one meanwhile, goes only with a run that finds nothing (review 1 of session 9, finding 6)', async () => {
+    const openid = 'o-race-submit';
+    const deletion = { id: 'del-race-submit', openid, requestedAt: new Date(T.getTime() - 30 * DAY), dueAt: T };
+    await store.identities.bind(identityRow(openid));
+    await store.privacy.requestDeletion(deletion);
+    // the submission reads the identity, then the daily run erases, then the submission stores its case
+    const submittedAt = new Date(T.getTime() + 1000);
+    expect((await store.reads.submission(openid, ['321000'], 'req-app-race', undefined)).identity).toBeDefined();
+    expect(await dailyRun(T)).toMatchObject({ erased: 1 });
+    expect(fake.collection('identities').has(openid)).toBe(false);
+    expect(await store.applications.create(caseOf(openid, 'app-race', submittedAt), [], [], null)).toMatchObject({ kind: 'created' });
+
+    // the account is gone: nothing pending to show, no 撤销注销
+    const asker = contextFor(store, { openid, roles: [] }, new Date(T.getTime() + DAY), outside);
+    expect(dataOf<DeletionView>(await session.handle({ action: 'deletionStatus' }, asker))).toEqual({ pending: null });
+    await expect(cancelDeletion(atCallTime(asker), openid)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: '没有正在等待的注销申请' });
+
+    // the next runs: the case in flight waits; once ended it is detached, its applicant still opened for the center
+    expect(await dailyRun(new Date(T.getTime() + DAY))).toMatchObject({ waiting: 1, erased: 0, closed: 0 });
+    const stored = fake.collection('applications').get('app-race');
+    fake.collection('applications').set('app-race', { ...stored, inFlightKey: null, status: 'withdrawn' });
+    expect(await dailyRun(new Date(T.getTime() + 2 * DAY))).toMatchObject({ erased: 1, closed: 0 });
+    const tombstone = `erased:${deletion.id}`;
+    const detached = await store.applications.get('app-race');
+    expect(detached?.openid).toBe(tombstone);
+    expect(detached && open(keyring, sealedAs.name(tombstone), detached.applicant.nameSealed)).toBe('孙八');
+    const details = async () => (await store.audit.listFor(`deletion:${deletion.id}`)).map((e) => e.detail);
+    expect(await details()).toEqual([expect.stringMatching(/identities=1 .*applicationsDetached=0/), expect.stringMatching(/identities=0 .*applicationsDetached=1/)]);
+    await expect(store.privacy.dueDeletions(new Date(T.getTime() + 2 * DAY))).resolves.toEqual([{ ...deletion, erasedAt: T }]);
+
+    // a run that finds nothing removes the request, and writes no entry
+    expect(await dailyRun(new Date(T.getTime() + 3 * DAY))).toMatchObject({ closed: 1, erased: 0 });
+    await expect(store.privacy.dueDeletions(new Date(T.getTime() + 3 * DAY))).resolves.toEqual([]);
+    expect(await details()).toHaveLength(2);
+  });
+
+  it(`keeps the erased request while a submission begun before the erasure could still store its case (${(DAILY_RUN_MS + SUBMISSION_MS) / 1000} s after the run began), and leaves to the openid a case submitted after: its person came back as someone new`, async () => {
+    const openid = 'o-came-back';
+    const deletion = { id: 'del-came-back', openid, requestedAt: new Date(T.getTime() - 30 * DAY), dueAt: T };
+    await store.identities.bind(identityRow(openid));
+    await store.privacy.requestDeletion(deletion);
+    expect(await dailyRun(T)).toMatchObject({ erased: 1 });
+    // a run again before every such submission has ended: nothing found yet, the request stays
+    expect(await dailyRun(new Date(T.getTime() + DAILY_RUN_MS + SUBMISSION_MS - 1))).toMatchObject({ waiting: 1, closed: 0 });
+    await expect(store.privacy.dueDeletions(T)).resolves.toHaveLength(1);
+    // verified again and submitted after the erasure's run could have ended: theirs, left alone
+    await store.identities.bind(identityRow(openid));
+    await store.applications.create(caseOf(openid, 'app-new-life', new Date(T.getTime() + DAILY_RUN_MS + 1)), [], [], null);
+    expect(await dailyRun(new Date(T.getTime() + DAILY_RUN_MS + SUBMISSION_MS))).toMatchObject({ closed: 1, waiting: 0 });
+    expect(fake.collection('identities').has(openid)).toBe(true);
+    expect((await store.applications.get('app-new-life'))?.openid).toBe(openid);
+    await expect(store.privacy.dueDeletions(T)).resolves.toEqual([]);
+    expect(await store.audit.listFor(`deletion:${deletion.id}`)).toHaveLength(1);
   });
 });

@@ -23,6 +23,9 @@ import { freshIdentityOrFail, holderOrFail, takeSlots } from './identity';
  */
 
 const DAY_MS = 24 * 3600 * 1000;
+/** cloudbaserc.json's timeouts (test/functions/privacy.test.ts checks them): centers-daily's, and applications'. */
+export const DAILY_RUN_MS = 900_000;
+export const SUBMISSION_MS = 15_000;
 const inFlight = (apps: readonly ApplicationRecord[]) => apps.filter((a) => a.inFlightKey !== null);
 
 const deletionView = (d: AccountDeletion | undefined, erasing: boolean): DeletionView => ({
@@ -82,11 +85,12 @@ export async function cancelDeletion(ctx: ServiceContext, openid: string): Promi
 /**
  * The daily run's step: each deletion whose period has ended is carried out (the person's data erased, their cases
  * kept for the centers under a tombstone), audited with counts only; one whose person has a case in progress again
- * waits for the next run after it ends. One that fails is logged by its random id alone and stays recorded, so the
- * next run tries it again, and the others go on.
+ * waits for the next run after it ends. One kept after its erasure (CloudBase) has its late cases detached, or is
+ * closed (lateCases). One that fails is logged by its random id alone and stays recorded, so the next run tries it
+ * again, and the others go on.
  */
-export async function carryOutDeletions(ctx: ServiceContext): Promise<{ erased: number; waiting: number; cancelled: number; failed: number }> {
-  const counts = { erased: 0, waiting: 0, cancelled: 0, failed: 0 };
+export async function carryOutDeletions(ctx: ServiceContext): Promise<{ erased: number; waiting: number; cancelled: number; closed: number; failed: number }> {
+  const counts = { erased: 0, waiting: 0, cancelled: 0, closed: 0, failed: 0 };
   for (const deletion of await ctx.store.privacy.dueDeletions(ctx.now)) {
     try {
       counts[await carryOutDeletion(ctx, deletion)]++;
@@ -99,8 +103,25 @@ export async function carryOutDeletions(ctx: ServiceContext): Promise<{ erased: 
   return counts;
 }
 
-async function carryOutDeletion(ctx: ServiceContext, deletion: AccountDeletion): Promise<'erased' | 'waiting' | 'cancelled'> {
-  const apps = await ctx.store.applications.listByApplicant(deletion.openid);
+/*
+ * A request kept after its erasure (CloudBase, AccountDeletion.erasedAt): a submission that read the identity before
+ * the erasure removed it may have stored its case after the run listed the cases. Such a submission began before that
+ * removal, so at most DAILY_RUN_MS after the start of the run that finished the erasure (erasedAt; the removal was in
+ * it or in an earlier run cut off), and stored its case at most SUBMISSION_MS later. Those cases are detached as the
+ * erasure detaches cases (in flight: the request waits); a case submitted after is the openid's new person's. Only a
+ * run past both limits that finds none closes the request.
+ */
+const lateCases = (apps: readonly ApplicationRecord[], erasedAt: Date) => apps.filter((app) => app.createdAt.getTime() <= erasedAt.getTime() + DAILY_RUN_MS);
+const lateCasesAllStored = (ctx: ServiceContext, erasedAt: Date) => ctx.now.getTime() >= erasedAt.getTime() + DAILY_RUN_MS + SUBMISSION_MS;
+
+async function carryOutDeletion(ctx: ServiceContext, deletion: AccountDeletion): Promise<'erased' | 'waiting' | 'cancelled' | 'closed'> {
+  const listed = await ctx.store.applications.listByApplicant(deletion.openid);
+  const apps = deletion.erasedAt ? lateCases(listed, deletion.erasedAt) : listed;
+  if (deletion.erasedAt && apps.length === 0) {
+    if (!lateCasesAllStored(ctx, deletion.erasedAt)) return 'waiting';
+    await ctx.store.privacy.closeErasure(deletion);
+    return 'closed';
+  }
   if (inFlight(apps).length > 0) return 'waiting';
   const tombstone = `erased:${deletion.id}`;
   const keyring = ctx.outside.keyring();

@@ -273,6 +273,12 @@ export interface AccountDeletion {
   openid: string;
   requestedAt: Date;
   dueAt: Date;
+  /**
+   * CloudBase only: the request was carried out by the run of this time and is kept, no longer the person's pending
+   * request (deletionOf no longer answers it), until a later run finds no case a submission could have stored on the
+   * openid after the run listed them (PrivacyRepository.erase, closeErasure). SQL removes the request as it erases.
+   */
+  erasedAt?: Date;
 }
 
 /** What an erasure removed or detached, counted for the audit (numbers only). */
@@ -302,6 +308,7 @@ export type DeletionCancel = 'cancelled' | 'none' | 'erasing';
 export interface PrivacyRepository {
   /** Records a deletion request; answers the one already recorded for this openid if any (a second request changes nothing). */
   requestDeletion(deletion: AccountDeletion): Promise<AccountDeletion>;
+  /** The openid's pending request (never one kept after its erasure). */
   deletionOf(openid: string): Promise<AccountDeletion | undefined>;
   /**
    * Cancels the openid's pending deletion: 'none' when there was none, 'erasing' (nothing changed) once the daily run
@@ -314,7 +321,7 @@ export interface PrivacyRepository {
    * (CloudBase's mark). Never in SQL: its erasure is one transaction, which a cancel waits for.
    */
   erasing(openid: string): Promise<boolean>;
-  /** Deletion requests due at `now` (dueAt <= now), oldest first. */
+  /** Deletion requests due at `now` (dueAt <= now), oldest first; on CloudBase also those kept after their erasure (`erasedAt`). */
   dueDeletions(now: Date): Promise<AccountDeletion[]>;
   /**
    * 解除绑定: removes the openid's verified identity (sealed name, number, phone and the ID's lookup), its verification
@@ -338,8 +345,14 @@ export interface PrivacyRepository {
    * the next one; a case that came in meanwhile stays the person's and keeps the request for the next run. Each run
    * that removed or detached something appends its own entry with what it did (counted as written: two runs at once
    * count nothing twice), and the request's first run always one, so a run that finds nothing left adds none.
+   * CloudBase cannot refuse a case whose submission read the identity before the run removed it: the request is not
+   * removed but kept as erased (`erasedAt` = `at`), and for a kept request `erase` only detaches the cases in
+   * `resealed` (waiting while one is in flight) with their ratings, as the first run did, touching nothing else of the
+   * openid (its person may have come back as someone new).
    */
   erase(deletion: AccountDeletion, tombstone: string, resealed: readonly ResealedApplicant[], at: Date, audited: (counts: ErasedCounts) => AuditEntry): Promise<Erasure>;
+  /** Removes a request kept after its erasure (`erasedAt`), once a later run found no case left to detach. */
+  closeErasure(deletion: AccountDeletion): Promise<void>;
 }
 
 /**

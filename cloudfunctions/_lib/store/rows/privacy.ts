@@ -3,7 +3,7 @@ import type { AccountDeletion } from '../port';
 import { lazySchema, storedDate } from './read';
 
 export const accountDeletionRow = lazySchema<AccountDeletion>(() =>
-  z.object({ id: z.string(), openid: z.string(), requestedAt: storedDate(), dueAt: storedDate() }),
+  z.object({ id: z.string(), openid: z.string(), requestedAt: storedDate(), dueAt: storedDate(), erasedAt: storedDate().optional() }),
 );
 
 /*
