@@ -3,7 +3,7 @@ import { allowCodeRead, codeReads, revokeCode, showCode } from '../_lib/applicat
 import { getDocument } from '../_lib/applications/documents';
 import { transferFormValues } from '../_lib/applications/form-values';
 import { rateApplication, rateFix } from '../_lib/applications/rating';
-import { responsibleCenterOf, submitApplication } from '../_lib/applications/submit';
+import { responsibleCenterOf, submissionKey, submitApplication } from '../_lib/applications/submit';
 import { getApplication, listApplications } from '../_lib/applications/views';
 import { withdrawApplication } from '../_lib/applications/withdraw';
 import { defineActions } from '../_lib/runtime/define';
@@ -29,6 +29,8 @@ export const handler = defineActions(
   },
   // before launch only for the centers of open provinces: a submission by the center it goes to; the others name none
   { centerOf: (event) => (event.action === 'submit' ? responsibleCenterOf(event) : undefined) },
+  // a submission's reads go with the caller's roles: one round trip fewer
+  (event, outside) => (event.action === 'submit' ? submissionKey(outside.keyring(), event, false) : undefined),
 );
 
 export const main = deployed(handler);

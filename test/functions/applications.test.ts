@@ -89,6 +89,19 @@ describe('submitting a transfer-continuation application', () => {
     expect(await store.applications.listByApplicant(openid)).toEqual([]);
   });
 
+  it('takes the reads the runtime made with the caller’s only when they are this person’s and this submission’s', async () => {
+    const openid = person();
+    await verifiedPerson(store, outside, openid, T0);
+    const event = { action: 'submit', type: 'transfer', requestId: `req-${openid}`, payload: payload() };
+    const key = { centerCodes: [YANGZHOU, BEIJING], requestId: event.requestId, contractLookup: undefined };
+    // reads that say the person has no identity: taken only when they match
+    const noIdentity = { identity: undefined, endpoints: [], sameRequest: undefined, sameContract: [] };
+    const withPrefetched = (prefetched: { openid: string; key: typeof key }) => ({ ...contextFor(store, me(openid), T0, outside), prefetched: { ...prefetched, reads: noIdentity } });
+    expect(await applications.handle(event, withPrefetched({ openid, key }))).toMatchObject({ ok: false, code: 'IDENTITY_REQUIRED' });
+    expect(await applications.handle(event, withPrefetched({ openid: person(), key }))).toMatchObject({ ok: true });
+    expect(await applications.handle({ ...event, requestId: `req-${openid}-2`, payload: payload({ transferOutCenter: '310000' }) }, withPrefetched({ openid, key }))).toMatchObject({ ok: true });
+  });
+
   it('stores the application with its contact-letter number, deadline, first event and one delivery owed to the transfer-in center', async () => {
     const openid = person();
     const docNumber = await verifiedPerson(store, outside, openid, T0);

@@ -6,8 +6,7 @@ import { ensureCatalog } from '../../cloudfunctions/_lib/catalog/load';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
-import type { CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
-import { readCaller } from '../../cloudfunctions/_lib/runtime/launch-state';
+import { callerOf, type CloudFunction } from '../../cloudfunctions/_lib/runtime/define';
 import { relayDue } from '../../cloudfunctions/_lib/services/relay';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
@@ -78,19 +77,21 @@ async function cloudbaseSite(): Promise<Site> {
 }
 
 /**
- * The most each path may take per store: issue 16's 3 for a submission and 2 for a callback on both. On CloudBase an
+ * The most each path may take per store: a submission 2 (issue 16 asked for 3: its reads now go with the caller's,
+ * CloudFunction.prefetch) and a callback 2 (issue 16's) on both. On CloudBase an
  * application is one document holding its events, receipts and outbox (decision 017), so the create is one insert
  * and a move one conditional update; the letter number is the instance's next after the highest it knows stored.
  */
 const LIMITS = {
   // before issue 16: a submission 10 (roles, launch state, identity, endpoint, then BEGIN, 4 statements, COMMIT),
-  // a callback 10, a relay run of 50 deliveries 10, a workbench move 12
-  sql: { submission: 3, callback: 2, repeatedCallback: 1, relay: 5, workbench: 8 },
+  // a callback 10, a relay run of 50 deliveries 10, a workbench move 12; a submission 3 before its reads went with the
+  // caller's
+  sql: { submission: 2, callback: 2, repeatedCallback: 1, relay: 5, workbench: 8 },
   // before: a submission 17, a callback 12, a relay run of 50 deliveries 429, a workbench move 8; before decision 017
   // (a transaction of one request per document) 11, 8, 88 and 8. A workbench move now reads and moves the one
   // document; a relay run: the due applications found and
   // leased (2), the applications and the endpoint read (2), the settlements (2)
-  cloudbase: { submission: 3, callback: 2, repeatedCallback: 1, relay: 7, workbench: 4 },
+  cloudbase: { submission: 2, callback: 2, repeatedCallback: 1, relay: 7, workbench: 4 },
 };
 
 describe.each([
@@ -123,10 +124,10 @@ describe.each([
     await site?.close();
   });
 
-  /** A call as the runtime makes it: the caller's roles and the launch state read first (readCaller), then the function. */
+  /** A call as the runtime makes it: the caller's roles and the launch state read first, with what the event reads first (callerOf), then the function. */
   async function invoke(fn: CloudFunction, openid: string, event: unknown) {
-    const { roles, launch } = await readCaller(site.store, openid);
-    return fn.handle(event, { ...contextFor(site.store, { openid, roles }, now, outside), launch });
+    const read = await callerOf(site.store, openid, outside, now, fn, event);
+    return fn.handle(event, { ...contextFor(site.store, read.caller, now, outside), ...read });
   }
 
   let serial = 0;

@@ -620,6 +620,17 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
         sameContract: [await store.applications.get(app.id)],
       });
       expect(await store.reads.submission('nobody-rt', ['110000'], 'req-none', undefined)).toEqual({ identity: undefined, endpoints: [], sameRequest: undefined, sameContract: [] });
+      // the caller's read with a submission's key answers both, as read apart
+      expect(await store.reads.caller(app.openid, 'launch-rt', { centerCodes: ['321000', '110000'], requestId: app.requestId, contractLookup: 'lookup-rt' })).toEqual({
+        roles: await store.roles.rolesOf(app.openid),
+        meta: '{"national":true,"provinces":[]}',
+        submission: await store.reads.submission(app.openid, ['321000', '110000'], app.requestId, 'lookup-rt'),
+      });
+      expect(await store.reads.caller('nobody-rt', 'no-such-key', { centerCodes: ['110000'], requestId: 'req-none', contractLookup: undefined })).toEqual({
+        roles: [],
+        meta: undefined,
+        submission: { identity: undefined, endpoints: [], sameRequest: undefined, sameContract: [] },
+      });
 
       const read = await store.reads.callback('321000', 'msg-rt', app.id);
       expect(read).toMatchObject({ endpoint, holders: await store.endpoints.secretHolders('321000'), receipt: false, application: await store.applications.get(app.id) });

@@ -5,14 +5,13 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { DOCUMENT_MAX_BYTES, DOCUMENTS_MAX } from '../../src/core/center-api';
 import { fail, ok } from '../../src/core/errors';
 import type { RoleGrant } from '../../src/core/roles';
-import type { CloudFunction, FunctionContext, Outside, Trigger } from '../../cloudfunctions/_lib/runtime/define';
+import { callerOf, type CloudFunction, type FunctionContext, type Outside, type Trigger } from '../../cloudfunctions/_lib/runtime/define';
 import { DOWNLOAD_PATH, type LocalFileStore } from '../../cloudfunctions/_lib/files/local';
 import type { Logger } from '../../cloudfunctions/_lib/log';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { CODE_KEY_PATH, handleCallbackHttp } from '../../cloudfunctions/callbacks';
 import { signedHeadersProblem } from '../../cloudfunctions/_lib/delivery/signing';
 import { provesNudge } from '../../cloudfunctions/_lib/runtime/nudge';
-import { readCaller } from '../../cloudfunctions/_lib/runtime/launch-state';
 
 export interface LocalCloudOptions {
   store: Store;
@@ -53,11 +52,11 @@ export async function seedEnvRoles(store: Store, envRoles: ReadonlyMap<string, R
 }
 
 /** What a function runs with on this host: its store and outside world, the caller with their roles, how it was started. */
-async function contextFor(options: LocalCloudOptions, openid: string | undefined, trigger: Trigger): Promise<FunctionContext> {
-  // the roles and the launch state in one round trip, as deployed (runtime/deployed.ts)
-  const read = openid ? await readCaller(options.store, openid) : undefined;
-  const caller = openid && read ? { openid, roles: read.roles } : undefined;
-  return { caller, launch: read?.launch, trigger, store: options.store, log: options.log, now: options.now ?? (() => new Date()), outside: options.outside };
+async function contextFor(options: LocalCloudOptions, openid: string | undefined, trigger: Trigger, fn?: CloudFunction, event?: unknown): Promise<FunctionContext> {
+  const now = options.now ?? (() => new Date());
+  // the roles and the launch state in one round trip, with what the event will read first, as deployed (runtime/deployed.ts)
+  const read = await callerOf(options.store, openid, options.outside, now(), fn, event);
+  return { ...read, trigger, store: options.store, log: options.log, now, outside: options.outside };
 }
 
 /** The function of that name: an own property only (`__proto__`, `constructor` and the like are no function). */
@@ -73,7 +72,7 @@ function functionNamed(options: LocalCloudOptions, name: string): CloudFunction 
 export async function invoke(options: LocalCloudOptions, name: string, event: unknown, openid: string | undefined, trigger: Trigger = 'call') {
   const fn = functionNamed(options, name);
   if (!fn) return fail('UNKNOWN_FUNCTION', `没有名为 ${name} 的云函数`);
-  return fn.handle(event, await contextFor(options, openid, trigger));
+  return fn.handle(event, await contextFor(options, openid, trigger, fn, event));
 }
 
 /** `uploads/` and 24 random characters, as the WeChat build names its cloud-storage uploads (UPLOAD_ID_PATTERN). */

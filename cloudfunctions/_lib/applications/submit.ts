@@ -11,7 +11,7 @@ import type { ServiceContext } from '../runtime/define';
 import { computedLimits } from '../services/calendar';
 import { catalogCenter } from '../services/centers';
 import { identityMissing, verifiedOrFail } from '../services/identity';
-import type { ApplicationEventRecord, ApplicationRecord, IdentityRecord } from '../store/port';
+import type { ApplicationEventRecord, ApplicationRecord, IdentityRecord, SubmissionKey } from '../store/port';
 import { keepAttachments, removeFiles } from './attachments';
 import { outboxRecord } from './deliveries';
 import { sealPayload } from './payload';
@@ -281,13 +281,29 @@ const asTestCase = (plan: SubmissionPlan, openid: string): SubmissionPlan => ({
  * requestId answers the first application's id; a second one of the same kind in flight is refused.
  * A test case (`test`) is the same, for the synthetic applicant instead of the caller's verified identity.
  */
+/**
+ * What a submission reads first (HotReadRepository.submission): the centers it names, its request and, for a person's
+ * purchase withdrawal, its contract's lookup. Test cases are left out of the contract lookup: they pay nothing.
+ */
+export function submissionKey(keyring: Keyring, submission: Submission, test: boolean): SubmissionKey {
+  const contractLookupOf =
+    submission.type === 'purchase-withdrawal' && !test ? contractLookup(keyring, submission.payload.purchaseCenter, submission.payload.house.contractNumber) : undefined;
+  return { centerCodes: centersNamed(submission), requestId: submission.requestId, contractLookup: contractLookupOf };
+}
+
+const sameKey = (a: SubmissionKey, b: SubmissionKey) =>
+  a.requestId === b.requestId && a.contractLookup === b.contractLookup && a.centerCodes.length === b.centerCodes.length && a.centerCodes.every((c, i) => c === b.centerCodes[i]);
+
+/** The reads the runtime made with the caller's (prefetch), when they are this person's and this submission's. */
+const prefetchedFor = (ctx: ServiceContext, openid: string, key: SubmissionKey) =>
+  ctx.prefetched && ctx.prefetched.openid === openid && sameKey(ctx.prefetched.key, key) ? ctx.prefetched.reads : undefined;
+
 export async function submitApplication(ctx: ServiceContext, openid: string, submission: Submission, options: { test: boolean } = { test: false }): Promise<{ id: string }> {
   const keyring = ctx.outside.keyring();
-  // everything the submission reads, in one round trip (issue 16, point 9); the centers and the calendar are this
-  // instance's copies of the last minute. Test cases are left out of the contract lookup: they pay nothing.
-  const lookup =
-    submission.type === 'purchase-withdrawal' && !options.test ? contractLookup(keyring, submission.payload.purchaseCenter, submission.payload.house.contractNumber) : undefined;
-  const reads = await ctx.store.reads.submission(openid, centersNamed(submission), submission.requestId, lookup);
+  // everything the submission reads, in one round trip (issue 16, point 9), made with the caller's when the runtime
+  // was told (prefetch); the centers and the calendar are this instance's copies of the last minute
+  const key = submissionKey(keyring, submission, options.test);
+  const reads = prefetchedFor(ctx, openid, key) ?? (await ctx.store.reads.submission(openid, key.centerCodes, key.requestId, key.contractLookup));
   const apiCenters = new Set(reads.endpoints.filter((e) => e.mode === 'api').map((e) => e.centerCode));
   const applicant = options.test ? syntheticApplicant(ctx, openid) : verifiedApplicant(ctx, openid, reads.identity);
   const planned = await planOf(ctx, openid, applicant.name, submission);

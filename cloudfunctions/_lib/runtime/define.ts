@@ -10,9 +10,9 @@ import type { Keyring } from '../crypto/personal-data';
 import type { AddressChecks, OutboundClient } from '../delivery/http';
 import type { FileStore } from '../files/port';
 import type { Logger } from '../log';
-import type { Store } from '../store/port';
+import type { Store, SubmissionKey, SubmissionReads } from '../store/port';
 import type { WechatApi } from '../wechat';
-import { readLaunch } from './launch-state';
+import { readCaller, readLaunch } from './launch-state';
 
 /** Who called: the openid comes from the platform (WeChat via CloudBase, or the local host), never from the event. */
 export interface Caller {
@@ -57,10 +57,19 @@ export interface Outside {
  */
 export type Trigger = 'timer' | 'call' | 'internal';
 
+/** A submission's reads the runtime made with the caller's (CloudFunction.prefetch): for that person and key only. */
+export interface Prefetched {
+  openid: string;
+  key: SubmissionKey;
+  reads: SubmissionReads;
+}
+
 export interface FunctionContext {
   caller: Caller | undefined;
   /** The launch state, when the runtime read it with the caller's roles (readCaller); absent, the launch gate reads it. */
   launch?: LaunchState;
+  /** What the runtime read ahead for the event with the caller's roles, when the function named it (prefetch). */
+  prefetched?: Prefetched;
   trigger: Trigger;
   store: Store;
   log: Logger;
@@ -69,18 +78,41 @@ export interface FunctionContext {
 }
 
 /** What a service runs with: the function context at the invocation's fixed time (atCallTime). */
-export type ServiceContext = Pick<FunctionContext, 'store' | 'outside' | 'log'> & { now: Date };
+export type ServiceContext = Pick<FunctionContext, 'store' | 'outside' | 'log' | 'prefetched'> & { now: Date };
 
 /** The function context with `now` read once, when the invocation starts: every service of one call sees the same time. */
 export function atCallTime(ctx: FunctionContext): ServiceContext {
-  return { store: ctx.store, outside: ctx.outside, log: ctx.log, now: ctx.now() };
+  return { store: ctx.store, outside: ctx.outside, log: ctx.log, now: ctx.now(), ...(ctx.prefetched ? { prefetched: ctx.prefetched } : {}) };
 }
 
 export interface CloudFunction {
   readonly name: string;
   /** The contract its events are parsed with (tests enumerate its actions from it). */
   readonly schema: z.ZodType;
+  /**
+   * The submission an event will read first, if any: the runtime reads it with the caller's roles, in one round trip
+   * (issue 16, point 9), and gives it to the call as `prefetched`. A bad event names none (the call refuses it).
+   */
+  prefetch?(event: unknown, outside: Outside, now: Date): SubmissionKey | undefined;
   handle(event: unknown, ctx: FunctionContext): Promise<Result<unknown>>;
+}
+
+/**
+ * What a host reads for an invocation before the function runs: the caller's roles and the launch state in one round
+ * trip, with what the event will read first when the function names it (prefetch); nothing without a caller.
+ */
+export async function callerOf(
+  store: Store,
+  openid: string | undefined,
+  outside: Outside,
+  now: Date,
+  fn?: CloudFunction,
+  event?: unknown,
+): Promise<Pick<FunctionContext, 'caller' | 'launch' | 'prefetched'>> {
+  if (!openid) return { caller: undefined };
+  const key = fn?.prefetch?.(event, outside, now);
+  const read = await readCaller(store, openid, key);
+  return { caller: { openid, roles: read.roles }, launch: read.launch, ...(key && read.submission ? { prefetched: { openid, key, reads: read.submission } } : {}) };
 }
 
 /** Runs the work of one invocation: an AppError answers its code, anything else INTERNAL (logged). */
@@ -119,6 +151,8 @@ export function defineFunction<S extends z.ZodType>(
 export type ActionContext = ServiceContext & { caller: Caller };
 
 type ActionEvent = { action: string };
+/** The submission a parsed event of the caller's will read first (CloudFunction.prefetch), if any. */
+export type Prefetch<E extends ActionEvent> = (event: E, outside: Outside) => SubmissionKey | undefined;
 /** One service call per action, each given its own event (narrowed by the contract's parse). */
 export type ActionTable<E extends ActionEvent, C> = { [A in E['action']]: (event: E & { action: A }, ctx: C) => Promise<unknown> };
 /**
@@ -172,6 +206,7 @@ function actionsFunction<S extends z.ZodType<ActionEvent>, W extends Caller | un
   gate: LaunchGate<z.output<S>>,
   who: (ctx: FunctionContext) => W,
   contextOf: (service: ServiceContext, caller: W, access: Access) => C,
+  prefetch?: Prefetch<z.output<S>>,
 ): CloudFunction {
   let built: { day: string; schema: S } | undefined;
   const schemaAt = (now: Date): S => {
@@ -185,6 +220,14 @@ function actionsFunction<S extends z.ZodType<ActionEvent>, W extends Caller | un
     get schema() {
       return schemaAt(new Date());
     },
+    ...(prefetch
+      ? {
+          prefetch(event: unknown, outside: Outside, now: Date) {
+            const parsed = parseInput(schemaAt(now), event);
+            return parsed.ok ? prefetch(parsed.data, outside) : undefined;
+          },
+        }
+      : {}),
     async handle(event, ctx) {
       const service = atCallTime(ctx);
       const parsed = parseInput(schemaAt(service.now), event);
@@ -210,8 +253,9 @@ export function defineActions<S extends z.ZodType<ActionEvent>>(
   contract: Contract<S>,
   actions: ActionTable<z.output<S>, ActionContext>,
   gate: LaunchGate<z.output<S>> = {},
+  prefetch?: Prefetch<z.output<S>>,
 ): CloudFunction {
-  return actionsFunction(name, contract, actions, gate, requireCaller, (service, caller) => ({ ...service, caller }));
+  return actionsFunction(name, contract, actions, gate, requireCaller, (service, caller) => ({ ...service, caller }), prefetch);
 }
 
 /**

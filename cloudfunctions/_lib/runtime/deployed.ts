@@ -5,9 +5,8 @@ import { createLogger } from '../log';
 import type { Store } from '../store/port';
 import { cloudbaseFileStore } from '../files/cloudbase';
 import type { Logger } from '../log';
-import type { CloudFunction, FunctionContext, Outside, Trigger } from './define';
+import { callerOf, type CloudFunction, type FunctionContext, type Outside, type Trigger } from './define';
 import { provesNudge } from './nudge';
-import { readCaller } from './launch-state';
 import { createOutside } from './outside';
 
 /** Deployed functions read only these; a bad value stops the function with the field named. */
@@ -147,17 +146,16 @@ function runtimeOnce(): Runtime {
  * What one deployed invocation runs with: the store, the caller CloudBase names in this invocation's context
  * (roles from the store), how it was started, the outside world.
  */
-export async function deployedContext(event: unknown, context: unknown): Promise<FunctionContext> {
+export async function deployedContext(event: unknown, context: unknown, fn?: CloudFunction): Promise<FunctionContext> {
   const { log, outside, nudgeSecret } = runtimeOnce();
   const { openid, trigger } = invocationOf(event, context, nudgeSecret);
   const { store } = await started();
-  // the roles and the launch state in one round trip: the gate reads nothing more
-  const read = openid ? await readCaller(store, openid) : undefined;
-  const caller = openid && read ? { openid, roles: read.roles } : undefined;
-  return { caller, launch: read?.launch, trigger, store, log, now: () => new Date(), outside };
+  // the roles and the launch state in one round trip, with what the event will read first: the gate reads nothing more
+  const read = await callerOf(store, openid, outside, new Date(), fn, event);
+  return { ...read, trigger, store, log, now: () => new Date(), outside };
 }
 
 /** The CloudBase entry point `index.main(event, context)` for a function; builds nothing until first invoked. */
 export function deployed(fn: CloudFunction) {
-  return async (event: unknown, context?: unknown) => fn.handle(event, await deployedContext(event, context));
+  return async (event: unknown, context?: unknown) => fn.handle(event, await deployedContext(event, context, fn));
 }

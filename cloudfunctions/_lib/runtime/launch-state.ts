@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { RoleGrant } from '../../../src/core/roles';
 import { PROVINCES } from '../../../src/core/supervision';
 import { CLOSED, type LaunchState } from '../../../src/core/trial';
-import type { Store } from '../store/port';
+import type { Store, SubmissionKey, SubmissionReads } from '../store/port';
 
 /**
  * Where the launch state (issue 15, "Closed before launch") is kept: one meta entry, JSON, absent on a freshly
@@ -32,11 +32,16 @@ export async function readLaunch(store: Pick<Store, 'meta'>): Promise<LaunchStat
 
 /**
  * The caller's roles in force and the launch state, read together in one round trip (store.reads.caller): what the
- * runtime reads before every signed-in call, so the gate needs no read of its own.
+ * runtime reads before every signed-in call, so the gate needs no read of its own; with a submission's key (the
+ * function's prefetch), that submission's reads too.
  */
-export async function readCaller(store: Pick<Store, 'reads'>, openid: string): Promise<{ roles: RoleGrant[]; launch: LaunchState }> {
-  const { roles, meta } = await store.reads.caller(openid, LAUNCH_KEY);
-  return { roles, launch: parsed(meta) };
+export async function readCaller(
+  store: Pick<Store, 'reads'>,
+  openid: string,
+  submission?: SubmissionKey,
+): Promise<{ roles: RoleGrant[]; launch: LaunchState; submission?: SubmissionReads }> {
+  const { roles, meta, submission: reads } = await store.reads.caller(openid, LAUNCH_KEY, submission);
+  return { roles, launch: parsed(meta), ...(reads ? { submission: reads } : {}) };
 }
 
 /** Stores the launch state, its provinces once each in PROVINCES order. */

@@ -1398,8 +1398,12 @@ export interface CertificateCodeRepository {
  * requests sent at once on CloudBase. Each answers what the separate repositories would, read together.
  */
 export interface HotReadRepository {
-  /** The caller's roles in force (RoleRepository.rolesOf) and one meta entry (the launch state): what every signed-in call reads first. */
-  caller(openid: string, metaKey: string): Promise<{ roles: RoleGrant[]; meta: string | undefined }>;
+  /**
+   * The caller's roles in force (RoleRepository.rolesOf) and one meta entry (the launch state): what every signed-in
+   * call reads first; with `submission` (the caller's own submission's key), also what `submission` answers for it,
+   * read in the same round trip.
+   */
+  caller(openid: string, metaKey: string, submission?: SubmissionKey): Promise<CallerReads>;
   /**
    * What a submission reads before its create: the applicant's identity, the endpoints of `centerCodes` (those
    * with none left out), the applicant's application of `requestId` if any, and, with `contractLookup`, every
@@ -1411,6 +1415,20 @@ export interface HotReadRepository {
    * webhook-id was applied, and the application named (when it exists) with the endpoints of its centers.
    */
   callback(centerCode: string, webhookId: string, applicationId: string | undefined): Promise<CallbackReads>;
+}
+
+/** Which submission's reads: `submission`'s arguments after the openid. */
+export interface SubmissionKey {
+  centerCodes: readonly string[];
+  requestId: string;
+  contractLookup: string | undefined;
+}
+
+export interface CallerReads {
+  roles: RoleGrant[];
+  meta: string | undefined;
+  /** With a submission's key: its reads. */
+  submission?: SubmissionReads;
 }
 
 export interface SubmissionReads {

@@ -11,25 +11,26 @@ import { COLLECTIONS, getById, type Db } from './sdk';
 export function cloudbaseHotReads(db: Db, repos: Pick<Store, 'roles' | 'meta' | 'identities' | 'applications' | 'endpoints'>): HotReadRepository {
   const endpointsOf = async (codes: readonly string[]) =>
     (await Promise.all([...new Set(codes)].map((code) => repos.endpoints.get(code)))).filter((e) => e !== undefined);
+  async function submission(openid: string, centerCodes: readonly string[], requestId: string, contractLookup: string | undefined) {
+    const [identity, endpoints, same, sameContract] = await Promise.all([
+      repos.identities.get(openid),
+      endpointsOf(centerCodes),
+      requestHolder(db, openid, requestId),
+      contractLookup === undefined ? [] : repos.applications.listByContract(contractLookup),
+    ]);
+    return { identity, endpoints, sameRequest: same, sameContract };
+  }
   return {
-    async caller(openid, metaKey) {
-      const [roles, meta] = await Promise.all([repos.roles.rolesOf(openid), repos.meta.get(metaKey)]);
-      return { roles, meta };
-    },
-    async submission(openid, centerCodes, requestId, contractLookup) {
-      const [identity, endpoints, same, sameContract] = await Promise.all([
-        repos.identities.get(openid),
-        endpointsOf(centerCodes),
-        requestHolder(db, openid, requestId),
-        contractLookup === undefined ? [] : repos.applications.listByContract(contractLookup),
+    async caller(openid, metaKey, key) {
+      // with a submission's key, its reads go out with the caller's
+      const [roles, meta, reads] = await Promise.all([
+        repos.roles.rolesOf(openid),
+        repos.meta.get(metaKey),
+        key ? submission(openid, key.centerCodes, key.requestId, key.contractLookup) : undefined,
       ]);
-      return {
-        identity,
-        endpoints,
-        sameRequest: same,
-        sameContract,
-      };
+      return reads ? { roles, meta, submission: reads } : { roles, meta };
     },
+    submission,
     async callback(centerCode, webhookId, applicationId) {
       const [endpointDoc, receipt, application] = await Promise.all([
         getById(db.collection(COLLECTIONS.endpoints), centerCode),

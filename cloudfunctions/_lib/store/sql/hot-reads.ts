@@ -1,4 +1,4 @@
-import type { HotReadRepository } from '../port';
+import type { HotReadRepository, SubmissionKey, SubmissionReads } from '../port';
 import { identityRow } from '../rows/people';
 import { readRow } from '../rows/read';
 import { roleGrantRow } from '../rows/roles';
@@ -25,33 +25,55 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const rowsOf = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? value.filter(isRecord).map(fromJson) : []);
 const rowOf = (value: unknown): Record<string, unknown> | undefined => (isRecord(value) ? fromJson(value) : undefined);
 
+/** The caller's roles (jsonb) and one meta entry, as columns `roles` and `meta`: $1 the openid, $2 the meta key. */
+const CALLER_COLUMNS = `coalesce((select jsonb_agg(jsonb_build_object('role', role, 'scope', scope) order by role, scope)
+                            from roles where openid = $1 and revoked_at is null), '[]'::jsonb) as roles,
+                (select value from meta where key = $2) as meta`;
+
+/** A submission's reads as columns (identity, endpoints, same_request, same_contract) of the openid `$1` and parameters `$n`.. `$n+2`. */
+const submissionColumns = (n: number) => `(select to_jsonb(i) from identities i where openid = $1) as identity,
+                coalesce((select jsonb_agg(to_jsonb(e) order by center_code) from endpoints e where center_code = any($${n}::text[])), '[]'::jsonb) as endpoints,
+                (select id from applications where openid = $1 and request_id = $${n + 1}) as same_request,
+                coalesce((select jsonb_agg(to_jsonb(a) order by created_at, id) from applications a
+                          where $${n + 2}::text is not null and contract_lookup = $${n + 2}::text), '[]'::jsonb) as same_contract`;
+
+interface SubmissionRow {
+  identity: unknown;
+  endpoints: unknown;
+  same_request: string | null;
+  same_contract: unknown;
+}
+
+function submissionReads(row: SubmissionRow): SubmissionReads {
+  const identity = rowOf(row.identity);
+  return {
+    identity: identity ? readRow(identityRow(), 'SQL identities', camelCased(identity)) : undefined,
+    endpoints: rowsOf(row.endpoints).map(toEndpoint),
+    sameRequest: row.same_request ?? undefined,
+    sameContract: rowsOf(row.same_contract).map(toApplication),
+  };
+}
+
+const keyParams = (key: SubmissionKey) => [[...key.centerCodes], key.requestId, key.contractLookup ?? null];
+
 export function sqlHotReads(driver: SqlDriver): HotReadRepository {
   return {
-    async caller(openid, metaKey) {
-      const [row] = await driver.query<{ roles: unknown; meta: string | null }>(
-        `select coalesce((select jsonb_agg(jsonb_build_object('role', role, 'scope', scope) order by role, scope)
-                            from roles where openid = $1 and revoked_at is null), '[]'::jsonb) as roles,
-                (select value from meta where key = $2) as meta`,
-        [openid, metaKey],
-      );
-      return { roles: rowsOf(row.roles).map((r) => readRow(roleGrantRow(), 'SQL roles', r)), meta: row.meta ?? undefined };
+    async caller(openid, metaKey, submission) {
+      const roles = (row: { roles: unknown }) => rowsOf(row.roles).map((r) => readRow(roleGrantRow(), 'SQL roles', r));
+      if (!submission) {
+        const [row] = await driver.query<{ roles: unknown; meta: string | null }>(`select ${CALLER_COLUMNS}`, [openid, metaKey]);
+        return { roles: roles(row), meta: row.meta ?? undefined };
+      }
+      const [row] = await driver.query<{ roles: unknown; meta: string | null } & SubmissionRow>(`select ${CALLER_COLUMNS}, ${submissionColumns(3)}`, [
+        openid,
+        metaKey,
+        ...keyParams(submission),
+      ]);
+      return { roles: roles(row), meta: row.meta ?? undefined, submission: submissionReads(row) };
     },
     async submission(openid, centerCodes, requestId, contractLookup) {
-      const [row] = await driver.query<{ identity: unknown; endpoints: unknown; same_request: string | null; same_contract: unknown }>(
-        `select (select to_jsonb(i) from identities i where openid = $1) as identity,
-                coalesce((select jsonb_agg(to_jsonb(e) order by center_code) from endpoints e where center_code = any($2::text[])), '[]'::jsonb) as endpoints,
-                (select id from applications where openid = $1 and request_id = $3) as same_request,
-                coalesce((select jsonb_agg(to_jsonb(a) order by created_at, id) from applications a
-                          where $4::text is not null and contract_lookup = $4::text), '[]'::jsonb) as same_contract`,
-        [openid, [...centerCodes], requestId, contractLookup ?? null],
-      );
-      const identity = rowOf(row.identity);
-      return {
-        identity: identity ? readRow(identityRow(), 'SQL identities', camelCased(identity)) : undefined,
-        endpoints: rowsOf(row.endpoints).map(toEndpoint),
-        sameRequest: row.same_request ?? undefined,
-        sameContract: rowsOf(row.same_contract).map(toApplication),
-      };
+      const [row] = await driver.query<SubmissionRow>(`select ${submissionColumns(2)}`, [openid, ...keyParams({ centerCodes, requestId, contractLookup })]);
+      return submissionReads(row);
     },
     async callback(centerCode, webhookId, applicationId) {
       const [row] = await driver.query<{ endpoint: unknown; receipt: boolean; application: unknown; endpoints: unknown }>(
