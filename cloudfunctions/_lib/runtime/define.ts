@@ -224,7 +224,12 @@ function actionsFunction<S extends z.ZodType<ActionEvent>, W extends Caller | un
       ? {
           prefetch(event: unknown, outside: Outside, now: Date) {
             const parsed = parseInput(schemaAt(now), event);
-            return parsed.ok ? prefetch(parsed.data, outside) : undefined;
+            try {
+              return parsed.ok ? prefetch(parsed.data, outside) : undefined;
+            } catch {
+              // nothing read ahead (a key missing from the environment, say): the call itself meets it and answers
+              return undefined;
+            }
           },
         }
       : {}),
