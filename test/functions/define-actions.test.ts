@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { AppError } from '../../src/core/errors';
-import { defineActions, defineOpenActions, type FunctionContext } from '../../cloudfunctions/_lib/runtime/define';
+import { callerOf, defineActions, defineOpenActions, type FunctionContext } from '../../cloudfunctions/_lib/runtime/define';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { openPgliteStore } from '../../cloudfunctions/_lib/store/sql/pglite';
-import { contextFor, launched } from '../support/function-context';
+import { contextFor, launched, testOutside } from '../support/function-context';
 
 /** defineActions: a handler is its contract and a table of actions → services, run at one fixed time per call. */
 const WhenSchema = z.discriminatedUnion('action', [z.object({ action: z.literal('when') }), z.object({ action: z.literal('echo'), text: z.string({ error: '请填写内容' }) })], {
@@ -92,5 +92,27 @@ describe('defineActions', () => {
     });
     expect(await fn.handle({ action: 'when' }, movingClock().ctx)).toEqual({ ok: false, code: 'INTERNAL', message: '系统繁忙，请稍后再试' });
     expect(await fn.handle({ action: 'echo', text: '甲' }, movingClock().ctx)).toEqual({ ok: false, code: 'FORBIDDEN', message: '仅监管人员可以进行此操作' });
+  });
+});
+
+describe('reading ahead with the caller (prefetch)', () => {
+  const key = { centerCodes: ['321000'], requestId: 'req-prefetch-1', contractLookup: undefined };
+  const echo = (prefetch: () => typeof key) =>
+    defineActions('probe', WhenSchema, { when: async () => 'when', echo: async (event) => event.text }, {}, (event) => (event.action === 'echo' ? prefetch() : undefined));
+
+  it('reads what the event names together with the caller, and nothing for an event its contract refuses', async () => {
+    const fn = echo(() => key);
+    const read = await callerOf(store, 'o-prefetch', testOutside(), new Date(), fn, { action: 'echo', text: '甲' });
+    expect(read).toMatchObject({ caller: { openid: 'o-prefetch', roles: [] }, prefetched: { openid: 'o-prefetch', key, reads: { identity: undefined, sameRequest: undefined } } });
+    expect(await callerOf(store, 'o-prefetch', testOutside(), new Date(), fn, { action: 'echo' })).not.toHaveProperty('prefetched');
+  });
+
+  it('reads nothing ahead when naming the read fails, and the call still runs', async () => {
+    const fn = echo(() => {
+      throw new Error('PII_KEYS missing');
+    });
+    const read = await callerOf(store, 'o-prefetch', testOutside(), new Date(), fn, { action: 'echo', text: '乙' });
+    expect(read).toEqual({ caller: { openid: 'o-prefetch', roles: [] }, launch: expect.anything() });
+    expect(await fn.handle({ action: 'echo', text: '乙' }, { ...contextFor(store, read.caller), ...read })).toEqual({ ok: true, data: '乙' });
   });
 });

@@ -7,3 +7,8 @@ export interface SqlDriver {
   transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** Prepared statements a connection keeps (decision 019): texts beyond it are closed (PGlite) or run unnamed (pg). */
+export const PREPARED_LIMIT = 256;
+/** SQLSTATE feature_not_supported: "cached plan must not change result type" after a migration changed a table. */
+export const PLAN_CHANGED = '0A000';

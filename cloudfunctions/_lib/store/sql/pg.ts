@@ -1,12 +1,9 @@
 import pg from 'pg';
 import type { Store } from '../port';
-import type { SqlDriver } from './driver';
+import { PLAN_CHANGED, PREPARED_LIMIT, type SqlDriver } from './driver';
 import { createSqlStore, migrate } from './sql-store';
 
-/** Statement texts given a name, so pg prepares each once per connection; texts beyond the limit run unnamed. */
-const NAMED_LIMIT = 256;
-/** SQLSTATE feature_not_supported: "cached plan must not change result type" after a migration changed a table. */
-const PLAN_CHANGED = '0A000';
+/** Statement texts given a name, so pg prepares each once per connection; texts beyond PREPARED_LIMIT run unnamed. */
 const names = new Map<string, string>();
 let serial = 0;
 
@@ -16,7 +13,7 @@ let serial = 0;
  */
 function prepared(text: string, params: readonly unknown[] | undefined): pg.QueryConfig {
   let name = names.get(text);
-  if (name === undefined && names.size < NAMED_LIMIT) names.set(text, (name = `gjj_${++serial}`));
+  if (name === undefined && names.size < PREPARED_LIMIT) names.set(text, (name = `gjj_${++serial}`));
   return { text, values: params ? [...params] : undefined, ...(name === undefined ? {} : { name }) };
 }
 

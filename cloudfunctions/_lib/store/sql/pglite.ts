@@ -1,12 +1,8 @@
 import { PGlite, parse, protocol, type Transaction } from '@electric-sql/pglite';
 import type { Store } from '../port';
-import type { SqlDriver } from './driver';
+import { PLAN_CHANGED, PREPARED_LIMIT, type SqlDriver } from './driver';
 import { createSqlStore, migrate } from './sql-store';
 
-/** Prepared statements kept at once; the least recently used is closed beyond it (texts built for a list's length vary). */
-const PREPARED_LIMIT = 256;
-/** SQLSTATE feature_not_supported: "cached plan must not change result type" after a table a statement reads changed. */
-const PLAN_CHANGED = '0A000';
 
 const { serialize } = protocol;
 
