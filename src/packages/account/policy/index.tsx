@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components';
-import { ACCOUNT_PAGE, POLICY_SECTIONS } from '../../../core/privacy';
+import { ACCOUNT_PAGE } from '../../../core/privacy';
+import { POLICY_SECTIONS } from '../texts';
 import { withPageShell } from '../../../components/page-shell';
 import { openPage } from '../../../services/privacy';
 import './index.scss';
