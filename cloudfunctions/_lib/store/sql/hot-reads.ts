@@ -30,12 +30,22 @@ const CALLER_COLUMNS = `coalesce((select jsonb_agg(jsonb_build_object('role', ro
                             from roles where openid = $1 and revoked_at is null), '[]'::jsonb) as roles,
                 (select value from meta where key = $2) as meta`;
 
-/** A submission's reads as columns (identity, endpoints, same_request, same_contract) of the openid `$1` and parameters `$n`.. `$n+2`. */
-const submissionColumns = (n: number) => `(select to_jsonb(i) from identities i where openid = $1) as identity,
+/**
+ * A submission's reads as columns (identity, endpoints, same_request, same_contract) of the openid `$1` and parameters
+ * `$n`.. (`$n+2` the contract lookup, only for a purchase). Without a contract the statement has no same_contract query
+ * at all rather than one that a null parameter switches off: the planner prices the generic plan of that query (every
+ * application of one contract) above the custom plan of a null, so a prepared statement carrying it was planned again
+ * at every call once the applications table had grown (about 0.3 ms a submission on PGlite, which has no autovacuum to
+ * give the planner statistics).
+ */
+const submissionColumns = (n: number, withContract: boolean) => `(select to_jsonb(i) from identities i where openid = $1) as identity,
                 coalesce((select jsonb_agg(to_jsonb(e) order by center_code) from endpoints e where center_code = any($${n}::text[])), '[]'::jsonb) as endpoints,
                 (select id from applications where openid = $1 and request_id = $${n + 1}) as same_request,
-                coalesce((select jsonb_agg(to_jsonb(a) order by created_at, id) from applications a
-                          where $${n + 2}::text is not null and contract_lookup = $${n + 2}::text), '[]'::jsonb) as same_contract`;
+                ${
+                  withContract
+                    ? `coalesce((select jsonb_agg(to_jsonb(a) order by created_at, id) from applications a where contract_lookup = $${n + 2}::text), '[]'::jsonb)`
+                    : `'[]'::jsonb`
+                } as same_contract`;
 
 interface SubmissionRow {
   identity: unknown;
@@ -54,7 +64,11 @@ function submissionReads(row: SubmissionRow): SubmissionReads {
   };
 }
 
-const keyParams = (key: SubmissionKey) => [[...key.centerCodes], key.requestId, key.contractLookup ?? null];
+/** The statement's columns and parameters for a submission's key (submissionColumns). */
+const keyed = (n: number, key: SubmissionKey) => ({
+  columns: submissionColumns(n, key.contractLookup !== undefined),
+  params: key.contractLookup !== undefined ? [[...key.centerCodes], key.requestId, key.contractLookup] : [[...key.centerCodes], key.requestId],
+});
 
 export function sqlHotReads(driver: SqlDriver): HotReadRepository {
   return {
@@ -64,15 +78,13 @@ export function sqlHotReads(driver: SqlDriver): HotReadRepository {
         const [row] = await driver.query<{ roles: unknown; meta: string | null }>(`select ${CALLER_COLUMNS}`, [openid, metaKey]);
         return { roles: roles(row), meta: row.meta ?? undefined };
       }
-      const [row] = await driver.query<{ roles: unknown; meta: string | null } & SubmissionRow>(`select ${CALLER_COLUMNS}, ${submissionColumns(3)}`, [
-        openid,
-        metaKey,
-        ...keyParams(submission),
-      ]);
+      const { columns, params } = keyed(3, submission);
+      const [row] = await driver.query<{ roles: unknown; meta: string | null } & SubmissionRow>(`select ${CALLER_COLUMNS}, ${columns}`, [openid, metaKey, ...params]);
       return { roles: roles(row), meta: row.meta ?? undefined, submission: submissionReads(row) };
     },
     async submission(openid, centerCodes, requestId, contractLookup) {
-      const [row] = await driver.query<SubmissionRow>(`select ${submissionColumns(2)}`, [openid, ...keyParams({ centerCodes, requestId, contractLookup })]);
+      const { columns, params } = keyed(2, { centerCodes, requestId, contractLookup });
+      const [row] = await driver.query<SubmissionRow>(`select ${columns}`, [openid, ...params]);
       return submissionReads(row);
     },
     async callback(centerCode, webhookId, applicationId) {
