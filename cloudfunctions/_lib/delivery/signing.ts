@@ -1,15 +1,11 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 /**
- * Standard Webhooks signing: the signature covers "id.timestamp.body" with HMAC-SHA256 under the center's whsec_
- * secret. During a rotation both secrets sign, space-separated, and either verifies. Requests are verified by the
- * `standardwebhooks` reference library; the relay signs with node:crypto's HMAC, which gives the same bytes (a test
- * checks it against the library) in 3 µs where the library's pure-JavaScript SHA-256 takes 20 µs a delivery.
+ * Standard Webhooks signing (the `standardwebhooks` reference library): the signature covers
+ * "id.timestamp.body" with HMAC-SHA256 under the center's whsec_ secret. During a rotation both secrets
+ * sign, space-separated, and either verifies.
  */
-/** What begins a center secret; the base64 after it is the HMAC key. */
-const SECRET_PREFIX = 'whsec_';
-
 export type SignedHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
@@ -23,7 +19,7 @@ export function newWebhookId(): string {
 
 /** A fresh center secret in the whsec_ form. */
 export function newSecret(): string {
-  return `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
 export function signHeaders(secrets: readonly string[], id: string, at: Date, body: string): SignedHeaders {
@@ -31,17 +27,9 @@ export function signHeaders(secrets: readonly string[], id: string, at: Date, bo
   return {
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': secrets.map((secret) => signature(secret, id, at, body)).join(' '),
+    'webhook-signature': secrets.map((s) => new Webhook(s).sign(id, at, body)).join(' '),
   };
 }
-
-/** One secret's `v1,` signature of a request, as the standard defines it (the secret's base64 after `whsec_` is the key). */
-function signature(secret: string, id: string, at: Date, body: string): string {
-  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
-  if (key.length === 0) throw new Error('empty signing secret');
-  return `v1,${createHmac('sha256', key).update(`${id}.${Math.floor(at.getTime() / 1000)}.${body}`).digest('base64')}`;
-}
-
 
 export type VerifyResult = { ok: true; id: string } | { ok: false; reason: string };
 
