@@ -1,13 +1,14 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handler as admin } from '../../cloudfunctions/admin';
-import { createOutboundClient } from '../../cloudfunctions/_lib/delivery/http';
+import { createOutboundClient, DELIVERY_TIMEOUT_MS, type OutboundClient } from '../../cloudfunctions/_lib/delivery/http';
 import { relayDue } from '../../cloudfunctions/_lib/services/relay';
 import { RETRY_DELAYS_MS } from '../../cloudfunctions/_lib/delivery/schedule';
 import { newSecret } from '../../cloudfunctions/_lib/delivery/signing';
 import { seal, sealedAs } from '../../cloudfunctions/_lib/crypto/personal-data';
 import type { Outside } from '../../cloudfunctions/_lib/runtime/define';
 import { submitApplication } from '../../cloudfunctions/_lib/applications/submit';
+import { withdrawApplication } from '../../cloudfunctions/_lib/applications/withdraw';
 import type { Store } from '../../cloudfunctions/_lib/store/port';
 import { startCenterSim, type CenterSim } from '../../tools/center-sim/server';
 import { catalogStore, contextFor, testOutside } from '../support/function-context';
@@ -195,5 +196,144 @@ describe('the address guard', () => {
     expect((await store.outbox.attempts(record.id))[0]).toMatchObject({ httpStatus: 307 });
     expect(sim.received.length).toBe(before);
     await out.outbound().close();
+  });
+});
+
+describe('one relay run', () => {
+  /** The store with each claim noting how many deliveries had reached the simulator when it was made. */
+  function countingClaims(reachedAtClaim: number[]): Store {
+    const before = sim.received.length;
+    return {
+      ...store,
+      outbox: {
+        ...store.outbox,
+        claimDue: (...args) => {
+          reachedAtClaim.push(sim.received.length - before);
+          return store.outbox.claimDue(...args);
+        },
+      },
+    };
+  }
+
+  it('drains a backlog bigger than a claim, making the next claim while the one before is still being sent', async () => {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
+    const now = new Date();
+    await relayAt(now); // what the tests before left due
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await submittedTo(YANGZHOU, now));
+    const reachedAtClaim: number[] = [];
+    expect(await relayDue(contextFor(countingClaims(reachedAtClaim), undefined, now, outside), { batch: 5 })).toEqual({ claimed: 12, delivered: 12, retrying: 0, dead: 0 });
+    // claims of 5, 5 and 2 (a short one ends the claiming); each after the first made before the deliveries of the
+    // claims before it had all reached the center
+    expect(reachedAtClaim).toHaveLength(3);
+    expect(reachedAtClaim[1]).toBeLessThan(5);
+    expect(reachedAtClaim[2]).toBeLessThan(10);
+    expect((await store.applications.getMany(ids)).map((a) => a.status)).toEqual(ids.map(() => 'delivered'));
+  });
+
+  it("sends an application's withdrawal only after its submission was answered, when the two fall into different claims", async () => {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
+    const now = new Date();
+    await relayAt(now);
+    const id = await submittedTo(YANGZHOU, now);
+    const openid = (await store.applications.get(id))?.openid ?? '';
+    const later = new Date(now.getTime() + 1_000); // due after the submission, so the claims take them in that order
+    await withdrawApplication({ ...contextFor(store, { openid, roles: [] }, later, outside), now: later }, openid, id);
+    const [submitted, withdrawn] = await store.outbox.listForApplication(id);
+    expect([submitted.type, withdrawn.type]).toEqual(['application.submitted', 'application.withdrawn']);
+
+    // what the platform sends and when the answers come, in order
+    const seen: string[] = [];
+    const outbound = outside.outbound();
+    const watched: OutboundClient = {
+      async postJson(url, body, headers) {
+        seen.push(`sent ${headers['webhook-id']}`);
+        const outcome = await outbound.postJson(url, body, headers);
+        seen.push(`answered ${headers['webhook-id']}`);
+        return outcome;
+      },
+      close: () => outbound.close(),
+    };
+    // the center takes its time over the submission: the withdrawal's claim comes back while it is being sent
+    sim.setFault({ mode: 'slow', delayMs: 500, times: 1 });
+    expect(await relayDue(contextFor(store, undefined, later, { ...outside, outbound: () => watched }), { batch: 1 })).toMatchObject({ claimed: 2, delivered: 2 });
+    expect(seen).toEqual([`sent ${submitted.id}`, `answered ${submitted.id}`, `sent ${withdrawn.id}`, `answered ${withdrawn.id}`]);
+    expect(sim.received.filter((r) => r.applicationId === id).map((r) => [r.type, r.answer])).toEqual([
+      ['application.submitted', 200],
+      ['application.withdrawn', 200],
+    ]);
+  });
+
+  it('answers a claim that fails with its error, after saving what it sent', async () => {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
+    const now = new Date();
+    await relayAt(now);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await submittedTo(YANGZHOU, now));
+    let claims = 0;
+    const failing: Store = {
+      ...store,
+      outbox: {
+        ...store.outbox,
+        claimDue: async (...args) => {
+          if (++claims > 1) throw new Error('数据库连接中断');
+          return store.outbox.claimDue(...args);
+        },
+      },
+    };
+    await expect(relayDue(contextFor(failing, undefined, now, outside), { batch: 5 })).rejects.toThrow('数据库连接中断');
+    // the first claim's five were sent and their results saved; the others are still due
+    const states = (await Promise.all(ids.map((id) => store.outbox.listForApplication(id)))).flat().map((r) => r.state);
+    expect(states.filter((state) => state === 'delivered')).toHaveLength(5);
+    expect(await relayAt(now)).toMatchObject({ claimed: 7, delivered: 7 });
+  });
+
+  it('claims no more once its time is spent, and what it claimed but could not start waits out its lease', async () => {
+    const patient = createOutboundClient({ allow: new Set([simHost]), allowCa: sim.tls.cert, timeoutMs: 10_000 });
+    const out = testOutside({ keyring: outside.keyring, outbound: () => patient });
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU), out);
+    const now = new Date();
+    await relayAt(now);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await submittedTo(YANGZHOU, now));
+    // the run may start attempts for its first second; the center answers each after two
+    sim.setFault({ mode: 'slow', delayMs: 2_000 });
+    const reachedAtClaim: number[] = [];
+    const run = await relayDue(contextFor(countingClaims(reachedAtClaim), undefined, now, out), { batch: 5, concurrency: 5, runMs: DELIVERY_TIMEOUT_MS + 1_000 });
+    // the first claim sent, the second made ahead but found no time to send, no third although the second was full
+    expect(run).toEqual({ claimed: 10, delivered: 5, retrying: 0, dead: 0 });
+    expect(reachedAtClaim).toHaveLength(2);
+    sim.clearFault();
+
+    // the two never claimed go with the next run; the five claimed but not sent once their lease has run out
+    expect(await relayAt(now, out)).toEqual({ claimed: 2, delivered: 2, retrying: 0, dead: 0 });
+    await relayAt(new Date(now.getTime() + 61_000), out);
+    const records = await Promise.all(ids.map((id) => store.outbox.listForApplication(id)));
+    expect(records.flat().map((r) => [r.state, r.attempts])).toEqual(ids.map(() => ['delivered', 1]));
+    await patient.close();
+  });
+
+  it('makes no claim ahead when the records in hand already keep it busy until its time is spent', async () => {
+    const patient = createOutboundClient({ allow: new Set([simHost]), allowCa: sim.tls.cert, timeoutMs: 10_000 });
+    const out = testOutside({ keyring: outside.keyring, outbound: () => patient });
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU), out);
+    const now = new Date();
+    await relayAt(now);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await submittedTo(YANGZHOU, now));
+    // one at a time, a second each, attempts allowed to start for two and a half: when the third is taken (about
+    // second 2), the one left in hand takes the rest of the time, so a third claim would only wait out its lease
+    sim.setFault({ mode: 'slow', delayMs: 1_000 });
+    const reachedAtClaim: number[] = [];
+    const run = await relayDue(contextFor(countingClaims(reachedAtClaim), undefined, now, out), { batch: 2, concurrency: 1, runMs: DELIVERY_TIMEOUT_MS + 2_500 });
+    expect(run).toEqual({ claimed: 4, delivered: 3, retrying: 0, dead: 0 });
+    expect(reachedAtClaim).toHaveLength(2);
+    sim.clearFault();
+
+    expect(await relayAt(now, out)).toEqual({ claimed: 2, delivered: 2, retrying: 0, dead: 0 });
+    await relayAt(new Date(now.getTime() + 61_000), out);
+    const records = await Promise.all(ids.map((id) => store.outbox.listForApplication(id)));
+    expect(records.flat().map((r) => [r.state, r.attempts])).toEqual(ids.map(() => ['delivered', 1]));
+    await patient.close();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Relay throughput: 5,000 due deliveries to the center simulator (which verifies each signature and calls
- * nothing back), sent by relayDue runs until none is left; beside a plain undici POST loop to the same
+ * nothing back), sent by relayDue runs until none is left (a run claims on while its claims come back full); beside a plain undici POST loop to the same
  * endpoint, as many at once, connected the same way, with bodies of the same size signed beforehand. Measured in
  * rounds taking turns, with the machine's load average printed beside the figures.
  */
@@ -136,7 +136,7 @@ export async function benchRelay(): Promise<void> {
   const agent = new Agent({ connect: { secureContext: createSecureContext({ ca: [...rootCertificates, sim.tls.cert] }) } });
 
   try {
-    // warm-up, which also opens the connections: a relay run of one claim and as many plain POSTs
+    // warm-up, which also opens the connections: a relay run of one claim's worth and as many plain POSTs
     await createDue(store, keyring, 0, RELAY_BATCH);
     await relayDue(ctx);
 

@@ -17,12 +17,21 @@ export interface RelayRun {
   dead: number;
 }
 
-/** How many due deliveries one run claims, and how many it sends at once. */
+/** How many due deliveries one claim takes, and how many a run sends at once. */
 export const RELAY_BATCH = 200;
 export const RELAY_CONCURRENCY = 16;
-/** How long one run may send for (its function's timeout in cloudbaserc.json is longer), and how many results it saves at a time. */
+/** How long one run may claim and send for (its function's timeout in cloudbaserc.json is longer), and how many results it saves at a time. */
 export const RELAY_RUN_MS = 60_000;
 const SETTLE_EVERY = 50;
+
+export interface RelayOptions {
+  /** How many records one claim takes (RELAY_BATCH). */
+  batch?: number;
+  /** How many deliveries are sent at once (RELAY_CONCURRENCY). */
+  concurrency?: number;
+  /** How long the run may go on (RELAY_RUN_MS); tests shorten it. */
+  runMs?: number;
+}
 
 /** Where a center takes deliveries and the secrets to sign with, read once per run. */
 interface Target {
@@ -30,22 +39,29 @@ interface Target {
   secrets: string[];
 }
 
-/**
- * One relay run: claims due outbox records (leased, so concurrent runs never send one record twice at
- * once), signs and POSTs each to its center's endpoint, and records the attempts a few dozen at a time:
- * delivered, rescheduled on the backoff schedule, or dead-lettered. A run that dies loses no record: the
- * unsaved ones' leases run out and the next run sends them again under the same webhook-id. Runs on the
- * one-minute timer and right after a submission.
- */
-export async function relayDue(ctx: RelayContext, options: { batch?: number; concurrency?: number } = {}): Promise<RelayRun> {
-  const claimedAt = performance.now();
-  const records = await ctx.store.outbox.claimDue(ctx.now(), options.batch ?? RELAY_BATCH, ctx.outside.relayLeaseMs);
-  const run: RelayRun = { claimed: records.length, delivered: 0, retrying: 0, dead: 0 };
-  if (records.length === 0) return run;
-  // no attempt starts that could outlast the lease or the run; what is left is claimed again when the lease runs out
-  const startBy = claimedAt + Math.min(ctx.outside.relayLeaseMs, RELAY_RUN_MS) - DELIVERY_TIMEOUT_MS;
+/** A claimed record, its application as its claim read it, and the last moment an attempt at it may start. */
+interface InHand {
+  record: OutboxRecord;
+  app: ApplicationRecord | undefined;
+  startBy: number;
+}
 
-  const apps = new Map((await ctx.store.applications.getMany([...new Set(records.map((r) => r.applicationId))])).map((a) => [a.id, a]));
+/**
+ * One relay run: claims due outbox records (leased, so concurrent runs never send one record twice at once), signs
+ * and POSTs each to its center's endpoint, and records the attempts a few dozen at a time: delivered, rescheduled on
+ * the backoff schedule, or dead-lettered. It goes on claiming while the last claim came back full and its time
+ * allows, the next claim made while the one before is being sent, so a backlog drains in one run and the senders
+ * never wait for the store between claims. A run that dies loses no record: the unsaved ones' leases run out and the
+ * next run sends them again under the same webhook-id. Runs on the one-minute timer and right after a submission.
+ */
+export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): Promise<RelayRun> {
+  const batch = options.batch ?? RELAY_BATCH;
+  const concurrency = options.concurrency ?? RELAY_CONCURRENCY;
+  const runEnd = performance.now() + (options.runMs ?? RELAY_RUN_MS);
+  // no attempt starts that could outlast the run (nor, per claim, that claim's lease)
+  const lastStart = runEnd - DELIVERY_TIMEOUT_MS;
+  const run: RelayRun = { claimed: 0, delivered: 0, retrying: 0, dead: 0 };
+
   const targets = new Map<string, Promise<Target | string>>();
   const targetOf = (centerCode: string) => {
     let target = targets.get(centerCode);
@@ -53,53 +69,142 @@ export async function relayDue(ctx: RelayContext, options: { batch?: number; con
     return target;
   };
 
-  // one application's deliveries go in order (submitted before withdrawn); different applications in parallel
-  const byApplication = new Map<string, OutboxRecord[]>();
-  for (const record of records) byApplication.set(record.applicationId, [...(byApplication.get(record.applicationId) ?? []), record]);
-  const queues = [...byApplication.values()];
+  // one application's deliveries go in order (submitted before withdrawn), different applications in parallel: each
+  // application's records wait in one queue, and its records from a later claim join that queue, so the worker
+  // holding the application sends them after the earlier ones and nobody else sends them first
+  const queues = new Map<string, InHand[]>();
+  /** Applications with records in hand that no worker holds yet, in the order they were claimed. */
+  const ready: string[] = [];
+  /** Applications with a record left unsent (its time to start ran out): their later records are left too, in order. */
+  const left = new Set<string>();
+  let untaken = 0;
+  /** When the first attempt started, and how many attempts have ended since: the run's pace. */
+  let sendingSince: number | undefined;
+  let sent = 0;
+  /** The claim in flight (one at a time), and whether the claiming is over (a claim came back short). */
+  let claiming: Promise<void> | undefined;
+  let claimedAll = false;
+  // a claim or a save that fails ends the run: no more claims or attempts, what is in hand waits out its lease, and
+  // the run answers the error once what it sent is saved
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    claimedAll = true;
+  };
+
   const settlements: Settlement[] = [];
   // results are saved as they come, a few dozen at a time: a run cut short keeps what it recorded
   let unsaved: Settlement[] = [];
   const save = async () => {
-    const batch = unsaved;
+    const saving = unsaved;
     unsaved = [];
-    if (batch.length > 0) await ctx.store.outbox.settle(batch);
+    if (saving.length > 0) await ctx.store.outbox.settle(saving);
   };
   const keep = (settled: Settlement) => {
     settlements.push(settled);
     unsaved.push(settled);
   };
-  let next = 0;
-  const worker = async () => {
-    while (next < queues.length) {
-      for (const outboxRecord of queues[next++]) {
-        if (performance.now() >= startBy) break;
-        const app = apps.get(outboxRecord.applicationId);
-        if (!app) {
-          ctx.log.error({ outboxId: outboxRecord.id }, 'outbox record names a missing application');
-          continue;
+
+  const send = async ({ record, app }: InHand) => {
+    if (!app) {
+      ctx.log.error({ outboxId: record.id }, 'outbox record names a missing application');
+      return;
+    }
+    const target = await targetOf(record.centerCode);
+    try {
+      keep(await deliver(ctx, record, app, target));
+    } catch (error) {
+      // the body could not be made (a payload that does not open, a key retired): an attempt like any failure, so
+      // the record is retried on the schedule and dead-lettered for supervisors rather than stuck
+      ctx.log.error({ err: error, outboxId: record.id }, 'delivery failed unexpectedly');
+      const at = ctx.now();
+      keep({
+        id: record.id,
+        attempt: { outboxId: record.id, at, durationMs: 0, httpStatus: null, error: '平台未能生成推送内容' },
+        outcome: 'failed',
+        retryAt: nextAttemptAt(record.attempts + 1, at),
+      });
+    }
+    if (unsaved.length >= SETTLE_EVERY) await save();
+  };
+
+  const work = async () => {
+    for (let id = ready.shift(); id !== undefined && !failure; id = ready.shift()) {
+      const queue = queues.get(id) ?? [];
+      for (let next = queue.shift(); next && !failure; next = queue.shift()) {
+        untaken -= 1;
+        if (performance.now() >= next.startBy) {
+          // left with the rest of its application's records: their leases run out and a later run sends them in order
+          left.add(id);
+          untaken -= queue.length;
+          queue.length = 0;
+          claimNext();
+          break;
         }
-        const target = await targetOf(outboxRecord.centerCode);
-        try {
-          keep(await deliver(ctx, outboxRecord, app, target));
-        } catch (error) {
-          // the body could not be made (a payload that does not open, a key retired): an attempt like any failure, so
-          // the record is retried on the schedule and dead-lettered for supervisors rather than stuck
-          ctx.log.error({ err: error, outboxId: outboxRecord.id }, 'delivery failed unexpectedly');
-          const at = ctx.now();
-          keep({
-            id: outboxRecord.id,
-            attempt: { outboxId: outboxRecord.id, at, durationMs: 0, httpStatus: null, error: '平台未能生成推送内容' },
-            outcome: 'failed',
-            retryAt: nextAttemptAt(outboxRecord.attempts + 1, at),
-          });
-        }
-        if (unsaved.length >= SETTLE_EVERY) await save();
+        sendingSince ??= performance.now();
+        claimNext();
+        await send(next);
+        sent += 1;
       }
+      queues.delete(id);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? RELAY_CONCURRENCY, queues.length) }, worker));
+  const workers = new Set<Promise<void>>();
+  const wake = () => {
+    while (workers.size < concurrency && ready.length > 0) {
+      const worker: Promise<void> = work()
+        .catch(fail)
+        .finally(() => workers.delete(worker));
+      workers.add(worker);
+    }
+  };
+
+  const claim = async () => {
+    const claimedAt = performance.now();
+    const records = await ctx.store.outbox.claimDue(ctx.now(), batch, ctx.outside.relayLeaseMs);
+    const ids = [...new Set(records.map((r) => r.applicationId))];
+    const apps = new Map(ids.length === 0 ? [] : (await ctx.store.applications.getMany(ids)).map((a) => [a.id, a]));
+    run.claimed += records.length;
+    if (records.length < batch) claimedAll = true;
+    const startBy = Math.min(claimedAt + ctx.outside.relayLeaseMs, runEnd) - DELIVERY_TIMEOUT_MS;
+    for (const record of records) {
+      if (left.has(record.applicationId)) continue;
+      const inHand = { record, app: apps.get(record.applicationId), startBy };
+      const queue = queues.get(record.applicationId);
+      if (queue) queue.push(inHand);
+      else {
+        queues.set(record.applicationId, [inHand]);
+        ready.push(record.applicationId);
+      }
+      untaken += 1;
+    }
+  };
+  // The next claim (with its applications' read) is made as soon as the workers start on the one before (fewer than a
+  // claim's worth left untaken), not when only `concurrency` are left: it then has the sending of a whole claim to
+  // come back in rather than about one POST's time, so the workers do not wait for it. The price, at most one claim
+  // more in hand than being sent, is kept from the run's end by `timeAllows`.
+  const claimNext = () => {
+    if (claiming || claimedAll || untaken >= batch || !timeAllows()) return;
+    claiming = claim()
+      .catch(fail)
+      .then(() => {
+        claiming = undefined;
+        wake();
+        claimNext();
+      });
+  };
+  // whether a claim now could still be sent: the records in hand, at the pace so far, leave the workers free before
+  // the run's last start (what a claim brought after it would only wait out its lease)
+  const timeAllows = () => {
+    const now = performance.now();
+    const inHandMs = sendingSince === undefined || sent === 0 ? 0 : (untaken * (now - sendingSince)) / sent;
+    return now + inHandMs < lastStart;
+  };
+
+  claimNext();
+  while (claiming || workers.size > 0) await Promise.race([...workers, ...(claiming ? [claiming] : [])]);
   await save();
+  if (failure) throw failure.error;
 
   for (const s of settlements) {
     if (s.outcome === 'delivered') run.delivered += 1;
