@@ -264,7 +264,7 @@ describe('one relay run', () => {
     ]);
   });
 
-  it('answers a claim that fails with its error, after saving what it sent', async () => {
+  it('answers a claim that fails with its error, after sending what it holds and saving it', async () => {
     await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
     const now = new Date();
     await relayAt(now);
@@ -281,14 +281,70 @@ describe('one relay run', () => {
         },
       },
     };
-    await expect(relayDue(contextFor(failing, undefined, now, outside), { batch: 5 })).rejects.toThrow('数据库连接中断');
-    // the first claim's five were sent and their results saved; the others are still due
+    // two at a time, so the second claim fails while three of the first are still waiting to be sent
+    await expect(relayDue(contextFor(failing, undefined, now, outside), { batch: 5, concurrency: 2 })).rejects.toThrow('数据库连接中断');
+    expect(claims).toBe(2);
+    // the first claim's five were all sent and their results saved; the others are still due
     const states = (await Promise.all(ids.map((id) => store.outbox.listForApplication(id)))).flat().map((r) => r.state);
     expect(states.filter((state) => state === 'delivered')).toHaveLength(5);
     expect(await relayAt(now)).toMatchObject({ claimed: 7, delivered: 7 });
   });
 
-  it('claims no more once its time is spent, and what it claimed but could not start waits out its lease', async () => {
+  it('keeps the results of a save that fails and saves them before it answers the error', async () => {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
+    const now = new Date();
+    await relayAt(now);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await submittedTo(YANGZHOU, now));
+    let settles = 0;
+    const flaky: Store = {
+      ...store,
+      outbox: {
+        ...store.outbox,
+        settle: async (...args) => {
+          if (++settles === 1) throw new Error('数据库连接中断');
+          return store.outbox.settle(...args);
+        },
+      },
+    };
+    const before = sim.received.length;
+    // the run's results are saved at its end (fewer than a save's 50), and that save fails once
+    await expect(relayDue(contextFor(flaky, undefined, now, outside), { batch: 5, concurrency: 1 })).rejects.toThrow('数据库连接中断');
+    const sent = sim.received.length - before;
+    expect(sent).toBeGreaterThanOrEqual(1);
+    // what was sent is recorded as delivered, once each; what was not is still due
+    const records = (await Promise.all(ids.map((id) => store.outbox.listForApplication(id)))).flat();
+    expect(records.filter((r) => r.state === 'delivered').map((r) => r.attempts)).toEqual(Array.from({ length: sent }, () => 1));
+    expect(await relayAt(now)).toMatchObject({ claimed: 3 - sent, delivered: 3 - sent });
+  });
+
+  it('does not send again a record whose lease ran out while the run still had it (a lease shorter than the run)', async () => {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
+    const now = new Date();
+    await relayAt(now);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await submittedTo(YANGZHOU, now));
+    // every claim after the first is made as if the leases of the one before had run out: it takes them again
+    let claims = 0;
+    const expiring: Store = {
+      ...store,
+      outbox: {
+        ...store.outbox,
+        claimDue: (at, limit, leaseMs) => store.outbox.claimDue(claims++ === 0 ? at : new Date(at.getTime() + claims * (leaseMs + 1_000)), limit, leaseMs),
+      },
+    };
+    const before = sim.received.length;
+    // the second claim takes back the first's two (one answered but not yet saved, one in hand): neither is sent
+    // again, and a claim of nothing new ends the claiming
+    expect(await relayDue(contextFor(expiring, undefined, now, outside), { batch: 2, concurrency: 1 })).toEqual({ claimed: 2, delivered: 2, retrying: 0, dead: 0 });
+    expect(claims).toBe(2);
+    const sent = sim.received.slice(before).map((r) => r.id);
+    expect(sent).toHaveLength(2);
+    expect(new Set(sent).size).toBe(2);
+    expect(await relayAt(now)).toMatchObject({ claimed: 4, delivered: 4 });
+  });
+
+  it('claims no more once its time is spent, and leaves the rest due for the next run', async () => {
     const patient = createOutboundClient({ allow: new Set([simHost]), allowCa: sim.tls.cert, timeoutMs: 10_000 });
     const out = testOutside({ keyring: outside.keyring, outbound: () => patient });
     await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU), out);
@@ -300,14 +356,14 @@ describe('one relay run', () => {
     sim.setFault({ mode: 'slow', delayMs: 2_000 });
     const reachedAtClaim: number[] = [];
     const run = await relayDue(contextFor(countingClaims(reachedAtClaim), undefined, now, out), { batch: 5, concurrency: 5, runMs: DELIVERY_TIMEOUT_MS + 1_000 });
-    // the first claim sent, the second made ahead but found no time to send, no third although the second was full
-    expect(run).toEqual({ claimed: 10, delivered: 5, retrying: 0, dead: 0 });
-    expect(reachedAtClaim).toHaveLength(2);
+    // the first claim sent; when its first answer came the time to start attempts was over, so no second claim
+    // although the first was full
+    expect(run).toEqual({ claimed: 5, delivered: 5, retrying: 0, dead: 0 });
+    expect(reachedAtClaim).toHaveLength(1);
     sim.clearFault();
 
-    // the two never claimed go with the next run; the five claimed but not sent once their lease has run out
-    expect(await relayAt(now, out)).toEqual({ claimed: 2, delivered: 2, retrying: 0, dead: 0 });
-    await relayAt(new Date(now.getTime() + 61_000), out);
+    // the seven never claimed go with the next run, each sent once
+    expect(await relayAt(now, out)).toEqual({ claimed: 7, delivered: 7, retrying: 0, dead: 0 });
     const records = await Promise.all(ids.map((id) => store.outbox.listForApplication(id)));
     expect(records.flat().map((r) => [r.state, r.attempts])).toEqual(ids.map(() => ['delivered', 1]));
     await patient.close();
@@ -321,11 +377,12 @@ describe('one relay run', () => {
     await relayAt(now);
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push(await submittedTo(YANGZHOU, now));
-    // one at a time, a second each, attempts allowed to start for two and a half: when the third is taken (about
-    // second 2), the one left in hand takes the rest of the time, so a third claim would only wait out its lease
-    sim.setFault({ mode: 'slow', delayMs: 1_000 });
+    // one at a time, two seconds each, attempts allowed to start for five: the second claim is made when the first
+    // answer comes (about second 2); when the third is taken (about second 4) the one left in hand would take the
+    // rest of the time, so a third claim would only wait out its lease
+    sim.setFault({ mode: 'slow', delayMs: 2_000 });
     const reachedAtClaim: number[] = [];
-    const run = await relayDue(contextFor(countingClaims(reachedAtClaim), undefined, now, out), { batch: 2, concurrency: 1, runMs: DELIVERY_TIMEOUT_MS + 2_500 });
+    const run = await relayDue(contextFor(countingClaims(reachedAtClaim), undefined, now, out), { batch: 2, concurrency: 1, runMs: DELIVERY_TIMEOUT_MS + 5_000 });
     expect(run).toEqual({ claimed: 4, delivered: 3, retrying: 0, dead: 0 });
     expect(reachedAtClaim).toHaveLength(2);
     sim.clearFault();

@@ -49,8 +49,8 @@ interface InHand {
 /**
  * One relay run: claims due outbox records (leased, so concurrent runs never send one record twice at once), signs
  * and POSTs each to its center's endpoint, and records the attempts a few dozen at a time: delivered, rescheduled on
- * the backoff schedule, or dead-lettered. It goes on claiming while the last claim came back full and its time
- * allows, the next claim made while the one before is being sent, so a backlog drains in one run and the senders
+ * the backoff schedule, or dead-lettered. It goes on claiming while the last claim brought a claim's worth of new
+ * records and its time allows, the next claim made while the one before is being sent, so a backlog drains in one run and the senders
  * never wait for the store between claims. A run that dies loses no record: the unsaved ones' leases run out and the
  * next run sends them again under the same webhook-id. Runs on the one-minute timer and right after a submission.
  */
@@ -81,15 +81,23 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
   /** When the first attempt started, and how many attempts have ended since: the run's pace. */
   let sendingSince: number | undefined;
   let sent = 0;
-  /** The claim in flight (one at a time), and whether the claiming is over (a claim came back short). */
+  /** The claim in flight (one at a time), how many were made, and whether the claiming is over (a claim came back short). */
   let claiming: Promise<void> | undefined;
+  let claims = 0;
   let claimedAll = false;
-  // a claim or a save that fails ends the run: no more claims or attempts, what is in hand waits out its lease, and
-  // the run answers the error once what it sent is saved
+  /** The records this run claimed: one its own later claim takes again (a lease shorter than the run) is not sent twice. */
+  const mine = new Set<string>();
+  // a claim that fails ends the claiming and a save (or a read) that fails ends the sending too; either way the run
+  // answers the error once what it sent is saved, and what it holds unsent waits out its lease
   let failure: { error: unknown } | undefined;
-  const fail = (error: unknown) => {
+  let stopped = false;
+  const claimFailed = (error: unknown) => {
     failure ??= { error };
     claimedAll = true;
+  };
+  const sendingFailed = (error: unknown) => {
+    claimFailed(error);
+    stopped = true;
   };
 
   const settlements: Settlement[] = [];
@@ -98,7 +106,14 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
   const save = async () => {
     const saving = unsaved;
     unsaved = [];
-    if (saving.length > 0) await ctx.store.outbox.settle(saving);
+    if (saving.length === 0) return;
+    try {
+      await ctx.store.outbox.settle(saving);
+    } catch (error) {
+      // kept for the run's last save, which tries them again
+      unsaved = [...saving, ...unsaved];
+      throw error;
+    }
   };
   const keep = (settled: Settlement) => {
     settlements.push(settled);
@@ -129,9 +144,9 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
   };
 
   const work = async () => {
-    for (let id = ready.shift(); id !== undefined && !failure; id = ready.shift()) {
+    for (let id = ready.shift(); id !== undefined && !stopped; id = ready.shift()) {
       const queue = queues.get(id) ?? [];
-      for (let next = queue.shift(); next && !failure; next = queue.shift()) {
+      for (let next = queue.shift(); next && !stopped; next = queue.shift()) {
         untaken -= 1;
         if (performance.now() >= next.startBy) {
           // left with the rest of its application's records: their leases run out and a later run sends them in order
@@ -145,6 +160,7 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
         claimNext();
         await send(next);
         sent += 1;
+        claimNext();
       }
       queues.delete(id);
     }
@@ -153,21 +169,25 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
   const wake = () => {
     while (workers.size < concurrency && ready.length > 0) {
       const worker: Promise<void> = work()
-        .catch(fail)
+        .catch(sendingFailed)
         .finally(() => workers.delete(worker));
       workers.add(worker);
     }
   };
 
   const claim = async () => {
+    claims += 1;
     const claimedAt = performance.now();
     const records = await ctx.store.outbox.claimDue(ctx.now(), batch, ctx.outside.relayLeaseMs);
     const ids = [...new Set(records.map((r) => r.applicationId))];
     const apps = new Map(ids.length === 0 ? [] : (await ctx.store.applications.getMany(ids)).map((a) => [a.id, a]));
-    run.claimed += records.length;
-    if (records.length < batch) claimedAll = true;
     const startBy = Math.min(claimedAt + ctx.outside.relayLeaseMs, runEnd) - DELIVERY_TIMEOUT_MS;
+    let fresh = 0;
     for (const record of records) {
+      if (mine.has(record.id)) continue;
+      mine.add(record.id);
+      fresh += 1;
+      run.claimed += 1;
       if (left.has(record.applicationId)) continue;
       const inHand = { record, app: apps.get(record.applicationId), startBy };
       const queue = queues.get(record.applicationId);
@@ -178,15 +198,17 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
       }
       untaken += 1;
     }
+    // a claim short of new records ends the claiming: nothing more is due, or it took back this run's own
+    if (fresh < batch) claimedAll = true;
   };
-  // The next claim (with its applications' read) is made as soon as the workers start on the one before (fewer than a
-  // claim's worth left untaken), not when only `concurrency` are left: it then has the sending of a whole claim to
-  // come back in rather than about one POST's time, so the workers do not wait for it. The price, at most one claim
-  // more in hand than being sent, is kept from the run's end by `timeAllows`.
+  // The next claim (with its applications' read) is made once the first attempt has ended and fewer than a claim's
+  // worth are left untaken, not when only `concurrency` are left: it then has the sending of most of a claim to come
+  // back in rather than about one POST's time, so the workers do not wait for it. The price, at most one claim more
+  // in hand than being sent, is kept from the run's end by `timeAllows`, which needs the pace of one attempt at least.
   const claimNext = () => {
-    if (claiming || claimedAll || untaken >= batch || !timeAllows()) return;
+    if (claiming || claimedAll || untaken >= batch || (claims > 0 && sent === 0) || !timeAllows()) return;
     claiming = claim()
-      .catch(fail)
+      .catch(claimFailed)
       .then(() => {
         claiming = undefined;
         wake();
@@ -202,8 +224,18 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
   };
 
   claimNext();
-  while (claiming || workers.size > 0) await Promise.race([...workers, ...(claiming ? [claiming] : [])]);
-  await save();
+  while (claiming || workers.size > 0) {
+    await Promise.race([...workers, ...(claiming ? [claiming] : [])]);
+    wake(); // records a claim brought while every worker was ending
+  }
+  // the last save, tried once more when it fails (with what an earlier failed save kept)
+  for (let tries = 0; tries < 2 && unsaved.length > 0; tries++) {
+    try {
+      await save();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
   if (failure) throw failure.error;
 
   for (const s of settlements) {
