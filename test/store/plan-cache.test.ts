@@ -58,7 +58,7 @@ describe('the hot reads on a grown PGlite store', () => {
   });
   afterAll(() => store.close());
 
-  it('plans a submission’s read once, whether or not it names a purchase contract', async () => {
+  it('plans a submission’s read for its values at most five times, then with its generic plan, whether or not it names a purchase contract', async () => {
     for (let i = 0; i < 12; i++) {
       const reads = await store.reads.caller('plan-o-0', 'launch', { centerCodes: ['321000', '110000'], requestId: `next-${i}`, contractLookup: undefined });
       expect(reads.submission?.identity?.openid).toBe('plan-o-0');

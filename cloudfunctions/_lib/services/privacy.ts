@@ -19,7 +19,7 @@ import { freshIdentityOrFail, holderOrFail, takeSlots } from './identity';
 /**
  * The person's rights over their data (PIPL arts. 45 and 47): 解除绑定 (the identity removed at once), 注销账号
  * (asked, cancellable for DELETION_DAYS, carried out by the daily run), and a copy of their own data. What is kept
- * by law and for how long is said in src/core/privacy.ts and docs/security.md.
+ * by law and for how long is said in src/packages/account/texts.ts and docs/security.md.
  */
 
 const DAY_MS = 24 * 3600 * 1000;
