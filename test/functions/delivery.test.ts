@@ -200,6 +200,21 @@ describe('the address guard', () => {
 });
 
 describe('one relay run', () => {
+  /** `count` submissions due now, once what the tests before left due is sent; the center at the simulator. */
+  async function backlog(count: number, out: Outside = outside) {
+    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU), out);
+    const now = new Date();
+    await relayAt(now, out);
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push(await submittedTo(YANGZHOU, now));
+    return { now, ids };
+  }
+
+  /** An outside whose client waits up to 10 s for an answer, for a center slowed on purpose. */
+  function patientOutside() {
+    const patient = createOutboundClient({ allow: new Set([simHost]), allowCa: sim.tls.cert, timeoutMs: 10_000 });
+    return { out: testOutside({ keyring: outside.keyring, outbound: () => patient }), close: () => patient.close() };
+  }
   /** The store with each claim noting how many deliveries had reached the simulator when it was made. */
   function countingClaims(reachedAtClaim: number[]): Store {
     const before = sim.received.length;
@@ -216,11 +231,7 @@ describe('one relay run', () => {
   }
 
   it('drains a backlog bigger than a claim, making the next claim while the one before is still being sent', async () => {
-    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
-    const now = new Date();
-    await relayAt(now); // what the tests before left due
-    const ids: string[] = [];
-    for (let i = 0; i < 12; i++) ids.push(await submittedTo(YANGZHOU, now));
+    const { now, ids } = await backlog(12);
     const reachedAtClaim: number[] = [];
     expect(await relayDue(contextFor(countingClaims(reachedAtClaim), undefined, now, outside), { batch: 5 })).toEqual({ claimed: 12, delivered: 12, retrying: 0, dead: 0 });
     // claims of 5, 5 and 2 (a short one ends the claiming); each after the first made before the deliveries of the
@@ -232,10 +243,10 @@ describe('one relay run', () => {
   });
 
   it("sends an application's withdrawal only after its submission was answered, when the two fall into different claims", async () => {
-    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
-    const now = new Date();
-    await relayAt(now);
-    const id = await submittedTo(YANGZHOU, now);
+    const {
+      now,
+      ids: [id],
+    } = await backlog(1);
     const openid = (await store.applications.get(id))?.openid ?? '';
     const later = new Date(now.getTime() + 1_000); // due after the submission, so the claims take them in that order
     await withdrawApplication({ ...contextFor(store, { openid, roles: [] }, later, outside), now: later }, openid, id);
@@ -265,11 +276,7 @@ describe('one relay run', () => {
   });
 
   it('answers a claim that fails with its error, after sending what it holds and saving it', async () => {
-    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
-    const now = new Date();
-    await relayAt(now);
-    const ids: string[] = [];
-    for (let i = 0; i < 12; i++) ids.push(await submittedTo(YANGZHOU, now));
+    const { now, ids } = await backlog(12);
     let claims = 0;
     const failing: Store = {
       ...store,
@@ -291,11 +298,7 @@ describe('one relay run', () => {
   });
 
   it('keeps the results of a save that fails and saves them before it answers the error', async () => {
-    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
-    const now = new Date();
-    await relayAt(now);
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push(await submittedTo(YANGZHOU, now));
+    const { now, ids } = await backlog(3);
     let settles = 0;
     const flaky: Store = {
       ...store,
@@ -319,11 +322,7 @@ describe('one relay run', () => {
   });
 
   it('does not send again a record whose lease ran out while the run still had it (a lease shorter than the run)', async () => {
-    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU));
-    const now = new Date();
-    await relayAt(now);
-    const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push(await submittedTo(YANGZHOU, now));
+    const { now } = await backlog(6);
     // every claim after the first is made as if the leases of the one before had run out: it takes them again
     let claims = 0;
     const expiring: Store = {
@@ -345,13 +344,8 @@ describe('one relay run', () => {
   });
 
   it('claims no more once its time is spent, and leaves the rest due for the next run', async () => {
-    const patient = createOutboundClient({ allow: new Set([simHost]), allowCa: sim.tls.cert, timeoutMs: 10_000 });
-    const out = testOutside({ keyring: outside.keyring, outbound: () => patient });
-    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU), out);
-    const now = new Date();
-    await relayAt(now);
-    const ids: string[] = [];
-    for (let i = 0; i < 12; i++) ids.push(await submittedTo(YANGZHOU, now));
+    const { out, close } = patientOutside();
+    const { now, ids } = await backlog(12, out);
     // the run may start attempts for its first second; the center answers each after two
     sim.setFault({ mode: 'slow', delayMs: 2_000 });
     const reachedAtClaim: number[] = [];
@@ -366,17 +360,12 @@ describe('one relay run', () => {
     expect(await relayAt(now, out)).toEqual({ claimed: 7, delivered: 7, retrying: 0, dead: 0 });
     const records = await Promise.all(ids.map((id) => store.outbox.listForApplication(id)));
     expect(records.flat().map((r) => [r.state, r.attempts])).toEqual(ids.map(() => ['delivered', 1]));
-    await patient.close();
+    await close();
   });
 
   it('makes no claim ahead when the records in hand already keep it busy until its time is spent', async () => {
-    const patient = createOutboundClient({ allow: new Set([simHost]), allowCa: sim.tls.cert, timeoutMs: 10_000 });
-    const out = testOutside({ keyring: outside.keyring, outbound: () => patient });
-    await pointAt(YANGZHOU, sim.endpointFor(YANGZHOU), out);
-    const now = new Date();
-    await relayAt(now);
-    const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push(await submittedTo(YANGZHOU, now));
+    const { out, close } = patientOutside();
+    const { now, ids } = await backlog(6, out);
     // one at a time, two seconds each, attempts allowed to start for five: the second claim is made when the first
     // answer comes (about second 2); when the third is taken (about second 4) the one left in hand would take the
     // rest of the time, so a third claim would only wait out its lease
@@ -391,6 +380,6 @@ describe('one relay run', () => {
     await relayAt(new Date(now.getTime() + 61_000), out);
     const records = await Promise.all(ids.map((id) => store.outbox.listForApplication(id)));
     expect(records.flat().map((r) => [r.state, r.attempts])).toEqual(ids.map(() => ['delivered', 1]));
-    await patient.close();
+    await close();
   });
 });
