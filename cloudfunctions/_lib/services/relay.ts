@@ -50,9 +50,10 @@ interface InHand {
  * One relay run: claims due outbox records (leased, so concurrent runs never send one record twice at once), signs
  * and POSTs each to its center's endpoint, and records the attempts a few dozen at a time: delivered, rescheduled on
  * the backoff schedule, or dead-lettered. It goes on claiming while the last claim brought a claim's worth of new
- * records and its time allows, the next claim made while the one before is being sent, so a backlog drains in one run and the senders
- * never wait for the store between claims. A run that dies loses no record: the unsaved ones' leases run out and the
- * next run sends them again under the same webhook-id. Runs on the one-minute timer and right after a submission.
+ * records and its time allows, the next claim made while the one before is being sent, so a backlog drains in one run
+ * and the senders never wait for the store between claims. A run that dies loses no record: the unsaved ones' leases
+ * run out and the next run sends them again under the same webhook-id. Runs on the one-minute timer and right after a
+ * submission.
  */
 export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): Promise<RelayRun> {
   const batch = options.batch ?? RELAY_BATCH;

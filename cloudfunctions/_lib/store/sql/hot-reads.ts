@@ -65,10 +65,12 @@ function submissionReads(row: SubmissionRow): SubmissionReads {
 }
 
 /** The statement's columns and parameters for a submission's key (submissionColumns). */
-const keyed = (n: number, key: SubmissionKey) => ({
-  columns: submissionColumns(n, key.contractLookup !== undefined),
-  params: key.contractLookup !== undefined ? [[...key.centerCodes], key.requestId, key.contractLookup] : [[...key.centerCodes], key.requestId],
-});
+function keyed(n: number, { centerCodes, requestId, contractLookup }: SubmissionKey) {
+  const params = [[...centerCodes], requestId];
+  return contractLookup === undefined
+    ? { columns: submissionColumns(n, false), params }
+    : { columns: submissionColumns(n, true), params: [...params, contractLookup] };
+}
 
 export function sqlHotReads(driver: SqlDriver): HotReadRepository {
   return {
