@@ -1140,12 +1140,53 @@ describe('outbox', () => {
 
   it('claimDue passes over an application another relay leased between the query and the lease, and takes at most limit records', async () => {
     await createA1([outboxRecord('wh-1', 'a-1'), outboxRecord('wh-2', 'a-1')]);
+    // the other relay's lease, written just after this claim's query answered
+    const leased = (doc: Obj): Obj => ({ ...doc, rev: 7, relayAt: ejsonDate(minutes(6)), outbox: (doc.outbox as Obj[]).map((e) => ({ ...e, leaseUntil: ejsonDate(minutes(6)) })) });
+    const unleased = stored('a-1');
     fake.afterAnswer = (r) => {
-      if (r.action === 'database.getDocument') fake.collection('applications').set('a-1', { ...stored('a-1'), rev: 7 });
+      if (r.action === 'database.getDocument' && stored('a-1').rev !== 7) fake.collection('applications').set('a-1', leased(stored('a-1')));
     };
+    fake.requests.length = 0;
+    await expect(store.outbox.claimDue(minutes(5), 100, 60_000)).resolves.toEqual([]);
+    // the lost write leaves room, so it asks again: nothing is due any more
+    expect(trace()).toEqual([['getDocument', 'applications', null], ['modifyDocument', 'applications', null], ['getDocument', 'applications', null]]);
+    fake.afterAnswer = undefined;
+    fake.collection('applications').set('a-1', unleased);
+    expect((await store.outbox.claimDue(minutes(5), 1, 60_000)).map((r) => r.id)).toEqual(['wh-1']);
+  });
+
+  it('claimDue asks again when a callback changed an application between the query and the lease, and leases what is still due', async () => {
+    await createA1([outboxRecord('wh-1', 'a-1')]);
+    await store.applications.create(application('a-2', { requestId: 'req-a-2', inFlightKey: null }), [], [outboxRecord('wh-3', 'a-2', { dueAt: minutes(-1) })], null);
+    let changes = 0;
+    fake.afterAnswer = (r) => {
+      // the first query's answer is stale by the time a-1's lease is written: a callback wrote the document
+      if (r.action === 'database.getDocument' && changes++ === 0) fake.collection('applications').set('a-1', { ...stored('a-1'), rev: (stored('a-1').rev as number) + 1 });
+    };
+    fake.requests.length = 0;
+    const claimed = await store.outbox.claimDue(minutes(5), 100, 60_000);
+    fake.afterAnswer = undefined;
+    expect(claimed.map((r) => r.id)).toEqual(['wh-3', 'wh-1']);
+    expect(trace()).toEqual([
+      ['getDocument', 'applications', null],
+      ['modifyDocument', 'applications', null],
+      ['modifyDocument', 'applications', null],
+      ['getDocument', 'applications', null],
+      ['modifyDocument', 'applications', null],
+    ]);
+    // a-2, leased by the first write, is not due again: the second query found a-1 alone
+    await expect(store.outbox.claimDue(minutes(5.5), 100, 60_000)).resolves.toEqual([]);
+  });
+
+  it('claimDue stops asking after three queries whose every lease lost, answering what it holds', async () => {
+    await createA1([outboxRecord('wh-1', 'a-1')]);
+    fake.afterAnswer = (r) => {
+      if (r.action === 'database.getDocument') fake.collection('applications').set('a-1', { ...stored('a-1'), rev: (stored('a-1').rev as number) + 1 });
+    };
+    fake.requests.length = 0;
     await expect(store.outbox.claimDue(minutes(5), 100, 60_000)).resolves.toEqual([]);
     fake.afterAnswer = undefined;
-    expect((await store.outbox.claimDue(minutes(5), 1, 60_000)).map((r) => r.id)).toEqual(['wh-1']);
+    expect(trace().filter(([action]) => action === 'getDocument')).toHaveLength(3);
   });
 
   it('settle finds the records’ applications in one query and settles each in one write: the attempt, the record and the move it brings', async () => {

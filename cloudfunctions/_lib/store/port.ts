@@ -590,7 +590,9 @@ export interface RescheduleChange {
 export interface OutboxRepository {
   /**
    * Leases up to `limit` pending records due by `now` for `leaseMs`: two relays never send one record at
-   * the same time, and a record whose relay died is claimed again once its lease runs out.
+   * the same time, and a record whose relay died is claimed again once its lease runs out. Fewer than `limit`
+   * means nothing more was due to this claimer (the relay stops claiming on it): records another relay holds are
+   * passed over, and none is left out because a write raced (CloudBase queries again, a few times).
    */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
   /**

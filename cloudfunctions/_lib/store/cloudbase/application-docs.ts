@@ -33,6 +33,8 @@ const NOTHING_DUE = new Date('9999-12-31T00:00:00.000Z');
 
 /** How many single-document writes the relay's lease and settlement keep in flight: a run's 50 at once. */
 const RELAY_WRITES = 50;
+/** How many times one claim queries for due records while its leases keep losing their compare-and-set writes. */
+const CLAIM_QUERIES = 3;
 
 /** The value of a unique slot: the key while held, else one no other document has. */
 const slot = (key: string | null, id: string) => key ?? `-${id}`;
@@ -255,24 +257,29 @@ export function cloudbaseOutbox(db: Db): OutboxRepository {
       // Not SQL's one UPDATE ... FOR UPDATE SKIP LOCKED: one query finds the applications with something due (their
       // `relayAt`), then each is leased by a compare-and-set write of its document, all sent at once. Two relays
       // leasing one application: one write finds the document changed and passes it over, so a record is never
-      // leased twice at once, but a claim can answer fewer than `limit` records while more are due.
-      if (limit <= 0) return [];
-      const docs = docList(await applications().where({ relayAt: _.lte(now) }).orderBy('relayAt', 'asc').orderBy('_id', 'asc').limit(Math.min(limit, PAGE_SIZE)).get(), A);
+      // leased twice at once. A write that lost (to another relay's lease, or to a callback's change) leaves room,
+      // and the query is made again for what is still due: a claim comes back short of `limit` only when nothing
+      // more is due (the relay reads a short claim so, relayDue), or after CLAIM_QUERIES queries that each lost.
       const leaseUntil = new Date(now.getTime() + leaseMs);
-      let room = limit;
-      const leases: { doc: Doc; taken: Doc[]; outbox: Doc[] }[] = [];
-      for (const doc of docs) {
-        const outbox = entries(doc, 'outbox');
-        const taken = outbox.filter((e) => claimable(e, now)).slice(0, room);
-        if (taken.length === 0) continue;
-        room -= taken.length;
-        leases.push({ doc, taken, outbox: outbox.map((e) => (taken.includes(e) ? { ...e, leaseUntil } : e)) });
-        if (room <= 0) break;
-      }
       const claimed: OutboxRecord[] = [];
-      await forEachLimited(leases, RELAY_WRITES, async ({ doc, taken, outbox }) => {
-        if (await compareAndSet(db, doc, { outbox, relayAt: relayAtOf(outbox) })) claimed.push(...taken.map((e) => toOutbox(doc, e)));
-      });
+      for (let queries = 0, lost = true; lost && claimed.length < limit && queries < CLAIM_QUERIES; queries++) {
+        let room = limit - claimed.length;
+        const docs = docList(await applications().where({ relayAt: _.lte(now) }).orderBy('relayAt', 'asc').orderBy('_id', 'asc').limit(Math.min(room, PAGE_SIZE)).get(), A);
+        const leases: { doc: Doc; taken: Doc[]; outbox: Doc[] }[] = [];
+        for (const doc of docs) {
+          const outbox = entries(doc, 'outbox');
+          const taken = outbox.filter((e) => claimable(e, now)).slice(0, room);
+          if (taken.length === 0) continue;
+          room -= taken.length;
+          leases.push({ doc, taken, outbox: outbox.map((e) => (taken.includes(e) ? { ...e, leaseUntil } : e)) });
+          if (room <= 0) break;
+        }
+        lost = false;
+        await forEachLimited(leases, RELAY_WRITES, async ({ doc, taken, outbox }) => {
+          if (await compareAndSet(db, doc, { outbox, relayAt: relayAtOf(outbox) })) claimed.push(...taken.map((e) => toOutbox(doc, e)));
+          else lost = true;
+        });
+      }
       return claimed.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || compare(a.id, b.id));
     },
     async settle(results) {
