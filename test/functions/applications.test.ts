@@ -95,7 +95,7 @@ describe('submitting a transfer-continuation application', () => {
     const event = { action: 'submit', type: 'transfer', requestId: `req-${openid}`, payload: payload() };
     const key = { centerCodes: [YANGZHOU, BEIJING], requestId: event.requestId, contractLookup: undefined };
     // reads that say the person has no identity: taken only when they match
-    const noIdentity = { identity: undefined, endpoints: [], sameRequest: undefined, sameContract: [] };
+    const noIdentity = { identity: undefined, apiCenters: [], sameRequest: undefined, sameContract: [] };
     const withPrefetched = (prefetched: { openid: string; key: typeof key }) => ({ ...contextFor(store, me(openid), T0, outside), prefetched: { ...prefetched, reads: noIdentity } });
     expect(await applications.handle(event, withPrefetched({ openid, key }))).toMatchObject({ ok: false, code: 'IDENTITY_REQUIRED' });
     expect(await applications.handle(event, withPrefetched({ openid: person(), key }))).toMatchObject({ ok: true });

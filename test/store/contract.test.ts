@@ -613,13 +613,17 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.reads.caller('nobody-rt', 'no-such-key')).toEqual({ roles: [], meta: undefined });
 
       const endpoint = await store.endpoints.get('321000');
+      // of the centers asked, those whose endpoint takes deliveries by API, in code order (a workbench center's is not)
+      await store.endpoints.put({ centerCode: '620100', mode: 'manual', url: null, secretsSealed: [], updatedAt: T });
+      await store.endpoints.put({ centerCode: '510100', mode: 'api', url: 'https://gjj.example.cn/cd', secretsSealed: ['sealed-cd'], updatedAt: T });
+      expect(await store.reads.submission(app.openid, ['620100', '321000', '510100', '630100'], app.requestId, 'lookup-rt')).toMatchObject({ apiCenters: ['321000', '510100'] });
       expect(await store.reads.submission(app.openid, ['321000', '110000'], app.requestId, 'lookup-rt')).toEqual({
         identity: await store.identities.get(app.openid),
-        endpoints: [endpoint],
+        apiCenters: ['321000'],
         sameRequest: app.id,
         sameContract: [await store.applications.get(app.id)],
       });
-      expect(await store.reads.submission('nobody-rt', ['110000'], 'req-none', undefined)).toEqual({ identity: undefined, endpoints: [], sameRequest: undefined, sameContract: [] });
+      expect(await store.reads.submission('nobody-rt', ['110000'], 'req-none', undefined)).toEqual({ identity: undefined, apiCenters: [], sameRequest: undefined, sameContract: [] });
       // the caller's read with a submission's key answers both, as read apart
       expect(await store.reads.caller(app.openid, 'launch-rt', { centerCodes: ['321000', '110000'], requestId: app.requestId, contractLookup: 'lookup-rt' })).toEqual({
         roles: await store.roles.rolesOf(app.openid),
@@ -629,7 +633,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.reads.caller('nobody-rt', 'no-such-key', { centerCodes: ['110000'], requestId: 'req-none', contractLookup: undefined })).toEqual({
         roles: [],
         meta: undefined,
-        submission: { identity: undefined, endpoints: [], sameRequest: undefined, sameContract: [] },
+        submission: { identity: undefined, apiCenters: [], sameRequest: undefined, sameContract: [] },
       });
 
       const read = await store.reads.callback('321000', 'msg-rt', app.id);
@@ -1037,7 +1041,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       await store.linkChanges.review(fresh.id, approve);
       expect(await store.linkChanges.apply(fresh.id, T)).toMatchObject({ previous: null });
       expect(await store.endpoints.get('320100')).toEqual({ centerCode: '320100', mode: 'manual', url: null, secretsSealed: [], updatedAt: T });
-      expect((await store.endpoints.list()).map((e) => e.centerCode)).toEqual(['110000', '320100', '321000', '530100']);
+      expect((await store.endpoints.list()).map((e) => e.centerCode)).toEqual(['110000', '320100', '321000', '510100', '530100', '620100']);
       expect((await store.links.listAll()).map((l) => [l.centerCode, l.link.item])).toEqual([
         ['110000', 4], ['110000', 5], ['110000', 6], ['320100', 4], ['320100', 5], ['320100', 6], ['321000', 1], ['321000', 3],
       ]);

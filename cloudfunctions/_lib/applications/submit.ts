@@ -304,7 +304,7 @@ export async function submitApplication(ctx: ServiceContext, openid: string, sub
   // was told (prefetch); the centers and the calendar are this instance's copies of the last minute
   const key = submissionKey(keyring, submission, options.test);
   const reads = prefetchedFor(ctx, openid, key) ?? (await ctx.store.reads.submission(openid, key.centerCodes, key.requestId, key.contractLookup));
-  const apiCenters = new Set(reads.endpoints.filter((e) => e.mode === 'api').map((e) => e.centerCode));
+  const apiCenters = new Set(reads.apiCenters);
   const applicant = options.test ? syntheticApplicant(ctx, openid) : verifiedApplicant(ctx, openid, reads.identity);
   const planned = await planOf(ctx, openid, applicant.name, submission);
   const plan = options.test ? asTestCase(planned, openid) : planned;

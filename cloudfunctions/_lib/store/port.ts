@@ -1407,9 +1407,10 @@ export interface HotReadRepository {
    */
   caller(openid: string, metaKey: string, submission?: SubmissionKey): Promise<CallerReads>;
   /**
-   * What a submission reads before its create: the applicant's identity, the endpoints of `centerCodes` (those
-   * with none left out), the applicant's application of `requestId` if any, and, with `contractLookup`, every
-   * person's applications of that purchase contract (the applicant's own and co-buyers'), oldest first.
+   * What a submission reads before its create: the applicant's identity, which of `centerCodes` take deliveries by
+   * API (their endpoints' mode alone: a submission has no use for an address or the sealed secrets), the applicant's
+   * application of `requestId` if any, and, with `contractLookup`, every person's applications of that purchase
+   * contract (the applicant's own and co-buyers'), oldest first.
    */
   submission(openid: string, centerCodes: readonly string[], requestId: string, contractLookup: string | undefined): Promise<SubmissionReads>;
   /**
@@ -1435,7 +1436,8 @@ export interface CallerReads {
 
 export interface SubmissionReads {
   identity: IdentityRecord | undefined;
-  endpoints: CenterEndpoint[];
+  /** The centers asked for whose endpoint takes deliveries by API, in code order. */
+  apiCenters: string[];
   sameRequest: string | undefined;
   sameContract: ApplicationRecord[];
 }

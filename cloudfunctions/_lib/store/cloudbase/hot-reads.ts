@@ -14,11 +14,11 @@ export function cloudbaseHotReads(db: Db, repos: Pick<Store, 'roles' | 'meta' | 
   async function submission(openid: string, centerCodes: readonly string[], requestId: string, contractLookup: string | undefined) {
     const [identity, endpoints, same, sameContract] = await Promise.all([
       repos.identities.get(openid),
-      endpointsOf(centerCodes),
+      endpointsOf([...centerCodes].sort()),
       requestHolder(db, openid, requestId),
       contractLookup === undefined ? [] : repos.applications.listByContract(contractLookup),
     ]);
-    return { identity, endpoints, sameRequest: same, sameContract };
+    return { identity, apiCenters: endpoints.filter((e) => e.mode === 'api').map((e) => e.centerCode), sameRequest: same, sameContract };
   }
   return {
     async caller(openid, metaKey, key) {

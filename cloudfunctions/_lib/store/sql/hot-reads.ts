@@ -31,7 +31,7 @@ const CALLER_COLUMNS = `coalesce((select jsonb_agg(jsonb_build_object('role', ro
                 (select value from meta where key = $2) as meta`;
 
 /**
- * A submission's reads as columns (identity, endpoints, same_request, same_contract) of the openid `$1` and parameters
+ * A submission's reads as columns (identity, api_centers, same_request, same_contract) of the openid `$1` and parameters
  * `$n`.. (`$n+2` the contract lookup, only for a purchase). Without a contract the statement has no same_contract query
  * at all rather than one that a null parameter switches off: the planner prices the generic plan of that query (every
  * application of one contract) above the custom plan of a null, so a prepared statement carrying it was planned again
@@ -39,7 +39,7 @@ const CALLER_COLUMNS = `coalesce((select jsonb_agg(jsonb_build_object('role', ro
  * give the planner statistics).
  */
 const submissionColumns = (n: number, withContract: boolean) => `(select to_jsonb(i) from identities i where openid = $1) as identity,
-                coalesce((select jsonb_agg(to_jsonb(e) order by center_code) from endpoints e where center_code = any($${n}::text[])), '[]'::jsonb) as endpoints,
+                array(select center_code from endpoints where center_code = any($${n}::text[]) and mode = 'api' order by center_code) as api_centers,
                 (select id from applications where openid = $1 and request_id = $${n + 1}) as same_request,
                 ${
                   withContract
@@ -49,7 +49,7 @@ const submissionColumns = (n: number, withContract: boolean) => `(select to_json
 
 interface SubmissionRow {
   identity: unknown;
-  endpoints: unknown;
+  api_centers: string[];
   same_request: string | null;
   same_contract: unknown;
 }
@@ -58,7 +58,7 @@ function submissionReads(row: SubmissionRow): SubmissionReads {
   const identity = rowOf(row.identity);
   return {
     identity: identity ? readRow(identityRow(), 'SQL identities', camelCased(identity)) : undefined,
-    endpoints: rowsOf(row.endpoints).map(toEndpoint),
+    apiCenters: row.api_centers,
     sameRequest: row.same_request ?? undefined,
     sameContract: rowsOf(row.same_contract).map(toApplication),
   };
