@@ -1178,6 +1178,26 @@ describe('outbox', () => {
     await expect(store.outbox.claimDue(minutes(5.5), 100, 60_000)).resolves.toEqual([]);
   });
 
+  it('claimDue fills the room a lost lease left with the next applications due, asking for that room alone', async () => {
+    await createA1([outboxRecord('wh-1', 'a-1', { dueAt: minutes(-3) })]);
+    await store.applications.create(application('a-2', { requestId: 'req-a-2', inFlightKey: null }), [], [outboxRecord('wh-2', 'a-2', { dueAt: minutes(-2) })], null);
+    await store.applications.create(application('a-3', { requestId: 'req-a-3', inFlightKey: null }), [], [outboxRecord('wh-3', 'a-3', { dueAt: minutes(-1) })], null);
+    // another relay leases a-1, the first due, just after this claim's first query answered
+    fake.afterAnswer = (r) => {
+      if (r.action === 'database.getDocument' && stored('a-1').rev !== 9) {
+        const doc = stored('a-1');
+        fake.collection('applications').set('a-1', { ...doc, rev: 9, relayAt: ejsonDate(minutes(6)), outbox: (doc.outbox as Obj[]).map((e) => ({ ...e, leaseUntil: ejsonDate(minutes(6)) })) });
+      }
+    };
+    fake.requests.length = 0;
+    const claimed = await store.outbox.claimDue(minutes(5), 2, 60_000);
+    fake.afterAnswer = undefined;
+    expect(claimed.map((r) => r.id)).toEqual(['wh-2', 'wh-3']);
+    // the first query asked for two and leased a-1 (lost) and a-2; the second asked for the one left, and found a-3
+    expect(fake.sent('getDocument', 'applications').map((r) => r.body.limit)).toEqual([2, 1]);
+    expect(trace().filter(([action]) => action === 'modifyDocument')).toHaveLength(3);
+  });
+
   it('claimDue stops asking after three queries whose every lease lost, answering what it holds', async () => {
     await createA1([outboxRecord('wh-1', 'a-1')]);
     fake.afterAnswer = (r) => {

@@ -616,7 +616,7 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       // of the centers asked, those whose endpoint takes deliveries by API, in code order (a workbench center's is not)
       await store.endpoints.put({ centerCode: '620100', mode: 'manual', url: null, secretsSealed: [], updatedAt: T });
       await store.endpoints.put({ centerCode: '510100', mode: 'api', url: 'https://gjj.example.cn/cd', secretsSealed: ['sealed-cd'], updatedAt: T });
-      expect(await store.reads.submission(app.openid, ['620100', '321000', '510100', '630100'], app.requestId, 'lookup-rt')).toMatchObject({ apiCenters: ['321000', '510100'] });
+      expect(await store.reads.submission(app.openid, ['620100', '510100', '630100', '321000'], app.requestId, 'lookup-rt')).toMatchObject({ apiCenters: ['321000', '510100'] });
       expect(await store.reads.submission(app.openid, ['321000', '110000'], app.requestId, 'lookup-rt')).toEqual({
         identity: await store.identities.get(app.openid),
         apiCenters: ['321000'],

@@ -591,8 +591,9 @@ export interface OutboxRepository {
   /**
    * Leases up to `limit` pending records due by `now` for `leaseMs`: two relays never send one record at
    * the same time, and a record whose relay died is claimed again once its lease runs out. Fewer than `limit`
-   * means nothing more was due to this claimer (the relay stops claiming on it): records another relay holds are
-   * passed over, and none is left out because a write raced (CloudBase queries again, a few times).
+   * (at most 1,000) means nothing more was due to this claimer, and the relay stops claiming on it: records another
+   * relay holds are passed over. On CloudBase a lease whose write lost a race leaves room and the claim queries
+   * again, up to three times; only after three queries that each lost can it come back short while more is due.
    */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
   /**

@@ -268,7 +268,8 @@ export function cloudbaseOutbox(db: Db): OutboxRepository {
         const leases: { doc: Doc; taken: Doc[]; outbox: Doc[] }[] = [];
         for (const doc of docs) {
           const outbox = entries(doc, 'outbox');
-          const taken = outbox.filter((e) => claimable(e, now)).slice(0, room);
+          // (a record this claim leased already is not taken again, whatever the lease's length)
+          const taken = outbox.filter((e) => claimable(e, now) && !claimed.some((c) => c.id === e.id)).slice(0, room);
           if (taken.length === 0) continue;
           room -= taken.length;
           leases.push({ doc, taken, outbox: outbox.map((e) => (taken.includes(e) ? { ...e, leaseUntil } : e)) });
