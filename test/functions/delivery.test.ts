@@ -343,6 +343,29 @@ describe('one relay run', () => {
     expect(await relayAt(now)).toMatchObject({ claimed: 4, delivered: 4 });
   });
 
+  it('reads the endpoint before a record is in hand, so an attempt it would start past its lease is not started', async () => {
+    const { now, ids } = await backlog(2);
+    // a lease that leaves 100 ms to start an attempt (it must outlast the 15 s timeout), and an endpoint read of 300 ms
+    const short: Outside = { ...outside, relayLeaseMs: DELIVERY_TIMEOUT_MS + 100 };
+    const slowEndpoint: Store = {
+      ...store,
+      endpoints: {
+        ...store.endpoints,
+        get: async (code) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return store.endpoints.get(code);
+        },
+      },
+    };
+    const before = sim.received.length;
+    expect(await relayDue(contextFor(slowEndpoint, undefined, now, short))).toEqual({ claimed: 2, delivered: 0, retrying: 0, dead: 0 });
+    expect(sim.received.length).toBe(before);
+    // left to their leases, sent by the next run once they ran out, once each
+    await relayAt(new Date(now.getTime() + short.relayLeaseMs + 1_000));
+    expect((await store.applications.getMany(ids)).map((a) => a.status)).toEqual(['delivered', 'delivered']);
+    expect(sim.received.slice(before).filter((r) => ids.includes(r.applicationId ?? '')).map((r) => r.answer)).toEqual([200, 200]);
+  });
+
   it('claims no more once its time is spent, and leaves the rest due for the next run', async () => {
     const { out, close } = patientOutside();
     const { now, ids } = await backlog(12, out);

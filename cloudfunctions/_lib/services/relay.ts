@@ -182,6 +182,10 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
     const records = await ctx.store.outbox.claimDue(ctx.now(), batch, ctx.outside.relayLeaseMs);
     const ids = [...new Set(records.map((r) => r.applicationId))];
     const apps = new Map(ids.length === 0 ? [] : (await ctx.store.applications.getMany(ids)).map((a) => [a.id, a]));
+    // the endpoints of centers this run has not read yet, before the records are in hand: a worker checks a record's
+    // time to start just before it sends, and no endpoint read comes between the check and the POST (a completion
+    // notice still reads its documents there)
+    await Promise.all([...new Set(records.map((r) => r.centerCode))].map(targetOf));
     const startBy = Math.min(claimedAt + ctx.outside.relayLeaseMs, runEnd) - DELIVERY_TIMEOUT_MS;
     let fresh = 0;
     for (const record of records) {
