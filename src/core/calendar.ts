@@ -75,7 +75,8 @@ export const CALENDAR_MAX_HOLIDAY_DAYS = 15;
 const isoDate = (label: string) =>
   z
     .string({ error: `请填写${label}` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为 YYYY-MM-DD`)
+    .min(1, `请填写${label}`)
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为“年-月-日”，如 2026-01-05`)
     .refine((d) => isCalendarDate(d.replace(/-/g, '')), `${label}不是有效日期`);
 
 export const CalendarNoticeSchema = z.object(

@@ -42,7 +42,8 @@ export const ChangeIdSchema = z.string({ error: '缺少变更单编号' }).regex
 export const calendarDate = (label: string) =>
   z
     .string({ error: `请选择${label}` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为 YYYY-MM-DD`)
+    .min(1, `请填写${label}`)
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为“年-月-日”，如 2026-01-05`)
     .refine((d) => isCalendarDate(d.replace(/-/g, '')), `${label}不是有效日期`);
 
 /** A channel a center registers for an item: an https H5 page, or a page of another mini-program. */

@@ -26,7 +26,8 @@ export const decimal2 = (label: string, max: number) =>
 export const pastDate = (label: string, now: Date) =>
   z
     .string({ error: `请填写${label}` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为 YYYY-MM-DD`)
+    .min(1, `请填写${label}`)
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为“年-月-日”，如 2026-01-05`)
     .refine((d) => isCalendarDate(d.replace(/-/g, '')), `${label}不是有效日期`)
     .refine((d) => d <= shanghaiDate(now), `${label}不能晚于今天`)
     .refine((d) => d >= '1990-01-01', `${label}不能早于 1990 年`);

@@ -48,6 +48,16 @@ describe('the one name rule', () => {
     expect(accountName('张'.repeat(60))).toContain(`收款户名过长（最多 ${NAME_MAX} 字）`);
   });
 
+  it('asks for an empty text or date, says how long a short text must be, and writes the date format in words', () => {
+    const fields = (house: object) => {
+      const parsed = parseInput(purchaseWithdrawalPayloadSchema(NOW), { house });
+      return parsed.ok ? {} : parsed.fields ?? {};
+    };
+    expect(fields({ address: '', purchaseDate: '' })).toMatchObject({ 'house.address': '请填写房屋坐落地址', 'house.purchaseDate': '请填写购房日期' });
+    expect(fields({ address: '扬州', purchaseDate: '2026/1/5' })).toMatchObject({ 'house.address': '房屋坐落地址至少 5 个字', 'house.purchaseDate': '购房日期应为“年-月-日”，如 2026-01-05' });
+    expect(fields({ address: '扬州市邗江区文昌西路 1 号', purchaseDate: '2026-01-05' })).not.toHaveProperty(['house.address']);
+  });
+
   it('takes two spellings of the middle dot as one name', () => {
     expect(normalizeName(' 阿依古丽・买买提 ')).toBe('阿依古丽·买买提');
     expect(sameName('阿依古丽・买买提', '阿依古丽·买买提')).toBe(true);

@@ -34,12 +34,13 @@ describe('purchase withdrawal form', () => {
     const summary = await findElement(container, '#purchase-error-summary');
     expect(summary.getAttribute('role')).toBe('alert');
     expect(textOf(container, '#purchase-error-summary-purchase-center')).toBe('购房地中心：请选择购房地中心');
-    expect(textOf(container, '#purchase-error-summary-address')).toBe('房屋坐落：请填写房屋坐落地址');
+    // two characters of the five an address needs: the message says how long, not that it is empty
+    expect(textOf(container, '#purchase-error-summary-address')).toBe('房屋坐落：房屋坐落地址至少 5 个字');
     expect(textOf(container, '#purchase-error-summary-phone')).toBe('手机号码：手机号码应为 11 位中国大陆手机号');
     // in the form's order, the same messages as beside the fields
     const lines = Array.from(summary.querySelectorAll('.application-form-summary-line')).map((l) => l.id.replace('purchase-error-summary-', ''));
     expect(lines.slice(0, 3)).toEqual(['purchase-center', 'deposit-center', 'address']);
-    expect(textOf(container, '#purchase-address-error')).toBe('请填写房屋坐落地址');
+    expect(textOf(container, '#purchase-address-error')).toBe('房屋坐落地址至少 5 个字');
     expect(textOf(summary, '.application-form-summary-title')).toBe(`有 ${lines.length} 处需要修改`);
 
     // the first field (a center picker) is scrolled to and focused

@@ -52,10 +52,11 @@ export const CertificatePayloadSchema = z
   });
 export type CertificatePayload = z.infer<typeof CertificatePayloadSchema>;
 
-const text = (label: string, min: number, max: number) =>
-  textField(label)
-    .min(min, `请填写${label}`)
-    .max(max, `${label}不超过 ${max} 个字`);
+/** A text of `min` to `max` characters: left empty, it asks for the field; too short, it says how long it must be. */
+const text = (label: string, min: number, max: number) => {
+  const filled = textField(label).min(1, `请填写${label}`);
+  return (min > 1 ? filled.min(min, `${label}至少 ${min} 个字`) : filled).max(max, `${label}不超过 ${max} 个字`);
+};
 /** What the employee attaches to a purchase withdrawal, and how many of them. */
 export const ATTACHMENT_KINDS = ['contract', 'invoice'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
