@@ -39,6 +39,27 @@ async function openDetail(id: string): Promise<void> {
   await current('#application-status-label').waitFor();
 }
 
+/**
+ * The contrast of each step dot's number or tick against its own disc, as the browser paints them: axe passes them over
+ * (the dots are Taro's text elements), and a step ahead once showed white on light grey (1.25:1).
+ */
+async function dotContrasts(): Promise<number[]> {
+  return current('#application-steps .application-step-dot').evaluateAll((dots) => {
+    const luminance = (css: string) => {
+      const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    return dots.map((dot) => {
+      const style = getComputedStyle(dot);
+      const [light, dark] = [luminance(style.color), luminance(style.backgroundColor)].sort((x, y) => y - x);
+      return (light + 0.05) / (dark + 0.05);
+    });
+  });
+}
+
 beforeAll(async () => {
   await verifyOnHost(e2e.host.url, EMPLOYEE, '张三', first17 + idCheckChar(first17));
   await e2e.signIn('employee', '缴存职工');
@@ -58,6 +79,8 @@ describe('the detail page of each kind of case', () => {
     expect(timeline).toContain('申请人');
     expect(timeline).toMatch(/转出地中心 北京/);
     expect(await current('#application-accept-by').count()).toBe(0);
+    // ticks of the steps done and the number of the current one, each at least 4.5:1 against its disc
+    for (const ratio of await dotContrasts()) expect(ratio).toBeGreaterThanOrEqual(4.5);
     await e2e.expectAccessible('case-detail-transfer', '#application-timeline');
   });
 
@@ -92,6 +115,10 @@ describe('the detail page of each kind of case', () => {
     await expect(current('#application-centers').innerText()).resolves.toContain('办理中心');
     await expect(current('.application-page').innerText()).resolves.not.toContain('出具证明');
     expect(await current('#application-letter').count()).toBe(0);
+    // the numbers of the steps still ahead too
+    const contrasts = await dotContrasts();
+    expect(contrasts.length).toBeGreaterThan(2);
+    for (const ratio of contrasts) expect(ratio).toBeGreaterThanOrEqual(4.5);
     await e2e.expectAccessible('case-detail-item-5');
   });
 });
