@@ -73,6 +73,8 @@ async function transferOfDevEmployee(url: string): Promise<string> {
 interface Measured {
   texts: { text: string; fontSize: number; lineHeight: number }[];
   controls: { what: string; width: number; height: number }[];
+  /** Controls held in place on the screen (inside a fixed view, with nothing scrolling between) that lie partly off it. */
+  offScreen: string[];
 }
 
 /**
@@ -83,7 +85,7 @@ interface Measured {
 async function measure(): Promise<Measured> {
   return e2e.page.evaluate(() => {
     const page = document.querySelector('.taro_page_stationed');
-    if (!page) return { texts: [], controls: [] };
+    if (!page) return { texts: [], controls: [], offScreen: [] };
     const roots = [page, ...Array.from(document.querySelectorAll('.taro-tabbar__tabbar'))];
     const shown = (el: Element) => {
       const box = el.getBoundingClientRect();
@@ -135,21 +137,33 @@ async function measure(): Promise<Measured> {
       return false;
     };
     const controlSelector = 'taro-button-core, button, a[href], input:not([type=hidden]), textarea, select, [role=button], [role=link], [role=tab], [role=checkbox], [role=radio], [role=switch]';
+    // whether the view stays where it is on the screen whatever is scrolled: a fixed view met before any view that
+    // scrolls, going up from it
+    const heldInPlace = (el: Element) => {
+      for (let at: Element | null = el; at; at = at.parentElement) {
+        const style = getComputedStyle(at);
+        if (at !== el && /(auto|scroll)/.test(style.overflowY) && at.scrollHeight > at.clientHeight) return false;
+        if (style.position === 'fixed') return true;
+      }
+      return false;
+    };
     const controls: Measured['controls'] = [];
+    const offScreen: string[] = [];
     for (const el of inRoots('*')) {
       if (!(el.matches(controlSelector) || tappable(el)) || !shown(el)) continue;
       // a file input is drawn by the control around it
       if (el.matches('input[type=file]')) continue;
       const box = el.getBoundingClientRect();
       controls.push({ what: describe(el), width: Math.round(box.width), height: Math.round(box.height) });
+      const off = box.top < -0.5 || box.left < -0.5 || box.bottom > innerHeight + 0.5 || box.right > innerWidth + 0.5;
+      if (off && heldInPlace(el)) offScreen.push(`${describe(el)} (${Math.round(box.left)},${Math.round(box.top)} ${Math.round(box.width)}x${Math.round(box.height)})`);
     }
-    return { texts, controls };
+    return { texts, controls, offScreen };
   });
 }
 
 /** What in the page on screen (and its tab bar when it has one) is below the 长辈版 numbers, one line each. */
-async function elderOffenders(withTabBar: boolean): Promise<string[]> {
-  const { texts, controls } = await measure();
+function elderOffenders({ texts, controls }: Measured, withTabBar: boolean): string[] {
   const tabLabels = texts.filter((t) => t.text.includes('.weui-tabbar__label')).length;
   const offenders = [
     ...(withTabBar && tabLabels !== 3 ? [`标签栏的 3 个标签只量到 ${tabLabels} 个`] : []),
@@ -206,7 +220,10 @@ describe.each([
         continue;
       }
       const found = (await seriousViolations(e2e.page)).map((v) => `${v.impact} ${v.id} (${v.help}): ${v.targets.slice(0, 5).join(' | ')}`);
-      if (elder) found.push(...(await elderOffenders(withTabBar.includes(page))));
+      const measured = await measure();
+      // a control held in place partly off the screen cannot be reached by scrolling
+      found.push(...measured.offScreen.map((what) => `在屏幕外，滑动也够不到: ${what}`));
+      if (elder) found.push(...elderOffenders(measured, withTabBar.includes(page)));
       if (found.length > 0) problems[page] = found;
       await e2e.shot(`accessibility-${elder ? 'elder' : 'standard'}-${page.split('/').slice(1, -1).join('-')}`);
     }

@@ -74,3 +74,42 @@ describe('the dev sign-in of the local host', () => {
     await expect(current('#sign-in-roles').innerText()).resolves.toContain('缴存职工');
   });
 });
+
+describe('长辈版 finds a center by province', () => {
+  it('jumps from the index at the top to a province, back to the index from its heading, and again to the same province', async () => {
+    await e2e.newPage();
+    await e2e.open('pages/index/index');
+    await e2e.page.evaluate(() => localStorage.setItem('elder-mode', JSON.stringify({ data: true })));
+    await e2e.open('pages/directory/index');
+    const entry = current('#index-province-32');
+    await entry.waitFor();
+    // every entry of the index is within the screen's width, the first ones on the first screen
+    await expect(current('#index-province-11').isVisible()).resolves.toBe(true);
+    const inView = (selector: string) =>
+      current(selector).evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= innerHeight;
+      });
+
+    await entry.click();
+    await e2e.page.waitForFunction(() => {
+      const heading = document.querySelector('.taro_page_stationed #province-32');
+      const top = heading?.getBoundingClientRect().top ?? -1;
+      return top >= 0 && top < innerHeight / 2;
+    });
+    await e2e.shot('directory-elder-jiangsu');
+    await current('#to-index-province-32').click();
+    await e2e.page.waitForFunction(() => {
+      const box = document.querySelector('.taro_page_stationed #index-province-32')?.getBoundingClientRect();
+      return !!box && box.top >= 0 && box.bottom <= innerHeight;
+    });
+    await expect(inView('#index-province-32')).resolves.toBe(true);
+    await e2e.shot('directory-elder-index');
+    // the same entry a second time scrolls again
+    await entry.click();
+    await e2e.page.waitForFunction(() => {
+      const top = document.querySelector('.taro_page_stationed #province-32')?.getBoundingClientRect().top ?? -1;
+      return top >= 0 && top < innerHeight / 2;
+    });
+  });
+});
