@@ -33,6 +33,16 @@ describe('an employee finds their center and jumps to its online hall', () => {
     const frame = e2e.page.frameLocator('.taro_page_stationed iframe');
     await expect(frame.locator('#hall-center').innerText()).resolves.toBe('扬州市住房公积金管理中心');
     await expect(frame.locator('#hall-item').innerText()).resolves.toBe('个人住房公积金缴存贷款等信息查询');
+    // the center's page lies below the title bar: 返回 is on top where it is drawn, and takes the person back
+    const backOnTop = await current('#shell-back:visible').evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return !!top && el.contains(top);
+    });
+    expect(backOnTop).toBe(true);
+    await e2e.shot('webview-hall');
+    await current('#shell-back:visible').click();
+    await current('#center-name').waitFor();
   });
 
   it('shows the fallback with the phone instead of a dead jump when the link is unhealthy', async () => {
