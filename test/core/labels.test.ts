@@ -24,11 +24,13 @@ describe('the progress of a case', () => {
     const steps = progressOf('transfer', '办结', ['提交', '送达中心', '受理', '转出地确认', '转出地确认', '办结']);
     expect(names(steps)).toEqual(['提交', '送达中心', '受理', '转出地确认', '办结']);
     expect(names(steps, 'done')).not.toContain('协商中');
-    expect(steps.at(-1)).toEqual({ name: '办结', state: 'current', ended: false });
+    // a finished case has passed every step it shows: 办结 is drawn done, not as a step still in hand
+    expect(steps.at(-1)).toEqual({ name: '办结', state: 'done', ended: false });
+    expect(names(steps, 'current')).toEqual([]);
   });
 
   it('draws 协商中 done when the centers did negotiate, and keeps the steps ahead pending while the case moves', () => {
-    expect(names(progressOf('transfer', '办结', ['提交', '送达中心', '受理', '转出地确认', '协商中', '办结']), 'done')).toEqual(['提交', '送达中心', '受理', '转出地确认', '协商中']);
+    expect(names(progressOf('transfer', '办结', ['提交', '送达中心', '受理', '转出地确认', '协商中', '办结']), 'done')).toEqual(['提交', '送达中心', '受理', '转出地确认', '协商中', '办结']);
     const moving = progressOf('transfer', '转出地确认', ['提交', '送达中心', '受理', '转出地确认']);
     expect(names(moving, 'pending')).toEqual(['协商中', '办结']);
   });

@@ -79,7 +79,9 @@ describe('the detail page of each kind of case', () => {
     expect(timeline).toContain('申请人');
     expect(timeline).toMatch(/转出地中心 北京/);
     expect(await current('#application-accept-by').count()).toBe(0);
-    // ticks of the steps done and the number of the current one, each at least 4.5:1 against its disc
+    // a finished case: every step it shows ticked, none drawn as still in hand; each tick at least 4.5:1 on its disc
+    await expect(current('#application-steps .application-step-current').count()).resolves.toBe(0);
+    await expect(current('#application-steps .application-step-dot').allInnerTexts()).resolves.toEqual(['✓', '✓', '✓', '✓', '✓']);
     for (const ratio of await dotContrasts()) expect(ratio).toBeGreaterThanOrEqual(4.5);
     await e2e.expectAccessible('case-detail-transfer', '#application-timeline');
   });

@@ -51,7 +51,10 @@ export function stepOf(type: ApplicationType, state: ApplicationState): StepName
 }
 
 
-/** A step as the progress bar draws it: passed, where the case is now (the step it ended on, when it has), or still ahead. */
+/**
+ * A step as the progress bar draws it: passed, where the case is now (the step it ended on off the main path, when it
+ * has), or still ahead. A case at the main path's last step (办结) has passed every step it shows.
+ */
 export interface ProgressStep {
   name: StepName;
   state: 'done' | 'current' | 'pending';
@@ -75,7 +78,7 @@ export function progressOf(type: ApplicationType, current: StepName, reached: re
   const steps: ProgressStep[] = [];
   main.forEach((name, i) => {
     if (i < last && passed(name, i)) steps.push({ name, state: 'done', ended: false });
-    if (i === last) steps.push({ name, state: onPath ? 'current' : 'done', ended: false });
+    if (i === last) steps.push({ name, state: onPath && i < main.length - 1 ? 'current' : 'done', ended: false });
     if (i > last && onPath) steps.push({ name, state: 'pending', ended: false });
   });
   return onPath ? steps : [...steps, { name: current, state: 'current', ended: true }];
