@@ -49,7 +49,24 @@ describe('亮码 (the holder’s code page)', () => {
     const shows = textOf(container, '#code-shows');
     for (const seen of ['个人住房贷款全部还清证明', '*三', '1****************X', '扬州市住房公积金管理中心', 'a'.repeat(64)]) expect(shows).toContain(seen);
     await findElement(container, '#code-reads-empty');
-    expect(textOf(container, '#code-token')).toContain(TOKEN);
+    // the code's content is copied, not printed: some 400 characters no one can read out or type
+    expect(container.querySelector('#code-token')).toBeNull();
+    expect(container.textContent).not.toContain(TOKEN);
+  });
+
+  it('copies the code’s content for a reader who cannot scan, and shows it to copy by hand only when copying failed', async () => {
+    openWith({ id: 'abcdefgh12345678' });
+    functionsAnswer({ showCode: SHOWN, codeReads: READS });
+    const copy = jest.spyOn(Taro, 'setClipboardData').mockResolvedValueOnce({ data: TOKEN, errMsg: 'setClipboardData:ok' });
+    const { container } = render(<ShowCodePage />);
+    await click(container, '#code-copy');
+    await waitFor(() => expect(copy).toHaveBeenCalledWith({ data: TOKEN }));
+    expect(container.querySelector('#code-token')).toBeNull();
+
+    copy.mockRejectedValueOnce(new Error('setClipboardData:fail'));
+    await click(container, '#code-copy');
+    await findElement(container, '#code-token');
+    expect(textOf(container, '#code-token')).toBe(`未能复制，请长按下面的内容手动复制：${TOKEN}`);
   });
 
   it('lists every read with the center and the time, a changed copy’s too, and voids the code after a confirmation', async () => {

@@ -9,6 +9,7 @@ import { CodeCertificate } from '../../../components/code-certificate';
 import { withPageShell } from '../../../components/page-shell';
 import { StateView } from '../../../components/state-view';
 import { applicationCalls } from '../../../services/applications';
+import { copyText } from '../../../services/clipboard';
 import { codeImage } from '../../../services/code-image';
 import { ask, say } from '../../../services/notice';
 import { useCall } from '../../../services/use-call';
@@ -44,6 +45,8 @@ function ShowCodePage() {
   const [image, setImage] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  // the code's content is shown to copy by hand only when copying failed: some 400 characters no one should read
+  const [copyFailed, setCopyFailed] = useState(false);
 
   const token = shown.status === 'ready' ? shown.data.token : undefined;
   const loadReads = () => void applicationCalls.codeReads(id).then((r) => (r.ok ? setReads(r.data) : setError(r.message)));
@@ -85,18 +88,26 @@ function ShowCodePage() {
         ) : (
           <>
             <View className='code-image-box'>
-              {image ? <Image className='code-image' id='code-image' src={image} mode='aspectFit' ariaLabel='证明码（二维码）' nativeProps={{ alt: '证明码（二维码）' }} /> : <Text className='code-muted'>二维码无法显示，请让工作人员输入下方的码</Text>}
+              {image ? <Image className='code-image' id='code-image' src={image} mode='aspectFit' ariaLabel='证明码（二维码）' nativeProps={{ alt: '证明码（二维码）' }} /> : <Text className='code-muted'>二维码无法显示：请复制码的内容，发给工作人员粘贴核验</Text>}
             </View>
             <Text className='code-expiry' id='code-expiry'>
               有效至 {expiryText(code.expiresAt)}
             </Text>
             <Text className='code-muted' id='code-reads-left'>
               {used ? '已读取，不能再被读取。' : `还可被读取 ${current ? current.readsAllowed - current.readsUsed : code.readsAllowed - code.readsUsed} 次。`}
-              由平台签名，任何人可用公开的公钥核对真伪。
+              由平台签发，任何人可在“验证证明码”中核对真伪。
             </Text>
-            <Text className='code-token' id='code-token' userSelect>
-              无法扫码时，请工作人员输入码的内容：{code.token}
+            <Text className='code-muted' id='code-copy-hint'>
+              对方无法扫码时（如在电脑上核验），可复制码的内容发给对方，由对方粘贴核验。
             </Text>
+            <ActionButton className='secondary-button code-button' id='code-copy' onClick={() => void copyText(code.token).then((copied) => setCopyFailed(!copied))}>
+              复制码的内容
+            </ActionButton>
+            {copyFailed ? (
+              <Text className='code-token' id='code-token' userSelect>
+                未能复制，请长按下面的内容手动复制：{code.token}
+              </Text>
+            ) : null}
           </>
         )}
       </View>
