@@ -11,6 +11,7 @@ import JoinPage from '../../src/packages/portal/join';
 import { identityCalls } from '../../src/services/identity';
 import { seriousViolationsIn } from './support/axe';
 import { personPerTest, residentIds, verifyIdentity } from './support/calls';
+import { catchDownloads, releaseDownloads } from './support/downloads';
 import { click, fill, textOf, waitForText } from './support/interact';
 import { findElement, openWith, showPage } from './support/page';
 
@@ -191,13 +192,21 @@ describe('privacy pages', () => {
 
   it('unbinds the verified identity after confirming: 我的 then shows 未核验', async () => {
     await verifyIdentity('张三', residents.next());
+    const caught = catchDownloads();
     const { container } = render(<AccountPage />);
+    // a copy downloaded first: its 已下载 belongs to the verified identity and goes with it
+    await click(container, '#account-download');
+    expect(await waitForText(container, '#account-download-outcome', /已下载/)).toBe('已下载我的数据，请妥善保管');
+    expect(caught.blobs).toHaveLength(1);
+    releaseDownloads();
     await click(container, '#account-unbind-start');
     await click(container, '#account-unbind-yes');
     expect(await waitForText(container, '#account-unbind-outcome', /已解除绑定/)).toBeTruthy();
     const status = await identityCalls.status();
     expect(status.ok && status.data.status).toBe('none');
     await findElement(container, '#account-unbind-none');
+    await findElement(container, '#account-download-why');
+    expect(container.querySelector('#account-download-outcome')).toBeNull();
   });
 
   it('fills the join page from a staff invite link, and offers no 加入中心 card among an employee’s entries', async () => {

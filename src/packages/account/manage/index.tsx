@@ -21,19 +21,23 @@ interface ActionOutcome {
   code?: ErrorCode;
 }
 
-/** One action with its busy state and its outcome in words beside it (no pop-ups: 长辈版 has none). */
-function useAction() {
+/**
+ * One action with its busy state and its outcome in words beside it (no pop-ups: 长辈版 has none). Given the state the
+ * card stands on (`on`), the outcome is told only while that state lasts: 已下载 does not stay beside a card that now
+ * asks for 实名核验 first.
+ */
+function useAction(on?: unknown) {
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<ActionOutcome | undefined>(undefined);
+  const [outcome, setOutcome] = useState<{ on: unknown; told: ActionOutcome }>();
   const run = async <T,>(work: () => Promise<Result<T> | { ok: true } | { ok: false; code?: ErrorCode; message: string }>, done: string, then?: () => void) => {
     setBusy(true);
     setOutcome(undefined);
     const result = await work();
     setBusy(false);
-    setOutcome(result.ok ? { ok: true, text: done } : { ok: false, text: result.message, code: 'code' in result ? result.code : undefined });
+    setOutcome({ on, told: result.ok ? { ok: true, text: done } : { ok: false, text: result.message, code: 'code' in result ? result.code : undefined } });
     if (result.ok) then?.();
   };
-  return { busy, outcome, run };
+  return { busy, outcome: outcome && Object.is(outcome.on, on) ? outcome.told : undefined, run };
 }
 
 /** 实名核验, coming back here once it is done (the page asks the identity again when shown). */
@@ -53,7 +57,7 @@ function Outcome({ id, outcome }: { id: string; outcome: ActionOutcome | undefin
  * and a refusal for an older check, or for someone else's than the applicant's, says why beside the way to 实名核验.
  */
 function DataCopy({ identity }: { identity: IdentityView['status'] }) {
-  const action = useAction();
+  const action = useAction(identity);
   const verifyButton = (
     <ActionButton className='primary-button account-button' id='account-download-verify' onClick={verifyAndReturn}>
       去实名核验
