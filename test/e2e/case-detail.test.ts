@@ -2,6 +2,7 @@ import { idCheckChar } from '../../src/core/identity';
 import { useChromiumOnLocalHost } from '../support/e2e';
 import { pdfOf } from '../support/files';
 import { verifyOnHost } from '../support/local-host';
+import { simResetScript, simSetScript } from '../support/sim-client';
 import { until } from '../support/until';
 
 jest.setTimeout(300_000);
@@ -107,6 +108,27 @@ describe('the detail page of each kind of case', () => {
     await expect(current('#application-centers').innerText()).resolves.toContain('缴存地中心（办理提取）');
     expect(await current('#application-letter').count()).toBe(0);
     await e2e.expectAccessible('case-detail-purchase', '#application-documents');
+  });
+
+  it('keeps each of a moving transfer’s six steps on one line (not 转出地确/认)', async () => {
+    // 扬州 accepts and goes no further: the case waits at 受理 with 转出地确认, 协商中 and 办结 still ahead
+    await simSetScript(e2e.host.simOrigin, { type: 'transfer', steps: ['01'] });
+    try {
+      const id = await submit('transfer', { transferOutCenter: '110000', transferInCenter: '321000', formerEmployer: '北京某某科技有限公司', newEmployer: '扬州某某制造有限公司', newAccount: '321055557777', phone: '13712345678' });
+      await until('the case to be accepted', async () => ((await call<{ step: string }>('applications', { action: 'get', id })).step === '受理' ? true : undefined), 30_000, 500);
+      await openDetail(id);
+      const labels = await current('#application-steps .application-step-label').evaluateAll((els) =>
+        els.map((el) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          return { name: el.textContent, lines: new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size };
+        }),
+      );
+      expect(labels).toEqual(['提交', '送达中心', '受理', '转出地确认', '协商中', '办结'].map((name) => ({ name, lines: 1 })));
+      await e2e.shot('case-detail-transfer-moving');
+    } finally {
+      await simResetScript(e2e.host.simOrigin, 'transfer');
+    }
   });
 
   it('titles an item-5 request by its item, with its one center 办理中心', async () => {
