@@ -86,7 +86,7 @@ describe('the internal trial: an invite, a finding on a broken link fixed and cl
     await expect(current('#join-code input').inputValue()).resolves.toBe(code);
     await expectAccessible('04-join');
     await current('#join-submit').click();
-    await until('#join-province', `江苏省（${JIANGSU}）`);
+    await until('#join-province', '您现在是江苏省的内部测试人员');
     await expectAccessible('05-joined');
   });
 

@@ -92,7 +92,7 @@ describe('center portal, from invite to an approved link', () => {
     const join = render(<JoinPage />);
     await fill(join.container, '#join-code input', code.toLowerCase());
     await press(join.container, '#join-submit');
-    await waitForText(join.container, '#join-center', `南京市住房公积金管理中心（${NANJING}）`);
+    await waitForText(join.container, '#join-center', '您现在是南京市住房公积金管理中心的工作人员。');
     join.unmount();
 
     // the links page shows 320100's overview, the form pre-filled with the earliest date
@@ -274,6 +274,8 @@ describe('links page', () => {
   it('proposes a mini-program page after saying what is missing, and a switch to manual delivery', async () => {
     const staff = await newStaff(NANJING, 'mp');
     const container = await openLinks();
+    // each item by its name, not by its number alone
+    expect(textOf(container, '#links-target-3')).toBe('退休提取');
     await click(container, '#links-target-3');
     await click(container, '#links-kind-miniprogram');
     expect(container.querySelector('#links-url')).toBeNull();

@@ -33,7 +33,7 @@ export default function JoinPage() {
         <View className='card join-card' id='join-done'>
           <Text className='join-done-title'>已加入</Text>
           <Text id='join-center'>
-            您现在是{joined.centerName}（{joined.centerCode}）的工作人员。
+            您现在是{joined.centerName}的工作人员。
           </Text>
           <Text className='join-muted'>可以为本中心登记办理链接和接收推送的接口，并在申请工作台办理转至本中心的申请。</Text>
         </View>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { portalEventSchema } from '../../../core/contracts/portal';
 import { CHANGE_NOTICE_WORKING_DAYS, type ChangeView, type EndpointProposalAnswer, type PortalOverview } from '../../../core/center-portal';
 import type { Fail, Result } from '../../../core/errors';
-import type { ItemId } from '../../../core/items';
+import { itemById, type ItemId } from '../../../core/items';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
@@ -127,7 +127,7 @@ export function ProposeForm({ overview, finding, onProposed }: ProposeFormProps)
       <Text className='links-label'>变更对象</Text>
       <View className='links-chips'>
         {overview.links.map((l) => (
-          <Chip key={l.item} id={`links-target-${l.item}`} selected={target === l.item} label={`事项 ${l.item}`} onPick={() => pickTarget(l.item)} />
+          <Chip key={l.item} id={`links-target-${l.item}`} selected={target === l.item} label={itemById(l.item)?.short ?? `事项 ${l.item}`} onPick={() => pickTarget(l.item)} />
         ))}
         <Chip id='links-target-endpoint' selected={target === 'endpoint'} label='接收推送的接口' onPick={() => pickTarget('endpoint')} />
       </View>

@@ -39,7 +39,7 @@ export default function TrialJoinPage() {
         <View className='card trial-card' id='join-done'>
           <Text className='trial-done-title'>已加入内部试用</Text>
           <Text className='trial-text' id='join-province'>
-            您现在是{joined.provinceName}（{joined.province}）的内部测试人员。
+            您现在是{joined.provinceName}的内部测试人员。
           </Text>
           <Text className='trial-muted'>请逐一检查本省各住房公积金管理中心的名称、服务电话、小程序码、办理链接，并向每个中心发送测试申请。</Text>
         </View>
