@@ -81,7 +81,7 @@ describe('purchase withdrawal form', () => {
     const pick = await findElement(container, '#purchase-pick-contract');
     expect(pick.textContent).toBe('选择购房合同文件');
     expect(pick.tagName).toBe('LABEL');
-    expect(pick.querySelector('input[type=file]')?.className).toBe('purchase-file-input');
+    expect(pick.querySelector('input[type=file]')?.className).toBe('file-pick-input');
     expect(container.textContent).not.toMatch(/Choose|No file|KB）$/);
 
     const file = new File([new Uint8Array(1536).fill(0x25)], '购房合同.pdf', { type: 'application/pdf' });

@@ -354,7 +354,9 @@ describe('a center’s checklist', () => {
 
     await fill(container, '#check-link-1-note textarea', '打开的是南京中心的页面');
     const file = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], '截图.png', { type: 'image/png' });
-    const input = await findElement<HTMLInputElement>(container, '#check-link-1-screenshot-file');
+    // the chooser in Chinese, the browser's own control (Choose File) inside it out of sight
+    expect(textOf(container, 'label#check-link-1-screenshot-pick')).toBe('选择截图');
+    const input = await findElement<HTMLInputElement>(container, 'label#check-link-1-screenshot-pick input#check-link-1-screenshot-file');
     Object.defineProperty(input, 'files', { value: [file], configurable: true });
     fireEvent.change(input);
     await waitForText(container, '#check-link-1-screenshot-name', '截图.png');

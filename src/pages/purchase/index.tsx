@@ -9,6 +9,7 @@ import { yuanText } from '../../core/money';
 import { sameName } from '../../core/names';
 import { ActionButton } from '../../components/action-button';
 import { CenterField, ErrorSummary, FieldError, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField, type ReviewRow } from '../../components/application-form';
+import { FilePick } from '../../components/file-pick';
 import { IdentityNotice } from '../../components/identity-notice';
 import { applicationCalls } from '../../services/applications';
 import { myCenter } from '../../services/my-center';
@@ -255,22 +256,14 @@ function PurchasePage() {
             )}
             {uploading === kind ? <Text className='application-form-hint'>正在上传…</Text> : null}
             {isH5 ? (
-              // the browser's own control reads "Choose File / No file chosen": hidden, its label is the button
-              <label className='purchase-file-pick' htmlFor={`purchase-file-${kind}`} id={`purchase-pick-${kind}`}>
-                选择{ATTACHMENT_KIND_LABELS[kind]}文件
-                <input
-                  className='purchase-file-input'
-                  id={`purchase-file-${kind}`}
-                  type='file'
-                  accept='application/pdf,image/jpeg,image/png'
-                  disabled={uploading !== undefined}
-                  onChange={(e) => {
-                    const file = e.currentTarget.files?.[0];
-                    e.currentTarget.value = '';
-                    if (file) void attach(kind, { file, name: file.name, size: file.size });
-                  }}
-                />
-              </label>
+              <FilePick
+                id={`purchase-pick-${kind}`}
+                inputId={`purchase-file-${kind}`}
+                label={`选择${ATTACHMENT_KIND_LABELS[kind]}文件`}
+                accept='application/pdf,image/jpeg,image/png'
+                disabled={uploading !== undefined}
+                onFile={(file) => void attach(kind, { file, name: file.name, size: file.size })}
+              />
             ) : (
               <View className='purchase-attach-buttons'>
                 <ActionButton className='purchase-attach' id={`purchase-photo-${kind}`} size='mini' disabled={uploading !== undefined} onClick={() => void chooseAttachment('photo').then((f) => attach(kind, f))}>

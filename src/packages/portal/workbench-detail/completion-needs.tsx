@@ -1,6 +1,7 @@
 import { Input, Text, View } from '@tarojs/components';
 import type { StatusNeed } from '../../../core/applications/state-machine';
 import { ActionButton } from '../../../components/action-button';
+import { FilePick } from '../../../components/file-pick';
 import { chooseChatPdf, readPickedFile, type DocumentOutcome, type PickedDocument } from '../../../services/documents';
 import { isH5 } from '../../../services/platform';
 import type { Drafts, TextDraft } from './use-workbench-actions';
@@ -37,16 +38,7 @@ export function CompletionNeeds({ needs, drafts, edit, busy, onPicked }: Complet
       <View className='workbench-document' id='workbench-certificate-form'>
         <Text className='workbench-muted'>办结须上传出具的证明文件（PDF，不超过 10 MB），将送达申请人。</Text>
         {isH5 ? (
-          <input
-            className='workbench-document-input'
-            id='workbench-document'
-            type='file'
-            accept='application/pdf'
-            onChange={(e) => {
-              const file = e.currentTarget.files?.[0];
-              if (file) void readPickedFile(file).then(onPicked);
-            }}
-          />
+          <FilePick id='workbench-document-pick' inputId='workbench-document' label='选择证明文件（PDF）' accept='application/pdf' disabled={busy} onFile={(file) => void readPickedFile(file).then(onPicked)} />
         ) : (
           <ActionButton className='workbench-button' id='workbench-document' size='mini' disabled={busy} onClick={() => void chooseChatPdf().then(onPicked)}>
             从聊天记录选择 PDF

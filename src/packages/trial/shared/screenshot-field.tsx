@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import { ActionButton } from '../../../components/action-button';
 import { FieldError } from '../../../components/application-form';
+import { FilePick } from '../../../components/file-pick';
 import { isH5 } from '../../../services/platform';
 import { chooseAttachment, uploadAttachment, type PickedFile, type Uploaded } from '../../../services/uploads';
 
@@ -38,18 +39,7 @@ export function ScreenshotField({ prefix, value, onChange }: { prefix: string; v
       ) : null}
       {uploading ? <Text className='trial-muted'>正在上传…</Text> : null}
       {value || uploading ? null : isH5 ? (
-        <input
-          className='trial-file-input'
-          id={`${prefix}-screenshot-file`}
-          type='file'
-          accept='image/jpeg,image/png'
-          aria-label='选择截图'
-          onChange={(e) => {
-            const file = e.currentTarget.files?.[0];
-            e.currentTarget.value = '';
-            if (file) void attach({ file, name: file.name, size: file.size });
-          }}
-        />
+        <FilePick id={`${prefix}-screenshot-pick`} inputId={`${prefix}-screenshot-file`} label='选择截图' accept='image/jpeg,image/png' onFile={(file) => void attach({ file, name: file.name, size: file.size })} />
       ) : (
         <ActionButton className='trial-button' id={`${prefix}-screenshot-pick`} onClick={() => void chooseAttachment('photo').then(attach)}>
           拍照或从相册选择
