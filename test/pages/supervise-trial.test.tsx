@@ -193,6 +193,13 @@ describe('launch', () => {
     expect(textOf(container, '#trial-launch-national-state')).toBe('内部试用中');
   });
 
+  it('explains a province open to everyone while it is not ready', async () => {
+    const { container } = await opened({ roles: PROVINCIAL, launch: { national: false, provinces: [jiangsu(true)] } });
+    expect(textOf(container, `#trial-launch-${JIANGSU}-state`)).toBe('已开放');
+    expect(textOf(container, `#trial-launch-${JIANGSU}-ready`)).toBe('尚未具备上线条件');
+    expect(textOf(container, `#trial-launch-${JIANGSU}-missing`)).toMatch(/^该省已对群众开放，但目前尚缺：.+。请督促有关中心尽快整改，必要时关闭该省。$/);
+  });
+
   it('shows a provincial supervisor their province read-only and fixes the invites’ province to it', async () => {
     const { container } = await opened({ roles: PROVINCIAL, launch: { national: false, provinces: [jiangsu(false)] } });
     expect(textOf(container, `#trial-launch-${JIANGSU}-ready`)).toBe('尚未具备上线条件');

@@ -42,7 +42,7 @@ interface TextInput {
 }
 const TEXTS: Record<TextKey, TextInput> = {
   formerEmployer: { label: '原单位名称', placeholder: '原工作单位的全称', type: 'text', limit: EMPLOYER_MAX },
-  formerAccount: { label: '原个人账号（选填）', placeholder: '原缴存地的个人公积金账号，不清楚可不填', type: 'text' },
+  formerAccount: { label: '原个人账号（选填）', placeholder: '原缴存地的账号，不清楚可不填', type: 'text' },
   newEmployer: { label: '现单位名称', placeholder: '现工作单位的全称', type: 'text', limit: EMPLOYER_MAX },
   newAccount: { label: '现个人账号', placeholder: '现缴存地的个人公积金账号', type: 'text' },
   phone: PHONE_INPUT,
