@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { textField } from './validation';
-import { isCalendarDate } from './time';
+import { calendarDate, textField } from './validation';
 
 /*
  * The official calendar as supervisors see and keep it (issue 12): each year's State Council arrangement, where
@@ -72,24 +71,17 @@ export const CALENDAR_MAX_WORKDAYS = 20;
  */
 export const CALENDAR_MAX_HOLIDAY_DAYS = 15;
 
-const isoDate = (label: string) =>
-  z
-    .string({ error: `请填写${label}` })
-    .min(1, `请填写${label}`)
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为“年-月-日”，如 2026-01-05`)
-    .refine((d) => isCalendarDate(d.replace(/-/g, '')), `${label}不是有效日期`);
-
 export const CalendarNoticeSchema = z.object(
   {
     title: textField('通知标题').min(1, '请填写通知标题').max(200, '通知标题不超过 200 字'),
     number: textField('通知文号').min(1, '请填写通知文号').max(60, '通知文号不超过 60 字'),
-    date: isoDate('通知日期'),
+    date: calendarDate('通知日期'),
   },
   { error: '请填写通知的标题、文号和日期' },
 );
 
 export const CalendarHolidaySchema = z.object(
-  { name: textField('节日名称').min(1, '请填写节日名称').max(20, '节日名称不超过 20 字'), from: isoDate('放假起始日期'), to: isoDate('放假结束日期') },
+  { name: textField('节日名称').min(1, '请填写节日名称').max(20, '节日名称不超过 20 字'), from: calendarDate('放假起始日期'), to: calendarDate('放假结束日期') },
   { error: '请填写节日名称和放假起止日期' },
 );
 
@@ -152,7 +144,7 @@ const arrangementShape = {
   holidays: z.array(CalendarHolidaySchema, { error: '请填写假期' }).min(1, '请至少填写一段假期').max(CALENDAR_MAX_HOLIDAYS, `假期不超过 ${CALENDAR_MAX_HOLIDAYS} 段`),
   // left out when the notice has no make-up working day (an empty list is refused like any empty value)
   workdays: z
-    .array(isoDate('调休上班日期'), { error: '请填写调休上班日期' })
+    .array(calendarDate('调休上班日期'), { error: '请填写调休上班日期' })
     .min(1, '没有调休上班日时请不填写此项')
     .max(CALENDAR_MAX_WORKDAYS, `调休上班日不超过 ${CALENDAR_MAX_WORKDAYS} 天`)
     .optional()

@@ -3,9 +3,8 @@ import type { BusinessDomainState } from './business-domains';
 import { CenterLinkSchema, ItemIdSchema, type CenterLink } from './centers';
 import { ONLINE_ITEM_IDS, type ItemId } from './items';
 import type { OnlineReasonRow } from './supervision';
-import { isCalendarDate } from './time';
 import { FindingIdSchema } from './trial';
-import { textField } from './validation';
+import { calendarDate, textField } from './validation';
 
 /**
  * The center portal (issue 6): centers' staff register the links the directory jumps to and the endpoint
@@ -37,14 +36,6 @@ export const CONFORMANCE_RUN_ID_PATTERN = /^run[0-9a-f]{20}$/;
 /** Work-order ids: `chg` and 20 characters of [a-z0-9], made by the server. */
 export const CHANGE_ID_PATTERN = /^chg[a-z0-9]{20}$/;
 export const ChangeIdSchema = z.string({ error: '缺少变更单编号' }).regex(CHANGE_ID_PATTERN, '变更单编号格式不正确');
-
-/** A China calendar date, YYYY-MM-DD. */
-export const calendarDate = (label: string) =>
-  z
-    .string({ error: `请选择${label}` })
-    .min(1, `请填写${label}`)
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为“年-月-日”，如 2026-01-05`)
-    .refine((d) => isCalendarDate(d.replace(/-/g, '')), `${label}不是有效日期`);
 
 /** A channel a center registers for an item: an https H5 page, or a page of another mini-program. */
 export type LinkValue = { kind: 'web'; url: string } | { kind: 'miniprogram'; appId: string; path: string };

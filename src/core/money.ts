@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { isCalendarDate, shanghaiDate } from './time';
+import { shanghaiDate } from './time';
+import { calendarDate } from './validation';
 
 /** Amounts in yuan, as forms and the center interface carry them, and dates that may not lie ahead. */
 
@@ -24,11 +25,7 @@ export const decimal2 = (label: string, max: number) =>
 
 /** A past or present China calendar date, YYYY-MM-DD, "today" being `now`'s day (the call's own time on a function). */
 export const pastDate = (label: string, now: Date) =>
-  z
-    .string({ error: `请填写${label}` })
-    .min(1, `请填写${label}`)
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为“年-月-日”，如 2026-01-05`)
-    .refine((d) => isCalendarDate(d.replace(/-/g, '')), `${label}不是有效日期`)
+  calendarDate(label)
     .refine((d) => d <= shanghaiDate(now), `${label}不能晚于今天`)
     .refine((d) => d >= '1990-01-01', `${label}不能早于 1990 年`);
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { zhCN } from 'zod/locales';
 import { fail, ok, type FieldErrors, type Result } from './errors';
+import { isCalendarDate } from './time';
 
 /**
  * zod's own words for types, which its zh-CN locale leaves in English ("期望 object，实际接收 array"). Every
@@ -98,6 +99,17 @@ export function textField(label: string, options: TextFieldOptions = {}): z.ZodS
     .refine((value) => isPlainText(value, options.multiline), unsafeTextMessage(label))
     .refine((value) => !isWordless(value), wordlessMessage(label));
 }
+
+/**
+ * A China calendar date written 年-月-日 (2026-01-05), every message naming the field (`label`); a field's own limits
+ * (not later than today, not before a date) are chained on the result.
+ */
+export const calendarDate = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .min(1, `请填写${label}`)
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}应为“年-月-日”，如 2026-01-05`)
+    .refine((d) => isCalendarDate(d.replace(/-/g, '')), `${label}不是有效日期`);
 
 /** The discriminator (`action`) of a discriminated union, which names an event that is not even an object. */
 function discriminatorOf(schema: z.ZodType): string | undefined {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CodeTokenSchema } from '../certificate-code';
-import { calendarDate, CONFORMANCE_RUN_ID_PATTERN, ProposeEndpointSchema, ProposeLinkSchema } from '../center-portal';
+import { CONFORMANCE_RUN_ID_PATTERN, ProposeEndpointSchema, ProposeLinkSchema } from '../center-portal';
+import { calendarDate } from '../validation';
 import { handCodeSchema } from '../codes';
 import { CorrectionReasonSchema, FULL_ONLINE_ITEMS, MonthlyFiguresSchema, ONLINE_REASON_MAX } from '../supervision';
 import { ReportMonthSchema } from './supervise';

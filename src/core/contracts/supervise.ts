@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { calendarDate } from '../center-portal';
+import { calendarDate } from '../validation';
 import { CorrectionReasonSchema, LiaisonFieldsSchema, ProvinceCodeSchema, RECOMMENDATION_ID_PATTERN, RecommendationFieldsSchema } from '../supervision';
 import { reportPeriod, shanghaiDate } from '../time';
 
