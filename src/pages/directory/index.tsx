@@ -4,7 +4,6 @@ import { useMemo, useState } from 'react';
 import { provinceShortName, type CenterSummary } from '../../core/centers';
 import { StateView } from '../../components/state-view';
 import { callFunction } from '../../services/cloud';
-import { useElderMode } from '../../services/elder-mode';
 import { useCall } from '../../services/use-call';
 import { withPageShell } from '../../components/page-shell';
 import './index.scss';
@@ -32,18 +31,17 @@ function groupByProvince(centers: readonly CenterSummary[]): ProvinceGroup[] {
   return [...groups.values()];
 }
 
-/** The index's place at the top of the list in 长辈版. */
+/** The index's place, at the top of the list. */
 const INDEX_ANCHOR = 'directory-index';
 
 /**
- * Every center by province, with an index to jump to a province: a bar at the screen's side in 标准版; in 长辈版,
- * whose 60 pt entries would not all fit in a screen's height, a grid at the top of the list that each province's
- * heading leads back to.
+ * Every center by province, with an index of the provinces at the top of the list, each province's heading leading
+ * back to it. (A bar at the screen's side held 33 entries of about 19 px; in 长辈版, at 60 pt each, most lay off
+ * screen.)
  */
 function Directory() {
   const list = useCall(() => callFunction<{ items: CenterSummary[] }>('centers', { action: 'list' }), []);
   const groups = useMemo(() => (list.status === 'ready' ? groupByProvince(list.data.items) : []), [list]);
-  const elder = useElderMode();
   const [anchor, setAnchor] = useState('');
   // the list scrolls when its anchor changes: cleared first, so a second tap on the same entry scrolls again
   const jump = (to: string) => {
@@ -55,28 +53,23 @@ function Directory() {
   if (list.status === 'error') return <StateView status='error' message={list.message} code={list.code} onRetry={list.reload} />;
   if (groups.length === 0) return <StateView status='empty' message='暂无中心信息' />;
 
-  const index = groups.map((g) => (
-    <Text key={g.anchor} className='index-bar-entry' id={`index-${g.anchor}`} onClick={() => jump(g.anchor)}>
-      {indexLabel(g.province)}
-    </Text>
-  ));
   return (
     <View className='directory'>
       <ScrollView className='directory-list' scrollY scrollIntoView={anchor} scrollWithAnimation>
-        {elder ? (
-          <View id={INDEX_ANCHOR} className='directory-index' role='navigation' aria-label='按省份跳转'>
-            {index}
-          </View>
-        ) : null}
+        <View id={INDEX_ANCHOR} className='directory-index' role='navigation' aria-label='按省份跳转'>
+          {groups.map((g) => (
+            <Text key={g.anchor} className='directory-index-entry' id={`index-${g.anchor}`} onClick={() => jump(g.anchor)}>
+              {indexLabel(g.province)}
+            </Text>
+          ))}
+        </View>
         {groups.map((g) => (
           <View key={g.province} id={g.anchor} className='directory-group'>
             <View className='directory-heading'>
               <Text className='section-title directory-province'>{g.province}</Text>
-              {elder ? (
-                <Text className='directory-to-index' id={`to-index-${g.anchor}`} onClick={() => jump(INDEX_ANCHOR)}>
-                  换省份
-                </Text>
-              ) : null}
+              <Text className='directory-to-index' id={`to-index-${g.anchor}`} onClick={() => jump(INDEX_ANCHOR)}>
+                换省份
+              </Text>
             </View>
             <View className='directory-centers'>
               {g.centers.map((c) => (
@@ -89,7 +82,6 @@ function Directory() {
           </View>
         ))}
       </ScrollView>
-      {elder ? null : <View className='index-bar'>{index}</View>}
     </View>
   );
 }
