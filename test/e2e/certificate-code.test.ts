@@ -56,6 +56,7 @@ it('the employee shows the code, staff type it in and see the certificate, a sec
   await expect(current('#code-reads-empty').count()).resolves.toBe(1);
   // the holder copies the code's content for a reader who cannot scan it
   await current('#code-copy').click();
+  await e2e.until('#code-copy-outcome', '已复制码的内容');
   const token = (await e2e.page.evaluate(() => /GJJC1\.[A-Za-z0-9_.-]+/.exec(localStorage.getItem('taro_clipboard') ?? '')?.[0])) ?? '';
   expect(token).toMatch(/^GJJC1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{86}$/);
   await e2e.expectAccessible('certificate-code-show');

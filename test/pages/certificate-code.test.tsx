@@ -5,7 +5,7 @@ import ShowCodePage from '../../src/packages/code/show';
 import VerifyCodePage from '../../src/packages/code/verify';
 import ReadCodePage from '../../src/packages/portal/read-code';
 import { seriousViolationsIn } from './support/axe';
-import { click, fill, textOf } from './support/interact';
+import { click, fill, textOf, waitForText } from './support/interact';
 import { findElement, openWith } from './support/page';
 
 /**
@@ -61,12 +61,24 @@ describe('亮码 (the holder’s code page)', () => {
     const { container } = render(<ShowCodePage />);
     await click(container, '#code-copy');
     await waitFor(() => expect(copy).toHaveBeenCalledWith({ data: TOKEN }));
+    // said on the page (长辈版 has no passing pop-ups), the content still not printed
+    expect(await waitForText(container, '#code-copy-outcome', '已复制')).toBe('已复制码的内容，可粘贴发给对方。');
     expect(container.querySelector('#code-token')).toBeNull();
 
     copy.mockRejectedValueOnce(new Error('setClipboardData:fail'));
     await click(container, '#code-copy');
     await findElement(container, '#code-token');
-    expect(textOf(container, '#code-token')).toBe(`未能复制，请长按下面的内容手动复制：${TOKEN}`);
+    expect(textOf(container, '#code-token')).toBe(TOKEN);
+    expect(textOf(container, '#code-copy-outcome')).toBe(`${TOKEN}未能复制，请长按上面的码的内容手动复制。`);
+  });
+
+  it('offers no copy of a code that was read and cannot be read again', async () => {
+    openWith({ id: 'abcdefgh12345678' });
+    functionsAnswer({ showCode: SHOWN, codeReads: { ...READS, current: { ...CURRENT, readsUsed: 1 } } });
+    const { container } = render(<ShowCodePage />);
+    await waitForText(container, '#code-reads-left', '已读取，不能再被读取');
+    expect(container.querySelector('#code-copy')).toBeNull();
+    expect(container.querySelector('#code-renew')).not.toBeNull();
   });
 
   it('lists every read with the center and the time, a changed copy’s too, and voids the code after a confirmation', async () => {

@@ -9,7 +9,7 @@ import { CodeCertificate } from '../../../components/code-certificate';
 import { withPageShell } from '../../../components/page-shell';
 import { StateView } from '../../../components/state-view';
 import { applicationCalls } from '../../../services/applications';
-import { copyText } from '../../../services/clipboard';
+import { copyFailed, copyText } from '../../../services/clipboard';
 import { codeImage } from '../../../services/code-image';
 import { ask, say } from '../../../services/notice';
 import { useCall } from '../../../services/use-call';
@@ -45,8 +45,8 @@ function ShowCodePage() {
   const [image, setImage] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  // the code's content is shown to copy by hand only when copying failed: some 400 characters no one should read
-  const [copyFailed, setCopyFailed] = useState(false);
+  // whether the code's content was copied; shown to copy by hand only when copying failed (some 400 characters)
+  const [copied, setCopied] = useState<boolean>();
 
   const token = shown.status === 'ready' ? shown.data.token : undefined;
   const loadReads = () => void applicationCalls.codeReads(id).then((r) => (r.ok ? setReads(r.data) : setError(r.message)));
@@ -88,7 +88,7 @@ function ShowCodePage() {
         ) : (
           <>
             <View className='code-image-box'>
-              {image ? <Image className='code-image' id='code-image' src={image} mode='aspectFit' ariaLabel='证明码（二维码）' nativeProps={{ alt: '证明码（二维码）' }} /> : <Text className='code-muted'>二维码无法显示：请复制码的内容，发给工作人员粘贴核验</Text>}
+              {image ? <Image className='code-image' id='code-image' src={image} mode='aspectFit' ariaLabel='证明码（二维码）' nativeProps={{ alt: '证明码（二维码）' }} /> : <Text className='code-muted'>二维码无法显示：请复制下方码的内容发给对方</Text>}
             </View>
             <Text className='code-expiry' id='code-expiry'>
               有效至 {expiryText(code.expiresAt)}
@@ -97,17 +97,30 @@ function ShowCodePage() {
               {used ? '已读取，不能再被读取。' : `还可被读取 ${current ? current.readsAllowed - current.readsUsed : code.readsAllowed - code.readsUsed} 次。`}
               由平台签发，任何人可在“验证证明码”中核对真伪。
             </Text>
-            <Text className='code-muted' id='code-copy-hint'>
-              对方无法扫码时（如在电脑上核验），可复制码的内容发给对方，由对方粘贴核验。
-            </Text>
-            <ActionButton className='secondary-button code-button' id='code-copy' onClick={() => void copyText(code.token).then((copied) => setCopyFailed(!copied))}>
-              复制码的内容
-            </ActionButton>
-            {copyFailed ? (
-              <Text className='code-token' id='code-token' userSelect>
-                未能复制，请长按下面的内容手动复制：{code.token}
-              </Text>
-            ) : null}
+            {used ? null : (
+              <>
+                <Text className='code-muted' id='code-copy-hint'>
+                  对方无法扫码时（如远程核验），可复制码的内容发给对方，由对方在“扫码核验”中粘贴。
+                </Text>
+                <ActionButton className='secondary-button code-button' id='code-copy' onClick={() => void copyText(code.token).then(setCopied)}>
+                  复制码的内容
+                </ActionButton>
+                {copied === undefined ? null : (
+                  <View id='code-copy-outcome' role='status'>
+                    {copied ? (
+                      <Text className='code-muted'>已复制码的内容，可粘贴发给对方。</Text>
+                    ) : (
+                      <>
+                        <Text className='code-token' id='code-token' userSelect>
+                          {code.token}
+                        </Text>
+                        <Text className='alert'>{copyFailed('码的内容')}</Text>
+                      </>
+                    )}
+                  </View>
+                )}
+              </>
+            )}
           </>
         )}
       </View>
