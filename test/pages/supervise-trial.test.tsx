@@ -193,11 +193,14 @@ describe('launch', () => {
     expect(textOf(container, '#trial-launch-national-state')).toBe('内部试用中');
   });
 
-  it('explains a province open to everyone while it is not ready', async () => {
-    const { container } = await opened({ roles: PROVINCIAL, launch: { national: false, provinces: [jiangsu(true)] } });
+  it.each([
+    ['a national supervisor', NATIONAL, '关闭该省'],
+    ['a provincial supervisor, who cannot close it', PROVINCIAL, '报请全国监管人员关闭该省'],
+  ])('explains to %s a province open to everyone while it is not ready', async (_who, roles, close) => {
+    const { container } = await opened({ roles, launch: { national: false, provinces: [jiangsu(true)] } });
     expect(textOf(container, `#trial-launch-${JIANGSU}-state`)).toBe('已开放');
     expect(textOf(container, `#trial-launch-${JIANGSU}-ready`)).toBe('尚未具备上线条件');
-    expect(textOf(container, `#trial-launch-${JIANGSU}-missing`)).toMatch(/^该省已对群众开放，但目前尚缺：.+。请督促有关中心尽快整改，必要时关闭该省。$/);
+    expect(textOf(container, `#trial-launch-${JIANGSU}-missing`)).toBe(`该省已对群众开放，但目前尚缺：3 个中心未检查完；2 个问题未关闭。请督促有关中心尽快整改，必要时${close}。`);
   });
 
   it('shows a provincial supervisor their province read-only and fixes the invites’ province to it', async () => {

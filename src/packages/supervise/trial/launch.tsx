@@ -40,7 +40,7 @@ function ProvinceCard({ row, canSwitch, busy, idle, onSwitch }: { row: ProvinceL
       </Text>
       {readiness.missing.length > 0 ? (
         <Text className='alert' id={`${id}-missing`}>
-          {row.open ? `该省已对群众开放，但目前尚缺：${readiness.missing.join('；')}。请督促有关中心尽快整改，必要时关闭该省。` : `尚缺：${readiness.missing.join('；')}`}
+          {row.open ? `该省已对群众开放，但目前尚缺：${readiness.missing.join('；')}。请督促有关中心尽快整改，必要时${canSwitch ? '关闭该省' : '报请全国监管人员关闭该省'}。` : `尚缺：${readiness.missing.join('；')}`}
         </Text>
       ) : null}
       {canSwitch ? (
