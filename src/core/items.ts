@@ -42,6 +42,9 @@ export function itemById(id: number): ItemInfo | undefined {
   return ITEMS.find((i) => i.id === id);
 }
 
+/** An item's short name (退休提取) as pages name it; 第N项 for a number that is no item. */
+export const itemShortName = (id: number): string => itemById(id)?.short ?? `第${id}项`;
+
 export function isItemId(value: unknown): value is ItemId {
   return typeof value === 'number' && (ITEM_IDS as readonly number[]).includes(value);
 }

@@ -1,6 +1,6 @@
 import { coveringDomain, domainOf } from './business-domains';
 import type { Center, CenterLink, StoredCenter } from './centers';
-import { itemById, type ItemId } from './items';
+import { itemShortName, type ItemId } from './items';
 
 export type JumpTarget =
   | { kind: 'web'; url: string }
@@ -51,7 +51,7 @@ export function isHttpsUrl(url: string): boolean {
  * and what to look for there: it opens at its home page, registered perhaps for another item.
  */
 export const ownMiniprogramMessage = (item: ItemId) =>
-  `该中心的网上办事大厅暂不能在本小程序内打开，将为您打开该中心的微信小程序，请在其中找到“${itemById(item)?.short ?? `事项 ${item}`}”办理。`;
+  `该中心的网上办事大厅暂不能在本小程序内打开，将为您打开该中心的微信小程序，请在其中找到“${itemShortName(item)}”办理。`;
 
 /** What a person is told with a link to copy: the page cannot open here, how to open it, and whom to call. */
 export const copyMessage = (phone: string) =>

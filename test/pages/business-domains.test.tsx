@@ -212,7 +212,7 @@ describe('the center’s domain cards on its links page', () => {
     await findElement(container, `${id}-file`);
     expect(eventsOf(calls, 'portal', 'businessDomains')).toHaveLength(1);
     expect(textOf(container, `${id}-state`)).toBe('待放置校验文件');
-    expect(textOf(container, `${id}-items`)).toBe('使用该域名的事项：事项 1 缴存贷款信息查询、事项 3 退休提取');
+    expect(textOf(container, `${id}-items`)).toBe('使用该域名的事项：缴存贷款信息查询、退休提取');
     expect(textOf(container, id)).toContain('在微信小程序内打开网页需要该域名配置为本小程序的业务域名');
     expect(textOf(container, `${id}-file-name`)).toBe('a1b2c3d4.txt');
     expect(textOf(container, `${id}-file-content`)).toBe('6f1e0c2b9d8a7f3e');

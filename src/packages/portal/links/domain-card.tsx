@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { BUSINESS_DOMAIN_STATE_LABELS, type BusinessDomainState, type CenterDomainView } from '../../../core/business-domains';
-import { itemById } from '../../../core/items';
+import { itemShortName } from '../../../core/items';
 import { formatShanghai } from '../../../core/time';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
@@ -65,7 +65,7 @@ function DomainCard({ view }: { view: CenterDomainView }) {
         {BUSINESS_DOMAIN_STATE_LABELS[view.state]}
       </Text>
       <Text className='links-muted' id={`${id}-items`}>
-        使用该域名的事项：{view.items.map((i) => `事项 ${i} ${itemById(i)?.short ?? ''}`.trim()).join('、')}
+        使用该域名的事项：{view.items.map(itemShortName).join('、')}
       </Text>
       <Text className='links-value' id={`${id}-next`}>
         {NEXT[view.state]}

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { portalEventSchema } from '../../../core/contracts/portal';
 import { CHANGE_NOTICE_WORKING_DAYS, type ChangeView, type EndpointProposalAnswer, type PortalOverview } from '../../../core/center-portal';
 import type { Fail, Result } from '../../../core/errors';
-import { itemById, type ItemId } from '../../../core/items';
+import { itemShortName, type ItemId } from '../../../core/items';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
@@ -121,13 +121,13 @@ export function ProposeForm({ overview, finding, onProposed }: ProposeFormProps)
       <Text className='links-muted'>变更经监管人员审核通过后于生效日期切换，生效前原链接或接口继续使用。</Text>
       {finding && finding.item === target ? (
         <Text className='links-notice' id='links-propose-finding'>
-          本次变更用于整改内部试用发现的事项 {finding.item} 链接问题。生效日期可留空：试用期间监管人员审核通过后立即生效。
+          本次变更用于整改内部试用发现的“{itemShortName(finding.item)}”链接问题。生效日期可留空：试用期间监管人员审核通过后立即生效。
         </Text>
       ) : null}
       <Text className='links-label'>变更对象</Text>
       <View className='links-chips'>
         {overview.links.map((l) => (
-          <Chip key={l.item} id={`links-target-${l.item}`} selected={target === l.item} label={itemById(l.item)?.short ?? `事项 ${l.item}`} onPick={() => pickTarget(l.item)} />
+          <Chip key={l.item} id={`links-target-${l.item}`} selected={target === l.item} label={itemShortName(l.item)} onPick={() => pickTarget(l.item)} />
         ))}
         <Chip id='links-target-endpoint' selected={target === 'endpoint'} label='接收推送的接口' onPick={() => pickTarget('endpoint')} />
       </View>

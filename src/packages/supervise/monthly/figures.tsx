@@ -1,8 +1,7 @@
 import { Text, View } from '@tarojs/components';
-import { itemById } from '../../../core/items';
+import { itemShortName } from '../../../core/items';
 import { FULL_ONLINE_ITEMS, type MonthlyRow, type MonthlyTotals } from '../../../core/supervision';
 
-const short = (item: number) => itemById(item)?.short ?? `第${item}项`;
 const wan = (amount: number) => amount.toFixed(2);
 
 /** A labelled figure on one line. */
@@ -20,10 +19,10 @@ export function TotalsLines({ id, totals, centers }: { id: string; totals: Month
   return (
     <View id={id}>
       {FULL_ONLINE_ITEMS.map((item) => (
-        <Line key={item} id={`${id}-${item}`} label={`第${item}项 ${short(item)}`} value={`全程网办 ${totals.items[`${item}`].online}/${centers} 个中心，${totals.items[`${item}`].volume} 件`} />
+        <Line key={item} id={`${id}-${item}`} label={`第${item}项 ${itemShortName(item)}`} value={`全程网办 ${totals.items[`${item}`].online}/${centers} 个中心，${totals.items[`${item}`].volume} 件`} />
       ))}
-      <Line id={`${id}-7`} label={`第7项 ${short(7)}（两地联办）`} value={`${totals.items['7'].count} 笔，${wan(totals.items['7'].amountWan)} 万元`} />
-      <Line id={`${id}-8`} label={`第8项 ${short(8)}（代收代办）`} value={`${totals.items['8'].count} 笔`} />
+      <Line id={`${id}-7`} label={`第7项 ${itemShortName(7)}（两地联办）`} value={`${totals.items['7'].count} 笔，${wan(totals.items['7'].amountWan)} 万元`} />
+      <Line id={`${id}-8`} label={`第8项 ${itemShortName(8)}（代收代办）`} value={`${totals.items['8'].count} 笔`} />
       <Line id={`${id}-other`} label='线下窗口 / 线上专区 / 培训人次' value={`${totals.windows} / ${totals.zones} / ${totals.training}`} />
     </View>
   );
@@ -42,10 +41,10 @@ export function CenterLines({ row, id = `monthly-center-${row.centerCode}` }: { 
         </Text>
       </View>
       {FULL_ONLINE_ITEMS.map((item) => (
-        <Line key={item} id={`${id}-${item}`} label={`第${item}项 ${short(item)}`} value={`${row.items[`${item}`].online ? '全程网办' : '未全程网办'}，${row.items[`${item}`].volume} 件`} />
+        <Line key={item} id={`${id}-${item}`} label={`第${item}项 ${itemShortName(item)}`} value={`${row.items[`${item}`].online ? '全程网办' : '未全程网办'}，${row.items[`${item}`].volume} 件`} />
       ))}
-      <Line id={`${id}-7`} label={`第7项 ${short(7)}`} value={`${row.items['7'].count} 笔，${wan(row.items['7'].amountWan)} 万元`} />
-      <Line id={`${id}-8`} label={`第8项 ${short(8)}`} value={`${row.items['8'].count} 笔`} />
+      <Line id={`${id}-7`} label={`第7项 ${itemShortName(7)}`} value={`${row.items['7'].count} 笔，${wan(row.items['7'].amountWan)} 万元`} />
+      <Line id={`${id}-8`} label={`第8项 ${itemShortName(8)}`} value={`${row.items['8'].count} 笔`} />
       <Line label='线下窗口 / 线上专区 / 培训人次' value={`${row.windows} / ${row.zones} / ${row.training}`} />
     </View>
   );

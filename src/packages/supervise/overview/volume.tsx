@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import { itemById } from '../../../core/items';
+import { itemShortName } from '../../../core/items';
 import type { TrendPoint } from '../../../core/supervision';
 import { BarChart } from '../shared/bars';
 import { reportPeriodSpan } from '../../../core/time';
@@ -11,7 +11,7 @@ import { openTable } from '../shared/navigate';
 const VOLUME_ITEMS = ['4', '5', '6', '7', '8'] as const;
 type VolumeItem = (typeof VOLUME_ITEMS)[number];
 
-const itemName = (item: VolumeItem) => itemById(Number(item))?.short ?? `第${item}项`;
+const itemName = (item: VolumeItem) => itemShortName(Number(item));
 
 /**
  * The running period's volume per item (annex 2's totals row) and, for the item picked, the last periods as bars
