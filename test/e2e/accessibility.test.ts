@@ -73,8 +73,10 @@ async function transferOfDevEmployee(url: string): Promise<string> {
 interface Measured {
   texts: { text: string; fontSize: number; lineHeight: number }[];
   controls: { what: string; width: number; height: number }[];
-  /** Controls held in place on the screen (inside a fixed view, with nothing scrolling between) that lie partly off it. */
+  /** Controls partly past the screen's sides, or held in place on the screen (a fixed view, nothing scrolling between) and partly off it. */
   offScreen: string[];
+  /** Empty one-line inputs whose placeholder is wider than the room for it (the person reads it cut short). */
+  cutPlaceholders: string[];
 }
 
 /**
@@ -85,7 +87,7 @@ interface Measured {
 async function measure(): Promise<Measured> {
   return e2e.page.evaluate(() => {
     const page = document.querySelector('.taro_page_stationed');
-    if (!page) return { texts: [], controls: [], offScreen: [] };
+    if (!page) return { texts: [], controls: [], offScreen: [], cutPlaceholders: [] };
     const roots = [page, ...Array.from(document.querySelectorAll('.taro-tabbar__tabbar'))];
     const shown = (el: Element) => {
       const box = el.getBoundingClientRect();
@@ -136,7 +138,8 @@ async function measure(): Promise<Measured> {
       }
       return false;
     };
-    const controlSelector = 'taro-button-core, button, a[href], input:not([type=hidden]), textarea, select, [role=button], [role=link], [role=tab], [role=checkbox], [role=radio], [role=switch]';
+    // a file input is hidden in the label drawn as its button (components/file-pick): the label is measured
+    const controlSelector = 'taro-button-core, button, a[href], label:has(> input[type=file]), input:not([type=hidden]), textarea, select, [role=button], [role=link], [role=tab], [role=checkbox], [role=radio], [role=switch]';
     // whether the view stays where it is on the screen whatever is scrolled: a fixed view met before any view that
     // scrolls, going up from it
     const heldInPlace = (el: Element) => {
@@ -151,14 +154,26 @@ async function measure(): Promise<Measured> {
     const offScreen: string[] = [];
     for (const el of inRoots('*')) {
       if (!(el.matches(controlSelector) || tappable(el)) || !shown(el)) continue;
-      // a file input is drawn by the control around it
       if (el.matches('input[type=file]')) continue;
       const box = el.getBoundingClientRect();
       controls.push({ what: describe(el), width: Math.round(box.width), height: Math.round(box.height) });
-      const off = box.top < -0.5 || box.left < -0.5 || box.bottom > innerHeight + 0.5 || box.right > innerWidth + 0.5;
-      if (off && heldInPlace(el)) offScreen.push(`${describe(el)} (${Math.round(box.left)},${Math.round(box.top)} ${Math.round(box.width)}x${Math.round(box.height)})`);
+      // past the screen's sides (no page scrolls sideways), or held in place past its top or bottom
+      const offSide = box.left < -0.5 || box.right > innerWidth + 0.5;
+      const off = offSide || box.top < -0.5 || box.bottom > innerHeight + 0.5;
+      if (offSide || (off && heldInPlace(el))) offScreen.push(`${describe(el)} (${Math.round(box.left)},${Math.round(box.top)} ${Math.round(box.width)}x${Math.round(box.height)})`);
     }
-    return { texts, controls, offScreen };
+    // a placeholder's width in the input's own font, against the input's width inside its padding
+    const canvas = document.createElement('canvas').getContext('2d')!;
+    const cutPlaceholders: string[] = [];
+    for (const input of inRoots('input:not([type=file]):not([type=hidden])') as HTMLInputElement[]) {
+      if (!shown(input) || input.value !== '' || !input.placeholder) continue;
+      const style = getComputedStyle(input);
+      canvas.font = style.font;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const needed = canvas.measureText(input.placeholder).width;
+      if (needed > room + 1) cutPlaceholders.push(`${describe(input)} “${input.placeholder}” (${Math.round(needed)} > ${Math.round(room)} px)`);
+    }
+    return { texts, controls, offScreen, cutPlaceholders };
   });
 }
 
@@ -221,8 +236,9 @@ describe.each([
       }
       const found = (await seriousViolations(e2e.page)).map((v) => `${v.impact} ${v.id} (${v.help}): ${v.targets.slice(0, 5).join(' | ')}`);
       const measured = await measure();
-      // a control held in place partly off the screen cannot be reached by scrolling
-      found.push(...measured.offScreen.map((what) => `在屏幕外，滑动也够不到: ${what}`));
+      // a control partly off the screen that no scrolling brings into view
+      found.push(...measured.offScreen.map((what) => `超出屏幕，滑动也看不全: ${what}`));
+      found.push(...measured.cutPlaceholders.map((what) => `提示文字显示不全: ${what}`));
       if (elder) found.push(...elderOffenders(measured, withTabBar.includes(page)));
       if (found.length > 0) problems[page] = found;
       await e2e.shot(`accessibility-${elder ? 'elder' : 'standard'}-${page.split('/').slice(1, -1).join('-')}`);

@@ -21,7 +21,7 @@ export interface CenterSearchProps {
 }
 
 /** Search centers by Chinese name, full pinyin or initials as you type. */
-export function CenterSearch({ onPick, placeholder = '输入城市名、拼音或首字母，如 扬州 / yz', autoFocus }: CenterSearchProps) {
+export function CenterSearch({ onPick, placeholder = '城市名、拼音或首字母，如 扬州 / yz', autoFocus }: CenterSearchProps) {
   const [query, setQuery] = useState('');
   const [state, setState] = useState<SearchState>({ status: 'idle' });
   const [attempt, setAttempt] = useState(0);
