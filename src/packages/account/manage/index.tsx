@@ -21,23 +21,19 @@ interface ActionOutcome {
   code?: ErrorCode;
 }
 
-/**
- * One action with its busy state and its outcome in words beside it (no pop-ups: 长辈版 has none). Given the state the
- * card stands on (`on`), the outcome is told only while that state lasts: 已下载 does not stay beside a card that now
- * asks for 实名核验 first.
- */
-function useAction(on?: unknown) {
+/** One action with its busy state and its outcome in words beside it (no pop-ups: 长辈版 has none). */
+function useAction() {
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ on: unknown; told: ActionOutcome }>();
+  const [outcome, setOutcome] = useState<ActionOutcome | undefined>(undefined);
   const run = async <T,>(work: () => Promise<Result<T> | { ok: true } | { ok: false; code?: ErrorCode; message: string }>, done: string, then?: () => void) => {
     setBusy(true);
     setOutcome(undefined);
     const result = await work();
     setBusy(false);
-    setOutcome({ on, told: result.ok ? { ok: true, text: done } : { ok: false, text: result.message, code: 'code' in result ? result.code : undefined } });
+    setOutcome(result.ok ? { ok: true, text: done } : { ok: false, text: result.message, code: 'code' in result ? result.code : undefined });
     if (result.ok) then?.();
   };
-  return { busy, outcome: outcome && Object.is(outcome.on, on) ? outcome.told : undefined, run };
+  return { busy, outcome, run };
 }
 
 /** 实名核验, coming back here once it is done (the page asks the identity again when shown). */
@@ -57,7 +53,7 @@ function Outcome({ id, outcome }: { id: string; outcome: ActionOutcome | undefin
  * and a refusal for an older check, or for someone else's than the applicant's, says why beside the way to 实名核验.
  */
 function DataCopy({ identity }: { identity: IdentityView['status'] }) {
-  const action = useAction(identity);
+  const action = useAction();
   const verifyButton = (
     <ActionButton className='primary-button account-button' id='account-download-verify' onClick={verifyAndReturn}>
       去实名核验
@@ -242,9 +238,11 @@ function AccountPage() {
   if (identity.status === 'loading' || deletion.status === 'loading') return <StateView status='loading' message='正在查询账号信息…' />;
   if (identity.status === 'error') return <StateView status='error' message={identity.message} code={identity.code} onRetry={identity.reload} />;
   if (deletion.status === 'error') return <StateView status='error' message={deletion.message} code={deletion.code} onRetry={deletion.reload} />;
+  const dataCopyState = unbound ? 'none' : identity.data.status;
   return (
     <View className='account-page' id='account-page'>
-      <DataCopy identity={unbound ? 'none' : identity.data.status} />
+      {/* a card of its own for each state of the identity: 已下载 does not stay beside a card that, after unbinding, asks for 实名核验 first */}
+      <DataCopy key={dataCopyState} identity={dataCopyState} />
       <Unbind verified={identity.data.status !== 'none' && !unbound} onDone={() => setUnbound(true)} />
       <DeleteAccount view={changed ?? deletion.data} onChange={setChanged} />
       <View className='account-policy' id='account-policy' role='link' onClick={() => openPage(PRIVACY_PAGE)}>
