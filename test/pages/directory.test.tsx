@@ -25,4 +25,3 @@ describe('directory page', () => {
     expect(container.querySelector('#to-index-province-32')?.textContent).toBe('换省份');
   });
 });
-

@@ -36,8 +36,8 @@ const INDEX_ANCHOR = 'directory-index';
 
 /**
  * Every center by province, with an index of the provinces at the top of the list, each province's heading leading
- * back to it. (A bar at the screen's side held 33 entries of about 19 px; in 长辈版, at 60 pt each, most lay off
- * screen.)
+ * back to it. (A bar at the screen's side held an entry per province of about 19 px; in 长辈版, at 60 pt each, most
+ * lay off screen.)
  */
 function Directory() {
   const list = useCall(() => callFunction<{ items: CenterSummary[] }>('centers', { action: 'list' }), []);
@@ -58,18 +58,18 @@ function Directory() {
       <ScrollView className='directory-list' scrollY scrollIntoView={anchor} scrollWithAnimation>
         <View id={INDEX_ANCHOR} className='directory-index' role='navigation' aria-label='按省份跳转'>
           {groups.map((g) => (
-            <Text key={g.anchor} className='directory-index-entry' id={`index-${g.anchor}`} onClick={() => jump(g.anchor)}>
+            <View key={g.anchor} className='directory-index-entry' id={`index-${g.anchor}`} role='button' onClick={() => jump(g.anchor)}>
               {indexLabel(g.province)}
-            </Text>
+            </View>
           ))}
         </View>
         {groups.map((g) => (
           <View key={g.province} id={g.anchor} className='directory-group'>
             <View className='directory-heading'>
               <Text className='section-title directory-province'>{g.province}</Text>
-              <Text className='directory-to-index' id={`to-index-${g.anchor}`} onClick={() => jump(INDEX_ANCHOR)}>
+              <View className='directory-to-index' id={`to-index-${g.anchor}`} role='button' onClick={() => jump(INDEX_ANCHOR)}>
                 换省份
-              </Text>
+              </View>
             </View>
             <View className='directory-centers'>
               {g.centers.map((c) => (
