@@ -66,6 +66,10 @@ describe('an employee finds their center and jumps to its online hall', () => {
     await input.fill('yz');
     await current('#center-321000').click();
     await expect(current('#item-center').innerText()).resolves.toContain('扬州市住房公积金管理中心');
+    // the button within the screen, its margins kept (Taro's button is 100% wide)
+    const go = (await current('#item-go').boundingBox())!;
+    expect(go.x).toBeGreaterThan(0);
+    expect(go.x + go.width).toBeLessThan(e2e.page.viewportSize()!.width);
     await current('#item-go').click();
     await e2e.page.waitForURL(/pages\/webview\/index/);
     const frame = e2e.page.frameLocator('.taro_page_stationed iframe');
