@@ -39,7 +39,9 @@ describe('certificate page', () => {
     const setTitle = jest.spyOn(Taro, 'setNavigationBarTitle').mockResolvedValue({ errMsg: 'setNavigationBarTitle:ok' });
     const container = await openCertificate('certificate-deposit-use');
 
-    expect(setTitle).toHaveBeenCalledWith({ title: '贷款职工住房公积金缴存使用证明' });
+    // the title bar's short name fits on one line (the full one was cut, or broken over three lines in 长辈版); the first card names it in full
+    expect(setTitle).toHaveBeenCalledWith({ title: '缴存使用证明' });
+    expect(textOf(container, '#shell-title')).toBe('缴存使用证明');
     const intro = textOf(container, '#certificate-intro');
     expect(intro).toContain('贷款职工住房公积金缴存使用证明');
     expect(intro).toContain('受理地中心');
@@ -151,6 +153,8 @@ describe('certificate page', () => {
     expect(textOf(detail, '#application-steps .application-step-current .application-step-label')).toBe('送达中心');
     expect(textOf(detail, '#application-status')).toContain('个人住房贷款全部还清证明');
     expect(textOf(detail, '#application-centers')).toContain('业务属地中心（出具证明）');
+    // the limit names the center that must accept by its part too: not to be taken for the 受理地中心 listed above it
+    expect(textOf(detail, '#application-accept-by')).toMatch(/^受理时限：业务属地中心（出具证明） 扬州市住房公积金管理中心应在 /);
     expect(textOf(detail, '#application-documents')).toContain('暂无材料');
   });
 

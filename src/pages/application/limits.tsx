@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components';
-import { showsAcceptLimit } from '../../core/applications/labels';
+import { centerRoleLabel, showsAcceptLimit } from '../../core/applications/labels';
 import { isFinal, PURCHASE_TARGET_WORKING_DAYS, TRANSFER_ACCEPT_WORKING_DAYS } from '../../core/applications/status';
 import type { ApplicationView } from '../../core/applications/views';
 import { DateText, ProvisionalNote } from '../../components/provisional-date';
@@ -10,7 +10,8 @@ import { DateText, ProvisionalNote } from '../../components/provisional-date';
  * a withdrawal completed late still says so.
  */
 export function TimeLimits({ view }: { view: ApplicationView }) {
-  // the center that receives the application and must accept it comes first
+  // the center that receives the application and must accept it comes first; named with its part, since a certificate's
+  // other center is the 受理地中心 where the person applied
   const [responsible] = view.centers;
   const accept = showsAcceptLimit(view.status);
   const target = view.target && !isFinal(view.status) ? view.target : undefined;
@@ -20,7 +21,7 @@ export function TimeLimits({ view }: { view: ApplicationView }) {
     <View className='card application-card' id='application-accept'>
       {accept ? (
         <Text id='application-accept-by'>
-          受理时限：{responsible.name}应在 <DateText date={view.acceptBy} provisional={view.acceptByProvisional} /> 前受理（{TRANSFER_ACCEPT_WORKING_DAYS} 个工作日）
+          受理时限：{centerRoleLabel(view.type, responsible.role)} {responsible.name}应在 <DateText date={view.acceptBy} provisional={view.acceptByProvisional} /> 前受理（{TRANSFER_ACCEPT_WORKING_DAYS} 个工作日）
         </Text>
       ) : null}
       {accept && view.acceptOverdue ? (

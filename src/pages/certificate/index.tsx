@@ -2,7 +2,8 @@ import { View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { CertificatePayloadSchema, type CertificatePayload } from '../../core/applications/payloads';
-import { isCertificateType, TYPE_LABELS, type CertificateType } from '../../core/applications/status';
+import { CERTIFICATE_ITEMS, isCertificateType, TYPE_LABELS, type CertificateType } from '../../core/applications/status';
+import { itemShortName } from '../../core/items';
 import type { CenterSummary } from '../../core/centers';
 import { maskPhone } from '../../core/identity';
 import { CenterField, ErrorSummary, FormPage, IntroCard, NextButton, NextSteps, PHONE_INPUT, ReviewCard, SubmitButtons, TextField } from '../../components/application-form';
@@ -40,6 +41,9 @@ interface Form {
  * 代收代办 certificates (items 2 and 8): the accepting center takes the request, the business-locale center
  * issues the certificate, and it comes back here as a PDF. Form, masked review, then one submission.
  */
+/** The title bar's name for the certificate: its item's short name (缴存使用证明), which fits on one line where the full one (贷款职工住房公积金缴存使用证明) was cut or broken; the page's first card names it in full. */
+const certificateTitle = (type: CertificateType) => itemShortName(CERTIFICATE_ITEMS[type]);
+
 function CertificatePage() {
   const { params } = useRouter();
   const type = isCertificateType(params.type) ? params.type : undefined;
@@ -60,7 +64,7 @@ function CertificateForm({ type }: { type: CertificateType }) {
   });
   const { identity, errors, review } = flow;
   useEffect(() => {
-    Taro.setNavigationBarTitle({ title: TYPE_LABELS[type] }).catch(() => undefined);
+    Taro.setNavigationBarTitle({ title: certificateTitle(type) }).catch(() => undefined);
   }, [type]);
 
   const [picking, setPicking] = useState<CenterKey | undefined>(undefined);
@@ -131,4 +135,4 @@ function CertificateForm({ type }: { type: CertificateType }) {
   );
 }
 
-export default withPageShell(CertificatePage, { title: (params) => (isCertificateType(params.type) ? TYPE_LABELS[params.type] : '证明申请') });
+export default withPageShell(CertificatePage, { title: (params) => (isCertificateType(params.type) ? certificateTitle(params.type) : '证明申请') });
