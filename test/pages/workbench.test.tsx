@@ -95,6 +95,7 @@ describe('workbench list page', () => {
     expect(item.textContent).toContain('**明');
     expect(item.textContent).toContain('本中心为转入地中心');
     expect(item.textContent).toMatch(/受理时限：\d{4}-\d{2}-\d{2}/);
+    expect(item.textContent).toMatch(/联系函编号：321000\d{10}/);
     expect(item.querySelector('.workbench-overdue')).toBeNull();
     expect(container.innerHTML).not.toContain('王小明');
 
@@ -458,6 +459,9 @@ describe('workbench detail page: certificates (代收代办)', () => {
 
   it('offers the business center’s staff the statuses allowed now, not the transfer codes', async () => {
     const { id } = await submitCertificate();
+    // on the list, a certificate has no contact letter to speak of
+    const list = await openList();
+    expect((await findElement(list, `#workbench-item-${id}`)).textContent).not.toContain('联系函');
     const container = await openDetail(id);
 
     expect(textOf(container, '#workbench-status')).toContain('本中心为业务属地中心（出具证明）');

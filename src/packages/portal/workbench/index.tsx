@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useRef } from 'react';
-import { caseTitle, centerRoleLabel } from '../../../core/applications/labels';
+import { caseTitle, centerRoleLabel, letterNumberText } from '../../../core/applications/labels';
 import type { WorkbenchEntry } from '../../../core/applications/views';
 import { shanghaiDate } from '../../../core/time';
 import { DateText } from '../../../components/provisional-date';
@@ -14,6 +14,8 @@ import { FollowUps } from './follow-ups';
 import './index.scss';
 
 function Entry({ entry }: { entry: WorkbenchEntry }) {
+  // a transfer's contact letter (受理后生成 until accepted); no other type has one
+  const letter = letterNumberText(entry);
   return (
     <View
       className={`card workbench-item${entry.acceptOverdue ? ' workbench-item-overdue' : ''}`}
@@ -28,9 +30,9 @@ function Entry({ entry }: { entry: WorkbenchEntry }) {
         <StatusTag status={entry.status} />
       </View>
       <Text className='workbench-meta'>
-        本中心为{centerRoleLabel(entry.type, entry.role)} · 当前环节：{entry.step}
+        本中心为{centerRoleLabel(entry.type, entry.role)} · 当前环节：<Text className='nowrap'>{entry.step}</Text>
       </Text>
-      <Text className='workbench-meta'>联系函编号：{entry.letterNumber ?? '未生成'}</Text>
+      {letter === undefined ? null : <Text className='workbench-meta'>联系函编号：{letter}</Text>}
       <Text className='workbench-meta'>
         提交日期：{shanghaiDate(new Date(entry.createdAt))} · 受理时限：<DateText date={entry.acceptBy} provisional={entry.acceptByProvisional} />
       </Text>
