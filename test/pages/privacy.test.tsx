@@ -34,7 +34,7 @@ describe('privacy pages', () => {
     for (const title of ['我们收集哪些信息', '为什么收集', '谁会收到您的信息', '保存多久', '您的权利和行使方式', '联系我们']) expect(page.textContent).toContain(title);
     expect(page.textContent).toContain('只有办理您申请的住房公积金管理中心');
     expect(page.textContent).toContain('不获取、不保存人脸图像');
-    expect(page.textContent).toContain(`${DELETION_DAYS} 天内删除`);
+    expect(page.textContent).toContain(`${DELETION_DAYS} 天等待期满后删除`);
     expect(page.textContent).toContain('12329');
     expect(page.textContent).not.toMatch(/[A-Za-z]/);
     expect(await seriousViolationsIn(container)).toEqual([]);
