@@ -724,7 +724,8 @@ describe('roles page', () => {
     let container = await openRoles();
     const card = await findElement(container, `#roles-active #roles-${key}`);
     expect(card.textContent).toContain('中心工作人员 · 常州市住房公积金管理中心（320400）');
-    expect(card.textContent).toContain(`openid：${staff}`);
+    expect(card.textContent).toContain(`微信账号标识：${staff}`);
+    expect(card.querySelector(`#roles-${key}-revoke`)?.className).toContain('danger-button');
     expect(card.textContent).toContain(`授予：邀请码（${SUPERVISOR} 邀请）`);
 
     await press(container, `#roles-${key}-revoke`);

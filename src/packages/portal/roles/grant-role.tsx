@@ -62,7 +62,7 @@ export function GrantRole({ onGranted }: { onGranted: (view: RoleView) => void }
   return (
     <View className='card roles-card' id='roles-grant'>
       <Text className='roles-muted'>授予后对方下一次操作即具有该角色的权限；中心工作人员一人只能属于一个中心。</Text>
-      <TextField prefix='roles' slug='openid' label='openid' value={openid} placeholder='对方的 openid' maxlength={64} error={errors.openid} onInput={(v) => setOpenid(v)} />
+      <TextField prefix='roles' slug='openid' label='微信账号标识（openid）' value={openid} placeholder='对方的微信账号标识' maxlength={64} error={errors.openid} onInput={(v) => setOpenid(v)} />
       <View className='roles-chips' id='roles-role'>
         {ROLES.map((r) => (
           <View key={r} className={`roles-chip${role === r ? ' roles-chip-selected' : ''}`} id={`roles-role-${r}`} onClick={() => setRole(r)}>

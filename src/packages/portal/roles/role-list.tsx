@@ -79,7 +79,7 @@ export function RoleList({ roles, onChanged, empty }: { roles: RoleView[]; onCha
               </Text>
             </View>
             <Text className='roles-what'>{whatLabel(r)}</Text>
-            <Text className='roles-muted roles-openid'>openid：{r.openid}</Text>
+            <Text className='roles-muted roles-openid'>微信账号标识：{r.openid}</Text>
             <Text className='roles-muted'>
               授予：{granterLabel(r.grantedBy)} · {formatShanghai(new Date(r.grantedAt))}
             </Text>
@@ -95,9 +95,8 @@ export function RoleList({ roles, onChanged, empty }: { roles: RoleView[]; onCha
               </Text>
             ) : null}
             <ActionButton
-              className={r.active ? 'roles-button roles-button-danger' : 'primary-button roles-button'}
+              className={`${r.active ? 'danger-button' : 'primary-button'} roles-button`}
               id={`roles-${key}-${r.active ? 'revoke' : 'grant'}`}
-              size='mini'
               loading={busy === key}
               disabled={busy !== undefined}
               onClick={() => void act(r)}
