@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fireEvent, render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
@@ -76,5 +76,14 @@ describe('the error screen', () => {
     expect(container.querySelector('#state-retry')).toBeNull();
     fireEvent.click(container.querySelector('#state-verify')!);
     expect(verify).toHaveBeenCalledWith({ url: '/pages/verify/index?back=1' });
+  });
+});
+
+describe('buttons', () => {
+  it('are never the small grey default: no size="mini" in any page or component (app.scss: every button primary, secondary or danger, full-size)', () => {
+    const src = path.resolve(__dirname, '../../src');
+    const sources = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.tsx'));
+    expect(sources.length).toBeGreaterThan(50);
+    expect(sources.filter((file) => /size=['"{]+mini/.test(readFileSync(path.join(src, file), 'utf8')))).toEqual([]);
   });
 });

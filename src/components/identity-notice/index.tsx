@@ -29,7 +29,7 @@ export function IdentityNotice({ prefix, identity, then }: IdentityNoticeProps) 
       <Text className='identity-notice-text'>
         {status === 'expired' ? '您的实名核验已过期，请重新核验后再提交申请。' : `您尚未完成实名核验，请先完成实名核验，再${then}。`}
       </Text>
-      <ActionButton className='primary-button identity-notice-button' id={`${prefix}-go-verify`} size='mini' onClick={verifyAndReturn}>
+      <ActionButton className='primary-button identity-notice-button' id={`${prefix}-go-verify`} onClick={verifyAndReturn}>
         去实名核验
       </ActionButton>
     </View>

@@ -79,9 +79,8 @@ function Documents({ view }: { view: ApplicationView }) {
             <Text className='application-muted'>{fileSizeText(d.size)}</Text>
           </View>
           <ActionButton
-            className='application-document-open'
+            className='secondary-button application-document-open'
             id={`document-open-${d.id}`}
-            size='mini'
             loading={opening === d.id}
             disabled={opening !== undefined}
             onClick={() => void open(d)}

@@ -266,10 +266,10 @@ function PurchasePage() {
               />
             ) : (
               <View className='purchase-attach-buttons'>
-                <ActionButton className='purchase-attach' id={`purchase-photo-${kind}`} size='mini' disabled={uploading !== undefined} onClick={() => void chooseAttachment('photo').then((f) => attach(kind, f))}>
+                <ActionButton className='secondary-button purchase-attach' id={`purchase-photo-${kind}`} disabled={uploading !== undefined} onClick={() => void chooseAttachment('photo').then((f) => attach(kind, f))}>
                   拍照或相册
                 </ActionButton>
-                <ActionButton className='purchase-attach' id={`purchase-chat-${kind}`} size='mini' disabled={uploading !== undefined} onClick={() => void chooseAttachment('chat').then((f) => attach(kind, f))}>
+                <ActionButton className='secondary-button purchase-attach' id={`purchase-chat-${kind}`} disabled={uploading !== undefined} onClick={() => void chooseAttachment('chat').then((f) => attach(kind, f))}>
                   从聊天记录选择
                 </ActionButton>
               </View>

@@ -48,11 +48,11 @@ function YearDetail({ view, onReplace, onLoad }: { view: CalendarYearView; onRep
         <Arrangement id='calendar-detail-arrangement' arrangement={view} />
       )}
       {view.source === 'loaded' ? (
-        <ActionButton className='calendar-button' id='calendar-replace' size='mini' onClick={onReplace}>
+        <ActionButton className='secondary-button calendar-button' id='calendar-replace' onClick={onReplace}>
           替换本年度安排
         </ActionButton>
       ) : (
-        <ActionButton className='primary-button calendar-button' id='calendar-load' size='mini' onClick={onLoad}>
+        <ActionButton className='primary-button calendar-button' id='calendar-load' onClick={onLoad}>
           载入本年度安排
         </ActionButton>
       )}

@@ -178,7 +178,7 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
         <TextField prefix={PREFIX} slug='year' label='年份' value={year} placeholder='如 2031' type='number' maxlength={4} error={errors.year} onInput={edit(setYear, 'year')} />
       )}
       {loadedBefore !== undefined ? (
-        <ActionButton className='calendar-button' id={`${PREFIX}-replace-instead`} size='mini' onClick={() => onReplaceInstead(loadedBefore)}>
+        <ActionButton className='secondary-button calendar-button' id={`${PREFIX}-replace-instead`} onClick={() => onReplaceInstead(loadedBefore)}>
           改为替换 {loadedBefore.year} 年安排
         </ActionButton>
       ) : null}
@@ -194,7 +194,7 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
         <View key={h.key} className='calendar-row' id={`${PREFIX}-holiday-${i}`}>
           <View className='calendar-row-head'>
             <Text className='calendar-row-title'>第 {i + 1} 段假期</Text>
-            <ActionButton className='calendar-row-remove' id={`${PREFIX}-holiday-${i}-remove`} size='mini' onClick={() => removeHoliday(i)}>
+            <ActionButton className='secondary-button calendar-row-remove' id={`${PREFIX}-holiday-${i}-remove`} onClick={() => removeHoliday(i)}>
               删除
             </ActionButton>
           </View>
@@ -207,9 +207,8 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
       <FieldError id={`${PREFIX}-holidays-error`} message={errors.holidays} />
       {holidays.length < CALENDAR_MAX_HOLIDAYS ? (
         <ActionButton
-          className='calendar-button'
+          className='secondary-button calendar-button'
           id={`${PREFIX}-add-holiday`}
-          size='mini'
           onClick={() => {
             setHolidays((rows) => [...rows, { key: nextKey(), name: '', from: '', to: '' }]);
             clear('holidays');
@@ -226,14 +225,14 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
           <View className='calendar-row-field'>
             <TextField prefix={PREFIX} slug={`workday-${i}`} label={`第 ${i + 1} 个调休上班日`} value={w.date} placeholder='例如 2031-10-01' maxlength={10} error={errors[`workdays.${i}`]} onInput={setWorkday(i)} />
           </View>
-          <ActionButton className='calendar-row-remove' id={`${PREFIX}-workday-${i}-remove`} size='mini' onClick={() => removeWorkday(i)}>
+          <ActionButton className='secondary-button calendar-row-remove' id={`${PREFIX}-workday-${i}-remove`} onClick={() => removeWorkday(i)}>
             删除
           </ActionButton>
         </View>
       ))}
       <FieldError id={`${PREFIX}-workdays-error`} message={errors.workdays} />
       {workdays.length < CALENDAR_MAX_WORKDAYS ? (
-        <ActionButton className='calendar-button' id={`${PREFIX}-add-workday`} size='mini' onClick={() => {
+        <ActionButton className='secondary-button calendar-button' id={`${PREFIX}-add-workday`} onClick={() => {
             setWorkdays((rows) => [...rows, { key: nextKey(), date: '' }]);
             clear('workdays');
           }}

@@ -71,7 +71,7 @@ export function SecretCard({ secrets, made, onRotated }: SecretCardProps) {
           <Text className='links-new-secret-value' id='links-new-secret-value' userSelect>
             {made.secret}
           </Text>
-          <ActionButton className='links-button' id='links-copy-secret' size='mini' onClick={copy}>
+          <ActionButton className='secondary-button links-button' id='links-copy-secret' onClick={copy}>
             复制密钥
           </ActionButton>
           <Text className='links-notice' id='links-secret-notice'>

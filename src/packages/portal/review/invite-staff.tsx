@@ -44,7 +44,7 @@ export function InviteStaff() {
           <Text className='review-muted' id='review-invite-expiry'>
             有效至 {formatShanghai(new Date(invite.expiresAt))}，只能使用一次
           </Text>
-          <ActionButton className='review-button' id='review-invite-copy' size='mini' onClick={() => void copyOrSay(invite.code, '邀请码')}>
+          <ActionButton className='secondary-button review-button' id='review-invite-copy' onClick={() => void copyOrSay(invite.code, '邀请码')}>
             复制邀请码
           </ActionButton>
         </View>

@@ -20,9 +20,8 @@ export function AttachmentsCard({ files, attachment, onOpen }: AttachmentsCardPr
           <View key={a.id} className='workbench-row'>
             <Text className='workbench-row-label'>{`${ATTACHMENT_KIND_LABELS[a.kind]} · ${a.name}`}</Text>
             <ActionButton
-              className='workbench-button'
+              className='secondary-button workbench-button'
               id={`workbench-attachment-${a.id}`}
-              size='mini'
               loading={attachment.opening === a.id}
               disabled={attachment.opening !== undefined}
               onClick={() => onOpen(a.id, a.sha256)}

@@ -40,7 +40,7 @@ export function CompletionNeeds({ needs, drafts, edit, busy, onPicked }: Complet
         {isH5 ? (
           <FilePick id='workbench-document-pick' inputId='workbench-document' label='选择证明文件（PDF）' accept='application/pdf' disabled={busy} onFile={(file) => void readPickedFile(file).then(onPicked)} />
         ) : (
-          <ActionButton className='workbench-button' id='workbench-document' size='mini' disabled={busy} onClick={() => void chooseChatPdf().then(onPicked)}>
+          <ActionButton className='secondary-button workbench-button' id='workbench-document' disabled={busy} onClick={() => void chooseChatPdf().then(onPicked)}>
             从聊天记录选择 PDF
           </ActionButton>
         )}
