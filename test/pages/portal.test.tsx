@@ -251,6 +251,14 @@ describe('links page', () => {
     expect(textOf(container, '#links-endpoint-health-tag')).toBe('异常');
   });
 
+  it('calls a link the daily check has not looked at yet 未检查, not 健康', async () => {
+    await newStaff(NANJING, 'unchecked');
+    answerWith<PortalOverview>('overview', (o) => ({ ...o, links: o.links.map((l) => (l.link?.kind === 'web' ? { ...l, healthy: true, health: null } : l)) }));
+    const container = await openLinks();
+    expect(textOf(container, '#links-item-1-health-tag')).toBe('未检查');
+    expect(textOf(container, '#links-item-1-health')).toContain('尚无检查记录');
+  });
+
   it('marks the earliest effective date 预计 with what that means when the function says it is an estimate', async () => {
     await newStaff(NANJING, 'provisional');
     answerWith<PortalOverview>('overview', (o) => ({ ...o, earliestEffectiveDate: '2031-01-15', earliestProvisional: true }));

@@ -15,7 +15,8 @@ const TAGS = { ok: '健康', bad: '异常', unknown: '未检查' } as const;
 
 /** 健康 / 异常 of a web link or API endpoint, with what the daily check last found: when, the HTTP status, the page title, the error. */
 export function HealthLines({ id, healthy, health }: HealthLinesProps) {
-  const tag = healthy === null ? 'unknown' : healthy ? 'ok' : 'bad';
+  // 健康 only on a check's word: an address the daily check has not looked at yet is 未检查, whatever the directory assumes
+  const tag = healthy === false ? 'bad' : healthy === null || health === null ? 'unknown' : 'ok';
   return (
     <View className='links-health' id={id}>
       <Text className={`links-tag links-tag-${tag}`} id={`${id}-tag`}>

@@ -169,7 +169,7 @@ export function ProposeForm({ overview, finding, onProposed }: ProposeFormProps)
           </>
         }
         value={date}
-        placeholder='YYYY-MM-DD'
+        placeholder='年-月-日，如 2027-01-05'
         maxlength={10}
         error={errors.date}
         onInput={edit('date', setDate)}
