@@ -371,7 +371,9 @@ describe('the monthly figures of a center (portal)', () => {
 
     expect(textOf(container, '#figures-periods')).toContain(`${ENDED}（上期）`);
     expect(textOf(container, '#figures-form')).toMatch(/小程序跳转 \d+ 次，小程序内申请 \d+ 件/);
-    expect(textOf(container, '#figures-state')).toBe('本期尚未填报');
+    // the period chosen is the one ended (上期): not 本期, and late once its day to report has passed
+    const due = /请于 (\d{4}-\d{2}-\d{2}) 前填报/.exec(textOf(container, '#figures-period'))?.[1] ?? '';
+    expect(textOf(container, '#figures-state')).toBe(shanghaiDate(new Date()) > due ? `该期尚未填报，已过 ${due} 的填报期限，请尽快填报` : '该期尚未填报');
     await fill(container, '#figures-volumes-4 input', '-1');
     await fill(container, '#figures-outside-jointAmountWan input', '1.234');
     await press(container, '#figures-save');

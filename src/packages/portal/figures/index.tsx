@@ -168,7 +168,13 @@ export default function FiguresPage() {
               统计期间 <Text className='nowrap'>{reportPeriodSpan(answer.month)}</Text>，请于 <Text className='nowrap'>{answer.due}</Text> 前填报
             </Text>
             <Text className={answer.entered ? 'figures-muted' : 'alert'} id='figures-state'>
-              {answer.submitted ? '省份已报送本期统计表：修改将作为更正，并注明原因。' : answer.entered ? '已填报，省份报送前可以修改' : '本期尚未填报'}
+              {answer.submitted
+                ? '省份已报送该期统计表：修改将作为更正，并注明原因。'
+                : answer.entered
+                  ? '已填报，省份报送前可以修改'
+                  : shanghaiDate(new Date()) > answer.due
+                    ? `该期尚未填报，已过 ${answer.due} 的填报期限，请尽快填报`
+                    : '该期尚未填报'}
             </Text>
           </View>
           <FiguresForm key={`${period}-${answer.row.filledAt ?? 'new'}`} period={period} answer={answer} onSaved={setSaved} />
