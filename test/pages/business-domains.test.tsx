@@ -96,6 +96,9 @@ describe('业务域名 (supervisors)', () => {
     const container = await openDomains();
     const id = card(UNLISTED.domain);
     await click(container, `${id}-request`);
+    // the form's own two buttons only: no 标记已配置 beside 提交申请
+    expect(container.querySelector(`${id}-configure`)).toBeNull();
+    expect(container.querySelector(`${id}-request-cancel`)).not.toBeNull();
     const modal = confirmModals();
     await click(container, `${id}-request-send`);
     await waitForText(container, `${id}-file-name-error`, '校验文件名');
@@ -112,6 +115,9 @@ describe('业务域名 (supervisors)', () => {
     ]);
     expect(textOf(container, `${id}-said`)).toBe('已改为：待放置校验文件');
     expect(textOf(container, `${id}-file`)).toBe('校验文件：a1b2c3d4.txt');
+    // asking again: what the last change came to goes, as the form opens
+    await click(container, `${id}-request`);
+    expect(container.querySelector(`${id}-said`)).toBeNull();
   });
 
   it('shows the function’s refusal beside the field it names, and a refusal naming none under the buttons', async () => {

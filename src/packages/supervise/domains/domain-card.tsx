@@ -98,6 +98,12 @@ export function DomainCard({ view, national, onChanged }: { view: BusinessDomain
     setSaid(`已改为：${BUSINESS_DOMAIN_STATE_LABELS[change.state]}`);
     void Taro.showToast({ title: '已保存', icon: 'success' });
   };
+  // the form opens on its own: what the last change came to no longer stands beside it
+  const openForm = () => {
+    setSaid(undefined);
+    setErrors({});
+    setAsking(true);
+  };
   const request = () => void change({ domain: view.domain, state: 'requested', file: { name: file.name.trim(), content: file.content.trim() } });
 
   return (
@@ -155,16 +161,17 @@ export function DomainCard({ view, national, onChanged }: { view: BusinessDomain
               </ActionButton>
             </View>
           ) : view.state === 'configured' ? null : (
-            <ActionButton className='supervise-button supervise-table-button' id={`${id}-request`} disabled={busy} onClick={() => setAsking(true)}>
+            <ActionButton className='secondary-button supervise-button supervise-table-button' id={`${id}-request`} disabled={busy} onClick={openForm}>
               {view.state === 'unlisted' ? '申请' : '重新申请'}
             </ActionButton>
           )}
-          {view.state === 'configured' ? null : (
+          {/* while the form is open, its own two buttons are the only ones */}
+          {asking || view.state === 'configured' ? null : (
             <ActionButton className='primary-button supervise-button' id={`${id}-configure`} loading={busy} disabled={busy} onClick={() => void change({ domain: view.domain, state: 'configured' })}>
               标记已配置
             </ActionButton>
           )}
-          {view.state === 'unlisted' ? null : (
+          {asking || view.state === 'unlisted' ? null : (
             <ActionButton className='danger-button supervise-button' id={`${id}-remove`} disabled={busy} onClick={() => void change({ domain: view.domain, state: 'unlisted' })}>
               移除
             </ActionButton>
