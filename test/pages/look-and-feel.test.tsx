@@ -9,7 +9,7 @@ import { StatusTag } from '../../src/components/status-tag';
 afterEach(() => jest.restoreAllMocks());
 
 /** src/app.config.ts as Taro reads it (defineAppConfig is a global of Taro's build). */
-function appConfig(): { pages: string[]; tabBar: { list: { pagePath: string; text: string; iconPath: string; selectedIconPath: string }[] } } {
+function appConfig(): { pages: string[]; subPackages: { root: string; pages: string[] }[]; tabBar: { list: { pagePath: string; text: string; iconPath: string; selectedIconPath: string }[] } } {
   Object.assign(globalThis, { defineAppConfig: <T,>(config: T) => config });
   return jest.requireActual<{ default: ReturnType<typeof appConfig> }>('../../src/app.config').default;
 }
@@ -76,6 +76,16 @@ describe('the error screen', () => {
     expect(container.querySelector('#state-retry')).toBeNull();
     fireEvent.click(container.querySelector('#state-verify')!);
     expect(verify).toHaveBeenCalledWith({ url: '/pages/verify/index?back=1' });
+  });
+});
+
+describe('every page', () => {
+  it('is framed by the page shell (on H5 the title bar with 返回; 长辈版 when chosen), the staff’s, testers’ and supervisors’ too; only the local dev sign-in has its own way back', () => {
+    const { pages, subPackages } = appConfig();
+    const all = [...pages, ...subPackages.flatMap((p) => p.pages.map((page) => `${p.root}/${page}`))];
+    expect(all.length).toBeGreaterThan(40);
+    const unframed = all.filter((page) => !readFileSync(path.resolve(__dirname, '../../src', `${page}.tsx`), 'utf8').includes('export default withPageShell('));
+    expect(unframed).toEqual(['packages/dev/sign-in/index']);
   });
 });
 

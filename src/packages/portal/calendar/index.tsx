@@ -7,6 +7,7 @@ import { adminCalls, type CalendarLoad } from '../../../services/portal';
 import { useCall } from '../../../services/use-call';
 import { Arrangement, NoticeLines, SideBySide } from './arrangement';
 import { YearForm } from './year-form';
+import { withPageShell } from '../../../components/page-shell';
 import './index.scss';
 
 /** Which year to open first: the first one nobody has loaded, else the last one listed. */
@@ -77,7 +78,7 @@ type Form = { mode: 'load'; year?: number } | { mode: 'replace'; view: CalendarY
  * holidays and make-up days, loading a year from its notice and replacing a loaded one (audited, old and new side
  * by side). Everyone else is refused by the function itself (FORBIDDEN), whose message this page shows.
  */
-export default function CalendarPage() {
+function CalendarPage() {
   const status = useCall(adminCalls.calendarStatus, []);
   const [picked, setPicked] = useState<number | undefined>(undefined);
   // answers of loading and replacing, by year, over what the function said when the page opened
@@ -196,3 +197,5 @@ export default function CalendarPage() {
     </View>
   );
 }
+
+export default withPageShell(CalendarPage, { title: '节假日安排' });

@@ -5,6 +5,7 @@ import { DOC_TYPES } from '../../../core/identity';
 import { ActionButton } from '../../../components/action-button';
 import { StateView } from '../../../components/state-view';
 import { identityCalls, type CounterRequestView } from '../../../services/identity';
+import { withPageShell } from '../../../components/page-shell';
 import './index.scss';
 
 /** What the person's code looks like: 8 characters without 0/O, 1/I. Typed lower case, it is upper-cased. */
@@ -28,7 +29,7 @@ function secondNotice(request: CounterRequestView): string | undefined {
  * document's number from the original, then confirm. A document bound to another WeChat account needs a
  * second staff member of the same center. Everyone else is refused by the function itself (FORBIDDEN).
  */
-export default function CounterPage() {
+function CounterPage() {
   const [code, setCode] = useState('');
   const [docNumber, setDocNumber] = useState('');
   const [stage, setStage] = useState<Stage>({ kind: 'input' });
@@ -194,3 +195,5 @@ export default function CounterPage() {
     </View>
   );
 }
+
+export default withPageShell(CounterPage, { title: '柜台核验' });

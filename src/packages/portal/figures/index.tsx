@@ -10,6 +10,7 @@ import { TextField } from '../../../components/application-form';
 import { StateView } from '../../../components/state-view';
 import { messageFor, portalCalls } from '../../../services/portal';
 import { useCall } from '../../../services/use-call';
+import { withPageShell } from '../../../components/page-shell';
 import './index.scss';
 
 /** Each figure the center enters: its path in MonthlyFigures (the field the function names), its label, and the product's own figure beside it. */
@@ -136,7 +137,7 @@ function FiguresForm({ period, answer, onSaved }: { period: string; answer: Mont
  * channels, cases handled outside the app, windows, zones, training), with the product's own figures beside each as
  * a reference; from the 16th for the period just ended, by the 20th. Everyone else is refused by the function.
  */
-export default function FiguresPage() {
+function FiguresPage() {
   const running = periodOf(shanghaiDate(new Date()));
   const [year, month] = running.split('-').map(Number);
   // the period just ended is the one to fill in; the running one may be filled as it goes
@@ -183,3 +184,5 @@ export default function FiguresPage() {
     </View>
   );
 }
+
+export default withPageShell(FiguresPage, { title: '月度数据填报' });

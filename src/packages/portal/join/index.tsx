@@ -8,6 +8,7 @@ import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
 import { portalCalls } from '../../../services/portal';
 import { useFieldCall } from '../../../services/use-field-call';
+import { withPageShell } from '../../../components/page-shell';
 import './index.scss';
 
 const goLinks = () => void Taro.redirectTo({ url: '/packages/portal/links/index' });
@@ -16,7 +17,7 @@ const goLinks = () => void Taro.redirectTo({ url: '/packages/portal/links/index'
  * Anyone signed in: redeem a supervisor's invite code (typed by hand, or from the invite's link) and become staff of its center. The
  * function says why a code is refused (unknown, used, expired, or the person already serves a center).
  */
-export default function JoinPage() {
+function JoinPage() {
   // a staff invite's link (…/join/index?code=…) fills the code in: staff reach this page from it, or from the small line on 我的
   const { params } = useRouter();
   const { value: code, type, error, busy, answer: joined, submit: join } = useFieldCall({
@@ -66,3 +67,5 @@ export default function JoinPage() {
     </View>
   );
 }
+
+export default withPageShell(JoinPage, { title: '加入中心' });

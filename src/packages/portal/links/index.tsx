@@ -14,6 +14,7 @@ import { History } from './history';
 import { PosterCard } from './poster-card';
 import { ProposeForm } from './propose-form';
 import { SecretCard, type NewSecret } from './secret-card';
+import { withPageShell } from '../../../components/page-shell';
 import './index.scss';
 
 const ENDPOINT_MODES: Record<PortalOverview['endpoint']['mode'], string> = { api: '中心接口', manual: '在工作台人工办理', none: '未登记' };
@@ -61,7 +62,7 @@ function findingOf(params: Partial<Record<string, string>>): { id: string; item:
  * Center staff: their own center's links and endpoint with their health, the signing secrets, interface
  * testing, a form for changes and the work orders. Everyone else is refused by the function (FORBIDDEN).
  */
-export default function LinksPage() {
+function LinksPage() {
   const got = useCall(portalCalls.overview, []);
   const finding = findingOf(useRouter().params);
   // after an action the overview is fetched again in place, so what the cards show (a report, a form) stays
@@ -110,3 +111,5 @@ export default function LinksPage() {
     </View>
   );
 }
+
+export default withPageShell(LinksPage, { title: '链接与接口登记' });

@@ -12,6 +12,7 @@ import { TextField } from '../../../components/application-form';
 import { StateView } from '../../../components/state-view';
 import { messageFor, portalCalls } from '../../../services/portal';
 import { useCall } from '../../../services/use-call';
+import { withPageShell } from '../../../components/page-shell';
 import '../figures/index.scss';
 
 type Errors = { reason?: string; expectedDate?: string; form?: string };
@@ -69,7 +70,7 @@ function ReasonForm({ item, onSaved }: { item: FullOnlineItem; onSaved: (line: O
  * Center staff: for items 4, 5 and 6, whether the center offers them fully online (a registered web page or
  * mini-program), and for each one it does not, why and by when — the note provinces attach to annex 3.
  */
-export default function OnlineReasonPage() {
+function OnlineReasonPage() {
   const got = useCall(() => portalCalls.monthlyFigures(periodOf(shanghaiDate(new Date()))), []);
   const [saved, setSaved] = useState<Partial<Record<FullOnlineItem, OnlineReasonRow>>>({});
   if (got.status === 'loading') return <StateView status='loading' message='正在查询本中心事项办理方式…' />;
@@ -105,3 +106,5 @@ export default function OnlineReasonPage() {
     </View>
   );
 }
+
+export default withPageShell(OnlineReasonPage, { title: '未全程网办说明' });

@@ -8,6 +8,7 @@ import { ChangeHistory } from './change-history';
 import { InviteStaff } from './invite-staff';
 import { LinkHealth } from './link-health';
 import { PendingChanges } from './pending-changes';
+import { withPageShell } from '../../../components/page-shell';
 import './index.scss';
 
 /**
@@ -15,7 +16,7 @@ import './index.scss';
  * is wrong with centers' links and endpoints, and invites for centers' staff. Everyone else is refused by the
  * function itself (FORBIDDEN), whose message this page shows.
  */
-export default function ReviewPage() {
+function ReviewPage() {
   const pending = useCall(adminCalls.pendingChanges, []);
   const health = useCall(adminCalls.linkHealth, []);
   const [decided, setDecided] = useState<ChangeView[]>([]);
@@ -45,3 +46,5 @@ export default function ReviewPage() {
     </View>
   );
 }
+
+export default withPageShell(ReviewPage, { title: '变更审核' });

@@ -6,6 +6,7 @@ import { adminCalls } from '../../../services/portal';
 import { useCall } from '../../../services/use-call';
 import { GrantRole } from './grant-role';
 import { RoleList, roleKey } from './role-list';
+import { withPageShell } from '../../../components/page-shell';
 import './index.scss';
 
 /**
@@ -13,7 +14,7 @@ import './index.scss';
  * person's next call) and granting one, or a revoked one again. Everyone else is refused by the function itself
  * (FORBIDDEN), whose message this page shows.
  */
-export default function RolesPage() {
+function RolesPage() {
   const listed = useCall(adminCalls.roles, []);
   // answers of revocations and grants, over the list as loaded, until the page is opened again
   const [changed, setChanged] = useState<Record<string, RoleView>>({});
@@ -46,3 +47,5 @@ export default function RolesPage() {
     </View>
   );
 }
+
+export default withPageShell(RolesPage, { title: '角色管理' });

@@ -12,6 +12,7 @@ import { FindingDetails } from '../../../components/finding-details';
 import { StateView } from '../../../components/state-view';
 import { portalCalls } from '../../../services/portal';
 import { useCall } from '../../../services/use-call';
+import { withPageShell } from '../../../components/page-shell';
 import './index.scss';
 
 /** The item of a link finding (`link:<item>`), whose correction the links page proposes; undefined for the others. */
@@ -94,7 +95,7 @@ function FindingCard({ loaded }: { loaded: FindingView }) {
  * through the links page, tied to the finding) and mark it fixed with a note; the tester then checks it again. Below,
  * the way to the center's own code for its halls and website (on the links page), which testers scan too.
  */
-export default function TrialFindingsPage() {
+function TrialFindingsPage() {
   const [status, setStatus] = useState<FindingStatus>('open');
   const got = useCall(() => portalCalls.trialFindings(status), [status]);
   const shown = useRef(false);
@@ -120,3 +121,5 @@ export default function TrialFindingsPage() {
     </View>
   );
 }
+
+export default withPageShell(TrialFindingsPage, { title: '试用问题' });

@@ -19,6 +19,7 @@ import { RowsCard } from './rows-card';
 import { StatusCard } from './status-card';
 import { StatusDetailFields } from './status-detail';
 import { useWorkbenchActions, type MoveForm } from './use-workbench-actions';
+import { withPageShell } from '../../../components/page-shell';
 import './index.scss';
 
 /** A move that refuses (13 转出审核不通过) or ends the case undone (40 失败办结, 05, 不予受理): a danger button. */
@@ -28,7 +29,7 @@ const stopsCase = (code: string, status: ApplicationStatus) => REFUSAL_STATUSES.
  * One application as its center's staff see it: the full applicant and form (each view is logged by the
  * function), the timeline, and the moves the view offers now with what they need.
  */
-export default function WorkbenchDetailPage() {
+function WorkbenchDetailPage() {
   const { params } = useRouter();
   const id = params.id ?? '';
   const got = useCall(() => workbenchCalls.get(id), [id]);
@@ -147,3 +148,5 @@ function WorkbenchDetail({ loaded }: { loaded: WorkbenchView }) {
     </View>
   );
 }
+
+export default withPageShell(WorkbenchDetailPage, { title: '申请办理' });

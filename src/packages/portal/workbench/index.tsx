@@ -11,6 +11,7 @@ import { TestTag } from '../../../components/test-tag';
 import { workbenchCalls } from '../../../services/applications';
 import { useCall } from '../../../services/use-call';
 import { FollowUps } from './follow-ups';
+import { withPageShell } from '../../../components/page-shell';
 import './index.scss';
 
 function Entry({ entry }: { entry: WorkbenchEntry }) {
@@ -46,7 +47,7 @@ function Entry({ entry }: { entry: WorkbenchEntry }) {
  * Center staff: the applications forwarded to their center, overdue ones flagged, and the low ratings to
  * follow up. Everyone else is refused by the function itself (FORBIDDEN), whose message this page shows.
  */
-export default function WorkbenchPage() {
+function WorkbenchPage() {
   const got = useCall(workbenchCalls.list, []);
   const followUps = useCall(workbenchCalls.followUps, []);
   const shown = useRef(false);
@@ -87,3 +88,5 @@ export default function WorkbenchPage() {
     </View>
   );
 }
+
+export default withPageShell(WorkbenchPage, { title: '申请工作台' });

@@ -6,6 +6,7 @@ import { whoami } from '../../../services/identity';
 import { adminCalls } from '../../../services/portal';
 import { useCall } from '../../../services/use-call';
 import { DomainCard } from './domain-card';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/supervise.scss';
 import './index.scss';
 
@@ -42,7 +43,7 @@ function CountCard({ answer }: { answer: BusinessDomainsAnswer }) {
  * configured against WeChat's 200, each one's state in words, the centers using it and the daily check of its
  * verification file. National supervisors move a domain along (申请 with the file WeChat issued, 标记已配置, 移除).
  */
-export default function DomainsPage() {
+function DomainsPage() {
   const got = useCall(load, []);
   // a change answers the whole list, shown in place so each card keeps what it said
   const [fresh, setFresh] = useState<BusinessDomainsAnswer | undefined>(undefined);
@@ -63,3 +64,5 @@ export default function DomainsPage() {
     </View>
   );
 }
+
+export default withPageShell(DomainsPage, { title: '业务域名' });

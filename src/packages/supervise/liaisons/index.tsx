@@ -10,6 +10,7 @@ import { useCall } from '../../../services/use-call';
 import { ExportButton } from '../shared/export-button';
 import { ProvinceFilter } from '../shared/province-filter';
 import { LiaisonForm } from './liaison-form';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/supervise.scss';
 
 /** One province's liaison (the mobile masked on screen), and the form to fill in or change it. */
@@ -54,7 +55,7 @@ function LiaisonCard({ row: loaded }: { row: LiaisonRow }) {
 }
 
 /** Annex 1 of plan 2021-50: each province's liaison (name, position, landline, mobile), kept by the province; the Excel file. */
-export default function LiaisonsPage() {
+function LiaisonsPage() {
   const { params } = useRouter();
   const [province, setProvince] = useState(params.province);
   const got = useCall(() => superviseCalls.liaisons(province), [province]);
@@ -77,3 +78,5 @@ export default function LiaisonsPage() {
     </View>
   );
 }
+
+export default withPageShell(LiaisonsPage, { title: '省级联络员' });

@@ -11,6 +11,7 @@ import { reportPeriodSpan } from '../../../core/time';
 import { ProvinceFilter } from '../shared/province-filter';
 import { TotalsLines } from './figures';
 import { ProvinceCard } from './province-card';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/supervise.scss';
 
 /** The periods offered to pick: the running one and the five before it. */
@@ -21,7 +22,7 @@ const PICKABLE = 6;
  * stands, its totals, the centers that have not filled, submitting it by the 20th (a correction is a new version),
  * and each center's line; the Excel file.
  */
-export default function MonthlyPage() {
+function MonthlyPage() {
   const { params } = useRouter();
   const running = periodOf(shanghaiDate(new Date()));
   const [period, setPeriod] = useState(params.period ?? running);
@@ -86,3 +87,5 @@ export default function MonthlyPage() {
     </View>
   );
 }
+
+export default withPageShell(MonthlyPage, { title: '月度统计' });

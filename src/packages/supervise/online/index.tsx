@@ -8,6 +8,7 @@ import { superviseCalls } from '../../../services/supervise';
 import { useCall } from '../../../services/use-call';
 import { ExportButton } from '../shared/export-button';
 import { ProvinceFilter } from '../shared/province-filter';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/supervise.scss';
 
 /** A center's note on an item it has not made fully online: why and by when, or that it has given none. */
@@ -64,7 +65,7 @@ function ProvinceCard({ row, lines, opened }: { row: OnlineCompletionRow; lines:
  * Annex 3 of notice 2021-30: per province whether items 4, 5 and 6 are fully online everywhere (已完成, or N个中心未完成),
  * with the attachment the notice asks for: each center not done, why, and by when; and the Excel file.
  */
-export default function OnlinePage() {
+function OnlinePage() {
   const { params } = useRouter();
   const [province, setProvince] = useState(params.province);
   const got = useCall(() => superviseCalls.onlineCompletion(province), [province]);
@@ -85,3 +86,5 @@ export default function OnlinePage() {
     </View>
   );
 }
+
+export default withPageShell(OnlinePage, { title: '全程网办完成情况' });

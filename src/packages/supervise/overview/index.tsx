@@ -11,6 +11,7 @@ import { AccessSection } from './access';
 import { FollowUpsOpenCard, OverdueCard, PosterScansCard, TransferTimeCard } from './dashboard';
 import { DeadLettersCard, SatisfactionCard } from './service';
 import { VolumeSection } from './volume';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/supervise.scss';
 
 /** The tables behind the figures, as buttons: the way to them by keyboard too (the figures are tapped). */
@@ -37,7 +38,7 @@ async function accessTables() {
  * the national 6, the centers overdue for acceptance and the 差评 still open; for national supervisors 好差评 and
  * the deliveries given up on. Every figure opens the table behind it.
  */
-export default function OverviewPage() {
+function OverviewPage() {
   const access = useCall(accessTables, []);
   const figures = useCall(() => superviseCalls.dashboard(), []);
   const roles = useCall(whoami, []);
@@ -96,3 +97,5 @@ export default function OverviewPage() {
     </View>
   );
 }
+
+export default withPageShell(OverviewPage, { title: '监管总览' });

@@ -12,6 +12,7 @@ import { superviseCalls } from '../../../services/supervise';
 import { useCall } from '../../../services/use-call';
 import { ExportButton } from '../shared/export-button';
 import { ProvinceFilter } from '../shared/province-filter';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/supervise.scss';
 
 /** 第4、6项未正常跳转, or 链接均正常跳转. */
@@ -70,7 +71,7 @@ function ProvinceCard({ row, opened }: { row: ProgressRow; opened: boolean }) {
  * Annex 1 of notice 2021-30: per province the centers connected, those whose links do not jump, those testing the
  * transfer interface, as of today or a chosen date; each province's centers behind the figures; the Excel file.
  */
-export default function ProgressPage() {
+function ProgressPage() {
   const { params } = useRouter();
   const [province, setProvince] = useState(params.province);
   const [asOfInput, setAsOfInput] = useState('');
@@ -110,3 +111,5 @@ export default function ProgressPage() {
     </View>
   );
 }
+
+export default withPageShell(ProgressPage, { title: '接入进度' });

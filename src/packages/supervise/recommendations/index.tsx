@@ -9,6 +9,7 @@ import { superviseCalls } from '../../../services/supervise';
 import { useCall } from '../../../services/use-call';
 import { ProvinceFilter } from '../shared/province-filter';
 import { RecommendationForm } from './recommendation-form';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/supervise.scss';
 
 /**
@@ -91,7 +92,7 @@ function ProvinceCard({ row: loaded, target, own }: { row: RecommendationRow; ta
  * 三个一百 (plan 2021-50): each province's recommended model windows, stories and directors' experiences, counted
  * against the target of 5 each; a provincial supervisor adds and withdraws their own province's.
  */
-export default function RecommendationsPage() {
+function RecommendationsPage() {
   const { params } = useRouter();
   const [province, setProvince] = useState(params.province);
   const got = useCall(() => superviseCalls.recommendations(province), [province]);
@@ -115,3 +116,5 @@ export default function RecommendationsPage() {
     </View>
   );
 }
+
+export default withPageShell(RecommendationsPage, { title: '三个一百推荐' });

@@ -7,6 +7,7 @@ import { CatalogSection } from './catalog';
 import { InvitesSection } from './invites';
 import { LaunchSection } from './launch';
 import { TestersSection } from './testers';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/supervise.scss';
 import './index.scss';
 
@@ -15,7 +16,7 @@ import './index.scss';
  * state with each province's readiness and, for national supervisors, the switches; invites for testers shown as a
  * QR code; the testers; the findings on centers' names and phones with their corrections and reviews.
  */
-export default function TrialPage() {
+function TrialPage() {
   const roles = useCall(whoami, []);
   const launch = useCall(adminCalls.launchState, []);
 
@@ -39,3 +40,5 @@ export default function TrialPage() {
     </View>
   );
 }
+
+export default withPageShell(TrialPage, { title: '内部试用与上线' });

@@ -8,6 +8,7 @@ import { StateView } from '../../../components/state-view';
 import { trialCalls } from '../../../services/trial';
 import { useCall } from '../../../services/use-call';
 import { goChecklist, goFindings } from '../shared/navigate';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/trial.scss';
 
 /** Whether the province may open: the figures, and what is missing in words. */
@@ -67,7 +68,7 @@ function CenterRow({ center }: { center: TrialCentersAnswer['centers'][number] }
 }
 
 /** 内部试用: the tester's province's centers with their progress, the province's readiness, and the way to the findings. */
-export default function TrialCentersPage() {
+function TrialCentersPage() {
   const got = useCall(trialCalls.centers, []);
   const shown = useRef(false);
   useDidShow(() => {
@@ -90,3 +91,5 @@ export default function TrialCentersPage() {
     </View>
   );
 }
+
+export default withPageShell(TrialCentersPage, { title: '内部试用' });

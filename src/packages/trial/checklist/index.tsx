@@ -6,6 +6,7 @@ import { StateView } from '../../../components/state-view';
 import { checklistWithCenter, trialCalls } from '../../../services/trial';
 import { useCall } from '../../../services/use-call';
 import { CheckLine } from './check-line';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/trial.scss';
 
 const SECTIONS: { title: string; id: string; has: (view: CheckView) => boolean }[] = [
@@ -21,7 +22,7 @@ const withLine = (answer: ChecklistAnswer, line: CheckView): ChecklistAnswer => 
  * One center of the tester's province (`?code=`): its name and service phone as displayed, its poster code, each
  * registered link and route, the test transfer and the optional test applications, each with its result.
  */
-export default function ChecklistPage() {
+function ChecklistPage() {
   const { params } = useRouter();
   const code = params.code ?? '';
   const got = useCall(() => checklistWithCenter(code), [code]);
@@ -90,3 +91,5 @@ export default function ChecklistPage() {
     </View>
   );
 }
+
+export default withPageShell(ChecklistPage, { title: '中心检查' });

@@ -13,6 +13,7 @@ import { VerdictButtons } from '../shared/verdict-buttons';
 import { messageFor } from '../../../services/portal';
 import { trialCalls } from '../../../services/trial';
 import { useCall } from '../../../services/use-call';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/trial.scss';
 
 /** A fixed finding checked again: 已解决 closes it, 仍有问题 opens it again with what is still wrong. */
@@ -97,7 +98,7 @@ const choicesOf = (items: readonly FindingView[] | undefined) =>
  * 试用问题: the findings of the tester's province by status, each with its history; fixed ones checked again here. It
  * opens on 已整改待复核, the tester's own work, or on the tab of the finding a checklist's 查看问题 names (`?finding=`).
  */
-export default function TrialFindingsPage() {
+function TrialFindingsPage() {
   const { params } = useRouter();
   const [chosen, setChosen] = useState<FindingStatus | undefined>(undefined);
   // all of them at once: the tabs count them
@@ -115,3 +116,5 @@ export default function TrialFindingsPage() {
     </View>
   );
 }
+
+export default withPageShell(TrialFindingsPage, { title: '试用问题' });

@@ -8,6 +8,7 @@ import { ActionButton } from '../../../components/action-button';
 import { TextField } from '../../../components/application-form';
 import { trialCalls } from '../../../services/trial';
 import { useFieldCall } from '../../../services/use-field-call';
+import { withPageShell } from '../../../components/page-shell';
 import '../shared/trial.scss';
 
 const goCenters = () => void Taro.redirectTo({ url: '/packages/trial/centers/index' });
@@ -23,7 +24,7 @@ function openedWith(params: Partial<Record<string, string>>): string {
  * 加入内部试用: opened by scanning a supervisor's trial invite (its code filled in), or the code typed by hand. Joining
  * makes the person a tester of the invite's province; it works before launch (the gate lets `trial join` through).
  */
-export default function TrialJoinPage() {
+function TrialJoinPage() {
   const { params } = useRouter();
   const { value: code, type, error, busy, answer: joined, submit: join } = useFieldCall({
     initial: openedWith(params),
@@ -74,3 +75,5 @@ export default function TrialJoinPage() {
     </View>
   );
 }
+
+export default withPageShell(TrialJoinPage, { title: '加入内部试用' });
