@@ -77,6 +77,8 @@ interface Measured {
   offScreen: string[];
   /** Empty one-line inputs whose placeholder is wider than the room for it (the person reads it cut short). */
   cutPlaceholders: string[];
+  /** Texts of several lines whose last line is one character (缴存信息变 / 更). */
+  loneLastCharacters: string[];
 }
 
 /**
@@ -87,7 +89,7 @@ interface Measured {
 async function measure(): Promise<Measured> {
   return e2e.page.evaluate(() => {
     const page = document.querySelector('.taro_page_stationed');
-    if (!page) return { texts: [], controls: [], offScreen: [], cutPlaceholders: [] };
+    if (!page) return { texts: [], controls: [], offScreen: [], cutPlaceholders: [], loneLastCharacters: [] };
     const roots = [page, ...Array.from(document.querySelectorAll('.taro-tabbar__tabbar'))];
     const shown = (el: Element) => {
       const box = el.getBoundingClientRect();
@@ -101,6 +103,7 @@ async function measure(): Promise<Measured> {
       return `${el.tagName.toLowerCase()}${id}${cls} "${text}"`;
     };
     const texts: Measured['texts'] = [];
+    const loneLastCharacters: string[] = [];
     for (const root of roots) {
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -109,6 +112,18 @@ async function measure(): Promise<Measured> {
         if (!parent || text === '' || !shown(parent)) continue;
         const style = getComputedStyle(parent);
         const fontSize = parseFloat(style.fontSize);
+        // the text's lines as laid out, when it ends its block (its last line is the block's): a last line no wider
+        // than one character, under a line of Chinese
+        let block: Element = parent;
+        while (block.parentElement && getComputedStyle(block).display.startsWith('inline')) block = block.parentElement;
+        if (text.length > 3 && /[\u4e00-\u9fff]/.test(text) && (block.textContent ?? '').trim().endsWith(text)) {
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          const lines = new Map<number, number>();
+          for (const rect of Array.from(range.getClientRects())) lines.set(Math.round(rect.top), (lines.get(Math.round(rect.top)) ?? 0) + rect.width);
+          const widths = [...lines.entries()].sort(([a], [b]) => a - b).map(([, width]) => width);
+          if (widths.length > 1 && widths[widths.length - 1] <= fontSize * 1.1) loneLastCharacters.push(`${describe(parent)}: ${text.slice(-12)}`);
+        }
         // "normal" is about 1.2 in Chromium's fonts: not the 1.3 asked for
         const lineHeight = style.lineHeight === 'normal' ? 1.2 : parseFloat(style.lineHeight) / fontSize;
         texts.push({ text: `${describe(parent)}: ${text.slice(0, 24)}`, fontSize, lineHeight: Math.round(lineHeight * 100) / 100 });
@@ -173,7 +188,7 @@ async function measure(): Promise<Measured> {
       const needed = canvas.measureText(input.placeholder).width;
       if (needed > room + 1) cutPlaceholders.push(`${describe(input)} “${input.placeholder}” (${Math.round(needed)} > ${Math.round(room)} px)`);
     }
-    return { texts, controls, offScreen, cutPlaceholders };
+    return { texts, controls, offScreen, cutPlaceholders, loneLastCharacters };
   });
 }
 
@@ -239,6 +254,7 @@ describe.each([
       // a control partly off the screen that no scrolling brings into view
       found.push(...measured.offScreen.map((what) => `超出屏幕，滑动也看不全: ${what}`));
       found.push(...measured.cutPlaceholders.map((what) => `提示文字显示不全: ${what}`));
+      found.push(...measured.loneLastCharacters.map((what) => `末行只剩一个字: ${what}`));
       if (elder) found.push(...elderOffenders(measured, withTabBar.includes(page)));
       if (found.length > 0) problems[page] = found;
       await e2e.shot(`accessibility-${elder ? 'elder' : 'standard'}-${page.split('/').slice(1, -1).join('-')}`);
