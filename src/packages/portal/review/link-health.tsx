@@ -20,7 +20,7 @@ export function LinkHealth({ unhealthy, held }: { unhealthy: UnhealthyView[]; he
       <View id='review-unhealthy'>
         {unhealthy.length === 0 ? <StateView status='empty' message='暂无异常的链接和接口' /> : null}
         {unhealthy.length > 0 ? (
-          <Text className='review-muted' id='review-unhealthy-count'>
+          <Text className='review-muted review-count' id='review-unhealthy-count'>
             共 {unhealthy.length} 项{shown.length < unhealthy.length ? `，先显示前 ${shown.length} 项` : ''}
           </Text>
         ) : null}
