@@ -84,6 +84,8 @@ describe('item page for an item the center does not offer fully online', () => {
     expect(card.querySelector('.fallback-hall-name')?.textContent).toBe('扬州市住房公积金管理中心服务大厅');
     expect(card.querySelector('.fallback-address')?.textContent).toContain(YANGZHOU_HALL.address);
     expect(card.querySelector('.fallback-hours')?.textContent).toContain(YANGZHOU_HALL.hours);
+    // each time range kept on one line (not 13:30- / 17:00)
+    expect(Array.from(card.querySelectorAll('.fallback-hours .nowrap'), (t) => t.textContent)).toEqual(['9:00-12:00', '13:30-17:00']);
     expect(container.querySelector('#item-go')).toBeNull();
     expect(container.querySelector('#item-request')).toBeNull();
 

@@ -9,7 +9,7 @@ import { CENTER_PAGE, parseScene, sceneRoute } from '../../core/trial';
 import { ActionButton } from '../../components/action-button';
 import { StateView } from '../../components/state-view';
 import { CopyLinkCard } from '../../components/copy-link-card';
-import { FallbackCard } from '../../components/fallback-card';
+import { FallbackCard, KeepTimes } from '../../components/fallback-card';
 import { callFunction } from '../../services/cloud';
 import { jumpTo, reportScan, type JumpAnswer } from '../../services/jump';
 import { myCenter, setMyCenter } from '../../services/my-center';
@@ -134,7 +134,9 @@ function CenterView({ code, poster }: { code: string; poster: string | undefined
           );
         })}
       </View>
-      <Text className='center-counter'>{counterRoute(center)}</Text>
+      <Text className='center-counter'>
+        <KeepTimes text={counterRoute(center)} />
+      </Text>
     </View>
   );
 }

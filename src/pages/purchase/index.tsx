@@ -237,7 +237,7 @@ function PurchasePage() {
 
       <Text className='section-title'>上传材料</Text>
       <View className='card' id='purchase-attachments'>
-        <Text className='application-form-hint'>PDF、JPG 或 PNG，每个不超过 10 MB，共不超过 {ATTACHMENTS_MAX} 个；请确保文字清晰完整。</Text>
+        <Text className='application-form-hint'>PDF、JPG 或 PNG，每个不超过 10&nbsp;MB，共不超过 {ATTACHMENTS_MAX} 个；请确保文字清晰完整。</Text>
         {ATTACHMENT_KINDS.map((kind) => (
           <View key={kind} className='application-form-field' id={`purchase-attachment-${kind}`}>
             <Text className='application-form-label'>{ATTACHMENT_KIND_LABELS[kind]}</Text>

@@ -36,7 +36,7 @@ export function CompletionNeeds({ needs, drafts, edit, busy, onPicked }: Complet
   if (needs === 'certificate') {
     return (
       <View className='workbench-document' id='workbench-certificate-form'>
-        <Text className='workbench-muted'>办结须上传出具的证明文件（PDF，不超过 10 MB），将送达申请人。</Text>
+        <Text className='workbench-muted'>办结须上传出具的证明文件（PDF，不超过 10&nbsp;MB），将送达申请人。</Text>
         {isH5 ? (
           <FilePick id='workbench-document-pick' inputId='workbench-document' label='选择证明文件（PDF）' accept='application/pdf' disabled={busy} onFile={(file) => void readPickedFile(file).then(onPicked)} />
         ) : (
