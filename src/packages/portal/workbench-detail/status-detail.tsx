@@ -13,12 +13,12 @@ export function StatusDetailFields({ prefix, drafts, edit }: { prefix: string; d
         className='workbench-textarea'
         id={`${prefix}-reason`}
         value={drafts.reason}
-        placeholder='原因（选填），如：原单位尚未办理封存'
+        placeholder='原因（选填），如：申请信息与本中心记录不一致'
         ariaLabel='原因'
         maxlength={-1}
         onInput={(e) => edit('reason')(e.detail.value)}
       />
-      <Input className='workbench-input' id={`${prefix}-contact-name`} value={drafts.contactName} placeholder='联系人（选填），如：转出地归集科' ariaLabel='联系人' onInput={(e) => edit('contactName')(e.detail.value)} />
+      <Input className='workbench-input' id={`${prefix}-contact-name`} value={drafts.contactName} placeholder='联系人（选填），如：业务科' ariaLabel='联系人' onInput={(e) => edit('contactName')(e.detail.value)} />
       <Input className='workbench-input' id={`${prefix}-contact-phone`} type='text' value={drafts.contactPhone} placeholder='联系电话，如 025-83588888' ariaLabel='联系电话' onInput={(e) => edit('contactPhone')(e.detail.value)} />
     </View>
   );
