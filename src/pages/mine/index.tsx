@@ -5,7 +5,7 @@ import type { CalendarStatusView } from '../../core/calendar';
 import type { Ok } from '../../core/errors';
 import { DOC_TYPES, type IdentityView } from '../../core/identity';
 import { TRIAL_JOIN_PAGE } from '../../core/trial';
-import { ACCOUNT_PAGE, PRIVACY_PAGE } from '../../core/privacy';
+import { ACCOUNT_PAGE } from '../../core/privacy';
 import { shanghaiDate } from '../../core/time';
 import { ActionButton } from '../../components/action-button';
 import { ElderSwitch } from '../../components/elder-switch';
@@ -53,7 +53,7 @@ function StaffEntry({ staff }: { staff: boolean }) {
       </View>
       <View className='card mine-card mine-staff' id='mine-workbench' onClick={goWorkbench}>
         <Text className='mine-title'>申请工作台（中心工作人员）</Text>
-        <Text className='mine-muted'>受理、办理转至本中心的异地转移接续申请</Text>
+        <Text className='mine-muted'>受理、办理转至本中心的申请</Text>
       </View>
       <View className='card mine-card mine-staff' id='mine-links' onClick={goLinks}>
         <Text className='mine-title'>链接与接口登记（中心工作人员）</Text>
@@ -127,16 +127,13 @@ function JoinEntry({ show }: { show: boolean }) {
   );
 }
 
-/** Everyone: 隐私与账号 (a copy of one's data, 解除绑定, 注销账号) and the 隐私政策. */
+/** Everyone: 隐私与账号 (a copy of one's data, 解除绑定, 注销账号); the 隐私政策 is the page's footer, as on every page. */
 function PrivacyEntry() {
   return (
     <View className='card mine-card' id='mine-privacy'>
       <View className='mine-card' onClick={() => openPage(ACCOUNT_PAGE)} id='mine-account'>
         <Text className='mine-title'>隐私与账号</Text>
         <Text className='mine-muted'>下载我的数据、解除绑定、注销账号</Text>
-      </View>
-      <View className='mine-policy-link' id='mine-policy' role='link' onClick={() => openPage(PRIVACY_PAGE)}>
-        隐私政策
       </View>
     </View>
   );
