@@ -185,11 +185,14 @@ export const CHECK_LABELS: Record<'name' | 'phone' | 'poster' | 'transfer', stri
   transfer: '转移接续测试申请受理',
 };
 
-/** What the app saw by itself when the tester tapped a link (web-view, navigateToMiniProgram, the fallback card). */
+/**
+ * What the app saw by itself when the tester tapped a link (web-view, navigateToMiniProgram, the fallback card). A
+ * web-view's load is reported for an error page too (a 503 loads): it says the page opened, not what it showed.
+ */
 export const LINK_OBSERVATIONS = ['loaded', 'load-failed', 'opened', 'open-failed', 'fallback'] as const;
 export type LinkObservation = (typeof LINK_OBSERVATIONS)[number];
 export const LINK_OBSERVATION_LABELS: Record<LinkObservation, string> = {
-  loaded: '网页已加载',
+  loaded: '网页已打开，内容以所见为准',
   'load-failed': '网页加载失败',
   opened: '已打开中心小程序',
   'open-failed': '未能打开中心小程序',

@@ -149,7 +149,7 @@ describe('recording checks', () => {
       ['tester-js', 'name 未通过'],
       ['tester-js', 'phone 通过'],
       ['tester-js', 'poster 通过'],
-      ['tester-js', 'link:1 通过（网页已加载）'],
+      ['tester-js', 'link:1 通过（网页已打开，内容以所见为准）'],
       ['tester-js', 'link:3 未通过（未能打开中心小程序）'],
       ['tester-js-2', 'link:3 未通过（未能打开中心小程序）'],
       ['tester-js', 'name 通过'],

@@ -345,7 +345,7 @@ describe('a center’s checklist', () => {
     openWith({ url: encodeURIComponent('https://gjj.yangzhou.example.cn/hall/1'), report });
     const webview = render(<WebViewPage />);
     fireEvent.load(await findElement(webview.container, 'taro-web-view-core iframe'));
-    await waitForText(container, '#check-link-1-observed', '小程序记录：网页已加载');
+    await waitForText(container, '#check-link-1-observed', '小程序记录：网页已打开，内容以所见为准');
 
     await press(container, '#check-link-1-no');
     await press(container, '#check-link-1-submit');
