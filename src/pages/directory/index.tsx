@@ -56,9 +56,9 @@ function Directory() {
   return (
     <View className='directory'>
       <ScrollView className='directory-list' scrollY scrollIntoView={anchor} scrollWithAnimation>
-        <View id={INDEX_ANCHOR} className='directory-index' role='navigation' aria-label='按省份跳转'>
+        <View id={INDEX_ANCHOR} className='chips directory-index' role='navigation' aria-label='按省份跳转'>
           {groups.map((g) => (
-            <View key={g.anchor} className='directory-index-entry' id={`index-${g.anchor}`} role='button' onClick={() => jump(g.anchor)}>
+            <View key={g.anchor} className='chip directory-index-entry' id={`index-${g.anchor}`} role='button' onClick={() => jump(g.anchor)}>
               {indexLabel(g.province)}
             </View>
           ))}
