@@ -153,7 +153,7 @@ it('opens the links page’s form on the finding’s item and sends the finding 
   const calls = fakeFunctions((fn, event) => (fn === 'portal' && event.action === 'proposeLink' ? ok({ id: 'chg-test', target: { kind: 'link', item: 3 } }) : undefined));
   const { container } = render(<LinksPage />);
   await findElement(container, '#links-propose', 30_000);
-  expect(container.querySelector('#links-target-3')?.className).toContain('links-chip-selected');
+  expect(container.querySelector('#links-target-3')?.className).toContain('chip-selected');
   expect(textOf(container, '#links-propose-finding')).toContain('整改内部试用发现的“退休提取”链接问题');
   expect((await findElement<HTMLInputElement>(container, '#links-date input')).value).toBe('');
   await fill(container, '#links-url input', 'https://gjj.yangzhou.gov.cn/retire');

@@ -184,7 +184,7 @@ export function YearForm({ replacing, year: initialYear, draft, onLoaded, onRepl
       ) : null}
 
       <Text className='calendar-subtitle'>通知</Text>
-      <TextField prefix={PREFIX} slug='title' label='通知标题' value={title} placeholder='如 国务院办公厅关于2031年部分节假日安排的通知' maxlength={200} error={errors['notice.title']} onInput={edit(setTitle, 'notice.title', 'notice')} />
+      <TextField prefix={PREFIX} slug='title' label='通知标题' value={title} hint='如 国务院办公厅关于2031年部分节假日安排的通知' placeholder='照通知原文填写' maxlength={200} error={errors['notice.title']} onInput={edit(setTitle, 'notice.title', 'notice')} />
       <TextField prefix={PREFIX} slug='number' label='文号' value={number} placeholder='如 国办发明电〔2030〕7号' maxlength={60} error={errors['notice.number']} onInput={edit(setNumber, 'notice.number', 'notice')} />
       <TextField prefix={PREFIX} slug='date' label='发布日期' value={date} placeholder='例如 2031-10-01' maxlength={10} error={errors['notice.date']} onInput={edit(setDate, 'notice.date', 'notice')} />
       <FieldError id={`${PREFIX}-notice-error`} message={errors.notice} />

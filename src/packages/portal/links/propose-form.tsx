@@ -7,6 +7,7 @@ import type { Fail, Result } from '../../../core/errors';
 import { itemShortName, type ItemId } from '../../../core/items';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
+import { ChipRow } from '../../../components/chip-row';
 import { TextField } from '../../../components/application-form';
 import { DateText, ProvisionalNote } from '../../../components/provisional-date';
 import { messageFor, portalCalls, type EndpointProposal, type LinkProposal } from '../../../services/portal';
@@ -36,14 +37,6 @@ function errorsOf(failure: Fail): Partial<Record<Slug, string>> {
 const eventOf = (p: Proposal) => ({ action: p.kind === 'link' ? 'proposeLink' : 'proposeEndpoint', ...p.proposal });
 const send = (p: Proposal): Promise<Result<ChangeView | EndpointProposalAnswer>> =>
   p.kind === 'link' ? portalCalls.proposeLink(p.proposal) : portalCalls.proposeEndpoint(p.proposal);
-
-function Chip({ id, selected, label, onPick }: { id: string; selected: boolean; label: string; onPick: () => void }) {
-  return (
-    <View className={`links-chip${selected ? ' links-chip-selected' : ''}`} id={id} onClick={onPick}>
-      <Text>{label}</Text>
-    </View>
-  );
-}
 
 interface ProposeFormProps {
   overview: PortalOverview;
@@ -125,21 +118,18 @@ export function ProposeForm({ overview, finding, onProposed }: ProposeFormProps)
         </Text>
       ) : null}
       <Text className='links-label'>变更对象</Text>
-      <View className='links-chips'>
-        {overview.links.map((l) => (
-          <Chip key={l.item} id={`links-target-${l.item}`} selected={target === l.item} label={itemShortName(l.item)} onPick={() => pickTarget(l.item)} />
-        ))}
-        <Chip id='links-target-endpoint' selected={target === 'endpoint'} label='接收推送的接口' onPick={() => pickTarget('endpoint')} />
-      </View>
+      <ChipRow
+        id='links-targets'
+        idOf={(key) => `links-target-${key}`}
+        choices={[...overview.links.map((l) => ({ key: String(l.item), label: itemShortName(l.item) })), { key: 'endpoint', label: '接收推送的接口' }]}
+        chosen={String(target)}
+        onChoose={(key) => pickTarget(key === 'endpoint' ? 'endpoint' : (Number(key) as ItemId))}
+      />
       <Text className='links-muted' id='links-target-name'>
         {target === 'endpoint' ? '平台向本中心推送申请的地址' : overview.links.find((l) => l.item === target)?.itemName}
       </Text>
       <Text className='links-label'>方式</Text>
-      <View className='links-chips'>
-        {kinds.map((k) => (
-          <Chip key={k} id={`links-kind-${k}`} selected={kind === k} label={KIND_LABELS[k]} onPick={() => setKind(k)} />
-        ))}
-      </View>
+      <ChipRow id='links-kinds' idOf={(k) => `links-kind-${k}`} choices={kinds.map((k) => ({ key: k, label: KIND_LABELS[k] }))} chosen={kind} onChoose={setKind} />
       {kind === 'web' || kind === 'api' ? (
         <TextField
           prefix='links'

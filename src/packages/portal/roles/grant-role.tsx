@@ -5,7 +5,8 @@ import { AdminEventSchema } from '../../../core/contracts/admin';
 import { isProvinceScoped, ROLE_LABELS, ROLES, type Role, type RoleView } from '../../../core/roles';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
-import { TextField } from '../../../components/application-form';
+import { ChipRow } from '../../../components/chip-row';
+import { FormField, TextField } from '../../../components/application-form';
 import { adminCalls, messageFor } from '../../../services/portal';
 
 const FIELDS = ['openid', 'role', 'centerCode', 'province', 'displayName'] as const;
@@ -63,21 +64,16 @@ export function GrantRole({ onGranted }: { onGranted: (view: RoleView) => void }
     <View className='card roles-card' id='roles-grant'>
       <Text className='roles-muted'>授予后对方下一次操作即具有该角色的权限；中心工作人员一人只能属于一个中心。</Text>
       <TextField prefix='roles' slug='openid' label='微信账号标识（openid）' value={openid} placeholder='对方的微信账号标识' maxlength={64} error={errors.openid} onInput={(v) => setOpenid(v)} />
-      <View className='roles-chips' id='roles-role'>
-        {ROLES.map((r) => (
-          <View key={r} className={`roles-chip${role === r ? ' roles-chip-selected' : ''}`} id={`roles-role-${r}`} onClick={() => setRole(r)}>
-            <Text>{ROLE_LABELS[r]}</Text>
-          </View>
-        ))}
-      </View>
-      {errors.role ? <Text className='roles-error'>{errors.role}</Text> : null}
+      <FormField prefix='roles' slug='role' label='角色' error={errors.role}>
+        <ChipRow id='roles-role' idOf={(r) => `roles-role-${r}`} choices={ROLES.map((r) => ({ key: r, label: ROLE_LABELS[r] }))} chosen={role} onChoose={setRole} />
+      </FormField>
       {role === 'center-staff' ? (
         <TextField prefix='roles' slug='center' label='中心代码' value={centerCode} placeholder='6 位中心代码，如 320100' type='number' maxlength={6} error={errors.centerCode} onInput={(v) => setCenterCode(v)} />
       ) : null}
       {isProvinceScoped(role) ? (
         <TextField prefix='roles' slug='province' label='省份代码' value={province} placeholder='6 位省份代码，如 320000（江苏）' type='number' maxlength={6} error={errors.province} onInput={(v) => setProvince(v)} />
       ) : null}
-      <TextField prefix='roles' slug='name' label='显示名称（选填）' value={displayName} placeholder='如 王小明，中心工作人员看到的是它而不是 openid' maxlength={20} error={errors.displayName} onInput={(v) => setDisplayName(v)} />
+      <TextField prefix='roles' slug='name' label='显示名称（选填）' hint='工作人员看到的是这个名称，而不是微信账号标识' value={displayName} placeholder='如 王小明' maxlength={20} error={errors.displayName} onInput={(v) => setDisplayName(v)} />
       <ActionButton className='primary-button roles-button' id='roles-grant-submit' loading={busy} disabled={busy} onClick={() => void grant()}>
         授予角色
       </ActionButton>

@@ -3,6 +3,7 @@ import { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { periodOf, periodsUpTo, shanghaiDate } from '../../../core/time';
 import { StateView } from '../../../components/state-view';
+import { ChipRow } from '../../../components/chip-row';
 import { whoami } from '../../../services/identity';
 import { superviseCalls } from '../../../services/supervise';
 import { useCall } from '../../../services/use-call';
@@ -36,17 +37,7 @@ function MonthlyPage() {
   return (
     <View className='supervise-page'>
       <ProvinceFilter province={province} onClear={() => setProvince(undefined)} />
-      <View className='chips' id='monthly-periods'>
-        {periods.map((p) => (
-          <View key={p} className={`chip${p === period ? ' chip-selected' : ''}`} id={`monthly-period-${p}`} onClick={() => setPeriod(p)}>
-            <Text>
-              {p === period ? '已选：' : ''}
-              {p}
-              {p === running ? '（本期）' : ''}
-            </Text>
-          </View>
-        ))}
-      </View>
+      <ChipRow id='monthly-periods' idOf={(p) => `monthly-period-${p}`} choices={periods.map((p) => ({ key: p, label: p === running ? `${p}（本期）` : p }))} chosen={period} onChoose={setPeriod} />
       <Text className='section-title' id='monthly-span'>
         统计期间 <Text className='nowrap'>{reportPeriodSpan(period)}</Text>
         {got.status === 'ready' ? (

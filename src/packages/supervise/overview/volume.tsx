@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import { itemShortName } from '../../../core/items';
 import type { TrendPoint } from '../../../core/supervision';
+import { ChipRow } from '../../../components/chip-row';
 import { BarChart } from '../shared/bars';
 import { reportPeriodSpan } from '../../../core/time';
 import { monthLabel } from '../shared/periods';
@@ -38,16 +39,7 @@ export function VolumeSection({ trend }: { trend: readonly TrendPoint[] }) {
       </View>
       <View className='card supervise-card' id='overview-trend'>
         <Text className='supervise-title'>近 {trend.length} 期办理量</Text>
-        <View className='chips' id='overview-trend-items'>
-          {VOLUME_ITEMS.map((i) => (
-            <View key={i} className={`chip${i === item ? ' chip-selected' : ''}`} id={`overview-trend-item-${i}`} onClick={() => setItem(i)}>
-              <Text>
-                {i === item ? '已选：' : ''}
-                {itemName(i)}
-              </Text>
-            </View>
-          ))}
-        </View>
+        <ChipRow id='overview-trend-items' idOf={(i) => `overview-trend-item-${i}`} choices={VOLUME_ITEMS.map((i) => ({ key: i, label: itemName(i) }))} chosen={item} onChoose={setItem} />
         <BarChart
           id='overview-trend-chart'
           unit={`件（${itemName(item)}，每期为上月15日至本月14日）`}

@@ -14,6 +14,7 @@ import {
 } from '../../../core/supervision';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
+import { ChipRow } from '../../../components/chip-row';
 import { CenterField, FormField, TextField } from '../../../components/application-form';
 import { messageFor } from '../../../services/portal';
 import { superviseCalls } from '../../../services/supervise';
@@ -62,13 +63,7 @@ export function RecommendationForm({ province, onSaved }: { province: string; on
   return (
     <View id={`${prefix}-form`}>
       <FormField prefix={prefix} slug='kind' label='类别' error={errors.kind}>
-        <View className='chips' id={`${prefix}-kind`}>
-          {RECOMMENDATION_KINDS.map((k) => (
-            <View key={k} className={`chip${k === kind ? ' chip-selected' : ''}`} id={`${prefix}-kind-${k}`} onClick={() => setKind(k)}>
-              <Text>{RECOMMENDATION_LABELS[k]}</Text>
-            </View>
-          ))}
-        </View>
+        <ChipRow id={`${prefix}-kind`} idOf={(k) => `${prefix}-kind-${k}`} choices={RECOMMENDATION_KINDS.map((k) => ({ key: k, label: RECOMMENDATION_LABELS[k] }))} chosen={kind} onChoose={setKind} />
       </FormField>
       <CenterField prefix={prefix} slug='centerCode' label='所属中心' picked={center} searching={searching} onSearchingChange={setSearching} onPick={setCenter} error={errors.centerCode} />
       <TextField prefix={prefix} slug='title' label='标题' value={title} placeholder='如 扬州市中心“跨省通办”示范窗口' maxlength={RECOMMENDATION_TITLE_MAX} error={errors.title} onInput={setTitle} />

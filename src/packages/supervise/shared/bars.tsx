@@ -1,4 +1,5 @@
 import { Text, View } from '@tarojs/components';
+import type { CSSProperties } from 'react';
 
 /** A share as a whole percent; 0 when there is nothing to count. */
 export const percentOf = (value: number, total: number): number => (total > 0 ? Math.round((value / total) * 100) : 0);
@@ -29,7 +30,8 @@ export interface Bar {
 
 /**
  * Bars side by side, each with its value written above it and its label under it, so that the chart reads as a
- * list without the picture; the tallest bar fills the height.
+ * list without the picture; the tallest bar fills the height (its share is the CSS variable --share). In 长辈版 the
+ * bars lie one a row, each row a 60 pt target (styles/elder.scss): twelve columns side by side are 28 px wide.
  */
 export function BarChart({ id, bars, unit, onPick }: { id: string; bars: readonly Bar[]; unit: string; onPick?: (index: number) => void }) {
   const top = Math.max(1, ...bars.map((b) => b.value));
@@ -40,7 +42,7 @@ export function BarChart({ id, bars, unit, onPick }: { id: string; bars: readonl
         <View key={bar.label} className={`supervise-chart-column${onPick ? ' supervise-link' : ''}`} id={`${id}-${i}`} onClick={onPick ? () => onPick(i) : undefined}>
           <Text className='supervise-chart-value'>{bar.value}</Text>
           <View className='supervise-chart-area'>
-            <View className='supervise-chart-bar' style={{ height: `${Math.round((bar.value / top) * 100)}%` }} />
+            <View className='supervise-chart-bar' style={{ '--share': `${Math.round((bar.value / top) * 100)}%` } as CSSProperties} />
           </View>
           <Text className='supervise-chart-label'>{bar.label}</Text>
         </View>
