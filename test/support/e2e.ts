@@ -17,7 +17,7 @@ export interface E2E {
   /** Waits until the element on screen reads `text` (a state that changes after a tap). */
   until(selector: string, text: string): Promise<void>;
   /** The dev sign-in (which never sends anyone to 内部试用中) -> the persona -> 返回首页. */
-  signIn(persona: 'employee' | 'supervisor' | 'center-staff', label: string): Promise<void>;
+  signIn(persona: 'employee' | 'tester' | 'supervisor' | 'center-staff', label: string): Promise<void>;
   /** With E2E_SHOTS=<folder>, the page on screen saved there as `name`.png (390x844, full page); else nothing. */
   shot(name: string): Promise<void>;
   /** axe on the page on screen, once its transition has settled; then its shot, `focus` scrolled into view. */
