@@ -101,7 +101,8 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
     stopped = true;
   };
 
-  const settlements: Settlement[] = [];
+  /** The failed attempts, logged once the run has saved them; a delivered one is only counted (a run holds no more of it). */
+  const failed: Extract<Settlement, { outcome: 'failed' }>[] = [];
   // results are saved as they come, a few dozen at a time: a run cut short keeps what it recorded
   let unsaved: Settlement[] = [];
   const save = async () => {
@@ -117,7 +118,8 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
     }
   };
   const keep = (settled: Settlement) => {
-    settlements.push(settled);
+    if (settled.outcome === 'delivered') run.delivered += 1;
+    else failed.push(settled);
     unsaved.push(settled);
   };
 
@@ -243,12 +245,9 @@ export async function relayDue(ctx: RelayContext, options: RelayOptions = {}): P
   }
   if (failure) throw failure.error;
 
-  for (const s of settlements) {
-    if (s.outcome === 'delivered') run.delivered += 1;
-    else {
-      run[s.retryAt ? 'retrying' : 'dead'] += 1;
-      ctx.log.warn({ outboxId: s.id, status: s.attempt.httpStatus, error: s.attempt.error, retryAt: s.retryAt }, s.retryAt ? 'delivery will be retried' : 'delivery dead-lettered');
-    }
+  for (const s of failed) {
+    run[s.retryAt ? 'retrying' : 'dead'] += 1;
+    ctx.log.warn({ outboxId: s.id, status: s.attempt.httpStatus, error: s.attempt.error, retryAt: s.retryAt }, s.retryAt ? 'delivery will be retried' : 'delivery dead-lettered');
   }
   return run;
 }
