@@ -6,6 +6,7 @@ import { CORRECTION_REASON_MAX, CorrectionReasonSchema, MonthlyFiguresSchema, ty
 import { periodOf, reportPeriodSpan, shanghaiDate } from '../../../core/time';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
+import { ChipRow } from '../../../components/chip-row';
 import { TextField } from '../../../components/application-form';
 import { StateView } from '../../../components/state-view';
 import { messageFor, portalCalls } from '../../../services/portal';
@@ -149,16 +150,13 @@ function FiguresPage() {
 
   return (
     <View className='figures-page'>
-      <View className='chips' id='figures-periods'>
-        {[ended, running].map((p) => (
-          <View key={p} className={`chip${p === period ? ' chip-selected' : ''}`} id={`figures-period-${p}`} onClick={() => setPeriod(p)}>
-            <Text>
-              {p === period ? '已选：' : ''}
-              {p === running ? `${p}（本期，进行中）` : `${p}（上期）`}
-            </Text>
-          </View>
-        ))}
-      </View>
+      <ChipRow
+        id='figures-periods'
+        idOf={(p) => `figures-period-${p}`}
+        choices={[ended, running].map((p) => ({ key: p, label: p === running ? `${p}（本期，进行中）` : `${p}（上期）` }))}
+        chosen={period}
+        onChoose={setPeriod}
+      />
       {got.status === 'loading' && !answer ? <StateView status='loading' message='正在加载本中心数据…' /> : null}
       {got.status === 'error' ? <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} /> : null}
       {answer ? (
