@@ -22,7 +22,7 @@ export const RELAY_BATCH = 200;
 export const RELAY_CONCURRENCY = 16;
 /** How long one run may claim and send for (its function's timeout in cloudbaserc.json is longer), and how many results it saves at a time. */
 export const RELAY_RUN_MS = 60_000;
-const SETTLE_EVERY = 50;
+export const SETTLE_EVERY = 50;
 
 export interface RelayOptions {
   /** How many records one claim takes (RELAY_BATCH). */
@@ -304,7 +304,7 @@ async function deliver(ctx: RelayContext, record: OutboxRecord, app: Application
 }
 
 /** The application's move to "delivered", when it is still waiting for it. */
-function deliveredMove(app: ApplicationRecord, record: OutboxRecord, at: Date): Extract<Settlement, { outcome: 'delivered' }>['advance'] {
+export function deliveredMove(app: ApplicationRecord, record: OutboxRecord, at: Date): Extract<Settlement, { outcome: 'delivered' }>['advance'] {
   const moved = applyMove(app, { by: 'relay', kind: 'delivered' });
   if (!moved.ok) return undefined;
   return {
