@@ -43,7 +43,7 @@ const SUPERVISORS_PORTAL_PAGES = ['packages/portal/review/index', 'packages/port
 function pagesByPersona(): { page: string; persona: Persona | undefined; root: string }[] {
   const config = readFileSync(path.resolve(__dirname, '../../src/app.config.ts'), 'utf8');
   const list = /pages:\s*\[([\s\S]*?)\]/.exec(config)?.[1] ?? '';
-  const main = [...list.matchAll(/'(pages\/[^']+)'/g)].map((m) => ({ page: m[1], persona: 'employee' as Persona | undefined, root: '' }));
+  const main = [...list.matchAll(/'(pages\/[^']+)'/g)].map((m) => ({ page: m[1], persona: 'employee' as Persona, root: '' }));
   const packaged = [...config.matchAll(/\{\s*root:\s*'([^']+)',\s*pages:\s*\[([^\]]*)\]/g)].flatMap(([, root, pages]) =>
     [...pages.matchAll(/'([^']+)'/g)].map((m) => {
       const page = `${root}/${m[1]}`;
@@ -290,7 +290,7 @@ describe.each([
       found.push(...measured.loneLastCharacters.map((what) => `末行只剩一个字: ${what}`));
       if (elder && !page.startsWith('packages/dev/')) found.push(...elderOffenders(measured, withTabBar.includes(page)));
       if (found.length > 0) problems[page] = found;
-      await e2e.shot(`accessibility-${elder ? 'elder' : 'standard'}-${page.split('/').slice(persona === 'employee' && page.startsWith('pages/') ? 1 : 0, -1).join('-')}`);
+      await e2e.shot(`accessibility-${elder ? 'elder' : 'standard'}-${page.split('/').slice(page.startsWith('pages/') ? 1 : 0, -1).join('-')}`);
     }
     expect(problems).toEqual({});
   });

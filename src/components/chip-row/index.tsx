@@ -14,7 +14,8 @@ interface ChipRowProps<K extends string> {
   /** Each choice's element id. */
   idOf: (key: K) => string;
   choices: readonly Choice<K>[];
-  chosen: K;
+  /** The choice shown as chosen; none before the person answers (the transfer's self-check). */
+  chosen: K | undefined;
   onChoose: (key: K) => void;
 }
 

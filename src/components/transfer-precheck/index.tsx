@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { REFUSAL_CAUSES, type RefusalCause } from '../../core/applications/refusal-causes';
 import { ActionButton } from '../action-button';
+import { ChipRow } from '../chip-row';
 import './index.scss';
 
 type Answer = 'fine' | 'risky';
@@ -24,19 +25,13 @@ export function TransferPrecheck() {
         <View key={cause.key} className='precheck-item' id={`precheck-${cause.key}`}>
           <Text className='precheck-question'>{cause.question}</Text>
           <Text className='precheck-explain'>{cause.explain}</Text>
-          <View className='chips precheck-answers'>
-            {(['fine', 'risky'] as const).map((answer) => (
-              <ActionButton
-                key={answer}
-                className={`chip chip-button${answers[cause.key] === answer ? ' chip-selected' : ''}`}
-                id={`precheck-${cause.key}-${answer}`}
-                onClick={() => setAnswers((all) => ({ ...all, [cause.key]: answer }))}
-              >
-                {answers[cause.key] === answer ? '已选：' : ''}
-                {cause.answers[answer]}
-              </ActionButton>
-            ))}
-          </View>
+          <ChipRow
+            id={`precheck-${cause.key}-answers`}
+            idOf={(answer) => `precheck-${cause.key}-${answer}`}
+            choices={(['fine', 'risky'] as const).map((answer) => ({ key: answer, label: cause.answers[answer] }))}
+            chosen={answers[cause.key]}
+            onChoose={(answer) => setAnswers((all) => ({ ...all, [cause.key]: answer }))}
+          />
           {answers[cause.key] === 'risky' ? (
             <Text className='precheck-todo' id={`precheck-${cause.key}-todo`}>
               建议：{cause.todo}否则申请可能不通过。
