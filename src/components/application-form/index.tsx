@@ -1,6 +1,7 @@
 import { Input, Text, View } from '@tarojs/components';
 import type { PropsWithChildren, ReactNode } from 'react';
 import type { CenterSummary } from '../../core/centers';
+import { HAND_CODE_LENGTH } from '../../core/codes';
 import { showField, type SubmitError, type SummaryLine } from '../../services/use-application-form';
 import { ActionButton } from '../action-button';
 import { CenterSearch } from '../center-search';
@@ -89,6 +90,22 @@ export function TextField({ prefix, slug, value, placeholder, type = 'text', max
       />
       {limit ? <CharCounter id={`${prefix}-${slug}-count`} value={value} limit={limit} /> : null}
     </FormField>
+  );
+}
+
+/** The invite code `#join-code` of a staff or trial invite, typed by hand: its HAND_CODE_LENGTH letters or digits. */
+export function InviteCodeField({ value, error, onInput }: Pick<TextFieldProps, 'value' | 'error' | 'onInput'>) {
+  return (
+    <TextField
+      prefix='join'
+      slug='code'
+      label='邀请码'
+      value={value}
+      placeholder={`${HAND_CODE_LENGTH} 位字母或数字`}
+      maxlength={HAND_CODE_LENGTH}
+      error={error}
+      onInput={onInput}
+    />
   );
 }
 

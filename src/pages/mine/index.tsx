@@ -316,6 +316,22 @@ function MinePage() {
     shown.current = true;
   });
 
+  // the same entries below the status, verified or not
+  const entries = (
+    <>
+      <ApplicationsEntry />
+      <VerifyCodeEntry />
+      <ElderSwitch id='mine-elder-switch' />
+      <TrialEntry show={tester} />
+      <StaffEntry staff={staff} />
+      <SuperviseEntry show={supervises} />
+      <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
+      <PrivacyEntry />
+      <JoinEntry show={canJoin} />
+      <TrialJoinEntry show={canJoinTrial} />
+    </>
+  );
+
   if (got.status === 'loading') return <StateView status='loading' message='正在查询实名核验状态…' />;
   if (got.status === 'error') return <StateView status='error' message={got.message} code={got.code} onRetry={got.reload} />;
   const view = bound ?? got.data;
@@ -334,16 +350,7 @@ function MinePage() {
             去核验
           </ActionButton>
         </View>
-        <ApplicationsEntry />
-        <VerifyCodeEntry />
-        <ElderSwitch id='mine-elder-switch' />
-        <TrialEntry show={tester} />
-        <StaffEntry staff={staff} />
-        <SuperviseEntry show={supervises} />
-        <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
-        <PrivacyEntry />
-        <JoinEntry show={canJoin} />
-        <TrialJoinEntry show={canJoinTrial} />
+        {entries}
       </View>
     );
   }
@@ -389,16 +396,7 @@ function MinePage() {
           重新核验
         </ActionButton>
       ) : null}
-      <ApplicationsEntry />
-      <VerifyCodeEntry />
-      <ElderSwitch id='mine-elder-switch' />
-      <TrialEntry show={tester} />
-      <StaffEntry staff={staff} />
-      <SuperviseEntry show={supervises} />
-      <SupervisorEntry supervisor={supervisor} calendarWarning={calendarWarning} />
-      <PrivacyEntry />
-      <JoinEntry show={canJoin} />
-      <TrialJoinEntry show={canJoinTrial} />
+      {entries}
     </View>
   );
 }

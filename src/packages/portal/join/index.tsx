@@ -5,7 +5,7 @@ import { portalEventSchema } from '../../../core/contracts/portal';
 import { HAND_CODE_LENGTH } from '../../../core/codes';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
-import { TextField } from '../../../components/application-form';
+import { InviteCodeField } from '../../../components/application-form';
 import { portalCalls } from '../../../services/portal';
 import { useFieldCall } from '../../../services/use-field-call';
 import { withPageShell } from '../../../components/page-shell';
@@ -50,16 +50,7 @@ function JoinPage() {
       <View className='card join-card'>
         <Text className='join-title'>加入住房公积金管理中心</Text>
         <Text className='join-muted'>请输入监管人员提供的 {HAND_CODE_LENGTH} 位邀请码。邀请码只能使用一次，有效期 {INVITE_VALID_DAYS} 天；每人只能为一个中心工作。</Text>
-        <TextField
-          prefix='join'
-          slug='code'
-          label='邀请码'
-          value={code}
-          placeholder={`${HAND_CODE_LENGTH} 位字母或数字`}
-          maxlength={HAND_CODE_LENGTH}
-          error={error}
-          onInput={type}
-        />
+        <InviteCodeField value={code} error={error} onInput={type} />
       </View>
       <ActionButton className='primary-button join-button' id='join-submit' loading={busy} disabled={busy} onClick={() => void join()}>
         加入中心

@@ -5,7 +5,7 @@ import { TrialEventSchema } from '../../../core/contracts/trial';
 import { parseScene } from '../../../core/trial';
 import { parseInput } from '../../../core/validation';
 import { ActionButton } from '../../../components/action-button';
-import { TextField } from '../../../components/application-form';
+import { InviteCodeField } from '../../../components/application-form';
 import { trialCalls } from '../../../services/trial';
 import { useFieldCall } from '../../../services/use-field-call';
 import { withPageShell } from '../../../components/page-shell';
@@ -58,16 +58,7 @@ function TrialJoinPage() {
         <Text className='trial-muted'>
           扫描监管人员提供的内部试用小程序码即可加入；也可输入码下方的 {HAND_CODE_LENGTH} 位邀请码。加入后您将检查本省各中心的信息和办理渠道。
         </Text>
-        <TextField
-          prefix='join'
-          slug='code'
-          label='邀请码'
-          value={code}
-          placeholder={`${HAND_CODE_LENGTH} 位字母或数字`}
-          maxlength={HAND_CODE_LENGTH}
-          error={error}
-          onInput={type}
-        />
+        <InviteCodeField value={code} error={error} onInput={type} />
       </View>
       <ActionButton className='primary-button trial-wide-button' id='join-submit' loading={busy} disabled={busy} onClick={() => void join()}>
         加入内部试用
