@@ -1,11 +1,11 @@
 import { act, render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import type { CenterWithDomains } from '../../src/core/business-domains';
 import { ok } from '../../src/core/errors';
 import { resolveJump } from '../../src/core/jump';
 import CenterPage from '../../src/pages/center';
 import ItemPage from '../../src/pages/item';
 import { click, textOf } from './support/interact';
+import { yangzhou } from './support/yangzhou';
 import { findElement, openWith } from './support/page';
 
 /*
@@ -16,24 +16,10 @@ import { findElement, openWith } from './support/page';
 jest.mock('../../src/services/platform', () => ({ isWeapp: true, isH5: false }));
 
 const HALL = 'https://wsbs.yzgjj.example.cn/query';
-const CENTER: CenterWithDomains = {
-  code: '321000',
-  name: '扬州市住房公积金管理中心',
-  province: '江苏省',
-  city: '扬州市',
-  phone: '0514-12329',
-  live: true,
-  pinyin: 'yangzhoushi',
-  initials: 'yzs',
-  provincePinyin: 'jiangsusheng',
-  provinceInitials: 'jss',
-  counter: null,
-  links: [
-    { item: 1, kind: 'web', url: HALL, healthy: true },
-    { item: 5, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/change/index', healthy: true },
-  ],
-  businessDomains: [],
-};
+const CENTER = yangzhou([
+  { item: 1, kind: 'web', url: HALL, healthy: true },
+  { item: 5, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/change/index', healthy: true },
+]);
 
 jest.mock('../../src/services/cloud', () => ({
   ...jest.requireActual<object>('../../src/services/cloud'),

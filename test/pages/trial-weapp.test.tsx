@@ -1,10 +1,10 @@
 import { act, render } from '@testing-library/react';
 import Taro from '@tarojs/taro';
-import type { CenterWithDomains } from '../../src/core/business-domains';
 import { ok } from '../../src/core/errors';
 import type { ChecklistAnswer } from '../../src/core/trial';
 import ChecklistPage from '../../src/packages/trial/checklist';
 import { press, textOf, waitForText } from './support/interact';
+import { yangzhou } from './support/yangzhou';
 import { findElement, openWith } from './support/page';
 
 /*
@@ -14,21 +14,7 @@ import { findElement, openWith } from './support/page';
 jest.mock('../../src/services/platform', () => ({ isWeapp: true, isH5: false }));
 
 const YANGZHOU = '321000';
-const CENTER: CenterWithDomains = {
-  code: YANGZHOU,
-  name: '扬州市住房公积金管理中心',
-  province: '江苏省',
-  city: '扬州市',
-  phone: '0514-12329',
-  live: true,
-  pinyin: 'yangzhoushi',
-  initials: 'yzs',
-  provincePinyin: 'jiangsusheng',
-  provinceInitials: 'jss',
-  counter: null,
-  links: [{ item: 2, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/hall/index', healthy: true }],
-  businessDomains: [],
-};
+const CENTER = yangzhou([{ item: 2, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/hall/index', healthy: true }]);
 const CHECKLIST: ChecklistAnswer = {
   centerCode: YANGZHOU,
   centerName: CENTER.name,

@@ -17,6 +17,7 @@ import { seriousViolationsIn } from './support/axe';
 import { eventsOf, fakeFunctions, type FakeCall } from './support/fake-functions';
 import { click, fill, press, textOf, waitForText, waitGone } from './support/interact';
 import { findElement, openWith, showPage } from './support/page';
+import { yangzhou } from './support/yangzhou';
 
 /*
  * The testers' pages (packages/trial) with the `trial` function answered here: each test says what the function
@@ -28,27 +29,16 @@ const YANGZHOU = '321000';
 const SCREENSHOT_ID = 'uploads/abcdefghijklmnopqrstuvwx';
 const FINDING_ID = 'fndbbbbbbbbbbbbbbbbbbb1';
 
-const CENTER: CenterWithDomains = {
-  code: YANGZHOU,
-  name: '扬州市住房公积金管理中心',
-  province: '江苏省',
-  city: '扬州市',
-  phone: '0514-12329',
-  live: true,
-  pinyin: 'yangzhoushi',
-  initials: 'yzs',
-  provincePinyin: 'jiangsusheng',
-  provinceInitials: 'jss',
-  counter: null,
-  links: [
+const CENTER = yangzhou(
+  [
     { item: 1, kind: 'web', url: 'https://gjj.yangzhou.example.cn/hall/1', healthy: true },
     { item: 2, kind: 'miniprogram', appId: 'wx0123456789abcdef', path: 'pages/hall/index', healthy: true },
     { item: 3, kind: 'web', url: 'https://gjj.yangzhou.example.cn/hall/3', healthy: false },
     { item: 4, kind: 'counter' },
   ],
   // the halls' domain is one of the mini-program's business domains
-  businessDomains: ['gjj.yangzhou.example.cn'],
-};
+  ['gjj.yangzhou.example.cn'],
+);
 
 const line = (check: CheckView['check'], label: string, shown: string, more: Partial<CheckView> = {}): CheckView => ({
   check,
