@@ -260,6 +260,23 @@ describe('the review list', () => {
   });
 });
 
+describe('four eyes on a work order', () => {
+  it('lets a supervisor who also serves a center reject their own proposal but not approve it; another supervisor approves it', async () => {
+    const center = '320800';
+    await store.roles.grant('sup-staff', { role: 'supervisor' }, { at: T0, by: 'root' });
+    await store.roles.grant('sup-staff', { role: 'center-staff', centerCode: center }, { at: T0, by: 'root' });
+    const self: Caller = { openid: 'sup-staff', roles: await store.roles.rolesOf('sup-staff') };
+    const date = (await earliestEffectiveDate({ store }, '2026-11-20')).date;
+    const propose = async (url: string) => data<ChangeView>(await call(portal, self, { action: 'proposeLink', item: 1, url, effectiveDate: date }));
+    const first = await propose('https://hall.example.cn/ha-1');
+    expect(await call(admin, self, { action: 'reviewChange', id: first.id, approve: true })).toMatchObject({ ok: false, code: 'FORBIDDEN', message: '变更单须由提出人以外的另一位监管人员审核通过' });
+    expect((await store.linkChanges.get(first.id))?.status).toBe('pending');
+    expect(data<ChangeView>(await call(admin, wang, { action: 'reviewChange', id: first.id, approve: true }))).toMatchObject({ status: 'approved' });
+    const second = await propose('https://hall.example.cn/ha-2');
+    expect(data<ChangeView>(await call(admin, self, { action: 'reviewChange', id: second.id, approve: false, reason: '地址填错，重新提交' }))).toMatchObject({ status: 'rejected' });
+  });
+});
+
 describe('people named in work orders', () => {
   it('names a reviewer holding a provincial grant first as the national supervisor they acted as', async () => {
     const center = '320700';

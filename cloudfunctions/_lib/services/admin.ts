@@ -169,7 +169,8 @@ export async function pendingChanges(ctx: ServiceContext, caller: Caller): Promi
 }
 
 /**
- * A supervisor approves or rejects (with a reason) a pending work order. An address must pass the URL rules
+ * A supervisor approves or rejects (with a reason) a pending work order; one they proposed themselves (serving a center
+ * too) is approved by another, and may only be rejected by them. An address must pass the URL rules
  * again, resolving now, and an API endpoint needs a signing secret of the center, to be approved; a refusal
  * leaves the order pending. Approving supersedes an earlier approved order for the same link or endpoint
  * that has not gone live.
@@ -180,6 +181,8 @@ export async function reviewChange(ctx: ServiceContext, caller: Caller, id: stri
   if (!change) throw new AppError('CHANGE_NOT_FOUND', '没有找到这张变更单', { id: '没有找到这张变更单' });
   const notPending = (status: keyof typeof CHANGE_STATUS_LABELS) => new AppError('CHANGE_NOT_PENDING', `这张变更单${CHANGE_STATUS_LABELS[status]}，不能再审核`, { id: '变更单已审核' });
   if (change.status !== 'pending') throw notPending(change.status);
+  // four eyes, as for a catalog correction: a supervisor who also serves a center may propose, but another approves
+  if (approve && change.proposedBy === caller.openid) throw new AppError('FORBIDDEN', '变更单须由提出人以外的另一位监管人员审核通过', { id: '请由另一位监管人员审核' });
   const address = addressOf(change.target);
   if (approve && address !== undefined) {
     const refusal = await addressRefusal(ctx, address);
