@@ -155,11 +155,15 @@ describe('admin setBusinessDomain', () => {
 describe('what setBusinessDomain refuses or leaves alone', () => {
   const set = (event: Record<string, unknown>) => admin.handle({ action: 'setBusinessDomain', ...event }, contextFor(store, national, T0, outside));
 
-  it('refuses a public suffix such as gov.cn naming the field, so a hall under it still gives its link to copy', async () => {
+  it('refuses a public suffix such as gov.cn or github.io naming the field, so a hall under it still gives its link to copy', async () => {
     const refused = await set({ domain: 'gov.cn', state: 'configured' });
     expect(refused).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', fields: { domain: expect.stringContaining('gov.cn 是公共后缀') } });
     expect(await store.businessDomains.get('gov.cn')).toBeUndefined();
     expect(await set({ domain: 'com.cn', state: 'requested', file: FILE })).toMatchObject({ ok: false, fields: { domain: expect.stringContaining('公共后缀') } });
+    // and one of the list's private section, under which anyone may put pages
+    for (const domain of ['github.io', 'blogspot.com']) {
+      expect(await set({ domain, state: 'configured' })).toMatchObject({ ok: false, fields: { domain: expect.stringContaining(`${domain} 是公共后缀`) } });
+    }
     await store.links.put(YANGZHOU, { item: 5, kind: 'web', url: 'https://gjj.yangzhou.gov.cn/hall', healthy: true });
     expect(await jump(YANGZHOU, 5)).toMatchObject({ kind: 'copy', url: 'https://gjj.yangzhou.gov.cn/hall' });
     await store.links.put(YANGZHOU, { item: 5, kind: 'in-app' });

@@ -147,11 +147,12 @@ const sameFile = (a: VerificationFile | null, b: VerificationFile | null) => a?.
 
 /**
  * Why `domain` cannot be a business domain of its own, or undefined: a public suffix (gov.cn, com.cn: WeChat gives
- * none, and marking one configured would open every hall under it in a blank web-view), by the Public Suffix List.
- * The local host's demo halls are on `localhost`.
+ * none, and marking one configured would open every hall under it in a blank web-view), by the Public Suffix List,
+ * its private section too (github.io, blogspot.com: anyone may put pages under those). The local host's demo halls
+ * are on `localhost`.
  */
 function publicSuffixRefusal(domain: string): string | undefined {
-  if (domain === 'localhost' || getDomain(domain) !== null) return undefined;
+  if (domain === 'localhost' || getDomain(domain, { allowPrivateDomains: true }) !== null) return undefined;
   return `${domain} 是公共后缀，不能作为业务域名；请填写中心自己的域名，如 gjj.yangzhou.gov.cn`;
 }
 
