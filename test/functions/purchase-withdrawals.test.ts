@@ -259,16 +259,21 @@ describe('a purchase withdrawal handled by two centers', () => {
     expect(seen.data.form).toEqual(expect.arrayContaining([{ label: '银行账号', value: '6217***********0123' }]));
   });
 
-  it('lets the deposit-locale center open the attachments only once the purchase is verified, and keeps a late purchase-center move from landing after the hand-over', async () => {
+  it('reaches the deposit-locale center only at the hand-over: before it, its staff and its API see nothing of it, and the attachments open from then on; a late purchase-center move does not land after it', async () => {
     const { id } = await submitted(SUZHOU);
     const depositStaff: Caller = { openid: 'staff-320500-b', roles: [{ role: 'center-staff', centerCode: SUZHOU }] };
     const bench = (event: unknown) => workbench.handle(event, contextFor(store, depositStaff, new Date(), outside));
-    const before = (await bench({ action: 'get', id })) as { ok: true; data: WorkbenchView };
-    expect(before.data.attachmentFiles).toEqual([]);
+    const listed = async () => ((await bench({ action: 'list' })) as { ok: true; data: { id: string }[] }).data.map((e) => e.id);
+    // nothing of the applicant, the bank account or the phone before the purchase is verified
+    expect(await bench({ action: 'get', id })).toMatchObject({ ok: false, code: 'APPLICATION_NOT_FOUND' });
+    expect(await listed()).not.toContain(id);
     await answered(YANGZHOU, { applicationId: id, status: 'accepted' });
+    expect(await bench({ action: 'get', id })).toMatchObject({ ok: false, code: 'APPLICATION_NOT_FOUND' });
     await answered(YANGZHOU, { applicationId: id, status: 'verified' });
     const after = (await bench({ action: 'get', id })) as { ok: true; data: WorkbenchView };
+    expect(after.data).toMatchObject({ role: 'deposit' });
     expect(after.data.attachmentFiles).toHaveLength(2);
+    expect(await listed()).toContain(id);
     // a move read before the hand-over and written after it: the store refuses it (the responsible center changed)
     const verified = (await store.applications.get(id))!;
     const late = await store.applications.transition({
@@ -279,6 +284,18 @@ describe('a purchase withdrawal handled by two centers', () => {
     });
     expect(late).toBe('stale');
     expect((await store.applications.get(id))?.status).toBe('verified');
+  });
+
+  it('never reaches the deposit-locale center when the person withdraws it before the hand-over', async () => {
+    const { id, openid } = await submitted();
+    await answered(YANGZHOU, { applicationId: id, status: 'accepted' });
+    expect(await call(me(openid), { action: 'withdraw', id })).toMatchObject({ ok: true, data: { status: 'withdrawn' } });
+    expect((await store.outbox.listForApplication(id)).map((o) => o.centerCode)).not.toContain(BEIJING);
+    // 北京's API is answered as for a case it does not have, and its staff find none
+    expect(await answered(BEIJING, { applicationId: id, status: 'accepted' })).toMatchObject({ status: 404, body: { code: 'APPLICATION_NOT_FOUND' } });
+    await verifiedPerson(store, outside, 'staff-110000', new Date());
+    const beijingStaff: Caller = { openid: 'staff-110000', roles: [{ role: 'center-staff', centerCode: BEIJING }] };
+    expect(await workbench.handle({ action: 'get', id }, contextFor(store, beijingStaff, new Date(), outside))).toMatchObject({ ok: false, code: 'APPLICATION_NOT_FOUND' });
   });
 
   it('answers a repeated submission with the first application, though its uploads are gone', async () => {
@@ -355,12 +372,18 @@ describe('a purchase contract is withdrawn once per person', () => {
     expect(told).toContain(`该购房合同已有其他申请（${TODAY} 提交），将由中心核实后办理`);
     expect(JSON.stringify(seen)).not.toContain(first);
 
-    // both centers see the earlier case named on the new one, and the new one on the earlier
-    for (const [staff, centerCode] of [['staff-321000', YANGZHOU], ['staff-110000', BEIJING]] as const) {
-      const bench = (id: string) => workbench.handle({ action: 'get', id }, contextFor(store, { openid: staff, roles: [{ role: 'center-staff', centerCode }] }, new Date(), outside)) as Promise<{ ok: true; data: WorkbenchView }>;
-      expect((await bench(second)).data.sharedContract).toEqual([{ id: first, status: 'completed', submittedAt: expect.any(String) }]);
+    // both centers see the earlier case named on the new one, and the new one on the earlier: the deposit-locale
+    // center the new one itself once it is handed over
+    const benchOf = (staff: string, centerCode: string) => (id: string) =>
+      workbench.handle({ action: 'get', id }, contextFor(store, { openid: staff, roles: [{ role: 'center-staff', centerCode }] }, new Date(), outside)) as Promise<{ ok: true; data: WorkbenchView }>;
+    const [purchaseBench, depositBench] = [benchOf('staff-321000', YANGZHOU), benchOf('staff-110000', BEIJING)];
+    expect((await purchaseBench(second)).data.sharedContract).toEqual([{ id: first, status: 'completed', submittedAt: expect.any(String) }]);
+    expect(await depositBench(second)).toMatchObject({ ok: false, code: 'APPLICATION_NOT_FOUND' });
+    for (const bench of [purchaseBench, depositBench]) {
       expect((await bench(first)).data.sharedContract).toEqual([{ id: second, status: 'submitted', submittedAt: expect.any(String) }]);
     }
+    for (const status of ['accepted', 'verified']) expect((await answered(YANGZHOU, { applicationId: second, status })).status).toBe(200);
+    expect((await depositBench(second)).data.sharedContract).toEqual([{ id: first, status: 'completed', submittedAt: expect.any(String) }]);
     expect((await view(buyer, first)).events.map((e) => e.message).join('\n')).not.toContain('其他申请');
   });
 

@@ -111,7 +111,6 @@ describe('the workbench view', () => {
     ['certificate-deposit-use', ['accepted', 'processing'], YANGZHOU, { responsible: true, nextCodes: [], nextStatuses: ['completed', 'failed'], completionNeeds: 'certificate', canReject: false }],
     ['certificate-deposit-use', ['accepted'], BEIJING, { responsible: false, nextCodes: [], nextStatuses: [], completionNeeds: null, canReject: false }],
     ['purchase-withdrawal', ['accepted'], YANGZHOU, { responsible: true, nextCodes: [], nextStatuses: ['verified', 'failed'], completionNeeds: null, canReject: false }],
-    ['purchase-withdrawal', [], BEIJING, { responsible: false, nextCodes: [], nextStatuses: [], completionNeeds: null, canReject: false }],
     ['purchase-withdrawal', ['accepted', 'verified'], YANGZHOU, { responsible: false, nextCodes: [], nextStatuses: [], completionNeeds: null, canReject: false }],
     ['purchase-withdrawal', ['accepted', 'verified'], BEIJING, { responsible: true, nextCodes: [], nextStatuses: ['processing', 'completed', 'failed'], completionNeeds: 'payment', canReject: false }],
     ['service-request', ['accepted'], YANGZHOU, { responsible: true, nextCodes: [], nextStatuses: ['processing', 'completed', 'failed'], completionNeeds: null, canReject: false }],

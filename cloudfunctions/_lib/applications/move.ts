@@ -132,6 +132,14 @@ const testEndMessage = (message: string) => (message === statusMessage('verified
  */
 const endsTestCase = (app: ApplicationRecord, next: ApplicationRecord['status']) => app.test && app.type === 'purchase-withdrawal' && next === 'verified';
 
+/**
+ * Whether the application has reached this center: it takes part in it, a purchase withdrawal's deposit-locale center
+ * only from the hand-over on (decision 007). Before it the deposit-locale center has been sent nothing, and is never
+ * sent anything of a withdrawal that ends there (docs/center-api.md 4.5), so neither its staff nor its API see it.
+ */
+export const hasReached = (app: ApplicationRecord, centerCode: string): boolean =>
+  app.centers.some((c) => c.code === centerCode && (c.role !== 'deposit' || app.responsibleCenter === centerCode));
+
 /** The center a purchase withdrawal passes to when the purchase-locale center has verified it. */
 function handOverOf(app: ApplicationRecord, next: ApplicationRecord['status']): string | undefined {
   if (app.type !== 'purchase-withdrawal' || next !== 'verified') return undefined;

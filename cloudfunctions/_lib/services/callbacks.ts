@@ -15,7 +15,7 @@ import type { DocumentRecord } from '../store/port';
 import { servingSecretsOf } from './secrets';
 import { completionNotices } from '../applications/deliveries';
 import { discardUnrecorded, storeDocument } from '../applications/documents';
-import { moveApplication, moveWouldApply, NOT_RESPONSIBLE, paymentProblems, statusMessage } from '../applications/move';
+import { hasReached, moveApplication, moveWouldApply, NOT_RESPONSIBLE, paymentProblems, statusMessage } from '../applications/move';
 import { awaitsCheck, contractHoldOf, HELD_UNCHECKED } from '../applications/contract-hold';
 import { openPayload } from '../applications/payload';
 
@@ -142,7 +142,7 @@ export async function receiveCenterCallback(ctx: ServiceContext, centerCode: str
   // which of its centers take deliveries by API, read with it (a completion notice, a hand-over)
   const apiCenters = async () => new Set((await reads.endpoints()).filter((e) => e.mode === 'api').map((e) => e.centerCode));
   const read = app && app === reads.application ? { app, apiCenters } : undefined;
-  if (!app || !app.centers.some((c) => c.code === centerCode)) return answer(404, fail('APPLICATION_NOT_FOUND', '本中心没有这笔申请'));
+  if (!app || !hasReached(app, centerCode)) return answer(404, fail('APPLICATION_NOT_FOUND', '本中心没有这笔申请'));
   if (app.responsibleCenter !== centerCode) return answer(409, fail('ILLEGAL_TRANSITION', NOT_RESPONSIBLE));
   const move = centerMove(app.type, data.status, data.payment);
   if (!move) return answer(400, fail('VALIDATION_FAILED', 'status 不是这类申请的办理状态', { 'data.status': statusHint(app.type) }));

@@ -17,7 +17,7 @@ import type { ApplicationRecord, DocumentRecord } from '../store/port';
 import { attachmentBytes, removeFiles } from '../applications/attachments';
 import { completionNotices } from '../applications/deliveries';
 import { discardUnrecorded, storeDocument } from '../applications/documents';
-import { moveApplication, moveWouldApply, paymentProblems, statusMessage, type MoveWords } from '../applications/move';
+import { hasReached, moveApplication, moveWouldApply, paymentProblems, statusMessage, type MoveWords } from '../applications/move';
 import { openPayload } from '../applications/payload';
 import { livePurchasesOf } from '../applications/submit';
 import { awaitsCheck, contractHoldOf, HELD_UNCHECKED } from '../applications/contract-hold';
@@ -37,7 +37,7 @@ const staffOf = (caller: Caller) => requireStaffCenter(caller, '使用申请工�
 async function forCenter(ctx: ServiceContext, staff: Caller, centerCode: string, id: string): Promise<ApplicationRecord> {
   // independent reads sent together (one round trip on CloudBase)
   const [own, app] = await Promise.all([ownApplications(ctx, staff), ctx.store.applications.get(id)]);
-  if (!app || !app.centers.some((c) => c.code === centerCode)) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这笔申请');
+  if (!app || !hasReached(app, centerCode)) throw new AppError('APPLICATION_NOT_FOUND', '本中心没有这笔申请');
   if (own(app)) throw new AppError('FORBIDDEN', '不能办理本人的申请，请交由本中心其他工作人员办理');
   return app;
 }
@@ -63,9 +63,9 @@ const answersFor = (app: ApplicationRecord, centerCode: string): boolean => app.
 
 export async function workbenchList(ctx: ServiceContext, staff: Caller): Promise<WorkbenchEntry[]> {
   const centerCode = staffOf(staff);
-  // staff never handle their own applications: they are not listed
+  // staff never handle their own applications: they are not listed; nor one that has not reached their center yet
   const own = await ownApplications(ctx, staff);
-  const apps = (await ctx.store.applications.listForCenter(centerCode)).filter((app) => !own(app));
+  const apps = (await ctx.store.applications.listForCenter(centerCode)).filter((app) => hasReached(app, centerCode) && !own(app));
   const entries = await listEntries(ctx, apps);
   const keyring = ctx.outside.keyring();
   return entries.map((entry, i) => ({
