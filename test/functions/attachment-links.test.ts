@@ -159,8 +159,11 @@ describe('attachments by signed link (delivery format 2)', () => {
     // made 7 days and a minute ago: expired, though well signed
     const expired = { ...contract, ...linkFor(YANGZHOU, new Date(Date.now() - FILE_LINK_DAYS * 86_400_000 - 60_000)) };
     expect(await fetchAttachment(yangzhou, expired)).toMatchObject({ status: 410, matches: false, problem: expect.stringContaining('过期') });
-    // the deposit-locale center takes part in the application, yet the link was made for the purchase-locale center
-    expect(await fetchAttachment(secrets.get(BEIJING)!, valid)).toMatchObject({ status: 401, problem: expect.stringContaining(`中心（${YANGZHOU}）`) });
+    // the deposit-locale center takes part in the application, yet the link was made for the purchase-locale center:
+    // told whose signature is wanted, not which center that is (a request with any signature learns nothing of the link)
+    const wrongCenter = await fetchAttachment(secrets.get(BEIJING)!, valid);
+    expect(wrongCenter).toMatchObject({ status: 401, problem: expect.stringContaining('应由链接所发给的中心用其密钥对链接地址签名') });
+    expect(wrongCenter.problem).not.toContain(YANGZHOU);
     const unsigned = await fetch(valid.url);
     expect(unsigned.status).toBe(401);
     // signed for another URL (the same center's other link), or the token changed in one character
@@ -169,6 +172,10 @@ describe('attachments by signed link (delivery format 2)', () => {
     const token = valid.url.split('/').pop()!;
     const altered = `${base}/callbacks/files/${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`;
     expect((await fetch(altered, { headers: signedGet(yangzhou, altered) })).status).toBe(404);
+    // or a part added after it, signed over the URL so lengthened: a token opens only as the platform spelled it
+    for (const lengthened of [`${valid.url}.x`, `${valid.url}..`, `${valid.url}.AAAA`]) {
+      expect((await fetch(lengthened, { headers: signedGet(yangzhou, lengthened) })).status).toBe(404);
+    }
     // and the right center, signed over its own link, in time: served
     expect(await fetchAttachment(yangzhou, valid)).toEqual({ id: contract.id, status: 206, matches: true, problem: null, ranges: 1 });
 
@@ -196,10 +203,10 @@ describe('attachments by signed link (delivery format 2)', () => {
     }
   });
 
-  it('records at most REFUSALS_KEPT_PER_HOUR refusals of one link an hour, and records again the next hour', async () => {
+  it('records at most REFUSALS_KEPT_PER_HOUR refusals of one link in a clock hour, and records again the next hour', async () => {
     const [, invoice] = attachmentsOf(delivered);
-    // two days ago (the link still valid), so these records sort before the later tests' own
-    const at = new Date(Date.now() - 2 * 86_400_000);
+    // two days ago at the start of an hour (the link still valid), so these records sort before the later tests' own
+    const at = new Date(Math.floor((Date.now() - 2 * 86_400_000) / 3_600_000) * 3_600_000);
     const link = attachmentLink(outside.keyring(), base, { applicationId: id, attachmentId: invoice.id, centerCode: YANGZHOU }, at);
     const unsigned = (when: Date) => handleCallbackHttp({ path: new URL(link.url).pathname, httpMethod: 'GET', headers: {}, body: '' }, contextFor(store, undefined, when, outside));
     const refusalsAround = async (when: Date) => (await store.attachmentFetches.ofApplication(id)).filter((f) => f.attachmentId === invoice.id && f.httpStatus === 401 && Math.abs(f.at.getTime() - when.getTime()) < 3_600_000).length;
@@ -208,6 +215,19 @@ describe('attachments by signed link (delivery format 2)', () => {
     const nextHour = new Date(at.getTime() + 3_700_000);
     expect((await unsigned(nextHour)).statusCode).toBe(401);
     expect((await store.attachmentFetches.ofApplication(id)).filter((f) => f.at.getTime() === nextHour.getTime())).toHaveLength(1);
+  });
+
+  it('keeps no more than REFUSALS_KEPT_PER_HOUR refusals of a burst of parallel requests for one link', async () => {
+    const [, invoice] = attachmentsOf(delivered);
+    // a day ago at the start of an hour: nothing of this link is recorded from then on (the test above is a day earlier)
+    const at = new Date(Math.floor((Date.now() - 86_400_000) / 3_600_000) * 3_600_000);
+    const link = attachmentLink(outside.keyring(), base, { applicationId: id, attachmentId: invoice.id, centerCode: YANGZHOU }, at);
+    const burst = await Promise.all(
+      Array.from({ length: 3 * REFUSALS_KEPT_PER_HOUR }, () => handleCallbackHttp({ path: new URL(link.url).pathname, httpMethod: 'GET', headers: {}, body: '' }, contextFor(store, undefined, at, outside))),
+    );
+    expect(new Set(burst.map((a) => a.statusCode))).toEqual(new Set([401]));
+    const kept = (await store.attachmentFetches.ofApplication(id)).filter((f) => f.attachmentId === invoice.id && f.at.getTime() === at.getTime());
+    expect(kept).toHaveLength(REFUSALS_KEPT_PER_HOUR);
   });
 
   it('refuses with 401 a request whose webhook-id holds a control character, and records the refusal without that id', async () => {

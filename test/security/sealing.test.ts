@@ -35,6 +35,31 @@ describe('sealed values refuse forged authentication', () => {
   });
 });
 
+describe('a sealed value opens only as it was sealed', () => {
+  const binding = sealedAs.docNumber('o-victim');
+  const sealed = seal(keyring, binding, ID);
+  const last = sealed.at(-1)!;
+  // the tag's 16 bytes take 22 characters, the last carrying 4 bits the decoder drops: the same bytes spelled another way
+  const parts = sealed.split('.');
+  const tag = Buffer.from(parts[3], 'base64url');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const respelled = [...alphabet]
+    .map((c) => `${parts[3].slice(0, -1)}${c}`)
+    .filter((spelling) => spelling !== parts[3] && Buffer.from(spelling, 'base64url').equals(tag))
+    .map((spelling) => [...parts.slice(0, 3), spelling, parts[4]].join('.'))[0];
+
+  it.each([
+    ['a part added', `${sealed}.x`],
+    ['an empty part added', `${sealed}.`],
+    ['a character the decoder skips', `${sealed.slice(0, -1)}=${last}`],
+    ['the same bytes spelled another way', respelled],
+  ])('refuses a value with %s', (_, altered) => {
+    expect(open(keyring, binding, sealed)).toBe(ID);
+    expect(altered).toBeDefined();
+    expect(() => open(keyring, binding, altered!)).toThrow('加密数据格式不正确');
+  });
+});
+
 describe('a sealed value opens only in its own record', () => {
   it('does not open a document number copied into another person’s identity', () => {
     const victims = seal(keyring, sealedAs.docNumber('o-victim'), ID);

@@ -1984,17 +1984,6 @@ describe.each([['pglite', pgliteAdapter], ['postgres', postgresAdapter], ['cloud
       expect(await store.attachmentFetches.ofApplication('app-none')).toEqual([]);
     });
 
-    it('counts one link’s refusals since a time, leaving out what was served, other attachments and other centers', async () => {
-      const link = { applicationId: 'app-fetch-3', attachmentId: 'f1', centerCode: '321000' };
-      const refusal = (seconds: number, over: Partial<AttachmentFetchRecord> = {}) => fetchOf({ ...link, at: at(seconds), httpStatus: 401, refusal: '签名无效', ...over });
-      for (const f of [refusal(1), refusal(2), refusal(3, { httpStatus: 416 }), refusal(4, { httpStatus: 200, refusal: null }), refusal(5, { httpStatus: 206, refusal: null }), refusal(6, { attachmentId: 'f2' }), refusal(7, { centerCode: '110000' })]) {
-        await store.attachmentFetches.record(f);
-      }
-      expect(await store.attachmentFetches.refusalsSince(link, at(0))).toBe(3);
-      expect(await store.attachmentFetches.refusalsSince(link, at(2))).toBe(2);
-      expect(await store.attachmentFetches.refusalsSince({ ...link, applicationId: 'app-none' }, at(0))).toBe(0);
-    });
-
     it('removes the fetches recorded before a time and keeps the later ones', async () => {
       const old = fetchOf({ at: new Date(Date.UTC(2031, 0, 1)), applicationId: 'app-fetch-4' });
       const kept = fetchOf({ at: at(0), applicationId: 'app-fetch-4' });

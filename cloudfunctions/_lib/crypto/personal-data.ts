@@ -120,13 +120,25 @@ export function seal(keyring: Keyring, binding: Binding, plaintext: string): str
   return [VERSION, keyring.currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
 }
 
+/**
+ * A part of a sealed string as its bytes, only in the one form seal() writes: Node's decoder skips what is not base64url
+ * and the unused bits of a last character, so another spelling of the same bytes would open too.
+ */
+function exactBase64url(part: string): Buffer {
+  const bytes = Buffer.from(part, 'base64url');
+  if (bytes.toString('base64url') !== part) throw new Error('加密数据格式不正确');
+  return bytes;
+}
+
+/** Opens what seal() made, spelled exactly as it wrote it: a sealed string with a part added, or respelled, does not open. */
 export function open(keyring: Keyring, binding: Binding, sealed: string): string {
-  const [version, keyId, iv, tag, body] = sealed.split('.');
-  if (version !== VERSION || !keyId || iv === undefined || tag === undefined || body === undefined) throw new Error('加密数据格式不正确');
+  const parts = sealed.split('.');
+  const [version, keyId, iv, tag, body] = parts;
+  if (parts.length !== 5 || version !== VERSION || !keyId) throw new Error('加密数据格式不正确');
   const key = keyring.keys.get(keyId);
   if (!key) throw new Error(`加密数据使用的密钥 ${keyId} 不在 PII_KEYS 中`);
-  const decipher = decipherOf(key, binding, Buffer.from(iv, 'base64url'), Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  const decipher = decipherOf(key, binding, exactBase64url(iv), exactBase64url(tag));
+  return Buffer.concat([decipher.update(exactBase64url(body)), decipher.final()]).toString('utf8');
 }
 
 const BYTES_MAGIC = Buffer.from('PDv2');

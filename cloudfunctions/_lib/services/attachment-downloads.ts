@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { storedAttachments } from '../../../src/core/applications/payloads';
 import { attachmentBytes } from '../applications/attachments';
+import { hasReached } from '../applications/move';
 import { openPayload } from '../applications/payload';
 import { contentRange, fileLinkUrl, FILE_LINK_DAYS, readFileLink, servedRange, type FileLink } from '../delivery/file-links';
 import { isWebhookId, signedHeadersProblem, verifySigned } from '../delivery/signing';
@@ -14,9 +15,10 @@ import { CONFORMANCE_ATTACHMENTS, CONFORMANCE_ID_PREFIX } from '../centers/confo
  * URL exactly as delivered, any of its serving secrets during a rotation), by the one center the link was made for,
  * before the link expires, for an attachment the application still has; in ranges of at most 4 MiB (206), a file of
  * at most 4 MiB also whole (200), `sha256` always the whole file's. Every request for a link that opens is recorded,
- * served or refused with why, but at most REFUSALS_KEPT_PER_HOUR refusals per link's attachment and center an hour
- * (a center retrying a bad signature in a loop, or anyone replaying a link it saw, grows the table by that much at
- * most; the rest is logged). A token that does not open names nothing to record against and anyone can make one:
+ * served or refused with why, but at most REFUSALS_KEPT_PER_HOUR refusals per link's attachment and center in a clock
+ * hour, counted and taken in one step (attempts.recordIfUnder), so a burst of parallel requests keeps no more: a center
+ * retrying a bad signature in a loop, or anyone replaying a link it saw, grows the table by that much at most; the rest
+ * is logged. A token that does not open names nothing to record against and anyone can make one:
  * it is logged only. Records are kept ATTACHMENT_FETCH_KEEP_DAYS (the daily run removes older ones).
  */
 export type AttachmentDownload =
@@ -27,8 +29,9 @@ export type AttachmentDownload =
 export type ServedAttachment = Extract<AttachmentDownload, { bytes: Buffer }>;
 export const isServed = (answer: AttachmentDownload): answer is ServedAttachment => answer.status === 200 || answer.status === 206;
 
-/** Refusals kept per link's attachment and center an hour; beyond, only logged. */
+/** Refusals kept per link's attachment and center in a clock hour; beyond, only logged. */
 export const REFUSALS_KEPT_PER_HOUR = 20;
+const HOUR_MS = 3_600_000;
 /** How long fetch records are kept: the links last 7 days; 90 covers a quarter's questions about what a center took. */
 export const ATTACHMENT_FETCH_KEEP_DAYS = 90;
 
@@ -43,7 +46,8 @@ export async function downloadAttachment(ctx: ServiceContext, token: string, hea
   }
   const answer = await answerFor(ctx, link, token, headers);
   const { applicationId, attachmentId, centerCode } = link;
-  if (!isServed(answer) && (await ctx.store.attachmentFetches.refusalsSince({ applicationId, attachmentId, centerCode }, new Date(ctx.now.getTime() - 3_600_000))) >= REFUSALS_KEPT_PER_HOUR) {
+  const hour = new Date(Math.floor(ctx.now.getTime() / HOUR_MS) * HOUR_MS);
+  if (!isServed(answer) && !(await ctx.store.attempts.recordIfUnder(`file-refusals:${applicationId}:${attachmentId}:${centerCode}`, hour, REFUSALS_KEPT_PER_HOUR, ctx.now, null))) {
     ctx.log.warn({ applicationId, attachmentId, centerCode, httpStatus: answer.status }, 'attachment fetch refused (not recorded: this hour’s refusals of the link are kept already)');
     return answer;
   }
@@ -79,7 +83,7 @@ async function answerFor(ctx: ServiceContext, link: FileLink, token: string, hea
   const endpoint = await ctx.store.endpoints.get(link.centerCode);
   const secrets = endpoint ? await servingSecrets(ctx.store, ctx.outside.keyring(), endpoint, ctx.now) : [];
   const signed = verifySigned(secrets, fileLinkUrl(ctx.outside.callbackBase(), token), headers);
-  if (!signed.ok) return { status: 401, reason: `签名无效：应由链接所发给的中心（${link.centerCode}）用其密钥对链接地址签名` };
+  if (!signed.ok) return { status: 401, reason: '签名无效：应由链接所发给的中心用其密钥对链接地址签名' };
   if (ctx.now.getTime() >= link.expiresAt.getTime()) return { status: 410, reason: `下载链接已于 ${link.expiresAt.toISOString()} 过期（有效 ${FILE_LINK_DAYS} 天），请在门户的申请工作台查看附件` };
 
   if (link.applicationId.startsWith(CONFORMANCE_ID_PREFIX)) {
@@ -88,7 +92,7 @@ async function answerFor(ctx: ServiceContext, link: FileLink, token: string, hea
     return file ? served(file.bytes, file.name, file.contentType, headers.range) : { status: 404, reason: GONE };
   }
   const app = await ctx.store.applications.get(link.applicationId);
-  if (!app || !app.centers.some((c) => c.code === link.centerCode)) return { status: 404, reason: GONE };
+  if (!app || !hasReached(app, link.centerCode)) return { status: 404, reason: GONE };
   const attachment = storedAttachments(openPayload(ctx.outside.keyring(), app)).find((a) => a.id === link.attachmentId);
   if (!attachment) return { status: 404, reason: GONE };
   let bytes: Buffer;

@@ -224,7 +224,8 @@ export interface AttemptRepository {
   /**
    * `subject` names who tried or failed: "try:…"/"ok:…" of identity checks (services/identity.ts takeTries: face per
    * openid, per (docLookup, openid) and per docLookup; counter mismatches per staff and per request), "invite:<openid>",
-   * "copy:openid:<openid>" (services/privacy.ts: copies of one's data a day).
+   * "copy:openid:<openid>" (services/privacy.ts: copies of one's data a day), "file-refusals:<application>:<attachment>:
+   * <center>" (services/attachment-downloads.ts: refusals of one link's center kept an hour).
    * `openid` is whose attempt it was (null for someone not signed in): when they unbind or are deleted, the privacy
    * repository removes those naming them (rows/privacy.ts) and clears it on the others, which protect someone else
    * and keep counting.
@@ -1324,14 +1325,12 @@ export interface AttachmentFetchRecord {
 /**
  * The fetches of deliveries' attachments (docs/center-api.md 4.10): what centers took, and why a link's center was
  * refused. Kept ATTACHMENT_FETCH_KEEP_DAYS (services/attachment-downloads.ts), at most a bounded number of refusals
- * per link an hour; a token that does not open is logged, not kept.
+ * per link an hour (counted in attempts, "file-refusals:…"); a token that does not open is logged, not kept.
  */
 export interface AttachmentFetchRepository {
   record(fetch: AttachmentFetchRecord): Promise<void>;
   /** An application's fetches, oldest first. */
   ofApplication(applicationId: string): Promise<AttachmentFetchRecord[]>;
-  /** How many requests for one attachment by one link's center were refused (answered 400 or above) at or after `since`. */
-  refusalsSince(link: { applicationId: string; attachmentId: string; centerCode: string }, since: Date): Promise<number>;
   /** Removes the fetches recorded before `cutoff`; how many. */
   removeOlderThan(cutoff: Date): Promise<number>;
 }

@@ -1,7 +1,7 @@
 import type { AttachmentFetchRecord, AttachmentFetchRepository } from '../port';
 import { attachmentFetchRow } from '../rows/attachment-fetches';
 import { readRow } from '../rows/read';
-import { COLLECTIONS, deletedCount, fetchAll, nextSeq, total, type Db, type Doc } from './sdk';
+import { COLLECTIONS, deletedCount, fetchAll, nextSeq, type Db, type Doc } from './sdk';
 
 /**
  * Fetches of deliveries' attachments by their links (SQL migration 25):
@@ -18,9 +18,6 @@ export function cloudbaseAttachmentFetches(db: Db): AttachmentFetchRepository {
     },
     async ofApplication(applicationId) {
       return (await fetchAll(COLLECTIONS.attachmentFetches, fetches().where({ applicationId }), ['at', '_id'])).map(toFetch);
-    },
-    async refusalsSince(link, since) {
-      return total(await fetches().where({ ...link, at: _.gte(since), httpStatus: _.gte(400) }).count(), COLLECTIONS.attachmentFetches);
     },
     async removeOlderThan(cutoff) {
       return deletedCount(await fetches().where({ at: _.lt(cutoff) }).remove(), COLLECTIONS.attachmentFetches);

@@ -17,13 +17,6 @@ export function sqlAttachmentFetches(driver: SqlDriver): AttachmentFetchReposito
     async ofApplication(applicationId) {
       return (await driver.query(`select ${COLUMNS} from attachment_fetches where application_id = $1 order by at, id`, [applicationId])).map(toFetch);
     },
-    async refusalsSince(link, since) {
-      const rows = await driver.query<{ n: string | number }>(
-        `select count(*) as n from attachment_fetches where application_id = $1 and attachment_id = $2 and center_code = $3 and at >= $4 and http_status >= 400`,
-        [link.applicationId, link.attachmentId, link.centerCode, since],
-      );
-      return Number(rows[0]?.n ?? 0);
-    },
     async removeOlderThan(cutoff) {
       return (await driver.query(`delete from attachment_fetches where at < $1 returning id`, [cutoff])).length;
     },

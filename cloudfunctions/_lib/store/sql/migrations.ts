@@ -946,4 +946,11 @@ export const MIGRATIONS: readonly Migration[] = [
       $f$;
     `,
   },
+  {
+    version: 48,
+    name: 'refusals of an attachment link counted where they are taken, in attempts (one step): their own index goes',
+    sql: `
+      drop index attachment_fetches_link;
+    `,
+  },
 ];
