@@ -242,6 +242,16 @@ describe('the jump to a web link', () => {
     const checklist = await call<ChecklistAnswer>(trial, tester, { action: 'checklist', centerCode: YANGZHOU }, later);
     expect(checklist.checks.find((c) => c.check === 'link:1')?.target).toBe('copy');
   });
+
+  it('opens nothing under a public suffix stored as configured before it was refused, and lets a supervisor take it off', async () => {
+    const later = new Date(T0.getTime() + 200 * BUSINESS_DOMAINS_CACHE_MS);
+    await store.businessDomains.put({ domain: 'github.io', state: 'configured', verificationFile: null, checkedAt: null, problem: null, updatedAt: T0, updatedBy: 'before-the-rule' });
+    await store.links.put(YANGZHOU, { item: 5, kind: 'web', url: 'https://yzgjj.github.io/hall', healthy: true });
+    expect(await jump(YANGZHOU, 5, later)).toMatchObject({ kind: 'copy', url: 'https://yzgjj.github.io/hall' });
+    await call(admin, national, { action: 'setBusinessDomain', domain: 'github.io', state: 'unlisted' }, later);
+    expect((await store.businessDomains.get('github.io'))?.state ?? 'unlisted').toBe('unlisted');
+    await store.links.put(YANGZHOU, { item: 5, kind: 'in-app' });
+  });
 });
 
 describe('admin pendingChanges', () => {

@@ -43,11 +43,14 @@ const DAILY_CHECK = 'centers-daily';
 
 const cache = new WeakMap<Store, { at: number; configured: ReadonlySet<string> }>();
 
-/** The configured business domains, read at most BUSINESS_DOMAINS_CACHE_MS ago by this instance (like the catalog). */
+/**
+ * The configured business domains, read at most BUSINESS_DOMAINS_CACHE_MS ago by this instance (like the catalog); a
+ * public suffix stored before it was refused opens nothing, while its record waits for a supervisor to remove it.
+ */
 export async function configuredDomains(store: Store, now: Date): Promise<ReadonlySet<string>> {
   const hit = cache.get(store);
   if (hit && now.getTime() - hit.at < BUSINESS_DOMAINS_CACHE_MS) return hit.configured;
-  const configured = new Set((await store.businessDomains.list()).filter((d) => d.state === 'configured').map((d) => d.domain));
+  const configured = new Set((await store.businessDomains.list()).filter((d) => d.state === 'configured' && !publicSuffixRefusal(d.domain)).map((d) => d.domain));
   cache.set(store, { at: now.getTime(), configured });
   return configured;
 }
@@ -171,7 +174,8 @@ export async function setBusinessDomain(
 ): Promise<BusinessDomainsAnswer> {
   if (!isNationalSupervisor(caller)) throw new AppError('FORBIDDEN', '仅监管司监管人员可以设置小程序的业务域名');
   const { domain, state } = change;
-  const suffix = publicSuffixRefusal(domain);
+  // taking a domain off is always allowed, a public suffix stored before it was refused too
+  const suffix = state === 'unlisted' ? undefined : publicSuffixRefusal(domain);
   if (suffix) throw new AppError('VALIDATION_FAILED', suffix, { domain: suffix });
   const records = await ctx.store.businessDomains.list();
   const before = records.find((r) => r.domain === domain);

@@ -28,8 +28,8 @@ import { isApplicant, requireStaffIdentity } from './identity';
 import { notifyApplicant } from './notify';
 
 /**
- * The center workbench: staff of a center see the applications it takes part in and answer those it
- * is responsible for, through the same state machine as the center API. For centers without an API this
+ * The center workbench: staff of a center see the applications that have reached it (hasReached: a purchase
+ * withdrawal's deposit-locale center from the hand-over on) and answer those it is responsible for, through the same state machine as the center API. For centers without an API this
  * is the only way; for the others it is where a person can step in.
  */
 const staffOf = (caller: Caller) => requireStaffCenter(caller, '使用申请工作台');
@@ -115,7 +115,7 @@ async function workbenchView(ctx: ServiceContext, staff: Caller, app: Applicatio
     canReject: responsible && applyMove(app, { by: 'center', kind: 'reject' }).ok,
     attachmentFiles: attachmentsFor(stored, app, centerCode).map(({ id, kind, name, contentType, size, sha256 }) => ({ id, kind, name, contentType, size, sha256 })),
     sharedContract: livePurchasesOf(sameContract)
-      .filter((a) => a.openid !== app.openid)
+      .filter((a) => a.openid !== app.openid && hasReached(a, centerCode))
       .map((a) => ({ id: a.id, status: a.status, submittedAt: a.createdAt.toISOString() })),
     contractHold: hold.held ? { checked: hold.check ? { at: hold.check.at.toISOString(), note: hold.check.note, centerCode: hold.check.centerCode } : null } : null,
   };
@@ -148,7 +148,7 @@ function attachmentsFor(stored: StoredPayload, app: ApplicationRecord, centerCod
   return roleOf(app, centerCode) === 'purchase' || app.responsibleCenter === centerCode ? storedAttachments(stored) : [];
 }
 
-/** An attachment of an application the center takes part in, for its staff to open by link (linkOpenedCopy); each opening is audited. */
+/** An attachment of an application that has reached the center, for its staff to open by link (linkOpenedCopy); each opening is audited. */
 export async function workbenchAttachment(ctx: ServiceContext, staff: Caller, id: string, attachmentId: string): Promise<FileLink> {
   const centerCode = staffOf(staff);
   const app = await forCenter(ctx, staff, centerCode, id);
