@@ -14,8 +14,12 @@ export const TIME_ZONE = 'Asia/Shanghai';
  * on every call, a few milliseconds each under load, on every submission). Earlier instants are looked up.
  */
 const FIXED_UTC8_SINCE = Date.UTC(1991, 8, 14, 17);
-const UTC8_MS = 8 * 3_600_000;
+export const HOUR_MS = 3_600_000;
+const UTC8_MS = 8 * HOUR_MS;
 const DAY_MS = 86_400_000;
+
+/** The start of the clock hour an instant falls in (the same hour in China, whose offset is whole hours): an hourly limit's window. */
+export const hourStart = (at: Date): Date => new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
 
 /** The calendar date (YYYY-MM-DD) in China at an instant. */
 export function shanghaiDate(at: Date): string {

@@ -17,7 +17,7 @@ import {
 } from '../../../src/core/certificate-code';
 import { AppError } from '../../../src/core/errors';
 import { maskDocNumber, maskName } from '../../../src/core/identity';
-import { formatShanghai, shanghaiDay } from '../../../src/core/time';
+import { formatShanghai, hourStart, HOUR_MS, shanghaiDay } from '../../../src/core/time';
 import { checkToken, signCode } from '../crypto/code-signing';
 import { open, sealedAs } from '../crypto/personal-data';
 import { requireStaffCenter, type Caller, type ServiceContext } from '../runtime/define';
@@ -33,7 +33,6 @@ import { ownApplication } from './views';
  * reader will see and every read; a center's staff read it once (unless the holder allows more); anyone may check it.
  */
 
-const HOUR_MS = 3600_000;
 export const codeSubject = (applicationId: string) => `code:${applicationId}`;
 
 /** The document a code can show: a completed certificate's, or the latest a center returned on any case. */
@@ -132,7 +131,7 @@ const refused = (reason: CodeRefusal): CodeReadResult => ({ status: 'refused', r
  */
 export async function readCode(ctx: ServiceContext, caller: Caller, token: string): Promise<CodeReadResult> {
   const centerCode = requireStaffCenter(caller, '核验亮码');
-  const hour = new Date(Math.floor(ctx.now.getTime() / HOUR_MS) * HOUR_MS);
+  const hour = hourStart(ctx.now);
   if (!(await ctx.store.attempts.recordIfUnder(`code-read:${caller.openid}`, hour, CODE_READS_PER_STAFF_HOUR, ctx.now, caller.openid))) {
     throw new AppError('TOO_MANY_ATTEMPTS', `每位工作人员每小时最多核验 ${CODE_READS_PER_STAFF_HOUR} 次，请在 ${formatShanghai(new Date(hour.getTime() + HOUR_MS))} 后再试`);
   }
@@ -168,7 +167,7 @@ export async function readCode(ctx: ServiceContext, caller: Caller, token: strin
  * read. CODE_CHECKS_PER_HOUR an hour per caller (those not signed in share one bound).
  */
 export async function verifyCode(ctx: ServiceContext, openid: string | undefined, token: string): Promise<CodeCheckResult> {
-  const hour = new Date(Math.floor(ctx.now.getTime() / HOUR_MS) * HOUR_MS);
+  const hour = hourStart(ctx.now);
   const limit = openid ? CODE_CHECKS_PER_HOUR : CODE_CHECKS_PER_HOUR * 50;
   if (!(await ctx.store.attempts.recordIfUnder(`code-check:${openid ?? 'anonymous'}`, hour, limit, ctx.now, openid ?? null))) {
     throw new AppError('TOO_MANY_ATTEMPTS', `核验次数过多，请在 ${formatShanghai(new Date(hour.getTime() + HOUR_MS))} 后再试`);

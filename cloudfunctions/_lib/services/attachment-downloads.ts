@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { storedAttachments } from '../../../src/core/applications/payloads';
+import { hourStart } from '../../../src/core/time';
 import { attachmentBytes } from '../applications/attachments';
 import { hasReached } from '../applications/move';
 import { openPayload } from '../applications/payload';
@@ -31,7 +32,6 @@ export const isServed = (answer: AttachmentDownload): answer is ServedAttachment
 
 /** Refusals kept per link's attachment and center in a clock hour; beyond, only logged. */
 export const REFUSALS_KEPT_PER_HOUR = 20;
-const HOUR_MS = 3_600_000;
 /** How long fetch records are kept: the links last 7 days; 90 covers a quarter's questions about what a center took. */
 export const ATTACHMENT_FETCH_KEEP_DAYS = 90;
 
@@ -46,8 +46,7 @@ export async function downloadAttachment(ctx: ServiceContext, token: string, hea
   }
   const answer = await answerFor(ctx, link, token, headers);
   const { applicationId, attachmentId, centerCode } = link;
-  const hour = new Date(Math.floor(ctx.now.getTime() / HOUR_MS) * HOUR_MS);
-  if (!isServed(answer) && !(await ctx.store.attempts.recordIfUnder(`file-refusals:${applicationId}:${attachmentId}:${centerCode}`, hour, REFUSALS_KEPT_PER_HOUR, ctx.now, null))) {
+  if (!isServed(answer) && !(await ctx.store.attempts.recordIfUnder(`file-refusals:${applicationId}:${attachmentId}:${centerCode}`, hourStart(ctx.now), REFUSALS_KEPT_PER_HOUR, ctx.now, null))) {
     ctx.log.warn({ applicationId, attachmentId, centerCode, httpStatus: answer.status }, 'attachment fetch refused (not recorded: this hour’s refusals of the link are kept already)');
     return answer;
   }

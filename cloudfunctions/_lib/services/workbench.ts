@@ -29,8 +29,9 @@ import { notifyApplicant } from './notify';
 
 /**
  * The center workbench: staff of a center see the applications that have reached it (hasReached: a purchase
- * withdrawal's deposit-locale center from the hand-over on) and answer those it is responsible for, through the same state machine as the center API. For centers without an API this
- * is the only way; for the others it is where a person can step in.
+ * withdrawal's deposit-locale center from the hand-over on) and answer those it is responsible for, through the same
+ * state machine as the center API. For centers without an API this is the only way; for the others it is where a
+ * person can step in.
  */
 const staffOf = (caller: Caller) => requireStaffCenter(caller, '使用申请工作台');
 

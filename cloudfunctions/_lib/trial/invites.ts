@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../../../src/core/errors';
 import { ROLE_LABELS, sameGrant, scopeOf } from '../../../src/core/roles';
 import { provinceName } from '../../../src/core/supervision';
-import { formatShanghai } from '../../../src/core/time';
+import { formatShanghai, hourStart, HOUR_MS } from '../../../src/core/time';
 import {
   inviteScene,
   TRIAL_JOIN_ATTEMPTS_PER_HOUR,
@@ -37,7 +37,6 @@ export interface TrialInviteInput {
   image?: boolean;
 }
 
-const HOUR_MS = 3_600_000;
 /** How an invite's maker is named to other supervisors without a display name of theirs: by role, never by openid. */
 const MAKER_LABEL = '监管人员';
 
@@ -163,7 +162,7 @@ export async function revokeTester(ctx: ServiceContext, caller: Caller, tester: 
  * code is refused alike; joining again as a tester of that province answers the same and counts no use.
  */
 export async function joinTrial(ctx: ServiceContext, openid: string, code: string): Promise<{ province: string; provinceName: string }> {
-  const hour = new Date(Math.floor(ctx.now.getTime() / HOUR_MS) * HOUR_MS);
+  const hour = hourStart(ctx.now);
   if (!(await ctx.store.attempts.recordIfUnder(`trial-join:${openid}`, hour, TRIAL_JOIN_ATTEMPTS_PER_HOUR, ctx.now, openid))) {
     const next = new Date(hour.getTime() + HOUR_MS);
     throw new AppError('TOO_MANY_ATTEMPTS', `一小时内已输入邀请码 ${TRIAL_JOIN_ATTEMPTS_PER_HOUR} 次，已达上限，请于 ${formatShanghai(next)} 后再试`, { code: '邀请码输入次数过多' });
